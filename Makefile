@@ -1,0 +1,46 @@
+# The front door. Meson and Ninja do the work; these targets only name the common jobs.
+#   make          build build/cvom
+#   make check    install what is missing, build with ASan+UBSan, run every test
+#   make demo     install what is missing, build, create demo.db and show the matrix
+#   make bench    release build, then the benchmarks in bench/
+#   make install  install cvom, libcvom and cvom.h (PREFIX, default /usr/local)
+
+PREFIX ?= /usr/local
+SETUP   = scripts/setup.sh
+DEMO_DB ?= demo.db
+
+.PHONY: all setup check demo bench install clean format
+
+all: build/build.ninja
+	ninja -C build
+
+build/build.ninja:
+	meson setup build --prefix=$(PREFIX)
+
+setup:
+	@sh $(SETUP)
+
+check: setup
+	@[ -f build-check/build.ninja ] || meson setup build-check -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dwerror=true --buildtype=debug
+	ninja -C build-check
+	@sh tests/check.sh build-check
+
+demo: setup all
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	build/cvom demo --db $(DEMO_DB)
+	build/cvom matrix --db $(DEMO_DB)
+
+bench: setup
+	@[ -f build-release/build.ninja ] || meson setup build-release --buildtype=release
+	ninja -C build-release
+	@sh bench/run.sh build-release
+
+install: all
+	meson install -C build
+
+format:
+	clang-format -i include/*.h src/*/*.[ch] tests/unit/*.[ch] bench/*.c
+
+clean:
+	rm -rf build build-check build-release

@@ -1,0 +1,134 @@
+/* cli.h — what the command-line face shares: the command context, option tables, output
+ * tables in text, CSV or JSON, and the one mapping from status to exit code. */
+#ifndef CVOM_CLI_H
+#define CVOM_CLI_H
+
+#include "cvom.h"
+#include "service/portfolio.h"
+#include "store/store.h"
+
+#include <stdio.h>
+
+/* Exit codes, documented in the README and `cvom --help`. */
+enum cli_exit {
+    EXIT_OKAY = 0,
+    EXIT_FAILURE_ = 1, /* anything not listed below: I/O, memory */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_INPUT = 3,    /* invalid input data: a value, a file that does not parse */
+    EXIT_NOTFOUND = 4, /* a named record does not exist */
+    EXIT_CONFLICT = 5, /* the record already exists */
+    EXIT_STORE = 6,    /* the database failed or stayed locked */
+};
+
+enum cli_format { FMT_TEXT = 0, FMT_CSV, FMT_JSON, FMT_COUNT };
+
+struct cli {
+    const char *db;         /* --db, CVOM_DB, or "cvom.db" */
+    const char *prog;       /* "cvom account add": for messages and usage */
+    int color;              /* stdout is a terminal and NO_COLOR is unset */
+    int quiet;
+    struct cvom_store *store;
+    struct cvom_error err;
+};
+
+/* Options: a table per command. Kinds: 's' takes a value, 'f' is a flag, 'm' takes a value
+ * and may repeat (values collected in order). */
+#define CLI_MULTI_MAX 64
+struct cli_opt {
+    const char *name;   /* without the leading "--" */
+    char kind;
+    const char *arg;    /* the value's name in help, e.g. "FILE" */
+    const char *help;
+    /* filled by cli_parse */
+    const char *value;
+    int set;
+    int n_multi;
+    const char *multi[CLI_MULTI_MAX];
+};
+
+struct cli_cmd {
+    const char *name;
+    int (*fn)(struct cli *c, int argc, char **argv);
+    const char *summary;
+};
+
+/* Parse argv against opts. Positionals are gathered into pos (at most max_pos; *n_pos set).
+ * `--help` prints usage built from usage/description and opts, and returns 1 with *exit_code
+ * 0; a usage error prints a message and returns 1 with *exit_code EXIT_USAGE. Returns 0 to
+ * proceed. */
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *usage,
+              const char *description, char **pos, int max_pos, int min_pos, int *n_pos,
+              int *exit_code);
+struct cli_opt *cli_opt(struct cli_opt *opts, const char *name);
+const char *cli_val(struct cli_opt *opts, const char *name); /* NULL when not given */
+
+/* Dispatch to a sub-command from a table ("account add"). */
+int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds, int argc,
+                 char **argv);
+
+/* Print "cvom: message" (with file:line:column when err has them) and return the exit
+ * code for st — the one place statuses become exit codes. */
+int cli_fail(struct cli *c, enum cvom_status st, const struct cvom_error *err);
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int cli_exit_code(enum cvom_status st);
+
+/* Open the store at c->db (creating and migrating it) unless already open. */
+enum cvom_status cli_store(struct cli *c);
+/* Run a write transaction around fn; roll back on failure. */
+enum cvom_status cli_begin(struct cli *c);
+enum cvom_status cli_commit(struct cli *c);
+void cli_rollback(struct cli *c);
+
+/* --format: parse "text", "csv", "json"; EXIT_USAGE on anything else. */
+int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out);
+/* --as-of DATE or today (UTC). */
+int cli_date_opt(struct cli *c, struct cli_opt *opts, const char *name, int32_t *out);
+int32_t cli_today(void);
+
+/* Output tables: declare columns, add rows of strings, then print in a format. Column kind
+ * 'n' is a number (JSON number, right-aligned in text; empty = null), 's' a string. */
+struct table;
+struct table *table_new(const char *const *names, const char *kinds);
+void table_free(struct table *t);
+/* Append a row of ncols strings (copied; NULL = empty). Returns 0 or -1 on memory. */
+int table_add(struct table *t, const char *const *cells);
+size_t table_rows(const struct table *t);
+int table_print(const struct table *t, FILE *out, enum cli_format fmt);
+/* Print the first row as one record: "name  value" lines in text (empty values left out),
+ * a header and one row in CSV, one object in JSON. */
+int table_print_record(const struct table *t, FILE *out, enum cli_format fmt);
+
+/* Format helpers writing into caller buffers. */
+void fmt_num(char *buf, size_t cap, double v, int decimals); /* "" for NaN */
+void fmt_id(char *buf, size_t cap, int64_t id);
+
+/* Resolve an account reference (id, external id or name) with a clear message. */
+int cli_account(struct cli *c, const char *ref, struct cvom_account *out);
+
+/* The command groups, each in its own file. */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_account(struct cli *c, int argc, char **argv);
+int cmd_stakeholder(struct cli *c, int argc, char **argv);
+int cmd_instrument(struct cli *c, int argc, char **argv);
+int cmd_assess(struct cli *c, int argc, char **argv);
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_score(struct cli *c, int argc, char **argv);
+int cmd_matrix(struct cli *c, int argc, char **argv);
+int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_config(struct cli *c, int argc, char **argv);
+
+/* The table of scores that `score --format` and `export` print. NULL on memory failure. */
+struct table *cli_scores_table(const struct cvom_scored *v, size_t n);
+
+/* Stateless batch scoring (no database): `cvom score --input`. */
+int cli_batch_score(struct cli *c, const char *input, const char *output,
+                    const char *instrument, int quiet);
+
+#endif

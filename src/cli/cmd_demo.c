@@ -1,0 +1,313 @@
+/* cmd_demo.c — `cvom demo`: a deterministic demo portfolio. 64 invented accounts across
+ * all four quadrants, several stakeholders each, two assessment waves six months apart in
+ * which some accounts move, a few borderline and a few without enough evidence. The same
+ * seed always gives the same database. */
+#include "cli/cli.h"
+
+#include "io/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEMO_ACCOUNTS 64
+#define WAVE1 "2026-04-15"
+#define WAVE2 "2026-10-15"
+
+static uint64_t rng_state;
+
+static uint64_t next_u64(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull); /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double uniform(void)
+{
+    return (double)(next_u64() >> 11) / 9007199254740992.0;
+}
+
+static double normal(void)
+{
+    double u = uniform(), v = uniform();
+    return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
+}
+
+static size_t pick(size_t n)
+{
+    return (size_t)(next_u64() % n);
+}
+
+static const char *const prefixes[] = {
+    "Northwind", "Harbour", "Alder", "Brightwater", "Copperfield", "Drummond", "Elmstead",
+    "Fairhaven", "Granite", "Hollins", "Ironvale", "Juniper", "Kestrel", "Larkspur",
+    "Meridian", "Nettlebed", "Oakridge", "Pinecrest", "Quayside", "Redwood", "Saltmarsh",
+    "Thornbury", "Upland", "Vantage", "Westbrook", "Yarrow", "Zephyr", "Ashcombe", "Bramley",
+    "Calder", "Dunmore", "Eastgate"};
+static const char *const industries[] = {"Retail", "Manufacturing", "Healthcare", "Logistics",
+                                         "Energy", "Financial services", "Food & beverage",
+                                         "Telecom"};
+static const char *const suffixes[] = {"Stores", "Engineering", "Health", "Freight", "Power",
+                                       "Bank", "Foods", "Networks"};
+static const char *const group_words[] = {"Retail", "Industries", "Care", "Transport",
+                                          "Utilities", "Capital", "Brands", "Telecom"};
+static const char *const regions[] = {"UK", "DACH", "Nordics", "Benelux", "France", "Iberia"};
+static const char *const owners[] = {"Alex Morgan", "Priya Shah", "Tom Becker", "Lena Fischer",
+                                     "Sam Okafor"};
+static const char *const tagset[] = {"key", "strategic", "growth", "at-risk", "local",
+                                     "public-sector"};
+static const char *const firsts[] = {"Anna", "Ben", "Chloe", "David", "Elif", "Farid", "Grace",
+                                     "Hugo", "Ines", "Jonas", "Kira", "Luca", "Maya", "Nils",
+                                     "Olga", "Pedro", "Rosa", "Stefan", "Tara", "Viktor"};
+static const char *const lasts[] = {"Almeida", "Berg", "Carter", "Dubois", "Eriksen", "Fontaine",
+                                    "Garcia", "Hansen", "Ivanova", "Jansen", "Keller", "Lindqvist",
+                                    "Moreau", "Novak", "Oliveira", "Peters", "Rossi", "Schmidt",
+                                    "Turner", "Weber"};
+
+struct role {
+    const char *name;
+    double influence;
+    double bias_e; /* procurement looks at price more than at people */
+};
+static const struct role roles[] = {
+    {"Economic buyer", 0.9, 0},   {"Sponsor", 0.7, 2},  {"User", 0.4, 2},
+    {"Technical evaluator", 0.5, -2}, {"Procurement", 0.6, -4},
+};
+
+/* How an account evolves: its position in each wave and how its evidence looks. */
+struct plan {
+    double x[2], y[2];   /* latent intellectual and emotional value per wave */
+    double spread;       /* disagreement among its stakeholders */
+    int thin;            /* 1: answers too few items to be placed in wave 2 */
+    int self_only;       /* 1: only our own view in wave 2 */
+};
+
+static double clamp(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void make_plan(int i, struct plan *p)
+{
+    static const double centre[4][2] = {{25, 25}, {75, 25}, {25, 75}, {75, 75}};
+    int q = i % 4;
+    p->x[0] = clamp(centre[q][0] + 10 * normal(), 8, 92);
+    p->y[0] = clamp(centre[q][1] + 10 * normal(), 8, 92);
+    p->x[1] = clamp(p->x[0] + 3 * normal(), 5, 95);
+    p->y[1] = clamp(p->y[0] + 3 * normal(), 5, 95);
+    p->spread = 3;
+    p->thin = p->self_only = 0;
+    switch (i % 16) { /* a few accounts of each story */
+    case 5:  p->y[1] = p->y[0] - 42; break;                   /* trust lost */
+    case 7:  p->x[1] = p->x[0] + 42; break;                   /* expertise now valued */
+    case 10: p->x[1] = p->x[0] - 40; p->y[1] -= 20; break;    /* sliding to transactional */
+    case 12: p->y[1] = p->y[0] + 42; break;                   /* relationship built */
+    case 14: if (i < 32) { p->x[1] = 51; p->spread = 12; } break; /* on the line */
+    case 15: if (i < 32) { p->y[1] = 49; p->spread = 12; } break; /* on the line */
+    default: break;
+    }
+    if (i == 9 || i == 41)
+        p->thin = 1;
+    if (i == 27)
+        p->self_only = 1;
+    for (int w = 0; w < 2; w++) {
+        p->x[w] = clamp(p->x[w], 3, 97);
+        p->y[w] = clamp(p->y[w], 3, 97);
+    }
+}
+
+/* A latent value 0–100 as an answer on the item's scale, with noise. */
+static double answer(const struct cvom_item *it, double x, double y, double bx, double by)
+{
+    double v;
+    if (it->axis == CVOM_AXIS_INTELLECTUAL)
+        v = x + bx;
+    else if (it->axis == CVOM_AXIS_EMOTIONAL)
+        v = y + by;
+    else
+        v = (x + bx + y + by) / 2;
+    v = clamp(v + 8 * normal(), 0, 100);
+    if (it->reverse)
+        v = 100 - v;
+    return it->scale_min + floor((it->scale_max - it->scale_min) * v / 100 + 0.5);
+}
+
+struct demo {
+    struct cli *c;
+    const struct cvom_instrument *ins;
+    int64_t instrument_id;
+    size_t accounts, stakeholders, assessments;
+};
+
+static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double x, double y,
+                               double bx, double by, int thin)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = st->ops->assessment_add(st, a, &d->c->err);
+    int per_axis[CVOM_AXIS_COUNT] = {0};
+    for (size_t j = 0; !s && j < d->ins->n_items; j++) {
+        const struct cvom_item *it = &d->ins->items[j];
+        /* Thin evidence: two answers per axis, fewer than the instrument's minimum. */
+        if (thin && (it->axis == CVOM_AXIS_BOTH || per_axis[it->axis]++ >= 2))
+            continue;
+        if (!thin && uniform() < 0.04)
+            continue; /* the odd skipped item */
+        struct cvom_response r = {.assessment_id = a->id,
+                                  .value = answer(it, x, y, bx, by)};
+        cvom_copy(r.item_code, sizeof r.item_code, it->code);
+        s = st->ops->response_put(st, &r, &d->c->err);
+    }
+    d->assessments += !s;
+    return s;
+}
+
+static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves)
+{
+    struct cvom_store *st = d->c->store;
+    struct plan p;
+    make_plan(i, &p);
+    struct cvom_account a;
+    memset(&a, 0, sizeof a);
+    size_t ind = pick(8);
+    snprintf(a.name, sizeof a.name, "%s %s", prefixes[i % 32], suffixes[ind]);
+    if (i >= 32)
+        snprintf(a.name, sizeof a.name, "%s %s %s", prefixes[i % 32], group_words[ind],
+                 i % 3 ? "Group" : "Partners");
+    if (i == 0) { /* the classic over-served transactional retailer */
+        cvom_copy(a.name, sizeof a.name, "Stack & Save Discount Stores");
+        ind = 0;
+        p.x[0] = p.x[1] = 14;
+        p.y[0] = p.y[1] = 12;
+    }
+    snprintf(a.external_id, sizeof a.external_id, "CRM-%04d", 1001 + i);
+    cvom_copy(a.owner, sizeof a.owner, owners[pick(5)]);
+    cvom_copy(a.industry, sizeof a.industry, industries[ind]);
+    cvom_copy(a.region, sizeof a.region, regions[pick(6)]);
+    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    a.revenue = floor(exp(11.5 + 1.1 * normal()) / 1000) * 1000 + 20000;
+    a.potential = floor(a.revenue * (1.2 + uniform()) / 1000) * 1000;
+    snprintf(a.tags, sizeof a.tags, "%s%s%s", tagset[pick(6)], i % 5 ? "" : ",",
+             i % 5 ? "" : tagset[pick(6)]);
+    snprintf(a.notes, sizeof a.notes, "Demo account. Annual review with %s.",
+             a.owner);
+    enum cvom_status s = st->ops->account_add(st, &a, &d->c->err);
+    if (s)
+        return s;
+    d->accounts++;
+    int n_sh = 3 + (int)pick(3);
+    for (int k = 0; !s && k < n_sh; k++) {
+        const struct role *r = &roles[k == 0 ? 0 : 1 + pick(4)];
+        struct cvom_stakeholder sh = {.account_id = a.id, .influence = r->influence};
+        snprintf(sh.name, sizeof sh.name, "%s %s", firsts[pick(20)], lasts[pick(20)]);
+        snprintf(sh.external_id, sizeof sh.external_id, "C-%04d-%d", 1001 + i, k + 1);
+        cvom_copy(sh.role, sizeof sh.role, r->name);
+        sh.stance = (enum cvom_stance)(1 + pick(5));
+        snprintf(sh.email, sizeof sh.email, "contact%d.%04d@example.com", k + 1, 1001 + i);
+        if ((s = st->ops->stakeholder_add(st, &sh, &d->c->err)) != CVOM_OK)
+            break;
+        d->stakeholders++;
+        double bx = p.spread * normal(), by = p.spread * normal() + r->bias_e;
+        for (int w = 0; !s && w < 2; w++) {
+            if (p.self_only)
+                continue; /* nobody at the customer has answered yet */
+            if (w == 0 && k == n_sh - 1 && i % 3 == 0)
+                continue; /* joined the decision-making unit later */
+            struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
+                                         .kind = CVOM_RESP_CUSTOMER, .stakeholder_id = sh.id,
+                                         .date = waves[w], .status = CVOM_ASSESS_COMPLETE};
+            cvom_copy(as.respondent, sizeof as.respondent, sh.name);
+            s = record(d, &as, p.x[w], p.y[w], bx, by, w == 1 && p.thin);
+        }
+    }
+    /* Our own view, a little rosier on the relationship than the customer's. */
+    for (int w = 0; !s && w < 2; w++) {
+        if (w == 0 && !p.self_only && i % 2)
+            continue;
+        struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
+                                     .kind = CVOM_RESP_SELF, .date = waves[w],
+                                     .status = CVOM_ASSESS_COMPLETE};
+        cvom_copy(as.respondent, sizeof as.respondent, a.owner);
+        s = record(d, &as, p.x[w], p.y[w], 4, 10, 0);
+    }
+    return s;
+}
+
+static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
+{
+    struct cvom_config cfg;
+    enum cvom_status s = cvom_config_load(d->c->store, &cfg, &d->c->err);
+    for (int w = 0; !s && w < 2; w++) {
+        struct cvom_scored *v = NULL;
+        size_t n = 0;
+        s = cvom_portfolio_scan(d->c->store, &cfg, NULL, waves[w], &v, &n, NULL, NULL,
+                                &d->c->err);
+        for (size_t i = 0; !s && i < n; i++) {
+            if (!v[i].evidence.assessments)
+                continue;
+            struct cvom_snapshot snap = {.account_id = v[i].account.id, .date = waves[w],
+                                         .score = v[i].score};
+            s = d->c->store->ops->snapshot_put(d->c->store, &snap, &d->c->err);
+        }
+        free(v);
+    }
+    return s;
+}
+
+int cmd_demo(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "seed", .kind = 's', .arg = "N", .help = "another portfolio (default 1)"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, opts, "[--db PATH] [--seed N]",
+                  "Fill an empty database with a demo portfolio: 64 invented accounts in all "
+                  "four quadrants, their stakeholders, and two assessment waves (" WAVE1
+                  " and " WAVE2 ") with scores stored for both.",
+                  pos, 0, 0, &np, &rc))
+        return rc;
+    long seed = 1;
+    if (cli_val(opts, "seed") && cvom_parse_long(cli_val(opts, "seed"), 0, 1L << 40, &seed))
+        return cli_usage_error(c, "--seed takes a whole number");
+    rng_state = (uint64_t)seed * 0x2545F4914F6CDD1Dull;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    int64_t n = 0;
+    enum cvom_status s = c->store->ops->account_count(c->store, &n, &c->err);
+    if (!s && n > 0)
+        s = cvom_error_set(&c->err, CVOM_EEXIST,
+                           "%s already holds %lld accounts; the demo needs an empty database",
+                           c->db, (long long)n);
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    struct demo d = {.c = c, .ins = &ins};
+    int32_t waves[2];
+    cvom_date_parse(WAVE1, &waves[0]);
+    cvom_date_parse(WAVE2, &waves[1]);
+    if (!s)
+        s = c->store->ops->instrument_latest(c->store, "default", &d.instrument_id, &c->err);
+    if (!s)
+        s = c->store->ops->instrument_get(c->store, d.instrument_id, &ins, &c->err);
+    if (!s && !(s = cli_begin(c))) {
+        for (int i = 0; !s && i < DEMO_ACCOUNTS; i++)
+            s = make_account(&d, i, waves);
+        if (!s)
+            s = snapshots(&d, waves);
+        if (!s)
+            s = cli_commit(c);
+        if (s)
+            cli_rollback(c);
+    }
+    cvom_instrument_cleanup(&ins);
+    if (s)
+        return cli_fail(c, s, &c->err);
+    printf("Demo portfolio in %s: %zu accounts, %zu stakeholders, %zu assessments in two "
+           "waves (%s, %s).\n"
+           "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n",
+           c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, c->db, c->db,
+           "Stack & Save Discount Stores");
+    return 0;
+}

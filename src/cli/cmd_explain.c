@@ -1,0 +1,316 @@
+/* cmd_explain.c — `cvom explain ACCOUNT`: every respondent's and item's part in the
+ * account's position, and what would move it across the nearest threshold. */
+#include "cli/cli.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const dim_title[CVOM_DIM_COUNT] = {"Intellectual", "Emotional"};
+
+static void print_scores(const struct cvom_explanation *ex, const struct cvom_config *cfg)
+{
+    const struct cvom_score *s = &ex->score;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        if (isnan(s->value[d])) {
+            printf("  %-13s no score: no respondent answered enough items on this axis\n",
+                   dim_title[d]);
+            continue;
+        }
+        printf("  %-13s %5.1f", dim_title[d], s->value[d]);
+        if (!isnan(s->lo[d]))
+            printf("   %2.0f %% interval %.1f–%.1f", cfg->confidence * 100, s->lo[d], s->hi[d]);
+        printf("   threshold %g, %d respondent%s\n", cfg->threshold[d], s->respondents[d],
+               s->respondents[d] == 1 ? "" : "s");
+    }
+    if (!isnan(s->self_value[0]) || !isnan(s->self_value[1])) {
+        printf("  Our own view (self-assessment):");
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            char v[16];
+            fmt_num(v, sizeof v, s->self_value[d], 1);
+            printf(" %s %s", cvom_dim_name((enum cvom_dim)d), v[0] ? v : "—");
+            if (v[0] && !isnan(s->value[d]))
+                printf(" (gap %+.1f)", s->self_value[d] - s->value[d]);
+        }
+        printf("\n");
+    }
+}
+
+static void print_respondents(const struct cvom_explanation *ex)
+{
+    printf("\nRespondents: each one's score, share of the weight, and the points it adds\n");
+    printf("  %-28s %9s  %-22s %-22s\n", "", "influence", "intellectual", "emotional");
+    double sum[CVOM_DIM_COUNT] = {0};
+    for (size_t i = 0; i < ex->n_respondents; i++) {
+        const struct cvom_explain_respondent *r = &ex->respondents[i];
+        char label[CVOM_NAME_MAX + 16];
+        snprintf(label, sizeof label, "%s%s", r->label,
+                 r->kind == CVOM_RESP_SELF ? " (our view)" : "");
+        printf("  %-28.28s %9.2f ", label, r->influence);
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            char cell[40];
+            if (r->counted[d])
+                snprintf(cell, sizeof cell, "%5.1f × %4.1f%% = %5.2f", r->score[d],
+                         100 * r->share[d], r->contribution[d]);
+            else if (!isnan(r->score[d]))
+                snprintf(cell, sizeof cell, "%5.1f (not counted)", r->score[d]);
+            else
+                snprintf(cell, sizeof cell, "  — too few answers");
+            printf(" %-22s", cell);
+            sum[d] += r->contribution[d];
+        }
+        printf("\n");
+    }
+    printf("  %-39s", "sum = account score");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        char cell[40];
+        snprintf(cell, sizeof cell, "%22.2f", sum[d]);
+        printf(" %-22s", isnan(ex->score.value[d]) ? "" : cell);
+    }
+    printf("\n");
+}
+
+static void print_items(const struct cvom_explanation *ex, const struct cvom_instrument *ins)
+{
+    printf("\nItems: points each adds to the account score, and the change per scale point\n"
+           "of agreement from every counted respondent\n");
+    printf("  %-8s %-34s %14s %14s\n", "item", "measures", "intellectual", "emotional");
+    for (size_t j = 0; j < ex->n_items; j++) {
+        const struct cvom_explain_item *it = &ex->items[j];
+        if (!it->answered)
+            continue;
+        printf("  %-8s %-34.34s", ins->items[j].code, ins->items[j].construct);
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            char cell[32] = "";
+            if (cvom_item_on_dim(&ins->items[j], (enum cvom_dim)d) && !isnan(ex->score.value[d]))
+                snprintf(cell, sizeof cell, "%5.2f (%+.2f)", it->contribution[d],
+                         it->sensitivity[d]);
+            printf(" %14s", cell);
+        }
+        printf("\n");
+    }
+}
+
+/* Items ordered by how far they could move axis d in the needed direction. */
+struct lever {
+    size_t item;
+    double reach;
+};
+
+static int by_reach(const void *x, const void *y)
+{
+    const struct lever *a = x, *b = y;
+    return a->reach < b->reach ? 1 : a->reach > b->reach ? -1 : (a->item > b->item) - (a->item < b->item);
+}
+
+static void print_axis_moves(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
+                             const struct cvom_config *cfg, int d, int nearest)
+{
+    double dist = ex->distance[d];
+    int rise = dist > 0;
+    /* At or above the threshold counts as high, so falling below needs a little more. */
+    printf("  %s%s %.1f is %.1f points %s the threshold %g.\n", d == nearest ? "* " : "  ",
+           dim_title[d], ex->score.value[d], fabs(dist), rise ? "below" : "above",
+           cfg->threshold[d]);
+    struct lever lv[CVOM_ITEMS_MAX];
+    size_t n = 0;
+    for (size_t j = 0; j < ex->n_items && n < CVOM_ITEMS_MAX; j++) {
+        double reach = rise ? ex->items[j].headroom[d] : ex->items[j].contribution[d];
+        if (ex->items[j].answered && reach > 0.005)
+            lv[n++] = (struct lever){j, reach};
+    }
+    qsort(lv, n, sizeof *lv, by_reach);
+    double sum = 0;
+    size_t k = 0;
+    while (k < n && sum < fabs(dist))
+        sum += lv[k++].reach;
+    if (sum < fabs(dist)) {
+        printf("      Even %s answers on every item would move it only %.1f points: it takes "
+               "%s.\n", rise ? "the best" : "the worst", sum,
+               rise ? "new evidence (more respondents, other stakeholders) to cross"
+                    : "a change in many answers at once");
+        return;
+    }
+    printf("      It would cross if every respondent %s %s:\n", rise ? "rated best" : "rated worst",
+           k == 1 ? "this item" : k <= 3 ? "these items" : "the items below");
+    for (size_t i = 0; i < k && i < 6; i++) {
+        const struct cvom_item *it = &ins->items[lv[i].item];
+        printf("      %-8s %s%5.1f  %s%s\n", it->code, rise ? "+" : "-", lv[i].reach,
+               it->construct[0] ? it->construct : it->statement,
+               it->reverse ? (rise ? " (by disagreeing)" : " (by agreeing)") : "");
+    }
+    if (k > 6)
+        printf("      … and %zu more items\n", k - 6);
+}
+
+static void print_moves(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
+                        const struct cvom_config *cfg)
+{
+    printf("\nWhat would move it\n");
+    int nearest = -1;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (!isnan(ex->distance[d]) &&
+            (nearest < 0 || fabs(ex->distance[d]) < fabs(ex->distance[nearest])))
+            nearest = d;
+    if (nearest < 0) {
+        printf("  Nothing yet: the account needs more answers before it is a point.\n");
+        return;
+    }
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (!isnan(ex->distance[d]))
+            print_axis_moves(ex, ins, cfg, d, nearest);
+    printf("  (* the nearest threshold; figures are points of the axis score)\n");
+}
+
+static int explain_csv(const struct cvom_explanation *ex, const struct cvom_instrument *ins)
+{
+    static const char *const cols[] = {
+        "respondent", "kind", "influence", "item", "axis", "raw", "score", "share_intellectual",
+        "share_emotional", "contribution_intellectual", "contribution_emotional"};
+    struct table *t = table_new(cols, "sssssnnnnnn");
+    for (size_t i = 0; t && i < ex->n_respondents; i++) {
+        const struct cvom_explain_respondent *r = &ex->respondents[i];
+        for (size_t j = 0; j < r->n_answers; j++) {
+            const struct cvom_explain_answer *a = &r->answers[j];
+            char infl[16], raw[16], sc[16], sh[2][16], co[2][16];
+            fmt_num(infl, sizeof infl, r->influence, 4);
+            fmt_num(raw, sizeof raw, a->raw, 4);
+            fmt_num(sc, sizeof sc, a->score, 6);
+            for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+                fmt_num(sh[d], sizeof sh[d], r->share[d], 6);
+                fmt_num(co[d], sizeof co[d], a->contribution[d], 6);
+            }
+            const char *cells[] = {r->label, cvom_respondent_kind_name(r->kind), infl,
+                                   ins->items[a->item].code,
+                                   cvom_axis_name(ins->items[a->item].axis), raw, sc, sh[0],
+                                   sh[1], co[0], co[1]};
+            table_add(t, cells);
+        }
+    }
+    if (t)
+        table_print(t, stdout, FMT_CSV);
+    table_free(t);
+    return t ? 0 : -1;
+}
+
+static json_t *num(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+static void explain_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                         const struct cvom_instrument *ins)
+{
+    const struct cvom_score *s = &ex->score;
+    json_t *axes = json_object();
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        json_object_set_new(axes, cvom_dim_name((enum cvom_dim)d),
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
+                                      num(s->value[d]), "lo", num(s->lo[d]), "hi", num(s->hi[d]),
+                                      "se", num(s->se[d]), "respondents", s->respondents[d],
+                                      "self", num(s->self_value[d]), "distance_to_threshold",
+                                      num(ex->distance[d])));
+    json_t *resp = json_array();
+    for (size_t i = 0; i < ex->n_respondents; i++) {
+        const struct cvom_explain_respondent *r = &ex->respondents[i];
+        json_t *answers = json_array();
+        for (size_t j = 0; j < r->n_answers; j++)
+            json_array_append_new(
+                answers, json_pack("{s:s, s:f, s:f, s:o, s:o}", "item",
+                                   ins->items[r->answers[j].item].code, "raw", r->answers[j].raw,
+                                   "score", r->answers[j].score, "contribution_intellectual",
+                                   num(r->answers[j].contribution[0]), "contribution_emotional",
+                                   num(r->answers[j].contribution[1])));
+        json_array_append_new(
+            resp, json_pack("{s:s, s:s, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                            "label", r->label, "kind", cvom_respondent_kind_name(r->kind),
+                            "influence", r->influence, "counted_intellectual", r->counted[0],
+                            "counted_emotional", r->counted[1], "score_intellectual",
+                            num(r->score[0]), "score_emotional", num(r->score[1]),
+                            "share_intellectual", num(r->share[0]), "share_emotional",
+                            num(r->share[1]), "contribution_intellectual",
+                            num(r->contribution[0]), "contribution_emotional",
+                            num(r->contribution[1]), "answers", answers));
+    }
+    json_t *items = json_array();
+    for (size_t j = 0; j < ex->n_items; j++)
+        if (ex->items[j].answered)
+            json_array_append_new(
+                items, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "item", ins->items[j].code,
+                                 "axis", cvom_axis_name(ins->items[j].axis),
+                                 "contribution_intellectual", num(ex->items[j].contribution[0]),
+                                 "contribution_emotional", num(ex->items[j].contribution[1]),
+                                 "sensitivity_intellectual", num(ex->items[j].sensitivity[0]),
+                                 "sensitivity_emotional", num(ex->items[j].sensitivity[1])));
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o}", "account_id",
+                          (json_int_t)a->id, "name", a->name, "axes", axes, "quadrant",
+                          s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
+                          "state", cvom_state_name(s->state), "respondents", resp, "items",
+                          items);
+    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    putchar('\n');
+    json_decref(o);
+}
+
+int cmd_explain(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
+        {.name = "format", .kind = 's', .arg = "FMT",
+         .help = "text (default); csv: one row per answer; json: everything"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    int32_t as_of;
+    if (cli_parse(c, argc, argv, opts, "ACCOUNT [--as-of DATE] [--format FMT]",
+                  "Explain an account's position: each respondent's score and weight, each "
+                  "item's contribution, and what would move it across the nearest threshold.",
+                  pos, 1, 1, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+        return rc;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_account a;
+    if ((rc = cli_account(c, pos[0], &a)))
+        return rc;
+    struct cvom_config cfg;
+    struct cvom_explanation ex;
+    struct cvom_instrument ins;
+    struct cvom_evidence ev;
+    cvom_instrument_init(&ins);
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_account_explain(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    if (fmt == FMT_CSV) {
+        explain_csv(&ex, &ins);
+    } else if (fmt == FMT_JSON) {
+        explain_json(&a, &ex, &ins);
+    } else {
+        char date[11], newest[11] = "never";
+        cvom_date_format(as_of, date);
+        if (ev.newest)
+            cvom_date_format(ev.newest, newest);
+        const struct cvom_score *s = &ex.score;
+        printf("%s — %s%s\n", a.name,
+               s->state == CVOM_STATE_INSUFFICIENT ? "not enough evidence to place it"
+                                                   : cvom_quadrant_title(s->quadrant),
+               s->state == CVOM_STATE_BORDERLINE ? " (borderline: an interval crosses a threshold)"
+                                                 : "");
+        printf("as of %s · %d assessment%s, newest %s%s\n\n", date, ev.assessments,
+               ev.assessments == 1 ? "" : "s", newest, ev.stale ? " (stale)" : "");
+        print_scores(&ex, &cfg);
+        if (ex.n_respondents) {
+            print_respondents(&ex);
+            print_items(&ex, &ins);
+        }
+        print_moves(&ex, &ins, &cfg);
+    }
+    cvom_explanation_cleanup(&ex);
+    cvom_instrument_cleanup(&ins);
+    return 0;
+}

@@ -1,0 +1,45 @@
+/* cmd_export.c — `cvom export`: every account with its fields and current score, for
+ * spreadsheets and other tools. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "csv (default) or json"},
+        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "scores as of this date (default today)"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    int32_t as_of;
+    if (cli_parse(c, argc, argv, opts, "[--format csv|json] [--as-of DATE]",
+                  "Export every account with its score. Columns: account_id, external_id, "
+                  "name, owner, revenue, intellectual, emotional, intellectual_lo, "
+                  "intellectual_hi, emotional_lo, emotional_hi, quadrant, state, respondents, "
+                  "last_assessed, stale.",
+                  pos, 0, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+        return rc;
+    if (fmt == FMT_TEXT)
+        fmt = FMT_CSV;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_config cfg;
+    struct cvom_scored *v = NULL;
+    size_t n = 0;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_portfolio_scan(c->store, &cfg, NULL, as_of, &v, &n, NULL, NULL, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    struct table *t = cli_scores_table(v, n);
+    free(v);
+    if (!t)
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    table_print(t, stdout, fmt);
+    table_free(t);
+    return 0;
+}

@@ -1,0 +1,209 @@
+/* cmd_instrument.c — `cvom instrument list|show|import|export`: the questionnaires. */
+#include "cli/cli.h"
+
+#include "io/instrument_csv.h"
+#include "io/util.h"
+
+#include <jansson.h>
+#include <string.h>
+
+/* "NAME", "NAME@VERSION" or a numeric id; an empty ref means the default instrument. */
+static int resolve(struct cli *c, const char *ref, int64_t *id)
+{
+    char name[CVOM_NAME_MAX];
+    long v = 0;
+    enum cvom_status st;
+    if (!ref)
+        ref = "default";
+    cvom_copy(name, sizeof name, ref);
+    char *at = strchr(name, '@');
+    if (at) {
+        *at = '\0';
+        if (cvom_parse_long(at + 1, 1, 1000000, &v))
+            return cli_usage_error(c, "bad version in '%s'", ref);
+    }
+    if (!at && cvom_parse_long(ref, 1, INT32_MAX, &v) == CVOM_OK) {
+        *id = v;
+        return 0;
+    }
+    st = at ? c->store->ops->instrument_find(c->store, name, (int)v, id, &c->err)
+            : c->store->ops->instrument_latest(c->store, name, id, &c->err);
+    if (st == CVOM_ENOTFOUND)
+        cvom_error_set(&c->err, st, "no instrument '%s'", ref);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+static int list_row(void *ctx, int64_t id, const char *name, int version, size_t n)
+{
+    char i[24], v[16], k[16];
+    fmt_id(i, sizeof i, id);
+    snprintf(v, sizeof v, "%d", version);
+    snprintf(k, sizeof k, "%zu", n);
+    const char *cells[] = {i, name, v, k};
+    return table_add(ctx, cells) ? 1 : 0;
+}
+
+static int instrument_list(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    static const char *const cols[] = {"id", "name", "version", "items"};
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    if (cli_parse(c, argc, argv, opts, "[--format FMT]",
+                  "List the instruments in the database, every version.", pos, 0, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)))
+        return rc;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct table *t = table_new(cols, "nsnn");
+    if (!t)
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    enum cvom_status st = c->store->ops->instrument_list(c->store, list_row, t, &c->err);
+    if (!st)
+        table_print(t, stdout, fmt);
+    table_free(t);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+static void show_text(const struct cvom_instrument *ins)
+{
+    printf("%s, version %d — %zu items, at least %d answered per axis\n\n", ins->name,
+           ins->version, ins->n_items, ins->min_items);
+    for (size_t i = 0; i < ins->n_items; i++) {
+        const struct cvom_item *it = &ins->items[i];
+        printf("%-8s %-12s %d–%d%s%s\n         %s\n", it->code, cvom_axis_name(it->axis),
+               it->scale_min, it->scale_max, it->reverse ? "  reverse-coded" : "",
+               it->weight != 1 ? "  weighted" : "", it->statement);
+        if (it->construct[0])
+            printf("         measures: %s\n", it->construct);
+    }
+}
+
+static void show_json(const struct cvom_instrument *ins)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < ins->n_items; i++) {
+        const struct cvom_item *it = &ins->items[i];
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:f, s:i, s:i, s:s, s:s}",
+                                               "code", it->code, "axis",
+                                               cvom_axis_name(it->axis), "reverse", it->reverse,
+                                               "weight", it->weight, "scale_min", it->scale_min,
+                                               "scale_max", it->scale_max, "statement",
+                                               it->statement, "construct", it->construct));
+    }
+    json_t *o = json_pack("{s:s, s:i, s:i, s:o}", "name", ins->name, "version", ins->version,
+                          "min_items", ins->min_items, "items", items);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    putchar('\n');
+    json_decref(o);
+}
+
+static int load(struct cli *c, const char *ref, struct cvom_instrument *ins)
+{
+    int64_t id;
+    int rc;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    if ((rc = resolve(c, ref, &id)))
+        return rc;
+    enum cvom_status st = c->store->ops->instrument_get(c->store, id, ins, &c->err);
+    if (st == CVOM_ENOTFOUND)
+        cvom_error_set(&c->err, st, "no instrument with id %lld", (long long)id);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+static int instrument_show(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    if (cli_parse(c, argc, argv, opts, "[NAME[@VERSION]|ID] [--format FMT]",
+                  "Show an instrument's items (default: the newest version of 'default').\n"
+                  "CSV: one row per item with the header "
+                  "code,axis,reverse,weight,scale_min,scale_max,statement.",
+                  pos, 1, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)))
+        return rc;
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    if ((rc = load(c, np ? pos[0] : NULL, &ins)))
+        return rc;
+    if (fmt == FMT_CSV)
+        cvom_instrument_write(stdout, &ins, 0);
+    else if (fmt == FMT_JSON)
+        show_json(&ins);
+    else
+        show_text(&ins);
+    cvom_instrument_cleanup(&ins);
+    return 0;
+}
+
+static int instrument_export(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "[NAME[@VERSION]|ID]",
+                  "Write an instrument in the file format 'cvom instrument import' reads, to "
+                  "standard output.",
+                  pos, 1, 0, &np, &rc))
+        return rc;
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    if ((rc = load(c, np ? pos[0] : NULL, &ins)))
+        return rc;
+    enum cvom_status st = cvom_instrument_write(stdout, &ins, 1);
+    cvom_instrument_cleanup(&ins);
+    return st ? cli_fail(c, st, NULL) : 0;
+}
+
+static int instrument_import(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "FILE",
+                  "Add an instrument from a file: '# name:', '# version:' and '# min_items:' "
+                  "lines, then a CSV table with the header\n"
+                  "code,axis,reverse,weight,scale_min,scale_max,statement[,construct].\n"
+                  "A name and version already in the database are refused: publish changes "
+                  "as a new version, so old assessments keep theirs.",
+                  pos, 1, 1, &np, &rc))
+        return rc;
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    enum cvom_status st = cvom_instrument_load(pos[0], &ins, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    int64_t id = 0;
+    if (!(st = cli_store(c)) && !(st = cli_begin(c))) {
+        if (!(st = c->store->ops->instrument_put(c->store, &ins, &id, &c->err)))
+            st = cli_commit(c);
+        if (st)
+            cli_rollback(c);
+    }
+    if (!st)
+        printf("%lld\n", (long long)id);
+    fprintf(stderr, "%s %s version %d (%zu items)\n", st ? "not imported:" : "imported",
+            ins.name, ins.version, ins.n_items);
+    cvom_instrument_cleanup(&ins);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+int cmd_instrument(struct cli *c, int argc, char **argv)
+{
+    static const struct cli_cmd cmds[] = {
+        {"list", instrument_list, "list instruments and versions"},
+        {"show", instrument_show, "show an instrument's items"},
+        {"import", instrument_import, "add an instrument (or a new version) from a file"},
+        {"export", instrument_export, "write an instrument as a file"},
+        {NULL, NULL, NULL},
+    };
+    return cli_dispatch(c, "instrument", cmds, argc, argv);
+}

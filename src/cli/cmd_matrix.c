@@ -1,0 +1,155 @@
+/* cmd_matrix.c — `cvom matrix`: the portfolio drawn in the terminal, or listed as CSV or
+ * JSON, with filters by owner, tag, industry, region and quadrant. */
+#include "cli/cli.h"
+
+#include "io/util.h"
+#include "render/term.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static int by_revenue(const void *x, const void *y)
+{
+    const struct cvom_scored *a = x, *b = y;
+    if (a->account.revenue != b->account.revenue)
+        return a->account.revenue < b->account.revenue ? 1 : -1;
+    return strcmp(a->account.name, b->account.name);
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col > 160 ? 160 : ws.ws_col;
+    return 80;
+}
+
+static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
+{
+    static const char *const keys[] = {"owner", "tag", "industry", "region", "quadrant"};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *v = cli_val(opts, keys[i]);
+        if (!v)
+            continue;
+        int w = snprintf(buf + used, cap - used, "%s%s=%s", used ? ", " : "", keys[i], v);
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *cfg,
+                const struct cvom_scored *v, size_t n, int32_t as_of)
+{
+    struct cvom_term_point *pts = calloc(n ? n : 1, sizeof *pts);
+    if (!pts)
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    for (size_t i = 0; i < n; i++) {
+        pts[i].label = v[i].account.name;
+        pts[i].x = v[i].score.value[CVOM_DIM_INTELLECTUAL];
+        pts[i].y = v[i].score.value[CVOM_DIM_EMOTIONAL];
+        pts[i].quadrant = v[i].score.quadrant;
+        pts[i].state = v[i].score.state;
+        pts[i].revenue = v[i].account.revenue;
+    }
+    struct cvom_term_opts o;
+    cvom_term_opts_init(&o);
+    o.width = terminal_width();
+    long l;
+    if (cli_val(opts, "width") && !cvom_parse_long(cli_val(opts, "width"), 40, 400, &l))
+        o.width = (int)l;
+    if (cli_val(opts, "height") && !cvom_parse_long(cli_val(opts, "height"), 10, 200, &l))
+        o.height = (int)l;
+    o.color = (c->color || cli_opt(opts, "color")->set) && !cli_opt(opts, "no-color")->set;
+    o.threshold[0] = cfg->threshold[0];
+    o.threshold[1] = cfg->threshold[1];
+    char date[11], filters[256], sub[320];
+    cvom_date_format(as_of, date);
+    filter_text(filters, sizeof filters, opts);
+    snprintf(sub, sizeof sub, "as of %s · %zu account%s%s%s", date, n, n == 1 ? "" : "s",
+             filters[0] ? " · " : "", filters);
+    o.title = "Customer Value Orientation Matrix";
+    o.subtitle = sub;
+    enum cvom_status st = cvom_term_matrix(stdout, pts, n, &o);
+    free(pts);
+    return st ? cli_fail(c, st, NULL) : 0;
+}
+
+int cmd_matrix(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
+        {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
+        {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
+        {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},
+        {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},
+        {.name = "quadrant", .kind = 's', .arg = "Q",
+         .help = "only transactional, intellectual, emotional or partnership"},
+        {.name = "format", .kind = 's', .arg = "FMT",
+         .help = "text: the drawing (default); csv or json: the plotted values"},
+        {.name = "width", .kind = 's', .arg = "N", .help = "columns (default: the terminal's)"},
+        {.name = "height", .kind = 's', .arg = "N", .help = "rows of the plot (default 24)"},
+        {.name = "color", .kind = 'f', .help = "colour even when not writing to a terminal"},
+        {.name = "no-color", .kind = 'f', .help = "no colour (also: NO_COLOR in the environment)"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    int32_t as_of;
+    if (cli_parse(c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--format FMT]",
+                  "Draw the portfolio on the matrix: intellectual value across, emotional value "
+                  "up, the thresholds as lines. Borderline accounts (an interval crosses a "
+                  "threshold) are marked; accounts without enough evidence are listed below.",
+                  pos, 0, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+        return rc;
+    int quadrant = -1;
+    if (cli_val(opts, "quadrant") && (quadrant = cvom_quadrant_parse(cli_val(opts, "quadrant"))) < 0)
+        return cli_usage_error(c, "--quadrant must be transactional, intellectual, emotional "
+                                  "or partnership");
+    struct cvom_account_filter f;
+    memset(&f, 0, sizeof f);
+    cvom_copy(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
+    cvom_copy(f.tag, sizeof f.tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
+    cvom_copy(f.industry, sizeof f.industry,
+              cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
+    cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_config cfg;
+    struct cvom_scored *v = NULL;
+    size_t n = 0;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    /* Accounts never assessed are not part of the picture; a quadrant filter keeps only
+     * accounts that are points in that quadrant. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].evidence.assessments)
+            continue;
+        if (quadrant >= 0 && (v[i].score.state == CVOM_STATE_INSUFFICIENT ||
+                              (int)v[i].score.quadrant != quadrant))
+            continue;
+        v[k++] = v[i];
+    }
+    qsort(v, k, sizeof *v, by_revenue);
+    if (fmt == FMT_TEXT) {
+        rc = draw(c, opts, &cfg, v, k, as_of);
+    } else {
+        struct table *t = cli_scores_table(v, k);
+        rc = t ? 0 : cli_fail(c, CVOM_ENOMEM, NULL);
+        if (t)
+            table_print(t, stdout, fmt);
+        table_free(t);
+    }
+    free(v);
+    return rc;
+}

@@ -1,0 +1,99 @@
+/* cmd_misc.c — `cvom init`, `cvom config` and `cvom backup`. */
+#include "cli/cli.h"
+
+#include "io/util.h"
+
+#include <string.h>
+
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "[--db PATH]",
+                  "Create the database (or bring an existing one up to date) and load the "
+                  "default instrument. Safe to run again.",
+                  pos, 0, 0, &np, &rc))
+        return rc;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    int v = 0;
+    enum cvom_status st = c->store->ops->schema_version(c->store, &v, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    printf("%s: ready (schema version %d)\n", c->db, v);
+    return 0;
+}
+
+int cmd_config(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    char *pos[2];
+    int np, rc;
+    enum cli_format fmt;
+    if (cli_parse(c, argc, argv, opts, "[KEY VALUE]",
+                  "Without arguments, list the scoring settings. With KEY VALUE, change one:\n"
+                  "  threshold.intellectual, threshold.emotional  0–100 (default 50)\n"
+                  "  confidence       interval coverage (default 0.90)\n"
+                  "  min_respondents  customer respondents needed per axis (default 1)\n"
+                  "  include_self     1 to count self-assessments in the score (default 0)\n"
+                  "  validity_days    age at which an assessment is stale (default 180)",
+                  pos, 2, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)))
+        return rc;
+    if (np == 1)
+        return cli_usage_error(c, "give a KEY and a VALUE, or nothing");
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    enum cvom_status st;
+    if (np == 2) {
+        if ((st = cli_begin(c)) != CVOM_OK)
+            return cli_fail(c, st, &c->err);
+        if ((st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) != CVOM_OK ||
+            (st = cli_commit(c)) != CVOM_OK) {
+            cli_rollback(c);
+            return cli_fail(c, st, &c->err);
+        }
+        return 0;
+    }
+    struct cvom_config cfg;
+    if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK)
+        return cli_fail(c, st, &c->err);
+    char v[6][32];
+    snprintf(v[0], sizeof v[0], "%g", cfg.threshold[CVOM_DIM_INTELLECTUAL]);
+    snprintf(v[1], sizeof v[1], "%g", cfg.threshold[CVOM_DIM_EMOTIONAL]);
+    snprintf(v[2], sizeof v[2], "%g", cfg.confidence);
+    snprintf(v[3], sizeof v[3], "%d", cfg.min_respondents);
+    snprintf(v[4], sizeof v[4], "%d", cfg.include_self);
+    snprintf(v[5], sizeof v[5], "%d", cfg.validity_days);
+    static const char *const cols[] = {"key", "value"};
+    struct table *t = table_new(cols, "sn");
+    for (int i = 0; t && cvom_config_keys[i]; i++) {
+        const char *cells[] = {cvom_config_keys[i], v[i]};
+        table_add(t, cells);
+    }
+    if (t)
+        table_print(t, stdout, fmt);
+    table_free(t);
+    return 0;
+}
+
+int cmd_backup(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "DEST",
+                  "Copy the database to DEST with the online backup, consistent even while "
+                  "others are writing. DEST must not exist.",
+                  pos, 1, 1, &np, &rc))
+        return rc;
+    if (cli_store(c))
+        return cli_fail(c, c->err.status, &c->err);
+    enum cvom_status st = c->store->ops->backup(c->store, pos[0], &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    fprintf(stderr, "backed up %s to %s\n", c->db, pos[0]);
+    return 0;
+}

@@ -1,0 +1,454 @@
+/* util.c — the command line's shared plumbing: option tables, the status → exit code map,
+ * store access, and tables printed as aligned text, CSV or JSON. */
+#include "cli/cli.h"
+
+#include "io/instrument_csv.h"
+#include "io/util.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cli_exit_code(enum cvom_status st)
+{
+    switch (st) {
+    case CVOM_OK: return EXIT_OKAY;
+    case CVOM_EINVAL:
+    case CVOM_EPARSE:
+    case CVOM_ELIMIT: return EXIT_INPUT;
+    case CVOM_ENOTFOUND: return EXIT_NOTFOUND;
+    case CVOM_EEXIST: return EXIT_CONFLICT;
+    case CVOM_ESTORE:
+    case CVOM_EBUSY: return EXIT_STORE;
+    default: return EXIT_FAILURE_;
+    }
+}
+
+int cli_fail(struct cli *c, enum cvom_status st, const struct cvom_error *err)
+{
+    const char *msg = err && err->message[0] ? err->message : cvom_status_str(st);
+    if (err && err->file[0] && err->line > 0)
+        fprintf(stderr, "cvom: %s:%ld:%ld: %s\n", err->file, err->line,
+                err->column > 0 ? err->column : 1L, msg);
+    else if (err && err->file[0])
+        fprintf(stderr, "cvom: %s: %s\n", err->file, msg);
+    else
+        fprintf(stderr, "cvom: %s\n", msg);
+    (void)c;
+    return cli_exit_code(st);
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", c->prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", c->prog);
+    return EXIT_USAGE;
+}
+
+struct cli_opt *cli_opt(struct cli_opt *opts, const char *name)
+{
+    for (; opts && opts->name; opts++)
+        if (strcmp(opts->name, name) == 0)
+            return opts;
+    return NULL;
+}
+
+const char *cli_val(struct cli_opt *opts, const char *name)
+{
+    struct cli_opt *o = cli_opt(opts, name);
+    return o && o->set ? o->value : NULL;
+}
+
+static void usage(struct cli *c, struct cli_opt *opts, const char *use, const char *desc)
+{
+    printf("Usage: %s %s\n\n%s\n", c->prog, use, desc);
+    if (opts && opts->name) {
+        printf("\nOptions:\n");
+        for (struct cli_opt *o = opts; o->name; o++) {
+            char left[64];
+            snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+            printf("  %-24s %s\n", left, o->help);
+        }
+    }
+    printf("  %-24s %s\n", "--help", "show this help and exit");
+    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db). See 'cvom --help' for "
+           "exit codes.\n");
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *use,
+              const char *desc, char **pos, int max_pos, int min_pos, int *n_pos,
+              int *exit_code)
+{
+    int np = 0, only_pos = 0;
+    for (int i = 0; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || a[1] == '\0') {
+            if (np >= max_pos) {
+                *exit_code = cli_usage_error(c, "unexpected argument '%s'", a);
+                return 1;
+            }
+            pos[np++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(c, opts, use, desc);
+            *exit_code = EXIT_OKAY;
+            return 1;
+        }
+        if (a[1] != '-') {
+            *exit_code = cli_usage_error(c, "unknown option '%s'", a);
+            return 1;
+        }
+        char name[64];
+        const char *eq = strchr(a + 2, '=');
+        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (len >= sizeof name) {
+            *exit_code = cli_usage_error(c, "unknown option '%s'", a);
+            return 1;
+        }
+        memcpy(name, a + 2, len);
+        name[len] = '\0';
+        struct cli_opt *o = cli_opt(opts, name);
+        if (!o) {
+            *exit_code = cli_usage_error(c, "unknown option '--%s'", name);
+            return 1;
+        }
+        if (o->kind == 'f') {
+            if (eq) {
+                *exit_code = cli_usage_error(c, "option '--%s' takes no value", name);
+                return 1;
+            }
+            o->set = 1;
+            continue;
+        }
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v) {
+            *exit_code = cli_usage_error(c, "option '--%s' needs a value", name);
+            return 1;
+        }
+        if (o->kind == 'm') {
+            if (o->n_multi == CLI_MULTI_MAX) {
+                *exit_code = cli_usage_error(c, "too many '--%s' options", name);
+                return 1;
+            }
+            o->multi[o->n_multi++] = v;
+        }
+        o->value = v;
+        o->set = 1;
+    }
+    if (np < min_pos) {
+        *exit_code = cli_usage_error(c, "missing argument (usage: %s %s)", c->prog, use);
+        return 1;
+    }
+    *n_pos = np;
+    return 0;
+}
+
+int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds, int argc,
+                 char **argv)
+{
+    const char *sub = argc > 0 ? argv[0] : NULL;
+    if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
+        strcmp(sub, "help") == 0) {
+        printf("Usage: cvom %s COMMAND [OPTIONS]\n\nCommands:\n", group);
+        for (const struct cli_cmd *k = cmds; k->name; k++)
+            printf("  %-10s %s\n", k->name, k->summary);
+        printf("\nRun 'cvom %s COMMAND --help' for a command's options.\n", group);
+        return sub ? EXIT_OKAY : EXIT_USAGE;
+    }
+    for (const struct cli_cmd *k = cmds; k->name; k++)
+        if (strcmp(k->name, sub) == 0) {
+            static char prog[96];
+            snprintf(prog, sizeof prog, "cvom %s %s", group, k->name);
+            c->prog = prog;
+            return k->fn(c, argc - 1, argv + 1);
+        }
+    fprintf(stderr, "cvom %s: unknown command '%s'\nTry 'cvom %s --help'.\n", group, sub, group);
+    return EXIT_USAGE;
+}
+
+enum cvom_status cli_store(struct cli *c)
+{
+    if (c->store)
+        return CVOM_OK;
+    enum cvom_status st = cvom_store_open(c->db, &c->store, &c->err);
+    if (st)
+        return st;
+    /* A database always holds the default instrument, so assessments can start at once. */
+    int64_t id;
+    if ((st = cli_begin(c)) != CVOM_OK)
+        return st;
+    st = cvom_ensure_default_instrument(c->store, &id, &c->err);
+    if (st) {
+        cli_rollback(c);
+        return st;
+    }
+    return cli_commit(c);
+}
+
+enum cvom_status cli_begin(struct cli *c)
+{
+    return c->store->ops->begin(c->store, &c->err);
+}
+
+enum cvom_status cli_commit(struct cli *c)
+{
+    return c->store->ops->commit(c->store, &c->err);
+}
+
+void cli_rollback(struct cli *c)
+{
+    c->store->ops->rollback(c->store);
+}
+
+int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out)
+{
+    static const char *const names[FMT_COUNT] = {"text", "csv", "json"};
+    const char *v = cli_val(opts, "format");
+    if (!v) {
+        *out = FMT_TEXT;
+        return 0;
+    }
+    for (int i = 0; i < FMT_COUNT; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *out = (enum cli_format)i;
+            return 0;
+        }
+    return cli_usage_error(c, "--format must be text, csv or json, not '%s'", v);
+}
+
+int32_t cli_today(void)
+{
+    return (int32_t)(time(NULL) / 86400);
+}
+
+int cli_date_opt(struct cli *c, struct cli_opt *opts, const char *name, int32_t *out)
+{
+    const char *v = cli_val(opts, name);
+    if (!v) {
+        *out = cli_today();
+        return 0;
+    }
+    if (cvom_date_parse(v, out))
+        return cli_usage_error(c, "--%s must be a date YYYY-MM-DD, not '%s'", name, v);
+    return 0;
+}
+
+int cli_account(struct cli *c, const char *ref, struct cvom_account *out)
+{
+    enum cvom_status st = c->store->ops->account_find(c->store, ref, out, &c->err);
+    if (st == CVOM_ENOTFOUND)
+        cvom_error_set(&c->err, st, "no account '%s' (give its id, external id or name)", ref);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+void fmt_num(char *buf, size_t cap, double v, int decimals)
+{
+    if (v != v)
+        buf[0] = '\0';
+    else
+        snprintf(buf, cap, "%.*f", decimals, v);
+}
+
+void fmt_id(char *buf, size_t cap, int64_t id)
+{
+    snprintf(buf, cap, "%lld", (long long)id);
+}
+
+/* ---- tables ---------------------------------------------------------------------------- */
+
+#define TABLE_ROWS_MAX 10000000u
+
+struct table {
+    size_t ncols, nrows, cap;
+    const char *const *names;
+    const char *kinds;
+    char **cells; /* nrows × ncols, owned */
+};
+
+struct table *table_new(const char *const *names, const char *kinds)
+{
+    struct table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->names = names;
+    t->kinds = kinds;
+    t->ncols = strlen(kinds);
+    return t;
+}
+
+void table_free(struct table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+size_t table_rows(const struct table *t)
+{
+    return t->nrows;
+}
+
+int table_add(struct table *t, const char *const *cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        if (cap > TABLE_ROWS_MAX)
+            return -1;
+        char **g = realloc(t->cells, cap * t->ncols * sizeof *g);
+        if (!g)
+            return -1;
+        t->cells = g;
+        t->cap = cap;
+    }
+    char **row = t->cells + t->nrows * t->ncols;
+    for (size_t j = 0; j < t->ncols; j++) {
+        row[j] = strdup(cells[j] ? cells[j] : "");
+        if (!row[j]) {
+            while (j--)
+                free(row[j]);
+            return -1;
+        }
+    }
+    t->nrows++;
+    return 0;
+}
+
+/* Display width of UTF-8 text: one column per code point (good enough for names). */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+static void print_text_cell(FILE *out, const char *s, size_t w, int right, int last)
+{
+    size_t sw = width(s), pad = w > sw ? w - sw : 0;
+    if (right)
+        fprintf(out, "%*s", (int)pad, "");
+    /* Line breaks inside a cell would break the table: show them as spaces. */
+    for (const char *p = s; *p; p++)
+        putc(*p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p, out);
+    if (!right && !last)
+        fprintf(out, "%*s", (int)pad, "");
+}
+
+static int print_text(const struct table *t, FILE *out)
+{
+    size_t *w = calloc(t->ncols, sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t j = 0; j < t->ncols; j++) {
+        w[j] = width(t->names[j]);
+        for (size_t i = 0; i < t->nrows; i++) {
+            size_t cw = width(t->cells[i * t->ncols + j]);
+            if (cw > w[j])
+                w[j] = cw;
+        }
+    }
+    for (size_t i = 0; i <= t->nrows; i++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            const char *s = i == 0 ? t->names[j] : t->cells[(i - 1) * t->ncols + j];
+            if (j)
+                fputs("  ", out);
+            print_text_cell(out, s, w[j], t->kinds[j] == 'n', j + 1 == t->ncols);
+        }
+        putc('\n', out);
+    }
+    free(w);
+    return 0;
+}
+
+static int print_csv(const struct table *t, FILE *out)
+{
+    for (size_t i = 0; i <= t->nrows; i++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            if (j)
+                putc(',', out);
+            cvom_csv_put(out, i == 0 ? t->names[j] : t->cells[(i - 1) * t->ncols + j]);
+        }
+        putc('\n', out);
+    }
+    return 0;
+}
+
+static json_t *json_cell(const char *s, char kind)
+{
+    if (kind != 'n')
+        return json_string(s);
+    if (!s[0])
+        return json_null();
+    long l;
+    if (!strchr(s, '.') && cvom_parse_long(s, -2147483647L, 2147483647L, &l) == CVOM_OK)
+        return json_integer(l);
+    double d;
+    return cvom_parse_double(s, &d) == CVOM_OK ? json_real(d) : json_string(s);
+}
+
+static json_t *json_row(const struct table *t, size_t i)
+{
+    json_t *obj = json_object();
+    for (size_t j = 0; obj && j < t->ncols; j++)
+        json_object_set_new(obj, t->names[j], json_cell(t->cells[i * t->ncols + j],
+                                                        t->kinds[j]));
+    return obj;
+}
+
+static int dump_json(json_t *v, FILE *out)
+{
+    int rc = v ? json_dumpf(v, out, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
+    putc('\n', out);
+    json_decref(v);
+    return rc;
+}
+
+static int print_json(const struct table *t, FILE *out)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < t->nrows; i++)
+        json_array_append_new(arr, json_row(t, i));
+    return dump_json(arr, out);
+}
+
+int table_print_record(const struct table *t, FILE *out, enum cli_format fmt)
+{
+    if (fmt == FMT_JSON)
+        return t->nrows ? dump_json(json_row(t, 0), out) : -1;
+    if (fmt == FMT_CSV)
+        return print_csv(t, out);
+    size_t w = 0;
+    for (size_t j = 0; j < t->ncols; j++)
+        if (width(t->names[j]) > w)
+            w = width(t->names[j]);
+    for (size_t j = 0; t->nrows && j < t->ncols; j++) {
+        const char *v = t->cells[j];
+        if (v[0])
+            fprintf(out, "%-*s  %s\n", (int)w, t->names[j], v);
+    }
+    return 0;
+}
+
+int table_print(const struct table *t, FILE *out, enum cli_format fmt)
+{
+    switch (fmt) {
+    case FMT_CSV: return print_csv(t, out);
+    case FMT_JSON: return print_json(t, out);
+    default: return print_text(t, out);
+    }
+}

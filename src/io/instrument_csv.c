@@ -1,0 +1,229 @@
+/* instrument_csv.c — reading and writing instrument files. The preamble carries what a
+ * table cannot (name, version, the minimum items per axis); the table carries the items. */
+#include "io/instrument_csv.h"
+
+#include "io/csv.h"
+#include "io/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char cvom__default_instrument_csv[];
+extern const size_t cvom__default_instrument_csv_len;
+
+enum col { C_CODE, C_AXIS, C_REVERSE, C_WEIGHT, C_MIN, C_MAX, C_STATEMENT, C_CONSTRUCT, C_COUNT };
+static const char *const col_names[C_COUNT] = {
+    [C_CODE] = "code",         [C_AXIS] = "axis",         [C_REVERSE] = "reverse",
+    [C_WEIGHT] = "weight",     [C_MIN] = "scale_min",     [C_MAX] = "scale_max",
+    [C_STATEMENT] = "statement", [C_CONSTRUCT] = "construct",
+};
+static const int col_required[C_COUNT] = {[C_CODE] = 1, [C_AXIS] = 1, [C_MIN] = 1, [C_MAX] = 1,
+                                           [C_STATEMENT] = 1};
+
+static enum cvom_status at(struct cvom_error *err, const char *name, long line, long col,
+                           enum cvom_status st, const char *msg, const char *value)
+{
+    if (!err)
+        return st;
+    cvom_error_set(err, st, "%s%s%s", msg, value ? ": " : "", value ? value : "");
+    cvom_copy(err->file, sizeof err->file, name);
+    err->line = line;
+    err->column = col;
+    return st;
+}
+
+/* The '# key: value' preamble. Returns the offset where the table starts and the number of
+ * lines consumed. */
+static enum cvom_status preamble(const char *buf, size_t len, const char *name,
+                                 struct cvom_instrument *ins, size_t *off, long *lines,
+                                 struct cvom_error *err)
+{
+    size_t p = 0;
+    long line = 1;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        p = 3;
+    while (p < len && buf[p] == '#') {
+        const char *nl = memchr(buf + p, '\n', len - p);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        char text[CVOM_TEXT_MAX];
+        size_t n = end - p - 1 < sizeof text - 1 ? end - p - 1 : sizeof text - 1;
+        memcpy(text, buf + p + 1, n);
+        text[n] = '\0';
+        char *colon = strchr(text, ':');
+        if (colon) {
+            *colon = '\0';
+            char *key = cvom_trim(text), *val = cvom_trim(colon + 1);
+            long v;
+            if (strcmp(key, "name") == 0) {
+                if (!val[0] || cvom_copy(ins->name, sizeof ins->name, val))
+                    return at(err, name, line, 1, CVOM_EINVAL, "bad instrument name", val);
+            } else if (strcmp(key, "version") == 0 || strcmp(key, "min_items") == 0) {
+                if (cvom_parse_long(val, 1, 1000000, &v))
+                    return at(err, name, line, (long)(val - text) + 2, CVOM_EINVAL,
+                              "expected a whole number from 1", val);
+                *(key[0] == 'v' ? &ins->version : &ins->min_items) = (int)v;
+            }
+        }
+        p = nl ? end + 1 : len;
+        line++;
+    }
+    *off = p;
+    *lines = line;
+    return CVOM_OK;
+}
+
+static enum cvom_status header(const struct cvom_csv_row *row, const char *name, int *map,
+                               struct cvom_error *err)
+{
+    for (int c = 0; c < C_COUNT; c++)
+        map[c] = -1;
+    for (size_t i = 0; i < row->n; i++) {
+        for (int c = 0; c < C_COUNT; c++)
+            if (strcmp(row->fields[i].s, col_names[c]) == 0) {
+                if (map[c] >= 0)
+                    return at(err, name, row->fields[i].line, row->fields[i].column,
+                              CVOM_EPARSE, "column appears twice", col_names[c]);
+                map[c] = (int)i;
+            }
+    }
+    for (int c = 0; c < C_COUNT; c++)
+        if (col_required[c] && map[c] < 0)
+            return at(err, name, row->line, 1, CVOM_EPARSE, "missing column", col_names[c]);
+    return CVOM_OK;
+}
+
+static enum cvom_status item_row(const struct cvom_csv_row *row, const int *map,
+                                 const char *name, struct cvom_item *it, struct cvom_error *err)
+{
+    memset(it, 0, sizeof *it);
+    it->weight = 1;
+    for (int c = 0; c < C_COUNT; c++) {
+        if (map[c] < 0)
+            continue;
+        if ((size_t)map[c] >= row->n)
+            return at(err, name, row->line, 1, CVOM_EPARSE, "row has too few fields", NULL);
+        const struct cvom_csv_field *f = &row->fields[map[c]];
+        long v = 0;
+        int bad = 0;
+        switch (c) {
+        case C_CODE: bad = cvom_copy(it->code, sizeof it->code, f->s); break;
+        case C_AXIS:
+            bad = cvom_axis_parse(f->s) < 0;
+            it->axis = (enum cvom_axis)cvom_axis_parse(f->s);
+            break;
+        case C_REVERSE: bad = f->len && cvom_parse_bool(f->s, &it->reverse); break;
+        case C_WEIGHT: bad = f->len && cvom_parse_double(f->s, &it->weight); break;
+        case C_MIN:
+        case C_MAX:
+            bad = cvom_parse_long(f->s, -1000, 1000, &v) != CVOM_OK;
+            *(c == C_MIN ? &it->scale_min : &it->scale_max) = (int)v;
+            break;
+        case C_STATEMENT: bad = cvom_copy(it->statement, sizeof it->statement, f->s); break;
+        case C_CONSTRUCT: bad = cvom_copy(it->construct, sizeof it->construct, f->s); break;
+        default: break;
+        }
+        if (bad)
+            return at(err, name, f->line, f->column, CVOM_EINVAL, "bad value for", col_names[c]);
+    }
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *name,
+                                       struct cvom_instrument *out, struct cvom_error *err)
+{
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    size_t off;
+    long first;
+    enum cvom_status st = preamble(buf, len, name, &ins, &off, &first, err);
+    struct cvom_csv *r = NULL;
+    struct cvom_csv_opts o;
+    cvom_csv_opts_init(&o);
+    o.first_line = first;
+    if (!st)
+        st = cvom_csv_open_mem(buf + off, len - off, name, &o, &r, err);
+    int map[C_COUNT], have_header = 0;
+    while (!st) {
+        struct cvom_csv_row row;
+        st = cvom_csv_next(r, &row, err);
+        if (st || row.eof)
+            break;
+        if (!have_header) {
+            st = header(&row, name, map, err);
+            have_header = 1;
+            continue;
+        }
+        struct cvom_item it;
+        st = item_row(&row, map, name, &it, err);
+        if (!st && (st = cvom_instrument_add(&ins, &it, err)) != CVOM_OK && err) {
+            char msg[sizeof err->message];
+            cvom_copy(msg, sizeof msg, err->message);
+            at(err, name, row.line, 1, st, msg, NULL);
+        }
+    }
+    cvom_csv_close(r);
+    if (!st && !have_header)
+        st = at(err, name, first, 1, CVOM_EPARSE, "no item table", NULL);
+    if (!st && (st = cvom_instrument_validate(&ins, err)) != CVOM_OK && err)
+        cvom_copy(err->file, sizeof err->file, name);
+    if (st) {
+        cvom_instrument_cleanup(&ins);
+        return st;
+    }
+    cvom_instrument_cleanup(out);
+    *out = ins;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_instrument_load(const char *path, struct cvom_instrument *out,
+                                      struct cvom_error *err)
+{
+    char *buf;
+    size_t len;
+    enum cvom_status st = cvom_read_file(path, CVOM_INSTRUMENT_FILE_MAX, &buf, &len, err);
+    if (st)
+        return st;
+    st = cvom_instrument_parse(buf, len, path, out, err);
+    free(buf);
+    return st;
+}
+
+enum cvom_status cvom_instrument_default(struct cvom_instrument *out, struct cvom_error *err)
+{
+    return cvom_instrument_parse(cvom__default_instrument_csv, cvom__default_instrument_csv_len,
+                                 "data/instrument-default.csv", out, err);
+}
+
+int cvom_csv_put(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n"))
+        return fputs(s, f) < 0 ? EOF : 0;
+    if (putc('"', f) == EOF)
+        return EOF;
+    for (; *s; s++)
+        if ((*s == '"' && putc('"', f) == EOF) || putc(*s, f) == EOF)
+            return EOF;
+    return putc('"', f) == EOF ? EOF : 0;
+}
+
+enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *ins, int full)
+{
+    if (full)
+        fprintf(f, "# name: %s\n# version: %d\n# min_items: %d\n", ins->name, ins->version,
+                ins->min_items);
+    fputs("code,axis,reverse,weight,scale_min,scale_max,statement", f);
+    fputs(full ? ",construct\n" : "\n", f);
+    for (size_t i = 0; i < ins->n_items; i++) {
+        const struct cvom_item *it = &ins->items[i];
+        cvom_csv_put(f, it->code);
+        fprintf(f, ",%s,%d,%g,%d,%d,", cvom_axis_name(it->axis), it->reverse, it->weight,
+                it->scale_min, it->scale_max);
+        cvom_csv_put(f, it->statement);
+        if (full) {
+            putc(',', f);
+            cvom_csv_put(f, it->construct);
+        }
+        putc('\n', f);
+    }
+    return ferror(f) ? CVOM_EIO : CVOM_OK;
+}

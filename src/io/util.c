@@ -1,0 +1,154 @@
+/* util.c — checked number parsing, bounded whole-file reads, and UTF-8-safe copying. */
+#include "io/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+char *cvom_trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        s[--n] = '\0';
+    size_t i = 0;
+    while (is_space(s[i]))
+        i++;
+    if (i)
+        memmove(s, s + i, n - i + 1);
+    return s;
+}
+
+static int tail_blank(const char *end)
+{
+    while (is_space(*end))
+        end++;
+    return *end == '\0';
+}
+
+enum cvom_status cvom_parse_double(const char *s, double *out)
+{
+    if (!s)
+        return CVOM_EINVAL;
+    while (is_space(*s))
+        s++;
+    if (!*s)
+        return CVOM_EINVAL;
+    /* strtod accepts hex floats, "inf" and "nan": none is a number a person meant here. */
+    for (const char *p = s; *p && !is_space(*p); p++)
+        if (!strchr("0123456789+-.eE", *p))
+            return CVOM_EINVAL;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v) || !tail_blank(end))
+        return CVOM_EINVAL;
+    *out = v;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s)
+        return CVOM_EINVAL;
+    while (is_space(*s))
+        s++;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || errno == ERANGE || !tail_blank(end) || v < min || v > max)
+        return CVOM_EINVAL;
+    *out = v;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_parse_bool(const char *s, int *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "y"};
+    static const char *const no[] = {"0", "false", "no", "n"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = 1;
+            return CVOM_OK;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = 0;
+            return CVOM_OK;
+        }
+    }
+    return CVOM_EINVAL;
+}
+
+enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t *len,
+                                struct cvom_error *err)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
+    size_t size = 0, alloc = 65536;
+    char *b = malloc(alloc);
+    enum cvom_status st = CVOM_OK;
+    while (b) {
+        if (size + 1 >= alloc) {
+            if (alloc > cap) {
+                st = cvom_error_set(err, CVOM_ELIMIT, "%s: larger than %zu bytes", path, cap);
+                break;
+            }
+            char *g = realloc(b, alloc * 2);
+            if (!g)
+                break;
+            b = g;
+            alloc *= 2;
+        }
+        ssize_t r = read(fd, b + size, alloc - size - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
+            break;
+        }
+        if (r == 0)
+            break;
+        size += (size_t)r;
+        if (size > cap) {
+            st = cvom_error_set(err, CVOM_ELIMIT, "%s: larger than %zu bytes", path, cap);
+            break;
+        }
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (!b)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (st) {
+        free(b);
+        return st;
+    }
+    b[size] = '\0';
+    *buf = b;
+    *len = size;
+    return CVOM_OK;
+}
+
+int cvom_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n < cap) {
+        memcpy(dst, src, n + 1);
+        return 0;
+    }
+    n = cap - 1;
+    /* Step back over continuation bytes so a multi-byte character is not cut in half. */
+    while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return 1;
+}

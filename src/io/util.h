@@ -1,0 +1,30 @@
+/* util.h — small checked parsers and file helpers shared by the faces: numbers, booleans,
+ * whole-file reads with a size cap, and writes that never leave a half-written file. */
+#ifndef CVOM_IO_UTIL_H
+#define CVOM_IO_UTIL_H
+
+#include "cvom.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parse a whole string as a finite double / a long in [min, max]. Leading and trailing
+ * spaces are allowed; anything else is CVOM_EINVAL. *out is written only on success. */
+enum cvom_status cvom_parse_double(const char *s, double *out);
+enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out);
+/* "1", "0", "true", "false", "yes", "no", "y", "n" (any case); CVOM_EINVAL otherwise. */
+enum cvom_status cvom_parse_bool(const char *s, int *out);
+
+/* Read a whole file (or standard input for "-") into a new NUL-terminated buffer of at
+ * most cap bytes. The caller frees *buf. CVOM_ELIMIT when the file is larger. */
+enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t *len,
+                                struct cvom_error *err);
+
+/* Copy at most cap-1 bytes of src into dst, always NUL-terminating, never splitting a UTF-8
+ * character. Returns 1 when src was truncated. */
+int cvom_copy(char *dst, size_t cap, const char *src);
+
+/* Trim ASCII white space at both ends, in place; returns s. */
+char *cvom_trim(char *s);
+
+#endif

@@ -1,0 +1,74 @@
+/* portfolio.h — the account-level work both faces need: load an account's evidence from
+ * the store, score it, explain it, and read the team's configuration. It joins the store
+ * and the core; it knows no SQL and prints nothing. */
+#ifndef CVOM_SERVICE_PORTFOLIO_H
+#define CVOM_SERVICE_PORTFOLIO_H
+
+#include "cvom.h"
+#include "store/store.h"
+
+/* What stands behind an account's score on a date. */
+struct cvom_evidence {
+    int assessments;   /* latest complete assessment per respondent, on or before the date */
+    int customer;      /* of which customer respondents */
+    int32_t newest;    /* date of the newest of them; 0 when none */
+    int stale;         /* 1 when the newest is older than the validity period */
+};
+
+/* Read thresholds and the other scoring settings from the store's settings, starting from
+ * the defaults. CVOM_EINVAL when a stored value is malformed. */
+enum cvom_status cvom_config_load(struct cvom_store *st, struct cvom_config *cfg,
+                                  struct cvom_error *err);
+/* Store one setting after validating it against the whole configuration. */
+enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const char *value,
+                                   struct cvom_error *err);
+/* Names of the settings cvom_config_load reads, NULL-terminated. */
+extern const char *const cvom_config_keys[];
+
+/* A cache of instruments loaded from the store, so that each version is read once. */
+struct cvom_instrument_cache {
+    size_t n;
+    int64_t ids[16];
+    struct cvom_instrument ins[16];
+};
+void cvom_instrument_cache_init(struct cvom_instrument_cache *c);
+void cvom_instrument_cache_cleanup(struct cvom_instrument_cache *c);
+enum cvom_status cvom_instrument_cache_get(struct cvom_instrument_cache *c,
+                                           struct cvom_store *st, int64_t id,
+                                           const struct cvom_instrument **out,
+                                           struct cvom_error *err);
+
+/* Score one account as of a date (days since epoch). ev may be NULL. */
+enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrument_cache *cache,
+                                    const struct cvom_config *cfg, int64_t account_id,
+                                    int32_t as_of, struct cvom_score *out,
+                                    struct cvom_evidence *ev, struct cvom_error *err);
+
+/* Explain one account as of a date. *ins receives the instrument the explanation's item
+ * indices refer to (the union of the versions used); the caller cleans up both. */
+enum cvom_status cvom_account_explain(struct cvom_store *st, const struct cvom_config *cfg,
+                                      int64_t account_id, int32_t as_of,
+                                      struct cvom_explanation *ex, struct cvom_instrument *ins,
+                                      struct cvom_evidence *ev, struct cvom_error *err);
+
+/* Make sure the default instrument is in the store; *id receives the id of its newest
+ * version. Call inside a write transaction. */
+enum cvom_status cvom_ensure_default_instrument(struct cvom_store *st, int64_t *id,
+                                                struct cvom_error *err);
+
+/* One scored account of a portfolio scan. */
+struct cvom_scored {
+    struct cvom_account account;
+    struct cvom_score score;
+    struct cvom_evidence evidence;
+};
+
+/* Load the accounts matching f and score each as of a date. *out is a new array of *n
+ * entries in the store's listing order (name, id); the caller frees it. progress, when not
+ * NULL, is called now and then with (done, total). */
+enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
+                                     const struct cvom_account_filter *f, int32_t as_of,
+                                     struct cvom_scored **out, size_t *n,
+                                     void (*progress)(void *ctx, size_t done, size_t total),
+                                     void *ctx, struct cvom_error *err);
+#endif

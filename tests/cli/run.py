@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Run one command-line test case file against the built cvom binary.
+
+A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=test.db:
+
+    # a comment
+    @file NAME          lines up to '@end' become the file NAME in the directory
+    $ cvom ARGS...      run cvom (shell-like quoting); the steps below check it
+    < TEXT              a line of standard input
+    > TEXT              a line of expected standard output (all '>' lines: exact match)
+    ~ TEXT              standard output contains TEXT
+    ! TEXT              standard error contains TEXT
+    ? N                 expected exit code (default 0)
+
+'{dir}' in arguments and file contents is replaced by the temporary directory.
+"""
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def parse(path):
+    steps, files = [], []
+    lines = open(path, encoding='utf-8').read().split('\n')
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.startswith('@file '):
+            name, body = line[6:].strip(), []
+            while i < len(lines) and lines[i] != '@end':
+                body.append(lines[i])
+                i += 1
+            i += 1
+            files.append((len(steps), name, '\n'.join(body) + '\n'))
+        elif line.startswith('$ '):
+            steps.append({'args': line[2:], 'stdin': [], 'out': [], 'has': [], 'err': [],
+                          'code': 0, 'line': i})
+        elif line[:2] in ('< ', '> ', '~ ', '! ', '? ') or line in ('<', '>'):
+            if not steps:
+                sys.exit('%s:%d: check before any command' % (path, i))
+            s, tag, text = steps[-1], line[0], line[2:]
+            if tag == '<':
+                s['stdin'].append(text)
+            elif tag == '>':
+                s['out'].append(text)
+            elif tag == '~':
+                s['has'].append(text)
+            elif tag == '!':
+                s['err'].append(text)
+            else:
+                s['code'] = int(text)
+        elif line.strip() and not line.startswith('#'):
+            sys.exit('%s:%d: cannot read this line: %r' % (path, i, line))
+    return steps, files
+
+
+def main():
+    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
+    steps, files = parse(case)
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix='cvom-cli-') as d:
+        env = dict(os.environ, CVOM_DB=os.path.join(d, 'test.db'), NO_COLOR='1',
+                   LC_ALL='C.UTF-8', TZ='UTC')
+        for n, s in enumerate(steps):
+            for at, name, body in files:
+                if at == n:
+                    with open(os.path.join(d, name), 'w', encoding='utf-8', newline='') as f:
+                        f.write(body.replace('{dir}', d))
+            args = [a.replace('{dir}', d) for a in shlex.split(s['args'])]
+            if args and args[0] == 'cvom':
+                args[0] = binary
+            stdin = '\n'.join(s['stdin']) + '\n' if s['stdin'] else ''
+            p = subprocess.run(args, input=stdin.encode(), cwd=d, env=env,
+                               capture_output=True, timeout=60)
+            out = p.stdout.decode('utf-8', 'replace').replace(d, '{dir}')
+            err = p.stderr.decode('utf-8', 'replace').replace(d, '{dir}')
+            where = '%s:%d: $ %s' % (case, s['line'], s['args'])
+            problems = []
+            if p.returncode != s['code']:
+                problems.append('exit code %d, expected %d' % (p.returncode, s['code']))
+            if s['out'] and out.rstrip('\n').split('\n') != s['out']:
+                problems.append('stdout differs:\n--- expected\n%s\n--- got\n%s' %
+                                ('\n'.join(s['out']), out.rstrip('\n')))
+            for t in s['has']:
+                if t not in out:
+                    problems.append('stdout lacks %r' % t)
+            for t in s['err']:
+                if t not in err:
+                    problems.append('stderr lacks %r' % t)
+            if problems:
+                failures += 1
+                print(where)
+                for pr in problems:
+                    print('  ' + pr.replace('\n', '\n  '))
+                if err.strip():
+                    print('  stderr was:\n    ' + err.strip().replace('\n', '\n    '))
+    print('%d steps, %d failed' % (len(steps), failures))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

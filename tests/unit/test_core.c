@@ -1,0 +1,315 @@
+/* test_core.c — instruments, scoring, classification, explanation and dates, checked
+ * against examples worked by hand (the arithmetic is in the comments). */
+#include "check.h"
+#include "cvom.h"
+#include "io/instrument_csv.h"
+
+#include <stdlib.h>
+
+static struct cvom_item item(const char *code, enum cvom_axis axis, int reverse, double w)
+{
+    struct cvom_item it;
+    memset(&it, 0, sizeof it);
+    snprintf(it.code, sizeof it.code, "%s", code);
+    snprintf(it.statement, sizeof it.statement, "statement %s", code);
+    it.axis = axis;
+    it.reverse = reverse;
+    it.weight = w;
+    it.scale_min = 1;
+    it.scale_max = 5;
+    return it;
+}
+
+/* I1 I2(w2) on intellectual, E1 E2(rev) on emotional, B1(rev) on both; scale 1..5. */
+static void small_instrument(struct cvom_instrument *ins)
+{
+    cvom_instrument_init(ins);
+    snprintf(ins->name, sizeof ins->name, "small");
+    ins->min_items = 2;
+    struct cvom_item items[] = {
+        item("I1", CVOM_AXIS_INTELLECTUAL, 0, 1), item("I2", CVOM_AXIS_INTELLECTUAL, 0, 2),
+        item("E1", CVOM_AXIS_EMOTIONAL, 0, 1),    item("E2", CVOM_AXIS_EMOTIONAL, 1, 1),
+        item("B1", CVOM_AXIS_BOTH, 1, 1),
+    };
+    for (size_t i = 0; i < 5; i++)
+        CHECK_INT(cvom_instrument_add(ins, &items[i], NULL), CVOM_OK);
+}
+
+static void test_instrument(void)
+{
+    struct cvom_instrument ins;
+    small_instrument(&ins);
+    CHECK_INT(cvom_instrument_validate(&ins, NULL), CVOM_OK);
+    CHECK_INT(cvom_instrument_find(&ins, "E2"), 3);
+    CHECK_INT(cvom_instrument_find(&ins, "nope"), -1);
+    struct cvom_item dup = item("I1", CVOM_AXIS_EMOTIONAL, 0, 1);
+    CHECK_INT(cvom_instrument_add(&ins, &dup, NULL), CVOM_EEXIST);
+    struct cvom_item bad = item("X 1", CVOM_AXIS_EMOTIONAL, 0, 1);
+    CHECK_INT(cvom_instrument_add(&ins, &bad, NULL), CVOM_EINVAL);
+    bad = item("X1", CVOM_AXIS_EMOTIONAL, 0, 0);
+    CHECK_INT(cvom_instrument_add(&ins, &bad, NULL), CVOM_EINVAL);
+    double s;
+    CHECK_INT(cvom_item_normalise(&ins.items[0], 4, &s), CVOM_OK);
+    CHECK_NEAR(s, 75, 1e-12);                       /* 100·(4−1)/(5−1) */
+    CHECK_INT(cvom_item_normalise(&ins.items[3], 4, &s), CVOM_OK);
+    CHECK_NEAR(s, 25, 1e-12);                       /* reverse: 100 − 75 */
+    CHECK_INT(cvom_item_normalise(&ins.items[0], 6, &s), CVOM_EINVAL);
+    CHECK_INT(cvom_item_normalise(&ins.items[0], 0.5, &s), CVOM_EINVAL);
+    ins.min_items = 4; /* only 3 items count on each axis */
+    CHECK_INT(cvom_instrument_validate(&ins, NULL), CVOM_EINVAL);
+    cvom_instrument_cleanup(&ins);
+}
+
+static void test_default_instrument(void)
+{
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    struct cvom_error err = {0};
+    CHECK_INT(cvom_instrument_default(&ins, &err), CVOM_OK);
+    int n[CVOM_AXIS_COUNT] = {0};
+    for (size_t i = 0; i < ins.n_items; i++) {
+        n[ins.items[i].axis]++;
+        CHECK(ins.items[i].construct[0] != '\0');
+        if (ins.items[i].axis == CVOM_AXIS_BOTH)
+            CHECK_INT(ins.items[i].reverse, 1);
+    }
+    CHECK(n[CVOM_AXIS_INTELLECTUAL] >= 8);
+    CHECK(n[CVOM_AXIS_EMOTIONAL] >= 8);
+    CHECK(n[CVOM_AXIS_BOTH] >= 3);
+    CHECK_STR(ins.name, "default");
+    CHECK_INT(ins.min_items, 3);
+    cvom_instrument_cleanup(&ins);
+}
+
+static void test_instrument_file_errors(void)
+{
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    struct cvom_error err = {0};
+    const char *text = "# name: t\n# min_items: 1\n"
+                       "code,axis,reverse,weight,scale_min,scale_max,statement\n"
+                       "A,intellectual,0,1,1,5,one\n"
+                       "B,sideways,0,1,1,5,two\n";
+    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EINVAL);
+    CHECK_INT(err.line, 5);
+    CHECK_INT(err.column, 3);
+    CHECK_STR(err.file, "t.csv");
+    CHECK_INT(ins.n_items, 0);
+    text = "# name: t\n# min_items: 1\ncode,axis,scale_min,scale_max,statement\n"
+           "A,intellectual,1,5,one\nB,emotional,0,10,two\n";
+    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_OK);
+    CHECK_INT(ins.n_items, 2);
+    CHECK_NEAR(ins.items[1].weight, 1, 0);
+    CHECK_INT(ins.items[1].scale_max, 10);
+    text = "# name: t\ncode,axis,statement\nA,intellectual,x\n";
+    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EPARSE);
+    CHECK_INT(err.line, 2); /* the header lacks scale_min */
+    cvom_instrument_cleanup(&ins);
+}
+
+static void answer_all(struct cvom_respondent *r, const struct cvom_instrument *ins,
+                       const double *raw)
+{
+    for (size_t i = 0; i < ins->n_items; i++)
+        if (raw[i] > 0)
+            CHECK_INT(cvom_respondent_answer(r, &ins->items[i], raw[i]), CVOM_OK);
+}
+
+/* Respondent A (influence 1): I1=5→100, I2=3→50 (w2), E1=4→75, E2=2→25→75, B1=1→0→100.
+ *   intellectual (100 + 2·50 + 100)/4 = 75; emotional (75 + 75 + 100)/3 = 83.33…
+ * Respondent B (influence 3): I1=1→0, I2=2→25 (w2), E1=3→50, B1=5→100→0.
+ *   intellectual (0 + 50 + 0)/4 = 12.5; emotional (50 + 0)/2 = 25
+ * Account: intellectual (75 + 3·12.5)/4 = 28.125; emotional (83.33… + 75)/4 = 39.583… */
+static const double raw_a[] = {5, 3, 4, 2, 1};
+static const double raw_b[] = {1, 2, 3, 0, 5};
+
+static void test_score(void)
+{
+    struct cvom_instrument ins;
+    small_instrument(&ins);
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    struct cvom_respondent r[3];
+    memset(r, 0, sizeof r);
+    r[0].influence = 1;
+    r[1].influence = 3;
+    answer_all(&r[0], &ins, raw_a);
+    answer_all(&r[1], &ins, raw_b);
+    CHECK_NEAR(cvom_acc_mean(&r[0].dim[0]), 75, 1e-12);
+    CHECK_NEAR(cvom_acc_mean(&r[0].dim[1]), 250.0 / 3, 1e-12);
+    CHECK_NEAR(cvom_acc_mean(&r[1].dim[0]), 12.5, 1e-12);
+    CHECK_NEAR(cvom_acc_mean(&r[1].dim[1]), 25, 1e-12);
+    struct cvom_score s;
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, r, 2, &s), CVOM_OK);
+    CHECK_NEAR(s.value[0], 28.125, 1e-12);
+    CHECK_NEAR(s.value[1], (250.0 / 3 + 75) / 4, 1e-12);
+    /* SE, intellectual: Σw = 4, Σw² = 10, n_eff = 1.6, v = (46.875² + 3·15.625²)/4
+     * = 732.421875, se = √(v/0.6) = √1220.703125. */
+    CHECK_NEAR(s.se[0], sqrt(1220.703125), 1e-9);
+    CHECK_INT(s.respondents[0], 2);
+    CHECK_INT(s.quadrant, CVOM_Q_TRANSACTIONAL);
+    CHECK_INT(s.state, CVOM_STATE_BORDERLINE); /* so few, so far apart: the interval is wide */
+    CHECK(isnan(s.self_value[0]));
+
+    /* A alone: the spread of A's own items. Σw = 4, Σw² = 6, n_eff = 8/3, m = 75,
+     * v = (625 + 2·625 + 625)/4 = 625, se = √(625/(5/3)) = √375, df = 5/3. */
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, r, 1, &s), CVOM_OK);
+    CHECK_NEAR(s.value[0], 75, 1e-12);
+    CHECK_NEAR(s.se[0], sqrt(375.0), 1e-9);
+    double t = cvom_t_quantile(0.9, 5.0 / 3);
+    CHECK_NEAR(s.lo[0], 75 - t * sqrt(375.0), 1e-9);
+    CHECK_NEAR(s.hi[0], fmin(100, 75 + t * sqrt(375.0)), 1e-9);
+
+    /* A self-assessment is reported beside the score, not in it, unless configured. */
+    r[2].influence = 1;
+    r[2].kind = CVOM_RESP_SELF;
+    answer_all(&r[2], &ins, raw_a);
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, r + 1, 2, &s), CVOM_OK);
+    CHECK_NEAR(s.value[0], 12.5, 1e-12);
+    CHECK_NEAR(s.self_value[0], 75, 1e-12);
+    cfg.include_self = 1;
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, r + 1, 2, &s), CVOM_OK);
+    CHECK_NEAR(s.value[0], (3 * 12.5 + 75) / 4, 1e-12);
+    cvom_instrument_cleanup(&ins);
+}
+
+static void test_evidence(void)
+{
+    struct cvom_instrument ins;
+    small_instrument(&ins);
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    struct cvom_respondent r;
+    memset(&r, 0, sizeof r);
+    r.influence = 1;
+    /* One intellectual answer only (I1), below min_items 2: no intellectual score. */
+    const double raw[] = {4, 0, 4, 4, 0};
+    answer_all(&r, &ins, raw);
+    struct cvom_score s;
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, &r, 1, &s), CVOM_OK);
+    CHECK(isnan(s.value[0]));
+    CHECK_NEAR(s.value[1], 50, 1e-12); /* E1 75, E2 reversed 25 */
+    CHECK_INT(s.state, CVOM_STATE_INSUFFICIENT);
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, &r, 0, &s), CVOM_OK);
+    CHECK_INT(s.state, CVOM_STATE_INSUFFICIENT);
+    /* Identical answers: zero spread, a zero-width interval, clearly placed. */
+    struct cvom_respondent same[2];
+    memset(same, 0, sizeof same);
+    const double all4[] = {4, 4, 4, 2, 2};
+    for (int i = 0; i < 2; i++) {
+        same[i].influence = 0.5;
+        answer_all(&same[i], &ins, all4);
+    }
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, same, 2, &s), CVOM_OK);
+    CHECK_NEAR(s.value[0], 75, 1e-12);
+    CHECK_NEAR(s.lo[0], 75, 1e-12);
+    CHECK_NEAR(s.hi[0], 75, 1e-12);
+    CHECK_INT(s.state, CVOM_STATE_OK);
+    CHECK_INT(s.quadrant, CVOM_Q_PARTNERSHIP);
+    cfg.min_respondents = 3;
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, same, 2, &s), CVOM_OK);
+    CHECK_INT(s.state, CVOM_STATE_INSUFFICIENT);
+    cfg.threshold[0] = 120;
+    CHECK_INT(cvom_score_account(&cfg, ins.min_items, same, 2, &s), CVOM_EINVAL);
+    cvom_instrument_cleanup(&ins);
+}
+
+static void test_classify(void)
+{
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    CHECK_INT(cvom_classify(&cfg, 50, 50), CVOM_Q_PARTNERSHIP); /* at the line is high */
+    CHECK_INT(cvom_classify(&cfg, 49.99, 50), CVOM_Q_EMOTIONAL);
+    CHECK_INT(cvom_classify(&cfg, 80, 10), CVOM_Q_INTELLECTUAL);
+    CHECK_INT(cvom_classify(&cfg, 10, 10), CVOM_Q_TRANSACTIONAL);
+    cfg.threshold[0] = 70;
+    CHECK_INT(cvom_classify(&cfg, 60, 10), CVOM_Q_TRANSACTIONAL);
+    CHECK_INT(cvom_quadrant_parse("partnership"), CVOM_Q_PARTNERSHIP);
+    CHECK_INT(cvom_quadrant_parse("Partnership"), -1);
+    CHECK_STR(cvom_state_name(CVOM_STATE_BORDERLINE), "borderline");
+}
+
+static void test_explain(void)
+{
+    struct cvom_instrument ins;
+    small_instrument(&ins);
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    size_t items_a[] = {0, 1, 2, 3, 4}, items_b[] = {0, 1, 2, 4};
+    double raw_b4[] = {1, 2, 3, 5};
+    struct cvom_answer_set sets[] = {
+        {.label = "A", .kind = CVOM_RESP_CUSTOMER, .influence = 1, .n = 5, .items = items_a,
+         .raw = raw_a},
+        {.label = "B", .kind = CVOM_RESP_CUSTOMER, .influence = 3, .n = 4, .items = items_b,
+         .raw = raw_b4},
+        {.label = "us", .kind = CVOM_RESP_SELF, .influence = 1, .n = 5, .items = items_a,
+         .raw = raw_a},
+    };
+    struct cvom_explanation ex;
+    struct cvom_error err = {0};
+    CHECK_INT(cvom_explain(&cfg, &ins, sets, 3, &ex, &err), CVOM_OK);
+    CHECK_NEAR(ex.score.value[0], 28.125, 1e-12);
+    CHECK_NEAR(ex.score.self_value[0], 75, 1e-12);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        double by_resp = 0, by_item = 0, by_answer = 0;
+        for (size_t i = 0; i < ex.n_respondents; i++) {
+            by_resp += ex.respondents[i].contribution[d];
+            for (size_t j = 0; j < ex.respondents[i].n_answers; j++)
+                by_answer += ex.respondents[i].answers[j].contribution[d];
+        }
+        for (size_t j = 0; j < ex.n_items; j++)
+            by_item += ex.items[j].contribution[d];
+        CHECK_NEAR(by_resp, ex.score.value[d], 1e-9);
+        CHECK_NEAR(by_item, ex.score.value[d], 1e-9);
+        CHECK_NEAR(by_answer, ex.score.value[d], 1e-9);
+    }
+    CHECK_NEAR(ex.respondents[0].share[0], 0.25, 1e-12);
+    CHECK_NEAR(ex.respondents[1].contribution[0], 0.75 * 12.5, 1e-12);
+    CHECK_INT(ex.respondents[2].counted[0], 0);
+    /* I2 (weight 2): A's share 1/4 of 2/4 of its items, B's 3/4 of 2/4: per point of the
+     * 1..5 scale (25 score points) (0.25·0.5 + 0.75·0.5)·25 = 12.5. */
+    CHECK_NEAR(ex.items[1].sensitivity[0], 12.5, 1e-12);
+    CHECK(ex.items[4].sensitivity[0] < 0); /* reverse-coded */
+    /* Headroom of I1: A at 100 has none; B at 0 could gain 100 · 0.75 · 1/4. */
+    CHECK_NEAR(ex.items[0].headroom[0], 18.75, 1e-12);
+    CHECK_NEAR(ex.distance[0], 50 - 28.125, 1e-12);
+    cvom_explanation_cleanup(&ex);
+    double bad_raw[] = {9};
+    size_t bad_item[] = {0};
+    struct cvom_answer_set bad = {.label = "X", .influence = 1, .n = 1, .items = bad_item,
+                                  .raw = bad_raw};
+    CHECK_INT(cvom_explain(&cfg, &ins, &bad, 1, &ex, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "I1") != NULL);
+    cvom_instrument_cleanup(&ins);
+}
+
+static void test_dates(void)
+{
+    int32_t d;
+    char buf[11];
+    CHECK_INT(cvom_date_parse("1970-01-01", &d), CVOM_OK);
+    CHECK_INT(d, 0);
+    CHECK_INT(cvom_date_parse("2026-11-27", &d), CVOM_OK);
+    CHECK_INT(d, 20784);
+    cvom_date_format(d, buf);
+    CHECK_STR(buf, "2026-11-27");
+    CHECK_INT(cvom_date_parse("2024-02-29", &d), CVOM_OK);
+    CHECK_INT(cvom_date_parse("2025-02-29", &d), CVOM_EINVAL);
+    CHECK_INT(cvom_date_parse("2025-04-31", &d), CVOM_EINVAL);
+    CHECK_INT(cvom_date_parse("2025-4-30", &d), CVOM_EINVAL);
+    CHECK_INT(cvom_date_parse("2025-04-30x", &d), CVOM_EINVAL);
+    CHECK_INT(cvom_date_parse("", &d), CVOM_EINVAL);
+}
+
+int main(void)
+{
+    test_instrument();
+    test_default_instrument();
+    test_instrument_file_errors();
+    test_score();
+    test_evidence();
+    test_classify();
+    test_explain();
+    test_dates();
+    return CHECK_DONE();
+}

@@ -1,0 +1,1285 @@
+/* test_store.c — the storage interface against a real SQLite file in a fresh temporary
+ * directory: migrations, every record type, constraint outcomes, transactions, snapshots,
+ * instruments, reference resolution, backup and lock contention.
+ */
+#include "check.h"
+#include "store/store.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static void path_in_dir(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "%s/%s", dir, name);
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static struct cvom_store *open_store(const char *name)
+{
+    char p[256];
+    struct cvom_store *st = NULL;
+    struct cvom_error err = {0};
+    path_in_dir(p, sizeof p, name);
+    enum cvom_status s = cvom_store_open(p, &st, &err);
+    if (s != CVOM_OK)
+        fprintf(stderr, "open %s: %s\n", p, err.message);
+    CHECK_INT(s, CVOM_OK);
+    return st;
+}
+
+#define N_TABLES 8
+
+struct counts {
+    char names[N_TABLES][32];
+    int64_t n[N_TABLES];
+    size_t count;
+};
+
+static void get_counts(struct cvom_store *st, struct counts *c)
+{
+    struct cvom_error err = {0};
+    memset(c, 0, sizeof *c);
+    CHECK_INT(st->ops->table_counts(st, c->names, c->n, N_TABLES, &c->count, &err), CVOM_OK);
+}
+
+static int64_t count_of(struct cvom_store *st, const char *table)
+{
+    struct counts c;
+    get_counts(st, &c);
+    for (size_t i = 0; i < c.count; i++) {
+        if (strcmp(c.names[i], table) == 0)
+            return c.n[i];
+    }
+    return -1;
+}
+
+static int same_counts(const struct counts *a, const struct counts *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        if (strcmp(a->names[i], b->names[i]) != 0 || a->n[i] != b->n[i])
+            return 0;
+    }
+    return 1;
+}
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+#define SET(field, value) set_str((field), sizeof(field), (value))
+
+static int64_t add_account(struct cvom_store *st, const char *name, const char *ext)
+{
+    struct cvom_account a;
+    struct cvom_error err = {0};
+    memset(&a, 0, sizeof a);
+    SET(a.name, name);
+    SET(a.external_id, ext);
+    enum cvom_status s = st->ops->account_add(st, &a, &err);
+    if (s != CVOM_OK)
+        fprintf(stderr, "add_account %s: %s\n", name, err.message);
+    CHECK_INT(s, CVOM_OK);
+    return a.id;
+}
+
+static int64_t add_stakeholder(struct cvom_store *st, int64_t account, const char *name)
+{
+    struct cvom_stakeholder sh;
+    struct cvom_error err = {0};
+    memset(&sh, 0, sizeof sh);
+    sh.account_id = account;
+    SET(sh.name, name);
+    sh.influence = 0.5;
+    CHECK_INT(st->ops->stakeholder_add(st, &sh, &err), CVOM_OK);
+    return sh.id;
+}
+
+/* An instrument with two items per value axis and one price item. */
+static void make_instrument(struct cvom_instrument *ins, const char *name, int version)
+{
+    static const struct {
+        const char *code;
+        enum cvom_axis axis;
+        int reverse;
+        double weight;
+    } items[] = {
+        {"I1", CVOM_AXIS_INTELLECTUAL, 0, 1.0}, {"E1", CVOM_AXIS_EMOTIONAL, 0, 1.5},
+        {"I2", CVOM_AXIS_INTELLECTUAL, 0, 2.0}, {"E2", CVOM_AXIS_EMOTIONAL, 1, 1.0},
+        {"P1", CVOM_AXIS_BOTH, 1, 0.5},
+    };
+    struct cvom_error err = {0};
+    cvom_instrument_init(ins);
+    SET(ins->name, name);
+    ins->version = version;
+    ins->min_items = 1;
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        struct cvom_item it;
+        memset(&it, 0, sizeof it);
+        SET(it.code, items[i].code);
+        snprintf(it.statement, sizeof it.statement, "Statement %s – ünïcode", items[i].code);
+        snprintf(it.construct, sizeof it.construct, "construct of %s", items[i].code);
+        it.axis = items[i].axis;
+        it.reverse = items[i].reverse;
+        it.weight = items[i].weight;
+        it.scale_min = 1;
+        it.scale_max = 7;
+        enum cvom_status s = cvom_instrument_add(ins, &it, &err);
+        if (s != CVOM_OK)
+            fprintf(stderr, "cvom_instrument_add: %s\n", err.message);
+        CHECK_INT(s, CVOM_OK);
+    }
+}
+
+static int64_t put_instrument(struct cvom_store *st, const char *name, int version)
+{
+    struct cvom_instrument ins;
+    struct cvom_error err = {0};
+    int64_t id = 0;
+    make_instrument(&ins, name, version);
+    enum cvom_status s = st->ops->instrument_put(st, &ins, &id, &err);
+    if (s != CVOM_OK)
+        fprintf(stderr, "instrument_put: %s\n", err.message);
+    CHECK_INT(s, CVOM_OK);
+    cvom_instrument_cleanup(&ins);
+    return id;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Opening and migrations
+ * ------------------------------------------------------------------------------------- */
+
+static void test_migrations(void)
+{
+    struct cvom_error err = {0};
+    int v1 = 0, v2 = 0;
+    struct cvom_store *st = open_store("migrate.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK_STR(st->ops->name, "sqlite");
+    CHECK_INT(st->ops->schema_version(st, &v1, &err), CVOM_OK);
+    CHECK(v1 >= 1);
+    struct counts c;
+    get_counts(st, &c);
+    CHECK_INT(c.count, N_TABLES);
+    CHECK_STR(c.names[0], "accounts");
+    for (size_t i = 0; i < c.count; i++)
+        CHECK_INT(c.n[i], 0);
+    add_account(st, "Kept", "");
+    cvom_store_close(st);
+
+    st = open_store("migrate.db");
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    CHECK_INT(st->ops->schema_version(st, &v2, &err), CVOM_OK);
+    CHECK_INT(v2, v1);
+    CHECK_INT(count_of(st, "accounts"), 1);
+    cvom_store_close(st);
+    cvom_store_close(NULL);
+}
+
+static void test_open_refusals(void)
+{
+    struct cvom_store *st = NULL;
+    struct cvom_error err = {0};
+    char p[256];
+    sqlite3 *db;
+
+    CHECK_INT(cvom_store_open("postgresql://db.example/cvom", &st, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "PostgreSQL") != NULL);
+    CHECK(st == NULL);
+    CHECK_INT(cvom_store_open("", &st, &err), CVOM_EINVAL);
+
+    /* Another program's database is left alone. */
+    path_in_dir(p, sizeof p, "foreign.db");
+    CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_EINVAL);
+    CHECK(st == NULL);
+
+    /* A schema newer than this program knows is refused, not damaged. */
+    st = open_store("newer.db");
+    cvom_store_close(st);
+    path_in_dir(p, sizeof p, "newer.db");
+    CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "INSERT INTO schema_migrations(version) VALUES (9999)", NULL,
+                           NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    st = NULL;
+    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK(strstr(err.message, "9999") != NULL);
+    CHECK(st == NULL);
+
+    /* A migration that fails part-way leaves nothing behind: here the file already holds a
+     * table that migration 1 creates later than its first tables. */
+    path_in_dir(p, sizeof p, "halfway.db");
+    CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA application_id = 1129729869; CREATE TABLE settings(x)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK(strstr(err.message, "settings") != NULL);
+    CHECK(st == NULL);
+    CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_schema", -1, &q,
+                                 NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(q, 0), "settings");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+
+    /* Not a database at all. */
+    path_in_dir(p, sizeof p, "garbage.db");
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f) {
+        for (int i = 0; i < 200; i++)
+            fputs("this is not a database file. ", f);
+        fclose(f);
+    }
+    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK(st == NULL);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Accounts
+ * ------------------------------------------------------------------------------------- */
+
+struct names {
+    char list[16][CVOM_FIELD_MAX];
+    int n;
+    int stop_after;
+};
+
+static int collect_account(void *ctx, const struct cvom_account *a)
+{
+    struct names *nm = ctx;
+    if (nm->n < 16)
+        SET(nm->list[nm->n], a->name);
+    nm->n++;
+    return nm->stop_after && nm->n >= nm->stop_after;
+}
+
+static int list_names(struct cvom_store *st, const struct cvom_account_filter *f,
+                      struct names *nm)
+{
+    struct cvom_error err = {0};
+    memset(nm, 0, sizeof *nm);
+    CHECK_INT(st->ops->account_list(st, f, collect_account, nm, &err), CVOM_OK);
+    return nm->n;
+}
+
+static void test_account_crud(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_account a, b;
+    memset(&a, 0, sizeof a);
+    SET(a.external_id, "CRM-1");
+    SET(a.name, "Acme Mills");
+    SET(a.owner, "dana");
+    a.revenue = 125000.5;
+    a.potential = 400000;
+    SET(a.currency, "EUR");
+    SET(a.industry, "manufacturing");
+    SET(a.region, "north");
+    SET(a.tags, " key , strategic,, local ");
+    SET(a.notes, "Met the CFO at the club.\nLikes data.");
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_OK);
+    CHECK(a.id > 0);
+
+    CHECK_INT(st->ops->account_get(st, a.id, &b, &err), CVOM_OK);
+    CHECK_INT(b.id, a.id);
+    CHECK_STR(b.external_id, "CRM-1");
+    CHECK_STR(b.name, "Acme Mills");
+    CHECK_STR(b.owner, "dana");
+    CHECK_INT(b.parent_id, 0);
+    CHECK_NEAR(b.revenue, 125000.5, 0);
+    CHECK_NEAR(b.potential, 400000, 0);
+    CHECK_STR(b.currency, "EUR");
+    CHECK_STR(b.industry, "manufacturing");
+    CHECK_STR(b.region, "north");
+    CHECK_STR(b.tags, "key,strategic,local");
+    CHECK_STR(b.notes, "Met the CFO at the club.\nLikes data.");
+
+    /* Update, including a parent. */
+    int64_t parent = add_account(st, "Acme Group", "CRM-G");
+    b.parent_id = parent;
+    SET(b.owner, "lee");
+    b.revenue = 0;
+    CHECK_INT(st->ops->account_update(st, &b, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_get(st, a.id, &b, &err), CVOM_OK);
+    CHECK_INT(b.parent_id, parent);
+    CHECK_STR(b.owner, "lee");
+    CHECK_NEAR(b.revenue, 0, 0);
+
+    /* A parent may not become its own descendant, nor an account its own parent. */
+    struct cvom_account g;
+    CHECK_INT(st->ops->account_get(st, parent, &g, &err), CVOM_OK);
+    g.parent_id = a.id;
+    CHECK_INT(st->ops->account_update(st, &g, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "parent_id");
+    g.parent_id = parent;
+    CHECK_INT(st->ops->account_update(st, &g, &err), CVOM_EINVAL);
+
+    /* Missing records. */
+    b.id = 999999;
+    CHECK_INT(st->ops->account_update(st, &b, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->account_get(st, 999999, &b, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->account_remove(st, 999999, &err), CVOM_ENOTFOUND);
+
+    /* Removing a parent leaves the child without one. */
+    CHECK_INT(st->ops->account_remove(st, parent, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_get(st, a.id, &b, &err), CVOM_OK);
+    CHECK_INT(b.parent_id, 0);
+    CHECK_INT(st->ops->account_get(st, parent, &b, &err), CVOM_ENOTFOUND);
+
+    int64_t n = -1;
+    CHECK_INT(st->ops->account_count(st, &n, &err), CVOM_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(st->ops->account_remove(st, a.id, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_count(st, &n, &err), CVOM_OK);
+    CHECK_INT(n, 0);
+}
+
+static void test_account_constraints(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_account a;
+    struct counts before, after;
+    get_counts(st, &before);
+
+    add_account(st, "First", "X-1");
+    add_account(st, "No external id 1", "");
+    add_account(st, "No external id 2", ""); /* empty external ids never collide */
+
+    memset(&a, 0, sizeof a);
+    SET(a.name, "Second");
+    SET(a.external_id, "X-1");
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EEXIST);
+    CHECK_STR(err.field, "external_id");
+    CHECK(strstr(err.message, "external_id") != NULL);
+
+    memset(&a, 0, sizeof a);
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "name");
+
+    SET(a.name, "Negative");
+    a.revenue = -1;
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "revenue");
+    a.revenue = 0;
+    a.potential = NAN;
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "potential");
+    a.potential = INFINITY;
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "potential");
+    a.potential = 0;
+    a.parent_id = 424242;
+    CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "parent_id");
+    CHECK(strstr(err.message, "424242") != NULL);
+
+    get_counts(st, &after);
+    CHECK_INT(after.n[0], before.n[0] + 3);
+}
+
+static void test_account_find(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_account a;
+    int64_t alpha = add_account(st, "Alpha", "A-100");
+    int64_t twin1 = add_account(st, "Twin", "T-1");
+    int64_t twin2 = add_account(st, "Twin", "");
+    /* An external id that looks like another account's id. */
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)alpha);
+    int64_t lookalike = add_account(st, "Lookalike", "777777");
+
+    CHECK_INT(st->ops->account_find(st, digits, &a, &err), CVOM_OK);
+    CHECK_INT(a.id, alpha);
+    CHECK_INT(st->ops->account_find(st, "A-100", &a, &err), CVOM_OK);
+    CHECK_INT(a.id, alpha);
+    CHECK_INT(st->ops->account_find(st, "Alpha", &a, &err), CVOM_OK);
+    CHECK_INT(a.id, alpha);
+    CHECK_INT(st->ops->account_find(st, "777777", &a, &err), CVOM_OK);
+    CHECK_INT(a.id, lookalike);
+    CHECK_INT(st->ops->account_find(st, "T-1", &a, &err), CVOM_OK);
+    CHECK_INT(a.id, twin1);
+
+    a.id = -5;
+    CHECK_INT(st->ops->account_find(st, "Twin", &a, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "ambiguous") != NULL);
+    CHECK_INT(a.id, -5); /* untouched on failure */
+    CHECK_INT(st->ops->account_find(st, "alpha", &a, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->account_find(st, "", &a, &err), CVOM_EINVAL);
+    CHECK_INT(st->ops->account_find(st, "99999999999999999999999", &a, &err), CVOM_ENOTFOUND);
+
+    CHECK_INT(st->ops->account_remove(st, twin2, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_find(st, "Twin", &a, &err), CVOM_OK);
+    CHECK_INT(a.id, twin1);
+}
+
+static void test_account_list(void)
+{
+    struct cvom_error err = {0};
+    struct cvom_store *st = open_store("list.db");
+    if (!st)
+        return;
+    struct cvom_account_filter f;
+    struct names nm;
+    static const struct {
+        const char *name, *owner, *industry, *region, *tags;
+    } rows[] = {
+        {"Zeta", "dana", "retail", "north", "key,local"},
+        {"Beta", "lee", "retail", "south", "keynote"},
+        {"Gamma", "dana", "energy", "south", "local"},
+        {"Beta", "dana", "retail", "north", ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct cvom_account a;
+        memset(&a, 0, sizeof a);
+        SET(a.name, rows[i].name);
+        SET(a.owner, rows[i].owner);
+        SET(a.industry, rows[i].industry);
+        SET(a.region, rows[i].region);
+        SET(a.tags, rows[i].tags);
+        CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_OK);
+    }
+
+    CHECK_INT(list_names(st, NULL, &nm), 4);
+    CHECK_STR(nm.list[0], "Beta");
+    CHECK_STR(nm.list[1], "Beta");
+    CHECK_STR(nm.list[2], "Gamma");
+    CHECK_STR(nm.list[3], "Zeta");
+
+    memset(&f, 0, sizeof f);
+    SET(f.owner, "dana");
+    CHECK_INT(list_names(st, &f, &nm), 3);
+    CHECK_STR(nm.list[0], "Beta");
+
+    memset(&f, 0, sizeof f);
+    SET(f.tag, "key"); /* one whole tag: "keynote" does not match */
+    CHECK_INT(list_names(st, &f, &nm), 1);
+    CHECK_STR(nm.list[0], "Zeta");
+    SET(f.tag, " local ");
+    CHECK_INT(list_names(st, &f, &nm), 2);
+    CHECK_STR(nm.list[0], "Gamma");
+    SET(f.tag, "key,local");
+    CHECK_INT(st->ops->account_list(st, &f, collect_account, &nm, &err), CVOM_EINVAL);
+
+    memset(&f, 0, sizeof f);
+    SET(f.industry, "retail");
+    SET(f.region, "north");
+    CHECK_INT(list_names(st, &f, &nm), 2);
+    CHECK_STR(nm.list[0], "Beta");
+    CHECK_STR(nm.list[1], "Zeta");
+
+    memset(&f, 0, sizeof f);
+    SET(f.region, "nowhere");
+    CHECK_INT(list_names(st, &f, &nm), 0);
+
+    /* A callback that stops early ends the listing without an error. */
+    memset(&nm, 0, sizeof nm);
+    nm.stop_after = 2;
+    CHECK_INT(st->ops->account_list(st, NULL, collect_account, &nm, &err), CVOM_OK);
+    CHECK_INT(nm.n, 2);
+    cvom_store_close(st);
+}
+
+/* A listing whose callback runs the same listing again must still see every row. */
+struct nested {
+    struct cvom_store *st;
+    int outer, inner;
+};
+
+static int count_inner(void *ctx, const struct cvom_account *a)
+{
+    (void)a;
+    ((struct nested *)ctx)->inner++;
+    return 0;
+}
+
+static int count_outer(void *ctx, const struct cvom_account *a)
+{
+    struct nested *n = ctx;
+    struct cvom_error err = {0};
+    struct cvom_account b;
+    (void)a;
+    n->outer++;
+    CHECK_INT(n->st->ops->account_list(n->st, NULL, count_inner, n, &err), CVOM_OK);
+    CHECK_INT(n->st->ops->account_get(n->st, a->id, &b, &err), CVOM_OK);
+    return 0;
+}
+
+static void test_nested_listing(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct nested n = {st, 0, 0};
+    int64_t total = 0;
+    CHECK_INT(st->ops->account_count(st, &total, &err), CVOM_OK);
+    CHECK(total > 1);
+    CHECK_INT(st->ops->account_list(st, NULL, count_outer, &n, &err), CVOM_OK);
+    CHECK_INT(n.outer, total);
+    CHECK_INT(n.inner, total * total);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Stakeholders
+ * ------------------------------------------------------------------------------------- */
+
+static int collect_stakeholder(void *ctx, const struct cvom_stakeholder *s)
+{
+    struct names *nm = ctx;
+    if (nm->n < 16)
+        SET(nm->list[nm->n], s->name);
+    nm->n++;
+    return 0;
+}
+
+static void test_stakeholders(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_stakeholder s, t;
+    int64_t acc = add_account(st, "Stake Corp", "");
+    int64_t other = add_account(st, "Other Corp", "");
+
+    memset(&s, 0, sizeof s);
+    s.account_id = acc;
+    SET(s.external_id, "P-7");
+    SET(s.name, "Maria Okafor");
+    SET(s.role, "economic buyer");
+    s.influence = 0.8;
+    s.stance = CVOM_STANCE_CHAMPION;
+    SET(s.email, "maria@example.com");
+    CHECK_INT(st->ops->stakeholder_add(st, &s, &err), CVOM_OK);
+    CHECK(s.id > 0);
+
+    char ref[32];
+    snprintf(ref, sizeof ref, "%lld", (long long)s.id);
+    CHECK_INT(st->ops->stakeholder_find(st, acc, ref, &t, &err), CVOM_OK);
+    CHECK_INT(t.id, s.id);
+    CHECK_INT(t.account_id, acc);
+    CHECK_STR(t.external_id, "P-7");
+    CHECK_STR(t.name, "Maria Okafor");
+    CHECK_STR(t.role, "economic buyer");
+    CHECK_NEAR(t.influence, 0.8, 0);
+    CHECK_INT(t.stance, CVOM_STANCE_CHAMPION);
+    CHECK_STR(t.email, "maria@example.com");
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "P-7", &t, &err), CVOM_OK);
+    CHECK_INT(t.id, s.id);
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "Maria Okafor", &t, &err), CVOM_OK);
+    CHECK_INT(t.id, s.id);
+    /* Only within the account. */
+    CHECK_INT(st->ops->stakeholder_find(st, other, ref, &t, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->stakeholder_find(st, other, "P-7", &t, &err), CVOM_ENOTFOUND);
+
+    /* External ids are unique per account, not across accounts. */
+    memset(&t, 0, sizeof t);
+    t.account_id = acc;
+    SET(t.external_id, "P-7");
+    SET(t.name, "Someone");
+    t.influence = 0.1;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_EEXIST);
+    t.account_id = other;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_OK);
+
+    /* Ranges, references, stances. */
+    memset(&t, 0, sizeof t);
+    t.account_id = acc;
+    SET(t.name, "Too Much");
+    t.influence = 1.5;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "influence");
+    t.influence = 1;
+    t.stance = (enum cvom_stance)42;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "stance");
+    t.stance = CVOM_STANCE_SCEPTIC;
+    t.account_id = 888888;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+
+    /* Two with one name are ambiguous by name, fine by id. */
+    int64_t j1 = add_stakeholder(st, acc, "Jo");
+    add_stakeholder(st, acc, "Jo");
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "Jo", &t, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "ambiguous") != NULL);
+    snprintf(ref, sizeof ref, "%lld", (long long)j1);
+    CHECK_INT(st->ops->stakeholder_find(st, acc, ref, &t, &err), CVOM_OK);
+
+    /* Update. */
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "P-7", &t, &err), CVOM_OK);
+    t.stance = CVOM_STANCE_OPPONENT;
+    t.influence = 0;
+    SET(t.external_id, "");
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_OK);
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "Maria Okafor", &t, &err), CVOM_OK);
+    CHECK_INT(t.stance, CVOM_STANCE_OPPONENT);
+    CHECK_NEAR(t.influence, 0, 0);
+    CHECK_STR(t.external_id, "");
+    t.account_id = other; /* a stakeholder does not move between accounts */
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_ENOTFOUND);
+
+    struct names nm = {0};
+    CHECK_INT(st->ops->stakeholder_list(st, acc, collect_stakeholder, &nm, &err), CVOM_OK);
+    CHECK_INT(nm.n, 3);
+    CHECK_STR(nm.list[0], "Jo");
+    CHECK_STR(nm.list[2], "Maria Okafor");
+
+    CHECK_INT(st->ops->stakeholder_remove(st, j1, &err), CVOM_OK);
+    CHECK_INT(st->ops->stakeholder_remove(st, j1, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->stakeholder_find(st, acc, "Jo", &t, &err), CVOM_OK);
+}
+
+static void test_stance_names(void)
+{
+    CHECK_STR(cvom_stance_name(CVOM_STANCE_UNKNOWN), "unknown");
+    CHECK_STR(cvom_stance_name(CVOM_STANCE_SCEPTIC), "sceptic");
+    CHECK(cvom_stance_name((enum cvom_stance)99) != NULL);
+    for (int i = 0; i < CVOM_STANCE_COUNT; i++)
+        CHECK_INT(cvom_stance_parse(cvom_stance_name((enum cvom_stance)i)), i);
+    CHECK_INT(cvom_stance_parse("Champion"), -1);
+    CHECK_INT(cvom_stance_parse(""), -1);
+    CHECK_INT(cvom_stance_parse(NULL), -1);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Instruments
+ * ------------------------------------------------------------------------------------- */
+
+struct ilist {
+    int n;
+    char first[CVOM_NAME_MAX];
+    int first_version;
+    size_t first_items;
+};
+
+static int collect_instrument(void *ctx, int64_t id, const char *name, int version,
+                              size_t n_items)
+{
+    struct ilist *l = ctx;
+    (void)id;
+    if (l->n++ == 0) {
+        SET(l->first, name);
+        l->first_version = version;
+        l->first_items = n_items;
+    }
+    return 0;
+}
+
+static void test_instruments(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_instrument ins, got;
+    int64_t id = 0, v1, v2, found;
+
+    v1 = put_instrument(st, "pulse", 1);
+    v2 = put_instrument(st, "pulse", 2);
+    put_instrument(st, "alpha", 3);
+    CHECK(v1 > 0 && v2 > 0 && v1 != v2);
+
+    make_instrument(&ins, "pulse", 1);
+    CHECK_INT(st->ops->instrument_put(st, &ins, &id, &err), CVOM_EEXIST);
+    CHECK(strstr(err.message, "pulse") != NULL);
+    cvom_instrument_cleanup(&ins);
+
+    CHECK_INT(st->ops->instrument_latest(st, "pulse", &found, &err), CVOM_OK);
+    CHECK_INT(found, v2);
+    CHECK_INT(st->ops->instrument_find(st, "pulse", 1, &found, &err), CVOM_OK);
+    CHECK_INT(found, v1);
+    CHECK_INT(st->ops->instrument_find(st, "pulse", 3, &found, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->instrument_latest(st, "none", &found, &err), CVOM_ENOTFOUND);
+
+    struct ilist l = {0};
+    CHECK_INT(st->ops->instrument_list(st, collect_instrument, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 3);
+    CHECK_STR(l.first, "alpha");
+    CHECK_INT(l.first_version, 3);
+    CHECK_INT(l.first_items, 5);
+
+    /* Round trip, items in their order. */
+    make_instrument(&ins, "pulse", 1);
+    cvom_instrument_init(&got);
+    CHECK_INT(st->ops->instrument_get(st, v1, &got, &err), CVOM_OK);
+    CHECK_STR(got.name, "pulse");
+    CHECK_INT(got.version, 1);
+    CHECK_INT(got.min_items, ins.min_items);
+    CHECK_INT(got.n_items, ins.n_items);
+    for (size_t i = 0; i < got.n_items && i < ins.n_items; i++) {
+        const struct cvom_item *a = &ins.items[i], *b = &got.items[i];
+        CHECK_STR(b->code, a->code);
+        CHECK_STR(b->statement, a->statement);
+        CHECK_STR(b->construct, a->construct);
+        CHECK_INT(b->axis, a->axis);
+        CHECK_INT(b->reverse, a->reverse);
+        CHECK_NEAR(b->weight, a->weight, 0);
+        CHECK_INT(b->scale_min, a->scale_min);
+        CHECK_INT(b->scale_max, a->scale_max);
+    }
+    cvom_instrument_cleanup(&got);
+    cvom_instrument_cleanup(&ins);
+
+    cvom_instrument_init(&got);
+    CHECK_INT(st->ops->instrument_get(st, 987654, &got, &err), CVOM_ENOTFOUND);
+    CHECK_INT(got.n_items, 0);
+    cvom_instrument_cleanup(&got);
+
+    /* A bad item leaves no trace of its instrument. */
+    struct counts before, after;
+    get_counts(st, &before);
+    struct cvom_item items[2];
+    memset(items, 0, sizeof items);
+    SET(items[0].code, "OK1");
+    items[0].weight = 1;
+    items[0].scale_min = 1;
+    items[0].scale_max = 5;
+    items[1] = items[0];
+    SET(items[1].code, "BAD");
+    items[1].weight = 0;
+    struct cvom_instrument bad = {.version = 1, .min_items = 1, .n_items = 2, .items = items};
+    SET(bad.name, "broken");
+    id = -1;
+    CHECK_INT(st->ops->instrument_put(st, &bad, &id, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "weight");
+    CHECK(strstr(err.message, "BAD") != NULL);
+    CHECK_INT(id, -1);
+    get_counts(st, &after);
+    CHECK(same_counts(&before, &after));
+    CHECK_INT(st->ops->instrument_find(st, "broken", 1, &found, &err), CVOM_ENOTFOUND);
+
+    /* The same failure inside a transaction leaves the transaction usable. */
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    add_account(st, "In transaction", "");
+    CHECK_INT(st->ops->instrument_put(st, &bad, &id, &err), CVOM_EINVAL);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    CHECK_INT(count_of(st, "accounts"), before.n[0] + 1);
+    CHECK_INT(count_of(st, "instruments"), before.n[2]);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Assessments and responses
+ * ------------------------------------------------------------------------------------- */
+
+struct alist {
+    int n;
+    struct cvom_assessment first;
+    struct cvom_response r[8];
+    int nr;
+};
+
+static int collect_assessment(void *ctx, const struct cvom_assessment *a)
+{
+    struct alist *l = ctx;
+    if (l->n++ == 0)
+        l->first = *a;
+    return 0;
+}
+
+static int collect_response(void *ctx, const struct cvom_response *r)
+{
+    struct alist *l = ctx;
+    if (l->nr < 8)
+        l->r[l->nr] = *r;
+    l->nr++;
+    return 0;
+}
+
+static void put_response(struct cvom_store *st, int64_t assessment, const char *code,
+                         double v, enum cvom_status want)
+{
+    struct cvom_error err = {0};
+    struct cvom_response r;
+    memset(&r, 0, sizeof r);
+    r.assessment_id = assessment;
+    SET(r.item_code, code);
+    r.value = v;
+    enum cvom_status s = st->ops->response_put(st, &r, &err);
+    if (s != want)
+        fprintf(stderr, "response_put %s: %s\n", code, err.message);
+    CHECK_INT(s, want);
+}
+
+static void test_assessments(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_assessment a;
+    int64_t acc = add_account(st, "Assessed", "");
+    int64_t other = add_account(st, "Elsewhere", "");
+    int64_t sh = add_stakeholder(st, acc, "Buyer");
+    int64_t foreign_sh = add_stakeholder(st, other, "Stranger");
+    int64_t ins = put_instrument(st, "survey", 1);
+
+    memset(&a, 0, sizeof a);
+    a.account_id = acc;
+    a.instrument_id = ins;
+    a.kind = CVOM_RESP_CUSTOMER;
+    a.stakeholder_id = sh;
+    SET(a.respondent, "Buyer");
+    a.date = 19800;
+    a.status = CVOM_ASSESS_DRAFT;
+    CHECK_INT(st->ops->assessment_add(st, &a, &err), CVOM_OK);
+    CHECK(a.id > 0);
+
+    struct cvom_assessment self = a;
+    self.kind = CVOM_RESP_SELF;
+    self.stakeholder_id = 0;
+    SET(self.respondent, "dana");
+    self.date = 19700;
+    self.status = CVOM_ASSESS_COMPLETE;
+    CHECK_INT(st->ops->assessment_add(st, &self, &err), CVOM_OK);
+
+    /* References that do not hold. */
+    struct cvom_assessment bad = a;
+    bad.account_id = 555555;
+    CHECK_INT(st->ops->assessment_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    bad = a;
+    bad.instrument_id = 555555;
+    CHECK_INT(st->ops->assessment_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "instrument_id");
+    bad = a;
+    bad.stakeholder_id = 555555;
+    CHECK_INT(st->ops->assessment_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "stakeholder_id");
+    bad = a;
+    bad.stakeholder_id = foreign_sh;
+    CHECK_INT(st->ops->assessment_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "stakeholder_id");
+    bad = a;
+    bad.status = (enum cvom_assessment_status)7;
+    CHECK_INT(st->ops->assessment_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "status");
+
+    /* Listing: oldest first. */
+    struct alist l;
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->assessment_list(st, acc, collect_assessment, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    CHECK_INT(l.first.id, self.id);
+    CHECK_INT(l.first.kind, CVOM_RESP_SELF);
+    CHECK_INT(l.first.stakeholder_id, 0);
+    CHECK_STR(l.first.respondent, "dana");
+    CHECK_INT(l.first.date, 19700);
+    CHECK_INT(l.first.status, CVOM_ASSESS_COMPLETE);
+    CHECK_INT(l.first.instrument_id, ins);
+
+    /* Answers: upsert, order of the instrument, only its items. */
+    put_response(st, a.id, "P1", 2, CVOM_OK);
+    put_response(st, a.id, "I1", 5, CVOM_OK);
+    put_response(st, a.id, "E1", 6.5, CVOM_OK);
+    put_response(st, a.id, "I1", 7, CVOM_OK);
+    put_response(st, a.id, "NOPE", 3, CVOM_EINVAL);
+    put_response(st, a.id, "E2", NAN, CVOM_EINVAL);
+    put_response(st, 777777, "I1", 3, CVOM_EINVAL);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->response_list(st, a.id, collect_response, &l, &err), CVOM_OK);
+    CHECK_INT(l.nr, 3);
+    CHECK_STR(l.r[0].item_code, "I1");
+    CHECK_NEAR(l.r[0].value, 7, 0);
+    CHECK_STR(l.r[1].item_code, "E1");
+    CHECK_NEAR(l.r[1].value, 6.5, 0);
+    CHECK_STR(l.r[2].item_code, "P1");
+    CHECK_INT(l.r[2].assessment_id, a.id);
+
+    struct cvom_response r;
+    memset(&r, 0, sizeof r);
+    r.assessment_id = a.id;
+    SET(r.item_code, "NOPE");
+    r.value = 1;
+    CHECK_INT(st->ops->response_put(st, &r, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "item_code");
+
+    /* Completing a draft; the instrument of an answered assessment stays. */
+    a.status = CVOM_ASSESS_COMPLETE;
+    CHECK_INT(st->ops->assessment_update(st, &a, &err), CVOM_OK);
+    int64_t ins2 = put_instrument(st, "survey", 2);
+    bad = a;
+    bad.instrument_id = ins2;
+    CHECK_INT(st->ops->assessment_update(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "instrument_id");
+    bad = a;
+    bad.id = 666666;
+    CHECK_INT(st->ops->assessment_update(st, &bad, &err), CVOM_ENOTFOUND);
+
+    /* Removing the stakeholder keeps the assessment, without its respondent link. */
+    CHECK_INT(st->ops->stakeholder_remove(st, sh, &err), CVOM_OK);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->assessment_list(st, acc, collect_assessment, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->response_list(st, a.id, collect_response, &l, &err), CVOM_OK);
+    CHECK_INT(l.nr, 3);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Snapshots
+ * ------------------------------------------------------------------------------------- */
+
+struct slist {
+    int n;
+    struct cvom_snapshot s[8];
+};
+
+static int collect_snapshot(void *ctx, const struct cvom_snapshot *s)
+{
+    struct slist *l = ctx;
+    if (l->n < 8)
+        l->s[l->n] = *s;
+    l->n++;
+    return 0;
+}
+
+static struct cvom_snapshot snapshot(int64_t account, int32_t date, double i, double e)
+{
+    struct cvom_snapshot s;
+    memset(&s, 0, sizeof s);
+    s.account_id = account;
+    s.date = date;
+    s.score.value[CVOM_DIM_INTELLECTUAL] = i;
+    s.score.value[CVOM_DIM_EMOTIONAL] = e;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        s.score.se[d] = 1.25;
+        s.score.lo[d] = isnan(s.score.value[d]) ? NAN : s.score.value[d] - 2;
+        s.score.hi[d] = isnan(s.score.value[d]) ? NAN : s.score.value[d] + 2;
+        s.score.respondents[d] = 3;
+        s.score.self_value[d] = NAN;
+    }
+    s.score.quadrant = CVOM_Q_EMOTIONAL;
+    s.score.state = CVOM_STATE_BORDERLINE;
+    return s;
+}
+
+static void put_snapshot(struct cvom_store *st, struct cvom_snapshot s)
+{
+    struct cvom_error err = {0};
+    enum cvom_status status = st->ops->snapshot_put(st, &s, &err);
+    if (status != CVOM_OK)
+        fprintf(stderr, "snapshot_put: %s\n", err.message);
+    CHECK_INT(status, CVOM_OK);
+}
+
+static void test_snapshots(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct slist l;
+    int64_t a = add_account(st, "Snap A", "");
+    int64_t b = add_account(st, "Snap B", "");
+
+    /* Every field, NaN included, comes back as it went in. */
+    struct cvom_snapshot full = snapshot(a, 100, 41.5, NAN);
+    full.score.se[CVOM_DIM_EMOTIONAL] = NAN;
+    full.score.self_value[CVOM_DIM_INTELLECTUAL] = 72.25;
+    full.score.respondents[CVOM_DIM_EMOTIONAL] = 0;
+    full.score.state = CVOM_STATE_INSUFFICIENT;
+    full.score.quadrant = CVOM_Q_TRANSACTIONAL;
+    put_snapshot(st, full);
+    put_snapshot(st, snapshot(a, 200, 60, 70));
+    put_snapshot(st, snapshot(b, 150, 10, 90));
+
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_history(st, a, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    const struct cvom_snapshot *g = &l.s[0];
+    CHECK_INT(g->account_id, a);
+    CHECK_INT(g->date, 100);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        CHECK_NEAR(g->score.value[d], full.score.value[d], 0);
+        CHECK_NEAR(g->score.se[d], full.score.se[d], 0);
+        CHECK_NEAR(g->score.lo[d], full.score.lo[d], 0);
+        CHECK_NEAR(g->score.hi[d], full.score.hi[d], 0);
+        CHECK_INT(g->score.respondents[d], full.score.respondents[d]);
+        CHECK_NEAR(g->score.self_value[d], full.score.self_value[d], 0);
+    }
+    CHECK(isnan(g->score.value[CVOM_DIM_EMOTIONAL]));
+    CHECK(isnan(g->score.self_value[CVOM_DIM_EMOTIONAL]));
+    CHECK_INT(g->score.quadrant, CVOM_Q_TRANSACTIONAL);
+    CHECK_INT(g->score.state, CVOM_STATE_INSUFFICIENT);
+    CHECK_INT(l.s[1].date, 200);
+    CHECK_INT(l.s[1].score.quadrant, CVOM_Q_EMOTIONAL);
+    CHECK_INT(l.s[1].score.state, CVOM_STATE_BORDERLINE);
+
+    /* Latest on or before a date, per account. */
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_list_latest(st, 99, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 0);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_list_latest(st, 149, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 1);
+    CHECK_INT(l.s[0].account_id, a);
+    CHECK_INT(l.s[0].date, 100);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_list_latest(st, 150, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    CHECK_INT(l.s[0].date, 100);
+    CHECK_INT(l.s[1].account_id, b);
+    CHECK_INT(l.s[1].date, 150);
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_list_latest(st, 100000, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    CHECK_INT(l.s[0].date, 200);
+    CHECK_NEAR(l.s[0].score.value[CVOM_DIM_EMOTIONAL], 70, 0);
+
+    /* Put replaces the snapshot of the same date. */
+    put_snapshot(st, snapshot(a, 200, 61, NAN));
+    memset(&l, 0, sizeof l);
+    CHECK_INT(st->ops->snapshot_history(st, a, collect_snapshot, &l, &err), CVOM_OK);
+    CHECK_INT(l.n, 2);
+    CHECK_NEAR(l.s[1].score.value[CVOM_DIM_INTELLECTUAL], 61, 0);
+    CHECK(isnan(l.s[1].score.value[CVOM_DIM_EMOTIONAL]));
+
+    struct cvom_snapshot bad = snapshot(987654, 1, 1, 1);
+    CHECK_INT(st->ops->snapshot_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    bad = snapshot(a, 1, 1, 1);
+    bad.score.quadrant = CVOM_Q_COUNT;
+    CHECK_INT(st->ops->snapshot_put(st, &bad, &err), CVOM_EINVAL);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Settings, cascades, transactions
+ * ------------------------------------------------------------------------------------- */
+
+static void test_settings(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    char buf[32], tiny[4];
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
+              CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->setting_set(st, "threshold.intellectual", "55", &err), CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
+              CVOM_OK);
+    CHECK_STR(buf, "55");
+    CHECK_INT(st->ops->setting_set(st, "threshold.intellectual", "60.5", &err), CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
+              CVOM_OK);
+    CHECK_STR(buf, "60.5");
+    SET(tiny, "ab");
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", tiny, sizeof tiny, &err),
+              CVOM_ELIMIT);
+    CHECK_STR(tiny, "ab");
+    CHECK_INT(st->ops->setting_set(st, "", "x", &err), CVOM_EINVAL);
+}
+
+static void test_cascade(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct counts before, after;
+    get_counts(st, &before);
+
+    int64_t acc = add_account(st, "Doomed", "");
+    int64_t child = add_account(st, "Doomed child", "");
+    int64_t sh = add_stakeholder(st, acc, "Doomed buyer");
+    int64_t ins = put_instrument(st, "cascade", 1);
+    struct cvom_assessment a;
+    memset(&a, 0, sizeof a);
+    a.account_id = acc;
+    a.instrument_id = ins;
+    a.stakeholder_id = sh;
+    a.date = 5;
+    CHECK_INT(st->ops->assessment_add(st, &a, &err), CVOM_OK);
+    put_response(st, a.id, "I1", 4, CVOM_OK);
+    put_response(st, a.id, "E1", 4, CVOM_OK);
+    put_snapshot(st, snapshot(acc, 5, 50, 50));
+    struct cvom_account c;
+    CHECK_INT(st->ops->account_get(st, child, &c, &err), CVOM_OK);
+    c.parent_id = acc;
+    CHECK_INT(st->ops->account_update(st, &c, &err), CVOM_OK);
+
+    CHECK_INT(st->ops->account_remove(st, acc, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_get(st, child, &c, &err), CVOM_OK);
+    CHECK_INT(c.parent_id, 0);
+    CHECK_INT(st->ops->account_remove(st, child, &err), CVOM_OK);
+
+    /* Everything of the account went with it; the instrument stays. */
+    get_counts(st, &after);
+    for (size_t i = 0; i < after.count; i++) {
+        int64_t extra = 0;
+        if (strcmp(after.names[i], "instruments") == 0)
+            extra = 1;
+        else if (strcmp(after.names[i], "items") == 0)
+            extra = 5;
+        if (after.n[i] != before.n[i] + extra)
+            fprintf(stderr, "cascade: table %s\n", after.names[i]);
+        CHECK_INT(after.n[i], before.n[i] + extra);
+    }
+}
+
+static void test_transactions(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct counts before, after;
+    get_counts(st, &before);
+
+    /* Everything written in a rolled-back transaction is gone. */
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    int64_t acc = add_account(st, "Rolled back", "RB-1");
+    add_stakeholder(st, acc, "Ghost");
+    int64_t ins = put_instrument(st, "ghost", 1);
+    struct cvom_assessment a;
+    memset(&a, 0, sizeof a);
+    a.account_id = acc;
+    a.instrument_id = ins;
+    a.date = 3;
+    CHECK_INT(st->ops->assessment_add(st, &a, &err), CVOM_OK);
+    put_response(st, a.id, "I2", 1, CVOM_OK);
+    put_snapshot(st, snapshot(acc, 3, 1, 2));
+    CHECK_INT(st->ops->setting_set(st, "ghost", "boo", &err), CVOM_OK);
+    /* A failed statement inside does not end the transaction. */
+    struct cvom_account dup;
+    memset(&dup, 0, sizeof dup);
+    SET(dup.name, "Dup");
+    SET(dup.external_id, "RB-1");
+    CHECK_INT(st->ops->account_add(st, &dup, &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->begin(st, &err), CVOM_ESTORE); /* no nesting */
+    st->ops->rollback(st);
+    get_counts(st, &after);
+    CHECK(same_counts(&before, &after));
+    st->ops->rollback(st); /* harmless without a transaction */
+
+    /* Committed work stays. */
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    add_account(st, "Committed", "");
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    CHECK_INT(count_of(st, "accounts"), before.n[0] + 1);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_ESTORE); /* nothing to commit */
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Backup and locks
+ * ------------------------------------------------------------------------------------- */
+
+static void test_backup(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct counts orig, copy;
+    char dest[256];
+    path_in_dir(dest, sizeof dest, "backup.db");
+    get_counts(st, &orig);
+
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->backup(st, dest, &err), CVOM_EINVAL);
+    st->ops->rollback(st);
+    CHECK(access(dest, F_OK) != 0);
+
+    CHECK_INT(st->ops->backup(st, dest, &err), CVOM_OK);
+    CHECK_INT(st->ops->backup(st, dest, &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->backup(st, "/nonexistent-dir/x.db", &err), CVOM_EIO);
+
+    struct cvom_store *b = open_store("backup.db");
+    CHECK(b != NULL);
+    if (!b)
+        return;
+    get_counts(b, &copy);
+    CHECK(same_counts(&orig, &copy));
+    int v1 = 0, v2 = 0;
+    CHECK_INT(st->ops->schema_version(st, &v1, &err), CVOM_OK);
+    CHECK_INT(b->ops->schema_version(b, &v2, &err), CVOM_OK);
+    CHECK_INT(v1, v2);
+    struct cvom_account a;
+    CHECK_INT(b->ops->account_find(b, "Committed", &a, &err), CVOM_OK);
+    cvom_store_close(b);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_busy(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_store *other = open_store("main.db");
+    CHECK(other != NULL);
+    if (!other)
+        return;
+    CHECK_INT(other->ops->set_busy_timeout(other, -1, &err), CVOM_EINVAL);
+    CHECK_INT(other->ops->set_busy_timeout(other, 100, &err), CVOM_OK);
+
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    double t0 = now_seconds();
+    CHECK_INT(other->ops->begin(other, &err), CVOM_EBUSY);
+    double waited = now_seconds() - t0;
+    CHECK(waited >= 0.05);
+    CHECK(waited < 3);
+    /* Readers are not blocked by a writer under WAL. */
+    int64_t n = 0;
+    CHECK_INT(other->ops->account_count(other, &n, &err), CVOM_OK);
+    st->ops->rollback(st);
+
+    CHECK_INT(other->ops->begin(other, &err), CVOM_OK);
+    add_account(other, "From the other side", "");
+    CHECK_INT(other->ops->commit(other, &err), CVOM_OK);
+    struct cvom_account a;
+    CHECK_INT(st->ops->account_find(st, "From the other side", &a, &err), CVOM_OK);
+    cvom_store_close(other);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/cvom-store-XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+
+    test_stance_names();
+    test_migrations();
+    test_open_refusals();
+    test_account_list();
+
+    struct cvom_store *st = open_store("main.db");
+    if (st) {
+        test_account_crud(st);
+        test_account_constraints(st);
+        test_account_find(st);
+        test_nested_listing(st);
+        test_stakeholders(st);
+        test_instruments(st);
+        test_assessments(st);
+        test_snapshots(st);
+        test_settings(st);
+        test_cascade(st);
+        test_transactions(st);
+        test_backup(st);
+        test_busy(st);
+        cvom_store_close(st);
+    }
+
+    remove_dir();
+    return CHECK_DONE();
+}
