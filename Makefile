@@ -21,7 +21,7 @@ setup:
 	@sh $(SETUP)
 
 check: setup
-	@[ -f build-check/build.ninja ] || meson setup build-check -Db_sanitize=address,undefined \
+	@[ -f build-check/build.ninja ] && meson setup --reconfigure build-check >/dev/null || meson setup build-check -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=true --buildtype=debug
 	ninja -C build-check
 	@sh tests/check.sh build-check

@@ -161,7 +161,8 @@ enum cvom_status cvom_item_normalise(const struct cvom_item *item, double raw, d
 
 /* Configuration of scoring and classification. */
 struct cvom_config {
-    double threshold[CVOM_DIM_COUNT]; /* default 50: at or above is "high" */
+    double threshold[CVOM_DIM_COUNT]; /* default 50: at or above is "high" (within 1e-9, so
+                                         rounding never moves a point off the line) */
     double confidence;                /* interval coverage, default 0.90 */
     int min_respondents;              /* customer respondents needed on an axis, default 1 */
     int include_self;                 /* 1: self-assessments count as respondents; default 0 */

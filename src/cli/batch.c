@@ -98,7 +98,8 @@ static int t32_init(struct table32 *t, size_t cap)
 /* ---- the scorer's state ---------------------------------------------------------------- */
 
 struct item_fast {
-    double a, b;   /* score = a·raw + b: normalisation and reverse coding in one step */
+    double *score; /* the core's 0–100 score of each whole answer lo..hi, so that whole
+                      answers cost a lookup and give exactly the core's value */
     double w;
     double lo, hi;
     int dims;      /* bit d set when the item counts on dimension d */
@@ -309,9 +310,11 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
     for (size_t j = 0; j < b->ins.n_items; j++) {
         const struct cvom_item *it = &b->ins.items[j];
         struct item_fast *f = &b->item[j];
-        double span = it->scale_max - it->scale_min;
-        f->a = (it->reverse ? -100.0 : 100.0) / span;
-        f->b = it->reverse ? 100.0 + 100.0 * it->scale_min / span : -100.0 * it->scale_min / span;
+        size_t span = (size_t)(it->scale_max - it->scale_min);
+        if (!(f->score = malloc((span + 1) * sizeof *f->score)))
+            return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+        for (size_t k = 0; k <= span; k++)
+            cvom_item_normalise(it, it->scale_min + (double)k, &f->score[k]);
         f->w = it->weight;
         f->lo = it->scale_min;
         f->hi = it->scale_max;
@@ -328,6 +331,8 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
 
 static void batch_cleanup(struct batch *b)
 {
+    for (size_t j = 0; j < b->ins.n_items; j++)
+        free(b->item[j].score);
     cvom_instrument_cleanup(&b->ins);
     free(b->items.slot);
     free(b->acct_tab.slot);
@@ -392,6 +397,8 @@ static enum cvom_status add_row(struct batch *b, const struct cvom_csv_row *row,
     if (fa->len == 0 || fr->len == 0)
         return at_field(err, b, fa->len ? fr : fa, CVOM_EINVAL,
                         fa->len ? "respondent_id is empty" : "account_id is empty");
+    if (fs->len == 0)
+        return CVOM_OK; /* a missing answer is missing, never zero */
     int j = item_of(b, fi->s, fi->len);
     char msg[160];
     if (j < 0) {
@@ -428,7 +435,12 @@ static enum cvom_status add_row(struct batch *b, const struct cvom_csv_row *row,
         return at_field(err, b, fi, CVOM_EINVAL, msg);
     }
     rc->mask[j >> 6] |= bit;
-    double s = it->a * x + it->b, ws = it->w * s;
+    double s;
+    if (x == floor(x))
+        s = it->score[(size_t)(x - it->lo)];
+    else
+        cvom_item_normalise(&b->ins.items[j], x, &s);
+    double ws = it->w * s;
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         if (it->dims >> d & 1) {
             rc->swx[d] += ws;

@@ -78,6 +78,9 @@ int cli_exit_code(enum cvom_status st);
 
 /* Open the store at c->db (creating and migrating it) unless already open. */
 enum cvom_status cli_store(struct cli *c);
+/* The same for commands that only read: a database that does not exist is an error, not
+ * an empty one created by accident. */
+enum cvom_status cli_store_existing(struct cli *c);
 /* Run a write transaction around fn; roll back on failure. */
 enum cvom_status cli_begin(struct cli *c);
 enum cvom_status cli_commit(struct cli *c);

@@ -184,7 +184,7 @@ static int account_list(struct cli *c, int argc, char **argv)
     cvom_copy(f.industry, sizeof f.industry,
               cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
     cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct table *t = table_new(list_cols, list_kinds);
     if (!t)
@@ -219,7 +219,7 @@ static int account_show(struct cli *c, int argc, char **argv)
                   &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_account a;
     if ((rc = cli_account(c, pos[0], &a)))

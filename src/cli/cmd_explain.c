@@ -271,7 +271,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_account a;
     if ((rc = cli_account(c, pos[0], &a)))

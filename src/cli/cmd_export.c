@@ -25,7 +25,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
         return rc;
     if (fmt == FMT_TEXT)
         fmt = FMT_CSV;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;

@@ -57,7 +57,7 @@ static int instrument_list(struct cli *c, int argc, char **argv)
                   "List the instruments in the database, every version.", pos, 0, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct table *t = table_new(cols, "nsnn");
     if (!t)
@@ -106,7 +106,7 @@ static int load(struct cli *c, const char *ref, struct cvom_instrument *ins)
 {
     int64_t id;
     int rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     if ((rc = resolve(c, ref, &id)))
         return rc;

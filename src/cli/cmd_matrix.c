@@ -119,7 +119,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
     cvom_copy(f.industry, sizeof f.industry,
               cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
     cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;

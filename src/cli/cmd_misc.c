@@ -89,7 +89,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
                   "others are writing. DEST must not exist.",
                   pos, 1, 1, &np, &rc))
         return rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     enum cvom_status st = c->store->ops->backup(c->store, pos[0], &c->err);
     if (st)

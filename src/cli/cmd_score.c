@@ -126,7 +126,7 @@ int cmd_score(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "--output and --instrument go with --input");
     if ((rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
-    if (cli_store(c))
+    if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int cli_exit_code(enum cvom_status st)
 {
@@ -197,6 +198,16 @@ enum cvom_status cli_store(struct cli *c)
     return cli_commit(c);
 }
 
+enum cvom_status cli_store_existing(struct cli *c)
+{
+    if (!c->store && access(c->db, F_OK) != 0)
+        return cvom_error_set(&c->err, CVOM_ENOTFOUND,
+                              "%s does not exist: create it with 'cvom init' (or try "
+                              "'cvom demo'), or point --db or CVOM_DB at your database",
+                              c->db);
+    return cli_store(c);
+}
+
 enum cvom_status cli_begin(struct cli *c)
 {
     return c->store->ops->begin(c->store, &c->err);
@@ -363,11 +374,14 @@ static int print_text(const struct table *t, FILE *out)
         }
     }
     for (size_t i = 0; i <= t->nrows; i++) {
-        for (size_t j = 0; j < t->ncols; j++) {
-            const char *s = i == 0 ? t->names[j] : t->cells[(i - 1) * t->ncols + j];
+        const char *const *row = i == 0 ? t->names : (const char *const *)t->cells + (i - 1) * t->ncols;
+        size_t last = t->ncols; /* no trailing blanks: stop after the last non-empty cell */
+        while (last > 1 && !row[last - 1][0] && t->kinds[last - 1] != 'n')
+            last--;
+        for (size_t j = 0; j < last; j++) {
             if (j)
                 fputs("  ", out);
-            print_text_cell(out, s, w[j], t->kinds[j] == 'n', j + 1 == t->ncols);
+            print_text_cell(out, row[j], w[j], t->kinds[j] == 'n', j + 1 == last);
         }
         putc('\n', out);
     }

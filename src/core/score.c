@@ -75,11 +75,15 @@ enum cvom_status cvom_respondent_answer(struct cvom_respondent *r, const struct 
     return CVOM_OK;
 }
 
+/* Scores are means of fractions such as 100/3, so a point that sits exactly on a line can
+ * come out a rounding error below it. Within this margin it counts as on the line. */
+#define ON_LINE 1e-9
+
 enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellectual,
                                  double emotional)
 {
-    int hi_i = intellectual >= cfg->threshold[CVOM_DIM_INTELLECTUAL];
-    int hi_e = emotional >= cfg->threshold[CVOM_DIM_EMOTIONAL];
+    int hi_i = intellectual >= cfg->threshold[CVOM_DIM_INTELLECTUAL] - ON_LINE;
+    int hi_e = emotional >= cfg->threshold[CVOM_DIM_EMOTIONAL] - ON_LINE;
     if (hi_i && hi_e)
         return CVOM_Q_PARTNERSHIP;
     if (hi_i)
@@ -145,7 +149,7 @@ enum cvom_status cvom_score_account(const struct cvom_config *cfg, int min_items
             s.state = CVOM_STATE_INSUFFICIENT;
             break;
         }
-        if (s.lo[d] < cfg->threshold[d] && s.hi[d] > cfg->threshold[d])
+        if (s.lo[d] < cfg->threshold[d] - ON_LINE && s.hi[d] > cfg->threshold[d] + ON_LINE)
             s.state = CVOM_STATE_BORDERLINE;
     }
     *out = s;

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""The demo portfolio: deterministic, at least 60 accounts over all four quadrants, some
+borderline, some without enough evidence, movers between the two waves; and for every
+account the explanation's contributions add up to its scores."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CVOM = os.path.abspath(sys.argv[1])
+
+
+def run(d, db, *args):
+    p = subprocess.run([CVOM, '--db', os.path.join(d, db)] + list(args), cwd=d,
+                       capture_output=True, text=True, env=dict(os.environ, NO_COLOR='1'))
+    assert p.returncode == 0, '%s: %s' % (args, p.stderr)
+    return p.stdout
+
+
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+with tempfile.TemporaryDirectory() as d:
+    run(d, 'a.db', 'demo')
+    run(d, 'b.db', 'demo')
+    wave2 = run(d, 'a.db', 'export', '--format', 'csv', '--as-of', '2026-10-31')
+    assert wave2 == run(d, 'b.db', 'export', '--format', 'csv', '--as-of', '2026-10-31'), \
+        'the demo is not deterministic'
+    accounts = rows(wave2)
+    assert len(accounts) >= 60, len(accounts)
+    quadrants = {a['quadrant'] for a in accounts if a['state'] != 'insufficient'}
+    assert quadrants == {'transactional', 'intellectual', 'emotional', 'partnership'}, quadrants
+    states = [a['state'] for a in accounts]
+    assert states.count('borderline') >= 2, states.count('borderline')
+    assert states.count('insufficient') >= 2, states.count('insufficient')
+    wave1 = {a['account_id']: a for a in rows(run(d, 'a.db', 'export', '--as-of', '2026-04-30'))}
+    movers = [a for a in accounts if a['state'] == 'ok' and wave1[a['account_id']]['state'] == 'ok'
+              and a['quadrant'] != wave1[a['account_id']]['quadrant']]
+    assert len(movers) >= 3, 'only %d accounts moved between the waves' % len(movers)
+
+    drawing = run(d, 'a.db', 'matrix', '--as-of', '2026-10-31', '--width', '100')
+    for word in ('PARTNERSHIP', 'INTELLECTUAL', 'EMOTIONAL', 'TRANSACTIONAL', 'Emotional value',
+                 'Intellectual value', 'Not enough evidence'):
+        assert word in drawing, word
+    assert '\x1b' not in drawing
+
+    checked = 0
+    for a in accounts:
+        ex = json.loads(run(d, 'a.db', 'explain', a['account_id'], '--as-of', '2026-10-31',
+                            '--format', 'json'))
+        for axis in ('intellectual', 'emotional'):
+            value = ex['axes'][axis]['value']
+            parts = [r['contribution_' + axis] for r in ex['respondents']
+                     if r['counted_' + axis]]
+            answers = [x['contribution_' + axis] for r in ex['respondents'] if r['counted_' + axis]
+                       for x in r['answers'] if x['contribution_' + axis] is not None]
+            if value is None:
+                assert not parts
+                continue
+            assert abs(sum(parts) - value) < 1e-9, (a['name'], axis, sum(parts), value)
+            assert abs(sum(answers) - value) < 1e-9, (a['name'], axis, sum(answers), value)
+            assert abs(round(value, 2) - float(a[axis])) < 0.006, (a['name'], axis)
+            checked += 1
+    print('demo: %d accounts, %d movers; %d explanations add up' % (len(accounts), len(movers),
+                                                                    checked))
