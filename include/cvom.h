@@ -159,6 +159,17 @@ enum cvom_status cvom_item_normalise(const struct cvom_item *item, double raw, d
  * Scoring
  * ------------------------------------------------------------------------------------- */
 
+/* A memo of Student-t quantiles for one confidence, owned by a caller that scores many
+ * accounts in a row. Zero-initialise it; it fills itself. */
+#define CVOM_TCACHE_DF_MAX 1024
+struct cvom_tcache {
+    double confidence;
+    double t[CVOM_TCACHE_DF_MAX + 1]; /* by whole degrees of freedom; 0 = not yet known */
+};
+
+/* cvom_t_quantile, remembered in c for whole df up to CVOM_TCACHE_DF_MAX. c may be NULL. */
+double cvom_t_quantile_cached(struct cvom_tcache *c, double confidence, double df);
+
 /* Configuration of scoring and classification. */
 struct cvom_config {
     double threshold[CVOM_DIM_COUNT]; /* default 50: at or above is "high" (within 1e-9, so
@@ -167,6 +178,7 @@ struct cvom_config {
     int min_respondents;              /* customer respondents needed on an axis, default 1 */
     int include_self;                 /* 1: self-assessments count as respondents; default 0 */
     int validity_days;                /* age after which an assessment is stale, default 180 */
+    struct cvom_tcache *tcache;       /* optional, caller-owned memo; NULL by default */
 };
 
 void cvom_config_init(struct cvom_config *cfg);

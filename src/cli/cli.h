@@ -130,8 +130,9 @@ int cmd_config(struct cli *c, int argc, char **argv);
 /* The table of scores that `score --format` and `export` print. NULL on memory failure. */
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n);
 
-/* Stateless batch scoring (no database): `cvom score --input`. */
+/* Stateless batch scoring (no database): `cvom score --input`. threads: 1 or 2 readers,
+ * 0 to choose by the file's size. */
 int cli_batch_score(struct cli *c, const char *input, const char *output,
-                    const char *instrument, int quiet);
+                    const char *instrument, int threads, int quiet);
 
 #endif

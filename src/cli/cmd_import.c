@@ -269,6 +269,8 @@ static enum cvom_status find_account(struct importer *im, const char *field,
 {
     struct cli *c = im->c;
     const struct cvom_csv_field *f = cell(im, field);
+    if (!f)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
     enum cvom_status st = c->store->ops->account_find(c->store, f->s, a, &c->err);
     if (st == CVOM_ENOTFOUND) {
         char msg[200];

@@ -2,6 +2,8 @@
  * with --input, score a responses file without any database (see batch.c). */
 #include "cli/cli.h"
 
+#include "io/util.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +105,8 @@ int cmd_score(struct cli *c, int argc, char **argv)
         {.name = "output", .kind = 's', .arg = "FILE", .help = "with --input: where to write (default stdout)"},
         {.name = "instrument", .kind = 's', .arg = "FILE",
          .help = "with --input: the instrument file (default: the built-in one)"},
+        {.name = "threads", .kind = 's', .arg = "N",
+         .help = "with --input: 1 or 2 readers (default: 2 for files over 8 MiB)"},
         {.name = "quiet", .kind = 'f', .help = "no progress messages"},
         {0},
     };
@@ -119,11 +123,14 @@ int cmd_score(struct cli *c, int argc, char **argv)
                   pos, 0, 0, &np, &rc))
         return rc;
     int quiet = cli_opt(opts, "quiet")->set;
+    long threads = 0;
+    if (cli_val(opts, "threads") && cvom_parse_long(cli_val(opts, "threads"), 1, 2, &threads))
+        return cli_usage_error(c, "--threads takes 1 or 2");
     if (cli_val(opts, "input"))
         return cli_batch_score(c, cli_val(opts, "input"), cli_val(opts, "output"),
-                               cli_val(opts, "instrument"), quiet);
-    if (cli_val(opts, "output") || cli_val(opts, "instrument"))
-        return cli_usage_error(c, "--output and --instrument go with --input");
+                               cli_val(opts, "instrument"), (int)threads, quiet);
+    if (cli_val(opts, "output") || cli_val(opts, "instrument") || threads)
+        return cli_usage_error(c, "--output, --instrument and --threads go with --input");
     if ((rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     if (cli_store_existing(c))

@@ -14,6 +14,21 @@ void cvom_config_init(struct cvom_config *cfg)
     cfg->min_respondents = 1;
     cfg->include_self = 0;
     cfg->validity_days = 180;
+    cfg->tcache = NULL;
+}
+
+double cvom_t_quantile_cached(struct cvom_tcache *c, double confidence, double df)
+{
+    if (!c || df != floor(df) || df < 1 || df > CVOM_TCACHE_DF_MAX)
+        return cvom_t_quantile(confidence, df);
+    if (c->confidence != confidence) {
+        memset(c->t, 0, sizeof c->t);
+        c->confidence = confidence;
+    }
+    size_t i = (size_t)df;
+    if (c->t[i] == 0)
+        c->t[i] = cvom_t_quantile(confidence, df);
+    return c->t[i];
 }
 
 enum cvom_status cvom_config_validate(const struct cvom_config *cfg, struct cvom_error *err)
@@ -127,7 +142,7 @@ static void score_dim(const struct cvom_config *cfg, int min_items,
     out->se[d] = se;
     if (isnan(se))
         return;
-    double half = se > 0 ? cvom_t_quantile(cfg->confidence, df) * se : 0.0;
+    double half = se > 0 ? cvom_t_quantile_cached(cfg->tcache, cfg->confidence, df) * se : 0.0;
     out->lo[d] = fmax(0.0, v - half);
     out->hi[d] = fmin(100.0, v + half);
 }

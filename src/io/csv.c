@@ -82,6 +82,7 @@ struct cvom_csv {
     unsigned char *buf; /* cap + PAD bytes; buf[end] == 0 */
     size_t cap, cap_max, block, end;
     size_t discarded; /* input bytes dropped from the front of buf */
+    size_t fd_read;   /* bytes read from fd so far, for opts.limit */
 
     enum state st;
     size_t pos, row_start, line_start;
@@ -124,6 +125,7 @@ void cvom_csv_opts_init(struct cvom_csv_opts *o)
     o->max_fields = 512;
     o->max_row = (size_t)1 << 20;
     o->first_line = 1;
+    o->limit = 0;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -747,9 +749,11 @@ static enum cvom_status refill(struct cvom_csv *r)
             memcpy(r->buf + r->end, r->mem + r->mem_off, got);
         r->mem_off += got;
     } else {
-        ssize_t k;
+        if (r->o.limit && want > r->o.limit - r->fd_read)
+            want = r->o.limit - r->fd_read;
+        ssize_t k = 0;
         do
-            k = read(r->fd, r->buf + r->end, want);
+            k = want ? read(r->fd, r->buf + r->end, want) : 0;
         while (k < 0 && errno == EINTR);
         if (k < 0) {
             char msg[200];
@@ -759,6 +763,7 @@ static enum cvom_status refill(struct cvom_csv *r)
             return r->failed;
         }
         got = (size_t)k;
+        r->fd_read += got;
     }
     if (got == 0)
         r->eof = 1;

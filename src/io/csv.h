@@ -29,6 +29,8 @@ struct cvom_csv_opts {
     size_t max_row;      /* bytes per row; default 1 MiB */
     long first_line;     /* line number of the first byte of input; default 1 (for callers
                             that consumed a preamble themselves) */
+    size_t limit;        /* open_fd: read at most this many bytes; 0 (default) = to the end.
+                            Lets several readers share one file in byte ranges. */
 };
 
 void cvom_csv_opts_init(struct cvom_csv_opts *o);

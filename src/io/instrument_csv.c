@@ -133,8 +133,8 @@ enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *
 {
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
-    size_t off;
-    long first;
+    size_t off = 0;
+    long first = 1;
     enum cvom_status st = preamble(buf, len, name, &ins, &off, &first, err);
     struct cvom_csv *r = NULL;
     struct cvom_csv_opts o;

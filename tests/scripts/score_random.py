@@ -400,6 +400,11 @@ def check_scores(cvom, tmp, label, rows, ins, extra=(), quoted=False, crlf=False
     if p.returncode != 0:
         return ["%s: exit %d: %s" % (label, p.returncode,
                                      p.stderr.decode(errors="replace").strip())]
+    # Two readers over the two halves of the file must give the very same bytes.
+    p2 = run(cvom, ["--input", str(src), "--threads", "2"] + list(extra), tmp)
+    if p2.returncode != 0 or p2.stdout != out.read_bytes():
+        return ["%s: --threads 2 output differs from one reader's (exit %d: %s)"
+                % (label, p2.returncode, p2.stderr.decode(errors="replace").strip())]
     expected = expected_scores(rows, ins)
     states = {}
     for acc, exp in expected.items():
@@ -424,6 +429,9 @@ def check_error(cvom, tmp, label, lines, bad_line, extra=()):
     rest = msg.replace(str(src), " ").replace(src.name, " ")
     if not re.search(r"(?<![0-9.])%d(?![0-9])" % bad_line, rest):
         return ["%s: message does not name line %d: %r" % (label, bad_line, msg.strip())]
+    p2 = run(cvom, ["--input", str(src), "--threads", "2"] + list(extra), tmp)
+    if p2.returncode != p.returncode or p2.stderr != p.stderr:
+        return ["%s: --threads 2 reports differently: %r" % (label, p2.stderr)]
     print("%s: exit %d, %s" % (label, p.returncode, msg.strip().splitlines()[0]))
     return []
 
@@ -476,6 +484,12 @@ def main():
                              head + good[:7] + ["A1,R3,EMO02,8"] + good[7:], 9)
         diffs += check_error(cvom, tmp, "below-scale",
                              head + good[:14] + ["A1,R3,PRC01,0"] + good[14:], 16)
+        # The same answer given in both halves of the file: found when the halves are
+        # joined, then reported at its exact line.
+        many = ["B%d,R1,INT0%d,%d" % (a, i, 1 + (a + i) % 7) for a in range(1, 200)
+                for i in range(1, 9)]
+        diffs += check_error(cvom, tmp, "duplicate-across-halves",
+                             head + many + ["B3,R1,INT02,4"], len(many) + 2)
         diffs += check_error(cvom, tmp, "custom-above-scale",
                              head + ["C1,R1,K1,10", "C1,R1,K2,0", "C1,R1,K5,6", "C1,R1,E1,3"],
                              4, ["--instrument", str(inst)])
