@@ -5,6 +5,7 @@
 #include "io/util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 /* "NAME", "NAME@VERSION" or a numeric id; an empty ref means the default instrument. */
@@ -196,6 +197,78 @@ static int instrument_import(struct cli *c, int argc, char **argv)
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
+static int instrument_reliability(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt;
+    if (cli_parse(c, argc, argv, opts, "[NAME[@VERSION]|ID] [--format FMT]",
+                  "How consistently each axis of an instrument version measures one thing: "
+                  "Cronbach's alpha over every complete assessment made with it, and each "
+                  "item's correlation with the rest of its axis (corrected item-total). CSV "
+                  "and JSON columns: axis, item, cases, alpha, item_total.",
+                  pos, 1, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)))
+        return rc;
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    int64_t id;
+    if (cli_store_existing(c))
+        return cli_fail(c, c->err.status, &c->err);
+    if ((rc = resolve(c, np ? pos[0] : NULL, &id)) || (rc = load(c, np ? pos[0] : NULL, &ins)))
+        return rc;
+    struct cvom_axis_reliability rel[CVOM_DIM_COUNT];
+    enum cvom_status st = cvom_instrument_reliability(c->store, id, &ins, rel, &c->err);
+    if (st) {
+        cvom_instrument_cleanup(&ins);
+        return cli_fail(c, st, &c->err);
+    }
+    if (fmt == FMT_TEXT) {
+        printf("%s, version %d: internal consistency of each axis\n", ins.name, ins.version);
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            const struct cvom_axis_reliability *r = &rel[d];
+            char a[16];
+            fmt_num(a, sizeof a, r->alpha, 3);
+            printf("\n%s: alpha %s over %zu complete assessments of %zu items\n",
+                   d ? "Emotional" : "Intellectual", a[0] ? a : "— (too few)", r->cases,
+                   r->items);
+            for (size_t j = 0; j < r->items; j++) {
+                char it[16];
+                fmt_num(it, sizeof it, r->item_total[j], 2);
+                const struct cvom_item *item = &ins.items[r->index[j]];
+                printf("  %-8s %6s  %s%s\n", item->code, it[0] ? it : "—", item->construct,
+                       !isnan(r->item_total[j]) && r->item_total[j] < 0.3
+                           ? "   <- weakly related to the rest of the axis"
+                           : "");
+            }
+        }
+        printf("\nAn alpha of 0.7 or more is usually read as one consistent measure; an item "
+               "whose\nitem-total correlation is low may measure something else.\n");
+    } else {
+        static const char *const cols[] = {"axis", "item", "cases", "alpha", "item_total"};
+        struct table *t = table_new(cols, "ssnnn");
+        for (int d = 0; t && d < CVOM_DIM_COUNT; d++)
+            for (size_t j = 0; j < rel[d].items; j++) {
+                char n[24], a[24], it[24];
+                snprintf(n, sizeof n, "%zu", rel[d].cases);
+                fmt_num(a, sizeof a, rel[d].alpha, 6);
+                fmt_num(it, sizeof it, rel[d].item_total[j], 6);
+                const char *cells[] = {cvom_dim_name((enum cvom_dim)d),
+                                       ins.items[rel[d].index[j]].code, n, a, it};
+                table_add(t, cells);
+            }
+        if (t)
+            table_print(t, stdout, fmt);
+        table_free(t);
+    }
+    cvom_instrument_cleanup(&ins);
+    return 0;
+}
+
 int cmd_instrument(struct cli *c, int argc, char **argv)
 {
     static const struct cli_cmd cmds[] = {
@@ -203,6 +276,7 @@ int cmd_instrument(struct cli *c, int argc, char **argv)
         {"show", instrument_show, "show an instrument's items"},
         {"import", instrument_import, "add an instrument (or a new version) from a file"},
         {"export", instrument_export, "write an instrument as a file"},
+        {"reliability", instrument_reliability, "Cronbach's alpha and item-total correlations"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch(c, "instrument", cmds, argc, argv);

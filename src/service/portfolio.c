@@ -452,3 +452,104 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
     *n = k.n;
     return CVOM_OK;
 }
+
+/* Complete assessments of one instrument, gathered across accounts. */
+struct gather {
+    int64_t instrument_id;
+    int64_t *ids;
+    size_t n, cap;
+    int oom;
+};
+
+static int gather_cb(void *ctx, const struct cvom_assessment *a)
+{
+    struct gather *g = ctx;
+    if (a->instrument_id != g->instrument_id || a->status != CVOM_ASSESS_COMPLETE)
+        return 0;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        int64_t *v = cap <= PORTFOLIO_MAX ? realloc(g->ids, cap * sizeof *v) : NULL;
+        if (!v) {
+            g->oom = 1;
+            return 1;
+        }
+        g->ids = v;
+        g->cap = cap;
+    }
+    g->ids[g->n++] = a->id;
+    return 0;
+}
+
+/* One row of the case matrix per complete assessment: the axis's item scores. */
+static enum cvom_status case_rows(struct cvom_store *st, const struct cvom_instrument *ins,
+                                  const struct gather *g, int d, struct cvom_axis_reliability *r,
+                                  double **data, struct cvom_error *err)
+{
+    r->items = 0;
+    for (size_t j = 0; j < ins->n_items; j++)
+        if (cvom_item_on_dim(&ins->items[j], (enum cvom_dim)d))
+            r->index[r->items++] = j;
+    double *m = malloc((g->n ? g->n : 1) * r->items * sizeof *m);
+    struct answers *ans = malloc(sizeof *ans);
+    enum cvom_status s = m && ans ? CVOM_OK : cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    r->cases = 0;
+    for (size_t i = 0; !s && i < g->n; i++) {
+        ans->ins = ins;
+        ans->n = 0;
+        ans->bad = 0;
+        if ((s = st->ops->response_list(st, g->ids[i], answer_cb, ans, err)) != CVOM_OK)
+            break;
+        double *row = m + r->cases * r->items;
+        size_t have = 0;
+        for (size_t k = 0; k < r->items; k++) {
+            row[k] = NAN;
+            for (size_t j = 0; j < ans->n; j++)
+                if (ans->items[j] == r->index[k]) {
+                    cvom_item_normalise(&ins->items[r->index[k]], ans->raw[j], &row[k]);
+                    have++;
+                    break;
+                }
+        }
+        r->cases += have == r->items; /* complete cases only */
+    }
+    free(ans);
+    if (s) {
+        free(m);
+        return s;
+    }
+    *data = m;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_instrument_reliability(struct cvom_store *st, int64_t id,
+                                             const struct cvom_instrument *ins,
+                                             struct cvom_axis_reliability out[CVOM_DIM_COUNT],
+                                             struct cvom_error *err)
+{
+    struct collect k = {0};
+    struct gather g = {.instrument_id = id};
+    enum cvom_status s = st->ops->account_list(st, NULL, collect_cb, &k, err);
+    if (!s && k.oom)
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; !s && i < k.n; i++) {
+        s = st->ops->assessment_list(st, k.v[i].account.id, gather_cb, &g, err);
+        if (!s && g.oom)
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    }
+    free(k.v);
+    for (int d = 0; !s && d < CVOM_DIM_COUNT; d++) {
+        double *data = NULL;
+        struct cvom_axis_reliability *r = &out[d];
+        if ((s = case_rows(st, ins, &g, d, r, &data, err)) != CVOM_OK)
+            break;
+        r->alpha = NAN;
+        for (size_t j = 0; j < r->items; j++)
+            r->item_total[j] = NAN;
+        double a;
+        if (cvom_cronbach_alpha(data, r->cases, r->items, &a, r->item_total) == CVOM_OK)
+            r->alpha = a;
+        free(data);
+    }
+    free(g.ids);
+    return s;
+}

@@ -71,4 +71,20 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
                                      struct cvom_scored **out, size_t *n,
                                      void (*progress)(void *ctx, size_t done, size_t total),
                                      void *ctx, struct cvom_error *err);
+/* The reliability of one axis of an instrument version over its complete assessments. */
+struct cvom_axis_reliability {
+    size_t cases;     /* assessments that answered every item of the axis */
+    size_t items;     /* items on the axis, in instrument order */
+    size_t index[CVOM_ITEMS_MAX];    /* their indices in the instrument */
+    double alpha;     /* NaN when it cannot be computed (fewer than 2 cases, no spread) */
+    double item_total[CVOM_ITEMS_MAX]; /* corrected item–total correlations */
+};
+
+/* Cronbach's alpha and item–total correlations per axis over every complete assessment
+ * made with instrument id (whose items are in ins). */
+enum cvom_status cvom_instrument_reliability(struct cvom_store *st, int64_t id,
+                                             const struct cvom_instrument *ins,
+                                             struct cvom_axis_reliability out[CVOM_DIM_COUNT],
+                                             struct cvom_error *err);
+
 #endif

@@ -65,5 +65,37 @@ with tempfile.TemporaryDirectory() as d:
             assert abs(sum(answers) - value) < 1e-9, (a['name'], axis, sum(answers), value)
             assert abs(round(value, 2) - float(a[axis])) < 0.006, (a['name'], axis)
             checked += 1
+    # Reliability: Cronbach's alpha recomputed here from the stored answers, read with
+    # Python's sqlite3 module and the instrument's CSV, independently of cvom.
+    import sqlite3
+    import statistics
+    items = rows(run(d, 'a.db', 'instrument', 'show', '--format', 'csv'))
+    con = sqlite3.connect(os.path.join(d, 'a.db'))
+    answers = {}
+    for aid, code, value in con.execute(
+            "select r.assessment_id, r.item_code, r.value from responses r join assessments a"
+            " on a.id = r.assessment_id where a.status = 'complete'"):
+        answers.setdefault(aid, {})[code] = value
+    con.close()
+    rel = rows(run(d, 'a.db', 'instrument', 'reliability', '--format', 'csv'))
+    for axis in ('intellectual', 'emotional'):
+        on = [i for i in items if i['axis'] in (axis, 'both')]
+        def score(i, x):
+            s = 100 * (x - int(i['scale_min'])) / (int(i['scale_max']) - int(i['scale_min']))
+            return 100 - s if i['reverse'] == '1' else s
+        cases = [[score(i, a[i['code']]) for i in on] for a in answers.values()
+                 if all(i['code'] in a for i in on)]
+        k = len(on)
+        item_var = sum(statistics.variance([c[j] for c in cases]) for j in range(k))
+        total_var = statistics.variance([sum(c) for c in cases])
+        alpha = k / (k - 1) * (1 - item_var / total_var)
+        got = [r for r in rel if r['axis'] == axis]
+        assert len(got) == k and int(got[0]['cases']) == len(cases), (axis, len(cases))
+        assert abs(float(got[0]['alpha']) - alpha) < 1e-6, (axis, got[0]['alpha'], alpha)
+        for j, r in enumerate(got):
+            rest = [sum(c) - c[j] for c in cases]
+            r_it = statistics.correlation([c[j] for c in cases], rest)
+            assert abs(float(r['item_total']) - r_it) < 1e-6, (r['item'], r['item_total'], r_it)
+
     print('demo: %d accounts, %d movers; %d explanations add up' % (len(accounts), len(movers),
                                                                     checked))
