@@ -1,13 +1,15 @@
 # The front door. Meson and Ninja do the work; these targets only name the common jobs.
 #   make          build build/cvom
 #   make check    install what is missing, build with ASan+UBSan, run every test
-#   make demo     install what is missing, build, create demo.db and show the matrix
+#   make demo     install what is missing, build, create demo.db, show the matrix, then
+#                 serve the web application on it (LISTEN=127.0.0.1:8080)
 #   make bench    release build, then the benchmarks in bench/
 #   make install  install cvom, libcvom and cvom.h (PREFIX, default /usr/local)
 
 PREFIX ?= /usr/local
 SETUP   = scripts/setup.sh
 DEMO_DB ?= demo.db
+LISTEN  ?= 127.0.0.1:8080
 
 .PHONY: all setup check demo bench install clean format
 
@@ -30,6 +32,9 @@ demo: setup all
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	build/cvom demo --db $(DEMO_DB)
 	build/cvom matrix --db $(DEMO_DB)
+	@echo
+	@echo "Starting the web application on the demo portfolio (Ctrl-C stops it)."
+	build/cvom serve --db $(DEMO_DB) --listen $(LISTEN)
 
 bench: setup
 	@[ -f build-release/build.ninja ] || meson setup build-release --buildtype=release

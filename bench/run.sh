@@ -99,3 +99,5 @@ BEGIN {
     printf "for scale: DuckDB 1.5 s, pandas 5.8 s, plain single-threaded C aggregation 0.38 s\n"
     printf "(figures from the specification, not measured here)\n"
 }'
+sh bench/web.sh "$1"
+sh bench/render.sh "$1"

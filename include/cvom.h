@@ -292,6 +292,30 @@ struct cvom_explanation {
     double distance[CVOM_DIM_COUNT]; /* threshold − value: points needed to cross */
 };
 
+/* One item's reach in the direction an axis must move: its headroom when the score must
+ * rise, its contribution when it must fall. */
+struct cvom_lever {
+    size_t item;  /* index into the instrument */
+    double reach; /* points of the axis score */
+};
+
+/* What would carry an account across the threshold of one axis. */
+struct cvom_move {
+    int rise;            /* 1: the score must rise to cross; 0: it must fall */
+    double distance;     /* points between the score and the threshold */
+    size_t n;            /* levers, largest reach first (ties by item order) */
+    struct cvom_lever levers[CVOM_ITEMS_MAX];
+    size_t needed;       /* how many of the first levers together cross; 0 when all of them
+                            together do not (it then takes new evidence) */
+    double total;        /* the reach of all levers together */
+};
+
+/* Read the explanation for axis d. CVOM_EINVAL when the axis has no score. */
+enum cvom_status cvom_explain_move(const struct cvom_explanation *ex, enum cvom_dim d,
+                                   struct cvom_move *out);
+/* The axis whose threshold is nearest to the score, or -1 when neither axis has a score. */
+int cvom_explain_nearest(const struct cvom_explanation *ex);
+
 /* Input to an explanation: one respondent's raw answers. */
 struct cvom_answer_set {
     const char *label;

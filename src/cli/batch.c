@@ -684,6 +684,7 @@ struct part {
     struct batch *b;
     int fd;
     size_t limit;          /* bytes to read; 0 = to the end */
+    int mid_file;          /* the range starts inside the file */
     int col[COL_COUNT];    /* column of each field; col[0] < 0 until the header is read */
     off_t size;            /* for progress; 0 = none */
     struct cvom_error err;
@@ -695,6 +696,7 @@ static void read_part(struct part *p)
     struct cvom_csv_opts o;
     cvom_csv_opts_init(&o);
     o.limit = p->limit;
+    o.mid_file = p->mid_file;
     struct cvom_csv *r;
     p->st = cvom_csv_open_fd(p->fd, p->b->name, &o, &r, &p->err);
     if (p->st)
@@ -713,8 +715,10 @@ static void read_part(struct part *p)
     }
     if (p->size && rows >= (1u << 20))
         fputs(st ? "\n" : "\rreading done.          \n", stderr);
-    if (!st && p->col[0] < 0)
-        st = cvom_error_set(&p->err, CVOM_EPARSE, "%s: the file is empty", p->b->name);
+    if (!st && p->col[0] < 0) {
+        struct cvom_csv_field f = {.line = 1, .column = 1};
+        st = at_field(&p->err, p->b, &f, CVOM_EPARSE, "the file is empty: no header row");
+    }
     cvom_csv_close(r);
     p->st = st;
 }
@@ -792,7 +796,8 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
         return -1;
     struct part one = {.b = b, .fd = fd, .limit = (size_t)mid, .col = {-1},
                        .size = progress ? mid : 0};
-    struct part two = {.b = b2, .fd = open(path, O_RDONLY | O_CLOEXEC), .col = {-1}};
+    struct part two = {.b = b2, .fd = open(path, O_RDONLY | O_CLOEXEC), .col = {-1},
+                       .mid_file = 1};
     if (two.fd < 0)
         return -1;
     /* The second half has no header: read it from the first line before it starts. */

@@ -126,6 +126,13 @@ int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
+int cmd_render(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
+/* `cvom render account ACCOUNT …` (argv after "account"), called by cmd_render. */
+int cli_render_account(struct cli *c, int argc, char **argv);
 
 /* The table of scores that `score --format` and `export` print. NULL on memory failure. */
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n);

@@ -92,74 +92,45 @@ static void print_items(const struct cvom_explanation *ex, const struct cvom_ins
     }
 }
 
-/* Items ordered by how far they could move axis d in the needed direction. */
-struct lever {
-    size_t item;
-    double reach;
-};
-
-static int by_reach(const void *x, const void *y)
-{
-    const struct lever *a = x, *b = y;
-    return a->reach < b->reach ? 1 : a->reach > b->reach ? -1 : (a->item > b->item) - (a->item < b->item);
-}
-
 static void print_axis_moves(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
                              const struct cvom_config *cfg, int d, int nearest)
 {
-    double dist = ex->distance[d];
-    int rise = dist > 0;
-    /* At or above the threshold counts as high, so falling below needs a little more. */
+    struct cvom_move m;
+    if (cvom_explain_move(ex, (enum cvom_dim)d, &m))
+        return;
     printf("  %s%s %.1f is %.1f points %s the threshold %g.\n", d == nearest ? "* " : "  ",
-           dim_title[d], ex->score.value[d], fabs(dist), rise ? "below" : "above",
+           dim_title[d], ex->score.value[d], m.distance, m.rise ? "below" : "above",
            cfg->threshold[d]);
-    struct lever lv[CVOM_ITEMS_MAX];
-    size_t n = 0;
-    for (size_t j = 0; j < ex->n_items && n < CVOM_ITEMS_MAX; j++) {
-        double reach = rise ? ex->items[j].headroom[d] : ex->items[j].contribution[d];
-        if (ex->items[j].answered && reach > 0.005)
-            lv[n++] = (struct lever){j, reach};
-    }
-    qsort(lv, n, sizeof *lv, by_reach);
-    double sum = 0;
-    size_t k = 0;
-    while (k < n && sum < fabs(dist))
-        sum += lv[k++].reach;
-    if (sum < fabs(dist)) {
+    if (!m.needed) {
         printf("      Even %s answers on every item would move it only %.1f points: it takes "
-               "%s.\n", rise ? "the best" : "the worst", sum,
-               rise ? "new evidence (more respondents, other stakeholders) to cross"
-                    : "a change in many answers at once");
+               "%s.\n", m.rise ? "the best" : "the worst", m.total,
+               m.rise ? "new evidence (more respondents, other stakeholders) to cross"
+                      : "a change in many answers at once");
         return;
     }
-    printf("      It would cross if every respondent %s %s:\n", rise ? "rated best" : "rated worst",
-           k == 1 ? "this item" : k <= 3 ? "these items" : "the items below");
-    for (size_t i = 0; i < k && i < 6; i++) {
-        const struct cvom_item *it = &ins->items[lv[i].item];
-        printf("      %-8s %s%5.1f  %s%s\n", it->code, rise ? "+" : "-", lv[i].reach,
+    printf("      It would cross if every respondent %s %s:\n", m.rise ? "rated best" : "rated worst",
+           m.needed == 1 ? "this item" : m.needed <= 3 ? "these items" : "the items below");
+    for (size_t i = 0; i < m.needed && i < 6; i++) {
+        const struct cvom_item *it = &ins->items[m.levers[i].item];
+        printf("      %-8s %s%5.1f  %s%s\n", it->code, m.rise ? "+" : "-", m.levers[i].reach,
                it->construct[0] ? it->construct : it->statement,
-               it->reverse ? (rise ? " (by disagreeing)" : " (by agreeing)") : "");
+               it->reverse ? (m.rise ? " (by disagreeing)" : " (by agreeing)") : "");
     }
-    if (k > 6)
-        printf("      … and %zu more items\n", k - 6);
+    if (m.needed > 6)
+        printf("      … and %zu more items\n", m.needed - 6);
 }
 
 static void print_moves(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
                         const struct cvom_config *cfg)
 {
     printf("\nWhat would move it\n");
-    int nearest = -1;
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        if (!isnan(ex->distance[d]) &&
-            (nearest < 0 || fabs(ex->distance[d]) < fabs(ex->distance[nearest])))
-            nearest = d;
+    int nearest = cvom_explain_nearest(ex);
     if (nearest < 0) {
         printf("  Nothing yet: the account needs more answers before it is a point.\n");
         return;
     }
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        if (!isnan(ex->distance[d]))
-            print_axis_moves(ex, ins, cfg, d, nearest);
+        print_axis_moves(ex, ins, cfg, d, nearest);
     printf("  (* the nearest threshold; figures are points of the axis score)\n");
 }
 

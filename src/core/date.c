@@ -57,12 +57,19 @@ enum cvom_status cvom_date_parse(const char *s, int32_t *days)
     return CVOM_OK;
 }
 
+/* Days of 0000-03-01 and 9999-12-31: beyond them no date fits four digits (and the
+ * arithmetic below would overflow for the extremes of int32_t). */
+#define DAYS_MIN (-719468)
+#define DAYS_MAX 2932896
+
 void cvom_date_format(int32_t days, char buf[11])
 {
     int y;
     unsigned m, d;
+    if (days < DAYS_MIN || days > DAYS_MAX) {
+        snprintf(buf, 11, "0000-00-00");
+        return;
+    }
     civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = 0;
     snprintf(buf, 11, "%04d-%02u-%02u", y, m % 100, d % 100);
 }

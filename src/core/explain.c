@@ -126,3 +126,53 @@ fail:
     cvom_explanation_cleanup(&ex);
     return st;
 }
+
+static int by_reach(const void *x, const void *y)
+{
+    const struct cvom_lever *a = x, *b = y;
+    if (a->reach != b->reach)
+        return a->reach < b->reach ? 1 : -1;
+    return (a->item > b->item) - (a->item < b->item);
+}
+
+enum cvom_status cvom_explain_move(const struct cvom_explanation *ex, enum cvom_dim d,
+                                   struct cvom_move *out)
+{
+    if ((unsigned)d >= CVOM_DIM_COUNT || isnan(ex->distance[d]))
+        return CVOM_EINVAL;
+    struct cvom_move m;
+    m.rise = ex->distance[d] > 0;
+    m.distance = fabs(ex->distance[d]);
+    m.n = 0;
+    m.total = 0;
+    for (size_t j = 0; j < ex->n_items && m.n < CVOM_ITEMS_MAX; j++) {
+        const struct cvom_explain_item *it = &ex->items[j];
+        double reach = m.rise ? it->headroom[d] : it->contribution[d];
+        /* Below a hundredth of a point an item moves nothing anyone would act on. */
+        if (it->answered && reach > 0.005) {
+            m.levers[m.n].item = j;
+            m.levers[m.n++].reach = reach;
+            m.total += reach;
+        }
+    }
+    qsort(m.levers, m.n, sizeof *m.levers, by_reach);
+    double sum = 0;
+    m.needed = 0;
+    for (size_t k = 0; k < m.n && sum < m.distance; k++) {
+        sum += m.levers[k].reach;
+        if (sum >= m.distance)
+            m.needed = k + 1;
+    }
+    *out = m;
+    return CVOM_OK;
+}
+
+int cvom_explain_nearest(const struct cvom_explanation *ex)
+{
+    int nearest = -1;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (!isnan(ex->distance[d]) &&
+            (nearest < 0 || fabs(ex->distance[d]) < fabs(ex->distance[nearest])))
+            nearest = d;
+    return nearest;
+}

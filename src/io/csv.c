@@ -126,6 +126,7 @@ void cvom_csv_opts_init(struct cvom_csv_opts *o)
     o->max_row = (size_t)1 << 20;
     o->first_line = 1;
     o->limit = 0;
+    o->mid_file = 0;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -824,7 +825,7 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     r->st = ST_ROW;
     r->line = o.first_line;
     r->line_na = NONE;
-    r->bom_pending = o.encoding == CVOM_ENC_UTF8;
+    r->bom_pending = o.encoding == CVOM_ENC_UTF8 && !o.mid_file;
     *out = r;
     return CVOM_OK;
 

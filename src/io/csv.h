@@ -31,6 +31,8 @@ struct cvom_csv_opts {
                             that consumed a preamble themselves) */
     size_t limit;        /* open_fd: read at most this many bytes; 0 (default) = to the end.
                             Lets several readers share one file in byte ranges. */
+    int mid_file;        /* 1: the input starts inside a file, so a byte-order mark there
+                            is data, not a mark; default 0 */
 };
 
 void cvom_csv_opts_init(struct cvom_csv_opts *o);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char cvom__default_instrument_csv[];
+extern const unsigned char cvom__default_instrument_csv[];
 extern const size_t cvom__default_instrument_csv_len;
 
 enum col { C_CODE, C_AXIS, C_REVERSE, C_WEIGHT, C_MIN, C_MAX, C_STATEMENT, C_CONSTRUCT, C_COUNT };
@@ -46,9 +46,15 @@ static enum cvom_status preamble(const char *buf, size_t len, const char *name,
         const char *nl = memchr(buf + p, '\n', len - p);
         size_t end = nl ? (size_t)(nl - buf) : len;
         char text[CVOM_TEXT_MAX];
-        size_t n = end - p - 1 < sizeof text - 1 ? end - p - 1 : sizeof text - 1;
+        size_t n = end - p - 1;
+        if (n >= sizeof text)
+            return at(err, name, line, 1, CVOM_ELIMIT, "preamble line too long", NULL);
         memcpy(text, buf + p + 1, n);
         text[n] = '\0';
+        if (n && text[n - 1] == '\r')
+            text[n - 1] = '\0';
+        if (!cvom_utf8_valid(text))
+            return at(err, name, line, 1, CVOM_EPARSE, "invalid UTF-8 byte sequence", NULL);
         char *colon = strchr(text, ':');
         if (colon) {
             *colon = '\0';
@@ -163,7 +169,9 @@ enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *
     }
     cvom_csv_close(r);
     if (!st && !have_header)
-        st = at(err, name, first, 1, CVOM_EPARSE, "no item table", NULL);
+        st = at(err, name, first > 1 && (off == len && len && buf[len - 1] != '\n') ? first - 1
+                                                                                  : first,
+                1, CVOM_EPARSE, "no item table", NULL);
     if (!st && (st = cvom_instrument_validate(&ins, err)) != CVOM_OK && err)
         cvom_copy(err->file, sizeof err->file, name);
     if (st) {
@@ -190,7 +198,8 @@ enum cvom_status cvom_instrument_load(const char *path, struct cvom_instrument *
 
 enum cvom_status cvom_instrument_default(struct cvom_instrument *out, struct cvom_error *err)
 {
-    return cvom_instrument_parse(cvom__default_instrument_csv, cvom__default_instrument_csv_len,
+    return cvom_instrument_parse((const char *)cvom__default_instrument_csv,
+                                 cvom__default_instrument_csv_len,
                                  "data/instrument-default.csv", out, err);
 }
 
@@ -215,9 +224,11 @@ enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *in
     fputs(full ? ",construct\n" : "\n", f);
     for (size_t i = 0; i < ins->n_items; i++) {
         const struct cvom_item *it = &ins->items[i];
+        char w[32];
+        cvom_format_double(w, sizeof w, it->weight);
         cvom_csv_put(f, it->code);
-        fprintf(f, ",%s,%d,%g,%d,%d,", cvom_axis_name(it->axis), it->reverse, it->weight,
-                it->scale_min, it->scale_max);
+        fprintf(f, ",%s,%d,%s,%d,%d,", cvom_axis_name(it->axis), it->reverse, w, it->scale_min,
+                it->scale_max);
         cvom_csv_put(f, it->statement);
         if (full) {
             putc(',', f);

@@ -52,6 +52,8 @@ static enum cvom_status text(char *dst, size_t cap, const char *field, const cha
     for (const unsigned char *p = (const unsigned char *)value; *p; p++)
         if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
             return bad(err, CVOM_EINVAL, field, "contains a control character");
+    if (!cvom_utf8_valid(value))
+        return bad(err, CVOM_EINVAL, field, "is not valid UTF-8");
     cvom_copy(dst, cap, value);
     return CVOM_OK;
 }

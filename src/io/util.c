@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,6 +63,9 @@ enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out)
         return CVOM_EINVAL;
     while (is_space(*s))
         s++;
+    /* strtol would skip further white space such as \v and \f: only a sign or a digit. */
+    if (!(*s == '-' || *s == '+' || (*s >= '0' && *s <= '9')))
+        return CVOM_EINVAL;
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
@@ -151,4 +156,39 @@ int cvom_copy(char *dst, size_t cap, const char *src)
     memcpy(dst, src, n);
     dst[n] = '\0';
     return 1;
+}
+
+int cvom_utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned char c = *s;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+        if (n < 0 || c > 0xF4)
+            return 0;
+        uint32_t cp = c & (0x3Fu >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i] & 0x3Fu);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
+void cvom_format_double(char *buf, size_t cap, double v)
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, cap, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
 }

@@ -24,6 +24,12 @@ enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t
  * character. Returns 1 when src was truncated. */
 int cvom_copy(char *dst, size_t cap, const char *src);
 
+/* Whether s is valid UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF). */
+int cvom_utf8_valid(const char *s);
+
+/* The shortest decimal text that reads back as exactly v (at most 17 digits). */
+void cvom_format_double(char *buf, size_t cap, double v);
+
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *cvom_trim(char *s);
 

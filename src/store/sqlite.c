@@ -176,8 +176,105 @@ static const char *const migration_1[] = {
     NULL,
 };
 
+/* The web application's tables: users, sessions, tokens, the audit log, failed sign-ins
+ * and survey links. Secrets are never stored, only their digests. */
+static const char *const migration_2[] = {
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE CONSTRAINT name CHECK (name <> ''),"
+    " display TEXT NOT NULL DEFAULT '',"
+    " role TEXT NOT NULL CONSTRAINT role CHECK (role IN ('viewer', 'manager', 'admin')),"
+    " password TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0 CONSTRAINT disabled CHECK (disabled IN (0, 1)),"
+    " created INTEGER NOT NULL"
+    ");",
+
+    "CREATE TABLE sessions ("
+    " id TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " seen INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);",
+
+    "CREATE TABLE api_tokens ("
+    " id INTEGER PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL CONSTRAINT name CHECK (name <> ''),"
+    " hash TEXT NOT NULL UNIQUE,"
+    " created INTEGER NOT NULL,"
+    " used INTEGER NOT NULL DEFAULT 0"
+    ");",
+
+    "CREATE TABLE audit_log ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL DEFAULT '',"
+    " action TEXT NOT NULL CONSTRAINT action CHECK (action <> ''),"
+    " target TEXT NOT NULL DEFAULT '',"
+    " detail TEXT NOT NULL DEFAULT '',"
+    " address TEXT NOT NULL DEFAULT ''"
+    ");",
+
+    "CREATE TABLE login_failures ("
+    " key TEXT NOT NULL,"
+    " at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX login_failures_key ON login_failures(key, at);",
+
+    "CREATE TABLE survey_links ("
+    " hash TEXT PRIMARY KEY,"
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " stakeholder_id INTEGER NOT NULL REFERENCES stakeholders(id) ON DELETE CASCADE,"
+    " instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    " created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " used INTEGER NOT NULL DEFAULT 0,"
+    " assessment_id INTEGER REFERENCES assessments(id) ON DELETE SET NULL,"
+    " created_by TEXT NOT NULL DEFAULT ''"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX survey_links_account ON survey_links(account_id);",
+    NULL,
+};
+
+/* A counter that every change to the portfolio's data moves on, so that servers can keep
+ * computed pages and answers until the data they rest on changes, even when another
+ * process or server made the change. */
+static const char *const migration_3[] = {
+    "CREATE TABLE data_revision (n INTEGER NOT NULL);"
+    "INSERT INTO data_revision(n) VALUES (1);",
+    "CREATE TRIGGER accounts_insert_rev AFTER INSERT ON accounts BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER accounts_update_rev AFTER UPDATE ON accounts BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER accounts_delete_rev AFTER DELETE ON accounts BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER stakeholders_insert_rev AFTER INSERT ON stakeholders BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER stakeholders_update_rev AFTER UPDATE ON stakeholders BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER stakeholders_delete_rev AFTER DELETE ON stakeholders BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER instruments_insert_rev AFTER INSERT ON instruments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER instruments_update_rev AFTER UPDATE ON instruments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER instruments_delete_rev AFTER DELETE ON instruments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER items_insert_rev AFTER INSERT ON items BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER items_update_rev AFTER UPDATE ON items BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER items_delete_rev AFTER DELETE ON items BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER assessments_insert_rev AFTER INSERT ON assessments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER assessments_update_rev AFTER UPDATE ON assessments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER assessments_delete_rev AFTER DELETE ON assessments BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER responses_insert_rev AFTER INSERT ON responses BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER responses_update_rev AFTER UPDATE ON responses BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER responses_delete_rev AFTER DELETE ON responses BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER snapshots_insert_rev AFTER INSERT ON snapshots BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER snapshots_update_rev AFTER UPDATE ON snapshots BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER snapshots_delete_rev AFTER DELETE ON snapshots BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER settings_insert_rev AFTER INSERT ON settings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER settings_update_rev AFTER UPDATE ON settings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER settings_delete_rev AFTER DELETE ON settings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    NULL,
+};
+
 static const struct migration migrations[] = {
     {1, migration_1},
+    {2, migration_2},
+    {3, migration_3},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -248,6 +345,35 @@ enum stmt {
     S_COUNT_RESPONSES,
     S_COUNT_SNAPSHOTS,
     S_COUNT_SETTINGS,
+    S_USER_ADD,
+    S_USER_UPDATE,
+    S_USER_GET,
+    S_USER_FIND,
+    S_USER_LIST,
+    S_USER_COUNT,
+    S_USER_EXISTS,
+    S_SESSION_PUT,
+    S_SESSION_GET,
+    S_SESSION_TOUCH,
+    S_SESSION_REMOVE,
+    S_SESSION_REMOVE_USER,
+    S_SESSION_PURGE,
+    S_TOKEN_ADD,
+    S_TOKEN_FIND,
+    S_TOKEN_TOUCH,
+    S_TOKEN_LIST,
+    S_TOKEN_REMOVE,
+    S_AUDIT_ADD,
+    S_AUDIT_LIST,
+    S_FAILURE_ADD,
+    S_FAILURE_COUNT,
+    S_FAILURE_CLEAR,
+    S_FAILURE_PURGE,
+    S_SURVEY_ADD,
+    S_SURVEY_GET,
+    S_SURVEY_USE,
+    S_SURVEY_LIST,
+    S_REVISION,
     S_COUNT
 };
 
@@ -391,6 +517,51 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_COUNT_RESPONSES] = "SELECT count(*) FROM responses",
     [S_COUNT_SNAPSHOTS] = "SELECT count(*) FROM snapshots",
     [S_COUNT_SETTINGS] = "SELECT count(*) FROM settings",
+
+#define USER_COLUMNS "id, name, display, role, password, disabled, created"
+    [S_USER_ADD] = "INSERT INTO users(name, display, role, password, disabled, created)"
+                   " VALUES (?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_USER_UPDATE] = "UPDATE users SET name = ?2, display = ?3, role = ?4, password = ?5,"
+                      " disabled = ?6 WHERE id = ?1",
+    [S_USER_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
+    [S_USER_FIND] = "SELECT " USER_COLUMNS " FROM users WHERE name = ?1",
+    [S_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY name",
+    [S_USER_COUNT] = "SELECT count(*) FROM users",
+    [S_USER_EXISTS] = "SELECT 1 FROM users WHERE id = ?1",
+    [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SESSION_GET] = "SELECT id, user_id, csrf, created, seen FROM sessions WHERE id = ?1",
+    [S_SESSION_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE id = ?1",
+    [S_SESSION_REMOVE] = "DELETE FROM sessions WHERE id = ?1",
+    [S_SESSION_REMOVE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+    [S_SESSION_PURGE] = "DELETE FROM sessions WHERE created < ?1 OR seen < ?2",
+    [S_TOKEN_ADD] = "INSERT INTO api_tokens(user_id, name, hash, created, used)"
+                    " VALUES (?2, ?3, ?4, ?5, ?6)",
+    [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
+                     " WHERE hash = ?1",
+    [S_TOKEN_TOUCH] = "UPDATE api_tokens SET used = ?2 WHERE id = ?1",
+    [S_TOKEN_LIST] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
+                     " ORDER BY user_id, name, id",
+    [S_TOKEN_REMOVE] = "DELETE FROM api_tokens WHERE id = ?1",
+    [S_AUDIT_ADD] = "INSERT INTO audit_log(at, actor, action, target, detail, address)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
+                     " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+    [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)",
+    [S_FAILURE_COUNT] = "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+    [S_FAILURE_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
+    [S_FAILURE_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
+#define SURVEY_COLUMNS                                                                       \
+    "hash, account_id, stakeholder_id, instrument_id, created, expires, used,"               \
+    " assessment_id, created_by"
+    [S_SURVEY_ADD] = "INSERT INTO survey_links(" SURVEY_COLUMNS ")"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_SURVEY_GET] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE hash = ?1",
+    [S_SURVEY_USE] = "UPDATE survey_links SET used = ?2, assessment_id = ?3"
+                     " WHERE hash = ?1 AND used = 0 AND expires > ?2",
+    [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = ?1"
+                      " ORDER BY created DESC",
+    [S_REVISION] = "SELECT n FROM data_revision",
 };
 
 /* The tables reported by table_counts, in this order. */
@@ -2141,6 +2312,550 @@ static enum cvom_status sq_table_counts(struct cvom_store *st, char names[][32],
     return CVOM_OK;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Users, sessions, tokens, audit log, failed sign-ins and survey links
+ * ------------------------------------------------------------------------------------- */
+
+static enum cvom_status read_user(sqlite3_stmt *stmt, struct cvom_user *u, struct cvom_error *err)
+{
+    char role[16];
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(stmt, 0);
+    col_text(stmt, 1, u->name, sizeof u->name);
+    col_text(stmt, 2, u->display, sizeof u->display);
+    col_text(stmt, 3, role, sizeof role);
+    col_text(stmt, 4, u->password, sizeof u->password);
+    u->disabled = sqlite3_column_int(stmt, 5) != 0;
+    u->created = sqlite3_column_int64(stmt, 6);
+    int r = cvom_role_parse(role);
+    if (r < 0)
+        return bad_column("users", "role", role, err);
+    u->role = (enum cvom_role)r;
+    return CVOM_OK;
+}
+
+static enum cvom_status write_user(struct sq_store *s, enum stmt id, const struct cvom_user *u,
+                                   const char *what, struct cvom_error *err)
+{
+    if ((unsigned)u->role >= CVOM_ROLE_COUNT)
+        return bad_enum(what, "role", err);
+    struct query q;
+    enum cvom_status st = q_open(s, id, &q, err);
+    if (st)
+        return st;
+    bind_int(&q, 1, u->id);
+    bind_text(&q, 2, u->name, sizeof u->name);
+    bind_text(&q, 3, u->display, sizeof u->display);
+    q_keep(&q, sqlite3_bind_text(q.stmt, 4, cvom_role_name(u->role), -1, SQLITE_STATIC));
+    bind_text(&q, 5, u->password, sizeof u->password);
+    bind_int(&q, 6, u->disabled != 0);
+    if (id == S_USER_ADD) /* the moment of creation never changes */
+        bind_int(&q, 7, u->created);
+    st = q_exec(&q, what, NULL, 0, err);
+    q_close(&q);
+    return st;
+}
+
+static enum cvom_status sq_user_add(struct cvom_store *st, struct cvom_user *u,
+                                    struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = write_user(s, S_USER_ADD, u, "adding a user", err);
+    if (!status)
+        u->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+static enum cvom_status sq_user_update(struct cvom_store *st, const struct cvom_user *u,
+                                       struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = write_user(s, S_USER_UPDATE, u, "changing a user", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no user %" PRId64, u->id);
+    return status;
+}
+
+/* One row of a query with one parameter (an id or a text key) into a record. */
+static enum cvom_status one_row(struct sq_store *s, enum stmt id, int64_t num, const char *text,
+                                size_t text_cap, const char *missing,
+                                enum cvom_status (*read)(sqlite3_stmt *, void *,
+                                                         struct cvom_error *),
+                                void *out, struct cvom_error *err)
+{
+    struct query q;
+    enum cvom_status st = q_open(s, id, &q, err);
+    if (st)
+        return st;
+    if (text)
+        bind_text(&q, 1, text, text_cap);
+    else
+        bind_int(&q, 1, num);
+    int rc = q_step(&q);
+    if (rc == SQLITE_ROW)
+        st = read(q.stmt, out, err);
+    else if (rc == SQLITE_DONE)
+        st = cvom_error_set(err, CVOM_ENOTFOUND, "%s", missing);
+    else
+        st = db_fail(s, rc, "reading the database", err);
+    q_close(&q);
+    return st;
+}
+
+static enum cvom_status read_user_v(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    return read_user(stmt, out, err);
+}
+
+static enum cvom_status sq_user_get(struct cvom_store *st, int64_t id, struct cvom_user *out,
+                                    struct cvom_error *err)
+{
+    struct cvom_user u;
+    enum cvom_status status = one_row(sq(st), S_USER_GET, id, NULL, 0, "no such user",
+                                      read_user_v, &u, err);
+    if (!status)
+        *out = u;
+    return status;
+}
+
+static enum cvom_status sq_user_find(struct cvom_store *st, const char *name,
+                                     struct cvom_user *out, struct cvom_error *err)
+{
+    struct cvom_user u;
+    enum cvom_status status = one_row(sq(st), S_USER_FIND, 0, name, CVOM_FIELD_MAX,
+                                      "no such user", read_user_v, &u, err);
+    if (!status)
+        *out = u;
+    return status;
+}
+
+/* Call cb for every row of a query; read converts a row into rec. */
+static enum cvom_status each_row(struct sq_store *s, struct query *q, void *rec,
+                                 enum cvom_status (*read)(sqlite3_stmt *, void *,
+                                                          struct cvom_error *),
+                                 int (*cb)(void *, const void *), void *ctx,
+                                 struct cvom_error *err)
+{
+    enum cvom_status st = CVOM_OK;
+    int rc;
+    while ((rc = q_step(q)) == SQLITE_ROW) {
+        if ((st = read(q->stmt, rec, err)) != CVOM_OK || cb(ctx, rec))
+            break;
+    }
+    if (!st && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = db_fail(s, rc, "reading the database", err);
+    q_close(q);
+    return st;
+}
+
+struct user_walk {
+    cvom_user_cb cb;
+    void *ctx;
+};
+
+static int user_walk_cb(void *ctx, const void *rec)
+{
+    struct user_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_user_list(struct cvom_store *st, cvom_user_cb cb, void *ctx,
+                                     struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_user u;
+    struct user_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_USER_LIST, &q, err);
+    return status ? status : each_row(s, &q, &u, read_user_v, user_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_user_count(struct cvom_store *st, int64_t *n, struct cvom_error *err)
+{
+    return query_int(sq(st), S_USER_COUNT, 0, 0, n, err);
+}
+
+static enum cvom_status read_session(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_session *x = out;
+    (void)err;
+    memset(x, 0, sizeof *x);
+    col_text(stmt, 0, x->id, sizeof x->id);
+    x->user_id = sqlite3_column_int64(stmt, 1);
+    col_text(stmt, 2, x->csrf, sizeof x->csrf);
+    x->created = sqlite3_column_int64(stmt, 3);
+    x->seen = sqlite3_column_int64(stmt, 4);
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_session_put(struct cvom_store *st, const struct cvom_session *x,
+                                       struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_SESSION_PUT, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, x->id, sizeof x->id);
+    bind_int(&q, 2, x->user_id);
+    bind_text(&q, 3, x->csrf, sizeof x->csrf);
+    bind_int(&q, 4, x->created);
+    bind_int(&q, 5, x->seen);
+    struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, x->user_id}};
+    status = q_exec(&q, "starting a session", refs, 1, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_session_get(struct cvom_store *st, const char *id,
+                                       struct cvom_session *out, struct cvom_error *err)
+{
+    struct cvom_session x;
+    enum cvom_status status = one_row(sq(st), S_SESSION_GET, 0, id, CVOM_DIGEST_HEX,
+                                      "no such session", read_session, &x, err);
+    if (!status)
+        *out = x;
+    return status;
+}
+
+/* A statement without rows whose parameters are an optional text key (when text is not
+ * NULL) followed by nints (0 to 2) integers a, b. */
+static enum cvom_status exec_keyed(struct sq_store *s, enum stmt id, const char *text,
+                                   size_t cap, int nints, int64_t a, int64_t b,
+                                   const char *what, struct cvom_error *err)
+{
+    struct query q;
+    enum cvom_status status = q_open(s, id, &q, err);
+    if (status)
+        return status;
+    int i = 1;
+    if (text)
+        bind_text(&q, i++, text, cap);
+    if (nints > 0)
+        bind_int(&q, i++, a);
+    if (nints > 1)
+        bind_int(&q, i, b);
+    status = q_exec(&q, what, NULL, 0, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_session_touch(struct cvom_store *st, const char *id, int64_t seen,
+                                         struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_SESSION_TOUCH, id, CVOM_DIGEST_HEX, 1, seen, 0, "keeping a session",
+                 err);
+}
+
+static enum cvom_status sq_session_remove(struct cvom_store *st, const char *id,
+                                          struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_SESSION_REMOVE, id, CVOM_DIGEST_HEX, 0, 0, 0, "ending a session",
+                 err);
+}
+
+static enum cvom_status sq_session_remove_user(struct cvom_store *st, int64_t user_id,
+                                               struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_SESSION_REMOVE_USER, NULL, 0, 1, user_id, 0,
+                 "ending a user's sessions", err);
+}
+
+static enum cvom_status sq_session_purge(struct cvom_store *st, int64_t created_before,
+                                         int64_t seen_before, struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_SESSION_PURGE, NULL, 0, 2, created_before, seen_before,
+                 "removing expired sessions", err);
+}
+
+static enum cvom_status read_token(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_token *t = out;
+    (void)err;
+    memset(t, 0, sizeof *t);
+    t->id = sqlite3_column_int64(stmt, 0);
+    t->user_id = sqlite3_column_int64(stmt, 1);
+    col_text(stmt, 2, t->name, sizeof t->name);
+    col_text(stmt, 3, t->hash, sizeof t->hash);
+    t->created = sqlite3_column_int64(stmt, 4);
+    t->used = sqlite3_column_int64(stmt, 5);
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_token_add(struct cvom_store *st, struct cvom_token *t,
+                                     struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_TOKEN_ADD, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 2, t->user_id);
+    bind_text(&q, 3, t->name, sizeof t->name);
+    bind_text(&q, 4, t->hash, sizeof t->hash);
+    bind_int(&q, 5, t->created);
+    bind_int(&q, 6, t->used);
+    struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, t->user_id}};
+    status = q_exec(&q, "adding a token", refs, 1, err);
+    q_close(&q);
+    if (!status)
+        t->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+static enum cvom_status sq_token_find(struct cvom_store *st, const char *hash,
+                                      struct cvom_token *out, struct cvom_error *err)
+{
+    struct cvom_token t;
+    enum cvom_status status = one_row(sq(st), S_TOKEN_FIND, 0, hash, CVOM_DIGEST_HEX,
+                                      "no such token", read_token, &t, err);
+    if (!status)
+        *out = t;
+    return status;
+}
+
+static enum cvom_status sq_token_touch(struct cvom_store *st, int64_t id, int64_t used,
+                                       struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_TOKEN_TOUCH, NULL, 0, 2, id, used, "recording a token's use",
+                      err);
+}
+
+struct token_walk {
+    cvom_token_cb cb;
+    void *ctx;
+};
+
+static int token_walk_cb(void *ctx, const void *rec)
+{
+    struct token_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_token_list(struct cvom_store *st, cvom_token_cb cb, void *ctx,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_token t;
+    struct token_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_TOKEN_LIST, &q, err);
+    return status ? status : each_row(s, &q, &t, read_token, token_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_token_remove(struct cvom_store *st, int64_t id,
+                                        struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = exec_keyed(s, S_TOKEN_REMOVE, NULL, 0, 1, id, 0, "removing a token",
+                                    err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no token %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status read_audit(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_audit *a = out;
+    (void)err;
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(stmt, 0);
+    a->at = sqlite3_column_int64(stmt, 1);
+    col_text(stmt, 2, a->actor, sizeof a->actor);
+    col_text(stmt, 3, a->action, sizeof a->action);
+    col_text(stmt, 4, a->target, sizeof a->target);
+    col_text(stmt, 5, a->detail, sizeof a->detail);
+    col_text(stmt, 6, a->address, sizeof a->address);
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_audit_add(struct cvom_store *st, struct cvom_audit *a,
+                                     struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_AUDIT_ADD, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, a->at);
+    bind_text(&q, 2, a->actor, sizeof a->actor);
+    bind_text(&q, 3, a->action, sizeof a->action);
+    bind_text(&q, 4, a->target, sizeof a->target);
+    bind_text(&q, 5, a->detail, sizeof a->detail);
+    bind_text(&q, 6, a->address, sizeof a->address);
+    status = q_exec(&q, "writing the audit log", NULL, 0, err);
+    q_close(&q);
+    if (!status)
+        a->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+struct audit_walk {
+    cvom_audit_cb cb;
+    void *ctx;
+};
+
+static int audit_walk_cb(void *ctx, const void *rec)
+{
+    struct audit_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_audit_list(struct cvom_store *st, int64_t limit, int64_t offset,
+                                      cvom_audit_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_audit a;
+    struct audit_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_AUDIT_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, limit);
+    bind_int(&q, 2, offset);
+    return each_row(s, &q, &a, read_audit, audit_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_failure_add(struct cvom_store *st, const char *key, int64_t at,
+                                       struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    /* Old failures matter to no limit: drop those a day old as new ones come. */
+    enum cvom_status status = exec_keyed(s, S_FAILURE_PURGE, NULL, 0, 1, at - 86400, 0,
+                                    "recording a failed sign-in", err);
+    if (!status)
+        status = exec_keyed(s, S_FAILURE_ADD, key, CVOM_FIELD_MAX, 1, at, 0,
+                       "recording a failed sign-in", err);
+    return status;
+}
+
+static enum cvom_status sq_failure_count(struct cvom_store *st, const char *key, int64_t since,
+                                         int64_t *n, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_FAILURE_COUNT, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, key, CVOM_FIELD_MAX);
+    bind_int(&q, 2, since);
+    int rc = q_step(&q);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(q.stmt, 0);
+    else
+        status = db_fail(s, rc, "counting failed sign-ins", err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_failure_clear(struct cvom_store *st, const char *key,
+                                         struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_FAILURE_CLEAR, key, CVOM_FIELD_MAX, 0, 0, 0,
+                 "clearing failed sign-ins", err);
+}
+
+static enum cvom_status read_survey(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_survey *x = out;
+    (void)err;
+    memset(x, 0, sizeof *x);
+    col_text(stmt, 0, x->hash, sizeof x->hash);
+    x->account_id = sqlite3_column_int64(stmt, 1);
+    x->stakeholder_id = sqlite3_column_int64(stmt, 2);
+    x->instrument_id = sqlite3_column_int64(stmt, 3);
+    x->created = sqlite3_column_int64(stmt, 4);
+    x->expires = sqlite3_column_int64(stmt, 5);
+    x->used = sqlite3_column_int64(stmt, 6);
+    x->assessment_id = sqlite3_column_int64(stmt, 7);
+    col_text(stmt, 8, x->created_by, sizeof x->created_by);
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_survey_add(struct cvom_store *st, const struct cvom_survey *x,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_SURVEY_ADD, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, x->hash, sizeof x->hash);
+    bind_int(&q, 2, x->account_id);
+    bind_int(&q, 3, x->stakeholder_id);
+    bind_int(&q, 4, x->instrument_id);
+    bind_int(&q, 5, x->created);
+    bind_int(&q, 6, x->expires);
+    bind_int(&q, 7, x->used);
+    bind_ref(&q, 8, x->assessment_id);
+    bind_text(&q, 9, x->created_by, sizeof x->created_by);
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, x->account_id},
+                            {"stakeholder_id", S_STAKEHOLDER_EXISTS, x->stakeholder_id},
+                            {"instrument_id", S_INSTRUMENT_EXISTS, x->instrument_id}};
+    status = q_exec(&q, "adding a survey link", refs, 3, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_survey_get(struct cvom_store *st, const char *hash,
+                                      struct cvom_survey *out, struct cvom_error *err)
+{
+    struct cvom_survey x;
+    enum cvom_status status = one_row(sq(st), S_SURVEY_GET, 0, hash, CVOM_DIGEST_HEX,
+                                      "no such survey link", read_survey, &x, err);
+    if (!status)
+        *out = x;
+    return status;
+}
+
+static enum cvom_status sq_survey_use(struct cvom_store *st, const char *hash, int64_t now,
+                                      int64_t assessment_id, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_SURVEY_USE, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, hash, CVOM_DIGEST_HEX);
+    bind_int(&q, 2, now);
+    bind_ref(&q, 3, assessment_id);
+    status = q_exec(&q, "using a survey link", NULL, 0, err);
+    q_close(&q);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "the survey link is used or expired");
+    return status;
+}
+
+struct survey_walk {
+    cvom_survey_cb cb;
+    void *ctx;
+};
+
+static int survey_walk_cb(void *ctx, const void *rec)
+{
+    struct survey_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_survey_list(struct cvom_store *st, int64_t account_id,
+                                       cvom_survey_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_survey x;
+    struct survey_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_SURVEY_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    return each_row(s, &q, &x, read_survey, survey_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_revision(struct cvom_store *st, int64_t *n, struct cvom_error *err)
+{
+    return query_int(sq(st), S_REVISION, 0, 0, n, err);
+}
+
 const struct cvom_store_ops cvom__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -2179,4 +2894,31 @@ const struct cvom_store_ops cvom__sqlite_ops = {
     .snapshot_history = sq_snapshot_history,
     .table_counts = sq_table_counts,
     .set_busy_timeout = sq_set_busy_timeout,
+    .user_add = sq_user_add,
+    .user_update = sq_user_update,
+    .user_get = sq_user_get,
+    .user_find = sq_user_find,
+    .user_list = sq_user_list,
+    .user_count = sq_user_count,
+    .session_put = sq_session_put,
+    .session_get = sq_session_get,
+    .session_touch = sq_session_touch,
+    .session_remove = sq_session_remove,
+    .session_remove_user = sq_session_remove_user,
+    .session_purge = sq_session_purge,
+    .token_add = sq_token_add,
+    .token_find = sq_token_find,
+    .token_touch = sq_token_touch,
+    .token_list = sq_token_list,
+    .token_remove = sq_token_remove,
+    .audit_add = sq_audit_add,
+    .audit_list = sq_audit_list,
+    .failure_add = sq_failure_add,
+    .failure_count = sq_failure_count,
+    .failure_clear = sq_failure_clear,
+    .survey_add = sq_survey_add,
+    .survey_get = sq_survey_get,
+    .survey_use = sq_survey_use,
+    .survey_list = sq_survey_list,
+    .revision = sq_revision,
 };

@@ -59,3 +59,22 @@ int cvom_stance_parse(const char *s)
     }
     return -1;
 }
+
+static const char *const role_names[CVOM_ROLE_COUNT] = {
+    [CVOM_ROLE_VIEWER] = "viewer",
+    [CVOM_ROLE_MANAGER] = "manager",
+    [CVOM_ROLE_ADMIN] = "admin",
+};
+
+const char *cvom_role_name(enum cvom_role r)
+{
+    return (unsigned)r < CVOM_ROLE_COUNT ? role_names[r] : "?";
+}
+
+int cvom_role_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_ROLE_COUNT; i++)
+        if (strcmp(s, role_names[i]) == 0)
+            return i;
+    return -1;
+}

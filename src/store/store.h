@@ -89,6 +89,69 @@ struct cvom_account_filter {
     char region[CVOM_FIELD_MAX];
 };
 
+/* ---- people who use cvom, and what the web application keeps about them ------------- */
+
+enum cvom_role {
+    CVOM_ROLE_VIEWER = 0, /* reads everything, changes nothing */
+    CVOM_ROLE_MANAGER,    /* reads and edits the accounts they own */
+    CVOM_ROLE_ADMIN,      /* everything, including users and settings */
+    CVOM_ROLE_COUNT
+};
+
+#define CVOM_SECRET_MAX 160 /* an argon2id hash string (at most 128 bytes) or a hex digest */
+#define CVOM_DIGEST_HEX 65  /* 32-byte digest as hex, with the NUL */
+
+struct cvom_user {
+    int64_t id;
+    char name[CVOM_FIELD_MAX];     /* sign-in name, unique */
+    char display[CVOM_FIELD_MAX];  /* the name accounts carry as owner; defaults to name */
+    enum cvom_role role;
+    char password[CVOM_SECRET_MAX]; /* argon2id hash string; empty: cannot sign in yet */
+    int disabled;
+    int64_t created;               /* seconds since the epoch */
+};
+
+/* A signed-in browser. Only a digest of the cookie's secret is stored. */
+struct cvom_session {
+    char id[CVOM_DIGEST_HEX];
+    int64_t user_id;
+    char csrf[CVOM_DIGEST_HEX];    /* the token every form of this session carries */
+    int64_t created, seen;         /* seconds since the epoch */
+};
+
+/* A token for scripts, sent as "Authorization: Bearer …"; only its digest is stored. */
+struct cvom_token {
+    int64_t id;
+    int64_t user_id;
+    char name[CVOM_FIELD_MAX];
+    char hash[CVOM_DIGEST_HEX];
+    int64_t created, used;
+};
+
+/* One line of the audit log: who did what to what, from where. Never a secret. */
+struct cvom_audit {
+    int64_t id;
+    int64_t at;
+    char actor[CVOM_FIELD_MAX];
+    char action[64];               /* "sign-in", "sign-in-failed", "role-change", "import" … */
+    char target[CVOM_FIELD_MAX];
+    char detail[512];
+    char address[64];
+};
+
+/* A survey link a customer stakeholder answers without an account: single use, expiring;
+ * only a digest of the link's secret is stored. */
+struct cvom_survey {
+    char hash[CVOM_DIGEST_HEX];
+    int64_t account_id, stakeholder_id, instrument_id;
+    int64_t created, expires, used; /* used: 0 until answered */
+    int64_t assessment_id;          /* the answers, once given */
+    char created_by[CVOM_FIELD_MAX];
+};
+
+const char *cvom_role_name(enum cvom_role r);
+int cvom_role_parse(const char *s);
+
 struct cvom_store;
 
 /* Callbacks for listings: return 0 to continue, non-zero to stop (returned as CVOM_OK). */
@@ -99,6 +162,10 @@ typedef int (*cvom_response_cb)(void *ctx, const struct cvom_response *r);
 typedef int (*cvom_snapshot_cb)(void *ctx, const struct cvom_snapshot *s);
 typedef int (*cvom_instrument_cb)(void *ctx, int64_t id, const char *name, int version,
                                   size_t n_items);
+typedef int (*cvom_user_cb)(void *ctx, const struct cvom_user *u);
+typedef int (*cvom_token_cb)(void *ctx, const struct cvom_token *t);
+typedef int (*cvom_audit_cb)(void *ctx, const struct cvom_audit *a);
+typedef int (*cvom_survey_cb)(void *ctx, const struct cvom_survey *s);
 
 /* The operations table. Every function returns a status and fills err on failure. Out
  * parameters are written only on success. */
@@ -200,6 +267,75 @@ struct cvom_store_ops {
     /* How long a write waits for another connection's lock before CVOM_EBUSY, in
      * milliseconds (default 5000; 0: fail at once). CVOM_EINVAL when ms < 0. */
     enum cvom_status (*set_busy_timeout)(struct cvom_store *st, int ms, struct cvom_error *err);
+
+    /* Users. find: by sign-in name. count: all users (0 on a fresh database). */
+    enum cvom_status (*user_add)(struct cvom_store *st, struct cvom_user *u,
+                                 struct cvom_error *err);
+    enum cvom_status (*user_update)(struct cvom_store *st, const struct cvom_user *u,
+                                    struct cvom_error *err);
+    enum cvom_status (*user_get)(struct cvom_store *st, int64_t id, struct cvom_user *out,
+                                 struct cvom_error *err);
+    enum cvom_status (*user_find)(struct cvom_store *st, const char *name, struct cvom_user *out,
+                                  struct cvom_error *err);
+    enum cvom_status (*user_list)(struct cvom_store *st, cvom_user_cb cb, void *ctx,
+                                  struct cvom_error *err);
+    enum cvom_status (*user_count)(struct cvom_store *st, int64_t *n, struct cvom_error *err);
+
+    /* Sessions, by the digest of their cookie. purge removes those created before
+     * created_before or last seen before seen_before. */
+    enum cvom_status (*session_put)(struct cvom_store *st, const struct cvom_session *s,
+                                    struct cvom_error *err);
+    enum cvom_status (*session_get)(struct cvom_store *st, const char *id,
+                                    struct cvom_session *out, struct cvom_error *err);
+    enum cvom_status (*session_touch)(struct cvom_store *st, const char *id, int64_t seen,
+                                      struct cvom_error *err);
+    enum cvom_status (*session_remove)(struct cvom_store *st, const char *id,
+                                       struct cvom_error *err);
+    enum cvom_status (*session_remove_user)(struct cvom_store *st, int64_t user_id,
+                                            struct cvom_error *err);
+    enum cvom_status (*session_purge)(struct cvom_store *st, int64_t created_before,
+                                      int64_t seen_before, struct cvom_error *err);
+
+    /* API tokens, by the digest of the token. */
+    enum cvom_status (*token_add)(struct cvom_store *st, struct cvom_token *t,
+                                  struct cvom_error *err);
+    enum cvom_status (*token_find)(struct cvom_store *st, const char *hash,
+                                   struct cvom_token *out, struct cvom_error *err);
+    enum cvom_status (*token_touch)(struct cvom_store *st, int64_t id, int64_t used,
+                                    struct cvom_error *err);
+    enum cvom_status (*token_list)(struct cvom_store *st, cvom_token_cb cb, void *ctx,
+                                   struct cvom_error *err);
+    enum cvom_status (*token_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
+
+    /* The audit log: add fills a->id; list gives the newest first. */
+    enum cvom_status (*audit_add)(struct cvom_store *st, struct cvom_audit *a,
+                                  struct cvom_error *err);
+    enum cvom_status (*audit_list)(struct cvom_store *st, int64_t limit, int64_t offset,
+                                   cvom_audit_cb cb, void *ctx, struct cvom_error *err);
+
+    /* Failed sign-ins, for rate limiting across servers: keyed "user:NAME" or "addr:IP". */
+    enum cvom_status (*failure_add)(struct cvom_store *st, const char *key, int64_t at,
+                                    struct cvom_error *err);
+    enum cvom_status (*failure_count)(struct cvom_store *st, const char *key, int64_t since,
+                                      int64_t *n, struct cvom_error *err);
+    enum cvom_status (*failure_clear)(struct cvom_store *st, const char *key,
+                                      struct cvom_error *err);
+
+    /* Survey links. use marks a link used (with the assessment that holds the answers) only
+     * if it is unused and not expired at `now`: CVOM_ENOTFOUND otherwise, so that two
+     * answers racing for one link cannot both succeed. */
+    enum cvom_status (*survey_add)(struct cvom_store *st, const struct cvom_survey *s,
+                                   struct cvom_error *err);
+    enum cvom_status (*survey_get)(struct cvom_store *st, const char *hash,
+                                   struct cvom_survey *out, struct cvom_error *err);
+    enum cvom_status (*survey_use)(struct cvom_store *st, const char *hash, int64_t now,
+                                   int64_t assessment_id, struct cvom_error *err);
+    enum cvom_status (*survey_list)(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
+                                    void *ctx, struct cvom_error *err);
+
+    /* A number that changes whenever accounts, stakeholders, instruments, assessments,
+     * answers, snapshots or settings change (from any connection): a key for caches. */
+    enum cvom_status (*revision)(struct cvom_store *st, int64_t *n, struct cvom_error *err);
 };
 
 /* A store handle: every back end's struct starts with this. */

@@ -1249,6 +1249,150 @@ static void test_busy(struct cvom_store *st)
     cvom_store_close(other);
 }
 
+static int count_users(void *ctx, const struct cvom_user *u)
+{
+    (void)u;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int collect_audit(void *ctx, const struct cvom_audit *a)
+{
+    int64_t *ids = ctx;
+    ids[ids[0] + 1] = a->id;
+    ids[0]++;
+    return 0;
+}
+
+/* Users, sessions, tokens, the audit log, failed sign-ins and survey links. */
+static void test_web_records(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    int64_t n = -1;
+    CHECK_INT(st->ops->user_count(st, &n, &err), CVOM_OK);
+    CHECK_INT(n, 0);
+    struct cvom_user u = {.role = CVOM_ROLE_MANAGER, .created = 1000};
+    set_str(u.name, sizeof u.name, "priya");
+    set_str(u.display, sizeof u.display, "Priya Shah");
+    set_str(u.password, sizeof u.password, "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA");
+    CHECK_INT(st->ops->user_add(st, &u, &err), CVOM_OK);
+    CHECK(u.id > 0);
+    struct cvom_user dup = u;
+    CHECK_INT(st->ops->user_add(st, &dup, &err), CVOM_EEXIST);
+    struct cvom_user got;
+    CHECK_INT(st->ops->user_find(st, "priya", &got, &err), CVOM_OK);
+    CHECK_STR(got.display, "Priya Shah");
+    CHECK_INT(got.role, CVOM_ROLE_MANAGER);
+    CHECK_STR(got.password, u.password);
+    CHECK_INT(st->ops->user_find(st, "nobody", &got, &err), CVOM_ENOTFOUND);
+    u.role = CVOM_ROLE_ADMIN;
+    u.disabled = 1;
+    CHECK_INT(st->ops->user_update(st, &u, &err), CVOM_OK);
+    CHECK_INT(st->ops->user_get(st, u.id, &got, &err), CVOM_OK);
+    CHECK_INT(got.role, CVOM_ROLE_ADMIN);
+    CHECK_INT(got.disabled, 1);
+    int users = 0;
+    CHECK_INT(st->ops->user_list(st, count_users, &users, &err), CVOM_OK);
+    CHECK_INT(users, 1);
+    CHECK_STR(cvom_role_name(CVOM_ROLE_VIEWER), "viewer");
+    CHECK_INT(cvom_role_parse("admin"), CVOM_ROLE_ADMIN);
+    CHECK_INT(cvom_role_parse("root"), -1);
+
+    struct cvom_session se = {.user_id = u.id, .created = 100, .seen = 200};
+    set_str(se.id, sizeof se.id, "aaaa");
+    set_str(se.csrf, sizeof se.csrf, "cccc");
+    CHECK_INT(st->ops->session_put(st, &se, &err), CVOM_OK);
+    struct cvom_session gs;
+    CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_OK);
+    CHECK_INT(gs.user_id, u.id);
+    CHECK_STR(gs.csrf, "cccc");
+    CHECK_INT(st->ops->session_touch(st, "aaaa", 300, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_OK);
+    CHECK_INT(gs.seen, 300);
+    struct cvom_session orphan = se;
+    set_str(orphan.id, sizeof orphan.id, "bbbb");
+    orphan.user_id = 9999;
+    CHECK_INT(st->ops->session_put(st, &orphan, &err), CVOM_EINVAL);
+    /* Purge by age: created before 50 or seen before 250 — this one survives. */
+    CHECK_INT(st->ops->session_purge(st, 50, 250, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_purge(st, 50, 301, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->session_put(st, &se, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_remove_user(st, u.id, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_ENOTFOUND);
+
+    struct cvom_token t = {.user_id = u.id, .created = 5};
+    set_str(t.name, sizeof t.name, "crm sync");
+    set_str(t.hash, sizeof t.hash, "dddd");
+    CHECK_INT(st->ops->token_add(st, &t, &err), CVOM_OK);
+    struct cvom_token gt;
+    CHECK_INT(st->ops->token_find(st, "dddd", &gt, &err), CVOM_OK);
+    CHECK_STR(gt.name, "crm sync");
+    CHECK_INT(st->ops->token_touch(st, t.id, 77, &err), CVOM_OK);
+    CHECK_INT(st->ops->token_find(st, "dddd", &gt, &err), CVOM_OK);
+    CHECK_INT(gt.used, 77);
+    CHECK_INT(st->ops->token_remove(st, t.id, &err), CVOM_OK);
+    CHECK_INT(st->ops->token_remove(st, t.id, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->token_find(st, "dddd", &gt, &err), CVOM_ENOTFOUND);
+
+    struct cvom_audit a = {.at = 10};
+    set_str(a.actor, sizeof a.actor, "priya");
+    set_str(a.action, sizeof a.action, "sign-in");
+    CHECK_INT(st->ops->audit_add(st, &a, &err), CVOM_OK);
+    int64_t first = a.id;
+    set_str(a.action, sizeof a.action, "import");
+    CHECK_INT(st->ops->audit_add(st, &a, &err), CVOM_OK);
+    int64_t ids[8] = {0};
+    CHECK_INT(st->ops->audit_list(st, 5, 0, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 2);
+    CHECK_INT(ids[1], a.id); /* newest first */
+    CHECK_INT(ids[2], first);
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_list(st, 1, 1, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 1);
+    CHECK_INT(ids[1], first);
+
+    CHECK_INT(st->ops->failure_add(st, "user:priya", 1000, &err), CVOM_OK);
+    CHECK_INT(st->ops->failure_add(st, "user:priya", 1010, &err), CVOM_OK);
+    CHECK_INT(st->ops->failure_add(st, "addr:127.0.0.1", 1010, &err), CVOM_OK);
+    CHECK_INT(st->ops->failure_count(st, "user:priya", 1005, &n, &err), CVOM_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(st->ops->failure_count(st, "user:priya", 0, &n, &err), CVOM_OK);
+    CHECK_INT(n, 2);
+    CHECK_INT(st->ops->failure_clear(st, "user:priya", &err), CVOM_OK);
+    CHECK_INT(st->ops->failure_count(st, "user:priya", 0, &n, &err), CVOM_OK);
+    CHECK_INT(n, 0);
+    CHECK_INT(st->ops->failure_count(st, "addr:127.0.0.1", 0, &n, &err), CVOM_OK);
+    CHECK_INT(n, 1);
+
+    int64_t rev0 = 0, rev1 = 0;
+    CHECK_INT(st->ops->revision(st, &rev0, &err), CVOM_OK);
+    int64_t acc = add_account(st, "Survey Co", "S-1");
+    CHECK_INT(st->ops->revision(st, &rev1, &err), CVOM_OK);
+    CHECK(rev1 > rev0); /* a change to the data moves the revision on */
+    int64_t who = add_stakeholder(st, acc, "Ines");
+    int64_t ins = put_instrument(st, "survey-test", 1);
+    struct cvom_survey sv = {.account_id = acc, .stakeholder_id = who, .instrument_id = ins,
+                             .created = 100, .expires = 200};
+    set_str(sv.hash, sizeof sv.hash, "eeee");
+    CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
+    struct cvom_survey gv;
+    CHECK_INT(st->ops->survey_get(st, "eeee", &gv, &err), CVOM_OK);
+    CHECK_INT(gv.stakeholder_id, who);
+    CHECK_INT(gv.used, 0);
+    CHECK_INT(st->ops->survey_use(st, "eeee", 250, 0, &err), CVOM_ENOTFOUND); /* expired */
+    CHECK_INT(st->ops->survey_use(st, "eeee", 150, 0, &err), CVOM_OK);
+    CHECK_INT(st->ops->survey_use(st, "eeee", 160, 0, &err), CVOM_ENOTFOUND); /* used */
+    CHECK_INT(st->ops->survey_get(st, "eeee", &gv, &err), CVOM_OK);
+    CHECK_INT(gv.used, 150);
+    struct cvom_survey bad = sv;
+    set_str(bad.hash, sizeof bad.hash, "ffff");
+    bad.stakeholder_id = 99999;
+    CHECK_INT(st->ops->survey_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "stakeholder_id");
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-store-XXXXXX");
@@ -1277,6 +1421,7 @@ int main(void)
         test_transactions(st);
         test_backup(st);
         test_busy(st);
+        test_web_records(st);
         cvom_store_close(st);
     }
 

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Rendering benchmark: `cvom render matrix` on a portfolio of 100,000 accounts, to PNG and to
+# PDF, with wall time, CPU time and peak memory. The portfolio is built once, through the ordinary
+# import commands, in bench/data/. See README.md.
+#   usage: bench/render.sh BUILD_DIR     (BENCH_RENDER_ACCOUNTS for another size)
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+accounts=${BENCH_RENDER_ACCOUNTS:-100000}
+cvom=$build/cvom
+as_of=2026-06-30
+
+if [ ! -x "$cvom" ]; then
+    echo "bench: $cvom is missing; build first (ninja -C $1)" >&2
+    exit 1
+fi
+case $accounts in
+'' | *[!0-9]*)
+    echo "bench: BENCH_RENDER_ACCOUNTS must be a whole number" >&2
+    exit 2
+    ;;
+esac
+
+db=$here/data/portfolio-$accounts.db
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+# Accounts with two stakeholders each; every stakeholder answers three intellectual and three
+# emotional items of the default instrument around the account's own position, so that all
+# quadrants fill. One account in 37 has too few emotional answers (not enough evidence).
+# Revenue is log-normal, as in real portfolios: a few large accounts, many small ones.
+gen='
+import math, os, random, sys
+n, d = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(20261031)
+ints = ["INT0%d" % i for i in range(1, 9)]
+emos = ["EMO0%d" % i for i in range(1, 9)]
+with open(os.path.join(d, "accounts.csv"), "w") as a, \
+        open(os.path.join(d, "stakeholders.csv"), "w") as s, \
+        open(os.path.join(d, "responses.csv"), "w") as r:
+    a.write("external_id,name,owner,revenue,industry,region\n")
+    s.write("account,external_id,name,role,influence\n")
+    r.write("account_id,respondent_id,item_id,score\n")
+    for i in range(n):
+        ext = "B%07d" % i
+        a.write("%s,Account %07d,Owner %d,%d,Industry %d,Region %d\n"
+                % (ext, i, i % 50, int(math.exp(rng.gauss(11, 1.2))), i % 8, i % 6))
+        cx, cy = rng.uniform(1.5, 6.5), rng.uniform(1.5, 6.5)
+        for k in range(2):
+            sid = "%s-S%d" % (ext, k)
+            s.write("%s,%s,Person %d,User,%.2f\n" % (ext, sid, k, 0.3 + 0.6 * rng.random()))
+            items = rng.sample(ints, 3) + rng.sample(emos, 3 if i % 37 else 2)
+            for item in items:
+                c = cx if item[0] == "I" else cy
+                r.write("%s,%s,%s,%d\n"
+                        % (ext, sid, item, min(7, max(1, round(c + rng.gauss(0, 1))))))
+'
+
+if [ ! -f "$db" ]; then
+    mkdir -p "$here/data"
+    echo "bench: building $db ($accounts accounts; once)"
+    python3 -c "$gen" "$accounts" "$work"
+    # Build beside the target and rename, so an interrupted run leaves no partial database.
+    rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
+    "$cvom" --db "$db.tmp" init >/dev/null
+    "$cvom" --db "$db.tmp" import accounts "$work/accounts.csv" --quiet
+    "$cvom" --db "$db.tmp" import stakeholders "$work/stakeholders.csv" --quiet
+    "$cvom" --db "$db.tmp" import responses "$work/responses.csv" --date "$as_of" --quiet
+    mv "$db.tmp" "$db"
+    rm -f "$work"/*.csv
+fi
+
+# Runs a command REPEAT times after WARMUP untimed runs and prints the best wall time, the CPU
+# time (user + system) of that run, and the peak resident set of all the runs (getrusage of
+# the children, KiB on Linux). On a busy machine the CPU time is the steadier figure.
+timer='
+import resource, subprocess, sys, time
+warmup, repeat, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+best = None
+for i in range(warmup + repeat):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.stderr.write("bench: %s exited with %d\n%s" % (" ".join(cmd), p.returncode,
+                                                           p.stderr.decode("utf-8", "replace")))
+        sys.exit(1)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if i >= warmup and (best is None or dt < best[0]):
+        best = (dt, cpu)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("%.6f %.6f %d" % (best[0], best[1], rss))
+'
+
+render() { # FORMAT: best time and peak RSS of `cvom render matrix` to that format
+    python3 -c "$timer" 1 3 "$cvom" --db "$db" render matrix --to "$as_of" \
+        --format "$1" --out "$work/matrix.$1"
+}
+png=$(render png)
+pdf=$(render pdf)
+# The same accounts loaded and scored without drawing: how much of the time is the database.
+scan=$(python3 -c "$timer" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
+drawn=$("$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/matrix.png" 2>&1)
+png_bytes=$(wc -c <"$work/matrix.png")
+"$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" 2>/dev/null
+pdf_bytes=$(wc -c <"$work/matrix.pdf")
+
+awk -v png="$png" -v pdf="$pdf" -v scan="$scan" -v drawn="$drawn" -v png_bytes="$png_bytes" \
+    -v pdf_bytes="$pdf_bytes" -v db="$db" -v accounts="$accounts" '
+BEGIN {
+    split(png, a, " "); split(pdf, b, " "); split(scan, s, " ")
+    sub(/^[^(]*\(/, "", drawn); sub(/\)$/, "", drawn)
+    printf "cvom render matrix: rendering benchmark\n"
+    printf "  database           %s (%d accounts)\n", db, accounts
+    printf "  picture            800 x 600 points, 40 labels; %s\n", drawn
+    printf "                     wall      CPU       peak RSS    file\n"
+    printf "  PNG (96 dpi)       %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB\n",
+           a[1], a[2], a[3] / 1024, png_bytes / 1048576
+    printf "  PDF                %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB\n",
+           b[1], b[2], b[3] / 1024, pdf_bytes / 1048576
+    printf "  scoring alone      %6.2f s  %6.2f s  (cvom export of the same accounts)\n",
+           s[1], s[2]
+    printf "best of 3 runs after a warm-up; CPU is user + system time of that run\n"
+}'

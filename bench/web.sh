@@ -1,0 +1,311 @@
+#!/bin/sh
+# Web benchmark: wrk on the matrix page (GET /) and on /api/v1/matrix of `cvom serve` over a
+# 10,000-account portfolio, then nginx serving the same bytes as static files under the same
+# load, with the ratio. Everything stays on 127.0.0.1. See README.md.
+#   usage: bench/web.sh BUILD_DIR   (a release build; WEB_BENCH_ACCOUNTS, _SECONDS,
+#                                    _CONNECTIONS, _THREADS change the run)
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+cvom=$build/cvom
+accounts=${WEB_BENCH_ACCOUNTS:-10000}
+seconds=${WEB_BENCH_SECONDS:-10}
+conns=${WEB_BENCH_CONNECTIONS:-64}
+threads=${WEB_BENCH_THREADS:-2}
+
+if [ ! -x "$cvom" ]; then
+    echo "bench/web: $cvom is missing; build first (ninja -C $1)" >&2
+    exit 1
+fi
+missing=""
+command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+[ -x "$nginx" ] || missing="$missing nginx-light"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+if [ -n "$missing" ]; then
+    echo "bench/web: needs the Debian packages:$missing (scripts/setup.sh installs them)" >&2
+    exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cvom-webbench.XXXXXX")
+server_pid=""
+nginx_pid=""
+cleanup() {
+    # Only the processes this script started, by their ids.
+    for pid in $server_pid $nginx_pid; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $server_pid $nginx_pid; do
+        i=0
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+db=$tmp/bench.db
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+say() { printf 'bench/web: %s\n' "$*" >&2; }
+
+# ---- the portfolio, through public commands -----------------------------------------------------
+
+t0=$(date +%s)
+"$cvom" --db "$db" init >/dev/null
+"$cvom" --db "$db" instrument show --format csv | tail -n +2 | cut -d, -f1 >"$tmp/items.txt"
+today=$(date -u +%Y-%m-%d)
+# Accounts with an owner, industry, region, revenue and tags; three stakeholders each with
+# their influence; every stakeholder answers every item around the account's own position, so
+# all four quadrants and some borderline points appear. Deterministic (srand(42)).
+awk -v n="$accounts" -v today="$today" -v dir="$tmp" '
+BEGIN {
+    srand(42)
+    split("Priya Shah,Sam Okafor,Tom Becker,Lena Fischer,Alex Morgan,Ines Duarte,Kai Weber,Mara Lind", owner, ",")
+    split("Telecom,Retail,Banking,Health,Energy,Transport,Food & beverage,Engineering", ind, ",")
+    split("France,Benelux,Iberia,Nordics,DACH,UK & Ireland,Italy,Poland", reg, ",")
+    split("key,strategic,local,public-sector,growth", tag, ",")
+    while ((getline item < (dir "/items.txt")) > 0) items[++ni] = item
+    acc = dir "/accounts.csv"; sth = dir "/stakeholders.csv"; rsp = dir "/responses.csv"
+    print "external_id,name,owner,industry,region,revenue,potential,currency,tags" > acc
+    print "account,external_id,name,role,influence,stance" > sth
+    print "account_id,respondent_id,item_id,score,date" > rsp
+    for (a = 1; a <= n; a++) {
+        ext = sprintf("B-%06d", a)
+        rev = int(20000 + rand() * rand() * 2000000)
+        printf "%s,Bench Account %06d,%s,%s,%s,%d,%d,EUR,%s\n", ext, a, owner[1 + a % 8],
+            ind[1 + int(rand() * 8)], reg[1 + int(rand() * 8)], rev, int(rev * (1 + rand())),
+            tag[1 + int(rand() * 5)] > acc
+        bi = 1 + rand() * 6; be = 1 + rand() * 6
+        for (s = 1; s <= 3; s++) {
+            sid = ext "-" s
+            printf "%s,%s,Person %d of %s,Decision maker,%.2f,neutral\n", ext, sid, s, ext,
+                0.3 + rand() * 0.7 > sth
+            for (i = 1; i <= ni; i++) {
+                # price-primacy items are reverse-coded against both axes
+                pre = substr(items[i], 1, 3)
+                base = pre == "EMO" ? be : pre == "PRC" ? 8 - (bi + be) / 2 : bi
+                v = int(base + (rand() - 0.5) * 3 + 0.5)
+                if (v < 1) v = 1
+                if (v > 7) v = 7
+                printf "%s,%s,%s,%d,%s\n", ext, sid, items[i], v, today > rsp
+            }
+        }
+    }
+}'
+"$cvom" --db "$db" import accounts "$tmp/accounts.csv" --quiet
+"$cvom" --db "$db" import stakeholders "$tmp/stakeholders.csv" --quiet
+"$cvom" --db "$db" import responses "$tmp/responses.csv" --quiet
+"$cvom" --db "$db" score >/dev/null
+echo "bench-password-123" | "$cvom" --db "$db" user add bench --role admin \
+    --display "Bench Admin" --password-stdin >/dev/null
+token=$("$cvom" --db "$db" token create bench --user bench)
+t1=$(date +%s)
+rows=$(($(wc -l <"$tmp/responses.csv") - 1))
+say "portfolio of $accounts accounts ($rows answers) built in $((t1 - t0)) s"
+
+# ---- the server ---------------------------------------------------------------------------------
+
+"$cvom" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
+    >"$tmp/serve.log" 2>&1 &
+server_pid=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+    i=$((i + 1))
+done
+if [ ! -s "$tmp/port" ]; then
+    say "cvom serve did not start:"
+    cat "$tmp/serve.log" >&2
+    exit 1
+fi
+port=$(cat "$tmp/port")
+base=http://127.0.0.1:$port
+
+# Sign in once through the real form and fetch both answers; they become nginx's files.
+mkdir -p "$tmp/www/api/v1"
+cookie=$(python3 - "$port" "$tmp/www" "$token" <<'EOF'
+import http.client, re, sys, urllib.parse
+port, www, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def req(method, path, body=None, headers={}):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request(method, path, body=body, headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r, data
+r, page = req("GET", "/signin")
+pre = re.search(r"cvom_csrf=([^;]+)", r.getheader("Set-Cookie") or "").group(1)
+tok = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+body = urllib.parse.urlencode({"csrf": tok, "name": "bench", "password": "bench-password-123"})
+r, _ = req("POST", "/signin", body, {"Content-Type": "application/x-www-form-urlencoded",
+           "Origin": "http://127.0.0.1:%d" % port, "Cookie": "cvom_csrf=" + pre})
+m = re.search(r"cvom_session=([^;]+)", r.getheader("Set-Cookie") or "")
+if r.status != 303 or not m:
+    sys.exit("sign-in failed: %d" % r.status)
+cookie = "cvom_session=" + m.group(1)
+for path, name, headers in (("/", "index.html", {"Cookie": cookie}),
+                            ("/api/v1/matrix", "api/v1/matrix", {"Authorization": "Bearer " + token})):
+    r, data = req("GET", path, headers=headers)
+    if r.status == 200:
+        with open(www + "/" + name, "wb") as f:
+            f.write(data)
+    else:
+        sys.stderr.write("bench/web: GET %s answered %d; it is left out\n" % (path, r.status))
+print(cookie)
+EOF
+)
+
+# wrk prints one line from this script: requests/s, p50 and p99 in ms, responses, answers
+# with a status of 400 or more, socket errors, bytes per response, and the socket errors by
+# kind (connect/read/write/timeout).
+cat >"$tmp/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format("RESULT %.1f %.3f %.3f %d %d %d %.0f %d/%d/%d/%d\n",
+        summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+        latency:percentile(99) / 1000, summary.requests, e.status,
+        e.connect + e.read + e.write + e.timeout,
+        summary.requests > 0 and summary.bytes / summary.requests or 0,
+        e.connect, e.read, e.write, e.timeout))
+end
+EOF
+
+# run NAME URL [HEADER]: a 2 s warm-up, then the measured run; appends a result line.
+run() {
+    name=$1
+    url=$2
+    shift 2
+    wrk -t"$threads" -c"$conns" -d2s "$@" "$url" >/dev/null 2>&1 || true
+    out=$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s -s "$tmp/report.lua" "$@" \
+        "$url" 2>&1) || true
+    line=$(echo "$out" | grep '^RESULT' || true)
+    if [ -z "$line" ]; then
+        say "wrk failed on $url:"
+        echo "$out" >&2
+        line="RESULT 0 0 0 0 0 0 0 0/0/0/0"
+    fi
+    echo "$name ${line#RESULT }" >>"$tmp/results"
+}
+
+: >"$tmp/results"
+have_page=0
+have_api=0
+[ -s "$tmp/www/index.html" ] && have_page=1
+[ -s "$tmp/www/api/v1/matrix" ] && have_api=1
+if [ $have_page = 1 ]; then
+    run cvom-page "$base/" -H "Cookie: $cookie"
+fi
+if [ $have_api = 1 ]; then
+    run cvom-api "$base/api/v1/matrix" -H "Authorization: Bearer $token"
+fi
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
+# ---- nginx with the same bytes --------------------------------------------------------------------
+
+nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/nginx/tmp"
+# Workers drop to an unprivileged user when started as root: let them read the files.
+chmod 755 "$tmp" "$tmp/www" "$tmp/www/api" "$tmp/www/api/v1"
+chmod 644 "$tmp/www/index.html" "$tmp/www/api/v1/matrix" 2>/dev/null || true
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $tmp/nginx/tmp/body;
+    proxy_temp_path $tmp/nginx/tmp/proxy;
+    fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+    uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+    scgi_temp_path $tmp/nginx/tmp/scgi;
+    server {
+        listen 127.0.0.1:$nport;
+        root $tmp/www;
+        location = / { default_type "text/html; charset=utf-8"; try_files /index.html =404; }
+        location = /api/v1/matrix { default_type application/json; try_files /api/v1/matrix =404; }
+    }
+}
+EOF
+"$nginx" -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
+    >"$tmp/nginx/out.log" 2>&1 &
+nginx_pid=$!
+i=0
+until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $nport), 1)" \
+    2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 100 ] || ! kill -0 "$nginx_pid" 2>/dev/null; then
+        say "nginx did not start:"
+        cat "$tmp/nginx/out.log" "$tmp/nginx/error.log" >&2 2>/dev/null || true
+        exit 1
+    fi
+    sleep 0.05
+done
+[ $have_page = 1 ] && run nginx-page "http://127.0.0.1:$nport/"
+[ $have_api = 1 ] && run nginx-api "http://127.0.0.1:$nport/api/v1/matrix"
+kill "$nginx_pid" 2>/dev/null || true
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=""
+
+# ---- the table ----------------------------------------------------------------------------------
+
+page_bytes=$(wc -c <"$tmp/www/index.html" 2>/dev/null || echo 0)
+api_bytes=$(wc -c <"$tmp/www/api/v1/matrix" 2>/dev/null || echo 0)
+awk -v accounts="$accounts" -v seconds="$seconds" -v conns="$conns" -v threads="$threads" \
+    -v page_bytes="$page_bytes" -v api_bytes="$api_bytes" -v cores="$(nproc)" \
+    -v load="$load" '
+function mark(ok) { return ok ? "met" : "NOT MET" }
+{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; n[$1] = $5; bad[$1] = $6; err[$1] = $7; bpr[$1] = $8
+  kinds_of[$1] = $9 }
+END {
+    printf "cvom serve: web benchmark (%d accounts, wrk %d s, %d connections, %d threads, %d cores)\n",
+        accounts, seconds, conns, threads, cores
+    printf "  load average before the run: %s (other work on the machine skews every figure)\n",
+        load
+    printf "  %-18s %-6s %10s %9s %9s %10s %8s %8s\n", "request", "server", "req/s", "p50 ms",
+        "p99 ms", "responses", ">=400", "errors"
+    split("page api", kinds, " ")
+    label["page"] = "GET /"; label["api"] = "GET /api/v1/matrix"
+    size["page"] = page_bytes; size["api"] = api_bytes
+    for (k = 1; k <= 2; k++) {
+        kd = kinds[k]
+        if (!(("cvom-" kd) in rps)) {
+            printf "  %-18s not measured (no 200 answer from cvom serve)\n", label[kd]
+            continue
+        }
+        for (s = 1; s <= 2; s++) {
+            who = s == 1 ? "cvom" : "nginx"
+            key = who "-" kd
+            printf "  %-18s %-6s %10.0f %9.2f %9.2f %10d %8d %8d%s\n", label[kd], who, rps[key],
+                p50[key], p99[key], n[key], bad[key], err[key],
+                (err[key] > 0 ? "  (connect/read/write/timeout " kinds_of[key] ")" : "")
+        }
+        ratio[kd] = rps["nginx-" kd] > 0 ? rps["cvom-" kd] / rps["nginx-" kd] : 0
+        printf "  %-18s body %d bytes; cvom/nginx throughput %.2f\n", "", size[kd], ratio[kd]
+    }
+    printf "targets (at %d connections)\n", conns
+    for (k = 1; k <= 2; k++) {
+        kd = kinds[k]
+        if (!(("cvom-" kd) in rps)) continue
+        ok_bytes = bpr["cvom-" kd] >= size[kd]
+        printf "  %-18s throughput >= 1/2 of nginx  %s\n", label[kd], mark(ratio[kd] >= 0.5)
+        printf "  %-18s p99 < 20 ms                 %s\n", label[kd], mark(p99["cvom-" kd] < 20)
+        printf "  %-18s every answer complete       %s\n", label[kd],
+            mark(ok_bytes && bad["cvom-" kd] == 0 && err["cvom-" kd] == 0)
+    }
+}' "$tmp/results"

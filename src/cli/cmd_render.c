@@ -1,0 +1,363 @@
+/* cmd_render.c — `cvom render matrix`: the portfolio matrix as a PNG, PDF or SVG file, with
+ * the same filters as `cvom matrix`, optionally compared with an earlier date (arrows, trend
+ * colours); and the `cvom render` dispatcher, which hands `account` to the one-pager. */
+#include "cli/cli.h"
+
+#include "io/util.h"
+#include "render/chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACCOUNTS_MAX 10000000u /* accounts held for one picture */
+#define DEFAULT_TITLE "Customer Value Orientation Matrix"
+
+/* What the picture needs of an account, much smaller than a whole account record, so that
+ * a portfolio of 100,000 accounts fits in a few megabytes. */
+struct acct {
+    int64_t id;
+    char *name;
+    double revenue;
+};
+
+struct collect {
+    struct acct *v;
+    size_t n, cap;
+    int oom;
+};
+
+static int collect_cb(void *ctx, const struct cvom_account *a)
+{
+    struct collect *k = ctx;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 256;
+        struct acct *g = cap <= ACCOUNTS_MAX ? realloc(k->v, cap * sizeof *g) : NULL;
+        if (!g) {
+            k->oom = 1;
+            return 1;
+        }
+        k->v = g;
+        k->cap = cap;
+    }
+    char *name = strdup(a->name);
+    if (!name) {
+        k->oom = 1;
+        return 1;
+    }
+    k->v[k->n++] = (struct acct){.id = a->id, .name = name, .revenue = a->revenue};
+    return 0;
+}
+
+static void collect_free(struct collect *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->v[i].name);
+    free(k->v);
+}
+
+/* The options after parsing and checking. */
+struct render_args {
+    enum cvom_chart_format fmt;
+    const char *out;
+    int32_t from, to;
+    int has_from;
+    int quadrant; /* -1: all */
+    struct cvom_account_filter filter;
+    struct cvom_chart_opts chart;
+    char date_to[11], date_from[11];
+    char footer[512];
+};
+
+static int format_from_name(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return -1;
+    char ext[8];
+    size_t len = strlen(dot + 1);
+    if (len == 0 || len >= sizeof ext)
+        return -1;
+    for (size_t i = 0; i <= len; i++)
+        ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] - 'A' + 'a'
+                                                               : dot[1 + i]);
+    return cvom_chart_format_parse(ext);
+}
+
+static int number_opt(struct cli *c, struct cli_opt *opts, const char *name, double lo, double hi,
+                      double *out)
+{
+    const char *v = cli_val(opts, name);
+    double d;
+    if (!v)
+        return 0;
+    if (cvom_parse_double(v, &d) || d < lo || d > hi)
+        return cli_usage_error(c, "--%s must be a number from %g to %g, not '%s'", name, lo, hi,
+                               v);
+    *out = d;
+    return 0;
+}
+
+static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
+{
+    static const char *const keys[] = {"owner", "tag", "industry", "region", "quadrant"};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *v = cli_val(opts, keys[i]);
+        if (!v)
+            continue;
+        int w = snprintf(buf + used, cap - used, "%s%s=%s", used ? ", " : "", keys[i], v);
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args *a)
+{
+    const char *f = cli_val(opts, "format");
+    int fmt = f ? cvom_chart_format_parse(f) : format_from_name(a->out);
+    if (f && fmt < 0)
+        return cli_usage_error(c, "--format must be png, pdf or svg, not '%s'", f);
+    if (fmt < 0)
+        return cli_usage_error(c, "say --format png, pdf or svg (the name '%s' does not end "
+                                  "in .png, .pdf or .svg)", a->out);
+    a->fmt = (enum cvom_chart_format)fmt;
+    return 0;
+}
+
+static int parse_picture(struct cli *c, struct cli_opt *opts, struct render_args *a)
+{
+    struct cvom_chart_opts *o = &a->chart;
+    int rc;
+    if ((rc = number_opt(c, opts, "width", 72, 14400, &o->width)) ||
+        (rc = number_opt(c, opts, "height", 72, 14400, &o->height)) ||
+        (rc = number_opt(c, opts, "dpi", 10, 2400, &o->dpi)))
+        return rc;
+    if (a->fmt == CVOM_CHART_PNG &&
+        (lround(o->width * o->dpi / 72) > 16384 || lround(o->height * o->dpi / 72) > 16384))
+        return cli_usage_error(c, "the PNG would be larger than 16384 pixels a side: lower "
+                                  "--width, --height or --dpi");
+    long l;
+    const char *v = cli_val(opts, "label-max");
+    if (v && cvom_parse_long(v, 0, 1000000, &l))
+        return cli_usage_error(c, "--label-max must be a whole number from 0 to 1000000, "
+                                  "not '%s'", v);
+    if (v)
+        o->label_max = (size_t)l;
+    v = cli_val(opts, "colour") ? cli_val(opts, "colour") : cli_val(opts, "color");
+    if (v && strcmp(v, "quadrant") == 0)
+        o->colour = CVOM_COLOUR_QUADRANT;
+    else if (v && strcmp(v, "trend") == 0)
+        o->colour = CVOM_COLOUR_TREND;
+    else if (v)
+        return cli_usage_error(c, "--colour must be quadrant or trend, not '%s'", v);
+    o->arrows = cli_opt(opts, "arrows")->set;
+    o->title = cli_val(opts, "title") ? cli_val(opts, "title") : DEFAULT_TITLE;
+    return 0;
+}
+
+static int parse_selection(struct cli *c, struct cli_opt *opts, struct render_args *a)
+{
+    int rc;
+    if ((rc = cli_date_opt(c, opts, "to", &a->to)) != 0)
+        return rc;
+    a->has_from = cli_val(opts, "from") != NULL;
+    if (a->has_from && (rc = cli_date_opt(c, opts, "from", &a->from)) != 0)
+        return rc;
+    if (a->has_from && a->from >= a->to)
+        return cli_usage_error(c, "--from must be before --to");
+    if (!a->has_from && (a->chart.arrows || a->chart.colour == CVOM_COLOUR_TREND))
+        return cli_usage_error(c, "%s needs --from DATE, the date to compare with",
+                               a->chart.arrows ? "--arrows" : "--colour trend");
+    a->quadrant = -1;
+    const char *q = cli_val(opts, "quadrant");
+    if (q && (a->quadrant = cvom_quadrant_parse(q)) < 0)
+        return cli_usage_error(c, "--quadrant must be transactional, intellectual, emotional "
+                                  "or partnership");
+    struct cvom_account_filter *f = &a->filter;
+    memset(f, 0, sizeof *f);
+    cvom_copy(f->owner, sizeof f->owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
+    cvom_copy(f->tag, sizeof f->tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
+    cvom_copy(f->industry, sizeof f->industry,
+              cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
+    cvom_copy(f->region, sizeof f->region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
+    cvom_date_format(a->to, a->date_to);
+    if (a->has_from)
+        cvom_date_format(a->from, a->date_from);
+    char filters[320];
+    filter_text(filters, sizeof filters, opts);
+    snprintf(a->footer, sizeof a->footer, "as of %s%s%s%s%s", a->date_to,
+             a->has_from ? " \u00b7 compared with " : "", a->has_from ? a->date_from : "",
+             filters[0] ? " \u00b7 " : "", filters);
+    if (a->has_from)
+        a->chart.since = a->date_from;
+    return 0;
+}
+
+/* Score the selected accounts and turn them into chart points. Accounts never assessed are
+ * not part of the picture; with a quadrant filter only points in that quadrant are. */
+static enum cvom_status build_points(struct cli *c, const struct cvom_config *cfg,
+                                     const struct render_args *a, struct collect *k,
+                                     struct cvom_chart_point **out, size_t *n)
+{
+    struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
+    if (!pts)
+        return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    struct cvom_instrument_cache cache;
+    cvom_instrument_cache_init(&cache);
+    enum cvom_status st = CVOM_OK;
+    size_t m = 0;
+    for (size_t i = 0; !st && i < k->n; i++) {
+        struct cvom_score now, before;
+        struct cvom_evidence ev;
+        st = cvom_account_score(c->store, &cache, cfg, k->v[i].id, a->to, &now, &ev, &c->err);
+        if (st || !ev.assessments)
+            continue;
+        if (a->quadrant >= 0 &&
+            (now.state == CVOM_STATE_INSUFFICIENT || (int)now.quadrant != a->quadrant))
+            continue;
+        struct cvom_chart_point *p = &pts[m++];
+        *p = (struct cvom_chart_point){
+            .label = k->v[i].name, .x = now.value[CVOM_DIM_INTELLECTUAL],
+            .y = now.value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
+            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = now.quadrant,
+            .state = now.state};
+        if (now.state == CVOM_STATE_INSUFFICIENT)
+            p->x = p->y = NAN;
+        if (a->has_from &&
+            (st = cvom_account_score(c->store, &cache, cfg, k->v[i].id, a->from, &before, NULL,
+                                     &c->err)) == CVOM_OK &&
+            before.state != CVOM_STATE_INSUFFICIENT) {
+            p->x0 = before.value[CVOM_DIM_INTELLECTUAL];
+            p->y0 = before.value[CVOM_DIM_EMOTIONAL];
+        }
+    }
+    cvom_instrument_cache_cleanup(&cache);
+    if (st) {
+        free(pts);
+        return st;
+    }
+    *out = pts;
+    *n = m;
+    return CVOM_OK;
+}
+
+static int write_stdout(void *closure, const unsigned char *data, size_t len)
+{
+    return fwrite(data, 1, len, closure) == len ? 0 : -1;
+}
+
+static void report(struct cli *c, const struct render_args *a, size_t n)
+{
+    static const char *const names[CVOM_CHART_FORMAT_COUNT] = {"PNG", "PDF", "SVG"};
+    const struct cvom_chart_stats *k = a->chart.stats;
+    char size[64];
+    if (a->fmt == CVOM_CHART_PNG)
+        snprintf(size, sizeof size, "%ld \u00d7 %ld pixels",
+                 lround(a->chart.width * a->chart.dpi / 72),
+                 lround(a->chart.height * a->chart.dpi / 72));
+    else
+        snprintf(size, sizeof size, "%g \u00d7 %g points", a->chart.width, a->chart.height);
+    fprintf(stderr, "%s: wrote %s (%s, %s, %zu of %zu account%s drawn, %zu labelled)\n",
+            c->prog, strcmp(a->out, "-") == 0 ? "standard output" : a->out, names[a->fmt], size,
+            k->drawn, n, n == 1 ? "" : "s", k->labelled);
+}
+
+static int render_matrix(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "out", .kind = 's', .arg = "FILE", .help = "the file to write (- for standard "
+                                                            "output)"},
+        {.name = "format", .kind = 's', .arg = "FMT",
+         .help = "png, pdf or svg (default: from the file name)"},
+        {.name = "width", .kind = 's', .arg = "PT", .help = "width in points, 1/72 in "
+                                                           "(default 800)"},
+        {.name = "height", .kind = 's', .arg = "PT", .help = "height in points (default 600)"},
+        {.name = "dpi", .kind = 's', .arg = "N",
+         .help = "PNG resolution: pixels = points × dpi / 72 (default 96)"},
+        {.name = "to", .kind = 's', .arg = "DATE", .help = "scores as of this date (default "
+                                                           "today)"},
+        {.name = "from", .kind = 's', .arg = "DATE",
+         .help = "compare with the scores as of this earlier date"},
+        {.name = "arrows", .kind = 'f', .help = "draw arrows from the --from position"},
+        {.name = "colour", .kind = 's', .arg = "BY",
+         .help = "quadrant (default) or trend (rising, falling, steady since --from)"},
+        {.name = "color", .kind = 's', .arg = "BY", .help = "the same as --colour"},
+        {.name = "label-max", .kind = 's', .arg = "N",
+         .help = "label only the N accounts with the largest revenue (default 40)"},
+        {.name = "title", .kind = 's', .arg = "TEXT", .help = "the title (default: \"" DEFAULT_TITLE
+                                                              "\")"},
+        {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
+        {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
+        {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},
+        {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},
+        {.name = "quadrant", .kind = 's', .arg = "Q",
+         .help = "only transactional, intellectual, emotional or partnership"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    struct render_args a;
+    memset(&a, 0, sizeof a);
+    cvom_chart_opts_init(&a.chart);
+    if (cli_parse(c, argc, argv, opts, "--out FILE [--format png|pdf|svg] [OPTIONS] [FILTERS]",
+                  "Draw the portfolio on the matrix as a picture for slides and reports: "
+                  "quadrants, thresholds, one bubble per account sized by revenue, the largest "
+                  "accounts labelled, borderline accounts ringed. Accounts without enough "
+                  "evidence are counted in the footer, not drawn. With --from the picture "
+                  "compares two dates: --arrows shows each move, --colour trend colours "
+                  "accounts by the direction they moved.",
+                  pos, 0, 0, &np, &rc))
+        return rc;
+    if (!(a.out = cli_val(opts, "out")))
+        return cli_usage_error(c, "--out FILE is required");
+    if ((rc = parse_format(c, opts, &a)) || (rc = parse_picture(c, opts, &a)) ||
+        (rc = parse_selection(c, opts, &a)))
+        return rc;
+    struct cvom_chart_stats stats = {0};
+    a.chart.footer = a.footer;
+    a.chart.stats = &stats;
+    if (cli_store_existing(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_config cfg;
+    struct collect k = {0};
+    struct cvom_chart_point *pts = NULL;
+    size_t n = 0;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = c->store->ops->account_list(c->store, &a.filter, collect_cb, &k, &c->err);
+    if (!st && k.oom)
+        st = cvom_error_set(&c->err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    if (!st)
+        st = build_points(c, &cfg, &a, &k, &pts, &n);
+    if (!st) {
+        a.chart.threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
+        a.chart.threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
+        if (strcmp(a.out, "-") == 0) {
+            st = cvom_chart_matrix(a.fmt, pts, n, &a.chart, write_stdout, stdout, &c->err);
+            if (!st && fflush(stdout) != 0)
+                st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
+        } else {
+            st = cvom_chart_matrix_file(a.out, a.fmt, pts, n, &a.chart, &c->err);
+        }
+    }
+    cvom_chart_release();
+    rc = st ? cli_fail(c, st, &c->err) : 0;
+    if (!st)
+        report(c, &a, n);
+    free(pts);
+    collect_free(&k);
+    return rc;
+}
+
+int cmd_render(struct cli *c, int argc, char **argv)
+{
+    static const struct cli_cmd cmds[] = {
+        {"matrix", render_matrix, "the portfolio matrix as PNG, PDF or SVG"},
+        {"account", cli_render_account, "an account one-pager as PDF or PNG"},
+        {NULL, NULL, NULL},
+    };
+    return cli_dispatch(c, "render", cmds, argc, argv);
+}

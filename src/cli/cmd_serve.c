@@ -1,0 +1,98 @@
+/* cmd_serve.c — `cvom serve`: the web application and the JSON API. */
+#include "cli/cli.h"
+
+#include "io/util.h"
+#include "web/web.h"
+
+#include <string.h>
+
+/* "HOST:PORT", "[V6]:PORT", "HOST" or ":PORT". */
+static int parse_listen(const char *s, struct web_options *o)
+{
+    const char *colon = strrchr(s, ':');
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close)
+            return -1;
+        colon = close[1] == ':' ? close + 1 : NULL;
+    }
+    size_t hlen = colon ? (size_t)(colon - s) : strlen(s);
+    if (hlen >= sizeof o->host)
+        return -1;
+    if (hlen) {
+        memcpy(o->host, s, hlen);
+        o->host[hlen] = '\0';
+    }
+    long port;
+    if (colon && cvom_parse_long(colon + 1, 0, 65535, &port))
+        return -1;
+    if (colon)
+        o->port = (unsigned short)port;
+    return 0;
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "listen", .kind = 's', .arg = "HOST:PORT",
+         .help = "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
+        {.name = "threads", .kind = 's', .arg = "N", .help = "worker threads (default 8)"},
+        {.name = "max-connections", .kind = 's', .arg = "N", .help = "in all (default 512)"},
+        {.name = "max-per-address", .kind = 's', .arg = "N", .help = "per client (default 64)"},
+        {.name = "timeout", .kind = 's', .arg = "SECONDS", .help = "idle connections close (default 30)"},
+        {.name = "access-log", .kind = 's', .arg = "FILE", .help = "append one line per request ('-': stdout)"},
+        {.name = "secure-cookies", .kind = 'f', .help = "mark cookies Secure (behind a TLS proxy)"},
+        {.name = "port-file", .kind = 's', .arg = "FILE", .help = "write the port once listening"},
+        {.name = "print-routes", .kind = 'f',
+         .help = "print every route (method, pattern, least role) as CSV and exit"},
+        {.name = "session-idle", .kind = 's', .arg = "SECONDS",
+         .help = "inactivity that ends a session (default 7200)"},
+        {.name = "session-max", .kind = 's', .arg = "SECONDS",
+         .help = "time after sign-in that ends a session (default 43200)"},
+        {0},
+    };
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, opts, "[--db PATH] [--listen HOST:PORT] [OPTIONS]",
+                  "Serve the web application and the JSON API (/api/v1) on the database. On a "
+                  "database without users it prints a one-time link to create the first "
+                  "administrator. Stops cleanly on Ctrl-C or SIGTERM.",
+                  pos, 0, 0, &np, &rc))
+        return rc;
+    if (cli_opt(opts, "print-routes")->set) {
+        web_print_routes(stdout);
+        return 0;
+    }
+    struct web_options o;
+    web_options_init(&o);
+    if (cli_val(opts, "listen") && parse_listen(cli_val(opts, "listen"), &o))
+        return cli_usage_error(c, "--listen takes HOST:PORT, not '%s'", cli_val(opts, "listen"));
+    static const struct {
+        const char *name;
+        long min, max;
+    } nums[] = {{"threads", 1, 256}, {"max-connections", 1, 100000},
+                {"max-per-address", 1, 100000}, {"timeout", 1, 3600}};
+    unsigned *dst[] = {&o.threads, &o.max_connections, &o.max_per_address, &o.timeout};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        long v;
+        const char *s = cli_val(opts, nums[i].name);
+        if (!s)
+            continue;
+        if (cvom_parse_long(s, nums[i].min, nums[i].max, &v))
+            return cli_usage_error(c, "--%s takes a number from %ld to %ld", nums[i].name,
+                                   nums[i].min, nums[i].max);
+        *dst[i] = (unsigned)v;
+    }
+    static const char *const ages[] = {"session-idle", "session-max"};
+    long *age[] = {&o.session_idle, &o.session_max};
+    for (size_t i = 0; i < 2; i++) {
+        const char *s = cli_val(opts, ages[i]);
+        if (s && cvom_parse_long(s, 1, 30L * 86400, age[i]))
+            return cli_usage_error(c, "--%s takes seconds from 1 to 2592000", ages[i]);
+    }
+    o.secure_cookies = cli_opt(opts, "secure-cookies")->set;
+    o.access_log = cli_val(opts, "access-log");
+    o.port_file = cli_val(opts, "port-file");
+    enum cvom_status st = web_serve(c->db, &o, &c->err);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}

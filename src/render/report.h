@@ -1,0 +1,107 @@
+/* report.h — the portfolio report: what `cvom report` computed, as plain data, and the
+ * writers that turn it into HTML, XLSX, CSV or JSON documents. Rendering never queries the
+ * store: the caller scores the portfolio on two dates and hands the results in.
+ *
+ * The sections, their columns and the rules for each are listed in docs/formats.md.
+ */
+#ifndef CVOM_RENDER_REPORT_H
+#define CVOM_RENDER_REPORT_H
+
+#include "cvom.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* One account: the columns of `cvom export`, and its score at the "since" date so that
+ * movements can be found. Strings are borrowed and must outlive the report. */
+struct cvom_report_account {
+    int64_t id;
+    const char *external_id; /* "" when none */
+    const char *name;
+    const char *owner;
+    double revenue;
+    struct cvom_score now;    /* as of the report's date */
+    struct cvom_score before; /* as of the since date; state INSUFFICIENT when not placed */
+    int assessments;          /* assessments behind `now`; 0 when never assessed */
+    int32_t last_assessed;    /* newest of them (days since epoch); 0 when none */
+    int stale;                /* 1: the newest is older than the validity period */
+};
+
+/* Which axes a borderline account's intervals cross. */
+enum cvom_report_axes {
+    CVOM_REPORT_AXES_NONE = 0,
+    CVOM_REPORT_AXES_INTELLECTUAL,
+    CVOM_REPORT_AXES_EMOTIONAL,
+    CVOM_REPORT_AXES_BOTH,
+    CVOM_REPORT_AXES_COUNT
+};
+
+struct cvom_report {
+    /* Filled by the caller before cvom_report_build. */
+    int32_t as_of, since;                  /* days since epoch; since <= as_of */
+    double threshold[CVOM_DIM_COUNT];
+    double confidence;                     /* interval coverage, e.g. 0.90 */
+    int validity_days;
+    const char *filters;                   /* "owner = Priya Shah"; NULL or "" for none */
+    const struct cvom_report_account *accounts; /* borrowed, in the export's order */
+    size_t n_accounts;
+
+    /* Filled by cvom_report_build. Section lists are indices into accounts, largest revenue
+     * first (then by name). */
+    size_t count[CVOM_Q_COUNT];            /* placed accounts per quadrant */
+    double revenue[CVOM_Q_COUNT];
+    size_t placed;                         /* the sum of count[] */
+    size_t insufficient_count;             /* accounts not placed (never assessed included) */
+    double insufficient_revenue;
+    double total_revenue;
+    size_t *movers, n_movers;              /* placed on both dates, in another quadrant now */
+    size_t *borderline, n_borderline;      /* an interval crosses a threshold now */
+    size_t *stale, n_stale;                /* newest assessment older than the validity */
+    size_t *insufficient, n_insufficient;  /* not enough evidence to be placed now */
+};
+
+/* Work out the sections of a report whose input fields are set: per-quadrant counts and
+ * revenue, movers, borderline, stale and insufficient-evidence accounts. Pure: no I/O.
+ * CVOM_EINVAL when since is after as_of, CVOM_ENOMEM when memory runs out (the report is
+ * then left without sections). Free the sections with cvom_report_cleanup. */
+enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err);
+
+/* Free what cvom_report_build allocated; the input fields are left alone. */
+void cvom_report_cleanup(struct cvom_report *r);
+
+/* The axes whose interval reaches past the threshold on both sides, as the scorer decides
+ * borderline (NONE unless the state is BORDERLINE). */
+enum cvom_report_axes cvom_report_borderline_axes(const struct cvom_score *s,
+                                                  const double threshold[CVOM_DIM_COUNT]);
+
+enum cvom_report_format {
+    CVOM_REPORT_HTML = 0,
+    CVOM_REPORT_XLSX,
+    CVOM_REPORT_CSV,
+    CVOM_REPORT_JSON,
+    CVOM_REPORT_FORMAT_COUNT
+};
+
+/* Parse "html", "xlsx", "csv" or "json"; -1 otherwise. */
+int cvom_report_format_parse(const char *s);
+
+/* Write a built report to an open stream: HTML, CSV or JSON (XLSX needs a file: use
+ * cvom_report_write_file). CVOM_EINVAL for XLSX, CVOM_EIO when writing fails, CVOM_ENOMEM.
+ * The stream is neither flushed nor closed. */
+enum cvom_status cvom_report_write(const struct cvom_report *r, enum cvom_report_format fmt,
+                                   FILE *out, struct cvom_error *err);
+
+/* Write a built report to path in any format. The document is written to a temporary file
+ * beside path and renamed into place, so a failure leaves no file behind and an existing
+ * file untouched. CVOM_EIO (with the path and reason in err) when the file cannot be
+ * written. */
+enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
+                                        const char *path, struct cvom_error *err);
+
+/* Whether spreadsheet software would read text as a formula: it begins with '=', '+', '-',
+ * '@', a tab or a carriage return. The report's CSV and XLSX writers prefix such text with
+ * a single quote. */
+int cvom_report_formula_like(const char *s);
+
+#endif

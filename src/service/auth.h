@@ -1,0 +1,38 @@
+/* auth.h — people and secrets, for both faces: argon2id password hashes, random secrets
+ * for sessions, tokens and links, their digests (only digests are stored), and creating
+ * users and API tokens with the checks that go with them. libsodium does the cryptography. */
+#ifndef CVOM_SERVICE_AUTH_H
+#define CVOM_SERVICE_AUTH_H
+
+#include "store/store.h"
+
+#define CVOM_SECRET_CHARS 44 /* 32 random bytes in URL-safe base64, with the NUL */
+#define CVOM_PASSWORD_MIN 10
+#define CVOM_PASSWORD_MAX 256
+
+/* Must be called once before anything else here; CVOM_EIO if libsodium cannot start. */
+enum cvom_status cvom_auth_init(void);
+
+/* An argon2id hash string of password. CVOM_EINVAL for a password shorter than
+ * CVOM_PASSWORD_MIN or longer than CVOM_PASSWORD_MAX, CVOM_ENOMEM if hashing ran out of
+ * memory. */
+enum cvom_status cvom_password_hash(const char *password, char out[CVOM_SECRET_MAX],
+                                    struct cvom_error *err);
+/* 1 when password matches hash (constant time), 0 otherwise. */
+int cvom_password_verify(const char *hash, const char *password);
+
+/* A new random secret and the hex digest under which it is stored. */
+void cvom_secret_new(char secret[CVOM_SECRET_CHARS]);
+void cvom_secret_digest(const char *secret, char out[CVOM_DIGEST_HEX]);
+
+/* Create a user; the password may be NULL (the user cannot sign in until one is set).
+ * display defaults to name. Names: 1–64 of letters, digits, '.', '_', '-', '@'. */
+enum cvom_status cvom_user_create(struct cvom_store *st, const char *name, const char *display,
+                                  enum cvom_role role, const char *password, int64_t now,
+                                  struct cvom_user *out, struct cvom_error *err);
+/* Create an API token for user; secret receives the token, shown once, never stored. */
+enum cvom_status cvom_token_create(struct cvom_store *st, int64_t user_id, const char *name,
+                                   int64_t now, char secret[CVOM_SECRET_CHARS],
+                                   struct cvom_error *err);
+
+#endif

@@ -1,0 +1,233 @@
+/* api.c — the JSON API under /api/v1: its route table, its OpenAPI description, and CSV
+ * imports through the shared import engine. The handlers live in api_accounts.c,
+ * api_assess.c and api_score.c; what they share is in api_util.c. */
+#include "web/api_util.h"
+
+#include "io/csv.h"
+#include "io/import.h"
+#include "io/util.h"
+#include "web/auth.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+extern const unsigned char cvom__openapi_json[];
+extern const size_t cvom__openapi_json_len;
+
+/* GET /api/v1/openapi.json: the description of this API, public. */
+static int api_openapi(struct web_req *r)
+{
+    buf_add(&r->out, cvom__openapi_json, cvom__openapi_json_len);
+    r->out_type = "application/json";
+    snprintf(r->cache, sizeof r->cache, "public, max-age=300");
+    return 200;
+}
+
+/* ---- POST /api/v1/imports ----------------------------------------------------------------- */
+
+struct import_req {
+    enum cvom_import_kind kind;
+    int dry_run;
+    struct cvom_csv_opts csv;
+    struct cvom_import_opts o;
+    struct cvom_import_map map[CVOM_IMPORT_MAP_MAX];
+    char text[CVOM_IMPORT_MAP_MAX][2][CVOM_FIELD_MAX]; /* the map's columns and fields */
+    size_t n_map;
+    int bad_map; /* 1: a map value without '=', 2: an unknown field, 3: too many */
+    const char *bad_value;
+};
+
+/* Each ?map=COLUMN=FIELD, copied and split at its first '='. */
+static void map_arg(struct import_req *q, const char *key, const char *value)
+{
+    if (!key || strcmp(key, "map") != 0 || q->bad_map)
+        return;
+    const char *eq = value ? strchr(value, '=') : NULL;
+    q->bad_value = value ? value : "";
+    if (!eq || (size_t)(eq - value) >= CVOM_FIELD_MAX || strlen(eq + 1) >= CVOM_FIELD_MAX)
+        q->bad_map = 1;
+    else if (cvom_import_field_index(q->kind, eq + 1) < 0)
+        q->bad_map = 2;
+    else if (q->n_map == CVOM_IMPORT_MAP_MAX)
+        q->bad_map = 3;
+    if (q->bad_map)
+        return;
+    char *column = q->text[q->n_map][0], *field = q->text[q->n_map][1];
+    memcpy(column, value, (size_t)(eq - value));
+    column[eq - value] = '\0';
+    cvom_copy(field, CVOM_FIELD_MAX, eq + 1);
+    q->map[q->n_map].column = column;
+    q->map[q->n_map].field = field;
+    q->n_map++;
+    return;
+}
+
+static int import_params(struct web_req *r, struct import_req *q)
+{
+    const char *kind = web_query(r, "kind"), *v;
+    int k = kind ? cvom_import_kind_parse(kind) : -1;
+    if (k < 0)
+        return api_invalid(r, "kind", "kind must be accounts, stakeholders or responses.");
+    q->kind = (enum cvom_import_kind)k;
+    if ((v = web_query(r, "dry_run")) && v[0] && cvom_parse_bool(v, &q->dry_run))
+        return api_invalid(r, "dry_run", "dry_run must be 1 or 0.");
+    cvom_csv_opts_init(&q->csv);
+    cvom_import_opts_init(&q->o);
+    int e = (v = web_query(r, "encoding")) && v[0] ? cvom_encoding_parse(v) : CVOM_ENC_UTF8;
+    if (e < 0)
+        return api_invalid(r, "encoding", "encoding must be utf-8 or windows-1252.");
+    q->csv.encoding = (enum cvom_encoding)e;
+    q->o.default_date = api_today();
+    if ((v = web_query(r, "date")) && v[0] && cvom_date_parse(v, &q->o.default_date))
+        return api_invalid(r, "date", "date must be a date YYYY-MM-DD.");
+    const struct form *query = web_query_form(r);
+    for (size_t i = 0; query && i < query->n; i++)
+        map_arg(q, query->f[i].name, query->f[i].value);
+    if (q->bad_map) {
+        static const char *const why[] = {"", "map takes COLUMN=FIELD", "no such field",
+                                          "too many map pairs"};
+        char msg[CVOM_FIELD_MAX + 64];
+        snprintf(msg, sizeof msg, "%s: %.*s", why[q->bad_map], CVOM_FIELD_MAX, q->bad_value);
+        return api_invalid(r, "map", msg);
+    }
+    q->o.map = q->map;
+    q->o.n_map = q->n_map;
+    /* A manager imports only into the accounts they own. */
+    if (r->user.role == CVOM_ROLE_MANAGER)
+        q->o.owner_scope = r->user.display;
+    return 0;
+}
+
+/* The instrument responses are recorded against: ?instrument, else the newest "default". */
+static int import_instrument(struct web_req *r, struct import_req *q)
+{
+    const char *v = web_query(r, "instrument");
+    if (q->kind != CVOM_IMPORT_RESPONSES)
+        return 0;
+    if (!v || !v[0])
+        v = "default";
+    if (strlen(v) >= CVOM_NAME_MAX)
+        return api_invalid(r, "instrument", "There is no such instrument.");
+    enum cvom_status st = r->store->ops->instrument_latest(r->store, v, &q->o.instrument_id,
+                                                           &r->err);
+    if (st == CVOM_ENOTFOUND)
+        return api_invalid(r, "instrument", "There is no such instrument.");
+    return st ? web_fail(r, st, &r->err) : 0;
+}
+
+static int is_csv_type(const char *ct)
+{
+    static const char want[] = "text/csv";
+    if (!ct || strncasecmp(ct, want, sizeof want - 1) != 0)
+        return 0;
+    char next = ct[sizeof want - 1];
+    return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
+static json_t *import_json(const struct import_req *q, const struct cvom_import_result *res)
+{
+    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    json_t *cols = json_array();
+    for (size_t i = 0; i < res->n_columns && i < CVOM_IMPORT_COLUMNS_MAX; i++) {
+        const struct cvom_import_column *c = &res->columns[i];
+        json_array_append_new(cols, json_pack("{s:o, s:i, s:o}", "name", api_str(c->name),
+                                              "column", (int)c->column, "field",
+                                              c->field >= 0 ? json_string(fields[c->field].name)
+                                                            : json_null()));
+    }
+    return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "kind",
+                     cvom_import_kind_name(q->kind), "dry_run", q->dry_run, "rows",
+                     (json_int_t)res->rows, "added", (json_int_t)res->added, "updated",
+                     (json_int_t)res->updated, "header_line", (json_int_t)res->header_line,
+                     "columns", cols);
+}
+
+/* A failed import: bad input is 422 with file, line and column in the message and the
+ * field of the column at fault, when known; anything else maps as usual. */
+static int import_error(struct web_req *r, enum cvom_status st, const struct import_req *q,
+                        const struct cvom_import_result *res)
+{
+    if (st != CVOM_EPARSE && st != CVOM_EINVAL && st != CVOM_ELIMIT && st != CVOM_ENOTFOUND &&
+        st != CVOM_EEXIST)
+        return web_fail(r, st, &r->err);
+    char msg[sizeof r->err.message + sizeof r->err.file + 64];
+    if (r->err.line > 0)
+        snprintf(msg, sizeof msg, "%s:%ld:%ld: %s", r->err.file, r->err.line,
+                 r->err.column > 0 ? r->err.column : 1L, r->err.message);
+    else
+        snprintf(msg, sizeof msg, "%s: %s", r->err.file, r->err.message);
+    const char *field = r->err.field[0] ? r->err.field : NULL;
+    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    for (size_t i = 0; !field && res->error_cell > 0 && i < res->n_columns &&
+                       i < CVOM_IMPORT_COLUMNS_MAX; i++)
+        if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
+            field = fields[res->columns[i].field].name;
+    return web_error(r, 422, NULL, msg, field);
+}
+
+static int api_import(struct web_req *r)
+{
+    if (!is_csv_type(r->content_type))
+        return web_error(r, 415, NULL, "The body must be CSV, sent as text/csv.", NULL);
+    struct import_req *q = calloc(1, sizeof *q);
+    struct cvom_import_result *res = calloc(1, sizeof *res);
+    struct cvom_csv *csv = NULL;
+    int rc = !q || !res ? web_fail(r, CVOM_ENOMEM, NULL) : 0;
+    if (!rc && !(rc = import_params(r, q)) && !(rc = import_instrument(r, q))) {
+        enum cvom_status st = cvom_csv_open_mem(r->body.p ? r->body.p : "", r->body.len,
+                                                "upload.csv", &q->csv, &csv, &r->err);
+        if (st)
+            rc = import_error(r, st, q, res);
+    }
+    if (!rc && !(rc = api_begin(r))) {
+        enum cvom_status st =
+            cvom_import_run(r->store, q->kind, csv, "upload.csv", &q->o, res, &r->err);
+        if (st) {
+            r->store->ops->rollback(r->store);
+            rc = import_error(r, st, q, res);
+        } else if (q->dry_run) {
+            r->store->ops->rollback(r->store);
+        } else {
+            char detail[128];
+            snprintf(detail, sizeof detail, "%zu rows via the API: %zu added, %zu updated",
+                     res->rows, res->added, res->updated);
+            web_audit(r, "import", cvom_import_kind_name(q->kind), detail);
+            rc = api_finish(r, CVOM_OK);
+        }
+    }
+    if (!rc)
+        rc = api_send(r, q->dry_run ? 200 : 201, import_json(q, res));
+    cvom_csv_close(csv);
+    free(q);
+    free(res);
+    return rc;
+}
+
+/* ---- routes ------------------------------------------------------------------------------ */
+
+/* Reads are open to every signed-in user, writes to managers (on their own accounts) and
+ * admins. A browser session must send its CSRF token with writes; a bearer token need not. */
+const struct web_route web_api_routes[] = {
+    {M_GET, "/api/v1/openapi.json", api_openapi, A_PUBLIC, 0},
+    {M_GET, "/api/v1/accounts", api_accounts_list, A_VIEWER, 0},
+    {M_POST, "/api/v1/accounts", api_accounts_create, A_MANAGER, 0},
+    {M_GET, "/api/v1/accounts/{id}", api_account_get, A_VIEWER, 0},
+    {M_PATCH, "/api/v1/accounts/{id}", api_account_patch, A_MANAGER, 0},
+    {M_DELETE, "/api/v1/accounts/{id}", api_account_delete, A_MANAGER, 0},
+    {M_GET, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_list, A_VIEWER, 0},
+    {M_POST, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_create, A_MANAGER, 0},
+    {M_DELETE, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_delete, A_MANAGER,
+     0},
+    {M_GET, "/api/v1/accounts/{id}/assessments", api_assessments_list, A_VIEWER, 0},
+    {M_POST, "/api/v1/accounts/{id}/assessments", api_assessments_create, A_MANAGER, 0},
+    {M_GET, "/api/v1/accounts/{id}/score", api_account_score, A_VIEWER, 0},
+    {M_GET, "/api/v1/accounts/{id}/explanation", api_account_explanation, A_VIEWER, 0},
+    {M_GET, "/api/v1/accounts/{id}/history", api_account_history, A_VIEWER, 0},
+    {M_GET, "/api/v1/matrix", api_matrix, A_VIEWER, 0},
+    {M_POST, "/api/v1/imports", api_import, A_MANAGER, 0},
+    {M_GET, "/api/v1/instruments", api_instruments_list, A_VIEWER, 0},
+    {M_GET, "/api/v1/instruments/{id}", api_instrument_get, A_VIEWER, 0},
+    {0, NULL, NULL, 0, 0},
+};

@@ -1,0 +1,362 @@
+/* api_score.c — where accounts stand: one account's score with its evidence, its
+ * explanation (the structure of `cvom explain --format json`), its snapshot history, and the
+ * whole visible portfolio on the matrix, kept ready-serialised in the answer cache. */
+#include "web/api_util.h"
+
+#include "io/util.h"
+#include "web/cache.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const dim_key[CVOM_DIM_COUNT] = {"intellectual", "emotional"};
+
+static const char *quadrant_of(const struct cvom_score *s)
+{
+    return s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant);
+}
+
+/* The score columns shared with `cvom export`: intellectual, emotional, their intervals,
+ * quadrant and state. */
+static void score_columns(json_t *o, const struct cvom_score *s)
+{
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        json_object_set_new(o, dim_key[d], api_num2(s->value[d]));
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s_lo", dim_key[d]);
+        json_object_set_new(o, key, api_num2(s->lo[d]));
+        snprintf(key, sizeof key, "%s_hi", dim_key[d]);
+        json_object_set_new(o, key, api_num2(s->hi[d]));
+    }
+    json_object_set_new(o, "quadrant", json_string(quadrant_of(s)));
+    json_object_set_new(o, "state", json_string(cvom_state_name(s->state)));
+}
+
+static int fewest_respondents(const struct cvom_score *s)
+{
+    return s->respondents[0] < s->respondents[1] ? s->respondents[0] : s->respondents[1];
+}
+
+/* One row of `cvom export` / `cvom matrix --format json`. */
+static json_t *scored_json(const struct cvom_account *a, const struct cvom_score *s,
+                           const struct cvom_evidence *ev)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "account_id", json_integer(a->id));
+    json_object_set_new(o, "external_id", api_str(a->external_id));
+    json_object_set_new(o, "name", api_str(a->name));
+    json_object_set_new(o, "owner", api_str(a->owner));
+    json_object_set_new(o, "revenue", api_num2(a->revenue));
+    score_columns(o, s);
+    json_object_set_new(o, "respondents", json_integer(fewest_respondents(s)));
+    json_object_set_new(o, "last_assessed", api_date(ev->newest));
+    json_object_set_new(o, "stale", json_string(ev->stale ? "yes" : "no"));
+    return o;
+}
+
+/* ---- one account ---------------------------------------------------------------------------- */
+
+int api_account_score(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_config cfg;
+    struct cvom_score s;
+    struct cvom_evidence ev;
+    struct cvom_instrument_cache cache;
+    int32_t as_of;
+    int rc;
+    if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
+        return rc;
+    cvom_instrument_cache_init(&cache);
+    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    if (!st)
+        st = cvom_account_score(r->store, &cache, &cfg, a.id, as_of, &s, &ev, &r->err);
+    cvom_instrument_cache_cleanup(&cache);
+    if (st)
+        return web_fail(r, st, &r->err);
+    json_t *o = scored_json(&a, &s, &ev);
+    json_object_set_new(o, "as_of", api_date(as_of));
+    json_t *axes = json_object();
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        json_object_set_new(axes, dim_key[d],
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:f}", "value",
+                                      api_num(s.value[d]), "lo", api_num(s.lo[d]), "hi",
+                                      api_num(s.hi[d]), "se", api_num(s.se[d]), "respondents",
+                                      s.respondents[d], "self", api_num(s.self_value[d]),
+                                      "threshold", cfg.threshold[d]));
+    json_object_set_new(o, "axes", axes);
+    json_object_set_new(o, "evidence",
+                        json_pack("{s:i, s:i, s:o, s:s}", "assessments", ev.assessments,
+                                  "customer", ev.customer, "last_assessed", api_date(ev.newest),
+                                  "stale", ev.stale ? "yes" : "no"));
+    return api_send(r, 200, o);
+}
+
+static json_t *explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                                const struct cvom_instrument *ins, int32_t as_of)
+{
+    const struct cvom_score *s = &ex->score;
+    json_t *axes = json_object();
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        json_object_set_new(axes, dim_key[d],
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
+                                      api_num(s->value[d]), "lo", api_num(s->lo[d]), "hi",
+                                      api_num(s->hi[d]), "se", api_num(s->se[d]), "respondents",
+                                      s->respondents[d], "self", api_num(s->self_value[d]),
+                                      "distance_to_threshold", api_num(ex->distance[d])));
+    json_t *resp = json_array();
+    for (size_t i = 0; i < ex->n_respondents; i++) {
+        const struct cvom_explain_respondent *rp = &ex->respondents[i];
+        json_t *answers = json_array();
+        for (size_t j = 0; j < rp->n_answers; j++) {
+            const struct cvom_explain_answer *an = &rp->answers[j];
+            json_array_append_new(
+                answers, json_pack("{s:o, s:f, s:f, s:o, s:o}", "item",
+                                   api_str(ins->items[an->item].code), "raw", an->raw, "score",
+                                   an->score, "contribution_intellectual",
+                                   api_num(an->contribution[0]), "contribution_emotional",
+                                   api_num(an->contribution[1])));
+        }
+        json_array_append_new(
+            resp, json_pack("{s:o, s:s, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                            "label", api_str(rp->label), "kind",
+                            cvom_respondent_kind_name(rp->kind), "influence", rp->influence,
+                            "counted_intellectual", rp->counted[0], "counted_emotional",
+                            rp->counted[1], "score_intellectual", api_num(rp->score[0]),
+                            "score_emotional", api_num(rp->score[1]), "share_intellectual",
+                            api_num(rp->share[0]), "share_emotional", api_num(rp->share[1]),
+                            "contribution_intellectual", api_num(rp->contribution[0]),
+                            "contribution_emotional", api_num(rp->contribution[1]), "answers",
+                            answers));
+    }
+    json_t *items = json_array();
+    for (size_t j = 0; j < ex->n_items; j++) {
+        const struct cvom_explain_item *it = &ex->items[j];
+        if (!it->answered)
+            continue;
+        json_array_append_new(
+            items, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "item", api_str(ins->items[j].code),
+                             "axis", cvom_axis_name(ins->items[j].axis),
+                             "contribution_intellectual", api_num(it->contribution[0]),
+                             "contribution_emotional", api_num(it->contribution[1]),
+                             "sensitivity_intellectual", api_num(it->sensitivity[0]),
+                             "sensitivity_emotional", api_num(it->sensitivity[1])));
+    }
+    return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o}", "account_id", (json_int_t)a->id,
+                     "name", api_str(a->name), "as_of", api_date(as_of), "axes", axes,
+                     "quadrant", quadrant_of(s), "state", cvom_state_name(s->state),
+                     "respondents", resp, "items", items);
+}
+
+int api_account_explanation(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_config cfg;
+    struct cvom_explanation ex;
+    struct cvom_instrument ins;
+    struct cvom_evidence ev;
+    int32_t as_of;
+    int rc;
+    if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
+        return rc;
+    cvom_instrument_init(&ins);
+    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    if (!st)
+        st = cvom_account_explain(r->store, &cfg, a.id, as_of, &ex, &ins, &ev, &r->err);
+    if (st) {
+        cvom_instrument_cleanup(&ins);
+        return web_fail(r, st, &r->err);
+    }
+    json_t *o = explanation_json(&a, &ex, &ins, as_of);
+    cvom_explanation_cleanup(&ex);
+    cvom_instrument_cleanup(&ins);
+    return api_send(r, 200, o);
+}
+
+static int snapshot_cb(void *ctx, const struct cvom_snapshot *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "date", api_date(s->date));
+    score_columns(o, &s->score);
+    json_object_set_new(o, "respondents", json_integer(fewest_respondents(&s->score)));
+    return json_array_append_new(ctx, o) ? 1 : 0;
+}
+
+int api_account_history(struct web_req *r)
+{
+    struct cvom_account a;
+    int rc;
+    if ((rc = api_account(r, &a)))
+        return rc;
+    json_t *items = json_array();
+    enum cvom_status st =
+        r->store->ops->snapshot_history(r->store, a.id, snapshot_cb, items, &r->err);
+    if (st) {
+        json_decref(items);
+        return web_fail(r, st, &r->err);
+    }
+    return api_send(r, 200, json_pack("{s:I, s:I, s:o}", "account_id", (json_int_t)a.id, "total",
+                                      (json_int_t)json_array_size(items), "items", items));
+}
+
+/* ---- the matrix ----------------------------------------------------------------------------- */
+
+/* The order of `cvom matrix`: largest revenue first, then by name. */
+static int by_revenue(const void *x, const void *y)
+{
+    const struct cvom_scored *a = x, *b = y;
+    if (a->account.revenue != b->account.revenue)
+        return a->account.revenue < b->account.revenue ? 1 : -1;
+    return strcmp(a->account.name, b->account.name);
+}
+
+struct matrix_query {
+    struct cvom_account_filter f;
+    int none;     /* the asked owner is outside the user's scope */
+    int quadrant; /* -1: any */
+    int32_t as_of;
+};
+
+static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v, size_t n,
+                           const struct matrix_query *mq)
+{
+    size_t k = 0, count[CVOM_Q_COUNT] = {0}, insufficient = 0, borderline = 0, unassessed = 0;
+    double revenue[CVOM_Q_COUNT] = {0}, insufficient_rev = 0;
+    /* Accounts never assessed are not on the picture; a quadrant filter keeps only the
+     * points in that quadrant — as on the command line. */
+    for (size_t i = 0; i < n; i++) {
+        const struct cvom_score *s = &v[i].score;
+        if (!v[i].evidence.assessments) {
+            unassessed++;
+            continue;
+        }
+        if (mq->quadrant >= 0 &&
+            (s->state == CVOM_STATE_INSUFFICIENT || (int)s->quadrant != mq->quadrant))
+            continue;
+        v[k++] = v[i];
+    }
+    if (k > 1)
+        qsort(v, k, sizeof *v, by_revenue);
+    json_t *items = json_array();
+    for (size_t i = 0; i < k; i++) {
+        const struct cvom_score *s = &v[i].score;
+        json_array_append_new(items, scored_json(&v[i].account, s, &v[i].evidence));
+        if (s->state == CVOM_STATE_INSUFFICIENT) {
+            insufficient++;
+            insufficient_rev += v[i].account.revenue;
+            continue;
+        }
+        borderline += s->state == CVOM_STATE_BORDERLINE;
+        count[s->quadrant]++;
+        revenue[s->quadrant] += v[i].account.revenue;
+    }
+    json_t *quadrants = json_object();
+    for (int q = 0; q < CVOM_Q_COUNT; q++)
+        json_object_set_new(quadrants, cvom_quadrant_name((enum cvom_quadrant)q),
+                            json_pack("{s:I, s:o}", "count", (json_int_t)count[q], "revenue",
+                                      api_num2(revenue[q])));
+    return json_pack("{s:o, s:{s:f, s:f}, s:I, s:o, s:o, s:{s:I, s:o}, s:I, s:I}", "as_of",
+                     api_date(mq->as_of), "thresholds", "intellectual", cfg->threshold[0],
+                     "emotional", cfg->threshold[1], "total", (json_int_t)k, "items", items,
+                     "quadrants", quadrants, "insufficient", "count", (json_int_t)insufficient,
+                     "revenue", api_num2(insufficient_rev), "borderline",
+                     (json_int_t)borderline, "unassessed", (json_int_t)unassessed);
+}
+
+static int matrix_params(struct web_req *r, struct matrix_query *mq)
+{
+    int rc = api_filter(r, &mq->f, &mq->none);
+    if (rc || (rc = api_as_of(r, &mq->as_of)))
+        return rc;
+    const char *q = web_query(r, "quadrant");
+    mq->quadrant = q && q[0] ? cvom_quadrant_parse(q) : -1;
+    if (q && q[0] && mq->quadrant < 0)
+        return api_invalid(r, "quadrant",
+                           "quadrant must be transactional, intellectual, emotional or "
+                           "partnership.");
+    return 0;
+}
+
+/* Everything the answer depends on besides the data's revision: the date, the filters, and
+ * whose accounts the user may see. Values carry their lengths so no two queries collide. */
+static void matrix_key(struct buf *key, const struct matrix_query *mq)
+{
+    const char *v[] = {mq->f.owner, mq->f.tag, mq->f.industry, mq->f.region};
+    buf_printf(key, "api/matrix as_of=%" PRId32 " q=%d none=%d", mq->as_of, mq->quadrant,
+               mq->none);
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        buf_printf(key, " %zu:%s", strlen(v[i]), v[i]);
+}
+
+static int matrix_build(struct web_req *r, const struct matrix_query *mq)
+{
+    struct cvom_config cfg;
+    struct cvom_scored *v = NULL;
+    size_t n = 0;
+    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    if (!st && !mq->none)
+        st = cvom_portfolio_scan(r->store, &cfg, &mq->f, mq->as_of, &v, &n, NULL, NULL,
+                                 &r->err);
+    if (st) {
+        free(v);
+        return web_fail(r, st, &r->err);
+    }
+    json_t *o = matrix_json(&cfg, v, n, mq);
+    free(v);
+    return api_send(r, 200, o);
+}
+
+/* Serialised answers, a few large ones: a 10,000-account matrix is a few MiB. */
+static struct web_cache matrix_cache = WEB_CACHE_INIT(32, 256u << 20);
+/* Held while a missing answer is built, so that a burst of requests after a change scores
+ * the portfolio once rather than once per connection (each scan holds every account in
+ * memory); the others wait and then find the answer in the cache. */
+static pthread_mutex_t matrix_building = PTHREAD_MUTEX_INITIALIZER;
+
+static int matrix_cached(struct web_req *r, int64_t revision, const struct buf *key)
+{
+    buf_reset(&r->out);
+    if (!web_cache_get(&matrix_cache, revision, key->p, key->len, &r->out))
+        return 0;
+    r->out_type = "application/json";
+    r->status = 200;
+    return 200;
+}
+
+int api_matrix(struct web_req *r)
+{
+    struct matrix_query mq;
+    int64_t revision;
+    int rc = matrix_params(r, &mq);
+    if (rc)
+        return rc;
+    enum cvom_status st = r->store->ops->revision(r->store, &revision, &r->err);
+    if (st)
+        return web_fail(r, st, &r->err);
+    struct buf key;
+    buf_init(&key, 4096);
+    matrix_key(&key, &mq);
+    if (key.failed) { /* cannot happen with bounded filters; answer without the cache */
+        buf_free(&key);
+        return matrix_build(r, &mq);
+    }
+    if (!(rc = matrix_cached(r, revision, &key))) {
+        pthread_mutex_lock(&matrix_building);
+        /* Data may have changed while this request waited: look again under the revision
+         * of now, so that waiters share the newest answer rather than each building one for
+         * the revision they started with. */
+        st = r->store->ops->revision(r->store, &revision, &r->err);
+        if (st)
+            rc = web_fail(r, st, &r->err);
+        else if (!(rc = matrix_cached(r, revision, &key))) {
+            rc = matrix_build(r, &mq);
+            if (rc == 200 && !r->out.failed)
+                web_cache_put(&matrix_cache, revision, key.p, key.len, r->out.p, r->out.len);
+        }
+        pthread_mutex_unlock(&matrix_building);
+    }
+    buf_free(&key);
+    return rc;
+}

@@ -1,0 +1,280 @@
+/* api_util.c — the shared plumbing of the JSON API: bodies in, answers out, query
+ * parameters, account visibility and transactions. */
+#include "web/api_util.h"
+
+#include "io/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+int api_send(struct web_req *r, int http, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(body);
+    if (!text)
+        return web_error(r, 500, NULL, "The answer could not be built.", NULL);
+    buf_reset(&r->out);
+    buf_puts(&r->out, text);
+    free(text);
+    r->out_type = "application/json";
+    r->status = http;
+    return http;
+}
+
+int api_no_content(struct web_req *r)
+{
+    buf_reset(&r->out);
+    r->out_type = NULL;
+    r->status = 204;
+    return 204;
+}
+
+int api_invalid(struct web_req *r, const char *field, const char *message)
+{
+    return web_error(r, 422, NULL, message, field);
+}
+
+/* Length of the UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 && p[0] >= 0xC2 ? 2
+                               : (p[0] & 0xF0) == 0xE0 ? 3
+                               : (p[0] & 0xF8) == 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+json_t *api_str(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    struct buf b;
+    buf_init(&b, 4 * strlen(s) + 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = utf8_len(p);
+        if (n) {
+            buf_add(&b, p, n);
+            p += n;
+        } else {
+            buf_add(&b, "\xEF\xBF\xBD", 3);
+            p++;
+        }
+    }
+    buf_add(&b, "", 1);
+    v = b.failed ? NULL : json_string(b.p);
+    buf_free(&b);
+    return v ? v : json_string("");
+}
+
+json_t *api_num(double v)
+{
+    return v != v ? json_null() : json_real(v);
+}
+
+json_t *api_num2(double v)
+{
+    if (v != v)
+        return json_null();
+    /* Printed and read back, so that the API and the command line agree to the last bit. */
+    char text[64];
+    double d;
+    snprintf(text, sizeof text, "%.2f", v);
+    return cvom_parse_double(text, &d) == CVOM_OK ? json_real(d) : json_real(v);
+}
+
+json_t *api_date(int32_t days)
+{
+    char d[11];
+    if (!days)
+        return json_string("");
+    cvom_date_format(days, d);
+    return json_string(d);
+}
+
+/* ---- request bodies ---------------------------------------------------------------------- */
+
+static int is_json_type(const char *ct)
+{
+    static const char want[] = "application/json";
+    if (!ct || strncasecmp(ct, want, sizeof want - 1) != 0)
+        return 0;
+    char next = ct[sizeof want - 1];
+    return next == '\0' || next == ';' || next == ' ' || next == '\t';
+}
+
+/* The deepest nesting of objects and arrays in text, strings skipped; stops counting once
+ * past limit. Malformed text is left for the parser to report. */
+static int nesting(const char *p, size_t n, int limit)
+{
+    int depth = 0, deepest = 0, in_string = 0;
+    for (size_t i = 0; i < n && deepest <= limit; i++) {
+        char c = p[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest)
+                deepest = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+json_t *api_body(struct web_req *r, int *http)
+{
+    if (!is_json_type(r->content_type)) {
+        *http = web_error(r, 415, NULL, "The body must be JSON, sent as application/json.",
+                          NULL);
+        return NULL;
+    }
+    if (r->body.len == 0) {
+        *http = web_error(r, 400, NULL, "The request needs a JSON object as its body.", NULL);
+        return NULL;
+    }
+    if (nesting(r->body.p, r->body.len, API_DEPTH_MAX) > API_DEPTH_MAX) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "The JSON body is nested deeper than %d levels.",
+                 API_DEPTH_MAX);
+        *http = web_error(r, 400, NULL, msg, NULL);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *o = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d (byte %d): %s",
+                 je.line, je.column, je.position, je.text);
+        *http = web_error(r, 400, NULL, msg, NULL);
+        return NULL;
+    }
+    if (!json_is_object(o)) {
+        json_decref(o);
+        *http = web_error(r, 422, NULL, "The body must be a JSON object.", NULL);
+        return NULL;
+    }
+    return o;
+}
+
+int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        size_t i = 0;
+        while (allowed[i] && strcmp(allowed[i], key) != 0)
+            i++;
+        if (!allowed[i]) {
+            char field[64];
+            cvom_copy(field, sizeof field, key);
+            return web_error(r, 422, NULL, "There is no such field.", field);
+        }
+    }
+    return 0;
+}
+
+/* ---- query parameters --------------------------------------------------------------------- */
+
+int api_parse_id(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        if (s[n] < '0' || s[n] > '9' || n >= 18)
+            return -1;
+        v = v * 10 + (s[n] - '0');
+    }
+    if (n == 0 || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int32_t api_today(void)
+{
+    return (int32_t)(time(NULL) / 86400);
+}
+
+int api_as_of(struct web_req *r, int32_t *out)
+{
+    const char *v = web_query(r, "as_of");
+    if (!v || !v[0]) {
+        *out = api_today();
+        return 0;
+    }
+    if (cvom_date_parse(v, out))
+        return api_invalid(r, "as_of", "as_of must be a date YYYY-MM-DD.");
+    return 0;
+}
+
+int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none)
+{
+    static const char *const keys[] = {"owner", "tag", "industry", "region"};
+    char *dst[] = {f->owner, f->tag, f->industry, f->region};
+    memset(f, 0, sizeof *f);
+    *none = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *v = web_query(r, keys[i]);
+        if (!v)
+            continue;
+        if (strlen(v) >= CVOM_FIELD_MAX)
+            return api_invalid(r, keys[i], "The filter value is too long.");
+        if (i == 1 && strchr(v, ','))
+            return api_invalid(r, "tag", "Filter by one tag at a time.");
+        cvom_copy(dst[i], CVOM_FIELD_MAX, v);
+    }
+    if (r->user.role == CVOM_ROLE_MANAGER) {
+        if (f->owner[0] && strcmp(f->owner, r->user.display) != 0)
+            *none = 1;
+        cvom_copy(f->owner, sizeof f->owner, r->user.display);
+    }
+    return 0;
+}
+
+/* ---- visibility ----------------------------------------------------------------------- */
+
+int api_visible(const struct web_req *r, const struct cvom_account *a)
+{
+    return r->user.role != CVOM_ROLE_MANAGER || strcmp(a->owner, r->user.display) == 0;
+}
+
+int api_account(struct web_req *r, struct cvom_account *out)
+{
+    int64_t id;
+    if (api_parse_id(r->param[0], &id))
+        return web_error(r, 404, NULL, "There is no such account.", NULL);
+    enum cvom_status st = r->store->ops->account_get(r->store, id, out, &r->err);
+    if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, out)))
+        return web_error(r, 404, NULL, "There is no such account.", NULL);
+    return st ? web_fail(r, st, &r->err) : 0;
+}
+
+/* ---- writing ------------------------------------------------------------------------------- */
+
+int api_begin(struct web_req *r)
+{
+    enum cvom_status st = r->store->ops->begin(r->store, &r->err);
+    return st ? web_fail(r, st, &r->err) : 0;
+}
+
+int api_finish(struct web_req *r, enum cvom_status st)
+{
+    if (!st)
+        st = r->store->ops->commit(r->store, &r->err);
+    if (!st)
+        return 0;
+    r->store->ops->rollback(r->store);
+    return web_fail(r, st, &r->err);
+}

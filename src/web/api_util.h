@@ -1,0 +1,94 @@
+/* api_util.h — what the /api/v1 handlers share: JSON request bodies (content type, size,
+ * nesting, unknown fields), JSON answers, query parameters, who may see which account, and
+ * write transactions. Internal to src/web/api*.c. */
+#ifndef CVOM_WEB_API_UTIL_H
+#define CVOM_WEB_API_UTIL_H
+
+#include "web/web.h"
+
+#include <jansson.h>
+
+#define API_DEPTH_MAX 8       /* nesting of objects and arrays in a request body */
+#define API_PAGE_DEFAULT 50   /* ?limit when not given */
+#define API_PAGE_MAX 500      /* the largest ?limit */
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+/* Serialise body (taking the reference) as the answer with HTTP status http; returns http,
+ * or 500 when the body could not be built (body NULL or out of memory). */
+int api_send(struct web_req *r, int http, json_t *body);
+/* 204 No Content. */
+int api_no_content(struct web_req *r);
+/* 422 with the field named, for a value the caller rejected. */
+int api_invalid(struct web_req *r, const char *field, const char *message);
+
+/* A string from the store; bytes that are not UTF-8 become U+FFFD rather than losing the
+ * whole value. */
+json_t *api_str(const char *s);
+/* A number, or null for NaN. */
+json_t *api_num(double v);
+/* A number rounded to two decimals the way the command line prints it, or null for NaN. */
+json_t *api_num2(double v);
+/* "YYYY-MM-DD", or "" for day 0 (never). */
+json_t *api_date(int32_t days);
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+/* The request body as a JSON object. On failure the error answer is already built (415 for
+ * another content type, 400 for malformed or too deeply nested JSON with its position, 422
+ * when it is not an object), *http receives its status and NULL is returned. The caller
+ * owns the returned reference. */
+json_t *api_body(struct web_req *r, int *http);
+/* 0 when every key of o is in allowed (NULL-terminated); otherwise the 422 answer for the
+ * first key that is not, and its status. */
+int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed);
+
+/* A whole positive decimal id (no sign, no spaces); 0 on success, -1 otherwise. */
+int api_parse_id(const char *s, int64_t *out);
+/* Today as days since 1970-01-01, in UTC like the command line. */
+int32_t api_today(void);
+/* ?as_of, or today (UTC) when absent: 0, or the 422 answer's status. */
+int api_as_of(struct web_req *r, int32_t *out);
+/* A filter from ?owner, ?tag, ?industry, ?region, narrowed to what the user may see.
+ * *none is set when the asked owner is outside the user's scope (an empty answer). 0 or the
+ * 422 answer's status. */
+int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none);
+
+/* ---- visibility ------------------------------------------------------------------------- */
+
+/* Whether the signed-in user may see (and, with write rights, change) account a: managers
+ * only their own, everyone else all. */
+int api_visible(const struct web_req *r, const struct cvom_account *a);
+/* The account named by the route's first capture, when the user may see it; otherwise the
+ * 404 answer (the same for another manager's account as for a missing one). 0 or the
+ * status. */
+int api_account(struct web_req *r, struct cvom_account *out);
+
+/* ---- writing ------------------------------------------------------------------------------- */
+
+/* Begin a write transaction: 0, or the error answer's status. */
+int api_begin(struct web_req *r);
+/* Commit when st is CVOM_OK, else roll back; 0 on commit, else the error answer's status
+ * (for st, or for the commit that failed). */
+int api_finish(struct web_req *r, enum cvom_status st);
+
+/* ---- handlers ------------------------------------------------------------------------------- */
+
+int api_accounts_list(struct web_req *r);
+int api_accounts_create(struct web_req *r);
+int api_account_get(struct web_req *r);
+int api_account_patch(struct web_req *r);
+int api_account_delete(struct web_req *r);
+int api_stakeholders_list(struct web_req *r);
+int api_stakeholders_create(struct web_req *r);
+int api_stakeholder_delete(struct web_req *r);
+int api_assessments_list(struct web_req *r);
+int api_assessments_create(struct web_req *r);
+int api_instruments_list(struct web_req *r);
+int api_instrument_get(struct web_req *r);
+int api_account_score(struct web_req *r);
+int api_account_explanation(struct web_req *r);
+int api_account_history(struct web_req *r);
+int api_matrix(struct web_req *r);
+
+#endif

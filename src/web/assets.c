@@ -1,0 +1,43 @@
+/* assets.c — serving the embedded static files. */
+#include "web/assets.h"
+
+#include <string.h>
+
+extern const unsigned char cvom__web_css[];
+extern const size_t cvom__web_css_len;
+extern const unsigned char cvom__web_js[];
+extern const size_t cvom__web_js_len;
+
+static const struct {
+    const char *name;
+    const char *type;
+    const unsigned char *data;
+    const size_t *len;
+} assets[] = {
+    {"cvom.css", "text/css; charset=utf-8", cvom__web_css, &cvom__web_css_len},
+    {"cvom.js", "text/javascript; charset=utf-8", cvom__web_js, &cvom__web_js_len},
+};
+
+int web_static(struct web_req *r)
+{
+    for (size_t i = 0; i < sizeof assets / sizeof *assets; i++) {
+        if (strcmp(r->param[0], assets[i].name) != 0)
+            continue;
+        buf_add(&r->out, assets[i].data, *assets[i].len);
+        r->out_type = assets[i].type;
+        snprintf(r->cache, sizeof r->cache, "public, max-age=3600");
+        return 200;
+    }
+    return web_error(r, 404, NULL, "There is no such file.", NULL);
+}
+
+int web_health(struct web_req *r)
+{
+    int64_t n;
+    enum cvom_status st = r->store->ops->account_count(r->store, &n, &r->err);
+    if (st)
+        return web_fail(r, st, &r->err);
+    r->out_type = "text/plain; charset=utf-8";
+    buf_puts(&r->out, "ok\n");
+    return 200;
+}

@@ -1,0 +1,804 @@
+/* pages_account.c — one account: its fields, its score with intervals and evidence state,
+ * the explanation (respondents, items, what would move it), stakeholders, the trajectory
+ * over stored snapshots, assessments, survey links and notes; and saving the notes. The
+ * numbers come from the same service calls as `cvom account show` and `cvom explain`. */
+#include "web/pages_util.h"
+
+#include "io/records.h"
+#include "io/util.h"
+#include "web/page.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LIST_MAX 10000 /* rows of one kind kept for one account page */
+
+/* ---- what the page shows, loaded up front ------------------------------------------------ */
+
+struct list {
+    void *v;
+    size_t n, cap, size;
+    int oom;
+};
+
+static int list_push(struct list *l, const void *rec)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        void *g = cap <= LIST_MAX ? realloc(l->v, cap * l->size) : NULL;
+        if (!g) {
+            l->oom = 1;
+            return 1;
+        }
+        l->v = g;
+        l->cap = cap;
+    }
+    memcpy((char *)l->v + l->n * l->size, rec, l->size);
+    l->n++;
+    return 0;
+}
+
+static int push_stakeholder(void *ctx, const struct cvom_stakeholder *s)
+{
+    return list_push(ctx, s);
+}
+
+static int push_assessment(void *ctx, const struct cvom_assessment *a)
+{
+    return list_push(ctx, a);
+}
+
+static int push_snapshot(void *ctx, const struct cvom_snapshot *s)
+{
+    return list_push(ctx, s);
+}
+
+static int push_survey(void *ctx, const struct cvom_survey *s)
+{
+    return list_push(ctx, s);
+}
+
+struct view {
+    struct cvom_account a;
+    struct cvom_config cfg;
+    struct cvom_score score; /* exactly as the export computes it */
+    struct cvom_evidence ev;
+    struct cvom_explanation ex;
+    struct cvom_instrument ins; /* the items the explanation refers to */
+    int explained;
+    struct list stakeholders, assessments, snapshots, surveys;
+    int32_t today;
+    int edit;
+};
+
+static void view_init(struct view *v)
+{
+    memset(v, 0, sizeof *v);
+    cvom_instrument_init(&v->ins);
+    v->stakeholders.size = sizeof(struct cvom_stakeholder);
+    v->assessments.size = sizeof(struct cvom_assessment);
+    v->snapshots.size = sizeof(struct cvom_snapshot);
+    v->surveys.size = sizeof(struct cvom_survey);
+}
+
+static void view_cleanup(struct view *v)
+{
+    if (v->explained)
+        cvom_explanation_cleanup(&v->ex);
+    cvom_instrument_cleanup(&v->ins);
+    free(v->stakeholders.v);
+    free(v->assessments.v);
+    free(v->snapshots.v);
+    free(v->surveys.v);
+}
+
+static enum cvom_status view_load(struct web_req *r, struct view *v)
+{
+    struct cvom_store *st = r->store;
+    struct cvom_instrument_cache cache;
+    v->today = pages_today();
+    v->edit = pages_can_edit(r, &v->a);
+    enum cvom_status s = cvom_config_load(st, &v->cfg, &r->err);
+    if (!s) {
+        cvom_instrument_cache_init(&cache);
+        s = cvom_account_score(st, &cache, &v->cfg, v->a.id, v->today, &v->score, &v->ev, &r->err);
+        cvom_instrument_cache_cleanup(&cache);
+    }
+    if (!s && (s = cvom_account_explain(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins, NULL,
+                                        &r->err)) == CVOM_OK)
+        v->explained = 1;
+    if (!s)
+        s = st->ops->stakeholder_list(st, v->a.id, push_stakeholder, &v->stakeholders, &r->err);
+    if (!s)
+        s = st->ops->assessment_list(st, v->a.id, push_assessment, &v->assessments, &r->err);
+    if (!s)
+        s = st->ops->snapshot_history(st, v->a.id, push_snapshot, &v->snapshots, &r->err);
+    if (!s && v->edit)
+        s = st->ops->survey_list(st, v->a.id, push_survey, &v->surveys, &r->err);
+    if (!s && (v->stakeholders.oom || v->assessments.oom || v->snapshots.oom || v->surveys.oom))
+        s = cvom_error_set(&r->err, CVOM_ELIMIT, "this account has too many records to show");
+    return s;
+}
+
+static const struct cvom_stakeholder *stakeholder_by_id(const struct view *v, int64_t id)
+{
+    const struct cvom_stakeholder *s = v->stakeholders.v;
+    for (size_t i = 0; i < v->stakeholders.n; i++)
+        if (s[i].id == id)
+            return &s[i];
+    return NULL;
+}
+
+/* ---- head and score ---------------------------------------------------------------------- */
+
+static void tags(struct buf *b, const char *list)
+{
+    if (!list[0])
+        return;
+    buf_puts(b, "<ul class=\"tags\" aria-label=\"Tags\">");
+    for (const char *t = list; *t;) {
+        size_t len = strcspn(t, ",");
+        char tag[CVOM_TAGS_MAX];
+        snprintf(tag, sizeof tag, "%.*s", (int)len, t);
+        buf_puts(b, "<li class=\"tag\">");
+        buf_html(b, tag);
+        buf_puts(b, "</li>");
+        t += len + (t[len] == ',');
+    }
+    buf_puts(b, "</ul>");
+}
+
+static void head(struct web_req *r, const struct view *v)
+{
+    struct buf *b = &r->out;
+    const struct cvom_account *a = &v->a;
+    buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/accounts\">Accounts"
+                "</a> <span aria-hidden=\"true\">\xE2\x80\xBA</span> <span aria-current=\"page\">");
+    buf_html(b, a->name);
+    buf_puts(b, "</span></nav><div class=\"page-head account-head\"><div><h1>");
+    buf_html(b, a->name);
+    buf_puts(b, "</h1><p class=\"badges\">");
+    pages_badges(b, &v->score, v->ev.stale);
+    buf_puts(b, "</p></div>");
+    if (v->edit)
+        buf_printf(b,
+                   "<div class=\"actions\"><a class=\"button\" href=\"/accounts/%lld/assess\">"
+                   "Record an assessment</a> <a class=\"button secondary\" href=\"#survey\">"
+                   "Send a survey link</a></div>",
+                   (long long)a->id);
+    buf_puts(b, "</div><dl class=\"meta\">");
+    const struct {
+        const char *label, *value;
+    } meta[] = {{"Owner", a->owner},
+                {"Industry", a->industry},
+                {"Region", a->region},
+                {"CRM id", a->external_id}};
+    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) {
+        if (!meta[i].value[0])
+            continue;
+        buf_printf(b, "<div><dt>%s</dt><dd>", meta[i].label);
+        buf_html(b, meta[i].value);
+        buf_puts(b, "</dd></div>");
+    }
+    buf_puts(b, "<div><dt>Revenue</dt><dd>");
+    if (a->currency[0]) {
+        buf_html(b, a->currency);
+        buf_puts(b, " ");
+    }
+    pages_thousands(b, a->revenue);
+    if (a->potential > 0) {
+        buf_puts(b, " <small>(potential ");
+        pages_thousands(b, a->potential);
+        buf_puts(b, ")</small>");
+    }
+    buf_puts(b, "</dd></div>");
+    struct cvom_account parent;
+    if (a->parent_id &&
+        r->store->ops->account_get(r->store, a->parent_id, &parent, NULL) == CVOM_OK &&
+        pages_can_see(r, &parent)) {
+        buf_printf(b, "<div><dt>Part of</dt><dd><a href=\"/accounts/%lld\">", (long long)parent.id);
+        buf_html(b, parent.name);
+        buf_puts(b, "</a></dd></div>");
+    }
+    buf_puts(b, "</dl>");
+    tags(b, a->tags);
+}
+
+/* A 0–100 bar with the interval, the value and the threshold. */
+static void interval_bar(struct buf *b, const char *axis, double value, double lo, double hi,
+                         double threshold)
+{
+    buf_printf(b, "<svg class=\"ibar\" viewBox=\"0 0 200 28\" role=\"img\" aria-label=\"%s ", axis);
+    buf_num(b, value, 1);
+    if (!isnan(lo)) {
+        buf_puts(b, ", interval ");
+        buf_num(b, lo, 1);
+        buf_puts(b, " to ");
+        buf_num(b, hi, 1);
+    }
+    buf_printf(b,
+               ", threshold %g\"><rect class=\"track\" x=\"0\" y=\"12\" width=\"200\" "
+               "height=\"4\" rx=\"2\"/>",
+               threshold);
+    if (!isnan(lo))
+        buf_printf(b,
+                   "<rect class=\"iv\" x=\"%.1f\" y=\"7\" width=\"%.1f\" height=\"14\" "
+                   "rx=\"3\"/>",
+                   2 * lo, 2 * (hi - lo));
+    buf_printf(b, "<line class=\"thr\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" y2=\"26\"/>", 2 * threshold,
+               2 * threshold);
+    if (!isnan(value))
+        buf_printf(b, "<circle class=\"val\" cx=\"%.1f\" cy=\"14\" r=\"6\"/>", 2 * value);
+    buf_puts(b, "</svg>");
+}
+
+static void score_cards(struct buf *b, const struct view *v)
+{
+    static const char *const titles[CVOM_DIM_COUNT] = {"Intellectual value", "Emotional value"};
+    const struct cvom_score *s = &v->score;
+    buf_puts(b, "<section class=\"cards\" aria-label=\"Score\">");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        buf_printf(b, "<div class=\"card\"><h2>%s</h2>", titles[d]);
+        if (isnan(s->value[d])) {
+            buf_puts(b, "<p class=\"big\">\xE2\x80\x94</p><p class=\"hint\">No score: no "
+                        "respondent answered enough items on this axis.</p></div>");
+            continue;
+        }
+        buf_puts(b, "<p class=\"big\">");
+        buf_num(b, s->value[d], 1);
+        buf_puts(b, "</p><p>");
+        if (!isnan(s->lo[d])) {
+            buf_printf(b, "%.0f %% interval ", v->cfg.confidence * 100);
+            buf_num(b, s->lo[d], 1);
+            buf_puts(b, "\xE2\x80\x93");
+            buf_num(b, s->hi[d], 1);
+        } else {
+            buf_puts(b, "No interval: too little spread to estimate one");
+        }
+        buf_printf(b, "</p>");
+        interval_bar(b, titles[d], s->value[d], s->lo[d], s->hi[d], v->cfg.threshold[d]);
+        double above = s->value[d] - v->cfg.threshold[d];
+        buf_printf(b,
+                   "<p class=\"hint\">%.1f points %s the threshold %g \xC2\xB7 %d "
+                   "respondent%s</p></div>",
+                   fabs(above), above < 0 ? "below" : "above", v->cfg.threshold[d],
+                   s->respondents[d], s->respondents[d] == 1 ? "" : "s");
+    }
+    buf_puts(b, "<div class=\"card\"><h2>Position</h2>");
+    if (s->state == CVOM_STATE_INSUFFICIENT) {
+        buf_puts(b, "<p class=\"big small\">Not placed</p><p>Not enough evidence: every "
+                    "axis needs a respondent who answered enough of its items.</p>");
+    } else {
+        buf_printf(b, "<p class=\"big small %s\">%s</p><p>%s</p>",
+                   pages_quadrant_class(s->quadrant), cvom_quadrant_title(s->quadrant),
+                   pages_quadrant_meaning(s->quadrant));
+        if (s->state == CVOM_STATE_BORDERLINE)
+            buf_puts(b, "<p class=\"hint\"><strong>Borderline:</strong> an interval crosses a "
+                        "threshold, so the point is on the line. Do not over-read it.</p>");
+    }
+    buf_printf(b, "<p class=\"hint\">%d assessment%s (%d from the customer), newest ",
+               v->ev.assessments, v->ev.assessments == 1 ? "" : "s", v->ev.customer);
+    pages_date(b, v->ev.newest);
+    if (v->ev.stale)
+        buf_printf(b, ": <strong>stale</strong>, older than %d days", v->cfg.validity_days);
+    buf_puts(b, ".</p>");
+    if (!isnan(s->self_value[0]) || !isnan(s->self_value[1])) {
+        buf_puts(b, "<p class=\"hint\">Our own view: ");
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            buf_printf(b, "%s%s ", d ? "; " : "", d ? "emotional" : "intellectual");
+            buf_num(b, s->self_value[d], 1);
+            if (!isnan(s->self_value[d]) && !isnan(s->value[d]))
+                buf_printf(b, " (gap %+.1f)", s->self_value[d] - s->value[d]);
+        }
+        buf_puts(b, ".</p>");
+    }
+    buf_puts(b, "</div></section>");
+}
+
+/* ---- trajectory -------------------------------------------------------------------------- */
+
+static double tx(double v)
+{
+    return 24 + (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
+}
+
+static double ty(double v)
+{
+    return 196 - (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
+}
+
+static void trajectory(struct buf *b, const struct view *v)
+{
+    const struct cvom_snapshot *sn = v->snapshots.v;
+    const struct cvom_score *now = &v->score;
+    double t0 = v->cfg.threshold[0], t1 = v->cfg.threshold[1];
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"traj-h\"><h2 id=\"traj-h\">"
+                "Trajectory</h2><div class=\"traj\"><svg class=\"mini\" viewBox=\"0 0 220 "
+                "220\" role=\"img\" aria-labelledby=\"traj-t\"><title id=\"traj-t\">The "
+                "account's position at each stored snapshot and now; the table lists the "
+                "same values</title>");
+    const struct {
+        enum cvom_quadrant q;
+        double x, y, w, h;
+    } rects[] = {
+        {CVOM_Q_EMOTIONAL, tx(0), ty(100), tx(t0) - tx(0), ty(t1) - ty(100)},
+        {CVOM_Q_PARTNERSHIP, tx(t0), ty(100), tx(100) - tx(t0), ty(t1) - ty(100)},
+        {CVOM_Q_TRANSACTIONAL, tx(0), ty(t1), tx(t0) - tx(0), ty(0) - ty(t1)},
+        {CVOM_Q_INTELLECTUAL, tx(t0), ty(t1), tx(100) - tx(t0), ty(0) - ty(t1)},
+    };
+    for (size_t i = 0; i < 4; i++)
+        buf_printf(b,
+                   "<rect class=\"qb %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                   "height=\"%.1f\"/>",
+                   pages_quadrant_class(rects[i].q), rects[i].x, rects[i].y, rects[i].w,
+                   rects[i].h);
+    buf_printf(b,
+               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<text class=\"axis\" x=\"119\" y=\"214\" text-anchor=\"middle\">"
+               "Intellectual \xE2\x86\x92</text><text class=\"axis\" "
+               "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
+               "Emotional \xE2\x86\x92</text>",
+               tx(t0), ty(100), tx(t0), ty(0), tx(0), ty(t1), tx(100), ty(t1));
+    /* The path through every placed snapshot, ending at today's live score. */
+    buf_puts(b, "<polyline class=\"path\" points=\"");
+    for (size_t i = 0; i < v->snapshots.n; i++)
+        if (sn[i].score.state != CVOM_STATE_INSUFFICIENT && !isnan(sn[i].score.value[0]) &&
+            !isnan(sn[i].score.value[1]))
+            buf_printf(b, "%.1f,%.1f ", tx(sn[i].score.value[0]), ty(sn[i].score.value[1]));
+    int placed_now =
+        now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) && !isnan(now->value[1]);
+    if (placed_now)
+        buf_printf(b, "%.1f,%.1f", tx(now->value[0]), ty(now->value[1]));
+    buf_puts(b, "\"/>");
+    for (size_t i = 0; i < v->snapshots.n; i++) {
+        const struct cvom_score *s = &sn[i].score;
+        if (s->state == CVOM_STATE_INSUFFICIENT || isnan(s->value[0]) || isnan(s->value[1]))
+            continue;
+        char d[11];
+        cvom_date_format(sn[i].date, d);
+        buf_printf(b,
+                   "<circle class=\"snap %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s: "
+                   "intellectual %.1f, emotional %.1f (%s)</title></circle>",
+                   pages_quadrant_class(s->quadrant), tx(s->value[0]), ty(s->value[1]), d,
+                   s->value[0], s->value[1], cvom_quadrant_title(s->quadrant));
+    }
+    if (placed_now)
+        buf_printf(b,
+                   "<circle class=\"now %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"><title>Now: "
+                   "intellectual %.1f, emotional %.1f (%s)</title></circle>"
+                   "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                   "now</text>",
+                   pages_quadrant_class(now->quadrant), tx(now->value[0]), ty(now->value[1]),
+                   now->value[0], now->value[1], cvom_quadrant_title(now->quadrant),
+                   tx(now->value[0]), ty(now->value[1]) - 11);
+    buf_puts(b, "</svg><table class=\"data compact\"><caption class=\"sr\">Position over time"
+                "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\" "
+                "class=\"num\">Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th>"
+                "<th scope=\"col\">Position</th></tr></thead><tbody><tr><th scope=\"row\">"
+                "Now</th>");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        buf_puts(b, "<td class=\"num\">");
+        buf_num(b, now->value[d], 1);
+        buf_puts(b, "</td>");
+    }
+    buf_puts(b, "<td>");
+    pages_badges(b, now, 0);
+    buf_puts(b, "</td></tr>");
+    for (size_t i = v->snapshots.n; i-- > 0;) {
+        char d[11];
+        cvom_date_format(sn[i].date, d);
+        buf_printf(b, "<tr><th scope=\"row\">%s</th>", d);
+        for (int k = 0; k < CVOM_DIM_COUNT; k++) {
+            buf_puts(b, "<td class=\"num\">");
+            buf_num(b, sn[i].score.value[k], 1);
+            buf_puts(b, "</td>");
+        }
+        buf_puts(b, "<td>");
+        pages_badges(b, &sn[i].score, 0);
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table></div>");
+    if (!v->snapshots.n)
+        buf_puts(b, "<p class=\"hint\">No snapshots stored yet: <code>cvom score</code> stores "
+                    "one for every account.</p>");
+    buf_puts(b, "</section>");
+}
+
+/* ---- explanation ------------------------------------------------------------------------- */
+
+static void respondents_table(struct buf *b, const struct cvom_explanation *ex)
+{
+    buf_puts(b, "<h3>Respondents</h3><p class=\"hint\">Each respondent's score on an axis, its "
+                "share of the weight (by influence), and the points it adds. The points add up "
+                "to the account score.</p><div class=\"table-wrap\"><table class=\"data\">"
+                "<thead><tr><th scope=\"col\">Respondent</th><th scope=\"col\" class=\"num\">"
+                "Influence</th><th scope=\"col\" class=\"num\">Intellectual</th><th "
+                "scope=\"col\" class=\"num\">Emotional</th></tr></thead><tbody>");
+    double sum[CVOM_DIM_COUNT] = {0};
+    for (size_t i = 0; i < ex->n_respondents; i++) {
+        const struct cvom_explain_respondent *p = &ex->respondents[i];
+        buf_puts(b, "<tr><th scope=\"row\">");
+        buf_html(b, p->label);
+        if (p->kind == CVOM_RESP_SELF)
+            buf_puts(b, " <span class=\"badge q-none\">our view</span>");
+        buf_puts(b, "</th><td class=\"num\">");
+        buf_num(b, p->influence, 2);
+        buf_puts(b, "</td>");
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            buf_puts(b, "<td class=\"num\">");
+            if (p->counted[d])
+                buf_printf(b, "%.1f \xC3\x97 %.1f %% = <strong>%.2f</strong>", p->score[d],
+                           100 * p->share[d], p->contribution[d]);
+            else if (!isnan(p->score[d]))
+                buf_printf(b, "%.1f <small>(not counted)</small>", p->score[d]);
+            else
+                buf_puts(b, "<small>too few answers</small>");
+            buf_puts(b, "</td>");
+            sum[d] += p->contribution[d];
+        }
+        buf_puts(b, "</tr>");
+    }
+    buf_puts(b, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">Account score</th>");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        buf_puts(b, "<td class=\"num\"><strong>");
+        if (!isnan(ex->score.value[d]))
+            buf_num(b, sum[d], 2);
+        buf_puts(b, "</strong></td>");
+    }
+    buf_puts(b, "</tr></tfoot></table></div>");
+}
+
+static void items_table(struct buf *b, const struct cvom_explanation *ex,
+                        const struct cvom_instrument *ins)
+{
+    buf_puts(b, "<details class=\"items\" open><summary><h3>Items</h3></summary><p "
+                "class=\"hint\">Points each item adds to the account score, and in brackets the "
+                "change per scale point of agreement from every counted respondent.</p>"
+                "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">"
+                "Item</th><th scope=\"col\">Measures</th><th scope=\"col\" class=\"num\">"
+                "Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th></tr></thead>"
+                "<tbody>");
+    for (size_t j = 0; j < ex->n_items && j < ins->n_items; j++) {
+        const struct cvom_explain_item *it = &ex->items[j];
+        if (!it->answered)
+            continue;
+        buf_puts(b, "<tr><th scope=\"row\"><span class=\"code\">");
+        buf_html(b, ins->items[j].code);
+        buf_puts(b, "</span></th><td>");
+        buf_html(b, ins->items[j].construct);
+        buf_puts(b, "<br><small>");
+        buf_html(b, ins->items[j].statement);
+        buf_puts(b, "</small></td>");
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            buf_puts(b, "<td class=\"num\">");
+            if (cvom_item_on_dim(&ins->items[j], (enum cvom_dim)d) && !isnan(ex->score.value[d]))
+                buf_printf(b, "%.2f <small>(%+.2f)</small>", it->contribution[d],
+                           it->sensitivity[d]);
+            buf_puts(b, "</td>");
+        }
+        buf_puts(b, "</tr>");
+    }
+    buf_puts(b, "</tbody></table></div></details>");
+}
+
+static void axis_moves(struct buf *b, const struct cvom_explanation *ex,
+                       const struct cvom_instrument *ins, const struct cvom_config *cfg, int d,
+                       int nearest)
+{
+    static const char *const title[CVOM_DIM_COUNT] = {"Intellectual", "Emotional"};
+    struct cvom_move m;
+    if (cvom_explain_move(ex, (enum cvom_dim)d, &m))
+        return;
+    buf_printf(b, "<li><p><strong>%s %.1f</strong> is %.1f points %s the threshold %g.%s</p>",
+               title[d], ex->score.value[d], m.distance, m.rise ? "below" : "above",
+               cfg->threshold[d], d == nearest ? " <span class=\"badge flag\">nearest</span>" : "");
+    if (!m.needed) {
+        buf_printf(b,
+                   "<p>Even %s answers on every item would move it only %.1f points: it "
+                   "takes %s.</p></li>",
+                   m.rise ? "the best" : "the worst", m.total,
+                   m.rise ? "new evidence (more respondents, other stakeholders) to cross"
+                          : "a change in many answers at once");
+        return;
+    }
+    buf_printf(b, "<p>It would cross if every respondent %s %s:</p><ul class=\"levers\">",
+               m.rise ? "rated best" : "rated worst",
+               m.needed == 1   ? "this item"
+               : m.needed <= 3 ? "these items"
+                               : "the items below");
+    for (size_t i = 0; i < m.needed && i < 6; i++) {
+        const struct cvom_item *it = &ins->items[m.levers[i].item];
+        buf_puts(b, "<li><span class=\"code\">");
+        buf_html(b, it->code);
+        buf_printf(b, "</span> <strong>%s%.1f</strong> ", m.rise ? "+" : "\xE2\x88\x92",
+                   m.levers[i].reach);
+        buf_html(b, it->construct[0] ? it->construct : it->statement);
+        if (it->reverse)
+            buf_puts(b, m.rise ? " (by disagreeing)" : " (by agreeing)");
+        buf_puts(b, "</li>");
+    }
+    if (m.needed > 6)
+        buf_printf(b, "<li>\xE2\x80\xA6 and %zu more items</li>", m.needed - 6);
+    buf_puts(b, "</ul></li>");
+}
+
+static void moves(struct buf *b, const struct view *v)
+{
+    const struct cvom_explanation *ex = &v->ex;
+    buf_puts(b, "<h3>What would move it</h3>");
+    int nearest = cvom_explain_nearest(ex);
+    if (nearest < 0) {
+        buf_puts(b, "<p>Nothing yet: the account needs more answers before it is a point.</p>");
+        return;
+    }
+    buf_puts(b, "<ul class=\"moves\">");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        axis_moves(b, ex, &v->ins, &v->cfg, d, nearest);
+    buf_puts(b, "</ul><p class=\"hint\">Figures are points of the axis score.</p>");
+}
+
+static void explanation(struct buf *b, const struct view *v)
+{
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"why-h\"><h2 id=\"why-h\">Why it "
+                "sits here</h2>");
+    if (!v->ex.n_respondents) {
+        buf_puts(b, "<p>No complete assessment yet.</p></section>");
+        return;
+    }
+    moves(b, v);
+    respondents_table(b, &v->ex);
+    /* Items add points only to an axis with a score; without one the table says nothing. */
+    if (!isnan(v->ex.score.value[0]) || !isnan(v->ex.score.value[1]))
+        items_table(b, &v->ex, &v->ins);
+    buf_puts(b, "</section>");
+}
+
+/* ---- people and history ------------------------------------------------------------------ */
+
+static int32_t last_answer(const struct view *v, int64_t stakeholder_id)
+{
+    const struct cvom_assessment *a = v->assessments.v;
+    int32_t last = 0;
+    for (size_t i = 0; i < v->assessments.n; i++)
+        if (a[i].stakeholder_id == stakeholder_id && a[i].status == CVOM_ASSESS_COMPLETE &&
+            a[i].date > last)
+            last = a[i].date;
+    return last;
+}
+
+static void stakeholders(struct buf *b, const struct view *v)
+{
+    const struct cvom_stakeholder *s = v->stakeholders.v;
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"sh-h\"><h2 id=\"sh-h\">"
+                "Stakeholders</h2>");
+    if (!v->stakeholders.n) {
+        buf_puts(b, "<p>No stakeholders recorded. Add them with an import or <code>cvom "
+                    "stakeholder add</code>.</p></section>");
+        return;
+    }
+    buf_puts(b, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">"
+                "Name</th><th scope=\"col\">Role</th><th scope=\"col\" class=\"num\">Influence"
+                "</th><th scope=\"col\">Stance</th><th scope=\"col\" class=\"num\">Last "
+                "answered</th></tr></thead><tbody>");
+    for (size_t i = 0; i < v->stakeholders.n; i++) {
+        buf_puts(b, "<tr><th scope=\"row\">");
+        buf_html(b, s[i].name);
+        buf_puts(b, "</th><td>");
+        buf_html(b, s[i].role);
+        buf_puts(b, "</td><td class=\"num\">");
+        buf_num(b, s[i].influence, 2);
+        buf_printf(b, "</td><td><span class=\"stance %s\">%s</span></td><td class=\"num\">",
+                   cvom_stance_name(s[i].stance), cvom_stance_name(s[i].stance));
+        pages_date(b, last_answer(v, s[i].id));
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table></div></section>");
+}
+
+static void assessments(struct buf *b, const struct view *v)
+{
+    const struct cvom_assessment *a = v->assessments.v;
+    buf_printf(b,
+               "<section class=\"block\" aria-labelledby=\"as-h\"><h2 id=\"as-h\">"
+               "Assessments (%zu)</h2>",
+               v->assessments.n);
+    if (!v->assessments.n) {
+        buf_puts(b, "<p>None yet.</p></section>");
+        return;
+    }
+    buf_puts(b, "<div class=\"table-wrap\"><table class=\"data compact\"><thead><tr><th "
+                "scope=\"col\">Date</th><th scope=\"col\">Respondent</th><th scope=\"col\">"
+                "View</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+    for (size_t i = v->assessments.n; i-- > 0;) {
+        const struct cvom_stakeholder *s = stakeholder_by_id(v, a[i].stakeholder_id);
+        buf_puts(b, "<tr><th scope=\"row\">");
+        pages_date(b, a[i].date);
+        buf_puts(b, "</th><td>");
+        buf_html(b, s ? s->name : a[i].respondent);
+        buf_printf(b, "</td><td>%s</td><td>%s</td></tr>",
+                   a[i].kind == CVOM_RESP_SELF ? "Our view" : "Customer",
+                   a[i].status == CVOM_ASSESS_COMPLETE ? "Complete" : "Draft");
+    }
+    buf_puts(b, "</tbody></table></div></section>");
+}
+
+static void date_of(struct buf *b, int64_t seconds)
+{
+    pages_date(b, (int32_t)(seconds / 86400));
+}
+
+static void surveys(struct web_req *r, const struct view *v)
+{
+    struct buf *b = &r->out;
+    buf_printf(b, "<section class=\"block\" id=\"survey\" aria-labelledby=\"sv-h\"><h2 "
+                  "id=\"sv-h\">Survey links</h2><p>A link a stakeholder answers without an "
+                  "account. It works once and expires; the answers count as the customer's "
+                  "view.</p>");
+    if (!v->stakeholders.n) {
+        buf_puts(b, "<p class=\"hint\">Add a stakeholder first.</p>");
+    } else {
+        buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/survey\">",
+                   (long long)v->a.id);
+        page_csrf(r);
+        buf_puts(b, "<div class=\"field\"><label for=\"sv-who\">Stakeholder</label><select "
+                    "id=\"sv-who\" name=\"stakeholder\" required><option value=\"\">Choose"
+                    "\xE2\x80\xA6</option>");
+        const struct cvom_stakeholder *s = v->stakeholders.v;
+        for (size_t i = 0; i < v->stakeholders.n; i++) {
+            buf_printf(b, "<option value=\"%lld\">", (long long)s[i].id);
+            buf_html(b, s[i].name);
+            if (s[i].role[0]) {
+                buf_puts(b, " (");
+                buf_html(b, s[i].role);
+                buf_puts(b, ")");
+            }
+            buf_puts(b, "</option>");
+        }
+        buf_puts(b, "</select></div><div class=\"field short\"><label for=\"sv-days\">Valid for "
+                    "(days)</label><input type=\"number\" id=\"sv-days\" name=\"days\" "
+                    "min=\"1\" max=\"60\" value=\"14\" required></div><div class=\"field "
+                    "actions\"><button type=\"submit\">Create link</button></div></form>");
+    }
+    if (v->surveys.n) {
+        const struct cvom_survey *sv = v->surveys.v;
+        int64_t now = (int64_t)time(NULL);
+        buf_puts(b, "<div class=\"table-wrap\"><table class=\"data compact\"><thead><tr><th "
+                    "scope=\"col\">Stakeholder</th><th scope=\"col\">Created</th><th "
+                    "scope=\"col\">Expires</th><th scope=\"col\">Status</th><th scope=\"col\">"
+                    "By</th></tr></thead><tbody>");
+        for (size_t i = 0; i < v->surveys.n; i++) {
+            const struct cvom_stakeholder *s = stakeholder_by_id(v, sv[i].stakeholder_id);
+            buf_puts(b, "<tr><th scope=\"row\">");
+            buf_html(b, s ? s->name : "(removed)");
+            buf_puts(b, "</th><td>");
+            date_of(b, sv[i].created);
+            buf_puts(b, "</td><td>");
+            date_of(b, sv[i].expires);
+            buf_puts(b, "</td><td>");
+            if (sv[i].used) {
+                buf_puts(b, "<span class=\"badge q-partnership\">Answered</span> ");
+                date_of(b, sv[i].used);
+            } else if (sv[i].expires <= now) {
+                buf_puts(b, "<span class=\"badge q-none\">Expired</span>");
+            } else {
+                buf_puts(b, "<span class=\"badge flag\">Open</span>");
+            }
+            buf_puts(b, "</td><td>");
+            buf_html(b, sv[i].created_by);
+            buf_puts(b, "</td></tr>");
+        }
+        buf_puts(b, "</tbody></table></div>");
+    }
+    buf_puts(b, "</section>");
+}
+
+static void notes(struct web_req *r, const struct view *v)
+{
+    struct buf *b = &r->out;
+    buf_puts(b, "<section class=\"block\" id=\"notes\" aria-labelledby=\"no-h\"><h2 "
+                "id=\"no-h\">Notes</h2>");
+    if (!v->edit) {
+        if (v->a.notes[0]) {
+            buf_puts(b, "<p class=\"notes\">");
+            buf_html(b, v->a.notes);
+            buf_puts(b, "</p>");
+        } else {
+            buf_puts(b, "<p class=\"hint\">No notes.</p>");
+        }
+        buf_puts(b, "</section>");
+        return;
+    }
+    buf_printf(b, "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/notes\">",
+               (long long)v->a.id);
+    page_csrf(r);
+    buf_printf(b,
+               "<label for=\"notes-text\">Notes for the account team</label><textarea "
+               "id=\"notes-text\" name=\"notes\" rows=\"6\" maxlength=\"%d\">",
+               CVOM_NOTES_MAX - 1);
+    buf_html(b, v->a.notes);
+    buf_puts(b, "</textarea><div><button type=\"submit\">Save notes</button></div></form>"
+                "</section>");
+}
+
+/* ---- GET /accounts/{id} ------------------------------------------------------------------ */
+
+int pages_account(struct web_req *r)
+{
+    struct view *v = malloc(sizeof *v);
+    if (!v)
+        return web_fail(r, CVOM_ENOMEM, NULL);
+    view_init(v);
+    int http = pages_load_account(r, &v->a);
+    enum cvom_status st = http ? CVOM_OK : view_load(r, v);
+    if (http || st) {
+        view_cleanup(v);
+        free(v);
+        return http ? http : web_fail(r, st, &r->err);
+    }
+    struct buf *b = &r->out;
+    page_begin(r, v->a.name, "accounts");
+    head(r, v);
+    const char *saved = web_query(r, "saved");
+    if (saved && strcmp(saved, "notes") == 0)
+        page_notice(r, "ok", "Notes saved.");
+    else if (saved && strcmp(saved, "assessment") == 0)
+        page_notice(r, "ok", "Assessment saved: the score below includes it.");
+    score_cards(b, v);
+    trajectory(b, v);
+    stakeholders(b, v);
+    explanation(b, v);
+    assessments(b, v);
+    if (v->edit)
+        surveys(r, v);
+    notes(r, v);
+    page_end(r);
+    view_cleanup(v);
+    free(v);
+    return 200;
+}
+
+/* ---- POST /accounts/{id}/notes ----------------------------------------------------------- */
+
+int pages_notes_post(struct web_req *r)
+{
+    struct cvom_account a;
+    int http = pages_load_account(r, &a);
+    if (http)
+        return http;
+    if (!pages_can_edit(r, &a))
+        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+    const char *text = web_field(r, "notes");
+    if (!text)
+        return web_error(r, 422, NULL, "The form did not carry any notes.", "notes");
+    /* Browsers send line breaks in a textarea as CRLF; keep LF like the rest of the data. */
+    char clean[CVOM_NOTES_MAX + 1];
+    size_t n = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\r')
+            continue;
+        if (n == sizeof clean - 1)
+            return web_error(r, 413, NULL, "The notes are longer than 4,095 bytes.", "notes");
+        clean[n++] = *p;
+    }
+    clean[n] = '\0';
+    char parent_ref[CVOM_FIELD_MAX];
+    enum cvom_status st = r->store->ops->begin(r->store, &r->err);
+    if (!st)
+        st = r->store->ops->account_get(r->store, a.id, &a, &r->err);
+    if (!st)
+        st = cvom_account_set(&a, "notes", clean, parent_ref, &r->err);
+    if (!st)
+        st = r->store->ops->account_update(r->store, &a, &r->err);
+    if (!st)
+        st = r->store->ops->commit(r->store, &r->err);
+    if (st) {
+        r->store->ops->rollback(r->store);
+        return web_fail(r, st, &r->err);
+    }
+    char to[64];
+    snprintf(to, sizeof to, "/accounts/%lld?saved=notes#notes", (long long)a.id);
+    return web_redirect(r, to);
+}

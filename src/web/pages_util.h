@@ -1,0 +1,87 @@
+/* pages_util.h — what the page handlers in pages*.c share: who may see and change an
+ * account, today's date, number formats, the names and colours of quadrants, and the
+ * questionnaire form that both the assessment page and the customer survey link use.
+ * Internal to the web face. */
+#ifndef CVOM_WEB_PAGES_UTIL_H
+#define CVOM_WEB_PAGES_UTIL_H
+
+#include "web/web.h"
+
+/* ---- handlers, listed in the route table of pages.c -------------------------------------- */
+
+int pages_matrix(struct web_req *r); /* GET / */
+int pages_accounts(struct web_req *r); /* GET /accounts */
+int pages_account(struct web_req *r); /* GET /accounts/{id} */
+int pages_notes_post(struct web_req *r); /* POST /accounts/{id}/notes */
+int pages_assess_get(struct web_req *r); /* GET /accounts/{id}/assess */
+int pages_assess_post(struct web_req *r); /* POST /accounts/{id}/assess */
+int pages_survey_create(struct web_req *r); /* POST /accounts/{id}/survey */
+int pages_survey_get(struct web_req *r); /* GET /survey/{token} */
+int pages_survey_post(struct web_req *r); /* POST /survey/{token} */
+
+/* ---- access ------------------------------------------------------------------------------ */
+
+/* Days since 1970-01-01 today (UTC), the same "today" as the command line's. */
+int32_t pages_today(void);
+
+/* Whether the signed-in user may see account a: managers only the accounts whose owner is
+ * their display name, viewers and admins every account. */
+int pages_can_see(const struct web_req *r, const struct cvom_account *a);
+/* Whether the user may change a: admins any account, managers their own, viewers none. */
+int pages_can_edit(const struct web_req *r, const struct cvom_account *a);
+
+/* Load the account whose id is the route's first capture into *out. Returns 0 when it
+ * exists and the user may see it; otherwise the answer (404 for a missing account and for
+ * another manager's alike, or the error of the store) is already built and its HTTP status
+ * is returned. */
+int pages_load_account(struct web_req *r, struct cvom_account *out);
+
+/* The newest version of the default instrument, loaded into ins (initialised by the
+ * caller, who cleans it up); *id receives its id. */
+enum cvom_status pages_default_instrument(struct cvom_store *st, struct cvom_instrument *ins,
+                                          int64_t *id, struct cvom_error *err);
+
+/* ---- formats ----------------------------------------------------------------------------- */
+
+/* A whole number with thousands separators ("1,234,567"), or an em dash for NaN. */
+void pages_thousands(struct buf *b, double v);
+/* Revenue in short form: "EUR 1.2M", "EUR 350k", "EUR 900"; currency may be empty. */
+void pages_money_short(struct buf *b, double v, const char *currency);
+/* A date as YYYY-MM-DD, or "never" for 0. */
+void pages_date(struct buf *b, int32_t days);
+/* The class of a quadrant's colour: "q-transactional" … "q-partnership". */
+const char *pages_quadrant_class(enum cvom_quadrant q);
+/* One sentence on what a quadrant means for the account team. */
+const char *pages_quadrant_meaning(enum cvom_quadrant q);
+/* The badges of a score: quadrant (or "Not placed"), borderline, stale. */
+void pages_badges(struct buf *b, const struct cvom_score *s, int stale);
+
+/* ---- the questionnaire form -------------------------------------------------------------- */
+
+/* Answers as submitted, one per instrument item. */
+struct pages_answers {
+    double value[CVOM_ITEMS_MAX]; /* NaN: not answered */
+    int bad[CVOM_ITEMS_MAX]; /* 1 when what was sent is not a point of the item's scale */
+    size_t n_bad;
+    int on_axis[CVOM_DIM_COUNT]; /* answered items that count on each axis */
+};
+
+/* Nothing answered. */
+void pages_answers_init(struct pages_answers *a);
+/* Read the fields "i_CODE" of the request's form for every item of ins. */
+void pages_answers_read(struct web_req *r, const struct cvom_instrument *ins,
+                        struct pages_answers *a);
+/* Whether the answers can be saved; when not, msg receives what to fix and 0 is returned. */
+int pages_answers_ok(const struct cvom_instrument *ins, const struct pages_answers *a, char *msg,
+                     size_t cap);
+/* The items of ins as fieldsets of radio buttons, grouped by axis, with a's answers checked
+ * (a may be NULL). `customer` words the scale for a customer answering about themselves. */
+void pages_answers_form(struct web_req *r, const struct cvom_instrument *ins,
+                        const struct pages_answers *a, int customer);
+/* Store assessment *as (filled by the caller except id) and its answers. Call inside a write
+ * transaction; as->id receives the new id. */
+enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessment *as,
+                                    const struct cvom_instrument *ins,
+                                    const struct pages_answers *a, struct cvom_error *err);
+
+#endif

@@ -1,0 +1,752 @@
+/* server.c — cvom serve on GNU libmicrohttpd: a pool of worker threads (each request may
+ * block on the database), limits on connections, headers, URI and body, security headers on
+ * every response, an access log, routing through one table, and a graceful stop on SIGINT
+ * or SIGTERM. */
+#include "web/web.h"
+
+#include "web/auth.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+void web_options_init(struct web_options *o)
+{
+    memset(o, 0, sizeof *o);
+    snprintf(o->host, sizeof o->host, "127.0.0.1");
+    o->port = 8080;
+    o->threads = 8;
+    o->max_connections = 512;
+    o->max_per_address = 64;
+    o->timeout = 30;
+    o->session_idle = 2 * 3600;
+    o->session_max = 12 * 3600;
+}
+
+/* ---- store pool ----------------------------------------------------------------------------- */
+
+enum cvom_status store_pool_take(struct store_pool *p, struct cvom_store **out,
+                                 struct cvom_error *err)
+{
+    pthread_mutex_lock(&p->lock);
+    struct cvom_store *st = p->n_free ? p->free[--p->n_free] : NULL;
+    pthread_mutex_unlock(&p->lock);
+    if (st) {
+        *out = st;
+        return CVOM_OK;
+    }
+    return cvom_store_open(p->location, out, err);
+}
+
+void store_pool_give(struct store_pool *p, struct cvom_store *st)
+{
+    if (!st)
+        return;
+    st->ops->rollback(st); /* whatever a failed handler left open */
+    pthread_mutex_lock(&p->lock);
+    if (p->n_free < sizeof p->free / sizeof *p->free) {
+        p->free[p->n_free++] = st;
+        st = NULL;
+    }
+    pthread_mutex_unlock(&p->lock);
+    cvom_store_close(st);
+}
+
+/* ---- request helpers ----------------------------------------------------------------------- */
+
+/* The query string is decoded here, not by libmicrohttpd (whose decoding is switched off
+ * with an identity unescape callback): decoding once, in one place, rejects %00 and bad
+ * escapes instead of letting a value be cut short or decoded twice. */
+const struct form *web_query_form(struct web_req *r)
+{
+    if (r->query_state == 0) {
+        const char *q = r->raw_query ? r->raw_query : "";
+        r->query_state = form_parse(q, strlen(q), &r->query) == CVOM_OK ? 1 : -1;
+    }
+    return r->query_state == 1 ? &r->query : NULL;
+}
+
+const char *web_query(struct web_req *r, const char *name)
+{
+    const struct form *f = web_query_form(r);
+    return f ? form_get(f, name) : NULL;
+}
+
+const char *web_header(struct web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *web_cookie(struct web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+int web_http_status(enum cvom_status st)
+{
+    switch (st) {
+    case CVOM_OK: return 200;
+    case CVOM_EINVAL:
+    case CVOM_EPARSE: return 422;
+    case CVOM_ELIMIT: return 422; /* a value too long; whole bodies are refused earlier */
+    case CVOM_ENOTFOUND: return 404;
+    case CVOM_EEXIST: return 409;
+    case CVOM_EBUSY: return 503;
+    default: return 500;
+    }
+}
+
+static const char *http_code_name(int http)
+{
+    switch (http) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 414: return "uri_too_long";
+    case 415: return "unsupported_media_type";
+    case 422: return "invalid";
+    case 429: return "too_many_requests";
+    case 503: return "unavailable";
+    default: return "internal";
+    }
+}
+
+static const char *http_title(int http)
+{
+    switch (http) {
+    case 400: return "Bad request";
+    case 401: return "Please sign in";
+    case 403: return "Not allowed";
+    case 404: return "Not found";
+    case 405: return "Method not allowed";
+    case 409: return "Already exists";
+    case 413: return "Too large";
+    case 414: return "Address too long";
+    case 415: return "Unsupported content type";
+    case 422: return "Please check your input";
+    case 429: return "Too many attempts";
+    case 503: return "Busy";
+    default: return "Something went wrong";
+    }
+}
+
+int web_error(struct web_req *r, int http, const char *code, const char *message,
+              const char *field)
+{
+    buf_reset(&r->out);
+    r->status = http;
+    if (r->is_api) {
+        r->out_type = "application/json";
+        json_t *e = json_pack("{s:s, s:s}", "code", code ? code : http_code_name(http),
+                              "message", message ? message : http_title(http));
+        json_object_set_new(e, "field", field && field[0] ? json_string(field) : json_null());
+        json_t *o = json_pack("{s:o}", "error", e);
+        char *text = json_dumps(o, JSON_COMPACT);
+        buf_puts(&r->out, text ? text : "{\"error\":{\"code\":\"internal\"}}");
+        free(text);
+        json_decref(o);
+        return http;
+    }
+    r->out_type = "text/html; charset=utf-8";
+    buf_puts(&r->out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                      "<title>");
+    buf_html(&r->out, http_title(http));
+    buf_puts(&r->out, " · cvom</title><link rel=\"icon\" href=\"data:,\">"
+                      "<link rel=\"stylesheet\" href=\"/static/cvom.css\">"
+                      "</head><body><main class=\"narrow\"><h1>");
+    buf_html(&r->out, http_title(http));
+    buf_puts(&r->out, "</h1><p>");
+    buf_html(&r->out, message ? message : "");
+    /* Customers answering a survey link see no way into the portfolio. */
+    buf_puts(&r->out, r->signed_in ? "</p><p><a href=\"/\">Back to the matrix</a></p>" : "</p>");
+    buf_puts(&r->out, "</main></body></html>");
+    return http;
+}
+
+static const char *method_name(enum web_method m);
+
+int web_fail(struct web_req *r, enum cvom_status st, const struct cvom_error *err)
+{
+    int http = web_http_status(st);
+    const char *msg = err && err->message[0] ? err->message : cvom_status_str(st);
+    if (http == 500) /* the detail of an internal failure stays in the log */
+        fprintf(stderr, "cvom serve: %s %s: %s\n", method_name(r->method),
+                r->pattern ? r->pattern : "(no route)", msg);
+    return web_error(r, http, NULL, http == 500 ? "The server could not do that." : msg,
+                     err ? err->field : NULL);
+}
+
+int web_redirect(struct web_req *r, const char *path)
+{
+    /* Only paths of this site: an absolute URL or "//host" could send people elsewhere, and
+     * browsers drop tabs and line breaks from URLs and read '\\' as '/', so "/\t/evil" is
+     * "//evil" to them. */
+    int ok = path[0] == '/' && path[1] != '/';
+    for (const char *p = path; ok && *p; p++)
+        ok = (unsigned char)*p > 0x20 && *p != 0x7f && *p != '\\';
+    if (!ok)
+        path = "/";
+    snprintf(r->location, sizeof r->location, "%s", path);
+    buf_reset(&r->out);
+    r->out_type = "text/plain; charset=utf-8";
+    r->status = 303;
+    return 303;
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+static enum web_method method_of(const char *m)
+{
+    static const char *const names[M_COUNT] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    for (int i = 0; i < M_OTHER; i++)
+        if (strcmp(m, names[i]) == 0)
+            return (enum web_method)i;
+    return M_OTHER;
+}
+
+static const char *method_name(enum web_method m)
+{
+    static const char *const names[M_COUNT] = {"GET", "HEAD", "POST", "PUT", "PATCH",
+                                               "DELETE", "OTHER"};
+    return (unsigned)m < M_COUNT ? names[m] : "OTHER";
+}
+
+static int unhex(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decode one percent-encoded path segment; -1 when malformed or too long. */
+static int segment(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o + 1 >= cap)
+            return -1;
+        if (s[i] == '%') {
+            int hi = i + 2 < n ? unhex(s[i + 1]) : -1, lo = i + 2 < n ? unhex(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0 || (hi | lo) == 0)
+                return -1;
+            out[o++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* Whether path matches pattern; captures go into r->param. */
+static int match(const char *pattern, const char *path, struct web_req *r)
+{
+    size_t np = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *close = strchr(pattern, '}');
+            size_t len = strcspn(path, "/");
+            if (!close || len == 0 || np == WEB_PARAMS_MAX ||
+                segment(path, len, r->param[np], sizeof r->param[np]))
+                return 0;
+            np++;
+            pattern = close + 1;
+            path += len;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
+    }
+    if (*pattern || *path)
+        return 0;
+    r->n_param = np;
+    return 1;
+}
+
+static int role_allows(enum web_access a, const struct web_req *r)
+{
+    switch (a) {
+    case A_PUBLIC: return 1;
+    case A_VIEWER: return r->signed_in;
+    case A_MANAGER: return r->signed_in && r->user.role >= CVOM_ROLE_MANAGER;
+    case A_ADMIN: return r->signed_in && r->user.role == CVOM_ROLE_ADMIN;
+    }
+    return 0;
+}
+
+static int unsafe(enum web_method m)
+{
+    return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
+}
+
+static int route(struct web_req *r)
+{
+    const struct web_route *hit = NULL;
+    int path_known = 0;
+    enum web_method m = r->method == M_HEAD ? M_GET : r->method;
+    unsigned allowed = 0; /* methods routed for this path, for a 405's Allow header */
+    for (size_t t = 0; web_route_tables[t] && !hit; t++) {
+        for (const struct web_route *rt = web_route_tables[t]; rt->pattern && !hit; rt++) {
+            if (!match(rt->pattern, r->path, r))
+                continue;
+            path_known = 1;
+            allowed |= 1u << rt->method;
+            if (rt->method == m)
+                hit = rt;
+        }
+    }
+    if (!hit && path_known) {
+        size_t used = 0;
+        if (allowed & (1u << M_GET))
+            allowed |= 1u << M_HEAD;
+        for (int i = 0; i < M_OTHER; i++)
+            if (allowed & (1u << i))
+                used += (size_t)snprintf(r->allow + used, sizeof r->allow - used, "%s%s",
+                                         used ? ", " : "", method_name((enum web_method)i));
+        return web_error(r, 405, NULL, "That method is not allowed here.", NULL);
+    }
+    if (!hit)
+        return web_error(r, 404, NULL, "There is no such page.", NULL);
+    r->pattern = hit->pattern;
+    enum cvom_status st = store_pool_take(&r->app->pool, &r->store, &r->err);
+    if (st)
+        return web_fail(r, st, &r->err);
+    if ((st = web_auth_identify(r)) != CVOM_OK)
+        return web_fail(r, st, &r->err);
+    if (!role_allows(hit->access, r)) {
+        if (r->signed_in)
+            return web_error(r, 403, NULL, "Your role does not allow this.", NULL);
+        if (!r->is_api && r->method == M_GET) {
+            char next[WEB_URI_MAX + 32];
+            struct buf b;
+            buf_init(&b, sizeof next);
+            buf_puts(&b, "/signin?next=");
+            buf_url(&b, r->path);
+            snprintf(next, sizeof next, "%s", b.failed ? "/signin" : b.p);
+            buf_free(&b);
+            return web_redirect(r, next);
+        }
+        return web_error(r, 401, NULL, "Please sign in first.", NULL);
+    }
+    if (unsafe(r->method) && !hit->csrf_exempt && !r->via_token && !web_csrf_ok(r))
+        return web_error(r, 403, "csrf",
+                         "This form has expired or did not come from this site. Please reload "
+                         "the page and try again.",
+                         NULL);
+    return hit->handler(r);
+}
+
+/* ---- the MHD side --------------------------------------------------------------------------- */
+
+static void add_security_headers(struct MHD_Response *resp, const struct web_req *r)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; style-src 'self'; "
+                            "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cache-Control", r->cache[0] ? r->cache : "no-store");
+}
+
+static void access_log(struct web_req *r, size_t bytes, double ms)
+{
+    FILE *f = r->app->access_log;
+    if (!f)
+        return;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    pthread_mutex_lock(&r->app->log_lock);
+    /* The path is logged without its query string, which may carry secrets. */
+    fprintf(f, "%s %s %s %s %d %zu %.1fms\n", when, r->address[0] ? r->address : "-",
+            r->signed_in ? r->user.name : "-", method_name(r->method), r->status, bytes, ms);
+    fflush(f);
+    pthread_mutex_unlock(&r->app->log_lock);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
+{
+    static char empty[1];
+    const char *inm = r->etag[0] ? web_header(r, "If-None-Match") : NULL;
+    if (inm && strcmp(inm, r->etag) == 0 && (r->method == M_GET || r->method == M_HEAD) &&
+        r->status == 200) {
+        r->status = 304;
+        buf_reset(&r->out);
+    }
+    size_t len = r->method == M_HEAD || r->status == 304 || !r->out.p ? 0 : r->out.len;
+    r->sent = len;
+    struct MHD_Response *resp;
+    if (len) {
+        /* The body is handed over, not copied: MHD frees it once sent. */
+        resp = MHD_create_response_from_buffer(len, r->out.p, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            memset(&r->out, 0, sizeof r->out);
+    } else {
+        resp = MHD_create_response_from_buffer(0, empty, MHD_RESPMEM_PERSISTENT);
+    }
+    if (!resp)
+        return MHD_NO;
+    add_security_headers(resp, r);
+    if (r->out_type)
+        MHD_add_response_header(resp, "Content-Type", r->out_type);
+    if (r->location[0])
+        MHD_add_response_header(resp, "Location", r->location);
+    if (r->cookie[0])
+        MHD_add_response_header(resp, "Set-Cookie", r->cookie);
+    if (r->disposition[0])
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    if (r->status == 405)
+        MHD_add_response_header(resp, "Allow", r->allow[0] ? r->allow : "GET, HEAD");
+    if (r->etag[0])
+        MHD_add_response_header(resp, "ETag", r->etag);
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+struct req_state {
+    struct web_req r;
+    size_t uri_len; /* of the whole request target, query string included */
+    int begun;
+    struct timespec start;
+    int answered; /* a response was queued before the body was read */
+    int too_large;
+};
+
+static double since_ms(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+}
+
+static void client_address(struct MHD_Connection *c, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)cap);
+}
+
+size_t web_body_limit(const char *path)
+{
+    if (strcmp(path, "/import/commit") == 0)
+        return WEB_COMMIT_MAX;
+    return strcmp(path, "/import") == 0 || strncmp(path, "/api/v1/imports", 15) == 0
+               ? WEB_UPLOAD_MAX
+               : WEB_BODY_MAX;
+}
+
+/* Called by MHD with the whole request target, before the request is parsed: it is the
+ * only place that sees the query string's length. The state made here becomes *con_cls. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    struct req_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->uri_len = strlen(uri);
+    const char *q = strchr(uri, '?');
+    if (q && s->uri_len <= WEB_URI_MAX)
+        s->r.raw_query = strdup(q + 1);
+    return s;
+}
+
+/* Leave request targets as they came: paths are decoded segment by segment by the router,
+ * query strings by web_query_form. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static enum MHD_Result count_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        (*(int *)cls)++;
+    return MHD_YES;
+}
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* First call for a request: headers are in, the body is not. Decide early what can be
+ * decided without reading it. */
+static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, const char *url,
+                             const char *method, struct req_state *s)
+{
+    struct web_req *r = &s->r;
+    s->begun = 1;
+    clock_gettime(CLOCK_MONOTONIC, &s->start);
+    r->app = app;
+    r->conn = c;
+    r->method = method_of(method);
+    r->status = 200;
+    buf_init(&r->out, WEB_OUT_MAX);
+    client_address(c, r->address, sizeof r->address);
+    size_t ulen = strlen(url);
+    snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX),
+             url);
+    r->is_api = strncmp(r->path, "/api/", 5) == 0;
+    buf_init(&r->body, web_body_limit(r->path));
+    r->content_type = web_header(r, "Content-Type");
+    if (ulen > WEB_URI_MAX || s->uri_len > WEB_URI_MAX) {
+        web_error(r, 414, NULL, "The address is too long.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    size_t headers = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &headers);
+    if (headers > WEB_HEADERS_MAX) {
+        web_error(r, 431, NULL, "The request's headers are too large.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    int lengths = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_value, &lengths);
+    if (lengths > 1) { /* two lengths are how requests are smuggled past proxies */
+        web_error(r, 400, NULL, "The request has more than one Content-Length.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    const char *cl = web_header(r, "Content-Length");
+    long long n = cl ? strtoll(cl, NULL, 10) : 0;
+    if (n < 0 || (unsigned long long)n > web_body_limit(r->path)) {
+        web_error(r, 413, NULL, "The request is larger than this server accepts.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct web_app *app = cls;
+    struct req_state *s = *con_cls;
+    if (!s) /* the URI callback could not allocate */
+        return MHD_NO;
+    if (!s->begun)
+        return begin(app, c, url, method, s);
+    struct web_req *r = &s->r;
+    if (*upload_size) {
+        if (!s->answered) {
+            buf_add(&r->body, upload, *upload_size);
+            s->too_large |= r->body.failed;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (s->answered)
+        return MHD_YES;
+    s->answered = 1;
+    if (s->too_large)
+        web_error(r, 413, NULL, "The request is larger than this server accepts.", NULL);
+    else if (r->method == M_OTHER)
+        web_error(r, 405, NULL, "That method is not allowed here.", NULL);
+    else
+        r->status = route(r);
+    if (r->out.failed)
+        web_error(r, 500, NULL, "The answer was too large to build.", NULL);
+    return respond(c, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    struct web_app *app = cls;
+    struct req_state *s = *con_cls;
+    if (!s)
+        return;
+    struct web_req *r = &s->r;
+    if (!s->begun) { /* the connection ended before the headers were complete */
+        free(s->r.raw_query);
+        free(s);
+        *con_cls = NULL;
+        return;
+    }
+    access_log(r, r->sent, since_ms(&s->start));
+    store_pool_give(&app->pool, r->store);
+    buf_free(&r->out);
+    buf_free(&r->body);
+    form_free(&r->form);
+    form_free(&r->query);
+    free(r->raw_query);
+    free(s);
+    *con_cls = NULL;
+}
+
+/* ---- start and stop --------------------------------------------------------------------------- */
+
+static int parse_address(const char *host, unsigned short port, struct sockaddr_storage *ss,
+                         socklen_t *len)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    char h[256];
+    snprintf(h, sizeof h, "%s", host);
+    if (h[0] == '[') { /* [::1] */
+        memmove(h, h + 1, strlen(h));
+        char *close = strchr(h, ']');
+        if (close)
+            *close = '\0';
+    }
+    if (strcmp(h, "localhost") == 0)
+        snprintf(h, sizeof h, "127.0.0.1");
+    if (inet_pton(AF_INET, h, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        *len = sizeof *v4;
+        return AF_INET;
+    }
+    if (inet_pton(AF_INET6, h, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        *len = sizeof *v6;
+        return AF_INET6;
+    }
+    return -1;
+}
+
+static void app_cleanup(struct web_app *app)
+{
+    for (size_t i = 0; i < app->pool.n_free; i++)
+        cvom_store_close(app->pool.free[i]);
+    app->pool.n_free = 0;
+    if (app->access_log && app->access_log != stdout)
+        fclose(app->access_log);
+    pthread_mutex_destroy(&app->pool.lock);
+    pthread_mutex_destroy(&app->log_lock);
+    pthread_mutex_destroy(&app->hash_lock);
+    pthread_cond_destroy(&app->hash_cond);
+}
+
+enum cvom_status web_serve(const char *location, const struct web_options *o,
+                           struct cvom_error *err)
+{
+    struct web_app app;
+    memset(&app, 0, sizeof app);
+    pthread_mutex_init(&app.pool.lock, NULL);
+    pthread_mutex_init(&app.log_lock, NULL);
+    pthread_mutex_init(&app.hash_lock, NULL);
+    pthread_cond_init(&app.hash_cond, NULL);
+    snprintf(app.pool.location, sizeof app.pool.location, "%s", location);
+    app.secure_cookies = o->secure_cookies;
+    app.session_idle = o->session_idle;
+    app.session_max = o->session_max;
+    app.hashing_max = 2;
+    if (o->access_log)
+        app.access_log = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "a");
+
+    struct sockaddr_storage ss;
+    socklen_t slen;
+    int family = parse_address(o->host, o->port, &ss, &slen);
+    if (family < 0) {
+        app_cleanup(&app);
+        return cvom_error_set(err, CVOM_EINVAL, "cannot listen on '%s': not an IP address",
+                              o->host);
+    }
+    /* Prepare the database once: migrations and the default instrument. */
+    struct cvom_store *st;
+    enum cvom_status s = store_pool_take(&app.pool, &st, err);
+    if (!s)
+        s = web_auth_prepare(&app, st, o, err);
+    store_pool_give(&app.pool, st);
+    if (s) {
+        app_cleanup(&app);
+        return s;
+    }
+
+    /* Workers inherit this mask, so only the sigwait below sees the stop signals. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, &app, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape,
+        &app, MHD_OPTION_END);
+    if (!d) {
+        app_cleanup(&app);
+        return cvom_error_set(err, CVOM_EIO, "cannot listen on %s:%u (%s)", o->host,
+                              (unsigned)o->port, strerror(errno));
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : o->port;
+    int v6 = family == AF_INET6;
+    printf("cvom serve: listening on http://%s%s%s:%u/\n", v6 ? "[" : "", o->host, v6 ? "]" : "",
+           port);
+    snprintf(app.public_origin, sizeof app.public_origin, "http://%s%s%s:%u", v6 ? "[" : "",
+             o->host, v6 ? "]" : "", port);
+    web_auth_announce(&app, location);
+    fflush(stdout);
+    if (o->port_file) {
+        FILE *pf = fopen(o->port_file, "w");
+        if (pf) {
+            fprintf(pf, "%u\n", port);
+            fclose(pf);
+        }
+    }
+    int sig = 0;
+    sigwait(&stop, &sig);
+    app.stopping = 1;
+    fprintf(stderr, "cvom serve: %s received, finishing requests in flight\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    MHD_quiesce_daemon(d);
+    MHD_stop_daemon(d);
+    app_cleanup(&app);
+    fprintf(stderr, "cvom serve: stopped\n");
+    return CVOM_OK;
+}

@@ -1,0 +1,244 @@
+/* web.h — what the web face shares: the application, one request and its response, the
+ * route table, output buffers with escaping for each context, form decoding, and the one
+ * mapping from status to HTTP status. Handlers are thin: parse, check, call service and
+ * store, render. */
+#ifndef CVOM_WEB_H
+#define CVOM_WEB_H
+
+#include "cvom.h"
+#include "service/portfolio.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- limits ------------------------------------------------------------------------------ */
+
+#define WEB_URI_MAX 2048            /* longer request targets get 414 */
+#define WEB_HEADERS_MAX (16 * 1024) /* all request headers; more gets 431 */
+#define WEB_BODY_MAX (1 * 1024 * 1024)   /* form and JSON bodies; more gets 413 */
+#define WEB_UPLOAD_MAX (8 * 1024 * 1024) /* CSV uploads to /import */
+/* The import preview's Commit form carries the upload again, base64-encoded (4/3 of it),
+ * with room for the other fields. */
+#define WEB_COMMIT_MAX (WEB_UPLOAD_MAX / 3 * 4 + 1024 * 1024)
+#define WEB_FIELDS_MAX 512          /* decoded form fields per request */
+#define WEB_OUT_MAX (64 * 1024 * 1024)   /* largest response we build */
+#define WEB_PARAMS_MAX 4            /* {captures} in a route pattern */
+
+/* ---- output buffer -------------------------------------------------------------------- */
+
+/* A growable byte buffer with a hard cap; once a write fails, `failed` stays set and
+ * further writes are ignored, so callers check once at the end. */
+struct buf {
+    char *p;
+    size_t len, cap, max;
+    int failed;
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Text escaped for HTML element content and quoted attribute values alike: & < > " '. */
+void buf_html(struct buf *b, const char *s);
+/* A string escaped for a URL query component (RFC 3986 unreserved kept). */
+void buf_url(struct buf *b, const char *s);
+/* A number with `decimals` decimals, or an em dash for NaN. */
+void buf_num(struct buf *b, double v, int decimals);
+
+/* ---- forms and queries -------------------------------------------------------------------- */
+
+struct form_field {
+    char *name;
+    char *value;
+};
+
+/* Decoded application/x-www-form-urlencoded fields (also used for query strings). */
+struct form {
+    struct form_field *f;
+    size_t n;
+    char *storage; /* owns every name and value */
+};
+
+/* Decode len bytes of urlencoded text. CVOM_EINVAL for malformed escapes or invalid UTF-8,
+ * CVOM_ELIMIT past WEB_FIELDS_MAX fields. */
+enum cvom_status form_parse(const char *text, size_t len, struct form *out);
+void form_free(struct form *f);
+/* The first value of a field, or NULL. */
+const char *form_get(const struct form *f, const char *name);
+
+/* ---- the application ---------------------------------------------------------------------- */
+
+/* Open stores handed to requests one at a time: SQLite connections are not shared between
+ * threads at once, and opening one per request would cost more than the request. */
+struct store_pool {
+    pthread_mutex_t lock;
+    char location[1024];
+    struct cvom_store *free[64];
+    size_t n_free;
+};
+
+struct web_app {
+    struct store_pool pool;
+    FILE *access_log;             /* NULL: none */
+    pthread_mutex_t log_lock;
+    int secure_cookies;           /* 1 behind TLS: cookies get Secure */
+    char public_origin[320];      /* scheme://host:port the pages are served at */
+    int64_t session_idle;         /* seconds of inactivity that end a session */
+    int64_t session_max;          /* seconds after sign-in that end it whatever happens */
+    int hashing_max;              /* concurrent password hashes */
+    int hashing_now;
+    pthread_mutex_t hash_lock;
+    pthread_cond_t hash_cond;
+    volatile int stopping;
+};
+
+enum cvom_status store_pool_take(struct store_pool *p, struct cvom_store **out,
+                                 struct cvom_error *err);
+void store_pool_give(struct store_pool *p, struct cvom_store *st);
+
+/* ---- one request ------------------------------------------------------------------------ */
+
+enum web_method { M_GET = 0, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OTHER, M_COUNT };
+
+/* Who may use a route. Ownership of individual accounts is checked by the handler. */
+enum web_access {
+    A_PUBLIC = 0, /* anyone, signed in or not */
+    A_VIEWER,     /* any signed-in user */
+    A_MANAGER,    /* managers and admins */
+    A_ADMIN,      /* admins only */
+};
+
+struct web_req {
+    struct web_app *app;
+    void *conn;                    /* struct MHD_Connection * */
+    enum web_method method;
+    char path[WEB_URI_MAX + 1];
+    char param[WEB_PARAMS_MAX][256]; /* the route's {captures}, decoded */
+    size_t n_param;
+    struct buf body;
+    const char *content_type;      /* of the request; borrowed from the connection */
+    char address[64];              /* the client's IP address */
+    int is_api;                    /* under /api/: errors and answers are JSON */
+    const char *pattern;           /* the matched route's pattern (logged instead of the path,
+                                      which may hold a secret) */
+
+    /* who is asking */
+    int signed_in;
+    int via_token;
+    struct cvom_user user;
+    struct cvom_session session;
+    struct cvom_store *store;
+
+    /* the answer */
+    int status;
+    struct buf out;
+    const char *out_type;          /* Content-Type */
+    char location[1024];           /* Location, for redirects */
+    char cookie[512];              /* Set-Cookie, when set */
+    char disposition[256];         /* Content-Disposition, for downloads */
+    char cache[64];                /* Cache-Control; default no-store */
+    char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
+    char allow[64];                /* Allow, for 405 answers */
+    size_t sent;                   /* bytes of body sent, for the access log */
+    struct cvom_error err;
+
+    /* the request body as a form, decoded on first use by web_form */
+    struct form form;
+    int form_state; /* 0 not yet, 1 decoded, -1 not a valid form */
+    /* the query string, raw as it came and decoded on first use by web_query */
+    char *raw_query;
+    struct form query;
+    int query_state;
+    char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
+};
+
+/* The body as an urlencoded form (empty when it is not one); NULL when it is malformed. */
+const struct form *web_form(struct web_req *r);
+/* A field of the body form, or NULL. */
+const char *web_field(struct web_req *r, const char *name);
+
+/* A value of the query string, decoded, or NULL (also when the query string is malformed:
+ * bad escapes, %00, invalid UTF-8). */
+const char *web_query(struct web_req *r, const char *name);
+/* The decoded query string as a form (every value of repeated names), or NULL when it is
+ * malformed. */
+const struct form *web_query_form(struct web_req *r);
+/* A request header, or NULL. */
+const char *web_header(struct web_req *r, const char *name);
+/* A cookie, or NULL. */
+const char *web_cookie(struct web_req *r, const char *name);
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+/* The one place a status becomes an HTTP status. */
+int web_http_status(enum cvom_status st);
+/* An error page (HTML) or {"error": {"code", "message", "field"}} (API), with the HTTP
+ * status for st; returns that HTTP status. */
+int web_fail(struct web_req *r, enum cvom_status st, const struct cvom_error *err);
+/* The same with an explicit HTTP status and message. */
+int web_error(struct web_req *r, int http, const char *code, const char *message,
+              const char *field);
+/* 303 See Other to a path of this site. */
+int web_redirect(struct web_req *r, const char *path);
+
+/* ---- routes ------------------------------------------------------------------------------- */
+
+typedef int (*web_handler)(struct web_req *r);
+
+struct web_route {
+    enum web_method method;
+    const char *pattern;  /* "/accounts/{id}": {name} matches one path segment */
+    web_handler handler;
+    enum web_access access;
+    int csrf_exempt;      /* 1 for requests authorised by a bearer token or a survey secret */
+};
+
+/* Each section keeps its own table, ended by an entry with a NULL pattern; the router walks
+ * them in order. */
+extern const struct web_route web_auth_routes[];  /* auth.c, assets.c */
+extern const struct web_route web_page_routes[];  /* pages.c: matrix, accounts, assessments,
+                                                     survey links */
+extern const struct web_route web_admin_routes[]; /* admin.c: import, administration */
+extern const struct web_route web_api_routes[];   /* api.c: /api/v1 */
+extern const struct web_route *const web_route_tables[];
+
+/* ---- the server ---------------------------------------------------------------------------- */
+
+struct web_options {
+    char host[256];           /* default 127.0.0.1 */
+    unsigned short port;      /* default 8080; 0 = any free port */
+    unsigned threads;         /* worker threads; default 8 */
+    unsigned max_connections; /* default 512 */
+    unsigned max_per_address; /* default 64 */
+    unsigned timeout;         /* seconds of idleness before a connection is closed; default 30 */
+    int secure_cookies;
+    const char *access_log;   /* path, "-" for standard output, NULL for none */
+    const char *port_file;    /* write the bound port here once listening (for tests) */
+    long session_idle;        /* seconds of inactivity that end a session; default 7200 */
+    long session_max;         /* seconds after sign-in that end it; default 43200 */
+};
+
+void web_options_init(struct web_options *o);
+
+/* The largest request body accepted for a path. */
+size_t web_body_limit(const char *path);
+
+/* Write the route table as CSV: method,pattern,access,csrf_exempt (for tests and docs). */
+void web_print_routes(FILE *out);
+
+/* Run the server on the database at location until SIGINT or SIGTERM; then stop taking
+ * connections, finish those in flight, and return. */
+enum cvom_status web_serve(const char *location, const struct web_options *o,
+                           struct cvom_error *err);
+
+#endif

@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""`cvom render matrix` on the demo portfolio: PNG dimensions, PDF pages, size and text
+(every labelled account's name, the quadrant names, the axis wording), SVG structure, the
+demo matrix against a committed reference image under a perceptual tolerance, and failures
+that leave no file behind.
+
+    render.py CVOM            run the checks
+    render.py CVOM --update   rewrite tests/data/render/demo-matrix.png first
+
+Only the standard library and poppler-utils (pdfinfo, pdftotext) are used; PNG files are
+decoded here with zlib."""
+import csv
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+REFERENCE = os.path.join(ROOT, 'tests', 'data', 'render', 'demo-matrix.png')
+ARGS = [a for a in sys.argv[1:] if a != '--update']
+UPDATE = '--update' in sys.argv[1:]
+CVOM = os.path.abspath(ARGS[0])
+AS_OF = '2026-10-31'    # the demo's dates are fixed: so is every picture of it
+EARLIER = '2026-04-30'
+SVG = '{http://www.w3.org/2000/svg}'
+
+# Fontconfig keeps a little memory until exit that only FcFini frees; under AddressSanitizer
+# that must not count as our leak (see tests/lsan.supp).
+ENV = dict(os.environ, NO_COLOR='1')
+ENV['LSAN_OPTIONS'] = ':'.join(filter(None, [
+    os.environ.get('LSAN_OPTIONS', ''),
+    'suppressions=' + os.path.join(ROOT, 'tests', 'lsan.supp'), 'print_suppressions=0']))
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print('FAIL: ' + what, file=sys.stderr)
+
+
+DB = []  # the demo database, set once it exists
+
+
+def run(d, *args, expect=0):
+    p = subprocess.run([CVOM, '--db', DB[0]] + list(args), cwd=d, capture_output=True,
+                       env=ENV)
+    err = p.stderr.decode('utf-8', 'replace')
+    if expect is not None:
+        assert p.returncode == expect, '%s: exit %d, wanted %d\n%s' % (
+            ' '.join(args), p.returncode, expect, err)
+    return p.returncode, p.stdout, err
+
+
+def tool(*args):
+    p = subprocess.run(list(args), capture_output=True)
+    assert p.returncode == 0, '%s: %s' % (args, p.stderr.decode('utf-8', 'replace'))
+    return p.stdout.decode('utf-8', 'replace')
+
+
+# ---- PNG ---------------------------------------------------------------------------------
+
+def png_chunks(data):
+    assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG file'
+    pos = 8
+    while pos + 12 <= len(data):
+        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        crc, = struct.unpack('>I', data[pos + 8 + length:pos + 12 + length])
+        assert zlib.crc32(kind + body) & 0xffffffff == crc, 'bad CRC in %r' % kind
+        yield kind, body
+        pos += 12 + length
+        if kind == b'IEND':
+            return
+    raise AssertionError('PNG ends without IEND')
+
+
+def png_size(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    for kind, body in png_chunks(data):
+        assert kind == b'IHDR', 'IHDR must come first'
+        return struct.unpack('>II', body[:8])
+
+
+def paeth(a, b, c):
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def png_decode(path):
+    """(width, height, channels, pixels) of an 8-bit RGB or RGBA, non-interlaced PNG."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    idat, head = [], None
+    for kind, body in png_chunks(data):
+        if kind == b'IHDR':
+            head = struct.unpack('>IIBBBBB', body)
+        elif kind == b'IDAT':
+            idat.append(body)
+    w, h, depth, ctype, _, _, interlace = head
+    assert depth == 8 and ctype in (2, 6) and interlace == 0, 'unsupported PNG %r' % (head,)
+    ch = 4 if ctype == 6 else 3
+    raw = zlib.decompress(b''.join(idat))
+    stride = w * ch
+    assert len(raw) == h * (stride + 1), 'PNG data has the wrong length'
+    out = bytearray(h * stride)
+    prev = bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if f == 1:
+            for x in range(ch, stride):
+                row[x] = (row[x] + row[x - ch]) & 255
+        elif f == 2:
+            row = bytearray((a + b) & 255 for a, b in zip(row, prev))
+        elif f == 3:
+            for x in range(stride):
+                left = row[x - ch] if x >= ch else 0
+                row[x] = (row[x] + ((left + prev[x]) >> 1)) & 255
+        elif f == 4:
+            for x in range(stride):
+                left = row[x - ch] if x >= ch else 0
+                upleft = prev[x - ch] if x >= ch else 0
+                row[x] = (row[x] + paeth(left, prev[x], upleft)) & 255
+        else:
+            assert f == 0, 'unknown PNG filter %d' % f
+        out[y * stride:(y + 1) * stride] = row
+        prev = row
+    return w, h, ch, out
+
+
+def compare(a, b):
+    """Mean absolute difference per channel (RGB) and the share of pixels where some channel
+    differs by more than 64."""
+    wa, ha, ca, pa = a
+    wb, hb, cb, pb = b
+    assert (wa, ha) == (wb, hb), 'sizes differ: %dx%d and %dx%d' % (wa, ha, wb, hb)
+    total = 0
+    far = 0
+    for i in range(wa * ha):
+        ia, ib = i * ca, i * cb
+        d0 = abs(pa[ia] - pb[ib])
+        d1 = abs(pa[ia + 1] - pb[ib + 1])
+        d2 = abs(pa[ia + 2] - pb[ib + 2])
+        total += d0 + d1 + d2
+        if d0 > 64 or d1 > 64 or d2 > 64:
+            far += 1
+    return total / (3.0 * wa * ha), far / float(wa * ha)
+
+
+# ---- the checks --------------------------------------------------------------------------
+
+def demo_accounts(d):
+    _, out, _ = run(d, 'export', '--format', 'csv', '--as-of', AS_OF)
+    return list(csv.DictReader(io.StringIO(out.decode('utf-8'))))
+
+
+def drawn_labelled(err):
+    """(drawn, labelled) from the line `render matrix` writes on success."""
+    m = re.search(r'(\d+) of (\d+) accounts? drawn, (\d+) labelled', err)
+    assert m, 'no summary line: %r' % err
+    return int(m.group(1)), int(m.group(3))
+
+
+def check_labels(text, names, err, what):
+    """Every label that found a place is in the text, and few found none: labels are dropped
+    only where the layout has no room left."""
+    drawn, labelled = drawn_labelled(err)
+    found = [n for n in names if n in text]
+    check(drawn == len(names), '%s: %d drawn, %d expected' % (what, drawn, len(names)))
+    check(len(found) == labelled, '%s: %d names in the text, %d labelled; missing %r' % (
+        what, len(found), labelled, [n for n in names if n not in text]))
+    check(labelled >= 0.8 * len(names), '%s: only %d of %d labelled' % (what, labelled,
+                                                                      len(names)))
+
+
+def pdf_text(path):
+    return ' '.join(tool('pdftotext', path, '-').split())
+
+
+def test_png(d):
+    out = os.path.join(d, 'm.png')
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF)
+    check(png_size(out) == (1067, 800), 'default PNG is 800 x 600 pt at 96 dpi: %r'
+          % (png_size(out),))
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '640', '--height', '480',
+        '--dpi', '150')
+    check(png_size(out) == (1333, 1000), '640 x 480 pt at 150 dpi: %r' % (png_size(out),))
+    # The extension decides the format unless --format says otherwise.
+    other = os.path.join(d, 'picture.data')
+    run(d, 'render', 'matrix', '--out', other, '--format', 'png', '--to', AS_OF)
+    with open(other, 'rb') as f:
+        check(f.read(8) == b'\x89PNG\r\n\x1a\n', '--format png writes PNG')
+    # The same data gives the same picture, byte for byte.
+    again = os.path.join(d, 'again.png')
+    run(d, 'render', 'matrix', '--out', again, '--to', AS_OF, '--width', '640', '--height',
+        '480', '--dpi', '150')
+    with open(out, 'rb') as f, open(again, 'rb') as g:
+        check(f.read() == g.read(), 'rendering is deterministic')
+    check(not [n for n in os.listdir(d) if '.tmp' in n], 'no temporary files are left')
+
+
+def test_pdf(d, accounts):
+    out = os.path.join(d, 'm.pdf')
+    _, _, err = run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '1400',
+                    '--height', '1000', '--label-max', '1000')
+    check(err.count('\n') == 1 and 'm.pdf' in err, 'one line on stderr: %r' % err)
+    info = tool('pdfinfo', out)
+    check(re.search(r'^Pages:\s+1$', info, re.M) is not None, 'one page:\n' + info)
+    check(re.search(r'^Page size:\s+1400 x 1000 pts', info, re.M) is not None,
+          'page size:\n' + info)
+    text = pdf_text(out)
+    drawn = [a['name'] for a in accounts if a['state'] != 'insufficient']
+    hidden = [a['name'] for a in accounts if a['state'] == 'insufficient']
+    check_labels(text, drawn, err, 'all accounts')
+    for n in hidden:
+        if not any(n in m for m in drawn):
+            check(n not in text, 'an account without evidence is not drawn: ' + n)
+    for word in ('Transactional', 'Intellectual', 'Emotional', 'Partnership',
+                 'Intellectual value: expertise, insight, network',
+                 'Emotional value: trust, loyalty, identity',
+                 'Customer Value Orientation Matrix', 'threshold 50', 'as of ' + AS_OF,
+                 '%d accounts, %d not shown: not enough evidence' % (len(accounts),
+                                                                      len(hidden))):
+        check(word in text, 'PDF text has %r' % word)
+    for tick in ('0', '25', '75', '100'):
+        check(re.search(r'(^| )%s( |$)' % tick, text) is not None, 'tick %s' % tick)
+    # The default labels only the largest 40 accounts.
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--label-max', '3')
+    text = pdf_text(out)
+    by_revenue = sorted((a for a in accounts if a['state'] != 'insufficient'),
+                        key=lambda a: -float(a['revenue'] or 0))
+    check(by_revenue[0]['name'] in text, 'the largest account is labelled')
+    check(sum(a['name'] in text for a in by_revenue[3:]) == 0, 'only three labels')
+
+
+def test_filters_and_title(d, accounts):
+    out = os.path.join(d, 'f.pdf')
+    owner = 'Priya Shah'
+    _, _, err = run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--owner', owner,
+                    '--label-max', '1000', '--title', 'Priya <b>&amp; her</b> accounts')
+    text = pdf_text(out)
+    check('Priya <b>&amp; her</b> accounts' in text, 'the title is shown as plain text')
+    check('owner=' + owner in text, 'the footer names the filter')
+    mine = [a for a in accounts if a['owner'] == owner]
+    others = [a for a in accounts if a['owner'] != owner and a['state'] != 'insufficient']
+    hidden = sum(a['state'] == 'insufficient' for a in mine)
+    check(('%d account' % len(mine)) in text, 'the footer counts the filtered accounts')
+    check_labels(text, [a['name'] for a in mine if a['state'] != 'insufficient'], err,
+                 "the owner's accounts")
+    check(not [a['name'] for a in others if a['name'] in text and not any(
+        a['name'] in m['name'] for m in mine)], "nobody else's accounts are drawn")
+    if not hidden:
+        check('not shown' not in text, 'no hidden accounts, no note')
+    _, _, err = run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--quadrant',
+                    'partnership', '--label-max', '1000')
+    text = pdf_text(out)
+    part = [a['name'] for a in accounts if a['quadrant'] == 'partnership' and
+            a['state'] != 'insufficient']
+    check_labels(text, part, err, 'partnership accounts')
+    check('quadrant=partnership' in text, 'quadrant filter in the footer')
+
+
+def test_arrows(d):
+    out = os.path.join(d, 'a.pdf')
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--from', EARLIER, '--arrows',
+        '--colour', 'trend')
+    text = pdf_text(out)
+    for word in ('Trend since ' + EARLIER, 'rising', 'falling', 'moved since ' + EARLIER,
+                 'compared with ' + EARLIER):
+        check(word in text, 'arrows PDF has %r' % word)
+    png = os.path.join(d, 'a.png')
+    run(d, 'render', 'matrix', '--out', png, '--to', AS_OF, '--from', EARLIER, '--arrows')
+    check(png_size(png) == (1067, 800), 'arrows PNG')
+
+
+def test_svg(d, n_drawn):
+    out = os.path.join(d, 'm.svg')
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '720', '--height', '540')
+    root = ET.parse(out).getroot()
+    check(root.tag == SVG + 'svg', 'the root is <svg>: ' + root.tag)
+    check(root.get('width') == '720pt' and root.get('height') == '540pt',
+          'SVG size: %r x %r' % (root.get('width'), root.get('height')))
+    check(root.get('viewBox') == '0 0 720 540', 'viewBox: %r' % root.get('viewBox'))
+    paths = root.iter(SVG + 'path')
+    fills = sum(1 for p in paths if 'fill-opacity' in (p.get('style') or '') or
+                p.get('fill-opacity'))
+    check(fills >= n_drawn, 'a translucent shape per drawn account: %d < %d' % (fills, n_drawn))
+    uses = sum(1 for _ in root.iter(SVG + 'use'))
+    check(uses > 200, 'text is drawn as glyphs: %d' % uses)
+    # Standard output, for pipes.
+    _, data, _ = run(d, 'render', 'matrix', '--out', '-', '--format', 'svg', '--to', AS_OF)
+    check(ET.fromstring(data).tag == SVG + 'svg', 'SVG on standard output')
+
+
+def test_failures(d):
+    before = sorted(os.listdir(d))
+    code, _, err = run(d, 'render', 'matrix', '--out', os.path.join(d, 'missing', 'm.png'),
+                       '--to', AS_OF, expect=None)
+    check(code == 1, 'a missing directory fails with exit 1: %d %s' % (code, err))
+    check('missing' in err, 'the message names the file: ' + err)
+    check(not os.path.exists(os.path.join(d, 'missing')), 'no directory is created')
+    for args, what in (
+            (['--format', 'bmp'], 'unknown --format'),
+            ([], 'a name without a known extension'),
+            (['--format', 'png', '--width', '10'], 'too narrow'),
+            (['--format', 'png', '--dpi', 'x'], 'a bad --dpi'),
+            (['--format', 'png', '--width', '14400', '--dpi', '2400'], 'too many pixels'),
+            (['--format', 'png', '--arrows'], '--arrows without --from'),
+            (['--format', 'png', '--colour', 'trend'], 'trend without --from'),
+            (['--format', 'png', '--colour', 'rainbow'], 'an unknown colour scheme'),
+            (['--format', 'png', '--from', AS_OF], '--from not before --to'),
+            (['--format', 'png', '--quadrant', 'middle'], 'an unknown quadrant'),
+            (['--format', 'png', '--label-max', '-1'], 'a negative --label-max')):
+        code, _, err = run(d, 'render', 'matrix', '--out', os.path.join(d, 'x.img'), '--to',
+                           AS_OF, *args, expect=None)
+        check(code == 2, '%s exits 2, not %d: %s' % (what, code, err))
+    code, _, _ = run(d, 'render', 'matrix', '--to', AS_OF, expect=None)
+    check(code == 2, '--out is required')
+    code, _, _ = run(d, 'render', 'chart', expect=None)
+    check(code == 2, 'an unknown render command exits 2')
+    code, out, _ = run(d, 'render', 'matrix', '--help', expect=None)
+    check(code == 0 and b'--label-max' in out, 'render matrix --help')
+    code, _, _ = run(d, '--db', os.path.join(d, 'nothing.db'), 'render', 'matrix', '--out',
+                     os.path.join(d, 'x.png'), expect=None)
+    check(code == 4, 'a missing database is not found')
+    check(sorted(os.listdir(d)) == before, 'failures leave no file: %r' % (
+        sorted(set(os.listdir(d)) ^ set(before)),))
+    # A failed render keeps the file that was there.
+    keep = os.path.join(d, 'keep.png')
+    with open(keep, 'wb') as f:
+        f.write(b'old')
+    run(d, 'render', 'matrix', '--out', keep, '--width', '1', expect=2)
+    with open(keep, 'rb') as f:
+        check(f.read() == b'old', 'a failed render leaves the old file alone')
+    os.unlink(keep)
+
+
+def test_reference(d):
+    out = os.path.join(d, 'ref.png')
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '800', '--height', '600',
+        '--dpi', '72')
+    if UPDATE:
+        os.makedirs(os.path.dirname(REFERENCE), exist_ok=True)
+        shutil.copyfile(out, REFERENCE)
+        print('wrote ' + REFERENCE, file=sys.stderr)
+    if not os.path.exists(REFERENCE):
+        check(False, 'no reference image: run %s CVOM --update' % sys.argv[0])
+        return
+    mean, far = compare(png_decode(out), png_decode(REFERENCE))
+    print('reference image: mean difference %.3f per channel, %.3f %% of pixels far off'
+          % (mean, 100 * far), file=sys.stderr)
+    check(mean < 3.0, 'mean difference %.3f per channel (limit 3)' % mean)
+    check(far < 0.01, '%.2f %% of pixels differ by more than 64 (limit 1 %%)' % (100 * far))
+
+
+def main():
+    for exe in ('pdfinfo', 'pdftotext'):
+        assert shutil.which(exe), exe + ' is missing: run scripts/setup.sh (poppler-utils)'
+    with tempfile.TemporaryDirectory() as d:
+        DB.append(os.path.join(d, 'demo.db'))
+        run(d, 'demo')
+        accounts = demo_accounts(d)
+        assert len(accounts) >= 60, len(accounts)
+        n_drawn = sum(a['state'] != 'insufficient' for a in accounts)
+        # Pictures go into a directory of their own, away from the database, so that the
+        # failure checks can see that nothing else appears.
+        pics = os.path.join(d, 'pics')
+        os.mkdir(pics)
+        test_reference(d)
+        test_png(pics)
+        test_pdf(pics, accounts)
+        test_filters_and_title(pics, accounts)
+        test_arrows(pics)
+        test_svg(pics, n_drawn)
+        test_failures(pics)
+    if failures:
+        print('%d check(s) failed' % len(failures), file=sys.stderr)
+        return 1
+    print('render: all checks passed', file=sys.stderr)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

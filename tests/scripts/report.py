@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""The portfolio report and the account one-pager, read back by independent tools: the XLSX
+with openpyxl (Debian's python3-openpyxl), the HTML with html.parser, the PDF with poppler's
+pdfinfo and pdftotext, the PNG from its own header. Every figure is compared with what
+`cvom export` says on the same dates. Formula injection: text a spreadsheet would run is
+neutralised in CSV and XLSX. A missing output directory fails and leaves nothing behind."""
+import csv
+import datetime
+import html.parser
+import io
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+CVOM = os.path.abspath(sys.argv[1])
+AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
+SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Accounts']
+EXPORT_HEADERS = ['Account ID', 'External ID', 'Account', 'Owner', 'Revenue', 'Intellectual',
+                  'Emotional', 'Intellectual low', 'Intellectual high', 'Emotional low',
+                  'Emotional high', 'Quadrant', 'State', 'Respondents', 'Last assessed', 'Stale']
+NUMERIC = ['account_id', 'revenue', 'intellectual', 'emotional', 'intellectual_lo',
+           'intellectual_hi', 'emotional_lo', 'emotional_hi', 'respondents']
+TITLES = {'transactional': 'Transactional', 'intellectual': 'Intellectual',
+          'emotional': 'Emotional', 'partnership': 'Partnership'}
+
+
+def environment(d):
+    # Fontconfig keeps its caches for the life of the process; under LeakSanitizer that is
+    # not a leak of ours.
+    supp = os.path.join(d, 'lsan.supp')
+    with open(supp, 'w') as f:
+        f.write('leak:libfontconfig.so\n')
+    env = dict(os.environ, NO_COLOR='1')
+    opts = env.get('LSAN_OPTIONS', '')
+    env['LSAN_OPTIONS'] = (opts + ':' if opts else '') + 'suppressions=' + supp + \
+        ':print_suppressions=0'
+    return env
+
+
+def run(d, db, *args, ok=True):
+    p = subprocess.run([CVOM, '--db', os.path.join(d, db)] + list(args), cwd=d,
+                       capture_output=True, env=ENV)
+    if ok:
+        assert p.returncode == 0, '%s: %s' % (args, p.stderr.decode())
+    return p
+
+
+def text(d, db, *args):
+    return run(d, db, *args).stdout.decode()
+
+
+def rows(s):
+    return list(csv.DictReader(io.StringIO(s)))
+
+
+def export(d, db, as_of):
+    return rows(text(d, db, 'export', '--format', 'csv', '--as-of', as_of))
+
+
+def num(s):
+    return None if s == '' else float(s)
+
+
+def placed(a):
+    return a['state'] != 'insufficient'
+
+
+# ---- what the report must say, worked out from `cvom export` alone ------------------------
+
+def expected(now, before, as_of):
+    prev = {a['account_id']: a for a in before}
+    movers = {a['account_id'] for a in now if placed(a) and a['account_id'] in prev
+              and placed(prev[a['account_id']]) and a['quadrant'] != prev[a['account_id']]['quadrant']}
+    return {
+        'count': {q: sum(1 for a in now if placed(a) and a['quadrant'] == q) for q in TITLES},
+        'revenue': {q: sum(float(a['revenue']) for a in now if placed(a) and a['quadrant'] == q)
+                    for q in TITLES},
+        'movers': movers,
+        'borderline': {a['account_id'] for a in now if a['state'] == 'borderline'},
+        'stale': {a['account_id'] for a in now if a['stale'] == 'yes'},
+        'insufficient': {a['account_id'] for a in now if not placed(a)},
+    }
+
+
+def check_json(doc, now, before):
+    exp = expected(now, before, AS_OF)
+    assert doc['as_of'] == AS_OF and doc['since'] == SINCE, (doc['as_of'], doc['since'])
+    assert doc['accounts_total'] == len(now) and doc['placed'] == sum(map(placed, now))
+    # The accounts section is the export, value for value.
+    assert len(doc['accounts']) == len(now)
+    for got, want in zip(doc['accounts'], now):
+        assert list(got.keys()) == list(want.keys()), (list(got.keys()), list(want.keys()))
+        for k, v in want.items():
+            if k in NUMERIC:
+                assert got[k] == num(v), (want['name'], k, got[k], v)
+            else:
+                assert got[k] == v, (want['name'], k, got[k], v)
+    summary = {r['quadrant'] or r['state']: r for r in doc['summary']}
+    for q in TITLES:
+        assert summary[q]['accounts'] == exp['count'][q], (q, summary[q], exp['count'][q])
+        assert abs(summary[q]['revenue'] - exp['revenue'][q]) < 0.005, q
+    assert summary['insufficient']['accounts'] == len(exp['insufficient'])
+    assert sum(summary[q]['accounts'] for q in TITLES) == doc['placed']
+    assert abs(sum(r['share_accounts'] for r in doc['summary']) - 1) < 0.001
+    for section in ('movers', 'borderline', 'stale', 'insufficient'):
+        ids = {str(r['account_id']) for r in doc[section]}
+        assert ids == exp[section], (section, sorted(ids), sorted(exp[section]))
+        revenues = [r['revenue'] for r in doc[section]]
+        assert revenues == sorted(revenues, reverse=True), section
+    prev = {a['account_id']: a for a in before}
+    for m in doc['movers']:
+        was = prev[str(m['account_id'])]
+        assert m['from_quadrant'] == was['quadrant'] and m['quadrant'] != was['quadrant']
+        for axis in ('intellectual', 'emotional'):
+            assert m[axis + '_before'] == float(was[axis])
+            assert abs(m[axis + '_change'] - (m[axis] - m[axis + '_before'])) < 0.0101
+    for b in doc['borderline']:
+        crossing = [axis for axis in ('intellectual', 'emotional')
+                    if b[axis + '_lo'] <= 50 <= b[axis + '_hi']]
+        assert b['borderline_axes'] == ('both' if len(crossing) == 2 else crossing[0]), b
+    return exp
+
+
+def check_csv(table, now, doc):
+    header = table[0].keys()
+    assert list(header)[0] == 'section'
+    by_section = {}
+    for r in table:
+        by_section.setdefault(r['section'], []).append(r)
+    assert set(by_section) <= {'summary', 'movers', 'borderline', 'stale', 'insufficient',
+                               'accounts'}, set(by_section)
+    accounts = by_section['accounts']
+    assert len(accounts) == len(now)
+    for got, want in zip(accounts, now):
+        for k, v in want.items():
+            assert got[k] == v, (k, got[k], v)
+    for section in ('movers', 'borderline', 'stale', 'insufficient'):
+        assert len(by_section.get(section, [])) == len(doc[section]), section
+    assert len(by_section['summary']) == 5
+
+
+def check_xlsx(path, now, exp):
+    wb = openpyxl.load_workbook(path)
+    for name in SHEETS:
+        assert name in wb.sheetnames, (name, wb.sheetnames)
+    for name in SHEETS:
+        ws = wb[name]
+        assert ws.freeze_panes == 'A2', (name, ws.freeze_panes)
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith('A1:'), (name,
+                                                                            ws.auto_filter.ref)
+        for cell in ws[1]:
+            if cell.value is not None:
+                assert cell.font.b, (name, cell.value)
+    acc = wb['Accounts']
+    header = [c.value for c in acc[1]]
+    assert header == EXPORT_HEADERS, header
+    by_id = {a['account_id']: a for a in now}
+    seen = 0
+    for r in acc.iter_rows(min_row=2):
+        want = by_id[str(r[0].value)]
+        for col, key in zip(r, want.keys()):
+            v = want[key]
+            if key == 'last_assessed':
+                got = col.value.date().isoformat() if col.value is not None else ''
+                assert got == v, (want['name'], key, got, v)
+                assert col.number_format == 'yyyy-mm-dd'
+            elif key in NUMERIC:
+                if v == '':
+                    assert col.value is None, (want['name'], key, col.value)
+                    continue
+                assert col.data_type == 'n' and isinstance(col.value, (int, float)), \
+                    (want['name'], key, col.value, col.data_type)
+                assert col.value == float(v), (want['name'], key, col.value, v)
+            else:
+                assert (col.value or '') == v, (want['name'], key, col.value, v)
+        seen += 1
+    assert seen == len(now), (seen, len(now))
+    summary = {r[0].value: r for r in wb['Summary'].iter_rows(min_row=2, max_row=6)}
+    for q, title in TITLES.items():
+        assert summary[title][1].value == exp['count'][q], (q, summary[title][1].value)
+        assert summary[title][1].data_type == 'n'
+    placed_now = sum(1 for a in now if placed(a))
+    assert sum(summary[t][1].value for t in TITLES.values()) == placed_now
+    assert summary['Insufficient evidence'][1].value == len(exp['insufficient'])
+    for name, key in (('Movers', 'movers'), ('Borderline', 'borderline'), ('Stale', 'stale'),
+                      ('Insufficient evidence', 'insufficient')):
+        ids = {str(r[0].value) for r in wb[name].iter_rows(min_row=2) if r[0].value is not None}
+        assert ids == exp[key], (name, ids, exp[key])
+    # The native chart: openpyxl sees it on the summary sheet, and the package holds it with
+    # one series per quadrant that has accounts, plus the two threshold lines.
+    assert len(wb['Summary']._charts) == 1
+    with zipfile.ZipFile(path) as z:
+        chart = z.read('xl/charts/chart1.xml').decode()
+    assert '<c:scatterChart>' in chart
+    quadrants = sum(1 for q in TITLES if exp['count'][q])
+    assert chart.count('<c:ser>') == quadrants + 2, chart.count('<c:ser>')
+    for title in TITLES.values():
+        if exp['count'][title.lower()]:
+            assert '<c:v>%s</c:v>' % title in chart, title
+
+
+class Page(html.parser.HTMLParser):
+    """Collects the text, checks that elements nest and close, and notes every address the
+    page would fetch."""
+    VOID = {'meta', 'link', 'br', 'img', 'hr', 'input', 'source', 'col', 'wbr'}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text, self.problems, self.fetches, self.tags = [], [], [], [], set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for k, v in attrs:
+            if k in ('src', 'href', 'xlink:href', 'action', 'srcset', 'poster', 'data') and v \
+                    and not v.startswith('#') and not v.startswith('data:'):
+                self.fetches.append((tag, k, v))
+            if k == 'style' and v and 'url(' in v:
+                self.fetches.append((tag, k, v))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append('</%s> closes %s' % (tag, self.stack[-1:]))
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1] == 'style':
+            if re.search(r'url\(|@import', data):
+                self.fetches.append(('style', 'css', data[:80]))
+            return
+        self.text.append(data)
+
+
+def check_html(page_text, now):
+    p = Page()
+    p.feed(page_text)
+    p.close()
+    assert not p.problems, p.problems[:5]
+    assert not p.stack, p.stack
+    assert not p.fetches, p.fetches[:5]
+    assert 'svg' in p.tags and '<svg' in page_text
+    assert 'script' not in p.tags
+    assert page_text.startswith('<!DOCTYPE html>')
+    assert '<?xml' not in page_text
+    body = ' '.join(p.text)
+    for a in now:
+        assert a['name'] in body, a['name']
+    for heading in ('Summary', 'Movers since ' + SINCE, 'Borderline', 'Stale',
+                    'Insufficient evidence', 'Accounts'):
+        assert heading in body, heading
+    assert '@media print' in page_text and 'break-before:page' in page_text
+
+
+def png_size(path):
+    with open(path, 'rb') as f:
+        head = f.read(24)
+    assert head[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+    return struct.unpack('>II', head[16:24])
+
+
+def check_onepager(d, db, name):
+    pdf = os.path.join(d, 'one.pdf')
+    run(d, db, 'render', 'account', name, '--format', 'pdf', '--out', pdf, '--as-of', AS_OF)
+    info = subprocess.run(['pdfinfo', pdf], capture_output=True, text=True, check=True).stdout
+    assert re.search(r'^Pages:\s+1$', info, re.M), info
+    size = re.search(r'^Page size:\s+([\d.]+) x ([\d.]+) pts', info, re.M)
+    assert abs(float(size.group(1)) - 595.28) < 0.5 and abs(float(size.group(2)) - 841.89) < 0.5
+    words = ' '.join(subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True,
+                                    check=True).stdout.split())
+    account = [a for a in export(d, db, AS_OF) if a['name'] == name][0]
+    assert name in words, name
+    if placed(account):
+        assert TITLES[account['quadrant']] in words, account['quadrant']
+    people = rows(text(d, db, 'stakeholder', 'list', name, '--format', 'csv'))
+    assert people
+    for s in people:
+        assert s['name'] in words, s['name']
+    png = os.path.join(d, 'one.png')
+    run(d, db, 'render', 'account', name, '--format', 'png', '--out', png, '--as-of', AS_OF)
+    assert png_size(png) == (1240, 1754), png_size(png)  # A4 at 150 dpi
+    run(d, db, 'render', 'account', name, '--out', png, '--dpi', '72', '--as-of', AS_OF)
+    assert png_size(png) == (595, 842), png_size(png)
+
+
+def check_nothing_left(d, db):
+    missing = os.path.join(d, 'no-such-dir')
+    for args in (['report', '--format', 'xlsx', '--out', os.path.join(missing, 'r.xlsx')],
+                 ['report', '--format', 'html', '--out', os.path.join(missing, 'r.html')],
+                 ['report', '--format', 'csv', '--out', os.path.join(missing, 'r.csv')],
+                 ['render', 'account', '1', '--out', os.path.join(missing, 'a.pdf')],
+                 ['render', 'account', '1', '--out', os.path.join(missing, 'a.png')]):
+        before = sorted(os.listdir(d))
+        p = run(d, db, *args, '--as-of', AS_OF, ok=False)
+        assert p.returncode != 0, args
+        assert not os.path.exists(missing), args
+        assert sorted(os.listdir(d)) == before, (args, set(os.listdir(d)) - set(before))
+    # XLSX is binary: without --out it is refused, and nothing is written to the terminal.
+    p = run(d, db, 'report', '--format', 'xlsx', ok=False)
+    assert p.returncode == 2 and not p.stdout, p.returncode
+
+
+def check_injection(d):
+    db = 'inject.db'
+    run(d, db, 'init')
+    names = ['=HYPERLINK("http://x","y")', '+1+1', '-2', '@SUM(1)', 'Plain & <Simple>']
+    for n in names:
+        run(d, db, 'account', 'add', '--owner', '=cmd|owner', '--', n)
+    table = rows(text(d, db, 'report', '--format', 'csv', '--as-of', AS_OF))
+    got = {r['name']: r for r in table if r['section'] == 'accounts'}
+    raw = text(d, db, 'report', '--format', 'csv', '--as-of', AS_OF)
+    for n in names:
+        neutral = "'" + n if n[0] in '=+-@' else n
+        assert neutral in got, (n, list(got))
+        assert got[neutral]['owner'] == "'=cmd|owner"
+    # No field of the raw file starts with a formula character outside a number column.
+    for line in csv.reader(io.StringIO(raw)):
+        for field in line[1:5]:
+            assert not field or field[0] not in '=+-@', line
+    path = os.path.join(d, 'inject.xlsx')
+    run(d, db, 'report', '--format', 'xlsx', '--out', path, '--as-of', AS_OF)
+    wb = openpyxl.load_workbook(path)
+    cells = [c for ws in wb for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    for n in names:
+        neutral = "'" + n if n[0] in '=+-@' else n
+        hits = [c for c in cells if c.value == neutral]
+        assert hits, n
+        for c in hits:
+            assert c.data_type == 's', (n, c.data_type)
+    for c in cells:
+        assert c.data_type == 's' and not c.value.startswith(('=', '+', '-', '@')), c.value
+    with zipfile.ZipFile(path) as z:
+        for f in z.namelist():
+            if f.startswith('xl/worksheets/'):
+                assert '<f>' not in z.read(f).decode(), f
+    page = text(d, db, 'report', '--format', 'html', '--as-of', AS_OF, '--since', SINCE)
+    assert 'Plain &amp; &lt;Simple&gt;' in page and '<Simple>' not in page
+    check_html(page, export(d, db, AS_OF))
+
+
+with tempfile.TemporaryDirectory() as d:
+    ENV = environment(d)
+    run(d, 'demo.db', 'demo')
+    now, before = export(d, 'demo.db', AS_OF), export(d, 'demo.db', SINCE)
+    dates = ['--as-of', AS_OF, '--since', SINCE]
+
+    doc = json.loads(text(d, 'demo.db', 'report', '--format', 'json', *dates))
+    exp = check_json(doc, now, before)
+    assert len(exp['movers']) >= 3 and exp['borderline'] and exp['insufficient']
+
+    check_csv(rows(text(d, 'demo.db', 'report', '--format', 'csv', *dates)), now, doc)
+
+    xlsx = os.path.join(d, 'report.xlsx')
+    run(d, 'demo.db', 'report', '--format', 'xlsx', '--out', xlsx, *dates)
+    check_xlsx(xlsx, now, exp)
+
+    page = os.path.join(d, 'report.html')
+    run(d, 'demo.db', 'report', '--format', 'html', '--out', page, *dates)
+    with open(page, encoding='utf-8') as f:
+        check_html(f.read(), now)
+
+    # --since defaults to 180 days before --as-of.
+    doc2 = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--as-of', AS_OF))
+    assert doc2['since'] == (datetime.date(2026, 10, 31) - datetime.timedelta(180)).isoformat()
+
+    # Half a year on, every assessment is past its validity: the stale section fills.
+    later = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--as-of', '2027-06-01',
+                            '--since', AS_OF))
+    stale = {a['account_id'] for a in export(d, 'demo.db', '2027-06-01') if a['stale'] == 'yes'}
+    assert stale and {str(r['account_id']) for r in later['stale']} == stale
+    assert all(r['age_days'] > 180 for r in later['stale'])
+
+    # Filters narrow every section.
+    mine = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--owner', 'Priya Shah',
+                           *dates))
+    assert mine['accounts'] and all(a['owner'] == 'Priya Shah' for a in mine['accounts'])
+    assert mine['filters'] == 'owner = Priya Shah'
+    assert len(mine['accounts']) == sum(1 for a in now if a['owner'] == 'Priya Shah')
+
+    check_onepager(d, 'demo.db', 'Stack & Save Discount Stores')
+    borderline = [a['name'] for a in now if a['state'] == 'borderline'][0]
+    check_onepager(d, 'demo.db', borderline)
+    thin = [a['name'] for a in now if a['state'] == 'insufficient'][0]
+    check_onepager(d, 'demo.db', thin)
+    p = run(d, 'demo.db', 'render', 'account', 'No Such Account', '--out',
+            os.path.join(d, 'x.pdf'), ok=False)
+    assert p.returncode == 4 and not os.path.exists(os.path.join(d, 'x.pdf'))
+
+    check_nothing_left(d, 'demo.db')
+    check_injection(d)
+    print('report: %d accounts, %d movers, %d borderline, %d insufficient; one-pagers and '
+          'formula injection checked' % (len(now), len(exp['movers']), len(exp['borderline']),
+                                          len(exp['insufficient'])))

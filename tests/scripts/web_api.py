@@ -1,0 +1,662 @@
+#!/usr/bin/env python3
+"""The JSON API under /api/v1, through a real server on 127.0.0.1 and a real HTTP client:
+every endpoint's success path against the command line's own output on the same database,
+pagination, validation errors with their field, ownership (a manager sees only their own
+accounts, another manager's answers 404 like a missing one, a viewer cannot write), bearer
+tokens and sessions, malformed and oversized bodies, wrong content types; every answer
+checked against the schemas of docs/openapi.json; and finally docs/openapi.json itself
+through an independent OpenAPI validator from npm (skipped, exit 77, without node/npm)."""
+import csv
+import http.client
+import io
+import json
+import math
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+CVOM = os.path.abspath(sys.argv[1])
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SPEC = json.load(open(os.path.join(REPO, 'docs', 'openapi.json'), encoding='utf-8'))
+SKIP = 77
+checks = 0
+
+
+def fail(msg):
+    raise AssertionError(msg)
+
+
+def expect(cond, msg):
+    global checks
+    checks += 1
+    if not cond:
+        fail(msg)
+
+
+def cli(d, *args, stdin=None):
+    p = subprocess.run([CVOM, '--db', os.path.join(d, 'api.db')] + list(args), cwd=d,
+                       input=stdin, capture_output=True, text=True,
+                       env=dict(os.environ, NO_COLOR='1'))
+    expect(p.returncode == 0, 'cvom %s: exit %d: %s' % (' '.join(args), p.returncode, p.stderr))
+    return p.stdout
+
+
+def cli_json(d, *args):
+    return json.loads(cli(d, *args, '--format', 'json'))
+
+
+# ---- a small checker for the OpenAPI 3.0 schema subset docs/openapi.json uses ----------------
+
+def node_ref(ref):
+    return [p.replace('~1', '/').replace('~0', '~') for p in ref[2:].split('/')]
+
+
+def deref(node):
+    while isinstance(node, dict) and '$ref' in node:
+        target = SPEC
+        for part in node_ref(node['$ref']):
+            target = target[part]
+        node = target
+    return node
+
+
+def conform(schema, value, where):
+    s = deref(schema)
+    for sub in s.get('allOf', []):
+        conform(sub, value, where)
+    if value is None:
+        if 'type' in s and not s.get('nullable'):
+            fail('%s: null where the description says %s' % (where, s['type']))
+        return
+    kinds = {'object': dict, 'array': list, 'string': str, 'boolean': bool}
+    t = s.get('type')
+    if t in kinds and not isinstance(value, kinds[t]):
+        fail('%s: %r is not %s' % (where, value, t))
+    if t == 'integer' and (isinstance(value, bool) or not isinstance(value, int)):
+        fail('%s: %r is not an integer' % (where, value))
+    if t == 'number' and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        fail('%s: %r is not a number' % (where, value))
+    if 'enum' in s and value not in s['enum']:
+        fail('%s: %r is not one of %s' % (where, value, s['enum']))
+    if 'pattern' in s and not re.search(s['pattern'], value):
+        fail('%s: %r does not match %s' % (where, value, s['pattern']))
+    if 'minimum' in s and value < s['minimum']:
+        fail('%s: %r is below %s' % (where, value, s['minimum']))
+    if 'maximum' in s and value > s['maximum']:
+        fail('%s: %r is above %s' % (where, value, s['maximum']))
+    if isinstance(value, dict):
+        for k in s.get('required', []):
+            if k not in value:
+                fail('%s: %s is missing' % (where, k))
+        props = s.get('properties', {})
+        for k, v in value.items():
+            if k in props:
+                conform(props[k], v, where + '.' + k)
+            elif s.get('additionalProperties') is False:
+                fail('%s: %s is not described' % (where, k))
+            elif isinstance(s.get('additionalProperties'), dict):
+                conform(s['additionalProperties'], v, where + '.' + k)
+    if isinstance(value, list) and 'items' in s:
+        for i, v in enumerate(value):
+            conform(s['items'], v, '%s[%d]' % (where, i))
+
+
+TEMPLATES = [(re.compile('^' + re.sub(r'\{[^}]+\}', '[^/]+', p) + '$'), p) for p in SPEC['paths']]
+described = set()
+
+
+def conform_answer(method, path, status, body):
+    """The answer must be one the description promises, with the schema it gives."""
+    template = next((p for rx, p in TEMPLATES if rx.match(path)), None)
+    if template is None:
+        expect(status == 404, '%s %s: not described, yet %d' % (method, path, status))
+        return
+    op = SPEC['paths'][template].get(method.lower())
+    if op is None:
+        expect(status == 405, '%s %s: method not described, yet %d' % (method, path, status))
+        return
+    resp = op['responses'].get(str(status))
+    expect(resp is not None, '%s %s: status %d is not described' % (method, template, status))
+    resp = deref(resp)
+    described.add((method, template, status))
+    if status == 204:
+        expect(body is None, '%s %s: 204 with a body' % (method, template))
+        return
+    schema = resp['content']['application/json']['schema']
+    conform(schema, body, '%s %s %d' % (method, template, status))
+
+
+# ---- the client ---------------------------------------------------------------------------
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+
+    def raw(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=60)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered (413) before the whole body was sent: the answer is still there
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+    def call(self, method, path, token=None, body=None, ctype=None, headers=None, raw=False):
+        h = dict(headers or {})
+        if token:
+            h['Authorization'] = 'Bearer ' + token
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            ctype = ctype or 'application/json'
+        if ctype:
+            h['Content-Type'] = ctype
+        status, hdrs, data = self.raw(method, path, body, h)
+        if raw:
+            return status, hdrs, data
+        parsed = None
+        if data:
+            expect(hdrs.get('content-type', '').startswith('application/json'),
+                   '%s %s: answered %s, not JSON' % (method, path, hdrs.get('content-type')))
+            parsed = json.loads(data)
+        conform_answer(method, path.split('?')[0], status, parsed)
+        return status, parsed, hdrs
+
+
+def expect_error(got, status, field=None, contains=None, what=''):
+    st, body, _ = got
+    expect(st == status, '%s: expected %d, got %d: %s' % (what, status, st, body))
+    err = body['error']
+    expect(err['field'] == field, '%s: expected field %r, got %r (%s)' % (what, field,
+                                                                            err['field'], err))
+    if contains:
+        expect(contains in err['message'], '%s: %r not in %r' % (what, contains, err['message']))
+    return err
+
+
+def close(a, b, tol=1e-9, where=''):
+    """Equal JSON values, numbers within tol."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        expect(set(a) == set(b), '%s: keys differ: %s' % (where, set(a) ^ set(b)))
+        for k in a:
+            close(a[k], b[k], tol, where + '.' + k)
+    elif isinstance(a, list) and isinstance(b, list):
+        expect(len(a) == len(b), '%s: %d items against %d' % (where, len(a), len(b)))
+        for i, (x, y) in enumerate(zip(a, b)):
+            close(x, y, tol, '%s[%d]' % (where, i))
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            not isinstance(a, bool) and not isinstance(b, bool):
+        expect(math.isclose(a, b, rel_tol=tol, abs_tol=tol), '%s: %r != %r' % (where, a, b))
+    else:
+        expect(a == b, '%s: %r != %r' % (where, a, b))
+
+
+# ---- the server ----------------------------------------------------------------------------
+
+def start(d):
+    port_file = os.path.join(d, 'port')
+    log = open(os.path.join(d, 'serve.log'), 'w')
+    proc = subprocess.Popen([CVOM, '--db', os.path.join(d, 'api.db'), 'serve', '--listen',
+                             '127.0.0.1:0', '--port-file', port_file], cwd=d, stdout=log,
+                            stderr=subprocess.STDOUT)
+    for _ in range(300):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            return proc, int(open(port_file).read())
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    fail('the server did not start: ' + open(os.path.join(d, 'serve.log')).read())
+
+
+def stop(proc, d):
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail('the server did not stop on SIGTERM')
+    log = open(os.path.join(d, 'serve.log')).read()
+    expect(proc.returncode == 0, 'the server exited %d: %s' % (proc.returncode, log[-2000:]))
+    expect('ERROR: AddressSanitizer' not in log and 'runtime error' not in log,
+           'the sanitizers complained:\n' + log[-4000:])
+
+
+# ---- the tests -------------------------------------------------------------------------------
+
+def test_public_and_auth(c, tok):
+    st, doc, _ = c.call('GET', '/api/v1/openapi.json')
+    expect(st == 200 and doc == SPEC, 'GET openapi.json: not the description')
+    expect_error(c.call('GET', '/api/v1/accounts'), 401, what='no token')
+    expect_error(c.call('GET', '/api/v1/accounts', token='not-a-token'), 401, what='bad token')
+    expect_error(c.call('GET', '/api/v1/nowhere', tok['admin']), 404, what='unknown path')
+    expect_error(c.call('PUT', '/api/v1/accounts', tok['admin'], {}), 405, what='PUT')
+
+
+def test_accounts_read(c, d, tok):
+    everyone = cli_json(d, 'account', 'list')
+    seen = []
+    for offset in range(0, len(everyone) + 10, 10):
+        st, page, _ = c.call('GET', '/api/v1/accounts?limit=10&offset=%d' % offset, tok['viewer'])
+        expect(st == 200 and page['total'] == len(everyone) and page['limit'] == 10 and
+               page['offset'] == offset, 'page at %d: %s' % (offset, page and page['total']))
+        seen += page['items']
+    expect(seen == everyone, 'paging through /accounts does not give `cvom account list`')
+    st, page, _ = c.call('GET', '/api/v1/accounts', tok['viewer'])
+    expect(page['limit'] == 50 and len(page['items']) == min(50, len(everyone)), 'default page')
+    st, page, _ = c.call('GET', '/api/v1/accounts?limit=500', tok['viewer'])
+    expect(page['items'] == everyone, 'limit=500')
+    for bad, field in (('limit=0', 'limit'), ('limit=501', 'limit'), ('limit=x', 'limit'),
+                       ('offset=-1', 'offset'), ('tag=a,b', 'tag')):
+        expect_error(c.call('GET', '/api/v1/accounts?' + bad, tok['viewer']), 422, field, what=bad)
+    for key, value in (('owner', 'Priya Shah'), ('industry', 'Retail'), ('region', 'Nordics'),
+                       ('tag', 'key')):
+        want = cli_json(d, 'account', 'list', '--' + key, value)
+        st, page, _ = c.call('GET', '/api/v1/accounts?limit=500&%s=%s' %
+                             (key, value.replace(' ', '%20')), tok['viewer'])
+        expect(want and page['items'] == want and page['total'] == len(want), 'filter ' + key)
+    st, page, _ = c.call('GET', '/api/v1/accounts?limit=500&q=aLdEr', tok['viewer'])
+    want = [a for a in everyone if 'alder' in a['name'].lower()]
+    expect(want and page['items'] == want, 'name search')
+
+    export = {a['account_id']: a for a in cli_json(d, 'export')}
+    for acc in everyone[:12]:
+        show = cli_json(d, 'account', 'show', str(acc['id']))
+        st, got, _ = c.call('GET', '/api/v1/accounts/%d' % acc['id'], tok['viewer'])
+        expect(st == 200 and set(got) == set(show), 'account %d: columns differ' % acc['id'])
+        row = export[acc['id']]
+        for k in got:
+            if k in row:  # the scores, to the two decimals of the export
+                expect(got[k] == row[k], 'account %d %s: %r, export %r' % (acc['id'], k, got[k],
+                                                                           row[k]))
+            elif not k.startswith(('intellectual', 'emotional')):
+                expect(got[k] == show[k], 'account %d %s: %r, show %r' % (acc['id'], k, got[k],
+                                                                          show[k]))
+            else:
+                expect(got[k] is None and show[k] is None or abs(got[k] - show[k]) <= 0.05,
+                       'account %d %s' % (acc['id'], k))
+        st, score, _ = c.call('GET', '/api/v1/accounts/%d/score' % acc['id'], tok['viewer'])
+        expect({k: score[k] for k in row} == row, 'score of %d is not the export row' % acc['id'])
+    expect_error(c.call('GET', '/api/v1/accounts/999999', tok['viewer']), 404, what='missing')
+    expect_error(c.call('GET', '/api/v1/accounts/abc', tok['viewer']), 404, what='not an id')
+    expect_error(c.call('GET', '/api/v1/accounts/1?as_of=2026-13-01', tok['viewer']), 422,
+                 'as_of', what='bad as_of')
+
+
+def test_scores(c, d, tok):
+    for as_of in (None, '2026-04-30'):
+        q = '?as_of=' + as_of if as_of else ''
+        want = cli_json(d, 'matrix', *(['--as-of', as_of] if as_of else []))
+        st, m, _ = c.call('GET', '/api/v1/matrix' + q, tok['viewer'])
+        expect(st == 200 and m['items'] == want, 'matrix%s differs from `cvom matrix`' % q)
+        again = c.call('GET', '/api/v1/matrix' + q, tok['viewer'])[1]
+        expect(again == m, 'the cached matrix differs')
+        counted = sum(v['count'] for v in m['quadrants'].values()) + m['insufficient']['count']
+        expect(counted == m['total'] == len(want), 'matrix counts')
+        for quad, v in m['quadrants'].items():
+            mine = [a for a in want if a['quadrant'] == quad and a['state'] != 'insufficient']
+            expect(v['count'] == len(mine), 'count of ' + quad)
+            expect(abs(v['revenue'] - sum(a['revenue'] for a in mine)) < 0.01, 'revenue ' + quad)
+    want = cli_json(d, 'matrix', '--quadrant', 'partnership', '--owner', 'Priya Shah')
+    st, m, _ = c.call('GET', '/api/v1/matrix?quadrant=partnership&owner=Priya%20Shah',
+                      tok['viewer'])
+    expect(m['items'] == want, 'matrix filters')
+    expect_error(c.call('GET', '/api/v1/matrix?quadrant=up', tok['viewer']), 422, 'quadrant',
+                 what='bad quadrant')
+
+    for acc in cli_json(d, 'export')[:10]:
+        i = acc['account_id']
+        for as_of in ('2026-10-31', '2026-04-30'):
+            want = cli_json(d, 'explain', str(i), '--as-of', as_of)
+            st, got, _ = c.call('GET', '/api/v1/accounts/%d/explanation?as_of=%s' % (i, as_of),
+                                tok['viewer'])
+            expect(st == 200 and got.pop('as_of') == as_of, 'explanation date')
+            close(got, want, where='explanation of %d' % i)
+        st, h, _ = c.call('GET', '/api/v1/accounts/%d/history' % i, tok['viewer'])
+        dates = [s['date'] for s in h['items']]
+        expect(dates == sorted(dates) and h['total'] == len(dates), 'history order')
+        for snap in h['items']:
+            row = next(r for r in cli_json(d, 'export', '--as-of', snap['date'])
+                       if r['account_id'] == i)
+            expect({k: row[k] for k in snap if k in row} ==
+                   {k: v for k, v in snap.items() if k in row}, 'snapshot %s of %d' %
+                   (snap['date'], i))
+
+
+def test_stakeholders_and_assessments(c, d, tok):
+    aid = cli_json(d, 'export')[0]['account_id']
+    want = cli_json(d, 'stakeholder', 'list', str(aid))
+    st, got, _ = c.call('GET', '/api/v1/accounts/%d/stakeholders' % aid, tok['viewer'])
+    expect(st == 200 and got['items'] == want and got['total'] == len(want), 'stakeholders')
+    url = '/api/v1/accounts/%d/stakeholders' % aid
+    for body, field in (({'name': 'X', 'influence': 2}, 'influence'),
+                        ({'name': 'X', 'influence': '0.5'}, 'influence'),
+                        ({'name': 'X', 'stance': 'hostile'}, 'stance'),
+                        ({'name': 'X', 'email': 'nobody'}, 'email'),
+                        ({'role': 'user'}, 'name'), ({'name': 'X', 'age': 40}, 'age'),
+                        ({'name': 'N' * 200}, 'name')):
+        expect_error(c.call('POST', url, tok['admin'], body), 422, field, what=str(body)[:40])
+    st, s, _ = c.call('POST', url, tok['admin'], {'name': 'Ada Quill', 'role': 'sponsor',
+                                                   'influence': 0.8, 'stance': 'champion',
+                                                   'email': 'ada@example.com'})
+    expect(st == 201 and s['name'] == 'Ada Quill' and s['influence'] == 0.8, 'stakeholder added')
+    expect(s in cli_json(d, 'stakeholder', 'list', str(aid)), 'the CLI sees the stakeholder')
+
+    aurl = '/api/v1/accounts/%d/assessments' % aid
+    before = c.call('GET', aurl, tok['viewer'])[1]
+    items = c.call('GET', '/api/v1/instruments/1', tok['viewer'])[1]['items']
+    answers = {it['code']: 6 for it in items}
+    bads = (({'answers': answers}, 'stakeholder_id'),
+            ({'self': 'Me', 'stakeholder_id': s['id'], 'answers': answers}, 'self'),
+            ({'stakeholder_id': 999999, 'answers': answers}, 'stakeholder_id'),
+            ({'stakeholder_id': s['id'], 'answers': dict(answers, INT01=8)}, 'answers.INT01'),
+            ({'stakeholder_id': s['id'], 'answers': dict(answers, NOPE=1)}, 'answers.NOPE'),
+            ({'stakeholder_id': s['id'], 'answers': dict(answers, INT02='5')}, 'answers.INT02'),
+            ({'stakeholder_id': s['id'], 'answers': {}}, 'answers'),
+            ({'stakeholder_id': s['id']}, 'answers'),
+            ({'stakeholder_id': s['id'], 'answers': answers, 'date': '2026-02-30'}, 'date'),
+            ({'stakeholder_id': s['id'], 'answers': answers, 'instrument': 'nope'},
+             'instrument'),
+            ({'stakeholder_id': s['id'], 'answers': answers, 'draft': 'yes'}, 'draft'),
+            ({'stakeholder_id': s['id'], 'answers': answers, 'comment': 'hi'}, 'comment'))
+    for body, field in bads:
+        expect_error(c.call('POST', aurl, tok['admin'], body), 422, field, what=field)
+    expect(c.call('GET', aurl, tok['viewer'])[1] == before, 'a refused assessment left a trace')
+    answers['EMO03'] = None  # unanswered
+    st, a, _ = c.call('POST', aurl, tok['admin'], {'stakeholder_id': s['id'], 'date': '2026-11-02',
+                                                    'instrument': 'default@1',
+                                                    'answers': answers})
+    expect(st == 201 and a['kind'] == 'customer' and a['respondent'] == 'Ada Quill' and
+           a['status'] == 'complete' and 'EMO03' not in a['answers'] and
+           len(a['answers']) == len(items) - 1, 'assessment recorded: %s' % a)
+    st, s2, _ = c.call('POST', aurl, tok['admin'], {'self': 'Lena Fischer', 'answers':
+                                                     {'INT01': 2, 'EMO01': 3}, 'draft': True})
+    expect(st == 201 and s2['kind'] == 'self' and s2['status'] == 'draft', 'self draft')
+    after = c.call('GET', aurl, tok['viewer'])[1]
+    expect(after['total'] == before['total'] + 2 and after['items'][-2:] == [a, s2] or
+           a in after['items'], 'the assessments list')
+    # The new evidence moves the score exactly as the command line computes it.
+    want = cli_json(d, 'explain', str(aid), '--as-of', '2026-11-02')
+    got = c.call('GET', '/api/v1/accounts/%d/explanation?as_of=2026-11-02' % aid,
+                 tok['viewer'])[1]
+    got.pop('as_of')
+    close(got, want, where='explanation after the assessment')
+    expect(any(r['label'] == 'Ada Quill' for r in got['respondents']), 'the new respondent')
+
+    # A stakeholder goes; their assessment stays, unlinked.
+    surl = '/api/v1/accounts/%d/stakeholders/%d' % (aid, s['id'])
+    st, body, _ = c.call('DELETE', surl, tok['admin'])
+    expect(st == 204 and body is None, 'stakeholder removed')
+    expect_error(c.call('DELETE', surl, tok['admin']), 404, what='removed twice')
+    other = cli_json(d, 'export')[1]['account_id']
+    sh = cli_json(d, 'stakeholder', 'list', str(aid))[0]
+    expect_error(c.call('DELETE', '/api/v1/accounts/%d/stakeholders/%d' % (other, sh['id']),
+                        tok['admin']), 404, what="another account's stakeholder")
+    kept = [x for x in c.call('GET', aurl, tok['viewer'])[1]['items'] if x['id'] == a['id']]
+    expect(kept and kept[0]['stakeholder_id'] is None, 'the assessment outlives the person')
+
+    want = cli_json(d, 'instrument', 'list')
+    st, got, _ = c.call('GET', '/api/v1/instruments', tok['viewer'])
+    expect(got['items'] == want, 'instruments')
+    show = cli_json(d, 'instrument', 'show', 'default')
+    got = c.call('GET', '/api/v1/instruments/%d' % want[0]['id'], tok['viewer'])[1]
+    expect(got.pop('id') == want[0]['id'] and got == show, 'instrument')
+    expect_error(c.call('GET', '/api/v1/instruments/999', tok['viewer']), 404, what='instr.')
+
+
+def test_account_writes(c, d, tok, db):
+    st, a, hdrs = c.call('POST', '/api/v1/accounts', tok['admin'],
+                         {'name': 'Quill & Sons', 'external_id': 'API-1', 'owner': 'Tom Becker',
+                          'revenue': 125000.5, 'potential': 200000, 'currency': 'GBP',
+                          'industry': 'Retail', 'region': 'UK', 'tags': ' key, new ,key',
+                          'notes': 'via the API', 'parent_id': 1})
+    expect(st == 201 and hdrs['location'] == '/api/v1/accounts/%d' % a['id'], 'created')
+    show = cli_json(d, 'account', 'show', str(a['id']))
+    for k in ('name', 'external_id', 'owner', 'revenue', 'potential', 'currency', 'industry',
+              'region', 'tags', 'notes', 'parent_id'):
+        expect(a[k] == show[k], 'created %s: %r, CLI %r' % (k, a[k], show[k]))
+    expect(a['tags'] == 'key,new', 'tags normalised like the CLI')
+    url = '/api/v1/accounts/%d' % a['id']
+    st, b, _ = c.call('PATCH', url, tok['admin'], {'revenue': 99, 'notes': None})
+    expect(st == 200 and b['revenue'] == 99 and b['notes'] == '' and b['name'] == a['name'] and
+           b['tags'] == a['tags'], 'PATCH changes only what it names')
+    for body, field, status in (({'currency': 'gbp'}, 'currency', 422),
+                                ({'revenue': -1}, 'revenue', 422),
+                                ({'revenue': '12'}, 'revenue', 422),
+                                ({'name': ''}, 'name', 422), ({'name': None}, 'name', 422),
+                                ({'name': 7}, 'name', 422),
+                                ({'parent_id': 999999}, 'parent_id', 422),
+                                ({'parent_id': a['id']}, 'parent_id', 422),
+                                ({'parent_id': 'x'}, 'parent_id', 422),
+                                ({'id': 5}, 'id', 422), ({'notes': 'n' * 5000}, 'notes', 422),
+                                ({'external_id': 'CRM-1001'}, 'external_id', 409)):
+        err = c.call('PATCH', url, tok['admin'], body)
+        expect(err[0] == status and err[1]['error']['field'] in (field, None),
+               'PATCH %s: %s' % (body, err[1]))
+        if status == 422:
+            expect(err[1]['error']['field'] == field, 'PATCH %s: field %s' % (body, err[1]))
+    expect(c.call('GET', url, tok['admin'])[1] == b, 'refused changes left a trace')
+    expect_error(c.call('POST', '/api/v1/accounts', tok['admin'], {'owner': 'x'}), 422, 'name',
+                 what='no name')
+    st, body, _ = c.call('DELETE', url, tok['admin'])
+    expect(st == 204, 'deleted')
+    expect_error(c.call('GET', url, tok['admin']), 404, what='after delete')
+    expect_error(c.call('DELETE', url, tok['admin']), 404, what='deleted twice')
+    audit = sqlite3.connect(db).execute(
+        "SELECT actor, target FROM audit_log WHERE action = 'account-delete'").fetchall()
+    expect(('bot', 'Quill & Sons') in audit, 'the deletion is audited: %s' % audit)
+
+
+def test_bodies(c, tok):
+    url = '/api/v1/accounts'
+    err = expect_error(c.call('POST', url, tok['admin'], '{"name": "x",\n "owner": }',
+                              'application/json'), 400, what='malformed')
+    expect(re.search(r'line 2, column \d+', err['message']), 'position: ' + err['message'])
+    expect_error(c.call('POST', url, tok['admin'], '', 'application/json'), 400, what='empty')
+    expect_error(c.call('POST', url, tok['admin'], '[1]', 'application/json'), 422, what='array')
+    expect_error(c.call('POST', url, tok['admin'], '{"name": "a", "name": "b"}',
+                        'application/json'), 400, what='duplicate keys')
+    deep = '{"name": ' + '[' * 40 + ']' * 40 + '}'
+    expect_error(c.call('POST', url, tok['admin'], deep, 'application/json'), 400,
+                 contains='nested', what='deep')
+    expect_error(c.call('POST', url, tok['admin'], '{"name": "x"}', 'text/plain'), 415,
+                 what='text/plain')
+    expect_error(c.call('POST', url, tok['admin'], 'name=x',
+                        'application/x-www-form-urlencoded'), 415, what='form')
+    expect_error(c.call('POST', url, tok['admin'], '{"name": "x"}'), 415, what='no type')
+    st, a, _ = c.call('POST', url, tok['admin'], '{"name": "Typed"}',
+                      'application/json; charset=utf-8')
+    expect(st == 201, 'charset parameter accepted')
+    c.call('DELETE', '/api/v1/accounts/%d' % a['id'], tok['admin'])
+    big = json.dumps({'name': 'x', 'notes': 'n' * (1024 * 1024 + 10)})
+    expect_error(c.call('POST', url, tok['admin'], big, 'application/json'), 413, what='huge')
+    expect_error(c.call('POST', url, tok['admin'], '{"name": "\\u0000"}', 'application/json'),
+                 400, what='NUL')
+
+
+def test_ownership(c, d, tok):
+    mine = cli_json(d, 'account', 'list', '--owner', 'Priya Shah')
+    theirs = cli_json(d, 'account', 'list', '--owner', 'Tom Becker')
+    st, page, _ = c.call('GET', '/api/v1/accounts?limit=500', tok['priya'])
+    expect(page['items'] == mine and page['total'] == len(mine), "a manager's list")
+    st, page, _ = c.call('GET', '/api/v1/accounts?owner=Tom%20Becker', tok['priya'])
+    expect(page['total'] == 0 and page['items'] == [], "another owner's filter")
+    st, m, _ = c.call('GET', '/api/v1/matrix', tok['priya'])
+    expect(m['items'] == cli_json(d, 'matrix', '--owner', 'Priya Shah'), "a manager's matrix")
+    st, m, _ = c.call('GET', '/api/v1/matrix?owner=Tom%20Becker', tok['priya'])
+    expect(m['items'] == [] and m['total'] == 0, "another owner's matrix")
+    missing = c.call('GET', '/api/v1/accounts/999999', tok['priya'])
+    t = theirs[0]['id']
+    for method, path, body in (('GET', '', None), ('PATCH', '', {'revenue': 1}),
+                               ('DELETE', '', None), ('GET', '/score', None),
+                               ('GET', '/explanation', None), ('GET', '/history', None),
+                               ('GET', '/stakeholders', None),
+                               ('POST', '/stakeholders', {'name': 'Spy'}),
+                               ('GET', '/assessments', None),
+                               ('POST', '/assessments', {'self': 'x', 'answers': {'INT01': 1}})):
+        got = c.call(method, '/api/v1/accounts/%d%s' % (t, path), tok['priya'], body)
+        expect(got[0] == 404 and got[1] == missing[1],
+               "%s another's account%s: %d %s" % (method, path, got[0], got[1]))
+    st, a, _ = c.call('POST', '/api/v1/accounts', tok['priya'], {'name': 'Priya Test'})
+    expect(st == 201 and a['owner'] == 'Priya Shah', "a manager's new account is theirs")
+    expect_error(c.call('POST', '/api/v1/accounts', tok['priya'],
+                        {'name': 'Gift', 'owner': 'Tom Becker'}), 403, 'owner', what='gift')
+    expect_error(c.call('PATCH', '/api/v1/accounts/%d' % a['id'], tok['priya'],
+                        {'owner': 'Tom Becker'}), 403, 'owner', what='hand over')
+    expect_error(c.call('PATCH', '/api/v1/accounts/%d' % a['id'], tok['priya'],
+                        {'parent_id': t}), 422, 'parent_id', what="another's parent")
+    st, b, _ = c.call('PATCH', '/api/v1/accounts/%d' % a['id'], tok['priya'], {'region': 'DACH'})
+    expect(st == 200 and b['region'] == 'DACH', 'a manager edits their own')
+    st, _, _ = c.call('DELETE', '/api/v1/accounts/%d' % a['id'], tok['priya'])
+    expect(st == 204, 'a manager removes their own')
+    st, page, _ = c.call('GET', '/api/v1/accounts?limit=500', tok['tom'])
+    expect(page['items'] == theirs, "the other manager's list")
+
+    for method, path, body in (('POST', '/api/v1/accounts', {'name': 'V'}),
+                               ('PATCH', '/api/v1/accounts/%d' % t, {'revenue': 1}),
+                               ('DELETE', '/api/v1/accounts/%d' % t, None),
+                               ('POST', '/api/v1/accounts/%d/stakeholders' % t, {'name': 'V'}),
+                               ('DELETE', '/api/v1/accounts/%d/stakeholders/1' % t, None),
+                               ('POST', '/api/v1/accounts/%d/assessments' % t,
+                                {'self': 'V', 'answers': {'INT01': 1}}),
+                               ('POST', '/api/v1/imports?kind=accounts', 'name\nV\n')):
+        got = c.call(method, path, tok['viewer'], body,
+                     'text/csv' if isinstance(body, str) else None)
+        expect(got[0] == 403, 'a viewer %s %s: %d' % (method, path, got[0]))
+    expect(len(cli_json(d, 'account', 'list')) == len(c.call(
+        'GET', '/api/v1/accounts?limit=500', tok['viewer'])[1]['items']), 'viewer sees all')
+
+
+def test_imports(c, d, tok):
+    n = len(cli_json(d, 'account', 'list'))
+    text = 'Account Name,Account ID,Owner,Annual Revenue\nImp One,IMP-1,Priya Shah,1000\n' \
+           'Imp Two,IMP-2,Priya Shah,2000\n'
+    st, r, _ = c.call('POST', '/api/v1/imports?kind=accounts&dry_run=1', tok['admin'], text,
+                      'text/csv')
+    expect(st == 200 and r['dry_run'] and r['rows'] == 2 and r['added'] == 2, 'dry run: %s' % r)
+    expect([x['field'] for x in r['columns']] == ['name', 'external_id', 'owner', 'revenue'],
+           'column mapping: %s' % r['columns'])
+    expect(len(cli_json(d, 'account', 'list')) == n, 'a dry run wrote')
+    st, r, _ = c.call('POST', '/api/v1/imports?kind=accounts', tok['admin'], text, 'text/csv')
+    expect(st == 201 and not r['dry_run'] and r['added'] == 2, 'import: %s' % r)
+    expect(len(cli_json(d, 'account', 'list')) == n + 2, 'the import did not write')
+    bad = 'name,revenue\nGood,1\nBad,lots\n'
+    err = expect_error(c.call('POST', '/api/v1/imports?kind=accounts', tok['admin'], bad,
+                              'text/csv'), 422, 'revenue', what='bad row')
+    expect(err['message'].startswith('upload.csv:3:'), 'row position: ' + err['message'])
+    expect(len(cli_json(d, 'account', 'list')) == n + 2, 'a failed import wrote')
+    expect_error(c.call('POST', '/api/v1/imports?kind=accounts', tok['admin'],
+                        'name\n"open\n', 'text/csv'), 422, what='bad CSV')
+    expect_error(c.call('POST', '/api/v1/imports?kind=accounts', tok['admin'], text,
+                        'application/json'), 415, what='import as JSON')
+    expect_error(c.call('POST', '/api/v1/imports', tok['admin'], text, 'text/csv'), 422, 'kind',
+                 what='no kind')
+    expect_error(c.call('POST', '/api/v1/imports?kind=accounts&map=Nope', tok['admin'], text,
+                        'text/csv'), 422, 'map', what='bad map')
+    st, r, _ = c.call('POST', '/api/v1/imports?kind=accounts&dry_run=1&map=Label%3Dname',
+                      tok['admin'], 'Label\nMapped\n', 'text/csv')
+    expect(st == 200 and r['columns'][0]['field'] == 'name', 'map: %s' % r)
+    # A manager imports only into their own accounts.
+    got = c.call('POST', '/api/v1/imports?kind=accounts', tok['priya'],
+                 'name,owner\nSneaky,Tom Becker\n', 'text/csv')
+    expect(got[0] == 422, 'a manager imported for another owner: %s' % (got[1],))
+    st, r, _ = c.call('POST', '/api/v1/imports?kind=accounts', tok['priya'], 'name\nMine\n',
+                      'text/csv')
+    expect(st == 201, 'a manager imports their own: %s' % r)
+    acc = [a for a in cli_json(d, 'account', 'list') if a['name'] == 'Mine']
+    expect(acc and acc[0]['owner'] == 'Priya Shah', "the import took the manager's name")
+
+
+def test_session(c, d, tok):
+    """A browser session reads the API, and must send its CSRF token to write."""
+    st, hdrs, _ = c.raw('GET', '/signin')
+    cookie = hdrs.get('set-cookie', '').split(';')[0]
+    if st != 200 or not cookie.startswith('cvom_csrf='):
+        print('note: no sign-in page to get a session from; session checks skipped')
+        return
+    pre = cookie.split('=', 1)[1]
+    origin = 'http://127.0.0.1:%d' % c.port
+    form = 'name=bot&password=correct+horse+battery&csrf=' + pre
+    st, hdrs, _ = c.raw('POST', '/signin', form, {'Content-Type':
+                                                  'application/x-www-form-urlencoded',
+                                                  'Cookie': cookie, 'Origin': origin})
+    session = hdrs.get('set-cookie', '').split(';')[0]
+    expect(st == 303 and session.startswith('cvom_session='), 'sign-in: %d %s' % (st, hdrs))
+    st, page, _ = c.call('GET', '/api/v1/accounts', headers={'Cookie': session})
+    expect(st == 200 and page['total'] > 0, 'a session reads the API')
+    err = expect_error(c.call('POST', '/api/v1/accounts', body={'name': 'x'},
+                              headers={'Cookie': session, 'Origin': origin}), 403,
+                       what='session write without CSRF')
+    expect(err['code'] == 'csrf', 'the CSRF refusal says so: %s' % err)
+
+
+def test_openapi_validator(d):
+    node, npm = shutil.which('node'), shutil.which('npm')
+    if not node or not npm:
+        print('SKIP: the OpenAPI validator needs node and npm (Debian packages nodejs and npm);'
+              ' docs/openapi.json was not checked by it')
+        return SKIP
+    if not os.path.isdir(os.path.join(REPO, 'node_modules', '@seriousme',
+                                      'openapi-schema-validator')):
+        lock = os.path.exists(os.path.join(REPO, 'package-lock.json'))
+        cmd = [npm, 'ci' if lock else 'install', '--prefix', REPO, '--no-audit', '--no-fund']
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+        expect(p.returncode == 0, '%s failed: %s' % (' '.join(cmd), p.stderr[-2000:]))
+    routes = os.path.join(d, 'routes.csv')
+    with open(routes, 'w') as f:
+        f.write(cli(d, 'serve', '--print-routes'))
+    p = subprocess.run([node, os.path.join(REPO, 'tests', 'openapi', 'validate.mjs'),
+                        os.path.join(REPO, 'docs', 'openapi.json'), '--routes', routes],
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
+    expect(p.returncode == 0, 'the OpenAPI validator refused the description:\n' + p.stdout +
+           p.stderr)
+    print(p.stdout.strip())
+    return 0
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, 'api.db')
+        cli(d, 'demo')
+        users = {'admin': ('bot', 'admin', None), 'viewer': ('viewer', 'viewer', None),
+                 'priya': ('priya', 'manager', 'Priya Shah'),
+                 'tom': ('tom', 'manager', 'Tom Becker')}
+        tok = {}
+        for key, (name, role, display) in users.items():
+            cli(d, 'user', 'add', name, '--role', role, '--password-stdin',
+                *(['--display', display] if display else []), stdin='correct horse battery\n')
+            tok[key] = cli(d, 'token', 'create', 'test-' + name, '--user', name).strip()
+        proc, port = start(d)
+        c = Client(port)
+        try:
+            test_public_and_auth(c, tok)
+            test_accounts_read(c, d, tok)
+            test_scores(c, d, tok)
+            test_stakeholders_and_assessments(c, d, tok)
+            test_account_writes(c, d, tok, db)
+            test_bodies(c, tok)
+            test_ownership(c, d, tok)
+            test_imports(c, d, tok)
+            test_session(c, d, tok)
+        finally:
+            stop(proc, d)
+        ops = {(m.upper(), p) for p, item in SPEC['paths'].items() for m in item
+               if m in ('get', 'post', 'patch', 'delete')}
+        untried = ops - {(m, p) for m, p, s in described if 200 <= s < 300}
+        expect(not untried, 'no success path tried for %s' % sorted(untried))
+        print('web_api: %d checks passed' % checks)
+        return test_openapi_validator(d)
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except AssertionError as e:
+        print('FAIL: %s' % e)
+        sys.exit(1)

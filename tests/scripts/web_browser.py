@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""web_browser.py — the end-to-end test in headless Chromium: a demo database with a manager,
+a real `cvom serve`, and tests/browser/e2e.mjs (playwright-core driving Debian's chromium) for
+sign-in, the matrix, an account, an assessment, a survey link answered in a fresh browser,
+the point moving and sign-out. Screenshots go to BUILD_DIR/meson-logs/screenshots (or
+$CVOM_SCREENSHOTS). Exits 77 (skipped) when node, npm's packages or chromium are missing.
+    usage: web_browser.py PATH/TO/cvom"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "web"))
+import harness  # noqa: E402
+
+BROWSER_DIR = os.path.normpath(os.path.join(HERE, "..", "browser"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SKIP = 77
+
+
+def skip(reason):
+    print("web_browser: skipped: " + reason)
+    sys.exit(SKIP)
+
+
+def prerequisites():
+    node = shutil.which("node")
+    if not node:
+        skip("node is not installed (Debian package nodejs)")
+    if not os.access(CHROMIUM, os.X_OK):
+        skip("%s is not installed (Debian package chromium)" % CHROMIUM)
+    pkg = os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")
+    if not os.path.exists(pkg):
+        npm = shutil.which("npm")
+        if not npm:
+            skip("tests/browser/node_modules is missing and npm is not installed (Debian "
+                 "package npm)")
+        print("web_browser: npm ci --prefix tests/browser", flush=True)
+        env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
+        p = subprocess.run([npm, "ci", "--prefix", BROWSER_DIR, "--no-audit", "--no-fund"],
+                           capture_output=True, text=True, timeout=240, env=env)
+        if p.returncode != 0 or not os.path.exists(pkg):
+            print(p.stdout[-2000:] + p.stderr[-2000:])
+            skip("npm ci could not install playwright-core")
+    return node
+
+
+def pick_account(fx, db):
+    """One of the manager's placed accounts with room to move up and right."""
+    rows = json.loads(harness.run(fx.cvom, db, "export", "--format", "json"))
+    owner = harness.USERS["priya"][1]
+    best = None
+    for a in rows:
+        i, e = a.get("intellectual"), a.get("emotional")
+        if a.get("owner") != owner or i is None or e is None:
+            continue
+        aid = a.get("account_id", a.get("id"))
+        if i < 60 and e < 60 and len(fx.stakeholders(db, aid)) >= 2:
+            if best is None or i + e < best[1]:
+                best = (aid, i + e)
+    return best[0] if best else fx.own[0]
+
+
+def main():
+    cvom = harness.cvom_path(sys.argv)
+    node = prerequisites()
+    build = os.path.dirname(cvom)
+    artifacts = os.environ.get("CVOM_SCREENSHOTS") or os.path.join(build, "meson-logs",
+                                                                    "screenshots")
+    shutil.rmtree(artifacts, ignore_errors=True)
+    os.makedirs(artifacts, exist_ok=True)
+    fx = harness.Fixture(cvom)
+    srv = None
+    rc = 1
+    try:
+        db = fx.copy("e2e.db")
+        account = pick_account(fx, db)
+        owner = harness.USERS["priya"][1]
+        out = harness.run(cvom, db, "account", "add", "<script>alert(1)</script> Ltd",
+                          "--owner", owner, "--industry", "\"><img src=x onerror=alert(1)>",
+                          "--tags", "</title><svg onload=alert(1)>",
+                          "--notes", "javascript:alert(1) '\"--><!--")
+        xss_account = int(out.strip().splitlines()[-1])
+        srv = harness.Server(cvom, db)
+        config = {"user": "priya", "password": harness.PASSWORD, "account": account,
+                  "xss_account": xss_account}
+        print("web_browser: %s, account %s, screenshots in %s" % (srv.origin, account,
+                                                                  artifacts), flush=True)
+        try:
+            p = subprocess.run([node, os.path.join(BROWSER_DIR, "e2e.mjs"), srv.origin,
+                                artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=240)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            print("web_browser: e2e.mjs did not finish in 240 s")
+            rc = 1
+    finally:
+        if srv:
+            status = srv.stop()
+            log = srv.output()
+            if status != 0:
+                print("web_browser: cvom serve exited %r on SIGTERM" % status)
+                rc = rc or 1
+            for marker in ("AddressSanitizer", "runtime error:"):
+                if marker in log:
+                    print("web_browser: sanitizer report in the server log:\n" + log[-4000:])
+                    rc = rc or 1
+        fx.cleanup()
+    shots = sorted(f for f in os.listdir(artifacts) if f.endswith(".png"))
+    print("web_browser: %d screenshots in %s" % (len(shots), artifacts))
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
