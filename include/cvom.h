@@ -67,11 +67,19 @@ enum cvom_dim {
     CVOM_DIM_COUNT
 };
 
-/* What an instrument item measures. BOTH items (price primacy) count on both dimensions. */
+/* What an instrument item measures. BOTH items (price primacy) count on both dimensions.
+ * The partnership axes (the four pillars, then trust, in the order of enum cvom_pillar)
+ * count on neither dimension: they feed partnership health only, so adding them to an
+ * instrument leaves every intellectual and emotional score as it was. */
 enum cvom_axis {
     CVOM_AXIS_INTELLECTUAL = 0,
     CVOM_AXIS_EMOTIONAL,
     CVOM_AXIS_BOTH,
+    CVOM_AXIS_PASSION,
+    CVOM_AXIS_RESONANCE,
+    CVOM_AXIS_SECURITY,
+    CVOM_AXIS_CREATIVITY,
+    CVOM_AXIS_TRUST,
     CVOM_AXIS_COUNT
 };
 
@@ -362,6 +370,300 @@ enum cvom_status cvom_pearson(const double *x, const double *y, size_t n, double
 enum cvom_status cvom_date_parse(const char *s, int32_t *days);
 /* Write "YYYY-MM-DD" for days into buf (at least 11 bytes). */
 void cvom_date_format(int32_t days, char buf[11]);
+
+/* ---------------------------------------------------------------------------------------
+ * Migration over time: quadrant transitions between two dates and their projection
+ * ------------------------------------------------------------------------------------- */
+
+/* Between an earlier and a later date, every account of a portfolio is in one of five
+ * states: one of the four quadrants, or not placed (not enough evidence on that date, or
+ * not in the portfolio then). The transition table counts accounts, and sums revenue, by
+ * state at the earlier date (row) and at the later date (column); its 4×4 core holds the
+ * accounts placed on both dates. Its rows add up to the portfolio on the earlier date, its
+ * columns to the portfolio on the later date, and all 25 cells to the whole portfolio.
+ *
+ * Movers, the accounts sliding towards Transactional, the stale ones and the projection
+ * are defined at the structs below; docs/formats.md says the same for users. */
+#define CVOM_MIG_NOT_PLACED CVOM_Q_COUNT      /* the fifth row and column */
+#define CVOM_MIG_STATES (CVOM_Q_COUNT + 1)
+#define CVOM_MIG_PERIODS_DEFAULT 4
+#define CVOM_MIG_PERIODS_MAX 40
+#define CVOM_MIG_SLIDE_POINTS 10.0            /* default of slide_points */
+
+/* One account on both dates. A score whose state is INSUFFICIENT is not placed on that
+ * date; pass such a score for an account that did not exist then. */
+struct cvom_migration_account {
+    struct cvom_score from;  /* as of the earlier date */
+    struct cvom_score to;    /* as of the later date */
+    double revenue;          /* finite, >= 0; the same figure counts on both dates */
+    int stale;               /* 1: its newest assessment is older than the validity period
+                                at the later date (the caller decides; it is carried) */
+    int32_t last_assessed;   /* newest assessment on or before the later date, days since
+                                1970-01-01; 0 when never assessed */
+};
+
+struct cvom_migration_options {
+    int32_t from, to;        /* the two dates, days since 1970-01-01; from < to */
+    int periods;             /* periods to project, 1..CVOM_MIG_PERIODS_MAX (default 4) */
+    double slide_points;     /* least fall of intellectual + emotional that counts as a
+                                slide (default CVOM_MIG_SLIDE_POINTS); finite, >= 0 */
+};
+
+/* Defaults for everything but the dates, which are set to 0. */
+void cvom_migration_options_init(struct cvom_migration_options *o);
+
+/* An account placed on both dates whose quadrant differs. One that only gained or lost its
+ * evidence is not a mover: it is counted in the fifth row or column instead. */
+struct cvom_migration_mover {
+    size_t index;                    /* into the caller's accounts */
+    double revenue;                  /* the account's, copied */
+    enum cvom_quadrant from, to;
+    double change[CVOM_DIM_COUNT];   /* later score minus earlier score, per axis */
+};
+
+/* An account sliding towards Transactional: placed on both dates, and either
+ *   - it entered Transactional from another quadrant, or
+ *   - its intellectual + emotional score fell by at least slide_points: its city-block
+ *     distance from the Transactional corner (0, 0) shrank by that much. Losing on one
+ *     axis what it gains on the other is a move sideways, not a slide.
+ * The list puts the accounts that entered Transactional first, then the larger falls,
+ * then the larger revenue, then the caller's order. */
+struct cvom_migration_slide {
+    size_t index;
+    double revenue;
+    int entered;                     /* 1: moved into Transactional on the later date */
+    double fall;                     /* (I + E) earlier minus (I + E) later; may be < 0
+                                        for an account that entered while rising */
+    enum cvom_quadrant from, to;
+    double change[CVOM_DIM_COUNT];
+};
+
+/* An account whose assessment is out of date at the later date. */
+struct cvom_migration_stale {
+    size_t index;
+    double revenue;
+    int32_t age_days;                /* later date minus last_assessed; -1 when never */
+};
+
+/* The Markov projection. Transition probabilities P are estimated from the accounts placed
+ * on both dates: row i is the share of the accounts (or of the revenue) that started in
+ * quadrant i and ended in each quadrant. A quadrant no such account started in (or whose
+ * accounts have no revenue) keeps its share: its row is that of the identity, and kept[i]
+ * says so. The mix after k periods is start × P^k, where the start is the mix of the
+ * accounts placed on the later date and a period is the gap between the two dates. Accounts
+ * not placed are outside the projection. */
+struct cvom_migration_chain {
+    double p[CVOM_Q_COUNT][CVOM_Q_COUNT];
+    int kept[CVOM_Q_COUNT];
+    int available;   /* 0 when nothing is placed on the later date (or it has no revenue):
+                        mix is then NaN */
+    double mix[CVOM_MIG_PERIODS_MAX + 1][CVOM_Q_COUNT]; /* [0] = start, [k] = after k
+                                                            periods; shares 0–1 */
+};
+
+struct cvom_migration {
+    struct cvom_migration_options options; /* as given */
+    size_t n_accounts;
+    int32_t period_days;                   /* to − from */
+
+    /* Transition tables, [state on the earlier date][state on the later date]. */
+    size_t count[CVOM_MIG_STATES][CVOM_MIG_STATES];
+    double revenue[CVOM_MIG_STATES][CVOM_MIG_STATES];
+    size_t count_from[CVOM_MIG_STATES], count_to[CVOM_MIG_STATES];   /* row, column sums */
+    double revenue_from[CVOM_MIG_STATES], revenue_to[CVOM_MIG_STATES];
+    double total_revenue;
+    size_t placed_both;                    /* accounts behind the chain's estimate */
+
+    struct cvom_migration_chain by_count, by_revenue;
+
+    /* Lists, owned; freed by cvom_migration_cleanup. Movers and stale accounts are ordered
+     * by revenue, largest first, then in the caller's order. */
+    struct cvom_migration_mover *movers;
+    size_t n_movers;
+    struct cvom_migration_slide *slides;
+    size_t n_slides;
+    struct cvom_migration_stale *stale;
+    size_t n_stale;
+};
+
+/* Work out the transition tables, movers, slides, stale accounts and both projections for
+ * n accounts (a may be NULL when n is 0). Pure: no I/O. CVOM_EINVAL (message in err) when
+ * the options are out of range or an account has a bad revenue or quadrant; CVOM_ENOMEM
+ * when memory runs out. On failure *out holds no lists. Free with
+ * cvom_migration_cleanup. */
+enum cvom_status cvom_migration_build(const struct cvom_migration_options *o,
+                                      const struct cvom_migration_account *a, size_t n,
+                                      struct cvom_migration *out, struct cvom_error *err);
+/* Free the lists; cleaning up twice, or a zeroed struct, is harmless. */
+void cvom_migration_cleanup(struct cvom_migration *m);
+
+/* Row-normalise flows between quadrants into transition probabilities. flow and p are
+ * CVOM_Q_COUNT × CVOM_Q_COUNT, row-major (from i to j at [i*CVOM_Q_COUNT + j]); flows are
+ * counts or revenue, finite and >= 0. A row without flow becomes the identity's row and
+ * kept[i] (when kept is not NULL) is set to 1. CVOM_EINVAL for a negative or non-finite
+ * flow; p and kept are then left alone. */
+enum cvom_status cvom_markov_estimate(const double *flow, double *p, int *kept);
+/* The mix after k steps, start × p^k, for k = 0..periods: mix receives periods + 1 rows of
+ * CVOM_Q_COUNT shares, row-major, row 0 a copy of start. p as above. CVOM_EINVAL when
+ * periods is outside 0..CVOM_MIG_PERIODS_MAX. */
+enum cvom_status cvom_markov_project(const double *p, const double *start, int periods,
+                                     double *mix);
+
+/* ---------------------------------------------------------------------------------------
+ * Partnership pillars and stakeholder spread
+ * ------------------------------------------------------------------------------------- */
+
+/* A partnership stands on four pillars — passion, resonance, security, creativity — laid on
+ * trust. Items on the partnership axes (enum cvom_axis) measure them; this enum indexes the
+ * five measures in the same order as those axes, the four pillars first and trust last. */
+enum cvom_pillar {
+    CVOM_PILLAR_PASSION = 0, /* enthusiasm and energy both sides put into the work */
+    CVOM_PILLAR_RESONANCE,   /* shared priorities, goals planned together */
+    CVOM_PILLAR_SECURITY,    /* confidence that the relationship lasts and can bear conflict */
+    CVOM_PILLAR_CREATIVITY,  /* new ideas and experiments made together */
+    CVOM_PILLAR_TRUST,       /* the bedrock: not a pillar but the gate on them */
+    CVOM_PILLAR_COUNT
+};
+#define CVOM_PILLARS CVOM_PILLAR_TRUST /* the first four measures are the pillars proper */
+
+/* Health may stand at most this many points above trust (see struct cvom_health). */
+#define CVOM_HEALTH_TRUST_MARGIN 10.0
+/* A pillar (or trust) at or above this score is sound; below it, weak. */
+#define CVOM_PILLAR_SOUND 50.0
+
+/* "passion", "resonance", "security", "creativity", "trust"; "?" out of range. */
+const char *cvom_pillar_name(enum cvom_pillar p);
+/* "Passion" … "Trust". */
+const char *cvom_pillar_title(enum cvom_pillar p);
+/* The measure an item axis feeds, or -1 for the intellectual, emotional and both axes. */
+int cvom_axis_pillar(enum cvom_axis a);
+
+/* Health = min(pillars' mean, trust + margin): the mean of the four pillar scores, but
+ * never more than margin points above trust. Weak trust therefore caps health whatever
+ * the pillars say, while trust above the pillars adds nothing. NaN when any input is NaN.
+ * *capped (when not NULL) receives 1 when the trust cap is below the pillars' mean. */
+double cvom_health_gate(double pillars_mean, double trust, double margin, int *capped);
+
+/* One measure of an account: scored like an axis. A respondent's score is the weighted
+ * mean (item weights) of their answered items on it — one answered item is enough, as the
+ * pillars have only a few items each — and the account's is the influence-weighted mean
+ * over counted respondents (customers; self-assessments too when include_self), with the
+ * same interval and minimum number of respondents as the axes. */
+struct cvom_pillar_score {
+    double value;      /* 0–100; NaN when no counted respondent scored on it */
+    double se;         /* NaN when not estimable */
+    double lo, hi;     /* interval at cfg->confidence, clamped to 0–100; NaN with se */
+    int respondents;   /* counted respondents with a score on it */
+    double self_value; /* the self-assessment view; NaN when none */
+};
+
+enum cvom_health_state {
+    CVOM_HEALTH_OK = 0,  /* all four pillars and trust have a score: health is known */
+    CVOM_HEALTH_PARTIAL, /* partnership answers, but a pillar or trust has no score */
+    CVOM_HEALTH_NONE,    /* no counted respondent answered a partnership item */
+    CVOM_HEALTH_STATE_COUNT
+};
+/* "ok", "partial", "none". */
+const char *cvom_health_state_name(enum cvom_health_state s);
+
+/* One respondent of the explanation, on the partnership measures. */
+struct cvom_health_respondent {
+    int counted[CVOM_PILLAR_COUNT]; /* 1 when it scored on the measure and counts */
+    double score[CVOM_PILLAR_COUNT]; /* its own score; NaN when it answered no item */
+    double share[CVOM_PILLAR_COUNT]; /* its normalised weight in the account's score */
+    double item_weight[CVOM_PILLAR_COUNT]; /* sum of the weights of its answered items */
+};
+
+/* One item of the instrument: what the counted respondents who answered it gave it. */
+struct cvom_health_item {
+    int measure;         /* enum cvom_pillar, or -1 for an item of the value axes */
+    int answered;        /* counted respondents who answered it */
+    double mean;         /* influence-weighted mean of their 0–100 scores; NaN if none */
+    double contribution; /* points of its measure's score it accounts for: the items of a
+                            measure add up to the measure's score */
+};
+
+/* Partnership health of one account. */
+struct cvom_health {
+    enum cvom_health_state state;
+    struct cvom_pillar_score measure[CVOM_PILLAR_COUNT]; /* the four pillars, then trust */
+    double pillars_mean; /* mean of the four pillars; NaN unless all four have a score */
+    double cap;          /* trust + CVOM_HEALTH_TRUST_MARGIN; NaN without trust */
+    double health;       /* cvom_health_gate(pillars_mean, trust); NaN unless state OK */
+    int capped;          /* 1 when trust holds health below the pillars' mean */
+    int weakest;         /* the lowest-scoring pillar (first on ties); -1 when none scored */
+    int respondents;     /* counted respondents who answered any partnership item */
+    size_t n_respondents;
+    struct cvom_health_respondent *respondents_detail; /* owned, parallel to ex->respondents */
+    size_t n_items;
+    struct cvom_health_item *items; /* owned, one per instrument item */
+};
+
+/* Score the pillars and trust of the account explained in ex (made by cvom_explain with
+ * ins and cfg) and gate its health. Accounts without partnership answers come out with
+ * state NONE, never as an error. Returns CVOM_EINVAL for a bad configuration or when ex
+ * does not match ins, CVOM_ENOMEM; *out is written only on success and is freed with
+ * cvom_health_cleanup. */
+enum cvom_status cvom_partnership_health(const struct cvom_config *cfg,
+                                         const struct cvom_instrument *ins,
+                                         const struct cvom_explanation *ex,
+                                         struct cvom_health *out);
+/* Free what cvom_partnership_health allocated; NULL does nothing. */
+void cvom_health_cleanup(struct cvom_health *h);
+/* Points of its measure's account score that answer a of respondent r in ex adds; NaN for
+ * an answer to a value-axis item or from a respondent not counted on that measure. The
+ * answers of counted respondents add up to each measure's score. */
+double cvom_health_answer_contribution(const struct cvom_health *h,
+                                       const struct cvom_instrument *ins,
+                                       const struct cvom_explanation *ex, size_t r, size_t a);
+
+/* How a measure moved between two dates, judged against CVOM_PILLAR_SOUND: a pillar
+ * crumbles when it falls from sound to weak, and is rebuilt when it rises back. */
+enum cvom_pillar_trend {
+    CVOM_TREND_UNKNOWN = 0, /* no score on one of the dates */
+    CVOM_TREND_HELD,        /* sound on both dates */
+    CVOM_TREND_CRUMBLED,    /* sound before, weak now */
+    CVOM_TREND_REBUILT,     /* weak before, sound now */
+    CVOM_TREND_WEAK,        /* weak on both dates */
+    CVOM_TREND_COUNT
+};
+/* "", "held", "crumbled", "rebuilt", "weak". */
+const char *cvom_pillar_trend_name(enum cvom_pillar_trend t);
+enum cvom_pillar_trend cvom_pillar_trend_between(double before, double now);
+
+/* The stakeholders of an account on the matrix. Every customer respondent of the
+ * explanation with a score on both axes is a point at its own (intellectual, emotional)
+ * scores. The spread is the influence-weighted standard distance of those points from the
+ * account's point: sqrt(Σ wᵢ·dᵢ² / Σ wᵢ), dᵢ the Euclidean distance in score points. The
+ * account is split when at least two stakeholders whose influence is at least
+ * CVOM_SPLIT_MIN_INFLUENCE sit in different quadrants (under cfg's thresholds). */
+#define CVOM_SPLIT_MIN_INFLUENCE 0.5
+
+struct cvom_spread_point {
+    size_t respondent;            /* index into the explanation's respondents */
+    double influence;
+    double x, y;                  /* its intellectual and emotional scores */
+    enum cvom_quadrant quadrant;  /* the quadrant of its own point */
+    double distance;              /* from the account's point; NaN when it has none */
+    int weighs;                   /* influence >= CVOM_SPLIT_MIN_INFLUENCE */
+};
+
+struct cvom_spread {
+    size_t n;                        /* stakeholders with a point */
+    struct cvom_spread_point *points; /* owned, in the explanation's order */
+    double spread;   /* NaN when fewer than two points or the account is not placed */
+    int quadrants;   /* distinct quadrants among the stakeholders who weigh */
+    int split;       /* 1 when quadrants >= 2 */
+};
+
+/* Place the stakeholders of the account explained in ex (made with cfg) and measure their
+ * spread. CVOM_EINVAL for a bad configuration, CVOM_ENOMEM; *out is written only on
+ * success and freed with cvom_spread_cleanup. */
+enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
+                                         const struct cvom_explanation *ex,
+                                         struct cvom_spread *out);
+/* Free the points; NULL does nothing. */
+void cvom_spread_cleanup(struct cvom_spread *s);
 
 #ifdef __cplusplus
 }

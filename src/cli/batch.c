@@ -855,9 +855,7 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
                                 : st;
     }
     char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", output) >= (int)sizeof tmp)
-        return cvom_error_set(err, CVOM_EINVAL, "output path too long");
-    int fd = mkstemp(tmp);
+    int fd = cvom_open_beside(output, tmp, sizeof tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         if (fd >= 0)

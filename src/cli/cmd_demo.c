@@ -1,7 +1,8 @@
 /* cmd_demo.c — `cvom demo`: a deterministic demo portfolio. 64 invented accounts across
  * all four quadrants, several stakeholders each, two assessment waves six months apart in
- * which some accounts move, a few borderline and a few without enough evidence. The same
- * seed always gives the same database. */
+ * which some accounts move, a few borderline and a few without enough evidence, and
+ * partnerships whose pillars are sound, crumble, are rebuilt or stand on weak trust. The
+ * same seed always gives the same database. */
 #include "cli/cli.h"
 
 #include "io/util.h"
@@ -14,25 +15,43 @@
 #define WAVE1 "2026-04-15"
 #define WAVE2 "2026-10-15"
 
-static uint64_t rng_state;
+/* Two streams: the value axes draw from the first, the partnership items from the second,
+ * so that the partnership answers leave every intellectual and emotional answer exactly as
+ * it was before those items existed. */
+static uint64_t rng_state, pillar_state;
 
-static uint64_t next_u64(void)
+static uint64_t splitmix64(uint64_t *state)
 {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull); /* splitmix64 */
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
 }
 
+static uint64_t next_u64(void)
+{
+    return splitmix64(&rng_state);
+}
+
+static double uniform_from(uint64_t *state)
+{
+    return (double)(splitmix64(state) >> 11) / 9007199254740992.0;
+}
+
+static double normal_from(uint64_t *state)
+{
+    double u = uniform_from(state), v = uniform_from(state);
+    return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
+}
+
 static double uniform(void)
 {
-    return (double)(next_u64() >> 11) / 9007199254740992.0;
+    return uniform_from(&rng_state);
 }
 
 static double normal(void)
 {
-    double u = uniform(), v = uniform();
-    return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
+    return normal_from(&rng_state);
 }
 
 static size_t pick(size_t n)
@@ -82,6 +101,8 @@ struct plan {
     double spread;       /* disagreement among its stakeholders */
     int thin;            /* 1: answers too few items to be placed in wave 2 */
     int self_only;       /* 1: only our own view in wave 2 */
+    double pil[2][CVOM_PILLAR_COUNT]; /* latent pillars and trust per wave */
+    int no_pillars;      /* 1: nobody was asked the partnership items */
 };
 
 static double clamp(double v, double lo, double hi)
@@ -118,6 +139,41 @@ static void make_plan(int i, struct plan *p)
     }
 }
 
+/* The partnership story of account i, drawn from the second stream only. Pillars follow
+ * the account's overall value and trust its relationship, and a few accounts of the
+ * partnership quadrant tell a story: weak trust under sound pillars, pillars crumbling
+ * between the waves, pillars rebuilt. */
+static void plan_pillars(int i, struct plan *p)
+{
+    double off[CVOM_PILLAR_COUNT];
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+        off[m] = 6 * normal_from(&pillar_state);
+    for (int w = 0; w < 2; w++) {
+        for (int m = 0; m < CVOM_PILLARS; m++)
+            p->pil[w][m] = (p->x[w] + p->y[w]) / 2 + off[m];
+        /* Trust runs with the relationship, but being valued for expertise alone is no
+         * reason to distrust us: it is at least as high as the pillars. */
+        p->pil[w][CVOM_PILLAR_TRUST] =
+            fmax((p->x[w] + p->y[w]) / 2, p->y[w]) + 8 + off[CVOM_PILLAR_TRUST];
+    }
+    p->no_pillars = i % 16 == 6; /* the team never asked these accounts */
+    if (i % 16 == 11) {          /* weak trust: the pillars stand on sand */
+        p->pil[0][CVOM_PILLAR_TRUST] = 22 + off[CVOM_PILLAR_TRUST] / 2;
+        p->pil[1][CVOM_PILLAR_TRUST] = 20 + off[CVOM_PILLAR_TRUST] / 2;
+    }
+    if (i % 32 == 3) { /* passion and creativity crumble in the second wave */
+        p->pil[1][CVOM_PILLAR_PASSION] -= 40;
+        p->pil[1][CVOM_PILLAR_CREATIVITY] -= 40;
+    }
+    if (i % 32 == 19) { /* security and resonance were weak, and are rebuilt */
+        p->pil[0][CVOM_PILLAR_SECURITY] -= 40;
+        p->pil[0][CVOM_PILLAR_RESONANCE] -= 35;
+    }
+    for (int w = 0; w < 2; w++)
+        for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+            p->pil[w][m] = clamp(p->pil[w][m], 3, 97);
+}
+
 /* A latent value 0–100 as an answer on the item's scale, with noise. */
 static double answer(const struct cvom_item *it, double x, double y, double bx, double by)
 {
@@ -134,6 +190,15 @@ static double answer(const struct cvom_item *it, double x, double y, double bx, 
     return it->scale_min + floor((it->scale_max - it->scale_min) * v / 100 + 0.5);
 }
 
+/* A partnership item's answer from the latent measure v, noise from the second stream. */
+static double pillar_answer(const struct cvom_item *it, double v)
+{
+    v = clamp(v + 8 * normal_from(&pillar_state), 0, 100);
+    if (it->reverse)
+        v = 100 - v;
+    return it->scale_min + floor((it->scale_max - it->scale_min) * v / 100 + 0.5);
+}
+
 struct demo {
     struct cli *c;
     const struct cvom_instrument *ins;
@@ -141,14 +206,26 @@ struct demo {
     size_t accounts, stakeholders, assessments;
 };
 
+/* pil: the latent partnership measures with the respondent's own lean added, or NULL
+ * when the respondent answers no partnership item. */
 static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double x, double y,
-                               double bx, double by, int thin)
+                               double bx, double by, int thin, const double *pil)
 {
     struct cvom_store *st = d->c->store;
     enum cvom_status s = st->ops->assessment_add(st, a, &d->c->err);
     int per_axis[CVOM_AXIS_COUNT] = {0};
     for (size_t j = 0; !s && j < d->ins->n_items; j++) {
         const struct cvom_item *it = &d->ins->items[j];
+        int m = cvom_axis_pillar(it->axis);
+        if (m >= 0) {
+            if (!pil || uniform_from(&pillar_state) < 0.04)
+                continue;
+            struct cvom_response r = {.assessment_id = a->id,
+                                      .value = pillar_answer(it, pil[m])};
+            cvom_copy(r.item_code, sizeof r.item_code, it->code);
+            s = st->ops->response_put(st, &r, &d->c->err);
+            continue;
+        }
         /* Thin evidence: two answers per axis, fewer than the instrument's minimum. */
         if (thin && (it->axis == CVOM_AXIS_BOTH || per_axis[it->axis]++ >= 2))
             continue;
@@ -168,6 +245,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     struct cvom_store *st = d->c->store;
     struct plan p;
     make_plan(i, &p);
+    plan_pillars(i, &p);
     struct cvom_account a;
     memset(&a, 0, sizeof a);
     size_t ind = pick(8);
@@ -209,6 +287,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
             break;
         d->stakeholders++;
         double bx = p.spread * normal(), by = p.spread * normal() + r->bias_e;
+        double lean = 5 * normal_from(&pillar_state);
         for (int w = 0; !s && w < 2; w++) {
             if (p.self_only)
                 continue; /* nobody at the customer has answered yet */
@@ -218,7 +297,12 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
                                          .kind = CVOM_RESP_CUSTOMER, .stakeholder_id = sh.id,
                                          .date = waves[w], .status = CVOM_ASSESS_COMPLETE};
             cvom_copy(as.respondent, sizeof as.respondent, sh.name);
-            s = record(d, &as, p.x[w], p.y[w], bx, by, w == 1 && p.thin);
+            int thin = w == 1 && p.thin;
+            double pil[CVOM_PILLAR_COUNT];
+            for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+                pil[m] = p.pil[w][m] + lean;
+            s = record(d, &as, p.x[w], p.y[w], bx, by, thin,
+                       p.no_pillars || thin ? NULL : pil);
         }
     }
     /* Our own view, a little rosier on the relationship than the customer's. */
@@ -229,7 +313,10 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
                                      .kind = CVOM_RESP_SELF, .date = waves[w],
                                      .status = CVOM_ASSESS_COMPLETE};
         cvom_copy(as.respondent, sizeof as.respondent, a.owner);
-        s = record(d, &as, p.x[w], p.y[w], 4, 10, 0);
+        double pil[CVOM_PILLAR_COUNT];
+        for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+            pil[m] = p.pil[w][m] + 8; /* we think better of the partnership than they do */
+        s = record(d, &as, p.x[w], p.y[w], 4, 10, 0, p.no_pillars ? NULL : pil);
     }
     return s;
 }
@@ -266,13 +353,15 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     if (cli_parse(c, argc, argv, opts, "[--db PATH] [--seed N]",
                   "Fill an empty database with a demo portfolio: 64 invented accounts in all "
                   "four quadrants, their stakeholders, and two assessment waves (" WAVE1
-                  " and " WAVE2 ") with scores stored for both.",
+                  " and " WAVE2 ") with scores stored for both. The answers include the "
+                  "partnership pillars and trust, so 'cvom pillars' has stories to tell.",
                   pos, 0, 0, &np, &rc))
         return rc;
     long seed = 1;
     if (cli_val(opts, "seed") && cvom_parse_long(cli_val(opts, "seed"), 0, 1L << 40, &seed))
         return cli_usage_error(c, "--seed takes a whole number");
     rng_state = (uint64_t)seed * 0x2545F4914F6CDD1Dull;
+    pillar_state = (uint64_t)seed * 0x9E6C63D0676A9A99ull + 0x1F1E5A0B3C7D2E4Full;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     int64_t n = 0;
@@ -306,8 +395,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         return cli_fail(c, s, &c->err);
     printf("Demo portfolio in %s: %zu accounts, %zu stakeholders, %zu assessments in two "
            "waves (%s, %s).\n"
-           "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n",
+           "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n"
+           "     cvom pillars --db %s --since %s\n",
            c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, c->db, c->db,
-           "Stack & Save Discount Stores");
+           "Stack & Save Discount Stores", c->db, WAVE1);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* cmd_explain.c — `cvom explain ACCOUNT`: every respondent's and item's part in the
- * account's position, and what would move it across the nearest threshold. */
+ * account's position, what would move it across the nearest threshold, where its
+ * stakeholders sit on the matrix, and how its partnership pillars stand. */
 #include "cli/cli.h"
 
 #include <jansson.h>
@@ -78,7 +79,8 @@ static void print_items(const struct cvom_explanation *ex, const struct cvom_ins
     printf("  %-8s %-34s %14s %14s\n", "item", "measures", "intellectual", "emotional");
     for (size_t j = 0; j < ex->n_items; j++) {
         const struct cvom_explain_item *it = &ex->items[j];
-        if (!it->answered)
+        /* Partnership items move neither axis: the pillars section shows them. */
+        if (!it->answered || cvom_axis_pillar(ins->items[j].axis) >= 0)
             continue;
         printf("  %-8s %-34.34s", ins->items[j].code, ins->items[j].construct);
         for (int d = 0; d < CVOM_DIM_COUNT; d++) {
@@ -134,17 +136,112 @@ static void print_moves(const struct cvom_explanation *ex, const struct cvom_ins
     printf("  (* the nearest threshold; figures are points of the axis score)\n");
 }
 
-static int explain_csv(const struct cvom_explanation *ex, const struct cvom_instrument *ins)
+/* ---- stakeholders on the matrix and partnership pillars -------------------------------- */
+
+/* The spread point of respondent i, or NULL when it has none. */
+static const struct cvom_spread_point *point_of(const struct cvom_spread *sp, size_t i)
+{
+    for (size_t k = 0; k < sp->n; k++)
+        if (sp->points[k].respondent == i)
+            return &sp->points[k];
+    return NULL;
+}
+
+static void print_split(const struct cvom_spread *sp)
+{
+    char names[80] = "";
+    size_t used = 0;
+    int seen[CVOM_Q_COUNT] = {0};
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        if (!p->weighs || seen[p->quadrant]++)
+            continue;
+        int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                         cvom_quadrant_title(p->quadrant));
+        if (w < 0 || (size_t)w >= sizeof names - used)
+            break;
+        used += (size_t)w;
+    }
+    if (sp->split)
+        printf("  Split: stakeholders with influence %g or more sit in %d quadrants (%s).\n",
+               CVOM_SPLIT_MIN_INFLUENCE, sp->quadrants, names);
+    else if (sp->quadrants == 1)
+        printf("  Not split: every stakeholder with influence %g or more sits in the %s "
+               "quadrant.\n", CVOM_SPLIT_MIN_INFLUENCE, names);
+    else
+        printf("  Not split: no stakeholder with influence %g or more has a point.\n",
+               CVOM_SPLIT_MIN_INFLUENCE);
+}
+
+static void print_spread(const struct cvom_explanation *ex, const struct cvom_spread *sp)
+{
+    printf("\nStakeholders on the matrix: each customer stakeholder at their own scores\n");
+    if (!sp->n) {
+        printf("  None yet: no customer stakeholder has a score on both axes.\n");
+        return;
+    }
+    printf("  %-28s %9s %13s %10s  %-14s %8s\n", "", "influence", "intellectual", "emotional",
+           "quadrant", "distance");
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        char dist[16];
+        fmt_num(dist, sizeof dist, p->distance, 1);
+        printf("  %-28.28s %9.2f %13.1f %10.1f  %-14s %8s\n", ex->respondents[p->respondent].label,
+               p->influence, p->x, p->y, cvom_quadrant_title(p->quadrant), dist);
+    }
+    if (!isnan(sp->spread))
+        printf("  Spread %.1f points: the influence-weighted standard distance from the "
+               "account's point.\n", sp->spread);
+    else
+        printf("  Spread: not measured (it needs two stakeholders and the account's point).\n");
+    print_split(sp);
+}
+
+static void print_pillars(const struct cvom_account *a, const struct cvom_health *h)
+{
+    printf("\nPartnership pillars: their mean, never more than %g points above trust\n",
+           CVOM_HEALTH_TRUST_MARGIN);
+    if (h->state == CVOM_HEALTH_NONE) {
+        printf("  No pillar answers: no counted respondent has answered a pillar or trust "
+               "item.\n");
+        return;
+    }
+    printf(" ");
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
+        char v[16];
+        fmt_num(v, sizeof v, h->measure[m].value, 1);
+        printf(" %s%s %s", m ? "· " : "", cvom_pillar_name((enum cvom_pillar)m), v[0] ? v : "—");
+    }
+    printf("\n");
+    if (h->state == CVOM_HEALTH_OK)
+        printf("  Health %.1f%s; weakest pillar: %s.\n", h->health,
+               h->capped ? ", capped by weak trust" : "",
+               cvom_pillar_name((enum cvom_pillar)h->weakest));
+    else
+        printf("  Health not known: a pillar or trust has no score yet.\n");
+    printf("  Items and changes over time: cvom pillars \"%s\"\n", a->name);
+}
+
+static int explain_csv(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
+                       const struct cvom_spread *sp, const struct cvom_health *h)
 {
     static const char *const cols[] = {
         "respondent", "kind", "influence", "item", "axis", "raw", "score", "share_intellectual",
-        "share_emotional", "contribution_intellectual", "contribution_emotional"};
-    struct table *t = table_new(cols, "sssssnnnnnn");
+        "share_emotional", "contribution_intellectual", "contribution_emotional",
+        "contribution_pillar", "respondent_quadrant", "respondent_distance", "spread", "split",
+        "health"};
+    struct table *t = table_new(cols, "sssssnnnnnnnsnnsn");
+    char spread[16], health[16];
+    fmt_num(spread, sizeof spread, sp->spread, 6);
+    fmt_num(health, sizeof health, h->health, 6);
     for (size_t i = 0; t && i < ex->n_respondents; i++) {
         const struct cvom_explain_respondent *r = &ex->respondents[i];
+        const struct cvom_spread_point *p = point_of(sp, i);
+        char dist[16];
+        fmt_num(dist, sizeof dist, p ? p->distance : NAN, 6);
         for (size_t j = 0; j < r->n_answers; j++) {
             const struct cvom_explain_answer *a = &r->answers[j];
-            char infl[16], raw[16], sc[16], sh[2][16], co[2][16];
+            char infl[16], raw[16], sc[16], sh[2][16], co[2][16], cp[16];
             fmt_num(infl, sizeof infl, r->influence, 4);
             fmt_num(raw, sizeof raw, a->raw, 4);
             fmt_num(sc, sizeof sc, a->score, 6);
@@ -152,10 +249,13 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
                 fmt_num(sh[d], sizeof sh[d], r->share[d], 6);
                 fmt_num(co[d], sizeof co[d], a->contribution[d], 6);
             }
+            fmt_num(cp, sizeof cp, cvom_health_answer_contribution(h, ins, ex, i, j), 6);
             const char *cells[] = {r->label, cvom_respondent_kind_name(r->kind), infl,
                                    ins->items[a->item].code,
                                    cvom_axis_name(ins->items[a->item].axis), raw, sc, sh[0],
-                                   sh[1], co[0], co[1]};
+                                   sh[1], co[0], co[1], cp,
+                                   p ? cvom_quadrant_name(p->quadrant) : "", dist, spread,
+                                   sp->split ? "yes" : "no", health};
             table_add(t, cells);
         }
     }
@@ -170,8 +270,57 @@ static json_t *num(double v)
     return isnan(v) ? json_null() : json_real(v);
 }
 
+static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
+{
+    json_t *pts = json_array();
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        json_array_append_new(
+            pts, json_pack("{s:s, s:f, s:f, s:f, s:s, s:o, s:b}", "label",
+                           ex->respondents[p->respondent].label, "influence", p->influence,
+                           "intellectual", p->x, "emotional", p->y, "quadrant",
+                           cvom_quadrant_name(p->quadrant), "distance", num(p->distance),
+                           "weighs", p->weighs));
+    }
+    return json_pack("{s:o, s:b, s:i, s:f, s:o}", "spread", num(sp->spread), "split", sp->split,
+                     "quadrants", sp->quadrants, "split_min_influence", CVOM_SPLIT_MIN_INFLUENCE,
+                     "stakeholders", pts);
+}
+
+static json_t *health_json(const struct cvom_health *h, const struct cvom_instrument *ins)
+{
+    json_t *items = json_array();
+    for (size_t k = 0; k < h->n_items; k++)
+        if (h->items[k].measure >= 0 && h->items[k].answered)
+            json_array_append_new(
+                items, json_pack("{s:s, s:s, s:i, s:o, s:o}", "item", ins->items[k].code,
+                                 "measure",
+                                 cvom_pillar_name((enum cvom_pillar)h->items[k].measure),
+                                 "answered", h->items[k].answered, "mean",
+                                 num(h->items[k].mean), "contribution",
+                                 num(h->items[k].contribution)));
+    json_t *measures = json_object();
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+        json_object_set_new(measures, cvom_pillar_name((enum cvom_pillar)m),
+                            json_pack("{s:o, s:o, s:o, s:i, s:o}", "score",
+                                      num(h->measure[m].value), "lo", num(h->measure[m].lo),
+                                      "hi", num(h->measure[m].hi), "respondents",
+                                      h->measure[m].respondents, "self",
+                                      num(h->measure[m].self_value)));
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "state",
+                     cvom_health_state_name(h->state), "measures", measures, "pillars_mean",
+                     num(h->pillars_mean), "cap", num(h->cap), "health", num(h->health),
+                     "capped", isnan(h->health) ? json_null() : json_boolean(h->capped),
+                     "weakest",
+                     h->weakest >= 0
+                         ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
+                         : json_null(),
+                     "respondents", h->respondents, "items", items);
+}
+
 static void explain_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                         const struct cvom_instrument *ins)
+                         const struct cvom_instrument *ins, const struct cvom_spread *sp,
+                         const struct cvom_health *h)
 {
     const struct cvom_score *s = &ex->score;
     json_t *axes = json_object();
@@ -214,11 +363,12 @@ static void explain_json(const struct cvom_account *a, const struct cvom_explana
                                  "contribution_emotional", num(ex->items[j].contribution[1]),
                                  "sensitivity_intellectual", num(ex->items[j].sensitivity[0]),
                                  "sensitivity_emotional", num(ex->items[j].sensitivity[1])));
-    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o}", "account_id",
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
                           (json_int_t)a->id, "name", a->name, "axes", axes, "quadrant",
                           s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
                           "state", cvom_state_name(s->state), "respondents", resp, "items",
-                          items);
+                          items, "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
+                          health_json(h, ins));
     json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
     putchar('\n');
     json_decref(o);
@@ -251,16 +401,29 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     struct cvom_explanation ex;
     struct cvom_instrument ins;
     struct cvom_evidence ev;
+    struct cvom_spread sp;
+    struct cvom_health h;
     cvom_instrument_init(&ins);
     enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
     if (!st)
         st = cvom_account_explain(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
+    if ((st = cvom_stakeholder_spread(&cfg, &ex, &sp)) != CVOM_OK) {
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return cli_fail(c, st, NULL);
+    }
+    if ((st = cvom_partnership_health(&cfg, &ins, &ex, &h)) != CVOM_OK) {
+        cvom_spread_cleanup(&sp);
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return cli_fail(c, st, NULL);
+    }
     if (fmt == FMT_CSV) {
-        explain_csv(&ex, &ins);
+        explain_csv(&ex, &ins, &sp, &h);
     } else if (fmt == FMT_JSON) {
-        explain_json(&a, &ex, &ins);
+        explain_json(&a, &ex, &ins, &sp, &h);
     } else {
         char date[11], newest[11] = "never";
         cvom_date_format(as_of, date);
@@ -277,10 +440,14 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         print_scores(&ex, &cfg);
         if (ex.n_respondents) {
             print_respondents(&ex);
+            print_spread(&ex, &sp);
             print_items(&ex, &ins);
         }
         print_moves(&ex, &ins, &cfg);
+        print_pillars(&a, &h);
     }
+    cvom_health_cleanup(&h);
+    cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);
     cvom_instrument_cleanup(&ins);
     return 0;

@@ -1,99 +1,28 @@
 /* cmd_onepager.c — `cvom render account ACCOUNT`: the account one-pager as PDF or PNG. This
- * file gathers the account, its explanation and its stakeholders; render/onepager.c lays
- * out the page. */
+ * file reads the command line; service/documents.c gathers the account, its explanation and
+ * its stakeholders, and render/onepager.c lays out the page. */
 #include "cli/cli.h"
 
 #include "io/util.h"
 #include "render/onepager.h"
+#include "service/documents.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define STAKEHOLDERS_MAX 10000u /* far beyond any decision-making unit */
-
-struct people {
-    size_t n, cap;
-    struct cvom_stakeholder *v;
-    int overflow;
-};
-
-static int collect(void *ctx, const struct cvom_stakeholder *s)
-{
-    struct people *p = ctx;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 16;
-        struct cvom_stakeholder *g = cap <= STAKEHOLDERS_MAX ? realloc(p->v, cap * sizeof *g) : NULL;
-        if (!g) {
-            p->overflow = 1;
-            return 1;
-        }
-        p->v = g;
-        p->cap = cap;
-    }
-    p->v[p->n++] = *s;
-    return 0;
-}
-
-/* Each stakeholder with the axis scores of their own counted assessment; the explanation
- * labels a customer respondent with the stakeholder's name. */
-static struct cvom_onepager_stakeholder *rows(const struct people *p,
-                                              const struct cvom_explanation *ex)
-{
-    struct cvom_onepager_stakeholder *v = calloc(p->n ? p->n : 1, sizeof *v);
-    for (size_t i = 0; v && i < p->n; i++) {
-        const struct cvom_stakeholder *s = &p->v[i];
-        v[i] = (struct cvom_onepager_stakeholder){.name = s->name, .role = s->role,
-                                                  .influence = s->influence,
-                                                  .stance = cvom_stance_name(s->stance),
-                                                  .score = {NAN, NAN}};
-        for (size_t k = 0; k < ex->n_respondents; k++) {
-            const struct cvom_explain_respondent *r = &ex->respondents[k];
-            if (r->kind == CVOM_RESP_CUSTOMER && strcmp(r->label, s->name) == 0) {
-                v[i].score[0] = r->score[0];
-                v[i].score[1] = r->score[1];
-                break;
-            }
-        }
-    }
-    return v;
-}
-
+/* Gather the account's one-pager and draw it into out. */
 static enum cvom_status draw(struct cli *c, const struct cvom_account *a, int32_t as_of,
                              enum cvom_onepager_format fmt, double dpi, const char *out)
 {
-    struct cvom_config cfg;
-    struct cvom_explanation ex;
-    struct cvom_instrument ins;
-    struct cvom_evidence ev;
-    struct people people = {0};
-    cvom_instrument_init(&ins);
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    if (st)
-        return st;
-    if ((st = cvom_account_explain(c->store, &cfg, a->id, as_of, &ex, &ins, &ev, &c->err)))
-        return st;
-    st = c->store->ops->stakeholder_list(c->store, a->id, collect, &people, &c->err);
-    if (!st && people.overflow)
-        st = cvom_error_set(&c->err, CVOM_ELIMIT, "too many stakeholders to draw");
-    struct cvom_onepager_stakeholder *sh = st ? NULL : rows(&people, &ex);
-    if (!st && !sh)
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    struct cvom_onepager_doc *d = malloc(sizeof *d);
+    if (!d)
+        return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    enum cvom_status st = cvom_onepager_doc_gather(c->store, a, as_of, d, &c->err);
     if (!st) {
-        struct cvom_onepager p = {
-            .name = a->name, .external_id = a->external_id, .owner = a->owner,
-            .industry = a->industry, .region = a->region, .currency = a->currency,
-            .revenue = a->revenue, .potential = a->potential, .as_of = as_of,
-            .threshold = {cfg.threshold[0], cfg.threshold[1]}, .confidence = cfg.confidence,
-            .ex = &ex, .ins = &ins, .assessments = ev.assessments,
-            .customer_assessments = ev.customer, .newest = ev.newest,
-            .stale = ev.stale, .stakeholders = sh, .n_stakeholders = people.n};
-        st = cvom_onepager_write_file(out, fmt, dpi, &p, &c->err);
+        st = cvom_onepager_write_file(out, fmt, dpi, &d->page, &c->err);
+        cvom_onepager_doc_cleanup(d);
     }
-    free(sh);
-    free(people.v);
-    cvom_explanation_cleanup(&ex);
-    cvom_instrument_cleanup(&ins);
+    free(d);
     return st;
 }
 

@@ -5,56 +5,13 @@
 
 #include "io/util.h"
 #include "render/chart.h"
+#include "service/documents.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ACCOUNTS_MAX 10000000u /* accounts held for one picture */
 #define DEFAULT_TITLE "Customer Value Orientation Matrix"
-
-/* What the picture needs of an account, much smaller than a whole account record, so that
- * a portfolio of 100,000 accounts fits in a few megabytes. */
-struct acct {
-    int64_t id;
-    char *name;
-    double revenue;
-};
-
-struct collect {
-    struct acct *v;
-    size_t n, cap;
-    int oom;
-};
-
-static int collect_cb(void *ctx, const struct cvom_account *a)
-{
-    struct collect *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 256;
-        struct acct *g = cap <= ACCOUNTS_MAX ? realloc(k->v, cap * sizeof *g) : NULL;
-        if (!g) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
-    }
-    char *name = strdup(a->name);
-    if (!name) {
-        k->oom = 1;
-        return 1;
-    }
-    k->v[k->n++] = (struct acct){.id = a->id, .name = name, .revenue = a->revenue};
-    return 0;
-}
-
-static void collect_free(struct collect *k)
-{
-    for (size_t i = 0; i < k->n; i++)
-        free(k->v[i].name);
-    free(k->v);
-}
 
 /* The options after parsing and checking. */
 struct render_args {
@@ -65,7 +22,7 @@ struct render_args {
     int quadrant; /* -1: all */
     struct cvom_account_filter filter;
     struct cvom_chart_opts chart;
-    char date_to[11], date_from[11];
+    char date_from[11];
     char footer[512];
 };
 
@@ -96,22 +53,6 @@ static int number_opt(struct cli *c, struct cli_opt *opts, const char *name, dou
                                v);
     *out = d;
     return 0;
-}
-
-static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
-{
-    static const char *const keys[] = {"owner", "tag", "industry", "region", "quadrant"};
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const char *v = cli_val(opts, keys[i]);
-        if (!v)
-            continue;
-        int w = snprintf(buf + used, cap - used, "%s%s=%s", used ? ", " : "", keys[i], v);
-        if (w < 0 || (size_t)w >= cap - used)
-            break;
-        used += (size_t)w;
-    }
 }
 
 static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args *a)
@@ -183,65 +124,12 @@ static int parse_selection(struct cli *c, struct cli_opt *opts, struct render_ar
     cvom_copy(f->industry, sizeof f->industry,
               cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
     cvom_copy(f->region, sizeof f->region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
-    cvom_date_format(a->to, a->date_to);
     if (a->has_from)
         cvom_date_format(a->from, a->date_from);
-    char filters[320];
-    filter_text(filters, sizeof filters, opts);
-    snprintf(a->footer, sizeof a->footer, "as of %s%s%s%s%s", a->date_to,
-             a->has_from ? " \u00b7 compared with " : "", a->has_from ? a->date_from : "",
-             filters[0] ? " \u00b7 " : "", filters);
+    cvom_matrix_doc_footer(a->footer, sizeof a->footer, a->to, a->has_from, a->from, f, q);
     if (a->has_from)
         a->chart.since = a->date_from;
     return 0;
-}
-
-/* Score the selected accounts and turn them into chart points. Accounts never assessed are
- * not part of the picture; with a quadrant filter only points in that quadrant are. */
-static enum cvom_status build_points(struct cli *c, const struct cvom_config *cfg,
-                                     const struct render_args *a, struct collect *k,
-                                     struct cvom_chart_point **out, size_t *n)
-{
-    struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
-    if (!pts)
-        return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
-    enum cvom_status st = CVOM_OK;
-    size_t m = 0;
-    for (size_t i = 0; !st && i < k->n; i++) {
-        struct cvom_score now, before;
-        struct cvom_evidence ev;
-        st = cvom_account_score(c->store, &cache, cfg, k->v[i].id, a->to, &now, &ev, &c->err);
-        if (st || !ev.assessments)
-            continue;
-        if (a->quadrant >= 0 &&
-            (now.state == CVOM_STATE_INSUFFICIENT || (int)now.quadrant != a->quadrant))
-            continue;
-        struct cvom_chart_point *p = &pts[m++];
-        *p = (struct cvom_chart_point){
-            .label = k->v[i].name, .x = now.value[CVOM_DIM_INTELLECTUAL],
-            .y = now.value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
-            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = now.quadrant,
-            .state = now.state};
-        if (now.state == CVOM_STATE_INSUFFICIENT)
-            p->x = p->y = NAN;
-        if (a->has_from &&
-            (st = cvom_account_score(c->store, &cache, cfg, k->v[i].id, a->from, &before, NULL,
-                                     &c->err)) == CVOM_OK &&
-            before.state != CVOM_STATE_INSUFFICIENT) {
-            p->x0 = before.value[CVOM_DIM_INTELLECTUAL];
-            p->y0 = before.value[CVOM_DIM_EMOTIONAL];
-        }
-    }
-    cvom_instrument_cache_cleanup(&cache);
-    if (st) {
-        free(pts);
-        return st;
-    }
-    *out = pts;
-    *n = m;
-    return CVOM_OK;
 }
 
 static int write_stdout(void *closure, const unsigned char *data, size_t len)
@@ -321,34 +209,26 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     a.chart.stats = &stats;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct cvom_config cfg;
-    struct collect k = {0};
-    struct cvom_chart_point *pts = NULL;
-    size_t n = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    if (!st)
-        st = c->store->ops->account_list(c->store, &a.filter, collect_cb, &k, &c->err);
-    if (!st && k.oom)
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "too many accounts to hold in memory");
-    if (!st)
-        st = build_points(c, &cfg, &a, &k, &pts, &n);
+    struct cvom_matrix_doc doc;
+    enum cvom_status st = cvom_matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to,
+                                                 a.has_from, a.from, &doc, &c->err);
+    size_t n = doc.n;
     if (!st) {
-        a.chart.threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
-        a.chart.threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
+        a.chart.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];
+        a.chart.threshold[CVOM_DIM_EMOTIONAL] = doc.threshold[CVOM_DIM_EMOTIONAL];
         if (strcmp(a.out, "-") == 0) {
-            st = cvom_chart_matrix(a.fmt, pts, n, &a.chart, write_stdout, stdout, &c->err);
+            st = cvom_chart_matrix(a.fmt, doc.pts, n, &a.chart, write_stdout, stdout, &c->err);
             if (!st && fflush(stdout) != 0)
                 st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
         } else {
-            st = cvom_chart_matrix_file(a.out, a.fmt, pts, n, &a.chart, &c->err);
+            st = cvom_chart_matrix_file(a.out, a.fmt, doc.pts, n, &a.chart, &c->err);
         }
     }
     cvom_chart_release();
     rc = st ? cli_fail(c, st, &c->err) : 0;
     if (!st)
         report(c, &a, n);
-    free(pts);
-    collect_free(&k);
+    cvom_matrix_doc_cleanup(&doc);
     return rc;
 }
 

@@ -1,70 +1,27 @@
 /* cmd_report.c — `cvom report`: the portfolio as of a date, with the movers since an
- * earlier one, as HTML, XLSX, CSV or JSON. This file only gathers the data: the portfolio
- * scored on both dates. render/report.c decides what goes in each section and writes it. */
+ * earlier one, as HTML, XLSX, CSV or JSON. This file reads the command line;
+ * service/documents.c scores the portfolio on both dates and render/report.c decides what
+ * goes in each section and writes it. */
 #include "cli/cli.h"
 
 #include "io/util.h"
 #include "render/report.h"
+#include "service/documents.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SINCE_DAYS 180 /* --since by default: half a year before --as-of */
-
 static const char *const filter_keys[] = {"owner", "tag", "industry", "region"};
 
-static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f, char *text,
-                        size_t cap)
+static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f)
 {
     char *dst[] = {f->owner, f->tag, f->industry, f->region};
-    size_t used = 0;
     memset(f, 0, sizeof *f);
-    text[0] = '\0';
     for (size_t i = 0; i < sizeof filter_keys / sizeof *filter_keys; i++) {
         const char *v = cli_val(opts, filter_keys[i]);
-        if (!v)
-            continue;
-        cvom_copy(dst[i], CVOM_FIELD_MAX, v);
-        int w = snprintf(text + used, cap - used, "%s%s = %s", used ? ", " : "", filter_keys[i], v);
-        if (w > 0 && (size_t)w < cap - used)
-            used += (size_t)w;
+        if (v)
+            cvom_copy(dst[i], CVOM_FIELD_MAX, v);
     }
-}
-
-static int by_id(const void *x, const void *y)
-{
-    const struct cvom_scored *a = x, *b = y;
-    return (a->account.id > b->account.id) - (a->account.id < b->account.id);
-}
-
-/* The report's rows: each account now, with its score on the since date beside it. */
-static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
-                                        struct cvom_scored *before, size_t nb)
-{
-    struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
-    if (!rows)
-        return NULL;
-    qsort(before, nb, sizeof *before, by_id);
-    for (size_t i = 0; i < n; i++) {
-        const struct cvom_scored *v = &now[i];
-        const struct cvom_scored *b = bsearch(v, before, nb, sizeof *before, by_id);
-        rows[i] = (struct cvom_report_account){
-            .id = v->account.id,
-            .external_id = v->account.external_id,
-            .name = v->account.name,
-            .owner = v->account.owner,
-            .revenue = v->account.revenue,
-            .now = v->score,
-            .assessments = v->evidence.assessments,
-            .last_assessed = v->evidence.newest,
-            .stale = v->evidence.stale,
-        };
-        if (b)
-            rows[i].before = b->score;
-        else
-            rows[i].before.state = CVOM_STATE_INSUFFICIENT;
-    }
-    return rows;
 }
 
 /* Score the portfolio on both dates and write the report. */
@@ -72,42 +29,20 @@ static int run(struct cli *c, struct cli_opt *opts, enum cvom_report_format fmt,
                const char *out, int32_t as_of, int32_t since)
 {
     struct cvom_account_filter f;
-    char filters[640];
-    make_filter(opts, &f, filters, sizeof filters);
+    make_filter(opts, &f);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct cvom_config cfg;
-    struct cvom_scored *now = NULL, *before = NULL;
-    size_t n = 0, nb = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &now, &n, NULL, NULL, &c->err);
-    if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, &f, since, &before, &nb, NULL, NULL, &c->err);
-    struct cvom_report_account *rows = st ? NULL : join(now, n, before, nb);
-    if (!st && !rows)
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    struct cvom_report r = {
-        .as_of = as_of,
-        .since = since,
-        .threshold = {cfg.threshold[0], cfg.threshold[1]},
-        .confidence = cfg.confidence,
-        .validity_days = cfg.validity_days,
-        .filters = filters,
-        .accounts = rows,
-        .n_accounts = n,
-    };
-    if (!st)
-        st = cvom_report_build(&r, &c->err);
+    struct cvom_report_doc *d = malloc(sizeof *d);
+    if (!d)
+        return cli_fail(c, cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory"), &c->err);
+    enum cvom_status st = cvom_report_doc_gather(c->store, &f, as_of, since, d, &c->err);
     if (!st && out && strcmp(out, "-") != 0)
-        st = cvom_report_write_file(&r, fmt, out, &c->err);
-    else if (!st && (st = cvom_report_write(&r, fmt, stdout, &c->err)) == CVOM_OK &&
+        st = cvom_report_write_file(&d->report, fmt, out, &c->err);
+    else if (!st && (st = cvom_report_write(&d->report, fmt, stdout, &c->err)) == CVOM_OK &&
              fflush(stdout))
         st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
-    cvom_report_cleanup(&r);
-    free(rows);
-    free(before);
-    free(now);
+    cvom_report_doc_cleanup(d);
+    free(d);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
@@ -150,7 +85,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "an XLSX report is a binary file: name it with --out FILE");
     if (out && !out[0])
         return cli_usage_error(c, "--out needs a file name");
-    since = as_of - SINCE_DAYS;
+    since = as_of - CVOM_REPORT_SINCE_DAYS;
     if (cli_val(opts, "since") && (rc = cli_date_opt(c, opts, "since", &since)))
         return rc;
     if (since > as_of)

@@ -20,6 +20,8 @@ static const struct cli_cmd commands[] = {
     {"export", cmd_export, "export accounts with their scores as CSV or JSON"},
     {"render", cmd_render, "draw the matrix or an account one-pager as PNG, PDF or SVG"},
     {"report", cmd_report, "a portfolio report as HTML, XLSX, CSV or JSON"},
+    {"compare", cmd_compare, "quadrant migration between two dates, and a projection"},
+    {"pillars", cmd_pillars, "partnership health: the four pillars gated by trust"},
     {"config", cmd_config, "show or change thresholds and other settings"},
     {"serve", cmd_serve, "run the web application and the JSON API"},
     {"user", cmd_user, "add, list and change users of the web application"},

@@ -83,6 +83,8 @@ enum cvom_status cvom_instrument_add(struct cvom_instrument *ins, const struct c
     return CVOM_OK;
 }
 
+/* Partnership items (pillars and trust) fall through to 0: they must never move a value
+ * axis, so that adding them to an instrument leaves every placement where it was. */
 int cvom_item_on_dim(const struct cvom_item *item, enum cvom_dim d)
 {
     if (item->axis == CVOM_AXIS_BOTH)

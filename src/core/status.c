@@ -51,6 +51,11 @@ static const char *const axis_names[CVOM_AXIS_COUNT] = {
     [CVOM_AXIS_INTELLECTUAL] = "intellectual",
     [CVOM_AXIS_EMOTIONAL] = "emotional",
     [CVOM_AXIS_BOTH] = "both",
+    [CVOM_AXIS_PASSION] = "passion",
+    [CVOM_AXIS_RESONANCE] = "resonance",
+    [CVOM_AXIS_SECURITY] = "security",
+    [CVOM_AXIS_CREATIVITY] = "creativity",
+    [CVOM_AXIS_TRUST] = "trust",
 };
 static const char *const quadrant_names[CVOM_Q_COUNT] = {
     [CVOM_Q_TRANSACTIONAL] = "transactional",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 static int is_space(char c)
@@ -191,4 +192,32 @@ void cvom_format_double(char *buf, size_t cap, double v)
         if (strtod(buf, NULL) == v)
             return;
     }
+}
+
+int cvom_open_beside(const char *path, char *tmp, size_t cap)
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    size_t len = strlen(path);
+    if (len + sizeof ".tmpXXXXXX" > cap) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+                    ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)tmp;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t z = (seed += 0x9e3779b97f4a7c15ull); /* splitmix64 steps */
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        memcpy(tmp, path, len);
+        memcpy(tmp + len, ".tmp", 4);
+        for (int i = 0; i < 6; i++, z /= 36)
+            tmp[len + 4 + (size_t)i] = digits[z % 36];
+        tmp[len + 10] = '\0';
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
 }

@@ -6,6 +6,7 @@
 #include "render/chart.h"
 
 #include "render/layout.h"
+#include "io/util.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1246,44 +1248,6 @@ static int file_write(void *closure, const unsigned char *data, size_t len)
     return fwrite(data, 1, len, closure) == len ? 0 : -1;
 }
 
-/* Create PATH.tmpXXXXXX exclusively, with the usual permissions for new files (the umask
- * applies). *tmp receives the name; the caller frees it. */
-static int open_temp(const char *path, char **tmp)
-{
-    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    size_t len = strlen(path), cap = len + sizeof ".tmpXXXXXX";
-    char *name = malloc(cap);
-    if (!name) {
-        errno = ENOMEM;
-        return -1;
-    }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
-                    ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)name;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        memcpy(name, path, len);
-        memcpy(name + len, ".tmp", 4);
-        for (int i = 0; i < 6; i++, z /= 36)
-            name[len + 4 + (size_t)i] = digits[z % 36];
-        name[len + 10] = '\0';
-        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0) {
-            *tmp = name;
-            return fd;
-        }
-        if (errno != EEXIST)
-            break;
-    }
-    int e = errno;
-    free(name);
-    errno = e;
-    return -1;
-}
-
 enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format fmt,
                                         const struct cvom_chart_point *pts, size_t n,
                                         const struct cvom_chart_opts *o, struct cvom_error *err)
@@ -1293,8 +1257,8 @@ enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format
         return st;
     if (!path || !path[0])
         return cvom_error_set(err, CVOM_EINVAL, "no file name");
-    char *tmp = NULL;
-    int fd = open_temp(path, &tmp);
+    char tmp[PATH_MAX];
+    int fd = cvom_open_beside(path, tmp, sizeof tmp);
     if (fd < 0)
         return cvom_error_set(err, CVOM_EIO, "cannot write %s: %s", path, strerror(errno));
     FILE *f = fdopen(fd, "wb");
@@ -1314,6 +1278,5 @@ enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format
 out:
     if (st)
         unlink(tmp);
-    free(tmp);
     return st;
 }

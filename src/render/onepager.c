@@ -4,6 +4,8 @@
  * it left out. */
 #include "render/onepager.h"
 
+#include "io/util.h"
+
 #include "render/chart.h"
 
 #include <cairo-pdf.h>
@@ -831,9 +833,7 @@ enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_f
         return st;
     }
     char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
-        return cvom_error_set(err, CVOM_EINVAL, "%s: the path is too long", path);
-    int fd = mkstemp(tmp);
+    int fd = cvom_open_beside(path, tmp, sizeof tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
         if (fd >= 0) {
@@ -842,10 +842,6 @@ enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_f
         }
         return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
     }
-    /* mkstemp makes the file private; a one-pager is an ordinary document. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     enum cvom_status st = render(f, fmt, dpi, p, path, err);
     if (!st && (fflush(f) || fsync(fd)))
         st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));

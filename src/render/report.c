@@ -5,6 +5,7 @@
 #include "render/report.h"
 
 #include "render/chart.h"
+#include "io/util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -1264,15 +1265,9 @@ enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_r
         return st;
     }
     char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
-        return cvom_error_set(err, CVOM_EINVAL, "%s: the path is too long", path);
-    int fd = mkstemp(tmp);
+    int fd = cvom_open_beside(path, tmp, sizeof tmp);
     if (fd < 0)
         return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
-    /* mkstemp makes the file private; a report is an ordinary document. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     enum cvom_status st = write_tmp(r, fmt, fd, tmp, err);
     if (!st && rename(tmp, path))
         st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));

@@ -212,11 +212,17 @@ static int by_revenue(const void *x, const void *y)
     return strcmp(a->account.name, b->account.name);
 }
 
+/* The matrix comes in pages: a whole 10,000-account portfolio is a few MiB of JSON, too
+ * much to send on every call. Totals always cover every account. */
+#define MATRIX_PAGE 1000
+#define MATRIX_PAGE_MAX 100000
+
 struct matrix_query {
     struct cvom_account_filter f;
     int none;     /* the asked owner is outside the user's scope */
     int quadrant; /* -1: any */
     int32_t as_of;
+    long limit, offset;
 };
 
 static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v, size_t n,
@@ -242,7 +248,8 @@ static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v,
     json_t *items = json_array();
     for (size_t i = 0; i < k; i++) {
         const struct cvom_score *s = &v[i].score;
-        json_array_append_new(items, scored_json(&v[i].account, s, &v[i].evidence));
+        if (i >= (size_t)mq->offset && i - (size_t)mq->offset < (size_t)mq->limit)
+            json_array_append_new(items, scored_json(&v[i].account, s, &v[i].evidence));
         if (s->state == CVOM_STATE_INSUFFICIENT) {
             insufficient++;
             insufficient_rev += v[i].account.revenue;
@@ -257,12 +264,14 @@ static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v,
         json_object_set_new(quadrants, cvom_quadrant_name((enum cvom_quadrant)q),
                             json_pack("{s:I, s:o}", "count", (json_int_t)count[q], "revenue",
                                       api_num2(revenue[q])));
-    return json_pack("{s:o, s:{s:f, s:f}, s:I, s:o, s:o, s:{s:I, s:o}, s:I, s:I}", "as_of",
-                     api_date(mq->as_of), "thresholds", "intellectual", cfg->threshold[0],
-                     "emotional", cfg->threshold[1], "total", (json_int_t)k, "items", items,
-                     "quadrants", quadrants, "insufficient", "count", (json_int_t)insufficient,
-                     "revenue", api_num2(insufficient_rev), "borderline",
-                     (json_int_t)borderline, "unassessed", (json_int_t)unassessed);
+    return json_pack("{s:o, s:{s:f, s:f}, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:o}, s:I, s:I}",
+                     "as_of", api_date(mq->as_of), "thresholds", "intellectual",
+                     cfg->threshold[0], "emotional", cfg->threshold[1], "total", (json_int_t)k,
+                     "limit", (json_int_t)mq->limit, "offset", (json_int_t)mq->offset, "items",
+                     items, "quadrants", quadrants, "insufficient", "count",
+                     (json_int_t)insufficient, "revenue", api_num2(insufficient_rev),
+                     "borderline", (json_int_t)borderline, "unassessed",
+                     (json_int_t)unassessed);
 }
 
 static int matrix_params(struct web_req *r, struct matrix_query *mq)
@@ -270,6 +279,13 @@ static int matrix_params(struct web_req *r, struct matrix_query *mq)
     int rc = api_filter(r, &mq->f, &mq->none);
     if (rc || (rc = api_as_of(r, &mq->as_of)))
         return rc;
+    const char *v;
+    mq->limit = MATRIX_PAGE;
+    mq->offset = 0;
+    if ((v = web_query(r, "limit")) && cvom_parse_long(v, 1, MATRIX_PAGE_MAX, &mq->limit))
+        return api_invalid(r, "limit", "limit must be a whole number from 1 to 100000.");
+    if ((v = web_query(r, "offset")) && cvom_parse_long(v, 0, 1000000000L, &mq->offset))
+        return api_invalid(r, "offset", "offset must be a whole number from 0.");
     const char *q = web_query(r, "quadrant");
     mq->quadrant = q && q[0] ? cvom_quadrant_parse(q) : -1;
     if (q && q[0] && mq->quadrant < 0)
@@ -284,8 +300,8 @@ static int matrix_params(struct web_req *r, struct matrix_query *mq)
 static void matrix_key(struct buf *key, const struct matrix_query *mq)
 {
     const char *v[] = {mq->f.owner, mq->f.tag, mq->f.industry, mq->f.region};
-    buf_printf(key, "api/matrix as_of=%" PRId32 " q=%d none=%d", mq->as_of, mq->quadrant,
-               mq->none);
+    buf_printf(key, "api/matrix as_of=%" PRId32 " q=%d none=%d limit=%ld offset=%ld", mq->as_of,
+               mq->quadrant, mq->none, mq->limit, mq->offset);
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
         buf_printf(key, " %zu:%s", strlen(v[i]), v[i]);
 }

@@ -204,6 +204,11 @@ static void head(struct web_req *r, const struct view *v)
     }
     buf_puts(b, "</dl>");
     tags(b, a->tags);
+    buf_printf(b,
+               "<p class=\"hint downloads\">Download the one-pager: <a "
+               "href=\"/accounts/%lld/onepager.pdf\" download>PDF</a> \xC2\xB7 <a "
+               "href=\"/accounts/%lld/onepager.png\" download>PNG</a></p>",
+               (long long)a->id, (long long)a->id);
 }
 
 /* A 0–100 bar with the interval, the value and the threshold. */

@@ -70,41 +70,25 @@ static int is_manager(const struct web_req *r)
     return r->user.role == CVOM_ROLE_MANAGER;
 }
 
-static void problem(struct mx_query *q, const char *text)
-{
-    size_t used = strlen(q->problem);
-    snprintf(q->problem + used, sizeof q->problem - used, "%s%s", used ? " " : "", text);
-}
-
 static void read_query(struct web_req *r, struct mx_query *q)
 {
     memset(q, 0, sizeof *q);
-    q->quadrant = -1;
     q->sort = C_REVENUE;
     q->desc = 1;
     q->page = 1;
-    q->as_of = pages_today();
+    struct pages_filters pf;
+    pages_filters_read(r, &pf);
+    memcpy(q->owner, pf.owner, sizeof q->owner);
+    memcpy(q->tag, pf.tag, sizeof q->tag);
+    memcpy(q->industry, pf.industry, sizeof q->industry);
+    q->quadrant = pf.quadrant;
+    q->as_of = pf.as_of;
+    q->as_of_given = pf.as_of_given;
+    memcpy(q->problem, pf.problem, sizeof q->problem);
     const char *v;
-    if (!is_manager(r) && (v = web_query(r, "owner")))
-        cvom_copy(q->owner, sizeof q->owner, v);
-    if ((v = web_query(r, "industry")))
-        cvom_copy(q->industry, sizeof q->industry, v);
     if ((v = web_query(r, "q")))
         cvom_copy(q->name, sizeof q->name, v);
     cvom_trim(q->name);
-    if ((v = web_query(r, "tag")) && strchr(v, ','))
-        problem(q, "Filter by one tag at a time; the tag filter was left out.");
-    else if (v)
-        cvom_copy(q->tag, sizeof q->tag, v);
-    if ((v = web_query(r, "quadrant")) && v[0] && (q->quadrant = cvom_quadrant_parse(v)) < 0)
-        problem(q, "There is no such quadrant; showing all of them.");
-    if ((v = web_query(r, "as-of")) && v[0]) {
-        int32_t d;
-        if (cvom_date_parse(v, &d))
-            problem(q, "The date was not understood (YYYY-MM-DD); showing today.");
-        else
-            q->as_of = d, q->as_of_given = 1;
-    }
     if ((v = web_query(r, "sort")))
         for (int c = 0; c < C_COUNT; c++)
             if (strcmp(v, cols[c].key) == 0) {
@@ -186,12 +170,7 @@ static void matrix_href(struct buf *out, const struct mx_query *q, enum col sort
 /* The store filter for what this user may see, narrowed by q. */
 static void scope_filter(struct web_req *r, const struct mx_query *q, struct cvom_account_filter *f)
 {
-    memset(f, 0, sizeof *f);
-    cvom_copy(f->owner, sizeof f->owner, is_manager(r) ? r->user.display : q ? q->owner : "");
-    if (q) {
-        cvom_copy(f->tag, sizeof f->tag, q->tag);
-        cvom_copy(f->industry, sizeof f->industry, q->industry);
-    }
+    pages_scope_filter(r, q ? q->owner : NULL, q ? q->tag : NULL, q ? q->industry : NULL, f);
 }
 
 /* Whether this user can see anything at all: a manager without a display name owns
@@ -881,6 +860,7 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     if (q->problem[0])
         page_notice(r, "info", q->problem);
     filters_form(r, q, &o);
+    pages_download_links(r);
     if (!o.seen)
         page_notice(r, "info",
                     is_manager(r) ? "No account carries your name as its owner yet."

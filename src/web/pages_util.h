@@ -84,4 +84,34 @@ enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessmen
                                     const struct cvom_instrument *ins,
                                     const struct pages_answers *a, struct cvom_error *err);
 
+/* ---- the matrix page's filters (filters.c) and its downloads (downloads.c) -------------- */
+
+/* The filters of the matrix page as the query string gives them: owner (ignored for a
+ * manager, whose scope is their own accounts), one tag, industry, quadrant and as-of. A
+ * value that cannot be used is left out and problem says why. */
+struct pages_filters {
+    char owner[CVOM_FIELD_MAX], tag[CVOM_FIELD_MAX], industry[CVOM_FIELD_MAX];
+    int quadrant;      /* -1: any */
+    int32_t as_of;     /* today unless the query gives a date */
+    int as_of_given;
+    char problem[256]; /* why a filter was ignored, "" when none was */
+};
+
+/* Read the filters from the request's query string into *f. */
+void pages_filters_read(struct web_req *r, struct pages_filters *f);
+
+/* The store filter of the accounts the signed-in user may see, narrowed by owner, tag and
+ * industry (each may be NULL or ""; owner does not widen a manager's scope). Returns 0 when
+ * the user may see no account at all (a manager without a display name), else 1. */
+int pages_scope_filter(const struct web_req *r, const char *owner, const char *tag,
+                       const char *industry, struct cvom_account_filter *out);
+
+/* The filters of f as a query string without the '?': "owner=…&quadrant=…&as-of=…", each
+ * value URL-encoded; nothing for no filter. Escape it with buf_html for an attribute. */
+void pages_filters_query(struct buf *b, const struct pages_filters *f);
+
+/* The matrix page's "Download" links: the picture as PNG, PDF and SVG and the report as
+ * HTML, XLSX and CSV, each carrying the page's filters; appended to r->out. */
+void pages_download_links(struct web_req *r);
+
 #endif

@@ -18,7 +18,8 @@ const struct web_route web_auth_routes[] = {
 };
 
 const struct web_route *const web_route_tables[] = {
-    web_auth_routes, web_page_routes, web_admin_routes, web_api_routes, NULL,
+    web_auth_routes, web_page_routes, web_admin_routes, web_api_routes, web_download_routes,
+    NULL,
 };
 
 void web_print_routes(FILE *out)

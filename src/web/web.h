@@ -210,6 +210,7 @@ extern const struct web_route web_page_routes[];  /* pages.c: matrix, accounts, 
                                                      survey links */
 extern const struct web_route web_admin_routes[]; /* admin.c: import, administration */
 extern const struct web_route web_api_routes[];   /* api.c: /api/v1 */
+extern const struct web_route web_download_routes[]; /* downloads.c: pictures and reports */
 extern const struct web_route *const web_route_tables[];
 
 /* ---- the server ---------------------------------------------------------------------------- */

@@ -57,6 +57,9 @@ class Term:
         return self.p.wait(timeout=20)
 
 
+N = 30  # items of the default instrument (version 2)
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, CVOM_DB=os.path.join(d, 'x.db'), TERM='dumb', NO_COLOR='1')
@@ -68,39 +71,42 @@ def main():
         args = [CVOM, 'assess', 'A1', '--stakeholder', 'Jane', '--date', '2026-05-01']
 
         t = Term(args, env, d)
-        t.expect('[1/19] INT01')
+        t.expect('[1/%d] INT01' % N)
         t.expect('answer> ')
         t.send('7')
-        t.expect('[2/19] INT02')
+        t.expect('[2/%d] INT02' % N)
         t.send('9')                         # off the scale: asked again
         t.expect('whole number from 1 to 7')
         t.send('6')
-        t.expect('[3/19] INT03')
+        t.expect('[3/%d] INT03' % N)
         t.send('b')                         # back to INT02, showing the saved answer
-        t.expect('[2/19] INT02')
+        t.expect('[2/%d] INT02' % N)
         t.expect('answer [6]> ')
         t.send('2')                         # changed
-        t.expect('[3/19] INT03')
+        t.expect('[3/%d] INT03' % N)
         t.send('5')
-        t.expect('[4/19] INT04')
+        t.expect('[4/%d] INT04' % N)
         t.send('s')                         # save and stop
         t.expect('Saved 3 answers')
         assert t.wait() == 0
 
         t = Term(args, env, d)
         t.expect('Resuming a saved assessment: 3 answered so far.')
-        t.expect('[4/19] INT04')
+        t.expect('[4/%d] INT04' % N)
         answers = {'INT04': 5, 'INT05': 6, 'INT06': 4, 'INT07': 7, 'INT08': 6, 'EMO01': 3,
                    'EMO02': 3, 'EMO03': 2, 'EMO04': 4, 'EMO05': 1, 'EMO06': 2, 'EMO07': 3,
-                   'EMO08': 2, 'PRC01': 2, 'PRC02': 1, 'PRC03': None}
+                   'EMO08': 2, 'PRC01': 2, 'PRC02': 1, 'PRC03': None,
+                   # the partnership items of version 2: pillars and trust
+                   'PAS01': 6, 'PAS02': 5, 'RES01': 6, 'RES02': None, 'SEC01': 5, 'SEC02': 6,
+                   'CRE01': 4, 'CRE02': 5, 'TRU01': 7, 'TRU02': 6, 'TRU03': 2}
         for i, (code, v) in enumerate(answers.items()):
             if i:
-                t.expect('[%d/19] %s' % (i + 4, code))
+                t.expect('[%d/%d] %s' % (i + 4, N, code))
             t.expect('> ')
             t.send('' if v is None else str(v))   # Enter alone skips
         t.expect('Mark the assessment complete? [Y/n]')
         t.send('y')
-        t.expect('complete: 18 of 19 items answered')
+        t.expect('complete: 28 of %d items answered' % N)
         assert t.wait() == 0
 
         ex = json.loads(cvom('explain', 'A1', '--as-of', '2026-06-01', '--format', 'json'))

@@ -385,7 +385,7 @@ def instruments(admin, db):
                                      {"file": ("pulse.csv", INSTRUMENT.encode())})
     check(status == 303, "a new instrument version is accepted", (status, body[:300]))
     status, _, body = admin.get("/admin/instruments")
-    check(status == 200 and "pulse version 2" in body and "default version 1" in body,
+    check(status == 200 and "pulse version 2" in body and "default version 2" in body,
           "the new version is listed beside the default", status)
     check("They would &lt;not&gt; miss us" in body, "item statements are shown escaped")
     rc, out, _ = cvom(db, "instrument", "list", "--format", "csv")

@@ -309,11 +309,24 @@ def test_scores(c, d, tok):
     expect(m['items'] == want, 'matrix filters')
     expect_error(c.call('GET', '/api/v1/matrix?quadrant=up', tok['viewer']), 422, 'quadrant',
                  what='bad quadrant')
+    # Pages of the matrix: the items of one page, the totals of all.
+    full = c.call('GET', '/api/v1/matrix', tok['viewer'])[1]
+    st, page, _ = c.call('GET', '/api/v1/matrix?limit=7&offset=5', tok['viewer'])
+    expect(st == 200 and page['items'] == full['items'][5:12] and page['limit'] == 7 and
+           page['offset'] == 5, 'a page of the matrix')
+    expect(page['total'] == full['total'] and page['quadrants'] == full['quadrants'],
+           'a page of the matrix keeps the totals')
+    expect_error(c.call('GET', '/api/v1/matrix?limit=0', tok['viewer']), 422, 'limit',
+                 what='matrix limit 0')
 
     for acc in cli_json(d, 'export')[:10]:
         i = acc['account_id']
         for as_of in ('2026-10-31', '2026-04-30'):
             want = cli_json(d, 'explain', str(i), '--as-of', as_of)
+            # The command line adds the stakeholders on the matrix and the partnership
+            # pillars; the API's explanation does not carry them (yet).
+            for extra in ('stakeholders_on_matrix', 'partnership'):
+                want.pop(extra, None)
             st, got, _ = c.call('GET', '/api/v1/accounts/%d/explanation?as_of=%s' % (i, as_of),
                                 tok['viewer'])
             expect(st == 200 and got.pop('as_of') == as_of, 'explanation date')
@@ -370,7 +383,7 @@ def test_stakeholders_and_assessments(c, d, tok):
     expect(c.call('GET', aurl, tok['viewer'])[1] == before, 'a refused assessment left a trace')
     answers['EMO03'] = None  # unanswered
     st, a, _ = c.call('POST', aurl, tok['admin'], {'stakeholder_id': s['id'], 'date': '2026-11-02',
-                                                    'instrument': 'default@1',
+                                                    'instrument': 'default@2',
                                                     'answers': answers})
     expect(st == 201 and a['kind'] == 'customer' and a['respondent'] == 'Ada Quill' and
            a['status'] == 'complete' and 'EMO03' not in a['answers'] and
@@ -383,6 +396,8 @@ def test_stakeholders_and_assessments(c, d, tok):
            a in after['items'], 'the assessments list')
     # The new evidence moves the score exactly as the command line computes it.
     want = cli_json(d, 'explain', str(aid), '--as-of', '2026-11-02')
+    for extra in ('stakeholders_on_matrix', 'partnership'):
+        want.pop(extra, None)
     got = c.call('GET', '/api/v1/accounts/%d/explanation?as_of=2026-11-02' % aid,
                  tok['viewer'])[1]
     got.pop('as_of')

@@ -1,0 +1,372 @@
+/* documents.c — gathering what the matrix picture, the portfolio report and the account
+ * one-pager show: the selected accounts scored on the dates asked for, the explanation and
+ * the stakeholders. Shared by `cvom render`, `cvom report` and the web's downloads. */
+#include "service/documents.h"
+
+#include "io/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACCOUNTS_MAX 10000000u /* accounts held for one picture */
+#define STAKEHOLDERS_MAX 10000u /* far beyond any decision-making unit */
+
+/* ---- the matrix picture ------------------------------------------------------------------- */
+
+/* What a point needs of an account, much smaller than a whole account record, so that a
+ * portfolio of 100,000 accounts fits in a few megabytes. */
+struct cvom_matrix_doc_acct {
+    int64_t id;
+    char *name;
+    double revenue;
+};
+
+struct collect {
+    struct cvom_matrix_doc_acct *v;
+    size_t n, cap;
+    int oom;
+};
+
+static int collect_cb(void *ctx, const struct cvom_account *a)
+{
+    struct collect *k = ctx;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 256;
+        struct cvom_matrix_doc_acct *g = cap <= ACCOUNTS_MAX ? realloc(k->v, cap * sizeof *g)
+                                                             : NULL;
+        if (!g) {
+            k->oom = 1;
+            return 1;
+        }
+        k->v = g;
+        k->cap = cap;
+    }
+    char *name = strdup(a->name);
+    if (!name) {
+        k->oom = 1;
+        return 1;
+    }
+    k->v[k->n++] = (struct cvom_matrix_doc_acct){.id = a->id, .name = name,
+                                                 .revenue = a->revenue};
+    return 0;
+}
+
+static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+}
+
+/* Score each collected account and turn the ones the picture shows into points. */
+static enum cvom_status build_points(struct cvom_store *st, const struct cvom_config *cfg,
+                                     const struct collect *k, int quadrant, int32_t to,
+                                     int has_from, int32_t from, struct cvom_chart_point **out,
+                                     size_t *n, struct cvom_error *err)
+{
+    struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
+    if (!pts)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    struct cvom_instrument_cache cache;
+    cvom_instrument_cache_init(&cache);
+    enum cvom_status s = CVOM_OK;
+    size_t m = 0;
+    for (size_t i = 0; !s && i < k->n; i++) {
+        struct cvom_score now, before;
+        struct cvom_evidence ev;
+        s = cvom_account_score(st, &cache, cfg, k->v[i].id, to, &now, &ev, err);
+        if (s || !ev.assessments)
+            continue;
+        if (quadrant >= 0 &&
+            (now.state == CVOM_STATE_INSUFFICIENT || (int)now.quadrant != quadrant))
+            continue;
+        struct cvom_chart_point *p = &pts[m++];
+        *p = (struct cvom_chart_point){
+            .label = k->v[i].name, .x = now.value[CVOM_DIM_INTELLECTUAL],
+            .y = now.value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
+            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = now.quadrant,
+            .state = now.state};
+        if (now.state == CVOM_STATE_INSUFFICIENT)
+            p->x = p->y = NAN;
+        if (has_from &&
+            (s = cvom_account_score(st, &cache, cfg, k->v[i].id, from, &before, NULL, err)) ==
+                CVOM_OK &&
+            before.state != CVOM_STATE_INSUFFICIENT) {
+            p->x0 = before.value[CVOM_DIM_INTELLECTUAL];
+            p->y0 = before.value[CVOM_DIM_EMOTIONAL];
+        }
+    }
+    cvom_instrument_cache_cleanup(&cache);
+    if (s) {
+        free(pts);
+        return s;
+    }
+    *out = pts;
+    *n = m;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                        int quadrant, int32_t to, int has_from, int32_t from,
+                                        struct cvom_matrix_doc *d, struct cvom_error *err)
+{
+    memset(d, 0, sizeof *d);
+    struct cvom_config cfg;
+    struct collect k = {0};
+    struct cvom_chart_point *pts = NULL;
+    size_t n = 0;
+    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    if (!s && f)
+        s = st->ops->account_list(st, f, collect_cb, &k, err);
+    if (!s && k.oom)
+        s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    if (!s)
+        s = build_points(st, &cfg, &k, quadrant, to, has_from, from, &pts, &n, err);
+    if (s) {
+        collect_free(k.v, k.n);
+        return s;
+    }
+    d->pts = pts;
+    d->n = n;
+    d->threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
+    d->threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
+    d->accts = k.v;
+    d->n_accts = k.n;
+    return CVOM_OK;
+}
+
+void cvom_matrix_doc_cleanup(struct cvom_matrix_doc *d)
+{
+    if (!d)
+        return;
+    free(d->pts);
+    collect_free(d->accts, d->n_accts);
+    memset(d, 0, sizeof *d);
+}
+
+/* Append "key=value" (or "key = value" with spaced) to text when value is set. */
+static void filter_item(char *text, size_t cap, size_t *used, const char *key, const char *value,
+                        int spaced)
+{
+    if (!value || !value[0] || *used >= cap)
+        return;
+    int w = snprintf(text + *used, cap - *used, "%s%s%s%s", *used ? ", " : "", key,
+                     spaced ? " = " : "=", value);
+    if (w > 0 && (size_t)w < cap - *used)
+        *used += (size_t)w;
+    else
+        text[*used] = '\0'; /* leave out what does not fit whole */
+}
+
+static size_t filter_text(char *text, size_t cap, const struct cvom_account_filter *f,
+                          int spaced)
+{
+    size_t used = 0;
+    text[0] = '\0';
+    if (!f)
+        return 0;
+    filter_item(text, cap, &used, "owner", f->owner, spaced);
+    filter_item(text, cap, &used, "tag", f->tag, spaced);
+    filter_item(text, cap, &used, "industry", f->industry, spaced);
+    filter_item(text, cap, &used, "region", f->region, spaced);
+    return used;
+}
+
+void cvom_matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, int32_t from,
+                            const struct cvom_account_filter *f, const char *quadrant)
+{
+    char filters[4 * CVOM_FIELD_MAX + 96];
+    size_t used = filter_text(filters, sizeof filters, f, 0);
+    filter_item(filters, sizeof filters, &used, "quadrant", quadrant, 0);
+    char date_to[11], date_from[11] = "";
+    cvom_date_format(to, date_to);
+    if (has_from)
+        cvom_date_format(from, date_from);
+    if (!cap)
+        return;
+    snprintf(out, cap, "as of %s%s%s%s%s", date_to, has_from ? " \u00b7 compared with " : "",
+             date_from, filters[0] ? " \u00b7 " : "", filters);
+}
+
+/* ---- the portfolio report ----------------------------------------------------------------- */
+
+static int by_id(const void *x, const void *y)
+{
+    const struct cvom_scored *a = x, *b = y;
+    return (a->account.id > b->account.id) - (a->account.id < b->account.id);
+}
+
+/* The report's rows: each account now, with its score on the since date beside it. */
+static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
+                                        struct cvom_scored *before, size_t nb)
+{
+    struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        return NULL;
+    if (nb)
+        qsort(before, nb, sizeof *before, by_id);
+    for (size_t i = 0; i < n; i++) {
+        const struct cvom_scored *v = &now[i];
+        const struct cvom_scored *b = nb ? bsearch(v, before, nb, sizeof *before, by_id) : NULL;
+        rows[i] = (struct cvom_report_account){
+            .id = v->account.id,
+            .external_id = v->account.external_id,
+            .name = v->account.name,
+            .owner = v->account.owner,
+            .revenue = v->account.revenue,
+            .now = v->score,
+            .assessments = v->evidence.assessments,
+            .last_assessed = v->evidence.newest,
+            .stale = v->evidence.stale,
+        };
+        if (b)
+            rows[i].before = b->score;
+        else
+            rows[i].before.state = CVOM_STATE_INSUFFICIENT;
+    }
+    return rows;
+}
+
+enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                        int32_t as_of, int32_t since, struct cvom_report_doc *d,
+                                        struct cvom_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (since > as_of)
+        return cvom_error_set(err, CVOM_EINVAL, "the since date must not be after the as-of "
+                                                "date");
+    filter_text(d->filters, sizeof d->filters, f, 1);
+    struct cvom_config cfg;
+    size_t n = 0, nb = 0;
+    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    if (!s && f)
+        s = cvom_portfolio_scan(st, &cfg, f, as_of, &d->now, &n, NULL, NULL, err);
+    if (!s && f)
+        s = cvom_portfolio_scan(st, &cfg, f, since, &d->before, &nb, NULL, NULL, err);
+    if (!s && !(d->rows = join(d->now, n, d->before, nb)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s) {
+        d->report = (struct cvom_report){
+            .as_of = as_of,
+            .since = since,
+            .threshold = {cfg.threshold[0], cfg.threshold[1]},
+            .confidence = cfg.confidence,
+            .validity_days = cfg.validity_days,
+            .filters = d->filters,
+            .accounts = d->rows,
+            .n_accounts = n,
+        };
+        s = cvom_report_build(&d->report, err);
+    }
+    if (s)
+        cvom_report_doc_cleanup(d);
+    return s;
+}
+
+void cvom_report_doc_cleanup(struct cvom_report_doc *d)
+{
+    if (!d)
+        return;
+    cvom_report_cleanup(&d->report);
+    free(d->rows);
+    free(d->before);
+    free(d->now);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- the account one-pager ---------------------------------------------------------------- */
+
+struct people {
+    struct cvom_stakeholder *v;
+    size_t n, cap;
+    int overflow;
+};
+
+static int collect_person(void *ctx, const struct cvom_stakeholder *s)
+{
+    struct people *p = ctx;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        struct cvom_stakeholder *g = cap <= STAKEHOLDERS_MAX ? realloc(p->v, cap * sizeof *g)
+                                                             : NULL;
+        if (!g) {
+            p->overflow = 1;
+            return 1;
+        }
+        p->v = g;
+        p->cap = cap;
+    }
+    p->v[p->n++] = *s;
+    return 0;
+}
+
+/* Each stakeholder with the axis scores of their own counted assessment; the explanation
+ * labels a customer respondent with the stakeholder's name. */
+static struct cvom_onepager_stakeholder *stakeholder_rows(const struct cvom_onepager_doc *d)
+{
+    const struct cvom_explanation *ex = &d->ex;
+    struct cvom_onepager_stakeholder *v = calloc(d->n_people ? d->n_people : 1, sizeof *v);
+    for (size_t i = 0; v && i < d->n_people; i++) {
+        const struct cvom_stakeholder *s = &d->people[i];
+        v[i] = (struct cvom_onepager_stakeholder){.name = s->name, .role = s->role,
+                                                  .influence = s->influence,
+                                                  .stance = cvom_stance_name(s->stance),
+                                                  .score = {NAN, NAN}};
+        for (size_t k = 0; k < ex->n_respondents; k++) {
+            const struct cvom_explain_respondent *r = &ex->respondents[k];
+            if (r->kind == CVOM_RESP_CUSTOMER && strcmp(r->label, s->name) == 0) {
+                v[i].score[0] = r->score[0];
+                v[i].score[1] = r->score[1];
+                break;
+            }
+        }
+    }
+    return v;
+}
+
+enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cvom_account *a,
+                                          int32_t as_of, struct cvom_onepager_doc *d,
+                                          struct cvom_error *err)
+{
+    memset(d, 0, sizeof *d);
+    cvom_instrument_init(&d->ins);
+    enum cvom_status s = cvom_config_load(st, &d->cfg, err);
+    if (!s)
+        s = cvom_account_explain(st, &d->cfg, a->id, as_of, &d->ex, &d->ins, &d->ev, err);
+    struct people p = {0};
+    if (!s)
+        s = st->ops->stakeholder_list(st, a->id, collect_person, &p, err);
+    d->people = p.v;
+    d->n_people = p.n;
+    if (!s && p.overflow)
+        s = cvom_error_set(err, CVOM_ELIMIT, "too many stakeholders to draw");
+    if (!s && !(d->rows = stakeholder_rows(d)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (s) {
+        cvom_onepager_doc_cleanup(d);
+        return s;
+    }
+    d->page = (struct cvom_onepager){
+        .name = a->name, .external_id = a->external_id, .owner = a->owner,
+        .industry = a->industry, .region = a->region, .currency = a->currency,
+        .revenue = a->revenue, .potential = a->potential, .as_of = as_of,
+        .threshold = {d->cfg.threshold[0], d->cfg.threshold[1]},
+        .confidence = d->cfg.confidence, .ex = &d->ex, .ins = &d->ins,
+        .assessments = d->ev.assessments, .customer_assessments = d->ev.customer,
+        .newest = d->ev.newest, .stale = d->ev.stale, .stakeholders = d->rows,
+        .n_stakeholders = d->n_people};
+    return CVOM_OK;
+}
+
+void cvom_onepager_doc_cleanup(struct cvom_onepager_doc *d)
+{
+    if (!d)
+        return;
+    free(d->rows);
+    free(d->people);
+    cvom_explanation_cleanup(&d->ex);
+    cvom_instrument_cleanup(&d->ins);
+    memset(d, 0, sizeof *d);
+}
