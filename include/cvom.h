@@ -665,6 +665,155 @@ enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
 /* Free the points; NULL does nothing. */
 void cvom_spread_cleanup(struct cvom_spread *s);
 
+
+/* ---------------------------------------------------------------------------------------
+ * Playbooks and what-if
+ * ------------------------------------------------------------------------------------- */
+
+/* A playbook is a list of plays, each filed under a situation key:
+ *   - a quadrant:            "transactional", "intellectual", "emotional", "partnership";
+ *   - a move between two:    "FROM-to-TO", e.g. "partnership-to-intellectual";
+ *   - the evidence state:    "borderline", "insufficient".
+ * Keys are unique within a playbook and made of [a-z0-9_.-]. */
+#define CVOM_PLAY_KEY_MAX 64
+#define CVOM_PLAY_TITLE_MAX 128
+#define CVOM_PLAY_TEXT_MAX 1024
+#define CVOM_PLAYS_MAX 512
+#define CVOM_PLAY_COLUMNS 5 /* key, title, play, axis, cost */
+
+/* The axis a play works on. */
+enum cvom_play_axis {
+    CVOM_PLAY_INTELLECTUAL = 0,
+    CVOM_PLAY_EMOTIONAL,
+    CVOM_PLAY_BOTH,
+    CVOM_PLAY_AXIS_COUNT
+};
+
+/* A rough level of what a play costs us to run. */
+enum cvom_cost_level {
+    CVOM_COST_LOW = 0,
+    CVOM_COST_MEDIUM,
+    CVOM_COST_HIGH,
+    CVOM_COST_COUNT
+};
+
+struct cvom_play {
+    char key[CVOM_PLAY_KEY_MAX];
+    char title[CVOM_PLAY_TITLE_MAX];
+    char text[CVOM_PLAY_TEXT_MAX];
+    enum cvom_play_axis axis;
+    enum cvom_cost_level cost;
+};
+
+struct cvom_playbook {
+    size_t n;
+    struct cvom_play *plays; /* owned; freed by cvom_playbook_cleanup */
+};
+
+/* "intellectual", "emotional", "both" and "low", "medium", "high"; "?" out of range. The
+ * parsers accept exactly those names and return -1 otherwise. */
+const char *cvom_play_axis_name(enum cvom_play_axis a);
+int cvom_play_axis_parse(const char *s);
+const char *cvom_cost_level_name(enum cvom_cost_level c);
+int cvom_cost_level_parse(const char *s);
+/* The name of column i (0..CVOM_PLAY_COLUMNS-1) of a playbook file: "key", "title",
+ * "play", "axis", "cost"; NULL out of range. */
+const char *cvom_play_column(size_t i);
+
+/* Initialise an empty playbook in caller storage; cleanup frees its plays and leaves it
+ * empty. Cleaning up NULL or twice is harmless. */
+void cvom_playbook_init(struct cvom_playbook *b);
+void cvom_playbook_cleanup(struct cvom_playbook *b);
+/* Check one play: a well-formed key, a title and a text that are not blank, an axis and a
+ * cost in range. CVOM_EINVAL with the column's name in err->field. */
+enum cvom_status cvom_play_validate(const struct cvom_play *p, struct cvom_error *err);
+/* Append a copy of p after validating it. CVOM_EEXIST for a key already in b, CVOM_ELIMIT
+ * past CVOM_PLAYS_MAX, CVOM_ENOMEM; b is unchanged on failure. */
+enum cvom_status cvom_playbook_add(struct cvom_playbook *b, const struct cvom_play *p,
+                                   struct cvom_error *err);
+/* Index of the play with this key, or -1. */
+int cvom_playbook_find(const struct cvom_playbook *b, const char *key);
+/* Build a play from the CVOM_PLAY_COLUMNS fields of one row of a playbook file (in column
+ * order; surrounding blanks of key, axis and cost are ignored). On failure *bad (when not
+ * NULL) receives the index of the offending field and err says what is wrong with it;
+ * *out is written only on success. */
+enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n,
+                                       struct cvom_play *out, size_t *bad,
+                                       struct cvom_error *err);
+
+/* The situation key of a quadrant ("partnership") or of a move between two quadrants
+ * ("partnership-to-intellectual"), written into buf (always NUL-terminated). */
+void cvom_play_quadrant_key(enum cvom_quadrant q, char buf[CVOM_PLAY_KEY_MAX]);
+void cvom_play_move_key(enum cvom_quadrant from, enum cvom_quadrant to,
+                        char buf[CVOM_PLAY_KEY_MAX]);
+
+/* The situations an account is in, most pressing first. */
+#define CVOM_PLAY_CHOICE_MAX 3
+struct cvom_play_choice {
+    size_t n;
+    char keys[CVOM_PLAY_CHOICE_MAX][CVOM_PLAY_KEY_MAX];
+};
+
+/* Choose the situation keys for an account from its quadrant on an earlier date (then: an
+ * enum cvom_quadrant, or -1 when it was not placed then), its quadrant now (now, ignored
+ * when state is INSUFFICIENT) and its evidence state now:
+ *   - insufficient evidence now: "insufficient" alone, as there is no point to play from;
+ *   - otherwise the move "then-to-now" when it was placed then in another quadrant, then
+ *     the quadrant now, then "borderline" when the state is borderline.
+ * Pure; an out-of-range quadrant counts as not placed. */
+void cvom_playbook_choose(int then, enum cvom_quadrant now, enum cvom_state state,
+                          struct cvom_play_choice *out);
+
+/* What-if: planned actions, each expected to move one axis by some points at some cost,
+ * applied to an account's current scores. It is a plan's estimate, never evidence: it is
+ * not stored as a score and does not change one. */
+#define CVOM_WHATIF_STEPS_MAX 10000
+#define CVOM_WHATIF_EFFECT_MAX 100.0 /* |effect| of one action, in score points */
+
+struct cvom_whatif_step {
+    int axis;      /* enum cvom_dim, or -1 for an action that moves no axis (cost only) */
+    double effect; /* expected points on that axis, −100..100; 0 when axis is -1 */
+    double cost;   /* >= 0 and finite; 0 when unknown */
+};
+
+struct cvom_whatif {
+    size_t steps;
+    double effect[CVOM_DIM_COUNT]; /* the steps' effects summed per axis */
+    double before[CVOM_DIM_COUNT]; /* the current scores; NaN when none */
+    double after[CVOM_DIM_COUNT];  /* before + effect, held within 0–100; NaN when none */
+    int capped[CVOM_DIM_COUNT];    /* 1 when the 0–100 bounds cut the effect */
+    double lo[CVOM_DIM_COUNT];     /* the current interval moved by after − before and
+                                      held within 0–100; NaN when the interval is */
+    double hi[CVOM_DIM_COUNT];
+    enum cvom_quadrant quadrant_before, quadrant_after; /* meaningful unless INSUFFICIENT */
+    enum cvom_state state_before, state_after;          /* after: the moved interval judged
+                                                           against the thresholds as the
+                                                           scoring does */
+    double cost;                   /* the steps' costs summed */
+};
+
+/* Project the score now under the n steps (steps may be NULL when n is 0). An account with
+ * insufficient evidence stays insufficient: a plan is not evidence. CVOM_EINVAL (message
+ * in err) for a bad configuration, a step with a bad axis, effect or cost, or n past
+ * CVOM_WHATIF_STEPS_MAX; *out is written only on success. */
+enum cvom_status cvom_whatif_project(const struct cvom_config *cfg,
+                                     const struct cvom_score *now,
+                                     const struct cvom_whatif_step *steps, size_t n,
+                                     struct cvom_whatif *out, struct cvom_error *err);
+
+/* The portfolio's quadrant mix before and after a set of projections. */
+struct cvom_whatif_mix {
+    size_t accounts;
+    size_t before[CVOM_Q_COUNT + 1]; /* by quadrant; [CVOM_Q_COUNT]: not placed */
+    size_t after[CVOM_Q_COUNT + 1];
+    size_t moved;                    /* placed accounts whose quadrant would change */
+    size_t with_steps;               /* accounts with at least one step */
+    double cost;                     /* all steps' costs */
+};
+
+/* Count the n projections w (w may be NULL when n is 0) into *out. Pure; never fails. */
+void cvom_whatif_tally(const struct cvom_whatif *w, size_t n, struct cvom_whatif_mix *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@ static const struct rgb ink = {0.13, 0.14, 0.16};
 static const struct rgb muted = {0.37, 0.40, 0.45};
 static const struct rgb rule = {0.80, 0.82, 0.85};
 static const struct rgb head_bg = {0.93, 0.945, 0.96};
+static const struct rgb late = {0.70, 0.16, 0.12}; /* overdue actions */
 /* The chart's quadrant colours, so the page and its matrix agree. */
 static const struct rgb quad_fg[CVOM_Q_COUNT] = {
     [CVOM_Q_TRANSACTIONAL] = {0.800, 0.545, 0.090},
@@ -704,6 +705,86 @@ static void moves(struct page *pg, const struct cvom_onepager *p)
     }
 }
 
+/* When the sections above leave no room for a heading: the plays' titles and the count of
+ * open actions on one line, if even that fits. */
+static void summary_line(struct page *pg, const struct cvom_onepager *p)
+{
+    char line[1024];
+    size_t used = 0, overdue = 0;
+    int n = snprintf(line, sizeof line, "Plays: ");
+    used = n > 0 ? (size_t)n : 0;
+    for (size_t i = 0; i < p->n_plays && used < sizeof line; i++) {
+        n = snprintf(line + used, sizeof line - used, "%s%s (%s)", i ? "; " : "",
+                     p->plays[i].title, p->plays[i].key);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    for (size_t i = 0; i < p->n_actions; i++)
+        overdue += p->actions[i].overdue != 0;
+    if (used < sizeof line)
+        snprintf(line + used, sizeof line - used, "%s. Open actions: %zu (%zu overdue).",
+                 p->n_plays ? "" : "none", p->n_actions, overdue);
+    double w = pg->right - pg->left, h = lay(pg, line, 7.5, 1, w, PANGO_ALIGN_LEFT);
+    if (pg->y + h <= pg->bottom)
+        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 1, ink);
+}
+
+/* The plays suggested for the account and the open actions of its plan, in whatever room
+ * the sections above leave: a compact heading, each play with its text when it fits (else
+ * its title alone), then one line per action. */
+static void plays(struct page *pg, const struct cvom_onepager *p)
+{
+    double w = pg->right - pg->left;
+    const char *title = "Plays and open actions";
+    double hh = lay(pg, title, 10, 1, w, PANGO_ALIGN_LEFT);
+    if (p->n_plays == 0 && p->n_actions == 0)
+        return;
+    if (pg->y + hh + 14 > pg->bottom) {
+        summary_line(pg, p);
+        return;
+    }
+    text(pg, pg->left, pg->y, w, title, 10, 1, ink);
+    pg->y += hh + 1;
+    hline(pg, pg->y, pg->left, pg->right, ink, 0.6);
+    pg->y += 3;
+    for (size_t i = 0; i < p->n_plays; i++) {
+        const struct cvom_play *pl = &p->plays[i];
+        char line[CVOM_PLAY_TEXT_MAX + 256];
+        snprintf(line, sizeof line, "%s (%s, on %s, cost %s): %s", pl->title, pl->key,
+                 cvom_play_axis_name(pl->axis), cvom_cost_level_name(pl->cost), pl->text);
+        double h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
+        if (pg->y + h > pg->bottom) {
+            snprintf(line, sizeof line, "%s (%s)", pl->title, pl->key);
+            h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
+            if (pg->y + h > pg->bottom)
+                return;
+        }
+        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 0, ink) + 2;
+    }
+    if (p->n_actions == 0) {
+        double h = lay(pg, "No open actions in the plan.", 7.5, 0, w, PANGO_ALIGN_LEFT);
+        if (pg->y + h <= pg->bottom)
+            pg->y += text(pg, pg->left, pg->y, w, "No open actions in the plan.", 7.5, 0,
+                          muted);
+        return;
+    }
+    for (size_t i = 0; i < p->n_actions; i++) {
+        const struct cvom_onepager_action *a = &p->actions[i];
+        char due[11] = "", line[600];
+        if (a->due)
+            cvom_date_format(a->due, due);
+        int n = snprintf(line, sizeof line, "\u2022 %s \u2014 %s%s%s%s", a->title,
+                         a->owner[0] ? a->owner : "no owner", due[0] ? ", due " : "", due,
+                         a->overdue ? " (overdue)" : "");
+        if (a->axis >= 0 && n > 0 && (size_t)n < sizeof line)
+            snprintf(line + n, sizeof line - (size_t)n, "; %s %+.1f expected",
+                     cvom_dim_name((enum cvom_dim)a->axis), a->effect);
+        double h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
+        if (pg->y + h > pg->bottom)
+            return;
+        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 0, a->overdue ? late : ink) + 1;
+    }
+}
+
 static void footer(struct page *pg, const struct cvom_onepager *p)
 {
     char date[11], buf[256];
@@ -749,7 +830,7 @@ static enum cvom_status draw_page(cairo_t *cr, const struct cvom_onepager *p)
         stakeholders(&pg, p);
         drivers(&pg, p);
         moves(&pg, p);
-        /* Plays and open actions join the page when playbooks land (#5). */
+        plays(&pg, p);
         footer(&pg, p);
     }
     pango_font_description_free(pg.font);

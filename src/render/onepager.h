@@ -31,6 +31,16 @@ struct cvom_onepager_stakeholder {
     double score[CVOM_DIM_COUNT];     /* their own axis scores; NaN when they have none */
 };
 
+/* An open action of the account's plan, as the page shows it. */
+struct cvom_onepager_action {
+    char title[256];
+    char owner[128];   /* "" when nobody owns it */
+    int32_t due;       /* days since epoch; 0: no date */
+    int overdue;       /* 1 when due before the page's date */
+    int axis;          /* enum cvom_dim, or -1 */
+    double effect;     /* expected points on that axis */
+};
+
 struct cvom_onepager {
     /* The account; strings borrowed, "" when unknown. */
     const char *name, *external_id, *owner, *industry, *region, *currency;
@@ -50,6 +60,12 @@ struct cvom_onepager {
     int stale;
     const struct cvom_onepager_stakeholder *stakeholders; /* borrowed */
     size_t n_stakeholders;
+    /* The plays suggested for the account, most pressing first, and the open actions of its
+     * plan. Owned by whoever gathered the page (NULL when there are none). */
+    struct cvom_play *plays;
+    size_t n_plays;
+    struct cvom_onepager_action *actions;
+    size_t n_actions;
 };
 
 /* The PNG's size in pixels at dpi: the A4 page's points × dpi / 72, rounded. */

@@ -3,6 +3,7 @@
  * the stakeholders. Shared by `cvom render`, `cvom report` and the web's downloads. */
 #include "service/documents.h"
 
+#include "io/csv.h"
 #include "io/util.h"
 
 #include <math.h>
@@ -12,6 +13,11 @@
 
 #define ACCOUNTS_MAX 10000000u /* accounts held for one picture */
 #define STAKEHOLDERS_MAX 10000u /* far beyond any decision-making unit */
+#define PAGE_ACTIONS_MAX 200u   /* more open actions than a page could ever list */
+#define PLAYS_SINCE_DAYS 180    /* a move is judged against the quadrant this long before */
+
+extern const unsigned char cvom__default_playbook_csv[];
+extern const size_t cvom__default_playbook_csv_len;
 
 /* ---- the matrix picture ------------------------------------------------------------------- */
 
@@ -326,6 +332,109 @@ static struct cvom_onepager_stakeholder *stakeholder_rows(const struct cvom_onep
     return v;
 }
 
+/* ---- plays and open actions for the one-pager ----------------------------------------- */
+
+static int book_cb(void *ctx, const struct cvom_play *p)
+{
+    return cvom_playbook_add(ctx, p, NULL) != CVOM_OK;
+}
+
+/* The built-in playbook, read with the same checks as an imported one. */
+static enum cvom_status builtin_book(struct cvom_playbook *b, struct cvom_error *err)
+{
+    struct cvom_csv_opts o;
+    struct cvom_csv *r;
+    struct cvom_csv_row row;
+    cvom_csv_opts_init(&o);
+    enum cvom_status st = cvom_csv_open_mem((const char *)cvom__default_playbook_csv,
+                                            cvom__default_playbook_csv_len, "built-in playbook",
+                                            &o, &r, err);
+    if (st)
+        return st;
+    int header = 1;
+    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
+        const char *f[CVOM_PLAY_COLUMNS];
+        struct cvom_play p;
+        if (header || row.n != CVOM_PLAY_COLUMNS) {
+            header = 0;
+            continue;
+        }
+        for (size_t i = 0; i < CVOM_PLAY_COLUMNS; i++)
+            f[i] = row.fields[i].s;
+        st = cvom_play_from_fields(f, row.n, &p, NULL, err);
+        if (!st)
+            st = cvom_playbook_add(b, &p, err);
+    }
+    cvom_csv_close(r);
+    return st;
+}
+
+/* The suggested plays: the team's playbook when it has one, else the built-in one. */
+static enum cvom_status page_plays(struct cvom_store *st, const struct cvom_onepager_doc *d,
+                                   int64_t account_id, int32_t as_of,
+                                   struct cvom_onepager *page, struct cvom_error *err)
+{
+    struct cvom_playbook b;
+    struct cvom_score then;
+    struct cvom_instrument_cache cache;
+    cvom_playbook_init(&b);
+    cvom_instrument_cache_init(&cache);
+    enum cvom_status s = cvom_account_score(st, &cache, &d->cfg, account_id,
+                                            as_of - PLAYS_SINCE_DAYS, &then, NULL, err);
+    cvom_instrument_cache_cleanup(&cache);
+    if (!s)
+        s = st->ops->playbook_list(st, book_cb, &b, err);
+    if (!s && b.n == 0)
+        s = builtin_book(&b, err);
+    struct cvom_play_choice ch = {0};
+    if (!s)
+        cvom_playbook_choose(then.state == CVOM_STATE_INSUFFICIENT ? -1 : (int)then.quadrant,
+                             d->ex.score.quadrant, d->ex.score.state, &ch);
+    if (!s && !(page->plays = calloc(CVOM_PLAY_CHOICE_MAX, sizeof *page->plays)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; !s && i < ch.n; i++) {
+        int k = cvom_playbook_find(&b, ch.keys[i]);
+        if (k >= 0)
+            page->plays[page->n_plays++] = b.plays[k];
+    }
+    cvom_playbook_cleanup(&b);
+    return s;
+}
+
+struct open_actions {
+    struct cvom_onepager_action *v;
+    size_t n;
+    int32_t as_of;
+};
+
+static int action_cb(void *ctx, const struct cvom_action *a)
+{
+    struct open_actions *k = ctx;
+    if (k->n >= PAGE_ACTIONS_MAX)
+        return 1;
+    struct cvom_onepager_action *x = &k->v[k->n++];
+    cvom_copy(x->title, sizeof x->title, a->title);
+    cvom_copy(x->owner, sizeof x->owner, a->owner);
+    x->due = a->due;
+    x->overdue = a->due && a->due < k->as_of;
+    x->axis = a->axis;
+    x->effect = a->effect;
+    return 0;
+}
+
+static enum cvom_status page_actions(struct cvom_store *st, int64_t account_id, int32_t as_of,
+                                     struct cvom_onepager *page, struct cvom_error *err)
+{
+    struct open_actions k = {calloc(PAGE_ACTIONS_MAX, sizeof *k.v), 0, as_of};
+    if (!k.v)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    struct cvom_action_filter f = {.account_id = account_id, .status = CVOM_ACTION_OPEN};
+    enum cvom_status s = st->ops->action_list(st, &f, action_cb, &k, err);
+    page->actions = k.v;
+    page->n_actions = k.n;
+    return s;
+}
+
 enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cvom_account *a,
                                           int32_t as_of, struct cvom_onepager_doc *d,
                                           struct cvom_error *err)
@@ -357,6 +466,13 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cv
         .assessments = d->ev.assessments, .customer_assessments = d->ev.customer,
         .newest = d->ev.newest, .stale = d->ev.stale, .stakeholders = d->rows,
         .n_stakeholders = d->n_people};
+    s = page_plays(st, d, a->id, as_of, &d->page, err);
+    if (!s)
+        s = page_actions(st, a->id, as_of, &d->page, err);
+    if (s) {
+        cvom_onepager_doc_cleanup(d);
+        return s;
+    }
     return CVOM_OK;
 }
 
@@ -364,6 +480,8 @@ void cvom_onepager_doc_cleanup(struct cvom_onepager_doc *d)
 {
     if (!d)
         return;
+    free(d->page.plays);
+    free(d->page.actions);
     free(d->rows);
     free(d->people);
     cvom_explanation_cleanup(&d->ex);

@@ -271,10 +271,47 @@ static const char *const migration_3[] = {
     NULL,
 };
 
+/* Action plans, and the team's own playbook (which replaces the built-in one while it has
+ * any play). Both move the data revision: the one-pager shows them. */
+static const char *const migration_4[] = {
+    "CREATE TABLE actions ("
+    " id INTEGER PRIMARY KEY,"
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " title TEXT NOT NULL CONSTRAINT title CHECK (title <> ''),"
+    " owner TEXT NOT NULL DEFAULT '',"
+    " due INTEGER,"
+    " axis TEXT CONSTRAINT axis CHECK (axis IN ('intellectual', 'emotional')),"
+    " effect REAL NOT NULL DEFAULT 0"
+    "  CONSTRAINT effect CHECK (effect >= -100 AND effect <= 100),"
+    " cost REAL CONSTRAINT cost CHECK (cost >= 0 AND cost <= 1e308),"
+    " play TEXT NOT NULL DEFAULT '',"
+    " status TEXT NOT NULL CONSTRAINT status CHECK (status IN ('open', 'done')),"
+    " created INTEGER NOT NULL,"
+    " done INTEGER"
+    ");"
+    "CREATE INDEX actions_account ON actions(account_id, status);"
+    "CREATE TABLE playbook ("
+    " position INTEGER PRIMARY KEY,"
+    " key TEXT NOT NULL UNIQUE CONSTRAINT key CHECK (key <> ''),"
+    " title TEXT NOT NULL,"
+    " play TEXT NOT NULL,"
+    " axis TEXT NOT NULL CONSTRAINT axis CHECK (axis IN ('intellectual', 'emotional', 'both')),"
+    " cost TEXT NOT NULL CONSTRAINT cost CHECK (cost IN ('low', 'medium', 'high'))"
+    ");",
+    "CREATE TRIGGER actions_insert_rev AFTER INSERT ON actions BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER actions_update_rev AFTER UPDATE ON actions BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER actions_delete_rev AFTER DELETE ON actions BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER playbook_insert_rev AFTER INSERT ON playbook BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER playbook_update_rev AFTER UPDATE ON playbook BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER playbook_delete_rev AFTER DELETE ON playbook BEGIN UPDATE data_revision SET n = n + 1; END;",
+    NULL,
+};
+
 static const struct migration migrations[] = {
     {1, migration_1},
     {2, migration_2},
     {3, migration_3},
+    {4, migration_4},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -374,6 +411,13 @@ enum stmt {
     S_SURVEY_USE,
     S_SURVEY_LIST,
     S_REVISION,
+    S_ACTION_ADD,
+    S_ACTION_GET,
+    S_ACTION_LIST,
+    S_ACTION_STATUS,
+    S_PLAYBOOK_CLEAR,
+    S_PLAYBOOK_PUT,
+    S_PLAYBOOK_LIST,
     S_COUNT
 };
 
@@ -387,6 +431,9 @@ enum stmt {
     "account_id, date, intellectual, intellectual_se, intellectual_lo, intellectual_hi, "    \
     "intellectual_respondents, intellectual_self, emotional, emotional_se, emotional_lo, "   \
     "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
+
+#define ACTION_COLUMNS                                                                       \
+    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done"
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -562,6 +609,22 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = ?1"
                       " ORDER BY created DESC",
     [S_REVISION] = "SELECT n FROM data_revision",
+
+    [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
+                     " play, status, created, done)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_ACTION_GET] = "SELECT " ACTION_COLUMNS " FROM actions WHERE id = ?1",
+    [S_ACTION_LIST] = "SELECT " ACTION_COLUMNS " FROM actions"
+                      " WHERE (?1 = 0 OR account_id = ?1)"
+                      " AND (?2 = '' OR status = ?2)"
+                      " AND (?3 = 0 OR (due IS NOT NULL AND due < ?3))"
+                      " AND (?4 = 0 OR owner = '')"
+                      " ORDER BY account_id, due IS NULL, due, id",
+    [S_ACTION_STATUS] = "UPDATE actions SET status = ?2, done = ?3 WHERE id = ?1",
+    [S_PLAYBOOK_CLEAR] = "DELETE FROM playbook",
+    [S_PLAYBOOK_PUT] = "INSERT INTO playbook(key, title, play, axis, cost)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_PLAYBOOK_LIST] = "SELECT key, title, play, axis, cost FROM playbook ORDER BY position",
 };
 
 /* The tables reported by table_counts, in this order. */
@@ -2856,6 +2919,233 @@ static enum cvom_status sq_revision(struct cvom_store *st, int64_t *n, struct cv
     return query_int(sq(st), S_REVISION, 0, 0, n, err);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Action plans and the team's playbook
+ * ------------------------------------------------------------------------------------- */
+
+static const char *const action_status_names[CVOM_ACTION_STATUS_COUNT] = {
+    [CVOM_ACTION_OPEN] = "open",
+    [CVOM_ACTION_DONE] = "done",
+};
+
+const char *cvom_action_status_name(enum cvom_action_status s)
+{
+    return (unsigned)s < CVOM_ACTION_STATUS_COUNT ? action_status_names[s] : "?";
+}
+
+int cvom_action_status_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_ACTION_STATUS_COUNT; i++)
+        if (strcmp(s, action_status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static enum cvom_status read_action(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_action *a = out;
+    char word[32];
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(stmt, 0);
+    a->account_id = sqlite3_column_int64(stmt, 1);
+    col_text(stmt, 2, a->title, sizeof a->title);
+    col_text(stmt, 3, a->owner, sizeof a->owner);
+    a->due = (int32_t)sqlite3_column_int64(stmt, 4); /* NULL reads as 0: no date */
+    a->axis = -1;
+    if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+        col_text(stmt, 5, word, sizeof word);
+        if (strcmp(word, cvom_dim_name(CVOM_DIM_INTELLECTUAL)) == 0)
+            a->axis = CVOM_DIM_INTELLECTUAL;
+        else if (strcmp(word, cvom_dim_name(CVOM_DIM_EMOTIONAL)) == 0)
+            a->axis = CVOM_DIM_EMOTIONAL;
+        else
+            return bad_column("actions", "axis", word, err);
+    }
+    a->effect = sqlite3_column_double(stmt, 6);
+    a->cost = col_real(stmt, 7);
+    col_text(stmt, 8, a->play, sizeof a->play);
+    col_text(stmt, 9, word, sizeof word);
+    int status = cvom_action_status_parse(word);
+    if (status < 0)
+        return bad_column("actions", "status", word, err);
+    a->status = (enum cvom_action_status)status;
+    a->created = (int32_t)sqlite3_column_int64(stmt, 10);
+    a->done = (int32_t)sqlite3_column_int64(stmt, 11);
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_action_add(struct cvom_store *st, struct cvom_action *a,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    if (a->axis < -1 || a->axis >= CVOM_DIM_COUNT ||
+        (unsigned)a->status >= CVOM_ACTION_STATUS_COUNT)
+        return cvom_error_set(err, CVOM_EINVAL, "adding an action: axis or status out of range");
+    struct query q;
+    enum cvom_status status = q_open(s, S_ACTION_ADD, &q, err);
+    if (status)
+        return status;
+    const char *axis = a->axis >= 0 ? cvom_dim_name((enum cvom_dim)a->axis) : NULL;
+    const char *state = action_status_names[a->status];
+    bind_int(&q, 1, a->account_id);
+    bind_text(&q, 2, a->title, sizeof a->title);
+    bind_text(&q, 3, a->owner, sizeof a->owner);
+    bind_ref(&q, 4, a->due);
+    if (axis)
+        bind_text(&q, 5, axis, strlen(axis) + 1);
+    else
+        q_keep(&q, sqlite3_bind_null(q.stmt, 5));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 6, isfinite(a->effect) ? a->effect : 1e9));
+    bind_real(&q, 7, a->cost);
+    bind_text(&q, 8, a->play, sizeof a->play);
+    bind_text(&q, 9, state, strlen(state) + 1);
+    bind_int(&q, 10, a->created);
+    bind_ref(&q, 11, a->done);
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, a->account_id}};
+    status = q_exec(&q, "adding an action", refs, 1, err);
+    q_close(&q);
+    if (!status)
+        a->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+static enum cvom_status sq_action_get(struct cvom_store *st, int64_t id,
+                                      struct cvom_action *out, struct cvom_error *err)
+{
+    struct cvom_action a;
+    enum cvom_status status =
+        one_row(sq(st), S_ACTION_GET, id, NULL, 0, "no such action", read_action, &a, err);
+    if (status == CVOM_ENOTFOUND)
+        cvom_error_set(err, CVOM_ENOTFOUND, "no action %" PRId64, id);
+    if (!status)
+        *out = a;
+    return status;
+}
+
+struct action_walk {
+    cvom_action_cb cb;
+    void *ctx;
+};
+
+static int action_walk_cb(void *ctx, const void *rec)
+{
+    struct action_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_action_list(struct cvom_store *st, const struct cvom_action_filter *f,
+                                       cvom_action_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_action a;
+    struct action_walk w = {cb, ctx};
+    const char *state = f && f->status >= 0 && f->status < CVOM_ACTION_STATUS_COUNT
+                            ? action_status_names[f->status]
+                            : "";
+    enum cvom_status status = q_open(s, S_ACTION_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, f ? f->account_id : 0);
+    bind_text(&q, 2, state, strlen(state) + 1);
+    bind_int(&q, 3, f && f->due_before > 0 ? f->due_before : 0);
+    bind_int(&q, 4, f && f->unowned ? 1 : 0);
+    return each_row(s, &q, &a, read_action, action_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_action_set_status(struct cvom_store *st, int64_t id,
+                                             enum cvom_action_status status_to, int32_t day,
+                                             struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    if ((unsigned)status_to >= CVOM_ACTION_STATUS_COUNT)
+        return cvom_error_set(err, CVOM_EINVAL, "changing an action: status out of range");
+    const char *state = action_status_names[status_to];
+    struct query q;
+    enum cvom_status status = q_open(s, S_ACTION_STATUS, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, id);
+    bind_text(&q, 2, state, strlen(state) + 1);
+    bind_ref(&q, 3, status_to == CVOM_ACTION_DONE ? day : 0);
+    status = q_exec(&q, "changing an action", NULL, 0, err);
+    q_close(&q);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no action %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status sq_playbook_clear(struct cvom_store *st, struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_PLAYBOOK_CLEAR, NULL, 0, 0, 0, 0, "clearing the playbook",
+                      err);
+}
+
+static enum cvom_status sq_playbook_put(struct cvom_store *st, const struct cvom_play *p,
+                                        struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    if ((unsigned)p->axis >= CVOM_PLAY_AXIS_COUNT || (unsigned)p->cost >= CVOM_COST_COUNT)
+        return cvom_error_set(err, CVOM_EINVAL, "storing a play: axis or cost out of range");
+    const char *axis = cvom_play_axis_name(p->axis);
+    const char *cost = cvom_cost_level_name(p->cost);
+    struct query q;
+    enum cvom_status status = q_open(s, S_PLAYBOOK_PUT, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, p->key, sizeof p->key);
+    bind_text(&q, 2, p->title, sizeof p->title);
+    bind_text(&q, 3, p->text, sizeof p->text);
+    bind_text(&q, 4, axis, strlen(axis) + 1);
+    bind_text(&q, 5, cost, strlen(cost) + 1);
+    status = q_exec(&q, "storing a play", NULL, 0, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status read_play(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_play *p = out;
+    char word[32];
+    memset(p, 0, sizeof *p);
+    col_text(stmt, 0, p->key, sizeof p->key);
+    col_text(stmt, 1, p->title, sizeof p->title);
+    col_text(stmt, 2, p->text, sizeof p->text);
+    col_text(stmt, 3, word, sizeof word);
+    int axis = cvom_play_axis_parse(word);
+    if (axis < 0)
+        return bad_column("playbook", "axis", word, err);
+    col_text(stmt, 4, word, sizeof word);
+    int cost = cvom_cost_level_parse(word);
+    if (cost < 0)
+        return bad_column("playbook", "cost", word, err);
+    p->axis = (enum cvom_play_axis)axis;
+    p->cost = (enum cvom_cost_level)cost;
+    return CVOM_OK;
+}
+
+struct play_walk {
+    cvom_play_cb cb;
+    void *ctx;
+};
+
+static int play_walk_cb(void *ctx, const void *rec)
+{
+    struct play_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_playbook_list(struct cvom_store *st, cvom_play_cb cb, void *ctx,
+                                         struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_play p;
+    struct play_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_PLAYBOOK_LIST, &q, err);
+    return status ? status : each_row(s, &q, &p, read_play, play_walk_cb, &w, err);
+}
+
 const struct cvom_store_ops cvom__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -2921,4 +3211,11 @@ const struct cvom_store_ops cvom__sqlite_ops = {
     .survey_use = sq_survey_use,
     .survey_list = sq_survey_list,
     .revision = sq_revision,
+    .action_add = sq_action_add,
+    .action_get = sq_action_get,
+    .action_list = sq_action_list,
+    .action_set_status = sq_action_set_status,
+    .playbook_clear = sq_playbook_clear,
+    .playbook_put = sq_playbook_put,
+    .playbook_list = sq_playbook_list,
 };

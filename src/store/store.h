@@ -152,6 +152,43 @@ struct cvom_survey {
 const char *cvom_role_name(enum cvom_role r);
 int cvom_role_parse(const char *s);
 
+/* ---- action plans ------------------------------------------------------------------- */
+
+enum cvom_action_status {
+    CVOM_ACTION_OPEN = 0,
+    CVOM_ACTION_DONE,
+    CVOM_ACTION_STATUS_COUNT
+};
+
+#define CVOM_ACTION_TITLE_MAX 256
+
+/* One entry of an account's action plan. */
+struct cvom_action {
+    int64_t id;                        /* assigned by the store */
+    int64_t account_id;
+    char title[CVOM_ACTION_TITLE_MAX]; /* what: required */
+    char owner[CVOM_FIELD_MAX];        /* who; "" when nobody owns it yet */
+    int32_t due;                       /* by when, days since 1970-01-01; 0: no date */
+    int axis;                          /* enum cvom_dim it aims to move; -1: none */
+    double effect;                     /* expected points on that axis; 0 without an axis */
+    double cost;                       /* expected cost, >= 0; NaN when not given */
+    char play[CVOM_PLAY_KEY_MAX];      /* the playbook key it comes from; "" when none */
+    enum cvom_action_status status;
+    int32_t created;                   /* days since 1970-01-01 */
+    int32_t done;                      /* the day it was marked done; 0 while open */
+};
+
+/* Filters for listing actions; 0 and -1 mean "any". */
+struct cvom_action_filter {
+    int64_t account_id;                /* 0: every account */
+    int status;                        /* enum cvom_action_status, or -1 */
+    int32_t due_before;                /* > 0: only actions due strictly before this day */
+    int unowned;                       /* 1: only actions without an owner */
+};
+
+const char *cvom_action_status_name(enum cvom_action_status s);
+int cvom_action_status_parse(const char *s);
+
 struct cvom_store;
 
 /* Callbacks for listings: return 0 to continue, non-zero to stop (returned as CVOM_OK). */
@@ -166,6 +203,8 @@ typedef int (*cvom_user_cb)(void *ctx, const struct cvom_user *u);
 typedef int (*cvom_token_cb)(void *ctx, const struct cvom_token *t);
 typedef int (*cvom_audit_cb)(void *ctx, const struct cvom_audit *a);
 typedef int (*cvom_survey_cb)(void *ctx, const struct cvom_survey *s);
+typedef int (*cvom_action_cb)(void *ctx, const struct cvom_action *a);
+typedef int (*cvom_play_cb)(void *ctx, const struct cvom_play *p);
 
 /* The operations table. Every function returns a status and fills err on failure. Out
  * parameters are written only on success. */
@@ -336,6 +375,29 @@ struct cvom_store_ops {
     /* A number that changes whenever accounts, stakeholders, instruments, assessments,
      * answers, snapshots or settings change (from any connection): a key for caches. */
     enum cvom_status (*revision)(struct cvom_store *st, int64_t *n, struct cvom_error *err);
+
+    /* Action plans. add fills a->id (status and created as given). get: CVOM_ENOTFOUND when
+     * there is no such action. list: in the filter, by account, then due date (undated
+     * last), then id. set_status marks an action open (done day 0) or done on day `day`;
+     * CVOM_ENOTFOUND when there is no such action. */
+    enum cvom_status (*action_add)(struct cvom_store *st, struct cvom_action *a,
+                                   struct cvom_error *err);
+    enum cvom_status (*action_get)(struct cvom_store *st, int64_t id, struct cvom_action *out,
+                                   struct cvom_error *err);
+    enum cvom_status (*action_list)(struct cvom_store *st, const struct cvom_action_filter *f,
+                                    cvom_action_cb cb, void *ctx, struct cvom_error *err);
+    enum cvom_status (*action_set_status)(struct cvom_store *st, int64_t id,
+                                          enum cvom_action_status status, int32_t day,
+                                          struct cvom_error *err);
+
+    /* The team's own playbook, which replaces the built-in one while it has any play.
+     * clear removes every play; put adds one (CVOM_EEXIST for a key already stored); list
+     * gives them in the order they were put. */
+    enum cvom_status (*playbook_clear)(struct cvom_store *st, struct cvom_error *err);
+    enum cvom_status (*playbook_put)(struct cvom_store *st, const struct cvom_play *p,
+                                     struct cvom_error *err);
+    enum cvom_status (*playbook_list)(struct cvom_store *st, cvom_play_cb cb, void *ctx,
+                                      struct cvom_error *err);
 };
 
 /* A store handle: every back end's struct starts with this. */

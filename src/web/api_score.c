@@ -7,6 +7,7 @@
 #include "web/cache.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,8 +95,62 @@ int api_account_score(struct web_req *r)
     return api_send(r, 200, o);
 }
 
+/* Where the customer stakeholders sit on the matrix and how far apart: the object
+ * "stakeholders_on_matrix" of `cvom explain --format json`, field for field. */
+static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
+{
+    json_t *pts = json_array();
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        json_array_append_new(
+            pts, json_pack("{s:o, s:f, s:f, s:f, s:s, s:o, s:b}", "label",
+                           api_str(ex->respondents[p->respondent].label), "influence",
+                           p->influence, "intellectual", p->x, "emotional", p->y, "quadrant",
+                           cvom_quadrant_name(p->quadrant), "distance", api_num(p->distance),
+                           "weighs", p->weighs));
+    }
+    return json_pack("{s:o, s:b, s:i, s:f, s:o}", "spread", api_num(sp->spread), "split",
+                     sp->split, "quadrants", sp->quadrants, "split_min_influence",
+                     CVOM_SPLIT_MIN_INFLUENCE, "stakeholders", pts);
+}
+
+/* The partnership pillars, trust and the health they give: the object "partnership" of
+ * `cvom explain --format json`, field for field. */
+static json_t *health_json(const struct cvom_health *h, const struct cvom_instrument *ins)
+{
+    json_t *items = json_array();
+    for (size_t k = 0; k < h->n_items && k < ins->n_items; k++) {
+        const struct cvom_health_item *it = &h->items[k];
+        if (it->measure < 0 || !it->answered)
+            continue;
+        json_array_append_new(
+            items, json_pack("{s:o, s:s, s:i, s:o, s:o}", "item", api_str(ins->items[k].code),
+                             "measure", cvom_pillar_name((enum cvom_pillar)it->measure),
+                             "answered", it->answered, "mean", api_num(it->mean),
+                             "contribution", api_num(it->contribution)));
+    }
+    json_t *measures = json_object();
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
+        const struct cvom_pillar_score *ps = &h->measure[m];
+        json_object_set_new(measures, cvom_pillar_name((enum cvom_pillar)m),
+                            json_pack("{s:o, s:o, s:o, s:i, s:o}", "score", api_num(ps->value),
+                                      "lo", api_num(ps->lo), "hi", api_num(ps->hi),
+                                      "respondents", ps->respondents, "self",
+                                      api_num(ps->self_value)));
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "state",
+                     cvom_health_state_name(h->state), "measures", measures, "pillars_mean",
+                     api_num(h->pillars_mean), "cap", api_num(h->cap), "health",
+                     api_num(h->health), "capped",
+                     isnan(h->health) ? json_null() : json_boolean(h->capped), "weakest",
+                     h->weakest >= 0 ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
+                                     : json_null(),
+                     "respondents", h->respondents, "items", items);
+}
+
 static json_t *explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                                const struct cvom_instrument *ins, int32_t as_of)
+                                const struct cvom_instrument *ins, int32_t as_of,
+                                const struct cvom_spread *sp, const struct cvom_health *h)
 {
     const struct cvom_score *s = &ex->score;
     json_t *axes = json_object();
@@ -144,10 +199,12 @@ static json_t *explanation_json(const struct cvom_account *a, const struct cvom_
                              "sensitivity_intellectual", api_num(it->sensitivity[0]),
                              "sensitivity_emotional", api_num(it->sensitivity[1])));
     }
-    return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o}", "account_id", (json_int_t)a->id,
-                     "name", api_str(a->name), "as_of", api_date(as_of), "axes", axes,
-                     "quadrant", quadrant_of(s), "state", cvom_state_name(s->state),
-                     "respondents", resp, "items", items);
+    return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
+                     (json_int_t)a->id, "name", api_str(a->name), "as_of", api_date(as_of),
+                     "axes", axes, "quadrant", quadrant_of(s), "state",
+                     cvom_state_name(s->state), "respondents", resp, "items", items,
+                     "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
+                     health_json(h, ins));
 }
 
 int api_account_explanation(struct web_req *r)
@@ -169,7 +226,22 @@ int api_account_explanation(struct web_req *r)
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, &r->err);
     }
-    json_t *o = explanation_json(&a, &ex, &ins, as_of);
+    struct cvom_spread sp;
+    struct cvom_health h;
+    if ((st = cvom_stakeholder_spread(&cfg, &ex, &sp)) != CVOM_OK) {
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return web_fail(r, st, NULL);
+    }
+    if ((st = cvom_partnership_health(&cfg, &ins, &ex, &h)) != CVOM_OK) {
+        cvom_spread_cleanup(&sp);
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return web_fail(r, st, NULL);
+    }
+    json_t *o = explanation_json(&a, &ex, &ins, as_of, &sp, &h);
+    cvom_health_cleanup(&h);
+    cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);
     cvom_instrument_cleanup(&ins);
     return api_send(r, 200, o);
@@ -331,10 +403,11 @@ static struct web_cache matrix_cache = WEB_CACHE_INIT(32, 256u << 20);
  * memory); the others wait and then find the answer in the cache. */
 static pthread_mutex_t matrix_building = PTHREAD_MUTEX_INITIALIZER;
 
+/* A hit is lent to the response without a copy: at 64 connections, copying a few hundred
+ * kilobytes per answer is what would bound the throughput. */
 static int matrix_cached(struct web_req *r, int64_t revision, const struct buf *key)
 {
-    buf_reset(&r->out);
-    if (!web_cache_get(&matrix_cache, revision, key->p, key->len, &r->out))
+    if (!web_cache_serve(&matrix_cache, revision, key->p, key->len, r))
         return 0;
     r->out_type = "application/json";
     r->status = 200;

@@ -94,6 +94,54 @@ int web_cache_get(struct web_cache *c, int64_t revision, const void *key, size_t
     return 1;
 }
 
+/* The reference a response holds on a served entry. */
+struct served {
+    struct web_cache *c;
+    struct web_cache_entry *e;
+};
+
+static void release_served(void *cls)
+{
+    struct served *s = cls;
+    pthread_mutex_lock(&s->c->lock);
+    int last = --s->e->refs == 0;
+    pthread_mutex_unlock(&s->c->lock);
+    if (last)
+        free(s->e);
+    free(s);
+}
+
+int web_cache_serve(struct web_cache *c, int64_t revision, const void *key, size_t key_len,
+                    struct web_req *r)
+{
+    struct served *s = malloc(sizeof *s);
+    if (!s)
+        return 0;
+    pthread_mutex_lock(&c->lock);
+    struct web_cache_entry *e = find(c, revision, key, key_len);
+    if (!e) {
+        c->misses++;
+        pthread_mutex_unlock(&c->lock);
+        free(s);
+        return 0;
+    }
+    c->hits++;
+    if (e != c->first) {
+        unlink_entry(c, e);
+        push_front(c, e);
+    }
+    e->refs++;
+    pthread_mutex_unlock(&c->lock);
+    s->c = c;
+    s->e = e;
+    buf_reset(&r->out);
+    r->lent = e->value;
+    r->lent_len = e->len;
+    r->lent_release = release_served;
+    r->lent_cls = s;
+    return 1;
+}
+
 void web_cache_put(struct web_cache *c, int64_t revision, const void *key, size_t key_len,
                    const void *value, size_t len)
 {

@@ -54,6 +54,13 @@ struct web_cache {
 int web_cache_get(struct web_cache *c, int64_t revision, const void *key, size_t key_len,
                   struct buf *out);
 
+/* Look up (revision, key) and, on a hit, hand the stored bytes to the response of r without
+ * copying them: the entry stays alive until the response has been sent, even if it is
+ * evicted meanwhile. Returns 1 on a hit (r's body is then those bytes), 0 on a miss. For
+ * answers that are the cached bytes alone, with nothing added around them. */
+int web_cache_serve(struct web_cache *c, int64_t revision, const void *key, size_t key_len,
+                    struct web_req *r);
+
 /* Keep a copy of value[0..len) under (revision, key), replacing an entry with the same key.
  * Entries made under any other revision are dropped, since they can no longer be right.
  * When memory is short or the value is too large, nothing is kept: a cache may forget. */

@@ -1,7 +1,8 @@
 /* pages_account.c — one account: its fields, its score with intervals and evidence state,
- * the explanation (respondents, items, what would move it), stakeholders, the trajectory
- * over stored snapshots, assessments, survey links and notes; and saving the notes. The
- * numbers come from the same service calls as `cvom account show` and `cvom explain`. */
+ * partnership health (the four pillars gated by trust), the explanation (respondents, items,
+ * what would move it), stakeholders and where each sits on the matrix, the trajectory over
+ * stored snapshots, assessments, survey links and notes; and saving the notes. The numbers
+ * come from the same service and core calls as `cvom account show` and `cvom explain`. */
 #include "web/pages_util.h"
 
 #include "io/records.h"
@@ -68,6 +69,9 @@ struct view {
     struct cvom_explanation ex;
     struct cvom_instrument ins; /* the items the explanation refers to */
     int explained;
+    struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
+    struct cvom_health h;   /* partnership health; when explained */
+    int spread_done, health_done;
     struct list stakeholders, assessments, snapshots, surveys;
     int32_t today;
     int edit;
@@ -85,6 +89,10 @@ static void view_init(struct view *v)
 
 static void view_cleanup(struct view *v)
 {
+    if (v->health_done)
+        cvom_health_cleanup(&v->h);
+    if (v->spread_done)
+        cvom_spread_cleanup(&v->sp);
     if (v->explained)
         cvom_explanation_cleanup(&v->ex);
     cvom_instrument_cleanup(&v->ins);
@@ -109,6 +117,10 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     if (!s && (s = cvom_account_explain(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins, NULL,
                                         &r->err)) == CVOM_OK)
         v->explained = 1;
+    if (!s && (s = cvom_stakeholder_spread(&v->cfg, &v->ex, &v->sp)) == CVOM_OK)
+        v->spread_done = 1;
+    if (!s && (s = cvom_partnership_health(&v->cfg, &v->ins, &v->ex, &v->h)) == CVOM_OK)
+        v->health_done = 1;
     if (!s)
         s = st->ops->stakeholder_list(st, v->a.id, push_stakeholder, &v->stakeholders, &r->err);
     if (!s)
@@ -314,16 +326,9 @@ static double ty(double v)
     return 196 - (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
 }
 
-static void trajectory(struct buf *b, const struct view *v)
+/* The quadrants, threshold lines and axis names of a small 220 × 220 matrix. */
+static void mini_frame(struct buf *b, double t0, double t1)
 {
-    const struct cvom_snapshot *sn = v->snapshots.v;
-    const struct cvom_score *now = &v->score;
-    double t0 = v->cfg.threshold[0], t1 = v->cfg.threshold[1];
-    buf_puts(b, "<section class=\"block\" aria-labelledby=\"traj-h\"><h2 id=\"traj-h\">"
-                "Trajectory</h2><div class=\"traj\"><svg class=\"mini\" viewBox=\"0 0 220 "
-                "220\" role=\"img\" aria-labelledby=\"traj-t\"><title id=\"traj-t\">The "
-                "account's position at each stored snapshot and now; the table lists the "
-                "same values</title>");
     const struct {
         enum cvom_quadrant q;
         double x, y, w, h;
@@ -347,6 +352,19 @@ static void trajectory(struct buf *b, const struct view *v)
                "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
                "Emotional \xE2\x86\x92</text>",
                tx(t0), ty(100), tx(t0), ty(0), tx(0), ty(t1), tx(100), ty(t1));
+}
+
+static void trajectory(struct buf *b, const struct view *v)
+{
+    const struct cvom_snapshot *sn = v->snapshots.v;
+    const struct cvom_score *now = &v->score;
+    double t0 = v->cfg.threshold[0], t1 = v->cfg.threshold[1];
+    buf_puts(b, "<section class=\"block\" aria-labelledby=\"traj-h\"><h2 id=\"traj-h\">"
+                "Trajectory</h2><div class=\"traj\"><svg class=\"mini\" viewBox=\"0 0 220 "
+                "220\" role=\"img\" aria-labelledby=\"traj-t\"><title id=\"traj-t\">The "
+                "account's position at each stored snapshot and now; the table lists the "
+                "same values</title>");
+    mini_frame(b, t0, t1);
     /* The path through every placed snapshot, ending at today's live score. */
     buf_puts(b, "<polyline class=\"path\" points=\"");
     for (size_t i = 0; i < v->snapshots.n; i++)
@@ -412,6 +430,246 @@ static void trajectory(struct buf *b, const struct view *v)
     buf_puts(b, "</section>");
 }
 
+/* ---- partnership health ------------------------------------------------------------------ */
+
+/* A 0–100 bar for one measure, with a tick at the level where it counts as sound. */
+static void pillar_bar(struct buf *b, const char *title, double value)
+{
+    buf_printf(b, "<svg class=\"pbar\" viewBox=\"0 0 200 14\" role=\"img\" aria-label=\"%s ",
+               title);
+    if (isnan(value))
+        buf_puts(b, "no score");
+    else
+        buf_num(b, value, 1);
+    buf_printf(b, " of 100\"><rect class=\"track\" x=\"0\" y=\"3\" width=\"200\" height=\"8\" "
+                  "rx=\"4\"/>");
+    if (!isnan(value))
+        buf_printf(b, "<rect class=\"fill%s\" x=\"0\" y=\"3\" width=\"%.1f\" height=\"8\" rx=\"4\"/>",
+                   value < CVOM_PILLAR_SOUND ? " weak" : "",
+                   2 * (value < 0 ? 0 : value > 100 ? 100 : value));
+    buf_printf(b, "<line class=\"sound\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"14\"/></svg>",
+               2 * CVOM_PILLAR_SOUND, 2 * CVOM_PILLAR_SOUND);
+}
+
+static void measure_row(struct buf *b, const struct cvom_health *h, int m)
+{
+    const struct cvom_pillar_score *ps = &h->measure[m];
+    const char *title = cvom_pillar_title((enum cvom_pillar)m);
+    buf_printf(b, "<tr%s><th scope=\"row\">%s", m == CVOM_PILLAR_TRUST ? " class=\"trust\"" : "",
+               title);
+    if (m == h->weakest)
+        buf_puts(b, " <span class=\"badge flag\">weakest</span>");
+    buf_puts(b, "</th><td class=\"num\">");
+    if (isnan(ps->value))
+        buf_puts(b, "\xE2\x80\x94<span class=\"sr\"> no score</span>");
+    else
+        buf_num(b, ps->value, 1);
+    buf_puts(b, "</td><td class=\"barcell\">");
+    pillar_bar(b, title, ps->value);
+    buf_puts(b, "</td><td class=\"num\">");
+    if (isnan(ps->value))
+        buf_puts(b, "<small>no answers</small>");
+    else
+        buf_printf(b, "<small>%d respondent%s</small>", ps->respondents,
+                   ps->respondents == 1 ? "" : "s");
+    buf_puts(b, "</td></tr>");
+}
+
+static void health_card(struct buf *b, const struct view *v)
+{
+    const struct cvom_health *h = &v->h;
+    buf_puts(b, "<section class=\"block health\" id=\"health\" aria-labelledby=\"ph-h\"><h2 "
+                "id=\"ph-h\">Partnership health</h2>");
+    if (!v->health_done || h->state == CVOM_HEALTH_NONE) {
+        buf_puts(b, "<p class=\"empty\">No pillar answers yet: no counted respondent has "
+                    "answered a statement on passion, resonance, security, creativity or "
+                    "trust.</p>");
+        if (v->edit)
+            buf_printf(b,
+                       "<p class=\"hint\">The questionnaire asks them under \xE2\x80\x9C"
+                       "How the partnership stands\xE2\x80\x9D: <a "
+                       "href=\"/accounts/%lld/assess\">record an assessment</a>.</p>",
+                       (long long)v->a.id);
+        buf_puts(b, "</section>");
+        return;
+    }
+    buf_puts(b, "<div class=\"health-grid\"><div class=\"card\"><h3>Health</h3>");
+    if (h->state == CVOM_HEALTH_OK) {
+        buf_puts(b, "<p class=\"big health-value\">");
+        buf_num(b, h->health, 1);
+        buf_puts(b, "</p>");
+        if (h->capped) {
+            buf_puts(b, "<p><span class=\"badge flag\">Capped by trust</span></p><p "
+                        "class=\"hint\">The pillars average ");
+            buf_num(b, h->pillars_mean, 1);
+            buf_printf(b, ", but health stands at most %g points above trust (", 
+                       CVOM_HEALTH_TRUST_MARGIN);
+            buf_num(b, h->measure[CVOM_PILLAR_TRUST].value, 1);
+            buf_puts(b, "). Rebuilding trust comes first.</p>");
+        } else {
+            buf_puts(b, "<p class=\"hint\">The mean of the four pillars; trust (");
+            buf_num(b, h->measure[CVOM_PILLAR_TRUST].value, 1);
+            buf_printf(b, ") does not hold it back. Health may stand at most %g points above "
+                          "trust.</p>",
+                       CVOM_HEALTH_TRUST_MARGIN);
+        }
+    } else {
+        buf_puts(b, "<p class=\"big health-value\">\xE2\x80\x94</p><p class=\"hint\">Not "
+                    "known yet: ");
+        int missing = 0;
+        for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+            if (isnan(h->measure[m].value))
+                buf_printf(b, "%s%s", missing++ ? ", " : "",
+                           cvom_pillar_name((enum cvom_pillar)m));
+        buf_printf(b, " %s no score. Health needs all four pillars and trust.</p>",
+                   missing == 1 ? "has" : "have");
+    }
+    if (h->weakest >= 0) {
+        buf_printf(b, "<p>Weakest pillar: <strong>%s</strong> (",
+                   cvom_pillar_title((enum cvom_pillar)h->weakest));
+        buf_num(b, h->measure[h->weakest].value, 1);
+        buf_puts(b, ")</p>");
+    }
+    buf_printf(b, "<p class=\"hint\">%d respondent%s answered partnership statements.</p></div>",
+               h->respondents, h->respondents == 1 ? "" : "s");
+    buf_printf(b,
+               "<div class=\"card\"><h3>Pillars and trust</h3><table class=\"data compact "
+               "pillars\"><caption class=\"sr\">Score of each pillar and of trust, 0 to 100; "
+               "%g or more is sound</caption><thead><tr><th scope=\"col\">Measure</th><th "
+               "scope=\"col\" class=\"num\">Score</th><th scope=\"col\"><span class=\"sr\">"
+               "Bar</span></th><th scope=\"col\" class=\"num\">Evidence</th></tr></thead>"
+               "<tbody>",
+               CVOM_PILLAR_SOUND);
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
+        measure_row(b, h, m);
+    buf_printf(b, "</tbody></table><p class=\"hint\">The tick marks %g: at or above it a "
+                  "measure is sound. <code>cvom pillars</code> shows the items and changes "
+                  "over time.</p></div></div></section>",
+               CVOM_PILLAR_SOUND);
+}
+
+/* ---- stakeholders on the matrix ------------------------------------------------------------ */
+
+static void spread_summary(struct buf *b, const struct cvom_spread *sp)
+{
+    int seen[CVOM_Q_COUNT] = {0};
+    buf_puts(b, "<p class=\"spread-sum\">");
+    if (!isnan(sp->spread)) {
+        buf_puts(b, "Spread <strong>");
+        buf_num(b, sp->spread, 1);
+        buf_puts(b, " points</strong>: the influence-weighted standard distance of the "
+                    "stakeholders from the account's point.");
+    } else {
+        buf_puts(b, "Spread: not measured (it needs two stakeholders and the account's "
+                    "point).");
+    }
+    buf_puts(b, "</p><p class=\"split-line\">");
+    if (sp->split)
+        buf_printf(b, "<span class=\"badge split\">Split</span> Stakeholders with influence %g "
+                      "or more sit in %d quadrants: ",
+                   CVOM_SPLIT_MIN_INFLUENCE, sp->quadrants);
+    else if (sp->quadrants == 1)
+        buf_printf(b, "Not split: every stakeholder with influence %g or more sits in the ",
+                   CVOM_SPLIT_MIN_INFLUENCE);
+    else
+        buf_printf(b, "Not split: no stakeholder with influence %g or more has a point.",
+                   CVOM_SPLIT_MIN_INFLUENCE);
+    if (sp->quadrants >= 1) {
+        int first = 1;
+        for (size_t k = 0; k < sp->n; k++) {
+            const struct cvom_spread_point *p = &sp->points[k];
+            if (!p->weighs || seen[p->quadrant]++)
+                continue;
+            buf_printf(b, "%s%s", first ? "" : ", ", cvom_quadrant_title(p->quadrant));
+            first = 0;
+        }
+        buf_puts(b, sp->split ? "." : " quadrant.");
+    }
+    buf_puts(b, "</p>");
+}
+
+static void spread_section(struct buf *b, const struct view *v)
+{
+    const struct cvom_spread *sp = &v->sp;
+    const struct cvom_explanation *ex = &v->ex;
+    const struct cvom_score *now = &ex->score;
+    buf_puts(b, "<section class=\"block\" id=\"spread\" aria-labelledby=\"sp-h\"><h2 "
+                "id=\"sp-h\">Stakeholders on the matrix");
+    if (v->spread_done && sp->split)
+        buf_puts(b, " <span class=\"badge split\">Split</span>");
+    buf_puts(b, "</h2>");
+    if (!v->spread_done || !sp->n) {
+        buf_puts(b, "<p class=\"empty\">None yet: no customer stakeholder has a score on both "
+                    "axes.</p></section>");
+        return;
+    }
+    double t0 = v->cfg.threshold[0], t1 = v->cfg.threshold[1];
+    buf_puts(b, "<div class=\"traj\"><svg class=\"mini spread\" viewBox=\"0 0 220 220\" "
+                "role=\"img\" aria-labelledby=\"sp-t\"><title id=\"sp-t\">Each customer "
+                "stakeholder at their own scores, numbered as in the table, and the account's "
+                "point; the table lists the same values</title>");
+    mini_frame(b, t0, t1);
+    int placed = now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) &&
+                 !isnan(now->value[1]);
+    if (placed)
+        for (size_t k = 0; k < sp->n; k++)
+            buf_printf(b, "<line class=\"spoke\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                          "y2=\"%.1f\"/>",
+                       tx(now->value[0]), ty(now->value[1]), tx(sp->points[k].x),
+                       ty(sp->points[k].y));
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        double r = 3.5 + 3.0 * (p->influence < 0 ? 0 : p->influence > 1 ? 1 : p->influence);
+        buf_printf(b, "<g class=\"sh\"><circle class=\"stk %s%s\" cx=\"%.1f\" cy=\"%.1f\" "
+                      "r=\"%.1f\"><title>",
+                   pages_quadrant_class(p->quadrant), p->weighs ? "" : " light", tx(p->x),
+                   ty(p->y), r);
+        buf_printf(b, "%zu. ", k + 1);
+        buf_html(b, ex->respondents[p->respondent].label);
+        buf_printf(b, ": intellectual %.1f, emotional %.1f (%s), influence %.2f</title>"
+                      "</circle><text class=\"num\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                      "%zu</text></g>",
+                   p->x, p->y, cvom_quadrant_title(p->quadrant), p->influence,
+                   tx(p->x) + r + 4, ty(p->y) - r, k + 1);
+    }
+    if (placed)
+        buf_printf(b,
+                   "<rect class=\"acct\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
+                   "transform=\"rotate(45 %.1f %.1f)\"><title>The account: intellectual %.1f, "
+                   "emotional %.1f (%s)</title></rect>",
+                   tx(now->value[0]) - 5, ty(now->value[1]) - 5, tx(now->value[0]),
+                   ty(now->value[1]), now->value[0], now->value[1],
+                   cvom_quadrant_title(now->quadrant));
+    buf_puts(b, "</svg><div>");
+    spread_summary(b, sp);
+    buf_puts(b, "<div class=\"table-wrap\"><table class=\"data compact\"><caption class=\"sr\">"
+                "Customer stakeholders at their own scores</caption><thead><tr><th "
+                "scope=\"col\" class=\"num\">#</th><th scope=\"col\">Stakeholder</th><th "
+                "scope=\"col\" class=\"num\">Influence</th><th scope=\"col\" class=\"num\">"
+                "Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th><th "
+                "scope=\"col\">Quadrant</th><th scope=\"col\" class=\"num\">Distance</th>"
+                "</tr></thead><tbody>");
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        buf_printf(b, "<tr><td class=\"num\">%zu</td><th scope=\"row\">", k + 1);
+        buf_html(b, ex->respondents[p->respondent].label);
+        if (!p->weighs)
+            buf_printf(b, " <small>(below %g: not in the split)</small>",
+                       CVOM_SPLIT_MIN_INFLUENCE);
+        buf_puts(b, "</th><td class=\"num\">");
+        buf_num(b, p->influence, 2);
+        buf_puts(b, "</td><td class=\"num\">");
+        buf_num(b, p->x, 1);
+        buf_puts(b, "</td><td class=\"num\">");
+        buf_num(b, p->y, 1);
+        buf_printf(b, "</td><td><span class=\"badge %s\">%s</span></td><td class=\"num\">",
+                   pages_quadrant_class(p->quadrant), cvom_quadrant_title(p->quadrant));
+        buf_num(b, p->distance, 1);
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table></div></div></div></section>");
+}
+
 /* ---- explanation ------------------------------------------------------------------------- */
 
 static void respondents_table(struct buf *b, const struct cvom_explanation *ex)
@@ -457,11 +715,12 @@ static void respondents_table(struct buf *b, const struct cvom_explanation *ex)
 }
 
 static void items_table(struct buf *b, const struct cvom_explanation *ex,
-                        const struct cvom_instrument *ins)
+                        const struct cvom_instrument *ins, const struct cvom_health *h)
 {
     buf_puts(b, "<details class=\"items\" open><summary><h3>Items</h3></summary><p "
                 "class=\"hint\">Points each item adds to the account score, and in brackets the "
-                "change per scale point of agreement from every counted respondent.</p>"
+                "change per scale point of agreement from every counted respondent. "
+                "Partnership items feed the pillars instead.</p>"
                 "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">"
                 "Item</th><th scope=\"col\">Measures</th><th scope=\"col\" class=\"num\">"
                 "Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th></tr></thead>"
@@ -477,11 +736,33 @@ static void items_table(struct buf *b, const struct cvom_explanation *ex,
         buf_puts(b, "<br><small>");
         buf_html(b, ins->items[j].statement);
         buf_puts(b, "</small></td>");
+        int pillar = cvom_axis_pillar(ins->items[j].axis);
+        if (pillar >= 0) {
+            /* A partnership item moves neither axis: say what it feeds instead. */
+            buf_printf(b, "<td colspan=\"2\" class=\"pillar-item\"><span class=\"badge "
+                          "pillar\">%s</span> partnership, on neither value axis",
+                       cvom_pillar_title((enum cvom_pillar)pillar));
+            if (h && j < h->n_items && !isnan(h->items[j].contribution)) {
+                buf_puts(b, "<br><small>adds ");
+                buf_num(b, h->items[j].contribution, 2);
+                buf_printf(b, " points to %s (mean answer ", cvom_pillar_name((enum cvom_pillar)pillar));
+                buf_num(b, h->items[j].mean, 1);
+                buf_puts(b, ")</small>");
+            }
+            buf_puts(b, "</td></tr>");
+            continue;
+        }
         for (int d = 0; d < CVOM_DIM_COUNT; d++) {
             buf_puts(b, "<td class=\"num\">");
             if (cvom_item_on_dim(&ins->items[j], (enum cvom_dim)d) && !isnan(ex->score.value[d]))
                 buf_printf(b, "%.2f <small>(%+.2f)</small>", it->contribution[d],
                            it->sensitivity[d]);
+            else if (!cvom_item_on_dim(&ins->items[j], (enum cvom_dim)d))
+                buf_puts(b, "<span class=\"na\" title=\"not on this axis\">\xE2\x80\x94</span>"
+                            "<span class=\"sr\">not on this axis</span>");
+            else
+                buf_puts(b, "<span class=\"na\" title=\"the axis has no score\">\xE2\x80\x94"
+                            "</span><span class=\"sr\">the axis has no score</span>");
             buf_puts(b, "</td>");
         }
         buf_puts(b, "</tr>");
@@ -557,7 +838,7 @@ static void explanation(struct buf *b, const struct view *v)
     respondents_table(b, &v->ex);
     /* Items add points only to an axis with a score; without one the table says nothing. */
     if (!isnan(v->ex.score.value[0]) || !isnan(v->ex.score.value[1]))
-        items_table(b, &v->ex, &v->ins);
+        items_table(b, &v->ex, &v->ins, v->health_done ? &v->h : NULL);
     buf_puts(b, "</section>");
 }
 
@@ -752,8 +1033,10 @@ int pages_account(struct web_req *r)
     else if (saved && strcmp(saved, "assessment") == 0)
         page_notice(r, "ok", "Assessment saved: the score below includes it.");
     score_cards(b, v);
+    health_card(b, v);
     trajectory(b, v);
     stakeholders(b, v);
+    spread_section(b, v);
     explanation(b, v);
     assessments(b, v);
     if (v->edit)

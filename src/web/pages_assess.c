@@ -63,6 +63,146 @@ static void scale_hint(struct buf *b, const struct cvom_instrument *ins)
         buf_puts(b, "on the scale shown with it, from strongly disagree to strongly agree");
 }
 
+/* ---- the questionnaire: every item of the instrument, grouped by what it measures -------- */
+
+/* One statement as a fieldset of radio buttons, with "Can't say" for no answer. The field
+ * names are those pages_answers_read reads ("i_CODE"). */
+static void item_fieldset(struct web_req *r, const struct cvom_item *it, size_t j,
+                          const struct pages_answers *a, int customer)
+{
+    struct buf *b = &r->out;
+    char name[CVOM_CODE_MAX + 4];
+    snprintf(name, sizeof name, "i_%s", it->code);
+    int bad = a && a->bad[j];
+    buf_puts(b, bad ? "<fieldset class=\"item invalid\" id=\"f-" : "<fieldset class=\"item\" id=\"f-");
+    buf_html(b, it->code);
+    buf_puts(b, "\"><legend>");
+    if (!customer) {
+        buf_puts(b, "<span class=\"code\">");
+        buf_html(b, it->code);
+        buf_puts(b, "</span> ");
+    }
+    buf_html(b, it->statement);
+    buf_puts(b, "</legend>");
+    if (!customer && it->reverse)
+        buf_puts(b, "<p class=\"hint\">Agreement lowers the score.</p>");
+    if (bad)
+        buf_printf(b,
+                   "<p class=\"field-error\">Choose a point from %d to %d, or \xE2\x80\x9C"
+                   "Can\xE2\x80\x99t say\xE2\x80\x9D.</p>",
+                   it->scale_min, it->scale_max);
+    buf_puts(b, "<div class=\"scale\">");
+    for (int x = it->scale_min; x <= it->scale_max; x++) {
+        int checked = a && !isnan(a->value[j]) && (int)a->value[j] == x;
+        buf_puts(b, "<label class=\"pt\"><input type=\"radio\" name=\"");
+        buf_html(b, name);
+        buf_printf(b, "\" value=\"%d\"%s><span>%d", x, checked ? " checked" : "", x);
+        if (x == it->scale_min)
+            buf_puts(b, "<span class=\"sr\"> (strongly disagree)</span>");
+        else if (x == it->scale_max)
+            buf_puts(b, "<span class=\"sr\"> (strongly agree)</span>");
+        buf_puts(b, "</span></label>");
+    }
+    int none = a && isnan(a->value[j]) && !a->bad[j];
+    buf_puts(b, "<label class=\"pt na\"><input type=\"radio\" name=\"");
+    buf_html(b, name);
+    buf_printf(b, "\" value=\"\"%s><span>Can\xE2\x80\x99t say</span></label></div>",
+               none ? " checked" : "");
+    buf_printf(b,
+               "<div class=\"scale-ends\" aria-hidden=\"true\"><span>%d strongly "
+               "disagree</span><span>%d strongly agree</span></div></fieldset>",
+               it->scale_min, it->scale_max);
+}
+
+/* The groups of the questionnaire, in the order they are asked. The partnership axes come
+ * last, under one section with a sub-heading per pillar and trust. */
+static const struct {
+    enum cvom_axis axis;
+    const char *title, *customer_title;
+} form_groups[] = {
+    {CVOM_AXIS_INTELLECTUAL, "Intellectual value: expertise, insight, networks",
+     "Expertise, insight and networks"},
+    {CVOM_AXIS_EMOTIONAL, "Emotional value: trust and the relationship",
+     "Trust and the relationship"},
+    {CVOM_AXIS_BOTH, "Price (counts against both axes)", "Price"},
+    {CVOM_AXIS_PASSION, "Passion: enthusiasm both sides put into the work",
+     "Enthusiasm for the work together"},
+    {CVOM_AXIS_RESONANCE, "Resonance: shared priorities and goals", "Shared priorities"},
+    {CVOM_AXIS_SECURITY, "Security: a relationship that lasts and bears conflict",
+     "Confidence in the relationship"},
+    {CVOM_AXIS_CREATIVITY, "Creativity: new ideas made together", "New ideas together"},
+    {CVOM_AXIS_TRUST, "Trust: the ground the pillars stand on", "Trust"},
+};
+
+static size_t items_on(const struct cvom_instrument *ins, enum cvom_axis axis)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < ins->n_items && j < CVOM_ITEMS_MAX; j++)
+        n += ins->items[j].axis == axis;
+    return n;
+}
+
+static int has_partnership(const struct cvom_instrument *ins)
+{
+    for (size_t j = 0; j < ins->n_items; j++)
+        if (cvom_axis_pillar(ins->items[j].axis) >= 0)
+            return 1;
+    return 0;
+}
+
+/* Every item of ins, one section per value axis and one for the partnership, with a's
+ * answers checked (a may be NULL). `customer` words the headings for a stakeholder. Items on
+ * an axis no group names (none today) come last so that nothing asked is left out. */
+static void questionnaire(struct web_req *r, const struct cvom_instrument *ins,
+                          const struct pages_answers *a, int customer)
+{
+    struct buf *b = &r->out;
+    int partnership_open = 0;
+    for (size_t g = 0; g < sizeof form_groups / sizeof *form_groups; g++) {
+        enum cvom_axis axis = form_groups[g].axis;
+        if (!items_on(ins, axis))
+            continue;
+        const char *title = customer ? form_groups[g].customer_title : form_groups[g].title;
+        if (cvom_axis_pillar(axis) < 0) {
+            buf_printf(b, "<section class=\"part\" data-axis=\"%s\"><h2>%s</h2>",
+                       cvom_axis_name(axis), title);
+        } else {
+            if (!partnership_open) {
+                buf_printf(b,
+                           "<section class=\"part partnership\" data-axis=\"partnership\">"
+                           "<h2>How the partnership stands</h2><p class=\"hint\">%s</p>",
+                           customer ? "How working together feels today. These statements are "
+                                      "optional like all the others."
+                                    : "The four pillars of the partnership and the trust under "
+                                      "them. They feed partnership health, not the two value "
+                                      "axes; answer those you can judge.");
+                partnership_open = 1;
+            }
+            buf_printf(b, "<div class=\"pillar-group\" data-axis=\"%s\"><h3>%s</h3>",
+                       cvom_axis_name(axis), title);
+        }
+        for (size_t j = 0; j < ins->n_items && j < CVOM_ITEMS_MAX; j++)
+            if (ins->items[j].axis == axis)
+                item_fieldset(r, &ins->items[j], j, a, customer);
+        buf_puts(b, cvom_axis_pillar(axis) < 0 ? "</section>" : "</div>");
+    }
+    if (partnership_open)
+        buf_puts(b, "</section>");
+    int other = 0;
+    for (size_t j = 0; j < ins->n_items && j < CVOM_ITEMS_MAX; j++) {
+        int known = 0;
+        for (size_t g = 0; g < sizeof form_groups / sizeof *form_groups; g++)
+            known |= ins->items[j].axis == form_groups[g].axis;
+        if (known)
+            continue;
+        if (!other++)
+            buf_puts(b, "<section class=\"part\"><h2>Other statements</h2>");
+        item_fieldset(r, &ins->items[j], j, a, customer);
+    }
+    if (other)
+        buf_puts(b, "</section>");
+}
+
 static enum cvom_status assess_page(struct web_req *r, const struct assess_form *f,
                                     const char *error)
 {
@@ -120,9 +260,11 @@ static enum cvom_status assess_page(struct web_req *r, const struct assess_form 
     buf_printf(b,
                ". \xE2\x80\x9C"
                "Can\xE2\x80\x99t say\xE2\x80\x9D leaves a statement "
-               "unanswered; at least %d per axis are needed.</p>",
-               f->ins.min_items);
-    pages_answers_form(r, &f->ins, f->have_answers ? &f->answers : NULL, 0);
+               "unanswered; at least %d on each value axis (intellectual and emotional; "
+               "price counts for both) are needed.%s</p>",
+               f->ins.min_items,
+               has_partnership(&f->ins) ? " The partnership statements are optional." : "");
+    questionnaire(r, &f->ins, f->have_answers ? &f->answers : NULL, 0);
     buf_printf(b,
                "<div class=\"submitbar\"><button type=\"submit\">Save assessment</button> "
                "<span class=\"progress\" aria-live=\"polite\"></span> <a "
@@ -425,7 +567,7 @@ static void survey_page(struct web_req *r, const struct survey_view *v, const ch
     buf_puts(b, "<form class=\"assess\" method=\"post\" data-progress action=\"/survey/");
     buf_url(b, r->param[0]);
     buf_puts(b, "\">");
-    pages_answers_form(r, &v->ins, error ? &v->answers : NULL, 1);
+    questionnaire(r, &v->ins, error ? &v->answers : NULL, 1);
     buf_puts(b, "<div class=\"submitbar\"><button type=\"submit\">Send my answers</button> "
                 "<span class=\"progress\" aria-live=\"polite\"></span></div></form></div>");
     page_end(r);

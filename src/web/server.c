@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -393,9 +394,15 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
         buf_reset(&r->out);
     }
     size_t len = r->method == M_HEAD || r->status == 304 || !r->out.p ? 0 : r->out.len;
-    r->sent = len;
     struct MHD_Response *resp;
-    if (len) {
+    if (r->lent && r->method != M_HEAD && r->status != 304) {
+        /* A lent body goes out as it is; MHD gives it back once sent. */
+        len = r->lent_len;
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)(uintptr_t)r->lent, r->lent_release, r->lent_cls);
+        if (resp)
+            r->lent = NULL;
+    } else if (len) {
         /* The body is handed over, not copied: MHD frees it once sent. */
         resp = MHD_create_response_from_buffer(len, r->out.p, MHD_RESPMEM_MUST_FREE);
         if (resp)
@@ -403,6 +410,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
     } else {
         resp = MHD_create_response_from_buffer(0, empty, MHD_RESPMEM_PERSISTENT);
     }
+    r->sent = len;
     if (!resp)
         return MHD_NO;
     add_security_headers(resp, r);
@@ -607,6 +615,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     }
     access_log(r, r->sent, since_ms(&s->start));
+    if (r->lent && r->lent_release) /* lent but never handed to a response */
+        r->lent_release(r->lent_cls);
     store_pool_give(&app->pool, r->store);
     buf_free(&r->out);
     buf_free(&r->body);

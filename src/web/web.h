@@ -150,6 +150,12 @@ struct web_req {
     char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
     char allow[64];                /* Allow, for 405 answers */
     size_t sent;                   /* bytes of body sent, for the access log */
+    /* A body lent by its owner instead of r->out (a cache entry): sent without a copy, then
+     * lent_release(lent_cls) once the response is done with it. */
+    const char *lent;
+    size_t lent_len;
+    void (*lent_release)(void *cls);
+    void *lent_cls;
     struct cvom_error err;
 
     /* the request body as a form, decoded on first use by web_form */

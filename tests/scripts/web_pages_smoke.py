@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """The account pages of `cvom serve` end to end, through a real HTTP client: sign in with the
 form, the matrix for an admin and for a manager, an account page against `cvom export`,
-another owner's account answering 404, an assessment moving a score, a survey link answered
-once, and a clean stop on SIGTERM. Usage: web_pages_smoke.py PATH/TO/cvom"""
+another owner's account answering 404, an assessment moving a score, the partnership
+statements on the form and the partnership health and stakeholders on the matrix they lead
+to (names escaped), a survey link answered once, and a clean stop on SIGTERM. Usage: web_pages_smoke.py PATH/TO/cvom"""
 import csv
 import http.client
 import io
+import json
 import os
 import re
 import signal
@@ -115,6 +117,20 @@ def answers(items, favourable):
     return out
 
 
+def explain(db, acc):
+    return json.loads(run(db, "explain", str(acc), "--format", "json"))
+
+
+def section(page, ident):
+    """The HTML of the page's <section ... id="ident"> ... </section>, or ""."""
+    m = re.search(r'<section[^>]* id="%s"[^>]*>.*?</section>' % re.escape(ident), page, re.S)
+    return m.group(0) if m else ""
+
+
+def one_decimal(v):
+    return "%.1f" % v
+
+
 def big_numbers(page):
     return [float(x) for x in re.findall(r'<p class="big">([0-9.]+)</p>', page)]
 
@@ -127,6 +143,12 @@ def main():
     run(db, "user", "add", "ada", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
     run(db, "user", "add", "priya", "--role", "manager", "--display", "Priya Shah",
         "--password-stdin", stdin=PASSWORD + "\n")
+    pillar_axes = ("passion", "resonance", "security", "creativity", "trust")
+    axis_of = {r["code"]: r["axis"] for r in csv.DictReader(io.StringIO(
+        run(db, "instrument", "show", "--format", "csv")))}
+    pillar_codes = [c for c, a in axis_of.items() if a in pillar_axes]
+    check(len(pillar_codes) >= 5, "the default instrument has partnership items",
+          str(pillar_codes))
     items = instrument(db)
     before = export(db)
     mine = {i for i, r in before.items() if r["owner"] == "Priya Shah"}
@@ -184,6 +206,23 @@ def main():
         # An assessment: a refused one stores nothing; a valid one moves the score.
         status, page, _ = manager.get("/accounts/%d/assess" % acc)
         check(status == 200, "GET the assessment form", str(status))
+        # Every statement of the instrument is asked, the partnership ones in their own part,
+        # each a fieldset with a legend and labelled radio buttons.
+        for code in axis_of:
+            check('<fieldset class="item" id="f-%s"><legend>' % code in page,
+                  "the form asks item %s" % code)
+        check("How the partnership stands" in page, "the form has a partnership part")
+        part = re.search(r'<section class="part partnership".*?</section>', page, re.S)
+        if check(part is not None, "the partnership part is a section"):
+            for code in pillar_codes:
+                check('id="f-%s"' % code in part.group(0),
+                      "pillar item %s under the partnership heading" % code)
+                check(re.search(r'<label class="pt"><input type="radio" name="i_%s" value="1">'
+                                % re.escape(code), part.group(0)) is not None,
+                      "pillar item %s has labelled radio buttons" % code)
+            for axis in pillar_axes:
+                check('<div class="pillar-group" data-axis="%s"><h3>' % axis in part.group(0),
+                      "a heading for the %s items" % axis)
         token = csrf(page)
         iid = re.search(r'name="instrument" value="(\d+)"', page).group(1)
         sids = re.findall(r'<option value="(\d+)"', page)
@@ -192,6 +231,13 @@ def main():
         status, page, _ = manager.post("/accounts/%d/assess" % acc,
                                        dict(form, **{"i_" + items[0][0]: "5"}))
         check(status == 422 and "at least" in page, "too few answers are refused", str(status))
+        # Pillar answers do not count towards the minimum on the value axes.
+        status, page, _ = manager.post("/accounts/%d/assess" % acc, dict(
+            form, **{"i_" + c: "6" for c in pillar_codes}))
+        check(status == 422 and "at least" in page, "pillar answers alone are refused",
+              str(status))
+        check('name="i_%s" value="6" checked' % pillar_codes[0] in page,
+              "a refused form keeps the pillar answers")
         check(export(db)[acc] == before[acc], "a refused assessment stores nothing")
         status, _, location = manager.post("/accounts/%d/assess" % acc,
                                            dict(form, **answers(items, True)))
@@ -201,6 +247,63 @@ def main():
         check(float(after["intellectual"]) > float(before[acc]["intellectual"]),
               "the assessment raised the intellectual score",
               "%s -> %s" % (before[acc]["intellectual"], after["intellectual"]))
+
+        # The account page shows the partnership health the assessment's pillar answers
+        # give, as `cvom explain` computes it.
+        status, page, _ = manager.get("/accounts/%d" % acc)
+        want = explain(db, acc)
+        health = section(page, "health")
+        check(status == 200 and "Partnership health" in health, "the health section is shown")
+        p = want["partnership"]
+        check(p["state"] == "ok", "the assessment leaves every pillar scored", p["state"])
+        check('<p class="big health-value">%s</p>' % one_decimal(p["health"]) in health,
+              "the page shows the health of cvom explain", one_decimal(p["health"]))
+        for m, v in p["measures"].items():
+            check(v["score"] is not None and one_decimal(v["score"]) in health,
+                  "the page shows the %s score" % m)
+        check(("Capped by trust" in health) == bool(p["capped"]), "the trust cap is shown")
+        check(p["weakest"].capitalize() in health, "the weakest pillar is named")
+        check("No pillar answers yet" not in health, "no 'no answers' with answers")
+        items_part = re.search(r'<details class="items".*?</details>', page, re.S)
+        if check(items_part is not None, "the item table is shown"):
+            for code in pillar_codes:
+                row = re.search(r'<span class="code">%s</span>.*?</tr>' % re.escape(code),
+                                items_part.group(0), re.S)
+                check(row is not None and 'class="pillar-item"' in row.group(0) and
+                      "on neither value axis" in row.group(0),
+                      "pillar item %s is labelled in the item table" % code)
+
+        # The stakeholders on the matrix: everyone cvom explain places, with the spread.
+        spread = section(page, "spread")
+        sm = want["stakeholders_on_matrix"]
+        check("Stakeholders on the matrix" in spread, "the spread section is shown")
+        for pt in sm["stakeholders"]:
+            check(html_escape(pt["label"]) in spread, "stakeholder %s on the matrix" %
+                  pt["label"])
+        check(spread.count('<circle class="stk ') == len(sm["stakeholders"]),
+              "one point per stakeholder", str(len(sm["stakeholders"])))
+        if sm["spread"] is not None:
+            check("Spread <strong>%s points" % one_decimal(sm["spread"]) in spread,
+                  "the spread figure of cvom explain")
+        check(('<span class="badge split">Split</span>' in spread) == sm["split"],
+              "the split flag follows cvom explain")
+
+        # A stakeholder's name is text, never markup, in the SVG titles and the table.
+        evil = '<script>alert(1)</script> "Q" & <b>'
+        sid = run(db, "stakeholder", "add", str(acc), evil, "--influence", "0.9").strip()
+        status, page, _ = manager.get("/accounts/%d/assess" % acc)
+        check('<option value="%s">' % sid in page, "the new stakeholder can answer", sid)
+        status, _, _ = manager.post("/accounts/%d/assess" % acc, dict(
+            form, csrf=csrf(page), respondent=sid, **answers(items, False)))
+        check(status == 303, "the stakeholder's answers are saved", str(status))
+        status, page, _ = manager.get("/accounts/%d" % acc)
+        spread = section(page, "spread")
+        check(re.search(r'<title>\d+\. %s: intellectual' % re.escape(html_escape(evil)),
+                        spread) is not None, "the name is escaped in the SVG title")
+        check(evil not in page and "<script>alert" not in page, "no raw name on the page")
+        want = explain(db, acc)["stakeholders_on_matrix"]
+        check(('<span class="badge split">Split</span>' in spread) == want["split"],
+              "the split flag after the new stakeholder", str(want["split"]))
 
         # A survey link: created on the account page, answered once, then gone.
         status, page, _ = manager.get("/accounts/%d" % acc)

@@ -1393,6 +1393,165 @@ static void test_web_records(struct cvom_store *st)
     CHECK_STR(err.field, "stakeholder_id");
 }
 
+/* Action plans and the team's playbook: adding, reading back every field, the filters of the
+ * listing (account, status, overdue, unowned) with its order, marking done, the checks the
+ * schema makes, and the cascade when an account goes. */
+struct action_ids {
+    int64_t id[16];
+    size_t n;
+};
+
+static int collect_action(void *ctx, const struct cvom_action *a)
+{
+    struct action_ids *k = ctx;
+    if (k->n < 16)
+        k->id[k->n++] = a->id;
+    return 0;
+}
+
+static size_t list_actions(struct cvom_store *st, int64_t account, int status, int32_t before,
+                           int unowned, struct action_ids *k)
+{
+    struct cvom_error err = {0};
+    struct cvom_action_filter f = {account, status, before, unowned};
+    memset(k, 0, sizeof *k);
+    CHECK_INT(st->ops->action_list(st, &f, collect_action, k, &err), CVOM_OK);
+    return k->n;
+}
+
+static int collect_play(void *ctx, const struct cvom_play *p)
+{
+    struct cvom_playbook *b = ctx;
+    return cvom_playbook_add(b, p, NULL) != CVOM_OK;
+}
+
+static void test_actions(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_account a1 = {0}, a2 = {0};
+    set_str(a1.name, sizeof a1.name, "Plan One");
+    set_str(a2.name, sizeof a2.name, "Plan Two");
+    CHECK_INT(st->ops->account_add(st, &a1, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_add(st, &a2, &err), CVOM_OK);
+
+    /* x: a1, Jo, due day 100, intellectual +20, cost 5000, play "transactional";
+     * y: a1, no owner, no date, no axis, no cost; z: a2, no owner, due day 50, emotional −5. */
+    struct cvom_action x = {.account_id = a1.id, .due = 100, .axis = CVOM_DIM_INTELLECTUAL,
+                            .effect = 20, .cost = 5000, .created = 10};
+    set_str(x.title, sizeof x.title, "Quarterly briefing");
+    set_str(x.owner, sizeof x.owner, "Jo");
+    set_str(x.play, sizeof x.play, "transactional");
+    struct cvom_action y = {.account_id = a1.id, .axis = -1, .cost = NAN, .created = 11};
+    set_str(y.title, sizeof y.title, "Lunch");
+    struct cvom_action z = {.account_id = a2.id, .due = 50, .axis = CVOM_DIM_EMOTIONAL,
+                            .effect = -5, .cost = 0, .created = 12};
+    set_str(z.title, sizeof z.title, "Price review");
+    CHECK_INT(st->ops->action_add(st, &x, &err), CVOM_OK);
+    CHECK_INT(st->ops->action_add(st, &y, &err), CVOM_OK);
+    CHECK_INT(st->ops->action_add(st, &z, &err), CVOM_OK);
+    CHECK(x.id > 0 && y.id > x.id && z.id > y.id);
+
+    struct cvom_action got;
+    CHECK_INT(st->ops->action_get(st, x.id, &got, &err), CVOM_OK);
+    CHECK_STR(got.title, "Quarterly briefing");
+    CHECK_STR(got.owner, "Jo");
+    CHECK_STR(got.play, "transactional");
+    CHECK_INT(got.due, 100);
+    CHECK_INT(got.axis, CVOM_DIM_INTELLECTUAL);
+    CHECK_NEAR(got.effect, 20, 0);
+    CHECK_NEAR(got.cost, 5000, 0);
+    CHECK_INT(got.status, CVOM_ACTION_OPEN);
+    CHECK_INT(got.created, 10);
+    CHECK_INT(got.done, 0);
+    CHECK_INT(st->ops->action_get(st, y.id, &got, &err), CVOM_OK);
+    CHECK_INT(got.axis, -1);
+    CHECK_INT(got.due, 0);
+    CHECK(isnan(got.cost));
+    CHECK_INT(st->ops->action_get(st, z.id + 100, &got, &err), CVOM_ENOTFOUND);
+
+    /* Every action, by account, then due date with undated ones last: x, y, z. */
+    struct action_ids k;
+    CHECK_INT(list_actions(st, 0, -1, 0, 0, &k), 3);
+    CHECK_INT(k.id[0], x.id);
+    CHECK_INT(k.id[1], y.id);
+    CHECK_INT(k.id[2], z.id);
+    CHECK_INT(list_actions(st, a1.id, -1, 0, 0, &k), 2);
+    /* Due before day 100: z only (x is due on day 100, not before it). */
+    CHECK_INT(list_actions(st, 0, CVOM_ACTION_OPEN, 100, 0, &k), 1);
+    CHECK_INT(k.id[0], z.id);
+    CHECK_INT(list_actions(st, 0, CVOM_ACTION_OPEN, 101, 0, &k), 2);
+    CHECK_INT(list_actions(st, 0, -1, 0, 1, &k), 2); /* unowned: y and z */
+    CHECK_INT(k.id[0], y.id);
+
+    CHECK_INT(st->ops->action_set_status(st, z.id, CVOM_ACTION_DONE, 60, &err), CVOM_OK);
+    CHECK_INT(st->ops->action_get(st, z.id, &got, &err), CVOM_OK);
+    CHECK_INT(got.status, CVOM_ACTION_DONE);
+    CHECK_INT(got.done, 60);
+    CHECK_INT(list_actions(st, 0, CVOM_ACTION_OPEN, 101, 0, &k), 1); /* z is done */
+    CHECK_INT(list_actions(st, 0, CVOM_ACTION_DONE, 0, 0, &k), 1);
+    CHECK_INT(st->ops->action_set_status(st, z.id + 100, CVOM_ACTION_DONE, 60, &err),
+              CVOM_ENOTFOUND);
+
+    /* The schema's checks: a title, an effect within ±100, a cost of 0 or more, an account
+     * that exists. */
+    struct cvom_action bad = x;
+    bad.title[0] = '\0';
+    CHECK_INT(st->ops->action_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "title");
+    bad = x;
+    bad.effect = 120;
+    CHECK_INT(st->ops->action_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "effect");
+    bad = x;
+    bad.cost = -1;
+    CHECK_INT(st->ops->action_add(st, &bad, &err), CVOM_EINVAL);
+    bad = x;
+    bad.account_id = a2.id + 1000;
+    CHECK_INT(st->ops->action_add(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    CHECK_STR(cvom_action_status_name(CVOM_ACTION_DONE), "done");
+    CHECK_INT(cvom_action_status_parse("open"), CVOM_ACTION_OPEN);
+    CHECK_INT(cvom_action_status_parse("closed"), -1);
+
+    /* Removing an account removes its plan. */
+    CHECK_INT(st->ops->account_remove(st, a2.id, &err), CVOM_OK);
+    CHECK_INT(list_actions(st, 0, -1, 0, 0, &k), 2);
+    CHECK_INT(st->ops->account_remove(st, a1.id, &err), CVOM_OK);
+    CHECK_INT(list_actions(st, 0, -1, 0, 0, &k), 0);
+
+    /* The playbook: empty at first, then in the order put; a key only once; cleared. */
+    struct cvom_playbook b;
+    cvom_playbook_init(&b);
+    CHECK_INT(st->ops->playbook_list(st, collect_play, &b, &err), CVOM_OK);
+    CHECK_INT(b.n, 0);
+    struct cvom_play p1 = {.axis = CVOM_PLAY_EMOTIONAL, .cost = CVOM_COST_HIGH};
+    set_str(p1.key, sizeof p1.key, "partnership");
+    set_str(p1.title, sizeof p1.title, "One table");
+    set_str(p1.text, sizeof p1.text, "Plan together, \"really\".");
+    struct cvom_play p2 = p1;
+    set_str(p2.key, sizeof p2.key, "borderline");
+    p2.axis = CVOM_PLAY_BOTH;
+    p2.cost = CVOM_COST_LOW;
+    CHECK_INT(st->ops->playbook_put(st, &p1, &err), CVOM_OK);
+    CHECK_INT(st->ops->playbook_put(st, &p2, &err), CVOM_OK);
+    CHECK_INT(st->ops->playbook_put(st, &p1, &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->playbook_list(st, collect_play, &b, &err), CVOM_OK);
+    CHECK_INT(b.n, 2);
+    if (b.n == 2) {
+        CHECK_STR(b.plays[0].key, "partnership");
+        CHECK_STR(b.plays[0].text, "Plan together, \"really\".");
+        CHECK_INT(b.plays[0].axis, CVOM_PLAY_EMOTIONAL);
+        CHECK_INT(b.plays[0].cost, CVOM_COST_HIGH);
+        CHECK_STR(b.plays[1].key, "borderline");
+        CHECK_INT(b.plays[1].axis, CVOM_PLAY_BOTH);
+    }
+    cvom_playbook_cleanup(&b);
+    CHECK_INT(st->ops->playbook_clear(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->playbook_list(st, collect_play, &b, &err), CVOM_OK);
+    CHECK_INT(b.n, 0);
+    cvom_playbook_cleanup(&b);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-store-XXXXXX");
@@ -1422,6 +1581,7 @@ int main(void)
         test_backup(st);
         test_busy(st);
         test_web_records(st);
+        test_actions(st);
         cvom_store_close(st);
     }
 

@@ -1,0 +1,406 @@
+/* cmd_playbook.c — `cvom playbook ACCOUNT`: the plays suggested for an account, from its
+ * quadrant, its move since an earlier date and its evidence; and `cvom playbook list|export|
+ * import|reset`: the team's editable playbook, kept in the database in place of the
+ * built-in one. */
+#include "cli/cli.h"
+
+#include "io/csv.h"
+#include "io/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PLAYBOOK_FILE_MAX (4u << 20) /* far beyond CVOM_PLAYS_MAX plays of full length */
+#define SINCE_DAYS 180
+
+extern const unsigned char cvom__default_playbook_csv[];
+extern const size_t cvom__default_playbook_csv_len;
+
+/* Whether s, without the blanks around it, is w. */
+static int same_word(const char *s, const char *w)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(w);
+    if (strncmp(s, w, n) != 0)
+        return 0;
+    for (s += n; *s == ' ' || *s == '\t'; s++)
+        ;
+    return *s == '\0';
+}
+
+/* Put the position of field f of a playbook file into err. */
+static void at_field(struct cvom_error *err, const char *name, const struct cvom_csv_field *f)
+{
+    cvom_copy(err->file, sizeof err->file, name);
+    err->line = f->line;
+    err->column = f->column;
+}
+
+static enum cvom_status check_header(const struct cvom_csv_row *row, const char *name,
+                                     struct cvom_error *err)
+{
+    for (size_t i = 0; i < CVOM_PLAY_COLUMNS; i++) {
+        if (i >= row->n || !same_word(row->fields[i].s, cvom_play_column(i))) {
+            cvom_error_set(err, CVOM_EPARSE,
+                           "the first line must be the header key,title,play,axis,cost");
+            at_field(err, name, &row->fields[i < row->n ? i : row->n - 1]);
+            return CVOM_EPARSE;
+        }
+    }
+    if (row->n != CVOM_PLAY_COLUMNS) {
+        cvom_error_set(err, CVOM_EPARSE, "the header has %zu columns, not %d", row->n,
+                       CVOM_PLAY_COLUMNS);
+        at_field(err, name, &row->fields[CVOM_PLAY_COLUMNS]);
+        return CVOM_EPARSE;
+    }
+    return CVOM_OK;
+}
+
+enum cvom_status cli_playbook_parse(const char *buf, size_t len, const char *name,
+                                    struct cvom_playbook *out, struct cvom_error *err)
+{
+    struct cvom_csv_opts o;
+    struct cvom_csv *r;
+    struct cvom_csv_row row;
+    struct cvom_playbook b;
+    cvom_csv_opts_init(&o);
+    cvom_playbook_init(&b);
+    enum cvom_status st = cvom_csv_open_mem(buf, len, name, &o, &r, err);
+    if (st)
+        return st;
+    st = cvom_csv_next(r, &row, err);
+    if (!st && row.eof)
+        st = cvom_error_set(err, CVOM_EPARSE, "%s is empty: a playbook needs its header", name);
+    if (!st)
+        st = check_header(&row, name, err);
+    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
+        const char *fields[CVOM_PLAY_COLUMNS + 1];
+        struct cvom_play p;
+        size_t bad = 0;
+        for (size_t i = 0; i < row.n && i <= CVOM_PLAY_COLUMNS; i++)
+            fields[i] = row.fields[i].s;
+        st = cvom_play_from_fields(fields, row.n, &p, &bad, err);
+        if (!st)
+            st = cvom_playbook_add(&b, &p, err);
+        if (st) {
+            /* A bad or repeated row is a fault of the file, reported as such. */
+            if (st == CVOM_EINVAL || st == CVOM_EEXIST)
+                st = err->status = CVOM_EPARSE;
+            at_field(err, name, &row.fields[bad < row.n ? bad : row.n - 1]);
+        }
+    }
+    if (!st && b.n == 0)
+        st = cvom_error_set(err, CVOM_EPARSE, "%s holds no plays", name);
+    cvom_csv_close(r);
+    if (st) {
+        cvom_playbook_cleanup(&b);
+        return st;
+    }
+    *out = b;
+    return CVOM_OK;
+}
+
+struct gather {
+    struct cvom_playbook *b;
+    enum cvom_status st;
+    struct cvom_error *err;
+};
+
+static int gather_cb(void *ctx, const struct cvom_play *p)
+{
+    struct gather *g = ctx;
+    g->st = cvom_playbook_add(g->b, p, g->err);
+    return g->st != CVOM_OK;
+}
+
+enum cvom_status cli_playbook_load(struct cli *c, struct cvom_playbook *out, int *builtin)
+{
+    struct cvom_playbook b;
+    cvom_playbook_init(&b);
+    struct gather g = {&b, CVOM_OK, &c->err};
+    enum cvom_status st = c->store->ops->playbook_list(c->store, gather_cb, &g, &c->err);
+    if (!st)
+        st = g.st;
+    if (st) {
+        cvom_playbook_cleanup(&b);
+        return st;
+    }
+    if (builtin)
+        *builtin = b.n == 0;
+    if (b.n == 0)
+        return cli_playbook_parse((const char *)cvom__default_playbook_csv,
+                                  cvom__default_playbook_csv_len, "built-in playbook", out,
+                                  &c->err);
+    *out = b;
+    return CVOM_OK;
+}
+
+/* ---- list and export ---------------------------------------------------------------------- */
+
+static int playbook_list(struct cli *c, int argc, char **argv, int export)
+{
+    struct cli_opt opts[] = {
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    static const char *const cols[] = {"key", "title", "play", "axis", "cost"};
+    char *pos[1];
+    int np, rc;
+    enum cli_format fmt = FMT_CSV;
+    if (cli_parse(c, argc, argv, export ? NULL : opts, export ? "" : "[--format FMT]",
+                  export ? "Print the playbook in use as CSV (key, title, play, axis, cost), "
+                           "ready to edit and import."
+                         : "List the plays of the playbook in use: the team's own when one was "
+                           "imported, else the built-in one.",
+                  pos, 0, 0, &np, &rc) ||
+        (!export && (rc = cli_format(c, opts, &fmt))))
+        return rc;
+    if (cli_store_existing(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_playbook b;
+    int builtin = 0;
+    enum cvom_status st = cli_playbook_load(c, &b, &builtin);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    static const char *const text_cols[] = {"key", "title", "axis", "cost"};
+    struct table *t = fmt == FMT_TEXT ? table_new(text_cols, "ssss") : table_new(cols, "sssss");
+    for (size_t i = 0; t && i < b.n; i++) {
+        const struct cvom_play *p = &b.plays[i];
+        const char *axis = cvom_play_axis_name(p->axis), *cost = cvom_cost_level_name(p->cost);
+        const char *cells[] = {p->key, p->title, p->text, axis, cost};
+        const char *short_cells[] = {p->key, p->title, axis, cost};
+        if (table_add(t, fmt == FMT_TEXT ? short_cells : cells))
+            st = CVOM_ENOMEM;
+    }
+    if (!t || st) {
+        table_free(t);
+        cvom_playbook_cleanup(&b);
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    }
+    if (fmt == FMT_TEXT)
+        printf("%s playbook, %zu plays ('cvom playbook export' prints their text)\n\n",
+               builtin ? "The built-in" : "The team's", b.n);
+    table_print(t, stdout, fmt);
+    table_free(t);
+    cvom_playbook_cleanup(&b);
+    return 0;
+}
+
+static int playbook_show_list(struct cli *c, int argc, char **argv)
+{
+    return playbook_list(c, argc, argv, 0);
+}
+
+static int playbook_export(struct cli *c, int argc, char **argv)
+{
+    return playbook_list(c, argc, argv, 1);
+}
+
+/* ---- import and reset --------------------------------------------------------------------- */
+
+static enum cvom_status replace_book(struct cli *c, const struct cvom_playbook *b)
+{
+    enum cvom_status st = cli_begin(c);
+    if (st)
+        return st;
+    st = c->store->ops->playbook_clear(c->store, &c->err);
+    for (size_t i = 0; !st && i < b->n; i++)
+        st = c->store->ops->playbook_put(c->store, &b->plays[i], &c->err);
+    if (!st)
+        st = cli_commit(c);
+    if (st)
+        cli_rollback(c);
+    return st;
+}
+
+static int playbook_import(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "FILE",
+                  "Replace the team's playbook with the plays of a CSV file (key, title, play, "
+                  "axis, cost). All or nothing: one bad row and nothing changes.",
+                  pos, 1, 1, &np, &rc))
+        return rc;
+    char *buf = NULL;
+    size_t len = 0;
+    struct cvom_playbook b;
+    cvom_playbook_init(&b);
+    enum cvom_status st = cvom_read_file(pos[0], PLAYBOOK_FILE_MAX, &buf, &len, &c->err);
+    if (!st)
+        st = cli_playbook_parse(buf, len, pos[0], &b, &c->err);
+    free(buf);
+    if (!st && !(st = cli_store(c)))
+        st = replace_book(c, &b);
+    else if (!st)
+        st = c->err.status;
+    if (!st)
+        fprintf(stderr, "imported %zu plays\n", b.n);
+    cvom_playbook_cleanup(&b);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+static int playbook_reset(struct cli *c, int argc, char **argv)
+{
+    char *pos[1];
+    int np, rc;
+    if (cli_parse(c, argc, argv, NULL, "",
+                  "Remove the team's playbook from the database: the built-in one applies "
+                  "again.",
+                  pos, 0, 0, &np, &rc))
+        return rc;
+    enum cvom_status st = cli_store(c);
+    if (!st && !(st = cli_begin(c))) {
+        if (!(st = c->store->ops->playbook_clear(c->store, &c->err)))
+            st = cli_commit(c);
+        if (st)
+            cli_rollback(c);
+    }
+    if (st)
+        return cli_fail(c, st, &c->err);
+    fprintf(stderr, "the built-in playbook applies again\n");
+    return 0;
+}
+
+/* ---- the plays for one account ------------------------------------------------------------ */
+
+static void add_play_row(struct table *t, const struct cvom_account *a, const char *as_of,
+                         const char *since, const struct cvom_score *now, int then,
+                         const struct cvom_play *p, int *oom)
+{
+    char id[24];
+    fmt_id(id, sizeof id, a->id);
+    int placed = now->state != CVOM_STATE_INSUFFICIENT;
+    const char *cells[] = {id, a->name, as_of,
+                           placed ? cvom_quadrant_name(now->quadrant) : "",
+                           cvom_state_name(now->state), since,
+                           then >= 0 ? cvom_quadrant_name((enum cvom_quadrant)then) : "",
+                           p->key, p->title, p->text, cvom_play_axis_name(p->axis),
+                           cvom_cost_level_name(p->cost)};
+    if (table_add(t, cells))
+        *oom = 1;
+}
+
+static void print_text(const struct cvom_account *a, const char *as_of, const char *since,
+                       const struct cvom_score *now, int then, const struct cvom_playbook *b,
+                       const struct cvom_play_choice *ch)
+{
+    printf("%s: ", a->name);
+    if (now->state == CVOM_STATE_INSUFFICIENT)
+        printf("not placed (insufficient evidence) as of %s", as_of);
+    else
+        printf("%s%s as of %s", cvom_quadrant_title(now->quadrant),
+               now->state == CVOM_STATE_BORDERLINE ? " (borderline)" : "", as_of);
+    if (then >= 0)
+        printf("; %s on %s", cvom_quadrant_title((enum cvom_quadrant)then), since);
+    else
+        printf("; not placed on %s", since);
+    printf("\n");
+    for (size_t i = 0; i < ch->n; i++) {
+        int k = cvom_playbook_find(b, ch->keys[i]);
+        if (k < 0) {
+            printf("\n%s: the playbook has no play for this\n", ch->keys[i]);
+            continue;
+        }
+        const struct cvom_play *p = &b->plays[k];
+        printf("\n%s: %s\n  works on %s, cost %s\n  %s\n", p->key, p->title,
+               cvom_play_axis_name(p->axis), cvom_cost_level_name(p->cost), p->text);
+    }
+}
+
+static int playbook_account(struct cli *c, int argc, char **argv)
+{
+    struct cli_opt opts[] = {
+        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (today)"},
+        {.name = "since", .kind = 's', .arg = "DATE",
+         .help = "the earlier date a move is judged from (180 days before --as-of)"},
+        {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        {0},
+    };
+    static const char *const cols[] = {"account_id", "account", "as_of", "quadrant", "state",
+                                       "since", "quadrant_since", "key", "title", "play",
+                                       "axis", "cost"};
+    char *pos[1];
+    int np, rc;
+    int32_t as_of, since;
+    enum cli_format fmt;
+    if (cli_parse(c, argc, argv, opts, "ACCOUNT [--as-of DATE] [--since DATE] [--format FMT]",
+                  "The plays suggested for an account: those of the move it made since the "
+                  "earlier date (when it changed quadrant), of its quadrant now, and of "
+                  "borderline or insufficient evidence. CSV and JSON columns: account_id, "
+                  "account, as_of, quadrant, state, since, quadrant_since, key, title, play, "
+                  "axis, cost.",
+                  pos, 1, 1, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+        return rc;
+    since = as_of - SINCE_DAYS;
+    if (cli_val(opts, "since") && (rc = cli_date_opt(c, opts, "since", &since)))
+        return rc;
+    if (since >= as_of)
+        return cli_usage_error(c, "--since must come before --as-of");
+    if (cli_store_existing(c))
+        return cli_fail(c, c->err.status, &c->err);
+    struct cvom_account a;
+    if ((rc = cli_account(c, pos[0], &a)))
+        return rc;
+    struct cvom_config cfg;
+    struct cvom_instrument_cache cache;
+    struct cvom_score now, before;
+    struct cvom_playbook b;
+    cvom_instrument_cache_init(&cache);
+    cvom_playbook_init(&b);
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_account_score(c->store, &cache, &cfg, a.id, as_of, &now, NULL, &c->err);
+    if (!st)
+        st = cvom_account_score(c->store, &cache, &cfg, a.id, since, &before, NULL, &c->err);
+    cvom_instrument_cache_cleanup(&cache);
+    if (!st)
+        st = cli_playbook_load(c, &b, NULL);
+    if (st)
+        return cli_fail(c, st, &c->err);
+    int then = before.state == CVOM_STATE_INSUFFICIENT ? -1 : (int)before.quadrant;
+    struct cvom_play_choice ch;
+    cvom_playbook_choose(then, now.quadrant, now.state, &ch);
+    char d_as_of[11], d_since[11];
+    cvom_date_format(as_of, d_as_of);
+    cvom_date_format(since, d_since);
+    if (fmt == FMT_TEXT) {
+        print_text(&a, d_as_of, d_since, &now, then, &b, &ch);
+        cvom_playbook_cleanup(&b);
+        return 0;
+    }
+    struct table *t = table_new(cols, "nsssssssssss");
+    int oom = !t;
+    for (size_t i = 0; t && i < ch.n; i++) {
+        int k = cvom_playbook_find(&b, ch.keys[i]);
+        if (k >= 0)
+            add_play_row(t, &a, d_as_of, d_since, &now, then, &b.plays[k], &oom);
+    }
+    if (!oom)
+        table_print(t, stdout, fmt);
+    table_free(t);
+    cvom_playbook_cleanup(&b);
+    return oom ? cli_fail(c, CVOM_ENOMEM, NULL) : 0;
+}
+
+int cmd_playbook(struct cli *c, int argc, char **argv)
+{
+    static const struct cli_cmd cmds[] = {
+        {"list", playbook_show_list, "list the plays of the playbook in use"},
+        {"export", playbook_export, "print the playbook in use as CSV, to edit"},
+        {"import", playbook_import, "replace the team's playbook with a CSV file"},
+        {"reset", playbook_reset, "go back to the built-in playbook"},
+        {"show", playbook_account, "the plays suggested for an account (also: ACCOUNT)"},
+        {NULL, NULL, NULL},
+    };
+    /* Anything that is not a sub-command names an account. */
+    if (argc > 0 && argv[0][0] != '-' && strcmp(argv[0], "help") != 0) {
+        for (const struct cli_cmd *k = cmds; k->name; k++)
+            if (strcmp(k->name, argv[0]) == 0)
+                return cli_dispatch(c, "playbook", cmds, argc, argv);
+        return playbook_account(c, argc, argv);
+    }
+    return cli_dispatch(c, "playbook", cmds, argc, argv);
+}
