@@ -3,6 +3,8 @@
  * stakeholders sit on the matrix, and how its partnership pillars stand. */
 #include "cli/cli.h"
 
+#include "io/explain_json.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -265,115 +267,6 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
     return t ? 0 : -1;
 }
 
-static json_t *num(double v)
-{
-    return isnan(v) ? json_null() : json_real(v);
-}
-
-static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
-{
-    json_t *pts = json_array();
-    for (size_t k = 0; k < sp->n; k++) {
-        const struct cvom_spread_point *p = &sp->points[k];
-        json_array_append_new(
-            pts, json_pack("{s:s, s:f, s:f, s:f, s:s, s:o, s:b}", "label",
-                           ex->respondents[p->respondent].label, "influence", p->influence,
-                           "intellectual", p->x, "emotional", p->y, "quadrant",
-                           cvom_quadrant_name(p->quadrant), "distance", num(p->distance),
-                           "weighs", p->weighs));
-    }
-    return json_pack("{s:o, s:b, s:i, s:f, s:o}", "spread", num(sp->spread), "split", sp->split,
-                     "quadrants", sp->quadrants, "split_min_influence", CVOM_SPLIT_MIN_INFLUENCE,
-                     "stakeholders", pts);
-}
-
-static json_t *health_json(const struct cvom_health *h, const struct cvom_instrument *ins)
-{
-    json_t *items = json_array();
-    for (size_t k = 0; k < h->n_items; k++)
-        if (h->items[k].measure >= 0 && h->items[k].answered)
-            json_array_append_new(
-                items, json_pack("{s:s, s:s, s:i, s:o, s:o}", "item", ins->items[k].code,
-                                 "measure",
-                                 cvom_pillar_name((enum cvom_pillar)h->items[k].measure),
-                                 "answered", h->items[k].answered, "mean",
-                                 num(h->items[k].mean), "contribution",
-                                 num(h->items[k].contribution)));
-    json_t *measures = json_object();
-    for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
-        json_object_set_new(measures, cvom_pillar_name((enum cvom_pillar)m),
-                            json_pack("{s:o, s:o, s:o, s:i, s:o}", "score",
-                                      num(h->measure[m].value), "lo", num(h->measure[m].lo),
-                                      "hi", num(h->measure[m].hi), "respondents",
-                                      h->measure[m].respondents, "self",
-                                      num(h->measure[m].self_value)));
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "state",
-                     cvom_health_state_name(h->state), "measures", measures, "pillars_mean",
-                     num(h->pillars_mean), "cap", num(h->cap), "health", num(h->health),
-                     "capped", isnan(h->health) ? json_null() : json_boolean(h->capped),
-                     "weakest",
-                     h->weakest >= 0
-                         ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
-                         : json_null(),
-                     "respondents", h->respondents, "items", items);
-}
-
-static void explain_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                         const struct cvom_instrument *ins, const struct cvom_spread *sp,
-                         const struct cvom_health *h)
-{
-    const struct cvom_score *s = &ex->score;
-    json_t *axes = json_object();
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        json_object_set_new(axes, cvom_dim_name((enum cvom_dim)d),
-                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
-                                      num(s->value[d]), "lo", num(s->lo[d]), "hi", num(s->hi[d]),
-                                      "se", num(s->se[d]), "respondents", s->respondents[d],
-                                      "self", num(s->self_value[d]), "distance_to_threshold",
-                                      num(ex->distance[d])));
-    json_t *resp = json_array();
-    for (size_t i = 0; i < ex->n_respondents; i++) {
-        const struct cvom_explain_respondent *r = &ex->respondents[i];
-        json_t *answers = json_array();
-        for (size_t j = 0; j < r->n_answers; j++)
-            json_array_append_new(
-                answers, json_pack("{s:s, s:f, s:f, s:o, s:o}", "item",
-                                   ins->items[r->answers[j].item].code, "raw", r->answers[j].raw,
-                                   "score", r->answers[j].score, "contribution_intellectual",
-                                   num(r->answers[j].contribution[0]), "contribution_emotional",
-                                   num(r->answers[j].contribution[1])));
-        json_array_append_new(
-            resp, json_pack("{s:s, s:s, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                            "label", r->label, "kind", cvom_respondent_kind_name(r->kind),
-                            "influence", r->influence, "counted_intellectual", r->counted[0],
-                            "counted_emotional", r->counted[1], "score_intellectual",
-                            num(r->score[0]), "score_emotional", num(r->score[1]),
-                            "share_intellectual", num(r->share[0]), "share_emotional",
-                            num(r->share[1]), "contribution_intellectual",
-                            num(r->contribution[0]), "contribution_emotional",
-                            num(r->contribution[1]), "answers", answers));
-    }
-    json_t *items = json_array();
-    for (size_t j = 0; j < ex->n_items; j++)
-        if (ex->items[j].answered)
-            json_array_append_new(
-                items, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "item", ins->items[j].code,
-                                 "axis", cvom_axis_name(ins->items[j].axis),
-                                 "contribution_intellectual", num(ex->items[j].contribution[0]),
-                                 "contribution_emotional", num(ex->items[j].contribution[1]),
-                                 "sensitivity_intellectual", num(ex->items[j].sensitivity[0]),
-                                 "sensitivity_emotional", num(ex->items[j].sensitivity[1])));
-    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
-                          (json_int_t)a->id, "name", a->name, "axes", axes, "quadrant",
-                          s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
-                          "state", cvom_state_name(s->state), "respondents", resp, "items",
-                          items, "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
-                          health_json(h, ins));
-    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-    putchar('\n');
-    json_decref(o);
-}
-
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -423,7 +316,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     if (fmt == FMT_CSV) {
         explain_csv(&ex, &ins, &sp, &h);
     } else if (fmt == FMT_JSON) {
-        explain_json(&a, &ex, &ins, &sp, &h);
+        json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sp, &h);
+        json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+        putchar('\n');
+        json_decref(o);
     } else {
         char date[11], newest[11] = "never";
         cvom_date_format(as_of, date);

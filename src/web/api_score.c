@@ -3,6 +3,8 @@
  * whole visible portfolio on the matrix, kept ready-serialised in the answer cache. */
 #include "web/api_util.h"
 
+#include "io/explain_json.h"
+
 #include "io/util.h"
 #include "web/cache.h"
 
@@ -97,116 +99,6 @@ int api_account_score(struct web_req *r)
 
 /* Where the customer stakeholders sit on the matrix and how far apart: the object
  * "stakeholders_on_matrix" of `cvom explain --format json`, field for field. */
-static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
-{
-    json_t *pts = json_array();
-    for (size_t k = 0; k < sp->n; k++) {
-        const struct cvom_spread_point *p = &sp->points[k];
-        json_array_append_new(
-            pts, json_pack("{s:o, s:f, s:f, s:f, s:s, s:o, s:b}", "label",
-                           api_str(ex->respondents[p->respondent].label), "influence",
-                           p->influence, "intellectual", p->x, "emotional", p->y, "quadrant",
-                           cvom_quadrant_name(p->quadrant), "distance", api_num(p->distance),
-                           "weighs", p->weighs));
-    }
-    return json_pack("{s:o, s:b, s:i, s:f, s:o}", "spread", api_num(sp->spread), "split",
-                     sp->split, "quadrants", sp->quadrants, "split_min_influence",
-                     CVOM_SPLIT_MIN_INFLUENCE, "stakeholders", pts);
-}
-
-/* The partnership pillars, trust and the health they give: the object "partnership" of
- * `cvom explain --format json`, field for field. */
-static json_t *health_json(const struct cvom_health *h, const struct cvom_instrument *ins)
-{
-    json_t *items = json_array();
-    for (size_t k = 0; k < h->n_items && k < ins->n_items; k++) {
-        const struct cvom_health_item *it = &h->items[k];
-        if (it->measure < 0 || !it->answered)
-            continue;
-        json_array_append_new(
-            items, json_pack("{s:o, s:s, s:i, s:o, s:o}", "item", api_str(ins->items[k].code),
-                             "measure", cvom_pillar_name((enum cvom_pillar)it->measure),
-                             "answered", it->answered, "mean", api_num(it->mean),
-                             "contribution", api_num(it->contribution)));
-    }
-    json_t *measures = json_object();
-    for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
-        const struct cvom_pillar_score *ps = &h->measure[m];
-        json_object_set_new(measures, cvom_pillar_name((enum cvom_pillar)m),
-                            json_pack("{s:o, s:o, s:o, s:i, s:o}", "score", api_num(ps->value),
-                                      "lo", api_num(ps->lo), "hi", api_num(ps->hi),
-                                      "respondents", ps->respondents, "self",
-                                      api_num(ps->self_value)));
-    }
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "state",
-                     cvom_health_state_name(h->state), "measures", measures, "pillars_mean",
-                     api_num(h->pillars_mean), "cap", api_num(h->cap), "health",
-                     api_num(h->health), "capped",
-                     isnan(h->health) ? json_null() : json_boolean(h->capped), "weakest",
-                     h->weakest >= 0 ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
-                                     : json_null(),
-                     "respondents", h->respondents, "items", items);
-}
-
-static json_t *explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                                const struct cvom_instrument *ins, int32_t as_of,
-                                const struct cvom_spread *sp, const struct cvom_health *h)
-{
-    const struct cvom_score *s = &ex->score;
-    json_t *axes = json_object();
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        json_object_set_new(axes, dim_key[d],
-                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
-                                      api_num(s->value[d]), "lo", api_num(s->lo[d]), "hi",
-                                      api_num(s->hi[d]), "se", api_num(s->se[d]), "respondents",
-                                      s->respondents[d], "self", api_num(s->self_value[d]),
-                                      "distance_to_threshold", api_num(ex->distance[d])));
-    json_t *resp = json_array();
-    for (size_t i = 0; i < ex->n_respondents; i++) {
-        const struct cvom_explain_respondent *rp = &ex->respondents[i];
-        json_t *answers = json_array();
-        for (size_t j = 0; j < rp->n_answers; j++) {
-            const struct cvom_explain_answer *an = &rp->answers[j];
-            json_array_append_new(
-                answers, json_pack("{s:o, s:f, s:f, s:o, s:o}", "item",
-                                   api_str(ins->items[an->item].code), "raw", an->raw, "score",
-                                   an->score, "contribution_intellectual",
-                                   api_num(an->contribution[0]), "contribution_emotional",
-                                   api_num(an->contribution[1])));
-        }
-        json_array_append_new(
-            resp, json_pack("{s:o, s:s, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                            "label", api_str(rp->label), "kind",
-                            cvom_respondent_kind_name(rp->kind), "influence", rp->influence,
-                            "counted_intellectual", rp->counted[0], "counted_emotional",
-                            rp->counted[1], "score_intellectual", api_num(rp->score[0]),
-                            "score_emotional", api_num(rp->score[1]), "share_intellectual",
-                            api_num(rp->share[0]), "share_emotional", api_num(rp->share[1]),
-                            "contribution_intellectual", api_num(rp->contribution[0]),
-                            "contribution_emotional", api_num(rp->contribution[1]), "answers",
-                            answers));
-    }
-    json_t *items = json_array();
-    for (size_t j = 0; j < ex->n_items; j++) {
-        const struct cvom_explain_item *it = &ex->items[j];
-        if (!it->answered)
-            continue;
-        json_array_append_new(
-            items, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "item", api_str(ins->items[j].code),
-                             "axis", cvom_axis_name(ins->items[j].axis),
-                             "contribution_intellectual", api_num(it->contribution[0]),
-                             "contribution_emotional", api_num(it->contribution[1]),
-                             "sensitivity_intellectual", api_num(it->sensitivity[0]),
-                             "sensitivity_emotional", api_num(it->sensitivity[1])));
-    }
-    return json_pack("{s:I, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
-                     (json_int_t)a->id, "name", api_str(a->name), "as_of", api_date(as_of),
-                     "axes", axes, "quadrant", quadrant_of(s), "state",
-                     cvom_state_name(s->state), "respondents", resp, "items", items,
-                     "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
-                     health_json(h, ins));
-}
-
 int api_account_explanation(struct web_req *r)
 {
     struct cvom_account a;
@@ -239,7 +131,7 @@ int api_account_explanation(struct web_req *r)
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, NULL);
     }
-    json_t *o = explanation_json(&a, &ex, &ins, as_of, &sp, &h);
+    json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sp, &h);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);

@@ -74,10 +74,6 @@ void pages_answers_read(struct web_req *r, const struct cvom_instrument *ins,
 /* Whether the answers can be saved; when not, msg receives what to fix and 0 is returned. */
 int pages_answers_ok(const struct cvom_instrument *ins, const struct pages_answers *a, char *msg,
                      size_t cap);
-/* The items of ins as fieldsets of radio buttons, grouped by axis, with a's answers checked
- * (a may be NULL). `customer` words the scale for a customer answering about themselves. */
-void pages_answers_form(struct web_req *r, const struct cvom_instrument *ins,
-                        const struct pages_answers *a, int customer);
 /* Store assessment *as (filled by the caller except id) and its answers. Call inside a write
  * transaction; as->id receives the new id. */
 enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessment *as,

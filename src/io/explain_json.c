@@ -1,0 +1,127 @@
+/* explain_json.c — the explanation's JSON shape, shared by the command line and the API. */
+#include "io/explain_json.h"
+
+#include <math.h>
+
+static json_t *num(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
+/* Text is valid UTF-8 by the time it is stored; should it not be, null beats a lost key. */
+static json_t *str(const char *s)
+{
+    json_t *v = json_string(s);
+    return v ? v : json_null();
+}
+
+static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
+{
+    json_t *pts = json_array();
+    for (size_t k = 0; k < sp->n; k++) {
+        const struct cvom_spread_point *p = &sp->points[k];
+        json_array_append_new(
+            pts, json_pack("{s:o, s:f, s:f, s:f, s:s, s:o, s:b}", "label",
+                           str(ex->respondents[p->respondent].label), "influence", p->influence,
+                           "intellectual", p->x, "emotional", p->y, "quadrant",
+                           cvom_quadrant_name(p->quadrant), "distance", num(p->distance),
+                           "weighs", p->weighs));
+    }
+    return json_pack("{s:o, s:b, s:i, s:f, s:o}", "spread", num(sp->spread), "split", sp->split,
+                     "quadrants", sp->quadrants, "split_min_influence", CVOM_SPLIT_MIN_INFLUENCE,
+                     "stakeholders", pts);
+}
+
+static json_t *health_json(const struct cvom_health *h, const struct cvom_instrument *ins)
+{
+    json_t *items = json_array();
+    for (size_t k = 0; k < h->n_items && k < ins->n_items; k++) {
+        const struct cvom_health_item *it = &h->items[k];
+        if (it->measure < 0 || !it->answered)
+            continue;
+        json_array_append_new(
+            items, json_pack("{s:o, s:s, s:i, s:o, s:o}", "item", str(ins->items[k].code),
+                             "measure", cvom_pillar_name((enum cvom_pillar)it->measure),
+                             "answered", it->answered, "mean", num(it->mean), "contribution",
+                             num(it->contribution)));
+    }
+    json_t *measures = json_object();
+    for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
+        const struct cvom_pillar_score *ps = &h->measure[m];
+        json_object_set_new(measures, cvom_pillar_name((enum cvom_pillar)m),
+                            json_pack("{s:o, s:o, s:o, s:i, s:o}", "score", num(ps->value), "lo",
+                                      num(ps->lo), "hi", num(ps->hi), "respondents",
+                                      ps->respondents, "self", num(ps->self_value)));
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}", "state",
+                     cvom_health_state_name(h->state), "measures", measures, "pillars_mean",
+                     num(h->pillars_mean), "cap", num(h->cap), "health", num(h->health),
+                     "capped", isnan(h->health) ? json_null() : json_boolean(h->capped),
+                     "weakest",
+                     h->weakest >= 0 ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
+                                     : json_null(),
+                     "respondents", h->respondents, "items", items);
+}
+
+static json_t *respondent_json(const struct cvom_explain_respondent *rp,
+                               const struct cvom_instrument *ins)
+{
+    json_t *answers = json_array();
+    for (size_t j = 0; j < rp->n_answers; j++) {
+        const struct cvom_explain_answer *an = &rp->answers[j];
+        json_array_append_new(
+            answers, json_pack("{s:o, s:f, s:f, s:o, s:o}", "item",
+                               str(ins->items[an->item].code), "raw", an->raw, "score",
+                               an->score, "contribution_intellectual", num(an->contribution[0]),
+                               "contribution_emotional", num(an->contribution[1])));
+    }
+    return json_pack("{s:o, s:s, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "label",
+                     str(rp->label), "kind", cvom_respondent_kind_name(rp->kind), "influence",
+                     rp->influence, "counted_intellectual", rp->counted[0], "counted_emotional",
+                     rp->counted[1], "score_intellectual", num(rp->score[0]), "score_emotional",
+                     num(rp->score[1]), "share_intellectual", num(rp->share[0]),
+                     "share_emotional", num(rp->share[1]), "contribution_intellectual",
+                     num(rp->contribution[0]), "contribution_emotional",
+                     num(rp->contribution[1]), "answers", answers);
+}
+
+json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                              const struct cvom_instrument *ins, int32_t as_of,
+                              const struct cvom_spread *sp, const struct cvom_health *h)
+{
+    const struct cvom_score *s = &ex->score;
+    json_t *axes = json_object();
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        json_object_set_new(axes, cvom_dim_name((enum cvom_dim)d),
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
+                                      num(s->value[d]), "lo", num(s->lo[d]), "hi", num(s->hi[d]),
+                                      "se", num(s->se[d]), "respondents", s->respondents[d],
+                                      "self", num(s->self_value[d]), "distance_to_threshold",
+                                      num(ex->distance[d])));
+    json_t *resp = json_array();
+    for (size_t i = 0; i < ex->n_respondents; i++)
+        json_array_append_new(resp, respondent_json(&ex->respondents[i], ins));
+    json_t *items = json_array();
+    for (size_t j = 0; j < ex->n_items; j++) {
+        const struct cvom_explain_item *it = &ex->items[j];
+        if (!it->answered)
+            continue;
+        json_array_append_new(
+            items, json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "item", str(ins->items[j].code),
+                             "axis", cvom_axis_name(ins->items[j].axis),
+                             "contribution_intellectual", num(it->contribution[0]),
+                             "contribution_emotional", num(it->contribution[1]),
+                             "sensitivity_intellectual", num(it->sensitivity[0]),
+                             "sensitivity_emotional", num(it->sensitivity[1])));
+    }
+    char date[11] = "";
+    if (as_of)
+        cvom_date_format(as_of, date);
+    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
+                     (json_int_t)a->id, "name", str(a->name), "as_of", date, "axes", axes,
+                     "quadrant",
+                     s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
+                     "state", cvom_state_name(s->state), "respondents", resp, "items", items,
+                     "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
+                     health_json(h, ins));
+}

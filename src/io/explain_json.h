@@ -1,0 +1,18 @@
+/* explain_json.h — an account's explanation as JSON, the one shape `cvom explain --format
+ * json` prints and GET /api/v1/accounts/{id}/explanation answers. */
+#ifndef CVOM_IO_EXPLAIN_JSON_H
+#define CVOM_IO_EXPLAIN_JSON_H
+
+#include "cvom.h"
+#include "store/store.h"
+
+#include <jansson.h>
+
+/* The explanation of account a as of a date: axes, respondents with their answers, items,
+ * the stakeholders on the matrix (sp) and the partnership (h). A new reference; NULL only
+ * when memory runs out. */
+json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                              const struct cvom_instrument *ins, int32_t as_of,
+                              const struct cvom_spread *sp, const struct cvom_health *h);
+
+#endif
