@@ -814,6 +814,125 @@ struct cvom_whatif_mix {
 /* Count the n projections w (w may be NULL when n is 0) into *out. Pure; never fails. */
 void cvom_whatif_tally(const struct cvom_whatif *w, size_t n, struct cvom_whatif_mix *out);
 
+/* ---------------------------------------------------------------------------------------
+ * Offerings and over-serving
+ * ------------------------------------------------------------------------------------- */
+
+/* Per account and offering the customer gives two ratings on a 1–7 scale — how important
+ * the offering is to them, and how well we perform it (their satisfaction) — and we know
+ * our annual cost to serve it. Fractional ratings (means of several people) are allowed. */
+#define CVOM_RATING_MIN 1.0
+#define CVOM_RATING_MAX 7.0
+#define CVOM_RATING_MIDPOINT 4.0        /* the default of both thresholds below */
+#define CVOM_OVERSERVED_SHARE 0.25      /* the default over-served share of the cost */
+
+/* The importance–performance quadrants. A rating at or above a threshold is on its high
+ * side: importance >= the importance threshold is important, performance >= the
+ * performance threshold is performing well. */
+enum cvom_ip_quadrant {
+    CVOM_IP_CONCENTRATE = 0, /* important, performing badly: concentrate here */
+    CVOM_IP_KEEP_UP,         /* important, performing well: keep up the good work */
+    CVOM_IP_LOW_PRIORITY,    /* unimportant, performing badly: low priority */
+    CVOM_IP_OVERKILL,        /* unimportant, performing well: possible overkill */
+    CVOM_IP_COUNT
+};
+
+/* "concentrate", "keep_up", "low_priority", "overkill" (stable, for CSV and JSON) and
+ * "concentrate here", "keep up the good work", "low priority", "possible overkill" (for
+ * people); "?" out of range. */
+const char *cvom_ip_quadrant_key(enum cvom_ip_quadrant q);
+const char *cvom_ip_quadrant_label(enum cvom_ip_quadrant q);
+
+struct cvom_serving_config {
+    double importance_threshold;  /* 1..7, default 4: below it the offering is unvalued */
+    double performance_threshold; /* 1..7, default 4 */
+    double overserved_share;      /* 0..1, default 0.25 */
+};
+
+/* Fill the defaults. */
+void cvom_serving_config_init(struct cvom_serving_config *cfg);
+/* CVOM_EINVAL (message in err) when a threshold is outside 1..7 or the share outside 0..1. */
+enum cvom_status cvom_serving_config_validate(const struct cvom_serving_config *cfg,
+                                              struct cvom_error *err);
+
+/* The quadrant of one rating under cfg's thresholds. Pure; the ratings are not checked. */
+enum cvom_ip_quadrant cvom_ip_classify(const struct cvom_serving_config *cfg,
+                                       double importance, double performance);
+
+/* One account's rating of one offering. */
+struct cvom_offer_rating {
+    double importance;  /* 1..7 */
+    double performance; /* 1..7 */
+    double cost;        /* our annual cost to serve it, >= 0 */
+};
+
+/* CVOM_EINVAL (message and field in err) unless importance and performance lie in 1..7 and
+ * cost is finite and >= 0. */
+enum cvom_status cvom_offer_rating_validate(const struct cvom_offer_rating *r,
+                                            struct cvom_error *err);
+
+/* How one account is served. Unvalued cost is the cost of the offerings it rates below
+ * the importance threshold; the account is over-served when that cost is more than the
+ * configured share of its total cost to serve (strictly more: a share equal to the
+ * setting is not over-served; an account that costs nothing never is). */
+struct cvom_serving {
+    size_t offerings;                   /* ratings counted */
+    size_t unvalued;                    /* of which below the importance threshold */
+    double total_cost;                  /* Σ cost */
+    double unvalued_cost;               /* Σ cost of the unvalued ones */
+    double share;                       /* unvalued / total; 0 when the total is 0 */
+    int overserved;                     /* 1 when share > cfg->overserved_share */
+    size_t by_quadrant[CVOM_IP_COUNT];  /* ratings per importance–performance quadrant */
+};
+
+/* Assess the n ratings of one account (r may be NULL when n is 0). CVOM_EINVAL for a bad
+ * configuration or rating (err names the rating, counted from 1); *out is written only on
+ * success. */
+enum cvom_status cvom_serving_assess(const struct cvom_serving_config *cfg,
+                                     const struct cvom_offer_rating *r, size_t n,
+                                     struct cvom_serving *out, struct cvom_error *err);
+
+/* The portfolio: the accounts' assessments summed. */
+struct cvom_serving_total {
+    size_t accounts;     /* accounts with at least one rating */
+    size_t overserved;   /* of which over-served */
+    double total_cost;
+    double unvalued_cost;
+    double overserved_unvalued_cost; /* the unvalued cost of the over-served accounts */
+    double share;        /* unvalued / total over the portfolio; 0 when the total is 0 */
+};
+
+/* Sum n assessments (v may be NULL when n is 0). Pure; never fails. */
+void cvom_serving_tally(const struct cvom_serving *v, size_t n, struct cvom_serving_total *out);
+
+/* ---------------------------------------------------------------------------------------
+ * Value alignment
+ * ------------------------------------------------------------------------------------- */
+
+/* A value hierarchy is a list of value names, most important first. Our own hierarchy
+ * against an account's gives the account's alignment: Kendall's tau-b between the ranks
+ * the two lists give to the values both contain, −1 (reversed) .. 1 (the same order). */
+#define CVOM_VALUES_MAX 64
+#define CVOM_VALUE_NAME_MAX 64
+#define CVOM_ALIGN_AT_RISK 0.3 /* default: a partnership aligned below this is at risk */
+
+struct cvom_alignment {
+    size_t common; /* values both lists rank */
+    double tau;    /* Kendall's tau-b over them; NaN with fewer than two */
+};
+
+/* Align two hierarchies (each at most CVOM_VALUES_MAX names, none empty, none twice;
+ * names compare exactly). CVOM_EINVAL (message in err) otherwise; *out is written only on
+ * success. Fewer than two common values is not an error: tau is NaN. */
+enum cvom_status cvom_value_alignment(const char *const *ours, size_t n_ours,
+                                      const char *const *theirs, size_t n_theirs,
+                                      struct cvom_alignment *out, struct cvom_error *err);
+
+/* 1 when an account placed in the Partnership quadrant (state not INSUFFICIENT) has a
+ * known alignment below threshold; 0 otherwise. Pure. */
+int cvom_partnership_at_risk(enum cvom_quadrant q, enum cvom_state state, double tau,
+                             double threshold);
+
 #ifdef __cplusplus
 }
 #endif

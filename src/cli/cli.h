@@ -136,15 +136,15 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_playbook(struct cli *c, int argc, char **argv);
 int cmd_action(struct cli *c, int argc, char **argv);
 int cmd_whatif(struct cli *c, int argc, char **argv);
+int cmd_offering(struct cli *c, int argc, char **argv);
+int cmd_overserved(struct cli *c, int argc, char **argv);
+int cmd_align(struct cli *c, int argc, char **argv);
 
-/* Parse a playbook file held in buf (len bytes; name is used in messages) into *out, which
- * the caller cleans up. CVOM_EPARSE with file:line:column for a malformed header or row, a
- * duplicate key or a file without plays; *out is written only on success. */
-enum cvom_status cli_playbook_parse(const char *buf, size_t len, const char *name,
-                                    struct cvom_playbook *out, struct cvom_error *err);
-/* The playbook in use: the team's copy in the database, else the built-in one (*builtin,
- * when not NULL, says which). The store must be open; *out is the caller's to clean up. */
-enum cvom_status cli_playbook_load(struct cli *c, struct cvom_playbook *out, int *builtin);
+/* The over-serving settings from the options --importance-threshold,
+ * --performance-threshold and --share (those the table has), over the defaults: 0, or
+ * EXIT_USAGE after a message. */
+int cli_serving_config(struct cli *c, struct cli_opt *opts, struct cvom_serving_config *out);
+
 /* `cvom render account ACCOUNT …` (argv after "account"), called by cmd_render. */
 int cli_render_account(struct cli *c, int argc, char **argv);
 

@@ -3,6 +3,8 @@
  * done; overdue and unowned actions on demand. */
 #include "cli/cli.h"
 
+#include "service/playbooks.h"
+
 #include "io/util.h"
 
 #include <limits.h>
@@ -57,7 +59,7 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
 static enum cvom_status check_play(struct cli *c, const char *key)
 {
     struct cvom_playbook b;
-    enum cvom_status st = cli_playbook_load(c, &b, NULL);
+    enum cvom_status st = cvom_playbook_load(c->store, &b, NULL, &c->err);
     if (st)
         return st;
     if (cvom_playbook_find(&b, key) < 0)

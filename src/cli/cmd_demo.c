@@ -204,6 +204,8 @@ struct demo {
     const struct cvom_instrument *ins;
     int64_t instrument_id;
     size_t accounts, stakeholders, assessments;
+    int64_t ids[DEMO_ACCOUNTS]; /* the accounts' ids, in the order they were made */
+    size_t offerings, ratings, rankings;
 };
 
 /* pil: the latent partnership measures with the respondent's own lean added, or NULL
@@ -273,6 +275,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     enum cvom_status s = st->ops->account_add(st, &a, &d->c->err);
     if (s)
         return s;
+    d->ids[i] = a.id;
     d->accounts++;
     int n_sh = 3 + (int)pick(3);
     for (int k = 0; !s && k < n_sh; k++) {
@@ -321,6 +324,163 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     return s;
 }
 
+/* ---- offerings and value hierarchies ----------------------------------------------- */
+
+/* A third stream, so that the catalogue leaves every answer above as it was. */
+static uint64_t offer_state;
+
+static size_t offer_pick(size_t n)
+{
+    return (size_t)(splitmix64(&offer_state) % n);
+}
+
+/* Costs in whole hundreds. */
+static double offer_cost(double lo, double hi)
+{
+    return floor((lo + (hi - lo) * uniform_from(&offer_state)) / 100) * 100;
+}
+
+struct demo_offering {
+    const char *code, *name, *category;
+};
+
+/* The first is the core range every account buys; the add-ons come after the premium
+ * lines. */
+static const struct demo_offering catalogue[] = {
+    {"CORE-RANGE", "Core product range", "core product"},
+    {"PREMIUM", "Premium lines", "core product"},
+    {"LOCAL-MKT", "Local marketing campaigns", "add-on service"},
+    {"AD-SUPPORT", "Advertising support", "add-on service"},
+    {"E-TAGGING", "Electronic tagging", "add-on service"},
+    {"MERCH", "In-store merchandising", "add-on service"},
+    {"SUPPORT-TEAM", "Dedicated support team", "add-on service"},
+    {"TRAINING", "Training for the customer's staff", "add-on service"},
+    {"INSIGHT", "Category insight briefings", "add-on service"},
+};
+#define N_CATALOGUE (sizeof catalogue / sizeof catalogue[0])
+
+/* The discount retailer: the core range matters, and four costly add-ons it never asked
+ * for sit at the very bottom of its importance scale. Unvalued cost: 42 000 + 36 500 +
+ * 24 000 + 31 500 = 134 000 of 152 000 (88.2 %). */
+static const struct {
+    const char *code;
+    double importance, performance, cost;
+} retailer_ratings[] = {
+    {"CORE-RANGE", 7, 5, 18000}, {"LOCAL-MKT", 1, 4, 42000}, {"AD-SUPPORT", 1, 3, 36500},
+    {"E-TAGGING", 1, 5, 24000},  {"MERCH", 1, 4, 31500},
+};
+
+static enum cvom_status rate(struct demo *d, int64_t account, size_t offering,
+                             double importance, double performance, double cost)
+{
+    struct cvom_store *st = d->c->store;
+    struct cvom_offering o;
+    enum cvom_status s = st->ops->offering_find(st, catalogue[offering].code, &o, &d->c->err);
+    struct cvom_offering_rating r = {.account_id = account, .offering_id = o.id,
+                                     .r = {importance, performance, cost}};
+    if (!s)
+        s = st->ops->rating_put(st, &r, &d->c->err);
+    d->ratings += !s;
+    return s;
+}
+
+static size_t catalogue_index(const char *code)
+{
+    for (size_t j = 0; j < N_CATALOGUE; j++)
+        if (strcmp(catalogue[j].code, code) == 0)
+            return j;
+    return 0;
+}
+
+/* Other accounts buy the core range and a few add-ons; transactional ones care little
+ * for the add-ons, partnerships a good deal. */
+static enum cvom_status rate_account(struct demo *d, int i)
+{
+    enum cvom_status s = rate(d, d->ids[i], 0, 6 + (double)offer_pick(2),
+                              3 + (double)offer_pick(4), offer_cost(8000, 30000));
+    int q = i % 4;
+    for (size_t j = 1; !s && j < N_CATALOGUE; j++) {
+        if (uniform_from(&offer_state) >= 0.4)
+            continue;
+        double imp = q == 0 ? 1 + (double)offer_pick(4)
+                     : q == 3 ? 4 + (double)offer_pick(4)
+                              : 3 + (double)offer_pick(5);
+        s = rate(d, d->ids[i], j, imp, 2 + (double)offer_pick(6), offer_cost(1000, 12000));
+    }
+    return s;
+}
+
+/* Our own hierarchy, most important first. */
+static const char *const our_values[] = {"expertise", "reliability", "quality",
+                                         "relationship", "innovation", "sustainability",
+                                         "local presence", "price"};
+#define N_VALUES (sizeof our_values / sizeof our_values[0])
+static const char *const retailer_values[] = {"price", "reliability", "local presence",
+                                              "quality"};
+
+static enum cvom_status put_ranking(struct demo *d, int64_t account, const char *const *v,
+                                    size_t n)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = st->ops->ranking_clear(st, account, &d->c->err);
+    for (size_t k = 0; !s && k < n; k++)
+        s = st->ops->ranking_put(st, account, v[k], (int)k + 1, &d->c->err);
+    d->rankings += !s && account;
+    return s;
+}
+
+/* An account's hierarchy: ours with a few neighbours swapped; a few partnerships put
+ * price first and turn the rest round, so that their alignment is poor. */
+static enum cvom_status rank_account(struct demo *d, int i)
+{
+    const char *v[N_VALUES];
+    for (size_t k = 0; k < N_VALUES; k++)
+        v[k] = our_values[k];
+    if (i % 32 == 11 || i % 32 == 15) {
+        for (size_t k = 0; k < N_VALUES; k++)
+            v[k] = our_values[N_VALUES - 1 - k];
+    }
+    int swaps = 1 + (int)offer_pick(i % 4 == 3 ? 2 : 6);
+    for (int k = 0; k < swaps; k++) {
+        size_t at = offer_pick(N_VALUES - 1);
+        const char *t = v[at];
+        v[at] = v[at + 1];
+        v[at + 1] = t;
+    }
+    size_t n = 5 + offer_pick(N_VALUES - 4); /* not everyone ranks every value */
+    return put_ranking(d, d->ids[i], v, n);
+}
+
+static enum cvom_status offerings_and_values(struct demo *d)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = CVOM_OK;
+    for (size_t j = 0; !s && j < N_CATALOGUE; j++) {
+        struct cvom_offering o;
+        memset(&o, 0, sizeof o);
+        cvom_copy(o.code, sizeof o.code, catalogue[j].code);
+        cvom_copy(o.name, sizeof o.name, catalogue[j].name);
+        cvom_copy(o.category, sizeof o.category, catalogue[j].category);
+        s = st->ops->offering_add(st, &o, &d->c->err);
+        d->offerings += !s;
+    }
+    for (size_t k = 0; !s && k < sizeof retailer_ratings / sizeof retailer_ratings[0]; k++)
+        s = rate(d, d->ids[0], catalogue_index(retailer_ratings[k].code),
+                 retailer_ratings[k].importance, retailer_ratings[k].performance,
+                 retailer_ratings[k].cost);
+    for (int i = 1; !s && i < DEMO_ACCOUNTS; i++)
+        s = rate_account(d, i);
+    if (!s)
+        s = put_ranking(d, 0, our_values, N_VALUES);
+    if (!s)
+        s = put_ranking(d, d->ids[0], retailer_values,
+                        sizeof retailer_values / sizeof retailer_values[0]);
+    for (int i = 1; !s && i < DEMO_ACCOUNTS; i++)
+        if (i % 4 == 3 || i % 3 == 0) /* every partnership-minded account, and some others */
+            s = rank_account(d, i);
+    return s;
+}
+
 static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 {
     struct cvom_config cfg;
@@ -354,7 +514,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
                   "Fill an empty database with a demo portfolio: 64 invented accounts in all "
                   "four quadrants, their stakeholders, and two assessment waves (" WAVE1
                   " and " WAVE2 ") with scores stored for both. The answers include the "
-                  "partnership pillars and trust, so 'cvom pillars' has stories to tell.",
+                  "partnership pillars and trust, so 'cvom pillars' has stories to tell; "
+                  "an offerings catalogue with every account's ratings and costs, and value "
+                  "hierarchies, ours and many accounts', feed 'cvom overserved' and 'cvom align'.",
                   pos, 0, 0, &np, &rc))
         return rc;
     long seed = 1;
@@ -362,6 +524,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "--seed takes a whole number");
     rng_state = (uint64_t)seed * 0x2545F4914F6CDD1Dull;
     pillar_state = (uint64_t)seed * 0x9E6C63D0676A9A99ull + 0x1F1E5A0B3C7D2E4Full;
+    offer_state = (uint64_t)seed * 0xD1B54A32D192ED03ull + 0x5851F42D4C957F2Dull;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     int64_t n = 0;
@@ -384,6 +547,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         for (int i = 0; !s && i < DEMO_ACCOUNTS; i++)
             s = make_account(&d, i, waves);
         if (!s)
+            s = offerings_and_values(&d);
+        if (!s)
             s = snapshots(&d, waves);
         if (!s)
             s = cli_commit(c);
@@ -394,10 +559,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     if (s)
         return cli_fail(c, s, &c->err);
     printf("Demo portfolio in %s: %zu accounts, %zu stakeholders, %zu assessments in two "
-           "waves (%s, %s).\n"
+           "waves (%s, %s); %zu offerings with %zu ratings, %zu value rankings.\n"
            "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n"
-           "     cvom pillars --db %s --since %s\n",
-           c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, c->db, c->db,
-           "Stack & Save Discount Stores", c->db, WAVE1);
+           "     cvom pillars --db %s --since %s    cvom overserved --db %s\n"
+           "     cvom align --db %s\n",
+           c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, d.offerings,
+           d.ratings, d.rankings, c->db, c->db, "Stack & Save Discount Stores", c->db, WAVE1,
+           c->db, c->db);
     return 0;
 }

@@ -1,5 +1,5 @@
-/* cmd_import.c — `cvom import accounts|stakeholders|responses FILE.csv`: CSV exports from
- * CRMs and survey tools. This face parses the command line, opens the file, runs the shared
+/* cmd_import.c — `cvom import accounts|stakeholders|responses|offerings|ratings|values
+ * FILE.csv`: CSV exports from CRMs, survey tools and finance. This face parses the command line, opens the file, runs the shared
  * import engine (io/import.h) inside one transaction, and prints the outcome: the whole file
  * is written, or nothing is, and the first bad row is reported with line and column. */
 #include "cli/cli.h"
@@ -22,7 +22,8 @@ static void describe_fields(const struct cvom_field_def *f)
 
 static void usage(struct cli_opt *opts)
 {
-    printf("Usage: cvom import accounts|stakeholders|responses FILE.csv [OPTIONS]\n\n"
+    printf("Usage: cvom import accounts|stakeholders|responses|offerings|ratings|values "
+           "FILE.csv [OPTIONS]\n\n"
            "Import a CSV export. The header names the columns; names are matched to the\n"
            "fields below ignoring case, spaces and punctuation, with common CRM aliases\n"
            "(\"Account Name\" is name, \"Account ID\" is external_id, ...). UTF-8 with or\n"
@@ -36,6 +37,14 @@ static void usage(struct cli_opt *opts)
     printf("  responses (one answer per row; rows of one respondent, account and date\n"
            "  make one assessment):\n");
     describe_fields(cvom_import_fields(CVOM_IMPORT_RESPONSES));
+    printf("  offerings (the catalogue; a known code updates its offering):\n");
+    describe_fields(cvom_import_fields(CVOM_IMPORT_OFFERINGS));
+    printf("  ratings (one account's rating of one offering per row; a second rating of\n"
+           "  the same pair replaces the first):\n");
+    describe_fields(cvom_import_fields(CVOM_IMPORT_RATINGS));
+    printf("  values (one place of a value hierarchy per row; the rows of an account, or\n"
+           "  of 'ours', replace its whole ranking):\n");
+    describe_fields(cvom_import_fields(CVOM_IMPORT_VALUES));
     printf("\nOptions:\n");
     for (struct cli_opt *o = opts; o->name; o++) {
         char left[64];
@@ -56,9 +65,10 @@ struct request {
 
 static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct request *q)
 {
-    int k = cvom_import_kind_parse(pos[0]);
+    int k = cvom_import_kind_parse_all(pos[0]);
     if (k < 0)
-        return cli_usage_error(c, "import accounts, stakeholders or responses, not '%s'", pos[0]);
+        return cli_usage_error(c, "import accounts, stakeholders, responses, offerings, "
+                                  "ratings or values, not '%s'", pos[0]);
     q->kind = (enum cvom_import_kind)k;
     q->path = pos[1];
     cvom_csv_opts_init(&q->csv);
@@ -157,7 +167,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         usage(opts);
         return 0;
     }
-    if (cli_parse(c, argc, argv, opts, "accounts|stakeholders|responses FILE.csv",
+    if (cli_parse(c, argc, argv, opts,
+                  "accounts|stakeholders|responses|offerings|ratings|values FILE.csv",
                   "Import a CSV export (see 'cvom import --help').", pos, 2, 2, &np, &rc))
         return rc;
     struct request *q = calloc(1, sizeof *q);
@@ -189,6 +200,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
             if (q->kind == CVOM_IMPORT_RESPONSES)
                 fprintf(stderr, "%s %zu assessments with %zu answers from %zu rows\n",
                         dry ? "would import" : "imported", res->added, res->updated, res->rows);
+            else if (q->kind == CVOM_IMPORT_RATINGS)
+                fprintf(stderr, "%s: %zu ratings stored, from %zu rows\n",
+                        dry ? "dry run" : "imported", res->added, res->rows);
+            else if (q->kind == CVOM_IMPORT_VALUES)
+                fprintf(stderr, "%s: %zu rankings replaced with %zu places, from %zu rows\n",
+                        dry ? "dry run" : "imported", res->added, res->updated, res->rows);
             else
                 fprintf(stderr, "%s: %zu %s added, %zu updated, from %zu rows\n",
                         dry ? "dry run" : "imported", res->added, cvom_import_kind_name(q->kind),

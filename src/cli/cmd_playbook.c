@@ -4,6 +4,8 @@
  * built-in one. */
 #include "cli/cli.h"
 
+#include "service/playbooks.h"
+
 #include "io/csv.h"
 #include "io/util.h"
 
@@ -13,128 +15,6 @@
 #define PLAYBOOK_FILE_MAX (4u << 20) /* far beyond CVOM_PLAYS_MAX plays of full length */
 #define SINCE_DAYS 180
 
-extern const unsigned char cvom__default_playbook_csv[];
-extern const size_t cvom__default_playbook_csv_len;
-
-/* Whether s, without the blanks around it, is w. */
-static int same_word(const char *s, const char *w)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(w);
-    if (strncmp(s, w, n) != 0)
-        return 0;
-    for (s += n; *s == ' ' || *s == '\t'; s++)
-        ;
-    return *s == '\0';
-}
-
-/* Put the position of field f of a playbook file into err. */
-static void at_field(struct cvom_error *err, const char *name, const struct cvom_csv_field *f)
-{
-    cvom_copy(err->file, sizeof err->file, name);
-    err->line = f->line;
-    err->column = f->column;
-}
-
-static enum cvom_status check_header(const struct cvom_csv_row *row, const char *name,
-                                     struct cvom_error *err)
-{
-    for (size_t i = 0; i < CVOM_PLAY_COLUMNS; i++) {
-        if (i >= row->n || !same_word(row->fields[i].s, cvom_play_column(i))) {
-            cvom_error_set(err, CVOM_EPARSE,
-                           "the first line must be the header key,title,play,axis,cost");
-            at_field(err, name, &row->fields[i < row->n ? i : row->n - 1]);
-            return CVOM_EPARSE;
-        }
-    }
-    if (row->n != CVOM_PLAY_COLUMNS) {
-        cvom_error_set(err, CVOM_EPARSE, "the header has %zu columns, not %d", row->n,
-                       CVOM_PLAY_COLUMNS);
-        at_field(err, name, &row->fields[CVOM_PLAY_COLUMNS]);
-        return CVOM_EPARSE;
-    }
-    return CVOM_OK;
-}
-
-enum cvom_status cli_playbook_parse(const char *buf, size_t len, const char *name,
-                                    struct cvom_playbook *out, struct cvom_error *err)
-{
-    struct cvom_csv_opts o;
-    struct cvom_csv *r;
-    struct cvom_csv_row row;
-    struct cvom_playbook b;
-    cvom_csv_opts_init(&o);
-    cvom_playbook_init(&b);
-    enum cvom_status st = cvom_csv_open_mem(buf, len, name, &o, &r, err);
-    if (st)
-        return st;
-    st = cvom_csv_next(r, &row, err);
-    if (!st && row.eof)
-        st = cvom_error_set(err, CVOM_EPARSE, "%s is empty: a playbook needs its header", name);
-    if (!st)
-        st = check_header(&row, name, err);
-    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
-        const char *fields[CVOM_PLAY_COLUMNS + 1];
-        struct cvom_play p;
-        size_t bad = 0;
-        for (size_t i = 0; i < row.n && i <= CVOM_PLAY_COLUMNS; i++)
-            fields[i] = row.fields[i].s;
-        st = cvom_play_from_fields(fields, row.n, &p, &bad, err);
-        if (!st)
-            st = cvom_playbook_add(&b, &p, err);
-        if (st) {
-            /* A bad or repeated row is a fault of the file, reported as such. */
-            if (st == CVOM_EINVAL || st == CVOM_EEXIST)
-                st = err->status = CVOM_EPARSE;
-            at_field(err, name, &row.fields[bad < row.n ? bad : row.n - 1]);
-        }
-    }
-    if (!st && b.n == 0)
-        st = cvom_error_set(err, CVOM_EPARSE, "%s holds no plays", name);
-    cvom_csv_close(r);
-    if (st) {
-        cvom_playbook_cleanup(&b);
-        return st;
-    }
-    *out = b;
-    return CVOM_OK;
-}
-
-struct gather {
-    struct cvom_playbook *b;
-    enum cvom_status st;
-    struct cvom_error *err;
-};
-
-static int gather_cb(void *ctx, const struct cvom_play *p)
-{
-    struct gather *g = ctx;
-    g->st = cvom_playbook_add(g->b, p, g->err);
-    return g->st != CVOM_OK;
-}
-
-enum cvom_status cli_playbook_load(struct cli *c, struct cvom_playbook *out, int *builtin)
-{
-    struct cvom_playbook b;
-    cvom_playbook_init(&b);
-    struct gather g = {&b, CVOM_OK, &c->err};
-    enum cvom_status st = c->store->ops->playbook_list(c->store, gather_cb, &g, &c->err);
-    if (!st)
-        st = g.st;
-    if (st) {
-        cvom_playbook_cleanup(&b);
-        return st;
-    }
-    if (builtin)
-        *builtin = b.n == 0;
-    if (b.n == 0)
-        return cli_playbook_parse((const char *)cvom__default_playbook_csv,
-                                  cvom__default_playbook_csv_len, "built-in playbook", out,
-                                  &c->err);
-    *out = b;
-    return CVOM_OK;
-}
 
 /* ---- list and export ---------------------------------------------------------------------- */
 
@@ -160,7 +40,7 @@ static int playbook_list(struct cli *c, int argc, char **argv, int export)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_playbook b;
     int builtin = 0;
-    enum cvom_status st = cli_playbook_load(c, &b, &builtin);
+    enum cvom_status st = cvom_playbook_load(c->store, &b, &builtin, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     static const char *const text_cols[] = {"key", "title", "axis", "cost"};
@@ -229,7 +109,7 @@ static int playbook_import(struct cli *c, int argc, char **argv)
     cvom_playbook_init(&b);
     enum cvom_status st = cvom_read_file(pos[0], PLAYBOOK_FILE_MAX, &buf, &len, &c->err);
     if (!st)
-        st = cli_playbook_parse(buf, len, pos[0], &b, &c->err);
+        st = cvom_playbook_parse(buf, len, pos[0], &b, &c->err);
     free(buf);
     if (!st && !(st = cli_store(c)))
         st = replace_book(c, &b);
@@ -357,7 +237,7 @@ static int playbook_account(struct cli *c, int argc, char **argv)
         st = cvom_account_score(c->store, &cache, &cfg, a.id, since, &before, NULL, &c->err);
     cvom_instrument_cache_cleanup(&cache);
     if (!st)
-        st = cli_playbook_load(c, &b, NULL);
+        st = cvom_playbook_load(c->store, &b, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     int then = before.state == CVOM_STATE_INSUFFICIENT ? -1 : (int)before.quadrant;

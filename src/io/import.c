@@ -7,6 +7,7 @@
 #include "io/util.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,13 @@ static const struct alias aliases[] = {
     {"weight", "influence"},      {"account", "account"},        {"respondent", "respondent_id"},
     {"item", "item_id"},          {"code", "item_id"},           {"question", "item_id"},
     {"answer", "score"},          {"value", "score"},            {"response", "score"},
-    {"respondent_kind", "kind"},  {"answered_on", "date"},       {NULL, NULL},
+    {"respondent_kind", "kind"},  {"answered_on", "date"},
+    /* offerings, ratings and values; an alias only applies where its field exists, and the
+     * first that applies wins, so these never change what the kinds above read */
+    {"account_name", "account"},  {"account_id", "account"},     {"offering_code", "offering"},
+    {"product", "offering"},      {"service", "offering"},       {"satisfaction", "performance"},
+    {"cost_to_serve", "cost"},    {"annual_cost", "cost"},       {"offering_name", "name"},
+    {"position", "rank"},         {"offering_code", "code"},     {NULL, NULL},
 };
 
 static const struct cvom_field_def stakeholder_import_fields[] = {
@@ -51,23 +58,57 @@ static const struct cvom_field_def response_fields[] = {
     {NULL, NULL, 0},
 };
 
-static const char *const kind_names[CVOM_IMPORT_KIND_COUNT] = {
+static const struct cvom_field_def offering_fields[] = {
+    {"code", "the offering's short code, unique in the catalogue (a known code updates it)", 1},
+    {"name", "what it is called", 1},
+    {"category", "core product, add-on service, or any other category", 0},
+    {NULL, NULL, 0},
+};
+static const struct cvom_field_def rating_fields[] = {
+    {"account", "the account (id, external id or name)", 1},
+    {"offering", "the offering (code or id)", 1},
+    {"importance", "how important it is to the customer, 1-7", 1},
+    {"performance", "how well we perform it: their satisfaction, 1-7", 1},
+    {"cost", "our annual cost to serve it, 0 or more (default 0)", 0},
+    {NULL, NULL, 0},
+};
+static const struct cvom_field_def value_fields[] = {
+    {"account", "the account (id, external id or name), or 'ours' for our own ranking", 1},
+    {"value", "a value of the list (see 'cvom align values')", 1},
+    {"rank", "its place, 1 = most important; an account's rows replace its ranking", 1},
+    {NULL, NULL, 0},
+};
+
+static const char *const kind_names[CVOM_IMPORT_KIND_ALL] = {
     [CVOM_IMPORT_ACCOUNTS] = "accounts",
     [CVOM_IMPORT_STAKEHOLDERS] = "stakeholders",
     [CVOM_IMPORT_RESPONSES] = "responses",
+    [CVOM_IMPORT_OFFERINGS] = "offerings",
+    [CVOM_IMPORT_RATINGS] = "ratings",
+    [CVOM_IMPORT_VALUES] = "values",
 };
 
 const char *cvom_import_kind_name(enum cvom_import_kind k)
 {
-    return (unsigned)k < CVOM_IMPORT_KIND_COUNT ? kind_names[k] : "?";
+    return (unsigned)k < CVOM_IMPORT_KIND_ALL ? kind_names[k] : "?";
+}
+
+static int kind_parse(const char *s, int count)
+{
+    for (int k = 0; s && k < count; k++)
+        if (strcmp(s, kind_names[k]) == 0)
+            return k;
+    return -1;
 }
 
 int cvom_import_kind_parse(const char *s)
 {
-    for (int k = 0; s && k < CVOM_IMPORT_KIND_COUNT; k++)
-        if (strcmp(s, kind_names[k]) == 0)
-            return k;
-    return -1;
+    return kind_parse(s, CVOM_IMPORT_KIND_COUNT);
+}
+
+int cvom_import_kind_parse_all(const char *s)
+{
+    return kind_parse(s, CVOM_IMPORT_KIND_ALL);
 }
 
 const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k)
@@ -75,6 +116,9 @@ const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k)
     switch (k) {
     case CVOM_IMPORT_ACCOUNTS: return cvom_account_fields;
     case CVOM_IMPORT_STAKEHOLDERS: return stakeholder_import_fields;
+    case CVOM_IMPORT_OFFERINGS: return offering_fields;
+    case CVOM_IMPORT_RATINGS: return rating_fields;
+    case CVOM_IMPORT_VALUES: return value_fields;
     default: return response_fields;
     }
 }
@@ -119,6 +163,9 @@ struct importer {
     struct cvom_instrument ins;
     struct cvom_assessment open; /* the assessment being filled */
     unsigned char answered[CVOM_ITEMS_MAX];
+    /* values: the hierarchies this file has started, which it replaces */
+    int64_t *ranked;
+    size_t n_ranked, cap_ranked;
 };
 
 static void normalise(const char *in, char *out, size_t cap)
@@ -609,10 +656,150 @@ static enum cvom_status import_response(struct importer *im)
     return CVOM_OK;
 }
 
-static enum cvom_status (*const handlers[CVOM_IMPORT_KIND_COUNT])(struct importer *) = {
+/* ---- offerings, ratings and value rankings ------------------------------------------ */
+
+static enum cvom_status import_offering(struct importer *im)
+{
+    struct cvom_offering o;
+    memset(&o, 0, sizeof o);
+    const struct cvom_csv_field *fc = cell(im, "code"), *fn = cell(im, "name");
+    const struct cvom_csv_field *fk = cell(im, "category");
+    if (!fc || !fn)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    if (cvom_copy(o.code, sizeof o.code, fc->s) || !cvom_trim(o.code)[0])
+        return row_error(im, fc, CVOM_EINVAL, "code must be 1 to 63 bytes of text");
+    if (cvom_copy(o.name, sizeof o.name, fn->s) || !cvom_trim(o.name)[0])
+        return row_error(im, fn, CVOM_EINVAL, "name must be 1 to 127 bytes of text");
+    if (fk && cvom_copy(o.category, sizeof o.category, fk->s))
+        return row_error(im, fk, CVOM_ELIMIT, "category is longer than 127 bytes");
+    cvom_trim(o.category);
+    /* A known code updates its offering. */
+    enum cvom_status s = im->st->ops->offering_update(im->st, &o, im->err);
+    if (s == CVOM_ENOTFOUND) {
+        if ((s = im->st->ops->offering_add(im->st, &o, im->err)) == CVOM_OK)
+            im->res->added++;
+    } else if (s == CVOM_OK) {
+        im->res->updated++;
+    }
+    return s ? row_error(im, NULL, s, im->err->message) : CVOM_OK;
+}
+
+static enum cvom_status rating_number(struct importer *im, const char *field, double dflt,
+                                      double *out)
+{
+    const struct cvom_csv_field *f = cell(im, field);
+    if (!f || f->len == 0) {
+        if (isnan(dflt))
+            return row_error(im, f, CVOM_EINVAL, "a rating needs importance and performance");
+        *out = dflt;
+        return CVOM_OK;
+    }
+    if (cvom_parse_double(f->s, out)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: '%.40s' is not a number", field, f->s);
+        return row_error(im, f, CVOM_EINVAL, msg);
+    }
+    return CVOM_OK;
+}
+
+static enum cvom_status import_rating(struct importer *im)
+{
+    struct cvom_offering_rating r;
+    memset(&r, 0, sizeof r);
+    struct cvom_account a;
+    enum cvom_status s = find_account(im, "account", &a);
+    if (s)
+        return s;
+    const struct cvom_csv_field *fo = cell(im, "offering");
+    if (!fo)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    struct cvom_offering o;
+    s = im->st->ops->offering_find(im->st, fo->s, &o, im->err);
+    if (s == CVOM_ENOTFOUND) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "no offering '%.100s' (import the offerings first)", fo->s);
+        return row_error(im, fo, s, msg);
+    }
+    if (s)
+        return row_error(im, fo, s, im->err->message);
+    if ((s = rating_number(im, "importance", NAN, &r.r.importance)) != CVOM_OK ||
+        (s = rating_number(im, "performance", NAN, &r.r.performance)) != CVOM_OK ||
+        (s = rating_number(im, "cost", 0, &r.r.cost)) != CVOM_OK)
+        return s;
+    if ((s = cvom_offer_rating_validate(&r.r, im->err)) != CVOM_OK)
+        return row_error(im, cell(im, im->err->field), s, im->err->message);
+    r.account_id = a.id;
+    r.offering_id = o.id;
+    if ((s = im->st->ops->rating_put(im->st, &r, im->err)) != CVOM_OK)
+        return row_error(im, NULL, s, im->err->message);
+    im->res->added++; /* ratings stored, new or replaced */
+    return CVOM_OK;
+}
+
+/* The first row of a hierarchy in this file clears what the database held for it. */
+static enum cvom_status start_ranking(struct importer *im, int64_t account_id)
+{
+    for (size_t i = 0; i < im->n_ranked; i++)
+        if (im->ranked[i] == account_id)
+            return CVOM_OK;
+    if (im->n_ranked == im->cap_ranked) {
+        size_t cap = im->cap_ranked ? im->cap_ranked * 2 : 32;
+        void *g = realloc(im->ranked, cap * sizeof *im->ranked);
+        if (!g)
+            return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
+        im->ranked = g;
+        im->cap_ranked = cap;
+    }
+    im->ranked[im->n_ranked++] = account_id;
+    enum cvom_status s = im->st->ops->ranking_clear(im->st, account_id, im->err);
+    if (s)
+        return row_error(im, NULL, s, im->err->message);
+    im->res->added++;
+    return CVOM_OK;
+}
+
+static enum cvom_status import_value(struct importer *im)
+{
+    const struct cvom_csv_field *fa = cell(im, "account"), *fv = cell(im, "value");
+    const struct cvom_csv_field *fr = cell(im, "rank");
+    if (!fa || !fv || !fr)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    long rank;
+    if (cvom_parse_long(fr->s, 1, CVOM_VALUES_MAX, &rank))
+        return row_error(im, fr, CVOM_EINVAL, "rank must be a whole number from 1 to 64");
+    char value[CVOM_VALUE_NAME_MAX];
+    if (cvom_copy(value, sizeof value, fv->s) || !cvom_trim(value)[0])
+        return row_error(im, fv, CVOM_EINVAL, "value must be 1 to 63 bytes of text");
+    int64_t account_id = 0;
+    enum cvom_status s;
+    if (strcmp(fa->s, "ours") != 0) {
+        struct cvom_account a;
+        if ((s = find_account(im, "account", &a)) != CVOM_OK)
+            return s;
+        account_id = a.id;
+    }
+    if ((s = start_ranking(im, account_id)) != CVOM_OK)
+        return s;
+    s = im->st->ops->ranking_put(im->st, account_id, value, (int)rank, im->err);
+    if (s == CVOM_EEXIST) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "this ranking already has rank %ld or the value '%.60s'",
+                 rank, value);
+        return row_error(im, fr, s, msg);
+    }
+    if (s)
+        return row_error(im, s == CVOM_ENOTFOUND ? fv : NULL, s, im->err->message);
+    im->res->updated++;
+    return CVOM_OK;
+}
+
+static enum cvom_status (*const handlers[CVOM_IMPORT_KIND_ALL])(struct importer *) = {
     [CVOM_IMPORT_ACCOUNTS] = import_account,
     [CVOM_IMPORT_STAKEHOLDERS] = import_stakeholder,
     [CVOM_IMPORT_RESPONSES] = import_response,
+    [CVOM_IMPORT_OFFERINGS] = import_offering,
+    [CVOM_IMPORT_RATINGS] = import_rating,
+    [CVOM_IMPORT_VALUES] = import_value,
 };
 
 /* ---- the run ------------------------------------------------------------------------- */
@@ -689,8 +876,13 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
     if (!err)
         err = &scratch; /* the engine reads back what validators wrote */
     memset(res, 0, sizeof *res);
-    if ((unsigned)kind >= CVOM_IMPORT_KIND_COUNT)
+    if ((unsigned)kind >= CVOM_IMPORT_KIND_ALL)
         return cvom_error_set(err, CVOM_EINVAL, "unknown kind of import");
+    /* The catalogue and the value hierarchies are the whole team's, not one owner's. */
+    if ((kind == CVOM_IMPORT_OFFERINGS || kind == CVOM_IMPORT_VALUES) && o->owner_scope &&
+        o->owner_scope[0])
+        return cvom_error_set(err, CVOM_EINVAL, "only an administrator may import %s",
+                              kind_names[kind]);
     struct importer *im = calloc(1, sizeof *im);
     if (!im)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
@@ -709,6 +901,7 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
     if (!s)
         s = read_rows(im, csv);
     free(im->parents);
+    free(im->ranked);
     cvom_instrument_cleanup(&im->ins);
     free(im);
     return s;

@@ -14,20 +14,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The kinds below CVOM_IMPORT_KIND_COUNT are those every face offers (the web application
+ * lists them); the catalogue kinds after it — offerings, ratings and value rankings — are
+ * for the command line, and refuse an owner scope where they touch shared data. */
 enum cvom_import_kind {
     CVOM_IMPORT_ACCOUNTS = 0,
     CVOM_IMPORT_STAKEHOLDERS,
     CVOM_IMPORT_RESPONSES,
-    CVOM_IMPORT_KIND_COUNT
+    CVOM_IMPORT_KIND_COUNT,
+    CVOM_IMPORT_OFFERINGS = CVOM_IMPORT_KIND_COUNT,
+    CVOM_IMPORT_RATINGS,
+    CVOM_IMPORT_VALUES,
+    CVOM_IMPORT_KIND_ALL
 };
 
 #define CVOM_IMPORT_FIELDS_MAX 16   /* fields of any kind */
 #define CVOM_IMPORT_COLUMNS_MAX 128 /* header columns whose mapping a result keeps */
 #define CVOM_IMPORT_MAP_MAX 64      /* explicit COLUMN=FIELD pairs */
 
-/* "accounts", "stakeholders", "responses"; the parser returns -1 for anything else. */
+/* "accounts", "stakeholders", "responses", "offerings", "ratings", "values". The parser
+ * knows the first three only and returns -1 for anything else; cvom_import_kind_parse_all
+ * knows every kind. */
 const char *cvom_import_kind_name(enum cvom_import_kind k);
 int cvom_import_kind_parse(const char *s);
+int cvom_import_kind_parse_all(const char *s);
 
 /* The fields of a kind, ended by an entry with a NULL name (static storage). */
 const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k);
@@ -69,8 +79,9 @@ struct cvom_import_column {
 };
 
 struct cvom_import_result {
-    /* accounts and stakeholders: records added and updated; responses: assessments added
-     * (added) and answers stored (updated). rows: data rows read after the header. */
+    /* accounts, stakeholders, offerings and ratings: records added and updated;
+     * responses: assessments added (added) and answers stored (updated); values: rankings
+     * replaced (added) and places stored (updated). rows: data rows read after the header. */
     size_t added, updated, rows;
     int header_found;           /* 1 once the header row was recognised */
     long header_line;           /* its line */

@@ -198,7 +198,7 @@ int cvom_open_beside(const char *path, char *tmp, size_t cap)
 {
     static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
     size_t len = strlen(path);
-    if (len + sizeof ".tmpXXXXXX" > cap) {
+    if (len + sizeof ".tmp" + 6 > cap) { /* ".tmp", six characters, the NUL */
         errno = ENAMETOOLONG;
         return -1;
     }

@@ -3,6 +3,8 @@
  * the stakeholders. Shared by `cvom render`, `cvom report` and the web's downloads. */
 #include "service/documents.h"
 
+#include "service/playbooks.h"
+
 #include "io/csv.h"
 #include "io/util.h"
 
@@ -16,8 +18,6 @@
 #define PAGE_ACTIONS_MAX 200u   /* more open actions than a page could ever list */
 #define PLAYS_SINCE_DAYS 180    /* a move is judged against the quadrant this long before */
 
-extern const unsigned char cvom__default_playbook_csv[];
-extern const size_t cvom__default_playbook_csv_len;
 
 /* ---- the matrix picture ------------------------------------------------------------------- */
 
@@ -334,62 +334,18 @@ static struct cvom_onepager_stakeholder *stakeholder_rows(const struct cvom_onep
 
 /* ---- plays and open actions for the one-pager ----------------------------------------- */
 
-static int book_cb(void *ctx, const struct cvom_play *p)
-{
-    return cvom_playbook_add(ctx, p, NULL) != CVOM_OK;
-}
-
-/* The built-in playbook, read with the same checks as an imported one. */
-static enum cvom_status builtin_book(struct cvom_playbook *b, struct cvom_error *err)
-{
-    struct cvom_csv_opts o;
-    struct cvom_csv *r;
-    struct cvom_csv_row row;
-    cvom_csv_opts_init(&o);
-    enum cvom_status st = cvom_csv_open_mem((const char *)cvom__default_playbook_csv,
-                                            cvom__default_playbook_csv_len, "built-in playbook",
-                                            &o, &r, err);
-    if (st)
-        return st;
-    int header = 1;
-    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
-        const char *f[CVOM_PLAY_COLUMNS];
-        struct cvom_play p;
-        if (header || row.n != CVOM_PLAY_COLUMNS) {
-            header = 0;
-            continue;
-        }
-        for (size_t i = 0; i < CVOM_PLAY_COLUMNS; i++)
-            f[i] = row.fields[i].s;
-        st = cvom_play_from_fields(f, row.n, &p, NULL, err);
-        if (!st)
-            st = cvom_playbook_add(b, &p, err);
-    }
-    cvom_csv_close(r);
-    return st;
-}
-
-/* The suggested plays: the team's playbook when it has one, else the built-in one. */
+/* The suggested plays, from the playbook in use. */
 static enum cvom_status page_plays(struct cvom_store *st, const struct cvom_onepager_doc *d,
                                    int64_t account_id, int32_t as_of,
                                    struct cvom_onepager *page, struct cvom_error *err)
 {
     struct cvom_playbook b;
-    struct cvom_score then;
-    struct cvom_instrument_cache cache;
-    cvom_playbook_init(&b);
-    cvom_instrument_cache_init(&cache);
-    enum cvom_status s = cvom_account_score(st, &cache, &d->cfg, account_id,
-                                            as_of - PLAYS_SINCE_DAYS, &then, NULL, err);
-    cvom_instrument_cache_cleanup(&cache);
-    if (!s)
-        s = st->ops->playbook_list(st, book_cb, &b, err);
-    if (!s && b.n == 0)
-        s = builtin_book(&b, err);
     struct cvom_play_choice ch = {0};
-    if (!s)
-        cvom_playbook_choose(then.state == CVOM_STATE_INSUFFICIENT ? -1 : (int)then.quadrant,
-                             d->ex.score.quadrant, d->ex.score.state, &ch);
+    enum cvom_status s = cvom_playbook_load(st, &b, NULL, err);
+    if (s)
+        return s;
+    s = cvom_account_plays(st, &d->cfg, account_id, as_of - PLAYS_SINCE_DAYS, as_of,
+                           &d->ex.score, &ch, err);
     if (!s && !(page->plays = calloc(CVOM_PLAY_CHOICE_MAX, sizeof *page->plays)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !s && i < ch.n; i++) {

@@ -307,11 +307,65 @@ static const char *const migration_4[] = {
     NULL,
 };
 
+/* Offerings with each account's ratings and our cost to serve them; the values that
+ * hierarchies rank, seeded with eight; and the hierarchies themselves, ours under account
+ * 0 (so not a foreign key: triggers check the account and follow its removal). */
+static const char *const migration_5[] = {
+    "CREATE TABLE offerings ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE CONSTRAINT code CHECK (code <> ''),"
+    " name TEXT NOT NULL CONSTRAINT name CHECK (name <> ''),"
+    " category TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE TABLE offering_ratings ("
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " offering_id INTEGER NOT NULL REFERENCES offerings(id) ON DELETE CASCADE,"
+    " importance REAL NOT NULL CONSTRAINT importance CHECK (importance >= 1 AND importance <= 7),"
+    " performance REAL NOT NULL"
+    "  CONSTRAINT performance CHECK (performance >= 1 AND performance <= 7),"
+    " cost REAL NOT NULL DEFAULT 0 CONSTRAINT cost CHECK (cost >= 0 AND cost <= 1e308),"
+    " PRIMARY KEY (account_id, offering_id)"
+    ");"
+    "CREATE INDEX offering_ratings_offering ON offering_ratings(offering_id);",
+    "CREATE TABLE value_names ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE CONSTRAINT name CHECK (name <> '')"
+    ");"
+    "INSERT INTO value_names(name) VALUES ('quality'), ('price'), ('innovation'),"
+    " ('reliability'), ('sustainability'), ('local presence'), ('expertise'),"
+    " ('relationship');"
+    "CREATE TABLE value_rankings ("
+    " account_id INTEGER NOT NULL,"
+    " value_id INTEGER NOT NULL REFERENCES value_names(id) ON DELETE CASCADE,"
+    " rank INTEGER NOT NULL CONSTRAINT rank CHECK (rank >= 1),"
+    " PRIMARY KEY (account_id, value_id),"
+    " UNIQUE (account_id, rank)"
+    ");",
+    "CREATE TRIGGER value_rankings_account BEFORE INSERT ON value_rankings"
+    " WHEN new.account_id <> 0 AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = new.account_id)"
+    " BEGIN SELECT RAISE(ABORT, 'account_id: no such account'); END;",
+    "CREATE TRIGGER accounts_delete_rankings AFTER DELETE ON accounts"
+    " BEGIN DELETE FROM value_rankings WHERE account_id = old.id; END;",
+    "CREATE TRIGGER offerings_insert_rev AFTER INSERT ON offerings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER offerings_update_rev AFTER UPDATE ON offerings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER offerings_delete_rev AFTER DELETE ON offerings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER offering_ratings_insert_rev AFTER INSERT ON offering_ratings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER offering_ratings_update_rev AFTER UPDATE ON offering_ratings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER offering_ratings_delete_rev AFTER DELETE ON offering_ratings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER value_names_insert_rev AFTER INSERT ON value_names BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER value_names_delete_rev AFTER DELETE ON value_names BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER value_rankings_insert_rev AFTER INSERT ON value_rankings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER value_rankings_update_rev AFTER UPDATE ON value_rankings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER value_rankings_delete_rev AFTER DELETE ON value_rankings BEGIN UPDATE data_revision SET n = n + 1; END;",
+    NULL,
+};
+
 static const struct migration migrations[] = {
     {1, migration_1},
     {2, migration_2},
     {3, migration_3},
     {4, migration_4},
+    {5, migration_5},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -418,6 +472,21 @@ enum stmt {
     S_PLAYBOOK_CLEAR,
     S_PLAYBOOK_PUT,
     S_PLAYBOOK_LIST,
+    S_OFFERING_ADD,
+    S_OFFERING_UPDATE,
+    S_OFFERING_BY_CODE,
+    S_OFFERING_GET,
+    S_OFFERING_LIST,
+    S_OFFERING_REMOVE,
+    S_OFFERING_EXISTS,
+    S_RATING_PUT,
+    S_RATING_LIST,
+    S_VALUE_ADD,
+    S_VALUE_REMOVE,
+    S_VALUE_LIST,
+    S_RANKING_CLEAR,
+    S_RANKING_PUT,
+    S_RANKING_LIST,
     S_COUNT
 };
 
@@ -625,6 +694,34 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_PLAYBOOK_PUT] = "INSERT INTO playbook(key, title, play, axis, cost)"
                        " VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_PLAYBOOK_LIST] = "SELECT key, title, play, axis, cost FROM playbook ORDER BY position",
+
+    [S_OFFERING_ADD] = "INSERT INTO offerings(code, name, category) VALUES (?1, ?2, ?3)",
+    [S_OFFERING_UPDATE] = "UPDATE offerings SET name = ?2, category = ?3 WHERE code = ?1",
+    [S_OFFERING_BY_CODE] = "SELECT id, code, name, category FROM offerings WHERE code = ?1",
+    [S_OFFERING_GET] = "SELECT id, code, name, category FROM offerings WHERE id = ?1",
+    [S_OFFERING_LIST] = "SELECT id, code, name, category FROM offerings ORDER BY code",
+    [S_OFFERING_REMOVE] = "DELETE FROM offerings WHERE id = ?1",
+    [S_OFFERING_EXISTS] = "SELECT 1 FROM offerings WHERE id = ?1",
+    [S_RATING_PUT] = "INSERT INTO offering_ratings(account_id, offering_id, importance,"
+                     " performance, cost) VALUES (?1, ?2, ?3, ?4, ?5)"
+                     " ON CONFLICT(account_id, offering_id) DO UPDATE SET"
+                     " importance = excluded.importance, performance = excluded.performance,"
+                     " cost = excluded.cost",
+    [S_RATING_LIST] = "SELECT r.account_id, r.offering_id, r.importance, r.performance, r.cost,"
+                      " o.code, o.name, o.category"
+                      " FROM offering_ratings r JOIN offerings o ON o.id = r.offering_id"
+                      " WHERE (?1 = 0 OR r.account_id = ?1)"
+                      " ORDER BY r.account_id, o.code",
+    [S_VALUE_ADD] = "INSERT INTO value_names(name) VALUES (?1)",
+    [S_VALUE_REMOVE] = "DELETE FROM value_names WHERE name = ?1",
+    [S_VALUE_LIST] = "SELECT id, name FROM value_names ORDER BY name",
+    [S_RANKING_CLEAR] = "DELETE FROM value_rankings WHERE account_id = ?1",
+    [S_RANKING_PUT] = "INSERT INTO value_rankings(account_id, value_id, rank)"
+                      " SELECT ?1, id, ?3 FROM value_names WHERE name = ?2",
+    [S_RANKING_LIST] = "SELECT v.account_id, v.rank, n.name"
+                       " FROM value_rankings v JOIN value_names n ON n.id = v.value_id"
+                       " WHERE (?1 >= 0 AND v.account_id = ?1) OR (?1 < 0 AND v.account_id <> 0)"
+                       " ORDER BY v.account_id, v.rank",
 };
 
 /* The tables reported by table_counts, in this order. */
@@ -3146,6 +3243,280 @@ static enum cvom_status sq_playbook_list(struct cvom_store *st, cvom_play_cb cb,
     return status ? status : each_row(s, &q, &p, read_play, play_walk_cb, &w, err);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Offerings, ratings and value hierarchies
+ * ------------------------------------------------------------------------------------- */
+
+static enum cvom_status read_offering(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_offering *o = out;
+    (void)err;
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(stmt, 0);
+    col_text(stmt, 1, o->code, sizeof o->code);
+    col_text(stmt, 2, o->name, sizeof o->name);
+    col_text(stmt, 3, o->category, sizeof o->category);
+    return CVOM_OK;
+}
+
+static enum cvom_status write_offering(struct sq_store *s, enum stmt id,
+                                       const struct cvom_offering *o, const char *what,
+                                       struct cvom_error *err)
+{
+    struct query q;
+    enum cvom_status status = q_open(s, id, &q, err);
+    if (status)
+        return status;
+    bind_text(&q, 1, o->code, sizeof o->code);
+    bind_text(&q, 2, o->name, sizeof o->name);
+    bind_text(&q, 3, o->category, sizeof o->category);
+    status = q_exec(&q, what, NULL, 0, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_offering_add(struct cvom_store *st, struct cvom_offering *o,
+                                        struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = write_offering(s, S_OFFERING_ADD, o, "adding an offering", err);
+    if (!status)
+        o->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+static enum cvom_status sq_offering_find(struct cvom_store *st, const char *ref,
+                                         struct cvom_offering *out, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct cvom_offering o;
+    enum cvom_status status = one_row(s, S_OFFERING_BY_CODE, 0, ref, CVOM_OFFERING_CODE_MAX,
+                                      "no such offering", read_offering, &o, err);
+    int64_t num = ref_number(ref);
+    if (status == CVOM_ENOTFOUND && num > 0)
+        status = one_row(s, S_OFFERING_GET, num, NULL, 0, "no such offering", read_offering,
+                         &o, err);
+    if (status == CVOM_ENOTFOUND)
+        cvom_error_set(err, CVOM_ENOTFOUND, "no offering '%.100s'", ref);
+    if (!status)
+        *out = o;
+    return status;
+}
+
+static enum cvom_status sq_offering_update(struct cvom_store *st, struct cvom_offering *o,
+                                           struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status =
+        write_offering(s, S_OFFERING_UPDATE, o, "changing an offering", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        return cvom_error_set(err, CVOM_ENOTFOUND, "no offering '%.100s'", o->code);
+    struct cvom_offering got;
+    if (!status && !(status = one_row(s, S_OFFERING_BY_CODE, 0, o->code, sizeof o->code,
+                                      "no such offering", read_offering, &got, err)))
+        o->id = got.id;
+    return status;
+}
+
+struct offering_walk {
+    cvom_offering_cb cb;
+    void *ctx;
+};
+
+static int offering_walk_cb(void *ctx, const void *rec)
+{
+    struct offering_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_offering_list(struct cvom_store *st, cvom_offering_cb cb, void *ctx,
+                                         struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_offering o;
+    struct offering_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_OFFERING_LIST, &q, err);
+    return status ? status : each_row(s, &q, &o, read_offering, offering_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_offering_remove(struct cvom_store *st, int64_t id,
+                                           struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status =
+        exec_keyed(s, S_OFFERING_REMOVE, NULL, 0, 1, id, 0, "removing an offering", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no offering %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status sq_rating_put(struct cvom_store *st, const struct cvom_offering_rating *r,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_RATING_PUT, &q, err);
+    if (status)
+        return status;
+    /* Non-finite numbers are sent as values the schema's checks refuse, so that the
+     * database names the field. */
+    bind_int(&q, 1, r->account_id);
+    bind_int(&q, 2, r->offering_id);
+    q_keep(&q, sqlite3_bind_double(q.stmt, 3, isfinite(r->r.importance) ? r->r.importance : 0));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 4,
+                                   isfinite(r->r.performance) ? r->r.performance : 0));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 5, isfinite(r->r.cost) ? r->r.cost : -1));
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, r->account_id},
+                            {"offering_id", S_OFFERING_EXISTS, r->offering_id}};
+    status = q_exec(&q, "rating an offering", refs, 2, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status read_rating(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_offering_rating *r = out;
+    (void)err;
+    memset(r, 0, sizeof *r);
+    r->account_id = sqlite3_column_int64(stmt, 0);
+    r->offering_id = sqlite3_column_int64(stmt, 1);
+    r->r.importance = sqlite3_column_double(stmt, 2);
+    r->r.performance = sqlite3_column_double(stmt, 3);
+    r->r.cost = sqlite3_column_double(stmt, 4);
+    col_text(stmt, 5, r->code, sizeof r->code);
+    col_text(stmt, 6, r->name, sizeof r->name);
+    col_text(stmt, 7, r->category, sizeof r->category);
+    return CVOM_OK;
+}
+
+struct rating_walk {
+    cvom_rating_cb cb;
+    void *ctx;
+};
+
+static int rating_walk_cb(void *ctx, const void *rec)
+{
+    struct rating_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_rating_list(struct cvom_store *st, int64_t account_id,
+                                       cvom_rating_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_offering_rating r;
+    struct rating_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_RATING_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    return each_row(s, &q, &r, read_rating, rating_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_value_add(struct cvom_store *st, const char *name,
+                                     struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_VALUE_ADD, name, CVOM_VALUE_NAME_MAX, 0, 0, 0,
+                      "adding a value", err);
+}
+
+static enum cvom_status sq_value_remove(struct cvom_store *st, const char *name,
+                                        struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = exec_keyed(s, S_VALUE_REMOVE, name, CVOM_VALUE_NAME_MAX, 0, 0, 0,
+                                         "removing a value", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no value '%.60s'", name);
+    return status;
+}
+
+static enum cvom_status sq_value_list(struct cvom_store *st, cvom_value_cb cb, void *ctx,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_VALUE_LIST, &q, err);
+    if (status)
+        return status;
+    int rc;
+    char name[CVOM_VALUE_NAME_MAX];
+    while ((rc = q_step(&q)) == SQLITE_ROW) {
+        col_text(q.stmt, 1, name, sizeof name);
+        if (cb(ctx, sqlite3_column_int64(q.stmt, 0), name))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        status = db_fail(s, rc, "reading the database", err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status sq_ranking_clear(struct cvom_store *st, int64_t account_id,
+                                         struct cvom_error *err)
+{
+    return exec_keyed(sq(st), S_RANKING_CLEAR, NULL, 0, 1, account_id, 0,
+                      "clearing a value ranking", err);
+}
+
+static enum cvom_status sq_ranking_put(struct cvom_store *st, int64_t account_id,
+                                       const char *value, int rank, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_RANKING_PUT, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    bind_text(&q, 2, value, CVOM_VALUE_NAME_MAX);
+    bind_int(&q, 3, rank);
+    status = q_exec(&q, "ranking a value", NULL, 0, err);
+    q_close(&q);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND,
+                                "no value '%.60s' (see 'cvom align values')", value);
+    return status;
+}
+
+static enum cvom_status read_value_rank(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_value_rank *v = out;
+    (void)err;
+    memset(v, 0, sizeof *v);
+    v->account_id = sqlite3_column_int64(stmt, 0);
+    v->rank = (int)sqlite3_column_int64(stmt, 1);
+    col_text(stmt, 2, v->value, sizeof v->value);
+    return CVOM_OK;
+}
+
+struct value_rank_walk {
+    cvom_value_rank_cb cb;
+    void *ctx;
+};
+
+static int value_rank_walk_cb(void *ctx, const void *rec)
+{
+    struct value_rank_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_ranking_list(struct cvom_store *st, int64_t account_id,
+                                        cvom_value_rank_cb cb, void *ctx,
+                                        struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_value_rank v;
+    struct value_rank_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_RANKING_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    return each_row(s, &q, &v, read_value_rank, value_rank_walk_cb, &w, err);
+}
+
 const struct cvom_store_ops cvom__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -3218,4 +3589,17 @@ const struct cvom_store_ops cvom__sqlite_ops = {
     .playbook_clear = sq_playbook_clear,
     .playbook_put = sq_playbook_put,
     .playbook_list = sq_playbook_list,
+    .offering_add = sq_offering_add,
+    .offering_update = sq_offering_update,
+    .offering_find = sq_offering_find,
+    .offering_list = sq_offering_list,
+    .offering_remove = sq_offering_remove,
+    .rating_put = sq_rating_put,
+    .rating_list = sq_rating_list,
+    .value_add = sq_value_add,
+    .value_remove = sq_value_remove,
+    .value_list = sq_value_list,
+    .ranking_clear = sq_ranking_clear,
+    .ranking_put = sq_ranking_put,
+    .ranking_list = sq_ranking_list,
 };

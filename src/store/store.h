@@ -189,6 +189,36 @@ struct cvom_action_filter {
 const char *cvom_action_status_name(enum cvom_action_status s);
 int cvom_action_status_parse(const char *s);
 
+/* ---- offerings and value hierarchies ------------------------------------------------- */
+
+#define CVOM_OFFERING_CODE_MAX 64
+
+/* One offering of our catalogue: a core product or an add-on service. */
+struct cvom_offering {
+    int64_t id;                            /* assigned by the store */
+    char code[CVOM_OFFERING_CODE_MAX];     /* short and unique, e.g. "LOCAL-MKT"; required */
+    char name[CVOM_FIELD_MAX];             /* required */
+    char category[CVOM_FIELD_MAX];         /* "core product", "add-on service" or free text */
+};
+
+/* An account's rating of an offering and our cost to serve it, with the offering's code,
+ * name and category filled in by listings. */
+struct cvom_offering_rating {
+    int64_t account_id;
+    int64_t offering_id;
+    struct cvom_offer_rating r;            /* importance, performance (1..7), cost (>= 0) */
+    char code[CVOM_OFFERING_CODE_MAX];
+    char name[CVOM_FIELD_MAX];
+    char category[CVOM_FIELD_MAX];
+};
+
+/* One place in a value hierarchy: account_id 0 is our own. */
+struct cvom_value_rank {
+    int64_t account_id;
+    int rank;                              /* 1 = most important */
+    char value[CVOM_VALUE_NAME_MAX];
+};
+
 struct cvom_store;
 
 /* Callbacks for listings: return 0 to continue, non-zero to stop (returned as CVOM_OK). */
@@ -205,6 +235,10 @@ typedef int (*cvom_audit_cb)(void *ctx, const struct cvom_audit *a);
 typedef int (*cvom_survey_cb)(void *ctx, const struct cvom_survey *s);
 typedef int (*cvom_action_cb)(void *ctx, const struct cvom_action *a);
 typedef int (*cvom_play_cb)(void *ctx, const struct cvom_play *p);
+typedef int (*cvom_offering_cb)(void *ctx, const struct cvom_offering *o);
+typedef int (*cvom_rating_cb)(void *ctx, const struct cvom_offering_rating *r);
+typedef int (*cvom_value_cb)(void *ctx, int64_t id, const char *name);
+typedef int (*cvom_value_rank_cb)(void *ctx, const struct cvom_value_rank *v);
 
 /* The operations table. Every function returns a status and fills err on failure. Out
  * parameters are written only on success. */
@@ -398,6 +432,52 @@ struct cvom_store_ops {
                                      struct cvom_error *err);
     enum cvom_status (*playbook_list)(struct cvom_store *st, cvom_play_cb cb, void *ctx,
                                       struct cvom_error *err);
+
+    /* The catalogue of offerings. add fills o->id (CVOM_EEXIST for a code already there);
+     * update changes the name and category of the offering with o->code (CVOM_ENOTFOUND
+     * when there is none) and fills o->id; find: by code, then by numeric id; list: by
+     * code; remove also removes every rating of the offering. */
+    enum cvom_status (*offering_add)(struct cvom_store *st, struct cvom_offering *o,
+                                     struct cvom_error *err);
+    enum cvom_status (*offering_update)(struct cvom_store *st, struct cvom_offering *o,
+                                        struct cvom_error *err);
+    enum cvom_status (*offering_find)(struct cvom_store *st, const char *ref,
+                                      struct cvom_offering *out, struct cvom_error *err);
+    enum cvom_status (*offering_list)(struct cvom_store *st, cvom_offering_cb cb, void *ctx,
+                                      struct cvom_error *err);
+    enum cvom_status (*offering_remove)(struct cvom_store *st, int64_t id,
+                                        struct cvom_error *err);
+
+    /* Ratings per account and offering: put adds or replaces the one for (account,
+     * offering); list gives one account's (0: every account's) by account, then offering
+     * code. Removing an account removes its ratings. */
+    enum cvom_status (*rating_put)(struct cvom_store *st, const struct cvom_offering_rating *r,
+                                   struct cvom_error *err);
+    enum cvom_status (*rating_list)(struct cvom_store *st, int64_t account_id,
+                                    cvom_rating_cb cb, void *ctx, struct cvom_error *err);
+
+    /* The values hierarchies are made of (a new database holds eight). add: CVOM_EEXIST
+     * when the name is there; remove: CVOM_ENOTFOUND when not, and removes the value from
+     * every ranking; list: by name. */
+    enum cvom_status (*value_add)(struct cvom_store *st, const char *name,
+                                  struct cvom_error *err);
+    enum cvom_status (*value_remove)(struct cvom_store *st, const char *name,
+                                     struct cvom_error *err);
+    enum cvom_status (*value_list)(struct cvom_store *st, cvom_value_cb cb, void *ctx,
+                                   struct cvom_error *err);
+
+    /* Value hierarchies: ours (account_id 0) and each account's. clear empties one;
+     * put places a value at a rank (CVOM_ENOTFOUND for an unknown value, CVOM_EINVAL
+     * with field account_id for an unknown account, CVOM_EEXIST when the rank or the
+     * value is already in that hierarchy); list gives
+     * one hierarchy (account_id >= 0) or every account's (-1, ours left out) by account,
+     * then rank. */
+    enum cvom_status (*ranking_clear)(struct cvom_store *st, int64_t account_id,
+                                      struct cvom_error *err);
+    enum cvom_status (*ranking_put)(struct cvom_store *st, int64_t account_id,
+                                    const char *value, int rank, struct cvom_error *err);
+    enum cvom_status (*ranking_list)(struct cvom_store *st, int64_t account_id,
+                                     cvom_value_rank_cb cb, void *ctx, struct cvom_error *err);
 };
 
 /* A store handle: every back end's struct starts with this. */

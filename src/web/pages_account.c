@@ -5,6 +5,8 @@
  * come from the same service and core calls as `cvom account show` and `cvom explain`. */
 #include "web/pages_util.h"
 
+#include "service/playbooks.h"
+
 #include "io/records.h"
 #include "io/util.h"
 #include "web/page.h"
@@ -56,10 +58,18 @@ static int push_snapshot(void *ctx, const struct cvom_snapshot *s)
     return list_push(ctx, s);
 }
 
+static int push_action(void *ctx, const struct cvom_action *a)
+{
+    return list_push(ctx, a);
+}
+
 static int push_survey(void *ctx, const struct cvom_survey *s)
 {
     return list_push(ctx, s);
 }
+
+/* The earlier date a move is judged from, as on the command line and the one-pager. */
+#define PLAYS_SINCE_DAYS 180
 
 struct view {
     struct cvom_account a;
@@ -72,7 +82,9 @@ struct view {
     struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
     struct cvom_health h;   /* partnership health; when explained */
     int spread_done, health_done;
-    struct list stakeholders, assessments, snapshots, surveys;
+    struct list stakeholders, assessments, snapshots, surveys, actions;
+    struct cvom_playbook book;      /* the playbook in use */
+    struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
     int32_t today;
     int edit;
 };
@@ -85,6 +97,8 @@ static void view_init(struct view *v)
     v->assessments.size = sizeof(struct cvom_assessment);
     v->snapshots.size = sizeof(struct cvom_snapshot);
     v->surveys.size = sizeof(struct cvom_survey);
+    v->actions.size = sizeof(struct cvom_action);
+    cvom_playbook_init(&v->book);
 }
 
 static void view_cleanup(struct view *v)
@@ -100,6 +114,8 @@ static void view_cleanup(struct view *v)
     free(v->assessments.v);
     free(v->snapshots.v);
     free(v->surveys.v);
+    free(v->actions.v);
+    cvom_playbook_cleanup(&v->book);
 }
 
 static enum cvom_status view_load(struct web_req *r, struct view *v)
@@ -129,7 +145,16 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
         s = st->ops->snapshot_history(st, v->a.id, push_snapshot, &v->snapshots, &r->err);
     if (!s && v->edit)
         s = st->ops->survey_list(st, v->a.id, push_survey, &v->surveys, &r->err);
-    if (!s && (v->stakeholders.oom || v->assessments.oom || v->snapshots.oom || v->surveys.oom))
+    if (!s)
+        s = cvom_playbook_load(st, &v->book, NULL, &r->err);
+    if (!s)
+        s = cvom_account_plays(st, &v->cfg, v->a.id, v->today - PLAYS_SINCE_DAYS, v->today,
+                               &v->score, &v->plays, &r->err);
+    struct cvom_action_filter open = {.account_id = v->a.id, .status = CVOM_ACTION_OPEN};
+    if (!s)
+        s = st->ops->action_list(st, &open, push_action, &v->actions, &r->err);
+    if (!s && (v->stakeholders.oom || v->assessments.oom || v->snapshots.oom || v->surveys.oom ||
+               v->actions.oom))
         s = cvom_error_set(&r->err, CVOM_ELIMIT, "this account has too many records to show");
     return s;
 }
@@ -981,6 +1006,60 @@ static void surveys(struct web_req *r, const struct view *v)
     buf_puts(b, "</section>");
 }
 
+/* The plays the playbook suggests for where the account is and where it came from, and
+ * its open actions (added on the command line or through the API). */
+static void plays(struct buf *b, const struct view *v)
+{
+    buf_puts(b, "<section class=\"card\" aria-labelledby=\"plays-h\"><h2 id=\"plays-h\">"
+                "Plays and open actions</h2>");
+    if (!v->plays.n)
+        buf_puts(b, "<p>No play suggested.</p>");
+    else
+        buf_puts(b, "<ul class=\"plays\">");
+    for (size_t i = 0; i < v->plays.n; i++) {
+        int k = cvom_playbook_find(&v->book, v->plays.keys[i]);
+        if (k < 0)
+            continue;
+        const struct cvom_play *p = &v->book.plays[k];
+        buf_puts(b, "<li><strong>");
+        buf_html(b, p->title);
+        buf_puts(b, "</strong> <span class=\"badge\">");
+        buf_html(b, cvom_play_axis_name(p->axis));
+        buf_puts(b, "</span> <span class=\"badge\">cost ");
+        buf_html(b, cvom_cost_level_name(p->cost));
+        buf_puts(b, "</span><p>");
+        buf_html(b, p->text);
+        buf_puts(b, "</p></li>");
+    }
+    if (v->plays.n)
+        buf_puts(b, "</ul>");
+    const struct cvom_action *a = v->actions.v;
+    if (!v->actions.n) {
+        buf_puts(b, "<p>No open actions. Plans are kept with <code>cvom action add</code>.</p>"
+                    "</section>");
+        return;
+    }
+    buf_puts(b, "<table class=\"data\"><thead><tr><th scope=\"col\">Action</th>"
+                "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th>"
+                "<th scope=\"col\">Aims at</th></tr></thead><tbody>");
+    for (size_t i = 0; i < v->actions.n; i++) {
+        char due[11] = "";
+        if (a[i].due)
+            cvom_date_format(a[i].due, due);
+        int late = a[i].due && a[i].due < v->today;
+        buf_puts(b, "<tr><td>");
+        buf_html(b, a[i].title);
+        buf_puts(b, "</td><td>");
+        buf_html(b, a[i].owner[0] ? a[i].owner : "nobody yet");
+        buf_printf(b, "</td><td>%s%s%s</td><td>", late ? "<strong class=\"late\">" : "",
+                   due[0] ? due : "\xE2\x80\x94", late ? " (overdue)</strong>" : "");
+        if (a[i].axis >= 0 && a[i].axis < CVOM_DIM_COUNT)
+            buf_printf(b, "%s %+.1f", cvom_dim_name((enum cvom_dim)a[i].axis), a[i].effect);
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table></section>");
+}
+
 static void notes(struct web_req *r, const struct view *v)
 {
     struct buf *b = &r->out;
@@ -1038,6 +1117,7 @@ int pages_account(struct web_req *r)
     stakeholders(b, v);
     spread_section(b, v);
     explanation(b, v);
+    plays(b, v);
     assessments(b, v);
     if (v->edit)
         surveys(r, v);

@@ -194,6 +194,19 @@ def main():
               "the account page shows the exported scores", "%s vs %s" % (shown, want))
         check(before[acc]["quadrant"].capitalize() in page, "the account page shows the quadrant")
 
+        # Plays and open actions: the plays `cvom playbook` suggests, and an action added on
+        # the command line (with a title that must come out escaped).
+        run(db, "action", "add", str(acc), "--title", "Brief <b>the</b> sponsor", "--owner",
+            "Priya Shah", "--due", "2026-01-10", "--axis", "intellectual", "--effect", "3")
+        plays = json.loads(run(db, "playbook", str(acc), "--format", "json"))
+        status, page, _ = manager.get("/accounts/%d" % acc)
+        check(status == 200 and "Plays and open actions" in page, "the plays section")
+        for p in plays:
+            check(html_escape(p["title"]) in page, "suggested play on the page", p["title"])
+        check("Brief &lt;b&gt;the&lt;/b&gt; sponsor" in page and "<b>the</b>" not in page,
+              "the open action, escaped")
+        check("(overdue)" in page, "an overdue action is marked")
+
         # Another manager's account is 404, exactly like a missing one.
         other = sorted(others)[0]
         s1, p1, _ = manager.get("/accounts/%d" % other)

@@ -1552,6 +1552,210 @@ static void test_actions(struct cvom_store *st)
     cvom_playbook_cleanup(&b);
 }
 
+/* ---- offerings, ratings and value hierarchies --------------------------------------- */
+
+struct rating_rows {
+    size_t n;
+    struct cvom_offering_rating r[8];
+};
+
+static int collect_rating_row(void *ctx, const struct cvom_offering_rating *r)
+{
+    struct rating_rows *k = ctx;
+    if (k->n < 8)
+        k->r[k->n] = *r;
+    k->n++;
+    return 0;
+}
+
+struct offering_rows {
+    size_t n;
+    char codes[8][CVOM_OFFERING_CODE_MAX];
+};
+
+static int collect_offering_row(void *ctx, const struct cvom_offering *o)
+{
+    struct offering_rows *k = ctx;
+    if (k->n < 8)
+        set_str(k->codes[k->n], sizeof k->codes[0], o->code);
+    k->n++;
+    return 0;
+}
+
+struct value_rows {
+    size_t n;
+    char names[16][CVOM_VALUE_NAME_MAX];
+};
+
+static int collect_value_row(void *ctx, int64_t id, const char *name)
+{
+    struct value_rows *k = ctx;
+    (void)id;
+    if (k->n < 16)
+        set_str(k->names[k->n], sizeof k->names[0], name);
+    k->n++;
+    return 0;
+}
+
+struct rank_rows {
+    size_t n;
+    struct cvom_value_rank v[16];
+};
+
+static int collect_rank_row(void *ctx, const struct cvom_value_rank *v)
+{
+    struct rank_rows *k = ctx;
+    if (k->n < 16)
+        k->v[k->n] = *v;
+    k->n++;
+    return 0;
+}
+
+static void test_offerings(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    int64_t a1 = add_account(st, "Offer One", "OF-1"), a2 = add_account(st, "Offer Two", "OF-2");
+
+    /* The catalogue: unique codes, found by code or id, listed by code. */
+    struct cvom_offering m = {0}, t = {0}, got;
+    SET(m.code, "MERCH");
+    SET(m.name, "In-store merchandising");
+    SET(m.category, "add-on service");
+    SET(t.code, "CORE");
+    SET(t.name, "Core range");
+    CHECK_INT(st->ops->offering_add(st, &m, &err), CVOM_OK);
+    CHECK_INT(st->ops->offering_add(st, &t, &err), CVOM_OK);
+    CHECK(m.id > 0 && t.id > m.id);
+    struct cvom_offering dup = m;
+    CHECK_INT(st->ops->offering_add(st, &dup, &err), CVOM_EEXIST);
+    struct cvom_offering blank = m;
+    blank.name[0] = '\0';
+    SET(blank.code, "BLANK");
+    CHECK_INT(st->ops->offering_add(st, &blank, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "name");
+    CHECK_INT(st->ops->offering_find(st, "MERCH", &got, &err), CVOM_OK);
+    CHECK_INT(got.id, m.id);
+    CHECK_STR(got.category, "add-on service");
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)t.id);
+    CHECK_INT(st->ops->offering_find(st, num, &got, &err), CVOM_OK);
+    CHECK_STR(got.code, "CORE");
+    CHECK_INT(st->ops->offering_find(st, "NOPE", &got, &err), CVOM_ENOTFOUND);
+    struct cvom_offering upd = {0};
+    SET(upd.code, "CORE");
+    SET(upd.name, "Core product range");
+    SET(upd.category, "core product");
+    CHECK_INT(st->ops->offering_update(st, &upd, &err), CVOM_OK);
+    CHECK_INT(upd.id, t.id);
+    SET(upd.code, "GHOST");
+    CHECK_INT(st->ops->offering_update(st, &upd, &err), CVOM_ENOTFOUND);
+    struct offering_rows ol = {0};
+    CHECK_INT(st->ops->offering_list(st, collect_offering_row, &ol, &err), CVOM_OK);
+    CHECK_INT(ol.n, 2);
+    CHECK_STR(ol.codes[0], "CORE");
+    CHECK_STR(ol.codes[1], "MERCH");
+
+    /* Ratings: one per (account, offering), a second replaces the first. */
+    struct cvom_offering_rating r = {.account_id = a1, .offering_id = m.id, .r = {1, 4, 31500}};
+    CHECK_INT(st->ops->rating_put(st, &r, &err), CVOM_OK);
+    r.r.cost = 31000;
+    CHECK_INT(st->ops->rating_put(st, &r, &err), CVOM_OK);
+    r = (struct cvom_offering_rating){.account_id = a1, .offering_id = t.id, .r = {7, 5, 18000}};
+    CHECK_INT(st->ops->rating_put(st, &r, &err), CVOM_OK);
+    r = (struct cvom_offering_rating){.account_id = a2, .offering_id = m.id, .r = {6, 6, 500}};
+    CHECK_INT(st->ops->rating_put(st, &r, &err), CVOM_OK);
+    struct rating_rows rl = {0};
+    CHECK_INT(st->ops->rating_list(st, a1, collect_rating_row, &rl, &err), CVOM_OK);
+    CHECK_INT(rl.n, 2);
+    CHECK_STR(rl.r[0].code, "CORE");
+    CHECK_STR(rl.r[0].name, "Core product range");
+    CHECK_NEAR(rl.r[0].r.importance, 7, 0);
+    CHECK_STR(rl.r[1].code, "MERCH");
+    CHECK_NEAR(rl.r[1].r.cost, 31000, 0);
+    CHECK_STR(rl.r[1].category, "add-on service");
+    rl.n = 0;
+    CHECK_INT(st->ops->rating_list(st, 0, collect_rating_row, &rl, &err), CVOM_OK);
+    CHECK_INT(rl.n, 3);
+
+    /* The schema's checks name the field. */
+    struct cvom_offering_rating bad = {.account_id = a1, .offering_id = m.id, .r = {8, 4, 1}};
+    CHECK_INT(st->ops->rating_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "importance");
+    bad.r = (struct cvom_offer_rating){4, 0.5, 1};
+    CHECK_INT(st->ops->rating_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "performance");
+    bad.r = (struct cvom_offer_rating){4, 4, NAN};
+    CHECK_INT(st->ops->rating_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "cost");
+    bad.r = (struct cvom_offer_rating){4, 4, 1};
+    bad.account_id = a2 + 1000;
+    CHECK_INT(st->ops->rating_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    bad.account_id = a1;
+    bad.offering_id = t.id + 1000;
+    CHECK_INT(st->ops->rating_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "offering_id");
+
+    /* Removing an offering removes its ratings. */
+    CHECK_INT(st->ops->offering_remove(st, m.id, &err), CVOM_OK);
+    CHECK_INT(st->ops->offering_remove(st, m.id, &err), CVOM_ENOTFOUND);
+    rl.n = 0;
+    CHECK_INT(st->ops->rating_list(st, 0, collect_rating_row, &rl, &err), CVOM_OK);
+    CHECK_INT(rl.n, 1);
+
+    /* Values: a new database holds eight; names are unique. */
+    struct value_rows vl = {0};
+    CHECK_INT(st->ops->value_list(st, collect_value_row, &vl, &err), CVOM_OK);
+    CHECK_INT(vl.n, 8);
+    CHECK_STR(vl.names[0], "expertise");
+    CHECK_STR(vl.names[7], "sustainability");
+    CHECK_INT(st->ops->value_add(st, "speed", &err), CVOM_OK);
+    CHECK_INT(st->ops->value_add(st, "speed", &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->value_remove(st, "nothing", &err), CVOM_ENOTFOUND);
+
+    /* Hierarchies: ours under 0, each account's under its id. */
+    CHECK_INT(st->ops->ranking_put(st, 0, "quality", 1, &err), CVOM_OK);
+    CHECK_INT(st->ops->ranking_put(st, 0, "speed", 2, &err), CVOM_OK);
+    CHECK_INT(st->ops->ranking_put(st, 0, "price", 3, &err), CVOM_OK);
+    CHECK_INT(st->ops->ranking_put(st, 0, "price", 4, &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->ranking_put(st, 0, "expertise", 3, &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->ranking_put(st, 0, "charm", 4, &err), CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->ranking_put(st, a2 + 1000, "price", 1, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    CHECK_INT(st->ops->ranking_put(st, a1, "price", 1, &err), CVOM_OK);
+    CHECK_INT(st->ops->ranking_put(st, a1, "quality", 2, &err), CVOM_OK);
+    CHECK_INT(st->ops->ranking_put(st, a2, "speed", 1, &err), CVOM_OK);
+    struct rank_rows kl = {0};
+    CHECK_INT(st->ops->ranking_list(st, 0, collect_rank_row, &kl, &err), CVOM_OK);
+    CHECK_INT(kl.n, 3);
+    CHECK_STR(kl.v[1].value, "speed");
+    CHECK_INT(kl.v[2].rank, 3);
+    kl.n = 0;
+    CHECK_INT(st->ops->ranking_list(st, -1, collect_rank_row, &kl, &err), CVOM_OK);
+    CHECK_INT(kl.n, 3); /* every account's, ours left out */
+    CHECK_INT(kl.v[0].account_id, a1);
+    CHECK_STR(kl.v[0].value, "price");
+    CHECK_INT(kl.v[2].account_id, a2);
+
+    /* A value removed leaves every hierarchy; an account removed takes its own. */
+    CHECK_INT(st->ops->value_remove(st, "speed", &err), CVOM_OK);
+    kl.n = 0;
+    CHECK_INT(st->ops->ranking_list(st, 0, collect_rank_row, &kl, &err), CVOM_OK);
+    CHECK_INT(kl.n, 2);
+    CHECK_INT(st->ops->account_remove(st, a1, &err), CVOM_OK);
+    kl.n = 0;
+    CHECK_INT(st->ops->ranking_list(st, -1, collect_rank_row, &kl, &err), CVOM_OK);
+    CHECK_INT(kl.n, 0);
+    rl.n = 0;
+    CHECK_INT(st->ops->rating_list(st, 0, collect_rating_row, &rl, &err), CVOM_OK);
+    CHECK_INT(rl.n, 0); /* a1's core rating went with it */
+    CHECK_INT(st->ops->ranking_clear(st, 0, &err), CVOM_OK);
+    kl.n = 0;
+    CHECK_INT(st->ops->ranking_list(st, 0, collect_rank_row, &kl, &err), CVOM_OK);
+    CHECK_INT(kl.n, 0);
+    CHECK_INT(st->ops->account_remove(st, a2, &err), CVOM_OK);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-store-XXXXXX");
@@ -1582,6 +1786,7 @@ int main(void)
         test_busy(st);
         test_web_records(st);
         test_actions(st);
+        test_offerings(st);
         cvom_store_close(st);
     }
 
