@@ -71,5 +71,6 @@ void cvom_date_format(int32_t days, char buf[11])
         return;
     }
     civil_from_days(days, &y, &m, &d);
-    snprintf(buf, 11, "%04d-%02u-%02u", y, m % 100, d % 100);
+    /* The bounds above keep y in 0..9999; the modulo tells the compiler so. */
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100, d % 100);
 }

@@ -226,7 +226,7 @@ static void fmt_money(char *buf, size_t cap, double v, const char *currency)
         grouped[o++] = raw[i];
     }
     grouped[o] = '\0';
-    snprintf(buf, cap, "%s%s%s%s", currency && currency[0] ? currency : "",
+    snprintf(buf, cap, "%.8s%s%s%.40s", currency && currency[0] ? currency : "",
              currency && currency[0] ? "\u00a0" : "", v < 0 ? "-" : "", grouped);
 }
 
@@ -585,7 +585,9 @@ static void lever_row(const void *ctx, size_t i, char cells[][160])
     const struct lever_rows *r = ctx;
     const struct cvom_item *it = &r->ins->items[r->lv[i].item];
     snprintf(cells[0], 160, "%s", it->code);
-    snprintf(cells[1], 160, "%s%s", item_text(it),
+    char text[128]; /* the cell's room, cut at a character boundary, before the note */
+    cvom_copy(text, sizeof text, item_text(it));
+    snprintf(cells[1], 160, "%s%s", text,
              r->reverse_note && it->reverse ? (r->rise ? " (by disagreeing)" : " (by agreeing)")
                                             : "");
     snprintf(cells[2], 160, "%s%.1f", r->sign, r->lv[i].reach);

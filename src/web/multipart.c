@@ -3,6 +3,8 @@
  * Also the reader of form bodies in either encoding. */
 #include "web/multipart.h"
 
+#include "io/util.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -92,7 +94,7 @@ static int disposition_param(void *ctx, const char *key, const char *val)
         memcpy(p->name, val, strlen(val) + 1);
     } else if (strcasecmp(key, "filename") == 0) {
         /* Only for display: a name too long for the buffer is cut, not refused. */
-        snprintf(p->filename, sizeof p->filename, "%s", val);
+        cvom_copy(p->filename, sizeof p->filename, val);
         p->is_file = 1;
     }
     return 0;
