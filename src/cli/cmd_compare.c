@@ -23,7 +23,7 @@ struct compare {
     struct cvom_scored *later, *earlier;
     size_t n_later, n_earlier;
     struct cvom_migration_account *in;  /* one per account, in the later scan's order */
-    const struct cvom_account **acc;    /* the same accounts' records */
+    const struct cvom_account_brief **acc;    /* the same accounts' records */
     size_t n;
     struct cvom_migration m;
 };
@@ -552,7 +552,7 @@ static void emit_row(struct emit *e, enum sect s, const char *const *cells)
 static void account_cells(const struct compare *k, size_t i, const char **cells,
                           char id[24], char rev[32])
 {
-    const struct cvom_account *a = k->acc[i];
+    const struct cvom_account_brief *a = k->acc[i];
     fmt_id(id, 24, a->id);
     num(rev, 32, k->in[i].revenue, 2);
     cells[C_ACCOUNT_ID] = id;

@@ -418,8 +418,9 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
         k->v = g;
         k->cap = cap;
     }
-    memset(&k->v[k->n], 0, sizeof k->v[k->n]);
-    k->v[k->n++].account = *a;
+    struct cvom_scored *sc = &k->v[k->n++];
+    memset(sc, 0, sizeof *sc);
+    cvom_account_brief_of(a, &sc->account);
     return 0;
 }
 

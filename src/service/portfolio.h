@@ -58,7 +58,7 @@ enum cvom_status cvom_ensure_default_instrument(struct cvom_store *st, int64_t *
 
 /* One scored account of a portfolio scan. */
 struct cvom_scored {
-    struct cvom_account account;
+    struct cvom_account_brief account; /* notes left out: a scan holds every account */
     struct cvom_score score;
     struct cvom_evidence evidence;
 };

@@ -78,3 +78,18 @@ int cvom_role_parse(const char *s)
             return i;
     return -1;
 }
+
+void cvom_account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out)
+{
+    out->id = a->id;
+    memcpy(out->external_id, a->external_id, sizeof out->external_id);
+    memcpy(out->name, a->name, sizeof out->name);
+    memcpy(out->owner, a->owner, sizeof out->owner);
+    out->parent_id = a->parent_id;
+    out->revenue = a->revenue;
+    out->potential = a->potential;
+    memcpy(out->currency, a->currency, sizeof out->currency);
+    memcpy(out->industry, a->industry, sizeof out->industry);
+    memcpy(out->region, a->region, sizeof out->region);
+    memcpy(out->tags, a->tags, sizeof out->tags);
+}

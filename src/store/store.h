@@ -30,6 +30,22 @@ struct cvom_account {
     char notes[CVOM_NOTES_MAX];
 };
 
+/* An account without its notes: what listings and portfolio scans carry, at a quarter of the
+ * size. */
+struct cvom_account_brief {
+    int64_t id;
+    char external_id[CVOM_FIELD_MAX];
+    char name[CVOM_FIELD_MAX];
+    char owner[CVOM_FIELD_MAX];
+    int64_t parent_id;
+    double revenue;
+    double potential;
+    char currency[8];
+    char industry[CVOM_FIELD_MAX];
+    char region[CVOM_FIELD_MAX];
+    char tags[CVOM_TAGS_MAX];
+};
+
 enum cvom_stance {
     CVOM_STANCE_UNKNOWN = 0,
     CVOM_STANCE_CHAMPION,
@@ -148,6 +164,9 @@ struct cvom_survey {
     int64_t assessment_id;          /* the answers, once given */
     char created_by[CVOM_FIELD_MAX];
 };
+
+/* The brief of a full account record. */
+void cvom_account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
 
 const char *cvom_role_name(enum cvom_role r);
 int cvom_role_parse(const char *s);
