@@ -20,16 +20,12 @@ struct places {
 static int collect_place(void *ctx, const struct cvom_value_rank *r)
 {
     struct places *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        void *g = realloc(k->v, cap * sizeof *k->v);
-        if (!g) {
-            k->failed = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
+    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
+    if (!g) {
+        k->failed = 1;
+        return 1;
     }
+    k->v = g;
     k->v[k->n++] = *r;
     return 0;
 }

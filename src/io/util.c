@@ -221,3 +221,20 @@ int cvom_open_beside(const char *path, char *tmp, size_t cap)
     }
     return -1;
 }
+
+void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max)
+{
+    if (need <= *cap)
+        return v;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    if (n > max)
+        n = max;
+    if (need > max || n > SIZE_MAX / size) /* past the bound, or n * size would overflow */
+        return NULL;
+    void *g = realloc(v, n * size);
+    if (g)
+        *cap = n;
+    return g;
+}

@@ -36,6 +36,11 @@ void cvom_format_double(char *buf, size_t cap, double v);
  * errno set. Safe to call from several threads. */
 int cvom_open_beside(const char *path, char *tmp, size_t cap);
 
+/* Make room for `need` elements of `size` bytes in the array v of capacity *cap, doubling
+ * as it grows and never past `max` elements. Returns the array (perhaps moved) with *cap
+ * updated, or NULL with v and *cap untouched when memory or the bound runs out. */
+void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
+
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *cvom_trim(char *s);
 

@@ -38,17 +38,12 @@ struct collect {
 static int collect_cb(void *ctx, const struct cvom_account *a)
 {
     struct collect *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 256;
-        struct cvom_matrix_doc_acct *g = cap <= ACCOUNTS_MAX ? realloc(k->v, cap * sizeof *g)
-                                                             : NULL;
-        if (!g) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
+    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, ACCOUNTS_MAX);
+    if (!g) {
+        k->oom = 1;
+        return 1;
     }
+    k->v = g;
     char *name = strdup(a->name);
     if (!name) {
         k->oom = 1;

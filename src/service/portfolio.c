@@ -408,16 +408,12 @@ struct collect {
 static int collect_cb(void *ctx, const struct cvom_account *a)
 {
     struct collect *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 256;
-        struct cvom_scored *g = cap <= PORTFOLIO_MAX ? realloc(k->v, cap * sizeof *g) : NULL;
-        if (!g) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
+    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, PORTFOLIO_MAX);
+    if (!g) {
+        k->oom = 1;
+        return 1;
     }
+    k->v = g;
     struct cvom_scored *sc = &k->v[k->n++];
     memset(sc, 0, sizeof *sc);
     cvom_account_brief_of(a, &sc->account);
