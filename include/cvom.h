@@ -186,6 +186,8 @@ struct cvom_config {
     int min_respondents;              /* customer respondents needed on an axis, default 1 */
     int include_self;                 /* 1: self-assessments count as respondents; default 0 */
     int validity_days;                /* age after which an assessment is stale, default 180 */
+    double survey_weight;             /* the survey's weight against signals, default 1;
+                                         0 < w <= CVOM_SIGNAL_WEIGHT_MAX */
     struct cvom_tcache *tcache;       /* optional, caller-owned memo; NULL by default */
 };
 
@@ -233,6 +235,8 @@ struct cvom_score {
     double se[CVOM_DIM_COUNT];    /* standard error; NaN when not estimable */
     double lo[CVOM_DIM_COUNT];    /* interval, clamped to 0–100 */
     double hi[CVOM_DIM_COUNT];
+    double half[CVOM_DIM_COUNT];  /* half-width of the interval before clamping; NaN when
+                                     there is none */
     int respondents[CVOM_DIM_COUNT]; /* respondents with a score on that axis */
     double self_value[CVOM_DIM_COUNT]; /* self-assessment view, NaN when none */
     enum cvom_quadrant quadrant;    /* meaningful unless state is INSUFFICIENT */
@@ -257,6 +261,19 @@ double cvom_t_quantile(double confidence, double df);
 /* ---------------------------------------------------------------------------------------
  * Explanation: why an account sits where it does
  * ------------------------------------------------------------------------------------- */
+
+#define CVOM_SIGNALS_MAX 32 /* signals on one account */
+
+/* What blending signals into a score did on each axis (see cvom_blend_signals). */
+struct cvom_blend {
+    double survey_weight;
+    double survey[CVOM_DIM_COUNT];       /* the survey's own score (NaN when none) */
+    double survey_share[CVOM_DIM_COUNT]; /* its share of the axis score: 1 without signals */
+    size_t n;                            /* inputs, in the caller's order */
+    int counted[CVOM_SIGNALS_MAX];       /* 0 when its axis had no survey score */
+    double share[CVOM_SIGNALS_MAX];      /* its share of the axis score */
+    double contribution[CVOM_SIGNALS_MAX]; /* share × score: points it adds */
+};
 
 /* One answered item of one respondent. */
 struct cvom_explain_answer {
@@ -298,6 +315,8 @@ struct cvom_explanation {
     size_t n_items;
     struct cvom_explain_item *items;             /* owned, one per instrument item */
     double distance[CVOM_DIM_COUNT]; /* threshold − value: points needed to cross */
+    /* Signals blended in by cvom_explain_blend; n is 0 and survey_share 1 until then. */
+    struct cvom_blend blend;
 };
 
 /* One item's reach in the direction an axis must move: its headroom when the score must
@@ -932,6 +951,84 @@ enum cvom_status cvom_value_alignment(const char *const *ours, size_t n_ours,
  * known alignment below threshold; 0 otherwise. Pure. */
 int cvom_partnership_at_risk(enum cvom_quadrant q, enum cvom_state state, double tau,
                              double threshold);
+
+/* ---------------------------------------------------------------------------------------
+ * Signals: numbers from a CRM or finance system blended into the axis scores
+ * ------------------------------------------------------------------------------------- */
+
+/* A signal is a measure such as discount depth or executive meetings a quarter. Its raw
+ * value is brought to 0–100 by a normalisation, turned round when a higher raw value means
+ * less value to the customer (direction −1), and blended into one axis:
+ *
+ *     axis = (W·survey + Σ wᵢ·sᵢ) / (W + Σ wᵢ)
+ *
+ * where W is cfg->survey_weight (default 1) and the sum runs over the account's signals on
+ * that axis. Signals refine a survey score; they never stand in for one: an axis without a
+ * survey score stays without a score. The survey's interval shrinks with its share (the
+ * signals are taken as known), so an account can stop being borderline when signals agree
+ * with the survey, and can cross a line when they do not. */
+#define CVOM_SIGNAL_WEIGHT_MAX 100.0
+
+enum cvom_norm {
+    CVOM_NORM_FIXED = 0,  /* p1 = the raw value that scores 0, p2 = the one that scores 100;
+                             values beyond are clamped */
+    CVOM_NORM_PERCENTILE, /* the value's mid-rank among the portfolio's values of the signal
+                             on the same date: 100·(rank − 1)/(n − 1), ties averaged; 50 when
+                             the account is alone */
+    CVOM_NORM_LOGISTIC,   /* 100 / (1 + e^(−(x − p1)/p2)): p1 the midpoint, p2 > 0 the scale */
+    CVOM_NORM_COUNT
+};
+
+struct cvom_signal_def {
+    char name[CVOM_CODE_MAX];   /* [A-Za-z0-9_.-], unique */
+    char label[CVOM_NAME_MAX];  /* what it is, for people */
+    enum cvom_dim axis;
+    int direction;              /* +1: more is more value; −1: more is less value */
+    enum cvom_norm norm;
+    double p1, p2;              /* the normalisation's parameters (see enum cvom_norm) */
+    double weight;              /* relative to the survey weight; 0 < weight <= 100 */
+};
+
+const char *cvom_norm_name(enum cvom_norm n); /* "fixed", "percentile", "logistic" */
+int cvom_norm_parse(const char *s);
+
+/* Check a definition: name, axis, direction, parameters (fixed: finite and different;
+ * logistic: finite midpoint, positive scale) and weight. Message in err. */
+enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
+                                          struct cvom_error *err);
+
+/* The mid-rank percentile of x among the n sorted values (which should contain x):
+ * 100·(rank − 1)/(n − 1) with tied ranks averaged, 50 when n is 1. NaN when n is 0. */
+double cvom_percentile_rank(const double *sorted, size_t n, double x);
+
+/* A raw value as 0–100 on the signal's axis, direction applied. sorted/n are the
+ * portfolio's values (percentile only; ignored otherwise). NaN for a non-finite x. */
+double cvom_signal_normalise(const struct cvom_signal_def *d, double x, const double *sorted,
+                             size_t n);
+
+/* One signal of an account, normalised. */
+struct cvom_signal_input {
+    enum cvom_dim axis;
+    double score;  /* 0–100 */
+    double weight; /* > 0 */
+};
+
+
+/* Blend n signals (at most CVOM_SIGNALS_MAX) into a survey score, in place: values,
+ * standard errors and intervals, quadrant and state. The survey's and the signals'
+ * contributions add up to each blended score. CVOM_EINVAL for a bad configuration, weight
+ * or score. Pure. */
+enum cvom_status cvom_blend_signals(const struct cvom_config *cfg,
+                                    const struct cvom_signal_input *in, size_t n,
+                                    struct cvom_score *score, struct cvom_blend *out);
+
+/* The same blend applied to an explanation: its score is blended and every respondent's,
+ * answer's and item's contribution, sensitivity and headroom is scaled by the survey's
+ * share, so that those contributions and the signals' still add up to the score and the
+ * levers of cvom_explain_move stay true. The blend is kept in ex->blend. */
+enum cvom_status cvom_explain_blend(const struct cvom_config *cfg,
+                                    const struct cvom_signal_input *in, size_t n,
+                                    struct cvom_explanation *ex);
 
 #ifdef __cplusplus
 }

@@ -116,8 +116,12 @@ enum cvom_status cvom_explain(const struct cvom_config *cfg, const struct cvom_i
     st = cvom_score_account(cfg, ins->min_items, r, n, &ex.score);
     if (st)
         goto fail;
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+    ex.blend.survey_weight = cfg->survey_weight;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         attribute(cfg, ins, r, &ex, d);
+        ex.blend.survey[d] = ex.score.value[d];
+        ex.blend.survey_share[d] = 1.0;
+    }
     free(r);
     *out = ex;
     return CVOM_OK;

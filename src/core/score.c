@@ -2,6 +2,7 @@
  * means per axis, the account's influence-weighted mean with a t interval, quadrant and
  * evidence state. */
 #include "cvom.h"
+#include "core/internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@ void cvom_config_init(struct cvom_config *cfg)
     cfg->min_respondents = 1;
     cfg->include_self = 0;
     cfg->validity_days = 180;
+    cfg->survey_weight = 1.0;
     cfg->tcache = NULL;
 }
 
@@ -43,6 +45,9 @@ enum cvom_status cvom_config_validate(const struct cvom_config *cfg, struct cvom
         return cvom_error_set(err, CVOM_EINVAL, "min_respondents must lie in 1..1000");
     if (cfg->validity_days < 1)
         return cvom_error_set(err, CVOM_EINVAL, "validity_days must be 1 or more");
+    if (!(cfg->survey_weight > 0 && cfg->survey_weight <= CVOM_SIGNAL_WEIGHT_MAX))
+        return cvom_error_set(err, CVOM_EINVAL, "signals.survey_weight must lie in (0, %g]",
+                              CVOM_SIGNAL_WEIGHT_MAX);
     return CVOM_OK;
 }
 
@@ -132,7 +137,7 @@ static void score_dim(const struct cvom_config *cfg, int min_items,
     }
     out->self_value[d] = cvom_acc_mean(&self);
     out->respondents[d] = (int)acc.n;
-    out->value[d] = out->se[d] = out->lo[d] = out->hi[d] = NAN;
+    out->value[d] = out->se[d] = out->lo[d] = out->hi[d] = out->half[d] = NAN;
     if (acc.n == 0 || acc.n < (uint32_t)cfg->min_respondents)
         return;
     double v = cvom_acc_mean(&acc), df = NAN;
@@ -143,6 +148,7 @@ static void score_dim(const struct cvom_config *cfg, int min_items,
     if (isnan(se))
         return;
     double half = se > 0 ? cvom_t_quantile_cached(cfg->tcache, cfg->confidence, df) * se : 0.0;
+    out->half[d] = half;
     out->lo[d] = fmax(0.0, v - half);
     out->hi[d] = fmin(100.0, v + half);
 }
@@ -157,16 +163,21 @@ enum cvom_status cvom_score_account(const struct cvom_config *cfg, int min_items
     memset(&s, 0, sizeof s);
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         score_dim(cfg, min_items, r, n, d, &s);
-    s.quadrant = cvom_classify(cfg, s.value[0], s.value[1]);
-    s.state = CVOM_STATE_OK;
-    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
-        if (isnan(s.value[d])) {
-            s.state = CVOM_STATE_INSUFFICIENT;
-            break;
-        }
-        if (s.lo[d] < cfg->threshold[d] - ON_LINE && s.hi[d] > cfg->threshold[d] + ON_LINE)
-            s.state = CVOM_STATE_BORDERLINE;
-    }
+    cvom_score_settle(cfg, &s);
     *out = s;
     return CVOM_OK;
+}
+
+void cvom_score_settle(const struct cvom_config *cfg, struct cvom_score *s)
+{
+    s->quadrant = cvom_classify(cfg, s->value[0], s->value[1]);
+    s->state = CVOM_STATE_OK;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        if (isnan(s->value[d])) {
+            s->state = CVOM_STATE_INSUFFICIENT;
+            break;
+        }
+        if (s->lo[d] < cfg->threshold[d] - ON_LINE && s->hi[d] > cfg->threshold[d] + ON_LINE)
+            s->state = CVOM_STATE_BORDERLINE;
+    }
 }

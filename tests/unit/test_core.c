@@ -273,6 +273,29 @@ static void test_explain(void)
     /* Headroom of I1: A at 100 has none; B at 0 could gain 100 · 0.75 · 1/4. */
     CHECK_NEAR(ex.items[0].headroom[0], 18.75, 1e-12);
     CHECK_NEAR(ex.distance[0], 50 - 28.125, 1e-12);
+    CHECK_NEAR(ex.blend.survey_share[0], 1, 0);
+
+    /* Blend a signal at 80 of weight 1/3 into the intellectual axis: the survey keeps 3/4,
+     * so 28.125·0.75 + 80·0.25 = 41.09375, and every survey contribution, sensitivity and
+     * headroom shrinks to 3/4 while the parts still add up to the score. */
+    struct cvom_signal_input sig = {CVOM_DIM_INTELLECTUAL, 80, 1.0 / 3};
+    CHECK_INT(cvom_explain_blend(&cfg, &sig, 1, &ex), CVOM_OK);
+    CHECK_NEAR(ex.score.value[0], 41.09375, 1e-12);
+    CHECK_NEAR(ex.blend.contribution[0], 20, 1e-12);
+    CHECK_NEAR(ex.blend.survey_share[0], 0.75, 1e-12);
+    CHECK_NEAR(ex.blend.survey_share[1], 1, 0);
+    CHECK_NEAR(ex.items[1].sensitivity[0], 12.5 * 0.75, 1e-12);
+    CHECK_NEAR(ex.items[0].headroom[0], 18.75 * 0.75, 1e-12);
+    CHECK_NEAR(ex.distance[0], 50 - 41.09375, 1e-12);
+    {
+        double by_resp = ex.blend.contribution[0], by_item = ex.blend.contribution[0];
+        for (size_t i = 0; i < ex.n_respondents; i++)
+            by_resp += ex.respondents[i].contribution[0];
+        for (size_t j = 0; j < ex.n_items; j++)
+            by_item += ex.items[j].contribution[0];
+        CHECK_NEAR(by_resp, ex.score.value[0], 1e-9);
+        CHECK_NEAR(by_item, ex.score.value[0], 1e-9);
+    }
     cvom_explanation_cleanup(&ex);
     double bad_raw[] = {9};
     size_t bad_item[] = {0};
