@@ -360,12 +360,65 @@ static const char *const migration_5[] = {
     NULL,
 };
 
+/* Signals: their definitions (the network ledger's among them, computed from the ledger
+ * rather than imported), their measured values per account and date, and the ledger of
+ * introductions, peer groups and events with the customer's rating of each. */
+static const char *const migration_6[] = {
+    "CREATE TABLE signals ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE CONSTRAINT name CHECK (name <> ''),"
+    " label TEXT NOT NULL DEFAULT '',"
+    " axis TEXT NOT NULL CONSTRAINT axis CHECK (axis IN ('intellectual', 'emotional')),"
+    " direction INTEGER NOT NULL CONSTRAINT direction CHECK (direction IN (1, -1)),"
+    " norm TEXT NOT NULL CONSTRAINT norm CHECK (norm IN ('fixed', 'percentile', 'logistic')),"
+    " p1 REAL NOT NULL DEFAULT 0,"
+    " p2 REAL NOT NULL DEFAULT 0,"
+    " weight REAL NOT NULL CONSTRAINT weight CHECK (weight > 0 AND weight <= 100),"
+    " source TEXT NOT NULL DEFAULT 'imported'"
+    "  CONSTRAINT source CHECK (source IN ('imported', 'ledger'))"
+    ");"
+    "CREATE TABLE signal_values ("
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " signal_id INTEGER NOT NULL REFERENCES signals(id) ON DELETE CASCADE,"
+    " date INTEGER NOT NULL,"
+    " value REAL NOT NULL CONSTRAINT value CHECK (value >= -1e300 AND value <= 1e300),"
+    " PRIMARY KEY (signal_id, account_id, date)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX signal_values_account ON signal_values(account_id);"
+    "CREATE TABLE network_entries ("
+    " id INTEGER PRIMARY KEY,"
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " date INTEGER NOT NULL,"
+    " kind TEXT NOT NULL"
+    "  CONSTRAINT kind CHECK (kind IN ('introduction', 'peer_group', 'event')),"
+    " title TEXT NOT NULL CONSTRAINT title CHECK (title <> ''),"
+    " rating REAL CONSTRAINT rating CHECK (rating >= 1 AND rating <= 5),"
+    " notes TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX network_entries_account ON network_entries(account_id, date);"
+    "CREATE INDEX network_entries_date ON network_entries(date);"
+    "INSERT INTO signals(name, label, axis, direction, norm, p1, p2, weight, source)"
+    " VALUES ('network', 'Network ledger: the customer''s rating of our introductions,"
+    " peer groups and events', 'intellectual', 1, 'fixed', 1, 5, 0.5, 'ledger');",
+    "CREATE TRIGGER signals_insert_rev AFTER INSERT ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER signals_update_rev AFTER UPDATE ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER signals_delete_rev AFTER DELETE ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER signal_values_insert_rev AFTER INSERT ON signal_values BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER signal_values_update_rev AFTER UPDATE ON signal_values BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER signal_values_delete_rev AFTER DELETE ON signal_values BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER network_entries_insert_rev AFTER INSERT ON network_entries BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER network_entries_update_rev AFTER UPDATE ON network_entries BEGIN UPDATE data_revision SET n = n + 1; END;",
+    "CREATE TRIGGER network_entries_delete_rev AFTER DELETE ON network_entries BEGIN UPDATE data_revision SET n = n + 1; END;",
+    NULL,
+};
+
 static const struct migration migrations[] = {
     {1, migration_1},
     {2, migration_2},
     {3, migration_3},
     {4, migration_4},
     {5, migration_5},
+    {6, migration_6},
 };
 
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -487,6 +540,19 @@ enum stmt {
     S_RANKING_CLEAR,
     S_RANKING_PUT,
     S_RANKING_LIST,
+    S_SIGNAL_PUT,
+    S_SIGNAL_BY_NAME,
+    S_SIGNAL_GET,
+    S_SIGNAL_LIST,
+    S_SIGNAL_REMOVE,
+    S_SIGNAL_EXISTS,
+    S_SIGNAL_VALUE_PUT,
+    S_SIGNAL_LATEST,
+    S_SIGNAL_HISTORY,
+    S_NETWORK_ADD,
+    S_NETWORK_LIST,
+    S_NETWORK_REMOVE,
+    S_NETWORK_MEANS,
     S_COUNT
 };
 
@@ -722,6 +788,38 @@ static const char *const stmt_sql[S_COUNT] = {
                        " FROM value_rankings v JOIN value_names n ON n.id = v.value_id"
                        " WHERE (?1 >= 0 AND v.account_id = ?1) OR (?1 < 0 AND v.account_id <> 0)"
                        " ORDER BY v.account_id, v.rank",
+#define SIGNAL_COLUMNS "id, name, label, axis, direction, norm, p1, p2, weight, source"
+    [S_SIGNAL_PUT] = "INSERT INTO signals(name, label, axis, direction, norm, p1, p2, weight,"
+                     " source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                     " ON CONFLICT(name) DO UPDATE SET label = excluded.label,"
+                     " axis = excluded.axis, direction = excluded.direction,"
+                     " norm = excluded.norm, p1 = excluded.p1, p2 = excluded.p2,"
+                     " weight = excluded.weight, source = excluded.source",
+    [S_SIGNAL_BY_NAME] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE name = ?1",
+    [S_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE id = ?1",
+    [S_SIGNAL_LIST] = "SELECT " SIGNAL_COLUMNS " FROM signals ORDER BY name",
+    [S_SIGNAL_REMOVE] = "DELETE FROM signals WHERE id = ?1",
+    [S_SIGNAL_EXISTS] = "SELECT 1 FROM signals WHERE id = ?1",
+    [S_SIGNAL_VALUE_PUT] = "INSERT INTO signal_values(account_id, signal_id, date, value)"
+                           " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(signal_id, account_id, date)"
+                           " DO UPDATE SET value = excluded.value",
+    /* The newest row per account: SQLite takes the bare column from the row max() picked. */
+    [S_SIGNAL_LATEST] = "SELECT account_id, signal_id, max(date), value FROM signal_values"
+                        " WHERE signal_id = ?1 AND date <= ?2 GROUP BY account_id"
+                        " ORDER BY account_id",
+    [S_SIGNAL_HISTORY] = "SELECT v.account_id, v.signal_id, v.date, v.value"
+                         " FROM signal_values v JOIN signals s ON s.id = v.signal_id"
+                         " WHERE (?1 = 0 OR v.account_id = ?1)"
+                         " ORDER BY v.account_id, s.name, v.date",
+    [S_NETWORK_ADD] = "INSERT INTO network_entries(account_id, date, kind, title, rating, notes)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_NETWORK_LIST] = "SELECT id, account_id, date, kind, title, rating, notes"
+                       " FROM network_entries WHERE (?1 = 0 OR account_id = ?1)"
+                       " ORDER BY date DESC, id DESC",
+    [S_NETWORK_REMOVE] = "DELETE FROM network_entries WHERE id = ?1",
+    [S_NETWORK_MEANS] = "SELECT account_id, avg(rating), count(rating) FROM network_entries"
+                        " WHERE date >= ?1 AND date <= ?2 AND rating IS NOT NULL"
+                        " GROUP BY account_id ORDER BY account_id",
 };
 
 /* The tables reported by table_counts, in this order. */
@@ -3517,6 +3615,314 @@ static enum cvom_status sq_ranking_list(struct cvom_store *st, int64_t account_i
     return each_row(s, &q, &v, read_value_rank, value_rank_walk_cb, &w, err);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Signals and the network ledger
+ * ------------------------------------------------------------------------------------- */
+
+static const char *const network_kind_names[CVOM_NET_KIND_COUNT] = {"introduction",
+                                                                     "peer_group", "event"};
+
+const char *cvom_network_kind_name(enum cvom_network_kind k)
+{
+    return (unsigned)k < CVOM_NET_KIND_COUNT ? network_kind_names[k] : "?";
+}
+
+int cvom_network_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_NET_KIND_COUNT; i++)
+        if (strcmp(s, network_kind_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static enum cvom_status read_signal(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_signal *g = out;
+    char word[32];
+    memset(g, 0, sizeof *g);
+    g->id = sqlite3_column_int64(stmt, 0);
+    col_text(stmt, 1, g->def.name, sizeof g->def.name);
+    col_text(stmt, 2, g->def.label, sizeof g->def.label);
+    col_text(stmt, 3, word, sizeof word);
+    int axis = strcmp(word, "emotional") == 0 ? CVOM_DIM_EMOTIONAL
+               : strcmp(word, "intellectual") == 0 ? CVOM_DIM_INTELLECTUAL : -1;
+    if (axis < 0)
+        return bad_column("signals", "axis", word, err);
+    g->def.axis = (enum cvom_dim)axis;
+    g->def.direction = sqlite3_column_int(stmt, 4) < 0 ? -1 : 1;
+    col_text(stmt, 5, word, sizeof word);
+    int norm = cvom_norm_parse(word);
+    if (norm < 0)
+        return bad_column("signals", "norm", word, err);
+    g->def.norm = (enum cvom_norm)norm;
+    g->def.p1 = sqlite3_column_double(stmt, 6);
+    g->def.p2 = sqlite3_column_double(stmt, 7);
+    g->def.weight = sqlite3_column_double(stmt, 8);
+    col_text(stmt, 9, word, sizeof word);
+    g->source = strcmp(word, "ledger") == 0 ? CVOM_SIGNAL_LEDGER : CVOM_SIGNAL_IMPORTED;
+    return CVOM_OK;
+}
+
+static enum cvom_status sq_signal_find(struct cvom_store *st, const char *ref,
+                                       struct cvom_signal *out, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct cvom_signal g;
+    enum cvom_status status = one_row(s, S_SIGNAL_BY_NAME, 0, ref, CVOM_CODE_MAX,
+                                      "no such signal", read_signal, &g, err);
+    int64_t num = ref_number(ref);
+    if (status == CVOM_ENOTFOUND && num > 0)
+        status = one_row(s, S_SIGNAL_GET, num, NULL, 0, "no such signal", read_signal, &g, err);
+    if (status == CVOM_ENOTFOUND)
+        cvom_error_set(err, CVOM_ENOTFOUND, "no signal '%.60s' (see 'cvom signal list')", ref);
+    if (!status)
+        *out = g;
+    return status;
+}
+
+static enum cvom_status sq_signal_put(struct cvom_store *st, struct cvom_signal *g,
+                                      struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status = cvom_signal_def_validate(&g->def, err);
+    if (status)
+        return status;
+    struct query q;
+    if ((status = q_open(s, S_SIGNAL_PUT, &q, err)) != CVOM_OK)
+        return status;
+    bind_text(&q, 1, g->def.name, sizeof g->def.name);
+    bind_text(&q, 2, g->def.label, sizeof g->def.label);
+    q_keep(&q, sqlite3_bind_text(q.stmt, 3, cvom_dim_name(g->def.axis), -1, SQLITE_STATIC));
+    bind_int(&q, 4, g->def.direction);
+    q_keep(&q, sqlite3_bind_text(q.stmt, 5, cvom_norm_name(g->def.norm), -1, SQLITE_STATIC));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 6, g->def.p1));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 7, g->def.p2));
+    q_keep(&q, sqlite3_bind_double(q.stmt, 8, g->def.weight));
+    q_keep(&q, sqlite3_bind_text(q.stmt, 9,
+                                 g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported", -1,
+                                 SQLITE_STATIC));
+    status = q_exec(&q, "storing a signal", NULL, 0, err);
+    q_close(&q);
+    struct cvom_signal got;
+    if (!status && !(status = one_row(s, S_SIGNAL_BY_NAME, 0, g->def.name, sizeof g->def.name,
+                                      "no such signal", read_signal, &got, err)))
+        g->id = got.id;
+    return status;
+}
+
+struct signal_walk {
+    cvom_signal_cb cb;
+    void *ctx;
+};
+
+static int signal_walk_cb(void *ctx, const void *rec)
+{
+    struct signal_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_signal_list(struct cvom_store *st, cvom_signal_cb cb, void *ctx,
+                                       struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_signal g;
+    struct signal_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_SIGNAL_LIST, &q, err);
+    return status ? status : each_row(s, &q, &g, read_signal, signal_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_signal_remove(struct cvom_store *st, int64_t id,
+                                         struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status =
+        exec_keyed(s, S_SIGNAL_REMOVE, NULL, 0, 1, id, 0, "removing a signal", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no signal %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status sq_signal_value_put(struct cvom_store *st,
+                                            const struct cvom_signal_value *v,
+                                            struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_SIGNAL_VALUE_PUT, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, v->account_id);
+    bind_int(&q, 2, v->signal_id);
+    bind_int(&q, 3, v->date);
+    /* A non-finite value is sent as one the schema refuses, so the database names it. */
+    q_keep(&q, sqlite3_bind_double(q.stmt, 4, isfinite(v->value) ? v->value : 1e308));
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, v->account_id},
+                            {"signal_id", S_SIGNAL_EXISTS, v->signal_id}};
+    status = q_exec(&q, "storing a signal value", refs, 2, err);
+    q_close(&q);
+    return status;
+}
+
+static enum cvom_status read_signal_value(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_signal_value *v = out;
+    (void)err;
+    v->account_id = sqlite3_column_int64(stmt, 0);
+    v->signal_id = sqlite3_column_int64(stmt, 1);
+    v->date = (int32_t)sqlite3_column_int64(stmt, 2);
+    v->value = sqlite3_column_double(stmt, 3);
+    return CVOM_OK;
+}
+
+struct signal_value_walk {
+    cvom_signal_value_cb cb;
+    void *ctx;
+};
+
+static int signal_value_walk_cb(void *ctx, const void *rec)
+{
+    struct signal_value_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_signal_latest(struct cvom_store *st, int64_t signal_id, int32_t as_of,
+                                         cvom_signal_value_cb cb, void *ctx,
+                                         struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_signal_value v;
+    struct signal_value_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_SIGNAL_LATEST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, signal_id);
+    bind_int(&q, 2, as_of);
+    return each_row(s, &q, &v, read_signal_value, signal_value_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_signal_history(struct cvom_store *st, int64_t account_id,
+                                          cvom_signal_value_cb cb, void *ctx,
+                                          struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_signal_value v;
+    struct signal_value_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_SIGNAL_HISTORY, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    return each_row(s, &q, &v, read_signal_value, signal_value_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_network_add(struct cvom_store *st, struct cvom_network_entry *e,
+                                       struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    if ((unsigned)e->kind >= CVOM_NET_KIND_COUNT)
+        return cvom_error_set(err, CVOM_EINVAL, "kind must be introduction, peer_group or event");
+    struct query q;
+    enum cvom_status status = q_open(s, S_NETWORK_ADD, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, e->account_id);
+    bind_int(&q, 2, e->date);
+    q_keep(&q, sqlite3_bind_text(q.stmt, 3, cvom_network_kind_name(e->kind), -1, SQLITE_STATIC));
+    bind_text(&q, 4, e->title, sizeof e->title);
+    /* NaN (not rated) is NULL; any other non-finite value is refused by the schema. */
+    if (isnan(e->rating))
+        bind_real(&q, 5, NAN);
+    else
+        q_keep(&q, sqlite3_bind_double(q.stmt, 5, isfinite(e->rating) ? e->rating : 0));
+    bind_text(&q, 6, e->notes, sizeof e->notes);
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, e->account_id}};
+    status = q_exec(&q, "adding to the network ledger", refs, 1, err);
+    q_close(&q);
+    if (!status)
+        e->id = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+static enum cvom_status read_network(sqlite3_stmt *stmt, void *out, struct cvom_error *err)
+{
+    struct cvom_network_entry *e = out;
+    char word[32];
+    memset(e, 0, sizeof *e);
+    e->id = sqlite3_column_int64(stmt, 0);
+    e->account_id = sqlite3_column_int64(stmt, 1);
+    e->date = (int32_t)sqlite3_column_int64(stmt, 2);
+    col_text(stmt, 3, word, sizeof word);
+    int kind = cvom_network_kind_parse(word);
+    if (kind < 0)
+        return bad_column("network_entries", "kind", word, err);
+    e->kind = (enum cvom_network_kind)kind;
+    col_text(stmt, 4, e->title, sizeof e->title);
+    e->rating = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? NAN
+                                                            : sqlite3_column_double(stmt, 5);
+    col_text(stmt, 6, e->notes, sizeof e->notes);
+    return CVOM_OK;
+}
+
+struct network_walk {
+    cvom_network_cb cb;
+    void *ctx;
+};
+
+static int network_walk_cb(void *ctx, const void *rec)
+{
+    struct network_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+static enum cvom_status sq_network_list(struct cvom_store *st, int64_t account_id,
+                                        cvom_network_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    struct cvom_network_entry e;
+    struct network_walk w = {cb, ctx};
+    enum cvom_status status = q_open(s, S_NETWORK_LIST, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, account_id);
+    return each_row(s, &q, &e, read_network, network_walk_cb, &w, err);
+}
+
+static enum cvom_status sq_network_remove(struct cvom_store *st, int64_t id,
+                                          struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    enum cvom_status status =
+        exec_keyed(s, S_NETWORK_REMOVE, NULL, 0, 1, id, 0, "removing a ledger entry", err);
+    if (!status && sqlite3_changes(s->db) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no ledger entry %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status sq_network_means(struct cvom_store *st, int32_t from, int32_t to,
+                                         cvom_network_mean_cb cb, void *ctx,
+                                         struct cvom_error *err)
+{
+    struct sq_store *s = sq(st);
+    struct query q;
+    enum cvom_status status = q_open(s, S_NETWORK_MEANS, &q, err);
+    if (status)
+        return status;
+    bind_int(&q, 1, from);
+    bind_int(&q, 2, to);
+    int rc;
+    while ((rc = q_step(&q)) == SQLITE_ROW)
+        if (cb(ctx, sqlite3_column_int64(q.stmt, 0), sqlite3_column_double(q.stmt, 1),
+               sqlite3_column_int(q.stmt, 2)))
+            break;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        status = db_fail(s, rc, "reading the database", err);
+    q_close(&q);
+    return status;
+}
+
 const struct cvom_store_ops cvom__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -3602,4 +4008,15 @@ const struct cvom_store_ops cvom__sqlite_ops = {
     .ranking_clear = sq_ranking_clear,
     .ranking_put = sq_ranking_put,
     .ranking_list = sq_ranking_list,
+    .signal_put = sq_signal_put,
+    .signal_find = sq_signal_find,
+    .signal_list = sq_signal_list,
+    .signal_remove = sq_signal_remove,
+    .signal_value_put = sq_signal_value_put,
+    .signal_latest = sq_signal_latest,
+    .signal_history = sq_signal_history,
+    .network_add = sq_network_add,
+    .network_list = sq_network_list,
+    .network_remove = sq_network_remove,
+    .network_means = sq_network_means,
 };

@@ -238,6 +238,47 @@ struct cvom_value_rank {
     char value[CVOM_VALUE_NAME_MAX];
 };
 
+/* ---- signals and the network ledger -------------------------------------------------- */
+
+/* Where a signal's values come from: imported measures, or the network ledger (the mean
+ * customer rating of the account's entries of the last CVOM_LEDGER_DAYS). */
+enum cvom_signal_source { CVOM_SIGNAL_IMPORTED = 0, CVOM_SIGNAL_LEDGER };
+#define CVOM_LEDGER_DAYS 365
+
+struct cvom_signal {
+    int64_t id;                  /* assigned by the store */
+    struct cvom_signal_def def;  /* name, label, axis, direction, normalisation, weight */
+    enum cvom_signal_source source;
+};
+
+/* One measured value of a signal for an account on a date. */
+struct cvom_signal_value {
+    int64_t account_id;
+    int64_t signal_id;
+    int32_t date;   /* days since 1970-01-01 */
+    double value;   /* finite */
+};
+
+/* What we give a customer through whom we know. */
+enum cvom_network_kind {
+    CVOM_NET_INTRODUCTION = 0,
+    CVOM_NET_PEER_GROUP,
+    CVOM_NET_EVENT,
+    CVOM_NET_KIND_COUNT
+};
+const char *cvom_network_kind_name(enum cvom_network_kind k); /* "introduction", … */
+int cvom_network_kind_parse(const char *s);
+
+struct cvom_network_entry {
+    int64_t id;                  /* assigned by the store */
+    int64_t account_id;
+    int32_t date;
+    enum cvom_network_kind kind;
+    char title[CVOM_FIELD_MAX];  /* required: who was introduced, which group or event */
+    double rating;               /* the customer's rating 1..5; NaN when not rated yet */
+    char notes[CVOM_FIELD_MAX];
+};
+
 struct cvom_store;
 
 /* Callbacks for listings: return 0 to continue, non-zero to stop (returned as CVOM_OK). */
@@ -258,6 +299,11 @@ typedef int (*cvom_offering_cb)(void *ctx, const struct cvom_offering *o);
 typedef int (*cvom_rating_cb)(void *ctx, const struct cvom_offering_rating *r);
 typedef int (*cvom_value_cb)(void *ctx, int64_t id, const char *name);
 typedef int (*cvom_value_rank_cb)(void *ctx, const struct cvom_value_rank *v);
+typedef int (*cvom_signal_cb)(void *ctx, const struct cvom_signal *s);
+typedef int (*cvom_signal_value_cb)(void *ctx, const struct cvom_signal_value *v);
+typedef int (*cvom_network_cb)(void *ctx, const struct cvom_network_entry *e);
+/* One account's mean rating over some entries, and how many were rated. */
+typedef int (*cvom_network_mean_cb)(void *ctx, int64_t account_id, double mean, int count);
 
 /* The operations table. Every function returns a status and fills err on failure. Out
  * parameters are written only on success. */
@@ -497,6 +543,43 @@ struct cvom_store_ops {
                                     const char *value, int rank, struct cvom_error *err);
     enum cvom_status (*ranking_list)(struct cvom_store *st, int64_t account_id,
                                      cvom_value_rank_cb cb, void *ctx, struct cvom_error *err);
+
+    /* Signal definitions (a new database holds the network ledger's). put adds one, or
+     * replaces the definition with the same name (s->id is filled either way); find by
+     * name or id; list by name; remove also removes its values. */
+    enum cvom_status (*signal_put)(struct cvom_store *st, struct cvom_signal *s,
+                                   struct cvom_error *err);
+    enum cvom_status (*signal_find)(struct cvom_store *st, const char *ref,
+                                    struct cvom_signal *out, struct cvom_error *err);
+    enum cvom_status (*signal_list)(struct cvom_store *st, cvom_signal_cb cb, void *ctx,
+                                    struct cvom_error *err);
+    enum cvom_status (*signal_remove)(struct cvom_store *st, int64_t id,
+                                      struct cvom_error *err);
+    /* Values: put adds or replaces the one for (account, signal, date); latest gives, for
+     * one signal, each account's newest value on or before as_of (by account id);
+     * history gives one account's values (0: every account's) by signal name, then date. */
+    enum cvom_status (*signal_value_put)(struct cvom_store *st, const struct cvom_signal_value *v,
+                                         struct cvom_error *err);
+    enum cvom_status (*signal_latest)(struct cvom_store *st, int64_t signal_id, int32_t as_of,
+                                      cvom_signal_value_cb cb, void *ctx,
+                                      struct cvom_error *err);
+    enum cvom_status (*signal_history)(struct cvom_store *st, int64_t account_id,
+                                       cvom_signal_value_cb cb, void *ctx,
+                                       struct cvom_error *err);
+
+    /* The network ledger: add fills e->id; list gives one account's entries (0: every
+     * account's) newest first; remove by id (CVOM_ENOTFOUND when absent); means gives each
+     * account's mean rating over its rated entries dated from..to (inclusive), by account
+     * id. */
+    enum cvom_status (*network_add)(struct cvom_store *st, struct cvom_network_entry *e,
+                                    struct cvom_error *err);
+    enum cvom_status (*network_list)(struct cvom_store *st, int64_t account_id,
+                                     cvom_network_cb cb, void *ctx, struct cvom_error *err);
+    enum cvom_status (*network_remove)(struct cvom_store *st, int64_t id,
+                                       struct cvom_error *err);
+    enum cvom_status (*network_means)(struct cvom_store *st, int32_t from, int32_t to,
+                                      cvom_network_mean_cb cb, void *ctx,
+                                      struct cvom_error *err);
 };
 
 /* A store handle: every back end's struct starts with this. */

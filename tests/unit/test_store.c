@@ -1756,6 +1756,179 @@ static void test_offerings(struct cvom_store *st)
     CHECK_INT(st->ops->account_remove(st, a2, &err), CVOM_OK);
 }
 
+struct signal_rows {
+    size_t n;
+    struct cvom_signal_value v[8];
+};
+
+static int collect_signal_value(void *ctx, const struct cvom_signal_value *v)
+{
+    struct signal_rows *k = ctx;
+    if (k->n < 8)
+        k->v[k->n] = *v;
+    k->n++;
+    return 0;
+}
+
+struct mean_rows {
+    size_t n;
+    int64_t account[4];
+    double mean[4];
+    int count[4];
+};
+
+static int collect_mean(void *ctx, int64_t account_id, double mean, int count)
+{
+    struct mean_rows *k = ctx;
+    if (k->n < 4) {
+        k->account[k->n] = account_id;
+        k->mean[k->n] = mean;
+        k->count[k->n] = count;
+    }
+    k->n++;
+    return 0;
+}
+
+static int count_signal(void *ctx, const struct cvom_signal *g)
+{
+    (void)g;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static int count_entry(void *ctx, const struct cvom_network_entry *e)
+{
+    (void)e;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+static void test_signals(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    int64_t a1 = add_account(st, "Signal One", "SG-1"), a2 = add_account(st, "Signal Two", "SG-2");
+
+    /* A new database holds the ledger's signal. */
+    struct cvom_signal net, g, got;
+    CHECK_INT(st->ops->signal_find(st, "network", &net, &err), CVOM_OK);
+    CHECK_INT(net.source, CVOM_SIGNAL_LEDGER);
+    CHECK_INT(net.def.axis, CVOM_DIM_INTELLECTUAL);
+    CHECK_NEAR(net.def.weight, 0.5, 0);
+
+    memset(&g, 0, sizeof g);
+    SET(g.def.name, "discount");
+    SET(g.def.label, "Average discount depth, %");
+    g.def.axis = CVOM_DIM_EMOTIONAL;
+    g.def.direction = -1;
+    g.def.norm = CVOM_NORM_FIXED;
+    g.def.p1 = 0;
+    g.def.p2 = 40;
+    g.def.weight = 0.25;
+    CHECK_INT(st->ops->signal_put(st, &g, &err), CVOM_OK);
+    CHECK(g.id > net.id);
+    /* Put again with the same name: replaced, same id. */
+    int64_t id = g.id;
+    g.def.weight = 0.3;
+    CHECK_INT(st->ops->signal_put(st, &g, &err), CVOM_OK);
+    CHECK_INT(g.id, id);
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    CHECK_INT(st->ops->signal_find(st, num, &got, &err), CVOM_OK);
+    CHECK_NEAR(got.def.weight, 0.3, 0);
+    CHECK_INT(got.def.direction, -1);
+    CHECK_STR(got.def.label, "Average discount depth, %");
+    /* An invalid definition is refused before it reaches the database. */
+    struct cvom_signal bad = g;
+    bad.def.p2 = bad.def.p1;
+    CHECK_INT(st->ops->signal_put(st, &bad, &err), CVOM_EINVAL);
+    CHECK_INT(st->ops->signal_find(st, "nope", &got, &err), CVOM_ENOTFOUND);
+    size_t n = 0;
+    CHECK_INT(st->ops->signal_list(st, count_signal, &n, &err), CVOM_OK);
+    CHECK_INT(n, 2);
+
+    /* Values: the newest on or before a date, per account. */
+    struct cvom_signal_value v = {a1, id, 100, 10};
+    CHECK_INT(st->ops->signal_value_put(st, &v, &err), CVOM_OK);
+    v.date = 200;
+    v.value = 20;
+    CHECK_INT(st->ops->signal_value_put(st, &v, &err), CVOM_OK);
+    v.value = 25; /* the same date again replaces */
+    CHECK_INT(st->ops->signal_value_put(st, &v, &err), CVOM_OK);
+    struct cvom_signal_value w = {a2, id, 150, 30};
+    CHECK_INT(st->ops->signal_value_put(st, &w, &err), CVOM_OK);
+    struct signal_rows k = {0};
+    CHECK_INT(st->ops->signal_latest(st, id, 199, collect_signal_value, &k, &err), CVOM_OK);
+    CHECK_INT(k.n, 2);
+    CHECK_INT(k.v[0].account_id, a1);
+    CHECK_NEAR(k.v[0].value, 10, 0);
+    CHECK_INT(k.v[0].date, 100);
+    CHECK_NEAR(k.v[1].value, 30, 0);
+    k.n = 0;
+    CHECK_INT(st->ops->signal_latest(st, id, 200, collect_signal_value, &k, &err), CVOM_OK);
+    CHECK_NEAR(k.v[0].value, 25, 0);
+    k.n = 0;
+    CHECK_INT(st->ops->signal_latest(st, id, 99, collect_signal_value, &k, &err), CVOM_OK);
+    CHECK_INT(k.n, 0);
+    k.n = 0;
+    CHECK_INT(st->ops->signal_history(st, a1, collect_signal_value, &k, &err), CVOM_OK);
+    CHECK_INT(k.n, 2);
+    struct cvom_signal_value orphan = {999999, id, 1, 1};
+    CHECK_INT(st->ops->signal_value_put(st, &orphan, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "account_id");
+    struct cvom_signal_value inf = {a1, id, 1, INFINITY};
+    CHECK_INT(st->ops->signal_value_put(st, &inf, &err), CVOM_EINVAL);
+
+    /* The ledger: entries newest first, means over rated entries in a window. */
+    struct cvom_network_entry e = {0};
+    e.account_id = a1;
+    e.date = 300;
+    e.kind = CVOM_NET_INTRODUCTION;
+    SET(e.title, "Introduction to a retail analytics lead");
+    e.rating = 5;
+    CHECK_INT(st->ops->network_add(st, &e, &err), CVOM_OK);
+    int64_t first = e.id;
+    e.date = 320;
+    e.kind = CVOM_NET_EVENT;
+    SET(e.title, "Category round table");
+    e.rating = 2;
+    CHECK_INT(st->ops->network_add(st, &e, &err), CVOM_OK);
+    e.date = 330;
+    e.rating = NAN; /* not rated yet: listed, not averaged */
+    CHECK_INT(st->ops->network_add(st, &e, &err), CVOM_OK);
+    e.rating = 6;
+    CHECK_INT(st->ops->network_add(st, &e, &err), CVOM_EINVAL);
+    e.rating = 3;
+    e.title[0] = '\0';
+    CHECK_INT(st->ops->network_add(st, &e, &err), CVOM_EINVAL);
+    n = 0;
+    CHECK_INT(st->ops->network_list(st, a1, count_entry, &n, &err), CVOM_OK);
+    CHECK_INT(n, 3);
+    struct mean_rows m = {0};
+    CHECK_INT(st->ops->network_means(st, 0, 400, collect_mean, &m, &err), CVOM_OK);
+    CHECK_INT(m.n, 1);
+    CHECK_NEAR(m.mean[0], 3.5, 1e-12);
+    CHECK_INT(m.count[0], 2);
+    m.n = 0;
+    CHECK_INT(st->ops->network_means(st, 310, 400, collect_mean, &m, &err), CVOM_OK);
+    CHECK_NEAR(m.mean[0], 2, 1e-12);
+    CHECK_INT(st->ops->network_remove(st, first, &err), CVOM_OK);
+    CHECK_INT(st->ops->network_remove(st, first, &err), CVOM_ENOTFOUND);
+
+    /* Removing a signal takes its values; removing an account takes its entries. */
+    CHECK_INT(st->ops->signal_remove(st, id, &err), CVOM_OK);
+    k.n = 0;
+    CHECK_INT(st->ops->signal_history(st, 0, collect_signal_value, &k, &err), CVOM_OK);
+    CHECK_INT(k.n, 0);
+    CHECK_INT(st->ops->account_remove(st, a1, &err), CVOM_OK);
+    n = 0;
+    CHECK_INT(st->ops->network_list(st, 0, count_entry, &n, &err), CVOM_OK);
+    CHECK_INT(n, 0);
+    CHECK_INT(st->ops->account_remove(st, a2, &err), CVOM_OK);
+    CHECK_STR(cvom_network_kind_name(CVOM_NET_PEER_GROUP), "peer_group");
+    CHECK_INT(cvom_network_kind_parse("event"), CVOM_NET_EVENT);
+    CHECK_INT(cvom_network_kind_parse("party"), -1);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-store-XXXXXX");
@@ -1787,6 +1960,7 @@ int main(void)
         test_web_records(st);
         test_actions(st);
         test_offerings(st);
+        test_signals(st);
         cvom_store_close(st);
     }
 
