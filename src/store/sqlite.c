@@ -805,7 +805,8 @@ static const char *const stmt_sql[S_COUNT] = {
                            " DO UPDATE SET value = excluded.value",
     /* The newest row per account: SQLite takes the bare column from the row max() picked. */
     [S_SIGNAL_LATEST] = "SELECT account_id, signal_id, max(date), value FROM signal_values"
-                        " WHERE signal_id = ?1 AND date <= ?2 GROUP BY account_id"
+                        " WHERE signal_id = ?1 AND date <= ?2 AND (?3 = 0 OR account_id = ?3)"
+                        " GROUP BY account_id"
                         " ORDER BY account_id",
     [S_SIGNAL_HISTORY] = "SELECT v.account_id, v.signal_id, v.date, v.value"
                          " FROM signal_values v JOIN signals s ON s.id = v.signal_id"
@@ -3787,7 +3788,7 @@ static int signal_value_walk_cb(void *ctx, const void *rec)
 }
 
 static enum cvom_status sq_signal_latest(struct cvom_store *st, int64_t signal_id, int32_t as_of,
-                                         cvom_signal_value_cb cb, void *ctx,
+                                         int64_t account_id, cvom_signal_value_cb cb, void *ctx,
                                          struct cvom_error *err)
 {
     struct sq_store *s = sq(st);
@@ -3799,6 +3800,7 @@ static enum cvom_status sq_signal_latest(struct cvom_store *st, int64_t signal_i
         return status;
     bind_int(&q, 1, signal_id);
     bind_int(&q, 2, as_of);
+    bind_int(&q, 3, account_id);
     return each_row(s, &q, &v, read_signal_value, signal_value_walk_cb, &w, err);
 }
 

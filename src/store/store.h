@@ -556,12 +556,13 @@ struct cvom_store_ops {
     enum cvom_status (*signal_remove)(struct cvom_store *st, int64_t id,
                                       struct cvom_error *err);
     /* Values: put adds or replaces the one for (account, signal, date); latest gives, for
-     * one signal, each account's newest value on or before as_of (by account id);
+     * one signal, each account's newest value on or before as_of (by account id; only
+     * account_id's when it is not 0);
      * history gives one account's values (0: every account's) by signal name, then date. */
     enum cvom_status (*signal_value_put)(struct cvom_store *st, const struct cvom_signal_value *v,
                                          struct cvom_error *err);
     enum cvom_status (*signal_latest)(struct cvom_store *st, int64_t signal_id, int32_t as_of,
-                                      cvom_signal_value_cb cb, void *ctx,
+                                      int64_t account_id, cvom_signal_value_cb cb, void *ctx,
                                       struct cvom_error *err);
     enum cvom_status (*signal_history)(struct cvom_store *st, int64_t account_id,
                                        cvom_signal_value_cb cb, void *ctx,
