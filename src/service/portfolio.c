@@ -87,11 +87,60 @@ void cvom_instrument_cache_init(struct cvom_instrument_cache *c)
     memset(c, 0, sizeof *c);
 }
 
-void cvom_instrument_cache_cleanup(struct cvom_instrument_cache *c)
+static void drop_instruments(struct cvom_instrument_cache *c)
 {
     for (size_t i = 0; i < c->n; i++)
         cvom_instrument_cleanup(&c->ins[i]);
     c->n = 0;
+}
+
+void cvom_instrument_cache_cleanup(struct cvom_instrument_cache *c)
+{
+    drop_instruments(c);
+    for (int i = 0; i < 2; i++) {
+        if (c->signals[i])
+            cvom_signals_cleanup(c->signals[i]);
+        free(c->signals[i]);
+        c->signals[i] = NULL;
+    }
+}
+
+/* The signals in force on as_of: loaded for this account alone the first time, and for the
+ * whole portfolio once another account asks for the same date. */
+static enum cvom_status signals_for(struct cvom_instrument_cache *c, struct cvom_store *st,
+                                    int64_t account_id, int32_t as_of,
+                                    const struct cvom_signal_ctx **out, struct cvom_error *err)
+{
+    int slot = -1;
+    int64_t only = account_id;
+    for (int i = 0; i < 2 && slot < 0; i++) {
+        struct cvom_signal_ctx *x = c->signals[i];
+        if (!x || x->as_of != as_of)
+            continue;
+        if (x->only == 0 || x->only == account_id) {
+            c->last = i;
+            *out = x;
+            return CVOM_OK;
+        }
+        slot = i;
+        only = 0;
+    }
+    if (slot < 0)
+        slot = !c->signals[0] ? 0 : !c->signals[1] ? 1 : !c->last;
+    if (!c->signals[slot] && !(c->signals[slot] = calloc(1, sizeof *c->signals[slot])))
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    struct cvom_signal_ctx *x = c->signals[slot];
+    cvom_signals_cleanup(x);
+    enum cvom_status s = cvom_signals_load(st, as_of, only, x, err);
+    if (s) {
+        cvom_signals_cleanup(x);
+        free(x);
+        c->signals[slot] = NULL;
+        return s;
+    }
+    c->last = slot;
+    *out = x;
+    return CVOM_OK;
 }
 
 enum cvom_status cvom_instrument_cache_get(struct cvom_instrument_cache *c,
@@ -105,7 +154,7 @@ enum cvom_status cvom_instrument_cache_get(struct cvom_instrument_cache *c,
             return CVOM_OK;
         }
     if (c->n == sizeof c->ids / sizeof *c->ids) /* full: start over rather than grow */
-        cvom_instrument_cache_cleanup(c);
+        drop_instruments(c);
     struct cvom_instrument *ins = &c->ins[c->n];
     cvom_instrument_init(ins);
     enum cvom_status s = st->ops->instrument_get(st, id, ins, err);
@@ -281,8 +330,15 @@ enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrumen
                 memset(&r[n].dim[d], 0, sizeof r[n].dim[d]);
         n++;
     }
-    if (!s)
-        s = cvom_score_account(cfg, 1, r, n, out);
+    const struct cvom_signal_ctx *sig = NULL;
+    if (!s && (s = cvom_score_account(cfg, 1, r, n, out)) == CVOM_OK &&
+        (s = signals_for(cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
+        struct cvom_signal_input in[CVOM_SIGNALS_MAX];
+        size_t k = cvom_signals_of(sig, account_id, in, NULL);
+        if (k && cvom_blend_signals(cfg, in, k, out, NULL))
+            s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
+                               (long long)account_id);
+    }
     free(ans);
     free(r);
     free(p.a);
@@ -321,6 +377,17 @@ enum cvom_status cvom_account_explain(struct cvom_store *st, const struct cvom_c
                                       int64_t account_id, int32_t as_of,
                                       struct cvom_explanation *ex, struct cvom_instrument *ins,
                                       struct cvom_evidence *ev, struct cvom_error *err)
+{
+    return cvom_account_explain_signals(st, cfg, account_id, as_of, ex, ins, ev, NULL, err);
+}
+
+enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
+                                              const struct cvom_config *cfg, int64_t account_id,
+                                              int32_t as_of, struct cvom_explanation *ex,
+                                              struct cvom_instrument *ins,
+                                              struct cvom_evidence *ev,
+                                              struct cvom_signals_shown *shown,
+                                              struct cvom_error *err)
 {
     struct picks p;
     enum cvom_status s = pick(st, cfg, account_id, as_of, &p, ev, err);
@@ -364,8 +431,20 @@ enum cvom_status cvom_account_explain(struct cvom_store *st, const struct cvom_c
     }
     if (!s && u.min_items == 0)
         u.min_items = 1;
+    const struct cvom_signal_ctx *sig = NULL;
     if (!s)
         s = cvom_explain(cfg, &u, sets, k, ex, err);
+    if (!s && (s = signals_for(&cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
+        struct cvom_signal_input in[CVOM_SIGNALS_MAX];
+        size_t m = cvom_signals_of(sig, account_id, in, shown);
+        if (m && cvom_explain_blend(cfg, in, m, ex))
+            s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
+                               (long long)account_id);
+        if (s)
+            cvom_explanation_cleanup(ex);
+    } else if (shown) {
+        shown->n = 0;
+    }
     if (!s) {
         cvom_instrument_cleanup(ins);
         *ins = u;

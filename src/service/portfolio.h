@@ -5,6 +5,7 @@
 #define CVOM_SERVICE_PORTFOLIO_H
 
 #include "cvom.h"
+#include "service/signals.h"
 #include "store/store.h"
 
 /* What stands behind an account's score on a date. */
@@ -25,11 +26,15 @@ enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const
 /* Names of the settings cvom_config_load reads, NULL-terminated. */
 extern const char *const cvom_config_keys[];
 
-/* A cache of instruments loaded from the store, so that each version is read once. */
+/* A cache of instruments loaded from the store, so that each version is read once, and of
+ * the signals in force on the last two dates scored (loaded on first use: for the one
+ * account scored, then for the whole portfolio once a second account is scored). */
 struct cvom_instrument_cache {
     size_t n;
     int64_t ids[16];
     struct cvom_instrument ins[16];
+    struct cvom_signal_ctx *signals[2]; /* two dates, for callers that alternate */
+    int last;                           /* the slot used last */
 };
 void cvom_instrument_cache_init(struct cvom_instrument_cache *c);
 void cvom_instrument_cache_cleanup(struct cvom_instrument_cache *c);
@@ -38,7 +43,8 @@ enum cvom_status cvom_instrument_cache_get(struct cvom_instrument_cache *c,
                                            const struct cvom_instrument **out,
                                            struct cvom_error *err);
 
-/* Score one account as of a date (days since epoch). ev may be NULL. */
+/* Score one account as of a date (days since epoch): its survey score blended with its
+ * signals. ev may be NULL. */
 enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrument_cache *cache,
                                     const struct cvom_config *cfg, int64_t account_id,
                                     int32_t as_of, struct cvom_score *out,
@@ -50,6 +56,15 @@ enum cvom_status cvom_account_explain(struct cvom_store *st, const struct cvom_c
                                       int64_t account_id, int32_t as_of,
                                       struct cvom_explanation *ex, struct cvom_instrument *ins,
                                       struct cvom_evidence *ev, struct cvom_error *err);
+/* The same, and the account's signals (when shown is not NULL) in the order of
+ * ex->blend's inputs. */
+enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
+                                              const struct cvom_config *cfg, int64_t account_id,
+                                              int32_t as_of, struct cvom_explanation *ex,
+                                              struct cvom_instrument *ins,
+                                              struct cvom_evidence *ev,
+                                              struct cvom_signals_shown *shown,
+                                              struct cvom_error *err);
 
 /* Make sure the default instrument is in the store; *id receives the id of its newest
  * version. Call inside a write transaction. */

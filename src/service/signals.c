@@ -1,0 +1,199 @@
+/* signals.c — load a portfolio's signals for a date and pick out one account's. */
+#include "service/signals.h"
+
+#include "io/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIGNAL_ACCOUNTS_MAX 5000000u
+
+struct defs {
+    struct cvom_signal_ctx *ctx;
+    int over;
+};
+
+static int def_cb(void *p, const struct cvom_signal *g)
+{
+    struct defs *d = p;
+    if (d->ctx->n == CVOM_SIGNALS_MAX) {
+        d->over = 1;
+        return 1;
+    }
+    struct cvom_signal_column *c = &d->ctx->col[d->ctx->n++];
+    memset(c, 0, sizeof *c);
+    c->sig = *g;
+    return 0;
+}
+
+struct fill {
+    struct cvom_signal_column *c;
+    size_t cap;
+    int32_t as_of;
+    int oom;
+};
+
+static int reserve(struct fill *f)
+{
+    struct cvom_signal_column *c = f->c;
+    if (c->n < f->cap)
+        return 0;
+    size_t cap = f->cap, want = c->n + 1;
+    void *a = cvom_grow(c->accounts, &cap, want, sizeof *c->accounts, SIGNAL_ACCOUNTS_MAX);
+    if (!a)
+        return -1;
+    c->accounts = a;
+    cap = f->cap;
+    void *r = cvom_grow(c->raw, &cap, want, sizeof *c->raw, SIGNAL_ACCOUNTS_MAX);
+    if (!r)
+        return -1;
+    c->raw = r;
+    cap = f->cap;
+    void *d = cvom_grow(c->date, &cap, want, sizeof *c->date, SIGNAL_ACCOUNTS_MAX);
+    if (!d)
+        return -1;
+    c->date = d;
+    if (c->sig.source == CVOM_SIGNAL_LEDGER) {
+        size_t k = f->cap;
+        void *n = cvom_grow(c->count, &k, want, sizeof *c->count, SIGNAL_ACCOUNTS_MAX);
+        if (!n)
+            return -1;
+        c->count = n;
+    }
+    f->cap = cap;
+    return 0;
+}
+
+static int value_cb(void *p, const struct cvom_signal_value *v)
+{
+    struct fill *f = p;
+    if (reserve(f)) {
+        f->oom = 1;
+        return 1;
+    }
+    struct cvom_signal_column *c = f->c;
+    c->accounts[c->n] = v->account_id;
+    c->raw[c->n] = v->value;
+    c->date[c->n] = v->date;
+    c->n++;
+    return 0;
+}
+
+static int mean_cb(void *p, int64_t account_id, double mean, int count)
+{
+    struct fill *f = p;
+    if (reserve(f)) {
+        f->oom = 1;
+        return 1;
+    }
+    struct cvom_signal_column *c = f->c;
+    c->accounts[c->n] = account_id;
+    c->raw[c->n] = mean;
+    c->date[c->n] = f->as_of;
+    c->count[c->n] = count;
+    c->n++;
+    return 0;
+}
+
+static int by_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
+                                   struct cvom_signal_ctx *ctx, struct cvom_error *err)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->as_of = as_of;
+    ctx->only = only;
+    struct defs d = {ctx, 0};
+    enum cvom_status s = st->ops->signal_list(st, def_cb, &d, err);
+    if (!s && d.over)
+        s = cvom_error_set(err, CVOM_ELIMIT, "more than %d signals are defined",
+                           CVOM_SIGNALS_MAX);
+    for (size_t i = 0; !s && i < ctx->n; i++) {
+        struct cvom_signal_column *c = &ctx->col[i];
+        struct fill f = {c, 0, as_of, 0};
+        int percentile = c->sig.def.norm == CVOM_NORM_PERCENTILE;
+        if (c->sig.source == CVOM_SIGNAL_LEDGER)
+            /* The ledger is small next to the portfolio; its means are read whole. */
+            s = st->ops->network_means(st, as_of - (CVOM_LEDGER_DAYS - 1), as_of, mean_cb, &f,
+                                       err);
+        else
+            s = st->ops->signal_latest(st, c->sig.id, as_of, percentile ? 0 : only, value_cb,
+                                       &f, err);
+        if (!s && f.oom)
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory reading signal %s",
+                               c->sig.def.name);
+        if (!s && percentile && c->n) {
+            c->sorted = malloc(c->n * sizeof *c->sorted);
+            if (!c->sorted)
+                s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+            else {
+                memcpy(c->sorted, c->raw, c->n * sizeof *c->sorted);
+                qsort(c->sorted, c->n, sizeof *c->sorted, by_value);
+            }
+        }
+    }
+    return s;
+}
+
+void cvom_signals_cleanup(struct cvom_signal_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n; i++) {
+        struct cvom_signal_column *c = &ctx->col[i];
+        free(c->accounts);
+        free(c->raw);
+        free(c->date);
+        free(c->count);
+        free(c->sorted);
+    }
+    ctx->n = 0;
+}
+
+/* Index of account_id in the column, or -1. */
+static long find(const struct cvom_signal_column *c, int64_t account_id)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->accounts[mid] < account_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n && c->accounts[lo] == account_id ? (long)lo : -1;
+}
+
+size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
+                       struct cvom_signal_input in[CVOM_SIGNALS_MAX],
+                       struct cvom_signals_shown *shown)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->n; i++) {
+        const struct cvom_signal_column *c = &ctx->col[i];
+        long at = find(c, account_id);
+        if (at < 0)
+            continue;
+        double score = cvom_signal_normalise(&c->sig.def, c->raw[at], c->sorted, c->n);
+        if (isnan(score))
+            continue;
+        in[n].axis = c->sig.def.axis;
+        in[n].score = score;
+        in[n].weight = c->sig.def.weight;
+        if (shown) {
+            struct cvom_signal_shown *v = &shown->v[n];
+            v->sig = c->sig;
+            v->raw = c->raw[at];
+            v->date = c->date[at];
+            v->count = c->count ? c->count[at] : 0;
+            v->score = score;
+        }
+        n++;
+    }
+    if (shown)
+        shown->n = n;
+    return n;
+}

@@ -1,0 +1,55 @@
+/* signals.h — the signals of a portfolio as of a date, ready to blend: their definitions,
+ * each account's newest value, the sorted values a percentile needs, and the network
+ * ledger's mean ratings. Knows no SQL and prints nothing. */
+#ifndef CVOM_SERVICE_SIGNALS_H
+#define CVOM_SERVICE_SIGNALS_H
+
+#include "cvom.h"
+#include "store/store.h"
+
+/* One signal with the values in force on the date. */
+struct cvom_signal_column {
+    struct cvom_signal sig;
+    size_t n;            /* accounts with a value */
+    int64_t *accounts;   /* ascending */
+    double *raw;         /* the value of accounts[i] */
+    int32_t *date;       /* when it was measured (ledger: the date asked for) */
+    int *count;          /* ledger: rated entries averaged; NULL for imported signals */
+    double *sorted;      /* the values in order, for the percentile; NULL otherwise */
+};
+
+struct cvom_signal_ctx {
+    int32_t as_of;
+    int64_t only;        /* the one account loaded, or 0 for the whole portfolio */
+    size_t n;
+    struct cvom_signal_column col[CVOM_SIGNALS_MAX];
+};
+
+/* Load every signal as of a date. With only != 0 the values of that account alone are read,
+ * except for percentile signals, which need the portfolio's. Clean up with
+ * cvom_signals_cleanup whatever the outcome. */
+enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
+                                   struct cvom_signal_ctx *ctx, struct cvom_error *err);
+void cvom_signals_cleanup(struct cvom_signal_ctx *ctx);
+
+/* One signal of one account as it enters the blend. */
+struct cvom_signal_shown {
+    struct cvom_signal sig;
+    double raw;          /* the measured value (ledger: the mean rating) */
+    int32_t date;
+    int count;           /* ledger: rated entries averaged; 0 otherwise */
+    double score;        /* 0–100 after normalisation and direction */
+};
+
+struct cvom_signals_shown {
+    size_t n;
+    struct cvom_signal_shown v[CVOM_SIGNALS_MAX];
+};
+
+/* The account's signals in ctx, in the order of the blend's inputs (by signal name):
+ * fills in (for cvom_blend_signals) and shown (may be NULL). Returns how many. */
+size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
+                       struct cvom_signal_input in[CVOM_SIGNALS_MAX],
+                       struct cvom_signals_shown *shown);
+
+#endif
