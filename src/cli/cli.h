@@ -137,6 +137,8 @@ int cmd_playbook(struct cli *c, int argc, char **argv);
 int cmd_action(struct cli *c, int argc, char **argv);
 int cmd_whatif(struct cli *c, int argc, char **argv);
 int cmd_offering(struct cli *c, int argc, char **argv);
+int cmd_signal(struct cli *c, int argc, char **argv);
+int cmd_network(struct cli *c, int argc, char **argv);
 int cmd_overserved(struct cli *c, int argc, char **argv);
 int cmd_align(struct cli *c, int argc, char **argv);
 

@@ -1,5 +1,6 @@
-/* cmd_import.c — `cvom import accounts|stakeholders|responses|offerings|ratings|values
- * FILE.csv`: CSV exports from CRMs, survey tools and finance. This face parses the command line, opens the file, runs the shared
+/* cmd_import.c — `cvom import accounts|stakeholders|responses|offerings|ratings|values|
+ * signals|network FILE.csv`: CSV exports from CRMs, survey tools and finance. This face
+ * parses the command line, opens the file, runs the shared
  * import engine (io/import.h) inside one transaction, and prints the outcome: the whole file
  * is written, or nothing is, and the first bad row is reported with line and column. */
 #include "cli/cli.h"
@@ -22,8 +23,8 @@ static void describe_fields(const struct cvom_field_def *f)
 
 static void usage(struct cli_opt *opts)
 {
-    printf("Usage: cvom import accounts|stakeholders|responses|offerings|ratings|values "
-           "FILE.csv [OPTIONS]\n\n"
+    printf("Usage: cvom import accounts|stakeholders|responses|offerings|ratings|values|"
+           "signals|network FILE.csv [OPTIONS]\n\n"
            "Import a CSV export. The header names the columns; names are matched to the\n"
            "fields below ignoring case, spaces and punctuation, with common CRM aliases\n"
            "(\"Account Name\" is name, \"Account ID\" is external_id, ...). UTF-8 with or\n"
@@ -45,6 +46,12 @@ static void usage(struct cli_opt *opts)
     printf("  values (one place of a value hierarchy per row; the rows of an account, or\n"
            "  of 'ours', replace its whole ranking):\n");
     describe_fields(cvom_import_fields(CVOM_IMPORT_VALUES));
+    printf("  signals (one measured value per row; a second value of the same account,\n"
+           "  signal and date replaces the first; an empty value is skipped):\n");
+    describe_fields(cvom_import_fields(CVOM_IMPORT_SIGNALS));
+    printf("  network (one ledger entry per row: an introduction, peer group or event\n"
+           "  we gave the account, with the customer's rating):\n");
+    describe_fields(cvom_import_fields(CVOM_IMPORT_NETWORK));
     printf("\nOptions:\n");
     for (struct cli_opt *o = opts; o->name; o++) {
         char left[64];
@@ -68,7 +75,7 @@ static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct
     int k = cvom_import_kind_parse_all(pos[0]);
     if (k < 0)
         return cli_usage_error(c, "import accounts, stakeholders, responses, offerings, "
-                                  "ratings or values, not '%s'", pos[0]);
+                                  "ratings, values, signals or network, not '%s'", pos[0]);
     q->kind = (enum cvom_import_kind)k;
     q->path = pos[1];
     cvom_csv_opts_init(&q->csv);
@@ -83,7 +90,8 @@ static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct
         if (!strchr(map->multi[i], '='))
             return cli_usage_error(c, "--map takes COLUMN=FIELD, not '%s'", map->multi[i]);
     int rc;
-    if (q->kind == CVOM_IMPORT_RESPONSES &&
+    if ((q->kind == CVOM_IMPORT_RESPONSES || q->kind == CVOM_IMPORT_SIGNALS ||
+         q->kind == CVOM_IMPORT_NETWORK) &&
         (rc = cli_date_opt(c, opts, "date", &q->o.default_date)) != 0)
         return rc;
     for (int i = 0; i < map->n_multi; i++) {
@@ -155,7 +163,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         {.name = "encoding", .kind = 's', .arg = "ENC",
          .help = "utf-8 (default) or windows-1252 (Excel's CSV on Windows)"},
         {.name = "date", .kind = 's', .arg = "DATE",
-         .help = "responses: date for rows without one (default today)"},
+         .help = "responses, signals, network: date for rows without one (default today)"},
         {.name = "instrument", .kind = 's', .arg = "NAME",
          .help = "responses: the instrument answered (default: newest 'default')"},
         {.name = "quiet", .kind = 'f', .help = "no progress or summary on standard error"},
@@ -168,7 +176,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
         return 0;
     }
     if (cli_parse(c, argc, argv, opts,
-                  "accounts|stakeholders|responses|offerings|ratings|values FILE.csv",
+                  "accounts|stakeholders|responses|offerings|ratings|values|signals|network "
+                  "FILE.csv",
                   "Import a CSV export (see 'cvom import --help').", pos, 2, 2, &np, &rc))
         return rc;
     struct request *q = calloc(1, sizeof *q);
@@ -202,6 +211,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
                         dry ? "would import" : "imported", res->added, res->updated, res->rows);
             else if (q->kind == CVOM_IMPORT_RATINGS)
                 fprintf(stderr, "%s: %zu ratings stored, from %zu rows\n",
+                        dry ? "dry run" : "imported", res->added, res->rows);
+            else if (q->kind == CVOM_IMPORT_SIGNALS)
+                fprintf(stderr, "%s: %zu signal values stored, from %zu rows\n",
                         dry ? "dry run" : "imported", res->added, res->rows);
             else if (q->kind == CVOM_IMPORT_VALUES)
                 fprintf(stderr, "%s: %zu rankings replaced with %zu places, from %zu rows\n",

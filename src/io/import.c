@@ -40,7 +40,11 @@ static const struct alias aliases[] = {
     {"account_name", "account"},  {"account_id", "account"},     {"offering_code", "offering"},
     {"product", "offering"},      {"service", "offering"},       {"satisfaction", "performance"},
     {"cost_to_serve", "cost"},    {"annual_cost", "cost"},       {"offering_name", "name"},
-    {"position", "rank"},         {"offering_code", "code"},     {NULL, NULL},
+    {"position", "rank"},         {"offering_code", "code"},
+    /* signals and the network ledger */
+    {"metric", "signal"},         {"measure", "signal"},         {"kpi", "signal"},
+    {"as_of", "date"},            {"measured_on", "date"},       {"type", "kind"},
+    {"score", "rating"},          {"comment", "notes"},          {NULL, NULL},
 };
 
 static const struct cvom_field_def stakeholder_import_fields[] = {
@@ -79,6 +83,23 @@ static const struct cvom_field_def value_fields[] = {
     {NULL, NULL, 0},
 };
 
+static const struct cvom_field_def signal_fields[] = {
+    {"account", "the account (id, external id or name)", 1},
+    {"signal", "the signal's name (define it first with 'cvom signal add')", 1},
+    {"value", "the measured number", 1},
+    {"date", "when it was measured, YYYY-MM-DD (default: --date or today)", 0},
+    {NULL, NULL, 0},
+};
+static const struct cvom_field_def network_fields[] = {
+    {"account", "the account (id, external id or name)", 1},
+    {"kind", "introduction, peer_group or event", 1},
+    {"title", "whom we introduced, which group or event", 1},
+    {"date", "when, YYYY-MM-DD (default: --date or today)", 0},
+    {"rating", "the customer's rating, 1-5 (empty: not rated yet)", 0},
+    {"notes", "anything worth keeping", 0},
+    {NULL, NULL, 0},
+};
+
 static const char *const kind_names[CVOM_IMPORT_KIND_ALL] = {
     [CVOM_IMPORT_ACCOUNTS] = "accounts",
     [CVOM_IMPORT_STAKEHOLDERS] = "stakeholders",
@@ -86,6 +107,8 @@ static const char *const kind_names[CVOM_IMPORT_KIND_ALL] = {
     [CVOM_IMPORT_OFFERINGS] = "offerings",
     [CVOM_IMPORT_RATINGS] = "ratings",
     [CVOM_IMPORT_VALUES] = "values",
+    [CVOM_IMPORT_SIGNALS] = "signals",
+    [CVOM_IMPORT_NETWORK] = "network",
 };
 
 const char *cvom_import_kind_name(enum cvom_import_kind k)
@@ -119,6 +142,8 @@ const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k)
     case CVOM_IMPORT_OFFERINGS: return offering_fields;
     case CVOM_IMPORT_RATINGS: return rating_fields;
     case CVOM_IMPORT_VALUES: return value_fields;
+    case CVOM_IMPORT_SIGNALS: return signal_fields;
+    case CVOM_IMPORT_NETWORK: return network_fields;
     default: return response_fields;
     }
 }
@@ -166,6 +191,8 @@ struct importer {
     /* values: the hierarchies this file has started, which it replaces */
     int64_t *ranked;
     size_t n_ranked, cap_ranked;
+    /* signals: the signal named by the latest row */
+    struct cvom_signal signal;
 };
 
 static void normalise(const char *in, char *out, size_t cap)
@@ -793,6 +820,89 @@ static enum cvom_status import_value(struct importer *im)
     return CVOM_OK;
 }
 
+/* ---- signal values and the network ledger -------------------------------------------- */
+
+static enum cvom_status row_date(struct importer *im, int32_t *date)
+{
+    const struct cvom_csv_field *fd = cell(im, "date");
+    *date = im->o->default_date;
+    if (fd && fd->len && cvom_date_parse(fd->s, date))
+        return row_error(im, fd, CVOM_EINVAL, "date must be YYYY-MM-DD");
+    return CVOM_OK;
+}
+
+static enum cvom_status import_signal(struct importer *im)
+{
+    const struct cvom_csv_field *fg = cell(im, "signal"), *fv = cell(im, "value");
+    if (!fg || !fv)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    struct cvom_signal_value v = {0};
+    enum cvom_status s;
+    /* Consecutive rows usually name the same signal: look it up once per change. */
+    if (strcmp(fg->s, im->signal.def.name) != 0 || !im->signal.id) {
+        s = im->st->ops->signal_find(im->st, fg->s, &im->signal, im->err);
+        if (s) {
+            im->signal.id = 0;
+            return row_error(im, fg, s, im->err->message);
+        }
+    }
+    if (im->signal.source == CVOM_SIGNAL_LEDGER) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%.60s comes from the network ledger (import network "
+                 "entries instead)", im->signal.def.name);
+        return row_error(im, fg, CVOM_EINVAL, msg);
+    }
+    if (fv->len == 0)
+        return CVOM_OK; /* not measured */
+    if (cvom_parse_double(fv->s, &v.value) || !(fabs(v.value) <= 1e300)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "value '%.40s' is not a number", fv->s);
+        return row_error(im, fv, CVOM_EINVAL, msg);
+    }
+    if ((s = row_date(im, &v.date)) != CVOM_OK)
+        return s;
+    struct cvom_account a;
+    if ((s = find_account(im, "account", &a)) != CVOM_OK)
+        return s;
+    v.account_id = a.id;
+    v.signal_id = im->signal.id;
+    if ((s = im->st->ops->signal_value_put(im->st, &v, im->err)) != CVOM_OK)
+        return row_error(im, NULL, s, im->err->message);
+    im->res->added++; /* values stored, new or replaced */
+    return CVOM_OK;
+}
+
+static enum cvom_status import_network(struct importer *im)
+{
+    const struct cvom_csv_field *fk = cell(im, "kind"), *ft = cell(im, "title");
+    const struct cvom_csv_field *fr = cell(im, "rating"), *fn = cell(im, "notes");
+    if (!fk || !ft)
+        return row_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    struct cvom_network_entry e;
+    memset(&e, 0, sizeof e);
+    e.rating = NAN;
+    int kind = cvom_network_kind_parse(fk->s);
+    if (kind < 0)
+        return row_error(im, fk, CVOM_EINVAL, "kind must be introduction, peer_group or event");
+    e.kind = (enum cvom_network_kind)kind;
+    if (cvom_copy(e.title, sizeof e.title, ft->s) || !cvom_trim(e.title)[0])
+        return row_error(im, ft, CVOM_EINVAL, "title must be 1 to 127 bytes of text");
+    if (fn && cvom_copy(e.notes, sizeof e.notes, fn->s))
+        return row_error(im, fn, CVOM_ELIMIT, "notes are longer than 127 bytes");
+    if (fr && fr->len &&
+        (cvom_parse_double(fr->s, &e.rating) || !(e.rating >= 1 && e.rating <= 5)))
+        return row_error(im, fr, CVOM_EINVAL, "rating must be a number from 1 to 5");
+    enum cvom_status s = row_date(im, &e.date);
+    struct cvom_account a;
+    if (s || (s = find_account(im, "account", &a)) != CVOM_OK)
+        return s;
+    e.account_id = a.id;
+    if ((s = im->st->ops->network_add(im->st, &e, im->err)) != CVOM_OK)
+        return row_error(im, NULL, s, im->err->message);
+    im->res->added++;
+    return CVOM_OK;
+}
+
 static enum cvom_status (*const handlers[CVOM_IMPORT_KIND_ALL])(struct importer *) = {
     [CVOM_IMPORT_ACCOUNTS] = import_account,
     [CVOM_IMPORT_STAKEHOLDERS] = import_stakeholder,
@@ -800,6 +910,8 @@ static enum cvom_status (*const handlers[CVOM_IMPORT_KIND_ALL])(struct importer 
     [CVOM_IMPORT_OFFERINGS] = import_offering,
     [CVOM_IMPORT_RATINGS] = import_rating,
     [CVOM_IMPORT_VALUES] = import_value,
+    [CVOM_IMPORT_SIGNALS] = import_signal,
+    [CVOM_IMPORT_NETWORK] = import_network,
 };
 
 /* ---- the run ------------------------------------------------------------------------- */

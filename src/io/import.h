@@ -25,6 +25,8 @@ enum cvom_import_kind {
     CVOM_IMPORT_OFFERINGS = CVOM_IMPORT_KIND_COUNT,
     CVOM_IMPORT_RATINGS,
     CVOM_IMPORT_VALUES,
+    CVOM_IMPORT_SIGNALS,
+    CVOM_IMPORT_NETWORK,
     CVOM_IMPORT_KIND_ALL
 };
 
@@ -32,7 +34,8 @@ enum cvom_import_kind {
 #define CVOM_IMPORT_COLUMNS_MAX 128 /* header columns whose mapping a result keeps */
 #define CVOM_IMPORT_MAP_MAX 64      /* explicit COLUMN=FIELD pairs */
 
-/* "accounts", "stakeholders", "responses", "offerings", "ratings", "values". The parser
+/* "accounts", "stakeholders", "responses", "offerings", "ratings", "values", "signals",
+ * "network". The parser
  * knows the first three only and returns -1 for anything else; cvom_import_kind_parse_all
  * knows every kind. */
 const char *cvom_import_kind_name(enum cvom_import_kind k);
@@ -54,8 +57,8 @@ struct cvom_import_map {
 struct cvom_import_opts {
     const struct cvom_import_map *map; /* explicit pairs, checked first; may be NULL */
     size_t n_map;
-    /* responses: the instrument answered (0: the newest version of "default") and the date
-     * of rows without one (days since 1970-01-01). */
+    /* responses: the instrument answered (0: the newest version of "default"); responses,
+     * signals and network: the date of rows without one (days since 1970-01-01). */
     int64_t instrument_id;
     int32_t default_date;
     /* When not NULL or empty: whose accounts this import may touch. Every account read or
