@@ -653,7 +653,8 @@ enum cvom_pillar_trend cvom_pillar_trend_between(double before, double now);
 /* The stakeholders of an account on the matrix. Every customer respondent of the
  * explanation with a score on both axes is a point at its own (intellectual, emotional)
  * scores. The spread is the influence-weighted standard distance of those points from the
- * account's point: sqrt(Σ wᵢ·dᵢ² / Σ wᵢ), dᵢ the Euclidean distance in score points. The
+ * account's survey point (before any signal is blended in, ex->blend.survey):
+ * sqrt(Σ wᵢ·dᵢ² / Σ wᵢ), dᵢ the Euclidean distance in score points. The
  * account is split when at least two stakeholders whose influence is at least
  * CVOM_SPLIT_MIN_INFLUENCE sit in different quadrants (under cfg's thresholds). */
 #define CVOM_SPLIT_MIN_INFLUENCE 0.5
@@ -663,7 +664,7 @@ struct cvom_spread_point {
     double influence;
     double x, y;                  /* its intellectual and emotional scores */
     enum cvom_quadrant quadrant;  /* the quadrant of its own point */
-    double distance;              /* from the account's point; NaN when it has none */
+    double distance;              /* from the account's survey point; NaN when none */
     int weighs;                   /* influence >= CVOM_SPLIT_MIN_INFLUENCE */
 };
 

@@ -205,7 +205,9 @@ struct demo {
     int64_t instrument_id;
     size_t accounts, stakeholders, assessments;
     int64_t ids[DEMO_ACCOUNTS]; /* the accounts' ids, in the order they were made */
+    double lat[DEMO_ACCOUNTS][2][2]; /* latent (intellectual, emotional) per wave */
     size_t offerings, ratings, rankings;
+    size_t signal_values, ledger;
 };
 
 /* pil: the latent partnership measures with the respondent's own lean added, or NULL
@@ -276,6 +278,10 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     if (s)
         return s;
     d->ids[i] = a.id;
+    for (int w = 0; w < 2; w++) {
+        d->lat[i][w][0] = p.x[w];
+        d->lat[i][w][1] = p.y[w];
+    }
     d->accounts++;
     int n_sh = 3 + (int)pick(3);
     for (int k = 0; !s && k < n_sh; k++) {
@@ -481,6 +487,136 @@ static enum cvom_status offerings_and_values(struct demo *d)
     return s;
 }
 
+/* ---- signals and the network ledger ------------------------------------------------ */
+
+/* A fourth stream, so that signals leave everything above as it was. */
+static uint64_t signal_state;
+
+struct demo_signal {
+    const char *name, *label;
+    enum cvom_dim axis;
+    int direction;
+    enum cvom_norm norm;
+    double p1, p2, weight;
+};
+
+static const struct demo_signal demo_signals[] = {
+    {"discount_depth", "Average discount off list price, %", CVOM_DIM_EMOTIONAL, -1,
+     CVOM_NORM_FIXED, 0, 30, 0.15},
+    {"expert_events", "Our expert events attended in the last year", CVOM_DIM_INTELLECTUAL, 1,
+     CVOM_NORM_LOGISTIC, 3, 1.5, 0.15},
+    {"exec_meetings", "Executive meetings a quarter", CVOM_DIM_EMOTIONAL, 1,
+     CVOM_NORM_LOGISTIC, 2, 0.8, 0.15},
+    {"referrals", "Referrals given to us in the last year", CVOM_DIM_EMOTIONAL, 1,
+     CVOM_NORM_PERCENTILE, 0, 0, 0.1},
+    {"price_tenders", "Share of their tenders decided on price alone, %",
+     CVOM_DIM_INTELLECTUAL, -1, CVOM_NORM_FIXED, 0, 100, 0.15},
+    {"nps", "Net Promoter Score of their users", CVOM_DIM_EMOTIONAL, 1, CVOM_NORM_FIXED, -100,
+     100, 0.15},
+};
+#define N_DEMO_SIGNALS (sizeof demo_signals / sizeof demo_signals[0])
+#define SIGNAL_STORY 34 /* an account whose CRM figures contradict its survey */
+
+/* A raw value whose normalised score lies near v (0–100) for the intellectual value x and
+ * emotional value y of the account. */
+static double demo_raw(size_t k, double x, double y)
+{
+    double e = normal_from(&signal_state), v;
+    switch (k) {
+    case 0: return floor(clamp(30 * (1 - (0.7 * y + 0.3 * x) / 100) + 2.5 * e, 0, 40) * 10) / 10;
+    case 1:
+        v = clamp(x + 8 * e, 2, 98) / 100;
+        return clamp(round(3 + 1.5 * log(v / (1 - v))), 0, 24);
+    case 2:
+        v = clamp(y + 8 * e, 2, 98) / 100;
+        return clamp(round((2 + 0.8 * log(v / (1 - v))) * 4) / 4, 0, 12);
+    case 3: return clamp(round(y / 18 + 1.2 * e), 0, 12);
+    case 4: return round(clamp(100 - x + 8 * e, 0, 100));
+    default: return round(clamp(2 * y - 100 + 15 * e, -100, 100));
+    }
+}
+
+static enum cvom_status demo_signal_values(struct demo *d, const int32_t *waves)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = CVOM_OK;
+    int64_t ids[N_DEMO_SIGNALS];
+    for (size_t k = 0; !s && k < N_DEMO_SIGNALS; k++) {
+        const struct demo_signal *g = &demo_signals[k];
+        struct cvom_signal sig;
+        memset(&sig, 0, sizeof sig);
+        cvom_copy(sig.def.name, sizeof sig.def.name, g->name);
+        cvom_copy(sig.def.label, sizeof sig.def.label, g->label);
+        sig.def.axis = g->axis;
+        sig.def.direction = g->direction;
+        sig.def.norm = g->norm;
+        sig.def.p1 = g->p1;
+        sig.def.p2 = g->p2;
+        sig.def.weight = g->weight;
+        s = st->ops->signal_put(st, &sig, &d->c->err);
+        ids[k] = sig.id;
+    }
+    for (int i = 0; !s && i < DEMO_ACCOUNTS; i++)
+        for (int w = 0; !s && w < 2; w++)
+            for (size_t k = 0; !s && k < N_DEMO_SIGNALS; k++) {
+                /* Not every account's CRM record carries every figure. */
+                if (uniform_from(&signal_state) < 0.2 && i != 0 && i != SIGNAL_STORY)
+                    continue;
+                double x = d->lat[i][w][0], y = d->lat[i][w][1];
+                if (i == SIGNAL_STORY && w == 1)
+                    y = 15; /* deep discounts, no executive contact, detractors */
+                struct cvom_signal_value v = {.account_id = d->ids[i], .signal_id = ids[k],
+                                              .date = waves[w] - 14,
+                                              .value = demo_raw(k, x, y)};
+                s = st->ops->signal_value_put(st, &v, &d->c->err);
+                d->signal_values += !s;
+            }
+    return s;
+}
+
+static const char *const introductions[] = {
+    "Introduction to a retail analytics lead", "Introduction to a peer's operations director",
+    "Introduction to a university research group", "Introduction to a logistics start-up",
+};
+static const char *const peer_groups[] = {"Supply-chain directors' circle",
+                                          "Category managers' peer group",
+                                          "Finance leaders' club"};
+static const char *const events[] = {"Annual expert forum", "Market outlook briefing",
+                                     "Innovation day at our lab"};
+
+/* Accounts that value our expertise are given more, and rate it higher. */
+static enum cvom_status demo_ledger(struct demo *d, const int32_t *waves)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = CVOM_OK;
+    for (int i = 1; !s && i < DEMO_ACCOUNTS; i++) {
+        int q = i % 4;
+        int n = q == 1 || q == 3 ? 2 + (int)(splitmix64(&signal_state) % 4)
+                                 : (int)(splitmix64(&signal_state) % 3);
+        for (int k = 0; !s && k < n; k++) {
+            struct cvom_network_entry e;
+            memset(&e, 0, sizeof e);
+            e.account_id = d->ids[i];
+            e.date = waves[1] - 20 - (int32_t)(splitmix64(&signal_state) % 330);
+            int w = e.date < waves[0] ? 0 : 1;
+            e.kind = (enum cvom_network_kind)(splitmix64(&signal_state) % CVOM_NET_KIND_COUNT);
+            const char *title = e.kind == CVOM_NET_INTRODUCTION
+                                    ? introductions[splitmix64(&signal_state) % 4]
+                                : e.kind == CVOM_NET_PEER_GROUP
+                                    ? peer_groups[splitmix64(&signal_state) % 3]
+                                    : events[splitmix64(&signal_state) % 3];
+            cvom_copy(e.title, sizeof e.title, title);
+            e.rating = clamp(round(1 + 4 * d->lat[i][w][0] / 100 +
+                                   0.7 * normal_from(&signal_state)), 1, 5);
+            if (k == 0 && i % 7 == 0)
+                e.rating = NAN; /* asked, not answered yet */
+            s = st->ops->network_add(st, &e, &d->c->err);
+            d->ledger += !s;
+        }
+    }
+    return s;
+}
+
 static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 {
     struct cvom_config cfg;
@@ -516,7 +652,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
                   " and " WAVE2 ") with scores stored for both. The answers include the "
                   "partnership pillars and trust, so 'cvom pillars' has stories to tell; "
                   "an offerings catalogue with every account's ratings and costs, and value "
-                  "hierarchies, ours and many accounts', feed 'cvom overserved' and 'cvom align'.",
+                  "hierarchies, ours and many accounts', feed 'cvom overserved' and 'cvom align'; "
+                  "six CRM signals and a network ledger are blended into the scores.",
                   pos, 0, 0, &np, &rc))
         return rc;
     long seed = 1;
@@ -525,6 +662,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     rng_state = (uint64_t)seed * 0x2545F4914F6CDD1Dull;
     pillar_state = (uint64_t)seed * 0x9E6C63D0676A9A99ull + 0x1F1E5A0B3C7D2E4Full;
     offer_state = (uint64_t)seed * 0xD1B54A32D192ED03ull + 0x5851F42D4C957F2Dull;
+    signal_state = (uint64_t)seed * 0xA0761D6478BD642Full + 0xE7037ED1A0B428DBull;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     int64_t n = 0;
@@ -549,6 +687,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         if (!s)
             s = offerings_and_values(&d);
         if (!s)
+            s = demo_signal_values(&d, waves);
+        if (!s)
+            s = demo_ledger(&d, waves);
+        if (!s)
             s = snapshots(&d, waves);
         if (!s)
             s = cli_commit(c);
@@ -559,12 +701,13 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     if (s)
         return cli_fail(c, s, &c->err);
     printf("Demo portfolio in %s: %zu accounts, %zu stakeholders, %zu assessments in two "
-           "waves (%s, %s); %zu offerings with %zu ratings, %zu value rankings.\n"
+           "waves (%s, %s); %zu offerings with %zu ratings, %zu value rankings; %zu signal "
+           "values and %zu network ledger entries.\n"
            "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n"
            "     cvom pillars --db %s --since %s    cvom overserved --db %s\n"
            "     cvom align --db %s\n",
            c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, d.offerings,
-           d.ratings, d.rankings, c->db, c->db, "Stack & Save Discount Stores", c->db, WAVE1,
+           d.ratings, d.rankings, d.signal_values, d.ledger, c->db, c->db, "Stack & Save Discount Stores", c->db, WAVE1,
            c->db, c->db);
     return 0;
 }

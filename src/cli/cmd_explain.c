@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "io/explain_json.h"
+#include "io/util.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -40,6 +41,43 @@ static void print_scores(const struct cvom_explanation *ex, const struct cvom_co
     }
 }
 
+/* What the survey and each signal add to each axis. */
+static void print_signals(const struct cvom_explanation *ex, const struct cvom_signals_shown *sig)
+{
+    const struct cvom_blend *b = &ex->blend;
+    printf("\nSignals: CRM and finance measures blended with the survey (weight %g)\n",
+           b->survey_weight);
+    printf("  %-22s %-12s %12s %6s %6s %7s %8s\n", "", "axis", "raw", "score", "weight",
+           "share", "adds");
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (!isnan(b->survey[d]) && b->survey_share[d] < 1)
+            printf("  %-22s %-12s %12s %6.1f %6s %6.1f%% %8.2f\n", "survey",
+                   cvom_dim_name((enum cvom_dim)d), "", b->survey[d], "",
+                   100 * b->survey_share[d], b->survey_share[d] * b->survey[d]);
+    for (size_t i = 0; i < sig->n && i < b->n; i++) {
+        const struct cvom_signal_shown *g = &sig->v[i];
+        char raw[32], date[11], w[16];
+        snprintf(raw, sizeof raw, "%.4g", g->raw);
+        snprintf(w, sizeof w, "%g", g->sig.def.weight);
+        cvom_date_format(g->date, date);
+        if (b->counted[i])
+            printf("  %-22.22s %-12s %12s %6.1f %6s %6.1f%% %8.2f\n", g->sig.def.name,
+                   cvom_dim_name(g->sig.def.axis), raw, g->score, w, 100 * b->share[i],
+                   b->contribution[i]);
+        else
+            printf("  %-22.22s %-12s %12s %6.1f %6s  not counted: the axis has no survey "
+                   "score\n", g->sig.def.name, cvom_dim_name(g->sig.def.axis), raw, g->score,
+                   w);
+        if (g->sig.source == CVOM_SIGNAL_LEDGER)
+            printf("  %-22s mean rating of %d ledger entr%s in the year to %s\n", "", g->count,
+                   g->count == 1 ? "y" : "ies", date);
+        else
+            printf("  %-22s %s%s%s, measured %s\n", "", g->sig.def.label,
+                   g->sig.def.label[0] ? "; " : "",
+                   g->sig.def.direction < 0 ? "more is less value" : "more is more value", date);
+    }
+}
+
 static void print_respondents(const struct cvom_explanation *ex)
 {
     printf("\nRespondents: each one's score, share of the weight, and the points it adds\n");
@@ -65,7 +103,7 @@ static void print_respondents(const struct cvom_explanation *ex)
         }
         printf("\n");
     }
-    printf("  %-39s", "sum = account score");
+    printf("  %-39s", ex->blend.n ? "sum = the survey's part" : "sum = account score");
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         char cell[40];
         snprintf(cell, sizeof cell, "%22.2f", sum[d]);
@@ -225,7 +263,8 @@ static void print_pillars(const struct cvom_account *a, const struct cvom_health
 }
 
 static int explain_csv(const struct cvom_explanation *ex, const struct cvom_instrument *ins,
-                       const struct cvom_spread *sp, const struct cvom_health *h)
+                       const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
+                       const struct cvom_health *h)
 {
     static const char *const cols[] = {
         "respondent", "kind", "influence", "item", "axis", "raw", "score", "share_intellectual",
@@ -260,6 +299,23 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
                                    sp->split ? "yes" : "no", health};
             table_add(t, cells);
         }
+    }
+    /* Signals: one row each, kind "signal", its weight as influence and name as item. */
+    for (size_t i = 0; t && i < sig->n && i < ex->blend.n; i++) {
+        const struct cvom_signal_shown *g = &sig->v[i];
+        int d = g->sig.def.axis;
+        char w[16], raw[32], sc[16], sh[2][16] = {"", ""}, co[2][16] = {"", ""};
+        fmt_num(w, sizeof w, g->sig.def.weight, 4);
+        cvom_format_double(raw, sizeof raw, g->raw);
+        fmt_num(sc, sizeof sc, g->score, 6);
+        if (ex->blend.counted[i]) {
+            fmt_num(sh[d], sizeof sh[d], ex->blend.share[i], 6);
+            fmt_num(co[d], sizeof co[d], ex->blend.contribution[i], 6);
+        }
+        const char *cells[] = {g->sig.def.name, "signal", w, g->sig.def.name,
+                               cvom_dim_name(g->sig.def.axis), raw, sc, sh[0], sh[1], co[0],
+                               co[1], "", "", "", spread, sp->split ? "yes" : "no", health};
+        table_add(t, cells);
     }
     if (t)
         table_print(t, stdout, FMT_CSV);
@@ -296,10 +352,12 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     struct cvom_evidence ev;
     struct cvom_spread sp;
     struct cvom_health h;
+    struct cvom_signals_shown sig;
     cvom_instrument_init(&ins);
     enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_account_explain(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &c->err);
+        st = cvom_account_explain_signals(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
+                                          &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     if ((st = cvom_stakeholder_spread(&cfg, &ex, &sp)) != CVOM_OK) {
@@ -314,9 +372,9 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         return cli_fail(c, st, NULL);
     }
     if (fmt == FMT_CSV) {
-        explain_csv(&ex, &ins, &sp, &h);
+        explain_csv(&ex, &ins, &sig, &sp, &h);
     } else if (fmt == FMT_JSON) {
-        json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sp, &h);
+        json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(o);
@@ -334,6 +392,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         printf("as of %s · %d assessment%s, newest %s%s\n\n", date, ev.assessments,
                ev.assessments == 1 ? "" : "s", newest, ev.stale ? " (stale)" : "");
         print_scores(&ex, &cfg);
+        if (sig.n)
+            print_signals(&ex, &sig);
         if (ex.n_respondents) {
             print_respondents(&ex);
             print_spread(&ex, &sp);

@@ -315,7 +315,8 @@ enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
     s.points = calloc(ex->n_respondents ? ex->n_respondents : 1, sizeof *s.points);
     if (!s.points)
         return CVOM_ENOMEM;
-    double ax = ex->score.value[CVOM_DIM_INTELLECTUAL], ay = ex->score.value[CVOM_DIM_EMOTIONAL];
+    /* Around the stakeholders' own combined point: signals move the account, not them. */
+    double ax = ex->blend.survey[CVOM_DIM_INTELLECTUAL], ay = ex->blend.survey[CVOM_DIM_EMOTIONAL];
     int seen[CVOM_Q_COUNT] = {0};
     for (size_t i = 0; i < ex->n_respondents; i++) {
         const struct cvom_explain_respondent *er = &ex->respondents[i];

@@ -85,19 +85,48 @@ static json_t *respondent_json(const struct cvom_explain_respondent *rp,
                      num(rp->contribution[1]), "answers", answers);
 }
 
+static json_t *signals_json(const struct cvom_explanation *ex,
+                            const struct cvom_signals_shown *sig)
+{
+    json_t *v = json_array();
+    for (size_t i = 0; sig && i < sig->n && i < ex->blend.n; i++) {
+        const struct cvom_signal_shown *g = &sig->v[i];
+        char date[11];
+        cvom_date_format(g->date, date);
+        json_t *o = json_pack(
+            "{s:o, s:o, s:s, s:i, s:s, s:f, s:s, s:f, s:f, s:b, s:o, s:o}", "name",
+            str(g->sig.def.name), "label", str(g->sig.def.label), "axis",
+            cvom_dim_name(g->sig.def.axis), "direction", g->sig.def.direction, "norm",
+            cvom_norm_name(g->sig.def.norm), "raw", g->raw, "date", date, "score", g->score,
+            "weight", g->sig.def.weight, "counted", ex->blend.counted[i], "share",
+            num(ex->blend.counted[i] ? ex->blend.share[i] : NAN), "contribution",
+            num(ex->blend.counted[i] ? ex->blend.contribution[i] : NAN));
+        json_object_set_new(o, "source", json_string(g->sig.source == CVOM_SIGNAL_LEDGER
+                                                         ? "ledger"
+                                                         : "imported"));
+        if (g->sig.source == CVOM_SIGNAL_LEDGER)
+            json_object_set_new(o, "entries", json_integer(g->count));
+        json_array_append_new(v, o);
+    }
+    return v;
+}
+
 json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
                               const struct cvom_instrument *ins, int32_t as_of,
+                              const struct cvom_signals_shown *sig,
                               const struct cvom_spread *sp, const struct cvom_health *h)
 {
     const struct cvom_score *s = &ex->score;
     json_t *axes = json_object();
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         json_object_set_new(axes, cvom_dim_name((enum cvom_dim)d),
-                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "value",
-                                      num(s->value[d]), "lo", num(s->lo[d]), "hi", num(s->hi[d]),
-                                      "se", num(s->se[d]), "respondents", s->respondents[d],
-                                      "self", num(s->self_value[d]), "distance_to_threshold",
-                                      num(ex->distance[d])));
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
+                                      "value", num(s->value[d]), "lo", num(s->lo[d]), "hi",
+                                      num(s->hi[d]), "se", num(s->se[d]), "respondents",
+                                      s->respondents[d], "self", num(s->self_value[d]),
+                                      "distance_to_threshold", num(ex->distance[d]), "survey",
+                                      num(ex->blend.survey[d]), "survey_share",
+                                      num(isnan(s->value[d]) ? NAN : ex->blend.survey_share[d])));
     json_t *resp = json_array();
     for (size_t i = 0; i < ex->n_respondents; i++)
         json_array_append_new(resp, respondent_json(&ex->respondents[i], ins));
@@ -117,11 +146,11 @@ json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_ex
     char date[11] = "";
     if (as_of)
         cvom_date_format(as_of, date);
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "account_id",
+    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "account_id",
                      (json_int_t)a->id, "name", str(a->name), "as_of", date, "axes", axes,
                      "quadrant",
                      s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
                      "state", cvom_state_name(s->state), "respondents", resp, "items", items,
-                     "stakeholders_on_matrix", spread_json(ex, sp), "partnership",
-                     health_json(h, ins));
+                     "signals", signals_json(ex, sig), "stakeholders_on_matrix",
+                     spread_json(ex, sp), "partnership", health_json(h, ins));
 }

@@ -4,15 +4,18 @@
 #define CVOM_IO_EXPLAIN_JSON_H
 
 #include "cvom.h"
+#include "service/signals.h"
 #include "store/store.h"
 
 #include <jansson.h>
 
 /* The explanation of account a as of a date: axes, respondents with their answers, items,
+ * the signals blended in (sig, in the order of ex->blend; may be NULL when there are none),
  * the stakeholders on the matrix (sp) and the partnership (h). A new reference; NULL only
  * when memory runs out. */
 json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
                               const struct cvom_instrument *ins, int32_t as_of,
+                              const struct cvom_signals_shown *sig,
                               const struct cvom_spread *sp, const struct cvom_health *h);
 
 #endif

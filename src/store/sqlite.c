@@ -399,7 +399,7 @@ static const char *const migration_6[] = {
     "CREATE INDEX network_entries_date ON network_entries(date);"
     "INSERT INTO signals(name, label, axis, direction, norm, p1, p2, weight, source)"
     " VALUES ('network', 'Network ledger: the customer''s rating of our introductions,"
-    " peer groups and events', 'intellectual', 1, 'fixed', 1, 5, 0.5, 'ledger');",
+    " peer groups and events', 'intellectual', 1, 'fixed', 1, 5, 0.25, 'ledger');",
     "CREATE TRIGGER signals_insert_rev AFTER INSERT ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",
     "CREATE TRIGGER signals_update_rev AFTER UPDATE ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",
     "CREATE TRIGGER signals_delete_rev AFTER DELETE ON signals BEGIN UPDATE data_revision SET n = n + 1; END;",

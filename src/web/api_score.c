@@ -108,6 +108,7 @@ int api_account_explanation(struct web_req *r)
     struct cvom_explanation ex;
     struct cvom_instrument ins;
     struct cvom_evidence ev;
+    struct cvom_signals_shown sig;
     int32_t as_of;
     int rc;
     if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
@@ -115,7 +116,8 @@ int api_account_explanation(struct web_req *r)
     cvom_instrument_init(&ins);
     enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_account_explain(r->store, &cfg, a.id, as_of, &ex, &ins, &ev, &r->err);
+        st = cvom_account_explain_signals(r->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
+                                          &r->err);
     if (st) {
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, &r->err);
@@ -133,7 +135,7 @@ int api_account_explanation(struct web_req *r)
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, NULL);
     }
-    json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sp, &h);
+    json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The demo portfolio: deterministic, at least 60 accounts over all four quadrants, some
 borderline, some without enough evidence, movers between the two waves; and for every
-account the explanation's contributions add up to its scores."""
+account the explanation's contributions (respondents and signals) add up to its scores.
+Every signal's normalised score and share is recomputed here from the database, with
+scipy.stats.rankdata for the percentile, independently of cvom."""
 import csv
 import io
 import json
@@ -48,7 +50,40 @@ with tempfile.TemporaryDirectory() as d:
         assert word in drawing, word
     assert '\x1b' not in drawing
 
-    checked = 0
+    # The signals in force on 2026-10-31, read straight from the database.
+    import math
+    import sqlite3
+    from scipy.stats import rankdata
+    from datetime import date
+    day = (date(2026, 10, 31) - date(1970, 1, 1)).days
+    con = sqlite3.connect(os.path.join(d, 'a.db'))
+    defs = {r['name']: r for r in json.loads(run(d, 'a.db', 'signal', 'list', '--format', 'json'))}
+    raw = {}
+    for name, g in defs.items():
+        if g['source'] == 'ledger':
+            q = ("select account_id, avg(rating) from network_entries where rating is not null"
+                 " and date between ? and ? group by account_id")
+            raw[name] = dict(con.execute(q, (day - 364, day)))
+        else:
+            q = ("select v.account_id, v.value from signal_values v where v.signal_id = ? and"
+                 " v.date = (select max(date) from signal_values w where w.signal_id = v.signal_id"
+                 " and w.account_id = v.account_id and w.date <= ?)")
+            raw[name] = dict(con.execute(q, (g['id'], day)))
+    con.close()
+
+    def expected_score(name, account_id):
+        g, x = defs[name], raw[name][account_id]
+        if g['norm'] == 'fixed':
+            s = min(100.0, max(0.0, 100 * (x - g['p1']) / (g['p2'] - g['p1'])))
+        elif g['norm'] == 'logistic':
+            s = 100 / (1 + math.exp(-(x - g['p1']) / g['p2']))
+        else:
+            values = list(raw[name].values())
+            ranks = rankdata(values)  # average ranks for ties, as cvom's mid-rank
+            s = 100 * (ranks[values.index(x)] - 1) / (len(values) - 1)
+        return 100 - s if g['direction'] == '-' else s
+
+    checked = signals_checked = 0
     for a in accounts:
         ex = json.loads(run(d, 'a.db', 'explain', a['account_id'], '--as-of', '2026-10-31',
                             '--format', 'json'))
@@ -61,13 +96,26 @@ with tempfile.TemporaryDirectory() as d:
             if value is None:
                 assert not parts
                 continue
-            assert abs(sum(parts) - value) < 1e-9, (a['name'], axis, sum(parts), value)
-            assert abs(sum(answers) - value) < 1e-9, (a['name'], axis, sum(answers), value)
+            sig = [g for g in ex['signals'] if g['axis'] == axis]
+            assert all(g['counted'] for g in sig)
+            weights = sum(defs[g['name']]['weight'] for g in sig)
+            share = 1 / (1 + weights)  # signals.survey_weight is 1 in the demo
+            assert abs(ex['axes'][axis]['survey_share'] - share) < 1e-12, (a['name'], axis)
+            for g in sig:
+                want = expected_score(g['name'], int(a['account_id']))
+                assert abs(g['score'] - want) < 1e-9, (a['name'], g['name'], g['score'], want)
+                assert abs(g['share'] - defs[g['name']]['weight'] * share) < 1e-12
+                assert abs(g['contribution'] - g['share'] * g['score']) < 1e-9
+                signals_checked += 1
+            from_signals = sum(g['contribution'] for g in sig)
+            survey = ex['axes'][axis]['survey']
+            assert abs(sum(parts) - share * survey) < 1e-9, (a['name'], axis)
+            assert abs(sum(parts) + from_signals - value) < 1e-9, (a['name'], axis, value)
+            assert abs(sum(answers) + from_signals - value) < 1e-9, (a['name'], axis, value)
             assert abs(round(value, 2) - float(a[axis])) < 0.006, (a['name'], axis)
             checked += 1
     # Reliability: Cronbach's alpha recomputed here from the stored answers, read with
     # Python's sqlite3 module and the instrument's CSV, independently of cvom.
-    import sqlite3
     import statistics
     items = rows(run(d, 'a.db', 'instrument', 'show', '--format', 'csv'))
     con = sqlite3.connect(os.path.join(d, 'a.db'))
@@ -97,5 +145,6 @@ with tempfile.TemporaryDirectory() as d:
             r_it = statistics.correlation([c[j] for c in cases], rest)
             assert abs(float(r['item_total']) - r_it) < 1e-6, (r['item'], r['item_total'], r_it)
 
-    print('demo: %d accounts, %d movers; %d explanations add up' % (len(accounts), len(movers),
-                                                                    checked))
+    assert signals_checked > 300, signals_checked
+    print('demo: %d accounts, %d movers; %d explanations add up; %d signal scores recomputed'
+          % (len(accounts), len(movers), checked, signals_checked))

@@ -1813,7 +1813,7 @@ static void test_signals(struct cvom_store *st)
     CHECK_INT(st->ops->signal_find(st, "network", &net, &err), CVOM_OK);
     CHECK_INT(net.source, CVOM_SIGNAL_LEDGER);
     CHECK_INT(net.def.axis, CVOM_DIM_INTELLECTUAL);
-    CHECK_NEAR(net.def.weight, 0.5, 0);
+    CHECK_NEAR(net.def.weight, 0.25, 0);
 
     memset(&g, 0, sizeof g);
     SET(g.def.name, "discount");
