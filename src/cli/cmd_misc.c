@@ -39,7 +39,9 @@ int cmd_config(struct cli *c, int argc, char **argv)
                   "  confidence       interval coverage (default 0.90)\n"
                   "  min_respondents  customer respondents needed per axis (default 1)\n"
                   "  include_self     1 to count self-assessments in the score (default 0)\n"
-                  "  validity_days    age at which an assessment is stale (default 180)",
+                  "  validity_days    age at which an assessment is stale (default 180)\n"
+                  "  signals.survey_weight  the survey's weight against the signals blended\n"
+                  "                   into the axis scores (default 1; see 'cvom signal')",
                   pos, 2, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
@@ -61,17 +63,12 @@ int cmd_config(struct cli *c, int argc, char **argv)
     struct cvom_config cfg;
     if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
-    char v[6][32];
-    snprintf(v[0], sizeof v[0], "%g", cfg.threshold[CVOM_DIM_INTELLECTUAL]);
-    snprintf(v[1], sizeof v[1], "%g", cfg.threshold[CVOM_DIM_EMOTIONAL]);
-    snprintf(v[2], sizeof v[2], "%g", cfg.confidence);
-    snprintf(v[3], sizeof v[3], "%d", cfg.min_respondents);
-    snprintf(v[4], sizeof v[4], "%d", cfg.include_self);
-    snprintf(v[5], sizeof v[5], "%d", cfg.validity_days);
     static const char *const cols[] = {"key", "value"};
     struct table *t = table_new(cols, "sn");
     for (int i = 0; t && cvom_config_keys[i]; i++) {
-        const char *cells[] = {cvom_config_keys[i], v[i]};
+        char v[32];
+        cvom_config_value(&cfg, cvom_config_keys[i], v, sizeof v);
+        const char *cells[] = {cvom_config_keys[i], v};
         table_add(t, cells);
     }
     if (t)

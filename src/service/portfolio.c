@@ -14,18 +14,21 @@
 
 const char *const cvom_config_keys[] = {
     "threshold.intellectual", "threshold.emotional", "confidence", "min_respondents",
-    "include_self", "validity_days", NULL,
+    "include_self", "validity_days", "signals.survey_weight", NULL,
 };
 
 static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, const char *val)
 {
     double d;
     long l;
-    if (strncmp(key, "threshold.", 10) == 0 || strcmp(key, "confidence") == 0) {
+    if (strncmp(key, "threshold.", 10) == 0 || strcmp(key, "confidence") == 0 ||
+        strcmp(key, "signals.survey_weight") == 0) {
         if (cvom_parse_double(val, &d))
             return CVOM_EINVAL;
         if (strcmp(key, "confidence") == 0)
             cfg->confidence = d;
+        else if (key[0] == 's')
+            cfg->survey_weight = d;
         else
             cfg->threshold[key[10] == 'i' ? CVOM_DIM_INTELLECTUAL : CVOM_DIM_EMOTIONAL] = d;
         return CVOM_OK;
@@ -39,6 +42,26 @@ static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, c
     else
         cfg->validity_days = (int)l;
     return CVOM_OK;
+}
+
+void cvom_config_value(const struct cvom_config *cfg, const char *key, char *buf, size_t cap)
+{
+    if (strcmp(key, "threshold.intellectual") == 0)
+        snprintf(buf, cap, "%g", cfg->threshold[CVOM_DIM_INTELLECTUAL]);
+    else if (strcmp(key, "threshold.emotional") == 0)
+        snprintf(buf, cap, "%g", cfg->threshold[CVOM_DIM_EMOTIONAL]);
+    else if (strcmp(key, "confidence") == 0)
+        snprintf(buf, cap, "%g", cfg->confidence);
+    else if (strcmp(key, "min_respondents") == 0)
+        snprintf(buf, cap, "%d", cfg->min_respondents);
+    else if (strcmp(key, "include_self") == 0)
+        snprintf(buf, cap, "%d", cfg->include_self);
+    else if (strcmp(key, "validity_days") == 0)
+        snprintf(buf, cap, "%d", cfg->validity_days);
+    else if (strcmp(key, "signals.survey_weight") == 0)
+        snprintf(buf, cap, "%g", cfg->survey_weight);
+    else if (cap)
+        buf[0] = '\0';
 }
 
 enum cvom_status cvom_config_load(struct cvom_store *st, struct cvom_config *cfg,

@@ -379,19 +379,16 @@ static const char *const setting_labels[] = {
     "Customer respondents needed on an axis to place an account",
     "Count self-assessments in the score (1) or show them beside it (0)",
     "Days after which an assessment is stale",
+    "Weight of the survey against the CRM signals blended into the axis scores",
 };
+
+#define SETTINGS_N (sizeof setting_labels / sizeof *setting_labels)
 
 static void current_settings(const struct cvom_config *cfg, char v[][32])
 {
-    snprintf(v[0], 32, "%g", cfg->threshold[CVOM_DIM_INTELLECTUAL]);
-    snprintf(v[1], 32, "%g", cfg->threshold[CVOM_DIM_EMOTIONAL]);
-    snprintf(v[2], 32, "%g", cfg->confidence);
-    snprintf(v[3], 32, "%d", cfg->min_respondents);
-    snprintf(v[4], 32, "%d", cfg->include_self);
-    snprintf(v[5], 32, "%d", cfg->validity_days);
+    for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++)
+        cvom_config_value(cfg, cvom_config_keys[i], v[i], 32);
 }
-
-#define SETTINGS_N (sizeof setting_labels / sizeof *setting_labels)
 
 static int settings_page(struct web_req *r, char values[][32], const char *error,
                          const char *bad_key, int http)

@@ -6,6 +6,7 @@
 #include "web/pages_util.h"
 
 #include "service/playbooks.h"
+#include "web/pages_signals.h"
 
 #include "io/records.h"
 #include "io/util.h"
@@ -77,6 +78,7 @@ struct view {
     struct cvom_score score; /* exactly as the export computes it */
     struct cvom_evidence ev;
     struct cvom_explanation ex;
+    struct cvom_signals_shown sig; /* the signals blended into ex, in its order */
     struct cvom_instrument ins; /* the items the explanation refers to */
     int explained;
     struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
@@ -130,8 +132,8 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
         s = cvom_account_score(st, &cache, &v->cfg, v->a.id, v->today, &v->score, &v->ev, &r->err);
         cvom_instrument_cache_cleanup(&cache);
     }
-    if (!s && (s = cvom_account_explain(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins, NULL,
-                                        &r->err)) == CVOM_OK)
+    if (!s && (s = cvom_account_explain_signals(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins,
+                                                NULL, &v->sig, &r->err)) == CVOM_OK)
         v->explained = 1;
     if (!s && (s = cvom_stakeholder_spread(&v->cfg, &v->ex, &v->sp)) == CVOM_OK)
         v->spread_done = 1;
@@ -729,7 +731,8 @@ static void respondents_table(struct buf *b, const struct cvom_explanation *ex)
         }
         buf_puts(b, "</tr>");
     }
-    buf_puts(b, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">Account score</th>");
+    buf_printf(b, "</tbody><tfoot><tr><th scope=\"row\" colspan=\"2\">%s</th>",
+               ex->blend.n ? "The survey's part" : "Account score");
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         buf_puts(b, "<td class=\"num\"><strong>");
         if (!isnan(ex->score.value[d]))
@@ -861,6 +864,7 @@ static void explanation(struct buf *b, const struct view *v)
     }
     moves(b, v);
     respondents_table(b, &v->ex);
+    pages_signals_table(b, &v->ex, &v->sig);
     /* Items add points only to an axis with a score; without one the table says nothing. */
     if (!isnan(v->ex.score.value[0]) || !isnan(v->ex.score.value[1]))
         items_table(b, &v->ex, &v->ins, v->health_done ? &v->h : NULL);
@@ -1117,6 +1121,8 @@ int pages_account(struct web_req *r)
     stakeholders(b, v);
     spread_section(b, v);
     explanation(b, v);
+    if (pages_network_section(b, r->store, v->a.id, &r->err))
+        buf_puts(b, "<p class=\"hint\">The network ledger could not be read.</p></section>");
     plays(b, v);
     assessments(b, v);
     if (v->edit)
