@@ -15,18 +15,19 @@
 #include <stdint.h>
 
 /* The kinds below CVOM_IMPORT_KIND_COUNT are those every face offers (the web application
- * lists them); the catalogue kinds after it — offerings, ratings and value rankings — are
- * for the command line, and refuse an owner scope where they touch shared data. */
+ * lists them; each touches one account's records at a time, so an owner scope applies);
+ * the catalogue kinds after it — offerings, ratings and value rankings — are for the
+ * command line, and refuse an owner scope where they touch shared data. */
 enum cvom_import_kind {
     CVOM_IMPORT_ACCOUNTS = 0,
     CVOM_IMPORT_STAKEHOLDERS,
     CVOM_IMPORT_RESPONSES,
+    CVOM_IMPORT_SIGNALS,
+    CVOM_IMPORT_NETWORK,
     CVOM_IMPORT_KIND_COUNT,
     CVOM_IMPORT_OFFERINGS = CVOM_IMPORT_KIND_COUNT,
     CVOM_IMPORT_RATINGS,
     CVOM_IMPORT_VALUES,
-    CVOM_IMPORT_SIGNALS,
-    CVOM_IMPORT_NETWORK,
     CVOM_IMPORT_KIND_ALL
 };
 
@@ -34,10 +35,9 @@ enum cvom_import_kind {
 #define CVOM_IMPORT_COLUMNS_MAX 128 /* header columns whose mapping a result keeps */
 #define CVOM_IMPORT_MAP_MAX 64      /* explicit COLUMN=FIELD pairs */
 
-/* "accounts", "stakeholders", "responses", "offerings", "ratings", "values", "signals",
- * "network". The parser
- * knows the first three only and returns -1 for anything else; cvom_import_kind_parse_all
- * knows every kind. */
+/* "accounts", "stakeholders", "responses", "signals", "network", "offerings", "ratings",
+ * "values". The parser knows the first five only and returns -1 for anything else;
+ * cvom_import_kind_parse_all knows every kind. */
 const char *cvom_import_kind_name(enum cvom_import_kind k);
 int cvom_import_kind_parse(const char *s);
 int cvom_import_kind_parse_all(const char *s);

@@ -37,7 +37,7 @@ struct import_req {
     enum cvom_encoding encoding;
     int pasted;                /* the CSV came from the text box, not a file */
     int64_t instrument_id;     /* responses: 0 for the newest "default" */
-    int32_t date;              /* responses: the date of rows without one */
+    int32_t date;              /* responses, signals, network: the date of rows without one */
     char date_text[16];
     char filename[128];
     char map_text[MAP_TEXT_MAX];
@@ -197,7 +197,8 @@ static enum cvom_status read_options(struct web_input *in, struct import_req *q,
     int k = cvom_import_kind_parse(cvom_trim(kind));
     if (k < 0)
         return cvom_error_set(err, CVOM_EINVAL,
-                              "Choose what the file holds: accounts, stakeholders or responses.");
+                              "Choose what the file holds: accounts, stakeholders, responses, "
+                              "signals or network ledger entries.");
     q->kind = (enum cvom_import_kind)k;
     int e = enc[0] ? cvom_encoding_parse(cvom_trim(enc)) : CVOM_ENC_UTF8;
     if (e < 0)
@@ -367,6 +368,8 @@ static void kind_radios(struct web_req *r, enum cvom_import_kind chosen)
         [CVOM_IMPORT_ACCOUNTS] = "Accounts (from a CRM export)",
         [CVOM_IMPORT_STAKEHOLDERS] = "Stakeholders (people at the accounts)",
         [CVOM_IMPORT_RESPONSES] = "Responses (answers from a survey tool, one per row)",
+        [CVOM_IMPORT_SIGNALS] = "Signals (CRM or finance figures: account, signal, value, date)",
+        [CVOM_IMPORT_NETWORK] = "Network ledger (introductions, peer groups, events we gave)",
     };
     buf_puts(b, "<fieldset><legend>What the file holds</legend>");
     for (int k = 0; k < CVOM_IMPORT_KIND_COUNT; k++)
@@ -403,7 +406,8 @@ static void upload_form(struct web_req *r, const struct import_req *q)
                 "<textarea id=\"map\" name=\"map\" rows=\"3\" spellcheck=\"false\" "
                 "placeholder=\"Kundennummer=external_id\">\n");
     buf_html(b, q ? q->map_text : "");
-    buf_puts(b, "</textarea><fieldset><legend>For responses</legend>");
+    buf_puts(b, "</textarea><fieldset><legend>For responses, signals and ledger entries"
+                "</legend>");
     instrument_select(r, q ? q->instrument_id : 0);
     buf_puts(b, "<label for=\"date\">Date of rows without one (default today)</label>"
                 "<input type=\"date\" id=\"date\" name=\"date\" value=\"");
