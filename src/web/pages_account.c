@@ -1118,6 +1118,8 @@ int pages_account(struct web_req *r)
     spread_section(b, v);
     explanation(b, v);
     plays(b, v);
+    pages_account_plan(r, &v->a, v->edit);
+    pages_account_offerings(r, &v->a, v->edit);
     assessments(b, v);
     if (v->edit)
         surveys(r, v);
