@@ -5,88 +5,29 @@
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "service/whatif.h"
 
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ACTIONS_MAX CVOM_WHATIF_STEPS_MAX
-
 static const char NOTE[] = "a plan's estimate, not evidence";
-
-/* Open actions gathered from the store. */
-struct steps {
-    struct cvom_action *v;
-    size_t n, cap;
-    int over;
-};
-
-static int collect_cb(void *ctx, const struct cvom_action *a)
-{
-    struct steps *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 16;
-        struct cvom_action *g = cap <= ACTIONS_MAX ? realloc(k->v, cap * sizeof *g) : NULL;
-        if (!g) {
-            k->over = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
-    }
-    k->v[k->n++] = *a;
-    return 0;
-}
-
-static struct cvom_whatif_step step_of(const struct cvom_action *a)
-{
-    return (struct cvom_whatif_step){.axis = a->axis,
-                                     .effect = a->axis >= 0 ? a->effect : 0,
-                                     .cost = isnan(a->cost) ? 0 : a->cost};
-}
 
 /* The actions named by --action: each must exist, be open and belong to the account. */
 static enum cvom_status chosen(struct cli *c, struct cli_opt *o, int64_t account,
-                               struct steps *k)
+                               struct cvom_action_set *k)
 {
     for (int i = 0; i < o->n_multi; i++) {
         long id;
-        struct cvom_action a;
         if (cvom_parse_long(o->multi[i], 1, LONG_MAX, &id))
             return cvom_error_set(&c->err, CVOM_EINVAL,
                                   "--action takes an action's id, not '%s'", o->multi[i]);
-        enum cvom_status st = c->store->ops->action_get(c->store, id, &a, &c->err);
+        enum cvom_status st = cvom_whatif_pick(c->store, account, id, k, &c->err);
         if (st)
             return st;
-        if (a.account_id != account)
-            return cvom_error_set(&c->err, CVOM_EINVAL,
-                                  "action %ld belongs to another account", id);
-        if (a.status != CVOM_ACTION_OPEN)
-            return cvom_error_set(&c->err, CVOM_EINVAL,
-                                  "action %ld is done: only open actions are planned", id);
-        for (size_t j = 0; j < k->n; j++)
-            if (k->v[j].id == a.id)
-                return cvom_error_set(&c->err, CVOM_EINVAL, "action %ld is given twice", id);
-        collect_cb(k, &a);
-        if (k->over)
-            return cvom_error_set(&c->err, CVOM_ELIMIT, "too many actions");
     }
     return CVOM_OK;
-}
-
-static enum cvom_status project(struct cli *c, const struct cvom_config *cfg,
-                                const struct cvom_score *now, const struct cvom_action *v,
-                                size_t n, struct cvom_whatif *w)
-{
-    struct cvom_whatif_step *s = calloc(n ? n : 1, sizeof *s);
-    if (!s)
-        return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        s[i] = step_of(&v[i]);
-    enum cvom_status st = cvom_whatif_project(cfg, now, s, n, w, &c->err);
-    free(s);
-    return st;
 }
 
 /* ---- one account ---------------------------------------------------------------------------- */
@@ -97,7 +38,7 @@ static const char *quadrant_or_none(enum cvom_state s, enum cvom_quadrant q)
 }
 
 static int print_account(const struct cvom_account *a, const char *as_of,
-                         const struct steps *k, const struct cvom_whatif *w,
+                         const struct cvom_action_set *k, const struct cvom_whatif *w,
                          enum cli_format fmt)
 {
     static const char *const cols[] = {
@@ -170,26 +111,16 @@ static int whatif_account(struct cli *c, struct cli_opt *opts, const char *ref, 
     int rc = cli_account(c, ref, &a);
     if (rc)
         return rc;
-    struct steps k = {0};
+    struct cvom_action_set k = {0};
     struct cvom_config cfg;
-    struct cvom_score now;
     struct cvom_whatif w;
-    struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
     enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    if (!st && cli_opt(opts, "all-open")->set) {
-        struct cvom_action_filter f = {.account_id = a.id, .status = CVOM_ACTION_OPEN};
-        st = c->store->ops->action_list(c->store, &f, collect_cb, &k, &c->err);
-        if (!st && k.over)
-            st = cvom_error_set(&c->err, CVOM_ELIMIT, "too many open actions");
-    } else if (!st) {
+    if (!st && cli_opt(opts, "all-open")->set)
+        st = cvom_whatif_open(c->store, a.id, &k, &c->err);
+    else if (!st)
         st = chosen(c, cli_opt(opts, "action"), a.id, &k);
-    }
     if (!st)
-        st = cvom_account_score(c->store, &cache, &cfg, a.id, as_of, &now, NULL, &c->err);
-    cvom_instrument_cache_cleanup(&cache);
-    if (!st)
-        st = project(c, &cfg, &now, k.v, k.n, &w);
+        st = cvom_whatif_account(c->store, &cfg, a.id, as_of, k.v, k.n, NULL, &w, &c->err);
     char d[11];
     cvom_date_format(as_of, d);
     if (!st && print_account(&a, d, &k, &w, fmt))
@@ -199,12 +130,6 @@ static int whatif_account(struct cli *c, struct cli_opt *opts, const char *ref, 
 }
 
 /* ---- the portfolio -------------------------------------------------------------------------- */
-
-static int by_account(const void *x, const void *y)
-{
-    const struct cvom_action *a = x, *b = y;
-    return (a->account_id > b->account_id) - (a->account_id < b->account_id);
-}
 
 static int print_mix(const struct cvom_whatif_mix *m, const struct cvom_scored *v,
                      const struct cvom_whatif *w, size_t n, size_t actions, const char *as_of,
@@ -253,49 +178,18 @@ static int whatif_portfolio(struct cli *c, int32_t as_of, enum cli_format fmt)
 {
     struct cvom_config cfg;
     struct cvom_account_filter f;
-    struct cvom_scored *v = NULL;
-    struct cvom_whatif *w = NULL;
-    struct steps k = {0};
-    size_t n = 0;
+    struct cvom_whatif_portfolio p;
     memset(&f, 0, sizeof f);
-    struct cvom_action_filter af = {.account_id = 0, .status = CVOM_ACTION_OPEN};
     enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
-    if (!st)
-        st = c->store->ops->action_list(c->store, &af, collect_cb, &k, &c->err);
-    if (!st && k.over)
-        st = cvom_error_set(&c->err, CVOM_ELIMIT, "too many open actions");
-    if (!st && !(w = calloc(n ? n : 1, sizeof *w)))
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    /* The store lists actions by account; each account's run of them is one projection. */
-    if (!st && k.n)
-        qsort(k.v, k.n, sizeof *k.v, by_account);
-    for (size_t i = 0; !st && i < n; i++) {
-        size_t lo = 0, hi = k.n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (k.v[mid].account_id < v[i].account.id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t end = lo;
-        while (end < k.n && k.v[end].account_id == v[i].account.id)
-            end++;
-        st = project(c, &cfg, &v[i].score, k.v + lo, end - lo, &w[i]);
-    }
+        st = cvom_whatif_portfolio(c->store, &cfg, &f, as_of, NULL, &p, &c->err);
+    if (st)
+        return cli_fail(c, st, &c->err);
     char d[11];
     cvom_date_format(as_of, d);
-    if (!st) {
-        struct cvom_whatif_mix m;
-        cvom_whatif_tally(w, n, &m);
-        if (print_mix(&m, v, w, n, k.n, d, fmt))
-            st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    }
-    free(w);
-    free(v);
-    free(k.v);
+    if (print_mix(&p.mix, p.v, p.w, p.n, p.actions, d, fmt))
+        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    cvom_whatif_portfolio_cleanup(&p);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

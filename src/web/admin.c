@@ -68,6 +68,7 @@ static int admin_home(struct web_req *r)
         {"/admin/users", "Users and roles", "who may sign in, and what they may do"},
         {"/admin/settings", "Scoring settings", "thresholds, confidence, evidence rules"},
         {"/admin/instruments", "Instruments", "the questionnaires and their versions"},
+        {"/admin/playbooks", "Playbook", "the plays suggested for each quadrant and move"},
         {"/admin/audit", "Audit log", "sign-ins, role changes, imports, settings"},
         {"/import", "Import", "accounts, stakeholders and responses from CSV files"},
     };

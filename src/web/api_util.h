@@ -90,5 +90,12 @@ int api_account_score(struct web_req *r);
 int api_account_explanation(struct web_req *r);
 int api_account_history(struct web_req *r);
 int api_matrix(struct web_req *r);
+/* api_actions.c: action plans, what-if, offerings (listed in routes.c) */
+int api_actions_list(struct web_req *r);
+int api_actions_create(struct web_req *r);
+int api_action_status(struct web_req *r);
+int api_account_whatif(struct web_req *r);
+int api_offerings_list(struct web_req *r);
+int api_rating_put(struct web_req *r);
 
 #endif

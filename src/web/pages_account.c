@@ -1124,6 +1124,8 @@ int pages_account(struct web_req *r)
     if (pages_network_section(b, r->store, v->a.id, &r->err))
         buf_puts(b, "<p class=\"hint\">The network ledger could not be read.</p></section>");
     plays(b, v);
+    pages_account_plan(r, &v->a, v->edit);
+    pages_account_offerings(r, &v->a, v->edit);
     assessments(b, v);
     if (v->edit)
         surveys(r, v);

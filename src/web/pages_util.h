@@ -110,4 +110,46 @@ void pages_filters_query(struct buf *b, const struct pages_filters *f);
  * HTML, XLSX and CSV, each carrying the page's filters; appended to r->out. */
 void pages_download_links(struct web_req *r);
 
+/* ---- plans: actions, what-if, offerings, playbooks (listed in routes.c) --------------------- */
+
+int pages_actions(struct web_req *r);         /* GET /actions, with the portfolio what-if */
+int pages_action_add(struct web_req *r);      /* POST /accounts/{id}/actions */
+int pages_action_status(struct web_req *r);   /* POST /accounts/{id}/actions/{action} */
+int pages_whatif(struct web_req *r);          /* GET /accounts/{id}/whatif */
+int pages_offerings(struct web_req *r);       /* GET /offerings */
+int pages_offering_add(struct web_req *r);    /* POST /offerings */
+int pages_offering_remove(struct web_req *r); /* POST /offerings/{offering}/remove */
+int pages_rating_post(struct web_req *r);     /* POST /accounts/{id}/ratings */
+int admin_playbooks_get(struct web_req *r);   /* GET /admin/playbooks */
+int admin_playbooks_post(struct web_req *r);  /* POST /admin/playbooks */
+
+/* The account page's sections (appended to r->out): its action plan, with the forms that
+ * add an action and change its status when edit is set; and its rated offerings with their
+ * importance–performance quadrants and unvalued cost, with the rating form when edit is set. */
+void pages_account_plan(struct web_req *r, const struct cvom_account *a, int edit);
+void pages_account_offerings(struct web_req *r, const struct cvom_account *a, int edit);
+
+/* An action's fields as text, as a form or the API gives them; NULL or "" is not given. */
+struct pages_action_fields {
+    const char *title, *owner, *due, *axis, *effect, *cost, *play;
+};
+/* A new open action from in, planned today, checked as `cvom action add` checks it: a
+ * title, an owner that fits, a due date, an axis (intellectual or emotional), an effect of
+ * -100..100 points that needs the axis, a cost of 0 or more, a play of the playbook in use.
+ * CVOM_EINVAL with err->field for bad input; *out (account_id left 0) only on success. */
+enum cvom_status pages_action_read(struct cvom_store *st, const struct pages_action_fields *in,
+                                   int32_t today, struct cvom_action *out,
+                                   struct cvom_error *err);
+/* Mark action a open or done (on day), in its own transaction. CVOM_EINVAL when it is in that
+ * status already or would be done before the day it was planned. */
+enum cvom_status pages_action_set(struct cvom_store *st, const struct cvom_action *a,
+                                  enum cvom_action_status to, int32_t day,
+                                  struct cvom_error *err);
+/* Record account a's rating *rt of the offering with code (or id) offering, in its own
+ * transaction; *found (may be NULL) receives the offering. CVOM_EINVAL for a rating out of
+ * range, CVOM_ENOTFOUND for no such offering. */
+enum cvom_status pages_rating_save(struct cvom_store *st, const struct cvom_account *a,
+                                   const char *offering, const struct cvom_offer_rating *rt,
+                                   struct cvom_offering *found, struct cvom_error *err);
+
 #endif

@@ -608,6 +608,61 @@ def test_session(c, d, tok):
     expect(err['code'] == 'csrf', 'the CSRF refusal says so: %s' % err)
 
 
+def test_plans(c, d, tok):
+    """Action plans, what-if and offerings: each answer against the command line's."""
+    aid = next(a['id'] for a in cli_json(d, 'account', 'list') if a['owner'] == 'Priya Shah')
+    url = '/api/v1/accounts/%d/actions' % aid
+    st, got, _ = c.call('POST', url, tok['priya'], {'title': 'Benchmark study', 'owner': 'Jo',
+                                                    'due': '2030-06-30', 'axis': 'intellectual',
+                                                    'effect': 12.5, 'cost': 800})
+    expect(st == 201 and got['title'] == 'Benchmark study', 'action added: %d %s' % (st, got))
+    st, other, _ = c.call('POST', url, tok['admin'], {'title': 'Dinner', 'axis': 'emotional',
+                                                      'effect': -4})
+    expect(st == 201, 'an admin adds an action to any account: %d' % st)
+    for body, field in (({'owner': 'x'}, 'title'), ({'title': 'x', 'effect': 3}, 'effect'),
+                        ({'title': 'x', 'axis': 'both'}, 'axis'),
+                        ({'title': 'x', 'cost': '5'}, 'cost'),
+                        ({'title': 'x', 'due': 'soon'}, 'due'), ({'title': 'x', 'when': 1}, 'when')):
+        expect_error(c.call('POST', url, tok['priya'], body), 422, field, what=str(body))
+    expect_error(c.call('POST', url, tok['tom'], {'title': 'x'}), 404, what='another manager')
+    expect_error(c.call('POST', url, tok['viewer'], {'title': 'x'}), 403, what='viewer')
+    st, page, _ = c.call('GET', url, tok['viewer'])
+    expect(st == 200 and page['items'] == cli_json(d, 'action', 'list', str(aid)),
+           'the plan is `cvom action list`: %s' % page)
+    st, page, _ = c.call('GET', url + '?status=done', tok['viewer'])
+    expect(st == 200 and page['total'] == 0, 'nothing is done yet')
+    q = '?action=%d&action=%d' % (got['id'], other['id'])
+    st, w, _ = c.call('GET', '/api/v1/accounts/%d/whatif%s' % (aid, q), tok['viewer'])
+    want = cli_json(d, 'whatif', str(aid), '--action', str(got['id']), '--action',
+                    str(other['id']))
+    expect(st == 200, 'whatif: %d %s' % (st, w))
+    close(w, want, where='whatif')
+    expect_error(c.call('GET', '/api/v1/accounts/%d/whatif?action=999999' % aid,
+                        tok['viewer']), 422, 'action', what='whatif of no such action')
+    st, done, _ = c.call('POST', '/api/v1/actions/%d' % other['id'], tok['priya'],
+                         {'status': 'done', 'date': '2031-01-01'})
+    expect(st == 200 and done['status'] == 'done' and done['done'] == '2031-01-01',
+           'marked done: %d %s' % (st, done))
+    expect_error(c.call('POST', '/api/v1/actions/%d' % other['id'], tok['priya'],
+                        {'status': 'done'}), 422, 'status', what='done twice')
+    expect_error(c.call('POST', '/api/v1/actions/%d' % other['id'], tok['tom'],
+                        {'status': 'open'}), 404, what="another manager's action")
+    st, cat, _ = c.call('GET', '/api/v1/offerings', tok['viewer'])
+    expect(st == 200 and cat['items'] == cli_json(d, 'offering', 'list'),
+           'the catalogue is `cvom offering list`')
+    code = cat['items'][0]['code']
+    st, rt, _ = c.call('PUT', '/api/v1/accounts/%d/ratings/%s' % (aid, code), tok['priya'],
+                       {'importance': 2, 'performance': 6.5, 'cost': 1200})
+    expect(st == 200 and rt['ip_quadrant'] == 'overkill' and rt['unvalued'] == 'yes',
+           'rated: %d %s' % (st, rt))
+    row = [x for x in cli_json(d, 'offering', 'ratings', str(aid)) if x['code'] == code]
+    expect(row and row[0]['ip_quadrant'] == 'overkill' and row[0]['cost'] == 1200,
+           'the CLI sees the rating: %s' % row)
+    expect_error(c.call('PUT', '/api/v1/accounts/%d/ratings/%s' % (aid, code), tok['priya'],
+                        {'importance': 9, 'performance': 4}), 422, 'importance',
+                 what='importance out of range')
+
+
 def test_openapi_validator(d):
     node, npm = shutil.which('node'), shutil.which('npm')
     if not node or not npm:
@@ -655,6 +710,7 @@ def main():
             test_bodies(c, tok)
             test_ownership(c, d, tok)
             test_imports(c, d, tok)
+            test_plans(c, d, tok)
             test_session(c, d, tok)
         finally:
             stop(proc, d)

@@ -2,7 +2,8 @@
 """web_browser.py — the end-to-end test in headless Chromium: a demo database with a manager,
 a real `cvom serve`, and tests/browser/e2e.mjs (playwright-core driving Debian's chromium) for
 sign-in, the matrix, an account, an assessment, a survey link answered in a fresh browser,
-the point moving and sign-out. Screenshots go to BUILD_DIR/meson-logs/screenshots (or
+the point moving and sign-out; then tests/browser/whatif.mjs: a planned action ticked on the
+account's what-if page and its projected point where `cvom whatif` puts it. Screenshots go to BUILD_DIR/meson-logs/screenshots (or
 $CVOM_SCREENSHOTS). Exits 77 (skipped) when node, npm's packages or chromium are missing.
     usage: web_browser.py PATH/TO/cvom"""
 
@@ -64,6 +65,23 @@ def pick_account(fx, db):
     return best[0] if best else fx.own[0]
 
 
+def whatif_flow(cvom, db, srv, artifacts, node, account, action):
+    """Tick the action on the what-if page; the point must be the command line's projection
+    (taken now, after e2e.mjs may have moved the account). Returns an exit status."""
+    want = json.loads(harness.run(cvom, db, "whatif", account, "--action", action,
+                                  "--format", "json"))
+    config = {"user": "priya", "password": harness.PASSWORD, "account": account,
+              "action": action, "intellectual": want["intellectual_projected"],
+              "emotional": want["emotional_projected"], "quadrant": want["quadrant_projected"]}
+    try:
+        p = subprocess.run([node, os.path.join(BROWSER_DIR, "whatif.mjs"), srv.origin,
+                            artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=120)
+        return p.returncode
+    except subprocess.TimeoutExpired:
+        print("web_browser: whatif.mjs did not finish in 120 s")
+        return 1
+
+
 def main():
     cvom = harness.cvom_path(sys.argv)
     node = prerequisites()
@@ -84,6 +102,10 @@ def main():
                           "--tags", "</title><svg onload=alert(1)>",
                           "--notes", "javascript:alert(1) '\"--><!--")
         xss_account = int(out.strip().splitlines()[-1])
+        out = harness.run(cvom, db, "action", "add", account, "--title", "Executive briefing",
+                          "--owner", owner, "--axis", "intellectual", "--effect", "15",
+                          "--cost", "2000")
+        action = int(out.strip().splitlines()[-1])
         srv = harness.Server(cvom, db)
         config = {"user": "priya", "password": harness.PASSWORD, "account": account,
                   "xss_account": xss_account}
@@ -96,6 +118,7 @@ def main():
         except subprocess.TimeoutExpired:
             print("web_browser: e2e.mjs did not finish in 240 s")
             rc = 1
+        rc = whatif_flow(cvom, db, srv, artifacts, node, account, action) or rc
     finally:
         if srv:
             status = srv.stop()

@@ -1067,7 +1067,32 @@ def seed_xss(fx, db):
     harness.run(cvom, db, "import", "responses", rpath, "--quiet", check=False)
     harness.run(cvom, db, "score", check=False)
     harness.run(cvom, db, "token", "create", "tok " + PAYLOADS[0], "--user", "ada", check=False)
+    seed_xss_plans(cvom, db, ids[0])
     return ids
+
+
+def seed_xss_plans(cvom, db, aid):
+    """Payloads in the plan, the catalogue, the ratings and the playbook: action titles and
+    owners (overdue and unowned, so that /actions lists them twice), offering names and
+    categories rated by the first account, and a play's title and text."""
+    for i, p in enumerate(PAYLOADS):
+        harness.run(cvom, db, "action", "add", aid, "--title", "A%d %s" % (i, p),
+                    *(["--owner", "Who " + p] if i % 2 else []), "--due", "2020-01-0%d" % (i + 1),
+                    "--axis", "emotional", "--effect", "5", "--cost", "10", check=False)
+        harness.run(cvom, db, "offering", "add", "XO-%d" % i, "O%d %s" % (i, p),
+                    "--category", "C " + p, check=False)
+        harness.run(cvom, db, "offering", "rate", aid, "XO-%d" % i, "--importance", "2",
+                    "--performance", "6", "--cost", "100", check=False)
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(harness.run(cvom, db, "playbook", "export"))))
+    for i, row in enumerate(rows[1:len(PAYLOADS) + 1]):
+        row[1] = "T " + PAYLOADS[i]
+        row[2] = "P " + PAYLOADS[-1 - i]
+    path = os.path.join(os.path.dirname(db), "xss-playbook.csv")
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    harness.run(cvom, db, "playbook", "import", path, check=False)
 
 
 def xss_csv(tag):
@@ -1175,6 +1200,16 @@ def xss(fx, routes):
                 path = path.replace("{%s}" % name, urllib.parse.quote(str(v), safe=""), 1)
             pages += [path, path + "?" + q]
         pages += ["/signin?next=" + urllib.parse.quote(p) for p in PAYLOADS]
+        # The projections name actions and accounts: every open action of the first account
+        # ticked on its what-if page, and the portfolio's what-if.
+        acts = [a["id"] for a in json.loads(harness.run(fx.cvom, db, "action", "list",
+                                                          ids[0], "--format", "json"))]
+        if acts:
+            pages.append("/accounts/%d/whatif?" % ids[0] +
+                         "&".join("action=%d" % a for a in acts))
+            pages.append("/actions?all=1&status=any&" + "&".join("plan=%d" % a for a in acts))
+        else:
+            C.note("XSS: no action was seeded; the what-if pages were not checked with payloads")
         pages += ["/no-such-page/" + urllib.parse.quote(PAYLOADS[0])]
         hits, checked = 0, 0
         problems = list(problems_out)
