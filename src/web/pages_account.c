@@ -1015,7 +1015,7 @@ static void surveys(struct web_req *r, const struct view *v)
 static void plays(struct buf *b, const struct view *v)
 {
     buf_puts(b, "<section class=\"card\" aria-labelledby=\"plays-h\"><h2 id=\"plays-h\">"
-                "Plays and open actions</h2>");
+                "Suggested plays</h2>");
     if (!v->plays.n)
         buf_puts(b, "<p>No play suggested.</p>");
     else
@@ -1037,31 +1037,10 @@ static void plays(struct buf *b, const struct view *v)
     }
     if (v->plays.n)
         buf_puts(b, "</ul>");
-    const struct cvom_action *a = v->actions.v;
-    if (!v->actions.n) {
-        buf_puts(b, "<p>No open actions. Plans are kept with <code>cvom action add</code>.</p>"
-                    "</section>");
-        return;
-    }
-    buf_puts(b, "<table class=\"data\"><thead><tr><th scope=\"col\">Action</th>"
-                "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th>"
-                "<th scope=\"col\">Aims at</th></tr></thead><tbody>");
-    for (size_t i = 0; i < v->actions.n; i++) {
-        char due[11] = "";
-        if (a[i].due)
-            cvom_date_format(a[i].due, due);
-        int late = a[i].due && a[i].due < v->today;
-        buf_puts(b, "<tr><td>");
-        buf_html(b, a[i].title);
-        buf_puts(b, "</td><td>");
-        buf_html(b, a[i].owner[0] ? a[i].owner : "nobody yet");
-        buf_printf(b, "</td><td>%s%s%s</td><td>", late ? "<strong class=\"late\">" : "",
-                   due[0] ? due : "\xE2\x80\x94", late ? " (overdue)</strong>" : "");
-        if (a[i].axis >= 0 && a[i].axis < CVOM_DIM_COUNT)
-            buf_printf(b, "%s %+.1f", cvom_dim_name((enum cvom_dim)a[i].axis), a[i].effect);
-        buf_puts(b, "</td></tr>");
-    }
-    buf_puts(b, "</tbody></table></section>");
+    /* The account's actions, open and done, are kept in the action plan below. */
+    buf_printf(b, "<p class=\"hint\">%zu open action%s in the <a href=\"#plan\">action plan"
+                  "</a>.</p></section>",
+               v->actions.n, v->actions.n == 1 ? "" : "s");
 }
 
 static void notes(struct web_req *r, const struct view *v)

@@ -753,7 +753,7 @@ int pages_actions(struct web_req *r)
         return http;
     }
     struct buf *b = &r->out;
-    page_begin(r, "Actions", "accounts");
+    page_begin(r, "Actions", "actions");
     buf_puts(b, "<div class=\"page-head\"><h1>Actions</h1><p class=\"hint\">The plans of the "
                 "accounts you can see. Tick open actions to see where they would take the "
                 "portfolio if they worked.</p></div>");

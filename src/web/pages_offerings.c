@@ -150,7 +150,7 @@ int pages_offerings(struct web_req *r)
         return web_fail(r, st, &r->err);
     }
     struct buf *b = &r->out;
-    page_begin(r, "Offerings", "accounts");
+    page_begin(r, "Offerings", "offerings");
     buf_puts(b, "<div class=\"narrow\"><h1>Offerings</h1><p class=\"hint\">What we sell or give: "
                 "core products and add-on services. Each account's page records how important "
                 "each is to the customer, how well we perform it, and what serving it costs.</p>");

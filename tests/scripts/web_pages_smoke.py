@@ -200,12 +200,13 @@ def main():
             "Priya Shah", "--due", "2026-01-10", "--axis", "intellectual", "--effect", "3")
         plays = json.loads(run(db, "playbook", str(acc), "--format", "json"))
         status, page, _ = manager.get("/accounts/%d" % acc)
-        check(status == 200 and "Plays and open actions" in page, "the plays section")
+        check(status == 200 and "Suggested plays" in page and 'id="plan"' in page,
+              "the plays section and the action plan")
         for p in plays:
             check(html_escape(p["title"]) in page, "suggested play on the page", p["title"])
         check("Brief &lt;b&gt;the&lt;/b&gt; sponsor" in page and "<b>the</b>" not in page,
               "the open action, escaped")
-        check("(overdue)" in page, "an overdue action is marked")
+        check("badge late\">overdue" in page, "an overdue action is marked")
 
         # Another manager's account is 404, exactly like a missing one.
         other = sorted(others)[0]
