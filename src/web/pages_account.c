@@ -1092,6 +1092,8 @@ int pages_account(struct web_req *r)
     const char *saved = web_query(r, "saved");
     if (saved && strcmp(saved, "notes") == 0)
         page_notice(r, "ok", "Notes saved.");
+    else if (saved && strcmp(saved, "network") == 0)
+        page_notice(r, "ok", "Added to the network ledger: the score below includes it.");
     else if (saved && strcmp(saved, "assessment") == 0)
         page_notice(r, "ok", "Assessment saved: the score below includes it.");
     score_cards(b, v);
@@ -1100,7 +1102,7 @@ int pages_account(struct web_req *r)
     stakeholders(b, v);
     spread_section(b, v);
     explanation(b, v);
-    if (pages_network_section(b, r->store, v->a.id, &r->err))
+    if (pages_network_section(r, v->a.id, v->edit))
         buf_puts(b, "<p class=\"hint\">The network ledger could not be read.</p></section>");
     plays(b, v);
     pages_account_plan(r, &v->a, v->edit);

@@ -2,7 +2,13 @@
  * points each adds, and its network ledger. */
 #include "web/pages_signals.h"
 
+#include "io/util.h"
+#include "web/api_util.h"
+#include "web/page.h"
+
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 void pages_signals_table(struct buf *b, const struct cvom_explanation *ex,
                          const struct cvom_signals_shown *sig)
@@ -90,9 +96,33 @@ static int ledger_row(void *ctx, const struct cvom_network_entry *e)
     return 0;
 }
 
-enum cvom_status pages_network_section(struct buf *b, struct cvom_store *st, int64_t account_id,
-                                       struct cvom_error *err)
+static void network_form(struct web_req *r, int64_t account_id)
 {
+    struct buf *b = &r->out;
+    buf_printf(b, "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/network\">"
+                  "<fieldset><legend>Record an introduction, peer group or event</legend>",
+               (long long)account_id);
+    page_csrf(r);
+    buf_printf(b, "<label for=\"net-kind\">Kind</label><select id=\"net-kind\" name=\"kind\">"
+                  "<option value=\"introduction\">Introduction</option><option "
+                  "value=\"peer_group\">Peer group</option><option value=\"event\">Event"
+                  "</option></select><label for=\"net-title\">What (whom we introduced, which "
+                  "group or event)</label><input id=\"net-title\" name=\"title\" required "
+                  "maxlength=\"%d\"><label for=\"net-date\">Date</label><input type=\"date\" "
+                  "id=\"net-date\" name=\"date\"><label for=\"net-rating\">The customer's "
+                  "rating, 1&ndash;5 (leave empty until given)</label><input type=\"number\" "
+                  "id=\"net-rating\" name=\"rating\" min=\"1\" max=\"5\" step=\"1\">"
+                  "<label for=\"net-notes\">Notes</label><input id=\"net-notes\" "
+                  "name=\"notes\" maxlength=\"%d\"><div><button type=\"submit\">Add to the "
+                  "ledger</button></div></fieldset></form>",
+               CVOM_FIELD_MAX - 1, CVOM_FIELD_MAX - 1);
+}
+
+enum cvom_status pages_network_section(struct web_req *r, int64_t account_id, int edit)
+{
+    struct buf *b = &r->out;
+    struct cvom_store *st = r->store;
+    struct cvom_error *err = &r->err;
     buf_puts(b, "<section class=\"block\" id=\"network\" aria-labelledby=\"net-h\"><h2 "
                 "id=\"net-h\">Network ledger</h2><p class=\"hint\">Introductions, peer groups and "
                 "events we gave this customer, with their rating. The mean rating of the last "
@@ -107,13 +137,220 @@ enum cvom_status pages_network_section(struct buf *b, struct cvom_store *st, int
         return s;
     if (k.n == 0) {
         b->len = mark;
-        buf_puts(b, "<p>Nothing recorded yet (<code>cvom network add</code> or "
-                    "<code>cvom import network</code>).</p></section>");
-        return CVOM_OK;
+        buf_puts(b, "<p>Nothing recorded yet.</p>");
+    } else {
+        buf_puts(b, "</tbody></table></div>");
+        if (k.n > PAGES_LEDGER_ROWS)
+            buf_printf(b, "<p class=\"hint\">The newest %d entries are shown.</p>",
+                       PAGES_LEDGER_ROWS);
     }
-    buf_puts(b, "</tbody></table></div>");
-    if (k.n > PAGES_LEDGER_ROWS)
-        buf_printf(b, "<p class=\"hint\">The newest %d entries are shown.</p>", PAGES_LEDGER_ROWS);
+    if (edit)
+        network_form(r, account_id);
     buf_puts(b, "</section>");
     return CVOM_OK;
 }
+
+enum cvom_status pages_network_read(const struct pages_network_fields *in, int32_t today,
+                                    struct cvom_network_entry *out, struct cvom_error *err)
+{
+    struct cvom_network_entry e;
+    memset(&e, 0, sizeof e);
+    e.rating = NAN;
+    e.date = today;
+    int kind = in->kind ? cvom_network_kind_parse(in->kind) : -1;
+    if (kind < 0) {
+        cvom_error_set(err, CVOM_EINVAL, "The kind is introduction, peer_group or event.");
+        cvom_copy(err->field, sizeof err->field, "kind");
+        return CVOM_EINVAL;
+    }
+    e.kind = (enum cvom_network_kind)kind;
+    if (!in->title || cvom_copy(e.title, sizeof e.title, in->title) || !cvom_trim(e.title)[0]) {
+        cvom_error_set(err, CVOM_EINVAL, "Say what it was, in 1 to %d bytes.",
+                       CVOM_FIELD_MAX - 1);
+        cvom_copy(err->field, sizeof err->field, "title");
+        return CVOM_EINVAL;
+    }
+    if (in->notes && cvom_copy(e.notes, sizeof e.notes, in->notes)) {
+        cvom_error_set(err, CVOM_EINVAL, "The notes are longer than %d bytes.",
+                       CVOM_FIELD_MAX - 1);
+        cvom_copy(err->field, sizeof err->field, "notes");
+        return CVOM_EINVAL;
+    }
+    if (in->date && in->date[0] && cvom_date_parse(in->date, &e.date)) {
+        cvom_error_set(err, CVOM_EINVAL, "The date must be YYYY-MM-DD.");
+        cvom_copy(err->field, sizeof err->field, "date");
+        return CVOM_EINVAL;
+    }
+    if (in->rating && in->rating[0] &&
+        (cvom_parse_double(in->rating, &e.rating) || !(e.rating >= 1 && e.rating <= 5))) {
+        cvom_error_set(err, CVOM_EINVAL, "The rating is a number from 1 to 5.");
+        cvom_copy(err->field, sizeof err->field, "rating");
+        return CVOM_EINVAL;
+    }
+    *out = e;
+    return CVOM_OK;
+}
+
+static enum cvom_status network_store(struct cvom_store *st, struct cvom_network_entry *e,
+                                      struct cvom_error *err)
+{
+    enum cvom_status s = st->ops->begin(st, err);
+    if (!s) {
+        if (!(s = st->ops->network_add(st, e, err)))
+            s = st->ops->commit(st, err);
+        if (s)
+            st->ops->rollback(st);
+    }
+    return s;
+}
+
+/* ---- POST /accounts/{id}/network ----------------------------------------------------------- */
+
+int pages_network_post(struct web_req *r)
+{
+    struct cvom_account a;
+    int http = pages_load_account(r, &a);
+    if (http)
+        return http;
+    if (!pages_can_edit(r, &a))
+        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+    struct pages_network_fields in = {web_field(r, "kind"), web_field(r, "title"),
+                                      web_field(r, "date"), web_field(r, "rating"),
+                                      web_field(r, "notes")};
+    struct cvom_network_entry e;
+    enum cvom_status st = pages_network_read(&in, pages_today(), &e, &r->err);
+    if (st)
+        return web_error(r, 422, NULL, r->err.message, r->err.field);
+    e.account_id = a.id;
+    if ((st = network_store(r->store, &e, &r->err)) != CVOM_OK)
+        return web_fail(r, st, &r->err);
+    char to[80];
+    snprintf(to, sizeof to, "/accounts/%lld?saved=network#network", (long long)a.id);
+    return web_redirect(r, to);
+}
+
+/* ---- the API ------------------------------------------------------------------------------- */
+
+static int signal_item(void *ctx, const struct cvom_signal *g)
+{
+    int fixed = g->def.norm == CVOM_NORM_FIXED, logistic = g->def.norm == CVOM_NORM_LOGISTIC;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(g->id));
+    json_object_set_new(o, "name", api_str(g->def.name));
+    json_object_set_new(o, "label", api_str(g->def.label));
+    json_object_set_new(o, "axis", json_string(cvom_dim_name(g->def.axis)));
+    json_object_set_new(o, "direction", json_string(g->def.direction < 0 ? "-" : "+"));
+    json_object_set_new(o, "norm", json_string(cvom_norm_name(g->def.norm)));
+    json_object_set_new(o, "p1", fixed || logistic ? json_real(g->def.p1) : json_null());
+    json_object_set_new(o, "p2", fixed || logistic ? json_real(g->def.p2) : json_null());
+    json_object_set_new(o, "weight", json_real(g->def.weight));
+    json_object_set_new(o, "source",
+                        json_string(g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported"));
+    return json_array_append_new(ctx, o) != 0;
+}
+
+int api_signals_list(struct web_req *r)
+{
+    json_t *items = json_array();
+    enum cvom_status st = r->store->ops->signal_list(r->store, signal_item, items, &r->err);
+    if (st) {
+        json_decref(items);
+        return web_fail(r, st, &r->err);
+    }
+    return api_send(r, 200, json_pack("{s:I, s:o}", "total",
+                                      (json_int_t)json_array_size(items), "items", items));
+}
+
+static json_t *entry_json(const struct cvom_network_entry *e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(e->id));
+    json_object_set_new(o, "account_id", json_integer(e->account_id));
+    json_object_set_new(o, "date", api_date(e->date));
+    json_object_set_new(o, "kind", json_string(cvom_network_kind_name(e->kind)));
+    json_object_set_new(o, "title", api_str(e->title));
+    json_object_set_new(o, "rating", isnan(e->rating) ? json_null() : json_real(e->rating));
+    json_object_set_new(o, "notes", api_str(e->notes));
+    return o;
+}
+
+static int entry_item(void *ctx, const struct cvom_network_entry *e)
+{
+    return json_array_append_new(ctx, entry_json(e)) != 0;
+}
+
+int api_network_list(struct web_req *r)
+{
+    struct cvom_account a;
+    int rc;
+    if ((rc = api_account(r, &a)))
+        return rc;
+    json_t *items = json_array();
+    enum cvom_status st = r->store->ops->network_list(r->store, a.id, entry_item, items, &r->err);
+    if (st) {
+        json_decref(items);
+        return web_fail(r, st, &r->err);
+    }
+    return api_send(r, 200, json_pack("{s:I, s:o}", "total",
+                                      (json_int_t)json_array_size(items), "items", items));
+}
+
+static const char *const entry_keys[] = {"kind", "title", "date", "rating", "notes", NULL};
+
+/* A string member as text, NULL when absent or null; 0 or the 422 answer's status. */
+static int member_text(struct web_req *r, json_t *body, const char *key, const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return api_invalid(r, key, "Expected a string.");
+    *out = json_string_value(v);
+    return 0;
+}
+
+int api_network_create(struct web_req *r)
+{
+    struct cvom_account a;
+    int rc;
+    if ((rc = api_account(r, &a)))
+        return rc;
+    json_t *body = api_body(r, &rc);
+    if (!body)
+        return rc;
+    struct pages_network_fields in = {0};
+    char rating[40] = "";
+    json_t *jr = json_object_get(body, "rating");
+    if (!(rc = api_known_fields(r, body, entry_keys)) &&
+        !(rc = member_text(r, body, "kind", &in.kind)) &&
+        !(rc = member_text(r, body, "title", &in.title)) &&
+        !(rc = member_text(r, body, "date", &in.date)) &&
+        !(rc = member_text(r, body, "notes", &in.notes)) && jr && !json_is_null(jr)) {
+        if (!json_is_number(jr))
+            rc = api_invalid(r, "rating", "Expected a number from 1 to 5.");
+        else
+            snprintf(rating, sizeof rating, "%.17g", json_number_value(jr));
+        in.rating = rating;
+    }
+    struct cvom_network_entry e;
+    enum cvom_status st;
+    if (!rc && (st = pages_network_read(&in, api_today(), &e, &r->err)) != CVOM_OK)
+        rc = api_invalid(r, r->err.field, r->err.message);
+    json_decref(body);
+    if (rc)
+        return rc;
+    e.account_id = a.id;
+    if ((rc = api_begin(r)) ||
+        (rc = api_finish(r, r->store->ops->network_add(r->store, &e, &r->err))))
+        return rc;
+    return api_send(r, 201, entry_json(&e));
+}
+
+const struct web_route web_signal_routes[] = {
+    {M_POST, "/accounts/{id}/network", pages_network_post, A_MANAGER, 0},
+    {M_GET, "/api/v1/signals", api_signals_list, A_VIEWER, 0},
+    {M_GET, "/api/v1/accounts/{id}/network", api_network_list, A_VIEWER, 0},
+    {M_POST, "/api/v1/accounts/{id}/network", api_network_create, A_MANAGER, 0},
+    {0, NULL, NULL, 0, 0},
+};

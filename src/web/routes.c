@@ -2,6 +2,7 @@
  * Each entry is method, pattern, handler, the least role that may use it, and whether it is
  * exempt from the CSRF check (only where a secret in the URL or a bearer token authorises). */
 #include "web/web.h"
+#include "web/pages_signals.h"
 
 #include "web/api_util.h"
 #include "web/assets.h"
@@ -45,6 +46,7 @@ const struct web_route web_plan_routes[] = {
 const struct web_route *const web_route_tables[] = {
     web_auth_routes, web_page_routes, web_admin_routes, web_api_routes, web_download_routes,
     web_plan_routes,
+    web_signal_routes,
     NULL,
 };
 

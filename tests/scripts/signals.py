@@ -246,6 +246,22 @@ def main():
         check(net is not None and "Met &lt;script&gt;alert(1)&lt;/script&gt;" in net.group(0)
               and "<script>alert" not in page and "not rated" in net.group(0),
               "the ledger on the page, escaped")
+        # An editor adds a ledger entry with the page's form; without its token, nothing.
+        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        entry = {"kind": "peer_group", "title": "Circle <em>of</em> CFOs", "rating": "5",
+                 "date": "2026-11-01"}
+        status, _ = request("POST", "/accounts/%d/network" % acc, entry)
+        check(status == 403, "a ledger entry without the CSRF token is refused", str(status))
+        status, _ = request("POST", "/accounts/%d/network" % acc, dict(entry, csrf=token))
+        check(status == 303, "a ledger entry through the form", str(status))
+        status, _ = request("POST", "/accounts/%d/network" % acc,
+                            dict(entry, csrf=token, rating="9"))
+        check(status == 422, "a rating of 9 through the form is refused", str(status))
+        listed = json.loads(cvom(db, "network", "list", str(acc), "--format", "json").stdout)
+        check(sum(e["title"] == "Circle <em>of</em> CFOs" for e in listed) == 1,
+              "the form's entry is stored once", str(listed[:2]))
+        _, page = request("GET", "/accounts/%d" % acc)
+        check("Circle &lt;em&gt;of&lt;/em&gt; CFOs" in page, "the new entry on the page, escaped")
         status, body = request("GET", "/api/v1/accounts/%d/explanation" % acc)
         if check(status == 200, "API explanation", str(status)):
             api = json.loads(body)

@@ -663,6 +663,36 @@ def test_plans(c, d, tok):
                  what='importance out of range')
 
 
+def test_signals(c, d, tok):
+    """Signals and the network ledger: each answer against the command line's."""
+    st, page, _ = c.call('GET', '/api/v1/signals', tok['viewer'])
+    expect(st == 200 and page['items'] == cli_json(d, 'signal', 'list'),
+           'the signals are `cvom signal list`: %s' % page)
+    aid = next(a['id'] for a in cli_json(d, 'account', 'list') if a['owner'] == 'Priya Shah')
+    url = '/api/v1/accounts/%d/network' % aid
+    st, got, _ = c.call('POST', url, tok['priya'], {'kind': 'introduction', 'title':
+                                                    'Met a peer <i>CFO</i>', 'date': '2026-10-01',
+                                                    'rating': 4})
+    expect(st == 201 and got['rating'] == 4 and got['kind'] == 'introduction',
+           'ledger entry added: %d %s' % (st, got))
+    st, unrated, _ = c.call('POST', url, tok['admin'], {'kind': 'event', 'title': 'Forum'})
+    expect(st == 201 and unrated['rating'] is None, 'an unrated entry: %d %s' % (st, unrated))
+    for body, field in (({'title': 'x'}, 'kind'), ({'kind': 'event'}, 'title'),
+                        ({'kind': 'event', 'title': 'x', 'rating': 6}, 'rating'),
+                        ({'kind': 'event', 'title': 'x', 'rating': '4'}, 'rating'),
+                        ({'kind': 'event', 'title': 'x', 'date': 'soon'}, 'date'),
+                        ({'kind': 'event', 'title': 'x', 'when': 1}, 'when')):
+        expect_error(c.call('POST', url, tok['priya'], body), 422, field, what=str(body))
+    expect_error(c.call('POST', url, tok['tom'], {'kind': 'event', 'title': 'x'}), 404,
+                 what='another manager')
+    expect_error(c.call('POST', url, tok['viewer'], {'kind': 'event', 'title': 'x'}), 403,
+                 what='viewer')
+    st, page, _ = c.call('GET', url, tok['viewer'])
+    want = [{k: v for k, v in e.items() if k != 'account'}
+            for e in cli_json(d, 'network', 'list', str(aid))]
+    expect(st == 200 and page['items'] == want, 'the ledger is `cvom network list`: %s' % page)
+
+
 def test_openapi_validator(d):
     node, npm = shutil.which('node'), shutil.which('npm')
     if not node or not npm:
@@ -711,6 +741,7 @@ def main():
             test_ownership(c, d, tok)
             test_imports(c, d, tok)
             test_plans(c, d, tok)
+            test_signals(c, d, tok)
             test_session(c, d, tok)
         finally:
             stop(proc, d)
