@@ -207,7 +207,7 @@ struct demo {
     int64_t ids[DEMO_ACCOUNTS]; /* the accounts' ids, in the order they were made */
     double lat[DEMO_ACCOUNTS][2][2]; /* latent (intellectual, emotional) per wave */
     size_t offerings, ratings, rankings;
-    size_t signal_values, ledger;
+    size_t signal_values, ledger, actions;
 };
 
 /* pil: the latent partnership measures with the respondent's own lean added, or NULL
@@ -617,6 +617,82 @@ static enum cvom_status demo_ledger(struct demo *d, const int32_t *waves)
     return s;
 }
 
+/* ---- action plans ------------------------------------------------------------------- */
+
+/* A few plans in progress: the retailer served leaner, the account whose figures contradict
+ * its survey looked into, borderline accounts pushed across, and some actions without an
+ * owner or past their date. Days are counted from the second wave. */
+static const struct {
+    int account;
+    const char *title;
+    int owned;         /* 1: the account's owner; 0: nobody yet */
+    int due, done;     /* days after the second wave; done: -1 while open */
+    int axis;          /* enum cvom_dim, or -1 */
+    double effect, cost;
+    const char *play;
+} demo_actions[] = {
+    {0, "Take the four unvalued add-ons out of the next contract", 1, 45, -1, -1, 0, 0,
+     "transactional"},
+    {0, "Offer ordering through the self-service portal", 0, 75, -1, -1, 0, 1500,
+     "transactional"},
+    {SIGNAL_STORY, "Review the discount history with finance", 1, 20, 12, -1, 0, 0, "emotional"},
+    {SIGNAL_STORY, "Executive sponsor meeting with their COO", 1, 30, -1, CVOM_DIM_EMOTIONAL, 6,
+     2500, "emotional"},
+    {SIGNAL_STORY, "Invite their buyers to the customer advisory day", 0, 60, -1,
+     CVOM_DIM_EMOTIONAL, 4, 1800, "emotional"},
+    {14, "Second round of interviews with the decision-making unit", 1, 25, -1, -1, 0, 600,
+     "borderline"},
+    {14, "Share the benchmark study with their engineering lead", 1, 40, -1,
+     CVOM_DIM_INTELLECTUAL, 5, 1200, "intellectual"},
+    {15, "Quarterly business review with the sponsor", 1, 35, -1, CVOM_DIM_EMOTIONAL, 3, 800,
+     "borderline"},
+    {7, "Turn the analytics pilot into a standing briefing", 1, 50, -1, CVOM_DIM_INTELLECTUAL,
+     4, 3000, "transactional-to-intellectual"},
+    {10, "Find out why they moved their tenders to price", 1, 10, -1, -1, 0, 0,
+     "intellectual-to-transactional"},
+    {10, "Account rescue workshop", 0, 28, -1, CVOM_DIM_INTELLECTUAL, 8, 4500,
+     "intellectual-to-transactional"},
+    {5, "Repair meeting after the delivery failures", 1, 14, 20, CVOM_DIM_EMOTIONAL, 5, 900,
+     "partnership-to-intellectual"},
+    {3, "Joint planning day for next year", 1, 90, -1, CVOM_DIM_EMOTIONAL, 2, 2000,
+     "partnership"},
+    {33, "Bring their CEO into our customer council", 1, 40, -1, CVOM_DIM_EMOTIONAL, 6, 2200,
+     "intellectual"},
+    {52, "Category insight briefings for their buyers", 1, 55, -1, CVOM_DIM_INTELLECTUAL, 7,
+     3500, "transactional"},
+    {9, "Assess the account with its new buyer", 0, 21, -1, -1, 0, 300, "insufficient"},
+};
+
+static enum cvom_status demo_plans(struct demo *d, int32_t wave2)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = CVOM_OK;
+    for (size_t k = 0; !s && k < sizeof demo_actions / sizeof demo_actions[0]; k++) {
+        struct cvom_account acc;
+        s = st->ops->account_get(st, d->ids[demo_actions[k].account], &acc, &d->c->err);
+        struct cvom_action a;
+        memset(&a, 0, sizeof a);
+        a.account_id = acc.id;
+        cvom_copy(a.title, sizeof a.title, demo_actions[k].title);
+        if (demo_actions[k].owned)
+            cvom_copy(a.owner, sizeof a.owner, acc.owner);
+        a.due = wave2 + demo_actions[k].due;
+        a.axis = demo_actions[k].axis;
+        a.effect = demo_actions[k].effect;
+        a.cost = demo_actions[k].cost;
+        cvom_copy(a.play, sizeof a.play, demo_actions[k].play);
+        a.status = CVOM_ACTION_OPEN;
+        a.created = wave2 + 3;
+        if (!s)
+            s = st->ops->action_add(st, &a, &d->c->err);
+        if (!s && demo_actions[k].done >= 0)
+            s = st->ops->action_set_status(st, a.id, CVOM_ACTION_DONE,
+                                           wave2 + demo_actions[k].done, &d->c->err);
+        d->actions += !s;
+    }
+    return s;
+}
+
 static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 {
     struct cvom_config cfg;
@@ -691,6 +767,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         if (!s)
             s = demo_ledger(&d, waves);
         if (!s)
+            s = demo_plans(&d, waves[1]);
+        if (!s)
             s = snapshots(&d, waves);
         if (!s)
             s = cli_commit(c);
@@ -702,12 +780,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
         return cli_fail(c, s, &c->err);
     printf("Demo portfolio in %s: %zu accounts, %zu stakeholders, %zu assessments in two "
            "waves (%s, %s); %zu offerings with %zu ratings, %zu value rankings; %zu signal "
-           "values and %zu network ledger entries.\n"
+           "values and %zu network ledger entries; %zu planned actions.\n"
            "Try: cvom matrix --db %s    cvom explain --db %s \"%s\"\n"
            "     cvom pillars --db %s --since %s    cvom overserved --db %s\n"
            "     cvom align --db %s\n",
            c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, d.offerings,
-           d.ratings, d.rankings, d.signal_values, d.ledger, c->db, c->db, "Stack & Save Discount Stores", c->db, WAVE1,
+           d.ratings, d.rankings, d.signal_values, d.ledger, d.actions, c->db, c->db, "Stack & Save Discount Stores", c->db, WAVE1,
            c->db, c->db);
     return 0;
 }
