@@ -4,6 +4,7 @@
 
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "service/analytics.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,13 +15,18 @@
 
 const char *const cvom_config_keys[] = {
     "threshold.intellectual", "threshold.emotional", "confidence", "min_respondents",
-    "include_self", "validity_days", NULL,
+    "include_self", "validity_days",
+    /* read by the analytics (service/analytics.c), not by scoring */
+    CVOM_SETTING_OVERSERVED_SHARE, CVOM_SETTING_ALIGN_AT_RISK, NULL,
 };
 
 static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, const char *val)
 {
     double d;
     long l;
+    enum cvom_status a = cvom_analytics_setting_parse(key, val, &d);
+    if (a != CVOM_ENOTFOUND) /* an analytics setting: checked here, kept out of cfg */
+        return a;
     if (strncmp(key, "threshold.", 10) == 0 || strcmp(key, "confidence") == 0) {
         if (cvom_parse_double(val, &d))
             return CVOM_EINVAL;
@@ -76,7 +82,7 @@ enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const
     if (s)
         return s;
     if (config_apply(&c, key, value))
-        return cvom_error_set(err, CVOM_EINVAL, "%s: not a number: %s", key, value);
+        return cvom_error_set(err, CVOM_EINVAL, "%s: not a number in its range: %s", key, value);
     if ((s = cvom_config_validate(&c, err)) != CVOM_OK)
         return s;
     return st->ops->setting_set(st, key, value, err);

@@ -5,6 +5,7 @@
 
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "service/analytics.h"
 #include "service/auth.h"
 #include "web/auth.h"
 #include "web/multipart.h"
@@ -66,7 +67,8 @@ static int admin_home(struct web_req *r)
         const char *href, *label, *about;
     } links[] = {
         {"/admin/users", "Users and roles", "who may sign in, and what they may do"},
-        {"/admin/settings", "Scoring settings", "thresholds, confidence, evidence rules"},
+        {"/admin/settings", "Scoring settings",
+         "thresholds, confidence, evidence rules, over-serving and alignment"},
         {"/admin/instruments", "Instruments", "the questionnaires and their versions"},
         {"/admin/audit", "Audit log", "sign-ins, role changes, imports, settings"},
         {"/import", "Import", "accounts, stakeholders and responses from CSV files"},
@@ -379,9 +381,12 @@ static const char *const setting_labels[] = {
     "Customer respondents needed on an axis to place an account",
     "Count self-assessments in the score (1) or show them beside it (0)",
     "Days after which an assessment is stale",
+    "Over-served when the unvalued cost is more than this share of the cost to serve (0–1)",
+    "A partnership aligned below this (Kendall's tau-b, −1 to 1) is at risk",
 };
 
-static void current_settings(const struct cvom_config *cfg, char v[][32])
+static void current_settings(const struct cvom_config *cfg,
+                             const struct cvom_analytics_settings *an, char v[][32])
 {
     snprintf(v[0], 32, "%g", cfg->threshold[CVOM_DIM_INTELLECTUAL]);
     snprintf(v[1], 32, "%g", cfg->threshold[CVOM_DIM_EMOTIONAL]);
@@ -389,6 +394,8 @@ static void current_settings(const struct cvom_config *cfg, char v[][32])
     snprintf(v[3], 32, "%d", cfg->min_respondents);
     snprintf(v[4], 32, "%d", cfg->include_self);
     snprintf(v[5], 32, "%d", cfg->validity_days);
+    snprintf(v[6], 32, "%g", an->overserved_share);
+    snprintf(v[7], 32, "%g", an->at_risk);
 }
 
 #define SETTINGS_N (sizeof setting_labels / sizeof *setting_labels)
@@ -429,11 +436,14 @@ static int settings_page(struct web_req *r, char values[][32], const char *error
 static int settings_get(struct web_req *r)
 {
     struct cvom_config cfg;
+    struct cvom_analytics_settings an;
     char v[SETTINGS_N][32];
     enum cvom_status s = cvom_config_load(r->store, &cfg, &r->err);
+    if (!s)
+        s = cvom_analytics_settings_load(r->store, &an, &r->err);
     if (s)
         return web_fail(r, s, &r->err);
-    current_settings(&cfg, v);
+    current_settings(&cfg, &an, v);
     return settings_page(r, v, NULL, NULL, 200);
 }
 
@@ -464,16 +474,19 @@ static enum cvom_status store_settings(struct web_req *r, char cur[][32], char s
 static int settings_post(struct web_req *r)
 {
     struct cvom_config cfg;
-    char cur[SETTINGS_N][32], sent[SETTINGS_N][32], detail[400];
+    struct cvom_analytics_settings an;
+    char cur[SETTINGS_N][32], sent[SETTINGS_N][32], detail[600];
     const char *bad = NULL;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
         s = cvom_config_load(r->store, &cfg, &r->err);
+    if (!s)
+        s = cvom_analytics_settings_load(r->store, &an, &r->err);
     if (s) {
         finish(r, s);
         return web_fail(r, s, &r->err);
     }
-    current_settings(&cfg, cur);
+    current_settings(&cfg, &an, cur);
     for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
         const char *v = web_field(r, cvom_config_keys[i]);
         cvom_copy(sent[i], sizeof sent[i], v ? v : cur[i]);
