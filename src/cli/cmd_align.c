@@ -3,7 +3,9 @@
  * values both rank, and a partnership aligned below a threshold is reported at risk. */
 #include "cli/cli.h"
 
+#include "io/analytics_json.h"
 #include "io/util.h"
+#include "service/analytics.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -37,17 +39,6 @@ static enum cvom_status load_places(struct cli *c, int64_t account_id, struct pl
     if (!st && out->failed)
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     return st;
-}
-
-/* The names of one account's hierarchy, most important first, borrowed from p. */
-static size_t hierarchy(const struct places *p, int64_t account_id,
-                        const char *names[CVOM_VALUES_MAX])
-{
-    size_t n = 0;
-    for (size_t i = 0; i < p->n && n < CVOM_VALUES_MAX; i++)
-        if (p->v[i].account_id == account_id)
-            names[n++] = p->v[i].value;
-    return n;
 }
 
 /* ---- align values ------------------------------------------------------------------- */
@@ -177,44 +168,43 @@ static int align_rank(struct cli *c, int argc, char **argv)
 
 /* ---- align [ACCOUNT] ---------------------------------------------------------------- */
 
-struct aligned {
-    const struct cvom_scored *acc;
-    struct cvom_alignment a;
-    int at_risk;
-};
-
-/* Least aligned first; unknown alignments last; then by name. */
-static int by_tau(const void *x, const void *y)
-{
-    const struct aligned *a = x, *b = y;
-    int na = isnan(a->a.tau), nb = isnan(b->a.tau);
-    if (na != nb)
-        return na - nb;
-    if (!na && a->a.tau != b->a.tau)
-        return a->a.tau < b->a.tau ? -1 : 1;
-    return strcmp(a->acc->account.name, b->acc->account.name);
-}
-
 static const char *quadrant_text(const struct cvom_scored *s)
 {
     return s->score.state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->score.quadrant);
 }
 
-static int print_portfolio(const struct aligned *v, size_t n, enum cli_format fmt)
+static int dump(json_t *doc)
 {
+    if (!doc)
+        return -1;
+    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    fputc('\n', stdout);
+    json_decref(doc);
+    return rc;
+}
+
+static int print_portfolio(const struct cvom_alignment_set *s, enum cli_format fmt)
+{
+    if (fmt == FMT_JSON) {
+        json_t *doc = cvom_alignment_json(s);
+        int rc = doc ? json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
+        putchar('\n');
+        json_decref(doc);
+        return rc;
+    }
     static const char *const cols[] = {"account_id", "account", "owner", "quadrant",
                                        "state", "common", "tau_b", "at_risk"};
     struct table *t = table_new(cols, "nssssnns");
     int rc = t ? 0 : -1;
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (size_t i = 0; !rc && i < s->n; i++) {
+        const struct cvom_aligned *v = &s->v[i];
         char id[24], common[24], tau[24];
-        fmt_id(id, sizeof id, v[i].acc->account.id);
-        snprintf(common, sizeof common, "%zu", v[i].a.common);
-        fmt_num(tau, sizeof tau, v[i].a.tau, 3);
-        const char *cells[] = {id, v[i].acc->account.name, v[i].acc->account.owner,
-                               quadrant_text(v[i].acc),
-                               cvom_state_name(v[i].acc->score.state), common, tau,
-                               v[i].at_risk ? "yes" : "no"};
+        fmt_id(id, sizeof id, v->acc->account.id);
+        snprintf(common, sizeof common, "%zu", v->a.common);
+        fmt_num(tau, sizeof tau, v->a.tau, 3);
+        const char *cells[] = {id, v->acc->account.name, v->acc->account.owner,
+                               quadrant_text(v->acc), cvom_state_name(v->acc->score.state),
+                               common, tau, v->at_risk ? "yes" : "no"};
         rc = table_add(t, cells);
     }
     if (!rc)
@@ -223,39 +213,20 @@ static int print_portfolio(const struct aligned *v, size_t n, enum cli_format fm
     return rc;
 }
 
-static int print_pair(const char *const *ours, size_t n_ours, const char *const *theirs,
-                      size_t n_theirs, const struct aligned *al, double threshold,
+static int print_pair(const struct cvom_alignment_set *s, const struct cvom_aligned *al,
                       enum cli_format fmt)
 {
-    if (fmt == FMT_JSON) {
-        json_t *o = json_array(), *t = json_array();
-        for (size_t i = 0; o && i < n_ours; i++)
-            json_array_append_new(o, json_string(ours[i]));
-        for (size_t i = 0; t && i < n_theirs; i++)
-            json_array_append_new(t, json_string(theirs[i]));
-        json_t *doc = json_pack("{sI ss ss ss so so sI so sb sf}",
-                                "account_id", (json_int_t)al->acc->account.id,
-                                "account", al->acc->account.name,
-                                "quadrant", quadrant_text(al->acc),
-                                "state", cvom_state_name(al->acc->score.state),
-                                "ours", o, "theirs", t, "common", (json_int_t)al->a.common,
-                                "tau_b", isnan(al->a.tau) ? json_null() : json_real(al->a.tau),
-                                "at_risk", al->at_risk, "threshold", threshold);
-        if (!doc)
-            return -1;
-        int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-        fputc('\n', stdout);
-        json_decref(doc);
-        return rc;
-    }
+    if (fmt == FMT_JSON)
+        return dump(cvom_aligned_json(s, al));
     static const char *const cols[] = {"rank", "ours", "theirs"};
     struct table *t = table_new(cols, "nss");
     int rc = t ? 0 : -1;
-    size_t rows = n_ours > n_theirs ? n_ours : n_theirs;
+    size_t rows = s->n_ours > al->n_theirs ? s->n_ours : al->n_theirs;
     for (size_t i = 0; !rc && i < rows; i++) {
         char rank[24];
         snprintf(rank, sizeof rank, "%zu", i + 1);
-        const char *cells[] = {rank, i < n_ours ? ours[i] : "", i < n_theirs ? theirs[i] : ""};
+        const char *cells[] = {rank, i < s->n_ours ? s->ours[i] : "",
+                               i < al->n_theirs ? al->theirs[i].value : ""};
         rc = table_add(t, cells);
     }
     if (!rc)
@@ -267,7 +238,7 @@ static int print_pair(const char *const *ours, size_t n_ours, const char *const 
         printf("\nAlignment (Kendall's tau-b over %zu values both rank): %s\n",
                al->a.common, tau[0] ? tau : "unknown (fewer than two in common)");
         if (al->at_risk)
-            printf("A partnership at risk: aligned below %.2f.\n", threshold);
+            printf("A partnership at risk: aligned below %.2f.\n", s->threshold);
     }
     return rc;
 }
@@ -276,59 +247,25 @@ static int print_pair(const char *const *ours, size_t n_ours, const char *const 
 static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
                                   double threshold, int32_t as_of, enum cli_format fmt)
 {
-    struct cvom_config cfg;
-    struct places ours = {0}, theirs = {0};
-    struct cvom_scored *v = NULL;
-    struct aligned *al = NULL;
-    size_t n = 0, m = 0;
-    const char *our_names[CVOM_VALUES_MAX], *names[CVOM_VALUES_MAX];
-    const int ref = one != NULL;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    if (!st)
-        st = load_places(c, 0, &ours);
-    if (!st && ours.n == 0)
+    struct cvom_alignment_set s;
+    enum cvom_status st = cvom_alignment_gather(c->store, threshold, NULL, as_of,
+                                                one ? one->id : 0, &s, &c->err);
+    if (st)
+        return st;
+    if (s.n_ours == 0)
         st = cvom_error_set(&c->err, CVOM_ENOTFOUND,
                             "there is no ranking of our own yet: "
                             "cvom align rank ours VALUE VALUE …");
-    if (!st)
-        st = load_places(c, ref ? one->id : -1, &theirs);
-    if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, NULL, as_of, &v, &n, NULL, NULL, &c->err);
-    if (!st && !(al = calloc(n ? n : 1, sizeof *al)))
+    else if (one && s.n == 1) {
+        if (print_pair(&s, &s.v[0], fmt))
+            st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    } else if (print_portfolio(&s, fmt)) {
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    size_t n_ours = st ? 0 : hierarchy(&ours, 0, our_names);
-    for (size_t i = 0; !st && i < n; i++) {
-        if (ref && v[i].account.id != one->id)
-            continue;
-        size_t k = hierarchy(&theirs, v[i].account.id, names);
-        if (!k && !ref)
-            continue;
-        al[m].acc = &v[i];
-        st = cvom_value_alignment(our_names, n_ours, names, k, &al[m].a, &c->err);
-        al[m].at_risk = cvom_partnership_at_risk(v[i].score.quadrant, v[i].score.state,
-                                                 al[m].a.tau, threshold);
-        m++;
+    } else if (fmt == FMT_TEXT) {
+        printf("\n%zu of %zu ranked accounts: partnerships at risk (both axes high, "
+               "aligned below %.2f).\n", s.n_at_risk, s.n, threshold);
     }
-    if (!st && ref && m == 1) {
-        size_t k = hierarchy(&theirs, one->id, names);
-        if (print_pair(our_names, n_ours, names, k, &al[0], threshold, fmt))
-            st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    } else if (!st) {
-        qsort(al, m, sizeof *al, by_tau);
-        if (print_portfolio(al, m, fmt))
-            st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-        else if (fmt == FMT_TEXT) {
-            size_t risk = 0;
-            for (size_t i = 0; i < m; i++)
-                risk += (size_t)al[i].at_risk;
-            printf("\n%zu of %zu ranked accounts: partnerships at risk (both axes high, "
-                   "aligned below %.2f).\n", risk, m, threshold);
-        }
-    }
-    free(al);
-    free(v);
-    free(ours.v);
-    free(theirs.v);
+    cvom_alignment_set_cleanup(&s);
     return st;
 }
 
@@ -336,7 +273,8 @@ static int align_report(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "threshold", .kind = 's', .arg = "T",
-         .help = "a partnership aligned below this is at risk (-1 to 1, default 0.3)"},
+         .help = "a partnership aligned below this is at risk (-1 to 1; default the stored "
+                 "setting alignment_at_risk, 0.3)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
@@ -364,6 +302,11 @@ static int align_report(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "--threshold takes a number from -1 to 1, not '%s'", t);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
+    struct cvom_analytics_settings set;
+    if (!t && cvom_analytics_settings_load(c->store, &set, &c->err))
+        return cli_fail(c, c->err.status, &c->err);
+    if (!t)
+        threshold = set.at_risk; /* the stored setting unless --threshold overrides it */
     struct cvom_account one;
     if (np && (rc = cli_account(c, pos[0], &one)))
         return rc;

@@ -123,7 +123,7 @@ static void make_plan(int i, struct plan *p)
     switch (i % 16) { /* a few accounts of each story */
     case 5:  p->y[1] = p->y[0] - 42; break;                   /* trust lost */
     case 7:  p->x[1] = p->x[0] + 42; break;                   /* expertise now valued */
-    case 10: p->x[1] = p->x[0] - 40; p->y[1] -= 20; break;    /* sliding to transactional */
+    case 10: p->x[1] = p->x[0] - 40; p->y[1] -= 32; break;    /* sliding to transactional */
     case 12: p->y[1] = p->y[0] + 42; break;                   /* relationship built */
     case 14: if (i < 32) { p->x[1] = 51; p->spread = 12; } break; /* on the line */
     case 15: if (i < 32) { p->y[1] = 49; p->spread = 12; } break; /* on the line */

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "service/analytics.h"
 
 #include <string.h>
 
@@ -34,14 +35,18 @@ int cmd_config(struct cli *c, int argc, char **argv)
     int np, rc;
     enum cli_format fmt;
     if (cli_parse(c, argc, argv, opts, "[KEY VALUE]",
-                  "Without arguments, list the scoring settings. With KEY VALUE, change one:\n"
+                  "Without arguments, list the settings. With KEY VALUE, change one:\n"
                   "  threshold.intellectual, threshold.emotional  0–100 (default 50)\n"
                   "  confidence       interval coverage (default 0.90)\n"
                   "  min_respondents  customer respondents needed per axis (default 1)\n"
                   "  include_self     1 to count self-assessments in the score (default 0)\n"
                   "  validity_days    age at which an assessment is stale (default 180)\n"
                   "  signals.survey_weight  the survey's weight against the signals blended\n"
-                  "                   into the axis scores (default 1; see 'cvom signal')",
+                  "                   into the axis scores (default 1; see 'cvom signal')\n"
+                  "  overserved_share    over-served above this share of the cost to serve, "
+                  "0-1 (default 0.25)\n"
+                  "  alignment_at_risk   a partnership aligned below this is at risk, -1 to 1 "
+                  "(default 0.3)",
                   pos, 2, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
@@ -61,13 +66,15 @@ int cmd_config(struct cli *c, int argc, char **argv)
         return 0;
     }
     struct cvom_config cfg;
-    if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK)
+    struct cvom_analytics_settings an;
+    if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK ||
+        (st = cvom_analytics_settings_load(c->store, &an, &c->err)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
     static const char *const cols[] = {"key", "value"};
     struct table *t = table_new(cols, "sn");
     for (int i = 0; t && cvom_config_keys[i]; i++) {
         char v[32];
-        cvom_config_value(&cfg, cvom_config_keys[i], v, sizeof v);
+        cvom_config_value(&cfg, &an, cvom_config_keys[i], v, sizeof v);
         const char *cells[] = {cvom_config_keys[i], v};
         table_add(t, cells);
     }

@@ -152,6 +152,7 @@ enum kind {
     K_MONEY,  /* revenue with two decimals */
     K_CHANGE, /* a signed difference of scores */
     K_SHARE,  /* a fraction 0–1 with four decimals (a percentage in HTML and XLSX) */
+    K_TAU,    /* a rank correlation −1..1 with three decimals */
     K_DATE,   /* a calendar date */
 };
 
@@ -163,6 +164,9 @@ enum col {
     C_ACCOUNTS, C_SHARE_ACCOUNTS, C_SHARE_REVENUE,
     C_FROM, C_INT_BEFORE, C_EMO_BEFORE, C_INT_CHANGE, C_EMO_CHANGE,
     C_AXES, C_AGE, C_ASSESSMENTS,
+    C_FALL, C_ENTERED, C_TOTAL_COST, C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS,
+    C_COMMON, C_TAU, C_PASSION, C_RESONANCE, C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH,
+    C_CAPPED, C_WEAKEST,
     C_LABEL, /* the summary's row name for people (HTML, XLSX); not in CSV or JSON */
     C_COUNT
 };
@@ -201,10 +205,30 @@ static const struct column columns[C_COUNT] = {
     [C_AXES] = {"borderline_axes", "Borderline on", K_TEXT},
     [C_AGE] = {"age_days", "Age (days)", K_INT},
     [C_ASSESSMENTS] = {"assessments", "Assessments", K_INT},
+    [C_FALL] = {"fall", "Fall (points)", K_SCORE},
+    [C_ENTERED] = {"entered", "Entered Transactional", K_TEXT},
+    [C_TOTAL_COST] = {"total_cost", "Cost to serve", K_MONEY},
+    [C_UNVALUED_COST] = {"unvalued_cost", "Unvalued cost", K_MONEY},
+    [C_UNVALUED_SHARE] = {"unvalued_share", "Unvalued share", K_SHARE},
+    [C_OFFERINGS] = {"offerings", "Unvalued offerings", K_TEXT},
+    [C_COMMON] = {"common", "Values in common", K_INT},
+    [C_TAU] = {"tau_b", "Alignment (tau-b)", K_TAU},
+    [C_PASSION] = {"passion", "Passion", K_SCORE},
+    [C_RESONANCE] = {"resonance", "Resonance", K_SCORE},
+    [C_SECURITY] = {"security", "Security", K_SCORE},
+    [C_CREATIVITY] = {"creativity", "Creativity", K_SCORE},
+    [C_TRUST] = {"trust", "Trust", K_SCORE},
+    [C_HEALTH] = {"health", "Health", K_SCORE},
+    [C_CAPPED] = {"capped", "Capped by trust", K_TEXT},
+    [C_WEAKEST] = {"weakest", "Weakest pillar", K_TEXT},
     [C_LABEL] = {"", "Quadrant", K_TEXT},
 };
 
-enum section { S_SUMMARY, S_MOVERS, S_BORDERLINE, S_STALE, S_INSUFFICIENT, S_ACCOUNTS, S_COUNT };
+enum section {
+    S_SUMMARY, S_MOVERS, S_BORDERLINE, S_STALE, S_INSUFFICIENT,
+    S_TRANSITIONS, S_SLIDING, S_OVERSERVED, S_AT_RISK, S_HEALTH, /* the analytics */
+    S_ACCOUNTS, S_COUNT
+};
 
 #define END C_COUNT
 static const enum col summary_cols[] = {C_QUADRANT, C_STATE, C_ACCOUNTS, C_SHARE_ACCOUNTS,
@@ -223,6 +247,17 @@ static const enum col stale_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWN
 static const enum col insufficient_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER,
                                              C_REVENUE, C_ASSESSMENTS, C_RESPONDENTS, C_LAST,
                                              C_STALE, END};
+#define ACCOUNT_COLS C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE
+static const enum col transition_cols[] = {C_FROM, C_QUADRANT, C_ACCOUNTS, C_REVENUE, END};
+static const enum col sliding_cols[] = {ACCOUNT_COLS, C_FROM, C_QUADRANT, C_INT_BEFORE, C_INT,
+                                        C_INT_CHANGE, C_EMO_BEFORE, C_EMO, C_EMO_CHANGE, C_FALL,
+                                        C_ENTERED, C_STATE, END};
+static const enum col overserved_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_TOTAL_COST,
+                                           C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS, END};
+static const enum col at_risk_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_STATE, C_COMMON, C_TAU, END};
+static const enum col health_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_PASSION, C_RESONANCE,
+                                       C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH, C_CAPPED,
+                                       C_WEAKEST, END};
 /* Exactly the columns of `cvom export`, in its order. */
 static const enum col account_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
                                         C_INT, C_EMO, C_INT_LO, C_INT_HI, C_EMO_LO, C_EMO_HI,
@@ -257,6 +292,27 @@ static const struct section_def sections[S_COUNT] = {
     [S_INSUFFICIENT] = {"insufficient", "Insufficient evidence",
                         "Too few respondents or answers to place these accounts on the matrix.",
                         insufficient_cols, insufficient_cols},
+    [S_TRANSITIONS] = {"transitions", "Transitions",
+                       "Every account counted once by its quadrant on the since date (rows) and "
+                       "now (columns); not placed: not enough evidence on that date.",
+                       transition_cols, transition_cols},
+    [S_SLIDING] = {"sliding", "Sliding towards Transactional",
+                   "Placed on both dates, and either entered Transactional or lost at least "
+                   "the slide points of intellectual + emotional value together (the fall); "
+                   "entered first, then the largest fall.",
+                   sliding_cols, sliding_cols},
+    [S_OVERSERVED] = {"overserved", "Over-served",
+                      "Much of what we spend on these accounts goes on offerings they rate "
+                      "below the importance midpoint; most unvalued cost first.",
+                      overserved_cols, overserved_cols},
+    [S_AT_RISK] = {"at_risk", "Partnerships at risk",
+                   "Partnership accounts whose value hierarchy does not match ours: "
+                   "Kendall's tau-b below the threshold, least aligned first.",
+                   at_risk_cols, at_risk_cols},
+    [S_HEALTH] = {"health", "Partnership health",
+                  "The four pillars and trust where all five are known; health is the "
+                  "pillars' mean, never more than 10 points above trust. Weakest first.",
+                  health_cols, health_cols},
     [S_ACCOUNTS] = {"accounts", "Accounts",
                     "Every account with its score, as `cvom export` lists it.", account_cols,
                     account_cols},
@@ -276,6 +332,11 @@ static size_t section_rows(const struct cvom_report *r, enum section s)
     case S_BORDERLINE: return r->n_borderline;
     case S_STALE: return r->n_stale;
     case S_INSUFFICIENT: return r->n_insufficient;
+    case S_TRANSITIONS: return r->has_migration ? CVOM_MIG_STATES * CVOM_MIG_STATES : 0;
+    case S_SLIDING: return r->n_slides;
+    case S_OVERSERVED: return r->n_overserved;
+    case S_AT_RISK: return r->n_at_risk;
+    case S_HEALTH: return r->n_health;
     default: return r->n_accounts;
     }
 }
@@ -288,6 +349,10 @@ static const struct cvom_report_account *section_account(const struct cvom_repor
     case S_BORDERLINE: return &r->accounts[r->borderline[i]];
     case S_STALE: return &r->accounts[r->stale[i]];
     case S_INSUFFICIENT: return &r->accounts[r->insufficient[i]];
+    case S_SLIDING: return &r->accounts[r->slides[i].account];
+    case S_OVERSERVED: return &r->accounts[r->overserved[i].account];
+    case S_AT_RISK: return &r->accounts[r->at_risk[i].account];
+    case S_HEALTH: return &r->accounts[r->health[i].account];
     case S_ACCOUNTS: return &r->accounts[i];
     default: return NULL;
     }
@@ -313,7 +378,7 @@ static double rounded(double v, int decimals)
 
 static int decimals_of(enum kind k)
 {
-    return k == K_SHARE ? 4 : k == K_INT || k == K_DATE ? 0 : 2;
+    return k == K_SHARE ? 4 : k == K_TAU ? 3 : k == K_INT || k == K_DATE ? 0 : 2;
 }
 
 static double share(double part, double whole)
@@ -395,6 +460,67 @@ static void account_cell(const struct cvom_report *r, const struct cvom_report_a
     }
 }
 
+/* Row i of the transitions: the state on the since date is i / 5, now i % 5 (the fifth
+ * is "not placed", empty in CSV and JSON). */
+static void transition_cell(const struct cvom_report *r, size_t i, enum col c, int human,
+                            struct cell *out)
+{
+    size_t from = i / CVOM_MIG_STATES, to = i % CVOM_MIG_STATES;
+    size_t st = c == C_FROM ? from : to;
+    switch (c) {
+    case C_FROM:
+    case C_QUADRANT:
+        out->text = st == CVOM_MIG_NOT_PLACED ? (human ? "Not placed" : "")
+                    : human ? cvom_quadrant_title((enum cvom_quadrant)st)
+                            : cvom_quadrant_name((enum cvom_quadrant)st);
+        break;
+    case C_ACCOUNTS: out->num = (double)r->transition_count[from][to]; break;
+    case C_REVENUE: out->num = r->transition_revenue[from][to]; break;
+    default: break;
+    }
+}
+
+/* The columns only an analytics section has; 0 when c is not one of them (an account
+ * column, filled by account_cell). */
+static int analytics_cell(const struct cvom_report *r, enum section s, size_t i, enum col c,
+                          struct cell *out)
+{
+    if (s == S_SLIDING && (c == C_FALL || c == C_ENTERED)) {
+        if (c == C_FALL)
+            out->num = r->slides[i].fall;
+        else
+            out->text = r->slides[i].entered ? "yes" : "no";
+        return 1;
+    }
+    if (s == S_OVERSERVED && c >= C_TOTAL_COST && c <= C_OFFERINGS) {
+        const struct cvom_report_served *v = &r->overserved[i];
+        if (c == C_OFFERINGS)
+            out->text = v->offerings;
+        else
+            out->num = c == C_TOTAL_COST      ? v->total_cost
+                       : c == C_UNVALUED_COST ? v->unvalued_cost
+                                              : v->share;
+        return 1;
+    }
+    if (s == S_AT_RISK && (c == C_COMMON || c == C_TAU)) {
+        out->num = c == C_COMMON ? (double)r->at_risk[i].common : r->at_risk[i].tau;
+        return 1;
+    }
+    if (s == S_HEALTH && c >= C_PASSION && c <= C_WEAKEST) {
+        const struct cvom_report_health *h = &r->health[i];
+        if (c <= C_TRUST)
+            out->num = h->measure[c - C_PASSION];
+        else if (c == C_HEALTH)
+            out->num = h->health;
+        else if (c == C_CAPPED)
+            out->text = h->capped ? "yes" : "no";
+        else
+            out->text = h->weakest >= 0 ? cvom_pillar_name((enum cvom_pillar)h->weakest) : "";
+        return 1;
+    }
+    return 0;
+}
+
 /* The value of column c in row i of section s. human: quadrant titles ("Partnership")
  * instead of names ("partnership"). Numbers come rounded as the CSV prints them. */
 static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum col c,
@@ -405,7 +531,9 @@ static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum
     out->buf[0] = '\0';
     if (s == S_SUMMARY)
         summary_cell(r, i, c, out);
-    else
+    else if (s == S_TRANSITIONS)
+        transition_cell(r, i, c, human, out);
+    else if (!analytics_cell(r, s, i, c, out))
         account_cell(r, section_account(r, s, i), c, human, out);
     if (columns[c].kind != K_TEXT && columns[c].kind != K_DATE)
         out->num = rounded(out->num, decimals_of(columns[c].kind));
@@ -523,6 +651,15 @@ static json_t *report_json(const struct cvom_report *r)
                           "accounts_total", (json_int_t)r->n_accounts, "placed",
                           (json_int_t)r->placed, "insufficient_total",
                           (json_int_t)r->insufficient_count);
+    if (o && json_object_update_new(o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I}",
+        "migration", r->has_migration, "slide_points", r->slide_points,
+        "overserved_share", r->overserved_share, "rated_accounts", (json_int_t)r->rated_accounts,
+        "unvalued_cost", rounded(r->unvalued_cost, 2), "cost_to_serve", rounded(r->cost_to_serve, 2),
+        "alignment_threshold", r->at_risk_threshold, "our_ranking", r->has_our_ranking,
+        "ranked_accounts", (json_int_t)r->ranked_accounts))) {
+        json_decref(o);
+        return NULL;
+    }
     for (int s = 0; o && s < S_COUNT; s++) {
         json_t *a = json_section(r, (enum section)s);
         if (!a || json_object_set_new(o, sections[s].key, a)) {
@@ -588,6 +725,7 @@ static void html_number(FILE *f, const struct cell *v, enum kind k)
     case K_MONEY: group_digits(buf, sizeof buf, v->num); break;
     case K_SCORE: snprintf(buf, sizeof buf, "%.1f", v->num); break;
     case K_SHARE: snprintf(buf, sizeof buf, "%.1f %%", 100 * v->num); break;
+    case K_TAU: snprintf(buf, sizeof buf, "%.3f", v->num); break;
     case K_CHANGE:
         /* A true minus sign reads better than a hyphen; the sign is the meaning, not the
          * colour. */
@@ -767,6 +905,9 @@ static const char html_style[] =
     ".q-transactional{border-color:var(--t)}.q-intellectual{border-color:var(--i)}"
     ".q-emotional{border-color:var(--e)}.q-partnership{border-color:var(--p)}\n"
     ".empty{color:var(--muted);font-style:italic}\n"
+    "caption{text-align:left;font-weight:600;padding:4px 0}\n"
+    "table.transitions{margin-right:24px;display:inline-table}\n"
+    ".stay{background:var(--head)}\n"
     "figure{margin:18px 0 0}\n"
     "figure svg{display:block;width:100%;max-width:820px;height:auto}\n"
     "figcaption{color:var(--muted);font-size:12px;margin-top:4px}\n"
@@ -778,7 +919,7 @@ static const char html_style[] =
     "section{margin-top:0;break-before:page}\n"
     "#summary{break-before:auto;margin-top:18px}\n"
     "table{font-size:8.5pt}\n"
-    "#movers,#borderline,#accounts{page:wide}\n"
+    "#movers,#borderline,#sliding,#overserved,#health,#accounts{page:wide}\n"
     "#accounts table{font-size:7.5pt}\n"
     "tbody th{min-width:0}\n"
     "th,td{padding:2px 5px}\n"
@@ -818,25 +959,113 @@ static void html_header(FILE *f, const struct cvom_report *r)
         size_t n;
     } figs[] = {{"accounts", r->n_accounts}, {"placed on the matrix", r->placed},
                 {"moved quadrant", r->n_movers}, {"borderline", r->n_borderline},
-                {"stale", r->n_stale}, {"insufficient evidence", r->n_insufficient}};
+                {"stale", r->n_stale}, {"insufficient evidence", r->n_insufficient},
+                {"sliding towards Transactional", r->n_slides},
+                {"over-served", r->n_overserved}, {"partnerships at risk", r->n_at_risk}};
     for (size_t i = 0; i < sizeof figs / sizeof *figs; i++)
         fprintf(f, "<li><b>%zu</b>%s</li>\n", figs[i].n, figs[i].label);
     fputs("</ul>\n</header>\n", f);
+}
+
+/* What the analytics sections were made with, after their note. */
+static void html_analytics_note(FILE *f, const struct cvom_report *r, enum section s)
+{
+    char a[64], b[64];
+    switch (s) {
+    case S_TRANSITIONS:
+    case S_SLIDING:
+        if (!r->has_migration)
+            fputs(" The report's two dates are the same day: there is nothing to compare.", f);
+        else if (s == S_SLIDING)
+            fprintf(f, " Slide points: %g.", r->slide_points);
+        break;
+    case S_OVERSERVED:
+        group_digits(a, sizeof a, r->unvalued_cost);
+        group_digits(b, sizeof b, r->cost_to_serve);
+        fprintf(f, " Over-served: unvalued cost above %.1f %% of the cost to serve. %zu of %zu "
+                   "rated accounts; unvalued cost %s of %s in all.",
+                100 * r->overserved_share, r->n_overserved, r->rated_accounts, a, b);
+        break;
+    case S_AT_RISK:
+        if (!r->has_our_ranking)
+            fputs(" We have no value hierarchy of our own yet, so alignment is unknown.", f);
+        else
+            fprintf(f, " Threshold %.2f; %zu accounts have a hierarchy.", r->at_risk_threshold,
+                    r->ranked_accounts);
+        break;
+    default: break;
+    }
+}
+
+/* The transitions as two cross tables, accounts and revenue: rows the since date, columns
+ * now, with totals. */
+static void html_transitions(FILE *f, const struct cvom_report *r)
+{
+    if (!r->has_migration) {
+        fputs("<p class=\"empty\">None.</p>\n", f);
+        return;
+    }
+    char since[11], as_of[11];
+    cvom_date_format(r->since, since);
+    cvom_date_format(r->as_of, as_of);
+    for (int rev = 0; rev < 2; rev++) {
+        double row_sum[CVOM_MIG_STATES] = {0}, col_sum[CVOM_MIG_STATES] = {0}, all = 0;
+        for (int i = 0; i < CVOM_MIG_STATES; i++)
+            for (int j = 0; j < CVOM_MIG_STATES; j++) {
+                double v = rev ? r->transition_revenue[i][j] : (double)r->transition_count[i][j];
+                row_sum[i] += v;
+                col_sum[j] += v;
+                all += v;
+            }
+        fprintf(f, "<table class=\"transitions\">\n<caption>By %s</caption>\n<thead><tr>"
+                   "<th scope=\"col\">%s \\ %s</th>",
+                rev ? "revenue" : "accounts", since, as_of);
+        for (int j = 0; j <= CVOM_MIG_STATES; j++)
+            fprintf(f, "<th scope=\"col\" class=\"num\">%s</th>",
+                    j == CVOM_MIG_STATES   ? "Total"
+                    : j == CVOM_MIG_NOT_PLACED ? "Not placed"
+                                           : cvom_quadrant_title((enum cvom_quadrant)j));
+        fputs("</tr></thead>\n<tbody>\n", f);
+        for (int i = 0; i <= CVOM_MIG_STATES; i++) {
+            fprintf(f, "<tr%s><th scope=\"row\">%s</th>", i == CVOM_MIG_STATES ? " class=\"total\"" : "",
+                    i == CVOM_MIG_STATES   ? "Total"
+                    : i == CVOM_MIG_NOT_PLACED ? "Not placed"
+                                           : cvom_quadrant_title((enum cvom_quadrant)i));
+            for (int j = 0; j <= CVOM_MIG_STATES; j++) {
+                double v = i < CVOM_MIG_STATES && j < CVOM_MIG_STATES
+                               ? (rev ? r->transition_revenue[i][j]
+                                      : (double)r->transition_count[i][j])
+                           : i < CVOM_MIG_STATES ? row_sum[i]
+                           : j < CVOM_MIG_STATES ? col_sum[j]
+                                                 : all;
+                char buf[64];
+                group_digits(buf, sizeof buf, v);
+                fprintf(f, "<td class=\"num%s\">%s</td>", i == j ? " stay" : "", buf);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</tbody>\n</table>\n", f);
+    }
 }
 
 static void html_section(FILE *f, const struct cvom_report *r, enum section s,
                          const struct membuf *svg)
 {
     fprintf(f, "<section id=\"%s\">\n<h2>%s", sections[s].key, sections[s].title);
-    if (s == S_MOVERS) {
+    if (s == S_MOVERS || s == S_TRANSITIONS || s == S_SLIDING) {
         char since[11];
         cvom_date_format(r->since, since);
         fprintf(f, " since %s", since);
     }
-    if (s != S_SUMMARY)
+    if (s != S_SUMMARY && s != S_TRANSITIONS)
         fprintf(f, " <span class=\"count\">(%zu)</span>", section_rows(r, s));
-    fprintf(f, "</h2>\n<p class=\"note\">%s</p>\n<div class=\"scroll\">\n", sections[s].note);
-    html_table(f, r, s);
+    fprintf(f, "</h2>\n<p class=\"note\">%s", sections[s].note);
+    html_analytics_note(f, r, s);
+    fputs("</p>\n<div class=\"scroll\">\n", f);
+    if (s == S_TRANSITIONS)
+        html_transitions(f, r);
+    else
+        html_table(f, r, s);
     fputs("</div>\n", f);
     if (s == S_SUMMARY && svg) {
         /* Inline the SVG without its XML declaration, which HTML does not allow. */
@@ -884,10 +1113,11 @@ static const lxw_color_t quadrant_rgb[CVOM_Q_COUNT] = {0xCC8B17, 0x2F77C4, 0xC24
 
 static const char *const number_format[K_DATE + 1] = {
     [K_TEXT] = "@", [K_INT] = "0", [K_SCORE] = "0.00", [K_MONEY] = "#,##0",
-    [K_CHANGE] = "+0.00;-0.00;0.00", [K_SHARE] = "0.0%", [K_DATE] = "yyyy-mm-dd"};
+    [K_CHANGE] = "+0.00;-0.00;0.00", [K_SHARE] = "0.0%", [K_TAU] = "0.000",
+    [K_DATE] = "yyyy-mm-dd"};
 static const double number_width[K_DATE + 1] = {
     [K_TEXT] = 8, [K_INT] = 8, [K_SCORE] = 8, [K_MONEY] = 12, [K_CHANGE] = 8, [K_SHARE] = 8,
-    [K_DATE] = 11};
+    [K_TAU] = 8, [K_DATE] = 11};
 
 /* Days from 1899-12-30, Excel's day zero, to 1970-01-01. */
 #define EXCEL_EPOCH_OFFSET 25569.0

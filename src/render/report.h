@@ -28,6 +28,41 @@ struct cvom_report_account {
     int stale;                /* 1: the newest is older than the validity period */
 };
 
+/* The analytics' sections (optional: a caller that fills none gets empty sections). Each
+ * row names its account by index into the report's accounts. */
+
+/* An account sliding towards Transactional between the since date and the report's date
+ * (see struct cvom_migration_slide). */
+struct cvom_report_slide {
+    size_t account;
+    double fall;  /* intellectual + emotional then minus now */
+    int entered;  /* 1: it moved into Transactional */
+};
+
+/* An over-served account (see struct cvom_serving). */
+struct cvom_report_served {
+    size_t account;
+    double total_cost, unvalued_cost;
+    double share;          /* unvalued / total, 0–1 */
+    const char *offerings; /* codes of its unvalued offerings, separated by spaces; borrowed */
+};
+
+/* A partnership at risk: aligned below the threshold. */
+struct cvom_report_aligned {
+    size_t account;
+    size_t common; /* values both hierarchies rank */
+    double tau;    /* Kendall's tau-b */
+};
+
+/* An account whose partnership health is known. */
+struct cvom_report_health {
+    size_t account;
+    double measure[CVOM_PILLAR_COUNT]; /* the four pillars, then trust */
+    double health;
+    int capped;  /* trust holds health below the pillars' mean */
+    int weakest; /* enum cvom_pillar */
+};
+
 /* Which axes a borderline account's intervals cross. */
 enum cvom_report_axes {
     CVOM_REPORT_AXES_NONE = 0,
@@ -47,6 +82,26 @@ struct cvom_report {
     const struct cvom_report_account *accounts; /* borrowed, in the export's order */
     size_t n_accounts;
 
+    /* Analytics, filled by the caller too (all borrowed; see docs/formats.md). */
+    int has_migration;                     /* 1 when since < as_of and the tables are set */
+    size_t transition_count[CVOM_MIG_STATES][CVOM_MIG_STATES]; /* [then][now] */
+    double transition_revenue[CVOM_MIG_STATES][CVOM_MIG_STATES];
+    double slide_points;                   /* the least fall that counts as a slide */
+    const struct cvom_report_slide *slides; /* most severe first */
+    size_t n_slides;
+    double overserved_share;               /* the setting the list was made with */
+    size_t rated_accounts;                 /* accounts with offering ratings */
+    double unvalued_cost, cost_to_serve;   /* over the rated accounts */
+    const struct cvom_report_served *overserved; /* most unvalued cost first */
+    size_t n_overserved;
+    double at_risk_threshold;
+    int has_our_ranking;                   /* 0: no hierarchy of ours, alignment unknown */
+    size_t ranked_accounts;                /* accounts with a hierarchy */
+    const struct cvom_report_aligned *at_risk; /* least aligned first */
+    size_t n_at_risk;
+    const struct cvom_report_health *health; /* lowest health first */
+    size_t n_health;
+
     /* Filled by cvom_report_build. Section lists are indices into accounts, largest revenue
      * first (then by name). */
     size_t count[CVOM_Q_COUNT];            /* placed accounts per quadrant */
@@ -62,7 +117,8 @@ struct cvom_report {
 };
 
 /* Work out the sections of a report whose input fields are set: per-quadrant counts and
- * revenue, movers, borderline, stale and insufficient-evidence accounts. Pure: no I/O.
+ * revenue, movers, borderline, stale and insufficient-evidence accounts (the analytics'
+ * sections are taken as given). Pure: no I/O.
  * CVOM_EINVAL when since is after as_of, CVOM_ENOMEM when memory runs out (the report is
  * then left without sections). Free the sections with cvom_report_cleanup. */
 enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err);

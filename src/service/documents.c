@@ -230,6 +230,134 @@ static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
     return rows;
 }
 
+/* The report index of a scanned account: the rows are the "now" scan, in its order. */
+static size_t row_of(const struct cvom_report_doc *d, const struct cvom_scored *a)
+{
+    return (size_t)(a - d->now);
+}
+
+/* Transitions and slides between the two dates (none when they are the same day). */
+static enum cvom_status report_migration(struct cvom_report_doc *d, const struct cvom_config *cfg,
+                                         size_t n, size_t nb, struct cvom_error *err)
+{
+    struct cvom_report *r = &d->report;
+    struct cvom_migration_options o;
+    cvom_migration_options_init(&o);
+    o.from = r->since;
+    o.to = r->as_of;
+    r->slide_points = o.slide_points;
+    if (r->since >= r->as_of)
+        return CVOM_OK;
+    enum cvom_status s = cvom_compare_build(cfg, d->now, n, d->before, nb, &o, &d->mig, err);
+    if (!s && !(d->slide_rows = calloc(d->mig.m.n_slides + 1, sizeof *d->slide_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (s)
+        return s;
+    r->has_migration = 1;
+    memcpy(r->transition_count, d->mig.m.count, sizeof r->transition_count);
+    memcpy(r->transition_revenue, d->mig.m.revenue, sizeof r->transition_revenue);
+    for (size_t i = 0; i < d->mig.m.n_slides; i++) {
+        const struct cvom_migration_slide *sl = &d->mig.m.slides[i];
+        /* A slide was placed on both dates, so it is one of the "now" accounts. */
+        d->slide_rows[r->n_slides++] = (struct cvom_report_slide){sl->index, sl->fall,
+                                                                  sl->entered};
+    }
+    r->slides = d->slide_rows;
+    return CVOM_OK;
+}
+
+static enum cvom_status report_serving(struct cvom_store *st, struct cvom_report_doc *d,
+                                       double share, size_t n, struct cvom_error *err)
+{
+    struct cvom_report *r = &d->report;
+    struct cvom_serving_config sc;
+    cvom_serving_config_init(&sc);
+    sc.overserved_share = share;
+    r->overserved_share = share;
+    enum cvom_status s = cvom_overserving_build(st, &sc, d->now, n, &d->served, err);
+    if (!s && !(d->served_rows = calloc(d->served.n + 1, sizeof *d->served_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (s)
+        return s;
+    r->rated_accounts = d->served.total.accounts;
+    r->unvalued_cost = d->served.total.unvalued_cost;
+    r->cost_to_serve = d->served.total.total_cost;
+    for (size_t i = 0; i < d->served.n; i++) {
+        const struct cvom_served *v = &d->served.v[i];
+        if (v->s.overserved)
+            d->served_rows[r->n_overserved++] = (struct cvom_report_served){
+                row_of(d, v->acc), v->s.total_cost, v->s.unvalued_cost, v->s.share,
+                v->offerings};
+    }
+    r->overserved = d->served_rows;
+    return CVOM_OK;
+}
+
+static enum cvom_status report_alignment(struct cvom_store *st, struct cvom_report_doc *d,
+                                         double threshold, size_t n, struct cvom_error *err)
+{
+    struct cvom_report *r = &d->report;
+    r->at_risk_threshold = threshold;
+    enum cvom_status s = cvom_alignment_build(st, threshold, d->now, n, &d->align, err);
+    if (!s && !(d->risk_rows = calloc(d->align.n + 1, sizeof *d->risk_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (s)
+        return s;
+    r->has_our_ranking = d->align.n_ours > 0;
+    r->ranked_accounts = d->align.n;
+    for (size_t i = 0; i < d->align.n; i++) {
+        const struct cvom_aligned *a = &d->align.v[i];
+        if (a->at_risk)
+            d->risk_rows[r->n_at_risk++] = (struct cvom_report_aligned){
+                row_of(d, a->acc), a->a.common, a->a.tau};
+    }
+    r->at_risk = d->risk_rows;
+    return CVOM_OK;
+}
+
+static enum cvom_status report_health(struct cvom_store *st, struct cvom_report_doc *d,
+                                      const struct cvom_config *cfg, size_t n,
+                                      struct cvom_error *err)
+{
+    struct cvom_report *r = &d->report;
+    enum cvom_status s = cvom_health_known(st, cfg, d->now, n, r->as_of, &d->health,
+                                           &d->n_health, err);
+    if (!s && !(d->health_rows = calloc(d->n_health + 1, sizeof *d->health_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (s)
+        return s;
+    for (size_t i = 0; i < d->n_health; i++) {
+        const struct cvom_health *h = &d->health[i].h;
+        struct cvom_report_health *v = &d->health_rows[i];
+        v->account = row_of(d, d->health[i].acc);
+        for (int p = 0; p < CVOM_PILLAR_COUNT; p++)
+            v->measure[p] = h->measure[p].value;
+        v->health = h->health;
+        v->capped = h->capped;
+        v->weakest = h->weakest;
+    }
+    r->health = d->health_rows;
+    r->n_health = d->n_health;
+    return CVOM_OK;
+}
+
+static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_report_doc *d,
+                                         const struct cvom_config *cfg, size_t n, size_t nb,
+                                         struct cvom_error *err)
+{
+    struct cvom_analytics_settings set;
+    enum cvom_status s = cvom_analytics_settings_load(st, &set, err);
+    if (!s)
+        s = report_migration(d, cfg, n, nb, err);
+    if (!s)
+        s = report_serving(st, d, set.overserved_share, n, err);
+    if (!s)
+        s = report_alignment(st, d, set.at_risk, n, err);
+    if (!s)
+        s = report_health(st, d, cfg, n, err);
+    return s;
+}
+
 enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                         int32_t as_of, int32_t since, struct cvom_report_doc *d,
                                         struct cvom_error *err)
@@ -259,8 +387,10 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
             .accounts = d->rows,
             .n_accounts = n,
         };
-        s = cvom_report_build(&d->report, err);
+        s = report_analytics(st, d, &cfg, n, nb, err);
     }
+    if (!s)
+        s = cvom_report_build(&d->report, err);
     if (s)
         cvom_report_doc_cleanup(d);
     return s;
@@ -271,6 +401,14 @@ void cvom_report_doc_cleanup(struct cvom_report_doc *d)
     if (!d)
         return;
     cvom_report_cleanup(&d->report);
+    cvom_compare_cleanup(&d->mig);
+    cvom_overserving_cleanup(&d->served);
+    cvom_alignment_set_cleanup(&d->align);
+    free(d->health);
+    free(d->slide_rows);
+    free(d->served_rows);
+    free(d->risk_rows);
+    free(d->health_rows);
     free(d->rows);
     free(d->before);
     free(d->now);

@@ -9,6 +9,7 @@
 #include "render/chart.h"
 #include "render/onepager.h"
 #include "render/report.h"
+#include "service/analytics.h"
 #include "service/portfolio.h"
 #include "store/store.h"
 
@@ -61,10 +62,22 @@ struct cvom_report_doc {
     char filters[640];            /* "owner = Priya Shah, tag = key", or "" */
     struct cvom_scored *now, *before;
     struct cvom_report_account *rows;
+    /* the analytics behind the migration, over-serving, alignment and health sections */
+    struct cvom_compare mig;
+    struct cvom_overserving served;
+    struct cvom_alignment_set align;
+    struct cvom_health_row *health;
+    size_t n_health;
+    struct cvom_report_slide *slide_rows;
+    struct cvom_report_served *served_rows;
+    struct cvom_report_aligned *risk_rows;
+    struct cvom_report_health *health_rows;
 };
 
-/* Score the accounts that match f on as_of and on since (since <= as_of) and build the
- * report. f NULL selects no account at all. On failure *d is left empty. CVOM_EINVAL when
+/* Score the accounts that match f on as_of and on since (since <= as_of), gather the
+ * analytics over the same accounts (the migration between the dates, over-serving and
+ * alignment under the stored settings, partnership health) and build the report. f NULL
+ * selects no account at all. On failure *d is left empty. CVOM_EINVAL when
  * since is after as_of, CVOM_ENOMEM, or the store's status. */
 enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                         int32_t as_of, int32_t since, struct cvom_report_doc *d,

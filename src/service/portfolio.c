@@ -4,6 +4,7 @@
 
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "service/analytics.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,13 +15,18 @@
 
 const char *const cvom_config_keys[] = {
     "threshold.intellectual", "threshold.emotional", "confidence", "min_respondents",
-    "include_self", "validity_days", "signals.survey_weight", NULL,
+    "include_self", "validity_days", "signals.survey_weight",
+    /* read by the analytics (service/analytics.c), not by scoring */
+    CVOM_SETTING_OVERSERVED_SHARE, CVOM_SETTING_ALIGN_AT_RISK, NULL,
 };
 
 static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, const char *val)
 {
     double d;
     long l;
+    enum cvom_status a = cvom_analytics_setting_parse(key, val, &d);
+    if (a != CVOM_ENOTFOUND) /* an analytics setting: checked here, kept out of cfg */
+        return a;
     if (strncmp(key, "threshold.", 10) == 0 || strcmp(key, "confidence") == 0 ||
         strcmp(key, "signals.survey_weight") == 0) {
         if (cvom_parse_double(val, &d))
@@ -44,7 +50,8 @@ static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, c
     return CVOM_OK;
 }
 
-void cvom_config_value(const struct cvom_config *cfg, const char *key, char *buf, size_t cap)
+void cvom_config_value(const struct cvom_config *cfg, const struct cvom_analytics_settings *an,
+                       const char *key, char *buf, size_t cap)
 {
     if (strcmp(key, "threshold.intellectual") == 0)
         snprintf(buf, cap, "%g", cfg->threshold[CVOM_DIM_INTELLECTUAL]);
@@ -60,6 +67,10 @@ void cvom_config_value(const struct cvom_config *cfg, const char *key, char *buf
         snprintf(buf, cap, "%d", cfg->validity_days);
     else if (strcmp(key, "signals.survey_weight") == 0)
         snprintf(buf, cap, "%g", cfg->survey_weight);
+    else if (an && strcmp(key, CVOM_SETTING_OVERSERVED_SHARE) == 0)
+        snprintf(buf, cap, "%g", an->overserved_share);
+    else if (an && strcmp(key, CVOM_SETTING_ALIGN_AT_RISK) == 0)
+        snprintf(buf, cap, "%g", an->at_risk);
     else if (cap)
         buf[0] = '\0';
 }
@@ -99,7 +110,7 @@ enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const
     if (s)
         return s;
     if (config_apply(&c, key, value))
-        return cvom_error_set(err, CVOM_EINVAL, "%s: not a number: %s", key, value);
+        return cvom_error_set(err, CVOM_EINVAL, "%s: not a number in its range: %s", key, value);
     if ((s = cvom_config_validate(&c, err)) != CVOM_OK)
         return s;
     return st->ops->setting_set(st, key, value, err);

@@ -25,8 +25,11 @@ enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const
                                    struct cvom_error *err);
 /* Names of the settings cvom_config_load reads, NULL-terminated. */
 extern const char *const cvom_config_keys[];
-/* The value of one of those settings in cfg, as text ("" for an unknown key). */
-void cvom_config_value(const struct cvom_config *cfg, const char *key, char *buf, size_t cap);
+/* The value of one of those settings, from cfg or (the analytics' settings) an, as text
+ * ("" for an unknown key, or an analytics key when an is NULL). */
+struct cvom_analytics_settings;
+void cvom_config_value(const struct cvom_config *cfg, const struct cvom_analytics_settings *an,
+                       const char *key, char *buf, size_t cap);
 
 /* A cache of instruments loaded from the store, so that each version is read once, and of
  * the signals in force on the last two dates scored (loaded on first use: for the one

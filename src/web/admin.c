@@ -5,6 +5,7 @@
 
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "service/analytics.h"
 #include "service/auth.h"
 #include "web/auth.h"
 #include "web/multipart.h"
@@ -66,7 +67,8 @@ static int admin_home(struct web_req *r)
         const char *href, *label, *about;
     } links[] = {
         {"/admin/users", "Users and roles", "who may sign in, and what they may do"},
-        {"/admin/settings", "Scoring settings", "thresholds, confidence, evidence rules"},
+        {"/admin/settings", "Scoring settings",
+         "thresholds, confidence, evidence rules, over-serving and alignment"},
         {"/admin/instruments", "Instruments", "the questionnaires and their versions"},
         {"/admin/playbooks", "Playbook", "the plays suggested for each quadrant and move"},
         {"/admin/audit", "Audit log", "sign-ins, role changes, imports, settings"},
@@ -381,14 +383,17 @@ static const char *const setting_labels[] = {
     "Count self-assessments in the score (1) or show them beside it (0)",
     "Days after which an assessment is stale",
     "Weight of the survey against the CRM signals blended into the axis scores",
+    "Over-served when the unvalued cost is more than this share of the cost to serve (0–1)",
+    "A partnership aligned below this (Kendall's tau-b, −1 to 1) is at risk",
 };
 
 #define SETTINGS_N (sizeof setting_labels / sizeof *setting_labels)
 
-static void current_settings(const struct cvom_config *cfg, char v[][32])
+static void current_settings(const struct cvom_config *cfg,
+                             const struct cvom_analytics_settings *an, char v[][32])
 {
     for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++)
-        cvom_config_value(cfg, cvom_config_keys[i], v[i], 32);
+        cvom_config_value(cfg, an, cvom_config_keys[i], v[i], 32);
 }
 
 static int settings_page(struct web_req *r, char values[][32], const char *error,
@@ -427,11 +432,14 @@ static int settings_page(struct web_req *r, char values[][32], const char *error
 static int settings_get(struct web_req *r)
 {
     struct cvom_config cfg;
+    struct cvom_analytics_settings an;
     char v[SETTINGS_N][32];
     enum cvom_status s = cvom_config_load(r->store, &cfg, &r->err);
+    if (!s)
+        s = cvom_analytics_settings_load(r->store, &an, &r->err);
     if (s)
         return web_fail(r, s, &r->err);
-    current_settings(&cfg, v);
+    current_settings(&cfg, &an, v);
     return settings_page(r, v, NULL, NULL, 200);
 }
 
@@ -462,16 +470,19 @@ static enum cvom_status store_settings(struct web_req *r, char cur[][32], char s
 static int settings_post(struct web_req *r)
 {
     struct cvom_config cfg;
-    char cur[SETTINGS_N][32], sent[SETTINGS_N][32], detail[400];
+    struct cvom_analytics_settings an;
+    char cur[SETTINGS_N][32], sent[SETTINGS_N][32], detail[600];
     const char *bad = NULL;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
         s = cvom_config_load(r->store, &cfg, &r->err);
+    if (!s)
+        s = cvom_analytics_settings_load(r->store, &an, &r->err);
     if (s) {
         finish(r, s);
         return web_fail(r, s, &r->err);
     }
-    current_settings(&cfg, cur);
+    current_settings(&cfg, &an, cur);
     for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
         const char *v = web_field(r, cvom_config_keys[i]);
         cvom_copy(sent[i], sizeof sent[i], v ? v : cur[i]);

@@ -8,6 +8,7 @@
 #include "web/assets.h"
 #include "web/auth.h"
 #include "web/pages_util.h"
+#include "web/pages_analytics.h"
 
 const struct web_route web_auth_routes[] = {
     {M_GET, "/signin", web_signin_page, A_PUBLIC, 0},
@@ -43,10 +44,22 @@ const struct web_route web_plan_routes[] = {
     {0, NULL, NULL, 0, 0},
 };
 
+/* The analytics: read-only pages and their JSON (pages_analytics.c). */
+static const struct web_route analytics_routes[] = {
+    {M_GET, "/compare", pages_compare, A_VIEWER, 0},
+    {M_GET, "/overserved", pages_overserved, A_VIEWER, 0},
+    {M_GET, "/alignment", pages_alignment, A_VIEWER, 0},
+    {M_GET, "/api/v1/compare", api_compare, A_VIEWER, 0},
+    {M_GET, "/api/v1/overserved", api_overserved, A_VIEWER, 0},
+    {M_GET, "/api/v1/alignment", api_alignment, A_VIEWER, 0},
+    {0, NULL, NULL, 0, 0},
+};
+
 const struct web_route *const web_route_tables[] = {
     web_auth_routes, web_page_routes, web_admin_routes, web_api_routes, web_download_routes,
     web_plan_routes,
     web_signal_routes,
+    analytics_routes,
     NULL,
 };
 

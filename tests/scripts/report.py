@@ -21,7 +21,12 @@ import openpyxl
 
 CVOM = os.path.abspath(sys.argv[1])
 AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
-SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Accounts']
+SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Transitions',
+          'Sliding towards Transactional', 'Over-served', 'Partnerships at risk',
+          'Partnership health', 'Accounts']
+SECTIONS = {'summary', 'movers', 'borderline', 'stale', 'insufficient', 'transitions', 'sliding',
+            'overserved', 'at_risk', 'health', 'accounts'}
+DISCOUNTER = 'Stack & Save Discount Stores'  # the demo's over-served account
 EXPORT_HEADERS = ['Account ID', 'External ID', 'Account', 'Owner', 'Revenue', 'Intellectual',
                   'Emotional', 'Intellectual low', 'Intellectual high', 'Emotional low',
                   'Emotional high', 'Quadrant', 'State', 'Respondents', 'Last assessed', 'Stale']
@@ -128,22 +133,84 @@ def check_json(doc, now, before):
     return exp
 
 
+def check_analytics(d, db, doc, now):
+    """The analytics sections against the commands that compute the same things alone."""
+    by_id = {a['account_id']: a for a in now}
+    # Migration: the report's period, as `cvom compare` sees it.
+    cmp = json.loads(text(d, db, 'compare', '--from', SINCE, '--to', AS_OF, '--format', 'json'))
+    assert doc['migration'] is True and len(doc['transitions']) == 25
+    got = {(t['from_quadrant'] or None, t['quadrant'] or None): (t['accounts'], t['revenue'])
+           for t in doc['transitions']}
+    want = {(t['from_quadrant'], t['quadrant']): (t['accounts'], t['revenue'])
+            for t in cmp['transitions']}
+    assert got == want, (got, want)
+    assert sum(t['accounts'] for t in doc['transitions']) == doc['accounts_total']
+    assert [r['account_id'] for r in doc['sliding']] == \
+        [r['account_id'] for r in cmp['sliding']], (doc['sliding'], cmp['sliding'])
+    assert {r['account_id'] for r in doc['movers']} == {r['account_id'] for r in cmp['movers']}
+    for r in doc['sliding']:
+        assert r['entered'] in ('yes', 'no') and (r['entered'] == 'yes' or r['fall'] >= 10), r
+    assert any(r['entered'] == 'yes' for r in doc['sliding']), doc['sliding']
+    # Over-serving under the stored share: the discount retailer first, 134 000 of 152 000.
+    ov = json.loads(text(d, db, 'overserved', '--as-of', AS_OF, '--format', 'json'))
+    assert doc['overserved_share'] == 0.25 == ov['overserved_share']
+    assert [r['account_id'] for r in doc['overserved']] == \
+        [r['account_id'] for r in ov['accounts']], (doc['overserved'], ov['accounts'])
+    first = doc['overserved'][0]
+    assert first['name'] == DISCOUNTER, first
+    assert first['unvalued_cost'] == 134000 and first['total_cost'] == 152000, first
+    assert first['unvalued_share'] == 0.8816, first
+    assert first['offerings'] == 'AD-SUPPORT E-TAGGING LOCAL-MKT MERCH', first
+    assert first['quadrant'] == by_id[str(first['account_id'])]['quadrant']
+    assert doc['rated_accounts'] == ov['portfolio']['rated_accounts']
+    assert abs(doc['unvalued_cost'] - ov['portfolio']['unvalued_cost']) < 0.005
+    # Alignment: the partnerships `cvom align` says are at risk, least aligned first.
+    al = json.loads(text(d, db, 'align', '--as-of', AS_OF, '--format', 'json'))
+    risky = [r for r in al if r['at_risk'] == 'yes']
+    assert risky, 'the demo has partnerships at risk'
+    assert [r['account_id'] for r in doc['at_risk']] == [r['account_id'] for r in risky]
+    for got_r, want_r in zip(doc['at_risk'], risky):
+        assert got_r['tau_b'] == want_r['tau_b'] and got_r['common'] == want_r['common']
+        assert got_r['quadrant'] == 'partnership' and got_r['tau_b'] < 0.3, got_r
+    assert doc['ranked_accounts'] == len(al) and doc['our_ranking'] is True
+    # Partnership health where it is known, weakest first, as `cvom pillars` scores it.
+    pil = {r['account_id']: r for r in json.loads(text(d, db, 'pillars', '--as-of', AS_OF,
+                                                       '--format', 'json'))}
+    known = {i for i, r in pil.items() if r['state'] == 'ok'}
+    assert known and {r['account_id'] for r in doc['health']} == known
+    for r in doc['health']:
+        p = pil[r['account_id']]
+        for k in ('passion', 'resonance', 'security', 'creativity', 'trust', 'health',
+                  'capped', 'weakest'):
+            assert r[k] == p[k], (r['name'], k, r[k], p[k])
+    healths = [r['health'] for r in doc['health']]
+    assert healths == sorted(healths), healths
+    return first
+
+
 def check_csv(table, now, doc):
     header = table[0].keys()
     assert list(header)[0] == 'section'
     by_section = {}
     for r in table:
         by_section.setdefault(r['section'], []).append(r)
-    assert set(by_section) <= {'summary', 'movers', 'borderline', 'stale', 'insufficient',
-                               'accounts'}, set(by_section)
+    assert set(by_section) <= SECTIONS, set(by_section)
     accounts = by_section['accounts']
     assert len(accounts) == len(now)
     for got, want in zip(accounts, now):
         for k, v in want.items():
             assert got[k] == v, (k, got[k], v)
-    for section in ('movers', 'borderline', 'stale', 'insufficient'):
+    for section in SECTIONS - {'summary', 'accounts'}:
         assert len(by_section.get(section, [])) == len(doc[section]), section
     assert len(by_section['summary']) == 5
+    # The analytics rows carry the JSON's values as text.
+    disc = [r for r in by_section['overserved'] if r['name'] == DISCOUNTER]
+    assert disc and disc[0]['unvalued_cost'] == '134000.00' and \
+        disc[0]['total_cost'] == '152000.00' and disc[0]['unvalued_share'] == '0.8816', disc
+    cells = {(r['from_quadrant'], r['quadrant']): int(r['accounts'])
+             for r in by_section['transitions']}
+    want = {(t['from_quadrant'], t['quadrant']): t['accounts'] for t in doc['transitions']}
+    assert cells == want, (cells, want)
 
 
 def check_xlsx(path, now, exp):
@@ -193,6 +260,24 @@ def check_xlsx(path, now, exp):
                       ('Insufficient evidence', 'insufficient')):
         ids = {str(r[0].value) for r in wb[name].iter_rows(min_row=2) if r[0].value is not None}
         assert ids == exp[key], (name, ids, exp[key])
+    # The analytics sheets: numbers as numbers with their formats.
+    ws = wb['Over-served']
+    head = [c.value for c in ws[1]]
+    assert head[:4] == ['Account ID', 'External ID', 'Account', 'Owner'], head
+    row = [r for r in ws.iter_rows(min_row=2) if r[2].value == DISCOUNTER]
+    assert row, 'the discount retailer is on the Over-served sheet'
+    cells = dict(zip(head, row[0]))
+    assert cells['Unvalued cost'].value == 134000 and cells['Unvalued cost'].data_type == 'n'
+    assert cells['Cost to serve'].value == 152000 and cells['Cost to serve'].number_format == '#,##0'
+    assert cells['Unvalued share'].number_format == '0.0%' and \
+        abs(cells['Unvalued share'].value - 0.8816) < 1e-9
+    ws = wb['Partnerships at risk']
+    head = [c.value for c in ws[1]]
+    taus = [r[head.index('Alignment (tau-b)')] for r in ws.iter_rows(min_row=2)]
+    assert taus and all(c.number_format == '0.000' and c.value < 0.3 for c in taus), taus
+    ws = wb['Transitions']
+    counts = [r[2].value for r in ws.iter_rows(min_row=2)]
+    assert len(counts) == 25 and sum(counts) == len(now), counts
     # The native chart: openpyxl sees it on the summary sheet, and the package holds it with
     # one series per quadrant that has accounts, plus the two threshold lines.
     assert len(wb['Summary']._charts) == 1
@@ -260,7 +345,9 @@ def check_html(page_text, now):
     for a in now:
         assert a['name'] in body, a['name']
     for heading in ('Summary', 'Movers since ' + SINCE, 'Borderline', 'Stale',
-                    'Insufficient evidence', 'Accounts'):
+                    'Insufficient evidence', 'Transitions since ' + SINCE,
+                    'Sliding towards Transactional since ' + SINCE, 'Over-served',
+                    'Partnerships at risk', 'Partnership health', 'Accounts'):
         assert heading in body, heading
     assert '@media print' in page_text and 'break-before:page' in page_text
 
@@ -360,6 +447,7 @@ with tempfile.TemporaryDirectory() as d:
     doc = json.loads(text(d, 'demo.db', 'report', '--format', 'json', *dates))
     exp = check_json(doc, now, before)
     assert len(exp['movers']) >= 3 and exp['borderline'] and exp['insufficient']
+    check_analytics(d, 'demo.db', doc, now)
 
     check_csv(rows(text(d, 'demo.db', 'report', '--format', 'csv', *dates)), now, doc)
 
@@ -370,7 +458,28 @@ with tempfile.TemporaryDirectory() as d:
     page = os.path.join(d, 'report.html')
     run(d, 'demo.db', 'report', '--format', 'html', '--out', page, *dates)
     with open(page, encoding='utf-8') as f:
-        check_html(f.read(), now)
+        page_text = f.read()
+    check_html(page_text, now)
+    # The over-served section names the retailer (escaped) with its unvalued cost.
+    over = page_text[page_text.index('<section id="overserved">'):]
+    over = over[:over.index('</section>')]
+    assert 'Stack &amp; Save Discount Stores' in over and '134,000' in over and \
+        '152,000' in over and '88.2 %' in over, over[:2000]
+    trans = page_text[page_text.index('<section id="transitions">'):]
+    trans = trans[:trans.index('</section>')]
+    assert trans.count('<table') == 2 and 'Not placed' in trans
+
+    # The stored share changes what the report calls over-served.
+    run(d, 'demo.db', 'config', 'overserved_share', '0.9')
+    strict = json.loads(text(d, 'demo.db', 'report', '--format', 'json', *dates))
+    assert strict['overserved_share'] == 0.9
+    assert all(r['unvalued_share'] > 0.9 for r in strict['overserved'])
+    assert len(strict['overserved']) < len(doc['overserved'])
+    run(d, 'demo.db', 'config', 'overserved_share', '0.25')
+    # On one day there is nothing to compare: no transitions, no slides.
+    same = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--as-of', AS_OF,
+                           '--since', AS_OF))
+    assert same['migration'] is False and same['transitions'] == [] and same['sliding'] == []
 
     # --since defaults to 180 days before --as-of.
     doc2 = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--as-of', AS_OF))

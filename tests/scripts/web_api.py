@@ -340,6 +340,33 @@ def test_scores(c, d, tok):
                    (snap['date'], i))
 
 
+def test_analytics(c, d, tok):
+    """The analytics answer what the command line prints (their own test is web_analytics.py);
+    here every answer is also held against its description."""
+    for path, args in (('/api/v1/compare?from=2026-04-15&to=2026-10-15',
+                        ('compare', '--from', '2026-04-15', '--to', '2026-10-15')),
+                       ('/api/v1/overserved?as_of=2026-10-31&all=true',
+                        ('overserved', '--as-of', '2026-10-31', '--all')),
+                       ('/api/v1/alignment?as_of=2026-10-31', ('align', '--as-of', '2026-10-31')),
+                       ('/api/v1/alignment?as_of=2026-10-31&account=1',
+                        ('align', '1', '--as-of', '2026-10-31'))):
+        st, got, _ = c.call('GET', path, tok['viewer'])
+        expect(st == 200 and same_json(got, cli_json(d, *args)), '%s differs from `cvom %s`' %
+               (path, ' '.join(args)))
+
+
+def same_json(a, b):
+    """Equal, numbers to 1e-9: the command line prints fewer digits than the API."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            abs(a - b) < 1e-9
+    return a == b
+
+
 def test_stakeholders_and_assessments(c, d, tok):
     aid = cli_json(d, 'export')[0]['account_id']
     want = cli_json(d, 'stakeholder', 'list', str(aid))
@@ -735,6 +762,7 @@ def main():
             test_public_and_auth(c, tok)
             test_accounts_read(c, d, tok)
             test_scores(c, d, tok)
+            test_analytics(c, d, tok)
             test_stakeholders_and_assessments(c, d, tok)
             test_account_writes(c, d, tok, db)
             test_bodies(c, tok)
