@@ -270,6 +270,7 @@ struct cvom_blend {
     double survey[CVOM_DIM_COUNT];       /* the survey's own score (NaN when none) */
     double survey_share[CVOM_DIM_COUNT]; /* its share of the axis score: 1 without signals */
     size_t n;                            /* inputs, in the caller's order */
+    enum cvom_dim axis[CVOM_SIGNALS_MAX]; /* the axis each input is on */
     int counted[CVOM_SIGNALS_MAX];       /* 0 when its axis had no survey score */
     double share[CVOM_SIGNALS_MAX];      /* its share of the axis score */
     double contribution[CVOM_SIGNALS_MAX]; /* share × score: points it adds */

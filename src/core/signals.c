@@ -133,6 +133,8 @@ enum cvom_status cvom_blend_signals(const struct cvom_config *cfg,
     memset(&b, 0, sizeof b);
     b.survey_weight = cfg->survey_weight;
     b.n = n;
+    for (size_t i = 0; i < n; i++)
+        b.axis[i] = in[i].axis;
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         double v = score->value[d], total = cfg->survey_weight, sum;
         b.survey[d] = v;

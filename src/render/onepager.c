@@ -613,8 +613,26 @@ static void drivers(struct page *pg, const struct cvom_onepager *p)
         char title[96], v[16];
         pg->y = top;
         fmt_score(v, sizeof v, ex->score.value[d]);
-        snprintf(title, sizeof title, "%s %s = the sum of its items' points", dim_title[d], v);
+        const struct cvom_blend *bl = &ex->blend;
+        int blended = !isnan(ex->score.value[d]) && bl->survey_share[d] < 1;
+        snprintf(title, sizeof title, "%s %s = the sum of its %s points", dim_title[d], v,
+                 blended ? "items' and signals'" : "items'");
         pg->y += text(pg, x0, pg->y, colw, title, 8.5, 1, ink) + 3;
+        if (blended) {
+            /* The survey's share, then each signal's points on this axis. */
+            char line[512];
+            int m = snprintf(line, sizeof line, "Survey %.1f \u00d7 %.0f %%", bl->survey[d],
+                             100 * bl->survey_share[d]);
+            size_t used = m > 0 ? (size_t)m : 0;
+            for (size_t i = 0; i < bl->n && used < sizeof line; i++) {
+                if (!bl->counted[i] || !p->signal_name[i] || bl->axis[i] != (enum cvom_dim)d)
+                    continue;
+                m = snprintf(line + used, sizeof line - used, "; %s +%.1f", p->signal_name[i],
+                             bl->contribution[i]);
+                used += m > 0 ? (size_t)m : 0;
+            }
+            pg->y += text(pg, x0, pg->y, colw, line, 7.5, 0, muted) + 3;
+        }
         if (isnan(ex->score.value[d])) {
             pg->y += text(pg, x0, pg->y, colw, "No score on this axis.", 8, 0, muted);
         } else {

@@ -52,6 +52,9 @@ struct cvom_onepager {
      * refer to. Borrowed. */
     const struct cvom_explanation *ex;
     const struct cvom_instrument *ins;
+    /* The names of the signals blended into ex, in the order of ex->blend (borrowed; NULL
+     * past ex->blend.n). */
+    const char *signal_name[CVOM_SIGNALS_MAX];
     /* Evidence: assessments counted, how many of them by customer stakeholders, the newest
      * one's date (0: none), stale or not. */
     int assessments;

@@ -532,7 +532,8 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cv
     cvom_instrument_init(&d->ins);
     enum cvom_status s = cvom_config_load(st, &d->cfg, err);
     if (!s)
-        s = cvom_account_explain(st, &d->cfg, a->id, as_of, &d->ex, &d->ins, &d->ev, err);
+        s = cvom_account_explain_signals(st, &d->cfg, a->id, as_of, &d->ex, &d->ins, &d->ev,
+                                         &d->sig, err);
     struct people p = {0};
     if (!s)
         s = st->ops->stakeholder_list(st, a->id, collect_person, &p, err);
@@ -555,6 +556,8 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cv
         .assessments = d->ev.assessments, .customer_assessments = d->ev.customer,
         .newest = d->ev.newest, .stale = d->ev.stale, .stakeholders = d->rows,
         .n_stakeholders = d->n_people};
+    for (size_t i = 0; i < d->sig.n && i < CVOM_SIGNALS_MAX; i++)
+        d->page.signal_name[i] = d->sig.v[i].sig.def.name;
     s = page_plays(st, d, a->id, as_of, &d->page, err);
     if (!s)
         s = page_actions(st, a->id, as_of, &d->page, err);

@@ -94,6 +94,7 @@ struct cvom_onepager_doc {
     struct cvom_onepager page; /* ready for cvom_onepager_write_file */
     struct cvom_config cfg;
     struct cvom_explanation ex;
+    struct cvom_signals_shown sig; /* the signals blended into ex, in its order */
     struct cvom_instrument ins;
     struct cvom_evidence ev;
     struct cvom_stakeholder *people;

@@ -376,6 +376,12 @@ def check_onepager(d, db, name):
     assert people
     for s in people:
         assert s['name'] in words, s['name']
+    # The signals blended into a placed axis are named with their points, as explain says.
+    ex = json.loads(text(d, db, 'explain', name, '--as-of', AS_OF, '--format', 'json'))
+    for g in ex['signals']:
+        if g['counted']:
+            assert "signals' points" in words, 'the one-pager names its signals'
+            assert '%s +%.1f' % (g['name'], g['contribution']) in words, (g['name'], words)
     png = os.path.join(d, 'one.png')
     run(d, db, 'render', 'account', name, '--format', 'png', '--out', png, '--as-of', AS_OF)
     assert png_size(png) == (1240, 1754), png_size(png)  # A4 at 150 dpi

@@ -127,6 +127,8 @@ static void test_blend(void)
     CHECK_INT(s.quadrant, CVOM_Q_INTELLECTUAL);
     CHECK_INT(s.state, CVOM_STATE_OK);
     CHECK_NEAR(b.survey[0], 40, 0);
+    CHECK_INT(b.axis[1], CVOM_DIM_EMOTIONAL);
+    CHECK_INT(b.axis[2], CVOM_DIM_INTELLECTUAL);
     CHECK_NEAR(b.survey_share[0], 0.5, 1e-12);
     CHECK_NEAR(b.contribution[0], 25, 1e-12);
     CHECK_NEAR(b.contribution[2], 17.5, 1e-12);
