@@ -171,6 +171,26 @@ static int signal_set(struct cli *c, int argc, char **argv)
     return store_signal(c, &g);
 }
 
+/* The account of a listed row, looked up once per change of account; 0 or 1 (stop, with
+ * the status in *st). */
+static int row_account(struct cli *c, struct cvom_account *last, int64_t id,
+                       enum cvom_status *st)
+{
+    if (last->id == id)
+        return 0;
+    return (*st = c->store->ops->account_get(c->store, id, last, &c->err)) != CVOM_OK;
+}
+
+/* Add a row to a listing's table; 0 or 1 (stop, with the status in *st). */
+static int row_add(struct cli *c, struct table *t, const char *const *cells,
+                   enum cvom_status *st)
+{
+    if (!table_add(t, cells))
+        return 0;
+    *st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    return 1;
+}
+
 struct signal_rows {
     struct cli *c;
     struct table *t;
@@ -192,11 +212,7 @@ static int signal_row(void *ctx, const struct cvom_signal *g)
                            direction_text(g->def.direction), cvom_norm_name(g->def.norm), p1,
                            p2, w, g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported",
                            g->def.label};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+    return row_add(k->c, k->t, cells, &k->st);
 }
 
 static int signal_list(struct cli *c, int argc, char **argv)
@@ -284,9 +300,7 @@ struct value_rows {
 static int value_row(void *ctx, const struct cvom_signal_value *v)
 {
     struct value_rows *k = ctx;
-    if (k->acc.id != v->account_id &&
-        (k->st = k->c->store->ops->account_get(k->c->store, v->account_id, &k->acc,
-                                               &k->c->err)) != CVOM_OK)
+    if (row_account(k->c, &k->acc, v->account_id, &k->st))
         return 1;
     const char *name = "?";
     for (size_t i = 0; i < k->names.n; i++)
@@ -297,11 +311,7 @@ static int value_row(void *ctx, const struct cvom_signal_value *v)
     cvom_date_format(v->date, date);
     cvom_format_double(value, sizeof value, v->value);
     const char *cells[] = {id, k->acc.name, name, date, value};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+    return row_add(k->c, k->t, cells, &k->st);
 }
 
 static int signal_values(struct cli *c, int argc, char **argv)
@@ -430,9 +440,7 @@ struct entry_rows {
 static int entry_row(void *ctx, const struct cvom_network_entry *e)
 {
     struct entry_rows *k = ctx;
-    if (k->acc.id != e->account_id &&
-        (k->st = k->c->store->ops->account_get(k->c->store, e->account_id, &k->acc,
-                                               &k->c->err)) != CVOM_OK)
+    if (row_account(k->c, &k->acc, e->account_id, &k->st))
         return 1;
     char id[24], acc[24], date[11], rating[16];
     fmt_id(id, sizeof id, e->id);
@@ -441,11 +449,7 @@ static int entry_row(void *ctx, const struct cvom_network_entry *e)
     fmt_num(rating, sizeof rating, e->rating, 1);
     const char *cells[] = {id,   acc, k->acc.name, date, cvom_network_kind_name(e->kind),
                            e->title, rating, e->notes};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+    return row_add(k->c, k->t, cells, &k->st);
 }
 
 static int network_list(struct cli *c, int argc, char **argv)

@@ -75,34 +75,6 @@ int api_actions_list(struct web_req *r)
 static const char *const action_keys[] = {"title", "owner", "due", "axis", "effect", "cost",
                                           "play", NULL};
 
-/* A string field as text ("" for null or absent); 0 or the 422 answer's status. */
-static int text_of(struct web_req *r, json_t *body, const char *key, const char **out)
-{
-    json_t *v = json_object_get(body, key);
-    *out = "";
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-        return api_invalid(r, key, "Expected a string.");
-    *out = json_string_value(v);
-    return 0;
-}
-
-/* A number field as text ("" for null or absent), into buf. */
-static int number_of(struct web_req *r, json_t *body, const char *key, char *buf, size_t cap,
-                     const char **out)
-{
-    json_t *v = json_object_get(body, key);
-    *out = "";
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_number(v))
-        return api_invalid(r, key, "Expected a number.");
-    snprintf(buf, cap, "%.17g", json_number_value(v));
-    *out = buf;
-    return 0;
-}
-
 int api_actions_create(struct web_req *r)
 {
     struct cvom_account acc;
@@ -115,11 +87,11 @@ int api_actions_create(struct web_req *r)
     struct pages_action_fields in = {0};
     char effect[40], cost[40];
     if (!(rc = api_known_fields(r, body, action_keys)) &&
-        !(rc = text_of(r, body, "title", &in.title)) &&
-        !(rc = text_of(r, body, "owner", &in.owner)) && !(rc = text_of(r, body, "due", &in.due)) &&
-        !(rc = text_of(r, body, "axis", &in.axis)) && !(rc = text_of(r, body, "play", &in.play)) &&
-        !(rc = number_of(r, body, "effect", effect, sizeof effect, &in.effect)))
-        rc = number_of(r, body, "cost", cost, sizeof cost, &in.cost);
+        !(rc = api_member_text(r, body, "title", &in.title)) &&
+        !(rc = api_member_text(r, body, "owner", &in.owner)) && !(rc = api_member_text(r, body, "due", &in.due)) &&
+        !(rc = api_member_text(r, body, "axis", &in.axis)) && !(rc = api_member_text(r, body, "play", &in.play)) &&
+        !(rc = api_member_number(r, body, "effect", effect, sizeof effect, &in.effect)))
+        rc = api_member_number(r, body, "cost", cost, sizeof cost, &in.cost);
     struct cvom_action a;
     enum cvom_status st = CVOM_OK;
     if (!rc && (st = pages_action_read(r->store, &in, api_today(), &a, &r->err)) != CVOM_OK)
@@ -163,7 +135,7 @@ int api_action_status(struct web_req *r)
     int to = -1;
     int32_t day = api_today();
     if (!(rc = api_known_fields(r, body, status_keys)) &&
-        !(rc = text_of(r, body, "status", &status)) && !(rc = text_of(r, body, "date", &date))) {
+        !(rc = api_member_text(r, body, "status", &status)) && !(rc = api_member_text(r, body, "date", &date))) {
         if ((to = cvom_action_status_parse(status)) < 0)
             rc = api_invalid(r, "status", "status is open or done.");
         else if (date[0] && cvom_date_parse(date, &day))

@@ -5,6 +5,7 @@
 #include "io/util.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -277,4 +278,32 @@ int api_finish(struct web_req *r, enum cvom_status st)
         return 0;
     r->store->ops->rollback(r->store);
     return web_fail(r, st, &r->err);
+}
+
+/* A string field as text ("" for null or absent); 0 or the 422 answer's status. */
+int api_member_text(struct web_req *r, json_t *body, const char *key, const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = "";
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+        return api_invalid(r, key, "Expected a string.");
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* A number field as text ("" for null or absent), into buf. */
+int api_member_number(struct web_req *r, json_t *body, const char *key, char *buf, size_t cap,
+                     const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = "";
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_number(v))
+        return api_invalid(r, key, "Expected a number.");
+    snprintf(buf, cap, "%.17g", json_number_value(v));
+    *out = buf;
+    return 0;
 }

@@ -43,6 +43,13 @@ json_t *api_body(struct web_req *r, int *http);
  * first key that is not, and its status. */
 int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed);
 
+/* A member of a JSON body as text for the form validators: a string as it is, a number
+ * printed exactly ("" for null or absent either way, buf holding the number); 0, or the 422
+ * answer's status when the member has another type. */
+int api_member_text(struct web_req *r, json_t *body, const char *key, const char **out);
+int api_member_number(struct web_req *r, json_t *body, const char *key, char *buf, size_t cap,
+                      const char **out);
+
 /* A whole positive decimal id (no sign, no spaces); 0 on success, -1 otherwise. */
 int api_parse_id(const char *s, int64_t *out);
 /* Today as days since 1970-01-01, in UTC like the command line. */

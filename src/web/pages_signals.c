@@ -297,19 +297,6 @@ int api_network_list(struct web_req *r)
 
 static const char *const entry_keys[] = {"kind", "title", "date", "rating", "notes", NULL};
 
-/* A string member as text, NULL when absent or null; 0 or the 422 answer's status. */
-static int member_text(struct web_req *r, json_t *body, const char *key, const char **out)
-{
-    json_t *v = json_object_get(body, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-        return api_invalid(r, key, "Expected a string.");
-    *out = json_string_value(v);
-    return 0;
-}
-
 int api_network_create(struct web_req *r)
 {
     struct cvom_account a;
@@ -320,19 +307,13 @@ int api_network_create(struct web_req *r)
     if (!body)
         return rc;
     struct pages_network_fields in = {0};
-    char rating[40] = "";
-    json_t *jr = json_object_get(body, "rating");
+    char rating[40];
     if (!(rc = api_known_fields(r, body, entry_keys)) &&
-        !(rc = member_text(r, body, "kind", &in.kind)) &&
-        !(rc = member_text(r, body, "title", &in.title)) &&
-        !(rc = member_text(r, body, "date", &in.date)) &&
-        !(rc = member_text(r, body, "notes", &in.notes)) && jr && !json_is_null(jr)) {
-        if (!json_is_number(jr))
-            rc = api_invalid(r, "rating", "Expected a number from 1 to 5.");
-        else
-            snprintf(rating, sizeof rating, "%.17g", json_number_value(jr));
-        in.rating = rating;
-    }
+        !(rc = api_member_text(r, body, "kind", &in.kind)) &&
+        !(rc = api_member_text(r, body, "title", &in.title)) &&
+        !(rc = api_member_text(r, body, "date", &in.date)) &&
+        !(rc = api_member_text(r, body, "notes", &in.notes)))
+        rc = api_member_number(r, body, "rating", rating, sizeof rating, &in.rating);
     struct cvom_network_entry e;
     enum cvom_status st;
     if (!rc && (st = pages_network_read(&in, api_today(), &e, &r->err)) != CVOM_OK)
