@@ -108,15 +108,42 @@ png=$(render png)
 pdf=$(render pdf)
 # The same accounts loaded and scored without drawing: how much of the time is the database.
 scan=$(python3 -c "$timer" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
+# The same scoring with three signals (fixed, logistic, percentile) on every account and a
+# network ledger entry on every third: what blending costs a scan.
+"$cvom" --db "$db" backup "$work/signals.db" >/dev/null
+python3 -c '
+import random, sys
+n, d = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(7)
+with open(d + "/signals.csv", "w") as f, open(d + "/network.csv", "w") as g:
+    f.write("account,signal,value,date\n")
+    g.write("account,kind,title,date,rating\n")
+    for i in range(n):
+        ext = "B%07d" % i
+        f.write("%s,discount,%.1f,2026-06-01\n" % (ext, rng.uniform(0, 35)))
+        f.write("%s,meetings,%.2f,2026-06-01\n" % (ext, rng.uniform(0, 6)))
+        f.write("%s,nps,%d,2026-06-01\n" % (ext, rng.randint(-100, 100)))
+        if i % 3 == 0:
+            g.write("%s,event,Forum,2026-05-01,%d\n" % (ext, rng.randint(1, 5)))
+' "$accounts" "$work"
+sdb=$work/signals.db
+"$cvom" --db "$sdb" signal add discount --axis emotional --direction - --min 0 --max 30 >/dev/null
+"$cvom" --db "$sdb" signal add meetings --axis emotional --norm logistic --midpoint 2 \
+    --scale 0.8 >/dev/null
+"$cvom" --db "$sdb" signal add nps --axis emotional --norm percentile >/dev/null
+"$cvom" --db "$sdb" import signals "$work/signals.csv" --quiet
+"$cvom" --db "$sdb" import network "$work/network.csv" --quiet
+blended=$(python3 -c "$timer" 0 3 "$cvom" --db "$sdb" export --format csv --as-of "$as_of")
 drawn=$("$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/matrix.png" 2>&1)
 png_bytes=$(wc -c <"$work/matrix.png")
 "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" 2>/dev/null
 pdf_bytes=$(wc -c <"$work/matrix.pdf")
 
-awk -v png="$png" -v pdf="$pdf" -v scan="$scan" -v drawn="$drawn" -v png_bytes="$png_bytes" \
+awk -v png="$png" -v pdf="$pdf" -v scan="$scan" -v blended="$blended" -v drawn="$drawn" \
+    -v png_bytes="$png_bytes" \
     -v pdf_bytes="$pdf_bytes" -v db="$db" -v accounts="$accounts" '
 BEGIN {
-    split(png, a, " "); split(pdf, b, " "); split(scan, s, " ")
+    split(png, a, " "); split(pdf, b, " "); split(scan, s, " "); split(blended, g, " ")
     sub(/^[^(]*\(/, "", drawn); sub(/\)$/, "", drawn)
     printf "cvom render matrix: rendering benchmark\n"
     printf "  database           %s (%d accounts)\n", db, accounts
@@ -128,5 +155,7 @@ BEGIN {
            b[1], b[2], b[3] / 1024, pdf_bytes / 1048576
     printf "  scoring alone      %6.2f s  %6.2f s  (cvom export of the same accounts)\n",
            s[1], s[2]
+    printf "  with signals       %6.2f s  %6.2f s  %6.1f MiB  (3 signals each, a ledger entry on every third: %.2fx the scoring alone)\n",
+           g[1], g[2], g[3] / 1024, g[1] / s[1]
     printf "best of 3 runs after a warm-up; CPU is user + system time of that run\n"
 }'
