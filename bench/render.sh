@@ -110,7 +110,7 @@ pdf=$(render pdf)
 scan=$(python3 -c "$timer" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
 # The same scoring with three signals (fixed, logistic, percentile) on every account and a
 # network ledger entry on every third: what blending costs a scan.
-"$cvom" --db "$db" backup "$work/signals.db" >/dev/null
+"$cvom" --db "$db" backup "$work/signals.db" >/dev/null 2>&1
 python3 -c '
 import random, sys
 n, d = int(sys.argv[1]), sys.argv[2]
@@ -153,8 +153,8 @@ BEGIN {
            a[1], a[2], a[3] / 1024, png_bytes / 1048576
     printf "  PDF                %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB\n",
            b[1], b[2], b[3] / 1024, pdf_bytes / 1048576
-    printf "  scoring alone      %6.2f s  %6.2f s  (cvom export of the same accounts)\n",
-           s[1], s[2]
+    printf "  scoring alone      %6.2f s  %6.2f s  %6.1f MiB  (cvom export of the same accounts)\n",
+           s[1], s[2], s[3] / 1024
     printf "  with signals       %6.2f s  %6.2f s  %6.1f MiB  (3 signals each, a ledger entry on every third: %.2fx the scoring alone)\n",
            g[1], g[2], g[3] / 1024, g[1] / s[1]
     printf "best of 3 runs after a warm-up; CPU is user + system time of that run\n"
