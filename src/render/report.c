@@ -152,7 +152,7 @@ enum kind {
     K_MONEY,  /* revenue with two decimals */
     K_CHANGE, /* a signed difference of scores */
     K_SHARE,  /* a fraction 0–1 with four decimals (a percentage in HTML and XLSX) */
-    K_TAU,    /* a rank correlation −1..1 with three decimals */
+    K_DEC3,   /* three decimals: a rank correlation −1..1, a weight */
     K_DATE,   /* a calendar date */
 };
 
@@ -167,6 +167,8 @@ enum col {
     C_FALL, C_ENTERED, C_TOTAL_COST, C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS,
     C_COMMON, C_TAU, C_PASSION, C_RESONANCE, C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH,
     C_CAPPED, C_WEAKEST,
+    C_SIGNAL, C_SIGNAL_LABEL, C_AXIS, C_DIRECTION, C_NORM, C_WEIGHT, C_SOURCE, C_MEAN_SCORE,
+    C_MEAN_POINTS,
     C_LABEL, /* the summary's row name for people (HTML, XLSX); not in CSV or JSON */
     C_COUNT
 };
@@ -212,7 +214,7 @@ static const struct column columns[C_COUNT] = {
     [C_UNVALUED_SHARE] = {"unvalued_share", "Unvalued share", K_SHARE},
     [C_OFFERINGS] = {"offerings", "Unvalued offerings", K_TEXT},
     [C_COMMON] = {"common", "Values in common", K_INT},
-    [C_TAU] = {"tau_b", "Alignment (tau-b)", K_TAU},
+    [C_TAU] = {"tau_b", "Alignment (tau-b)", K_DEC3},
     [C_PASSION] = {"passion", "Passion", K_SCORE},
     [C_RESONANCE] = {"resonance", "Resonance", K_SCORE},
     [C_SECURITY] = {"security", "Security", K_SCORE},
@@ -221,12 +223,21 @@ static const struct column columns[C_COUNT] = {
     [C_HEALTH] = {"health", "Health", K_SCORE},
     [C_CAPPED] = {"capped", "Capped by trust", K_TEXT},
     [C_WEAKEST] = {"weakest", "Weakest pillar", K_TEXT},
+    [C_SIGNAL] = {"signal", "Signal", K_TEXT},
+    [C_SIGNAL_LABEL] = {"signal_label", "What it measures", K_TEXT},
+    [C_AXIS] = {"axis", "Axis", K_TEXT},
+    [C_DIRECTION] = {"direction", "Direction", K_TEXT},
+    [C_NORM] = {"norm", "Normalisation", K_TEXT},
+    [C_WEIGHT] = {"weight", "Weight", K_DEC3},
+    [C_SOURCE] = {"source", "Source", K_TEXT},
+    [C_MEAN_SCORE] = {"mean_score", "Mean score", K_SCORE},
+    [C_MEAN_POINTS] = {"mean_points", "Mean points added", K_SCORE},
     [C_LABEL] = {"", "Quadrant", K_TEXT},
 };
 
 enum section {
     S_SUMMARY, S_MOVERS, S_BORDERLINE, S_STALE, S_INSUFFICIENT,
-    S_TRANSITIONS, S_SLIDING, S_OVERSERVED, S_AT_RISK, S_HEALTH, /* the analytics */
+    S_TRANSITIONS, S_SLIDING, S_OVERSERVED, S_AT_RISK, S_HEALTH, S_SIGNALS, /* the analytics */
     S_ACCOUNTS, S_COUNT
 };
 
@@ -258,6 +269,9 @@ static const enum col at_risk_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_STATE, C_COM
 static const enum col health_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_PASSION, C_RESONANCE,
                                        C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH, C_CAPPED,
                                        C_WEAKEST, END};
+static const enum col signal_cols[] = {C_SIGNAL, C_SIGNAL_LABEL, C_AXIS, C_DIRECTION, C_NORM,
+                                       C_WEIGHT, C_SOURCE, C_ACCOUNTS, C_MEAN_SCORE,
+                                       C_MEAN_POINTS, END};
 /* Exactly the columns of `cvom export`, in its order. */
 static const enum col account_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
                                         C_INT, C_EMO, C_INT_LO, C_INT_HI, C_EMO_LO, C_EMO_HI,
@@ -313,6 +327,11 @@ static const struct section_def sections[S_COUNT] = {
                   "The four pillars and trust where all five are known; health is the "
                   "pillars' mean, never more than 10 points above trust. Weakest first.",
                   health_cols, health_cols},
+    [S_SIGNALS] = {"signals", "Signals",
+                   "CRM and finance figures blended with the survey into the axis scores: "
+                   "the accounts each entered, its mean 0\u2013100 score and the mean points "
+                   "it added.",
+                   signal_cols, signal_cols},
     [S_ACCOUNTS] = {"accounts", "Accounts",
                     "Every account with its score, as `cvom export` lists it.", account_cols,
                     account_cols},
@@ -337,6 +356,7 @@ static size_t section_rows(const struct cvom_report *r, enum section s)
     case S_OVERSERVED: return r->n_overserved;
     case S_AT_RISK: return r->n_at_risk;
     case S_HEALTH: return r->n_health;
+    case S_SIGNALS: return r->n_signals;
     default: return r->n_accounts;
     }
 }
@@ -378,7 +398,7 @@ static double rounded(double v, int decimals)
 
 static int decimals_of(enum kind k)
 {
-    return k == K_SHARE ? 4 : k == K_TAU ? 3 : k == K_INT || k == K_DATE ? 0 : 2;
+    return k == K_SHARE ? 4 : k == K_DEC3 ? 3 : k == K_INT || k == K_DATE ? 0 : 2;
 }
 
 static double share(double part, double whole)
@@ -480,6 +500,24 @@ static void transition_cell(const struct cvom_report *r, size_t i, enum col c, i
     }
 }
 
+static void signal_cell(const struct cvom_report *r, size_t i, enum col c, struct cell *out)
+{
+    const struct cvom_report_signal *g = &r->signals[i];
+    switch (c) {
+    case C_SIGNAL: out->text = g->name; break;
+    case C_SIGNAL_LABEL: out->text = g->label; break;
+    case C_AXIS: out->text = cvom_dim_name(g->axis); break;
+    case C_DIRECTION: out->text = g->direction < 0 ? "-" : "+"; break;
+    case C_NORM: out->text = cvom_norm_name(g->norm); break;
+    case C_WEIGHT: out->num = g->weight; break;
+    case C_SOURCE: out->text = g->ledger ? "ledger" : "imported"; break;
+    case C_ACCOUNTS: out->num = (double)g->accounts; break;
+    case C_MEAN_SCORE: out->num = g->mean_score; break;
+    case C_MEAN_POINTS: out->num = g->mean_points; break;
+    default: break;
+    }
+}
+
 /* The columns only an analytics section has; 0 when c is not one of them (an account
  * column, filled by account_cell). */
 static int analytics_cell(const struct cvom_report *r, enum section s, size_t i, enum col c,
@@ -533,6 +571,8 @@ static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum
         summary_cell(r, i, c, out);
     else if (s == S_TRANSITIONS)
         transition_cell(r, i, c, human, out);
+    else if (s == S_SIGNALS)
+        signal_cell(r, i, c, out);
     else if (!analytics_cell(r, s, i, c, out))
         account_cell(r, section_account(r, s, i), c, human, out);
     if (columns[c].kind != K_TEXT && columns[c].kind != K_DATE)
@@ -651,12 +691,12 @@ static json_t *report_json(const struct cvom_report *r)
                           "accounts_total", (json_int_t)r->n_accounts, "placed",
                           (json_int_t)r->placed, "insufficient_total",
                           (json_int_t)r->insufficient_count);
-    if (o && json_object_update_new(o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I}",
+    if (o && json_object_update_new(o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I, s:f}",
         "migration", r->has_migration, "slide_points", r->slide_points,
         "overserved_share", r->overserved_share, "rated_accounts", (json_int_t)r->rated_accounts,
         "unvalued_cost", rounded(r->unvalued_cost, 2), "cost_to_serve", rounded(r->cost_to_serve, 2),
         "alignment_threshold", r->at_risk_threshold, "our_ranking", r->has_our_ranking,
-        "ranked_accounts", (json_int_t)r->ranked_accounts))) {
+        "ranked_accounts", (json_int_t)r->ranked_accounts, "survey_weight", r->survey_weight))) {
         json_decref(o);
         return NULL;
     }
@@ -725,7 +765,7 @@ static void html_number(FILE *f, const struct cell *v, enum kind k)
     case K_MONEY: group_digits(buf, sizeof buf, v->num); break;
     case K_SCORE: snprintf(buf, sizeof buf, "%.1f", v->num); break;
     case K_SHARE: snprintf(buf, sizeof buf, "%.1f %%", 100 * v->num); break;
-    case K_TAU: snprintf(buf, sizeof buf, "%.3f", v->num); break;
+    case K_DEC3: snprintf(buf, sizeof buf, "%.3f", v->num); break;
     case K_CHANGE:
         /* A true minus sign reads better than a hyphen; the sign is the meaning, not the
          * colour. */
@@ -1113,11 +1153,11 @@ static const lxw_color_t quadrant_rgb[CVOM_Q_COUNT] = {0xCC8B17, 0x2F77C4, 0xC24
 
 static const char *const number_format[K_DATE + 1] = {
     [K_TEXT] = "@", [K_INT] = "0", [K_SCORE] = "0.00", [K_MONEY] = "#,##0",
-    [K_CHANGE] = "+0.00;-0.00;0.00", [K_SHARE] = "0.0%", [K_TAU] = "0.000",
+    [K_CHANGE] = "+0.00;-0.00;0.00", [K_SHARE] = "0.0%", [K_DEC3] = "0.000",
     [K_DATE] = "yyyy-mm-dd"};
 static const double number_width[K_DATE + 1] = {
     [K_TEXT] = 8, [K_INT] = 8, [K_SCORE] = 8, [K_MONEY] = 12, [K_CHANGE] = 8, [K_SHARE] = 8,
-    [K_TAU] = 8, [K_DATE] = 11};
+    [K_DEC3] = 8, [K_DATE] = 11};
 
 /* Days from 1899-12-30, Excel's day zero, to 1970-01-01. */
 #define EXCEL_EPOCH_OFFSET 25569.0

@@ -63,6 +63,18 @@ struct cvom_report_health {
     int weakest; /* enum cvom_pillar */
 };
 
+/* A signal over the report's accounts (see struct cvom_signal_summary). */
+struct cvom_report_signal {
+    const char *name, *label;  /* borrowed */
+    enum cvom_dim axis;
+    int direction;             /* +1 or -1 */
+    enum cvom_norm norm;
+    double weight;
+    int ledger;                /* 1: the network ledger's */
+    size_t accounts;           /* accounts whose score it entered */
+    double mean_score, mean_points; /* NaN when none */
+};
+
 /* Which axes a borderline account's intervals cross. */
 enum cvom_report_axes {
     CVOM_REPORT_AXES_NONE = 0,
@@ -101,6 +113,9 @@ struct cvom_report {
     size_t n_at_risk;
     const struct cvom_report_health *health; /* lowest health first */
     size_t n_health;
+    double survey_weight;                  /* the survey's weight against the signals */
+    const struct cvom_report_signal *signals; /* by name */
+    size_t n_signals;
 
     /* Filled by cvom_report_build. Section lists are indices into accounts, largest revenue
      * first (then by name). */

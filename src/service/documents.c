@@ -341,6 +341,42 @@ static enum cvom_status report_health(struct cvom_store *st, struct cvom_report_
     return CVOM_OK;
 }
 
+/* Each signal over the report's accounts as of its date. */
+static enum cvom_status report_signals(struct cvom_store *st, struct cvom_report_doc *d,
+                                       const struct cvom_config *cfg, size_t n,
+                                       struct cvom_error *err)
+{
+    struct cvom_report *r = &d->report;
+    struct cvom_signal_ctx *ctx = calloc(1, sizeof *ctx);
+    int64_t *ids = calloc(n + 1, sizeof *ids);
+    const struct cvom_score **scores = calloc(n + 1, sizeof *scores);
+    enum cvom_status s = ctx && ids && scores ? cvom_signals_load(st, r->as_of, 0, ctx, err)
+                                              : cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s) {
+        for (size_t i = 0; i < n; i++) {
+            ids[i] = d->now[i].account.id;
+            scores[i] = &d->now[i].score;
+        }
+        cvom_signals_summarise(ctx, cfg->survey_weight, ids, scores, n, d->signals);
+        for (size_t j = 0; j < ctx->n; j++) {
+            const struct cvom_signal_summary *g = &d->signals[j];
+            d->signal_rows[j] = (struct cvom_report_signal){
+                g->sig.def.name, g->sig.def.label, g->sig.def.axis, g->sig.def.direction,
+                g->sig.def.norm, g->sig.def.weight, g->sig.source == CVOM_SIGNAL_LEDGER,
+                g->accounts, g->mean_score, g->mean_points};
+        }
+        r->survey_weight = cfg->survey_weight;
+        r->signals = d->signal_rows;
+        r->n_signals = ctx->n;
+    }
+    if (ctx)
+        cvom_signals_cleanup(ctx);
+    free(ctx);
+    free(ids);
+    free(scores);
+    return s;
+}
+
 static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_report_doc *d,
                                          const struct cvom_config *cfg, size_t n, size_t nb,
                                          struct cvom_error *err)
@@ -355,6 +391,8 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
         s = report_alignment(st, d, set.at_risk, n, err);
     if (!s)
         s = report_health(st, d, cfg, n, err);
+    if (!s)
+        s = report_signals(st, d, cfg, n, err);
     return s;
 }
 

@@ -368,7 +368,7 @@ enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrumen
     if (!s && (s = cvom_score_account(cfg, 1, r, n, out)) == CVOM_OK &&
         (s = signals_for(cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
         struct cvom_signal_input in[CVOM_SIGNALS_MAX];
-        size_t k = cvom_signals_of(sig, account_id, in, NULL);
+        size_t k = cvom_signals_of(sig, account_id, in, NULL, NULL);
         if (k && cvom_blend_signals(cfg, in, k, out, NULL))
             s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
                                (long long)account_id);
@@ -470,7 +470,7 @@ enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
         s = cvom_explain(cfg, &u, sets, k, ex, err);
     if (!s && (s = signals_for(&cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
         struct cvom_signal_input in[CVOM_SIGNALS_MAX];
-        size_t m = cvom_signals_of(sig, account_id, in, shown);
+        size_t m = cvom_signals_of(sig, account_id, in, NULL, shown);
         if (m && cvom_explain_blend(cfg, in, m, ex))
             s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
                                (long long)account_id);

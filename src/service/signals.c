@@ -169,7 +169,7 @@ static long find(const struct cvom_signal_column *c, int64_t account_id)
 
 size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
                        struct cvom_signal_input in[CVOM_SIGNALS_MAX],
-                       struct cvom_signals_shown *shown)
+                       size_t col[CVOM_SIGNALS_MAX], struct cvom_signals_shown *shown)
 {
     size_t n = 0;
     for (size_t i = 0; i < ctx->n; i++) {
@@ -183,6 +183,8 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
         in[n].axis = c->sig.def.axis;
         in[n].score = score;
         in[n].weight = c->sig.def.weight;
+        if (col)
+            col[n] = i;
         if (shown) {
             struct cvom_signal_shown *v = &shown->v[n];
             v->sig = c->sig;
@@ -196,4 +198,35 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
     if (shown)
         shown->n = n;
     return n;
+}
+
+void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
+                            const int64_t *ids, const struct cvom_score *const *scores, size_t n,
+                            struct cvom_signal_summary *out)
+{
+    double sum_score[CVOM_SIGNALS_MAX] = {0}, sum_points[CVOM_SIGNALS_MAX] = {0};
+    for (size_t j = 0; j < ctx->n; j++) {
+        out[j].sig = ctx->col[j].sig;
+        out[j].accounts = 0;
+    }
+    for (size_t a = 0; a < n; a++) {
+        struct cvom_signal_input in[CVOM_SIGNALS_MAX];
+        size_t col[CVOM_SIGNALS_MAX];
+        size_t k = cvom_signals_of(ctx, ids[a], in, col, NULL);
+        double total[CVOM_DIM_COUNT] = {survey_weight, survey_weight};
+        for (size_t i = 0; i < k; i++)
+            total[in[i].axis] += in[i].weight;
+        for (size_t i = 0; i < k; i++) {
+            if (isnan(scores[a]->value[in[i].axis]))
+                continue; /* no survey score on that axis: the signal did not enter it */
+            out[col[i]].accounts++;
+            sum_score[col[i]] += in[i].score;
+            sum_points[col[i]] += in[i].weight / total[in[i].axis] * in[i].score;
+        }
+    }
+    for (size_t j = 0; j < ctx->n; j++) {
+        double m = (double)out[j].accounts;
+        out[j].mean_score = m > 0 ? sum_score[j] / m : NAN;
+        out[j].mean_points = m > 0 ? sum_points[j] / m : NAN;
+    }
 }

@@ -47,9 +47,25 @@ struct cvom_signals_shown {
 };
 
 /* The account's signals in ctx, in the order of the blend's inputs (by signal name):
- * fills in (for cvom_blend_signals) and shown (may be NULL). Returns how many. */
+ * fills in (for cvom_blend_signals), col (each input's index in ctx->col; may be NULL) and
+ * shown (may be NULL). Returns how many. */
 size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
                        struct cvom_signal_input in[CVOM_SIGNALS_MAX],
-                       struct cvom_signals_shown *shown);
+                       size_t col[CVOM_SIGNALS_MAX], struct cvom_signals_shown *shown);
+
+/* One signal over a set of accounts. */
+struct cvom_signal_summary {
+    struct cvom_signal sig;
+    size_t accounts;     /* accounts whose score it entered (a value in force, the axis scored) */
+    double mean_score;   /* its mean 0–100 score over them; NaN when none */
+    double mean_points;  /* the mean points it adds to their axis score; NaN when none */
+};
+
+/* Summarise every signal of ctx over n accounts: ids[i] and the blended score of that
+ * account (an axis with a value had a survey score, so its signals entered it). out has
+ * room for ctx->n entries. survey_weight is the configuration's. Pure. */
+void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
+                            const int64_t *ids, const struct cvom_score *const *scores, size_t n,
+                            struct cvom_signal_summary *out);
 
 #endif

@@ -23,9 +23,9 @@ CVOM = os.path.abspath(sys.argv[1])
 AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
 SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Transitions',
           'Sliding towards Transactional', 'Over-served', 'Partnerships at risk',
-          'Partnership health', 'Accounts']
+          'Partnership health', 'Signals', 'Accounts']
 SECTIONS = {'summary', 'movers', 'borderline', 'stale', 'insufficient', 'transitions', 'sliding',
-            'overserved', 'at_risk', 'health', 'accounts'}
+            'overserved', 'at_risk', 'health', 'signals', 'accounts'}
 DISCOUNTER = 'Stack & Save Discount Stores'  # the demo's over-served account
 EXPORT_HEADERS = ['Account ID', 'External ID', 'Account', 'Owner', 'Revenue', 'Intellectual',
                   'Emotional', 'Intellectual low', 'Intellectual high', 'Emotional low',
@@ -133,8 +133,30 @@ def check_json(doc, now, before):
     return exp
 
 
+def check_signals(d, db, doc, now):
+    """The signals section against every account's explanation, averaged here."""
+    seen = {}
+    for a in now:
+        ex = json.loads(text(d, db, 'explain', a['account_id'], '--as-of', AS_OF, '--format',
+                             'json'))
+        for g in ex['signals']:
+            if g['counted']:
+                seen.setdefault(g['name'], []).append((g['score'], g['contribution']))
+    defs = json.loads(text(d, db, 'signal', 'list', '--format', 'json'))
+    assert [g['signal'] for g in doc['signals']] == [g['name'] for g in defs], doc['signals']
+    assert doc['survey_weight'] == 1
+    for g in doc['signals']:
+        got = seen.get(g['signal'], [])
+        assert g['accounts'] == len(got), (g['signal'], g['accounts'], len(got))
+        if got:
+            assert abs(g['mean_score'] - sum(x for x, _ in got) / len(got)) < 0.006, g
+            assert abs(g['mean_points'] - sum(y for _, y in got) / len(got)) < 0.006, g
+    assert sum(g['accounts'] for g in doc['signals']) > 300
+
+
 def check_analytics(d, db, doc, now):
     """The analytics sections against the commands that compute the same things alone."""
+    check_signals(d, db, doc, now)
     by_id = {a['account_id']: a for a in now}
     # Migration: the report's period, as `cvom compare` sees it.
     cmp = json.loads(text(d, db, 'compare', '--from', SINCE, '--to', AS_OF, '--format', 'json'))
