@@ -230,3 +230,64 @@ void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_wei
         out[j].mean_points = m > 0 ? sum_points[j] / m : NAN;
     }
 }
+
+static enum cvom_status field_error(struct cvom_error *err, const char *field, const char *msg)
+{
+    cvom_error_set(err, CVOM_EINVAL, "%s", msg);
+    cvom_copy(err->field, sizeof err->field, field);
+    return CVOM_EINVAL;
+}
+
+static int number_field(const char *s, double *out)
+{
+    return !s || !s[0] || cvom_parse_double(s, out) || !isfinite(*out);
+}
+
+enum cvom_status cvom_signal_from_fields(const struct cvom_signal_fields *in,
+                                         struct cvom_signal_def *out, struct cvom_error *err)
+{
+    struct cvom_signal_def d;
+    memset(&d, 0, sizeof d);
+    if (!in->name || cvom_copy(d.name, sizeof d.name, in->name))
+        return field_error(err, "name", "The name is 1 to 31 letters, digits, '_', '.' or '-'.");
+    if (in->label && cvom_copy(d.label, sizeof d.label, in->label))
+        return field_error(err, "label", "The label is longer than 127 bytes.");
+    if (in->axis && strcmp(in->axis, "intellectual") == 0)
+        d.axis = CVOM_DIM_INTELLECTUAL;
+    else if (in->axis && strcmp(in->axis, "emotional") == 0)
+        d.axis = CVOM_DIM_EMOTIONAL;
+    else
+        return field_error(err, "axis", "The axis is intellectual or emotional.");
+    d.direction = in->direction && strcmp(in->direction, "+") == 0   ? 1
+                  : in->direction && strcmp(in->direction, "-") == 0 ? -1
+                                                                     : 0;
+    if (!d.direction)
+        return field_error(err, "direction", "The direction is + or -.");
+    int norm = in->norm ? cvom_norm_parse(in->norm) : -1;
+    if (norm < 0)
+        return field_error(err, "norm", "The normalisation is fixed, percentile or logistic.");
+    d.norm = (enum cvom_norm)norm;
+    if (d.norm != CVOM_NORM_PERCENTILE && number_field(in->p1, &d.p1))
+        return field_error(err, "p1", d.norm == CVOM_NORM_FIXED
+                                          ? "Give the value that scores 0."
+                                          : "Give the midpoint, the value that scores 50.");
+    if (d.norm != CVOM_NORM_PERCENTILE && number_field(in->p2, &d.p2))
+        return field_error(err, "p2", d.norm == CVOM_NORM_FIXED
+                                          ? "Give the value that scores 100."
+                                          : "Give the scale, a number above 0.");
+    if (number_field(in->weight, &d.weight))
+        return field_error(err, "weight", "The weight is a number above 0, at most 100.");
+    enum cvom_status s = cvom_signal_def_validate(&d, err);
+    if (s) {
+        const char *f = strstr(err->message, "weight") ? "weight"
+                        : strstr(err->message, "name")  ? "name"
+                                                        : d.norm == CVOM_NORM_FIXED ||
+                                                                  d.norm == CVOM_NORM_LOGISTIC
+                                                              ? "p2"
+                                                              : "norm";
+        cvom_copy(err->field, sizeof err->field, f);
+        return s;
+    }
+    *out = d;
+    return CVOM_OK;
+}

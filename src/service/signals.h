@@ -53,6 +53,16 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
                        struct cvom_signal_input in[CVOM_SIGNALS_MAX],
                        size_t col[CVOM_SIGNALS_MAX], struct cvom_signals_shown *shown);
 
+/* A signal definition from text fields (a form, a file): name, label, axis ("intellectual"
+ * or "emotional"), direction ("+" or "-"), norm ("fixed", "percentile", "logistic"), p1 and
+ * p2 (numbers; ignored for percentile) and weight. NULL or "" label is empty. Validated as
+ * cvom_signal_def_validate does; CVOM_EINVAL with err->field naming the bad field. */
+struct cvom_signal_fields {
+    const char *name, *label, *axis, *direction, *norm, *p1, *p2, *weight;
+};
+enum cvom_status cvom_signal_from_fields(const struct cvom_signal_fields *in,
+                                         struct cvom_signal_def *out, struct cvom_error *err);
+
 /* One signal over a set of accounts. */
 struct cvom_signal_summary {
     struct cvom_signal sig;

@@ -71,6 +71,7 @@ static int admin_home(struct web_req *r)
          "thresholds, confidence, evidence rules, over-serving and alignment"},
         {"/admin/instruments", "Instruments", "the questionnaires and their versions"},
         {"/admin/playbooks", "Playbook", "the plays suggested for each quadrant and move"},
+        {"/admin/signals", "Signals", "CRM figures blended into the scores, their weights"},
         {"/admin/audit", "Audit log", "sign-ins, role changes, imports, settings"},
         {"/import", "Import", "accounts, stakeholders and responses from CSV files"},
     };

@@ -330,6 +330,8 @@ int api_network_create(struct web_req *r)
 
 const struct web_route web_signal_routes[] = {
     {M_POST, "/accounts/{id}/network", pages_network_post, A_MANAGER, 0},
+    {M_GET, "/admin/signals", admin_signals_get, A_ADMIN, 0},
+    {M_POST, "/admin/signals", admin_signals_post, A_ADMIN, 0},
     {M_GET, "/api/v1/signals", api_signals_list, A_VIEWER, 0},
     {M_GET, "/api/v1/accounts/{id}/network", api_network_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/network", api_network_create, A_MANAGER, 0},

@@ -262,6 +262,34 @@ def main():
               "the form's entry is stored once", str(listed[:2]))
         _, page = request("GET", "/accounts/%d" % acc)
         check("Circle &lt;em&gt;of&lt;/em&gt; CFOs" in page, "the new entry on the page, escaped")
+        # The administrators' page of signals: the same rules as the command line.
+        status, page = request("GET", "/admin/signals")
+        check(status == 200 and "Site visits &lt;b&gt;&amp;&quot;quoted&quot;" in page and
+              "<b>&" not in page, "the signals page, escaped", str(status))
+        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        form = {"csrf": token, "op": "save", "name": "visits", "label": "Site visits",
+                "axis": "intellectual", "direction": "+", "norm": "percentile", "weight": "0.8"}
+        status, _ = request("POST", "/admin/signals", form)
+        check(status == 303, "a signal saved", str(status))
+        defs = {g["name"]: g for g in json.loads(cvom(db, "signal", "list", "--format",
+                                                      "json").stdout)}
+        check(defs["visits"]["weight"] == 0.8 and defs["visits"]["label"] == "Site visits",
+              "the saved weight is the command line's", str(defs["visits"]))
+        status, page = request("POST", "/admin/signals", dict(form, op="add", name="bidding",
+                                                              norm="fixed", p1="0", p2="0"))
+        check(status == 422 and "bidding" not in cvom(db, "signal", "list").stdout,
+              "equal fixed bounds refused, nothing added", str(status))
+        status, _ = request("POST", "/admin/signals", dict(form, op="add", name="bidding",
+                                                           norm="fixed", p1="100", p2="0",
+                                                           direction="-", weight="0.2"))
+        check(status == 303 and "bidding" in cvom(db, "signal", "list").stdout,
+              "a signal added", str(status))
+        status, _ = request("POST", "/admin/signals", dict(form, op="add"))
+        check(status == 409, "a second signal of a name refused", str(status))
+        status, _ = request("POST", "/admin/signals", {"csrf": token, "op": "remove",
+                                                      "name": "bidding"})
+        check(status == 303 and "bidding" not in cvom(db, "signal", "list").stdout,
+              "a signal removed", str(status))
         status, body = request("GET", "/api/v1/accounts/%d/explanation" % acc)
         if check(status == 200, "API explanation", str(status)):
             api = json.loads(body)
