@@ -117,6 +117,9 @@ static int user_set(struct cli *c, int argc, char **argv)
             u.role = (enum cvom_role)role;
             audit(c, "role-change", u.name, detail);
         }
+        if (!st && cli_val(opts, "display") && !cli_val(opts, "display")[0])
+            st = cvom_error_set(&c->err, CVOM_EINVAL, "--display cannot be empty: a manager "
+                                                      "owns the accounts that carry it");
         if (!st && cli_val(opts, "display"))
             snprintf(u.display, sizeof u.display, "%s", cli_val(opts, "display"));
         if (!st && pw[0])

@@ -94,7 +94,11 @@ static int import_params(struct web_req *r, struct import_req *q)
     }
     q->o.map = q->map;
     q->o.n_map = q->n_map;
-    /* A manager imports only into the accounts they own. */
+    /* A manager imports only into the accounts they own; without a display name they own
+     * none (an empty scope would be no scope at all). */
+    if (r->user.role == CVOM_ROLE_MANAGER && !r->user.display[0])
+        return web_error(r, 403, NULL, "Your user has no display name, so it owns no accounts "
+                                       "to import into.", NULL);
     if (r->user.role == CVOM_ROLE_MANAGER)
         q->o.owner_scope = r->user.display;
     return 0;

@@ -166,7 +166,8 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
     if (rc)
         return rc;
     /* A manager keeps hold of their accounts: they cannot give one to someone else. */
-    if (r->user.role == CVOM_ROLE_MANAGER && strcmp(a->owner, r->user.display) != 0)
+    if (r->user.role == CVOM_ROLE_MANAGER &&
+        (!r->user.display[0] || strcmp(a->owner, r->user.display) != 0))
         return web_error(r, 403, NULL, "A manager can only own accounts under their own name.",
                          "owner");
     struct cvom_error err = {0};

@@ -237,7 +237,9 @@ int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none)
         cvom_copy(dst[i], CVOM_FIELD_MAX, v);
     }
     if (r->user.role == CVOM_ROLE_MANAGER) {
-        if (f->owner[0] && strcmp(f->owner, r->user.display) != 0)
+        /* A manager without a display name owns nothing: an empty owner filter would let
+         * them see every account. */
+        if (!r->user.display[0] || (f->owner[0] && strcmp(f->owner, r->user.display) != 0))
             *none = 1;
         cvom_copy(f->owner, sizeof f->owner, r->user.display);
     }
@@ -248,7 +250,8 @@ int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none)
 
 int api_visible(const struct web_req *r, const struct cvom_account *a)
 {
-    return r->user.role != CVOM_ROLE_MANAGER || strcmp(a->owner, r->user.display) == 0;
+    return r->user.role != CVOM_ROLE_MANAGER ||
+           (r->user.display[0] && strcmp(a->owner, r->user.display) == 0);
 }
 
 int api_account(struct web_req *r, struct cvom_account *out)

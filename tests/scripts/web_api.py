@@ -720,6 +720,20 @@ def test_signals(c, d, tok):
     expect(st == 200 and page['items'] == want, 'the ledger is `cvom network list`: %s' % page)
 
 
+def test_blank_manager(c, d, tok):
+    """A manager without a display name sees and imports nothing."""
+    unowned = min(a['id'] for a in cli_json(d, 'account', 'list'))
+    st, page, _ = c.call('GET', '/api/v1/accounts', tok['blank'])
+    expect(st == 200 and page['total'] == 0, 'a blank manager lists no account: %s' % page)
+    st, page, _ = c.call('GET', '/api/v1/matrix', tok['blank'])
+    expect(st == 200 and not page.get('items'), 'a blank manager has an empty matrix')
+    expect_error(c.call('GET', '/api/v1/accounts/%d' % unowned, tok['blank']), 404,
+                 what='an unowned account is not a blank manager\'s')
+    st, _, _ = c.call('POST', '/api/v1/imports?kind=signals', tok['blank'],
+                      body=b'account,signal,value\n1,nps,5\n', ctype='text/csv')
+    expect(st == 403, 'a blank manager cannot import: %d' % st)
+
+
 def test_openapi_validator(d):
     node, npm = shutil.which('node'), shutil.which('npm')
     if not node or not npm:
@@ -750,12 +764,22 @@ def main():
         cli(d, 'demo')
         users = {'admin': ('bot', 'admin', None), 'viewer': ('viewer', 'viewer', None),
                  'priya': ('priya', 'manager', 'Priya Shah'),
-                 'tom': ('tom', 'manager', 'Tom Becker')}
+                 'tom': ('tom', 'manager', 'Tom Becker'), 'blank': ('blank', 'manager', None)}
         tok = {}
         for key, (name, role, display) in users.items():
             cli(d, 'user', 'add', name, '--role', role, '--password-stdin',
                 *(['--display', display] if display else []), stdin='correct horse battery\n')
             tok[key] = cli(d, 'token', 'create', 'test-' + name, '--user', name).strip()
+        # A manager whose display name went blank (the command line refuses to do that; the
+        # database can be changed behind its back) owns nothing, not the unowned accounts.
+        p = subprocess.run([CVOM, '--db', db, 'user', 'set', 'blank', '--display', ''],
+                           capture_output=True, text=True)
+        expect(p.returncode == 3 and 'display' in p.stderr, 'an empty display name refused')
+        con = sqlite3.connect(db)
+        con.execute("update users set display = '' where name = 'blank'")
+        con.execute("update accounts set owner = '' where id = (select min(id) from accounts)")
+        con.commit()
+        con.close()
         proc, port = start(d)
         c = Client(port)
         try:
@@ -770,6 +794,7 @@ def main():
             test_imports(c, d, tok)
             test_plans(c, d, tok)
             test_signals(c, d, tok)
+            test_blank_manager(c, d, tok)
             test_session(c, d, tok)
         finally:
             stop(proc, d)
