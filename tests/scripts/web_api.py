@@ -718,6 +718,20 @@ def test_signals(c, d, tok):
     want = [{k: v for k, v in e.items() if k != 'account'}
             for e in cli_json(d, 'network', 'list', str(aid))]
     expect(st == 200 and page['items'] == want, 'the ledger is `cvom network list`: %s' % page)
+    # Signal values through the import API: a manager's own accounts only, all or nothing.
+    other = next(a['id'] for a in cli_json(d, 'account', 'list') if a['owner'] == 'Tom Becker')
+    before = len(cli_json(d, 'signal', 'values'))
+    body = 'account,signal,value,date\n%d,nps,42,2026-11-01\n' % aid
+    st, r, _ = c.call('POST', '/api/v1/imports?kind=signals', tok['priya'], body, 'text/csv')
+    expect(st == 201 and r['added'] == 1, 'signal values imported: %d %s' % (st, r))
+    rows = [v for v in cli_json(d, 'signal', 'values', str(aid))
+            if v['signal'] == 'nps' and v['date'] == '2026-11-01']
+    expect(rows and rows[0]['value'] == 42, 'the imported value: %s' % rows)
+    body += '%d,nps,10,2026-11-01\n' % other
+    err = expect_error(c.call('POST', '/api/v1/imports?kind=signals', tok['priya'], body,
+                              'text/csv'), 422, 'account', what="another manager's account")
+    expect(err and err['message'].startswith('upload.csv:3:'), 'row position: %s' % err)
+    expect(len(cli_json(d, 'signal', 'values')) == before + 1, 'a failed import wrote')
 
 
 def test_blank_manager(c, d, tok):
