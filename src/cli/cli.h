@@ -85,6 +85,9 @@ enum cvom_status cli_store_existing(struct cli *c);
 enum cvom_status cli_begin(struct cli *c);
 enum cvom_status cli_commit(struct cli *c);
 void cli_rollback(struct cli *c);
+/* End the transaction cli_begin opened: commit when st (the work's status) is CVOM_OK, roll
+ * back otherwise or when the commit fails. Returns the final status. */
+enum cvom_status cli_finish(struct cli *c, enum cvom_status st);
 
 /* --format: parse "text", "csv", "json"; EXIT_USAGE on anything else. */
 int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out);

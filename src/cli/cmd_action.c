@@ -102,12 +102,8 @@ static int action_add(struct cli *c, int argc, char **argv)
     a.account_id = acc.id;
     a.status = CVOM_ACTION_OPEN;
     enum cvom_status st = a.play[0] ? check_play(c, a.play) : CVOM_OK;
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->action_add(c->store, &a, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->action_add(c->store, &a, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     printf("%lld\n", (long long)a.id);
@@ -237,13 +233,9 @@ static int action_done(struct cli *c, int argc, char **argv)
     if (!st && day < a.created)
         st = cvom_error_set(&c->err, CVOM_EINVAL,
                             "action %ld cannot be done before the day it was planned", id);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->action_set_status(c->store, id, CVOM_ACTION_DONE, day,
-                                                    &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->action_set_status(c->store, id, CVOM_ACTION_DONE, day,
+                                                    &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "action %ld is done\n", id);

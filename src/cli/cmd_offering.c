@@ -38,12 +38,8 @@ static int offering_add(struct cli *c, int argc, char **argv)
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     enum cvom_status st = cli_begin(c);
-    if (!st) {
-        if (!(st = c->store->ops->offering_add(c->store, &o, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st)
+        st = cli_finish(c, c->store->ops->offering_add(c->store, &o, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     printf("%lld\n", (long long)o.id);
@@ -110,12 +106,8 @@ static int offering_rm(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_offering o;
     enum cvom_status st = c->store->ops->offering_find(c->store, pos[0], &o, &c->err);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->offering_remove(c->store, o.id, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->offering_remove(c->store, o.id, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "removed offering %s\n", o.code);

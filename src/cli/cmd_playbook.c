@@ -131,12 +131,8 @@ static int playbook_reset(struct cli *c, int argc, char **argv)
                   pos, 0, 0, &np, &rc))
         return rc;
     enum cvom_status st = cli_store(c);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->playbook_clear(c->store, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->playbook_clear(c->store, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "the built-in playbook applies again\n");

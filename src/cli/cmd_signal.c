@@ -97,12 +97,8 @@ static const char signal_about[] =
 static int store_signal(struct cli *c, struct cvom_signal *g)
 {
     enum cvom_status st = cli_begin(c);
-    if (!st) {
-        if (!(st = c->store->ops->signal_put(c->store, g, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st)
+        st = cli_finish(c, c->store->ops->signal_put(c->store, g, &c->err));
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
@@ -259,12 +255,8 @@ static int signal_rm(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
     enum cvom_status st = c->store->ops->signal_find(c->store, pos[0], &g, &c->err);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->signal_remove(c->store, g.id, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->signal_remove(c->store, g.id, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "removed signal %s\n", g.def.name);
@@ -418,12 +410,8 @@ static int network_add(struct cli *c, int argc, char **argv)
         return rc;
     e.account_id = acc.id;
     enum cvom_status st = cli_begin(c);
-    if (!st) {
-        if (!(st = c->store->ops->network_add(c->store, &e, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st)
+        st = cli_finish(c, c->store->ops->network_add(c->store, &e, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     printf("%lld\n", (long long)e.id);
@@ -503,12 +491,8 @@ static int network_rm(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     enum cvom_status st = cli_begin(c);
-    if (!st) {
-        if (!(st = c->store->ops->network_remove(c->store, id, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st)
+        st = cli_finish(c, c->store->ops->network_remove(c->store, id, &c->err));
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

@@ -44,12 +44,8 @@ static int stakeholder_add(struct cli *c, int argc, char **argv)
             st = cvom_stakeholder_set(&s, fields[i], opts[i].value, &c->err);
     if (!st)
         st = cvom_stakeholder_check(&s, &c->err);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->stakeholder_add(c->store, &s, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->stakeholder_add(c->store, &s, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     printf("%lld\n", (long long)s.id);
@@ -117,12 +113,8 @@ static int stakeholder_rm(struct cli *c, int argc, char **argv)
     enum cvom_status st = c->store->ops->stakeholder_find(c->store, a.id, pos[1], &s, &c->err);
     if (st == CVOM_ENOTFOUND)
         cvom_error_set(&c->err, st, "account '%s' has no stakeholder '%s'", a.name, pos[1]);
-    if (!st && !(st = cli_begin(c))) {
-        if (!(st = c->store->ops->stakeholder_remove(c->store, s.id, &c->err)))
-            st = cli_commit(c);
-        if (st)
-            cli_rollback(c);
-    }
+    if (!st && !(st = cli_begin(c)))
+        st = cli_finish(c, c->store->ops->stakeholder_remove(c->store, s.id, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "removed stakeholder %lld (%s)\n", (long long)s.id, s.name);

@@ -223,6 +223,15 @@ void cli_rollback(struct cli *c)
     c->store->ops->rollback(c->store);
 }
 
+enum cvom_status cli_finish(struct cli *c, enum cvom_status st)
+{
+    if (!st)
+        st = cli_commit(c);
+    if (st)
+        cli_rollback(c);
+    return st;
+}
+
 int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out)
 {
     static const char *const names[FMT_COUNT] = {"text", "csv", "json"};
