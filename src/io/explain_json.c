@@ -94,9 +94,10 @@ static json_t *signals_json(const struct cvom_explanation *ex,
         char date[11];
         cvom_date_format(g->date, date);
         json_t *o = json_pack(
-            "{s:o, s:o, s:s, s:i, s:s, s:f, s:s, s:f, s:f, s:b, s:o, s:o}", "name",
+            "{s:o, s:o, s:s, s:s, s:s, s:f, s:s, s:f, s:f, s:b, s:o, s:o}", "name",
             str(g->sig.def.name), "label", str(g->sig.def.label), "axis",
-            cvom_dim_name(g->sig.def.axis), "direction", g->sig.def.direction, "norm",
+            cvom_dim_name(g->sig.def.axis), "direction", g->sig.def.direction < 0 ? "-" : "+",
+            "norm",
             cvom_norm_name(g->sig.def.norm), "raw", g->raw, "date", date, "score", g->score,
             "weight", g->sig.def.weight, "counted", ex->blend.counted[i], "share",
             num(ex->blend.counted[i] ? ex->blend.share[i] : NAN), "contribution",
