@@ -85,6 +85,27 @@ with tempfile.TemporaryDirectory() as d:
     out = run(['account', 'list', '--format', 'csv'], d).stdout
     check('Café Noir' in out and 'Brasserie Étoile €' in out, 'cp1252 decoded: %r' % out)
 
+    # Signal values and ledger entries: a bad last row and nothing of the file is kept.
+    check(run(['signal', 'add', 'nps', '--axis', 'emotional', '--min', '-100', '--max', '100'],
+              d).returncode == 0, 'signal defined')
+    before = counts(d)
+    with open(os.path.join(d, 'sig.csv'), 'w') as f:
+        f.write('account,signal,value,date\n')
+        for i in range(1, 4):
+            f.write('A%d,nps,%d,2026-01-0%d\n' % (1 + i % 2, 10 * i, i))
+        f.write('A1,nps,12,2026-13-01\n')
+    r = run(['import', 'signals', 'sig.csv'], d)
+    check(r.returncode == 3 and 'sig.csv:5:' in r.stderr, 'signals: bad date at line 5: %s'
+          % r.stderr.strip())
+    check(counts(d) == before, 'signals: counts unchanged after a failed import')
+    with open(os.path.join(d, 'net.csv'), 'w') as f:
+        f.write('account,kind,title,rating\n')
+        f.write('A1,event,Forum,4\nA2,introduction,A peer,5\nA1,dinner,Out,3\n')
+    r = run(['import', 'network', 'net.csv'], d)
+    check(r.returncode == 3 and 'net.csv:4:' in r.stderr, 'network: bad kind at line 4: %s'
+          % r.stderr.strip())
+    check(counts(d) == before, 'network: counts unchanged after a failed import')
+
     # A large import killed part-way leaves nothing behind and the database intact.
     before = counts(d)
     with open(os.path.join(d, 'big.csv'), 'w') as f:
