@@ -12,41 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every place of the hierarchies listed, in the store's order: by account, then rank. */
-struct places {
-    struct cvom_value_rank *v;
-    size_t n, cap;
-    int failed; /* memory ran out part-way */
-};
-
-static int collect_place(void *ctx, const struct cvom_value_rank *r)
-{
-    struct places *k = ctx;
-    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
-    if (!g) {
-        k->failed = 1;
-        return 1;
-    }
-    k->v = g;
-    k->v[k->n++] = *r;
-    return 0;
-}
-
-static enum cvom_status load_places(struct cli *c, int64_t account_id, struct places *out)
-{
-    enum cvom_status st =
-        c->store->ops->ranking_list(c->store, account_id, collect_place, out, &c->err);
-    if (!st && out->failed)
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    return st;
-}
-
 /* ---- align values ------------------------------------------------------------------- */
 
 struct value_listing {
     struct cli *c;
     struct table *t;
-    const struct places *ours;
+    const struct cvom_value_rank *ours;
+    size_t n_ours;
     enum cvom_status st;
 };
 
@@ -54,9 +26,9 @@ static int value_row(void *ctx, int64_t id, const char *name)
 {
     struct value_listing *k = ctx;
     char rank[16] = "";
-    for (size_t i = 0; i < k->ours->n; i++)
-        if (strcmp(k->ours->v[i].value, name) == 0)
-            snprintf(rank, sizeof rank, "%d", k->ours->v[i].rank);
+    for (size_t i = 0; i < k->n_ours; i++)
+        if (strcmp(k->ours[i].value, name) == 0)
+            snprintf(rank, sizeof rank, "%d", k->ours[i].rank);
     char sid[24];
     fmt_id(sid, sizeof sid, id);
     const char *cells[] = {sid, name, rank};
@@ -111,11 +83,12 @@ static int align_values(struct cli *c, int argc, char **argv)
     int change = cli_opt(opts, "add")->n_multi || cli_opt(opts, "rm")->n_multi;
     if (change ? cli_store(c) : cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct places ours = {0};
-    struct value_listing k = {.c = c, .ours = &ours};
+    struct value_listing k = {.c = c};
+    struct cvom_value_rank *ours = NULL;
     enum cvom_status st = change ? change_values(c, opts) : CVOM_OK;
     if (!st)
-        st = load_places(c, 0, &ours);
+        st = cvom_value_places(c->store, 0, &ours, &k.n_ours, &c->err);
+    k.ours = ours;
     if (!st && !(k.t = table_new(cols, "nsn")))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     if (!st)
@@ -125,7 +98,7 @@ static int align_values(struct cli *c, int argc, char **argv)
     if (!st)
         table_print(k.t, stdout, fmt);
     table_free(k.t);
-    free(ours.v);
+    free(ours);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

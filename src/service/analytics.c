@@ -406,9 +406,9 @@ static int collect_place(void *ctx, const struct cvom_value_rank *r)
     return 0;
 }
 
-static enum cvom_status load_places(struct cvom_store *st, int64_t account_id,
-                                    struct cvom_value_rank **v, size_t *n,
-                                    struct cvom_error *err)
+enum cvom_status cvom_value_places(struct cvom_store *st, int64_t account_id,
+                                   struct cvom_value_rank **v, size_t *n,
+                                   struct cvom_error *err)
 {
     struct places p = {0};
     enum cvom_status s = st->ops->ranking_list(st, account_id, collect_place, &p, err);
@@ -484,11 +484,11 @@ static enum cvom_status align_scan(struct cvom_alignment_set *s, int64_t account
 static enum cvom_status load_hierarchies(struct cvom_store *st, struct cvom_alignment_set *s,
                                          int64_t account_id, struct cvom_error *err)
 {
-    enum cvom_status r = load_places(st, 0, &s->our_places, &s->n_our_places, err);
+    enum cvom_status r = cvom_value_places(st, 0, &s->our_places, &s->n_our_places, err);
     for (size_t i = 0; !r && i < s->n_our_places && s->n_ours < CVOM_VALUES_MAX; i++)
         s->ours[s->n_ours++] = s->our_places[i].value;
     if (!r && s->n_ours)
-        r = load_places(st, account_id > 0 ? account_id : -1, &s->their_places,
+        r = cvom_value_places(st, account_id > 0 ? account_id : -1, &s->their_places,
                         &s->n_their_places, err);
     return r;
 }

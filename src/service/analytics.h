@@ -114,6 +114,14 @@ enum cvom_status cvom_overserving_build(struct cvom_store *st,
 
 void cvom_overserving_cleanup(struct cvom_overserving *o);
 
+
+/* The places of a value hierarchy as the store lists them (ours with account_id 0, one
+ * account's, or every account's with -1): by account, then rank. *v is a new array of *n
+ * places, set even on failure; the caller frees it. */
+enum cvom_status cvom_value_places(struct cvom_store *st, int64_t account_id,
+                                   struct cvom_value_rank **v, size_t *n,
+                                   struct cvom_error *err);
+
 /* ---- value alignment ----------------------------------------------------------------------- */
 
 struct cvom_aligned {

@@ -29,16 +29,12 @@ struct list {
 
 static int list_push(struct list *l, const void *rec)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        void *g = cap <= LIST_MAX ? realloc(l->v, cap * l->size) : NULL;
-        if (!g) {
-            l->oom = 1;
-            return 1;
-        }
-        l->v = g;
-        l->cap = cap;
+    void *g = cvom_grow(l->v, &l->cap, l->n + 1, l->size, LIST_MAX);
+    if (!g) {
+        l->oom = 1;
+        return 1;
     }
+    l->v = g;
     memcpy((char *)l->v + l->n * l->size, rec, l->size);
     l->n++;
     return 0;

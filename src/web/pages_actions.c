@@ -136,20 +136,13 @@ struct actions {
 static int push_action(void *ctx, const struct cvom_action *a)
 {
     struct actions *l = ctx;
-    if (l->n == ACTIONS_SHOWN) {
+    /* Past what a page shows, or out of memory: the page says rows were left out. */
+    void *g = l->n < ACTIONS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, ACTIONS_SHOWN) : NULL;
+    if (!g) {
         l->more = 1;
         return 1;
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        void *g = realloc(l->v, cap * sizeof *l->v);
-        if (!g) {
-            l->more = 1;
-            return 1;
-        }
-        l->v = g;
-        l->cap = cap;
-    }
+    l->v = g;
     l->v[l->n++] = *a;
     return 0;
 }

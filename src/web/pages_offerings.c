@@ -25,22 +25,15 @@ struct catalogue {
 
 static int push_offering(void *ctx, const struct cvom_offering *o)
 {
-    struct catalogue *c = ctx;
-    if (c->n == OFFERINGS_SHOWN) {
-        c->more = 1;
+    struct catalogue *l = ctx;
+    /* Past what a page shows, or out of memory: the page says rows were left out. */
+    void *g = l->n < OFFERINGS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, OFFERINGS_SHOWN) : NULL;
+    if (!g) {
+        l->more = 1;
         return 1;
     }
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        void *g = realloc(c->v, cap * sizeof *c->v);
-        if (!g) {
-            c->more = 1;
-            return 1;
-        }
-        c->v = g;
-        c->cap = cap;
-    }
-    c->v[c->n++] = *o;
+    l->v = g;
+    l->v[l->n++] = *o;
     return 0;
 }
 
@@ -53,20 +46,13 @@ struct ratings {
 static int push_rating(void *ctx, const struct cvom_offering_rating *r)
 {
     struct ratings *l = ctx;
-    if (l->n == OFFERINGS_SHOWN) {
+    /* Past what a page shows, or out of memory: the page says rows were left out. */
+    void *g = l->n < OFFERINGS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, OFFERINGS_SHOWN) : NULL;
+    if (!g) {
         l->more = 1;
         return 1;
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        void *g = realloc(l->v, cap * sizeof *l->v);
-        if (!g) {
-            l->more = 1;
-            return 1;
-        }
-        l->v = g;
-        l->cap = cap;
-    }
+    l->v = g;
     l->v[l->n++] = *r;
     return 0;
 }
