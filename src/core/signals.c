@@ -4,6 +4,7 @@
 #include "core/internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const norm_names[CVOM_NORM_COUNT] = {"fixed", "percentile", "logistic"};
@@ -35,36 +36,58 @@ static int name_ok(const char *s)
     return 1;
 }
 
+/* Name the field a failure is about (err may be NULL); returns st. */
+static enum cvom_status named(struct cvom_error *err, const char *field, enum cvom_status st)
+{
+    if (err)
+        snprintf(err->field, sizeof err->field, "%s", field);
+    return st;
+}
+
 enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
                                           struct cvom_error *err)
 {
     if (!name_ok(d->name))
-        return cvom_error_set(err, CVOM_EINVAL,
-                              "a signal's name is 1 to %d letters, digits, '_', '.' or '-'",
-                              CVOM_CODE_MAX - 1);
+        return named(err, "name",
+                     cvom_error_set(err, CVOM_EINVAL,
+                                    "a signal's name is 1 to %d letters, digits, '_', '.' or '-'",
+                                    CVOM_CODE_MAX - 1));
     if ((unsigned)d->axis >= CVOM_DIM_COUNT)
-        return cvom_error_set(err, CVOM_EINVAL, "signal %s: axis must be intellectual or "
-                              "emotional", d->name);
+        return named(err, "axis",
+                     cvom_error_set(err, CVOM_EINVAL,
+                                    "signal %s: axis must be intellectual or emotional", d->name));
     if (d->direction != 1 && d->direction != -1)
-        return cvom_error_set(err, CVOM_EINVAL, "signal %s: direction must be + or -", d->name);
+        return named(err, "direction",
+                     cvom_error_set(err, CVOM_EINVAL, "signal %s: direction must be + or -",
+                                    d->name));
     if (!(d->weight > 0 && d->weight <= CVOM_SIGNAL_WEIGHT_MAX))
-        return cvom_error_set(err, CVOM_EINVAL, "signal %s: weight must lie in (0, %g]",
-                              d->name, CVOM_SIGNAL_WEIGHT_MAX);
+        return named(err, "weight",
+                     cvom_error_set(err, CVOM_EINVAL, "signal %s: weight must lie in (0, %g]",
+                                    d->name, CVOM_SIGNAL_WEIGHT_MAX));
     switch (d->norm) {
     case CVOM_NORM_FIXED:
         if (!isfinite(d->p1) || !isfinite(d->p2) || d->p1 == d->p2)
-            return cvom_error_set(err, CVOM_EINVAL, "signal %s: fixed bounds must be two "
-                                  "different numbers", d->name);
+            return named(err, "p2",
+                         cvom_error_set(err, CVOM_EINVAL,
+                                        "signal %s: fixed bounds must be two different numbers",
+                                        d->name));
         return CVOM_OK;
     case CVOM_NORM_PERCENTILE:
         return CVOM_OK;
     case CVOM_NORM_LOGISTIC:
-        if (!isfinite(d->p1) || !(d->p2 > 0) || !isfinite(d->p2))
-            return cvom_error_set(err, CVOM_EINVAL, "signal %s: logistic needs a midpoint and "
-                                  "a scale above 0", d->name);
+        if (!isfinite(d->p1))
+            return named(err, "p1",
+                         cvom_error_set(err, CVOM_EINVAL,
+                                        "signal %s: logistic needs a finite midpoint", d->name));
+        if (!(d->p2 > 0) || !isfinite(d->p2))
+            return named(err, "p2",
+                         cvom_error_set(err, CVOM_EINVAL,
+                                        "signal %s: logistic needs a scale above 0", d->name));
         return CVOM_OK;
     default:
-        return cvom_error_set(err, CVOM_EINVAL, "signal %s: unknown normalisation", d->name);
+        return named(err, "norm",
+                     cvom_error_set(err, CVOM_EINVAL, "signal %s: unknown normalisation",
+                                    d->name));
     }
 }
 

@@ -29,71 +29,32 @@ static int def_cb(void *p, const struct cvom_signal *g)
 
 struct fill {
     struct cvom_signal_column *c;
-    size_t cap;
     int32_t as_of;
     int oom;
 };
 
-static int reserve(struct fill *f)
+static int add_entry(struct fill *f, struct cvom_signal_entry e)
 {
     struct cvom_signal_column *c = f->c;
-    if (c->n < f->cap)
-        return 0;
-    size_t cap = f->cap, want = c->n + 1;
-    void *a = cvom_grow(c->accounts, &cap, want, sizeof *c->accounts, SIGNAL_ACCOUNTS_MAX);
-    if (!a)
-        return -1;
-    c->accounts = a;
-    cap = f->cap;
-    void *r = cvom_grow(c->raw, &cap, want, sizeof *c->raw, SIGNAL_ACCOUNTS_MAX);
-    if (!r)
-        return -1;
-    c->raw = r;
-    cap = f->cap;
-    void *d = cvom_grow(c->date, &cap, want, sizeof *c->date, SIGNAL_ACCOUNTS_MAX);
-    if (!d)
-        return -1;
-    c->date = d;
-    if (c->sig.source == CVOM_SIGNAL_LEDGER) {
-        size_t k = f->cap;
-        void *n = cvom_grow(c->count, &k, want, sizeof *c->count, SIGNAL_ACCOUNTS_MAX);
-        if (!n)
-            return -1;
-        c->count = n;
+    void *g = cvom_grow(c->v, &c->cap, c->n + 1, sizeof *c->v, SIGNAL_ACCOUNTS_MAX);
+    if (!g) {
+        f->oom = 1;
+        return 1;
     }
-    f->cap = cap;
+    c->v = g;
+    c->v[c->n++] = e;
     return 0;
 }
 
 static int value_cb(void *p, const struct cvom_signal_value *v)
 {
-    struct fill *f = p;
-    if (reserve(f)) {
-        f->oom = 1;
-        return 1;
-    }
-    struct cvom_signal_column *c = f->c;
-    c->accounts[c->n] = v->account_id;
-    c->raw[c->n] = v->value;
-    c->date[c->n] = v->date;
-    c->n++;
-    return 0;
+    return add_entry(p, (struct cvom_signal_entry){v->account_id, v->value, v->date, 0});
 }
 
 static int mean_cb(void *p, int64_t account_id, double mean, int count)
 {
     struct fill *f = p;
-    if (reserve(f)) {
-        f->oom = 1;
-        return 1;
-    }
-    struct cvom_signal_column *c = f->c;
-    c->accounts[c->n] = account_id;
-    c->raw[c->n] = mean;
-    c->date[c->n] = f->as_of;
-    c->count[c->n] = count;
-    c->n++;
-    return 0;
+    return add_entry(f, (struct cvom_signal_entry){account_id, mean, f->as_of, count});
 }
 
 static int by_value(const void *x, const void *y)
@@ -115,7 +76,7 @@ enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t
                            CVOM_SIGNALS_MAX);
     for (size_t i = 0; !s && i < ctx->n; i++) {
         struct cvom_signal_column *c = &ctx->col[i];
-        struct fill f = {c, 0, as_of, 0};
+        struct fill f = {c, as_of, 0};
         int percentile = c->sig.def.norm == CVOM_NORM_PERCENTILE;
         if (c->sig.source == CVOM_SIGNAL_LEDGER)
             /* The ledger is small next to the portfolio; its means are read whole. */
@@ -132,7 +93,8 @@ enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t
             if (!c->sorted)
                 s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
             else {
-                memcpy(c->sorted, c->raw, c->n * sizeof *c->sorted);
+                for (size_t k = 0; k < c->n; k++)
+                    c->sorted[k] = c->v[k].raw;
                 qsort(c->sorted, c->n, sizeof *c->sorted, by_value);
             }
         }
@@ -144,10 +106,7 @@ void cvom_signals_cleanup(struct cvom_signal_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         struct cvom_signal_column *c = &ctx->col[i];
-        free(c->accounts);
-        free(c->raw);
-        free(c->date);
-        free(c->count);
+        free(c->v);
         free(c->sorted);
     }
     ctx->n = 0;
@@ -159,12 +118,12 @@ static long find(const struct cvom_signal_column *c, int64_t account_id)
     size_t lo = 0, hi = c->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->accounts[mid] < account_id)
+        if (c->v[mid].account < account_id)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < c->n && c->accounts[lo] == account_id ? (long)lo : -1;
+    return lo < c->n && c->v[lo].account == account_id ? (long)lo : -1;
 }
 
 size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
@@ -177,7 +136,8 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
         long at = find(c, account_id);
         if (at < 0)
             continue;
-        double score = cvom_signal_normalise(&c->sig.def, c->raw[at], c->sorted, c->n);
+        const struct cvom_signal_entry *e = &c->v[at];
+        double score = cvom_signal_normalise(&c->sig.def, e->raw, c->sorted, c->n);
         if (isnan(score))
             continue;
         in[n].axis = c->sig.def.axis;
@@ -188,9 +148,9 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
         if (shown) {
             struct cvom_signal_shown *v = &shown->v[n];
             v->sig = c->sig;
-            v->raw = c->raw[at];
-            v->date = c->date[at];
-            v->count = c->count ? c->count[at] : 0;
+            v->raw = e->raw;
+            v->date = e->date;
+            v->count = e->count;
             v->score = score;
         }
         n++;
@@ -277,17 +237,9 @@ enum cvom_status cvom_signal_from_fields(const struct cvom_signal_fields *in,
                                           : "Give the scale, a number above 0.");
     if (number_field(in->weight, &d.weight))
         return field_error(err, "weight", "The weight is a number above 0, at most 100.");
-    enum cvom_status s = cvom_signal_def_validate(&d, err);
-    if (s) {
-        const char *f = strstr(err->message, "weight") ? "weight"
-                        : strstr(err->message, "name")  ? "name"
-                                                        : d.norm == CVOM_NORM_FIXED ||
-                                                                  d.norm == CVOM_NORM_LOGISTIC
-                                                              ? "p2"
-                                                              : "norm";
-        cvom_copy(err->field, sizeof err->field, f);
+    enum cvom_status s = cvom_signal_def_validate(&d, err); /* it names the field */
+    if (s)
         return s;
-    }
     *out = d;
     return CVOM_OK;
 }

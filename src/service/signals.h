@@ -7,14 +7,19 @@
 #include "cvom.h"
 #include "store/store.h"
 
+/* One account's value of a signal in force on the date. */
+struct cvom_signal_entry {
+    int64_t account;
+    double raw;          /* the measured value (ledger: the mean rating) */
+    int32_t date;        /* when it was measured (ledger: the date asked for) */
+    int count;           /* ledger: rated entries averaged; 0 for imported signals */
+};
+
 /* One signal with the values in force on the date. */
 struct cvom_signal_column {
     struct cvom_signal sig;
-    size_t n;            /* accounts with a value */
-    int64_t *accounts;   /* ascending */
-    double *raw;         /* the value of accounts[i] */
-    int32_t *date;       /* when it was measured (ledger: the date asked for) */
-    int *count;          /* ledger: rated entries averaged; NULL for imported signals */
+    size_t n, cap;
+    struct cvom_signal_entry *v; /* by account, ascending */
     double *sorted;      /* the values in order, for the percentile; NULL otherwise */
 };
 

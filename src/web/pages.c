@@ -253,3 +253,43 @@ enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessmen
     }
     return s;
 }
+
+/* ---- the small matrix of the account and what-if pages --------------------------------- */
+
+double pages_mini_x(double v)
+{
+    return 24 + (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
+}
+
+double pages_mini_y(double v)
+{
+    return 196 - (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
+}
+
+/* The quadrants, threshold lines and axis names of a small 220 × 220 matrix. */
+void pages_mini_frame(struct buf *b, double t0, double t1)
+{
+    const struct {
+        enum cvom_quadrant q;
+        double x, y, w, h;
+    } rects[] = {
+        {CVOM_Q_EMOTIONAL, pages_mini_x(0), pages_mini_y(100), pages_mini_x(t0) - pages_mini_x(0), pages_mini_y(t1) - pages_mini_y(100)},
+        {CVOM_Q_PARTNERSHIP, pages_mini_x(t0), pages_mini_y(100), pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(t1) - pages_mini_y(100)},
+        {CVOM_Q_TRANSACTIONAL, pages_mini_x(0), pages_mini_y(t1), pages_mini_x(t0) - pages_mini_x(0), pages_mini_y(0) - pages_mini_y(t1)},
+        {CVOM_Q_INTELLECTUAL, pages_mini_x(t0), pages_mini_y(t1), pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(0) - pages_mini_y(t1)},
+    };
+    for (size_t i = 0; i < 4; i++)
+        buf_printf(b,
+                   "<rect class=\"qb %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                   "height=\"%.1f\"/>",
+                   pages_quadrant_class(rects[i].q), rects[i].x, rects[i].y, rects[i].w,
+                   rects[i].h);
+    buf_printf(b,
+               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<text class=\"axis\" x=\"119\" y=\"214\" text-anchor=\"middle\">"
+               "Intellectual \xE2\x86\x92</text><text class=\"axis\" "
+               "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
+               "Emotional \xE2\x86\x92</text>",
+               pages_mini_x(t0), pages_mini_y(100), pages_mini_x(t0), pages_mini_y(0), pages_mini_x(0), pages_mini_y(t1), pages_mini_x(100), pages_mini_y(t1));
+}

@@ -339,43 +339,6 @@ static void score_cards(struct buf *b, const struct view *v)
 
 /* ---- trajectory -------------------------------------------------------------------------- */
 
-static double tx(double v)
-{
-    return 24 + (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
-}
-
-static double ty(double v)
-{
-    return 196 - (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
-}
-
-/* The quadrants, threshold lines and axis names of a small 220 × 220 matrix. */
-static void mini_frame(struct buf *b, double t0, double t1)
-{
-    const struct {
-        enum cvom_quadrant q;
-        double x, y, w, h;
-    } rects[] = {
-        {CVOM_Q_EMOTIONAL, tx(0), ty(100), tx(t0) - tx(0), ty(t1) - ty(100)},
-        {CVOM_Q_PARTNERSHIP, tx(t0), ty(100), tx(100) - tx(t0), ty(t1) - ty(100)},
-        {CVOM_Q_TRANSACTIONAL, tx(0), ty(t1), tx(t0) - tx(0), ty(0) - ty(t1)},
-        {CVOM_Q_INTELLECTUAL, tx(t0), ty(t1), tx(100) - tx(t0), ty(0) - ty(t1)},
-    };
-    for (size_t i = 0; i < 4; i++)
-        buf_printf(b,
-                   "<rect class=\"qb %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                   "height=\"%.1f\"/>",
-                   pages_quadrant_class(rects[i].q), rects[i].x, rects[i].y, rects[i].w,
-                   rects[i].h);
-    buf_printf(b,
-               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<text class=\"axis\" x=\"119\" y=\"214\" text-anchor=\"middle\">"
-               "Intellectual \xE2\x86\x92</text><text class=\"axis\" "
-               "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
-               "Emotional \xE2\x86\x92</text>",
-               tx(t0), ty(100), tx(t0), ty(0), tx(0), ty(t1), tx(100), ty(t1));
-}
 
 static void trajectory(struct buf *b, const struct view *v)
 {
@@ -387,17 +350,17 @@ static void trajectory(struct buf *b, const struct view *v)
                 "220\" role=\"img\" aria-labelledby=\"traj-t\"><title id=\"traj-t\">The "
                 "account's position at each stored snapshot and now; the table lists the "
                 "same values</title>");
-    mini_frame(b, t0, t1);
+    pages_mini_frame(b, t0, t1);
     /* The path through every placed snapshot, ending at today's live score. */
     buf_puts(b, "<polyline class=\"path\" points=\"");
     for (size_t i = 0; i < v->snapshots.n; i++)
         if (sn[i].score.state != CVOM_STATE_INSUFFICIENT && !isnan(sn[i].score.value[0]) &&
             !isnan(sn[i].score.value[1]))
-            buf_printf(b, "%.1f,%.1f ", tx(sn[i].score.value[0]), ty(sn[i].score.value[1]));
+            buf_printf(b, "%.1f,%.1f ", pages_mini_x(sn[i].score.value[0]), pages_mini_y(sn[i].score.value[1]));
     int placed_now =
         now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) && !isnan(now->value[1]);
     if (placed_now)
-        buf_printf(b, "%.1f,%.1f", tx(now->value[0]), ty(now->value[1]));
+        buf_printf(b, "%.1f,%.1f", pages_mini_x(now->value[0]), pages_mini_y(now->value[1]));
     buf_puts(b, "\"/>");
     for (size_t i = 0; i < v->snapshots.n; i++) {
         const struct cvom_score *s = &sn[i].score;
@@ -408,7 +371,7 @@ static void trajectory(struct buf *b, const struct view *v)
         buf_printf(b,
                    "<circle class=\"snap %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s: "
                    "intellectual %.1f, emotional %.1f (%s)</title></circle>",
-                   pages_quadrant_class(s->quadrant), tx(s->value[0]), ty(s->value[1]), d,
+                   pages_quadrant_class(s->quadrant), pages_mini_x(s->value[0]), pages_mini_y(s->value[1]), d,
                    s->value[0], s->value[1], cvom_quadrant_title(s->quadrant));
     }
     if (placed_now)
@@ -417,9 +380,9 @@ static void trajectory(struct buf *b, const struct view *v)
                    "intellectual %.1f, emotional %.1f (%s)</title></circle>"
                    "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                    "now</text>",
-                   pages_quadrant_class(now->quadrant), tx(now->value[0]), ty(now->value[1]),
+                   pages_quadrant_class(now->quadrant), pages_mini_x(now->value[0]), pages_mini_y(now->value[1]),
                    now->value[0], now->value[1], cvom_quadrant_title(now->quadrant),
-                   tx(now->value[0]), ty(now->value[1]) - 11);
+                   pages_mini_x(now->value[0]), pages_mini_y(now->value[1]) - 11);
     buf_puts(b, "</svg><table class=\"data compact\"><caption class=\"sr\">Position over time"
                 "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\" "
                 "class=\"num\">Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th>"
@@ -631,37 +594,37 @@ static void spread_section(struct buf *b, const struct view *v)
                 "role=\"img\" aria-labelledby=\"sp-t\"><title id=\"sp-t\">Each customer "
                 "stakeholder at their own scores, numbered as in the table, and the account's "
                 "point; the table lists the same values</title>");
-    mini_frame(b, t0, t1);
+    pages_mini_frame(b, t0, t1);
     int placed = now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) &&
                  !isnan(now->value[1]);
     if (placed)
         for (size_t k = 0; k < sp->n; k++)
             buf_printf(b, "<line class=\"spoke\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                           "y2=\"%.1f\"/>",
-                       tx(now->value[0]), ty(now->value[1]), tx(sp->points[k].x),
-                       ty(sp->points[k].y));
+                       pages_mini_x(now->value[0]), pages_mini_y(now->value[1]), pages_mini_x(sp->points[k].x),
+                       pages_mini_y(sp->points[k].y));
     for (size_t k = 0; k < sp->n; k++) {
         const struct cvom_spread_point *p = &sp->points[k];
         double r = 3.5 + 3.0 * (p->influence < 0 ? 0 : p->influence > 1 ? 1 : p->influence);
         buf_printf(b, "<g class=\"sh\"><circle class=\"stk %s%s\" cx=\"%.1f\" cy=\"%.1f\" "
                       "r=\"%.1f\"><title>",
-                   pages_quadrant_class(p->quadrant), p->weighs ? "" : " light", tx(p->x),
-                   ty(p->y), r);
+                   pages_quadrant_class(p->quadrant), p->weighs ? "" : " light", pages_mini_x(p->x),
+                   pages_mini_y(p->y), r);
         buf_printf(b, "%zu. ", k + 1);
         buf_html(b, ex->respondents[p->respondent].label);
         buf_printf(b, ": intellectual %.1f, emotional %.1f (%s), influence %.2f</title>"
                       "</circle><text class=\"num\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                       "%zu</text></g>",
                    p->x, p->y, cvom_quadrant_title(p->quadrant), p->influence,
-                   tx(p->x) + r + 4, ty(p->y) - r, k + 1);
+                   pages_mini_x(p->x) + r + 4, pages_mini_y(p->y) - r, k + 1);
     }
     if (placed)
         buf_printf(b,
                    "<rect class=\"acct\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
                    "transform=\"rotate(45 %.1f %.1f)\"><title>The account: intellectual %.1f, "
                    "emotional %.1f (%s)</title></rect>",
-                   tx(now->value[0]) - 5, ty(now->value[1]) - 5, tx(now->value[0]),
-                   ty(now->value[1]), now->value[0], now->value[1],
+                   pages_mini_x(now->value[0]) - 5, pages_mini_y(now->value[1]) - 5, pages_mini_x(now->value[0]),
+                   pages_mini_y(now->value[1]), now->value[0], now->value[1],
                    cvom_quadrant_title(now->quadrant));
     buf_puts(b, "</svg><div>");
     spread_summary(b, sp);

@@ -56,6 +56,14 @@ const char *pages_quadrant_meaning(enum cvom_quadrant q);
 /* The badges of a score: quadrant (or "Not placed"), borderline, stale. */
 void pages_badges(struct buf *b, const struct cvom_score *s, int stale);
 
+/* ---- the small matrix ------------------------------------------------------------------- */
+
+/* A score 0–100 (clamped) as x or y in the 220 × 220 SVG of the account and what-if pages. */
+double pages_mini_x(double v);
+double pages_mini_y(double v);
+/* Its quadrants, threshold lines (t0 intellectual, t1 emotional) and axis names. */
+void pages_mini_frame(struct buf *b, double t0, double t1);
+
 /* ---- the questionnaire form -------------------------------------------------------------- */
 
 /* Answers as submitted, one per instrument item. */

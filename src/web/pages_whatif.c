@@ -58,41 +58,6 @@ static int read_picks(struct web_req *r, struct whatif_view *v)
 
 /* ---- the small matrix ------------------------------------------------------------------------- */
 
-static double px(double v)
-{
-    return 24 + (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
-}
-
-static double py(double v)
-{
-    return 196 - (v < 0 ? 0 : v > 100 ? 100 : v) * 1.9;
-}
-
-static void frame(struct buf *b, double t0, double t1)
-{
-    const struct {
-        enum cvom_quadrant q;
-        double x, y, w, h;
-    } rects[] = {
-        {CVOM_Q_EMOTIONAL, px(0), py(100), px(t0) - px(0), py(t1) - py(100)},
-        {CVOM_Q_PARTNERSHIP, px(t0), py(100), px(100) - px(t0), py(t1) - py(100)},
-        {CVOM_Q_TRANSACTIONAL, px(0), py(t1), px(t0) - px(0), py(0) - py(t1)},
-        {CVOM_Q_INTELLECTUAL, px(t0), py(t1), px(100) - px(t0), py(0) - py(t1)},
-    };
-    for (size_t i = 0; i < 4; i++)
-        buf_printf(b, "<rect class=\"qb %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                      "height=\"%.1f\"/>",
-                   pages_quadrant_class(rects[i].q), rects[i].x, rects[i].y, rects[i].w,
-                   rects[i].h);
-    buf_printf(b,
-               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<line class=\"thr\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<text class=\"axis\" x=\"119\" y=\"214\" text-anchor=\"middle\">"
-               "Intellectual \xE2\x86\x92</text><text class=\"axis\" "
-               "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
-               "Emotional \xE2\x86\x92</text>",
-               px(t0), py(100), px(t0), py(0), px(0), py(t1), px(100), py(t1));
-}
 
 static int placed(enum cvom_state s, const double *v)
 {
@@ -106,27 +71,27 @@ static void picture(struct buf *b, const struct whatif_view *v, int with_plan)
                 "aria-labelledby=\"wi-svg-t\"><title id=\"wi-svg-t\">The account's point now "
                 "and, estimated, where the ticked actions would take it; the table lists the "
                 "same values</title>");
-    frame(b, v->cfg.threshold[0], v->cfg.threshold[1]);
+    pages_mini_frame(b, v->cfg.threshold[0], v->cfg.threshold[1]);
     int now = placed(w->state_before, w->before), then = placed(w->state_after, w->after);
     if (now && then && with_plan)
         buf_printf(b, "<line class=\"shift\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                   px(w->before[0]), py(w->before[1]), px(w->after[0]), py(w->after[1]));
+                   pages_mini_x(w->before[0]), pages_mini_y(w->before[1]), pages_mini_x(w->after[0]), pages_mini_y(w->after[1]));
     if (now)
         buf_printf(b, "<circle class=\"now %s\" id=\"wi-now\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\">"
                       "<title>Now: intellectual %.2f, emotional %.2f</title></circle>"
                       "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">now"
                       "</text>",
-                   pages_quadrant_class(w->quadrant_before), px(w->before[0]), py(w->before[1]),
-                   w->before[0], w->before[1], px(w->before[0]), py(w->before[1]) - 11);
+                   pages_quadrant_class(w->quadrant_before), pages_mini_x(w->before[0]), pages_mini_y(w->before[1]),
+                   w->before[0], w->before[1], pages_mini_x(w->before[0]), pages_mini_y(w->before[1]) - 11);
     if (then && with_plan)
         buf_printf(b, "<circle class=\"proj %s\" id=\"wi-proj\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" "
                       "data-intellectual=\"%.2f\" data-emotional=\"%.2f\"><title>Estimate: "
                       "intellectual %.2f, emotional %.2f</title></circle><text "
                       "class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                       "estimate</text>",
-                   pages_quadrant_class(w->quadrant_after), px(w->after[0]), py(w->after[1]),
-                   w->after[0], w->after[1], w->after[0], w->after[1], px(w->after[0]),
-                   py(w->after[1]) + 19);
+                   pages_quadrant_class(w->quadrant_after), pages_mini_x(w->after[0]), pages_mini_y(w->after[1]),
+                   w->after[0], w->after[1], w->after[0], w->after[1], pages_mini_x(w->after[0]),
+                   pages_mini_y(w->after[1]) + 19);
     buf_puts(b, "</svg>");
 }
 

@@ -32,6 +32,7 @@ static void test_validate(void)
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_EINVAL);
     d.p2 = NAN;
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "p2");
     d = def(CVOM_NORM_PERCENTILE, 0, 0, -1);
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_OK);
     d.direction = 0;
@@ -41,6 +42,7 @@ static void test_validate(void)
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_EINVAL);
     d.weight = 101;
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "weight");
     d.weight = 1;
     strcpy(d.name, "bad name");
     CHECK_INT(cvom_signal_def_validate(&d, &err), CVOM_EINVAL);
