@@ -50,6 +50,7 @@
 #define PAD 16 /* bytes after the data: the NUL sentinel and room for an 8-byte load */
 #define NONE SIZE_MAX
 #define FIRST_SLOTS 16
+#define FIRST_CAP 64 /* the smallest buffer of a memory reader */
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
@@ -723,10 +724,15 @@ static enum cvom_status refill(struct cvom_csv *r)
         return r->failed;
     }
     compact(r);
-    if (r->cap - r->end < r->block && r->cap < r->cap_max) {
+    /* A memory reader never needs room for more than what is left of its input, so a
+     * small input keeps a small buffer. */
+    size_t block = r->block;
+    if (r->fd < 0 && block > r->mem_len - r->mem_off)
+        block = r->mem_len - r->mem_off > 0 ? r->mem_len - r->mem_off : 1;
+    if (r->cap - r->end < block && r->cap < r->cap_max) {
         size_t n = r->cap * 2;
-        if (n < r->end + r->block)
-            n = r->end + r->block;
+        if (n < r->end + block)
+            n = r->end + block;
         if (n > r->cap_max)
             n = r->cap_max;
         unsigned char *nb = realloc(r->buf, n + PAD);
@@ -814,7 +820,9 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     r->mem = mem;
     r->mem_len = len;
     r->block = BLOCK_SIZE;
-    r->cap = BLOCK_SIZE;
+    /* A small memory input gets a buffer of its own size rather than a whole block:
+     * callers open many short-lived readers on short strings. */
+    r->cap = fd < 0 && len < BLOCK_SIZE ? (len > FIRST_CAP ? len : FIRST_CAP) : BLOCK_SIZE;
     r->cap_max = o.max_row + 8 + BLOCK_SIZE;
     r->buf = calloc(1, r->cap + PAD);
     r->slot_cap = o.max_fields < FIRST_SLOTS ? o.max_fields : FIRST_SLOTS;
