@@ -25,7 +25,6 @@ setup:
 check: setup
 	@[ -f build-check/build.ninja ] && meson setup --reconfigure build-check >/dev/null || meson setup build-check -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=true --buildtype=debug
-	ninja -C build-check
 	@sh tests/check.sh build-check
 
 demo: setup all
