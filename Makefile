@@ -44,7 +44,7 @@ install: all
 	meson install -C build
 
 format:
-	clang-format -i include/*.h src/*/*.[ch] tests/unit/*.[ch] bench/*.c
+	clang-format -i include/*.h src/*/*.[ch] src/*/*/*.[ch] tests/unit/*.[ch] bench/*.c
 
 clean:
 	rm -rf build build-check build-release

@@ -1,8 +1,10 @@
-/* store.c — the entry points shared by every storage back end: choosing a back end from a
- * location, closing a handle, and the names of stakeholder stances.
+/* store.c — the rules every storage back end shares: choosing a back end from a location,
+ * the names enumerations are stored by, how tags are written, and how a reference given by
+ * a person (an id, an external id, a name) is read.
  */
-#include "store/store.h"
+#include "store/db.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Location prefixes that name a PostgreSQL server rather than a file. */
@@ -13,6 +15,24 @@ static int has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A libpq connection string of keyword=value pairs ("service=team", "host=/run/pg
+ * dbname=cvom"): it starts with a keyword of lower-case letters and underscores and '='. */
+static int is_conninfo(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
+    return n > 0 && s[n] == '=';
+}
+
+int cvom_store_location_is_server(const char *location)
+{
+    if (!location)
+        return 0;
+    for (size_t i = 0; i < sizeof postgres_schemes / sizeof postgres_schemes[0]; i++)
+        if (has_prefix(location, postgres_schemes[i]))
+            return 1;
+    return is_conninfo(location);
+}
+
 enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
                                  struct cvom_error *err)
 {
@@ -20,14 +40,16 @@ enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
         return cvom_error_set(err, CVOM_EINVAL, "no database location given");
     if (!out)
         return cvom_error_set(err, CVOM_EINVAL, "no place to return the store handle");
-    for (size_t i = 0; i < sizeof postgres_schemes / sizeof postgres_schemes[0]; i++) {
-        if (has_prefix(location, postgres_schemes[i]))
-            return cvom_error_set(err, CVOM_EINVAL,
-                                  "PostgreSQL databases (%s…) are not supported yet; "
-                                  "give the path of an SQLite file",
-                                  postgres_schemes[i]);
-    }
-    return cvom__sqlite_ops.open(location, out, err);
+    if (cvom_store_location_is_server(location))
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "PostgreSQL databases are not supported yet; "
+                              "give the path of an SQLite file");
+    return cvom__sqlite_open(location, out, err);
+}
+
+const char *cvom_store_backend(const struct cvom_store *st)
+{
+    return ((const struct db_store *)st)->drv->name;
 }
 
 void cvom_store_close(struct cvom_store *st)
@@ -37,9 +59,9 @@ void cvom_store_close(struct cvom_store *st)
 }
 
 static const char *const stance_names[CVOM_STANCE_COUNT] = {
-    [CVOM_STANCE_UNKNOWN] = "unknown",   [CVOM_STANCE_CHAMPION] = "champion",
+    [CVOM_STANCE_UNKNOWN] = "unknown",     [CVOM_STANCE_CHAMPION] = "champion",
     [CVOM_STANCE_SUPPORTER] = "supporter", [CVOM_STANCE_NEUTRAL] = "neutral",
-    [CVOM_STANCE_SCEPTIC] = "sceptic",   [CVOM_STANCE_OPPONENT] = "opponent",
+    [CVOM_STANCE_SCEPTIC] = "sceptic",     [CVOM_STANCE_OPPONENT] = "opponent",
 };
 
 const char *cvom_stance_name(enum cvom_stance s)
@@ -92,4 +114,100 @@ void cvom_account_brief_of(const struct cvom_account *a, struct cvom_account_bri
     memcpy(out->industry, a->industry, sizeof out->industry);
     memcpy(out->region, a->region, sizeof out->region);
     memcpy(out->tags, a->tags, sizeof out->tags);
+}
+
+void cvom__tags_normalise(const char *in, size_t cap, char *out)
+{
+    size_t len = strnlen(in, cap - 1), n = 0, i = 0;
+    while (i < len) {
+        size_t start = i, end;
+        while (i < len && in[i] != ',')
+            i++;
+        end = i++;
+        while (start < end && (in[start] == ' ' || in[start] == '\t'))
+            start++;
+        while (end > start && (in[end - 1] == ' ' || in[end - 1] == '\t'))
+            end--;
+        if (end == start)
+            continue;
+        if (n > 0)
+            out[n++] = ',';
+        memmove(out + n, in + start, end - start);
+        n += end - start;
+    }
+    out[n] = '\0';
+}
+
+int64_t cvom__ref_number(const char *ref)
+{
+    size_t n = strnlen(ref, 19);
+    int64_t v = 0;
+    if (n == 0 || n > 18 || ref[n] != '\0')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ref[i] < '0' || ref[i] > '9')
+            return 0;
+        v = v * 10 + (ref[i] - '0');
+    }
+    return v;
+}
+
+static const char *const assessment_status_names[CVOM_ASSESS_STATUS_COUNT] = {
+    [CVOM_ASSESS_DRAFT] = "draft",
+    [CVOM_ASSESS_COMPLETE] = "complete",
+};
+
+const char *cvom__assessment_status_name(enum cvom_assessment_status s)
+{
+    return (unsigned)s < CVOM_ASSESS_STATUS_COUNT ? assessment_status_names[s] : "?";
+}
+
+int cvom__assessment_status_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_ASSESS_STATUS_COUNT; i++)
+        if (strcmp(s, assessment_status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int cvom__state_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_STATE_COUNT; i++)
+        if (strcmp(s, cvom_state_name((enum cvom_state)i)) == 0)
+            return i;
+    return -1;
+}
+
+static const char *const action_status_names[CVOM_ACTION_STATUS_COUNT] = {
+    [CVOM_ACTION_OPEN] = "open",
+    [CVOM_ACTION_DONE] = "done",
+};
+
+const char *cvom_action_status_name(enum cvom_action_status s)
+{
+    return (unsigned)s < CVOM_ACTION_STATUS_COUNT ? action_status_names[s] : "?";
+}
+
+int cvom_action_status_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_ACTION_STATUS_COUNT; i++)
+        if (strcmp(s, action_status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *const network_kind_names[CVOM_NET_KIND_COUNT] = {"introduction", "peer_group",
+                                                                    "event"};
+
+const char *cvom_network_kind_name(enum cvom_network_kind k)
+{
+    return (unsigned)k < CVOM_NET_KIND_COUNT ? network_kind_names[k] : "?";
+}
+
+int cvom_network_kind_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_NET_KIND_COUNT; i++)
+        if (strcmp(s, network_kind_names[i]) == 0)
+            return i;
+    return -1;
 }

@@ -1,8 +1,14 @@
-/* store.h — the one storage interface. Every back end (SQLite now, PostgreSQL later)
- * fills the same operations table; callers never see SQL.
+/* store.h — the one storage interface. A location names the database: the path of an
+ * SQLite file, or a PostgreSQL server (see cvom_store_open). Both back ends answer the same
+ * operations table with the same results; callers never see SQL.
  *
  * Strings in records are fixed-size buffers, so records are plain values the caller owns.
- * Every write operation must run inside cvom_store_begin/commit (one write transaction).
+ *
+ * Transactions: a caller that makes several changes which belong together opens one with
+ * begin and ends it with commit or rollback. Every write runs inside a transaction: one that
+ * the caller did not open gets a transaction of its own, as does an operation of several
+ * statements (an instrument and its items), so each takes effect whole or not at all. A
+ * transaction that changed the portfolio's data moves the revision once, at its commit.
  */
 #ifndef CVOM_STORE_H
 #define CVOM_STORE_H
@@ -302,14 +308,14 @@ typedef int (*cvom_value_rank_cb)(void *ctx, const struct cvom_value_rank *v);
 typedef int (*cvom_signal_cb)(void *ctx, const struct cvom_signal *s);
 typedef int (*cvom_signal_value_cb)(void *ctx, const struct cvom_signal_value *v);
 typedef int (*cvom_network_cb)(void *ctx, const struct cvom_network_entry *e);
+/* One table's name and row count. */
+typedef int (*cvom_table_count_cb)(void *ctx, const char *table, int64_t count);
 /* One account's mean rating over some entries, and how many were rated. */
 typedef int (*cvom_network_mean_cb)(void *ctx, int64_t account_id, double mean, int count);
 
 /* The operations table. Every function returns a status and fills err on failure. Out
  * parameters are written only on success. */
 struct cvom_store_ops {
-    const char *name;
-    enum cvom_status (*open)(const char *path, struct cvom_store **out, struct cvom_error *err);
     void (*close)(struct cvom_store *st);
 
     enum cvom_status (*begin)(struct cvom_store *st, struct cvom_error *err);
@@ -319,6 +325,9 @@ struct cvom_store_ops {
     /* Schema version after migrations; migrations run inside open. */
     enum cvom_status (*schema_version)(struct cvom_store *st, int *version,
                                        struct cvom_error *err);
+    /* Copy the whole database into dest, a new file, outside a transaction. A back end that
+     * a tool of its own backs up better (PostgreSQL: pg_dump) refuses with CVOM_EINVAL and a
+     * message that names the tool. */
     enum cvom_status (*backup)(struct cvom_store *st, const char *dest, struct cvom_error *err);
 
     /* Settings: small key/value pairs (thresholds, validity). get: CVOM_ENOTFOUND if unset. */
@@ -397,14 +406,14 @@ struct cvom_store_ops {
                                          cvom_snapshot_cb cb, void *ctx,
                                          struct cvom_error *err);
 
-    /* Row counts per table, for tests and `cvom init` output: fills up to cap
-     * (name, count) pairs and sets *n. */
-    enum cvom_status (*table_counts)(struct cvom_store *st, char names[][32], int64_t *counts,
-                                     size_t cap, size_t *n, struct cvom_error *err);
+    /* Row counts of the main tables, for tests and `cvom init` output: cb(ctx, table, count)
+     * for each, in a fixed order. */
+    enum cvom_status (*table_counts)(struct cvom_store *st, cvom_table_count_cb cb, void *ctx,
+                                     struct cvom_error *err);
 
-    /* How long a write waits for another connection's lock before CVOM_EBUSY, in
+    /* How long an operation waits for a lock another connection holds before CVOM_EBUSY, in
      * milliseconds (default 5000; 0: fail at once). CVOM_EINVAL when ms < 0. */
-    enum cvom_status (*set_busy_timeout)(struct cvom_store *st, int ms, struct cvom_error *err);
+    enum cvom_status (*set_timeout)(struct cvom_store *st, int ms, struct cvom_error *err);
 
     /* Users. find: by sign-in name. count: all users (0 on a fresh database). */
     enum cvom_status (*user_add)(struct cvom_store *st, struct cvom_user *u,
@@ -588,12 +597,17 @@ struct cvom_store {
     const struct cvom_store_ops *ops;
 };
 
-/* The SQLite back end. */
-extern const struct cvom_store_ops cvom__sqlite_ops;
-
-/* Open a store by location: a path (SQLite). Future back ends are chosen by URL scheme. */
+/* Open a store by location, migrating its schema to the newest version:
+ * - a PostgreSQL server: a URL ("postgresql://user@host:5432/db", "postgres://…"; an empty
+ *   "postgresql://" takes everything from the PG* environment variables) or a libpq
+ *   connection string of keyword=value pairs ("service=team", "host=/run/pg dbname=cvom");
+ * - anything else: the path of an SQLite file, created when it does not exist. */
 enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
                                  struct cvom_error *err);
+/* "sqlite" or "postgresql". */
+const char *cvom_store_backend(const struct cvom_store *st);
+/* 1 when location names a database server rather than a file. */
+int cvom_store_location_is_server(const char *location);
 void cvom_store_close(struct cvom_store *st);
 
 const char *cvom_stance_name(enum cvom_stance s);

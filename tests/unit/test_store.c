@@ -58,11 +58,21 @@ struct counts {
     size_t count;
 };
 
+static int count_cb(void *ctx, const char *table, int64_t n)
+{
+    struct counts *c = ctx;
+    if (c->count == N_TABLES)
+        return 1;
+    snprintf(c->names[c->count], sizeof c->names[c->count], "%s", table);
+    c->n[c->count++] = n;
+    return 0;
+}
+
 static void get_counts(struct cvom_store *st, struct counts *c)
 {
     struct cvom_error err = {0};
     memset(c, 0, sizeof *c);
-    CHECK_INT(st->ops->table_counts(st, c->names, c->n, N_TABLES, &c->count, &err), CVOM_OK);
+    CHECK_INT(st->ops->table_counts(st, count_cb, c, &err), CVOM_OK);
 }
 
 static int64_t count_of(struct cvom_store *st, const char *table)
@@ -182,7 +192,7 @@ static void test_migrations(void)
     CHECK(st != NULL);
     if (!st)
         return;
-    CHECK_STR(st->ops->name, "sqlite");
+    CHECK_STR(cvom_store_backend(st), "sqlite");
     CHECK_INT(st->ops->schema_version(st, &v1, &err), CVOM_OK);
     CHECK(v1 >= 1);
     struct counts c;
@@ -1227,8 +1237,8 @@ static void test_busy(struct cvom_store *st)
     CHECK(other != NULL);
     if (!other)
         return;
-    CHECK_INT(other->ops->set_busy_timeout(other, -1, &err), CVOM_EINVAL);
-    CHECK_INT(other->ops->set_busy_timeout(other, 100, &err), CVOM_OK);
+    CHECK_INT(other->ops->set_timeout(other, -1, &err), CVOM_EINVAL);
+    CHECK_INT(other->ops->set_timeout(other, 100, &err), CVOM_OK);
 
     CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
     double t0 = now_seconds();

@@ -1,0 +1,477 @@
+/* access.c — who uses cvom and what the web application keeps about them: users,
+ * sessions, API tokens, the audit log, failed sign-ins and survey links.
+ */
+#include "store/db.h"
+#include "store/ops.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static enum cvom_status read_user(struct db_query *q, struct cvom_user *u, struct cvom_error *err)
+{
+    char role[16];
+    memset(u, 0, sizeof *u);
+    u->id = db_col_int(q, 0);
+    db_col_text(q, 1, u->name, sizeof u->name);
+    db_col_text(q, 2, u->display, sizeof u->display);
+    db_col_text(q, 3, role, sizeof role);
+    db_col_text(q, 4, u->password, sizeof u->password);
+    u->disabled = (int)db_col_int(q, 5) != 0;
+    u->created = db_col_int(q, 6);
+    int r = cvom_role_parse(role);
+    if (r < 0)
+        return db_bad_column("users", "role", role, err);
+    u->role = (enum cvom_role)r;
+    return CVOM_OK;
+}
+
+/* Add (new_id not NULL: receives the id) or update a user. */
+static enum cvom_status write_user(struct db_store *s, enum stmt id, const struct cvom_user *u,
+                                   int64_t *new_id, const char *what, struct cvom_error *err)
+{
+    if ((unsigned)u->role >= CVOM_ROLE_COUNT)
+        return db_bad_enum(what, "role", err);
+    struct db_query q;
+    enum cvom_status st = db_open(s, id, &q, err);
+    if (st)
+        return st;
+    db_bind_text(&q, 1, u->name, sizeof u->name);
+    db_bind_text(&q, 2, u->display, sizeof u->display);
+    db_bind_str(&q, 3, cvom_role_name(u->role));
+    db_bind_text(&q, 4, u->password, sizeof u->password);
+    db_bind_int(&q, 5, u->disabled != 0);
+    /* ?6: the moment of creation when adding (it never changes), the id when updating */
+    if (new_id) {
+        db_bind_int(&q, 6, u->created);
+        st = db_insert(&q, what, NULL, 0, new_id, err);
+    } else {
+        db_bind_int(&q, 6, u->id);
+        st = db_exec(&q, what, NULL, 0, err);
+    }
+    db_close(&q);
+    return st;
+}
+
+enum cvom_status cvom__op_user_add(struct cvom_store *st, struct cvom_user *u,
+                                   struct cvom_error *err)
+{
+    return write_user(db_of(st), S_USER_ADD, u, &u->id, "adding a user", err);
+}
+
+enum cvom_status cvom__op_user_update(struct cvom_store *st, const struct cvom_user *u,
+                                      struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    enum cvom_status status = write_user(s, S_USER_UPDATE, u, NULL, "changing a user", err);
+    if (!status && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no user %" PRId64, u->id);
+    return status;
+}
+
+static enum cvom_status read_user_v(struct db_query *q, void *out, struct cvom_error *err)
+{
+    return read_user(q, out, err);
+}
+
+enum cvom_status cvom__op_user_get(struct cvom_store *st, int64_t id, struct cvom_user *out,
+                                   struct cvom_error *err)
+{
+    struct cvom_user u;
+    enum cvom_status status =
+        db_one_row(db_of(st), S_USER_GET, id, NULL, 0, "no such user", read_user_v, &u, err);
+    if (!status)
+        *out = u;
+    return status;
+}
+
+enum cvom_status cvom__op_user_find(struct cvom_store *st, const char *name, struct cvom_user *out,
+                                    struct cvom_error *err)
+{
+    struct cvom_user u;
+    enum cvom_status status = db_one_row(db_of(st), S_USER_FIND, 0, name, CVOM_FIELD_MAX,
+                                         "no such user", read_user_v, &u, err);
+    if (!status)
+        *out = u;
+    return status;
+}
+
+struct user_walk {
+    cvom_user_cb cb;
+    void *ctx;
+};
+
+static int user_walk_cb(void *ctx, const void *rec)
+{
+    struct user_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_user_list(struct cvom_store *st, cvom_user_cb cb, void *ctx,
+                                    struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_user u;
+    struct user_walk w = {cb, ctx};
+    enum cvom_status status = db_open(s, S_USER_LIST, &q, err);
+    return status ? status : db_each_row(&q, &u, read_user_v, user_walk_cb, &w, err);
+}
+
+enum cvom_status cvom__op_user_count(struct cvom_store *st, int64_t *n, struct cvom_error *err)
+{
+    return db_query_int(db_of(st), S_USER_COUNT, 0, 0, n, err);
+}
+
+static enum cvom_status read_session(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_session *x = out;
+    (void)err;
+    memset(x, 0, sizeof *x);
+    db_col_text(q, 0, x->id, sizeof x->id);
+    x->user_id = db_col_int(q, 1);
+    db_col_text(q, 2, x->csrf, sizeof x->csrf);
+    x->created = db_col_int(q, 3);
+    x->seen = db_col_int(q, 4);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_session_put(struct cvom_store *st, const struct cvom_session *x,
+                                      struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_SESSION_PUT, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, x->id, sizeof x->id);
+    db_bind_int(&q, 2, x->user_id);
+    db_bind_text(&q, 3, x->csrf, sizeof x->csrf);
+    db_bind_int(&q, 4, x->created);
+    db_bind_int(&q, 5, x->seen);
+    struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, x->user_id}};
+    status = db_exec(&q, "starting a session", refs, 1, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_session_get(struct cvom_store *st, const char *id,
+                                      struct cvom_session *out, struct cvom_error *err)
+{
+    struct cvom_session x;
+    enum cvom_status status = db_one_row(db_of(st), S_SESSION_GET, 0, id, CVOM_DIGEST_HEX,
+                                         "no such session", read_session, &x, err);
+    if (!status)
+        *out = x;
+    return status;
+}
+
+enum cvom_status cvom__op_session_touch(struct cvom_store *st, const char *id, int64_t seen,
+                                        struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_SESSION_TOUCH, id, CVOM_DIGEST_HEX, 1, seen, 0,
+                         "keeping a session", err);
+}
+
+enum cvom_status cvom__op_session_remove(struct cvom_store *st, const char *id,
+                                         struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_SESSION_REMOVE, id, CVOM_DIGEST_HEX, 0, 0, 0,
+                         "ending a session", err);
+}
+
+enum cvom_status cvom__op_session_remove_user(struct cvom_store *st, int64_t user_id,
+                                              struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_SESSION_REMOVE_USER, NULL, 0, 1, user_id, 0,
+                         "ending a user's sessions", err);
+}
+
+enum cvom_status cvom__op_session_purge(struct cvom_store *st, int64_t created_before,
+                                        int64_t seen_before, struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_SESSION_PURGE, NULL, 0, 2, created_before, seen_before,
+                         "removing expired sessions", err);
+}
+
+static enum cvom_status read_token(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_token *t = out;
+    (void)err;
+    memset(t, 0, sizeof *t);
+    t->id = db_col_int(q, 0);
+    t->user_id = db_col_int(q, 1);
+    db_col_text(q, 2, t->name, sizeof t->name);
+    db_col_text(q, 3, t->hash, sizeof t->hash);
+    t->created = db_col_int(q, 4);
+    t->used = db_col_int(q, 5);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_token_add(struct cvom_store *st, struct cvom_token *t,
+                                    struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_TOKEN_ADD, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, t->user_id);
+    db_bind_text(&q, 2, t->name, sizeof t->name);
+    db_bind_text(&q, 3, t->hash, sizeof t->hash);
+    db_bind_int(&q, 4, t->created);
+    db_bind_int(&q, 5, t->used);
+    struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, t->user_id}};
+    status = db_insert(&q, "adding a token", refs, 1, &t->id, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_token_find(struct cvom_store *st, const char *hash,
+                                     struct cvom_token *out, struct cvom_error *err)
+{
+    struct cvom_token t;
+    enum cvom_status status = db_one_row(db_of(st), S_TOKEN_FIND, 0, hash, CVOM_DIGEST_HEX,
+                                         "no such token", read_token, &t, err);
+    if (!status)
+        *out = t;
+    return status;
+}
+
+enum cvom_status cvom__op_token_touch(struct cvom_store *st, int64_t id, int64_t used,
+                                      struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_TOKEN_TOUCH, NULL, 0, 2, id, used, "recording a token's use",
+                         err);
+}
+
+struct token_walk {
+    cvom_token_cb cb;
+    void *ctx;
+};
+
+static int token_walk_cb(void *ctx, const void *rec)
+{
+    struct token_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_token_list(struct cvom_store *st, cvom_token_cb cb, void *ctx,
+                                     struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_token t;
+    struct token_walk w = {cb, ctx};
+    enum cvom_status status = db_open(s, S_TOKEN_LIST, &q, err);
+    return status ? status : db_each_row(&q, &t, read_token, token_walk_cb, &w, err);
+}
+
+enum cvom_status cvom__op_token_remove(struct cvom_store *st, int64_t id, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    enum cvom_status status =
+        db_exec_keyed(s, S_TOKEN_REMOVE, NULL, 0, 1, id, 0, "removing a token", err);
+    if (!status && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no token %" PRId64, id);
+    return status;
+}
+
+static enum cvom_status read_audit(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_audit *a = out;
+    (void)err;
+    memset(a, 0, sizeof *a);
+    a->id = db_col_int(q, 0);
+    a->at = db_col_int(q, 1);
+    db_col_text(q, 2, a->actor, sizeof a->actor);
+    db_col_text(q, 3, a->action, sizeof a->action);
+    db_col_text(q, 4, a->target, sizeof a->target);
+    db_col_text(q, 5, a->detail, sizeof a->detail);
+    db_col_text(q, 6, a->address, sizeof a->address);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_audit_add(struct cvom_store *st, struct cvom_audit *a,
+                                    struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_AUDIT_ADD, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, a->at);
+    db_bind_text(&q, 2, a->actor, sizeof a->actor);
+    db_bind_text(&q, 3, a->action, sizeof a->action);
+    db_bind_text(&q, 4, a->target, sizeof a->target);
+    db_bind_text(&q, 5, a->detail, sizeof a->detail);
+    db_bind_text(&q, 6, a->address, sizeof a->address);
+    status = db_insert(&q, "writing the audit log", NULL, 0, &a->id, err);
+    db_close(&q);
+    return status;
+}
+
+struct audit_walk {
+    cvom_audit_cb cb;
+    void *ctx;
+};
+
+static int audit_walk_cb(void *ctx, const void *rec)
+{
+    struct audit_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_audit_list(struct cvom_store *st, int64_t limit, int64_t offset,
+                                     cvom_audit_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_audit a;
+    struct audit_walk w = {cb, ctx};
+    enum cvom_status status = db_open(s, S_AUDIT_LIST, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, limit);
+    db_bind_int(&q, 2, offset);
+    return db_each_row(&q, &a, read_audit, audit_walk_cb, &w, err);
+}
+
+enum cvom_status cvom__op_failure_add(struct cvom_store *st, const char *key, int64_t at,
+                                      struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    /* Old failures matter to no limit: drop those a day old as new ones come. */
+    enum cvom_status status = db_exec_keyed(s, S_FAILURE_PURGE, NULL, 0, 1, at - 86400, 0,
+                                            "recording a failed sign-in", err);
+    if (!status)
+        status = db_exec_keyed(s, S_FAILURE_ADD, key, CVOM_FIELD_MAX, 1, at, 0,
+                               "recording a failed sign-in", err);
+    return status;
+}
+
+enum cvom_status cvom__op_failure_count(struct cvom_store *st, const char *key, int64_t since,
+                                        int64_t *n, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_FAILURE_COUNT, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, key, CVOM_FIELD_MAX);
+    db_bind_int(&q, 2, since);
+    enum db_step rc = db_step(&q);
+    if (rc == DB_ROW)
+        *n = db_col_int(&q, 0);
+    else
+        status = db_fail(s, "counting failed sign-ins", err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_failure_clear(struct cvom_store *st, const char *key,
+                                        struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_FAILURE_CLEAR, key, CVOM_FIELD_MAX, 0, 0, 0,
+                         "clearing failed sign-ins", err);
+}
+
+static enum cvom_status read_survey(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_survey *x = out;
+    (void)err;
+    memset(x, 0, sizeof *x);
+    db_col_text(q, 0, x->hash, sizeof x->hash);
+    x->account_id = db_col_int(q, 1);
+    x->stakeholder_id = db_col_int(q, 2);
+    x->instrument_id = db_col_int(q, 3);
+    x->created = db_col_int(q, 4);
+    x->expires = db_col_int(q, 5);
+    x->used = db_col_int(q, 6);
+    x->assessment_id = db_col_int(q, 7);
+    db_col_text(q, 8, x->created_by, sizeof x->created_by);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_survey_add(struct cvom_store *st, const struct cvom_survey *x,
+                                     struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_SURVEY_ADD, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, x->hash, sizeof x->hash);
+    db_bind_int(&q, 2, x->account_id);
+    db_bind_int(&q, 3, x->stakeholder_id);
+    db_bind_int(&q, 4, x->instrument_id);
+    db_bind_int(&q, 5, x->created);
+    db_bind_int(&q, 6, x->expires);
+    db_bind_int(&q, 7, x->used);
+    db_bind_ref(&q, 8, x->assessment_id);
+    db_bind_text(&q, 9, x->created_by, sizeof x->created_by);
+    struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, x->account_id},
+                            {"stakeholder_id", S_STAKEHOLDER_EXISTS, x->stakeholder_id},
+                            {"instrument_id", S_INSTRUMENT_EXISTS, x->instrument_id}};
+    status = db_exec(&q, "adding a survey link", refs, 3, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_survey_get(struct cvom_store *st, const char *hash,
+                                     struct cvom_survey *out, struct cvom_error *err)
+{
+    struct cvom_survey x;
+    enum cvom_status status = db_one_row(db_of(st), S_SURVEY_GET, 0, hash, CVOM_DIGEST_HEX,
+                                         "no such survey link", read_survey, &x, err);
+    if (!status)
+        *out = x;
+    return status;
+}
+
+enum cvom_status cvom__op_survey_use(struct cvom_store *st, const char *hash, int64_t now,
+                                     int64_t assessment_id, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_SURVEY_USE, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, hash, CVOM_DIGEST_HEX);
+    db_bind_int(&q, 2, now);
+    db_bind_ref(&q, 3, assessment_id);
+    status = db_exec(&q, "using a survey link", NULL, 0, err);
+    db_close(&q);
+    if (!status && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "the survey link is used or expired");
+    return status;
+}
+
+struct survey_walk {
+    cvom_survey_cb cb;
+    void *ctx;
+};
+
+static int survey_walk_cb(void *ctx, const void *rec)
+{
+    struct survey_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_survey_list(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
+                                      void *ctx, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_survey x;
+    struct survey_walk w = {cb, ctx};
+    enum cvom_status status = db_open(s, S_SURVEY_LIST, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, account_id);
+    return db_each_row(&q, &x, read_survey, survey_walk_cb, &w, err);
+}
+
+enum cvom_status cvom__op_revision(struct cvom_store *st, int64_t *n, struct cvom_error *err)
+{
+    return db_query_int(db_of(st), S_REVISION, 0, 0, n, err);
+}

@@ -1,0 +1,151 @@
+/* statements.h — every statement the store runs, by number. Each back end gives the text of
+ * each one in its own dialect (sqlite/statements.c, postgres/statements.c); the shared
+ * operations name them only by number, so both back ends run the same operations.
+ *
+ * The kind says what a statement does to the database, so that the store can check that
+ * writes run inside a transaction and move the data revision once per transaction that
+ * changed the portfolio's data:
+ *   STMT_TX    transaction control
+ *   STMT_READ  reads only
+ *   STMT_WRITE writes what caches do not rest on (users, sessions, the audit log …)
+ *   STMT_DATA  writes the portfolio's data: commits move the revision
+ */
+#ifndef CVOM_STORE_STATEMENTS_H
+#define CVOM_STORE_STATEMENTS_H
+
+enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
+
+#define CVOM_STATEMENTS(X)                                                                         \
+    X(BEGIN, STMT_TX)                                                                              \
+    X(COMMIT, STMT_TX)                                                                             \
+    X(ROLLBACK, STMT_TX)                                                                           \
+    X(SAVEPOINT, STMT_TX)                                                                          \
+    X(RELEASE, STMT_TX)                                                                            \
+    X(ROLLBACK_TO, STMT_TX)                                                                        \
+    X(HAS_MIGRATIONS, STMT_READ)                                                                   \
+    X(MIGRATION_TABLE, STMT_WRITE)                                                                 \
+    X(MIGRATION_LOCK, STMT_READ)                                                                   \
+    X(SCHEMA_VERSION, STMT_READ)                                                                   \
+    X(MIGRATION_MARK, STMT_WRITE)                                                                  \
+    X(REVISION, STMT_READ)                                                                         \
+    X(REVISION_BUMP, STMT_WRITE)                                                                   \
+    X(SETTING_GET, STMT_READ)                                                                      \
+    X(SETTING_SET, STMT_DATA)                                                                      \
+    X(ACCOUNT_ADD, STMT_DATA)                                                                      \
+    X(ACCOUNT_UPDATE, STMT_DATA)                                                                   \
+    X(ACCOUNT_REMOVE, STMT_DATA)                                                                   \
+    X(ACCOUNT_GET, STMT_READ)                                                                      \
+    X(ACCOUNT_BY_EXTERNAL, STMT_READ)                                                              \
+    X(ACCOUNT_BY_NAME, STMT_READ)                                                                  \
+    X(ACCOUNT_LIST, STMT_READ)                                                                     \
+    X(ACCOUNT_COUNT, STMT_READ)                                                                    \
+    X(ACCOUNT_ANCESTOR, STMT_READ)                                                                 \
+    X(ACCOUNT_EXISTS, STMT_READ)                                                                   \
+    X(STAKEHOLDER_ADD, STMT_DATA)                                                                  \
+    X(STAKEHOLDER_UPDATE, STMT_DATA)                                                               \
+    X(STAKEHOLDER_REMOVE, STMT_DATA)                                                               \
+    X(STAKEHOLDER_GET, STMT_READ)                                                                  \
+    X(STAKEHOLDER_BY_EXTERNAL, STMT_READ)                                                          \
+    X(STAKEHOLDER_BY_NAME, STMT_READ)                                                              \
+    X(STAKEHOLDER_LIST, STMT_READ)                                                                 \
+    X(STAKEHOLDER_EXISTS, STMT_READ)                                                               \
+    X(INSTRUMENT_ADD, STMT_DATA)                                                                   \
+    X(ITEM_ADD, STMT_DATA)                                                                         \
+    X(INSTRUMENT_GET, STMT_READ)                                                                   \
+    X(ITEM_LIST, STMT_READ)                                                                        \
+    X(INSTRUMENT_LATEST, STMT_READ)                                                                \
+    X(INSTRUMENT_FIND, STMT_READ)                                                                  \
+    X(INSTRUMENT_LIST, STMT_READ)                                                                  \
+    X(INSTRUMENT_EXISTS, STMT_READ)                                                                \
+    X(ASSESSMENT_ADD, STMT_DATA)                                                                   \
+    X(ASSESSMENT_UPDATE, STMT_DATA)                                                                \
+    X(ASSESSMENT_LIST, STMT_READ)                                                                  \
+    X(ASSESSMENT_EXISTS, STMT_READ)                                                                \
+    X(RESPONSE_PUT, STMT_DATA)                                                                     \
+    X(RESPONSE_LIST, STMT_READ)                                                                    \
+    X(SNAPSHOT_PUT, STMT_DATA)                                                                     \
+    X(SNAPSHOT_LATEST, STMT_READ)                                                                  \
+    X(SNAPSHOT_HISTORY, STMT_READ)                                                                 \
+    X(COUNT_ACCOUNTS, STMT_READ)                                                                   \
+    X(COUNT_STAKEHOLDERS, STMT_READ)                                                               \
+    X(COUNT_INSTRUMENTS, STMT_READ)                                                                \
+    X(COUNT_ITEMS, STMT_READ)                                                                      \
+    X(COUNT_ASSESSMENTS, STMT_READ)                                                                \
+    X(COUNT_RESPONSES, STMT_READ)                                                                  \
+    X(COUNT_SNAPSHOTS, STMT_READ)                                                                  \
+    X(COUNT_SETTINGS, STMT_READ)                                                                   \
+    X(USER_ADD, STMT_WRITE)                                                                        \
+    X(USER_UPDATE, STMT_WRITE)                                                                     \
+    X(USER_GET, STMT_READ)                                                                         \
+    X(USER_FIND, STMT_READ)                                                                        \
+    X(USER_LIST, STMT_READ)                                                                        \
+    X(USER_COUNT, STMT_READ)                                                                       \
+    X(USER_EXISTS, STMT_READ)                                                                      \
+    X(SESSION_PUT, STMT_WRITE)                                                                     \
+    X(SESSION_GET, STMT_READ)                                                                      \
+    X(SESSION_TOUCH, STMT_WRITE)                                                                   \
+    X(SESSION_REMOVE, STMT_WRITE)                                                                  \
+    X(SESSION_REMOVE_USER, STMT_WRITE)                                                             \
+    X(SESSION_PURGE, STMT_WRITE)                                                                   \
+    X(TOKEN_ADD, STMT_WRITE)                                                                       \
+    X(TOKEN_FIND, STMT_READ)                                                                       \
+    X(TOKEN_TOUCH, STMT_WRITE)                                                                     \
+    X(TOKEN_LIST, STMT_READ)                                                                       \
+    X(TOKEN_REMOVE, STMT_WRITE)                                                                    \
+    X(AUDIT_ADD, STMT_WRITE)                                                                       \
+    X(AUDIT_LIST, STMT_READ)                                                                       \
+    X(FAILURE_ADD, STMT_WRITE)                                                                     \
+    X(FAILURE_COUNT, STMT_READ)                                                                    \
+    X(FAILURE_CLEAR, STMT_WRITE)                                                                   \
+    X(FAILURE_PURGE, STMT_WRITE)                                                                   \
+    X(SURVEY_ADD, STMT_WRITE)                                                                      \
+    X(SURVEY_GET, STMT_READ)                                                                       \
+    X(SURVEY_USE, STMT_WRITE)                                                                      \
+    X(SURVEY_LIST, STMT_READ)                                                                      \
+    X(ACTION_ADD, STMT_DATA)                                                                       \
+    X(ACTION_GET, STMT_READ)                                                                       \
+    X(ACTION_LIST, STMT_READ)                                                                      \
+    X(ACTION_STATUS, STMT_DATA)                                                                    \
+    X(PLAYBOOK_CLEAR, STMT_DATA)                                                                   \
+    X(PLAYBOOK_PUT, STMT_DATA)                                                                     \
+    X(PLAYBOOK_LIST, STMT_READ)                                                                    \
+    X(OFFERING_ADD, STMT_DATA)                                                                     \
+    X(OFFERING_UPDATE, STMT_DATA)                                                                  \
+    X(OFFERING_BY_CODE, STMT_READ)                                                                 \
+    X(OFFERING_GET, STMT_READ)                                                                     \
+    X(OFFERING_LIST, STMT_READ)                                                                    \
+    X(OFFERING_REMOVE, STMT_DATA)                                                                  \
+    X(OFFERING_EXISTS, STMT_READ)                                                                  \
+    X(RATING_PUT, STMT_DATA)                                                                       \
+    X(RATING_LIST, STMT_READ)                                                                      \
+    X(VALUE_ADD, STMT_DATA)                                                                        \
+    X(VALUE_REMOVE, STMT_DATA)                                                                     \
+    X(VALUE_LIST, STMT_READ)                                                                       \
+    X(RANKING_CLEAR, STMT_DATA)                                                                    \
+    X(RANKING_PUT, STMT_DATA)                                                                      \
+    X(RANKING_LIST, STMT_READ)                                                                     \
+    X(SIGNAL_PUT, STMT_DATA)                                                                       \
+    X(SIGNAL_BY_NAME, STMT_READ)                                                                   \
+    X(SIGNAL_GET, STMT_READ)                                                                       \
+    X(SIGNAL_LIST, STMT_READ)                                                                      \
+    X(SIGNAL_REMOVE, STMT_DATA)                                                                    \
+    X(SIGNAL_EXISTS, STMT_READ)                                                                    \
+    X(SIGNAL_VALUE_PUT, STMT_DATA)                                                                 \
+    X(SIGNAL_LATEST, STMT_READ)                                                                    \
+    X(SIGNAL_HISTORY, STMT_READ)                                                                   \
+    X(NETWORK_ADD, STMT_DATA)                                                                      \
+    X(NETWORK_LIST, STMT_READ)                                                                     \
+    X(NETWORK_REMOVE, STMT_DATA)                                                                   \
+    X(NETWORK_MEANS, STMT_READ)
+
+enum stmt {
+#define X(name, kind) S_##name,
+    CVOM_STATEMENTS(X)
+#undef X
+        S_COUNT
+};
+
+/* The kind of each statement, by number. */
+extern const unsigned char cvom__stmt_kind[S_COUNT];
+
+#endif
