@@ -200,7 +200,7 @@ enum cvom_status cli_store(struct cli *c)
 
 enum cvom_status cli_store_existing(struct cli *c)
 {
-    if (!c->store && access(c->db, F_OK) != 0)
+    if (!c->store && !cvom_store_location_is_server(c->db) && access(c->db, F_OK) != 0)
         return cvom_error_set(&c->err, CVOM_ENOTFOUND,
                               "%s does not exist: create it with 'cvom init' (or try "
                               "'cvom demo'), or point --db or CVOM_DB at your database",

@@ -41,9 +41,7 @@ enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
     if (!out)
         return cvom_error_set(err, CVOM_EINVAL, "no place to return the store handle");
     if (cvom_store_location_is_server(location))
-        return cvom_error_set(err, CVOM_EINVAL,
-                              "PostgreSQL databases are not supported yet; "
-                              "give the path of an SQLite file");
+        return cvom__postgres_open(location, out, err);
     return cvom__sqlite_open(location, out, err);
 }
 

@@ -222,9 +222,18 @@ static void test_open_refusals(void)
     char p[256];
     sqlite3 *db;
 
-    CHECK_INT(cvom_store_open("postgresql://db.example/cvom", &st, &err), CVOM_EINVAL);
-    CHECK(strstr(err.message, "PostgreSQL") != NULL);
+    /* A server that is not there: the message names it, and no password it was given. */
+    CHECK_INT(cvom_store_open("postgresql://who:secret@127.0.0.1:1/cvom", &st, &err),
+              CVOM_ESTORE);
+    CHECK(strstr(err.message, "cannot connect to the PostgreSQL database cvom on 127.0.0.1:1")
+          != NULL);
+    CHECK(strstr(err.message, "secret") == NULL);
     CHECK(st == NULL);
+    CHECK_INT(cvom_store_location_is_server("service=team"), 1);
+    CHECK_INT(cvom_store_location_is_server("host=/run/pg dbname=cvom"), 1);
+    CHECK_INT(cvom_store_location_is_server("postgres://"), 1);
+    CHECK_INT(cvom_store_location_is_server("team.db"), 0);
+    CHECK_INT(cvom_store_location_is_server("./a=b.db"), 0);
     CHECK_INT(cvom_store_open("", &st, &err), CVOM_EINVAL);
 
     /* Another program's database is left alone. */

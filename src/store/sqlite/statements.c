@@ -195,7 +195,7 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_SURVEY_USE] = "UPDATE survey_links SET used = ?2, assessment_id = ?3"
                      " WHERE hash = ?1 AND used = 0 AND expires > ?2",
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = ?1"
-                      " ORDER BY created DESC",
+                      " ORDER BY created DESC, hash",
 
     [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
                      " play, status, created, done)"

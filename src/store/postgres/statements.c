@@ -1,0 +1,281 @@
+/* postgres/statements.c — the text of every statement in PostgreSQL's dialect, by number
+ * (store/statements.h). Parameters are $1, $2 …, cast where PostgreSQL could not tell their
+ * type from where they stand; inserts that make an id return it. Text columns compare and
+ * sort bytewise (COLLATE "C" in the schema), as SQLite does, so both give rows in one order.
+ */
+#include "store/postgres/postgres.h"
+
+#define ACCOUNT_COLUMNS                                                                            \
+    "id, external_id, name, owner, parent_id, revenue, potential, currency, industry, "            \
+    "region, tags, notes"
+#define STAKEHOLDER_COLUMNS "id, account_id, external_id, name, role, influence, stance, email"
+#define ASSESSMENT_COLUMNS                                                                         \
+    "id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status"
+#define SNAPSHOT_COLUMNS                                                                           \
+    "account_id, date, intellectual, intellectual_se, intellectual_lo, intellectual_hi, "          \
+    "intellectual_respondents, intellectual_self, emotional, emotional_se, emotional_lo, "         \
+    "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
+
+#define ACTION_COLUMNS                                                                             \
+    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done"
+
+const char *const cvom__postgres_sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT cvom_op",
+    [S_RELEASE] = "RELEASE cvom_op",
+    [S_ROLLBACK_TO] = "ROLLBACK TO cvom_op",
+    [S_HAS_MIGRATIONS] = "SELECT count(*) FROM information_schema.tables"
+                         " WHERE table_schema = current_schema()"
+                         " AND table_name = 'schema_migrations'",
+    [S_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+    [S_MIGRATION_TABLE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                          " version integer PRIMARY KEY,"
+                          " applied_at timestamptz NOT NULL DEFAULT now())",
+    /* Held to the end of the transaction: servers that start at once migrate one after
+     * the other, and the second finds nothing left to do. The key spells "CVOM". */
+    [S_MIGRATION_LOCK] = "SELECT pg_advisory_xact_lock(1129729869)",
+    [S_MIGRATION_MARK] = "INSERT INTO schema_migrations(version) VALUES ($1)",
+    [S_REVISION] = "SELECT n FROM data_revision",
+    [S_REVISION_BUMP] = "UPDATE data_revision SET n = n + 1",
+
+    [S_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
+    [S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+
+    [S_ACCOUNT_ADD] = "INSERT INTO accounts(external_id, name, owner, parent_id, revenue,"
+                      " potential, currency, industry, region, tags, notes)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    [S_ACCOUNT_UPDATE] = "UPDATE accounts SET external_id = $1, name = $2, owner = $3,"
+                         " parent_id = $4, revenue = $5, potential = $6, currency = $7,"
+                         " industry = $8, region = $9, tags = $10, notes = $11,"
+                         " updated_at = cvom_now() WHERE id = $12",
+    [S_ACCOUNT_REMOVE] = "DELETE FROM accounts WHERE id = $1",
+    [S_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = $1",
+    [S_ACCOUNT_BY_EXTERNAL] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE external_id = $1",
+    [S_ACCOUNT_BY_NAME] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE name = $1"
+                          " ORDER BY id LIMIT 2",
+    [S_ACCOUNT_LIST] = "SELECT " ACCOUNT_COLUMNS " FROM accounts"
+                       " WHERE ($1 = '' OR owner = $1)"
+                       " AND ($2 = '' OR strpos(',' || tags || ',', ',' || $2 || ',') > 0)"
+                       " AND ($3 = '' OR industry = $3)"
+                       " AND ($4 = '' OR region = $4)"
+                       " ORDER BY name, id",
+    [S_ACCOUNT_COUNT] = "SELECT count(*) FROM accounts",
+    /* Is $2 among $1 and its ancestors? */
+    [S_ACCOUNT_ANCESTOR] = "WITH RECURSIVE up(id, depth) AS ("
+                           " SELECT $1::bigint, 0"
+                           " UNION ALL SELECT a.parent_id, up.depth + 1"
+                           "  FROM accounts a JOIN up ON a.id = up.id"
+                           "  WHERE a.parent_id IS NOT NULL AND up.depth < $3::integer)"
+                           " SELECT 1 FROM up WHERE id = $2 LIMIT 1",
+    [S_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE id = $1",
+
+    [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(account_id, external_id, name, role,"
+                          " influence, stance, email) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                          " RETURNING id",
+    [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = $2, name = $3, role = $4,"
+                             " influence = $5, stance = $6, email = $7,"
+                             " updated_at = cvom_now()"
+                             " WHERE id = $8 AND account_id = $1",
+    [S_STAKEHOLDER_REMOVE] = "DELETE FROM stakeholders WHERE id = $1",
+    [S_STAKEHOLDER_GET] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
+                          " WHERE id = $2 AND account_id = $1",
+    [S_STAKEHOLDER_BY_EXTERNAL] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
+                                  " WHERE account_id = $1 AND external_id = $2",
+    [S_STAKEHOLDER_BY_NAME] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
+                              " WHERE account_id = $1 AND name = $2 ORDER BY id LIMIT 2",
+    [S_STAKEHOLDER_LIST] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
+                           " WHERE account_id = $1 ORDER BY name, id",
+    [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = $1",
+
+    [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES ($1, $2, $3)"
+                         " RETURNING id",
+    [S_ITEM_ADD] = "INSERT INTO items(instrument_id, position, code, axis, reverse, weight,"
+                   " scale_min, scale_max, statement, construct)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    [S_INSTRUMENT_GET] = "SELECT name, version, min_items FROM instruments WHERE id = $1",
+    [S_ITEM_LIST] = "SELECT code, axis, reverse, weight, scale_min, scale_max, statement,"
+                    " construct FROM items WHERE instrument_id = $1 ORDER BY position",
+    [S_INSTRUMENT_LATEST] = "SELECT id FROM instruments WHERE name = $1"
+                            " ORDER BY version DESC LIMIT 1",
+    [S_INSTRUMENT_FIND] = "SELECT id FROM instruments WHERE name = $1 AND version = $2",
+    [S_INSTRUMENT_LIST] = "SELECT i.id, i.name, i.version,"
+                          " (SELECT count(*) FROM items WHERE instrument_id = i.id)"
+                          " FROM instruments i ORDER BY i.name, i.version",
+    [S_INSTRUMENT_EXISTS] = "SELECT 1 FROM instruments WHERE id = $1",
+
+    [S_ASSESSMENT_ADD] = "INSERT INTO assessments(account_id, instrument_id, kind,"
+                         " stakeholder_id, respondent, date, status)"
+                         " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    [S_ASSESSMENT_UPDATE] = "UPDATE assessments SET account_id = $1, instrument_id = $2,"
+                            " kind = $3, stakeholder_id = $4, respondent = $5, date = $6,"
+                            " status = $7, updated_at = cvom_now() WHERE id = $8",
+    [S_ASSESSMENT_LIST] = "SELECT " ASSESSMENT_COLUMNS " FROM assessments"
+                          " WHERE account_id = $1 ORDER BY date, id",
+    [S_ASSESSMENT_EXISTS] = "SELECT 1 FROM assessments WHERE id = $1",
+
+    [S_RESPONSE_PUT] = "INSERT INTO responses(assessment_id, item_code, value)"
+                       " VALUES ($1, $2, $3) ON CONFLICT(assessment_id, item_code)"
+                       " DO UPDATE SET value = excluded.value",
+    [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
+                        " JOIN assessments a ON a.id = r.assessment_id"
+                        " LEFT JOIN items i ON i.instrument_id = a.instrument_id"
+                        "  AND i.code = r.item_code"
+                        " WHERE r.assessment_id = $1 ORDER BY i.position NULLS FIRST, r.item_code",
+
+    [S_SNAPSHOT_PUT] = "INSERT INTO snapshots(" SNAPSHOT_COLUMNS ") VALUES ($1, $2, $3, $4,"
+                       " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                       " ON CONFLICT(account_id, date) DO UPDATE SET"
+                       " intellectual = excluded.intellectual,"
+                       " intellectual_se = excluded.intellectual_se,"
+                       " intellectual_lo = excluded.intellectual_lo,"
+                       " intellectual_hi = excluded.intellectual_hi,"
+                       " intellectual_respondents = excluded.intellectual_respondents,"
+                       " intellectual_self = excluded.intellectual_self,"
+                       " emotional = excluded.emotional,"
+                       " emotional_se = excluded.emotional_se,"
+                       " emotional_lo = excluded.emotional_lo,"
+                       " emotional_hi = excluded.emotional_hi,"
+                       " emotional_respondents = excluded.emotional_respondents,"
+                       " emotional_self = excluded.emotional_self,"
+                       " quadrant = excluded.quadrant, state = excluded.state",
+    [S_SNAPSHOT_LATEST] = "SELECT " SNAPSHOT_COLUMNS " FROM snapshots s"
+                          " WHERE s.date = (SELECT max(date) FROM snapshots"
+                          "  WHERE account_id = s.account_id AND date <= $1)"
+                          " ORDER BY s.account_id",
+    [S_SNAPSHOT_HISTORY] = "SELECT " SNAPSHOT_COLUMNS " FROM snapshots"
+                           " WHERE account_id = $1 ORDER BY date",
+
+    [S_COUNT_ACCOUNTS] = "SELECT count(*) FROM accounts",
+    [S_COUNT_STAKEHOLDERS] = "SELECT count(*) FROM stakeholders",
+    [S_COUNT_INSTRUMENTS] = "SELECT count(*) FROM instruments",
+    [S_COUNT_ITEMS] = "SELECT count(*) FROM items",
+    [S_COUNT_ASSESSMENTS] = "SELECT count(*) FROM assessments",
+    [S_COUNT_RESPONSES] = "SELECT count(*) FROM responses",
+    [S_COUNT_SNAPSHOTS] = "SELECT count(*) FROM snapshots",
+    [S_COUNT_SETTINGS] = "SELECT count(*) FROM settings",
+
+#define USER_COLUMNS "id, name, display, role, password, disabled, created"
+    [S_USER_ADD] = "INSERT INTO users(name, display, role, password, disabled, created)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_USER_UPDATE] = "UPDATE users SET name = $1, display = $2, role = $3, password = $4,"
+                      " disabled = $5 WHERE id = $6",
+    [S_USER_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
+    [S_USER_FIND] = "SELECT " USER_COLUMNS " FROM users WHERE name = $1",
+    [S_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY name",
+    [S_USER_COUNT] = "SELECT count(*) FROM users",
+    [S_USER_EXISTS] = "SELECT 1 FROM users WHERE id = $1",
+    [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
+                      " VALUES ($1, $2, $3, $4, $5)",
+    [S_SESSION_GET] = "SELECT id, user_id, csrf, created, seen FROM sessions WHERE id = $1",
+    [S_SESSION_TOUCH] = "UPDATE sessions SET seen = $2 WHERE id = $1",
+    [S_SESSION_REMOVE] = "DELETE FROM sessions WHERE id = $1",
+    [S_SESSION_REMOVE_USER] = "DELETE FROM sessions WHERE user_id = $1",
+    [S_SESSION_PURGE] = "DELETE FROM sessions WHERE created < $1 OR seen < $2",
+    [S_TOKEN_ADD] = "INSERT INTO api_tokens(user_id, name, hash, created, used)"
+                    " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
+                     " WHERE hash = $1",
+    [S_TOKEN_TOUCH] = "UPDATE api_tokens SET used = $2 WHERE id = $1",
+    [S_TOKEN_LIST] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
+                     " ORDER BY user_id, name, id",
+    [S_TOKEN_REMOVE] = "DELETE FROM api_tokens WHERE id = $1",
+    [S_AUDIT_ADD] = "INSERT INTO audit_log(at, actor, action, target, detail, address)"
+                    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
+                     " ORDER BY id DESC LIMIT $1 OFFSET $2",
+    [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES ($1, $2)",
+    [S_FAILURE_COUNT] = "SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2",
+    [S_FAILURE_CLEAR] = "DELETE FROM login_failures WHERE key = $1",
+    [S_FAILURE_PURGE] = "DELETE FROM login_failures WHERE at < $1",
+#define SURVEY_COLUMNS                                                                             \
+    "hash, account_id, stakeholder_id, instrument_id, created, expires, used,"                     \
+    " assessment_id, created_by"
+    [S_SURVEY_ADD] = "INSERT INTO survey_links(" SURVEY_COLUMNS ")"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    [S_SURVEY_GET] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE hash = $1",
+    [S_SURVEY_USE] = "UPDATE survey_links SET used = $2, assessment_id = $3"
+                     " WHERE hash = $1 AND used = 0 AND expires > $2",
+    [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = $1"
+                      " ORDER BY created DESC, hash",
+
+    [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
+                     " play, status, created, done)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    [S_ACTION_GET] = "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1",
+    [S_ACTION_LIST] = "SELECT " ACTION_COLUMNS " FROM actions"
+                      " WHERE ($1::bigint = 0 OR account_id = $1)"
+                      " AND ($2 = '' OR status = $2)"
+                      " AND ($3::bigint = 0 OR (due IS NOT NULL AND due < $3))"
+                      " AND ($4::bigint = 0 OR owner = '')"
+                      " ORDER BY account_id, due IS NULL, due, id",
+    [S_ACTION_STATUS] = "UPDATE actions SET status = $2, done = $3 WHERE id = $1",
+    [S_PLAYBOOK_CLEAR] = "DELETE FROM playbook",
+    [S_PLAYBOOK_PUT] = "INSERT INTO playbook(key, title, play, axis, cost)"
+                       " VALUES ($1, $2, $3, $4, $5)",
+    [S_PLAYBOOK_LIST] = "SELECT key, title, play, axis, cost FROM playbook ORDER BY position",
+
+    [S_OFFERING_ADD] = "INSERT INTO offerings(code, name, category) VALUES ($1, $2, $3)"
+                       " RETURNING id",
+    [S_OFFERING_UPDATE] = "UPDATE offerings SET name = $2, category = $3 WHERE code = $1",
+    [S_OFFERING_BY_CODE] = "SELECT id, code, name, category FROM offerings WHERE code = $1",
+    [S_OFFERING_GET] = "SELECT id, code, name, category FROM offerings WHERE id = $1",
+    [S_OFFERING_LIST] = "SELECT id, code, name, category FROM offerings ORDER BY code",
+    [S_OFFERING_REMOVE] = "DELETE FROM offerings WHERE id = $1",
+    [S_OFFERING_EXISTS] = "SELECT 1 FROM offerings WHERE id = $1",
+    [S_RATING_PUT] = "INSERT INTO offering_ratings(account_id, offering_id, importance,"
+                     " performance, cost) VALUES ($1, $2, $3, $4, $5)"
+                     " ON CONFLICT(account_id, offering_id) DO UPDATE SET"
+                     " importance = excluded.importance, performance = excluded.performance,"
+                     " cost = excluded.cost",
+    [S_RATING_LIST] = "SELECT r.account_id, r.offering_id, r.importance, r.performance, r.cost,"
+                      " o.code, o.name, o.category"
+                      " FROM offering_ratings r JOIN offerings o ON o.id = r.offering_id"
+                      " WHERE ($1::bigint = 0 OR r.account_id = $1)"
+                      " ORDER BY r.account_id, o.code",
+    [S_VALUE_ADD] = "INSERT INTO value_names(name) VALUES ($1)",
+    [S_VALUE_REMOVE] = "DELETE FROM value_names WHERE name = $1",
+    [S_VALUE_LIST] = "SELECT id, name FROM value_names ORDER BY name",
+    [S_RANKING_CLEAR] = "DELETE FROM value_rankings WHERE account_id = $1",
+    [S_RANKING_PUT] = "INSERT INTO value_rankings(account_id, value_id, rank)"
+                      " SELECT $1::bigint, id, $3::bigint FROM value_names WHERE name = $2",
+    [S_RANKING_LIST] = "SELECT v.account_id, v.rank, n.name"
+                       " FROM value_rankings v JOIN value_names n ON n.id = v.value_id"
+                       " WHERE ($1::bigint >= 0 AND v.account_id = $1) OR ($1 < 0 AND v.account_id <> 0)"
+                       " ORDER BY v.account_id, v.rank",
+#define SIGNAL_COLUMNS "id, name, label, axis, direction, norm, p1, p2, weight, source"
+    [S_SIGNAL_PUT] = "INSERT INTO signals(name, label, axis, direction, norm, p1, p2, weight,"
+                     " source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                     " ON CONFLICT(name) DO UPDATE SET label = excluded.label,"
+                     " axis = excluded.axis, direction = excluded.direction,"
+                     " norm = excluded.norm, p1 = excluded.p1, p2 = excluded.p2,"
+                     " weight = excluded.weight, source = excluded.source",
+    [S_SIGNAL_BY_NAME] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE name = $1",
+    [S_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE id = $1",
+    [S_SIGNAL_LIST] = "SELECT " SIGNAL_COLUMNS " FROM signals ORDER BY name",
+    [S_SIGNAL_REMOVE] = "DELETE FROM signals WHERE id = $1",
+    [S_SIGNAL_EXISTS] = "SELECT 1 FROM signals WHERE id = $1",
+    [S_SIGNAL_VALUE_PUT] = "INSERT INTO signal_values(account_id, signal_id, date, value)"
+                           " VALUES ($1, $2, $3, $4) ON CONFLICT(signal_id, account_id, date)"
+                           " DO UPDATE SET value = excluded.value",
+    /* The newest row per account. */
+    [S_SIGNAL_LATEST] = "SELECT DISTINCT ON (account_id) account_id, signal_id, date, value"
+                        " FROM signal_values WHERE signal_id = $1 AND date <= $2"
+                        " AND ($3::bigint = 0 OR account_id = $3)"
+                        " ORDER BY account_id, date DESC",
+    [S_SIGNAL_HISTORY] = "SELECT v.account_id, v.signal_id, v.date, v.value"
+                         " FROM signal_values v JOIN signals s ON s.id = v.signal_id"
+                         " WHERE ($1::bigint = 0 OR v.account_id = $1)"
+                         " ORDER BY v.account_id, s.name, v.date",
+    [S_NETWORK_ADD] = "INSERT INTO network_entries(account_id, date, kind, title, rating, notes)"
+                      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_NETWORK_LIST] = "SELECT id, account_id, date, kind, title, rating, notes"
+                       " FROM network_entries WHERE ($1::bigint = 0 OR account_id = $1)"
+                       " ORDER BY date DESC, id DESC",
+    [S_NETWORK_REMOVE] = "DELETE FROM network_entries WHERE id = $1",
+    [S_NETWORK_MEANS] = "SELECT account_id, avg(rating), count(rating) FROM network_entries"
+                        " WHERE date >= $1 AND date <= $2 AND rating IS NOT NULL"
+                        " GROUP BY account_id ORDER BY account_id",
+};
