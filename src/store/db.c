@@ -189,11 +189,17 @@ void db_set_field(struct cvom_error *err, const char *field)
     err->field[n] = '\0';
 }
 
-static enum cvom_status fk_fail(struct db_store *s, const char *what, const struct fk_ref *refs,
-                                size_t n_refs, struct cvom_error *err)
+/* Name the reference that is missing: the one the database named, or else the first whose
+ * record does not exist. */
+static enum cvom_status fk_fail(struct db_store *s, const char *what, const char *named,
+                                const struct fk_ref *refs, size_t n_refs,
+                                struct cvom_error *err)
 {
     for (size_t i = 0; i < n_refs; i++) {
-        if (refs[i].value == 0 || db_row_exists(s, refs[i].exists, refs[i].value) != 0)
+        if (refs[i].value == 0)
+            continue;
+        if (named[0] ? strcmp(named, refs[i].field) != 0
+                     : db_row_exists(s, refs[i].exists, refs[i].value) != 0)
             continue;
         cvom_error_set(err, CVOM_EINVAL, "%s: %s %" PRId64 " does not exist", what, refs[i].field,
                        refs[i].value);
@@ -235,7 +241,7 @@ enum cvom_status db_fail_refs(struct db_store *s, const char *what, const struct
     case DBF_CHECK:
         st = cvom_error_set(err, CVOM_EINVAL, "%s: %s is out of range", what, f.columns);
         break;
-    case DBF_FOREIGN: return fk_fail(s, what, refs, n_refs, err);
+    case DBF_FOREIGN: return fk_fail(s, what, f.columns, refs, n_refs, err);
     case DBF_RAISED: {
         /* Our schema's rules word their messages "field: …". */
         size_t n = strcspn(f.message, ":");
@@ -473,6 +479,8 @@ enum cvom_status db_savepoint_end(struct db_store *s, enum cvom_status st, struc
 
 enum cvom_status db_begin(struct db_store *s, struct cvom_error *err)
 {
+    if (s->in_tx) /* the same answer from every back end; PostgreSQL would only warn */
+        return cvom_error_set(err, CVOM_ESTORE, "a transaction is open already");
     enum cvom_status st = db_run(s, S_BEGIN, "starting a transaction", err);
     if (st == CVOM_OK) {
         s->in_tx = 1;
@@ -485,6 +493,8 @@ enum cvom_status db_begin(struct db_store *s, struct cvom_error *err)
  * transaction: every other connection sees the change and the new revision together. */
 enum cvom_status db_commit(struct db_store *s, struct cvom_error *err)
 {
+    if (!s->in_tx)
+        return cvom_error_set(err, CVOM_ESTORE, "no transaction is open to commit");
     enum cvom_status st = CVOM_OK;
     if (s->dirty)
         st = db_run(s, S_REVISION_BUMP, "moving the data revision", err);

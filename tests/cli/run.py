@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Run one command-line test case file against the built cvom binary.
 
-A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=test.db:
+A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=test.db
+(or, with --db LOCATION before the binary, CVOM_DB=LOCATION: a new, empty database):
 
     # a comment
     @file NAME          lines up to '@end' become the file NAME in the directory
@@ -11,6 +12,7 @@ A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=te
     ~ TEXT              standard output contains TEXT
     ! TEXT              standard error contains TEXT
     ? N                 expected exit code (default 0)
+    @only sqlite        the case is about SQLite files (backups): not run with --db
 
 '{dir}' in arguments and file contents is replaced by the temporary directory.
 """
@@ -52,17 +54,23 @@ def parse(path):
                 s['err'].append(text)
             else:
                 s['code'] = int(text)
+        elif line.startswith('@only '):
+            pass  # read by tests/meson.build, which runs the case on that back end only
         elif line.strip() and not line.startswith('#'):
             sys.exit('%s:%d: cannot read this line: %r' % (path, i, line))
     return steps, files
 
 
 def main():
-    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
+    args = sys.argv[1:]
+    location = None
+    if len(args) > 2 and args[0] == '--db':
+        location, args = args[1], args[2:]
+    binary, case = os.path.abspath(args[0]), args[1]
     steps, files = parse(case)
     failures = 0
     with tempfile.TemporaryDirectory(prefix='cvom-cli-') as d:
-        env = dict(os.environ, CVOM_DB=os.path.join(d, 'test.db'), NO_COLOR='1',
+        env = dict(os.environ, CVOM_DB=location or os.path.join(d, 'test.db'), NO_COLOR='1',
                    LC_ALL='C.UTF-8', TZ='UTC')
         for n, s in enumerate(steps):
             for at, name, body in files:

@@ -45,12 +45,18 @@ static struct pg_stmt *stmt_of(struct db_query *q)
  * Failures
  * ------------------------------------------------------------------------------------- */
 
+/* The server's words on one line: libpq ends lines with "\n" and indents hints with tabs. */
 static void copy_message(char *out, size_t cap, const char *msg)
 {
-    size_t n = strnlen(msg, cap - 1);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+    size_t n = 0;
+    for (const char *p = msg; *p && n + 1 < cap; p++) {
+        char c = *p == '\n' || *p == '\t' ? ' ' : *p;
+        if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+            continue;
+        out[n++] = c;
+    }
+    while (n > 0 && out[n - 1] == ' ')
         n--;
-    memcpy(out, msg, n);
     out[n] = '\0';
 }
 
@@ -246,6 +252,15 @@ static int pg_bind_null(struct db_query *q, int i)
     return 0;
 }
 
+/* An insert that takes the next id (statements.c) and found it taken by another connection
+ * has done nothing; it is run again, a bounded number of times. */
+#define NEXT_ID_TRIES 100
+
+static int takes_next_id(enum stmt id)
+{
+    return strstr(cvom__postgres_sql[id], "DO NOTHING RETURNING") != NULL;
+}
+
 static enum db_step run(struct db_query *q)
 {
     struct pg_stmt *st = stmt_of(q);
@@ -254,8 +269,14 @@ static enum db_step run(struct db_query *q)
     for (int i = 0; i < st->nparams; i++)
         values[i] = st->set[i] == 1 ? st->text + st->off[i] : NULL;
     stmt_name(st->id, name, sizeof name);
-    PGresult *res =
-        PQexecPrepared(pg(q->s)->conn, name, st->nparams, values, NULL, NULL, 0);
+    PGresult *res = NULL;
+    for (int tries = 0; tries < NEXT_ID_TRIES; tries++) {
+        PQclear(res);
+        res = PQexecPrepared(pg(q->s)->conn, name, st->nparams, values, NULL, NULL, 0);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) > 0 ||
+            !takes_next_id(st->id))
+            break;
+    }
     if (check(q->s, res) != 0)
         return DB_FAIL;
     st->res = res;

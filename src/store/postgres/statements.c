@@ -1,6 +1,8 @@
 /* postgres/statements.c — the text of every statement in PostgreSQL's dialect, by number
  * (store/statements.h). Parameters are $1, $2 …, cast where PostgreSQL could not tell their
- * type from where they stand; inserts that make an id return it. Text columns compare and
+ * type from where they stand. Inserts give a new record the next id after the highest, as
+ * SQLite does, so that both back ends number records alike; when another connection took
+ * that id first, the insert does nothing and the back end runs it again (postgres/conn.c). Text columns compare and
  * sort bytewise (COLLATE "C" in the schema), as SQLite does, so both give rows in one order.
  */
 #include "store/postgres/postgres.h"
@@ -44,9 +46,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 
-    [S_ACCOUNT_ADD] = "INSERT INTO accounts(external_id, name, owner, parent_id, revenue,"
-                      " potential, currency, industry, region, tags, notes)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    [S_ACCOUNT_ADD] = "INSERT INTO accounts(id, external_id, name, owner, parent_id, revenue,"
+                      " potential, currency, industry, region, tags, notes) VALUES ((SELECT"
+                      " coalesce(max(id), 0) + 1 FROM accounts), $1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                      " $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_ACCOUNT_UPDATE] = "UPDATE accounts SET external_id = $1, name = $2, owner = $3,"
                          " parent_id = $4, revenue = $5, potential = $6, currency = $7,"
                          " industry = $8, region = $9, tags = $10, notes = $11,"
@@ -72,9 +75,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                            " SELECT 1 FROM up WHERE id = $2 LIMIT 1",
     [S_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE id = $1",
 
-    [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(account_id, external_id, name, role,"
-                          " influence, stance, email) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                          " RETURNING id",
+    [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(id, account_id, external_id, name, role, influence,"
+                          " stance, email) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM stakeholders),"
+                          " $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = $2, name = $3, role = $4,"
                              " influence = $5, stance = $6, email = $7,"
                              " updated_at = cvom_now()"
@@ -90,8 +93,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                            " WHERE account_id = $1 ORDER BY name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = $1",
 
-    [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES ($1, $2, $3)"
-                         " RETURNING id",
+    [S_INSTRUMENT_ADD] = "INSERT INTO instruments(id, name, version, min_items) VALUES ((SELECT"
+                         " coalesce(max(id), 0) + 1 FROM instruments), $1, $2, $3) ON CONFLICT (id) DO"
+                         " NOTHING RETURNING id",
     [S_ITEM_ADD] = "INSERT INTO items(instrument_id, position, code, axis, reverse, weight,"
                    " scale_min, scale_max, statement, construct)"
                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -106,9 +110,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                           " FROM instruments i ORDER BY i.name, i.version",
     [S_INSTRUMENT_EXISTS] = "SELECT 1 FROM instruments WHERE id = $1",
 
-    [S_ASSESSMENT_ADD] = "INSERT INTO assessments(account_id, instrument_id, kind,"
-                         " stakeholder_id, respondent, date, status)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    [S_ASSESSMENT_ADD] = "INSERT INTO assessments(id, account_id, instrument_id, kind, stakeholder_id,"
+                         " respondent, date, status) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM"
+                         " assessments), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
+                         " RETURNING id",
     [S_ASSESSMENT_UPDATE] = "UPDATE assessments SET account_id = $1, instrument_id = $2,"
                             " kind = $3, stakeholder_id = $4, respondent = $5, date = $6,"
                             " status = $7, updated_at = cvom_now() WHERE id = $8",
@@ -158,8 +163,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_COUNT_SETTINGS] = "SELECT count(*) FROM settings",
 
 #define USER_COLUMNS "id, name, display, role, password, disabled, created"
-    [S_USER_ADD] = "INSERT INTO users(name, display, role, password, disabled, created)"
-                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_USER_ADD] = "INSERT INTO users(id, name, display, role, password, disabled, created) VALUES"
+                   " ((SELECT coalesce(max(id), 0) + 1 FROM users), $1, $2, $3, $4, $5, $6) ON"
+                   " CONFLICT (id) DO NOTHING RETURNING id",
     [S_USER_UPDATE] = "UPDATE users SET name = $1, display = $2, role = $3, password = $4,"
                       " disabled = $5 WHERE id = $6",
     [S_USER_GET] = "SELECT " USER_COLUMNS " FROM users WHERE id = $1",
@@ -174,16 +180,18 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SESSION_REMOVE] = "DELETE FROM sessions WHERE id = $1",
     [S_SESSION_REMOVE_USER] = "DELETE FROM sessions WHERE user_id = $1",
     [S_SESSION_PURGE] = "DELETE FROM sessions WHERE created < $1 OR seen < $2",
-    [S_TOKEN_ADD] = "INSERT INTO api_tokens(user_id, name, hash, created, used)"
-                    " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    [S_TOKEN_ADD] = "INSERT INTO api_tokens(id, user_id, name, hash, created, used) VALUES ((SELECT"
+                    " coalesce(max(id), 0) + 1 FROM api_tokens), $1, $2, $3, $4, $5) ON CONFLICT"
+                    " (id) DO NOTHING RETURNING id",
     [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
                      " WHERE hash = $1",
     [S_TOKEN_TOUCH] = "UPDATE api_tokens SET used = $2 WHERE id = $1",
     [S_TOKEN_LIST] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
                      " ORDER BY user_id, name, id",
     [S_TOKEN_REMOVE] = "DELETE FROM api_tokens WHERE id = $1",
-    [S_AUDIT_ADD] = "INSERT INTO audit_log(at, actor, action, target, detail, address)"
-                    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_AUDIT_ADD] = "INSERT INTO audit_log(id, at, actor, action, target, detail, address) VALUES"
+                    " ((SELECT coalesce(max(id), 0) + 1 FROM audit_log), $1, $2, $3, $4, $5, $6) ON"
+                    " CONFLICT (id) DO NOTHING RETURNING id",
     [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
                      " ORDER BY id DESC LIMIT $1 OFFSET $2",
     [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES ($1, $2)",
@@ -201,9 +209,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = $1"
                       " ORDER BY created DESC, hash",
 
-    [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
-                     " play, status, created, done)"
-                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    [S_ACTION_ADD] = "INSERT INTO actions(id, account_id, title, owner, due, axis, effect, cost,"
+                     " play, status, created, done) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM"
+                     " actions), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO"
+                     " NOTHING RETURNING id",
     [S_ACTION_GET] = "SELECT " ACTION_COLUMNS " FROM actions WHERE id = $1",
     [S_ACTION_LIST] = "SELECT " ACTION_COLUMNS " FROM actions"
                       " WHERE ($1::bigint = 0 OR account_id = $1)"
@@ -213,12 +222,14 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                       " ORDER BY account_id, due IS NULL, due, id",
     [S_ACTION_STATUS] = "UPDATE actions SET status = $2, done = $3 WHERE id = $1",
     [S_PLAYBOOK_CLEAR] = "DELETE FROM playbook",
-    [S_PLAYBOOK_PUT] = "INSERT INTO playbook(key, title, play, axis, cost)"
-                       " VALUES ($1, $2, $3, $4, $5)",
+    [S_PLAYBOOK_PUT] = "INSERT INTO playbook(position, key, title, play, axis, cost) VALUES ((SELECT"
+                       " coalesce(max(position), 0) + 1 FROM playbook), $1, $2, $3, $4, $5) ON"
+                       " CONFLICT (position) DO NOTHING RETURNING position",
     [S_PLAYBOOK_LIST] = "SELECT key, title, play, axis, cost FROM playbook ORDER BY position",
 
-    [S_OFFERING_ADD] = "INSERT INTO offerings(code, name, category) VALUES ($1, $2, $3)"
-                       " RETURNING id",
+    [S_OFFERING_ADD] = "INSERT INTO offerings(id, code, name, category) VALUES ((SELECT"
+                       " coalesce(max(id), 0) + 1 FROM offerings), $1, $2, $3) ON CONFLICT (id) DO"
+                       " NOTHING RETURNING id",
     [S_OFFERING_UPDATE] = "UPDATE offerings SET name = $2, category = $3 WHERE code = $1",
     [S_OFFERING_BY_CODE] = "SELECT id, code, name, category FROM offerings WHERE code = $1",
     [S_OFFERING_GET] = "SELECT id, code, name, category FROM offerings WHERE id = $1",
@@ -235,7 +246,8 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                       " FROM offering_ratings r JOIN offerings o ON o.id = r.offering_id"
                       " WHERE ($1::bigint = 0 OR r.account_id = $1)"
                       " ORDER BY r.account_id, o.code",
-    [S_VALUE_ADD] = "INSERT INTO value_names(name) VALUES ($1)",
+    [S_VALUE_ADD] = "INSERT INTO value_names(id, name) VALUES ((SELECT coalesce(max(id), 0) + 1"
+                    " FROM value_names), $1) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_VALUE_REMOVE] = "DELETE FROM value_names WHERE name = $1",
     [S_VALUE_LIST] = "SELECT id, name FROM value_names ORDER BY name",
     [S_RANKING_CLEAR] = "DELETE FROM value_rankings WHERE account_id = $1",
@@ -246,12 +258,14 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                        " WHERE ($1::bigint >= 0 AND v.account_id = $1) OR ($1 < 0 AND v.account_id <> 0)"
                        " ORDER BY v.account_id, v.rank",
 #define SIGNAL_COLUMNS "id, name, label, axis, direction, norm, p1, p2, weight, source"
-    [S_SIGNAL_PUT] = "INSERT INTO signals(name, label, axis, direction, norm, p1, p2, weight,"
-                     " source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                     " ON CONFLICT(name) DO UPDATE SET label = excluded.label,"
-                     " axis = excluded.axis, direction = excluded.direction,"
-                     " norm = excluded.norm, p1 = excluded.p1, p2 = excluded.p2,"
-                     " weight = excluded.weight, source = excluded.source",
+    /* An upsert by name that gives a new signal the next id, as SQLite's rowid would. */
+    [S_SIGNAL_PUT] = "WITH changed AS (UPDATE signals SET label = $2, axis = $3,"
+                     " direction = $4, norm = $5, p1 = $6, p2 = $7, weight = $8, source = $9"
+                     " WHERE name = $1 RETURNING id)"
+                     " INSERT INTO signals(id, name, label, axis, direction, norm, p1, p2,"
+                     " weight, source) SELECT (SELECT coalesce(max(id), 0) + 1 FROM signals),"
+                     " $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM changed)"
+                     " ON CONFLICT (id) DO NOTHING",
     [S_SIGNAL_BY_NAME] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE name = $1",
     [S_SIGNAL_GET] = "SELECT " SIGNAL_COLUMNS " FROM signals WHERE id = $1",
     [S_SIGNAL_LIST] = "SELECT " SIGNAL_COLUMNS " FROM signals ORDER BY name",
@@ -269,8 +283,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                          " FROM signal_values v JOIN signals s ON s.id = v.signal_id"
                          " WHERE ($1::bigint = 0 OR v.account_id = $1)"
                          " ORDER BY v.account_id, s.name, v.date",
-    [S_NETWORK_ADD] = "INSERT INTO network_entries(account_id, date, kind, title, rating, notes)"
-                      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [S_NETWORK_ADD] = "INSERT INTO network_entries(id, account_id, date, kind, title, rating, notes)"
+                      " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM network_entries), $1, $2, $3,"
+                      " $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_NETWORK_LIST] = "SELECT id, account_id, date, kind, title, rating, notes"
                        " FROM network_entries WHERE ($1::bigint = 0 OR account_id = $1)"
                        " ORDER BY date DESC, id DESC",
