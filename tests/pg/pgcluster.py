@@ -125,6 +125,43 @@ def fresh_database(base):
     return base.replace('dbname=postgres', 'dbname=' + name)
 
 
+def query(location, sql, args=()):
+    """Rows of a read-only query (parameters as ?) on a database of either back end, every
+    value as text (None for NULL): for tests that look up what no command prints."""
+    if 'dbname=' not in location and '://' not in location:
+        import sqlite3
+        con = sqlite3.connect('file:%s?mode=ro' % location, uri=True, timeout=5)
+        try:
+            return [tuple(None if v is None else str(v) for v in row)
+                    for row in con.execute(sql, args).fetchall()]
+        finally:
+            con.close()
+    cmd = ['psql', '-X', '-q', '-A', '-t', '-F', '\x1f', '-v', 'ON_ERROR_STOP=1',
+           '-d', location]
+    text = sql
+    for i, a in enumerate(args):
+        cmd += ['-v', 'p%d=%s' % (i, a)]
+        text = text.replace('?', ":'p%d'" % i, 1)
+    r = subprocess.run(cmd + ['-c', text], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError('psql failed: %s' % r.stderr.strip())
+    return [tuple(line.split('\x1f')) for line in r.stdout.splitlines() if line]
+
+
+def execute(location, sql):
+    """Run one statement of static SQL on a database of either back end (tests that change
+    what the commands would refuse to)."""
+    if 'dbname=' not in location and '://' not in location:
+        import sqlite3
+        con = sqlite3.connect(location, timeout=5)
+        try:
+            con.executescript(sql)
+        finally:
+            con.close()
+        return
+    psql(location, sql)
+
+
 def shared():
     """The cluster this run of the suite started (tests/check.sh), or None."""
     return os.environ.get('CVOM_TEST_PG') or None

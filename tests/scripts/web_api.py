@@ -5,7 +5,8 @@ pagination, validation errors with their field, ownership (a manager sees only t
 accounts, another manager's answers 404 like a missing one, a viewer cannot write), bearer
 tokens and sessions, malformed and oversized bodies, wrong content types; every answer
 checked against the schemas of docs/openapi.json; and finally docs/openapi.json itself
-through an independent OpenAPI validator from npm (skipped, exit 77, without node/npm)."""
+through an independent OpenAPI validator from npm (skipped, exit 77, without node/npm).
+    usage: web_api.py PATH/TO/cvom [--db LOCATION]   (default: a new SQLite file)"""
 import csv
 import http.client
 import io
@@ -14,7 +15,6 @@ import math
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -22,6 +22,11 @@ import time
 
 CVOM = os.path.abspath(sys.argv[1])
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'pg'))
+import pgcluster  # noqa: E402
+# The database: a new, empty one given with --db (PostgreSQL, from tests/pg/with_pg.py), or
+# a new SQLite file in the test's directory.
+LOCATION = sys.argv[3] if len(sys.argv) == 4 and sys.argv[2] == '--db' else None
 SPEC = json.load(open(os.path.join(REPO, 'docs', 'openapi.json'), encoding='utf-8'))
 SKIP = 77
 checks = 0
@@ -39,7 +44,7 @@ def expect(cond, msg):
 
 
 def cli(d, *args, stdin=None):
-    p = subprocess.run([CVOM, '--db', os.path.join(d, 'api.db')] + list(args), cwd=d,
+    p = subprocess.run([CVOM, '--db', LOCATION or os.path.join(d, 'api.db')] + list(args), cwd=d,
                        input=stdin, capture_output=True, text=True,
                        env=dict(os.environ, NO_COLOR='1'))
     expect(p.returncode == 0, 'cvom %s: exit %d: %s' % (' '.join(args), p.returncode, p.stderr))
@@ -202,7 +207,7 @@ def close(a, b, tol=1e-9, where=''):
 def start(d):
     port_file = os.path.join(d, 'port')
     log = open(os.path.join(d, 'serve.log'), 'w')
-    proc = subprocess.Popen([CVOM, '--db', os.path.join(d, 'api.db'), 'serve', '--listen',
+    proc = subprocess.Popen([CVOM, '--db', LOCATION or os.path.join(d, 'api.db'), 'serve', '--listen',
                              '127.0.0.1:0', '--port-file', port_file], cwd=d, stdout=log,
                             stderr=subprocess.STDOUT)
     for _ in range(300):
@@ -487,8 +492,8 @@ def test_account_writes(c, d, tok, db):
     expect(st == 204, 'deleted')
     expect_error(c.call('GET', url, tok['admin']), 404, what='after delete')
     expect_error(c.call('DELETE', url, tok['admin']), 404, what='deleted twice')
-    audit = sqlite3.connect(db).execute(
-        "SELECT actor, target FROM audit_log WHERE action = 'account-delete'").fetchall()
+    audit = pgcluster.query(db, "SELECT actor, target FROM audit_log"
+                                " WHERE action = 'account-delete'")
     expect(('bot', 'Quill & Sons') in audit, 'the deletion is audited: %s' % audit)
 
 
@@ -774,7 +779,7 @@ def test_openapi_validator(d):
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        db = os.path.join(d, 'api.db')
+        db = LOCATION or os.path.join(d, 'api.db')
         cli(d, 'demo')
         users = {'admin': ('bot', 'admin', None), 'viewer': ('viewer', 'viewer', None),
                  'priya': ('priya', 'manager', 'Priya Shah'),
@@ -789,11 +794,9 @@ def main():
         p = subprocess.run([CVOM, '--db', db, 'user', 'set', 'blank', '--display', ''],
                            capture_output=True, text=True)
         expect(p.returncode == 3 and 'display' in p.stderr, 'an empty display name refused')
-        con = sqlite3.connect(db)
-        con.execute("update users set display = '' where name = 'blank'")
-        con.execute("update accounts set owner = '' where id = (select min(id) from accounts)")
-        con.commit()
-        con.close()
+        pgcluster.execute(db, "update users set display = '' where name = 'blank';"
+                          " update accounts set owner = ''"
+                          " where id = (select min(id) from accounts)")
         proc, port = start(d)
         c = Client(port)
         try:
