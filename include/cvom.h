@@ -31,6 +31,7 @@ enum cvom_status {
     CVOM_ESTORE,    /* the database reported an error */
     CVOM_ELIMIT,    /* a bound was exceeded: field length, row count, size */
     CVOM_EBUSY,     /* the database stayed locked past the busy timeout */
+    CVOM_ECONFLICT, /* the record changed since the version the change was made on */
     CVOM_STATUS_COUNT
 };
 

@@ -234,7 +234,7 @@ static int action_done(struct cli *c, int argc, char **argv)
         st = cvom_error_set(&c->err, CVOM_EINVAL,
                             "action %ld cannot be done before the day it was planned", id);
     if (!st && !(st = cli_begin(c)))
-        st = cli_finish(c, c->store->ops->action_set_status(c->store, id, CVOM_ACTION_DONE, day,
+        st = cli_finish(c, c->store->ops->action_set_status(c->store, id, 0, CVOM_ACTION_DONE, day,
                                                     &c->err));
     if (st)
         return cli_fail(c, st, &c->err);

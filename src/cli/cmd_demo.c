@@ -686,7 +686,7 @@ static enum cvom_status demo_plans(struct demo *d, int32_t wave2)
         if (!s)
             s = st->ops->action_add(st, &a, &d->c->err);
         if (!s && demo_actions[k].done >= 0)
-            s = st->ops->action_set_status(st, a.id, CVOM_ACTION_DONE,
+            s = st->ops->action_set_status(st, a.id, a.version, CVOM_ACTION_DONE,
                                            wave2 + demo_actions[k].done, &d->c->err);
         d->actions += !s;
     }

@@ -20,7 +20,8 @@ int cli_exit_code(enum cvom_status st)
     case CVOM_EPARSE:
     case CVOM_ELIMIT: return EXIT_INPUT;
     case CVOM_ENOTFOUND: return EXIT_NOTFOUND;
-    case CVOM_EEXIST: return EXIT_CONFLICT;
+    case CVOM_EEXIST:
+    case CVOM_ECONFLICT: return EXIT_CONFLICT;
     case CVOM_ESTORE:
     case CVOM_EBUSY: return EXIT_STORE;
     default: return EXIT_FAILURE_;

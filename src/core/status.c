@@ -17,6 +17,7 @@ static const char *const status_names[CVOM_STATUS_COUNT] = {
     [CVOM_ESTORE] = "database error",
     [CVOM_ELIMIT] = "limit exceeded",
     [CVOM_EBUSY] = "database busy",
+    [CVOM_ECONFLICT] = "changed meanwhile",
 };
 
 const char *cvom_status_str(enum cvom_status st)

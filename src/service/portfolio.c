@@ -97,8 +97,9 @@ enum cvom_status cvom_config_load(struct cvom_store *st, struct cvom_config *cfg
     return s;
 }
 
-enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const char *value,
-                                   struct cvom_error *err)
+/* CVOM_OK when key is a setting and value a valid one, with the rest of the configuration. */
+static enum cvom_status config_check(struct cvom_store *st, const char *key, const char *value,
+                                     struct cvom_error *err)
 {
     int known = 0;
     for (int i = 0; cvom_config_keys[i]; i++)
@@ -111,9 +112,41 @@ enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const
         return s;
     if (config_apply(&c, key, value))
         return cvom_error_set(err, CVOM_EINVAL, "%s: not a number in its range: %s", key, value);
-    if ((s = cvom_config_validate(&c, err)) != CVOM_OK)
+    return cvom_config_validate(&c, err);
+}
+
+enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const char *value,
+                                   struct cvom_error *err)
+{
+    enum cvom_status s = config_check(st, key, value, err);
+    return s ? s : st->ops->setting_set(st, key, value, err);
+}
+
+enum cvom_status cvom_config_store_seen(struct cvom_store *st, const char *key,
+                                        const char *seen, const char *value,
+                                        struct cvom_error *err)
+{
+    /* The stored text of what was seen: a person sees "55.0" where "55" may be stored. */
+    struct cvom_config c;
+    struct cvom_analytics_settings an;
+    char raw[64], shown[32];
+    enum cvom_status s = st->ops->setting_get(st, key, raw, sizeof raw, err);
+    if (s && s != CVOM_ENOTFOUND)
         return s;
-    return st->ops->setting_set(st, key, value, err);
+    int unset = s == CVOM_ENOTFOUND;
+    if ((s = cvom_config_load(st, &c, err)) != CVOM_OK ||
+        (s = cvom_analytics_settings_load(st, &an, err)) != CVOM_OK)
+        return s;
+    cvom_config_value(&c, &an, key, shown, sizeof shown);
+    if (strcmp(shown, seen) != 0)
+        return cvom_error_set(err, CVOM_ECONFLICT,
+                              "%s was changed by someone else meanwhile: it is %s now", key,
+                              shown);
+    if ((s = config_check(st, key, value, err)) != CVOM_OK)
+        return s;
+    /* The swap makes the change only if nobody else made one since the stored value was
+     * read above, on any server. */
+    return st->ops->setting_swap(st, key, unset ? NULL : raw, value, err);
 }
 
 void cvom_instrument_cache_init(struct cvom_instrument_cache *c)

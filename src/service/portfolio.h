@@ -23,6 +23,12 @@ enum cvom_status cvom_config_load(struct cvom_store *st, struct cvom_config *cfg
 /* Store one setting after validating it against the whole configuration. */
 enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const char *value,
                                    struct cvom_error *err);
+/* The same, for a change made on a page that showed the setting as seen (its text as
+ * cvom_config_value gives it): CVOM_ECONFLICT, and nothing stored, when it is no longer that,
+ * however many servers write at once. */
+enum cvom_status cvom_config_store_seen(struct cvom_store *st, const char *key,
+                                        const char *seen, const char *value,
+                                        struct cvom_error *err);
 /* Names of the settings cvom_config_load reads, NULL-terminated. */
 extern const char *const cvom_config_keys[];
 /* The value of one of those settings, from cfg or (the analytics' settings) an, as text

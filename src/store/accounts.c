@@ -25,6 +25,7 @@ static void read_account(struct db_query *q, struct cvom_account *a)
     db_col_text(q, 9, a->region, sizeof a->region);
     db_col_text(q, 10, a->tags, sizeof a->tags);
     db_col_text(q, 11, a->notes, sizeof a->notes);
+    a->version = db_col_int(q, 12);
 }
 
 /* Bind ?1..?11 of S_ACCOUNT_ADD and S_ACCOUNT_UPDATE (whose ?12 is the id). tags must
@@ -58,6 +59,8 @@ enum cvom_status cvom__op_account_add(struct cvom_store *st, struct cvom_account
     bind_account(&q, a, tags);
     status = db_insert(&q, "adding an account", refs, 1, &a->id, err);
     db_close(&q);
+    if (status == CVOM_OK)
+        a->version = 1;
     return status;
 }
 
@@ -88,7 +91,7 @@ static enum cvom_status check_parent(struct db_store *s, int64_t id, int64_t par
     return status;
 }
 
-enum cvom_status cvom__op_account_update(struct cvom_store *st, const struct cvom_account *a,
+enum cvom_status cvom__op_account_update(struct cvom_store *st, struct cvom_account *a,
                                          struct cvom_error *err)
 {
     struct db_store *s = db_of(st);
@@ -104,11 +107,28 @@ enum cvom_status cvom__op_account_update(struct cvom_store *st, const struct cvo
     cvom__tags_normalise(a->tags, sizeof a->tags, tags);
     bind_account(&q, a, tags);
     db_bind_int(&q, 12, a->id);
-    status = db_exec(&q, "updating an account", refs, 1, err);
-    if (status == CVOM_OK && db_changes(s) == 0)
-        status = cvom_error_set(err, CVOM_ENOTFOUND, "no account with id %" PRId64, a->id);
+    db_bind_int(&q, 13, a->version);
+    int64_t version = 0;
+    int got = 0;
+    status = db_returning(&q, "updating an account", refs, 1, &version, &got, err);
     db_close(&q);
-    return status;
+    if (status != CVOM_OK)
+        return status;
+    if (got) {
+        a->version = version;
+        return CVOM_OK;
+    }
+    /* No row was changed: the account is gone, or someone changed it since. */
+    struct cvom_account now;
+    status = cvom__op_account_get(st, a->id, &now, err);
+    if (status != CVOM_OK)
+        return status;
+    cvom_error_set(err, CVOM_ECONFLICT,
+                   "account %" PRId64 " was changed by someone else since version %" PRId64
+                   " (it is at version %" PRId64 " now): look at it again, then make your "
+                   "change",
+                   a->id, a->version, now.version);
+    return CVOM_ECONFLICT;
 }
 
 enum cvom_status cvom__op_account_remove(struct cvom_store *st, int64_t id, struct cvom_error *err)

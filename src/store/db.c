@@ -325,28 +325,40 @@ enum cvom_status db_exec(struct db_query *q, const char *what, const struct fk_r
     return implicit_end(q->s, owned, st, err);
 }
 
-enum cvom_status db_insert(struct db_query *q, const char *what, const struct fk_ref *refs,
-                           size_t n_refs, int64_t *id, struct cvom_error *err)
+enum cvom_status db_returning(struct db_query *q, const char *what, const struct fk_ref *refs,
+                              size_t n_refs, int64_t *value, int *got, struct cvom_error *err)
 {
-    int owned;
-    int64_t new_id = 0;
+    int owned, found = 0;
+    int64_t v = 0;
     enum cvom_status st = implicit_begin(q, &owned, err);
     if (st != CVOM_OK)
         return st;
     enum db_step rc = db_step(q);
     if (rc == DB_ROW) {
-        new_id = db_col_int(q, 0);
+        v = db_col_int(q, 0);
+        found = 1;
         /* Finish the statement, so that nothing is left running at a commit. */
         while ((rc = db_step(q)) == DB_ROW)
             ;
-    } else if (rc == DB_DONE) { /* RETURNING gives a row for every row inserted */
-        st = cvom_error_set(err, CVOM_ESTORE, "%s: the database returned no id", what);
     }
     if (rc == DB_FAIL)
         st = db_fail_refs(q->s, what, refs, n_refs, err);
     st = implicit_end(q->s, owned, st, err);
-    if (st == CVOM_OK)
-        *id = new_id;
+    if (st == CVOM_OK) {
+        *got = found;
+        if (found)
+            *value = v;
+    }
+    return st;
+}
+
+enum cvom_status db_insert(struct db_query *q, const char *what, const struct fk_ref *refs,
+                           size_t n_refs, int64_t *id, struct cvom_error *err)
+{
+    int got = 0;
+    enum cvom_status st = db_returning(q, what, refs, n_refs, id, &got, err);
+    if (st == CVOM_OK && !got) /* RETURNING gives a row for every row inserted */
+        return cvom_error_set(err, CVOM_ESTORE, "%s: the database returned no id", what);
     return st;
 }
 

@@ -185,6 +185,10 @@ enum cvom_status db_exec(struct db_query *q, const char *what, const struct fk_r
 /* Run an INSERT … RETURNING id and give the id. */
 enum cvom_status db_insert(struct db_query *q, const char *what, const struct fk_ref *refs,
                            size_t n_refs, int64_t *id, struct cvom_error *err);
+/* Run a write whose RETURNING gives one number: *got is 1 with *value when it changed a row,
+ * 0 when it changed none. */
+enum cvom_status db_returning(struct db_query *q, const char *what, const struct fk_ref *refs,
+                              size_t n_refs, int64_t *value, int *got, struct cvom_error *err);
 /* Run a statement without parameters, e.g. BEGIN. */
 enum cvom_status db_run(struct db_store *s, enum stmt id, const char *what, struct cvom_error *err);
 /* A single integer from a query with at most one integer parameter (ignored when has_param

@@ -12,7 +12,7 @@
 /* accounts.c */
 enum cvom_status cvom__op_account_add(struct cvom_store *st, struct cvom_account *a,
                                       struct cvom_error *err);
-enum cvom_status cvom__op_account_update(struct cvom_store *st, const struct cvom_account *a,
+enum cvom_status cvom__op_account_update(struct cvom_store *st, struct cvom_account *a,
                                          struct cvom_error *err);
 enum cvom_status cvom__op_account_remove(struct cvom_store *st, int64_t id, struct cvom_error *err);
 enum cvom_status cvom__op_account_get(struct cvom_store *st, int64_t id, struct cvom_account *out,
@@ -126,8 +126,8 @@ enum cvom_status cvom__op_action_get(struct cvom_store *st, int64_t id, struct c
 enum cvom_status cvom__op_action_list(struct cvom_store *st, const struct cvom_action_filter *f,
                                       cvom_action_cb cb, void *ctx, struct cvom_error *err);
 enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
-                                            enum cvom_action_status status_to, int32_t day,
-                                            struct cvom_error *err);
+                                            int64_t version, enum cvom_action_status status_to,
+                                            int32_t day, struct cvom_error *err);
 enum cvom_status cvom__op_playbook_clear(struct cvom_store *st, struct cvom_error *err);
 enum cvom_status cvom__op_playbook_put(struct cvom_store *st, const struct cvom_play *p,
                                        struct cvom_error *err);

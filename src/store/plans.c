@@ -38,6 +38,7 @@ static enum cvom_status read_action(struct db_query *q, void *out, struct cvom_e
     a->status = (enum cvom_action_status)status;
     a->created = (int32_t)db_col_int(q, 10);
     a->done = (int32_t)db_col_int(q, 11);
+    a->version = db_col_int(q, 12);
     return CVOM_OK;
 }
 
@@ -70,6 +71,8 @@ enum cvom_status cvom__op_action_add(struct cvom_store *st, struct cvom_action *
     db_bind_ref(&q, 11, a->done);
     struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, a->account_id}};
     status = db_insert(&q, "adding an action", refs, 1, &a->id, err);
+    if (!status)
+        a->version = 1;
     db_close(&q);
     return status;
 }
@@ -119,8 +122,8 @@ enum cvom_status cvom__op_action_list(struct cvom_store *st, const struct cvom_a
 }
 
 enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
-                                            enum cvom_action_status status_to, int32_t day,
-                                            struct cvom_error *err)
+                                            int64_t version, enum cvom_action_status status_to,
+                                            int32_t day, struct cvom_error *err)
 {
     struct db_store *s = db_of(st);
     if ((unsigned)status_to >= CVOM_ACTION_STATUS_COUNT)
@@ -133,11 +136,23 @@ enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
     db_bind_int(&q, 1, id);
     db_bind_text(&q, 2, state, strlen(state) + 1);
     db_bind_ref(&q, 3, status_to == CVOM_ACTION_DONE ? day : 0);
-    status = db_exec(&q, "changing an action", NULL, 0, err);
+    db_bind_int(&q, 4, version);
+    int64_t now = 0;
+    int got = 0;
+    status = db_returning(&q, "changing an action", NULL, 0, &now, &got, err);
     db_close(&q);
-    if (!status && db_changes(s) == 0)
-        status = cvom_error_set(err, CVOM_ENOTFOUND, "no action %" PRId64, id);
-    return status;
+    if (status || got)
+        return status;
+    /* No row was changed: the action is gone, or someone changed it since. */
+    struct cvom_action a;
+    if ((status = cvom__op_action_get(st, id, &a, err)) != CVOM_OK)
+        return status;
+    cvom_error_set(err, CVOM_ECONFLICT,
+                   "action %" PRId64 " was changed by someone else since version %" PRId64
+                   " (it is at version %" PRId64 " now): look at it again, then make your "
+                   "change",
+                   id, version, a.version);
+    return CVOM_ECONFLICT;
 }
 
 enum cvom_status cvom__op_playbook_clear(struct cvom_store *st, struct cvom_error *err)

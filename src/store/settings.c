@@ -125,6 +125,37 @@ static enum cvom_status setting_set(struct cvom_store *st, const char *key, cons
     return status;
 }
 
+static enum cvom_status setting_swap(struct cvom_store *st, const char *key, const char *seen,
+                                     const char *value, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    if (!key || !*key || !value)
+        return cvom_error_set(err, CVOM_EINVAL, "setting: no key or no value");
+    if (strnlen(key, CVOM_FIELD_MAX) >= CVOM_FIELD_MAX)
+        return cvom_error_set(err, CVOM_ELIMIT, "setting: key too long");
+    if (strnlen(value, CVOM_NOTES_MAX) >= CVOM_NOTES_MAX)
+        return cvom_error_set(err, CVOM_ELIMIT, "setting %s: value too long", key);
+    enum cvom_status status = db_open(s, seen ? S_SETTING_SWAP : S_SETTING_CREATE, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    db_bind_text(&q, 1, key, CVOM_FIELD_MAX);
+    if (seen) {
+        db_bind_text(&q, 2, seen, CVOM_NOTES_MAX);
+        db_bind_text(&q, 3, value, CVOM_NOTES_MAX);
+    } else {
+        db_bind_text(&q, 2, value, CVOM_NOTES_MAX);
+    }
+    status = db_exec(&q, "saving a setting", NULL, 0, err);
+    db_close(&q);
+    if (status == CVOM_OK && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ECONFLICT,
+                                "setting %s was changed by someone else meanwhile: look at it "
+                                "again, then make your change",
+                                key);
+    return status;
+}
+
 /* ---------------------------------------------------------------------------------------
  * Counts
  * ------------------------------------------------------------------------------------- */
@@ -164,6 +195,7 @@ const struct cvom_store_ops cvom__db_ops = {
     .backup = backup,
     .setting_get = setting_get,
     .setting_set = setting_set,
+    .setting_swap = setting_swap,
     .account_add = cvom__op_account_add,
     .account_update = cvom__op_account_update,
     .account_remove = cvom__op_account_remove,

@@ -31,6 +31,8 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(REVISION_BUMP, STMT_WRITE)                                                                   \
     X(SETTING_GET, STMT_READ)                                                                      \
     X(SETTING_SET, STMT_DATA)                                                                      \
+    X(SETTING_SWAP, STMT_DATA)                                                                     \
+    X(SETTING_CREATE, STMT_DATA)                                                                   \
     X(ACCOUNT_ADD, STMT_DATA)                                                                      \
     X(ACCOUNT_UPDATE, STMT_DATA)                                                                   \
     X(ACCOUNT_REMOVE, STMT_DATA)                                                                   \

@@ -34,6 +34,7 @@ struct cvom_account {
     char region[CVOM_FIELD_MAX];
     char tags[CVOM_TAGS_MAX];          /* comma-separated, trimmed */
     char notes[CVOM_NOTES_MAX];
+    int64_t version;                   /* moves on with every change; see account_update */
 };
 
 /* An account without its notes: what listings and portfolio scans carry, at a quarter of the
@@ -201,6 +202,7 @@ struct cvom_action {
     enum cvom_action_status status;
     int32_t created;                   /* days since 1970-01-01 */
     int32_t done;                      /* the day it was marked done; 0 while open */
+    int64_t version;                   /* moves on with every change; see action_set_status */
 };
 
 /* Filters for listing actions; 0 and -1 mean "any". */
@@ -330,17 +332,24 @@ struct cvom_store_ops {
      * message that names the tool. */
     enum cvom_status (*backup)(struct cvom_store *st, const char *dest, struct cvom_error *err);
 
-    /* Settings: small key/value pairs (thresholds, validity). get: CVOM_ENOTFOUND if unset. */
+    /* Settings: small key/value pairs (thresholds, validity). get: CVOM_ENOTFOUND if unset.
+     * swap sets key to value only while its stored value is still seen (NULL: while it is
+     * unset), and CVOM_ECONFLICT otherwise: the check and the change are one step. */
     enum cvom_status (*setting_get)(struct cvom_store *st, const char *key, char *buf,
                                     size_t cap, struct cvom_error *err);
     enum cvom_status (*setting_set)(struct cvom_store *st, const char *key, const char *value,
                                     struct cvom_error *err);
+    enum cvom_status (*setting_swap)(struct cvom_store *st, const char *key, const char *seen,
+                                     const char *value, struct cvom_error *err);
 
-    /* Accounts. add fills a->id. find resolves a reference: a numeric id, then an external
-     * id, then an exact name. */
+    /* Accounts. add fills a->id and a->version. find resolves a reference: a numeric id,
+     * then an external id, then an exact name. update changes the account only while its
+     * stored version is a->version (when a->version is not 0): CVOM_ECONFLICT when someone
+     * changed it since, so that of two people editing the same account the second is told
+     * rather than silently overwriting the first. */
     enum cvom_status (*account_add)(struct cvom_store *st, struct cvom_account *a,
                                     struct cvom_error *err);
-    enum cvom_status (*account_update)(struct cvom_store *st, const struct cvom_account *a,
+    enum cvom_status (*account_update)(struct cvom_store *st, struct cvom_account *a,
                                        struct cvom_error *err);
     enum cvom_status (*account_remove)(struct cvom_store *st, int64_t id,
                                        struct cvom_error *err);
@@ -487,14 +496,15 @@ struct cvom_store_ops {
     /* Action plans. add fills a->id (status and created as given). get: CVOM_ENOTFOUND when
      * there is no such action. list: in the filter, by account, then due date (undated
      * last), then id. set_status marks an action open (done day 0) or done on day `day`;
-     * CVOM_ENOTFOUND when there is no such action. */
+     * CVOM_ENOTFOUND when there is no such action, CVOM_ECONFLICT when version is not 0 and
+     * the action changed since that version. */
     enum cvom_status (*action_add)(struct cvom_store *st, struct cvom_action *a,
                                    struct cvom_error *err);
     enum cvom_status (*action_get)(struct cvom_store *st, int64_t id, struct cvom_action *out,
                                    struct cvom_error *err);
     enum cvom_status (*action_list)(struct cvom_store *st, const struct cvom_action_filter *f,
                                     cvom_action_cb cb, void *ctx, struct cvom_error *err);
-    enum cvom_status (*action_set_status)(struct cvom_store *st, int64_t id,
+    enum cvom_status (*action_set_status)(struct cvom_store *st, int64_t id, int64_t version,
                                           enum cvom_action_status status, int32_t day,
                                           struct cvom_error *err);
 

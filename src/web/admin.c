@@ -397,8 +397,10 @@ static void current_settings(const struct cvom_config *cfg,
         cvom_config_value(cfg, an, cvom_config_keys[i], v[i], 32);
 }
 
-static int settings_page(struct web_req *r, char values[][32], const char *error,
-                         const char *bad_key, int http)
+/* The form shows values and carries, for each setting, the value the page was made from
+ * (seen), so that a change made over someone else's newer one is refused. */
+static int settings_page(struct web_req *r, char values[][32], char seen[][32],
+                         const char *error, const char *bad_key, int http)
 {
     static const struct done_text texts[] = {
         {"saved", "The settings were saved. Scores use them from now on."},
@@ -423,6 +425,8 @@ static int settings_page(struct web_req *r, char values[][32], const char *error
                       "value=\"",
                    key, setting_labels[i], key, key, key, bad ? " aria-invalid=\"true\"" : "");
         buf_html(b, values[i]);
+        buf_printf(b, "\"><input type=\"hidden\" name=\"seen.%s\" value=\"", key);
+        buf_html(b, seen[i]);
         buf_puts(b, "\">");
     }
     buf_puts(b, "<button type=\"submit\">Save settings</button></form></div>");
@@ -441,21 +445,30 @@ static int settings_get(struct web_req *r)
     if (s)
         return web_fail(r, s, &r->err);
     current_settings(&cfg, &an, v);
-    return settings_page(r, v, NULL, NULL, 200);
+    return settings_page(r, v, v, NULL, NULL, 200);
 }
 
-/* Store the settings that differ from the current ones; on a bad value *bad names it. */
-static enum cvom_status store_settings(struct web_req *r, char cur[][32], char sent[][32],
-                                       const char **bad, char *detail, size_t cap)
+static int same_setting(const char *x, const char *y)
+{
+    double a, b;
+    return strcmp(x, y) == 0 ||
+           (!cvom_parse_double(x, &a) && !cvom_parse_double(y, &b) && a == b);
+}
+
+/* Store the settings the person changed (sent differs from what the page showed them,
+ * seen), each only while it still is what they saw; on a bad value or a change made
+ * meanwhile, *bad names it. */
+static enum cvom_status store_settings(struct web_req *r, char cur[][32], char seen[][32],
+                                       char sent[][32], const char **bad, char *detail,
+                                       size_t cap)
 {
     size_t used = 0;
     detail[0] = '\0';
     for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
-        double a, b;
-        if (strcmp(cur[i], sent[i]) == 0 ||
-            (!cvom_parse_double(cur[i], &a) && !cvom_parse_double(sent[i], &b) && a == b))
+        if (same_setting(seen[i], sent[i]) || same_setting(cur[i], sent[i]))
             continue;
-        enum cvom_status s = cvom_config_store(r->store, cvom_config_keys[i], sent[i], &r->err);
+        enum cvom_status s = cvom_config_store_seen(r->store, cvom_config_keys[i], seen[i],
+                                                    sent[i], &r->err);
         if (s) {
             *bad = cvom_config_keys[i];
             return s;
@@ -472,7 +485,7 @@ static int settings_post(struct web_req *r)
 {
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
-    char cur[SETTINGS_N][32], sent[SETTINGS_N][32], detail[600];
+    char cur[SETTINGS_N][32], seen[SETTINGS_N][32], sent[SETTINGS_N][32], detail[600];
     const char *bad = NULL;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
@@ -485,18 +498,38 @@ static int settings_post(struct web_req *r)
     }
     current_settings(&cfg, &an, cur);
     for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
+        char name[64];
         const char *v = web_field(r, cvom_config_keys[i]);
         cvom_copy(sent[i], sizeof sent[i], v ? v : cur[i]);
         cvom_trim(sent[i]);
+        /* A form without what it was made from (an older page) is taken as made from now. */
+        snprintf(name, sizeof name, "seen.%s", cvom_config_keys[i]);
+        v = web_field(r, name);
+        cvom_copy(seen[i], sizeof seen[i], v ? v : cur[i]);
     }
-    s = store_settings(r, cur, sent, &bad, detail, sizeof detail);
+    s = store_settings(r, cur, seen, sent, &bad, detail, sizeof detail);
     if (!s && detail[0])
         web_audit(r, "settings", "scoring", detail);
     if ((s = finish(r, s)) == CVOM_EINVAL) {
         char msg[sizeof r->err.message + 80];
         snprintf(msg, sizeof msg, "%s: %s. Nothing was changed.", bad ? bad : "settings",
                  r->err.message);
-        return settings_page(r, sent, msg, bad, 422);
+        return settings_page(r, sent, seen, msg, bad, 422);
+    }
+    if (s == CVOM_ECONFLICT) {
+        /* Show the values as they are now with the person's own beside them in the form,
+         * made from the new values, so that saving again is a deliberate choice. */
+        char msg[sizeof r->err.message + 200], now[SETTINGS_N][32];
+        struct cvom_config cfg2;
+        struct cvom_analytics_settings an2;
+        if (cvom_config_load(r->store, &cfg2, NULL) ||
+            cvom_analytics_settings_load(r->store, &an2, NULL))
+            return web_fail(r, s, &r->err);
+        current_settings(&cfg2, &an2, now);
+        snprintf(msg, sizeof msg, "Someone else changed the settings while you had the page "
+                                  "open (%s). Nothing was saved: your values are in the form; "
+                                  "save again to keep them.", r->err.message);
+        return settings_page(r, sent, now, msg, bad, 409);
     }
     if (s)
         return web_fail(r, s, &r->err);

@@ -300,6 +300,7 @@ int api_account_get(struct web_req *r)
     if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)) ||
         (rc = account_detail(r, &a, as_of, &o)))
         return rc;
+    api_etag(r, a.version);
     return api_send(r, 200, o);
 }
 
@@ -312,11 +313,27 @@ int api_account_patch(struct web_req *r)
     json_t *body = api_body(r, &rc);
     if (!body)
         return rc;
-    rc = apply_account(r, body, &a);
+    enum api_version_how how;
+    rc = api_version(r, body, a.version, &a.version, &how);
+    if (!rc)
+        rc = apply_account(r, body, &a);
     json_decref(body);
-    if (rc || (rc = api_begin(r)) ||
-        (rc = api_finish(r, r->store->ops->account_update(r->store, &a, &r->err))))
+    if (rc || (rc = api_begin(r)))
         return rc;
+    enum cvom_status st = r->store->ops->account_update(r->store, &a, &r->err);
+    if (st == CVOM_ECONFLICT) {
+        /* What changed: the account as it is now, read after the refused change. */
+        r->store->ops->rollback(r->store);
+        struct cvom_account now;
+        if (r->store->ops->account_get(r->store, a.id, &now, NULL) == CVOM_OK) {
+            api_etag(r, now.version);
+            return api_conflict(r, how, account_json(&now, 1));
+        }
+        return web_fail(r, st, &r->err);
+    }
+    if ((rc = api_finish(r, st)))
+        return rc;
+    api_etag(r, a.version);
     return answer_account(r, 200, &a);
 }
 

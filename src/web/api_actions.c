@@ -134,7 +134,9 @@ int api_action_status(struct web_req *r)
     const char *status = "", *date = "";
     int to = -1;
     int32_t day = api_today();
-    if (!(rc = api_known_fields(r, body, status_keys)) &&
+    enum api_version_how how;
+    if (!(rc = api_version(r, body, a.version, &a.version, &how)) &&
+        !(rc = api_known_fields(r, body, status_keys)) &&
         !(rc = api_member_text(r, body, "status", &status)) && !(rc = api_member_text(r, body, "date", &date))) {
         if ((to = cvom_action_status_parse(status)) < 0)
             rc = api_invalid(r, "status", "status is open or done.");
@@ -147,10 +149,16 @@ int api_action_status(struct web_req *r)
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, day, &r->err);
     if (st == CVOM_EINVAL)
         return api_invalid(r, r->err.field, r->err.message);
+    if (st == CVOM_ECONFLICT &&
+        r->store->ops->action_get(r->store, id, &a, NULL) == CVOM_OK) {
+        api_etag(r, a.version);
+        return api_conflict(r, how, action_json(&a, acc.name));
+    }
     if (st)
         return web_fail(r, st, &r->err);
     if ((st = r->store->ops->action_get(r->store, id, &a, &r->err)) != CVOM_OK)
         return web_fail(r, st, &r->err);
+    api_etag(r, a.version);
     return api_send(r, 200, action_json(&a, acc.name));
 }
 

@@ -4,6 +4,7 @@
 
 #include "io/util.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -184,6 +185,82 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
         }
     }
     return 0;
+}
+
+/* ---- versions ------------------------------------------------------------------------------ */
+
+/* A version as the ETag gives it, "N" (quotes optional, W/ refused: a weak tag does not
+ * promise the same bytes); 0 or -1. */
+static int parse_tag(const char *s, int64_t *out)
+{
+    char digits[24];
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s++;
+        n -= 2;
+    }
+    if (n == 0 || n >= sizeof digits)
+        return -1;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    return api_parse_id(digits, out);
+}
+
+int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
+                enum api_version_how *how)
+{
+    const char *tag = web_header(r, "If-Match");
+    json_t *v = body ? json_object_get(body, "version") : NULL;
+    *version = read;
+    *how = API_VERSION_READ;
+    if (v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return api_invalid(r, "version", "version must be the whole number the record "
+                                             "was read with.");
+        *version = json_integer_value(v);
+        *how = API_VERSION_BODY;
+        json_object_del(body, "version");
+    }
+    if (tag && strcmp(tag, "*") != 0) {
+        int64_t t;
+        if (parse_tag(tag, &t) != 0)
+            return web_error(r, 412, NULL, "If-Match must be the ETag the record was read "
+                                           "with, such as \"3\".",
+                             NULL);
+        *version = t;
+        *how = API_VERSION_IF_MATCH;
+    }
+    /* An If-Match that is not the version just read fails before anything is tried. */
+    if (*how == API_VERSION_IF_MATCH && *version != read) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "The record changed since version %" PRId64
+                                  "; it is at version %" PRId64 " now.",
+                 *version, read);
+        return web_error(r, 412, NULL, msg, NULL);
+    }
+    return 0;
+}
+
+void api_etag(struct web_req *r, int64_t version)
+{
+    snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", version);
+}
+
+int api_conflict(struct web_req *r, enum api_version_how how, json_t *current)
+{
+    int http = how == API_VERSION_IF_MATCH ? 412 : 409;
+    json_t *e = json_pack("{s:s, s:s, s:n, s:o}", "code",
+                          http == 412 ? "precondition_failed" : "changed", "message",
+                          r->err.message, "field", "current", current);
+    json_t *o = json_pack("{s:o}", "error", e);
+    char *text = json_dumps(o, JSON_COMPACT);
+    buf_reset(&r->out);
+    buf_puts(&r->out, text ? text : "{\"error\":{\"code\":\"internal\"}}");
+    free(text);
+    json_decref(o);
+    r->out_type = "application/json";
+    r->status = http;
+    return http;
 }
 
 /* ---- query parameters --------------------------------------------------------------------- */

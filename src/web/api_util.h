@@ -50,6 +50,24 @@ int api_member_text(struct web_req *r, json_t *body, const char *key, const char
 int api_member_number(struct web_req *r, json_t *body, const char *key, char *buf, size_t cap,
                       const char **out);
 
+/* ---- versions: no change made on an old copy --------------------------------------------- */
+
+/* The version a change to a record is made on, and how it was given:
+ * - If-Match: "N" (the ETag this API gives the record) → *how = API_VERSION_IF_MATCH;
+ * - a "version" member of the body (when body is not NULL; it is removed from the body) →
+ *   *how = API_VERSION_BODY;
+ * - neither: the version this request read (read) → *how = API_VERSION_READ.
+ * 0, or the answer sent (422 for a version that is not a whole number, 412 for an If-Match
+ * that does not name the version read, without anything written). */
+enum api_version_how { API_VERSION_READ = 0, API_VERSION_BODY, API_VERSION_IF_MATCH };
+int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
+                enum api_version_how *how);
+/* Tag the answer with a record's version (ETag: "N"). */
+void api_etag(struct web_req *r, int64_t version);
+/* The answer to a change the store refused with CVOM_ECONFLICT: 412 after an If-Match, else
+ * 409, with the message and the record as it is now (current, taken) in "current". */
+int api_conflict(struct web_req *r, enum api_version_how how, json_t *current);
+
 /* A whole positive decimal id (no sign, no spaces); 0 on success, -1 otherwise. */
 int api_parse_id(const char *s, int64_t *out);
 /* Today as days since 1970-01-01, in UTC like the command line. */

@@ -12,6 +12,7 @@
 #include "io/util.h"
 #include "web/page.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1002,6 +1003,48 @@ static void plays(struct buf *b, const struct view *v)
                v->actions.n, v->actions.n == 1 ? "" : "s");
 }
 
+/* The notes form with text in it; it carries the version of the account it was made from,
+ * so that saving it over someone else's newer change is refused. */
+static void notes_form(struct web_req *r, const struct cvom_account *a, const char *text)
+{
+    struct buf *b = &r->out;
+    buf_printf(b, "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/notes\">",
+               (long long)a->id);
+    page_csrf(r);
+    buf_printf(b,
+               "<input type=\"hidden\" name=\"version\" value=\"%lld\">"
+               "<label for=\"notes-text\">Notes for the account team</label><textarea "
+               "id=\"notes-text\" name=\"notes\" rows=\"6\" maxlength=\"%d\">",
+               (long long)a->version, CVOM_NOTES_MAX - 1);
+    buf_html(b, text);
+    buf_puts(b, "</textarea><div><button type=\"submit\">Save notes</button></div></form>");
+}
+
+/* 409: the notes changed since the page was opened. Shows what they say now, and the
+ * person's own text in a form made from the new version, to merge and save again. */
+static int notes_conflict(struct web_req *r, const struct cvom_account *now, const char *mine)
+{
+    struct buf *b = &r->out;
+    buf_reset(b);
+    page_begin(r, "Changed meanwhile", "accounts");
+    buf_puts(b, "<div class=\"narrow\"><h1>Someone else changed this account</h1>");
+    page_notice(r, "error", "Your notes were not saved: the account was changed while you "
+                            "were editing. Nothing of yours is lost: your text is below.");
+    buf_printf(b, "<p><a href=\"/accounts/%lld\">", (long long)now->id);
+    buf_html(b, now->name);
+    buf_puts(b, "</a> now has these notes:</p><p class=\"notes\">");
+    if (now->notes[0])
+        buf_html(b, now->notes);
+    else
+        buf_puts(b, "<span class=\"hint\">none</span>");
+    buf_puts(b, "</p><h2>Your text</h2>");
+    notes_form(r, now, mine);
+    buf_puts(b, "</div>");
+    page_end(r);
+    r->status = 409;
+    return 409;
+}
+
 static void notes(struct web_req *r, const struct view *v)
 {
     struct buf *b = &r->out;
@@ -1018,16 +1061,8 @@ static void notes(struct web_req *r, const struct view *v)
         buf_puts(b, "</section>");
         return;
     }
-    buf_printf(b, "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/notes\">",
-               (long long)v->a.id);
-    page_csrf(r);
-    buf_printf(b,
-               "<label for=\"notes-text\">Notes for the account team</label><textarea "
-               "id=\"notes-text\" name=\"notes\" rows=\"6\" maxlength=\"%d\">",
-               CVOM_NOTES_MAX - 1);
-    buf_html(b, v->a.notes);
-    buf_puts(b, "</textarea><div><button type=\"submit\">Save notes</button></div></form>"
-                "</section>");
+    notes_form(r, &v->a, v->a.notes);
+    buf_puts(b, "</section>");
 }
 
 /* ---- GET /accounts/{id} ------------------------------------------------------------------ */
@@ -1100,10 +1135,17 @@ int pages_notes_post(struct web_req *r)
         clean[n++] = *p;
     }
     clean[n] = '\0';
+    /* The version the form was made from; without one (an older page), the one read now. */
+    long seen = 0;
+    const char *version = web_field(r, "version");
+    if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
+        return web_error(r, 422, NULL, "The form's version is not a whole number.", "version");
     char parent_ref[CVOM_FIELD_MAX];
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st)
         st = r->store->ops->account_get(r->store, a.id, &a, &r->err);
+    if (!st && seen)
+        a.version = seen;
     if (!st)
         st = cvom_account_set(&a, "notes", clean, parent_ref, &r->err);
     if (!st)
@@ -1112,6 +1154,10 @@ int pages_notes_post(struct web_req *r)
         st = r->store->ops->commit(r->store, &r->err);
     if (st) {
         r->store->ops->rollback(r->store);
+        struct cvom_account now;
+        if (st == CVOM_ECONFLICT &&
+            r->store->ops->account_get(r->store, a.id, &now, NULL) == CVOM_OK)
+            return notes_conflict(r, &now, clean);
         return web_fail(r, st, &r->err);
     }
     char to[64];

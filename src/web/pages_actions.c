@@ -117,7 +117,8 @@ enum cvom_status pages_action_set(struct cvom_store *st, const struct cvom_actio
     enum cvom_status s = st->ops->begin(st, err);
     if (s)
         return s;
-    s = st->ops->action_set_status(st, a->id, to, to == CVOM_ACTION_DONE ? day : 0, err);
+    s = st->ops->action_set_status(st, a->id, a->version, to,
+                                   to == CVOM_ACTION_DONE ? day : 0, err);
     if (!s)
         s = st->ops->commit(st, err);
     if (s)
@@ -190,9 +191,12 @@ static void status_forms(struct web_req *r, const struct cvom_account *acc,
     struct buf *b = &r->out;
     long long aid = (long long)acc->id, id = (long long)a->id;
     int open = a->status == CVOM_ACTION_OPEN;
+    /* Each form carries the version of the action it was made from. */
     buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
                   "%lld\">", aid, id);
     page_csrf(r);
+    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
+               (long long)a->version);
     buf_printf(b, "<label class=\"sr\" for=\"st-%lld\">Status of action %lld</label>"
                   "<select id=\"st-%lld\" name=\"status\"><option value=\"open\"%s>open</option>"
                   "<option value=\"done\"%s>done</option></select> <button type=\"submit\">"
@@ -203,6 +207,8 @@ static void status_forms(struct web_req *r, const struct cvom_account *acc,
     buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
                   "%lld\">", aid, id);
     page_csrf(r);
+    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
+               (long long)a->version);
     buf_puts(b, "<input type=\"hidden\" name=\"status\" value=\"done\"><button type=\"submit\" "
                 "class=\"done-button\">Mark done</button></form>");
 }
@@ -386,7 +392,25 @@ int pages_action_status(struct web_req *r)
     int to = want ? cvom_action_status_parse(want) : -1;
     if (to < 0)
         return web_error(r, 422, NULL, "The status is open or done.", "status");
+    /* The version the form was made from; without one (an older page), the one read now. */
+    const char *version = web_field(r, "version");
+    long seen = 0;
+    if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
+        return web_error(r, 422, NULL, "The form's version is not a whole number.", "version");
+    if (seen)
+        a.version = seen;
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, pages_today(), &r->err);
+    if (st == CVOM_ECONFLICT &&
+        r->store->ops->action_get(r->store, a.id, &a, NULL) == CVOM_OK) {
+        char msg[CVOM_ACTION_TITLE_MAX + 200], day[11] = "";
+        if (a.done)
+            cvom_date_format(a.done, day);
+        snprintf(msg, sizeof msg,
+                 "Someone else changed the action \u201c%s\u201d while you had the page open: "
+                 "it is %s%s%s now. Nothing was changed; look at the plan again.",
+                 a.title, cvom_action_status_name(a.status), a.done ? " since " : "", day);
+        return web_error(r, 409, NULL, msg, "version");
+    }
     if (st)
         return st == CVOM_EINVAL ? form_error(r, &r->err) : web_fail(r, st, &r->err);
     char to_path[96];

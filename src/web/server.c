@@ -101,6 +101,7 @@ int web_http_status(enum cvom_status st)
     case CVOM_ENOTFOUND: return 404;
     case CVOM_EEXIST: return 409;
     case CVOM_EBUSY: return 503;
+    case CVOM_ECONFLICT: return 409;
     default: return 500;
     }
 }
@@ -114,6 +115,7 @@ static const char *http_code_name(int http)
     case 404: return "not_found";
     case 405: return "method_not_allowed";
     case 409: return "conflict";
+    case 412: return "precondition_failed";
     case 413: return "too_large";
     case 414: return "uri_too_long";
     case 415: return "unsupported_media_type";
@@ -132,7 +134,8 @@ static const char *http_title(int http)
     case 403: return "Not allowed";
     case 404: return "Not found";
     case 405: return "Method not allowed";
-    case 409: return "Already exists";
+    case 409: return "Already exists or changed meanwhile";
+    case 412: return "Changed meanwhile";
     case 413: return "Too large";
     case 414: return "Address too long";
     case 415: return "Unsupported content type";

@@ -355,6 +355,17 @@ def settings(admin, db):
     check(status == 303, "the new threshold is accepted", (status, loc))
     check(config_value(db, "threshold.emotional") == "60", "cvom config reports 60",
           config_value(db, "threshold.emotional"))
+    # A form made before that change does not overwrite it: it is answered 409 with the
+    # values as they are now, and nothing is stored.
+    status, _, body = admin.post("/admin/settings",
+                                 dict(fields, **{"threshold.emotional": "70"}))
+    check(status == 409 and "Someone else changed the settings" in body and
+          'name="seen.threshold.emotional" value="60"' in body,
+          "a change made on an old page is refused, showing the new value", status)
+    check(config_value(db, "threshold.emotional") == "60", "and changes nothing",
+          config_value(db, "threshold.emotional"))
+    status, _, body = admin.get("/admin/settings")
+    fields = [f for f in forms_of(body) if f["action"] == "/admin/settings"][0]["fields"]
     status, _, body = admin.post("/admin/settings",
                                  dict(fields, **{"threshold.emotional": "120",
                                                  "threshold.intellectual": "55"}))

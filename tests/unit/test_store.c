@@ -139,11 +139,32 @@ static void test_account_crud(struct cvom_store *st)
     b.parent_id = parent;
     SET(b.owner, "lee");
     b.revenue = 0;
+    CHECK_INT(b.version, 1);
     CHECK_INT(st->ops->account_update(st, &b, &err), CVOM_OK);
+    CHECK_INT(b.version, 2); /* the copy knows the version it now matches */
     CHECK_INT(st->ops->account_get(st, a.id, &b, &err), CVOM_OK);
     CHECK_INT(b.parent_id, parent);
     CHECK_STR(b.owner, "lee");
     CHECK_NEAR(b.revenue, 0, 0);
+    CHECK_INT(b.version, 2);
+
+    /* Two people change the same account from copies read at version 2: the first goes
+     * through, the second is told and changes nothing; version 0 asks for no check. */
+    struct cvom_account first = b, second = b;
+    SET(first.region, "first");
+    SET(second.region, "second");
+    CHECK_INT(st->ops->account_update(st, &first, &err), CVOM_OK);
+    CHECK_INT(st->ops->account_update(st, &second, &err), CVOM_ECONFLICT);
+    CHECK(strstr(err.message, "since version 2") != NULL);
+    CHECK(strstr(err.message, "version 3 now") != NULL);
+    CHECK_INT(st->ops->account_get(st, a.id, &b, &err), CVOM_OK);
+    CHECK_STR(b.region, "first");
+    second.version = 0;
+    CHECK_INT(st->ops->account_update(st, &second, &err), CVOM_OK);
+    CHECK_INT(second.version, 4);
+    SET(b.region, "north");
+    b.version = 0;
+    CHECK_INT(st->ops->account_update(st, &b, &err), CVOM_OK);
 
     /* A parent may not become its own descendant, nor an account its own parent. */
     struct cvom_account g;
@@ -892,6 +913,21 @@ static void test_settings(struct cvom_store *st)
               CVOM_ELIMIT);
     CHECK_STR(tiny, "ab");
     CHECK_INT(st->ops->setting_set(st, "", "x", &err), CVOM_EINVAL);
+
+    /* Compare and set: only while the value is still the one seen (or unset, for NULL). */
+    CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", "55", "70", &err),
+              CVOM_ECONFLICT);
+    CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", "60.5", "70", &err), CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
+              CVOM_OK);
+    CHECK_STR(buf, "70");
+    CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", NULL, "80", &err),
+              CVOM_ECONFLICT);
+    CHECK_INT(st->ops->setting_swap(st, "swap.new", NULL, "1", &err), CVOM_OK);
+    CHECK_INT(st->ops->setting_swap(st, "swap.new", NULL, "2", &err), CVOM_ECONFLICT);
+    CHECK_INT(st->ops->setting_get(st, "swap.new", buf, sizeof buf, &err), CVOM_OK);
+    CHECK_STR(buf, "1");
+    CHECK_INT(st->ops->setting_set(st, "threshold.intellectual", "60.5", &err), CVOM_OK);
 }
 
 static void test_cascade(struct cvom_store *st)
@@ -1004,13 +1040,13 @@ static void test_busy(struct cvom_store *st)
     struct cvom_account a;
     CHECK_INT(st->ops->account_find(st, "Committed", &a, &err), CVOM_OK);
 
+    struct cvom_account b = a; /* both change the account from the same version */
     CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
     SET(a.notes, "changed by the first");
     CHECK_INT(st->ops->account_update(st, &a, &err), CVOM_OK);
     double t0 = now_seconds();
     enum cvom_status status = other->ops->begin(other, &err);
     if (status == CVOM_OK) {
-        struct cvom_account b = a;
         SET(b.notes, "changed by the second");
         status = other->ops->account_update(other, &b, &err);
         other->ops->rollback(other);
@@ -1264,13 +1300,25 @@ static void test_actions(struct cvom_store *st)
     CHECK_INT(list_actions(st, 0, -1, 0, 1, &k), 2); /* unowned: y and z */
     CHECK_INT(k.id[0], y.id);
 
-    CHECK_INT(st->ops->action_set_status(st, z.id, CVOM_ACTION_DONE, 60, &err), CVOM_OK);
+    /* A change made on the version it was read at goes through and moves the version on;
+     * one made on an older version is refused and changes nothing. */
+    CHECK_INT(z.version, 1);
+    CHECK_INT(st->ops->action_set_status(st, z.id, 1, CVOM_ACTION_DONE, 60, &err), CVOM_OK);
     CHECK_INT(st->ops->action_get(st, z.id, &got, &err), CVOM_OK);
     CHECK_INT(got.status, CVOM_ACTION_DONE);
     CHECK_INT(got.done, 60);
+    CHECK_INT(got.version, 2);
+    CHECK_INT(st->ops->action_set_status(st, z.id, 1, CVOM_ACTION_OPEN, 0, &err),
+              CVOM_ECONFLICT);
+    CHECK(strstr(err.message, "version 2") != NULL);
+    CHECK_INT(st->ops->action_get(st, z.id, &got, &err), CVOM_OK);
+    CHECK_INT(got.status, CVOM_ACTION_DONE);
+    CHECK_INT(got.version, 2);
     CHECK_INT(list_actions(st, 0, CVOM_ACTION_OPEN, 101, 0, &k), 1); /* z is done */
     CHECK_INT(list_actions(st, 0, CVOM_ACTION_DONE, 0, 0, &k), 1);
-    CHECK_INT(st->ops->action_set_status(st, z.id + 100, CVOM_ACTION_DONE, 60, &err),
+    CHECK_INT(st->ops->action_set_status(st, z.id + 100, 0, CVOM_ACTION_DONE, 60, &err),
+              CVOM_ENOTFOUND);
+    CHECK_INT(st->ops->action_set_status(st, z.id + 100, 3, CVOM_ACTION_DONE, 60, &err),
               CVOM_ENOTFOUND);
 
     /* The schema's checks: a title, an effect within ±100, a cost of 0 or more, an account

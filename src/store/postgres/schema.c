@@ -1,6 +1,7 @@
 /* postgres/schema.c — the PostgreSQL schema as numbered migrations. A new database goes
  * straight to version 7, the schema SQLite reaches through migrations 1 to 7, so that both
- * back ends report the same version for the same tables. Later versions are added to both.
+ * back ends report the same version for the same tables; later versions are added to both,
+ * with the same numbers.
  *
  * The tables mirror SQLite's: the same names, columns, defaults and constraints, each
  * constraint named after the column it guards so that a refusal names the field. Text
@@ -338,8 +339,16 @@ static const char *const schema_7[] = {
     NULL,
 };
 
+/* Accounts and actions carry a version that every change moves on (SQLite's migration 8). */
+static const char *const schema_8[] = {
+    "ALTER TABLE accounts ADD COLUMN version bigint NOT NULL DEFAULT 1;"
+    "ALTER TABLE actions ADD COLUMN version bigint NOT NULL DEFAULT 1;",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {7, schema_7},
+    {8, schema_8},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

@@ -9,7 +9,7 @@
 
 #define ACCOUNT_COLUMNS                                                                            \
     "id, external_id, name, owner, parent_id, revenue, potential, currency, industry, "            \
-    "region, tags, notes"
+    "region, tags, notes, version"
 #define STAKEHOLDER_COLUMNS "id, account_id, external_id, name, role, influence, stance, email"
 #define ASSESSMENT_COLUMNS                                                                         \
     "id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status"
@@ -19,7 +19,8 @@
     "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
 
 #define ACTION_COLUMNS                                                                             \
-    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done"
+    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "\
+    "version"
 
 const char *const cvom__postgres_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN",
@@ -45,6 +46,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
     [S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    /* Compare and set in one step: a second writer that saw the old value changes nothing. */
+    [S_SETTING_SWAP] = "UPDATE settings SET value = $3 WHERE key = $1 AND value = $2",
+    [S_SETTING_CREATE] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
+                         " ON CONFLICT(key) DO NOTHING",
 
     [S_ACCOUNT_ADD] = "INSERT INTO accounts(id, external_id, name, owner, parent_id, revenue,"
                       " potential, currency, industry, region, tags, notes) VALUES ((SELECT"
@@ -53,7 +58,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_ACCOUNT_UPDATE] = "UPDATE accounts SET external_id = $1, name = $2, owner = $3,"
                          " parent_id = $4, revenue = $5, potential = $6, currency = $7,"
                          " industry = $8, region = $9, tags = $10, notes = $11,"
-                         " updated_at = cvom_now() WHERE id = $12",
+                         " updated_at = cvom_now(), version = version + 1"
+                         " WHERE id = $12 AND ($13::bigint = 0 OR version = $13)"
+                         " RETURNING version",
     [S_ACCOUNT_REMOVE] = "DELETE FROM accounts WHERE id = $1",
     [S_ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = $1",
     [S_ACCOUNT_BY_EXTERNAL] = "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE external_id = $1",
@@ -220,7 +227,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                       " AND ($3::bigint = 0 OR (due IS NOT NULL AND due < $3))"
                       " AND ($4::bigint = 0 OR owner = '')"
                       " ORDER BY account_id, due IS NULL, due, id",
-    [S_ACTION_STATUS] = "UPDATE actions SET status = $2, done = $3 WHERE id = $1",
+    [S_ACTION_STATUS] = "UPDATE actions SET status = $2, done = $3, version = version + 1"
+                        " WHERE id = $1 AND ($4::bigint = 0 OR version = $4)"
+                        " RETURNING version",
     [S_PLAYBOOK_CLEAR] = "DELETE FROM playbook",
     [S_PLAYBOOK_PUT] = "INSERT INTO playbook(position, key, title, play, axis, cost) VALUES ((SELECT"
                        " coalesce(max(position), 0) + 1 FROM playbook), $1, $2, $3, $4, $5) ON"

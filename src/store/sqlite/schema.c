@@ -490,9 +490,18 @@ static const char *const migration_7[] = {
     NULL,
 };
 
+/* Accounts and actions carry a version that every change moves on, so that an edit made on
+ * an old copy is refused instead of overwriting a newer one. */
+static const char *const migration_8[] = {
+    "ALTER TABLE accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE actions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4},
     {5, migration_5}, {6, migration_6}, {7, migration_7},
+    {8, migration_8},
 };
 
 /* Applied to every connection; they are not stored in the file (except journal_mode). */
