@@ -21,6 +21,9 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import need  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 REFERENCE = os.path.join(ROOT, 'tests', 'data', 'render', 'demo-matrix.png')
@@ -368,7 +371,7 @@ def test_reference(d):
 
 def main():
     for exe in ('pdfinfo', 'pdftotext'):
-        assert shutil.which(exe), exe + ' is missing: run scripts/setup.sh (poppler-utils)'
+        need.program('render', exe, 'poppler-utils')
     with tempfile.TemporaryDirectory() as d:
         DB.append(os.path.join(d, 'demo.db'))
         run(d, 'demo')
