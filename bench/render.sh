@@ -138,19 +138,35 @@ drawn=$("$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work
 png_bytes=$(wc -c <"$work/matrix.png")
 "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" 2>/dev/null
 pdf_bytes=$(wc -c <"$work/matrix.pdf")
+# What was drawn, read from the files themselves: the PDF's page in points, the PNG's size
+# in pixels, and so the PNG's resolution.
+picture=$(python3 - "$work/matrix.pdf" "$work/matrix.png" <<'EOF'
+import re, struct, sys
+pdf = open(sys.argv[1], "rb").read()
+m = re.search(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
+png = open(sys.argv[2], "rb").read(24)
+if not m or png[:8] != b"\x89PNG\r\n\x1a\n":
+    sys.exit("bench: cannot read the size of the pictures")
+pw, ph = float(m.group(1)), float(m.group(2))
+w, h = struct.unpack(">II", png[16:24])
+print("%g %g %d %d %.0f" % (pw, ph, w, h, w * 72 / pw))
+EOF
+)
 
 awk -v png="$png" -v pdf="$pdf" -v scan="$scan" -v blended="$blended" -v drawn="$drawn" \
-    -v png_bytes="$png_bytes" \
+    -v png_bytes="$png_bytes" -v picture="$picture" \
     -v pdf_bytes="$pdf_bytes" -v db="$db" -v accounts="$accounts" '
 BEGIN {
     split(png, a, " "); split(pdf, b, " "); split(scan, s, " "); split(blended, g, " ")
-    sub(/^[^(]*\(/, "", drawn); sub(/\)$/, "", drawn)
+    split(picture, p, " ")
+    if (match(drawn, /[0-9]+ of [0-9]+ accounts? drawn, [0-9]+ labelled/))
+        drawn = substr(drawn, RSTART, RLENGTH)
     printf "cvom render matrix: rendering benchmark\n"
     printf "  database           %s (%d accounts)\n", db, accounts
-    printf "  picture            800 x 600 points, 40 labels; %s\n", drawn
+    printf "  picture            %g x %g points (the PDF page); %s\n", p[1], p[2], drawn
     printf "                     wall      CPU       peak RSS    file\n"
-    printf "  PNG (96 dpi)       %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB\n",
-           a[1], a[2], a[3] / 1024, png_bytes / 1048576
+    printf "  PNG (%4d x %4d)  %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB   %d dpi\n",
+           p[3], p[4], a[1], a[2], a[3] / 1024, png_bytes / 1048576, p[5]
     printf "  PDF                %6.2f s  %6.2f s  %6.1f MiB  %5.1f MiB\n",
            b[1], b[2], b[3] / 1024, pdf_bytes / 1048576
     printf "  scoring alone      %6.2f s  %6.2f s  %6.1f MiB  (cvom export of the same accounts)\n",

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Web benchmark: wrk on the matrix page (GET /) and on /api/v1/matrix of `cvom serve` over a
 # 10,000-account portfolio, then nginx serving the same bytes as static files under the same
-# load, with the ratio. Everything stays on 127.0.0.1. See README.md.
+# load, with the ratio. Everything stays on 127.0.0.1. Exits 1 when a target is not met, or
+# when wrk, cvom serve or nginx did not give a measurement. See README.md.
 #   usage: bench/web.sh BUILD_DIR   (a release build; WEB_BENCH_ACCOUNTS, _SECONDS,
 #                                    _CONNECTIONS, _THREADS change the run)
 set -eu
@@ -179,21 +180,48 @@ done = function(summary, latency, requests)
 end
 EOF
 
-# run NAME URL [HEADER]: a 2 s warm-up, then the measured run; appends a result line.
+# head_bytes PORT PATH [HEADER]: the size of the status line and headers of one 200 answer
+# to the request wrk sends, so that the bytes wrk counts per response can be told apart from
+# the body.
+head_bytes() {
+    python3 - "$@" <<'EOF'
+import socket, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+extra = "".join(h + "\r\n" for h in sys.argv[3:])
+s = socket.create_connection(("127.0.0.1", port), 30)
+s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n" % (path, port, extra)).encode())
+data = b""
+while b"\r\n\r\n" not in data:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+s.close()
+if b"\r\n\r\n" not in data or data.split(b" ", 2)[1:2] != [b"200"]:
+    sys.exit("GET %s: no 200 answer: %r" % (path, data[:80]))
+print(data.index(b"\r\n\r\n") + 4)
+EOF
+}
+
+# run NAME PORT PATH [HEADER]: a 2 s warm-up, then the measured run; appends a result line
+# (wrk's figures and the size of the headers), or "NAME FAILED" when there is no measurement.
 run() {
     name=$1
-    url=$2
-    shift 2
+    url=http://127.0.0.1:$2$3
+    head=$(head_bytes "$2" "$3" ${4:+"$4"}) || head=""
+    shift 3
+    set -- ${1:+-H} ${1:+"$1"}
     wrk -t"$threads" -c"$conns" -d2s "$@" "$url" >/dev/null 2>&1 || true
     out=$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s -s "$tmp/report.lua" "$@" \
         "$url" 2>&1) || true
     line=$(echo "$out" | grep '^RESULT' || true)
-    if [ -z "$line" ]; then
-        say "wrk failed on $url:"
+    if [ -z "$line" ] || [ -z "$head" ]; then
+        say "no measurement of $url:"
         echo "$out" >&2
-        line="RESULT 0 0 0 0 0 0 0 0/0/0/0"
+        echo "$name FAILED" >>"$tmp/results"
+        return 0
     fi
-    echo "$name ${line#RESULT }" >>"$tmp/results"
+    echo "$name ${line#RESULT } $head" >>"$tmp/results"
 }
 
 : >"$tmp/results"
@@ -202,10 +230,10 @@ have_api=0
 [ -s "$tmp/www/index.html" ] && have_page=1
 [ -s "$tmp/www/api/v1/matrix" ] && have_api=1
 if [ $have_page = 1 ]; then
-    run cvom-page "$base/" -H "Cookie: $cookie"
+    run cvom-page "$port" / "Cookie: $cookie"
 fi
 if [ $have_api = 1 ]; then
-    run cvom-api "$base/api/v1/matrix" -H "Authorization: Bearer $token"
+    run cvom-api "$port" /api/v1/matrix "Authorization: Bearer $token"
 fi
 kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
@@ -256,8 +284,12 @@ until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $npo
     fi
     sleep 0.05
 done
-[ $have_page = 1 ] && run nginx-page "http://127.0.0.1:$nport/"
-[ $have_api = 1 ] && run nginx-api "http://127.0.0.1:$nport/api/v1/matrix"
+if [ $have_page = 1 ]; then
+    run nginx-page "$nport" /
+fi
+if [ $have_api = 1 ]; then
+    run nginx-api "$nport" /api/v1/matrix
+fi
 kill "$nginx_pid" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
@@ -269,43 +301,62 @@ api_bytes=$(wc -c <"$tmp/www/api/v1/matrix" 2>/dev/null || echo 0)
 awk -v accounts="$accounts" -v seconds="$seconds" -v conns="$conns" -v threads="$threads" \
     -v page_bytes="$page_bytes" -v api_bytes="$api_bytes" -v cores="$(nproc)" \
     -v load="$load" '
-function mark(ok) { return ok ? "met" : "NOT MET" }
+function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
+$2 == "FAILED" { failed[$1] = 1; next }
 { rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; n[$1] = $5; bad[$1] = $6; err[$1] = $7; bpr[$1] = $8
-  kinds_of[$1] = $9 }
+  kinds_of[$1] = $9; head[$1] = $10 }
+# Whether every answer of a run was whole: no socket error, no status of 400 or more, and on
+# average at least the saved body per response once the headers are taken off.
+function complete(key, size) {
+    return n[key] > 0 && bad[key] == 0 && err[key] == 0 && bpr[key] - head[key] >= size
+}
 END {
     printf "cvom serve: web benchmark (%d accounts, wrk %d s, %d connections, %d threads, %d cores)\n",
         accounts, seconds, conns, threads, cores
     printf "  load average before the run: %s (other work on the machine skews every figure)\n",
         load
-    printf "  %-18s %-6s %10s %9s %9s %10s %8s %8s\n", "request", "server", "req/s", "p50 ms",
-        "p99 ms", "responses", ">=400", "errors"
+    printf "  %-18s %-6s %10s %9s %9s %10s %8s %8s %10s\n", "request", "server", "req/s",
+        "p50 ms", "p99 ms", "responses", ">=400", "errors", "body/resp"
     split("page api", kinds, " ")
     label["page"] = "GET /"; label["api"] = "GET /api/v1/matrix"
     size["page"] = page_bytes; size["api"] = api_bytes
     for (k = 1; k <= 2; k++) {
         kd = kinds[k]
-        if (!(("cvom-" kd) in rps)) {
-            printf "  %-18s not measured (no 200 answer from cvom serve)\n", label[kd]
-            continue
-        }
+        measured[kd] = 1
         for (s = 1; s <= 2; s++) {
             who = s == 1 ? "cvom" : "nginx"
             key = who "-" kd
-            printf "  %-18s %-6s %10.0f %9.2f %9.2f %10d %8d %8d%s\n", label[kd], who, rps[key],
-                p50[key], p99[key], n[key], bad[key], err[key],
+            if (!(key in rps)) {
+                printf "  %-18s %-6s not measured (%s)\n", label[kd], who,
+                    key in failed ? "no result from wrk" : "no 200 answer from cvom serve"
+                measured[kd] = 0
+                continue
+            }
+            printf "  %-18s %-6s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f%s\n", label[kd], who,
+                rps[key], p50[key], p99[key], n[key], bad[key], err[key], bpr[key] - head[key],
                 (err[key] > 0 ? "  (connect/read/write/timeout " kinds_of[key] ")" : "")
         }
+        if (!measured[kd])
+            continue
         ratio[kd] = rps["nginx-" kd] > 0 ? rps["cvom-" kd] / rps["nginx-" kd] : 0
         printf "  %-18s body %d bytes; cvom/nginx throughput %.2f\n", "", size[kd], ratio[kd]
     }
     printf "targets (at %d connections)\n", conns
     for (k = 1; k <= 2; k++) {
         kd = kinds[k]
-        if (!(("cvom-" kd) in rps)) continue
-        ok_bytes = bpr["cvom-" kd] >= size[kd]
+        if (!measured[kd]) {
+            printf "  %-18s NOT MET: not measured\n", label[kd]
+            missed++
+            continue
+        }
         printf "  %-18s throughput >= 1/2 of nginx  %s\n", label[kd], mark(ratio[kd] >= 0.5)
         printf "  %-18s p99 < 20 ms                 %s\n", label[kd], mark(p99["cvom-" kd] < 20)
         printf "  %-18s every answer complete       %s\n", label[kd],
-            mark(ok_bytes && bad["cvom-" kd] == 0 && err["cvom-" kd] == 0)
+            mark(complete("cvom-" kd, size[kd]))
+        # nginx is the yardstick: a run of it with errors or short answers makes the ratio
+        # meaningless.
+        printf "  %-18s nginx answered completely   %s\n", label[kd],
+            mark(complete("nginx-" kd, size[kd]))
     }
+    exit (missed > 0)
 }' "$tmp/results"

@@ -13,6 +13,12 @@ A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=te
     ! TEXT              standard error contains TEXT
     ? N                 expected exit code (default 0)
     @only sqlite        the case is about SQLite files (backups): not run with --db
+    @expect NAME        lines up to '@end' are the whole content the file NAME must have
+                        after the command (a command that writes a file is checked by what
+                        it wrote, not only by what it printed)
+    % NAME TEXT         the file NAME has a line TEXT after the command
+    - NAME              there is no file NAME after the command (a refused command writes
+                        nothing)
 
 '{dir}' in arguments and file contents is replaced by the temporary directory.
 """
@@ -30,16 +36,32 @@ def parse(path):
     while i < len(lines):
         line = lines[i]
         i += 1
-        if line.startswith('@file '):
-            name, body = line[6:].strip(), []
+        if line.startswith(('@file ', '@expect ')):
+            tag, name = line.split(' ', 1)
+            at, body = i, []
             while i < len(lines) and lines[i] != '@end':
                 body.append(lines[i])
                 i += 1
+            if i == len(lines):
+                sys.exit('%s:%d: %s without @end' % (path, at, tag))
             i += 1
-            files.append((len(steps), name, '\n'.join(body) + '\n'))
+            if tag == '@file':
+                files.append((len(steps), name.strip(), '\n'.join(body) + '\n'))
+            elif not steps:
+                sys.exit('%s:%d: @expect before any command' % (path, at))
+            else:
+                steps[-1]['files'].append((name.strip(), body))
         elif line.startswith('$ '):
             steps.append({'args': line[2:], 'stdin': [], 'out': [], 'has': [], 'err': [],
-                          'code': 0, 'line': i})
+                          'code': 0, 'line': i, 'files': [], 'lines': [], 'absent': []})
+        elif line[:2] in ('% ', '- '):
+            if not steps:
+                sys.exit('%s:%d: check before any command' % (path, i))
+            if line[0] == '-':
+                steps[-1]['absent'].append(line[2:].strip())
+            else:
+                name, _, text = line[2:].partition(' ')
+                steps[-1]['lines'].append((name, text))
         elif line[:2] in ('< ', '> ', '~ ', '! ', '? ') or line in ('<', '>'):
             if not steps:
                 sys.exit('%s:%d: check before any command' % (path, i))
@@ -59,6 +81,36 @@ def parse(path):
         elif line.strip() and not line.startswith('#'):
             sys.exit('%s:%d: cannot read this line: %r' % (path, i, line))
     return steps, files
+
+
+def read_text(d, name):
+    """The text of file NAME in the directory, or None when there is no such file."""
+    try:
+        with open(os.path.join(d, name), encoding='utf-8', newline='') as f:
+            return f.read().replace(d, '{dir}')
+    except FileNotFoundError:
+        return None
+
+
+def file_problems(d, s):
+    """How the files after step s differ from its @expect, % and - lines."""
+    problems = []
+    for name, want in s['files']:
+        got, text = read_text(d, name), '\n'.join(want) + '\n'
+        if got is None:
+            problems.append('no file %s was written' % name)
+        elif got != text:
+            problems.append('%s differs:\n--- expected\n%s--- got\n%s' % (name, text, got))
+    for name, line in s['lines']:
+        got = read_text(d, name)
+        if got is None:
+            problems.append('no file %s was written' % name)
+        elif line not in got.split('\n'):
+            problems.append('%s has no line %r' % (name, line))
+    for name in s['absent']:
+        if os.path.lexists(os.path.join(d, name)):
+            problems.append('the command left a file %s' % name)
+    return problems
 
 
 def main():
@@ -98,6 +150,7 @@ def main():
             for t in s['err']:
                 if t not in err:
                     problems.append('stderr lacks %r' % t)
+            problems += file_problems(d, s)
             if problems:
                 failures += 1
                 print(where)

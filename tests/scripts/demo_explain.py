@@ -12,6 +12,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import need  # noqa: E402
+
+rankdata = need.module('demo_explain', 'scipy.stats', 'python3-scipy').rankdata
 CVOM = os.path.abspath(sys.argv[1])
 
 
@@ -53,7 +57,6 @@ with tempfile.TemporaryDirectory() as d:
     # The signals in force on 2026-10-31, read straight from the database.
     import math
     import sqlite3
-    from scipy.stats import rankdata
     from datetime import date
     day = (date(2026, 10, 31) - date(1970, 1, 1)).days
     con = sqlite3.connect(os.path.join(d, 'a.db'))

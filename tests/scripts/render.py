@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""`cvom render matrix` on the demo portfolio: PNG dimensions, PDF pages, size and text
-(every labelled account's name, the quadrant names, the axis wording), SVG structure, the
-demo matrix against a committed reference image under a perceptual tolerance, and failures
-that leave no file behind.
+"""`cvom render matrix` on the demo portfolio: every account's bubble where its exported
+scores put it (SVG), PNG dimensions, PDF pages, size and text (every labelled account's
+name, the quadrant names, the axis wording), SVG structure, the demo matrix against a
+committed reference image under a perceptual tolerance (a consistency check only: the
+reference is cvom's own earlier output), and failures that leave no file behind.
 
     render.py CVOM            run the checks
     render.py CVOM --update   rewrite tests/data/render/demo-matrix.png first
@@ -11,6 +12,7 @@ Only the standard library and poppler-utils (pdfinfo, pdftotext) are used; PNG f
 decoded here with zlib."""
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -20,6 +22,9 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import need  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -305,6 +310,96 @@ def test_svg(d, n_drawn):
     check(ET.fromstring(data).tag == SVG + 'svg', 'SVG on standard output')
 
 
+# How far a bubble's centre may be from its account's exported scores, in score points on
+# either axis: the export rounds to 0.01, so 0.01 covers the rounding and the SVG's own. A
+# bubble drawn a tenth of a point off (half a point of the picture at this size) fails.
+POSITION_TOLERANCE = 0.01
+
+
+def svg_numbers(d):
+    return [float(x) for x in re.findall(r'-?\d+(?:\.\d+)?(?:e-?\d+)?', d)]
+
+
+def svg_shapes(root):
+    """(frame, thresholds, bubbles) of a matrix SVG: the plot frame as (x0, y0, x1, y1), the
+    dashed threshold lines as [(x0, y0, x1, y1)], and every translucent filled shape as
+    (centre x, centre y, fill colour). cairo writes circles as paths of four curves, so a
+    centre is the middle of the path's extent."""
+    frames, thresholds, bubbles = [], [], []
+    for p in root.iter(SVG + 'path'):
+        style, d = p.get('style') or '', p.get('d') or ''
+        v = svg_numbers(d)
+        xs, ys = v[0::2], v[1::2]
+        if not xs:
+            continue
+        box = (min(xs), min(ys), max(xs), max(ys))
+        if 'fill:none' in style and 'dasharray' not in style and d.count('L') == 3 and 'Z' in d:
+            frames.append(box)
+        elif 'fill:none' in style and 'stroke-dasharray' in style and d.count('L') == 1 \
+                and 'C' not in d:
+            thresholds.append(box)
+        m = re.search(r'fill:(rgb\([^)]*\));fill-opacity:0\.[0-9]+', style)
+        if m and 'C' in d:
+            bubbles.append(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, m.group(1)))
+    return frames, thresholds, bubbles
+
+
+def test_positions(d):
+    """Each account is drawn where its scores are: the bubble's centre, read back from the
+    SVG and turned into scores through the plot frame (0 to 100 on both axes, checked
+    against the threshold lines at 50), must be within POSITION_TOLERANCE of the scores
+    `cvom export` gives on the same date; every bubble in the frame belongs to an account,
+    and the accounts of one quadrant share one colour that no other quadrant has."""
+    out = os.path.join(d, 'positions.svg')
+    run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '1000', '--height',
+        '800')
+    _, data, _ = run(d, 'export', '--format', 'json', '--as-of', AS_OF)
+    accounts = [a for a in json.loads(data) if a['state'] != 'insufficient']
+    frames, thresholds, bubbles = svg_shapes(ET.parse(out).getroot())
+    if not frames:
+        check(False, 'positions: no plot frame in the SVG')
+        return
+    x0, y0, x1, y1 = max(frames, key=lambda f: (f[2] - f[0]) * (f[3] - f[1]))
+    check(x1 - x0 > 500 and y1 - y0 > 400, 'positions: the plot frame is the picture\'s '
+          'largest box: %r' % ((x0, y0, x1, y1),))
+    mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
+    check(any(abs(t[0] - mid_x) < 0.01 and t[0] == t[2] for t in thresholds) and
+          any(abs(t[1] - mid_y) < 0.01 and t[1] == t[3] for t in thresholds),
+          'positions: the threshold lines (50) cut the frame in half: %r' % thresholds)
+
+    def scores(bx, by):
+        return 100 * (bx - x0) / (x1 - x0), 100 * (y1 - by) / (y1 - y0)
+
+    inside = [(scores(bx, by), colour) for bx, by, colour in bubbles
+              if x0 <= bx <= x1 and y0 <= by <= y1]
+    check(len(inside) == len(accounts), 'positions: %d bubbles in the frame for %d drawn '
+          'accounts' % (len(inside), len(accounts)))
+    free = list(range(len(inside)))
+    colours = {}
+    worst = 0.0
+    for a in accounts:
+        def off(i):
+            (ix, ex), _ = inside[i]
+            return max(abs(ix - a['intellectual']), abs(ex - a['emotional']))
+        best = min(free, key=off) if free else None
+        if best is None or off(best) > POSITION_TOLERANCE:
+            near = inside[best][0] if best is not None else None
+            check(False, 'positions: %s (%.2f, %.2f) has no bubble within %.2f points; the '
+                  'nearest is at %s' % (a['name'], a['intellectual'], a['emotional'],
+                                        POSITION_TOLERANCE, near and '(%.2f, %.2f)' % near))
+            continue
+        worst = max(worst, off(best))
+        free.remove(best)
+        colours.setdefault(a['quadrant'], set()).add(inside[best][1])
+    for i in free:
+        check(False, 'positions: the bubble at (%.2f, %.2f) is no account\'s' % inside[i][0])
+    check(all(len(c) == 1 for c in colours.values()) and
+          len(set().union(*colours.values())) == len(colours) == 4,
+          'positions: one colour per quadrant, four in all: %r' % colours)
+    print('positions: %d bubbles, the farthest %.4f points from its scores'
+          % (len(inside), worst), file=sys.stderr)
+
+
 def test_failures(d):
     before = sorted(os.listdir(d))
     code, _, err = run(d, 'render', 'matrix', '--out', os.path.join(d, 'missing', 'm.png'),
@@ -349,6 +444,10 @@ def test_failures(d):
 
 
 def test_reference(d):
+    """The demo matrix against tests/data/render/demo-matrix.png. The reference was drawn by
+    cvom itself (--update), so this is a consistency check — the picture did not change by
+    accident — not a correctness check: a change that is wrong everywhere passes it once the
+    reference is redrawn. Where the accounts are is checked by test_positions."""
     out = os.path.join(d, 'ref.png')
     run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '800', '--height', '600',
         '--dpi', '72')
@@ -362,13 +461,15 @@ def test_reference(d):
     mean, far = compare(png_decode(out), png_decode(REFERENCE))
     print('reference image: mean difference %.3f per channel, %.3f %% of pixels far off'
           % (mean, 100 * far), file=sys.stderr)
-    check(mean < 3.0, 'mean difference %.3f per channel (limit 3)' % mean)
-    check(far < 0.01, '%.2f %% of pixels differ by more than 64 (limit 1 %%)' % (100 * far))
+    check(mean < 3.0, 'consistency with the reference picture (cvom\'s own earlier output): '
+          'mean difference %.3f per channel (limit 3)' % mean)
+    check(far < 0.01, 'consistency with the reference picture (cvom\'s own earlier output): '
+          '%.2f %% of pixels differ by more than 64 (limit 1 %%)' % (100 * far))
 
 
 def main():
     for exe in ('pdfinfo', 'pdftotext'):
-        assert shutil.which(exe), exe + ' is missing: run scripts/setup.sh (poppler-utils)'
+        need.program('render', exe, 'poppler-utils')
     with tempfile.TemporaryDirectory() as d:
         DB.append(os.path.join(d, 'demo.db'))
         run(d, 'demo')
@@ -380,6 +481,7 @@ def main():
         pics = os.path.join(d, 'pics')
         os.mkdir(pics)
         test_reference(d)
+        test_positions(d)
         test_png(pics)
         test_pdf(pics, accounts)
         test_filters_and_title(pics, accounts)

@@ -17,8 +17,12 @@ import sys
 import tempfile
 import zipfile
 
-import openpyxl
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import need  # noqa: E402
 
+openpyxl = need.module('report', 'openpyxl', 'python3-openpyxl')
+need.program('report', 'pdfinfo', 'poppler-utils')
+need.program('report', 'pdftotext', 'poppler-utils')
 CVOM = os.path.abspath(sys.argv[1])
 AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
 SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Transitions',

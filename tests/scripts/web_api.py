@@ -4,17 +4,14 @@ every endpoint's success path against the command line's own output on the same 
 pagination, validation errors with their field, ownership (a manager sees only their own
 accounts, another manager's answers 404 like a missing one, a viewer cannot write), bearer
 tokens and sessions, malformed and oversized bodies, wrong content types; every answer
-checked against the schemas of docs/openapi.json; and finally docs/openapi.json itself
-through an independent OpenAPI validator from npm (skipped, exit 77, without node/npm).
+checked against the schemas of docs/openapi.json (openapi_validate.py checks the description
+itself with an independent validator).
     usage: web_api.py PATH/TO/cvom [--db LOCATION]   (default: a new SQLite file)"""
-import csv
 import http.client
-import io
 import json
 import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +25,6 @@ import pgcluster  # noqa: E402
 # a new SQLite file in the test's directory.
 LOCATION = sys.argv[3] if len(sys.argv) == 4 and sys.argv[2] == '--db' else None
 SPEC = json.load(open(os.path.join(REPO, 'docs', 'openapi.json'), encoding='utf-8'))
-SKIP = 77
 checks = 0
 
 
@@ -621,9 +617,8 @@ def test_session(c, d, tok):
     """A browser session reads the API, and must send its CSRF token to write."""
     st, hdrs, _ = c.raw('GET', '/signin')
     cookie = hdrs.get('set-cookie', '').split(';')[0]
-    if st != 200 or not cookie.startswith('cvom_csrf='):
-        print('note: no sign-in page to get a session from; session checks skipped')
-        return
+    expect(st == 200 and cookie.startswith('cvom_csrf='),
+           'the sign-in page sets the pre-session cookie to sign in with: %d %s' % (st, hdrs))
     pre = cookie.split('=', 1)[1]
     origin = 'http://127.0.0.1:%d' % c.port
     form = 'name=bot&password=correct+horse+battery&csrf=' + pre
@@ -753,30 +748,6 @@ def test_blank_manager(c, d, tok):
     expect(st == 403, 'a blank manager cannot import: %d' % st)
 
 
-def test_openapi_validator(d):
-    node, npm = shutil.which('node'), shutil.which('npm')
-    if not node or not npm:
-        print('SKIP: the OpenAPI validator needs node and npm (Debian packages nodejs and npm);'
-              ' docs/openapi.json was not checked by it')
-        return SKIP
-    if not os.path.isdir(os.path.join(REPO, 'node_modules', '@seriousme',
-                                      'openapi-schema-validator')):
-        lock = os.path.exists(os.path.join(REPO, 'package-lock.json'))
-        cmd = [npm, 'ci' if lock else 'install', '--prefix', REPO, '--no-audit', '--no-fund']
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-        expect(p.returncode == 0, '%s failed: %s' % (' '.join(cmd), p.stderr[-2000:]))
-    routes = os.path.join(d, 'routes.csv')
-    with open(routes, 'w') as f:
-        f.write(cli(d, 'serve', '--print-routes'))
-    p = subprocess.run([node, os.path.join(REPO, 'tests', 'openapi', 'validate.mjs'),
-                        os.path.join(REPO, 'docs', 'openapi.json'), '--routes', routes],
-                       capture_output=True, text=True, timeout=120, cwd=REPO)
-    expect(p.returncode == 0, 'the OpenAPI validator refused the description:\n' + p.stdout +
-           p.stderr)
-    print(p.stdout.strip())
-    return 0
-
-
 def main():
     with tempfile.TemporaryDirectory() as d:
         db = LOCATION or os.path.join(d, 'api.db')
@@ -820,7 +791,7 @@ def main():
         untried = ops - {(m, p) for m, p, s in described if 200 <= s < 300}
         expect(not untried, 'no success path tried for %s' % sorted(untried))
         print('web_api: %d checks passed' % checks)
-        return test_openapi_validator(d)
+        return 0
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@ a real `cvom serve`, and tests/browser/e2e.mjs (playwright-core driving Debian's
 sign-in, the matrix, an account, an assessment, a survey link answered in a fresh browser,
 the point moving and sign-out; then tests/browser/whatif.mjs: a planned action ticked on the
 account's what-if page and its projected point where `cvom whatif` puts it. Screenshots go to BUILD_DIR/meson-logs/screenshots (or
-$CVOM_SCREENSHOTS). Exits 77 (skipped) when node, npm's packages or chromium are missing.
+$CVOM_SCREENSHOTS). Skipped (exit 77) only when scripts/setup.sh cannot install node, chromium
+or the npm packages.
     usage: web_browser.py PATH/TO/cvom"""
 
 import json
@@ -16,36 +17,19 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "web"))
 import harness  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, ".."))
+import need  # noqa: E402
 
 BROWSER_DIR = os.path.normpath(os.path.join(HERE, "..", "browser"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SKIP = 77
-
-
-def skip(reason):
-    print("web_browser: skipped: " + reason)
-    sys.exit(SKIP)
 
 
 def prerequisites():
-    node = shutil.which("node")
-    if not node:
-        skip("node is not installed (Debian package nodejs)")
-    if not os.access(CHROMIUM, os.X_OK):
-        skip("%s is not installed (Debian package chromium)" % CHROMIUM)
-    pkg = os.path.join(BROWSER_DIR, "node_modules", "playwright-core", "package.json")
-    if not os.path.exists(pkg):
-        npm = shutil.which("npm")
-        if not npm:
-            skip("tests/browser/node_modules is missing and npm is not installed (Debian "
-                 "package npm)")
-        print("web_browser: npm ci --prefix tests/browser", flush=True)
-        env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
-        p = subprocess.run([npm, "ci", "--prefix", BROWSER_DIR, "--no-audit", "--no-fund"],
-                           capture_output=True, text=True, timeout=240, env=env)
-        if p.returncode != 0 or not os.path.exists(pkg):
-            print(p.stdout[-2000:] + p.stderr[-2000:])
-            skip("npm ci could not install playwright-core")
+    """node, Debian's chromium and playwright-core, all installed by scripts/setup.sh: the
+    test is skipped only when setup.sh cannot install them."""
+    node = need.program("web_browser", "node", "nodejs")
+    need.program("web_browser", CHROMIUM, "chromium")
+    need.npm_package("web_browser", os.path.join("tests", "browser"), "playwright-core")
     return node
 
 

@@ -24,8 +24,12 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'web'))
 import harness as H  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, '..'))
+import need  # noqa: E402
 
-import openpyxl  # noqa: E402
+openpyxl = need.module('web_downloads', 'openpyxl', 'python3-openpyxl')
+need.program('web_downloads', 'pdfinfo', 'poppler-utils')
+need.program('web_downloads', 'pdftotext', 'poppler-utils')
 
 AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
 SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Accounts']

@@ -76,6 +76,94 @@ class Checks:
         return 1 if self.failures else 0
 
 
+def sections(checks):
+    """A decorator that runs a function as one section of checks: its name is printed with
+    the time it took, and an exception is a failure of that section, not the end of the run."""
+    def section(fn):
+        def wrapper(*a, **kw):
+            checks.section(fn.__name__.replace("_", " "))
+            t0 = time.monotonic()
+            try:
+                return fn(*a, **kw)
+            except Exception:  # noqa: BLE001 - report and go on with the next section
+                checks.check(False, "section %s crashed" % fn.__name__, traceback.format_exc())
+                return None
+            finally:
+                print("(%s: %.1f s)" % (fn.__name__.replace("_", " "), time.monotonic() - t0),
+                      flush=True)
+        return wrapper
+    return section
+
+
+def run_sections(checks, name, body):
+    """The main of a test in sections: a fixture for the cvom named on the command line,
+    body(fx) with it, then the time taken and the summary; exits with the status."""
+    cvom = cvom_path(sys.argv)
+    t0 = time.monotonic()
+    fx = Fixture(cvom)
+    try:
+        body(fx)
+    finally:
+        fx.cleanup()
+    print("took %.1f s" % (time.monotonic() - t0))
+    sys.exit(checks.finish(name))
+
+
+def server_ended_cleanly(checks, srv, what):
+    """Stop srv and check that it exited 0 without a sanitizer report."""
+    rc = srv.stop()
+    log = srv.output()
+    checks.check(rc == 0, "%s: cvom serve exits 0 on SIGTERM" % what, "exit %r" % rc)
+    for marker in ("AddressSanitizer", "runtime error:", "LeakSanitizer"):
+        at = log.find(marker)
+        checks.check(at < 0, "%s: no sanitizer report in the server log" % what,
+                     log[max(0, at - 200):at + 800] if at >= 0 else "")
+
+
+def check_security_headers(checks):
+    """Every response any client of this run saw (SEEN) carries the security headers, and
+    every error is JSON under /api/ and HTML elsewhere. Answers libmicrohttpd gives by itself
+    to requests that break HTTP (marked .protocol) are listed, not counted."""
+    bad_csp, bad_nosniff, bad_json, bad_html = [], [], [], []
+    bare_protocol = set()
+    for r in SEEN:
+        what = "%s %s -> %d" % (r.method, r.path[:80], r.status)
+        if getattr(r, "protocol", False):
+            if "frame-ancestors" not in (r.header("Content-Security-Policy") or ""):
+                bare_protocol.add(what)
+            continue
+        if "frame-ancestors" not in (r.header("Content-Security-Policy") or ""):
+            bad_csp.append(what)
+        if (r.header("X-Content-Type-Options") or "").lower() != "nosniff":
+            bad_nosniff.append(what)
+        if isinstance(r, Response) and r.status >= 400 and r.method != "HEAD":
+            ct = r.header("Content-Type") or ""
+            if r.path.startswith("/api/"):
+                try:
+                    e = r.json()["error"]
+                    ok = all(k in e for k in ("code", "message", "field")) and \
+                        ct.startswith("application/json")
+                except (ValueError, KeyError, TypeError):
+                    ok = False
+                if not ok:
+                    bad_json.append("%s (%s) %r" % (what, ct, r.body[:80]))
+            elif not ct.startswith("text/html"):
+                bad_html.append("%s (%s)" % (what, ct))
+    print("%d responses checked for security headers" % len(SEEN))
+    if bare_protocol:
+        checks.note("answers libmicrohttpd gives by itself to requests that break HTTP carry "
+                    "no security headers (not counted as failures): " +
+                    "; ".join(sorted(bare_protocol)))
+    checks.check(len(SEEN) > 0, "responses were seen to check their headers")
+    checks.check(not bad_csp, "every response has a Content-Security-Policy with "
+                 "frame-ancestors", *sorted(set(bad_csp))[:30])
+    checks.check(not bad_nosniff, "every response has X-Content-Type-Options: nosniff",
+                 *sorted(set(bad_nosniff))[:30])
+    checks.check(not bad_json, "every API error is JSON {error: {code, message, field}}",
+                 *sorted(set(bad_json))[:30])
+    checks.check(not bad_html, "every page error is HTML", *sorted(set(bad_html))[:30])
+
+
 # ---- the cvom command ------------------------------------------------------------------------
 
 def cvom_path(argv):
@@ -154,6 +242,35 @@ class Fixture:
             print("kept " + self.dir)
             return
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class DbState:
+    """Every row of every table of a database, read through a read-only connection while a
+    server writes it, to tell whether a request changed anything. A session's last-seen time
+    is left out: reading a page may move it, and that is not a change a request makes."""
+
+    def __init__(self, db):
+        self.con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+        self.queries = {}
+        for (name,) in self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "ORDER BY name"):
+            cols = [c[1] for c in self.con.execute('PRAGMA table_info("%s")' % name)]
+            if name == "sessions":
+                cols = [c for c in cols if c != "seen"]
+            self.queries[name] = 'SELECT %s FROM "%s"' % (", ".join('"%s"' % c for c in cols),
+                                                          name)
+
+    def snapshot(self):
+        """{table: a hash of its rows}."""
+        return {t: hash(tuple(self.con.execute(q).fetchall())) for t, q in self.queries.items()}
+
+    @staticmethod
+    def changed(before, after):
+        """The tables whose rows differ between two snapshots."""
+        return sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
+
+    def close(self):
+        self.con.close()
 
 
 def db_rows(db, sql, args=()):
