@@ -226,6 +226,7 @@ enum cvom_status db_fail_refs(struct db_store *s, const char *what, const struct
                               "%s: the database is locked by another connection (%s)", what,
                               f.message);
     case DBF_RETRY:
+        s->retry = 1;
         return cvom_error_set(err, CVOM_EBUSY,
                               "%s: another connection changed the same records at the same "
                               "time; try again (%s)",

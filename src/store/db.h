@@ -93,6 +93,7 @@ struct db_store {
     int dirty;       /* the open transaction wrote the portfolio's data */
     int implicit;    /* the transaction was opened by db_savepoint, not the caller */
     int64_t changes; /* rows the last finished write changed */
+    int retry;       /* the last failure may pass if the whole transaction runs again */
     struct db_failure fail;
 };
 

@@ -50,6 +50,14 @@ const char *cvom_store_backend(const struct cvom_store *st)
     return ((const struct db_store *)st)->drv->name;
 }
 
+int cvom_store_retry(struct cvom_store *st)
+{
+    struct db_store *s = (struct db_store *)st;
+    int r = s->retry;
+    s->retry = 0;
+    return r;
+}
+
 void cvom_store_close(struct cvom_store *st)
 {
     if (st)

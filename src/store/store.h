@@ -614,6 +614,10 @@ struct cvom_store {
  * - anything else: the path of an SQLite file, created when it does not exist. */
 enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
                                  struct cvom_error *err);
+/* 1 when the last failure was one that running the whole transaction again may cure: the
+ * database gave the transaction up for a deadlock or a serialization failure with another
+ * (CVOM_EBUSY). Clears the mark. */
+int cvom_store_retry(struct cvom_store *st);
 /* "sqlite" or "postgresql". */
 const char *cvom_store_backend(const struct cvom_store *st);
 /* 1 when location names a database server rather than a file. */

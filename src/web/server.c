@@ -18,6 +18,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 void web_options_init(struct web_options *o)
 {
@@ -298,6 +301,28 @@ static int unsafe(enum web_method m)
     return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
 }
 
+/* A request is one transaction with no effect outside the database before it commits, so
+ * when the database gave it up for a deadlock or a serialization failure with another
+ * server's, it is run again, whole, a few times after short random pauses. */
+#define HANDLER_TRIES 4
+
+static int run_handler(const struct web_route *hit, struct web_req *r)
+{
+    int http = 0;
+    for (int tries = 1;; tries++) {
+        http = hit->handler(r);
+        if (tries == HANDLER_TRIES || !cvom_store_retry(r->store))
+            return http;
+        r->store->ops->rollback(r->store);
+        buf_reset(&r->out);
+        r->status = 0;
+        r->location[0] = r->etag[0] = r->allow[0] = '\0';
+        unsigned char pause;
+        randombytes_buf(&pause, 1);
+        usleep(1000u * (5u + pause % 20u) * (unsigned)tries);
+    }
+}
+
 static int route(struct web_req *r)
 {
     const struct web_route *hit = NULL;
@@ -352,7 +377,7 @@ static int route(struct web_req *r)
                          "This form has expired or did not come from this site. Please reload "
                          "the page and try again.",
                          NULL);
-    return hit->handler(r);
+    return run_handler(hit, r);
 }
 
 /* ---- the MHD side --------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "store_fixtures.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "store_fixtures.h"
@@ -1066,6 +1067,64 @@ static void test_busy(struct cvom_store *st)
     cvom_store_close(other);
 }
 
+/* Two transactions that each wait for a row the other holds: the database gives one of them
+ * up, and says that running it again may pass. SQLite's writers never interleave like this
+ * (a write transaction locks the whole file at its start), so this is PostgreSQL's case. */
+struct deadlock_side {
+    struct cvom_store *st;
+    struct cvom_account acc;
+    enum cvom_status status;
+    int retry;
+};
+
+static void *deadlock_second(void *arg)
+{
+    struct deadlock_side *d = arg;
+    struct cvom_error err = {0};
+    d->acc.version = 0;
+    d->status = d->st->ops->account_update(d->st, &d->acc, &err);
+    d->retry = cvom_store_retry(d->st);
+    return NULL;
+}
+
+static void test_deadlock(void)
+{
+    if (!cvom_store_location_is_server(loc_main))
+        return;
+    struct cvom_error err = {0};
+    struct cvom_store *s1 = open_store(loc_main), *s2 = open_store(loc_main);
+    CHECK(s1 && s2);
+    if (!s1 || !s2)
+        goto out;
+    struct cvom_account a, b;
+    CHECK_INT(s1->ops->account_get(s1, add_account(s1, "Deadlock A", ""), &a, &err), CVOM_OK);
+    CHECK_INT(s1->ops->account_get(s1, add_account(s1, "Deadlock B", ""), &b, &err), CVOM_OK);
+    a.version = b.version = 0;
+    CHECK_INT(s1->ops->begin(s1, &err), CVOM_OK);
+    CHECK_INT(s2->ops->begin(s2, &err), CVOM_OK);
+    CHECK_INT(s1->ops->account_update(s1, &a, &err), CVOM_OK);
+    CHECK_INT(s2->ops->account_update(s2, &b, &err), CVOM_OK);
+    /* s1 now waits for b in a thread, while s2 asks for a. */
+    struct deadlock_side one = {.st = s1, .acc = b};
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, deadlock_second, &one), 0);
+    usleep(200 * 1000);
+    a.version = 0;
+    enum cvom_status two = s2->ops->account_update(s2, &a, &err);
+    int two_retry = cvom_store_retry(s2);
+    if (two != CVOM_OK)
+        s2->ops->rollback(s2); /* lets the other go on */
+    pthread_join(t, NULL);
+    CHECK((two == CVOM_EBUSY && two_retry && one.status == CVOM_OK) ||
+          (one.status == CVOM_EBUSY && one.retry && two == CVOM_OK));
+    CHECK_INT(cvom_store_retry(s1), 0); /* the mark is cleared once read */
+    s1->ops->rollback(s1);
+    s2->ops->rollback(s2);
+out:
+    cvom_store_close(s1);
+    cvom_store_close(s2);
+}
+
 static int count_users(void *ctx, const struct cvom_user *u)
 {
     (void)u;
@@ -1797,6 +1856,7 @@ int main(int argc, char **argv)
         test_cascade(st);
         test_transactions(st);
         test_busy(st);
+        test_deadlock();
         test_web_records(st);
         test_actions(st);
         test_offerings(st);
