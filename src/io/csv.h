@@ -23,7 +23,8 @@ int cvom_encoding_parse(const char *s);
 
 struct cvom_csv_opts {
     enum cvom_encoding encoding;
-    char delimiter;      /* default ',' */
+    char delimiter;      /* default ','; 0: chosen from the first lines of the input, among
+                            ',', ';' and tab (see cvom_csv_delimiter) */
     size_t max_field;    /* bytes per field after decoding; default 65536 */
     size_t max_fields;   /* fields per row; default 512 */
     size_t max_row;      /* bytes per row; default 1 MiB */
@@ -70,6 +71,10 @@ void cvom_csv_close(struct cvom_csv *r);
 enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
                                struct cvom_error *err);
 
+/* The delimiter in use: the one given, or once the first row was read, the one detected
+ * (',' until then). */
+char cvom_csv_delimiter(const struct cvom_csv *r);
+
 /* Bytes consumed so far from the input, for progress reports. */
 size_t cvom_csv_offset(const struct cvom_csv *r);
 
@@ -84,8 +89,13 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
  *   "more than N fields in a row" point at the start of the offending field, "row longer
  *   than N bytes" at the start of the row (column 1). An error lying past the first max_row
  *   bytes of a row is reported as the row limit.
+ * - A quote inside an unquoted field is text (24" Monitor), as spreadsheets and Python's
+ *   csv module read it; only a quote that starts a field opens a quoted field.
+ * - Detecting the delimiter (delimiter 0) counts ',', ';' and tab outside quotes on each of
+ *   the first 11 lines (at most 64 KiB) and takes the one found most often on a single
+ *   line, the comma on a tie or when there is none.
  * - The error messages are fixed: "unterminated quoted field", "unexpected character after
- *   closing quote", "quote inside unquoted field", "invalid UTF-8 byte sequence", "NUL byte
+ *   closing quote", "invalid UTF-8 byte sequence", "NUL byte
  *   in input", "carriage return without line feed", "byte 0xNN is not defined in
  *   Windows-1252", "field longer than N bytes", "more than N fields in a row", "row longer
  *   than N bytes". A failed read(2) is CVOM_EIO without a position. */
