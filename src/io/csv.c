@@ -90,7 +90,8 @@ struct cvom_csv {
     size_t line_na; /* first non-ASCII byte on the current line, or NONE */
     long line, row_line;
     int bom_pending;
-    int detect; /* 1 until the delimiter is chosen from the first lines (delimiter 0) */
+    int detect;   /* 1 until the delimiter is chosen from the first lines (delimiter 0) */
+    int detected; /* 1 once it was */
     size_t nf, slot_cap;
     struct slot *slots;
     struct cvom_csv_field *fields;
@@ -935,6 +936,7 @@ static enum cvom_status detect_delimiter(struct cvom_csv *r)
         if (d) {
             r->o.delimiter = d;
             r->detect = 0;
+            r->detected = 1;
             return CVOM_OK;
         }
         if (refill(r) != CVOM_OK)
@@ -947,6 +949,11 @@ char cvom_csv_delimiter(const struct cvom_csv *r)
     return r->o.delimiter ? r->o.delimiter : ',';
 }
 
+int cvom_csv_delimiter_detected(const struct cvom_csv *r)
+{
+    return r->detected;
+}
+
 /* Turn the slots of a complete row into fields: pointers and columns. */
 static void finish_row(struct cvom_csv *r, struct cvom_csv_row *row)
 {
@@ -957,6 +964,7 @@ static void finish_row(struct cvom_csv *r, struct cvom_csv_row *row)
         f->s = (const char *)((s->flags & F_INDEC ? r->dec : r->buf) + s->off);
         f->len = s->len;
         f->line = s->line;
+        f->flags = 0;
         if (!(s->flags & F_NA)) {
             f->column = (long)(s->raw - s->line_start) + 1;
             continue;
@@ -1020,4 +1028,53 @@ void cvom__csv_set_block_size(struct cvom_csv *r, size_t n)
 {
     r->block = n ? n : 1;
     r->cap_max = r->o.max_row + 8 + (r->block > BLOCK_SIZE ? r->block : BLOCK_SIZE);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Writing, with the spreadsheet guard
+ * ------------------------------------------------------------------------------------- */
+
+static int formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* A plain decimal number ("-12.5", "+3"): what a spreadsheet should read as a number. */
+static int plain_number(const char *s)
+{
+    size_t i = s[0] == '-' || s[0] == '+';
+    size_t digits = 0;
+    for (; s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (s[i] == '.')
+        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    return digits > 0 && s[i] == '\0';
+}
+
+int cvom_csv_needs_guard(const char *s)
+{
+    if (formula_start(s[0]))
+        return !plain_number(s);
+    return s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'');
+}
+
+const char *cvom_csv_unguard(const char *s)
+{
+    if (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'') && cvom_csv_needs_guard(s + 1))
+        return s + 1;
+    return s;
+}
+
+int cvom_csv_write_field(FILE *f, const char *s, int guard)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote && putc('"', f) == EOF)
+        return EOF;
+    if (guard && cvom_csv_needs_guard(s) && putc('\'', f) == EOF)
+        return EOF;
+    for (; *s; s++)
+        if ((*s == '"' && putc('"', f) == EOF) || putc(*s, f) == EOF)
+            return EOF;
+    return quote && putc('"', f) == EOF ? EOF : 0;
 }

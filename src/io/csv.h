@@ -11,6 +11,7 @@
 #include "cvom.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum cvom_encoding {
     CVOM_ENC_UTF8 = 0, /* invalid UTF-8 is an error with its position */
@@ -38,11 +39,17 @@ struct cvom_csv_opts {
 
 void cvom_csv_opts_init(struct cvom_csv_opts *o);
 
+/* Flags of a field that a workbook's cell can carry (a CSV field has none). */
+#define CVOM_CELL_ERROR 1u      /* the cell holds a spreadsheet error; s is its text, "#N/A" */
+#define CVOM_CELL_NO_VALUE 2u   /* a formula whose value was never saved; s is "" */
+
 struct cvom_csv_field {
-    const char *s; /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
+    const char *s;  /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
     size_t len;
-    long line;     /* 1-based line where the field starts */
-    long column;   /* 1-based character (code point) column where the field starts */
+    long line;      /* 1-based line where the field starts (a sheet's row) */
+    long column;    /* 1-based character (code point) column where the field starts (a
+                       sheet's column: 1 is A) */
+    unsigned flags; /* CVOM_CELL_*; 0 for CSV */
 };
 
 struct cvom_csv_row {
@@ -74,6 +81,8 @@ enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
 /* The delimiter in use: the one given, or once the first row was read, the one detected
  * (',' until then). */
 char cvom_csv_delimiter(const struct cvom_csv *r);
+/* 1 when that delimiter was detected rather than given. */
+int cvom_csv_delimiter_detected(const struct cvom_csv *r);
 
 /* Bytes consumed so far from the input, for progress reports. */
 size_t cvom_csv_offset(const struct cvom_csv *r);
@@ -99,6 +108,23 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
  *   in input", "carriage return without line feed", "byte 0xNN is not defined in
  *   Windows-1252", "field longer than N bytes", "more than N fields in a row", "row longer
  *   than N bytes". A failed read(2) is CVOM_EIO without a position. */
+
+/* ---- writing ------------------------------------------------------------------------
+ * cvom's CSV output is safe to open in a spreadsheet: text that a spreadsheet would take
+ * for a formula (it starts with '=', '+', '-', '@', a tab or a carriage return, and is not
+ * a plain number such as -12.5) is written with an apostrophe in front, which spreadsheets
+ * read as "this is text". So that the guard can be undone exactly, text that starts with
+ * an apostrophe followed by one of those characters or another apostrophe gets one too.
+ * cvom_csv_unguard undoes exactly this: for any text s, unguard(guard(s)) == s. */
+
+/* Whether s is written with the guard. */
+int cvom_csv_needs_guard(const char *s);
+/* s without the guard cvom puts in front of it: s + 1 when s starts with an apostrophe
+ * followed by a character that needs one, s otherwise. */
+const char *cvom_csv_unguard(const char *s);
+/* Write s as one field: quoted when it holds a comma, quote, CR or LF, and guarded when
+ * guard is set and s needs it. 0, or EOF when the stream failed. */
+int cvom_csv_write_field(FILE *f, const char *s, int guard);
 
 /* For tests only: read at most n bytes per block (n >= 1) so that small inputs cross block
  * boundaries at every position. Call it right after opening, before cvom_csv_next. */
