@@ -1039,24 +1039,9 @@ static int formula_start(char c)
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
-/* A plain decimal number ("-12.5", "+3"): what a spreadsheet should read as a number. */
-static int plain_number(const char *s)
-{
-    size_t i = s[0] == '-' || s[0] == '+';
-    size_t digits = 0;
-    for (; s[i] >= '0' && s[i] <= '9'; i++)
-        digits++;
-    if (s[i] == '.')
-        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-            digits++;
-    return digits > 0 && s[i] == '\0';
-}
-
 int cvom_csv_needs_guard(const char *s)
 {
-    if (formula_start(s[0]))
-        return !plain_number(s);
-    return s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'');
+    return formula_start(s[0]) || (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\''));
 }
 
 const char *cvom_csv_unguard(const char *s)

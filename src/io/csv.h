@@ -111,9 +111,9 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
 
 /* ---- writing ------------------------------------------------------------------------
  * cvom's CSV output is safe to open in a spreadsheet: text that a spreadsheet would take
- * for a formula (it starts with '=', '+', '-', '@', a tab or a carriage return, and is not
- * a plain number such as -12.5) is written with an apostrophe in front, which spreadsheets
- * read as "this is text". So that the guard can be undone exactly, text that starts with
+ * for a formula (it starts with '=', '+', '-', '@', a tab or a carriage return) is written
+ * with an apostrophe in front, which spreadsheets read as "this is text"; columns of
+ * numbers are written as they are. So that the guard can be undone exactly, text that starts with
  * an apostrophe followed by one of those characters or another apostrophe gets one too.
  * cvom_csv_unguard undoes exactly this: for any text s, unguard(guard(s)) == s. */
 
