@@ -696,7 +696,9 @@ static void cell_value(struct cvom_xlsx *x, XML_Parser p)
     const char *out = v;
     unsigned flags = 0;
     long idx;
-    if (!x->has_v && x->has_f) {
+    /* A formula never computed has no value, or an empty one (openpyxl writes <v></v>);
+     * only a text formula ("str") may have the empty text as its value. */
+    if (x->has_f && (!x->has_v || (!v[0] && strcmp(t, "str") != 0))) {
         flags = CVOM_CELL_NO_VALUE;
         out = "";
     } else if (strcmp(t, "s") == 0) {
@@ -881,7 +883,8 @@ static enum cvom_status zip_failed(struct cvom_xlsx *x, zip_error_t *ze)
 {
     int code = zip_error_code_zip(ze);
     if (code == ZIP_ER_NOZIP)
-        return fail(x, CVOM_EPARSE, 0, 0, "not a workbook: the file is not a zip archive");
+        return fail(x, CVOM_EPARSE, 0, 0, "not a workbook, or one damaged or cut short: it "
+                                          "is not a complete zip archive");
     if (code == ZIP_ER_OPEN || code == ZIP_ER_READ)
         return fail(x, CVOM_EIO, 0, 0, "cannot read the file: %s", zip_error_strerror(ze));
     return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: %s", zip_error_strerror(ze));
