@@ -892,39 +892,59 @@ void cvom_csv_close(struct cvom_csv *r)
 
 static const char candidates[] = {',', ';', '\t'};
 
+/* How well a candidate fits the first lines: the number of lines on which it appears
+ * exactly as often as it most commonly does (a delimiter appears as often on every row),
+ * then that count. */
+static void fit(const size_t *counts, int lines, size_t *support, size_t *mode)
+{
+    *support = 0;
+    *mode = 0;
+    for (int i = 0; i < lines; i++) {
+        if (!counts[i])
+            continue;
+        size_t same = 0;
+        for (int j = 0; j < lines; j++)
+            same += counts[j] == counts[i];
+        if (same > *support || (same == *support && counts[i] > *mode)) {
+            *support = same;
+            *mode = counts[i];
+        }
+    }
+}
+
 /* Count the candidates outside quotes on each of the first lines of s[0..n) and choose the
- * one with the most on a single line (a title line above the header has few, the header
- * many); ties go to the comma. 0 when the lines seen so far do not decide and more input
- * may. */
+ * one that appears the same number of times on the most lines (a title line above the
+ * header, or a decimal comma in a few values, does not); ties go to the higher count, then
+ * to the comma. 0 when the lines seen so far do not decide and more input may. */
 static char sniff(const unsigned char *s, size_t n, int eof)
 {
-    size_t best[sizeof candidates] = {0}, here[sizeof candidates] = {0};
-    int lines = 0, quoted = 0, complete = 0;
+    size_t counts[sizeof candidates][DETECT_LINES] = {{0}};
+    int lines = 0, quoted = 0, any = 0;
     for (size_t i = 0; i < n && lines < DETECT_LINES; i++) {
         if (s[i] == '"') {
             quoted = !quoted;
         } else if (s[i] == '\n' && !quoted) {
-            lines++;
-            for (size_t k = 0; k < sizeof candidates; k++) {
-                if (here[k] > best[k])
-                    best[k] = here[k];
-                here[k] = 0;
-            }
-        } else if (!quoted) {
+            lines += any; /* blank lines do not count */
+            any = 0;
+        } else if (!quoted && s[i] != '\r') {
+            any = 1;
             for (size_t k = 0; k < sizeof candidates; k++)
-                here[k] += s[i] == (unsigned char)candidates[k];
+                counts[k][lines] += s[i] == (unsigned char)candidates[k];
         }
     }
-    complete = lines == DETECT_LINES || eof || n >= DETECT_BYTES;
-    if (!complete)
+    if (lines < DETECT_LINES && !eof && n < DETECT_BYTES)
         return 0;
-    for (size_t k = 0; k < sizeof candidates; k++)
-        if (here[k] > best[k])
-            best[k] = here[k]; /* the last line, without its line end */
-    size_t pick = 0;
-    for (size_t k = 1; k < sizeof candidates; k++)
-        if (best[k] > best[pick])
+    lines += any && lines < DETECT_LINES; /* the last line, without its line end */
+    size_t pick = 0, best_support = 0, best_mode = 0;
+    for (size_t k = 0; k < sizeof candidates; k++) {
+        size_t support, mode;
+        fit(counts[k], lines, &support, &mode);
+        if (support > best_support || (support == best_support && mode > best_mode)) {
             pick = k;
+            best_support = support;
+            best_mode = mode;
+        }
+    }
     return candidates[pick];
 }
 

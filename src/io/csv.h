@@ -101,8 +101,9 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
  * - A quote inside an unquoted field is text (24" Monitor), as spreadsheets and Python's
  *   csv module read it; only a quote that starts a field opens a quoted field.
  * - Detecting the delimiter (delimiter 0) counts ',', ';' and tab outside quotes on each of
- *   the first 11 lines (at most 64 KiB) and takes the one found most often on a single
- *   line, the comma on a tie or when there is none.
+ *   the first 11 lines that are not blank (at most 64 KiB) and takes the one that appears
+ *   the same number of times on the most lines, then the one that appears more often, then
+ *   the comma (also when none appears).
  * - The error messages are fixed: "unterminated quoted field", "unexpected character after
  *   closing quote", "invalid UTF-8 byte sequence", "NUL byte
  *   in input", "carriage return without line feed", "byte 0xNN is not defined in

@@ -652,6 +652,9 @@ static void test_detect(void)
     /* a title line above the header has fewer; quoted delimiters do not count */
     OK_O(&o, "Export, 2026\nName;Revenue;Owner\n\"a,b,c,d\";1;x\n",
          "[1.1 Export, 2026]\n[2.1 Name][2.6 Revenue][2.14 Owner]\n[3.1 a,b,c,d][3.11 1][3.13 x]\n");
+    /* decimal commas in a few values do not outweigh a semicolon on every line */
+    OK_O(&o, "name;revenue\nAcme;1,5\n\nB;2\n", "[1.1 name][1.6 revenue]\n[2.1 Acme][2.6 1,5]\n"
+                                                "[4.1 B][4.3 2]\n");
     /* a tie goes to the comma */
     OK_O(&o, "a,b;c\n", "[1.1 a][1.3 b;c]\n");
     /* the delimiter chosen is reported once a row was read */
