@@ -101,3 +101,4 @@ BEGIN {
 }'
 sh bench/web.sh "$1"
 sh bench/render.sh "$1"
+sh bench/import.sh "$1"
