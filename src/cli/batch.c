@@ -620,7 +620,7 @@ static enum cvom_status write_rows(const struct batch *b, FILE *out)
         struct cvom_score s;
         if (st || (st = cvom_score_account(&cfg, b->ins.min_items, r, k, &s)) != CVOM_OK)
             break;
-        cvom_csv_put(out, b->strings.buf + b->acct[i].key);
+        cvom_csv_write_field(out, b->strings.buf + b->acct[i].key, cli_csv_guard());
         const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
         const double v[6] = {s.value[I], s.value[E], s.lo[I], s.hi[I], s.lo[E], s.hi[E]};
         for (int j = 0; j < 6; j++) {

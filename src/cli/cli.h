@@ -103,10 +103,17 @@ void table_free(struct table *t);
 /* Append a row of ncols strings (copied; NULL = empty). Returns 0 or -1 on memory. */
 int table_add(struct table *t, const char *const *cells);
 size_t table_rows(const struct table *t);
+/* Replace the cell at row, col (0-based) with a copy of text. 0, or -1. */
+int table_set(struct table *t, size_t row, size_t col, const char *text);
 int table_print(const struct table *t, FILE *out, enum cli_format fmt);
 /* Print the first row as one record: "name  value" lines in text (empty values left out),
  * a header and one row in CSV, one object in JSON. */
 int table_print_record(const struct table *t, FILE *out, enum cli_format fmt);
+
+/* CSV output guards text that a spreadsheet would take for a formula (see io/csv.h);
+ * the global option --raw turns that off for scripts. */
+void cli_csv_raw(int raw);
+int cli_csv_guard(void);
 
 /* Format helpers writing into caller buffers. */
 void fmt_num(char *buf, size_t cap, double v, int decimals); /* "" for NaN */

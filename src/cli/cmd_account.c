@@ -3,6 +3,8 @@
 
 #include "io/records.h"
 #include "io/util.h"
+#include "io/values.h"
+#include "service/accounts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +58,21 @@ static int apply_fields(struct cli *c, struct cli_opt *opts, struct cvom_account
     return 0;
 }
 
-static int write_account(struct cli *c, struct cvom_account *a, int add)
+/* Add or update a; a name another account has (ignoring case and spaces) needs
+ * --allow-same-name, unless the account had that name already. */
+static int write_account(struct cli *c, struct cvom_account *a, int add, int allow,
+                         const char *old_name)
 {
+    char old_key[CVOM_FIELD_MAX * 2], new_key[CVOM_FIELD_MAX * 2];
+    int renamed = add || strcmp(cvom_name_key(old_name, old_key, sizeof old_key),
+                                cvom_name_key(a->name, new_key, sizeof new_key)) != 0;
     enum cvom_status st = cvom_account_check(a, &c->err);
     if (!st && !(st = cli_begin(c))) {
-        st = add ? c->store->ops->account_add(c->store, a, &c->err)
-                 : c->store->ops->account_update(c->store, a, &c->err);
+        if (renamed)
+            st = cvom_account_name_check(c->store, a, allow, "--allow-same-name", &c->err);
+        if (!st)
+            st = add ? c->store->ops->account_add(c->store, a, &c->err)
+                     : c->store->ops->account_update(c->store, a, &c->err);
         if (!st)
             st = cli_commit(c);
         if (st)
@@ -70,11 +81,18 @@ static int write_account(struct cli *c, struct cvom_account *a, int add)
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
+static const struct cli_opt same_name_opt[] = {
+    {.name = "allow-same-name", .kind = 'f',
+     .help = "keep an account whose name another has (they are then shown with their "
+             "external id or #id)"},
+    {0},
+};
+
 static int account_add(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[FIELD_OPTS];
     char names[FIELD_OPTS][32];
-    field_opts(opts, names, cvom_account_fields, NULL);
+    field_opts(opts, names, cvom_account_fields, same_name_opt);
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "[NAME] [--FIELD VALUE ...]",
@@ -88,7 +106,8 @@ static int account_add(struct cli *c, int argc, char **argv)
         opts[0].value = pos[0];
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
-    if ((rc = apply_fields(c, opts, &a)) || (rc = write_account(c, &a, 1)))
+    int allow = cli_opt(opts, "allow-same-name")->set;
+    if ((rc = apply_fields(c, opts, &a)) || (rc = write_account(c, &a, 1, allow, "")))
         return rc;
     printf("%lld\n", (long long)a.id);
     return 0;
@@ -98,7 +117,7 @@ static int account_edit(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[FIELD_OPTS];
     char names[FIELD_OPTS][32];
-    field_opts(opts, names, cvom_account_fields, NULL);
+    field_opts(opts, names, cvom_account_fields, same_name_opt);
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT --FIELD VALUE ...",
@@ -108,8 +127,12 @@ static int account_edit(struct cli *c, int argc, char **argv)
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_account a;
-    if ((rc = cli_account(c, pos[0], &a)) || (rc = apply_fields(c, opts, &a)) ||
-        (rc = write_account(c, &a, 0)))
+    char old_name[CVOM_FIELD_MAX];
+    if ((rc = cli_account(c, pos[0], &a)))
+        return rc;
+    cvom_copy(old_name, sizeof old_name, a.name);
+    if ((rc = apply_fields(c, opts, &a)) ||
+        (rc = write_account(c, &a, 0, cli_opt(opts, "allow-same-name")->set, old_name)))
         return rc;
     return 0;
 }
@@ -143,6 +166,14 @@ static const char *const list_cols[] = {"id", "external_id", "name", "owner", "p
                                         "currency", "tags"};
 static const char list_kinds[] = "nsssnssnnss";
 
+/* The listing, and for text the names that several accounts of it share. */
+struct listing {
+    struct table *t;
+    struct cvom_scored *v; /* text: the rows kept to mark namesakes before printing */
+    size_t n, cap;
+    int text;
+};
+
 static int list_row(void *ctx, const struct cvom_account *a)
 {
     char id[24], parent[24], rev[32], pot[32];
@@ -155,7 +186,33 @@ static int list_row(void *ctx, const struct cvom_account *a)
     fmt_num(pot, sizeof pot, a->potential, 2);
     const char *cells[] = {id, a->external_id, a->name, a->owner, parent, a->industry,
                            a->region, rev, pot, a->currency, a->tags};
-    return table_add(ctx, cells) ? 1 : 0;
+    struct listing *l = ctx;
+    if (l->text) {
+        struct cvom_scored *g = cvom_grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
+        if (!g)
+            return 1;
+        l->v = g;
+        memset(&g[l->n], 0, sizeof g[l->n]);
+        cvom_account_brief_of(a, &g[l->n++].account);
+    }
+    return table_add(l->t, cells) ? 1 : 0;
+}
+
+/* In text, an account whose name another listed account has shows what tells it apart. */
+static enum cvom_status label_namesakes(struct listing *l, struct cvom_error *err)
+{
+    if (!l->text)
+        return CVOM_OK;
+    enum cvom_status st = cvom_scan_namesakes(l->v, l->n, err);
+    for (size_t i = 0; !st && i < l->n; i++) {
+        if (!l->v[i].namesake)
+            continue;
+        char label[CVOM_FIELD_MAX * 2];
+        cvom_account_label(&l->v[i].account, 1, label, sizeof label);
+        if (table_set(l->t, i, 2, label))
+            st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    }
+    return st;
 }
 
 static int account_list(struct cli *c, int argc, char **argv)
@@ -186,13 +243,16 @@ static int account_list(struct cli *c, int argc, char **argv)
     cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct table *t = table_new(list_cols, list_kinds);
-    if (!t)
+    struct listing l = {.t = table_new(list_cols, list_kinds), .text = fmt == FMT_TEXT};
+    if (!l.t)
         return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->account_list(c->store, &f, list_row, t, &c->err);
+    enum cvom_status st = c->store->ops->account_list(c->store, &f, list_row, &l, &c->err);
     if (!st)
-        table_print(t, stdout, fmt);
-    table_free(t);
+        st = label_namesakes(&l, &c->err);
+    if (!st)
+        table_print(l.t, stdout, fmt);
+    table_free(l.t);
+    free(l.v);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "io/explain_json.h"
 #include "io/util.h"
+#include "service/accounts.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -323,6 +324,19 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
     return t ? 0 : -1;
 }
 
+/* The account's name, with its external id or id when another account has the same
+ * name (ignoring case and spaces), so that the two are told apart. */
+static void namesake_label(struct cli *c, const struct cvom_account *a, char *buf, size_t cap)
+{
+    size_t n = 0;
+    struct cvom_error err;
+    struct cvom_account_brief b;
+    cvom_account_brief_of(a, &b);
+    cvom_account_label(&b, cvom_account_namesakes(c->store, a->name, a->id, &n, NULL, &err) ==
+                                   CVOM_OK && n > 0,
+                       buf, cap);
+}
+
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -384,7 +398,9 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         if (ev.newest)
             cvom_date_format(ev.newest, newest);
         const struct cvom_score *s = &ex.score;
-        printf("%s — %s%s\n", a.name,
+        char label[CVOM_FIELD_MAX * 2];
+        namesake_label(c, &a, label, sizeof label);
+        printf("%s — %s%s\n", label,
                s->state == CVOM_STATE_INSUFFICIENT ? "not enough evidence to place it"
                                                    : cvom_quadrant_title(s->quadrant),
                s->state == CVOM_STATE_BORDERLINE ? " (borderline: an interval crosses a threshold)"

@@ -4,6 +4,7 @@
 
 #include "io/util.h"
 #include "render/term.h"
+#include "service/accounts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,22 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
                 const struct cvom_scored *v, size_t n, int32_t as_of)
 {
     struct cvom_term_point *pts = calloc(n ? n : 1, sizeof *pts);
-    if (!pts)
+    size_t shared = 0;
+    for (size_t i = 0; i < n; i++)
+        shared += v[i].namesake != 0;
+    /* Accounts that share a name are labelled with what tells them apart. */
+    char(*labels)[CVOM_FIELD_MAX * 2] = calloc(shared ? shared : 1, sizeof *labels);
+    if (!pts || !labels) {
+        free(pts);
+        free(labels);
         return cli_fail(c, CVOM_ENOMEM, NULL);
-    for (size_t i = 0; i < n; i++) {
+    }
+    for (size_t i = 0, k = 0; i < n; i++) {
         pts[i].label = v[i].account.name;
+        if (v[i].namesake) {
+            cvom_account_label(&v[i].account, 1, labels[k], sizeof labels[k]);
+            pts[i].label = labels[k++];
+        }
         pts[i].x = v[i].score.value[CVOM_DIM_INTELLECTUAL];
         pts[i].y = v[i].score.value[CVOM_DIM_EMOTIONAL];
         pts[i].quadrant = v[i].score.quadrant;
@@ -76,6 +89,7 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
     o.subtitle = sub;
     enum cvom_status st = cvom_term_matrix(stdout, pts, n, &o);
     free(pts);
+    free(labels);
     return st ? cli_fail(c, st, NULL) : 0;
 }
 

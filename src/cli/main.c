@@ -49,6 +49,8 @@ static void help(void)
         printf("  %-12s %s\n", k->name, k->summary);
     printf("\nGlobal options:\n"
            "  --db PATH     the database file (default: $CVOM_DB, else cvom.db)\n"
+           "  --raw         CSV output as stored, for scripts: text that starts with = + - @\n"
+           "                is not guarded with an apostrophe for spreadsheets\n"
            "  --version     print the version\n"
            "  --help        show this help\n\n"
            "Exit codes:\n"
@@ -58,8 +60,8 @@ static void help(void)
            "Run 'cvom COMMAND --help' for a command's options.\n");
 }
 
-/* Take --db wherever it appears, so `cvom matrix --db x.db` and `cvom --db x.db matrix`
- * both work; the rest of argv is left in order. */
+/* Take --db and --raw wherever they appear, so `cvom matrix --db x.db` and
+ * `cvom --db x.db matrix` both work; the rest of argv is left in order. */
 static int take_db(struct cli *c, int *argc, char **argv)
 {
     int out = 0;
@@ -77,6 +79,8 @@ static int take_db(struct cli *c, int *argc, char **argv)
             c->db = argv[++i];
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             c->db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--raw") == 0) {
+            cli_csv_raw(1);
         } else {
             argv[out++] = argv[i];
         }

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "io/instrument_csv.h"
+#include "io/csv.h"
 #include "io/util.h"
 
 #include <jansson.h>
@@ -80,8 +81,8 @@ static void usage(struct cli *c, struct cli_opt *opts, const char *use, const ch
         }
     }
     printf("  %-24s %s\n", "--help", "show this help and exit");
-    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db). See 'cvom --help' for "
-           "exit codes.\n");
+    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db), --raw (CSV text without "
+           "the\nspreadsheet guard). See 'cvom --help' for exit codes.\n");
 }
 
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *use,
@@ -349,6 +350,18 @@ int table_add(struct table *t, const char *const *cells)
     return 0;
 }
 
+int table_set(struct table *t, size_t row, size_t col, const char *text)
+{
+    if (row >= t->nrows || col >= t->ncols)
+        return -1;
+    char *dup = strdup(text);
+    if (!dup)
+        return -1;
+    free(t->cells[row * t->ncols + col]);
+    t->cells[row * t->ncols + col] = dup;
+    return 0;
+}
+
 /* Display width of UTF-8 text: one column per code point (good enough for names). */
 static size_t width(const char *s)
 {
@@ -399,13 +412,32 @@ static int print_text(const struct table *t, FILE *out)
     return 0;
 }
 
+/* Whether CSV output guards text for spreadsheets: yes unless --raw was given. */
+static int csv_raw;
+
+void cli_csv_raw(int raw)
+{
+    csv_raw = raw;
+}
+
+int cli_csv_guard(void)
+{
+    return !csv_raw;
+}
+
+/* Text columns are guarded against spreadsheet formulas (io/csv.h) unless --raw; numbers
+ * and the header never need it. */
 static int print_csv(const struct table *t, FILE *out)
 {
     for (size_t i = 0; i <= t->nrows; i++) {
         for (size_t j = 0; j < t->ncols; j++) {
             if (j)
                 putc(',', out);
-            cvom_csv_put(out, i == 0 ? t->names[j] : t->cells[(i - 1) * t->ncols + j]);
+            if (i == 0)
+                cvom_csv_write_field(out, t->names[j], 0);
+            else
+                cvom_csv_write_field(out, t->cells[(i - 1) * t->ncols + j],
+                                     t->kinds[j] != 'n' && !csv_raw);
         }
         putc('\n', out);
     }

@@ -3,6 +3,7 @@
  * and `cvom align` print them and the API answers them. */
 #include "io/analytics_json.h"
 
+#include "io/csv.h"
 #include "io/instrument_csv.h"
 #include "io/util.h"
 #include "render/report.h"
@@ -114,9 +115,7 @@ struct emit {
 
 static void csv_cell(FILE *f, const char *s, char kind)
 {
-    if (s && kind == 't' && cvom_report_formula_like(s))
-        putc('\'', f);
-    cvom_csv_put(f, s ? s : "");
+    cvom_csv_write_field(f, s ? s : "", kind == 't');
 }
 
 static json_t *json_value(const char *s, char kind)

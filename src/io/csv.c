@@ -90,6 +90,8 @@ struct cvom_csv {
     size_t line_na; /* first non-ASCII byte on the current line, or NONE */
     long line, row_line;
     int bom_pending;
+    int detect;   /* 1 until the delimiter is chosen from the first lines (delimiter 0) */
+    int detected; /* 1 once it was */
     size_t nf, slot_cap;
     struct slot *slots;
     struct cvom_csv_field *fields;
@@ -309,11 +311,12 @@ static enum scan grow_slots(struct cvom_csv *r)
     return SCAN_ROW;
 }
 
-/* Decode a field's text into the scratch buffer: "" becomes " (only doubled quotes can be
- * left inside a field by the scanner) and Windows-1252 bytes become UTF-8. */
+/* Decode a field's text into the scratch buffer: in a quoted field "" becomes " (only
+ * doubled quotes can be left inside one by the scanner; an unquoted field keeps its quotes
+ * as text) and Windows-1252 bytes become UTF-8. */
 static enum scan decode(struct cvom_csv *r, struct slot *f)
 {
-    int cp = r->o.encoding == CVOM_ENC_CP1252;
+    int cp = r->o.encoding == CVOM_ENC_CP1252, quoted = f->off != f->raw;
     size_t need = f->len * (cp ? 3 : 1) + 1;
     if (r->dec_cap - r->dec_len < need) {
         size_t n = r->dec_cap ? r->dec_cap : 4096;
@@ -330,7 +333,7 @@ static enum scan decode(struct cvom_csv *r, struct slot *f)
     size_t k = 0;
     for (size_t i = 0; i < f->len; i++) {
         unsigned c = s[i];
-        if (c == '"') {
+        if (c == '"' && quoted) {
             i++; /* the second of a doubled quote */
         } else if (cp && c >= 0x80) {
             unsigned u = c < 0xA0 ? cp1252_high[c - 0x80] : c;
@@ -542,8 +545,8 @@ special: /* a byte other than the delimiter that needs a look, at p */
             f->off = ++p;
             goto quoted;
         }
-        SAVE(ST_UNQ);
-        return FAIL_HERE(CVOM_EPARSE, p, "quote inside unquoted field");
+        p++; /* 24" Monitor: a quote inside an unquoted field is text, as spreadsheets read it */
+        goto unquoted;
     }
     if (c == 0) {
         if (p < end) {
@@ -796,8 +799,9 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     unsigned char d = (unsigned char)o.delimiter;
     if ((unsigned)o.encoding >= CVOM_ENC_COUNT)
         bad = "unknown encoding";
-    else if (d == 0 || d >= 0x80 || d == '"' || d == '\n' || d == '\r')
-        bad = "the delimiter must be an ASCII character other than NUL, quote, CR and LF";
+    else if (d >= 0x80 || d == '"' || d == '\n' || d == '\r')
+        bad = "the delimiter must be an ASCII character other than quote, CR and LF (or NUL "
+              "to detect it)";
     else if (o.max_field == 0 || o.max_fields == 0 || o.max_row == 0)
         bad = "limits must be at least 1";
     else if (o.max_row > SIZE_MAX / 8 || o.max_field > SIZE_MAX / 8 ||
@@ -834,6 +838,7 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     r->line = o.first_line;
     r->line_na = NONE;
     r->bom_pending = o.encoding == CVOM_ENC_UTF8 && !o.mid_file;
+    r->detect = d == 0;
     *out = r;
     return CVOM_OK;
 
@@ -878,6 +883,97 @@ void cvom_csv_close(struct cvom_csv *r)
     free(r);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Choosing the delimiter
+ * ------------------------------------------------------------------------------------- */
+
+#define DETECT_LINES 11           /* a title line or ten above the header, then the header */
+#define DETECT_BYTES ((size_t)65536)
+
+static const char candidates[] = {',', ';', '\t'};
+
+/* How well a candidate fits the first lines: the number of lines on which it appears
+ * exactly as often as it most commonly does (a delimiter appears as often on every row),
+ * then that count. */
+static void fit(const size_t *counts, int lines, size_t *support, size_t *mode)
+{
+    *support = 0;
+    *mode = 0;
+    for (int i = 0; i < lines; i++) {
+        if (!counts[i])
+            continue;
+        size_t same = 0;
+        for (int j = 0; j < lines; j++)
+            same += counts[j] == counts[i];
+        if (same > *support || (same == *support && counts[i] > *mode)) {
+            *support = same;
+            *mode = counts[i];
+        }
+    }
+}
+
+/* Count the candidates outside quotes on each of the first lines of s[0..n) and choose the
+ * one that appears the same number of times on the most lines (a title line above the
+ * header, or a decimal comma in a few values, does not); ties go to the higher count, then
+ * to the comma. 0 when the lines seen so far do not decide and more input may. */
+static char sniff(const unsigned char *s, size_t n, int eof)
+{
+    size_t counts[sizeof candidates][DETECT_LINES] = {{0}};
+    int lines = 0, quoted = 0, any = 0;
+    for (size_t i = 0; i < n && lines < DETECT_LINES; i++) {
+        if (s[i] == '"') {
+            quoted = !quoted;
+        } else if (s[i] == '\n' && !quoted) {
+            lines += any; /* blank lines do not count */
+            any = 0;
+        } else if (!quoted && s[i] != '\r') {
+            any = 1;
+            for (size_t k = 0; k < sizeof candidates; k++)
+                counts[k][lines] += s[i] == (unsigned char)candidates[k];
+        }
+    }
+    if (lines < DETECT_LINES && !eof && n < DETECT_BYTES)
+        return 0;
+    lines += any && lines < DETECT_LINES; /* the last line, without its line end */
+    size_t pick = 0, best_support = 0, best_mode = 0;
+    for (size_t k = 0; k < sizeof candidates; k++) {
+        size_t support, mode;
+        fit(counts[k], lines, &support, &mode);
+        if (support > best_support || (support == best_support && mode > best_mode)) {
+            pick = k;
+            best_support = support;
+            best_mode = mode;
+        }
+    }
+    return candidates[pick];
+}
+
+/* Read until the first lines are in, then fix the delimiter for the whole input. */
+static enum cvom_status detect_delimiter(struct cvom_csv *r)
+{
+    for (;;) {
+        char d = sniff(r->buf + r->pos, r->end - r->pos, r->eof);
+        if (d) {
+            r->o.delimiter = d;
+            r->detect = 0;
+            r->detected = 1;
+            return CVOM_OK;
+        }
+        if (refill(r) != CVOM_OK)
+            return r->failed;
+    }
+}
+
+char cvom_csv_delimiter(const struct cvom_csv *r)
+{
+    return r->o.delimiter ? r->o.delimiter : ',';
+}
+
+int cvom_csv_delimiter_detected(const struct cvom_csv *r)
+{
+    return r->detected;
+}
+
 /* Turn the slots of a complete row into fields: pointers and columns. */
 static void finish_row(struct cvom_csv *r, struct cvom_csv_row *row)
 {
@@ -888,6 +984,7 @@ static void finish_row(struct cvom_csv *r, struct cvom_csv_row *row)
         f->s = (const char *)((s->flags & F_INDEC ? r->dec : r->buf) + s->off);
         f->len = s->len;
         f->line = s->line;
+        f->flags = 0;
         if (!(s->flags & F_NA)) {
             f->column = (long)(s->raw - s->line_start) + 1;
             continue;
@@ -911,6 +1008,8 @@ enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
                                struct cvom_error *err)
 {
     if (r->failed)
+        goto failed;
+    if (r->detect && detect_delimiter(r) != CVOM_OK)
         goto failed;
     r->nf = 0;
     r->dec_len = 0;
@@ -949,4 +1048,38 @@ void cvom__csv_set_block_size(struct cvom_csv *r, size_t n)
 {
     r->block = n ? n : 1;
     r->cap_max = r->o.max_row + 8 + (r->block > BLOCK_SIZE ? r->block : BLOCK_SIZE);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Writing, with the spreadsheet guard
+ * ------------------------------------------------------------------------------------- */
+
+static int formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+int cvom_csv_needs_guard(const char *s)
+{
+    return formula_start(s[0]) || (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\''));
+}
+
+const char *cvom_csv_unguard(const char *s)
+{
+    if (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'') && cvom_csv_needs_guard(s + 1))
+        return s + 1;
+    return s;
+}
+
+int cvom_csv_write_field(FILE *f, const char *s, int guard)
+{
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote && putc('"', f) == EOF)
+        return EOF;
+    if (guard && cvom_csv_needs_guard(s) && putc('\'', f) == EOF)
+        return EOF;
+    for (; *s; s++)
+        if ((*s == '"' && putc('"', f) == EOF) || putc(*s, f) == EOF)
+            return EOF;
+    return quote && putc('"', f) == EOF ? EOF : 0;
 }

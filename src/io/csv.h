@@ -11,6 +11,7 @@
 #include "cvom.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum cvom_encoding {
     CVOM_ENC_UTF8 = 0, /* invalid UTF-8 is an error with its position */
@@ -23,7 +24,8 @@ int cvom_encoding_parse(const char *s);
 
 struct cvom_csv_opts {
     enum cvom_encoding encoding;
-    char delimiter;      /* default ',' */
+    char delimiter;      /* default ','; 0: chosen from the first lines of the input, among
+                            ',', ';' and tab (see cvom_csv_delimiter) */
     size_t max_field;    /* bytes per field after decoding; default 65536 */
     size_t max_fields;   /* fields per row; default 512 */
     size_t max_row;      /* bytes per row; default 1 MiB */
@@ -37,11 +39,17 @@ struct cvom_csv_opts {
 
 void cvom_csv_opts_init(struct cvom_csv_opts *o);
 
+/* Flags of a field that a workbook's cell can carry (a CSV field has none). */
+#define CVOM_CELL_ERROR 1u      /* the cell holds a spreadsheet error; s is its text, "#N/A" */
+#define CVOM_CELL_NO_VALUE 2u   /* a formula whose value was never saved; s is "" */
+
 struct cvom_csv_field {
-    const char *s; /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
+    const char *s;  /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
     size_t len;
-    long line;     /* 1-based line where the field starts */
-    long column;   /* 1-based character (code point) column where the field starts */
+    long line;      /* 1-based line where the field starts (a sheet's row) */
+    long column;    /* 1-based character (code point) column where the field starts (a
+                       sheet's column: 1 is A) */
+    unsigned flags; /* CVOM_CELL_*; 0 for CSV */
 };
 
 struct cvom_csv_row {
@@ -70,6 +78,12 @@ void cvom_csv_close(struct cvom_csv *r);
 enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
                                struct cvom_error *err);
 
+/* The delimiter in use: the one given, or once the first row was read, the one detected
+ * (',' until then). */
+char cvom_csv_delimiter(const struct cvom_csv *r);
+/* 1 when that delimiter was detected rather than given. */
+int cvom_csv_delimiter_detected(const struct cvom_csv *r);
+
 /* Bytes consumed so far from the input, for progress reports. */
 size_t cvom_csv_offset(const struct cvom_csv *r);
 
@@ -84,11 +98,34 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
  *   "more than N fields in a row" point at the start of the offending field, "row longer
  *   than N bytes" at the start of the row (column 1). An error lying past the first max_row
  *   bytes of a row is reported as the row limit.
+ * - A quote inside an unquoted field is text (24" Monitor), as spreadsheets and Python's
+ *   csv module read it; only a quote that starts a field opens a quoted field.
+ * - Detecting the delimiter (delimiter 0) counts ',', ';' and tab outside quotes on each of
+ *   the first 11 lines that are not blank (at most 64 KiB) and takes the one that appears
+ *   the same number of times on the most lines, then the one that appears more often, then
+ *   the comma (also when none appears).
  * - The error messages are fixed: "unterminated quoted field", "unexpected character after
- *   closing quote", "quote inside unquoted field", "invalid UTF-8 byte sequence", "NUL byte
+ *   closing quote", "invalid UTF-8 byte sequence", "NUL byte
  *   in input", "carriage return without line feed", "byte 0xNN is not defined in
  *   Windows-1252", "field longer than N bytes", "more than N fields in a row", "row longer
  *   than N bytes". A failed read(2) is CVOM_EIO without a position. */
+
+/* ---- writing ------------------------------------------------------------------------
+ * cvom's CSV output is safe to open in a spreadsheet: text that a spreadsheet would take
+ * for a formula (it starts with '=', '+', '-', '@', a tab or a carriage return) is written
+ * with an apostrophe in front, which spreadsheets read as "this is text"; columns of
+ * numbers are written as they are. So that the guard can be undone exactly, text that starts with
+ * an apostrophe followed by one of those characters or another apostrophe gets one too.
+ * cvom_csv_unguard undoes exactly this: for any text s, unguard(guard(s)) == s. */
+
+/* Whether s is written with the guard. */
+int cvom_csv_needs_guard(const char *s);
+/* s without the guard cvom puts in front of it: s + 1 when s starts with an apostrophe
+ * followed by a character that needs one, s otherwise. */
+const char *cvom_csv_unguard(const char *s);
+/* Write s as one field: quoted when it holds a comma, quote, CR or LF, and guarded when
+ * guard is set and s needs it. 0, or EOF when the stream failed. */
+int cvom_csv_write_field(FILE *f, const char *s, int guard);
 
 /* For tests only: read at most n bytes per block (n >= 1) so that small inputs cross block
  * boundaries at every position. Call it right after opening, before cvom_csv_next. */

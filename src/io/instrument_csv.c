@@ -124,8 +124,13 @@ static enum cvom_status item_row(const struct cvom_csv_row *row, const int *map,
             bad = cvom_parse_long(f->s, -1000, 1000, &v) != CVOM_OK;
             *(c == C_MIN ? &it->scale_min : &it->scale_max) = (int)v;
             break;
-        case C_STATEMENT: bad = cvom_copy(it->statement, sizeof it->statement, f->s); break;
-        case C_CONSTRUCT: bad = cvom_copy(it->construct, sizeof it->construct, f->s); break;
+        /* text cvom's export guarded for spreadsheets comes back as it was */
+        case C_STATEMENT:
+            bad = cvom_copy(it->statement, sizeof it->statement, cvom_csv_unguard(f->s));
+            break;
+        case C_CONSTRUCT:
+            bad = cvom_copy(it->construct, sizeof it->construct, cvom_csv_unguard(f->s));
+            break;
         default: break;
         }
         if (bad)
@@ -229,10 +234,10 @@ enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *in
         cvom_csv_put(f, it->code);
         fprintf(f, ",%s,%d,%s,%d,%d,", cvom_axis_name(it->axis), it->reverse, w, it->scale_min,
                 it->scale_max);
-        cvom_csv_put(f, it->statement);
+        cvom_csv_write_field(f, it->statement, 1);
         if (full) {
             putc(',', f);
-            cvom_csv_put(f, it->construct);
+            cvom_csv_write_field(f, it->construct, 1);
         }
         putc('\n', f);
     }

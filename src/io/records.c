@@ -8,28 +8,28 @@
 #include <string.h>
 
 const struct cvom_field_def cvom_account_fields[] = {
-    {"name", "the customer organisation's name", 1},
-    {"external_id", "the id in your CRM (unique)", 0},
-    {"owner", "the account manager", 0},
-    {"parent", "the parent account (id, external id or name)", 0},
-    {"revenue", "annual revenue with us (a number >= 0)", 0},
-    {"potential", "annual potential (a number >= 0)", 0},
-    {"currency", "ISO 4217 code, e.g. EUR", 0},
-    {"industry", "industry", 0},
-    {"region", "region", 0},
-    {"tags", "comma-separated tags", 0},
-    {"notes", "free text", 0},
-    {NULL, NULL, 0},
+    {"name", "the customer organisation's name", 1, 0},
+    {"external_id", "the id in your CRM (unique)", 0, 0},
+    {"owner", "the account manager", 0, 0},
+    {"parent", "the parent account (id, external id or name)", 0, 0},
+    {"revenue", "annual revenue with us (a number >= 0)", 0, 1},
+    {"potential", "annual potential (a number >= 0)", 0, 1},
+    {"currency", "ISO 4217 code, e.g. EUR", 0, 0},
+    {"industry", "industry", 0, 0},
+    {"region", "region", 0, 0},
+    {"tags", "comma-separated tags", 0, 0},
+    {"notes", "free text", 0, 0},
+    {NULL, NULL, 0, 0},
 };
 
 const struct cvom_field_def cvom_stakeholder_fields[] = {
-    {"name", "the person's name", 1},
-    {"external_id", "the id in your CRM (unique within the account)", 0},
-    {"role", "role in the decision-making unit (economic buyer, sponsor, user, ...)", 0},
-    {"influence", "influence on the decision, 0 to 1 (default 0.5)", 0},
-    {"stance", "champion, supporter, neutral, sceptic, opponent or unknown", 0},
-    {"email", "e-mail address", 0},
-    {NULL, NULL, 0},
+    {"name", "the person's name", 1, 0},
+    {"external_id", "the id in your CRM (unique within the account)", 0, 0},
+    {"role", "role in the decision-making unit (economic buyer, sponsor, user, ...)", 0, 0},
+    {"influence", "influence on the decision, 0 to 1 (default 0.5)", 0, 1},
+    {"stance", "champion, supporter, neutral, sceptic, opponent or unknown", 0, 0},
+    {"email", "e-mail address", 0, 0},
+    {NULL, NULL, 0, 0},
 };
 
 static enum cvom_status bad(struct cvom_error *err, enum cvom_status st, const char *field,
@@ -58,12 +58,21 @@ static enum cvom_status text(char *dst, size_t cap, const char *field, const cha
     return CVOM_OK;
 }
 
+/* "'lots' is not a number from 0 to 1e15": the value, and what would do. */
+static enum cvom_status bad_number(struct cvom_error *err, const char *field, const char *value,
+                                   const char *range)
+{
+    char what[160];
+    snprintf(what, sizeof what, "'%.40s' is not a number from %s", value, range);
+    return bad(err, CVOM_EINVAL, field, what);
+}
+
 static enum cvom_status amount(double *dst, const char *field, const char *value,
                                struct cvom_error *err)
 {
     double v = 0;
     if (value[0] && (cvom_parse_double(value, &v) || v < 0 || v > 1e15))
-        return bad(err, CVOM_EINVAL, field, "expected a number from 0");
+        return bad_number(err, field, value, "0 to 1000000000000000");
     *dst = v;
     return CVOM_OK;
 }
@@ -146,7 +155,7 @@ enum cvom_status cvom_stakeholder_set(struct cvom_stakeholder *s, const char *fi
     if (strcmp(field, "influence") == 0) {
         double v = 0.5;
         if (value[0] && (cvom_parse_double(value, &v) || v < 0 || v > 1))
-            return bad(err, CVOM_EINVAL, field, "expected a number from 0 to 1");
+            return bad_number(err, field, value, "0 to 1");
         s->influence = v;
         return CVOM_OK;
     }

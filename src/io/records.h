@@ -9,6 +9,7 @@ struct cvom_field_def {
     const char *name;
     const char *help;
     int required; /* must be given when a record is created */
+    int number;   /* 1: a number (imports read it with the file's decimal mark) */
 };
 
 extern const struct cvom_field_def cvom_account_fields[];     /* NULL-name terminated */

@@ -6,6 +6,7 @@
 
 #include "render/chart.h"
 #include "io/util.h"
+#include "io/csv.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -130,8 +131,7 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
 
 int cvom_report_formula_like(const char *s)
 {
-    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                 s[0] == '\r');
+    return s && cvom_csv_needs_guard(s);
 }
 
 int cvom_report_format_parse(const char *s)
@@ -596,18 +596,7 @@ static const char *cell_plain(const struct cell *v, enum kind k, char *buf, size
  * prefixed by a single quote. */
 static void csv_field(FILE *f, const char *s, int neutralise)
 {
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        putc('"', f);
-    if (neutralise && cvom_report_formula_like(s))
-        putc('\'', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            putc('"', f);
-        putc(*s, f);
-    }
-    if (quote)
-        putc('"', f);
+    cvom_csv_write_field(f, s, neutralise);
 }
 
 static int in_list(const enum col *list, enum col c)

@@ -75,7 +75,7 @@ enum cvom_status cvom_playbook_parse(const char *buf, size_t len, const char *na
         struct cvom_play p;
         size_t bad = 0;
         for (size_t i = 0; i < row.n && i <= CVOM_PLAY_COLUMNS; i++)
-            fields[i] = row.fields[i].s;
+            fields[i] = cvom_csv_unguard(row.fields[i].s); /* as cvom's export wrote it */
         st = cvom_play_from_fields(fields, row.n, &p, &bad, err);
         if (!st)
             st = cvom_playbook_add(&b, &p, err);

@@ -2,6 +2,8 @@
  * each respondent only the latest complete assessment on or before the date counts. */
 #include "service/portfolio.h"
 
+#include "service/accounts.h"
+
 #include "io/instrument_csv.h"
 #include "io/util.h"
 #include "service/analytics.h"
@@ -587,6 +589,8 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
             progress(ctx, i + 1, k.n);
     }
     cvom_instrument_cache_cleanup(&cache);
+    if (!s)
+        s = cvom_scan_namesakes(k.v, k.n, err);
     if (s) {
         free(k.v);
         return s;

@@ -87,6 +87,8 @@ struct cvom_scored {
     struct cvom_account_brief account; /* notes left out: a scan holds every account */
     struct cvom_score score;
     struct cvom_evidence evidence;
+    int namesake; /* 1 when another account of the scan has the same name (ignoring case
+                     and spaces): show it with cvom_account_label (service/accounts.h) */
 };
 
 /* Load the accounts matching f and score each as of a date. *out is a new array of *n

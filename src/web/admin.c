@@ -595,9 +595,7 @@ static void instrument_upload_form(struct web_req *r)
                 "</code> (and optionally <code>construct</code>). A name and version already "
                 "here are refused: publish changes as a new version, so that old assessments "
                 "keep theirs.</p><form class=\"stack\" method=\"post\" "
-                "enctype=\"multipart/form-data\" action=\"/admin/instruments?csrf=");
-    buf_url(b, web_csrf_token(r));
-    buf_puts(b, "\">");
+                "enctype=\"multipart/form-data\" action=\"/admin/instruments\">");
     page_csrf(r);
     buf_puts(b, "<label for=\"file\">Instrument file</label><input type=\"file\" id=\"file\" "
                 "name=\"file\" accept=\".csv,.txt,text/csv,text/plain\">"

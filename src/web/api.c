@@ -74,6 +74,7 @@ static int import_params(struct web_req *r, struct import_req *q)
     if ((v = web_query(r, "dry_run")) && v[0] && cvom_parse_bool(v, &q->dry_run))
         return api_invalid(r, "dry_run", "dry_run must be 1 or 0.");
     cvom_csv_opts_init(&q->csv);
+    q->csv.delimiter = 0; /* detected from the header line, as on the command line */
     cvom_import_opts_init(&q->o);
     int e = (v = web_query(r, "encoding")) && v[0] ? cvom_encoding_parse(v) : CVOM_ENC_UTF8;
     if (e < 0)
@@ -186,8 +187,9 @@ static int api_import(struct web_req *r)
             rc = import_error(r, st, q, res);
     }
     if (!rc && !(rc = api_begin(r))) {
+        struct cvom_import_source src = {.csv = csv};
         enum cvom_status st =
-            cvom_import_run(r->store, q->kind, csv, "upload.csv", &q->o, res, &r->err);
+            cvom_import_run(r->store, q->kind, &src, "upload.csv", &q->o, res, &r->err);
         if (st) {
             r->store->ops->rollback(r->store);
             rc = import_error(r, st, q, res);

@@ -1,6 +1,8 @@
-/* import_page.c — importing CSV files from the browser: upload or paste, a dry run that
- * shows how each column is read and the first problem (or what would be written), then a
- * commit in one transaction. The rules, the owner scope of managers included, live in the
+/* import_page.c — importing CSV files and workbooks from the browser: upload or paste, a
+ * dry run that shows how each column is read, the first rows as they will be stored and the
+ * first problem (or what would be written), then a commit in one transaction. Every kind
+ * the command line imports is offered; the catalogue kinds (offerings, values) are for
+ * administrators, as the engine decides. The rules, the owner scope of managers included, live in the
  * engine (io/import.h); this face gathers the request and renders the outcome.
  *
  * How the commit gets the file: the preview page carries the exact bytes of the upload,
@@ -17,6 +19,7 @@
 #include "io/csv.h"
 #include "io/import.h"
 #include "io/util.h"
+#include "io/xlsx.h"
 #include "web/auth.h"
 #include "web/multipart.h"
 #include "web/page.h"
@@ -35,6 +38,10 @@
 struct import_req {
     enum cvom_import_kind kind;
     enum cvom_encoding encoding;
+    char delimiter;            /* 0: detected from the header line */
+    int decimal_comma;         /* numbers are written 1.234,50 */
+    int allow_same_name;       /* accounts: a second account of one name may be added */
+    char sheet[128];           /* workbooks: the sheet; "" for the first */
     int pasted;                /* the CSV came from the text box, not a file */
     int64_t instrument_id;     /* responses: 0 for the newest "default" */
     int32_t date;              /* responses, signals, network: the date of rows without one */
@@ -155,7 +162,7 @@ static enum cvom_status parse_map(struct import_req *q, struct cvom_error *err)
                                   "Column mapping: '%s' is not COLUMN=FIELD", shown);
         *eq = '\0';
         const char *field = cvom_trim(eq + 1);
-        if (cvom_import_field_index(q->kind, field) < 0)
+        if (!cvom_import_map_field_ok(q->kind, field))
             return cvom_error_set(err, CVOM_EINVAL, "Column mapping: '%s': %s have no such "
                                   "field (see the fields of each kind below)",
                                   shown, cvom_import_kind_name(q->kind));
@@ -182,24 +189,50 @@ static void clean_filename(char *out, size_t cap, const char *name, const char *
     cvom_copy(out, cap, ok ? base : fallback);
 }
 
-/* The options of the form: kind, encoding, instrument, date, column mapping. */
+/* The delimiter field: "" or "auto" to detect it, else ',', ';', '|' or "tab". */
+static enum cvom_status parse_delimiter(const char *v, char *out, struct cvom_error *err)
+{
+    if (!v[0] || strcmp(v, "auto") == 0)
+        *out = 0;
+    else if (strcmp(v, "tab") == 0)
+        *out = '\t';
+    else if (strlen(v) == 1 && strchr(",;|", v[0]))
+        *out = v[0];
+    else
+        return cvom_error_set(err, CVOM_EINVAL, "The delimiter must be detected, or one of "
+                                                ", ; | and tab.");
+    return CVOM_OK;
+}
+
+/* The options of the form: kind, encoding, delimiter, numbers, sheet, instrument, date,
+ * column mapping. */
 static enum cvom_status read_options(struct web_input *in, struct import_req *q,
                                      struct cvom_error *err)
 {
-    char kind[32], enc[32], ins[32];
+    char kind[32], enc[32], ins[32], delim[16], comma[8], same[8];
     enum cvom_status st;
     if ((st = web_input_text(in, "kind", kind, sizeof kind, err)) != CVOM_OK ||
         (st = web_input_text(in, "encoding", enc, sizeof enc, err)) != CVOM_OK ||
+        (st = web_input_text(in, "delimiter", delim, sizeof delim, err)) != CVOM_OK ||
+        (st = web_input_text(in, "decimal_comma", comma, sizeof comma, err)) != CVOM_OK ||
+        (st = web_input_text(in, "allow_same_name", same, sizeof same, err)) != CVOM_OK ||
+        (st = web_input_text(in, "sheet", q->sheet, sizeof q->sheet, err)) != CVOM_OK ||
         (st = web_input_text(in, "instrument", ins, sizeof ins, err)) != CVOM_OK ||
         (st = web_input_text(in, "date", q->date_text, sizeof q->date_text, err)) != CVOM_OK ||
         (st = web_input_text(in, "map", q->map_text, sizeof q->map_text, err)) != CVOM_OK)
         return st;
-    int k = cvom_import_kind_parse(cvom_trim(kind));
+    int k = cvom_import_kind_parse_all(cvom_trim(kind));
     if (k < 0)
         return cvom_error_set(err, CVOM_EINVAL,
                               "Choose what the file holds: accounts, stakeholders, responses, "
-                              "signals or network ledger entries.");
+                              "signals, network ledger entries, offerings, ratings or value "
+                              "rankings.");
     q->kind = (enum cvom_import_kind)k;
+    if ((st = parse_delimiter(cvom_trim(delim), &q->delimiter, err)) != CVOM_OK)
+        return st;
+    q->decimal_comma = strcmp(comma, "1") == 0;
+    q->allow_same_name = strcmp(same, "1") == 0;
+    cvom_trim(q->sheet);
     int e = enc[0] ? cvom_encoding_parse(cvom_trim(enc)) : CVOM_ENC_UTF8;
     if (e < 0)
         return cvom_error_set(err, CVOM_EINVAL, "The encoding must be UTF-8 or Windows-1252.");
@@ -231,7 +264,8 @@ static enum cvom_status read_upload(struct web_input *in, struct import_req *q,
         cvom_copy(q->filename, sizeof q->filename, "pasted text");
         return CVOM_OK;
     }
-    return cvom_error_set(err, CVOM_EINVAL, "Choose a CSV file, or paste its text.");
+    return cvom_error_set(err, CVOM_EINVAL, "Choose a CSV file or a workbook, or paste CSV "
+                                            "text.");
 }
 
 /* The CSV of a commit: the bytes the preview carried. */
@@ -273,15 +307,32 @@ static void audit_import(struct web_req *r, const struct import_req *q,
     web_audit(r, "import", cvom_import_kind_name(q->kind), detail);
 }
 
+/* The upload as a workbook (a zip archive) or as CSV. */
+static enum cvom_status open_source(const struct import_req *q, struct cvom_import_source *src,
+                                    struct cvom_error *err)
+{
+    if (!q->pasted && cvom_xlsx_is_zip(q->csv, q->csv_len)) {
+        struct cvom_xlsx_opts xo;
+        cvom_xlsx_opts_init(&xo);
+        xo.sheet = q->sheet;
+        return cvom_xlsx_open_mem(q->csv, q->csv_len, q->filename, &xo, &src->xlsx, err);
+    }
+    if (q->sheet[0])
+        return cvom_error_set(err, CVOM_EINVAL, "A sheet was named, but %s is not a workbook.",
+                              q->filename);
+    struct cvom_csv_opts co;
+    cvom_csv_opts_init(&co);
+    co.encoding = q->encoding;
+    co.delimiter = q->delimiter;
+    return cvom_csv_open_mem(q->csv, q->csv_len, q->filename, &co, &src->csv, err);
+}
+
 /* Run the import in one transaction: rolled back for a preview, committed (and audited)
  * otherwise. res is filled as far as the import got. */
 static enum cvom_status run_import(struct web_req *r, const struct import_req *q, int commit,
                                    struct cvom_import_result *res)
 {
     struct cvom_store *st = r->store;
-    struct cvom_csv_opts co;
-    cvom_csv_opts_init(&co);
-    co.encoding = q->encoding;
     struct cvom_import_opts o;
     cvom_import_opts_init(&o);
     o.map = q->map;
@@ -289,11 +340,13 @@ static enum cvom_status run_import(struct web_req *r, const struct import_req *q
     o.instrument_id = q->instrument_id;
     o.default_date = q->date;
     o.owner_scope = owner_scope(r);
+    o.decimal_comma = q->decimal_comma;
+    o.allow_same_name = q->allow_same_name;
     memset(res, 0, sizeof *res);
-    struct cvom_csv *csv = NULL;
-    enum cvom_status s = cvom_csv_open_mem(q->csv, q->csv_len, q->filename, &co, &csv, &r->err);
+    struct cvom_import_source src = {0};
+    enum cvom_status s = open_source(q, &src, &r->err);
     if (!s && !(s = st->ops->begin(st, &r->err))) {
-        s = cvom_import_run(st, q->kind, csv, q->filename, &o, res, &r->err);
+        s = cvom_import_run(st, q->kind, &src, q->filename, &o, res, &r->err);
         if (!s && commit) {
             audit_import(r, q, res);
             s = st->ops->commit(st, &r->err);
@@ -301,7 +354,8 @@ static enum cvom_status run_import(struct web_req *r, const struct import_req *q
         if (s || !commit)
             st->ops->rollback(st);
     }
-    cvom_csv_close(csv);
+    cvom_csv_close(src.csv);
+    cvom_xlsx_close(src.xlsx);
     return s;
 }
 
@@ -361,48 +415,83 @@ static void instrument_select(struct web_req *r, int64_t chosen)
     free(l);
 }
 
+static const char *const kind_labels[CVOM_IMPORT_KIND_ALL] = {
+    [CVOM_IMPORT_ACCOUNTS] = "Accounts (from a CRM export)",
+    [CVOM_IMPORT_STAKEHOLDERS] = "Stakeholders (people at the accounts)",
+    [CVOM_IMPORT_RESPONSES] = "Responses (answers from a survey tool, one per row)",
+    [CVOM_IMPORT_SIGNALS] = "Signals (CRM or finance figures: account, signal, value, date)",
+    [CVOM_IMPORT_NETWORK] = "Network ledger (introductions, peer groups, events we gave)",
+    [CVOM_IMPORT_OFFERINGS] = "Offerings (the catalogue; administrators)",
+    [CVOM_IMPORT_RATINGS] = "Ratings (each account's importance and performance of an "
+                            "offering, and our cost)",
+    [CVOM_IMPORT_VALUES] = "Value rankings (an account's, or ours; administrators)",
+};
+
 static void kind_radios(struct web_req *r, enum cvom_import_kind chosen)
 {
     struct buf *b = &r->out;
-    static const char *const labels[CVOM_IMPORT_KIND_COUNT] = {
-        [CVOM_IMPORT_ACCOUNTS] = "Accounts (from a CRM export)",
-        [CVOM_IMPORT_STAKEHOLDERS] = "Stakeholders (people at the accounts)",
-        [CVOM_IMPORT_RESPONSES] = "Responses (answers from a survey tool, one per row)",
-        [CVOM_IMPORT_SIGNALS] = "Signals (CRM or finance figures: account, signal, value, date)",
-        [CVOM_IMPORT_NETWORK] = "Network ledger (introductions, peer groups, events we gave)",
-    };
     buf_puts(b, "<fieldset><legend>What the file holds</legend>");
-    for (int k = 0; k < CVOM_IMPORT_KIND_COUNT; k++)
+    for (int k = 0; k < CVOM_IMPORT_KIND_ALL; k++)
         buf_printf(b, "<label><input type=\"radio\" name=\"kind\" value=\"%s\"%s> %s</label>",
                    cvom_import_kind_name((enum cvom_import_kind)k),
-                   (int)chosen == k ? " checked" : "", labels[k]);
+                   (int)chosen == k ? " checked" : "", kind_labels[k]);
     buf_puts(b, "</fieldset>");
 }
 
-/* The upload form, filled from an earlier request when there is one. */
+static void option(struct buf *b, const char *value, const char *label, int selected)
+{
+    buf_printf(b, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "",
+               label);
+}
+
+/* Encoding, delimiter, decimal mark and sheet: how to read the file's bytes. */
+static void reading_options(struct web_req *r, const struct import_req *q)
+{
+    struct buf *b = &r->out;
+    int cp = q && q->encoding == CVOM_ENC_CP1252;
+    char d = q ? q->delimiter : 0;
+    buf_puts(b, "<fieldset><legend>Reading the file</legend>"
+                "<label for=\"encoding\">Encoding of a CSV file</label>"
+                "<select id=\"encoding\" name=\"encoding\">");
+    option(b, "utf-8", "UTF-8 (with or without BOM)", !cp);
+    option(b, "windows-1252", "Windows-1252 (Excel's CSV on Windows)", cp);
+    buf_puts(b, "</select><label for=\"delimiter\">Delimiter of a CSV file</label>"
+                "<select id=\"delimiter\" name=\"delimiter\">");
+    option(b, "auto", "detect it from the header line (, ; or tab)", d == 0);
+    option(b, ",", "comma ,", d == ',');
+    option(b, ";", "semicolon ; (European Excel)", d == ';');
+    option(b, "tab", "tab", d == '\t');
+    option(b, "|", "bar |", d == '|');
+    buf_printf(b, "</select><label><input type=\"checkbox\" name=\"decimal_comma\" value=\"1\"%s>"
+                  " Numbers have a decimal comma (1.234,50)</label>",
+               q && q->decimal_comma ? " checked" : "");
+    buf_puts(b, "<label for=\"sheet\">Sheet of a workbook (empty: the first)</label>"
+                "<input type=\"text\" id=\"sheet\" name=\"sheet\" value=\"");
+    buf_html(b, q ? q->sheet : "");
+    buf_printf(b, "\"><label><input type=\"checkbox\" name=\"allow_same_name\" value=\"1\"%s>"
+                  " Accounts: add an account even when another already has its name (rows "
+                  "with different external ids)</label></fieldset>",
+               q && q->allow_same_name ? " checked" : "");
+}
+
+/* The upload form, filled from an earlier request when there is one. Its CSRF token goes
+ * in the body, never in the URL. */
 static void upload_form(struct web_req *r, const struct import_req *q)
 {
     struct buf *b = &r->out;
     buf_puts(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
-                "action=\"/import?csrf=");
-    buf_url(b, web_csrf_token(r));
-    buf_puts(b, "\">");
+                "action=\"/import\">");
     page_csrf(r);
     kind_radios(r, q ? q->kind : CVOM_IMPORT_ACCOUNTS);
-    buf_puts(b, "<label for=\"file\">CSV file</label>"
-                "<input type=\"file\" id=\"file\" name=\"file\" "
-                "accept=\".csv,.txt,text/csv,text/plain\">"
-                "<label for=\"encoding\">Encoding of the file</label>"
-                "<select id=\"encoding\" name=\"encoding\">");
-    int cp = q && q->encoding == CVOM_ENC_CP1252;
-    buf_printf(b, "<option value=\"utf-8\"%s>UTF-8 (with or without BOM)</option>"
-                  "<option value=\"windows-1252\"%s>Windows-1252 (Excel's CSV on Windows)"
-                  "</option></select>",
-               cp ? "" : " selected", cp ? " selected" : "");
+    buf_puts(b, "<label for=\"file\">CSV file or .xlsx workbook</label>"
+                "<input type=\"file\" id=\"file\" name=\"file\" accept=\".csv,.txt,.tsv,.xlsx,"
+                "text/csv,text/plain,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet\">");
+    reading_options(r, q);
     buf_puts(b, "<label for=\"text\">Or paste the CSV text (read as UTF-8)</label>"
                 "<textarea id=\"text\" name=\"text\" rows=\"6\" spellcheck=\"false\"></textarea>"
                 "<label for=\"map\">Column mapping (optional): one COLUMN=FIELD per line, for "
-                "column names that are not recognised</label>"
+                "column names that are not recognised (any case), or COLUMN=ignored</label>"
                 "<textarea id=\"map\" name=\"map\" rows=\"3\" spellcheck=\"false\" "
                 "placeholder=\"Kundennummer=external_id\">\n");
     buf_html(b, q ? q->map_text : "");
@@ -420,9 +509,10 @@ static void fields_help(struct web_req *r)
     struct buf *b = &r->out;
     buf_puts(b, "<details><summary>The fields of each kind</summary>"
                 "<p>Column names are matched ignoring case, spaces and punctuation, with the "
-                "aliases of common CRM exports (“Account Name” is name, “Account ID” is "
-                "external_id). Fields marked * are required.</p>");
-    for (int k = 0; k < CVOM_IMPORT_KIND_COUNT; k++) {
+                "names Salesforce, HubSpot and other exports use (“Account ID” and “Record "
+                "ID” are external_id, “Billing Country” and “Country/Region” are region). "
+                "Fields marked * are required.</p>");
+    for (int k = 0; k < CVOM_IMPORT_KIND_ALL; k++) {
         buf_puts(b, "<table class=\"data\"><caption>");
         buf_html(b, cvom_import_kind_name((enum cvom_import_kind)k));
         buf_puts(b, "</caption><thead><tr><th scope=\"col\">Field</th>"
@@ -454,7 +544,46 @@ static void scope_note(struct web_req *r)
     buf_free(&t);
 }
 
-/* Which CSV column each field was read from, and the columns left out. */
+/* Where the rows were read from: the delimiter of a CSV file, or the workbook's sheet. */
+static void source_line(struct buf *b, const struct cvom_import_result *res)
+{
+    if (res->sheet[0]) {
+        buf_puts(b, "<p>Read from the sheet <strong>");
+        buf_html(b, res->sheet);
+        buf_printf(b, "</strong>, header in row %ld.</p>", res->header_line);
+        return;
+    }
+    const char *d = res->delimiter == ';'    ? "semicolon ;"
+                    : res->delimiter == '\t' ? "tab"
+                    : res->delimiter == '|'  ? "bar |"
+                                             : "comma ,";
+    buf_printf(b, "<p>Delimiter: %s (%s); header on line %ld.</p>", d,
+               res->delimiter_detected ? "detected" : "as chosen", res->header_line);
+}
+
+static void column_cell(struct buf *b, const struct cvom_field_def *fields,
+                        const struct cvom_import_result *res, const struct cvom_import_column *c)
+{
+    if (c->field >= 0 && c->how != CVOM_HOW_SHADOWED) {
+        buf_puts(b, "<code>");
+        buf_html(b, fields[c->field].name);
+        buf_puts(b, c->how == CVOM_HOW_MAP ? "</code> (your mapping)" : "</code>");
+        return;
+    }
+    buf_puts(b, "<em>ignored</em>");
+    if (c->how == CVOM_HOW_SHADOWED && c->shadowed_by > 0 &&
+        (size_t)c->shadowed_by <= res->n_columns && c->shadowed_by <= CVOM_IMPORT_COLUMNS_MAX) {
+        buf_puts(b, " (<code>");
+        buf_html(b, fields[c->field].name);
+        buf_puts(b, "</code> is read from “");
+        buf_html(b, res->columns[c->shadowed_by - 1].name);
+        buf_puts(b, "”)");
+    } else if (c->how == CVOM_HOW_MAP_IGNORED) {
+        buf_puts(b, " (your mapping)");
+    }
+}
+
+/* Which column each field is read from, and the columns left out. */
 static void render_mapping(struct web_req *r, const struct import_req *q,
                            const struct cvom_import_result *res)
 {
@@ -464,6 +593,7 @@ static void render_mapping(struct web_req *r, const struct import_req *q,
         return;
     }
     const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    source_line(b, res);
     buf_printf(b, "<table class=\"data\"><caption>How the columns are read (header on line "
                   "%ld)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Column "
                   "in the file</th><th scope=\"col\">Read as</th></tr></thead><tbody>",
@@ -475,13 +605,7 @@ static void render_mapping(struct web_req *r, const struct import_req *q,
         buf_printf(b, "<tr><td>%ld</td><td>", c->column);
         buf_html(b, c->name);
         buf_puts(b, "</td><td>");
-        if (c->field >= 0) {
-            buf_puts(b, "<code>");
-            buf_html(b, fields[c->field].name);
-            buf_puts(b, "</code>");
-        } else {
-            buf_puts(b, "<em>ignored</em>");
-        }
+        column_cell(b, fields, res, c);
         buf_puts(b, "</td></tr>");
     }
     buf_puts(b, "</tbody></table>");
@@ -501,20 +625,60 @@ static void render_mapping(struct web_req *r, const struct import_req *q,
         buf_puts(b, ".</p>");
 }
 
-/* "Line 4, column 13 (CSV column 3 “Annual Revenue”, read as revenue): message". */
+/* The first rows as they will be stored: each field with a column, and what happens. */
+static void render_preview(struct web_req *r, const struct import_req *q,
+                           const struct cvom_import_result *res)
+{
+    struct buf *b = &r->out;
+    if (!res->n_preview)
+        return;
+    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    buf_printf(b, "<table class=\"data\"><caption>The first %zu rows as they will be stored"
+                  "</caption><thead><tr><th scope=\"col\">%s</th>",
+               res->n_preview, res->sheet[0] ? "Row" : "Line");
+    for (size_t i = 0; fields[i].name; i++)
+        if (res->field_column[i] > 0) {
+            buf_puts(b, "<th scope=\"col\">");
+            buf_html(b, fields[i].name);
+            buf_puts(b, "</th>");
+        }
+    buf_puts(b, "<th scope=\"col\">What happens</th></tr></thead><tbody>");
+    for (size_t k = 0; k < res->n_preview; k++) {
+        const struct cvom_import_preview_row *p = &res->preview[k];
+        buf_printf(b, "<tr><td>%ld</td>", p->line);
+        for (size_t i = 0; fields[i].name; i++)
+            if (res->field_column[i] > 0) {
+                buf_puts(b, "<td>");
+                buf_html(b, p->value[i]);
+                buf_puts(b, "</td>");
+            }
+        buf_puts(b, "<td>");
+        buf_html(b, p->action);
+        buf_puts(b, "</td></tr>");
+    }
+    buf_puts(b, "</tbody></table>");
+}
+
+/* "Line 4, column 13 (CSV column 3 “Annual Revenue”, read as revenue): message", or for a
+ * workbook "Sheet1!C7 (column “Annual Revenue”, …): message". */
 static void render_error(struct web_req *r, const struct import_req *q,
                          const struct cvom_import_result *res, int committing)
 {
     const struct cvom_error *e = &r->err;
     struct buf t;
     buf_init(&t, 2048);
-    if (e->line > 0) {
+    int placed = e->line > 0 || res->where[0];
+    if (e->line > 0)
         buf_printf(&t, "Line %ld, column %ld", e->line, e->column > 0 ? e->column : 1);
+    else if (res->where[0])
+        buf_puts(&t, res->where);
+    if (placed) {
         size_t i = res->error_cell > 0 ? (size_t)res->error_cell - 1 : 0;
         if (res->error_cell > 0 && res->header_found && i < res->n_columns &&
             i < CVOM_IMPORT_COLUMNS_MAX) {
-            buf_printf(&t, " (CSV column %ld “%s”", res->error_cell, res->columns[i].name);
-            if (res->columns[i].field >= 0)
+            buf_printf(&t, " (%s column %ld “%s”", res->sheet[0] ? "sheet" : "CSV",
+                       res->error_cell, res->columns[i].name);
+            if (res->columns[i].field >= 0 && res->columns[i].how != CVOM_HOW_SHADOWED)
                 buf_printf(&t, ", read as %s",
                            cvom_import_fields(q->kind)[res->columns[i].field].name);
             buf_puts(&t, ")");
@@ -529,6 +693,13 @@ static void render_error(struct web_req *r, const struct import_req *q,
                committing ? "Nothing was imported." : "Nothing has been written.");
 }
 
+static void hidden(struct buf *b, const char *name, const char *value)
+{
+    buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+    buf_html(b, value);
+    buf_puts(b, "\">");
+}
+
 /* The Commit form: the options again, and the file's bytes in base64. */
 static void commit_form(struct web_req *r, const struct import_req *q)
 {
@@ -540,23 +711,26 @@ static void commit_form(struct web_req *r, const struct import_req *q)
         return;
     }
     buf_puts(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
-                "action=\"/import/commit?csrf=");
-    buf_url(b, web_csrf_token(r));
-    buf_puts(b, "\">");
+                "action=\"/import/commit\">");
     page_csrf(r);
-    buf_printf(b, "<input type=\"hidden\" name=\"kind\" value=\"%s\">"
-                  "<input type=\"hidden\" name=\"encoding\" value=\"%s\">"
-                  "<input type=\"hidden\" name=\"pasted\" value=\"%d\">",
-               cvom_import_kind_name(q->kind),
-               q->encoding == CVOM_ENC_CP1252 ? "windows-1252" : "utf-8", q->pasted);
+    char delim[8] = "auto";
+    if (q->delimiter == '\t')
+        snprintf(delim, sizeof delim, "tab");
+    else if (q->delimiter)
+        snprintf(delim, sizeof delim, "%c", q->delimiter);
+    hidden(b, "kind", cvom_import_kind_name(q->kind));
+    hidden(b, "encoding", q->encoding == CVOM_ENC_CP1252 ? "windows-1252" : "utf-8");
+    hidden(b, "delimiter", delim);
+    hidden(b, "decimal_comma", q->decimal_comma ? "1" : "0");
+    hidden(b, "allow_same_name", q->allow_same_name ? "1" : "0");
+    hidden(b, "sheet", q->sheet);
+    hidden(b, "pasted", q->pasted ? "1" : "0");
     if (q->instrument_id)
         buf_printf(b, "<input type=\"hidden\" name=\"instrument\" value=\"%lld\">",
                    (long long)q->instrument_id);
-    buf_puts(b, "<input type=\"hidden\" name=\"date\" value=\"");
-    buf_html(b, q->date_text);
-    buf_puts(b, "\"><input type=\"hidden\" name=\"filename\" value=\"");
-    buf_html(b, q->filename);
-    buf_puts(b, "\"><textarea name=\"map\" hidden>\n");
+    hidden(b, "date", q->date_text);
+    hidden(b, "filename", q->filename);
+    buf_puts(b, "<textarea name=\"map\" hidden>\n");
     buf_html(b, q->map_text);
     buf_puts(b, "</textarea><input type=\"hidden\" name=\"data\" value=\"");
     b64_encode(b, (const unsigned char *)q->csv, q->csv_len);
@@ -577,6 +751,7 @@ static int preview_page(struct web_req *r, const struct import_req *q,
                q->csv_len, q->encoding == CVOM_ENC_CP1252 ? "Windows-1252" : "UTF-8");
     scope_note(r);
     render_mapping(r, q, res);
+    render_preview(r, q, res);
     if (st) {
         render_error(r, q, res, committing);
         buf_puts(b, "<h2>Check a corrected file</h2>");
@@ -615,7 +790,7 @@ static int form_error(struct web_req *r, const struct import_req *q, int http)
 static void done_notice(struct web_req *r)
 {
     const char *done = web_query(r, "done");
-    int k = done ? cvom_import_kind_parse(done) : -1;
+    int k = done ? cvom_import_kind_parse_all(done) : -1;
     long n[3];
     const char *names[3] = {"added", "updated", "rows"};
     for (int i = 0; i < 3; i++) {
@@ -636,9 +811,10 @@ int web_import_page(struct web_req *r)
     page_begin(r, "Import", "import");
     buf_puts(b, "<div class=\"narrow\"><h1>Import</h1>");
     done_notice(r);
-    buf_puts(b, "<p>Upload a CSV export from your CRM or survey tool. Nothing is written until "
-                "you confirm: first you see how each column is read and whether every row is "
-                "valid. The whole file is then imported in one go, or not at all; records "
+    buf_puts(b, "<p>Upload a CSV export or an .xlsx workbook from your CRM, survey tool or "
+                "spreadsheet. Nothing is written until you confirm: first you see how each "
+                "column is read, the first rows as they will be stored, and whether every row "
+                "is valid. The whole file is then imported in one go, or not at all; records "
                 "with a known external id are updated rather than added twice.</p>");
     scope_note(r);
     upload_form(r, NULL);

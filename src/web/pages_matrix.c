@@ -5,6 +5,7 @@
 #include "web/pages_util.h"
 
 #include "io/util.h"
+#include "service/accounts.h"
 #include "web/cache.h"
 #include "web/page.h"
 
@@ -579,7 +580,9 @@ static void plot_points(struct buf *b, const struct cvom_scored **v, size_t n,
                    (long long)s->account.id, pages_quadrant_class(sc->quadrant),
                    sc->state == CVOM_STATE_BORDERLINE ? " bl" : "", s->evidence.stale ? " st" : "",
                    px(sc->value[0]), py(sc->value[1]), rad);
-        buf_html(b, s->account.name);
+        char label[CVOM_FIELD_MAX * 2 + 32];
+        cvom_account_label(&s->account, s->namesake, label, sizeof label);
+        buf_html(b, label);
         buf_printf(b, "\nIntellectual %.1f \xC2\xB7 Emotional %.1f\n%s%s%s", sc->value[0],
                    sc->value[1], cvom_quadrant_title(sc->quadrant),
                    sc->state == CVOM_STATE_BORDERLINE ? ", borderline" : "",
@@ -694,10 +697,14 @@ static void score_cell(struct buf *b, const struct cvom_score *s, int d)
     buf_puts(b, "</td>");
 }
 
-static void account_link(struct buf *b, const struct cvom_account_brief *a)
+/* An account's name as a link; one whose name another account of the page has carries
+ * its external id or id, so that the two are told apart. */
+static void account_link(struct buf *b, const struct cvom_scored *s)
 {
-    buf_printf(b, "<a href=\"/accounts/%lld\">", (long long)a->id);
-    buf_html(b, a->name);
+    char label[CVOM_FIELD_MAX * 2 + 32];
+    cvom_account_label(&s->account, s->namesake, label, sizeof label);
+    buf_printf(b, "<a href=\"/accounts/%lld\">", (long long)s->account.id);
+    buf_html(b, label);
     buf_puts(b, "</a>");
 }
 
@@ -736,7 +743,7 @@ static void matrix_table(struct buf *b, const struct mx_query *q, const struct c
     for (size_t i = from; i < n && i < from + PAGE_ROWS; i++) {
         const struct cvom_scored *s = v[i];
         buf_puts(b, "<tr><th scope=\"row\">");
-        account_link(b, &s->account);
+        account_link(b, s);
         buf_puts(b, "</th><td class=\"nowrap\">");
         buf_html(b, s->account.owner);
         buf_puts(b, "</td><td>");
@@ -783,7 +790,7 @@ static void unplaced_table(struct buf *b, const struct cvom_scored **v, size_t n
                n);
     for (size_t i = 0; i < n && i < UNPLACED_MAX; i++) {
         buf_puts(b, "<tr><th scope=\"row\">");
-        account_link(b, &v[i]->account);
+        account_link(b, v[i]);
         buf_puts(b, "</th><td>");
         buf_html(b, v[i]->account.owner);
         buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"num\">",
@@ -989,7 +996,7 @@ static enum cvom_status accounts_body(struct web_req *r, const struct mx_query *
     for (size_t i = from; i < k && i < from + PAGE_ROWS; i++) {
         const struct cvom_account_brief *a = &v[i].account;
         buf_puts(b, "<tr><th scope=\"row\">");
-        account_link(b, a);
+        account_link(b, &v[i]);
         buf_puts(b, "</th><td>");
         buf_html(b, a->owner);
         buf_puts(b, "</td><td>");

@@ -223,13 +223,13 @@ static int is_limit_message(const char *m, const struct cvom_csv_opts *o)
 static int is_parse_message(const char *m, const struct cvom_csv_opts *o)
 {
     static const char *const fixed[] = {
-        "unterminated quoted field",         "unexpected character after closing quote",
-        "quote inside unquoted field",       "invalid UTF-8 byte sequence",
-        "NUL byte in input",                 "carriage return without line feed",
+        "unterminated quoted field",   "unexpected character after closing quote",
+        "invalid UTF-8 byte sequence", "NUL byte in input",
+        "carriage return without line feed",
     };
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         if (strcmp(m, fixed[i]) == 0)
-            return o->encoding == CVOM_ENC_UTF8 || i != 3;
+            return o->encoding == CVOM_ENC_UTF8 || i != 2;
     unsigned b;
     char tail[64];
     if (o->encoding == CVOM_ENC_CP1252 &&
@@ -547,9 +547,8 @@ static enum fend ref_unquoted(struct ref *R, long line, long col)
             ref_line_end(R);
             return FE_ROW;
         }
-        if (c == '"' || c == 0) {
-            ref_error(R, CVOM_EPARSE, R->line, ref_col(R, R->p),
-                      c ? "quote inside unquoted field" : "NUL byte in input");
+        if (c == 0) { /* a quote here is text */
+            ref_error(R, CVOM_EPARSE, R->line, ref_col(R, R->p), "NUL byte in input");
             return FE_FAIL;
         }
         if (c >= 0x80) {

@@ -166,7 +166,7 @@ def import_accounts(b, db):
            b"W-1,Wharf Traders,1000,blue\n"
            b"W-2,Quay Supplies,2000,green\n"
            b"W-3,Dock Partners,a lot,red\n")
-    status, _, body = b.upload("/import?csrf=" + token, {"kind": "accounts"},
+    status, _, body = b.upload("/import", {"csrf": token, "kind": "accounts"},
                                {"file": ("crm.csv", bad)})
     check(status == 422, "a bad row gives 422", status)
     check("Line 4, column 19" in body and "Annual Revenue" in body,
@@ -177,7 +177,7 @@ def import_accounts(b, db):
           accounts_csv(db))
 
     good = bad.replace(b"a lot", b"3000")
-    status, _, body = b.upload("/import?csrf=" + token, {"kind": "accounts"},
+    status, _, body = b.upload("/import", {"csrf": token, "kind": "accounts"},
                                {"file": ("crm.csv", good)})
     check(status == 200, "a good file previews with 200", status)
     check(re.search(r"Account Name</td><td><code>name</code>", body) is not None,
@@ -201,8 +201,8 @@ def import_accounts(b, db):
           "the committed accounts exist", out)
 
     # Pasted text with Windows line ends and a mapping for an unknown column name.
-    status, _, body = b.upload("/import?csrf=" + token,
-                               {"kind": "accounts", "map": "Kunde=name\r\n",
+    status, _, body = b.upload("/import",
+                               {"csrf": token, "kind": "accounts", "map": "Kunde=name\r\n",
                                 "text": "Kunde,Kundennummer\r\nNordhafen AG,K-77\r\n"}, {})
     check(status == 200 and "Would import: 1 accounts added" in body,
           "pasted text with a column mapping", body[body.find("<main"):][:600])
@@ -211,7 +211,7 @@ def import_accounts(b, db):
 def manager_scope(admin, mgr, db):
     token = mgr.csrf()
     csv = b"Account ID,Account Name,Revenue\nP-1,Pier Foods,500\nP-2,Pier Drinks,700\n"
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "accounts"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "accounts"},
                                  {"file": ("mine.csv", csv)})
     check(status == 200 and "You can import only your own accounts" in body,
           "a manager's preview explains the scope", status)
@@ -226,16 +226,16 @@ def manager_scope(admin, mgr, db):
 
     # Another owner named in the file, and stakeholders for someone else's account.
     other = b"Account Name,Owner\nHarbour Ltd,Someone Else\n"
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "accounts"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "accounts"},
                                  {"file": ("other.csv", other)})
     check(status == 422 and "Line 2" in body and "you may import only accounts you own" in body,
           "a manager cannot import accounts for another owner", status)
     people = b"account,name\nW-1,Jane Roe\n"
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "stakeholders"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "stakeholders"},
                                  {"file": ("people.csv", people)})
     check(status == 422 and "owned by Priya Shah" in body,
           "a manager cannot import stakeholders for an account they do not own", status)
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "stakeholders"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "stakeholders"},
                                  {"file": ("people.csv", people.replace(b"W-1", b"P-1"))})
     check(status == 200 and "Would import: 1 stakeholders added" in body,
           "a manager can import stakeholders for their own account", status)
@@ -249,11 +249,11 @@ def manager_scope(admin, mgr, db):
     answers = "account_id,respondent_id,item_id,score,date\n" + "".join(
         "%s,Jane Roe,%s,5,2026-05-01\n" % ("P-1", code)
         for code in ("INT01", "INT02", "INT03", "EMO01", "EMO02", "EMO03"))
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "responses"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "responses"},
                                  {"file": ("answers.csv", answers.encode())})
     check(status == 200 and "Would import 1 assessments with 6 answers, from 6 rows." in body,
           "a manager previews responses for their own account", body[body.find("notice"):][:300])
-    status, _, body = mgr.upload("/import?csrf=" + token, {"kind": "responses"},
+    status, _, body = mgr.upload("/import", {"csrf": token, "kind": "responses"},
                                  {"file": ("answers.csv", answers.replace("P-1", "W-2").encode())})
     check(status == 422 and "Line 2, column 1" in body and "owned by Priya Shah" in body,
           "a manager cannot import responses for another owner's account", status)
@@ -262,7 +262,7 @@ def manager_scope(admin, mgr, db):
 def viewer_refused(viewer):
     status, _, _ = viewer.get("/import")
     check(status == 403, "a viewer gets 403 on GET /import", status)
-    status, _, _ = viewer.upload("/import?csrf=" + viewer.csrf("/"), {"kind": "accounts"},
+    status, _, _ = viewer.upload("/import", {"csrf": viewer.csrf("/"), "kind": "accounts"},
                                  {"file": ("x.csv", b"name\nX\n")})
     check(status == 403, "a viewer gets 403 on POST /import", status)
     status, _, _ = viewer.get("/admin/users")
@@ -392,7 +392,7 @@ E2,emotional,1,1,1,5,They would <not> miss us
 
 def instruments(admin, db):
     token = admin.csrf("/admin/instruments")
-    status, loc, body = admin.upload("/admin/instruments?csrf=" + token, {},
+    status, loc, body = admin.upload("/admin/instruments", {"csrf": token},
                                      {"file": ("pulse.csv", INSTRUMENT.encode())})
     check(status == 303, "a new instrument version is accepted", (status, body[:300]))
     status, _, body = admin.get("/admin/instruments")
@@ -401,12 +401,12 @@ def instruments(admin, db):
     check("They would &lt;not&gt; miss us" in body, "item statements are shown escaped")
     rc, out, _ = cvom(db, "instrument", "list", "--format", "csv")
     check(",pulse,2," in out, "the store has the new version", out)
-    status, _, body = admin.upload("/admin/instruments?csrf=" + token, {},
+    status, _, body = admin.upload("/admin/instruments", {"csrf": token},
                                    {"file": ("pulse.csv", INSTRUMENT.encode())})
     check(status == 422 and "already here" in body, "the same version twice is refused", status)
     broken = INSTRUMENT.replace("version: 2", "version: 3").replace("E1,emotional",
                                                                      "E1,emotionl")
-    status, _, body = admin.upload("/admin/instruments?csrf=" + token, {},
+    status, _, body = admin.upload("/admin/instruments", {"csrf": token},
                                    {"file": ("broken.csv", broken.encode())})
     check(status == 422 and "broken.csv:7:4:" in body,
           "a broken instrument reports line and column", body[body.find("notice"):][:300])

@@ -381,9 +381,7 @@ static enum cvom_status ref_parse(const char *input, size_t len, int cp, struct 
             } else {
                 while (R.pos < len && in[R.pos] != ',' && in[R.pos] != '\n' &&
                        in[R.pos] != '\r') {
-                    const char *bad = in[R.pos] == '"' ? "quote inside unquoted field"
-                                      : in[R.pos] == 0 ? "NUL byte in input"
-                                                       : NULL;
+                    const char *bad = in[R.pos] == 0 ? "NUL byte in input" : NULL;
                     if (bad) {
                         st = ref_err(&R, R.line, R.ls, R.pos, bad);
                         goto done;
@@ -601,9 +599,11 @@ static void test_errors(void)
     BAD("x,\"a\" ,y\n", CVOM_EPARSE, "error 1:6: unexpected character after closing quote");
     BAD("\"a\n\xC3\xA9\"\xC3\xA9", CVOM_EPARSE,
         "error 2:3: unexpected character after closing quote");
-    BAD("ab\"c\n", CVOM_EPARSE, "error 1:3: quote inside unquoted field");
-    BAD("a, \"b\"\n", CVOM_EPARSE, "error 1:4: quote inside unquoted field");
-    BAD("a\"", CVOM_EPARSE, "error 1:2: quote inside unquoted field");
+    /* a quote inside an unquoted field is text, as in spreadsheets and Python's csv */
+    OK("ab\"c\n", "[1.1 ab\"c]\n");
+    OK("a, \"b\"\n", "[1.1 a][1.3  \"b\"]\n");
+    OK("a\"", "[1.1 a\"]\n");
+    OK("24\" Monitor,\"x\"\n", "[1.1 24\" Monitor][1.13 x]\n");
     BAD("a\0b\n", CVOM_EPARSE, "error 1:2: NUL byte in input");
     BAD("\0", CVOM_EPARSE, "error 1:1: NUL byte in input");
     BAD("x\n\"a\0\"", CVOM_EPARSE, "[1.1 x]\nerror 2:3: NUL byte in input");
@@ -622,7 +622,8 @@ static void test_first_line(void)
     cvom_csv_opts_init(&o);
     o.first_line = 5;
     OK_O(&o, "a\n\"b\nc\",d\n", "[5.1 a]\n[6.1 b\\nc][7.4 d]\n");
-    BAD_O(&o, "a\n\nb\"\n", CVOM_EPARSE, "[5.1 a]\nerror 7:2: quote inside unquoted field");
+    BAD_O(&o, "a\n\nb\"\r\r", CVOM_EPARSE,
+          "[5.1 a]\nerror 7:3: carriage return without line feed");
 }
 
 static void test_delimiters(void)
@@ -635,6 +636,36 @@ static void test_delimiters(void)
     OK_O(&o, "a\tb c\t\"\t\"\n", "[1.1 a][1.3 b c][1.7 \\x09]\n");
     o.delimiter = '|';
     OK_O(&o, "a|b]\n", "[1.1 a][1.3 b\\]]\n");
+}
+
+/* Delimiter 0: chosen from the first lines, whatever the block size. */
+static void test_detect(void)
+{
+    struct cvom_csv_opts o;
+    cvom_csv_opts_init(&o);
+    o.delimiter = 0;
+    OK_O(&o, "a;b;c\n1,5;2;\"x;y\"\n", "[1.1 a][1.3 b][1.5 c]\n[2.1 1,5][2.5 2][2.7 x;y]\n");
+    OK_O(&o, "a\tb\n1\t2\n", "[1.1 a][1.3 b]\n[2.1 1][2.3 2]\n");
+    OK_O(&o, "a,b\n", "[1.1 a][1.3 b]\n");
+    OK_O(&o, "solo\n", "[1.1 solo]\n");
+    OK_O(&o, "", "");
+    /* a title line above the header has fewer; quoted delimiters do not count */
+    OK_O(&o, "Export, 2026\nName;Revenue;Owner\n\"a,b,c,d\";1;x\n",
+         "[1.1 Export, 2026]\n[2.1 Name][2.6 Revenue][2.14 Owner]\n[3.1 a,b,c,d][3.11 1][3.13 x]\n");
+    /* decimal commas in a few values do not outweigh a semicolon on every line */
+    OK_O(&o, "name;revenue\nAcme;1,5\n\nB;2\n", "[1.1 name][1.6 revenue]\n[2.1 Acme][2.6 1,5]\n"
+                                                "[4.1 B][4.3 2]\n");
+    /* a tie goes to the comma */
+    OK_O(&o, "a,b;c\n", "[1.1 a][1.3 b;c]\n");
+    /* the delimiter chosen is reported once a row was read */
+    struct cvom_csv *r = NULL;
+    struct cvom_csv_row row;
+    CHECK_INT(cvom_csv_open_mem("x;y\n", 4, "d", &o, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom_csv_delimiter(r), ',');
+    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom_csv_delimiter(r), ';');
+    CHECK_INT((int)row.n, 2);
+    cvom_csv_close(r);
 }
 
 static void test_limits(void)
@@ -672,7 +703,7 @@ static void test_limits(void)
     BAD_O(&o, "\"a\n\nb\n", CVOM_ELIMIT, "error 1:1: row longer than 5 bytes");
     /* errors lying past the limit become the row limit, however the input is buffered */
     BAD_O(&o, "abcde\"\n", CVOM_ELIMIT, "error 1:1: row longer than 5 bytes");
-    BAD_O(&o, "abcd\"\n", CVOM_EPARSE, "error 1:5: quote inside unquoted field");
+    OK_O(&o, "abcd\"\n", "[1.1 abcd\"]\n");
     BAD_O(&o, "abcde\rx", CVOM_ELIMIT, "error 1:1: row longer than 5 bytes");
     BAD_O(&o, "\"abc\"x", CVOM_ELIMIT, "error 1:1: row longer than 5 bytes");
     BAD_O(&o, "\"abcdef", CVOM_ELIMIT, "error 1:1: row longer than 5 bytes");
@@ -703,7 +734,7 @@ static void test_options(void)
 
     struct cvom_csv *r = NULL;
     struct cvom_error err;
-    const char bad_delims[] = {'"', '\n', '\r', 0, (char)0xE9};
+    const char bad_delims[] = {'"', '\n', '\r', (char)0xE9}; /* 0 asks for detection */
     for (size_t i = 0; i < sizeof bad_delims; i++) {
         o.delimiter = bad_delims[i];
         CHECK_INT(cvom_csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
@@ -738,10 +769,10 @@ static void test_options(void)
         CHECK_INT(row.n, 0);
     }
     cvom_csv_close(r);
-    CHECK_INT(cvom_csv_open_mem("a\"", 2, name, NULL, &r, &err), CVOM_OK);
+    CHECK_INT(cvom_csv_open_mem("a\0", 2, name, NULL, &r, &err), CVOM_OK);
     CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_EPARSE);
     CHECK_INT(strlen(err.file), sizeof err.file - 1);
-    CHECK_STR(err.message, "quote inside unquoted field");
+    CHECK_STR(err.message, "NUL byte in input");
     cvom_csv_close(r);
     /* an empty memory buffer may be NULL */
     CHECK_INT(cvom_csv_open_mem(NULL, 0, "x", NULL, &r, &err), CVOM_OK);
@@ -1004,6 +1035,7 @@ int main(void)
     test_errors();
     test_first_line();
     test_delimiters();
+    test_detect();
     test_limits();
     test_options();
     test_offsets();

@@ -1,0 +1,34 @@
+/* accounts.h — accounts that share a name. A person compares names ignoring case and
+ * spaces; so does cvom: a second account of one name is added only when asked, and where
+ * two such accounts are shown together, each carries what tells it apart. */
+#ifndef CVOM_SERVICE_ACCOUNTS_H
+#define CVOM_SERVICE_ACCOUNTS_H
+
+#include "service/portfolio.h"
+#include "store/store.h"
+
+#include <stddef.h>
+
+/* How many accounts other than except_id (0: none excepted) have name, ignoring case and
+ * spaces (*n), and the first of them (*first, when *n > 0 and first is not NULL). One scan
+ * of the accounts. */
+enum cvom_status cvom_account_namesakes(struct cvom_store *st, const char *name,
+                                        int64_t except_id, size_t *n,
+                                        struct cvom_account *first, struct cvom_error *err);
+
+/* Refuse to give account a a name another account has, unless allow: CVOM_EEXIST with a
+ * message naming the other account and the option (allow_hint, e.g. "--allow-same-name").
+ * a->id is 0 for a new account. */
+enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvom_account *a,
+                                         int allow, const char *allow_hint,
+                                         struct cvom_error *err);
+
+/* The name as shown where namesakes may be next to each other: "Acme [X-2]" with the
+ * external id, or "Acme [#12]" without one, when shared; the bare name otherwise. */
+void cvom_account_label(const struct cvom_account_brief *a, int shared, char *buf,
+                        size_t cap);
+
+/* Set each scanned account's namesake flag: 1 when another account of v has its name. */
+enum cvom_status cvom_scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err);
+
+#endif
