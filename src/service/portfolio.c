@@ -241,6 +241,7 @@ struct picks {
     int32_t as_of;
     size_t n, cap;
     struct cvom_assessment *a;
+    double *influence; /* a portfolio scan's: the influence of each kept respondent */
     int overflow;
 };
 
@@ -258,29 +259,39 @@ static int later(const struct cvom_assessment *x, const struct cvom_assessment *
     return x->date > y->date || (x->date == y->date && x->id > y->id);
 }
 
-static int pick_cb(void *ctx, const struct cvom_assessment *a)
+/* Keep a if it is its respondent's latest so far: the index of p->a it now has, -1 when it
+ * is not kept, -2 (p->overflow set) when there is no room. */
+static long pick_place(struct picks *p, const struct cvom_assessment *a)
 {
-    struct picks *p = ctx;
     if (a->status != CVOM_ASSESS_COMPLETE || a->date > p->as_of)
-        return 0;
+        return -1;
     for (size_t i = 0; i < p->n; i++)
         if (same_respondent(&p->a[i], a)) {
-            if (later(a, &p->a[i]))
-                p->a[i] = *a;
-            return 0;
+            if (!later(a, &p->a[i]))
+                return -1;
+            p->a[i] = *a;
+            return (long)i;
         }
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         struct cvom_assessment *g = cap <= ASSESSMENTS_MAX ? realloc(p->a, cap * sizeof *g) : NULL;
-        if (!g) {
+        double *infl = g ? realloc(p->influence, cap * sizeof *infl) : NULL;
+        if (g)
+            p->a = g;
+        if (!infl) {
             p->overflow = 1;
-            return 1;
+            return -2;
         }
-        p->a = g;
+        p->influence = infl;
         p->cap = cap;
     }
-    p->a[p->n++] = *a;
-    return 0;
+    p->a[p->n] = *a;
+    return (long)p->n++;
+}
+
+static int pick_cb(void *ctx, const struct cvom_assessment *a)
+{
+    return pick_place(ctx, a) == -2;
 }
 
 static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cfg,
@@ -292,6 +303,8 @@ static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cf
     enum cvom_status s = st->ops->assessment_list(st, account_id, pick_cb, p, err);
     if (!s && p->overflow)
         s = cvom_error_set(err, CVOM_ELIMIT, "too many assessments for one account");
+    free(p->influence);
+    p->influence = NULL;
     if (s) {
         free(p->a);
         return s;
@@ -367,6 +380,36 @@ static enum cvom_status load_answers(struct cvom_store *st, struct cvom_instrume
     return s;
 }
 
+/* Add a respondent's answers, in the order of the instrument's items, to r; an axis with
+ * fewer answers than the instrument's minimum is then left without a score. Each version has
+ * its own minimum, applied here, so that versions can be mixed. */
+static void accumulate(struct cvom_respondent *r, const struct answers *ans)
+{
+    for (size_t j = 0; j < ans->n; j++)
+        cvom_respondent_answer(r, &ans->ins->items[ans->items[j]], ans->raw[j]);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (r->dim[d].n < (uint32_t)ans->ins->min_items)
+            memset(&r->dim[d], 0, sizeof r->dim[d]);
+}
+
+/* The account's score from its n respondents, blended with its signals on as_of. */
+static enum cvom_status score_of(struct cvom_store *st, struct cvom_instrument_cache *cache,
+                                 const struct cvom_config *cfg, int64_t account_id,
+                                 int32_t as_of, const struct cvom_respondent *r, size_t n,
+                                 struct cvom_score *out, struct cvom_error *err)
+{
+    const struct cvom_signal_ctx *sig = NULL;
+    enum cvom_status s = cvom_score_account(cfg, 1, r, n, out);
+    if (s || (s = signals_for(cache, st, account_id, as_of, &sig, err)) != CVOM_OK)
+        return s;
+    struct cvom_signal_input in[CVOM_SIGNALS_MAX];
+    size_t k = cvom_signals_of(sig, account_id, in, NULL, NULL);
+    if (k && cvom_blend_signals(cfg, in, k, out, NULL))
+        return cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
+                              (long long)account_id);
+    return CVOM_OK;
+}
+
 enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrument_cache *cache,
                                     const struct cvom_config *cfg, int64_t account_id,
                                     int32_t as_of, struct cvom_score *out,
@@ -391,23 +434,10 @@ enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrumen
             break;
         r[n].kind = p.a[i].kind;
         r[n].influence = infl;
-        for (size_t j = 0; j < ans->n; j++)
-            cvom_respondent_answer(&r[n], &ans->ins->items[ans->items[j]], ans->raw[j]);
-        /* Each version has its own minimum; apply it here so versions can be mixed. */
-        for (int d = 0; d < CVOM_DIM_COUNT; d++)
-            if (r[n].dim[d].n < (uint32_t)ans->ins->min_items)
-                memset(&r[n].dim[d], 0, sizeof r[n].dim[d]);
-        n++;
+        accumulate(&r[n++], ans);
     }
-    const struct cvom_signal_ctx *sig = NULL;
-    if (!s && (s = cvom_score_account(cfg, 1, r, n, out)) == CVOM_OK &&
-        (s = signals_for(cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
-        struct cvom_signal_input in[CVOM_SIGNALS_MAX];
-        size_t k = cvom_signals_of(sig, account_id, in, NULL, NULL);
-        if (k && cvom_blend_signals(cfg, in, k, out, NULL))
-            s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
-                               (long long)account_id);
-    }
+    if (!s)
+        s = score_of(st, cache, cfg, account_id, as_of, r, n, out, err);
     free(ans);
     free(r);
     free(p.a);
@@ -568,21 +598,295 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
     return 0;
 }
 
+/* ---- the whole portfolio in one pass ----------------------------------------------------------
+ *
+ * Scoring account by account asks the store three questions per account and one per
+ * assessment. A portfolio scan instead reads every stakeholder, every complete assessment and
+ * every answer once, in three ordered queries, and keeps a small state per account and per
+ * assessment that counts, never the answers themselves. It applies the same rules in the same
+ * order as cvom_account_score (pick, respondent_of, accumulate, score_of), so the scores are
+ * the same to the last bit. */
+
+struct by_id {
+    int64_t id;
+    size_t at; /* index in the scan's accounts */
+};
+
+static int by_id_cmp(const void *x, const void *y)
+{
+    const struct by_id *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* An assessment that counts: the latest of its respondent, with the influence it carries. */
+struct counted {
+    int64_t id;
+    int64_t instrument_id;
+    size_t account;        /* index in the scan's accounts */
+    double influence;
+    struct cvom_respondent r;
+};
+
+struct bulk {
+    struct cvom_store *st;
+    struct cvom_instrument_cache *cache;
+    const struct cvom_config *cfg;
+    struct cvom_scored *acc;
+    struct by_id *ids;             /* the scan's accounts by id */
+    size_t n_acc;
+    struct counted *c;             /* in account order, then the order pick gives */
+    size_t n_c, cap_c;
+    size_t *first, *count;         /* per account: its run in c */
+    struct by_id *by_assessment;   /* the counted assessments by id (at: index in c) */
+    struct picks p;                /* the account being read */
+    int64_t account_id;
+    size_t account_at;
+    size_t next;                   /* response_scan: the next of by_assessment */
+    struct answers ans;            /* response_scan: the answers of c[by_assessment[next]] */
+    int64_t ans_of;
+    enum cvom_status s;
+    struct cvom_error *err;
+};
+
+static const struct by_id *account_by_id(const struct bulk *b, int64_t id)
+{
+    struct by_id key = {id, 0};
+    return bsearch(&key, b->ids, b->n_acc, sizeof *b->ids, by_id_cmp);
+}
+
+/* The picks of the account read last become its evidence and its counted assessments. */
+static void flush_account(struct bulk *b)
+{
+    struct picks *p = &b->p;
+    if (!b->account_id)
+        return;
+    struct cvom_scored *sc = &b->acc[b->account_at];
+    struct cvom_evidence e = {0};
+    b->first[b->account_at] = b->n_c;
+    for (size_t i = 0; i < p->n && !b->s; i++) {
+        const struct cvom_assessment *a = &p->a[i];
+        e.assessments++;
+        e.customer += a->kind == CVOM_RESP_CUSTOMER;
+        if (a->date > e.newest)
+            e.newest = a->date;
+        double infl = p->influence[i];
+        if (!(infl > 0))
+            continue; /* a stakeholder with no influence does not move the score */
+        void *g = cvom_grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c, PORTFOLIO_MAX * 64u);
+        if (!g) {
+            b->s = cvom_error_set(b->err, CVOM_ENOMEM, "too many assessments to hold in memory");
+            break;
+        }
+        b->c = g;
+        struct counted *c = &b->c[b->n_c++];
+        memset(c, 0, sizeof *c);
+        c->id = a->id;
+        c->instrument_id = a->instrument_id;
+        c->account = b->account_at;
+        c->influence = infl;
+        c->r.kind = a->kind;
+        c->r.influence = infl;
+    }
+    b->count[b->account_at] = b->n_c - b->first[b->account_at];
+    e.stale = e.newest && p->as_of - e.newest > b->cfg->validity_days;
+    sc->evidence = e;
+    p->n = 0;
+    b->account_id = 0;
+}
+
+static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_t sh_account,
+                              double influence)
+{
+    struct bulk *b = ctx;
+    if (a->account_id != b->account_id) {
+        flush_account(b);
+        const struct by_id *hit = account_by_id(b, a->account_id);
+        if (!hit)
+            return b->s != CVOM_OK; /* outside the filter */
+        b->account_id = a->account_id;
+        b->account_at = hit->at;
+    }
+    long at = pick_place(&b->p, a);
+    if (at == -2) {
+        b->s = cvom_error_set(b->err, CVOM_ELIMIT, "too many assessments for one account");
+        return 1;
+    }
+    /* respondent_of: a customer's stakeholder of this account gives the influence. */
+    if (at >= 0)
+        b->p.influence[at] = a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id &&
+                                     sh_account == a->account_id
+                                 ? influence
+                                 : 1.0;
+    return 0;
+}
+
+/* The answers gathered for one counted assessment, put in the order of the instrument's
+ * items (the store gives them by item code) and added to its respondent. */
+static void finish_answers(struct bulk *b)
+{
+    struct answers *ans = &b->ans;
+    if (!b->ans_of)
+        return;
+    for (size_t i = 1; i < ans->n; i++) /* a few dozen at most: insertion sort */
+        for (size_t j = i; j > 0 && ans->items[j - 1] > ans->items[j]; j--) {
+            size_t t = ans->items[j];
+            double v = ans->raw[j];
+            ans->items[j] = ans->items[j - 1];
+            ans->raw[j] = ans->raw[j - 1];
+            ans->items[j - 1] = t;
+            ans->raw[j - 1] = v;
+        }
+    accumulate(&b->c[b->by_assessment[b->next].at].r, ans);
+    b->next++;
+    b->ans_of = 0;
+    ans->n = 0;
+}
+
+static int scan_response_cb(void *ctx, const struct cvom_response *r)
+{
+    struct bulk *b = ctx;
+    if (r->assessment_id != b->ans_of) {
+        finish_answers(b);
+        /* Both come by assessment id: step over the counted ones without answers. */
+        while (b->next < b->n_c && b->by_assessment[b->next].id < r->assessment_id)
+            b->next++;
+        if (b->next == b->n_c)
+            return 1; /* nothing more counts */
+        struct counted *c = &b->c[b->by_assessment[b->next].at];
+        if (c->id != r->assessment_id)
+            return 0; /* an assessment that does not count */
+        b->s = cvom_instrument_cache_get(b->cache, b->st, c->instrument_id, &b->ans.ins, b->err);
+        if (b->s)
+            return 1;
+
+        b->ans_of = c->id;
+    }
+    int i = cvom_instrument_find(b->ans.ins, r->item_code);
+    if (i < 0 || b->ans.n == CVOM_ITEMS_MAX) {
+        b->s = cvom_error_set(b->err, CVOM_EINVAL,
+                              "assessment %lld has an answer to an unknown item",
+                              (long long)r->assessment_id);
+        return 1;
+    }
+    b->ans.items[b->ans.n] = (size_t)i;
+    b->ans.raw[b->ans.n++] = r->value;
+    return 0;
+}
+
+/* Score every account of acc[0..n) as of as_of; *one_by_one is set, and nothing scored, when
+ * the portfolio was answered with more instrument versions than one pass keeps at hand. */
+static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_cache *cache,
+                                 const struct cvom_config *cfg, int32_t as_of,
+                                 struct cvom_scored *acc, size_t n, int *one_by_one,
+                                 void (*progress)(void *ctx, size_t done, size_t total),
+                                 void *ctx, struct cvom_error *err)
+{
+    *one_by_one = 0;
+    struct bulk b = {.st = st, .cache = cache, .cfg = cfg, .acc = acc, .n_acc = n, .err = err};
+    b.p.as_of = as_of;
+    b.ids = malloc((n ? n : 1) * sizeof *b.ids);
+    b.first = calloc(n ? n : 1, sizeof *b.first);
+    b.count = calloc(n ? n : 1, sizeof *b.count);
+    if (!b.ids || !b.first || !b.count)
+        b.s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; !b.s && i < n; i++)
+        b.ids[i] = (struct by_id){acc[i].account.id, i};
+    if (!b.s)
+        qsort(b.ids, n, sizeof *b.ids, by_id_cmp);
+    enum cvom_status s = b.s;
+    if (!s)
+        s = st->ops->assessment_scan(st, as_of, scan_assessment_cb, &b, err);
+    if (!s && !(s = b.s)) {
+        flush_account(&b);
+        s = b.s;
+    }
+    if (!s && !(b.by_assessment = malloc((b.n_c ? b.n_c : 1) * sizeof *b.by_assessment)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    /* The instruments answered, read before the answers: while the answers stream, the
+     * store is asked nothing else. More versions than the cache holds: score account by
+     * account instead. */
+    int64_t used[sizeof cache->ids / sizeof *cache->ids];
+    size_t n_used = 0;
+    for (size_t i = 0; !s && !*one_by_one && i < b.n_c; i++) {
+        size_t j = 0;
+        while (j < n_used && used[j] != b.c[i].instrument_id)
+            j++;
+        if (j < n_used)
+            continue;
+        if (n_used == sizeof used / sizeof *used) {
+            *one_by_one = 1;
+            break;
+        }
+        used[n_used++] = b.c[i].instrument_id;
+        s = cvom_instrument_cache_get(cache, st, b.c[i].instrument_id, &b.ans.ins, err);
+    }
+    if (!s && !*one_by_one) {
+        for (size_t i = 0; i < b.n_c; i++)
+            b.by_assessment[i] = (struct by_id){b.c[i].id, i};
+        qsort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_cmp);
+        s = st->ops->response_scan(st, scan_response_cb, &b, err);
+        if (!s && !(s = b.s)) {
+            finish_answers(&b);
+            s = b.s;
+        }
+    }
+    struct cvom_respondent *r = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; !s && !*one_by_one && i < n; i++) {
+        size_t k = b.count[i];
+        void *g = cvom_grow(r, &cap, k ? k : 1, sizeof *r, ASSESSMENTS_MAX);
+        if (!g) {
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+            break;
+        }
+        r = g;
+        for (size_t j = 0; j < k; j++)
+            r[j] = b.c[b.first[i] + j].r;
+        s = score_of(st, cache, cfg, acc[i].account.id, as_of, r, k, &acc[i].score, err);
+        if (progress && (i % 4096 == 4095 || i + 1 == n))
+            progress(ctx, i + 1, n);
+    }
+    free(r);
+    free(b.p.a);
+    free(b.p.influence);
+    free(b.ids);
+    free(b.first);
+    free(b.count);
+    free(b.c);
+    free(b.by_assessment);
+    return s;
+}
+
 enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
                                      const struct cvom_account_filter *f, int32_t as_of,
                                      struct cvom_scored **out, size_t *n,
                                      void (*progress)(void *ctx, size_t done, size_t total),
                                      void *ctx, struct cvom_error *err)
 {
-    /* Accounts are collected first: scoring issues further queries, which must not run
-     * while the listing is still being stepped through. */
+    /* Room for every account at once: growing an array of 100,000 scored accounts step by
+     * step would copy it over and over. */
     struct collect k = {0};
-    enum cvom_status s = st->ops->account_list(st, f, collect_cb, &k, err);
+    int64_t total = 0;
+    enum cvom_status s = st->ops->account_count(st, &total, err);
+    if (!s && total > 0 && (uint64_t)total <= PORTFOLIO_MAX &&
+        !(k.v = malloc((size_t)total * sizeof *k.v)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    k.cap = k.v ? (size_t)total : 0;
+    if (!s)
+        s = st->ops->account_list(st, f, collect_cb, &k, err);
     if (!s && k.oom)
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
     struct cvom_instrument_cache cache;
     cvom_instrument_cache_init(&cache);
-    for (size_t i = 0; !s && i < k.n; i++) {
+    /* The signals of the whole portfolio, read once (account 0: every account's). */
+    const struct cvom_signal_ctx *sig;
+    if (!s)
+        s = signals_for(&cache, st, 0, as_of, &sig, err);
+    int one_by_one = 0;
+    if (!s)
+        s = scan_all(st, &cache, cfg, as_of, k.v, k.n, &one_by_one, progress, ctx, err);
+    /* Account by account, to the same result, when one pass does not do. */
+    for (size_t i = 0; !s && one_by_one && i < k.n; i++) {
         s = cvom_account_score(st, &cache, cfg, k.v[i].account.id, as_of, &k.v[i].score,
                                &k.v[i].evidence, err);
         if (progress && (i % 256 == 255 || i + 1 == k.n))

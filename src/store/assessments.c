@@ -334,6 +334,31 @@ enum cvom_status cvom__op_assessment_list(struct cvom_store *st, int64_t account
     return status;
 }
 
+enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
+                                          cvom_assessment_scan_cb cb, void *ctx,
+                                          struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_assessment a;
+    enum cvom_status status = db_open(s, S_ASSESSMENT_SCAN, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    db_bind_int(&q, 1, as_of);
+    enum db_step rc;
+    while ((rc = db_step(&q)) == DB_ROW) {
+        status = read_assessment(&q, &a, err);
+        if (status != CVOM_OK || cb(ctx, &a, db_col_int(&q, 8), db_col_real(&q, 9))) {
+            rc = DB_DONE;
+            break;
+        }
+    }
+    if (rc != DB_DONE)
+        status = db_fail(s, "reading the assessments", err);
+    db_close(&q);
+    return status;
+}
+
 enum cvom_status cvom__op_response_put(struct cvom_store *st, const struct cvom_response *r,
                                        struct cvom_error *err)
 {
@@ -379,6 +404,33 @@ enum cvom_status cvom__op_response_list(struct cvom_store *st, int64_t assessmen
     }
     if (rc != DB_DONE)
         status = db_fail(s, "listing answers", err);
+    db_close(&q);
+    return status;
+}
+
+/* Every answer of the store in one pass: the hot loop of a portfolio scan, so the record is
+ * filled field by field rather than cleared first. */
+enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb cb, void *ctx,
+                                        struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_response r;
+    enum cvom_status status = db_open(s, S_RESPONSE_SCAN, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    enum db_step rc;
+    while ((rc = db_step(&q)) == DB_ROW) {
+        r.assessment_id = db_col_int(&q, 0);
+        db_col_text(&q, 1, r.item_code, sizeof r.item_code);
+        r.value = db_col_double(&q, 2);
+        if (cb(ctx, &r)) {
+            rc = DB_DONE;
+            break;
+        }
+    }
+    if (rc != DB_DONE)
+        status = db_fail(s, "reading the answers", err);
     db_close(&q);
     return status;
 }

@@ -65,6 +65,12 @@ enum cvom_status cvom__op_snapshot_list_latest(struct cvom_store *st, int32_t as
 enum cvom_status cvom__op_snapshot_history(struct cvom_store *st, int64_t account_id,
                                            cvom_snapshot_cb cb, void *ctx, struct cvom_error *err);
 
+enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
+                                          cvom_assessment_scan_cb cb, void *ctx,
+                                          struct cvom_error *err);
+enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb cb, void *ctx,
+                                        struct cvom_error *err);
+
 /* access.c */
 enum cvom_status cvom__op_user_add(struct cvom_store *st, struct cvom_user *u,
                                    struct cvom_error *err);

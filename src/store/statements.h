@@ -138,7 +138,9 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(NETWORK_ADD, STMT_DATA)                                                                      \
     X(NETWORK_LIST, STMT_READ)                                                                     \
     X(NETWORK_REMOVE, STMT_DATA)                                                                   \
-    X(NETWORK_MEANS, STMT_READ)
+    X(NETWORK_MEANS, STMT_READ)                                                                    \
+    X(ASSESSMENT_SCAN, STMT_READ)                                                                  \
+    X(RESPONSE_SCAN, STMT_READ)
 
 enum stmt {
 #define X(name, kind) S_##name,

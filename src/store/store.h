@@ -294,6 +294,8 @@ typedef int (*cvom_account_cb)(void *ctx, const struct cvom_account *a);
 typedef int (*cvom_stakeholder_cb)(void *ctx, const struct cvom_stakeholder *s);
 typedef int (*cvom_assessment_cb)(void *ctx, const struct cvom_assessment *a);
 typedef int (*cvom_response_cb)(void *ctx, const struct cvom_response *r);
+typedef int (*cvom_assessment_scan_cb)(void *ctx, const struct cvom_assessment *a,
+                                       int64_t stakeholder_account, double influence);
 typedef int (*cvom_snapshot_cb)(void *ctx, const struct cvom_snapshot *s);
 typedef int (*cvom_instrument_cb)(void *ctx, int64_t id, const char *name, int version,
                                   size_t n_items);
@@ -403,6 +405,15 @@ struct cvom_store_ops {
                                      struct cvom_error *err);
     enum cvom_status (*response_list)(struct cvom_store *st, int64_t assessment_id,
                                       cvom_response_cb cb, void *ctx, struct cvom_error *err);
+    /* For scoring a whole portfolio in one pass: every complete assessment dated on or
+     * before as_of, by account, date, id, with the account and influence of its stakeholder
+     * (0 and NaN when it has none); and every answer, by assessment id, then item code. One
+     * query each however large the portfolio; the rows stream through cb. */
+    enum cvom_status (*assessment_scan)(struct cvom_store *st, int32_t as_of,
+                                        cvom_assessment_scan_cb cb, void *ctx,
+                                        struct cvom_error *err);
+    enum cvom_status (*response_scan)(struct cvom_store *st, cvom_response_cb cb, void *ctx,
+                                      struct cvom_error *err);
 
     /* Snapshots: put replaces the one for (account, date). list_latest gives, per account,
      * the newest snapshot on or before as_of. history: one account's, oldest first. */

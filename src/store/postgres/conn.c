@@ -29,7 +29,25 @@ struct pg_stmt {
     size_t len, cap;
     PGresult *res;
     int row, nrows; /* row: the current row, -1 before the first */
+    int streaming;  /* rows arrive one at a time (a scan) */
 };
+
+/* The scans of a whole portfolio read millions of rows: they arrive one at a time, so that
+ * memory follows the accounts, not the answers. While one streams, the connection carries
+ * nothing else, so whoever reads it asks no other question meanwhile. */
+static int streams(enum stmt id)
+{
+    return id == S_ASSESSMENT_SCAN || id == S_RESPONSE_SCAN;
+}
+
+/* Read what is left of a streaming result, so that the connection is free again. */
+static void drain(struct pg_store *p)
+{
+    PGresult *r;
+    while ((r = PQgetResult(p->conn)) != NULL)
+        PQclear(r);
+    p->streaming = NULL;
+}
 
 static struct pg_store *pg(struct db_store *s)
 {
@@ -150,9 +168,22 @@ static void stmt_name(enum stmt id, char *out, size_t cap)
     snprintf(out, cap, "s%d", (int)id);
 }
 
+static int busy(struct db_store *s)
+{
+    s->fail.kind = DBF_OTHER;
+    s->fail.columns[0] = '\0';
+    copy_message(s->fail.message, sizeof s->fail.message,
+                 "another query was asked for while a scan was being read");
+    return -1;
+}
+
 static enum db_step pg_prepare(struct db_store *s, enum stmt id, void **h)
 {
     struct pg_store *p = pg(s);
+    if (p->streaming) {
+        busy(s);
+        return DB_FAIL;
+    }
     if (!p->prepared[id]) {
         char name[16];
         stmt_name(id, name, sizeof name);
@@ -176,7 +207,9 @@ static enum db_step pg_prepare(struct db_store *s, enum stmt id, void **h)
 static void pg_reset(struct db_store *s, void *h)
 {
     struct pg_stmt *st = h;
-    (void)s;
+    if (pg(s)->streaming == st)
+        drain(pg(s));
+    st->streaming = 0;
     PQclear(st->res);
     st->res = NULL;
     st->row = -1;
@@ -261,14 +294,65 @@ static int takes_next_id(enum stmt id)
     return strstr(cvom__postgres_sql[id], "DO NOTHING RETURNING") != NULL;
 }
 
+
+/* Send a scan and read its first row. */
+static enum db_step run_streaming(struct db_query *q, const char *name, const char **values)
+{
+    struct pg_store *p = pg(q->s);
+    struct pg_stmt *st = stmt_of(q);
+    if (!PQsendQueryPrepared(p->conn, name, st->nparams, values, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(p->conn)) {
+        record(q->s, NULL);
+        drain(p);
+        return DB_FAIL;
+    }
+    p->streaming = st;
+    st->streaming = 1;
+    st->row = -1;
+    st->nrows = 0;
+    return DB_ROW;
+}
+
+/* The next row of a streaming scan into st->res. */
+static enum db_step next_streamed(struct db_query *q)
+{
+    struct pg_store *p = pg(q->s);
+    struct pg_stmt *st = stmt_of(q);
+    PQclear(st->res);
+    st->res = PQgetResult(p->conn);
+    ExecStatusType t = st->res ? PQresultStatus(st->res) : PGRES_FATAL_ERROR;
+    if (t == PGRES_SINGLE_TUPLE) {
+        st->row = 0;
+        st->nrows = 1;
+        return DB_ROW;
+    }
+    if (t == PGRES_TUPLES_OK) { /* the end: an empty result, then none */
+        drain(p);
+        st->row = st->nrows = 0;
+        q->s->changes = 0;
+        return DB_DONE;
+    }
+    record(q->s, st->res);
+    PQclear(st->res);
+    st->res = NULL;
+    drain(p);
+    return DB_FAIL;
+}
+
 static enum db_step run(struct db_query *q)
 {
     struct pg_stmt *st = stmt_of(q);
+    if (pg(q->s)->streaming) {
+        busy(q->s);
+        return DB_FAIL;
+    }
     const char *values[MAX_PARAMS];
     char name[16];
     for (int i = 0; i < st->nparams; i++)
         values[i] = st->set[i] == 1 ? st->text + st->off[i] : NULL;
     stmt_name(st->id, name, sizeof name);
+    if (streams(st->id))
+        return run_streaming(q, name, values);
     PGresult *res = NULL;
     for (int tries = 0; tries < NEXT_ID_TRIES; tries++) {
         PQclear(res);
@@ -288,8 +372,10 @@ static enum db_step run(struct db_query *q)
 static enum db_step pg_step(struct db_query *q)
 {
     struct pg_stmt *st = stmt_of(q);
-    if (!st->res && run(q) != DB_ROW)
+    if (!st->res && !st->streaming && run(q) != DB_ROW)
         return DB_FAIL;
+    if (st->streaming)
+        return next_streamed(q);
     if (st->row + 1 < st->nrows) {
         st->row++;
         return DB_ROW;
@@ -335,6 +421,10 @@ static int pg_col_null(struct db_query *q, int i)
 
 static enum db_step pg_script(struct db_store *s, const char *sql)
 {
+    if (pg(s)->streaming) {
+        busy(s);
+        return DB_FAIL;
+    }
     PGresult *res = PQexec(pg(s)->conn, sql);
     if (check(s, res) != 0)
         return DB_FAIL;

@@ -13,6 +13,7 @@ struct pg_store {
     struct db_store base; /* first */
     PGconn *conn;
     unsigned char prepared[S_COUNT]; /* prepared on the server under the name "s<number>" */
+    void *streaming;                  /* the scan whose rows are arriving, or NULL */
     char schema[64];                  /* the schema cvom's tables live in, for messages */
 };
 

@@ -283,4 +283,13 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_NETWORK_MEANS] = "SELECT account_id, avg(rating), count(rating) FROM network_entries"
                         " WHERE date >= ?1 AND date <= ?2 AND rating IS NOT NULL"
                         " GROUP BY account_id ORDER BY account_id",
+
+    /* The bulk reads of a portfolio scan. */
+    [S_ASSESSMENT_SCAN] = "SELECT a.id, a.account_id, a.instrument_id, a.kind, a.stakeholder_id,"
+                          " a.respondent, a.date, a.status, s.account_id, s.influence"
+                          " FROM assessments a LEFT JOIN stakeholders s ON s.id = a.stakeholder_id"
+                          " WHERE a.status = 'complete' AND a.date <= ?1"
+                          " ORDER BY a.account_id, a.date, a.id",
+    [S_RESPONSE_SCAN] = "SELECT assessment_id, item_code, value FROM responses"
+                        " ORDER BY assessment_id, item_code",
 };
