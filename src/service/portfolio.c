@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ASSESSMENTS_MAX 100000 /* per account: far beyond any real decision-making unit */
 
@@ -577,6 +578,23 @@ enum cvom_status cvom_ensure_default_instrument(struct cvom_store *st, int64_t *
 
 #define PORTFOLIO_MAX 5000000u
 
+/* An array of n elements of size bytes for a scan. A large one asks the kernel for huge
+ * pages where it gives them on request: a 100,000-account scan holds some 150 MB, and
+ * touching it page by page is a good part of the scan's time. Freed with free(). */
+static void *big_array(size_t n, size_t size)
+{
+    size_t bytes = n * size, huge = (size_t)2 << 20;
+    if (bytes < 4 * huge)
+        return malloc(bytes);
+    bytes = (bytes + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, bytes);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 struct collect {
     struct cvom_scored *v;
     size_t n, cap;
@@ -869,7 +887,7 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
     int64_t total = 0;
     enum cvom_status s = st->ops->account_count(st, &total, err);
     if (!s && total > 0 && (uint64_t)total <= PORTFOLIO_MAX &&
-        !(k.v = malloc((size_t)total * sizeof *k.v)))
+        !(k.v = big_array((size_t)total, sizeof *k.v)))
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
     k.cap = k.v ? (size_t)total : 0;
     if (!s)
