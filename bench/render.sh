@@ -26,55 +26,10 @@ case $accounts in
     ;;
 esac
 
-db=$here/data/portfolio-$accounts.db
+db=$(sh "$here/portfolio.sh" "$1" "$accounts")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
-
-# Accounts with two stakeholders each; every stakeholder answers three intellectual and three
-# emotional items of the default instrument around the account's own position, so that all
-# quadrants fill. One account in 37 has too few emotional answers (not enough evidence).
-# Revenue is log-normal, as in real portfolios: a few large accounts, many small ones.
-gen='
-import math, os, random, sys
-n, d = int(sys.argv[1]), sys.argv[2]
-rng = random.Random(20261031)
-ints = ["INT0%d" % i for i in range(1, 9)]
-emos = ["EMO0%d" % i for i in range(1, 9)]
-with open(os.path.join(d, "accounts.csv"), "w") as a, \
-        open(os.path.join(d, "stakeholders.csv"), "w") as s, \
-        open(os.path.join(d, "responses.csv"), "w") as r:
-    a.write("external_id,name,owner,revenue,industry,region\n")
-    s.write("account,external_id,name,role,influence\n")
-    r.write("account_id,respondent_id,item_id,score\n")
-    for i in range(n):
-        ext = "B%07d" % i
-        a.write("%s,Account %07d,Owner %d,%d,Industry %d,Region %d\n"
-                % (ext, i, i % 50, int(math.exp(rng.gauss(11, 1.2))), i % 8, i % 6))
-        cx, cy = rng.uniform(1.5, 6.5), rng.uniform(1.5, 6.5)
-        for k in range(2):
-            sid = "%s-S%d" % (ext, k)
-            s.write("%s,%s,Person %d,User,%.2f\n" % (ext, sid, k, 0.3 + 0.6 * rng.random()))
-            items = rng.sample(ints, 3) + rng.sample(emos, 3 if i % 37 else 2)
-            for item in items:
-                c = cx if item[0] == "I" else cy
-                r.write("%s,%s,%s,%d\n"
-                        % (ext, sid, item, min(7, max(1, round(c + rng.gauss(0, 1))))))
-'
-
-if [ ! -f "$db" ]; then
-    mkdir -p "$here/data"
-    echo "bench: building $db ($accounts accounts; once)"
-    python3 -c "$gen" "$accounts" "$work"
-    # Build beside the target and rename, so an interrupted run leaves no partial database.
-    rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
-    "$cvom" --db "$db.tmp" init >/dev/null
-    "$cvom" --db "$db.tmp" import accounts "$work/accounts.csv" --quiet
-    "$cvom" --db "$db.tmp" import stakeholders "$work/stakeholders.csv" --quiet
-    "$cvom" --db "$db.tmp" import responses "$work/responses.csv" --date "$as_of" --quiet
-    mv "$db.tmp" "$db"
-    rm -f "$work"/*.csv
-fi
 
 # Runs a command REPEAT times after WARMUP untimed runs and prints the best wall time, the CPU
 # time (user + system) of that run, and the peak resident set of all the runs (getrusage of

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Portfolio scoring from the store against the time the database itself needs to read the
+# same answers once, on SQLite and on PostgreSQL, side by side; then what the pictures and
+# reports of the same portfolio take against that scoring. Exits 1 when a target is not met
+# or a run did not complete. See README.md.
+#   usage: bench/store.sh BUILD_DIR     (BENCH_STORE_ACCOUNTS for another size)
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+accounts=${BENCH_STORE_ACCOUNTS:-100000}
+cvom=$build/cvom
+as_of=2026-06-30
+for exe in "$cvom" sqlite3 psql; do
+    if ! command -v "$exe" >/dev/null 2>&1; then
+        echo "bench/store: $exe is missing (scripts/setup.sh installs it; build first)" >&2
+        exit 1
+    fi
+done
+db=$(sh "$here/portfolio.sh" "$1" "$accounts")
+work=$(mktemp -d)
+pgdir=$work/pg
+cleanup() {
+    python3 "$root/tests/pg/pgcluster.py" stop "$pgdir" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The same portfolio on a throwaway PostgreSQL cluster of this run's own.
+base=$(python3 "$root/tests/pg/pgcluster.py" start "$pgdir")
+pg=$(echo "$base" | sed 's/dbname=postgres/dbname=bench/')
+psql -X -q -d "$base" -c "CREATE DATABASE bench"
+"$cvom" migrate --from "$db" --to "$pg" >"$work/migrate.txt" 2>&1 || {
+    cat "$work/migrate.txt" >&2
+    echo "bench/store: could not copy the portfolio to PostgreSQL" >&2
+    exit 1
+}
+# PostgreSQL plans from statistics: gather them as a DBA would after a bulk load.
+psql -X -q -d "$pg" -c "VACUUM ANALYZE"
+
+# Best wall time of REPEAT runs after WARMUP, its CPU time, and the peak resident set of the
+# runs (KiB): "wall cpu rss".
+timer='
+import resource, subprocess, sys, time
+warmup, repeat, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+best = None
+for i in range(warmup + repeat):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.stderr.write("bench: %s exited with %d\n%s" % (" ".join(cmd), p.returncode,
+                                                           p.stderr.decode("utf-8", "replace")))
+        sys.exit(1)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if i >= warmup and (best is None or dt < best[0]):
+        best = (dt, cpu)
+print("%.6f %.6f %d" % (best[0], best[1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+'
+t() { python3 -c "$timer" 1 3 "$@"; }
+
+# The reference: every answer read once, joined to its assessment and grouped by it, by the
+# database's own client (the same query on both).
+ref_sql="SELECT a.account_id, r.assessment_id, count(*), sum(r.value) FROM responses r
+ JOIN assessments a ON a.id = r.assessment_id GROUP BY a.account_id, r.assessment_id"
+ref_sq=$(t sqlite3 "$db" "$ref_sql")
+ref_pg=$(t psql -X -q -d "$pg" -o /dev/null -c "$ref_sql")
+score_sq=$(t "$cvom" --db "$db" score --dry-run --as-of "$as_of")
+score_pg=$(t "$cvom" --db "$pg" score --dry-run --as-of "$as_of")
+# What the faces make of the same scan: pictures and reports (SQLite).
+png=$(t "$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/m.png")
+pdf=$(t "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/m.pdf")
+xlsx=$(t "$cvom" --db "$db" report --format xlsx --as-of "$as_of" --out "$work/r.xlsx")
+html=$(t "$cvom" --db "$db" report --format html --as-of "$as_of" --out "$work/r.html")
+answers=$(sqlite3 "$db" "SELECT count(*) FROM responses")
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+awk -v rs="$ref_sq" -v rp="$ref_pg" -v ss="$score_sq" -v sp="$score_pg" -v png="$png" \
+    -v pdf="$pdf" -v xlsx="$xlsx" -v html="$html" -v accounts="$accounts" \
+    -v answers="$answers" -v load="$load" '
+function field(s, i,   a) { split(s, a, " "); return a[i] }
+function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
+BEGIN {
+    printf "portfolio scoring from the store: %d accounts, %d answers (load %s)\n",
+           accounts, answers, load
+    printf "                                     SQLite                  PostgreSQL\n"
+    printf "  the database reads every answer    %6.2f s               %6.2f s\n",
+           field(rs, 1), field(rp, 1)
+    printf "  cvom score --dry-run               %6.2f s  %6.1f MiB    %6.2f s  %6.1f MiB\n",
+           field(ss, 1), field(ss, 3) / 1024, field(sp, 1), field(sp, 3) / 1024
+    qs = field(ss, 1) / field(rs, 1); qp = field(sp, 1) / field(rp, 1)
+    printf "  ratio (target <= 2x)               %6.2fx  %-7s       %6.2fx  %s\n",
+           qs, mark(qs <= 2), qp, mark(qp <= 2)
+    printf "pictures and reports of the same portfolio, against scoring it (target <= 1.5x)\n"
+    n = split("PNG PDF XLSX HTML", name, " ")
+    v[1] = png; v[2] = pdf; v[3] = xlsx; v[4] = html
+    for (i = 1; i <= n; i++) {
+        q = field(v[i], 1) / field(ss, 1)
+        printf "  %-5s  %6.2f s  %6.1f MiB  %5.2fx  %s\n", name[i], field(v[i], 1),
+               field(v[i], 3) / 1024, q, mark(q <= 1.5)
+    }
+    printf "best of 3 runs after a warm-up, wall time; memory is the peak of all runs\n"
+    exit (missed > 0)
+}'
