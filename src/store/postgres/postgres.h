@@ -14,6 +14,10 @@ struct pg_store {
     PGconn *conn;
     unsigned char prepared[S_COUNT]; /* prepared on the server under the name "s<number>" */
     char schema[64];                  /* the schema cvom's tables live in, for messages */
+    struct pg_bulk {                  /* rows on their way into COPY FROM STDIN */
+        char *p;
+        size_t len, cap;
+    } bulk;
 };
 
 extern const char *const cvom__postgres_sql[S_COUNT];
