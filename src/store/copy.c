@@ -1,6 +1,7 @@
 /* copy.c — moving a whole database: every table of copy_tables.h copied row by row from one
  * store into another inside one transaction on the target, then both read again and compared
- * table by table, rows and a SHA-256 of a canonical text of the rows, before the commit.
+ * table by table, rows and a SHA-256 of a canonical text of the rows, before the commit; and
+ * a backup file put back in place of an SQLite database.
  */
 #include "store/copy_tables.h"
 #include "store/db.h"
@@ -573,4 +574,20 @@ enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to,
     if (checked)
         report_all(c, report, ctx);
     return st;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Restoring a backup
+ * ------------------------------------------------------------------------------------- */
+
+enum cvom_status cvom_store_restore(const char *backup, const char *location, int replace,
+                                    struct cvom_error *err)
+{
+    if (!backup || !*backup)
+        return cvom_error_set(err, CVOM_EINVAL, "no backup file given");
+    if (!location || !*location)
+        return cvom_error_set(err, CVOM_EINVAL, "no database location given");
+    if (cvom_store_location_is_server(location))
+        return cvom__postgres_restore(backup, location, replace, err);
+    return cvom__sqlite_restore(backup, location, replace, err);
 }

@@ -653,4 +653,15 @@ enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to,
                                  cvom_copy_progress_cb progress, cvom_copy_report_cb report,
                                  void *ctx, struct cvom_error *err);
 
+/* Put the backup file (made by the backup operation) in place of the database at location,
+ * an SQLite file: the backup is checked to be a sound cvom database first (opened read-only,
+ * never changed), copied into a temporary file beside the target and brought up to this
+ * version's schema, and only then moved into place, so that a failure leaves the target as
+ * it was. An existing target is refused with CVOM_EEXIST unless replace is 1, and a target
+ * that another connection has open with CVOM_EBUSY. CVOM_ENOTFOUND when there is no backup
+ * file; CVOM_EINVAL when it is not a cvom database, or for a server location (PostgreSQL
+ * restores with pg_restore). */
+enum cvom_status cvom_store_restore(const char *backup, const char *location, int replace,
+                                    struct cvom_error *err);
+
 #endif

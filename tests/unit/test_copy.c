@@ -2,7 +2,7 @@
  * text with tabs, newlines and backslashes, doubles down to the last bit, an account whose
  * parent comes after it), copied with its ids and verified; a target that holds data refused
  * and left alone; replacing; a difference of one bit found; a schema with a table or a column
- * the copy does not know refused.
+ * the copy does not know refused; and backups restored into place.
  *
  *   test_copy                  on SQLite files in a temporary directory
  *   test_copy PG1 PG2 PG3      also across three new, empty PostgreSQL databases
@@ -331,6 +331,90 @@ out:
     cvom_store_close(p1);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Restoring backups
+ * ------------------------------------------------------------------------------------- */
+
+static enum cvom_status restore(const char *backup, const char *target, int replace,
+                                struct cvom_error *err)
+{
+    char b[512], t[512];
+    path_in_dir(b, sizeof b, backup);
+    path_in_dir(t, sizeof t, target);
+    return cvom_store_restore(b, t, replace, err);
+}
+
+/* No temporary file of a restore is left behind. */
+static int leftovers(void)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".restore-") != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void check_restored(struct cvom_store *a, const char *name)
+{
+    struct cvom_store *r = open_store(name);
+    if (r)
+        check_same(a, r);
+    cvom_store_close(r);
+}
+
+static void check_bad_backups(void)
+{
+    struct cvom_error err = {0};
+    char p[512];
+    path_in_dir(p, sizeof p, "junk.db");
+    FILE *f = fopen(p, "w");
+    if (f) {
+        fputs("not a database, not at all; long enough to be read as a header of one\n", f);
+        fclose(f);
+    }
+    CHECK_INT(restore("junk.db", "from-junk.db", 0, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "not a cvom database") != NULL);
+    sqlite_exec("other.db", "CREATE TABLE theirs (x INTEGER)");
+    CHECK_INT(restore("other.db", "from-other.db", 0, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "not a cvom database") != NULL);
+    CHECK_INT(restore("missing.db", "from-missing.db", 0, &err), CVOM_ENOTFOUND);
+    path_in_dir(p, sizeof p, "from-junk.db");
+    CHECK_INT(access(p, F_OK) != 0, 1);
+    CHECK_INT(cvom_store_restore("backup.db", "postgresql://nowhere/cvom", 1, &err), CVOM_EINVAL);
+    CHECK(strstr(err.message, "pg_restore") != NULL);
+}
+
+static void test_restore(struct cvom_store *a)
+{
+    struct cvom_error err = {0};
+    char p[512];
+    path_in_dir(p, sizeof p, "backup.db");
+    CHECK_INT(a->ops->backup(a, p, &err), CVOM_OK);
+    CHECK_INT(restore("backup.db", "restored.db", 0, &err), CVOM_OK);
+    check_restored(a, "restored.db");
+    CHECK_INT(restore("backup.db", "restored.db", 0, &err), CVOM_EEXIST);
+    CHECK_INT(restore("backup.db", "backup.db", 1, &err), CVOM_EINVAL);
+
+    /* In use by another connection: refused, and the database is left as it was. */
+    struct cvom_store *r = open_store("restored.db");
+    int64_t later = r ? add_account(r, "Added after the backup", "") : 0;
+    CHECK_INT(restore("backup.db", "restored.db", 1, &err), CVOM_EBUSY);
+    cvom_store_close(r);
+    r = open_store("restored.db");
+    struct cvom_account acc;
+    if (r)
+        CHECK_INT(r->ops->account_get(r, later, &acc, &err), CVOM_OK);
+    cvom_store_close(r);
+
+    CHECK_INT(restore("backup.db", "restored.db", 1, &err), CVOM_OK);
+    check_restored(a, "restored.db");
+    check_bad_backups();
+    CHECK_INT(leftovers(), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4) {
@@ -352,6 +436,7 @@ int main(int argc, char **argv)
             test_across(a);
         else
             test_sqlite(a);
+        test_restore(a);
     }
     cvom_store_close(a);
     remove_dir();
