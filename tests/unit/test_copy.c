@@ -195,12 +195,17 @@ static void check_same(struct cvom_store *a, struct cvom_store *b)
     CHECK_INT(s.differ, 0);
 }
 
-/* Copy from into the new database to, which then agrees with it in every table. */
+/* Copy from into the new database to, which then agrees with it in every table; the
+ * target's own data revision moves on, so that no server keeps a page of what it held. */
 static void check_copy(struct cvom_store *from, struct cvom_store *to)
 {
     struct seen s;
     struct cvom_error err = {0};
+    int64_t before = 0, after = 0;
+    CHECK_INT(to->ops->revision(to, &before, &err), CVOM_OK);
     CHECK_INT(copy(from, to, 0, &s, &err), CVOM_OK);
+    CHECK_INT(to->ops->revision(to, &after, &err), CVOM_OK);
+    CHECK_INT(after, before + 1);
     CHECK_INT(s.tables, N_COPIED);
     CHECK_INT(s.differ, 0);
     CHECK_INT(s.empty, 0); /* a row in every table */
