@@ -151,6 +151,8 @@ int cmd_signal(struct cli *c, int argc, char **argv);
 int cmd_network(struct cli *c, int argc, char **argv);
 int cmd_overserved(struct cli *c, int argc, char **argv);
 int cmd_align(struct cli *c, int argc, char **argv);
+int cmd_migrate(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 
 /* The over-serving settings from the options --importance-threshold,
  * --performance-threshold and --share (those the table has), over the defaults: 0, or

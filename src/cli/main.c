@@ -36,6 +36,8 @@ static const struct cli_cmd commands[] = {
     {"user", cmd_user, "add, list and change users of the web application"},
     {"token", cmd_token, "create, list and revoke API tokens"},
     {"backup", cmd_backup, "copy the database safely while it is in use"},
+    {"restore", cmd_restore, "put a backup back in place of the database"},
+    {"migrate", cmd_migrate, "copy a whole database between SQLite and PostgreSQL, verified"},
     {"demo", cmd_demo, "create a demo portfolio"},
     {NULL, NULL, NULL},
 };

@@ -51,6 +51,16 @@ struct db_query {
     int bind_failed; /* a bind failed: the step fails with what the back end recorded */
 };
 
+/* One value of a row as it moves from one database into another (store/copy.c). */
+enum db_type { DBT_NULL = 0, DBT_INT, DBT_REAL, DBT_TEXT };
+struct db_value {
+    enum db_type type;
+    int64_t i;
+    double r;
+    const char *t; /* n bytes, borrowed from the row read: valid until its next step */
+    size_t n;
+};
+
 /* What a back end provides. Every function that can fail records the failure in s->fail
  * before it returns. */
 struct db_driver {
@@ -81,6 +91,13 @@ struct db_driver {
     enum cvom_status (*backup)(struct db_store *s, const char *dest, struct cvom_error *err);
     enum cvom_status (*set_timeout)(struct db_store *s, int ms, struct cvom_error *err);
     void (*close)(struct db_store *s); /* frees the back end's part and s */
+    /* Optional (NULL: rows are written one at a time through the write statement): many
+     * rows into one table at once, for copying a whole database. bulk_begin starts write
+     * statement id, bulk_row sends one row of n values, bulk_end finishes the rows sent — or,
+     * with ok 0, abandons them. Each returns 0, or -1 after recording a failure. */
+    int (*bulk_begin)(struct db_store *s, enum stmt id);
+    int (*bulk_row)(struct db_store *s, const struct db_value *v, int n);
+    int (*bulk_end)(struct db_store *s, int ok);
 };
 
 /* Every back end's handle starts with this. */
@@ -245,5 +262,14 @@ enum cvom_status db_schema_version(struct db_store *s, int *version, struct cvom
  * its row in schema_migrations; where names the database in messages. */
 enum cvom_status db_migrate(struct db_store *s, const struct db_migration *m, size_t n,
                             const char *where, struct cvom_error *err);
+
+/* ---- whole databases (copy.c) ------------------------------------------------------ */
+
+/* Put the backup file in place of the database at a location of the back end's kind (see
+ * cvom_store_restore); PostgreSQL refuses and names its own tools. */
+enum cvom_status cvom__sqlite_restore(const char *backup, const char *path, int replace,
+                                      struct cvom_error *err);
+enum cvom_status cvom__postgres_restore(const char *backup, const char *conninfo, int replace,
+                                        struct cvom_error *err);
 
 #endif

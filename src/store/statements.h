@@ -13,7 +13,25 @@
 #ifndef CVOM_STORE_STATEMENTS_H
 #define CVOM_STORE_STATEMENTS_H
 
+#include "store/copy_tables.h"
+
 enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
+
+/* Moving a whole database (copy.c): a transaction that reads one state of the source
+ * throughout, foreign keys checked at the commit where a back end checks them row by row,
+ * the next rows and the end of a cursor where a back end reads a table through one, the
+ * schema's tables and one table's columns with their kinds; then for each table of
+ * copy_tables.h its rows in key order, the writing of a row, and its emptying. */
+#define CVOM_COPY_STATEMENTS(X)                                                                    \
+    X(COPY_SNAPSHOT, STMT_TX)                                                                      \
+    X(COPY_DEFER, STMT_TX)                                                                         \
+    X(COPY_FETCH, STMT_READ)                                                                       \
+    X(COPY_CLOSE, STMT_READ)                                                                       \
+    X(COPY_TABLES, STMT_READ)                                                                      \
+    X(COPY_COLUMNS, STMT_READ)                                                                     \
+    CVOM_COPY_TABLES(COPY_TABLE_STATEMENTS, X)
+#define COPY_TABLE_STATEMENTS(X, id, name, columns, kinds, n, key)                                 \
+    X(COPY_##id##_READ, STMT_READ) X(COPY_##id##_WRITE, STMT_DATA) X(COPY_##id##_CLEAR, STMT_DATA)
 
 #define CVOM_STATEMENTS(X)                                                                         \
     X(BEGIN, STMT_TX)                                                                              \
@@ -140,7 +158,8 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(NETWORK_REMOVE, STMT_DATA)                                                                   \
     X(NETWORK_MEANS, STMT_READ)                                                                    \
     X(ASSESSMENT_SCAN, STMT_READ)                                                                  \
-    X(RESPONSE_SCAN, STMT_READ)
+    X(RESPONSE_SCAN, STMT_READ)                                                                    \
+    CVOM_COPY_STATEMENTS(X)
 
 enum stmt {
 #define X(name, kind) S_##name,

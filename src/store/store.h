@@ -638,4 +638,55 @@ void cvom_store_close(struct cvom_store *st);
 const char *cvom_stance_name(enum cvom_stance s);
 int cvom_stance_parse(const char *s);
 
+/* ---- moving whole databases ----------------------------------------------------------- */
+
+enum cvom_copy_flag {
+    CVOM_COPY_REPLACE = 1 << 0,     /* remove the target's rows first instead of refusing */
+    CVOM_COPY_VERIFY_ONLY = 1 << 1, /* write nothing: compare the two databases */
+};
+
+/* One table as the copy found it on both sides: rows, and a SHA-256 over a canonical text of
+ * its rows in key order (the same text for the same values on every back end). */
+struct cvom_copy_check {
+    const char *table; /* static */
+    int64_t rows, target_rows;
+    char sha256[CVOM_DIGEST_HEX], target_sha256[CVOM_DIGEST_HEX];
+    int same; /* 1 when the rows and the checksums agree */
+};
+/* Rows copied so far of one table, and of every table. */
+typedef void (*cvom_copy_progress_cb)(void *ctx, const char *table, int64_t rows, int64_t total);
+/* One table's check; return non-zero to hear of no more tables. */
+typedef int (*cvom_copy_report_cb)(void *ctx, const struct cvom_copy_check *c);
+
+/* Copy every table of the database from into the database to, ids included, in one
+ * transaction on to, then read both again and compare each table's rows and checksum; the
+ * transaction commits only when every table agrees. The schema's version stays each
+ * database's own (both must be at the same one), and so does the data revision, which moves
+ * on at the commit as after any change, so that no server keeps a page of the old data.
+ * from is read in one consistent state throughout, while others go on using it.
+ *
+ * flags: CVOM_COPY_REPLACE empties a target that holds data; without it such a target (one
+ * holding anything a new database does not) is refused with CVOM_EEXIST, naming the table.
+ * CVOM_COPY_VERIFY_ONLY copies nothing and only compares.
+ * progress (may be NULL) hears of the rows copied every few thousand and at each table's end;
+ * report (may be NULL) gets every table's check, in copy order, once the checks are done.
+ * Outcomes: CVOM_OK (copied and verified; or, verifying only, every table agrees);
+ * CVOM_ESTORE when a table differs (nothing was written to the target) or the database
+ * failed; CVOM_EINVAL when from and to are one handle, their schema versions differ, or a
+ * schema holds a table or column the copy does not know; CVOM_EEXIST as above. */
+enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to, unsigned flags,
+                                 cvom_copy_progress_cb progress, cvom_copy_report_cb report,
+                                 void *ctx, struct cvom_error *err);
+
+/* Put the backup file (made by the backup operation) in place of the database at location,
+ * an SQLite file: the backup is checked to be a sound cvom database first (opened read-only,
+ * never changed), copied into a temporary file beside the target and brought up to this
+ * version's schema, and only then moved into place, so that a failure leaves the target as
+ * it was. An existing target is refused with CVOM_EEXIST unless replace is 1, and a target
+ * that another connection has open with CVOM_EBUSY. CVOM_ENOTFOUND when there is no backup
+ * file; CVOM_EINVAL when it is not a cvom database, or for a server location (PostgreSQL
+ * restores with pg_restore). */
+enum cvom_status cvom_store_restore(const char *backup, const char *location, int replace,
+                                    struct cvom_error *err);
+
 #endif

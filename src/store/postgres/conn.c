@@ -487,12 +487,156 @@ static enum cvom_status pg_set_timeout(struct db_store *s, int ms, struct cvom_e
  * Open and close
  * ------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------
+ * Bulk writes: COPY … FROM STDIN
+ * ------------------------------------------------------------------------------------- */
+
+#define BULK_FLUSH (64 * 1024)      /* rows go to the server in pieces of about this size */
+#define BULK_MAX ((size_t)64 << 20) /* the most one row may take in text */
+
+static int bulk_fail(struct db_store *s, const char *message)
+{
+    s->fail.kind = DBF_OTHER;
+    s->fail.columns[0] = '\0';
+    copy_message(s->fail.message, sizeof s->fail.message, message);
+    return -1;
+}
+
+/* Room for n more bytes in the buffer. */
+static int bulk_room(struct pg_store *p, size_t n)
+{
+    struct pg_bulk *b = &p->bulk;
+    if (n > BULK_MAX - b->len)
+        return bulk_fail(&p->base, "a row is too large to copy");
+    if (b->cap - b->len >= n)
+        return 0;
+    size_t cap = b->cap ? b->cap : 2 * BULK_FLUSH;
+    while (cap - b->len < n)
+        cap *= 2;
+    char *q = realloc(b->p, cap);
+    if (!q)
+        return no_memory(&p->base);
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+static int bulk_put(struct pg_store *p, const char *t, size_t n)
+{
+    if (bulk_room(p, n) != 0)
+        return -1;
+    memcpy(p->bulk.p + p->bulk.len, t, n);
+    p->bulk.len += n;
+    return 0;
+}
+
+/* Text in COPY's text format: backslash, tab, newline and carriage return escaped. */
+static int bulk_text(struct pg_store *p, const char *t, size_t n)
+{
+    if (bulk_room(p, 2 * n) != 0) /* each byte takes two at the most */
+        return -1;
+    char *out = p->bulk.p + p->bulk.len;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc = t[i] == '\\'   ? "\\\\"
+                          : t[i] == '\t' ? "\\t"
+                          : t[i] == '\n' ? "\\n"
+                          : t[i] == '\r' ? "\\r"
+                                         : NULL;
+        if (esc) {
+            memcpy(out, esc, 2);
+            out += 2;
+        } else {
+            *out++ = t[i];
+        }
+    }
+    p->bulk.len = (size_t)(out - p->bulk.p);
+    return 0;
+}
+
+/* One value in COPY's text format; numbers as the parameters send them (pg_bind_double). */
+static int bulk_value(struct pg_store *p, const struct db_value *v)
+{
+    char b[40];
+    int n;
+    switch (v->type) {
+    case DBT_INT: n = snprintf(b, sizeof b, "%" PRId64, v->i); break;
+    case DBT_REAL: n = snprintf(b, sizeof b, "%.17g", v->r); break;
+    case DBT_TEXT: return bulk_text(p, v->t, v->n);
+    default: n = snprintf(b, sizeof b, "\\N"); break;
+    }
+    return bulk_put(p, b, (size_t)n);
+}
+
+static int bulk_flush(struct pg_store *p)
+{
+    if (p->bulk.len == 0)
+        return 0;
+    if (PQputCopyData(p->conn, p->bulk.p, (int)p->bulk.len) != 1) {
+        record(&p->base, NULL);
+        return -1;
+    }
+    p->bulk.len = 0;
+    return 0;
+}
+
+/* COPY cannot be prepared; its text is static all the same, and the rows travel apart from
+ * it. */
+static int pg_bulk_begin(struct db_store *s, enum stmt id)
+{
+    PGresult *res = PQexec(pg(s)->conn, cvom__postgres_sql[id]);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        record(s, res);
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    pg(s)->bulk.len = 0;
+    return 0;
+}
+
+static int pg_bulk_row(struct db_store *s, const struct db_value *v, int n)
+{
+    struct pg_store *p = pg(s);
+    for (int i = 0; i < n; i++)
+        if ((i > 0 && bulk_put(p, "\t", 1) != 0) || bulk_value(p, &v[i]) != 0)
+            return -1;
+    if (bulk_put(p, "\n", 1) != 0)
+        return -1;
+    return p->bulk.len >= BULK_FLUSH ? bulk_flush(p) : 0;
+}
+
+/* End the COPY, and read every result the server has for it (the connection is usable
+ * again only then). A failure the server found in the rows is told here. */
+static int pg_bulk_end(struct db_store *s, int ok)
+{
+    struct pg_store *p = pg(s);
+    int rc = ok ? bulk_flush(p) : 0;
+    ok = ok && rc == 0;
+    p->bulk.len = 0;
+    if (PQputCopyEnd(p->conn, ok ? NULL : "abandoned") != 1 && ok) {
+        record(s, NULL);
+        rc = -1;
+        ok = 0;
+    }
+    PGresult *res;
+    while ((res = PQgetResult(p->conn)) != NULL) {
+        if (ok && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            record(s, res);
+            rc = -1;
+            ok = 0;
+        }
+        PQclear(res);
+    }
+    return rc;
+}
+
 static void pg_close(struct db_store *base)
 {
     struct pg_store *s = pg(base);
     db_release(base);
     if (s->conn)
         PQfinish(s->conn);
+    free(s->bulk.p);
     free(s);
 }
 
@@ -516,6 +660,9 @@ static const struct db_driver postgres_driver = {
     .backup = pg_backup,
     .set_timeout = pg_set_timeout,
     .close = pg_close,
+    .bulk_begin = pg_bulk_begin,
+    .bulk_row = pg_bulk_row,
+    .bulk_end = pg_bulk_end,
 };
 
 /* The server's notices ("relation already exists, skipping") are not for our users. */

@@ -22,6 +22,14 @@
     "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "\
     "version"
 
+/* The statements of copy_tables.h: a cursor over a table's rows in key order, the COPY that
+ * writes rows with every column given (ids included), the table emptied. */
+#define COPY_SQL(A, id, name, columns, kinds, n, key)                                              \
+    [S_COPY_##id##_READ] =                                                                         \
+        "DECLARE cvom_rows NO SCROLL CURSOR FOR SELECT " columns " FROM " name " ORDER BY " key,   \
+    [S_COPY_##id##_WRITE] = "COPY " name "(" columns ") FROM STDIN",                               \
+    [S_COPY_##id##_CLEAR] = "DELETE FROM " name,
+
 const char *const cvom__postgres_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN",
     [S_COMMIT] = "COMMIT",
@@ -311,4 +319,21 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                           " ORDER BY a.account_id, a.date, a.id",
     [S_RESPONSE_SCAN] = "SELECT assessment_id, item_code, value FROM responses"
                         " ORDER BY assessment_id, item_code",
+
+    /* Moving a whole database (store/copy.c). The source is read in one snapshot; a table is
+     * read through a cursor a batch at a time, so that a large one is never held in memory
+     * whole, and written by COPY FROM STDIN (postgres/conn.c), whose references are checked
+     * at its end: an account may name a parent that comes after it, and nothing needs
+     * deferring. */
+    [S_COPY_SNAPSHOT] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    [S_COPY_DEFER] = NULL,
+    [S_COPY_FETCH] = "FETCH FORWARD 5000 FROM cvom_rows",
+    [S_COPY_CLOSE] = "CLOSE cvom_rows",
+    [S_COPY_TABLES] = "SELECT table_name FROM information_schema.tables"
+                      " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    [S_COPY_COLUMNS] = "SELECT column_name, CASE data_type WHEN 'bigint' THEN 'i'"
+                       " WHEN 'double precision' THEN 'r' WHEN 'text' THEN 't' ELSE '?' END"
+                       " FROM information_schema.columns WHERE table_schema = current_schema()"
+                       " AND table_name = $1 ORDER BY ordinal_position",
+    CVOM_COPY_TABLES(COPY_SQL, )
 };

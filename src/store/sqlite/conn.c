@@ -221,29 +221,18 @@ static int sq_in_transaction(struct db_store *s)
  * Backup and timeouts
  * ------------------------------------------------------------------------------------- */
 
-/* Copy every page into dest, which must be a new file: it is created exclusively here, so
- * nothing that exists is ever overwritten. A failed backup removes the file again. */
-static enum cvom_status sq_backup(struct db_store *base, const char *dest, struct cvom_error *err)
+enum cvom_status cvom__sqlite_copy_pages(sqlite3 *src, int timeout_ms, const char *dest,
+                                         const char *what, struct cvom_error *err)
 {
-    struct sq_store *s = sq(base);
-    /* Backups hold customer data: readable by the owner only. */
-    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return cvom_error_set(err, CVOM_EEXIST, "%s already exists; not overwriting it", dest);
-        return cvom_error_set(err, CVOM_EIO, "cannot create %s: %s", dest, strerror(errno));
-    }
-    close(fd);
-
     enum cvom_status status = CVOM_OK;
     sqlite3 *dst = NULL;
     int rc = sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_backup *bk = sqlite3_backup_init(dst, "main", s->db, "main");
+        sqlite3_backup *bk = sqlite3_backup_init(dst, "main", src, "main");
         if (bk) {
             /* Another connection may hold a lock for a moment; wait about the timeout
              * before giving up. */
-            for (int tries = 0; tries <= s->timeout_ms / 50; tries++) {
+            for (int tries = 0; tries <= timeout_ms / 50; tries++) {
                 rc = sqlite3_backup_step(bk, -1);
                 if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
                     break;
@@ -259,13 +248,32 @@ static enum cvom_status sq_backup(struct db_store *base, const char *dest, struc
     if (rc != SQLITE_OK) {
         const char *msg = dst ? sqlite3_errmsg(dst) : "out of memory";
         if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-            status = cvom_error_set(err, CVOM_EBUSY, "backup to %s: the database is locked", dest);
+            status = cvom_error_set(err, CVOM_EBUSY, "%s: the database is locked", what);
         else
-            status = cvom_error_set(err, CVOM_ESTORE, "backup to %s failed: %s (%s)", dest,
+            status = cvom_error_set(err, CVOM_ESTORE, "%s failed: %s (%s)", what,
                                     sqlite3_errstr(rc), msg);
     }
     if (sqlite3_close(dst) != SQLITE_OK && status == CVOM_OK)
-        status = cvom_error_set(err, CVOM_ESTORE, "backup to %s: closing failed", dest);
+        status = cvom_error_set(err, CVOM_ESTORE, "%s: closing failed", what);
+    return status;
+}
+
+/* Copy every page into dest, which must be a new file: it is created exclusively here, so
+ * nothing that exists is ever overwritten. A failed backup removes the file again. */
+static enum cvom_status sq_backup(struct db_store *base, const char *dest, struct cvom_error *err)
+{
+    struct sq_store *s = sq(base);
+    /* Backups hold customer data: readable by the owner only. */
+    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return cvom_error_set(err, CVOM_EEXIST, "%s already exists; not overwriting it", dest);
+        return cvom_error_set(err, CVOM_EIO, "cannot create %s: %s", dest, strerror(errno));
+    }
+    close(fd);
+    char what[300];
+    snprintf(what, sizeof what, "backup to %s", dest);
+    enum cvom_status status = cvom__sqlite_copy_pages(s->db, s->timeout_ms, dest, what, err);
     if (status != CVOM_OK)
         unlink(dest);
     return status;

@@ -509,8 +509,7 @@ static const char connection_pragmas[] = "PRAGMA foreign_keys = ON;"
                                          "PRAGMA journal_mode = WAL;"
                                          "PRAGMA synchronous = NORMAL;";
 
-/* One integer from a statement of static text, e.g. a PRAGMA. */
-static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+int cvom__sqlite_int(sqlite3 *db, const char *sql, int64_t *out)
 {
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -525,21 +524,18 @@ static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
-/* Refuse a database that some other program made: it has another application id, or it has
- * tables but was never migrated by us. */
-static enum cvom_status check_ownership(struct sq_store *s, const char *path,
-                                        struct cvom_error *err)
+enum cvom_status cvom__sqlite_check_ownership(sqlite3 *db, const char *path, struct cvom_error *err)
 {
     int64_t app_id = 0, tables = 0;
-    int rc = pragma_int(s->db, "PRAGMA application_id", &app_id);
+    int rc = cvom__sqlite_int(db, "PRAGMA application_id", &app_id);
     if (rc == SQLITE_OK)
-        rc = pragma_int(s->db,
-                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                        " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
-                        &tables);
+        rc = cvom__sqlite_int(db,
+                              "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                              " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+                              &tables);
     if (rc != SQLITE_OK)
         return cvom_error_set(err, (rc & 0xff) == SQLITE_BUSY ? CVOM_EBUSY : CVOM_ESTORE,
-                              "cannot read %s: %s", path, sqlite3_errmsg(s->db));
+                              "cannot read %s: %s", path, sqlite3_errmsg(db));
     if (app_id == CVOM_SQLITE_APPLICATION_ID || (app_id == 0 && tables == 0))
         return CVOM_OK;
     return cvom_error_set(err, CVOM_EINVAL, "%s is an SQLite database of another program", path);
@@ -549,8 +545,13 @@ enum cvom_status cvom__sqlite_schema(struct sq_store *s, const char *path, struc
 {
     if (s->base.drv->script(&s->base, connection_pragmas) != DB_DONE)
         return db_fail(&s->base, "configuring the connection", err);
-    enum cvom_status st = check_ownership(s, path, err);
+    enum cvom_status st = cvom__sqlite_check_ownership(s->db, path, err);
     if (st == CVOM_OK)
         st = db_migrate(&s->base, migrations, sizeof migrations / sizeof migrations[0], path, err);
     return st;
+}
+
+int cvom__sqlite_newest_version(void)
+{
+    return migrations[sizeof migrations / sizeof migrations[0] - 1].version;
 }

@@ -23,4 +23,19 @@ extern const char *const cvom__sqlite_sql[S_COUNT];
  * to date. */
 enum cvom_status cvom__sqlite_schema(struct sq_store *s, const char *path, struct cvom_error *err);
 
+/* Copy every page of database src into the file dest (existing and empty), waiting about
+ * timeout_ms for another connection's lock; what names the work in messages ("backup to
+ * FILE"). */
+enum cvom_status cvom__sqlite_copy_pages(sqlite3 *src, int timeout_ms, const char *dest,
+                                         const char *what, struct cvom_error *err);
+/* One integer from a statement of static text, e.g. a PRAGMA: SQLITE_OK with it in *out;
+ * SQLITE_DONE when there is no row; or SQLite's error code. */
+int cvom__sqlite_int(sqlite3 *db, const char *sql, int64_t *out);
+/* Refuse (CVOM_EINVAL) a database that some other program made: it has another application
+ * id, or it has tables but was never migrated by us. */
+enum cvom_status cvom__sqlite_check_ownership(sqlite3 *db, const char *path,
+                                              struct cvom_error *err);
+/* The schema version the newest migration brings a file to. */
+int cvom__sqlite_newest_version(void);
+
 #endif

@@ -18,6 +18,29 @@
     "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "\
     "version"
 
+/* The statements of copy_tables.h: a table's rows in key order, one row written with every
+ * column given (ids included), the table emptied. */
+#define COPY_PARAMS_1 "?"
+#define COPY_PARAMS_2 COPY_PARAMS_1 ", ?"
+#define COPY_PARAMS_3 COPY_PARAMS_2 ", ?"
+#define COPY_PARAMS_4 COPY_PARAMS_3 ", ?"
+#define COPY_PARAMS_5 COPY_PARAMS_4 ", ?"
+#define COPY_PARAMS_6 COPY_PARAMS_5 ", ?"
+#define COPY_PARAMS_7 COPY_PARAMS_6 ", ?"
+#define COPY_PARAMS_8 COPY_PARAMS_7 ", ?"
+#define COPY_PARAMS_9 COPY_PARAMS_8 ", ?"
+#define COPY_PARAMS_10 COPY_PARAMS_9 ", ?"
+#define COPY_PARAMS_11 COPY_PARAMS_10 ", ?"
+#define COPY_PARAMS_12 COPY_PARAMS_11 ", ?"
+#define COPY_PARAMS_13 COPY_PARAMS_12 ", ?"
+#define COPY_PARAMS_14 COPY_PARAMS_13 ", ?"
+#define COPY_PARAMS_15 COPY_PARAMS_14 ", ?"
+#define COPY_PARAMS_16 COPY_PARAMS_15 ", ?"
+#define COPY_SQL(A, id, name, columns, kinds, n, key)                                              \
+    [S_COPY_##id##_READ] = "SELECT " columns " FROM " name " ORDER BY " key,                       \
+    [S_COPY_##id##_WRITE] = "INSERT INTO " name "(" columns ") VALUES (" COPY_PARAMS_##n ")",      \
+    [S_COPY_##id##_CLEAR] = "DELETE FROM " name,
+
 const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -292,4 +315,18 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                           " ORDER BY a.account_id, a.date, a.id",
     [S_RESPONSE_SCAN] = "SELECT assessment_id, item_code, value FROM responses"
                         " ORDER BY assessment_id, item_code",
+
+    /* Moving a whole database (store/copy.c). A deferred BEGIN reads one state of the file
+     * from its first read on without holding up writers; references are checked at the
+     * commit, since an account may name a parent that comes after it. A query gives every
+     * row of a table itself: no cursor statements. */
+    [S_COPY_SNAPSHOT] = "BEGIN",
+    [S_COPY_DEFER] = "PRAGMA defer_foreign_keys = ON",
+    [S_COPY_FETCH] = NULL,
+    [S_COPY_CLOSE] = NULL,
+    [S_COPY_TABLES] = "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                      " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    [S_COPY_COLUMNS] = "SELECT name, CASE upper(type) WHEN 'INTEGER' THEN 'i' WHEN 'REAL' THEN 'r'"
+                       " WHEN 'TEXT' THEN 't' ELSE '?' END FROM pragma_table_info(?1) ORDER BY cid",
+    CVOM_COPY_TABLES(COPY_SQL, )
 };
