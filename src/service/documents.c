@@ -8,6 +8,7 @@
 #include "io/csv.h"
 #include "io/util.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,52 +62,55 @@ static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
     free(v);
 }
 
-/* Score each collected account and turn the ones the picture shows into points. */
-static enum cvom_status build_points(struct cvom_store *st, const struct cvom_config *cfg,
-                                     const struct collect *k, int quadrant, int32_t to,
-                                     int has_from, int32_t from, struct cvom_chart_point **out,
-                                     size_t *n, struct cvom_error *err)
+/* The accounts the picture shows as points, from the scan as of to (and, when before is not
+ * NULL, the same accounts' scan as of the earlier date, in the same order). */
+static enum cvom_status build_points(const struct collect *k, const struct cvom_scored *now,
+                                     const struct cvom_scored *before, int quadrant,
+                                     struct cvom_chart_point **out, size_t *n,
+                                     struct cvom_error *err)
 {
     struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
     if (!pts)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
-    enum cvom_status s = CVOM_OK;
     size_t m = 0;
-    for (size_t i = 0; !s && i < k->n; i++) {
-        struct cvom_score now, before;
-        struct cvom_evidence ev;
-        s = cvom_account_score(st, &cache, cfg, k->v[i].id, to, &now, &ev, err);
-        if (s || !ev.assessments)
+    for (size_t i = 0; i < k->n; i++) {
+        const struct cvom_score *sc = &now[i].score;
+        if (!now[i].evidence.assessments)
             continue;
         if (quadrant >= 0 &&
-            (now.state == CVOM_STATE_INSUFFICIENT || (int)now.quadrant != quadrant))
+            (sc->state == CVOM_STATE_INSUFFICIENT || (int)sc->quadrant != quadrant))
             continue;
         struct cvom_chart_point *p = &pts[m++];
         *p = (struct cvom_chart_point){
-            .label = k->v[i].name, .x = now.value[CVOM_DIM_INTELLECTUAL],
-            .y = now.value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
-            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = now.quadrant,
-            .state = now.state};
-        if (now.state == CVOM_STATE_INSUFFICIENT)
+            .label = k->v[i].name, .x = sc->value[CVOM_DIM_INTELLECTUAL],
+            .y = sc->value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
+            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = sc->quadrant,
+            .state = sc->state};
+        if (sc->state == CVOM_STATE_INSUFFICIENT)
             p->x = p->y = NAN;
-        if (has_from &&
-            (s = cvom_account_score(st, &cache, cfg, k->v[i].id, from, &before, NULL, err)) ==
-                CVOM_OK &&
-            before.state != CVOM_STATE_INSUFFICIENT) {
-            p->x0 = before.value[CVOM_DIM_INTELLECTUAL];
-            p->y0 = before.value[CVOM_DIM_EMOTIONAL];
+        if (before && before[i].score.state != CVOM_STATE_INSUFFICIENT) {
+            p->x0 = before[i].score.value[CVOM_DIM_INTELLECTUAL];
+            p->y0 = before[i].score.value[CVOM_DIM_EMOTIONAL];
         }
-    }
-    cvom_instrument_cache_cleanup(&cache);
-    if (s) {
-        free(pts);
-        return s;
     }
     *out = pts;
     *n = m;
     return CVOM_OK;
+}
+
+/* The accounts of a scan as the document keeps them: id, name and revenue. */
+static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, struct collect *k,
+                                     struct cvom_error *err)
+{
+    for (size_t i = 0; i < n && !k->oom; i++) {
+        struct cvom_account a;
+        a.id = v[i].account.id;
+        memcpy(a.name, v[i].account.name, sizeof a.name);
+        a.revenue = v[i].account.revenue;
+        collect_cb(k, &a);
+    }
+    return k->oom ? cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory")
+                  : CVOM_OK;
 }
 
 enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
@@ -117,14 +121,28 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     struct cvom_config cfg;
     struct collect k = {0};
     struct cvom_chart_point *pts = NULL;
-    size_t n = 0;
-    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    struct cvom_scored *now = NULL, *before = NULL;
+    size_t n = 0, n_now = 0, n_before = 0;
+    /* Every account is scored in one pass over the store per date, both from one state. */
+    int opened = 0;
+    enum cvom_status s = st->ops->begin_read(st, &opened, err);
+    if (s)
+        return s;
+    s = cvom_config_load(st, &cfg, err);
     if (!s && f)
-        s = st->ops->account_list(st, f, collect_cb, &k, err);
-    if (!s && k.oom)
-        s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+        s = cvom_portfolio_scan(st, &cfg, f, to, &now, &n_now, NULL, NULL, err);
+    if (!s && f && has_from)
+        s = cvom_portfolio_scan(st, &cfg, f, from, &before, &n_before, NULL, NULL, err);
+    if (opened)
+        st->ops->rollback(st);
+    /* Read from one state, both scans list the same accounts in the same order. */
+    assert(!has_from || n_before == n_now);
     if (!s)
-        s = build_points(st, &cfg, &k, quadrant, to, has_from, from, &pts, &n, err);
+        s = collect_scan(now, n_now, &k, err);
+    if (!s)
+        s = build_points(&k, now, has_from ? before : NULL, quadrant, &pts, &n, err);
+    free(now);
+    free(before);
     if (s) {
         collect_free(k.v, k.n);
         return s;
@@ -407,7 +425,13 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
     filter_text(d->filters, sizeof d->filters, f, 1);
     struct cvom_config cfg;
     size_t n = 0, nb = 0;
-    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    /* The whole report from one state of the database, read without taking and giving back
+     * a lock for each of its many questions. */
+    int opened = 0;
+    enum cvom_status s = st->ops->begin_read(st, &opened, err);
+    if (s)
+        return s;
+    s = cvom_config_load(st, &cfg, err);
     if (!s && f)
         s = cvom_portfolio_scan(st, &cfg, f, as_of, &d->now, &n, NULL, NULL, err);
     if (!s && f)
@@ -427,6 +451,8 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
         };
         s = report_analytics(st, d, &cfg, n, nb, err);
     }
+    if (opened)
+        st->ops->rollback(st);
     if (!s)
         s = cvom_report_build(&d->report, err);
     if (s)

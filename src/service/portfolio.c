@@ -881,11 +881,17 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
                                      void (*progress)(void *ctx, size_t done, size_t total),
                                      void *ctx, struct cvom_error *err)
 {
+    /* One state of the database for all the reads of the scan. */
+    int opened = 0;
+    enum cvom_status s = st->ops->begin_read(st, &opened, err);
+    if (s)
+        return s;
     /* Room for every account at once: growing an array of 100,000 scored accounts step by
      * step would copy it over and over. */
     struct collect k = {0};
     int64_t total = 0;
-    enum cvom_status s = st->ops->account_count(st, &total, err);
+    if (!s)
+        s = st->ops->account_count(st, &total, err);
     if (!s && total > 0 && (uint64_t)total <= PORTFOLIO_MAX &&
         !(k.v = big_array((size_t)total, sizeof *k.v)))
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
@@ -911,6 +917,8 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
             progress(ctx, i + 1, k.n);
     }
     cvom_instrument_cache_cleanup(&cache);
+    if (opened)
+        st->ops->rollback(st);
     if (!s)
         s = cvom_scan_namesakes(k.v, k.n, err);
     if (s) {

@@ -23,6 +23,21 @@ static enum cvom_status begin_tx(struct cvom_store *st, struct cvom_error *err)
     return db_begin(db_of(st), err);
 }
 
+static enum cvom_status begin_read(struct cvom_store *st, int *opened, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    *opened = 0;
+    if (s->in_tx)
+        return CVOM_OK;
+    enum cvom_status status = db_run(s, S_BEGIN_READ, "starting to read", err);
+    if (status == CVOM_OK) {
+        s->in_tx = 1;
+        s->dirty = 0;
+        *opened = 1;
+    }
+    return status;
+}
+
 static enum cvom_status commit_tx(struct cvom_store *st, struct cvom_error *err)
 {
     return db_commit(db_of(st), err);
@@ -189,6 +204,7 @@ static enum cvom_status table_counts(struct cvom_store *st, cvom_table_count_cb 
 const struct cvom_store_ops cvom__db_ops = {
     .close = close_store,
     .begin = begin_tx,
+    .begin_read = begin_read,
     .commit = commit_tx,
     .rollback = rollback_tx,
     .schema_version = schema_version,

@@ -35,6 +35,7 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
 
 #define CVOM_STATEMENTS(X)                                                                         \
     X(BEGIN, STMT_TX)                                                                              \
+    X(BEGIN_READ, STMT_TX)                                                                         \
     X(COMMIT, STMT_TX)                                                                             \
     X(ROLLBACK, STMT_TX)                                                                           \
     X(SAVEPOINT, STMT_TX)                                                                          \

@@ -323,6 +323,11 @@ struct cvom_store_ops {
     void (*close)(struct cvom_store *st);
 
     enum cvom_status (*begin)(struct cvom_store *st, struct cvom_error *err);
+    /* A transaction for reading only: every read inside sees the database in one state,
+     * however many statements they take, and holds up no writer. *opened is 1 when one was
+     * opened (end it with rollback), 0 when the caller's transaction was open already and
+     * serves. */
+    enum cvom_status (*begin_read)(struct cvom_store *st, int *opened, struct cvom_error *err);
     enum cvom_status (*commit)(struct cvom_store *st, struct cvom_error *err);
     void (*rollback)(struct cvom_store *st);
 

@@ -32,6 +32,8 @@
 
 const char *const cvom__postgres_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN",
+    /* One snapshot for every statement of the reader, not one per statement. */
+    [S_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_SAVEPOINT] = "SAVEPOINT cvom_op",

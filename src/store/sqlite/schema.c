@@ -507,7 +507,8 @@ static const struct db_migration migrations[] = {
 /* Applied to every connection; they are not stored in the file (except journal_mode). */
 static const char connection_pragmas[] = "PRAGMA foreign_keys = ON;"
                                          "PRAGMA journal_mode = WAL;"
-                                         "PRAGMA synchronous = NORMAL;";
+                                         "PRAGMA synchronous = NORMAL;"
+                                         "PRAGMA cache_size = -32768;";
 
 int cvom__sqlite_int(sqlite3 *db, const char *sql, int64_t *out)
 {

@@ -43,6 +43,8 @@
 
 const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
+    /* A reader's snapshot: takes no write lock, so writers carry on meanwhile (WAL). */
+    [S_BEGIN_READ] = "BEGIN",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_SAVEPOINT] = "SAVEPOINT cvom_op",
