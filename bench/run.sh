@@ -112,6 +112,7 @@ BEGIN {
 sh "$here/web.sh" "$1" || failed="$failed${failed:+, }web"
 sh "$here/render.sh" "$1" || failed="$failed${failed:+, }rendering"
 sh "$here/import.sh" "$1" || failed="$failed${failed:+, }import"
+sh "$here/store.sh" "$1" || failed="$failed${failed:+, }store"
 if [ -n "$failed" ]; then
     echo "bench: FAILED ($failed): a target not met, or a run that did not complete" >&2
     exit 1
