@@ -31,38 +31,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# Runs a command REPEAT times after WARMUP untimed runs and prints the best wall time, the CPU
-# time (user + system) of that run, and the peak resident set of all the runs (getrusage of
-# the children, KiB on Linux). On a busy machine the CPU time is the steadier figure.
-timer='
-import resource, subprocess, sys, time
-warmup, repeat, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-best = None
-for i in range(warmup + repeat):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    dt = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        sys.stderr.write("bench: %s exited with %d\n%s" % (" ".join(cmd), p.returncode,
-                                                           p.stderr.decode("utf-8", "replace")))
-        sys.exit(1)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if i >= warmup and (best is None or dt < best[0]):
-        best = (dt, cpu)
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("%.6f %.6f %d" % (best[0], best[1], rss))
-'
-
+# timer.py: "wall cpu rss" of the best of REPEAT runs after WARMUP.
 render() { # FORMAT: best time and peak RSS of `cvom render matrix` to that format
-    python3 -c "$timer" 1 3 "$cvom" --db "$db" render matrix --to "$as_of" \
+    python3 "$here/timer.py" 1 3 "$cvom" --db "$db" render matrix --to "$as_of" \
         --format "$1" --out "$work/matrix.$1"
 }
 png=$(render png)
 pdf=$(render pdf)
 # The same accounts loaded and scored without drawing: how much of the time is the database.
-scan=$(python3 -c "$timer" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
+scan=$(python3 "$here/timer.py" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
 # The same scoring with three signals (fixed, logistic, percentile) on every account and a
 # network ledger entry on every third: what blending costs a scan.
 "$cvom" --db "$db" backup "$work/signals.db" >/dev/null 2>&1
@@ -88,7 +65,7 @@ sdb=$work/signals.db
 "$cvom" --db "$sdb" signal add nps --axis emotional --norm percentile >/dev/null
 "$cvom" --db "$sdb" import signals "$work/signals.csv" --quiet
 "$cvom" --db "$sdb" import network "$work/network.csv" --quiet
-blended=$(python3 -c "$timer" 0 3 "$cvom" --db "$sdb" export --format csv --as-of "$as_of")
+blended=$(python3 "$here/timer.py" 0 3 "$cvom" --db "$sdb" export --format csv --as-of "$as_of")
 drawn=$("$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/matrix.png" 2>&1)
 png_bytes=$(wc -c <"$work/matrix.png")
 "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" 2>/dev/null

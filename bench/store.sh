@@ -46,28 +46,8 @@ psql -X -q -d "$base" -c "CREATE DATABASE bench"
 # PostgreSQL plans from statistics: gather them as a DBA would after a bulk load.
 psql -X -q -d "$pg" -c "VACUUM ANALYZE"
 
-# Best wall time of REPEAT runs after WARMUP, its CPU time, and the peak resident set of the
-# runs (KiB): "wall cpu rss".
-timer='
-import resource, subprocess, sys, time
-warmup, repeat, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-best = None
-for i in range(warmup + repeat):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    dt = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        sys.stderr.write("bench: %s exited with %d\n%s" % (" ".join(cmd), p.returncode,
-                                                           p.stderr.decode("utf-8", "replace")))
-        sys.exit(1)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if i >= warmup and (best is None or dt < best[0]):
-        best = (dt, cpu)
-print("%.6f %.6f %d" % (best[0], best[1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-'
-t() { python3 -c "$timer" 1 3 "$@"; }
+# timer.py: "wall cpu rss" of the best of three runs after a warm-up.
+t() { python3 "$here/timer.py" 1 3 "$@"; }
 
 # The reference: every answer read once, joined to its assessment and grouped by it, by the
 # database's own client (the same query on both).
