@@ -583,7 +583,15 @@ static int bulk_flush(struct pg_store *p)
  * it. */
 static int pg_bulk_begin(struct db_store *s, enum stmt id)
 {
-    PGresult *res = PQexec(pg(s)->conn, cvom__postgres_sql[id]);
+    /* A table of millions of rows may take longer than the statement timeout allows a
+     * question: lifted for the rest of this transaction only. */
+    const char *values[1] = {"0"};
+    PGresult *res = PQexecParams(pg(s)->conn, "SELECT set_config('statement_timeout', $1, true)",
+                                 1, NULL, values, NULL, NULL, 0);
+    if (check(s, res) != 0)
+        return -1;
+    PQclear(res);
+    res = PQexec(pg(s)->conn, cvom__postgres_sql[id]);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         record(s, res);
         PQclear(res);
@@ -688,6 +696,9 @@ static enum cvom_status session_settings(struct pg_store *s, const char *where,
         {"extra_float_digits", "1"},   /* real numbers read back exactly */
         {"client_min_messages", "warning"},
         {"lock_timeout", "5000"}, /* milliseconds, as SQLite's busy timeout */
+        /* No question of ours runs for long; one that does is stuck, and gives way rather
+         * than holding a server's connection (a bulk copy lifts it: pg_bulk_begin). */
+        {"statement_timeout", "300000"},
         {"TimeZone", "UTC"},
     };
     if (PQsetClientEncoding(s->conn, "UTF8") != 0)
