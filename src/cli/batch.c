@@ -13,9 +13,11 @@
 #include "cli/cli.h"
 
 #include "io/csv.h"
+#include "io/csv_index.h"
 #include "io/instrument_csv.h"
 #include "io/util.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +27,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The fast path is a few small functions that must melt into one loop, for the usual
+ * column layout with its constants; the rare cases stay out of it, so that the loop keeps
+ * its registers and needs no stack guard. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define ALWAYS_INLINE inline
+#define COLD
+#endif
 
 #define CHUNK_BITS 16
 #define CHUNK (1u << CHUNK_BITS)
@@ -69,32 +82,29 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h ^ (h >> 32);
 }
 
-/* Equality of n bytes; short keys (ids, item codes) take two overlapping word loads
- * instead of a library call. */
-static inline int same(const char *a, const char *b, size_t n)
+/* Equality of n bytes (w <= n <= 2w) by two overlapping loads of w bytes from each side. */
+static ALWAYS_INLINE int same_ends(const char *a, const char *b, size_t n, size_t w)
 {
-    if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            if (a[i] != b[i])
-                return 0;
-        return 1;
-    }
-    if (n < 8) {
-        uint32_t x0, y0, x1, y1;
-        memcpy(&x0, a, 4);
-        memcpy(&y0, b, 4);
-        memcpy(&x1, a + n - 4, 4);
-        memcpy(&y1, b + n - 4, 4);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
-    if (n <= 16) {
-        uint64_t x0, y0, x1, y1;
-        memcpy(&x0, a, 8);
-        memcpy(&y0, b, 8);
-        memcpy(&x1, a + n - 8, 8);
-        memcpy(&y1, b + n - 8, 8);
-        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-    }
+    uint64_t x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    memcpy(&x0, a, w);
+    memcpy(&y0, b, w);
+    memcpy(&x1, a + n - w, w);
+    memcpy(&y1, b + n - w, w);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
+/* Equality of n bytes; short keys (ids, item codes) take word loads instead of a library
+ * call. */
+static ALWAYS_INLINE int same(const char *a, const char *b, size_t n)
+{
+    if (n < 2)
+        return n == 0 || a[0] == b[0];
+    if (n < 4)
+        return same_ends(a, b, n, 2);
+    if (n < 8)
+        return same_ends(a, b, n, 4);
+    if (n <= 16)
+        return same_ends(a, b, n, 8);
     return memcmp(a, b, n) == 0;
 }
 
@@ -145,6 +155,7 @@ struct item_fast {
                       answers cost a lookup and give exactly the core's value */
     double w;
     double lo, hi;
+    unsigned ilo, span; /* the scale as whole numbers: lo and hi - lo */
     int dims;      /* bit d set when the item counts on dimension d */
     size_t len;    /* of the code */
 };
@@ -161,6 +172,18 @@ struct acct {
     int merged;      /* folded into the batch of the range before (see merge) */
 };
 
+/* Item codes of up to eight bytes, each as one word, in a table of at least eight slots per
+ * item whose hash is chosen when the instrument is loaded so that no two codes share a slot:
+ * on the fast path a lookup is one load, one multiply and one compare. Longer codes, and any
+ * that could not get a slot of their own, are looked up by item_of. */
+struct item_word {
+    uint64_t word;
+    uint32_t len; /* 0: an empty slot */
+    int32_t j;
+};
+
+#define WORDS_MAX (8 * CVOM_ITEMS_MAX)
+
 /* An account's respondents are found by walking its short list; only accounts with more
  * respondents than this go through the hash table, which keeps it small and its misses
  * rare while bounding the walk on pathological input. */
@@ -170,6 +193,9 @@ struct batch {
     struct cvom_instrument ins;
     struct item_fast item[CVOM_ITEMS_MAX];
     struct table32 items;       /* item code -> index */
+    struct item_word code_words[WORDS_MAX];
+    uint64_t word_mul;          /* the multiplier of their hash */
+    unsigned word_shift;        /* 64 - log2 of the slots in use */
     struct arena strings;       /* account and respondent ids */
     struct acct *acct;
     size_t n_acct, cap_acct;
@@ -369,6 +395,75 @@ static int item_of(const struct batch *b, const char *s, size_t n)
     return -1;
 }
 
+/* The first n (at most 8) bytes at s as a word; the 8 bytes from s must be readable. */
+static inline uint64_t code_word(const char *s, size_t n)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* so that the first byte is the lowest on every machine */
+#endif
+    return n < 8 ? w & ((1ull << (8 * n)) - 1) : w;
+}
+
+static inline size_t word_slot(const struct batch *b, uint64_t w)
+{
+    return (size_t)((w * b->word_mul) >> b->word_shift);
+}
+
+/* The index of the item whose code is s[0..n), or -1; 8 bytes from s must be readable. */
+static ALWAYS_INLINE int item_word_of(const struct batch *b, const char *s, size_t n)
+{
+    if (n <= 8) {
+        uint64_t w = code_word(s, n);
+        const struct item_word *e = &b->code_words[word_slot(b, w)];
+        if (e->len == n && e->word == w)
+            return e->j;
+    }
+    return item_of(b, s, n);
+}
+
+/* Place the codes with a multiplier, in slots of their own; the number that found none. */
+static size_t words_place(struct batch *b, uint64_t mul)
+{
+    size_t clashes = 0;
+    memset(b->code_words, 0, ((size_t)1 << (64 - b->word_shift)) * sizeof b->code_words[0]);
+    b->word_mul = mul;
+    for (size_t j = 0; j < b->ins.n_items; j++) {
+        size_t n = b->item[j].len;
+        if (n > 8)
+            continue;
+        uint64_t w = code_word(b->ins.items[j].code, n);
+        struct item_word *e = &b->code_words[word_slot(b, w)];
+        if (e->len)
+            clashes++;
+        else
+            *e = (struct item_word){.word = w, .len = (uint32_t)n, .j = (int32_t)j};
+    }
+    return clashes;
+}
+
+/* Try odd multipliers and keep the first that gives every code a slot of its own (for the
+ * 30 codes of the default instrument in 256 slots, about one in three does), or else the
+ * one that leaves the fewest to item_of. */
+static void words_init(struct batch *b)
+{
+    unsigned bits = 4;
+    while ((1u << bits) < 8 * b->ins.n_items)
+        bits++;
+    b->word_shift = 64 - bits;
+    uint64_t mul = 0x9E3779B97F4A7C15ull, best = mul;
+    size_t fewest = SIZE_MAX;
+    for (int k = 0; k < 256 && fewest; k++, mul = hash_u64(mul) | 1) {
+        size_t c = words_place(b, mul);
+        if (c < fewest) {
+            fewest = c;
+            best = mul;
+        }
+    }
+    words_place(b, best);
+}
+
 /* Most answers are a small whole number: parse those directly, anything else by strtod. */
 static int parse_score(const char *s, size_t n, double *out)
 {
@@ -411,6 +506,8 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
         f->len = strlen(it->code);
         f->lo = it->scale_min;
         f->hi = it->scale_max;
+        f->ilo = (unsigned)it->scale_min;
+        f->span = (unsigned)span;
         for (int d = 0; d < CVOM_DIM_COUNT; d++)
             f->dims |= cvom_item_on_dim(it, (enum cvom_dim)d) << d;
         size_t h = hash_code(it->code, strlen(it->code)) & b->items.mask;
@@ -418,6 +515,7 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
             h = (h + 1) & b->items.mask;
         b->items.slot[h] = (uint32_t)j;
     }
+    words_init(b);
     b->last_acct = b->last_rec = EMPTY;
     return CVOM_OK;
 }
@@ -473,6 +571,73 @@ static enum cvom_status header(const struct batch *b, const struct cvom_csv_row 
     return CVOM_OK;
 }
 
+/* The record of respondent r of account a, found or made (respondent_rec's slow half). */
+static COLD struct rec *find_rec(struct batch *b, const char *a, size_t na, const char *r, size_t nr)
+{
+    uint32_t ac = b->last_acct, k;
+    if (ac == EMPTY || b->acct[ac].len != na || !same(b->strings.buf + b->acct[ac].key, a, na)) {
+        if (account_of(b, a, na, &ac))
+            return NULL;
+        b->last_acct = ac;
+        b->last_rec = EMPTY;
+    }
+    struct rec *rc = b->last_rec == EMPTY ? NULL : rec_at(b, b->last_rec);
+    if (!rc || b->resp_len[rc->resp] != nr || !same(b->strings.buf + b->resp_key[rc->resp], r, nr)) {
+        uint32_t id;
+        if (respondent_id(b, r, nr, &id) || record_of(b, ac, id, &k))
+            return NULL;
+        b->last_rec = k;
+        rc = rec_at(b, k);
+    }
+    return rc;
+}
+
+/* The record of respondent r of account a, found or made. The last account and record are
+ * remembered, since rows usually come grouped by both; that case stays inline. NULL when
+ * memory runs out. */
+static ALWAYS_INLINE struct rec *respondent_rec(struct batch *b, const char *a, size_t na,
+                                         const char *r, size_t nr)
+{
+    uint32_t ac = b->last_acct;
+    if (ac != EMPTY && b->last_rec != EMPTY && b->acct[ac].len == na &&
+        same(b->strings.buf + b->acct[ac].key, a, na)) {
+        struct rec *rc = rec_at(b, b->last_rec);
+        if (b->resp_len[rc->resp] == nr && same(b->strings.buf + b->resp_key[rc->resp], r, nr))
+            return rc;
+    }
+    return find_rec(b, a, na, r, nr);
+}
+
+/* Count item j's score s (0–100, from an answer on its scale) in rc; -1 when the respondent
+ * answered j before, leaving rc as it was. */
+static ALWAYS_INLINE int count_score(const struct batch *b, struct rec *rc, int j, double s)
+{
+    const struct item_fast *it = &b->item[j];
+    uint64_t bit = 1ull << (j & 63);
+    if (rc->mask[j >> 6] & bit)
+        return -1;
+    rc->mask[j >> 6] |= bit;
+    double ws = it->w * s;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (it->dims >> d & 1) {
+            rc->swx[d] += ws;
+            rc->swx2[d] += ws * s;
+        }
+    return 0;
+}
+
+/* The score of answer x on item j's scale: whole answers from the table of the core's
+ * values, others from the core itself. */
+static double item_score(const struct batch *b, int j, double x)
+{
+    double s;
+    if (x == floor(x))
+        s = b->item[j].score[(size_t)(x - b->item[j].lo)];
+    else
+        cvom_item_normalise(&b->ins.items[j], x, &s);
+    return s;
+}
+
 static enum cvom_status add_row(struct batch *b, const struct cvom_csv_row *row, const int *col,
                                 struct cvom_error *err)
 {
@@ -506,41 +671,14 @@ static enum cvom_status add_row(struct batch *b, const struct cvom_csv_row *row,
                  b->ins.items[j].code, it->lo, it->hi);
         return at_field(err, b, fs, CVOM_EINVAL, msg);
     }
-    uint32_t a = b->last_acct, r;
-    if (a == EMPTY || b->acct[a].len != fa->len ||
-        !same(b->strings.buf + b->acct[a].key, fa->s, fa->len)) {
-        if (account_of(b, fa->s, fa->len, &a))
-            return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-        b->last_acct = a;
-        b->last_rec = EMPTY;
-    }
-    struct rec *rc = b->last_rec == EMPTY ? NULL : rec_at(b, b->last_rec);
-    if (!rc || b->resp_len[rc->resp] != fr->len ||
-        !same(b->strings.buf + b->resp_key[rc->resp], fr->s, fr->len)) {
-        uint32_t id;
-        if (respondent_id(b, fr->s, fr->len, &id) || record_of(b, a, id, &r))
-            return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-        b->last_rec = r;
-        rc = rec_at(b, r);
-    }
-    uint64_t bit = 1ull << (j & 63);
-    if (rc->mask[j >> 6] & bit) {
+    struct rec *rc = respondent_rec(b, fa->s, fa->len, fr->s, fr->len);
+    if (!rc)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (count_score(b, rc, j, item_score(b, j, x))) {
         snprintf(msg, sizeof msg, "a second answer to %.31s by the same respondent",
                  b->ins.items[j].code);
         return at_field(err, b, fi, CVOM_EINVAL, msg);
     }
-    rc->mask[j >> 6] |= bit;
-    double s;
-    if (x == floor(x))
-        s = it->score[(size_t)(x - it->lo)];
-    else
-        cvom_item_normalise(&b->ins.items[j], x, &s);
-    double ws = it->w * s;
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        if (it->dims >> d & 1) {
-            rc->swx[d] += ws;
-            rc->swx2[d] += ws * s;
-        }
     return CVOM_OK;
 }
 
@@ -683,25 +821,259 @@ static enum cvom_status write_scores(const struct batch *b, const struct batch *
 struct part {
     struct batch *b;
     int fd;
-    size_t limit;          /* bytes to read; 0 = to the end */
+    off_t start;           /* where the range starts in the file */
+    off_t end;             /* where it ends; -1: at the end of the input */
     int mid_file;          /* the range starts inside the file */
+    int fast;              /* the input is a regular file: take plain rows by the fast path */
     int col[COL_COUNT];    /* column of each field; col[0] < 0 until the header is read */
+    size_t nf;             /* fields in the header */
     off_t size;            /* for progress; 0 = none */
+    off_t shown;           /* bytes read when progress was last shown */
     struct cvom_error err;
     enum cvom_status st;
 };
 
-static void read_part(struct part *p)
+#define PROGRESS_STEP ((off_t)16 << 20)
+
+static void show_progress(struct part *p, off_t read)
+{
+    if (!p->size || read - p->shown < PROGRESS_STEP)
+        return;
+    fprintf(stderr, "\rreading %s: %3.0f%%", p->b->name, 100.0 * (double)read / (double)p->size);
+    p->shown = read;
+}
+
+/* ---- the fast path: plain rows, cut where csv_index finds their separators ---------------
+ * Rows of plain bytes (csv_index.h) with exactly as many fields as the header are cut into
+ * fields here and scored without the full reader; the first row that is anything else —
+ * quoted, not ASCII, of another length, or wrong in any way the full reader reports — is
+ * where the full reader takes over, on the same batch, with the line number counted so far,
+ * so every message and every score is the full reader's. */
+
+#define FAST_BLOCK ((size_t)1 << 20)  /* bytes per read, as the bare pass of bench/ reads */
+#define FAST_WINDOW ((size_t)1 << 16) /* bytes indexed at once: rows up to this long are
+                                         cut here, so no field reaches the reader's limits */
+#define FAST_PAD 64                   /* readable bytes after the data */
+
+struct fast {
+    char *buf;     /* FAST_BLOCK + FAST_WINDOW + FAST_PAD bytes */
+    uint32_t *pos; /* FAST_WINDOW + CVOM_CSV_INDEX_MIN separator offsets */
+    size_t len;    /* bytes in buf */
+    size_t done;   /* of which consumed: whole rows and blank lines */
+    off_t off;     /* file offset of buf[0] */
+    long line;     /* line of buf[done] */
+    int eof;
+};
+
+/* Field c of a row that starts at s[start] and is cut at e[0..nf); a carriage return before
+ * the line feed is not part of the last field. */
+static ALWAYS_INLINE const char *field_at(const char *s, size_t start, const uint32_t *e, size_t c,
+                                   size_t nf, size_t *n)
+{
+    size_t from = c ? e[c - 1] + 1 : start, to = e[c];
+    if (c == nf - 1 && to > from && s[to - 1] == '\r')
+        to--;
+    *n = to - from;
+    return s + from;
+}
+
+/* The score of a one-digit answer to item j, or NaN when the digit is off its scale. */
+static ALWAYS_INLINE double digit_score(const struct batch *b, int j, unsigned char c)
+{
+    const struct item_fast *it = &b->item[j];
+    unsigned k = (unsigned)(c - '0') - it->ilo; /* wraps below the scale */
+    return k <= it->span ? it->score[k] : NAN;
+}
+
+/* The score of an answer that is not a single digit, as add_row reads it; NaN when it is not
+ * a number on item j's scale. */
+static COLD double text_score(const struct batch *b, int j, const char *sc, size_t ns)
+{
+    char text[64]; /* parse_score wants a string; a longer score is the reader's */
+    double x;
+    if (ns >= sizeof text)
+        return NAN;
+    memcpy(text, sc, ns);
+    text[ns] = '\0';
+    if (parse_score(text, ns, &x) || x < b->item[j].lo || x > b->item[j].hi)
+        return NAN;
+    return item_score(b, j, x);
+}
+
+/* One plain row, scored as add_row scores it. Non-zero when the row must go to the full
+ * reader instead; then nothing of it was counted. */
+static ALWAYS_INLINE int fast_row(struct batch *b, const int *col, const char *s, size_t start,
+                                  const uint32_t *e, size_t nf)
+{
+    size_t na, nr, ni, ns;
+    const char *a = field_at(s, start, e, (size_t)col[COL_ACCOUNT], nf, &na);
+    const char *r = field_at(s, start, e, (size_t)col[COL_RESPONDENT], nf, &nr);
+    const char *it = field_at(s, start, e, (size_t)col[COL_ITEM], nf, &ni);
+    const char *sc = field_at(s, start, e, (size_t)col[COL_SCORE], nf, &ns);
+    if (na == 0 || nr == 0)
+        return -1;
+    if (ns == 0)
+        return 0; /* a missing answer is missing, never zero */
+    int j = item_word_of(b, it, ni);
+    if (j < 0)
+        return -1;
+    double score = ns == 1 && sc[0] >= '0' && sc[0] <= '9'
+                       ? digit_score(b, j, (unsigned char)sc[0])
+                       : text_score(b, j, sc, ns);
+    if (isnan(score))
+        return -1;
+    struct rec *rc = respondent_rec(b, a, na, r, nr);
+    return rc ? count_score(b, rc, j, score) : -1;
+}
+
+/* Score the rows that start at s[0] and end among the k separator offsets, with nf fields
+ * each and the columns col. Returns the bytes they and the blank lines among them take,
+ * which end after a line feed; *line counts them. *stop is set when the row after them is
+ * for the full reader. Inline so that the usual layout gets a copy with its constants. */
+static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint32_t *pos, size_t k,
+                              size_t nf, const int *col, long *line, int *stop)
+{
+    size_t start = 0, i = 0;
+    long rows = 0;
+    while (i < k) {
+        const uint32_t *e = pos + i;
+        if (s[e[0]] == '\n' && (e[0] == start || (e[0] == start + 1 && s[start] == '\r'))) {
+            start = e[0] + 1; /* a blank line, skipped as the full reader skips it */
+            i++;
+            rows++;
+            continue;
+        }
+        if (k - i < nf)
+            break;
+        size_t f = 0;
+        while (f < nf - 1 && s[e[f]] == ',')
+            f++;
+        if (f < nf - 1 || s[e[f]] != '\n' || fast_row(b, col, s, start, e, nf)) {
+            *stop = 1;
+            break;
+        }
+        start = e[nf - 1] + 1;
+        i += nf;
+        rows++;
+    }
+    *line += rows;
+    return start;
+}
+
+/* The layout bench_gen and most exports write: the four columns, in the header's order. */
+static const int usual_col[COL_COUNT] = {0, 1, 2, 3};
+
+static size_t fast_rows(struct part *p, const char *s, const uint32_t *pos, size_t k,
+                        long *line, int *stop)
+{
+    if (p->nf == COL_COUNT && memcmp(p->col, usual_col, sizeof usual_col) == 0)
+        return cut_rows(p->b, s, pos, k, COL_COUNT, usual_col, line, stop);
+    return cut_rows(p->b, s, pos, k, p->nf, p->col, line, stop);
+}
+
+/* Keep the bytes not yet consumed and read up to a block more. -1 on a read error, which
+ * the full reader then meets and reports. */
+static int fast_refill(struct part *p, struct fast *f)
+{
+    memmove(f->buf, f->buf + f->done, f->len - f->done);
+    f->off += (off_t)f->done;
+    f->len -= f->done;
+    f->done = 0;
+    off_t next = f->off + (off_t)f->len;
+    size_t want = FAST_BLOCK;
+    if (p->end >= 0 && p->end - next < (off_t)want)
+        want = (size_t)(p->end - next);
+    ssize_t k;
+    do
+        k = want ? pread(p->fd, f->buf + f->len, want, next) : 0;
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        return -1;
+    f->eof = k == 0;
+    f->len += (size_t)k;
+    memset(f->buf + f->len, 0, FAST_PAD);
+    show_progress(p, next + k - p->start);
+    return 0;
+}
+
+/* The header, read by the full reader from the first block; its bytes (and blank lines
+ * before it) are consumed. -1 when it is not whole within the block or not a header
+ * header() takes: the full reader then reads the file from the start, errors and all. */
+static int fast_header(struct part *p, struct fast *f)
 {
     struct cvom_csv_opts o;
     cvom_csv_opts_init(&o);
-    o.limit = p->limit;
     o.mid_file = p->mid_file;
     struct cvom_csv *r;
+    struct cvom_csv_row row;
+    struct cvom_error err;
+    if (cvom_csv_open_mem(f->buf, f->len, p->b->name, &o, &r, &err))
+        return -1;
+    int ok = cvom_csv_next(r, &row, &err) == CVOM_OK && !row.eof &&
+             header(p->b, &row, p->col, &err) == CVOM_OK;
+    size_t used = cvom_csv_offset(r), nf = ok ? row.n : 0;
+    cvom_csv_close(r);
+    if (!ok || used == 0 || used > f->len || f->buf[used - 1] != '\n') {
+        p->col[0] = -1;
+        return -1;
+    }
+    for (const char *c = f->buf; (c = memchr(c, '\n', (size_t)(f->buf + used - c))); c++)
+        f->line++;
+    f->done = used;
+    p->nf = nf;
+    return 0;
+}
+
+/* Take the part's plain rows. *at and *line receive where the full reader must go on, and
+ * *left whether it must: not when the fast path read the whole range. */
+static enum cvom_status fast_part(struct part *p, off_t *at, long *line, int *left)
+{
+    struct fast f = {.off = p->start, .line = 1};
+    f.buf = malloc(FAST_BLOCK + FAST_WINDOW + FAST_PAD);
+    f.pos = malloc((FAST_WINDOW + CVOM_CSV_INDEX_MIN) * sizeof *f.pos);
+    if (!f.buf || !f.pos) {
+        free(f.buf);
+        free(f.pos);
+        return cvom_error_set(&p->err, CVOM_ENOMEM, "out of memory");
+    }
+    int stop = fast_refill(p, &f) || (p->col[0] < 0 && fast_header(p, &f));
+    while (!stop && !(f.eof && f.done == f.len)) {
+        size_t n = f.len - f.done < FAST_WINDOW ? f.len - f.done : FAST_WINDOW, plain;
+        size_t k = cvom_csv_index(f.buf + f.done, n, ',', f.pos,
+                                  FAST_WINDOW + CVOM_CSV_INDEX_MIN, &plain);
+        size_t used = fast_rows(p, f.buf + f.done, f.pos, k, &f.line, &stop);
+        f.done += used;
+        /* No whole row in the window: it goes on past the data read so far (read more), or
+         * it is longer than a window, or it ends the input without a line end; the last two
+         * are the full reader's. */
+        if (!stop && used == 0)
+            stop = f.done + n < f.len || f.eof || fast_refill(p, &f);
+    }
+    *at = f.off + (off_t)f.done;
+    *line = f.line;
+    *left = stop;
+    free(f.buf);
+    free(f.pos);
+    return CVOM_OK;
+}
+
+/* The full reader over the rest of the part's range, from at (a line start), line. */
+static void full_part(struct part *p, off_t at, long line)
+{
+    struct cvom_csv_opts o;
+    cvom_csv_opts_init(&o);
+    o.limit = p->end >= 0 ? (size_t)(p->end - at) : 0;
+    o.mid_file = p->mid_file || at > 0;
+    o.first_line = line;
+    struct cvom_csv *r;
+    assert(p->end < 0 || at < p->end); /* the range is never empty, nor its rest */
+    if (p->fast && lseek(p->fd, at, SEEK_SET) != at) {
+        p->st = cvom_error_set(&p->err, CVOM_EIO, "%s: %s", p->b->name, strerror(errno));
+        return;
+    }
     p->st = cvom_csv_open_fd(p->fd, p->b->name, &o, &r, &p->err);
     if (p->st)
         return;
-    size_t rows = 0;
     struct cvom_csv_row row;
     enum cvom_status st;
     while (!(st = cvom_csv_next(r, &row, &p->err)) && !row.eof) {
@@ -709,18 +1081,26 @@ static void read_part(struct part *p)
                            : add_row(p->b, &row, p->col, &p->err);
         if (st)
             break;
-        if (p->size && ++rows % (1u << 20) == 0)
-            fprintf(stderr, "\rreading %s: %3.0f%%", p->b->name,
-                    100.0 * (double)cvom_csv_offset(r) / (double)p->size);
+        show_progress(p, at + (off_t)cvom_csv_offset(r) - p->start);
     }
-    if (p->size && rows >= (1u << 20))
-        fputs(st ? "\n" : "\rreading done.          \n", stderr);
     if (!st && p->col[0] < 0) {
         struct cvom_csv_field f = {.line = 1, .column = 1};
         st = at_field(&p->err, p->b, &f, CVOM_EPARSE, "the file is empty: no header row");
     }
     cvom_csv_close(r);
     p->st = st;
+}
+
+static void read_part(struct part *p)
+{
+    off_t at = p->start;
+    long line = 1;
+    int left = 1;
+    p->st = p->fast ? fast_part(p, &at, &line, &left) : CVOM_OK;
+    if (!p->st && left)
+        full_part(p, at, line);
+    if (p->shown)
+        fputs(p->st ? "\n" : "\rreading done.          \n", stderr);
 }
 
 static void *read_part_thread(void *arg)
@@ -794,10 +1174,10 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
     off_t mid = split_point(fd, size);
     if (mid <= 0)
         return -1;
-    struct part one = {.b = b, .fd = fd, .limit = (size_t)mid, .col = {-1},
+    struct part one = {.b = b, .fd = fd, .end = mid, .fast = 1, .col = {-1},
                        .size = progress ? mid : 0};
-    struct part two = {.b = b2, .fd = open(path, O_RDONLY | O_CLOEXEC), .col = {-1},
-                       .mid_file = 1};
+    struct part two = {.b = b2, .fd = open(path, O_RDONLY | O_CLOEXEC), .start = mid,
+                       .end = -1, .mid_file = 1, .fast = 1, .col = {-1}};
     if (two.fd < 0)
         return -1;
     /* The second half has no header: read it from the first line before it starts. */
@@ -809,11 +1189,11 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
     if (ok) {
         ok = cvom_csv_next(r, &row, err) == CVOM_OK && !row.eof &&
              header(b2, &row, two.col, err) == CVOM_OK;
+        two.nf = ok ? row.n : 0;
         cvom_csv_close(r);
     }
     pthread_t t;
-    if (!ok || lseek(two.fd, mid, SEEK_SET) != mid ||
-        pthread_create(&t, NULL, read_part_thread, &two) != 0) {
+    if (!ok || pthread_create(&t, NULL, read_part_thread, &two) != 0) {
         close(two.fd);
         return -1;
     }
@@ -825,10 +1205,12 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
     return merge(b, b2);
 }
 
-static enum cvom_status read_all(struct batch *b, int fd, off_t size, int progress,
+/* One reader over the whole input; a named regular file takes the fast path. */
+static enum cvom_status read_all(struct batch *b, int fd, off_t size, int fast, int progress,
                                  struct cvom_error *err)
 {
-    struct part p = {.b = b, .fd = fd, .col = {-1}, .size = progress ? size : 0};
+    struct part p = {.b = b, .fd = fd, .end = -1, .fast = fast, .col = {-1},
+                     .size = progress ? size : 0};
     read_part(&p);
     if (p.st)
         *err = p.err;
@@ -913,7 +1295,7 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
         }
     }
     if (!st && !done)
-        st = read_all(b, fd, size, progress, err);
+        st = read_all(b, fd, size, fd != STDIN_FILENO && S_ISREG(sb.st_mode), progress, err);
     if (fd != STDIN_FILENO)
         close(fd);
     return st;
