@@ -36,6 +36,7 @@
  *   limit, so the outcome never depends on how much input happened to be buffered.
  */
 #include "io/csv.h"
+#include "io/csv_index.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -155,16 +156,7 @@ static inline uint64_t zero_bytes(uint64_t x)
 
 static inline size_t lowest_byte(uint64_t m)
 {
-#if defined(__GNUC__)
-    return (size_t)__builtin_ctzll(m) >> 3;
-#else
-    size_t n = 0;
-    while (!(m & 0xFF)) {
-        m >>= 8;
-        n++;
-    }
-    return n;
-#endif
+    return (size_t)cvom_lowest_bit(m) >> 3;
 }
 
 /* High bit set in exactly the bytes of w equal to those of pat (no carries cross bytes). */

@@ -54,27 +54,13 @@ static void classify(const unsigned char *p, unsigned char delim, struct masks *
 }
 #endif
 
-static inline int lowest_bit(uint64_t m)
-{
-#if defined(__GNUC__)
-    return __builtin_ctzll(m);
-#else
-    int i = 0;
-    while (!(m & 1)) {
-        m >>= 1;
-        i++;
-    }
-    return i;
-#endif
-}
-
 /* Of the odd bytes of the stretch p[0..64), those that are not plain: all but the carriage
  * returns followed by a line feed (next: the byte after a whole stretch). Rare, so plain C. */
 static uint64_t not_plain(const unsigned char *p, uint64_t odd, unsigned char next)
 {
     uint64_t bad = 0;
     for (; odd; odd &= odd - 1) {
-        int i = lowest_bit(odd);
+        int i = cvom_lowest_bit(odd);
         unsigned char after = i == 63 ? next : p[i + 1];
         if (p[i] != '\r' || after != '\n')
             bad |= 1ull << i;
@@ -106,11 +92,11 @@ size_t cvom_csv_index(const char *buf, size_t n, char delim, uint32_t *pos, size
         uint64_t bad = (m.odd & valid) ? not_plain(p, m.odd & valid, len == 64 ? p[64] : 0) : 0;
         uint64_t sep = m.sep & valid;
         if (bad)
-            sep &= (1ull << lowest_bit(bad)) - 1;
+            sep &= (1ull << cvom_lowest_bit(bad)) - 1;
         for (; sep; sep &= sep - 1)
-            pos[k++] = (uint32_t)(at + (size_t)lowest_bit(sep));
+            pos[k++] = (uint32_t)(at + (size_t)cvom_lowest_bit(sep));
         if (bad) {
-            *plain = at + (size_t)lowest_bit(bad);
+            *plain = at + (size_t)cvom_lowest_bit(bad);
             return k;
         }
     }

@@ -13,6 +13,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The index of the lowest set bit of m, which must not be 0: how bit masks are read, here
+ * and by callers that keep masks of their own. */
+static inline int cvom_lowest_bit(uint64_t m)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(m);
+#else
+    int i = 0;
+    while (!(m & 1)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
 /* Fewest entries of pos that let cvom_csv_index make progress: one 64-byte stretch. */
 #define CVOM_CSV_INDEX_MIN 64
 
