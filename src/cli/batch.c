@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,9 +40,7 @@
 #define COLD
 #endif
 
-#define CHUNK_BITS 16
-#define CHUNK (1u << CHUNK_BITS)
-#define CHUNKS_MAX 4096u /* 268 million records: the hard cap */
+#define RECS_MAX (1u << 28) /* 268 million records: the hard cap */
 #define EMPTY UINT32_MAX
 
 /* ---- a byte arena of strings, addressed by offset ------------------------------------ */
@@ -117,6 +116,64 @@ static uint64_t hash_u64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* ---- memory that grows in place ----------------------------------------------------------
+ * The records take most of the memory, and touching fresh memory costs a page fault per
+ * 4 KiB page: on a virtual machine each costs microseconds, so that faults for a
+ * portfolio's records took more time than scoring its rows. So the records live in one
+ * reservation of address space that is made writable as it fills and is advised onto 2 MiB
+ * pages where the kernel offers them; they never move, and a record is base + index.
+ * Where a large reservation is refused (a limit on address space), a smaller one is
+ * taken, and the cap on records follows. */
+
+#define REGION_STEP ((size_t)2 << 20) /* made writable in steps of a large page */
+
+struct region {
+    unsigned char *base;   /* REGION_STEP-aligned */
+    void *map;             /* what mmap returned, and its length */
+    size_t map_len, reserved, committed;
+};
+
+static int region_reserve(struct region *g, size_t want)
+{
+    memset(g, 0, sizeof *g);
+    for (size_t n = want; n >= REGION_STEP; n /= 2) {
+        void *p = mmap(NULL, n + REGION_STEP, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED)
+            continue;
+        uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
+        g->map = p;
+        g->map_len = n + REGION_STEP;
+        g->base = (unsigned char *)a;
+        g->reserved = n;
+#if defined(MADV_HUGEPAGE)
+        madvise(g->base, n, MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
+#endif
+        return 0;
+    }
+    return -1;
+}
+
+/* Make the first need bytes writable (new ones read as zero). */
+static int region_grow(struct region *g, size_t need)
+{
+    if (need <= g->committed)
+        return 0;
+    size_t to = (need + REGION_STEP - 1) / REGION_STEP * REGION_STEP;
+    if (to > g->reserved ||
+        mprotect(g->base + g->committed, to - g->committed, PROT_READ | PROT_WRITE))
+        return -1;
+    g->committed = to;
+    return 0;
+}
+
+static void region_release(struct region *g)
+{
+    if (g->map)
+        munmap(g->map, g->map_len);
+    memset(g, 0, sizeof *g);
+}
+
 /* ---- an open-addressing table of uint32 values; keys live elsewhere ------------------- */
 
 struct table32 {
@@ -161,7 +218,7 @@ struct item_fast {
 };
 
 struct rec {       /* one respondent of one account; followed by the answered-item bits */
-    uint32_t account, resp, next, pad;
+    uint32_t resp, next;
     double swx[CVOM_DIM_COUNT], swx2[CVOM_DIM_COUNT];
     uint64_t mask[];
 };
@@ -184,6 +241,15 @@ struct item_word {
 
 #define WORDS_MAX (8 * CVOM_ITEMS_MAX)
 
+struct rec_slot {
+    uint32_t account, rec; /* rec EMPTY: a free slot */
+};
+
+struct rec_table {
+    struct rec_slot *slot; /* NULL until an account has more than LIST_MAX respondents */
+    size_t mask, used;
+};
+
 /* An account's respondents are found by walking its short list; only accounts with more
  * respondents than this go through the hash table, which keeps it small and its misses
  * rare while bounding the walk on pathological input. */
@@ -194,6 +260,7 @@ struct batch {
     struct item_fast item[CVOM_ITEMS_MAX];
     struct table32 items;       /* item code -> index */
     struct item_word code_words[WORDS_MAX];
+    uint64_t on_dim[CVOM_DIM_COUNT][CVOM_ITEMS_MAX / 64]; /* items counting on each */
     uint64_t word_mul;          /* the multiplier of their hash */
     unsigned word_shift;        /* 64 - log2 of the slots in use */
     struct arena strings;       /* account and respondent ids */
@@ -204,16 +271,17 @@ struct batch {
     uint32_t *resp_len;         /* and length */
     size_t n_resp, cap_resp;
     struct table32 resp_tab;
-    unsigned char *chunk[CHUNKS_MAX];
+    struct region recs;         /* the records, stride bytes each */
     size_t n_rec, stride, words;
-    struct table32 rec_tab;     /* (account, respondent) -> record */
+    struct rec_table rec_tab;   /* (account, respondent) -> record, for long lists */
     uint32_t last_acct, last_rec;
     const char *name;
+    int exact;                  /* write numbers exactly, with the standard errors */
 };
 
 static struct rec *rec_at(const struct batch *b, uint32_t i)
 {
-    return (struct rec *)(b->chunk[i >> CHUNK_BITS] + (size_t)(i & (CHUNK - 1)) * b->stride);
+    return (struct rec *)(b->recs.base + (size_t)i * b->stride);
 }
 
 static int grow(struct table32 *t, struct batch *b, uint64_t (*key_hash)(const struct batch *,
@@ -248,12 +316,6 @@ static uint64_t resp_hash(const struct batch *b, uint32_t i)
 {
     const char *s = b->strings.buf + b->resp_key[i];
     return hash_bytes(s, strlen(s));
-}
-
-static uint64_t rec_hash(const struct batch *b, uint32_t i)
-{
-    const struct rec *r = rec_at(b, i);
-    return hash_u64((uint64_t)r->account << 32 | r->resp);
 }
 
 /* The account with this id, or EMPTY; *slot receives where it would go. */
@@ -329,16 +391,48 @@ static int respondent_id(struct batch *b, const char *s, size_t n, uint32_t *out
     return grow(t, b, resp_hash);
 }
 
-static int table_add_rec(struct batch *b, uint32_t i)
+static size_t rec_home(const struct rec_table *t, uint32_t account, uint32_t resp)
 {
-    struct table32 *t = &b->rec_tab;
-    const struct rec *r = rec_at(b, i);
-    size_t h = hash_u64((uint64_t)r->account << 32 | r->resp) & t->mask;
-    while (t->slot[h] != EMPTY)
+    return hash_u64((uint64_t)account << 32 | resp) & t->mask;
+}
+
+static void rec_table_insert(struct rec_table *t, uint32_t account, uint32_t resp, uint32_t rec)
+{
+    size_t h = rec_home(t, account, resp);
+    while (t->slot[h].rec != EMPTY)
         h = (h + 1) & t->mask;
-    t->slot[h] = i;
+    t->slot[h] = (struct rec_slot){.account = account, .rec = rec};
     t->used++;
-    return grow(t, b, rec_hash);
+}
+
+/* Index record rec of account; the table doubles when half full. */
+static int rec_table_add(struct batch *b, uint32_t account, uint32_t rec)
+{
+    struct rec_table *t = &b->rec_tab;
+    if (!t->slot || (t->used + 1) * 2 > t->mask + 1) {
+        size_t cap = t->slot ? (t->mask + 1) * 2 : (size_t)1 << 10;
+        struct rec_table n = {.slot = malloc(cap * sizeof *n.slot), .mask = cap - 1};
+        if (!n.slot)
+            return -1;
+        memset(n.slot, 0xFF, cap * sizeof *n.slot);
+        for (size_t i = 0; t->slot && i <= t->mask; i++)
+            if (t->slot[i].rec != EMPTY)
+                rec_table_insert(&n, t->slot[i].account, rec_at(b, t->slot[i].rec)->resp,
+                                 t->slot[i].rec);
+        free(t->slot);
+        *t = n;
+    }
+    rec_table_insert(t, account, rec_at(b, rec)->resp, rec);
+    return 0;
+}
+
+static uint32_t rec_table_find(const struct batch *b, uint32_t account, uint32_t resp)
+{
+    const struct rec_table *t = &b->rec_tab;
+    for (size_t h = rec_home(t, account, resp); t->slot[h].rec != EMPTY; h = (h + 1) & t->mask)
+        if (t->slot[h].account == account && rec_at(b, t->slot[h].rec)->resp == resp)
+            return t->slot[h].rec;
+    return EMPTY;
 }
 
 static int record_of(struct batch *b, uint32_t account, uint32_t resp, uint32_t *out)
@@ -350,26 +444,13 @@ static int record_of(struct batch *b, uint32_t account, uint32_t resp, uint32_t 
                 *out = v;
                 return 0;
             }
-    } else {
-        const struct table32 *t = &b->rec_tab;
-        size_t h = hash_u64((uint64_t)account << 32 | resp) & t->mask;
-        for (uint32_t v; (v = t->slot[h]) != EMPTY; h = (h + 1) & t->mask) {
-            const struct rec *r = rec_at(b, v);
-            if (r->account == account && r->resp == resp) {
-                *out = v;
-                return 0;
-            }
-        }
+    } else if ((*out = rec_table_find(b, account, resp)) != EMPTY) {
+        return 0;
     }
     uint32_t i = (uint32_t)b->n_rec;
-    if ((i >> CHUNK_BITS) >= CHUNKS_MAX)
+    if (i >= RECS_MAX || region_grow(&b->recs, ((size_t)i + 1) * b->stride))
         return -1;
-    if (!b->chunk[i >> CHUNK_BITS] &&
-        !(b->chunk[i >> CHUNK_BITS] = malloc((size_t)CHUNK * b->stride)))
-        return -1;
-    struct rec *r = rec_at(b, i);
-    memset(r, 0, b->stride);
-    r->account = account;
+    struct rec *r = rec_at(b, i); /* new memory: already all zero */
     r->resp = resp;
     r->next = ac->first; /* prepend; the order of respondents does not matter */
     ac->first = i;
@@ -377,11 +458,11 @@ static int record_of(struct batch *b, uint32_t account, uint32_t resp, uint32_t 
     *out = i;
     if (++ac->n_resp == LIST_MAX + 1) { /* the list got long: index all of it */
         for (uint32_t v = ac->first; v != EMPTY; v = rec_at(b, v)->next)
-            if (table_add_rec(b, v))
+            if (rec_table_add(b, account, v))
                 return -1;
         return 0;
     }
-    return ac->n_resp > LIST_MAX ? table_add_rec(b, i) : 0;
+    return ac->n_resp > LIST_MAX ? rec_table_add(b, account, i) : 0;
 }
 
 static int item_of(const struct batch *b, const char *s, size_t n)
@@ -491,8 +572,10 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
         return st;
     b->words = (b->ins.n_items + 63) / 64;
     b->stride = sizeof(struct rec) + b->words * sizeof(uint64_t);
+    if (region_reserve(&b->recs, (size_t)RECS_MAX * b->stride))
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (t32_init(&b->items, 1024) || t32_init(&b->acct_tab, 1u << 12) ||
-        t32_init(&b->resp_tab, 1u << 10) || t32_init(&b->rec_tab, 1u << 14))
+        t32_init(&b->resp_tab, 1u << 10))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t j = 0; j < b->ins.n_items; j++) {
         const struct cvom_item *it = &b->ins.items[j];
@@ -508,8 +591,10 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
         f->hi = it->scale_max;
         f->ilo = (unsigned)it->scale_min;
         f->span = (unsigned)span;
-        for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
             f->dims |= cvom_item_on_dim(it, (enum cvom_dim)d) << d;
+            b->on_dim[d][j >> 6] |= (uint64_t)(f->dims >> d & 1) << (j & 63);
+        }
         size_t h = hash_code(it->code, strlen(it->code)) & b->items.mask;
         while (b->items.slot[h] != EMPTY)
             h = (h + 1) & b->items.mask;
@@ -533,8 +618,7 @@ static void batch_cleanup(struct batch *b)
     free(b->acct);
     free(b->resp_key);
     free(b->resp_len);
-    for (size_t i = 0; i < CHUNKS_MAX && b->chunk[i]; i++)
-        free(b->chunk[i]);
+    region_release(&b->recs);
 }
 
 enum { COL_ACCOUNT, COL_RESPONDENT, COL_ITEM, COL_SCORE, COL_COUNT };
@@ -682,52 +766,94 @@ static enum cvom_status add_row(struct batch *b, const struct cvom_csv_row *row,
     return CVOM_OK;
 }
 
-/* Counts and weight sums come back from the answered-item bits. */
+/* Counts and weight sums come back from the answered-item bits, item by item in the
+ * instrument's order on each dimension, so that the sums are the same to the last bit. */
 static void to_respondent(const struct batch *b, const struct rec *rc, struct cvom_respondent *r)
 {
     memset(r, 0, sizeof *r);
     r->kind = CVOM_RESP_CUSTOMER;
     r->influence = 1.0;
-    for (size_t j = 0; j < b->ins.n_items; j++) {
-        if (!(rc->mask[j >> 6] >> (j & 63) & 1))
-            continue;
-        for (int d = 0; d < CVOM_DIM_COUNT; d++)
-            if (b->item[j].dims >> d & 1) {
-                r->dim[d].n++;
-                r->dim[d].sw += b->item[j].w;
-                r->dim[d].sw2 += b->item[j].w * b->item[j].w;
-            }
-    }
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
-        r->dim[d].swx = rc->swx[d];
-        r->dim[d].swx2 = rc->swx2[d];
+        struct cvom_acc *a = &r->dim[d];
+        for (size_t w = 0; w < b->words; w++)
+            for (uint64_t m = rc->mask[w] & b->on_dim[d][w]; m; m &= m - 1) {
+                double wt = b->item[w * 64 + (size_t)cvom_lowest_bit(m)].w;
+                a->n++;
+                a->sw += wt;
+                a->sw2 += wt * wt;
+            }
+        a->swx = rc->swx[d];
+        a->swx2 = rc->swx2[d];
     }
 }
 
-/* printf's %.6f is exact but slow for a hundred thousand rows; scores are 0–100, so a
- * scaled integer prints the same digits except, rarely, in the last place of a tie. */
-static void put_num(FILE *out, double v)
+/* v at p with six decimals, or exactly (the shortest text that reads back as v); nothing for
+ * NaN. Returns the bytes written, fewer than room (at least 400). printf's %.6f is exact
+ * but slow for a hundred thousand rows; scores are 0–100, so a scaled integer prints the
+ * same digits except, rarely, in the last place of a tie. */
+static size_t put_num(char *p, size_t room, double v, int exact)
 {
     if (isnan(v))
-        return;
-    if (!(v >= 0 && v < 1e9)) {
-        fprintf(out, "%.6f", v);
-        return;
+        return 0;
+    if (exact) {
+        cvom_format_double(p, room, v);
+        return strlen(p);
     }
+    if (!(v >= 0 && v < 1e9))
+        return (size_t)snprintf(p, room, "%.6f", v);
     uint64_t u = (uint64_t)(v * 1e6 + 0.5);
-    char buf[32], *p = buf + sizeof buf;
+    char buf[32], *q = buf + sizeof buf;
     for (int i = 0; i < 6; i++, u /= 10)
-        *--p = (char)('0' + u % 10);
-    *--p = '.';
+        *--q = (char)('0' + u % 10);
+    *--q = '.';
     do
-        *--p = (char)('0' + u % 10);
+        *--q = (char)('0' + u % 10);
     while (u /= 10);
-    fwrite(p, 1, (size_t)(buf + sizeof buf - p), out);
+    memcpy(p, q, (size_t)(buf + sizeof buf - q));
+    return (size_t)(buf + sizeof buf - q);
+}
+
+/* The text of an append to line (of cap bytes) at *len; the caller leaves room. */
+static void put_text(char *line, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(line + *len, s, n);
+    *len += n;
+}
+
+/* One account's row: the id, as every CSV of cvom writes text, then the numbers, quadrant
+ * and state (and with exact, the standard errors) composed in memory and written at once. */
+static void put_row(FILE *out, const char *id, const struct cvom_score *s, int exact)
+{
+    const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
+    const double v[8] = {s->value[I], s->value[E], s->lo[I], s->hi[I],
+                         s->lo[E],    s->hi[E],    s->se[I], s->se[E]};
+    char line[4096];
+    size_t len = 0;
+    int guard = cli_csv_guard();
+    if (strlen(id) < 256 && !strpbrk(id, ",\"\r\n") && !(guard && cvom_csv_needs_guard(id)))
+        put_text(line, &len, id); /* the usual id needs neither quotes nor the guard */
+    else
+        cvom_csv_write_field(out, id, guard);
+    for (int j = 0; j < 6; j++) {
+        line[len++] = ',';
+        len += put_num(line + len, 400, v[j], exact);
+    }
+    line[len++] = ',';
+    put_text(line, &len, s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant));
+    line[len++] = ',';
+    put_text(line, &len, cvom_state_name(s->state));
+    for (int j = 6; exact && j < 8; j++) {
+        line[len++] = ',';
+        len += put_num(line + len, 400, v[j], exact);
+    }
+    line[len++] = '\n';
+    fwrite(line, 1, len, out);
 }
 
 static const char score_header[] =
     "account_id,intellectual,emotional,intellectual_lo,intellectual_hi,emotional_lo,"
-    "emotional_hi,quadrant,state\n";
+    "emotional_hi,quadrant,state";
 
 /* Score and write every account of b (but those merged away), in order. */
 static enum cvom_status write_rows(const struct batch *b, FILE *out)
@@ -758,16 +884,7 @@ static enum cvom_status write_rows(const struct batch *b, FILE *out)
         struct cvom_score s;
         if (st || (st = cvom_score_account(&cfg, b->ins.min_items, r, k, &s)) != CVOM_OK)
             break;
-        cvom_csv_write_field(out, b->strings.buf + b->acct[i].key, cli_csv_guard());
-        const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
-        const double v[6] = {s.value[I], s.value[E], s.lo[I], s.hi[I], s.lo[E], s.hi[E]};
-        for (int j = 0; j < 6; j++) {
-            putc(',', out);
-            put_num(out, v[j]);
-        }
-        fprintf(out, ",%s,%s\n",
-                s.state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s.quadrant),
-                cvom_state_name(s.state));
+        put_row(out, b->strings.buf + b->acct[i].key, &s, b->exact);
     }
     free(r);
     free(tc);
@@ -804,6 +921,7 @@ static enum cvom_status write_scores(const struct batch *b, const struct batch *
     if (b2 && !threaded)
         format_thread(&f);
     fputs(score_header, out);
+    fputs(b->exact ? ",intellectual_se,emotional_se\n" : "\n", out);
     enum cvom_status st = write_rows(b, out);
     if (threaded)
         pthread_join(t, NULL);
@@ -850,7 +968,7 @@ static void show_progress(struct part *p, off_t read)
  * where the full reader takes over, on the same batch, with the line number counted so far,
  * so every message and every score is the full reader's. */
 
-#define FAST_BLOCK ((size_t)1 << 20)  /* bytes per read, as the bare pass of bench/ reads */
+#define FAST_BLOCK ((size_t)1 << 18)  /* bytes per read: small enough to stay in cache */
 #define FAST_WINDOW ((size_t)1 << 16) /* bytes indexed at once: rows up to this long are
                                          cut here, so no field reaches the reader's limits */
 #define FAST_PAD 64                   /* readable bytes after the data */
@@ -1007,13 +1125,15 @@ static int fast_header(struct part *p, struct fast *f)
     struct cvom_csv *r;
     struct cvom_csv_row row;
     struct cvom_error err;
-    if (cvom_csv_open_mem(f->buf, f->len, p->b->name, &o, &r, &err))
+    /* A window is plenty for a header; the reader then needs no more memory than that. */
+    size_t len = f->len < FAST_WINDOW ? f->len : FAST_WINDOW;
+    if (cvom_csv_open_mem(f->buf, len, p->b->name, &o, &r, &err))
         return -1;
     int ok = cvom_csv_next(r, &row, &err) == CVOM_OK && !row.eof &&
              header(p->b, &row, p->col, &err) == CVOM_OK;
     size_t used = cvom_csv_offset(r), nf = ok ? row.n : 0;
     cvom_csv_close(r);
-    if (!ok || used == 0 || used > f->len || f->buf[used - 1] != '\n') {
+    if (!ok || used == 0 || used > len || f->buf[used - 1] != '\n') {
         p->col[0] = -1;
         return -1;
     }
@@ -1302,16 +1422,19 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
 }
 
 int cli_batch_score(struct cli *c, const char *input, const char *output,
-                    const char *instrument, int threads, int quiet)
+                    const char *instrument, int threads, int quiet, int exact)
 {
     struct batch *b = malloc(sizeof *b), *b2 = NULL;
     if (!b)
         return cli_fail(c, CVOM_ENOMEM, NULL);
     enum cvom_status st = batch_init(b, instrument, &c->err);
     b->name = input;
+    b->exact = exact;
     if (!st)
         st = score_file(b, &b2, input, instrument, threads, !quiet && isatty(STDERR_FILENO),
                         &c->err);
+    if (b2)
+        b2->exact = exact;
     if (!st)
         st = emit(b, b2, output, &c->err);
     if (b2)

@@ -322,8 +322,9 @@ def _respondent(rng, ins, li, le, kind, halves):
     return answers
 
 
-def make_rows(rng, ins, n_accounts, account_id, halves=False):
-    """Random responses as (account, respondent, item, score) text tuples, shuffled."""
+def make_rows(rng, ins, n_accounts, account_id, halves=False, most=6):
+    """Random responses as (account, respondent, item, score) text tuples, shuffled; up to
+    `most` respondents per account."""
     rows = []
     for a in range(n_accounts):
         acc = account_id(a)
@@ -332,7 +333,7 @@ def make_rows(rng, ins, n_accounts, account_id, halves=False):
         li = 0.5 + rng.gauss(0, 0.05) if near else rng.random()
         le = 0.5 + rng.gauss(0, 0.05) if near else rng.random()
         kind = rng.random()
-        n = rng.randint(1, 6)
+        n = rng.randint(1, most)
         if kind < 0.08:      # nobody answers enough on some axis: insufficient
             short = rng.choice([("intellectual",), ("emotional",), AXES])
             people = [short] * n
@@ -535,6 +536,10 @@ def main():
                              100002)
         diffs += check_error(cvom, tmp, "late-duplicate",
                              head + late + ["L7,R2,EMO03,5"], len(late) + 2)
+        # Accounts with more respondents than a short list holds go through a hash table.
+        rows = make_rows(rng, default, 40, lambda a: "P%d" % (a + 1), most=90)
+        diffs += check_scores(cvom, tmp, "many-respondents", rows, default)
+
         rows = make_rows(rng, default, 300, lambda a: "M%d" % (a + 1))
         diffs += check_mixed(cvom, tmp, "mixed", rows, default, rng)
         diffs += check_error(cvom, tmp, "custom-above-scale",
