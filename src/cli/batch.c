@@ -241,6 +241,15 @@ struct item_word {
 
 #define WORDS_MAX (8 * CVOM_ITEMS_MAX)
 
+struct acct_slot {
+    uint32_t hash, index; /* index EMPTY: a free slot */
+};
+
+struct acct_table {
+    struct acct_slot *slot;
+    size_t mask, used;
+};
+
 struct rec_slot {
     uint32_t account, rec; /* rec EMPTY: a free slot */
 };
@@ -266,7 +275,7 @@ struct batch {
     struct arena strings;       /* account and respondent ids */
     struct acct *acct;
     size_t n_acct, cap_acct;
-    struct table32 acct_tab;    /* account id -> index */
+    struct acct_table acct_tab; /* account id -> index */
     uint32_t *resp_key;         /* interned respondent ids: index -> arena offset */
     uint32_t *resp_len;         /* and length */
     size_t n_resp, cap_resp;
@@ -307,35 +316,65 @@ static int grow(struct table32 *t, struct batch *b, uint64_t (*key_hash)(const s
     return 0;
 }
 
-static uint64_t acct_hash(const struct batch *b, uint32_t i)
-{
-    return hash_bytes(b->strings.buf + b->acct[i].key, b->acct[i].len);
-}
-
 static uint64_t resp_hash(const struct batch *b, uint32_t i)
 {
     const char *s = b->strings.buf + b->resp_key[i];
     return hash_bytes(s, strlen(s));
 }
 
-/* The account with this id, or EMPTY; *slot receives where it would go. */
-static uint32_t account_find(const struct batch *b, const char *s, size_t n, size_t *slot)
+static int acct_table_init(struct acct_table *t, size_t cap)
 {
-    const struct table32 *t = &b->acct_tab;
-    size_t h = hash_bytes(s, n) & t->mask;
-    uint32_t v;
-    for (; (v = t->slot[h]) != EMPTY; h = (h + 1) & t->mask)
-        if (b->acct[v].len == n && same(b->strings.buf + b->acct[v].key, s, n))
+    if (!(t->slot = malloc(cap * sizeof *t->slot)))
+        return -1;
+    memset(t->slot, 0xFF, cap * sizeof *t->slot);
+    t->mask = cap - 1;
+    t->used = 0;
+    return 0;
+}
+
+/* Double the account table, placing each account by the hash its slot keeps. */
+static int acct_table_grow(struct acct_table *t)
+{
+    struct acct_table n;
+    if (acct_table_init(&n, (t->mask + 1) * 2))
+        return -1;
+    for (size_t i = 0; i <= t->mask; i++) {
+        if (t->slot[i].index == EMPTY)
+            continue;
+        size_t h = t->slot[i].hash & n.mask;
+        while (n.slot[h].index != EMPTY)
+            h = (h + 1) & n.mask;
+        n.slot[h] = t->slot[i];
+    }
+    n.used = t->used;
+    free(t->slot);
+    *t = n;
+    return 0;
+}
+
+/* The account with this id, or EMPTY; *slot receives where it would go and *hash its hash.
+ * Slots keep the hash, so that passing other accounts' slots reads no id. */
+static uint32_t account_find(const struct batch *b, const char *s, size_t n, size_t *slot,
+                             uint32_t *hash)
+{
+    const struct acct_table *t = &b->acct_tab;
+    uint32_t hv = (uint32_t)hash_bytes(s, n), v;
+    size_t h = hv & t->mask;
+    for (; (v = t->slot[h].index) != EMPTY; h = (h + 1) & t->mask)
+        if (t->slot[h].hash == hv && b->acct[v].len == n &&
+            same(b->strings.buf + b->acct[v].key, s, n))
             break;
     *slot = h;
+    *hash = hv;
     return v;
 }
 
 static int account_of(struct batch *b, const char *s, size_t n, uint32_t *out)
 {
-    struct table32 *t = &b->acct_tab;
+    struct acct_table *t = &b->acct_tab;
     size_t h;
-    if ((*out = account_find(b, s, n, &h)) != EMPTY)
+    uint32_t hv;
+    if ((*out = account_find(b, s, n, &h, &hv)) != EMPTY)
         return 0;
     if (b->n_acct == b->cap_acct) {
         size_t cap = b->cap_acct ? b->cap_acct * 2 : 4096;
@@ -353,10 +392,10 @@ static int account_of(struct batch *b, const char *s, size_t n, uint32_t *out)
     b->acct[i].n_resp = 0;
     b->acct[i].merged = 0;
     b->n_acct++;
-    t->slot[h] = i;
+    t->slot[h] = (struct acct_slot){.hash = hv, .index = i};
     t->used++;
     *out = i;
-    return grow(t, b, acct_hash);
+    return (t->used + 1) * 2 > t->mask + 1 ? acct_table_grow(t) : 0;
 }
 
 static int respondent_id(struct batch *b, const char *s, size_t n, uint32_t *out)
@@ -574,7 +613,7 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
     b->stride = sizeof(struct rec) + b->words * sizeof(uint64_t);
     if (region_reserve(&b->recs, (size_t)RECS_MAX * b->stride))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    if (t32_init(&b->items, 1024) || t32_init(&b->acct_tab, 1u << 12) ||
+    if (acct_table_init(&b->acct_tab, (size_t)1 << 12) || t32_init(&b->items, 1024) ||
         t32_init(&b->resp_tab, 1u << 10))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t j = 0; j < b->ins.n_items; j++) {
@@ -813,7 +852,54 @@ static size_t put_num(char *p, size_t room, double v, int exact)
     return (size_t)(buf + sizeof buf - q);
 }
 
-/* The text of an append to line (of cap bytes) at *len; the caller leaves room. */
+/* Where rows go: a stream, or blocks in memory for the rows of a later batch, composed on
+ * another thread while the first batch's are written. Blocks are filled and never moved,
+ * so no byte is copied twice nor a page cleared in vain. */
+#define SINK_BLOCK ((size_t)1 << 18)
+
+struct block {
+    struct block *next;
+    size_t len, cap;
+    char data[];
+};
+
+struct sink {
+    FILE *f;                   /* NULL: the blocks */
+    struct block *head, *tail;
+    char *line;                /* one row as it is composed */
+    size_t line_cap;
+};
+
+static int sink_put(struct sink *k, const char *p, size_t n)
+{
+    if (k->f)
+        return fwrite(p, 1, n, k->f) == n ? 0 : -1;
+    if (!k->tail || k->tail->cap - k->tail->len < n) {
+        size_t cap = n > SINK_BLOCK ? n : SINK_BLOCK;
+        struct block *g = malloc(sizeof *g + cap);
+        if (!g)
+            return -1;
+        *g = (struct block){.cap = cap};
+        if (k->tail)
+            k->tail->next = g;
+        else
+            k->head = g;
+        k->tail = g;
+    }
+    memcpy(k->tail->data + k->tail->len, p, n);
+    k->tail->len += n;
+    return 0;
+}
+
+static void sink_cleanup(struct sink *k)
+{
+    for (struct block *g = k->head, *next; g; g = next) {
+        next = g->next;
+        free(g);
+    }
+    free(k->line);
+}
+
 static void put_text(char *line, size_t *len, const char *s)
 {
     size_t n = strlen(s);
@@ -822,19 +908,23 @@ static void put_text(char *line, size_t *len, const char *s)
 }
 
 /* One account's row: the id, as every CSV of cvom writes text, then the numbers, quadrant
- * and state (and with exact, the standard errors) composed in memory and written at once. */
-static void put_row(FILE *out, const char *id, const struct cvom_score *s, int exact)
+ * and state (and with exact, the standard errors), composed in memory and put at once.
+ * -1 when memory runs out or the stream fails. */
+static int put_row(struct sink *k, const char *id, const struct cvom_score *s, int exact)
 {
     const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
     const double v[8] = {s->value[I], s->value[E], s->lo[I], s->hi[I],
                          s->lo[E],    s->hi[E],    s->se[I], s->se[E]};
-    char line[4096];
-    size_t len = 0;
-    int guard = cli_csv_guard();
-    if (strlen(id) < 256 && !strpbrk(id, ",\"\r\n") && !(guard && cvom_csv_needs_guard(id)))
-        put_text(line, &len, id); /* the usual id needs neither quotes nor the guard */
-    else
-        cvom_csv_write_field(out, id, guard);
+    size_t need = 2 * strlen(id) + 3 + 8 * 400 + 64;
+    if (need > k->line_cap) {
+        char *g = realloc(k->line, need);
+        if (!g)
+            return -1;
+        k->line = g;
+        k->line_cap = need;
+    }
+    char *line = k->line;
+    size_t len = cvom_csv_field_text(line, id, cli_csv_guard());
     for (int j = 0; j < 6; j++) {
         line[len++] = ',';
         len += put_num(line + len, 400, v[j], exact);
@@ -848,7 +938,7 @@ static void put_row(FILE *out, const char *id, const struct cvom_score *s, int e
         len += put_num(line + len, 400, v[j], exact);
     }
     line[len++] = '\n';
-    fwrite(line, 1, len, out);
+    return sink_put(k, line, len);
 }
 
 static const char score_header[] =
@@ -856,7 +946,7 @@ static const char score_header[] =
     "emotional_hi,quadrant,state";
 
 /* Score and write every account of b (but those merged away), in order. */
-static enum cvom_status write_rows(const struct batch *b, FILE *out)
+static enum cvom_status write_rows(const struct batch *b, struct sink *out)
 {
     struct cvom_config cfg;
     cvom_config_init(&cfg);
@@ -884,31 +974,26 @@ static enum cvom_status write_rows(const struct batch *b, FILE *out)
         struct cvom_score s;
         if (st || (st = cvom_score_account(&cfg, b->ins.min_items, r, k, &s)) != CVOM_OK)
             break;
-        put_row(out, b->strings.buf + b->acct[i].key, &s, b->exact);
+        if (put_row(out, b->strings.buf + b->acct[i].key, &s, b->exact))
+            st = out->f ? CVOM_EIO : CVOM_ENOMEM;
     }
     free(r);
     free(tc);
-    if (!st && ferror(out))
-        st = CVOM_EIO;
     return st;
 }
 
-/* The rows of a second batch, formatted in memory on another thread while the first is
+/* The rows of a second batch, composed in memory on another thread while the first is
  * written. */
 struct formatted {
     const struct batch *b;
-    char *buf;
-    size_t len;
+    struct sink rows;
     enum cvom_status st;
 };
 
 static void *format_thread(void *arg)
 {
     struct formatted *f = arg;
-    FILE *m = open_memstream(&f->buf, &f->len);
-    f->st = m ? write_rows(f->b, m) : CVOM_ENOMEM;
-    if (m && fclose(m) && !f->st)
-        f->st = CVOM_ENOMEM;
+    f->st = write_rows(f->b, &f->rows);
     return NULL;
 }
 
@@ -922,12 +1007,15 @@ static enum cvom_status write_scores(const struct batch *b, const struct batch *
         format_thread(&f);
     fputs(score_header, out);
     fputs(b->exact ? ",intellectual_se,emotional_se\n" : "\n", out);
-    enum cvom_status st = write_rows(b, out);
+    struct sink direct = {.f = out};
+    enum cvom_status st = write_rows(b, &direct);
+    sink_cleanup(&direct);
     if (threaded)
         pthread_join(t, NULL);
     if (!st && b2 && !(st = f.st))
-        fwrite(f.buf, 1, f.len, out);
-    free(f.buf);
+        for (const struct block *g = f.rows.head; g; g = g->next)
+            fwrite(g->data, 1, g->len, out);
+    sink_cleanup(&f.rows);
     if (!st && ferror(out))
         st = CVOM_EIO;
     return st ? cvom_error_set(err, st, st == CVOM_EIO ? "could not write the scores"
@@ -1238,8 +1326,9 @@ static int merge(struct batch *into, struct batch *from)
 {
     for (size_t i = 0; i < from->n_acct; i++) {
         size_t slot;
+        uint32_t hash;
         uint32_t a = account_find(into, from->strings.buf + from->acct[i].key, from->acct[i].len,
-                                  &slot);
+                                  &slot, &hash);
         if (a == EMPTY)
             continue;
         for (uint32_t v = from->acct[i].first; v != EMPTY; v = rec_at(from, v)->next) {
