@@ -284,6 +284,9 @@ struct batch {
     size_t n_rec, stride, words;
     struct rec_table rec_tab;   /* (account, respondent) -> record, for long lists */
     uint32_t last_acct, last_rec;
+    char key[64];               /* the start of the last plain row, to its respondent id */
+    size_t key_len;             /* 0: none */
+    uint32_t key_rec;           /* the record it belongs to */
     const char *name;
     int exact;                  /* write numbers exactly, with the standard errors */
 };
@@ -1128,7 +1131,18 @@ static ALWAYS_INLINE int fast_row(struct batch *b, const int *col, const char *s
                        : text_score(b, j, sc, ns);
     if (isnan(score))
         return -1;
-    struct rec *rc = respondent_rec(b, a, na, r, nr);
+    /* When the account and the respondent are the first two fields, a row that begins with
+     * the same bytes as the one before, up to the end of the respondent, is theirs too. */
+    struct rec *rc;
+    size_t key = (size_t)(r + nr - s) - start;
+    if (col[COL_ACCOUNT] == 0 && col[COL_RESPONDENT] == 1 && key == b->key_len &&
+        same(s + start, b->key, key)) {
+        rc = rec_at(b, b->key_rec);
+    } else if ((rc = respondent_rec(b, a, na, r, nr)) && key <= sizeof b->key) {
+        memcpy(b->key, s + start, key);
+        b->key_len = key;
+        b->key_rec = (uint32_t)(((unsigned char *)rc - b->recs.base) / b->stride);
+    }
     return rc ? count_score(b, rc, j, score) : -1;
 }
 
