@@ -212,7 +212,8 @@ struct item_fast {
                       answers cost a lookup and give exactly the core's value */
     double w;
     double lo, hi;
-    unsigned ilo, span; /* the scale as whole numbers: lo and hi - lo */
+    double digit[10]; /* the score of each one-digit answer, NaN off the scale: the usual
+                         answer costs one load */
     int dims;      /* bit d set when the item counts on dimension d */
     size_t len;    /* of the code */
 };
@@ -270,6 +271,7 @@ struct batch {
     struct table32 items;       /* item code -> index */
     struct item_word code_words[WORDS_MAX];
     uint64_t on_dim[CVOM_DIM_COUNT][CVOM_ITEMS_MAX / 64]; /* items counting on each */
+    int unit[CVOM_DIM_COUNT];   /* every item on the dimension weighs exactly 1 */
     uint64_t word_mul;          /* the multiplier of their hash */
     unsigned word_shift;        /* 64 - log2 of the slots in use */
     struct arena strings;       /* account and respondent ids */
@@ -613,6 +615,8 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
     if (st)
         return st;
     b->words = (b->ins.n_items + 63) / 64;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        b->unit[d] = 1;
     b->stride = sizeof(struct rec) + b->words * sizeof(uint64_t);
     if (region_reserve(&b->recs, (size_t)RECS_MAX * b->stride))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
@@ -631,11 +635,15 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
         f->len = strlen(it->code);
         f->lo = it->scale_min;
         f->hi = it->scale_max;
-        f->ilo = (unsigned)it->scale_min;
-        f->span = (unsigned)span;
+        for (int d = 0; d < 10; d++)
+            f->digit[d] = d >= it->scale_min && d <= it->scale_max
+                              ? f->score[d - it->scale_min]
+                              : NAN;
         for (int d = 0; d < CVOM_DIM_COUNT; d++) {
             f->dims |= cvom_item_on_dim(it, (enum cvom_dim)d) << d;
             b->on_dim[d][j >> 6] |= (uint64_t)(f->dims >> d & 1) << (j & 63);
+            if (f->dims >> d & 1 && f->w != 1.0)
+                b->unit[d] = 0;
         }
         size_t h = hash_code(it->code, strlen(it->code)) & b->items.mask;
         while (b->items.slot[h] != EMPTY)
@@ -817,13 +825,20 @@ static void to_respondent(const struct batch *b, const struct rec *rc, struct cv
     r->influence = 1.0;
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         struct cvom_acc *a = &r->dim[d];
-        for (size_t w = 0; w < b->words; w++)
-            for (uint64_t m = rc->mask[w] & b->on_dim[d][w]; m; m &= m - 1) {
+        for (size_t w = 0; w < b->words; w++) {
+            uint64_t m = rc->mask[w] & b->on_dim[d][w];
+            if (b->unit[d]) { /* n weights of 1 add up to n exactly, in any order */
+                a->n += (uint32_t)cvom_bit_count(m);
+                a->sw = a->sw2 = a->n;
+                continue;
+            }
+            for (; m; m &= m - 1) {
                 double wt = b->item[w * 64 + (size_t)cvom_lowest_bit(m)].w;
                 a->n++;
                 a->sw += wt;
                 a->sw2 += wt * wt;
             }
+        }
         a->swx = rc->swx[d];
         a->swx2 = rc->swx2[d];
     }
@@ -1089,9 +1104,7 @@ static ALWAYS_INLINE const char *field_at(const char *s, size_t start, const uin
 /* The score of a one-digit answer to item j, or NaN when the digit is off its scale. */
 static ALWAYS_INLINE double digit_score(const struct batch *b, int j, unsigned char c)
 {
-    const struct item_fast *it = &b->item[j];
-    unsigned k = (unsigned)(c - '0') - it->ilo; /* wraps below the scale */
-    return k <= it->span ? it->score[k] : NAN;
+    return b->item[j].digit[c - '0'];
 }
 
 /* The score of an answer that is not a single digit, as add_row reads it; NaN when it is not

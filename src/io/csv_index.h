@@ -29,6 +29,19 @@ static inline int cvom_lowest_bit(uint64_t m)
 #endif
 }
 
+/* The number of set bits of m. */
+static inline int cvom_bit_count(uint64_t m)
+{
+#if defined(__GNUC__)
+    return __builtin_popcountll(m);
+#else
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+#endif
+}
+
 /* Fewest entries of pos that let cvom_csv_index make progress: one 64-byte stretch. */
 #define CVOM_CSV_INDEX_MIN 64
 
