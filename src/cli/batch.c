@@ -859,15 +859,17 @@ static size_t put_num(char *p, size_t room, double v, int exact)
     if (!(v >= 0 && v < 1e9))
         return (size_t)snprintf(p, room, "%.6f", v);
     uint64_t u = (uint64_t)(v * 1e6 + 0.5);
-    char buf[32], *q = buf + sizeof buf;
+    size_t len = 8; /* one digit before the point, the point, six after */
+    for (uint64_t w = u / 10000000; w; w /= 10)
+        len++;
+    char *q = p + len; /* written right to left, in place */
     for (int i = 0; i < 6; i++, u /= 10)
         *--q = (char)('0' + u % 10);
     *--q = '.';
     do
         *--q = (char)('0' + u % 10);
     while (u /= 10);
-    memcpy(p, q, (size_t)(buf + sizeof buf - q));
-    return (size_t)(buf + sizeof buf - q);
+    return len;
 }
 
 /* Where rows go: a stream, or blocks in memory for the rows of a later batch, composed on

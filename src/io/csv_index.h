@@ -29,16 +29,17 @@ static inline int cvom_lowest_bit(uint64_t m)
 #endif
 }
 
-/* The number of set bits of m. */
+/* The number of set bits of m. Without the POPCNT instruction the compiler's builtin is a
+ * library call, so the bits are added up in the register instead. */
 static inline int cvom_bit_count(uint64_t m)
 {
-#if defined(__GNUC__)
+#if defined(__GNUC__) && defined(__POPCNT__)
     return __builtin_popcountll(m);
 #else
-    int n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
+    m -= (m >> 1) & 0x5555555555555555ull;
+    m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+    m = (m + (m >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (int)((m * 0x0101010101010101ull) >> 56);
 #endif
 }
 

@@ -107,6 +107,24 @@ int main(void)
         one_case(n, ',', rnd(3) == 0 ? 1 : 0, n + 64, rnd(2));
         one_case(n, ',', 0, 64 + rnd((unsigned)n), rnd(2)); /* room runs out */
     }
+    /* The bit helpers the index's callers share, against plain loops. */
+    for (int r = 0; r < 1000; r++) {
+        uint64_t m = (uint64_t)rnd(1u << 30) << 34 ^ (uint64_t)rnd(1u << 30) << 4 ^ rnd(16);
+        int want = 0, low = -1;
+        for (int i = 0; i < 64; i++)
+            if (m >> i & 1) {
+                want++;
+                if (low < 0)
+                    low = i;
+            }
+        CHECK_INT(cvom_bit_count(m), want);
+        if (m)
+            CHECK_INT(cvom_lowest_bit(m), low);
+    }
+    CHECK_INT(cvom_bit_count(~0ull), 64);
+    CHECK_INT(cvom_bit_count(0), 0);
+    CHECK_INT(cvom_lowest_bit(1ull << 63), 63);
+
     /* A CR at the very end is plain only when the byte after the data is a line feed. */
     const char cr_end[] = "ab,c\r\n";
     uint32_t pos[128];
