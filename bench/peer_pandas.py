@@ -2,13 +2,14 @@
 """peer_pandas.py — the batch-scoring job of `cvom score --input` done in pandas (Debian's
 python3-pandas), for bench/run.sh to time beside cvom and to check against cvom's scores.
 
-The rules are the documented ones (README "How scores are made", docs/formats.md), from the
-instrument file: an answer x on an item's scale lo..hi scores 100 (x - lo) / (hi - lo), or
-100 minus that for a reverse item; a respondent's score on an axis is the weight-weighted
-mean of their item scores on it, counted when they answered at least min_items items of it;
-an account's score is the mean of its respondents' scores, with standard error
-sd / sqrt(k) over k >= 2 respondents, or from the lone respondent's own items (weighted:
-n_eff = sw^2 / sw2); at or above 50 (within 1e-9) is high.
+The rules are the documented ones (README, "How the numbers are computed"), with the
+instrument file's items: an answer x on an item's scale lo..hi scores
+100 (x - lo) / (hi - lo), or 100 minus that for a reverse item; a respondent's score on an
+axis is the weight-weighted mean of their item scores on it, counted when they answered
+at least min_items items of it; an account's score is the mean of its respondents'
+scores, with standard error sd / sqrt(k) over k >= 2 respondents, or from the lone
+respondent's own items (weighted: n_eff = sw^2 / sw2); at or above 50 (within 1e-9) is
+high.
 
 usage: peer_pandas.py RESPONSES.csv INSTRUMENT.csv OUT.csv [REPEAT]
 Prints "seconds VERSION" (the best of REPEAT runs of reading the file and computing every

@@ -706,7 +706,8 @@ static enum cvom_status header(const struct batch *b, const struct cvom_csv_row 
 }
 
 /* The record of respondent r of account a, found or made (respondent_rec's slow half). */
-static COLD struct rec *find_rec(struct batch *b, const char *a, size_t na, const char *r, size_t nr)
+static COLD struct rec *find_rec(struct batch *b, const char *a, size_t na, const char *r,
+                                 size_t nr)
 {
     uint32_t ac = b->last_acct, k;
     if (ac == EMPTY || b->acct[ac].len != na || !same(b->strings.buf + b->acct[ac].key, a, na)) {
@@ -716,7 +717,8 @@ static COLD struct rec *find_rec(struct batch *b, const char *a, size_t na, cons
         b->last_rec = EMPTY;
     }
     struct rec *rc = b->last_rec == EMPTY ? NULL : rec_at(b, b->last_rec);
-    if (!rc || b->resp_len[rc->resp] != nr || !same(b->strings.buf + b->resp_key[rc->resp], r, nr)) {
+    if (!rc || b->resp_len[rc->resp] != nr ||
+        !same(b->strings.buf + b->resp_key[rc->resp], r, nr)) {
         uint32_t id;
         if (respondent_id(b, r, nr, &id) || record_of(b, ac, id, &k))
             return NULL;
@@ -950,7 +952,8 @@ static int put_row(struct sink *k, const char *id, const struct cvom_score *s, i
         len += put_num(line + len, 400, v[j], exact);
     }
     line[len++] = ',';
-    put_text(line, &len, s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant));
+    put_text(line, &len,
+             s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant));
     line[len++] = ',';
     put_text(line, &len, cvom_state_name(s->state));
     for (int j = 6; exact && j < 8; j++) {
