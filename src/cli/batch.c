@@ -7,8 +7,12 @@
  * rows need no hash lookup at all. Scoring itself is the core's cvom_score_account, so the
  * numbers are the same as everywhere else in cvom.
  *
+ * Plain rows (see "the fast path" below) are cut at separators found sixteen bytes at a
+ * time and scored directly; every other row goes through the full CSV reader, which then
+ * reads the rest of the range. Files over 8 MiB are read by two threads, one per half.
+ *
  * The hash tables are hand-written because they are keyed by arena offsets and record
- * indices to keep every entry at four bytes; no library table does that.
+ * indices to keep entries at four or eight bytes; no library table does that.
  */
 #include "cli/cli.h"
 
@@ -618,7 +622,8 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         b->unit[d] = 1;
     b->stride = sizeof(struct rec) + b->words * sizeof(uint64_t);
-    if (region_reserve(&b->recs, (size_t)RECS_MAX * b->stride))
+    size_t want = SIZE_MAX / b->stride < RECS_MAX ? SIZE_MAX / 4 : (size_t)RECS_MAX * b->stride;
+    if (region_reserve(&b->recs, want))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (acct_table_init(&b->acct_tab, (size_t)1 << 12) || t32_init(&b->items, 1024) ||
         t32_init(&b->resp_tab, 1u << 10))
@@ -732,7 +737,7 @@ static COLD struct rec *find_rec(struct batch *b, const char *a, size_t na, cons
  * remembered, since rows usually come grouped by both; that case stays inline. NULL when
  * memory runs out. */
 static ALWAYS_INLINE struct rec *respondent_rec(struct batch *b, const char *a, size_t na,
-                                         const char *r, size_t nr)
+                                                const char *r, size_t nr)
 {
     uint32_t ac = b->last_acct;
     if (ac != EMPTY && b->last_rec != EMPTY && b->acct[ac].len == na &&
@@ -1168,8 +1173,9 @@ static ALWAYS_INLINE int fast_row(struct batch *b, const int *col, const char *s
  * each and the columns col. Returns the bytes they and the blank lines among them take,
  * which end after a line feed; *line counts them. *stop is set when the row after them is
  * for the full reader. Inline so that the usual layout gets a copy with its constants. */
-static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint32_t *pos, size_t k,
-                              size_t nf, const int *col, long *line, int *stop)
+static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint32_t *pos,
+                                     size_t k, size_t nf, const int *col, long *line,
+                                     int *stop)
 {
     size_t start = 0, i = 0;
     long rows = 0;
