@@ -47,27 +47,95 @@
 #define RECS_MAX (1u << 28) /* 268 million records: the hard cap */
 #define EMPTY UINT32_MAX
 
+/* ---- memory that grows in place ----------------------------------------------------------
+ * Touching fresh memory costs a page fault per 4 KiB page: on a virtual machine each costs
+ * microseconds, so that faults for a portfolio's records took more time than scoring its
+ * rows, and growing an array by realloc faults twice, on the copy. So the records, the
+ * accounts and their ids each live in one reservation of address space that is made
+ * writable as it fills; they never move, and an element is base + index. The records, the
+ * bulk, are advised onto 2 MiB pages where the kernel offers them (the others stay on
+ * small pages, so that a half-used large page does not swell the resident set). Where a
+ * large reservation is refused (a limit on address space), a smaller one is taken, and the
+ * cap on elements follows. */
+
+#define REGION_STEP ((size_t)2 << 20) /* made writable in steps of a large page */
+
+struct region {
+    unsigned char *base;   /* REGION_STEP-aligned */
+    void *map;             /* what mmap returned, and its length */
+    size_t map_len, reserved, committed;
+};
+
+static int region_reserve(struct region *g, size_t want, int large_pages)
+{
+    memset(g, 0, sizeof *g);
+    for (size_t n = want; n >= REGION_STEP; n /= 2) {
+        void *p = mmap(NULL, n + REGION_STEP, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED)
+            continue;
+        uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
+        g->map = p;
+        g->map_len = n + REGION_STEP;
+        g->base = (unsigned char *)a;
+        g->reserved = n;
+#if defined(MADV_HUGEPAGE)
+        if (large_pages)
+            madvise(g->base, n, MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
+#endif
+        return 0;
+    }
+    return -1;
+}
+
+/* Room for n elements of size bytes, or as much address space as makes sense where that
+ * does not fit in a size_t. */
+static size_t region_size(size_t n, size_t size)
+{
+    return n > SIZE_MAX / 4 / size ? SIZE_MAX / 4 : n * size;
+}
+
+/* Make the first need bytes writable (new ones read as zero). */
+static int region_grow(struct region *g, size_t need)
+{
+    if (need <= g->committed)
+        return 0;
+    size_t to = (need + REGION_STEP - 1) / REGION_STEP * REGION_STEP;
+    if (to > g->reserved ||
+        mprotect(g->base + g->committed, to - g->committed, PROT_READ | PROT_WRITE))
+        return -1;
+    g->committed = to;
+    return 0;
+}
+
+static void region_release(struct region *g)
+{
+    if (g->map)
+        munmap(g->map, g->map_len);
+    memset(g, 0, sizeof *g);
+}
+
 /* ---- a byte arena of strings, addressed by offset ------------------------------------ */
 
 struct arena {
-    char *buf;
-    size_t len, cap;
+    struct region r;
+    char *buf; /* r's base */
+    size_t len;
 };
+
+static int arena_init(struct arena *a)
+{
+    a->len = 0;
+    if (region_reserve(&a->r, region_size(UINT32_MAX, 1), 0))
+        return -1;
+    a->buf = (char *)a->r.base;
+    return 0;
+}
 
 static int arena_put(struct arena *a, const char *s, size_t n, uint32_t *off)
 {
-    if (a->len + n + 1 > UINT32_MAX)
+    if (a->len + n + 1 > UINT32_MAX || region_grow(&a->r, a->len + n + 1))
         return -1;
-    if (a->len + n + 1 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 1u << 20;
-        while (cap < a->len + n + 1)
-            cap *= 2;
-        char *g = realloc(a->buf, cap);
-        if (!g)
-            return -1;
-        a->buf = g;
-        a->cap = cap;
-    }
     memcpy(a->buf + a->len, s, n);
     a->buf[a->len + n] = '\0';
     *off = (uint32_t)a->len;
@@ -118,64 +186,6 @@ static uint64_t hash_u64(uint64_t x)
     x ^= x >> 27;
     x *= 0x94d049bb133111ebull;
     return x ^ (x >> 31);
-}
-
-/* ---- memory that grows in place ----------------------------------------------------------
- * The records take most of the memory, and touching fresh memory costs a page fault per
- * 4 KiB page: on a virtual machine each costs microseconds, so that faults for a
- * portfolio's records took more time than scoring its rows. So the records live in one
- * reservation of address space that is made writable as it fills and is advised onto 2 MiB
- * pages where the kernel offers them; they never move, and a record is base + index.
- * Where a large reservation is refused (a limit on address space), a smaller one is
- * taken, and the cap on records follows. */
-
-#define REGION_STEP ((size_t)2 << 20) /* made writable in steps of a large page */
-
-struct region {
-    unsigned char *base;   /* REGION_STEP-aligned */
-    void *map;             /* what mmap returned, and its length */
-    size_t map_len, reserved, committed;
-};
-
-static int region_reserve(struct region *g, size_t want)
-{
-    memset(g, 0, sizeof *g);
-    for (size_t n = want; n >= REGION_STEP; n /= 2) {
-        void *p = mmap(NULL, n + REGION_STEP, PROT_NONE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p == MAP_FAILED)
-            continue;
-        uintptr_t a = ((uintptr_t)p + REGION_STEP - 1) & ~(uintptr_t)(REGION_STEP - 1);
-        g->map = p;
-        g->map_len = n + REGION_STEP;
-        g->base = (unsigned char *)a;
-        g->reserved = n;
-#if defined(MADV_HUGEPAGE)
-        madvise(g->base, n, MADV_HUGEPAGE); /* advice: without it, 4 KiB pages */
-#endif
-        return 0;
-    }
-    return -1;
-}
-
-/* Make the first need bytes writable (new ones read as zero). */
-static int region_grow(struct region *g, size_t need)
-{
-    if (need <= g->committed)
-        return 0;
-    size_t to = (need + REGION_STEP - 1) / REGION_STEP * REGION_STEP;
-    if (to > g->reserved ||
-        mprotect(g->base + g->committed, to - g->committed, PROT_READ | PROT_WRITE))
-        return -1;
-    g->committed = to;
-    return 0;
-}
-
-static void region_release(struct region *g)
-{
-    if (g->map)
-        munmap(g->map, g->map_len);
-    memset(g, 0, sizeof *g);
 }
 
 /* ---- an open-addressing table of uint32 values; keys live elsewhere ------------------- */
@@ -279,8 +289,9 @@ struct batch {
     uint64_t word_mul;          /* the multiplier of their hash */
     unsigned word_shift;        /* 64 - log2 of the slots in use */
     struct arena strings;       /* account and respondent ids */
-    struct acct *acct;
-    size_t n_acct, cap_acct;
+    struct region accts;
+    struct acct *acct;          /* accts' base */
+    size_t n_acct;
     struct acct_table acct_tab; /* account id -> index */
     uint32_t *resp_key;         /* interned respondent ids: index -> arena offset */
     uint32_t *resp_len;         /* and length */
@@ -385,14 +396,8 @@ static int account_of(struct batch *b, const char *s, size_t n, uint32_t *out)
     uint32_t hv;
     if ((*out = account_find(b, s, n, &h, &hv)) != EMPTY)
         return 0;
-    if (b->n_acct == b->cap_acct) {
-        size_t cap = b->cap_acct ? b->cap_acct * 2 : 4096;
-        struct acct *g = cap < UINT32_MAX ? realloc(b->acct, cap * sizeof *g) : NULL;
-        if (!g)
-            return -1;
-        b->acct = g;
-        b->cap_acct = cap;
-    }
+    if (b->n_acct >= RECS_MAX || region_grow(&b->accts, (b->n_acct + 1) * sizeof *b->acct))
+        return -1;
     uint32_t i = (uint32_t)b->n_acct;
     if (arena_put(&b->strings, s, n, &b->acct[i].key))
         return -1;
@@ -622,9 +627,11 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         b->unit[d] = 1;
     b->stride = sizeof(struct rec) + b->words * sizeof(uint64_t);
-    size_t want = SIZE_MAX / b->stride < RECS_MAX ? SIZE_MAX / 4 : (size_t)RECS_MAX * b->stride;
-    if (region_reserve(&b->recs, want))
+    if (region_reserve(&b->recs, region_size(RECS_MAX, b->stride), 1) ||
+        region_reserve(&b->accts, region_size(RECS_MAX, sizeof *b->acct), 0) ||
+        arena_init(&b->strings))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    b->acct = (struct acct *)(void *)b->accts.base;
     if (acct_table_init(&b->acct_tab, (size_t)1 << 12) || t32_init(&b->items, 1024) ||
         t32_init(&b->resp_tab, 1u << 10))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
@@ -669,8 +676,8 @@ static void batch_cleanup(struct batch *b)
     free(b->acct_tab.slot);
     free(b->resp_tab.slot);
     free(b->rec_tab.slot);
-    free(b->strings.buf);
-    free(b->acct);
+    region_release(&b->strings.r);
+    region_release(&b->accts);
     free(b->resp_key);
     free(b->resp_len);
     region_release(&b->recs);
@@ -1240,33 +1247,47 @@ static int fast_refill(struct part *p, struct fast *f)
     return 0;
 }
 
-/* The header, read by the full reader from the first block; its bytes (and blank lines
- * before it) are consumed. -1 when it is not whole within the block or not a header
- * header() takes: the full reader then reads the file from the start, errors and all. */
-static int fast_header(struct part *p, struct fast *f)
+/* The header at the start of buf[0..len), read by the full reader from at most a window of
+ * it (plenty for a header, and the reader then needs no more memory than that): fills col
+ * and *nf, and returns the bytes it takes with any blank lines before it, up to its line
+ * end. 0 when it is not whole there or not a header header() takes; col[0] is then -1.
+ * mid_file is csv.h's: whether a byte order mark there is data. */
+static size_t read_header(const struct batch *b, const char *buf, size_t len, int mid_file,
+                          int *col, size_t *nf)
 {
     struct cvom_csv_opts o;
     cvom_csv_opts_init(&o);
-    o.mid_file = p->mid_file;
+    o.mid_file = mid_file;
     struct cvom_csv *r;
     struct cvom_csv_row row;
     struct cvom_error err;
-    /* A window is plenty for a header; the reader then needs no more memory than that. */
-    size_t len = f->len < FAST_WINDOW ? f->len : FAST_WINDOW;
-    if (cvom_csv_open_mem(f->buf, len, p->b->name, &o, &r, &err))
-        return -1;
+    if (len > FAST_WINDOW)
+        len = FAST_WINDOW;
+    col[0] = -1;
+    if (cvom_csv_open_mem(buf, len, b->name, &o, &r, &err))
+        return 0;
     int ok = cvom_csv_next(r, &row, &err) == CVOM_OK && !row.eof &&
-             header(p->b, &row, p->col, &err) == CVOM_OK;
-    size_t used = cvom_csv_offset(r), nf = ok ? row.n : 0;
+             header(b, &row, col, &err) == CVOM_OK;
+    size_t used = cvom_csv_offset(r);
+    *nf = ok ? row.n : 0;
     cvom_csv_close(r);
-    if (!ok || used == 0 || used > len || f->buf[used - 1] != '\n') {
-        p->col[0] = -1;
-        return -1;
+    if (!ok || used == 0 || used > len || buf[used - 1] != '\n') {
+        col[0] = -1;
+        return 0;
     }
+    return used;
+}
+
+/* The header from the first block; its bytes are consumed. -1 when read_header found none:
+ * the full reader then reads the file from the start, errors and all. */
+static int fast_header(struct part *p, struct fast *f)
+{
+    size_t used = read_header(p->b, f->buf, f->len, p->mid_file, p->col, &p->nf);
+    if (!used)
+        return -1;
     for (const char *c = f->buf; (c = memchr(c, '\n', (size_t)(f->buf + used - c))); c++)
         f->line++;
     f->done = used;
-    p->nf = nf;
     return 0;
 }
 
@@ -1416,7 +1437,7 @@ static off_t split_point(int fd, off_t size)
  * with its exact line. A first half that ends inside a quoted field fails with an
  * unterminated quote, so a half that reads cleanly was cut at a real line end. */
 static int read_parallel(struct batch *b, struct batch *b2, const char *path, int fd,
-                         off_t size, int progress, struct cvom_error *err)
+                         off_t size, int progress)
 {
     off_t mid = split_point(fd, size);
     if (mid <= 0)
@@ -1427,18 +1448,11 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
                        .end = -1, .mid_file = 1, .fast = 1, .col = {-1}};
     if (two.fd < 0)
         return -1;
-    /* The second half has no header: read it from the first line before it starts. */
-    struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
-    struct cvom_csv *r;
-    struct cvom_csv_row row;
-    int ok = cvom_csv_open_fd(two.fd, path, &o, &r, err) == CVOM_OK;
-    if (ok) {
-        ok = cvom_csv_next(r, &row, err) == CVOM_OK && !row.eof &&
-             header(b2, &row, two.col, err) == CVOM_OK;
-        two.nf = ok ? row.n : 0;
-        cvom_csv_close(r);
-    }
+    /* The second half has no header: read it from the start of the file. */
+    char *head = malloc(FAST_WINDOW);
+    ssize_t got = head ? pread(fd, head, FAST_WINDOW, 0) : -1;
+    int ok = got > 0 && read_header(b2, head, (size_t)got, 0, two.col, &two.nf) > 0;
+    free(head);
     pthread_t t;
     if (!ok || pthread_create(&t, NULL, read_part_thread, &two) != 0) {
         close(two.fd);
@@ -1524,7 +1538,7 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
         struct batch *b2 = malloc(sizeof *b2);
         if (b2 && !(st = batch_init(b2, instrument, err))) {
             b2->name = input;
-            done = read_parallel(b, b2, input, fd, size, progress, err) == 0;
+            done = read_parallel(b, b2, input, fd, size, progress) == 0;
         }
         if (done) {
             *second = b2;
