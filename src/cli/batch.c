@@ -1483,7 +1483,7 @@ static enum cvom_status read_all(struct batch *b, int fd, off_t size, int fast, 
 static enum cvom_status emit(const struct batch *b, const struct batch *b2, const char *output,
                              struct cvom_error *err)
 {
-    static char iobuf[1 << 16];
+    static char iobuf[1 << 16]; /* writes of 64 KiB rather than of a disk block */
     if (!output || strcmp(output, "-") == 0) {
         setvbuf(stdout, iobuf, _IOFBF, sizeof iobuf);
         return write_scores(b, b2, stdout, err);
@@ -1493,6 +1493,7 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
         FILE *f = fopen(output, "w");
         if (!f)
             return cvom_error_set(err, CVOM_EIO, "%s: %s", output, strerror(errno));
+        setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
         enum cvom_status st = write_scores(b, b2, f, err);
         return fclose(f) && !st ? cvom_error_set(err, CVOM_EIO, "%s: %s", output, strerror(errno))
                                 : st;
@@ -1505,6 +1506,7 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
             close(fd);
         return cvom_error_set(err, CVOM_EIO, "%s: %s", output, strerror(errno));
     }
+    setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
     enum cvom_status st = write_scores(b, b2, f, err);
     if (fflush(f) || fsync(fileno(f)))
         st = st ? st : cvom_error_set(err, CVOM_EIO, "%s: %s", output, strerror(errno));
