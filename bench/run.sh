@@ -1,7 +1,8 @@
 #!/bin/sh
 # Batch-scoring benchmark: times `cvom score --input` on a generated responses file against
-# a bare read-and-count pass over the same file, and reports peak memory; then runs the web
-# and rendering benchmarks. Exits 1 when a target is not met or a run did not complete, so
+# a bare read-and-count pass over the same file, reports peak memory, runs the same job in
+# DuckDB and pandas and checks their scores against cvom's; then runs the web, rendering
+# and import benchmarks. Exits 1 when a target is not met or a run did not complete, so
 # that `make bench` fails. See README.md.
 #   usage: bench/run.sh BUILD_DIR     (BENCH_ROWS / BENCH_ACCOUNTS for a smaller run)
 set -eu
@@ -62,6 +63,7 @@ print("%.6f %d %s" % (best, rss, first))
 '
 
 # The warm-up run of the bare pass also brings the file into the page cache for both.
+load=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)
 bare_out=$(python3 -c "$timer" 1 3 "$bare" "$data")
 cvom_out=$(python3 -c "$timer" 0 3 "$cvom" score --input "$data" --output /dev/null)
 
@@ -72,15 +74,23 @@ cvom_s=$(echo "$cvom_out" | awk '{print $1}')
 cvom_rss=$(echo "$cvom_out" | awk '{print $2}')
 nrows=$((newlines - 1))
 
-# One more run with real output, to check that every account came out once.
+# One more run with real output, to check that every account came out once, and one with
+# every number exact, for the peers to be checked against.
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-"$cvom" score --input "$data" --output "$out"
+exact=$(mktemp)
+peer_out=$(mktemp)
+peer_err=$(mktemp)
+trap 'rm -f "$out" "$exact" "$peer_out" "$peer_err"' EXIT
+"$cvom" score --input "$data" --output "$out" --quiet ||
+    echo "bench: cvom score --input $data --output FILE failed" >&2
 out_rows=$(($(wc -l <"$out") - 1))
+"$cvom" score --input "$data" --output "$exact" --exact --quiet ||
+    echo "bench: cvom score --input $data --exact failed: the peers cannot be checked" >&2
 
 failed=""
 awk -v bytes="$bytes" -v nrows="$nrows" -v bare="$bare_s" -v cvom="$cvom_s" \
-    -v rss="$cvom_rss" -v accounts="$accounts" -v out_rows="$out_rows" -v file="$data" '
+    -v rss="$cvom_rss" -v accounts="$accounts" -v out_rows="$out_rows" -v file="$data" \
+    -v load="$load" '
 function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
 BEGIN {
     ratio = cvom / bare
@@ -89,6 +99,7 @@ BEGIN {
     printf "  file               %s\n", file
     printf "  file size          %.1f MiB (%d bytes)\n", bytes / 1048576, bytes
     printf "  rows               %d\n", nrows
+    printf "  load average       %s (1, 5, 15 min, before the runs)\n", load
     printf "  bare pass          %.4f s   (best of 3, after one warm-up)\n", bare
     printf "  cvom               %.4f s   (best of 3)\n", cvom
     printf "  rows per second    %.0f\n", nrows / cvom
@@ -99,16 +110,52 @@ BEGIN {
     printf "  peak RSS < 64 MiB  %s\n", mark(rss_mib < 64)
     printf "  one output row per account (%d rows for %d accounts)  %s\n", out_rows, accounts,
            mark(out_rows == accounts)
-    # Figures quoted in the specification, for one size only: shown beside that size.
-    if (nrows == 10000000)
-        printf "for scale, quoted in the specification for a file of 10,000,000 rows (other " \
-               "hardware, not measured here): DuckDB 1.5 s, pandas 5.8 s, plain " \
-               "single-threaded C aggregation 0.38 s\n"
-    else
-        printf "(the figures the specification quotes are for 10,000,000 rows: not shown for " \
-               "%d rows)\n", nrows
     exit (missed > 0)
 }' || failed="batch scoring"
+
+# Peers: the same aggregation in DuckDB and in pandas on the same file, each timed by
+# itself (best of 3 of reading the file and computing every account's scores, without
+# starting the interpreter or loading the library) and checked against cvom's exact scores
+# account by account. A peer that cannot run here is reported as skipped, with the reason,
+# and its target is not met.
+echo "peers: the same job on the same file; cvom's time ($cvom_s s) as a ratio to each"
+peers_missed=0
+run_peer() { # NAME PROGRAM SCRIPT
+    name=$1
+    if ! command -v "$2" >/dev/null 2>&1; then
+        printf '  %-8s skipped: %s is not installed (scripts/setup.sh installs it)\n' \
+            "$name" "$2"
+        printf '  %-8s scores equal to cvom'"'"'s to 1e-9   NOT MET (skipped)\n' "$name"
+        peers_missed=$((peers_missed + 1))
+        return
+    fi
+    rc=0
+    res=$("$2" "$3" "$data" "$here/../data/instrument-default.csv" "$peer_out" 3 \
+        2>"$peer_err") || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        if [ "$rc" -eq 77 ]; then
+            printf '  %-8s skipped: %s\n' "$name" "$(tail -n 1 "$peer_err")"
+        else
+            printf '  %-8s did not complete (exit %d): %s\n' "$name" "$rc" \
+                "$(tail -n 1 "$peer_err")"
+        fi
+        printf '  %-8s scores equal to cvom'"'"'s to 1e-9   NOT MET (not run)\n' "$name"
+        peers_missed=$((peers_missed + 1))
+        return
+    fi
+    secs=${res%% *}
+    awk -v name="$name" -v what="${res#* }" -v s="$secs" -v c="$cvom_s" 'BEGIN {
+        printf "  %-8s %-18s %8.4f s   cvom/%s %.3f x\n", name, what, s, name, c / s }'
+    if check=$(python3 "$here/compare_scores.py" "$exact" "$peer_out" 1e-9); then
+        printf '  %-8s scores equal to cvom'"'"'s to 1e-9   met (%s)\n' "$name" "$check"
+    else
+        printf '  %-8s scores equal to cvom'"'"'s to 1e-9   NOT MET (%s)\n' "$name" "$check"
+        peers_missed=$((peers_missed + 1))
+    fi
+}
+run_peer DuckDB node "$here/peer_duckdb.mjs"
+run_peer pandas /usr/bin/python3 "$here/peer_pandas.py"
+[ "$peers_missed" -eq 0 ] || failed="$failed${failed:+, }peers"
 sh "$here/web.sh" "$1" || failed="$failed${failed:+, }web"
 sh "$here/render.sh" "$1" || failed="$failed${failed:+, }rendering"
 sh "$here/import.sh" "$1" || failed="$failed${failed:+, }import"

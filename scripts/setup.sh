@@ -1,14 +1,15 @@
 #!/bin/sh
 # Install what cvom needs to build, test and benchmark: Debian packages, then the npm
-# packages of the API-description check and the browser tests. Safe to run again: it
-# installs only what is missing and says clearly what it could not do.
+# packages of the API-description check, the benchmark's DuckDB peer and the browser
+# tests. Safe to run again: it installs only what is missing and says clearly what it could
+# not do.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
 PKGS="build-essential meson ninja-build pkg-config python3 libsqlite3-dev sqlite3 libpq-dev postgresql
 libjansson-dev libreadline-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev
-fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy libmicrohttpd-dev libsodium-dev
-chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui"
+fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy python3-pandas libmicrohttpd-dev
+libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -51,10 +52,13 @@ if ! command -v npm >/dev/null 2>&1; then
     apt_install npm || status=1
 fi
 
-# npm packages, from their lock files, once.
+# npm packages, from their lock files: once, and again when a lock file is newer than the
+# install (npm writes node_modules/.package-lock.json as it installs), so that packages
+# added to a lock file since are installed too.
 for dir in . tests/browser; do
     [ -f "$dir/package-lock.json" ] || continue
-    [ -d "$dir/node_modules" ] && continue
+    installed="$dir/node_modules/.package-lock.json"
+    [ -f "$installed" ] && ! [ "$dir/package-lock.json" -nt "$installed" ] && continue
     if ! command -v npm >/dev/null 2>&1; then
         echo "setup: no npm; cannot install the packages of $dir" >&2
         status=1

@@ -107,6 +107,9 @@ int cmd_score(struct cli *c, int argc, char **argv)
          .help = "with --input: the instrument file (default: the built-in one)"},
         {.name = "threads", .kind = 's', .arg = "N",
          .help = "with --input: 1 or 2 readers (default: 2 for files over 8 MiB)"},
+        {.name = "exact", .kind = 'f',
+         .help = "with --input: numbers to the last digit (the shortest text that reads back as "
+                 "the same value) and each axis's standard error in two more columns"},
         {.name = "quiet", .kind = 'f', .help = "no progress messages"},
         {0},
     };
@@ -128,9 +131,12 @@ int cmd_score(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "--threads takes 1 or 2");
     if (cli_val(opts, "input"))
         return cli_batch_score(c, cli_val(opts, "input"), cli_val(opts, "output"),
-                               cli_val(opts, "instrument"), (int)threads, quiet);
+                               cli_val(opts, "instrument"), (int)threads, quiet,
+                               cli_opt(opts, "exact")->set);
     if (cli_val(opts, "output") || cli_val(opts, "instrument") || threads)
         return cli_usage_error(c, "--output, --instrument and --threads go with --input");
+    if (cli_opt(opts, "exact")->set)
+        return cli_usage_error(c, "--exact goes with --input");
     if ((rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     if (cli_store_existing(c))

@@ -36,6 +36,7 @@
  *   limit, so the outcome never depends on how much input happened to be buffered.
  */
 #include "io/csv.h"
+#include "io/csv_index.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -155,16 +156,7 @@ static inline uint64_t zero_bytes(uint64_t x)
 
 static inline size_t lowest_byte(uint64_t m)
 {
-#if defined(__GNUC__)
-    return (size_t)__builtin_ctzll(m) >> 3;
-#else
-    size_t n = 0;
-    while (!(m & 0xFF)) {
-        m >>= 8;
-        n++;
-    }
-    return n;
-#endif
+    return (size_t)cvom_lowest_bit(m) >> 3;
 }
 
 /* High bit set in exactly the bytes of w equal to those of pat (no carries cross bytes). */
@@ -1071,15 +1063,34 @@ const char *cvom_csv_unguard(const char *s)
     return s;
 }
 
-int cvom_csv_write_field(FILE *f, const char *s, int guard)
+size_t cvom_csv_field_text(char *dst, const char *s, int guard)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote && putc('"', f) == EOF)
+    size_t n = 0;
+    if (quote)
+        dst[n++] = '"';
+    if (guard && cvom_csv_needs_guard(s))
+        dst[n++] = '\'';
+    for (; *s; s++) {
+        if (*s == '"')
+            dst[n++] = '"';
+        dst[n++] = *s;
+    }
+    if (quote)
+        dst[n++] = '"';
+    return n;
+}
+
+int cvom_csv_write_field(FILE *f, const char *s, int guard)
+{
+    char small[256];
+    size_t cap = 2 * strlen(s) + 3;
+    char *buf = cap <= sizeof small ? small : malloc(cap);
+    if (!buf)
         return EOF;
-    if (guard && cvom_csv_needs_guard(s) && putc('\'', f) == EOF)
-        return EOF;
-    for (; *s; s++)
-        if ((*s == '"' && putc('"', f) == EOF) || putc(*s, f) == EOF)
-            return EOF;
-    return quote && putc('"', f) == EOF ? EOF : 0;
+    size_t n = cvom_csv_field_text(buf, s, guard);
+    int rc = fwrite(buf, 1, n, f) == n ? 0 : EOF;
+    if (buf != small)
+        free(buf);
+    return rc;
 }

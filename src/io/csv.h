@@ -124,8 +124,11 @@ int cvom_csv_needs_guard(const char *s);
  * followed by a character that needs one, s otherwise. */
 const char *cvom_csv_unguard(const char *s);
 /* Write s as one field: quoted when it holds a comma, quote, CR or LF, and guarded when
- * guard is set and s needs it. 0, or EOF when the stream failed. */
+ * guard is set and s needs it. 0, or EOF when the stream failed (or memory ran out). */
 int cvom_csv_write_field(FILE *f, const char *s, int guard);
+/* The same field as text at dst, which must have room for 2 * strlen(s) + 3 bytes; not
+ * NUL-terminated. Returns its length. */
+size_t cvom_csv_field_text(char *dst, const char *s, int guard);
 
 /* For tests only: read at most n bytes per block (n >= 1) so that small inputs cross block
  * boundaries at every position. Call it right after opening, before cvom_csv_next. */

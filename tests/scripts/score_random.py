@@ -322,8 +322,9 @@ def _respondent(rng, ins, li, le, kind, halves):
     return answers
 
 
-def make_rows(rng, ins, n_accounts, account_id, halves=False):
-    """Random responses as (account, respondent, item, score) text tuples, shuffled."""
+def make_rows(rng, ins, n_accounts, account_id, halves=False, most=6):
+    """Random responses as (account, respondent, item, score) text tuples, shuffled; up to
+    `most` respondents per account."""
     rows = []
     for a in range(n_accounts):
         acc = account_id(a)
@@ -332,7 +333,7 @@ def make_rows(rng, ins, n_accounts, account_id, halves=False):
         li = 0.5 + rng.gauss(0, 0.05) if near else rng.random()
         le = 0.5 + rng.gauss(0, 0.05) if near else rng.random()
         kind = rng.random()
-        n = rng.randint(1, 6)
+        n = rng.randint(1, most)
         if kind < 0.08:      # nobody answers enough on some axis: insufficient
             short = rng.choice([("intellectual",), ("emotional",), AXES])
             people = [short] * n
@@ -379,6 +380,25 @@ def threshold_rows():
     return [(a, r, c, x) for a, r, codes, xs in spec for c, x in zip(codes, xs)]
 
 
+def write_mixed(path, rows, rng):
+    """rows in a layout unlike the usual one (columns in another order, one more column),
+    with what the fast path leaves to the full reader sprinkled in: blank lines, CRLF line
+    ends, a quoted field, a name that is not ASCII, a row with one field too many."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write("score,item_id,note,account_id,respondent_id\n")
+        for i, (acc, resp, code, x) in enumerate(rows):
+            end = "\r\n" if rng.random() < 0.1 else "\n"
+            note = "n%d" % i
+            if rng.random() < 0.01:
+                note = '"a, quoted note"'
+            elif rng.random() < 0.01:
+                note = "café"
+            extra = ",spare" if rng.random() < 0.005 else ""
+            f.write("%s,%s,%s,%s,%s%s%s" % (x, code, note, acc, resp, extra, end))
+            if rng.random() < 0.01:
+                f.write("\n" if rng.random() < 0.5 else "\r\n")
+
+
 def write_csv(path, rows, quoted=False, crlf=False):
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\r\n" if crlf else "\n",
@@ -415,6 +435,21 @@ def check_scores(cvom, tmp, label, rows, ins, extra=(), quoted=False, crlf=False
         label, len(rows), len(expected),
         ", ".join("%s %d" % (s, len(a)) for s, a in sorted(states.items()))))
     return compare(expected, out.read_text(encoding="utf-8"), label)
+
+
+def check_mixed(cvom, tmp, label, rows, ins, rng):
+    """Scores of a file in write_mixed's layout: the same as from the plain layout."""
+    src, out = tmp / (label + ".csv"), tmp / (label + "-out.csv")
+    write_mixed(src, rows, rng)
+    p = run(cvom, ["--input", str(src), "--output", str(out)], tmp)
+    if p.returncode != 0:
+        return ["%s: exit %d: %s" % (label, p.returncode,
+                                     p.stderr.decode(errors="replace").strip())]
+    p2 = run(cvom, ["--input", str(src), "--threads", "2"], tmp)
+    if p2.returncode != 0 or p2.stdout != out.read_bytes():
+        return ["%s: --threads 2 output differs from one reader's" % label]
+    print("%s: %d rows in a mixed layout" % (label, len(rows)))
+    return compare(expected_scores(rows, ins), out.read_text(encoding="utf-8"), label)
 
 
 def check_error(cvom, tmp, label, lines, bad_line, extra=()):
@@ -492,6 +527,21 @@ def main():
                 for i in range(1, 9)]
         diffs += check_error(cvom, tmp, "duplicate-across-halves",
                              head + many + ["B3,R1,INT02,4"], len(many) + 2)
+        # Errors far into a file, past the first blocks the reader takes in: still named at
+        # their exact line, by one reader and by two.
+        late = ["L%d,R%d,EMO0%d,%d" % (a, r, i, 1 + (a + r + i) % 7) for a in range(1, 15001)
+                for r in (1, 2) for i in range(1, 5)]
+        diffs += check_error(cvom, tmp, "late-unknown-item",
+                             head + late[:100000] + ["L1,R9,EMO99,4"] + late[100000:],
+                             100002)
+        diffs += check_error(cvom, tmp, "late-duplicate",
+                             head + late + ["L7,R2,EMO03,5"], len(late) + 2)
+        # Accounts with more respondents than a short list holds go through a hash table.
+        rows = make_rows(rng, default, 40, lambda a: "P%d" % (a + 1), most=90)
+        diffs += check_scores(cvom, tmp, "many-respondents", rows, default)
+
+        rows = make_rows(rng, default, 300, lambda a: "M%d" % (a + 1))
+        diffs += check_mixed(cvom, tmp, "mixed", rows, default, rng)
         diffs += check_error(cvom, tmp, "custom-above-scale",
                              head + ["C1,R1,K1,10", "C1,R1,K2,0", "C1,R1,K5,6", "C1,R1,E1,3"],
                              4, ["--instrument", str(inst)])
