@@ -8,7 +8,6 @@
 #include "io/csv.h"
 #include "io/util.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +135,13 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     if (opened)
         st->ops->rollback(st);
     /* Read from one state, both scans list the same accounts in the same order. */
-    assert(!has_from || n_before == n_now);
+    if (!s && has_from) {
+        int same = n_before == n_now;
+        for (size_t i = 0; same && i < n_now; i++)
+            same = before[i].account.id == now[i].account.id;
+        if (!same)
+            s = cvom_error_set(err, CVOM_ESTORE, "the two dates' scans list different accounts");
+    }
     if (!s)
         s = collect_scan(now, n_now, &k, err);
     if (!s)

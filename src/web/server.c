@@ -309,14 +309,17 @@ static int unsafe(enum web_method m)
 static int run_handler(const struct web_route *hit, struct web_req *r)
 {
     int http = 0;
+    cvom_store_retry(r->store); /* a mark left by an earlier request on this connection */
     for (int tries = 1;; tries++) {
         http = hit->handler(r);
-        if (tries == HANDLER_TRIES || !cvom_store_retry(r->store))
+        /* Only an answer that failed for that reason (503) is tried again: a handler that
+         * succeeded is never run twice. */
+        if (!cvom_store_retry(r->store) || http != 503 || tries == HANDLER_TRIES)
             return http;
         r->store->ops->rollback(r->store);
         buf_reset(&r->out);
         r->status = 0;
-        r->location[0] = r->etag[0] = r->allow[0] = '\0';
+        r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = '\0';
         unsigned char pause;
         randombytes_buf(&pause, 1);
         usleep(1000u * (5u + pause % 20u) * (unsigned)tries);
