@@ -324,19 +324,6 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
     return t ? 0 : -1;
 }
 
-/* The account's name, with its external id or id when another account has the same
- * name (ignoring case and spaces), so that the two are told apart. */
-static void namesake_label(struct cli *c, const struct cvom_account *a, char *buf, size_t cap)
-{
-    size_t n = 0;
-    struct cvom_error err;
-    struct cvom_account_brief b;
-    cvom_account_brief_of(a, &b);
-    cvom_account_label(&b, cvom_account_namesakes(c->store, a->name, a->id, &n, NULL, &err) ==
-                                   CVOM_OK && n > 0,
-                       buf, cap);
-}
-
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -398,8 +385,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         if (ev.newest)
             cvom_date_format(ev.newest, newest);
         const struct cvom_score *s = &ex.score;
-        char label[CVOM_FIELD_MAX * 2];
-        namesake_label(c, &a, label, sizeof label);
+        char label[CVOM_ACCOUNT_LABEL_MAX];
+        struct cvom_error lerr; /* without the label, the bare name still says which */
+        if (cvom_account_label_of(c->store, NULL, &a, label, sizeof label, NULL, NULL, &lerr))
+            cvom_copy(label, sizeof label, a.name);
         printf("%s — %s%s\n", label,
                s->state == CVOM_STATE_INSUFFICIENT ? "not enough evidence to place it"
                                                    : cvom_quadrant_title(s->quadrant),

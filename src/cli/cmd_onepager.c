@@ -17,7 +17,7 @@ static enum cvom_status draw(struct cli *c, const struct cvom_account *a, int32_
     struct cvom_onepager_doc *d = malloc(sizeof *d);
     if (!d)
         return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status st = cvom_onepager_doc_gather(c->store, a, as_of, d, &c->err);
+    enum cvom_status st = cvom_onepager_doc_gather(c->store, NULL, a, as_of, d, &c->err);
     if (!st) {
         st = cvom_onepager_write_file(out, fmt, dpi, &d->page, &c->err);
         cvom_onepager_doc_cleanup(d);

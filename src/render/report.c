@@ -440,7 +440,7 @@ static void account_cell(const struct cvom_report *r, const struct cvom_report_a
     switch (c) {
     case C_ACCOUNT_ID: out->num = (double)a->id; break;
     case C_EXTERNAL_ID: out->text = a->external_id; break;
-    case C_NAME: out->text = a->name; break;
+    case C_NAME: out->text = human && a->label ? a->label : a->name; break;
     case C_OWNER: out->text = a->owner; break;
     case C_REVENUE: out->num = a->revenue; break;
     case C_INT: out->num = s->value[CVOM_DIM_INTELLECTUAL]; break;
@@ -878,7 +878,7 @@ static enum cvom_status matrix_svg(const struct cvom_report *r, struct membuf *o
             continue;
         int moved = placed(&a->before) && a->before.quadrant != a->now.quadrant;
         pts[n++] = (struct cvom_chart_point){
-            .label = a->name,
+            .label = a->label ? a->label : a->name,
             .x = a->now.value[CVOM_DIM_INTELLECTUAL],
             .y = a->now.value[CVOM_DIM_EMOTIONAL],
             .x0 = moved ? a->before.value[CVOM_DIM_INTELLECTUAL] : NAN,
@@ -1335,7 +1335,7 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
                 continue;
             e = worksheet_write_string(ws, row, 0, cvom_quadrant_name(q), NULL);
             if (!e)
-                e = xlsx_text(ws, row, 1, a->name, NULL);
+                e = xlsx_text(ws, row, 1, a->label ? a->label : a->name, NULL);
             for (int d = 0; !e && d < CVOM_DIM_COUNT; d++)
                 e = worksheet_write_number(ws, row, (lxw_col_t)(2 + d),
                                            rounded(a->now.value[d], 2), x->num[K_SCORE]);

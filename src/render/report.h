@@ -19,6 +19,7 @@ struct cvom_report_account {
     int64_t id;
     const char *external_id; /* "" when none */
     const char *name;
+    const char *label; /* as people read it: the name, told apart from namesakes; NULL: name */
     const char *owner;
     double revenue;
     struct cvom_score now;    /* as of the report's date */

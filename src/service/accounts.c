@@ -31,8 +31,9 @@ static int namesakes_cb(void *ctx, const struct cvom_account *a)
     return 0;
 }
 
-enum cvom_status cvom_account_namesakes(struct cvom_store *st, const char *name,
-                                        int64_t except_id, size_t *n,
+enum cvom_status cvom_account_namesakes(struct cvom_store *st,
+                                        const struct cvom_account_filter *scope,
+                                        const char *name, int64_t except_id, size_t *n,
                                         struct cvom_account *first, struct cvom_error *err)
 {
     struct namesakes *s = calloc(1, sizeof *s);
@@ -40,7 +41,7 @@ enum cvom_status cvom_account_namesakes(struct cvom_store *st, const char *name,
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     cvom_name_key(name, s->key, sizeof s->key);
     s->except = except_id;
-    enum cvom_status st_ = st->ops->account_list(st, NULL, namesakes_cb, s, err);
+    enum cvom_status st_ = st->ops->account_list(st, scope, namesakes_cb, s, err);
     if (!st_) {
         *n = s->n;
         if (first && s->n)
@@ -60,7 +61,7 @@ enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvo
     struct cvom_account *other = malloc(sizeof *other);
     if (!other)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status s = cvom_account_namesakes(st, a->name, a->id, &n, other, err);
+    enum cvom_status s = cvom_account_namesakes(st, NULL, a->name, a->id, &n, other, err);
     if (!s && n) {
         s = cvom_error_set(err, CVOM_EEXIST, "account %" PRId64 " is already named '%.60s'%s"
                            "%.40s%s; to keep a second account of that name, use %s",
@@ -73,7 +74,7 @@ enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvo
     return s;
 }
 
-void cvom_account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap)
+char *cvom_account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap)
 {
     if (!shared)
         snprintf(buf, cap, "%s", a->name);
@@ -81,6 +82,25 @@ void cvom_account_label(const struct cvom_account_brief *a, int shared, char *bu
         snprintf(buf, cap, "%s [%s]", a->name, a->external_id);
     else
         snprintf(buf, cap, "%s [#%" PRId64 "]", a->name, a->id);
+    return buf;
+}
+
+enum cvom_status cvom_account_label_of(struct cvom_store *st,
+                                       const struct cvom_account_filter *scope,
+                                       const struct cvom_account *a,
+                                       char *buf, size_t cap, size_t *others,
+                                       struct cvom_account *other, struct cvom_error *err)
+{
+    size_t n = 0;
+    enum cvom_status s = cvom_account_namesakes(st, scope, a->name, a->id, &n, other, err);
+    if (s)
+        return s;
+    struct cvom_account_brief b;
+    cvom_account_brief_of(a, &b);
+    cvom_account_label(&b, n > 0, buf, cap);
+    if (others)
+        *others = n;
+    return CVOM_OK;
 }
 
 enum cvom_status cvom_scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err)

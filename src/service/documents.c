@@ -3,6 +3,7 @@
  * the stakeholders. Shared by `cvom render`, `cvom report` and the web's downloads. */
 #include "service/documents.h"
 
+#include "service/accounts.h"
 #include "service/playbooks.h"
 
 #include "io/csv.h"
@@ -35,23 +36,21 @@ struct collect {
     int oom;
 };
 
-static int collect_cb(void *ctx, const struct cvom_account *a)
+/* One scanned account, labelled so that namesakes are told apart on the picture. */
+static void collect_one(struct collect *k, const struct cvom_scored *a)
 {
-    struct collect *k = ctx;
     void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, ACCOUNTS_MAX);
-    if (!g) {
-        k->oom = 1;
-        return 1;
-    }
-    k->v = g;
-    char *name = strdup(a->name);
+    char label[CVOM_ACCOUNT_LABEL_MAX];
+    cvom_account_label(&a->account, a->namesake, label, sizeof label);
+    char *name = g ? strdup(label) : NULL;
+    if (g)
+        k->v = g;
     if (!name) {
         k->oom = 1;
-        return 1;
+        return;
     }
-    k->v[k->n++] = (struct cvom_matrix_doc_acct){.id = a->id, .name = name,
-                                                 .revenue = a->revenue};
-    return 0;
+    k->v[k->n++] = (struct cvom_matrix_doc_acct){.id = a->account.id, .name = name,
+                                                 .revenue = a->account.revenue};
 }
 
 static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
@@ -97,17 +96,12 @@ static enum cvom_status build_points(const struct collect *k, const struct cvom_
     return CVOM_OK;
 }
 
-/* The accounts of a scan as the document keeps them: id, name and revenue. */
+/* The accounts of a scan as the document keeps them: id, label and revenue. */
 static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, struct collect *k,
                                      struct cvom_error *err)
 {
-    for (size_t i = 0; i < n && !k->oom; i++) {
-        struct cvom_account a;
-        a.id = v[i].account.id;
-        memcpy(a.name, v[i].account.name, sizeof a.name);
-        a.revenue = v[i].account.revenue;
-        collect_cb(k, &a);
-    }
+    for (size_t i = 0; i < n && !k->oom; i++)
+        collect_one(k, &v[i]);
     return k->oom ? cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory")
                   : CVOM_OK;
 }
@@ -222,9 +216,34 @@ static int by_id(const void *x, const void *y)
     return (a->account.id > b->account.id) - (a->account.id < b->account.id);
 }
 
+/* The labels of the accounts that share their name with another, one after the other in
+ * one block (*labels, to be freed), and each row's label pointing at its own or its name. */
+static int label_rows(struct cvom_report_account *rows, const struct cvom_scored *now, size_t n,
+                      char **labels)
+{
+    char label[CVOM_ACCOUNT_LABEL_MAX];
+    size_t size = 1;
+    for (size_t i = 0; i < n; i++)
+        if (now[i].namesake)
+            size += strlen(cvom_account_label(&now[i].account, 1, label, sizeof label)) + 1;
+    char *at = *labels = malloc(size);
+    if (!at)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        rows[i].label = rows[i].name;
+        if (!now[i].namesake)
+            continue;
+        size_t len = strlen(cvom_account_label(&now[i].account, 1, label, sizeof label));
+        memcpy(at, label, len + 1);
+        rows[i].label = at;
+        at += len + 1;
+    }
+    return 0;
+}
+
 /* The report's rows: each account now, with its score on the since date beside it. */
 static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
-                                        struct cvom_scored *before, size_t nb)
+                                        struct cvom_scored *before, size_t nb, char **labels)
 {
     struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
     if (!rows)
@@ -249,6 +268,10 @@ static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
             rows[i].before = b->score;
         else
             rows[i].before.state = CVOM_STATE_INSUFFICIENT;
+    }
+    if (label_rows(rows, now, n, labels) != 0) {
+        free(rows);
+        return NULL;
     }
     return rows;
 }
@@ -441,7 +464,7 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
         s = cvom_portfolio_scan(st, &cfg, f, as_of, &d->now, &n, NULL, NULL, err);
     if (!s && f)
         s = cvom_portfolio_scan(st, &cfg, f, since, &d->before, &nb, NULL, NULL, err);
-    if (!s && !(d->rows = join(d->now, n, d->before, nb)))
+    if (!s && !(d->rows = join(d->now, n, d->before, nb, &d->labels)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s) {
         d->report = (struct cvom_report){
@@ -479,6 +502,7 @@ void cvom_report_doc_cleanup(struct cvom_report_doc *d)
     free(d->risk_rows);
     free(d->health_rows);
     free(d->rows);
+    free(d->labels);
     free(d->before);
     free(d->now);
     memset(d, 0, sizeof *d);
@@ -593,7 +617,9 @@ static enum cvom_status page_actions(struct cvom_store *st, int64_t account_id, 
     return s;
 }
 
-enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cvom_account *a,
+enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
+                                          const struct cvom_account_filter *scope,
+                                          const struct cvom_account *a,
                                           int32_t as_of, struct cvom_onepager_doc *d,
                                           struct cvom_error *err)
 {
@@ -610,6 +636,8 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cv
     d->n_people = p.n;
     if (!s && p.overflow)
         s = cvom_error_set(err, CVOM_ELIMIT, "too many stakeholders to draw");
+    if (!s)
+        s = cvom_account_label_of(st, scope, a, d->title, sizeof d->title, NULL, NULL, err);
     if (!s && !(d->rows = stakeholder_rows(d)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s) {
@@ -617,7 +645,7 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cv
         return s;
     }
     d->page = (struct cvom_onepager){
-        .name = a->name, .external_id = a->external_id, .owner = a->owner,
+        .name = d->title, .external_id = a->external_id, .owner = a->owner,
         .industry = a->industry, .region = a->region, .currency = a->currency,
         .revenue = a->revenue, .potential = a->potential, .as_of = as_of,
         .threshold = {d->cfg.threshold[0], d->cfg.threshold[1]},

@@ -9,6 +9,7 @@
 #include "render/chart.h"
 #include "render/onepager.h"
 #include "render/report.h"
+#include "service/accounts.h"
 #include "service/analytics.h"
 #include "service/portfolio.h"
 #include "store/store.h"
@@ -62,6 +63,7 @@ struct cvom_report_doc {
     char filters[640];            /* "owner = Priya Shah, tag = key", or "" */
     struct cvom_scored *now, *before;
     struct cvom_report_account *rows;
+    char *labels; /* the rows' labels that are not their bare names */
     /* the analytics behind the migration, over-serving, alignment and health sections */
     struct cvom_compare mig;
     struct cvom_overserving served;
@@ -102,12 +104,16 @@ struct cvom_onepager_doc {
     struct cvom_stakeholder *people;
     size_t n_people;
     struct cvom_onepager_stakeholder *rows;
+    char title[CVOM_ACCOUNT_LABEL_MAX]; /* the account's name, told apart from namesakes */
 };
 
-/* Explain account a as of a date and gather its stakeholders with their own scores. On
+/* Explain account a as of a date and gather its stakeholders with their own scores; its
+ * title tells it apart from namesakes among the accounts of scope (NULL: every account). On
  * failure *d is left empty. CVOM_ELIMIT for an absurd number of stakeholders, CVOM_ENOMEM,
  * or the store's status. */
-enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st, const struct cvom_account *a,
+enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
+                                          const struct cvom_account_filter *scope,
+                                          const struct cvom_account *a,
                                           int32_t as_of, struct cvom_onepager_doc *d,
                                           struct cvom_error *err);
 

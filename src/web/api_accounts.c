@@ -5,6 +5,8 @@
 
 #include "io/records.h"
 #include "io/util.h"
+#include "io/values.h"
+#include "service/accounts.h"
 #include "web/auth.h"
 
 #include <inttypes.h>
@@ -140,6 +142,30 @@ static int set_parent(struct web_req *r, struct cvom_account *a, json_t *v)
         return web_fail(r, st, &r->err);
     a->parent_id = id;
     return 0;
+}
+
+/* Take "allow_same_name" out of body: true lets the account have a name another account
+ * has (ignoring case and spaces), as --allow-same-name does on the command line. */
+static int same_name_allowed(struct web_req *r, json_t *body, int *allow)
+{
+    json_t *v = json_object_get(body, "allow_same_name");
+    *allow = 0;
+    if (!v)
+        return 0;
+    if (!json_is_boolean(v))
+        return api_invalid(r, "allow_same_name", "Expected true or false.");
+    *allow = json_is_true(v);
+    json_object_del(body, "allow_same_name");
+    return 0;
+}
+
+/* Inside the write: 0, or the answer (409 naming the other account) when a would take
+ * another account's name without allow_same_name; the transaction is then rolled back. */
+static int name_taken(struct web_req *r, const struct cvom_account *a, int allow)
+{
+    enum cvom_status st =
+        cvom_account_name_check(r->store, a, allow, "\"allow_same_name\": true", &r->err);
+    return st ? api_finish(r, st) : 0;
 }
 
 /* Apply the fields of body to a, validating each; 0 or the error answer's status. */
@@ -282,9 +308,12 @@ int api_accounts_create(struct web_req *r)
     cvom_copy(a.currency, sizeof a.currency, "EUR");
     if (r->user.role == CVOM_ROLE_MANAGER)
         cvom_copy(a.owner, sizeof a.owner, r->user.display);
-    rc = apply_account(r, body, &a);
+    int allow = 0;
+    rc = same_name_allowed(r, body, &allow);
+    if (!rc)
+        rc = apply_account(r, body, &a);
     json_decref(body);
-    if (rc || (rc = api_begin(r)) ||
+    if (rc || (rc = api_begin(r)) || (rc = name_taken(r, &a, allow)) ||
         (rc = api_finish(r, r->store->ops->account_add(r->store, &a, &r->err))))
         return rc;
     snprintf(r->location, sizeof r->location, "/api/v1/accounts/%" PRId64, a.id);
@@ -314,11 +343,19 @@ int api_account_patch(struct web_req *r)
     if (!body)
         return rc;
     enum api_version_how how;
+    char was[CVOM_FIELD_MAX], key[CVOM_FIELD_MAX];
+    cvom_name_key(a.name, was, sizeof was);
+    int allow = 0;
     rc = api_version(r, body, a.version, &a.version, &how);
+    if (!rc)
+        rc = same_name_allowed(r, body, &allow);
     if (!rc)
         rc = apply_account(r, body, &a);
     json_decref(body);
-    if (rc || (rc = api_begin(r)))
+    /* Only a new name is checked: an account kept beside a namesake may still change. */
+    if (rc || (rc = api_begin(r)) ||
+        (strcmp(cvom_name_key(a.name, key, sizeof key), was) != 0 &&
+         (rc = name_taken(r, &a, allow))))
         return rc;
     enum cvom_status st = r->store->ops->account_update(r->store, &a, &r->err);
     if (st == CVOM_ECONFLICT) {

@@ -305,7 +305,9 @@ static int onepager(struct web_req *r, enum cvom_onepager_format fmt)
     struct cvom_onepager_doc *d = malloc(sizeof *d);
     if (!d)
         return web_fail(r, CVOM_ENOMEM, NULL);
-    enum cvom_status st = cvom_onepager_doc_gather(r->store, &a, as_of, d, &r->err);
+    struct cvom_account_filter scope; /* namesakes among the accounts the user may see */
+    pages_scope_filter(r, NULL, NULL, NULL, &scope);
+    enum cvom_status st = cvom_onepager_doc_gather(r->store, &scope, &a, as_of, d, &r->err);
     if (!st) {
         buf_reset(&r->out);
         st = via_file(r, write_onepager_file, &d->page, fmt, exts[fmt]);

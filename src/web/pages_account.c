@@ -5,6 +5,7 @@
  * come from the same service and core calls as `cvom account show` and `cvom explain`. */
 #include "web/pages_util.h"
 
+#include "service/accounts.h"
 #include "service/playbooks.h"
 #include "web/pages_signals.h"
 
@@ -12,6 +13,7 @@
 #include "io/util.h"
 #include "web/page.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -86,6 +88,9 @@ struct view {
     struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
     int32_t today;
     int edit;
+    char label[CVOM_ACCOUNT_LABEL_MAX]; /* the name, told apart from namesakes */
+    size_t namesakes;                   /* other accounts of that name the user may see */
+    struct cvom_account namesake;       /* the first of them */
 };
 
 static void view_init(struct view *v)
@@ -123,7 +128,12 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     struct cvom_instrument_cache cache;
     v->today = pages_today();
     v->edit = pages_can_edit(r, &v->a);
-    enum cvom_status s = cvom_config_load(st, &v->cfg, &r->err);
+    struct cvom_account_filter scope;
+    pages_scope_filter(r, NULL, NULL, NULL, &scope);
+    enum cvom_status s = cvom_account_label_of(st, &scope, &v->a, v->label, sizeof v->label,
+                                               &v->namesakes, &v->namesake, &r->err);
+    if (!s)
+        s = cvom_config_load(st, &v->cfg, &r->err);
     if (!s) {
         cvom_instrument_cache_init(&cache);
         s = cvom_account_score(st, &cache, &v->cfg, v->a.id, v->today, &v->score, &v->ev, &r->err);
@@ -192,10 +202,23 @@ static void head(struct web_req *r, const struct view *v)
     const struct cvom_account *a = &v->a;
     buf_puts(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/accounts\">Accounts"
                 "</a> <span aria-hidden=\"true\">\xE2\x80\xBA</span> <span aria-current=\"page\">");
-    buf_html(b, a->name);
+    buf_html(b, v->label);
     buf_puts(b, "</span></nav><div class=\"page-head account-head\"><div><h1>");
-    buf_html(b, a->name);
-    buf_puts(b, "</h1><p class=\"badges\">");
+    buf_html(b, v->label);
+    buf_puts(b, "</h1>");
+    if (v->namesakes) {
+        char other[CVOM_ACCOUNT_LABEL_MAX];
+        struct cvom_account_brief o;
+        cvom_account_brief_of(&v->namesake, &o);
+        buf_printf(b, "<p class=\"hint\">Another account has this name: <a href=\"/accounts/%" PRId64
+                      "\">", o.id);
+        buf_html(b, cvom_account_label(&o, 1, other, sizeof other));
+        buf_puts(b, "</a>");
+        if (v->namesakes > 1)
+            buf_printf(b, " and %zu more", v->namesakes - 1);
+        buf_puts(b, ".</p>");
+    }
+    buf_puts(b, "<p class=\"badges\">");
     pages_badges(b, &v->score, v->ev.stale);
     buf_puts(b, "</p></div>");
     if (v->edit)
@@ -1081,7 +1104,7 @@ int pages_account(struct web_req *r)
         return http ? http : web_fail(r, st, &r->err);
     }
     struct buf *b = &r->out;
-    page_begin(r, v->a.name, "accounts");
+    page_begin(r, v->label, "accounts");
     head(r, v);
     const char *saved = web_query(r, "saved");
     if (saved && strcmp(saved, "notes") == 0)

@@ -212,6 +212,40 @@ def name_only(d):
     check('[#' in r.stdout, 'the namesakes are told apart in the listing', r.stdout)
 
 
+def pdf_text(path):
+    return subprocess.run(['pdftotext', path, '-'], capture_output=True, text=True,
+                          timeout=60, check=True).stdout
+
+
+def namesakes_shown(d):
+    """Two accounts of one name are told apart wherever a person reads them: the matrix, the
+    explanation, the report, the picture and the one-pager."""
+    r = run(d, 'same.db', 'demo')
+    check(r.returncode == 0, 'demo', r.stderr)
+    rows = list(csv.DictReader(run(d, 'same.db', 'account', 'list', '--format', 'csv')
+                               .stdout.splitlines()))
+    first = next(a for a in rows if a['external_id'])
+    r = run(d, 'same.db', 'account', 'add', first['name'].lower(), '--allow-same-name')
+    check(r.returncode == 0, 'a namesake added', r.stderr)
+    label = '%s [%s]' % (first['name'], first['external_id'])
+    r = run(d, 'same.db', 'explain', first['id'])
+    check(r.stdout.startswith(label + ' '), 'explain tells it apart', r.stdout[:200])
+    r = run(d, 'same.db', 'report', '--format', 'html')
+    check(label.replace('&', '&amp;') in r.stdout, 'the HTML report tells it apart')
+    r = run(d, 'same.db', 'report', '--format', 'csv')
+    check(label not in r.stdout and first['name'] in r.stdout,
+          'the CSV report keeps the bare name beside its id columns')
+    out = os.path.join(d, 'same.pdf')
+    r = run(d, 'same.db', 'render', 'account', first['id'], '--out', out)
+    check(r.returncode == 0 and label in pdf_text(out), 'the one-pager tells it apart',
+          r.stderr)
+    r = run(d, 'same.db', 'render', 'matrix', '--format', 'pdf', '--label-max', '1000',
+            '--out', out)
+    text = ' '.join(pdf_text(out).split())
+    check(r.returncode == 0 and first['name'] + ' [' in text, 'the picture tells it apart',
+          r.stderr)
+
+
 def semicolon(d):
     path = os.path.join(d, 'eu.csv')
     with open(path, 'wb') as f:
@@ -228,7 +262,8 @@ def semicolon(d):
 
 
 with tempfile.TemporaryDirectory(prefix='cvom-crm-') as d:
-    for step in (salesforce, windows_1252, hubspot, duplicate_id, name_only, semicolon):
+    for step in (salesforce, windows_1252, hubspot, duplicate_id, name_only, namesakes_shown,
+                 semicolon):
         step(d)
 
 print('%d failures' % len(failures))

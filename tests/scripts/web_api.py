@@ -493,6 +493,43 @@ def test_account_writes(c, d, tok, db):
     expect(('bot', 'Quill & Sons') in audit, 'the deletion is audited: %s' % audit)
 
 
+def test_namesakes(c, d, tok):
+    """A name another account has (ignoring case and spaces) is refused unless asked for;
+    the two are then told apart on the account page, and a namesake can still change."""
+    first = c.call('GET', '/api/v1/accounts?limit=1', tok['admin'])[1]['items'][0]
+    taken = '  ' + first['name'].upper() + ' '
+    err = expect_error(c.call('POST', '/api/v1/accounts', tok['admin'], {'name': taken}), 409,
+                       'name', what='a taken name')
+    expect('allow_same_name' in err['message'] and str(first['id']) in err['message'],
+           'the refusal names the other account and the way to keep both: %s' % err)
+    expect_error(c.call('POST', '/api/v1/accounts', tok['admin'],
+                        {'name': taken, 'allow_same_name': 'yes'}), 422, 'allow_same_name',
+                 what='allow_same_name not a boolean')
+    st, twin, _ = c.call('POST', '/api/v1/accounts', tok['admin'],
+                         {'name': taken, 'allow_same_name': True})
+    expect(st == 201, 'a second account of the name when asked: %d %s' % (st, twin))
+    url = '/api/v1/accounts/%d' % twin['id']
+    st, b, _ = c.call('PATCH', url, tok['admin'], {'revenue': 5})
+    expect(st == 200 and b['revenue'] == 5, 'a namesake changes without asking again')
+    st, other, _ = c.call('POST', '/api/v1/accounts', tok['admin'], {'name': 'Namesake Test'})
+    expect(st == 201, 'another account')
+    other_url = '/api/v1/accounts/%d' % other['id']
+    expect_error(c.call('PATCH', other_url, tok['admin'], {'name': first['name'].lower()}),
+                 409, 'name', what='renamed to a taken name')
+    expect(c.call('GET', other_url, tok['admin'])[1]['name'] == 'Namesake Test',
+           'the refused rename wrote nothing')
+    session, _ = sign_in(c)
+    st, _, html = c.raw('GET', '/accounts/%d' % twin['id'], headers={'Cookie': session})
+    html = html.decode()
+    label = '%s [#%d]' % (twin['name'], twin['id'])
+    expect(st == 200 and '<h1>%s</h1>' % label.replace('&', '&amp;') in html,
+           'the account page tells the namesake apart: %s' % re.findall('<h1>.*?</h1>', html))
+    expect('Another account has this name' in html and
+           'href="/accounts/%d"' % first['id'] in html, 'and links to the other one')
+    for u in (url, other_url):
+        expect(c.call('DELETE', u, tok['admin'])[0] == 204, 'removed again')
+
+
 def test_bodies(c, tok):
     url = '/api/v1/accounts'
     err = expect_error(c.call('POST', url, tok['admin'], '{"name": "x",\n "owner": }',
@@ -613,8 +650,8 @@ def test_imports(c, d, tok):
     expect(acc and acc[0]['owner'] == 'Priya Shah', "the import took the manager's name")
 
 
-def test_session(c, d, tok):
-    """A browser session reads the API, and must send its CSRF token to write."""
+def sign_in(c):
+    """Sign in as the admin through the form, as a browser does: (session cookie, origin)."""
     st, hdrs, _ = c.raw('GET', '/signin')
     cookie = hdrs.get('set-cookie', '').split(';')[0]
     expect(st == 200 and cookie.startswith('cvom_csrf='),
@@ -627,6 +664,12 @@ def test_session(c, d, tok):
                                                   'Cookie': cookie, 'Origin': origin})
     session = hdrs.get('set-cookie', '').split(';')[0]
     expect(st == 303 and session.startswith('cvom_session='), 'sign-in: %d %s' % (st, hdrs))
+    return session, origin
+
+
+def test_session(c, d, tok):
+    """A browser session reads the API, and must send its CSRF token to write."""
+    session, origin = sign_in(c)
     st, page, _ = c.call('GET', '/api/v1/accounts', headers={'Cookie': session})
     expect(st == 200 and page['total'] > 0, 'a session reads the API')
     err = expect_error(c.call('POST', '/api/v1/accounts', body={'name': 'x'},
@@ -777,6 +820,7 @@ def main():
             test_analytics(c, d, tok)
             test_stakeholders_and_assessments(c, d, tok)
             test_account_writes(c, d, tok, db)
+            test_namesakes(c, d, tok)
             test_bodies(c, tok)
             test_ownership(c, d, tok)
             test_imports(c, d, tok)
