@@ -582,9 +582,14 @@ enum cvom_status cvom_health_known(struct cvom_store *st, const struct cvom_conf
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     size_t m = 0;
     enum cvom_status s = CVOM_OK;
+    /* Health is known only when the four pillars and trust each have a score, which takes a
+     * counted answer on each: an account the scan saw without one is not explained. */
+    unsigned pillars = 0;
+    for (int a = CVOM_AXIS_PASSION; a <= CVOM_AXIS_TRUST; a++)
+        pillars |= 1u << a;
     for (size_t i = 0; !s && i < n_scan; i++) {
         /* Without any assessment there is nothing to explain. */
-        if (!scan[i].evidence.assessments)
+        if (!scan[i].evidence.assessments || (scan[i].axes & pillars) != pillars)
             continue;
         s = health_of(st, cfg, scan[i].account.id, as_of, &v[m].h, err);
         if (!s && v[m].h.state == CVOM_HEALTH_OK)

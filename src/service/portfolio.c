@@ -613,6 +613,7 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
     struct cvom_scored *sc = &k->v[k->n++];
     memset(sc, 0, sizeof *sc);
     cvom_account_brief_of(a, &sc->account);
+    sc->axes = ~0u; /* not known until a one-pass scan reads the answers */
     return 0;
 }
 
@@ -754,7 +755,10 @@ static void finish_answers(struct bulk *b)
             ans->items[j - 1] = t;
             ans->raw[j - 1] = v;
         }
-    accumulate(&b->c[b->by_assessment[b->next].at].r, ans);
+    struct counted *c = &b->c[b->by_assessment[b->next].at];
+    accumulate(&c->r, ans);
+    for (size_t j = 0; j < ans->n; j++)
+        b->acc[c->account].axes |= 1u << ans->ins->items[ans->items[j]].axis;
     b->next++;
     b->ans_of = 0;
     ans->n = 0;
@@ -842,6 +846,8 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         for (size_t i = 0; i < b.n_c; i++)
             b.by_assessment[i] = (struct by_id){b.c[i].id, i};
         qsort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_cmp);
+        for (size_t i = 0; i < n; i++)
+            acc[i].axes = 0;
         s = st->ops->response_scan(st, scan_response_cb, &b, err);
         if (!s && !(s = b.s)) {
             finish_answers(&b);

@@ -89,6 +89,8 @@ struct cvom_scored {
     struct cvom_evidence evidence;
     int namesake; /* 1 when another account of the scan has the same name (ignoring case
                      and spaces): show it with cvom_account_label (service/accounts.h) */
+    unsigned axes; /* bit 1 << a set when a counted answer is to an item of axis a (enum
+                      cvom_axis); every bit set when the scan did not look */
 };
 
 /* Load the accounts matching f and score each as of a date. *out is a new array of *n
