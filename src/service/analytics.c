@@ -143,10 +143,14 @@ enum cvom_status cvom_compare_gather(struct cvom_store *st, const struct cvom_ac
     size_t nl = 0, ne = 0;
     memset(k, 0, sizeof *k);
     enum cvom_status s = cvom_config_load(st, &cfg, err);
-    if (!s)
-        s = cvom_portfolio_scan(st, &cfg, f, o->to, &later, &nl, NULL, NULL, err);
-    if (!s)
-        s = cvom_portfolio_scan(st, &cfg, f, o->from, &earlier, &ne, NULL, NULL, err);
+    if (!s) { /* both dates in one pass over the store */
+        const int32_t dates[2] = {o->to, o->from};
+        struct cvom_scored *v[2] = {NULL, NULL};
+        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, 2, v, &nl, NULL, NULL, err);
+        later = v[0];
+        earlier = v[1];
+        ne = nl;
+    }
     if (!s)
         s = cvom_compare_build(&cfg, later, nl, earlier, ne, o, k, err);
     if (s) {

@@ -115,26 +115,16 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     struct collect k = {0};
     struct cvom_chart_point *pts = NULL;
     struct cvom_scored *now = NULL, *before = NULL;
-    size_t n = 0, n_now = 0, n_before = 0;
-    /* Every account is scored in one pass over the store per date, both from one state. */
-    int opened = 0;
-    enum cvom_status s = st->ops->begin_read(st, &opened, err);
-    if (s)
-        return s;
-    s = cvom_config_load(st, &cfg, err);
-    if (!s && f)
-        s = cvom_portfolio_scan(st, &cfg, f, to, &now, &n_now, NULL, NULL, err);
-    if (!s && f && has_from)
-        s = cvom_portfolio_scan(st, &cfg, f, from, &before, &n_before, NULL, NULL, err);
-    if (opened)
-        st->ops->rollback(st);
-    /* Read from one state, both scans list the same accounts in the same order. */
-    if (!s && has_from) {
-        int same = n_before == n_now;
-        for (size_t i = 0; same && i < n_now; i++)
-            same = before[i].account.id == now[i].account.id;
-        if (!same)
-            s = cvom_error_set(err, CVOM_ESTORE, "the two dates' scans list different accounts");
+    size_t n = 0, n_now = 0;
+    /* Both dates in one pass over the store: the same accounts, in the same order. */
+    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    if (!s && f) {
+        const int32_t dates[2] = {to, from};
+        struct cvom_scored *v[2] = {NULL, NULL};
+        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, has_from ? 2 : 1, v, &n_now, NULL,
+                                      NULL, err);
+        now = v[0];
+        before = v[1];
     }
     if (!s)
         s = collect_scan(now, n_now, &k, err);
@@ -460,10 +450,14 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
     if (s)
         return s;
     s = cvom_config_load(st, &cfg, err);
-    if (!s && f)
-        s = cvom_portfolio_scan(st, &cfg, f, as_of, &d->now, &n, NULL, NULL, err);
-    if (!s && f)
-        s = cvom_portfolio_scan(st, &cfg, f, since, &d->before, &nb, NULL, NULL, err);
+    if (!s && f) { /* both dates in one pass over the store */
+        const int32_t dates[2] = {as_of, since};
+        struct cvom_scored *v[2] = {NULL, NULL};
+        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, 2, v, &n, NULL, NULL, err);
+        d->now = v[0];
+        d->before = v[1];
+        nb = n;
+    }
     if (!s && !(d->rows = join(d->now, n, d->before, nb, &d->labels)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s) {

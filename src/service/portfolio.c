@@ -637,11 +637,13 @@ static int by_id_cmp(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-/* An assessment that counts: the latest of its respondent, with the influence it carries. */
+/* An assessment that counts on one of the scan's dates: the latest of its respondent on or
+ * before that date, with the influence it carries. */
 struct counted {
     int64_t id;
     int64_t instrument_id;
     size_t account;        /* index in the scan's accounts */
+    unsigned date;         /* which of the scan's dates */
     double influence;
     struct cvom_respondent r;
 };
@@ -650,14 +652,16 @@ struct bulk {
     struct cvom_store *st;
     struct cvom_instrument_cache *cache;
     const struct cvom_config *cfg;
-    struct cvom_scored *acc;
+    struct cvom_scored **acc;      /* per date: the scan's accounts, in one order */
     struct by_id *ids;             /* the scan's accounts by id */
     size_t n_acc;
-    struct counted *c;             /* in account order, then the order pick gives */
+    unsigned n_dates;
+    struct counted *c;             /* by account, then date, then the order pick gives */
     size_t n_c, cap_c;
-    size_t *first, *count;         /* per account: its run in c */
-    struct by_id *by_assessment;   /* the counted assessments by id (at: index in c) */
-    struct picks p;                /* the account being read */
+    size_t *first, *count;         /* per date and account (date * n_acc + i): its run in c */
+    struct by_id *by_assessment;   /* the counted assessments by id (at: index in c); one
+                                      assessment may count on several dates */
+    struct picks p[SCAN_DATES_MAX]; /* the account being read, per date */
     int64_t account_id;
     size_t account_at;
     size_t next;                   /* response_scan: the next of by_assessment */
@@ -673,43 +677,50 @@ static const struct by_id *account_by_id(const struct bulk *b, int64_t id)
     return bsearch(&key, b->ids, b->n_acc, sizeof *b->ids, by_id_cmp);
 }
 
-/* The picks of the account read last become its evidence and its counted assessments. */
+/* The picks of the account read last, on each date, become its evidence and its counted
+ * assessments on that date. */
 static void flush_account(struct bulk *b)
 {
-    struct picks *p = &b->p;
     if (!b->account_id)
         return;
-    struct cvom_scored *sc = &b->acc[b->account_at];
-    struct cvom_evidence e = {0};
-    b->first[b->account_at] = b->n_c;
-    for (size_t i = 0; i < p->n && !b->s; i++) {
-        const struct cvom_assessment *a = &p->a[i];
-        e.assessments++;
-        e.customer += a->kind == CVOM_RESP_CUSTOMER;
-        if (a->date > e.newest)
-            e.newest = a->date;
-        double infl = p->influence[i];
-        if (!(infl > 0))
-            continue; /* a stakeholder with no influence does not move the score */
-        void *g = cvom_grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c, PORTFOLIO_MAX * 64u);
-        if (!g) {
-            b->s = cvom_error_set(b->err, CVOM_ENOMEM, "too many assessments to hold in memory");
-            break;
+    for (unsigned d = 0; d < b->n_dates; d++) {
+        struct picks *p = &b->p[d];
+        struct cvom_scored *sc = &b->acc[d][b->account_at];
+        size_t run = (size_t)d * b->n_acc + b->account_at;
+        struct cvom_evidence e = {0};
+        b->first[run] = b->n_c;
+        for (size_t i = 0; i < p->n && !b->s; i++) {
+            const struct cvom_assessment *a = &p->a[i];
+            e.assessments++;
+            e.customer += a->kind == CVOM_RESP_CUSTOMER;
+            if (a->date > e.newest)
+                e.newest = a->date;
+            double infl = p->influence[i];
+            if (!(infl > 0))
+                continue; /* a stakeholder with no influence does not move the score */
+            void *g = cvom_grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c,
+                                PORTFOLIO_MAX * 64u);
+            if (!g) {
+                b->s = cvom_error_set(b->err, CVOM_ENOMEM,
+                                      "too many assessments to hold in memory");
+                break;
+            }
+            b->c = g;
+            struct counted *c = &b->c[b->n_c++];
+            memset(c, 0, sizeof *c);
+            c->id = a->id;
+            c->instrument_id = a->instrument_id;
+            c->account = b->account_at;
+            c->date = d;
+            c->influence = infl;
+            c->r.kind = a->kind;
+            c->r.influence = infl;
         }
-        b->c = g;
-        struct counted *c = &b->c[b->n_c++];
-        memset(c, 0, sizeof *c);
-        c->id = a->id;
-        c->instrument_id = a->instrument_id;
-        c->account = b->account_at;
-        c->influence = infl;
-        c->r.kind = a->kind;
-        c->r.influence = infl;
+        b->count[run] = b->n_c - b->first[run];
+        e.stale = e.newest && p->as_of - e.newest > b->cfg->validity_days;
+        sc->evidence = e;
+        p->n = 0;
     }
-    b->count[b->account_at] = b->n_c - b->first[b->account_at];
-    e.stale = e.newest && p->as_of - e.newest > b->cfg->validity_days;
-    sc->evidence = e;
-    p->n = 0;
     b->account_id = 0;
 }
 
@@ -725,22 +736,25 @@ static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_
         b->account_id = a->account_id;
         b->account_at = hit->at;
     }
-    long at = pick_place(&b->p, a);
-    if (at == -2) {
-        b->s = cvom_error_set(b->err, CVOM_ELIMIT, "too many assessments for one account");
-        return 1;
+    for (unsigned d = 0; d < b->n_dates; d++) {
+        long at = pick_place(&b->p[d], a);
+        if (at == -2) {
+            b->s = cvom_error_set(b->err, CVOM_ELIMIT, "too many assessments for one account");
+            return 1;
+        }
+        /* respondent_of: a customer's stakeholder of this account gives the influence. */
+        if (at >= 0)
+            b->p[d].influence[at] = a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id &&
+                                            sh_account == a->account_id
+                                        ? influence
+                                        : 1.0;
     }
-    /* respondent_of: a customer's stakeholder of this account gives the influence. */
-    if (at >= 0)
-        b->p.influence[at] = a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id &&
-                                     sh_account == a->account_id
-                                 ? influence
-                                 : 1.0;
     return 0;
 }
 
 /* The answers gathered for one counted assessment, put in the order of the instrument's
- * items (the store gives them by item code) and added to its respondent. */
+ * items (the store gives them by item code) and added to its respondent on every date it
+ * counts on. */
 static void finish_answers(struct bulk *b)
 {
     struct answers *ans = &b->ans;
@@ -755,11 +769,14 @@ static void finish_answers(struct bulk *b)
             ans->items[j - 1] = t;
             ans->raw[j - 1] = v;
         }
-    struct counted *c = &b->c[b->by_assessment[b->next].at];
-    accumulate(&c->r, ans);
+    unsigned axes = 0;
     for (size_t j = 0; j < ans->n; j++)
-        b->acc[c->account].axes |= 1u << ans->ins->items[ans->items[j]].axis;
-    b->next++;
+        axes |= 1u << ans->ins->items[ans->items[j]].axis;
+    for (; b->next < b->n_c && b->by_assessment[b->next].id == b->ans_of; b->next++) {
+        struct counted *c = &b->c[b->by_assessment[b->next].at];
+        accumulate(&c->r, ans);
+        b->acc[c->date][c->account].axes |= axes;
+    }
     b->ans_of = 0;
     ans->n = 0;
 }
@@ -795,29 +812,45 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
     return 0;
 }
 
-/* Score every account of acc[0..n) as of as_of; *one_by_one is set, and nothing scored, when
- * the portfolio was answered with more instrument versions than one pass keeps at hand. */
+static int by_id_at_cmp(const void *x, const void *y)
+{
+    const struct by_id *a = x, *b = y;
+    int c = by_id_cmp(x, y);
+    return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+/* Score every account of acc[d][0..n) as of dates[d], for each of the n_dates dates, in one
+ * pass over the assessments and one over the answers; *one_by_one is set, and nothing
+ * scored, when the portfolio was answered with more instrument versions than one pass keeps
+ * at hand. */
 static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_cache *cache,
-                                 const struct cvom_config *cfg, int32_t as_of,
-                                 struct cvom_scored *acc, size_t n, int *one_by_one,
+                                 const struct cvom_config *cfg, const int32_t *dates,
+                                 unsigned n_dates, struct cvom_scored **acc, size_t n,
+                                 int *one_by_one,
                                  void (*progress)(void *ctx, size_t done, size_t total),
                                  void *ctx, struct cvom_error *err)
 {
     *one_by_one = 0;
-    struct bulk b = {.st = st, .cache = cache, .cfg = cfg, .acc = acc, .n_acc = n, .err = err};
-    b.p.as_of = as_of;
+    struct bulk b = {.st = st, .cache = cache, .cfg = cfg, .acc = acc, .n_acc = n,
+                     .n_dates = n_dates, .err = err};
+    int32_t last = dates[0];
+    for (unsigned d = 0; d < n_dates; d++) {
+        b.p[d].as_of = dates[d];
+        if (dates[d] > last)
+            last = dates[d];
+    }
     b.ids = malloc((n ? n : 1) * sizeof *b.ids);
-    b.first = calloc(n ? n : 1, sizeof *b.first);
-    b.count = calloc(n ? n : 1, sizeof *b.count);
+    b.first = calloc((n ? n : 1) * n_dates, sizeof *b.first);
+    b.count = calloc((n ? n : 1) * n_dates, sizeof *b.count);
     if (!b.ids || !b.first || !b.count)
         b.s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !b.s && i < n; i++)
-        b.ids[i] = (struct by_id){acc[i].account.id, i};
+        b.ids[i] = (struct by_id){acc[0][i].account.id, i};
     if (!b.s)
         qsort(b.ids, n, sizeof *b.ids, by_id_cmp);
     enum cvom_status s = b.s;
     if (!s)
-        s = st->ops->assessment_scan(st, as_of, scan_assessment_cb, &b, err);
+        s = st->ops->assessment_scan(st, last, scan_assessment_cb, &b, err);
     if (!s && !(s = b.s)) {
         flush_account(&b);
         s = b.s;
@@ -845,9 +878,10 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     if (!s && !*one_by_one) {
         for (size_t i = 0; i < b.n_c; i++)
             b.by_assessment[i] = (struct by_id){b.c[i].id, i};
-        qsort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_cmp);
-        for (size_t i = 0; i < n; i++)
-            acc[i].axes = 0;
+        qsort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
+        for (unsigned d = 0; d < n_dates; d++)
+            for (size_t i = 0; i < n; i++)
+                acc[d][i].axes = 0;
         s = st->ops->response_scan(st, scan_response_cb, &b, err);
         if (!s && !(s = b.s)) {
             finish_answers(&b);
@@ -855,9 +889,10 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         }
     }
     struct cvom_respondent *r = NULL;
-    size_t cap = 0;
-    for (size_t i = 0; !s && !*one_by_one && i < n; i++) {
-        size_t k = b.count[i];
+    size_t cap = 0, total = (size_t)n_dates * n;
+    for (size_t i = 0; !s && !*one_by_one && i < total; i++) {
+        size_t k = b.count[i], at = i % (n ? n : 1);
+        unsigned d = (unsigned)(i / (n ? n : 1));
         void *g = cvom_grow(r, &cap, k ? k : 1, sizeof *r, ASSESSMENTS_MAX);
         if (!g) {
             s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
@@ -866,13 +901,16 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         r = g;
         for (size_t j = 0; j < k; j++)
             r[j] = b.c[b.first[i] + j].r;
-        s = score_of(st, cache, cfg, acc[i].account.id, as_of, r, k, &acc[i].score, err);
-        if (progress && (i % 4096 == 4095 || i + 1 == n))
-            progress(ctx, i + 1, n);
+        s = score_of(st, cache, cfg, acc[d][at].account.id, dates[d], r, k,
+                     &acc[d][at].score, err);
+        if (progress && (i % 4096 == 4095 || i + 1 == total))
+            progress(ctx, i + 1, total);
     }
     free(r);
-    free(b.p.a);
-    free(b.p.influence);
+    for (unsigned d = 0; d < n_dates; d++) {
+        free(b.p[d].a);
+        free(b.p[d].influence);
+    }
     free(b.ids);
     free(b.first);
     free(b.count);
@@ -881,12 +919,16 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     return s;
 }
 
-enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
-                                     const struct cvom_account_filter *f, int32_t as_of,
-                                     struct cvom_scored **out, size_t *n,
-                                     void (*progress)(void *ctx, size_t done, size_t total),
-                                     void *ctx, struct cvom_error *err)
+enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct cvom_config *cfg,
+                                           const struct cvom_account_filter *f,
+                                           const int32_t *dates, unsigned n_dates,
+                                           struct cvom_scored **out, size_t *n,
+                                           void (*progress)(void *ctx, size_t done,
+                                                            size_t total),
+                                           void *ctx, struct cvom_error *err)
 {
+    if (n_dates < 1 || n_dates > SCAN_DATES_MAX)
+        return cvom_error_set(err, CVOM_EINVAL, "a scan takes 1 to %d dates", SCAN_DATES_MAX);
     /* One state of the database for all the reads of the scan. */
     int opened = 0;
     enum cvom_status s = st->ops->begin_read(st, &opened, err);
@@ -895,6 +937,7 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
     /* Room for every account at once: growing an array of 100,000 scored accounts step by
      * step would copy it over and over. */
     struct collect k = {0};
+    struct cvom_scored *v[SCAN_DATES_MAX] = {NULL};
     int64_t total = 0;
     if (!s)
         s = st->ops->account_count(st, &total, err);
@@ -906,34 +949,55 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
         s = st->ops->account_list(st, f, collect_cb, &k, err);
     if (!s && k.oom)
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    v[0] = k.v;
+    if (!s)
+        s = cvom_scan_namesakes(k.v, k.n, err);
+    /* The same accounts for every other date. */
+    for (unsigned d = 1; !s && d < n_dates; d++) {
+        if (!(v[d] = big_array(k.n ? k.n : 1, sizeof *k.v)))
+            s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+        else if (k.n)
+            memcpy(v[d], k.v, k.n * sizeof *k.v);
+    }
     struct cvom_instrument_cache cache;
     cvom_instrument_cache_init(&cache);
-    /* The signals of the whole portfolio, read once (account 0: every account's). */
+    /* The signals of the whole portfolio on each date, read once (account 0: every
+     * account's); the cache keeps two dates. */
     const struct cvom_signal_ctx *sig;
-    if (!s)
-        s = signals_for(&cache, st, 0, as_of, &sig, err);
+    for (unsigned d = 0; !s && d < n_dates; d++)
+        s = signals_for(&cache, st, 0, dates[d], &sig, err);
     int one_by_one = 0;
     if (!s)
-        s = scan_all(st, &cache, cfg, as_of, k.v, k.n, &one_by_one, progress, ctx, err);
+        s = scan_all(st, &cache, cfg, dates, n_dates, v, k.n, &one_by_one, progress, ctx, err);
     /* Account by account, to the same result, when one pass does not do. */
-    for (size_t i = 0; !s && one_by_one && i < k.n; i++) {
-        s = cvom_account_score(st, &cache, cfg, k.v[i].account.id, as_of, &k.v[i].score,
-                               &k.v[i].evidence, err);
-        if (progress && (i % 256 == 255 || i + 1 == k.n))
-            progress(ctx, i + 1, k.n);
-    }
+    for (unsigned d = 0; !s && one_by_one && d < n_dates; d++)
+        for (size_t i = 0; !s && i < k.n; i++) {
+            s = cvom_account_score(st, &cache, cfg, v[d][i].account.id, dates[d],
+                                   &v[d][i].score, &v[d][i].evidence, err);
+            if (progress && (i % 256 == 255 || i + 1 == k.n))
+                progress(ctx, d * k.n + i + 1, n_dates * k.n);
+        }
     cvom_instrument_cache_cleanup(&cache);
     if (opened)
         st->ops->rollback(st);
-    if (!s)
-        s = cvom_scan_namesakes(k.v, k.n, err);
     if (s) {
-        free(k.v);
+        for (unsigned d = 0; d < n_dates; d++)
+            free(v[d]);
         return s;
     }
-    *out = k.v;
+    for (unsigned d = 0; d < n_dates; d++)
+        out[d] = v[d];
     *n = k.n;
     return CVOM_OK;
+}
+
+enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
+                                     const struct cvom_account_filter *f, int32_t as_of,
+                                     struct cvom_scored **out, size_t *n,
+                                     void (*progress)(void *ctx, size_t done, size_t total),
+                                     void *ctx, struct cvom_error *err)
+{
+    return cvom_portfolio_scan_dates(st, cfg, f, &as_of, 1, out, n, progress, ctx, err);
 }
 
 /* Complete assessments of one instrument, gathered across accounts. */

@@ -101,6 +101,19 @@ enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_co
                                      struct cvom_scored **out, size_t *n,
                                      void (*progress)(void *ctx, size_t done, size_t total),
                                      void *ctx, struct cvom_error *err);
+#define SCAN_DATES_MAX 2 /* dates one portfolio scan scores at once */
+
+/* The same as cvom_portfolio_scan on each of n_dates dates (1 to SCAN_DATES_MAX) at once,
+ * reading the store once: out[d] is a new array of the *n accounts (the same accounts, in the
+ * same order, on every date) scored as of dates[d]; the caller frees each. */
+enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct cvom_config *cfg,
+                                           const struct cvom_account_filter *f,
+                                           const int32_t *dates, unsigned n_dates,
+                                           struct cvom_scored **out, size_t *n,
+                                           void (*progress)(void *ctx, size_t done,
+                                                            size_t total),
+                                           void *ctx, struct cvom_error *err);
+
 /* The reliability of one axis of an instrument version over its complete assessments. */
 struct cvom_axis_reliability {
     size_t cases;     /* assessments that answered every item of the axis */

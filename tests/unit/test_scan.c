@@ -122,16 +122,13 @@ static int same_score(const struct cvom_score *a, const struct cvom_score *b)
     return a->quadrant == b->quadrant && a->state == b->state;
 }
 
-/* Every account of the scan against the same account scored alone; *placed counts those
- * with a score on both axes, so that a test that places nobody cannot pass. */
-static void compare(struct cvom_store *st, int32_t as_of, size_t *placed)
+/* Every account of v (n, scored as of as_of) against the same account scored alone; *placed
+ * counts those with a score on both axes, so that a test that places nobody cannot pass. */
+static void compare_scan(struct cvom_store *st, const struct cvom_config *c, int32_t as_of,
+                         const struct cvom_scored *v, size_t n, size_t *placed)
 {
     struct cvom_error err = {0};
-    struct cvom_config cfg;
-    cvom_config_init(&cfg);
-    struct cvom_scored *v = NULL;
-    size_t n = 0;
-    CHECK_INT(cvom_portfolio_scan(st, &cfg, NULL, as_of, &v, &n, NULL, NULL, &err), CVOM_OK);
+    struct cvom_config cfg = *c;
     struct cvom_instrument_cache cache;
     cvom_instrument_cache_init(&cache);
     *placed = 0;
@@ -148,7 +145,40 @@ static void compare(struct cvom_store *st, int32_t as_of, size_t *placed)
         *placed += !isnan(one.value[0]) && !isnan(one.value[1]);
     }
     cvom_instrument_cache_cleanup(&cache);
+}
+
+static void compare(struct cvom_store *st, int32_t as_of, size_t *placed)
+{
+    struct cvom_error err = {0};
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    struct cvom_scored *v = NULL;
+    size_t n = 0;
+    CHECK_INT(cvom_portfolio_scan(st, &cfg, NULL, as_of, &v, &n, NULL, NULL, &err), CVOM_OK);
+    compare_scan(st, &cfg, as_of, v, n, placed);
     free(v);
+}
+
+/* Two dates scanned at once: each the same as its accounts scored alone on that date, the
+ * same accounts in the same order on both; *placed counts those placed on either. */
+static void compare_two(struct cvom_store *st, int32_t later, int32_t earlier, size_t *placed)
+{
+    struct cvom_error err = {0};
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    const int32_t dates[2] = {later, earlier};
+    struct cvom_scored *v[2] = {NULL, NULL};
+    size_t n = 0, p[2] = {0, 0};
+    CHECK_INT(cvom_portfolio_scan_dates(st, &cfg, NULL, dates, 2, v, &n, NULL, NULL, &err),
+              CVOM_OK);
+    for (int d = 0; d < 2; d++)
+        compare_scan(st, &cfg, dates[d], v[d], n, &p[d]);
+    for (size_t i = 0; i < n; i++)
+        CHECK(v[0][i].account.id == v[1][i].account.id);
+    CHECK(p[0] != p[1]); /* the dates differ in what they place */
+    *placed = p[0] + p[1];
+    free(v[0]);
+    free(v[1]);
 }
 
 int main(int argc, char **argv)
@@ -168,11 +198,15 @@ int main(int argc, char **argv)
         CHECK(placed > 50);
         compare(st, 20100, &placed);
         CHECK(placed > 100);
+        compare_two(st, 20100, 20030, &placed);
+        CHECK(placed > 150);
         /* More versions than one pass keeps: the scan scores account by account. */
         put_versions(st, 4, 20, versions + 3);
         fill(st, versions, 20, 60);
         compare(st, 20100, &placed);
         CHECK(placed > 100);
+        compare_two(st, 20100, 20030, &placed);
+        CHECK(placed > 150);
         cvom_store_close(st);
     }
     remove_dir();
