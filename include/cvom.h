@@ -171,12 +171,17 @@ enum cvom_status cvom_item_normalise(const struct cvom_item *item, double raw, d
 /* A memo of Student-t quantiles for one confidence, owned by a caller that scores many
  * accounts in a row. Zero-initialise it; it fills itself. */
 #define CVOM_TCACHE_DF_MAX 1024
+#define CVOM_TCACHE_FRACTIONS 4096 /* slots for fractional df (weighted respondents) */
 struct cvom_tcache {
     double confidence;
     double t[CVOM_TCACHE_DF_MAX + 1]; /* by whole degrees of freedom; 0 = not yet known */
+    struct {
+        double df, t; /* df 0: empty */
+    } fraction[CVOM_TCACHE_FRACTIONS]; /* by a hash of df; a newer df takes the slot over */
 };
 
-/* cvom_t_quantile, remembered in c for whole df up to CVOM_TCACHE_DF_MAX. c may be NULL. */
+/* cvom_t_quantile, remembered in c for whole df up to CVOM_TCACHE_DF_MAX and for the
+ * fractional df seen last in each slot. c may be NULL. */
 double cvom_t_quantile_cached(struct cvom_tcache *c, double confidence, double df);
 
 /* Configuration of scoring and classification. */

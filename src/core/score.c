@@ -21,11 +21,24 @@ void cvom_config_init(struct cvom_config *cfg)
 
 double cvom_t_quantile_cached(struct cvom_tcache *c, double confidence, double df)
 {
-    if (!c || df != floor(df) || df < 1 || df > CVOM_TCACHE_DF_MAX)
+    if (!c || !(df > 0) || df > CVOM_TCACHE_DF_MAX)
         return cvom_t_quantile(confidence, df);
     if (c->confidence != confidence) {
         memset(c->t, 0, sizeof c->t);
+        memset(c->fraction, 0, sizeof c->fraction);
         c->confidence = confidence;
+    }
+    if (df != floor(df)) {
+        /* Weighted respondents give fractional df, but a portfolio repeats a few thousand
+         * of them: the same df, bit for bit, gives the same quantile. */
+        uint64_t bits;
+        memcpy(&bits, &df, sizeof bits);
+        size_t slot = (size_t)((bits * 0x9E3779B97F4A7C15ULL) >> 52) % CVOM_TCACHE_FRACTIONS;
+        if (c->fraction[slot].df != df) {
+            c->fraction[slot].df = df;
+            c->fraction[slot].t = cvom_t_quantile(confidence, df);
+        }
+        return c->fraction[slot].t;
     }
     size_t i = (size_t)df;
     if (c->t[i] == 0)

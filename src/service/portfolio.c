@@ -959,6 +959,12 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
         else if (k.n)
             memcpy(v[d], k.v, k.n * sizeof *k.v);
     }
+    /* Accounts with as many respondents share a Student-t quantile: remember them. */
+    struct cvom_config with_memo = *cfg;
+    struct cvom_tcache *memo = cfg->tcache ? NULL : calloc(1, sizeof *memo);
+    if (memo)
+        with_memo.tcache = memo;
+    cfg = &with_memo;
     struct cvom_instrument_cache cache;
     cvom_instrument_cache_init(&cache);
     /* The signals of the whole portfolio on each date, read once (account 0: every
@@ -978,6 +984,7 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
                 progress(ctx, d * k.n + i + 1, n_dates * k.n);
         }
     cvom_instrument_cache_cleanup(&cache);
+    free(memo);
     if (opened)
         st->ops->rollback(st);
     if (s) {

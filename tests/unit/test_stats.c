@@ -103,6 +103,34 @@ static void test_t_fixtures(void)
     }
 }
 
+/* The memo gives the quantile itself, bit for bit: whole and fractional df, more fractional
+ * df than it has slots (so that slots are taken over), and a change of confidence. */
+static void test_t_memo(void)
+{
+    struct cvom_tcache *memo = calloc(1, sizeof *memo);
+    CHECK(memo != NULL);
+    if (!memo)
+        return;
+    const double levels[] = {0.90, 0.95, 0.90};
+    for (size_t l = 0; l < COUNT(levels); l++)
+        for (int round = 0; round < 2; round++)
+            for (int k = 1; k <= 3 * CVOM_TCACHE_FRACTIONS; k++) {
+                double df = k % 3 == 0 ? (double)(k % 40 + 1) : 0.25 + k / 7.0;
+                double got = cvom_t_quantile_cached(memo, levels[l], df);
+                double want = cvom_t_quantile(levels[l], df);
+                if (memcmp(&got, &want, sizeof got) != 0) {
+                    fprintf(stderr, "t memo: df %.17g at %.2f gives %.17g, not %.17g\n", df,
+                            levels[l], got, want);
+                    CHECK(0);
+                    free(memo);
+                    return;
+                }
+            }
+    CHECK(isnan(cvom_t_quantile_cached(memo, 0.9, NAN)));
+    CHECK(isnan(cvom_t_quantile_cached(memo, 0.9, -1)));
+    free(memo);
+}
+
 static void test_acc_fixtures(void)
 {
     for (size_t f = 0; f < COUNT(acc_fixtures); f++) {
@@ -417,6 +445,7 @@ int main(void)
     test_tau_fixtures();
     test_pearson_fixtures();
     test_t_fixtures();
+    test_t_memo();
     test_acc_fixtures();
     test_alpha_edges();
     test_alpha_invariance();
