@@ -256,9 +256,22 @@ enum cvom_status cvom_score_account(const struct cvom_config *cfg, int min_items
                                     const struct cvom_respondent *r, size_t n,
                                     struct cvom_score *out);
 
-/* Quadrant of a point under cfg's thresholds. */
+/* Scores are means of fractions such as 100/3, so a point that sits exactly on a line can
+ * come out a rounding error below it: within this margin of a threshold (or of any fixed
+ * line a rule compares with) a value counts as on the line. Every rule uses this one. */
+#define CVOM_ON_LINE 1e-9
+
+/* Quadrant of a point under cfg's thresholds: on a line counts as above it. */
 enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellectual,
                                  double emotional);
+
+/* Whether the interval [lo, hi] reaches past line on both sides: the borderline rule. */
+int cvom_interval_crosses(double lo, double hi, double line);
+
+/* The axes whose interval crosses its threshold, as bits (1 << CVOM_DIM_INTELLECTUAL,
+ * 1 << CVOM_DIM_EMOTIONAL); an account with any is borderline. NaN intervals cross nothing. */
+unsigned cvom_borderline_axes(const struct cvom_score *s,
+                              const double threshold[CVOM_DIM_COUNT]);
 
 /* Two-sided Student-t quantile: the t with P(|T| <= t) = confidence for df degrees of
  * freedom (df > 0, may be fractional). NaN for invalid arguments. */

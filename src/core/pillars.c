@@ -9,7 +9,6 @@
 #include <string.h>
 
 /* The same tolerance as the quadrant lines: a score a rounding error below a level is on it. */
-#define ON_LINE 1e-9
 
 static const char *const pillar_names[CVOM_PILLAR_COUNT] = {
     [CVOM_PILLAR_PASSION] = "passion",       [CVOM_PILLAR_RESONANCE] = "resonance",
@@ -68,13 +67,13 @@ double cvom_health_gate(double pillars_mean, double trust, double margin, int *c
     }
     double cap = trust + margin;
     if (capped)
-        *capped = cap < pillars_mean - ON_LINE;
+        *capped = cap < pillars_mean - CVOM_ON_LINE;
     return fmin(pillars_mean, cap);
 }
 
 static int sound(double v)
 {
-    return v >= CVOM_PILLAR_SOUND - ON_LINE;
+    return v >= CVOM_PILLAR_SOUND - CVOM_ON_LINE;
 }
 
 enum cvom_pillar_trend cvom_pillar_trend_between(double before, double now)
@@ -331,7 +330,7 @@ enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
         p->quadrant = cvom_classify(cfg, x, y);
         p->distance = hypot(x - ax, y - ay); /* NaN when the account has no point */
         /* The same tolerance as a line: an influence typed as 0.5 is 0.5. */
-        p->weighs = er->influence >= CVOM_SPLIT_MIN_INFLUENCE - ON_LINE;
+        p->weighs = er->influence >= CVOM_SPLIT_MIN_INFLUENCE - CVOM_ON_LINE;
         if (p->weighs && !seen[p->quadrant]++)
             s.quadrants++;
     }

@@ -108,15 +108,11 @@ enum cvom_status cvom_respondent_answer(struct cvom_respondent *r, const struct 
     return CVOM_OK;
 }
 
-/* Scores are means of fractions such as 100/3, so a point that sits exactly on a line can
- * come out a rounding error below it. Within this margin it counts as on the line. */
-#define ON_LINE 1e-9
-
 enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellectual,
                                  double emotional)
 {
-    int hi_i = intellectual >= cfg->threshold[CVOM_DIM_INTELLECTUAL] - ON_LINE;
-    int hi_e = emotional >= cfg->threshold[CVOM_DIM_EMOTIONAL] - ON_LINE;
+    int hi_i = intellectual >= cfg->threshold[CVOM_DIM_INTELLECTUAL] - CVOM_ON_LINE;
+    int hi_e = emotional >= cfg->threshold[CVOM_DIM_EMOTIONAL] - CVOM_ON_LINE;
     if (hi_i && hi_e)
         return CVOM_Q_PARTNERSHIP;
     if (hi_i)
@@ -124,6 +120,20 @@ enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellect
     if (hi_e)
         return CVOM_Q_EMOTIONAL;
     return CVOM_Q_TRANSACTIONAL;
+}
+
+int cvom_interval_crosses(double lo, double hi, double line)
+{
+    return lo < line - CVOM_ON_LINE && hi > line + CVOM_ON_LINE;
+}
+
+unsigned cvom_borderline_axes(const struct cvom_score *s, const double threshold[CVOM_DIM_COUNT])
+{
+    unsigned axes = 0;
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (cvom_interval_crosses(s->lo[d], s->hi[d], threshold[d]))
+            axes |= 1u << d;
+    return axes;
 }
 
 static int counts(const struct cvom_config *cfg, const struct cvom_respondent *r)
@@ -185,12 +195,9 @@ void cvom_score_settle(const struct cvom_config *cfg, struct cvom_score *s)
 {
     s->quadrant = cvom_classify(cfg, s->value[0], s->value[1]);
     s->state = CVOM_STATE_OK;
-    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
-        if (isnan(s->value[d])) {
+    for (int d = 0; d < CVOM_DIM_COUNT; d++)
+        if (isnan(s->value[d]))
             s->state = CVOM_STATE_INSUFFICIENT;
-            break;
-        }
-        if (s->lo[d] < cfg->threshold[d] - ON_LINE && s->hi[d] > cfg->threshold[d] + ON_LINE)
-            s->state = CVOM_STATE_BORDERLINE;
-    }
+    if (s->state == CVOM_STATE_OK && cvom_borderline_axes(s, cfg->threshold))
+        s->state = CVOM_STATE_BORDERLINE;
 }

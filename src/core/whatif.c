@@ -7,7 +7,6 @@
 #include <string.h>
 
 /* The same tolerance as the quadrant lines in the scoring. */
-#define ON_LINE 1e-9
 
 static double clamp100(double v, int *cut)
 {
@@ -47,7 +46,7 @@ static enum cvom_state judge(const struct cvom_config *cfg, const struct cvom_wh
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         if (isnan(w->after[d]))
             return CVOM_STATE_INSUFFICIENT;
-        if (w->lo[d] < cfg->threshold[d] - ON_LINE && w->hi[d] > cfg->threshold[d] + ON_LINE)
+        if (cvom_interval_crosses(w->lo[d], w->hi[d], cfg->threshold[d]))
             s = CVOM_STATE_BORDERLINE;
     }
     return s;

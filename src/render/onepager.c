@@ -385,9 +385,10 @@ static const char *state_sentence(const struct cvom_onepager *p, char *buf, size
                "the account is not a point on the matrix yet.";
     if (s->state == CVOM_STATE_OK)
         return "Placed: both intervals lie clear of the thresholds.";
+    unsigned axes = cvom_borderline_axes(s, p->threshold);
     int on[CVOM_DIM_COUNT];
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        on[d] = s->lo[d] < p->threshold[d] - 1e-9 && s->hi[d] > p->threshold[d] + 1e-9;
+        on[d] = (axes >> d) & 1;
     snprintf(buf, cap, "Borderline: the %s interval%s a threshold, so the quadrant should not "
                        "be over-read.",
              on[0] && on[1] ? "intellectual and emotional" : on[0] ? "intellectual" : "emotional",

@@ -20,8 +20,6 @@
 
 /* ---- building the sections ------------------------------------------------------------ */
 
-#define ON_LINE 1e-9 /* as in the scorer: closer than this to a threshold is on it */
-
 static int placed(const struct cvom_score *s)
 {
     return s->state != CVOM_STATE_INSUFFICIENT;
@@ -32,15 +30,12 @@ enum cvom_report_axes cvom_report_borderline_axes(const struct cvom_score *s,
 {
     if (s->state != CVOM_STATE_BORDERLINE)
         return CVOM_REPORT_AXES_NONE;
-    /* The scorer's own rule: the interval reaches past the line on both sides. */
-    int on[CVOM_DIM_COUNT];
-    for (int d = 0; d < CVOM_DIM_COUNT; d++)
-        on[d] = s->lo[d] < threshold[d] - ON_LINE && s->hi[d] > threshold[d] + ON_LINE;
-    if (on[0] && on[1])
-        return CVOM_REPORT_AXES_BOTH;
-    if (on[0])
-        return CVOM_REPORT_AXES_INTELLECTUAL;
-    return on[1] ? CVOM_REPORT_AXES_EMOTIONAL : CVOM_REPORT_AXES_NONE;
+    unsigned on = cvom_borderline_axes(s, threshold);
+    int i = (on >> CVOM_DIM_INTELLECTUAL) & 1, e = (on >> CVOM_DIM_EMOTIONAL) & 1;
+    return i && e ? CVOM_REPORT_AXES_BOTH
+           : i    ? CVOM_REPORT_AXES_INTELLECTUAL
+           : e    ? CVOM_REPORT_AXES_EMOTIONAL
+                  : CVOM_REPORT_AXES_NONE;
 }
 
 struct order_key {

@@ -227,6 +227,28 @@ static void test_classify(void)
     CHECK_INT(cvom_quadrant_parse("partnership"), CVOM_Q_PARTNERSHIP);
     CHECK_INT(cvom_quadrant_parse("Partnership"), -1);
     CHECK_STR(cvom_state_name(CVOM_STATE_BORDERLINE), "borderline");
+    /* A rounding error below the line is on it. */
+    CHECK_INT(cvom_classify(&cfg, 70 - CVOM_ON_LINE / 2, 10), CVOM_Q_INTELLECTUAL);
+}
+
+/* The borderline rule, the one every face uses: the interval reaches past the threshold on
+ * both sides, by more than a rounding error. */
+static void test_borderline(void)
+{
+    CHECK(cvom_interval_crosses(40, 60, 50));
+    CHECK(!cvom_interval_crosses(50, 60, 50));                 /* touching from above */
+    CHECK(!cvom_interval_crosses(40, 50, 50));                 /* touching from below */
+    CHECK(!cvom_interval_crosses(50 - CVOM_ON_LINE / 2, 60, 50)); /* a rounding error */
+    CHECK(cvom_interval_crosses(50 - 2 * CVOM_ON_LINE, 50 + 2 * CVOM_ON_LINE, 50));
+    CHECK(!cvom_interval_crosses(NAN, NAN, 50));
+    struct cvom_score s = {.lo = {40, 55}, .hi = {60, 70}};
+    const double t[CVOM_DIM_COUNT] = {50, 50};
+    CHECK_INT((int)cvom_borderline_axes(&s, t), 1 << CVOM_DIM_INTELLECTUAL);
+    s.lo[1] = 45;
+    CHECK_INT((int)cvom_borderline_axes(&s, t),
+              (1 << CVOM_DIM_INTELLECTUAL) | (1 << CVOM_DIM_EMOTIONAL));
+    s.lo[0] = 51;
+    CHECK_INT((int)cvom_borderline_axes(&s, t), 1 << CVOM_DIM_EMOTIONAL);
 }
 
 static void test_explain(void)
@@ -332,6 +354,7 @@ int main(void)
     test_score();
     test_evidence();
     test_classify();
+    test_borderline();
     test_explain();
     test_dates();
     return CHECK_DONE();
