@@ -4,7 +4,8 @@
 #   make demo     install what is missing, build, create demo.db, show the matrix, then
 #                 serve the web application on it (LISTEN=127.0.0.1:8080)
 #   make bench    release build, then the benchmarks in bench/
-#   make install  install cvom, libcvom and cvom.h (PREFIX, default /usr/local)
+#   make install  install cvom and cvom(1), libcvom (shared and static), cvom.h and cvom.pc
+#                 (PREFIX, default /usr/local; DESTDIR=… stages it for a package)
 
 PREFIX ?= /usr/local
 SETUP   = scripts/setup.sh
@@ -41,6 +42,7 @@ bench: setup
 	@sh bench/run.sh build-release
 
 install: all
+	meson configure build --prefix=$(PREFIX)
 	meson install -C build
 
 format:

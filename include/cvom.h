@@ -13,7 +13,18 @@
 extern "C" {
 #endif
 
+/* The version of this header; cvom_version() gives the library's, which a program linked
+ * against a shared libcvom may find newer (the same major version keeps the interface). */
+#define CVOM_VERSION_MAJOR 0
+#define CVOM_VERSION_MINOR 1
+#define CVOM_VERSION_PATCH 0
 #define CVOM_VERSION "0.1.0"
+/* One number to compare: 0x000100 for 0.1.0. */
+#define CVOM_VERSION_NUMBER                                                                \
+    ((CVOM_VERSION_MAJOR << 16) | (CVOM_VERSION_MINOR << 8) | CVOM_VERSION_PATCH)
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+const char *cvom_version(void);
 
 /* ---------------------------------------------------------------------------------------
  * Status and errors

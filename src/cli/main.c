@@ -113,7 +113,7 @@ int main(int argc, char **argv)
         return EXIT_OKAY;
     }
     if (strcmp(argv[0], "--version") == 0) {
-        printf("cvom %s\n", CVOM_VERSION);
+        printf("cvom %s\n", cvom_version());
         return EXIT_OKAY;
     }
     int rc = -1;

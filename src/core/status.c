@@ -20,6 +20,11 @@ static const char *const status_names[CVOM_STATUS_COUNT] = {
     [CVOM_ECONFLICT] = "changed meanwhile",
 };
 
+const char *cvom_version(void)
+{
+    return CVOM_VERSION;
+}
+
 const char *cvom_status_str(enum cvom_status st)
 {
     if ((unsigned)st >= CVOM_STATUS_COUNT)
