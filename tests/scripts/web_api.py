@@ -800,9 +800,14 @@ def main():
         return 0
 
 
-if __name__ == '__main__':
+def run(main):
+    """Exit with main's status, or with 1 after printing the first expectation that failed."""
     try:
         sys.exit(main())
     except AssertionError as e:
         print('FAIL: %s' % e)
         sys.exit(1)
+
+
+if __name__ == '__main__':
+    run(main)

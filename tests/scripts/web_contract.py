@@ -365,8 +365,4 @@ def main():
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except AssertionError as e:
-        print('FAIL: %s' % e)
-        sys.exit(1)
+    api.run(main)
