@@ -189,8 +189,8 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
 
 /* ---- versions ------------------------------------------------------------------------------ */
 
-/* A version as the ETag gives it, "N" (quotes optional, W/ refused: a weak tag does not
- * promise the same bytes); 0 or -1. */
+/* A version as the ETag gives it, "N" or "N-digest" (quotes optional, W/ refused: a weak
+ * tag does not promise the same bytes); 0 or -1. */
 static int parse_tag(const char *s, int64_t *out)
 {
     char digits[24];
@@ -199,6 +199,9 @@ static int parse_tag(const char *s, int64_t *out)
         s++;
         n -= 2;
     }
+    const char *dash = memchr(s, '-', n);
+    if (dash)
+        n = (size_t)(dash - s);
     if (n == 0 || n >= sizeof digits)
         return -1;
     memcpy(digits, s, n);
@@ -262,6 +265,7 @@ int api_if_match(struct web_req *r, const char *tag)
 void api_etag(struct web_req *r, int64_t version)
 {
     snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", version);
+    r->etag_version = 1;
 }
 
 int api_conflict(struct web_req *r, enum api_version_how how, json_t *current)

@@ -67,7 +67,9 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
 void api_json_tag(json_t *o, char out[WEB_TAG_MAX]);
 /* An If-Match header that is neither "*" nor tag: the 412 answer and its status; else 0. */
 int api_if_match(struct web_req *r, const char *tag);
-/* Tag the answer with a record's version (ETag: "N"). */
+/* Tag the answer with a record's version: ETag "N-digest" for a 200 with a body (the digest
+ * of the answer, so that If-None-Match sees a changed score), else "N". If-Match takes
+ * either and reads the version. */
 void api_etag(struct web_req *r, int64_t version);
 /* The answer to a change the store refused with CVOM_ECONFLICT: 412 after an If-Match, else
  * 409, with the message and the record as it is now (current, taken) in "current". */

@@ -324,6 +324,7 @@ static int run_handler(const struct web_route *hit, struct web_req *r)
         buf_reset(&r->out);
         r->status = 0;
         r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = r->link[0] = '\0';
+        r->etag_version = 0;
         r->err_line = r->err_column = 0;
         unsigned char pause;
         randombytes_buf(&pause, 1);
@@ -491,10 +492,20 @@ void web_tag(const void *data, size_t len, char out[WEB_TAG_MAX])
 
 static void body_etag(struct web_req *r)
 {
-    if (!r->is_api || r->etag[0] || r->status != 200 || !r->out.p || r->lent ||
-        (r->method != M_GET && r->method != M_HEAD))
+    if (!r->is_api || r->status != 200 || !r->out.p || r->lent)
         return;
-    web_tag(r->out.p, r->out.len, r->etag);
+    if (r->etag_version && r->etag[0]) {
+        /* "N" becomes "N-digest": If-Match reads the version, If-None-Match the whole, so
+         * that an answer that changed without the record (a score) is not called unchanged. */
+        char tag[WEB_TAG_MAX];
+        web_tag(r->out.p, r->out.len, tag);
+        size_t n = strlen(r->etag);
+        snprintf(r->etag + n - 1, sizeof r->etag - (n - 1), "-%s", tag + 1);
+        r->etag_version = 0;
+        return;
+    }
+    if (!r->etag[0] && (r->method == M_GET || r->method == M_HEAD))
+        web_tag(r->out.p, r->out.len, r->etag);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)

@@ -148,6 +148,8 @@ struct web_req {
     char disposition[256];         /* Content-Disposition, for downloads */
     char cache[64];                /* Cache-Control; default no-store */
     char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
+    int etag_version;              /* etag is a record's version, to which an API answer's
+                                      digest is added ("N-digest") */
     char allow[64];                /* Allow, for 405 answers */
     char link[WEB_URI_MAX + 64];   /* Link, to an API list's next page */
     char request_id[72];           /* X-Request-Id: the client's when sane, else made here */
