@@ -5,6 +5,7 @@
 #include "store/ops.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static enum cvom_status read_user(struct db_query *q, struct cvom_user *u, struct cvom_error *err)
@@ -191,6 +192,99 @@ enum cvom_status cvom__op_session_purge(struct cvom_store *st, int64_t created_b
 {
     return db_exec_keyed(db_of(st), S_SESSION_PURGE, NULL, 0, 2, created_before, seen_before,
                          "removing expired sessions", err);
+}
+
+/* ---- idempotency keys ---- */
+
+enum cvom_status cvom__op_idem_claim(struct cvom_store *st, const struct cvom_idem *x, int *claimed,
+                                     struct cvom_error *err)
+{
+    struct db_query q;
+    int64_t user;
+    enum cvom_status status = db_open(db_of(st), S_IDEM_CLAIM, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, x->user_id);
+    db_bind_text(&q, 2, x->key, sizeof x->key);
+    db_bind_text(&q, 3, x->request, sizeof x->request);
+    db_bind_int(&q, 4, x->created);
+    struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, x->user_id}};
+    status = db_returning(&q, "keeping an idempotency key", refs, 1, &user, claimed, err);
+    db_close(&q);
+    return status;
+}
+
+static enum cvom_status read_idem(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_idem *x = out;
+    (void)err;
+    db_col_text(q, 0, x->request, sizeof x->request);
+    x->created = db_col_int(q, 1);
+    x->status = (int)db_col_int(q, 2);
+    db_col_text(q, 3, x->location, sizeof x->location);
+    db_col_text(q, 4, x->body, sizeof x->body);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_idem_get(struct cvom_store *st, int64_t user_id, const char *key,
+                                   struct cvom_idem *out, struct cvom_error *err)
+{
+    struct db_query q;
+    enum cvom_status status = db_open(db_of(st), S_IDEM_GET, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, user_id);
+    db_bind_text(&q, 2, key, CVOM_DIGEST_HEX);
+    enum db_step rc = db_step(&q);
+    if (rc == DB_ROW) {
+        out->user_id = user_id;
+        snprintf(out->key, sizeof out->key, "%s", key);
+        status = read_idem(&q, out, err);
+    } else if (rc == DB_DONE) {
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no such idempotency key");
+    } else {
+        status = db_fail(db_of(st), "reading an idempotency key", err);
+    }
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_idem_finish(struct cvom_store *st, const struct cvom_idem *x,
+                                      struct cvom_error *err)
+{
+    struct db_query q;
+    enum cvom_status status = db_open(db_of(st), S_IDEM_FINISH, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, x->user_id);
+    db_bind_text(&q, 2, x->key, sizeof x->key);
+    db_bind_int(&q, 3, x->status);
+    db_bind_text(&q, 4, x->location, sizeof x->location);
+    db_bind_text(&q, 5, x->body, sizeof x->body);
+    status = db_exec(&q, "keeping the answer to an idempotency key", NULL, 0, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_idem_drop(struct cvom_store *st, int64_t user_id, const char *key,
+                                    struct cvom_error *err)
+{
+    struct db_query q;
+    enum cvom_status status = db_open(db_of(st), S_IDEM_DROP, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, user_id);
+    db_bind_text(&q, 2, key, CVOM_DIGEST_HEX);
+    status = db_exec(&q, "forgetting an idempotency key", NULL, 0, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_idem_purge(struct cvom_store *st, int64_t created_before,
+                                     struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_IDEM_PURGE, NULL, 0, 1, created_before, 0,
+                         "removing expired idempotency keys", err);
 }
 
 static enum cvom_status read_token(struct db_query *q, void *out, struct cvom_error *err)

@@ -39,8 +39,9 @@ CVOM_COPY_TABLES(TABLE_CHECK, )
 /* Tables each database keeps for itself: the schema's version (both sides are at the same
  * one), and the data revision — a key for the caches of the servers on the target, which must
  * move on from the target's own value, never go back to one they may have cached pages under:
- * the copy's commit moves it, as any change's does. */
-static const char *const own_tables[] = {"schema_migrations", "data_revision"};
+ * the copy's commit moves it, as any change's does; and the idempotency keys of API requests,
+ * answers of a day that belong to the servers of each database. */
+static const char *const own_tables[] = {"schema_migrations", "data_revision", "idempotency_keys"};
 
 /* ---------------------------------------------------------------------------------------
  * Rows and their checksum

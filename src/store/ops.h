@@ -106,6 +106,16 @@ enum cvom_status cvom__op_token_list(struct cvom_store *st, cvom_token_cb cb, vo
 enum cvom_status cvom__op_token_remove(struct cvom_store *st, int64_t id, struct cvom_error *err);
 enum cvom_status cvom__op_audit_add(struct cvom_store *st, struct cvom_audit *a,
                                     struct cvom_error *err);
+enum cvom_status cvom__op_idem_claim(struct cvom_store *st, const struct cvom_idem *x, int *claimed,
+                                     struct cvom_error *err);
+enum cvom_status cvom__op_idem_get(struct cvom_store *st, int64_t user_id, const char *key,
+                                   struct cvom_idem *out, struct cvom_error *err);
+enum cvom_status cvom__op_idem_finish(struct cvom_store *st, const struct cvom_idem *x,
+                                      struct cvom_error *err);
+enum cvom_status cvom__op_idem_drop(struct cvom_store *st, int64_t user_id, const char *key,
+                                    struct cvom_error *err);
+enum cvom_status cvom__op_idem_purge(struct cvom_store *st, int64_t created_before,
+                                     struct cvom_error *err);
 enum cvom_status cvom__op_audit_list(struct cvom_store *st, int64_t limit, int64_t offset,
                                      cvom_audit_cb cb, void *ctx, struct cvom_error *err);
 enum cvom_status cvom__op_failure_add(struct cvom_store *st, const char *key, int64_t at,

@@ -119,6 +119,11 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(FAILURE_COUNT, STMT_READ)                                                                    \
     X(FAILURE_CLEAR, STMT_WRITE)                                                                   \
     X(FAILURE_PURGE, STMT_WRITE)                                                                   \
+    X(IDEM_CLAIM, STMT_WRITE)                                                                      \
+    X(IDEM_GET, STMT_READ)                                                                         \
+    X(IDEM_FINISH, STMT_WRITE)                                                                     \
+    X(IDEM_DROP, STMT_WRITE)                                                                       \
+    X(IDEM_PURGE, STMT_WRITE)                                                                      \
     X(SURVEY_ADD, STMT_WRITE)                                                                      \
     X(SURVEY_GET, STMT_READ)                                                                       \
     X(SURVEY_USE, STMT_WRITE)                                                                      \

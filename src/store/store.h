@@ -151,6 +151,20 @@ struct cvom_token {
     int64_t created, used;
 };
 
+/* The first answer to an API request sent with an Idempotency-Key, kept for a while so that
+ * a retry gets it again. key and request are digests (of the key, and of what was asked);
+ * status 0 while the first request is still being answered. */
+#define CVOM_IDEM_BODY_MAX (64 * 1024)
+struct cvom_idem {
+    int64_t user_id;
+    char key[CVOM_DIGEST_HEX];
+    char request[CVOM_DIGEST_HEX];
+    int64_t created; /* seconds since the epoch */
+    int status;
+    char location[1024];
+    char body[CVOM_IDEM_BODY_MAX + 1];
+};
+
 /* One line of the audit log: who did what to what, from where. Never a secret. */
 struct cvom_audit {
     int64_t id;
@@ -479,6 +493,21 @@ struct cvom_store_ops {
                                    struct cvom_error *err);
     enum cvom_status (*token_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
 
+    /* Idempotency keys, by user and the digest of the key. claim records x (status 0) and
+     * sets *claimed, or leaves *claimed 0 when the user already has that key; finish stores
+     * the answer (status, location, body); drop forgets the key; purge forgets those created
+     * before a time. */
+    enum cvom_status (*idem_claim)(struct cvom_store *st, const struct cvom_idem *x, int *claimed,
+                                   struct cvom_error *err);
+    enum cvom_status (*idem_get)(struct cvom_store *st, int64_t user_id, const char *key,
+                                 struct cvom_idem *out, struct cvom_error *err);
+    enum cvom_status (*idem_finish)(struct cvom_store *st, const struct cvom_idem *x,
+                                    struct cvom_error *err);
+    enum cvom_status (*idem_drop)(struct cvom_store *st, int64_t user_id, const char *key,
+                                  struct cvom_error *err);
+    enum cvom_status (*idem_purge)(struct cvom_store *st, int64_t created_before,
+                                   struct cvom_error *err);
+
     /* The audit log: add fills a->id; list gives the newest first. */
     enum cvom_status (*audit_add)(struct cvom_store *st, struct cvom_audit *a,
                                   struct cvom_error *err);
@@ -588,8 +617,7 @@ struct cvom_store_ops {
                                     struct cvom_signal *out, struct cvom_error *err);
     enum cvom_status (*signal_list)(struct cvom_store *st, cvom_signal_cb cb, void *ctx,
                                     struct cvom_error *err);
-    enum cvom_status (*signal_remove)(struct cvom_store *st, int64_t id,
-                                      struct cvom_error *err);
+    enum cvom_status (*signal_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
     /* Values: put adds or replaces the one for (account, signal, date); latest gives, for
      * one signal, each account's newest value on or before as_of (by account id; only
      * account_id's when it is not 0);

@@ -9,6 +9,7 @@
 #include "web/auth.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,78 @@ static int api_openapi(struct web_req *r)
     r->out_type = "application/json";
     snprintf(r->cache, sizeof r->cache, "public, max-age=300");
     return 200;
+}
+
+/* ---- query parameters: those the description gives, no others ---------------------------- */
+
+static json_t *description;
+static pthread_once_t description_once = PTHREAD_ONCE_INIT;
+
+static void description_load(void)
+{
+    description = json_loadb((const char *)cvom__openapi_json, cvom__openapi_json_len, 0, NULL);
+}
+
+/* A parameter object, following a local "$ref" such as "#/components/parameters/Limit". */
+static json_t *parameter(json_t *p)
+{
+    const char *ref = json_string_value(json_object_get(p, "$ref"));
+    static const char prefix[] = "#/components/parameters/";
+    if (!ref)
+        return p;
+    if (strncmp(ref, prefix, sizeof prefix - 1) != 0)
+        return NULL;
+    return json_object_get(
+        json_object_get(json_object_get(description, "components"), "parameters"),
+        ref + sizeof prefix - 1);
+}
+
+static int same(json_t *v, const char *text)
+{
+    return json_is_string(v) && strcmp(json_string_value(v), text) == 0;
+}
+
+/* Whether the operation's parameters (its own and its path's) have a query parameter name. */
+static int described(json_t *path, json_t *op, const char *name)
+{
+    json_t *lists[] = {json_object_get(path, "parameters"), json_object_get(op, "parameters")};
+    for (size_t l = 0; l < 2; l++) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(lists[l], i, p)
+        {
+            json_t *d = parameter(p);
+            if (d && same(json_object_get(d, "in"), "query") &&
+                same(json_object_get(d, "name"), name))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int web_api_query_check(struct web_req *r, const char *pattern)
+{
+    static const char *const ops[M_COUNT] = {"get", "get", "post", "put", "patch", "delete", ""};
+    pthread_once(&description_once, description_load);
+    const struct form *q = web_query_form(r);
+    if (!q)
+        return api_invalid(r, "query",
+                           "The query string is malformed: a bad %-escape, %00 or "
+                           "text that is not UTF-8.");
+    json_t *path = json_object_get(json_object_get(description, "paths"), pattern);
+    json_t *op = json_object_get(path, ops[r->method]);
+    for (size_t i = 0; i < q->n; i++) {
+        if (op && described(path, op, q->f[i].name))
+            continue;
+        char field[CVOM_FIELD_MAX], msg[CVOM_FIELD_MAX + 96];
+        cvom_copy(field, sizeof field, q->f[i].name);
+        snprintf(msg, sizeof msg,
+                 "There is no query parameter '%s' here; "
+                 "see /api/v1/openapi.json.",
+                 field);
+        return api_invalid(r, field, msg);
+    }
+    return 0;
 }
 
 /* ---- POST /api/v1/imports ----------------------------------------------------------------- */
@@ -67,10 +140,17 @@ static void map_arg(struct import_req *q, const char *key, const char *value)
 static int import_params(struct web_req *r, struct import_req *q)
 {
     const char *kind = web_query(r, "kind"), *v;
-    int k = kind ? cvom_import_kind_parse(kind) : -1;
+    int k = kind ? cvom_import_kind_parse_all(kind) : -1;
     if (k < 0)
-        return api_invalid(r, "kind", "kind must be accounts, stakeholders or responses.");
+        return api_invalid(r, "kind",
+                           "kind must be accounts, stakeholders, responses, "
+                           "offerings, ratings, values, signals or network.");
     q->kind = (enum cvom_import_kind)k;
+    /* The catalogue and the value hierarchies are the whole team's. */
+    if ((q->kind == CVOM_IMPORT_OFFERINGS || q->kind == CVOM_IMPORT_VALUES) &&
+        r->user.role != CVOM_ROLE_ADMIN)
+        return web_error(r, 403, NULL, "Only an administrator may import offerings or values.",
+                         NULL);
     if ((v = web_query(r, "dry_run")) && v[0] && cvom_parse_bool(v, &q->dry_run))
         return api_invalid(r, "dry_run", "dry_run must be 1 or 0.");
     cvom_csv_opts_init(&q->csv);
@@ -158,10 +238,12 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
         st != CVOM_EEXIST)
         return web_fail(r, st, &r->err);
     char msg[sizeof r->err.message + sizeof r->err.file + 64];
-    if (r->err.line > 0)
+    if (r->err.line > 0) {
         snprintf(msg, sizeof msg, "%s:%ld:%ld: %s", r->err.file, r->err.line,
                  r->err.column > 0 ? r->err.column : 1L, r->err.message);
-    else
+        r->err_line = r->err.line; /* also as members of the error, for scripts */
+        r->err_column = r->err.column > 0 ? r->err.column : 1L;
+    } else
         snprintf(msg, sizeof msg, "%s: %s", r->err.file, r->err.message);
     const char *field = r->err.field[0] ? r->err.field : NULL;
     const struct cvom_field_def *fields = cvom_import_fields(q->kind);
@@ -170,6 +252,16 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
         if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
             field = fields[res->columns[i].field].name;
     return web_error(r, 422, NULL, msg, field);
+}
+
+/* An import makes or changes many records: its Location is the list they are in, where the
+ * API has one for the kind (accounts for those in accounts' own lists). */
+static void import_location(struct web_req *r, enum cvom_import_kind kind)
+{
+    const char *where = kind == CVOM_IMPORT_OFFERINGS ? "/api/v1/offerings"
+                        : kind == CVOM_IMPORT_SIGNALS ? "/api/v1/signals"
+                                                      : "/api/v1/accounts";
+    snprintf(r->location, sizeof r->location, "%s", where);
 }
 
 static int api_import(struct web_req *r)
@@ -203,6 +295,8 @@ static int api_import(struct web_req *r)
             rc = api_finish(r, CVOM_OK);
         }
     }
+    if (!rc && !q->dry_run)
+        import_location(r, q->kind);
     if (!rc)
         rc = api_send(r, q->dry_run ? 200 : 201, import_json(q, res));
     cvom_csv_close(csv);
@@ -224,8 +318,8 @@ const struct web_route web_api_routes[] = {
     {M_DELETE, "/api/v1/accounts/{id}", api_account_delete, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_create, A_MANAGER, 0},
-    {M_DELETE, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_delete, A_MANAGER,
-     0},
+    {M_GET, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_get, A_VIEWER, 0},
+    {M_DELETE, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_delete, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/assessments", api_assessments_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/assessments", api_assessments_create, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/score", api_account_score, A_VIEWER, 0},

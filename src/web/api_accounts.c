@@ -234,7 +234,7 @@ static int contains_nocase(const char *hay, const char *needle)
 
 struct page {
     const char *q;
-    long limit, offset;
+    struct api_page pg;
     int64_t total;
     json_t *items;
 };
@@ -244,7 +244,7 @@ static int page_cb(void *ctx, const struct cvom_account *a)
     struct page *p = ctx;
     if (p->q && !contains_nocase(a->name, p->q))
         return 0;
-    if (p->total >= p->offset && p->total < p->offset + p->limit)
+    if (p->total >= p->pg.offset && p->total < p->pg.offset + p->pg.limit)
         json_array_append_new(p->items, account_json(a, 0));
     p->total++;
     return 0;
@@ -252,16 +252,9 @@ static int page_cb(void *ctx, const struct cvom_account *a)
 
 static int page_params(struct web_req *r, struct page *p)
 {
-    const char *v;
-    p->limit = API_PAGE_DEFAULT;
-    p->offset = 0;
-    if ((v = web_query(r, "limit")) && cvom_parse_long(v, 1, API_PAGE_MAX, &p->limit)) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "limit must be a whole number from 1 to %d.", API_PAGE_MAX);
-        return api_invalid(r, "limit", msg);
-    }
-    if ((v = web_query(r, "offset")) && cvom_parse_long(v, 0, 1000000000L, &p->offset))
-        return api_invalid(r, "offset", "offset must be a whole number from 0.");
+    int rc = api_page_params(r, &p->pg);
+    if (rc)
+        return rc;
     p->q = web_query(r, "q");
     if (p->q && !p->q[0])
         p->q = NULL;
@@ -285,9 +278,7 @@ int api_accounts_list(struct web_req *r)
             return web_fail(r, st, &r->err);
         }
     }
-    return api_send(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "items", p.items, "total",
-                                      (json_int_t)p.total, "limit", (int)p.limit, "offset",
-                                      (int)p.offset));
+    return api_send_page(r, &p.pg, p.items, p.total, NULL);
 }
 
 static int answer_account(struct web_req *r, int http, const struct cvom_account *a)
@@ -377,8 +368,12 @@ int api_account_patch(struct web_req *r)
 int api_account_delete(struct web_req *r)
 {
     struct cvom_account a;
+    int64_t version;
+    enum api_version_how how;
     int rc;
-    if ((rc = api_account(r, &a)) || (rc = api_begin(r)))
+    /* Read inside the transaction, so that If-Match is held against the version removed. */
+    if ((rc = api_begin(r)) || (rc = api_account(r, &a)) ||
+        (rc = api_version(r, NULL, a.version, &version, &how)))
         return rc;
     enum cvom_status st = r->store->ops->account_remove(r->store, a.id, &r->err);
     if (!st) {
@@ -413,8 +408,9 @@ static int stakeholder_cb(void *ctx, const struct cvom_stakeholder *s)
 int api_stakeholders_list(struct web_req *r)
 {
     struct cvom_account a;
+    struct api_page pg;
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_account(r, &a)) || (rc = api_page_params(r, &pg)))
         return rc;
     json_t *items = json_array();
     enum cvom_status st =
@@ -423,8 +419,7 @@ int api_stakeholders_list(struct web_req *r)
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items),
-                                      "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 int api_stakeholders_create(struct web_req *r)
@@ -445,27 +440,51 @@ int api_stakeholders_create(struct web_req *r)
     if (rc || (rc = api_begin(r)) ||
         (rc = api_finish(r, r->store->ops->stakeholder_add(r->store, &s, &r->err))))
         return rc;
+    snprintf(r->location, sizeof r->location, "/api/v1/accounts/%" PRId64 "/stakeholders/%" PRId64,
+             a.id, s.id);
     return api_send(r, 201, stakeholder_json(&s));
+}
+
+/* The stakeholder of the route's second capture in account a, when the user may see a; 0
+ * or the error answer's status. */
+static int api_stakeholder(struct web_req *r, struct cvom_account *a, struct cvom_stakeholder *s)
+{
+    int64_t sid;
+    int rc;
+    if ((rc = api_account(r, a)))
+        return rc;
+    enum cvom_status st =
+        api_parse_id(r->param[1], &sid)
+            ? CVOM_ENOTFOUND
+            : r->store->ops->stakeholder_find(r->store, a->id, r->param[1], s, &r->err);
+    if (st == CVOM_ENOTFOUND || (!st && s->id != sid))
+        return web_error(r, 404, NULL, "The account has no such stakeholder.", NULL);
+    return st ? web_fail(r, st, &r->err) : 0;
+}
+
+int api_stakeholder_get(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_stakeholder s;
+    int rc = api_stakeholder(r, &a, &s);
+    return rc ? rc : api_send(r, 200, stakeholder_json(&s));
 }
 
 int api_stakeholder_delete(struct web_req *r)
 {
     struct cvom_account a;
     struct cvom_stakeholder s;
-    int64_t sid;
+    char tag[WEB_TAG_MAX];
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_begin(r)) || (rc = api_stakeholder(r, &a, &s)))
         return rc;
-    enum cvom_status st = api_parse_id(r->param[1], &sid)
-                              ? CVOM_ENOTFOUND
-                              : r->store->ops->stakeholder_find(r->store, a.id, r->param[1], &s,
-                                                                &r->err);
-    if (st == CVOM_ENOTFOUND || (!st && s.id != sid))
-        return web_error(r, 404, NULL, "The account has no such stakeholder.", NULL);
-    if (st)
-        return web_fail(r, st, &r->err);
-    if ((rc = api_begin(r)))
+    /* A stakeholder has no version: its ETag is the digest of its GET answer. */
+    json_t *now = stakeholder_json(&s);
+    api_json_tag(now, tag);
+    json_decref(now);
+    if ((rc = api_if_match(r, tag)))
         return rc;
+    enum cvom_status st;
     st = r->store->ops->stakeholder_remove(r->store, s.id, &r->err);
     if (!st) {
         char detail[96];

@@ -9,6 +9,7 @@
 #include "service/whatif.h"
 #include "web/pages_util.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,9 @@ static int action_item(void *ctx, const struct cvom_action *a)
 int api_actions_list(struct web_req *r)
 {
     struct cvom_account a;
+    struct api_page pg;
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_account(r, &a)) || (rc = api_page_params(r, &pg)))
         return rc;
     struct cvom_action_filter f = {.account_id = a.id, .status = -1};
     const char *status = web_query(r, "status");
@@ -66,8 +68,7 @@ int api_actions_list(struct web_req *r)
         json_decref(k.items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total",
-                                      (json_int_t)json_array_size(k.items), "items", k.items));
+    return api_send_list(r, &pg, k.items, NULL);
 }
 
 /* ---- POST /api/v1/accounts/{id}/actions ----------------------------------------------------- */
@@ -104,6 +105,8 @@ int api_actions_create(struct web_req *r)
     if ((rc = api_begin(r)) ||
         (rc = api_finish(r, r->store->ops->action_add(r->store, &a, &r->err))))
         return rc;
+    snprintf(r->location, sizeof r->location, "/api/v1/actions/%" PRId64, a.id);
+    api_etag(r, a.version);
     return api_send(r, 201, action_json(&a, acc.name));
 }
 
@@ -111,23 +114,43 @@ int api_actions_create(struct web_req *r)
 
 static const char *const status_keys[] = {"status", "date", NULL};
 
-int api_action_status(struct web_req *r)
+/* The action of the route's first capture and its account, when the user may see it; 0 or
+ * the error answer's status. */
+static int api_action(struct web_req *r, struct cvom_action *a, struct cvom_account *acc)
 {
     int64_t id;
-    struct cvom_action a;
-    struct cvom_account acc;
     static const char *const missing = "There is no such action.";
     if (api_parse_id(r->param[0], &id))
         return web_error(r, 404, NULL, missing, NULL);
-    enum cvom_status st = r->store->ops->action_get(r->store, id, &a, &r->err);
+    enum cvom_status st = r->store->ops->action_get(r->store, id, a, &r->err);
     if (!st)
-        st = r->store->ops->account_get(r->store, a.account_id, &acc, &r->err);
+        st = r->store->ops->account_get(r->store, a->account_id, acc, &r->err);
     /* Another manager's action is answered exactly like a missing one. */
-    if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, &acc)))
+    if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, acc)))
         return web_error(r, 404, NULL, missing, NULL);
-    if (st)
-        return web_fail(r, st, &r->err);
-    int rc;
+    return st ? web_fail(r, st, &r->err) : 0;
+}
+
+int api_action_get(struct web_req *r)
+{
+    struct cvom_action a;
+    struct cvom_account acc;
+    int rc = api_action(r, &a, &acc);
+    if (rc)
+        return rc;
+    api_etag(r, a.version);
+    return api_send(r, 200, action_json(&a, acc.name));
+}
+
+int api_action_status(struct web_req *r)
+{
+    struct cvom_action a;
+    struct cvom_account acc;
+    int rc = api_action(r, &a, &acc);
+    if (rc)
+        return rc;
+    int64_t id = a.id;
+    enum cvom_status st;
     json_t *body = api_body(r, &rc);
     if (!body)
         return rc;
@@ -146,6 +169,12 @@ int api_action_status(struct web_req *r)
     json_decref(body);
     if (rc)
         return rc;
+    /* Asking again for the status the action has changes nothing, and is no error: a retry
+     * of a request whose answer was lost must not fail. */
+    if ((int)a.status == to) {
+        api_etag(r, a.version);
+        return api_send(r, 200, action_json(&a, acc.name));
+    }
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, day, &r->err);
     if (st == CVOM_EINVAL)
         return api_invalid(r, r->err.field, r->err.message);
@@ -261,14 +290,17 @@ static int offering_item(void *ctx, const struct cvom_offering *o)
 
 int api_offerings_list(struct web_req *r)
 {
+    struct api_page pg;
+    int rc = api_page_params(r, &pg);
+    if (rc)
+        return rc;
     json_t *items = json_array();
     enum cvom_status st = r->store->ops->offering_list(r->store, offering_item, items, &r->err);
     if (st) {
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items),
-                                      "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 /* ---- PUT /api/v1/accounts/{id}/ratings/{offering} ----------------------------------------------- */

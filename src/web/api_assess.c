@@ -26,14 +26,17 @@ static int instrument_cb(void *ctx, int64_t id, const char *name, int version, s
 
 int api_instruments_list(struct web_req *r)
 {
+    struct api_page pg;
+    int rc = api_page_params(r, &pg);
+    if (rc)
+        return rc;
     json_t *items = json_array();
     enum cvom_status st = r->store->ops->instrument_list(r->store, instrument_cb, items, &r->err);
     if (st) {
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items),
-                                      "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 int api_instrument_get(struct web_req *r)
@@ -144,8 +147,9 @@ static int assessment_json(struct web_req *r, struct cvom_instrument_cache *cach
 int api_assessments_list(struct web_req *r)
 {
     struct cvom_account a;
+    struct api_page pg;
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_account(r, &a)) || (rc = api_page_params(r, &pg)))
         return rc;
     /* Collected first: answers are read with further queries, which must not run while the
      * listing is still being stepped through. */
@@ -171,8 +175,7 @@ int api_assessments_list(struct web_req *r)
         json_decref(items);
         return rc;
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items),
-                                      "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 /* ---- recording an assessment --------------------------------------------------------------- */
@@ -349,5 +352,7 @@ int api_assessments_create(struct web_req *r)
     json_t *o;
     rc = assessment_json(r, &cache, &a, &o);
     cvom_instrument_cache_cleanup(&cache);
+    /* An assessment has no address of its own: the list it is in. */
+    snprintf(r->location, sizeof r->location, "/api/v1/accounts/%" PRId64 "/assessments", acc.id);
     return rc ? rc : api_send(r, 201, o);
 }

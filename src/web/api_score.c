@@ -155,8 +155,9 @@ static int snapshot_cb(void *ctx, const struct cvom_snapshot *s)
 int api_account_history(struct web_req *r)
 {
     struct cvom_account a;
+    struct api_page pg;
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_account(r, &a)) || (rc = api_page_params(r, &pg)))
         return rc;
     json_t *items = json_array();
     enum cvom_status st =
@@ -165,8 +166,7 @@ int api_account_history(struct web_req *r)
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:I, s:o}", "account_id", (json_int_t)a.id, "total",
-                                      (json_int_t)json_array_size(items), "items", items));
+    return api_send_list(r, &pg, items, json_pack("{s:I}", "account_id", (json_int_t)a.id));
 }
 
 /* ---- the matrix ----------------------------------------------------------------------------- */
@@ -232,13 +232,13 @@ static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v,
         json_object_set_new(quadrants, cvom_quadrant_name((enum cvom_quadrant)q),
                             json_pack("{s:I, s:o}", "count", (json_int_t)count[q], "revenue",
                                       api_num2(revenue[q])));
-    return json_pack("{s:o, s:{s:f, s:f}, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:o}, s:I, s:I}",
-                     "as_of", api_date(mq->as_of), "thresholds", "intellectual",
-                     cfg->threshold[0], "emotional", cfg->threshold[1], "total", (json_int_t)k,
-                     "limit", (json_int_t)mq->limit, "offset", (json_int_t)mq->offset, "items",
-                     items, "quadrants", quadrants, "insufficient", "count",
-                     (json_int_t)insufficient, "revenue", api_num2(insufficient_rev),
-                     "borderline", (json_int_t)borderline, "unassessed",
+    return json_pack("{s:o, s:{s:f, s:f}, s:I, s:I, s:I, s:b, s:o, s:o, s:{s:I, s:o}, s:I, s:I}",
+                     "as_of", api_date(mq->as_of), "thresholds", "intellectual", cfg->threshold[0],
+                     "emotional", cfg->threshold[1], "total", (json_int_t)k, "limit",
+                     (json_int_t)mq->limit, "offset", (json_int_t)mq->offset, "has_more",
+                     (int)(mq->offset + mq->limit < (long)k), "items", items, "quadrants",
+                     quadrants, "insufficient", "count", (json_int_t)insufficient, "revenue",
+                     api_num2(insufficient_rev), "borderline", (json_int_t)borderline, "unassessed",
                      (json_int_t)unassessed);
 }
 
@@ -310,6 +310,25 @@ static int matrix_cached(struct web_req *r, int64_t revision, const struct buf *
     return 200;
 }
 
+/* The Link to the next page, from the answer itself (it may be a cached one, lent): compact
+ * JSON holds "has_more":true only as that member (a quote inside a string is escaped), which
+ * comes before the items. */
+static void matrix_link(struct web_req *r, const struct matrix_query *mq)
+{
+    static const char more[] = "\"has_more\":true";
+    const char *body = r->lent ? r->lent : r->out.p;
+    size_t len = r->lent ? r->lent_len : r->out.len;
+    static const char items[] = "\"items\":"; /* the member after it: no need to look on */
+    for (size_t i = 0; body && i + sizeof more - 1 <= len; i++) {
+        if (memcmp(body + i, items, sizeof items - 1) == 0)
+            return;
+        if (memcmp(body + i, more, sizeof more - 1) == 0) {
+            api_next_link(r, mq->limit, mq->offset, mq->offset + mq->limit + 1);
+            return;
+        }
+    }
+}
+
 int api_matrix(struct web_req *r)
 {
     struct matrix_query mq;
@@ -341,6 +360,14 @@ int api_matrix(struct web_req *r)
                 web_cache_put(&matrix_cache, revision, key.p, key.len, r->out.p, r->out.len);
         }
         pthread_mutex_unlock(&matrix_building);
+    }
+    if (rc == 200) {
+        /* The answer is the same bytes for the same question at the same revision (the
+         * cache rests on that): its tag is theirs, without reading a large answer through. */
+        buf_printf(&key, " revision=%" PRId64, revision);
+        if (!key.failed)
+            web_tag(key.p, key.len, r->etag);
+        matrix_link(r, &mq);
     }
     buf_free(&key);
     return rc;

@@ -189,8 +189,8 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
 
 /* ---- versions ------------------------------------------------------------------------------ */
 
-/* A version as the ETag gives it, "N" (quotes optional, W/ refused: a weak tag does not
- * promise the same bytes); 0 or -1. */
+/* A version as the ETag gives it, "N" or "N-digest" (quotes optional, W/ refused: a weak
+ * tag does not promise the same bytes); 0 or -1. */
 static int parse_tag(const char *s, int64_t *out)
 {
     char digits[24];
@@ -199,6 +199,9 @@ static int parse_tag(const char *s, int64_t *out)
         s++;
         n -= 2;
     }
+    const char *dash = memchr(s, '-', n);
+    if (dash)
+        n = (size_t)(dash - s);
     if (n == 0 || n >= sizeof digits)
         return -1;
     memcpy(digits, s, n);
@@ -241,9 +244,28 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
     return 0;
 }
 
+void api_json_tag(json_t *o, char out[WEB_TAG_MAX])
+{
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    web_tag(text ? text : "", text ? strlen(text) : 0, out);
+    free(text);
+}
+
+int api_if_match(struct web_req *r, const char *tag)
+{
+    const char *want = web_header(r, "If-Match");
+    if (!want || strcmp(want, "*") == 0 || strcmp(want, tag) == 0)
+        return 0;
+    return web_error(r, 412, NULL,
+                     "The record changed since it was read (If-Match does not "
+                     "name its ETag now).",
+                     NULL);
+}
+
 void api_etag(struct web_req *r, int64_t version)
 {
     snprintf(r->etag, sizeof r->etag, "\"%" PRId64 "\"", version);
+    r->etag_version = 1;
 }
 
 int api_conflict(struct web_req *r, enum api_version_how how, json_t *current)
@@ -323,6 +345,69 @@ int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none)
     return 0;
 }
 
+/* ---- pages of lists ------------------------------------------------------------------------ */
+
+int api_page_params(struct web_req *r, struct api_page *p)
+{
+    const char *v;
+    p->limit = API_PAGE_DEFAULT;
+    p->offset = 0;
+    if ((v = web_query(r, "limit")) && cvom_parse_long(v, 1, API_PAGE_MAX, &p->limit)) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "limit must be a whole number from 1 to %d.", API_PAGE_MAX);
+        return api_invalid(r, "limit", msg);
+    }
+    if ((v = web_query(r, "offset")) && cvom_parse_long(v, 0, 1000000000L, &p->offset))
+        return api_invalid(r, "offset", "offset must be a whole number from 0.");
+    return 0;
+}
+
+int api_send_list(struct web_req *r, const struct api_page *p, json_t *all, json_t *extra)
+{
+    json_t *page = json_array();
+    size_t n = json_array_size(all);
+    for (size_t i = (size_t)p->offset; i < n && i - (size_t)p->offset < (size_t)p->limit; i++)
+        json_array_append(page, json_array_get(all, i));
+    json_decref(all);
+    return api_send_page(r, p, page, (int64_t)n, extra);
+}
+
+void api_next_link(struct web_req *r, long limit, long offset, int64_t total)
+{
+    if (offset + limit >= total)
+        return;
+    const struct form *q = web_query_form(r);
+    struct buf b;
+    buf_init(&b, sizeof r->link);
+    buf_printf(&b, "<%s?", r->path);
+    for (size_t i = 0; q && i < q->n; i++) {
+        if (strcmp(q->f[i].name, "limit") == 0 || strcmp(q->f[i].name, "offset") == 0)
+            continue;
+        buf_url(&b, q->f[i].name);
+        buf_puts(&b, "=");
+        buf_url(&b, q->f[i].value);
+        buf_puts(&b, "&");
+    }
+    buf_printf(&b, "limit=%ld&offset=%ld>; rel=\"next\"", limit, offset + limit);
+    buf_add(&b, "", 1);
+    if (!b.failed)
+        snprintf(r->link, sizeof r->link, "%s", b.p);
+    buf_free(&b);
+}
+
+int api_send_page(struct web_req *r, const struct api_page *p, json_t *items, int64_t total,
+                  json_t *extra)
+{
+    json_t *o = extra ? extra : json_object();
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "total", json_integer(total));
+    json_object_set_new(o, "limit", json_integer(p->limit));
+    json_object_set_new(o, "offset", json_integer(p->offset));
+    json_object_set_new(o, "has_more", json_boolean(p->offset + p->limit < total));
+    api_next_link(r, p->limit, p->offset, total);
+    return api_send(r, 200, o);
+}
+
 /* ---- visibility ----------------------------------------------------------------------- */
 
 int api_visible(const struct web_req *r, const struct cvom_account *a)
@@ -333,11 +418,15 @@ int api_visible(const struct web_req *r, const struct cvom_account *a)
 
 int api_account(struct web_req *r, struct cvom_account *out)
 {
-    int64_t id;
-    if (api_parse_id(r->param[0], &id))
-        return web_error(r, 404, NULL, "There is no such account.", NULL);
-    enum cvom_status st = r->store->ops->account_get(r->store, id, out, &r->err);
-    if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, out)))
+    /* The id, else the external id, as the command line finds them (it also tries names,
+     * which are not unique enough to be an address). */
+    const char *ref = r->param[0];
+    int64_t id = 0;
+    enum cvom_status st =
+        ref[0] ? r->store->ops->account_find(r->store, ref, out, &r->err) : CVOM_ENOTFOUND;
+    if (!st && (api_parse_id(ref, &id) || out->id != id) && strcmp(out->external_id, ref) != 0)
+        st = CVOM_ENOTFOUND;
+    if (st == CVOM_ENOTFOUND || st == CVOM_EINVAL || (!st && !api_visible(r, out)))
         return web_error(r, 404, NULL, "There is no such account.", NULL);
     return st ? web_fail(r, st, &r->err) : 0;
 }

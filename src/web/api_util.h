@@ -62,11 +62,36 @@ int api_member_number(struct web_req *r, json_t *body, const char *key, char *bu
 enum api_version_how { API_VERSION_READ = 0, API_VERSION_BODY, API_VERSION_IF_MATCH };
 int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
                 enum api_version_how *how);
-/* Tag the answer with a record's version (ETag: "N"). */
+/* The tag a GET of o answers with (its digest, as the server tags answers without a version
+ * of their own). */
+void api_json_tag(json_t *o, char out[WEB_TAG_MAX]);
+/* An If-Match header that is neither "*" nor tag: the 412 answer and its status; else 0. */
+int api_if_match(struct web_req *r, const char *tag);
+/* Tag the answer with a record's version: ETag "N-digest" for a 200 with a body (the digest
+ * of the answer, so that If-None-Match sees a changed score), else "N". If-Match takes
+ * either and reads the version. */
 void api_etag(struct web_req *r, int64_t version);
 /* The answer to a change the store refused with CVOM_ECONFLICT: 412 after an If-Match, else
  * 409, with the message and the record as it is now (current, taken) in "current". */
 int api_conflict(struct web_req *r, enum api_version_how how, json_t *current);
+
+/* ---- pages of lists ---------------------------------------------------------------------- */
+
+/* ?limit (1 to API_PAGE_MAX, default API_PAGE_DEFAULT) and ?offset (from 0, default 0). */
+struct api_page {
+    long limit, offset;
+};
+/* 0, or the 422 answer naming limit or offset. */
+int api_page_params(struct web_req *r, struct api_page *p);
+/* The answer to a list: {items, total, limit, offset, has_more} and the members of extra
+ * (taken; may be NULL), with a Link to the next page when there is one. items (taken) holds
+ * the page's items only. */
+int api_send_page(struct web_req *r, const struct api_page *p, json_t *items, int64_t total,
+                  json_t *extra);
+/* The same for a whole list (all, taken), of which the page is answered. */
+int api_send_list(struct web_req *r, const struct api_page *p, json_t *all, json_t *extra);
+/* Link: <this path and query, at the next offset>; rel="next", when offset + limit < total. */
+void api_next_link(struct web_req *r, long limit, long offset, int64_t total);
 
 /* A whole positive decimal id (no sign, no spaces); 0 on success, -1 otherwise. */
 int api_parse_id(const char *s, int64_t *out);
@@ -106,6 +131,7 @@ int api_account_patch(struct web_req *r);
 int api_account_delete(struct web_req *r);
 int api_stakeholders_list(struct web_req *r);
 int api_stakeholders_create(struct web_req *r);
+int api_stakeholder_get(struct web_req *r);
 int api_stakeholder_delete(struct web_req *r);
 int api_assessments_list(struct web_req *r);
 int api_assessments_create(struct web_req *r);
@@ -118,6 +144,7 @@ int api_matrix(struct web_req *r);
 /* api_actions.c: action plans, what-if, offerings (listed in routes.c) */
 int api_actions_list(struct web_req *r);
 int api_actions_create(struct web_req *r);
+int api_action_get(struct web_req *r);
 int api_action_status(struct web_req *r);
 int api_account_whatif(struct web_req *r);
 int api_offerings_list(struct web_req *r);

@@ -6,6 +6,7 @@
 #include "web/api_util.h"
 #include "web/page.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -251,14 +252,17 @@ static int signal_item(void *ctx, const struct cvom_signal *g)
 
 int api_signals_list(struct web_req *r)
 {
+    struct api_page pg;
+    int rc = api_page_params(r, &pg);
+    if (rc)
+        return rc;
     json_t *items = json_array();
     enum cvom_status st = r->store->ops->signal_list(r->store, signal_item, items, &r->err);
     if (st) {
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total",
-                                      (json_int_t)json_array_size(items), "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 static json_t *entry_json(const struct cvom_network_entry *e)
@@ -282,8 +286,9 @@ static int entry_item(void *ctx, const struct cvom_network_entry *e)
 int api_network_list(struct web_req *r)
 {
     struct cvom_account a;
+    struct api_page pg;
     int rc;
-    if ((rc = api_account(r, &a)))
+    if ((rc = api_account(r, &a)) || (rc = api_page_params(r, &pg)))
         return rc;
     json_t *items = json_array();
     enum cvom_status st = r->store->ops->network_list(r->store, a.id, entry_item, items, &r->err);
@@ -291,8 +296,7 @@ int api_network_list(struct web_req *r)
         json_decref(items);
         return web_fail(r, st, &r->err);
     }
-    return api_send(r, 200, json_pack("{s:I, s:o}", "total",
-                                      (json_int_t)json_array_size(items), "items", items));
+    return api_send_list(r, &pg, items, NULL);
 }
 
 static const char *const entry_keys[] = {"kind", "title", "date", "rating", "notes", NULL};
@@ -325,6 +329,8 @@ int api_network_create(struct web_req *r)
     if ((rc = api_begin(r)) ||
         (rc = api_finish(r, r->store->ops->network_add(r->store, &e, &r->err))))
         return rc;
+    /* An entry has no address of its own: the ledger it is in. */
+    snprintf(r->location, sizeof r->location, "/api/v1/accounts/%" PRId64 "/network", a.id);
     return api_send(r, 201, entry_json(&e));
 }
 

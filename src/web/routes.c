@@ -37,7 +37,9 @@ const struct web_route web_plan_routes[] = {
     {M_POST, "/admin/playbooks", admin_playbooks_post, A_ADMIN, 0},
     {M_GET, "/api/v1/accounts/{id}/actions", api_actions_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/actions", api_actions_create, A_MANAGER, 0},
-    {M_POST, "/api/v1/actions/{id}", api_action_status, A_MANAGER, 0},
+    {M_GET, "/api/v1/actions/{id}", api_action_get, A_VIEWER, 0},
+    {M_PATCH, "/api/v1/actions/{id}", api_action_status, A_MANAGER, 0},
+    {M_POST, "/api/v1/actions/{id}", api_action_status, A_MANAGER, 0}, /* as before PATCH */
     {M_GET, "/api/v1/accounts/{id}/whatif", api_account_whatif, A_VIEWER, 0},
     {M_GET, "/api/v1/offerings", api_offerings_list, A_VIEWER, 0},
     {M_PUT, "/api/v1/accounts/{id}/ratings/{offering}", api_rating_put, A_MANAGER, 0},

@@ -159,6 +159,10 @@ int web_error(struct web_req *r, int http, const char *code, const char *message
         json_t *e = json_pack("{s:s, s:s}", "code", code ? code : http_code_name(http),
                               "message", message ? message : http_title(http));
         json_object_set_new(e, "field", field && field[0] ? json_string(field) : json_null());
+        if (r->err_line > 0) { /* a place in an uploaded file */
+            json_object_set_new(e, "line", json_integer(r->err_line));
+            json_object_set_new(e, "column", json_integer(r->err_column > 0 ? r->err_column : 1));
+        }
         json_t *o = json_pack("{s:o}", "error", e);
         char *text = json_dumps(o, JSON_COMPACT);
         buf_puts(&r->out, text ? text : "{\"error\":{\"code\":\"internal\"}}");
@@ -319,11 +323,18 @@ static int run_handler(const struct web_route *hit, struct web_req *r)
         r->store->ops->rollback(r->store);
         buf_reset(&r->out);
         r->status = 0;
-        r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = '\0';
+        r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = r->link[0] = '\0';
+        r->etag_version = 0;
+        r->err_line = r->err_column = 0;
         unsigned char pause;
         randombytes_buf(&pause, 1);
         usleep(1000u * (5u + pause % 20u) * (unsigned)tries);
     }
+}
+
+static int run_route(struct web_req *r, const void *route)
+{
+    return run_handler(route, r);
 }
 
 static int route(struct web_req *r)
@@ -353,7 +364,10 @@ static int route(struct web_req *r)
         return web_error(r, 405, NULL, "That method is not allowed here.", NULL);
     }
     if (!hit)
-        return web_error(r, 404, NULL, "There is no such page.", NULL);
+        return web_error(r, 404, NULL,
+                         r->is_api ? "There is no such endpoint; see /api/v1/openapi.json."
+                                   : "There is no such page.",
+                         NULL);
     r->pattern = hit->pattern;
     enum cvom_status st = store_pool_take(&r->app->pool, &r->store, &r->err);
     if (st)
@@ -380,6 +394,11 @@ static int route(struct web_req *r)
                          "This form has expired or did not come from this site. Please reload "
                          "the page and try again.",
                          NULL);
+    int http;
+    if (r->is_api && (http = web_api_query_check(r, hit->pattern)) != 0)
+        return http;
+    if (r->is_api && r->method == M_POST && web_header(r, "Idempotency-Key"))
+        return web_api_idempotent(r, run_route, hit);
     return run_handler(hit, r);
 }
 
@@ -397,6 +416,25 @@ static void add_security_headers(struct MHD_Response *resp, const struct web_req
     MHD_add_response_header(resp, "Cache-Control", r->cache[0] ? r->cache : "no-store");
 }
 
+/* The path for the access log: bytes that could break a line or a field become %XX. */
+static void log_path(const struct web_req *r, char *out, size_t cap)
+{
+    const char *p = r->path;
+    if (r->pattern && (strstr(r->pattern, "{token}") || strstr(r->pattern, "{secret}")))
+        p = r->pattern;
+    size_t o = 0;
+    for (; *p && o + 4 < cap; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch <= 0x20 || ch >= 0x7f)
+            o += (size_t)snprintf(out + o, cap - o, "%%%02X", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+    if (!o)
+        snprintf(out, cap, "-");
+}
+
 static void access_log(struct web_req *r, size_t bytes, double ms)
 {
     FILE *f = r->app->access_log;
@@ -408,18 +446,74 @@ static void access_log(struct web_req *r, size_t bytes, double ms)
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     pthread_mutex_lock(&r->app->log_lock);
-    /* The path is logged without its query string, which may carry secrets. */
-    fprintf(f, "%s %s %s %s %d %zu %.1fms\n", when, r->address[0] ? r->address : "-",
-            r->signed_in ? r->user.name : "-", method_name(r->method), r->status, bytes, ms);
+    /* The path is logged without its query string, which may carry secrets, and a route's
+     * pattern stands for a path that holds one (a setup token, a survey link). */
+    char path[WEB_URI_MAX + 1];
+    log_path(r, path, sizeof path);
+    fprintf(f, "%s %s %s %s %s %d %zu %.1fms %s\n", when, r->address[0] ? r->address : "-",
+            r->signed_in ? r->user.name : "-", method_name(r->method), path, r->status, bytes, ms,
+            r->request_id);
     fflush(f);
     pthread_mutex_unlock(&r->app->log_lock);
+}
+
+/* Whether an If-None-Match header names tag: "*", or one of a comma-separated list of tags,
+ * weak ones (W/"…") compared by their value as RFC 9110 says. */
+static int none_match(const char *inm, const char *tag)
+{
+    size_t n = strlen(tag);
+    while (*inm) {
+        inm += strspn(inm, " \t,");
+        if (strncmp(inm, "W/", 2) == 0)
+            inm += 2;
+        size_t len = strcspn(inm, ",");
+        while (len && (inm[len - 1] == ' ' || inm[len - 1] == '\t'))
+            len--;
+        if ((len == 1 && inm[0] == '*') || (len == n && len && memcmp(inm, tag, n) == 0))
+            return 1;
+        inm += len;
+        inm += strcspn(inm, ",");
+    }
+    return 0;
+}
+
+/* A strong tag for an API answer that has none of its own: a digest of its bytes, so that a
+ * client can ask again with If-None-Match and be told 304 when nothing changed. */
+void web_tag(const void *data, size_t len, char out[WEB_TAG_MAX])
+{
+    unsigned char d[16];
+    crypto_generichash(d, sizeof d, data, len, NULL, 0);
+    char *p = out;
+    *p++ = '"';
+    for (size_t i = 0; i < sizeof d; i++, p += 2)
+        snprintf(p, 3, "%02x", d[i]);
+    snprintf(p, 2, "\"");
+}
+
+static void body_etag(struct web_req *r)
+{
+    if (!r->is_api || r->status != 200 || !r->out.p || r->lent)
+        return;
+    if (r->etag_version && r->etag[0]) {
+        /* "N" becomes "N-digest": If-Match reads the version, If-None-Match the whole, so
+         * that an answer that changed without the record (a score) is not called unchanged. */
+        char tag[WEB_TAG_MAX];
+        web_tag(r->out.p, r->out.len, tag);
+        size_t n = strlen(r->etag);
+        snprintf(r->etag + n - 1, sizeof r->etag - (n - 1), "-%s", tag + 1);
+        r->etag_version = 0;
+        return;
+    }
+    if (!r->etag[0] && (r->method == M_GET || r->method == M_HEAD))
+        web_tag(r->out.p, r->out.len, r->etag);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
 {
     static char empty[1];
+    body_etag(r);
     const char *inm = r->etag[0] ? web_header(r, "If-None-Match") : NULL;
-    if (inm && strcmp(inm, r->etag) == 0 && (r->method == M_GET || r->method == M_HEAD) &&
+    if (inm && none_match(inm, r->etag) && (r->method == M_GET || r->method == M_HEAD) &&
         r->status == 200) {
         r->status = 304;
         buf_reset(&r->out);
@@ -457,6 +551,11 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
         MHD_add_response_header(resp, "Allow", r->allow[0] ? r->allow : "GET, HEAD");
     if (r->etag[0])
         MHD_add_response_header(resp, "ETag", r->etag);
+    if (r->link[0])
+        MHD_add_response_header(resp, "Link", r->link);
+    if (r->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"cvom\"");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -546,6 +645,26 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
+/* X-Request-Id: the client's own when it is 1 to 64 letters, digits and . _ : -, so that it
+ * can go into a log line and a header as it is; otherwise one made here (128 random bits). */
+static void request_id(struct web_req *r)
+{
+    const char *id = web_header(r, "X-Request-Id");
+    size_t n = id ? strlen(id) : 0;
+    int sane = n > 0 && n <= 64;
+    for (size_t i = 0; sane && i < n; i++)
+        sane = (id[i] >= 'a' && id[i] <= 'z') || (id[i] >= 'A' && id[i] <= 'Z') ||
+               (id[i] >= '0' && id[i] <= '9') || strchr("._:-", id[i]) != NULL;
+    if (sane) {
+        snprintf(r->request_id, sizeof r->request_id, "%s", id);
+        return;
+    }
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    for (size_t i = 0; i < sizeof b; i++)
+        snprintf(r->request_id + 2 * i, 3, "%02x", b[i]);
+}
+
 /* First call for a request: headers are in, the body is not. Decide early what can be
  * decided without reading it. */
 static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, const char *url,
@@ -560,6 +679,7 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     r->status = 200;
     buf_init(&r->out, WEB_OUT_MAX);
     client_address(c, r->address, sizeof r->address);
+    request_id(r);
     size_t ulen = strlen(url);
     snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX),
              url);

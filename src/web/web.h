@@ -148,7 +148,12 @@ struct web_req {
     char disposition[256];         /* Content-Disposition, for downloads */
     char cache[64];                /* Cache-Control; default no-store */
     char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
+    int etag_version;              /* etag is a record's version, to which an API answer's
+                                      digest is added ("N-digest") */
     char allow[64];                /* Allow, for 405 answers */
+    char link[WEB_URI_MAX + 64];   /* Link, to an API list's next page */
+    char request_id[72];           /* X-Request-Id: the client's when sane, else made here */
+    long err_line, err_column;     /* where in an uploaded file an API error lies (0: none) */
     size_t sent;                   /* bytes of body sent, for the access log */
     /* A body lent by its owner instead of r->out (a cache entry): sent without a copy, then
      * lent_release(lent_cls) once the response is done with it. */
@@ -194,6 +199,9 @@ int web_fail(struct web_req *r, enum cvom_status st, const struct cvom_error *er
 /* The same with an explicit HTTP status and message. */
 int web_error(struct web_req *r, int http, const char *code, const char *message,
               const char *field);
+/* A strong entity tag for bytes: a quoted digest of them. */
+#define WEB_TAG_MAX 40
+void web_tag(const void *data, size_t len, char out[WEB_TAG_MAX]);
 /* 303 See Other to a path of this site. */
 int web_redirect(struct web_req *r, const char *path);
 
@@ -241,6 +249,15 @@ void web_options_init(struct web_options *o);
 
 /* The largest request body accepted for a path. */
 size_t web_body_limit(const char *path);
+
+/* For a request under /api/ routed to pattern: 0 when every query parameter is one the
+ * API's description (docs/openapi.json) gives that operation, else the 422 answer naming
+ * the first that is not (api.c). */
+int web_api_query_check(struct web_req *r, const char *pattern);
+/* An Idempotency-Key POST under /api/: the first answer to the key again, or run the route's
+ * handler and keep its answer (idempotency.c). Returns the HTTP status. */
+int web_api_idempotent(struct web_req *r, int (*run)(struct web_req *r, const void *route),
+                       const void *route);
 
 /* Write the route table as CSV: method,pattern,access,csrf_exempt (for tests and docs). */
 void web_print_routes(FILE *out);

@@ -465,6 +465,10 @@ def xss(fx):
         # where a secret goes; the kinds come from the table, so a new kind fails here.
         values = {"account": ids[0], "instrument": instrument, "setup-link": PAYLOADS[0],
                   "survey-link": PAYLOADS[0]}
+        for kind, what in (("stakeholder", "stakeholder"), ("action", "action")):
+            listed = json.loads(harness.run(fx.cvom, db, what, "list", str(ids[0]), "--format",
+                                            "json"))
+            values[kind] = listed[0]["id"] if listed else 1
         pages = []
         for rt in oracle.ROUTES:
             if rt.method != "GET" or rt.pattern.startswith(("/static/", "/api/")):

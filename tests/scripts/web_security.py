@@ -528,6 +528,8 @@ def csrf_requests(web):
             "json", "/api/v1/accounts/%d/actions" % own(), {"title": "Probe action"}, (201,)),
         "POST /api/v1/actions/{id}": lambda: Req(
             "json", "/api/v1/actions/%d" % recs.action(own()), {"status": "done"}, (200,)),
+        "PATCH /api/v1/actions/{id}": lambda: Req(
+            "json", "/api/v1/actions/%d" % recs.action(own()), {"status": "done"}, (200,)),
         "PUT /api/v1/accounts/{id}/ratings/{offering}": lambda: Req(
             "json", "/api/v1/accounts/%d/ratings/%s" % (own(), recs.offering),
             {"importance": 6, "performance": 2}, (200,)),

@@ -228,7 +228,7 @@ def client(port, token, accounts, n, load, stop_at):
                 with load.lock:
                     load.bad.append(('GET', acc, r.status, r.text[:200]))
                 continue
-            version = int(r.header('ETag').strip('"'))
+            version = int(r.header('ETag').strip('"').split('-')[0])
             notes = 'client %d change %d' % (n, k)
             r = cl.request('PATCH', '/api/v1/accounts/%d' % acc,
                            json={'notes': notes, 'version': version}, record=False)
@@ -239,7 +239,7 @@ def client(port, token, accounts, n, load, stop_at):
         with load.lock:
             load.requests += 2
             if r.status == 200:
-                load.accepted.append((acc, int(r.header('ETag').strip('"')), notes, version))
+                load.accepted.append((acc, int(r.header('ETag').strip('"').split('-')[0]), notes, version))
             elif r.status == 409:
                 body = r.json() or {}
                 current = (body.get('error') or {}).get('current') or {}
@@ -255,7 +255,7 @@ def current(port, token, acc):
     """An account as the API gives it, and its version (the ETag)."""
     r = harness.Client(port, bearer=token).request('GET', '/api/v1/accounts/%d' % acc,
                                                    record=False)
-    return r.json(), int(r.header('ETag').strip('"'))
+    return r.json(), int(r.header('ETag').strip('"').split('-')[0])
 
 
 def edit_at_once(proxy, db, a, b, signed_in):

@@ -106,6 +106,8 @@ rule("a viewer reads everything: the matrix, accounts, plans, offerings, analyti
      R("GET", "/api/v1/accounts", VIEWER),
      R("GET", "/api/v1/accounts/{id}", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/stakeholders", VIEWER, owner=True),
+     R("GET", "/api/v1/accounts/{id}/stakeholders/{sid}", VIEWER, owner=True),
+     R("GET", "/api/v1/actions/{id}", VIEWER, owner=True, id="action"),
      R("GET", "/api/v1/accounts/{id}/assessments", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/score", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/explanation", VIEWER, owner=True),
@@ -139,6 +141,7 @@ rule("a manager edits only the accounts they own: notes, assessments, survey lin
      R("POST", "/api/v1/accounts/{id}/assessments", MANAGER, owner=True),
      R("POST", "/api/v1/accounts/{id}/actions", MANAGER, owner=True),
      R("POST", "/api/v1/actions/{id}", MANAGER, owner=True, id="action"),
+     R("PATCH", "/api/v1/actions/{id}", MANAGER, owner=True, id="action"),
      R("PUT", "/api/v1/accounts/{id}/ratings/{offering}", MANAGER, owner=True),
      R("POST", "/api/v1/accounts/{id}/network", MANAGER, owner=True))
 

@@ -346,9 +346,26 @@ static const char *const schema_8[] = {
     NULL,
 };
 
+/* Idempotency keys of API requests (SQLite's migration 10). */
+static const char *const schema_10[] = {
+    "CREATE TABLE idempotency_keys ("
+    " user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " key text COLLATE \"C\" NOT NULL,"
+    " request text COLLATE \"C\" NOT NULL,"
+    " created bigint NOT NULL,"
+    " status bigint NOT NULL DEFAULT 0,"
+    " location text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " body text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " PRIMARY KEY (user_id, key)"
+    ");"
+    "CREATE INDEX idempotency_keys_created ON idempotency_keys(created);",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {7, schema_7},
     {8, schema_8},
+    {10, schema_10},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

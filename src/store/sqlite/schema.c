@@ -498,10 +498,27 @@ static const char *const migration_8[] = {
     NULL,
 };
 
+/* Idempotency keys of API requests: the first answer to a key, kept for a day so that a
+ * retried request (to any server of the database) gets it again instead of doing the work
+ * twice. Only digests of the keys are stored. */
+static const char *const migration_10[] = {
+    "CREATE TABLE idempotency_keys ("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL,"
+    " request TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 0,"
+    " location TEXT NOT NULL DEFAULT '',"
+    " body TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (user_id, key)"
+    ");"
+    "CREATE INDEX idempotency_keys_created ON idempotency_keys(created);",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
-    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4},
-    {5, migration_5}, {6, migration_6}, {7, migration_7},
-    {8, migration_8},
+    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4},   {5, migration_5},
+    {6, migration_6}, {7, migration_7}, {8, migration_8}, {10, migration_10},
 };
 
 /* Applied to every connection; they are not stored in the file (except journal_mode). */

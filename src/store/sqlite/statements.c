@@ -202,6 +202,14 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_SESSION_REMOVE] = "DELETE FROM sessions WHERE id = ?1",
     [S_SESSION_REMOVE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
     [S_SESSION_PURGE] = "DELETE FROM sessions WHERE created < ?1 OR seen < ?2",
+    [S_IDEM_CLAIM] = "INSERT INTO idempotency_keys(user_id, key, request, created)"
+                     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING RETURNING user_id",
+    [S_IDEM_GET] = "SELECT request, created, status, location, body FROM idempotency_keys"
+                   " WHERE user_id = ?1 AND key = ?2",
+    [S_IDEM_FINISH] = "UPDATE idempotency_keys SET status = ?3, location = ?4, body = ?5"
+                      " WHERE user_id = ?1 AND key = ?2",
+    [S_IDEM_DROP] = "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+    [S_IDEM_PURGE] = "DELETE FROM idempotency_keys WHERE created < ?1",
     [S_TOKEN_ADD] = "INSERT INTO api_tokens(user_id, name, hash, created, used)"
                     " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
@@ -330,5 +338,4 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                       " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     [S_COPY_COLUMNS] = "SELECT name, CASE upper(type) WHEN 'INTEGER' THEN 'i' WHEN 'REAL' THEN 'r'"
                        " WHEN 'TEXT' THEN 't' ELSE '?' END FROM pragma_table_info(?1) ORDER BY cid",
-    CVOM_COPY_TABLES(COPY_SQL, )
-};
+    CVOM_COPY_TABLES(COPY_SQL, )};
