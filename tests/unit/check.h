@@ -1,12 +1,17 @@
 /* check.h — the smallest test harness that says what failed: file:line, the expression
- * and both values. Each test program is its own process; main() returns the failure count
- * via CHECK_DONE(). */
+ * and both values. Each case (CHECK_CASE) runs in a process of its own, so that a crash or a
+ * leak names its case and cannot take the others down; main() returns the outcome via
+ * CHECK_DONE(). */
 #ifndef CVOM_CHECK_H
 #define CVOM_CHECK_H
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int check_failures;
 static int check_count;
@@ -55,6 +60,59 @@ static int check_count;
                     check_b_ ? check_b_ : "(null)");                                         \
         }                                                                                    \
     } while (0)
+
+/* Run fn in a child process and count its checks here. A case whose process fails (a crash,
+ * a sanitizer report, a leak found at exit) counts as one more failure, with its name. */
+static inline void check_case(const char *name, void (*fn)(void))
+{
+    int fd[2];
+    fflush(NULL);
+    if (pipe(fd) != 0) {
+        perror("check_case: pipe");
+        check_failures++;
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("check_case: fork");
+        close(fd[0]);
+        close(fd[1]);
+        check_failures++;
+        return;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        check_count = check_failures = 0;
+        fn();
+        int counts[2] = {check_count, check_failures};
+        if (write(fd[1], counts, sizeof counts) != (ssize_t)sizeof counts)
+            perror("check_case: write");
+        close(fd[1]);
+        exit(0); /* exit, not _exit: the leak checker runs at exit */
+    }
+    close(fd[1]);
+    int counts[2] = {0, 0};
+    ssize_t got = read(fd[0], counts, sizeof counts);
+    close(fd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        ;
+    check_count += counts[0];
+    check_failures += counts[1];
+    if (got != (ssize_t)sizeof counts || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        check_failures++;
+        if (WIFSIGNALED(status))
+            fprintf(stderr, "case %s: died of signal %d (%s)\n", name, WTERMSIG(status),
+                    strsignal(WTERMSIG(status)));
+        else
+            fprintf(stderr, "case %s: FAILED (its process %s %d)\n", name,
+                    got != (ssize_t)sizeof counts ? "stopped early, exit" : "exited",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    } else
+        fprintf(stderr, "case %s: %s (%d checks)\n", name, counts[1] ? "FAILED" : "ok",
+                counts[0]);
+}
+#define CHECK_CASE(fn) check_case(#fn, fn)
 
 #define CHECK_DONE()                                                                         \
     (fprintf(stderr, "%d checks, %d failed\n", check_count, check_failures),                 \

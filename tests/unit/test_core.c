@@ -348,14 +348,14 @@ static void test_dates(void)
 
 int main(void)
 {
-    test_instrument();
-    test_default_instrument();
-    test_instrument_file_errors();
-    test_score();
-    test_evidence();
-    test_classify();
-    test_borderline();
-    test_explain();
-    test_dates();
+    CHECK_CASE(test_instrument);
+    CHECK_CASE(test_default_instrument);
+    CHECK_CASE(test_instrument_file_errors);
+    CHECK_CASE(test_score);
+    CHECK_CASE(test_evidence);
+    CHECK_CASE(test_classify);
+    CHECK_CASE(test_borderline);
+    CHECK_CASE(test_explain);
+    CHECK_CASE(test_dates);
     return CHECK_DONE();
 }

@@ -1026,21 +1026,21 @@ static void test_random(void)
 
 int main(void)
 {
-    test_basic();
-    test_blank_lines();
-    test_quoted();
-    test_bom();
-    test_utf8();
-    test_cp1252();
-    test_errors();
-    test_first_line();
-    test_delimiters();
-    test_detect();
-    test_limits();
-    test_options();
-    test_offsets();
-    test_large();
-    test_long_fields();
-    test_random();
+    CHECK_CASE(test_basic);
+    CHECK_CASE(test_blank_lines);
+    CHECK_CASE(test_quoted);
+    CHECK_CASE(test_bom);
+    CHECK_CASE(test_utf8);
+    CHECK_CASE(test_cp1252);
+    CHECK_CASE(test_errors);
+    CHECK_CASE(test_first_line);
+    CHECK_CASE(test_delimiters);
+    CHECK_CASE(test_detect);
+    CHECK_CASE(test_limits);
+    CHECK_CASE(test_options);
+    CHECK_CASE(test_offsets);
+    CHECK_CASE(test_large);
+    CHECK_CASE(test_long_fields);
+    CHECK_CASE(test_random);
     return CHECK_DONE();
 }

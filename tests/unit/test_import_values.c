@@ -247,12 +247,12 @@ static void test_cell_names(void)
 
 int main(void)
 {
-    test_numbers();
-    test_dates();
-    test_name_keys();
-    test_guard();
-    test_keymap();
-    test_engine();
-    test_cell_names();
+    CHECK_CASE(test_numbers);
+    CHECK_CASE(test_dates);
+    CHECK_CASE(test_name_keys);
+    CHECK_CASE(test_guard);
+    CHECK_CASE(test_keymap);
+    CHECK_CASE(test_engine);
+    CHECK_CASE(test_cell_names);
     return CHECK_DONE();
 }

@@ -322,13 +322,13 @@ static void test_large(void)
 
 int main(void)
 {
-    test_helpers();
-    test_empty();
-    test_invalid();
-    test_simple();
-    test_leader();
-    test_dense();
-    test_priority();
-    test_large();
+    CHECK_CASE(test_helpers);
+    CHECK_CASE(test_empty);
+    CHECK_CASE(test_invalid);
+    CHECK_CASE(test_simple);
+    CHECK_CASE(test_leader);
+    CHECK_CASE(test_dense);
+    CHECK_CASE(test_priority);
+    CHECK_CASE(test_large);
     return CHECK_DONE();
 }

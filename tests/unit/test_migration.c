@@ -34,7 +34,7 @@ static struct cvom_score point(int q, double x, double y)
     return s;
 }
 
-static struct cvom_migration_account acct(int qf, double xf, double yf, int qt, double xt,
+static struct cvom_migration_account mig_account(int qf, double xf, double yf, int qt, double xt,
                                           double yt, double revenue)
 {
     struct cvom_migration_account a = {.from = point(qf, xf, yf), .to = point(qt, xt, yt),
@@ -117,11 +117,11 @@ static void check_sums(const struct cvom_migration *m)
 static void test_hand_worked(void)
 {
     struct cvom_migration_account a[] = {
-        acct(T, 20, 20, T, 18, 15, 100), acct(P, 80, 80, E, 40, 70, 300),
-        acct(I, 70, 30, T, 45, 30, 200), acct(NP, 0, 0, E, 30, 60, 50),
-        acct(E, 20, 80, NP, 0, 0, 0),    acct(E, 30, 60, P, 60, 65, 400),
-        acct(P, 60, 60, P, 55, 54, 150), acct(I, 52, 40, T, 49, 44, 500),
-        acct(NP, 0, 0, NP, 0, 0, 10),
+        mig_account(T, 20, 20, T, 18, 15, 100), mig_account(P, 80, 80, E, 40, 70, 300),
+        mig_account(I, 70, 30, T, 45, 30, 200), mig_account(NP, 0, 0, E, 30, 60, 50),
+        mig_account(E, 20, 80, NP, 0, 0, 0),    mig_account(E, 30, 60, P, 60, 65, 400),
+        mig_account(P, 60, 60, P, 55, 54, 150), mig_account(I, 52, 40, T, 49, 44, 500),
+        mig_account(NP, 0, 0, NP, 0, 0, 10),
     };
     struct cvom_migration_options o;
     cvom_migration_options_init(&o);
@@ -229,10 +229,10 @@ static void test_hand_worked(void)
 static void test_slide_edges(void)
 {
     struct cvom_migration_account a[] = {
-        acct(I, 80, 20, E, 30, 70, 1),  /* sum 100 → 100: sideways, not a slide */
-        acct(P, 70, 70, P, 65, 65, 1),  /* fall exactly 10: a slide */
-        acct(P, 70, 70, P, 65.5, 65, 1), /* fall 9.5: not */
-        acct(T, 40, 40, T, 20, 20, 1),  /* deeper into Transactional: a slide, not entered */
+        mig_account(I, 80, 20, E, 30, 70, 1),  /* sum 100 → 100: sideways, not a slide */
+        mig_account(P, 70, 70, P, 65, 65, 1),  /* fall exactly 10: a slide */
+        mig_account(P, 70, 70, P, 65.5, 65, 1), /* fall 9.5: not */
+        mig_account(T, 40, 40, T, 20, 20, 1),  /* deeper into Transactional: a slide, not entered */
     };
     a[1].to.state = CVOM_STATE_BORDERLINE;
     struct cvom_migration_options o;
@@ -274,8 +274,8 @@ static void test_kept_and_empty(void)
     /* Accounts in Intellectual only on the later date: its row is the identity's, so the
      * projected share of Intellectual only grows. */
     struct cvom_migration_account a[] = {
-        acct(T, 10, 10, T, 10, 10, 5), acct(T, 10, 10, I, 60, 10, 5),
-        acct(NP, 0, 0, I, 70, 20, 5),
+        mig_account(T, 10, 10, T, 10, 10, 5), mig_account(T, 10, 10, I, 60, 10, 5),
+        mig_account(NP, 0, 0, I, 70, 20, 5),
     };
     struct cvom_migration_options o;
     cvom_migration_options_init(&o);
@@ -302,7 +302,7 @@ static void test_kept_and_empty(void)
     cvom_migration_cleanup(&m);
 
     /* Placed accounts without revenue: counts project, revenue does not. */
-    struct cvom_migration_account z[] = {acct(T, 10, 10, P, 60, 60, 0)};
+    struct cvom_migration_account z[] = {mig_account(T, 10, 10, P, 60, 60, 0)};
     CHECK_INT(cvom_migration_build(&o, z, 1, &m, NULL), CVOM_OK);
     CHECK_INT(m.by_count.available, 1);
     CHECK_INT(m.by_revenue.available, 0);
@@ -312,7 +312,7 @@ static void test_kept_and_empty(void)
 
 static void test_refused(void)
 {
-    struct cvom_migration_account a[] = {acct(T, 10, 10, T, 12, 12, 5)};
+    struct cvom_migration_account a[] = {mig_account(T, 10, 10, T, 12, 12, 5)};
     struct cvom_migration_options o;
     struct cvom_migration m;
     struct cvom_error err = {0};
@@ -398,7 +398,7 @@ static void test_portfolio_fixture(const struct portfolio_fixture *fx)
         return;
     for (size_t i = 0; i < fx->n; i++) {
         const double *pt = fx->points + 4 * i;
-        a[i] = acct(fx->from[i], pt[0], pt[1], fx->to[i], pt[2], pt[3], fx->revenue[i]);
+        a[i] = mig_account(fx->from[i], pt[0], pt[1], fx->to[i], pt[2], pt[3], fx->revenue[i]);
     }
     struct cvom_migration_options o;
     cvom_migration_options_init(&o);
@@ -444,11 +444,11 @@ static void test_portfolio_fixture(const struct portfolio_fixture *fx)
 
 int main(void)
 {
-    test_hand_worked();
-    test_slide_edges();
-    test_kept_and_empty();
-    test_refused();
-    test_projection_fixtures();
+    CHECK_CASE(test_hand_worked);
+    CHECK_CASE(test_slide_edges);
+    CHECK_CASE(test_kept_and_empty);
+    CHECK_CASE(test_refused);
+    CHECK_CASE(test_projection_fixtures);
     for (size_t f = 0; f < COUNT(portfolio_fixtures); f++)
         test_portfolio_fixture(&portfolio_fixtures[f]);
     fprintf(stderr, "largest difference from NumPy: projections %.3g, portfolios %.3g\n",

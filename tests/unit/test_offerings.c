@@ -201,11 +201,11 @@ static void test_at_risk(void)
 
 int main(void)
 {
-    test_ip_quadrants();
-    test_unvalued_cost();
-    test_validation();
-    test_tally();
-    test_alignment();
-    test_at_risk();
+    CHECK_CASE(test_ip_quadrants);
+    CHECK_CASE(test_unvalued_cost);
+    CHECK_CASE(test_validation);
+    CHECK_CASE(test_tally);
+    CHECK_CASE(test_alignment);
+    CHECK_CASE(test_at_risk);
     return CHECK_DONE();
 }

@@ -612,15 +612,15 @@ static void test_upgrade(void)
 
 int main(void)
 {
-    test_names_and_axes();
-    test_default_instrument();
-    test_gate();
-    test_trend();
-    test_pillar_scores();
-    test_weak_trust();
-    test_states();
-    test_spread();
-    test_split();
-    test_upgrade();
+    CHECK_CASE(test_names_and_axes);
+    CHECK_CASE(test_default_instrument);
+    CHECK_CASE(test_gate);
+    CHECK_CASE(test_trend);
+    CHECK_CASE(test_pillar_scores);
+    CHECK_CASE(test_weak_trust);
+    CHECK_CASE(test_states);
+    CHECK_CASE(test_spread);
+    CHECK_CASE(test_split);
+    CHECK_CASE(test_upgrade);
     return CHECK_DONE();
 }

@@ -280,11 +280,11 @@ static void test_tally(void)
 
 int main(void)
 {
-    test_names();
-    test_choose();
-    test_fields();
-    test_shipped();
-    test_project();
-    test_tally();
+    CHECK_CASE(test_names);
+    CHECK_CASE(test_choose);
+    CHECK_CASE(test_fields);
+    CHECK_CASE(test_shipped);
+    CHECK_CASE(test_project);
+    CHECK_CASE(test_tally);
     return CHECK_DONE();
 }

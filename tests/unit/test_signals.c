@@ -182,8 +182,8 @@ static void test_blend(void)
 
 int main(void)
 {
-    test_validate();
-    test_normalise();
-    test_blend();
+    CHECK_CASE(test_validate);
+    CHECK_CASE(test_normalise);
+    CHECK_CASE(test_blend);
     return CHECK_DONE();
 }

@@ -441,20 +441,20 @@ static void test_acc_edges(void)
 
 int main(void)
 {
-    test_alpha_fixtures();
-    test_tau_fixtures();
-    test_pearson_fixtures();
-    test_t_fixtures();
-    test_t_memo();
-    test_acc_fixtures();
-    test_alpha_edges();
-    test_alpha_invariance();
-    test_tau_edges();
-    test_tau_brute_force();
-    test_tau_large();
-    test_pearson_edges();
-    test_t_edges();
-    test_acc_edges();
+    CHECK_CASE(test_alpha_fixtures);
+    CHECK_CASE(test_tau_fixtures);
+    CHECK_CASE(test_pearson_fixtures);
+    CHECK_CASE(test_t_fixtures);
+    CHECK_CASE(test_t_memo);
+    CHECK_CASE(test_acc_fixtures);
+    CHECK_CASE(test_alpha_edges);
+    CHECK_CASE(test_alpha_invariance);
+    CHECK_CASE(test_tau_edges);
+    CHECK_CASE(test_tau_brute_force);
+    CHECK_CASE(test_tau_large);
+    CHECK_CASE(test_pearson_edges);
+    CHECK_CASE(test_t_edges);
+    CHECK_CASE(test_acc_edges);
     fprintf(stderr,
             "worst vs reference: alpha %.3g, item-total %.3g, tau-b %.3g, pearson %.3g (abs);"
             " t %.3g (rel; raw t.ppf %.3g); acc mean %.3g, se %.3g, df %.3g (rel)\n",

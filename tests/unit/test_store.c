@@ -1837,10 +1837,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    test_stance_names();
-    test_locations();
-    test_migrations();
-    test_account_list();
+    CHECK_CASE(test_stance_names);
+    CHECK_CASE(test_locations);
+    CHECK_CASE(test_migrations);
+    CHECK_CASE(test_account_list);
 
     struct cvom_store *st = open_store(loc_main);
     if (st) {

@@ -108,7 +108,7 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    test_open_refusals();
+    CHECK_CASE(test_open_refusals);
     struct cvom_store *st = open_store("main.db");
     if (st) {
         put_instrument(st, "backed-up", 1);

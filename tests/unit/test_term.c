@@ -528,15 +528,15 @@ static void test_invalid(void)
 
 int main(void)
 {
-    test_layout();
-    test_color();
-    test_borderline();
-    test_insufficient();
-    test_utf8();
-    test_many();
-    test_same_cell_and_clamp();
-    test_thresholds();
-    test_empty();
-    test_invalid();
+    CHECK_CASE(test_layout);
+    CHECK_CASE(test_color);
+    CHECK_CASE(test_borderline);
+    CHECK_CASE(test_insufficient);
+    CHECK_CASE(test_utf8);
+    CHECK_CASE(test_many);
+    CHECK_CASE(test_same_cell_and_clamp);
+    CHECK_CASE(test_thresholds);
+    CHECK_CASE(test_empty);
+    CHECK_CASE(test_invalid);
     return CHECK_DONE();
 }
