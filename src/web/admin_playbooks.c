@@ -99,7 +99,7 @@ static int playbooks_page(struct web_req *r, const char *error, int http)
                   "%zu plays. Any change here keeps the team's own copy in the database; "
                   "removing every play, or the reset below, brings back the built-in one.</p>",
                builtin ? "the built-in playbook" : "the team's playbook", book.n);
-    buf_puts(b, "<ol class=\"plays-edit\">");
+    buf_puts(b, "<h2>Plays</h2><ol class=\"plays-edit\">");
     for (size_t i = 0; i < book.n; i++)
         play_form(r, &book.plays[i], i);
     buf_puts(b, "</ol><h2>Add a play</h2><form class=\"stack\" method=\"post\" "

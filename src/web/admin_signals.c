@@ -113,7 +113,7 @@ static int signals_page(struct web_req *r, const char *error, int http)
                   "&mdash; turned round when more of it means less value, and blended into its "
                   "axis by weight against the survey's %g (<a href=\"/admin/settings\">scoring "
                   "settings</a>). Values are imported on the <a href=\"/import\">import page"
-                  "</a>.</p><ol class=\"plays-edit\">",
+                  "</a>.</p><h2>Signals in use</h2><ol class=\"plays-edit\">",
                cfg.survey_weight);
     struct rows k = {r, 0};
     if ((st = r->store->ops->signal_list(r->store, signal_form, &k, &r->err)) != CVOM_OK) {

@@ -414,6 +414,20 @@ def instruments(admin, db):
     check(status == 403, "an upload without the CSRF token in its URL is refused", status)
 
 
+def heading_order(admin):
+    """Every admin page's headings step down one level at a time (h1, then h2, never h1 to
+    h3), as screen readers and outlines expect."""
+    for path in ("/admin", "/admin/users", "/admin/settings", "/admin/instruments",
+                 "/admin/playbooks", "/admin/signals", "/admin/audit", "/import"):
+        status, _, body = admin.get(path)
+        if not check(status == 200, "GET %s" % path, status):
+            continue
+        levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", body)]
+        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        check(levels[:1] == [1] and not skips, "the headings of %s step down in order" % path,
+              levels)
+
+
 def main():
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="cvom-admin-") as d:
@@ -449,7 +463,8 @@ def main():
                          lambda: viewer_refused(viewer),
                          lambda: roles(admin, tom, db),
                          lambda: settings(admin, db),
-                         lambda: instruments(admin, db)):
+                         lambda: instruments(admin, db),
+                         lambda: heading_order(admin)):
                 try:
                     part()
                 except Exception as e:  # noqa: BLE001 - report and go on
