@@ -4,6 +4,7 @@
 #   make demo     install what is missing, build, create demo.db, show the matrix, then
 #                 serve the web application on it (LISTEN=127.0.0.1:8080)
 #   make bench    release build, then the benchmarks in bench/
+#   make fuzz     every fuzz target under libFuzzer for FUZZ_SECONDS (default 60) each
 #   make install  install cvom and cvom(1), libcvom (shared and static), cvom.h and cvom.pc
 #                 (PREFIX, default /usr/local; DESTDIR=… stages it for a package)
 
@@ -12,7 +13,7 @@ SETUP   = scripts/setup.sh
 DEMO_DB ?= demo.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all setup check demo bench install clean format
+.PHONY: all setup check demo bench fuzz install clean format
 
 all: build/build.ninja
 	ninja -C build
@@ -41,6 +42,10 @@ bench: setup
 	ninja -C build-release
 	@sh bench/run.sh build-release
 
+fuzz:
+	@sh $(SETUP) fuzz
+	@sh tests/fuzz/long.sh $(FUZZ_TARGETS)
+
 install: all
 	meson configure build --prefix=$(PREFIX)
 	meson install -C build
@@ -49,4 +54,4 @@ format:
 	clang-format -i include/*.h src/*/*.[ch] src/*/*/*.[ch] tests/unit/*.[ch] bench/*.c
 
 clean:
-	rm -rf build build-check build-release
+	rm -rf build build-check build-release build-fuzz

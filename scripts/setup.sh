@@ -2,7 +2,7 @@
 # Install what cvom needs to build, test and benchmark: Debian packages, then the npm
 # packages of the API-description check, the benchmark's DuckDB peer and the browser
 # tests. Safe to run again: it installs only what is missing and says clearly what it could
-# not do.
+# not do. `setup.sh fuzz` also installs what `make fuzz` needs (clang and libFuzzer).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -10,6 +10,9 @@ PKGS="build-essential meson ninja-build pkg-config python3 libsqlite3-dev sqlite
 libjansson-dev libreadline-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev
 fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy python3-pandas libmicrohttpd-dev
 libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui"
+if [ "${1:-}" = fuzz ]; then
+    PKGS="$PKGS clang libclang-rt-dev"
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
