@@ -6,6 +6,7 @@
 #include "service/auth.h"
 #include "web/multipart.h"
 #include "web/page.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -224,7 +225,7 @@ static const char *multipart_token(struct web_req *r, char *buf, size_t cap)
         p = web_multipart_get(mp, "csrf");
     const char *out = NULL;
     if (p && !p->is_file && p->len < cap) {
-        memcpy(buf, p->data, p->len);
+        cvom__copy(buf, p->data, p->len);
         buf[p->len] = '\0';
         out = buf;
     }
