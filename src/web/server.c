@@ -22,6 +22,14 @@
 
 #include <sodium.h>
 
+/* Sign-in throttling: an address may make a few mistakes per user name and a few more in
+ * all before each further failure doubles its wait, from 30 seconds up to 15 minutes. */
+#define FAIL_WINDOW 900
+#define FAIL_PAIR_FREE 5
+#define FAIL_ADDRESS_FREE 20
+#define FAIL_FIRST_DELAY 30
+#define FAIL_MAX_DELAY 900
+
 void web_options_init(struct web_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -33,6 +41,7 @@ void web_options_init(struct web_options *o)
     o->timeout = 30;
     o->session_idle = 2 * 3600;
     o->session_max = 12 * 3600;
+    o->signin_ceiling = 100;
 }
 
 /* ---- store pool ----------------------------------------------------------------------------- */
@@ -319,7 +328,7 @@ static int run_handler(const struct web_route *hit, struct web_req *r)
         r->store->ops->rollback(r->store);
         buf_reset(&r->out);
         r->status = 0;
-        r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = '\0';
+        r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = r->retry_after[0] = '\0';
         unsigned char pause;
         randombytes_buf(&pause, 1);
         usleep(1000u * (5u + pause % 20u) * (unsigned)tries);
@@ -457,6 +466,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
         MHD_add_response_header(resp, "Allow", r->allow[0] ? r->allow : "GET, HEAD");
     if (r->etag[0])
         MHD_add_response_header(resp, "ETag", r->etag);
+    if (r->retry_after[0])
+        MHD_add_response_header(resp, "Retry-After", r->retry_after);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -717,6 +728,12 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     app.secure_cookies = o->secure_cookies;
     app.session_idle = o->session_idle;
     app.session_max = o->session_max;
+    app.signin = (struct cvom_signin_limits){.window = FAIL_WINDOW,
+                                             .pair_free = FAIL_PAIR_FREE,
+                                             .address_free = FAIL_ADDRESS_FREE,
+                                             .first_delay = FAIL_FIRST_DELAY,
+                                             .max_delay = FAIL_MAX_DELAY,
+                                             .ceiling = o->signin_ceiling};
     app.hashing_max = 2;
     if (o->access_log)
         app.access_log = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "a");

@@ -95,6 +95,7 @@ struct web_app {
     char public_origin[320];      /* scheme://host:port the pages are served at */
     int64_t session_idle;         /* seconds of inactivity that end a session */
     int64_t session_max;          /* seconds after sign-in that end it whatever happens */
+    struct cvom_signin_limits signin; /* how failed sign-ins slow the next ones */
     int hashing_max;              /* concurrent password hashes */
     int hashing_now;
     pthread_mutex_t hash_lock;
@@ -149,6 +150,7 @@ struct web_req {
     char cache[64];                /* Cache-Control; default no-store */
     char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
     char allow[64];                /* Allow, for 405 answers */
+    char retry_after[24];          /* Retry-After, in seconds, for 429 answers */
     size_t sent;                   /* bytes of body sent, for the access log */
     /* A body lent by its owner instead of r->out (a cache entry): sent without a copy, then
      * lent_release(lent_cls) once the response is done with it. */
@@ -235,6 +237,8 @@ struct web_options {
     const char *port_file;    /* write the bound port here once listening (for tests) */
     long session_idle;        /* seconds of inactivity that end a session; default 7200 */
     long session_max;         /* seconds after sign-in that end it; default 43200 */
+    unsigned signin_ceiling;  /* failed sign-ins a minute, all addresses together, before
+                                 every sign-in waits; default 100 */
 };
 
 void web_options_init(struct web_options *o);

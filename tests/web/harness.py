@@ -406,10 +406,13 @@ SEEN = []
 
 class Client:
     """An HTTP/1.1 client for one user agent: keeps cookies, sends Origin on unsafe requests,
-    never follows redirects by itself (follow=True does, for GETs)."""
+    never follows redirects by itself (follow=True does, for GETs). source: the loopback
+    address (127.0.0.x) its connections come from, so that one test can be several clients
+    to the server."""
 
-    def __init__(self, port, bearer=None, origin=None, timeout=30):
+    def __init__(self, port, bearer=None, origin=None, timeout=30, source=None):
         self.port = port
+        self.source = source
         self.cookies = {}
         self.bearer = bearer
         self.origin = origin or "http://%s:%d" % (HOST, port)
@@ -435,7 +438,9 @@ class Client:
             hdrs["Origin"] = self.origin if origin is True else origin
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout,
+                                          source_address=(self.source, 0) if self.source
+                                          else None)
         t0 = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=hdrs)
