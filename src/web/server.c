@@ -515,7 +515,15 @@ size_t web_body_limit(const char *path)
 }
 
 /* Called by MHD with the whole request target, before the request is parsed: it is the
- * only place that sees the query string's length. The state made here becomes *con_cls. */
+ * only place that sees the query string's length. The state made here becomes *con_cls.
+ *
+ * The query string is ours alone (web_query_form decodes it), so it is copied here and
+ * MHD is left an empty one. MHD would otherwise store every argument in the connection's
+ * memory before any handler runs, and a few hundred short arguments ("a&a&a…", some 50
+ * bytes of record each) exhaust that memory: the connection was then closed without an
+ * answer, since no memory was left to build one. The target is MHD's own writable copy of
+ * the request line (it cuts the query off there itself, right after this call), so the
+ * const of the callback's signature only promises that MHD does not need it intact. */
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
@@ -524,9 +532,11 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
     if (!s)
         return NULL;
     s->uri_len = strlen(uri);
-    const char *q = strchr(uri, '?');
+    char *q = strchr((char *)(uintptr_t)uri, '?');
     if (q && s->uri_len <= WEB_URI_MAX)
         s->r.raw_query = strdup(q + 1);
+    if (q)
+        q[1] = '\0';
     return s;
 }
 
@@ -557,6 +567,15 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
+/* The fields a query string holds at most (empty ones are skipped when it is decoded). */
+static size_t query_fields(const char *q)
+{
+    size_t n = q && q[0] ? 1 : 0;
+    for (; q && *q; q++)
+        n += *q == '&';
+    return n;
+}
+
 /* First call for a request: headers are in, the body is not. Decide early what can be
  * decided without reading it. */
 static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, const char *url,
@@ -579,6 +598,11 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     r->content_type = web_header(r, "Content-Type");
     if (ulen > WEB_URI_MAX || s->uri_len > WEB_URI_MAX) {
         web_error(r, 414, NULL, "The address is too long.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    if (query_fields(r->raw_query) > WEB_FIELDS_MAX) {
+        web_error(r, 414, NULL, "The address has too many parameters.", NULL);
         s->answered = 1;
         return respond(c, r);
     }
