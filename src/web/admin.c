@@ -257,7 +257,7 @@ static enum cvom_status hash_password(struct web_req *r, const char *pw, char ou
 {
     if (!web_hash_turn(r->app))
         return cvom_error_set(&r->err, CVOM_EBUSY, "the server is busy; please try again");
-    enum cvom_status s = cvom_password_hash(pw, out, &r->err);
+    enum cvom_status s = cvom_password_hash(pw, NULL, out, &r->err);
     web_hash_done(r->app);
     return s;
 }

@@ -361,7 +361,7 @@ static char dummy[CVOM_SECRET_MAX];
 
 static void make_dummy(void)
 {
-    cvom_password_hash("not a real password at all", dummy, NULL);
+    cvom_password_hash("not a real password at all", NULL, dummy, NULL);
 }
 
 /* Seconds this address must still wait before trying this name; 0 to go ahead. A store
