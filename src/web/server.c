@@ -567,6 +567,102 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
+/* ---- the connection table ------------------------------------------------------------------- */
+
+static void idle_unlink(struct web_conns *t, struct web_conn *e)
+{
+    if (!e->idle)
+        return;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        t->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        t->tail = e->prev;
+    e->prev = e->next = NULL;
+    e->idle = 0;
+}
+
+static void idle_push(struct web_conns *t, struct web_conn *e)
+{
+    if (e->idle || e->evicted)
+        return;
+    e->prev = t->tail;
+    e->next = NULL;
+    if (t->tail)
+        t->tail->next = e;
+    else
+        t->head = e;
+    t->tail = e;
+    e->idle = 1;
+}
+
+/* Make room for `fresh`: shut the oldest idle connections down while too many are open.
+ * libmicrohttpd sees the end of their streams and closes them in their own thread; their
+ * descriptors stay valid until then, since it tells on_connection (which takes the lock
+ * held here) before it closes one. */
+static void make_room(struct web_conns *t, const struct web_conn *fresh)
+{
+    while (t->open - t->evicting > t->soft_max && t->head && t->head != fresh) {
+        struct web_conn *old = t->head;
+        idle_unlink(t, old);
+        old->evicted = 1;
+        t->evicting++;
+        if (old->fd >= 0)
+            shutdown(old->fd, SHUT_RDWR);
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct web_conns *t = &((struct web_app *)cls)->conns;
+    struct web_conn *e = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        if (!(e = calloc(1, sizeof *e)))
+            return; /* not counted: it is never chosen, and never uncounted */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        e->fd = ci ? ci->connect_fd : -1;
+        *socket_context = e;
+        pthread_mutex_lock(&t->lock);
+        t->open++;
+        idle_push(t, e);
+        make_room(t, e);
+        pthread_mutex_unlock(&t->lock);
+        return;
+    }
+    if (!e)
+        return;
+    pthread_mutex_lock(&t->lock);
+    idle_unlink(t, e);
+    t->open--;
+    t->evicting -= e->evicted ? 1 : 0;
+    pthread_mutex_unlock(&t->lock);
+    free(e);
+    *socket_context = NULL;
+}
+
+/* A request of connection c is in a handler (busy 1) or done with (busy 0). */
+static void conn_busy(struct web_app *app, struct MHD_Connection *c, int busy)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct web_conn *e = ci ? ci->socket_context : NULL;
+    if (!e)
+        return;
+    pthread_mutex_lock(&app->conns.lock);
+    if (busy)
+        idle_unlink(&app->conns, e);
+    else
+        idle_push(&app->conns, e);
+    pthread_mutex_unlock(&app->conns.lock);
+}
+
+/* ---- requests -------------------------------------------------------------------------------- */
+
 /* The fields a query string holds at most (empty ones are skipped when it is decoded). */
 static size_t query_fields(const char *q)
 {
@@ -584,6 +680,7 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     struct web_req *r = &s->r;
     s->begun = 1;
     clock_gettime(CLOCK_MONOTONIC, &s->start);
+    conn_busy(app, c, 1);
     r->app = app;
     r->conn = c;
     r->method = method_of(method);
@@ -667,13 +764,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     struct web_app *app = cls;
     struct req_state *s = *con_cls;
     if (!s)
         return;
     struct web_req *r = &s->r;
+    if (s->begun)
+        conn_busy(app, c, 0);
     if (!s->begun) { /* the connection ended before the headers were complete */
         free(s->r.raw_query);
         free(s);
@@ -726,6 +824,15 @@ static int parse_address(const char *host, unsigned short port, struct sockaddr_
     return -1;
 }
 
+/* libmicrohttpd's own limit, above --max-connections: it splits its limit evenly between
+ * the worker threads, and a worker at its share stops accepting, so the table is kept at
+ * --max-connections by make_room and this only bounds the moment between a new connection
+ * and the close of the one it displaced. */
+static unsigned conn_limit(const struct web_options *o)
+{
+    return o->max_connections + o->max_connections / 4 + o->threads;
+}
+
 static void app_cleanup(struct web_app *app)
 {
     for (size_t i = 0; i < app->pool.n_free; i++)
@@ -734,6 +841,7 @@ static void app_cleanup(struct web_app *app)
     if (app->access_log && app->access_log != stdout)
         fclose(app->access_log);
     pthread_mutex_destroy(&app->pool.lock);
+    pthread_mutex_destroy(&app->conns.lock);
     pthread_mutex_destroy(&app->log_lock);
     pthread_mutex_destroy(&app->hash_lock);
     pthread_cond_destroy(&app->hash_cond);
@@ -745,6 +853,8 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     struct web_app app;
     memset(&app, 0, sizeof app);
     pthread_mutex_init(&app.pool.lock, NULL);
+    pthread_mutex_init(&app.conns.lock, NULL);
+    app.conns.soft_max = o->max_connections;
     pthread_mutex_init(&app.log_lock, NULL);
     pthread_mutex_init(&app.hash_lock, NULL);
     pthread_cond_init(&app.hash_cond, NULL);
@@ -792,9 +902,9 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+        flags, o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
+        conn_limit(o), MHD_OPTION_NOTIFY_CONNECTION, on_connection, &app,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,

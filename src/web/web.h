@@ -87,8 +87,29 @@ struct store_pool {
     size_t n_free;
 };
 
+/* One open connection, so that a full table can make room: an idle one (no request in a
+ * handler) sits on the idle list, oldest first. */
+struct web_conn {
+    struct web_conn *prev, *next;
+    int fd;
+    int idle;    /* on the idle list */
+    int evicted; /* shut down to make room; not yet closed */
+};
+
+/* The open connections. Past `soft_max` open ones, each new connection shuts the oldest
+ * idle one down, so that a flood of idle keep-alive connections cannot keep a new client
+ * waiting for a place until their timeout. */
+struct web_conns {
+    pthread_mutex_t lock;
+    struct web_conn *head, *tail; /* the idle list */
+    unsigned open;                /* open, the evicted included */
+    unsigned evicting;            /* evicted and not yet closed */
+    unsigned soft_max;
+};
+
 struct web_app {
     struct store_pool pool;
+    struct web_conns conns;
     FILE *access_log;             /* NULL: none */
     pthread_mutex_t log_lock;
     int secure_cookies;           /* 1 behind TLS: cookies get Secure */

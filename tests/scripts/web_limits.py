@@ -7,9 +7,7 @@ answers, and exits cleanly. Prints every failure and exits 1 if there was one.
     usage: web_limits.py PATH/TO/cvom"""
 
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
 import harness  # noqa: E402
@@ -57,23 +55,21 @@ CASES = [
 
 def main():
     cvom = harness.cvom_path(sys.argv)
-    d = tempfile.mkdtemp(prefix="cvom-limits-")
-    db = os.path.join(d, "limits.db")
-    harness.run(cvom, db, "init")
-    srv = harness.Server(cvom, db)
-    try:
-        for what, data, want in CASES:
-            got, state, _ = harness.raw(srv.port, data, timeout=10)
-            st = harness.raw_status(got)
-            C.check(st in want, "%s -> %s" % (what, "/".join(map(str, sorted(want)))),
-                    "status %s, connection %s" % (st, state))
-        got, _, _ = harness.raw(srv.port, get(b"/healthz"))
-        C.check(harness.raw_status(got) == 200, "the server still answers afterwards",
-                got[:60])
-    finally:
-        harness.server_ended_cleanly(C, srv, "limits server")
-        if not os.environ.get("CVOM_KEEP_TMP"):
-            shutil.rmtree(d, ignore_errors=True)
+    with harness.scratch("cvom-limits-") as d:
+        db = os.path.join(d, "limits.db")
+        harness.run(cvom, db, "init")
+        srv = harness.Server(cvom, db)
+        try:
+            for what, data, want in CASES:
+                got, state, _ = harness.raw(srv.port, data, timeout=10)
+                st = harness.raw_status(got)
+                C.check(st in want, "%s -> %s" % (what, "/".join(map(str, sorted(want)))),
+                        "status %s, connection %s" % (st, state))
+            got, _, _ = harness.raw(srv.port, get(b"/healthz"))
+            C.check(harness.raw_status(got) == 200, "the server still answers afterwards",
+                    got[:60])
+        finally:
+            harness.server_ended_cleanly(C, srv, "limits server")
     sys.exit(C.finish("web_limits"))
 
 

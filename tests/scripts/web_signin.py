@@ -8,9 +8,7 @@ Prints every failure and exits 1 if there was one.
     usage: web_signin.py PATH/TO/cvom"""
 
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web"))
 import harness  # noqa: E402
@@ -102,13 +100,9 @@ def ceiling(cvom, d):
 
 def main():
     cvom = harness.cvom_path(sys.argv)
-    d = tempfile.mkdtemp(prefix="cvom-signin-")
-    try:
+    with harness.scratch("cvom-signin-") as d:
         per_address(cvom, d)
         ceiling(cvom, d)
-    finally:
-        if not os.environ.get("CVOM_KEEP_TMP"):
-            shutil.rmtree(d, ignore_errors=True)
     sys.exit(C.finish("web_signin"))
 
 

@@ -3,6 +3,7 @@ token each, a real `cvom serve` on 127.0.0.1 with an ephemeral port, a cookie-ke
 client on http.client, sign-in through the real form, CSRF extraction, raw sockets for
 malformed requests, and a small failure collector. Standard library only."""
 
+import contextlib
 import html.parser
 import http.client
 import json as jsonlib
@@ -286,6 +287,19 @@ def db_rows(db, sql, args=()):
         return []
 
 
+@contextlib.contextmanager
+def scratch(prefix):
+    """A temporary directory for one test, removed afterwards unless CVOM_KEEP_TMP is set."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield d
+    finally:
+        if os.environ.get("CVOM_KEEP_TMP"):
+            print("kept " + d)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 # ---- the server ------------------------------------------------------------------------------
 
 class Server:
@@ -561,10 +575,12 @@ def multipart(fields, files):
 
 # ---- raw sockets --------------------------------------------------------------------------------
 
-def raw(port, data, timeout=5.0, read_all=False):
-    """Send bytes on a fresh connection; return (bytes received before close or timeout,
-    'closed'|'timeout'|'reset', seconds until the first byte or the end)."""
-    s = socket.create_connection((HOST, port), timeout=timeout)
+def raw(port, data, timeout=5.0, read_all=False, source=None):
+    """Send bytes on a fresh connection (from the loopback address source, if given); return
+    (bytes received before close or timeout, 'closed'|'timeout'|'reset', seconds until the
+    first byte or the end)."""
+    s = socket.create_connection((HOST, port), timeout=timeout,
+                                 source_address=(source, 0) if source else None)
     got = b""
     state = "closed"
     t0 = time.perf_counter()
