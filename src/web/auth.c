@@ -8,6 +8,7 @@
 #include "web/page.h"
 #include "core/mem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -364,12 +365,31 @@ static void make_dummy(void)
     cvom_password_hash("not a real password at all", NULL, dummy, NULL);
 }
 
+/* The address sign-ins are counted under: an IPv4 address as it is (also when mapped into
+ * IPv6), an IPv6 address by its /64 network, since one subscriber usually holds a whole
+ * /64 and could otherwise try from a new address each time. */
+static void signin_address(const char *address, char *out, size_t cap)
+{
+    struct in6_addr a;
+    snprintf(out, cap, "%s", address);
+    if (!strchr(address, ':') || inet_pton(AF_INET6, address, &a) != 1)
+        return;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+        inet_ntop(AF_INET, &a.s6_addr[12], out, (socklen_t)cap);
+        return;
+    }
+    char net[INET6_ADDRSTRLEN];
+    memset(&a.s6_addr[8], 0, 8);
+    if (inet_ntop(AF_INET6, &a, net, sizeof net))
+        snprintf(out, cap, "%s/64", net);
+}
+
 /* Seconds this address must still wait before trying this name; 0 to go ahead. A store
  * that cannot say answers as if the wait were a minute: refusing is the safe side. */
-static int64_t signin_wait(struct web_req *r, const char *name)
+static int64_t signin_wait(struct web_req *r, const char *address, const char *name)
 {
     int64_t wait = 60;
-    r->store->ops->signin_wait(r->store, &r->app->signin, r->address, name, now_s(), &wait, NULL);
+    r->store->ops->signin_wait(r->store, &r->app->signin, address, name, now_s(), &wait, NULL);
     return wait;
 }
 
@@ -385,7 +405,9 @@ int web_signin_post(struct web_req *r)
     }
     /* The limit answers before any hashing, so a flood costs us almost nothing. It counts
      * failures per address, so that nobody can refuse the owner of a name from elsewhere. */
-    int64_t wait = signin_wait(r, name);
+    char address[80];
+    signin_address(r->address, address, sizeof address);
+    int64_t wait = signin_wait(r, address, name);
     if (wait > 0) {
         char text[160];
         web_audit(r, "sign-in-refused", name, "too many failed attempts");
@@ -409,13 +431,13 @@ int web_signin_post(struct web_req *r)
     web_hash_done(r->app);
     sodium_memzero(u.password, sizeof u.password);
     if (s || !ok || u.disabled) {
-        r->store->ops->signin_failed(r->store, r->address, name, now_s(), NULL);
+        r->store->ops->signin_failed(r->store, address, name, now_s(), NULL);
         web_audit(r, "sign-in-failed", name, s ? "unknown user" : u.disabled ? "disabled" : "");
         r->status = 401;
         signin_form(r, name, next, "The user name or password is not right.");
         return 401;
     }
-    r->store->ops->signin_passed(r->store, r->address, name, NULL);
+    r->store->ops->signin_passed(r->store, address, name, NULL);
     if ((s = session_start(r, &u)) != CVOM_OK)
         return web_fail(r, s, &r->err);
     web_audit(r, "sign-in", u.name, NULL);
