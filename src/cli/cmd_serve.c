@@ -53,6 +53,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
          .arg = "FILE",
          .help = "append one line per request ('-': stdout)"},
         {.name = "secure-cookies", .kind = 'f', .help = "mark cookies Secure (behind a TLS proxy)"},
+        {.name = "trusted-proxy",
+         .kind = 's',
+         .arg = "ADDRESS",
+         .help = "the IP address of a proxy in front: the client's address is the last one "
+                 "of the X-Forwarded-For it sends"},
         {.name = "port-file", .kind = 's', .arg = "FILE", .help = "write the port once listening"},
         {.name = "print-routes",
          .kind = 'f',
@@ -116,6 +121,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
             return cli_usage_error(c, "--%s takes seconds from 1 to 2592000", ages[i]);
     }
     o.secure_cookies = cli_opt(opts, "secure-cookies")->set;
+    o.trusted_proxy = cli_val(opts, "trusted-proxy");
     o.access_log = cli_val(opts, "access-log");
     o.port_file = cli_val(opts, "port-file");
     enum cvom_status st = web_serve(c->db, &o, &c->err);

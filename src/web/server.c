@@ -489,7 +489,7 @@ static double since_ms(const struct timespec *t)
     return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
 }
 
-static void client_address(struct MHD_Connection *c, char *out, size_t cap)
+static void peer_address(struct MHD_Connection *c, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -503,6 +503,44 @@ static void client_address(struct MHD_Connection *c, char *out, size_t cap)
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
                   (socklen_t)cap);
+}
+
+/* An IP address in the form inet_ntop gives (as peers' addresses are written); 0 when text
+ * is not one. */
+static int canonical_ip(const char *text, char *out, size_t cap)
+{
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, text, bin) == 1)
+        return inet_ntop(AF_INET, bin, out, (socklen_t)cap) != NULL;
+    if (inet_pton(AF_INET6, text, bin) == 1)
+        return inet_ntop(AF_INET6, bin, out, (socklen_t)cap) != NULL;
+    return 0;
+}
+
+/* The last address of an X-Forwarded-For header (the one the proxy itself added); 0 when
+ * there is none or it is not an IP address. */
+static int forwarded_for(struct MHD_Connection *c, char *out, size_t cap)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!h)
+        return 0;
+    const char *last = strrchr(h, ',');
+    last = last ? last + 1 : h;
+    last += strspn(last, " \t");
+    char text[64];
+    snprintf(text, sizeof text, "%.*s", (int)strcspn(last, " \t"), last);
+    return canonical_ip(text, out, cap);
+}
+
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the one its
+ * X-Forwarded-For names (a client cannot choose it, since only the proxy's is believed). */
+static void client_address(struct web_app *app, struct MHD_Connection *c, char *out, size_t cap)
+{
+    peer_address(c, out, cap);
+    char fwd[64];
+    if (app->trusted_proxy[0] && strcmp(out, app->trusted_proxy) == 0 &&
+        forwarded_for(c, fwd, sizeof fwd))
+        snprintf(out, cap, "%s", fwd);
 }
 
 size_t web_body_limit(const char *path)
@@ -686,7 +724,7 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     r->method = method_of(method);
     r->status = 200;
     buf_init(&r->out, WEB_OUT_MAX);
-    client_address(c, r->address, sizeof r->address);
+    client_address(app, c, r->address, sizeof r->address);
     size_t ulen = strlen(url);
     snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX),
              url);
@@ -860,6 +898,12 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     pthread_cond_init(&app.hash_cond, NULL);
     snprintf(app.pool.location, sizeof app.pool.location, "%s", location);
     app.secure_cookies = o->secure_cookies;
+    if (o->trusted_proxy &&
+        !canonical_ip(o->trusted_proxy, app.trusted_proxy, sizeof app.trusted_proxy)) {
+        app_cleanup(&app);
+        return cvom_error_set(err, CVOM_EINVAL, "--trusted-proxy takes an IP address, not '%s'",
+                              o->trusted_proxy);
+    }
     app.session_idle = o->session_idle;
     app.session_max = o->session_max;
     app.signin = (struct cvom_signin_limits){.window = FAIL_WINDOW,

@@ -113,6 +113,7 @@ struct web_app {
     FILE *access_log;             /* NULL: none */
     pthread_mutex_t log_lock;
     int secure_cookies;           /* 1 behind TLS: cookies get Secure */
+    char trusted_proxy[64];       /* a proxy whose X-Forwarded-For names the client; "" none */
     char public_origin[320];      /* scheme://host:port the pages are served at */
     int64_t session_idle;         /* seconds of inactivity that end a session */
     int64_t session_max;          /* seconds after sign-in that end it whatever happens */
@@ -254,6 +255,7 @@ struct web_options {
     unsigned max_per_address; /* default 64 */
     unsigned timeout;         /* seconds of idleness before a connection is closed; default 30 */
     int secure_cookies;
+    const char *trusted_proxy; /* an IP address, or NULL */
     const char *access_log;   /* path, "-" for standard output, NULL for none */
     const char *port_file;    /* write the bound port here once listening (for tests) */
     long session_idle;        /* seconds of inactivity that end a session; default 7200 */

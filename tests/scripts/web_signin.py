@@ -3,7 +3,8 @@
 several loopback addresses (127.0.0.x) so that the server sees each as its own address:
 failures from one address slow that address and never refuse the right password from
 another; an address that tries many names is slowed for all of them; the ceiling on
-failures from all addresses together holds; and servers sharing the database agree.
+failures from all addresses together holds; servers sharing the database agree; and behind
+a trusted proxy, the client it names is counted, not the proxy.
 Prints every failure and exits 1 if there was one.
     usage: web_signin.py PATH/TO/cvom"""
 
@@ -98,11 +99,38 @@ def ceiling(cvom, d):
         harness.server_ended_cleanly(C, srv, "ceiling server")
 
 
+def behind_proxy(cvom, d):
+    """--trusted-proxy: the client's address is the one the proxy adds to X-Forwarded-For,
+    and only the proxy is believed."""
+    db = make_db(cvom, d, "proxy.db")
+    srv = harness.Server(cvom, db, "--trusted-proxy", "127.0.0.1")
+    try:
+        def via_proxy(client):
+            return srv.client(source="127.0.0.1",
+                              headers={"X-Forwarded-For": "10.9.9.9, " + client})
+        attacker = via_proxy("198.51.100.7")
+        statuses = [attacker.signin("ann", password="guess %d" % i).status for i in range(5)]
+        C.check(statuses == [401] * 5, "five guesses through the proxy -> 401", statuses)
+        refused(attacker.signin("ann"), "the guessing client behind the proxy")
+        signed_in(via_proxy("198.51.100.8").signin("ann"),
+                  "ann from another client behind the same proxy")
+        # Not from the proxy: a forged X-Forwarded-For changes nothing.
+        statuses = [srv.client(source="127.0.0.2",
+                               headers={"X-Forwarded-For": "203.0.113.%d" % i})
+                    .signin("bob", password="guess").status for i in range(6)]
+        C.check(statuses == [401] * 5 + [429],
+                "guesses from 127.0.0.2 with a new X-Forwarded-For each are counted as one "
+                "address", statuses)
+    finally:
+        harness.server_ended_cleanly(C, srv, "proxy server")
+
+
 def main():
     cvom = harness.cvom_path(sys.argv)
     with harness.scratch("cvom-signin-") as d:
         per_address(cvom, d)
         ceiling(cvom, d)
+        behind_proxy(cvom, d)
     sys.exit(C.finish("web_signin"))
 
 

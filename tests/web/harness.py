@@ -422,11 +422,12 @@ class Client:
     """An HTTP/1.1 client for one user agent: keeps cookies, sends Origin on unsafe requests,
     never follows redirects by itself (follow=True does, for GETs). source: the loopback
     address (127.0.0.x) its connections come from, so that one test can be several clients
-    to the server."""
+    to the server; headers: sent with every request (as a proxy would add them)."""
 
-    def __init__(self, port, bearer=None, origin=None, timeout=30, source=None):
+    def __init__(self, port, bearer=None, origin=None, timeout=30, source=None, headers=None):
         self.port = port
         self.source = source
+        self.headers = headers or {}
         self.cookies = {}
         self.bearer = bearer
         self.origin = origin or "http://%s:%d" % (HOST, port)
@@ -435,7 +436,7 @@ class Client:
 
     def request(self, method, path, body=None, headers=None, form=None, json=None,
                 origin=True, follow=False, record=True):
-        hdrs = {}
+        hdrs = dict(self.headers)
         if form is not None:
             body = urllib.parse.urlencode(form).encode()
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
