@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.." || exit 1
 PKGS="build-essential meson ninja-build pkg-config python3 libsqlite3-dev sqlite3 libpq-dev postgresql
 libjansson-dev libreadline-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev
 fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy python3-pandas libmicrohttpd-dev
-libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui"
+libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui
+libpwquality-dev cracklib-runtime"
 if [ "${1:-}" = fuzz ]; then
     PKGS="$PKGS clang libclang-rt-dev"
 fi

@@ -20,6 +20,7 @@
 #include "io/csv_index.h"
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -136,7 +137,7 @@ static int arena_put(struct arena *a, const char *s, size_t n, uint32_t *off)
 {
     if (a->len + n + 1 > UINT32_MAX || region_grow(&a->r, a->len + n + 1))
         return -1;
-    memcpy(a->buf + a->len, s, n);
+    cvom__copy(a->buf + a->len, s, n);
     a->buf[a->len + n] = '\0';
     *off = (uint32_t)a->len;
     a->len += n + 1;
@@ -920,7 +921,7 @@ static int sink_put(struct sink *k, const char *p, size_t n)
             k->head = g;
         k->tail = g;
     }
-    memcpy(k->tail->data + k->tail->len, p, n);
+    cvom__copy(k->tail->data + k->tail->len, p, n);
     k->tail->len += n;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "io/util.h"
 #include "render/term.h"
 #include "service/accounts.h"
+#include "core/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
             continue;
         v[k++] = v[i];
     }
-    qsort(v, k, sizeof *v, by_revenue);
+    cvom__sort(v, k, sizeof *v, by_revenue);
     if (fmt == FMT_TEXT) {
         rc = draw(c, opts, &cfg, v, k, as_of);
     } else {

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -319,7 +320,7 @@ static int run_list(struct cli *c, const struct cvom_config *cfg, struct cli_opt
                              (int)k.v[i].score.quadrant == quadrant))
             k.v[n++] = k.v[i];
     if (n)
-        qsort(k.v, n, sizeof *k.v, by_health);
+        cvom__sort(k.v, n, sizeof *k.v, by_health);
     char since_text[11] = "";
     if (since)
         cvom_date_format(*since, since_text);

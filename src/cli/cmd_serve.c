@@ -34,21 +34,47 @@ static int parse_listen(const char *s, struct web_options *o)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "listen", .kind = 's', .arg = "HOST:PORT",
+        {.name = "listen",
+         .kind = 's',
+         .arg = "HOST:PORT",
          .help = "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
         {.name = "threads", .kind = 's', .arg = "N", .help = "worker threads (default 8)"},
-        {.name = "max-connections", .kind = 's', .arg = "N", .help = "in all (default 512)"},
+        {.name = "max-connections",
+         .kind = 's',
+         .arg = "N",
+         .help = "in all (default 512); past it a new one closes the oldest idle one"},
         {.name = "max-per-address", .kind = 's', .arg = "N", .help = "per client (default 64)"},
-        {.name = "timeout", .kind = 's', .arg = "SECONDS", .help = "idle connections close (default 30)"},
-        {.name = "access-log", .kind = 's', .arg = "FILE", .help = "append one line per request ('-': stdout)"},
+        {.name = "timeout",
+         .kind = 's',
+         .arg = "SECONDS",
+         .help = "idle connections close (default 30)"},
+        {.name = "access-log",
+         .kind = 's',
+         .arg = "FILE",
+         .help = "append one line per request ('-': stdout)"},
         {.name = "secure-cookies", .kind = 'f', .help = "mark cookies Secure (behind a TLS proxy)"},
+        {.name = "trusted-proxy",
+         .kind = 's',
+         .arg = "ADDRESS",
+         .help = "the IP address of a proxy in front: the client's address is the last one "
+                 "of the X-Forwarded-For it sends"},
         {.name = "port-file", .kind = 's', .arg = "FILE", .help = "write the port once listening"},
-        {.name = "print-routes", .kind = 'f',
+        {.name = "print-routes",
+         .kind = 'f',
          .help = "print every route (method, pattern, least role) as CSV and exit"},
-        {.name = "session-idle", .kind = 's', .arg = "SECONDS",
+        {.name = "session-idle",
+         .kind = 's',
+         .arg = "SECONDS",
          .help = "inactivity that ends a session (default 7200)"},
-        {.name = "session-max", .kind = 's', .arg = "SECONDS",
+        {.name = "session-max",
+         .kind = 's',
+         .arg = "SECONDS",
          .help = "time after sign-in that ends a session (default 43200)"},
+        {.name = "signin-ceiling",
+         .kind = 's',
+         .arg = "N",
+         .help = "failed sign-ins a minute from all addresses together before every "
+                 "sign-in waits (default 100)"},
         {0},
     };
     char *pos[1];
@@ -70,9 +96,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     static const struct {
         const char *name;
         long min, max;
-    } nums[] = {{"threads", 1, 256}, {"max-connections", 1, 100000},
-                {"max-per-address", 1, 100000}, {"timeout", 1, 3600}};
-    unsigned *dst[] = {&o.threads, &o.max_connections, &o.max_per_address, &o.timeout};
+    } nums[] = {{"threads", 1, 256},
+                {"max-connections", 1, 100000},
+                {"max-per-address", 1, 100000},
+                {"timeout", 1, 3600},
+                {"signin-ceiling", 1, 1000000}};
+    unsigned *dst[] = {&o.threads, &o.max_connections, &o.max_per_address, &o.timeout,
+                       &o.signin_ceiling};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
         long v;
         const char *s = cli_val(opts, nums[i].name);
@@ -91,6 +121,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
             return cli_usage_error(c, "--%s takes seconds from 1 to 2592000", ages[i]);
     }
     o.secure_cookies = cli_opt(opts, "secure-cookies")->set;
+    o.trusted_proxy = cli_val(opts, "trusted-proxy");
     o.access_log = cli_val(opts, "access-log");
     o.port_file = cli_val(opts, "port-file");
     enum cvom_status st = web_serve(c->db, &o, &c->err);

@@ -36,9 +36,13 @@ static int user_add(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "role", .kind = 's', .arg = "ROLE", .help = "admin, manager or viewer"},
-        {.name = "display", .kind = 's', .arg = "NAME",
+        {.name = "display",
+         .kind = 's',
+         .arg = "NAME",
          .help = "the name accounts carry as owner (default: the user name)"},
-        {.name = "password-stdin", .kind = 'f', .help = "read the password from standard input"},
+        {.name = "password-stdin",
+         .kind = 'f',
+         .help = "read the password from standard input (libpwquality checks it)"},
         {0},
     };
     char *pos[1];
@@ -84,7 +88,9 @@ static int user_set(struct cli *c, int argc, char **argv)
     struct cli_opt opts[] = {
         {.name = "role", .kind = 's', .arg = "ROLE", .help = "admin, manager or viewer"},
         {.name = "display", .kind = 's', .arg = "NAME", .help = "the name accounts carry as owner"},
-        {.name = "password-stdin", .kind = 'f', .help = "read a new password from standard input"},
+        {.name = "password-stdin",
+         .kind = 'f',
+         .help = "read a new password from standard input (libpwquality checks it)"},
         {.name = "disable", .kind = 'f', .help = "the user can no longer sign in"},
         {.name = "enable", .kind = 'f', .help = "the user can sign in again"},
         {0},
@@ -123,7 +129,7 @@ static int user_set(struct cli *c, int argc, char **argv)
         if (!st && cli_val(opts, "display"))
             snprintf(u.display, sizeof u.display, "%s", cli_val(opts, "display"));
         if (!st && pw[0])
-            st = cvom_password_hash(pw, u.password, &c->err);
+            st = cvom_password_hash(pw, u.name, u.password, &c->err);
         if (cli_opt(opts, "disable")->set)
             u.disabled = 1;
         if (cli_opt(opts, "enable")->set)

@@ -1,6 +1,7 @@
 /* explain.c — why an account sits where it does: each answer's and each respondent's part
  * in the score, each item's total and how strongly it moves the score. */
 #include "cvom.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -159,7 +160,7 @@ enum cvom_status cvom_explain_move(const struct cvom_explanation *ex, enum cvom_
             m.total += reach;
         }
     }
-    qsort(m.levers, m.n, sizeof *m.levers, by_reach);
+    cvom__sort(m.levers, m.n, sizeof *m.levers, by_reach);
     double sum = 0;
     m.needed = 0;
     for (size_t k = 0; k < m.n && sum < m.distance; k++) {

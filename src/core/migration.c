@@ -2,6 +2,7 @@
  * count and by revenue, the movers, the accounts sliding towards Transactional, the stale
  * ones, and a Markov projection of the mix. The rules are stated once, in cvom.h. */
 #include "cvom.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -256,8 +257,8 @@ enum cvom_status cvom_migration_build(const struct cvom_migration_options *o,
                                 : -1,
             };
     }
-    qsort(out->movers, out->n_movers, sizeof *out->movers, cmp_mover);
-    qsort(out->slides, out->n_slides, sizeof *out->slides, cmp_slide);
-    qsort(out->stale, out->n_stale, sizeof *out->stale, cmp_stale);
+    cvom__sort(out->movers, out->n_movers, sizeof *out->movers, cmp_mover);
+    cvom__sort(out->slides, out->n_slides, sizeof *out->slides, cmp_slide);
+    cvom__sort(out->stale, out->n_stale, sizeof *out->stale, cmp_stale);
     return CVOM_OK;
 }

@@ -37,6 +37,7 @@
  */
 #include "io/csv.h"
 #include "io/csv_index.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -747,8 +748,7 @@ static enum cvom_status refill(struct cvom_csv *r)
         got = r->mem_len - r->mem_off;
         if (got > want)
             got = want;
-        if (got)
-            memcpy(r->buf + r->end, r->mem + r->mem_off, got);
+        cvom__copy(r->buf + r->end, r->mem + r->mem_off, got);
         r->mem_off += got;
     } else {
         if (r->o.limit && want > r->o.limit - r->fd_read)

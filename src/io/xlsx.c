@@ -19,6 +19,7 @@
 #include "io/xlsx.h"
 
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -195,7 +196,7 @@ static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n,
         *buf = g;
         *cap = c;
     }
-    memcpy(*buf + *len, s, n);
+    cvom__copy(*buf + *len, s, n);
     *len += n;
     (*buf)[*len] = '\0';
     return 0;

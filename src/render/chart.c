@@ -7,6 +7,7 @@
 
 #include "render/layout.h"
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -684,7 +685,7 @@ static enum cvom_status draw_crowded(struct ctx *c)
                                       .colour = colour_class(c, &c->pts[i]), .index = i,
                                       .rank = k};
     }
-    qsort(e, m, sizeof *e, by_batch);
+    cvom__sort(e, m, sizeof *e, by_batch);
     for (size_t a = 0, b; a < m; a = b) {
         for (b = a + 1; b < m && b - a < BATCH_MAX && e[b].bucket == e[a].bucket &&
                         e[b].colour == e[a].colour;
@@ -788,8 +789,7 @@ static enum cvom_status draw_labels(struct ctx *c)
                 it[k].priority = DBL_MAX;
         }
     }
-    if (c->n_obst)
-        memcpy(it + c->nd, c->obst, c->n_obst * sizeof *it);
+    cvom__copy(it + c->nd, c->obst, c->n_obst * sizeof *it);
     struct cvom_rect bounds = {f->px + 2 * s, f->py + 2 * s, f->pw - 4 * s, f->ph - 4 * s};
     enum cvom_status st = cvom_layout_labels(it, m, bounds, res);
     for (size_t k = 0; !st && k < c->nd; k++) {
@@ -1032,7 +1032,7 @@ static enum cvom_status prepare(struct ctx *c)
         else
             c->hidden++;
     }
-    qsort(r, c->nd, sizeof *r, by_revenue);
+    cvom__sort(r, c->nd, sizeof *r, by_revenue);
     for (size_t k = 0; k < c->nd; k++)
         c->order[k] = r[k].index;
     free(r);

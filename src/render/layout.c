@@ -4,6 +4,7 @@
  * no leader line already drawn, and stays inside the bounds. A uniform grid over the bounds
  * keeps every collision query local, so 100,000 bubbles cost little more than 100. */
 #include "render/layout.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -568,13 +569,13 @@ enum cvom_status cvom_layout_labels(const struct cvom_layout_item *items, size_t
     for (size_t i = 0; i < n; i++)
         if (items[i].label_w > 0 && items[i].label_h > 0)
             order[m++] = (struct rank){.priority = items[i].priority, .index = (uint32_t)i};
-    qsort(order, m, sizeof *order, by_priority);
+    cvom__sort(order, m, sizeof *order, by_priority);
     for (size_t k = 0; k < m && !st; k++)
         st = place(&g, items, n, order[k].index, bounds, &res[order[k].index]);
     grid_free(&g);
     free(order);
-    if (!st && n)
-        memcpy(out, res, n * sizeof *out);
+    if (!st)
+        cvom__copy(out, res, n * sizeof *out);
     free(res);
     return st;
 }

@@ -7,6 +7,7 @@
 #include "io/util.h"
 
 #include "render/chart.h"
+#include "core/mem.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -564,7 +565,7 @@ static size_t levers(const struct cvom_explanation *ex, const struct cvom_instru
         if (pts > 0.005)
             out[n++] = (struct cvom_lever){j, pts};
     }
-    qsort(out, n, sizeof *out, by_points);
+    cvom__sort(out, n, sizeof *out, by_points);
     return n;
 }
 

@@ -7,6 +7,7 @@
 #include "render/chart.h"
 #include "io/util.h"
 #include "io/csv.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -60,7 +61,7 @@ static void order_list(const struct cvom_report *r, size_t *list, size_t n,
     for (size_t i = 0; i < n; i++)
         keys[i] = (struct order_key){r->accounts[list[i]].revenue, r->accounts[list[i]].name,
                                      list[i]};
-    qsort(keys, n, sizeof *keys, by_revenue);
+    cvom__sort(keys, n, sizeof *keys, by_revenue);
     for (size_t i = 0; i < n; i++)
         list[i] = keys[i].index;
 }
@@ -844,7 +845,7 @@ static int membuf_write(void *closure, const unsigned char *data, size_t len)
         b->p = g;
         b->cap = cap;
     }
-    memcpy(b->p + b->n, data, len);
+    cvom__copy(b->p + b->n, data, len);
     b->n += len;
     b->p[b->n] = '\0';
     return 0;

@@ -3,6 +3,7 @@
  * the legend, the accounts without enough evidence and the count per quadrant. Output is
  * UTF-8; ANSI colour is written only when asked for. */
 #include "render/term.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -510,8 +511,8 @@ static enum cvom_status group_cells(struct term *t)
     struct mark *by_cell = malloc((t->k ? t->k : 1) * sizeof *by_cell);
     if (!by_cell)
         return CVOM_ENOMEM;
-    memcpy(by_cell, t->marks, t->k * sizeof *t->marks);
-    qsort(by_cell, t->k, sizeof *by_cell, cmp_cell);
+    cvom__copy(by_cell, t->marks, t->k * sizeof *t->marks);
+    cvom__sort(by_cell, t->k, sizeof *by_cell, cmp_cell);
     for (size_t i = 0; i < t->k; i++) {
         const struct mark *m = &by_cell[i];
         struct group *g = &t->groups[t->ng];
@@ -632,7 +633,7 @@ static enum cvom_status place_marks(struct term *t)
     for (size_t i = 0; i < t->k; i++)
         if (t->groups[t->marks[i].group].count == 1)
             order[n++] = t->marks[i];
-    qsort(order, n, sizeof *order, cmp_revenue);
+    cvom__sort(order, n, sizeof *order, cmp_revenue);
     for (size_t i = 0; i < n; i++)
         if (!place_number(t, &order[i]))
             join_or_letter(t, &order[i]);
@@ -827,7 +828,7 @@ static enum cvom_status list_letters(const struct term *t, struct sbuf *b)
         if (letter >= 0)
             v[n++] = (struct lettered){letter, t->marks[i].num, borderline(t, &t->marks[i])};
     }
-    qsort(v, n, sizeof *v, cmp_lettered);
+    cvom__sort(v, n, sizeof *v, cmp_lettered);
     for (size_t i = 0; i < n; i++) {
         char head[32];
         if (i == 0 || v[i].letter != v[i - 1].letter) {
@@ -950,8 +951,8 @@ static enum cvom_status put_legend(struct term *t)
     order = malloc(t->k * sizeof *order);
     if (!order)
         return CVOM_ENOMEM;
-    memcpy(order, t->marks, t->k * sizeof *order);
-    qsort(order, t->k, sizeof *order, cmp_revenue);
+    cvom__copy(order, t->marks, t->k * sizeof *order);
+    cvom__sort(order, t->k, sizeof *order, cmp_revenue);
     legend_cols(t, &c);
     end_line(t);
     put_legend_head(t, &c);

@@ -5,6 +5,7 @@
 #include "service/analytics.h"
 
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ static enum cvom_status join(struct cvom_compare *k, struct cvom_error *err)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
     if (k->n_earlier)
-        qsort(k->earlier, k->n_earlier, sizeof *k->earlier, by_id);
+        cvom__sort(k->earlier, k->n_earlier, sizeof *k->earlier, by_id);
     for (size_t i = 0; i < k->n_later; i++) {
         const struct cvom_scored *v = &k->later[i];
         const struct cvom_scored *b =
@@ -334,7 +335,7 @@ static enum cvom_status overserving_run(struct cvom_store *st, struct cvom_overs
         each[i] = o->v[i].s;
     cvom_serving_tally(each, o->n, &o->total);
     free(each);
-    qsort(o->v, o->n, sizeof *o->v, by_unvalued);
+    cvom__sort(o->v, o->n, sizeof *o->v, by_unvalued);
     return CVOM_OK;
 }
 
@@ -480,7 +481,7 @@ static enum cvom_status align_scan(struct cvom_alignment_set *s, int64_t account
         s->n++;
     }
     if (!st)
-        qsort(s->v, s->n, sizeof *s->v, by_tau);
+        cvom__sort(s->v, s->n, sizeof *s->v, by_tau);
     return st;
 }
 
@@ -603,7 +604,7 @@ enum cvom_status cvom_health_known(struct cvom_store *st, const struct cvom_conf
         free(v);
         return s;
     }
-    qsort(v, m, sizeof *v, by_health);
+    cvom__sort(v, m, sizeof *v, by_health);
     *out = v;
     *n = m;
     return CVOM_OK;

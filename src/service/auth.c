@@ -1,6 +1,8 @@
 /* auth.c — password hashing, secrets and their digests, users and tokens. */
 #include "service/auth.h"
 
+#include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +12,41 @@ enum cvom_status cvom_auth_init(void)
     return sodium_init() < 0 ? CVOM_EIO : CVOM_OK;
 }
 
-enum cvom_status cvom_password_hash(const char *password, char out[CVOM_SECRET_MAX],
-                                    struct cvom_error *err)
+/* cracklib, under libpwquality, is not documented as safe to call from several threads at
+ * once; passwords are set rarely enough that one at a time costs nothing. */
+static pthread_mutex_t quality_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* libpwquality's verdict on password: 0, or a status with its reason in err. The
+ * system's /etc/security/pwquality.conf applies when there is one. */
+static enum cvom_status quality(const char *password, const char *user, struct cvom_error *err)
+{
+    pwquality_settings_t *pwq = pwquality_default_settings();
+    if (!pwq)
+        return cvom_error_set(err, CVOM_ENOMEM, "not enough memory to check the password");
+    void *aux = NULL;
+    char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+    const char *why = "";
+    pthread_mutex_lock(&quality_lock);
+    pwquality_read_config(pwq, NULL, NULL); /* no file: the defaults */
+    int rc = pwquality_check(pwq, password, NULL, user, &aux);
+    /* cracklib's word (untranslated in the C locale) for a dictionary it cannot open */
+    int missing =
+        rc == PWQ_ERROR_CRACKLIB_CHECK && aux && strcmp(aux, "error loading dictionary") == 0;
+    if (rc < 0)
+        why = pwquality_strerror(buf, sizeof buf, rc, aux); /* buf, or a constant */
+    pthread_mutex_unlock(&quality_lock);
+    pwquality_free_settings(pwq);
+    if (rc >= 0)
+        return CVOM_OK;
+    if (missing)
+        return cvom_error_set(err, CVOM_EIO,
+                              "the password cannot be checked: %s (is cracklib-runtime "
+                              "installed?)",
+                              why);
+    return cvom_error_set(err, CVOM_EINVAL, "this password is too easy to guess: %s", why);
+}
+
+enum cvom_status cvom_password_check(const char *password, const char *user, struct cvom_error *err)
 {
     size_t n = strnlen(password, CVOM_PASSWORD_MAX + 1);
     if (n < CVOM_PASSWORD_MIN)
@@ -20,6 +55,16 @@ enum cvom_status cvom_password_hash(const char *password, char out[CVOM_SECRET_M
     if (n > CVOM_PASSWORD_MAX)
         return cvom_error_set(err, CVOM_EINVAL, "passwords are at most %d characters",
                               CVOM_PASSWORD_MAX);
+    return quality(password, user, err);
+}
+
+enum cvom_status cvom_password_hash(const char *password, const char *user,
+                                    char out[CVOM_SECRET_MAX], struct cvom_error *err)
+{
+    enum cvom_status s = cvom_password_check(password, user, err);
+    if (s)
+        return s;
+    size_t n = strlen(password);
     char h[crypto_pwhash_STRBYTES];
     if (crypto_pwhash_str_alg(h, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE,
@@ -79,7 +124,7 @@ enum cvom_status cvom_user_create(struct cvom_store *st, const char *name, const
     struct cvom_user u = {.role = role, .created = now};
     snprintf(u.name, sizeof u.name, "%s", name);
     snprintf(u.display, sizeof u.display, "%s", display && display[0] ? display : name);
-    enum cvom_status s = password ? cvom_password_hash(password, u.password, err) : CVOM_OK;
+    enum cvom_status s = password ? cvom_password_hash(password, name, u.password, err) : CVOM_OK;
     if (!s)
         s = st->ops->user_add(st, &u, err);
     sodium_memzero(u.password, sizeof u.password);

@@ -13,11 +13,17 @@
 /* Must be called once before anything else here; CVOM_EIO if libsodium cannot start. */
 enum cvom_status cvom_auth_init(void);
 
-/* An argon2id hash string of password. CVOM_EINVAL for a password shorter than
- * CVOM_PASSWORD_MIN or longer than CVOM_PASSWORD_MAX, CVOM_ENOMEM if hashing ran out of
- * memory. */
-enum cvom_status cvom_password_hash(const char *password, char out[CVOM_SECRET_MAX],
-                                    struct cvom_error *err);
+/* Whether password is good enough to set for the user named user (NULL when not known):
+ * CVOM_EINVAL for one shorter than CVOM_PASSWORD_MIN or longer than CVOM_PASSWORD_MAX, or
+ * one that libpwquality refuses (a dictionary word, a palindrome, too simple, the user's
+ * name in some form …), with libpwquality's reason in err; CVOM_EIO when the check itself
+ * cannot run (no cracklib dictionary). */
+enum cvom_status cvom_password_check(const char *password, const char *user,
+                                     struct cvom_error *err);
+/* An argon2id hash string of a password that passes cvom_password_check(password, user).
+ * Its statuses, and CVOM_ENOMEM if hashing ran out of memory. */
+enum cvom_status cvom_password_hash(const char *password, const char *user,
+                                    char out[CVOM_SECRET_MAX], struct cvom_error *err);
 /* 1 when password matches hash (constant time), 0 otherwise. */
 int cvom_password_verify(const char *hash, const char *password);
 

@@ -8,6 +8,7 @@
 
 #include "io/csv.h"
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -239,7 +240,7 @@ static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
     if (!rows)
         return NULL;
     if (nb)
-        qsort(before, nb, sizeof *before, by_id);
+        cvom__sort(before, nb, sizeof *before, by_id);
     for (size_t i = 0; i < n; i++) {
         const struct cvom_scored *v = &now[i];
         const struct cvom_scored *b = nb ? bsearch(v, before, nb, sizeof *before, by_id) : NULL;

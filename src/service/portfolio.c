@@ -7,6 +7,7 @@
 #include "io/instrument_csv.h"
 #include "io/util.h"
 #include "service/analytics.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -847,7 +848,7 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     for (size_t i = 0; !b.s && i < n; i++)
         b.ids[i] = (struct by_id){acc[0][i].account.id, i};
     if (!b.s)
-        qsort(b.ids, n, sizeof *b.ids, by_id_cmp);
+        cvom__sort(b.ids, n, sizeof *b.ids, by_id_cmp);
     enum cvom_status s = b.s;
     if (!s)
         s = st->ops->assessment_scan(st, last, scan_assessment_cb, &b, err);
@@ -878,7 +879,7 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     if (!s && !*one_by_one) {
         for (size_t i = 0; i < b.n_c; i++)
             b.by_assessment[i] = (struct by_id){b.c[i].id, i};
-        qsort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
+        cvom__sort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
         for (unsigned d = 0; d < n_dates; d++)
             for (size_t i = 0; i < n; i++)
                 acc[d][i].axes = 0;

@@ -2,6 +2,7 @@
 #include "service/signals.h"
 
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t
             else {
                 for (size_t k = 0; k < c->n; k++)
                     c->sorted[k] = c->v[k].raw;
-                qsort(c->sorted, c->n, sizeof *c->sorted, by_value);
+                cvom__sort(c->sorted, c->n, sizeof *c->sorted, by_value);
             }
         }
     }

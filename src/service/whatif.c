@@ -2,6 +2,7 @@
  * shared by `cvom whatif`, the web pages and the API, so that every face gives the same
  * numbers. Nothing is stored. */
 #include "service/whatif.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -139,7 +140,7 @@ enum cvom_status cvom_whatif_portfolio(struct cvom_store *st, const struct cvom_
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     /* Each account's run of actions is one projection. */
     if (!s && k->n)
-        qsort(k->v, k->n, sizeof *k->v, by_account);
+        cvom__sort(k->v, k->n, sizeof *k->v, by_account);
     for (size_t i = 0; !s && i < p.n; i++) {
         size_t lo, end;
         run_of(k, p.v[i].account.id, &lo, &end);

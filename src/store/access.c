@@ -443,22 +443,38 @@ enum cvom_status cvom__op_failure_add(struct cvom_store *st, const char *key, in
     return status;
 }
 
-enum cvom_status cvom__op_failure_count(struct cvom_store *st, const char *key, int64_t since,
-                                        int64_t *n, struct cvom_error *err)
+/* The failures of one key since `since`: how many, the first and the last (0 when none). */
+struct failures {
+    int64_t n, first, last;
+};
+
+static enum cvom_status failures_of(struct db_store *s, const char *key, int64_t since,
+                                    struct failures *out, struct cvom_error *err)
 {
-    struct db_store *s = db_of(st);
     struct db_query q;
     enum cvom_status status = db_open(s, S_FAILURE_COUNT, &q, err);
     if (status)
         return status;
     db_bind_text(&q, 1, key, CVOM_FIELD_MAX);
     db_bind_int(&q, 2, since);
-    enum db_step rc = db_step(&q);
-    if (rc == DB_ROW)
-        *n = db_col_int(&q, 0);
-    else
+    if (db_step(&q) == DB_ROW) {
+        out->n = db_col_int(&q, 0);
+        out->first = db_col_int(&q, 1);
+        out->last = db_col_int(&q, 2);
+    } else {
         status = db_fail(s, "counting failed sign-ins", err);
+    }
     db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_failure_count(struct cvom_store *st, const char *key, int64_t since,
+                                        int64_t *n, struct cvom_error *err)
+{
+    struct failures f;
+    enum cvom_status status = failures_of(db_of(st), key, since, &f, err);
+    if (!status)
+        *n = f.n;
     return status;
 }
 
@@ -467,6 +483,89 @@ enum cvom_status cvom__op_failure_clear(struct cvom_store *st, const char *key,
 {
     return db_exec_keyed(db_of(st), S_FAILURE_CLEAR, key, CVOM_FIELD_MAX, 0, 0, 0,
                          "clearing failed sign-ins", err);
+}
+
+/* The keys failures are counted under. An address holds no '/', so the pair's key cannot
+ * be read as another pair's. */
+#define SIGNIN_ALL "all"
+#define SIGNIN_CEILING_SPAN 60 /* the ceiling counts failures over this many seconds */
+
+static void address_key(char *out, const char *address)
+{
+    snprintf(out, CVOM_FIELD_MAX, "addr:%s", address);
+}
+
+static void pair_key(char *out, const char *address, const char *name)
+{
+    snprintf(out, CVOM_FIELD_MAX, "pair:%s/%s", address, name);
+}
+
+/* Seconds still to wait at `now` after f, when `free` failures go unpunished and each one
+ * past them doubles the delay from first_delay up to max_delay. */
+static int64_t delay_left(const struct failures *f, int64_t free,
+                          const struct cvom_signin_limits *lim, int64_t now)
+{
+    if (f->n < free || f->n == 0)
+        return 0;
+    int64_t delay = lim->first_delay;
+    for (int64_t i = free; i < f->n && delay < lim->max_delay; i++)
+        delay *= 2;
+    if (delay > lim->max_delay)
+        delay = lim->max_delay;
+    return f->last + delay > now ? f->last + delay - now : 0;
+}
+
+enum cvom_status cvom__op_signin_wait(struct cvom_store *st, const struct cvom_signin_limits *lim,
+                                      const char *address, const char *name, int64_t now,
+                                      int64_t *wait, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    char ka[CVOM_FIELD_MAX], kp[CVOM_FIELD_MAX];
+    struct failures fa, fp, all = {0, 0, 0};
+    address_key(ka, address);
+    pair_key(kp, address, name);
+    enum cvom_status status = failures_of(s, ka, now - lim->window, &fa, err);
+    if (!status)
+        status = failures_of(s, kp, now - lim->window, &fp, err);
+    if (!status && lim->ceiling > 0)
+        status = failures_of(s, SIGNIN_ALL, now - SIGNIN_CEILING_SPAN + 1, &all, err);
+    if (status)
+        return status;
+    int64_t w = delay_left(&fa, lim->address_free, lim, now);
+    int64_t wp = delay_left(&fp, lim->pair_free, lim, now);
+    if (wp > w)
+        w = wp;
+    if (lim->ceiling > 0 && all.n >= lim->ceiling) {
+        int64_t wc = all.first + SIGNIN_CEILING_SPAN - now;
+        if (wc < 1)
+            wc = 1;
+        if (wc > w)
+            w = wc;
+    }
+    *wait = w;
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__op_signin_failed(struct cvom_store *st, const char *address,
+                                        const char *name, int64_t now, struct cvom_error *err)
+{
+    char ka[CVOM_FIELD_MAX], kp[CVOM_FIELD_MAX];
+    address_key(ka, address);
+    pair_key(kp, address, name);
+    enum cvom_status status = cvom__op_failure_add(st, ka, now, err);
+    if (!status)
+        status = cvom__op_failure_add(st, kp, now, err);
+    if (!status)
+        status = cvom__op_failure_add(st, SIGNIN_ALL, now, err);
+    return status;
+}
+
+enum cvom_status cvom__op_signin_passed(struct cvom_store *st, const char *address,
+                                        const char *name, struct cvom_error *err)
+{
+    char kp[CVOM_FIELD_MAX];
+    pair_key(kp, address, name);
+    return cvom__op_failure_clear(st, kp, err);
 }
 
 static enum cvom_status read_survey(struct db_query *q, void *out, struct cvom_error *err)

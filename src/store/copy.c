@@ -5,6 +5,7 @@
  */
 #include "store/copy_tables.h"
 #include "store/db.h"
+#include "core/mem.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -248,7 +249,7 @@ static enum cvom_status check_tables(struct db_store *s, struct cvom_error *err)
 static int next_column(const char **expect, const char *name, char kind, char want_kind)
 {
     size_t len = strcspn(*expect, ",");
-    int same = len == strlen(name) && memcmp(*expect, name, len) == 0 && kind == want_kind;
+    int same = len == strlen(name) && cvom__compare(*expect, name, len) == 0 && kind == want_kind;
     *expect += len;
     if (**expect == ',')
         *expect += 2; /* ", " */

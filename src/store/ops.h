@@ -124,6 +124,13 @@ enum cvom_status cvom__op_failure_count(struct cvom_store *st, const char *key, 
                                         int64_t *n, struct cvom_error *err);
 enum cvom_status cvom__op_failure_clear(struct cvom_store *st, const char *key,
                                         struct cvom_error *err);
+enum cvom_status cvom__op_signin_wait(struct cvom_store *st, const struct cvom_signin_limits *lim,
+                                      const char *address, const char *name, int64_t now,
+                                      int64_t *wait, struct cvom_error *err);
+enum cvom_status cvom__op_signin_failed(struct cvom_store *st, const char *address,
+                                        const char *name, int64_t now, struct cvom_error *err);
+enum cvom_status cvom__op_signin_passed(struct cvom_store *st, const char *address,
+                                        const char *name, struct cvom_error *err);
 enum cvom_status cvom__op_survey_add(struct cvom_store *st, const struct cvom_survey *x,
                                      struct cvom_error *err);
 enum cvom_status cvom__op_survey_get(struct cvom_store *st, const char *hash,

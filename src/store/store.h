@@ -134,6 +134,21 @@ struct cvom_user {
     int64_t created;               /* seconds since the epoch */
 };
 
+/* How failed sign-ins slow the next ones. Failures are counted per address and per address
+ * and user name over `window` seconds; past its free failures, a key waits first_delay
+ * seconds after its last failure, twice as long after each further one, at most max_delay.
+ * Past `ceiling` failures a minute from all addresses together, every sign-in waits until
+ * the oldest of that minute's failures is a minute old (0: no ceiling). No limit counts
+ * failures per user name alone, so failures from one address never refuse another. */
+struct cvom_signin_limits {
+    int64_t window;
+    int64_t pair_free;
+    int64_t address_free;
+    int64_t first_delay;
+    int64_t max_delay;
+    int64_t ceiling;
+};
+
 /* A signed-in browser. Only a digest of the cookie's secret is stored. */
 struct cvom_session {
     char id[CVOM_DIGEST_HEX];
@@ -520,6 +535,19 @@ struct cvom_store_ops {
     enum cvom_status (*failure_count)(struct cvom_store *st, const char *key, int64_t since,
                                       int64_t *n, struct cvom_error *err);
     enum cvom_status (*failure_clear)(struct cvom_store *st, const char *key,
+                                      struct cvom_error *err);
+    /* Sign-in throttling on those failures, shared by every server on the database.
+     * signin_wait sets *wait to the seconds a sign-in from `address` as `name` must still
+     * wait at `now` (0: it may go ahead) under lim; it reads only, so it costs no hash.
+     * signin_failed records one failure at `now` for the address, the pair and the
+     * ceiling; signin_passed forgets the pair's failures (not the address's: one account
+     * of its own must not let an address try others afresh). */
+    enum cvom_status (*signin_wait)(struct cvom_store *st, const struct cvom_signin_limits *lim,
+                                    const char *address, const char *name, int64_t now,
+                                    int64_t *wait, struct cvom_error *err);
+    enum cvom_status (*signin_failed)(struct cvom_store *st, const char *address, const char *name,
+                                      int64_t now, struct cvom_error *err);
+    enum cvom_status (*signin_passed)(struct cvom_store *st, const char *address, const char *name,
                                       struct cvom_error *err);
 
     /* Survey links. use marks a link used (with the assessment that holds the answers) only

@@ -10,6 +10,7 @@
 #include "web/auth.h"
 #include "web/multipart.h"
 #include "web/page.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -256,7 +257,7 @@ static enum cvom_status hash_password(struct web_req *r, const char *pw, char ou
 {
     if (!web_hash_turn(r->app))
         return cvom_error_set(&r->err, CVOM_EBUSY, "the server is busy; please try again");
-    enum cvom_status s = cvom_password_hash(pw, out, &r->err);
+    enum cvom_status s = cvom_password_hash(pw, NULL, out, &r->err);
     web_hash_done(r->app);
     return s;
 }
@@ -678,7 +679,7 @@ static enum cvom_status instrument_upload(struct web_req *r, char **text, size_t
     if (!s && !(*text = malloc(n + 1)))
         s = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
     if (!s) {
-        memcpy(*text, data, n);
+        cvom__copy(*text, data, n);
         (*text)[n] = '\0';
         *len = n;
     }

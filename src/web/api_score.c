@@ -7,6 +7,7 @@
 
 #include "io/util.h"
 #include "web/cache.h"
+#include "core/mem.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -212,7 +213,7 @@ static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v,
         v[k++] = v[i];
     }
     if (k > 1)
-        qsort(v, k, sizeof *v, by_revenue);
+        cvom__sort(v, k, sizeof *v, by_revenue);
     json_t *items = json_array();
     for (size_t i = 0; i < k; i++) {
         const struct cvom_score *s = &v[i].score;

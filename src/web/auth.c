@@ -6,7 +6,9 @@
 #include "service/auth.h"
 #include "web/multipart.h"
 #include "web/page.h"
+#include "core/mem.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,9 +16,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define FAIL_WINDOW 900        /* seconds over which failed sign-ins are counted */
-#define FAIL_PER_USER 5        /* failures per user name in the window before refusing */
-#define FAIL_PER_ADDRESS 30    /* failures per address in the window before refusing */
 #define SETUP_VALID 86400      /* the first-run link works for a day */
 #define TOUCH_EVERY 60         /* write a session's last-seen time at most this often */
 
@@ -224,7 +223,7 @@ static const char *multipart_token(struct web_req *r, char *buf, size_t cap)
         p = web_multipart_get(mp, "csrf");
     const char *out = NULL;
     if (p && !p->is_file && p->len < cap) {
-        memcpy(buf, p->data, p->len);
+        cvom__copy(buf, p->data, p->len);
         buf[p->len] = '\0';
         out = buf;
     }
@@ -363,28 +362,35 @@ static char dummy[CVOM_SECRET_MAX];
 
 static void make_dummy(void)
 {
-    cvom_password_hash("not a real password at all", dummy, NULL);
+    cvom_password_hash("not a real password at all", NULL, dummy, NULL);
 }
 
-static int over_limit(struct web_req *r, const char *name)
+/* The address sign-ins are counted under: an IPv4 address as it is (also when mapped into
+ * IPv6), an IPv6 address by its /64 network, since one subscriber usually holds a whole
+ * /64 and could otherwise try from a new address each time. */
+static void signin_address(const char *address, char *out, size_t cap)
 {
-    char ku[CVOM_FIELD_MAX], ka[CVOM_FIELD_MAX];
-    int64_t nu = 0, na = 0, since = now_s() - FAIL_WINDOW;
-    snprintf(ku, sizeof ku, "user:%s", name);
-    snprintf(ka, sizeof ka, "addr:%s", r->address);
-    r->store->ops->failure_count(r->store, ku, since, &nu, NULL);
-    r->store->ops->failure_count(r->store, ka, since, &na, NULL);
-    return nu >= FAIL_PER_USER || na >= FAIL_PER_ADDRESS;
+    struct in6_addr a;
+    snprintf(out, cap, "%s", address);
+    if (!strchr(address, ':') || inet_pton(AF_INET6, address, &a) != 1)
+        return;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+        inet_ntop(AF_INET, &a.s6_addr[12], out, (socklen_t)cap);
+        return;
+    }
+    char net[INET6_ADDRSTRLEN];
+    memset(&a.s6_addr[8], 0, 8);
+    if (inet_ntop(AF_INET6, &a, net, sizeof net))
+        snprintf(out, cap, "%s/64", net);
 }
 
-static void record_failure(struct web_req *r, const char *name)
+/* Seconds this address must still wait before trying this name; 0 to go ahead. A store
+ * that cannot say answers as if the wait were a minute: refusing is the safe side. */
+static int64_t signin_wait(struct web_req *r, const char *address, const char *name)
 {
-    char ku[CVOM_FIELD_MAX], ka[CVOM_FIELD_MAX];
-    int64_t now = now_s();
-    snprintf(ku, sizeof ku, "user:%s", name);
-    snprintf(ka, sizeof ka, "addr:%s", r->address);
-    r->store->ops->failure_add(r->store, ku, now, NULL);
-    r->store->ops->failure_add(r->store, ka, now, NULL);
+    int64_t wait = 60;
+    r->store->ops->signin_wait(r->store, &r->app->signin, address, name, now_s(), &wait, NULL);
+    return wait;
 }
 
 int web_signin_post(struct web_req *r)
@@ -397,12 +403,20 @@ int web_signin_post(struct web_req *r)
         signin_form(r, name, next, "Please give your user name and password.");
         return 422;
     }
-    /* The limit answers before any hashing, so a flood costs us almost nothing. */
-    if (over_limit(r, name)) {
+    /* The limit answers before any hashing, so a flood costs us almost nothing. It counts
+     * failures per address, so that nobody can refuse the owner of a name from elsewhere. */
+    char address[80];
+    signin_address(r->address, address, sizeof address);
+    int64_t wait = signin_wait(r, address, name);
+    if (wait > 0) {
+        char text[160];
         web_audit(r, "sign-in-refused", name, "too many failed attempts");
         r->status = 429;
-        signin_form(r, name, next,
-                    "Too many failed attempts. Please wait a quarter of an hour and try again.");
+        snprintf(r->retry_after, sizeof r->retry_after, "%lld", (long long)wait);
+        snprintf(text, sizeof text,
+                 "Too many failed attempts. Please wait %lld second%s and try again.",
+                 (long long)wait, wait == 1 ? "" : "s");
+        signin_form(r, name, next, text);
         return 429;
     }
     struct cvom_user u;
@@ -417,15 +431,13 @@ int web_signin_post(struct web_req *r)
     web_hash_done(r->app);
     sodium_memzero(u.password, sizeof u.password);
     if (s || !ok || u.disabled) {
-        record_failure(r, name);
+        r->store->ops->signin_failed(r->store, address, name, now_s(), NULL);
         web_audit(r, "sign-in-failed", name, s ? "unknown user" : u.disabled ? "disabled" : "");
         r->status = 401;
         signin_form(r, name, next, "The user name or password is not right.");
         return 401;
     }
-    char key[CVOM_FIELD_MAX];
-    snprintf(key, sizeof key, "user:%s", name);
-    r->store->ops->failure_clear(r->store, key, NULL);
+    r->store->ops->signin_passed(r->store, address, name, NULL);
     if ((s = session_start(r, &u)) != CVOM_OK)
         return web_fail(r, s, &r->err);
     web_audit(r, "sign-in", u.name, NULL);

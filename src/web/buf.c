@@ -2,6 +2,7 @@
  * urlencoded forms and query strings. Hand-written because each is a few lines and the
  * bounds and error reporting must be ours. */
 #include "web/web.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -52,8 +53,7 @@ void buf_add(struct buf *b, const void *data, size_t len)
 {
     if (reserve(b, len))
         return;
-    if (len)
-        memcpy(b->p + b->len, data, len);
+    cvom__copy(b->p + b->len, data, len);
     b->len += len;
     b->p[b->len] = '\0';
 }

@@ -2,6 +2,7 @@
  * least-recently-used order behind one mutex. Entries carry a reference count so that a
  * reader can copy a value outside the lock while another thread evicts it. */
 #include "web/cache.h"
+#include "core/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,8 @@ static struct web_cache_entry *find(struct web_cache *c, int64_t revision, const
                                     size_t key_len)
 {
     for (struct web_cache_entry *e = c->first; e; e = e->next)
-        if (e->revision == revision && e->key_len == key_len && memcmp(e->key, key, key_len) == 0)
+        if (e->revision == revision && e->key_len == key_len &&
+            cvom__compare(e->key, key, key_len) == 0)
             return e;
     return NULL;
 }
@@ -158,15 +160,15 @@ void web_cache_put(struct web_cache *c, int64_t revision, const void *key, size_
     e->linked = 1;
     e->key = (char *)(e + 1);
     e->value = e->key + key_len;
-    memcpy(e->key, key, key_len);
-    if (len)
-        memcpy(e->value, value, len);
+    cvom__copy(e->key, key, key_len);
+    cvom__copy(e->value, value, len);
     e->value[len] = '\0';
 
     pthread_mutex_lock(&c->lock);
     for (struct web_cache_entry *o = c->first, *next; o; o = next) {
         next = o->next;
-        if (o->revision != revision || (o->key_len == key_len && memcmp(o->key, key, key_len) == 0))
+        if (o->revision != revision ||
+            (o->key_len == key_len && cvom__compare(o->key, key, key_len) == 0))
             drop(c, o);
     }
     while (c->last && (c->n >= c->max_entries || c->bytes + entry_bytes(e) > c->max_bytes))

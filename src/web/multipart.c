@@ -4,6 +4,7 @@
 #include "web/multipart.h"
 
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <string.h>
 #include <strings.h>
@@ -281,7 +282,7 @@ enum cvom_status web_input_text(const struct web_input *in, const char *name, ch
                               cap - 1);
     if (!web_utf8_ok(p, n))
         return cvom_error_set(err, CVOM_EINVAL, "the field %s is not UTF-8 text", name);
-    memcpy(buf, p, n);
+    cvom__copy(buf, p, n);
     buf[n] = '\0';
     return CVOM_OK;
 }

@@ -10,6 +10,7 @@
 #include "service/whatif.h"
 #include "web/auth.h"
 #include "web/page.h"
+#include "core/mem.h"
 
 #include <limits.h>
 #include <math.h>
@@ -500,7 +501,7 @@ static enum cvom_status load_lists(struct web_req *r, struct actions_page *p, in
         s = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
     if (s || !p->scope.n)
         return s;
-    qsort(p->scope.v, p->scope.n, sizeof *p->scope.v, by_id);
+    cvom__sort(p->scope.v, p->scope.n, sizeof *p->scope.v, by_id);
     struct cvom_action_filter all = {.status = p->status};
     struct cvom_action_filter late = {.status = CVOM_ACTION_OPEN, .due_before = today};
     struct cvom_action_filter unowned = {.status = CVOM_ACTION_OPEN, .unowned = 1};

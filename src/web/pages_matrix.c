@@ -8,6 +8,7 @@
 #include "service/accounts.h"
 #include "web/cache.h"
 #include "web/page.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -221,7 +222,7 @@ static void strset_finish(struct strset *set)
 {
     if (!set->n)
         return;
-    qsort(set->s, set->n, sizeof *set->s, by_text);
+    cvom__sort(set->s, set->n, sizeof *set->s, by_text);
     size_t k = 1;
     for (size_t i = 1; i < set->n; i++) {
         if (strcmp(set->s[i], set->s[k - 1]) == 0)
@@ -325,7 +326,7 @@ static void sort_rows(const struct cvom_scored **v, size_t n, enum col c, int de
 {
     sort_col = c;
     sort_desc = desc;
-    qsort(v, n, sizeof *v, by_sort);
+    cvom__sort(v, n, sizeof *v, by_sort);
 }
 
 /* ---- pieces of the page ------------------------------------------------------------------ */
@@ -877,7 +878,7 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     buf_puts(b, "<div class=\"matrix-layout\"><figure class=\"matrix\"><a class=\"skip-plot\" "
                 "href=\"#tbl-h\">Skip the matrix to the table</a><div class=\"plot\">");
     plot_background(b, &cfg, &t);
-    qsort(placed, np, sizeof *placed, by_revenue_desc);
+    cvom__sort(placed, np, sizeof *placed, by_revenue_desc);
     plot_points(b, placed, np, &t);
     buf_puts(b, "</div><figcaption>");
     legend(b, &cfg, np);

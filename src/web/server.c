@@ -22,6 +22,14 @@
 
 #include <sodium.h>
 
+/* Sign-in throttling: an address may make a few mistakes per user name and a few more in
+ * all before each further failure doubles its wait, from 30 seconds up to 15 minutes. */
+#define FAIL_WINDOW 900
+#define FAIL_PAIR_FREE 5
+#define FAIL_ADDRESS_FREE 20
+#define FAIL_FIRST_DELAY 30
+#define FAIL_MAX_DELAY 900
+
 void web_options_init(struct web_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -33,6 +41,7 @@ void web_options_init(struct web_options *o)
     o->timeout = 30;
     o->session_idle = 2 * 3600;
     o->session_max = 12 * 3600;
+    o->signin_ceiling = 100;
 }
 
 /* ---- store pool ----------------------------------------------------------------------------- */
@@ -324,6 +333,7 @@ static int run_handler(const struct web_route *hit, struct web_req *r)
         buf_reset(&r->out);
         r->status = 0;
         r->location[0] = r->etag[0] = r->allow[0] = r->cookie[0] = r->link[0] = '\0';
+        r->retry_after[0] = '\0';
         r->etag_version = 0;
         r->err_line = r->err_column = 0;
         unsigned char pause;
@@ -556,6 +566,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct web_req *r)
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"cvom\"");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    if (r->retry_after[0])
+        MHD_add_response_header(resp, "Retry-After", r->retry_after);
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -577,7 +589,7 @@ static double since_ms(const struct timespec *t)
     return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
 }
 
-static void client_address(struct MHD_Connection *c, char *out, size_t cap)
+static void peer_address(struct MHD_Connection *c, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -593,6 +605,44 @@ static void client_address(struct MHD_Connection *c, char *out, size_t cap)
                   (socklen_t)cap);
 }
 
+/* An IP address in the form inet_ntop gives (as peers' addresses are written); 0 when text
+ * is not one. */
+static int canonical_ip(const char *text, char *out, size_t cap)
+{
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, text, bin) == 1)
+        return inet_ntop(AF_INET, bin, out, (socklen_t)cap) != NULL;
+    if (inet_pton(AF_INET6, text, bin) == 1)
+        return inet_ntop(AF_INET6, bin, out, (socklen_t)cap) != NULL;
+    return 0;
+}
+
+/* The last address of an X-Forwarded-For header (the one the proxy itself added); 0 when
+ * there is none or it is not an IP address. */
+static int forwarded_for(struct MHD_Connection *c, char *out, size_t cap)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!h)
+        return 0;
+    const char *last = strrchr(h, ',');
+    last = last ? last + 1 : h;
+    last += strspn(last, " \t");
+    char text[64];
+    snprintf(text, sizeof text, "%.*s", (int)strcspn(last, " \t"), last);
+    return canonical_ip(text, out, cap);
+}
+
+/* The client's address: the peer's, or, when the peer is the trusted proxy, the one its
+ * X-Forwarded-For names (a client cannot choose it, since only the proxy's is believed). */
+static void client_address(struct web_app *app, struct MHD_Connection *c, char *out, size_t cap)
+{
+    peer_address(c, out, cap);
+    char fwd[64];
+    if (app->trusted_proxy[0] && strcmp(out, app->trusted_proxy) == 0 &&
+        forwarded_for(c, fwd, sizeof fwd))
+        snprintf(out, cap, "%s", fwd);
+}
+
 size_t web_body_limit(const char *path)
 {
     if (strcmp(path, "/import/commit") == 0)
@@ -603,7 +653,15 @@ size_t web_body_limit(const char *path)
 }
 
 /* Called by MHD with the whole request target, before the request is parsed: it is the
- * only place that sees the query string's length. The state made here becomes *con_cls. */
+ * only place that sees the query string's length. The state made here becomes *con_cls.
+ *
+ * The query string is ours alone (web_query_form decodes it), so it is copied here and
+ * MHD is left an empty one. MHD would otherwise store every argument in the connection's
+ * memory before any handler runs, and a few hundred short arguments ("a&a&a…", some 50
+ * bytes of record each) exhaust that memory: the connection was then closed without an
+ * answer, since no memory was left to build one. The target is MHD's own writable copy of
+ * the request line (it cuts the query off there itself, right after this call), so the
+ * const of the callback's signature only promises that MHD does not need it intact. */
 static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
@@ -612,9 +670,11 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
     if (!s)
         return NULL;
     s->uri_len = strlen(uri);
-    const char *q = strchr(uri, '?');
+    char *q = strchr((char *)(uintptr_t)uri, '?');
     if (q && s->uri_len <= WEB_URI_MAX)
         s->r.raw_query = strdup(q + 1);
+    if (q)
+        q[1] = '\0';
     return s;
 }
 
@@ -665,6 +725,111 @@ static void request_id(struct web_req *r)
         snprintf(r->request_id + 2 * i, 3, "%02x", b[i]);
 }
 
+/* ---- the connection table ------------------------------------------------------------------- */
+
+static void idle_unlink(struct web_conns *t, struct web_conn *e)
+{
+    if (!e->idle)
+        return;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        t->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        t->tail = e->prev;
+    e->prev = e->next = NULL;
+    e->idle = 0;
+}
+
+static void idle_push(struct web_conns *t, struct web_conn *e)
+{
+    if (e->idle || e->evicted)
+        return;
+    e->prev = t->tail;
+    e->next = NULL;
+    if (t->tail)
+        t->tail->next = e;
+    else
+        t->head = e;
+    t->tail = e;
+    e->idle = 1;
+}
+
+/* Make room for `fresh`: shut the oldest idle connections down while too many are open.
+ * libmicrohttpd sees the end of their streams and closes them in their own thread; their
+ * descriptors stay valid until then, since it tells on_connection (which takes the lock
+ * held here) before it closes one. */
+static void make_room(struct web_conns *t, const struct web_conn *fresh)
+{
+    while (t->open - t->evicting > t->soft_max && t->head && t->head != fresh) {
+        struct web_conn *old = t->head;
+        idle_unlink(t, old);
+        old->evicted = 1;
+        t->evicting++;
+        if (old->fd >= 0)
+            shutdown(old->fd, SHUT_RDWR);
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct web_conns *t = &((struct web_app *)cls)->conns;
+    struct web_conn *e = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        if (!(e = calloc(1, sizeof *e)))
+            return; /* not counted: it is never chosen, and never uncounted */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        e->fd = ci ? ci->connect_fd : -1;
+        *socket_context = e;
+        pthread_mutex_lock(&t->lock);
+        t->open++;
+        idle_push(t, e);
+        make_room(t, e);
+        pthread_mutex_unlock(&t->lock);
+        return;
+    }
+    if (!e)
+        return;
+    pthread_mutex_lock(&t->lock);
+    idle_unlink(t, e);
+    t->open--;
+    t->evicting -= e->evicted ? 1 : 0;
+    pthread_mutex_unlock(&t->lock);
+    free(e);
+    *socket_context = NULL;
+}
+
+/* A request of connection c is in a handler (busy 1) or done with (busy 0). */
+static void conn_busy(struct web_app *app, struct MHD_Connection *c, int busy)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct web_conn *e = ci ? ci->socket_context : NULL;
+    if (!e)
+        return;
+    pthread_mutex_lock(&app->conns.lock);
+    if (busy)
+        idle_unlink(&app->conns, e);
+    else
+        idle_push(&app->conns, e);
+    pthread_mutex_unlock(&app->conns.lock);
+}
+
+/* ---- requests -------------------------------------------------------------------------------- */
+
+/* The fields a query string holds at most (empty ones are skipped when it is decoded). */
+static size_t query_fields(const char *q)
+{
+    size_t n = q && q[0] ? 1 : 0;
+    for (; q && *q; q++)
+        n += *q == '&';
+    return n;
+}
+
 /* First call for a request: headers are in, the body is not. Decide early what can be
  * decided without reading it. */
 static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, const char *url,
@@ -673,12 +838,13 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     struct web_req *r = &s->r;
     s->begun = 1;
     clock_gettime(CLOCK_MONOTONIC, &s->start);
+    conn_busy(app, c, 1);
     r->app = app;
     r->conn = c;
     r->method = method_of(method);
     r->status = 200;
     buf_init(&r->out, WEB_OUT_MAX);
-    client_address(c, r->address, sizeof r->address);
+    client_address(app, c, r->address, sizeof r->address);
     request_id(r);
     size_t ulen = strlen(url);
     snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX),
@@ -688,6 +854,11 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     r->content_type = web_header(r, "Content-Type");
     if (ulen > WEB_URI_MAX || s->uri_len > WEB_URI_MAX) {
         web_error(r, 414, NULL, "The address is too long.", NULL);
+        s->answered = 1;
+        return respond(c, r);
+    }
+    if (query_fields(r->raw_query) > WEB_FIELDS_MAX) {
+        web_error(r, 414, NULL, "The address has too many parameters.", NULL);
         s->answered = 1;
         return respond(c, r);
     }
@@ -752,13 +923,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     struct web_app *app = cls;
     struct req_state *s = *con_cls;
     if (!s)
         return;
     struct web_req *r = &s->r;
+    if (s->begun)
+        conn_busy(app, c, 0);
     if (!s->begun) { /* the connection ended before the headers were complete */
         free(s->r.raw_query);
         free(s);
@@ -811,6 +983,15 @@ static int parse_address(const char *host, unsigned short port, struct sockaddr_
     return -1;
 }
 
+/* libmicrohttpd's own limit, above --max-connections: it splits its limit evenly between
+ * the worker threads, and a worker at its share stops accepting, so the table is kept at
+ * --max-connections by make_room and this only bounds the moment between a new connection
+ * and the close of the one it displaced. */
+static unsigned conn_limit(const struct web_options *o)
+{
+    return o->max_connections + o->max_connections / 4 + o->threads;
+}
+
 static void app_cleanup(struct web_app *app)
 {
     for (size_t i = 0; i < app->pool.n_free; i++)
@@ -819,6 +1000,7 @@ static void app_cleanup(struct web_app *app)
     if (app->access_log && app->access_log != stdout)
         fclose(app->access_log);
     pthread_mutex_destroy(&app->pool.lock);
+    pthread_mutex_destroy(&app->conns.lock);
     pthread_mutex_destroy(&app->log_lock);
     pthread_mutex_destroy(&app->hash_lock);
     pthread_cond_destroy(&app->hash_cond);
@@ -830,13 +1012,27 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     struct web_app app;
     memset(&app, 0, sizeof app);
     pthread_mutex_init(&app.pool.lock, NULL);
+    pthread_mutex_init(&app.conns.lock, NULL);
+    app.conns.soft_max = o->max_connections;
     pthread_mutex_init(&app.log_lock, NULL);
     pthread_mutex_init(&app.hash_lock, NULL);
     pthread_cond_init(&app.hash_cond, NULL);
     snprintf(app.pool.location, sizeof app.pool.location, "%s", location);
     app.secure_cookies = o->secure_cookies;
+    if (o->trusted_proxy &&
+        !canonical_ip(o->trusted_proxy, app.trusted_proxy, sizeof app.trusted_proxy)) {
+        app_cleanup(&app);
+        return cvom_error_set(err, CVOM_EINVAL, "--trusted-proxy takes an IP address, not '%s'",
+                              o->trusted_proxy);
+    }
     app.session_idle = o->session_idle;
     app.session_max = o->session_max;
+    app.signin = (struct cvom_signin_limits){.window = FAIL_WINDOW,
+                                             .pair_free = FAIL_PAIR_FREE,
+                                             .address_free = FAIL_ADDRESS_FREE,
+                                             .first_delay = FAIL_FIRST_DELAY,
+                                             .max_delay = FAIL_MAX_DELAY,
+                                             .ceiling = o->signin_ceiling};
     app.hashing_max = 2;
     if (o->access_log)
         app.access_log = strcmp(o->access_log, "-") == 0 ? stdout : fopen(o->access_log, "a");
@@ -871,9 +1067,9 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+        flags, o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT,
+        conn_limit(o), MHD_OPTION_NOTIFY_CONNECTION, on_connection, &app,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,

@@ -87,14 +87,37 @@ struct store_pool {
     size_t n_free;
 };
 
+/* One open connection, so that a full table can make room: an idle one (no request in a
+ * handler) sits on the idle list, oldest first. */
+struct web_conn {
+    struct web_conn *prev, *next;
+    int fd;
+    int idle;    /* on the idle list */
+    int evicted; /* shut down to make room; not yet closed */
+};
+
+/* The open connections. Past `soft_max` open ones, each new connection shuts the oldest
+ * idle one down, so that a flood of idle keep-alive connections cannot keep a new client
+ * waiting for a place until their timeout. */
+struct web_conns {
+    pthread_mutex_t lock;
+    struct web_conn *head, *tail; /* the idle list */
+    unsigned open;                /* open, the evicted included */
+    unsigned evicting;            /* evicted and not yet closed */
+    unsigned soft_max;
+};
+
 struct web_app {
     struct store_pool pool;
+    struct web_conns conns;
     FILE *access_log;             /* NULL: none */
     pthread_mutex_t log_lock;
     int secure_cookies;           /* 1 behind TLS: cookies get Secure */
+    char trusted_proxy[64];       /* a proxy whose X-Forwarded-For names the client; "" none */
     char public_origin[320];      /* scheme://host:port the pages are served at */
     int64_t session_idle;         /* seconds of inactivity that end a session */
     int64_t session_max;          /* seconds after sign-in that end it whatever happens */
+    struct cvom_signin_limits signin; /* how failed sign-ins slow the next ones */
     int hashing_max;              /* concurrent password hashes */
     int hashing_now;
     pthread_mutex_t hash_lock;
@@ -154,6 +177,7 @@ struct web_req {
     char link[WEB_URI_MAX + 64];   /* Link, to an API list's next page */
     char request_id[72];           /* X-Request-Id: the client's when sane, else made here */
     long err_line, err_column;     /* where in an uploaded file an API error lies (0: none) */
+    char retry_after[24];          /* Retry-After, in seconds, for 429 answers */
     size_t sent;                   /* bytes of body sent, for the access log */
     /* A body lent by its owner instead of r->out (a cache entry): sent without a copy, then
      * lent_release(lent_cls) once the response is done with it. */
@@ -239,10 +263,13 @@ struct web_options {
     unsigned max_per_address; /* default 64 */
     unsigned timeout;         /* seconds of idleness before a connection is closed; default 30 */
     int secure_cookies;
+    const char *trusted_proxy; /* an IP address, or NULL */
     const char *access_log;   /* path, "-" for standard output, NULL for none */
     const char *port_file;    /* write the bound port here once listening (for tests) */
     long session_idle;        /* seconds of inactivity that end a session; default 7200 */
     long session_max;         /* seconds after sign-in that end it; default 43200 */
+    unsigned signin_ceiling;  /* failed sign-ins a minute, all addresses together, before
+                                 every sign-in waits; default 100 */
 };
 
 void web_options_init(struct web_options *o);

@@ -21,12 +21,17 @@ A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=te
                         nothing)
 
 '{dir}' in arguments and file contents is replaced by the temporary directory.
+A step whose standard error has a sanitizer's report fails, whatever its exit code.
 """
 import os
 import shlex
 import subprocess
 import sys
 import tempfile
+
+# What UndefinedBehaviorSanitizer and AddressSanitizer print when they find something: a
+# report fails the step even when the process goes on and exits as expected.
+SANITIZER_REPORTS = ('runtime error:', 'ERROR: AddressSanitizer', 'ERROR: LeakSanitizer')
 
 
 def parse(path):
@@ -150,6 +155,9 @@ def main():
             for t in s['err']:
                 if t not in err:
                     problems.append('stderr lacks %r' % t)
+            for t in SANITIZER_REPORTS:
+                if t in err:
+                    problems.append('stderr has a sanitizer report (%r)' % t)
             problems += file_problems(d, s)
             if problems:
                 failures += 1

@@ -325,6 +325,18 @@ def roles(admin, other_mgr, db):
     status, _, body = admin.post("/admin/users/" + ids["tom"],
                                  {"csrf": token, "action": "password", "password": "short"})
     check(status == 422, "a too short password is refused", status)
+    # Long enough but easy to guess: refused with libpwquality's reason, on both forms.
+    for weak, why in (("aaaaaaaaaa", "palindrome"), ("1234567890", "simplistic/systematic"),
+                      ("password12", "dictionary word")):
+        status, _, body = admin.post("/admin/users/" + ids["tom"],
+                                     {"csrf": token, "action": "password", "password": weak})
+        check(status == 422 and why in body, "the password %s is refused (%s)" % (weak, why),
+              status)
+        status, _, body = admin.post("/admin/users", {"csrf": token, "name": "weak",
+                                                      "role": "viewer", "password": weak})
+        check(status == 422 and why in body, "a new user with %s is refused" % weak, status)
+    check(Browser(admin.port).sign_in("tom", new_password),
+          "a refused password leaves the old one in place")
     status, loc, _ = admin.post("/admin/users/" + ids["tom"], {"csrf": token, "action": "disable"})
     check(status == 303, "an admin disables a user", (status, loc))
     status, loc, _ = tom.get("/")

@@ -49,8 +49,11 @@ def rate_limit(fx):
         for pw in ("wrong again", PASSWORD):
             r = c.signin("vic", password=pw)
             limited.append(r)
-            C.check(r.status == 429, "sign-in #%d for the same user (%s password) -> 429"
-                    % (len(limited) + 5, "right" if pw == PASSWORD else "wrong"), r.status)
+            C.check(r.status == 429, "sign-in #%d for the same user from the same address "
+                    "(%s password) -> 429" % (len(limited) + 5,
+                                              "right" if pw == PASSWORD else "wrong"), r.status)
+            C.check((r.header("Retry-After") or "").isdigit(), "429 says when to retry",
+                    r.header("Retry-After"))
             C.check("cvom_session" not in c.cookies, "no session from a limited sign-in")
         t429 = max(x.elapsed for x in limited)
         print("a refused sign-in takes %.1f ms" % (t429 * 1e3))
@@ -62,7 +65,7 @@ def rate_limit(fx):
         # Per address: failures across many names end in 429 for every name.
         c2 = srv.client()
         st = None
-        for i in range(40):
+        for i in range(60):
             r = c2.signin("nobody-%d" % i, password="wrong")
             st = r.status
             if st == 429:

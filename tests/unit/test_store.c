@@ -1242,6 +1242,64 @@ static void test_web_records(struct cvom_store *st)
     CHECK_INT(st->ops->failure_count(st, "addr:127.0.0.1", 0, &n, &err), CVOM_OK);
     CHECK_INT(n, 1);
 
+    /* Sign-in throttling at fixed times: 5 free failures per address and name, 20 per
+     * address, then 5 s doubling up to 60 s; a ceiling of 30 failures a minute. */
+    struct cvom_signin_limits lim = {.window = 900,
+                                     .pair_free = 5,
+                                     .address_free = 20,
+                                     .first_delay = 5,
+                                     .max_delay = 60,
+                                     .ceiling = 30};
+    int64_t wait = -1, t0 = 100000;
+    for (int i = 0; i < 5; i++) {
+        CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "ann", t0 + i, &wait, &err), CVOM_OK);
+        CHECK_INT(wait, 0);
+        CHECK_INT(st->ops->signin_failed(st, "10.0.0.1", "ann", t0 + i, &err), CVOM_OK);
+    }
+    /* The fifth failure at t0 + 4: the pair waits 5 s, until t0 + 9. */
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "ann", t0 + 5, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 4);
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "ann", t0 + 9, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+    /* Nobody else waits: not ann from another address, not another name from this one. */
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.2", "ann", t0 + 5, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "bob", t0 + 5, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+    /* Each further failure doubles the delay: the sixth, at t0 + 9, waits 10 s. */
+    CHECK_INT(st->ops->signin_failed(st, "10.0.0.1", "ann", t0 + 9, &err), CVOM_OK);
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "ann", t0 + 10, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 9);
+    /* A right password clears the pair, not the address. */
+    CHECK_INT(st->ops->signin_passed(st, "10.0.0.1", "ann", &err), CVOM_OK);
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "ann", t0 + 10, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+    CHECK_INT(st->ops->failure_count(st, "addr:10.0.0.1", 0, &n, &err), CVOM_OK);
+    CHECK_INT(n, 6);
+    /* The address: 20 failures across names, then it waits for every name. */
+    for (int i = 0; i < 14; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%d", i);
+        CHECK_INT(st->ops->signin_failed(st, "10.0.0.1", name, t0 + 20, &err), CVOM_OK);
+    }
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "carl", t0 + 21, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 4);
+    /* Delays stop growing at max_delay. */
+    for (int i = 0; i < 10; i++)
+        CHECK_INT(st->ops->signin_failed(st, "10.0.0.1", "dan", t0 + 30, &err), CVOM_OK);
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "dan", t0 + 30, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 60);
+    /* The ceiling: 30 failures in the minute (all of the above from t0 + 0 to t0 + 30) make
+     * even a fresh address wait until the oldest of them is a minute old. */
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.9", "eve", t0 + 30, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 30);
+    lim.ceiling = 0;
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.9", "eve", t0 + 30, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+    /* Outside the window the failures no longer count. */
+    CHECK_INT(st->ops->signin_wait(st, &lim, "10.0.0.1", "dan", t0 + 1000, &wait, &err), CVOM_OK);
+    CHECK_INT(wait, 0);
+
     int64_t rev0 = 0, rev1 = 0;
     CHECK_INT(st->ops->revision(st, &rev0, &err), CVOM_OK);
     int64_t acc = add_account(st, "Survey Co", "S-1");

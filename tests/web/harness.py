@@ -3,6 +3,7 @@ token each, a real `cvom serve` on 127.0.0.1 with an ephemeral port, a cookie-ke
 client on http.client, sign-in through the real form, CSRF extraction, raw sockets for
 malformed requests, and a small failure collector. Standard library only."""
 
+import contextlib
 import html.parser
 import http.client
 import json as jsonlib
@@ -286,6 +287,19 @@ def db_rows(db, sql, args=()):
         return []
 
 
+@contextlib.contextmanager
+def scratch(prefix):
+    """A temporary directory for one test, removed afterwards unless CVOM_KEEP_TMP is set."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield d
+    finally:
+        if os.environ.get("CVOM_KEEP_TMP"):
+            print("kept " + d)
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 # ---- the server ------------------------------------------------------------------------------
 
 class Server:
@@ -406,10 +420,14 @@ SEEN = []
 
 class Client:
     """An HTTP/1.1 client for one user agent: keeps cookies, sends Origin on unsafe requests,
-    never follows redirects by itself (follow=True does, for GETs)."""
+    never follows redirects by itself (follow=True does, for GETs). source: the loopback
+    address (127.0.0.x) its connections come from, so that one test can be several clients
+    to the server; headers: sent with every request (as a proxy would add them)."""
 
-    def __init__(self, port, bearer=None, origin=None, timeout=30):
+    def __init__(self, port, bearer=None, origin=None, timeout=30, source=None, headers=None):
         self.port = port
+        self.source = source
+        self.headers = headers or {}
         self.cookies = {}
         self.bearer = bearer
         self.origin = origin or "http://%s:%d" % (HOST, port)
@@ -418,7 +436,7 @@ class Client:
 
     def request(self, method, path, body=None, headers=None, form=None, json=None,
                 origin=True, follow=False, record=True):
-        hdrs = {}
+        hdrs = dict(self.headers)
         if form is not None:
             body = urllib.parse.urlencode(form).encode()
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
@@ -435,7 +453,9 @@ class Client:
             hdrs["Origin"] = self.origin if origin is True else origin
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout,
+                                          source_address=(self.source, 0) if self.source
+                                          else None)
         t0 = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=hdrs)
@@ -556,10 +576,12 @@ def multipart(fields, files):
 
 # ---- raw sockets --------------------------------------------------------------------------------
 
-def raw(port, data, timeout=5.0, read_all=False):
-    """Send bytes on a fresh connection; return (bytes received before close or timeout,
-    'closed'|'timeout'|'reset', seconds until the first byte or the end)."""
-    s = socket.create_connection((HOST, port), timeout=timeout)
+def raw(port, data, timeout=5.0, read_all=False, source=None):
+    """Send bytes on a fresh connection (from the loopback address source, if given); return
+    (bytes received before close or timeout, 'closed'|'timeout'|'reset', seconds until the
+    first byte or the end)."""
+    s = socket.create_connection((HOST, port), timeout=timeout,
+                                 source_address=(source, 0) if source else None)
     got = b""
     state = "closed"
     t0 = time.perf_counter()

@@ -8,6 +8,7 @@
  * extra_float_digits > 0 asks for), so a number comes back exactly as it was stored.
  */
 #include "store/postgres/postgres.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -248,7 +249,7 @@ static int keep(struct db_query *q, int i, const char *p, size_t n)
         st->text = t;
         st->cap = cap;
     }
-    memcpy(st->text + st->len, p, n);
+    cvom__copy(st->text + st->len, p, n);
     st->text[st->len + n] = '\0';
     st->off[i - 1] = st->len;
     st->set[i - 1] = 1;
@@ -525,7 +526,7 @@ static int bulk_put(struct pg_store *p, const char *t, size_t n)
 {
     if (bulk_room(p, n) != 0)
         return -1;
-    memcpy(p->bulk.p + p->bulk.len, t, n);
+    cvom__copy(p->bulk.p + p->bulk.len, t, n);
     p->bulk.len += n;
     return 0;
 }

@@ -61,10 +61,11 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SETTING_CREATE] = "INSERT INTO settings(key, value) VALUES ($1, $2)"
                          " ON CONFLICT(key) DO NOTHING",
 
-    [S_ACCOUNT_ADD] = "INSERT INTO accounts(id, external_id, name, owner, parent_id, revenue,"
-                      " potential, currency, industry, region, tags, notes) VALUES ((SELECT"
-                      " coalesce(max(id), 0) + 1 FROM accounts), $1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                      " $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id",
+    [S_ACCOUNT_ADD] =
+        "INSERT INTO accounts(id, external_id, name, owner, parent_id, revenue,"
+        " potential, currency, industry, region, tags, notes) VALUES ((SELECT"
+        " coalesce(max(id), 0) + 1 FROM accounts), $1, $2, $3, $4, $5, $6, $7, $8, $9,"
+        " $10, $11) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_ACCOUNT_UPDATE] = "UPDATE accounts SET external_id = $1, name = $2, owner = $3,"
                          " parent_id = $4, revenue = $5, potential = $6, currency = $7,"
                          " industry = $8, region = $9, tags = $10, notes = $11,"
@@ -92,9 +93,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                            " SELECT 1 FROM up WHERE id = $2 LIMIT 1",
     [S_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE id = $1",
 
-    [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(id, account_id, external_id, name, role, influence,"
-                          " stance, email) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM stakeholders),"
-                          " $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id",
+    [S_STAKEHOLDER_ADD] =
+        "INSERT INTO stakeholders(id, account_id, external_id, name, role, influence,"
+        " stance, email) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM stakeholders),"
+        " $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = $2, name = $3, role = $4,"
                              " influence = $5, stance = $6, email = $7,"
                              " updated_at = cvom_now()"
@@ -110,9 +112,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                            " WHERE account_id = $1 ORDER BY name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = $1",
 
-    [S_INSTRUMENT_ADD] = "INSERT INTO instruments(id, name, version, min_items) VALUES ((SELECT"
-                         " coalesce(max(id), 0) + 1 FROM instruments), $1, $2, $3) ON CONFLICT (id) DO"
-                         " NOTHING RETURNING id",
+    [S_INSTRUMENT_ADD] =
+        "INSERT INTO instruments(id, name, version, min_items) VALUES ((SELECT"
+        " coalesce(max(id), 0) + 1 FROM instruments), $1, $2, $3) ON CONFLICT (id) DO"
+        " NOTHING RETURNING id",
     [S_ITEM_ADD] = "INSERT INTO items(instrument_id, position, code, axis, reverse, weight,"
                    " scale_min, scale_max, statement, construct)"
                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -127,10 +130,11 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                           " FROM instruments i ORDER BY i.name, i.version",
     [S_INSTRUMENT_EXISTS] = "SELECT 1 FROM instruments WHERE id = $1",
 
-    [S_ASSESSMENT_ADD] = "INSERT INTO assessments(id, account_id, instrument_id, kind, stakeholder_id,"
-                         " respondent, date, status) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM"
-                         " assessments), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
-                         " RETURNING id",
+    [S_ASSESSMENT_ADD] =
+        "INSERT INTO assessments(id, account_id, instrument_id, kind, stakeholder_id,"
+        " respondent, date, status) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM"
+        " assessments), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
+        " RETURNING id",
     [S_ASSESSMENT_UPDATE] = "UPDATE assessments SET account_id = $1, instrument_id = $2,"
                             " kind = $3, stakeholder_id = $4, respondent = $5, date = $6,"
                             " status = $7, updated_at = cvom_now() WHERE id = $8",
@@ -220,7 +224,9 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
                      " ORDER BY id DESC LIMIT $1 OFFSET $2",
     [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES ($1, $2)",
-    [S_FAILURE_COUNT] = "SELECT count(*) FROM login_failures WHERE key = $1 AND at >= $2",
+    [S_FAILURE_COUNT] =
+        "SELECT count(*), coalesce(min(at), 0), coalesce(max(at), 0) FROM login_failures "
+        "WHERE key = $1 AND at >= $2",
     [S_FAILURE_CLEAR] = "DELETE FROM login_failures WHERE key = $1",
     [S_FAILURE_PURGE] = "DELETE FROM login_failures WHERE at < $1",
 #define SURVEY_COLUMNS                                                                             \
@@ -249,9 +255,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                         " WHERE id = $1 AND ($4::bigint = 0 OR version = $4)"
                         " RETURNING version",
     [S_PLAYBOOK_CLEAR] = "DELETE FROM playbook",
-    [S_PLAYBOOK_PUT] = "INSERT INTO playbook(position, key, title, play, axis, cost) VALUES ((SELECT"
-                       " coalesce(max(position), 0) + 1 FROM playbook), $1, $2, $3, $4, $5) ON"
-                       " CONFLICT (position) DO NOTHING RETURNING position",
+    [S_PLAYBOOK_PUT] =
+        "INSERT INTO playbook(position, key, title, play, axis, cost) VALUES ((SELECT"
+        " coalesce(max(position), 0) + 1 FROM playbook), $1, $2, $3, $4, $5) ON"
+        " CONFLICT (position) DO NOTHING RETURNING position",
     [S_PLAYBOOK_LIST] = "SELECT key, title, play, axis, cost FROM playbook ORDER BY position",
 
     [S_OFFERING_ADD] = "INSERT INTO offerings(id, code, name, category) VALUES ((SELECT"
@@ -280,10 +287,11 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_RANKING_CLEAR] = "DELETE FROM value_rankings WHERE account_id = $1",
     [S_RANKING_PUT] = "INSERT INTO value_rankings(account_id, value_id, rank)"
                       " SELECT $1::bigint, id, $3::bigint FROM value_names WHERE name = $2",
-    [S_RANKING_LIST] = "SELECT v.account_id, v.rank, n.name"
-                       " FROM value_rankings v JOIN value_names n ON n.id = v.value_id"
-                       " WHERE ($1::bigint >= 0 AND v.account_id = $1) OR ($1 < 0 AND v.account_id <> 0)"
-                       " ORDER BY v.account_id, v.rank",
+    [S_RANKING_LIST] =
+        "SELECT v.account_id, v.rank, n.name"
+        " FROM value_rankings v JOIN value_names n ON n.id = v.value_id"
+        " WHERE ($1::bigint >= 0 AND v.account_id = $1) OR ($1 < 0 AND v.account_id <> 0)"
+        " ORDER BY v.account_id, v.rank",
 #define SIGNAL_COLUMNS "id, name, label, axis, direction, norm, p1, p2, weight, source"
     /* An upsert by name that gives a new signal the next id, as SQLite's rowid would. */
     [S_SIGNAL_PUT] = "WITH changed AS (UPDATE signals SET label = $2, axis = $3,"
@@ -310,9 +318,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                          " FROM signal_values v JOIN signals s ON s.id = v.signal_id"
                          " WHERE ($1::bigint = 0 OR v.account_id = $1)"
                          " ORDER BY v.account_id, s.name, v.date",
-    [S_NETWORK_ADD] = "INSERT INTO network_entries(id, account_id, date, kind, title, rating, notes)"
-                      " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM network_entries), $1, $2, $3,"
-                      " $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id",
+    [S_NETWORK_ADD] =
+        "INSERT INTO network_entries(id, account_id, date, kind, title, rating, notes)"
+        " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM network_entries), $1, $2, $3,"
+        " $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id",
     [S_NETWORK_LIST] = "SELECT id, account_id, date, kind, title, rating, notes"
                        " FROM network_entries WHERE ($1::bigint = 0 OR account_id = $1)"
                        " ORDER BY date DESC, id DESC",
@@ -345,5 +354,4 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                        " WHEN 'double precision' THEN 'r' WHEN 'text' THEN 't' ELSE '?' END"
                        " FROM information_schema.columns WHERE table_schema = current_schema()"
                        " AND table_name = $1 ORDER BY ordinal_position",
-    CVOM_COPY_TABLES(COPY_SQL, )
-};
+    CVOM_COPY_TABLES(COPY_SQL, )};

@@ -223,7 +223,9 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
                      " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
     [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)",
-    [S_FAILURE_COUNT] = "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
+    [S_FAILURE_COUNT] =
+        "SELECT count(*), coalesce(min(at), 0), coalesce(max(at), 0) FROM login_failures "
+        "WHERE key = ?1 AND at >= ?2",
     [S_FAILURE_CLEAR] = "DELETE FROM login_failures WHERE key = ?1",
     [S_FAILURE_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
 #define SURVEY_COLUMNS                                                                             \
