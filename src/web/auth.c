@@ -485,7 +485,7 @@ static void setup_form(struct web_req *r, const char *error)
     page_csrf(r);
     buf_puts(&r->out,
              "<label for=\"name\">User name</label><input id=\"name\" name=\"name\" required "
-             "maxlength=\"64\" autocomplete=\"username\" pattern=\"[A-Za-z0-9._@-]+\">"
+             "maxlength=\"64\" autocomplete=\"username\" pattern=\"[A-Za-z0-9._@\\-]+\">"
              "<label for=\"display\">Your name as account owner</label>"
              "<input id=\"display\" name=\"display\" maxlength=\"127\" autocomplete=\"name\">"
              "<label for=\"password\">Password (at least 10 characters)</label>"

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -1019,6 +1020,24 @@ def sessions(fx):
 # ---- 8. the first-run setup link --------------------------------------------------------------------
 
 @section
+def patterns_compile(html, where):
+    """Browsers compile a form field's pattern as a regular expression with the v flag and
+    ignore one that does not compile (Chromium says so in its console): every pattern of the
+    page must compile under the same rules, checked with node's own engine."""
+    patterns = [p.replace("&amp;", "&").replace("&quot;", '"')
+                for p in re.findall(r'pattern="([^"]*)"', html)]
+    if not patterns:
+        return
+    script = ("const bad = []; for (const p of JSON.parse(process.argv[1])) { try { "
+              "new RegExp('^(?:' + p + ')$', 'v'); } catch (e) { bad.push(p + ': ' + e.message); "
+              "} } console.log(JSON.stringify(bad));")
+    out = subprocess.run(["node", "-e", script, json.dumps(patterns)], capture_output=True,
+                         text=True, timeout=60)
+    bad = json.loads(out.stdout or "null")
+    C.check(out.returncode == 0 and bad == [], "the patterns of %s compile as browsers compile "
+            "them" % where, bad if bad is not None else out.stderr)
+
+
 def setup_link(fx):
     """On a database without users, cvom serve prints a one-time link that creates the first
     administrator: it needs the page's CSRF token and this site's Origin like every form,
@@ -1038,6 +1057,7 @@ def setup_link(fx):
         link = m.group(1)
         c = srv.client()
         page = c.get(link)
+        patterns_compile(page.text, link)
         tok = harness.csrf_of(page.text)
         C.check(page.status == 200 and tok, "the setup link opens a form with a CSRF token",
                 page.status)
