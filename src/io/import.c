@@ -233,9 +233,24 @@ static int names_cb(void *ctx, const struct cvom_account *a)
     struct importer *im = ctx;
     char key[CVOM_FIELD_MAX * 2];
     cvom_name_key(a->name, key, sizeof key);
-    return cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL)
+    if (!cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
+        return -1;
+    if (im->scope || !a->external_id[0])
+        return 0;
+    return cvom_keymap_put(&im->externals, a->external_id,
+                           (struct cvom_keymap_value){.id = a->id}, NULL)
                ? 0
                : -1;
+}
+
+const char *cvom__imp_name_key(struct importer *im, const char *name)
+{
+    if (strcmp(name, im->key_of) != 0 || !im->key_of[0]) {
+        cvom_name_key(name, im->key, sizeof im->key);
+        if (cvom_copy(im->key_of, sizeof im->key_of, name))
+            im->key_of[0] = '\0'; /* too long to remember: made again next time */
+    }
+    return im->key;
 }
 
 enum cvom_status cvom__imp_names(struct importer *im)
@@ -341,7 +356,16 @@ enum cvom_status cvom__imp_find_account(struct importer *im, const char *field,
     const struct cvom_csv_field *f = cvom__imp_cell(im, field);
     if (!f)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
+    /* Accounts do not change under any other kind: the previous row's account holds. */
+    int cached = im->kind != CVOM_IMPORT_ACCOUNTS;
+    if (cached && im->last_account.id && strcmp(f->s, im->last_ref) == 0) {
+        *a = im->last_account;
+        return CVOM_OK;
+    }
     enum cvom_status s = cvom__imp_find_ref(im, f->s, a);
+    im->last_account.id = 0;
+    if (s == CVOM_OK && cached && !cvom_copy(im->last_ref, sizeof im->last_ref, f->s))
+        im->last_account = *a;
     if (s == CVOM_ENOTFOUND) {
         char msg[240];
         if (im->scope)
@@ -682,6 +706,7 @@ static void importer_cleanup(struct importer *im)
     free(im->answer_lines);
     cvom_keymap_cleanup(&im->seen);
     cvom_keymap_cleanup(&im->names);
+    cvom_keymap_cleanup(&im->externals);
     cvom_keymap_cleanup(&im->assessments);
     cvom_instrument_cleanup(&im->ins);
     free(im);

@@ -341,6 +341,11 @@ enum cvom_status db_returning(struct db_query *q, const char *what, const struct
         /* Finish the statement, so that nothing is left running at a commit. */
         while ((rc = db_step(q)) == DB_ROW)
             ;
+    } else if (rc == DB_DONE && q->s->changes > 0 && q->s->drv->last_id) {
+        /* An insert written without RETURNING (where the back end pays for one): the id
+         * comes from the connection. */
+        v = q->s->drv->last_id(q->s);
+        found = 1;
     }
     if (rc == DB_FAIL)
         st = db_fail_refs(q->s, what, refs, n_refs, err);

@@ -98,6 +98,8 @@ struct db_driver {
     int (*bulk_begin)(struct db_store *s, enum stmt id);
     int (*bulk_row)(struct db_store *s, const struct db_value *v, int n);
     int (*bulk_end)(struct db_store *s, int ok);
+    /* Optional: the id of the row the last insert without RETURNING wrote (see db_insert). */
+    int64_t (*last_id)(struct db_store *s);
 };
 
 /* Every back end's handle starts with this. */
@@ -200,7 +202,8 @@ enum cvom_status db_bad_enum(const char *what, const char *field, struct cvom_er
  * the caller's transaction runs in one of its own (as do db_insert and db_savepoint). */
 enum cvom_status db_exec(struct db_query *q, const char *what, const struct fk_ref *refs,
                          size_t n_refs, struct cvom_error *err);
-/* Run an INSERT … RETURNING id and give the id. */
+/* Run an INSERT … RETURNING id and give the id; where the back end has last_id, the
+ * statement may leave RETURNING out. */
 enum cvom_status db_insert(struct db_query *q, const char *what, const struct fk_ref *refs,
                            size_t n_refs, int64_t *id, struct cvom_error *err);
 /* Run a write whose RETURNING gives one number: *got is 1 with *value when it changed a row,
