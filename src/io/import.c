@@ -172,14 +172,17 @@ enum cvom_status cvom__imp_error(struct importer *im, const struct cvom_csv_fiel
     struct cvom_error *err = im->err;
     char text[sizeof err->message], field[sizeof err->field] = "";
     cvom_copy(text, sizeof text, msg);
+    /* A row written earlier and held back by the store, refused now: its own place. */
+    long held_line = !f && msg == err->message ? err->line : 0;
+    long held_column = err->column;
     if (msg == err->message)
         cvom_copy(field, sizeof field, err->field);
     cvom_error_set(err, st, "%s", text);
     im->res->error_cell = cvom__imp_cell_of(im, f);
     cvom_copy(err->field, sizeof err->field, field);
     cvom_copy(err->file, sizeof err->file, im->path);
-    err->line = f ? f->line : im->row ? im->row->line : 0;
-    err->column = f ? f->column : 1;
+    err->line = f ? f->line : held_line > 0 ? held_line : im->row ? im->row->line : 0;
+    err->column = f ? f->column : held_line > 0 ? held_column : 1;
     return st;
 }
 
@@ -612,6 +615,8 @@ static enum cvom_status data_row(struct importer *im, struct cvom_csv_row *row)
 {
     enum cvom_status s;
     im->action[0] = '\0';
+    if (im->holding)
+        im->st->ops->hold_at(im->st, row->line, 1);
     if ((s = extra_cells(im, row)) != CVOM_OK || (s = decode_cells(im, row)) != CVOM_OK ||
         (s = handlers[im->kind](im)) != CVOM_OK)
         return s;
@@ -669,6 +674,10 @@ static enum cvom_status read_rows(struct importer *im)
         struct cvom_csv_field start = {.line = 1, .column = 1};
         return cvom__imp_error(im, &start, CVOM_EPARSE, "no header row and no data");
     }
+    /* Every row held back goes in now, before the parents are looked for among them. */
+    if (im->holding && (s = im->st->ops->hold_rows(im->st, 0, im->err)) != CVOM_OK)
+        return s;
+    im->holding = 0;
     return im->kind == CVOM_IMPORT_ACCOUNTS ? cvom__import_parents(im) : CVOM_OK;
 }
 
@@ -685,6 +694,8 @@ static void finish_error(struct importer *im)
                   "with --encoding windows-1252");
     if (err->line <= 0)
         return;
+    if (!err->file[0]) /* the store named the row, not the file */
+        cvom_copy(err->file, sizeof err->file, im->path);
     if (!im->src->xlsx) {
         snprintf(res->where, sizeof res->where, "line %ld, column %ld", err->line,
                  err->column > 0 ? err->column : 1L);
@@ -754,8 +765,15 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
         im->n_fields++;
     cvom_instrument_init(&im->ins);
     enum cvom_status s = kind == CVOM_IMPORT_RESPONSES ? load_instrument(im) : CVOM_OK;
+    /* New accounts and answers are many: the store may write them many at a time. */
+    if (!s && (kind == CVOM_IMPORT_ACCOUNTS || kind == CVOM_IMPORT_RESPONSES)) {
+        s = st->ops->hold_rows(st, 1, err);
+        im->holding = s == CVOM_OK;
+    }
     if (!s)
         s = read_rows(im);
+    if (im->holding) /* a failure before the rows held were written: the caller rolls back */
+        st->ops->hold_rows(st, -1, NULL);
     note_source(src, res);
     if (s)
         finish_error(im);

@@ -37,6 +37,7 @@ struct importer {
     struct cvom_keymap names;
     struct cvom_keymap externals;
     int names_ready;
+    int holding; /* the store may hold new rows back (hold_rows) */
     /* The last name key made, and what it was made from (keys cost a Unicode pass). */
     char key_of[CVOM_FIELD_MAX];
     char key[CVOM_FIELD_MAX * 2];

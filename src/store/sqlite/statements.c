@@ -149,6 +149,10 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_RESPONSE_PUT] = "INSERT INTO responses(assessment_id, item_code, value)"
                        " VALUES (?1, ?2, ?3) ON CONFLICT(assessment_id, item_code)"
                        " DO UPDATE SET value = excluded.value",
+    /* Imports of many rows hold none back here (no bulk hooks): inserts one at a time cost
+     * SQLite no more. */
+    [S_ACCOUNT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM accounts",
+    [S_ASSESSMENT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM assessments",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
                         " JOIN assessments a ON a.id = r.assessment_id"
                         " LEFT JOIN items i ON i.instrument_id = a.instrument_id"
