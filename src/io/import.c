@@ -231,6 +231,19 @@ int cvom__imp_in_scope(const struct importer *im, const struct cvom_account *a)
     return !im->scope || strcmp(a->owner, im->scope) == 0;
 }
 
+/* Keep a name in the importer's text: its offset, or -1 when memory runs out. */
+static long keep_name(struct importer *im, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *g = cvom_grow(im->text, &im->text_cap, im->text_len + n, 1, (size_t)1 << 32);
+    if (!g)
+        return -1;
+    im->text = g;
+    memcpy(im->text + im->text_len, name, n);
+    im->text_len += n;
+    return (long)(im->text_len - n);
+}
+
 static int names_cb(void *ctx, const struct cvom_account *a)
 {
     struct importer *im = ctx;
@@ -240,10 +253,51 @@ static int names_cb(void *ctx, const struct cvom_account *a)
         return -1;
     if (im->scope || !a->external_id[0])
         return 0;
+    long at = im->kind == CVOM_IMPORT_RESPONSES ? keep_name(im, a->name) : -1;
     return cvom_keymap_put(&im->externals, a->external_id,
-                           (struct cvom_keymap_value){.id = a->id}, NULL)
+                           (struct cvom_keymap_value){.id = a->id, .line = at}, NULL)
                ? 0
                : -1;
+}
+
+static int people_cb(void *ctx, const struct cvom_stakeholder *sh)
+{
+    struct importer *im = ctx;
+    if (!sh->external_id[0])
+        return 0;
+    char key[CVOM_FIELD_MAX + 24];
+    snprintf(key, sizeof key, "%" PRId64 "|%s", sh->account_id, sh->external_id);
+    long at = keep_name(im, sh->name);
+    return at >= 0 && cvom_keymap_put(&im->people, key,
+                                      (struct cvom_keymap_value){.id = sh->id, .line = at}, NULL)
+               ? 0
+               : -1;
+}
+
+/* All digits: a reference the store reads as an id first. */
+static int numeric(const char *ref)
+{
+    return ref[0] && strspn(ref, "0123456789") == strlen(ref);
+}
+
+int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, int64_t *id,
+                     const char **name)
+{
+    if (numeric(ref))
+        return 0;
+    if (!im->people_ready) {
+        if (im->st->ops->stakeholder_list(im->st, 0, people_cb, im, im->err) != CVOM_OK)
+            return -1;
+        im->people_ready = 1;
+    }
+    char key[CVOM_FIELD_MAX + 24];
+    snprintf(key, sizeof key, "%" PRId64 "|%s", account_id, ref);
+    const struct cvom_keymap_value *v = cvom_keymap_get(&im->people, key);
+    if (!v || v->line < 0)
+        return 0;
+    *id = v->id;
+    *name = im->text + v->line;
+    return 1;
 }
 
 const char *cvom__imp_name_key(struct importer *im, const char *name)
@@ -365,7 +419,20 @@ enum cvom_status cvom__imp_find_account(struct importer *im, const char *field,
         *a = im->last_account;
         return CVOM_OK;
     }
-    enum cvom_status s = cvom__imp_find_ref(im, f->s, a);
+    enum cvom_status s = CVOM_ENOTFOUND;
+    /* Answers: an account named by its external id is in the index, with its name. */
+    const struct cvom_keymap_value *v = NULL;
+    if (im->kind == CVOM_IMPORT_RESPONSES && !im->scope && !numeric(f->s) &&
+        (s = cvom__imp_names(im)) == CVOM_OK)
+        v = cvom_keymap_get(&im->externals, f->s);
+    if (v && v->line >= 0) {
+        memset(a, 0, sizeof *a);
+        a->id = v->id;
+        cvom_copy(a->external_id, sizeof a->external_id, f->s);
+        cvom_copy(a->name, sizeof a->name, im->text + v->line);
+    } else if (s == CVOM_OK || s == CVOM_ENOTFOUND) {
+        s = cvom__imp_find_ref(im, f->s, a);
+    }
     im->last_account.id = 0;
     if (s == CVOM_OK && cached && !cvom_copy(im->last_ref, sizeof im->last_ref, f->s))
         im->last_account = *a;
@@ -718,6 +785,8 @@ static void importer_cleanup(struct importer *im)
     cvom_keymap_cleanup(&im->seen);
     cvom_keymap_cleanup(&im->names);
     cvom_keymap_cleanup(&im->externals);
+    cvom_keymap_cleanup(&im->people);
+    free(im->text);
     cvom_keymap_cleanup(&im->assessments);
     cvom_instrument_cleanup(&im->ins);
     free(im);

@@ -451,7 +451,14 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
     }
     im->last_sh_id = 0;
     struct cvom_stakeholder sh;
-    enum cvom_status s = im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
+    const char *name;
+    int known = cvom__imp_person(im, a->id, fr->s, &sh.id, &name);
+    if (known < 0)
+        return cvom__imp_error(im, fr, im->err->status, im->err->message);
+    if (known)
+        cvom_copy(sh.name, sizeof sh.name, name);
+    enum cvom_status s =
+        known ? CVOM_OK : im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
     if (s == CVOM_ENOTFOUND) {
         char msg[220];
         snprintf(msg, sizeof msg, "account '%.60s' has no stakeholder '%.60s' (import the "

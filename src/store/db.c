@@ -61,6 +61,7 @@ static int defer_passes(const struct db_store *s, enum stmt id)
     case S_STAKEHOLDER_BY_EXTERNAL:
     case S_STAKEHOLDER_BY_NAME:
     case S_STAKEHOLDER_LIST:
+    case S_STAKEHOLDER_ALL:
     case S_INSTRUMENT_GET:
     case S_INSTRUMENT_LATEST:
     case S_INSTRUMENT_FIND:

@@ -69,6 +69,7 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(STAKEHOLDER_BY_EXTERNAL, STMT_READ)                                                          \
     X(STAKEHOLDER_BY_NAME, STMT_READ)                                                              \
     X(STAKEHOLDER_LIST, STMT_READ)                                                                 \
+    X(STAKEHOLDER_ALL, STMT_READ)                                                                  \
     X(STAKEHOLDER_EXISTS, STMT_READ)                                                               \
     X(INSTRUMENT_ADD, STMT_DATA)                                                                   \
     X(ITEM_ADD, STMT_DATA)                                                                         \

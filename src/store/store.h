@@ -388,6 +388,7 @@ struct cvom_store_ops {
     enum cvom_status (*stakeholder_find)(struct cvom_store *st, int64_t account_id,
                                          const char *ref, struct cvom_stakeholder *out,
                                          struct cvom_error *err);
+    /* account_id 0: the stakeholders of every account, by account. */
     enum cvom_status (*stakeholder_list)(struct cvom_store *st, int64_t account_id,
                                          cvom_stakeholder_cb cb, void *ctx,
                                          struct cvom_error *err);

@@ -118,6 +118,8 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                               " WHERE account_id = ?1 AND name = ?2 ORDER BY id LIMIT 2",
     [S_STAKEHOLDER_LIST] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
                            " WHERE account_id = ?1 ORDER BY name, id",
+    [S_STAKEHOLDER_ALL] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders ORDER BY account_id,"
+                          " name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = ?1",
 
     [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES (?1, ?2, ?3)"
