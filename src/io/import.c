@@ -834,8 +834,10 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
         im->n_fields++;
     cvom_instrument_init(&im->ins);
     enum cvom_status s = kind == CVOM_IMPORT_RESPONSES ? load_instrument(im) : CVOM_OK;
-    /* New accounts and answers are many: the store may write them many at a time. */
-    if (!s && (kind == CVOM_IMPORT_ACCOUNTS || kind == CVOM_IMPORT_RESPONSES)) {
+    /* New accounts and answers are many: the store may write them many at a time. (Not
+     * accounts within an owner scope: each row asks the store about its external id, which
+     * would send the rows held every time.) */
+    if (!s && (kind == CVOM_IMPORT_RESPONSES || (kind == CVOM_IMPORT_ACCOUNTS && !im->scope))) {
         s = st->ops->hold_rows(st, 1, err);
         im->holding = s == CVOM_OK;
     }
