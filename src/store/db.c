@@ -35,8 +35,9 @@ void db_release(struct db_store *s)
  * Rows held back
  * ------------------------------------------------------------------------------------- */
 
-#define DEFER_BATCH 16384 /* rows held before they go: a batch refused is sent again row by
-                             row, one round trip each, to name the row */
+/* Rows held before they go: a batch refused is sent again row by row, one round trip each,
+ * to name the row. */
+#define DEFER_BATCH 16384
 
 /* Each table whose rows may be held: the insert it stands for, how its rows go, the id
  * its next row takes (or S_COUNT: none) and what a failure says is being done. */
@@ -45,8 +46,7 @@ static const struct {
     int columns;
     const char *what;
 } defer_tables[DEFER_TABLES] = {
-    [DEFER_ACCOUNTS] = {S_ACCOUNT_ADD, S_BULK_ACCOUNTS, S_ACCOUNT_NEXT_ID, 12,
-                        "adding an account"},
+    [DEFER_ACCOUNTS] = {S_ACCOUNT_ADD, S_BULK_ACCOUNTS, S_ACCOUNT_NEXT_ID, 12, "adding an account"},
     [DEFER_ASSESSMENTS] = {S_ASSESSMENT_ADD, S_BULK_ASSESSMENTS, S_ASSESSMENT_NEXT_ID, 8,
                            "adding an assessment"},
     [DEFER_RESPONSES] = {S_RESPONSE_PUT, S_BULK_RESPONSES, S_COUNT, 3, "saving an answer"},
@@ -65,15 +65,12 @@ static int defer_passes(const struct db_store *s, enum stmt id)
     case S_INSTRUMENT_GET:
     case S_INSTRUMENT_LATEST:
     case S_INSTRUMENT_FIND:
-    case S_ITEM_LIST:
-        return 1;
+    case S_ITEM_LIST: return 1;
     case S_ACCOUNT_GET:
     case S_ACCOUNT_BY_EXTERNAL:
     case S_ACCOUNT_BY_NAME:
-    case S_ACCOUNT_LIST:
-        return s->defer.t[DEFER_ACCOUNTS].rows == 0;
-    default:
-        return cvom__stmt_kind[id] == STMT_TX && id != S_COMMIT;
+    case S_ACCOUNT_LIST: return s->defer.t[DEFER_ACCOUNTS].rows == 0;
+    default: return cvom__stmt_kind[id] == STMT_TX && id != S_COMMIT;
     }
 }
 
@@ -140,7 +137,8 @@ static enum cvom_status defer_flush(struct db_store *s, struct cvom_error *err)
             }
         }
         if (st == CVOM_OK)
-            st = cvom_error_set(err, CVOM_ESTORE, "the database refused a batch of rows but "
+            st = cvom_error_set(err, CVOM_ESTORE,
+                                "the database refused a batch of rows but "
                                 "took each of its rows alone");
     }
     defer_clear(s);
@@ -211,8 +209,7 @@ static enum cvom_status defer_row(struct db_query *q, int64_t *id, struct cvom_e
         return db_fail(s, defer_tables[t].what, err);
     if (defer_tables[t].next_id != S_COUNT) {
         if (!d->next_id) {
-            enum cvom_status st =
-                db_query_int(s, defer_tables[t].next_id, 0, 0, &d->next_id, err);
+            enum cvom_status st = db_query_int(s, defer_tables[t].next_id, 0, 0, &d->next_id, err);
             if (st != CVOM_OK)
                 return st;
         }

@@ -114,12 +114,12 @@ struct db_deferred {
     size_t rows, cap;
     char *text;
     size_t text_len, text_cap;
-    long *place; /* line and column of each row */
+    long *place;     /* line and column of each row */
     int64_t next_id; /* the id the next row takes; 0: not read yet */
 };
 struct db_defer {
-    int on;           /* db_defer(s, 1) was called and the back end has bulk hooks */
-    int flushing;     /* the rows are being sent: statements run as they are */
+    int on;            /* db_defer(s, 1) was called and the back end has bulk hooks */
+    int flushing;      /* the rows are being sent: statements run as they are */
     long line, column; /* the place of the rows deferred next (db_defer_at) */
     size_t held;       /* rows held in all tables */
     struct db_deferred t[DEFER_TABLES];

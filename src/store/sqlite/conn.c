@@ -348,9 +348,8 @@ enum cvom_status cvom__sqlite_open(const char *path, struct cvom_store **out,
     enum cvom_status st;
     /* A handle is used by one thread at a time (its statement cache is not shared), so
      * SQLite's own locking of the connection would only cost time on every call. */
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         if (!s->db) {
             st = cvom_error_set(err, CVOM_ENOMEM, "out of memory opening %s", path);
