@@ -1,9 +1,10 @@
 #!/bin/sh
-# Import benchmark: `cvom import` of accounts and of responses, from CSV and from 100,000-row
-# workbooks, in rows per second with peak memory, each beside a reference measured in the
-# same run on the same file: sqlite3's own .import of the CSV into a bare table (inserting
-# the rows with no checks at all), and openpyxl reading the workbook in read-only mode (the
-# usual Python reader, reading only). See README.md.
+# Import benchmark: `cvom import` of accounts and of responses from CSV, on SQLite and on
+# PostgreSQL side by side, in rows per second, each beside a bare insert of the same rows
+# into the same schema in one transaction, measured in the same run (SQLite:
+# bench_bare_insert, prepared inserts and no checks; PostgreSQL: psql's \copy of the rows
+# with their ids); and from 100,000-row workbooks against openpyxl reading them in read-only
+# mode (SQLite). Exits 1 when a target is not met or a run did not complete. See README.md.
 #   usage: bench/import.sh BUILD_DIR
 #   BENCH_IMPORT_ACCOUNTS (100000), BENCH_IMPORT_RESPONSES (1000000 CSV rows),
 #   BENCH_IMPORT_XLSX_ROWS (100000), BENCH_IMPORT_REPEAT (2) for other sizes.
@@ -28,11 +29,12 @@ for v in "$accounts" "$responses" "$xrows" "$repeat"; do
         ;;
     esac
 done
-if [ ! -x "$cvom" ]; then
+bare=$build/bench/bench_bare_insert
+if [ ! -x "$cvom" ] || [ ! -x "$bare" ]; then
     echo "bench: $cvom is missing; build first (ninja -C $1)" >&2
     exit 1
 fi
-for tool in sqlite3 python3; do
+for tool in sqlite3 python3 psql; do
     command -v $tool >/dev/null 2>&1 || {
         echo "bench: $tool is missing (scripts/setup.sh installs it)" >&2
         exit 1
@@ -44,8 +46,15 @@ done
 }
 
 data=$here/data/import-$accounts-$responses-$xrows
+root=$(cd "$here/.." && pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# The cluster's own directory: its server may run as another user (pgcluster.py).
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cvom-pg-XXXXXX")
+cleanup() {
+    python3 "$root/tests/pg/pgcluster.py" stop "$pgdir" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The files, made once: accounts (external id, name with accents, owner, revenue with a
@@ -112,21 +121,33 @@ time_it() {
     /usr/bin/python3 -c "$timer" "$repeat" "$@"
 }
 
+# ---- SQLite ---------------------------------------------------------------------------------
 # The databases imports start from: an empty one, and one holding the accounts and their
-# stakeholders (for the answers).
+# stakeholders (for the answers). The bare insert starts from copies of the same files.
+date_days=$(python3 -c 'import datetime; print((datetime.date(2026, 6, 30) - datetime.date(1970, 1, 1)).days)')
 "$cvom" --db "$work/empty.db" init >/dev/null
 cp "$work/empty.db" "$work/people.db"
 "$cvom" --db "$work/people.db" import accounts "$data/accounts.csv" --quiet
 "$cvom" --db "$work/people.db" import stakeholders "$data/stakeholders.csv" --quiet
 
-# The reference for CSV: sqlite3 .import into a table of the same columns, no checks.
-ref_import='
-import sqlite3, subprocess, sys, time
-path, db = sys.argv[1], sys.argv[2]
-t0 = time.perf_counter()
-subprocess.run(["sqlite3", db, ".mode csv", ".import %s t" % path], check=True)
-print("%.6f" % (time.perf_counter() - t0))
-'
+sq_acc=$(time_it "cp '$work/empty.db' '$work/a.db'" \
+    "$cvom" --db "$work/a.db" import accounts "$data/accounts.csv" --quiet)
+sq_acc_ref=$(time_it "cp '$work/empty.db' '$work/b.db'" \
+    "$bare" "$work/b.db" accounts "$data/accounts.csv" "$date_days")
+sq_got_acc=$(sqlite3 "$work/a.db" 'select count(*) from accounts')
+sq_resp=$(time_it "cp '$work/people.db' '$work/r.db'" \
+    "$cvom" --db "$work/r.db" import responses "$data/responses.csv" --date 2026-06-30 --quiet)
+sq_resp_ref=$(time_it "cp '$work/people.db' '$work/b.db'" \
+    "$bare" "$work/b.db" responses "$data/responses.csv" "$date_days")
+# Every row in, on both sides.
+sq_got_resp=$(sqlite3 "$work/r.db" 'select count(*) from responses')
+sq_ref_resp=$(sqlite3 "$work/b.db" 'select count(*) from responses')
+
+# The workbooks (SQLite only), against openpyxl reading them.
+acc_xlsx=$(time_it "cp '$work/empty.db' '$work/a.db'" \
+    "$cvom" --db "$work/a.db" import accounts "$data/accounts.xlsx" --quiet)
+resp_xlsx=$(time_it "cp '$work/people.db' '$work/x.db'" \
+    "$cvom" --db "$work/x.db" import responses "$data/responses.xlsx" --date 2026-06-30 --quiet)
 xlsx_ref='
 import sys, time
 import openpyxl
@@ -135,64 +156,89 @@ wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
 n = sum(1 for _ in wb.active.iter_rows(values_only=True))
 print("%.6f %d" % (time.perf_counter() - t0, n))
 '
-ref_csv() { # FILE -> best seconds of REPEAT runs
-    best=""
-    i=0
-    while [ $i -lt "$repeat" ]; do
-        rm -f "$work/ref.db"
-        t=$(/usr/bin/python3 -c "$ref_import" "$1" "$work/ref.db")
-        best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
-        i=$((i + 1))
-    done
-    echo "$best"
-}
-
-acc_csv=$(time_it "cp '$work/empty.db' '$work/a.db'" \
-    "$cvom" --db "$work/a.db" import accounts "$data/accounts.csv" --quiet)
-acc_xlsx=$(time_it "cp '$work/empty.db' '$work/a.db'" \
-    "$cvom" --db "$work/a.db" import accounts "$data/accounts.xlsx" --quiet)
-resp_csv=$(time_it "cp '$work/people.db' '$work/r.db'" \
-    "$cvom" --db "$work/r.db" import responses "$data/responses.csv" --date 2026-06-30 --quiet)
-resp_xlsx=$(time_it "cp '$work/people.db' '$work/r.db'" \
-    "$cvom" --db "$work/r.db" import responses "$data/responses.xlsx" --date 2026-06-30 --quiet)
-ref_acc=$(ref_csv "$data/accounts.csv")
-ref_resp=$(ref_csv "$data/responses.csv")
 ref_acc_x=$(/usr/bin/python3 -c "$xlsx_ref" "$data/accounts.xlsx")
 ref_resp_x=$(/usr/bin/python3 -c "$xlsx_ref" "$data/responses.xlsx")
+got_resp_x=$(sqlite3 "$work/x.db" 'select count(*) from responses')
 
-# Every row in: the last run's database holds them all.
-got_acc=$(sqlite3 "$work/a.db" 'select count(*) from accounts')
-got_resp=$(sqlite3 "$work/r.db" 'select count(*) from responses')
+# ---- PostgreSQL -----------------------------------------------------------------------------
+# A throwaway cluster of this run's own; every run starts from a new database made from a
+# template: an empty one, or one holding the accounts and stakeholders.
+base=$(python3 "$root/tests/pg/pgcluster.py" start "$pgdir")
+pgdb() { echo "$base" | sed "s/dbname=postgres/dbname=$1/"; }
+psql -X -q -v ON_ERROR_STOP=1 -d "$base" -c "CREATE DATABASE tpl_empty"
+"$cvom" --db "$(pgdb tpl_empty)" init >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -d "$base" -c "CREATE DATABASE tpl_people TEMPLATE tpl_empty"
+"$cvom" --db "$(pgdb tpl_people)" import accounts "$data/accounts.csv" --quiet
+"$cvom" --db "$(pgdb tpl_people)" import stakeholders "$data/stakeholders.csv" --quiet
+fresh="PGOPTIONS='-c client_min_messages=warning' psql -X -q -d '$base' -c 'DROP DATABASE IF EXISTS run' -c"
 
-awk -v ac="$acc_csv" -v ax="$acc_xlsx" -v rc="$resp_csv" -v rx="$resp_xlsx" \
-    -v ra="$ref_acc" -v rr="$ref_resp" -v rax="$ref_acc_x" -v rrx="$ref_resp_x" \
-    -v na="$accounts" -v nr="$responses" -v nx="$xrows" -v repeat="$repeat" \
-    -v got_acc="$got_acc" -v got_resp="$got_resp" '
-function line(what, rows, secs, rss, ref_name, ref_secs) {
-    printf "  %-22s %9d rows  %7.3f s  %9.0f rows/s  peak RSS %6.1f MiB\n", what, rows, secs,
-           rows / secs, rss / 1024
-    printf "  %-22s %9s       %7.3f s  %9.0f rows/s  (%s; cvom takes %.2f x its time)\n",
-           "  reference", "", ref_secs, rows / ref_secs, ref_name, secs / ref_secs
+# The bare insert's rows, each with the ids the database gives (accounts numbered from 1,
+# an assessment per run of rows of one account and respondent), written once and untimed
+# for psql's \copy in one transaction.
+python3 "$here/pg_rows.py" "$(pgdb tpl_people)" "$data" "$work" "$date_days"
+printf '%s\n' "\\copy accounts(id, external_id, name, owner, revenue, industry, region) FROM '$work/pg-accounts.csv' (FORMAT csv)" >"$work/pg-accounts.sql"
+printf '%s\n' "\\copy assessments(id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status) FROM '$work/pg-assessments.csv' (FORMAT csv)" \
+    "\\copy responses(assessment_id, item_code, value) FROM '$work/pg-responses.csv' (FORMAT csv)" \
+    >"$work/pg-responses.sql"
+run=$(pgdb run)
+pg_acc=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_empty'" \
+    "$cvom" --db "$run" import accounts "$data/accounts.csv" --quiet)
+pg_got_acc=$(psql -X -At -d "$run" -c 'select count(*) from accounts')
+pg_acc_ref=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_empty'" \
+    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$run" -f "$work/pg-accounts.sql")
+pg_resp=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_people'" \
+    "$cvom" --db "$run" import responses "$data/responses.csv" --date 2026-06-30 --quiet)
+pg_got_resp=$(psql -X -At -d "$run" -c 'select count(*) from responses')
+pg_resp_ref=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_people'" \
+    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$run" -f "$work/pg-responses.sql")
+pg_ref_resp=$(psql -X -At -d "$run" -c 'select count(*) from responses')
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+awk -v sa="$sq_acc" -v sar="$sq_acc_ref" -v sr="$sq_resp" -v srr="$sq_resp_ref" \
+    -v pa="$pg_acc" -v par="$pg_acc_ref" -v pr="$pg_resp" -v prr="$pg_resp_ref" \
+    -v ax="$acc_xlsx" -v rx="$resp_xlsx" -v rax="$ref_acc_x" -v rrx="$ref_resp_x" \
+    -v na="$accounts" -v nr="$responses" -v nx="$xrows" -v repeat="$repeat" -v load="$load" \
+    -v got="$sq_got_acc $sq_got_resp $sq_ref_resp $pg_got_acc $pg_got_resp $pg_ref_resp" \
+    -v got_x="$got_resp_x" '
+function f(s, i,   a) { split(s, a, " "); return a[i] }
+function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
+# One kind of import on one back end: cvom and the bare insert; the share of the bare
+# insert'"'"'s rate that cvom reaches.
+function pair(what, rows, c, r) {
+    printf "  %-10s cvom  %9d rows  %7.3f s  %9.0f rows/s  peak RSS %6.1f MiB\n", what,
+           rows, f(c, 1), rows / f(c, 1), f(c, 2) / 1024
+    printf "  %-10s bare  %9s       %7.3f s  %9.0f rows/s\n", "", "", f(r, 1), rows / f(r, 1)
+    return f(r, 1) / f(c, 1)
 }
 BEGIN {
-    split(ac, a); split(ax, b); split(rc, c); split(rx, d); split(rax, e); split(rrx, f)
+    printf "cvom import: import benchmark (best of %d runs each, from a fresh database; load %s)\n",
+           repeat, load
+    printf "SQLite (bare: bench_bare_insert, prepared inserts in one transaction, no checks)\n"
+    q1 = pair("accounts", na, sa, sar)
+    q2 = pair("responses", nr, sr, srr)
+    printf "PostgreSQL (bare: psql \\copy of the rows with their ids, in one transaction)\n"
+    q3 = pair("accounts", na, pa, par)
+    q4 = pair("responses", nr, pr, prr)
     nx_acc = nx < na ? nx : na
     nx_resp = nx < nr ? nx : nr
-    printf "cvom import: import benchmark (best of %d runs each, from a fresh database)\n", repeat
-    line("accounts, CSV", na, a[1], a[2], "sqlite3 .import of the same CSV, no checks", ra)
-    line("accounts, XLSX", nx_acc, b[1], b[2], "openpyxl read-only, reading only", e[1])
-    line("responses, CSV", nr, c[1], c[2], "sqlite3 .import of the same CSV, no checks", rr)
-    line("responses, XLSX", nx_resp, d[1], d[2], "openpyxl read-only, reading only", f[1])
-    printf "  rows stored: %d accounts (%s), %d answers of the XLSX run (%s)\n", got_acc,
-           got_acc == nx_acc ? "ok" : "MISMATCH", got_resp, got_resp == nx_resp ? "ok" : "MISMATCH"
-    printf "targets\n"
-    printf "  accounts CSV within 10x of sqlite3 .import    %s\n", mark(a[1] <= 10 * ra)
-    printf "  XLSX faster than openpyxl reading alone       %s\n",
-           mark(b[1] < e[1] && d[1] < f[1])
-    printf "  peak RSS < 256 MiB in every run               %s\n",
-           mark(a[2] < 262144 && b[2] < 262144 && c[2] < 262144 && d[2] < 262144)
-    if (got_acc != nx_acc || got_resp != nx_resp)
-        missed++
+    printf "workbooks (SQLite), against openpyxl reading them alone\n"
+    printf "  %-10s cvom  %9d rows  %7.3f s  %9.0f rows/s  openpyxl %7.3f s\n", "accounts",
+           nx_acc, f(ax, 1), nx_acc / f(ax, 1), f(rax, 1)
+    printf "  %-10s cvom  %9d rows  %7.3f s  %9.0f rows/s  openpyxl %7.3f s\n", "responses",
+           nx_resp, f(rx, 1), nx_resp / f(rx, 1), f(rrx, 1)
+    split(got, g, " ")
+    ok_rows = g[1] == na && g[2] == nr && g[3] == nr && g[4] == na && g[5] == nr &&
+              g[6] == nr && got_x == nx_resp
+    printf "targets (cvom'"'"'s rows per second as a share of the bare insert'"'"'s)\n"
+    printf "  SQLite      accounts   %5.2f >= 0.5   %s\n", q1, mark(q1 >= 0.5)
+    printf "  SQLite      responses  %5.2f >= 0.5   %s\n", q2, mark(q2 >= 0.5)
+    printf "  PostgreSQL  accounts   %5.2f >= 0.5   %s\n", q3, mark(q3 >= 0.5)
+    printf "  PostgreSQL  responses  %5.2f >= 0.5   %s\n", q4, mark(q4 >= 0.5)
+    printf "  every row stored, by cvom and by the bare insert  %s\n", mark(ok_rows)
+    printf "  XLSX faster than openpyxl reading alone          %s\n",
+           mark(f(ax, 1) < f(rax, 1) && f(rx, 1) < f(rrx, 1))
+    printf "  peak RSS < 256 MiB in every run                   %s\n",
+           mark(f(sa, 2) < 262144 && f(sr, 2) < 262144 && f(pa, 2) < 262144 &&
+                f(pr, 2) < 262144 && f(ax, 2) < 262144 && f(rx, 2) < 262144)
     exit (missed > 0)
-}
-function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }'
+}'

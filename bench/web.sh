@@ -12,6 +12,8 @@ if [ $# -ne 1 ]; then
     exit 2
 fi
 build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
 cvom=$build/cvom
 accounts=${WEB_BENCH_ACCOUNTS:-10000}
 seconds=${WEB_BENCH_SECONDS:-10}
@@ -27,6 +29,7 @@ command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
 nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 [ -x "$nginx" ] || missing="$missing nginx-light"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v psql >/dev/null 2>&1 || missing="$missing postgresql-client"
 if [ -n "$missing" ]; then
     echo "bench/web: needs the Debian packages:$missing (scripts/setup.sh installs them)" >&2
     exit 1
@@ -48,6 +51,7 @@ cleanup() {
         done
         kill -9 "$pid" 2>/dev/null || true
     done
+    [ -z "${pgdir:-}" ] || python3 "$root/tests/pg/pgcluster.py" stop "$pgdir" 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -112,58 +116,23 @@ t1=$(date +%s)
 rows=$(($(wc -l <"$tmp/responses.csv") - 1))
 say "portfolio of $accounts accounts ($rows answers) built in $((t1 - t0)) s"
 
-# ---- the server ---------------------------------------------------------------------------------
+# ---- the same portfolio on PostgreSQL -----------------------------------------------------------
 
-"$cvom" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
-    >"$tmp/serve.log" 2>&1 &
-server_pid=$!
-i=0
-while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-done
-if [ ! -s "$tmp/port" ]; then
-    say "cvom serve did not start:"
-    cat "$tmp/serve.log" >&2
+# A throwaway cluster of this run's own (its server may run as another user: pgcluster.py),
+# the portfolio copied into it, and statistics gathered as a DBA would after a bulk load.
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cvom-pg-XXXXXX")
+base=$(python3 "$root/tests/pg/pgcluster.py" start "$pgdir") || {
+    say "could not start a PostgreSQL cluster"
     exit 1
-fi
-port=$(cat "$tmp/port")
-base=http://127.0.0.1:$port
-
-# Sign in once through the real form and fetch both answers; they become nginx's files.
-mkdir -p "$tmp/www/api/v1"
-cookie=$(python3 - "$port" "$tmp/www" "$token" <<'EOF'
-import http.client, re, sys, urllib.parse
-port, www, token = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def req(method, path, body=None, headers={}):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request(method, path, body=body, headers=headers)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r, data
-r, page = req("GET", "/signin")
-pre = re.search(r"cvom_csrf=([^;]+)", r.getheader("Set-Cookie") or "").group(1)
-tok = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
-body = urllib.parse.urlencode({"csrf": tok, "name": "bench", "password": "quiet lantern harbour 58"})
-r, _ = req("POST", "/signin", body, {"Content-Type": "application/x-www-form-urlencoded",
-           "Origin": "http://127.0.0.1:%d" % port, "Cookie": "cvom_csrf=" + pre})
-m = re.search(r"cvom_session=([^;]+)", r.getheader("Set-Cookie") or "")
-if r.status != 303 or not m:
-    sys.exit("sign-in failed: %d" % r.status)
-cookie = "cvom_session=" + m.group(1)
-for path, name, headers in (("/", "index.html", {"Cookie": cookie}),
-                            ("/api/v1/matrix", "api/v1/matrix", {"Authorization": "Bearer " + token})):
-    r, data = req("GET", path, headers=headers)
-    if r.status == 200:
-        with open(www + "/" + name, "wb") as f:
-            f.write(data)
-    else:
-        sys.stderr.write("bench/web: GET %s answered %d; it is left out\n" % (path, r.status))
-print(cookie)
-EOF
-)
+}
+pg=$(echo "$base" | sed 's/dbname=postgres/dbname=webbench/')
+psql -X -q -d "$base" -c "CREATE DATABASE webbench"
+"$cvom" migrate --from "$db" --to "$pg" >"$tmp/migrate.log" 2>&1 || {
+    cat "$tmp/migrate.log" >&2
+    say "could not copy the portfolio to PostgreSQL"
+    exit 1
+}
+psql -X -q -d "$pg" -c "VACUUM ANALYZE"
 
 # wrk prints one line from this script: requests/s, p50 and p99 in ms, responses, answers
 # with a status of 400 or more, socket errors, bytes per response, and the socket errors by
@@ -206,7 +175,7 @@ EOF
 # run NAME PORT PATH [HEADER]: a 2 s warm-up, then the measured run; appends a result line
 # (wrk's figures and the size of the headers), or "NAME FAILED" when there is no measurement.
 run() {
-    name=$1
+    what=$1
     url=http://127.0.0.1:$2$3
     head=$(head_bytes "$2" "$3" ${4:+"$4"}) || head=""
     shift 3
@@ -218,26 +187,60 @@ run() {
     if [ -z "$line" ] || [ -z "$head" ]; then
         say "no measurement of $url:"
         echo "$out" >&2
-        echo "$name FAILED" >>"$tmp/results"
+        echo "$what FAILED" >>"$tmp/results"
         return 0
     fi
-    echo "$name ${line#RESULT } $head" >>"$tmp/results"
+    echo "$what ${line#RESULT } $head" >>"$tmp/results"
+}
+
+# measure NAME LOCATION: cvom serve on the database at LOCATION. Signs in, saves both answers
+# in www-NAME, runs wrk on each (nothing changes meanwhile: the server answers from its
+# cache), then times the first request after a change of the data against the next one
+# (bench/web_fresh.py). Appends to results and fresh.
+measure() {
+    name=$1
+    www=$tmp/www-$1
+    rm -f "$tmp/port"
+    "$cvom" --db "$2" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
+        >"$tmp/serve-$name.log" 2>&1 &
+    server_pid=$!
+    i=0
+    while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.05
+        i=$((i + 1))
+    done
+    if [ ! -s "$tmp/port" ]; then
+        say "cvom serve did not start on $name:"
+        cat "$tmp/serve-$name.log" >&2
+        exit 1
+    fi
+    port=$(cat "$tmp/port")
+    mkdir -p "$www/api/v1"
+    cookie=$(python3 "$here/web_signin.py" "$port" "$www" "$token") || cookie=""
+    if [ -s "$www/index.html" ] && [ -n "$cookie" ]; then
+        run "$name-page" "$port" / "Cookie: $cookie"
+    fi
+    if [ -s "$www/api/v1/matrix" ]; then
+        run "$name-api" "$port" /api/v1/matrix "Authorization: Bearer $token"
+    fi
+    python3 "$here/web_fresh.py" "$cvom" "$2" "$port" "$cookie" "$token" "$name" \
+        >>"$tmp/fresh" || echo "$name-fresh FAILED" >>"$tmp/fresh"
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
 }
 
 : >"$tmp/results"
+: >"$tmp/fresh"
+measure sqlite "$db"
+measure pg "$pg"
+# nginx serves what the server on SQLite answered.
+mv "$tmp/www-sqlite" "$tmp/www"
 have_page=0
 have_api=0
 [ -s "$tmp/www/index.html" ] && have_page=1
 [ -s "$tmp/www/api/v1/matrix" ] && have_api=1
-if [ $have_page = 1 ]; then
-    run cvom-page "$port" / "Cookie: $cookie"
-fi
-if [ $have_api = 1 ]; then
-    run cvom-api "$port" /api/v1/matrix "Authorization: Bearer $token"
-fi
-kill "$server_pid" 2>/dev/null || true
-wait "$server_pid" 2>/dev/null || true
-server_pid=""
 
 # ---- nginx with the same bytes --------------------------------------------------------------------
 
@@ -303,6 +306,8 @@ awk -v accounts="$accounts" -v seconds="$seconds" -v conns="$conns" -v threads="
     -v load="$load" '
 function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
 $2 == "FAILED" { failed[$1] = 1; next }
+$1 ~ /-fresh$/ { fresh[$1] = 1; api_first[$1] = $2; api_cached[$1] = $3; page_first[$1] = $4
+                 page_cached[$1] = $5; next }
 { rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; n[$1] = $5; bad[$1] = $6; err[$1] = $7; bpr[$1] = $8
   kinds_of[$1] = $9; head[$1] = $10 }
 # Whether every answer of a run was whole: no socket error, no status of 400 or more, and on
@@ -315,48 +320,74 @@ END {
         accounts, seconds, conns, threads, cores
     printf "  load average before the run: %s (other work on the machine skews every figure)\n",
         load
-    printf "  %-18s %-6s %10s %9s %9s %10s %8s %8s %10s\n", "request", "server", "req/s",
+    printf "  %-18s %-11s %10s %9s %9s %10s %8s %8s %10s\n", "request", "server", "req/s",
         "p50 ms", "p99 ms", "responses", ">=400", "errors", "body/resp"
     split("page api", kinds, " ")
+    split("sqlite pg nginx", servers, " ")
+    shown["sqlite"] = "cvom/SQLite"; shown["pg"] = "cvom/PgSQL"; shown["nginx"] = "nginx"
     label["page"] = "GET /"; label["api"] = "GET /api/v1/matrix"
     size["page"] = page_bytes; size["api"] = api_bytes
     for (k = 1; k <= 2; k++) {
         kd = kinds[k]
-        measured[kd] = 1
-        for (s = 1; s <= 2; s++) {
-            who = s == 1 ? "cvom" : "nginx"
-            key = who "-" kd
+        for (s = 1; s <= 3; s++) {
+            key = servers[s] "-" kd
             if (!(key in rps)) {
-                printf "  %-18s %-6s not measured (%s)\n", label[kd], who,
+                printf "  %-18s %-11s not measured (%s)\n", label[kd], shown[servers[s]],
                     key in failed ? "no result from wrk" : "no 200 answer from cvom serve"
-                measured[kd] = 0
                 continue
             }
-            printf "  %-18s %-6s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f%s\n", label[kd], who,
-                rps[key], p50[key], p99[key], n[key], bad[key], err[key], bpr[key] - head[key],
+            printf "  %-18s %-11s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f%s\n", label[kd],
+                shown[servers[s]], rps[key], p50[key], p99[key], n[key], bad[key], err[key],
+                bpr[key] - head[key],
                 (err[key] > 0 ? "  (connect/read/write/timeout " kinds_of[key] ")" : "")
         }
-        if (!measured[kd])
+        for (s = 1; s <= 2; s++)
+            if ((servers[s] "-" kd) in rps && rps["nginx-" kd] > 0)
+                printf "  %-18s body %d bytes; %s/nginx throughput %.2f\n", "", size[kd],
+                    shown[servers[s]], rps[servers[s] "-" kd] / rps["nginx-" kd]
+    }
+    printf "  the first request after a change of the data, and the next (ms, median of 5)\n"
+    printf "  %-18s %-11s %10s %9s\n", "request", "server", "first", "cached"
+    for (s = 1; s <= 2; s++) {
+        f = servers[s] "-fresh"
+        if (!(f in fresh)) {
+            printf "  %-18s %-11s not measured\n", "", shown[servers[s]]
             continue
-        ratio[kd] = rps["nginx-" kd] > 0 ? rps["cvom-" kd] / rps["nginx-" kd] : 0
-        printf "  %-18s body %d bytes; cvom/nginx throughput %.2f\n", "", size[kd], ratio[kd]
+        }
+        printf "  %-18s %-11s %10.2f %9.2f\n", label["api"], shown[servers[s]], api_first[f],
+            api_cached[f]
+        printf "  %-18s %-11s %10.2f %9.2f\n", label["page"], shown[servers[s]], page_first[f],
+            page_cached[f]
     }
     printf "targets (at %d connections)\n", conns
     for (k = 1; k <= 2; k++) {
         kd = kinds[k]
-        if (!measured[kd]) {
-            printf "  %-18s NOT MET: not measured\n", label[kd]
-            missed++
-            continue
-        }
-        printf "  %-18s throughput >= 1/2 of nginx  %s\n", label[kd], mark(ratio[kd] >= 0.5)
-        printf "  %-18s p99 < 20 ms                 %s\n", label[kd], mark(p99["cvom-" kd] < 20)
-        printf "  %-18s every answer complete       %s\n", label[kd],
-            mark(complete("cvom-" kd, size[kd]))
         # nginx is the yardstick: a run of it with errors or short answers makes the ratio
         # meaningless.
-        printf "  %-18s nginx answered completely   %s\n", label[kd],
+        printf "  %-18s %-11s answered completely          %s\n", label[kd], "nginx",
             mark(complete("nginx-" kd, size[kd]))
+        for (s = 1; s <= 2; s++) {
+            key = servers[s] "-" kd
+            who = shown[servers[s]]
+            if (!(key in rps) || !(("nginx-" kd) in rps)) {
+                printf "  %-18s %-11s NOT MET: not measured\n", label[kd], who
+                missed++
+                continue
+            }
+            ratio = rps["nginx-" kd] > 0 ? rps[key] / rps["nginx-" kd] : 0
+            printf "  %-18s %-11s throughput >= 1/2 of nginx   %s\n", label[kd], who,
+                mark(ratio >= 0.5)
+            printf "  %-18s %-11s p99 < 20 ms                  %s\n", label[kd], who,
+                mark(p99[key] < 20)
+            printf "  %-18s %-11s every answer complete        %s\n", label[kd], who,
+                mark(complete(key, size[kd]))
+        }
     }
+    for (s = 1; s <= 2; s++)
+        if (!((servers[s] "-fresh") in fresh)) {
+            printf "  first request after a change on %s: NOT MET: not measured\n",
+                shown[servers[s]]
+            missed++
+        }
     exit (missed > 0)
-}' "$tmp/results"
+}' "$tmp/results" "$tmp/fresh"

@@ -172,14 +172,17 @@ enum cvom_status cvom__imp_error(struct importer *im, const struct cvom_csv_fiel
     struct cvom_error *err = im->err;
     char text[sizeof err->message], field[sizeof err->field] = "";
     cvom_copy(text, sizeof text, msg);
+    /* A row written earlier and held back by the store, refused now: its own place. */
+    long held_line = !f && msg == err->message ? err->line : 0;
+    long held_column = err->column;
     if (msg == err->message)
         cvom_copy(field, sizeof field, err->field);
     cvom_error_set(err, st, "%s", text);
     im->res->error_cell = cvom__imp_cell_of(im, f);
     cvom_copy(err->field, sizeof err->field, field);
     cvom_copy(err->file, sizeof err->file, im->path);
-    err->line = f ? f->line : im->row ? im->row->line : 0;
-    err->column = f ? f->column : 1;
+    err->line = f ? f->line : held_line > 0 ? held_line : im->row ? im->row->line : 0;
+    err->column = f ? f->column : held_line > 0 ? held_column : 1;
     return st;
 }
 
@@ -228,14 +231,83 @@ int cvom__imp_in_scope(const struct importer *im, const struct cvom_account *a)
     return !im->scope || strcmp(a->owner, im->scope) == 0;
 }
 
+/* Keep a name in the importer's text: its offset, or -1 when memory runs out. */
+static long keep_name(struct importer *im, const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *g = cvom_grow(im->text, &im->text_cap, im->text_len + n, 1, (size_t)1 << 32);
+    if (!g)
+        return -1;
+    im->text = g;
+    memcpy(im->text + im->text_len, name, n);
+    im->text_len += n;
+    return (long)(im->text_len - n);
+}
+
 static int names_cb(void *ctx, const struct cvom_account *a)
 {
     struct importer *im = ctx;
     char key[CVOM_FIELD_MAX * 2];
     cvom_name_key(a->name, key, sizeof key);
-    return cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL)
+    if (!cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
+        return -1;
+    if (im->scope || !a->external_id[0])
+        return 0;
+    long at = im->kind == CVOM_IMPORT_RESPONSES ? keep_name(im, a->name) : -1;
+    return cvom_keymap_put(&im->externals, a->external_id,
+                           (struct cvom_keymap_value){.id = a->id, .line = at}, NULL)
                ? 0
                : -1;
+}
+
+static int people_cb(void *ctx, const struct cvom_stakeholder *sh)
+{
+    struct importer *im = ctx;
+    if (!sh->external_id[0])
+        return 0;
+    char key[CVOM_FIELD_MAX + 24];
+    snprintf(key, sizeof key, "%" PRId64 "|%s", sh->account_id, sh->external_id);
+    long at = keep_name(im, sh->name);
+    return at >= 0 && cvom_keymap_put(&im->people, key,
+                                      (struct cvom_keymap_value){.id = sh->id, .line = at}, NULL)
+               ? 0
+               : -1;
+}
+
+/* All digits: a reference the store reads as an id first. */
+static int numeric(const char *ref)
+{
+    return ref[0] && strspn(ref, "0123456789") == strlen(ref);
+}
+
+int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, int64_t *id,
+                     const char **name)
+{
+    if (numeric(ref))
+        return 0;
+    if (!im->people_ready) {
+        if (im->st->ops->stakeholder_list(im->st, 0, people_cb, im, im->err) != CVOM_OK)
+            return -1;
+        im->people_ready = 1;
+    }
+    char key[CVOM_FIELD_MAX + 24];
+    snprintf(key, sizeof key, "%" PRId64 "|%s", account_id, ref);
+    const struct cvom_keymap_value *v = cvom_keymap_get(&im->people, key);
+    if (!v || v->line < 0)
+        return 0;
+    *id = v->id;
+    *name = im->text + v->line;
+    return 1;
+}
+
+const char *cvom__imp_name_key(struct importer *im, const char *name)
+{
+    if (strcmp(name, im->key_of) != 0 || !im->key_of[0]) {
+        cvom_name_key(name, im->key, sizeof im->key);
+        if (cvom_copy(im->key_of, sizeof im->key_of, name))
+            im->key_of[0] = '\0'; /* too long to remember: made again next time */
+    }
+    return im->key;
 }
 
 enum cvom_status cvom__imp_names(struct importer *im)
@@ -341,7 +413,29 @@ enum cvom_status cvom__imp_find_account(struct importer *im, const char *field,
     const struct cvom_csv_field *f = cvom__imp_cell(im, field);
     if (!f)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
-    enum cvom_status s = cvom__imp_find_ref(im, f->s, a);
+    /* Accounts do not change under any other kind: the previous row's account holds. */
+    int cached = im->kind != CVOM_IMPORT_ACCOUNTS;
+    if (cached && im->last_account.id && strcmp(f->s, im->last_ref) == 0) {
+        *a = im->last_account;
+        return CVOM_OK;
+    }
+    enum cvom_status s = CVOM_ENOTFOUND;
+    /* Answers: an account named by its external id is in the index, with its name. */
+    const struct cvom_keymap_value *v = NULL;
+    if (im->kind == CVOM_IMPORT_RESPONSES && !im->scope && !numeric(f->s) &&
+        (s = cvom__imp_names(im)) == CVOM_OK)
+        v = cvom_keymap_get(&im->externals, f->s);
+    if (v && v->line >= 0) {
+        memset(a, 0, sizeof *a);
+        a->id = v->id;
+        cvom_copy(a->external_id, sizeof a->external_id, f->s);
+        cvom_copy(a->name, sizeof a->name, im->text + v->line);
+    } else if (s == CVOM_OK || s == CVOM_ENOTFOUND) {
+        s = cvom__imp_find_ref(im, f->s, a);
+    }
+    im->last_account.id = 0;
+    if (s == CVOM_OK && cached && !cvom_copy(im->last_ref, sizeof im->last_ref, f->s))
+        im->last_account = *a;
     if (s == CVOM_ENOTFOUND) {
         char msg[240];
         if (im->scope)
@@ -588,6 +682,8 @@ static enum cvom_status data_row(struct importer *im, struct cvom_csv_row *row)
 {
     enum cvom_status s;
     im->action[0] = '\0';
+    if (im->holding)
+        im->st->ops->hold_at(im->st, row->line, 1);
     if ((s = extra_cells(im, row)) != CVOM_OK || (s = decode_cells(im, row)) != CVOM_OK ||
         (s = handlers[im->kind](im)) != CVOM_OK)
         return s;
@@ -645,6 +741,10 @@ static enum cvom_status read_rows(struct importer *im)
         struct cvom_csv_field start = {.line = 1, .column = 1};
         return cvom__imp_error(im, &start, CVOM_EPARSE, "no header row and no data");
     }
+    /* Every row held back goes in now, before the parents are looked for among them. */
+    if (im->holding && (s = im->st->ops->hold_rows(im->st, 0, im->err)) != CVOM_OK)
+        return s;
+    im->holding = 0;
     return im->kind == CVOM_IMPORT_ACCOUNTS ? cvom__import_parents(im) : CVOM_OK;
 }
 
@@ -661,6 +761,8 @@ static void finish_error(struct importer *im)
                   "with --encoding windows-1252");
     if (err->line <= 0)
         return;
+    if (!err->file[0]) /* the store named the row, not the file */
+        cvom_copy(err->file, sizeof err->file, im->path);
     if (!im->src->xlsx) {
         snprintf(res->where, sizeof res->where, "line %ld, column %ld", err->line,
                  err->column > 0 ? err->column : 1L);
@@ -682,6 +784,9 @@ static void importer_cleanup(struct importer *im)
     free(im->answer_lines);
     cvom_keymap_cleanup(&im->seen);
     cvom_keymap_cleanup(&im->names);
+    cvom_keymap_cleanup(&im->externals);
+    cvom_keymap_cleanup(&im->people);
+    free(im->text);
     cvom_keymap_cleanup(&im->assessments);
     cvom_instrument_cleanup(&im->ins);
     free(im);
@@ -729,8 +834,17 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
         im->n_fields++;
     cvom_instrument_init(&im->ins);
     enum cvom_status s = kind == CVOM_IMPORT_RESPONSES ? load_instrument(im) : CVOM_OK;
+    /* New accounts and answers are many: the store may write them many at a time. (Not
+     * accounts within an owner scope: each row asks the store about its external id, which
+     * would send the rows held every time.) */
+    if (!s && (kind == CVOM_IMPORT_RESPONSES || (kind == CVOM_IMPORT_ACCOUNTS && !im->scope))) {
+        s = st->ops->hold_rows(st, 1, err);
+        im->holding = s == CVOM_OK;
+    }
     if (!s)
         s = read_rows(im);
+    if (im->holding) /* a failure before the rows held were written: the caller rolls back */
+        st->ops->hold_rows(st, -1, NULL);
     note_source(src, res);
     if (s)
         finish_error(im);

@@ -32,9 +32,30 @@ struct importer {
     char action[96];                 /* what the current row does, for the preview */
     /* What earlier rows of this file named: "x|external id", "a|account id", … -> line. */
     struct cvom_keymap seen;
-    /* Accounts by name key (built on first use): the first id, and how many share it. */
+    /* Accounts by name key (built on first use): the first id, and how many share it. And,
+     * without an owner scope, accounts by external id, built with it. */
     struct cvom_keymap names;
+    struct cvom_keymap externals;
     int names_ready;
+    int holding; /* the store may hold new rows back (hold_rows) */
+    /* Answers, without an owner scope: the name of each account in externals, and the id
+     * and name of every stakeholder with an external id in people ("account|external id"),
+     * each name at the offset in text its entry's line keeps (-1: none). */
+    struct cvom_keymap people;
+    int people_ready;
+    char *text;
+    size_t text_len, text_cap;
+    /* The last name key made, and what it was made from (keys cost a Unicode pass). */
+    char key_of[CVOM_FIELD_MAX];
+    char key[CVOM_FIELD_MAX * 2];
+    /* Kinds that write no accounts or stakeholders: the account and the respondent the
+     * previous row named, so that a file grouped by account costs no lookups. */
+    char last_ref[CVOM_FIELD_MAX];
+    struct cvom_account last_account;
+    int64_t last_sh_account;
+    char last_sh_ref[CVOM_FIELD_MAX];
+    int64_t last_sh_id;
+    char last_sh_name[CVOM_FIELD_MAX];
     /* accounts: parents to resolve after all rows */
     struct parent_ref *parents;
     size_t n_parents, cap_parents;
@@ -85,6 +106,13 @@ int cvom__imp_in_scope(const struct importer *im, const struct cvom_account *a);
 /* The index of accounts by name key, built on first use; accounts the import adds or
  * renames are put in by the handler. */
 enum cvom_status cvom__imp_names(struct importer *im);
+/* Answers: the stakeholder of the account with external id ref, from one reading of every
+ * stakeholder: 1 with its id and name (valid while im lives), 0 when the index does not
+ * know it (ask the store), -1 when reading failed (im->err). */
+int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, int64_t *id,
+                     const char **name);
+/* cvom_name_key of name, kept in im until the next call with another name. */
+const char *cvom__imp_name_key(struct importer *im, const char *name);
 
 /* The row handlers, one per kind (import_records.c, import_catalogue.c). */
 enum cvom_status cvom__import_account(struct importer *im);

@@ -97,7 +97,19 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
     struct cvom_store *st = im->st;
     enum cvom_status s;
     m->target = 0;
-    if (ext[0]) {
+    if (ext[0] && !im->scope) {
+        /* Every external id in the database or added by this file is in the index. */
+        if ((s = cvom__imp_names(im)) != CVOM_OK)
+            return s;
+        struct cvom_keymap_value *v = cvom_keymap_get(&im->externals, ext);
+        if (v) {
+            if ((s = st->ops->account_get(st, v->id, a, im->err)) != CVOM_OK)
+                return s;
+            m->target = a->id;
+            m->how = "external id";
+            return CVOM_OK;
+        }
+    } else if (ext[0]) {
         s = st->ops->account_find(st, ext, a, im->err);
         if (s == CVOM_OK && strcmp(a->external_id, ext) == 0) {
             if (!cvom__imp_in_scope(im, a))
@@ -111,11 +123,9 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
         if (s && s != CVOM_ENOTFOUND)
             return s;
     }
-    char key[CVOM_FIELD_MAX * 2];
-    cvom_name_key(name, key, sizeof key);
     int count;
     struct cvom_account other;
-    if ((s = by_name(im, key, &other, &count)) != CVOM_OK)
+    if ((s = by_name(im, cvom__imp_name_key(im, name), &other, &count)) != CVOM_OK)
         return s;
     if (count == 0)
         return CVOM_OK;
@@ -145,8 +155,11 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
 static enum cvom_status note_account(struct importer *im, const struct cvom_account *a,
                                      int added, const char *old_key)
 {
-    char key[CVOM_FIELD_MAX * 2];
-    cvom_name_key(a->name, key, sizeof key);
+    const char *key = cvom__imp_name_key(im, a->name);
+    if (!im->scope && a->external_id[0] &&
+        !cvom_keymap_put(&im->externals, a->external_id, (struct cvom_keymap_value){.id = a->id},
+                         NULL))
+        return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     if (!added && strcmp(key, old_key) == 0)
         return CVOM_OK;
     if (!cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
@@ -218,7 +231,7 @@ enum cvom_status cvom__import_account(struct importer *im)
     account_blank(&a);
     const char *ext = cvom__imp_val(im, "external_id"), *name = cvom__imp_val(im, "name");
     ext = ext ? ext : "";
-    struct account_match m;
+    struct account_match m = {0, ""};
     enum cvom_status s = match_account(im, ext, name ? name : "", &a, &m);
     if (!s)
         s = account_once(im, m.target, ext, name ? name : "");
@@ -430,8 +443,22 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
             return cvom__imp_error(im, fr, CVOM_ELIMIT, "respondent name too long");
         return CVOM_OK;
     }
+    /* Stakeholders do not change under an import of answers: the previous row's holds. */
+    if (im->last_sh_id && im->last_sh_account == a->id && strcmp(fr->s, im->last_sh_ref) == 0) {
+        next->stakeholder_id = im->last_sh_id;
+        cvom_copy(next->respondent, sizeof next->respondent, im->last_sh_name);
+        return CVOM_OK;
+    }
+    im->last_sh_id = 0;
     struct cvom_stakeholder sh;
-    enum cvom_status s = im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
+    const char *name;
+    int known = cvom__imp_person(im, a->id, fr->s, &sh.id, &name);
+    if (known < 0)
+        return cvom__imp_error(im, fr, im->err->status, im->err->message);
+    if (known)
+        cvom_copy(sh.name, sizeof sh.name, name);
+    enum cvom_status s =
+        known ? CVOM_OK : im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
     if (s == CVOM_ENOTFOUND) {
         char msg[220];
         snprintf(msg, sizeof msg, "account '%.60s' has no stakeholder '%.60s' (import the "
@@ -442,6 +469,11 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
         return cvom__imp_error(im, fr, s, im->err->message);
     next->stakeholder_id = sh.id;
     cvom_copy(next->respondent, sizeof next->respondent, sh.name);
+    if (!cvom_copy(im->last_sh_ref, sizeof im->last_sh_ref, fr->s) &&
+        !cvom_copy(im->last_sh_name, sizeof im->last_sh_name, sh.name)) {
+        im->last_sh_account = a->id;
+        im->last_sh_id = sh.id;
+    }
     return CVOM_OK;
 }
 
@@ -528,7 +560,7 @@ enum cvom_status cvom__import_response(struct importer *im)
     struct cvom_assessment next = {.account_id = a.id, .instrument_id = im->instrument_id,
                                    .kind = (enum cvom_respondent_kind)kind, .date = date,
                                    .status = CVOM_ASSESS_COMPLETE};
-    long *lines;
+    long *lines = NULL;
     if ((s = respondent(im, fr, &a, &next)) != CVOM_OK ||
         (s = open_assessment(im, &next, &lines)) != CVOM_OK)
         return s;
@@ -546,6 +578,7 @@ enum cvom_status cvom__import_response(struct importer *im)
     if ((s = im->st->ops->response_put(im->st, &r, im->err)) != CVOM_OK)
         return cvom__imp_error(im, NULL, s, im->err->message);
     im->res->updated++; /* answers, for responses */
-    snprintf(im->action, sizeof im->action, "answer in assessment #%" PRId64, next.id);
+    if (im->res->n_preview < CVOM_IMPORT_PREVIEW_ROWS) /* only the preview reads it */
+        snprintf(im->action, sizeof im->action, "answer in assessment #%" PRId64, next.id);
     return CVOM_OK;
 }

@@ -174,9 +174,48 @@ static char *ascii_key(const char *name, char *out, size_t cap)
     return out;
 }
 
+/* The key of a name written in ASCII and the letters of Latin-1 (U+00C0..U+00FF, as
+ * UTF-8), without asking the Unicode tables: NFKC leaves these as they are, case folding
+ * lowers A-Z and U+00C0..U+00DE (but U+00D7) by 0x20 and makes U+00DF "ss", and the only
+ * white space among them is ASCII's. 0 when the name has anything else, for the full path;
+ * 1 with the key in out otherwise. */
+static int latin_key(const char *name, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    for (const unsigned char *q = p; *q; q++)
+        if (*q >= 0x80 && (*q != 0xC3 || q[1] < 0x80 || q[1] > 0xBF || !*++q))
+            return 0;
+    size_t n = 0;
+    for (; *p; p++) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+                continue;
+            if (n + 1 >= cap)
+                break;
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 0x20 : c);
+            continue;
+        }
+        unsigned char d = *++p;
+        if (d == 0x9F) { /* sharp s: "ss", one character at a time */
+            for (int i = 0; i < 2 && n + 1 < cap; i++)
+                out[n++] = 's';
+            if (n + 1 >= cap)
+                break;
+            continue;
+        }
+        if (n + 2 >= cap)
+            break;
+        out[n++] = (char)0xC3;
+        out[n++] = (char)(d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+    }
+    out[n] = '\0';
+    return 1;
+}
+
 char *cvom_name_key(const char *name, char *out, size_t cap)
 {
-    if (cap == 0)
+    if (cap == 0 || latin_key(name, out, cap))
         return out;
     gchar *norm = g_utf8_validate(name, -1, NULL)
                       ? g_utf8_normalize(name, -1, G_NORMALIZE_NFKC)

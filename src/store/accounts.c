@@ -441,10 +441,12 @@ enum cvom_status cvom__op_stakeholder_list(struct cvom_store *st, int64_t accoun
     struct db_store *s = db_of(st);
     struct db_query q;
     struct cvom_stakeholder sh;
-    enum cvom_status status = db_open(s, S_STAKEHOLDER_LIST, &q, err);
+    enum cvom_status status =
+        db_open(s, account_id ? S_STAKEHOLDER_LIST : S_STAKEHOLDER_ALL, &q, err);
     if (status != CVOM_OK)
         return status;
-    db_bind_int(&q, 1, account_id);
+    if (account_id)
+        db_bind_int(&q, 1, account_id);
     enum db_step rc;
     while ((rc = db_step(&q)) == DB_ROW) {
         status = read_stakeholder(&q, &sh, err);

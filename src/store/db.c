@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 const unsigned char cvom__stmt_kind[S_COUNT] = {
@@ -22,6 +23,234 @@ void db_release(struct db_store *s)
             s->drv->finalize(s, s->cache[i]);
         s->cache[i] = NULL;
     }
+    for (int t = 0; t < DEFER_TABLES; t++) {
+        free(s->defer.t[t].v);
+        free(s->defer.t[t].text);
+        free(s->defer.t[t].place);
+    }
+    memset(&s->defer, 0, sizeof s->defer);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Rows held back
+ * ------------------------------------------------------------------------------------- */
+
+/* Rows held before they go: a batch refused is sent again row by row, one round trip each,
+ * to name the row. */
+#define DEFER_BATCH 16384
+
+/* Each table whose rows may be held: the insert it stands for, how its rows go, the id
+ * its next row takes (or S_COUNT: none) and what a failure says is being done. */
+static const struct {
+    enum stmt insert, bulk, next_id;
+    int columns;
+    const char *what;
+} defer_tables[DEFER_TABLES] = {
+    [DEFER_ACCOUNTS] = {S_ACCOUNT_ADD, S_BULK_ACCOUNTS, S_ACCOUNT_NEXT_ID, 12, "adding an account"},
+    [DEFER_ASSESSMENTS] = {S_ASSESSMENT_ADD, S_BULK_ASSESSMENTS, S_ASSESSMENT_NEXT_ID, 8,
+                           "adding an assessment"},
+    [DEFER_RESPONSES] = {S_RESPONSE_PUT, S_BULK_RESPONSES, S_COUNT, 3, "saving an answer"},
+};
+
+/* Whether statement id may run while rows are held without sending them first: it reads
+ * only tables that hold none. Anything else could see them, or write after them. */
+static int defer_passes(const struct db_store *s, enum stmt id)
+{
+    switch (id) {
+    case S_STAKEHOLDER_GET:
+    case S_STAKEHOLDER_BY_EXTERNAL:
+    case S_STAKEHOLDER_BY_NAME:
+    case S_STAKEHOLDER_LIST:
+    case S_STAKEHOLDER_ALL:
+    case S_INSTRUMENT_GET:
+    case S_INSTRUMENT_LATEST:
+    case S_INSTRUMENT_FIND:
+    case S_ITEM_LIST: return 1;
+    case S_ACCOUNT_GET:
+    case S_ACCOUNT_BY_EXTERNAL:
+    case S_ACCOUNT_BY_NAME:
+    case S_ACCOUNT_LIST: return s->defer.t[DEFER_ACCOUNTS].rows == 0;
+    default: return cvom__stmt_kind[id] == STMT_TX && id != S_COMMIT;
+    }
+}
+
+static void defer_clear(struct db_store *s)
+{
+    for (int t = 0; t < DEFER_TABLES; t++) {
+        s->defer.t[t].rows = 0;
+        s->defer.t[t].text_len = 0;
+    }
+    s->defer.held = 0;
+}
+
+/* Send rows [from, to) of table t in one COPY; 0, or -1 with the failure in s->fail. */
+static int defer_send(struct db_store *s, int t, size_t from, size_t to)
+{
+    const struct db_deferred *d = &s->defer.t[t];
+    int n = defer_tables[t].columns, rc = 0;
+    struct db_value v[DB_DEFER_COLUMNS];
+    if (s->drv->bulk_begin(s, defer_tables[t].bulk) != 0)
+        return -1;
+    for (size_t r = from; r < to && rc == 0; r++) {
+        for (int i = 0; i < n; i++) {
+            v[i] = d->v[r * (size_t)n + (size_t)i];
+            if (v[i].type == DBT_TEXT)
+                v[i].t = d->text + v[i].i;
+        }
+        rc = s->drv->bulk_row(s, v, n);
+    }
+    if (s->drv->bulk_end(s, rc == 0) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Every row held, in one savepoint, tables in the order their references need. A batch
+ * the database refuses is undone and sent again a row at a time: the first row refused
+ * fails with its place. */
+static enum cvom_status defer_flush(struct db_store *s, struct cvom_error *err)
+{
+    if (!s->defer.held)
+        return CVOM_OK;
+    s->defer.flushing = 1;
+    s->dirty = 1;
+    int rc = 0;
+    enum cvom_status st = db_run(s, S_SAVEPOINT, "saving the rows read", err);
+    for (int t = 0; st == CVOM_OK && rc == 0 && t < DEFER_TABLES; t++)
+        if (s->defer.t[t].rows)
+            rc = defer_send(s, t, 0, s->defer.t[t].rows);
+    if (st == CVOM_OK && rc == 0) {
+        st = db_run(s, S_RELEASE, "saving the rows read", err);
+    } else if (st == CVOM_OK) {
+        st = db_run(s, S_ROLLBACK_TO, "undoing a batch of rows", err);
+        if (st == CVOM_OK)
+            st = db_run(s, S_RELEASE, "undoing a batch of rows", err);
+        for (int t = 0; st == CVOM_OK && t < DEFER_TABLES; t++) {
+            const struct db_deferred *d = &s->defer.t[t];
+            for (size_t r = 0; st == CVOM_OK && r < d->rows; r++) {
+                if (defer_send(s, t, r, r + 1) == 0)
+                    continue;
+                st = db_fail(s, defer_tables[t].what, err);
+                if (err) {
+                    err->line = d->place[2 * r];
+                    err->column = d->place[2 * r + 1];
+                }
+            }
+        }
+        if (st == CVOM_OK)
+            st = cvom_error_set(err, CVOM_ESTORE,
+                                "the database refused a batch of rows but "
+                                "took each of its rows alone");
+    }
+    defer_clear(s);
+    s->defer.flushing = 0;
+    return st;
+}
+
+static void defer_stop(struct db_store *s)
+{
+    defer_clear(s);
+    s->defer.on = 0;
+    for (int t = 0; t < DEFER_TABLES; t++)
+        s->defer.t[t].next_id = 0; /* others may add rows once these are in */
+}
+
+enum cvom_status db_defer(struct db_store *s, int on, struct cvom_error *err)
+{
+    if (on > 0) {
+        s->defer.on = s->in_tx && s->drv->bulk_begin && s->drv->bulk_row && s->drv->bulk_end;
+        return CVOM_OK;
+    }
+    enum cvom_status st = on == 0 ? defer_flush(s, err) : CVOM_OK;
+    defer_stop(s);
+    return st;
+}
+
+void db_defer_at(struct db_store *s, long line, long column)
+{
+    s->defer.line = line;
+    s->defer.column = column;
+}
+
+/* Room for one more row of table t and len more bytes of its text. */
+static int defer_room(struct db_deferred *d, int n, size_t len)
+{
+    if (d->rows == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 1024;
+        struct db_value *v = realloc(d->v, cap * (size_t)n * sizeof *v);
+        if (!v)
+            return -1;
+        d->v = v;
+        long *place = realloc(d->place, 2 * cap * sizeof *place);
+        if (!place)
+            return -1;
+        d->place = place;
+        d->cap = cap;
+    }
+    if (d->text_cap - d->text_len < len) {
+        size_t cap = d->text_cap ? d->text_cap : 65536;
+        while (cap - d->text_len < len)
+            cap *= 2;
+        char *text = realloc(d->text, cap);
+        if (!text)
+            return -1;
+        d->text = text;
+        d->text_cap = cap;
+    }
+    return 0;
+}
+
+/* Hold the row a deferred query was bound with; *id: the id it takes, where it has one. */
+static enum cvom_status defer_row(struct db_query *q, int64_t *id, struct cvom_error *err)
+{
+    struct db_store *s = q->s;
+    int t = q->deferred - 1, n = defer_tables[t].columns;
+    struct db_deferred *d = &s->defer.t[t];
+    if (q->bind_failed)
+        return db_fail(s, defer_tables[t].what, err);
+    if (defer_tables[t].next_id != S_COUNT) {
+        if (!d->next_id) {
+            enum cvom_status st = db_query_int(s, defer_tables[t].next_id, 0, 0, &d->next_id, err);
+            if (st != CVOM_OK)
+                return st;
+        }
+        q->row[0] = (struct db_value){.type = DBT_INT, .i = d->next_id};
+        *id = d->next_id;
+    }
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += q->row[i].type == DBT_TEXT ? q->row[i].n : 0;
+    if (defer_room(d, n, len) != 0)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory holding the rows read");
+    struct db_value *v = d->v + d->rows * (size_t)n;
+    for (int i = 0; i < n; i++) {
+        v[i] = q->row[i];
+        if (v[i].type != DBT_TEXT)
+            continue;
+        memcpy(d->text + d->text_len, v[i].t, v[i].n);
+        v[i].i = (int64_t)d->text_len;
+        v[i].t = NULL;
+        d->text_len += v[i].n;
+    }
+    d->place[2 * d->rows] = s->defer.line;
+    d->place[2 * d->rows + 1] = s->defer.column;
+    d->rows++;
+    d->next_id += d->next_id != 0;
+    s->dirty = 1;
+    s->changes = 1;
+    if (++s->defer.held >= DEFER_BATCH)
+        return defer_flush(s, err);
+    return CVOM_OK;
+}
+
+/* Bound value i of a deferred query: parameters are numbered from 1, and a table with ids
+ * keeps its column 0 for the id. */
+static void defer_bind(struct db_query *q, int i, struct db_value v)
+{
+    int col = defer_tables[q->deferred - 1].next_id != S_COUNT ? i : i - 1;
+    if (col >= 0 && col < DB_DEFER_COLUMNS)
+        q->row[col] = v;
+    else
+        q->bind_failed = 1;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -36,6 +265,20 @@ enum cvom_status db_open(struct db_store *s, enum stmt id, struct db_query *q,
     q->h = NULL;
     q->cached = 0;
     q->bind_failed = 0;
+    q->deferred = 0;
+    if (s->defer.on && !s->defer.flushing) {
+        for (int t = 0; t < DEFER_TABLES; t++)
+            if (defer_tables[t].insert == id) {
+                q->deferred = 1 + t;
+                memset(q->row, 0, sizeof q->row);
+                return CVOM_OK;
+            }
+        if (s->defer.held && !defer_passes(s, id)) {
+            enum cvom_status st = defer_flush(s, err);
+            if (st != CVOM_OK)
+                return st;
+        }
+    }
     if (!s->busy[id]) {
         if (!s->cache[id] && s->drv->prepare(s, id, &s->cache[id]) != DB_DONE) {
             s->cache[id] = NULL;
@@ -69,19 +312,25 @@ void db_close(struct db_query *q)
 
 void db_bind_text(struct db_query *q, int i, const char *buf, size_t cap)
 {
-    if (!q->bind_failed && q->s->drv->bind_text(q, i, buf, strnlen(buf, cap)) != 0)
+    if (q->deferred)
+        defer_bind(q, i, (struct db_value){.type = DBT_TEXT, .t = buf, .n = strnlen(buf, cap)});
+    else if (!q->bind_failed && q->s->drv->bind_text(q, i, buf, strnlen(buf, cap)) != 0)
         q->bind_failed = 1;
 }
 
 void db_bind_str(struct db_query *q, int i, const char *str)
 {
-    if (!q->bind_failed && q->s->drv->bind_text(q, i, str, strlen(str)) != 0)
+    if (q->deferred)
+        defer_bind(q, i, (struct db_value){.type = DBT_TEXT, .t = str, .n = strlen(str)});
+    else if (!q->bind_failed && q->s->drv->bind_text(q, i, str, strlen(str)) != 0)
         q->bind_failed = 1;
 }
 
 void db_bind_null(struct db_query *q, int i)
 {
-    if (!q->bind_failed && q->s->drv->bind_null(q, i) != 0)
+    if (q->deferred)
+        defer_bind(q, i, (struct db_value){.type = DBT_NULL});
+    else if (!q->bind_failed && q->s->drv->bind_null(q, i) != 0)
         q->bind_failed = 1;
 }
 
@@ -95,7 +344,9 @@ void db_bind_opt_text(struct db_query *q, int i, const char *buf, size_t cap)
 
 void db_bind_int(struct db_query *q, int i, int64_t v)
 {
-    if (!q->bind_failed && q->s->drv->bind_int(q, i, v) != 0)
+    if (q->deferred)
+        defer_bind(q, i, (struct db_value){.type = DBT_INT, .i = v});
+    else if (!q->bind_failed && q->s->drv->bind_int(q, i, v) != 0)
         q->bind_failed = 1;
 }
 
@@ -109,7 +360,9 @@ void db_bind_ref(struct db_query *q, int i, int64_t id)
 
 void db_bind_double(struct db_query *q, int i, double v)
 {
-    if (!q->bind_failed && q->s->drv->bind_double(q, i, v) != 0)
+    if (q->deferred)
+        defer_bind(q, i, (struct db_value){.type = DBT_REAL, .r = v});
+    else if (!q->bind_failed && q->s->drv->bind_double(q, i, v) != 0)
         q->bind_failed = 1;
 }
 
@@ -317,6 +570,9 @@ enum cvom_status db_exec(struct db_query *q, const char *what, const struct fk_r
                          size_t n_refs, struct cvom_error *err)
 {
     int owned;
+    int64_t id;
+    if (q->deferred)
+        return defer_row(q, &id, err);
     enum cvom_status st = implicit_begin(q, &owned, err);
     if (st != CVOM_OK)
         return st;
@@ -331,6 +587,11 @@ enum cvom_status db_returning(struct db_query *q, const char *what, const struct
 {
     int owned, found = 0;
     int64_t v = 0;
+    if (q->deferred) {
+        enum cvom_status held = defer_row(q, value, err);
+        *got = held == CVOM_OK;
+        return held;
+    }
     enum cvom_status st = implicit_begin(q, &owned, err);
     if (st != CVOM_OK)
         return st;
@@ -341,6 +602,11 @@ enum cvom_status db_returning(struct db_query *q, const char *what, const struct
         /* Finish the statement, so that nothing is left running at a commit. */
         while ((rc = db_step(q)) == DB_ROW)
             ;
+    } else if (rc == DB_DONE && q->s->changes > 0 && q->s->drv->last_id) {
+        /* An insert written without RETURNING (where the back end pays for one): the id
+         * comes from the connection. */
+        v = q->s->drv->last_id(q->s);
+        found = 1;
     }
     if (rc == DB_FAIL)
         st = db_fail_refs(q->s, what, refs, n_refs, err);
@@ -508,8 +774,8 @@ enum cvom_status db_commit(struct db_store *s, struct cvom_error *err)
 {
     if (!s->in_tx)
         return cvom_error_set(err, CVOM_ESTORE, "no transaction is open to commit");
-    enum cvom_status st = CVOM_OK;
-    if (s->dirty)
+    enum cvom_status st = defer_flush(s, err);
+    if (st == CVOM_OK && s->dirty)
         st = db_run(s, S_REVISION_BUMP, "moving the data revision", err);
     if (st == CVOM_OK)
         st = db_run(s, S_COMMIT, "committing", err);
@@ -522,6 +788,7 @@ enum cvom_status db_commit(struct db_store *s, struct cvom_error *err)
 
 void db_rollback(struct db_store *s)
 {
+    defer_stop(s);
     /* The database may already have rolled back on its own after some errors. */
     if (s->drv->in_transaction(s))
         db_run(s, S_ROLLBACK, "rolling back", NULL);

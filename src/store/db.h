@@ -43,14 +43,6 @@ struct db_store;
 
 /* A statement in use: taken from the handle's cache, or a private copy when a listing
  * callback runs the same statement again while it is in use. */
-struct db_query {
-    struct db_store *s;
-    enum stmt id;
-    void *h;         /* the back end's prepared statement */
-    int cached;      /* 1: h is the cached one, returned by db_close */
-    int bind_failed; /* a bind failed: the step fails with what the back end recorded */
-};
-
 /* One value of a row as it moves from one database into another (store/copy.c). */
 enum db_type { DBT_NULL = 0, DBT_INT, DBT_REAL, DBT_TEXT };
 struct db_value {
@@ -59,6 +51,18 @@ struct db_value {
     double r;
     const char *t; /* n bytes, borrowed from the row read: valid until its next step */
     size_t n;
+};
+
+#define DB_DEFER_COLUMNS 12 /* the most columns of a row held back (db_defer) */
+
+struct db_query {
+    struct db_store *s;
+    enum stmt id;
+    void *h;         /* the back end's prepared statement */
+    int cached;      /* 1: h is the cached one, returned by db_close */
+    int bind_failed; /* a bind failed: the step fails with what the back end recorded */
+    int deferred;    /* 1 + the table whose row this insert holds back (db_defer); 0: none */
+    struct db_value row[DB_DEFER_COLUMNS]; /* a held row's values, as they are bound */
 };
 
 /* What a back end provides. Every function that can fail records the failure in s->fail
@@ -98,6 +102,27 @@ struct db_driver {
     int (*bulk_begin)(struct db_store *s, enum stmt id);
     int (*bulk_row)(struct db_store *s, const struct db_value *v, int n);
     int (*bulk_end)(struct db_store *s, int ok);
+    /* Optional: the id of the row the last insert without RETURNING wrote (see db_insert). */
+    int64_t (*last_id)(struct db_store *s);
+};
+
+/* Rows held back to go to the database together (db_defer): per table, the rows' values
+ * (text as offsets into one buffer) and the place each came from. */
+enum db_defer_table { DEFER_ACCOUNTS = 0, DEFER_ASSESSMENTS, DEFER_RESPONSES, DEFER_TABLES };
+struct db_deferred {
+    struct db_value *v; /* rows * columns; a text value's i is its offset into text */
+    size_t rows, cap;
+    char *text;
+    size_t text_len, text_cap;
+    long *place;     /* line and column of each row */
+    int64_t next_id; /* the id the next row takes; 0: not read yet */
+};
+struct db_defer {
+    int on;            /* db_defer(s, 1) was called and the back end has bulk hooks */
+    int flushing;      /* the rows are being sent: statements run as they are */
+    long line, column; /* the place of the rows deferred next (db_defer_at) */
+    size_t held;       /* rows held in all tables */
+    struct db_deferred t[DEFER_TABLES];
 };
 
 /* Every back end's handle starts with this. */
@@ -112,6 +137,7 @@ struct db_store {
     int64_t changes; /* rows the last finished write changed */
     int retry;       /* the last failure may pass if the whole transaction runs again */
     struct db_failure fail;
+    struct db_defer defer;
 };
 
 static inline struct db_store *db_of(struct cvom_store *st)
@@ -200,7 +226,8 @@ enum cvom_status db_bad_enum(const char *what, const char *field, struct cvom_er
  * the caller's transaction runs in one of its own (as do db_insert and db_savepoint). */
 enum cvom_status db_exec(struct db_query *q, const char *what, const struct fk_ref *refs,
                          size_t n_refs, struct cvom_error *err);
-/* Run an INSERT … RETURNING id and give the id. */
+/* Run an INSERT … RETURNING id and give the id; where the back end has last_id, the
+ * statement may leave RETURNING out. */
 enum cvom_status db_insert(struct db_query *q, const char *what, const struct fk_ref *refs,
                            size_t n_refs, int64_t *id, struct cvom_error *err);
 /* Run a write whose RETURNING gives one number: *got is 1 with *value when it changed a row,
@@ -239,6 +266,25 @@ enum cvom_status db_each_row(struct db_query *q, void *rec, db_read_fn read,
 enum cvom_status db_savepoint(struct db_store *s, const char *what, struct cvom_error *err);
 /* On failure, undo back to the savepoint; either way drop it. The status passes through. */
 enum cvom_status db_savepoint_end(struct db_store *s, enum cvom_status st, struct cvom_error *err);
+
+/* ---- rows held back (imports) ------------------------------------------------------------ */
+
+/* With on 1, new accounts, assessments and answers are held back and sent many at a time
+ * through the back end's bulk hooks (COPY on PostgreSQL), where it has them; a back end
+ * without them writes each row at once, as ever. With on 0 the rows held are sent and
+ * holding stops; with -1 they are dropped (the caller rolls back). Any statement that
+ * could see the rows held sends them first, so reads and writes keep their order.
+ *
+ * Rows go in batches inside a savepoint. When the database refuses a batch, it is undone
+ * and its rows are sent again one at a time, so that the failure names the row: its
+ * place (db_defer_at) is in err->line and err->column. */
+enum cvom_status db_defer(struct db_store *s, int on, struct cvom_error *err);
+/* The place (a line and column of the caller's input) of the rows held from now on. */
+void db_defer_at(struct db_store *s, long line, long column);
+/* The operations need not know: while rows are held, db_open gives the inserts that add
+ * accounts, assessments and answers as queries whose bound values make a row to hold, and
+ * db_insert and db_exec hold it (an insert's id is the one the database would give: one
+ * more than the largest, read once). */
 
 /* ---- transactions ---------------------------------------------------------------------- */
 

@@ -48,6 +48,16 @@ static void rollback_tx(struct cvom_store *st)
     db_rollback(db_of(st));
 }
 
+static enum cvom_status hold_rows(struct cvom_store *st, int on, struct cvom_error *err)
+{
+    return db_defer(db_of(st), on, err);
+}
+
+static void hold_at(struct cvom_store *st, long line, long column)
+{
+    db_defer_at(db_of(st), line, column);
+}
+
 static enum cvom_status schema_version(struct cvom_store *st, int *version, struct cvom_error *err)
 {
     int v;
@@ -207,6 +217,8 @@ const struct cvom_store_ops cvom__db_ops = {
     .begin_read = begin_read,
     .commit = commit_tx,
     .rollback = rollback_tx,
+    .hold_rows = hold_rows,
+    .hold_at = hold_at,
     .schema_version = schema_version,
     .backup = backup,
     .setting_get = setting_get,

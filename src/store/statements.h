@@ -69,6 +69,7 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(STAKEHOLDER_BY_EXTERNAL, STMT_READ)                                                          \
     X(STAKEHOLDER_BY_NAME, STMT_READ)                                                              \
     X(STAKEHOLDER_LIST, STMT_READ)                                                                 \
+    X(STAKEHOLDER_ALL, STMT_READ)                                                                  \
     X(STAKEHOLDER_EXISTS, STMT_READ)                                                               \
     X(INSTRUMENT_ADD, STMT_DATA)                                                                   \
     X(ITEM_ADD, STMT_DATA)                                                                         \
@@ -83,6 +84,11 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(ASSESSMENT_LIST, STMT_READ)                                                                  \
     X(ASSESSMENT_EXISTS, STMT_READ)                                                                \
     X(RESPONSE_PUT, STMT_DATA)                                                                     \
+    X(ACCOUNT_NEXT_ID, STMT_READ)                                                                  \
+    X(ASSESSMENT_NEXT_ID, STMT_READ)                                                               \
+    X(BULK_ACCOUNTS, STMT_DATA)                                                                    \
+    X(BULK_ASSESSMENTS, STMT_DATA)                                                                 \
+    X(BULK_RESPONSES, STMT_DATA)                                                                   \
     X(RESPONSE_LIST, STMT_READ)                                                                    \
     X(SNAPSHOT_PUT, STMT_DATA)                                                                     \
     X(SNAPSHOT_LATEST, STMT_READ)                                                                  \

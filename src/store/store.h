@@ -359,6 +359,14 @@ struct cvom_store_ops {
     enum cvom_status (*begin_read)(struct cvom_store *st, int *opened, struct cvom_error *err);
     enum cvom_status (*commit)(struct cvom_store *st, struct cvom_error *err);
     void (*rollback)(struct cvom_store *st);
+    /* Inside a transaction, for imports: with on 1, new accounts, assessments and answers
+     * may be held back and written many at a time (COPY on PostgreSQL; SQLite writes each
+     * at once). Ids are given as the rows are added, reads see every row added, and a row
+     * the database refuses fails with the place hold_at gave it in err->line and
+     * err->column (0 when none was given). on 0 writes the rows held and stops holding;
+     * -1 drops them (before a rollback). */
+    enum cvom_status (*hold_rows)(struct cvom_store *st, int on, struct cvom_error *err);
+    void (*hold_at)(struct cvom_store *st, long line, long column);
 
     /* Schema version after migrations; migrations run inside open. */
     enum cvom_status (*schema_version)(struct cvom_store *st, int *version,
@@ -409,6 +417,7 @@ struct cvom_store_ops {
     enum cvom_status (*stakeholder_find)(struct cvom_store *st, int64_t account_id,
                                          const char *ref, struct cvom_stakeholder *out,
                                          struct cvom_error *err);
+    /* account_id 0: the stakeholders of every account, by account. */
     enum cvom_status (*stakeholder_list)(struct cvom_store *st, int64_t account_id,
                                          cvom_stakeholder_cb cb, void *ctx,
                                          struct cvom_error *err);

@@ -83,6 +83,12 @@ static void test_name_keys(void)
     CHECK(strcmp(cvom_name_key("Acme", a, sizeof a), cvom_name_key("Acme Inc", b, sizeof b)));
     CHECK_STR(cvom_name_key("Bad \xFF Name", a, sizeof a), "bad\xFFname"); /* not UTF-8 */
     CHECK_STR(cvom_name_key("abcdef", a, 4), "abc");
+    /* Latin-1 letters take a path of their own: the same keys as the Unicode tables give */
+    CHECK_STR(cvom_name_key("Société  MÜLLER\t", a, sizeof a), "sociétémüller");
+    CHECK_STR(cvom_name_key("ÀÉÎ×ØÞß÷ÿ", a, sizeof a), "àéî×øþss÷ÿ");
+    CHECK_STR(cvom_name_key("Éa", a, 3), "é");  /* cut at a character */
+    CHECK_STR(cvom_name_key("aß", a, 3), "as"); /* "ss" one character at a time */
+    CHECK_STR(cvom_name_key("Société\xC2\xB5", a, sizeof a), "sociétéμ"); /* micro: full path */
 }
 
 static void guarded(const char *s, const char *want_written)

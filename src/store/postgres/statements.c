@@ -110,6 +110,8 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                               " WHERE account_id = $1 AND name = $2 ORDER BY id LIMIT 2",
     [S_STAKEHOLDER_LIST] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
                            " WHERE account_id = $1 ORDER BY name, id",
+    [S_STAKEHOLDER_ALL] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders ORDER BY account_id,"
+                          " name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = $1",
 
     [S_INSTRUMENT_ADD] =
@@ -145,6 +147,15 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_RESPONSE_PUT] = "INSERT INTO responses(assessment_id, item_code, value)"
                        " VALUES ($1, $2, $3) ON CONFLICT(assessment_id, item_code)"
                        " DO UPDATE SET value = excluded.value",
+    /* Imports of many rows (db_defer): the ids the next rows take, as the inserts above
+     * give them, and the rows by COPY. */
+    [S_ACCOUNT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM accounts",
+    [S_ASSESSMENT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM assessments",
+    [S_BULK_ACCOUNTS] = "COPY accounts(id, external_id, name, owner, parent_id, revenue, potential,"
+                        " currency, industry, region, tags, notes) FROM STDIN",
+    [S_BULK_ASSESSMENTS] = "COPY assessments(id, account_id, instrument_id, kind, stakeholder_id,"
+                           " respondent, date, status) FROM STDIN",
+    [S_BULK_RESPONSES] = "COPY responses(assessment_id, item_code, value) FROM STDIN",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
                         " JOIN assessments a ON a.id = r.assessment_id"
                         " LEFT JOIN items i ON i.instrument_id = a.instrument_id"

@@ -1,5 +1,8 @@
 /* sqlite/statements.c — the text of every statement in SQLite's dialect, by number
- * (store/statements.h). Parameters are ?1, ?2 …; inserts that make an id return it.
+ * (store/statements.h). Parameters are ?1, ?2 …; inserts that make an id return it, but
+ * for the ones an import runs per row (accounts, stakeholders, assessments): SQLite builds a
+ * temporary table for every RETURNING, so those take the id from sqlite3_last_insert_rowid
+ * (db_insert).
  */
 #include "store/sqlite/sqlite.h"
 
@@ -72,7 +75,7 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
 
     [S_ACCOUNT_ADD] = "INSERT INTO accounts(external_id, name, owner, parent_id, revenue,"
                       " potential, currency, industry, region, tags, notes)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_ACCOUNT_UPDATE] = "UPDATE accounts SET external_id = ?1, name = ?2, owner = ?3,"
                          " parent_id = ?4, revenue = ?5, potential = ?6, currency = ?7,"
                          " industry = ?8, region = ?9, tags = ?10, notes = ?11,"
@@ -101,8 +104,7 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE id = ?1",
 
     [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(account_id, external_id, name, role,"
-                          " influence, stance, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                          " RETURNING id",
+                          " influence, stance, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = ?2, name = ?3, role = ?4,"
                              " influence = ?5, stance = ?6, email = ?7,"
                              " updated_at = CURRENT_TIMESTAMP"
@@ -116,6 +118,8 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                               " WHERE account_id = ?1 AND name = ?2 ORDER BY id LIMIT 2",
     [S_STAKEHOLDER_LIST] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
                            " WHERE account_id = ?1 ORDER BY name, id",
+    [S_STAKEHOLDER_ALL] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders ORDER BY account_id,"
+                          " name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = ?1",
 
     [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES (?1, ?2, ?3)"
@@ -136,7 +140,7 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
 
     [S_ASSESSMENT_ADD] = "INSERT INTO assessments(account_id, instrument_id, kind,"
                          " stakeholder_id, respondent, date, status)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_ASSESSMENT_UPDATE] = "UPDATE assessments SET account_id = ?1, instrument_id = ?2,"
                             " kind = ?3, stakeholder_id = ?4, respondent = ?5, date = ?6,"
                             " status = ?7, updated_at = CURRENT_TIMESTAMP WHERE id = ?8",
@@ -147,6 +151,10 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_RESPONSE_PUT] = "INSERT INTO responses(assessment_id, item_code, value)"
                        " VALUES (?1, ?2, ?3) ON CONFLICT(assessment_id, item_code)"
                        " DO UPDATE SET value = excluded.value",
+    /* Imports of many rows hold none back here (no bulk hooks): inserts one at a time cost
+     * SQLite no more. */
+    [S_ACCOUNT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM accounts",
+    [S_ASSESSMENT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM assessments",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
                         " JOIN assessments a ON a.id = r.assessment_id"
                         " LEFT JOIN items i ON i.instrument_id = a.instrument_id"
