@@ -15,7 +15,7 @@ def req(method, path, body=None, headers={}):
 r, page = req("GET", "/signin")
 pre = re.search(r"cvom_csrf=([^;]+)", r.getheader("Set-Cookie") or "").group(1)
 tok = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
-body = urllib.parse.urlencode({"csrf": tok, "name": "bench", "password": "bench-password-123"})
+body = urllib.parse.urlencode({"csrf": tok, "name": "bench", "password": "quiet lantern harbour 58"})
 r, _ = req("POST", "/signin", body, {"Content-Type": "application/x-www-form-urlencoded",
            "Origin": "http://127.0.0.1:%d" % port, "Cookie": "cvom_csrf=" + pre})
 m = re.search(r"cvom_session=([^;]+)", r.getheader("Set-Cookie") or "")
