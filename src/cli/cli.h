@@ -32,15 +32,19 @@ struct cli {
 };
 
 /* Options: a table per command. Kinds: 's' takes a value, 'f' is a flag, 'm' takes a value
- * and may repeat (values collected in order). */
+ * and may repeat (values collected in order), 'i' takes a whole number and 'n' a number,
+ * each from min to max (HUGE_VAL for no bound): cli_parse refuses anything else with a
+ * usage error naming the option, so no command runs on a value it did not understand. */
 #define CLI_MULTI_MAX 64
 struct cli_opt {
     const char *name;   /* without the leading "--" */
     char kind;
     const char *arg;    /* the value's name in help, e.g. "FILE" */
     const char *help;
+    double min, max; /* kinds 'i' and 'n': the values allowed */
     /* filled by cli_parse */
     const char *value;
+    double num; /* kinds 'i' and 'n': the value read */
     int set;
     int n_multi;
     const char *multi[CLI_MULTI_MAX];
@@ -61,6 +65,8 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
               int *exit_code);
 struct cli_opt *cli_opt(struct cli_opt *opts, const char *name);
 const char *cli_val(struct cli_opt *opts, const char *name); /* NULL when not given */
+/* The value of a number option ('i' or 'n'), or def when it was not given. */
+double cli_num(struct cli_opt *opts, const char *name, double def);
 
 /* Dispatch to a sub-command from a table ("account add"). */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds, int argc,

@@ -245,7 +245,7 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
 static int align_report(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "threshold", .kind = 's', .arg = "T",
+        {.name = "threshold", .kind = 'n', .arg = "T", .min = -1, .max = 1,
          .help = "a partnership aligned below this is at risk (-1 to 1; default the stored "
                  "setting alignment_at_risk, 0.3)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},
@@ -271,8 +271,7 @@ static int align_report(struct cli *c, int argc, char **argv)
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     const char *t = cli_val(opts, "threshold");
-    if (t && (cvom_parse_double(t, &threshold) || threshold < -1 || threshold > 1))
-        return cli_usage_error(c, "--threshold takes a number from -1 to 1, not '%s'", t);
+    threshold = cli_num(opts, "threshold", threshold);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_analytics_settings set;

@@ -72,11 +72,8 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
     struct cvom_term_opts o;
     cvom_term_opts_init(&o);
     o.width = terminal_width();
-    long l;
-    if (cli_val(opts, "width") && !cvom_parse_long(cli_val(opts, "width"), 40, 400, &l))
-        o.width = (int)l;
-    if (cli_val(opts, "height") && !cvom_parse_long(cli_val(opts, "height"), 10, 200, &l))
-        o.height = (int)l;
+    o.width = (int)cli_num(opts, "width", o.width);
+    o.height = (int)cli_num(opts, "height", o.height);
     o.color = (c->color || cli_opt(opts, "color")->set) && !cli_opt(opts, "no-color")->set;
     o.threshold[0] = cfg->threshold[0];
     o.threshold[1] = cfg->threshold[1];
@@ -105,8 +102,10 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
          .help = "only transactional, intellectual, emotional or partnership"},
         {.name = "format", .kind = 's', .arg = "FMT",
          .help = "text: the drawing (default); csv or json: the plotted values"},
-        {.name = "width", .kind = 's', .arg = "N", .help = "columns (default: the terminal's)"},
-        {.name = "height", .kind = 's', .arg = "N", .help = "rows of the plot (default 24)"},
+        {.name = "width", .kind = 'i', .arg = "N", .min = 40, .max = 400,
+         .help = "columns, 40-400 (default: the terminal's)"},
+        {.name = "height", .kind = 'i', .arg = "N", .min = 10, .max = 200,
+         .help = "rows of the plot, 10-200 (default 24)"},
         {.name = "color", .kind = 'f', .help = "colour even when not writing to a terminal"},
         {.name = "no-color", .kind = 'f', .help = "no colour (also: NO_COLOR in the environment)"},
         {0},
@@ -154,7 +153,8 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
             continue;
         v[k++] = v[i];
     }
-    qsort(v, k, sizeof *v, by_revenue);
+    if (k > 1)
+        qsort(v, k, sizeof *v, by_revenue);
     if (fmt == FMT_TEXT) {
         rc = draw(c, opts, &cfg, v, k, as_of);
     } else {

@@ -41,20 +41,6 @@ static int format_from_name(const char *path)
     return cvom_chart_format_parse(ext);
 }
 
-static int number_opt(struct cli *c, struct cli_opt *opts, const char *name, double lo, double hi,
-                      double *out)
-{
-    const char *v = cli_val(opts, name);
-    double d;
-    if (!v)
-        return 0;
-    if (cvom_parse_double(v, &d) || d < lo || d > hi)
-        return cli_usage_error(c, "--%s must be a number from %g to %g, not '%s'", name, lo, hi,
-                               v);
-    *out = d;
-    return 0;
-}
-
 static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     const char *f = cli_val(opts, "format");
@@ -71,23 +57,15 @@ static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args 
 static int parse_picture(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     struct cvom_chart_opts *o = &a->chart;
-    int rc;
-    if ((rc = number_opt(c, opts, "width", 72, 14400, &o->width)) ||
-        (rc = number_opt(c, opts, "height", 72, 14400, &o->height)) ||
-        (rc = number_opt(c, opts, "dpi", 10, 2400, &o->dpi)))
-        return rc;
+    o->width = cli_num(opts, "width", o->width);
+    o->height = cli_num(opts, "height", o->height);
+    o->dpi = cli_num(opts, "dpi", o->dpi);
     if (a->fmt == CVOM_CHART_PNG &&
         (lround(o->width * o->dpi / 72) > 16384 || lround(o->height * o->dpi / 72) > 16384))
         return cli_usage_error(c, "the PNG would be larger than 16384 pixels a side: lower "
                                   "--width, --height or --dpi");
-    long l;
-    const char *v = cli_val(opts, "label-max");
-    if (v && cvom_parse_long(v, 0, 1000000, &l))
-        return cli_usage_error(c, "--label-max must be a whole number from 0 to 1000000, "
-                                  "not '%s'", v);
-    if (v)
-        o->label_max = (size_t)l;
-    v = cli_val(opts, "colour") ? cli_val(opts, "colour") : cli_val(opts, "color");
+    o->label_max = (size_t)cli_num(opts, "label-max", (double)o->label_max);
+    const char *v = cli_val(opts, "colour") ? cli_val(opts, "colour") : cli_val(opts, "color");
     if (v && strcmp(v, "quadrant") == 0)
         o->colour = CVOM_COLOUR_QUADRANT;
     else if (v && strcmp(v, "trend") == 0)
@@ -160,10 +138,12 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                                                             "output)"},
         {.name = "format", .kind = 's', .arg = "FMT",
          .help = "png, pdf or svg (default: from the file name)"},
-        {.name = "width", .kind = 's', .arg = "PT", .help = "width in points, 1/72 in "
+        {.name = "width", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+         .help = "width in points, 1/72 in "
                                                            "(default 800)"},
-        {.name = "height", .kind = 's', .arg = "PT", .help = "height in points (default 600)"},
-        {.name = "dpi", .kind = 's', .arg = "N",
+        {.name = "height", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+         .help = "height in points (default 600)"},
+        {.name = "dpi", .kind = 'n', .arg = "N", .min = 10, .max = 2400,
          .help = "PNG resolution: pixels = points × dpi / 72 (default 96)"},
         {.name = "to", .kind = 's', .arg = "DATE", .help = "scores as of this date (default "
                                                            "today)"},
@@ -173,7 +153,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
         {.name = "colour", .kind = 's', .arg = "BY",
          .help = "quadrant (default) or trend (rising, falling, steady since --from)"},
         {.name = "color", .kind = 's', .arg = "BY", .help = "the same as --colour"},
-        {.name = "label-max", .kind = 's', .arg = "N",
+        {.name = "label-max", .kind = 'i', .arg = "N", .min = 0, .max = 1000000,
          .help = "label only the N accounts with the largest revenue (default 40)"},
         {.name = "title", .kind = 's', .arg = "TEXT", .help = "the title (default: \"" DEFAULT_TITLE
                                                               "\")"},

@@ -7,6 +7,7 @@
 #include "io/util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,46 @@ const char *cli_val(struct cli_opt *opts, const char *name)
 {
     struct cli_opt *o = cli_opt(opts, name);
     return o && o->set ? o->value : NULL;
+}
+
+double cli_num(struct cli_opt *opts, const char *name, double def)
+{
+    struct cli_opt *o = cli_opt(opts, name);
+    return o && o->set ? o->num : def;
+}
+
+/* The range of a number option in words: "from 40 to 400", "of 0 or more". */
+static void range_text(char *buf, size_t cap, const struct cli_opt *o)
+{
+    if (o->min > -HUGE_VAL && o->max < HUGE_VAL)
+        snprintf(buf, cap, " from %.15g to %.15g", o->min, o->max);
+    else if (o->min > -HUGE_VAL)
+        snprintf(buf, cap, " of %.15g or more", o->min);
+    else if (o->max < HUGE_VAL)
+        snprintf(buf, cap, " of %.15g or less", o->max);
+    else
+        buf[0] = '\0';
+}
+
+/* Read the value of a number option into o->num: 0, or a usage error naming it. */
+static int take_number(struct cli *c, struct cli_opt *o, const char *v)
+{
+    double d = NAN;
+    long l;
+    if (o->kind == 'i') {
+        if (cvom_parse_long(v, -9007199254740992L, 9007199254740992L, &l) == CVOM_OK)
+            d = (double)l;
+    } else if (cvom_parse_double(v, &d) != CVOM_OK || !isfinite(d)) {
+        d = NAN;
+    }
+    if (d >= o->min && d <= o->max) {
+        o->num = d;
+        return 0;
+    }
+    char range[96];
+    range_text(range, sizeof range, o);
+    return cli_usage_error(c, "--%s must be %s%s, not '%s'", o->name,
+                           o->kind == 'i' ? "a whole number" : "a number", range, v);
 }
 
 static void usage(struct cli *c, struct cli_opt *opts, const char *use, const char *desc)
@@ -140,6 +181,8 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
             *exit_code = cli_usage_error(c, "option '--%s' needs a value", name);
             return 1;
         }
+        if ((o->kind == 'i' || o->kind == 'n') && (*exit_code = take_number(c, o, v)))
+            return 1;
         if (o->kind == 'm') {
             if (o->n_multi == CLI_MULTI_MAX) {
                 *exit_code = cli_usage_error(c, "too many '--%s' options", name);
