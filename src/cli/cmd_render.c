@@ -115,7 +115,7 @@ static int write_stdout(void *closure, const unsigned char *data, size_t len)
     return fwrite(data, 1, len, closure) == len ? 0 : -1;
 }
 
-static void report(struct cli *c, const struct render_args *a, size_t n)
+static void report(struct cli *c, const struct render_args *a, size_t n, size_t unassessed)
 {
     static const char *const names[CVOM_CHART_FORMAT_COUNT] = {"PNG", "PDF", "SVG"};
     const struct cvom_chart_stats *k = a->chart.stats;
@@ -126,9 +126,16 @@ static void report(struct cli *c, const struct render_args *a, size_t n)
                  lround(a->chart.height * a->chart.dpi / 72));
     else
         snprintf(size, sizeof size, "%g \u00d7 %g points", a->chart.width, a->chart.height);
-    fprintf(stderr, "%s: wrote %s (%s, %s, %zu of %zu account%s drawn, %zu labelled)\n",
-            c->prog, strcmp(a->out, "-") == 0 ? "standard output" : a->out, names[a->fmt], size,
-            k->drawn, n, n == 1 ? "" : "s", k->labelled);
+    char off[128] = "";
+    if (k->hidden && unassessed)
+        snprintf(off, sizeof off, "; not placed: %zu without enough evidence, %zu never assessed",
+                 k->hidden, unassessed);
+    else if (k->hidden || unassessed)
+        snprintf(off, sizeof off, "; not placed: %zu %s", k->hidden + unassessed,
+                 k->hidden ? "without enough evidence" : "never assessed");
+    fprintf(stderr, "%s: wrote %s (%s, %s, %zu of %zu account%s drawn, %zu labelled%s)\n", c->prog,
+            strcmp(a->out, "-") == 0 ? "standard output" : a->out, names[a->fmt], size, k->drawn,
+            n + unassessed, n + unassessed == 1 ? "" : "s", k->labelled, off);
 }
 
 static int render_matrix(struct cli *c, int argc, char **argv)
@@ -174,7 +181,8 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                   "Draw the portfolio on the matrix as a picture for slides and reports: "
                   "quadrants, thresholds, one bubble per account sized by revenue, the largest "
                   "accounts labelled, borderline accounts ringed. Accounts without enough "
-                  "evidence are counted in the footer, not drawn. With --from the picture "
+                  "evidence and accounts never assessed are counted in the footer, not drawn. With "
+                  "--from the picture "
                   "compares two dates: --arrows shows each move, --colour trend colours "
                   "accounts by the direction they moved.",
                   pos, 0, 0, &np, &rc))
@@ -194,6 +202,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                                                  a.has_from, a.from, &doc, &c->err);
     size_t n = doc.n;
     if (!st) {
+        a.chart.unassessed = doc.unassessed;
         a.chart.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];
         a.chart.threshold[CVOM_DIM_EMOTIONAL] = doc.threshold[CVOM_DIM_EMOTIONAL];
         if (strcmp(a.out, "-") == 0) {
@@ -207,7 +216,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     cvom_chart_release();
     rc = st ? cli_fail(c, st, &c->err) : 0;
     if (!st)
-        report(c, &a, n);
+        report(c, &a, n, doc.unassessed);
     cvom_matrix_doc_cleanup(&doc);
     return rc;
 }
