@@ -125,8 +125,35 @@ int cli_csv_guard(void);
 void fmt_num(char *buf, size_t cap, double v, int decimals); /* "" for NaN */
 void fmt_id(char *buf, size_t cap, int64_t id);
 
+/* Names given on the command line. When a name is not found as given, the names of its
+ * kind are offered here one by one: a name equal to it but for case is taken when it is
+ * the only one, and otherwise the closest names are suggested ("did you mean …"). */
+#define CLI_NEAR_MAX 3
+struct cli_names {
+    const char *ref;
+    size_t n_same;   /* records whose name equals ref ignoring case */
+    int64_t same_id; /* the last of them */
+    char same[CVOM_FIELD_MAX];
+    size_t n_near;
+    char near[CLI_NEAR_MAX][CVOM_FIELD_MAX]; /* closest first */
+    int dist[CLI_NEAR_MAX];
+};
+void cli_names_init(struct cli_names *m, const char *ref);
+/* Offer one name of the record id (a record may offer several: a code and a name). */
+void cli_names_add(struct cli_names *m, int64_t id, const char *name);
+/* After a lookup of m->ref failed with CVOM_ENOTFOUND: set err to "no KIND 'ref'" with
+ * what (how to name one) and the suggestions, or to the ambiguity when ref matches several
+ * records but for case, and return CVOM_ENOTFOUND. When exactly one record matches but for
+ * case, return CVOM_OK: look m->same up instead. */
+enum cvom_status cli_names_result(const struct cli_names *m, const char *kind, const char *what,
+                                  struct cvom_error *err);
+
 /* Resolve an account reference (id, external id or name) with a clear message. */
 int cli_account(struct cli *c, const char *ref, struct cvom_account *out);
+/* The same for a user's sign-in name and an offering's code or name, returning the status
+ * (the message in c->err) for commands that go on to other work in one transaction. */
+enum cvom_status cli_find_user(struct cli *c, const char *name, struct cvom_user *out);
+enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_offering *out);
 
 /* The command groups, each in its own file. */
 int cmd_init(struct cli *c, int argc, char **argv);

@@ -105,7 +105,7 @@ static int offering_rm(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_offering o;
-    enum cvom_status st = c->store->ops->offering_find(c->store, pos[0], &o, &c->err);
+    enum cvom_status st = cli_find_offering(c, pos[0], &o);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->offering_remove(c->store, o.id, &c->err));
     if (st)
@@ -150,7 +150,7 @@ static int offering_rate(struct cli *c, int argc, char **argv)
     struct cvom_offering o;
     if ((rc = cli_account(c, pos[0], &acc)))
         return rc;
-    if ((st = c->store->ops->offering_find(c->store, pos[1], &o, &c->err)) != CVOM_OK)
+    if ((st = cli_find_offering(c, pos[1], &o)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
     r.account_id = acc.id;
     r.offering_id = o.id;
