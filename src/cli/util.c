@@ -324,38 +324,35 @@ static int same_but_case(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The edit distance between a and b ignoring case, in bytes, or limit + 1 when it is more
- * than limit (or either is longer than a name can be). */
+/* The edit distance between a and b ignoring case, in bytes, two letters swapped counting
+ * as one edit; or limit + 1 when it is more than limit (or either is longer than a name can
+ * be). */
 static int distance(const char *a, const char *b, int limit)
 {
     size_t na = strlen(a), nb = strlen(b);
-    int row[CVOM_FIELD_MAX + 1];
+    int rows[3][CVOM_FIELD_MAX + 1];
     if (na >= CVOM_FIELD_MAX || nb >= CVOM_FIELD_MAX ||
         (na > nb ? na - nb : nb - na) > (size_t)limit)
         return limit + 1;
     for (size_t j = 0; j <= nb; j++)
-        row[j] = (int)j;
+        rows[0][j] = (int)j;
     for (size_t i = 1; i <= na; i++) {
-        int diag = row[0], best;
+        int *row = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
         row[0] = (int)i;
-        best = row[0];
         for (size_t j = 1; j <= nb; j++) {
-            int up = row[j];
-            int cost = lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]);
-            int v = diag + cost;
-            if (up + 1 < v)
-                v = up + 1;
+            int ca = lower((unsigned char)a[i - 1]), cb = lower((unsigned char)b[j - 1]);
+            int v = up[j - 1] + (ca != cb);
+            if (up[j] + 1 < v)
+                v = up[j] + 1;
             if (row[j - 1] + 1 < v)
                 v = row[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == lower((unsigned char)b[j - 2]) &&
+                lower((unsigned char)a[i - 2]) == cb && up2[j - 2] + 1 < v)
+                v = up2[j - 2] + 1;
             row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
         }
-        if (best > limit)
-            return limit + 1;
     }
-    return row[nb] <= limit ? row[nb] : limit + 1;
+    return rows[na % 3][nb] <= limit ? rows[na % 3][nb] : limit + 1;
 }
 
 /* Whether needle is in hay ignoring case (a part of a longer name). */

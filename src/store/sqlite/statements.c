@@ -147,6 +147,8 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_RESPONSE_PUT] = "INSERT INTO responses(assessment_id, item_code, value)"
                        " VALUES (?1, ?2, ?3) ON CONFLICT(assessment_id, item_code)"
                        " DO UPDATE SET value = excluded.value",
+    [S_RESPONSE_REMOVE] = "DELETE FROM responses WHERE item_code = ?1 AND assessment_id = ?2",
+    [S_ASSESSMENT_REMOVE] = "DELETE FROM assessments WHERE id = ?1",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
                         " JOIN assessments a ON a.id = r.assessment_id"
                         " LEFT JOIN items i ON i.instrument_id = a.instrument_id"
@@ -330,5 +332,4 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                       " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     [S_COPY_COLUMNS] = "SELECT name, CASE upper(type) WHEN 'INTEGER' THEN 'i' WHEN 'REAL' THEN 'r'"
                        " WHEN 'TEXT' THEN 't' ELSE '?' END FROM pragma_table_info(?1) ORDER BY cid",
-    CVOM_COPY_TABLES(COPY_SQL, )
-};
+    CVOM_COPY_TABLES(COPY_SQL, )};
