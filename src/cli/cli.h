@@ -154,6 +154,7 @@ int cli_account(struct cli *c, const char *ref, struct cvom_account *out);
  * (the message in c->err) for commands that go on to other work in one transaction. */
 enum cvom_status cli_find_user(struct cli *c, const char *name, struct cvom_user *out);
 enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_offering *out);
+enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_signal *out);
 
 /* The command groups, each in its own file. */
 int cmd_init(struct cli *c, int argc, char **argv);

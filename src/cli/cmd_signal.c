@@ -155,7 +155,7 @@ static int signal_set(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
-    enum cvom_status st = c->store->ops->signal_find(c->store, pos[0], &g, &c->err);
+    enum cvom_status st = cli_find_signal(c, pos[0], &g);
     if (st)
         return cli_fail(c, st, &c->err);
     if ((rc = apply_options(c, opts, &g.def)))
@@ -252,7 +252,7 @@ static int signal_rm(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
-    enum cvom_status st = c->store->ops->signal_find(c->store, pos[0], &g, &c->err);
+    enum cvom_status st = cli_find_signal(c, pos[0], &g);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->signal_remove(c->store, g.id, &c->err));
     if (st)

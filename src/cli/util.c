@@ -542,6 +542,29 @@ enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_o
     return find_named(c, &k, ref, out);
 }
 
+static int name_signal(void *ctx, const struct cvom_signal *g)
+{
+    cli_names_add(ctx, g->id, g->def.name);
+    return 0;
+}
+
+static enum cvom_status find_signal(struct cli *c, const char *ref, void *out)
+{
+    return c->store->ops->signal_find(c->store, ref, out, &c->err);
+}
+
+static enum cvom_status signal_names(struct cli *c, struct cli_names *m)
+{
+    return c->store->ops->signal_list(c->store, name_signal, m, &c->err);
+}
+
+enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_signal *out)
+{
+    static const struct named_kind k = {"signal", "give its name or id; 'cvom signal list'",
+                                        find_signal, signal_names};
+    return find_named(c, &k, ref, out);
+}
+
 void fmt_num(char *buf, size_t cap, double v, int decimals)
 {
     if (v != v)
