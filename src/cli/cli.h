@@ -155,6 +155,9 @@ int cli_account(struct cli *c, const char *ref, struct cvom_account *out);
 enum cvom_status cli_find_user(struct cli *c, const char *name, struct cvom_user *out);
 enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_offering *out);
 enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_signal *out);
+/* A stakeholder of account a by id, external id or name, likewise. */
+enum cvom_status cli_find_stakeholder(struct cli *c, const struct cvom_account *a, const char *ref,
+                                      struct cvom_stakeholder *out);
 
 /* The command groups, each in its own file. */
 int cmd_init(struct cli *c, int argc, char **argv);

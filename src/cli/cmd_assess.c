@@ -487,14 +487,11 @@ static int from_file(struct session *s, const char *path, int draft, int replace
 struct people {
     struct cvom_stakeholder v[64];
     size_t n, more;
-    struct cli_names names;
 };
 
 static int person_row(void *ctx, const struct cvom_stakeholder *p)
 {
     struct people *k = ctx;
-    cli_names_add(&k->names, p->id, p->name);
-    cli_names_add(&k->names, p->id, p->external_id);
     if (k->n < sizeof k->v / sizeof *k->v)
         k->v[k->n++] = *p;
     else
@@ -520,32 +517,21 @@ static int pick_stakeholder(struct cli *c, const struct cvom_account *acc, const
     struct people *k = calloc(1, sizeof *k);
     if (!k)
         return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = CVOM_ENOTFOUND;
-    if (who)
-        st = c->store->ops->stakeholder_find(c->store, acc->id, who, out, &c->err);
-    cli_names_init(&k->names, who ? who : "");
-    if (st == CVOM_ENOTFOUND)
-        st = c->store->ops->stakeholder_list(c->store, acc->id, person_row, k, &c->err);
-    else if (!st)
+    enum cvom_status st = who ? cli_find_stakeholder(c, acc, who, out) : CVOM_ENOTFOUND;
+    if (st != CVOM_ENOTFOUND)
         goto done;
-    if (!st && who) {
-        char what[CVOM_FIELD_MAX + 64];
-        snprintf(what, sizeof what, "not a stakeholder of %s; give an id, external id or name",
-                 acc->name);
-        st = cli_names_result(&k->names, "stakeholder", what, &c->err);
-        if (!st)
-            st = c->store->ops->stakeholder_find(c->store, acc->id, k->names.same, out, &c->err);
-        if (st == CVOM_ENOTFOUND && k->n) {
-            cli_fail(c, st, &c->err);
+    struct cvom_error why = c->err;
+    if ((st = c->store->ops->stakeholder_list(c->store, acc->id, person_row, k, &c->err)) != 0)
+        goto done;
+    if (who) { /* not found: say so, with the names to choose from */
+        cli_fail(c, CVOM_ENOTFOUND, &why);
+        if (k->n) {
             fprintf(stderr, "The stakeholders of %s:\n", acc->name);
             list_people(k, stderr);
-            free(k);
-            return EXIT_NOTFOUND;
         }
-        goto done;
+        free(k);
+        return EXIT_NOTFOUND;
     }
-    if (st)
-        goto done;
     if (!k->n) {
         free(k);
         return cli_usage_error(c,

@@ -565,6 +565,32 @@ enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_sig
     return find_named(c, &k, ref, out);
 }
 
+static int name_stakeholder(void *ctx, const struct cvom_stakeholder *p)
+{
+    cli_names_add(ctx, p->id, p->name);
+    cli_names_add(ctx, p->id, p->external_id);
+    return 0;
+}
+
+enum cvom_status cli_find_stakeholder(struct cli *c, const struct cvom_account *a, const char *ref,
+                                      struct cvom_stakeholder *out)
+{
+    enum cvom_status st = c->store->ops->stakeholder_find(c->store, a->id, ref, out, &c->err);
+    if (st != CVOM_ENOTFOUND)
+        return st;
+    struct cli_names m;
+    char what[CVOM_FIELD_MAX + 64];
+    snprintf(what, sizeof what, "not a stakeholder of %s; give an id, external id or name",
+             a->name);
+    cli_names_init(&m, ref);
+    st = c->store->ops->stakeholder_list(c->store, a->id, name_stakeholder, &m, &c->err);
+    if (!st)
+        st = cli_names_result(&m, "stakeholder", what, &c->err);
+    if (!st)
+        st = c->store->ops->stakeholder_find(c->store, a->id, m.same, out, &c->err);
+    return st;
+}
+
 void fmt_num(char *buf, size_t cap, double v, int decimals)
 {
     if (v != v)
