@@ -271,7 +271,8 @@ static void tell_result(struct session *s, FILE *out)
     fprintf(out, "Why: cvom explain %lld\n", (long long)s->account.id);
 }
 
-/* A complete assessment by the same person on the same date: revisit it (r), replace it
+/* A complete assessment by the same person on the same date: revisit it (r; only when it
+ * was answered with the same questionnaire, since answers belong to its items), replace it
  * (n), or stop. Returns 1 to go on, 0 to stop, or an exit code + 1 on failure. */
 static int same_day(struct session *s)
 {
@@ -289,6 +290,12 @@ static int same_day(struct session *s)
         if (k == '\0') {
             printf("Nothing changed.\n");
             return 0;
+        }
+        if ((k == 'r' || k == 'R') && s->same_day.instrument_id != s->a.instrument_id) {
+            printf("  It was answered with another questionnaire than %s version %d: it can "
+                   "only be replaced (n).\n",
+                   s->ins.name, s->ins.version);
+            continue;
         }
         if (k == 'r' || k == 'R') {
             s->a = s->same_day;
