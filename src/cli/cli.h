@@ -32,15 +32,19 @@ struct cli {
 };
 
 /* Options: a table per command. Kinds: 's' takes a value, 'f' is a flag, 'm' takes a value
- * and may repeat (values collected in order). */
+ * and may repeat (values collected in order), 'i' takes a whole number and 'n' a number,
+ * each from min to max (HUGE_VAL for no bound): cli_parse refuses anything else with a
+ * usage error naming the option, so no command runs on a value it did not understand. */
 #define CLI_MULTI_MAX 64
 struct cli_opt {
     const char *name;   /* without the leading "--" */
     char kind;
     const char *arg;    /* the value's name in help, e.g. "FILE" */
     const char *help;
+    double min, max; /* kinds 'i' and 'n': the values allowed */
     /* filled by cli_parse */
     const char *value;
+    double num; /* kinds 'i' and 'n': the value read */
     int set;
     int n_multi;
     const char *multi[CLI_MULTI_MAX];
@@ -61,6 +65,8 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
               int *exit_code);
 struct cli_opt *cli_opt(struct cli_opt *opts, const char *name);
 const char *cli_val(struct cli_opt *opts, const char *name); /* NULL when not given */
+/* The value of a number option ('i' or 'n'), or def when it was not given. */
+double cli_num(struct cli_opt *opts, const char *name, double def);
 
 /* Dispatch to a sub-command from a table ("account add"). */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds, int argc,
@@ -119,8 +125,39 @@ int cli_csv_guard(void);
 void fmt_num(char *buf, size_t cap, double v, int decimals); /* "" for NaN */
 void fmt_id(char *buf, size_t cap, int64_t id);
 
+/* Names given on the command line. When a name is not found as given, the names of its
+ * kind are offered here one by one: a name equal to it but for case is taken when it is
+ * the only one, and otherwise the closest names are suggested ("did you mean …"). */
+#define CLI_NEAR_MAX 3
+struct cli_names {
+    const char *ref;
+    size_t n_same;   /* records whose name equals ref ignoring case */
+    int64_t same_id; /* the last of them */
+    char same[CVOM_FIELD_MAX];
+    size_t n_near;
+    char near[CLI_NEAR_MAX][CVOM_FIELD_MAX]; /* closest first */
+    int dist[CLI_NEAR_MAX];
+};
+void cli_names_init(struct cli_names *m, const char *ref);
+/* Offer one name of the record id (a record may offer several: a code and a name). */
+void cli_names_add(struct cli_names *m, int64_t id, const char *name);
+/* After a lookup of m->ref failed with CVOM_ENOTFOUND: set err to "no KIND 'ref'" with
+ * what (how to name one) and the suggestions, or to the ambiguity when ref matches several
+ * records but for case, and return CVOM_ENOTFOUND. When exactly one record matches but for
+ * case, return CVOM_OK: look m->same up instead. */
+enum cvom_status cli_names_result(const struct cli_names *m, const char *kind, const char *what,
+                                  struct cvom_error *err);
+
 /* Resolve an account reference (id, external id or name) with a clear message. */
 int cli_account(struct cli *c, const char *ref, struct cvom_account *out);
+/* The same for a user's sign-in name and an offering's code or name, returning the status
+ * (the message in c->err) for commands that go on to other work in one transaction. */
+enum cvom_status cli_find_user(struct cli *c, const char *name, struct cvom_user *out);
+enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_offering *out);
+enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_signal *out);
+/* A stakeholder of account a by id, external id or name, likewise. */
+enum cvom_status cli_find_stakeholder(struct cli *c, const struct cvom_account *a, const char *ref,
+                                      struct cvom_stakeholder *out);
 
 /* The command groups, each in its own file. */
 int cmd_init(struct cli *c, int argc, char **argv);

@@ -17,7 +17,7 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
 {
     const char *title = cli_val(opts, "title"), *owner = cli_val(opts, "owner");
     const char *axis = cli_val(opts, "axis"), *effect = cli_val(opts, "effect");
-    const char *cost = cli_val(opts, "cost"), *play = cli_val(opts, "play");
+    const char *play = cli_val(opts, "play");
     if (!title)
         return cli_usage_error(c, "an action needs --title");
     if (cvom_copy(a->title, sizeof a->title, title) || !cvom_trim(a->title)[0])
@@ -38,13 +38,9 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
     if (effect) {
         if (!axis)
             return cli_usage_error(c, "--effect needs --axis: the axis it is expected to move");
-        if (cvom_parse_double(effect, &a->effect) || fabs(a->effect) > CVOM_WHATIF_EFFECT_MAX)
-            return cli_usage_error(c, "--effect must be a number of points from -100 to 100, "
-                                      "not '%s'", effect);
+        a->effect = cli_num(opts, "effect", 0);
     }
-    a->cost = NAN;
-    if (cost && (cvom_parse_double(cost, &a->cost) || a->cost < 0))
-        return cli_usage_error(c, "--cost must be an amount of 0 or more, not '%s'", cost);
+    a->cost = cli_num(opts, "cost", NAN);
     if (play && cvom_copy(a->play, sizeof a->play, play))
         return cli_usage_error(c, "--play is longer than %d bytes", CVOM_PLAY_KEY_MAX - 1);
     if (cli_val(opts, "due")) {
@@ -77,9 +73,11 @@ static int action_add(struct cli *c, int argc, char **argv)
         {.name = "due", .kind = 's', .arg = "DATE", .help = "by when"},
         {.name = "axis", .kind = 's', .arg = "AXIS",
          .help = "the axis it is meant to move: intellectual or emotional"},
-        {.name = "effect", .kind = 's', .arg = "POINTS",
+        {.name = "effect", .kind = 'n', .arg = "POINTS", .min = -CVOM_WHATIF_EFFECT_MAX,
+         .max = CVOM_WHATIF_EFFECT_MAX,
          .help = "expected points on that axis if it works (-100 to 100)"},
-        {.name = "cost", .kind = 's', .arg = "AMOUNT", .help = "what it is expected to cost"},
+        {.name = "cost", .kind = 'n', .arg = "AMOUNT", .min = 0, .max = HUGE_VAL,
+         .help = "what it is expected to cost"},
         {.name = "play", .kind = 's', .arg = "KEY", .help = "the playbook key it comes from"},
         {.name = "date", .kind = 's', .arg = "DATE", .help = "the day it is planned (today)"},
         {0},

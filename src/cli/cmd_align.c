@@ -104,25 +104,81 @@ static int align_values(struct cli *c, int argc, char **argv)
 
 /* ---- align rank --------------------------------------------------------------------- */
 
+/* The values no place of v names, for saying what a ranking left unranked. */
+struct unranked {
+    const char *const *named;
+    int n_named, print; /* print: write the unranked values' names too */
+    size_t total, count;
+};
+
+static int unranked_row(void *ctx, int64_t id, const char *name)
+{
+    struct unranked *u = ctx;
+    (void)id;
+    u->total++;
+    for (int i = 0; i < u->n_named; i++)
+        if (strcmp(u->named[i], name) == 0)
+            return 0;
+    if (u->print)
+        fprintf(stderr, "%s%s", u->count ? ", " : "", name);
+    u->count++;
+    return 0;
+}
+
+/* Say what changed: the ranking as it was and as it is now, and, when values of the list
+ * are left out, that the whole ranking was replaced and which values are now unranked. */
+static enum cvom_status tell_ranking(struct cli *c, const char *whose,
+                                     const struct cvom_value_rank *was, size_t n_was, char **now,
+                                     int n_now)
+{
+    fprintf(stderr, "%s ranking: ", whose);
+    for (size_t i = 0; i < n_was; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", was[i].value);
+    fprintf(stderr, "%s \u2192 ", n_was ? "" : "(none)");
+    for (int i = 0; i < n_now; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", now[i]);
+    fputc('\n', stderr);
+    struct unranked u = {.named = (const char *const *)now, .n_named = n_now};
+    enum cvom_status st = c->store->ops->value_list(c->store, unranked_row, &u, &c->err);
+    if (st || !u.count)
+        return st;
+    fprintf(stderr,
+            "It replaced the whole ranking: %d of the %zu values are ranked; not "
+            "ranked now: ",
+            n_now, u.total);
+    u = (struct unranked){.named = (const char *const *)now, .n_named = n_now, .print = 1};
+    st = c->store->ops->value_list(c->store, unranked_row, &u, &c->err);
+    fputs(".\n", stderr);
+    return st;
+}
+
 static int align_rank(struct cli *c, int argc, char **argv)
 {
     char *pos[CVOM_VALUES_MAX + 1];
     int np, rc;
     if (cli_parse(c, argc, argv, NULL, "ACCOUNT|ours VALUE [VALUE …]",
                   "Set a value hierarchy, most important first: ours, or an account's. It "
-                  "replaces the one stored. Values must be in the list ('cvom align values').",
+                  "replaces the whole ranking stored (values left out are no longer ranked), "
+                  "and says how it was, how it is now and which values are unranked. Values "
+                  "must be in the list ('cvom align values').",
                   pos, CVOM_VALUES_MAX + 1, 2, &np, &rc))
         return rc;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     int64_t account_id = 0;
+    char whose[CVOM_FIELD_MAX + 8] = "our";
     if (strcmp(pos[0], "ours") != 0) {
         struct cvom_account a;
         if ((rc = cli_account(c, pos[0], &a)))
             return rc;
         account_id = a.id;
+        snprintf(whose, sizeof whose, "%s's", a.name);
     }
+    struct cvom_value_rank *was = NULL;
+    size_t n_was = 0;
     enum cvom_status st = cli_begin(c);
+    if (!st)
+        st = cvom_value_places(c->store, account_id, &was, &n_was, &c->err);
     if (!st)
         st = c->store->ops->ranking_clear(c->store, account_id, &c->err);
     for (int i = 1; !st && i < np; i++) {
@@ -136,6 +192,9 @@ static int align_rank(struct cli *c, int argc, char **argv)
         st = cli_commit(c);
     if (st)
         cli_rollback(c);
+    if (!st)
+        st = tell_ranking(c, whose, was, n_was, pos + 1, np - 1);
+    free(was);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
@@ -245,7 +304,7 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
 static int align_report(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "threshold", .kind = 's', .arg = "T",
+        {.name = "threshold", .kind = 'n', .arg = "T", .min = -1, .max = 1,
          .help = "a partnership aligned below this is at risk (-1 to 1; default the stored "
                  "setting alignment_at_risk, 0.3)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},
@@ -271,8 +330,7 @@ static int align_report(struct cli *c, int argc, char **argv)
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     const char *t = cli_val(opts, "threshold");
-    if (t && (cvom_parse_double(t, &threshold) || threshold < -1 || threshold > 1))
-        return cli_usage_error(c, "--threshold takes a number from -1 to 1, not '%s'", t);
+    threshold = cli_num(opts, "threshold", threshold);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_analytics_settings set;

@@ -1,10 +1,14 @@
-/* cmd_assess.c — `cvom assess ACCOUNT`: one respondent's answers for one account. In a
- * terminal it asks one item at a time (readline), saving every answer at once so that a
- * session can be left and resumed; with --answers it reads a CSV of item_id,score. */
+/* cmd_assess.c — `cvom assess ACCOUNT`: one respondent's answers for one account. It asks
+ * one item at a time (readline in a terminal, lines of standard input otherwise), saving
+ * every answer at once so that a session can be left and resumed; with --answers it reads a
+ * CSV of item_id,score. Without a respondent it lists the account's stakeholders to choose
+ * from; a second assessment by the same person on the same date is revisited or replaced,
+ * never added unawares; a completed assessment ends with the account's new place. */
 #include "cli/cli.h"
 
 #include "io/csv.h"
 #include "io/util.h"
+#include "service/portfolio.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -18,19 +22,60 @@ struct session {
     struct cli *c;
     struct cvom_account account;
     struct cvom_assessment a;
+    struct cvom_assessment same_day; /* a complete one by the same person that day; id 0: none */
     struct cvom_instrument ins;
     double answer[CVOM_ITEMS_MAX]; /* NaN: not answered */
     const char *who;
+    struct cvom_score before; /* the account's score before this assessment was complete */
+    int32_t scored_on;
 };
+
+static int same_person(const struct cvom_assessment *x, const struct cvom_assessment *y)
+{
+    return x->kind == y->kind && x->stakeholder_id == y->stakeholder_id &&
+           strcmp(x->respondent, y->respondent) == 0;
+}
+
+static int find_same_day(void *ctx, const struct cvom_assessment *a)
+{
+    struct session *s = ctx;
+    if (a->status == CVOM_ASSESS_COMPLETE && a->date == s->a.date && same_person(a, &s->a))
+        s->same_day = *a;
+    return 0;
+}
 
 static int find_draft(void *ctx, const struct cvom_assessment *a)
 {
     struct session *s = ctx;
-    if (a->status == CVOM_ASSESS_DRAFT && a->kind == s->a.kind &&
-        a->instrument_id == s->a.instrument_id && a->stakeholder_id == s->a.stakeholder_id &&
-        strcmp(a->respondent, s->a.respondent) == 0)
-        s->a = *a; /* the newest draft wins: listings are oldest first */
+    /* The newest wins: listings are oldest first. */
+    if (a->status == CVOM_ASSESS_DRAFT && a->instrument_id == s->a.instrument_id &&
+        same_person(a, &s->a)) {
+        s->a = *a;
+    } else if (a->status == CVOM_ASSESS_COMPLETE && a->date == s->a.date && same_person(a, &s->a)) {
+        s->same_day = *a;
+    }
     return 0;
+}
+
+/* A line of input: readline in a terminal, else a line of standard input with the prompt
+ * written first. NULL at the end of input. The caller frees it. */
+static char *read_line(const char *prompt)
+{
+    if (isatty(STDIN_FILENO))
+        return readline(prompt);
+    fputs(prompt, stdout);
+    fflush(stdout);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    if (n > 0 && line[n - 1] == '\n')
+        line[n - 1] = '\0';
+    printf("%s\n", line); /* the answer shows beside its prompt, as typed in a terminal */
+    return line;
 }
 
 static int load_answer(void *ctx, const struct cvom_response *r)
@@ -76,8 +121,22 @@ static void scale_hint(const struct cvom_item *it)
 
 static void help_keys(void)
 {
-    printf("  Type a number on the scale and Enter. Enter alone skips the item.\n"
+    printf("  Type a number on the scale and Enter. Enter alone skips a new item, and keeps\n"
+           "  the answer shown in [brackets] on an item answered before; - clears it.\n"
            "  b = back one item, s = save and stop (resume later), ? = this help.\n");
+}
+
+/* Clear one answer in its own transaction. */
+static enum cvom_status clear_answer(struct session *s, size_t j)
+{
+    struct cli *c = s->c;
+    enum cvom_status st = cli_begin(c);
+    if (!st)
+        st = c->store->ops->response_remove(c->store, s->a.id, s->ins.items[j].code, &c->err);
+    st = cli_finish(c, st);
+    if (!st)
+        s->answer[j] = NAN;
+    return st;
 }
 
 /* Ask every item from `start`; returns 1 when the respondent reached the end. */
@@ -94,7 +153,7 @@ static int ask(struct session *s, size_t start)
         else
             snprintf(prompt, sizeof prompt, "answer [%g]> ", s->answer[j]);
         fflush(stdout);
-        char *line = readline(prompt);
+        char *line = read_line(prompt);
         if (!line) { /* end of input: keep what we have */
             printf("\n");
             return 0;
@@ -111,6 +170,15 @@ static int ask(struct session *s, size_t start)
             return 0;
         } else if (strcmp(line, "?") == 0) {
             help_keys();
+        } else if (strcmp(line, "-") == 0) {
+            enum cvom_status st = isnan(s->answer[j]) ? CVOM_OK : clear_answer(s, j);
+            if (st) {
+                free(line);
+                cli_fail(s->c, st, &s->c->err);
+                return -1;
+            }
+            printf("  Cleared.\n");
+            j++;
         } else if (cvom_parse_double(line, &v) || v < it->scale_min || v > it->scale_max ||
                    v != floor(v)) {
             printf("  Please answer with a whole number from %d to %d (or ? for help).\n",
@@ -142,27 +210,140 @@ static enum cvom_status set_status(struct session *s, enum cvom_assessment_statu
     return st;
 }
 
+/* The account's score as of the assessment's date, or today when that is later. */
+static enum cvom_status score_now(struct session *s, struct cvom_score *out)
+{
+    struct cli *c = s->c;
+    struct cvom_config cfg;
+    struct cvom_instrument_cache cache;
+    int32_t today = cli_today();
+    s->scored_on = s->a.date > today ? s->a.date : today;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    cvom_instrument_cache_init(&cache);
+    if (!st)
+        st = cvom_account_score(c->store, &cache, &cfg, s->account.id, s->scored_on, out, NULL,
+                                &c->err);
+    cvom_instrument_cache_cleanup(&cache);
+    return st;
+}
+
+static void place_text(const struct cvom_score *sc, char *buf, size_t cap)
+{
+    if (sc->state == CVOM_STATE_INSUFFICIENT)
+        snprintf(buf, cap, "not placed (not enough evidence)");
+    else
+        snprintf(buf, cap, "%s%s", cvom_quadrant_title(sc->quadrant),
+                 sc->state == CVOM_STATE_BORDERLINE ? " (borderline)" : "");
+}
+
+/* After an assessment is complete: the account's new scores and quadrant, whether it
+ * moved, and where to see why. */
+static void tell_result(struct session *s, FILE *out)
+{
+    struct cvom_score now;
+    enum cvom_status st = score_now(s, &now);
+    if (st) {
+        fprintf(out, "The new scores could not be computed: %s\n", s->c->err.message);
+        return;
+    }
+    char date[11], was[64], is[64];
+    cvom_date_format(s->scored_on, date);
+    place_text(&s->before, was, sizeof was);
+    place_text(&now, is, sizeof is);
+    fprintf(out, "%s as of %s: ", s->account.name, date);
+    if (now.state == CVOM_STATE_INSUFFICIENT)
+        fprintf(out, "not enough evidence to place it yet.\n");
+    else
+        fprintf(out, "intellectual %.1f [%.1f\u2013%.1f], emotional %.1f [%.1f\u2013%.1f]: %s.\n",
+                now.value[CVOM_DIM_INTELLECTUAL], now.lo[CVOM_DIM_INTELLECTUAL],
+                now.hi[CVOM_DIM_INTELLECTUAL], now.value[CVOM_DIM_EMOTIONAL],
+                now.lo[CVOM_DIM_EMOTIONAL], now.hi[CVOM_DIM_EMOTIONAL], is);
+    int placed_before = s->before.state != CVOM_STATE_INSUFFICIENT;
+    int placed_now = now.state != CVOM_STATE_INSUFFICIENT;
+    if (placed_now && !placed_before)
+        fprintf(out, "It is placed for the first time: %s.\n", is);
+    else if (placed_now && s->before.quadrant != now.quadrant)
+        fprintf(out, "It moved from %s to %s.\n", was, is);
+    else if (placed_now)
+        fprintf(out, "It stays in %s.\n", cvom_quadrant_title(now.quadrant));
+    else if (placed_before)
+        fprintf(out, "It was %s before.\n", was);
+    fprintf(out, "Why: cvom explain %lld\n", (long long)s->account.id);
+}
+
+/* A complete assessment by the same person on the same date: revisit it (r; only when it
+ * was answered with the same questionnaire, since answers belong to its items), replace it
+ * (n), or stop. Returns 1 to go on, 0 to stop, or an exit code + 1 on failure. */
+static int same_day(struct session *s)
+{
+    struct cli *c = s->c;
+    char date[11];
+    cvom_date_format(s->same_day.date, date);
+    printf("%s already answered an assessment of %s on %s (assessment %lld, complete).\n"
+           "  r = revisit it: Enter keeps each answer; n = replace it: its answers are "
+           "removed\n  and the questions start again; Enter alone = stop.\n",
+           s->who, s->account.name, date, (long long)s->same_day.id);
+    for (;;) {
+        char *line = read_line("revisit or replace [r/n]> ");
+        char k = line ? line[0] : '\0';
+        free(line);
+        if (k == '\0') {
+            printf("Nothing changed.\n");
+            return 0;
+        }
+        if ((k == 'r' || k == 'R') && s->same_day.instrument_id != s->a.instrument_id) {
+            printf("  It was answered with another questionnaire than %s version %d: it can "
+                   "only be replaced (n).\n",
+                   s->ins.name, s->ins.version);
+            continue;
+        }
+        if (k == 'r' || k == 'R') {
+            s->a = s->same_day;
+            return 1;
+        }
+        if (k == 'n' || k == 'N') {
+            enum cvom_status st = cli_begin(c);
+            if (!st)
+                st = c->store->ops->assessment_remove(c->store, s->same_day.id, &c->err);
+            if ((st = cli_finish(c, st)) != CVOM_OK)
+                return cli_fail(c, st, &c->err) + 1;
+            printf("Removed assessment %lld.\n", (long long)s->same_day.id);
+            return 1;
+        }
+        printf("  Please type r or n, or Enter alone to stop.\n");
+    }
+}
+
 static int interactive(struct session *s)
 {
     struct cli *c = s->c;
-    if (!isatty(STDIN_FILENO))
-        return cli_usage_error(c, "standard input is not a terminal: give --answers FILE");
     enum cvom_status st = c->store->ops->assessment_list(c->store, s->account.id, find_draft, s,
                                                          &c->err);
-    if (!st && s->a.id)
-        st = c->store->ops->response_list(c->store, s->a.id, load_answer, s, &c->err);
+    if (!st)
+        st = score_now(s, &s->before);
     if (st)
         return cli_fail(c, st, &c->err);
+    if (!s->a.id && s->same_day.id) {
+        int go = same_day(s);
+        if (go != 1)
+            return go > 1 ? go - 1 : 0;
+    }
+    if (s->a.id &&
+        (st = c->store->ops->response_list(c->store, s->a.id, load_answer, s, &c->err)) != 0)
+        return cli_fail(c, st, &c->err);
+    int revisit = s->a.status == CVOM_ASSESS_COMPLETE;
     size_t start = 0, answered = 0;
     for (size_t j = 0; j < s->ins.n_items; j++)
         answered += !isnan(s->answer[j]);
-    while (start < s->ins.n_items && !isnan(s->answer[start]))
+    while (!revisit && start < s->ins.n_items && !isnan(s->answer[start]))
         start++;
     if (start == s->ins.n_items)
         start = 0;
     printf("Assessment of %s by %s, %s version %d: %zu items.\n", s->account.name, s->who,
            s->ins.name, s->ins.version, s->ins.n_items);
-    if (s->a.id)
+    if (revisit)
+        printf("Revisiting assessment %lld: %zu answered.\n", (long long)s->a.id, answered);
+    else if (s->a.id)
         printf("Resuming a saved assessment: %zu answered so far.\n", answered);
     help_keys();
     int done = ask(s, start);
@@ -175,11 +356,17 @@ static int interactive(struct session *s)
         printf("Nothing answered; nothing saved.\n");
         return 0;
     }
+    if (revisit) {
+        printf("Assessment %lld kept complete: %zu of %zu items answered.\n", (long long)s->a.id,
+               answered, s->ins.n_items);
+        tell_result(s, stdout);
+        return 0;
+    }
     if (!done) {
         printf("Saved %zu answers. Resume with the same command.\n", answered);
         return 0;
     }
-    char *line = readline("All items seen. Mark the assessment complete? [Y/n] ");
+    char *line = read_line("All items seen. Mark the assessment complete? [Y/n] ");
     int complete = !line || line[0] == '\0' || line[0] == 'y' || line[0] == 'Y';
     free(line);
     if (!complete) {
@@ -190,13 +377,32 @@ static int interactive(struct session *s)
         return cli_fail(c, st, &c->err);
     printf("Assessment %lld complete: %zu of %zu items answered.\n", (long long)s->a.id,
            answered, s->ins.n_items);
+    tell_result(s, stdout);
     return 0;
 }
 
-/* --answers FILE: a CSV with the columns item_id (or code) and score. All or nothing. */
-static int from_file(struct session *s, const char *path, int draft)
+/* --answers FILE: a CSV with the columns item_id (or code) and score. All or nothing. A
+ * complete assessment by the same person on the same date is refused unless replace. */
+static int from_file(struct session *s, const char *path, int draft, int replace)
 {
     struct cli *c = s->c;
+    enum cvom_status lst =
+        c->store->ops->assessment_list(c->store, s->account.id, find_same_day, s, &c->err);
+    if (lst)
+        return cli_fail(c, lst, &c->err);
+    if (s->same_day.id && !replace) {
+        char date[11];
+        cvom_date_format(s->same_day.date, date);
+        return cli_fail(c,
+                        cvom_error_set(&c->err, CVOM_EEXIST,
+                                       "%s already answered an assessment of %s on %s "
+                                       "(assessment %lld): add --replace to replace it, or "
+                                       "run 'cvom assess' without --answers to revisit it",
+                                       s->who, s->account.name, date, (long long)s->same_day.id),
+                        &c->err);
+    }
+    if (!draft && (lst = score_now(s, &s->before)) != CVOM_OK)
+        return cli_fail(c, lst, &c->err);
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return cli_fail(c, cvom_error_set(&c->err, CVOM_EIO, "cannot open %s", path), &c->err);
@@ -259,7 +465,9 @@ static int from_file(struct session *s, const char *path, int draft)
     if (st)
         return cli_fail(c, st, &c->err);
     s->a.status = draft ? CVOM_ASSESS_DRAFT : CVOM_ASSESS_COMPLETE;
-    if (!(st = cli_begin(c)))
+    if (!(st = cli_begin(c)) && s->same_day.id)
+        st = c->store->ops->assessment_remove(c->store, s->same_day.id, &c->err);
+    if (!st)
         st = c->store->ops->assessment_add(c->store, &s->a, &c->err);
     for (size_t j = 0; !st && j < s->ins.n_items; j++) {
         if (isnan(s->answer[j]))
@@ -275,14 +483,110 @@ static int from_file(struct session *s, const char *path, int draft)
         return cli_fail(c, st, &c->err);
     }
     printf("%lld\n", (long long)s->a.id);
+    if (s->same_day.id)
+        fprintf(stderr, "replaced assessment %lld\n", (long long)s->same_day.id);
+    if (!draft)
+        tell_result(s, stderr);
     return 0;
+}
+
+/* The account's stakeholders, for choosing who answers. */
+struct people {
+    struct cvom_stakeholder v[64];
+    size_t n, more;
+};
+
+static int person_row(void *ctx, const struct cvom_stakeholder *p)
+{
+    struct people *k = ctx;
+    if (k->n < sizeof k->v / sizeof *k->v)
+        k->v[k->n++] = *p;
+    else
+        k->more++;
+    return 0;
+}
+
+static void list_people(const struct people *k, FILE *out)
+{
+    for (size_t i = 0; i < k->n; i++)
+        fprintf(out, "  %2zu  %s%s%s\n", i + 1, k->v[i].name, k->v[i].role[0] ? " — " : "",
+                k->v[i].role);
+    if (k->more)
+        fprintf(out, "  … and %zu more ('cvom stakeholder list')\n", k->more);
+}
+
+/* Who answers: the stakeholder named (exactly, else the one name that differs only in
+ * capitals), or, when none is named, one chosen from the account's stakeholders. 0 with
+ * *out set, or an exit code after a message. */
+static int pick_stakeholder(struct cli *c, const struct cvom_account *acc, const char *who,
+                            int can_ask, struct cvom_stakeholder *out)
+{
+    struct people *k = calloc(1, sizeof *k);
+    if (!k)
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    enum cvom_status st = who ? cli_find_stakeholder(c, acc, who, out) : CVOM_ENOTFOUND;
+    if (st != CVOM_ENOTFOUND)
+        goto done;
+    struct cvom_error why = c->err;
+    if ((st = c->store->ops->stakeholder_list(c->store, acc->id, person_row, k, &c->err)) != 0)
+        goto done;
+    if (who) { /* not found: say so, with the names to choose from */
+        cli_fail(c, CVOM_ENOTFOUND, &why);
+        if (k->n) {
+            fprintf(stderr, "The stakeholders of %s:\n", acc->name);
+            list_people(k, stderr);
+        }
+        free(k);
+        return EXIT_NOTFOUND;
+    }
+    if (!k->n) {
+        free(k);
+        return cli_usage_error(c,
+                               "%s has no stakeholders yet: add one with 'cvom stakeholder "
+                               "add ACCOUNT NAME', or give --self NAME for our own view",
+                               acc->name);
+    }
+    if (!can_ask) {
+        fprintf(stderr,
+                "%s: say who answers: --stakeholder WHO or --self NAME. The "
+                "stakeholders of %s:\n",
+                c->prog, acc->name);
+        list_people(k, stderr);
+        free(k);
+        return EXIT_USAGE;
+    }
+    printf("Who answers for %s? Its stakeholders:\n", acc->name);
+    list_people(k, stdout);
+    for (;;) {
+        char *line = read_line("number (Enter alone stops)> ");
+        long i = 0;
+        if (line)
+            cvom_trim(line);
+        if (!line || !line[0]) {
+            free(line);
+            free(k);
+            printf("Nothing answered; nothing saved.\n");
+            return -1;
+        }
+        int bad = cvom_parse_long(line, 1, (long)k->n, &i) != CVOM_OK;
+        free(line);
+        if (!bad) {
+            *out = k->v[i - 1];
+            break;
+        }
+        printf("  Please give a number from 1 to %zu.\n", k->n);
+    }
+done:
+    free(k);
+    return st ? cli_fail(c, st, &c->err) : 0;
 }
 
 int cmd_assess(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "stakeholder", .kind = 's', .arg = "WHO",
-         .help = "the customer stakeholder answering (id, external id or name)"},
+         .help = "the customer stakeholder answering (id, external id or name); without it "
+                 "or --self, the account's stakeholders are listed to choose from"},
         {.name = "self", .kind = 's', .arg = "NAME",
          .help = "a self-assessment: our own view, by NAME (e.g. the account manager)"},
         {.name = "date", .kind = 's', .arg = "DATE", .help = "date of the assessment (default today)"},
@@ -291,19 +595,29 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         {.name = "answers", .kind = 's', .arg = "FILE",
          .help = "read answers from a CSV with columns item_id,score ('-' = stdin)"},
         {.name = "draft", .kind = 'f', .help = "with --answers: keep it as a draft"},
+        {.name = "replace", .kind = 'f',
+         .help = "with --answers: replace the respondent's complete assessment of that date"},
         {0},
     };
     char *pos[1];
     int np, rc;
-    if (cli_parse(c, argc, argv, opts, "ACCOUNT (--stakeholder WHO | --self NAME) [OPTIONS]",
-                  "Record an assessment. In a terminal, asks one item at a time: b goes back, "
-                  "s saves and stops; run the same command again to resume. With --answers, "
-                  "records a whole file at once, or nothing if any row is wrong.",
+    if (cli_parse(c, argc, argv, opts, "ACCOUNT [--stakeholder WHO | --self NAME] [OPTIONS]",
+                  "Record an assessment. Asks one item at a time (lines of standard input when "
+                  "it is not a terminal): a number on the scale answers; Enter alone skips a "
+                  "new item and keeps the answer shown in [brackets] on an item answered "
+                  "before; - clears an answer; b goes back; s saves and stops; run the same "
+                  "command again to resume. Without --stakeholder or --self, lists the "
+                  "account's stakeholders to choose from. When the same person already "
+                  "completed an assessment on that date, offers to revisit it (r) or replace "
+                  "it (n). A completed assessment ends with the account's new scores and "
+                  "quadrant, whether it moved, and the 'cvom explain' to see why. With "
+                  "--answers, records a whole file at once, or nothing if any row is wrong.",
                   pos, 1, 1, &np, &rc))
         return rc;
     const char *who = cli_val(opts, "stakeholder"), *self = cli_val(opts, "self");
-    if (!who == !self)
-        return cli_usage_error(c, "say who answers: --stakeholder WHO or --self NAME");
+    if (who && self)
+        return cli_usage_error(c, "say who answers: --stakeholder WHO or --self NAME, not "
+                                  "both");
     struct session *s = calloc(1, sizeof *s);
     if (!s)
         return cli_fail(c, CVOM_ENOMEM, NULL);
@@ -340,24 +654,21 @@ int cmd_assess(struct cli *c, int argc, char **argv)
             rc = cli_fail(c, st, &c->err);
     }
     struct cvom_stakeholder sh;
-    if (!rc && who) {
-        st = c->store->ops->stakeholder_find(c->store, s->account.id, who, &sh, &c->err);
-        if (st == CVOM_ENOTFOUND)
-            cvom_error_set(&c->err, st, "account '%s' has no stakeholder '%s'",
-                           s->account.name, who);
-        if (st)
-            rc = cli_fail(c, st, &c->err);
-    }
-    if (!rc) {
+    if (!rc && !self)
+        rc = pick_stakeholder(c, &s->account, who, !cli_val(opts, "answers"), &sh);
+    if (rc < 0) /* nobody chosen */
+        rc = 0;
+    else if (!rc) {
         s->a.account_id = s->account.id;
         s->a.instrument_id = iid;
-        s->a.kind = who ? CVOM_RESP_CUSTOMER : CVOM_RESP_SELF;
-        s->a.stakeholder_id = who ? sh.id : 0;
-        cvom_copy(s->a.respondent, sizeof s->a.respondent, who ? sh.name : self);
+        s->a.kind = self ? CVOM_RESP_SELF : CVOM_RESP_CUSTOMER;
+        s->a.stakeholder_id = self ? 0 : sh.id;
+        cvom_copy(s->a.respondent, sizeof s->a.respondent, self ? self : sh.name);
         s->a.status = CVOM_ASSESS_DRAFT;
         s->who = s->a.respondent;
         rc = cli_val(opts, "answers")
-                 ? from_file(s, cli_val(opts, "answers"), cli_opt(opts, "draft")->set)
+                 ? from_file(s, cli_val(opts, "answers"), cli_opt(opts, "draft")->set,
+                             cli_opt(opts, "replace")->set)
                  : interactive(s);
     }
     cvom_instrument_cleanup(&s->ins);

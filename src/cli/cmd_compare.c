@@ -354,22 +354,10 @@ static int rows_output(const struct compare *k, enum cli_format fmt)
 
 /* ---- the command ---------------------------------------------------------------------- */
 
-static int parse_numbers(struct cli *c, struct cli_opt *opts, struct cvom_migration_options *o)
+static void parse_numbers(struct cli_opt *opts, struct cvom_migration_options *o)
 {
-    const char *v = cli_val(opts, "periods");
-    long l;
-    if (v && cvom_parse_long(v, 1, CVOM_MIG_PERIODS_MAX, &l))
-        return cli_usage_error(c, "--periods must be a whole number from 1 to %d, not '%s'",
-                               CVOM_MIG_PERIODS_MAX, v);
-    if (v)
-        o->periods = (int)l;
-    v = cli_val(opts, "slide-points");
-    double d;
-    if (v && (cvom_parse_double(v, &d) || d < 0 || d > 200))
-        return cli_usage_error(c, "--slide-points must be a number from 0 to 200, not '%s'", v);
-    if (v)
-        o->slide_points = d;
-    return 0;
+    o->periods = (int)cli_num(opts, "periods", o->periods);
+    o->slide_points = cli_num(opts, "slide-points", o->slide_points);
 }
 
 int cmd_compare(struct cli *c, int argc, char **argv)
@@ -377,9 +365,9 @@ int cmd_compare(struct cli *c, int argc, char **argv)
     struct cli_opt opts[] = {
         {.name = "from", .kind = 's', .arg = "DATE", .help = "the earlier date (required)"},
         {.name = "to", .kind = 's', .arg = "DATE", .help = "the later date (required)"},
-        {.name = "periods", .kind = 's', .arg = "N",
+        {.name = "periods", .kind = 'i', .arg = "N", .min = 1, .max = CVOM_MIG_PERIODS_MAX,
          .help = "periods to project, each as long as the gap between the dates (default 4)"},
-        {.name = "slide-points", .kind = 's', .arg = "P",
+        {.name = "slide-points", .kind = 'n', .arg = "P", .min = 0, .max = 200,
          .help = "least fall of intellectual + emotional that counts as sliding (default 10)"},
         {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
         {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
@@ -404,8 +392,9 @@ int cmd_compare(struct cli *c, int argc, char **argv)
                   "projection of the quadrant mix if the same moves repeat. The definitions and "
                   "the CSV and JSON columns are in docs/formats.md.",
                   pos, 0, 0, &np, &rc) ||
-        (rc = cli_format(c, opts, &fmt)) || (rc = parse_numbers(c, opts, &o)))
+        (rc = cli_format(c, opts, &fmt)))
         return rc;
+    parse_numbers(opts, &o);
     if (!cli_val(opts, "from") || !cli_val(opts, "to"))
         return cli_usage_error(c, "give both dates: --from DATE --to DATE");
     if ((rc = cli_date_opt(c, opts, "from", &o.from)) ||

@@ -717,7 +717,8 @@ static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "seed", .kind = 's', .arg = "N", .help = "another portfolio (default 1)"},
+        {.name = "seed", .kind = 'i', .arg = "N", .min = 0, .max = 1099511627776.0,
+         .help = "another portfolio (default 1)"},
         {0},
     };
     char *pos[1];
@@ -732,9 +733,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
                   "six CRM signals and a network ledger are blended into the scores.",
                   pos, 0, 0, &np, &rc))
         return rc;
-    long seed = 1;
-    if (cli_val(opts, "seed") && cvom_parse_long(cli_val(opts, "seed"), 0, 1L << 40, &seed))
-        return cli_usage_error(c, "--seed takes a whole number");
+    long seed = (long)cli_num(opts, "seed", 1);
     rng_state = (uint64_t)seed * 0x2545F4914F6CDD1Dull;
     pillar_state = (uint64_t)seed * 0x9E6C63D0676A9A99ull + 0x1F1E5A0B3C7D2E4Full;
     offer_state = (uint64_t)seed * 0xD1B54A32D192ED03ull + 0x5851F42D4C957F2Dull;

@@ -28,6 +28,29 @@ static int terminal_width(void)
     return 80;
 }
 
+/* Whether the terminal takes UTF-8: the locale's character set, read as setlocale reads it
+ * (LC_ALL, else LC_CTYPE, else LANG; none at all is the C locale, which is ASCII). */
+static int locale_utf8(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        if (!v || !v[0])
+            continue;
+        for (const char *p = v; *p; p++) {
+            char cs[6];
+            size_t n = 0;
+            for (; n < 5 && p[n]; n++)
+                cs[n] = (char)(p[n] >= 'A' && p[n] <= 'Z' ? p[n] - 'A' + 'a' : p[n]);
+            cs[n] = '\0';
+            if (strncmp(cs, "utf-8", 5) == 0 || strncmp(cs, "utf8", 4) == 0)
+                return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
 {
     static const char *const keys[] = {"owner", "tag", "industry", "region", "quadrant"};
@@ -45,7 +68,7 @@ static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
 }
 
 static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *cfg,
-                const struct cvom_scored *v, size_t n, int32_t as_of)
+                const struct cvom_scored *v, size_t n, size_t elsewhere, int32_t as_of)
 {
     struct cvom_term_point *pts = calloc(n ? n : 1, sizeof *pts);
     size_t shared = 0;
@@ -69,23 +92,23 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
         pts[i].quadrant = v[i].score.quadrant;
         pts[i].state = v[i].score.state;
         pts[i].revenue = v[i].account.revenue;
+        pts[i].unassessed = !v[i].evidence.assessments;
     }
     struct cvom_term_opts o;
     cvom_term_opts_init(&o);
     o.width = terminal_width();
-    long l;
-    if (cli_val(opts, "width") && !cvom_parse_long(cli_val(opts, "width"), 40, 400, &l))
-        o.width = (int)l;
-    if (cli_val(opts, "height") && !cvom_parse_long(cli_val(opts, "height"), 10, 200, &l))
-        o.height = (int)l;
+    o.width = (int)cli_num(opts, "width", o.width);
+    o.height = (int)cli_num(opts, "height", o.height);
     o.color = (c->color || cli_opt(opts, "color")->set) && !cli_opt(opts, "no-color")->set;
+    o.ascii = cli_opt(opts, "ascii")->set || !locale_utf8();
+    o.elsewhere = elsewhere;
     o.threshold[0] = cfg->threshold[0];
     o.threshold[1] = cfg->threshold[1];
     char date[11], filters[256], sub[320];
     cvom_date_format(as_of, date);
     filter_text(filters, sizeof filters, opts);
-    snprintf(sub, sizeof sub, "as of %s · %zu account%s%s%s", date, n, n == 1 ? "" : "s",
-             filters[0] ? " · " : "", filters);
+    snprintf(sub, sizeof sub, "as of %s · %zu account%s%s%s", date, n + elsewhere,
+             n + elsewhere == 1 ? "" : "s", filters[0] ? " · " : "", filters);
     o.title = "Customer Value Orientation Matrix";
     o.subtitle = sub;
     enum cvom_status st = cvom_term_matrix(stdout, pts, n, &o);
@@ -106,10 +129,14 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
          .help = "only transactional, intellectual, emotional or partnership"},
         {.name = "format", .kind = 's', .arg = "FMT",
          .help = "text: the drawing (default); csv or json: the plotted values"},
-        {.name = "width", .kind = 's', .arg = "N", .help = "columns (default: the terminal's)"},
-        {.name = "height", .kind = 's', .arg = "N", .help = "rows of the plot (default 24)"},
+        {.name = "width", .kind = 'i', .arg = "N", .min = 40, .max = 400,
+         .help = "columns, 40-400 (default: the terminal's)"},
+        {.name = "height", .kind = 'i', .arg = "N", .min = 10, .max = 200,
+         .help = "rows of the plot, 10-200 (default 24)"},
         {.name = "color", .kind = 'f', .help = "colour even when not writing to a terminal"},
         {.name = "no-color", .kind = 'f', .help = "no colour (also: NO_COLOR in the environment)"},
+        {.name = "ascii", .kind = 'f',
+         .help = "lines and marks in ASCII only (the default when the locale is not UTF-8)"},
         {0},
     };
     char *pos[1];
@@ -119,7 +146,10 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
     if (cli_parse(c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--format FMT]",
                   "Draw the portfolio on the matrix: intellectual value across, emotional value "
                   "up, the thresholds as lines. Borderline accounts (an interval crosses a "
-                  "threshold) are marked; accounts without enough evidence are listed below.",
+                  "threshold) are marked; accounts without enough evidence and accounts never "
+                  "assessed are listed below, and the totals count every account. The plot is "
+                  "at most 100 columns wide; a wider terminal gives the legend the room. CSV "
+                  "and JSON list the assessed accounts, as the API's matrix does.",
                   pos, 0, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
@@ -144,20 +174,24 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
         st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
-    /* Accounts never assessed are not part of the picture; a quadrant filter keeps only
-     * accounts that are points in that quadrant. */
-    size_t k = 0;
+    /* The drawing counts and lists every account: a quadrant filter leaves out the points
+     * in other quadrants (counted), and the accounts not placed stay listed. CSV and JSON
+     * list the assessed accounts only, and with a quadrant filter only its points, as the
+     * API's matrix does. */
+    size_t k = 0, elsewhere = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!v[i].evidence.assessments)
+        int placed = v[i].evidence.assessments && v[i].score.state != CVOM_STATE_INSUFFICIENT;
+        if (fmt != FMT_TEXT && !v[i].evidence.assessments)
             continue;
-        if (quadrant >= 0 && (v[i].score.state == CVOM_STATE_INSUFFICIENT ||
-                              (int)v[i].score.quadrant != quadrant))
+        if (quadrant >= 0 && (placed ? (int)v[i].score.quadrant != quadrant : fmt != FMT_TEXT)) {
+            elsewhere += placed;
             continue;
+        }
         v[k++] = v[i];
     }
     cvom__sort(v, k, sizeof *v, by_revenue);
     if (fmt == FMT_TEXT) {
-        rc = draw(c, opts, &cfg, v, k, as_of);
+        rc = draw(c, opts, &cfg, v, k, elsewhere, as_of);
     } else {
         struct table *t = cli_scores_table(v, k);
         rc = t ? 0 : cli_fail(c, CVOM_ENOMEM, NULL);

@@ -25,6 +25,19 @@ int cmd_init(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/* The text of one setting as `cvom config` lists it; "" for an unknown key. */
+static enum cvom_status setting_text(struct cli *c, const char *key, char *buf, size_t cap)
+{
+    struct cvom_config cfg;
+    struct cvom_analytics_settings an;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_analytics_settings_load(c->store, &an, &c->err);
+    if (!st)
+        cvom_config_value(&cfg, &an, key, buf, cap);
+    return st;
+}
+
 int cmd_config(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -35,7 +48,8 @@ int cmd_config(struct cli *c, int argc, char **argv)
     int np, rc;
     enum cli_format fmt;
     if (cli_parse(c, argc, argv, opts, "[KEY VALUE]",
-                  "Without arguments, list the settings. With KEY VALUE, change one:\n"
+                  "Without arguments, list the settings. With KEY VALUE, change one and say "
+                  "how it was and how it is now:\n"
                   "  threshold.intellectual, threshold.emotional  0–100 (default 50)\n"
                   "  confidence       interval coverage (default 0.90)\n"
                   "  min_respondents  customer respondents needed per axis (default 1)\n"
@@ -56,13 +70,21 @@ int cmd_config(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     enum cvom_status st;
     if (np == 2) {
+        /* Say what changed: the setting as it was and as it is now, both as listed. */
+        char was[32] = "", now[32] = "";
         if ((st = cli_begin(c)) != CVOM_OK)
             return cli_fail(c, st, &c->err);
-        if ((st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) != CVOM_OK ||
+        if ((st = setting_text(c, pos[0], was, sizeof was)) != CVOM_OK ||
+            (st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) != CVOM_OK ||
+            (st = setting_text(c, pos[0], now, sizeof now)) != CVOM_OK ||
             (st = cli_commit(c)) != CVOM_OK) {
             cli_rollback(c);
             return cli_fail(c, st, &c->err);
         }
+        if (strcmp(was, now) == 0)
+            fprintf(stderr, "%s: %s (unchanged)\n", pos[0], now);
+        else
+            fprintf(stderr, "%s: %s \u2192 %s\n", pos[0], was, now);
         return 0;
     }
     struct cvom_config cfg;

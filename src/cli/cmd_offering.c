@@ -105,7 +105,7 @@ static int offering_rm(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_offering o;
-    enum cvom_status st = c->store->ops->offering_find(c->store, pos[0], &o, &c->err);
+    enum cvom_status st = cli_find_offering(c, pos[0], &o);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->offering_remove(c->store, o.id, &c->err));
     if (st)
@@ -114,23 +114,15 @@ static int offering_rm(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-/* A rating given on the command line: a number on the 1–7 scale, or an amount. */
-static int number_opt(struct cli *c, struct cli_opt *opts, const char *name, double *out)
-{
-    const char *v = cli_val(opts, name);
-    if (v && cvom_parse_double(v, out))
-        return cli_usage_error(c, "--%s takes a number, not '%s'", name, v);
-    return 0;
-}
 
 static int offering_rate(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "importance", .kind = 's', .arg = "N",
+        {.name = "importance", .kind = 'n', .arg = "N", .min = 1, .max = 7,
          .help = "how important it is to the customer, 1-7 (required)"},
-        {.name = "performance", .kind = 's', .arg = "N",
+        {.name = "performance", .kind = 'n', .arg = "N", .min = 1, .max = 7,
          .help = "how well we perform it: their satisfaction, 1-7 (required)"},
-        {.name = "cost", .kind = 's', .arg = "AMOUNT",
+        {.name = "cost", .kind = 'n', .arg = "AMOUNT", .min = 0, .max = HUGE_VAL,
          .help = "our annual cost to serve it (default 0)"},
         {0},
     };
@@ -146,10 +138,9 @@ static int offering_rate(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "a rating needs --importance and --performance");
     struct cvom_offering_rating r;
     memset(&r, 0, sizeof r);
-    if ((rc = number_opt(c, opts, "importance", &r.r.importance)) ||
-        (rc = number_opt(c, opts, "performance", &r.r.performance)) ||
-        (rc = number_opt(c, opts, "cost", &r.r.cost)))
-        return rc;
+    r.r.importance = cli_num(opts, "importance", r.r.importance);
+    r.r.performance = cli_num(opts, "performance", r.r.performance);
+    r.r.cost = cli_num(opts, "cost", r.r.cost);
     enum cvom_status st = cvom_offer_rating_validate(&r.r, &c->err);
     if (st)
         return cli_usage_error(c, "%s", c->err.message);
@@ -159,7 +150,7 @@ static int offering_rate(struct cli *c, int argc, char **argv)
     struct cvom_offering o;
     if ((rc = cli_account(c, pos[0], &acc)))
         return rc;
-    if ((st = c->store->ops->offering_find(c->store, pos[1], &o, &c->err)) != CVOM_OK)
+    if ((st = cli_find_offering(c, pos[1], &o)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
     r.account_id = acc.id;
     r.offering_id = o.id;
@@ -208,9 +199,9 @@ static int rated_row(void *ctx, const struct cvom_offering_rating *r)
 static int offering_ratings(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "importance-threshold", .kind = 's', .arg = "N",
+        {.name = "importance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
          .help = "important at or above this (1-7, default 4)"},
-        {.name = "performance-threshold", .kind = 's', .arg = "N",
+        {.name = "performance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
          .help = "performing well at or above this (1-7, default 4)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},

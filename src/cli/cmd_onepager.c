@@ -45,7 +45,8 @@ int cli_render_account(struct cli *c, int argc, char **argv)
         {.name = "format", .kind = 's', .arg = "FMT",
          .help = "pdf or png (default: from the file name, else pdf)"},
         {.name = "out", .kind = 's', .arg = "FILE", .help = "the file to write (required)"},
-        {.name = "dpi", .kind = 's', .arg = "N", .help = "PNG resolution, 36–600 (default 150)"},
+        {.name = "dpi", .kind = 'i', .arg = "N", .min = 36, .max = 600,
+         .help = "PNG resolution, 36–600 (default 150)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
         {0},
     };
@@ -66,9 +67,7 @@ int cli_render_account(struct cli *c, int argc, char **argv)
     int fmt = pick_format(c, cli_val(opts, "format"), out);
     if (fmt < 0)
         return -fmt;
-    long dpi = 150;
-    if (cli_val(opts, "dpi") && cvom_parse_long(cli_val(opts, "dpi"), 36, 600, &dpi))
-        return cli_usage_error(c, "--dpi takes a whole number from 36 to 600");
+    long dpi = (long)cli_num(opts, "dpi", 150);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_account a;

@@ -21,11 +21,8 @@ int cli_serving_config(struct cli *c, struct cli_opt *opts, struct cvom_serving_
     cvom_serving_config_init(&cfg);
     double *fields[] = {&cfg.importance_threshold, &cfg.performance_threshold,
                         &cfg.overserved_share};
-    for (size_t i = 0; i < 3; i++) {
-        const char *v = cli_val(opts, names[i]);
-        if (v && cvom_parse_double(v, fields[i]))
-            return cli_usage_error(c, "--%s takes a number, not '%s'", names[i], v);
-    }
+    for (size_t i = 0; i < 3; i++)
+        *fields[i] = cli_num(opts, names[i], *fields[i]);
     if (cvom_serving_config_validate(&cfg, &c->err))
         return cli_usage_error(c, "%s", c->err.message);
     *out = cfg;
@@ -92,10 +89,10 @@ static void print_summary(const struct cvom_serving_config *cfg,
 int cmd_overserved(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "share", .kind = 's', .arg = "S",
+        {.name = "share", .kind = 'n', .arg = "S", .min = 0, .max = 1,
          .help = "over-served above this share of the cost (0-1; default the stored setting "
                  "overserved_share, 0.25)"},
-        {.name = "importance-threshold", .kind = 's', .arg = "N",
+        {.name = "importance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
          .help = "unvalued below this importance (1-7, default 4)"},
         {.name = "all", .kind = 'f', .help = "every rated account, over-served or not"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},

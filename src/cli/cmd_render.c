@@ -41,20 +41,6 @@ static int format_from_name(const char *path)
     return cvom_chart_format_parse(ext);
 }
 
-static int number_opt(struct cli *c, struct cli_opt *opts, const char *name, double lo, double hi,
-                      double *out)
-{
-    const char *v = cli_val(opts, name);
-    double d;
-    if (!v)
-        return 0;
-    if (cvom_parse_double(v, &d) || d < lo || d > hi)
-        return cli_usage_error(c, "--%s must be a number from %g to %g, not '%s'", name, lo, hi,
-                               v);
-    *out = d;
-    return 0;
-}
-
 static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     const char *f = cli_val(opts, "format");
@@ -71,23 +57,15 @@ static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args 
 static int parse_picture(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     struct cvom_chart_opts *o = &a->chart;
-    int rc;
-    if ((rc = number_opt(c, opts, "width", 72, 14400, &o->width)) ||
-        (rc = number_opt(c, opts, "height", 72, 14400, &o->height)) ||
-        (rc = number_opt(c, opts, "dpi", 10, 2400, &o->dpi)))
-        return rc;
+    o->width = cli_num(opts, "width", o->width);
+    o->height = cli_num(opts, "height", o->height);
+    o->dpi = cli_num(opts, "dpi", o->dpi);
     if (a->fmt == CVOM_CHART_PNG &&
         (lround(o->width * o->dpi / 72) > 16384 || lround(o->height * o->dpi / 72) > 16384))
         return cli_usage_error(c, "the PNG would be larger than 16384 pixels a side: lower "
                                   "--width, --height or --dpi");
-    long l;
-    const char *v = cli_val(opts, "label-max");
-    if (v && cvom_parse_long(v, 0, 1000000, &l))
-        return cli_usage_error(c, "--label-max must be a whole number from 0 to 1000000, "
-                                  "not '%s'", v);
-    if (v)
-        o->label_max = (size_t)l;
-    v = cli_val(opts, "colour") ? cli_val(opts, "colour") : cli_val(opts, "color");
+    o->label_max = (size_t)cli_num(opts, "label-max", (double)o->label_max);
+    const char *v = cli_val(opts, "colour") ? cli_val(opts, "colour") : cli_val(opts, "color");
     if (v && strcmp(v, "quadrant") == 0)
         o->colour = CVOM_COLOUR_QUADRANT;
     else if (v && strcmp(v, "trend") == 0)
@@ -137,7 +115,7 @@ static int write_stdout(void *closure, const unsigned char *data, size_t len)
     return fwrite(data, 1, len, closure) == len ? 0 : -1;
 }
 
-static void report(struct cli *c, const struct render_args *a, size_t n)
+static void report(struct cli *c, const struct render_args *a, size_t n, size_t unassessed)
 {
     static const char *const names[CVOM_CHART_FORMAT_COUNT] = {"PNG", "PDF", "SVG"};
     const struct cvom_chart_stats *k = a->chart.stats;
@@ -148,9 +126,16 @@ static void report(struct cli *c, const struct render_args *a, size_t n)
                  lround(a->chart.height * a->chart.dpi / 72));
     else
         snprintf(size, sizeof size, "%g \u00d7 %g points", a->chart.width, a->chart.height);
-    fprintf(stderr, "%s: wrote %s (%s, %s, %zu of %zu account%s drawn, %zu labelled)\n",
-            c->prog, strcmp(a->out, "-") == 0 ? "standard output" : a->out, names[a->fmt], size,
-            k->drawn, n, n == 1 ? "" : "s", k->labelled);
+    char off[128] = "";
+    if (k->hidden && unassessed)
+        snprintf(off, sizeof off, "; not placed: %zu without enough evidence, %zu never assessed",
+                 k->hidden, unassessed);
+    else if (k->hidden || unassessed)
+        snprintf(off, sizeof off, "; not placed: %zu %s", k->hidden + unassessed,
+                 k->hidden ? "without enough evidence" : "never assessed");
+    fprintf(stderr, "%s: wrote %s (%s, %s, %zu of %zu account%s drawn, %zu labelled%s)\n", c->prog,
+            strcmp(a->out, "-") == 0 ? "standard output" : a->out, names[a->fmt], size, k->drawn,
+            n + unassessed, n + unassessed == 1 ? "" : "s", k->labelled, off);
 }
 
 static int render_matrix(struct cli *c, int argc, char **argv)
@@ -160,10 +145,12 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                                                             "output)"},
         {.name = "format", .kind = 's', .arg = "FMT",
          .help = "png, pdf or svg (default: from the file name)"},
-        {.name = "width", .kind = 's', .arg = "PT", .help = "width in points, 1/72 in "
+        {.name = "width", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+         .help = "width in points, 1/72 in "
                                                            "(default 800)"},
-        {.name = "height", .kind = 's', .arg = "PT", .help = "height in points (default 600)"},
-        {.name = "dpi", .kind = 's', .arg = "N",
+        {.name = "height", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+         .help = "height in points (default 600)"},
+        {.name = "dpi", .kind = 'n', .arg = "N", .min = 10, .max = 2400,
          .help = "PNG resolution: pixels = points × dpi / 72 (default 96)"},
         {.name = "to", .kind = 's', .arg = "DATE", .help = "scores as of this date (default "
                                                            "today)"},
@@ -173,7 +160,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
         {.name = "colour", .kind = 's', .arg = "BY",
          .help = "quadrant (default) or trend (rising, falling, steady since --from)"},
         {.name = "color", .kind = 's', .arg = "BY", .help = "the same as --colour"},
-        {.name = "label-max", .kind = 's', .arg = "N",
+        {.name = "label-max", .kind = 'i', .arg = "N", .min = 0, .max = 1000000,
          .help = "label only the N accounts with the largest revenue (default 40)"},
         {.name = "title", .kind = 's', .arg = "TEXT", .help = "the title (default: \"" DEFAULT_TITLE
                                                               "\")"},
@@ -194,7 +181,8 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                   "Draw the portfolio on the matrix as a picture for slides and reports: "
                   "quadrants, thresholds, one bubble per account sized by revenue, the largest "
                   "accounts labelled, borderline accounts ringed. Accounts without enough "
-                  "evidence are counted in the footer, not drawn. With --from the picture "
+                  "evidence and accounts never assessed are counted in the footer, not drawn. With "
+                  "--from the picture "
                   "compares two dates: --arrows shows each move, --colour trend colours "
                   "accounts by the direction they moved.",
                   pos, 0, 0, &np, &rc))
@@ -214,6 +202,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                                                  a.has_from, a.from, &doc, &c->err);
     size_t n = doc.n;
     if (!st) {
+        a.chart.unassessed = doc.unassessed;
         a.chart.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];
         a.chart.threshold[CVOM_DIM_EMOTIONAL] = doc.threshold[CVOM_DIM_EMOTIONAL];
         if (strcmp(a.out, "-") == 0) {
@@ -227,7 +216,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     cvom_chart_release();
     rc = st ? cli_fail(c, st, &c->err) : 0;
     if (!st)
-        report(c, &a, n);
+        report(c, &a, n, doc.unassessed);
     cvom_matrix_doc_cleanup(&doc);
     return rc;
 }

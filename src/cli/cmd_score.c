@@ -105,7 +105,7 @@ int cmd_score(struct cli *c, int argc, char **argv)
         {.name = "output", .kind = 's', .arg = "FILE", .help = "with --input: where to write (default stdout)"},
         {.name = "instrument", .kind = 's', .arg = "FILE",
          .help = "with --input: the instrument file (default: the built-in one)"},
-        {.name = "threads", .kind = 's', .arg = "N",
+        {.name = "threads", .kind = 'i', .arg = "N", .min = 1, .max = 2,
          .help = "with --input: 1 or 2 readers (default: 2 for files over 8 MiB)"},
         {.name = "exact", .kind = 'f',
          .help = "with --input: numbers to the last digit (the shortest text that reads back as "
@@ -126,9 +126,7 @@ int cmd_score(struct cli *c, int argc, char **argv)
                   pos, 0, 0, &np, &rc))
         return rc;
     int quiet = cli_opt(opts, "quiet")->set;
-    long threads = 0;
-    if (cli_val(opts, "threads") && cvom_parse_long(cli_val(opts, "threads"), 1, 2, &threads))
-        return cli_usage_error(c, "--threads takes 1 or 2");
+    long threads = (long)cli_num(opts, "threads", 0);
     if (cli_val(opts, "input"))
         return cli_batch_score(c, cli_val(opts, "input"), cli_val(opts, "output"),
                                cli_val(opts, "instrument"), (int)threads, quiet,

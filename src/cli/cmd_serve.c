@@ -38,20 +38,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
          .kind = 's',
          .arg = "HOST:PORT",
          .help = "address to listen on (default 127.0.0.1:8080; port 0 picks a free one)"},
-        {.name = "threads", .kind = 's', .arg = "N", .help = "worker threads (default 8)"},
-        {.name = "max-connections",
-         .kind = 's',
-         .arg = "N",
+        {.name = "threads", .kind = 'i', .arg = "N", .min = 1, .max = 256,
+         .help = "worker threads (default 8)"},
+        {.name = "max-connections", .kind = 'i', .arg = "N", .min = 1, .max = 100000,
          .help = "in all (default 512); past it a new one closes the oldest idle one"},
-        {.name = "max-per-address", .kind = 's', .arg = "N", .help = "per client (default 64)"},
-        {.name = "timeout",
-         .kind = 's',
-         .arg = "SECONDS",
+        {.name = "max-per-address", .kind = 'i', .arg = "N", .min = 1, .max = 100000,
+         .help = "per client (default 64)"},
+        {.name = "timeout", .kind = 'i', .arg = "SECONDS", .min = 1, .max = 3600,
          .help = "idle connections close (default 30)"},
-        {.name = "access-log",
-         .kind = 's',
-         .arg = "FILE",
-         .help = "append one line per request ('-': stdout)"},
+        {.name = "access-log", .kind = 's', .arg = "FILE", .help = "append one line per request ('-': stdout)"},
         {.name = "secure-cookies", .kind = 'f', .help = "mark cookies Secure (behind a TLS proxy)"},
         {.name = "trusted-proxy",
          .kind = 's',
@@ -62,17 +57,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         {.name = "print-routes",
          .kind = 'f',
          .help = "print every route (method, pattern, least role) as CSV and exit"},
-        {.name = "session-idle",
-         .kind = 's',
-         .arg = "SECONDS",
+        {.name = "session-idle", .kind = 'i', .arg = "SECONDS", .min = 1, .max = 2592000,
          .help = "inactivity that ends a session (default 7200)"},
-        {.name = "session-max",
-         .kind = 's',
-         .arg = "SECONDS",
+        {.name = "session-max", .kind = 'i', .arg = "SECONDS", .min = 1, .max = 2592000,
          .help = "time after sign-in that ends a session (default 43200)"},
-        {.name = "signin-ceiling",
-         .kind = 's',
-         .arg = "N",
+        {.name = "signin-ceiling", .kind = 'i', .arg = "N", .min = 1, .max = 1000000,
          .help = "failed sign-ins a minute from all addresses together before every "
                  "sign-in waits (default 100)"},
         {0},
@@ -93,33 +82,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     web_options_init(&o);
     if (cli_val(opts, "listen") && parse_listen(cli_val(opts, "listen"), &o))
         return cli_usage_error(c, "--listen takes HOST:PORT, not '%s'", cli_val(opts, "listen"));
-    static const struct {
-        const char *name;
-        long min, max;
-    } nums[] = {{"threads", 1, 256},
-                {"max-connections", 1, 100000},
-                {"max-per-address", 1, 100000},
-                {"timeout", 1, 3600},
-                {"signin-ceiling", 1, 1000000}};
-    unsigned *dst[] = {&o.threads, &o.max_connections, &o.max_per_address, &o.timeout,
-                       &o.signin_ceiling};
-    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
-        long v;
-        const char *s = cli_val(opts, nums[i].name);
-        if (!s)
-            continue;
-        if (cvom_parse_long(s, nums[i].min, nums[i].max, &v))
-            return cli_usage_error(c, "--%s takes a number from %ld to %ld", nums[i].name,
-                                   nums[i].min, nums[i].max);
-        *dst[i] = (unsigned)v;
-    }
-    static const char *const ages[] = {"session-idle", "session-max"};
-    long *age[] = {&o.session_idle, &o.session_max};
-    for (size_t i = 0; i < 2; i++) {
-        const char *s = cli_val(opts, ages[i]);
-        if (s && cvom_parse_long(s, 1, 30L * 86400, age[i]))
-            return cli_usage_error(c, "--%s takes seconds from 1 to 2592000", ages[i]);
-    }
+    o.threads = (unsigned)cli_num(opts, "threads", o.threads);
+    o.max_connections = (unsigned)cli_num(opts, "max-connections", o.max_connections);
+    o.max_per_address = (unsigned)cli_num(opts, "max-per-address", o.max_per_address);
+    o.timeout = (unsigned)cli_num(opts, "timeout", o.timeout);
+    o.session_idle = (long)cli_num(opts, "session-idle", (double)o.session_idle);
+    o.session_max = (long)cli_num(opts, "session-max", (double)o.session_max);
+    o.signin_ceiling = (unsigned)cli_num(opts, "signin-ceiling", o.signin_ceiling);
     o.secure_cookies = cli_opt(opts, "secure-cookies")->set;
     o.trusted_proxy = cli_val(opts, "trusted-proxy");
     o.access_log = cli_val(opts, "access-log");

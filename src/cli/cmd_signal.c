@@ -27,19 +27,15 @@ static int parse_direction(const char *s)
     return 0;
 }
 
-static int number(struct cli *c, struct cli_opt *opts, const char *name, double *out)
+static void number(struct cli_opt *opts, const char *name, double *out)
 {
-    const char *v = cli_val(opts, name);
-    if (v && cvom_parse_double(v, out))
-        return cli_usage_error(c, "--%s takes a number, not '%s'", name, v);
-    return 0;
+    *out = cli_num(opts, name, *out);
 }
 
 /* Apply the options given to a definition; the ones not given keep their value. */
 static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal_def *d)
 {
     const char *v;
-    int rc;
     if ((v = cli_val(opts, "axis"))) {
         if (strcmp(v, "intellectual") == 0)
             d->axis = CVOM_DIM_INTELLECTUAL;
@@ -62,10 +58,9 @@ static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal
     if ((fixed && d->norm != CVOM_NORM_FIXED) || (logistic && d->norm != CVOM_NORM_LOGISTIC))
         return cli_usage_error(c, "--min/--max go with --norm fixed, --midpoint/--scale with "
                                   "--norm logistic");
-    if ((rc = number(c, opts, d->norm == CVOM_NORM_LOGISTIC ? "midpoint" : "min", &d->p1)) ||
-        (rc = number(c, opts, d->norm == CVOM_NORM_LOGISTIC ? "scale" : "max", &d->p2)) ||
-        (rc = number(c, opts, "weight", &d->weight)))
-        return rc;
+    number(opts, d->norm == CVOM_NORM_LOGISTIC ? "midpoint" : "min", &d->p1);
+    number(opts, d->norm == CVOM_NORM_LOGISTIC ? "scale" : "max", &d->p2);
+    number(opts, "weight", &d->weight);
     if ((v = cli_val(opts, "label")) && cvom_copy(d->label, sizeof d->label, v))
         return cli_usage_error(c, "--label is longer than %d bytes", CVOM_NAME_MAX - 1);
     return 0;
@@ -77,12 +72,15 @@ static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal
          .help = "+: more of it is more value (default); -: more of it is less"},               \
         {.name = "norm", .kind = 's', .arg = "NORM",                                            \
          .help = "fixed (default), percentile or logistic"},                                    \
-        {.name = "min", .kind = 's', .arg = "X", .help = "fixed: the value that scores 0"},    \
-        {.name = "max", .kind = 's', .arg = "X", .help = "fixed: the value that scores 100"},  \
-        {.name = "midpoint", .kind = 's', .arg = "X", .help = "logistic: the value scoring 50"}, \
-        {.name = "scale", .kind = 's', .arg = "X",                                             \
+        {.name = "min", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,             \
+         .help = "fixed: the value that scores 0"},                                             \
+        {.name = "max", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,             \
+         .help = "fixed: the value that scores 100"},                                           \
+        {.name = "midpoint", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,        \
+         .help = "logistic: the value scoring 50"},                                             \
+        {.name = "scale", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,           \
          .help = "logistic: how far from the midpoint a score of 73 lies (> 0)"},              \
-        {.name = "weight", .kind = 's', .arg = "W",                                             \
+        {.name = "weight", .kind = 'n', .arg = "W", .min = -HUGE_VAL, .max = HUGE_VAL,          \
          .help = "its weight against the survey's (default 0.25; the survey weighs "            \
                  "signals.survey_weight, 1 unless set)"},                                       \
         {.name = "label", .kind = 's', .arg = "TEXT", .help = "what it is, for people"}
@@ -157,7 +155,7 @@ static int signal_set(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
-    enum cvom_status st = c->store->ops->signal_find(c->store, pos[0], &g, &c->err);
+    enum cvom_status st = cli_find_signal(c, pos[0], &g);
     if (st)
         return cli_fail(c, st, &c->err);
     if ((rc = apply_options(c, opts, &g.def)))
@@ -254,7 +252,7 @@ static int signal_rm(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
-    enum cvom_status st = c->store->ops->signal_find(c->store, pos[0], &g, &c->err);
+    enum cvom_status st = cli_find_signal(c, pos[0], &g);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->signal_remove(c->store, g.id, &c->err));
     if (st)
@@ -369,7 +367,7 @@ static int network_add(struct cli *c, int argc, char **argv)
         {.name = "title", .kind = 's', .arg = "TEXT",
          .help = "whom we introduced, which group or event (required)"},
         {.name = "date", .kind = 's', .arg = "DATE", .help = "when, YYYY-MM-DD (default today)"},
-        {.name = "rating", .kind = 's', .arg = "N",
+        {.name = "rating", .kind = 'n', .arg = "N", .min = 1, .max = 5,
          .help = "the customer's rating of it, 1-5 (leave out until they have given one)"},
         {.name = "notes", .kind = 's', .arg = "TEXT", .help = "anything worth keeping"},
         {0},
@@ -387,7 +385,7 @@ static int network_add(struct cli *c, int argc, char **argv)
     memset(&e, 0, sizeof e);
     e.rating = NAN;
     const char *kind = cli_val(opts, "kind"), *title = cli_val(opts, "title");
-    const char *notes = cli_val(opts, "notes"), *rating = cli_val(opts, "rating");
+    const char *notes = cli_val(opts, "notes");
     if (!kind || !title)
         return cli_usage_error(c, "an entry needs --kind and --title");
     int k = cvom_network_kind_parse(kind);
@@ -399,8 +397,7 @@ static int network_add(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "--title must be 1 to %d bytes of text", CVOM_FIELD_MAX - 1);
     if (notes && cvom_copy(e.notes, sizeof e.notes, notes))
         return cli_usage_error(c, "--notes is longer than %d bytes", CVOM_FIELD_MAX - 1);
-    if (rating && (cvom_parse_double(rating, &e.rating) || !(e.rating >= 1 && e.rating <= 5)))
-        return cli_usage_error(c, "--rating is a number from 1 to 5, not '%s'", rating);
+    e.rating = cli_num(opts, "rating", e.rating);
     if ((rc = cli_date_opt(c, opts, "date", &e.date)))
         return rc;
     if (cli_store(c))

@@ -14,7 +14,8 @@ static int stakeholder_add(struct cli *c, int argc, char **argv)
         {.name = "external-id", .kind = 's', .arg = "ID", .help = "the id in your CRM"},
         {.name = "role", .kind = 's', .arg = "ROLE",
          .help = "economic buyer, sponsor, user, technical evaluator, ..."},
-        {.name = "influence", .kind = 's', .arg = "X", .help = "0 to 1 (default 0.5)"},
+        {.name = "influence", .kind = 'n', .arg = "X", .min = 0, .max = 1,
+         .help = "0 to 1 (default 0.5)"},
         {.name = "stance", .kind = 's', .arg = "S",
          .help = "champion, supporter, neutral, sceptic, opponent, unknown"},
         {.name = "email", .kind = 's', .arg = "ADDR", .help = "e-mail address"},
@@ -110,9 +111,7 @@ static int stakeholder_rm(struct cli *c, int argc, char **argv)
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
     struct cvom_stakeholder s;
-    enum cvom_status st = c->store->ops->stakeholder_find(c->store, a.id, pos[1], &s, &c->err);
-    if (st == CVOM_ENOTFOUND)
-        cvom_error_set(&c->err, st, "account '%s' has no stakeholder '%s'", a.name, pos[1]);
+    enum cvom_status st = cli_find_stakeholder(c, &a, pos[1], &s);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->stakeholder_remove(c->store, s.id, &c->err));
     if (st)

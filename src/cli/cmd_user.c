@@ -114,9 +114,7 @@ static int user_set(struct cli *c, int argc, char **argv)
     struct cvom_user u;
     char detail[160] = "";
     if (!st && !(st = cli_begin(c))) {
-        st = c->store->ops->user_find(c->store, pos[0], &u, &c->err);
-        if (st == CVOM_ENOTFOUND)
-            cvom_error_set(&c->err, st, "no user '%s'", pos[0]);
+        st = cli_find_user(c, pos[0], &u);
         if (!st && role >= 0 && (enum cvom_role)role != u.role) {
             snprintf(detail, sizeof detail, "%s to %s", cvom_role_name(u.role),
                      cvom_role_name((enum cvom_role)role));
@@ -220,9 +218,7 @@ static int token_create(struct cli *c, int argc, char **argv)
     struct cvom_user u;
     char secret[CVOM_SECRET_CHARS];
     if (!st && !(st = cli_begin(c))) {
-        st = c->store->ops->user_find(c->store, cli_val(opts, "user"), &u, &c->err);
-        if (st == CVOM_ENOTFOUND)
-            cvom_error_set(&c->err, st, "no user '%s'", cli_val(opts, "user"));
+        st = cli_find_user(c, cli_val(opts, "user"), &u);
         if (!st)
             st = cvom_token_create(c->store, u.id, pos[0], (int64_t)time(NULL), secret, &c->err);
         if (!st)

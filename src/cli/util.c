@@ -7,6 +7,7 @@
 #include "io/util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,46 @@ const char *cli_val(struct cli_opt *opts, const char *name)
 {
     struct cli_opt *o = cli_opt(opts, name);
     return o && o->set ? o->value : NULL;
+}
+
+double cli_num(struct cli_opt *opts, const char *name, double def)
+{
+    struct cli_opt *o = cli_opt(opts, name);
+    return o && o->set ? o->num : def;
+}
+
+/* The range of a number option in words: "from 40 to 400", "of 0 or more". */
+static void range_text(char *buf, size_t cap, const struct cli_opt *o)
+{
+    if (o->min > -HUGE_VAL && o->max < HUGE_VAL)
+        snprintf(buf, cap, " from %.15g to %.15g", o->min, o->max);
+    else if (o->min > -HUGE_VAL)
+        snprintf(buf, cap, " of %.15g or more", o->min);
+    else if (o->max < HUGE_VAL)
+        snprintf(buf, cap, " of %.15g or less", o->max);
+    else
+        buf[0] = '\0';
+}
+
+/* Read the value of a number option into o->num: 0, or a usage error naming it. */
+static int take_number(struct cli *c, struct cli_opt *o, const char *v)
+{
+    double d = NAN;
+    long l;
+    if (o->kind == 'i') {
+        if (cvom_parse_long(v, -9007199254740992L, 9007199254740992L, &l) == CVOM_OK)
+            d = (double)l;
+    } else if (cvom_parse_double(v, &d) != CVOM_OK || !isfinite(d)) {
+        d = NAN;
+    }
+    if (d >= o->min && d <= o->max) {
+        o->num = d;
+        return 0;
+    }
+    char range[96];
+    range_text(range, sizeof range, o);
+    return cli_usage_error(c, "--%s must be %s%s, not '%s'", o->name,
+                           o->kind == 'i' ? "a whole number" : "a number", range, v);
 }
 
 static void usage(struct cli *c, struct cli_opt *opts, const char *use, const char *desc)
@@ -140,6 +181,8 @@ int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const 
             *exit_code = cli_usage_error(c, "option '--%s' needs a value", name);
             return 1;
         }
+        if ((o->kind == 'i' || o->kind == 'n') && (*exit_code = take_number(c, o, v)))
+            return 1;
         if (o->kind == 'm') {
             if (o->n_multi == CLI_MULTI_MAX) {
                 *exit_code = cli_usage_error(c, "too many '--%s' options", name);
@@ -267,12 +310,285 @@ int cli_date_opt(struct cli *c, struct cli_opt *opts, const char *name, int32_t 
     return 0;
 }
 
+/* ---- names ------------------------------------------------------------------------------ */
+
+static int lower(int ch)
+{
+    return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+}
+
+static int same_but_case(const char *a, const char *b)
+{
+    for (; *a && lower((unsigned char)*a) == lower((unsigned char)*b); a++, b++)
+        ;
+    return *a == *b;
+}
+
+/* The edit distance between a and b ignoring case, in bytes, two letters swapped counting
+ * as one edit; or limit + 1 when it is more than limit (or either is longer than a name can
+ * be). */
+static int distance(const char *a, const char *b, int limit)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    int rows[3][CVOM_FIELD_MAX + 1];
+    if (na >= CVOM_FIELD_MAX || nb >= CVOM_FIELD_MAX ||
+        (na > nb ? na - nb : nb - na) > (size_t)limit)
+        return limit + 1;
+    for (size_t j = 0; j <= nb; j++)
+        rows[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        int *row = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= nb; j++) {
+            int ca = lower((unsigned char)a[i - 1]), cb = lower((unsigned char)b[j - 1]);
+            int v = up[j - 1] + (ca != cb);
+            if (up[j] + 1 < v)
+                v = up[j] + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == lower((unsigned char)b[j - 2]) &&
+                lower((unsigned char)a[i - 2]) == cb && up2[j - 2] + 1 < v)
+                v = up2[j - 2] + 1;
+            row[j] = v;
+        }
+    }
+    return rows[na % 3][nb] <= limit ? rows[na % 3][nb] : limit + 1;
+}
+
+/* Whether needle is in hay ignoring case (a part of a longer name). */
+static int contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; n && *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && lower((unsigned char)hay[i]) == lower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+void cli_names_init(struct cli_names *m, const char *ref)
+{
+    memset(m, 0, sizeof *m);
+    m->ref = ref;
+}
+
+void cli_names_add(struct cli_names *m, int64_t id, const char *name)
+{
+    if (!name[0])
+        return;
+    if (same_but_case(m->ref, name)) {
+        if (!m->n_same || m->same_id != id)
+            m->n_same++;
+        m->same_id = id;
+        cvom_copy(m->same, sizeof m->same, name);
+        return;
+    }
+    /* Near: a few typing slips away (one in three characters, at least two in a name of
+     * four or more, at most four), or a part of it of three characters or more. */
+    int len = (int)strlen(m->ref), limit = len / 3;
+    limit = len <= 3 ? 1 : limit < 2 ? 2 : limit > 4 ? 4 : limit;
+    int d = distance(m->ref, name, limit);
+    if (d > limit && strlen(m->ref) >= 3 && contains(name, m->ref))
+        d = limit + 1;
+    else if (d > limit)
+        return;
+    size_t at = m->n_near;
+    while (at > 0 && m->dist[at - 1] > d)
+        at--;
+    if (at >= CLI_NEAR_MAX)
+        return;
+    for (size_t i = 0; i < at; i++)
+        if (strcmp(m->near[i], name) == 0)
+            return;
+    size_t last = m->n_near < CLI_NEAR_MAX ? m->n_near : CLI_NEAR_MAX - 1;
+    for (size_t i = last; i > at; i--) {
+        memcpy(m->near[i], m->near[i - 1], sizeof m->near[i]);
+        m->dist[i] = m->dist[i - 1];
+    }
+    cvom_copy(m->near[at], sizeof m->near[at], name);
+    m->dist[at] = d;
+    if (m->n_near < CLI_NEAR_MAX)
+        m->n_near++;
+}
+
+enum cvom_status cli_names_result(const struct cli_names *m, const char *kind, const char *what,
+                                  struct cvom_error *err)
+{
+    if (m->n_same == 1)
+        return CVOM_OK;
+    if (m->n_same > 1)
+        return cvom_error_set(err, CVOM_ENOTFOUND,
+                              "no %s '%s' as written: %zu differ from it only in capitals "
+                              "(such as '%s'); write it exactly%s",
+                              kind, m->ref, m->n_same, m->same,
+                              strcmp(kind, "account") == 0 ? ", or give its id" : "");
+    char hint[3 * (CVOM_FIELD_MAX + 8) + 32] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < m->n_near && used < sizeof hint; i++) {
+        int w = snprintf(hint + used, sizeof hint - used, "%s'%s'",
+                         i == 0               ? "; did you mean "
+                         : i + 1 == m->n_near ? " or "
+                                              : ", ",
+                         m->near[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    if (m->n_near && used < sizeof hint)
+        snprintf(hint + used, sizeof hint - used, "?");
+    return cvom_error_set(err, CVOM_ENOTFOUND, "no %s '%s' (%s)%s", kind, m->ref, what, hint);
+}
+
+/* One kind of named record: how to look one up by its reference, and how to offer every
+ * record's names to a struct cli_names. */
+struct named_kind {
+    const char *kind, *what;
+    enum cvom_status (*find)(struct cli *c, const char *ref, void *out);
+    enum cvom_status (*names)(struct cli *c, struct cli_names *m);
+};
+
+/* Look ref up; when it is not found as written, take the one record that differs only in
+ * capitals, or fail with suggestions. */
+static enum cvom_status find_named(struct cli *c, const struct named_kind *k, const char *ref,
+                                   void *out)
+{
+    enum cvom_status st = k->find(c, ref, out);
+    if (st == CVOM_ENOTFOUND) {
+        struct cli_names m;
+        cli_names_init(&m, ref);
+        st = k->names(c, &m);
+        if (!st)
+            st = cli_names_result(&m, k->kind, k->what, &c->err);
+        if (!st)
+            st = k->find(c, m.same, out);
+    }
+    return st;
+}
+
+static int name_account(void *ctx, const struct cvom_account *a)
+{
+    cli_names_add(ctx, a->id, a->name);
+    cli_names_add(ctx, a->id, a->external_id);
+    return 0;
+}
+
+static enum cvom_status find_account(struct cli *c, const char *ref, void *out)
+{
+    return c->store->ops->account_find(c->store, ref, out, &c->err);
+}
+
+static enum cvom_status account_names(struct cli *c, struct cli_names *m)
+{
+    struct cvom_account_filter all;
+    memset(&all, 0, sizeof all);
+    return c->store->ops->account_list(c->store, &all, name_account, m, &c->err);
+}
+
 int cli_account(struct cli *c, const char *ref, struct cvom_account *out)
 {
-    enum cvom_status st = c->store->ops->account_find(c->store, ref, out, &c->err);
-    if (st == CVOM_ENOTFOUND)
-        cvom_error_set(&c->err, st, "no account '%s' (give its id, external id or name)", ref);
+    static const struct named_kind k = {"account", "give its id, external id or name",
+                                        find_account, account_names};
+    enum cvom_status st = find_named(c, &k, ref, out);
     return st ? cli_fail(c, st, &c->err) : 0;
+}
+
+static int name_user(void *ctx, const struct cvom_user *u)
+{
+    cli_names_add(ctx, u->id, u->name);
+    return 0;
+}
+
+static enum cvom_status find_user(struct cli *c, const char *ref, void *out)
+{
+    return c->store->ops->user_find(c->store, ref, out, &c->err);
+}
+
+static enum cvom_status user_names(struct cli *c, struct cli_names *m)
+{
+    return c->store->ops->user_list(c->store, name_user, m, &c->err);
+}
+
+enum cvom_status cli_find_user(struct cli *c, const char *name, struct cvom_user *out)
+{
+    static const struct named_kind k = {"user", "give the sign-in name; 'cvom user list'",
+                                        find_user, user_names};
+    return find_named(c, &k, name, out);
+}
+
+static int name_offering(void *ctx, const struct cvom_offering *o)
+{
+    cli_names_add(ctx, o->id, o->code);
+    cli_names_add(ctx, o->id, o->name);
+    return 0;
+}
+
+static enum cvom_status find_offering(struct cli *c, const char *ref, void *out)
+{
+    return c->store->ops->offering_find(c->store, ref, out, &c->err);
+}
+
+static enum cvom_status offering_names(struct cli *c, struct cli_names *m)
+{
+    return c->store->ops->offering_list(c->store, name_offering, m, &c->err);
+}
+
+enum cvom_status cli_find_offering(struct cli *c, const char *ref, struct cvom_offering *out)
+{
+    static const struct named_kind k = {"offering", "give its code or name", find_offering,
+                                        offering_names};
+    return find_named(c, &k, ref, out);
+}
+
+static int name_signal(void *ctx, const struct cvom_signal *g)
+{
+    cli_names_add(ctx, g->id, g->def.name);
+    return 0;
+}
+
+static enum cvom_status find_signal(struct cli *c, const char *ref, void *out)
+{
+    return c->store->ops->signal_find(c->store, ref, out, &c->err);
+}
+
+static enum cvom_status signal_names(struct cli *c, struct cli_names *m)
+{
+    return c->store->ops->signal_list(c->store, name_signal, m, &c->err);
+}
+
+enum cvom_status cli_find_signal(struct cli *c, const char *ref, struct cvom_signal *out)
+{
+    static const struct named_kind k = {"signal", "give its name or id; 'cvom signal list'",
+                                        find_signal, signal_names};
+    return find_named(c, &k, ref, out);
+}
+
+static int name_stakeholder(void *ctx, const struct cvom_stakeholder *p)
+{
+    cli_names_add(ctx, p->id, p->name);
+    cli_names_add(ctx, p->id, p->external_id);
+    return 0;
+}
+
+enum cvom_status cli_find_stakeholder(struct cli *c, const struct cvom_account *a, const char *ref,
+                                      struct cvom_stakeholder *out)
+{
+    enum cvom_status st = c->store->ops->stakeholder_find(c->store, a->id, ref, out, &c->err);
+    if (st != CVOM_ENOTFOUND)
+        return st;
+    struct cli_names m;
+    char what[CVOM_FIELD_MAX + 64];
+    snprintf(what, sizeof what, "not a stakeholder of %s; give an id, external id or name",
+             a->name);
+    cli_names_init(&m, ref);
+    st = c->store->ops->stakeholder_list(c->store, a->id, name_stakeholder, &m, &c->err);
+    if (!st)
+        st = cli_names_result(&m, "stakeholder", what, &c->err);
+    if (!st)
+        st = c->store->ops->stakeholder_find(c->store, a->id, m.same, out, &c->err);
+    return st;
 }
 
 void fmt_num(char *buf, size_t cap, double v, int decimals)

@@ -988,14 +988,25 @@ static void draw_title_footer(struct ctx *c)
         text_set(c, c->o->title, 15 * s, 1, f->w - 32 * s);
         text_show(c, f->x + 16 * s, f->y + 12 * s, LEFT, TOP, ink, 1);
     }
-    char counts[128], all[32], hidden[32];
-    grouped(all, sizeof all, c->n);
-    grouped(hidden, sizeof hidden, c->hidden);
-    if (c->hidden)
-        snprintf(counts, sizeof counts, "%s account%s, %s not shown: not enough evidence", all,
-                 c->n == 1 ? "" : "s", hidden);
+    /* Every account is counted: those drawn, and those not placed for want of evidence or
+     * never assessed. */
+    char counts[256], all[32], hidden[32], few[32], never[32];
+    size_t total = c->n + c->o->unassessed, off = c->hidden + c->o->unassessed;
+    grouped(all, sizeof all, total);
+    grouped(hidden, sizeof hidden, off);
+    grouped(few, sizeof few, c->hidden);
+    grouped(never, sizeof never, c->o->unassessed);
+    if (c->hidden && c->o->unassessed)
+        snprintf(counts, sizeof counts,
+                 "%s account%s, %s not placed: %s without enough "
+                 "evidence, %s never assessed",
+                 all, total == 1 ? "" : "s", hidden, few, never);
+    else if (off)
+        snprintf(counts, sizeof counts, "%s account%s, %s not placed: %s", all,
+                 total == 1 ? "" : "s", hidden,
+                 c->hidden ? "not enough evidence" : "never assessed");
     else
-        snprintf(counts, sizeof counts, "%s account%s", all, c->n == 1 ? "" : "s");
+        snprintf(counts, sizeof counts, "%s account%s", all, total == 1 ? "" : "s");
     double y = f->y + f->h - 8 * s;
     text_set(c, counts, 8 * s, 0, f->w - 32 * s);
     text_extent(c, &w, &h);

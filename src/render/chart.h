@@ -38,7 +38,7 @@ struct cvom_chart_point {
 /* What a drawing did, for callers that report it. */
 struct cvom_chart_stats {
     size_t drawn;    /* points drawn */
-    size_t hidden;   /* points not drawn: not enough evidence */
+    size_t hidden;   /* points not drawn: not enough evidence (o->unassessed not included) */
     size_t labelled; /* labels that found a place */
 };
 
@@ -53,6 +53,8 @@ struct cvom_chart_opts {
     const char *footer;           /* e.g. "as of 2026-10-31 · owner = Priya"; may be NULL */
     const char *since;            /* the date of x0/y0, e.g. "2026-04-30", named in the
                                      legend of arrows and trend colours; may be NULL */
+    size_t unassessed;            /* accounts never assessed, not among the points: counted
+                                     in the line under the plot with those not drawn */
     struct cvom_chart_stats *stats; /* when not NULL, filled after a successful drawing */
 };
 

@@ -82,7 +82,7 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
         return cvom_error_set(err, CVOM_EINVAL, "the since date is after the as-of date");
     memset(r->count, 0, sizeof r->count);
     memset(r->revenue, 0, sizeof r->revenue);
-    r->placed = r->insufficient_count = 0;
+    r->placed = r->insufficient_count = r->unassessed_count = 0;
     r->insufficient_revenue = r->total_revenue = 0;
     size_t n = r->n_accounts ? r->n_accounts : 1;
     r->movers = malloc(n * sizeof *r->movers);
@@ -105,6 +105,7 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
             r->placed++;
         } else {
             r->insufficient_count++;
+            r->unassessed_count += a->assessments == 0;
             r->insufficient_revenue += a->revenue;
             r->insufficient[r->n_insufficient++] = i;
         }
@@ -300,7 +301,8 @@ static const struct section_def sections[S_COUNT] = {
                  "for a new one.",
                  stale_cols, stale_cols},
     [S_INSUFFICIENT] = {"insufficient", "Insufficient evidence",
-                        "Too few respondents or answers to place these accounts on the matrix.",
+                        "Too few respondents or answers to place these accounts on the matrix; "
+                        "those with 0 assessments were never assessed.",
                         insufficient_cols, insufficient_cols},
     [S_TRANSITIONS] = {"transitions", "Transitions",
                        "Every account counted once by its quadrant on the since date (rows) and "
@@ -676,6 +678,11 @@ static json_t *report_json(const struct cvom_report *r)
                           "accounts_total", (json_int_t)r->n_accounts, "placed",
                           (json_int_t)r->placed, "insufficient_total",
                           (json_int_t)r->insufficient_count);
+    if (o &&
+        json_object_set_new(o, "unassessed_total", json_integer((json_int_t)r->unassessed_count))) {
+        json_decref(o);
+        return NULL;
+    }
     if (o && json_object_update_new(o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I, s:f}",
         "migration", r->has_migration, "slide_points", r->slide_points,
         "overserved_share", r->overserved_share, "rated_accounts", (json_int_t)r->rated_accounts,
@@ -982,11 +989,16 @@ static void html_header(FILE *f, const struct cvom_report *r)
     struct {
         const char *label;
         size_t n;
-    } figs[] = {{"accounts", r->n_accounts}, {"placed on the matrix", r->placed},
-                {"moved quadrant", r->n_movers}, {"borderline", r->n_borderline},
-                {"stale", r->n_stale}, {"insufficient evidence", r->n_insufficient},
+    } figs[] = {{"accounts", r->n_accounts},
+                {"placed on the matrix", r->placed},
+                {"moved quadrant", r->n_movers},
+                {"borderline", r->n_borderline},
+                {"stale", r->n_stale},
+                {"insufficient evidence", r->n_insufficient},
+                {"of them never assessed", r->unassessed_count},
                 {"sliding towards Transactional", r->n_slides},
-                {"over-served", r->n_overserved}, {"partnerships at risk", r->n_at_risk}};
+                {"over-served", r->n_overserved},
+                {"partnerships at risk", r->n_at_risk}};
     for (size_t i = 0; i < sizeof figs / sizeof *figs; i++)
         fprintf(f, "<li><b>%zu</b>%s</li>\n", figs[i].n, figs[i].label);
     fputs("</ul>\n</header>\n", f);
@@ -1281,11 +1293,17 @@ static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r,
     if (!e)
         e = worksheet_write_number(ws, t, 4, r->total_revenue > 0 ? 1.0 : 0.0,
                                    x->bold_num[K_SHARE]);
+    /* Every account is counted: those never assessed are among the insufficient evidence. */
+    if (!e)
+        e = worksheet_write_string(ws, t + 1, 0, "Never assessed (of Insufficient evidence)",
+                                   x->label);
+    if (!e)
+        e = worksheet_write_number(ws, t + 1, 1, (double)r->unassessed_count, x->num[K_INT]);
     char thresholds[96], interval[32];
     snprintf(thresholds, sizeof thresholds, "intellectual %g, emotional %g", r->threshold[0],
              r->threshold[1]);
     snprintf(interval, sizeof interval, "%.0f %%", 100 * r->confidence);
-    lxw_row_t m = t + 2;
+    lxw_row_t m = t + 3;
     const char *labels[] = {"As of", "Movers since", "Thresholds", "Intervals", "Valid for (days)",
                             "Filters", "Made with"};
     for (size_t i = 0; !e && i < sizeof labels / sizeof *labels; i++)

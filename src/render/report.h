@@ -124,6 +124,7 @@ struct cvom_report {
     double revenue[CVOM_Q_COUNT];
     size_t placed;                         /* the sum of count[] */
     size_t insufficient_count;             /* accounts not placed (never assessed included) */
+    size_t unassessed_count;               /* of those, the accounts never assessed */
     double insufficient_revenue;
     double total_revenue;
     size_t *movers, n_movers;              /* placed on both dates, in another quadrant now */

@@ -70,6 +70,7 @@ struct group {
 
 struct term {
     FILE *out;
+    int ascii;
     const struct cvom_term_opts *o;
     const struct cvom_term_point *pts;
     size_t n;
@@ -149,10 +150,33 @@ static int width_n(const char *s, size_t n)
 
 static int text_width(const char *s) { return width_n(s, strlen(s)); }
 
-static void put_cp(FILE *f, uint32_t cp)
+/* What stands for a character outside ASCII when only ASCII may be written: the lines and
+ * arrows of the drawing by their nearest look-alike, anything else by '?'. One column
+ * each, so the layout does not move. */
+static uint32_t ascii_of(uint32_t cp)
+{
+    switch (cp) {
+    case 0x2500: return '-';
+    case 0x2502: return '|';
+    case 0x253C:
+    case 0x2524:
+    case 0x2514:
+    case 0x2534: return '+';
+    case 0x2026: return '~';
+    case 0x00B7: return '-';
+    case 0x2192: return '>';
+    case 0x2191: return '^';
+    default: return '?';
+    }
+}
+
+static void put_cp(const struct term *t, uint32_t cp)
 {
     char b[4];
     size_t n = 0;
+    FILE *f = t->out;
+    if (t->ascii && cp >= 0x80)
+        cp = ascii_of(cp);
     if (cp < 0x80) {
         b[n++] = (char)cp;
     } else if (cp < 0x800) {
@@ -215,10 +239,10 @@ static void put_text(struct term *t, const char *s, int w, int pad)
         put_spaces(t->out, w - shown);
     for (int col = 0; col < (total <= w ? total : w - 1); col++) {
         i += next_cp(s + i, n - i, &cp);
-        put_cp(t->out, cp);
+        put_cp(t, cp);
     }
     if (total > w)
-        put_cp(t->out, 0x2026);
+        put_cp(t, 0x2026);
     if (pad > 0)
         put_spaces(t->out, w - shown);
 }
@@ -243,7 +267,7 @@ static int put_word(struct term *t, const char *s, size_t len, int col, int inde
             cp = ' ', i++;
         else
             i += next_cp(s + i, len - i, &cp);
-        put_cp(t->out, cp);
+        put_cp(t, cp);
     }
     return col;
 }
@@ -362,7 +386,7 @@ static const char *quad_title(enum cvom_quadrant q)
 
 static int plottable(const struct cvom_term_point *p)
 {
-    return p->state != CVOM_STATE_INSUFFICIENT && !isnan(p->x) && !isnan(p->y);
+    return !p->unassessed && p->state != CVOM_STATE_INSUFFICIENT && !isnan(p->x) && !isnan(p->y);
 }
 
 static int borderline(const struct term *t, const struct mark *m)
@@ -418,6 +442,8 @@ static void layout(struct term *t)
     if (t->lw < 3)
         t->lw = 3;
     t->pw = t->w - t->lw - 2;
+    if (t->pw > CVOM_TERM_PLOT_MAX)
+        t->pw = CVOM_TERM_PLOT_MAX;
     t->a = clampi((int)lround((100.0 - t->thr[Y]) / 100.0 * (t->h - 1)), 1, t->h - 2);
     t->l = clampi((int)lround(t->thr[X] / 100.0 * (t->pw - 1)), 1, t->pw - 2);
 }
@@ -748,13 +774,13 @@ static void put_row(struct term *t, int r)
                                                           : "";
     int last = t->pw - 1;
     fprintf(t->out, "%*s ", t->lw, tick);
-    put_cp(t->out, r == t->a ? 0x253C : *tick ? 0x2524 : 0x2502);
+    put_cp(t, r == t->a ? 0x253C : *tick ? 0x2524 : 0x2502);
     while (last >= 0 && cell_at(t, r, last)->kind == CELL_EMPTY)
         last--;
     for (int c = 0; c <= last; c++) {
         const struct cell *x = cell_at(t, r, c);
         set_attr(t, x->attr);
-        put_cp(t->out, x->cp);
+        put_cp(t, x->cp);
     }
     end_line(t);
 }
@@ -766,26 +792,28 @@ static void put_x_axis(struct term *t)
     char ticks[WIDTH_MAX + 1];
     int g = t->lw + 2, len = (int)strlen(t->tick[X]), s = g + t->l - len / 2;
     put_spaces(t->out, t->lw + 1);
-    put_cp(t->out, 0x2514);
+    put_cp(t, 0x2514);
     for (int c = 0; c < t->pw; c++)
-        put_cp(t->out, c == t->l ? 0x2534 : 0x2500);
+        put_cp(t, c == t->l ? 0x2534 : 0x2500);
     end_line(t);
     memset(ticks, ' ', (size_t)t->w);
     ticks[g] = '0';
     memcpy(ticks + g + t->pw - 3, "100", 3);
     if (s >= g + 2 && s + len <= g + t->pw - 4)
         memcpy(ticks + s, t->tick[X], (size_t)len);
-    fprintf(t->out, "%.*s", t->w, ticks);
+    fprintf(t->out, "%.*s", g + t->pw, ticks);
     end_line(t);
     put_spaces(t->out, g + (t->pw - 20) / 2);
-    fputs("Intellectual value \u2192", t->out);
+    fputs("Intellectual value ", t->out);
+    put_cp(t, 0x2192);
     end_line(t);
 }
 
 static void put_plot(struct term *t)
 {
     put_spaces(t->out, t->lw + 1);
-    fputs("\u2191 Emotional value", t->out);
+    put_cp(t, 0x2191);
+    fputs(" Emotional value", t->out);
     end_line(t);
     for (int r = 0; r < t->h; r++)
         put_row(t, r);
@@ -962,12 +990,14 @@ static enum cvom_status put_legend(struct term *t)
     return CVOM_OK;
 }
 
-static enum cvom_status put_unplotted(struct term *t)
+/* The accounts that are not plotted, by name: those assessed without enough evidence
+ * (unassessed 0), or those never assessed (1). */
+static enum cvom_status put_unplotted(struct term *t, int unassessed, const char *prefix)
 {
     struct sbuf b = {0};
     size_t count = 0;
     for (size_t i = 0; i < t->n; i++) {
-        if (plottable(&t->pts[i]))
+        if (plottable(&t->pts[i]) || !t->pts[i].unassessed != !unassessed)
             continue;
         sb_add(&b, count++ ? ", " : "");
         sb_add(&b, label_of(&t->pts[i]));
@@ -978,7 +1008,7 @@ static enum cvom_status put_unplotted(struct term *t)
     }
     if (count) {
         end_line(t);
-        put_wrapped(t, "Not enough evidence: ", b.p, 0);
+        put_wrapped(t, prefix, b.p, 0);
     }
     free(b.p);
     return CVOM_OK;
@@ -992,18 +1022,30 @@ static void put_counts(struct term *t)
         {CVOM_Q_EMOTIONAL, CVOM_Q_PARTNERSHIP},
         {CVOM_Q_TRANSACTIONAL, CVOM_Q_INTELLECTUAL},
     };
-    size_t count[CVOM_Q_COUNT] = {0}, bl = 0;
-    char line[128];
-    int cw;
+    size_t count[CVOM_Q_COUNT] = {0}, bl = 0, never = 0;
+    char line[256];
+    int cw, len;
     for (size_t i = 0; i < t->k; i++) {
         const struct cvom_term_point *p = &t->pts[t->marks[i].pt];
         count[p->quadrant]++;
         bl += p->state == CVOM_STATE_BORDERLINE;
     }
+    for (size_t i = 0; i < t->n; i++)
+        never += t->pts[i].unassessed != 0;
     cw = digits(t->k);
     end_line(t);
-    snprintf(line, sizeof line, "%zu of %zu accounts plotted, %zu of them borderline", t->k, t->n,
-             bl);
+    /* Every account is counted: plotted, in another quadrant, without enough evidence, or
+     * never assessed. */
+    len = snprintf(line, sizeof line, "%zu of %zu accounts plotted, %zu of them borderline", t->k,
+                   t->n + t->o->elsewhere, bl);
+    if (t->o->elsewhere && len > 0 && (size_t)len < sizeof line)
+        len += snprintf(line + len, sizeof line - (size_t)len, "; %zu in other quadrants",
+                        t->o->elsewhere);
+    if (t->n - t->k - never && len > 0 && (size_t)len < sizeof line)
+        len += snprintf(line + len, sizeof line - (size_t)len, "; %zu without enough evidence",
+                        t->n - t->k - never);
+    if (never && len > 0 && (size_t)len < sizeof line)
+        snprintf(line + len, sizeof line - (size_t)len, "; %zu never assessed", never);
     put_wrapped(t, "", line, 0);
     for (int r = 0; r < 2; r++) {
         for (int c = 0; c < 2; c++) {
@@ -1036,7 +1078,8 @@ static enum cvom_status render(struct term *t)
     put_plot(t);
     end_line(t);
     if ((st = put_key(t)) != CVOM_OK || (st = put_legend(t)) != CVOM_OK ||
-        (st = put_unplotted(t)) != CVOM_OK)
+        (st = put_unplotted(t, 0, "Not enough evidence: ")) != CVOM_OK ||
+        (st = put_unplotted(t, 1, "Never assessed: ")) != CVOM_OK)
         return st;
     put_counts(t);
     return CVOM_OK;
@@ -1045,7 +1088,7 @@ static enum cvom_status render(struct term *t)
 enum cvom_status cvom_term_matrix(FILE *out, const struct cvom_term_point *pts, size_t n,
                                   const struct cvom_term_opts *o)
 {
-    struct term t = {.out = out, .o = o, .pts = pts, .n = n};
+    struct term t = {.out = out, .ascii = o ? o->ascii : 0, .o = o, .pts = pts, .n = n};
     enum cvom_status st;
     if (!out || !o || !opts_valid(o) || !points_valid(pts, n))
         return CVOM_EINVAL;

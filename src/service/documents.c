@@ -65,17 +65,20 @@ static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
  * NULL, the same accounts' scan as of the earlier date, in the same order). */
 static enum cvom_status build_points(const struct collect *k, const struct cvom_scored *now,
                                      const struct cvom_scored *before, int quadrant,
-                                     struct cvom_chart_point **out, size_t *n,
+                                     struct cvom_chart_point **out, size_t *n, size_t *unassessed,
                                      struct cvom_error *err)
 {
     struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
     if (!pts)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     size_t m = 0;
+    *unassessed = 0;
     for (size_t i = 0; i < k->n; i++) {
         const struct cvom_score *sc = &now[i].score;
-        if (!now[i].evidence.assessments)
+        if (!now[i].evidence.assessments) {
+            ++*unassessed;
             continue;
+        }
         if (quadrant >= 0 &&
             (sc->state == CVOM_STATE_INSUFFICIENT || (int)sc->quadrant != quadrant))
             continue;
@@ -116,7 +119,7 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     struct collect k = {0};
     struct cvom_chart_point *pts = NULL;
     struct cvom_scored *now = NULL, *before = NULL;
-    size_t n = 0, n_now = 0;
+    size_t n = 0, n_now = 0, unassessed = 0;
     /* Both dates in one pass over the store: the same accounts, in the same order. */
     enum cvom_status s = cvom_config_load(st, &cfg, err);
     if (!s && f) {
@@ -130,7 +133,7 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     if (!s)
         s = collect_scan(now, n_now, &k, err);
     if (!s)
-        s = build_points(&k, now, has_from ? before : NULL, quadrant, &pts, &n, err);
+        s = build_points(&k, now, has_from ? before : NULL, quadrant, &pts, &n, &unassessed, err);
     free(now);
     free(before);
     if (s) {
@@ -139,6 +142,7 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     }
     d->pts = pts;
     d->n = n;
+    d->unassessed = unassessed;
     d->threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
     d->threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
     d->accts = k.v;

@@ -29,18 +29,19 @@ struct cvom_matrix_doc_acct; /* what a point needs of its account; private */
 struct cvom_matrix_doc {
     struct cvom_chart_point *pts; /* what to draw, in the store's listing order */
     size_t n;
+    size_t unassessed;                /* accounts never assessed: not points, for cvom_chart_opts */
     double threshold[CVOM_DIM_COUNT]; /* of the configuration, for cvom_chart_opts */
     struct cvom_matrix_doc_acct *accts; /* private: the accounts the labels belong to */
     size_t n_accts;
 };
 
 /* Score the accounts that match f as of `to` and make them chart points: accounts never
- * assessed are left out, accounts without enough evidence are kept unplaced (the chart
- * counts them, it does not draw them), and with quadrant >= 0 only the accounts placed in
- * that quadrant are kept. With has_from each point also gets its position as of `from`,
- * for arrows and trend colours. f NULL selects no account at all (a scope that sees
- * nothing). On success *d owns everything; on failure *d is left empty. CVOM_ENOMEM when
- * the portfolio does not fit in memory, or the store's status. */
+ * assessed are counted in unassessed (as the API's matrix does) and not made points, accounts
+ * without enough evidence are kept unplaced (the chart counts them, it does not draw them), and
+ * with quadrant >= 0 only the accounts placed in that quadrant are kept. With has_from each point
+ * also gets its position as of `from`, for arrows and trend colours. f NULL selects no account at
+ * all (a scope that sees nothing). On success *d owns everything; on failure *d is left empty.
+ * CVOM_ENOMEM when the portfolio does not fit in memory, or the store's status. */
 enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                         int quadrant, int32_t to, int has_from, int32_t from,
                                         struct cvom_matrix_doc *d, struct cvom_error *err);

@@ -381,6 +381,24 @@ enum cvom_status cvom__op_response_put(struct cvom_store *st, const struct cvom_
     return status;
 }
 
+enum cvom_status cvom__op_response_remove(struct cvom_store *st, int64_t assessment_id,
+                                          const char *item_code, struct cvom_error *err)
+{
+    return db_exec_keyed(db_of(st), S_RESPONSE_REMOVE, item_code, CVOM_CODE_MAX, 1,
+                         assessment_id, 0, "clearing an answer", err);
+}
+
+enum cvom_status cvom__op_assessment_remove(struct cvom_store *st, int64_t id,
+                                            struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    enum cvom_status status =
+        db_exec_keyed(s, S_ASSESSMENT_REMOVE, NULL, 0, 1, id, 0, "removing an assessment", err);
+    if (status == CVOM_OK && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no assessment with id %" PRId64, id);
+    return status;
+}
+
 enum cvom_status cvom__op_response_list(struct cvom_store *st, int64_t assessment_id,
                                         cvom_response_cb cb, void *ctx, struct cvom_error *err)
 {

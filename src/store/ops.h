@@ -53,6 +53,10 @@ enum cvom_status cvom__op_assessment_update(struct cvom_store *st, const struct 
                                             struct cvom_error *err);
 enum cvom_status cvom__op_assessment_list(struct cvom_store *st, int64_t account_id,
                                           cvom_assessment_cb cb, void *ctx, struct cvom_error *err);
+enum cvom_status cvom__op_response_remove(struct cvom_store *st, int64_t assessment_id,
+                                          const char *item_code, struct cvom_error *err);
+enum cvom_status cvom__op_assessment_remove(struct cvom_store *st, int64_t id,
+                                            struct cvom_error *err);
 enum cvom_status cvom__op_response_put(struct cvom_store *st, const struct cvom_response *r,
                                        struct cvom_error *err);
 enum cvom_status cvom__op_response_list(struct cvom_store *st, int64_t assessment_id,

@@ -90,6 +90,8 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(BULK_ASSESSMENTS, STMT_DATA)                                                                 \
     X(BULK_RESPONSES, STMT_DATA)                                                                   \
     X(RESPONSE_LIST, STMT_READ)                                                                    \
+    X(RESPONSE_REMOVE, STMT_DATA)                                                                  \
+    X(ASSESSMENT_REMOVE, STMT_DATA)                                                                \
     X(SNAPSHOT_PUT, STMT_DATA)                                                                     \
     X(SNAPSHOT_LATEST, STMT_READ)                                                                  \
     X(SNAPSHOT_HISTORY, STMT_READ)                                                                 \

@@ -448,6 +448,12 @@ struct cvom_store_ops {
                                      struct cvom_error *err);
     enum cvom_status (*response_list)(struct cvom_store *st, int64_t assessment_id,
                                       cvom_response_cb cb, void *ctx, struct cvom_error *err);
+    /* Clear one answer (no error when there is none), or remove a whole assessment with its
+     * answers (CVOM_ENOTFOUND when there is no such assessment). */
+    enum cvom_status (*response_remove)(struct cvom_store *st, int64_t assessment_id,
+                                        const char *item_code, struct cvom_error *err);
+    enum cvom_status (*assessment_remove)(struct cvom_store *st, int64_t id,
+                                          struct cvom_error *err);
     /* For scoring a whole portfolio in one pass: every complete assessment dated on or
      * before as_of, by account, date, id, with the account and influence of its stakeholder
      * (0 and NaN when it has none); and every answer, by assessment id, then item code. One

@@ -164,6 +164,7 @@ static int matrix_picture(struct web_req *r, enum cvom_chart_format fmt)
     cvom_chart_opts_init(&o);
     o.title = MATRIX_TITLE;
     o.footer = footer;
+    o.unassessed = doc.unassessed;
     o.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];
     o.threshold[CVOM_DIM_EMOTIONAL] = doc.threshold[CVOM_DIM_EMOTIONAL];
     if (has_from) {

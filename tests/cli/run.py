@@ -7,6 +7,8 @@ A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=te
     # a comment
     @file NAME          lines up to '@end' become the file NAME in the directory
     $ cvom ARGS...      run cvom (shell-like quoting); the steps below check it
+    $ NAME=VALUE cvom … the same with NAME set in its environment (LC_ALL=C for a locale
+                        that is not UTF-8)
     < TEXT              a line of standard input
     > TEXT              a line of expected standard output (all '>' lines: exact match)
     ~ TEXT              standard output contains TEXT
@@ -135,10 +137,14 @@ def main():
                     with open(os.path.join(d, name), 'w', encoding='utf-8', newline='') as f:
                         f.write(body.replace('{dir}', d))
             args = [a.replace('{dir}', d) for a in shlex.split(s['args'])]
+            step_env = dict(env)
+            while args and '=' in args[0] and args[0].split('=', 1)[0].isidentifier():
+                name, value = args.pop(0).split('=', 1)
+                step_env[name] = value
             if args and args[0] == 'cvom':
                 args[0] = binary
             stdin = '\n'.join(s['stdin']) + '\n' if s['stdin'] else ''
-            p = subprocess.run(args, input=stdin.encode(), cwd=d, env=env,
+            p = subprocess.run(args, input=stdin.encode(), cwd=d, env=step_env,
                                capture_output=True, timeout=60)
             out = p.stdout.decode('utf-8', 'replace').replace(d, '{dir}')
             err = p.stderr.decode('utf-8', 'replace').replace(d, '{dir}')

@@ -237,7 +237,7 @@ def test_pdf(d, accounts):
                  'Intellectual value: expertise, insight, network',
                  'Emotional value: trust, loyalty, identity',
                  'Customer Value Orientation Matrix', 'threshold 50', 'as of ' + AS_OF,
-                 '%d accounts, %d not shown: not enough evidence' % (len(accounts),
+                 '%d accounts, %d not placed: not enough evidence' % (len(accounts),
                                                                       len(hidden))):
         check(word in text, 'PDF text has %r' % word)
     for tick in ('0', '25', '75', '100'):
@@ -268,7 +268,7 @@ def test_filters_and_title(d, accounts):
     check(not [a['name'] for a in others if a['name'] in text and not any(
         a['name'] in m['name'] for m in mine)], "nobody else's accounts are drawn")
     if not hidden:
-        check('not shown' not in text, 'no hidden accounts, no note')
+        check('not placed' not in text, 'no hidden accounts, no note')
     _, _, err = run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--quadrant',
                     'partnership', '--label-max', '1000')
     text = pdf_text(out)

@@ -155,6 +155,8 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
      * SQLite no more. */
     [S_ACCOUNT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM accounts",
     [S_ASSESSMENT_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM assessments",
+    [S_RESPONSE_REMOVE] = "DELETE FROM responses WHERE item_code = ?1 AND assessment_id = ?2",
+    [S_ASSESSMENT_REMOVE] = "DELETE FROM assessments WHERE id = ?1",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"
                         " JOIN assessments a ON a.id = r.assessment_id"
                         " LEFT JOIN items i ON i.instrument_id = a.instrument_id"
