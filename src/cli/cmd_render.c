@@ -80,13 +80,16 @@ static int parse_picture(struct cli *c, struct cli_opt *opts, struct render_args
 static int parse_selection(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     int rc;
-    if ((rc = cli_date_opt(c, opts, "to", &a->to)) != 0)
+    /* --as-of, as every other command says it; --to, its partner of --from, is the same. */
+    if (cli_val(opts, "as-of") && cli_val(opts, "to"))
+        return cli_usage_error(c, "--as-of and --to are the same date: give one");
+    if ((rc = cli_date_opt(c, opts, cli_val(opts, "to") ? "to" : "as-of", &a->to)) != 0)
         return rc;
     a->has_from = cli_val(opts, "from") != NULL;
     if (a->has_from && (rc = cli_date_opt(c, opts, "from", &a->from)) != 0)
         return rc;
     if (a->has_from && a->from >= a->to)
-        return cli_usage_error(c, "--from must be before --to");
+        return cli_usage_error(c, "--from must be before --as-of (or --to)");
     if (!a->has_from && (a->chart.arrows || a->chart.colour == CVOM_COLOUR_TREND))
         return cli_usage_error(c, "%s needs --from DATE, the date to compare with",
                                a->chart.arrows ? "--arrows" : "--colour trend");
@@ -152,8 +155,9 @@ static int render_matrix(struct cli *c, int argc, char **argv)
          .help = "height in points (default 600)"},
         {.name = "dpi", .kind = 'n', .arg = "N", .min = 10, .max = 2400,
          .help = "PNG resolution: pixels = points × dpi / 72 (default 96)"},
-        {.name = "to", .kind = 's', .arg = "DATE", .help = "scores as of this date (default "
-                                                           "today)"},
+        {.name = "as-of", .kind = 's', .arg = "DATE",
+         .help = "scores as of this date (default today)"},
+        {.name = "to", .kind = 's', .arg = "DATE", .help = "the same as --as-of, beside --from"},
         {.name = "from", .kind = 's', .arg = "DATE",
          .help = "compare with the scores as of this earlier date"},
         {.name = "arrows", .kind = 'f', .help = "draw arrows from the --from position"},
