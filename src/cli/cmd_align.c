@@ -3,7 +3,7 @@
  * values both rank, and a partnership aligned below a threshold is reported at risk. */
 #include "cli/cli.h"
 
-#include "io/analytics_json.h"
+#include "service/analytics_json.h"
 #include "io/util.h"
 #include "service/analytics.h"
 

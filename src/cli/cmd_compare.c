@@ -6,7 +6,7 @@
  * projection, as aligned text, one CSV table or one JSON object. */
 #include "cli/cli.h"
 
-#include "io/analytics_json.h"
+#include "service/analytics_json.h"
 #include "io/util.h"
 #include "service/analytics.h"
 
@@ -338,7 +338,7 @@ static int text_output(const struct compare *w)
     return rc;
 }
 
-/* ---- CSV and JSON: one set of rows, built in io/analytics_json.c ------------------- */
+/* ---- CSV and JSON: one set of rows, built in service/analytics_json.c ------------------- */
 
 static int rows_output(const struct compare *k, enum cli_format fmt)
 {

@@ -3,7 +3,7 @@
  * stakeholders sit on the matrix, and how its partnership pillars stand. */
 #include "cli/cli.h"
 
-#include "io/explain_json.h"
+#include "service/explain_json.h"
 #include "io/util.h"
 #include "service/accounts.h"
 

@@ -4,7 +4,7 @@
  * with the account's quadrant and the portfolio's sums. */
 #include "cli/cli.h"
 
-#include "io/analytics_json.h"
+#include "service/analytics_json.h"
 #include "io/util.h"
 #include "service/analytics.h"
 

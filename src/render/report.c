@@ -126,11 +126,6 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
     return CVOM_OK;
 }
 
-int cvom_report_formula_like(const char *s)
-{
-    return s && cvom_csv_needs_guard(s);
-}
-
 int cvom_report_format_parse(const char *s)
 {
     static const char *const names[CVOM_REPORT_FORMAT_COUNT] = {"html", "xlsx", "csv", "json"};
@@ -1197,7 +1192,7 @@ static lxw_error xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
 {
     if (!s || !s[0])
         return LXW_NO_ERROR;
-    if (!cvom_report_formula_like(s))
+    if (!s || !cvom_csv_needs_guard(s))
         return worksheet_write_string(ws, row, col, s, f);
     size_t n = strlen(s);
     char *t = malloc(n + 2);

@@ -172,9 +172,4 @@ enum cvom_status cvom_report_write(const struct cvom_report *r, enum cvom_report
 enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
                                         const char *path, struct cvom_error *err);
 
-/* Whether spreadsheet software would read text as a formula: it begins with '=', '+', '-',
- * '@', a tab or a carriage return. The report's CSV and XLSX writers prefix such text with
- * a single quote. */
-int cvom_report_formula_like(const char *s);
-
 #endif

@@ -3,7 +3,7 @@
  * whole visible portfolio on the matrix, kept ready-serialised in the answer cache. */
 #include "web/api_util.h"
 
-#include "io/explain_json.h"
+#include "service/explain_json.h"
 
 #include "io/util.h"
 #include "web/cache.h"

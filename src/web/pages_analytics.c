@@ -1,12 +1,12 @@
 /* pages_analytics.c — the read-only analytics pages: /compare (how the portfolio moved
  * between two dates), /overserved (where we spend on what customers do not value) and
  * /alignment (whose values match ours), and their JSON under /api/v1. The service gathers
- * (service/analytics.c) and io shapes the JSON (io/analytics_json.c) exactly as the command
+ * (service/analytics.c) and io shapes the JSON (service/analytics_json.c) exactly as the command
  * line's --format json; this file only reads the query, keeps a manager to their own
  * accounts, and renders. Every text from the store goes through buf_html. */
 #include "web/pages_analytics.h"
 
-#include "io/analytics_json.h"
+#include "service/analytics_json.h"
 #include "io/util.h"
 #include "service/analytics.h"
 #include "web/api_util.h"

@@ -1,7 +1,7 @@
 /* analytics_json.c — the migration's rows (CSV and JSON alike come from one column table),
  * the over-serving object and the alignment objects, as `cvom compare`, `cvom overserved`
  * and `cvom align` print them and the API answers them. */
-#include "io/analytics_json.h"
+#include "service/analytics_json.h"
 
 #include "io/csv.h"
 #include "io/instrument_csv.h"

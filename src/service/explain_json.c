@@ -1,5 +1,5 @@
 /* explain_json.c — the explanation's JSON shape, shared by the command line and the API. */
-#include "io/explain_json.h"
+#include "service/explain_json.h"
 
 #include <math.h>
 
