@@ -276,7 +276,9 @@ enum cvom_status cvom_score_account(const struct cvom_config *cfg, int min_items
 enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellectual,
                                  double emotional);
 
-/* Whether the interval [lo, hi] reaches past line on both sides: the borderline rule. */
+/* The borderline rule: whether the interval [lo, hi] reaches past line on both sides, or
+ * has no width and sits on the line (every respondent answered alike, exactly on it: the
+ * evidence cannot say on which side the account is). */
 int cvom_interval_crosses(double lo, double hi, double line);
 
 /* The axes whose interval crosses its threshold, as bits (1 << CVOM_DIM_INTELLECTUAL,

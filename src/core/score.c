@@ -124,6 +124,8 @@ enum cvom_quadrant cvom_classify(const struct cvom_config *cfg, double intellect
 
 int cvom_interval_crosses(double lo, double hi, double line)
 {
+    if (fabs(hi - lo) <= CVOM_ON_LINE && fabs(lo - line) <= CVOM_ON_LINE)
+        return 1;
     return lo < line - CVOM_ON_LINE && hi > line + CVOM_ON_LINE;
 }
 

@@ -218,10 +218,13 @@ def _sides(exp):
 
 
 def _crosses(exp):
-    """Whether lo < 50 < hi may hold. With no spread at all lo = hi and it cannot."""
+    """Whether the interval may be taken to cross 50: lo < 50 < hi, or no spread at all with
+    the value on 50 itself (the evidence cannot say on which side the account is)."""
     lo, hi = exp[1], exp[2]
     if exp[4]:
-        return {False}
+        if lo == THRESHOLD:
+            return {True}
+        return {True, False} if abs(lo - THRESHOLD) < TOL else {False}
     if abs(lo - THRESHOLD) < TOL or abs(hi - THRESHOLD) < TOL:
         return {True, False} if lo <= THRESHOLD + TOL and hi >= THRESHOLD - TOL else {False}
     return {lo < THRESHOLD < hi}

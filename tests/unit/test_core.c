@@ -241,6 +241,10 @@ static void test_borderline(void)
     CHECK(!cvom_interval_crosses(50 - CVOM_ON_LINE / 2, 60, 50)); /* a rounding error */
     CHECK(cvom_interval_crosses(50 - 2 * CVOM_ON_LINE, 50 + 2 * CVOM_ON_LINE, 50));
     CHECK(!cvom_interval_crosses(NAN, NAN, 50));
+    /* No width, exactly on the line: which side is not known. */
+    CHECK(cvom_interval_crosses(50, 50, 50));
+    CHECK(cvom_interval_crosses(50 - CVOM_ON_LINE / 4, 50 + CVOM_ON_LINE / 4, 50));
+    CHECK(!cvom_interval_crosses(50.5, 50.5, 50));
     struct cvom_score s = {.lo = {40, 55}, .hi = {60, 70}};
     const double t[CVOM_DIM_COUNT] = {50, 50};
     CHECK_INT((int)cvom_borderline_axes(&s, t), 1 << CVOM_DIM_INTELLECTUAL);
