@@ -67,6 +67,11 @@ static int write_account(struct cli *c, struct cvom_account *a, int add, int all
     int renamed = add || strcmp(cvom_name_key(old_name, old_key, sizeof old_key),
                                 cvom_name_key(a->name, new_key, sizeof new_key)) != 0;
     enum cvom_status st = cvom_account_check(a, &c->err);
+    cli_audit(c, a->name,
+              add                         ? NULL
+              : strcmp(old_name, a->name) ? "renamed from %s"
+                                          : NULL,
+              old_name);
     if (!st && !(st = cli_begin(c))) {
         if (renamed)
             st = cvom_account_name_check(c->store, a, allow, "--allow-same-name", &c->err);
@@ -150,6 +155,8 @@ static int account_rm(struct cli *c, int argc, char **argv)
     struct cvom_account a;
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
+    cli_audit(c, a.name, "account %lld with its stakeholders, assessments and scores",
+              (long long)a.id);
     enum cvom_status st = cli_begin(c);
     if (!st && !(st = c->store->ops->account_remove(c->store, a.id, &c->err)))
         st = cli_commit(c);

@@ -666,6 +666,9 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         cvom_copy(s->a.respondent, sizeof s->a.respondent, self ? self : sh.name);
         s->a.status = CVOM_ASSESS_DRAFT;
         s->who = s->a.respondent;
+        char day[11];
+        cvom_date_format(s->a.date, day);
+        cli_audit(c, s->account.name, "by %s on %s", s->who, day);
         rc = cli_val(opts, "answers")
                  ? from_file(s, cli_val(opts, "answers"), cli_opt(opts, "draft")->set,
                              cli_opt(opts, "replace")->set)

@@ -77,7 +77,7 @@ int cmd_config(struct cli *c, int argc, char **argv)
         if ((st = setting_text(c, pos[0], was, sizeof was)) != CVOM_OK ||
             (st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) != CVOM_OK ||
             (st = setting_text(c, pos[0], now, sizeof now)) != CVOM_OK ||
-            (st = cli_commit(c)) != CVOM_OK) {
+            (cli_audit(c, pos[0], "%s to %s", was, now), (st = cli_commit(c)) != CVOM_OK)) {
             cli_rollback(c);
             return cli_fail(c, st, &c->err);
         }
