@@ -123,9 +123,9 @@ static void usage(struct cli *c, struct cli_opt *opts, const char *use, const ch
         }
     }
     printf("  %-24s %s\n", "--help", "show this help and exit");
-    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db), --as USER (the audit log's\n"
-           "actor), --raw (CSV text without "
-           "the\nspreadsheet guard). See 'cvom --help' for exit codes.\n");
+    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db), --as USER (who the audit\n"
+           "log names for a change), --raw (CSV text without the spreadsheet guard). See\n"
+           "'cvom --help' for exit codes.\n");
 }
 
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *use,
