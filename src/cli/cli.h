@@ -37,6 +37,7 @@ struct cli {
     char audit_action[64];
     char audit_target[CVOM_FIELD_MAX];
     char audit_detail[512];
+    int audit_unchanged; /* the transaction under way changed nothing: no line */
 };
 
 /* Options: a table per command. Kinds: 's' takes a value, 'f' is a flag, 'm' takes a value
@@ -111,6 +112,9 @@ void cli_audit(struct cli *c, const char *target, const char *detail_fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* Say that the transaction under way changed nothing after all (an import of records that
+ * are all as they were, a setting given its own value): its commit writes no line. */
+void cli_audit_unchanged(struct cli *c);
 /* Name the audit line's action instead of the command's words ("role-change"). */
 void cli_audit_action(struct cli *c, const char *action);
 /* Write an audit line for a change made outside cli_begin … cli_commit (a database put

@@ -280,6 +280,8 @@ static enum cvom_status run(struct cli *c, struct request *q, struct cli_opt *op
             snprintf(action, sizeof action, "import-%s", cvom_import_kind_name(q->kind));
             cli_audit_action(c, action);
             cli_audit(c, what, "%zu rows from %s", res->rows, q->path ? q->path : "-");
+            if (!res->added && !res->updated)
+                cli_audit_unchanged(c);
             st = cli_commit(c);
         }
         if (st || q->dry)

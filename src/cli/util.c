@@ -272,6 +272,11 @@ void cli_audit(struct cli *c, const char *target, const char *detail_fmt, ...)
     }
 }
 
+void cli_audit_unchanged(struct cli *c)
+{
+    c->audit_unchanged = 1;
+}
+
 void cli_audit_action(struct cli *c, const char *action)
 {
     cvom_copy(c->audit_action, sizeof c->audit_action, action);
@@ -281,6 +286,10 @@ void cli_audit_action(struct cli *c, const char *action)
 static enum cvom_status audit_line(struct cli *c)
 {
     struct cvom_audit a = {.at = (int64_t)time(NULL)};
+    if (c->audit_unchanged) {
+        c->audit_unchanged = 0;
+        return CVOM_OK;
+    }
     cvom_copy(a.actor, sizeof a.actor, c->actor);
     if (c->audit_action[0]) {
         cvom_copy(a.action, sizeof a.action, c->audit_action);
