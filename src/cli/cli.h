@@ -29,6 +29,15 @@ struct cli {
     int quiet;
     struct cvom_store *store;
     struct cvom_error err;
+    /* The audit log: who runs the command ("cli:" and the system user, or the cvom user
+     * given with --as), and what the write transaction under way is about. cli_commit
+     * writes the line in that transaction; the action is the command's words joined by
+     * '-' ("account-edit") unless a command names its own. */
+    char actor[CVOM_FIELD_MAX];
+    char audit_action[64];
+    char audit_target[CVOM_FIELD_MAX];
+    char audit_detail[512];
+    int audit_unchanged; /* the transaction under way changed nothing: no line */
 };
 
 /* Options: a table per command. Kinds: 's' takes a value, 'f' is a flag, 'm' takes a value
@@ -87,13 +96,35 @@ enum cvom_status cli_store(struct cli *c);
 /* The same for commands that only read: a database that does not exist is an error, not
  * an empty one created by accident. */
 enum cvom_status cli_store_existing(struct cli *c);
-/* Run a write transaction around fn; roll back on failure. */
+/* A write transaction: cli_begin opens it, cli_commit adds the command's line to the audit
+ * log and commits both (the caller rolls back when it fails), cli_rollback drops it. */
 enum cvom_status cli_begin(struct cli *c);
 enum cvom_status cli_commit(struct cli *c);
 void cli_rollback(struct cli *c);
 /* End the transaction cli_begin opened: commit when st (the work's status) is CVOM_OK, roll
  * back otherwise or when the commit fails. Returns the final status. */
 enum cvom_status cli_finish(struct cli *c, enum cvom_status st);
+
+/* Say what the transaction under way changed, for its audit line: the record (an account's
+ * name, a user's …; NULL leaves it as it was) and a detail in printf style (NULL: none). */
+void cli_audit(struct cli *c, const char *target, const char *detail_fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Say that the transaction under way changed nothing after all (an import of records that
+ * are all as they were, a setting given its own value): its commit writes no line. */
+void cli_audit_unchanged(struct cli *c);
+/* Name the audit line's action instead of the command's words ("role-change"). */
+void cli_audit_action(struct cli *c, const char *action);
+/* Write an audit line for a change made outside cli_begin … cli_commit (a database put
+ * in place of another), in a transaction of its own on the open store. */
+enum cvom_status cli_audit_alone(struct cli *c);
+/* The actor of the audit lines: --as NAME (checked to be a user of the database at c->db:
+ * EXIT_USAGE after a message when not), or "cli:" and the system user. 0 when set. */
+int cli_actor(struct cli *c, const char *as);
+/* `cvom audit`: the audit log. */
+int cmd_audit(struct cli *c, int argc, char **argv);
 
 /* --format: parse "text", "csv", "json"; EXIT_USAGE on anything else. */
 int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out);

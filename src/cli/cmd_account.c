@@ -67,6 +67,7 @@ static int write_account(struct cli *c, struct cvom_account *a, int add, int all
     int renamed = add || strcmp(cvom_name_key(old_name, old_key, sizeof old_key),
                                 cvom_name_key(a->name, new_key, sizeof new_key)) != 0;
     enum cvom_status st = cvom_account_check(a, &c->err);
+    cli_audit(c, a->name, NULL);
     if (!st && !(st = cli_begin(c))) {
         if (renamed)
             st = cvom_account_name_check(c->store, a, allow, "--allow-same-name", &c->err);
@@ -131,10 +132,19 @@ static int account_edit(struct cli *c, int argc, char **argv)
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
     cvom_copy(old_name, sizeof old_name, a.name);
-    if ((rc = apply_fields(c, opts, &a)) ||
-        (rc = write_account(c, &a, 0, cli_opt(opts, "allow-same-name")->set, old_name)))
-        return rc;
-    return 0;
+    /* The audit line names the fields given, and the old name of a renamed account. */
+    char fields[256] = "";
+    for (struct cli_opt *o = opts; o->name; o++) {
+        size_t len = strlen(fields);
+        if (o->set && strcmp(o->name, "allow-same-name") != 0)
+            snprintf(fields + len, sizeof fields - len, "%s%s", len ? ", " : "", o->name);
+    }
+    if (!(rc = apply_fields(c, opts, &a))) {
+        int renamed = strcmp(old_name, a.name) != 0;
+        cli_audit(c, NULL, "%s%s%s", fields, renamed ? "; renamed from " : "",
+                  renamed ? old_name : "");
+    }
+    return rc ? rc : write_account(c, &a, 0, cli_opt(opts, "allow-same-name")->set, old_name);
 }
 
 static int account_rm(struct cli *c, int argc, char **argv)
@@ -150,6 +160,8 @@ static int account_rm(struct cli *c, int argc, char **argv)
     struct cvom_account a;
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
+    cli_audit(c, a.name, "account %lld with its stakeholders, assessments and scores",
+              (long long)a.id);
     enum cvom_status st = cli_begin(c);
     if (!st && !(st = c->store->ops->account_remove(c->store, a.id, &c->err)))
         st = cli_commit(c);

@@ -100,6 +100,7 @@ static int action_add(struct cli *c, int argc, char **argv)
     a.account_id = acc.id;
     a.status = CVOM_ACTION_OPEN;
     enum cvom_status st = a.play[0] ? check_play(c, a.play) : CVOM_OK;
+    cli_audit(c, acc.name, "%s", a.title);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->action_add(c->store, &a, &c->err));
     if (st)
@@ -231,6 +232,9 @@ static int action_done(struct cli *c, int argc, char **argv)
     if (!st && day < a.created)
         st = cvom_error_set(&c->err, CVOM_EINVAL,
                             "action %ld cannot be done before the day it was planned", id);
+    struct cvom_account acc;
+    if (!st && !(st = c->store->ops->account_get(c->store, a.account_id, &acc, &c->err)))
+        cli_audit(c, acc.name, "action %ld: %s", id, a.title);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->action_set_status(c->store, id, 0, CVOM_ACTION_DONE, day,
                                                     &c->err));

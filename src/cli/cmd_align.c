@@ -42,6 +42,7 @@ static int value_row(void *ctx, int64_t id, const char *name)
 static enum cvom_status change_values(struct cli *c, struct cli_opt *opts)
 {
     struct cli_opt *add = cli_opt(opts, "add"), *rm = cli_opt(opts, "rm");
+    cli_audit(c, "values", "%d added, %d removed", add->n_multi, rm->n_multi);
     enum cvom_status st = cli_begin(c);
     for (int i = 0; !st && i < add->n_multi; i++) {
         char name[CVOM_VALUE_NAME_MAX];
@@ -173,9 +174,11 @@ static int align_rank(struct cli *c, int argc, char **argv)
             return rc;
         account_id = a.id;
         snprintf(whose, sizeof whose, "%s's", a.name);
+        cli_audit(c, a.name, NULL);
     }
     struct cvom_value_rank *was = NULL;
     size_t n_was = 0;
+    cli_audit(c, account_id ? NULL : "ours", "%d values ranked", np - 1);
     enum cvom_status st = cli_begin(c);
     if (!st)
         st = cvom_value_places(c->store, account_id, &was, &n_was, &c->err);

@@ -101,6 +101,7 @@ static enum cvom_status save_answer(struct session *s, size_t j, double v)
     cvom_copy(r.item_code, sizeof r.item_code, s->ins.items[j].code);
     if (!st)
         st = c->store->ops->response_put(c->store, &r, &c->err);
+    cli_audit(c, NULL, "by %s: %s answered %g", s->who, r.item_code, v);
     if (!st)
         st = cli_commit(c);
     if (st) {
@@ -131,6 +132,7 @@ static enum cvom_status clear_answer(struct session *s, size_t j)
 {
     struct cli *c = s->c;
     enum cvom_status st = cli_begin(c);
+    cli_audit(c, NULL, "by %s: %s cleared", s->who, s->ins.items[j].code);
     if (!st)
         st = c->store->ops->response_remove(c->store, s->a.id, s->ins.items[j].code, &c->err);
     st = cli_finish(c, st);
@@ -202,6 +204,8 @@ static enum cvom_status set_status(struct session *s, enum cvom_assessment_statu
 {
     struct cli *c = s->c;
     s->a.status = status;
+    cli_audit(c, NULL, "by %s: assessment %lld %s", s->who, (long long)s->a.id,
+              status == CVOM_ASSESS_COMPLETE ? "complete" : "saved as a draft");
     enum cvom_status st = cli_begin(c);
     if (!st && !(st = c->store->ops->assessment_update(c->store, &s->a, &c->err)))
         st = cli_commit(c);
@@ -302,6 +306,8 @@ static int same_day(struct session *s)
             return 1;
         }
         if (k == 'n' || k == 'N') {
+            cli_audit(c, NULL, "by %s: assessment %lld removed, to be replaced", s->who,
+                      (long long)s->same_day.id);
             enum cvom_status st = cli_begin(c);
             if (!st)
                 st = c->store->ops->assessment_remove(c->store, s->same_day.id, &c->err);
@@ -666,6 +672,9 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         cvom_copy(s->a.respondent, sizeof s->a.respondent, self ? self : sh.name);
         s->a.status = CVOM_ASSESS_DRAFT;
         s->who = s->a.respondent;
+        char day[11];
+        cvom_date_format(s->a.date, day);
+        cli_audit(c, s->account.name, "by %s on %s", s->who, day);
         rc = cli_val(opts, "answers")
                  ? from_file(s, cli_val(opts, "answers"), cli_opt(opts, "draft")->set,
                              cli_opt(opts, "replace")->set)

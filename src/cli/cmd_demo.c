@@ -769,6 +769,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
             s = demo_plans(&d, waves[1]);
         if (!s)
             s = snapshots(&d, waves);
+        cli_audit(c, "demo portfolio", "%d accounts", DEMO_ACCOUNTS);
         if (!s)
             s = cli_commit(c);
         if (s)

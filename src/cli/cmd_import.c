@@ -268,8 +268,22 @@ static enum cvom_status run(struct cli *c, struct request *q, struct cli_opt *op
         st = cvom_import_run(c->store, q->kind, &src, q->path, &q->o, res, &c->err);
         if (q->o.progress && res->rows >= 65536)
             fputc('\n', stderr);
-        if (!st && !q->dry)
+        if (!st && !q->dry) {
+            char what[CVOM_FIELD_MAX];
+            if (q->kind == CVOM_IMPORT_RESPONSES)
+                snprintf(what, sizeof what, "%zu assessments with %zu answers", res->added,
+                         res->updated);
+            else
+                snprintf(what, sizeof what, "%zu %s added, %zu updated", res->added,
+                         cvom_import_kind_name(q->kind), res->updated);
+            char action[64];
+            snprintf(action, sizeof action, "import-%s", cvom_import_kind_name(q->kind));
+            cli_audit_action(c, action);
+            cli_audit(c, what, "%zu rows from %s", res->rows, q->path ? q->path : "-");
+            if (!res->added && !res->updated)
+                cli_audit_unchanged(c);
             st = cli_commit(c);
+        }
         if (st || q->dry)
             cli_rollback(c);
     }

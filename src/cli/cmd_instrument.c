@@ -183,6 +183,7 @@ static int instrument_import(struct cli *c, int argc, char **argv)
     if (st)
         return cli_fail(c, st, &c->err);
     int64_t id = 0;
+    cli_audit(c, ins.name, "version %d, %zu items", ins.version, ins.n_items);
     if (!(st = cli_store(c)) && !(st = cli_begin(c))) {
         if (!(st = c->store->ops->instrument_put(c->store, &ins, &id, &c->err)))
             st = cli_commit(c);

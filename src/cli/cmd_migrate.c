@@ -188,6 +188,10 @@ int cmd_restore(struct cli *c, int argc, char **argv)
             fprintf(stderr, "cvom: --replace puts the backup in its place\n");
         return rc;
     }
+    /* The audit line goes in the restored database, which is the one that goes on. */
+    cli_audit(c, pos[0], replace ? "in place of the database" : "as a new database");
+    if ((st = cli_store_existing(c)) != CVOM_OK || (st = cli_audit_alone(c)) != CVOM_OK)
+        return cli_fail(c, st, &c->err);
     fprintf(stderr, "restored %s into %s\n", pos[0], c->db);
     return 0;
 }

@@ -74,10 +74,15 @@ int cmd_config(struct cli *c, int argc, char **argv)
         char was[32] = "", now[32] = "";
         if ((st = cli_begin(c)) != CVOM_OK)
             return cli_fail(c, st, &c->err);
-        if ((st = setting_text(c, pos[0], was, sizeof was)) != CVOM_OK ||
-            (st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) != CVOM_OK ||
-            (st = setting_text(c, pos[0], now, sizeof now)) != CVOM_OK ||
-            (st = cli_commit(c)) != CVOM_OK) {
+        if ((st = setting_text(c, pos[0], was, sizeof was)) == CVOM_OK &&
+            (st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) == CVOM_OK &&
+            (st = setting_text(c, pos[0], now, sizeof now)) == CVOM_OK) {
+            cli_audit(c, pos[0], "%s to %s", was, now);
+            if (strcmp(was, now) == 0)
+                cli_audit_unchanged(c);
+            st = cli_commit(c);
+        }
+        if (st) {
             cli_rollback(c);
             return cli_fail(c, st, &c->err);
         }

@@ -37,6 +37,7 @@ static int offering_add(struct cli *c, int argc, char **argv)
     cvom_trim(o.category);
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
+    cli_audit(c, o.code, "%s", o.name);
     enum cvom_status st = cli_begin(c);
     if (!st)
         st = cli_finish(c, c->store->ops->offering_add(c->store, &o, &c->err));
@@ -106,6 +107,8 @@ static int offering_rm(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_offering o;
     enum cvom_status st = cli_find_offering(c, pos[0], &o);
+    if (!st)
+        cli_audit(c, o.code, "with every account's rating of it");
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->offering_remove(c->store, o.id, &c->err));
     if (st)
@@ -154,6 +157,8 @@ static int offering_rate(struct cli *c, int argc, char **argv)
         return cli_fail(c, st, &c->err);
     r.account_id = acc.id;
     r.offering_id = o.id;
+    cli_audit(c, acc.name, "%s: importance %g, performance %g, cost %g", o.code, r.r.importance,
+              r.r.performance, r.r.cost);
     if (!(st = cli_begin(c))) {
         if (!(st = c->store->ops->rating_put(c->store, &r, &c->err)))
             st = cli_commit(c);

@@ -87,6 +87,7 @@ static enum cvom_status replace_book(struct cli *c, const struct cvom_playbook *
     st = c->store->ops->playbook_clear(c->store, &c->err);
     for (size_t i = 0; !st && i < b->n; i++)
         st = c->store->ops->playbook_put(c->store, &b->plays[i], &c->err);
+    cli_audit(c, "playbook", "%zu plays", b->n);
     if (!st)
         st = cli_commit(c);
     if (st)
@@ -131,6 +132,7 @@ static int playbook_reset(struct cli *c, int argc, char **argv)
                   pos, 0, 0, &np, &rc))
         return rc;
     enum cvom_status st = cli_store(c);
+    cli_audit(c, "playbook", "the built-in one applies again");
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->playbook_clear(c->store, &c->err));
     if (st)

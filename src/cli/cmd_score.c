@@ -86,6 +86,9 @@ static enum cvom_status store_snapshots(struct cli *c, const struct cvom_scored 
                                   .score = v[i].score};
         st = c->store->ops->snapshot_put(c->store, &s, &c->err);
     }
+    char day[11];
+    cvom_date_format(as_of, day);
+    cli_audit(c, "snapshots", "%zu accounts scored as of %s", n, day);
     if (!st)
         st = cli_commit(c);
     if (st)

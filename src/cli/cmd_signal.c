@@ -94,6 +94,7 @@ static const char signal_about[] =
 
 static int store_signal(struct cli *c, struct cvom_signal *g)
 {
+    cli_audit(c, g->def.name, NULL);
     enum cvom_status st = cli_begin(c);
     if (!st)
         st = cli_finish(c, c->store->ops->signal_put(c->store, g, &c->err));
@@ -253,6 +254,8 @@ static int signal_rm(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_signal g;
     enum cvom_status st = cli_find_signal(c, pos[0], &g);
+    if (!st)
+        cli_audit(c, g.def.name, "with every value recorded for it");
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->signal_remove(c->store, g.id, &c->err));
     if (st)
@@ -406,6 +409,7 @@ static int network_add(struct cli *c, int argc, char **argv)
     if ((rc = cli_account(c, pos[0], &acc)))
         return rc;
     e.account_id = acc.id;
+    cli_audit(c, acc.name, "%s", e.title);
     enum cvom_status st = cli_begin(c);
     if (!st)
         st = cli_finish(c, c->store->ops->network_add(c->store, &e, &c->err));
@@ -487,6 +491,7 @@ static int network_rm(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "ID is a number, not '%s'", pos[0]);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
+    cli_audit(c, pos[0], "ledger entry %ld", id);
     enum cvom_status st = cli_begin(c);
     if (!st)
         st = cli_finish(c, c->store->ops->network_remove(c->store, id, &c->err));

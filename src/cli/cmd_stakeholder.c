@@ -45,6 +45,7 @@ static int stakeholder_add(struct cli *c, int argc, char **argv)
             st = cvom_stakeholder_set(&s, fields[i], opts[i].value, &c->err);
     if (!st)
         st = cvom_stakeholder_check(&s, &c->err);
+    cli_audit(c, a.name, "stakeholder %s", s.name);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->stakeholder_add(c->store, &s, &c->err));
     if (st)
@@ -112,6 +113,8 @@ static int stakeholder_rm(struct cli *c, int argc, char **argv)
         return rc;
     struct cvom_stakeholder s;
     enum cvom_status st = cli_find_stakeholder(c, &a, pos[1], &s);
+    if (!st)
+        cli_audit(c, a.name, "stakeholder %s", s.name);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->stakeholder_remove(c->store, s.id, &c->err));
     if (st)

@@ -10,16 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void audit(struct cli *c, const char *action, const char *target, const char *detail)
-{
-    struct cvom_audit a = {.at = (int64_t)time(NULL)};
-    snprintf(a.actor, sizeof a.actor, "command line");
-    snprintf(a.action, sizeof a.action, "%s", action);
-    snprintf(a.target, sizeof a.target, "%s", target);
-    snprintf(a.detail, sizeof a.detail, "%s", detail ? detail : "");
-    c->store->ops->audit_add(c->store, &a, NULL);
-}
-
 /* One line from standard input, without its line end; never echoed. */
 static int read_password(struct cli *c, char *buf, size_t cap)
 {
@@ -67,7 +57,7 @@ static int user_add(struct cli *c, int argc, char **argv)
         st = cvom_user_create(c->store, pos[0], cli_val(opts, "display"), (enum cvom_role)role,
                               pw[0] ? pw : NULL, (int64_t)time(NULL), &u, &c->err);
         if (!st)
-            audit(c, "user-add", u.name, cvom_role_name(u.role));
+            cli_audit(c, u.name, "%s", cvom_role_name(u.role));
         if (!st)
             st = cli_commit(c);
         if (st)
@@ -119,7 +109,6 @@ static int user_set(struct cli *c, int argc, char **argv)
             snprintf(detail, sizeof detail, "%s to %s", cvom_role_name(u.role),
                      cvom_role_name((enum cvom_role)role));
             u.role = (enum cvom_role)role;
-            audit(c, "role-change", u.name, detail);
         }
         if (!st && cli_val(opts, "display") && !cli_val(opts, "display")[0])
             st = cvom_error_set(&c->err, CVOM_EINVAL, "--display cannot be empty: a manager "
@@ -137,7 +126,10 @@ static int user_set(struct cli *c, int argc, char **argv)
         if (!st)
             st = c->store->ops->session_remove_user(c->store, u.id, &c->err);
         if (!st)
-            audit(c, "user-change", u.name, pw[0] ? "password changed" : detail);
+            cli_audit_action(c, detail[0] ? "role-change" : "user-change");
+        if (!st)
+            cli_audit(c, u.name, "%s%s%s", detail, detail[0] && pw[0] ? "; " : "",
+                      pw[0] ? "password changed" : "");
         if (!st)
             st = cli_commit(c);
         if (st)
@@ -222,7 +214,7 @@ static int token_create(struct cli *c, int argc, char **argv)
         if (!st)
             st = cvom_token_create(c->store, u.id, pos[0], (int64_t)time(NULL), secret, &c->err);
         if (!st)
-            audit(c, "token-create", u.name, pos[0]);
+            cli_audit(c, u.name, "%s", pos[0]);
         if (!st)
             st = cli_commit(c);
         if (st)
@@ -285,7 +277,8 @@ static int token_rm(struct cli *c, int argc, char **argv)
     enum cvom_status st = cli_store_existing(c);
     if (!st && !(st = cli_begin(c))) {
         if (!(st = c->store->ops->token_remove(c->store, id, &c->err))) {
-            audit(c, "token-revoke", pos[0], NULL);
+            cli_audit_action(c, "token-revoke");
+            cli_audit(c, pos[0], NULL);
             st = cli_commit(c);
         }
         if (st)

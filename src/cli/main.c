@@ -38,6 +38,7 @@ static const struct cli_cmd commands[] = {
     {"backup", cmd_backup, "copy the database safely while it is in use"},
     {"restore", cmd_restore, "put a backup back in place of the database"},
     {"migrate", cmd_migrate, "copy a whole database between SQLite and PostgreSQL, verified"},
+    {"audit", cmd_audit, "the audit log: who changed what, and when"},
     {"demo", cmd_demo, "create a demo portfolio"},
     {NULL, NULL, NULL},
 };
@@ -45,12 +46,14 @@ static const struct cli_cmd commands[] = {
 static void help(void)
 {
     printf("cvom %s — the Customer Value Orientation Matrix for key-account teams\n\n"
-           "Usage: cvom [--db PATH] COMMAND [OPTIONS]\n\nCommands:\n",
+           "Usage: cvom [--db PATH] [--as USER] COMMAND [OPTIONS]\n\nCommands:\n",
            CVOM_VERSION);
     for (const struct cli_cmd *k = commands; k->name; k++)
         printf("  %-12s %s\n", k->name, k->summary);
     printf("\nGlobal options:\n"
            "  --db PATH     the database file (default: $CVOM_DB, else cvom.db)\n"
+           "  --as USER     record changes in the audit log as this user of the database\n"
+           "                (default: cli: and the system user's name)\n"
            "  --raw         CSV output as stored, for scripts: text that starts with = + - @\n"
            "                is not guarded with an apostrophe for spreadsheets\n"
            "  --version     print the version\n"
@@ -62,9 +65,9 @@ static void help(void)
            "Run 'cvom COMMAND --help' for a command's options.\n");
 }
 
-/* Take --db and --raw wherever they appear, so `cvom matrix --db x.db` and
+/* Take --db, --as and --raw wherever they appear, so `cvom matrix --db x.db` and
  * `cvom --db x.db matrix` both work; the rest of argv is left in order. */
-static int take_db(struct cli *c, int *argc, char **argv)
+static int take_db(struct cli *c, int *argc, char **argv, const char **as)
 {
     int out = 0;
     for (int i = 0; i < *argc; i++) {
@@ -81,6 +84,14 @@ static int take_db(struct cli *c, int *argc, char **argv)
             c->db = argv[++i];
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             c->db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--as") == 0) {
+            if (i + 1 >= *argc) {
+                fprintf(stderr, "cvom: --as needs a user name\n");
+                return -1;
+            }
+            *as = argv[++i];
+        } else if (strncmp(argv[i], "--as=", 5) == 0) {
+            *as = argv[i] + 5;
         } else if (strcmp(argv[i], "--raw") == 0) {
             cli_csv_raw(1);
         } else {
@@ -101,7 +112,8 @@ int main(int argc, char **argv)
     c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     argc--;
     argv++;
-    if (take_db(&c, &argc, argv))
+    const char *as = NULL;
+    if (take_db(&c, &argc, argv, &as))
         return EXIT_USAGE;
     if (argc == 0) {
         help();
@@ -116,7 +128,10 @@ int main(int argc, char **argv)
         printf("cvom %s\n", cvom_version());
         return EXIT_OKAY;
     }
-    int rc = -1;
+    int rc = cli_actor(&c, as);
+    if (rc)
+        return rc;
+    rc = -1;
     for (const struct cli_cmd *k = commands; k->name; k++)
         if (strcmp(k->name, argv[0]) == 0) {
             static char prog[64];

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +123,9 @@ static void usage(struct cli *c, struct cli_opt *opts, const char *use, const ch
         }
     }
     printf("  %-24s %s\n", "--help", "show this help and exit");
-    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db), --raw (CSV text without "
-           "the\nspreadsheet guard). See 'cvom --help' for exit codes.\n");
+    printf("\nGlobal options: --db PATH (default $CVOM_DB or cvom.db), --as USER (who the audit\n"
+           "log names for a change), --raw (CSV text without the spreadsheet guard). See\n"
+           "'cvom --help' for exit codes.\n");
 }
 
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *use,
@@ -236,11 +238,11 @@ enum cvom_status cli_store(struct cli *c)
     if ((st = cli_begin(c)) != CVOM_OK)
         return st;
     st = cvom_ensure_default_instrument(c->store, &id, &c->err);
-    if (st) {
+    if (!st)
+        st = c->store->ops->commit(c->store, &c->err); /* part of opening: not audited */
+    if (st)
         cli_rollback(c);
-        return st;
-    }
-    return cli_commit(c);
+    return st;
 }
 
 enum cvom_status cli_store_existing(struct cli *c)
@@ -258,9 +260,94 @@ enum cvom_status cli_begin(struct cli *c)
     return c->store->ops->begin(c->store, &c->err);
 }
 
+void cli_audit(struct cli *c, const char *target, const char *detail_fmt, ...)
+{
+    if (target)
+        cvom_copy(c->audit_target, sizeof c->audit_target, target);
+    if (detail_fmt) {
+        va_list ap;
+        va_start(ap, detail_fmt);
+        vsnprintf(c->audit_detail, sizeof c->audit_detail, detail_fmt, ap);
+        va_end(ap);
+    }
+}
+
+void cli_audit_unchanged(struct cli *c)
+{
+    c->audit_unchanged = 1;
+}
+
+void cli_audit_action(struct cli *c, const char *action)
+{
+    cvom_copy(c->audit_action, sizeof c->audit_action, action);
+}
+
+/* Add the audit line of the transaction under way. */
+static enum cvom_status audit_line(struct cli *c)
+{
+    struct cvom_audit a = {.at = (int64_t)time(NULL)};
+    if (c->audit_unchanged) {
+        c->audit_unchanged = 0;
+        return CVOM_OK;
+    }
+    cvom_copy(a.actor, sizeof a.actor, c->actor);
+    if (c->audit_action[0]) {
+        cvom_copy(a.action, sizeof a.action, c->audit_action);
+    } else {
+        /* "cvom import accounts" → "import-accounts" */
+        const char *p = c->prog && strncmp(c->prog, "cvom ", 5) == 0 ? c->prog + 5 : "cvom";
+        cvom_copy(a.action, sizeof a.action, p);
+        for (char *q = a.action; *q; q++)
+            if (*q == ' ')
+                *q = '-';
+    }
+    cvom_copy(a.target, sizeof a.target, c->audit_target);
+    cvom_copy(a.detail, sizeof a.detail, c->audit_detail);
+    return c->store->ops->audit_add(c->store, &a, &c->err);
+}
+
 enum cvom_status cli_commit(struct cli *c)
 {
-    return c->store->ops->commit(c->store, &c->err);
+    enum cvom_status st = audit_line(c);
+    return st ? st : c->store->ops->commit(c->store, &c->err);
+}
+
+enum cvom_status cli_audit_alone(struct cli *c)
+{
+    enum cvom_status st = cli_begin(c);
+    if (!st && (st = cli_commit(c)) != CVOM_OK)
+        cli_rollback(c);
+    return st;
+}
+
+int cli_actor(struct cli *c, const char *as)
+{
+    if (!as) {
+        struct passwd *pw = getpwuid(getuid());
+        if (pw && pw->pw_name && pw->pw_name[0])
+            snprintf(c->actor, sizeof c->actor, "cli:%s", pw->pw_name);
+        else
+            snprintf(c->actor, sizeof c->actor, "cli:uid %ld", (long)getuid());
+        return 0;
+    }
+    struct cvom_user u;
+    enum cvom_status st = cli_store_existing(c);
+    if (!st)
+        st = cli_find_user(c, as, &u);
+    /* Opened only to look the name up: the command opens the store as it needs it. */
+    cvom_store_close(c->store);
+    c->store = NULL;
+    if (st) {
+        fprintf(stderr, "cvom: --as %s: %s\n", as,
+                c->err.message[0] ? c->err.message : cvom_status_str(st));
+        return EXIT_USAGE;
+    }
+    if (u.disabled) {
+        fprintf(stderr, "cvom: --as %s: this user is disabled\n", as);
+        return EXIT_USAGE;
+    }
+    cvom_copy(c->actor, sizeof c->actor, u.name);
+    return 0;
 }
 
 void cli_rollback(struct cli *c)

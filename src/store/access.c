@@ -430,6 +430,29 @@ enum cvom_status cvom__op_audit_list(struct cvom_store *st, int64_t limit, int64
     return db_each_row(&q, &a, read_audit, audit_walk_cb, &w, err);
 }
 
+enum cvom_status cvom__op_audit_find(struct cvom_store *st, const struct cvom_audit_filter *f,
+                                     cvom_audit_cb cb, void *ctx, struct cvom_error *err)
+{
+    static const struct cvom_audit_filter all = {0};
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_audit a;
+    struct audit_walk w = {cb, ctx};
+    if (!f)
+        f = &all;
+    enum cvom_status status = db_open(s, S_AUDIT_FIND, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, f->limit > 0 ? f->limit : INT64_MAX);
+    db_bind_int(&q, 2, f->offset > 0 ? f->offset : 0);
+    db_bind_int(&q, 3, f->since ? f->since : INT64_MIN);
+    db_bind_int(&q, 4, f->until ? f->until : INT64_MAX);
+    db_bind_str(&q, 5, f->actor ? f->actor : "");
+    db_bind_str(&q, 6, f->target ? f->target : "");
+    db_bind_str(&q, 7, f->target_alt ? f->target_alt : (f->target ? f->target : ""));
+    return db_each_row(&q, &a, read_audit, audit_walk_cb, &w, err);
+}
+
 enum cvom_status cvom__op_failure_add(struct cvom_store *st, const char *key, int64_t at,
                                       struct cvom_error *err)
 {

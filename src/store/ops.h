@@ -122,6 +122,8 @@ enum cvom_status cvom__op_idem_purge(struct cvom_store *st, int64_t created_befo
                                      struct cvom_error *err);
 enum cvom_status cvom__op_audit_list(struct cvom_store *st, int64_t limit, int64_t offset,
                                      cvom_audit_cb cb, void *ctx, struct cvom_error *err);
+enum cvom_status cvom__op_audit_find(struct cvom_store *st, const struct cvom_audit_filter *f,
+                                     cvom_audit_cb cb, void *ctx, struct cvom_error *err);
 enum cvom_status cvom__op_failure_add(struct cvom_store *st, const char *key, int64_t at,
                                       struct cvom_error *err);
 enum cvom_status cvom__op_failure_count(struct cvom_store *st, const char *key, int64_t since,

@@ -279,6 +279,7 @@ const struct cvom_store_ops cvom__db_ops = {
     .idem_purge = cvom__op_idem_purge,
     .audit_add = cvom__op_audit_add,
     .audit_list = cvom__op_audit_list,
+    .audit_find = cvom__op_audit_find,
     .failure_add = cvom__op_failure_add,
     .failure_count = cvom__op_failure_count,
     .failure_clear = cvom__op_failure_clear,

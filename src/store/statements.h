@@ -123,6 +123,7 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(TOKEN_REMOVE, STMT_WRITE)                                                                    \
     X(AUDIT_ADD, STMT_WRITE)                                                                       \
     X(AUDIT_LIST, STMT_READ)                                                                       \
+    X(AUDIT_FIND, STMT_READ)                                                                       \
     X(FAILURE_ADD, STMT_WRITE)                                                                     \
     X(FAILURE_COUNT, STMT_READ)                                                                    \
     X(FAILURE_CLEAR, STMT_WRITE)                                                                   \

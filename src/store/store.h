@@ -191,6 +191,16 @@ struct cvom_audit {
     char address[64];
 };
 
+/* Which lines of the audit log to list: at from since up to (not including) until, by an
+ * actor (its name as recorded, or "cli:" and the name), about a target (one of two texts:
+ * a record's name and its id); an empty text or a zero bound does not filter. */
+struct cvom_audit_filter {
+    int64_t since, until; /* seconds since the epoch; until 0: no bound */
+    const char *actor;
+    const char *target, *target_alt;
+    int64_t limit, offset; /* limit 0: all */
+};
+
 /* A survey link a customer stakeholder answers without an account: single use, expiring;
  * only a digest of the link's secret is stored. */
 struct cvom_survey {
@@ -542,6 +552,9 @@ struct cvom_store_ops {
     enum cvom_status (*audit_add)(struct cvom_store *st, struct cvom_audit *a,
                                   struct cvom_error *err);
     enum cvom_status (*audit_list)(struct cvom_store *st, int64_t limit, int64_t offset,
+                                   cvom_audit_cb cb, void *ctx, struct cvom_error *err);
+    /* The same through a filter (NULL: all), the newest first. */
+    enum cvom_status (*audit_find)(struct cvom_store *st, const struct cvom_audit_filter *f,
                                    cvom_audit_cb cb, void *ctx, struct cvom_error *err);
 
     /* Failed sign-ins, for rate limiting across servers: keyed "user:NAME" or "addr:IP". */

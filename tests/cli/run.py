@@ -12,6 +12,7 @@ A case is a sequence of steps run in a fresh temporary directory with CVOM_DB=te
     < TEXT              a line of standard input
     > TEXT              a line of expected standard output (all '>' lines: exact match)
     ~ TEXT              standard output contains TEXT
+    ^ TEXT              standard output does not contain TEXT
     ! TEXT              standard error contains TEXT
     ? N                 expected exit code (default 0)
     @only sqlite        the case is about SQLite files (backups): not run with --db
@@ -60,7 +61,8 @@ def parse(path):
                 steps[-1]['files'].append((name.strip(), body))
         elif line.startswith('$ '):
             steps.append({'args': line[2:], 'stdin': [], 'out': [], 'has': [], 'err': [],
-                          'code': 0, 'line': i, 'files': [], 'lines': [], 'absent': []})
+                          'code': 0, 'line': i, 'files': [], 'lines': [], 'absent': [],
+                          'lacks': []})
         elif line[:2] in ('% ', '- '):
             if not steps:
                 sys.exit('%s:%d: check before any command' % (path, i))
@@ -69,7 +71,7 @@ def parse(path):
             else:
                 name, _, text = line[2:].partition(' ')
                 steps[-1]['lines'].append((name, text))
-        elif line[:2] in ('< ', '> ', '~ ', '! ', '? ') or line in ('<', '>'):
+        elif line[:2] in ('< ', '> ', '~ ', '^ ', '! ', '? ') or line in ('<', '>'):
             if not steps:
                 sys.exit('%s:%d: check before any command' % (path, i))
             s, tag, text = steps[-1], line[0], line[2:]
@@ -79,6 +81,8 @@ def parse(path):
                 s['out'].append(text)
             elif tag == '~':
                 s['has'].append(text)
+            elif tag == '^':
+                s['lacks'].append(text)
             elif tag == '!':
                 s['err'].append(text)
             else:
@@ -158,6 +162,9 @@ def main():
             for t in s['has']:
                 if t not in out:
                     problems.append('stdout lacks %r' % t)
+            for t in s['lacks']:
+                if t in out:
+                    problems.append('stdout has %r' % t)
             for t in s['err']:
                 if t not in err:
                     problems.append('stderr lacks %r' % t)

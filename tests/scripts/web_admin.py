@@ -390,6 +390,26 @@ def settings(admin, db):
     status, _, body = admin.get("/admin/audit")
     check("threshold.emotional 50 → 60" in body, "the settings change is audited")
 
+    # A change made on the command line meanwhile is in the same log, the page shows it
+    # beside the web's, and `cvom audit` lists the web's entries too.
+    rc, _, err = cvom(db, "--as", "ada", "config", "threshold.intellectual", "55")
+    check(rc == 0, "a command-line change as ada", err)
+    status, _, body = admin.get("/admin/audit")
+    check(status == 200 and "threshold.intellectual" in body and "50 to 55" in body,
+          "the audit page shows the command-line change", status)
+    check("role-change" in body and "127.0.0.1" in body,
+          "the audit page still shows the web's entries", status)
+    rc, out, _ = cvom(db, "audit", "--user", "ada", "--format", "csv")
+    rows = out.splitlines()
+    check(rc == 0 and rows[0] == "id,at,actor,action,target,detail,address" and
+          re.search(r",ada,config,threshold\.intellectual,50 to 55,$", rows[1]) is not None,
+          "cvom audit lists the command-line change first", out)
+    check(any(",ada,settings,scoring," in r and "threshold.emotional 50 → 60" in r and
+              r.endswith(",127.0.0.1") for r in rows[2:]),
+          "cvom audit lists the web's settings change with its address", out)
+    rc, _, _ = cvom(db, "config", "threshold.intellectual", "50")
+    check(rc == 0 and config_value(db, "threshold.intellectual") == "50", "set back")
+
 
 INSTRUMENT = """# name: pulse
 # version: 2

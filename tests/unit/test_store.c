@@ -1229,6 +1229,45 @@ static void test_web_records(struct cvom_store *st)
     CHECK_INT(ids[0], 1);
     CHECK_INT(ids[1], first);
 
+    /* Filtered in the store: by time, actor (as recorded, or cli: and the name) and target. */
+    struct cvom_audit b = {.at = 20};
+    set_str(b.actor, sizeof b.actor, "cli:tom");
+    set_str(b.action, sizeof b.action, "account-edit");
+    set_str(b.target, sizeof b.target, "Acme");
+    CHECK_INT(st->ops->audit_add(st, &b, &err), CVOM_OK);
+    struct cvom_audit_filter f = {.since = 11};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 1);
+    CHECK_INT(ids[1], b.id);
+    f = (struct cvom_audit_filter){.until = 20};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 2);
+    CHECK_INT(ids[1], a.id);
+    f = (struct cvom_audit_filter){.actor = "tom"};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 1);
+    CHECK_INT(ids[1], b.id);
+    f = (struct cvom_audit_filter){.actor = "priya", .limit = 1};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 1);
+    CHECK_INT(ids[1], a.id);
+    f = (struct cvom_audit_filter){.target = "Beta", .target_alt = "Acme"};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 1);
+    CHECK_INT(ids[1], b.id);
+    f = (struct cvom_audit_filter){.target = "Acme", .actor = "priya"};
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, &f, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 0);
+    memset(ids, 0, sizeof ids);
+    CHECK_INT(st->ops->audit_find(st, NULL, collect_audit, ids, &err), CVOM_OK);
+    CHECK_INT(ids[0], 3);
+
     CHECK_INT(st->ops->failure_add(st, "user:priya", 1000, &err), CVOM_OK);
     CHECK_INT(st->ops->failure_add(st, "user:priya", 1010, &err), CVOM_OK);
     CHECK_INT(st->ops->failure_add(st, "addr:127.0.0.1", 1010, &err), CVOM_OK);

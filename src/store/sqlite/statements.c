@@ -232,6 +232,11 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
     [S_AUDIT_LIST] = "SELECT id, at, actor, action, target, detail, address FROM audit_log"
                      " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+    [S_AUDIT_FIND] =
+        "SELECT id, at, actor, action, target, detail, address FROM audit_log"
+        " WHERE at >= ?3 AND at < ?4 AND (?5 = '' OR actor = ?5 OR actor = 'cli:' || ?5)"
+        " AND (?6 = '' OR target = ?6 OR target = ?7)"
+        " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
     [S_FAILURE_ADD] = "INSERT INTO login_failures(key, at) VALUES (?1, ?2)",
     [S_FAILURE_COUNT] =
         "SELECT count(*), coalesce(min(at), 0), coalesce(max(at), 0) FROM login_failures "
