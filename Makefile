@@ -4,6 +4,8 @@
 #   make demo     install what is missing, build, create demo.db, show the matrix, then
 #                 serve the web application on it (LISTEN=127.0.0.1:8080)
 #   make bench    release build, then the benchmarks in bench/
+#   make soak     release build, then cvom serve under a mixed load for SOAK_SECONDS
+#                 (default 600): errors, latency and memory, a clean stop, an intact database
 #   make fuzz     every fuzz target under libFuzzer for FUZZ_SECONDS (default 60) each
 #   make install  install cvom and cvom(1), libcvom (shared and static), cvom.h and cvom.pc
 #                 (PREFIX, default /usr/local; DESTDIR=… stages it for a package)
@@ -12,8 +14,9 @@ PREFIX ?= /usr/local
 SETUP   = scripts/setup.sh
 DEMO_DB ?= demo.db
 LISTEN  ?= 127.0.0.1:8080
+SOAK_SECONDS ?= 600
 
-.PHONY: all setup check demo bench fuzz install clean format
+.PHONY: all setup check demo release bench soak fuzz install clean format
 
 all: build/build.ninja
 	ninja -C build
@@ -37,10 +40,16 @@ demo: setup all
 	@echo "Starting the web application on the demo portfolio (Ctrl-C stops it)."
 	build/cvom serve --db $(DEMO_DB) --listen $(LISTEN)
 
-bench: setup
+# The release build the benchmarks and the soak run measure.
+release: setup
 	@[ -f build-release/build.ninja ] || meson setup build-release --buildtype=release
 	ninja -C build-release
+
+bench: release
 	@sh bench/run.sh build-release
+
+soak: release
+	@python3 bench/soak.py build-release/cvom --seconds $(SOAK_SECONDS)
 
 fuzz:
 	@sh $(SETUP) fuzz

@@ -414,6 +414,27 @@ class Response:
         return "<%s %s -> %d>" % (self.method, self.path, self.status)
 
 
+def prepare(agent, method, hdrs, body=None, form=None, json=None, origin=None):
+    """A request's body as bytes (a form or JSON encoded), and hdrs completed for it: its
+    Content-Type, the agent's cookies and bearer token, and origin as Origin on an unsafe
+    method (none when origin is None)."""
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode()
+        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+    elif json is not None:
+        body = jsonlib.dumps(json).encode()
+        hdrs["Content-Type"] = "application/json"
+    elif isinstance(body, str):
+        body = body.encode()
+    if agent.cookies:
+        hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in agent.cookies.items())
+    if agent.bearer:
+        hdrs["Authorization"] = "Bearer " + agent.bearer
+    if origin and method not in ("GET", "HEAD"):
+        hdrs["Origin"] = origin
+    return body
+
+
 # Every response any client saw, for checks that hold for all of them (security headers).
 SEEN = []
 
@@ -437,20 +458,8 @@ class Client:
     def request(self, method, path, body=None, headers=None, form=None, json=None,
                 origin=True, follow=False, record=True):
         hdrs = dict(self.headers)
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        elif json is not None:
-            body = jsonlib.dumps(json).encode()
-            hdrs["Content-Type"] = "application/json"
-        elif isinstance(body, str):
-            body = body.encode()
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if self.bearer:
-            hdrs["Authorization"] = "Bearer " + self.bearer
-        if origin and method not in ("GET", "HEAD"):
-            hdrs["Origin"] = self.origin if origin is True else origin
+        body = prepare(self, method, hdrs, body, form, json,
+                       self.origin if origin is True else origin)
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
         conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout,
