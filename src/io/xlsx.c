@@ -300,7 +300,7 @@ static enum cvom_status xml_error(struct cvom_xlsx *x, XML_Parser p, const char 
 static enum cvom_status parse_whole(struct cvom_xlsx *x, XML_Parser p, const char *path,
                                     size_t cap, int required)
 {
-    zip_file_t *zf;
+    zip_file_t *zf = NULL;
     size_t size, total = 0;
     enum cvom_status st = open_part(x, path, cap, &zf, &size);
     if (st == CVOM_ENOTFOUND && !required)
