@@ -16,7 +16,7 @@ case $seconds in
     exit 2
     ;;
 esac
-targets=${*:-csv instrument scalars xlsx}
+targets=${*:-csv instrument scalars xlsx multipart}
 if ! command -v clang >/dev/null 2>&1; then
     echo "make fuzz: clang is missing (scripts/setup.sh installs it)" >&2
     exit 1
@@ -48,7 +48,9 @@ for t in $targets; do
         cp "$root/data/instrument-default.csv" "$corpus/" ;;
     scalars) seeds="$root/tests/fuzz/seeds/scalars"; extra="-max_len=64" ;;
     xlsx) seeds="$root/tests/fuzz/seeds/xlsx"; extra="-max_len=65536" ;;
-    *) echo "make fuzz: no target '$t' (csv, instrument, scalars, xlsx)" >&2; exit 2 ;;
+    multipart) seeds="$root/tests/fuzz/seeds/multipart"; extra="-max_len=8192" ;;
+    *) echo "make fuzz: no target '$t' (csv, instrument, scalars, xlsx, multipart)" >&2
+        exit 2 ;;
     esac
     log=$work/$t.log
     rc=0
