@@ -7,6 +7,8 @@
 #   make soak     release build, then cvom serve under a mixed load for SOAK_SECONDS
 #                 (default 600): errors, latency and memory, a clean stop, an intact database
 #   make fuzz     every fuzz target under libFuzzer for FUZZ_SECONDS (default 60) each
+#   make faults   the fault-injection walks of make check, over every allocation and write
+#                 instead of a sample (tests/faults/)
 #   make install  install cvom and cvom(1), libcvom (shared and static), cvom.h and cvom.pc
 #                 (PREFIX, default /usr/local; DESTDIR=… stages it for a package)
 
@@ -16,7 +18,7 @@ DEMO_DB ?= demo.db
 LISTEN  ?= 127.0.0.1:8080
 SOAK_SECONDS ?= 600
 
-.PHONY: all setup check demo release bench soak fuzz install clean format
+.PHONY: all setup check-build check demo release bench soak fuzz faults install clean format
 
 all: build/build.ninja
 	ninja -C build
@@ -27,9 +29,11 @@ build/build.ninja:
 setup:
 	@sh $(SETUP)
 
-check: setup
+check-build: setup
 	@[ -f build-check/build.ninja ] && meson setup --reconfigure build-check >/dev/null || meson setup build-check -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=true --buildtype=debug
+
+check: check-build
 	@sh tests/check.sh build-check
 
 demo: setup all
@@ -54,6 +58,10 @@ soak: release
 fuzz:
 	@sh $(SETUP) fuzz
 	@sh tests/fuzz/long.sh $(FUZZ_TARGETS)
+
+faults: check-build
+	ninja -C build-check
+	CVOM_FAULTS_ALL=1 meson test -C build-check --no-rebuild --suite faults -t 40 --print-errorlogs
 
 install: all
 	meson configure build --prefix=$(PREFIX)

@@ -244,7 +244,7 @@ struct picks {
     size_t n, cap;
     struct cvom_assessment *a;
     double *influence; /* a portfolio scan's: the influence of each kept respondent */
-    int overflow;
+    int overflow; /* 0, or why there was no room: CVOM_ELIMIT or CVOM_ENOMEM */
 };
 
 static int same_respondent(const struct cvom_assessment *x, const struct cvom_assessment *y)
@@ -281,7 +281,7 @@ static long pick_place(struct picks *p, const struct cvom_assessment *a)
         if (g)
             p->a = g;
         if (!infl) {
-            p->overflow = 1;
+            p->overflow = cap <= ASSESSMENTS_MAX ? CVOM_ENOMEM : CVOM_ELIMIT;
             return -2;
         }
         p->influence = infl;
@@ -289,6 +289,14 @@ static long pick_place(struct picks *p, const struct cvom_assessment *a)
     }
     p->a[p->n] = *a;
     return (long)p->n++;
+}
+
+/* Why pick_place found no room. */
+static enum cvom_status overflow_error(const struct picks *p, struct cvom_error *err)
+{
+    return p->overflow == CVOM_ENOMEM
+               ? cvom_error_set(err, CVOM_ENOMEM, "out of memory")
+               : cvom_error_set(err, CVOM_ELIMIT, "too many assessments for one account");
 }
 
 static int pick_cb(void *ctx, const struct cvom_assessment *a)
@@ -304,7 +312,7 @@ static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cf
     p->as_of = as_of;
     enum cvom_status s = st->ops->assessment_list(st, account_id, pick_cb, p, err);
     if (!s && p->overflow)
-        s = cvom_error_set(err, CVOM_ELIMIT, "too many assessments for one account");
+        s = overflow_error(p, err);
     free(p->influence);
     p->influence = NULL;
     if (s) {
@@ -533,19 +541,20 @@ enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
     if (!s && u.min_items == 0)
         u.min_items = 1;
     const struct cvom_signal_ctx *sig = NULL;
+    int explained = 0;
     if (!s)
-        s = cvom_explain(cfg, &u, sets, k, ex, err);
+        explained = (s = cvom_explain(cfg, &u, sets, k, ex, err)) == CVOM_OK;
     if (!s && (s = signals_for(&cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
         struct cvom_signal_input in[CVOM_SIGNALS_MAX];
         size_t m = cvom_signals_of(sig, account_id, in, NULL, shown);
         if (m && cvom_explain_blend(cfg, in, m, ex))
             s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
                                (long long)account_id);
-        if (s)
-            cvom_explanation_cleanup(ex);
     } else if (shown) {
         shown->n = 0;
     }
+    if (s && explained) /* explained, but the signals could not be read or blended */
+        cvom_explanation_cleanup(ex);
     if (!s) {
         cvom_instrument_cleanup(ins);
         *ins = u;
@@ -740,7 +749,7 @@ static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_
     for (unsigned d = 0; d < b->n_dates; d++) {
         long at = pick_place(&b->p[d], a);
         if (at == -2) {
-            b->s = cvom_error_set(b->err, CVOM_ELIMIT, "too many assessments for one account");
+            b->s = overflow_error(&b->p[d], b->err);
             return 1;
         }
         /* respondent_of: a customer's stakeholder of this account gives the influence. */

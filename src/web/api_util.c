@@ -17,8 +17,8 @@ int api_send(struct web_req *r, int http, json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(body);
-    if (!text)
-        return web_error(r, 500, NULL, "The answer could not be built.", NULL);
+    if (!text) /* json_dumps fails only for want of memory */
+        return web_fail(r, CVOM_ENOMEM, NULL);
     buf_reset(&r->out);
     buf_puts(&r->out, text);
     free(text);
@@ -135,6 +135,38 @@ static int nesting(const char *p, size_t n, int limit)
     return deepest;
 }
 
+/* Jansson's allocator is ours, to know when one of its allocations failed: its lexer reports
+ * that as a syntax error ("string expected"), which would blame the client with a 400, and a
+ * json_object_set_new given the NULL of a failed constructor drops the member without a word,
+ * which would answer 200 with a field missing. Both become a 503 instead. */
+static _Thread_local int json_short;
+
+int api_json_short(int reset)
+{
+    int was = json_short;
+    if (reset)
+        json_short = 0;
+    return was;
+}
+
+static void *json_alloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        json_short = 1;
+    return p;
+}
+
+static void json_release(void *p)
+{
+    free(p);
+}
+
+void api_json_memory(void)
+{
+    json_set_alloc_funcs(json_alloc, json_release);
+}
+
 json_t *api_body(struct web_req *r, int *http)
 {
     if (!is_json_type(r->content_type)) {
@@ -154,7 +186,12 @@ json_t *api_body(struct web_req *r, int *http)
         return NULL;
     }
     json_error_t je;
+    json_short = 0;
     json_t *o = json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!o && (json_short || json_error_code(&je) == json_error_out_of_memory)) {
+        *http = web_fail(r, CVOM_ENOMEM, NULL);
+        return NULL;
+    }
     if (!o) {
         char msg[320];
         snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d (byte %d): %s",
@@ -441,10 +478,10 @@ int api_begin(struct web_req *r)
 
 int api_finish(struct web_req *r, enum cvom_status st)
 {
-    if (!st)
-        st = r->store->ops->commit(r->store, &r->err);
-    if (!st)
+    if (!st) { /* committed by the router once the answer is built (server.c, settle) */
+        r->commit_pending = 1;
         return 0;
+    }
     r->store->ops->rollback(r->store);
     return web_fail(r, st, &r->err);
 }

@@ -39,6 +39,11 @@ json_t *api_date(int32_t days);
  * when it is not an object), *http receives its status and NULL is returned. The caller
  * owns the returned reference. */
 json_t *api_body(struct web_req *r, int *http);
+/* Route Jansson's allocations through api_body's accounting; once, before serving. */
+void api_json_memory(void);
+/* Whether one of Jansson's allocations failed on this thread since the last reset (and
+ * reset when asked): an answer built meanwhile may lack members. */
+int api_json_short(int reset);
 /* 0 when every key of o is in allowed (NULL-terminated); otherwise the 422 answer for the
  * first key that is not, and its status. */
 int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed);
@@ -118,8 +123,8 @@ int api_account(struct web_req *r, struct cvom_account *out);
 
 /* Begin a write transaction: 0, or the error answer's status. */
 int api_begin(struct web_req *r);
-/* Commit when st is CVOM_OK, else roll back; 0 on commit, else the error answer's status
- * (for st, or for the commit that failed). */
+/* When st is CVOM_OK, 0: the change is committed by the router once the handler's answer is
+ * built (and rolled back if it could not be); else roll back and the error answer's status. */
 int api_finish(struct web_req *r, enum cvom_status st);
 
 /* ---- handlers ------------------------------------------------------------------------------- */

@@ -31,7 +31,7 @@ static int reserve(struct buf *b, size_t more)
     if (b->failed)
         return -1;
     if (more > b->max || b->len > b->max - more) {
-        b->failed = 1;
+        b->failed = BUF_OVER_LIMIT;
         return -1;
     }
     if (b->len + more + 1 <= b->cap)
@@ -41,7 +41,7 @@ static int reserve(struct buf *b, size_t more)
         cap *= 2;
     char *p = realloc(b->p, cap);
     if (!p) {
-        b->failed = 1;
+        b->failed = BUF_NO_MEMORY;
         return -1;
     }
     b->p = p;

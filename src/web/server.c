@@ -3,6 +3,7 @@
  * every response, an access log, routing through one table, and a graceful stop on SIGINT
  * or SIGTERM. */
 #include "web/web.h"
+#include "web/api_util.h"
 
 #include "web/auth.h"
 
@@ -82,7 +83,8 @@ const struct form *web_query_form(struct web_req *r)
 {
     if (r->query_state == 0) {
         const char *q = r->raw_query ? r->raw_query : "";
-        r->query_state = form_parse(q, strlen(q), &r->query) == CVOM_OK ? 1 : -1;
+        enum cvom_status st = form_parse(q, strlen(q), &r->query);
+        r->query_state = st == CVOM_OK ? 1 : st == CVOM_ENOMEM ? -2 : -1;
     }
     return r->query_state == 1 ? &r->query : NULL;
 }
@@ -113,6 +115,7 @@ int web_http_status(enum cvom_status st)
     case CVOM_ENOTFOUND: return 404;
     case CVOM_EEXIST: return 409;
     case CVOM_EBUSY: return 503;
+    case CVOM_ENOMEM: return 503; /* passing: the same request may well succeed again */
     case CVOM_ECONFLICT: return 409;
     default: return 500;
     }
@@ -319,12 +322,35 @@ static int unsafe(enum web_method m)
  * server's, it is run again, whole, a few times after short random pauses. */
 #define HANDLER_TRIES 4
 
+/* An API handler's change (api_finish) is committed only once its answer is built: an
+ * answer that could not be built, short of memory, undoes the change rather than telling the
+ * client of a failure after the change was made. */
+static int settle(struct web_req *r, int http)
+{
+    r->commit_pending = 0;
+    if (http >= 200 && http < 400 && !r->out.failed) {
+        enum cvom_status st = r->store->ops->commit(r->store, &r->err);
+        if (!st)
+            return http;
+        r->store->ops->rollback(r->store);
+        r->location[0] = r->etag[0] = r->link[0] = '\0';
+        return web_fail(r, st, &r->err);
+    }
+    r->store->ops->rollback(r->store);
+    return http;
+}
+
 static int run_handler(const struct web_route *hit, struct web_req *r)
 {
     int http = 0;
     cvom_store_retry(r->store); /* a mark left by an earlier request on this connection */
     for (int tries = 1;; tries++) {
+        api_json_short(1);
         http = hit->handler(r);
+        if (api_json_short(1) && http < 500) /* an answer with members dropped, not sent */
+            http = web_fail(r, CVOM_ENOMEM, NULL);
+        if (r->commit_pending)
+            http = settle(r, http);
         /* Only an answer that failed for that reason (503) is tried again: a handler that
          * succeeded is never run twice. */
         if (!cvom_store_retry(r->store) || http != 503 || tries == HANDLER_TRIES)
@@ -580,6 +606,7 @@ struct req_state {
     struct timespec start;
     int answered; /* a response was queued before the body was read */
     int too_large;
+    int short_of_memory; /* the body could not be kept */
 };
 
 static double since_ms(const struct timespec *t)
@@ -671,8 +698,10 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
         return NULL;
     s->uri_len = strlen(uri);
     char *q = strchr((char *)(uintptr_t)uri, '?');
-    if (q && s->uri_len <= WEB_URI_MAX)
+    if (q && s->uri_len <= WEB_URI_MAX) {
         s->r.raw_query = strdup(q + 1);
+        s->short_of_memory = !s->r.raw_query;
+    }
     if (q)
         q[1] = '\0';
     return s;
@@ -886,6 +915,33 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     return MHD_YES;
 }
 
+/* The state of a request that could not have one: its answer is queued, its body dropped. */
+static char short_of_memory;
+
+/* 503 when the request's own state could not be allocated: a body that needs no memory of
+ * ours (MHD's response is MHD's), so that the client hears why rather than a closed line. */
+static enum MHD_Result answer_short_of_memory(struct MHD_Connection *c, const char *url)
+{
+    static const char json[] = "{\"error\":{\"code\":\"unavailable\",\"message\":"
+                               "\"The server is short of memory: please try again.\","
+                               "\"field\":null}}";
+    static const char text[] = "The server is short of memory: please try again.\n";
+    int api = strncmp(url, "/api/", 5) == 0;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(api ? sizeof json - 1 : sizeof text - 1,
+                                        (void *)(uintptr_t)(api ? json : text),
+                                        MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            api ? "application/json" : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Retry-After", "1");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    enum MHD_Result ok = MHD_queue_response(c, 503, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -893,15 +949,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     struct web_app *app = cls;
     struct req_state *s = *con_cls;
-    if (!s) /* the URI callback could not allocate */
-        return MHD_NO;
+    if (s == (void *)&short_of_memory) {
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!s) { /* the URI callback could not allocate */
+        *con_cls = &short_of_memory;
+        *upload_size = 0;
+        return answer_short_of_memory(c, url);
+    }
     if (!s->begun)
         return begin(app, c, url, method, s);
     struct web_req *r = &s->r;
     if (*upload_size) {
         if (!s->answered) {
             buf_add(&r->body, upload, *upload_size);
-            s->too_large |= r->body.failed;
+            if (r->body.failed == BUF_NO_MEMORY)
+                s->short_of_memory = 1;
+            else if (r->body.failed)
+                s->too_large = 1;
         }
         *upload_size = 0;
         return MHD_YES;
@@ -909,13 +975,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (s->answered)
         return MHD_YES;
     s->answered = 1;
-    if (s->too_large)
+    /* The query string is decoded before any handler reads it, so that a decoder short of
+     * memory is not taken for a malformed query string. */
+    if (s->short_of_memory || (!web_query_form(r) && r->query_state == -2))
+        web_error(r, 503, NULL, "The server is short of memory: please try again.", NULL);
+    else if (s->too_large)
         web_error(r, 413, NULL, "The request is larger than this server accepts.", NULL);
     else if (r->method == M_OTHER)
         web_error(r, 405, NULL, "That method is not allowed here.", NULL);
     else
         r->status = route(r);
-    if (r->out.failed)
+    if (r->out.failed == BUF_NO_MEMORY)
+        web_error(r, 503, NULL, "The server is short of memory: please try again.", NULL);
+    else if (r->out.failed)
         web_error(r, 500, NULL, "The answer was too large to build.", NULL);
     return respond(c, r);
 }
@@ -926,8 +998,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)toe;
     struct web_app *app = cls;
     struct req_state *s = *con_cls;
-    if (!s)
+    if (!s || s == (void *)&short_of_memory) {
+        *con_cls = NULL;
         return;
+    }
     struct web_req *r = &s->r;
     if (s->begun)
         conn_busy(app, c, 0);
@@ -1011,6 +1085,7 @@ enum cvom_status web_serve(const char *location, const struct web_options *o,
 {
     struct web_app app;
     memset(&app, 0, sizeof app);
+    api_json_memory();
     pthread_mutex_init(&app.pool.lock, NULL);
     pthread_mutex_init(&app.conns.lock, NULL);
     app.conns.soft_max = o->max_connections;

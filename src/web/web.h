@@ -35,8 +35,9 @@
 struct buf {
     char *p;
     size_t len, cap, max;
-    int failed;
+    int failed; /* 0, or why the buffer stopped taking text: */
 };
+enum { BUF_OVER_LIMIT = 1, BUF_NO_MEMORY = 2 };
 
 void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
@@ -158,6 +159,7 @@ struct web_req {
     /* who is asking */
     int signed_in;
     int via_token;
+    int commit_pending; /* api_finish succeeded: commit once the answer is built */
     struct cvom_user user;
     struct cvom_session session;
     struct cvom_store *store;
@@ -193,7 +195,7 @@ struct web_req {
     /* the query string, raw as it came and decoded on first use by web_query */
     char *raw_query;
     struct form query;
-    int query_state;
+    int query_state; /* 0 not decoded yet, 1 decoded, -1 malformed, -2 short of memory */
     char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
 };
 
