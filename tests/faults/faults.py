@@ -13,7 +13,6 @@ no output file left half-written. A fault that never happened must change nothin
 By default each walk tries every n up to SAMPLE_HEAD and then evenly spaced n up to the last
 allocation (about SAMPLE_RUNS in all) so that `make check` stays short; --all (or
 CVOM_FAULTS_ALL=1, which `make faults` sets) tries every n."""
-import concurrent.futures
 import http.client
 import json
 import os
@@ -23,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 MODE, FAULTY, CVOM = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
@@ -37,8 +37,13 @@ CLOCK_COLUMNS = {'at', 'created_at', 'updated_at', 'applied_at', 'last_seen', 'e
                  'expires_at', 'last_used'}
 
 
+FAILED = []
+
+
 def fail(msg):
+    """Report and stop; from a worker thread, stop that worker and let the walk end."""
     print('faults %s: %s' % (MODE, msg), file=sys.stderr)
+    FAILED.append(msg)
     sys.exit(1)
 
 
@@ -87,6 +92,41 @@ def read_report(path):
     return vals
 
 
+class Server:
+    """A cvom-faulty fork server in a directory of its own: one exec, then a fork per run."""
+
+    def __init__(self, d, name, args):
+        self.w = os.path.join(d, name)
+        os.mkdir(self.w)
+        self.db = os.path.join(self.w, 't.db')
+        to_r, self.to_w = os.pipe()
+        self.from_r, from_w = os.pipe()
+        env = dict(os.environ, CVOM_FAULT_SERVER='%d,%d' % (to_r, from_w),
+                   CVOM_FAULT_DIR=self.w, CVOM_FAULT_REPORT=os.path.join(self.w, 'report'))
+        argv = [FAULTY, '--db', self.db] + [a.replace('{dir}', self.w) for a in args]
+        self.proc = subprocess.Popen(argv, cwd=self.w, env=env, pass_fds=(to_r, from_w),
+                                     stdin=subprocess.DEVNULL)
+        os.close(to_r)
+        os.close(from_w)
+        self.replies = os.fdopen(self.from_r, 'r')
+
+    def run(self, kind, n):
+        """The wait status of a run with the n-th allocation or write failing."""
+        os.write(self.to_w, ('%s %d\n' % (kind, n)).encode())
+        line = self.replies.readline()
+        if not line:
+            fail('the fork server stopped: %s' % open(os.path.join(self.w, 'err')).read())
+        status = int(line)
+        if os.WIFSIGNALED(status):
+            return -os.WTERMSIG(status)
+        return os.WEXITSTATUS(status)
+
+    def close(self):
+        os.close(self.to_w)
+        self.proc.wait(timeout=60)
+        self.replies.close()
+
+
 class Command:
     """One command line run again and again on a fresh copy of the database."""
 
@@ -94,24 +134,20 @@ class Command:
         self.d, self.kind, self.args, self.out = d, kind, args, out
         self.base = dump(os.path.join(d, 'base.db'))
 
-    def once(self, n, tag):
-        w = os.path.join(self.d, 'run-%s' % tag)
-        os.mkdir(w)
-        db = os.path.join(w, 't.db')
-        shutil.copy(os.path.join(self.d, 'base.db'), db)
-        env = dict(os.environ, CVOM_FAULT_REPORT=os.path.join(w, 'report'))
-        env['CVOM_FAULT_ALLOC' if self.kind == 'alloc' else 'CVOM_FAULT_IO'] = str(n)
-        args = [a.replace('{dir}', w) for a in self.args]
-        p = subprocess.run([FAULTY, '--db', db] + args, cwd=w, env=env, capture_output=True,
-                           text=True, timeout=120)
+    def once(self, server, n):
+        w = server.w
+        for f in os.listdir(w):
+            os.unlink(os.path.join(w, f))
+        shutil.copy(os.path.join(self.d, 'base.db'), server.db)
+        rc = server.run(self.kind, n)
         rep = read_report(os.path.join(w, 'report'))
-        got = {'rc': p.returncode, 'out': p.stdout, 'err': p.stderr, 'rep': rep,
-               'db': dump(db),
-               'file': (open(os.path.join(w, self.out), 'rb').read()
-                        if self.out and os.path.exists(os.path.join(w, self.out)) else None),
-               'files': sorted(set(os.listdir(w)) - {'t.db', 't.db-wal', 't.db-shm', 'report'})}
-        shutil.rmtree(w)
-        return got
+        out_file = os.path.join(w, self.out) if self.out else None
+        return {'rc': rc, 'out': open(os.path.join(w, 'out')).read(),
+                'err': open(os.path.join(w, 'err')).read(), 'rep': rep, 'db': dump(server.db),
+                'file': (open(out_file, 'rb').read()
+                         if out_file and os.path.exists(out_file) else None),
+                'files': sorted(set(os.listdir(w)) - {'t.db', 't.db-wal', 't.db-shm', 'report',
+                                                       'out', 'err'})}
 
     def check(self, n, got, ref):
         where = 'n=%d: ' % n
@@ -144,23 +180,40 @@ class Command:
         return 'refused'
 
     def run(self):
-        ref = self.once(0, 'ref')
-        if ref['rc'] != 0:
-            fail('the command fails without a fault: ' + ref['err'])
-        total = ref['rep']['allocs' if self.kind == 'alloc' else 'ios']
-        if self.kind == 'io' and total == 0:
-            fail('the command wrote nothing: the shim is not in the way')
-        ns = walk(total)
-        counts = {'done': 0, 'refused': 0}
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+        workers = os.cpu_count() or 2
+        servers = [Server(self.d, 'w%d' % i, self.args) for i in range(workers)]
         try:
-            futures = {pool.submit(self.once, n, str(n)): n for n in ns}
-            for f in concurrent.futures.as_completed(futures):
-                n = futures[f]
-                counts[self.check(n, f.result(), ref)] += 1
+            ref = self.once(servers[0], 0)
+            if ref['rc'] != 0:
+                fail('the command fails without a fault: ' + ref['err'])
+            total = ref['rep']['allocs' if self.kind == 'alloc' else 'ios']
+            if self.kind == 'io' and total == 0:
+                fail('the command wrote nothing: the shim is not in the way')
+            ns = walk(total)
+            counts = {'done': 0, 'refused': 0}
+            todo = list(reversed(ns))
+            lock = threading.Lock()
+
+            def work(server):
+                while True:
+                    with lock:
+                        if not todo:
+                            return
+                        n = todo.pop()
+                    got = self.once(server, n)
+                    with lock:
+                        counts[self.check(n, got, ref)] += 1
+
+            threads = [threading.Thread(target=work, args=(sv,)) for sv in servers]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            if FAILED:
+                sys.exit(1)
         finally:
-            # On the first failure, stop: what is still queued would only delay the report.
-            pool.shutdown(wait=True, cancel_futures=True)
+            for sv in servers:
+                sv.close()
         what = 'allocations' if self.kind == 'alloc' else 'writes and syncs'
         print('faults %s: %d %s, %d tried%s: %d refused cleanly, %d done as without a fault'
               % (MODE, total, what, len(ns), '' if len(ns) == total else ' (sampled)',

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void *__real_malloc(size_t n);
@@ -342,6 +343,59 @@ static void report(void)
     fclose(f);
 }
 
+/* A fork server, so that a walk over thousands of n does not pay for starting the program
+ * (its libraries and AddressSanitizer) each time. With CVOM_FAULT_SERVER=R,W the process
+ * reads lines "alloc N" or "io N" from descriptor R; for each it forks a child that goes on
+ * to run main with that fault, its standard output and error in the files out and err of
+ * CVOM_FAULT_DIR, and writes the child's wait status as a decimal line to W. It ends at
+ * the end of R. */
+static void serve_forks(const char *spec)
+{
+    int rfd, wfd;
+    const char *dir = getenv("CVOM_FAULT_DIR");
+    if (sscanf(spec, "%d,%d", &rfd, &wfd) != 2 || !dir) {
+        fputs("cvom-faulty: CVOM_FAULT_SERVER=R,W needs CVOM_FAULT_DIR too\n", stderr);
+        exit(2);
+    }
+    FILE *in = fdopen(rfd, "r");
+    char line[64], path[4096];
+    while (in && fgets(line, sizeof line, in)) {
+        char kind[8];
+        long n;
+        if (sscanf(line, "%7s %ld", kind, &n) != 2 || n < 0)
+            _exit(2);
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0)
+            _exit(1);
+        if (pid == 0) {
+            close(wfd);
+            fclose(in);
+            snprintf(path, sizeof path, "%s/out", dir);
+            int out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            snprintf(path, sizeof path, "%s/err", dir);
+            int err = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+                _exit(1);
+            close(out);
+            close(err);
+            if (strcmp(kind, "io") == 0)
+                io_at = n;
+            else
+                atomic_store(&alloc_at, n);
+            return;
+        }
+        int status = 0;
+        if (waitpid(pid, &status, 0) < 0)
+            _exit(1);
+        char text[32];
+        int len = snprintf(text, sizeof text, "%d\n", status);
+        if (write(wfd, text, (size_t)len) != len)
+            _exit(1);
+    }
+    _exit(0);
+}
+
 __attribute__((constructor)) static void inject_init(void)
 {
     atomic_store(&alloc_at, env_count("CVOM_FAULT_ALLOC"));
@@ -366,6 +420,9 @@ __attribute__((constructor)) static void inject_init(void)
     json_set_alloc_funcs(js_malloc, js_free);
     shim_install();
     atexit(report);
+    const char *server = getenv("CVOM_FAULT_SERVER");
+    if (server && *server)
+        serve_forks(server);
     /* Counted from here: what the set-up above allocates is not cvom's to handle. */
     if (!arm || strcmp(arm, "signal") != 0)
         atomic_store(&armed, 1);
