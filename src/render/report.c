@@ -1299,24 +1299,44 @@ static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r,
              r->threshold[1]);
     snprintf(interval, sizeof interval, "%.0f %%", 100 * r->confidence);
     lxw_row_t m = t + 3;
-    const char *labels[] = {"As of", "Movers since", "Thresholds", "Intervals", "Valid for (days)",
-                            "Filters", "Made with"};
-    for (size_t i = 0; !e && i < sizeof labels / sizeof *labels; i++)
-        e = worksheet_write_string(ws, m + (lxw_row_t)i, 0, labels[i], x->label);
-    if (!e)
-        e = worksheet_write_number(ws, m, 1, r->as_of + EXCEL_EPOCH_OFFSET, x->num[K_DATE]);
-    if (!e)
-        e = worksheet_write_number(ws, m + 1, 1, r->since + EXCEL_EPOCH_OFFSET, x->num[K_DATE]);
-    if (!e)
-        e = worksheet_write_string(ws, m + 2, 1, thresholds, NULL);
-    if (!e)
-        e = worksheet_write_string(ws, m + 3, 1, interval, NULL);
-    if (!e)
-        e = worksheet_write_number(ws, m + 4, 1, r->validity_days, x->num[K_INT]);
-    if (!e)
-        e = xlsx_text(ws, m + 5, 1, r->filters && r->filters[0] ? r->filters : "none", NULL);
-    if (!e)
-        e = worksheet_write_string(ws, m + 6, 1, "cvom " CVOM_VERSION, NULL);
+    const char *labels[] = {"As of",     "Movers since",     "Thresholds",
+                            "Intervals", "Valid for (days)", "Filters",
+                            "Made with"};
+    /* Row by row, the label and then its value: the rows are streamed (constant memory). */
+    for (size_t i = 0; !e && i < sizeof labels / sizeof *labels; i++) {
+        lxw_row_t row = m + (lxw_row_t)i;
+        e = worksheet_write_string(ws, row, 0, labels[i], x->label);
+        if (e)
+            break;
+        switch (i) {
+        case 0:
+            e = worksheet_write_number(ws, row, 1, r->as_of + EXCEL_EPOCH_OFFSET, x->num[K_DATE]);
+            break;
+        case 1:
+            e = worksheet_write_number(ws, row, 1, r->since + EXCEL_EPOCH_OFFSET, x->num[K_DATE]);
+            break;
+        case 2: e = worksheet_write_string(ws, row, 1, thresholds, NULL); break;
+        case 3: e = worksheet_write_string(ws, row, 1, interval, NULL); break;
+        case 4: e = worksheet_write_number(ws, row, 1, r->validity_days, x->num[K_INT]); break;
+        case 5:
+            e = xlsx_text(ws, row, 1, r->filters && r->filters[0] ? r->filters : "none", NULL);
+            break;
+        default: e = worksheet_write_string(ws, row, 1, "cvom " CVOM_VERSION, NULL); break;
+        }
+    }
+    return e;
+}
+
+/* Threshold line i (0–3: two points per line) in row 1 + i, columns G–I. Rows are written in
+ * order, each whole before the next: the workbook streams them to disk (constant memory). */
+static lxw_error xlsx_threshold_line(lxw_worksheet *ws, int i, const double line[4][2],
+                                     struct xlsx *x)
+{
+    lxw_error e = worksheet_write_string(
+        ws, (lxw_row_t)(1 + i), 6, i < 2 ? "intellectual threshold" : "emotional threshold", NULL);
+    for (int d = 0; !e && d < 2; d++)
+        e = worksheet_write_number(ws, (lxw_row_t)(1 + i), (lxw_col_t)(7 + d), line[i][d],
+                                   x->num[K_SCORE]);
     return e;
 }
 
@@ -1334,6 +1354,9 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
     for (size_t j = 0; !e && j < sizeof head / sizeof *head; j++)
         if (head[j][0])
             e = worksheet_write_string(ws, 0, (lxw_col_t)j, head[j], x->head);
+    const double ti = r->threshold[CVOM_DIM_INTELLECTUAL], te = r->threshold[CVOM_DIM_EMOTIONAL];
+    const double line[4][2] = {{ti, 0}, {ti, 100}, {0, te}, {100, te}};
+    int lines = 0; /* the threshold lines written so far, each in row 1 + its index */
     lxw_row_t row = 1;
     for (int k = 0; !e && k < CVOM_Q_COUNT; k++) {
         enum cvom_quadrant q = summary_order[k];
@@ -1350,19 +1373,14 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
                                            rounded(a->now.value[d], 2), x->num[K_SCORE]);
             if (!e)
                 e = worksheet_write_number(ws, row, 4, rounded(a->revenue, 2), x->num[K_MONEY]);
+            if (!e && lines < 4)
+                e = xlsx_threshold_line(ws, lines++, line, x);
             row++;
         }
         last[q] = row - 1;
     }
-    const double ti = r->threshold[CVOM_DIM_INTELLECTUAL], te = r->threshold[CVOM_DIM_EMOTIONAL];
-    const double line[4][2] = {{ti, 0}, {ti, 100}, {0, te}, {100, te}};
-    for (int i = 0; !e && i < 4; i++) {
-        e = worksheet_write_string(ws, (lxw_row_t)(1 + i), 6,
-                                   i < 2 ? "intellectual threshold" : "emotional threshold", NULL);
-        for (int d = 0; !e && d < 2; d++)
-            e = worksheet_write_number(ws, (lxw_row_t)(1 + i), (lxw_col_t)(7 + d), line[i][d],
-                                       x->num[K_SCORE]);
-    }
+    while (!e && lines < 4) /* fewer than four accounts placed */
+        e = xlsx_threshold_line(ws, lines++, line, x);
     static const double widths[] = {14, 34, 12, 12, 13, 3, 22, 12, 12};
     for (size_t j = 0; !e && j < sizeof widths / sizeof *widths; j++)
         e = worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, widths[j], NULL);
@@ -1465,7 +1483,11 @@ static enum cvom_status write_xlsx(const struct cvom_report *r, const char *path
                                    struct cvom_error *err)
 {
     struct xlsx x = {0};
-    x.wb = workbook_new(path);
+    /* Rows go to disk as they are written, and strings inline: a portfolio of 100,000
+     * accounts otherwise keeps every cell in memory and a shared-string table in a tree, and
+     * takes three times as long. Every sheet is written row after row for that. */
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+    x.wb = workbook_new_opt(path, &opt);
     if (!x.wb)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     lxw_error e = xlsx_fill(&x, r);
