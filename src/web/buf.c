@@ -1,6 +1,6 @@
 /* buf.c — bounded output buffers with escaping for HTML and URLs, and decoding of
- * urlencoded forms and query strings. Hand-written because each is a few lines and the
- * bounds and error reporting must be ours. */
+ * urlencoded forms, query strings and the Cookie header. Hand-written because each is a few lines
+ * and the bounds and error reporting must be ours. */
 #include "web/web.h"
 #include "core/mem.h"
 
@@ -259,4 +259,64 @@ const char *form_get(const struct form *f, const char *name)
         if (strcmp(f->f[i].name, name) == 0)
             return f->f[i].value;
     return NULL;
+}
+
+/* ---- the Cookie header ------------------------------------------------------------------- */
+
+static int cookie_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+enum cvom_status web_cookies_parse(const char *header, struct form *out)
+{
+    struct form f = {0};
+    size_t len = strlen(header), n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += header[i] == ';';
+    if (n > WEB_FIELDS_MAX)
+        return CVOM_ELIMIT;
+    f.f = calloc(n, sizeof *f.f);
+    f.storage = malloc(len + 2 * n + 1);
+    if (!f.f || !f.storage) {
+        form_free(&f);
+        return CVOM_ENOMEM;
+    }
+    char *w = f.storage;
+    for (const char *p = header;;) {
+        const char *end = strchr(p, ';'), *eq;
+        if (!end)
+            end = header + len;
+        if ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+            const char *nb = p, *ne = eq, *vb = eq + 1, *ve = end;
+            while (nb < ne && cookie_blank(*nb))
+                nb++;
+            while (ne > nb && cookie_blank(ne[-1]))
+                ne--;
+            while (vb < ve && cookie_blank(*vb))
+                vb++;
+            while (ve > vb && cookie_blank(ve[-1]))
+                ve--;
+            if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
+                vb++;
+                ve--;
+            }
+            if (ne > nb) {
+                struct form_field *fld = &f.f[f.n++];
+                fld->name = w;
+                cvom__copy(w, nb, (size_t)(ne - nb));
+                w += ne - nb;
+                *w++ = '\0';
+                fld->value = w;
+                cvom__copy(w, vb, (size_t)(ve - vb));
+                w += ve - vb;
+                *w++ = '\0';
+            }
+        }
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    *out = f;
+    return CVOM_OK;
 }

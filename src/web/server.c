@@ -98,9 +98,15 @@ const char *web_header(struct web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* Cookies are split here too, by the rules of RFC 6265, so that which value a name has does
+ * not depend on how the library reads quotes and commas. */
 const char *web_cookie(struct web_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    if (r->cookies_state == 0) {
+        const char *h = web_header(r, "Cookie");
+        r->cookies_state = web_cookies_parse(h ? h : "", &r->cookies) == CVOM_OK ? 1 : -1;
+    }
+    return r->cookies_state == 1 ? form_get(&r->cookies, name) : NULL;
 }
 
 int web_http_status(enum cvom_status st)
@@ -945,6 +951,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     buf_free(&r->body);
     form_free(&r->form);
     form_free(&r->query);
+    form_free(&r->cookies);
     free(r->raw_query);
     free(s);
     *con_cls = NULL;

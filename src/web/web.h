@@ -76,6 +76,13 @@ void form_free(struct form *f);
 /* The first value of a field, or NULL. */
 const char *form_get(const struct form *f, const char *name);
 
+/* Split a Cookie header into its cookies, in the order sent (RFC 6265 section 4.2.1: name=value
+ * pairs separated by ";"). Blanks (space, tab) around names and values are dropped, and one
+ * pair of double quotes around a value; a pair without "=" or with an empty name is skipped.
+ * Names are matched exactly. CVOM_ELIMIT when the header has more than WEB_FIELDS_MAX pairs;
+ * out is written only on success. */
+enum cvom_status web_cookies_parse(const char *header, struct form *out);
+
 /* ---- the application ---------------------------------------------------------------------- */
 
 /* Open stores handed to requests one at a time: SQLite connections are not shared between
@@ -194,6 +201,9 @@ struct web_req {
     char *raw_query;
     struct form query;
     int query_state;
+    /* the Cookie header, split on first use by web_cookie */
+    struct form cookies;
+    int cookies_state;
     char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
 };
 
@@ -210,7 +220,8 @@ const char *web_query(struct web_req *r, const char *name);
 const struct form *web_query_form(struct web_req *r);
 /* A request header, or NULL. */
 const char *web_header(struct web_req *r, const char *name);
-/* A cookie, or NULL. */
+/* The value of the first cookie of that name in the Cookie header (web_cookies_parse), or
+ * NULL (also when the header has too many cookies). */
 const char *web_cookie(struct web_req *r, const char *name);
 
 /* ---- answers ------------------------------------------------------------------------------- */
