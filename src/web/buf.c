@@ -144,18 +144,21 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decode [s, s+n) into out (which has room for n+1 bytes); -1 on a bad escape. */
+/* Decode [s, s+n) into out (which has room for n+1 bytes); -1 on a bad escape or a NUL,
+ * raw (a body is counted bytes, not text) or escaped: either would cut the text short. */
 static int decode(const char *s, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
+        if (s[i] == '\0') {
+            return -1;
+        } else if (s[i] == '+') {
             out[o++] = ' ';
         } else if (s[i] == '%') {
             if (i + 2 >= n)
                 return -1;
             int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0 || (hi | lo) == 0) /* a NUL would cut the text short */
+            if (hi < 0 || lo < 0 || (hi | lo) == 0)
                 return -1;
             out[o++] = (char)(hi << 4 | lo);
             i += 2;

@@ -69,8 +69,9 @@ struct form {
     char *storage; /* owns every name and value */
 };
 
-/* Decode len bytes of urlencoded text. CVOM_EINVAL for malformed escapes or invalid UTF-8,
- * CVOM_ELIMIT past WEB_FIELDS_MAX fields. */
+/* Decode len bytes of urlencoded text. CVOM_EINVAL for malformed escapes, a NUL (raw or
+ * %00), control characters other than tab, CR and LF, or invalid UTF-8; CVOM_ELIMIT past
+ * WEB_FIELDS_MAX fields. */
 enum cvom_status form_parse(const char *text, size_t len, struct form *out);
 void form_free(struct form *f);
 /* The first value of a field, or NULL. */
