@@ -170,33 +170,51 @@ static int decode(const char *s, size_t n, char *out)
     return 0;
 }
 
-/* Strict UTF-8: no overlongs, no surrogates, nothing past U+10FFFF, no NUL or other C0
- * controls except tab, CR and LF. */
+/* Length of the strict UTF-8 sequence at s (1 to 4 bytes; no overlongs, no surrogates,
+ * nothing past U+10FFFF), or 0 when none starts there. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char c = *s;
+    if (c < 0x80)
+        return 1;
+    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+    if (n < 0 || c > 0xF4)
+        return 0;
+    uint32_t cp = c & (0x3F >> n);
+    for (int i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return (size_t)n + 1;
+}
+
+/* Strict UTF-8 without NUL or other C0 controls except tab, CR and LF. */
 static int valid_utf8(const unsigned char *s)
 {
-    while (*s) {
-        unsigned char c = *s;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return 0;
-            s++;
+    for (size_t n; *s; s += n)
+        if ((*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') || !(n = utf8_seq(s)))
+            return 0;
+    return 1;
+}
+
+void buf_utf8(struct buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (n) {
+            p += n;
             continue;
         }
-        int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
-        if (n < 0 || c > 0xF4)
-            return 0;
-        uint32_t cp = c & (0x3F >> n);
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        s += n + 1;
+        buf_add(b, run, (size_t)(p - run));
+        buf_add(b, "\xEF\xBF\xBD", 3);
+        run = ++p;
     }
-    return 1;
+    buf_add(b, run, (size_t)(p - run));
 }
 
 enum cvom_status form_parse(const char *text, size_t len, struct form *out)

@@ -4,6 +4,7 @@
  * or SIGTERM. */
 #include "web/web.h"
 
+#include "web/api_util.h"
 #include "web/auth.h"
 
 #include <arpa/inet.h>
@@ -171,9 +172,10 @@ int web_error(struct web_req *r, int http, const char *code, const char *message
     r->status = http;
     if (r->is_api) {
         r->out_type = "application/json";
-        json_t *e = json_pack("{s:s, s:s}", "code", code ? code : http_code_name(http),
-                              "message", message ? message : http_title(http));
-        json_object_set_new(e, "field", field && field[0] ? json_string(field) : json_null());
+        /* A message may quote what the client sent, bytes that are not UTF-8 included. */
+        json_t *e = json_pack("{s:s, s:o}", "code", code ? code : http_code_name(http),
+                              "message", api_str(message ? message : http_title(http)));
+        json_object_set_new(e, "field", field && field[0] ? api_str(field) : json_null());
         if (r->err_line > 0) { /* a place in an uploaded file */
             json_object_set_new(e, "line", json_integer(r->err_line));
             json_object_set_new(e, "column", json_integer(r->err_column > 0 ? r->err_column : 1));

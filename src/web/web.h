@@ -50,6 +50,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     ;
 /* Text escaped for HTML element content and quoted attribute values alike: & < > " '. */
 void buf_html(struct buf *b, const char *s);
+/* Text with every byte that does not start a strict UTF-8 sequence replaced by U+FFFD. */
+void buf_utf8(struct buf *b, const char *s);
 /* A string escaped for a URL query component (RFC 3986 unreserved kept). */
 void buf_url(struct buf *b, const char *s);
 /* A number with `decimals` decimals, or an em dash for NaN. */
