@@ -684,6 +684,16 @@ def test_session(c, d, tok):
                               headers={'Cookie': session, 'Origin': origin}), 403,
                        what='session write without CSRF')
     expect(err['code'] == 'csrf', 'the CSRF refusal says so: %s' % err)
+    # The Cookie header is read by RFC 6265: among other cookies, with blanks or quotes around
+    # the value, the first of two; a name in another case is another cookie.
+    name, value = session.split('=', 1)
+    for header, signed_in in (('theme=dark;%s=%s; lang=en' % (name, value), True),
+                              ('%s = "%s" ;x' % (name, value), True),
+                              ('%s; %s=stale' % (session, name), True),
+                              ('%s=stale; %s' % (name, session), False),
+                              ('%s=%s' % (name.upper(), value), False)):
+        st, _, _ = c.call('GET', '/api/v1/accounts', headers={'Cookie': header})
+        expect(st == (200 if signed_in else 401), 'Cookie: %s gave %d' % (header, st))
 
 
 def test_plans(c, d, tok):
