@@ -40,35 +40,14 @@ int api_invalid(struct web_req *r, const char *field, const char *message)
     return web_error(r, 422, NULL, message, field);
 }
 
-/* Length of the UTF-8 sequence at p (1-4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
-{
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 && p[0] >= 0xC2 ? 2
-                               : (p[0] & 0xF0) == 0xE0 ? 3
-                               : (p[0] & 0xF8) == 0xF0 && p[0] <= 0xF4 ? 4 : 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 json_t *api_str(const char *s)
 {
     json_t *v = json_string(s);
     if (v)
         return v;
     struct buf b;
-    buf_init(&b, 4 * strlen(s) + 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t n = utf8_len(p);
-        if (n) {
-            buf_add(&b, p, n);
-            p += n;
-        } else {
-            buf_add(&b, "\xEF\xBF\xBD", 3);
-            p++;
-        }
-    }
+    buf_init(&b, 3 * strlen(s) + 1);
+    buf_utf8(&b, s);
     buf_add(&b, "", 1);
     v = b.failed ? NULL : json_string(b.p);
     buf_free(&b);
@@ -308,9 +287,9 @@ void api_etag(struct web_req *r, int64_t version)
 int api_conflict(struct web_req *r, enum api_version_how how, json_t *current)
 {
     int http = how == API_VERSION_IF_MATCH ? 412 : 409;
-    json_t *e = json_pack("{s:s, s:s, s:n, s:o}", "code",
+    json_t *e = json_pack("{s:s, s:o, s:n, s:o}", "code",
                           http == 412 ? "precondition_failed" : "changed", "message",
-                          r->err.message, "field", "current", current);
+                          api_str(r->err.message), "field", "current", current);
     json_t *o = json_pack("{s:o}", "error", e);
     char *text = json_dumps(o, JSON_COMPACT);
     buf_reset(&r->out);

@@ -1,6 +1,7 @@
 /* api_util.h — what the /api/v1 handlers share: JSON request bodies (content type, size,
  * nesting, unknown fields), JSON answers, query parameters, who may see which account, and
- * write transactions. Internal to src/web/api*.c. */
+ * write transactions. Internal to src/web/api*.c (and to server.c, whose JSON error answers
+ * use api_str). */
 #ifndef CVOM_WEB_API_UTIL_H
 #define CVOM_WEB_API_UTIL_H
 

@@ -173,15 +173,26 @@ static enum cvom_status from_session(struct web_req *r, const char *cookie)
     return CVOM_OK;
 }
 
+const char *web_credential(const char *authorization, const char *session, int *bearer)
+{
+    *bearer = 0;
+    if (authorization && strncasecmp(authorization, "Bearer ", 7) == 0) {
+        *bearer = 1;
+        return authorization + 7;
+    }
+    if (session && strlen(session) < CVOM_SECRET_CHARS + 8)
+        return session;
+    return NULL;
+}
+
 enum cvom_status web_auth_identify(struct web_req *r)
 {
-    const char *auth = web_header(r, "Authorization");
-    if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
-        return from_token(r, auth + 7);
-    const char *cookie = web_cookie(r, WEB_SESSION_COOKIE);
-    if (cookie && strlen(cookie) < CVOM_SECRET_CHARS + 8)
-        return from_session(r, cookie);
-    return CVOM_OK;
+    int bearer;
+    const char *secret =
+        web_credential(web_header(r, "Authorization"), web_cookie(r, WEB_SESSION_COOKIE), &bearer);
+    if (!secret)
+        return CVOM_OK;
+    return bearer ? from_token(r, secret) : from_session(r, secret);
 }
 
 /* ---- CSRF -------------------------------------------------------------------------------------- */
@@ -271,8 +282,9 @@ const char *web_csrf_token(struct web_req *r)
 /* A new session for user, replacing any the browser had: the id changes at every sign-in. */
 static enum cvom_status session_start(struct web_req *r, const struct cvom_user *u)
 {
-    const char *old = web_cookie(r, WEB_SESSION_COOKIE);
-    if (old && strlen(old) < CVOM_SECRET_CHARS + 8) {
+    int bearer;
+    const char *old = web_credential(NULL, web_cookie(r, WEB_SESSION_COOKIE), &bearer);
+    if (old) {
         char d[CVOM_DIGEST_HEX];
         cvom_secret_digest(old, d);
         r->store->ops->session_remove(r->store, d, NULL);

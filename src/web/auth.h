@@ -16,6 +16,12 @@ enum cvom_status web_auth_prepare(struct web_app *app, struct cvom_store *st,
 /* Print how to sign in (or the setup link) to standard output. */
 void web_auth_announce(struct web_app *app, const char *location);
 
+/* The secret a request identifies itself with, from its Authorization header and its
+ * session cookie's value (either may be NULL): the token of "Bearer TOKEN" (the scheme in any
+ * case; *bearer set to 1), else a session cookie short enough to be one of ours (*bearer 0),
+ * else NULL. The secret points into the argument it came from. */
+const char *web_credential(const char *authorization, const char *session, int *bearer);
+
 /* Find the user of a request from its bearer token or session cookie. Not signed in is not
  * an error: r->signed_in stays 0. Expired sessions are removed. */
 enum cvom_status web_auth_identify(struct web_req *r);

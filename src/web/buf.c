@@ -1,6 +1,6 @@
 /* buf.c — bounded output buffers with escaping for HTML and URLs, and decoding of
- * urlencoded forms and query strings. Hand-written because each is a few lines and the
- * bounds and error reporting must be ours. */
+ * urlencoded forms, query strings and the Cookie header. Hand-written because each is a few lines
+ * and the bounds and error reporting must be ours. */
 #include "web/web.h"
 #include "core/mem.h"
 
@@ -144,18 +144,21 @@ static int hexval(char c)
     return -1;
 }
 
-/* Decode [s, s+n) into out (which has room for n+1 bytes); -1 on a bad escape. */
+/* Decode [s, s+n) into out (which has room for n+1 bytes); -1 on a bad escape or a NUL,
+ * raw (a body is counted bytes, not text) or escaped: either would cut the text short. */
 static int decode(const char *s, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
+        if (s[i] == '\0') {
+            return -1;
+        } else if (s[i] == '+') {
             out[o++] = ' ';
         } else if (s[i] == '%') {
             if (i + 2 >= n)
                 return -1;
             int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0 || (hi | lo) == 0) /* a NUL would cut the text short */
+            if (hi < 0 || lo < 0 || (hi | lo) == 0)
                 return -1;
             out[o++] = (char)(hi << 4 | lo);
             i += 2;
@@ -167,33 +170,51 @@ static int decode(const char *s, size_t n, char *out)
     return 0;
 }
 
-/* Strict UTF-8: no overlongs, no surrogates, nothing past U+10FFFF, no NUL or other C0
- * controls except tab, CR and LF. */
+/* Length of the strict UTF-8 sequence at s (1 to 4 bytes; no overlongs, no surrogates,
+ * nothing past U+10FFFF), or 0 when none starts there. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char c = *s;
+    if (c < 0x80)
+        return 1;
+    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+    if (n < 0 || c > 0xF4)
+        return 0;
+    uint32_t cp = c & (0x3F >> n);
+    for (int i = 1; i <= n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return (size_t)n + 1;
+}
+
+/* Strict UTF-8 without NUL or other C0 controls except tab, CR and LF. */
 static int valid_utf8(const unsigned char *s)
 {
-    while (*s) {
-        unsigned char c = *s;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return 0;
-            s++;
+    for (size_t n; *s; s += n)
+        if ((*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') || !(n = utf8_seq(s)))
+            return 0;
+    return 1;
+}
+
+void buf_utf8(struct buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (n) {
+            p += n;
             continue;
         }
-        int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
-        if (n < 0 || c > 0xF4)
-            return 0;
-        uint32_t cp = c & (0x3F >> n);
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        s += n + 1;
+        buf_add(b, run, (size_t)(p - run));
+        buf_add(b, "\xEF\xBF\xBD", 3);
+        run = ++p;
     }
-    return 1;
+    buf_add(b, run, (size_t)(p - run));
 }
 
 enum cvom_status form_parse(const char *text, size_t len, struct form *out)
@@ -259,4 +280,64 @@ const char *form_get(const struct form *f, const char *name)
         if (strcmp(f->f[i].name, name) == 0)
             return f->f[i].value;
     return NULL;
+}
+
+/* ---- the Cookie header ------------------------------------------------------------------- */
+
+static int cookie_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+enum cvom_status web_cookies_parse(const char *header, struct form *out)
+{
+    struct form f = {0};
+    size_t len = strlen(header), n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += header[i] == ';';
+    if (n > WEB_FIELDS_MAX)
+        return CVOM_ELIMIT;
+    f.f = calloc(n, sizeof *f.f);
+    f.storage = malloc(len + 2 * n + 1);
+    if (!f.f || !f.storage) {
+        form_free(&f);
+        return CVOM_ENOMEM;
+    }
+    char *w = f.storage;
+    for (const char *p = header;;) {
+        const char *end = strchr(p, ';'), *eq;
+        if (!end)
+            end = header + len;
+        if ((eq = memchr(p, '=', (size_t)(end - p))) != NULL) {
+            const char *nb = p, *ne = eq, *vb = eq + 1, *ve = end;
+            while (nb < ne && cookie_blank(*nb))
+                nb++;
+            while (ne > nb && cookie_blank(ne[-1]))
+                ne--;
+            while (vb < ve && cookie_blank(*vb))
+                vb++;
+            while (ve > vb && cookie_blank(ve[-1]))
+                ve--;
+            if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
+                vb++;
+                ve--;
+            }
+            if (ne > nb) {
+                struct form_field *fld = &f.f[f.n++];
+                fld->name = w;
+                cvom__copy(w, nb, (size_t)(ne - nb));
+                w += ne - nb;
+                *w++ = '\0';
+                fld->value = w;
+                cvom__copy(w, vb, (size_t)(ve - vb));
+                w += ve - vb;
+                *w++ = '\0';
+            }
+        }
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    *out = f;
+    return CVOM_OK;
 }

@@ -5,6 +5,7 @@
 #include "web/web.h"
 #include "web/api_util.h"
 
+#include "web/api_util.h"
 #include "web/auth.h"
 
 #include <arpa/inet.h>
@@ -100,9 +101,15 @@ const char *web_header(struct web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* Cookies are split here too, by the rules of RFC 6265, so that which value a name has does
+ * not depend on how the library reads quotes and commas. */
 const char *web_cookie(struct web_req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    if (r->cookies_state == 0) {
+        const char *h = web_header(r, "Cookie");
+        r->cookies_state = web_cookies_parse(h ? h : "", &r->cookies) == CVOM_OK ? 1 : -1;
+    }
+    return r->cookies_state == 1 ? form_get(&r->cookies, name) : NULL;
 }
 
 int web_http_status(enum cvom_status st)
@@ -168,9 +175,10 @@ int web_error(struct web_req *r, int http, const char *code, const char *message
     r->status = http;
     if (r->is_api) {
         r->out_type = "application/json";
-        json_t *e = json_pack("{s:s, s:s}", "code", code ? code : http_code_name(http),
-                              "message", message ? message : http_title(http));
-        json_object_set_new(e, "field", field && field[0] ? json_string(field) : json_null());
+        /* A message may quote what the client sent, bytes that are not UTF-8 included. */
+        json_t *e = json_pack("{s:s, s:o}", "code", code ? code : http_code_name(http),
+                              "message", api_str(message ? message : http_title(http)));
+        json_object_set_new(e, "field", field && field[0] ? api_str(field) : json_null());
         if (r->err_line > 0) { /* a place in an uploaded file */
             json_object_set_new(e, "line", json_integer(r->err_line));
             json_object_set_new(e, "column", json_integer(r->err_column > 0 ? r->err_column : 1));
@@ -1019,6 +1027,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     buf_free(&r->body);
     form_free(&r->form);
     form_free(&r->query);
+    form_free(&r->cookies);
     free(r->raw_query);
     free(s);
     *con_cls = NULL;

@@ -51,6 +51,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     ;
 /* Text escaped for HTML element content and quoted attribute values alike: & < > " '. */
 void buf_html(struct buf *b, const char *s);
+/* Text with every byte that does not start a strict UTF-8 sequence replaced by U+FFFD. */
+void buf_utf8(struct buf *b, const char *s);
 /* A string escaped for a URL query component (RFC 3986 unreserved kept). */
 void buf_url(struct buf *b, const char *s);
 /* A number with `decimals` decimals, or an em dash for NaN. */
@@ -70,12 +72,20 @@ struct form {
     char *storage; /* owns every name and value */
 };
 
-/* Decode len bytes of urlencoded text. CVOM_EINVAL for malformed escapes or invalid UTF-8,
- * CVOM_ELIMIT past WEB_FIELDS_MAX fields. */
+/* Decode len bytes of urlencoded text. CVOM_EINVAL for malformed escapes, a NUL (raw or
+ * %00), control characters other than tab, CR and LF, or invalid UTF-8; CVOM_ELIMIT past
+ * WEB_FIELDS_MAX fields. */
 enum cvom_status form_parse(const char *text, size_t len, struct form *out);
 void form_free(struct form *f);
 /* The first value of a field, or NULL. */
 const char *form_get(const struct form *f, const char *name);
+
+/* Split a Cookie header into its cookies, in the order sent (RFC 6265 section 4.2.1: name=value
+ * pairs separated by ";"). Blanks (space, tab) around names and values are dropped, and one
+ * pair of double quotes around a value; a pair without "=" or with an empty name is skipped.
+ * Names are matched exactly. CVOM_ELIMIT when the header has more than WEB_FIELDS_MAX pairs;
+ * out is written only on success. */
+enum cvom_status web_cookies_parse(const char *header, struct form *out);
 
 /* ---- the application ---------------------------------------------------------------------- */
 
@@ -196,6 +206,9 @@ struct web_req {
     char *raw_query;
     struct form query;
     int query_state; /* 0 not decoded yet, 1 decoded, -1 malformed, -2 short of memory */
+    /* the Cookie header, split on first use by web_cookie */
+    struct form cookies;
+    int cookies_state;
     char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
 };
 
@@ -212,7 +225,8 @@ const char *web_query(struct web_req *r, const char *name);
 const struct form *web_query_form(struct web_req *r);
 /* A request header, or NULL. */
 const char *web_header(struct web_req *r, const char *name);
-/* A cookie, or NULL. */
+/* The value of the first cookie of that name in the Cookie header (web_cookies_parse), or
+ * NULL (also when the header has too many cookies). */
 const char *web_cookie(struct web_req *r, const char *name);
 
 /* ---- answers ------------------------------------------------------------------------------- */
