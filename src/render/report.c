@@ -1357,7 +1357,11 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
     const double ti = r->threshold[CVOM_DIM_INTELLECTUAL], te = r->threshold[CVOM_DIM_EMOTIONAL];
     const double line[4][2] = {{ti, 0}, {ti, 100}, {0, te}, {100, te}};
     int lines = 0; /* the threshold lines written so far, each in row 1 + its index */
-    lxw_row_t row = 1;
+    lxw_row_t row = 1, placed_rows = 0;
+    for (size_t i = 0; i < r->n_accounts; i++)
+        placed_rows += placed(&r->accounts[i].now);
+    /* Before the rows: a streamed sheet takes no range that ends above its last row. */
+    e = e ? e : worksheet_autofilter(ws, 0, 0, placed_rows, 4);
     for (int k = 0; !e && k < CVOM_Q_COUNT; k++) {
         enum cvom_quadrant q = summary_order[k];
         first[q] = row;
@@ -1384,10 +1388,8 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
     static const double widths[] = {14, 34, 12, 12, 13, 3, 22, 12, 12};
     for (size_t j = 0; !e && j < sizeof widths / sizeof *widths; j++)
         e = worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, widths[j], NULL);
-    if (!e) {
+    if (!e)
         worksheet_freeze_panes(ws, 1, 0);
-        e = worksheet_autofilter(ws, 0, 0, row - 1, 4);
-    }
     return e;
 }
 

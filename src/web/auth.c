@@ -34,8 +34,8 @@ const struct form *web_form(struct web_req *r)
         r->form_state = -1;
         const char *ct = r->content_type ? r->content_type : "";
         if (r->body.len == 0 || strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-            if (form_parse(r->body.p ? r->body.p : "", r->body.len, &r->form) == CVOM_OK)
-                r->form_state = 1;
+            enum cvom_status st = form_parse(r->body.p ? r->body.p : "", r->body.len, &r->form);
+            r->form_state = st == CVOM_OK ? 1 : st == CVOM_ENOMEM ? -2 : -1;
         } else {
             r->form_state = 1; /* not a form: no fields */
         }

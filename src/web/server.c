@@ -107,7 +107,8 @@ const char *web_cookie(struct web_req *r, const char *name)
 {
     if (r->cookies_state == 0) {
         const char *h = web_header(r, "Cookie");
-        r->cookies_state = web_cookies_parse(h ? h : "", &r->cookies) == CVOM_OK ? 1 : -1;
+        enum cvom_status st = web_cookies_parse(h ? h : "", &r->cookies);
+        r->cookies_state = st == CVOM_OK ? 1 : st == CVOM_ENOMEM ? -2 : -1;
     }
     return r->cookies_state == 1 ? form_get(&r->cookies, name) : NULL;
 }
@@ -983,9 +984,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (s->answered)
         return MHD_YES;
     s->answered = 1;
-    /* The query string is decoded before any handler reads it, so that a decoder short of
-     * memory is not taken for a malformed query string. */
-    if (s->short_of_memory || (!web_query_form(r) && r->query_state == -2))
+    /* The query string, cookies and form body are decoded before any handler reads them, so
+     * that a decoder short of memory is not taken for malformed input or a missing cookie. */
+    web_query_form(r);
+    web_cookie(r, "");
+    web_form(r);
+    if (s->short_of_memory || r->query_state == -2 || r->cookies_state == -2 ||
+        r->form_state == -2)
         web_error(r, 503, NULL, "The server is short of memory: please try again.", NULL);
     else if (s->too_large)
         web_error(r, 413, NULL, "The request is larger than this server accepts.", NULL);

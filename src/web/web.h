@@ -201,14 +201,14 @@ struct web_req {
 
     /* the request body as a form, decoded on first use by web_form */
     struct form form;
-    int form_state; /* 0 not yet, 1 decoded, -1 not a valid form */
+    int form_state; /* 0 not yet, 1 decoded, -1 not a valid form, -2 short of memory */
     /* the query string, raw as it came and decoded on first use by web_query */
     char *raw_query;
     struct form query;
     int query_state; /* 0 not decoded yet, 1 decoded, -1 malformed, -2 short of memory */
     /* the Cookie header, split on first use by web_cookie */
     struct form cookies;
-    int cookies_state;
+    int cookies_state; /* as query_state */
     char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
 };
 
