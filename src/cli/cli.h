@@ -233,9 +233,4 @@ int cli_render_account(struct cli *c, int argc, char **argv);
 /* The table of scores that `score --format` and `export` print. NULL on memory failure. */
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n);
 
-/* Stateless batch scoring (no database): `cvom score --input`. threads: 1 or 2 readers,
- * 0 to choose by the file's size. exact: numbers to the last digit, with standard errors. */
-int cli_batch_score(struct cli *c, const char *input, const char *output,
-                    const char *instrument, int threads, int quiet, int exact);
-
 #endif

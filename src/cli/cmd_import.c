@@ -1,13 +1,13 @@
 /* cmd_import.c — `cvom import accounts|stakeholders|responses|offerings|ratings|values|
  * signals|network FILE`: CSV exports from CRMs, survey tools and finance, and workbooks.
  * This face parses the command line, opens the file (a workbook when it is a zip archive),
- * runs the shared import engine (io/import.h) inside one transaction, and prints the mapping
+ * runs the shared import engine (service/import.h) inside one transaction, and prints the mapping
  * it used and the outcome: the whole file is written, or nothing is, and the first bad row
  * is reported with its place. */
 #include "cli/cli.h"
 
 #include "io/csv.h"
-#include "io/import.h"
+#include "service/import.h"
 #include "io/util.h"
 #include "io/xlsx.h"
 

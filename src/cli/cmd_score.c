@@ -1,8 +1,9 @@
 /* cmd_score.c — `cvom score`: score every account as of a date and store the snapshot;
- * with --input, score a responses file without any database (see batch.c). */
+ * with --input, score a responses file without any database (service/batch.c). */
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "service/batch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,34 @@ static enum cvom_status store_snapshots(struct cli *c, const struct cvom_scored 
     return st;
 }
 
+/* The progress of reading a responses file, on one line of standard error. */
+static void show_reading(void *ctx, const char *input, double share)
+{
+    (void)ctx;
+    if (share < 0)
+        fputs("\n", stderr);
+    else if (share >= 1)
+        fputs("\rreading done.          \n", stderr);
+    else
+        fprintf(stderr, "\rreading %s: %3.0f%%", input, 100.0 * share);
+}
+
+/* `cvom score --input FILE`: the batch engine, with the command line's options. */
+static int batch(struct cli *c, struct cli_opt *opts, int threads, int quiet)
+{
+    struct cvom_batch_options o = {
+        .input = cli_val(opts, "input"),
+        .output = cli_val(opts, "output"),
+        .instrument = cli_val(opts, "instrument"),
+        .threads = threads,
+        .exact = cli_opt(opts, "exact")->set,
+        .csv_guard = cli_csv_guard(),
+        .progress = !quiet && isatty(STDERR_FILENO) ? show_reading : NULL,
+    };
+    enum cvom_status st = cvom_batch_score(&o, &c->err);
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
 int cmd_score(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -131,9 +160,7 @@ int cmd_score(struct cli *c, int argc, char **argv)
     int quiet = cli_opt(opts, "quiet")->set;
     long threads = (long)cli_num(opts, "threads", 0);
     if (cli_val(opts, "input"))
-        return cli_batch_score(c, cli_val(opts, "input"), cli_val(opts, "output"),
-                               cli_val(opts, "instrument"), (int)threads, quiet,
-                               cli_opt(opts, "exact")->set);
+        return batch(c, opts, (int)threads, quiet);
     if (cli_val(opts, "output") || cli_val(opts, "instrument") || threads)
         return cli_usage_error(c, "--output, --instrument and --threads go with --input");
     if (cli_opt(opts, "exact")->set)

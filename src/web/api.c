@@ -4,7 +4,7 @@
 #include "web/api_util.h"
 
 #include "io/csv.h"
-#include "io/import.h"
+#include "service/import.h"
 #include "io/util.h"
 #include "web/auth.h"
 

@@ -3,7 +3,7 @@
  * first problem (or what would be written), then a commit in one transaction. Every kind
  * the command line imports is offered; the catalogue kinds (offerings, values) are for
  * administrators, as the engine decides. The rules, the owner scope of managers included, live in the
- * engine (io/import.h); this face gathers the request and renders the outcome.
+ * engine (service/import.h); this face gathers the request and renders the outcome.
  *
  * How the commit gets the file: the preview page carries the exact bytes of the upload,
  * base64-encoded, in a hidden field of its Commit form, and the commit runs the whole import
@@ -17,7 +17,7 @@
 #include "web/admin.h"
 
 #include "io/csv.h"
-#include "io/import.h"
+#include "service/import.h"
 #include "io/util.h"
 #include "io/xlsx.h"
 #include "web/auth.h"

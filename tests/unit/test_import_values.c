@@ -4,7 +4,7 @@
  * engine's refusals on an in-memory SQLite database. */
 #include "check.h"
 #include "io/csv.h"
-#include "io/import.h"
+#include "service/import.h"
 #include "io/keymap.h"
 #include "io/values.h"
 #include "io/xlsx.h"

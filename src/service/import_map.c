@@ -2,7 +2,7 @@
  * explicit mapping, by the field's own name and by the names CRM exports use (Salesforce,
  * HubSpot and others), the mapping printed for a person and saved to a file, and mapping
  * files read back. */
-#include "io/import.h"
+#include "service/import.h"
 
 #include "io/util.h"
 

@@ -2,7 +2,7 @@
  * external id, else by its name ignoring case and spaces (accounts, stakeholders) or by its
  * respondent, account and date (answers), so that importing a file again updates what the
  * first import wrote; and a second row naming the same record is refused with both lines. */
-#include "io/import_internal.h"
+#include "service/import_internal.h"
 
 #include "io/util.h"
 

@@ -4,8 +4,8 @@
  * rows are in, group answers into assessments, and stop at the first bad row with its line
  * and column. It writes through the store inside a transaction the caller opened: the caller
  * commits, or rolls back for a dry run or after a failure. */
-#ifndef CVOM_IO_IMPORT_H
-#define CVOM_IO_IMPORT_H
+#ifndef CVOM_SERVICE_IMPORT_H
+#define CVOM_SERVICE_IMPORT_H
 
 #include "io/csv.h"
 #include "io/records.h"

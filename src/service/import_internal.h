@@ -1,10 +1,10 @@
 /* import_internal.h — what the files of the import engine share: the state of one run and
  * the helpers every kind's row handler uses (cells, errors, duplicates, account lookups).
- * Not for the faces: they use io/import.h. */
-#ifndef CVOM_IO_IMPORT_INTERNAL_H
-#define CVOM_IO_IMPORT_INTERNAL_H
+ * Not for the faces: they use service/import.h. */
+#ifndef CVOM_SERVICE_IMPORT_INTERNAL_H
+#define CVOM_SERVICE_IMPORT_INTERNAL_H
 
-#include "io/import.h"
+#include "service/import.h"
 #include "io/keymap.h"
 #include "io/values.h"
 

@@ -2,7 +2,7 @@
  * network ledger entries. Each kind that stores one record per key (an offering's code, an
  * account's rating of an offering, a place in a ranking, a measure on a date) refuses a
  * second row with the same key, naming both lines. */
-#include "io/import_internal.h"
+#include "service/import_internal.h"
 
 #include "io/util.h"
 

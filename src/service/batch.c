@@ -1,4 +1,5 @@
-/* batch.c — `cvom score --input`: score a long-format responses file with no database.
+/* batch.c — batch scoring: a long-format responses file scored with no database (the engine
+ * behind `cvom score --input`; service/batch.h).
  *
  * Memory grows with accounts and respondents, never with rows: each respondent keeps two
  * sums per axis and a bit per item answered (which also catches duplicate answers); the
@@ -14,7 +15,7 @@
  * The hash tables are hand-written because they are keyed by arena offsets and record
  * indices to keep entries at four or eight bytes; no library table does that.
  */
-#include "cli/cli.h"
+#include "service/batch.h"
 
 #include "io/csv.h"
 #include "io/csv_index.h"
@@ -307,6 +308,9 @@ struct batch {
     uint32_t key_rec;           /* the record it belongs to */
     const char *name;
     int exact;                  /* write numbers exactly, with the standard errors */
+    int csv_guard;              /* guard text cells against spreadsheet formulas */
+    void (*progress)(void *ctx, const char *input, double share); /* see batch.h */
+    void *progress_ctx;
 };
 
 static struct rec *rec_at(const struct batch *b, uint32_t i)
@@ -945,7 +949,8 @@ static void put_text(char *line, size_t *len, const char *s)
 /* One account's row: the id, as every CSV of cvom writes text, then the numbers, quadrant
  * and state (and with exact, the standard errors), composed in memory and put at once.
  * -1 when memory runs out or the stream fails. */
-static int put_row(struct sink *k, const char *id, const struct cvom_score *s, int exact)
+static int put_row(struct sink *k, const char *id, const struct cvom_score *s, int exact,
+                   int guard)
 {
     const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
     const double v[8] = {s->value[I], s->value[E], s->lo[I], s->hi[I],
@@ -959,7 +964,7 @@ static int put_row(struct sink *k, const char *id, const struct cvom_score *s, i
         k->line_cap = need;
     }
     char *line = k->line;
-    size_t len = cvom_csv_field_text(line, id, cli_csv_guard());
+    size_t len = cvom_csv_field_text(line, id, guard);
     for (int j = 0; j < 6; j++) {
         line[len++] = ',';
         len += put_num(line + len, 400, v[j], exact);
@@ -1010,7 +1015,7 @@ static enum cvom_status write_rows(const struct batch *b, struct sink *out)
         struct cvom_score s;
         if (st || (st = cvom_score_account(&cfg, b->ins.min_items, r, k, &s)) != CVOM_OK)
             break;
-        if (put_row(out, b->strings.buf + b->acct[i].key, &s, b->exact))
+        if (put_row(out, b->strings.buf + b->acct[i].key, &s, b->exact, b->csv_guard))
             st = out->f ? CVOM_EIO : CVOM_ENOMEM;
     }
     free(r);
@@ -1081,7 +1086,7 @@ static void show_progress(struct part *p, off_t read)
 {
     if (!p->size || read - p->shown < PROGRESS_STEP)
         return;
-    fprintf(stderr, "\rreading %s: %3.0f%%", p->b->name, 100.0 * (double)read / (double)p->size);
+    p->b->progress(p->b->progress_ctx, p->b->name, (double)read / (double)p->size);
     p->shown = read;
 }
 
@@ -1368,7 +1373,7 @@ static void read_part(struct part *p)
     if (!p->st && left)
         full_part(p, at, line);
     if (p->shown)
-        fputs(p->st ? "\n" : "\rreading done.          \n", stderr);
+        p->b->progress(p->b->progress_ctx, p->b->name, p->st ? -1.0 : 1.0);
 }
 
 static void *read_part_thread(void *arg)
@@ -1565,26 +1570,29 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
     return st;
 }
 
-int cli_batch_score(struct cli *c, const char *input, const char *output,
-                    const char *instrument, int threads, int quiet, int exact)
+enum cvom_status cvom_batch_score(const struct cvom_batch_options *o, struct cvom_error *err)
 {
     struct batch *b = malloc(sizeof *b), *b2 = NULL;
     if (!b)
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = batch_init(b, instrument, &c->err);
-    b->name = input;
-    b->exact = exact;
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    enum cvom_status st = batch_init(b, o->instrument, err);
+    b->name = o->input;
+    b->exact = o->exact;
+    b->csv_guard = o->csv_guard;
+    b->progress = o->progress;
+    b->progress_ctx = o->progress_ctx;
     if (!st)
-        st = score_file(b, &b2, input, instrument, threads, !quiet && isatty(STDERR_FILENO),
-                        &c->err);
-    if (b2)
-        b2->exact = exact;
+        st = score_file(b, &b2, o->input, o->instrument, o->threads, o->progress != NULL, err);
+    if (b2) {
+        b2->exact = o->exact;
+        b2->csv_guard = o->csv_guard;
+    }
     if (!st)
-        st = emit(b, b2, output, &c->err);
+        st = emit(b, b2, o->output, err);
     if (b2)
         batch_cleanup(b2);
     free(b2);
     batch_cleanup(b);
     free(b);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return st;
 }

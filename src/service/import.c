@@ -4,7 +4,7 @@
  * handed to its kind's handler (import_records.c, import_catalogue.c), the first bad row
  * reported with its place, and the first rows kept as a preview. Transactions belong to
  * the caller. */
-#include "io/import_internal.h"
+#include "service/import_internal.h"
 
 #include "io/util.h"
 #include "io/xlsx.h"
