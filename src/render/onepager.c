@@ -215,20 +215,12 @@ static void fmt_score(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.1f", v);
 }
 
-/* 1840000 -> "1,840,000". */
+/* 1840000 -> "EUR 1,840,000", as every face shows money. */
 static void fmt_money(char *buf, size_t cap, double v, const char *currency)
 {
-    char raw[64], grouped[96];
-    snprintf(raw, sizeof raw, "%.0f", fabs(v));
-    size_t len = strlen(raw), o = 0;
-    for (size_t i = 0; i < len && o + 2 < sizeof grouped; i++) {
-        if (i && (len - i) % 3 == 0)
-            grouped[o++] = ',';
-        grouped[o++] = raw[i];
-    }
-    grouped[o] = '\0';
-    snprintf(buf, cap, "%.8s%s%s%.40s", currency && currency[0] ? currency : "",
-             currency && currency[0] ? "\u00a0" : "", v < 0 ? "-" : "", grouped);
+    char code[9];
+    cvom_copy(code, sizeof code, currency ? currency : "");
+    cvom_money_format(buf, cap, v, code);
 }
 
 static void header(struct page *pg, const struct cvom_onepager *p)

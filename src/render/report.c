@@ -169,6 +169,7 @@ struct column {
     const char *key;   /* CSV header and JSON key */
     const char *title; /* XLSX and HTML header */
     enum kind kind;
+    int empty_null; /* text that is empty when there is no value: JSON null */
 };
 
 static const struct column columns[C_COUNT] = {
@@ -183,7 +184,7 @@ static const struct column columns[C_COUNT] = {
     [C_INT_HI] = {"intellectual_hi", "Intellectual high", K_SCORE},
     [C_EMO_LO] = {"emotional_lo", "Emotional low", K_SCORE},
     [C_EMO_HI] = {"emotional_hi", "Emotional high", K_SCORE},
-    [C_QUADRANT] = {"quadrant", "Quadrant", K_TEXT},
+    [C_QUADRANT] = {"quadrant", "Quadrant", K_TEXT, 1},
     [C_STATE] = {"state", "State", K_TEXT},
     [C_RESPONDENTS] = {"respondents", "Respondents", K_INT},
     [C_LAST] = {"last_assessed", "Last assessed", K_DATE},
@@ -191,7 +192,7 @@ static const struct column columns[C_COUNT] = {
     [C_ACCOUNTS] = {"accounts", "Accounts", K_INT},
     [C_SHARE_ACCOUNTS] = {"share_accounts", "Share of accounts", K_SHARE},
     [C_SHARE_REVENUE] = {"share_revenue", "Share of revenue", K_SHARE},
-    [C_FROM] = {"from_quadrant", "From", K_TEXT},
+    [C_FROM] = {"from_quadrant", "From", K_TEXT, 1},
     [C_INT_BEFORE] = {"intellectual_before", "Intellectual before", K_SCORE},
     [C_EMO_BEFORE] = {"emotional_before", "Emotional before", K_SCORE},
     [C_INT_CHANGE] = {"intellectual_change", "Intellectual change", K_CHANGE},
@@ -653,7 +654,10 @@ static json_t *json_section(const struct cvom_report *r, enum section s)
         for (const enum col *c = sections[s].cols; *c != END; c++) {
             struct cell v;
             cell_get(r, s, i, *c, 0, &v);
-            json_object_set_new(o, columns[*c].key, json_cell(&v, columns[*c].kind));
+            json_object_set_new(o, columns[*c].key,
+                                columns[*c].empty_null && (!v.text || !v.text[0])
+                                    ? json_null()
+                                    : json_cell(&v, columns[*c].kind));
         }
     }
     return arr;
@@ -727,20 +731,11 @@ static void html_put(FILE *f, const char *s)
     }
 }
 
-/* 1840000 -> "1,840,000" (whole units: the report is read, not summed, in HTML). */
+/* 1840000 -> "1,840,000" (whole units: the report is read, not summed, in HTML), as every
+ * face shows money. */
 static void group_digits(char *buf, size_t cap, double v)
 {
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.0f", fabs(v));
-    size_t len = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < cap)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < cap; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
+    cvom_money_format(buf, cap, v, NULL);
 }
 
 static void html_number(FILE *f, const struct cell *v, enum kind k)

@@ -999,6 +999,23 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
     return CVOM_OK;
 }
 
+int cvom_scored_in_quadrant(const struct cvom_scored *s, int q)
+{
+    if (q < 0)
+        return 1;
+    return s->evidence.assessments && s->score.state != CVOM_STATE_INSUFFICIENT &&
+           (int)s->score.quadrant == q;
+}
+
+size_t cvom_scored_keep_quadrant(struct cvom_scored *v, size_t n, int q)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cvom_scored_in_quadrant(&v[i], q))
+            v[k++] = v[i];
+    return k;
+}
+
 enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
                                      const struct cvom_account_filter *f, int32_t as_of,
                                      struct cvom_scored **out, size_t *n,
