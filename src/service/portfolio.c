@@ -291,6 +291,13 @@ static long pick_place(struct picks *p, const struct cvom_assessment *a)
     return (long)p->n++;
 }
 
+/* The one rule of staleness every face shows: the newest assessment (0: none) is older than
+ * the validity period on the day the account is looked at. */
+static int is_stale(int32_t newest, int32_t as_of, const struct cvom_config *cfg)
+{
+    return newest && as_of - newest > cfg->validity_days;
+}
+
 static int pick_cb(void *ctx, const struct cvom_assessment *a)
 {
     return pick_place(ctx, a) == -2;
@@ -318,7 +325,7 @@ static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cf
         if (p->a[i].date > e.newest)
             e.newest = p->a[i].date;
     }
-    e.stale = e.newest && as_of - e.newest > cfg->validity_days;
+    e.stale = is_stale(e.newest, as_of, cfg);
     if (ev)
         *ev = e;
     return CVOM_OK;
@@ -718,7 +725,7 @@ static void flush_account(struct bulk *b)
             c->r.influence = infl;
         }
         b->count[run] = b->n_c - b->first[run];
-        e.stale = e.newest && p->as_of - e.newest > b->cfg->validity_days;
+        e.stale = is_stale(e.newest, p->as_of, b->cfg);
         sc->evidence = e;
         p->n = 0;
     }
