@@ -84,18 +84,20 @@ static int print_table(const struct cvom_served *s, size_t n, int all, enum cli_
     return rc;
 }
 
+/* The totals: of the portfolio, or of the accounts the filters left (filtered 1). */
 static void print_summary(const struct cvom_serving_config *cfg,
-                          const struct cvom_serving_total *t)
+                          const struct cvom_serving_total *t, int filtered)
 {
     char unvalued[64], total[64], theirs[64];
     money(unvalued, sizeof unvalued, t->unvalued_cost, FMT_TEXT);
     money(total, sizeof total, t->total_cost, FMT_TEXT);
     money(theirs, sizeof theirs, t->overserved_unvalued_cost, FMT_TEXT);
-    printf("\nPortfolio: %zu of %zu rated accounts over-served (unvalued cost above %.1f %% "
+    printf("\n%s: %zu of %zu rated accounts over-served (unvalued cost above %.1f %% "
            "of their cost to serve; unvalued: importance below %.1f on 1-7).\n"
            "Unvalued cost %s of %s in total (%.1f %%); %s of it on the over-served "
            "accounts.\n",
-           t->overserved, t->accounts, 100 * cfg->overserved_share, cfg->importance_threshold,
+           filtered ? "These accounts" : "Portfolio", t->overserved, t->accounts,
+           100 * cfg->overserved_share, cfg->importance_threshold,
            unvalued, total, 100 * t->share, theirs);
 }
 
@@ -147,7 +149,7 @@ int cmd_overserved(struct cli *c, int argc, char **argv)
         if (fmt == FMT_JSON ? print_json(&o, all_rows) : print_table(o.v, o.n, all_rows, fmt))
             st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
         else if (fmt == FMT_TEXT)
-            print_summary(&o.cfg, &o.total);
+            print_summary(&o.cfg, &o.total, cli_filters_given(opts));
         cvom_overserving_cleanup(&o);
     }
     return st ? cli_fail(c, st, &c->err) : 0;
