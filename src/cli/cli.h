@@ -128,12 +128,30 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 
 /* --format: parse "text", "csv", "json"; EXIT_USAGE on anything else. */
 int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out);
+/* The account filters every listing takes, as entries of its option table: --owner, --tag,
+ * --industry, --region and --quadrant. cli_filters reads them after cli_parse into *f (the
+ * store filters by the first four) and *quadrant (-1 for every quadrant; see
+ * cvom_scored_in_quadrant): 0, or EXIT_USAGE after a message. */
+#define CLI_FILTER_OPTS                                                                            \
+    {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},           \
+        {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},         \
+        {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},            \
+        {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},                \
+    {                                                                                              \
+        .name = "quadrant", .kind = 's', .arg = "Q",                                               \
+        .help = "only transactional, intellectual, emotional or partnership"                       \
+    }
+int cli_filters(struct cli *c, struct cli_opt *opts, struct cvom_account_filter *f, int *quadrant);
+/* Whether any of those filters was given. */
+int cli_filters_given(struct cli_opt *opts);
 /* --as-of DATE or today (UTC). */
 int cli_date_opt(struct cli *c, struct cli_opt *opts, const char *name, int32_t *out);
 int32_t cli_today(void);
 
 /* Output tables: declare columns, add rows of strings, then print in a format. Column kind
- * 'n' is a number (JSON number, right-aligned in text; empty = null), 's' a string. */
+ * 'n' is a number (JSON number, right-aligned in text; empty = null), 's' a string, 'o' a
+ * string that is empty when there is no value (a quadrant of an account not placed: JSON
+ * null). */
 struct table;
 struct table *table_new(const char *const *names, const char *kinds);
 void table_free(struct table *t);

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Validate the options of `action add` into a; 0 or an exit code. */
@@ -114,7 +115,42 @@ struct listing {
     struct table *t;
     struct cvom_account acc; /* the last account looked up */
     enum cvom_status st;
+    int64_t *scope; /* with filters: the ids of the accounts they leave, sorted */
+    size_t n_scope;
+    int filtered;
 };
+
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The accounts the filters leave, as the matrix finds them (the quadrant: placed in it as
+ * of as_of), into k->scope. */
+static enum cvom_status load_scope(struct cli *c, struct listing *k,
+                                   const struct cvom_account_filter *f, int quadrant, int32_t as_of)
+{
+    struct cvom_config cfg;
+    struct cvom_scored *v = NULL;
+    size_t n = 0;
+    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    if (!st)
+        st = cvom_portfolio_scan(c->store, &cfg, f, as_of, &v, &n, NULL, NULL, &c->err);
+    if (!st)
+        n = cvom_scored_keep_quadrant(v, n, quadrant);
+    if (!st && !(k->scope = malloc((n ? n : 1) * sizeof *k->scope)))
+        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; !st && i < n; i++)
+        k->scope[i] = v[i].account.id;
+    free(v);
+    if (st)
+        return st;
+    k->n_scope = n;
+    k->filtered = 1;
+    qsort(k->scope, n, sizeof *k->scope, cmp_id);
+    return CVOM_OK;
+}
 
 static void fmt_date(char *buf, size_t cap, int32_t d)
 {
@@ -127,6 +163,8 @@ static void fmt_date(char *buf, size_t cap, int32_t d)
 static int list_row(void *ctx, const struct cvom_action *a)
 {
     struct listing *k = ctx;
+    if (k->filtered && !bsearch(&a->account_id, k->scope, k->n_scope, sizeof *k->scope, cmp_id))
+        return 0;
     if (k->acc.id != a->account_id &&
         (k->st = k->c->store->ops->account_get(k->c->store, a->account_id, &k->acc,
                                                &k->c->err)) != CVOM_OK)
@@ -156,24 +194,33 @@ static int action_list(struct cli *c, int argc, char **argv)
         {.name = "status", .kind = 's', .arg = "S", .help = "open or done (default: both)"},
         {.name = "overdue", .kind = 'f', .help = "only open actions due before --as-of"},
         {.name = "unowned", .kind = 'f', .help = "only actions nobody owns"},
-        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the day overdue is judged on (today)"},
+        {.name = "as-of",
+         .kind = 's',
+         .arg = "DATE",
+         .help = "the day overdue and --quadrant are judged on (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        CLI_FILTER_OPTS,
         {0},
     };
     static const char *const cols[] = {"id", "account_id", "account", "title", "owner", "due",
                                        "status", "axis", "effect", "cost", "play", "created",
                                        "done"};
     char *pos[1];
-    int np, rc;
+    int np, rc, quadrant;
     int32_t today;
     enum cli_format fmt;
-    if (cli_parse(c, argc, argv, opts, "[ACCOUNT] [--status S] [--overdue] [--unowned]",
+    struct cvom_account_filter af;
+    if (cli_parse(c, argc, argv, opts, "[ACCOUNT] [--status S] [--overdue] [--unowned] [FILTERS]",
                   "List the actions of one account's plan or of every account, by account, "
-                  "then due date. Overdue: open with a due date before today. CSV and JSON "
+                  "then due date. Overdue: open with a due date before today. The filters "
+                  "choose accounts: --owner is the account's owner (the action's own is its "
+                  "owner column), --quadrant where the account is placed as of --as-of. CSV "
+                  "and JSON "
                   "columns: id, account_id, account, title, owner, due, status, axis, effect, "
                   "cost, play, created, done.",
                   pos, 1, 0, &np, &rc) ||
-        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &today)))
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &today)) ||
+        (rc = cli_filters(c, opts, &af, &quadrant)))
         return rc;
     struct cvom_action_filter f = {.account_id = 0, .status = -1};
     const char *status = cli_val(opts, "status");
@@ -195,14 +242,18 @@ static int action_list(struct cli *c, int argc, char **argv)
             return rc;
         f.account_id = k.acc.id;
     }
-    if (!(k.t = table_new(cols, "nnssssssnnsss")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->action_list(c->store, &f, list_row, &k, &c->err);
+    enum cvom_status st =
+        cli_filters_given(opts) ? load_scope(c, &k, &af, quadrant, today) : CVOM_OK;
+    if (!st && !(k.t = table_new(cols, "nnssssssnnsss")))
+        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
+    if (!st)
+        st = c->store->ops->action_list(c->store, &f, list_row, &k, &c->err);
     if (!st)
         st = k.st;
     if (!st)
         table_print(k.t, stdout, fmt);
     table_free(k.t);
+    free(k.scope);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

@@ -229,7 +229,7 @@ static int print_portfolio(const struct cvom_alignment_set *s, enum cli_format f
     }
     static const char *const cols[] = {"account_id", "account", "owner", "quadrant",
                                        "state", "common", "tau_b", "at_risk"};
-    struct table *t = table_new(cols, "nssssnns");
+    struct table *t = table_new(cols, "nssosnns");
     int rc = t ? 0 : -1;
     for (size_t i = 0; !rc && i < s->n; i++) {
         const struct cvom_aligned *v = &s->v[i];
@@ -278,13 +278,15 @@ static int print_pair(const struct cvom_alignment_set *s, const struct cvom_alig
     return rc;
 }
 
-/* one: the account to show, or NULL for every ranked account. */
+/* one: the account to show, or NULL for every ranked account that f and quadrant leave. */
 static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
+                                  const struct cvom_account_filter *f, int quadrant,
                                   double threshold, int32_t as_of, enum cli_format fmt)
 {
     struct cvom_alignment_set s;
-    enum cvom_status st = cvom_alignment_gather(c->store, threshold, NULL, as_of,
-                                                one ? one->id : 0, &s, &c->err);
+    enum cvom_status st =
+        cvom_alignment_gather(c->store, threshold, one ? NULL : f, one ? -1 : quadrant, as_of,
+                              one ? one->id : 0, &s, &c->err);
     if (st)
         return st;
     if (s.n_ours == 0)
@@ -312,26 +314,34 @@ static int align_report(struct cli *c, int argc, char **argv)
                  "setting alignment_at_risk, 0.3)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        CLI_FILTER_OPTS,
         {0},
     };
     char *pos[1];
-    int np, rc;
+    int np, rc, quadrant;
     enum cli_format fmt;
     int32_t as_of;
     double threshold = CVOM_ALIGN_AT_RISK;
-    if (cli_parse(c, argc, argv, opts, "[ACCOUNT] [--threshold T] [--format FMT]\n"
+    struct cvom_account_filter f;
+    if (cli_parse(c, argc, argv, opts,
+                  "[ACCOUNT | FILTERS] [--threshold T] [--format FMT]\n"
                   "       cvom align values [--add VALUE] [--rm VALUE]\n"
                   "       cvom align rank ACCOUNT|ours VALUE [VALUE …]",
                   "Alignment of value hierarchies: Kendall's tau-b between our ranking and an "
                   "account's over the values both rank, from -1 (reversed) to 1 (the same "
-                  "order). Without ACCOUNT, every ranked account, least aligned first, with "
+                  "order). Without ACCOUNT, every ranked account (or those the filters leave), "
+                  "least aligned first, with "
                   "at_risk: in the Partnership quadrant and aligned below the threshold. CSV "
                   "and JSON columns: account_id, account, owner, quadrant, state, common, "
                   "tau_b, at_risk. With ACCOUNT, the two rankings side by side (CSV: rank, "
                   "ours, theirs) and tau-b.",
                   pos, 1, 0, &np, &rc) ||
-        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)) ||
+        (rc = cli_filters(c, opts, &f, &quadrant)))
         return rc;
+    if (np && cli_filters_given(opts))
+        return cli_usage_error(c, "the filters choose accounts to list: give either an "
+                                  "account or filters, not both");
     const char *t = cli_val(opts, "threshold");
     threshold = cli_num(opts, "threshold", threshold);
     if (cli_store_existing(c))
@@ -344,7 +354,7 @@ static int align_report(struct cli *c, int argc, char **argv)
     struct cvom_account one;
     if (np && (rc = cli_account(c, pos[0], &one)))
         return rc;
-    enum cvom_status st = align_run(c, np ? &one : NULL, threshold, as_of, fmt);
+    enum cvom_status st = align_run(c, np ? &one : NULL, &f, quadrant, threshold, as_of, fmt);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

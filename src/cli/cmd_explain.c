@@ -272,7 +272,7 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
         "share_emotional", "contribution_intellectual", "contribution_emotional",
         "contribution_pillar", "respondent_quadrant", "respondent_distance", "spread", "split",
         "health"};
-    struct table *t = table_new(cols, "sssssnnnnnnnsnnsn");
+    struct table *t = table_new(cols, "sssssnnnnnnnonnsn");
     char spread[16], health[16];
     fmt_num(spread, sizeof spread, sp->spread, 6);
     fmt_num(health, sizeof health, h->health, 6);

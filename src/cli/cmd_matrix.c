@@ -93,6 +93,7 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
         pts[i].state = v[i].score.state;
         pts[i].revenue = v[i].account.revenue;
         pts[i].unassessed = !v[i].evidence.assessments;
+        pts[i].stale = v[i].evidence.stale;
     }
     struct cvom_term_opts o;
     cvom_term_opts_init(&o);
@@ -121,13 +122,10 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
-        {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
-        {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
-        {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},
-        {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},
-        {.name = "quadrant", .kind = 's', .arg = "Q",
-         .help = "only transactional, intellectual, emotional or partnership"},
-        {.name = "format", .kind = 's', .arg = "FMT",
+        CLI_FILTER_OPTS,
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "text: the drawing (default); csv or json: the plotted values"},
         {.name = "width", .kind = 'i', .arg = "N", .min = 40, .max = 400,
          .help = "columns, 40-400 (default: the terminal's)"},
@@ -143,27 +141,23 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
     int np, rc;
     enum cli_format fmt;
     int32_t as_of;
-    if (cli_parse(c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--format FMT]",
-                  "Draw the portfolio on the matrix: intellectual value across, emotional value "
-                  "up, the thresholds as lines. Borderline accounts (an interval crosses a "
-                  "threshold) are marked; accounts without enough evidence and accounts never "
-                  "assessed are listed below, and the totals count every account. The plot is "
-                  "at most 100 columns wide; a wider terminal gives the legend the room. CSV "
-                  "and JSON list the assessed accounts, as the API's matrix does.",
-                  pos, 0, 0, &np, &rc) ||
+    if (cli_parse(
+            c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--format FMT]",
+            "Draw the portfolio on the matrix: intellectual value across, emotional value "
+            "up, the thresholds as lines. Borderline accounts (an interval crosses a "
+            "threshold) are marked, and the legend's state says borderline, stale (the newest "
+            "assessment older than validity_days) or ok; accounts without enough "
+            "evidence and accounts never "
+            "assessed are listed below, and the totals count every account. The plot is "
+            "at most 100 columns wide; a wider terminal gives the legend the room. CSV "
+            "and JSON list the assessed accounts, as the API's matrix does.",
+            pos, 0, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
-    int quadrant = -1;
-    if (cli_val(opts, "quadrant") && (quadrant = cvom_quadrant_parse(cli_val(opts, "quadrant"))) < 0)
-        return cli_usage_error(c, "--quadrant must be transactional, intellectual, emotional "
-                                  "or partnership");
+    int quadrant;
     struct cvom_account_filter f;
-    memset(&f, 0, sizeof f);
-    cvom_copy(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
-    cvom_copy(f.tag, sizeof f.tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
-    cvom_copy(f.industry, sizeof f.industry,
-              cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
-    cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
+    if ((rc = cli_filters(c, opts, &f, &quadrant)))
+        return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
@@ -183,7 +177,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
         int placed = v[i].evidence.assessments && v[i].score.state != CVOM_STATE_INSUFFICIENT;
         if (fmt != FMT_TEXT && !v[i].evidence.assessments)
             continue;
-        if (quadrant >= 0 && (placed ? (int)v[i].score.quadrant != quadrant : fmt != FMT_TEXT)) {
+        if (!cvom_scored_in_quadrant(&v[i], quadrant) && (placed || fmt != FMT_TEXT)) {
             elsewhere += placed;
             continue;
         }

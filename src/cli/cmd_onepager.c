@@ -12,14 +12,14 @@
 
 /* Gather the account's one-pager and draw it into out. */
 static enum cvom_status draw(struct cli *c, const struct cvom_account *a, int32_t as_of,
-                             enum cvom_onepager_format fmt, double dpi, const char *out)
+                             enum cvom_onepager_format fmt, double dpi, const char *out, int *pages)
 {
     struct cvom_onepager_doc *d = malloc(sizeof *d);
     if (!d)
         return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     enum cvom_status st = cvom_onepager_doc_gather(c->store, NULL, a, as_of, d, &c->err);
     if (!st) {
-        st = cvom_onepager_write_file(out, fmt, dpi, &d->page, &c->err);
+        st = cvom_onepager_write_file(out, fmt, dpi, &d->page, pages, &c->err);
         cvom_onepager_doc_cleanup(d);
     }
     free(d);
@@ -54,10 +54,14 @@ int cli_render_account(struct cli *c, int argc, char **argv)
     int np, rc;
     int32_t as_of;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT --out FILE [--format pdf|png] [--as-of DATE]",
-                  "Draw an account's one-pager on an A4 page: its facts, its place on the "
-                  "matrix among its stakeholders, its scores with their intervals, the "
-                  "stakeholders, and what drives and what would move its position. A PNG at "
-                  "150 dpi is 1240 × 1754 pixels.",
+                  "Draw an account's one-pager on A4: its facts, its place on the matrix "
+                  "among its stakeholders, its scores with their intervals, the stakeholders, "
+                  "what drives and what would move its position, then its open actions "
+                  "(overdue ones marked), the suggested plays, over-serving (the unvalued "
+                  "cost and the offerings behind it), partnership health with its weakest "
+                  "pillar, and the alignment of its values with ours. What does not fit on "
+                  "the first page goes on a second (and more): nothing is left out. A PNG at "
+                  "150 dpi is 1240 × 1754 pixels a page, the pages one under the other.",
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
@@ -73,15 +77,19 @@ int cli_render_account(struct cli *c, int argc, char **argv)
     struct cvom_account a;
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
-    enum cvom_status st = draw(c, &a, as_of, (enum cvom_onepager_format)fmt, (double)dpi, out);
+    int pages = 0;
+    enum cvom_status st =
+        draw(c, &a, as_of, (enum cvom_onepager_format)fmt, (double)dpi, out, &pages);
     if (st)
         return cli_fail(c, st, &c->err);
     if (fmt == CVOM_ONEPAGER_PNG) {
         int w, h;
         cvom_onepager_png_size((double)dpi, &w, &h);
-        fprintf(stderr, "%s: wrote %s (PNG, %d \u00d7 %d pixels)\n", c->prog, out, w, h);
+        fprintf(stderr, "%s: wrote %s (PNG, %d \u00d7 %d pixels, %d A4 page%s)\n", c->prog, out, w,
+                h * pages, pages, pages == 1 ? "" : "s");
     } else {
-        fprintf(stderr, "%s: wrote %s (PDF, one A4 page)\n", c->prog, out);
+        fprintf(stderr, "%s: wrote %s (PDF, %d A4 page%s)\n", c->prog, out, pages,
+                pages == 1 ? "" : "s");
     }
     return 0;
 }

@@ -45,24 +45,33 @@ static int print_json(const struct cvom_overserving *o, int all)
     return rc;
 }
 
+/* A cost: to read in text, as revenue is shown ("134,000"); to compute with in CSV. */
+static void money(char *buf, size_t cap, double v, enum cli_format fmt)
+{
+    if (fmt == FMT_TEXT)
+        cvom_money_format(buf, cap, v, NULL);
+    else
+        fmt_num(buf, cap, v, 2);
+}
+
 static int print_table(const struct cvom_served *s, size_t n, int all, enum cli_format fmt)
 {
-    static const char *const cols[] = {"account_id", "account", "owner", "quadrant",
-                                       "total_cost", "unvalued_cost", "share_pct",
-                                       "overserved", "offerings"};
-    struct table *t = table_new(cols, "nsssnnnss");
+    static const char *const cols[] = {"account_id", "account",    "owner",
+                                       "quadrant",   "total_cost", "unvalued_cost",
+                                       "share_pct",  "overserved", "offerings"};
+    struct table *t = table_new(cols, "nssonnnss");
     if (!t)
         return -1;
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         if (!all && !s[i].s.overserved)
             continue;
-        char id[24], total[32], unvalued[32], share[16];
+        char id[24], total[64], unvalued[64], share[16];
         const char *q;
         quadrant_of(s[i].acc, &q);
         fmt_id(id, sizeof id, s[i].acc->account.id);
-        fmt_num(total, sizeof total, s[i].s.total_cost, 2);
-        fmt_num(unvalued, sizeof unvalued, s[i].s.unvalued_cost, 2);
+        money(total, sizeof total, s[i].s.total_cost, fmt);
+        money(unvalued, sizeof unvalued, s[i].s.unvalued_cost, fmt);
         fmt_num(share, sizeof share, 100 * s[i].s.share, 1);
         const char *cells[] = {id, s[i].acc->account.name, s[i].acc->account.owner, q, total,
                                unvalued, share, s[i].s.overserved ? "yes" : "no",
@@ -75,15 +84,21 @@ static int print_table(const struct cvom_served *s, size_t n, int all, enum cli_
     return rc;
 }
 
+/* The totals: of the portfolio, or of the accounts the filters left (filtered 1). */
 static void print_summary(const struct cvom_serving_config *cfg,
-                          const struct cvom_serving_total *t)
+                          const struct cvom_serving_total *t, int filtered)
 {
-    printf("\nPortfolio: %zu of %zu rated accounts over-served (unvalued cost above %.1f %% "
+    char unvalued[64], total[64], theirs[64];
+    money(unvalued, sizeof unvalued, t->unvalued_cost, FMT_TEXT);
+    money(total, sizeof total, t->total_cost, FMT_TEXT);
+    money(theirs, sizeof theirs, t->overserved_unvalued_cost, FMT_TEXT);
+    printf("\n%s: %zu of %zu rated accounts over-served (unvalued cost above %.1f %% "
            "of their cost to serve; unvalued: importance below %.1f on 1-7).\n"
-           "Unvalued cost %.2f of %.2f in total (%.1f %%); %.2f of it on the over-served "
+           "Unvalued cost %s of %s in total (%.1f %%); %s of it on the over-served "
            "accounts.\n",
-           t->overserved, t->accounts, 100 * cfg->overserved_share, cfg->importance_threshold,
-           t->unvalued_cost, t->total_cost, 100 * t->share, t->overserved_unvalued_cost);
+           filtered ? "These accounts" : "Portfolio", t->overserved, t->accounts,
+           100 * cfg->overserved_share, cfg->importance_threshold,
+           unvalued, total, 100 * t->share, theirs);
 }
 
 int cmd_overserved(struct cli *c, int argc, char **argv)
@@ -97,24 +112,27 @@ int cmd_overserved(struct cli *c, int argc, char **argv)
         {.name = "all", .kind = 'f', .help = "every rated account, over-served or not"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        CLI_FILTER_OPTS,
         {0},
     };
     char *pos[1];
-    int np, rc;
+    int np, rc, quadrant;
     enum cli_format fmt;
     int32_t as_of;
     struct cvom_serving_config cfg;
-    if (cli_parse(c, argc, argv, opts, "[--share S] [--all] [--format FMT]",
+    struct cvom_account_filter f;
+    if (cli_parse(c, argc, argv, opts, "[--share S] [--all] [FILTERS] [--format FMT]",
                   "The over-served accounts: unvalued cost (our cost to serve the offerings "
                   "an account rates below the importance threshold) above a share of its "
                   "total cost to serve, most unvalued cost first, with the account's quadrant "
-                  "and the offerings behind it, then the portfolio's totals. CSV columns: "
+                  "and the offerings behind it, then the totals of the accounts the filters leave "
+                  "(the quadrant filter: placed in it as of --as-of). CSV columns: "
                   "account_id, account, owner, quadrant, total_cost, unvalued_cost, "
                   "share_pct, overserved, offerings. JSON: one object with the settings, "
                   "'accounts' and 'portfolio'.",
                   pos, 0, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)) ||
-        (rc = cli_serving_config(c, opts, &cfg)))
+        (rc = cli_serving_config(c, opts, &cfg)) || (rc = cli_filters(c, opts, &f, &quadrant)))
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
@@ -125,13 +143,13 @@ int cmd_overserved(struct cli *c, int argc, char **argv)
     if (!st && !cli_val(opts, "share"))
         cfg.overserved_share = set.overserved_share;
     if (!st)
-        st = cvom_overserving_gather(c->store, &cfg, NULL, as_of, &o, &c->err);
+        st = cvom_overserving_gather(c->store, &cfg, &f, quadrant, as_of, &o, &c->err);
     if (!st) {
         int all_rows = cli_opt(opts, "all")->set;
         if (fmt == FMT_JSON ? print_json(&o, all_rows) : print_table(o.v, o.n, all_rows, fmt))
             st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
         else if (fmt == FMT_TEXT)
-            print_summary(&o.cfg, &o.total);
+            print_summary(&o.cfg, &o.total, cli_filters_given(opts));
         cvom_overserving_cleanup(&o);
     }
     return st ? cli_fail(c, st, &c->err) : 0;

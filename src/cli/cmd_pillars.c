@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "service/explain_json.h"
 #include "core/mem.h"
 
 #include <jansson.h>
@@ -142,7 +143,7 @@ static const char *const list_cols[] = {
     "security", "creativity", "trust", "pillars", "health", "capped", "weakest", "respondents",
     "since", "passion_change", "resonance_change", "security_change", "creativity_change",
     "trust_change", "health_change", "crumbled", "rebuilt"};
-#define LIST_KINDS "nsssssnnnnnnnssnsnnnnnnss"
+#define LIST_KINDS "nsssosnnnnnnnssnsnnnnnnss"
 _Static_assert(sizeof LIST_KINDS - 1 == sizeof list_cols / sizeof *list_cols,
                "a kind for every column");
 
@@ -552,14 +553,14 @@ static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
     const struct cvom_score *s = &e->ex.score;
     double hb = b ? b->h.health : NAN;
     return json_pack(
-        "{s:I, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
+        "{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
         "account_id", (json_int_t)a->id, "name", a->name, "as_of", date, "since",
-        since ? json_string(since) : json_null(), "quadrant", quadrant_of(s), "state",
-        cvom_health_state_name(h->state), "pillars_mean", num(h->pillars_mean), "cap",
-        num(h->cap), "health", num(h->health), "trust_margin", CVOM_HEALTH_TRUST_MARGIN,
-        "capped", isnan(h->health) ? json_null() : json_boolean(h->capped), "weakest",
-        h->weakest >= 0 ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest))
-                        : json_null(),
+        since ? json_string(since) : json_null(), "quadrant",
+        cvom_quadrant_json(s->state, s->quadrant), "state", cvom_health_state_name(h->state),
+        "pillars_mean", num(h->pillars_mean), "cap", num(h->cap), "health", num(h->health),
+        "trust_margin", CVOM_HEALTH_TRUST_MARGIN, "capped",
+        isnan(h->health) ? json_null() : json_boolean(h->capped), "weakest",
+        h->weakest >= 0 ? json_string(cvom_pillar_name((enum cvom_pillar)h->weakest)) : json_null(),
         "respondents", h->respondents, "health_before", num(hb), "health_change",
         num(change(hb, h->health)), "measures", measures, "items", items);
 }

@@ -249,7 +249,7 @@ static int playbook_account(struct cli *c, int argc, char **argv)
         cvom_playbook_cleanup(&b);
         return 0;
     }
-    struct table *t = table_new(cols, "nsssssssssss");
+    struct table *t = table_new(cols, "nssossosssss");
     int oom = !t;
     for (size_t i = 0; t && i < ch.n; i++) {
         int k = cvom_playbook_find(&b, ch.keys[i]);

@@ -93,18 +93,10 @@ static int parse_selection(struct cli *c, struct cli_opt *opts, struct render_ar
     if (!a->has_from && (a->chart.arrows || a->chart.colour == CVOM_COLOUR_TREND))
         return cli_usage_error(c, "%s needs --from DATE, the date to compare with",
                                a->chart.arrows ? "--arrows" : "--colour trend");
-    a->quadrant = -1;
     const char *q = cli_val(opts, "quadrant");
-    if (q && (a->quadrant = cvom_quadrant_parse(q)) < 0)
-        return cli_usage_error(c, "--quadrant must be transactional, intellectual, emotional "
-                                  "or partnership");
     struct cvom_account_filter *f = &a->filter;
-    memset(f, 0, sizeof *f);
-    cvom_copy(f->owner, sizeof f->owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
-    cvom_copy(f->tag, sizeof f->tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
-    cvom_copy(f->industry, sizeof f->industry,
-              cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
-    cvom_copy(f->region, sizeof f->region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
+    if ((rc = cli_filters(c, opts, f, &a->quadrant)) != 0)
+        return rc;
     if (a->has_from)
         cvom_date_format(a->from, a->date_from);
     cvom_matrix_doc_footer(a->footer, sizeof a->footer, a->to, a->has_from, a->from, f, q);
@@ -166,14 +158,11 @@ static int render_matrix(struct cli *c, int argc, char **argv)
         {.name = "color", .kind = 's', .arg = "BY", .help = "the same as --colour"},
         {.name = "label-max", .kind = 'i', .arg = "N", .min = 0, .max = 1000000,
          .help = "label only the N accounts with the largest revenue (default 40)"},
-        {.name = "title", .kind = 's', .arg = "TEXT", .help = "the title (default: \"" DEFAULT_TITLE
-                                                              "\")"},
-        {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
-        {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
-        {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},
-        {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},
-        {.name = "quadrant", .kind = 's', .arg = "Q",
-         .help = "only transactional, intellectual, emotional or partnership"},
+        {.name = "title",
+         .kind = 's',
+         .arg = "TEXT",
+         .help = "the title (default: \"" DEFAULT_TITLE "\")"},
+        CLI_FILTER_OPTS,
         {0},
     };
     char *pos[1];

@@ -59,8 +59,10 @@ static int print_account(const struct cvom_account *a, const char *as_of,
                                quadrant_or_none(w->state_before, w->quadrant_before),
                                cvom_state_name(w->state_before),
                                quadrant_or_none(w->state_after, w->quadrant_after),
-                               cvom_state_name(w->state_after), cost, NOTE};
-        struct table *t = table_new(cols, "nssnnnnnnnssssns");
+                               cvom_state_name(w->state_after),
+                               cost,
+                               NOTE};
+        struct table *t = table_new(cols, "nssnnnnnnnososns");
         int bad = !t || table_add(t, cells);
         if (!bad)
             table_print_record(t, stdout, fmt);
@@ -174,20 +176,19 @@ static int print_mix(const struct cvom_whatif_mix *m, const struct cvom_scored *
     return 0;
 }
 
-static int whatif_portfolio(struct cli *c, int32_t as_of, enum cli_format fmt)
+static int whatif_portfolio(struct cli *c, const struct cvom_account_filter *f, int quadrant,
+                            int32_t as_of, enum cli_format fmt)
 {
     struct cvom_config cfg;
-    struct cvom_account_filter f;
     struct cvom_whatif_portfolio p;
-    memset(&f, 0, sizeof f);
     enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_whatif_portfolio(c->store, &cfg, &f, as_of, NULL, &p, &c->err);
+        st = cvom_whatif_portfolio(c->store, &cfg, f, quadrant, as_of, NULL, &p, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     char d[11];
     cvom_date_format(as_of, d);
-    if (print_mix(&p.mix, p.v, p.w, p.n, p.actions, d, fmt))
+    if (print_mix(&p.mix, p.v, p.w, p.n, p.counted, d, fmt))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     cvom_whatif_portfolio_cleanup(&p);
     return st ? cli_fail(c, st, &c->err) : 0;
@@ -201,32 +202,41 @@ int cmd_whatif(struct cli *c, int argc, char **argv)
          .help = "every open action: of the account, or of the whole portfolio"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
+        CLI_FILTER_OPTS,
         {0},
     };
     char *pos[1];
-    int np, rc;
+    int np, rc, quadrant;
     int32_t as_of;
+    struct cvom_account_filter f;
     enum cli_format fmt;
-    if (cli_parse(c, argc, argv, opts,
-                  "ACCOUNT --action ID [--action ID ...] | [ACCOUNT] --all-open [--as-of DATE]",
-                  "What planned actions would do if they worked: their expected effects added "
-                  "to the account's scores (held within 0-100), the projected quadrant and "
-                  "state against the thresholds, and the cost. Without an account, with "
-                  "--all-open: how the portfolio's quadrant counts would change if every open "
-                  "action worked. A plan's estimate, not evidence: nothing is stored.",
-                  pos, 1, 0, &np, &rc) ||
-        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
+    if (cli_parse(
+            c, argc, argv, opts,
+            "ACCOUNT --action ID [--action ID ...] | [ACCOUNT] --all-open [--as-of DATE]\n"
+            "       cvom whatif --all-open [FILTERS] [--as-of DATE]",
+            "What planned actions would do if they worked: their expected effects added "
+            "to the account's scores (held within 0-100), the projected quadrant and "
+            "state against the thresholds, and the cost. Without an account, with "
+            "--all-open: how the portfolio's quadrant counts would change if every open "
+            "action worked, of the accounts the filters leave (the quadrant filter: placed in it "
+            "now). A plan's estimate, not evidence: nothing is stored.",
+            pos, 1, 0, &np, &rc) ||
+        (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)) ||
+        (rc = cli_filters(c, opts, &f, &quadrant)))
         return rc;
     int all = cli_opt(opts, "all-open")->set, some = cli_opt(opts, "action")->n_multi > 0;
     if (all && some)
         return cli_usage_error(c, "give either --action or --all-open, not both");
     if (np == 0 && !all)
         return cli_usage_error(c, "without an account, use --all-open for the portfolio");
+    if (np == 1 && cli_filters_given(opts))
+        return cli_usage_error(c, "the filters choose accounts of the portfolio: give either "
+                                  "an account or filters, not both");
     if (np == 1 && !all && !some)
         return cli_usage_error(c, "name the actions to plan with --action ID, or use "
                                   "--all-open");
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     return np == 1 ? whatif_account(c, opts, pos[0], as_of, fmt)
-                   : whatif_portfolio(c, as_of, fmt);
+                   : whatif_portfolio(c, &f, quadrant, as_of, fmt);
 }

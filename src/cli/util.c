@@ -380,6 +380,35 @@ int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out)
     return cli_usage_error(c, "--format must be text, csv or json, not '%s'", v);
 }
 
+int cli_filters(struct cli *c, struct cli_opt *opts, struct cvom_account_filter *f, int *quadrant)
+{
+    static const char *const names[] = {"owner", "tag", "industry", "region"};
+    char *fields[] = {f->owner, f->tag, f->industry, f->region};
+    const char *q = cli_val(opts, "quadrant");
+    *quadrant = -1;
+    if (q && (*quadrant = cvom_quadrant_parse(q)) < 0)
+        return cli_usage_error(c,
+                               "--quadrant must be transactional, intellectual, emotional "
+                               "or partnership, not '%s'",
+                               q);
+    memset(f, 0, sizeof *f);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = cli_val(opts, names[i]);
+        if (v && cvom_copy(fields[i], CVOM_FIELD_MAX, v))
+            return cli_usage_error(c, "--%s is at most %d bytes", names[i], CVOM_FIELD_MAX - 1);
+    }
+    return 0;
+}
+
+int cli_filters_given(struct cli_opt *opts)
+{
+    static const char *const names[] = {"owner", "tag", "industry", "region", "quadrant"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (cli_val(opts, names[i]))
+            return 1;
+    return 0;
+}
+
 int32_t cli_today(void)
 {
     return (int32_t)(time(NULL) / 86400);
@@ -849,6 +878,8 @@ static int print_csv(const struct table *t, FILE *out)
 
 static json_t *json_cell(const char *s, char kind)
 {
+    if (kind == 'o' && !s[0])
+        return json_null();
     if (kind != 'n')
         return json_string(s);
     if (!s[0])

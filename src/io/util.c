@@ -143,6 +143,32 @@ enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t
     return CVOM_OK;
 }
 
+int cvom_money_format(char *buf, size_t cap, double v, const char *currency)
+{
+    char raw[400], grouped[540];
+    if (!cap)
+        return 1;
+    buf[0] = '\0';
+    if (!isfinite(v))
+        return 0;
+    /* -0.4 rounds to "0", which takes no sign. */
+    int n = snprintf(raw, sizeof raw, "%.0f", fabs(v));
+    if (n <= 0 || (size_t)n >= sizeof raw)
+        return 1;
+    size_t o = 0;
+    if (v <= -0.5)
+        grouped[o++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[o++] = ',';
+        grouped[o++] = raw[i];
+    }
+    grouped[o] = '\0';
+    int has = currency && currency[0];
+    int w = snprintf(buf, cap, "%s%s%s", has ? currency : "", has ? "\u00a0" : "", grouped);
+    return w < 0 || (size_t)w >= cap;
+}
+
 int cvom_copy(char *dst, size_t cap, const char *src)
 {
     size_t n = strlen(src);

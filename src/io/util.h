@@ -24,6 +24,12 @@ enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t
  * character. Returns 1 when src was truncated. */
 int cvom_copy(char *dst, size_t cap, const char *src);
 
+/* An amount of money as every face shows revenue and costs: whole units with thousands
+ * separators, after the currency code and a no-break space when currency is not empty:
+ * 1840000 -> "1,840,000", "EUR 1,840,000". NaN or infinity gives "" (nothing to show).
+ * Always NUL-terminated within cap; returns 1 when it had to be cut. */
+int cvom_money_format(char *buf, size_t cap, double v, const char *currency);
+
 /* Whether s is valid UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF). */
 int cvom_utf8_valid(const char *s);
 

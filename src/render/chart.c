@@ -6,6 +6,7 @@
 #include "render/chart.h"
 
 #include "render/layout.h"
+#include "render/palette.h"
 #include "io/util.h"
 #include "core/mem.h"
 
@@ -42,24 +43,7 @@ enum halign { LEFT, CENTRE, RIGHT };
 enum valign { TOP, MIDDLE, BOTTOM };
 enum trend { TREND_RISING, TREND_FALLING, TREND_STEADY_, TREND_NONE, TREND_COUNT };
 
-struct rgb {
-    double r, g, b;
-};
-
-/* Soft backgrounds and stronger bubble colours per quadrant, the terminal's hues. */
-static const struct rgb quad_bg[CVOM_Q_COUNT] = {
-    [CVOM_Q_TRANSACTIONAL] = {0.984, 0.953, 0.890},
-    [CVOM_Q_INTELLECTUAL] = {0.906, 0.941, 0.980},
-    [CVOM_Q_EMOTIONAL] = {0.976, 0.910, 0.937},
-    [CVOM_Q_PARTNERSHIP] = {0.902, 0.957, 0.914},
-};
-static const struct rgb quad_fg[CVOM_Q_COUNT] = {
-    [CVOM_Q_TRANSACTIONAL] = {0.800, 0.545, 0.090},
-    [CVOM_Q_INTELLECTUAL] = {0.184, 0.467, 0.769},
-    [CVOM_Q_EMOTIONAL] = {0.761, 0.275, 0.478},
-    [CVOM_Q_PARTNERSHIP] = {0.173, 0.596, 0.329},
-};
-static const struct rgb trend_fg[TREND_COUNT] = {
+static const struct cvom_rgb trend_fg[TREND_COUNT] = {
     [TREND_RISING] = {0.173, 0.596, 0.329},
     [TREND_FALLING] = {0.820, 0.271, 0.231},
     [TREND_STEADY_] = {0.478, 0.502, 0.549},
@@ -71,9 +55,9 @@ static const char *const trend_name[TREND_COUNT] = {
     [TREND_STEADY_] = "steady",
     [TREND_NONE] = "no earlier score",
 };
-static const struct rgb ink = {0.13, 0.14, 0.16};
-static const struct rgb grey = {0.40, 0.42, 0.46};
-static const struct rgb rule = {0.33, 0.35, 0.38};
+static const struct cvom_rgb ink = {0.13, 0.14, 0.16};
+static const struct cvom_rgb grey = {0.40, 0.42, 0.46};
+static const struct cvom_rgb rule = {0.33, 0.35, 0.38};
 
 /* Where things go, in the drawing's user units (points). */
 struct frame {
@@ -238,7 +222,7 @@ static void text_extent(struct ctx *c, double *w, double *h)
 
 /* Show the prepared text with its logical box aligned to (x, y). */
 static void text_show(struct ctx *c, double x, double y, enum halign ha, enum valign va,
-                      struct rgb col, double alpha)
+                      struct cvom_rgb col, double alpha)
 {
     double w, h;
     pango_cairo_update_layout(c->cr, c->lay);
@@ -251,7 +235,7 @@ static void text_show(struct ctx *c, double x, double y, enum halign ha, enum va
 }
 
 static void text_at(struct ctx *c, const char *s, double size, int bold, double x, double y,
-                    enum halign ha, enum valign va, struct rgb col)
+                    enum halign ha, enum valign va, struct cvom_rgb col)
 {
     text_set(c, s, size, bold, 0);
     text_show(c, x, y, ha, va, col, 1);
@@ -345,16 +329,16 @@ static enum trend trend_of(const struct cvom_chart_point *p)
     return dx + dy >= 0 ? TREND_RISING : TREND_FALLING;
 }
 
-static struct rgb colour_of(const struct ctx *c, const struct cvom_chart_point *p)
+static struct cvom_rgb colour_of(const struct ctx *c, const struct cvom_chart_point *p)
 {
     if (c->o->colour == CVOM_COLOUR_TREND)
         return trend_fg[trend_of(p)];
-    return quad_fg[p->quadrant];
+    return cvom_palette_fg[p->quadrant];
 }
 
-static struct rgb darker(struct rgb c, double k)
+static struct cvom_rgb darker(struct cvom_rgb c, double k)
 {
-    return (struct rgb){c.r * k, c.g * k, c.b * k};
+    return (struct cvom_rgb){c.r * k, c.g * k, c.b * k};
 }
 
 /* Drawable points are ordered by revenue, largest first; equal revenue by label, then by
@@ -402,7 +386,7 @@ static enum cvom_status add_box_obstacle(struct ctx *c, double x, double y, doub
 
 /* ---- drawing ---------------------------------------------------------------------------- */
 
-static void fill_rect(cairo_t *cr, double x, double y, double w, double h, struct rgb col,
+static void fill_rect(cairo_t *cr, double x, double y, double w, double h, struct cvom_rgb col,
                       double alpha)
 {
     cairo_rectangle(cr, x, y, w, h);
@@ -443,7 +427,8 @@ static void draw_quadrants(struct ctx *c)
     struct quad_box q[CVOM_Q_COUNT];
     quad_boxes(c, q);
     for (int k = 0; k < CVOM_Q_COUNT; k++)
-        fill_rect(cr, q[k].x0, q[k].y0, q[k].x1 - q[k].x0, q[k].y1 - q[k].y0, quad_bg[k], 1);
+        fill_rect(cr, q[k].x0, q[k].y0, q[k].x1 - q[k].x0, q[k].y1 - q[k].y0, cvom_palette_bg[k],
+                  1);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_set_line_width(cr, 0.8 * f->s);
     for (int v = 25; v <= 75; v += 25) {
@@ -471,8 +456,8 @@ static enum cvom_status draw_quadrant_names(struct ctx *c, int backing)
         double y = q[k].va == TOP ? q[k].y0 + inset : q[k].y1 - inset;
         double bx = q[k].ha == LEFT ? x : x - w, by = q[k].va == TOP ? y : y - h;
         if (backing)
-            fill_rect(c->cr, bx - pad, by, w + 2 * pad, h, (struct rgb){1, 1, 1}, 0.85);
-        text_show(c, x, y, q[k].ha, q[k].va, darker(quad_fg[k], 0.8), backing ? 1 : 0.75);
+            fill_rect(c->cr, bx - pad, by, w + 2 * pad, h, (struct cvom_rgb){1, 1, 1}, 0.85);
+        text_show(c, x, y, q[k].ha, q[k].va, darker(cvom_palette_fg[k], 0.8), backing ? 1 : 0.75);
         st = add_box_obstacle(c, bx, by, w, h);
     }
     return st;
@@ -582,14 +567,14 @@ static void draw_arrows(struct ctx *c)
     }
 }
 
-static void bubble(cairo_t *cr, double x, double y, double r, struct rgb col, double fill,
+static void bubble(cairo_t *cr, double x, double y, double r, struct cvom_rgb col, double fill,
                    double stroke, double width)
 {
     cairo_new_sub_path(cr);
     cairo_arc(cr, x, y, r, 0, TWO_PI);
     cairo_set_source_rgba(cr, col.r, col.g, col.b, fill);
     cairo_fill_preserve(cr);
-    struct rgb d = darker(col, 0.72);
+    struct cvom_rgb d = darker(col, 0.72);
     cairo_set_source_rgba(cr, d.r, d.g, d.b, stroke);
     cairo_set_line_width(cr, width);
     cairo_stroke(cr);
@@ -637,9 +622,9 @@ static int colour_class(const struct ctx *c, const struct cvom_chart_point *p)
     return c->o->colour == CVOM_COLOUR_TREND ? (int)trend_of(p) : (int)p->quadrant;
 }
 
-static struct rgb class_rgb(const struct ctx *c, int k)
+static struct cvom_rgb class_rgb(const struct ctx *c, int k)
 {
-    return c->o->colour == CVOM_COLOUR_TREND ? trend_fg[k] : quad_fg[k];
+    return c->o->colour == CVOM_COLOUR_TREND ? trend_fg[k] : cvom_palette_fg[k];
 }
 
 static int by_batch(const void *x, const void *y)
@@ -659,7 +644,7 @@ static void flush_batch(struct ctx *c, const struct batch_entry *e, size_t n)
 {
     cairo_t *cr = c->cr;
     const struct frame *f = &c->f;
-    struct rgb d = darker(class_rgb(c, e[0].colour), 0.72);
+    struct cvom_rgb d = darker(class_rgb(c, e[0].colour), 0.72);
     cairo_new_path(cr);
     for (size_t k = 0; k < n; k++) {
         const struct cvom_chart_point *p = &c->pts[e[k].index];
@@ -806,7 +791,7 @@ static enum cvom_status draw_labels(struct ctx *c)
             cairo_set_line_width(cr, 0.6 * s);
             line(cr, it[k].cx + dx / len * r, it[k].cy + dy / len * r, res[k].lx, res[k].ly);
         }
-        fill_rect(cr, b.x, b.y, b.w, b.h, (struct rgb){1, 1, 1}, crowded(c) ? 0.85 : 0.6);
+        fill_rect(cr, b.x, b.y, b.w, b.h, (struct cvom_rgb){1, 1, 1}, crowded(c) ? 0.85 : 0.6);
         label_text(c, p);
         text_show(c, b.x + LABEL_PAD_X * s, b.y + LABEL_PAD_Y * s, LEFT, TOP, ink, 1);
     }
@@ -915,7 +900,7 @@ static double legend_colours(struct ctx *c, double y)
         static const enum cvom_quadrant order[CVOM_Q_COUNT] = {
             CVOM_Q_PARTNERSHIP, CVOM_Q_INTELLECTUAL, CVOM_Q_EMOTIONAL, CVOM_Q_TRANSACTIONAL};
         for (int k = 0; k < CVOM_Q_COUNT; k++) {
-            bubble(c->cr, c->f.lx + 6 * s, y + 6 * s, 4.5 * s, quad_fg[order[k]], fill, 0.9,
+            bubble(c->cr, c->f.lx + 6 * s, y + 6 * s, 4.5 * s, cvom_palette_fg[order[k]], fill, 0.9,
                    0.9 * s);
             y = legend_row(c, y, cvom_quadrant_title(order[k]));
         }
@@ -928,7 +913,7 @@ static double legend_marks(struct ctx *c, double y)
     double s = c->f.s, x = c->f.lx + 6 * s;
     cairo_t *cr = c->cr;
     if (c->any_borderline) {
-        bubble(cr, x, y + 6 * s, 3.2 * s, (struct rgb){0.6, 0.62, 0.66}, 0.58, 0.9, 0.9 * s);
+        bubble(cr, x, y + 6 * s, 3.2 * s, (struct cvom_rgb){0.6, 0.62, 0.66}, 0.58, 0.9, 0.9 * s);
         ring(cr, x, y + 6 * s, 5.2 * s, s);
         y = legend_row(c, y, "borderline");
     }
@@ -1075,7 +1060,7 @@ static enum cvom_status draw_all(struct ctx *c)
     enum cvom_status st = prepare(c);
     if (st)
         return st;
-    fill_rect(cr, f->x, f->y, f->w, f->h, (struct rgb){1, 1, 1}, 1);
+    fill_rect(cr, f->x, f->y, f->w, f->h, (struct cvom_rgb){1, 1, 1}, 1);
     draw_quadrants(c);
     if (!crowded(c) && (st = draw_quadrant_names(c, 0)) != CVOM_OK)
         return st;

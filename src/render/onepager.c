@@ -7,6 +7,7 @@
 #include "io/util.h"
 
 #include "render/chart.h"
+#include "render/palette.h"
 #include "core/mem.h"
 
 #include <cairo-pdf.h>
@@ -29,22 +30,11 @@
 #define MATRIX_UNITS 262.0 /* the chart's own size before it is scaled onto the page */
 #define MATRIX_COUNT_STRIP 10.0 /* the chart's bottom strip where it counts its points */
 
-struct rgb {
-    double r, g, b;
-};
-
-static const struct rgb ink = {0.13, 0.14, 0.16};
-static const struct rgb muted = {0.37, 0.40, 0.45};
-static const struct rgb rule = {0.80, 0.82, 0.85};
-static const struct rgb head_bg = {0.93, 0.945, 0.96};
-static const struct rgb late = {0.70, 0.16, 0.12}; /* overdue actions */
-/* The chart's quadrant colours, so the page and its matrix agree. */
-static const struct rgb quad_fg[CVOM_Q_COUNT] = {
-    [CVOM_Q_TRANSACTIONAL] = {0.800, 0.545, 0.090},
-    [CVOM_Q_INTELLECTUAL] = {0.184, 0.467, 0.769},
-    [CVOM_Q_EMOTIONAL] = {0.761, 0.275, 0.478},
-    [CVOM_Q_PARTNERSHIP] = {0.173, 0.596, 0.329},
-};
+static const struct cvom_rgb ink = {0.13, 0.14, 0.16};
+static const struct cvom_rgb muted = {0.37, 0.40, 0.45};
+static const struct cvom_rgb rule = {0.80, 0.82, 0.85};
+static const struct cvom_rgb head_bg = {0.93, 0.945, 0.96};
+static const struct cvom_rgb late = {0.70, 0.16, 0.12}; /* overdue actions */
 static const char *const dim_title[CVOM_DIM_COUNT] = {"Intellectual", "Emotional"};
 
 int cvom_onepager_format_parse(const char *s)
@@ -70,9 +60,13 @@ struct page {
     PangoFontDescription *font;
     double left, right, bottom; /* the content box; bottom leaves room for the footer */
     double y;                   /* where the next block starts */
+    const struct cvom_onepager *p;
+    int page;  /* 1, 2, …: the page being drawn */
+    int pages; /* how many there are (0 while they are being counted) */
+    int below; /* 1: a new page goes under the last one (PNG), 0: a new PDF page */
 };
 
-static void set_colour(cairo_t *cr, struct rgb c)
+static void set_colour(cairo_t *cr, struct cvom_rgb c)
 {
     cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
@@ -104,7 +98,7 @@ static double width_of(struct page *pg)
 
 /* Draw s at (x, y) wrapped to width; returns its height. */
 static double text(struct page *pg, double x, double y, double width, const char *s, double size,
-                   int bold, struct rgb col)
+                   int bold, struct cvom_rgb col)
 {
     double h = lay(pg, s, size, bold, width, PANGO_ALIGN_LEFT);
     set_colour(pg->cr, col);
@@ -113,7 +107,7 @@ static double text(struct page *pg, double x, double y, double width, const char
     return h;
 }
 
-static void hline(struct page *pg, double y, double x0, double x1, struct rgb col, double w)
+static void hline(struct page *pg, double y, double x0, double x1, struct cvom_rgb col, double w)
 {
     set_colour(pg->cr, col);
     cairo_set_line_width(pg->cr, w);
@@ -215,20 +209,12 @@ static void fmt_score(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.1f", v);
 }
 
-/* 1840000 -> "1,840,000". */
+/* 1840000 -> "EUR 1,840,000", as every face shows money. */
 static void fmt_money(char *buf, size_t cap, double v, const char *currency)
 {
-    char raw[64], grouped[96];
-    snprintf(raw, sizeof raw, "%.0f", fabs(v));
-    size_t len = strlen(raw), o = 0;
-    for (size_t i = 0; i < len && o + 2 < sizeof grouped; i++) {
-        if (i && (len - i) % 3 == 0)
-            grouped[o++] = ',';
-        grouped[o++] = raw[i];
-    }
-    grouped[o] = '\0';
-    snprintf(buf, cap, "%.8s%s%s%.40s", currency && currency[0] ? currency : "",
-             currency && currency[0] ? "\u00a0" : "", v < 0 ? "-" : "", grouped);
+    char code[9];
+    cvom_copy(code, sizeof code, currency ? currency : "");
+    cvom_money_format(buf, cap, v, code);
 }
 
 static void header(struct page *pg, const struct cvom_onepager *p)
@@ -352,7 +338,7 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
 /* A bar from 0 to 100 with the interval as a band, the score as a dot and the threshold as
  * a tick: the figures beside it say the same in words. */
 static void interval_bar(struct page *pg, double x, double y, double w, double value, double lo,
-                         double hi, double threshold, struct rgb col)
+                         double hi, double threshold, struct cvom_rgb col)
 {
     cairo_t *cr = pg->cr;
     set_colour(cr, rule);
@@ -404,7 +390,7 @@ static double position(struct page *pg, const struct cvom_onepager *p, double x,
 {
     const struct cvom_score *s = &p->ex->score;
     int placed = s->state != CVOM_STATE_INSUFFICIENT;
-    struct rgb qc = placed ? quad_fg[s->quadrant] : muted;
+    struct cvom_rgb qc = placed ? cvom_palette_fg[s->quadrant] : muted;
     char buf[512];
     y += text(pg, x, y, w, "QUADRANT", 7.5, 1, muted) + 1;
     y += text(pg, x, y, w, placed ? cvom_quadrant_title(s->quadrant) : "Not placed", 17, 1, qc) + 3;
@@ -727,94 +713,179 @@ static void moves(struct page *pg, const struct cvom_onepager *p)
     }
 }
 
-/* When the sections above leave no room for a heading: the plays' titles and the count of
- * open actions on one line, if even that fits. */
-static void summary_line(struct page *pg, const struct cvom_onepager *p)
+/* ---- the second half: actions, plays, over-serving, health, alignment -------------------- */
+
+static void footer(struct page *pg);
+
+/* Finish the page and go on at the top of the next one. */
+static void new_page(struct page *pg)
 {
-    char line[1024];
-    size_t used = 0, overdue = 0;
-    int n = snprintf(line, sizeof line, "Plays: ");
-    used = n > 0 ? (size_t)n : 0;
-    for (size_t i = 0; i < p->n_plays && used < sizeof line; i++) {
-        n = snprintf(line + used, sizeof line - used, "%s%s (%s)", i ? "; " : "",
-                     p->plays[i].title, p->plays[i].key);
-        used += n > 0 ? (size_t)n : 0;
-    }
-    for (size_t i = 0; i < p->n_actions; i++)
-        overdue += p->actions[i].overdue != 0;
-    if (used < sizeof line)
-        snprintf(line + used, sizeof line - used, "%s. Open actions: %zu (%zu overdue).",
-                 p->n_plays ? "" : "none", p->n_actions, overdue);
-    double w = pg->right - pg->left, h = lay(pg, line, 7.5, 1, w, PANGO_ALIGN_LEFT);
-    if (pg->y + h <= pg->bottom)
-        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 1, ink);
+    footer(pg);
+    if (pg->below)
+        cairo_translate(pg->cr, 0, CVOM_ONEPAGER_HEIGHT);
+    else
+        cairo_show_page(pg->cr);
+    pg->page++;
+    pg->y = MARGIN;
 }
 
-/* The plays suggested for the account and the open actions of its plan, in whatever room
- * the sections above leave: a compact heading, each play with its text when it fits (else
- * its title alone), then one line per action. */
-static void plays(struct page *pg, const struct cvom_onepager *p)
+/* Make room for a block h points tall: a new page when this one cannot take it. */
+static void room(struct page *pg, double h)
 {
-    double w = pg->right - pg->left;
-    const char *title = "Plays and open actions";
-    double hh = lay(pg, title, 10, 1, w, PANGO_ALIGN_LEFT);
-    if (p->n_plays == 0 && p->n_actions == 0)
-        return;
-    if (pg->y + hh + 14 > pg->bottom) {
-        summary_line(pg, p);
-        return;
-    }
+    if (pg->y + h > pg->bottom && pg->y > MARGIN)
+        new_page(pg);
+}
+
+/* One paragraph in the page's width, on the next page when it does not fit here. */
+static void para(struct page *pg, const char *s, double size, int bold, struct cvom_rgb col)
+{
+    double w = pg->right - pg->left, h = lay(pg, s, size, bold, w, PANGO_ALIGN_LEFT);
+    room(pg, h);
+    pg->y += text(pg, pg->left, pg->y, w, s, size, bold, col) + 2;
+}
+
+/* A section's heading with a rule, kept together with the first line under it. */
+static void section(struct page *pg, const char *title)
+{
+    double w = pg->right - pg->left, hh = lay(pg, title, 10, 1, w, PANGO_ALIGN_LEFT);
+    room(pg, hh + 4 + 24);
+    pg->y += 4;
     text(pg, pg->left, pg->y, w, title, 10, 1, ink);
     pg->y += hh + 1;
     hline(pg, pg->y, pg->left, pg->right, ink, 0.6);
     pg->y += 3;
+}
+
+static void open_actions(struct page *pg, const struct cvom_onepager *p)
+{
+    size_t overdue = 0;
+    char title[96];
+    for (size_t i = 0; i < p->n_actions; i++)
+        overdue += p->actions[i].overdue != 0;
+    snprintf(title, sizeof title, "Open actions (%zu, %zu overdue)", p->n_actions, overdue);
+    section(pg, title);
+    if (!p->n_actions)
+        para(pg, "No open actions in the plan.", 8, 0, muted);
+    for (size_t i = 0; i < p->n_actions; i++) {
+        const struct cvom_onepager_action *a = &p->actions[i];
+        char due[11] = "", line[640];
+        if (a->due)
+            cvom_date_format(a->due, due);
+        int n =
+            snprintf(line, sizeof line, "\u2022 %s%s \u2014 %s%s%s", a->overdue ? "OVERDUE: " : "",
+                     a->title, a->owner[0] ? a->owner : "no owner", due[0] ? ", due " : "", due);
+        if (a->axis >= 0 && n > 0 && (size_t)n < sizeof line)
+            snprintf(line + n, sizeof line - (size_t)n, "; %s %+.1f expected",
+                     cvom_dim_name((enum cvom_dim)a->axis), a->effect);
+        para(pg, line, 8, a->overdue, a->overdue ? late : ink);
+    }
+}
+
+static void suggested_plays(struct page *pg, const struct cvom_onepager *p)
+{
+    section(pg, "Suggested plays");
+    if (!p->n_plays)
+        para(pg, "The playbook has no play for this account's situation.", 8, 0, muted);
     for (size_t i = 0; i < p->n_plays; i++) {
         const struct cvom_play *pl = &p->plays[i];
         char line[CVOM_PLAY_TEXT_MAX + 256];
         snprintf(line, sizeof line, "%s (%s, on %s, cost %s): %s", pl->title, pl->key,
                  cvom_play_axis_name(pl->axis), cvom_cost_level_name(pl->cost), pl->text);
-        double h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
-        if (pg->y + h > pg->bottom) {
-            snprintf(line, sizeof line, "%s (%s)", pl->title, pl->key);
-            h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
-            if (pg->y + h > pg->bottom)
-                return;
-        }
-        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 0, ink) + 2;
-    }
-    if (p->n_actions == 0) {
-        double h = lay(pg, "No open actions in the plan.", 7.5, 0, w, PANGO_ALIGN_LEFT);
-        if (pg->y + h <= pg->bottom)
-            pg->y += text(pg, pg->left, pg->y, w, "No open actions in the plan.", 7.5, 0,
-                          muted);
-        return;
-    }
-    for (size_t i = 0; i < p->n_actions; i++) {
-        const struct cvom_onepager_action *a = &p->actions[i];
-        char due[11] = "", line[600];
-        if (a->due)
-            cvom_date_format(a->due, due);
-        int n = snprintf(line, sizeof line, "\u2022 %s \u2014 %s%s%s%s", a->title,
-                         a->owner[0] ? a->owner : "no owner", due[0] ? ", due " : "", due,
-                         a->overdue ? " (overdue)" : "");
-        if (a->axis >= 0 && n > 0 && (size_t)n < sizeof line)
-            snprintf(line + n, sizeof line - (size_t)n, "; %s %+.1f expected",
-                     cvom_dim_name((enum cvom_dim)a->axis), a->effect);
-        double h = lay(pg, line, 7.5, 0, w, PANGO_ALIGN_LEFT);
-        if (pg->y + h > pg->bottom)
-            return;
-        pg->y += text(pg, pg->left, pg->y, w, line, 7.5, 0, a->overdue ? late : ink) + 1;
+        para(pg, line, 8, 0, ink);
     }
 }
 
-static void footer(struct page *pg, const struct cvom_onepager *p)
+static void overserving(struct page *pg, const struct cvom_onepager *p)
 {
-    char date[11], buf[256];
-    cvom_date_format(p->as_of, date);
+    char line[512], total[64], unvalued[64];
+    section(pg, "Over-serving");
+    if (!p->rated) {
+        para(pg,
+             "No offering is rated for this account: nothing to weigh its cost to serve "
+             "against.",
+             8, 0, muted);
+        return;
+    }
+    fmt_money(total, sizeof total, p->total_cost, p->currency);
+    fmt_money(unvalued, sizeof unvalued, p->unvalued_cost, p->currency);
+    snprintf(line, sizeof line,
+             "Cost to serve %s; unvalued cost %s (%.1f %%), spent on offerings it rates below "
+             "%.1f of 7: %s (above %.0f %%).",
+             total, unvalued, 100 * p->unvalued_share, p->importance_threshold,
+             p->overserved ? "over-served" : "not over-served", 100 * p->overserved_share);
+    para(pg, line, 8, p->overserved, p->overserved ? late : ink);
+    for (size_t i = 0; i < p->n_unvalued; i++) {
+        const struct cvom_onepager_offering *o = &p->unvalued[i];
+        char cost[64];
+        fmt_money(cost, sizeof cost, o->cost, p->currency);
+        snprintf(line, sizeof line, "\u2022 %s (%s): importance %.1f, cost %s", o->name, o->code,
+                 o->importance, cost);
+        para(pg, line, 8, 0, ink);
+    }
+}
+
+static void health(struct page *pg, const struct cvom_onepager *p)
+{
+    const struct cvom_health *h = p->health;
+    char line[512];
+    section(pg, "Partnership health");
+    if (!h || h->state != CVOM_HEALTH_OK) {
+        para(pg,
+             h && h->state == CVOM_HEALTH_PARTIAL
+                 ? "Not known: a pillar or trust has no score yet (too few answers)."
+                 : "Not known: nobody answered the partnership pillars and trust.",
+             8, 0, muted);
+        return;
+    }
+    size_t used = 0;
+    for (int m = 0; m < CVOM_PILLAR_COUNT && used < sizeof line; m++) {
+        int n = snprintf(line + used, sizeof line - used, "%s%s %.1f", m ? " \u00b7 " : "",
+                         cvom_pillar_title((enum cvom_pillar)m), h->measure[m].value);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    char head[256];
+    snprintf(head, sizeof head, "Health %.1f of 100%s; weakest pillar: %s.", h->health,
+             h->capped ? " (held down by trust)" : "",
+             h->weakest >= 0 ? cvom_pillar_title((enum cvom_pillar)h->weakest) : "none");
+    para(pg, head, 8, 1, ink);
+    para(pg, line, 8, 0, ink);
+}
+
+static void alignment(struct page *pg, const struct cvom_onepager *p)
+{
+    char line[256];
+    section(pg, "Alignment of values");
+    if (!p->aligned) {
+        para(pg,
+             "Not known: our value hierarchy or the account's is not ranked (cvom align "
+             "rank).",
+             8, 0, muted);
+        return;
+    }
+    if (isnan(p->tau))
+        snprintf(line, sizeof line, "Unknown: fewer than two values ranked by both (%zu).",
+                 p->common);
+    else
+        snprintf(line, sizeof line, "Kendall's tau-b %.2f over the %zu values both rank%s.", p->tau,
+                 p->common, p->at_risk ? ": a partnership at risk" : "");
+    para(pg, line, 8, p->at_risk, p->at_risk ? late : ink);
+    if (p->at_risk) {
+        snprintf(line, sizeof line, "A partnership aligned below %.2f is at risk.",
+                 p->at_risk_threshold);
+        para(pg, line, 8, 0, muted);
+    }
+}
+
+static void footer(struct page *pg)
+{
+    char date[11], buf[320], of[32] = "";
+    cvom_date_format(pg->p->as_of, date);
+    if (pg->pages > 1)
+        snprintf(of, sizeof of, " · page %d of %d", pg->page, pg->pages);
     snprintf(buf, sizeof buf,
              "Customer Value Orientation Matrix · account one-pager as of %s · scores 0–100, "
-             "%.0f %% intervals · cvom %s",
-             date, 100 * p->confidence, CVOM_VERSION);
+             "%.0f %% intervals · cvom %s%s",
+             date, 100 * pg->p->confidence, CVOM_VERSION, of);
     double y = CVOM_ONEPAGER_HEIGHT - MARGIN + 4;
     hline(pg, y - 4, pg->left, pg->right, rule, 0.6);
     text(pg, pg->left, y, pg->right - pg->left, buf, 7, 0, muted);
@@ -822,10 +893,21 @@ static void footer(struct page *pg, const struct cvom_onepager *p)
 
 /* ---- the page -------------------------------------------------------------------------- */
 
-static enum cvom_status draw_page(cairo_t *cr, const struct cvom_onepager *p)
+/* Draw every page into cr: a new PDF page for each (below 0), or each under the last, one
+ * A4 page tall (below 1). pages: how many there are, for the footers (0 when not known
+ * yet); *used receives how many were drawn. */
+static enum cvom_status draw_pages(cairo_t *cr, const struct cvom_onepager *p, int below, int pages,
+                                   int *used)
 {
-    struct page pg = {.cr = cr, .left = MARGIN, .right = CVOM_ONEPAGER_WIDTH - MARGIN,
-                      .bottom = CVOM_ONEPAGER_HEIGHT - MARGIN - FOOTER_H, .y = MARGIN};
+    struct page pg = {.cr = cr,
+                      .left = MARGIN,
+                      .right = CVOM_ONEPAGER_WIDTH - MARGIN,
+                      .bottom = CVOM_ONEPAGER_HEIGHT - MARGIN - FOOTER_H,
+                      .y = MARGIN,
+                      .p = p,
+                      .page = 1,
+                      .pages = pages,
+                      .below = below};
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     pg.layout = pango_cairo_create_layout(cr);
@@ -852,13 +934,34 @@ static enum cvom_status draw_page(cairo_t *cr, const struct cvom_onepager *p)
         stakeholders(&pg, p);
         drivers(&pg, p);
         moves(&pg, p);
-        plays(&pg, p);
-        footer(&pg, p);
+        open_actions(&pg, p);
+        suggested_plays(&pg, p);
+        overserving(&pg, p);
+        health(&pg, p);
+        alignment(&pg, p);
+        footer(&pg);
     }
+    *used = pg.page;
     pango_font_description_free(pg.font);
     g_object_unref(pg.layout);
     if (!st && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         st = cairo_status(cr) == CAIRO_STATUS_NO_MEMORY ? CVOM_ENOMEM : CVOM_EIO;
+    return st;
+}
+
+/* How many pages the one-pager takes: the same drawing on a scratch surface, since text
+ * is laid out with unhinted metrics whatever the surface. */
+static enum cvom_status count_pages(const struct cvom_onepager *p, int *pages)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return CVOM_ENOMEM;
+    }
+    cairo_t *cr = cairo_create(s);
+    enum cvom_status st = draw_pages(cr, p, 1, 0, pages);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
     return st;
 }
 
@@ -867,14 +970,15 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static enum cvom_status render_pdf(FILE *f, const struct cvom_onepager *p)
+static enum cvom_status render_pdf(FILE *f, const struct cvom_onepager *p, int pages)
 {
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, CVOM_ONEPAGER_WIDTH,
                                                              CVOM_ONEPAGER_HEIGHT);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, p->name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "cvom " CVOM_VERSION);
     cairo_t *cr = cairo_create(s);
-    enum cvom_status st = draw_page(cr, p);
+    int used;
+    enum cvom_status st = draw_pages(cr, p, 0, pages, &used);
     cairo_show_page(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
@@ -884,18 +988,20 @@ static enum cvom_status render_pdf(FILE *f, const struct cvom_onepager *p)
     return st;
 }
 
-static enum cvom_status render_png(FILE *f, double dpi, const struct cvom_onepager *p)
+static enum cvom_status render_png(FILE *f, double dpi, const struct cvom_onepager *p, int pages)
 {
-    int w, h;
+    int w, h, used;
     cvom_onepager_png_size(dpi, &w, &h);
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (h > INT_MAX / pages)
+        return CVOM_ENOMEM;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h * pages);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
         return CVOM_ENOMEM;
     }
     cairo_t *cr = cairo_create(s);
     cairo_scale(cr, (double)w / CVOM_ONEPAGER_WIDTH, (double)h / CVOM_ONEPAGER_HEIGHT);
-    enum cvom_status st = draw_page(cr, p);
+    enum cvom_status st = draw_pages(cr, p, 1, pages, &used);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     if (!st && cairo_surface_write_to_png_stream(s, to_file, f) != CAIRO_STATUS_SUCCESS)
@@ -905,10 +1011,11 @@ static enum cvom_status render_png(FILE *f, double dpi, const struct cvom_onepag
 }
 
 static enum cvom_status render(FILE *f, enum cvom_onepager_format fmt, double dpi,
-                               const struct cvom_onepager *p, const char *path,
+                               const struct cvom_onepager *p, int pages, const char *path,
                                struct cvom_error *err)
 {
-    enum cvom_status st = fmt == CVOM_ONEPAGER_PDF ? render_pdf(f, p) : render_png(f, dpi, p);
+    enum cvom_status st =
+        fmt == CVOM_ONEPAGER_PDF ? render_pdf(f, p, pages) : render_png(f, dpi, p, pages);
     if (st == CVOM_ENOMEM)
         return cvom_error_set(err, st, "out of memory drawing the one-pager");
     if (st)
@@ -917,20 +1024,26 @@ static enum cvom_status render(FILE *f, enum cvom_onepager_format fmt, double dp
 }
 
 enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_format fmt,
-                                          double dpi, const struct cvom_onepager *p,
+                                          double dpi, const struct cvom_onepager *p, int *pages,
                                           struct cvom_error *err)
 {
     if (!p || !p->ex || !p->ins || !p->name || (unsigned)fmt >= CVOM_ONEPAGER_FORMAT_COUNT)
         return cvom_error_set(err, CVOM_EINVAL, "nothing to draw");
     if (fmt == CVOM_ONEPAGER_PNG && !(dpi >= 36 && dpi <= 600))
         return cvom_error_set(err, CVOM_EINVAL, "the resolution must be 36 to 600 dpi");
+    int n;
+    enum cvom_status counted = count_pages(p, &n);
+    if (counted)
+        return cvom_error_set(err, counted, "out of memory drawing the one-pager");
+    if (pages)
+        *pages = n;
     struct stat sb;
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
         /* A device such as /dev/null cannot be replaced by a rename: write it directly. */
         FILE *f = fopen(path, "wb");
         if (!f)
             return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
-        enum cvom_status st = render(f, fmt, dpi, p, path, err);
+        enum cvom_status st = render(f, fmt, dpi, p, n, path, err);
         if (fclose(f) && !st)
             st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
         return st;
@@ -945,7 +1058,7 @@ enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_f
         }
         return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
     }
-    enum cvom_status st = render(f, fmt, dpi, p, path, err);
+    enum cvom_status st = render(f, fmt, dpi, p, n, path, err);
     if (!st && (fflush(f) || fsync(fd)))
         st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
     if (fclose(f) && !st)

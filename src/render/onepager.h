@@ -1,6 +1,9 @@
-/* onepager.h — the account one-pager: one A4 page with the account's facts, its place on
- * the matrix among its stakeholders, its scores with their intervals, the stakeholders, and
- * why it sits where it does. PDF or PNG from the same cairo and pango drawing code.
+/* onepager.h — the account one-pager: an A4 page with the account's facts, its place on
+ * the matrix among its stakeholders, its scores with their intervals, the stakeholders, why
+ * it sits where it does, then its open actions, the suggested plays, over-serving,
+ * partnership health and alignment — on a second page (and more) when one is not enough,
+ * never cut off. PDF or PNG (the pages one under the other) from the same cairo and pango
+ * drawing code.
  *
  * Rendering never queries the store: the caller gathers the account, its explanation and
  * its stakeholders and passes them in.
@@ -41,6 +44,14 @@ struct cvom_onepager_action {
     double effect;     /* expected points on that axis */
 };
 
+/* An offering the account rates below the importance threshold, and our cost to serve it. */
+struct cvom_onepager_offering {
+    char code[64];
+    char name[128];
+    double importance; /* 1..7 */
+    double cost;       /* >= 0 */
+};
+
 struct cvom_onepager {
     /* The account; strings borrowed, "" when unknown. */
     const char *name, *external_id, *owner, *industry, *region, *currency;
@@ -69,17 +80,38 @@ struct cvom_onepager {
     size_t n_plays;
     struct cvom_onepager_action *actions;
     size_t n_actions;
+    /* Over-serving (rated 0: no offering rated): our cost to serve the account, the part
+     * spent on what it rates below importance_threshold and that part's share, over-served
+     * when the share is above overserved_share, and the offerings behind it (owned by
+     * whoever gathered the page). */
+    int rated;
+    double total_cost, unvalued_cost, unvalued_share;
+    double importance_threshold, overserved_share;
+    int overserved;
+    struct cvom_onepager_offering *unvalued;
+    size_t n_unvalued;
+    /* Partnership health as cvom_partnership_health gives it (borrowed; NULL: not known). */
+    const struct cvom_health *health;
+    /* Alignment of the account's value hierarchy with ours (aligned 0: one of the two is
+     * not ranked): Kendall's tau-b over the common values, at risk below the threshold in
+     * the Partnership quadrant. */
+    int aligned;
+    double tau;
+    size_t common;
+    int at_risk;
+    double at_risk_threshold;
 };
 
 /* The PNG's size in pixels at dpi: the A4 page's points × dpi / 72, rounded. */
 void cvom_onepager_png_size(double dpi, int *width, int *height);
 
-/* Draw the one-pager into path as PDF (dpi ignored) or PNG (dpi 36–600). The file is
- * written beside path and renamed into place, so a failure leaves nothing behind.
+/* Draw the one-pager into path as PDF (dpi ignored) or PNG (dpi 36–600; every page one A4
+ * page tall, one under the other). The file is written beside path and renamed into place,
+ * so a failure leaves nothing behind. *pages (may be NULL) receives the number of pages.
  * CVOM_EINVAL for a bad dpi or missing input, CVOM_EIO when the file cannot be written
  * (path and reason in err), CVOM_ENOMEM. */
 enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_format fmt,
-                                          double dpi, const struct cvom_onepager *p,
+                                          double dpi, const struct cvom_onepager *p, int *pages,
                                           struct cvom_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include "render/report.h"
 
 #include "render/chart.h"
+#include "render/palette.h"
 #include "io/util.h"
 #include "io/csv.h"
 #include "core/mem.h"
@@ -169,6 +170,7 @@ struct column {
     const char *key;   /* CSV header and JSON key */
     const char *title; /* XLSX and HTML header */
     enum kind kind;
+    int empty_null; /* text that is empty when there is no value: JSON null */
 };
 
 static const struct column columns[C_COUNT] = {
@@ -183,7 +185,7 @@ static const struct column columns[C_COUNT] = {
     [C_INT_HI] = {"intellectual_hi", "Intellectual high", K_SCORE},
     [C_EMO_LO] = {"emotional_lo", "Emotional low", K_SCORE},
     [C_EMO_HI] = {"emotional_hi", "Emotional high", K_SCORE},
-    [C_QUADRANT] = {"quadrant", "Quadrant", K_TEXT},
+    [C_QUADRANT] = {"quadrant", "Quadrant", K_TEXT, 1},
     [C_STATE] = {"state", "State", K_TEXT},
     [C_RESPONDENTS] = {"respondents", "Respondents", K_INT},
     [C_LAST] = {"last_assessed", "Last assessed", K_DATE},
@@ -191,7 +193,7 @@ static const struct column columns[C_COUNT] = {
     [C_ACCOUNTS] = {"accounts", "Accounts", K_INT},
     [C_SHARE_ACCOUNTS] = {"share_accounts", "Share of accounts", K_SHARE},
     [C_SHARE_REVENUE] = {"share_revenue", "Share of revenue", K_SHARE},
-    [C_FROM] = {"from_quadrant", "From", K_TEXT},
+    [C_FROM] = {"from_quadrant", "From", K_TEXT, 1},
     [C_INT_BEFORE] = {"intellectual_before", "Intellectual before", K_SCORE},
     [C_EMO_BEFORE] = {"emotional_before", "Emotional before", K_SCORE},
     [C_INT_CHANGE] = {"intellectual_change", "Intellectual change", K_CHANGE},
@@ -653,7 +655,10 @@ static json_t *json_section(const struct cvom_report *r, enum section s)
         for (const enum col *c = sections[s].cols; *c != END; c++) {
             struct cell v;
             cell_get(r, s, i, *c, 0, &v);
-            json_object_set_new(o, columns[*c].key, json_cell(&v, columns[*c].kind));
+            json_object_set_new(o, columns[*c].key,
+                                columns[*c].empty_null && (!v.text || !v.text[0])
+                                    ? json_null()
+                                    : json_cell(&v, columns[*c].kind));
         }
     }
     return arr;
@@ -727,20 +732,11 @@ static void html_put(FILE *f, const char *s)
     }
 }
 
-/* 1840000 -> "1,840,000" (whole units: the report is read, not summed, in HTML). */
+/* 1840000 -> "1,840,000" (whole units: the report is read, not summed, in HTML), as every
+ * face shows money. */
 static void group_digits(char *buf, size_t cap, double v)
 {
-    char raw[64];
-    snprintf(raw, sizeof raw, "%.0f", fabs(v));
-    size_t len = strlen(raw), o = 0;
-    if (v < 0 && o + 1 < cap)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < cap; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
+    cvom_money_format(buf, cap, v, NULL);
 }
 
 static void html_number(FILE *f, const struct cell *v, enum kind k)
@@ -903,8 +899,7 @@ static enum cvom_status matrix_svg(const struct cvom_report *r, struct membuf *o
 }
 
 static const char html_style[] =
-    ":root{--ink:#1d2430;--muted:#5b6473;--rule:#d5dae1;--head:#eef1f5;"
-    "--t:#cc8b17;--i:#2f77c4;--e:#c2467a;--p:#2c9854}\n"
+    ":root{--ink:#1d2430;--muted:#5b6473;--rule:#d5dae1;--head:#eef1f5}\n"
     "*{box-sizing:border-box}\n"
     "body{font:14px/1.45 'DejaVu Sans',system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
     "color:var(--ink);margin:0 auto;padding:24px 32px 48px;max-width:1280px}\n"
@@ -929,8 +924,10 @@ static const char html_style[] =
     ".up{color:#1e7a45}.down{color:#b3261e}\n"
     "tr.total td{font-weight:bold;border-top:2px solid var(--ink)}\n"
     ".q{white-space:nowrap;border-left:4px solid;padding-left:5px}\n"
-    ".q-transactional{border-color:var(--t)}.q-intellectual{border-color:var(--i)}"
-    ".q-emotional{border-color:var(--e)}.q-partnership{border-color:var(--p)}\n"
+    ".q-transactional{border-color:var(--q-transactional)}"
+    ".q-intellectual{border-color:var(--q-intellectual)}"
+    ".q-emotional{border-color:var(--q-emotional)}"
+    ".q-partnership{border-color:var(--q-partnership)}\n"
     ".empty{color:var(--muted);font-style:italic}\n"
     "caption{text-align:left;font-weight:600;padding:4px 0}\n"
     "table.transitions{margin-right:24px;display:inline-table}\n"
@@ -960,20 +957,23 @@ static const char html_style[] =
 
 static void html_header(FILE *f, const struct cvom_report *r)
 {
-    char as_of[11], since[11];
+    char as_of[11], since[11], palette[640];
     cvom_date_format(r->as_of, as_of);
     cvom_date_format(r->since, since);
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-               "<meta name=\"generator\" content=\"cvom %s\">\n"
-               "<title>Portfolio report as of %s</title>\n<style>\n%s</style>\n</head>\n"
-               "<body>\n<header>\n<h1>Portfolio report</h1>\n",
-            CVOM_VERSION, as_of, html_style);
-    fprintf(f, "<p class=\"meta\">As of <b>%s</b> · movers since %s · thresholds %g "
-               "(intellectual) and %g (emotional) · scores 0–100 with %.0f %% intervals, "
-               "shown to one decimal · assessments valid for %d days · made with cvom %s · ",
-            as_of, since, r->threshold[0], r->threshold[1], 100 * r->confidence,
-            r->validity_days, CVOM_VERSION);
+    cvom_palette_css(palette, sizeof palette);
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"generator\" content=\"cvom %s\">\n"
+            "<title>Portfolio report as of %s</title>\n<style>\n%s%s</style>\n</head>\n"
+            "<body>\n<header>\n<h1>Portfolio report</h1>\n",
+            CVOM_VERSION, as_of, palette, html_style);
+    fprintf(f,
+            "<p class=\"meta\">As of <b>%s</b> · movers since %s · thresholds %g "
+            "(intellectual) and %g (emotional) · scores 0–100 with %.0f %% intervals, "
+            "shown to one decimal · assessments valid for %d days · made with cvom %s · ",
+            as_of, since, r->threshold[0], r->threshold[1], 100 * r->confidence, r->validity_days,
+            CVOM_VERSION);
     if (r->filters && r->filters[0]) {
         fputs("accounts where ", f);
         html_put(f, r->filters);

@@ -16,6 +16,7 @@
 #define NAME_MIN 8          /* narrowest account-name column */
 #define QUAD_W 13           /* "Transactional" */
 #define STATE_W 10          /* "borderline" */
+#define STATE_BOTH_W 17     /* "borderline, stale" */
 
 enum { X = CVOM_DIM_INTELLECTUAL, Y = CVOM_DIM_EMOTIONAL };
 
@@ -900,7 +901,7 @@ struct cols {
 static int fixed_width(const struct cols *c)
 {
     return c->num + c->flag + 2 + 2 + (c->rev ? c->rev + 2 : 0) + c->intel + 2 + c->emot + 2 +
-           QUAD_W + (c->state ? 2 + STATE_W : 0);
+           QUAD_W + (c->state ? 2 + c->state : 0);
 }
 
 /* Fit the legend into the width: the name column takes what is left, and where that gets
@@ -916,6 +917,8 @@ static void legend_cols(const struct term *t, struct cols *c)
         int w = text_width(label_of(p));
         name_max = w > name_max ? w : name_max;
         c->flag |= p->state == CVOM_STATE_BORDERLINE;
+        if (p->state == CVOM_STATE_BORDERLINE && p->stale)
+            c->state = STATE_BOTH_W;
         if (p->revenue > 0.0) {
             fmt_money(buf, sizeof buf, p->revenue);
             c->rev = clampi((int)strlen(buf), c->rev > 7 ? c->rev : 7, 16);
@@ -964,8 +967,12 @@ static void put_legend_row(struct term *t, const struct cols *c, const struct ma
     set_attr(t, 0);
     if (c->state) {
         fputs("  ", t->out);
-        set_attr(t, bl ? ATTR_BOLD : 0);
-        fputs(bl ? "borderline" : "ok", t->out);
+        set_attr(t, bl || p->stale ? ATTR_BOLD : 0);
+        fputs(bl && p->stale ? "borderline, stale"
+              : bl           ? "borderline"
+              : p->stale     ? "stale"
+                             : "ok",
+              t->out);
     }
     end_line(t);
 }

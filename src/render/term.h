@@ -13,8 +13,10 @@ struct cvom_term_point {
     double y;           /* emotional score 0–100 */
     enum cvom_quadrant quadrant;
     enum cvom_state state; /* INSUFFICIENT points are listed, not plotted */
-    double revenue;     /* for ordering the legend; >= 0 */
-    int unassessed;     /* 1: never assessed; listed apart from those without enough evidence */
+    double revenue;        /* for ordering the legend; >= 0 */
+    int unassessed;        /* 1: never assessed; listed apart from those without enough evidence */
+    int stale;             /* 1: its newest assessment is older than the validity period (the
+                              scan's evidence.stale): the legend's state says so */
 };
 
 struct cvom_term_opts {

@@ -356,8 +356,9 @@ enum cvom_status cvom_overserving_build(struct cvom_store *st,
 
 enum cvom_status cvom_overserving_gather(struct cvom_store *st,
                                          const struct cvom_serving_config *cfg,
-                                         const struct cvom_account_filter *f, int32_t as_of,
-                                         struct cvom_overserving *out, struct cvom_error *err)
+                                         const struct cvom_account_filter *f, int quadrant,
+                                         int32_t as_of, struct cvom_overserving *out,
+                                         struct cvom_error *err)
 {
     struct cvom_config score_cfg;
     struct cvom_scored *scan = NULL;
@@ -368,6 +369,8 @@ enum cvom_status cvom_overserving_gather(struct cvom_store *st,
         s = cvom_config_load(st, &score_cfg, err);
     if (!s)
         s = cvom_portfolio_scan(st, &score_cfg, f, as_of, &scan, &n, NULL, NULL, err);
+    if (!s)
+        n = cvom_scored_keep_quadrant(scan, n, quadrant);
     if (!s)
         s = cvom_overserving_build(st, cfg, scan, n, out, err);
     if (s) {
@@ -515,9 +518,9 @@ enum cvom_status cvom_alignment_build(struct cvom_store *st, double threshold,
 }
 
 enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
-                                       const struct cvom_account_filter *f, int32_t as_of,
-                                       int64_t account_id, struct cvom_alignment_set *out,
-                                       struct cvom_error *err)
+                                       const struct cvom_account_filter *f, int quadrant,
+                                       int32_t as_of, int64_t account_id,
+                                       struct cvom_alignment_set *out, struct cvom_error *err)
 {
     struct cvom_config cfg;
     memset(out, 0, sizeof *out);
@@ -528,6 +531,8 @@ enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
         s = cvom_config_load(st, &cfg, err);
     if (!s && out->n_ours)
         s = cvom_portfolio_scan(st, &cfg, f, as_of, &out->scan, &out->n_scan, NULL, NULL, err);
+    if (!s && out->n_ours)
+        out->n_scan = cvom_scored_keep_quadrant(out->scan, out->n_scan, quadrant);
     if (!s && out->n_ours)
         s = align_scan(out, account_id, err);
     if (s)

@@ -98,13 +98,15 @@ struct cvom_overserving {
     int own_scan;
 };
 
-/* Score the accounts that match f (NULL: every account) as of a date and assess the ratings
- * of each under cfg. On failure *out holds nothing. CVOM_EINVAL for a bad configuration or a
- * bad stored rating, CVOM_ENOMEM, or the store's status. */
+/* Score the accounts that match f (NULL: every account) and are placed in quadrant (enum
+ * cvom_quadrant; -1: any account) as of a date and assess the ratings of each under cfg. On failure
+ * *out holds nothing. CVOM_EINVAL for a bad configuration or a bad stored rating, CVOM_ENOMEM, or
+ * the store's status. */
 enum cvom_status cvom_overserving_gather(struct cvom_store *st,
                                          const struct cvom_serving_config *cfg,
-                                         const struct cvom_account_filter *f, int32_t as_of,
-                                         struct cvom_overserving *out, struct cvom_error *err);
+                                         const struct cvom_account_filter *f, int quadrant,
+                                         int32_t as_of, struct cvom_overserving *out,
+                                         struct cvom_error *err);
 
 /* The same for the accounts of a scan already made; scan is borrowed and must outlive *out. */
 enum cvom_status cvom_overserving_build(struct cvom_store *st,
@@ -148,13 +150,14 @@ struct cvom_alignment_set {
     int own_scan;
 };
 
-/* Align every ranked account that matches f (NULL: every account), or with account_id > 0
- * that account alone, with our hierarchy; quadrants as of a date. Without a ranking of our
- * own the set is empty (n_ours 0), which is not an error. On failure *out holds nothing. */
+/* Align every ranked account that matches f (NULL: every account) and is placed in quadrant
+ * (-1: any account), or with account_id > 0 that account alone, with our hierarchy; quadrants as of
+ * a date. Without a ranking of our own the set is empty (n_ours 0), which is not an error. On
+ * failure *out holds nothing. */
 enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
-                                       const struct cvom_account_filter *f, int32_t as_of,
-                                       int64_t account_id, struct cvom_alignment_set *out,
-                                       struct cvom_error *err);
+                                       const struct cvom_account_filter *f, int quadrant,
+                                       int32_t as_of, int64_t account_id,
+                                       struct cvom_alignment_set *out, struct cvom_error *err);
 
 /* The same for every ranked account of a scan already made (borrowed). */
 enum cvom_status cvom_alignment_build(struct cvom_store *st, double threshold,

@@ -3,6 +3,8 @@
  * and `cvom align` print them and the API answers them. */
 #include "service/analytics_json.h"
 
+#include "service/explain_json.h"
+
 #include "io/csv.h"
 #include "io/instrument_csv.h"
 #include "io/util.h"
@@ -327,11 +329,6 @@ int cvom_compare_csv(const struct cvom_compare *k, FILE *out)
 
 /* ---- over-serving ----------------------------------------------------------------------- */
 
-static const char *quadrant_or_empty(const struct cvom_scored *a)
-{
-    return a->score.state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(a->score.quadrant);
-}
-
 json_t *cvom_overserving_json(const struct cvom_overserving *o, int all)
 {
     json_t *rows = json_array();
@@ -339,16 +336,13 @@ json_t *cvom_overserving_json(const struct cvom_overserving *o, int all)
         const struct cvom_served *s = &o->v[i];
         if (!all && !s->s.overserved)
             continue;
-        json_t *v = json_pack("{sI ss ss ss ss sf sf sf sb sI ss}",
-                              "account_id", (json_int_t)s->acc->account.id,
-                              "account", s->acc->account.name,
-                              "owner", s->acc->account.owner, "quadrant", quadrant_or_empty(s->acc),
-                              "state", cvom_state_name(s->acc->score.state),
-                              "total_cost", s->s.total_cost,
-                              "unvalued_cost", s->s.unvalued_cost,
-                              "share", s->s.share, "overserved", s->s.overserved,
-                              "unvalued_offerings", (json_int_t)s->s.unvalued,
-                              "offerings", s->offerings);
+        json_t *v = json_pack(
+            "{sI ss ss so ss sf sf sf sb sI ss}", "account_id", (json_int_t)s->acc->account.id,
+            "account", s->acc->account.name, "owner", s->acc->account.owner, "quadrant",
+            cvom_quadrant_json(s->acc->score.state, s->acc->score.quadrant), "state",
+            cvom_state_name(s->acc->score.state), "total_cost", s->s.total_cost, "unvalued_cost",
+            s->s.unvalued_cost, "share", s->s.share, "overserved", s->s.overserved,
+            "unvalued_offerings", (json_int_t)s->s.unvalued, "offerings", s->offerings);
         if (!v || json_array_append_new(rows, v)) {
             json_decref(rows);
             return NULL;
@@ -384,14 +378,12 @@ json_t *cvom_alignment_json(const struct cvom_alignment_set *s)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < s->n; i++) {
         const struct cvom_aligned *a = &s->v[i];
-        json_t *o = json_pack("{sI ss ss ss ss sI so ss}",
-                              "account_id", (json_int_t)a->acc->account.id,
-                              "account", a->acc->account.name,
-                              "owner", a->acc->account.owner,
-                              "quadrant", quadrant_or_empty(a->acc),
-                              "state", cvom_state_name(a->acc->score.state),
-                              "common", (json_int_t)a->a.common, "tau_b", tau_json(a->a.tau),
-                              "at_risk", a->at_risk ? "yes" : "no");
+        json_t *o =
+            json_pack("{sI ss ss so ss sI so ss}", "account_id", (json_int_t)a->acc->account.id,
+                      "account", a->acc->account.name, "owner", a->acc->account.owner, "quadrant",
+                      cvom_quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
+                      cvom_state_name(a->acc->score.state), "common", (json_int_t)a->a.common,
+                      "tau_b", tau_json(a->a.tau), "at_risk", a->at_risk ? "yes" : "no");
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
             return NULL;
@@ -407,12 +399,11 @@ json_t *cvom_aligned_json(const struct cvom_alignment_set *s, const struct cvom_
         json_array_append_new(o, json_string(s->ours[i]));
     for (size_t i = 0; t && i < a->n_theirs; i++)
         json_array_append_new(t, json_string(a->theirs[i].value));
-    return json_pack("{sI ss ss ss so so sI so sb sf}",
-                     "account_id", (json_int_t)a->acc->account.id,
-                     "account", a->acc->account.name,
-                     "quadrant", quadrant_or_empty(a->acc),
-                     "state", cvom_state_name(a->acc->score.state),
-                     "ours", o, "theirs", t, "common", (json_int_t)a->a.common,
-                     "tau_b", isnan(a->a.tau) ? json_null() : json_real(a->a.tau),
-                     "at_risk", a->at_risk, "threshold", s->threshold);
+    return json_pack("{sI ss so ss so so sI so sb sf}", "account_id",
+                     (json_int_t)a->acc->account.id, "account", a->acc->account.name, "quadrant",
+                     cvom_quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
+                     cvom_state_name(a->acc->score.state), "ours", o, "theirs", t, "common",
+                     (json_int_t)a->a.common, "tau_b",
+                     isnan(a->a.tau) ? json_null() : json_real(a->a.tau), "at_risk", a->at_risk,
+                     "threshold", s->threshold);
 }

@@ -4,6 +4,7 @@
 #include "service/documents.h"
 
 #include "service/accounts.h"
+#include "service/analytics.h"
 #include "service/playbooks.h"
 
 #include "io/csv.h"
@@ -616,6 +617,100 @@ static enum cvom_status page_actions(struct cvom_store *st, int64_t account_id, 
     return s;
 }
 
+/* ---- over-serving, health and alignment for the one-pager ------------------------------ */
+
+/* The account as a scan of one, for the analytics that work on scans. */
+static void scan_of_one(const struct cvom_onepager_doc *d, const struct cvom_account *a,
+                        struct cvom_scored *one)
+{
+    memset(one, 0, sizeof *one);
+    cvom_account_brief_of(a, &one->account);
+    one->score = d->ex.score;
+    one->evidence = d->ev;
+}
+
+/* The account's over-serving as `cvom overserved` works it out, with the offerings it
+ * rates below the importance threshold. */
+static enum cvom_status page_serving(struct cvom_store *st, struct cvom_scored *one,
+                                     const struct cvom_analytics_settings *set,
+                                     struct cvom_onepager *page, struct cvom_error *err)
+{
+    struct cvom_serving_config cfg;
+    struct cvom_overserving o;
+    cvom_serving_config_init(&cfg);
+    cfg.overserved_share = set->overserved_share;
+    page->importance_threshold = cfg.importance_threshold;
+    page->overserved_share = cfg.overserved_share;
+    enum cvom_status s = cvom_overserving_build(st, &cfg, one, 1, &o, err);
+    if (s || o.n != 1) {
+        if (!s)
+            cvom_overserving_cleanup(&o);
+        return s;
+    }
+    const struct cvom_served *sv = &o.v[0];
+    page->rated = 1;
+    page->total_cost = sv->s.total_cost;
+    page->unvalued_cost = sv->s.unvalued_cost;
+    page->unvalued_share = sv->s.share;
+    page->overserved = sv->s.overserved;
+    page->unvalued = calloc(sv->n_ratings ? sv->n_ratings : 1, sizeof *page->unvalued);
+    if (!page->unvalued)
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; !s && i < sv->n_ratings; i++) {
+        const struct cvom_offering_rating *r = &sv->ratings[i];
+        if (!(r->r.importance < cfg.importance_threshold))
+            continue;
+        struct cvom_onepager_offering *x = &page->unvalued[page->n_unvalued++];
+        cvom_copy(x->code, sizeof x->code, r->code);
+        cvom_copy(x->name, sizeof x->name, r->name);
+        x->importance = r->r.importance;
+        x->cost = r->r.cost;
+    }
+    cvom_overserving_cleanup(&o);
+    return s;
+}
+
+/* The alignment of the account's value hierarchy with ours, as `cvom align` finds it. */
+static enum cvom_status page_alignment(struct cvom_store *st, struct cvom_scored *one,
+                                       const struct cvom_analytics_settings *set,
+                                       struct cvom_onepager *page, struct cvom_error *err)
+{
+    struct cvom_alignment_set s;
+    enum cvom_status rc = cvom_alignment_build(st, set->at_risk, one, 1, &s, err);
+    if (rc)
+        return rc;
+    page->at_risk_threshold = set->at_risk;
+    if (s.n_ours && s.n == 1 && s.v[0].n_theirs) {
+        page->aligned = 1;
+        page->tau = s.v[0].a.tau;
+        page->common = s.v[0].a.common;
+        page->at_risk = s.v[0].at_risk;
+    }
+    cvom_alignment_set_cleanup(&s);
+    return CVOM_OK;
+}
+
+static enum cvom_status page_analytics(struct cvom_store *st, struct cvom_onepager_doc *d,
+                                       const struct cvom_account *a, struct cvom_error *err)
+{
+    struct cvom_analytics_settings set;
+    struct cvom_scored one;
+    scan_of_one(d, a, &one);
+    enum cvom_status s = cvom_analytics_settings_load(st, &set, err);
+    if (!s)
+        s = page_serving(st, &one, &set, &d->page, err);
+    if (!s)
+        s = page_alignment(st, &one, &set, &d->page, err);
+    if (!s) {
+        s = cvom_partnership_health(&d->cfg, &d->ins, &d->ex, &d->health);
+        if (s)
+            cvom_error_set(err, s, "the partnership health could not be scored");
+        d->has_health = !s;
+        d->page.health = s ? NULL : &d->health;
+    }
+    return s;
+}
+
 enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
                                           const struct cvom_account_filter *scope,
                                           const struct cvom_account *a,
@@ -657,6 +752,8 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
     s = page_plays(st, d, a->id, as_of, &d->page, err);
     if (!s)
         s = page_actions(st, a->id, as_of, &d->page, err);
+    if (!s)
+        s = page_analytics(st, d, a, err);
     if (s) {
         cvom_onepager_doc_cleanup(d);
         return s;
@@ -670,6 +767,9 @@ void cvom_onepager_doc_cleanup(struct cvom_onepager_doc *d)
         return;
     free(d->page.plays);
     free(d->page.actions);
+    free(d->page.unvalued);
+    if (d->has_health)
+        cvom_health_cleanup(&d->health);
     free(d->rows);
     free(d->people);
     cvom_explanation_cleanup(&d->ex);

@@ -106,10 +106,14 @@ struct cvom_onepager_doc {
     size_t n_people;
     struct cvom_onepager_stakeholder *rows;
     char title[CVOM_ACCOUNT_LABEL_MAX]; /* the account's name, told apart from namesakes */
+    struct cvom_health health;          /* page.health points here when it was scored */
+    int has_health;
 };
 
-/* Explain account a as of a date and gather its stakeholders with their own scores; its
- * title tells it apart from namesakes among the accounts of scope (NULL: every account). On
+/* Explain account a as of a date and gather its stakeholders with their own scores, its
+ * suggested plays and open actions, its over-serving, partnership health and alignment, as
+ * `cvom overserved`, `cvom pillars` and `cvom align` find them; its title tells it apart
+ * from namesakes among the accounts of scope (NULL: every account). On
  * failure *d is left empty. CVOM_ELIMIT for an absurd number of stakeholders, CVOM_ENOMEM,
  * or the store's status. */
 enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,

@@ -15,6 +15,11 @@ static json_t *str(const char *s)
     return v ? v : json_null();
 }
 
+json_t *cvom_quadrant_json(enum cvom_state state, enum cvom_quadrant q)
+{
+    return state == CVOM_STATE_INSUFFICIENT ? json_null() : json_string(cvom_quadrant_name(q));
+}
+
 static json_t *spread_json(const struct cvom_explanation *ex, const struct cvom_spread *sp)
 {
     json_t *pts = json_array();
@@ -147,11 +152,10 @@ json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_ex
     char date[11] = "";
     if (as_of)
         cvom_date_format(as_of, date);
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "account_id",
+    return json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "account_id",
                      (json_int_t)a->id, "name", str(a->name), "as_of", date, "axes", axes,
-                     "quadrant",
-                     s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
-                     "state", cvom_state_name(s->state), "respondents", resp, "items", items,
-                     "signals", signals_json(ex, sig), "stakeholders_on_matrix",
-                     spread_json(ex, sp), "partnership", health_json(h, ins));
+                     "quadrant", cvom_quadrant_json(s->state, s->quadrant), "state",
+                     cvom_state_name(s->state), "respondents", resp, "items", items, "signals",
+                     signals_json(ex, sig), "stakeholders_on_matrix", spread_json(ex, sp),
+                     "partnership", health_json(h, ins));
 }

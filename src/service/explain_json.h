@@ -9,6 +9,10 @@
 
 #include <jansson.h>
 
+/* A quadrant as every JSON output gives it: its name ("partnership"), or null when the
+ * state says the account is not placed (insufficient evidence). A new reference. */
+json_t *cvom_quadrant_json(enum cvom_state state, enum cvom_quadrant q);
+
 /* The explanation of account a as of a date: axes, respondents with their answers, items,
  * the signals blended in (sig, in the order of ex->blend; may be NULL when there are none),
  * the stakeholders on the matrix (sp) and the partnership (h). A new reference; NULL only

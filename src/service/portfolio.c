@@ -299,6 +299,13 @@ static enum cvom_status overflow_error(const struct picks *p, struct cvom_error 
                : cvom_error_set(err, CVOM_ELIMIT, "too many assessments for one account");
 }
 
+/* The one rule of staleness every face shows: the newest assessment (0: none) is older than
+ * the validity period on the day the account is looked at. */
+static int is_stale(int32_t newest, int32_t as_of, const struct cvom_config *cfg)
+{
+    return newest && as_of - newest > cfg->validity_days;
+}
+
 static int pick_cb(void *ctx, const struct cvom_assessment *a)
 {
     return pick_place(ctx, a) == -2;
@@ -326,7 +333,7 @@ static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cf
         if (p->a[i].date > e.newest)
             e.newest = p->a[i].date;
     }
-    e.stale = e.newest && as_of - e.newest > cfg->validity_days;
+    e.stale = is_stale(e.newest, as_of, cfg);
     if (ev)
         *ev = e;
     return CVOM_OK;
@@ -727,7 +734,7 @@ static void flush_account(struct bulk *b)
             c->r.influence = infl;
         }
         b->count[run] = b->n_c - b->first[run];
-        e.stale = e.newest && p->as_of - e.newest > b->cfg->validity_days;
+        e.stale = is_stale(e.newest, p->as_of, b->cfg);
         sc->evidence = e;
         p->n = 0;
     }
@@ -1006,6 +1013,23 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
         out[d] = v[d];
     *n = k.n;
     return CVOM_OK;
+}
+
+int cvom_scored_in_quadrant(const struct cvom_scored *s, int q)
+{
+    if (q < 0)
+        return 1;
+    return s->evidence.assessments && s->score.state != CVOM_STATE_INSUFFICIENT &&
+           (int)s->score.quadrant == q;
+}
+
+size_t cvom_scored_keep_quadrant(struct cvom_scored *v, size_t n, int q)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (cvom_scored_in_quadrant(&v[i], q))
+            v[k++] = v[i];
+    return k;
 }
 
 enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,

@@ -93,6 +93,14 @@ struct cvom_scored {
                       cvom_axis); every bit set when the scan did not look */
 };
 
+/* Whether s is placed in quadrant q (enum cvom_quadrant): assessed with enough evidence and
+ * in that quadrant. q < 0 takes every account, placed or not. The one rule of every face's
+ * quadrant filter. */
+int cvom_scored_in_quadrant(const struct cvom_scored *s, int q);
+/* Keep the entries of v[0..n) in quadrant q (all of them when q < 0), in their order, at the
+ * front of v; returns how many. */
+size_t cvom_scored_keep_quadrant(struct cvom_scored *v, size_t n, int q);
+
 /* Load the accounts matching f and score each as of a date. *out is a new array of *n
  * entries in the store's listing order (name, id); the caller frees it. progress, when not
  * NULL, is called now and then with (done, total). */

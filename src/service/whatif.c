@@ -124,16 +124,17 @@ static void run_of(const struct cvom_action_set *k, int64_t id, size_t *lo, size
 }
 
 enum cvom_status cvom_whatif_portfolio(struct cvom_store *st, const struct cvom_config *cfg,
-                                       const struct cvom_account_filter *f, int32_t as_of,
-                                       struct cvom_action_set *plan,
-                                       struct cvom_whatif_portfolio *out,
-                                       struct cvom_error *err)
+                                       const struct cvom_account_filter *f, int quadrant,
+                                       int32_t as_of, struct cvom_action_set *plan,
+                                       struct cvom_whatif_portfolio *out, struct cvom_error *err)
 {
     struct cvom_whatif_portfolio p;
     struct cvom_action_set all = {0};
     struct cvom_action_set *k = plan ? plan : &all;
     memset(&p, 0, sizeof p);
     enum cvom_status s = cvom_portfolio_scan(st, cfg, f, as_of, &p.v, &p.n, NULL, NULL, err);
+    if (!s)
+        p.n = cvom_scored_keep_quadrant(p.v, p.n, quadrant);
     if (!s && !plan)
         s = cvom_whatif_open(st, 0, &all, err);
     if (!s && !(p.w = calloc(p.n ? p.n : 1, sizeof *p.w)))

@@ -59,15 +59,15 @@ struct cvom_whatif_portfolio {
     struct cvom_whatif_mix mix;
 };
 
-/* Scan the accounts matching f as of a date and project each under its actions of the
- * plan: the set given (sorted here by account), or, when plan is NULL, every open action
- * in the store. Actions of accounts outside the scan count for nothing. *out is written
- * only on success and freed with cvom_whatif_portfolio_cleanup. */
+/* Scan the accounts matching f and placed in quadrant (enum cvom_quadrant; -1: every
+ * account) as of a date and project each under its actions of the plan: the set given (sorted here
+ * by account), or, when plan is NULL, every open action in the store. Actions of accounts outside
+ * the scan count for nothing. *out is written only on success and freed with
+ * cvom_whatif_portfolio_cleanup. */
 enum cvom_status cvom_whatif_portfolio(struct cvom_store *st, const struct cvom_config *cfg,
-                                       const struct cvom_account_filter *f, int32_t as_of,
-                                       struct cvom_action_set *plan,
-                                       struct cvom_whatif_portfolio *out,
-                                       struct cvom_error *err);
+                                       const struct cvom_account_filter *f, int quadrant,
+                                       int32_t as_of, struct cvom_action_set *plan,
+                                       struct cvom_whatif_portfolio *out, struct cvom_error *err);
 /* Free what a portfolio projection holds; NULL does nothing. */
 void cvom_whatif_portfolio_cleanup(struct cvom_whatif_portfolio *p);
 

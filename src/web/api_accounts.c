@@ -7,6 +7,7 @@
 #include "io/util.h"
 #include "io/values.h"
 #include "service/accounts.h"
+#include "service/explain_json.h"
 #include "web/auth.h"
 
 #include <inttypes.h>
@@ -75,9 +76,7 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
         snprintf(key, sizeof key, "%s_hi", dims[d]);
         json_object_set_new(o, key, api_num2(s.hi[d]));
     }
-    json_object_set_new(o, "quadrant", json_string(s.state == CVOM_STATE_INSUFFICIENT
-                                                       ? ""
-                                                       : cvom_quadrant_name(s.quadrant)));
+    json_object_set_new(o, "quadrant", cvom_quadrant_json(s.state, s.quadrant));
     json_object_set_new(o, "state", json_string(cvom_state_name(s.state)));
     *out = o;
     return 0;

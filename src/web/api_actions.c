@@ -6,6 +6,7 @@
 #include "web/api_util.h"
 
 #include "io/util.h"
+#include "service/explain_json.h"
 #include "service/whatif.h"
 #include "web/pages_util.h"
 
@@ -193,11 +194,6 @@ int api_action_status(struct web_req *r)
 
 /* ---- GET /api/v1/accounts/{id}/whatif -------------------------------------------------------- */
 
-static const char *quadrant_or_empty(enum cvom_state s, enum cvom_quadrant q)
-{
-    return s == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(q);
-}
-
 /* The record of `cvom whatif ACCOUNT --format json`. */
 static json_t *whatif_json(const struct cvom_account *a, int32_t as_of,
                            const struct cvom_whatif *w)
@@ -217,11 +213,10 @@ static json_t *whatif_json(const struct cvom_account *a, int32_t as_of,
         snprintf(key, sizeof key, "%s_projected", dims[d]);
         json_object_set_new(o, key, api_num2(w->after[d]));
     }
-    json_object_set_new(o, "quadrant_now",
-                        json_string(quadrant_or_empty(w->state_before, w->quadrant_before)));
+    json_object_set_new(o, "quadrant_now", cvom_quadrant_json(w->state_before, w->quadrant_before));
     json_object_set_new(o, "state_now", json_string(cvom_state_name(w->state_before)));
     json_object_set_new(o, "quadrant_projected",
-                        json_string(quadrant_or_empty(w->state_after, w->quadrant_after)));
+                        cvom_quadrant_json(w->state_after, w->quadrant_after));
     json_object_set_new(o, "state_projected", json_string(cvom_state_name(w->state_after)));
     json_object_set_new(o, "cost", api_num2(w->cost));
     json_object_set_new(o, "basis", json_string("a plan's estimate, not evidence"));

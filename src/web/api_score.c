@@ -16,11 +16,6 @@
 
 static const char *const dim_key[CVOM_DIM_COUNT] = {"intellectual", "emotional"};
 
-static const char *quadrant_of(const struct cvom_score *s)
-{
-    return s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant);
-}
-
 /* The score columns shared with `cvom export`: intellectual, emotional, their intervals,
  * quadrant and state. */
 static void score_columns(json_t *o, const struct cvom_score *s)
@@ -34,7 +29,7 @@ static void score_columns(json_t *o, const struct cvom_score *s)
         snprintf(key, sizeof key, "%s_hi", dim_key[d]);
         json_object_set_new(o, key, api_num2(s->hi[d]));
     }
-    json_object_set_new(o, "quadrant", json_string(quadrant_of(s)));
+    json_object_set_new(o, "quadrant", cvom_quadrant_json(s->state, s->quadrant));
     json_object_set_new(o, "state", json_string(cvom_state_name(s->state)));
 }
 

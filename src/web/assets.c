@@ -1,6 +1,8 @@
 /* assets.c — serving the embedded static files. */
 #include "web/assets.h"
 
+#include "render/palette.h"
+
 #include <string.h>
 
 extern const unsigned char cvom__web_css[];
@@ -13,9 +15,10 @@ static const struct {
     const char *type;
     const unsigned char *data;
     const size_t *len;
+    int palette; /* the quadrant colours follow (src/render/palette.c) */
 } assets[] = {
-    {"cvom.css", "text/css; charset=utf-8", cvom__web_css, &cvom__web_css_len},
-    {"cvom.js", "text/javascript; charset=utf-8", cvom__web_js, &cvom__web_js_len},
+    {"cvom.css", "text/css; charset=utf-8", cvom__web_css, &cvom__web_css_len, 1},
+    {"cvom.js", "text/javascript; charset=utf-8", cvom__web_js, &cvom__web_js_len, 0},
 };
 
 int web_static(struct web_req *r)
@@ -24,6 +27,11 @@ int web_static(struct web_req *r)
         if (strcmp(r->param[0], assets[i].name) != 0)
             continue;
         buf_add(&r->out, assets[i].data, *assets[i].len);
+        if (assets[i].palette) {
+            char palette[640];
+            cvom_palette_css(palette, sizeof palette);
+            buf_puts(&r->out, palette);
+        }
         r->out_type = assets[i].type;
         snprintf(r->cache, sizeof r->cache, "public, max-age=3600");
         return 200;

@@ -286,7 +286,7 @@ static int report_json(struct web_req *r)
 static enum cvom_status write_onepager_file(const char *path, const void *doc, int fmt,
                                             struct cvom_error *err)
 {
-    return cvom_onepager_write_file(path, (enum cvom_onepager_format)fmt, ONEPAGER_DPI, doc,
+    return cvom_onepager_write_file(path, (enum cvom_onepager_format)fmt, ONEPAGER_DPI, doc, NULL,
                                     err);
 }
 

@@ -87,23 +87,21 @@ enum cvom_status pages_default_instrument(struct cvom_store *st, struct cvom_ins
 
 void pages_thousands(struct buf *b, double v)
 {
-    if (isnan(v)) {
+    char text[560];
+    if (isnan(v) || cvom_money_format(text, sizeof text, v, NULL)) {
         buf_puts(b, "\xE2\x80\x94");
         return;
     }
-    char digits[64];
-    int n = snprintf(digits, sizeof digits, "%.0f", fabs(v));
-    if (n <= 0 || (size_t)n >= sizeof digits) {
-        buf_num(b, v, 0);
-        return;
+    buf_puts(b, text);
+}
+
+void pages_money(struct buf *b, double v, const char *currency)
+{
+    if (currency && currency[0]) {
+        buf_html(b, currency);
+        buf_puts(b, " ");
     }
-    if (v <= -0.5)
-        buf_puts(b, "-");
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            buf_puts(b, ",");
-        buf_add(b, &digits[i], 1);
-    }
+    pages_thousands(b, v);
 }
 
 void pages_money_short(struct buf *b, double v, const char *currency)

@@ -242,11 +242,7 @@ static void head(struct web_req *r, const struct view *v)
         buf_puts(b, "</dd></div>");
     }
     buf_puts(b, "<div><dt>Revenue</dt><dd>");
-    if (a->currency[0]) {
-        buf_html(b, a->currency);
-        buf_puts(b, " ");
-    }
-    pages_thousands(b, a->revenue);
+    pages_money(b, a->revenue, a->currency);
     if (a->potential > 0) {
         buf_puts(b, " <small>(potential ");
         pages_thousands(b, a->potential);

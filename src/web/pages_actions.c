@@ -747,7 +747,7 @@ static enum cvom_status project(struct web_req *r, struct actions_page *p, int32
     struct cvom_config cfg;
     enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_whatif_portfolio(r->store, &cfg, &p->filter, today, p->all ? NULL : &p->plan,
+        st = cvom_whatif_portfolio(r->store, &cfg, &p->filter, -1, today, p->all ? NULL : &p->plan,
                                    &p->proj, &r->err);
     if (!st)
         p->projected = 1;

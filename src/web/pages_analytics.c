@@ -520,7 +520,7 @@ int pages_overserved(struct web_req *r)
     enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
     cfg.overserved_share = set.overserved_share;
     if (!st)
-        st = any ? cvom_overserving_gather(r->store, &cfg, &f, as_of, &o, &r->err)
+        st = any ? cvom_overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err)
                  : cvom_overserving_build(r->store, &cfg, NULL, 0, &o, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
@@ -618,7 +618,7 @@ int pages_alignment(struct web_req *r)
     struct cvom_alignment_set s;
     enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
     if (!st)
-        st = any ? cvom_alignment_gather(r->store, set.at_risk, &f, as_of, 0, &s, &r->err)
+        st = any ? cvom_alignment_gather(r->store, set.at_risk, &f, -1, as_of, 0, &s, &r->err)
                  : cvom_alignment_build(r->store, set.at_risk, NULL, 0, &s, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
@@ -792,7 +792,7 @@ int api_overserved(struct web_req *r)
         return api_invalid(r, "all", "all must be true or false.");
     struct cvom_overserving o;
     st = none ? cvom_overserving_build(r->store, &cfg, NULL, 0, &o, &r->err)
-              : cvom_overserving_gather(r->store, &cfg, &f, as_of, &o, &r->err);
+              : cvom_overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     json_t *doc = cvom_overserving_json(&o, all && strcmp(all, "true") == 0);
@@ -831,7 +831,7 @@ int api_alignment(struct web_req *r)
     }
     struct cvom_alignment_set s;
     st = none ? cvom_alignment_build(r->store, threshold, NULL, 0, &s, &r->err)
-              : cvom_alignment_gather(r->store, threshold, acc ? NULL : &f, as_of, account_id,
+              : cvom_alignment_gather(r->store, threshold, acc ? NULL : &f, -1, as_of, account_id,
                                       &s, &r->err);
     if (st)
         return web_fail(r, st, &r->err);

@@ -5,6 +5,8 @@
 #include "web/pages_util.h"
 
 #include "io/util.h"
+#include "render/chart.h"
+#include "render/layout.h"
 #include "service/accounts.h"
 #include "web/cache.h"
 #include "web/page.h"
@@ -552,6 +554,107 @@ static void plot_dots(struct buf *b, const struct cvom_scored **v, size_t from, 
     }
 }
 
+/* Account labels as the pictures place them (render/layout.c): the largest accounts, as
+ * many as the PNG labels by default, each beside its bubble or further out with a leader
+ * line, never over another label, a bubble or a quadrant's name. The browser measures no
+ * text here, so a label's width is estimated from its characters at 12px. */
+#define LABEL_PX 12.0
+#define LABEL_CHARS 26 /* longer names are shortened with "…", as the PNG does */
+#define LABEL_PAD 2.0
+
+/* The label of s cut to LABEL_CHARS characters; its width estimate in *w. */
+static void label_of(const struct cvom_scored *s, char *out, size_t cap, double *w)
+{
+    char full[CVOM_FIELD_MAX * 2 + 32];
+    cvom_account_label(&s->account, s->namesake, full, sizeof full);
+    size_t chars = 0, i = 0, cut = 0;
+    for (; full[i]; i++) {
+        if (((unsigned char)full[i] & 0xC0) == 0x80)
+            continue;
+        if (chars == LABEL_CHARS - 1)
+            cut = i;
+        chars++;
+    }
+    if (chars > LABEL_CHARS) {
+        snprintf(out, cap, "%.*s\xE2\x80\xA6", (int)cut, full);
+        chars = LABEL_CHARS;
+    } else {
+        snprintf(out, cap, "%s", full);
+    }
+    *w = (double)chars * LABEL_PX * 0.56 + 2 * LABEL_PAD;
+}
+
+/* The corner names (quadrant_labels) as obstacles: two rows of small circles under each. */
+#define CORNER_OBSTACLES (4 * 2 * 7)
+static size_t corner_obstacles(struct cvom_layout_item *it)
+{
+    static const struct {
+        double x, y, dir;
+    } corners[] = {{PL + 12, PT + 26, 1},
+                   {PL + PS - 12, PT + 26, -1},
+                   {PL + 12, PT + PS - 30, 1},
+                   {PL + PS - 12, PT + PS - 30, -1}};
+    size_t n = 0;
+    for (size_t c = 0; c < sizeof corners / sizeof *corners; c++)
+        for (int row = 0; row < 2; row++)
+            for (int k = 0; k < 7; k++)
+                it[n++] =
+                    (struct cvom_layout_item){.cx = corners[c].x + corners[c].dir * (10 + 20 * k),
+                                              .cy = corners[c].y - 6 + 18 * row,
+                                              .r = 11};
+    return n;
+}
+
+static void account_labels(struct buf *b, const struct cvom_scored **v, size_t n, const double *rad)
+{
+    struct cvom_chart_opts co;
+    cvom_chart_opts_init(&co);
+    size_t m = n + CORNER_OBSTACLES;
+    struct cvom_layout_item *it = calloc(m, sizeof *it);
+    struct cvom_layout_result *res = calloc(m, sizeof *res);
+    char(*text)[CVOM_FIELD_MAX * 2 + 32] = calloc(n ? n : 1, sizeof *text);
+    if (!it || !res || !text)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const struct cvom_score *sc = &v[i]->score;
+        it[i] = (struct cvom_layout_item){.cx = px(sc->value[0]),
+                                          .cy = py(sc->value[1]),
+                                          .r = rad[i] + 1,
+                                          .priority = v[i]->account.revenue};
+        if (i < co.label_max) {
+            label_of(v[i], text[i], sizeof text[i], &it[i].label_w);
+            it[i].label_h = LABEL_PX + 3 + 2 * LABEL_PAD;
+        }
+    }
+    corner_obstacles(it + n);
+    struct cvom_rect bounds = {PL + 2, PT + 2, PS - 4, PS - 4};
+    if (cvom_layout_labels(it, m, bounds, res) != CVOM_OK)
+        goto done;
+    buf_puts(b, "<g class=\"labels acc\" aria-hidden=\"true\">");
+    for (size_t i = 0; i < n; i++) {
+        if (!res[i].placed)
+            continue;
+        if (res[i].leader) {
+            double dx = res[i].lx - it[i].cx, dy = res[i].ly - it[i].cy, len = hypot(dx, dy);
+            if (len > 0)
+                buf_printf(b,
+                           "<line class=\"ld\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                           "y2=\"%.1f\"/>",
+                           it[i].cx + dx / len * rad[i], it[i].cy + dy / len * rad[i], res[i].lx,
+                           res[i].ly);
+        }
+        buf_printf(b, "<text class=\"al\" x=\"%.1f\" y=\"%.1f\">", res[i].box.x + LABEL_PAD,
+                   res[i].box.y + LABEL_PAD + LABEL_PX);
+        buf_html(b, text[i]);
+        buf_puts(b, "</text>");
+    }
+    buf_puts(b, "</g>");
+done:
+    free(it);
+    free(res);
+    free(text);
+}
+
 /* One link per account, the largest first so that small ones stay on top and clickable. A
  * large portfolio gets links for its BUBBLES_MAX largest accounts and dots for the rest:
  * thousands of overlapping bubbles could not be read, and would make the page megabytes. */
@@ -559,6 +662,7 @@ static void plot_points(struct buf *b, const struct cvom_scored **v, size_t n,
                         const struct tally *t)
 {
     size_t nb = n < BUBBLES_MAX ? n : BUBBLES_MAX;
+    double *rads = calloc(nb ? nb : 1, sizeof *rads);
     buf_printf(b,
                "<svg class=\"plot-pts\" viewBox=\"0 0 %d %d\" role=\"group\" "
                "aria-label=\"Accounts on the matrix: each opens its page\">",
@@ -575,6 +679,8 @@ static void plot_points(struct buf *b, const struct cvom_scored **v, size_t n,
         double rad = maxrev > 0 ? rmax * sqrt(s->account.revenue / maxrev) : rmax / 2;
         if (!(rad >= 3))
             rad = 3;
+        if (rads)
+            rads[i] = rad;
         buf_printf(b,
                    "<a href=\"/accounts/%lld\"><circle class=\"b %s%s%s\" cx=\"%.1f\" "
                    "cy=\"%.1f\" r=\"%.1f\"/><title>",
@@ -594,6 +700,9 @@ static void plot_points(struct buf *b, const struct cvom_scored **v, size_t n,
         }
         buf_puts(b, "</title></a>");
     }
+    if (rads)
+        account_labels(b, v, nb, rads);
+    free(rads);
     quadrant_labels(b, t);
     buf_puts(b, "</svg>");
 }

@@ -210,14 +210,15 @@ int pages_offering_remove(struct web_req *r)
 
 /* ---- the account page's section ---------------------------------------------------------------- */
 
+/* Costs are shown as the account's revenue is: in its currency, in whole units. */
 static void serving_summary(struct buf *b, const struct cvom_serving_config *cfg,
-                            const struct cvom_serving *sv)
+                            const struct cvom_serving *sv, const char *currency)
 {
     buf_puts(b, "<p class=\"serving\">Cost to serve: <strong id=\"of-total\">");
-    buf_num(b, sv->total_cost, 2);
+    pages_money(b, sv->total_cost, currency);
     buf_puts(b, "</strong>; unvalued cost (offerings rated below the importance threshold): "
                 "<strong id=\"of-unvalued\">");
-    buf_num(b, sv->unvalued_cost, 2);
+    pages_money(b, sv->unvalued_cost, currency);
     buf_printf(b, "</strong> (%.1f %%)", 100 * sv->share);
     if (sv->overserved)
         buf_printf(b, " <span class=\"badge flag\" id=\"of-overserved\">Over-served</span> "
@@ -228,7 +229,7 @@ static void serving_summary(struct buf *b, const struct cvom_serving_config *cfg
 }
 
 static void ratings_table(struct buf *b, const struct cvom_serving_config *cfg,
-                          const struct ratings *l)
+                          const struct ratings *l, const char *currency)
 {
     buf_puts(b, "<table class=\"data\" id=\"ratings\"><thead><tr><th scope=\"col\">Offering"
                 "</th><th scope=\"col\">Category</th><th scope=\"col\" class=\"num\">Importance"
@@ -253,7 +254,7 @@ static void ratings_table(struct buf *b, const struct cvom_serving_config *cfg,
         buf_puts(b, "</td><td class=\"num\">");
         buf_num(b, x->r.performance, 1);
         buf_puts(b, "</td><td class=\"num\">");
-        buf_num(b, x->r.cost, 2);
+        pages_money(b, x->r.cost, currency);
         buf_printf(b, "</td><td><span class=\"badge ip-%s\">%s</span>%s</td></tr>",
                    cvom_ip_quadrant_key(q), cvom_ip_quadrant_label(q),
                    unvalued ? " <small>unvalued</small>" : "");
@@ -328,8 +329,8 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
                       "the good work: important, performing well; low priority: unimportant, "
                       "performing below; possible overkill: unimportant, performing well.</p>",
                    cfg.importance_threshold);
-        ratings_table(b, &cfg, &l);
-        serving_summary(b, &cfg, &sv);
+        ratings_table(b, &cfg, &l, a->currency);
+        serving_summary(b, &cfg, &sv, a->currency);
     }
     if (!st && edit)
         rate_form(r, a, &c);

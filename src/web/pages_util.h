@@ -47,6 +47,9 @@ enum cvom_status pages_default_instrument(struct cvom_store *st, struct cvom_ins
 void pages_thousands(struct buf *b, double v);
 /* Revenue in short form: "EUR 1.2M", "EUR 350k", "EUR 900"; currency may be empty. */
 void pages_money_short(struct buf *b, double v, const char *currency);
+/* Money as the account page shows revenue: the currency code (when not empty), a space and
+ * the amount with thousands separators ("EUR 152,000"). */
+void pages_money(struct buf *b, double v, const char *currency);
 /* A date as YYYY-MM-DD, or "never" for 0. */
 void pages_date(struct buf *b, int32_t days);
 /* The class of a quadrant's colour: "q-transactional" … "q-partnership". */

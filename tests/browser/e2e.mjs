@@ -4,7 +4,8 @@
 // sign out. Screenshots of every step go to ARTIFACTS; console errors, page errors, CSP
 // violations, dialogs (a payload that ran) and failed requests are failures.
 //   usage: node e2e.mjs BASE_URL ARTIFACTS CONFIG_JSON
-//   CONFIG_JSON: {"user", "password", "account", "xss_account"?}
+//   CONFIG_JSON: {"user", "password", "account", "xss_account"?, "picture_colours"?: the
+//   colours of `cvom render matrix`, [[r, g, b], …], that the web's matrix must use}
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -106,6 +107,36 @@ async function bubble(page, id) {
   return { cx: Number(cx), cy: Number(cy), r: Number(r) };
 }
 
+// The web's matrix in the pictures' colours, and labelled as the pictures are: the largest
+// accounts by name, no label over another (as the browser lays the text out).
+async function matrixLikePictures(page) {
+  if (cfg.picture_colours) {
+    const inPicture = (css) => {
+      const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(css);
+      return m !== null && cfg.picture_colours.some((c) => c.every((v, i) => Math.abs(v - Number(m[i + 1])) <= 1));
+    };
+    const fills = await page.$$eval('svg.plot-pts circle.b, svg .qb',
+      (els) => [...new Set(els.map((e) => getComputedStyle(e).fill))]);
+    check(fills.length >= 2 && fills.every(inPicture),
+      'the matrix\'s bubbles and quadrants have the colours of the PNG/PDF/SVG picture', fills.join(' '));
+  }
+  const labels = await page.$$eval('svg.plot-pts .labels.acc text', (els) => els.map((e) => {
+    const b = e.getBBox();
+    return { t: e.textContent, x: b.x, y: b.y, w: b.width, h: b.height };
+  }));
+  const largest = await page.$$eval('svg.plot-pts a title', (els) => els.length ? els[0].textContent.split('\n')[0] : '');
+  check(labels.length > 0 && labels.some((l) => l.t === largest || (l.t.endsWith('\u2026') && largest.startsWith(l.t.slice(0, -1)))),
+    'the matrix labels its largest account by name', `${largest}; ${labels.length} labels`);
+  const overlaps = [];
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = i + 1; j < labels.length; j++) {
+      const a = labels[i], b = labels[j];
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${a.t} / ${b.t}`);
+    }
+  }
+  check(overlaps.length === 0, `no two of the ${labels.length} account labels overlap`, overlaps.slice(0, 3).join('; '));
+}
+
 async function scores(page) {
   const big = page.locator('section.cards .card p.big');
   if (await big.count() < 2) return null;
@@ -169,6 +200,7 @@ async function main() {
     await snap(page, 'matrix');
     const table = await page.locator('table').count();
     check(table > 0, 'the matrix page has a table of the accounts');
+    await matrixLikePictures(page);
     if (before) {
       const b = page.locator(`svg a[href="/accounts/${account}"]`).first();
       await b.hover();

@@ -10,6 +10,7 @@ or the npm packages.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,20 @@ def pick_account(fx, db):
             if best is None or i + e < best[1]:
                 best = (aid, i + e)
     return best[0] if best else fx.own[0]
+
+
+def picture_colours(cvom, db, artifacts):
+    """The colours of the SVG picture `cvom render matrix` draws (cairo, like the PNG and the
+    PDF), greys left out: the quadrants' bubbles and areas, as [r, g, b] of 0-255."""
+    out = os.path.join(artifacts, "matrix-picture.svg")
+    harness.run(cvom, db, "render", "matrix", "--format", "svg", "--out", out)
+    found = set()
+    with open(out, encoding="utf-8") as f:
+        for m in re.finditer(r"fill:rgb\(([0-9.]+)%,([0-9.]+)%,([0-9.]+)%\)", f.read()):
+            rgb = tuple(round(float(v) * 255 / 100) for v in m.groups())
+            if max(rgb) - min(rgb) > 12:
+                found.add(rgb)
+    return sorted(list(c) for c in found)
 
 
 def whatif_flow(cvom, db, srv, artifacts, node, account, action):
@@ -92,7 +107,8 @@ def main():
         action = int(out.strip().splitlines()[-1])
         srv = harness.Server(cvom, db)
         config = {"user": "priya", "password": harness.PASSWORD, "account": account,
-                  "xss_account": xss_account}
+                  "xss_account": xss_account,
+                  "picture_colours": picture_colours(cvom, db, artifacts)}
         print("web_browser: %s, account %s, screenshots in %s" % (srv.origin, account,
                                                                   artifacts), flush=True)
         try:

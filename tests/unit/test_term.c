@@ -477,6 +477,40 @@ static void test_thresholds(void)
     release(&r);
 }
 
+/* The legend's state says stale beside ok and borderline, as the report and the web do. */
+static void test_stale(void)
+{
+    struct cvom_term_opts o;
+    struct cvom_term_point p[3] = {
+        pt("Fresh Co", 80, 80, CVOM_Q_PARTNERSHIP, CVOM_STATE_OK),
+        pt("Old Co", 20, 80, CVOM_Q_EMOTIONAL, CVOM_STATE_OK),
+        pt("Old Borderline Co", 55, 20, CVOM_Q_INTELLECTUAL, CVOM_STATE_BORDERLINE),
+    };
+    p[1].stale = p[2].stale = 1;
+    struct out r;
+    const char *fresh = NULL, *old = NULL, *both = NULL;
+    cvom_term_opts_init(&o);
+    o.width = 100;
+    render(&r, p, 3, &o);
+    CHECK_INT(r.st, CVOM_OK);
+    for (int i = 0; i < r.n; i++) {
+        if (strstr(r.line[i], "Fresh Co"))
+            fresh = r.line[i];
+        else if (strstr(r.line[i], "Old Co"))
+            old = r.line[i];
+        else if (strstr(r.line[i], "Old Borderline Co"))
+            both = r.line[i];
+    }
+    CHECK(fresh && old && both);
+    if (fresh && old && both) {
+        size_t lf = strlen(fresh), lo = strlen(old), lb = strlen(both);
+        CHECK(lf > 4 && strcmp(fresh + lf - 4, "  ok") == 0);
+        CHECK(lo > 7 && strcmp(old + lo - 7, "  stale") == 0);
+        CHECK(lb > 19 && strcmp(both + lb - 19, "  borderline, stale") == 0);
+    }
+    release(&r);
+}
+
 static void test_empty(void)
 {
     struct cvom_term_opts o;
@@ -536,6 +570,7 @@ int main(void)
     CHECK_CASE(test_many);
     CHECK_CASE(test_same_cell_and_clamp);
     CHECK_CASE(test_thresholds);
+    CHECK_CASE(test_stale);
     CHECK_CASE(test_empty);
     CHECK_CASE(test_invalid);
     return CHECK_DONE();

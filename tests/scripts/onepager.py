@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""The account one-pager, complete: read back with poppler's pdfinfo and pdftotext, it shows
+the account's open actions (overdue ones marked), its suggested plays, its over-serving (the
+unvalued cost and the offerings behind it), its partnership health with the weakest pillar
+and its alignment, each as the command line's own listings give them; what does not fit
+goes on to further pages, and nothing is left out.
+    usage: onepager.py PATH/TO/cvom"""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import need  # noqa: E402
+need.program('onepager', 'pdfinfo', 'poppler-utils')
+need.program('onepager', 'pdftotext', 'poppler-utils')
+
+CVOM = os.path.abspath(sys.argv[1])
+DISCOUNTER = 'Stack & Save Discount Stores'  # the demo's over-served account
+# After the due date of the discounter's first open action (2026-11-29), before its second's.
+AS_OF = '2026-12-15'
+MANY = 40
+
+
+def environment(d):
+    # Fontconfig keeps its caches for the life of the process; under LeakSanitizer that is
+    # not a leak of ours.
+    supp = os.path.join(d, 'lsan.supp')
+    with open(supp, 'w') as f:
+        f.write('leak:libfontconfig.so\n')
+    env = dict(os.environ, NO_COLOR='1', CVOM_DB=os.path.join(d, 'demo.db'))
+    opts = env.get('LSAN_OPTIONS', '')
+    env['LSAN_OPTIONS'] = (opts + ':' if opts else '') + 'suppressions=' + supp + \
+        ':print_suppressions=0'
+    return env
+
+
+def cvom(env, *args):
+    p = subprocess.run([CVOM, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, (args, p.stderr)
+    return p
+
+
+def as_json(env, *args):
+    return json.loads(cvom(env, *args, '--format', 'json').stdout)
+
+
+def pdf_pages(path):
+    info = subprocess.run(['pdfinfo', path], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r'^Pages:\s+(\d+)$', info, re.M).group(1))
+
+
+def pdf_words(path):
+    """The text of every page, its words joined by single spaces."""
+    text = subprocess.run(['pdftotext', path, '-'], capture_output=True, text=True,
+                          check=True).stdout
+    return ' '.join(text.split())
+
+
+def png_size(path):
+    with open(path, 'rb') as f:
+        head = f.read(24)
+    assert head[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+    return struct.unpack('>II', head[16:24])
+
+
+def grouped(v):
+    """Money as every face shows it: whole units, thousands grouped."""
+    return '{:,.0f}'.format(v)
+
+
+def render(env, d, account, name):
+    pdf = os.path.join(d, name + '.pdf')
+    p = cvom(env, 'render', 'account', account, '--out', pdf, '--as-of', AS_OF)
+    pages = pdf_pages(pdf)
+    assert 'PDF, %d A4 page' % pages in p.stderr, (p.stderr, pages)
+    words = pdf_words(pdf)
+    if pages > 1:
+        for k in range(1, pages + 1):
+            assert 'page %d of %d' % (k, pages) in words, ('footer', k, pages)
+    png = os.path.join(d, name + '.png')
+    cvom(env, 'render', 'account', account, '--out', png, '--dpi', '72', '--as-of', AS_OF)
+    assert png_size(png) == (595, 842 * pages), (png_size(png), pages)
+    return pages, words
+
+
+def open_actions(env, account):
+    return [a for a in as_json(env, 'action', 'list', account, '--status', 'open')]
+
+
+def check_discounter(env, d):
+    pages, words = render(env, d, DISCOUNTER, 'discounter')
+    # The open actions, the overdue one marked as such.
+    actions = open_actions(env, DISCOUNTER)
+    assert actions, 'the demo gives the discounter open actions'
+    overdue = [a for a in actions if a['due'] and a['due'] < AS_OF]
+    assert overdue and len(overdue) < len(actions), actions
+    assert 'Open actions (%d, %d overdue)' % (len(actions), len(overdue)) in words, words
+    for a in actions:
+        assert a['title'] in words, ('open action', a['title'])
+        marked = 'OVERDUE: ' + a['title'] in words
+        assert marked == (a in overdue), ('overdue mark', a['title'], marked)
+    # The suggested plays, as `cvom playbook ACCOUNT` gives them.
+    plays = as_json(env, 'playbook', DISCOUNTER, '--as-of', AS_OF)
+    assert plays
+    for p in plays:
+        assert '%s (%s,' % (p['title'], p['key']) in words, ('play', p['title'])
+    # Over-serving, as `cvom overserved` works it out: both costs and every offering.
+    ov = as_json(env, 'overserved', '--as-of', AS_OF, '--all')
+    mine = [a for a in ov['accounts'] if a['account'] == DISCOUNTER][0]
+    assert mine['overserved'] and mine['unvalued_cost'] == 134000, mine
+    assert 'unvalued cost EUR %s' % grouped(mine['unvalued_cost']) in words, words
+    assert 'Cost to serve EUR %s' % grouped(mine['total_cost']) in words, words
+    assert 'over-served (above 25 %)' in words
+    for code in mine['offerings'].split():
+        assert '(%s): importance' % code in words, ('unvalued offering', code)
+    # Partnership health with its weakest pillar, as `cvom pillars ACCOUNT` gives them.
+    health = as_json(env, 'pillars', DISCOUNTER, '--as-of', AS_OF)
+    assert health['health'] is not None and health['weakest'], health
+    assert 'Health %.1f of 100' % health['health'] in words, (health['health'], words)
+    assert 'weakest pillar: %s.' % health['weakest'].capitalize() in words, health['weakest']
+    # Alignment, as `cvom align ACCOUNT` gives it.
+    al = as_json(env, 'align', DISCOUNTER, '--as-of', AS_OF)
+    assert "Kendall's tau-b %.2f over the %d values both rank" % (al['tau_b'], al['common']) \
+        in words, (al, words)
+    return pages
+
+
+def check_many_actions(env, d):
+    """An account that fits one page gets more actions than a page holds: the one-pager
+    goes on to a second page and lists every one of them."""
+    accounts = as_json(env, 'export', '--as-of', AS_OF)
+    thin = [a for a in accounts if a['state'] == 'insufficient']
+    assert thin, 'the demo has accounts without enough evidence'
+    name = thin[0]['name']
+    before, _ = render(env, d, name, 'thin')
+    assert before == 1, ('an account without evidence fits one page', before)
+    titles = ['Follow-up call %02d on the renewal terms and the delivery schedule' % i
+              for i in range(1, MANY + 1)]
+    for i, t in enumerate(titles):
+        cvom(env, 'action', 'add', name, '--title', t, '--owner', 'Lena Fischer',
+             '--due', '2026-12-%02d' % (1 + i % 28), '--date', '2026-11-01')
+    pages, words = render(env, d, name, 'many')
+    assert pages >= 2, ('many actions take a second page', pages)
+    assert 'Open actions (%d,' % MANY in words
+    missing = [t for t in titles if t not in words]
+    assert not missing, ('actions left out', missing[:3], len(missing))
+    overdue = sum(1 for i in range(MANY) if '2026-12-%02d' % (1 + i % 28) < AS_OF)
+    assert sum(words.count('OVERDUE: ' + t) for t in titles) == overdue, overdue
+    return name, pages
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        env = environment(d)
+        cvom(env, 'demo')
+        pages = check_discounter(env, d)
+        name, many = check_many_actions(env, d)
+        print('onepager: %s on %d pages with its actions, plays, over-serving, health and '
+              'alignment; %s with %d actions on %d pages, none left out'
+              % (DISCOUNTER, pages, name, MANY, many))
+
+
+if __name__ == '__main__':
+    main()
