@@ -278,7 +278,7 @@ static int users_add(struct web_req *r)
     if (!pw || !pw[0])
         return users_page(r, "Give the new user an initial password.", &f, 422);
     if (!web_hash_turn(r->app))
-        return web_error(r, 503, NULL, "The server is busy; please try again.", NULL);
+        return web_refuse(r, WEB_BUSY, NULL, "The server is busy; please try again.");
     struct cvom_user u;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
@@ -342,7 +342,7 @@ static int user_post(struct web_req *r)
 {
     long id;
     if (cvom_parse_long(r->param[0], 1, 0x7fffffffL, &id))
-        return web_error(r, 404, NULL, "There is no such user.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such user.");
     const char *action = web_field(r, "action");
     const char *done = "same";
     char hash[CVOM_SECRET_MAX] = "";
@@ -365,7 +365,7 @@ static int user_post(struct web_req *r)
     sodium_memzero(u.password, sizeof u.password);
     sodium_memzero(hash, sizeof hash);
     if (s == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, "There is no such user.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such user.");
     if (s == CVOM_EINVAL)
         return users_page(r, r->err.message, NULL, 422);
     if (s)
@@ -756,7 +756,7 @@ static int audit_get(struct web_req *r)
     long page = 1;
     const char *q = web_query(r, "page");
     if (q && cvom_parse_long(q, 1, 1000000, &page))
-        return web_error(r, 400, NULL, "The page must be a number from 1.", NULL);
+        return web_refuse(r, WEB_BAD_REQUEST, NULL, "The page must be a number from 1.");
     struct buf *b = &r->out;
     page_begin(r, "Audit log", "admin");
     buf_printf(b, "<div class=\"narrow\"><p><a href=\"/admin\">Administration</a></p>"

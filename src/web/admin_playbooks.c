@@ -207,7 +207,7 @@ int admin_playbooks_post(struct web_req *r)
     const char *op = web_field(r, "op");
     if (!op || (strcmp(op, "save") != 0 && strcmp(op, "add") != 0 &&
                 strcmp(op, "remove") != 0 && strcmp(op, "reset") != 0))
-        return web_error(r, 422, NULL, "The form asked for nothing this page does.", "op");
+        return web_refuse(r, WEB_INVALID, "op", "The form asked for nothing this page does.");
     if (strcmp(op, "reset") == 0) {
         enum cvom_status st = r->store->ops->begin(r->store, &r->err);
         if (!st && !(st = r->store->ops->playbook_clear(r->store, &r->err)))

@@ -159,7 +159,7 @@ int admin_signals_post(struct web_req *r)
 {
     const char *op = web_field(r, "op"), *name = web_field(r, "name");
     if (!op || (strcmp(op, "save") != 0 && strcmp(op, "add") != 0 && strcmp(op, "remove") != 0))
-        return web_error(r, 422, NULL, "The form asked for nothing this page does.", "op");
+        return web_refuse(r, WEB_INVALID, "op", "The form asked for nothing this page does.");
     struct cvom_store *st = r->store;
     struct cvom_signal g;
     memset(&g, 0, sizeof g);

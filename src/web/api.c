@@ -149,8 +149,8 @@ static int import_params(struct web_req *r, struct import_req *q)
     /* The catalogue and the value hierarchies are the whole team's. */
     if ((q->kind == CVOM_IMPORT_OFFERINGS || q->kind == CVOM_IMPORT_VALUES) &&
         r->user.role != CVOM_ROLE_ADMIN)
-        return web_error(r, 403, NULL, "Only an administrator may import offerings or values.",
-                         NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Only an administrator may import offerings or values.");
     if ((v = web_query(r, "dry_run")) && v[0] && cvom_parse_bool(v, &q->dry_run))
         return api_invalid(r, "dry_run", "dry_run must be 1 or 0.");
     cvom_csv_opts_init(&q->csv);
@@ -178,8 +178,9 @@ static int import_params(struct web_req *r, struct import_req *q)
     /* A manager imports only into the accounts they own; without a display name they own
      * none (an empty scope would be no scope at all). */
     if (r->user.role == CVOM_ROLE_MANAGER && !r->user.display[0])
-        return web_error(r, 403, NULL, "Your user has no display name, so it owns no accounts "
-                                       "to import into.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your user has no display name, so it owns no accounts "
+                          "to import into.");
     if (r->user.role == CVOM_ROLE_MANAGER)
         q->o.owner_scope = r->user.display;
     return 0;
@@ -251,7 +252,7 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
                        i < CVOM_IMPORT_COLUMNS_MAX; i++)
         if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
             field = fields[res->columns[i].field].name;
-    return web_error(r, 422, NULL, msg, field);
+    return web_refuse(r, WEB_INVALID, field, msg);
 }
 
 /* An import makes or changes many records: its Location is the list they are in, where the
@@ -267,7 +268,7 @@ static void import_location(struct web_req *r, enum cvom_import_kind kind)
 static int api_import(struct web_req *r)
 {
     if (!is_csv_type(r->content_type))
-        return web_error(r, 415, NULL, "The body must be CSV, sent as text/csv.", NULL);
+        return web_refuse(r, WEB_UNSUPPORTED_TYPE, NULL, "The body must be CSV, sent as text/csv.");
     struct import_req *q = calloc(1, sizeof *q);
     struct cvom_import_result *res = calloc(1, sizeof *res);
     struct cvom_csv *csv = NULL;

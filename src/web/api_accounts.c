@@ -193,8 +193,8 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
     /* A manager keeps hold of their accounts: they cannot give one to someone else. */
     if (r->user.role == CVOM_ROLE_MANAGER &&
         (!r->user.display[0] || strcmp(a->owner, r->user.display) != 0))
-        return web_error(r, 403, NULL, "A manager can only own accounts under their own name.",
-                         "owner");
+        return web_refuse(r, WEB_FORBIDDEN, "owner",
+                          "A manager can only own accounts under their own name.");
     struct cvom_error err = {0};
     return cvom_account_check(a, &err) ? record_error(r, &err) : 0;
 }
@@ -457,7 +457,7 @@ static int api_stakeholder(struct web_req *r, struct cvom_account *a, struct cvo
             ? CVOM_ENOTFOUND
             : r->store->ops->stakeholder_find(r->store, a->id, r->param[1], s, &r->err);
     if (st == CVOM_ENOTFOUND || (!st && s->id != sid))
-        return web_error(r, 404, NULL, "The account has no such stakeholder.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "The account has no such stakeholder.");
     return st ? web_fail(r, st, &r->err) : 0;
 }
 

@@ -122,13 +122,13 @@ static int api_action(struct web_req *r, struct cvom_action *a, struct cvom_acco
     int64_t id;
     static const char *const missing = "There is no such action.";
     if (api_parse_id(r->param[0], &id))
-        return web_error(r, 404, NULL, missing, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     enum cvom_status st = r->store->ops->action_get(r->store, id, a, &r->err);
     if (!st)
         st = r->store->ops->account_get(r->store, a->account_id, acc, &r->err);
     /* Another manager's action is answered exactly like a missing one. */
     if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, acc)))
-        return web_error(r, 404, NULL, missing, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     return st ? web_fail(r, st, &r->err) : 0;
 }
 
@@ -336,7 +336,7 @@ int api_rating_put(struct web_req *r)
     enum cvom_status st = pages_rating_save(r->store, &a, r->n_param > 1 ? r->param[1] : NULL,
                                             &rt, &o, &r->err);
     if (st == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, "There is no such offering.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such offering.");
     if (st == CVOM_EINVAL)
         return api_invalid(r, r->err.field, r->err.message);
     if (st)

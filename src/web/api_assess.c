@@ -43,12 +43,12 @@ int api_instrument_get(struct web_req *r)
 {
     int64_t id;
     if (api_parse_id(r->param[0], &id))
-        return web_error(r, 404, NULL, "There is no such instrument.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such instrument.");
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
     enum cvom_status st = r->store->ops->instrument_get(r->store, id, &ins, &r->err);
     if (st == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, "There is no such instrument.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such instrument.");
     if (st)
         return web_fail(r, st, &r->err);
     json_t *items = json_array();

@@ -37,7 +37,7 @@ int api_no_content(struct web_req *r)
 
 int api_invalid(struct web_req *r, const char *field, const char *message)
 {
-    return web_error(r, 422, NULL, message, field);
+    return web_refuse(r, WEB_INVALID, field, message);
 }
 
 json_t *api_str(const char *s)
@@ -149,19 +149,20 @@ void api_json_memory(void)
 json_t *api_body(struct web_req *r, int *http)
 {
     if (!is_json_type(r->content_type)) {
-        *http = web_error(r, 415, NULL, "The body must be JSON, sent as application/json.",
-                          NULL);
+        *http = web_refuse(r, WEB_UNSUPPORTED_TYPE, NULL,
+                           "The body must be JSON, sent as application/json.");
         return NULL;
     }
     if (r->body.len == 0) {
-        *http = web_error(r, 400, NULL, "The request needs a JSON object as its body.", NULL);
+        *http =
+            web_refuse(r, WEB_BAD_REQUEST, NULL, "The request needs a JSON object as its body.");
         return NULL;
     }
     if (nesting(r->body.p, r->body.len, API_DEPTH_MAX) > API_DEPTH_MAX) {
         char msg[96];
         snprintf(msg, sizeof msg, "The JSON body is nested deeper than %d levels.",
                  API_DEPTH_MAX);
-        *http = web_error(r, 400, NULL, msg, NULL);
+        *http = web_refuse(r, WEB_BAD_REQUEST, NULL, msg);
         return NULL;
     }
     json_error_t je;
@@ -175,12 +176,12 @@ json_t *api_body(struct web_req *r, int *http)
         char msg[320];
         snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d (byte %d): %s",
                  je.line, je.column, je.position, je.text);
-        *http = web_error(r, 400, NULL, msg, NULL);
+        *http = web_refuse(r, WEB_BAD_REQUEST, NULL, msg);
         return NULL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        *http = web_error(r, 422, NULL, "The body must be a JSON object.", NULL);
+        *http = web_refuse(r, WEB_INVALID, NULL, "The body must be a JSON object.");
         return NULL;
     }
     return o;
@@ -197,7 +198,7 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
         if (!allowed[i]) {
             char field[64];
             cvom_copy(field, sizeof field, key);
-            return web_error(r, 422, NULL, "There is no such field.", field);
+            return web_refuse(r, WEB_INVALID, field, "There is no such field.");
         }
     }
     return 0;
@@ -243,9 +244,9 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
     if (tag && strcmp(tag, "*") != 0) {
         int64_t t;
         if (parse_tag(tag, &t) != 0)
-            return web_error(r, 412, NULL, "If-Match must be the ETag the record was read "
-                                           "with, such as \"3\".",
-                             NULL);
+            return web_refuse(r, WEB_PRECONDITION_FAILED, NULL,
+                              "If-Match must be the ETag the record was read "
+                              "with, such as \"3\".");
         *version = t;
         *how = API_VERSION_IF_MATCH;
     }
@@ -255,7 +256,7 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
         snprintf(msg, sizeof msg, "The record changed since version %" PRId64
                                   "; it is at version %" PRId64 " now.",
                  *version, read);
-        return web_error(r, 412, NULL, msg, NULL);
+        return web_refuse(r, WEB_PRECONDITION_FAILED, NULL, msg);
     }
     return 0;
 }
@@ -272,10 +273,9 @@ int api_if_match(struct web_req *r, const char *tag)
     const char *want = web_header(r, "If-Match");
     if (!want || strcmp(want, "*") == 0 || strcmp(want, tag) == 0)
         return 0;
-    return web_error(r, 412, NULL,
-                     "The record changed since it was read (If-Match does not "
-                     "name its ETag now).",
-                     NULL);
+    return web_refuse(r, WEB_PRECONDITION_FAILED, NULL,
+                      "The record changed since it was read (If-Match does not "
+                      "name its ETag now).");
 }
 
 void api_etag(struct web_req *r, int64_t version)
@@ -443,7 +443,7 @@ int api_account(struct web_req *r, struct cvom_account *out)
     if (!st && (api_parse_id(ref, &id) || out->id != id) && strcmp(out->external_id, ref) != 0)
         st = CVOM_ENOTFOUND;
     if (st == CVOM_ENOTFOUND || st == CVOM_EINVAL || (!st && !api_visible(r, out)))
-        return web_error(r, 404, NULL, "There is no such account.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such account.");
     return st ? web_fail(r, st, &r->err) : 0;
 }
 

@@ -36,7 +36,7 @@ int web_static(struct web_req *r)
         snprintf(r->cache, sizeof r->cache, "public, max-age=3600");
         return 200;
     }
-    return web_error(r, 404, NULL, "There is no such file.", NULL);
+    return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such file.");
 }
 
 int web_health(struct web_req *r)

@@ -437,8 +437,7 @@ int web_signin_post(struct web_req *r)
         return web_fail(r, s, &r->err);
     pthread_once(&once, make_dummy);
     if (!web_hash_turn(r->app))
-        return web_error(r, 503, NULL, "The server is busy. Please try again in a moment.",
-                         NULL);
+        return web_refuse(r, WEB_BUSY, NULL, "The server is busy. Please try again in a moment.");
     int ok = cvom_password_verify(s ? dummy : u.password, password);
     web_hash_done(r->app);
     sodium_memzero(u.password, sizeof u.password);
@@ -510,7 +509,7 @@ static void setup_form(struct web_req *r, const char *error)
 int web_setup_page(struct web_req *r)
 {
     if (!setup_valid(r))
-        return web_error(r, 404, NULL, "This setup link is used, expired or not valid.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "This setup link is used, expired or not valid.");
     setup_form(r, NULL);
     return 200;
 }
@@ -518,7 +517,7 @@ int web_setup_page(struct web_req *r)
 int web_setup_post(struct web_req *r)
 {
     if (!setup_valid(r))
-        return web_error(r, 404, NULL, "This setup link is used, expired or not valid.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "This setup link is used, expired or not valid.");
     const char *name = web_field(r, "name"), *display = web_field(r, "display");
     const char *password = web_field(r, "password");
     struct cvom_user u;

@@ -44,8 +44,10 @@ static int attachment(struct web_req *r, const char *type, const char *stem, int
  * document past the response's cap. */
 static int built(struct web_req *r, enum cvom_status st)
 {
+    if (r->out.failed == BUF_NO_MEMORY)
+        return web_fail(r, CVOM_ENOMEM, NULL);
     if (r->out.failed)
-        return web_error(r, 422, "too_large", too_large, NULL);
+        return web_refuse(r, WEB_INVALID, NULL, too_large);
     return st ? web_fail(r, st, &r->err) : 0;
 }
 
@@ -144,11 +146,13 @@ static int matrix_picture(struct web_req *r, enum cvom_chart_format fmt)
     int32_t from = 0;
     int has_from = query_date(r, "from", &from);
     if (has_from < 0)
-        return web_error(r, 422, "invalid", "The comparison date was not understood: use "
-                                            "YYYY-MM-DD.", "from");
+        return web_refuse(r, WEB_INVALID, "from",
+                          "The comparison date was not understood: use "
+                          "YYYY-MM-DD.");
     if (has_from && from >= pf.as_of)
-        return web_error(r, 422, "invalid", "The comparison date must be before the date of "
-                                            "the picture.", "from");
+        return web_refuse(r, WEB_INVALID, "from",
+                          "The comparison date must be before the date of "
+                          "the picture.");
     struct cvom_account_filter f;
     int any = pages_scope_filter(r, pf.owner, pf.tag, pf.industry, &f);
     struct cvom_matrix_doc doc;
@@ -234,11 +238,13 @@ static int report(struct web_req *r, enum cvom_report_format fmt)
     int32_t since = pf.as_of - CVOM_REPORT_SINCE_DAYS;
     int given = query_date(r, "since", &since);
     if (given < 0)
-        return web_error(r, 422, "invalid", "The since date was not understood: use "
-                                            "YYYY-MM-DD.", "since");
+        return web_refuse(r, WEB_INVALID, "since",
+                          "The since date was not understood: use "
+                          "YYYY-MM-DD.");
     if (since > pf.as_of)
-        return web_error(r, 422, "invalid", "The since date must not be after the date of the "
-                                            "report.", "since");
+        return web_refuse(r, WEB_INVALID, "since",
+                          "The since date must not be after the date of the "
+                          "report.");
     struct cvom_account_filter f;
     int any = pages_scope_filter(r, pf.owner, pf.tag, pf.industry, &f);
     struct cvom_report_doc *d = malloc(sizeof *d);
@@ -301,8 +307,7 @@ static int onepager(struct web_req *r, enum cvom_onepager_format fmt)
         return http;
     int32_t as_of = pages_today();
     if (query_date(r, "as-of", &as_of) < 0)
-        return web_error(r, 422, "invalid", "The date was not understood: use YYYY-MM-DD.",
-                         "as-of");
+        return web_refuse(r, WEB_INVALID, "as-of", "The date was not understood: use YYYY-MM-DD.");
     struct cvom_onepager_doc *d = malloc(sizeof *d);
     if (!d)
         return web_fail(r, CVOM_ENOMEM, NULL);

@@ -56,16 +56,16 @@ int pages_load_account(struct web_req *r, struct cvom_account *out)
     static const char *const missing = "There is no such account.";
     long id;
     if (r->n_param < 1 || cvom_parse_long(r->param[0], 1, INT32_MAX, &id))
-        return web_error(r, 404, NULL, missing, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     enum cvom_status st = r->store->ops->account_get(r->store, id, out, &r->err);
     if (st == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, missing, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     if (st)
         return web_fail(r, st, &r->err);
     /* Someone else's account is answered exactly like a missing one, so that its
      * existence does not leak. */
     if (!pages_can_see(r, out))
-        return web_error(r, 404, NULL, missing, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     return 0;
 }
 

@@ -1139,10 +1139,11 @@ int pages_notes_post(struct web_req *r)
     if (http)
         return http;
     if (!pages_can_edit(r, &a))
-        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow changing this account.");
     const char *text = web_field(r, "notes");
     if (!text)
-        return web_error(r, 422, NULL, "The form did not carry any notes.", "notes");
+        return web_refuse(r, WEB_INVALID, "notes", "The form did not carry any notes.");
     /* Browsers send line breaks in a textarea as CRLF; keep LF like the rest of the data. */
     char clean[CVOM_NOTES_MAX + 1];
     size_t n = 0;
@@ -1150,7 +1151,7 @@ int pages_notes_post(struct web_req *r)
         if (*p == '\r')
             continue;
         if (n == sizeof clean - 1)
-            return web_error(r, 413, NULL, "The notes are longer than 4,095 bytes.", "notes");
+            return web_refuse(r, WEB_TOO_LARGE, "notes", "The notes are longer than 4,095 bytes.");
         clean[n++] = *p;
     }
     clean[n] = '\0';
@@ -1158,7 +1159,7 @@ int pages_notes_post(struct web_req *r)
     long seen = 0;
     const char *version = web_field(r, "version");
     if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
-        return web_error(r, 422, NULL, "The form's version is not a whole number.", "version");
+        return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
     char parent_ref[CVOM_FIELD_MAX];
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st)

@@ -333,7 +333,8 @@ static int editable_account(struct web_req *r, struct cvom_account *a)
     if (http)
         return http;
     if (!pages_can_edit(r, a))
-        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow changing this account.");
     return 0;
 }
 
@@ -386,18 +387,18 @@ int pages_action_status(struct web_req *r)
         st = r->store->ops->action_get(r->store, id, &a, &r->err);
     /* An action of another account is answered like a missing one. */
     if (st == CVOM_ENOTFOUND || (!st && a.account_id != acc.id))
-        return web_error(r, 404, NULL, "There is no such action in this plan.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such action in this plan.");
     if (st)
         return web_fail(r, st, &r->err);
     const char *want = web_field(r, "status");
     int to = want ? cvom_action_status_parse(want) : -1;
     if (to < 0)
-        return web_error(r, 422, NULL, "The status is open or done.", "status");
+        return web_refuse(r, WEB_INVALID, "status", "The status is open or done.");
     /* The version the form was made from; without one (an older page), the one read now. */
     const char *version = web_field(r, "version");
     long seen = 0;
     if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
-        return web_error(r, 422, NULL, "The form's version is not a whole number.", "version");
+        return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
     if (seen)
         a.version = seen;
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, pages_today(), &r->err);
@@ -410,7 +411,7 @@ int pages_action_status(struct web_req *r)
                  "Someone else changed the action \u201c%s\u201d while you had the page open: "
                  "it is %s%s%s now. Nothing was changed; look at the plan again.",
                  a.title, cvom_action_status_name(a.status), a.done ? " since " : "", day);
-        return web_error(r, 409, NULL, msg, "version");
+        return web_refuse(r, WEB_CONFLICT, "version", msg);
     }
     if (st)
         return st == CVOM_EINVAL ? form_error(r, &r->err) : web_fail(r, st, &r->err);

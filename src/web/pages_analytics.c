@@ -823,7 +823,7 @@ int api_alignment(struct web_req *r)
             return api_invalid(r, "account", "account must be an account id.");
         st = r->store->ops->account_get(r->store, account_id, &a, &r->err);
         if (st == CVOM_ENOTFOUND || (!st && !api_visible(r, &a)))
-            return web_error(r, 404, "not_found", "There is no such account.", "account");
+            return web_refuse(r, WEB_NOT_FOUND, "account", "There is no such account.");
         if (st)
             return web_fail(r, st, &r->err);
         memset(&f, 0, sizeof f);
@@ -838,8 +838,8 @@ int api_alignment(struct web_req *r)
     json_t *doc = NULL;
     if (!s.n_ours) {
         cvom_alignment_set_cleanup(&s);
-        return web_error(r, 404, "not_found",
-                         "There is no ranking of our own yet: nothing to align with.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL,
+                          "There is no ranking of our own yet: nothing to align with.");
     }
     doc = acc && s.n == 1 ? cvom_aligned_json(&s, &s.v[0]) : cvom_alignment_json(&s);
     cvom_alignment_set_cleanup(&s);

@@ -284,17 +284,17 @@ static int assess_load(struct web_req *r, struct assess_form *f, const char *ins
     if (http)
         return http;
     if (!pages_can_edit(r, &f->a))
-        return web_error(r, 403, NULL, "Your role does not allow assessing this account.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow assessing this account.");
     long id;
     enum cvom_status st;
     if (instrument && !cvom_parse_long(instrument, 1, INT32_MAX, &id)) {
         f->instrument_id = id;
         st = r->store->ops->instrument_get(r->store, id, &f->ins, &r->err);
         if (st == CVOM_ENOTFOUND)
-            return web_error(r, 422, NULL,
-                             "The questionnaire of this form no longer exists. "
-                             "Please open the form again.",
-                             NULL);
+            return web_refuse(r, WEB_INVALID, NULL,
+                              "The questionnaire of this form no longer exists. "
+                              "Please open the form again.");
     } else {
         st = pages_default_instrument(r->store, &f->ins, &f->instrument_id, &r->err);
     }
@@ -414,16 +414,16 @@ int pages_survey_create(struct web_req *r)
     if (http)
         return http;
     if (!pages_can_edit(r, &a))
-        return web_error(r, 403, NULL, "Your role does not allow this.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL, "Your role does not allow this.");
     const char *who = web_field(r, "stakeholder"), *days_text = web_field(r, "days");
     long days = SURVEY_DAYS_DEFAULT, sid;
     struct cvom_stakeholder sh;
     if (!who || cvom_parse_long(who, 1, INT32_MAX, &sid) ||
         r->store->ops->stakeholder_find(r->store, a.id, who, &sh, NULL) || sh.id != sid)
-        return web_error(r, 422, NULL, "Please choose a stakeholder of this account.",
-                         "stakeholder");
+        return web_refuse(r, WEB_INVALID, "stakeholder",
+                          "Please choose a stakeholder of this account.");
     if (days_text && days_text[0] && cvom_parse_long(days_text, 1, SURVEY_DAYS_MAX, &days))
-        return web_error(r, 422, NULL, "A link is valid for 1 to 60 days.", "days");
+        return web_refuse(r, WEB_INVALID, "days", "A link is valid for 1 to 60 days.");
 
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
@@ -527,12 +527,12 @@ static int survey_load(struct web_req *r, struct survey_view *v)
     memset(v, 0, sizeof *v);
     cvom_instrument_init(&v->ins);
     if (!token_ok(r->param[0]))
-        return web_error(r, 404, NULL, gone, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, gone);
     char digest[CVOM_DIGEST_HEX], ref[24];
     cvom_secret_digest(r->param[0], digest);
     enum cvom_status st = r->store->ops->survey_get(r->store, digest, &v->link, &r->err);
     if (st == CVOM_ENOTFOUND || (!st && (v->link.used || v->link.expires <= (int64_t)time(NULL))))
-        return web_error(r, 404, NULL, gone, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, gone);
     if (!st)
         st = r->store->ops->account_get(r->store, v->link.account_id, &v->a, &r->err);
     snprintf(ref, sizeof ref, "%lld", (long long)v->link.stakeholder_id);
@@ -541,7 +541,7 @@ static int survey_load(struct web_req *r, struct survey_view *v)
     if (!st)
         st = r->store->ops->instrument_get(r->store, v->link.instrument_id, &v->ins, &r->err);
     if (st == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, gone, NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, gone);
     return st ? web_fail(r, st, &r->err) : 0;
 }
 
@@ -638,7 +638,7 @@ int pages_survey_post(struct web_req *r)
     cvom_secret_digest(r->param[0], digest);
     enum cvom_status st = survey_save(r, v, digest);
     if (st == CVOM_ENOTFOUND) {
-        http = web_error(r, 404, NULL, gone, NULL);
+        http = web_refuse(r, WEB_NOT_FOUND, NULL, gone);
         goto done;
     }
     if (st) {

@@ -154,7 +154,7 @@ int pages_offerings(struct web_req *r)
 
 static int field_error(struct web_req *r, const char *field, const char *message)
 {
-    return web_error(r, 422, NULL, message, field);
+    return web_refuse(r, WEB_INVALID, field, message);
 }
 
 int pages_offering_add(struct web_req *r)
@@ -179,8 +179,8 @@ int pages_offering_add(struct web_req *r)
             r->store->ops->rollback(r->store);
     }
     if (st == CVOM_EEXIST)
-        return web_error(r, 409, NULL, "The catalogue has an offering with that code already.",
-                         "code");
+        return web_refuse(r, WEB_CONFLICT, "code",
+                          "The catalogue has an offering with that code already.");
     if (st)
         return web_fail(r, st, &r->err);
     return web_redirect(r, "/offerings?done=added");
@@ -195,7 +195,7 @@ int pages_offering_remove(struct web_req *r)
     if (r->n_param >= 1 && strlen(r->param[0]) < CVOM_OFFERING_CODE_MAX)
         st = r->store->ops->offering_find(r->store, r->param[0], &o, &r->err);
     if (st == CVOM_ENOTFOUND)
-        return web_error(r, 404, NULL, "There is no such offering.", NULL);
+        return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such offering.");
     if (!st && !(st = r->store->ops->begin(r->store, &r->err))) {
         if (!(st = r->store->ops->offering_remove(r->store, o.id, &r->err)))
             st = r->store->ops->commit(r->store, &r->err);
@@ -391,7 +391,8 @@ int pages_rating_post(struct web_req *r)
     if (http)
         return http;
     if (!pages_can_edit(r, &a))
-        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow changing this account.");
     struct cvom_offer_rating rt;
     if ((http = rating_number(r, "importance", &rt.importance, 1)) ||
         (http = rating_number(r, "performance", &rt.performance, 1)) ||
@@ -402,7 +403,7 @@ int pages_rating_post(struct web_req *r)
     if (st == CVOM_ENOTFOUND)
         return field_error(r, "offering", "There is no such offering in the catalogue.");
     if (st == CVOM_EINVAL)
-        return web_error(r, 422, NULL, r->err.message, r->err.field);
+        return web_refuse(r, WEB_INVALID, r->err.field, r->err.message);
     if (st)
         return web_fail(r, st, &r->err);
     char to[80];

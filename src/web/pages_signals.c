@@ -214,14 +214,15 @@ int pages_network_post(struct web_req *r)
     if (http)
         return http;
     if (!pages_can_edit(r, &a))
-        return web_error(r, 403, NULL, "Your role does not allow changing this account.", NULL);
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow changing this account.");
     struct pages_network_fields in = {web_field(r, "kind"), web_field(r, "title"),
                                       web_field(r, "date"), web_field(r, "rating"),
                                       web_field(r, "notes")};
     struct cvom_network_entry e;
     enum cvom_status st = pages_network_read(&in, pages_today(), &e, &r->err);
     if (st)
-        return web_error(r, 422, NULL, r->err.message, r->err.field);
+        return web_refuse(r, WEB_INVALID, r->err.field, r->err.message);
     e.account_id = a.id;
     if ((st = network_store(r->store, &e, &r->err)) != CVOM_OK)
         return web_fail(r, st, &r->err);

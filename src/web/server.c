@@ -208,6 +208,23 @@ int web_error(struct web_req *r, int http, const char *code, const char *message
     return http;
 }
 
+int web_refuse(struct web_req *r, enum web_refusal why, const char *field, const char *message)
+{
+    int http = 500;
+    switch (why) {
+    case WEB_BAD_REQUEST: http = 400; break;
+    case WEB_FORBIDDEN: http = 403; break;
+    case WEB_NOT_FOUND: http = web_http_status(CVOM_ENOTFOUND); break;
+    case WEB_CONFLICT: http = web_http_status(CVOM_ECONFLICT); break;
+    case WEB_PRECONDITION_FAILED: http = 412; break;
+    case WEB_TOO_LARGE: http = 413; break;
+    case WEB_UNSUPPORTED_TYPE: http = 415; break;
+    case WEB_INVALID: http = web_http_status(CVOM_EINVAL); break;
+    case WEB_BUSY: http = web_http_status(CVOM_EBUSY); break;
+    }
+    return web_error(r, http, NULL, message, field);
+}
+
 static const char *method_name(enum web_method m);
 
 int web_fail(struct web_req *r, enum cvom_status st, const struct cvom_error *err)

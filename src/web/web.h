@@ -236,7 +236,23 @@ int web_http_status(enum cvom_status st);
 /* An error page (HTML) or {"error": {"code", "message", "field"}} (API), with the HTTP
  * status for st; returns that HTTP status. */
 int web_fail(struct web_req *r, enum cvom_status st, const struct cvom_error *err);
-/* The same with an explicit HTTP status and message. */
+/* Why a handler refuses a request that no cvom_status names; each has one HTTP status,
+ * given in one place (web_refuse in server.c). */
+enum web_refusal {
+    WEB_BAD_REQUEST,         /* 400: the request itself is malformed */
+    WEB_FORBIDDEN,           /* 403: the role or the account's owner does not allow it */
+    WEB_NOT_FOUND,           /* 404, as CVOM_ENOTFOUND */
+    WEB_CONFLICT,            /* 409, as CVOM_ECONFLICT */
+    WEB_PRECONDITION_FAILED, /* 412: If-Match names another version */
+    WEB_TOO_LARGE,           /* 413: a value or body past its bound */
+    WEB_UNSUPPORTED_TYPE,    /* 415: a body of another content type */
+    WEB_INVALID,             /* 422, as CVOM_EINVAL: a value of the input is wrong */
+    WEB_BUSY,                /* 503, as CVOM_EBUSY: try again in a moment */
+};
+/* The error answer for a refusal: message for the person, field the input at fault (or
+ * NULL). Returns the HTTP status. Handlers answer every error through this or web_fail. */
+int web_refuse(struct web_req *r, enum web_refusal why, const char *field, const char *message);
+/* The same with an explicit HTTP status, for the server's own answers (server.c). */
 int web_error(struct web_req *r, int http, const char *code, const char *message,
               const char *field);
 /* A strong entity tag for bytes: a quoted digest of them. */

@@ -2,6 +2,8 @@
 """The folders of src/ include only what docs/architecture.md allows: its table's column "may
 include" is read as the rule, every `#include "folder/…"` of src/ is held to it, and the
 allowed graph itself must have no cycle (no folder includes a folder that includes it back).
+And one way to say an HTTP status: outside src/web/server.c, web handlers answer errors
+through web_fail (a cvom_status) or web_refuse (a named refusal), never with a number.
     usage: layers.py [PATH/TO/cvom]   (the program is not needed; meson passes it)"""
 import glob
 import os
@@ -54,11 +56,24 @@ def main():
             if m.group(1) not in allowed.get(folder, set()):
                 failures.append('%s:%d: %s includes %s, which docs/architecture.md does not '
                                 'allow it' % (rel, n, folder, line.strip()))
+    # HTTP statuses as numbers live in server.c only (web_http_status, web_refuse).
+    literal = re.compile(r'web_error\(\s*\w+\s*,\s*\d{3}')
+    statuses = 0
+    for path in sorted(glob.glob(os.path.join(ROOT, 'src', 'web', '*.c'))):
+        if os.path.basename(path) == 'server.c':
+            statuses += len(literal.findall(open(path, encoding='utf-8').read()))
+            continue
+        for n, line in enumerate(open(path, encoding='utf-8'), 1):
+            if literal.search(line):
+                failures.append('%s:%d: an HTTP status as a number; use web_refuse or web_fail'
+                                % (os.path.relpath(path, ROOT), n))
+    if statuses == 0:
+        failures.append('no web_error call found in server.c: the status scan is broken')
     if checked < 50:
         failures.append('only %d includes across folders found: the scan is broken' % checked)
     for f in failures:
         print('FAIL: ' + f)
-    print('%d includes across folders checked, %d failures' % (checked, len(failures)))
+    print("%d includes across folders checked, HTTP statuses as numbers only in server.c, %d failures" % (checked, len(failures)))
     return 1 if failures else 0
 
 
