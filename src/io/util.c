@@ -1,5 +1,6 @@
 /* util.c — checked number parsing, bounded whole-file reads, and UTF-8-safe copying. */
 #include "io/util.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,6 +247,33 @@ int cvom_open_beside(const char *path, char *tmp, size_t cap)
             return fd;
     }
     return -1;
+}
+
+void cvom_rows_init(struct cvom_rows *l, size_t size, size_t max)
+{
+    memset(l, 0, sizeof *l);
+    l->size = size;
+    l->max = max;
+}
+
+int cvom_rows_push(struct cvom_rows *l, const void *rec)
+{
+    void *g = cvom_grow(l->v, &l->cap, l->n + 1, l->size, l->max);
+    if (!g) {
+        l->failed = l->n + 1 > l->max ? CVOM_ELIMIT : CVOM_ENOMEM;
+        return 1;
+    }
+    l->v = g;
+    cvom__copy((char *)l->v + l->n * l->size, rec, l->size);
+    l->n++;
+    return 0;
+}
+
+void cvom_rows_free(struct cvom_rows *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
 }
 
 void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max)

@@ -47,6 +47,20 @@ int cvom_open_beside(const char *path, char *tmp, size_t cap);
  * updated, or NULL with v and *cap untouched when memory or the bound runs out. */
 void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
 
+/* Records of one size collected into a growing array, as a store listing's callback hands
+ * them over: cvom_rows_push copies one in. Past `max` records, or when memory runs out,
+ * push returns 1 (the callback's "stop") and sets failed; the records so far stay. */
+struct cvom_rows {
+    void *v;
+    size_t n, cap;
+    size_t size, max;
+    int failed; /* CVOM_ENOMEM or CVOM_ELIMIT: why a record was not kept */
+};
+
+void cvom_rows_init(struct cvom_rows *l, size_t size, size_t max);
+int cvom_rows_push(struct cvom_rows *l, const void *rec);
+void cvom_rows_free(struct cvom_rows *l);
+
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *cvom_trim(char *s);
 

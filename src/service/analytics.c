@@ -209,23 +209,9 @@ enum cvom_status cvom_compare_default_dates(struct cvom_store *st, int32_t today
 /* ---- over-serving ---------------------------------------------------------------------------- */
 
 /* Every rating of the portfolio, in the store's order: by account, then code. */
-struct ratings {
-    struct cvom_offering_rating *v;
-    size_t n, cap;
-    int failed; /* memory ran out part-way */
-};
-
 static int collect_rating(void *ctx, const struct cvom_offering_rating *r)
 {
-    struct ratings *k = ctx;
-    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
-    if (!g) {
-        k->failed = 1;
-        return 1;
-    }
-    k->v = g;
-    k->v[k->n++] = *r;
-    return 0;
+    return cvom_rows_push(ctx, r);
 }
 
 /* Most unvalued cost first, then by name. */
@@ -246,27 +232,28 @@ static void append_code(char *buf, size_t cap, const char *code)
 
 /* The ratings of one account: the run of the store's listing that belongs to it (the
  * listing is grouped by account). */
-static size_t ratings_of(const struct ratings *all, int64_t account_id, size_t *first)
+static size_t ratings_of(const struct cvom_offering_rating *v, size_t n, int64_t account_id,
+                         size_t *first)
 {
-    size_t lo = 0, hi = all->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) { /* the first rating whose account is not below account_id */
         size_t mid = lo + (hi - lo) / 2;
-        if (all->v[mid].account_id < account_id)
+        if (v[mid].account_id < account_id)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t end = lo;
-    while (end < all->n && all->v[end].account_id == account_id)
+    while (end < n && v[end].account_id == account_id)
         end++;
     *first = lo;
     return end - lo;
 }
 
-static int sorted_by_account(const struct ratings *all)
+static int sorted_by_account(const struct cvom_offering_rating *v, size_t n)
 {
-    for (size_t i = 1; i < all->n; i++)
-        if (all->v[i].account_id < all->v[i - 1].account_id)
+    for (size_t i = 1; i < n; i++)
+        if (v[i].account_id < v[i - 1].account_id)
             return 0;
     return 1;
 }
@@ -288,10 +275,10 @@ static enum cvom_status assess_one(const struct cvom_serving_config *cfg,
     return cvom_serving_assess(cfg, tmp, n, &out->s, err);
 }
 
-static enum cvom_status assess_all(struct cvom_overserving *o, const struct ratings *all,
-                                   struct cvom_error *err)
+static enum cvom_status assess_all(struct cvom_overserving *o, const struct cvom_offering_rating *v,
+                                   size_t n, struct cvom_error *err)
 {
-    struct cvom_offer_rating *tmp = malloc((all->n ? all->n : 1) * sizeof *tmp);
+    struct cvom_offer_rating *tmp = malloc((n ? n : 1) * sizeof *tmp);
     o->v = calloc(o->n_scan ? o->n_scan : 1, sizeof *o->v);
     if (!tmp || !o->v) {
         free(tmp);
@@ -299,12 +286,12 @@ static enum cvom_status assess_all(struct cvom_overserving *o, const struct rati
     }
     enum cvom_status s = CVOM_OK;
     for (size_t i = 0; !s && i < o->n_scan; i++) {
-        size_t first, k = ratings_of(all, o->scan[i].account.id, &first);
+        size_t first, k = ratings_of(v, n, o->scan[i].account.id, &first);
         if (!k)
             continue;
         struct cvom_served *sv = &o->v[o->n];
         sv->acc = &o->scan[i];
-        s = assess_one(&o->cfg, all->v + first, k, tmp, sv, err);
+        s = assess_one(&o->cfg, v + first, k, tmp, sv, err);
         o->n++;
     }
     free(tmp);
@@ -314,18 +301,19 @@ static enum cvom_status assess_all(struct cvom_overserving *o, const struct rati
 static enum cvom_status overserving_run(struct cvom_store *st, struct cvom_overserving *o,
                                         struct cvom_error *err)
 {
-    struct ratings all = {0};
+    struct cvom_rows all;
+    cvom_rows_init(&all, sizeof(struct cvom_offering_rating), SIZE_MAX / 2);
     enum cvom_status s = cvom_serving_config_validate(&o->cfg, err);
     if (!s)
         s = st->ops->rating_list(st, 0, collect_rating, &all, err);
     if (!s && all.failed)
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    if (!s && !sorted_by_account(&all))
-        s = cvom_error_set(err, CVOM_EINVAL, "the store listed ratings out of account order");
     o->ratings = all.v;
     o->n_ratings = all.n;
+    if (!s && !sorted_by_account(o->ratings, o->n_ratings))
+        s = cvom_error_set(err, CVOM_EINVAL, "the store listed ratings out of account order");
     if (!s)
-        s = assess_all(o, &all, err);
+        s = assess_all(o, o->ratings, o->n_ratings, err);
     if (s)
         return s;
     struct cvom_serving *each = malloc((o->n ? o->n : 1) * sizeof *each);

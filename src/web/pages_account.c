@@ -24,48 +24,29 @@
 
 /* ---- what the page shows, loaded up front ------------------------------------------------ */
 
-struct list {
-    void *v;
-    size_t n, cap, size;
-    int oom;
-};
-
-static int list_push(struct list *l, const void *rec)
-{
-    void *g = cvom_grow(l->v, &l->cap, l->n + 1, l->size, LIST_MAX);
-    if (!g) {
-        l->oom = 1;
-        return 1;
-    }
-    l->v = g;
-    memcpy((char *)l->v + l->n * l->size, rec, l->size);
-    l->n++;
-    return 0;
-}
-
 static int push_stakeholder(void *ctx, const struct cvom_stakeholder *s)
 {
-    return list_push(ctx, s);
+    return cvom_rows_push(ctx, s);
 }
 
 static int push_assessment(void *ctx, const struct cvom_assessment *a)
 {
-    return list_push(ctx, a);
+    return cvom_rows_push(ctx, a);
 }
 
 static int push_snapshot(void *ctx, const struct cvom_snapshot *s)
 {
-    return list_push(ctx, s);
+    return cvom_rows_push(ctx, s);
 }
 
 static int push_action(void *ctx, const struct cvom_action *a)
 {
-    return list_push(ctx, a);
+    return cvom_rows_push(ctx, a);
 }
 
 static int push_survey(void *ctx, const struct cvom_survey *s)
 {
-    return list_push(ctx, s);
+    return cvom_rows_push(ctx, s);
 }
 
 /* The earlier date a move is judged from, as on the command line and the one-pager. */
@@ -83,7 +64,7 @@ struct view {
     struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
     struct cvom_health h;   /* partnership health; when explained */
     int spread_done, health_done;
-    struct list stakeholders, assessments, snapshots, surveys, actions;
+    struct cvom_rows stakeholders, assessments, snapshots, surveys, actions;
     struct cvom_playbook book;      /* the playbook in use */
     struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
     int32_t today;
@@ -97,11 +78,11 @@ static void view_init(struct view *v)
 {
     memset(v, 0, sizeof *v);
     cvom_instrument_init(&v->ins);
-    v->stakeholders.size = sizeof(struct cvom_stakeholder);
-    v->assessments.size = sizeof(struct cvom_assessment);
-    v->snapshots.size = sizeof(struct cvom_snapshot);
-    v->surveys.size = sizeof(struct cvom_survey);
-    v->actions.size = sizeof(struct cvom_action);
+    cvom_rows_init(&v->stakeholders, sizeof(struct cvom_stakeholder), LIST_MAX);
+    cvom_rows_init(&v->assessments, sizeof(struct cvom_assessment), LIST_MAX);
+    cvom_rows_init(&v->snapshots, sizeof(struct cvom_snapshot), LIST_MAX);
+    cvom_rows_init(&v->surveys, sizeof(struct cvom_survey), LIST_MAX);
+    cvom_rows_init(&v->actions, sizeof(struct cvom_action), LIST_MAX);
     cvom_playbook_init(&v->book);
 }
 
@@ -114,11 +95,11 @@ static void view_cleanup(struct view *v)
     if (v->explained)
         cvom_explanation_cleanup(&v->ex);
     cvom_instrument_cleanup(&v->ins);
-    free(v->stakeholders.v);
-    free(v->assessments.v);
-    free(v->snapshots.v);
-    free(v->surveys.v);
-    free(v->actions.v);
+    cvom_rows_free(&v->stakeholders);
+    cvom_rows_free(&v->assessments);
+    cvom_rows_free(&v->snapshots);
+    cvom_rows_free(&v->surveys);
+    cvom_rows_free(&v->actions);
     cvom_playbook_cleanup(&v->book);
 }
 
@@ -162,9 +143,14 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     struct cvom_action_filter open = {.account_id = v->a.id, .status = CVOM_ACTION_OPEN};
     if (!s)
         s = st->ops->action_list(st, &open, push_action, &v->actions, &r->err);
-    if (!s && (v->stakeholders.oom || v->assessments.oom || v->snapshots.oom || v->surveys.oom ||
-               v->actions.oom))
-        s = cvom_error_set(&r->err, CVOM_ELIMIT, "this account has too many records to show");
+    const struct cvom_rows *kept[] = {&v->stakeholders, &v->assessments, &v->snapshots, &v->surveys,
+                                      &v->actions};
+    for (size_t i = 0; !s && i < sizeof kept / sizeof *kept; i++)
+        if (kept[i]->failed)
+            s = kept[i]->failed == CVOM_ENOMEM
+                    ? cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory")
+                    : cvom_error_set(&r->err, CVOM_ELIMIT,
+                                     "this account has too many records to show");
     return s;
 }
 
