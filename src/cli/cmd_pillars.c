@@ -54,28 +54,12 @@ struct row {
     int has_before;
 };
 
-struct rows {
-    struct row *v;
-    size_t n, cap;
-    int oom;
-};
-
 static int collect_cb(void *ctx, const struct cvom_account *a)
 {
-    struct rows *k = ctx;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        struct row *g = cap <= PORTFOLIO_MAX ? realloc(k->v, cap * sizeof *g) : NULL;
-        if (!g) {
-            k->oom = 1;
-            return 1;
-        }
-        k->v = g;
-        k->cap = cap;
-    }
-    memset(&k->v[k->n], 0, sizeof k->v[k->n]);
-    k->v[k->n++].account = *a;
-    return 0;
+    struct row r;
+    memset(&r, 0, sizeof r);
+    r.account = *a;
+    return cvom_rows_push(ctx, &r);
 }
 
 /* The health of one account as of date, kept as a summary. */
@@ -280,15 +264,19 @@ static int print_list(const struct row *v, size_t n, enum cli_format fmt, int32_
 
 static enum cvom_status gather(struct cli *c, const struct cvom_config *cfg,
                                const struct cvom_account_filter *f, int32_t as_of,
-                               const int32_t *since, struct rows *k)
+                               const int32_t *since, struct cvom_rows *k)
 {
     /* Accounts are collected first: scoring them queries the store again, which must not
      * happen while the listing is still being read. */
     enum cvom_status st = c->store->ops->account_list(c->store, f, collect_cb, k, &c->err);
-    if (!st && k->oom)
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    if (!st && k->failed)
+        st = k->failed == CVOM_ENOMEM
+                 ? cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory")
+                 : cvom_error_set(&c->err, CVOM_ELIMIT, "more than %u accounts to list",
+                                  PORTFOLIO_MAX);
+    struct row *rows = k->v;
     for (size_t i = 0; !st && i < k->n; i++) {
-        struct row *r = &k->v[i];
+        struct row *r = &rows[i];
         st = summarise(c, cfg, r->account.id, as_of, &r->now, &r->score);
         if (!st && since) {
             st = summarise(c, cfg, r->account.id, *since, &r->before, NULL);
@@ -309,24 +297,26 @@ static int run_list(struct cli *c, const struct cvom_config *cfg, struct cli_opt
     struct cvom_account_filter f;
     memset(&f, 0, sizeof f);
     cvom_copy(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
-    struct rows k = {0};
+    struct cvom_rows k;
+    cvom_rows_init(&k, sizeof(struct row), PORTFOLIO_MAX);
     enum cvom_status st = gather(c, cfg, &f, as_of, since, &k);
     if (st) {
-        free(k.v);
+        cvom_rows_free(&k);
         return cli_fail(c, st, &c->err);
     }
+    struct row *v = k.v;
     size_t n = 0;
     for (size_t i = 0; i < k.n; i++)
-        if (quadrant < 0 || (k.v[i].score.state != CVOM_STATE_INSUFFICIENT &&
-                             (int)k.v[i].score.quadrant == quadrant))
-            k.v[n++] = k.v[i];
+        if (quadrant < 0 ||
+            (v[i].score.state != CVOM_STATE_INSUFFICIENT && (int)v[i].score.quadrant == quadrant))
+            v[n++] = v[i];
     if (n)
-        cvom__sort(k.v, n, sizeof *k.v, by_health);
+        cvom__sort(v, n, sizeof *v, by_health);
     char since_text[11] = "";
     if (since)
         cvom_date_format(*since, since_text);
-    int rc = print_list(k.v, n, fmt, as_of, since ? since_text : NULL);
-    free(k.v);
+    int rc = print_list(v, n, fmt, as_of, since ? since_text : NULL);
+    cvom_rows_free(&k);
     return rc ? cli_fail(c, CVOM_ENOMEM, NULL) : 0;
 }
 

@@ -17,44 +17,24 @@
 
 /* ---- listings -------------------------------------------------------------------------------- */
 
-struct catalogue {
-    struct cvom_offering *v;
-    size_t n, cap;
-    int more;
-};
-
+/* The offerings and ratings a page shows, at most OFFERINGS_SHOWN of each (struct cvom_rows:
+ * past them the page says rows were left out; short of memory, it fails). */
 static int push_offering(void *ctx, const struct cvom_offering *o)
 {
-    struct catalogue *l = ctx;
-    /* Past what a page shows, or out of memory: the page says rows were left out. */
-    void *g = l->n < OFFERINGS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, OFFERINGS_SHOWN) : NULL;
-    if (!g) {
-        l->more = 1;
-        return 1;
-    }
-    l->v = g;
-    l->v[l->n++] = *o;
-    return 0;
+    return cvom_rows_push(ctx, o);
 }
-
-struct ratings {
-    struct cvom_offering_rating *v;
-    size_t n, cap;
-    int more;
-};
 
 static int push_rating(void *ctx, const struct cvom_offering_rating *r)
 {
-    struct ratings *l = ctx;
-    /* Past what a page shows, or out of memory: the page says rows were left out. */
-    void *g = l->n < OFFERINGS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, OFFERINGS_SHOWN) : NULL;
-    if (!g) {
-        l->more = 1;
-        return 1;
-    }
-    l->v = g;
-    l->v[l->n++] = *r;
-    return 0;
+    return cvom_rows_push(ctx, r);
+}
+
+/* A listing's status, with a collector that ran out of memory counted as a failure. */
+static enum cvom_status kept(enum cvom_status st, const struct cvom_rows *l, struct cvom_error *err)
+{
+    if (!st && l->failed == CVOM_ENOMEM)
+        st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    return st;
 }
 
 /* A notice chosen by a fixed key of the query, so that no text of the URL is shown. */
@@ -68,8 +48,9 @@ static void said(struct web_req *r, const char *name, const char *const (*texts)
 
 /* ---- GET /offerings --------------------------------------------------------------------------- */
 
-static void catalogue_table(struct web_req *r, const struct catalogue *c)
+static void catalogue_table(struct web_req *r, const struct cvom_rows *c)
 {
+    const struct cvom_offering *v = c->v;
     struct buf *b = &r->out;
     int admin = r->user.role == CVOM_ROLE_ADMIN;
     if (!c->n) {
@@ -81,7 +62,7 @@ static void catalogue_table(struct web_req *r, const struct catalogue *c)
                   "</thead><tbody>",
                admin ? "<th scope=\"col\">Remove</th>" : "");
     for (size_t i = 0; i < c->n; i++) {
-        const struct cvom_offering *o = &c->v[i];
+        const struct cvom_offering *o = &v[i];
         buf_puts(b, "<tr><td><code>");
         buf_html(b, o->code);
         buf_puts(b, "</code></td><td>");
@@ -100,7 +81,7 @@ static void catalogue_table(struct web_req *r, const struct catalogue *c)
         buf_puts(b, "</tr>");
     }
     buf_puts(b, "</tbody></table>");
-    if (c->more)
+    if (c->failed)
         buf_printf(b, "<p class=\"hint\">Only the first %d offerings are listed.</p>",
                    OFFERINGS_SHOWN);
 }
@@ -129,10 +110,12 @@ int pages_offerings(struct web_req *r)
         {"added", "The offering was added to the catalogue."},
         {"removed", "The offering and every rating of it were removed."},
         {NULL, NULL}};
-    struct catalogue c = {0};
-    enum cvom_status st = r->store->ops->offering_list(r->store, push_offering, &c, &r->err);
+    struct cvom_rows c;
+    cvom_rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
+    enum cvom_status st =
+        kept(r->store->ops->offering_list(r->store, push_offering, &c, &r->err), &c, &r->err);
     if (st) {
-        free(c.v);
+        cvom_rows_free(&c);
         return web_fail(r, st, &r->err);
     }
     struct buf *b = &r->out;
@@ -146,7 +129,7 @@ int pages_offerings(struct web_req *r)
         add_offering_form(r);
     buf_puts(b, "</div>");
     page_end(r);
-    free(c.v);
+    cvom_rows_free(&c);
     return 200;
 }
 
@@ -229,15 +212,16 @@ static void serving_summary(struct buf *b, const struct cvom_serving_config *cfg
 }
 
 static void ratings_table(struct buf *b, const struct cvom_serving_config *cfg,
-                          const struct ratings *l, const char *currency)
+                          const struct cvom_rows *l, const char *currency)
 {
+    const struct cvom_offering_rating *rated = l->v;
     buf_puts(b, "<table class=\"data\" id=\"ratings\"><thead><tr><th scope=\"col\">Offering"
                 "</th><th scope=\"col\">Category</th><th scope=\"col\" class=\"num\">Importance"
                 "</th><th scope=\"col\" class=\"num\">Performance</th><th scope=\"col\" "
                 "class=\"num\">Cost to serve</th><th scope=\"col\">Quadrant</th></tr></thead>"
                 "<tbody>");
     for (size_t i = 0; i < l->n; i++) {
-        const struct cvom_offering_rating *x = &l->v[i];
+        const struct cvom_offering_rating *x = &rated[i];
         enum cvom_ip_quadrant q = cvom_ip_classify(cfg, x->r.importance, x->r.performance);
         int unvalued = x->r.importance < cfg->importance_threshold;
         buf_puts(b, "<tr data-code=\"");
@@ -262,8 +246,9 @@ static void ratings_table(struct buf *b, const struct cvom_serving_config *cfg,
     buf_puts(b, "</tbody></table>");
 }
 
-static void rate_form(struct web_req *r, const struct cvom_account *a, const struct catalogue *c)
+static void rate_form(struct web_req *r, const struct cvom_account *a, const struct cvom_rows *c)
 {
+    const struct cvom_offering *v = c->v;
     struct buf *b = &r->out;
     if (!c->n) {
         buf_puts(b, "<p class=\"hint\">Add offerings to the <a href=\"/offerings\">catalogue"
@@ -278,11 +263,11 @@ static void rate_form(struct web_req *r, const struct cvom_account *a, const str
                 "name=\"offering\" required>");
     for (size_t i = 0; i < c->n; i++) {
         buf_puts(b, "<option value=\"");
-        buf_html(b, c->v[i].code);
+        buf_html(b, v[i].code);
         buf_puts(b, "\">");
-        buf_html(b, c->v[i].name);
+        buf_html(b, v[i].name);
         buf_puts(b, " (");
-        buf_html(b, c->v[i].code);
+        buf_html(b, v[i].code);
         buf_puts(b, ")</option>");
     }
     buf_puts(b, "</select><label for=\"rt-imp\">Importance to the customer (1\xE2\x80\x93" "7)"
@@ -299,8 +284,9 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
 {
     static const char *const texts[][2] = {{"saved", "The rating was saved."}, {NULL, NULL}};
     struct buf *b = &r->out;
-    struct ratings l = {0};
-    struct catalogue c = {0};
+    struct cvom_rows l, c;
+    cvom_rows_init(&l, sizeof(struct cvom_offering_rating), OFFERINGS_SHOWN);
+    cvom_rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
     struct cvom_serving_config cfg;
     struct cvom_serving sv;
     struct cvom_error e;
@@ -308,13 +294,15 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
     buf_puts(b, "<section class=\"block\" id=\"offerings\" aria-labelledby=\"of-h\"><h2 "
                 "id=\"of-h\">Offerings and cost to serve</h2>");
     said(r, "rated", texts);
-    enum cvom_status st = r->store->ops->rating_list(r->store, a->id, push_rating, &l, &r->err);
+    enum cvom_status st =
+        kept(r->store->ops->rating_list(r->store, a->id, push_rating, &l, &r->err), &l, &r->err);
     if (!st && edit)
-        st = r->store->ops->offering_list(r->store, push_offering, &c, &r->err);
+        st = kept(r->store->ops->offering_list(r->store, push_offering, &c, &r->err), &c, &r->err);
+    const struct cvom_offering_rating *rated = l.v;
     memset(&sv, 0, sizeof sv);
     struct cvom_offer_rating *just = calloc(l.n ? l.n : 1, sizeof *just);
     for (size_t i = 0; just && i < l.n; i++)
-        just[i] = l.v[i].r;
+        just[i] = rated[i].r;
     if (!st && !just)
         st = CVOM_ENOMEM;
     if (!st)
@@ -336,8 +324,8 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
         rate_form(r, a, &c);
     buf_puts(b, "<p class=\"links\"><a href=\"/offerings\">The catalogue</a></p></section>");
     free(just);
-    free(l.v);
-    free(c.v);
+    cvom_rows_free(&l);
+    cvom_rows_free(&c);
 }
 
 /* ---- POST /accounts/{id}/ratings --------------------------------------------------------------- */
