@@ -165,6 +165,25 @@ int table_print(const struct table *t, FILE *out, enum cli_format fmt);
  * a header and one row in CSV, one object in JSON. */
 int table_print_record(const struct table *t, FILE *out, enum cli_format fmt);
 
+/* A listing in progress (the `X list` commands): the table its rows go to, the account of
+ * the last row (for an account column), and the first failure. A command's own listing
+ * state starts with one, so that a store callback's ctx is both. */
+struct cli_listing {
+    struct cli *c;
+    struct table *t;
+    struct cvom_account acc; /* the last account looked up; id 0: none */
+    enum cvom_status st;
+};
+/* Add a row; 0, or 1 (stop the listing) with st set. */
+int cli_listing_add(struct cli_listing *k, const char *const *cells);
+/* Make k->acc the account of a row (looked up once per change); 0, or 1 with st set. */
+int cli_listing_account(struct cli_listing *k, int64_t account_id);
+/* What every listing shares once its options are read and its store is open: a table of
+ * cols (kinds as table_new), filled by fill (a store listing whose callback adds rows to k),
+ * printed in fmt and freed. Returns the exit code. */
+int cli_list(struct cli_listing *k, const char *const *cols, const char *kinds, enum cli_format fmt,
+             enum cvom_status (*fill)(struct cli_listing *k));
+
 /* CSV output guards text that a spreadsheet would take for a formula (see io/csv.h);
  * the global option --raw turns that off for scripts. */
 void cli_csv_raw(int raw);

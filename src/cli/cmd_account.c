@@ -180,7 +180,8 @@ static const char list_kinds[] = "nsssnssnnss";
 
 /* The listing, and for text the names that several accounts of it share. */
 struct listing {
-    struct table *t;
+    struct cli_listing l; /* first: the store callback's ctx is both */
+    struct cvom_account_filter f;
     struct cvom_scored *v; /* text: the rows kept to mark namesakes before printing */
     size_t n, cap;
     int text;
@@ -201,19 +202,21 @@ static int list_row(void *ctx, const struct cvom_account *a)
     struct listing *l = ctx;
     if (l->text) {
         struct cvom_scored *g = cvom_grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
-        if (!g)
+        if (!g) {
+            l->l.st = cvom_error_set(&l->l.c->err, CVOM_ENOMEM, "out of memory");
             return 1;
+        }
         l->v = g;
         memset(&g[l->n], 0, sizeof g[l->n]);
         cvom_account_brief_of(a, &g[l->n++].account);
     }
-    return table_add(l->t, cells) ? 1 : 0;
+    return cli_listing_add(&l->l, cells);
 }
 
 /* In text, an account whose name another listed account has shows what tells it apart. */
 static enum cvom_status label_namesakes(struct listing *l, struct cvom_error *err)
 {
-    if (!l->text)
+    if (!l->text || l->l.st)
         return CVOM_OK;
     enum cvom_status st = cvom_scan_namesakes(l->v, l->n, err);
     for (size_t i = 0; !st && i < l->n; i++) {
@@ -221,10 +224,19 @@ static enum cvom_status label_namesakes(struct listing *l, struct cvom_error *er
             continue;
         char label[CVOM_FIELD_MAX * 2];
         cvom_account_label(&l->v[i].account, 1, label, sizeof label);
-        if (table_set(l->t, i, 2, label))
+        if (table_set(l->l.t, i, 2, label))
             st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
     return st;
+}
+
+/* The accounts of the filter, then (text) their namesakes told apart. */
+static enum cvom_status list_accounts(struct cli_listing *k)
+{
+    struct listing *l = (struct listing *)k;
+    enum cvom_status st =
+        k->c->store->ops->account_list(k->c->store, &l->f, list_row, l, &k->c->err);
+    return st ? st : label_namesakes(l, &k->c->err);
 }
 
 static int account_list(struct cli *c, int argc, char **argv)
@@ -255,17 +267,10 @@ static int account_list(struct cli *c, int argc, char **argv)
     cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct listing l = {.t = table_new(list_cols, list_kinds), .text = fmt == FMT_TEXT};
-    if (!l.t)
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->account_list(c->store, &f, list_row, &l, &c->err);
-    if (!st)
-        st = label_namesakes(&l, &c->err);
-    if (!st)
-        table_print(l.t, stdout, fmt);
-    table_free(l.t);
+    struct listing l = {.l = {.c = c}, .f = f, .text = fmt == FMT_TEXT};
+    rc = cli_list(&l.l, list_cols, list_kinds, fmt, list_accounts);
     free(l.v);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return rc;
 }
 
 static int count_stakeholder(void *ctx, const struct cvom_stakeholder *s)

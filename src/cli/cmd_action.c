@@ -111,10 +111,8 @@ static int action_add(struct cli *c, int argc, char **argv)
 }
 
 struct listing {
-    struct cli *c;
-    struct table *t;
-    struct cvom_account acc; /* the last account looked up */
-    enum cvom_status st;
+    struct cli_listing l; /* first: the store callback's ctx is both */
+    struct cvom_action_filter f;
     int64_t *scope; /* with filters: the ids of the accounts they leave, sorted */
     size_t n_scope;
     int filtered;
@@ -165,9 +163,7 @@ static int list_row(void *ctx, const struct cvom_action *a)
     struct listing *k = ctx;
     if (k->filtered && !bsearch(&a->account_id, k->scope, k->n_scope, sizeof *k->scope, cmp_id))
         return 0;
-    if (k->acc.id != a->account_id &&
-        (k->st = k->c->store->ops->account_get(k->c->store, a->account_id, &k->acc,
-                                               &k->c->err)) != CVOM_OK)
+    if (cli_listing_account(&k->l, a->account_id))
         return 1;
     char id[24], acc[24], due[11], effect[24], cost[32], created[11], done[11];
     fmt_id(id, sizeof id, a->id);
@@ -177,15 +173,26 @@ static int list_row(void *ctx, const struct cvom_action *a)
     fmt_num(cost, sizeof cost, a->cost, 2);
     fmt_date(created, sizeof created, a->created);
     fmt_date(done, sizeof done, a->done);
-    const char *cells[] = {id, acc, k->acc.name, a->title, a->owner, due,
+    const char *cells[] = {id,
+                           acc,
+                           k->l.acc.name,
+                           a->title,
+                           a->owner,
+                           due,
                            cvom_action_status_name(a->status),
-                           a->axis >= 0 ? cvom_dim_name((enum cvom_dim)a->axis) : "", effect,
-                           cost, a->play, created, done};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+                           a->axis >= 0 ? cvom_dim_name((enum cvom_dim)a->axis) : "",
+                           effect,
+                           cost,
+                           a->play,
+                           created,
+                           done};
+    return cli_listing_add(&k->l, cells);
+}
+
+static enum cvom_status list_actions(struct cli_listing *l)
+{
+    struct listing *k = (struct listing *)l;
+    return l->c->store->ops->action_list(l->c->store, &k->f, list_row, k, &l->c->err);
 }
 
 static int action_list(struct cli *c, int argc, char **argv)
@@ -236,25 +243,18 @@ static int action_list(struct cli *c, int argc, char **argv)
     f.unowned = cli_opt(opts, "unowned")->set;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct listing k = {.c = c};
+    struct listing k = {.l = {.c = c}};
     if (np == 1) {
-        if ((rc = cli_account(c, pos[0], &k.acc)))
+        if ((rc = cli_account(c, pos[0], &k.l.acc)))
             return rc;
-        f.account_id = k.acc.id;
+        f.account_id = k.l.acc.id;
     }
+    k.f = f;
     enum cvom_status st =
         cli_filters_given(opts) ? load_scope(c, &k, &af, quadrant, today) : CVOM_OK;
-    if (!st && !(k.t = table_new(cols, "nnssssssnnsss")))
-        st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    if (!st)
-        st = c->store->ops->action_list(c->store, &f, list_row, &k, &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, fmt);
-    table_free(k.t);
+    rc = st ? cli_fail(c, st, &c->err) : cli_list(&k.l, cols, "nnssssssnnsss", fmt, list_actions);
     free(k.scope);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return rc;
 }
 
 static int action_done(struct cli *c, int argc, char **argv)

@@ -47,23 +47,18 @@ static int offering_add(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-struct catalogue {
-    struct cli *c;
-    struct table *t;
-    enum cvom_status st;
-};
-
 static int catalogue_row(void *ctx, const struct cvom_offering *o)
 {
-    struct catalogue *k = ctx;
+    struct cli_listing *k = ctx;
     char id[24];
     fmt_id(id, sizeof id, o->id);
     const char *cells[] = {id, o->code, o->name, o->category};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+    return cli_listing_add(k, cells);
+}
+
+static enum cvom_status list_catalogue(struct cli_listing *k)
+{
+    return k->c->store->ops->offering_list(k->c->store, catalogue_row, k, &k->c->err);
 }
 
 static int offering_list(struct cli *c, int argc, char **argv)
@@ -83,16 +78,8 @@ static int offering_list(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct catalogue k = {.c = c};
-    if (!(k.t = table_new(cols, "nsss")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->offering_list(c->store, catalogue_row, &k, &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, fmt);
-    table_free(k.t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    struct cli_listing k = {.c = c};
+    return cli_list(&k, cols, "nsss", fmt, list_catalogue);
 }
 
 static int offering_rm(struct cli *c, int argc, char **argv)
@@ -169,20 +156,16 @@ static int offering_rate(struct cli *c, int argc, char **argv)
 }
 
 struct rated {
-    struct cli *c;
-    struct table *t;
+    struct cli_listing l; /* first: the store callback's ctx is both */
     struct cvom_serving_config cfg;
     enum cli_format fmt;
-    struct cvom_account acc; /* the last account looked up */
-    enum cvom_status st;
+    int64_t account_id; /* 0: every account */
 };
 
 static int rated_row(void *ctx, const struct cvom_offering_rating *r)
 {
     struct rated *k = ctx;
-    if (k->acc.id != r->account_id &&
-        (k->st = k->c->store->ops->account_get(k->c->store, r->account_id, &k->acc,
-                                               &k->c->err)) != CVOM_OK)
+    if (cli_listing_account(&k->l, r->account_id))
         return 1;
     char acc[24], imp[16], perf[16], cost[32];
     fmt_id(acc, sizeof acc, r->account_id);
@@ -190,15 +173,23 @@ static int rated_row(void *ctx, const struct cvom_offering_rating *r)
     fmt_num(perf, sizeof perf, r->r.performance, 1);
     fmt_num(cost, sizeof cost, r->r.cost, 2);
     enum cvom_ip_quadrant q = cvom_ip_classify(&k->cfg, r->r.importance, r->r.performance);
-    const char *cells[] = {acc, k->acc.name, r->code, r->name, r->category, imp, perf, cost,
-                           k->fmt == FMT_TEXT ? cvom_ip_quadrant_label(q)
-                                              : cvom_ip_quadrant_key(q),
+    const char *cells[] = {acc,
+                           k->l.acc.name,
+                           r->code,
+                           r->name,
+                           r->category,
+                           imp,
+                           perf,
+                           cost,
+                           k->fmt == FMT_TEXT ? cvom_ip_quadrant_label(q) : cvom_ip_quadrant_key(q),
                            r->r.importance < k->cfg.importance_threshold ? "yes" : "no"};
-    if (table_add(k->t, cells)) {
-        k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
-        return 1;
-    }
-    return 0;
+    return cli_listing_add(&k->l, cells);
+}
+
+static enum cvom_status list_rated(struct cli_listing *l)
+{
+    struct rated *k = (struct rated *)l;
+    return l->c->store->ops->rating_list(l->c->store, k->account_id, rated_row, k, &l->c->err);
 }
 
 static int offering_ratings(struct cli *c, int argc, char **argv)
@@ -216,7 +207,7 @@ static int offering_ratings(struct cli *c, int argc, char **argv)
                                        "ip_quadrant", "unvalued"};
     char *pos[1];
     int np, rc;
-    struct rated k = {.c = c};
+    struct rated k = {.l = {.c = c}};
     if (cli_parse(c, argc, argv, opts, "[ACCOUNT] [--format FMT]",
                   "List the ratings of one account or of every account, each in its "
                   "importance-performance quadrant: concentrate here (important, performing "
@@ -231,22 +222,12 @@ static int offering_ratings(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    int64_t account_id = 0;
     if (np == 1) {
-        if ((rc = cli_account(c, pos[0], &k.acc)))
+        if ((rc = cli_account(c, pos[0], &k.l.acc)))
             return rc;
-        account_id = k.acc.id;
+        k.account_id = k.l.acc.id;
     }
-    if (!(k.t = table_new(cols, "nssssnnnss")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st =
-        c->store->ops->rating_list(c->store, account_id, rated_row, &k, &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, k.fmt);
-    table_free(k.t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return cli_list(&k.l, cols, "nssssnnnss", k.fmt, list_rated);
 }
 
 int cmd_offering(struct cli *c, int argc, char **argv)

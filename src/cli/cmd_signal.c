@@ -166,31 +166,9 @@ static int signal_set(struct cli *c, int argc, char **argv)
     return store_signal(c, &g);
 }
 
-/* The account of a listed row, looked up once per change of account; 0 or 1 (stop, with
- * the status in *st). */
-static int row_account(struct cli *c, struct cvom_account *last, int64_t id,
-                       enum cvom_status *st)
-{
-    if (last->id == id)
-        return 0;
-    return (*st = c->store->ops->account_get(c->store, id, last, &c->err)) != CVOM_OK;
-}
-
-/* Add a row to a listing's table; 0 or 1 (stop, with the status in *st). */
-static int row_add(struct cli *c, struct table *t, const char *const *cells,
-                   enum cvom_status *st)
-{
-    if (!table_add(t, cells))
-        return 0;
-    *st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    return 1;
-}
-
 struct signal_rows {
-    struct cli *c;
-    struct table *t;
+    struct cli_listing l; /* first: the store callback's ctx is both */
     enum cli_format fmt;
-    enum cvom_status st;
 };
 
 static int signal_row(void *ctx, const struct cvom_signal *g)
@@ -207,7 +185,12 @@ static int signal_row(void *ctx, const struct cvom_signal *g)
                            direction_text(g->def.direction), cvom_norm_name(g->def.norm), p1,
                            p2, w, g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported",
                            g->def.label};
-    return row_add(k->c, k->t, cells, &k->st);
+    return cli_listing_add(&k->l, cells);
+}
+
+static enum cvom_status list_signals(struct cli_listing *k)
+{
+    return k->c->store->ops->signal_list(k->c->store, signal_row, k, &k->c->err);
 }
 
 static int signal_list(struct cli *c, int argc, char **argv)
@@ -220,7 +203,7 @@ static int signal_list(struct cli *c, int argc, char **argv)
                                        "p2", "weight", "source", "label"};
     char *pos[1];
     int np, rc;
-    struct signal_rows k = {.c = c};
+    struct signal_rows k = {.l = {.c = c}};
     if (cli_parse(c, argc, argv, opts, "[--format FMT]",
                   "List the signals by name. p1 and p2 are the normalisation's parameters: "
                   "min and max for fixed, midpoint and scale for logistic. Source: imported "
@@ -230,15 +213,7 @@ static int signal_list(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    if (!(k.t = table_new(cols, "nssssnnnss")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->signal_list(c->store, signal_row, &k, &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, k.fmt);
-    table_free(k.t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return cli_list(&k.l, cols, "nssssnnnss", k.fmt, list_signals);
 }
 
 static int signal_rm(struct cli *c, int argc, char **argv)
@@ -283,17 +258,15 @@ static int name_row(void *ctx, const struct cvom_signal *g)
 }
 
 struct value_rows {
-    struct cli *c;
-    struct table *t;
+    struct cli_listing l; /* first: the store callback's ctx is both */
     struct names names;
-    struct cvom_account acc; /* the last account looked up */
-    enum cvom_status st;
+    int64_t account_id; /* 0: every account */
 };
 
 static int value_row(void *ctx, const struct cvom_signal_value *v)
 {
     struct value_rows *k = ctx;
-    if (row_account(k->c, &k->acc, v->account_id, &k->st))
+    if (cli_listing_account(&k->l, v->account_id))
         return 1;
     const char *name = "?";
     for (size_t i = 0; i < k->names.n; i++)
@@ -303,8 +276,14 @@ static int value_row(void *ctx, const struct cvom_signal_value *v)
     fmt_id(id, sizeof id, v->account_id);
     cvom_date_format(v->date, date);
     cvom_format_double(value, sizeof value, v->value);
-    const char *cells[] = {id, k->acc.name, name, date, value};
-    return row_add(k->c, k->t, cells, &k->st);
+    const char *cells[] = {id, k->l.acc.name, name, date, value};
+    return cli_listing_add(&k->l, cells);
+}
+
+static enum cvom_status list_values(struct cli_listing *l)
+{
+    struct value_rows *k = (struct value_rows *)l;
+    return l->c->store->ops->signal_history(l->c->store, k->account_id, value_row, k, &l->c->err);
 }
 
 static int signal_values(struct cli *c, int argc, char **argv)
@@ -326,25 +305,16 @@ static int signal_values(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct value_rows k = {.c = c};
-    int64_t account_id = 0;
+    struct value_rows k = {.l = {.c = c}};
     if (np == 1) {
-        if ((rc = cli_account(c, pos[0], &k.acc)))
+        if ((rc = cli_account(c, pos[0], &k.l.acc)))
             return rc;
-        account_id = k.acc.id;
+        k.account_id = k.l.acc.id;
     }
     enum cvom_status st = c->store->ops->signal_list(c->store, name_row, &k.names, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
-    if (!(k.t = table_new(cols, "nsssn")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    st = c->store->ops->signal_history(c->store, account_id, value_row, &k, &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, fmt);
-    table_free(k.t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return cli_list(&k.l, cols, "nsssn", fmt, list_values);
 }
 
 int cmd_signal(struct cli *c, int argc, char **argv)
@@ -420,25 +390,29 @@ static int network_add(struct cli *c, int argc, char **argv)
 }
 
 struct entry_rows {
-    struct cli *c;
-    struct table *t;
-    struct cvom_account acc;
-    enum cvom_status st;
+    struct cli_listing l; /* first: the store callback's ctx is both */
+    int64_t account_id;   /* 0: every account */
 };
 
 static int entry_row(void *ctx, const struct cvom_network_entry *e)
 {
     struct entry_rows *k = ctx;
-    if (row_account(k->c, &k->acc, e->account_id, &k->st))
+    if (cli_listing_account(&k->l, e->account_id))
         return 1;
     char id[24], acc[24], date[11], rating[16];
     fmt_id(id, sizeof id, e->id);
     fmt_id(acc, sizeof acc, e->account_id);
     cvom_date_format(e->date, date);
     fmt_num(rating, sizeof rating, e->rating, 1);
-    const char *cells[] = {id,   acc, k->acc.name, date, cvom_network_kind_name(e->kind),
+    const char *cells[] = {id,       acc,    k->l.acc.name, date, cvom_network_kind_name(e->kind),
                            e->title, rating, e->notes};
-    return row_add(k->c, k->t, cells, &k->st);
+    return cli_listing_add(&k->l, cells);
+}
+
+static enum cvom_status list_entries(struct cli_listing *l)
+{
+    struct entry_rows *k = (struct entry_rows *)l;
+    return l->c->store->ops->network_list(l->c->store, k->account_id, entry_row, k, &l->c->err);
 }
 
 static int network_list(struct cli *c, int argc, char **argv)
@@ -460,23 +434,13 @@ static int network_list(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct entry_rows k = {.c = c};
-    int64_t account_id = 0;
+    struct entry_rows k = {.l = {.c = c}};
     if (np == 1) {
-        if ((rc = cli_account(c, pos[0], &k.acc)))
+        if ((rc = cli_account(c, pos[0], &k.l.acc)))
             return rc;
-        account_id = k.acc.id;
+        k.account_id = k.l.acc.id;
     }
-    if (!(k.t = table_new(cols, "nnssssns")))
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->network_list(c->store, account_id, entry_row, &k,
-                                                      &c->err);
-    if (!st)
-        st = k.st;
-    if (!st)
-        table_print(k.t, stdout, fmt);
-    table_free(k.t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return cli_list(&k.l, cols, "nnssssns", fmt, list_entries);
 }
 
 static int network_rm(struct cli *c, int argc, char **argv)

@@ -62,7 +62,13 @@ static int list_row(void *ctx, const struct cvom_stakeholder *s)
     fmt_num(infl, sizeof infl, s->influence, 2);
     const char *cells[] = {id, acc, s->external_id, s->name, s->role, infl,
                            cvom_stance_name(s->stance), s->email};
-    return table_add(ctx, cells) ? 1 : 0;
+    return cli_listing_add(ctx, cells);
+}
+
+/* The stakeholders of the listing's account (its acc). */
+static enum cvom_status list_people(struct cli_listing *k)
+{
+    return k->c->store->ops->stakeholder_list(k->c->store, k->acc.id, list_row, k, &k->c->err);
 }
 
 static int stakeholder_list(struct cli *c, int argc, char **argv)
@@ -84,17 +90,10 @@ static int stakeholder_list(struct cli *c, int argc, char **argv)
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    struct cvom_account a;
-    if ((rc = cli_account(c, pos[0], &a)))
+    struct cli_listing k = {.c = c};
+    if ((rc = cli_account(c, pos[0], &k.acc)))
         return rc;
-    struct table *t = table_new(cols, "nnsssnss");
-    if (!t)
-        return cli_fail(c, CVOM_ENOMEM, NULL);
-    enum cvom_status st = c->store->ops->stakeholder_list(c->store, a.id, list_row, t, &c->err);
-    if (!st)
-        table_print(t, stdout, fmt);
-    table_free(t);
-    return st ? cli_fail(c, st, &c->err) : 0;
+    return cli_list(&k, cols, "nnsssnss", fmt, list_people);
 }
 
 static int stakeholder_rm(struct cli *c, int argc, char **argv)

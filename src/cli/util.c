@@ -852,6 +852,38 @@ void cli_csv_raw(int raw)
     csv_raw = raw;
 }
 
+int cli_listing_add(struct cli_listing *k, const char *const *cells)
+{
+    if (!table_add(k->t, cells))
+        return 0;
+    k->st = cvom_error_set(&k->c->err, CVOM_ENOMEM, "out of memory");
+    return 1;
+}
+
+int cli_listing_account(struct cli_listing *k, int64_t account_id)
+{
+    if (k->acc.id == account_id)
+        return 0;
+    struct cvom_store *st = k->c->store;
+    return (k->st = st->ops->account_get(st, account_id, &k->acc, &k->c->err)) != CVOM_OK;
+}
+
+int cli_list(struct cli_listing *k, const char *const *cols, const char *kinds, enum cli_format fmt,
+             enum cvom_status (*fill)(struct cli_listing *k))
+{
+    struct cli *c = k->c;
+    if (!(k->t = table_new(cols, kinds)))
+        return cli_fail(c, CVOM_ENOMEM, NULL);
+    enum cvom_status st = fill(k);
+    if (!st)
+        st = k->st;
+    if (!st)
+        table_print(k->t, stdout, fmt);
+    table_free(k->t);
+    k->t = NULL;
+    return st ? cli_fail(c, st, &c->err) : 0;
+}
+
 int cli_csv_guard(void)
 {
     return !csv_raw;
