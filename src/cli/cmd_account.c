@@ -343,7 +343,7 @@ static int account_show(struct cli *c, int argc, char **argv)
                            rev, pot, a.currency, a.tags, a.notes, nsh, nas, newest,
                            ev.stale ? "yes" : "no", vi, ilo, ihi, ve, elo, ehi, quad,
                            cvom_state_name(s.state)};
-    struct table *t = table_new(cols, "nsssnssnnsssnnssnnnnnnos");
+    struct table *t = table_new(cols, "nsssnssnnsssnnosnnnnnnos");
     if (!t || table_add(t, cells)) {
         table_free(t);
         return cli_fail(c, CVOM_ENOMEM, NULL);

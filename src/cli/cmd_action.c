@@ -252,7 +252,7 @@ static int action_list(struct cli *c, int argc, char **argv)
     k.f = f;
     enum cvom_status st =
         cli_filters_given(opts) ? load_scope(c, &k, &af, quadrant, today) : CVOM_OK;
-    rc = st ? cli_fail(c, st, &c->err) : cli_list(&k.l, cols, "nnssssssnnsss", fmt, list_actions);
+    rc = st ? cli_fail(c, st, &c->err) : cli_list(&k.l, cols, "nnsssossnnsoo", fmt, list_actions);
     free(k.scope);
     return rc;
 }

@@ -13,7 +13,7 @@ static const char *const score_cols[] = {
     "account_id", "external_id", "name", "owner", "revenue", "intellectual", "emotional",
     "intellectual_lo", "intellectual_hi", "emotional_lo", "emotional_hi", "quadrant", "state",
     "respondents", "last_assessed", "stale"};
-static const char score_kinds[] = "nsssnnnnnnnosnss";
+static const char score_kinds[] = "nsssnnnnnnnosnos";
 
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n)
 {

@@ -73,8 +73,8 @@ json_t *api_num2(double v)
 json_t *api_date(int32_t days)
 {
     char d[11];
-    if (!days)
-        return json_string("");
+    if (!days) /* no date: null, as every empty value (docs/formats.md) */
+        return json_null();
     cvom_date_format(days, d);
     return json_string(d);
 }
