@@ -311,6 +311,7 @@ struct batch {
     int csv_guard;              /* guard text cells against spreadsheet formulas */
     void (*progress)(void *ctx, const char *input, double share); /* see batch.h */
     void *progress_ctx;
+    FILE *out; /* the caller's stream, or NULL: see emit */
 };
 
 static struct rec *rec_at(const struct batch *b, uint32_t i)
@@ -619,13 +620,34 @@ static int parse_score(const char *s, size_t n, double *out)
     return cvom__parse_double(s, out) ? -1 : 0;
 }
 
-static enum cvom_status batch_init(struct batch *b, const char *instrument,
+/* The instrument a run scores with: the caller's own, its file, or the default. */
+static enum cvom_status batch_instrument(struct batch *b, const struct cvom_batch_options *o,
+                                         struct cvom_error *err)
+{
+    if (!o->items)
+        return o->instrument ? cvom__instrument_load(o->instrument, &b->ins, err)
+                             : cvom__instrument_default(&b->ins, err);
+    b->ins.version = o->items->version;
+    b->ins.min_items = o->items->min_items;
+    memcpy(b->ins.name, o->items->name, sizeof b->ins.name);
+    for (size_t j = 0; j < o->items->n_items; j++) {
+        enum cvom_status st = cvom_instrument_add(&b->ins, &o->items->items[j], err);
+        if (st)
+            return st;
+    }
+    return CVOM_OK;
+}
+
+static enum cvom_status batch_init(struct batch *b, const struct cvom_batch_options *o,
                                    struct cvom_error *err)
 {
     memset(b, 0, sizeof *b);
+    b->name = o->input;
+    b->exact = o->exact;
+    b->csv_guard = o->csv_guard;
+    b->out = o->out;
     cvom_instrument_init(&b->ins);
-    enum cvom_status st = instrument ? cvom__instrument_load(instrument, &b->ins, err)
-                                     : cvom__instrument_default(&b->ins, err);
+    enum cvom_status st = batch_instrument(b, o, err);
     if (st)
         return st;
     b->words = (b->ins.n_items + 63) / 64;
@@ -1490,6 +1512,8 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
                              struct cvom_error *err)
 {
     static char iobuf[1 << 16]; /* writes of 64 KiB rather than of a disk block */
+    if (b->out) /* the caller's stream, and its buffer: servers score on several threads */
+        return write_scores(b, b2, b->out, err);
     if (!output || strcmp(output, "-") == 0) {
         setvbuf(stdout, iobuf, _IOFBF, sizeof iobuf);
         return write_scores(b, b2, stdout, err);
@@ -1527,12 +1551,15 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
 
 /* Read the input into b, and on the parallel path also into *second (the later half);
  * *second is NULL when the file was read in one pass. */
-static enum cvom_status score_file(struct batch *b, struct batch **second, const char *input,
-                                   const char *instrument, int threads, int progress,
-                                   struct cvom_error *err)
+static enum cvom_status score_file(struct batch *b, struct batch **second,
+                                   const struct cvom_batch_options *o, struct cvom_error *err)
 {
     *second = NULL;
-    int fd = strcmp(input, "-") == 0 ? STDIN_FILENO : open(input, O_RDONLY | O_CLOEXEC);
+    const char *input = o->input;
+    int threads = o->input_open ? 1 : o->threads, progress = o->progress != NULL;
+    int fd = o->input_open             ? o->input_fd
+             : strcmp(input, "-") == 0 ? STDIN_FILENO
+                                       : open(input, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return cvom_error_set(err, CVOM_EIO, "%s: %s", input, strerror(errno));
     struct stat sb = {0};
@@ -1544,8 +1571,7 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
                                sysconf(_SC_NPROCESSORS_ONLN) > 1);
     if (size > 0 && two) {
         struct batch *b2 = malloc(sizeof *b2);
-        if (b2 && !(st = batch_init(b2, instrument, err))) {
-            b2->name = input;
+        if (b2 && !(st = batch_init(b2, o, err))) {
             done = read_parallel(b, b2, input, fd, size, progress) == 0;
         }
         if (done) {
@@ -1557,15 +1583,16 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
         }
         if (!done && !st) { /* start again in one pass, from a clean slate */
             batch_cleanup(b);
-            st = batch_init(b, instrument, err);
-            b->name = input;
+            st = batch_init(b, o, err);
+            b->progress = o->progress;
+            b->progress_ctx = o->progress_ctx;
             if (!st && lseek(fd, 0, SEEK_SET) != 0)
                 st = cvom_error_set(err, CVOM_EIO, "%s: %s", input, strerror(errno));
         }
     }
     if (!st && !done)
         st = read_all(b, fd, size, fd != STDIN_FILENO && S_ISREG(sb.st_mode), progress, err);
-    if (fd != STDIN_FILENO)
+    if (fd != STDIN_FILENO && !o->input_open)
         close(fd);
     return st;
 }
@@ -1575,18 +1602,11 @@ enum cvom_status cvom__batch_score(const struct cvom_batch_options *o, struct cv
     struct batch *b = malloc(sizeof *b), *b2 = NULL;
     if (!b)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status st = batch_init(b, o->instrument, err);
-    b->name = o->input;
-    b->exact = o->exact;
-    b->csv_guard = o->csv_guard;
+    enum cvom_status st = batch_init(b, o, err);
     b->progress = o->progress;
     b->progress_ctx = o->progress_ctx;
     if (!st)
-        st = score_file(b, &b2, o->input, o->instrument, o->threads, o->progress != NULL, err);
-    if (b2) {
-        b2->exact = o->exact;
-        b2->csv_guard = o->csv_guard;
-    }
+        st = score_file(b, &b2, o, err);
     if (!st)
         st = emit(b, b2, o->output, err);
     if (b2)

@@ -4,12 +4,15 @@
 #include "web/api_util.h"
 
 #include "io/csv.h"
+#include "service/batch.h"
 #include "service/import.h"
 #include "io/util.h"
 #include "web/auth.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -229,10 +232,9 @@ static json_t *import_json(const struct import_req *q, const struct cvom_import_
                      (json_int_t)res->header_line, "columns", cols);
 }
 
-/* A failed import: bad input is 422 with file, line and column in the message and the
- * field of the column at fault, when known; anything else maps as usual. */
-static int import_error(struct web_req *r, enum cvom_status st, const struct import_req *q,
-                        const struct cvom_import_result *res)
+/* A refusal of an uploaded file: bad input is 422 with file, line and column in the message
+ * and the field at fault, when known; anything else maps as usual. */
+static int upload_error(struct web_req *r, enum cvom_status st, const char *field)
 {
     if (st != CVOM_EPARSE && st != CVOM_EINVAL && st != CVOM_ELIMIT && st != CVOM_ENOTFOUND &&
         st != CVOM_EEXIST)
@@ -243,15 +245,24 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
                  r->err.column > 0 ? r->err.column : 1L, r->err.message);
         r->err_line = r->err.line; /* also as members of the error, for scripts */
         r->err_column = r->err.column > 0 ? r->err.column : 1L;
-    } else
+    } else if (r->err.file[0])
         snprintf(msg, sizeof msg, "%s: %s", r->err.file, r->err.message);
-    const char *field = r->err.field[0] ? r->err.field : NULL;
+    else
+        snprintf(msg, sizeof msg, "%s", r->err.message);
+    return web_refuse(r, WEB_INVALID, r->err.field[0] ? r->err.field : field, msg);
+}
+
+/* A failed import, with the field of the column at fault when the error names a cell. */
+static int import_error(struct web_req *r, enum cvom_status st, const struct import_req *q,
+                        const struct cvom_import_result *res)
+{
+    const char *field = NULL;
     const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     for (size_t i = 0; !field && res->error_cell > 0 && i < res->n_columns &&
                        i < CVOM_IMPORT_COLUMNS_MAX; i++)
         if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
             field = fields[res->columns[i].field].name;
-    return web_refuse(r, WEB_INVALID, field, msg);
+    return upload_error(r, st, field);
 }
 
 /* An import makes or changes many records: its Location is the list they are in, where the
@@ -305,6 +316,81 @@ static int api_import(struct web_req *r)
     return rc;
 }
 
+/* ---- POST /api/v1/scores ------------------------------------------------------------------ */
+
+/* Score a responses file with no database write: the engine and the output of `cvom score
+ * --input` (service/batch.h), with the team's instrument from the store. The upload goes to
+ * an unlinked temporary file because the engine reads a descriptor. */
+static enum cvom_status score_upload(struct web_req *r, const struct cvom_instrument *ins,
+                                     int exact, char **text, size_t *len)
+{
+    FILE *in = tmpfile();
+    if (!in)
+        return cvom_error_set(&r->err, CVOM_EIO, "no room for the upload: %s", strerror(errno));
+    enum cvom_status st = CVOM_OK;
+    if (r->body.len && fwrite(r->body.p, 1, r->body.len, in) != r->body.len)
+        st = cvom_error_set(&r->err, CVOM_EIO, "no room for the upload: %s", strerror(errno));
+    if (!st && (fflush(in) || fseek(in, 0, SEEK_SET)))
+        st = cvom_error_set(&r->err, CVOM_EIO, "no room for the upload: %s", strerror(errno));
+    FILE *out = st ? NULL : open_memstream(text, len);
+    if (!st && !out)
+        st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
+    if (!st) {
+        struct cvom_batch_options o = {.input = "upload.csv",
+                                       .input_fd = fileno(in),
+                                       .input_open = 1,
+                                       .out = out,
+                                       .items = ins,
+                                       .threads = 1,
+                                       .exact = exact,
+                                       .csv_guard = 1};
+        st = cvom__batch_score(&o, &r->err);
+    }
+    if (out && fclose(out) && !st)
+        st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
+    fclose(in);
+    return st;
+}
+
+static int api_scores(struct web_req *r)
+{
+    if (!is_csv_type(r->content_type))
+        return web_refuse(r, WEB_UNSUPPORTED_TYPE, NULL, "The body must be CSV, sent as text/csv.");
+    const char *name = web_query(r, "instrument"), *v;
+    int exact = 0;
+    if ((v = web_query(r, "exact")) && v[0] && cvom__parse_bool(v, &exact))
+        return api_invalid(r, "exact", "exact must be 1 or 0.");
+    if (!name || !name[0])
+        name = "default";
+    if (strlen(name) >= CVOM_NAME_MAX)
+        return api_invalid(r, "instrument", "There is no such instrument.");
+    int64_t id = 0;
+    struct cvom_instrument ins;
+    cvom_instrument_init(&ins);
+    enum cvom_status st = r->store->ops->instrument_latest(r->store, name, &id, &r->err);
+    if (st == CVOM_ENOTFOUND)
+        return api_invalid(r, "instrument", "There is no such instrument.");
+    if (!st)
+        st = r->store->ops->instrument_get(r->store, id, &ins, &r->err);
+    char *text = NULL;
+    size_t len = 0;
+    if (!st)
+        st = score_upload(r, &ins, exact, &text, &len);
+    cvom_instrument_cleanup(&ins);
+    int rc = st ? upload_error(r, st, NULL) : 0;
+    if (!rc) {
+        buf_reset(&r->out);
+        buf_add(&r->out, text, len);
+        if (r->out.failed)
+            rc = web_fail(r, CVOM_ENOMEM, NULL);
+    }
+    free(text);
+    if (rc)
+        return rc;
+    r->out_type = "text/csv; charset=utf-8";
+    return 200;
+}
+
 /* ---- routes ------------------------------------------------------------------------------ */
 
 /* Reads are open to every signed-in user, writes to managers (on their own accounts) and
@@ -327,6 +413,7 @@ const struct web_route web_api_routes[] = {
     {M_GET, "/api/v1/accounts/{id}/history", api_account_history, A_VIEWER, 0},
     {M_GET, "/api/v1/matrix", api_matrix, A_VIEWER, 0},
     {M_POST, "/api/v1/imports", api_import, A_MANAGER, 0},
+    {M_POST, "/api/v1/scores", api_scores, A_VIEWER, 0},
     {M_GET, "/api/v1/instruments", api_instruments_list, A_VIEWER, 0},
     {M_GET, "/api/v1/instruments/{id}", api_instrument_get, A_VIEWER, 0},
     {0, NULL, NULL, 0, 0},

@@ -700,7 +700,8 @@ size_t web_body_limit(const char *path)
 {
     if (strcmp(path, "/import/commit") == 0)
         return WEB_COMMIT_MAX;
-    return strcmp(path, "/import") == 0 || strncmp(path, "/api/v1/imports", 15) == 0
+    return strcmp(path, "/import") == 0 || strncmp(path, "/api/v1/imports", 15) == 0 ||
+                   strcmp(path, "/api/v1/scores") == 0
                ? WEB_UPLOAD_MAX
                : WEB_BODY_MAX;
 }

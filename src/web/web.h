@@ -20,7 +20,7 @@
 #define WEB_URI_MAX 2048            /* longer request targets get 414 */
 #define WEB_HEADERS_MAX (16 * 1024) /* all request headers; more gets 431 */
 #define WEB_BODY_MAX (1 * 1024 * 1024)   /* form and JSON bodies; more gets 413 */
-#define WEB_UPLOAD_MAX (8 * 1024 * 1024) /* CSV uploads to /import */
+#define WEB_UPLOAD_MAX (8 * 1024 * 1024) /* CSV uploads: imports and files to score */
 /* The import preview's Commit form carries the upload again, base64-encoded (4/3 of it),
  * with room for the other fields. */
 #define WEB_COMMIT_MAX (WEB_UPLOAD_MAX / 3 * 4 + 1024 * 1024)

@@ -341,6 +341,55 @@ def test_scores(c, d, tok):
                    (snap['date'], i))
 
 
+def test_score_file(c, d, tok):
+    """POST /api/v1/scores: the batch scorer of `cvom score --input` on an upload, with the
+    store's own instrument, for any signed-in user, writing nothing."""
+    exported = cli(d, 'instrument', 'export')
+    ins = os.path.join(d, 'instrument.csv')
+    with open(ins, 'w') as f:
+        f.write(exported)
+    codes = [line.split(',')[0] for line in exported.splitlines()
+             if line and not line.startswith(('#', 'code,'))]
+    rows = ['account_id,respondent_id,item_id,score']
+    for a, acc in enumerate(('=SUM(1)', 'Beta', 'Gamma')):
+        for r in range(3 + a):
+            rows += ['%s,R%d,%s,%d' % (acc, r, code, 1 + (a * 3 + r * 5 + i * 7) % 7)
+                     for i, code in enumerate(codes) if (i + r) % 5]
+    body = '\n'.join(rows) + '\n'
+    path = os.path.join(d, 'answers.csv')
+    with open(path, 'w') as f:
+        f.write(body)
+    revision = cli_json(d, 'account', 'list')
+    for exact in ('', '&exact=1'):
+        want = subprocess.run([CVOM, 'score', '--input', path, '--instrument', ins] +
+                              (['--exact'] if exact else []), capture_output=True, text=True)
+        expect(want.returncode == 0, 'score --input: %s' % want.stderr)
+        st, h, got = c.call('POST', '/api/v1/scores?instrument=default' + exact, tok['viewer'],
+                            body, 'text/csv', raw=True)
+        expect(st == 200 and h.get('content-type', '').startswith('text/csv'),
+               'scores: %d %s %s' % (st, h.get('content-type'), got[:200]))
+        expect(got.decode() == want.stdout, 'the upload scored differently from the command '
+               'line:\n%s\nagainst\n%s' % (got.decode()[:400], want.stdout[:400]))
+        expect(len(got.decode().splitlines()) == 4, 'one row per account: %s' % got[:400])
+        expect("'=SUM(1)" in got.decode(), 'a formula-like account id left unguarded')
+    described.add(('POST', '/api/v1/scores', 200))
+    err = expect_error(c.call('POST', '/api/v1/scores', tok['viewer'],
+                              body + 'Delta,R1,%s,9\n' % codes[0], 'text/csv'), 422,
+                       what='an answer off the scale')
+    expect(err['message'].startswith('upload.csv:%d:' % (len(rows) + 1)) and
+           err.get('line') == len(rows) + 1 and err.get('column', 0) > 1,
+           'the bad row is named with line and column: %s' % err)
+    expect_error(c.call('POST', '/api/v1/scores?instrument=nope', tok['viewer'], body,
+                        'text/csv'), 422, 'instrument', what='an unknown instrument')
+    expect_error(c.call('POST', '/api/v1/scores?exact=maybe', tok['viewer'], body, 'text/csv'),
+                 422, 'exact', what='exact neither 1 nor 0')
+    expect_error(c.call('POST', '/api/v1/scores', tok['viewer'], '{}', 'application/json'), 415,
+                 what='scores from JSON')
+    expect_error(c.call('POST', '/api/v1/scores', None, body, 'text/csv'), 401,
+                 what='scores without signing in')
+    expect(cli_json(d, 'account', 'list') == revision, 'scoring an upload changed the accounts')
+
+
 def test_analytics(c, d, tok):
     """The analytics answer what the command line prints (their own test is web_analytics.py);
     here every answer is also held against its description."""
@@ -839,6 +888,7 @@ def main():
             test_public_and_auth(c, tok)
             test_accounts_read(c, d, tok)
             test_scores(c, d, tok)
+            test_score_file(c, d, tok)
             test_analytics(c, d, tok)
             test_stakeholders_and_assessments(c, d, tok)
             test_account_writes(c, d, tok, db)
