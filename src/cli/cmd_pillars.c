@@ -269,11 +269,10 @@ static enum cvom_status gather(struct cli *c, const struct cvom_config *cfg,
     /* Accounts are collected first: scoring them queries the store again, which must not
      * happen while the listing is still being read. */
     enum cvom_status st = c->store->ops->account_list(c->store, f, collect_cb, k, &c->err);
-    if (!st && k->failed)
-        st = k->failed == CVOM_ENOMEM
-                 ? cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory")
-                 : cvom_error_set(&c->err, CVOM_ELIMIT, "more than %u accounts to list",
-                                  PORTFOLIO_MAX);
+    char too_many[64];
+    snprintf(too_many, sizeof too_many, "more than %u accounts to list", PORTFOLIO_MAX);
+    if (!st)
+        st = cvom__rows_status(k, too_many, &c->err);
     struct row *rows = k->v;
     for (size_t i = 0; !st && i < k->n; i++) {
         struct row *r = &rows[i];

@@ -269,6 +269,16 @@ int cvom__rows_push(struct cvom_rows *l, const void *rec)
     return 0;
 }
 
+enum cvom_status cvom__rows_status(const struct cvom_rows *l, const char *too_many,
+                                   struct cvom_error *err)
+{
+    if (l->failed == CVOM_ENOMEM)
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (l->failed && too_many)
+        return cvom_error_set(err, CVOM_ELIMIT, "%s", too_many);
+    return CVOM_OK;
+}
+
 void cvom__rows_free(struct cvom_rows *l)
 {
     free(l->v);

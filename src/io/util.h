@@ -60,6 +60,11 @@ struct cvom_rows {
 void cvom__rows_init(struct cvom_rows *l, size_t size, size_t max);
 int cvom__rows_push(struct cvom_rows *l, const void *rec);
 void cvom__rows_free(struct cvom_rows *l);
+/* Why a collection stopped, as a status: CVOM_OK when every record was kept; CVOM_ENOMEM
+ * "out of memory"; past the bound, CVOM_ELIMIT with the message too_many, or CVOM_OK when
+ * too_many is NULL (the caller shows the first records and says so itself). */
+enum cvom_status cvom__rows_status(const struct cvom_rows *l, const char *too_many,
+                                   struct cvom_error *err);
 
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *cvom__trim(char *s);

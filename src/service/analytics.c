@@ -306,8 +306,8 @@ static enum cvom_status overserving_run(struct cvom_store *st, struct cvom_overs
     enum cvom_status s = cvom_serving_config_validate(&o->cfg, err);
     if (!s)
         s = st->ops->rating_list(st, 0, collect_rating, &all, err);
-    if (!s && all.failed)
-        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = cvom__rows_status(&all, "too many ratings to hold in memory", err);
     o->ratings = all.v;
     o->n_ratings = all.n;
     if (!s && !sorted_by_account(o->ratings, o->n_ratings))
@@ -382,33 +382,20 @@ void cvom__overserving_cleanup(struct cvom_overserving *o)
 
 /* ---- value alignment ------------------------------------------------------------------------ */
 
-/* Places of the hierarchies listed, in the store's order: by account, then rank. */
-struct places {
-    struct cvom_value_rank *v;
-    size_t n, cap;
-    int failed; /* memory ran out part-way */
-};
-
 static int collect_place(void *ctx, const struct cvom_value_rank *r)
 {
-    struct places *k = ctx;
-    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
-    if (!g) {
-        k->failed = 1;
-        return 1;
-    }
-    k->v = g;
-    k->v[k->n++] = *r;
-    return 0;
+    return cvom__rows_push(ctx, r);
 }
 
+/* The places of the hierarchies listed, in the store's order: by account, then rank. */
 enum cvom_status cvom__value_places(struct cvom_store *st, int64_t account_id,
                                     struct cvom_value_rank **v, size_t *n, struct cvom_error *err)
 {
-    struct places p = {0};
+    struct cvom_rows p;
+    cvom__rows_init(&p, sizeof **v, SIZE_MAX / 2);
     enum cvom_status s = st->ops->ranking_list(st, account_id, collect_place, &p, err);
-    if (!s && p.failed)
-        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = cvom__rows_status(&p, "too many value rankings to hold in memory", err);
     *v = p.v; /* freed by the set's cleanup, even on failure */
     *n = p.n;
     return s;

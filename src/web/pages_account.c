@@ -146,11 +146,7 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     const struct cvom_rows *kept[] = {&v->stakeholders, &v->assessments, &v->snapshots, &v->surveys,
                                       &v->actions};
     for (size_t i = 0; !s && i < sizeof kept / sizeof *kept; i++)
-        if (kept[i]->failed)
-            s = kept[i]->failed == CVOM_ENOMEM
-                    ? cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory")
-                    : cvom_error_set(&r->err, CVOM_ELIMIT,
-                                     "this account has too many records to show");
+        s = cvom__rows_status(kept[i], "this account has too many records to show", &r->err);
     return s;
 }
 

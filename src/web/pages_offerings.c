@@ -29,12 +29,11 @@ static int push_rating(void *ctx, const struct cvom_offering_rating *r)
     return cvom__rows_push(ctx, r);
 }
 
-/* A listing's status, with a collector that ran out of memory counted as a failure. */
+/* A listing's status, with a collector that ran out of memory counted as a failure (one
+ * past the bound only shows fewer: the page says so). */
 static enum cvom_status kept(enum cvom_status st, const struct cvom_rows *l, struct cvom_error *err)
 {
-    if (!st && l->failed == CVOM_ENOMEM)
-        st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    return st;
+    return st ? st : cvom__rows_status(l, NULL, err);
 }
 
 /* A notice chosen by a fixed key of the query, so that no text of the URL is shown. */
