@@ -89,26 +89,8 @@ static void out_reset(struct out *o)
 
 /* ---- failure reports ------------------------------------------------------------------- */
 
-static const uint8_t *cur_data;
-static size_t cur_size;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
-#endif
-static void fail(const char *fmt, ...)
-{
-    fputs("fuzz_csv: invariant broken: ", stderr);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    struct out o = {0};
-    out_escaped(&o, cur_data, cur_size < 2000 ? cur_size : 2000);
-    fprintf(stderr, "\ninput (%zu bytes%s): %s\n", cur_size, cur_size > 2000 ? ", cut" : "",
-            o.s);
-    free(o.s);
-    abort();
-}
+#define FUZZ_NAME "fuzz_csv"
+#include "fail.h"
 
 /* ---- strict UTF-8, written independently of the reader ----------------------------------- */
 
@@ -646,8 +628,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const size_t blocks[] = {1, 2, 3, 5, 8, 13, 64, 4096};
     if (size > MAX_INPUT)
         size = MAX_INPUT;
-    cur_data = data;
-    cur_size = size;
+    fuzz_input(data, size);
     uint64_t h = fnv(data, size);
 
     /* Default options: memory, against the reference; then, picked by the hash so that

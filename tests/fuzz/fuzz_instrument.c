@@ -20,32 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NAME "fuzz-instrument.csv"
 
-static const uint8_t *cur_data;
-static size_t cur_size;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
-#endif
-static void fail(const char *fmt, ...)
-{
-    fputs("fuzz_instrument: invariant broken: ", stderr);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\ninput (%zu bytes): \"", cur_size);
-    for (size_t i = 0; i < cur_size && i < 4000; i++) {
-        unsigned c = cur_data[i];
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
-            fputc((int)c, stderr);
-        else if (c == '\n')
-            fputs("\\n\n", stderr);
-        else
-            fprintf(stderr, "\\x%02X", c);
-    }
-    fputs("\"\n", stderr);
-    abort();
-}
+#define FUZZ_NAME "fuzz_instrument"
+#include "fail.h"
 
 static int code_ok(const char *code)
 {
@@ -202,8 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > CVOM_INSTRUMENT_FILE_MAX)
         return 0;
-    cur_data = data;
-    cur_size = size;
+    fuzz_input(data, size);
     struct cvom_instrument ins;
     struct cvom_error err;
     memset(&err, 0, sizeof err);

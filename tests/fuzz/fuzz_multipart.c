@@ -21,19 +21,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
-#endif
-static void fail(const char *fmt, ...)
-{
-    fputs("fuzz_multipart: invariant broken: ", stderr);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    abort();
-}
+#define FUZZ_NAME "fuzz_multipart"
+#include "fail.h"
 
 /* The boundary parameter of a Content-Type, read by the rules of RFC 2046 (a token or a
  * quoted string, the parameter's name in any case): "" when there is none, or when the value
@@ -116,6 +105,7 @@ static void check_parts(const struct web_multipart *m, const char *ct, const cha
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_input(data, size);
     const uint8_t *nl = memchr(data, '\n', size);
     size_t ct_len = nl ? (size_t)(nl - data) : size;
     if (ct_len > 1024)

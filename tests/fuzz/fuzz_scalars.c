@@ -26,28 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define TEXT_MAX 512
 
-static const char *cur_text;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
-#endif
-static void fail(const char *fmt, ...)
-{
-    fputs("fuzz_scalars: invariant broken: ", stderr);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\ninput: \"", stderr);
-    for (const unsigned char *p = (const unsigned char *)cur_text; *p; p++) {
-        if (*p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
-            fputc(*p, stderr);
-        else
-            fprintf(stderr, "\\x%02X", *p);
-    }
-    fputs("\"\n", stderr);
-    abort();
-}
+#define FUZZ_NAME "fuzz_scalars"
+#include "fail.h"
 
 static int blank(char c)
 {
@@ -262,7 +242,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size < TEXT_MAX ? size : TEXT_MAX;
     memcpy(text, data, n);
     text[n] = '\0';
-    cur_text = text;
+    fuzz_input((const uint8_t *)text, strlen(text));
     check_double(text);
     check_long(text);
     check_bool(text);

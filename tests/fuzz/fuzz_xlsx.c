@@ -38,23 +38,8 @@ static const char styles[] =
     "</numFmts><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/>"
     "</cellXfs></styleSheet>";
 
-static const uint8_t *cur_data;
-static size_t cur_size;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2), noreturn))
-#endif
-static void fail(const char *fmt, ...)
-{
-    fputs("fuzz_xlsx: invariant broken: ", stderr);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\ninput (%zu bytes): %.*s\n", cur_size, (int)(cur_size < 2000 ? cur_size : 2000),
-            (const char *)cur_data);
-    abort();
-}
+#define FUZZ_NAME "fuzz_xlsx"
+#include "fail.h"
 
 static int add(zip_t *z, const char *name, const void *data, size_t len)
 {
@@ -119,8 +104,7 @@ static void check_row(const struct cvom_csv_row *row, long *last)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    cur_data = data;
-    cur_size = size;
+    fuzz_input(data, size);
     size_t len = 0;
     uint8_t *book = wrap(data, size, &len);
     if (!book)
