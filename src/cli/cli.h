@@ -255,6 +255,7 @@ int cmd_offering(struct cli *c, int argc, char **argv);
 int cmd_signal(struct cli *c, int argc, char **argv);
 int cmd_network(struct cli *c, int argc, char **argv);
 int cmd_overserved(struct cli *c, int argc, char **argv);
+int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_align(struct cli *c, int argc, char **argv);
 int cmd_migrate(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);

@@ -2,10 +2,12 @@
  * all four quadrants, several stakeholders each, two assessment waves six months apart in
  * which some accounts move, a few borderline and a few without enough evidence, and
  * partnerships whose pillars are sound, crumble, are rebuilt or stand on weak trust. The
- * same seed always gives the same database. */
+ * same seed always gives the same portfolio (only the secret of its one survey link, never
+ * shown, is new each time). */
 #include "cli/cli.h"
 
 #include "io/util.h"
+#include "service/auth.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +16,16 @@
 #define DEMO_ACCOUNTS 64
 #define WAVE1 "2026-04-15"
 #define WAVE2 "2026-10-15"
+/* Two accounts were asked again earlier than the rest, so that their assessments go stale
+ * before the others': one is stale by the end of 2026, one is due within 30 days in the
+ * first three weeks of December 2026. One survey link made after the second wave is never
+ * answered. */
+#define STALE_ACCOUNT 29
+#define STALE_WAVE2 "2026-05-20"
+#define DUE_ACCOUNT 13
+#define DUE_WAVE2 "2026-06-25"
+#define UNANSWERED_ACCOUNT 21
+#define UNANSWERED_MADE "2026-10-25"
 
 /* Two streams: the value axes draw from the first, the partnership items from the second,
  * so that the partnership answers leave every intellectual and emotional answer exactly as
@@ -244,6 +256,23 @@ static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double
     return s;
 }
 
+/* A survey link sent to a stakeholder who never answered (see UNANSWERED_ACCOUNT). Its
+ * secret is random and thrown away: nobody can answer it. */
+static enum cvom_status unanswered_link(struct demo *d, const struct cvom_stakeholder *sh)
+{
+    int32_t made;
+    cvom_date_parse(UNANSWERED_MADE, &made);
+    struct cvom_survey sv = {
+        .account_id = sh->account_id, .stakeholder_id = sh->id, .instrument_id = d->instrument_id};
+    sv.created = (int64_t)made * 86400 + 9 * 3600;
+    sv.expires = sv.created + 60 * 86400;
+    char secret[CVOM_SECRET_CHARS];
+    cvom__secret_new(secret);
+    cvom__secret_digest(secret, sv.hash);
+    cvom__copy_str(sv.created_by, sizeof sv.created_by, "demo");
+    return d->c->store->ops->survey_add(d->c->store, &sv, &d->c->err);
+}
+
 static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves)
 {
     struct cvom_store *st = d->c->store;
@@ -283,6 +312,12 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         d->lat[i][w][1] = p.y[w];
     }
     d->accounts++;
+    /* The dates of its two waves (see STALE_ACCOUNT). */
+    int32_t when[2] = {waves[0], waves[1]};
+    if (i == STALE_ACCOUNT)
+        cvom_date_parse(STALE_WAVE2, &when[1]);
+    if (i == DUE_ACCOUNT)
+        cvom_date_parse(DUE_WAVE2, &when[1]);
     int n_sh = 3 + (int)pick(3);
     for (int k = 0; !s && k < n_sh; k++) {
         const struct role *r = &roles[k == 0 ? 0 : 1 + pick(4)];
@@ -295,6 +330,8 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         if ((s = st->ops->stakeholder_add(st, &sh, &d->c->err)) != CVOM_OK)
             break;
         d->stakeholders++;
+        if (i == UNANSWERED_ACCOUNT && k == 0 && (s = unanswered_link(d, &sh)) != CVOM_OK)
+            break;
         double bx = p.spread * normal(), by = p.spread * normal() + r->bias_e;
         double lean = 5 * normal_from(&pillar_state);
         for (int w = 0; !s && w < 2; w++) {
@@ -302,9 +339,12 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
                 continue; /* nobody at the customer has answered yet */
             if (w == 0 && k == n_sh - 1 && i % 3 == 0)
                 continue; /* joined the decision-making unit later */
-            struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
-                                         .kind = CVOM_RESP_CUSTOMER, .stakeholder_id = sh.id,
-                                         .date = waves[w], .status = CVOM_ASSESS_COMPLETE};
+            struct cvom_assessment as = {.account_id = a.id,
+                                         .instrument_id = d->instrument_id,
+                                         .kind = CVOM_RESP_CUSTOMER,
+                                         .stakeholder_id = sh.id,
+                                         .date = when[w],
+                                         .status = CVOM_ASSESS_COMPLETE};
             cvom__copy_str(as.respondent, sizeof as.respondent, sh.name);
             int thin = w == 1 && p.thin;
             double pil[CVOM_PILLAR_COUNT];
@@ -318,8 +358,10 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     for (int w = 0; !s && w < 2; w++) {
         if (w == 0 && !p.self_only && i % 2)
             continue;
-        struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
-                                     .kind = CVOM_RESP_SELF, .date = waves[w],
+        struct cvom_assessment as = {.account_id = a.id,
+                                     .instrument_id = d->instrument_id,
+                                     .kind = CVOM_RESP_SELF,
+                                     .date = when[w],
                                      .status = CVOM_ASSESS_COMPLETE};
         cvom__copy_str(as.respondent, sizeof as.respondent, a.owner);
         double pil[CVOM_PILLAR_COUNT];

@@ -60,7 +60,11 @@ int cmd_config(struct cli *c, int argc, char **argv)
                   "  overserved_share    over-served above this share of the cost to serve, "
                   "0-1 (default 0.25)\n"
                   "  alignment_at_risk   a partnership aligned below this is at risk, -1 to 1 "
-                  "(default 0.3)",
+                  "(default 0.3)\n"
+                  "  alerts.due_days     an assessment that goes stale within this many days "
+                  "is due (default 30)\n"
+                  "  alerts.unanswered_days  a survey link unanswered this many days is "
+                  "an alert (default 14)",
                   pos, 2, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;

@@ -13,8 +13,9 @@ static const struct cli_cmd commands[] = {
     {"stakeholder", cmd_stakeholder, "add, list and remove an account's stakeholders"},
     {"instrument", cmd_instrument, "list, show, import and export questionnaires"},
     {"assess", cmd_assess, "record an assessment: interactively or from a file"},
-    {"import", cmd_import, "import accounts, stakeholders, responses, offerings, ratings, "
-                           "values, signals, network"},
+    {"import", cmd_import,
+     "import accounts, stakeholders, responses, offerings, ratings, "
+     "values, signals, network"},
     {"score", cmd_score, "score accounts and store a snapshot; or score a CSV file"},
     {"matrix", cmd_matrix, "draw the portfolio on the matrix in the terminal"},
     {"explain", cmd_explain, "show why an account sits where it does"},
@@ -27,6 +28,7 @@ static const struct cli_cmd commands[] = {
     {"action", cmd_action, "add, list and complete the actions of account plans"},
     {"whatif", cmd_whatif, "project planned actions onto the scores, before committing"},
     {"offering", cmd_offering, "the offerings catalogue and each account's ratings of it"},
+    {"alerts", cmd_alerts, "what needs attention today, account by account"},
     {"overserved", cmd_overserved, "accounts that cost us most in what they do not value"},
     {"signal", cmd_signal, "CRM and finance measures blended into the axis scores"},
     {"network", cmd_network, "introductions, peer groups and events we give, and their rating"},

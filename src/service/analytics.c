@@ -18,15 +18,20 @@
 
 enum cvom_status cvom__analytics_setting_parse(const char *key, const char *value, double *out)
 {
-    double lo;
+    double lo, hi = 1;
+    int days = 0;
     if (strcmp(key, CVOM_SETTING_OVERSERVED_SHARE) == 0)
         lo = 0;
     else if (strcmp(key, CVOM_SETTING_ALIGN_AT_RISK) == 0)
         lo = -1;
+    else if ((days = strcmp(key, CVOM_SETTING_ALERT_DUE_DAYS) == 0) != 0)
+        lo = 0, hi = 365;
+    else if ((days = strcmp(key, CVOM_SETTING_ALERT_UNANSWERED_DAYS) == 0) != 0)
+        lo = 1, hi = 365;
     else
         return CVOM_ENOTFOUND;
     double d;
-    if (cvom__parse_double(value, &d) || !(d >= lo && d <= 1))
+    if (cvom__parse_double(value, &d) || !(d >= lo && d <= hi) || (days && d != floor(d)))
         return CVOM_EINVAL;
     *out = d;
     return CVOM_OK;
@@ -48,10 +53,15 @@ enum cvom_status cvom__analytics_settings_load(struct cvom_store *st,
                                                struct cvom_analytics_settings *out,
                                                struct cvom_error *err)
 {
-    struct cvom_analytics_settings s = {CVOM_OVERSERVED_SHARE, CVOM_ALIGN_AT_RISK};
+    struct cvom_analytics_settings s = {CVOM_OVERSERVED_SHARE, CVOM_ALIGN_AT_RISK,
+                                        CVOM_ALERT_DUE_DAYS, CVOM_ALERT_UNANSWERED_DAYS};
     enum cvom_status r = setting_read(st, CVOM_SETTING_OVERSERVED_SHARE, &s.overserved_share, err);
     if (!r)
         r = setting_read(st, CVOM_SETTING_ALIGN_AT_RISK, &s.at_risk, err);
+    if (!r)
+        r = setting_read(st, CVOM_SETTING_ALERT_DUE_DAYS, &s.due_days, err);
+    if (!r)
+        r = setting_read(st, CVOM_SETTING_ALERT_UNANSWERED_DAYS, &s.unanswered_days, err);
     if (!r)
         *out = s;
     return r;

@@ -19,21 +19,27 @@
  * web's settings page). */
 #define CVOM_SETTING_OVERSERVED_SHARE "overserved_share"
 #define CVOM_SETTING_ALIGN_AT_RISK "alignment_at_risk"
+#define CVOM_SETTING_ALERT_DUE_DAYS "alerts.due_days"
+#define CVOM_SETTING_ALERT_UNANSWERED_DAYS "alerts.unanswered_days"
+#define CVOM_ALERT_DUE_DAYS 30        /* default: an assessment stale within this is due */
+#define CVOM_ALERT_UNANSWERED_DAYS 14 /* default: a survey link older than this is unanswered */
 
 struct cvom_analytics_settings {
     double overserved_share; /* 0..1, default CVOM_OVERSERVED_SHARE */
     double at_risk;          /* -1..1, default CVOM_ALIGN_AT_RISK */
+    double due_days;         /* whole days 0..365, default CVOM_ALERT_DUE_DAYS */
+    double unanswered_days;  /* whole days 1..365, default CVOM_ALERT_UNANSWERED_DAYS */
 };
 
-/* Read both settings, starting from the defaults. CVOM_EINVAL when a stored value is
+/* Read the settings, starting from the defaults. CVOM_EINVAL when a stored value is
  * malformed or out of range; *out is written only on success. */
 enum cvom_status cvom__analytics_settings_load(struct cvom_store *st,
                                                struct cvom_analytics_settings *out,
                                                struct cvom_error *err);
 
-/* Parse a value of one of the two settings: CVOM_OK with *out set, CVOM_EINVAL when it is not
- * a number in the setting's range (0..1 for the share, -1..1 for the threshold), CVOM_ENOTFOUND
- * for another key. */
+/* Parse a value of one of these settings: CVOM_OK with *out set, CVOM_EINVAL when it is not
+ * a number in the setting's range (0..1 for the share, -1..1 for the threshold, whole days for
+ * the alerts'), CVOM_ENOTFOUND for another key. */
 enum cvom_status cvom__analytics_setting_parse(const char *key, const char *value, double *out);
 
 /* ---- migration between two dates -------------------------------------------------------- */

@@ -28,6 +28,9 @@ const char *const cvom__config_keys[] = {
     /* read by the analytics (service/analytics.c), not by scoring */
     CVOM_SETTING_OVERSERVED_SHARE,
     CVOM_SETTING_ALIGN_AT_RISK,
+    /* read by the alerts (service/alerts.c) */
+    CVOM_SETTING_ALERT_DUE_DAYS,
+    CVOM_SETTING_ALERT_UNANSWERED_DAYS,
     NULL,
 };
 
@@ -82,6 +85,10 @@ void cvom__config_value(const struct cvom_config *cfg, const struct cvom_analyti
         snprintf(buf, cap, "%g", an->overserved_share);
     else if (an && strcmp(key, CVOM_SETTING_ALIGN_AT_RISK) == 0)
         snprintf(buf, cap, "%g", an->at_risk);
+    else if (an && strcmp(key, CVOM_SETTING_ALERT_DUE_DAYS) == 0)
+        snprintf(buf, cap, "%g", an->due_days);
+    else if (an && strcmp(key, CVOM_SETTING_ALERT_UNANSWERED_DAYS) == 0)
+        snprintf(buf, cap, "%g", an->unanswered_days);
     else if (cap)
         buf[0] = '\0';
 }

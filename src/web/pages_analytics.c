@@ -8,6 +8,7 @@
 
 #include "service/analytics_json.h"
 #include "io/util.h"
+#include "service/alerts.h"
 #include "service/analytics.h"
 #include "web/api_util.h"
 #include "web/page.h"
@@ -84,7 +85,8 @@ static void sub_nav(struct buf *b, const char *here)
         const char *href, *label;
     } items[] = {{"/compare", "Migration"},
                  {"/overserved", "Over-serving"},
-                 {"/alignment", "Value alignment"}};
+                 {"/alignment", "Value alignment"},
+                 {"/alerts", "Alerts"}};
     buf_puts(b, "<nav class=\"actions\" aria-label=\"Analytics\">");
     for (size_t i = 0; i < sizeof items / sizeof *items; i++) {
         int cur = strcmp(here, items[i].href) == 0;
@@ -355,17 +357,25 @@ static void projection_table(struct buf *b, const struct cvom_migration *m,
     table_end(b);
 }
 
-static void compare_form(struct web_req *r, int32_t from, int32_t to)
+/* The filter form of a page that takes two dates (ids and labels as given) and the scope. */
+static void two_dates_form(struct web_req *r, const char *page, const char *const id[2],
+                           const char *const label[2], const int32_t date[2])
 {
     struct buf *b = &r->out;
-    char d0[11], d1[11];
-    cvom_date_format(from, d0);
-    cvom_date_format(to, d1);
-    buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/compare\">");
-    field(b, "from", "From", "date", d0);
-    field(b, "to", "To", "date", d1);
+    buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"%s\">", page);
+    for (int i = 0; i < 2; i++) {
+        char d[11];
+        cvom_date_format(date[i], d);
+        field(b, id[i], label[i], "date", d);
+    }
     scope_fields(r);
-    form_end(b, "/compare");
+    form_end(b, page);
+}
+
+static void compare_form(struct web_req *r, int32_t from, int32_t to)
+{
+    static const char *const id[2] = {"from", "to"}, *const label[2] = {"From", "To"};
+    two_dates_form(r, "/compare", id, label, (const int32_t[2]){from, to});
 }
 
 static void compare_body(struct web_req *r, const struct cvom_compare *k)
@@ -848,4 +858,130 @@ int api_alignment(struct web_req *r)
     doc = acc && s.n == 1 ? cvom__aligned_json(&s, &s.v[0]) : cvom__alignment_json(&s);
     cvom__alignment_set_cleanup(&s);
     return api_send(r, 200, doc);
+}
+
+/* ---- GET /alerts, and the front page's panel ----------------------------------------------- */
+
+/* The alerts of al as a list per account, at most max_accounts accounts (0: all). */
+static void alerts_list(struct buf *b, const struct cvom_alerts *al, size_t max_accounts)
+{
+    size_t shown = 0;
+    buf_puts(b, "<ul class=\"alerts\">");
+    for (size_t i = 0; i < al->n; i++) {
+        const struct cvom_alert *x = &al->v[i];
+        const struct cvom_report_account *a = &al->doc.report.accounts[x->account];
+        int first = i == 0 || al->v[i - 1].account != x->account;
+        if (first && max_accounts && shown == max_accounts)
+            break;
+        if (first) {
+            shown++;
+            buf_printf(b, "%s<li><a href=\"/accounts/%lld\">", i ? "</ul></li>" : "",
+                       (long long)a->id);
+            buf_html(b, a->label ? a->label : a->name);
+            buf_puts(b, "</a>");
+            if (a->owner[0]) {
+                buf_puts(b, " <span class=\"hint\">");
+                buf_html(b, a->owner);
+                buf_puts(b, "</span>");
+            }
+            buf_puts(b, "<ul>");
+        }
+        buf_printf(b, "<li data-kind=\"%s\"><span class=\"badge\">%s</span> ",
+                   cvom__alert_kind_name(x->kind), cvom__alert_kind_name(x->kind));
+        buf_html(b, x->why);
+        buf_puts(b, " <a href=\"");
+        buf_html(b, x->where);
+        buf_puts(b, "\">Fix</a></li>");
+    }
+    buf_puts(b, al->n ? "</ul></li></ul>" : "</ul>");
+}
+
+static size_t alert_accounts(const struct cvom_alerts *al)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < al->n; i++)
+        n += i == 0 || al->v[i - 1].account != al->v[i].account;
+    return n;
+}
+
+int pages_alerts(struct web_req *r)
+{
+    struct cvom_account_filter f;
+    char filters[640];
+    int any = page_scope(r, &f, filters, sizeof filters);
+    int32_t as_of = pages_today(), since = 0;
+    int bad = query_date(r, "as-of", &as_of) < 0;
+    if (bad)
+        as_of = pages_today();
+    int given = query_date(r, "since", &since);
+    struct cvom_alerts *al = calloc(1, sizeof *al);
+    enum cvom_status st = al ? CVOM_OK : cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
+    if (!st && (given <= 0 || since >= as_of))
+        st = cvom__alerts_default_since(r->store, as_of, &since, &r->err);
+    if (!st && any)
+        st = cvom__alerts_gather(r->store, &f, as_of, since, al, &r->err);
+    if (st) {
+        free(al);
+        return web_fail(r, st, &r->err);
+    }
+    struct buf *b = &r->out;
+    head(r, "Alerts", "/alerts",
+         "What needs attention, account by account: each alert says why it fired and links to "
+         "where it is fixed.");
+    if (bad || given < 0 || (given > 0 && since >= as_of))
+        page_notice(r, "error",
+                    "A date was not understood (YYYY-MM-DD, since before the "
+                    "date); showing the defaults.");
+    static const char *const id[2] = {"as-of", "since"},
+                             *const label[2] = {"As of", "Changes since"};
+    two_dates_form(r, "/alerts", id, label, (const int32_t[2]){as_of, since});
+    char d[11], s[11];
+    cvom_date_format(as_of, d);
+    cvom_date_format(since, s);
+    buf_printf(b, "<p>%zu alert%s on %zu account%s as of %s, changes since %s.</p>", al->n,
+               al->n == 1 ? "" : "s", alert_accounts(al), alert_accounts(al) == 1 ? "" : "s", d, s);
+    alerts_list(b, al, 0);
+    page_end(r);
+    cvom__alerts_cleanup(al);
+    free(al);
+    return 200;
+}
+
+void pages_alerts_panel(struct web_req *r, const struct cvom_account_filter *f, int32_t as_of,
+                        size_t n_accounts)
+{
+    struct buf *b = &r->out;
+    buf_puts(b, "<section class=\"block\" id=\"attention\" aria-labelledby=\"at-h\"><h2 "
+                "id=\"at-h\">Needs attention</h2>");
+    if (n_accounts > PAGES_ALERTS_PANEL_MAX) {
+        buf_printf(b,
+                   "<p>%zu accounts are more than this page lists: see <a href=\"/alerts\">"
+                   "the alerts</a>.</p></section>",
+                   n_accounts);
+        return;
+    }
+    struct cvom_alerts *al = calloc(1, sizeof *al);
+    int32_t since = 0;
+    struct cvom_error err = {0};
+    enum cvom_status st =
+        al ? cvom__alerts_default_since(r->store, as_of, &since, &err) : CVOM_ENOMEM;
+    if (!st)
+        st = cvom__alerts_gather(r->store, f, as_of, since, al, &err);
+    if (st) {
+        buf_puts(b, "<p class=\"hint\">The alerts could not be worked out: ");
+        buf_html(b, err.message[0] ? err.message : "out of memory");
+        buf_puts(b, "</p></section>");
+        free(al);
+        return;
+    }
+    size_t accounts = alert_accounts(al);
+    if (!al->n)
+        buf_puts(b, "<p>Nothing needs attention today.</p>");
+    else
+        buf_printf(b, "<p>%zu alert%s on %zu account%s. <a href=\"/alerts\">All alerts</a></p>",
+                   al->n, al->n == 1 ? "" : "s", accounts, accounts == 1 ? "" : "s");
+    alerts_list(b, al, PAGES_ALERTS_PANEL_ACCOUNTS);
+    buf_puts(b, "</section>");
+    cvom__alerts_cleanup(al);
+    free(al);
 }

@@ -2,6 +2,7 @@
  * (GET /accounts). Both score every visible account, which takes a while on a large
  * portfolio, so the body of each page is cached by store revision, query, the user's scope
  * and the date; a repeated request costs one revision query and a copy. */
+#include "web/pages_analytics.h"
 #include "web/pages_util.h"
 
 #include "io/util.h"
@@ -994,6 +995,8 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     buf_puts(b, "</figcaption></figure>");
     summary(b, q, &t);
     buf_puts(b, "</div>");
+    if (o.seen)
+        pages_alerts_panel(r, &f, q->as_of, n);
 
     sort_rows(placed, np, q->sort, q->desc);
     matrix_table(b, q, placed, np, &t);

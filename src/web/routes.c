@@ -51,6 +51,7 @@ static const struct web_route analytics_routes[] = {
     {M_GET, "/compare", pages_compare, A_VIEWER, 0},
     {M_GET, "/overserved", pages_overserved, A_VIEWER, 0},
     {M_GET, "/alignment", pages_alignment, A_VIEWER, 0},
+    {M_GET, "/alerts", pages_alerts, A_VIEWER, 0},
     {M_GET, "/api/v1/compare", api_compare, A_VIEWER, 0},
     {M_GET, "/api/v1/overserved", api_overserved, A_VIEWER, 0},
     {M_GET, "/api/v1/alignment", api_alignment, A_VIEWER, 0},

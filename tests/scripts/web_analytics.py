@@ -218,6 +218,43 @@ def overserved_page(fx, db, viewer, manager):
     C.check(DISCOUNTER not in html.unescape(r.text), "another owner's account is not shown")
 
 
+# ---- /alerts and the front page's panel ---------------------------------------------------------
+
+@section
+def alerts_page(fx, db, viewer, manager):
+    today = cli_json(fx, db, "alerts", "--format", "json")
+    r = viewer.get("/alerts")
+    C.check(r.status == 200, "GET /alerts", r.status)
+    kinds = re.findall(r'<li data-kind="([a-z_]+)">', r.text)
+    C.check(sorted(kinds) == sorted(a["kind"] for a in today),
+            "/alerts lists what cvom alerts lists", len(kinds), len(today))
+    text = html.unescape(r.text)
+    C.check(all(a["why"] in text for a in today), "each alert says why it fired")
+    links = set(parse(r.text).links)
+    C.check(all(a["where"] in links for a in today), "each alert links to where it is fixed")
+    C.check("%d alerts on" % len(today) in r.text, "the count", len(today))
+    # The front page's panel shows the first accounts' alerts and links to the rest.
+    r = viewer.get("/")
+    C.check('id="attention"' in r.text and 'href="/alerts"' in r.text,
+            "the front page has a Needs attention panel", r.text[:300])
+    panel = r.text[r.text.find('id="attention"'):]
+    panel = panel[:panel.find("</section>")]
+    C.check(panel.count("<li data-kind=") > 0, "the panel lists alerts")
+    # A manager's alerts are their own accounts'.
+    mine = {a["id"] for a in fx.accounts(db) if a["owner"] == harness.USERS["priya"][1]}
+    r = manager.get("/alerts")
+    ids = {int(x.split("/")[2].split("#")[0]) for x in parse(r.text).links
+           if re.fullmatch(r"/accounts/\d+(#\w+)?", x)}
+    C.check(ids and ids <= mine, "a manager's alerts are on their accounts", sorted(ids - mine))
+    # Done actions leave the alerts, on the page and in the panel.
+    overdue = [a for a in today if a["kind"] == "overdue_action"]
+    if C.check(overdue, "the demo has an overdue action"):
+        harness.run(fx.cvom, db, "action", "done", str(overdue[0]["action_id"]))
+        r = viewer.get("/alerts")
+        C.check(len(re.findall(r'data-kind="overdue_action"', r.text)) == len(overdue) - 1,
+                "an action marked done is no longer overdue")
+
+
 # ---- /alignment --------------------------------------------------------------------------------
 
 @section
@@ -343,6 +380,7 @@ def main():
         compare_page(fx, db, viewer)
         overserved_page(fx, db, viewer, manager)
         alignment_page(fx, db, viewer)
+        alerts_page(fx, db, viewer, manager)
         api(fx, db, srv)
         escaping(fx, db, srv, viewer)
     finally:
