@@ -87,8 +87,9 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
 static const char *const account_keys[] = {"name", "external_id", "owner", "parent_id",
                                            "revenue", "potential", "currency", "industry",
                                            "region", "tags", "notes", NULL};
-static const char *const stakeholder_keys[] = {"name", "external_id", "role", "influence",
-                                               "stance", "email", NULL};
+static const char *const stakeholder_keys[] = {
+    "name",       "external_id",  "role",    "influence",   "stance", "email",
+    "reports_to", "last_contact", "channel", "counterpart", "notes",  NULL};
 
 /* A JSON value as the text the record validators read: strings as they are, numbers in
  * full precision, null as empty. number says which of the two kinds the field takes. */
@@ -199,6 +200,20 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
     return cvom_account_check(a, &err) ? record_error(r, &err) : 0;
 }
 
+/* Whom a stakeholder reports to: the id of another stakeholder of the account, or null.
+ * The store refuses one of another account and a loop. */
+static int set_reports_to(struct web_req *r, struct cvom_stakeholder *s, json_t *v)
+{
+    if (json_is_null(v)) {
+        s->reports_to = 0;
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+        return api_invalid(r, "reports_to", "Expected the id of a stakeholder, or null.");
+    s->reports_to = json_integer_value(v);
+    return 0;
+}
+
 static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeholder *s)
 {
     int rc = api_known_fields(r, body, stakeholder_keys);
@@ -207,10 +222,14 @@ static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeh
     json_object_foreach(body, key, v) {
         if (rc)
             break;
-        char text[CVOM_FIELD_MAX + 1];
+        if (strcmp(key, "reports_to") == 0) {
+            rc = set_reports_to(r, s, v);
+            continue;
+        }
+        char text[CVOM_STAKEHOLDER_NOTES_MAX + 1], boss[CVOM_FIELD_MAX];
         struct cvom_error err = {0};
         if (!(rc = value_text(r, key, v, strcmp(key, "influence") == 0, text, sizeof text)) &&
-            cvom_stakeholder_set(s, key, text, &err))
+            cvom_stakeholder_set(s, key, text, boss, &err))
             rc = record_error(r, &err);
     }
     if (rc)
