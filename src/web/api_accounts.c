@@ -415,6 +415,12 @@ static json_t *stakeholder_json(const struct cvom_stakeholder *s)
     json_object_set_new(o, "influence", api_num2(s->influence));
     json_object_set_new(o, "stance", json_string(cvom_stance_name(s->stance)));
     json_object_set_new(o, "email", api_str(s->email));
+    json_object_set_new(o, "reports_to", s->reports_to ? json_integer(s->reports_to) : json_null());
+    json_object_set_new(o, "last_contact", api_date(s->last_contact));
+    json_object_set_new(o, "channel",
+                        s->channel ? json_string(cvom_channel_name(s->channel)) : json_null());
+    json_object_set_new(o, "counterpart", api_str(s->counterpart));
+    json_object_set_new(o, "notes", api_str(s->notes));
     return o;
 }
 
@@ -488,19 +494,41 @@ int api_stakeholder_get(struct web_req *r)
     return rc ? rc : api_send(r, 200, stakeholder_json(&s));
 }
 
+/* A stakeholder has no version: its ETag is the digest of its GET answer, and a change
+ * with If-Match is held against the stakeholder as read inside the change's transaction. */
+static int stakeholder_if_match(struct web_req *r, const struct cvom_stakeholder *s)
+{
+    char tag[WEB_TAG_MAX];
+    json_t *now = stakeholder_json(s);
+    api_json_tag(now, tag);
+    json_decref(now);
+    return api_if_match(r, tag);
+}
+
+int api_stakeholder_patch(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_stakeholder s;
+    int rc;
+    json_t *body = api_body(r, &rc);
+    if (!body)
+        return rc;
+    if (!(rc = api_begin(r)) && !(rc = api_stakeholder(r, &a, &s)) &&
+        !(rc = stakeholder_if_match(r, &s)))
+        rc = apply_stakeholder(r, body, &s);
+    json_decref(body);
+    if (rc || (rc = api_finish(r, r->store->ops->stakeholder_update(r->store, &s, &r->err))))
+        return rc;
+    return api_send(r, 200, stakeholder_json(&s));
+}
+
 int api_stakeholder_delete(struct web_req *r)
 {
     struct cvom_account a;
     struct cvom_stakeholder s;
-    char tag[WEB_TAG_MAX];
     int rc;
-    if ((rc = api_begin(r)) || (rc = api_stakeholder(r, &a, &s)))
-        return rc;
-    /* A stakeholder has no version: its ETag is the digest of its GET answer. */
-    json_t *now = stakeholder_json(&s);
-    api_json_tag(now, tag);
-    json_decref(now);
-    if ((rc = api_if_match(r, tag)))
+    if ((rc = api_begin(r)) || (rc = api_stakeholder(r, &a, &s)) ||
+        (rc = stakeholder_if_match(r, &s)))
         return rc;
     enum cvom_status st;
     st = r->store->ops->stakeholder_remove(r->store, s.id, &r->err);
