@@ -3,7 +3,8 @@
 manager, a real `cvom serve`, and tests/browser/relmap.mjs (playwright-core driving Debian's
 chromium): sign in as the manager, create an account under a parent on the "new account" page,
 add three stakeholders who report to one another, edit one, see the map with a coverage gap
-flagged, and remove one; then the command line reads back what the browser wrote. Screenshots go to
+flagged, and remove one; then the command line reads back what the browser wrote, and the
+same forms, posted directly, refuse a loop, another manager's account and a viewer. Screenshots go to
 BUILD_DIR/meson-logs/screenshots (or $CVOM_SCREENSHOTS). Skipped (exit 77) only when
 scripts/setup.sh cannot install node, chromium or the npm packages.
     usage: web_relmap.py PATH/TO/cvom"""
@@ -46,6 +47,36 @@ def read_back(cvom, db, parent, today):
     return problems
 
 
+def forms_refuse(cvom, db, srv, fx):
+    """The stakeholder forms refuse what the store refuses, and whom the owner rule keeps
+    out, writing nothing: a list of problems."""
+    problems = []
+    made = [a for a in fx.accounts(db) if a["name"] == ACCOUNT][0]["id"]
+    people = {s["name"]: s for s in fx.stakeholders(db, str(made))}
+    eva, finn = people["Eva Boss"], people["Finn Middle"]
+    before = fx.stakeholders(db, str(made))
+    c = srv.client()
+    c.signin("priya")
+    tok = c.session_csrf()
+    form = {"csrf": tok, "name": "Eva Boss", "reports_to": str(finn["id"])}
+    r = c.post("/accounts/%d/stakeholders/%d" % (made, eva["id"]), form)
+    if r.status != 422 or "loop" not in r.text:
+        problems.append("a loop through the form: %d %s" % (r.status, r.text[:200]))
+    other = fx.other[0]
+    r = c.post("/accounts/%d/stakeholders" % other, {"csrf": tok, "name": "Intruder"})
+    if r.status != 404:
+        problems.append("another manager's account through the form: %d" % r.status)
+    v = srv.client()
+    v.signin("vic")
+    r = v.post("/accounts/%d/stakeholders/%d/remove" % (made, eva["id"]),
+               {"csrf": v.session_csrf()})
+    if r.status != 403:
+        problems.append("a viewer removing a stakeholder: %d" % r.status)
+    if fx.stakeholders(db, str(made)) != before:
+        problems.append("a refused form changed the stakeholders")
+    return problems
+
+
 def main():
     cvom = harness.cvom_path(sys.argv)
     node = prerequisites()
@@ -71,7 +102,7 @@ def main():
             print("web_relmap: relmap.mjs did not finish in 90 s")
             rc = 1
         if rc == 0:
-            problems = read_back(cvom, db, parent, today)
+            problems = read_back(cvom, db, parent, today) + forms_refuse(cvom, db, srv, fx)
             for msg in problems:
                 print("FAIL " + msg)
             rc = 1 if problems else 0
