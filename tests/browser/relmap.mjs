@@ -110,6 +110,7 @@ async function main() {
     check(await page.locator('svg.relmap g.map-node').count() === 2 &&
       await page.locator('#people th', { hasText: 'Gus Analyst' }).count() === 0,
     'a removed stakeholder leaves the map and the table');
+    await page.screenshot({ path: path.join(artifacts, '96-relmap-account.png'), fullPage: true });
   } catch (e) {
     check(false, 'the relationship map flow ran to the end', e && e.message);
     if (session) {
