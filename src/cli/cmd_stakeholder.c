@@ -69,11 +69,11 @@ static enum cvom_status apply_fields(struct cli *c, struct cli_opt *opts,
     enum cvom_status st = CVOM_OK;
     for (size_t i = 0; !st && i < N_FIELDS; i++)
         if (opts[i].set)
-            st = cvom_stakeholder_set(s, fields[i], opts[i].value, boss, &c->err);
+            st = cvom__stakeholder_set(s, fields[i], opts[i].value, boss, &c->err);
     if (!st && cli_opt(opts, "reports-to")->set)
         st = cvom_stakeholder_reports_to(c->store, s, boss, &c->err);
     if (!st)
-        st = cvom_stakeholder_check(s, &c->err);
+        st = cvom__stakeholder_check(s, &c->err);
     return st;
 }
 
@@ -124,7 +124,7 @@ static int edit_target(struct cli *c, char **pos, int np, struct cvom_account *a
         return st ? cli_fail(c, st, &c->err) : 0;
     }
     long v;
-    if (cvom_parse_long(pos[0], 1, LONG_MAX, &v))
+    if (cvom__parse_long(pos[0], 1, LONG_MAX, &v))
         return cli_usage_error(c, "give the stakeholder's id, or the account and the "
                                   "stakeholder");
     id = v;
@@ -184,7 +184,7 @@ static int list_row(void *ctx, const struct cvom_stakeholder *s)
                            s->name,
                            s->role,
                            infl,
-                           cvom_stance_name(s->stance),
+                           cvom__stance_name(s->stance),
                            s->email,
                            boss,
                            day,

@@ -12,16 +12,16 @@
 
 /* A quadrant as every JSON output gives it: its name ("partnership"), or null when the
  * state says the account is not placed (insufficient evidence). A new reference. */
-json_t *cvom_quadrant_json(enum cvom_state state, enum cvom_quadrant q);
+json_t *cvom__quadrant_json(enum cvom_state state, enum cvom_quadrant q);
 
 /* The explanation of account a as of a date: axes, respondents with their answers, items,
  * the signals blended in (sig, in the order of ex->blend; may be NULL when there are none),
  * the stakeholders on the matrix (sp), the partnership (h) and the relationship map (map). A
  * new reference; NULL only when memory runs out. */
-json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                              const struct cvom_instrument *ins, int32_t as_of,
-                              const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
-                              const struct cvom_health *h, const struct cvom_account_map *map);
+json_t *cvom__explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                               const struct cvom_instrument *ins, int32_t as_of,
+                               const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
+                               const struct cvom_health *h, const struct cvom_account_map *map);
 
 /* The relationship map: the rule's two numbers, how many stakeholders are flagged, and each
  * stakeholder in chart order with depth, quadrant, last contact and gaps. A new reference. */

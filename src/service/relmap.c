@@ -10,7 +10,7 @@
 
 static int push_stakeholder(void *ctx, const struct cvom_stakeholder *s)
 {
-    return cvom_rows_push(ctx, s);
+    return cvom__rows_push(ctx, s);
 }
 
 /* The quadrant of the customer respondent of sp labelled name, when exactly one is; -1. */
@@ -74,7 +74,7 @@ static enum cvom_status lay_out(const struct cvom_stakeholder *v, size_t n, int3
         e->decider = nodes[i].decider;
         e->gaps = nodes[i].gaps;
         e->quadrant = ex && !name_shared(v, n, k) ? quadrant_of(ex, sp, v[k].name) : -1;
-        cvom_copy(e->boss, sizeof e->boss, name_of(v, n, v[k].reports_to));
+        cvom__copy_str(e->boss, sizeof e->boss, name_of(v, n, v[k].reports_to));
         m->flagged += e->gaps != 0;
     }
     m->n = st ? 0 : n;
@@ -92,7 +92,7 @@ enum cvom_status cvom_account_map_load(struct cvom_store *st, const struct cvom_
     struct cvom_spread sp;
     struct cvom_account_map m = {0};
     int spread = 0;
-    cvom_rows_init(&rows, sizeof(struct cvom_stakeholder), CVOM_MAP_MAX);
+    cvom__rows_init(&rows, sizeof(struct cvom_stakeholder), CVOM_MAP_MAX);
     enum cvom_status s = st->ops->stakeholder_list(st, account_id, push_stakeholder, &rows, err);
     if (!s && rows.failed)
         s = rows.failed == CVOM_ENOMEM
@@ -105,7 +105,7 @@ enum cvom_status cvom_account_map_load(struct cvom_store *st, const struct cvom_
         s = lay_out(rows.v, rows.n, today, ex, spread ? &sp : NULL, &m, err);
     if (spread)
         cvom_spread_cleanup(&sp);
-    cvom_rows_free(&rows);
+    cvom__rows_free(&rows);
     if (s) {
         free(m.e);
         return s;
@@ -155,7 +155,7 @@ enum cvom_status cvom_stakeholder_reports_to(struct cvom_store *st, struct cvom_
                                   "reports_to: no stakeholder '%.60s' at this account", ref)
                  : cvom_error_set(err, CVOM_EINVAL, "reports_to: %s", why.message);
         if (err)
-            cvom_copy(err->field, sizeof err->field, "reports_to");
+            cvom__copy_str(err->field, sizeof err->field, "reports_to");
         return rc;
     }
     if (rc) {

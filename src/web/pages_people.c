@@ -80,15 +80,15 @@ static void map_node(struct buf *b, const struct cvom_map_entry *e, double cx, d
 {
     const struct cvom_stakeholder *s = &e->s;
     char fill[8], day[16] = "no contact";
-    cvom_palette_hex(cvom_palette_stance[(unsigned)s->stance < CVOM_STANCE_COUNT ? s->stance : 0],
-                     fill);
+    cvom__palette_hex(cvom_palette_stance[(unsigned)s->stance < CVOM_STANCE_COUNT ? s->stance : 0],
+                      fill);
     if (s->last_contact)
         cvom_date_format(s->last_contact, day);
     double r = node_r(s->influence);
     buf_printf(b, "<g class=\"map-node%s\" data-stakeholder=\"%" PRId64 "\"><title>",
                e->gaps ? " gap" : "", s->id);
     buf_html(b, s->name);
-    buf_printf(b, " \xE2\x80\x94 %s, influence %.2f", cvom_stance_name(s->stance), s->influence);
+    buf_printf(b, " \xE2\x80\x94 %s, influence %.2f", cvom__stance_name(s->stance), s->influence);
     if (e->gaps) {
         char why[256];
         buf_puts(b, "; gap: ");
@@ -166,7 +166,7 @@ static void map_legend(struct buf *b)
     buf_puts(b, "<p class=\"hint map-legend\">Colour: stance (");
     for (int s = 1; s < CVOM_STANCE_COUNT; s++)
         buf_printf(b, "%s<span class=\"stance %s\">%s</span>", s > 1 ? ", " : "",
-                   cvom_stance_name((enum cvom_stance)s), cvom_stance_name((enum cvom_stance)s));
+                   cvom__stance_name((enum cvom_stance)s), cvom__stance_name((enum cvom_stance)s));
     buf_printf(b,
                "; grey: unknown). Size: influence. Under each name: their own quadrant and "
                "last contact. A dashed red ring and \xE2\x80\x9C!\xE2\x80\x9D mark a "
@@ -278,7 +278,7 @@ void pages_stakeholder_form(struct web_req *r, const struct cvom_stakeholder *s,
                "name=\"stance\">",
                id, id);
     for (int k2 = 0; k2 < CVOM_STANCE_COUNT; k2++)
-        option(b, cvom_stance_name((enum cvom_stance)k2), cvom_stance_name((enum cvom_stance)k2),
+        option(b, cvom__stance_name((enum cvom_stance)k2), cvom__stance_name((enum cvom_stance)k2),
                (int)s->stance == k2);
     buf_printf(b,
                "</select><label for=\"%s-reports\">Reports to</label><select "
@@ -320,7 +320,7 @@ static int stakeholder_of(struct web_req *r, const struct cvom_account *a,
 {
     long id;
     enum cvom_status st = CVOM_ENOTFOUND;
-    if (r->n_param >= 2 && !cvom_parse_long(r->param[1], 1, LONG_MAX, &id))
+    if (r->n_param >= 2 && !cvom__parse_long(r->param[1], 1, LONG_MAX, &id))
         st = r->store->ops->stakeholder_get(r->store, id, s, &r->err);
     if (st == CVOM_ENOTFOUND || (!st && s->account_id != a->id))
         return web_refuse(r, WEB_NOT_FOUND, NULL, "The account has no such stakeholder.");
@@ -333,8 +333,8 @@ static enum cvom_status read_stakeholder(struct web_req *r, struct cvom_stakehol
 {
     char boss[CVOM_FIELD_MAX] = "", text[CVOM_STAKEHOLDER_NOTES_MAX + 1];
     enum cvom_status st = CVOM_OK;
-    for (size_t i = 0; !st && cvom_stakeholder_fields[i].name; i++) {
-        const char *f = cvom_stakeholder_fields[i].name, *v = web_field(r, f);
+    for (size_t i = 0; !st && cvom__stakeholder_fields[i].name; i++) {
+        const char *f = cvom__stakeholder_fields[i].name, *v = web_field(r, f);
         if (!v)
             continue;
         size_t n = 0;
@@ -344,12 +344,12 @@ static enum cvom_status read_stakeholder(struct web_req *r, struct cvom_stakehol
         text[n] = '\0';
         if (*v)
             return cvom_error_set(&r->err, CVOM_ELIMIT, "%s: too long", f);
-        st = cvom_stakeholder_set(s, f, text, boss, &r->err);
+        st = cvom__stakeholder_set(s, f, text, boss, &r->err);
     }
     if (!st && web_field(r, "reports_to"))
         st = cvom_stakeholder_reports_to(r->store, s, boss, &r->err);
     if (!st)
-        st = cvom_stakeholder_check(s, &r->err);
+        st = cvom__stakeholder_check(s, &r->err);
     return st;
 }
 
@@ -498,11 +498,11 @@ static enum cvom_status read_account(struct web_req *r, struct cvom_account *a)
         if (!v || (strcmp(f, "owner") == 0 && r->user.role != CVOM_ROLE_ADMIN))
             continue;
         parent_given |= strcmp(f, "parent") == 0;
-        st = cvom_account_set(a, f, v, parent, &r->err);
+        st = cvom__account_set(a, f, v, parent, &r->err);
     }
     if (st || !parent_given)
         return st;
-    cvom_trim(parent);
+    cvom__trim(parent);
     if (!parent[0]) {
         a->parent_id = 0;
         return CVOM_OK;
@@ -515,7 +515,7 @@ static enum cvom_status read_account(struct web_req *r, struct cvom_account *a)
         st = cvom_error_set(&r->err, CVOM_EINVAL, "parent: no account '%.60s' that you may see",
                             parent);
     if (st == CVOM_EINVAL)
-        cvom_copy(r->err.field, sizeof r->err.field, "parent");
+        cvom__copy_str(r->err.field, sizeof r->err.field, "parent");
     if (!st)
         a->parent_id = p.id;
     return st;
@@ -525,22 +525,22 @@ static int account_write(struct web_req *r, struct cvom_account *a)
 {
     int add = a->id == 0;
     char was[CVOM_FIELD_MAX], key[CVOM_FIELD_MAX];
-    cvom_name_key(a->name, was, sizeof was);
+    cvom__name_key(a->name, was, sizeof was);
     enum cvom_status st = read_account(r, a);
     if (!st && r->user.role == CVOM_ROLE_MANAGER)
-        cvom_copy(a->owner, sizeof a->owner, r->user.display);
+        cvom__copy_str(a->owner, sizeof a->owner, r->user.display);
     if (!st)
-        st = cvom_account_check(a, &r->err);
+        st = cvom__account_check(a, &r->err);
     if (st)
         return pages_form_error(r, &r->err);
     int allow = web_field(r, "allow_same_name") != NULL;
     if (!(st = r->store->ops->begin(r->store, &r->err))) {
-        if (add || strcmp(cvom_name_key(a->name, key, sizeof key), was) != 0)
-            st = cvom_account_name_check(r->store, a, allow,
-                                         "the box \xE2\x80\x9C"
-                                         "Another account may have this "
-                                         "name\xE2\x80\x9D",
-                                         &r->err);
+        if (add || strcmp(cvom__name_key(a->name, key, sizeof key), was) != 0)
+            st = cvom__account_name_check(r->store, a, allow,
+                                          "the box \xE2\x80\x9C"
+                                          "Another account may have this "
+                                          "name\xE2\x80\x9D",
+                                          &r->err);
         if (!st)
             st = add ? r->store->ops->account_add(r->store, a, &r->err)
                      : r->store->ops->account_update(r->store, a, &r->err);
@@ -578,7 +578,7 @@ int pages_account_new(struct web_req *r)
 {
     struct cvom_account a;
     memset(&a, 0, sizeof a);
-    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    cvom__copy_str(a.currency, sizeof a.currency, "EUR");
     if (r->user.role == CVOM_ROLE_MANAGER && !r->user.display[0])
         return web_refuse(r, WEB_FORBIDDEN, NULL,
                           "A manager needs a display name to own accounts; ask an admin.");
@@ -606,6 +606,6 @@ int pages_account_create(struct web_req *r)
                           "A manager needs a display name to own accounts; ask an admin.");
     struct cvom_account a;
     memset(&a, 0, sizeof a);
-    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    cvom__copy_str(a.currency, sizeof a.currency, "EUR");
     return account_write(r, &a);
 }
