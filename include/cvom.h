@@ -120,6 +120,17 @@ enum cvom_respondent_kind {
  * their parsers, which accept exactly those names and return -1 otherwise. */
 const char *cvom_dim_name(enum cvom_dim d);
 const char *cvom_axis_name(enum cvom_axis a);
+/* Where a customer's person stands towards us. */
+enum cvom_stance {
+    CVOM_STANCE_UNKNOWN = 0,
+    CVOM_STANCE_CHAMPION,
+    CVOM_STANCE_SUPPORTER,
+    CVOM_STANCE_NEUTRAL,
+    CVOM_STANCE_SCEPTIC,
+    CVOM_STANCE_OPPONENT,
+    CVOM_STANCE_COUNT
+};
+
 const char *cvom_quadrant_name(enum cvom_quadrant q);
 const char *cvom_quadrant_title(enum cvom_quadrant q); /* "Transactional" */
 const char *cvom_state_name(enum cvom_state s);
@@ -718,6 +729,62 @@ enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
 /* Free the points; NULL does nothing. */
 void cvom_spread_cleanup(struct cvom_spread *s);
 
+/* ---------------------------------------------------------------------------------------
+ * The relationship map: an account's stakeholders by whom they report to, and its gaps
+ * ------------------------------------------------------------------------------------- */
+
+/* A decision maker is a stakeholder whose role contains "decision" or "buyer" (in any case:
+ * "Decision maker", "Economic buyer") or whose influence is at least
+ * CVOM_MAP_DECIDER_INFLUENCE. A coverage gap is any of:
+ *   - a decision maker with nobody at our side looking after them (no counterpart);
+ *   - a decision maker with no contact recorded within CVOM_MAP_CONTACT_DAYS days before
+ *     the day judged (or none at all);
+ *   - a champion with only sceptics and opponents above them: everyone they report to,
+ *     directly or through others, is a sceptic or an opponent (and there is at least one). */
+#define CVOM_MAP_DECIDER_INFLUENCE 0.8
+#define CVOM_MAP_CONTACT_DAYS 90
+#define CVOM_MAP_MAX 10000 /* people on one map */
+
+struct cvom_map_person {
+    int64_t id;         /* > 0 and unique among the people given */
+    int64_t reports_to; /* the id of another of them; 0, or an id not among them: the top */
+    const char *role;   /* borrowed for the call; NULL reads as "" */
+    double influence;   /* 0..1 */
+    enum cvom_stance stance;
+    int32_t last_contact; /* days since 1970-01-01; 0: never */
+    int has_counterpart;  /* 1 when someone at our side looks after them */
+};
+
+enum cvom_map_gap {
+    CVOM_GAP_NO_COUNTERPART = 1u << 0,
+    CVOM_GAP_NO_CONTACT = 1u << 1,
+    CVOM_GAP_CRITICS_ABOVE = 1u << 2,
+};
+#define CVOM_MAP_GAP_KINDS 3
+
+struct cvom_map_node {
+    size_t person; /* index into the people given */
+    int depth;     /* 0 at the top; one more per level below */
+    int decider;   /* 1 for a decision maker */
+    unsigned gaps; /* enum cvom_map_gap bits */
+};
+
+/* Whether a stakeholder of that role (NULL: none) and influence is a decision maker. */
+int cvom_map_is_decider(const char *role, double influence);
+/* "no-counterpart", "no-contact", "critics-above" for one gap bit; "" for anything else. */
+const char *cvom_map_gap_name(unsigned gap);
+/* The gap as a short sentence: "decision maker without a counterpart", …; "" otherwise. */
+const char *cvom_map_gap_text(unsigned gap);
+
+/* Lay out people p[0..n) as an organisation chart and judge their gaps as of today (days
+ * since 1970-01-01). nodes (room for n, the caller's) receives every person once, depth
+ * first: each person at the top in the order given, followed by those who report to them,
+ * in the order given, and so on down. A loop of reports_to (which the store refuses) is
+ * broken at its member given first, who is then put at the top. CVOM_EINVAL (message in
+ * err) for more than CVOM_MAP_MAX people or an id that is not positive or given twice,
+ * CVOM_ENOMEM; nodes is written only on success. */
+enum cvom_status cvom_map_build(const struct cvom_map_person *p, size_t n, int32_t today,
+                                struct cvom_map_node *nodes, struct cvom_error *err);
 
 /* ---------------------------------------------------------------------------------------
  * Playbooks and what-if

@@ -6,6 +6,7 @@
 #include "service/explain_json.h"
 #include "io/util.h"
 #include "service/accounts.h"
+#include "service/relmap.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -238,6 +239,43 @@ static void print_spread(const struct cvom_explanation *ex, const struct cvom_sp
     print_split(sp);
 }
 
+/* The relationship map as an indented tree: one line per stakeholder under whom they
+ * report to, then a line per coverage gap. */
+static void print_map(const struct cvom_account_map *m)
+{
+    printf("\nRelationship map (decision makers: a role with \"decision\" or \"buyer\", or "
+           "influence at least %.1f)\n",
+           CVOM_MAP_DECIDER_INFLUENCE);
+    if (!m->n) {
+        printf("  No stakeholders recorded.\n");
+        return;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        const struct cvom_map_entry *e = &m->e[i];
+        const struct cvom_stakeholder *s = &e->s;
+        int indent = 2 + 2 * (e->depth < 20 ? e->depth : 20);
+        char day[11] = "never";
+        if (s->last_contact)
+            cvom_date_format(s->last_contact, day);
+        printf("%*s%s%s%s — %s, influence %.2f, %s", indent, "", e->gaps ? "! " : "", s->name,
+               e->decider ? " [decision maker]" : "", s->role[0] ? s->role : "no role",
+               s->influence, cvom__stance_name(s->stance));
+        if (e->quadrant >= 0)
+            printf(", %s", cvom_quadrant_title((enum cvom_quadrant)e->quadrant));
+        printf("; last contact %s%s%s%s; counterpart %s\n", day, s->channel ? " (" : "",
+               cvom__channel_name(s->channel), s->channel ? ")" : "",
+               s->counterpart[0] ? s->counterpart : "none");
+        for (int g = 0; g < CVOM_MAP_GAP_KINDS; g++)
+            if (e->gaps & (1u << g))
+                printf("%*s  gap: %s\n", indent, "", cvom_map_gap_text(1u << g));
+    }
+    if (m->flagged)
+        printf("  %zu stakeholder%s with a coverage gap.\n", m->flagged,
+               m->flagged == 1 ? "" : "s");
+    else
+        printf("  No coverage gaps.\n");
+}
+
 static void print_pillars(const struct cvom_account *a, const struct cvom_health *h)
 {
     printf("\nPartnership pillars: their mean, never more than %g points above trust\n",
@@ -338,7 +376,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     int32_t as_of;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [--as-of DATE] [--format FMT]",
                   "Explain an account's position: each respondent's score and weight, each "
-                  "item's contribution, and what would move it across the nearest threshold.",
+                  "item's contribution, what would move it across the nearest threshold, and "
+                  "the relationship map of its stakeholders with their coverage gaps.",
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
@@ -372,10 +411,18 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         cvom_instrument_cleanup(&ins);
         return cli_fail(c, st, NULL);
     }
+    struct cvom_account_map map;
+    if ((st = cvom__account_map_load(c->store, &cfg, a.id, as_of, &ex, &map, &c->err))) {
+        cvom_health_cleanup(&h);
+        cvom_spread_cleanup(&sp);
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return cli_fail(c, st, &c->err);
+    }
     if (fmt == FMT_CSV) {
         explain_csv(&ex, &ins, &sig, &sp, &h);
     } else if (fmt == FMT_JSON) {
-        json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
+        json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h, &map);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(o);
@@ -406,7 +453,9 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         }
         print_moves(&ex, &ins, &cfg);
         print_pillars(&a, &h);
+        print_map(&map);
     }
+    cvom__account_map_cleanup(&map);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);

@@ -29,6 +29,14 @@ const struct cvom_field_def cvom__stakeholder_fields[] = {
     {"influence", "influence on the decision, 0 to 1 (default 0.5)", 0, 1},
     {"stance", "champion, supporter, neutral, sceptic, opponent or unknown", 0, 0},
     {"email", "e-mail address", 0, 0},
+    {"reports_to",
+     "the stakeholder of the same account they report to (id, external id or "
+     "name; empty: nobody)",
+     0, 0},
+    {"last_contact", "the day we last spoke with them, YYYY-MM-DD", 0, 0},
+    {"channel", "how: meeting, call, email, event or other", 0, 0},
+    {"counterpart", "who at our side looks after them: a user name or free text", 0, 0},
+    {"notes", "free text, up to 1,023 bytes", 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -139,8 +147,29 @@ enum cvom_status cvom__account_set(struct cvom_account *a, const char *field, co
 }
 
 enum cvom_status cvom__stakeholder_set(struct cvom_stakeholder *s, const char *field,
-                                       const char *value, struct cvom_error *err)
+                                       const char *value, char *reports_ref, struct cvom_error *err)
 {
+    if (strcmp(field, "reports_to") == 0)
+        return text(reports_ref, CVOM_FIELD_MAX, field, value, err);
+    if (strcmp(field, "counterpart") == 0)
+        return text(s->counterpart, sizeof s->counterpart, field, value, err);
+    if (strcmp(field, "notes") == 0)
+        return text(s->notes, sizeof s->notes, field, value, err);
+    if (strcmp(field, "last_contact") == 0) {
+        int32_t day = 0;
+        if (value[0] && (cvom_date_parse(value, &day) || day <= 0))
+            return bad(err, CVOM_EINVAL, field, "expected a date as YYYY-MM-DD");
+        s->last_contact = day;
+        return CVOM_OK;
+    }
+    if (strcmp(field, "channel") == 0) {
+        int k = cvom__channel_parse(value);
+        if (k < 0)
+            return bad(err, CVOM_EINVAL, field,
+                       "expected meeting, call, email, event or other (or nothing)");
+        s->channel = (enum cvom_channel)k;
+        return CVOM_OK;
+    }
     if (strcmp(field, "name") == 0)
         return text(s->name, sizeof s->name, field, value, err);
     if (strcmp(field, "external_id") == 0)

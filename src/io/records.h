@@ -20,8 +20,11 @@ extern const struct cvom_field_def cvom__stakeholder_fields[]; /* NULL-name term
  * CVOM_FIELD_MAX bytes) instead. CVOM_EINVAL / CVOM_ELIMIT with err->field and message. */
 enum cvom_status cvom__account_set(struct cvom_account *a, const char *field, const char *value,
                                    char *parent_ref, struct cvom_error *err);
+/* The "reports_to" field of a stakeholder is likewise copied into reports_ref (of
+ * CVOM_FIELD_MAX bytes): the caller resolves it within the account. */
 enum cvom_status cvom__stakeholder_set(struct cvom_stakeholder *s, const char *field,
-                                       const char *value, struct cvom_error *err);
+                                       const char *value, char *reports_ref,
+                                       struct cvom_error *err);
 /* Check a whole record before it is stored (required fields). */
 enum cvom_status cvom__account_check(const struct cvom_account *a, struct cvom_error *err);
 enum cvom_status cvom__stakeholder_check(const struct cvom_stakeholder *s, struct cvom_error *err);

@@ -876,6 +876,58 @@ static void alignment(struct page *pg, const struct cvom_onepager *p)
     }
 }
 
+/* The relationship map as an indented tree: a line per person under whom they report to,
+ * a dot in their stance's colour, and their gaps in red beneath; it goes on over as many
+ * pages as it needs. */
+static void relationship_map(struct page *pg, const struct cvom_onepager *p)
+{
+    char title[96];
+    snprintf(title, sizeof title, "Relationship map (%zu stakeholder%s, %zu with a coverage gap)",
+             p->n_map, p->n_map == 1 ? "" : "s", p->map_flagged);
+    section(pg, title);
+    if (!p->n_map) {
+        para(pg, "No stakeholders recorded.", 8, 0, muted);
+        return;
+    }
+    for (size_t i = 0; i < p->n_map; i++) {
+        const struct cvom_onepager_map_person *m = &p->map[i];
+        double indent = 10.0 * (m->depth < 12 ? m->depth : 12);
+        double x = pg->left + indent + 9, w = pg->right - x;
+        char line[640], day[11] = "never", gaps[256] = "";
+        if (m->last_contact)
+            cvom_date_format(m->last_contact, day);
+        snprintf(line, sizeof line,
+                 "%s%s — %s, influence %.2f, %s%s%s; last contact %s%s%s%s; "
+                 "counterpart %s",
+                 m->name, m->decider ? " [decision maker]" : "", m->role[0] ? m->role : "no role",
+                 m->influence, m->stance_name, m->quadrant >= 0 ? ", " : "",
+                 m->quadrant >= 0 ? cvom_quadrant_title((enum cvom_quadrant)m->quadrant) : "", day,
+                 m->channel[0] ? " (" : "", m->channel, m->channel[0] ? ")" : "",
+                 m->counterpart[0] ? m->counterpart : "none");
+        size_t used = 0;
+        for (int g = 0; g < CVOM_MAP_GAP_KINDS; g++)
+            if (m->gaps & (1u << g)) {
+                int n = snprintf(gaps + used, sizeof gaps - used, "%sgap: %s", used ? "; " : "",
+                                 cvom_map_gap_text(1u << g));
+                used += n > 0 && (size_t)n < sizeof gaps - used ? (size_t)n : 0;
+            }
+        double h = lay(pg, line, 8, m->gaps != 0, w, PANGO_ALIGN_LEFT);
+        double hg = gaps[0] ? lay(pg, gaps, 7.5, 0, w, PANGO_ALIGN_LEFT) : 0;
+        room(pg, h + hg);
+        double r = 1.5 + 2.5 * (m->influence < 0 ? 0 : m->influence > 1 ? 1 : m->influence);
+        set_colour(
+            pg->cr,
+            cvom__palette_stance[(unsigned)m->stance < CVOM_STANCE_COUNT ? m->stance
+                                                                         : CVOM_STANCE_UNKNOWN]);
+        cairo_arc(pg->cr, pg->left + indent + 4, pg->y + 5, r, 0, 2 * M_PI);
+        cairo_fill(pg->cr);
+        pg->y += text(pg, x, pg->y, w, line, 8, m->gaps != 0, ink);
+        if (gaps[0])
+            pg->y += text(pg, x, pg->y, w, gaps, 7.5, 0, late);
+        pg->y += 1;
+    }
+}
+
 static void footer(struct page *pg)
 {
     char date[11], buf[320], of[32] = "";
@@ -939,6 +991,7 @@ static enum cvom_status draw_pages(cairo_t *cr, const struct cvom_onepager *p, i
         overserving(&pg, p);
         health(&pg, p);
         alignment(&pg, p);
+        relationship_map(&pg, p);
         footer(&pg);
     }
     *used = pg.page;

@@ -34,6 +34,22 @@ struct cvom_onepager_stakeholder {
     double score[CVOM_DIM_COUNT];     /* their own axis scores; NaN when they have none */
 };
 
+/* One person on the relationship map, in the chart's order. Strings are borrowed. */
+struct cvom_onepager_map_person {
+    const char *name;
+    const char *role; /* "" when unknown */
+    double influence; /* 0..1 */
+    enum cvom_stance stance;
+    const char *stance_name; /* "champion" … "unknown" */
+    int depth;               /* 0 at the top of the chart */
+    int decider;             /* 1 for a decision maker */
+    int quadrant;            /* enum cvom_quadrant of their own answers; -1: none */
+    int32_t last_contact;    /* days since epoch; 0: never */
+    const char *channel;     /* "" when none */
+    const char *counterpart; /* "" when nobody */
+    unsigned gaps;           /* enum cvom_map_gap bits */
+};
+
 /* An open action of the account's plan, as the page shows it. */
 struct cvom_onepager_action {
     char title[256];
@@ -100,6 +116,10 @@ struct cvom_onepager {
     size_t common;
     int at_risk;
     double at_risk_threshold;
+    /* The relationship map in the chart's order and how many of them have a gap (borrowed;
+     * NULL with n_map 0: no stakeholders). */
+    const struct cvom_onepager_map_person *map;
+    size_t n_map, map_flagged;
 };
 
 /* The PNG's size in pixels at dpi: the A4 page's points × dpi / 72, rounded. */

@@ -26,6 +26,12 @@ const struct cvom_rgb cvom__palette_ink[CVOM_Q_COUNT] = {
     [CVOM_Q_PARTNERSHIP] = {0.137, 0.471, 0.260},
 };
 
+const struct cvom_rgb cvom__palette_stance[CVOM_STANCE_COUNT] = {
+    [CVOM_STANCE_UNKNOWN] = {0.620, 0.620, 0.620},   [CVOM_STANCE_CHAMPION] = {0.173, 0.596, 0.329},
+    [CVOM_STANCE_SUPPORTER] = {0.176, 0.416, 0.310}, [CVOM_STANCE_NEUTRAL] = {0.478, 0.478, 0.478},
+    [CVOM_STANCE_SCEPTIC] = {0.761, 0.275, 0.478},   [CVOM_STANCE_OPPONENT] = {0.749, 0.157, 0.157},
+};
+
 static unsigned byte_of(double v)
 {
     return v <= 0 ? 0u : v >= 1 ? 255u : (unsigned)lround(v * 255);

@@ -18,6 +18,11 @@ extern const struct cvom_rgb cvom__palette_fg[CVOM_Q_COUNT];
 extern const struct cvom_rgb cvom__palette_bg[CVOM_Q_COUNT];
 extern const struct cvom_rgb cvom__palette_ink[CVOM_Q_COUNT];
 
+/* A stakeholder's stance, as the relationship map colours it: champions in Partnership's
+ * green, supporters a darker green, sceptics in Emotional's rose, opponents red, neutral
+ * and unknown grey. */
+extern const struct cvom_rgb cvom__palette_stance[CVOM_STANCE_COUNT];
+
 /* c as CSS writes it, "#rrggbb" (out has room for 8 bytes). */
 void cvom__palette_hex(struct cvom_rgb c, char out[8]);
 

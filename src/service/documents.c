@@ -712,6 +712,28 @@ static enum cvom_status page_analytics(struct cvom_store *st, struct cvom_onepag
     return s;
 }
 
+/* The map's entries as the page draws them, borrowing their strings; NULL without memory. */
+static struct cvom_onepager_map_person *map_rows(const struct cvom_account_map *m)
+{
+    struct cvom_onepager_map_person *v = calloc(m->n ? m->n : 1, sizeof *v);
+    for (size_t i = 0; v && i < m->n; i++) {
+        const struct cvom_map_entry *e = &m->e[i];
+        v[i] = (struct cvom_onepager_map_person){.name = e->s.name,
+                                                 .role = e->s.role,
+                                                 .influence = e->s.influence,
+                                                 .stance = e->s.stance,
+                                                 .stance_name = cvom__stance_name(e->s.stance),
+                                                 .depth = e->depth,
+                                                 .decider = e->decider,
+                                                 .quadrant = e->quadrant,
+                                                 .last_contact = e->s.last_contact,
+                                                 .channel = cvom__channel_name(e->s.channel),
+                                                 .counterpart = e->s.counterpart,
+                                                 .gaps = e->gaps};
+    }
+    return v;
+}
+
 enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
                                            const struct cvom_account_filter *scope,
                                            const struct cvom_account *a, int32_t as_of,
@@ -734,19 +756,36 @@ enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
         s = cvom__account_label_of(st, scope, a, d->title, sizeof d->title, NULL, NULL, err);
     if (!s && !(d->rows = stakeholder_rows(d)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = cvom__account_map_load(st, &d->cfg, a->id, as_of, &d->ex, &d->map, err);
+    if (!s && !(d->map_rows = map_rows(&d->map)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s) {
         cvom__onepager_doc_cleanup(d);
         return s;
     }
-    d->page = (struct cvom_onepager){
-        .name = d->title, .external_id = a->external_id, .owner = a->owner,
-        .industry = a->industry, .region = a->region, .currency = a->currency,
-        .revenue = a->revenue, .potential = a->potential, .as_of = as_of,
-        .threshold = {d->cfg.threshold[0], d->cfg.threshold[1]},
-        .confidence = d->cfg.confidence, .ex = &d->ex, .ins = &d->ins,
-        .assessments = d->ev.assessments, .customer_assessments = d->ev.customer,
-        .newest = d->ev.newest, .stale = d->ev.stale, .stakeholders = d->rows,
-        .n_stakeholders = d->n_people};
+    d->page = (struct cvom_onepager){.name = d->title,
+                                     .external_id = a->external_id,
+                                     .owner = a->owner,
+                                     .industry = a->industry,
+                                     .region = a->region,
+                                     .currency = a->currency,
+                                     .revenue = a->revenue,
+                                     .potential = a->potential,
+                                     .as_of = as_of,
+                                     .threshold = {d->cfg.threshold[0], d->cfg.threshold[1]},
+                                     .confidence = d->cfg.confidence,
+                                     .ex = &d->ex,
+                                     .ins = &d->ins,
+                                     .assessments = d->ev.assessments,
+                                     .customer_assessments = d->ev.customer,
+                                     .newest = d->ev.newest,
+                                     .stale = d->ev.stale,
+                                     .stakeholders = d->rows,
+                                     .n_stakeholders = d->n_people,
+                                     .map = d->map_rows,
+                                     .n_map = d->map.n,
+                                     .map_flagged = d->map.flagged};
     for (size_t i = 0; i < d->sig.n && i < CVOM_SIGNALS_MAX; i++)
         d->page.signal_name[i] = d->sig.v[i].sig.def.name;
     s = page_plays(st, d, a->id, as_of, &d->page, err);
@@ -771,6 +810,8 @@ void cvom__onepager_doc_cleanup(struct cvom_onepager_doc *d)
     if (d->has_health)
         cvom_health_cleanup(&d->health);
     free(d->rows);
+    free(d->map_rows);
+    cvom__account_map_cleanup(&d->map);
     free(d->people);
     cvom_explanation_cleanup(&d->ex);
     cvom_instrument_cleanup(&d->ins);

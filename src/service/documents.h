@@ -12,6 +12,7 @@
 #include "service/accounts.h"
 #include "service/analytics.h"
 #include "service/portfolio.h"
+#include "service/relmap.h"
 #include "store/store.h"
 
 #include <stddef.h>
@@ -105,6 +106,8 @@ struct cvom_onepager_doc {
     struct cvom_stakeholder *people;
     size_t n_people;
     struct cvom_onepager_stakeholder *rows;
+    struct cvom_account_map map;               /* the relationship map as of the page's date */
+    struct cvom_onepager_map_person *map_rows; /* page.map: map's entries for the page */
     char title[CVOM_ACCOUNT_LABEL_MAX]; /* the account's name, told apart from namesakes */
     struct cvom_health health;          /* page.health points here when it was scored */
     int has_health;
@@ -112,7 +115,8 @@ struct cvom_onepager_doc {
 
 /* Explain account a as of a date and gather its stakeholders with their own scores, its
  * suggested plays and open actions, its over-serving, partnership health and alignment, as
- * `cvom overserved`, `cvom pillars` and `cvom align` find them; its title tells it apart
+ * `cvom overserved`, `cvom pillars` and `cvom align` find them, and its relationship map; its
+ * title tells it apart
  * from namesakes among the accounts of scope (NULL: every account). On
  * failure *d is left empty. CVOM_ELIMIT for an absurd number of stakeholders, CVOM_ENOMEM,
  * or the store's status. */

@@ -117,10 +117,53 @@ static json_t *signals_json(const struct cvom_explanation *ex,
     return v;
 }
 
+static json_t *date_json(int32_t day)
+{
+    char d[11];
+    if (day <= 0)
+        return json_null();
+    cvom_date_format(day, d);
+    return json_string(d);
+}
+
+static json_t *gaps_json(unsigned gaps)
+{
+    json_t *v = json_array();
+    for (int i = 0; i < CVOM_MAP_GAP_KINDS; i++)
+        if (gaps & (1u << i))
+            json_array_append_new(v, json_string(cvom_map_gap_name(1u << i)));
+    return v;
+}
+
+json_t *cvom__account_map_json(const struct cvom_account_map *map)
+{
+    json_t *people = json_array();
+    for (size_t i = 0; i < map->n; i++) {
+        const struct cvom_map_entry *e = &map->e[i];
+        const struct cvom_stakeholder *s = &e->s;
+        json_array_append_new(
+            people,
+            json_pack("{s:I, s:o, s:o, s:f, s:s, s:o, s:i, s:b, s:o, s:o, s:o, s:o, s:o}", "id",
+                      (json_int_t)s->id, "name", str(s->name), "role", str(s->role), "influence",
+                      s->influence, "stance", cvom__stance_name(s->stance), "reports_to",
+                      s->reports_to ? json_integer(s->reports_to) : json_null(), "depth", e->depth,
+                      "decider", e->decider, "quadrant",
+                      e->quadrant < 0
+                          ? json_null()
+                          : json_string(cvom_quadrant_name((enum cvom_quadrant)e->quadrant)),
+                      "last_contact", date_json(s->last_contact), "channel",
+                      s->channel ? json_string(cvom__channel_name(s->channel)) : json_null(),
+                      "counterpart", str(s->counterpart), "gaps", gaps_json(e->gaps)));
+    }
+    return json_pack("{s:f, s:i, s:I, s:o}", "decider_influence", CVOM_MAP_DECIDER_INFLUENCE,
+                     "contact_days", CVOM_MAP_CONTACT_DAYS, "flagged", (json_int_t)map->flagged,
+                     "stakeholders", people);
+}
+
 json_t *cvom__explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
                                const struct cvom_instrument *ins, int32_t as_of,
                                const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
-                               const struct cvom_health *h)
+                               const struct cvom_health *h, const struct cvom_account_map *map)
 {
     const struct cvom_score *s = &ex->score;
     json_t *axes = json_object();
@@ -152,10 +195,11 @@ json_t *cvom__explanation_json(const struct cvom_account *a, const struct cvom_e
     char date[11] = "";
     if (as_of)
         cvom_date_format(as_of, date);
-    return json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "account_id",
+    return json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "account_id",
                      (json_int_t)a->id, "name", str(a->name), "as_of", date, "axes", axes,
                      "quadrant", cvom__quadrant_json(s->state, s->quadrant), "state",
                      cvom_state_name(s->state), "respondents", resp, "items", items, "signals",
                      signals_json(ex, sig), "stakeholders_on_matrix", spread_json(ex, sp),
-                     "partnership", health_json(h, ins));
+                     "partnership", health_json(h, ins), "relationship_map",
+                     cvom__account_map_json(map));
 }

@@ -4,6 +4,7 @@
 #define CVOM_IO_EXPLAIN_JSON_H
 
 #include "cvom.h"
+#include "service/relmap.h"
 #include "service/signals.h"
 #include "store/store.h"
 
@@ -15,11 +16,15 @@ json_t *cvom__quadrant_json(enum cvom_state state, enum cvom_quadrant q);
 
 /* The explanation of account a as of a date: axes, respondents with their answers, items,
  * the signals blended in (sig, in the order of ex->blend; may be NULL when there are none),
- * the stakeholders on the matrix (sp) and the partnership (h). A new reference; NULL only
- * when memory runs out. */
+ * the stakeholders on the matrix (sp), the partnership (h) and the relationship map (map). A
+ * new reference; NULL only when memory runs out. */
 json_t *cvom__explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
                                const struct cvom_instrument *ins, int32_t as_of,
                                const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
-                               const struct cvom_health *h);
+                               const struct cvom_health *h, const struct cvom_account_map *map);
+
+/* The relationship map: the rule's two numbers, how many stakeholders are flagged, and each
+ * stakeholder in chart order with depth, quadrant, last contact and gaps. A new reference. */
+json_t *cvom__account_map_json(const struct cvom_account_map *map);
 
 #endif

@@ -20,8 +20,18 @@
 
 static const struct cvom_field_def stakeholder_import_fields[] = {
     {"account", "the account (id, external id or name)", 1, 0},
-    {"name", "", 1, 0}, {"external_id", "", 0, 0}, {"role", "", 0, 0}, {"influence", "", 0, 1},
-    {"stance", "", 0, 0}, {"email", "", 0, 0}, {NULL, NULL, 0, 0},
+    {"name", "", 1, 0},
+    {"external_id", "", 0, 0},
+    {"role", "", 0, 0},
+    {"influence", "", 0, 1},
+    {"stance", "", 0, 0},
+    {"email", "", 0, 0},
+    {"reports_to", "", 0, 0},
+    {"last_contact", "", 0, 0},
+    {"channel", "", 0, 0},
+    {"counterpart", "", 0, 0},
+    {"notes", "", 0, 0},
+    {NULL, NULL, 0, 0},
 };
 static const struct cvom_field_def response_fields[] = {
     {"account_id", "the account (id, external id or name)", 1, 0},
@@ -746,6 +756,8 @@ static enum cvom_status read_rows(struct importer *im)
     if (im->holding && (s = im->st->ops->hold_rows(im->st, 0, im->err)) != CVOM_OK)
         return s;
     im->holding = 0;
+    if (im->kind == CVOM_IMPORT_STAKEHOLDERS)
+        return cvom__import_bosses(im);
     return im->kind == CVOM_IMPORT_ACCOUNTS ? cvom__import_parents(im) : CVOM_OK;
 }
 

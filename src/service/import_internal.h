@@ -56,7 +56,7 @@ struct importer {
     char last_sh_ref[CVOM_FIELD_MAX];
     int64_t last_sh_id;
     char last_sh_name[CVOM_FIELD_MAX];
-    /* accounts: parents to resolve after all rows */
+    /* accounts: parents, stakeholders: whom they report to; resolved after all rows */
     struct parent_ref *parents;
     size_t n_parents, cap_parents;
     /* responses: assessments by respondent, account and date; the line of each answer */
@@ -117,6 +117,9 @@ const char *cvom__imp_name_key(struct importer *im, const char *name);
 /* The row handlers, one per kind (import_records.c, import_catalogue.c). */
 enum cvom_status cvom__import_account(struct importer *im);
 enum cvom_status cvom__import_parents(struct importer *im);
+/* Whom each stakeholder of the file reports to, once every row is in (a manager may come
+ * after their reports): the references kept in parents, resolved within each account. */
+enum cvom_status cvom__import_bosses(struct importer *im);
 enum cvom_status cvom__import_stakeholder(struct importer *im);
 enum cvom_status cvom__import_response(struct importer *im);
 enum cvom_status cvom__import_offering(struct importer *im);

@@ -5,6 +5,7 @@
 #include "service/import_internal.h"
 
 #include "io/util.h"
+#include "service/relmap.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -202,8 +203,10 @@ static int same_account(const struct cvom_account *a, const struct cvom_account 
 static int same_stakeholder(const struct cvom_stakeholder *a, const struct cvom_stakeholder *b)
 {
     return !strcmp(a->external_id, b->external_id) && !strcmp(a->name, b->name) &&
-           !strcmp(a->role, b->role) && a->influence == b->influence &&
-           a->stance == b->stance && !strcmp(a->email, b->email);
+           !strcmp(a->role, b->role) && a->influence == b->influence && a->stance == b->stance &&
+           !strcmp(a->email, b->email) && a->last_contact == b->last_contact &&
+           a->channel == b->channel && !strcmp(a->counterpart, b->counterpart) &&
+           !strcmp(a->notes, b->notes);
 }
 
 /* Fill a from the row's cells; an empty external id never clears the one it has. */
@@ -402,13 +405,17 @@ enum cvom_status cvom__import_stakeholder(struct importer *im)
         stakeholder_blank(&sh);
     sh.account_id = a.id;
     struct cvom_stakeholder before = sh;
+    char boss[CVOM_FIELD_MAX] = "";
+    const struct cvom_csv_field *bf = NULL;
     for (size_t i = 1; i < im->n_fields; i++) {
         const char *fname = im->fields[i].name;
         const struct cvom_csv_field *f = cvom__imp_cell(im, fname);
         if (!f || (f->len == 0 && strcmp(fname, "external_id") == 0))
             continue;
-        if ((s = cvom__stakeholder_set(&sh, fname, f->s, im->err)) != CVOM_OK)
+        if ((s = cvom__stakeholder_set(&sh, fname, f->s, boss, im->err)) != CVOM_OK)
             return cvom__imp_error(im, f, s, im->err->message);
+        if (strcmp(fname, "reports_to") == 0)
+            bf = f;
     }
     if ((s = cvom__stakeholder_check(&sh, im->err)) != CVOM_OK)
         return cvom__imp_error(im, cvom__imp_cell(im, "name"), s, im->err->message);
@@ -417,17 +424,41 @@ enum cvom_status cvom__import_stakeholder(struct importer *im)
     if (update && same_stakeholder(&sh, &before)) {
         im->res->unchanged++;
         snprintf(im->action, sizeof im->action, "unchanged stakeholder #%" PRId64, sh.id);
-        return CVOM_OK;
+        return bf ? remember_parent(im, sh.id, boss, bf) : CVOM_OK;
     }
     s = update ? st->ops->stakeholder_update(st, &sh, im->err)
                : st->ops->stakeholder_add(st, &sh, im->err);
     if (s)
         return cvom__imp_error(im, NULL, s, im->err->message);
+    if (bf && (s = remember_parent(im, sh.id, boss, bf)) != CVOM_OK)
+        return s;
     update ? im->res->updated++ : im->res->added++;
     if (update)
         snprintf(im->action, sizeof im->action, "update stakeholder #%" PRId64, sh.id);
     else
         snprintf(im->action, sizeof im->action, "add to account #%" PRId64, a.id);
+    return CVOM_OK;
+}
+
+enum cvom_status cvom__import_bosses(struct importer *im)
+{
+    struct cvom_store *st = im->st;
+    for (size_t i = 0; i < im->n_parents; i++) {
+        const struct parent_ref *p = &im->parents[i];
+        struct cvom_stakeholder sh = {0};
+        enum cvom_status s = st->ops->stakeholder_get(st, p->id, &sh, im->err);
+        int64_t was = sh.reports_to;
+        if (!s)
+            s = cvom__stakeholder_reports_to(st, &sh, p->ref, im->err);
+        if (!s && sh.reports_to != was)
+            s = st->ops->stakeholder_update(st, &sh, im->err);
+        if (s) {
+            struct cvom_csv_field f = {.line = p->line, .column = p->column};
+            cvom__imp_error(im, &f, s, im->err->message);
+            im->res->error_cell = p->cell;
+            return s;
+        }
+    }
     return CVOM_OK;
 }
 

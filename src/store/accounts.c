@@ -5,6 +5,8 @@
 #include "store/ops.h"
 
 #include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Guards the walk up an account's parents; real hierarchies are a few levels deep. */
@@ -293,15 +295,28 @@ static enum cvom_status read_stakeholder(struct db_query *q, struct cvom_stakeho
         return db_bad_column("stakeholders", "stance", stance, err);
     sh->stance = (enum cvom_stance)v;
     db_col_text(q, 7, sh->email, sizeof sh->email);
+    sh->reports_to = db_col_int(q, 8);
+    int64_t day = db_col_int(q, 9);
+    sh->last_contact = day > 0 && day <= INT32_MAX ? (int32_t)day : 0;
+    char channel[16];
+    db_col_text(q, 10, channel, sizeof channel);
+    v = cvom__channel_parse(channel);
+    if (v < 0)
+        return db_bad_column("stakeholders", "channel", channel, err);
+    sh->channel = (enum cvom_channel)v;
+    db_col_text(q, 11, sh->counterpart, sizeof sh->counterpart);
+    db_col_text(q, 12, sh->notes, sizeof sh->notes);
     return CVOM_OK;
 }
 
-/* Bind ?1..?7 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE (whose ?8 is the id). */
+/* Bind ?1..?12 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE (whose ?13 is the id). */
 static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_stakeholder *sh,
                                          const char *what, struct cvom_error *err)
 {
     if ((unsigned)sh->stance >= CVOM_STANCE_COUNT)
         return db_bad_enum(what, "stance", err);
+    if ((unsigned)sh->channel >= CVOM_CHANNEL_COUNT)
+        return db_bad_enum(what, "channel", err);
     db_bind_int(q, 1, sh->account_id);
     db_bind_opt_text(q, 2, sh->external_id, sizeof sh->external_id);
     db_bind_text(q, 3, sh->name, sizeof sh->name);
@@ -309,7 +324,67 @@ static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_s
     db_bind_real(q, 5, sh->influence);
     db_bind_str(q, 6, cvom__stance_name(sh->stance));
     db_bind_text(q, 7, sh->email, sizeof sh->email);
+    db_bind_ref(q, 8, sh->reports_to);
+    db_bind_ref(q, 9, sh->last_contact > 0 ? sh->last_contact : 0);
+    db_bind_str(q, 10, cvom__channel_name(sh->channel));
+    db_bind_text(q, 11, sh->counterpart, sizeof sh->counterpart);
+    db_bind_text(q, 12, sh->notes, sizeof sh->notes);
     return CVOM_OK;
+}
+
+static enum cvom_status stakeholder_match(struct db_store *s, enum stmt id, int64_t account,
+                                          int64_t num, const char *text,
+                                          struct cvom_stakeholder *out, int *found,
+                                          struct cvom_error *err);
+
+/* "reports_to: …" with the field set, for the refusals of check_reports_to. */
+static enum cvom_status bad_reports_to(struct cvom_error *err, const char *what,
+                                       const struct cvom_stakeholder *sh, const char *why)
+{
+    enum cvom_status st = cvom_error_set(
+        err, CVOM_EINVAL, "%s: reports_to: stakeholder %" PRId64 " %s", what, sh->reports_to, why);
+    db_set_field(err, "reports_to");
+    return st;
+}
+
+/* CVOM_EINVAL unless sh->reports_to is nobody, or another stakeholder of sh's account who
+ * does not (through others) report to sh: the map is a set of trees, never a loop. */
+static enum cvom_status check_reports_to(struct db_store *s, const struct cvom_stakeholder *sh,
+                                         const char *what, struct cvom_error *err)
+{
+    if (sh->reports_to == 0)
+        return CVOM_OK;
+    if (sh->reports_to == sh->id)
+        return bad_reports_to(err, what, sh, "is the stakeholder themselves");
+    struct cvom_stakeholder boss;
+    int found = 0;
+    enum cvom_status status = stakeholder_match(s, S_STAKEHOLDER_GET, sh->account_id,
+                                                sh->reports_to, NULL, &boss, &found, err);
+    if (status != CVOM_OK)
+        return status;
+    if (!found)
+        return bad_reports_to(err, what, sh, "is not a stakeholder of the same account");
+    if (sh->id == 0)
+        return CVOM_OK; /* a new stakeholder has nobody reporting to them yet */
+    struct db_query q;
+    if ((status = db_open(s, S_STAKEHOLDER_ANCESTOR, &q, err)) != CVOM_OK)
+        return status;
+    db_bind_int(&q, 1, sh->reports_to);
+    db_bind_int(&q, 2, sh->id);
+    db_bind_int(&q, 3, MAX_PARENT_DEPTH);
+    enum db_step rc = db_step(&q);
+    if (rc == DB_ROW) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "already reports to stakeholder %" PRId64 " (directly or through others): "
+                 "that would make a loop",
+                 sh->id);
+        status = bad_reports_to(err, what, sh, why);
+    } else if (rc != DB_DONE) {
+        status = db_fail(s, "checking whom stakeholders report to", err);
+    }
+    db_close(&q);
+    return status;
 }
 
 enum cvom_status cvom__op_stakeholder_add(struct cvom_store *st, struct cvom_stakeholder *sh,
@@ -318,7 +393,10 @@ enum cvom_status cvom__op_stakeholder_add(struct cvom_store *st, struct cvom_sta
     struct db_store *s = db_of(st);
     struct db_query q;
     const struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, sh->account_id}};
-    enum cvom_status status = db_open(s, S_STAKEHOLDER_ADD, &q, err);
+    sh->id = 0;
+    enum cvom_status status = check_reports_to(s, sh, "adding a stakeholder", err);
+    if (status == CVOM_OK)
+        status = db_open(s, S_STAKEHOLDER_ADD, &q, err);
     if (status != CVOM_OK)
         return status;
     status = bind_stakeholder(&q, sh, "adding a stakeholder", err);
@@ -334,11 +412,13 @@ enum cvom_status cvom__op_stakeholder_update(struct cvom_store *st,
 {
     struct db_store *s = db_of(st);
     struct db_query q;
-    enum cvom_status status = db_open(s, S_STAKEHOLDER_UPDATE, &q, err);
+    enum cvom_status status = check_reports_to(s, sh, "updating a stakeholder", err);
+    if (status == CVOM_OK)
+        status = db_open(s, S_STAKEHOLDER_UPDATE, &q, err);
     if (status != CVOM_OK)
         return status;
     status = bind_stakeholder(&q, sh, "updating a stakeholder", err);
-    db_bind_int(&q, 8, sh->id);
+    db_bind_int(&q, 13, sh->id);
     if (status == CVOM_OK)
         status = db_exec(&q, "updating a stakeholder", NULL, 0, err);
     if (status == CVOM_OK && db_changes(s) == 0)
@@ -395,6 +475,26 @@ static enum cvom_status stakeholder_match(struct db_store *s, enum stmt id, int6
     }
     if (status == CVOM_OK && *found < 2 && rc != DB_DONE)
         status = db_fail(s, "finding a stakeholder", err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_stakeholder_get(struct cvom_store *st, int64_t id,
+                                          struct cvom_stakeholder *out, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_STAKEHOLDER_BY_ID, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    db_bind_int(&q, 1, id);
+    enum db_step rc = db_step(&q);
+    if (rc == DB_ROW)
+        status = read_stakeholder(&q, out, err);
+    else if (rc == DB_DONE)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no stakeholder with id %" PRId64, id);
+    else
+        status = db_fail(s, "reading a stakeholder", err);
     db_close(&q);
     return status;
 }

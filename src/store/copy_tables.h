@@ -17,8 +17,10 @@
       "tags, notes, created_at, updated_at, version",                                              \
       "itttirrttttttti", 15, "id")                                                                 \
     T(A, STAKEHOLDERS, "stakeholders",                                                             \
-      "id, account_id, external_id, name, role, influence, stance, email, created_at, updated_at", \
-      "iitttrtttt", 10, "id")                                                                      \
+      "id, account_id, external_id, name, role, influence, stance, email, created_at, "            \
+      "updated_at, "                                                                               \
+      "reports_to, last_contact, channel, counterpart, notes",                                     \
+      "iitttrttttiittt", 15, "id")                                                                 \
     T(A, INSTRUMENTS, "instruments", "id, name, version, min_items, created_at", "itiit", 5, "id") \
     T(A, ITEMS, "items",                                                                           \
       "instrument_id, position, code, axis, reverse, weight, scale_min, scale_max, statement, "    \

@@ -29,6 +29,8 @@ enum cvom_status cvom__op_stakeholder_update(struct cvom_store *st,
                                              struct cvom_error *err);
 enum cvom_status cvom__op_stakeholder_remove(struct cvom_store *st, int64_t id,
                                              struct cvom_error *err);
+enum cvom_status cvom__op_stakeholder_get(struct cvom_store *st, int64_t id,
+                                          struct cvom_stakeholder *out, struct cvom_error *err);
 enum cvom_status cvom__op_stakeholder_find(struct cvom_store *st, int64_t account_id,
                                            const char *ref, struct cvom_stakeholder *out,
                                            struct cvom_error *err);

@@ -233,6 +233,7 @@ const struct cvom_store_ops cvom__db_ops = {
     .account_count = cvom__op_account_count,
     .stakeholder_add = cvom__op_stakeholder_add,
     .stakeholder_update = cvom__op_stakeholder_update,
+    .stakeholder_get = cvom__op_stakeholder_get,
     .stakeholder_remove = cvom__op_stakeholder_remove,
     .stakeholder_find = cvom__op_stakeholder_find,
     .stakeholder_list = cvom__op_stakeholder_list,

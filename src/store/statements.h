@@ -71,6 +71,8 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(STAKEHOLDER_LIST, STMT_READ)                                                                 \
     X(STAKEHOLDER_ALL, STMT_READ)                                                                  \
     X(STAKEHOLDER_EXISTS, STMT_READ)                                                               \
+    X(STAKEHOLDER_ANCESTOR, STMT_READ)                                                             \
+    X(STAKEHOLDER_BY_ID, STMT_READ)                                                                \
     X(INSTRUMENT_ADD, STMT_DATA)                                                                   \
     X(ITEM_ADD, STMT_DATA)                                                                         \
     X(INSTRUMENT_GET, STMT_READ)                                                                   \

@@ -88,6 +88,25 @@ int cvom__stance_parse(const char *s)
     return -1;
 }
 
+static const char *const channel_names[CVOM_CHANNEL_COUNT] = {
+    [CVOM_CHANNEL_NONE] = "",       [CVOM_CHANNEL_MEETING] = "meeting",
+    [CVOM_CHANNEL_CALL] = "call",   [CVOM_CHANNEL_EMAIL] = "email",
+    [CVOM_CHANNEL_EVENT] = "event", [CVOM_CHANNEL_OTHER] = "other",
+};
+
+const char *cvom__channel_name(enum cvom_channel c)
+{
+    return (unsigned)c < CVOM_CHANNEL_COUNT ? channel_names[c] : "invalid";
+}
+
+int cvom__channel_parse(const char *s)
+{
+    for (int i = 0; s && i < CVOM_CHANNEL_COUNT; i++)
+        if (strcmp(s, channel_names[i]) == 0)
+            return i;
+    return -1;
+}
+
 static const char *const role_names[CVOM_ROLE_COUNT] = {
     [CVOM_ROLE_VIEWER] = "viewer",
     [CVOM_ROLE_MANAGER] = "manager",

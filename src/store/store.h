@@ -53,15 +53,18 @@ struct cvom_account_brief {
     char tags[CVOM_TAGS_MAX];
 };
 
-enum cvom_stance {
-    CVOM_STANCE_UNKNOWN = 0,
-    CVOM_STANCE_CHAMPION,
-    CVOM_STANCE_SUPPORTER,
-    CVOM_STANCE_NEUTRAL,
-    CVOM_STANCE_SCEPTIC,
-    CVOM_STANCE_OPPONENT,
-    CVOM_STANCE_COUNT
+/* How we last spoke with a stakeholder. */
+enum cvom_channel {
+    CVOM_CHANNEL_NONE = 0, /* no contact recorded */
+    CVOM_CHANNEL_MEETING,
+    CVOM_CHANNEL_CALL,
+    CVOM_CHANNEL_EMAIL,
+    CVOM_CHANNEL_EVENT,
+    CVOM_CHANNEL_OTHER,
+    CVOM_CHANNEL_COUNT
 };
+
+#define CVOM_STAKEHOLDER_NOTES_MAX 1024
 
 struct cvom_stakeholder {
     int64_t id;
@@ -72,6 +75,11 @@ struct cvom_stakeholder {
     double influence;                 /* 0..1 */
     enum cvom_stance stance;
     char email[CVOM_FIELD_MAX];
+    int64_t reports_to;               /* another stakeholder of the account; 0: nobody */
+    int32_t last_contact;             /* days since 1970-01-01; 0: never recorded */
+    enum cvom_channel channel;        /* of the last contact */
+    char counterpart[CVOM_FIELD_MAX]; /* who at our side looks after them: a user or text */
+    char notes[CVOM_STAKEHOLDER_NOTES_MAX];
 };
 
 enum cvom_assessment_status {
@@ -416,7 +424,10 @@ struct cvom_store_ops {
     enum cvom_status (*account_count)(struct cvom_store *st, int64_t *n,
                                       struct cvom_error *err);
 
-    /* Stakeholders. find: by numeric id, external id or exact name within the account. */
+    /* Stakeholders. find: by numeric id, external id or exact name within the account.
+     * add and update refuse (CVOM_EINVAL, field "reports_to") a reports_to that is not
+     * another stakeholder of the same account, or that would make the stakeholder report to
+     * themselves through others. */
     enum cvom_status (*stakeholder_add)(struct cvom_store *st, struct cvom_stakeholder *s,
                                         struct cvom_error *err);
     enum cvom_status (*stakeholder_update)(struct cvom_store *st,
@@ -424,6 +435,9 @@ struct cvom_store_ops {
                                            struct cvom_error *err);
     enum cvom_status (*stakeholder_remove)(struct cvom_store *st, int64_t id,
                                            struct cvom_error *err);
+    /* get: by id alone, whichever account it belongs to; CVOM_ENOTFOUND. */
+    enum cvom_status (*stakeholder_get)(struct cvom_store *st, int64_t id,
+                                        struct cvom_stakeholder *out, struct cvom_error *err);
     enum cvom_status (*stakeholder_find)(struct cvom_store *st, int64_t account_id,
                                          const char *ref, struct cvom_stakeholder *out,
                                          struct cvom_error *err);
@@ -726,6 +740,9 @@ void cvom__store_close(struct cvom_store *st);
 
 const char *cvom__stance_name(enum cvom_stance s);
 int cvom__stance_parse(const char *s);
+/* "" (none), "meeting", "call", "email", "event", "other"; parse gives -1 for others. */
+const char *cvom__channel_name(enum cvom_channel c);
+int cvom__channel_parse(const char *s);
 
 /* ---- moving whole databases ----------------------------------------------------------- */
 

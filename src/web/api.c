@@ -405,6 +405,7 @@ const struct web_route web_api_routes[] = {
     {M_GET, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/stakeholders", api_stakeholders_create, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_get, A_VIEWER, 0},
+    {M_PATCH, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_patch, A_MANAGER, 0},
     {M_DELETE, "/api/v1/accounts/{id}/stakeholders/{sid}", api_stakeholder_delete, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/assessments", api_assessments_list, A_VIEWER, 0},
     {M_POST, "/api/v1/accounts/{id}/assessments", api_assessments_create, A_MANAGER, 0},

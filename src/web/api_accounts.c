@@ -87,8 +87,9 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
 static const char *const account_keys[] = {"name", "external_id", "owner", "parent_id",
                                            "revenue", "potential", "currency", "industry",
                                            "region", "tags", "notes", NULL};
-static const char *const stakeholder_keys[] = {"name", "external_id", "role", "influence",
-                                               "stance", "email", NULL};
+static const char *const stakeholder_keys[] = {
+    "name",       "external_id",  "role",    "influence",   "stance", "email",
+    "reports_to", "last_contact", "channel", "counterpart", "notes",  NULL};
 
 /* A JSON value as the text the record validators read: strings as they are, numbers in
  * full precision, null as empty. number says which of the two kinds the field takes. */
@@ -199,6 +200,20 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
     return cvom__account_check(a, &err) ? record_error(r, &err) : 0;
 }
 
+/* Whom a stakeholder reports to: the id of another stakeholder of the account, or null.
+ * The store refuses one of another account and a loop. */
+static int set_reports_to(struct web_req *r, struct cvom_stakeholder *s, json_t *v)
+{
+    if (json_is_null(v)) {
+        s->reports_to = 0;
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+        return api_invalid(r, "reports_to", "Expected the id of a stakeholder, or null.");
+    s->reports_to = json_integer_value(v);
+    return 0;
+}
+
 static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeholder *s)
 {
     int rc = api_known_fields(r, body, stakeholder_keys);
@@ -207,10 +222,14 @@ static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeh
     json_object_foreach(body, key, v) {
         if (rc)
             break;
-        char text[CVOM_FIELD_MAX + 1];
+        if (strcmp(key, "reports_to") == 0) {
+            rc = set_reports_to(r, s, v);
+            continue;
+        }
+        char text[CVOM_STAKEHOLDER_NOTES_MAX + 1], boss[CVOM_FIELD_MAX];
         struct cvom_error err = {0};
         if (!(rc = value_text(r, key, v, strcmp(key, "influence") == 0, text, sizeof text)) &&
-            cvom__stakeholder_set(s, key, text, &err))
+            cvom__stakeholder_set(s, key, text, boss, &err))
             rc = record_error(r, &err);
     }
     if (rc)
@@ -396,6 +415,12 @@ static json_t *stakeholder_json(const struct cvom_stakeholder *s)
     json_object_set_new(o, "influence", api_num2(s->influence));
     json_object_set_new(o, "stance", json_string(cvom__stance_name(s->stance)));
     json_object_set_new(o, "email", api_str(s->email));
+    json_object_set_new(o, "reports_to", s->reports_to ? json_integer(s->reports_to) : json_null());
+    json_object_set_new(o, "last_contact", api_date(s->last_contact));
+    json_object_set_new(o, "channel",
+                        s->channel ? json_string(cvom__channel_name(s->channel)) : json_null());
+    json_object_set_new(o, "counterpart", api_str(s->counterpart));
+    json_object_set_new(o, "notes", api_str(s->notes));
     return o;
 }
 
@@ -469,19 +494,41 @@ int api_stakeholder_get(struct web_req *r)
     return rc ? rc : api_send(r, 200, stakeholder_json(&s));
 }
 
+/* A stakeholder has no version: its ETag is the digest of its GET answer, and a change
+ * with If-Match is held against the stakeholder as read inside the change's transaction. */
+static int stakeholder_if_match(struct web_req *r, const struct cvom_stakeholder *s)
+{
+    char tag[WEB_TAG_MAX];
+    json_t *now = stakeholder_json(s);
+    api_json_tag(now, tag);
+    json_decref(now);
+    return api_if_match(r, tag);
+}
+
+int api_stakeholder_patch(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_stakeholder s;
+    int rc;
+    json_t *body = api_body(r, &rc);
+    if (!body)
+        return rc;
+    if (!(rc = api_begin(r)) && !(rc = api_stakeholder(r, &a, &s)) &&
+        !(rc = stakeholder_if_match(r, &s)))
+        rc = apply_stakeholder(r, body, &s);
+    json_decref(body);
+    if (rc || (rc = api_finish(r, r->store->ops->stakeholder_update(r->store, &s, &r->err))))
+        return rc;
+    return api_send(r, 200, stakeholder_json(&s));
+}
+
 int api_stakeholder_delete(struct web_req *r)
 {
     struct cvom_account a;
     struct cvom_stakeholder s;
-    char tag[WEB_TAG_MAX];
     int rc;
-    if ((rc = api_begin(r)) || (rc = api_stakeholder(r, &a, &s)))
-        return rc;
-    /* A stakeholder has no version: its ETag is the digest of its GET answer. */
-    json_t *now = stakeholder_json(&s);
-    api_json_tag(now, tag);
-    json_decref(now);
-    if ((rc = api_if_match(r, tag)))
+    if ((rc = api_begin(r)) || (rc = api_stakeholder(r, &a, &s)) ||
+        (rc = stakeholder_if_match(r, &s)))
         return rc;
     enum cvom_status st;
     st = r->store->ops->stakeholder_remove(r->store, s.id, &r->err);

@@ -131,7 +131,16 @@ int api_account_explanation(struct web_req *r)
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, NULL);
     }
-    json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
+    struct cvom_account_map map;
+    if ((st = cvom__account_map_load(r->store, &cfg, a.id, as_of, &ex, &map, &r->err))) {
+        cvom_health_cleanup(&h);
+        cvom_spread_cleanup(&sp);
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return web_fail(r, st, &r->err);
+    }
+    json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h, &map);
+    cvom__account_map_cleanup(&map);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);

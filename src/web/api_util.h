@@ -139,6 +139,7 @@ int api_stakeholders_list(struct web_req *r);
 int api_stakeholders_create(struct web_req *r);
 int api_stakeholder_get(struct web_req *r);
 int api_stakeholder_delete(struct web_req *r);
+int api_stakeholder_patch(struct web_req *r);
 int api_assessments_list(struct web_req *r);
 int api_assessments_create(struct web_req *r);
 int api_instruments_list(struct web_req *r);

@@ -7,13 +7,21 @@
 #include "web/page.h"
 
 #include <math.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
 const struct web_route web_page_routes[] = {
     {M_GET, "/", pages_matrix, A_VIEWER, 0},
     {M_GET, "/accounts", pages_accounts, A_VIEWER, 0},
+    {M_GET, "/accounts/new", pages_account_new, A_MANAGER, 0},
+    {M_POST, "/accounts", pages_account_create, A_MANAGER, 0},
     {M_GET, "/accounts/{id}", pages_account, A_VIEWER, 0},
+    {M_POST, "/accounts/{id}/edit", pages_account_edit, A_MANAGER, 0},
+    {M_POST, "/accounts/{id}/remove", pages_account_remove, A_MANAGER, 0},
+    {M_POST, "/accounts/{id}/stakeholders", pages_stakeholder_add, A_MANAGER, 0},
+    {M_POST, "/accounts/{id}/stakeholders/{sid}", pages_stakeholder_edit, A_MANAGER, 0},
+    {M_POST, "/accounts/{id}/stakeholders/{sid}/remove", pages_stakeholder_remove, A_MANAGER, 0},
     {M_POST, "/accounts/{id}/notes", pages_notes_post, A_MANAGER, 0},
     {M_GET, "/accounts/{id}/assess", pages_assess_get, A_MANAGER, 0},
     {M_POST, "/accounts/{id}/assess", pages_assess_post, A_MANAGER, 0},
@@ -66,6 +74,34 @@ int pages_load_account(struct web_req *r, struct cvom_account *out)
      * existence does not leak. */
     if (!pages_can_see(r, out))
         return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
+    return 0;
+}
+
+int pages_editable_account(struct web_req *r, struct cvom_account *out)
+{
+    int http = pages_load_account(r, out);
+    if (http)
+        return http;
+    if (!pages_can_edit(r, out))
+        return web_refuse(r, WEB_FORBIDDEN, NULL,
+                          "Your role does not allow changing this account.");
+    return 0;
+}
+
+int pages_form_error(struct web_req *r, const struct cvom_error *err)
+{
+    return web_error(r, web_http_status(err->status), NULL, err->message,
+                     err->field[0] ? err->field : NULL);
+}
+
+int pages_form_version(struct web_req *r, int64_t *version)
+{
+    long seen = 0;
+    const char *text = web_field(r, "version");
+    if (text && cvom__parse_long(text, 1, LONG_MAX, &seen))
+        return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
+    if (seen)
+        *version = seen;
     return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "service/accounts.h"
 #include "service/playbooks.h"
+#include "service/relmap.h"
 #include "web/pages_signals.h"
 
 #include "io/records.h"
@@ -63,7 +64,8 @@ struct view {
     int explained;
     struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
     struct cvom_health h;   /* partnership health; when explained */
-    int spread_done, health_done;
+    int spread_done, health_done, map_done;
+    struct cvom_account_map map; /* the relationship map; when explained */
     struct cvom_rows stakeholders, assessments, snapshots, surveys, actions;
     struct cvom_playbook book;      /* the playbook in use */
     struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
@@ -88,6 +90,8 @@ static void view_init(struct view *v)
 
 static void view_cleanup(struct view *v)
 {
+    if (v->map_done)
+        cvom__account_map_cleanup(&v->map);
     if (v->health_done)
         cvom_health_cleanup(&v->h);
     if (v->spread_done)
@@ -127,6 +131,9 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
         v->spread_done = 1;
     if (!s && (s = cvom_partnership_health(&v->cfg, &v->ins, &v->ex, &v->h)) == CVOM_OK)
         v->health_done = 1;
+    if (!s && (s = cvom__account_map_load(st, &v->cfg, v->a.id, v->today, &v->ex, &v->map,
+                                          &r->err)) == CVOM_OK)
+        v->map_done = 1;
     if (!s)
         s = st->ops->stakeholder_list(st, v->a.id, push_stakeholder, &v->stakeholders, &r->err);
     if (!s)
@@ -845,33 +852,112 @@ static int32_t last_answer(const struct view *v, int64_t stakeholder_id)
     return last;
 }
 
-static void stakeholders(struct buf *b, const struct view *v)
+/* whom s reports to, by name; "" for nobody. */
+static const char *boss_of(const struct view *v, const struct cvom_stakeholder *s)
 {
-    const struct cvom_stakeholder *s = v->stakeholders.v;
-    buf_puts(b, "<section class=\"block\" aria-labelledby=\"sh-h\"><h2 id=\"sh-h\">"
-                "Stakeholders</h2>");
-    if (!v->stakeholders.n) {
-        buf_puts(b, "<p>No stakeholders recorded. Add them with an import or <code>cvom "
-                    "stakeholder add</code>.</p></section>");
+    const struct cvom_stakeholder *p = stakeholder_by_id(v, s->reports_to);
+    return p ? p->name : "";
+}
+
+static void stakeholder_row(struct web_req *r, const struct view *v,
+                            const struct cvom_stakeholder *s)
+{
+    struct buf *b = &r->out;
+    buf_printf(b, "<tr id=\"sh-%lld\"><th scope=\"row\">", (long long)s->id);
+    buf_html(b, s->name);
+    buf_puts(b, "</th><td>");
+    buf_html(b, s->role);
+    buf_puts(b, "</td><td class=\"num\">");
+    buf_num(b, s->influence, 2);
+    buf_printf(b, "</td><td><span class=\"stance %s\">%s</span></td><td>",
+               cvom__stance_name(s->stance), cvom__stance_name(s->stance));
+    buf_html(b, boss_of(v, s));
+    buf_puts(b, "</td><td class=\"num\">");
+    pages_date(b, s->last_contact);
+    if (s->channel)
+        buf_printf(b, " (%s)", cvom__channel_name(s->channel));
+    buf_puts(b, "</td><td>");
+    buf_html(b, s->counterpart);
+    buf_puts(b, "</td><td class=\"num\">");
+    pages_date(b, last_answer(v, s->id));
+    buf_puts(b, "</td></tr>");
+    if (!v->edit && !s->notes[0])
         return;
+    buf_puts(b, "<tr class=\"sub-row\"><td colspan=\"8\">");
+    if (s->notes[0]) {
+        buf_puts(b, "<p class=\"notes\">");
+        buf_html(b, s->notes);
+        buf_puts(b, "</p>");
     }
-    buf_puts(b, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th scope=\"col\">"
-                "Name</th><th scope=\"col\">Role</th><th scope=\"col\" class=\"num\">Influence"
-                "</th><th scope=\"col\">Stance</th><th scope=\"col\" class=\"num\">Last "
-                "answered</th></tr></thead><tbody>");
-    for (size_t i = 0; i < v->stakeholders.n; i++) {
-        buf_puts(b, "<tr><th scope=\"row\">");
-        buf_html(b, s[i].name);
-        buf_puts(b, "</th><td>");
-        buf_html(b, s[i].role);
-        buf_puts(b, "</td><td class=\"num\">");
-        buf_num(b, s[i].influence, 2);
-        buf_printf(b, "</td><td><span class=\"stance %s\">%s</span></td><td class=\"num\">",
-                   cvom__stance_name(s[i].stance), cvom__stance_name(s[i].stance));
-        pages_date(b, last_answer(v, s[i].id));
-        buf_puts(b, "</td></tr>");
+    if (v->edit) {
+        char action[96];
+        buf_puts(b, "<details class=\"edit-stakeholder\"><summary>Edit ");
+        buf_html(b, s->name);
+        buf_puts(b, "</summary>");
+        snprintf(action, sizeof action, "/accounts/%lld/stakeholders/%lld", (long long)v->a.id,
+                 (long long)s->id);
+        pages_stakeholder_form(r, s, v->stakeholders.v, v->stakeholders.n, action);
+        buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"%s/remove\">", action);
+        page_csrf(r);
+        buf_puts(b, "<button type=\"submit\" class=\"danger\">Remove ");
+        buf_html(b, s->name);
+        buf_puts(b, "</button></form></details>");
     }
-    buf_puts(b, "</tbody></table></div></section>");
+    buf_puts(b, "</td></tr>");
+}
+
+static void stakeholders(struct web_req *r, const struct view *v)
+{
+    struct buf *b = &r->out;
+    const struct cvom_stakeholder *s = v->stakeholders.v;
+    buf_puts(b, "<section class=\"block\" id=\"people\" aria-labelledby=\"sh-h\"><h2 "
+                "id=\"sh-h\">Stakeholders</h2>");
+    if (!v->stakeholders.n)
+        buf_puts(b, "<p>No stakeholders recorded. Add them here, with an import or with "
+                    "<code>cvom stakeholder add</code>.</p>");
+    else
+        buf_puts(b, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr><th "
+                    "scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\" "
+                    "class=\"num\">Influence</th><th scope=\"col\">Stance</th><th "
+                    "scope=\"col\">Reports to</th><th scope=\"col\" class=\"num\">Last "
+                    "contact</th><th scope=\"col\">Counterpart</th><th scope=\"col\" "
+                    "class=\"num\">Last answered</th></tr></thead><tbody>");
+    for (size_t i = 0; i < v->stakeholders.n; i++)
+        stakeholder_row(r, v, &s[i]);
+    if (v->stakeholders.n)
+        buf_puts(b, "</tbody></table></div>");
+    if (v->edit) {
+        struct cvom_stakeholder blank;
+        char action[64];
+        memset(&blank, 0, sizeof blank);
+        blank.influence = 0.5;
+        snprintf(action, sizeof action, "/accounts/%lld/stakeholders", (long long)v->a.id);
+        buf_puts(b, "<details class=\"add-stakeholder\"><summary>Add a stakeholder</summary>");
+        pages_stakeholder_form(r, &blank, v->stakeholders.v, v->stakeholders.n, action);
+        buf_puts(b, "</details>");
+    }
+    buf_puts(b, "</section>");
+}
+
+/* The account's facts as a form, for those who may change them. */
+static void account_edit(struct web_req *r, const struct view *v)
+{
+    struct cvom_account parent;
+    char ref[CVOM_FIELD_MAX] = "", action[64];
+    if (v->a.parent_id &&
+        r->store->ops->account_get(r->store, v->a.parent_id, &parent, NULL) == CVOM_OK)
+        snprintf(ref, sizeof ref, "%lld", (long long)parent.id);
+    snprintf(action, sizeof action, "/accounts/%lld/edit", (long long)v->a.id);
+    buf_puts(&r->out, "<details class=\"edit-account\" id=\"edit\"><summary>Edit the account"
+                      "</summary>");
+    pages_account_form(r, &v->a, ref, action);
+    buf_printf(&r->out,
+               "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/remove\">",
+               (long long)v->a.id);
+    page_csrf(r);
+    buf_puts(&r->out, "<p class=\"hint\">Removing the account removes its stakeholders, "
+                      "assessments, snapshots and plan with it.</p><button type=\"submit\" "
+                      "class=\"danger\">Remove the account</button></form></details>");
 }
 
 static void assessments(struct buf *b, const struct view *v)
@@ -1084,17 +1170,30 @@ int pages_account(struct web_req *r)
     struct buf *b = &r->out;
     page_begin(r, v->label, "accounts");
     head(r, v);
+    /* What the change that led here did, as ?saved= names it. */
+    static const struct {
+        const char *key, *text;
+    } said[] = {
+        {"notes", "Notes saved."},
+        {"network", "Added to the network ledger: the score below includes it."},
+        {"assessment", "Assessment saved: the score below includes it."},
+        {"account-created", "Account created. Add its stakeholders below."},
+        {"account", "Account saved."},
+        {"stakeholder-added", "Stakeholder added."},
+        {"stakeholder", "Stakeholder saved."},
+        {"stakeholder-removed", "Stakeholder removed."},
+    };
     const char *saved = web_query(r, "saved");
-    if (saved && strcmp(saved, "notes") == 0)
-        page_notice(r, "ok", "Notes saved.");
-    else if (saved && strcmp(saved, "network") == 0)
-        page_notice(r, "ok", "Added to the network ledger: the score below includes it.");
-    else if (saved && strcmp(saved, "assessment") == 0)
-        page_notice(r, "ok", "Assessment saved: the score below includes it.");
+    for (size_t i = 0; saved && i < sizeof said / sizeof *said; i++)
+        if (strcmp(saved, said[i].key) == 0)
+            page_notice(r, "ok", said[i].text);
+    if (v->edit)
+        account_edit(r, v);
     score_cards(b, v);
     health_card(b, v);
     trajectory(b, v);
-    stakeholders(b, v);
+    pages_account_map(r, &v->map);
+    stakeholders(r, v);
     spread_section(b, v);
     explanation(b, v);
     if (pages_network_section(r, v->a.id, v->edit))
@@ -1138,10 +1237,9 @@ int pages_notes_post(struct web_req *r)
     }
     clean[n] = '\0';
     /* The version the form was made from; without one (an older page), the one read now. */
-    long seen = 0;
-    const char *version = web_field(r, "version");
-    if (version && cvom__parse_long(version, 1, LONG_MAX, &seen))
-        return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
+    int64_t seen = 0;
+    if ((http = pages_form_version(r, &seen)))
+        return http;
     char parent_ref[CVOM_FIELD_MAX];
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st)

@@ -327,27 +327,10 @@ void pages_account_plan(struct web_req *r, const struct cvom_account *acc, int e
 
 /* ---- POST /accounts/{id}/actions -------------------------------------------------------------- */
 
-/* The account of the route when the user may change it: 0, or the answer's status. */
-static int editable_account(struct web_req *r, struct cvom_account *a)
-{
-    int http = pages_load_account(r, a);
-    if (http)
-        return http;
-    if (!pages_can_edit(r, a))
-        return web_refuse(r, WEB_FORBIDDEN, NULL,
-                          "Your role does not allow changing this account.");
-    return 0;
-}
-
-static int form_error(struct web_req *r, const struct cvom_error *err)
-{
-    return web_error(r, web_http_status(err->status), NULL, err->message, err->field);
-}
-
 int pages_action_add(struct web_req *r)
 {
     struct cvom_account acc;
-    int http = editable_account(r, &acc);
+    int http = pages_editable_account(r, &acc);
     if (http)
         return http;
     struct pages_action_fields in = {
@@ -358,7 +341,7 @@ int pages_action_add(struct web_req *r)
     struct cvom_action a;
     enum cvom_status st = pages_action_read(r->store, &in, pages_today(), &a, &r->err);
     if (st)
-        return st == CVOM_EINVAL ? form_error(r, &r->err) : web_fail(r, st, &r->err);
+        return st == CVOM_EINVAL ? pages_form_error(r, &r->err) : web_fail(r, st, &r->err);
     a.account_id = acc.id;
     if (!(st = r->store->ops->begin(r->store, &r->err))) {
         if (!(st = r->store->ops->action_add(r->store, &a, &r->err)))
@@ -378,7 +361,7 @@ int pages_action_add(struct web_req *r)
 int pages_action_status(struct web_req *r)
 {
     struct cvom_account acc;
-    int http = editable_account(r, &acc);
+    int http = pages_editable_account(r, &acc);
     if (http)
         return http;
     long id;
@@ -395,13 +378,8 @@ int pages_action_status(struct web_req *r)
     int to = want ? cvom__action_status_parse(want) : -1;
     if (to < 0)
         return web_refuse(r, WEB_INVALID, "status", "The status is open or done.");
-    /* The version the form was made from; without one (an older page), the one read now. */
-    const char *version = web_field(r, "version");
-    long seen = 0;
-    if (version && cvom__parse_long(version, 1, LONG_MAX, &seen))
-        return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
-    if (seen)
-        a.version = seen;
+    if ((http = pages_form_version(r, &a.version)))
+        return http;
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, pages_today(), &r->err);
     if (st == CVOM_ECONFLICT &&
         r->store->ops->action_get(r->store, a.id, &a, NULL) == CVOM_OK) {
@@ -415,7 +393,7 @@ int pages_action_status(struct web_req *r)
         return web_refuse(r, WEB_CONFLICT, "version", msg);
     }
     if (st)
-        return st == CVOM_EINVAL ? form_error(r, &r->err) : web_fail(r, st, &r->err);
+        return st == CVOM_EINVAL ? pages_form_error(r, &r->err) : web_fail(r, st, &r->err);
     char to_path[96];
     snprintf(to_path, sizeof to_path, "/accounts/%lld?plan=%s#plan", (long long)acc.id,
              to == CVOM_ACTION_DONE ? "done" : "open");

@@ -1082,7 +1082,14 @@ static enum cvom_status accounts_body(struct web_req *r, const struct mx_query *
         buf_puts(b, " owned by ");
         buf_html(b, r->user.display);
     }
-    buf_puts(b, "</p></div><form class=\"search\" role=\"search\" method=\"get\" "
+    buf_puts(b, "</p>");
+    if (r->user.role != CVOM_ROLE_VIEWER)
+        buf_puts(b, "<p class=\"actions\"><a class=\"button\" href=\"/accounts/new\">New "
+                    "account</a></p>");
+    buf_puts(b, "</div>");
+    if (web_query(r, "removed"))
+        page_notice(r, "ok", "Account removed.");
+    buf_puts(b, "<form class=\"search\" role=\"search\" method=\"get\" "
                 "action=\"/accounts\"><label for=\"q\">Find an account by name</label>"
                 "<div class=\"inline\"><input type=\"search\" id=\"q\" name=\"q\" "
                 "maxlength=\"127\" value=\"");

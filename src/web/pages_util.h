@@ -18,6 +18,28 @@ int pages_assess_post(struct web_req *r); /* POST /accounts/{id}/assess */
 int pages_survey_create(struct web_req *r); /* POST /accounts/{id}/survey */
 int pages_survey_get(struct web_req *r); /* GET /survey/{token} */
 int pages_survey_post(struct web_req *r); /* POST /survey/{token} */
+int pages_account_new(struct web_req *r); /* GET /accounts/new */
+int pages_account_create(struct web_req *r);   /* POST /accounts */
+int pages_account_edit(struct web_req *r);     /* POST /accounts/{id}/edit */
+int pages_account_remove(struct web_req *r);   /* POST /accounts/{id}/remove */
+int pages_stakeholder_add(struct web_req *r);  /* POST /accounts/{id}/stakeholders */
+int pages_stakeholder_edit(struct web_req *r); /* POST /accounts/{id}/stakeholders/{sid} */
+/* POST /accounts/{id}/stakeholders/{sid}/remove */
+int pages_stakeholder_remove(struct web_req *r);
+
+/* ---- an account's people (pages_people.c) ----------------------------------------------- */
+
+struct cvom_account_map;
+/* The relationship map section of the account page: the chart, its legend and the gaps. */
+void pages_account_map(struct web_req *r, const struct cvom_account_map *m);
+/* A form with the fields of stakeholder s (a new one when s->id is 0) posting to action;
+ * p[0..k) are the account's stakeholders, whom s may report to. */
+void pages_stakeholder_form(struct web_req *r, const struct cvom_stakeholder *s,
+                            const struct cvom_stakeholder *p, size_t k, const char *action);
+/* A form with the fields of account a (a new one when a->id is 0) posting to action;
+ * parent is the reference shown for its parent account. */
+void pages_account_form(struct web_req *r, const struct cvom_account *a, const char *parent,
+                        const char *action);
 
 /* ---- access ------------------------------------------------------------------------------ */
 
@@ -35,6 +57,14 @@ int pages_can_edit(const struct web_req *r, const struct cvom_account *a);
  * another manager's alike, or the error of the store) is already built and its HTTP status
  * is returned. */
 int pages_load_account(struct web_req *r, struct cvom_account *out);
+/* The same for a change: 403 when the user may see the account but not change it. */
+int pages_editable_account(struct web_req *r, struct cvom_account *out);
+/* The answer to a form whose input the record validators refused (err: their status,
+ * message and field). Returns the HTTP status. */
+int pages_form_error(struct web_req *r, const struct cvom_error *err);
+/* The version of the record a form was made from, into *version when the form carries one
+ * (an older page may not: *version is then left as read now). 0, or the 422 answer. */
+int pages_form_version(struct web_req *r, int64_t *version);
 
 /* The newest version of the default instrument, loaded into ins (initialised by the
  * caller, who cleans it up); *id receives its id. */

@@ -5,58 +5,22 @@
 //   usage: node whatif.mjs BASE_URL ARTIFACTS CONFIG_JSON
 //   CONFIG_JSON: {"user", "password", "account", "action", "intellectual", "emotional",
 //                 "quadrant"} — the last three from `cvom whatif --format json`
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { checker, cliArgs, finish, signedIn } from './checks.mjs';
 
-const [base, artifacts, configText] = process.argv.slice(2);
-if (!base || !artifacts || !configText) {
-  console.error('usage: node whatif.mjs BASE_URL ARTIFACTS CONFIG_JSON');
-  process.exit(2);
-}
-const cfg = JSON.parse(configText);
-const failures = [];
-const problems = [];
-let passed = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failures.push(detail === undefined ? what : `${what} (${detail})`);
-    console.log(`FAIL ${what}${detail === undefined ? '' : ` (${detail})`}`);
-  }
-  return ok;
-}
+const { base, artifacts, cfg } = cliArgs('whatif.mjs');
+const tally = checker();
+const check = tally.check;
 
 // The matrix's scale, as pages_whatif.c draws it: 0–100 onto 24–214 across, 196–6 up.
 const px = (v) => 24 + Math.min(100, Math.max(0, v)) * 1.9;
 const py = (v) => 196 - Math.min(100, Math.max(0, v)) * 1.9;
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvom-whatif-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    timeout: 60000,
-  });
-  context.setDefaultTimeout(20000);
-  const page = context.pages()[0] || await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  let session = null;
   try {
-    await page.goto(`${base}/signin`);
-    await page.fill('#name', cfg.user);
-    await page.fill('#password', cfg.password);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin')),
-      page.click('form[action="/signin"] button[type="submit"]')]);
+    session = await signedIn(base, cfg, 'whatif');
+    const { page } = session;
 
     const resp = await page.goto(`${base}/accounts/${cfg.account}/whatif`);
     check(resp && resp.status() === 200, 'the what-if page opens', resp && resp.status());
@@ -85,15 +49,14 @@ async function main() {
     await page.screenshot({ path: path.join(artifacts, '90-whatif.png'), fullPage: true });
   } catch (e) {
     check(false, 'the what-if flow ran to the end', e && e.message);
-    await page.screenshot({ path: path.join(artifacts, '90-whatif-error.png') }).catch(() => {});
+    if (session) {
+      await session.page.screenshot({ path: path.join(artifacts, '90-whatif-error.png') })
+        .catch(() => {});
+    }
   } finally {
-    await context.close().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (session) await session.close();
   }
-  check(problems.length === 0, 'no console errors, dialogs or failed requests',
-    problems.join('\n      '));
-  console.log(`whatif: ${passed} passed, ${failures.length} failed`);
-  process.exit(failures.length ? 1 : 0);
+  finish('whatif', tally, session ? session.problems : ['the browser did not start']);
 }
 
 main().catch((e) => {

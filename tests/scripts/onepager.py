@@ -2,7 +2,8 @@
 """The account one-pager, complete: read back with poppler's pdfinfo and pdftotext, it shows
 the account's open actions (overdue ones marked), its suggested plays, its over-serving (the
 unvalued cost and the offerings behind it), its partnership health with the weakest pillar
-and its alignment, each as the command line's own listings give them; what does not fit
+and its alignment, each as the command line's own listings give them, and the relationship map
+as `cvom explain` lays it out; what does not fit
 goes on to further pages, and nothing is left out.
     usage: onepager.py PATH/TO/cvom"""
 import json
@@ -152,15 +153,61 @@ def check_many_actions(env, d):
     return name, pages
 
 
+def check_map(env, d):
+    """The relationship map on the one-pager: every stakeholder of the discounter in the
+    order and with the gaps of `cvom explain`, after a chart is made of them; and an account
+    with more people than a page holds goes on over more pages, none left out."""
+    people = as_json(env, 'stakeholder', 'list', DISCOUNTER)
+    assert len(people) >= 3, people
+    top, mid = people[0], people[1]
+    cvom(env, 'stakeholder', 'edit', str(top['id']), '--stance', 'sceptic', '--role',
+         'Economic buyer')
+    cvom(env, 'stakeholder', 'edit', str(mid['id']), '--stance', 'champion', '--reports-to',
+         str(top['id']), '--counterpart', 'Lena Fischer', '--last-contact', '2026-12-01',
+         '--channel', 'meeting')
+    for p in people[2:]:
+        cvom(env, 'stakeholder', 'edit', str(p['id']), '--reports-to', str(mid['id']))
+    want = as_json(env, 'explain', DISCOUNTER, '--as-of', AS_OF)['relationship_map']
+    pages, words = render(env, d, DISCOUNTER, 'map')
+    assert 'Relationship map (%d stakeholders, %d with a coverage gap)' % (
+        len(people), want['flagged']) in words, words
+    at = 0
+    for s in want['stakeholders']:
+        line = '%s%s — ' % (s['name'], ' [decision maker]' if s['decider'] else '')
+        found = words.find(line, at)
+        assert found >= 0, ('in the order of the chart', s['name'])
+        at = found
+    assert 'gap: champion with only sceptics or opponents above' in words, words
+    assert '(meeting); counterpart Lena Fischer' in words, words
+    # Many people: the map goes on over the pages it needs, each of them listed.
+    thin = [a for a in as_json(env, 'export', '--as-of', AS_OF)
+            if a['state'] == 'insufficient'][1]['name']
+    names = ['Person %02d of the buying centre' % i for i in range(1, 91)]
+    crowd_csv = os.path.join(d, 'crowd.csv')
+    with open(crowd_csv, 'w', encoding='utf-8') as f:
+        f.write('account,name,role,influence,reports_to\n')
+        for i, n in enumerate(names):
+            f.write('"%s",%s,user,0.3,%s\n' % (thin.replace('"', '""'), n,
+                                               names[i // 3] if i >= 3 else ''))
+    cvom(env, 'import', 'stakeholders', crowd_csv)
+    crowd, words = render(env, d, thin, 'crowd')
+    assert crowd >= 2, ('ninety people take more than a page', crowd)
+    missing = [n for n in names if n + ' — user' not in words]
+    assert not missing, ('people left off the map', missing[:3], len(missing))
+    return pages, crowd
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         env = environment(d)
         cvom(env, 'demo')
         pages = check_discounter(env, d)
         name, many = check_many_actions(env, d)
+        with_map, crowd = check_map(env, d)
         print('onepager: %s on %d pages with its actions, plays, over-serving, health and '
-              'alignment; %s with %d actions on %d pages, none left out'
-              % (DISCOUNTER, pages, name, MANY, many))
+              'alignment; %s with %d actions on %d pages, none left out; the relationship map '
+              'on %d pages, and 90 people on %d'
+              % (DISCOUNTER, pages, name, MANY, many, with_map, crowd))
 
 
 if __name__ == '__main__':

@@ -501,6 +501,90 @@ def test_stakeholders_and_assessments(c, d, tok):
     expect_error(c.call('GET', '/api/v1/instruments/999', tok['viewer']), 404, what='instr.')
 
 
+def test_stakeholder_edits(c, d, tok):
+    """Stakeholders created, changed and removed under the roles: whom they report to (never
+    another account's, never in a loop), the new fields, If-Match, and the map the
+    explanation draws from them."""
+    mine = cli_json(d, 'account', 'list', '--owner', 'Priya Shah')[0]['id']
+    theirs = cli_json(d, 'account', 'list', '--owner', 'Tom Becker')[0]['id']
+    url = '/api/v1/accounts/%d/stakeholders' % mine
+    st, boss, _ = c.call('POST', url, tok['priya'], {'name': 'Map Boss', 'role': 'Economic buyer',
+                                                     'stance': 'sceptic'})
+    expect(st == 201 and boss['reports_to'] is None and boss['last_contact'] is None and
+           boss['channel'] is None and boss['notes'] == '', 'a manager adds to their own: %s' %
+           boss)
+    st, champ, _ = c.call('POST', url, tok['priya'], {
+        'name': 'Map Champion', 'stance': 'champion', 'reports_to': boss['id'],
+        'last_contact': '2026-11-20', 'channel': 'meeting', 'counterpart': 'Priya Shah',
+        'notes': 'Met at the fair.'})
+    expect(st == 201 and champ['reports_to'] == boss['id'] and
+           champ['last_contact'] == '2026-11-20' and champ['channel'] == 'meeting' and
+           champ['counterpart'] == 'Priya Shah' and champ['notes'] == 'Met at the fair.',
+           'the new fields: %s' % champ)
+    expect(champ in cli_json(d, 'stakeholder', 'list', str(mine)), 'the CLI sees them alike')
+    burl = '%s/%d' % (url, boss['id'])
+    curl = '%s/%d' % (url, champ['id'])
+    for target, body, field in ((burl, {'reports_to': boss['id']}, 'reports_to'),
+                                (curl, {'reports_to': champ['id']}, 'reports_to'),
+                                (curl, {'reports_to': 'Map Boss'}, 'reports_to'),
+                                (curl, {'reports_to': 0}, 'reports_to'),
+                                (curl, {'reports_to': 999999}, 'reports_to'),
+                                (curl, {'last_contact': '2026-13-01'}, 'last_contact'),
+                                (curl, {'channel': 'fax'}, 'channel'),
+                                (curl, {'notes': 'n' * 1100}, 'notes'),
+                                (curl, {'name': ''}, 'name'),
+                                (curl, {'shoe_size': 44}, 'shoe_size')):
+        expect_error(c.call('PATCH', target, tok['priya'], body), 422, field,
+                     what='patch %s' % str(body)[:40])
+    expect(c.call('GET', curl, tok['viewer'])[1] == champ, 'a refused change left no trace')
+    err = expect_error(c.call('PATCH', burl, tok['priya'], {'reports_to': champ['id']}), 422,
+                       'reports_to', what='a loop')
+    expect('loop' in err['message'], 'the loop is named: %s' % err['message'])
+    other = c.call('GET', '/api/v1/accounts/%d/stakeholders' % theirs, tok['admin'])[1]['items']
+    expect_error(c.call('PATCH', curl, tok['priya'], {'reports_to': other[0]['id']}), 422,
+                 'reports_to', what="another account's stakeholder")
+    # If-Match holds a change against the stakeholder as last read.
+    st, _, hdrs = c.call('GET', curl, tok['viewer'])
+    tag = hdrs.get('etag')
+    st, changed, _ = c.call('PATCH', curl, tok['priya'], {'stance': 'supporter',
+                                                          'last_contact': None},
+                            headers={'If-Match': tag})
+    expect(st == 200 and changed['stance'] == 'supporter' and changed['last_contact'] is None and
+           changed['reports_to'] == boss['id'] and changed['name'] == 'Map Champion',
+           'only the fields given change: %s' % changed)
+    got = c.call('PATCH', curl, tok['priya'], {'stance': 'champion'}, headers={'If-Match': tag})
+    expect(got[0] == 412, 'a stale If-Match: %d' % got[0])
+    st, cleared, _ = c.call('PATCH', curl, tok['admin'], {'reports_to': None, 'stance': 'champion'})
+    expect(st == 200 and cleared['reports_to'] is None, 'null clears whom they report to')
+    st, again, _ = c.call('PATCH', curl, tok['admin'], {'reports_to': boss['id']})
+    expect(st == 200 and again['reports_to'] == boss['id'], 'an admin edits any account')
+    # The map: the champion under a sceptic only, the buyer without counterpart or contact.
+    ex = c.call('GET', '/api/v1/accounts/%d/explanation?as_of=2026-12-01' % mine,
+                tok['viewer'])[1]
+    people = {p['id']: p for p in ex['relationship_map']['stakeholders']}
+    expect(people[champ['id']]['gaps'] == ['critics-above'] and
+           people[champ['id']]['depth'] == people[boss['id']]['depth'] + 1,
+           'the champion under critics: %s' % people[champ['id']])
+    expect(people[boss['id']]['decider'] and
+           people[boss['id']]['gaps'] == ['no-counterpart', 'no-contact'],
+           'the buyer without counterpart or contact: %s' % people[boss['id']])
+    close(ex, cli_json(d, 'explain', str(mine), '--as-of', '2026-12-01'),
+          where='the map as the command line draws it')
+    # Roles: a viewer cannot change, another manager's stakeholder is not there for them.
+    expect(c.call('PATCH', curl, tok['viewer'], {'role': 'x'})[0] == 403, 'a viewer patches')
+    turl = '/api/v1/accounts/%d/stakeholders/%d' % (theirs, other[0]['id'])
+    expect_error(c.call('PATCH', turl, tok['priya'], {'role': 'x'}), 404,
+                 what="another manager's stakeholder")
+    expect_error(c.call('PATCH', '%s/%d' % (url, other[0]['id']), tok['priya'], {'role': 'x'}),
+                 404, what='a stakeholder of another account under mine')
+    # Removing the manager leaves the champion at the top.
+    expect(c.call('DELETE', burl, tok['priya'])[0] == 204, 'a manager removes their own')
+    st, top, _ = c.call('GET', curl, tok['priya'])
+    expect(st == 200 and top['reports_to'] is None, 'reports of a removed stakeholder: %s' % top)
+    expect(c.call('DELETE', curl, tok['viewer'])[0] == 403, 'a viewer removes')
+    expect(c.call('DELETE', curl, tok['priya'])[0] == 204, 'removed')
+
+
 def test_account_writes(c, d, tok, db):
     st, a, hdrs = c.call('POST', '/api/v1/accounts', tok['admin'],
                          {'name': 'Quill & Sons', 'external_id': 'API-1', 'owner': 'Tom Becker',
@@ -891,6 +975,7 @@ def main():
             test_score_file(c, d, tok)
             test_analytics(c, d, tok)
             test_stakeholders_and_assessments(c, d, tok)
+            test_stakeholder_edits(c, d, tok)
             test_account_writes(c, d, tok, db)
             test_namesakes(c, d, tok)
             test_bodies(c, tok)

@@ -121,15 +121,7 @@ def main():
         rc = whatif_flow(cvom, db, srv, artifacts, node, account, action) or rc
     finally:
         if srv:
-            status = srv.stop()
-            log = srv.output()
-            if status != 0:
-                print("web_browser: cvom serve exited %r on SIGTERM" % status)
-                rc = rc or 1
-            for marker in ("AddressSanitizer", "runtime error:"):
-                if marker in log:
-                    print("web_browser: sanitizer report in the server log:\n" + log[-4000:])
-                    rc = rc or 1
+            rc = harness.stop_server(srv, "web_browser") or rc
         fx.cleanup()
     shots = sorted(f for f in os.listdir(artifacts) if f.endswith(".png"))
     print("web_browser: %d screenshots in %s" % (len(shots), artifacts))

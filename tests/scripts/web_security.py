@@ -452,6 +452,16 @@ def csrf_requests(web):
         return Req("none", "/api/v1/accounts/%d/stakeholders/%d" % (a, recs.sid(a)),
                    expect=(204,))
 
+    def stakeholder_form(suffix, body):
+        a = own()
+        return Req("form", "/accounts/%d/stakeholders/%d%s" % (a, recs.sid(a), suffix), body,
+                   (303,))
+
+    def patch_stakeholder():
+        a = own()
+        return Req("json", "/api/v1/accounts/%d/stakeholders/%d" % (a, recs.sid(a)),
+                   {"role": "Probed"}, (200,))
+
     def action_status():
         a = own()
         return Req("form", "/accounts/%d/actions/%d" % (a, recs.action(a)), {"status": "done"},
@@ -471,6 +481,19 @@ def csrf_requests(web):
             "form", "/accounts/%d/notes" % own(), {"notes": "Written by the CSRF probe"},
             (303,)),
         "POST /accounts/{id}/assess": assess,
+        "POST /accounts": lambda: Req("form", "/accounts", {"name": "CSRF probe web account"},
+                                      (303,)),
+        "POST /accounts/{id}/remove": lambda: Req("form", "/accounts/%d/remove" % own(), {},
+                                                  (303,)),
+        "POST /accounts/{id}/edit": lambda: Req(
+            "form", "/accounts/%d/edit" % own(), {"region": "Probed"}, (303,)),
+        "POST /accounts/{id}/stakeholders": lambda: Req(
+            "form", "/accounts/%d/stakeholders" % own(), {"name": "Probe person"}, (303,)),
+        "POST /accounts/{id}/stakeholders/{sid}": lambda: stakeholder_form(
+            "", {"role": "Probed"}),
+        "POST /accounts/{id}/stakeholders/{sid}/remove": lambda: stakeholder_form(
+            "/remove", {}),
+        "PATCH /api/v1/accounts/{id}/stakeholders/{sid}": patch_stakeholder,
         "POST /accounts/{id}/survey": survey,
         "POST /import": lambda: Req(
             "form", "/import", {"kind": "accounts", "text": "external_id,name,owner\n"

@@ -129,6 +129,16 @@ static void fill(struct cvom_store *st)
     SET(a.tags, "x,y");
     CHECK_INT(st->ops->account_update(st, &a, &err), CVOM_OK);
     int64_t s1 = add_stakeholder(st, a1, "Ann"), ins = put_instrument(st, "copy-test", 1);
+    /* Ann reports to Bo, who comes after her; with the map's other fields. */
+    int64_t s2 = add_stakeholder(st, a1, "Bo");
+    struct cvom_stakeholder sh;
+    CHECK_INT(st->ops->stakeholder_get(st, s1, &sh, &err), CVOM_OK);
+    sh.reports_to = s2;
+    sh.last_contact = 20001;
+    sh.channel = CVOM_CHANNEL_EVENT;
+    SET(sh.counterpart, "Lena");
+    SET(sh.notes, awkward);
+    CHECK_INT(st->ops->stakeholder_update(st, &sh, &err), CVOM_OK);
     struct cvom_assessment as = {.account_id = a1,
                                  .instrument_id = ins,
                                  .kind = CVOM_RESP_CUSTOMER,
@@ -215,6 +225,13 @@ static void check_copy(struct cvom_store *from, struct cvom_store *to)
     CHECK_STR(a.notes, awkward);
     CHECK(a.potential == 5e-324 && a.revenue == 0.1);
     CHECK_INT(a.parent_id, 2);
+    struct cvom_stakeholder sh;
+    CHECK_INT(to->ops->stakeholder_find(to, a.id, "Ann", &sh, &err), CVOM_OK);
+    CHECK_INT(sh.reports_to, 2);
+    CHECK_INT(sh.last_contact, 20001);
+    CHECK_INT(sh.channel, CVOM_CHANNEL_EVENT);
+    CHECK_STR(sh.counterpart, "Lena");
+    CHECK_STR(sh.notes, awkward);
 }
 
 /* A target that holds data is refused and left as it was; with replace it is emptied. */

@@ -486,6 +486,91 @@ static void test_stakeholders(struct cvom_store *st)
     CHECK_INT(st->ops->stakeholder_find(st, acc, "Jo", &t, &err), CVOM_OK);
 }
 
+/* Whom stakeholders report to, and the other fields of the map: stored and read back,
+ * another account's stakeholder, oneself and a loop refused with the field named, and a
+ * removed manager's reports left reporting to nobody. Channels by name. */
+static void test_reports_to(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_stakeholder t;
+    int64_t acc = add_account(st, "Tree Corp", "");
+    int64_t other = add_account(st, "Elsewhere Ltd", "");
+    int64_t ceo = add_stakeholder(st, acc, "Chief");
+    int64_t vp = add_stakeholder(st, acc, "Vice");
+    int64_t director = add_stakeholder(st, acc, "Director");
+    int64_t stranger = add_stakeholder(st, other, "Stranger");
+
+    CHECK_INT(st->ops->stakeholder_get(st, vp, &t, &err), CVOM_OK);
+    CHECK_INT(t.reports_to, 0);
+    CHECK_INT(t.last_contact, 0);
+    CHECK_INT(t.channel, CVOM_CHANNEL_NONE);
+    t.reports_to = ceo;
+    t.last_contact = 20400;
+    t.channel = CVOM_CHANNEL_MEETING;
+    SET(t.counterpart, "Ada Admin");
+    SET(t.notes, "Prefers mornings.\nSki trip in March.");
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_OK);
+    CHECK_INT(st->ops->stakeholder_get(st, vp, &t, &err), CVOM_OK);
+    CHECK_INT(t.reports_to, ceo);
+    CHECK_INT(t.last_contact, 20400);
+    CHECK_INT(t.channel, CVOM_CHANNEL_MEETING);
+    CHECK_STR(t.counterpart, "Ada Admin");
+    CHECK_STR(t.notes, "Prefers mornings.\nSki trip in March.");
+    CHECK_INT(t.account_id, acc);
+    CHECK_INT(st->ops->stakeholder_get(st, 999999, &t, &err), CVOM_ENOTFOUND);
+
+    /* A new stakeholder may report to an existing one. */
+    memset(&t, 0, sizeof t);
+    t.account_id = acc;
+    SET(t.name, "Analyst");
+    t.influence = 0.2;
+    t.reports_to = director;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_OK);
+    int64_t analyst = t.id;
+    /* Not to another account's. */
+    t.id = 0;
+    SET(t.name, "Wanderer");
+    t.reports_to = stranger;
+    CHECK_INT(st->ops->stakeholder_add(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "reports_to");
+    CHECK(strstr(err.message, "not a stakeholder of the same account") != NULL);
+
+    /* Director → Vice → Chief; Chief → Director would close a loop, Chief → Chief too. */
+    CHECK_INT(st->ops->stakeholder_get(st, director, &t, &err), CVOM_OK);
+    t.reports_to = vp;
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_OK);
+    CHECK_INT(st->ops->stakeholder_get(st, ceo, &t, &err), CVOM_OK);
+    t.reports_to = analyst;
+    memset(&err, 0, sizeof err);
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "reports_to");
+    CHECK(strstr(err.message, "loop") != NULL);
+    t.reports_to = ceo;
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "reports_to");
+    CHECK_INT(st->ops->stakeholder_get(st, ceo, &t, &err), CVOM_OK);
+    CHECK_INT(t.reports_to, 0);
+    /* Moving Director under Chief directly is fine (no loop). */
+    CHECK_INT(st->ops->stakeholder_get(st, director, &t, &err), CVOM_OK);
+    t.reports_to = ceo;
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_OK);
+    /* A channel the schema does not know is refused before it is written. */
+    t.channel = (enum cvom_channel)9;
+    CHECK_INT(st->ops->stakeholder_update(st, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "channel");
+
+    /* Removing Director leaves Analyst at the top. */
+    CHECK_INT(st->ops->stakeholder_remove(st, director, &err), CVOM_OK);
+    CHECK_INT(st->ops->stakeholder_get(st, analyst, &t, &err), CVOM_OK);
+    CHECK_INT(t.reports_to, 0);
+
+    CHECK_STR(cvom__channel_name(CVOM_CHANNEL_NONE), "");
+    CHECK_STR(cvom__channel_name(CVOM_CHANNEL_EVENT), "event");
+    for (int i = 0; i < CVOM_CHANNEL_COUNT; i++)
+        CHECK_INT(cvom__channel_parse(cvom__channel_name((enum cvom_channel)i)), i);
+    CHECK_INT(cvom__channel_parse("Meeting"), -1);
+}
+
 static void test_stance_names(void)
 {
     CHECK_STR(cvom__stance_name(CVOM_STANCE_UNKNOWN), "unknown");
@@ -1945,6 +2030,7 @@ int main(int argc, char **argv)
         test_account_find(st);
         test_nested_listing(st);
         test_stakeholders(st);
+        test_reports_to(st);
         test_instruments(st);
         test_assessments(st);
         test_snapshots(st);

@@ -121,6 +121,21 @@ def server_ended_cleanly(checks, srv, what):
                      log[max(0, at - 200):at + 800] if at >= 0 else "")
 
 
+def stop_server(srv, name):
+    """Stop srv; 0 when it exited 0 without a sanitizer report, else 1 after saying why."""
+    status = srv.stop()
+    log = srv.output()
+    rc = 0
+    if status != 0:
+        print("%s: cvom serve exited %r on SIGTERM" % (name, status))
+        rc = 1
+    for marker in ("AddressSanitizer", "runtime error:"):
+        if marker in log:
+            print("%s: sanitizer report in the server log:\n%s" % (name, log[-4000:]))
+            rc = 1
+    return rc
+
+
 def check_security_headers(checks):
     """Every response any client of this run saw (SEEN) carries the security headers, and
     every error is JSON under /api/ and HTML elsewhere. Answers libmicrohttpd gives by itself

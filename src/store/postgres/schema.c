@@ -362,10 +362,24 @@ static const char *const schema_10[] = {
     NULL,
 };
 
+/* The relationship map, as SQLite's migration 13. */
+static const char *const schema_13[] = {
+    "ALTER TABLE stakeholders ADD COLUMN reports_to bigint"
+    " REFERENCES stakeholders(id) ON DELETE SET NULL;"
+    "ALTER TABLE stakeholders ADD COLUMN last_contact bigint;"
+    "ALTER TABLE stakeholders ADD COLUMN channel text COLLATE \"C\" NOT NULL DEFAULT ''"
+    " CONSTRAINT channel CHECK (channel IN ('', 'meeting', 'call', 'email', 'event', 'other'));"
+    "ALTER TABLE stakeholders ADD COLUMN counterpart text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "ALTER TABLE stakeholders ADD COLUMN notes text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "CREATE INDEX stakeholders_reports_to ON stakeholders(reports_to);",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {7, schema_7},
     {8, schema_8},
     {10, schema_10},
+    {13, schema_13},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

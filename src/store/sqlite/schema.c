@@ -516,9 +516,24 @@ static const char *const migration_10[] = {
     NULL,
 };
 
+/* The relationship map: whom each stakeholder reports to (another stakeholder of the same
+ * account; the store refuses a loop), when and how we last spoke with them, who at our
+ * side looks after them, and notes. */
+static const char *const migration_13[] = {
+    "ALTER TABLE stakeholders ADD COLUMN reports_to INTEGER"
+    " REFERENCES stakeholders(id) ON DELETE SET NULL;"
+    "ALTER TABLE stakeholders ADD COLUMN last_contact INTEGER;"
+    "ALTER TABLE stakeholders ADD COLUMN channel TEXT NOT NULL DEFAULT ''"
+    " CONSTRAINT channel CHECK (channel IN ('', 'meeting', 'call', 'email', 'event', 'other'));"
+    "ALTER TABLE stakeholders ADD COLUMN counterpart TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE stakeholders ADD COLUMN notes TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX stakeholders_reports_to ON stakeholders(reports_to);",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4},   {5, migration_5},
-    {6, migration_6}, {7, migration_7}, {8, migration_8}, {10, migration_10},
+    {6, migration_6}, {7, migration_7}, {8, migration_8}, {10, migration_10}, {13, migration_13},
 };
 
 /* Applied to every connection; they are not stored in the file (except journal_mode). */

@@ -9,7 +9,9 @@
 #define ACCOUNT_COLUMNS                                                                            \
     "id, external_id, name, owner, parent_id, revenue, potential, currency, industry, "            \
     "region, tags, notes, version"
-#define STAKEHOLDER_COLUMNS "id, account_id, external_id, name, role, influence, stance, email"
+#define STAKEHOLDER_COLUMNS                                                                        \
+    "id, account_id, external_id, name, role, influence, stance, email, reports_to, "              \
+    "last_contact, channel, counterpart, notes"
 #define ASSESSMENT_COLUMNS                                                                         \
     "id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status"
 #define SNAPSHOT_COLUMNS                                                                           \
@@ -104,11 +106,20 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_ACCOUNT_EXISTS] = "SELECT 1 FROM accounts WHERE id = ?1",
 
     [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(account_id, external_id, name, role,"
-                          " influence, stance, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          " influence, stance, email, reports_to, last_contact, channel,"
+                          " counterpart, notes)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = ?2, name = ?3, role = ?4,"
-                             " influence = ?5, stance = ?6, email = ?7,"
-                             " updated_at = CURRENT_TIMESTAMP"
-                             " WHERE id = ?8 AND account_id = ?1",
+                             " influence = ?5, stance = ?6, email = ?7, reports_to = ?8,"
+                             " last_contact = ?9, channel = ?10, counterpart = ?11,"
+                             " notes = ?12, updated_at = CURRENT_TIMESTAMP"
+                             " WHERE id = ?13 AND account_id = ?1",
+    [S_STAKEHOLDER_ANCESTOR] = "WITH RECURSIVE up(id, depth) AS ("
+                               " SELECT ?1, 0"
+                               " UNION ALL SELECT s.reports_to, up.depth + 1"
+                               "  FROM stakeholders s JOIN up ON s.id = up.id"
+                               "  WHERE s.reports_to IS NOT NULL AND up.depth < ?3)"
+                               " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
     [S_STAKEHOLDER_REMOVE] = "DELETE FROM stakeholders WHERE id = ?1",
     [S_STAKEHOLDER_GET] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders"
                           " WHERE id = ?2 AND account_id = ?1",
@@ -121,6 +132,7 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_STAKEHOLDER_ALL] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders ORDER BY account_id,"
                           " name, id",
     [S_STAKEHOLDER_EXISTS] = "SELECT 1 FROM stakeholders WHERE id = ?1",
+    [S_STAKEHOLDER_BY_ID] = "SELECT " STAKEHOLDER_COLUMNS " FROM stakeholders WHERE id = ?1",
 
     [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES (?1, ?2, ?3)"
                          " RETURNING id",
