@@ -94,7 +94,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
                   "over-served (overserved), a partnership pillar sound on --since and weak now "
                   "(crumbled), open actions past their due date (overdue_action) or owned by "
                   "nobody (unowned_action), survey links unanswered after "
-                  "alerts.unanswered_days (unanswered_survey). Each says why it fired and "
+                  "alerts.unanswered_days (unanswered_survey), and coverage gaps on the "
+                  "relationship map (coverage_gap). Each says why it fired and "
                   "the web page where it is fixed. The text is a digest for mail from cron: "
                   "nothing at all when there is nothing to say, and the exit status is 0 "
                   "either way. CSV columns: kind, account_id, external_id, account, owner, "
@@ -107,8 +108,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     if (v && (kind = cvom__alert_kind_parse(v)) < 0)
         return cli_usage_error(c,
                                "--kind must be slid, stale, due, borderline, split, at_risk, "
-                               "overserved, crumbled, overdue_action, unowned_action or "
-                               "unanswered_survey, not '%s'",
+                               "overserved, crumbled, overdue_action, unowned_action, "
+                               "unanswered_survey or coverage_gap, not '%s'",
                                v);
     if ((v = cli_val(opts, "since")) && cvom_date_parse(v, &since))
         return cli_usage_error(c, "--since must be a date YYYY-MM-DD, not '%s'", v);

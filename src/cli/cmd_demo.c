@@ -327,6 +327,16 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         cvom__copy_str(sh.role, sizeof sh.role, r->name);
         sh.stance = (enum cvom_stance)(1 + pick(5));
         snprintf(sh.email, sizeof sh.email, "contact%d.%04d@example.com", k + 1, 1001 + i);
+        /* The account's owner looks after everyone and met them after the second wave,
+         * except on a few accounts: an economic buyer nobody looks after, or last met in
+         * the spring (coverage gaps on the relationship map). No draw from the streams, so
+         * that everything else stays as it was. */
+        if (!(k == 0 && i % 16 == 4))
+            cvom__copy_str(sh.counterpart, sizeof sh.counterpart, a.owner);
+        sh.last_contact = when[1] + 20 + (i * 7 + k * 3) % 30;
+        sh.channel = (enum cvom_channel)(1 + (i + k) % 4);
+        if (k == 0 && i % 16 == 8)
+            cvom_date_parse("2026-05-12", &sh.last_contact);
         if ((s = st->ops->stakeholder_add(st, &sh, &d->c->err)) != CVOM_OK)
             break;
         d->stakeholders++;

@@ -7,6 +7,7 @@
 #include "io/util.h"
 #include "service/analytics.h"
 #include "service/portfolio.h"
+#include "service/relmap.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@ static const char *const kind_names[CVOM_ALERT_KIND_COUNT] = {
     [CVOM_ALERT_OVERDUE] = "overdue_action",
     [CVOM_ALERT_UNOWNED] = "unowned_action",
     [CVOM_ALERT_UNANSWERED] = "unanswered_survey",
+    [CVOM_ALERT_COVERAGE] = "coverage_gap",
 };
 
 const char *cvom__alert_kind_name(enum cvom_alert_kind k)
@@ -238,6 +240,41 @@ static void split(struct gathering *g)
     }
 }
 
+/* ---- the relationship map's coverage gaps ---------------------------------------------------- */
+
+static void coverage(struct gathering *g)
+{
+    const struct cvom_report *r = &g->a->doc.report;
+    for (size_t i = 0; !g->s && i < r->n_accounts; i++) {
+        struct cvom_account_map m;
+        g->s =
+            cvom__account_map_load(g->st, &g->cfg, r->accounts[i].id, r->as_of, NULL, &m, g->err);
+        if (g->s || !m.flagged) {
+            if (!g->s)
+                cvom__account_map_cleanup(&m);
+            continue;
+        }
+        /* Who, and what is missing, for the first few flagged people. */
+        char who[256] = "";
+        size_t len = 0, named = 0;
+        for (size_t k = 0; k < m.n && named < 3; k++) {
+            if (!m.e[k].gaps)
+                continue;
+            char gaps[160];
+            int w = snprintf(who + len, sizeof who - len, "%s%s (%s)", named ? "; " : "",
+                             m.e[k].s.name, cvom__map_gaps_text(m.e[k].gaps, gaps, sizeof gaps));
+            if (w < 0 || (size_t)w >= sizeof who - len)
+                break;
+            len += (size_t)w;
+            named++;
+        }
+        add(g, CVOM_ALERT_COVERAGE, i, "#map", 0, "%zu %s a coverage gap: %s%s.", m.flagged,
+            m.flagged == 1 ? "stakeholder has" : "stakeholders have", who,
+            m.flagged > named ? "; …" : "");
+        cvom__account_map_cleanup(&m);
+    }
+}
+
 /* ---- action plans and survey links ----------------------------------------------------------- */
 
 struct action_walk {
@@ -341,6 +378,8 @@ enum cvom_status cvom__alerts_gather(struct cvom_store *st, const struct cvom_ac
         crumbled(&g, ix, n);
     if (!g.s)
         split(&g);
+    if (!g.s)
+        coverage(&g);
     struct cvom_action_filter open = {.status = CVOM_ACTION_OPEN};
     struct action_walk aw = {&g, ix, n};
     if (!g.s) {

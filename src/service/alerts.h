@@ -12,22 +12,23 @@
 #include "store/store.h"
 
 enum cvom_alert_kind {
-    CVOM_ALERT_SLID = 0,    /* slid towards Transactional since the since date */
-    CVOM_ALERT_STALE,       /* newest assessment older than the validity period */
-    CVOM_ALERT_DUE,         /* it will be within the settings' due days */
-    CVOM_ALERT_BORDERLINE,  /* an interval crosses a threshold */
-    CVOM_ALERT_SPLIT,       /* weighty stakeholders in different quadrants */
-    CVOM_ALERT_AT_RISK,     /* a partnership aligned below the setting */
-    CVOM_ALERT_OVERSERVED,  /* unvalued cost above the setting's share */
-    CVOM_ALERT_CRUMBLED,    /* a pillar sound on the since date, weak now */
-    CVOM_ALERT_OVERDUE,     /* an open action past its due date */
-    CVOM_ALERT_UNOWNED,     /* an open action nobody owns */
-    CVOM_ALERT_UNANSWERED,  /* a survey link unanswered after the settings' days */
+    CVOM_ALERT_SLID = 0,   /* slid towards Transactional since the since date */
+    CVOM_ALERT_STALE,      /* newest assessment older than the validity period */
+    CVOM_ALERT_DUE,        /* it will be within the settings' due days */
+    CVOM_ALERT_BORDERLINE, /* an interval crosses a threshold */
+    CVOM_ALERT_SPLIT,      /* weighty stakeholders in different quadrants */
+    CVOM_ALERT_AT_RISK,    /* a partnership aligned below the setting */
+    CVOM_ALERT_OVERSERVED, /* unvalued cost above the setting's share */
+    CVOM_ALERT_CRUMBLED,   /* a pillar sound on the since date, weak now */
+    CVOM_ALERT_OVERDUE,    /* an open action past its due date */
+    CVOM_ALERT_UNOWNED,    /* an open action nobody owns */
+    CVOM_ALERT_UNANSWERED, /* a survey link unanswered after the settings' days */
+    CVOM_ALERT_COVERAGE,   /* a coverage gap on the relationship map */
     CVOM_ALERT_KIND_COUNT
 };
 
 /* "slid", "stale", "due", "borderline", "split", "at_risk", "overserved", "crumbled",
- * "overdue_action", "unowned_action", "unanswered_survey". */
+ * "overdue_action", "unowned_action", "unanswered_survey", "coverage_gap". */
 const char *cvom__alert_kind_name(enum cvom_alert_kind k);
 /* The kind of a name, or -1. */
 int cvom__alert_kind_parse(const char *s);

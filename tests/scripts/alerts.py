@@ -16,7 +16,7 @@ CVOM = os.path.abspath(sys.argv[1])
 LOCATION = sys.argv[3] if len(sys.argv) == 4 and sys.argv[2] == '--db' else None
 AS_OF = '2026-12-07'  # the demo's dates are fixed: its stale, due and unanswered stories
 KINDS = ['slid', 'stale', 'due', 'borderline', 'split', 'at_risk', 'overserved', 'crumbled',
-         'overdue_action', 'unowned_action', 'unanswered_survey']
+         'overdue_action', 'unowned_action', 'unanswered_survey', 'coverage_gap']
 checks = 0
 
 
