@@ -12,17 +12,29 @@ static int stakeholder_add(struct cli *c, int argc, char **argv)
     struct cli_opt opts[] = {
         {.name = "name", .kind = 's', .arg = "NAME", .help = "the person's name"},
         {.name = "external-id", .kind = 's', .arg = "ID", .help = "the id in your CRM"},
-        {.name = "role", .kind = 's', .arg = "ROLE",
+        {.name = "role",
+         .kind = 's',
+         .arg = "ROLE",
          .help = "economic buyer, sponsor, user, technical evaluator, ..."},
-        {.name = "influence", .kind = 'n', .arg = "X", .min = 0, .max = 1,
+        {.name = "influence",
+         .kind = 'n',
+         .arg = "X",
+         .min = 0,
+         .max = 1,
          .help = "0 to 1 (default 0.5)"},
-        {.name = "stance", .kind = 's', .arg = "S",
+        {.name = "stance",
+         .kind = 's',
+         .arg = "S",
          .help = "champion, supporter, neutral, sceptic, opponent, unknown"},
         {.name = "email", .kind = 's', .arg = "ADDR", .help = "e-mail address"},
+        {.name = "language",
+         .kind = 's',
+         .arg = "CODE",
+         .help = "language of survey messages: en, de, fr, ... (default: the campaign's)"},
         {0},
     };
-    static const char *const fields[] = {"name", "external_id", "role", "influence", "stance",
-                                         "email"};
+    static const char *const fields[] = {"name",   "external_id", "role",    "influence",
+                                         "stance", "email",       "language"};
     char *pos[2];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [NAME] [OPTIONS]",
@@ -60,8 +72,9 @@ static int list_row(void *ctx, const struct cvom_stakeholder *s)
     fmt_id(id, sizeof id, s->id);
     fmt_id(acc, sizeof acc, s->account_id);
     fmt_num(infl, sizeof infl, s->influence, 2);
-    const char *cells[] = {id, acc, s->external_id, s->name, s->role, infl,
-                           cvom_stance_name(s->stance), s->email};
+    const char *cells[] = {
+        id,       acc,        s->external_id, s->name, s->role, infl, cvom_stance_name(s->stance),
+        s->email, s->language};
     return cli_listing_add(ctx, cells);
 }
 
@@ -77,14 +90,14 @@ static int stakeholder_list(struct cli *c, int argc, char **argv)
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
     };
-    static const char *const cols[] = {"id", "account_id", "external_id", "name", "role",
-                                       "influence", "stance", "email"};
+    static const char *const cols[] = {"id",        "account_id", "external_id", "name",    "role",
+                                       "influence", "stance",     "email",       "language"};
     char *pos[1];
     int np, rc;
     enum cli_format fmt;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [--format FMT]",
                   "List an account's stakeholders. CSV and JSON columns: id, account_id, "
-                  "external_id, name, role, influence, stance, email.",
+                  "external_id, name, role, influence, stance, email, language.",
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
@@ -93,7 +106,7 @@ static int stakeholder_list(struct cli *c, int argc, char **argv)
     struct cli_listing k = {.c = c};
     if ((rc = cli_account(c, pos[0], &k.acc)))
         return rc;
-    return cli_list(&k, cols, "nnsssnss", fmt, list_people);
+    return cli_list(&k, cols, "nnsssnsss", fmt, list_people);
 }
 
 static int stakeholder_rm(struct cli *c, int argc, char **argv)

@@ -29,6 +29,8 @@ const struct cvom_field_def cvom_stakeholder_fields[] = {
     {"influence", "influence on the decision, 0 to 1 (default 0.5)", 0, 1},
     {"stance", "champion, supporter, neutral, sceptic, opponent or unknown", 0, 0},
     {"email", "e-mail address", 0, 0},
+    {"language", "language code for survey messages (en, de, fr, ...; empty: the campaign's)", 0,
+     0},
     {NULL, NULL, 0, 0},
 };
 
@@ -151,6 +153,12 @@ enum cvom_status cvom_stakeholder_set(struct cvom_stakeholder *s, const char *fi
         if (value[0] && (!strchr(value, '@') || strpbrk(value, " \t\r\n<>")))
             return bad(err, CVOM_EINVAL, field, "not an e-mail address");
         return text(s->email, sizeof s->email, field, value, err);
+    }
+    if (strcmp(field, "language") == 0) {
+        if (!cvom_language_ok(value, 1))
+            return bad(err, CVOM_EINVAL, field,
+                       "expected a language code such as en, de, fr or pt-BR");
+        return text(s->language, sizeof s->language, field, value, err);
     }
     if (strcmp(field, "influence") == 0) {
         double v = 0.5;

@@ -20,8 +20,14 @@
 
 static const struct cvom_field_def stakeholder_import_fields[] = {
     {"account", "the account (id, external id or name)", 1, 0},
-    {"name", "", 1, 0}, {"external_id", "", 0, 0}, {"role", "", 0, 0}, {"influence", "", 0, 1},
-    {"stance", "", 0, 0}, {"email", "", 0, 0}, {NULL, NULL, 0, 0},
+    {"name", "", 1, 0},
+    {"external_id", "", 0, 0},
+    {"role", "", 0, 0},
+    {"influence", "", 0, 1},
+    {"stance", "", 0, 0},
+    {"email", "", 0, 0},
+    {"language", "", 0, 0},
+    {NULL, NULL, 0, 0},
 };
 static const struct cvom_field_def response_fields[] = {
     {"account_id", "the account (id, external id or name)", 1, 0},

@@ -202,8 +202,8 @@ static int same_account(const struct cvom_account *a, const struct cvom_account 
 static int same_stakeholder(const struct cvom_stakeholder *a, const struct cvom_stakeholder *b)
 {
     return !strcmp(a->external_id, b->external_id) && !strcmp(a->name, b->name) &&
-           !strcmp(a->role, b->role) && a->influence == b->influence &&
-           a->stance == b->stance && !strcmp(a->email, b->email);
+           !strcmp(a->role, b->role) && a->influence == b->influence && a->stance == b->stance &&
+           !strcmp(a->email, b->email) && !strcmp(a->language, b->language);
 }
 
 /* Fill a from the row's cells; an empty external id never clears the one it has. */

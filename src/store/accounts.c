@@ -293,15 +293,25 @@ static enum cvom_status read_stakeholder(struct db_query *q, struct cvom_stakeho
         return db_bad_column("stakeholders", "stance", stance, err);
     sh->stance = (enum cvom_stance)v;
     db_col_text(q, 7, sh->email, sizeof sh->email);
+    db_col_text(q, 8, sh->language, sizeof sh->language);
     return CVOM_OK;
 }
 
-/* Bind ?1..?7 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE (whose ?8 is the id). */
+/* Bind ?1..?7 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE, and the language as ?lang
+ * (?8 of the first; ?9 of the second, whose ?8 is the id). */
 static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_stakeholder *sh,
-                                         const char *what, struct cvom_error *err)
+                                         int lang, const char *what, struct cvom_error *err)
 {
     if ((unsigned)sh->stance >= CVOM_STANCE_COUNT)
         return db_bad_enum(what, "stance", err);
+    if (!cvom_language_ok(sh->language, 1)) {
+        db_set_field(err, "language");
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "%s: language '%.16s' is not a language code such as en, de "
+                              "or pt-BR",
+                              what, sh->language);
+    }
+    db_bind_text(q, lang, sh->language, sizeof sh->language);
     db_bind_int(q, 1, sh->account_id);
     db_bind_opt_text(q, 2, sh->external_id, sizeof sh->external_id);
     db_bind_text(q, 3, sh->name, sizeof sh->name);
@@ -321,7 +331,7 @@ enum cvom_status cvom__op_stakeholder_add(struct cvom_store *st, struct cvom_sta
     enum cvom_status status = db_open(s, S_STAKEHOLDER_ADD, &q, err);
     if (status != CVOM_OK)
         return status;
-    status = bind_stakeholder(&q, sh, "adding a stakeholder", err);
+    status = bind_stakeholder(&q, sh, 8, "adding a stakeholder", err);
     if (status == CVOM_OK)
         status = db_insert(&q, "adding a stakeholder", refs, 1, &sh->id, err);
     db_close(&q);
@@ -337,7 +347,7 @@ enum cvom_status cvom__op_stakeholder_update(struct cvom_store *st,
     enum cvom_status status = db_open(s, S_STAKEHOLDER_UPDATE, &q, err);
     if (status != CVOM_OK)
         return status;
-    status = bind_stakeholder(&q, sh, "updating a stakeholder", err);
+    status = bind_stakeholder(&q, sh, 9, "updating a stakeholder", err);
     db_bind_int(&q, 8, sh->id);
     if (status == CVOM_OK)
         status = db_exec(&q, "updating a stakeholder", NULL, 0, err);

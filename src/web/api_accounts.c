@@ -87,8 +87,8 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
 static const char *const account_keys[] = {"name", "external_id", "owner", "parent_id",
                                            "revenue", "potential", "currency", "industry",
                                            "region", "tags", "notes", NULL};
-static const char *const stakeholder_keys[] = {"name", "external_id", "role", "influence",
-                                               "stance", "email", NULL};
+static const char *const stakeholder_keys[] = {"name",   "external_id", "role",     "influence",
+                                               "stance", "email",       "language", NULL};
 
 /* A JSON value as the text the record validators read: strings as they are, numbers in
  * full precision, null as empty. number says which of the two kinds the field takes. */
@@ -396,6 +396,7 @@ static json_t *stakeholder_json(const struct cvom_stakeholder *s)
     json_object_set_new(o, "influence", api_num2(s->influence));
     json_object_set_new(o, "stance", json_string(cvom_stance_name(s->stance)));
     json_object_set_new(o, "email", api_str(s->email));
+    json_object_set_new(o, "language", api_str(s->language));
     return o;
 }
 
