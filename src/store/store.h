@@ -641,7 +641,7 @@ struct cvom_store_ops {
     enum cvom_status (*survey_list)(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
                                     void *ctx, struct cvom_error *err);
 
-    /* Survey campaigns. campaign_add fills c->id (CVOM_EEXISTS for a name taken);
+    /* Survey campaigns. campaign_add fills c->id (CVOM_EEXIST for a name taken);
      * campaign_find takes an id or a name; campaign_close marks it closed at now and ends its
      * links. campaign_link_add records a stakeholder's link (its survey link added first);
      * campaign_link_list gives a campaign's links by account and stakeholder name;
