@@ -84,10 +84,11 @@ static void base64(struct text *t, const unsigned char *s, size_t n)
     }
 }
 
-/* A header's text: as it is when ASCII, else RFC 2047 encoded words of at most 45 bytes
- * each (never splitting a character), folded onto lines of their own. Control characters
- * become spaces, so that no value can start a header of its own. */
-static void header_text(struct text *t, const char *v)
+/* A header's text, after `col` characters of its line: as it is when ASCII, else RFC 2047
+ * encoded words that keep each line within 76 characters (never splitting a character),
+ * folded onto lines of their own. Control characters become spaces, so that no value can
+ * start a header of its own. */
+static void header_text(struct text *t, const char *v, size_t col)
 {
     char clean[1024];
     cvom_copy(clean, sizeof clean, v);
@@ -101,7 +102,9 @@ static void header_text(struct text *t, const char *v)
     const unsigned char *s = (const unsigned char *)clean;
     size_t n = strlen(clean), i = 0;
     while (i < n) {
-        size_t k = n - i < 45 ? n - i : 45;
+        /* 12 characters of "=?UTF-8?B??=", 4 of base64 for every 3 bytes */
+        size_t room = (76 - 12 - (i ? 1 : col)) / 4 * 3;
+        size_t k = n - i < room ? n - i : room;
         while (i + k < n && (s[i + k] & 0xC0) == 0x80)
             k--;
         if (i)
@@ -117,7 +120,7 @@ static void header_text(struct text *t, const char *v)
 static void header_name(struct text *t, const char *name)
 {
     if (!ascii(name)) {
-        header_text(t, name);
+        header_text(t, name, 4);
         return;
     }
     put(t, "\"", 1);
@@ -153,6 +156,23 @@ static void bare_address(const char *from, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)(gt - lt - 1), lt + 1);
     else
         cvom_copy(out, cap, from);
+}
+
+/* The From header: the setting as it is when ASCII, else its display name encoded and its
+ * address as it is (an address is never encoded). */
+static void header_from(struct text *t, const char *from, const char *address)
+{
+    const char *lt = strchr(from, '<');
+    if (ascii(from) || !lt) {
+        header_text(t, from, 6);
+        return;
+    }
+    char name[CVOM_FIELD_MAX];
+    snprintf(name, sizeof name, "%.*s", (int)(lt - from), from);
+    header_name(t, cvom_trim(name));
+    puts_(t, " <");
+    puts_(t, address);
+    put(t, ">", 1);
 }
 
 /* ---- the body ------------------------------------------------------------------------------ */
@@ -220,13 +240,13 @@ char *cvom_mail_compose(const struct cvom_mail_settings *ms, const struct cvom_c
     puts_(&t, id);
     puts_(&t, strchr(from, '@') ? strchr(from, '@') : "@cvom.invalid");
     puts_(&t, ">\r\nFrom: ");
-    header_text(&t, ms->from);
+    header_from(&t, ms->from, from);
     puts_(&t, "\r\nTo: ");
     header_name(&t, l->name);
     puts_(&t, " <");
     puts_(&t, l->email);
     puts_(&t, ">\r\nSubject: ");
-    header_text(&t, subject);
+    header_text(&t, subject, 9);
     puts_(&t, "\r\nMIME-Version: 1.0\r\n"
               "Content-Type: text/plain; charset=UTF-8\r\n"
               "Content-Transfer-Encoding: quoted-printable\r\n\r\n");

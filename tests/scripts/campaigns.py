@@ -243,6 +243,8 @@ def run(d, srv, box, base, port):
            'the template as set')
     expect('Bonjour' in cvom(d, 'campaign', 'template', 'fr').stdout, 'the shipped French')
 
+    mime_round_trip(d, links[0])
+
     # A dry run prints the messages and records nothing.
     p = cvom(d, 'campaign', 'send', 'Spring', '--dry-run')
     expect(p.stdout.count('---- to ') == len(links), 'a dry run shows every message')
@@ -325,6 +327,42 @@ def run(d, srv, box, base, port):
     expect(states['Spring'] == ('closed', len(links), len(links) - 1, 1) and
            states['Autumn'][0] == 'open' and [x['name'] for x in listed][-1] == 'Spring',
            'list, newest first: %s' % listed)
+
+
+def mime_round_trip(d, first):
+    """A long subject of many non-ASCII characters is folded into encoded words, a long line
+    of the body broken softly, a line's trailing space kept: a mail reader reads back the
+    text the template gave, byte for byte."""
+    subject = 'Ça vous a plu ? Répondez à « {campaign} » — été, hiver, à bientôt, ' * 3
+    line = 'Très long paragraphe, ' * 12
+    with open(os.path.join(d, 'fr.txt'), 'w', encoding='utf-8') as f:
+        f.write('Subject: %s\n\n{stakeholder} =?x?= \n%s\n.\n{link}\n' % (subject, line))
+    cvom(d, 'campaign', 'template', 'fr', '--set', os.path.join(d, 'fr.txt'))
+    cvom(d, 'campaign', 'create', 'Été', '--account', first['account'], '--language', 'fr')
+    cvom(d, 'config', 'smtp.from', 'Équipe Clients <team@example.com>')
+    out = subprocess.run([CVOM, '--db', LOCATION or os.path.join(d, 'c.db'), 'campaign', 'send',
+                          'Été', '--dry-run'], capture_output=True, check=True,
+                         timeout=120).stdout.decode('utf-8')  # bytes: keep the CRLFs
+    parts = [p for p in out.split('---- to ') if p]
+    expect(parts, 'the dry run shows the messages')
+    for part in parts:
+        to, raw = part.split('\n', 1)
+        head, body = raw.split('\r\n\r\n', 1)
+        expect(all(len(x) <= 78 for x in raw.split('\r\n')), 'lines of at most 78 characters')
+        expect(all(ord(ch) < 128 for ch in raw), 'the message is 7-bit')
+        msg = email.message_from_string(raw, policy=email.policy.default)
+        expect(str(msg['Subject']) == subject.replace('{campaign}', 'Été'),
+               'the subject read back: %r' % str(msg['Subject']))
+        sender = msg['From'].addresses[0]
+        expect((sender.display_name, sender.addr_spec) == ('Équipe Clients', 'team@example.com'),
+               'From read back: %s' % msg['From'])
+        text = msg.get_content().replace('\r\n', '\n')
+        name = msg['To'].addresses[0].display_name
+        expect(text.startswith(name + ' =?x?= \n' + line + '\n.\n'),
+               'the body read back: %r' % text[:300])
+    cvom(d, 'campaign', 'template', 'fr', '--reset')
+    cvom(d, 'config', 'smtp.from', 'Key Accounts <team@example.com>')
+    cvom(d, 'campaign', 'close', 'Été')
 
 
 def web_roles(d, srv, links, owner, total):
