@@ -293,9 +293,18 @@ static void waiting_table(struct web_req *r, const struct cvom_campaign_view *v)
     buf_puts(b, "</tbody></table></div>");
 }
 
-static int may_close(const struct web_req *r, const struct cvom_campaign *c)
+/* Closing stops every link of a campaign: an administrator may, and a manager who made it
+ * or who owns every account it reaches. */
+static int may_close(struct web_req *r, const struct cvom_campaign_view *v)
 {
-    return r->user.role == CVOM_ROLE_ADMIN || strcmp(c->created_by, r->user.name) == 0;
+    if (r->user.role == CVOM_ROLE_ADMIN || strcmp(v->c.created_by, r->user.name) == 0)
+        return 1;
+    struct cvom_campaign_view all;
+    char ref[24];
+    snprintf(ref, sizeof ref, "%lld", (long long)v->c.id);
+    int whole = !cvom_campaign_view_load(r->store, ref, NULL, &all, &r->err) && all.n == v->n;
+    cvom_campaign_view_cleanup(&all);
+    return whole;
 }
 
 static int pages_campaign(struct web_req *r)
@@ -323,7 +332,7 @@ static int pages_campaign(struct web_req *r)
                 "the share of links answered.</p></div>");
     figures_table(r, &v);
     waiting_table(r, &v);
-    if (open && may_close(r, &v.c)) {
+    if (open && may_close(r, &v)) {
         buf_printf(b, "<form method=\"post\" action=\"/campaigns/%lld/close\">", (long long)v.c.id);
         page_csrf(r);
         buf_puts(b, "<button type=\"submit\" class=\"danger\">Close the campaign now</button> "
@@ -340,9 +349,10 @@ static int pages_campaign_close(struct web_req *r)
 {
     struct cvom_campaign_view v;
     int http = load(r, &v);
-    if (!http && !may_close(r, &v.c))
+    if (!http && !may_close(r, &v))
         http = web_refuse(r, WEB_FORBIDDEN, NULL,
-                          "Only an administrator or whoever made it closes a campaign.");
+                          "A campaign that reaches accounts of others is closed by an "
+                          "administrator or by whoever made it.");
     enum cvom_status st = http ? CVOM_OK : r->store->ops->begin(r->store, &r->err);
     if (!http && !st) {
         st = r->store->ops->campaign_close(r->store, v.c.id, (int64_t)time(NULL), &r->err);

@@ -413,6 +413,15 @@ def web_roles(d, srv, links, owner, total):
            "a manager's campaign holds only their accounts")
     r = viewer.post('/campaigns', {'csrf': viewer.session_csrf(('/',)) or '', 'name': 'V'})
     expect(r.status == 403, 'a viewer cannot create one: %d' % r.status)
+    # Closing: another manager's campaign is not there; a manager closes their own.
+    autumn = re.search(r'href="/campaigns/(\d+)">Autumn<', admin.get('/campaigns').text).group(1)
+    r = priya.post('/campaigns/%s/close' % autumn, {'csrf': tok})
+    expect(r.status == 404, "a manager cannot close another's campaign: %d" % r.status)
+    mine_id = re.search(r'href="/campaigns/(\d+)">Mine<', priya.get('/campaigns').text).group(1)
+    r = priya.post('/campaigns/%s/close' % mine_id, {'csrf': tok})
+    expect(r.status == 303, 'a manager closes their own campaign: %d' % r.status)
+    listed = json.loads(cvom(d, 'campaign', 'list', '--format', 'json').stdout)
+    expect([x['state'] for x in listed if x['name'] == 'Mine'] == ['closed'], 'closed: %s' % listed)
 
 
 if __name__ == '__main__':
