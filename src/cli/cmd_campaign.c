@@ -318,13 +318,17 @@ static int campaign_links(struct cli *c, int argc, char **argv)
 
 /* ---- send and remind -------------------------------------------------------------------- */
 
+/* On a terminal one line that counts up; in a log a line every PROGRESS_EVERY messages. */
+#define PROGRESS_EVERY 100
+
 static void progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    if (isatty(STDERR_FILENO))
-        fprintf(stderr, "\rsending %zu of %zu", done, total);
-    if (isatty(STDERR_FILENO) && done == total)
-        fprintf(stderr, "\n");
+    if (isatty(STDERR_FILENO)) {
+        fprintf(stderr, "\rsending %zu of %zu%s", done, total, done == total ? "\n" : "");
+    } else if (done && done % PROGRESS_EVERY == 0) {
+        fprintf(stderr, "sending: %zu of %zu done\n", done, total);
+    }
 }
 
 static void shown(void *ctx, const char *to, const char *message)
@@ -384,8 +388,8 @@ static int send_run(struct cli *c, int argc, char **argv, int remind)
     if (!res.failed)
         return 0;
     cvom_error_set(&c->err, CVOM_EIO,
-                   "%zu message%s failed: see `cvom campaign show`; run the command again "
-                   "later to send what was not sent",
+                   "%zu message%s failed: see `cvom campaign show`; `cvom campaign send` "
+                   "sends them again",
                    res.failed, res.failed == 1 ? "" : "s");
     return cli_fail(c, CVOM_EIO, &c->err);
 }

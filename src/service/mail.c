@@ -379,8 +379,10 @@ static enum cvom_send_state smtp_send(CURL *h, const struct cvom_mail_settings *
 static int due(const struct cvom_campaign_link *l, const struct cvom_send_opts *o, int64_t *round)
 {
     *round = l->rounds;
+    /* An invitation that failed (the server or the connection, not the address) was not
+     * delivered: it goes again, as the next round. */
     if (!o->remind)
-        return l->rounds == 0;
+        return l->rounds == 0 || (l->sent == 0 && l->last_state == CVOM_SEND_FAILED);
     return l->rounds > 0 && l->completed == 0 && l->refused == 0 &&
            l->last_at <= o->now - o->after_days * 86400;
 }

@@ -193,7 +193,7 @@ def main():
     return 0
 
 
-def run(d, srv, box, base, port):
+def run(d, srv, box, base, port):  # noqa: C901 (one story, step by step)
     owner = harness.USERS['priya'][1]
     # Links need the web application's address; sending needs the mail server.
     p = cvom(d, 'campaign', 'create', 'Spring', '--owner', owner, '--language', 'de')
@@ -322,10 +322,28 @@ def run(d, srv, box, base, port):
     r = c.get(urllib.parse.urlparse(links[4]['link']).path)
     expect(r.status == 404, 'a closed campaign\'s link works no more: %d' % r.status)
     cvom(d, 'campaign', 'send', 'Spring', code=3)
+    # A server that is not there: the messages fail with the reason, and the next send
+    # sends them again.
+    cvom(d, 'config', 'smtp.url', 'smtp://127.0.0.1:%d' % free_port())
+    cvom(d, 'campaign', 'create', 'Retry', '--account', links[0]['account'])
+    retry = links_csv(d, 'Retry')
+    p = cvom(d, 'campaign', 'send', 'Retry', code=1)
+    expect('0 sent, 0 refused, %d failed' % len(retry) in p.stderr, p.stderr)
+    text = cvom(d, 'campaign', 'show', 'Retry').stdout
+    expect(text.count('sending failed: ') == len(retry), 'the failures shown:\n' + text)
+    cvom(d, 'config', 'smtp.url', 'smtp://127.0.0.1:%d' % port)
+    p = cvom(d, 'campaign', 'send', 'Retry')
+    ok = sorted(ln['email'] for ln in retry if ln['email'] not in box.refuse)
+    expect(p.stderr.startswith('%d sent, %d refused, 0 failed' % (len(ok), len(retry) - len(ok))),
+           'failed ones go again: %s' % p.stderr)
+    expect(sorted(t for _, ts, _ in box.take() for t in ts) == ok, 'to each of them once')
+    expect(cvom(d, 'campaign', 'send', 'Retry').stderr.startswith('0 sent'), 'and not again')
+
     listed = json.loads(cvom(d, 'campaign', 'list', '--format', 'json').stdout)
     states = {x['name']: (x['state'], x['links'], x['sent'], x['completed']) for x in listed}
     expect(states['Spring'] == ('closed', len(links), len(links) - 1, 1) and
-           states['Autumn'][0] == 'open' and [x['name'] for x in listed][-1] == 'Spring',
+           states['Autumn'][0] == 'open' and [x['name'] for x in listed][-1] == 'Spring' and
+           states['Retry'] == ('open', len(retry), len(ok), 0),
            'list, newest first: %s' % listed)
 
 
