@@ -266,10 +266,10 @@ static enum cvom_status read_password(const char *path, char *out, size_t cap,
 {
     char *buf = NULL;
     size_t n = 0;
-    enum cvom_status s = cvom_read_file(path, 4096, &buf, &n, err);
+    struct cvom_error why = {0};
+    enum cvom_status s = cvom_read_file(path, 4096, &buf, &n, &why);
     if (s)
-        return cvom_error_set(err, s, "smtp.password_file %s: %s", path,
-                              err ? err->message : "cannot read it");
+        return cvom_error_set(err, s, "smtp.password_file: %s", why.message);
     buf[strcspn(buf, "\r\n")] = '\0';
     if (cvom_copy(out, cap, buf))
         s = cvom_error_set(err, CVOM_EINVAL, "smtp.password_file %s: the password is too long",

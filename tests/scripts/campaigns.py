@@ -339,6 +339,14 @@ def run(d, srv, box, base, port):  # noqa: C901 (one story, step by step)
     expect(sorted(t for _, ts, _ in box.take() for t in ts) == ok, 'to each of them once')
     expect(cvom(d, 'campaign', 'send', 'Retry').stderr.startswith('0 sent'), 'and not again')
 
+    # The password comes from a file that must be there, or the environment.
+    cvom(d, 'config', 'smtp.password_file', os.path.join(d, 'no-such-file'))
+    p = cvom(d, 'campaign', 'send', 'Retry', '--dry-run', code=1)
+    expect(p.stderr.startswith('cvom: smtp.password_file: ') and 'no-such-file' in p.stderr,
+           'a missing password file is named: %s' % p.stderr)
+    cvom(d, 'config', 'smtp.password_file', '')
+    expect('smtp.password_file' in cvom(d, 'config', '--format', 'csv').stdout, 'listed')
+
     listed = json.loads(cvom(d, 'campaign', 'list', '--format', 'json').stdout)
     states = {x['name']: (x['state'], x['links'], x['sent'], x['completed']) for x in listed}
     expect(states['Spring'] == ('closed', len(links), len(links) - 1, 1) and
