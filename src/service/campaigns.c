@@ -435,9 +435,6 @@ enum cvom_status cvom_template_get(struct cvom_store *st, const char *lang, char
 static const char *const placeholders[] = {"stakeholder", "manager",  "account", "link",
                                            "closes",      "campaign", NULL};
 
-/* The placeholder {name} at p (p[0] == '{'): its index, and its length in *len; -1 when p
- * starts no placeholder. */
-int cvom__template_placeholder(const char *p, size_t *len);
 int cvom__template_placeholder(const char *p, size_t *len)
 {
     for (int i = 0; placeholders[i]; i++) {

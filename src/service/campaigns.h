@@ -121,6 +121,11 @@ enum cvom_status cvom_template_get(struct cvom_store *st, const char *lang, char
 enum cvom_status cvom_template_set(struct cvom_store *st, const char *lang, const char *text,
                                    struct cvom_error *err);
 
+/* Internal to campaigns.c and mail.c: the placeholder {name} at p (p[0] == '{'), its index
+ * among stakeholder, manager, account, link, closes, campaign and its length in *len; -1
+ * when p starts no placeholder. */
+int cvom__template_placeholder(const char *p, size_t *len);
+
 /* ---- sending -------------------------------------------------------------------------- */
 
 /* Where and how messages go: the smtp.* settings, and the password from the file

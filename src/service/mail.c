@@ -45,8 +45,6 @@ static void puts_(struct text *t, const char *s)
 
 /* ---- filling in the template ------------------------------------------------------------- */
 
-int cvom__template_placeholder(const char *p, size_t *len);
-
 static void fill(struct text *t, const char *tpl, const char *const values[])
 {
     for (const char *p = tpl; *p;) {
