@@ -90,7 +90,7 @@ static int campaign_create(struct cli *c, int argc, char **argv)
     struct cvom_config cfg;
     struct cvom_campaign camp;
     size_t links = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     cli_audit(c, pos[0], "campaign");
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, cvom_campaign_create(c->store, &cfg, &spec, &camp, &links, &c->err));
@@ -443,7 +443,7 @@ static int campaign_template(struct cli *c, int argc, char **argv)
     }
     char *text = NULL;
     size_t n = 0;
-    if (file && (st = cvom_read_file(file, CVOM_TEMPLATE_MAX, &text, &n, &c->err)))
+    if (file && (st = cvom__read_file(file, CVOM_TEMPLATE_MAX, &text, &n, &c->err)))
         return cli_fail(c, st, &c->err);
     cli_audit(c, pos[0], reset ? "template reset" : "template set");
     if (!(st = cli_begin(c)))

@@ -16,14 +16,14 @@ static int resolve(struct cli *c, const char *ref, int64_t *id)
     enum cvom_status st;
     if (!ref)
         ref = "default";
-    cvom_copy(name, sizeof name, ref);
+    cvom__copy_str(name, sizeof name, ref);
     char *at = strchr(name, '@');
     if (at) {
         *at = '\0';
-        if (cvom_parse_long(at + 1, 1, 1000000, &v))
+        if (cvom__parse_long(at + 1, 1, 1000000, &v))
             return cli_usage_error(c, "bad version in '%s'", ref);
     }
-    if (!at && cvom_parse_long(ref, 1, INT32_MAX, &v) == CVOM_OK) {
+    if (!at && cvom__parse_long(ref, 1, INT32_MAX, &v) == CVOM_OK) {
         *id = v;
         return 0;
     }
@@ -138,7 +138,7 @@ static int instrument_show(struct cli *c, int argc, char **argv)
     if ((rc = load(c, np ? pos[0] : NULL, &ins)))
         return rc;
     if (fmt == FMT_CSV)
-        cvom_instrument_write(stdout, &ins, 0);
+        cvom__instrument_write(stdout, &ins, 0);
     else if (fmt == FMT_JSON)
         show_json(&ins);
     else
@@ -160,7 +160,7 @@ static int instrument_export(struct cli *c, int argc, char **argv)
     cvom_instrument_init(&ins);
     if ((rc = load(c, np ? pos[0] : NULL, &ins)))
         return rc;
-    enum cvom_status st = cvom_instrument_write(stdout, &ins, 1);
+    enum cvom_status st = cvom__instrument_write(stdout, &ins, 1);
     cvom_instrument_cleanup(&ins);
     return st ? cli_fail(c, st, NULL) : 0;
 }
@@ -179,7 +179,7 @@ static int instrument_import(struct cli *c, int argc, char **argv)
         return rc;
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
-    enum cvom_status st = cvom_instrument_load(pos[0], &ins, &c->err);
+    enum cvom_status st = cvom__instrument_load(pos[0], &ins, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     int64_t id = 0;
@@ -223,7 +223,7 @@ static int instrument_reliability(struct cli *c, int argc, char **argv)
     if ((rc = resolve(c, np ? pos[0] : NULL, &id)) || (rc = load(c, np ? pos[0] : NULL, &ins)))
         return rc;
     struct cvom_axis_reliability rel[CVOM_DIM_COUNT];
-    enum cvom_status st = cvom_instrument_reliability(c->store, id, &ins, rel, &c->err);
+    enum cvom_status st = cvom__instrument_reliability(c->store, id, &ins, rel, &c->err);
     if (st) {
         cvom_instrument_cleanup(&ins);
         return cli_fail(c, st, &c->err);

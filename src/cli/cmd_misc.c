@@ -33,11 +33,11 @@ static enum cvom_status setting_text(struct cli *c, const char *key, char *buf, 
     struct cvom_analytics_settings an;
     if (cvom_mail_setting_known(key))
         return cvom_mail_setting_get(c->store, key, buf, cap, &c->err);
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_analytics_settings_load(c->store, &an, &c->err);
+        st = cvom__analytics_settings_load(c->store, &an, &c->err);
     if (!st)
-        cvom_config_value(&cfg, &an, key, buf, cap);
+        cvom__config_value(&cfg, &an, key, buf, cap);
     return st;
 }
 
@@ -45,7 +45,7 @@ static enum cvom_status config_store(struct cli *c, const char *key, const char 
 {
     if (cvom_mail_setting_known(key))
         return cvom_mail_setting_store(c->store, key, value, &c->err);
-    return cvom_config_store(c->store, key, value, &c->err);
+    return cvom__config_store(c->store, key, value, &c->err);
 }
 
 int cmd_config(struct cli *c, int argc, char **argv)
@@ -111,15 +111,15 @@ int cmd_config(struct cli *c, int argc, char **argv)
     }
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
-    if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK ||
-        (st = cvom_analytics_settings_load(c->store, &an, &c->err)) != CVOM_OK)
+    if ((st = cvom__config_load(c->store, &cfg, &c->err)) != CVOM_OK ||
+        (st = cvom__analytics_settings_load(c->store, &an, &c->err)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
     static const char *const cols[] = {"key", "value"};
     struct table *t = table_new(cols, "sn");
-    for (int i = 0; t && cvom_config_keys[i]; i++) {
+    for (int i = 0; t && cvom__config_keys[i]; i++) {
         char v[32];
-        cvom_config_value(&cfg, &an, cvom_config_keys[i], v, sizeof v);
-        const char *cells[] = {cvom_config_keys[i], v};
+        cvom__config_value(&cfg, &an, cvom__config_keys[i], v, sizeof v);
+        const char *cells[] = {cvom__config_keys[i], v};
         table_add(t, cells);
     }
     for (int i = 0; t && !st && cvom_mail_setting_keys[i]; i++) {

@@ -28,7 +28,7 @@ static int person_cb(void *ctx, const struct cvom_stakeholder *s)
     struct pick *p = ctx;
     if (!s->email[0])
         return 0;
-    struct cvom_stakeholder *v = cvom_grow(p->people, &p->cap, p->n + 1, sizeof *v, 100000);
+    struct cvom_stakeholder *v = cvom__grow(p->people, &p->cap, p->n + 1, sizeof *v, 100000);
     if (!v) {
         p->status = cvom_error_set(p->err, CVOM_ENOMEM, "out of memory choosing stakeholders");
         return 1;
@@ -57,11 +57,11 @@ static enum cvom_status account_links(struct pick *p, int64_t account_id)
         struct cvom_campaign_link l = {
             .campaign_id = p->c->id, .stakeholder_id = p->people[i].id, .account_id = account_id};
         char secret[CVOM_SECRET_CHARS];
-        cvom_secret_new(secret);
-        cvom_copy(l.secret, sizeof l.secret, secret);
-        cvom_secret_digest(secret, s.hash);
+        cvom__secret_new(secret);
+        cvom__copy_str(l.secret, sizeof l.secret, secret);
+        cvom__secret_digest(secret, s.hash);
         memcpy(l.hash, s.hash, sizeof l.hash);
-        cvom_copy(s.created_by, sizeof s.created_by, p->c->created_by);
+        cvom__copy_str(s.created_by, sizeof s.created_by, p->c->created_by);
         st = p->st->ops->survey_add(p->st, &s, p->err);
         if (!st)
             st = p->st->ops->campaign_link_add(p->st, &l, p->err);
@@ -100,14 +100,14 @@ static enum cvom_status filtered_accounts(struct pick *p, const struct cvom_conf
     if (spec->filter)
         f = *spec->filter;
     if (spec->scope_owner && spec->scope_owner[0])
-        cvom_copy(f.owner, sizeof f.owner, spec->scope_owner);
+        cvom__copy_str(f.owner, sizeof f.owner, spec->scope_owner);
     struct cvom_scored *v = NULL;
     size_t n = 0;
     int32_t today = (int32_t)(spec->now / 86400);
-    enum cvom_status st = cvom_portfolio_scan(p->st, cfg, &f, today, &v, &n, NULL, NULL, p->err);
+    enum cvom_status st = cvom__portfolio_scan(p->st, cfg, &f, today, &v, &n, NULL, NULL, p->err);
     if (st)
         return st;
-    n = cvom_scored_keep_quadrant(v, n, spec->quadrant);
+    n = cvom__scored_keep_quadrant(v, n, spec->quadrant);
     for (size_t i = 0; !st && i < n; i++)
         if (in_scope(spec, v[i].account.owner))
             st = account_links(p, v[i].account.id);
@@ -119,7 +119,7 @@ static enum cvom_status check_spec(const struct cvom_campaign_spec *spec, struct
                                    struct cvom_error *err)
 {
     if (!spec->name || !spec->name[0] || strlen(spec->name) >= sizeof c->name ||
-        !cvom_utf8_valid(spec->name))
+        !cvom__utf8_valid(spec->name))
         return cvom_error_set(err, CVOM_EINVAL, "a campaign needs a name of 1 to %zu bytes",
                               sizeof c->name - 1);
     const char *lang = spec->language && spec->language[0] ? spec->language : "en";
@@ -132,9 +132,9 @@ static enum cvom_status check_spec(const struct cvom_campaign_spec *spec, struct
     if (c->closes <= spec->now || c->closes > spec->now + (int64_t)CVOM_CAMPAIGN_DAYS_MAX * 86400)
         return cvom_error_set(err, CVOM_EINVAL, "a campaign closes after today and within %d days",
                               CVOM_CAMPAIGN_DAYS_MAX);
-    cvom_copy(c->name, sizeof c->name, spec->name);
-    cvom_copy(c->language, sizeof c->language, lang);
-    cvom_copy(c->created_by, sizeof c->created_by, spec->created_by ? spec->created_by : "");
+    cvom__copy_str(c->name, sizeof c->name, spec->name);
+    cvom__copy_str(c->language, sizeof c->language, lang);
+    cvom__copy_str(c->created_by, sizeof c->created_by, spec->created_by ? spec->created_by : "");
     return CVOM_OK;
 }
 
@@ -149,7 +149,7 @@ enum cvom_status cvom_campaign_create(struct cvom_store *st, const struct cvom_c
         return s;
     c.instrument_id = spec->instrument_id;
     if (!c.instrument_id)
-        s = cvom_ensure_default_instrument(st, &c.instrument_id, err);
+        s = cvom__ensure_default_instrument(st, &c.instrument_id, err);
     if (!s)
         s = st->ops->campaign_add(st, &c, err);
     if (s == CVOM_EEXIST)
@@ -196,7 +196,7 @@ static int load_cb(void *ctx, const struct cvom_campaign_link *l)
     if (d->scope && d->scope[0] && strcmp(l->owner, d->scope) != 0)
         return 0;
     struct cvom_campaign_link *links =
-        cvom_grow(v->links, &d->cap, v->n + 1, sizeof *links, CVOM_CAMPAIGN_LINKS_MAX);
+        cvom__grow(v->links, &d->cap, v->n + 1, sizeof *links, CVOM_CAMPAIGN_LINKS_MAX);
     if (!links) {
         d->status = cvom_error_set(d->err, CVOM_ENOMEM, "out of memory reading a campaign");
         return 1;
@@ -204,8 +204,8 @@ static int load_cb(void *ctx, const struct cvom_campaign_link *l)
     v->links = links;
     v->links[v->n++] = *l;
     if (!v->n_accounts || v->accounts[v->n_accounts - 1].id != l->account_id) {
-        struct cvom_campaign_account *a =
-            cvom_grow(v->accounts, &d->acap, v->n_accounts + 1, sizeof *a, CVOM_CAMPAIGN_LINKS_MAX);
+        struct cvom_campaign_account *a = cvom__grow(v->accounts, &d->acap, v->n_accounts + 1,
+                                                     sizeof *a, CVOM_CAMPAIGN_LINKS_MAX);
         if (!a) {
             d->status = cvom_error_set(d->err, CVOM_ENOMEM, "out of memory reading a campaign");
             return 1;
@@ -213,7 +213,7 @@ static int load_cb(void *ctx, const struct cvom_campaign_link *l)
         v->accounts = a;
         memset(&a[v->n_accounts], 0, sizeof *a);
         a[v->n_accounts].id = l->account_id;
-        cvom_copy(a[v->n_accounts].name, sizeof a->name, l->account);
+        cvom__copy_str(a[v->n_accounts].name, sizeof a->name, l->account);
         v->n_accounts++;
     }
     count(&v->accounts[v->n_accounts - 1].f, l);
@@ -296,7 +296,7 @@ static int starts(const char *s, const char *prefix)
 static enum cvom_status check_setting(const char *key, const char *v, struct cvom_error *err)
 {
     size_t n = strlen(v);
-    if (n >= CVOM_URL_MAX || !cvom_utf8_valid(v) || strpbrk(v, "\r\n"))
+    if (n >= CVOM_URL_MAX || !cvom__utf8_valid(v) || strpbrk(v, "\r\n"))
         return cvom_error_set(err, CVOM_EINVAL, "%s: one line of at most %d bytes", key,
                               CVOM_URL_MAX - 1);
     if (!n)
@@ -428,7 +428,7 @@ enum cvom_status cvom_template_get(struct cvom_store *st, const char *lang, char
     if (s != CVOM_ENOTFOUND && (s || buf[0]))
         return s;
     int i = shipped_index(lang);
-    cvom_copy(buf, cap, shipped[i < 0 ? 0 : i]);
+    cvom__copy_str(buf, cap, shipped[i < 0 ? 0 : i]);
     return CVOM_OK;
 }
 
@@ -449,7 +449,7 @@ int cvom__template_placeholder(const char *p, size_t *len)
 
 static enum cvom_status check_template(const char *text, struct cvom_error *err)
 {
-    if (!cvom_utf8_valid(text))
+    if (!cvom__utf8_valid(text))
         return cvom_error_set(err, CVOM_EINVAL, "the template is not UTF-8 text");
     if (strlen(text) >= CVOM_TEMPLATE_MAX)
         return cvom_error_set(err, CVOM_ELIMIT, "a template holds at most %d bytes",

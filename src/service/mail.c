@@ -27,7 +27,7 @@ static void put(struct text *t, const char *s, size_t n)
 {
     if (t->failed)
         return;
-    char *p = cvom_grow(t->p, &t->cap, t->n + n + 1, 1, MESSAGE_MAX);
+    char *p = cvom__grow(t->p, &t->cap, t->n + n + 1, 1, MESSAGE_MAX);
     if (!p) {
         t->failed = 1;
         return;
@@ -89,7 +89,7 @@ static void base64(struct text *t, const unsigned char *s, size_t n)
 static void header_text(struct text *t, const char *v, size_t col)
 {
     char clean[1024];
-    cvom_copy(clean, sizeof clean, v);
+    cvom__copy_str(clean, sizeof clean, v);
     for (char *p = clean; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = ' ';
@@ -153,7 +153,7 @@ static void bare_address(const char *from, char *out, size_t cap)
     if (lt && gt && gt > lt + 1)
         snprintf(out, cap, "%.*s", (int)(gt - lt - 1), lt + 1);
     else
-        cvom_copy(out, cap, from);
+        cvom__copy_str(out, cap, from);
 }
 
 /* The From header: the setting as it is when ASCII, else its display name encoded and its
@@ -167,7 +167,7 @@ static void header_from(struct text *t, const char *from, const char *address)
     }
     char name[CVOM_FIELD_MAX];
     snprintf(name, sizeof name, "%.*s", (int)(lt - from), from);
-    header_name(t, cvom_trim(name));
+    header_name(t, cvom__trim(name));
     puts_(t, " <");
     puts_(t, address);
     put(t, ">", 1);
@@ -233,7 +233,7 @@ char *cvom_mail_compose(const struct cvom_mail_settings *ms, const struct cvom_c
 
     header_date(&t, now);
     bare_address(ms->from, from, sizeof from);
-    cvom_secret_new(id);
+    cvom__secret_new(id);
     puts_(&t, "Message-ID: <");
     puts_(&t, id);
     puts_(&t, strchr(from, '@') ? strchr(from, '@') : "@cvom.invalid");
@@ -265,11 +265,11 @@ static enum cvom_status read_password(const char *path, char *out, size_t cap,
     char *buf = NULL;
     size_t n = 0;
     struct cvom_error why = {0};
-    enum cvom_status s = cvom_read_file(path, 4096, &buf, &n, &why);
+    enum cvom_status s = cvom__read_file(path, 4096, &buf, &n, &why);
     if (s)
         return cvom_error_set(err, s, "smtp.password_file: %s", why.message);
     buf[strcspn(buf, "\r\n")] = '\0';
-    if (cvom_copy(out, cap, buf))
+    if (cvom__copy_str(out, cap, buf))
         s = cvom_error_set(err, CVOM_EINVAL, "smtp.password_file %s: the password is too long",
                            path);
     memset(buf, 0, n);
@@ -300,7 +300,7 @@ enum cvom_status cvom_mail_settings_load(struct cvom_store *st, const char *env_
                            "\"Team <team@example.com>\"`");
     if (!s && file[0])
         s = read_password(file, m.password, sizeof m.password, err);
-    else if (!s && env_password && cvom_copy(m.password, sizeof m.password, env_password))
+    else if (!s && env_password && cvom__copy_str(m.password, sizeof m.password, env_password))
         s = cvom_error_set(err, CVOM_EINVAL, "CVOM_SMTP_PASSWORD is too long");
     if (!s)
         *out = m;
@@ -338,7 +338,7 @@ static enum cvom_send_state smtp_send(CURL *h, const struct cvom_mail_settings *
     snprintf(rcpt, sizeof rcpt, "<%s>", to);
     struct curl_slist *list = curl_slist_append(NULL, rcpt);
     if (!list) {
-        cvom_copy(why, cap, "out of memory");
+        cvom__copy_str(why, cap, "out of memory");
         return CVOM_SEND_FAILED;
     }
     curl_easy_setopt(h, CURLOPT_URL, ms->url);

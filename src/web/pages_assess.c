@@ -288,7 +288,7 @@ static int assess_load(struct web_req *r, struct assess_form *f, const char *ins
                           "Your role does not allow assessing this account.");
     long id;
     enum cvom_status st;
-    if (instrument && !cvom_parse_long(instrument, 1, INT32_MAX, &id)) {
+    if (instrument && !cvom__parse_long(instrument, 1, INT32_MAX, &id)) {
         f->instrument_id = id;
         st = r->store->ops->instrument_get(r->store, id, &f->ins, &r->err);
         if (st == CVOM_ENOTFOUND)
@@ -323,20 +323,20 @@ static const char *choose_respondent(struct web_req *r, const struct assess_form
 {
     if (strcmp(f->respondent, "self") == 0) {
         as->kind = CVOM_RESP_SELF;
-        cvom_copy(as->respondent, sizeof as->respondent,
-                  r->user.display[0] ? r->user.display : r->user.name);
+        cvom__copy_str(as->respondent, sizeof as->respondent,
+                       r->user.display[0] ? r->user.display : r->user.name);
         return NULL;
     }
     long id;
     struct cvom_stakeholder sh;
     if (!f->respondent[0])
         return "Please choose who answers.";
-    if (cvom_parse_long(f->respondent, 1, INT32_MAX, &id) ||
+    if (cvom__parse_long(f->respondent, 1, INT32_MAX, &id) ||
         r->store->ops->stakeholder_find(r->store, f->a.id, f->respondent, &sh, NULL) || sh.id != id)
         return "That stakeholder does not belong to this account.";
     as->kind = CVOM_RESP_CUSTOMER;
     as->stakeholder_id = sh.id;
-    cvom_copy(as->respondent, sizeof as->respondent, sh.name);
+    cvom__copy_str(as->respondent, sizeof as->respondent, sh.name);
     return NULL;
 }
 
@@ -349,8 +349,8 @@ int pages_assess_post(struct web_req *r)
     if (http)
         goto done;
     const char *v;
-    cvom_copy(f->respondent, sizeof f->respondent, (v = web_field(r, "respondent")) ? v : "");
-    cvom_copy(f->date, sizeof f->date, (v = web_field(r, "date")) ? v : "");
+    cvom__copy_str(f->respondent, sizeof f->respondent, (v = web_field(r, "respondent")) ? v : "");
+    cvom__copy_str(f->date, sizeof f->date, (v = web_field(r, "date")) ? v : "");
     pages_answers_read(r, &f->ins, &f->answers);
     f->have_answers = 1;
 
@@ -418,11 +418,11 @@ int pages_survey_create(struct web_req *r)
     const char *who = web_field(r, "stakeholder"), *days_text = web_field(r, "days");
     long days = SURVEY_DAYS_DEFAULT, sid;
     struct cvom_stakeholder sh;
-    if (!who || cvom_parse_long(who, 1, INT32_MAX, &sid) ||
+    if (!who || cvom__parse_long(who, 1, INT32_MAX, &sid) ||
         r->store->ops->stakeholder_find(r->store, a.id, who, &sh, NULL) || sh.id != sid)
         return web_refuse(r, WEB_INVALID, "stakeholder",
                           "Please choose a stakeholder of this account.");
-    if (days_text && days_text[0] && cvom_parse_long(days_text, 1, SURVEY_DAYS_MAX, &days))
+    if (days_text && days_text[0] && cvom__parse_long(days_text, 1, SURVEY_DAYS_MAX, &days))
         return web_refuse(r, WEB_INVALID, "days", "A link is valid for 1 to 60 days.");
 
     struct cvom_instrument ins;
@@ -431,9 +431,9 @@ int pages_survey_create(struct web_req *r)
     struct cvom_survey s = {.account_id = a.id, .stakeholder_id = sh.id};
     s.created = (int64_t)time(NULL);
     s.expires = s.created + days * 86400;
-    cvom_copy(s.created_by, sizeof s.created_by, r->user.name);
-    cvom_secret_new(secret);
-    cvom_secret_digest(secret, s.hash);
+    cvom__copy_str(s.created_by, sizeof s.created_by, r->user.name);
+    cvom__secret_new(secret);
+    cvom__secret_digest(secret, s.hash);
     enum cvom_status st = pages_default_instrument(r->store, &ins, &s.instrument_id, &r->err);
     cvom_instrument_cleanup(&ins);
     if (!st)
@@ -529,7 +529,7 @@ static int survey_load(struct web_req *r, struct survey_view *v)
     if (!token_ok(r->param[0]))
         return web_refuse(r, WEB_NOT_FOUND, NULL, gone);
     char digest[CVOM_DIGEST_HEX], ref[24];
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     enum cvom_status st = r->store->ops->survey_get(r->store, digest, &v->link, &r->err);
     if (st == CVOM_ENOTFOUND || (!st && (v->link.used || v->link.expires <= (int64_t)time(NULL))))
         return web_refuse(r, WEB_NOT_FOUND, NULL, gone);
@@ -552,7 +552,7 @@ static void survey_seen(struct web_req *r, int started)
 {
     char digest[CVOM_DIGEST_HEX];
     struct cvom_error err = {0};
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     if (r->store->ops->campaign_link_seen(r->store, digest, started, (int64_t)time(NULL), &err))
         fprintf(stderr, "cvom serve: recording a campaign link's visit: %s\n", err.message);
 }
@@ -612,7 +612,7 @@ static enum cvom_status survey_save(struct web_req *r, struct survey_view *v, ch
         .stakeholder_id = v->sh.id,
         .date = pages_today(),
     };
-    cvom_copy(as.respondent, sizeof as.respondent, v->sh.name);
+    cvom__copy_str(as.respondent, sizeof as.respondent, v->sh.name);
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st)
         st = pages_answers_save(r->store, &as, &v->ins, &v->answers, &r->err);
@@ -649,7 +649,7 @@ int pages_survey_post(struct web_req *r)
         goto done;
     }
     char digest[CVOM_DIGEST_HEX];
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     enum cvom_status st = survey_save(r, v, digest);
     if (st == CVOM_ENOTFOUND) {
         http = web_refuse(r, WEB_NOT_FOUND, NULL, gone);

@@ -190,7 +190,7 @@ static int pages_campaign_create(struct web_req *r)
     struct cvom_config cfg;
     struct cvom_campaign c;
     size_t links = 0;
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
         st = r->store->ops->begin(r->store, &r->err);
     if (!st) {
@@ -227,7 +227,7 @@ static int load(struct web_req *r, struct cvom_campaign_view *v)
                           "Campaigns are for administrators and "
                           "account managers.");
     long id;
-    enum cvom_status st = cvom_parse_long(r->param[0], 1, INT32_MAX, &id)
+    enum cvom_status st = cvom__parse_long(r->param[0], 1, INT32_MAX, &id)
                               ? CVOM_ENOTFOUND
                               : cvom_campaign_view_load(r->store, r->param[0], scope, v, &r->err);
     /* Another manager's campaign is as missing as one that is not there. */
