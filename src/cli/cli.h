@@ -250,6 +250,7 @@ int cmd_token(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_playbook(struct cli *c, int argc, char **argv);
 int cmd_action(struct cli *c, int argc, char **argv);
+int cmd_campaign(struct cli *c, int argc, char **argv);
 int cmd_whatif(struct cli *c, int argc, char **argv);
 int cmd_offering(struct cli *c, int argc, char **argv);
 int cmd_signal(struct cli *c, int argc, char **argv);

@@ -3,6 +3,7 @@
 
 #include "io/util.h"
 #include "service/analytics.h"
+#include "service/campaigns.h"
 
 #include <string.h>
 
@@ -30,12 +31,21 @@ static enum cvom_status setting_text(struct cli *c, const char *key, char *buf, 
 {
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
+    if (cvom__mail_setting_known(key))
+        return cvom__mail_setting_get(c->store, key, buf, cap, &c->err);
     enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
         st = cvom__analytics_settings_load(c->store, &an, &c->err);
     if (!st)
         cvom__config_value(&cfg, &an, key, buf, cap);
     return st;
+}
+
+static enum cvom_status config_store(struct cli *c, const char *key, const char *value)
+{
+    if (cvom__mail_setting_known(key))
+        return cvom__mail_setting_store(c->store, key, value, &c->err);
+    return cvom__config_store(c->store, key, value, &c->err);
 }
 
 int cmd_config(struct cli *c, int argc, char **argv)
@@ -64,7 +74,14 @@ int cmd_config(struct cli *c, int argc, char **argv)
                   "  alerts.due_days     an assessment that goes stale within this many days "
                   "is due (default 30)\n"
                   "  alerts.unanswered_days  a survey link unanswered this many days is "
-                  "an alert (default 14)",
+                  "an alert (default 14)\n"
+                  "  web.base_url     the address of the web application, for survey links\n"
+                  "  smtp.url         the mail server: smtp://host:port or smtps://host:port\n"
+                  "  smtp.from        the sender of campaign messages: Name <address>\n"
+                  "  smtp.user        the mail server's user name (then TLS is required)\n"
+                  "  smtp.password_file  a file holding its password (else the environment's\n"
+                  "                   CVOM_SMTP_PASSWORD; never stored in the database)\n"
+                  "An empty VALUE unsets one of the last five.",
                   pos, 2, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
@@ -75,11 +92,11 @@ int cmd_config(struct cli *c, int argc, char **argv)
     enum cvom_status st;
     if (np == 2) {
         /* Say what changed: the setting as it was and as it is now, both as listed. */
-        char was[32] = "", now[32] = "";
+        char was[CVOM_URL_MAX] = "", now[CVOM_URL_MAX] = "";
         if ((st = cli_begin(c)) != CVOM_OK)
             return cli_fail(c, st, &c->err);
         if ((st = setting_text(c, pos[0], was, sizeof was)) == CVOM_OK &&
-            (st = cvom__config_store(c->store, pos[0], pos[1], &c->err)) == CVOM_OK &&
+            (st = config_store(c, pos[0], pos[1])) == CVOM_OK &&
             (st = setting_text(c, pos[0], now, sizeof now)) == CVOM_OK) {
             cli_audit(c, pos[0], "%s to %s", was, now);
             if (strcmp(was, now) == 0)
@@ -108,6 +125,16 @@ int cmd_config(struct cli *c, int argc, char **argv)
         cvom__config_value(&cfg, &an, cvom__config_keys[i], v, sizeof v);
         const char *cells[] = {cvom__config_keys[i], v};
         table_add(t, cells);
+    }
+    for (int i = 0; t && !st && cvom__mail_setting_keys[i]; i++) {
+        char v[CVOM_URL_MAX];
+        st = cvom__mail_setting_get(c->store, cvom__mail_setting_keys[i], v, sizeof v, &c->err);
+        const char *cells[] = {cvom__mail_setting_keys[i], v};
+        table_add(t, cells);
+    }
+    if (st) {
+        table_free(t);
+        return cli_fail(c, st, &c->err);
     }
     if (t)
         table_print(t, stdout, fmt);

@@ -13,7 +13,7 @@
 /* The fields add and edit set, in the order of their options (after --name). */
 static const char *const fields[] = {"name",    "external_id", "role",       "influence",
                                      "stance",  "email",       "reports_to", "last_contact",
-                                     "channel", "counterpart", "notes"};
+                                     "channel", "counterpart", "notes",      "language"};
 #define N_FIELDS (sizeof fields / sizeof *fields)
 
 /* The options of add and edit, one per field, into opts (room for N_FIELDS + 1). */
@@ -55,6 +55,10 @@ static void field_opts(struct cli_opt *opts)
          .arg = "WHO",
          .help = "who at our side looks after them: a user name or free text"},
         {.name = "notes", .kind = 's', .arg = "TEXT", .help = "free notes, up to 1,023 bytes"},
+        {.name = "language",
+         .kind = 's',
+         .arg = "CODE",
+         .help = "language of survey messages: en, de, fr, ... (default: the campaign's)"},
         {0},
     };
     memcpy(opts, o, sizeof o);
@@ -190,7 +194,8 @@ static int list_row(void *ctx, const struct cvom_stakeholder *s)
                            day,
                            cvom__channel_name(s->channel),
                            s->counterpart,
-                           s->notes};
+                           s->notes,
+                           s->language};
     return cli_listing_add(ctx, cells);
 }
 
@@ -208,14 +213,14 @@ static int stakeholder_list(struct cli *c, int argc, char **argv)
     };
     static const char *const cols[] = {
         "id",    "account_id", "external_id",  "name",    "role",        "influence", "stance",
-        "email", "reports_to", "last_contact", "channel", "counterpart", "notes"};
+        "email", "reports_to", "last_contact", "channel", "counterpart", "notes",     "language"};
     char *pos[1];
     int np, rc;
     enum cli_format fmt;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [--format FMT]",
                   "List an account's stakeholders. CSV and JSON columns: id, account_id, "
                   "external_id, name, role, influence, stance, email, reports_to (an id), "
-                  "last_contact, channel, counterpart, notes.",
+                  "last_contact, channel, counterpart, notes, language.",
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
@@ -224,7 +229,7 @@ static int stakeholder_list(struct cli *c, int argc, char **argv)
     struct cli_listing k = {.c = c};
     if ((rc = cli_account(c, pos[0], &k.acc)))
         return rc;
-    return cli_list(&k, cols, "nnsssnssnooss", fmt, list_people);
+    return cli_list(&k, cols, "nnsssnssnoosss", fmt, list_people);
 }
 
 static int stakeholder_rm(struct cli *c, int argc, char **argv)

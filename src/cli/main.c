@@ -33,6 +33,7 @@ static const struct cli_cmd commands[] = {
     {"signal", cmd_signal, "CRM and finance measures blended into the axis scores"},
     {"network", cmd_network, "introductions, peer groups and events we give, and their rating"},
     {"align", cmd_align, "value hierarchies: ours against each account's (Kendall's tau-b)"},
+    {"campaign", cmd_campaign, "survey campaigns: links for every stakeholder, sent by e-mail"},
     {"config", cmd_config, "show or change thresholds and other settings"},
     {"serve", cmd_serve, "run the web application and the JSON API"},
     {"user", cmd_user, "add, list and change users of the web application"},

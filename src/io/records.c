@@ -37,6 +37,8 @@ const struct cvom_field_def cvom__stakeholder_fields[] = {
     {"channel", "how: meeting, call, email, event or other", 0, 0},
     {"counterpart", "who at our side looks after them: a user name or free text", 0, 0},
     {"notes", "free text, up to 1,023 bytes", 0, 0},
+    {"language", "language code for survey messages (en, de, fr, ...; empty: the campaign's)", 0,
+     0},
     {NULL, NULL, 0, 0},
 };
 
@@ -180,6 +182,12 @@ enum cvom_status cvom__stakeholder_set(struct cvom_stakeholder *s, const char *f
         if (value[0] && (!strchr(value, '@') || strpbrk(value, " \t\r\n<>")))
             return bad(err, CVOM_EINVAL, field, "not an e-mail address");
         return text(s->email, sizeof s->email, field, value, err);
+    }
+    if (strcmp(field, "language") == 0) {
+        if (!cvom__language_ok(value, 1))
+            return bad(err, CVOM_EINVAL, field,
+                       "expected a language code such as en, de, fr or pt-BR");
+        return text(s->language, sizeof s->language, field, value, err);
     }
     if (strcmp(field, "influence") == 0) {
         double v = 0.5;

@@ -31,6 +31,7 @@ static const struct cvom_field_def stakeholder_import_fields[] = {
     {"channel", "", 0, 0},
     {"counterpart", "", 0, 0},
     {"notes", "", 0, 0},
+    {"language", "", 0, 0},
     {NULL, NULL, 0, 0},
 };
 static const struct cvom_field_def response_fields[] = {

@@ -206,7 +206,7 @@ static int same_stakeholder(const struct cvom_stakeholder *a, const struct cvom_
            !strcmp(a->role, b->role) && a->influence == b->influence && a->stance == b->stance &&
            !strcmp(a->email, b->email) && a->last_contact == b->last_contact &&
            a->channel == b->channel && !strcmp(a->counterpart, b->counterpart) &&
-           !strcmp(a->notes, b->notes);
+           !strcmp(a->notes, b->notes) && !strcmp(a->language, b->language);
 }
 
 /* Fill a from the row's cells; an empty external id never clears the one it has. */

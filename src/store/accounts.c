@@ -306,10 +306,11 @@ static enum cvom_status read_stakeholder(struct db_query *q, struct cvom_stakeho
     sh->channel = (enum cvom_channel)v;
     db_col_text(q, 11, sh->counterpart, sizeof sh->counterpart);
     db_col_text(q, 12, sh->notes, sizeof sh->notes);
+    db_col_text(q, 13, sh->language, sizeof sh->language);
     return CVOM_OK;
 }
 
-/* Bind ?1..?12 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE (whose ?13 is the id). */
+/* Bind ?1..?13 of S_STAKEHOLDER_ADD and S_STAKEHOLDER_UPDATE (whose ?14 is the id). */
 static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_stakeholder *sh,
                                          const char *what, struct cvom_error *err)
 {
@@ -317,6 +318,13 @@ static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_s
         return db_bad_enum(what, "stance", err);
     if ((unsigned)sh->channel >= CVOM_CHANNEL_COUNT)
         return db_bad_enum(what, "channel", err);
+    if (!cvom__language_ok(sh->language, 1)) {
+        db_set_field(err, "language");
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "%s: language '%.16s' is not a language code such as en, de "
+                              "or pt-BR",
+                              what, sh->language);
+    }
     db_bind_int(q, 1, sh->account_id);
     db_bind_opt_text(q, 2, sh->external_id, sizeof sh->external_id);
     db_bind_text(q, 3, sh->name, sizeof sh->name);
@@ -329,6 +337,7 @@ static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_s
     db_bind_str(q, 10, cvom__channel_name(sh->channel));
     db_bind_text(q, 11, sh->counterpart, sizeof sh->counterpart);
     db_bind_text(q, 12, sh->notes, sizeof sh->notes);
+    db_bind_text(q, 13, sh->language, sizeof sh->language);
     return CVOM_OK;
 }
 
@@ -418,7 +427,7 @@ enum cvom_status cvom__op_stakeholder_update(struct cvom_store *st,
     if (status != CVOM_OK)
         return status;
     status = bind_stakeholder(&q, sh, "updating a stakeholder", err);
-    db_bind_int(&q, 13, sh->id);
+    db_bind_int(&q, 14, sh->id);
     if (status == CVOM_OK)
         status = db_exec(&q, "updating a stakeholder", NULL, 0, err);
     if (status == CVOM_OK && db_changes(s) == 0)

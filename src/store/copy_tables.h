@@ -19,8 +19,8 @@
     T(A, STAKEHOLDERS, "stakeholders",                                                             \
       "id, account_id, external_id, name, role, influence, stance, email, created_at, "            \
       "updated_at, "                                                                               \
-      "reports_to, last_contact, channel, counterpart, notes",                                     \
-      "iitttrttttiittt", 15, "id")                                                                 \
+      "language, reports_to, last_contact, channel, counterpart, notes",                           \
+      "iitttrtttttiittt", 16, "id")                                                                \
     T(A, INSTRUMENTS, "instruments", "id, name, version, min_items, created_at", "itiit", 5, "id") \
     T(A, ITEMS, "items",                                                                           \
       "instrument_id, position, code, axis, reverse, weight, scale_min, scale_max, statement, "    \
@@ -49,6 +49,16 @@
       "hash, account_id, stakeholder_id, instrument_id, created, expires, used, assessment_id, "   \
       "created_by",                                                                                \
       "tiiiiiiit", 9, "hash")                                                                      \
+    T(A, CAMPAIGNS, "campaigns",                                                                   \
+      "id, name, language, instrument_id, created, closes, closed, created_by", "ittiiiit", 8,     \
+      "id")                                                                                        \
+    T(A, CAMPAIGN_LINKS, "campaign_links",                                                         \
+      "campaign_id, stakeholder_id, account_id, hash, secret, opened, started", "iiittii", 7,      \
+      "campaign_id, stakeholder_id")                                                               \
+    T(A, CAMPAIGN_SENDS, "campaign_sends",                                                         \
+      "id, campaign_id, stakeholder_id, round, state, at, "                                        \
+      "error",                                                                                     \
+      "iiiitit", 7, "id")                                                                          \
     T(A, ACTIONS, "actions",                                                                       \
       "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "       \
       "version",                                                                                   \

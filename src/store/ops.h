@@ -147,6 +147,31 @@ enum cvom_status cvom__op_survey_use(struct cvom_store *st, const char *hash, in
                                      int64_t assessment_id, struct cvom_error *err);
 enum cvom_status cvom__op_survey_list(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
                                       void *ctx, struct cvom_error *err);
+
+/* campaigns.c */
+enum cvom_status cvom__op_campaign_add(struct cvom_store *st, struct cvom_campaign *c,
+                                       struct cvom_error *err);
+enum cvom_status cvom__op_campaign_find(struct cvom_store *st, const char *ref,
+                                        struct cvom_campaign *out, struct cvom_error *err);
+enum cvom_status cvom__op_campaign_list(struct cvom_store *st, cvom_campaign_cb cb, void *ctx,
+                                        struct cvom_error *err);
+enum cvom_status cvom__op_campaign_close(struct cvom_store *st, int64_t id, int64_t now,
+                                         struct cvom_error *err);
+enum cvom_status cvom__op_campaign_link_add(struct cvom_store *st,
+                                            const struct cvom_campaign_link *l,
+                                            struct cvom_error *err);
+enum cvom_status cvom__op_campaign_link_list(struct cvom_store *st, int64_t campaign_id,
+                                             cvom_campaign_link_cb cb, void *ctx,
+                                             struct cvom_error *err);
+enum cvom_status cvom__op_campaign_link_seen(struct cvom_store *st, const char *hash, int started,
+                                             int64_t now, struct cvom_error *err);
+enum cvom_status cvom__op_campaign_send_claim(struct cvom_store *st, int64_t campaign_id,
+                                              int64_t stakeholder_id, int64_t round, int64_t at,
+                                              int *claimed, struct cvom_error *err);
+enum cvom_status cvom__op_campaign_send_end(struct cvom_store *st, int64_t campaign_id,
+                                            int64_t stakeholder_id, int64_t round,
+                                            enum cvom_send_state state, const char *error,
+                                            struct cvom_error *err);
 enum cvom_status cvom__op_revision(struct cvom_store *st, int64_t *n, struct cvom_error *err);
 
 /* plans.c */

@@ -139,6 +139,18 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(SURVEY_GET, STMT_READ)                                                                       \
     X(SURVEY_USE, STMT_WRITE)                                                                      \
     X(SURVEY_LIST, STMT_READ)                                                                      \
+    X(CAMPAIGN_ADD, STMT_WRITE)                                                                    \
+    X(CAMPAIGN_GET, STMT_READ)                                                                     \
+    X(CAMPAIGN_BY_NAME, STMT_READ)                                                                 \
+    X(CAMPAIGN_LIST, STMT_READ)                                                                    \
+    X(CAMPAIGN_CLOSE, STMT_WRITE)                                                                  \
+    X(CAMPAIGN_EXPIRE, STMT_WRITE)                                                                 \
+    X(CAMPAIGN_EXISTS, STMT_READ)                                                                  \
+    X(CAMPAIGN_LINK_ADD, STMT_WRITE)                                                               \
+    X(CAMPAIGN_LINK_LIST, STMT_READ)                                                               \
+    X(CAMPAIGN_LINK_SEEN, STMT_WRITE)                                                              \
+    X(CAMPAIGN_SEND_CLAIM, STMT_WRITE)                                                             \
+    X(CAMPAIGN_SEND_END, STMT_WRITE)                                                               \
     X(ACTION_ADD, STMT_DATA)                                                                       \
     X(ACTION_GET, STMT_READ)                                                                       \
     X(ACTION_LIST, STMT_READ)                                                                      \

@@ -4,6 +4,7 @@
  */
 #include "store/db.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -124,6 +125,27 @@ int cvom__role_parse(const char *s)
         if (strcmp(s, role_names[i]) == 0)
             return i;
     return -1;
+}
+
+int cvom__language_ok(const char *s, int empty_ok)
+{
+    size_t n = strnlen(s, CVOM_LANGUAGE_MAX), i = 0;
+    if (n == 0)
+        return empty_ok;
+    if (n >= CVOM_LANGUAGE_MAX)
+        return 0;
+    while (i < n && s[i] >= 'a' && s[i] <= 'z')
+        i++;
+    if (i < 2 || i > 3)
+        return 0;
+    if (i == n)
+        return 1;
+    if (s[i] != '-' || n - i - 1 < 2)
+        return 0;
+    for (i++; i < n; i++)
+        if (!isalnum((unsigned char)s[i]))
+            return 0;
+    return 1;
 }
 
 void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out)

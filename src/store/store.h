@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #define CVOM_FIELD_MAX 128
+#define CVOM_LANGUAGE_MAX 16
 #define CVOM_NOTES_MAX 4096
 #define CVOM_TAGS_MAX 512
 
@@ -80,6 +81,7 @@ struct cvom_stakeholder {
     enum cvom_channel channel;        /* of the last contact */
     char counterpart[CVOM_FIELD_MAX]; /* who at our side looks after them: a user or text */
     char notes[CVOM_STAKEHOLDER_NOTES_MAX];
+    char language[CVOM_LANGUAGE_MAX]; /* "en", "de", "pt-BR" …; "" : the campaign's */
 };
 
 enum cvom_assessment_status {
@@ -222,6 +224,56 @@ struct cvom_survey {
 /* The brief of a full account record. */
 void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
 
+/* ---- survey campaigns ---------------------------------------------------------------- */
+
+#define CVOM_LINK_SECRET_MAX 64 /* a campaign link's secret, with the NUL */
+
+/* A survey campaign: one personal link per stakeholder of the accounts chosen, valid until
+ * the campaign closes. Times are seconds since the epoch. */
+struct cvom_campaign {
+    int64_t id; /* assigned by the store */
+    char name[CVOM_FIELD_MAX];
+    char language[CVOM_LANGUAGE_MAX]; /* of the messages to stakeholders without their own */
+    int64_t instrument_id;
+    int64_t created, closes;
+    int64_t closed; /* when it was closed early; 0 while open */
+    char created_by[CVOM_FIELD_MAX];
+};
+
+/* What became of one message of a campaign. A send is recorded as SENDING, in its own
+ * committed transaction, before it is attempted, and then given its outcome. */
+enum cvom_send_state {
+    CVOM_SEND_SENDING = 0, /* attempted, outcome unknown (the run was interrupted) */
+    CVOM_SEND_SENT,
+    CVOM_SEND_FAILED,  /* the server or the connection failed; error says how */
+    CVOM_SEND_REFUSED, /* the server refused the address */
+    CVOM_SEND_STATE_COUNT
+};
+const char *cvom__send_state_name(enum cvom_send_state s);
+int cvom__send_state_parse(const char *s);
+
+/* One stakeholder's link in a campaign, with what the store joins to it: the stakeholder,
+ * the account, whether the link was answered, and the messages sent so far. The secret is
+ * kept (unlike a single survey link's) so that the link can be sent and reminded of. */
+struct cvom_campaign_link {
+    int64_t campaign_id, stakeholder_id, account_id;
+    char hash[CVOM_DIGEST_HEX];
+    char secret[CVOM_LINK_SECRET_MAX];
+    int64_t opened, started, completed; /* when first visited, sent, answered; 0: not yet */
+    /* read only: */
+    char name[CVOM_FIELD_MAX], email[CVOM_FIELD_MAX], language[CVOM_LANGUAGE_MAX];
+    char account[CVOM_FIELD_MAX], owner[CVOM_FIELD_MAX];
+    int64_t rounds;  /* messages recorded (round 0 the invitation, then reminders) */
+    int64_t sent;    /* of which sent */
+    int64_t refused; /* of which refused */
+    int64_t last_at; /* when the last was recorded; 0: none */
+    int last_state;  /* enum cvom_send_state of the last; -1: none */
+    char error[256]; /* the last failure's words; "" when none */
+};
+
+/* The brief of a full account record. */
+void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
+
 const char *cvom__role_name(enum cvom_role r);
 int cvom__role_parse(const char *s);
 
@@ -350,6 +402,8 @@ typedef int (*cvom_user_cb)(void *ctx, const struct cvom_user *u);
 typedef int (*cvom_token_cb)(void *ctx, const struct cvom_token *t);
 typedef int (*cvom_audit_cb)(void *ctx, const struct cvom_audit *a);
 typedef int (*cvom_survey_cb)(void *ctx, const struct cvom_survey *s);
+typedef int (*cvom_campaign_cb)(void *ctx, const struct cvom_campaign *c);
+typedef int (*cvom_campaign_link_cb)(void *ctx, const struct cvom_campaign_link *l);
 typedef int (*cvom_action_cb)(void *ctx, const struct cvom_action *a);
 typedef int (*cvom_play_cb)(void *ctx, const struct cvom_play *p);
 typedef int (*cvom_offering_cb)(void *ctx, const struct cvom_offering *o);
@@ -604,6 +658,38 @@ struct cvom_store_ops {
     enum cvom_status (*survey_list)(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
                                     void *ctx, struct cvom_error *err);
 
+    /* Survey campaigns. campaign_add fills c->id (CVOM_EEXIST for a name taken);
+     * campaign_find takes an id or a name; campaign_close marks it closed at now and ends its
+     * links. campaign_link_add records a stakeholder's link (its survey link added first);
+     * campaign_link_list gives a campaign's links by account and stakeholder name;
+     * campaign_link_seen records that the link with digest hash was opened at now (and, with
+     * started 1, that answers were sent), keeping the first times; no row, no error.
+     * campaign_send_claim records round `round` of a stakeholder's messages as sending at
+     * `at`, or leaves *claimed 0 when that round is recorded already; campaign_send_end
+     * gives it its outcome. */
+    enum cvom_status (*campaign_add)(struct cvom_store *st, struct cvom_campaign *c,
+                                     struct cvom_error *err);
+    enum cvom_status (*campaign_find)(struct cvom_store *st, const char *ref,
+                                      struct cvom_campaign *out, struct cvom_error *err);
+    enum cvom_status (*campaign_list)(struct cvom_store *st, cvom_campaign_cb cb, void *ctx,
+                                      struct cvom_error *err);
+    enum cvom_status (*campaign_close)(struct cvom_store *st, int64_t id, int64_t now,
+                                       struct cvom_error *err);
+    enum cvom_status (*campaign_link_add)(struct cvom_store *st, const struct cvom_campaign_link *l,
+                                          struct cvom_error *err);
+    enum cvom_status (*campaign_link_list)(struct cvom_store *st, int64_t campaign_id,
+                                           cvom_campaign_link_cb cb, void *ctx,
+                                           struct cvom_error *err);
+    enum cvom_status (*campaign_link_seen)(struct cvom_store *st, const char *hash, int started,
+                                           int64_t now, struct cvom_error *err);
+    enum cvom_status (*campaign_send_claim)(struct cvom_store *st, int64_t campaign_id,
+                                            int64_t stakeholder_id, int64_t round, int64_t at,
+                                            int *claimed, struct cvom_error *err);
+    enum cvom_status (*campaign_send_end)(struct cvom_store *st, int64_t campaign_id,
+                                          int64_t stakeholder_id, int64_t round,
+                                          enum cvom_send_state state, const char *error,
+                                          struct cvom_error *err);
+
     /* A number that changes whenever accounts, stakeholders, instruments, assessments,
      * answers, snapshots or settings change (from any connection): a key for caches. */
     enum cvom_status (*revision)(struct cvom_store *st, int64_t *n, struct cvom_error *err);
@@ -743,6 +829,9 @@ int cvom__stance_parse(const char *s);
 /* "" (none), "meeting", "call", "email", "event", "other"; parse gives -1 for others. */
 const char *cvom__channel_name(enum cvom_channel c);
 int cvom__channel_parse(const char *s);
+/* 1 when s is a language code: two or three lower-case letters, then optionally "-" and a
+ * region or script ("en", "de", "pt-BR"); the empty text only when empty_ok. */
+int cvom__language_ok(const char *s, int empty_ok);
 
 /* ---- moving whole databases ----------------------------------------------------------- */
 

@@ -88,8 +88,8 @@ static const char *const account_keys[] = {"name", "external_id", "owner", "pare
                                            "revenue", "potential", "currency", "industry",
                                            "region", "tags", "notes", NULL};
 static const char *const stakeholder_keys[] = {
-    "name",       "external_id",  "role",    "influence",   "stance", "email",
-    "reports_to", "last_contact", "channel", "counterpart", "notes",  NULL};
+    "name",         "external_id", "role",        "influence", "stance",   "email", "reports_to",
+    "last_contact", "channel",     "counterpart", "notes",     "language", NULL};
 
 /* A JSON value as the text the record validators read: strings as they are, numbers in
  * full precision, null as empty. number says which of the two kinds the field takes. */
@@ -421,6 +421,7 @@ static json_t *stakeholder_json(const struct cvom_stakeholder *s)
                         s->channel ? json_string(cvom__channel_name(s->channel)) : json_null());
     json_object_set_new(o, "counterpart", api_str(s->counterpart));
     json_object_set_new(o, "notes", api_str(s->notes));
+    json_object_set_new(o, "language", api_str(s->language));
     return o;
 }
 

@@ -33,6 +33,7 @@ void page_begin(struct web_req *r, const char *title, const char *nav)
             {"actions", "/actions", "Actions", CVOM_ROLE_VIEWER},
             {"offerings", "/offerings", "Offerings", CVOM_ROLE_VIEWER},
             {"analytics", "/compare", "Analytics", CVOM_ROLE_VIEWER},
+            {"campaigns", "/campaigns", "Campaigns", CVOM_ROLE_MANAGER},
             {"import", "/import", "Import", CVOM_ROLE_MANAGER},
             {"admin", "/admin", "Administration", CVOM_ROLE_ADMIN},
         };

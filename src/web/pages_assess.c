@@ -545,6 +545,18 @@ static int survey_load(struct web_req *r, struct survey_view *v)
     return st ? web_fail(r, st, &r->err) : 0;
 }
 
+/* A campaign's figures: the link was opened (started: answers were sent, complete or not).
+ * Only the first time counts; a link of no campaign changes nothing. A failure to record
+ * it must not keep the customer from answering, so it is only logged. */
+static void survey_seen(struct web_req *r, int started)
+{
+    char digest[CVOM_DIGEST_HEX];
+    struct cvom_error err = {0};
+    cvom__secret_digest(r->param[0], digest);
+    if (r->store->ops->campaign_link_seen(r->store, digest, started, (int64_t)time(NULL), &err))
+        fprintf(stderr, "cvom serve: recording a campaign link's visit: %s\n", err.message);
+}
+
 static void survey_page(struct web_req *r, const struct survey_view *v, const char *error)
 {
     struct buf *b = &r->out;
@@ -580,6 +592,7 @@ int pages_survey_get(struct web_req *r)
         return web_fail(r, CVOM_ENOMEM, NULL);
     int http = survey_load(r, v);
     if (!http) {
+        survey_seen(r, 0);
         survey_page(r, v, NULL);
         http = 200;
     }
@@ -626,6 +639,7 @@ int pages_survey_post(struct web_req *r)
     int http = survey_load(r, v);
     if (http)
         goto done;
+    survey_seen(r, 1);
     pages_answers_read(r, &v->ins, &v->answers);
     char msg[320];
     if (!pages_answers_ok(&v->ins, &v->answers, msg, sizeof msg)) {

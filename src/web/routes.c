@@ -59,11 +59,8 @@ static const struct web_route analytics_routes[] = {
 };
 
 const struct web_route *const web_route_tables[] = {
-    web_auth_routes, web_page_routes, web_admin_routes, web_api_routes, web_download_routes,
-    web_plan_routes,
-    web_signal_routes,
-    analytics_routes,
-    NULL,
+    web_auth_routes, web_page_routes,     web_admin_routes,  web_api_routes,   web_download_routes,
+    web_plan_routes, web_campaign_routes, web_signal_routes, analytics_routes, NULL,
 };
 
 void web_print_routes(FILE *out)

@@ -281,6 +281,7 @@ extern const struct web_route web_page_routes[];  /* pages.c: matrix, accounts, 
 extern const struct web_route web_admin_routes[]; /* admin.c: import, administration */
 extern const struct web_route web_api_routes[];   /* api.c: /api/v1 */
 extern const struct web_route web_download_routes[]; /* downloads.c: pictures and reports */
+extern const struct web_route web_campaign_routes[]; /* pages_campaigns.c */
 extern const struct web_route web_plan_routes[]; /* routes.c: actions, what-if, offerings,
                                                     playbooks, and their API */
 extern const struct web_route *const web_route_tables[];

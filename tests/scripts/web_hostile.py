@@ -468,6 +468,9 @@ def xss(fx):
         # where a secret goes; the kinds come from the table, so a new kind fails here.
         values = {"account": ids[0], "instrument": instrument, "setup-link": PAYLOADS[0],
                   "survey-link": PAYLOADS[0]}
+        # A campaign named by a payload over the payload-laden account.
+        values["campaign"] = int(harness.run(fx.cvom, db, "campaign", "create", PAYLOADS[1],
+                                             "--account", ids[0]).strip().splitlines()[-1])
         for kind, what in (("stakeholder", "stakeholder"), ("action", "action")):
             listed = json.loads(harness.run(fx.cvom, db, what, "list", str(ids[0]), "--format",
                                             "json"))

@@ -98,6 +98,7 @@ class Records:
         self.offering = json.loads(harness.run(cvom, db, "offering", "list", "--format",
                                                "json"))[0]["code"]
         self.survey = None          # a live survey link's secret, made through the web
+        self._campaign = None       # a campaign's id, made on first use
 
     def sid(self, aid):
         """The first stakeholder of an account."""
@@ -129,6 +130,16 @@ class Records:
         out = harness.run(self.fx.cvom, self.db, "user", "add", "scratch-user-%d" % self.n_made,
                           "--role", "viewer", "--display", "Scratch %d" % self.n_made)
         return int(out.strip().splitlines()[-1])
+
+    def campaign(self, write):
+        """A campaign over the manager's own accounts (a new one to change), made with the
+        command line as an administrator would."""
+        if write or not self._campaign:
+            self.n_made += 1
+            out = harness.run(self.fx.cvom, self.db, "campaign", "create",
+                              "Probe campaign %d" % self.n_made, "--owner", USERS["priya"][1])
+            self._campaign = int(out.strip().splitlines()[-1])
+        return self._campaign
 
     def take_offering(self):
         self.n_made += 1
@@ -173,6 +184,8 @@ class Records:
                 v = "no-such-setup-link-" + "A" * 32
             elif kind == "survey-link":
                 v = "no-such-survey-link-" + "A" * 32 if missing else self.survey
+            elif kind == "campaign":
+                v = self.missing if missing else self.campaign(write)
             else:
                 raise RuntimeError("%s: no way to find a real {%s} (%s)" % (rt.name, name, kind))
             path = path.replace("{%s}" % name, urllib.parse.quote(str(v), safe=""), 1)
@@ -545,6 +558,9 @@ def csrf_requests(web):
             (201,)),
         "DELETE /api/v1/accounts/{id}/stakeholders/{sid}": drop_stakeholder,
         "POST /api/v1/accounts/{id}/assessments": api_assessment,
+        "POST /api/v1/scores": lambda: Req(
+            "csv", "/api/v1/scores", "account_id,respondent_id,item_id,score\nP,R1,%s,4\n"
+            % recs.items[0], (200,), changes="it scores the upload and stores nothing"),
         "POST /api/v1/imports": lambda: Req(
             "csv", "/api/v1/imports?kind=accounts",
             "external_id,name,owner\nCSRF-API,Imported by the probe,%s\n" % priya, (201,)),
@@ -557,6 +573,10 @@ def csrf_requests(web):
         "PUT /api/v1/accounts/{id}/ratings/{offering}": lambda: Req(
             "json", "/api/v1/accounts/%d/ratings/%s" % (own(), recs.offering),
             {"importance": 6, "performance": 2}, (200,)),
+        "POST /campaigns": lambda: Req("form", "/campaigns", {"name": "CSRF probe campaign",
+                                                              "owner": priya}, (303,)),
+        "POST /campaigns/{id}/close": lambda: Req(
+            "form", "/campaigns/%d/close" % recs.campaign(True), {}, (303,)),
         "POST /api/v1/accounts/{id}/network": lambda: Req(
             "json", "/api/v1/accounts/%d/network" % own(), {"kind": "event",
                                                             "title": "Probe forum"}, (201,)),

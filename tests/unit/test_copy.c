@@ -12,7 +12,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
-#define N_COPIED 23 /* the tables a copy moves */
+#define N_COPIED 26 /* the tables a copy moves */
 
 static const char *pg[3];
 
@@ -55,6 +55,33 @@ static void fill_people(struct cvom_store *st, int64_t account, int64_t stakehol
     SET(sv.hash, "1111222233334444111122223333444411112222333344441111222233334444");
     SET(sv.created_by, "ann");
     CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
+    struct cvom_stakeholder sh;
+    CHECK_INT(st->ops->stakeholder_find(st, account, "Ann", &sh, &err), CVOM_OK);
+    SET(sh.language, "pt-BR");
+    CHECK_INT(st->ops->stakeholder_update(st, &sh, &err), CVOM_OK);
+    SET(sh.language, "EN");
+    CHECK_INT(st->ops->stakeholder_update(st, &sh, &err), CVOM_EINVAL);
+    struct cvom_campaign cp = {.instrument_id = instrument, .created = 1, .closes = 2};
+    SET(cp.name, "Spring survey");
+    SET(cp.language, "de");
+    SET(cp.created_by, awkward);
+    CHECK_INT(st->ops->campaign_add(st, &cp, &err), CVOM_OK);
+    struct cvom_campaign_link cl = {
+        .campaign_id = cp.id, .stakeholder_id = stakeholder, .account_id = account};
+    SET(cl.hash, sv.hash);
+    SET(cl.secret, "secret-of-the-link");
+    CHECK_INT(st->ops->campaign_link_add(st, &cl, &err), CVOM_OK);
+    CHECK_INT(st->ops->campaign_link_seen(st, sv.hash, 1, 1700000006, &err), CVOM_OK);
+    int claimed = 0;
+    CHECK_INT(st->ops->campaign_send_claim(st, cp.id, stakeholder, 0, 1700000007, &claimed, &err),
+              CVOM_OK);
+    CHECK_INT(claimed, 1);
+    CHECK_INT(st->ops->campaign_send_claim(st, cp.id, stakeholder, 0, 1700000008, &claimed, &err),
+              CVOM_OK);
+    CHECK_INT(claimed, 0);
+    CHECK_INT(st->ops->campaign_send_end(st, cp.id, stakeholder, 0, CVOM_SEND_REFUSED,
+                                         "550 no such user", &err),
+              CVOM_OK);
 }
 
 static void fill_plans(struct cvom_store *st, int64_t account)

@@ -22,7 +22,7 @@ UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 DEFAULT_KIND = {"id": "account", "sid": "stakeholder", "action": "action",
                 "offering": "offering"}
 KINDS = ("account", "stakeholder", "action", "offering", "user", "instrument", "asset",
-         "setup-link", "survey-link")
+         "setup-link", "survey-link", "campaign")
 
 
 class Route:
@@ -96,6 +96,7 @@ rule("a viewer reads everything: the matrix, accounts, plans, offerings, analyti
      R("GET", "/compare", VIEWER),
      R("GET", "/overserved", VIEWER),
      R("GET", "/alignment", VIEWER),
+     R("GET", "/alerts", VIEWER),
      R("GET", "/matrix.png", VIEWER),
      R("GET", "/matrix.pdf", VIEWER),
      R("GET", "/matrix.svg", VIEWER),
@@ -160,7 +161,16 @@ rule("a manager adds accounts and imports, within their own accounts, and adds o
      R("POST", "/accounts", MANAGER),
      R("POST", "/api/v1/accounts", MANAGER),
      R("POST", "/api/v1/imports", MANAGER),
+     R("POST", "/api/v1/scores", VIEWER),  # scores an upload; reads no account, writes nothing
      R("POST", "/offerings", MANAGER))
+
+rule("survey campaigns are for administrators and managers: a manager sees only the campaigns "
+     "that reach their own accounts, and only those accounts in them, puts only their own "
+     "accounts into a new one, and closes one that reaches only their own accounts",
+     R("GET", "/campaigns", MANAGER),
+     R("POST", "/campaigns", MANAGER),
+     R("GET", "/campaigns/{id}", MANAGER, id="campaign"),
+     R("POST", "/campaigns/{id}/close", MANAGER, id="campaign"))
 
 rule("administration is for administrators: users and roles, settings, instruments, the audit "
      "log, the playbook, signals, and removing an offering (which removes every account's "

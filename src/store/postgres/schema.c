@@ -362,6 +362,52 @@ static const char *const schema_10[] = {
     NULL,
 };
 
+/* Survey campaigns (SQLite's migration 11): a language for each stakeholder ('' : the campaign's),
+ * campaigns over a selection of accounts, one personal link per stakeholder (its secret kept, so
+ * that the link can be sent and sent again: the database holds the answers it protects anyway), and
+ * every message sent, recorded before it is attempted, so that no message goes out twice. */
+static const char *const schema_11[] = {
+    "ALTER TABLE stakeholders ADD COLUMN language text COLLATE \"C\" NOT NULL DEFAULT '';"
+
+    "CREATE TABLE campaigns ("
+    " id bigint PRIMARY KEY,"
+    " name text COLLATE \"C\" NOT NULL UNIQUE CONSTRAINT name CHECK (name <> ''),"
+    " language text COLLATE \"C\" NOT NULL DEFAULT 'en' CONSTRAINT language CHECK (language <> ''),"
+    " instrument_id bigint NOT NULL REFERENCES instruments(id),"
+    " created bigint NOT NULL,"
+    " closes bigint NOT NULL CONSTRAINT closes CHECK (closes > created),"
+    " closed bigint NOT NULL DEFAULT 0,"
+    " created_by text COLLATE \"C\" NOT NULL DEFAULT ''"
+    ");"
+
+    "CREATE TABLE campaign_links ("
+    " campaign_id bigint NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+    " stakeholder_id bigint NOT NULL REFERENCES stakeholders(id) ON DELETE CASCADE,"
+    " account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " hash text COLLATE \"C\" NOT NULL UNIQUE REFERENCES survey_links(hash) ON DELETE CASCADE,"
+    " secret text COLLATE \"C\" NOT NULL,"
+    " opened bigint NOT NULL DEFAULT 0,"
+    " started bigint NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (campaign_id, stakeholder_id)"
+    ");"
+    "CREATE INDEX campaign_links_account ON campaign_links(account_id);"
+
+    "CREATE TABLE campaign_sends ("
+    " id bigint PRIMARY KEY,"
+    " campaign_id bigint NOT NULL,"
+    " stakeholder_id bigint NOT NULL,"
+    " round bigint NOT NULL CONSTRAINT round CHECK (round >= 0),"
+    " state text COLLATE \"C\" NOT NULL CONSTRAINT state CHECK (state IN"
+    "  ('sending', 'sent', 'failed', 'refused')),"
+    " at bigint NOT NULL,"
+    " error text COLLATE \"C\" NOT NULL DEFAULT '',"
+    " UNIQUE (campaign_id, stakeholder_id, round),"
+    " FOREIGN KEY (campaign_id, stakeholder_id)"
+    "  REFERENCES campaign_links(campaign_id, stakeholder_id) ON DELETE CASCADE"
+    ");",
+    NULL,
+};
+
 /* The relationship map, as SQLite's migration 13. */
 static const char *const schema_13[] = {
     "ALTER TABLE stakeholders ADD COLUMN reports_to bigint"
@@ -376,10 +422,7 @@ static const char *const schema_13[] = {
 };
 
 static const struct db_migration migrations[] = {
-    {7, schema_7},
-    {8, schema_8},
-    {10, schema_10},
-    {13, schema_13},
+    {7, schema_7}, {8, schema_8}, {10, schema_10}, {11, schema_11}, {13, schema_13},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

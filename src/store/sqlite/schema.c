@@ -516,6 +516,52 @@ static const char *const migration_10[] = {
     NULL,
 };
 
+/* Survey campaigns: a language for each stakeholder ('' : the campaign's), campaigns over a
+ * selection of accounts, one personal link per stakeholder (its secret kept, so that the
+ * link can be sent and sent again: the database holds the answers it protects anyway), and
+ * every message sent, recorded before it is attempted, so that no message goes out twice. */
+static const char *const migration_11[] = {
+    "ALTER TABLE stakeholders ADD COLUMN language TEXT NOT NULL DEFAULT '';"
+
+    "CREATE TABLE campaigns ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE CONSTRAINT name CHECK (name <> ''),"
+    " language TEXT NOT NULL DEFAULT 'en' CONSTRAINT language CHECK (language <> ''),"
+    " instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    " created INTEGER NOT NULL,"
+    " closes INTEGER NOT NULL CONSTRAINT closes CHECK (closes > created),"
+    " closed INTEGER NOT NULL DEFAULT 0,"
+    " created_by TEXT NOT NULL DEFAULT ''"
+    ");"
+
+    "CREATE TABLE campaign_links ("
+    " campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,"
+    " stakeholder_id INTEGER NOT NULL REFERENCES stakeholders(id) ON DELETE CASCADE,"
+    " account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,"
+    " hash TEXT NOT NULL UNIQUE REFERENCES survey_links(hash) ON DELETE CASCADE,"
+    " secret TEXT NOT NULL,"
+    " opened INTEGER NOT NULL DEFAULT 0,"
+    " started INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (campaign_id, stakeholder_id)"
+    ");"
+    "CREATE INDEX campaign_links_account ON campaign_links(account_id);"
+
+    "CREATE TABLE campaign_sends ("
+    " id INTEGER PRIMARY KEY,"
+    " campaign_id INTEGER NOT NULL,"
+    " stakeholder_id INTEGER NOT NULL,"
+    " round INTEGER NOT NULL CONSTRAINT round CHECK (round >= 0),"
+    " state TEXT NOT NULL CONSTRAINT state CHECK (state IN"
+    "  ('sending', 'sent', 'failed', 'refused')),"
+    " at INTEGER NOT NULL,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (campaign_id, stakeholder_id, round),"
+    " FOREIGN KEY (campaign_id, stakeholder_id)"
+    "  REFERENCES campaign_links(campaign_id, stakeholder_id) ON DELETE CASCADE"
+    ");",
+    NULL,
+};
+
 /* The relationship map: whom each stakeholder reports to (another stakeholder of the same
  * account; the store refuses a loop), when and how we last spoke with them, who at our
  * side looks after them, and notes. */
@@ -532,8 +578,9 @@ static const char *const migration_13[] = {
 };
 
 static const struct db_migration migrations[] = {
-    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4},   {5, migration_5},
-    {6, migration_6}, {7, migration_7}, {8, migration_8}, {10, migration_10}, {13, migration_13},
+    {1, migration_1},   {2, migration_2},   {3, migration_3},   {4, migration_4},
+    {5, migration_5},   {6, migration_6},   {7, migration_7},   {8, migration_8},
+    {10, migration_10}, {11, migration_11}, {13, migration_13},
 };
 
 /* Applied to every connection; they are not stored in the file (except journal_mode). */

@@ -11,7 +11,7 @@
     "region, tags, notes, version"
 #define STAKEHOLDER_COLUMNS                                                                        \
     "id, account_id, external_id, name, role, influence, stance, email, reports_to, "              \
-    "last_contact, channel, counterpart, notes"
+    "last_contact, channel, counterpart, notes, language"
 #define ASSESSMENT_COLUMNS                                                                         \
     "id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status"
 #define SNAPSHOT_COLUMNS                                                                           \
@@ -107,13 +107,13 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
 
     [S_STAKEHOLDER_ADD] = "INSERT INTO stakeholders(account_id, external_id, name, role,"
                           " influence, stance, email, reports_to, last_contact, channel,"
-                          " counterpart, notes)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                          " counterpart, notes, language)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     [S_STAKEHOLDER_UPDATE] = "UPDATE stakeholders SET external_id = ?2, name = ?3, role = ?4,"
                              " influence = ?5, stance = ?6, email = ?7, reports_to = ?8,"
                              " last_contact = ?9, channel = ?10, counterpart = ?11,"
-                             " notes = ?12, updated_at = CURRENT_TIMESTAMP"
-                             " WHERE id = ?13 AND account_id = ?1",
+                             " notes = ?12, language = ?13, updated_at = CURRENT_TIMESTAMP"
+                             " WHERE id = ?14 AND account_id = ?1",
     [S_STAKEHOLDER_ANCESTOR] = "WITH RECURSIVE up(id, depth) AS ("
                                " SELECT ?1, 0"
                                " UNION ALL SELECT s.reports_to, up.depth + 1"
@@ -265,6 +265,44 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                      " WHERE hash = ?1 AND used = 0 AND expires > ?2",
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = ?1"
                       " ORDER BY created DESC, hash",
+#define CAMPAIGN_COLUMNS "id, name, language, instrument_id, created, closes, closed, created_by"
+#define CAMPAIGN_SENDS_OF                                                                          \
+    " FROM campaign_sends c WHERE c.campaign_id = l.campaign_id"                                   \
+    " AND c.stakeholder_id = l.stakeholder_id"
+    [S_CAMPAIGN_ADD] = "INSERT INTO campaigns(name, language, instrument_id, created, closes,"
+                       " closed, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_CAMPAIGN_GET] = "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?1",
+    [S_CAMPAIGN_BY_NAME] = "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?1",
+    [S_CAMPAIGN_LIST] = "SELECT " CAMPAIGN_COLUMNS " FROM campaigns ORDER BY created DESC, id DESC",
+    [S_CAMPAIGN_CLOSE] = "UPDATE campaigns SET closed = ?2 WHERE id = ?1 AND closed = 0",
+    [S_CAMPAIGN_EXPIRE] = "UPDATE survey_links SET expires = ?2 WHERE expires > ?2 AND hash IN"
+                          " (SELECT hash FROM campaign_links WHERE campaign_id = ?1)",
+    [S_CAMPAIGN_EXISTS] = "SELECT 1 FROM campaigns WHERE id = ?1",
+    [S_CAMPAIGN_LINK_ADD] = "INSERT INTO campaign_links(campaign_id, stakeholder_id, account_id,"
+                            " hash, secret) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_CAMPAIGN_LINK_LIST] =
+        "SELECT l.campaign_id, l.stakeholder_id, l.account_id, l.hash, l.secret, l.opened,"
+        " l.started, s.used, sh.name, sh.email, sh.language, a.name, a.owner,"
+        " (SELECT count(*)" CAMPAIGN_SENDS_OF "),"
+        " (SELECT count(*)" CAMPAIGN_SENDS_OF " AND c.state = 'sent'),"
+        " (SELECT count(*)" CAMPAIGN_SENDS_OF " AND c.state = 'refused'),"
+        " coalesce((SELECT max(c.at)" CAMPAIGN_SENDS_OF "), 0),"
+        " coalesce((SELECT c.state" CAMPAIGN_SENDS_OF " ORDER BY c.round DESC LIMIT 1), ''),"
+        " coalesce((SELECT c.error" CAMPAIGN_SENDS_OF " AND c.error <> ''"
+        " ORDER BY c.round DESC LIMIT 1), '')"
+        " FROM campaign_links l JOIN survey_links s ON s.hash = l.hash"
+        " JOIN stakeholders sh ON sh.id = l.stakeholder_id"
+        " JOIN accounts a ON a.id = l.account_id"
+        " WHERE l.campaign_id = ?1 ORDER BY a.name, a.id, sh.name, sh.id",
+    [S_CAMPAIGN_LINK_SEEN] =
+        "UPDATE campaign_links SET opened = CASE WHEN opened = 0 THEN ?2 ELSE opened END,"
+        " started = CASE WHEN ?3 <> 0 AND started = 0 THEN ?2 ELSE started END"
+        " WHERE hash = ?1",
+    [S_CAMPAIGN_SEND_CLAIM] =
+        "INSERT INTO campaign_sends(campaign_id, stakeholder_id, round, state, at)"
+        " VALUES (?1, ?2, ?3, 'sending', ?4) ON CONFLICT DO NOTHING RETURNING id",
+    [S_CAMPAIGN_SEND_END] = "UPDATE campaign_sends SET state = ?4, error = ?5"
+                            " WHERE campaign_id = ?1 AND stakeholder_id = ?2 AND round = ?3",
 
     [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
                      " play, status, created, done)"
