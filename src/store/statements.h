@@ -137,6 +137,12 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(SURVEY_GET, STMT_READ)                                                                       \
     X(SURVEY_USE, STMT_WRITE)                                                                      \
     X(SURVEY_LIST, STMT_READ)                                                                      \
+    X(SURVEY_DRAFT_PUT, STMT_WRITE)                                                                \
+    X(SURVEY_DRAFT_GET, STMT_READ)                                                                 \
+    X(TEXT_PUT, STMT_DATA)                                                                         \
+    X(TEXT_LIST, STMT_READ)                                                                        \
+    X(COMMENT_PUT, STMT_DATA)                                                                      \
+    X(COMMENT_LIST, STMT_READ)                                                                     \
     X(ACTION_ADD, STMT_DATA)                                                                       \
     X(ACTION_GET, STMT_READ)                                                                       \
     X(ACTION_LIST, STMT_READ)                                                                      \

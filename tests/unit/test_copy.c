@@ -12,7 +12,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
-#define N_COPIED 23 /* the tables a copy moves */
+#define N_COPIED 25 /* the tables a copy moves */
 
 static const char *pg[3];
 
@@ -54,7 +54,9 @@ static void fill_people(struct cvom_store *st, int64_t account, int64_t stakehol
                              .expires = 2};
     SET(sv.hash, "1111222233334444111122223333444411112222333344441111222233334444");
     SET(sv.created_by, "ann");
+    SET(sv.language, "fr");
     CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
+    CHECK_INT(st->ops->survey_draft_put(st, sv.hash, 1, "I1=3\n", awkward, &err), CVOM_OK);
 }
 
 static void fill_plans(struct cvom_store *st, int64_t account)
@@ -139,6 +141,11 @@ static void fill(struct cvom_store *st)
     struct cvom_response r = {.assessment_id = as.id, .value = 1.0 / 3.0};
     SET(r.item_code, "I1");
     CHECK_INT(st->ops->response_put(st, &r, &err), CVOM_OK);
+    CHECK_INT(st->ops->comment_put(st, as.id, awkward, &err), CVOM_OK);
+    struct cvom_text tx = {.lang = "de"};
+    SET(tx.key, "item.I1");
+    SET(tx.text, awkward);
+    CHECK_INT(st->ops->text_put(st, ins, &tx, &err), CVOM_OK);
     struct cvom_snapshot sn = {.account_id = a1, .date = 20000};
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         sn.score.value[d] = sn.score.se[d] = sn.score.lo[d] = sn.score.hi[d] = NAN;
