@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checker } from './checks.mjs';
 
 const [base, artifacts, configText] = process.argv.slice(2);
 if (!base || !artifacts || !configText) {
@@ -16,20 +17,10 @@ if (!base || !artifacts || !configText) {
   process.exit(2);
 }
 const cfg = JSON.parse(configText);
-const failures = [];
+const checks = checker();
+const { check, failures } = checks;
 const problems = [];
-let passed = 0;
 
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failures.push(detail === undefined ? what : `${what} (${detail})`);
-    console.log(`FAIL ${what}${detail === undefined ? '' : ` (${detail})`}`);
-  }
-  return ok;
-}
 
 // The matrix's scale, as pages_whatif.c draws it: 0–100 onto 24–214 across, 196–6 up.
 const px = (v) => 24 + Math.min(100, Math.max(0, v)) * 1.9;
@@ -92,7 +83,7 @@ async function main() {
   }
   check(problems.length === 0, 'no console errors, dialogs or failed requests',
     problems.join('\n      '));
-  console.log(`whatif: ${passed} passed, ${failures.length} failed`);
+  console.log(`whatif: ${checks.passed} passed, ${failures.length} failed`);
   process.exit(failures.length ? 1 : 0);
 }
 

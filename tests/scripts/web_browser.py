@@ -72,21 +72,47 @@ def whatif_flow(cvom, db, srv, artifacts, node, account, action):
     config = {"user": "priya", "password": harness.PASSWORD, "account": account,
               "action": action, "intellectual": want["intellectual_projected"],
               "emotional": want["emotional_projected"], "quadrant": want["quadrant_projected"]}
+    return run_script(node, "whatif.mjs", srv, artifacts, config, 120)
+
+
+def screenshots_dir(cvom, suffix=""):
+    """Where screenshots go: $CVOM_SCREENSHOTS, else meson-logs/screenshots of the build;
+    suffix names another test's folder beside it (each test empties its own)."""
+    return (os.environ.get("CVOM_SCREENSHOTS") or os.path.join(
+        os.path.dirname(cvom), "meson-logs", "screenshots")) + suffix
+
+
+def run_script(node, script, srv, artifacts, config, timeout):
+    """Run tests/browser/SCRIPT against srv; its exit status (1 when it overran timeout s)."""
     try:
-        p = subprocess.run([node, os.path.join(BROWSER_DIR, "whatif.mjs"), srv.origin,
-                            artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=120)
+        p = subprocess.run([node, os.path.join(BROWSER_DIR, script), srv.origin, artifacts,
+                            json.dumps(config)], cwd=BROWSER_DIR, timeout=timeout)
         return p.returncode
     except subprocess.TimeoutExpired:
-        print("web_browser: whatif.mjs did not finish in 120 s")
+        print("web_browser: %s did not finish in %d s" % (script, timeout))
         return 1
+
+
+def server_stopped(srv, name):
+    """Stop srv: 0 when it exits 0 on SIGTERM without a sanitizer report in its log, else 1
+    (with what went wrong printed)."""
+    status = srv.stop()
+    log = srv.output()
+    bad = 0
+    if status != 0:
+        print("%s: cvom serve exited %r on SIGTERM" % (name, status))
+        bad = 1
+    for marker in ("AddressSanitizer", "runtime error:"):
+        if marker in log:
+            print("%s: sanitizer report in the server log:\n%s" % (name, log[-4000:]))
+            bad = 1
+    return bad
 
 
 def main():
     cvom = harness.cvom_path(sys.argv)
     node = prerequisites()
-    build = os.path.dirname(cvom)
-    artifacts = os.environ.get("CVOM_SCREENSHOTS") or os.path.join(build, "meson-logs",
-                                                                    "screenshots")
+    artifacts = screenshots_dir(cvom)
     shutil.rmtree(artifacts, ignore_errors=True)
     os.makedirs(artifacts, exist_ok=True)
     fx = harness.Fixture(cvom)
@@ -111,25 +137,11 @@ def main():
                   "picture_colours": picture_colours(cvom, db, artifacts)}
         print("web_browser: %s, account %s, screenshots in %s" % (srv.origin, account,
                                                                   artifacts), flush=True)
-        try:
-            p = subprocess.run([node, os.path.join(BROWSER_DIR, "e2e.mjs"), srv.origin,
-                                artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=240)
-            rc = p.returncode
-        except subprocess.TimeoutExpired:
-            print("web_browser: e2e.mjs did not finish in 240 s")
-            rc = 1
+        rc = run_script(node, "e2e.mjs", srv, artifacts, config, 240)
         rc = whatif_flow(cvom, db, srv, artifacts, node, account, action) or rc
     finally:
         if srv:
-            status = srv.stop()
-            log = srv.output()
-            if status != 0:
-                print("web_browser: cvom serve exited %r on SIGTERM" % status)
-                rc = rc or 1
-            for marker in ("AddressSanitizer", "runtime error:"):
-                if marker in log:
-                    print("web_browser: sanitizer report in the server log:\n" + log[-4000:])
-                    rc = rc or 1
+            rc = server_stopped(srv, "web_browser") or rc
         fx.cleanup()
     shots = sorted(f for f in os.listdir(artifacts) if f.endswith(".png"))
     print("web_browser: %d screenshots in %s" % (len(shots), artifacts))
