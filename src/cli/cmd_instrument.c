@@ -91,21 +91,26 @@ static void show_text(const struct cvom_instrument *ins, const struct cvom_texts
     }
 }
 
-static void show_json(const struct cvom_instrument *ins, const struct cvom_texts *tx)
+/* As the API's instrument, each item with what the respondent reads; with a language asked,
+ * also that language and whether each item's text is in it. */
+static void show_json(const struct cvom_instrument *ins, const struct cvom_texts *tx, int asked)
 {
     json_t *items = json_array();
     for (size_t i = 0; i < ins->n_items; i++) {
         const struct cvom_item *it = &ins->items[i];
-        json_array_append_new(
-            items,
-            json_pack("{s:s, s:s, s:b, s:f, s:i, s:i, s:s, s:s, s:s, s:b}", "code", it->code,
-                      "axis", cvom_axis_name(it->axis), "reverse", it->reverse, "weight",
-                      it->weight, "scale_min", it->scale_min, "scale_max", it->scale_max,
-                      "statement", it->statement, "construct", it->construct, "respondent",
-                      cvom_texts_item(tx, i), "translated", cvom_texts_item_translated(tx, i)));
+        json_t *o = json_pack("{s:s, s:s, s:b, s:f, s:i, s:i, s:s, s:s, s:s}", "code", it->code,
+                              "axis", cvom_axis_name(it->axis), "reverse", it->reverse, "weight",
+                              it->weight, "scale_min", it->scale_min, "scale_max", it->scale_max,
+                              "statement", it->statement, "construct", it->construct, "respondent",
+                              cvom_texts_item(tx, i));
+        if (asked)
+            json_object_set_new(o, "translated", json_boolean(cvom_texts_item_translated(tx, i)));
+        json_array_append_new(items, o);
     }
-    json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:o}", "name", ins->name, "version", ins->version,
-                          "min_items", ins->min_items, "lang", tx->lang, "items", items);
+    json_t *o = json_pack("{s:s, s:i, s:i, s:o}", "name", ins->name, "version", ins->version,
+                          "min_items", ins->min_items, "items", items);
+    if (asked)
+        json_object_set_new(o, "lang", json_string(tx->lang));
     json_dumpf(o, stdout, JSON_INDENT(2));
     putchar('\n');
     json_decref(o);
@@ -171,7 +176,7 @@ static int instrument_show(struct cli *c, int argc, char **argv)
                       cvom_texts_item(&tx, i));
         cvom_instrument_write(stdout, &ins, 0);
     } else if (!st && fmt == FMT_JSON) {
-        show_json(&ins, &tx);
+        show_json(&ins, &tx, opts[1].set);
     } else if (!st) {
         show_text(&ins, &tx);
     }

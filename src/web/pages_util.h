@@ -18,6 +18,7 @@ int pages_assess_post(struct web_req *r); /* POST /accounts/{id}/assess */
 int pages_survey_create(struct web_req *r); /* POST /accounts/{id}/survey */
 int pages_survey_get(struct web_req *r); /* GET /survey/{token} */
 int pages_survey_post(struct web_req *r); /* POST /survey/{token} */
+int pages_survey_draft(struct web_req *r); /* POST /survey/{token}/draft */
 
 /* ---- access ------------------------------------------------------------------------------ */
 

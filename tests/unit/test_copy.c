@@ -47,16 +47,9 @@ static void fill_people(struct cvom_store *st, int64_t account, int64_t stakehol
     /* Two equal rows: a table without a key. */
     CHECK_INT(st->ops->failure_add(st, "user:ann", 1700000005, &err), CVOM_OK);
     CHECK_INT(st->ops->failure_add(st, "user:ann", 1700000005, &err), CVOM_OK);
-    struct cvom_survey sv = {.account_id = account,
-                             .stakeholder_id = stakeholder,
-                             .instrument_id = instrument,
-                             .created = 1,
-                             .expires = 2};
-    SET(sv.hash, "1111222233334444111122223333444411112222333344441111222233334444");
-    SET(sv.created_by, "ann");
-    SET(sv.language, "fr");
-    CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
-    CHECK_INT(st->ops->survey_draft_put(st, sv.hash, 1, "I1=3\n", awkward, &err), CVOM_OK);
+    static const char hash[] = "1111222233334444111122223333444411112222333344441111222233334444";
+    add_survey(st, account, stakeholder, instrument, hash, 1, 2, "fr");
+    CHECK_INT(st->ops->survey_draft_put(st, hash, 1, "I1=3\n", awkward, &err), CVOM_OK);
 }
 
 static void fill_plans(struct cvom_store *st, int64_t account)

@@ -258,7 +258,8 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SURVEY_ADD] = "INSERT INTO survey_links(" SURVEY_COLUMNS ")"
                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     [S_SURVEY_GET] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE hash = $1",
-    [S_SURVEY_USE] = "UPDATE survey_links SET used = $2, assessment_id = $3"
+    [S_SURVEY_USE] = "UPDATE survey_links SET used = $2, assessment_id = $3,"
+                     " draft = '', draft_comment = ''"
                      " WHERE hash = $1 AND used = 0 AND expires > $2",
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = $1"
                       " ORDER BY created DESC, hash",
