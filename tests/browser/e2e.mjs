@@ -28,7 +28,6 @@ const checks = checker();
 const { check, failures } = checks;
 let shot = 0;
 
-
 async function snap(page, name, full = true) {
   shot++;
   const file = path.join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);

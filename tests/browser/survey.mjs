@@ -38,7 +38,6 @@ const { check, failures } = checks;
 const problems = [];
 let shot = 0;
 
-
 async function snap(page, name, full = true) {
   shot++;
   const file = path.join(artifacts, `survey-${String(shot).padStart(2, '0')}-${name}.png`);

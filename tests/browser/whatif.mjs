@@ -21,7 +21,6 @@ const checks = checker();
 const { check, failures } = checks;
 const problems = [];
 
-
 // The matrix's scale, as pages_whatif.c draws it: 0–100 onto 24–214 across, 196–6 up.
 const px = (v) => 24 + Math.min(100, Math.max(0, v)) * 1.9;
 const py = (v) => 196 - Math.min(100, Math.max(0, v)) * 1.9;

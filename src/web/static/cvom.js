@@ -3,8 +3,8 @@
  *    a table row and its bubble light up together;
  *  - filter forms marked data-autosubmit apply as soon as a value changes;
  *  - buttons with data-copy="ID" copy the value of the field ID;
- *  - forms marked data-progress count the statements answered so far.
- *  - forms marked data-draft save their answers as the respondent goes.
+ *  - forms marked data-progress count the statements answered so far;
+ *  - forms marked data-draft save their answers as the respondent goes;
  *  - the sticky bar of a long form keeps room for itself at the end of the page.
  * Text from the page is only ever set with textContent, never parsed as HTML. */
 "use strict";
@@ -189,64 +189,44 @@
     // Forms marked data-draft keep their answers on the server as the respondent goes: a
     // moment after each change the whole form is posted to that address (the page's own
     // origin); the plain post of the form still sends every answer.
-    function drafts()
-    {
-        each("form[data-draft]", function(f) {
+    function drafts() {
+        each("form[data-draft]", function (f) {
             var url = f.getAttribute("data-draft");
             var status = f.querySelector(".saved");
             var timer = null, busy = false, again = false;
-            function say(text)
-            {
-                if (status)
-                    status.textContent = text || "";
+            function say(text) {
+                if (status) status.textContent = text || "";
             }
-            function save()
-            {
+            function save() {
                 timer = null;
-                if (busy) {
-                    again = true;
-                    return;
-                }
+                if (busy) { again = true; return; }
                 busy = true;
-                fetch(url, {
-                    method : "POST",
-                    body : new URLSearchParams(new FormData(f)),
-                    credentials : "same-origin"
-                })
-                    .then(
-                        function(r) {
-                            say(f.getAttribute(r.ok ? "data-saved-text" : "data-failed-text"));
-                        },
-                        function() { say(f.getAttribute("data-failed-text")); })
-                    .then(function() {
+                fetch(url, { method: "POST", body: new URLSearchParams(new FormData(f)),
+                             credentials: "same-origin" })
+                    .then(function (r) {
+                        say(f.getAttribute(r.ok ? "data-saved-text" : "data-failed-text"));
+                    }, function () { say(f.getAttribute("data-failed-text")); })
+                    .then(function () {
                         busy = false;
-                        if (again) {
-                            again = false;
-                            save();
-                        }
+                        if (again) { again = false; save(); }
                     });
             }
-            function later(ms)
-            {
-                if (timer)
-                    clearTimeout(timer);
+            function later(ms) {
+                if (timer) clearTimeout(timer);
                 say("");
                 timer = setTimeout(save, ms);
             }
-            f.addEventListener("change", function() { later(200); });
-            f.addEventListener("input", function(e) {
-                if (e.target.tagName === "TEXTAREA")
-                    later(1000);
+            f.addEventListener("change", function () { later(200); });
+            f.addEventListener("input", function (e) {
+                if (e.target.tagName === "TEXTAREA") later(1000);
             });
-            f.addEventListener("submit", function() {
-                if (timer)
-                    clearTimeout(timer);
+            f.addEventListener("submit", function () {
+                if (timer) clearTimeout(timer);
                 timer = null;
             });
             // Leaving with a change not yet sent: send it on the way out.
-            window.addEventListener("pagehide", function() {
-                if (!timer || !navigator.sendBeacon)
-                    return;
+            window.addEventListener("pagehide", function () {
+                if (!timer || !navigator.sendBeacon) return;
                 clearTimeout(timer);
                 timer = null;
                 navigator.sendBeacon(url, new URLSearchParams(new FormData(f)));
@@ -256,13 +236,10 @@
 
     // The sticky bar of a long form: the page keeps room for it at its end, and scrolling to
     // a statement (by keyboard or a link) stops above the bar instead of under it.
-    function barRoom()
-    {
+    function barRoom() {
         var bar = document.querySelector(".submitbar");
-        if (!bar)
-            return;
-        function fit()
-        {
+        if (!bar) return;
+        function fit() {
             document.documentElement.style.setProperty("--bar-room", bar.offsetHeight + "px");
         }
         fit();
