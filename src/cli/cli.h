@@ -131,7 +131,7 @@ int cli_format(struct cli *c, struct cli_opt *opts, enum cli_format *out);
 /* The account filters every listing takes, as entries of its option table: --owner, --tag,
  * --industry, --region and --quadrant. cli_filters reads them after cli_parse into *f (the
  * store filters by the first four) and *quadrant (-1 for every quadrant; see
- * cvom_scored_in_quadrant): 0, or EXIT_USAGE after a message. */
+ * cvom__scored_in_quadrant): 0, or EXIT_USAGE after a message. */
 #define CLI_FILTER_OPTS                                                                            \
     {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},           \
         {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},         \

@@ -17,7 +17,7 @@ static void field_opts(struct cli_opt *opts, char names[][32], const struct cvom
 {
     size_t n = 0;
     for (; defs[n].name; n++) {
-        cvom_copy(names[n], 32, defs[n].name);
+        cvom__copy_str(names[n], 32, defs[n].name);
         for (char *p = names[n]; *p; p++)
             if (*p == '_')
                 *p = '-';
@@ -33,14 +33,14 @@ static void field_opts(struct cli_opt *opts, char names[][32], const struct cvom
 static int apply_fields(struct cli *c, struct cli_opt *opts, struct cvom_account *a)
 {
     char parent[CVOM_FIELD_MAX] = "";
-    for (size_t i = 0; cvom_account_fields[i].name; i++) {
+    for (size_t i = 0; cvom__account_fields[i].name; i++) {
         if (!opts[i].set)
             continue;
-        enum cvom_status st = cvom_account_set(a, cvom_account_fields[i].name, opts[i].value,
-                                               parent, &c->err);
+        enum cvom_status st =
+            cvom__account_set(a, cvom__account_fields[i].name, opts[i].value, parent, &c->err);
         if (st)
             return cli_fail(c, st, &c->err);
-        if (strcmp(cvom_account_fields[i].name, "parent") == 0) {
+        if (strcmp(cvom__account_fields[i].name, "parent") == 0) {
             a->parent_id = 0;
             if (parent[0]) {
                 struct cvom_account p;
@@ -64,13 +64,13 @@ static int write_account(struct cli *c, struct cvom_account *a, int add, int all
                          const char *old_name)
 {
     char old_key[CVOM_FIELD_MAX * 2], new_key[CVOM_FIELD_MAX * 2];
-    int renamed = add || strcmp(cvom_name_key(old_name, old_key, sizeof old_key),
-                                cvom_name_key(a->name, new_key, sizeof new_key)) != 0;
-    enum cvom_status st = cvom_account_check(a, &c->err);
+    int renamed = add || strcmp(cvom__name_key(old_name, old_key, sizeof old_key),
+                                cvom__name_key(a->name, new_key, sizeof new_key)) != 0;
+    enum cvom_status st = cvom__account_check(a, &c->err);
     cli_audit(c, a->name, NULL);
     if (!st && !(st = cli_begin(c))) {
         if (renamed)
-            st = cvom_account_name_check(c->store, a, allow, "--allow-same-name", &c->err);
+            st = cvom__account_name_check(c->store, a, allow, "--allow-same-name", &c->err);
         if (!st)
             st = add ? c->store->ops->account_add(c->store, a, &c->err)
                      : c->store->ops->account_update(c->store, a, &c->err);
@@ -93,7 +93,7 @@ static int account_add(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[FIELD_OPTS];
     char names[FIELD_OPTS][32];
-    field_opts(opts, names, cvom_account_fields, same_name_opt);
+    field_opts(opts, names, cvom__account_fields, same_name_opt);
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "[NAME] [--FIELD VALUE ...]",
@@ -102,7 +102,7 @@ static int account_add(struct cli *c, int argc, char **argv)
         return rc;
     struct cvom_account a;
     memset(&a, 0, sizeof a);
-    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    cvom__copy_str(a.currency, sizeof a.currency, "EUR");
     if (np && (opts[0].set = 1))
         opts[0].value = pos[0];
     if (cli_store(c))
@@ -118,7 +118,7 @@ static int account_edit(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[FIELD_OPTS];
     char names[FIELD_OPTS][32];
-    field_opts(opts, names, cvom_account_fields, same_name_opt);
+    field_opts(opts, names, cvom__account_fields, same_name_opt);
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT --FIELD VALUE ...",
@@ -131,7 +131,7 @@ static int account_edit(struct cli *c, int argc, char **argv)
     char old_name[CVOM_FIELD_MAX];
     if ((rc = cli_account(c, pos[0], &a)))
         return rc;
-    cvom_copy(old_name, sizeof old_name, a.name);
+    cvom__copy_str(old_name, sizeof old_name, a.name);
     /* The audit line names the fields given, and the old name of a renamed account. */
     char fields[256] = "";
     for (struct cli_opt *o = opts; o->name; o++) {
@@ -201,14 +201,14 @@ static int list_row(void *ctx, const struct cvom_account *a)
                            a->region, rev, pot, a->currency, a->tags};
     struct listing *l = ctx;
     if (l->text) {
-        struct cvom_scored *g = cvom_grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
+        struct cvom_scored *g = cvom__grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
         if (!g) {
             l->l.st = cvom_error_set(&l->l.c->err, CVOM_ENOMEM, "out of memory");
             return 1;
         }
         l->v = g;
         memset(&g[l->n], 0, sizeof g[l->n]);
-        cvom_account_brief_of(a, &g[l->n++].account);
+        cvom__account_brief_of(a, &g[l->n++].account);
     }
     return cli_listing_add(&l->l, cells);
 }
@@ -218,12 +218,12 @@ static enum cvom_status label_namesakes(struct listing *l, struct cvom_error *er
 {
     if (!l->text || l->l.st)
         return CVOM_OK;
-    enum cvom_status st = cvom_scan_namesakes(l->v, l->n, err);
+    enum cvom_status st = cvom__scan_namesakes(l->v, l->n, err);
     for (size_t i = 0; !st && i < l->n; i++) {
         if (!l->v[i].namesake)
             continue;
         char label[CVOM_FIELD_MAX * 2];
-        cvom_account_label(&l->v[i].account, 1, label, sizeof label);
+        cvom__account_label(&l->v[i].account, 1, label, sizeof label);
         if (table_set(l->l.t, i, 2, label))
             st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
@@ -260,11 +260,12 @@ static int account_list(struct cli *c, int argc, char **argv)
         return rc;
     struct cvom_account_filter f;
     memset(&f, 0, sizeof f);
-    cvom_copy(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
-    cvom_copy(f.tag, sizeof f.tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
-    cvom_copy(f.industry, sizeof f.industry,
-              cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
-    cvom_copy(f.region, sizeof f.region, cli_val(opts, "region") ? cli_val(opts, "region") : "");
+    cvom__copy_str(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
+    cvom__copy_str(f.tag, sizeof f.tag, cli_val(opts, "tag") ? cli_val(opts, "tag") : "");
+    cvom__copy_str(f.industry, sizeof f.industry,
+                   cli_val(opts, "industry") ? cli_val(opts, "industry") : "");
+    cvom__copy_str(f.region, sizeof f.region,
+                   cli_val(opts, "region") ? cli_val(opts, "region") : "");
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct listing l = {.l = {.c = c}, .f = f, .text = fmt == FMT_TEXT};
@@ -305,14 +306,14 @@ static int account_show(struct cli *c, int argc, char **argv)
     struct cvom_score s;
     struct cvom_evidence ev;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     int n_sh = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_account_score(c->store, &cache, &cfg, a.id, as_of, &s, &ev, &c->err);
+        st = cvom__account_score(c->store, &cache, &cfg, a.id, as_of, &s, &ev, &c->err);
     if (!st)
         st = c->store->ops->stakeholder_list(c->store, a.id, count_stakeholder, &n_sh, &c->err);
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     if (st)
         return cli_fail(c, st, &c->err);
     char id[24], parent[24], rev[32], pot[32], vi[16], ve[16], ilo[16], ihi[16], elo[16],

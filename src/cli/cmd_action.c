@@ -21,12 +21,12 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
     const char *play = cli_val(opts, "play");
     if (!title)
         return cli_usage_error(c, "an action needs --title");
-    if (cvom_copy(a->title, sizeof a->title, title) || !cvom_trim(a->title)[0])
+    if (cvom__copy_str(a->title, sizeof a->title, title) || !cvom__trim(a->title)[0])
         return cli_usage_error(c, "--title must be 1 to %d bytes of text",
                                CVOM_ACTION_TITLE_MAX - 1);
-    if (owner && cvom_copy(a->owner, sizeof a->owner, owner))
+    if (owner && cvom__copy_str(a->owner, sizeof a->owner, owner))
         return cli_usage_error(c, "--owner is longer than %d bytes", CVOM_FIELD_MAX - 1);
-    cvom_trim(a->owner);
+    cvom__trim(a->owner);
     a->axis = -1;
     if (axis) {
         int d = strcmp(axis, "intellectual") == 0 ? CVOM_DIM_INTELLECTUAL
@@ -42,7 +42,7 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
         a->effect = cli_num(opts, "effect", 0);
     }
     a->cost = cli_num(opts, "cost", NAN);
-    if (play && cvom_copy(a->play, sizeof a->play, play))
+    if (play && cvom__copy_str(a->play, sizeof a->play, play))
         return cli_usage_error(c, "--play is longer than %d bytes", CVOM_PLAY_KEY_MAX - 1);
     if (cli_val(opts, "due")) {
         int rc = cli_date_opt(c, opts, "due", &a->due);
@@ -56,7 +56,7 @@ static int read_action(struct cli *c, struct cli_opt *opts, struct cvom_action *
 static enum cvom_status check_play(struct cli *c, const char *key)
 {
     struct cvom_playbook b;
-    enum cvom_status st = cvom_playbook_load(c->store, &b, NULL, &c->err);
+    enum cvom_status st = cvom__playbook_load(c->store, &b, NULL, &c->err);
     if (st)
         return st;
     if (cvom_playbook_find(&b, key) < 0)
@@ -132,11 +132,11 @@ static enum cvom_status load_scope(struct cli *c, struct listing *k,
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;
     size_t n = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, f, as_of, &v, &n, NULL, NULL, &c->err);
+        st = cvom__portfolio_scan(c->store, &cfg, f, as_of, &v, &n, NULL, NULL, &c->err);
     if (!st)
-        n = cvom_scored_keep_quadrant(v, n, quadrant);
+        n = cvom__scored_keep_quadrant(v, n, quadrant);
     if (!st && !(k->scope = malloc((n ? n : 1) * sizeof *k->scope)))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !st && i < n; i++)
@@ -179,7 +179,7 @@ static int list_row(void *ctx, const struct cvom_action *a)
                            a->title,
                            a->owner,
                            due,
-                           cvom_action_status_name(a->status),
+                           cvom__action_status_name(a->status),
                            a->axis >= 0 ? cvom_dim_name((enum cvom_dim)a->axis) : "",
                            effect,
                            cost,
@@ -231,7 +231,7 @@ static int action_list(struct cli *c, int argc, char **argv)
         return rc;
     struct cvom_action_filter f = {.account_id = 0, .status = -1};
     const char *status = cli_val(opts, "status");
-    if (status && (f.status = cvom_action_status_parse(status)) < 0)
+    if (status && (f.status = cvom__action_status_parse(status)) < 0)
         return cli_usage_error(c, "--status is open or done, not '%s'", status);
     if (cli_opt(opts, "overdue")->set) {
         if (f.status == CVOM_ACTION_DONE)
@@ -271,7 +271,7 @@ static int action_done(struct cli *c, int argc, char **argv)
                   1, 1, &np, &rc) ||
         (rc = cli_date_opt(c, opts, "date", &day)))
         return rc;
-    if (cvom_parse_long(pos[0], 1, LONG_MAX, &id))
+    if (cvom__parse_long(pos[0], 1, LONG_MAX, &id))
         return cli_usage_error(c, "an action is given by its id, a whole number, not '%s'",
                                pos[0]);
     if (cli_store(c))

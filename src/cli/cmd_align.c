@@ -46,7 +46,7 @@ static enum cvom_status change_values(struct cli *c, struct cli_opt *opts)
     enum cvom_status st = cli_begin(c);
     for (int i = 0; !st && i < add->n_multi; i++) {
         char name[CVOM_VALUE_NAME_MAX];
-        if (cvom_copy(name, sizeof name, add->multi[i]) || !cvom_trim(name)[0])
+        if (cvom__copy_str(name, sizeof name, add->multi[i]) || !cvom__trim(name)[0])
             st = cvom_error_set(&c->err, CVOM_EINVAL, "a value is 1 to %d bytes of text",
                                 CVOM_VALUE_NAME_MAX - 1);
         else
@@ -88,7 +88,7 @@ static int align_values(struct cli *c, int argc, char **argv)
     struct cvom_value_rank *ours = NULL;
     enum cvom_status st = change ? change_values(c, opts) : CVOM_OK;
     if (!st)
-        st = cvom_value_places(c->store, 0, &ours, &k.n_ours, &c->err);
+        st = cvom__value_places(c->store, 0, &ours, &k.n_ours, &c->err);
     k.ours = ours;
     if (!st && !(k.t = table_new(cols, "nsn")))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
@@ -181,7 +181,7 @@ static int align_rank(struct cli *c, int argc, char **argv)
     cli_audit(c, account_id ? NULL : "ours", "%d values ranked", np - 1);
     enum cvom_status st = cli_begin(c);
     if (!st)
-        st = cvom_value_places(c->store, account_id, &was, &n_was, &c->err);
+        st = cvom__value_places(c->store, account_id, &was, &n_was, &c->err);
     if (!st)
         st = c->store->ops->ranking_clear(c->store, account_id, &c->err);
     for (int i = 1; !st && i < np; i++) {
@@ -221,7 +221,7 @@ static int dump(json_t *doc)
 static int print_portfolio(const struct cvom_alignment_set *s, enum cli_format fmt)
 {
     if (fmt == FMT_JSON) {
-        json_t *doc = cvom_alignment_json(s);
+        json_t *doc = cvom__alignment_json(s);
         int rc = doc ? json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
         putchar('\n');
         json_decref(doc);
@@ -252,7 +252,7 @@ static int print_pair(const struct cvom_alignment_set *s, const struct cvom_alig
                       enum cli_format fmt)
 {
     if (fmt == FMT_JSON)
-        return dump(cvom_aligned_json(s, al));
+        return dump(cvom__aligned_json(s, al));
     static const char *const cols[] = {"rank", "ours", "theirs"};
     struct table *t = table_new(cols, "nss");
     int rc = t ? 0 : -1;
@@ -285,8 +285,8 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
 {
     struct cvom_alignment_set s;
     enum cvom_status st =
-        cvom_alignment_gather(c->store, threshold, one ? NULL : f, one ? -1 : quadrant, as_of,
-                              one ? one->id : 0, &s, &c->err);
+        cvom__alignment_gather(c->store, threshold, one ? NULL : f, one ? -1 : quadrant, as_of,
+                               one ? one->id : 0, &s, &c->err);
     if (st)
         return st;
     if (s.n_ours == 0)
@@ -302,7 +302,7 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
         printf("\n%zu of %zu ranked accounts: partnerships at risk (both axes high, "
                "aligned below %.2f).\n", s.n_at_risk, s.n, threshold);
     }
-    cvom_alignment_set_cleanup(&s);
+    cvom__alignment_set_cleanup(&s);
     return st;
 }
 
@@ -347,7 +347,7 @@ static int align_report(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_analytics_settings set;
-    if (!t && cvom_analytics_settings_load(c->store, &set, &c->err))
+    if (!t && cvom__analytics_settings_load(c->store, &set, &c->err))
         return cli_fail(c, c->err.status, &c->err);
     if (!t)
         threshold = set.at_risk; /* the stored setting unless --threshold overrides it */

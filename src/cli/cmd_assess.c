@@ -98,7 +98,7 @@ static enum cvom_status save_answer(struct session *s, size_t j, double v)
     if (fresh)
         st = c->store->ops->assessment_add(c->store, &s->a, &c->err);
     struct cvom_response r = {.assessment_id = s->a.id, .value = v};
-    cvom_copy(r.item_code, sizeof r.item_code, s->ins.items[j].code);
+    cvom__copy_str(r.item_code, sizeof r.item_code, s->ins.items[j].code);
     if (!st)
         st = c->store->ops->response_put(c->store, &r, &c->err);
     cli_audit(c, NULL, "by %s: %s answered %g", s->who, r.item_code, v);
@@ -160,7 +160,7 @@ static int ask(struct session *s, size_t start)
             printf("\n");
             return 0;
         }
-        cvom_trim(line);
+        cvom__trim(line);
         double v;
         if (line[0] == '\0') {
             j++;
@@ -181,7 +181,7 @@ static int ask(struct session *s, size_t start)
             }
             printf("  Cleared.\n");
             j++;
-        } else if (cvom_parse_double(line, &v) || v < it->scale_min || v > it->scale_max ||
+        } else if (cvom__parse_double(line, &v) || v < it->scale_min || v > it->scale_max ||
                    v != floor(v)) {
             printf("  Please answer with a whole number from %d to %d (or ? for help).\n",
                    it->scale_min, it->scale_max);
@@ -222,12 +222,12 @@ static enum cvom_status score_now(struct session *s, struct cvom_score *out)
     struct cvom_instrument_cache cache;
     int32_t today = cli_today();
     s->scored_on = s->a.date > today ? s->a.date : today;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
-    cvom_instrument_cache_init(&cache);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
+    cvom__instrument_cache_init(&cache);
     if (!st)
-        st = cvom_account_score(c->store, &cache, &cfg, s->account.id, s->scored_on, out, NULL,
-                                &c->err);
-    cvom_instrument_cache_cleanup(&cache);
+        st = cvom__account_score(c->store, &cache, &cfg, s->account.id, s->scored_on, out, NULL,
+                                 &c->err);
+    cvom__instrument_cache_cleanup(&cache);
     return st;
 }
 
@@ -413,13 +413,13 @@ static int from_file(struct session *s, const char *path, int draft, int replace
     if (fd < 0)
         return cli_fail(c, cvom_error_set(&c->err, CVOM_EIO, "cannot open %s", path), &c->err);
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     struct cvom_csv *r = NULL;
-    enum cvom_status st = cvom_csv_open_fd(fd, path, &o, &r, &c->err);
+    enum cvom_status st = cvom__csv_open_fd(fd, path, &o, &r, &c->err);
     int item_col = -1, score_col = -1, header = 1;
     size_t n = 0;
     struct cvom_csv_row row;
-    while (!st && !(st = cvom_csv_next(r, &row, &c->err)) && !row.eof) {
+    while (!st && !(st = cvom__csv_next(r, &row, &c->err)) && !row.eof) {
         if (header) {
             for (size_t i = 0; i < row.n; i++) {
                 if (!strcmp(row.fields[i].s, "item_id") || !strcmp(row.fields[i].s, "code") ||
@@ -447,14 +447,14 @@ static int from_file(struct session *s, const char *path, int draft, int replace
             bad = fi, why = "unknown item";
         else if (fs->len == 0)
             continue; /* not answered */
-        else if (cvom_parse_double(fs->s, &v) || v < s->ins.items[j].scale_min ||
+        else if (cvom__parse_double(fs->s, &v) || v < s->ins.items[j].scale_min ||
                  v > s->ins.items[j].scale_max)
             bad = fs, why = "score outside the item's scale";
         else if (!isnan(s->answer[j]))
             bad = fi, why = "item answered twice";
         if (bad) {
             cvom_error_set(&c->err, CVOM_EINVAL, "%s: %s", why, bad->s);
-            cvom_copy(c->err.file, sizeof c->err.file, path);
+            cvom__copy_str(c->err.file, sizeof c->err.file, path);
             c->err.line = bad->line;
             c->err.column = bad->column;
             st = CVOM_EINVAL;
@@ -463,7 +463,7 @@ static int from_file(struct session *s, const char *path, int draft, int replace
         s->answer[j] = v;
         n++;
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (fd != STDIN_FILENO)
         close(fd);
     if (!st && n == 0)
@@ -479,7 +479,7 @@ static int from_file(struct session *s, const char *path, int draft, int replace
         if (isnan(s->answer[j]))
             continue;
         struct cvom_response resp = {.assessment_id = s->a.id, .value = s->answer[j]};
-        cvom_copy(resp.item_code, sizeof resp.item_code, s->ins.items[j].code);
+        cvom__copy_str(resp.item_code, sizeof resp.item_code, s->ins.items[j].code);
         st = c->store->ops->response_put(c->store, &resp, &c->err);
     }
     if (!st)
@@ -567,14 +567,14 @@ static int pick_stakeholder(struct cli *c, const struct cvom_account *acc, const
         char *line = read_line("number (Enter alone stops)> ");
         long i = 0;
         if (line)
-            cvom_trim(line);
+            cvom__trim(line);
         if (!line || !line[0]) {
             free(line);
             free(k);
             printf("Nothing answered; nothing saved.\n");
             return -1;
         }
-        int bad = cvom_parse_long(line, 1, (long)k->n, &i) != CVOM_OK;
+        int bad = cvom__parse_long(line, 1, (long)k->n, &i) != CVOM_OK;
         free(line);
         if (!bad) {
             *out = k->v[i - 1];
@@ -639,14 +639,14 @@ int cmd_assess(struct cli *c, int argc, char **argv)
     int64_t iid = 0;
     const char *iref = cli_val(opts, "instrument") ? cli_val(opts, "instrument") : "default";
     char iname[CVOM_NAME_MAX];
-    cvom_copy(iname, sizeof iname, iref);
+    cvom__copy_str(iname, sizeof iname, iref);
     char *at = strchr(iname, '@');
     long ver = 0;
     if (at)
         *at = '\0';
     enum cvom_status st = CVOM_OK;
     if (!rc) {
-        if (at && cvom_parse_long(at + 1, 1, 1000000, &ver))
+        if (at && cvom__parse_long(at + 1, 1, 1000000, &ver))
             rc = cli_usage_error(c, "bad instrument version in '%s'", iref);
         else if (at)
             st = c->store->ops->instrument_find(c->store, iname, (int)ver, &iid, &c->err);
@@ -669,7 +669,7 @@ int cmd_assess(struct cli *c, int argc, char **argv)
         s->a.instrument_id = iid;
         s->a.kind = self ? CVOM_RESP_SELF : CVOM_RESP_CUSTOMER;
         s->a.stakeholder_id = self ? 0 : sh.id;
-        cvom_copy(s->a.respondent, sizeof s->a.respondent, self ? self : sh.name);
+        cvom__copy_str(s->a.respondent, sizeof s->a.respondent, self ? self : sh.name);
         s->a.status = CVOM_ASSESS_DRAFT;
         s->who = s->a.respondent;
         char day[11];

@@ -13,7 +13,7 @@ static int audit_row(void *ctx, const struct cvom_audit *a)
     struct tm tm;
     fmt_id(id, sizeof id, a->id);
     if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        cvom_copy(when, sizeof when, "?");
+        cvom__copy_str(when, sizeof when, "?");
     const char *cells[] = {id, when, a->actor, a->action, a->target, a->detail, a->address};
     return table_add(ctx, cells) ? 1 : 0;
 }

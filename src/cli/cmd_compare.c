@@ -1,6 +1,6 @@
 /* cmd_compare.c — `cvom compare`: how the portfolio moved between two dates. It scores the
  * portfolio as of each date and hands both scores of every account to the core
- * (cvom_compare_gather in the service; cvom_migration_build, where the definitions live),
+ * (cvom__compare_gather in the service; cvom_migration_build, where the definitions live),
  * then prints what came back: the
  * transition tables, movers, slides towards Transactional, stale accounts and the
  * projection, as aligned text, one CSV table or one JSON object. */
@@ -35,7 +35,7 @@ static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f, cha
         const char *v = cli_val(opts, keys[i]);
         if (!v)
             continue;
-        cvom_copy(dst[i], CVOM_FIELD_MAX, v);
+        cvom__copy_str(dst[i], CVOM_FIELD_MAX, v);
         int w = snprintf(text + used, cap - used, "%s%s = %s", used ? ", " : "", keys[i], v);
         if (w > 0 && (size_t)w < cap - used)
             used += (size_t)w;
@@ -66,7 +66,7 @@ static void num(char *buf, size_t cap, double v, int decimals)
 static void percent(char *buf, size_t cap, double share)
 {
     if (share != share) {
-        cvom_copy(buf, cap, "");
+        cvom__copy_str(buf, cap, "");
         return;
     }
     num(buf, cap, 100 * share, 1);
@@ -82,7 +82,7 @@ static void money(char *buf, size_t cap, double v)
     num(digits, sizeof digits, v, 0);
     size_t n = strlen(digits), lead = n % 3 ? n % 3 : 3, o = 0;
     if (digits[0] == '-' || n + n / 3 + 1 > cap || n >= sizeof digits - 1) {
-        cvom_copy(buf, cap, digits);
+        cvom__copy_str(buf, cap, digits);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -343,8 +343,8 @@ static int text_output(const struct compare *w)
 static int rows_output(const struct compare *k, enum cli_format fmt)
 {
     if (fmt == FMT_CSV)
-        return cvom_compare_csv(&k->k, stdout);
-    json_t *o = cvom_compare_json(&k->k, k->filters);
+        return cvom__compare_csv(&k->k, stdout);
+    json_t *o = cvom__compare_json(&k->k, k->filters);
     int rc = o ? json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
     if (o)
         putchar('\n');
@@ -407,11 +407,11 @@ int cmd_compare(struct cli *c, int argc, char **argv)
     make_filter(opts, &f, k.filters, sizeof k.filters);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
-    enum cvom_status st = cvom_compare_gather(c->store, &f, &o, &k.k, &c->err);
+    enum cvom_status st = cvom__compare_gather(c->store, &f, &o, &k.k, &c->err);
     if (!st && (fmt == FMT_TEXT ? text_output(&k) : rows_output(&k, fmt)))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     if (!st && fflush(stdout))
         st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
-    cvom_compare_cleanup(&k.k);
+    cvom__compare_cleanup(&k.k);
     return st ? cli_fail(c, st, &c->err) : 0;
 }

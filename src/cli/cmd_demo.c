@@ -226,7 +226,7 @@ static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double
                 continue;
             struct cvom_response r = {.assessment_id = a->id,
                                       .value = pillar_answer(it, pil[m])};
-            cvom_copy(r.item_code, sizeof r.item_code, it->code);
+            cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
             s = st->ops->response_put(st, &r, &d->c->err);
             continue;
         }
@@ -237,7 +237,7 @@ static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double
             continue; /* the odd skipped item */
         struct cvom_response r = {.assessment_id = a->id,
                                   .value = answer(it, x, y, bx, by)};
-        cvom_copy(r.item_code, sizeof r.item_code, it->code);
+        cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
         s = st->ops->response_put(st, &r, &d->c->err);
     }
     d->assessments += !s;
@@ -258,16 +258,16 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         snprintf(a.name, sizeof a.name, "%s %s %s", prefixes[i % 32], group_words[ind],
                  i % 3 ? "Group" : "Partners");
     if (i == 0) { /* the classic over-served transactional retailer */
-        cvom_copy(a.name, sizeof a.name, "Stack & Save Discount Stores");
+        cvom__copy_str(a.name, sizeof a.name, "Stack & Save Discount Stores");
         ind = 0;
         p.x[0] = p.x[1] = 14;
         p.y[0] = p.y[1] = 12;
     }
     snprintf(a.external_id, sizeof a.external_id, "CRM-%04d", 1001 + i);
-    cvom_copy(a.owner, sizeof a.owner, owners[pick(5)]);
-    cvom_copy(a.industry, sizeof a.industry, industries[ind]);
-    cvom_copy(a.region, sizeof a.region, regions[pick(6)]);
-    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    cvom__copy_str(a.owner, sizeof a.owner, owners[pick(5)]);
+    cvom__copy_str(a.industry, sizeof a.industry, industries[ind]);
+    cvom__copy_str(a.region, sizeof a.region, regions[pick(6)]);
+    cvom__copy_str(a.currency, sizeof a.currency, "EUR");
     a.revenue = floor(exp(11.5 + 1.1 * normal()) / 1000) * 1000 + 20000;
     a.potential = floor(a.revenue * (1.2 + uniform()) / 1000) * 1000;
     snprintf(a.tags, sizeof a.tags, "%s%s%s", tagset[pick(6)], i % 5 ? "" : ",",
@@ -289,7 +289,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         struct cvom_stakeholder sh = {.account_id = a.id, .influence = r->influence};
         snprintf(sh.name, sizeof sh.name, "%s %s", firsts[pick(20)], lasts[pick(20)]);
         snprintf(sh.external_id, sizeof sh.external_id, "C-%04d-%d", 1001 + i, k + 1);
-        cvom_copy(sh.role, sizeof sh.role, r->name);
+        cvom__copy_str(sh.role, sizeof sh.role, r->name);
         sh.stance = (enum cvom_stance)(1 + pick(5));
         snprintf(sh.email, sizeof sh.email, "contact%d.%04d@example.com", k + 1, 1001 + i);
         if ((s = st->ops->stakeholder_add(st, &sh, &d->c->err)) != CVOM_OK)
@@ -305,7 +305,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
             struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
                                          .kind = CVOM_RESP_CUSTOMER, .stakeholder_id = sh.id,
                                          .date = waves[w], .status = CVOM_ASSESS_COMPLETE};
-            cvom_copy(as.respondent, sizeof as.respondent, sh.name);
+            cvom__copy_str(as.respondent, sizeof as.respondent, sh.name);
             int thin = w == 1 && p.thin;
             double pil[CVOM_PILLAR_COUNT];
             for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
@@ -321,7 +321,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
         struct cvom_assessment as = {.account_id = a.id, .instrument_id = d->instrument_id,
                                      .kind = CVOM_RESP_SELF, .date = waves[w],
                                      .status = CVOM_ASSESS_COMPLETE};
-        cvom_copy(as.respondent, sizeof as.respondent, a.owner);
+        cvom__copy_str(as.respondent, sizeof as.respondent, a.owner);
         double pil[CVOM_PILLAR_COUNT];
         for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
             pil[m] = p.pil[w][m] + 8; /* we think better of the partnership than they do */
@@ -464,9 +464,9 @@ static enum cvom_status offerings_and_values(struct demo *d)
     for (size_t j = 0; !s && j < N_CATALOGUE; j++) {
         struct cvom_offering o;
         memset(&o, 0, sizeof o);
-        cvom_copy(o.code, sizeof o.code, catalogue[j].code);
-        cvom_copy(o.name, sizeof o.name, catalogue[j].name);
-        cvom_copy(o.category, sizeof o.category, catalogue[j].category);
+        cvom__copy_str(o.code, sizeof o.code, catalogue[j].code);
+        cvom__copy_str(o.name, sizeof o.name, catalogue[j].name);
+        cvom__copy_str(o.category, sizeof o.category, catalogue[j].category);
         s = st->ops->offering_add(st, &o, &d->c->err);
         d->offerings += !s;
     }
@@ -545,8 +545,8 @@ static enum cvom_status demo_signal_values(struct demo *d, const int32_t *waves)
         const struct demo_signal *g = &demo_signals[k];
         struct cvom_signal sig;
         memset(&sig, 0, sizeof sig);
-        cvom_copy(sig.def.name, sizeof sig.def.name, g->name);
-        cvom_copy(sig.def.label, sizeof sig.def.label, g->label);
+        cvom__copy_str(sig.def.name, sizeof sig.def.name, g->name);
+        cvom__copy_str(sig.def.label, sizeof sig.def.label, g->label);
         sig.def.axis = g->axis;
         sig.def.direction = g->direction;
         sig.def.norm = g->norm;
@@ -605,7 +605,7 @@ static enum cvom_status demo_ledger(struct demo *d, const int32_t *waves)
                                 : e.kind == CVOM_NET_PEER_GROUP
                                     ? peer_groups[splitmix64(&signal_state) % 3]
                                     : events[splitmix64(&signal_state) % 3];
-            cvom_copy(e.title, sizeof e.title, title);
+            cvom__copy_str(e.title, sizeof e.title, title);
             e.rating = clamp(round(1 + 4 * d->lat[i][w][0] / 100 +
                                    0.7 * normal_from(&signal_state)), 1, 5);
             if (k == 0 && i % 7 == 0)
@@ -673,14 +673,14 @@ static enum cvom_status demo_plans(struct demo *d, int32_t wave2)
         struct cvom_action a;
         memset(&a, 0, sizeof a);
         a.account_id = acc.id;
-        cvom_copy(a.title, sizeof a.title, demo_actions[k].title);
+        cvom__copy_str(a.title, sizeof a.title, demo_actions[k].title);
         if (demo_actions[k].owned)
-            cvom_copy(a.owner, sizeof a.owner, acc.owner);
+            cvom__copy_str(a.owner, sizeof a.owner, acc.owner);
         a.due = wave2 + demo_actions[k].due;
         a.axis = demo_actions[k].axis;
         a.effect = demo_actions[k].effect;
         a.cost = demo_actions[k].cost;
-        cvom_copy(a.play, sizeof a.play, demo_actions[k].play);
+        cvom__copy_str(a.play, sizeof a.play, demo_actions[k].play);
         a.status = CVOM_ACTION_OPEN;
         a.created = wave2 + 3;
         if (!s)
@@ -696,12 +696,11 @@ static enum cvom_status demo_plans(struct demo *d, int32_t wave2)
 static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 {
     struct cvom_config cfg;
-    enum cvom_status s = cvom_config_load(d->c->store, &cfg, &d->c->err);
+    enum cvom_status s = cvom__config_load(d->c->store, &cfg, &d->c->err);
     for (int w = 0; !s && w < 2; w++) {
         struct cvom_scored *v = NULL;
         size_t n = 0;
-        s = cvom_portfolio_scan(d->c->store, &cfg, NULL, waves[w], &v, &n, NULL, NULL,
-                                &d->c->err);
+        s = cvom__portfolio_scan(d->c->store, &cfg, NULL, waves[w], &v, &n, NULL, NULL, &d->c->err);
         for (size_t i = 0; !s && i < n; i++) {
             if (!v[i].evidence.assessments)
                 continue;

@@ -307,7 +307,7 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
         int d = g->sig.def.axis;
         char w[16], raw[32], sc[16], sh[2][16] = {"", ""}, co[2][16] = {"", ""};
         fmt_num(w, sizeof w, g->sig.def.weight, 4);
-        cvom_format_double(raw, sizeof raw, g->raw);
+        cvom__format_double(raw, sizeof raw, g->raw);
         fmt_num(sc, sizeof sc, g->score, 6);
         if (ex->blend.counted[i]) {
             fmt_num(sh[d], sizeof sh[d], ex->blend.share[i], 6);
@@ -355,10 +355,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     struct cvom_health h;
     struct cvom_signals_shown sig;
     cvom_instrument_init(&ins);
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_account_explain_signals(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
-                                          &c->err);
+        st = cvom__account_explain_signals(c->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
+                                           &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     if ((st = cvom_stakeholder_spread(&cfg, &ex, &sp)) != CVOM_OK) {
@@ -375,7 +375,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     if (fmt == FMT_CSV) {
         explain_csv(&ex, &ins, &sig, &sp, &h);
     } else if (fmt == FMT_JSON) {
-        json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
+        json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(o);
@@ -387,8 +387,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         const struct cvom_score *s = &ex.score;
         char label[CVOM_ACCOUNT_LABEL_MAX];
         struct cvom_error lerr; /* without the label, the bare name still says which */
-        if (cvom_account_label_of(c->store, NULL, &a, label, sizeof label, NULL, NULL, &lerr))
-            cvom_copy(label, sizeof label, a.name);
+        if (cvom__account_label_of(c->store, NULL, &a, label, sizeof label, NULL, NULL, &lerr))
+            cvom__copy_str(label, sizeof label, a.name);
         printf("%s — %s%s\n", label,
                s->state == CVOM_STATE_INSUFFICIENT ? "not enough evidence to place it"
                                                    : cvom_quadrant_title(s->quadrant),

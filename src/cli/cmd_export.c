@@ -37,12 +37,12 @@ int cmd_export(struct cli *c, int argc, char **argv)
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;
     size_t n = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
+        st = cvom__portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
-    n = cvom_scored_keep_quadrant(v, n, quadrant);
+    n = cvom__scored_keep_quadrant(v, n, quadrant);
     struct table *t = cli_scores_table(v, n);
     free(v);
     if (!t)

@@ -69,7 +69,7 @@ static void usage(struct cli_opt *opts)
            "guards text like =SUM(...) for spreadsheets) is read without it.\n\n");
     for (size_t i = 0; i < sizeof kinds_help / sizeof *kinds_help; i++) {
         printf("  %s\n", kinds_help[i].title);
-        describe_fields(cvom_import_fields(kinds_help[i].kind));
+        describe_fields(cvom__import_fields(kinds_help[i].kind));
     }
     printf("\nOptions:\n");
     for (struct cli_opt *o = opts; o->name; o++) {
@@ -117,7 +117,7 @@ static int parse_maps(struct cli *c, struct cli_opt *opts, const char *kind, str
         const char *eq = strchr(map->multi[i], '=');
         if (!eq)
             return cli_usage_error(c, "--map takes COLUMN=FIELD, not '%s'", map->multi[i]);
-        if (!cvom_import_map_field_ok(q->kind, eq + 1))
+        if (!cvom__import_map_field_ok(q->kind, eq + 1))
             return cli_usage_error(c, "--map %s: no such field for %s (nor 'ignored')",
                                    map->multi[i], kind);
         if (!(q->columns[i] = strdup(map->multi[i])))
@@ -130,9 +130,9 @@ static int parse_maps(struct cli *c, struct cli_opt *opts, const char *kind, str
         return 0;
     char *buf = NULL;
     size_t len;
-    enum cvom_status st = cvom_read_file(mf, MAP_FILE_MAX, &buf, &len, &c->err);
+    enum cvom_status st = cvom__read_file(mf, MAP_FILE_MAX, &buf, &len, &c->err);
     if (!st) {
-        st = cvom_import_mapfile_read(buf, len, mf, q->kind, &q->file, &c->err);
+        st = cvom__import_mapfile_read(buf, len, mf, q->kind, &q->file, &c->err);
         free(buf);
     }
     if (st)
@@ -144,7 +144,7 @@ static int parse_maps(struct cli *c, struct cli_opt *opts, const char *kind, str
 
 static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct request *q)
 {
-    int k = cvom_import_kind_parse_all(pos[0]);
+    int k = cvom__import_kind_parse_all(pos[0]);
     if (k < 0)
         return cli_usage_error(c, "import accounts, stakeholders, responses, offerings, "
                                   "ratings, values, signals or network, not '%s'", pos[0]);
@@ -152,14 +152,14 @@ static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct
     q->path = pos[1];
     q->dry = cli_opt(opts, "dry-run")->set;
     q->quiet = cli_opt(opts, "quiet")->set;
-    cvom_csv_opts_init(&q->csv);
-    cvom_xlsx_opts_init(&q->xlsx);
-    cvom_import_opts_init(&q->o);
+    cvom__csv_opts_init(&q->csv);
+    cvom__xlsx_opts_init(&q->xlsx);
+    cvom__import_opts_init(&q->o);
     q->xlsx.sheet = cli_val(opts, "sheet");
     q->o.decimal_comma = cli_opt(opts, "decimal-comma")->set;
     q->o.allow_same_name = cli_opt(opts, "allow-same-name")->set;
     const char *enc = cli_val(opts, "encoding");
-    int e = enc ? cvom_encoding_parse(enc) : CVOM_ENC_UTF8;
+    int e = enc ? cvom__encoding_parse(enc) : CVOM_ENC_UTF8;
     if (e < 0)
         return cli_usage_error(c, "--encoding must be utf-8 or windows-1252, not '%s'", enc);
     q->csv.encoding = (enum cvom_encoding)e;
@@ -220,15 +220,15 @@ static enum cvom_status open_source(struct cli *c, struct request *q, int *fd,
     q->size = fstat(*fd, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : 0;
     unsigned char head[8];
     ssize_t n = q->size > 0 ? pread(*fd, head, sizeof head, 0) : 0;
-    if (n > 0 && cvom_xlsx_is_zip(head, (size_t)n))
-        return cvom_xlsx_open_file(q->path, q->path, &q->xlsx, &src->xlsx, &c->err);
+    if (n > 0 && cvom__xlsx_is_zip(head, (size_t)n))
+        return cvom__xlsx_open_file(q->path, q->path, &q->xlsx, &src->xlsx, &c->err);
     if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
         return cvom_error_set(&c->err, CVOM_EPARSE, "%s is an old Excel .xls workbook or a "
                               "password-protected one: save it as .xlsx (without a password) "
                               "or as CSV", q->path);
     if (q->xlsx.sheet)
         return cvom_error_set(&c->err, CVOM_EINVAL, "--sheet: %s is not a workbook", q->path);
-    return cvom_csv_open_fd(*fd, q->path, &q->csv, &src->csv, &c->err);
+    return cvom__csv_open_fd(*fd, q->path, &q->csv, &src->csv, &c->err);
 }
 
 static void save_map(struct cli *c, struct cli_opt *opts, const struct request *q,
@@ -238,7 +238,7 @@ static void save_map(struct cli *c, struct cli_opt *opts, const struct request *
     if (!path || !res->header_found)
         return;
     FILE *f = fopen(path, "w");
-    int bad = !f || cvom_import_write_map(f, q->kind, res) != 0;
+    int bad = !f || cvom__import_write_map(f, q->kind, res) != 0;
     if (f && fclose(f) != 0)
         bad = 1;
     if (bad)
@@ -265,7 +265,7 @@ static enum cvom_status run(struct cli *c, struct request *q, struct cli_opt *op
         q->o.progress_ctx = q;
     }
     if (!st && !(st = cli_begin(c))) {
-        st = cvom_import_run(c->store, q->kind, &src, q->path, &q->o, res, &c->err);
+        st = cvom__import_run(c->store, q->kind, &src, q->path, &q->o, res, &c->err);
         if (q->o.progress && res->rows >= 65536)
             fputc('\n', stderr);
         if (!st && !q->dry) {
@@ -275,9 +275,9 @@ static enum cvom_status run(struct cli *c, struct request *q, struct cli_opt *op
                          res->updated);
             else
                 snprintf(what, sizeof what, "%zu %s added, %zu updated", res->added,
-                         cvom_import_kind_name(q->kind), res->updated);
+                         cvom__import_kind_name(q->kind), res->updated);
             char action[64];
-            snprintf(action, sizeof action, "import-%s", cvom_import_kind_name(q->kind));
+            snprintf(action, sizeof action, "import-%s", cvom__import_kind_name(q->kind));
             cli_audit_action(c, action);
             cli_audit(c, what, "%zu rows from %s", res->rows, q->path ? q->path : "-");
             if (!res->added && !res->updated)
@@ -287,8 +287,8 @@ static enum cvom_status run(struct cli *c, struct request *q, struct cli_opt *op
         if (st || q->dry)
             cli_rollback(c);
     }
-    cvom_csv_close(src.csv);
-    cvom_xlsx_close(src.xlsx);
+    cvom__csv_close(src.csv);
+    cvom__xlsx_close(src.xlsx);
     if (fd > STDIN_FILENO)
         close(fd);
     return st;
@@ -315,7 +315,7 @@ static void print_outcome(const struct request *q, const struct cvom_import_resu
         break;
     default:
         fprintf(stderr, "%s: %zu %s added, %zu updated, from %zu rows\n", did, res->added,
-                cvom_import_kind_name(q->kind), res->updated, res->rows);
+                cvom__import_kind_name(q->kind), res->updated, res->rows);
         if (res->unchanged)
             fprintf(stderr, "  %zu found unchanged, left as they were\n", res->unchanged);
         if (res->matched_by_name)
@@ -330,7 +330,7 @@ static void request_free(struct request *q)
 {
     for (int i = 0; i < CLI_MULTI_MAX; i++)
         free(q->columns[i]);
-    cvom_import_mapfile_cleanup(&q->file);
+    cvom__import_mapfile_cleanup(&q->file);
     free(q);
 }
 
@@ -384,7 +384,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     if (!rc) {
         enum cvom_status st = run(c, q, opts, res);
         if (!q->quiet)
-            cvom_import_print_mapping(stderr, q->kind, q->path, res);
+            cvom__import_print_mapping(stderr, q->kind, q->path, res);
         save_map(c, opts, q, res);
         if (st) {
             rc = cli_fail(c, st, &c->err);

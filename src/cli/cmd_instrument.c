@@ -18,14 +18,14 @@ static int resolve(struct cli *c, const char *ref, int64_t *id)
     enum cvom_status st;
     if (!ref)
         ref = "default";
-    cvom_copy(name, sizeof name, ref);
+    cvom__copy_str(name, sizeof name, ref);
     char *at = strchr(name, '@');
     if (at) {
         *at = '\0';
-        if (cvom_parse_long(at + 1, 1, 1000000, &v))
+        if (cvom__parse_long(at + 1, 1, 1000000, &v))
             return cli_usage_error(c, "bad version in '%s'", ref);
     }
-    if (!at && cvom_parse_long(ref, 1, INT32_MAX, &v) == CVOM_OK) {
+    if (!at && cvom__parse_long(ref, 1, INT32_MAX, &v) == CVOM_OK) {
         *id = v;
         return 0;
     }
@@ -172,9 +172,9 @@ static int instrument_show(struct cli *c, int argc, char **argv)
     if (!st && fmt == FMT_CSV) {
         /* the table with each respondent text in the language asked */
         for (size_t i = 0; i < ins.n_items; i++)
-            cvom_copy(ins.items[i].respondent, sizeof ins.items[i].respondent,
-                      cvom_texts_item(&tx, i));
-        cvom_instrument_write(stdout, &ins, 0);
+            cvom__copy_str(ins.items[i].respondent, sizeof ins.items[i].respondent,
+                           cvom_texts_item(&tx, i));
+        cvom__instrument_write(stdout, &ins, 0);
     } else if (!st && fmt == FMT_JSON) {
         show_json(&ins, &tx, opts[1].set);
     } else if (!st) {
@@ -198,7 +198,7 @@ static int instrument_export(struct cli *c, int argc, char **argv)
     cvom_instrument_init(&ins);
     if ((rc = load(c, np ? pos[0] : NULL, &ins)))
         return rc;
-    enum cvom_status st = cvom_instrument_write(stdout, &ins, 1);
+    enum cvom_status st = cvom__instrument_write(stdout, &ins, 1);
     cvom_instrument_cleanup(&ins);
     return st ? cli_fail(c, st, NULL) : 0;
 }
@@ -280,7 +280,7 @@ static int instrument_import(struct cli *c, int argc, char **argv)
         return rc;
     char *buf;
     size_t len;
-    enum cvom_status st = cvom_read_file(pos[0], CVOM_INSTRUMENT_FILE_MAX, &buf, &len, &c->err);
+    enum cvom_status st = cvom__read_file(pos[0], CVOM_INSTRUMENT_FILE_MAX, &buf, &len, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     if (opts[0].set || says_lang(buf, len)) {
@@ -297,7 +297,7 @@ static int instrument_import(struct cli *c, int argc, char **argv)
     }
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
-    st = cvom_instrument_parse(buf, len, pos[0], &ins, &c->err);
+    st = cvom__instrument_parse(buf, len, pos[0], &ins, &c->err);
     free(buf);
     if (st)
         return cli_fail(c, st, &c->err);
@@ -342,7 +342,7 @@ static int instrument_reliability(struct cli *c, int argc, char **argv)
     if ((rc = resolve(c, np ? pos[0] : NULL, &id)) || (rc = load(c, np ? pos[0] : NULL, &ins)))
         return rc;
     struct cvom_axis_reliability rel[CVOM_DIM_COUNT];
-    enum cvom_status st = cvom_instrument_reliability(c->store, id, &ins, rel, &c->err);
+    enum cvom_status st = cvom__instrument_reliability(c->store, id, &ins, rel, &c->err);
     if (st) {
         cvom_instrument_cleanup(&ins);
         return cli_fail(c, st, &c->err);

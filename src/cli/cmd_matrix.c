@@ -84,7 +84,7 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
     for (size_t i = 0, k = 0; i < n; i++) {
         pts[i].label = v[i].account.name;
         if (v[i].namesake) {
-            cvom_account_label(&v[i].account, 1, labels[k], sizeof labels[k]);
+            cvom__account_label(&v[i].account, 1, labels[k], sizeof labels[k]);
             pts[i].label = labels[k++];
         }
         pts[i].x = v[i].score.value[CVOM_DIM_INTELLECTUAL];
@@ -96,7 +96,7 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
         pts[i].stale = v[i].evidence.stale;
     }
     struct cvom_term_opts o;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     o.width = terminal_width();
     o.width = (int)cli_num(opts, "width", o.width);
     o.height = (int)cli_num(opts, "height", o.height);
@@ -112,7 +112,7 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
              n + elsewhere == 1 ? "" : "s", filters[0] ? " · " : "", filters);
     o.title = "Customer Value Orientation Matrix";
     o.subtitle = sub;
-    enum cvom_status st = cvom_term_matrix(stdout, pts, n, &o);
+    enum cvom_status st = cvom__term_matrix(stdout, pts, n, &o);
     free(pts);
     free(labels);
     return st ? cli_fail(c, st, NULL) : 0;
@@ -163,9 +163,9 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;
     size_t n = 0;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
+        st = cvom__portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     /* The drawing counts and lists every account: a quadrant filter leaves out the points
@@ -177,7 +177,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
         int placed = v[i].evidence.assessments && v[i].score.state != CVOM_STATE_INSUFFICIENT;
         if (fmt != FMT_TEXT && !v[i].evidence.assessments)
             continue;
-        if (!cvom_scored_in_quadrant(&v[i], quadrant) && (placed || fmt != FMT_TEXT)) {
+        if (!cvom__scored_in_quadrant(&v[i], quadrant) && (placed || fmt != FMT_TEXT)) {
             elsewhere += placed;
             continue;
         }

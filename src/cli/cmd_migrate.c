@@ -19,7 +19,7 @@ static const char *location_of(const char *arg)
 
 static int is_file(const char *location)
 {
-    return !cvom_store_location_is_server(location);
+    return !cvom__store_location_is_server(location);
 }
 
 /* Both locations name one database: the same text, or two names of one file. */
@@ -38,7 +38,7 @@ static enum cvom_status open_existing(const char *location, struct cvom_store **
 {
     if (is_file(location) && access(location, F_OK) != 0)
         return cvom_error_set(err, CVOM_ENOTFOUND, "%s does not exist", location);
-    return cvom_store_open(location, out, err);
+    return cvom__store_open(location, out, err);
 }
 
 static void on_progress(void *ctx, const char *table, int64_t rows, int64_t total)
@@ -74,14 +74,15 @@ static enum cvom_status run_copy(struct cli *c, const char *from, const char *to
     enum cvom_status st = open_existing(from, &src, &c->err);
     if (st == CVOM_OK)
         st = (flags & CVOM_COPY_VERIFY_ONLY) ? open_existing(to, &dst, &c->err)
-                                             : cvom_store_open(to, &dst, &c->err);
+                                             : cvom__store_open(to, &dst, &c->err);
     if (st == CVOM_OK) {
-        st = cvom_store_copy(src, dst, flags, progress ? on_progress : NULL, on_report, t, &c->err);
+        st =
+            cvom__store_copy(src, dst, flags, progress ? on_progress : NULL, on_report, t, &c->err);
         if (progress)
             fputc('\n', stderr);
     }
-    cvom_store_close(dst);
-    cvom_store_close(src);
+    cvom__store_close(dst);
+    cvom__store_close(src);
     return st;
 }
 
@@ -181,7 +182,7 @@ int cmd_restore(struct cli *c, int argc, char **argv)
                   pos, 1, 1, &np, &rc))
         return rc;
     int replace = cli_opt(opts, "replace")->set;
-    enum cvom_status st = cvom_store_restore(pos[0], c->db, replace, &c->err);
+    enum cvom_status st = cvom__store_restore(pos[0], c->db, replace, &c->err);
     if (st != CVOM_OK) {
         rc = cli_fail(c, st, &c->err);
         if (st == CVOM_EEXIST)

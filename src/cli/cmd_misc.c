@@ -30,11 +30,11 @@ static enum cvom_status setting_text(struct cli *c, const char *key, char *buf, 
 {
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_analytics_settings_load(c->store, &an, &c->err);
+        st = cvom__analytics_settings_load(c->store, &an, &c->err);
     if (!st)
-        cvom_config_value(&cfg, &an, key, buf, cap);
+        cvom__config_value(&cfg, &an, key, buf, cap);
     return st;
 }
 
@@ -75,7 +75,7 @@ int cmd_config(struct cli *c, int argc, char **argv)
         if ((st = cli_begin(c)) != CVOM_OK)
             return cli_fail(c, st, &c->err);
         if ((st = setting_text(c, pos[0], was, sizeof was)) == CVOM_OK &&
-            (st = cvom_config_store(c->store, pos[0], pos[1], &c->err)) == CVOM_OK &&
+            (st = cvom__config_store(c->store, pos[0], pos[1], &c->err)) == CVOM_OK &&
             (st = setting_text(c, pos[0], now, sizeof now)) == CVOM_OK) {
             cli_audit(c, pos[0], "%s to %s", was, now);
             if (strcmp(was, now) == 0)
@@ -94,15 +94,15 @@ int cmd_config(struct cli *c, int argc, char **argv)
     }
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
-    if ((st = cvom_config_load(c->store, &cfg, &c->err)) != CVOM_OK ||
-        (st = cvom_analytics_settings_load(c->store, &an, &c->err)) != CVOM_OK)
+    if ((st = cvom__config_load(c->store, &cfg, &c->err)) != CVOM_OK ||
+        (st = cvom__analytics_settings_load(c->store, &an, &c->err)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
     static const char *const cols[] = {"key", "value"};
     struct table *t = table_new(cols, "sn");
-    for (int i = 0; t && cvom_config_keys[i]; i++) {
+    for (int i = 0; t && cvom__config_keys[i]; i++) {
         char v[32];
-        cvom_config_value(&cfg, &an, cvom_config_keys[i], v, sizeof v);
-        const char *cells[] = {cvom_config_keys[i], v};
+        cvom__config_value(&cfg, &an, cvom__config_keys[i], v, sizeof v);
+        const char *cells[] = {cvom__config_keys[i], v};
         table_add(t, cells);
     }
     if (t)

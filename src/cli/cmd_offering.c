@@ -26,15 +26,15 @@ static int offering_add(struct cli *c, int argc, char **argv)
     struct cvom_offering o;
     memset(&o, 0, sizeof o);
     const char *cat = cli_val(opts, "category");
-    if (cvom_copy(o.code, sizeof o.code, pos[0]) || !cvom_trim(o.code)[0] ||
+    if (cvom__copy_str(o.code, sizeof o.code, pos[0]) || !cvom__trim(o.code)[0] ||
         strchr(o.code, ' '))
         return cli_usage_error(c, "CODE must be 1 to %d bytes without spaces",
                                CVOM_OFFERING_CODE_MAX - 1);
-    if (cvom_copy(o.name, sizeof o.name, pos[1]) || !cvom_trim(o.name)[0])
+    if (cvom__copy_str(o.name, sizeof o.name, pos[1]) || !cvom__trim(o.name)[0])
         return cli_usage_error(c, "NAME must be 1 to %d bytes of text", CVOM_FIELD_MAX - 1);
-    if (cat && cvom_copy(o.category, sizeof o.category, cat))
+    if (cat && cvom__copy_str(o.category, sizeof o.category, cat))
         return cli_usage_error(c, "--category is longer than %d bytes", CVOM_FIELD_MAX - 1);
-    cvom_trim(o.category);
+    cvom__trim(o.category);
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     cli_audit(c, o.code, "%s", o.name);

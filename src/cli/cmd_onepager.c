@@ -17,10 +17,10 @@ static enum cvom_status draw(struct cli *c, const struct cvom_account *a, int32_
     struct cvom_onepager_doc *d = malloc(sizeof *d);
     if (!d)
         return cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status st = cvom_onepager_doc_gather(c->store, NULL, a, as_of, d, &c->err);
+    enum cvom_status st = cvom__onepager_doc_gather(c->store, NULL, a, as_of, d, &c->err);
     if (!st) {
-        st = cvom_onepager_write_file(out, fmt, dpi, &d->page, pages, &c->err);
-        cvom_onepager_doc_cleanup(d);
+        st = cvom__onepager_write_file(out, fmt, dpi, &d->page, pages, &c->err);
+        cvom__onepager_doc_cleanup(d);
     }
     free(d);
     return st;
@@ -30,7 +30,7 @@ static enum cvom_status draw(struct cli *c, const struct cvom_account *a, int32_
 static int pick_format(struct cli *c, const char *fv, const char *out)
 {
     if (fv) {
-        int f = cvom_onepager_format_parse(fv);
+        int f = cvom__onepager_format_parse(fv);
         return f >= 0 ? f : -cli_usage_error(c, "--format must be pdf or png, not '%s'", fv);
     }
     const char *dot = strrchr(out, '.');
@@ -84,7 +84,7 @@ int cli_render_account(struct cli *c, int argc, char **argv)
         return cli_fail(c, st, &c->err);
     if (fmt == CVOM_ONEPAGER_PNG) {
         int w, h;
-        cvom_onepager_png_size((double)dpi, &w, &h);
+        cvom__onepager_png_size((double)dpi, &w, &h);
         fprintf(stderr, "%s: wrote %s (PNG, %d \u00d7 %d pixels, %d A4 page%s)\n", c->prog, out, w,
                 h * pages, pages, pages == 1 ? "" : "s");
     } else {

@@ -36,7 +36,7 @@ static void quadrant_of(const struct cvom_scored *a, const char **q)
 
 static int print_json(const struct cvom_overserving *o, int all)
 {
-    json_t *doc = cvom_overserving_json(o, all);
+    json_t *doc = cvom__overserving_json(o, all);
     if (!doc)
         return -1;
     int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
@@ -49,7 +49,7 @@ static int print_json(const struct cvom_overserving *o, int all)
 static void money(char *buf, size_t cap, double v, enum cli_format fmt)
 {
     if (fmt == FMT_TEXT)
-        cvom_money_format(buf, cap, v, NULL);
+        cvom__money_format(buf, cap, v, NULL);
     else
         fmt_num(buf, cap, v, 2);
 }
@@ -139,18 +139,18 @@ int cmd_overserved(struct cli *c, int argc, char **argv)
     /* The stored share unless --share overrides it. */
     struct cvom_analytics_settings set;
     struct cvom_overserving o;
-    enum cvom_status st = cvom_analytics_settings_load(c->store, &set, &c->err);
+    enum cvom_status st = cvom__analytics_settings_load(c->store, &set, &c->err);
     if (!st && !cli_val(opts, "share"))
         cfg.overserved_share = set.overserved_share;
     if (!st)
-        st = cvom_overserving_gather(c->store, &cfg, &f, quadrant, as_of, &o, &c->err);
+        st = cvom__overserving_gather(c->store, &cfg, &f, quadrant, as_of, &o, &c->err);
     if (!st) {
         int all_rows = cli_opt(opts, "all")->set;
         if (fmt == FMT_JSON ? print_json(&o, all_rows) : print_table(o.v, o.n, all_rows, fmt))
             st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
         else if (fmt == FMT_TEXT)
             print_summary(&o.cfg, &o.total, cli_filters_given(opts));
-        cvom_overserving_cleanup(&o);
+        cvom__overserving_cleanup(&o);
     }
     return st ? cli_fail(c, st, &c->err) : 0;
 }

@@ -35,7 +35,7 @@ static enum cvom_status evaluate(struct cli *c, const struct cvom_config *cfg, i
     memset(e, 0, sizeof *e);
     cvom_instrument_init(&e->ins);
     enum cvom_status st =
-        cvom_account_explain(c->store, cfg, id, date, &e->ex, &e->ins, &e->ev, &c->err);
+        cvom__account_explain(c->store, cfg, id, date, &e->ex, &e->ins, &e->ev, &c->err);
     if (st)
         return st;
     st = cvom_partnership_health(cfg, &e->ins, &e->ex, &e->h);
@@ -59,7 +59,7 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
     struct row r;
     memset(&r, 0, sizeof r);
     r.account = *a;
-    return cvom_rows_push(ctx, &r);
+    return cvom__rows_push(ctx, &r);
 }
 
 /* The health of one account as of date, kept as a summary. */
@@ -296,12 +296,12 @@ static int run_list(struct cli *c, const struct cvom_config *cfg, struct cli_opt
                                   "or partnership");
     struct cvom_account_filter f;
     memset(&f, 0, sizeof f);
-    cvom_copy(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
+    cvom__copy_str(f.owner, sizeof f.owner, cli_val(opts, "owner") ? cli_val(opts, "owner") : "");
     struct cvom_rows k;
-    cvom_rows_init(&k, sizeof(struct row), PORTFOLIO_MAX);
+    cvom__rows_init(&k, sizeof(struct row), PORTFOLIO_MAX);
     enum cvom_status st = gather(c, cfg, &f, as_of, since, &k);
     if (st) {
-        cvom_rows_free(&k);
+        cvom__rows_free(&k);
         return cli_fail(c, st, &c->err);
     }
     struct row *v = k.v;
@@ -316,7 +316,7 @@ static int run_list(struct cli *c, const struct cvom_config *cfg, struct cli_opt
     if (since)
         cvom_date_format(*since, since_text);
     int rc = print_list(v, n, fmt, as_of, since ? since_text : NULL);
-    cvom_rows_free(&k);
+    cvom__rows_free(&k);
     return rc ? cli_fail(c, CVOM_ENOMEM, NULL) : 0;
 }
 
@@ -546,7 +546,7 @@ static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
         "{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
         "account_id", (json_int_t)a->id, "name", a->name, "as_of", date, "since",
         since ? json_string(since) : json_null(), "quadrant",
-        cvom_quadrant_json(s->state, s->quadrant), "state", cvom_health_state_name(h->state),
+        cvom__quadrant_json(s->state, s->quadrant), "state", cvom_health_state_name(h->state),
         "pillars_mean", num(h->pillars_mean), "cap", num(h->cap), "health", num(h->health),
         "trust_margin", CVOM_HEALTH_TRUST_MARGIN, "capped",
         isnan(h->health) ? json_null() : json_boolean(h->capped), "weakest",
@@ -648,7 +648,7 @@ int cmd_pillars(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     const int32_t *since_p = sv ? &since : NULL;

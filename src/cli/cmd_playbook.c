@@ -40,7 +40,7 @@ static int playbook_list(struct cli *c, int argc, char **argv, int export)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_playbook b;
     int builtin = 0;
-    enum cvom_status st = cvom_playbook_load(c->store, &b, &builtin, &c->err);
+    enum cvom_status st = cvom__playbook_load(c->store, &b, &builtin, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     static const char *const text_cols[] = {"key", "title", "axis", "cost"};
@@ -108,9 +108,9 @@ static int playbook_import(struct cli *c, int argc, char **argv)
     size_t len = 0;
     struct cvom_playbook b;
     cvom_playbook_init(&b);
-    enum cvom_status st = cvom_read_file(pos[0], PLAYBOOK_FILE_MAX, &buf, &len, &c->err);
+    enum cvom_status st = cvom__read_file(pos[0], PLAYBOOK_FILE_MAX, &buf, &len, &c->err);
     if (!st)
-        st = cvom_playbook_parse(buf, len, pos[0], &b, &c->err);
+        st = cvom__playbook_parse(buf, len, pos[0], &b, &c->err);
     free(buf);
     if (!st && !(st = cli_store(c)))
         st = replace_book(c, &b);
@@ -226,16 +226,16 @@ static int playbook_account(struct cli *c, int argc, char **argv)
     struct cvom_instrument_cache cache;
     struct cvom_score now, before;
     struct cvom_playbook b;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     cvom_playbook_init(&b);
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_account_score(c->store, &cache, &cfg, a.id, as_of, &now, NULL, &c->err);
+        st = cvom__account_score(c->store, &cache, &cfg, a.id, as_of, &now, NULL, &c->err);
     if (!st)
-        st = cvom_account_score(c->store, &cache, &cfg, a.id, since, &before, NULL, &c->err);
-    cvom_instrument_cache_cleanup(&cache);
+        st = cvom__account_score(c->store, &cache, &cfg, a.id, since, &before, NULL, &c->err);
+    cvom__instrument_cache_cleanup(&cache);
     if (!st)
-        st = cvom_playbook_load(c->store, &b, NULL, &c->err);
+        st = cvom__playbook_load(c->store, &b, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     int then = before.state == CVOM_STATE_INSUFFICIENT ? -1 : (int)before.quadrant;

@@ -38,13 +38,13 @@ static int format_from_name(const char *path)
     for (size_t i = 0; i <= len; i++)
         ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] - 'A' + 'a'
                                                                : dot[1 + i]);
-    return cvom_chart_format_parse(ext);
+    return cvom__chart_format_parse(ext);
 }
 
 static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args *a)
 {
     const char *f = cli_val(opts, "format");
-    int fmt = f ? cvom_chart_format_parse(f) : format_from_name(a->out);
+    int fmt = f ? cvom__chart_format_parse(f) : format_from_name(a->out);
     if (f && fmt < 0)
         return cli_usage_error(c, "--format must be png, pdf or svg, not '%s'", f);
     if (fmt < 0)
@@ -99,7 +99,7 @@ static int parse_selection(struct cli *c, struct cli_opt *opts, struct render_ar
         return rc;
     if (a->has_from)
         cvom_date_format(a->from, a->date_from);
-    cvom_matrix_doc_footer(a->footer, sizeof a->footer, a->to, a->has_from, a->from, f, q);
+    cvom__matrix_doc_footer(a->footer, sizeof a->footer, a->to, a->has_from, a->from, f, q);
     if (a->has_from)
         a->chart.since = a->date_from;
     return 0;
@@ -169,7 +169,7 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     int np, rc;
     struct render_args a;
     memset(&a, 0, sizeof a);
-    cvom_chart_opts_init(&a.chart);
+    cvom__chart_opts_init(&a.chart);
     if (cli_parse(c, argc, argv, opts, "--out FILE [--format png|pdf|svg] [OPTIONS] [FILTERS]",
                   "Draw the portfolio on the matrix as a picture for slides and reports: "
                   "quadrants, thresholds, one bubble per account sized by revenue, the largest "
@@ -191,26 +191,26 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_matrix_doc doc;
-    enum cvom_status st = cvom_matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to,
-                                                 a.has_from, a.from, &doc, &c->err);
+    enum cvom_status st = cvom__matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to, a.has_from,
+                                                  a.from, &doc, &c->err);
     size_t n = doc.n;
     if (!st) {
         a.chart.unassessed = doc.unassessed;
         a.chart.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];
         a.chart.threshold[CVOM_DIM_EMOTIONAL] = doc.threshold[CVOM_DIM_EMOTIONAL];
         if (strcmp(a.out, "-") == 0) {
-            st = cvom_chart_matrix(a.fmt, doc.pts, n, &a.chart, write_stdout, stdout, &c->err);
+            st = cvom__chart_matrix(a.fmt, doc.pts, n, &a.chart, write_stdout, stdout, &c->err);
             if (!st && fflush(stdout) != 0)
                 st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
         } else {
-            st = cvom_chart_matrix_file(a.out, a.fmt, doc.pts, n, &a.chart, &c->err);
+            st = cvom__chart_matrix_file(a.out, a.fmt, doc.pts, n, &a.chart, &c->err);
         }
     }
-    cvom_chart_release();
+    cvom__chart_release();
     rc = st ? cli_fail(c, st, &c->err) : 0;
     if (!st)
         report(c, &a, n, doc.unassessed);
-    cvom_matrix_doc_cleanup(&doc);
+    cvom__matrix_doc_cleanup(&doc);
     return rc;
 }
 

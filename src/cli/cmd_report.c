@@ -20,7 +20,7 @@ static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f)
     for (size_t i = 0; i < sizeof filter_keys / sizeof *filter_keys; i++) {
         const char *v = cli_val(opts, filter_keys[i]);
         if (v)
-            cvom_copy(dst[i], CVOM_FIELD_MAX, v);
+            cvom__copy_str(dst[i], CVOM_FIELD_MAX, v);
     }
 }
 
@@ -35,13 +35,13 @@ static int run(struct cli *c, struct cli_opt *opts, enum cvom_report_format fmt,
     struct cvom_report_doc *d = malloc(sizeof *d);
     if (!d)
         return cli_fail(c, cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory"), &c->err);
-    enum cvom_status st = cvom_report_doc_gather(c->store, &f, as_of, since, d, &c->err);
+    enum cvom_status st = cvom__report_doc_gather(c->store, &f, as_of, since, d, &c->err);
     if (!st && out && strcmp(out, "-") != 0)
-        st = cvom_report_write_file(&d->report, fmt, out, &c->err);
-    else if (!st && (st = cvom_report_write(&d->report, fmt, stdout, &c->err)) == CVOM_OK &&
+        st = cvom__report_write_file(&d->report, fmt, out, &c->err);
+    else if (!st && (st = cvom__report_write(&d->report, fmt, stdout, &c->err)) == CVOM_OK &&
              fflush(stdout))
         st = cvom_error_set(&c->err, CVOM_EIO, "writing to standard output failed");
-    cvom_report_doc_cleanup(d);
+    cvom__report_doc_cleanup(d);
     free(d);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
@@ -77,7 +77,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
         (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     const char *fv = cli_val(opts, "format");
-    int fmt = fv ? cvom_report_format_parse(fv) : CVOM_REPORT_HTML;
+    int fmt = fv ? cvom__report_format_parse(fv) : CVOM_REPORT_HTML;
     if (fmt < 0)
         return cli_usage_error(c, "--format must be html, xlsx, csv or json, not '%s'", fv);
     const char *out = cli_val(opts, "out");

@@ -121,7 +121,7 @@ static int batch(struct cli *c, struct cli_opt *opts, int threads, int quiet)
         .csv_guard = cli_csv_guard(),
         .progress = !quiet && isatty(STDERR_FILENO) ? show_reading : NULL,
     };
-    enum cvom_status st = cvom_batch_score(&o, &c->err);
+    enum cvom_status st = cvom__batch_score(&o, &c->err);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 
@@ -173,9 +173,9 @@ int cmd_score(struct cli *c, int argc, char **argv)
     struct cvom_scored *v = NULL;
     size_t n = 0;
     int show = !quiet && isatty(STDERR_FILENO);
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_portfolio_scan(c->store, &cfg, NULL, as_of, &v, &n, progress, &show, &c->err);
+        st = cvom__portfolio_scan(c->store, &cfg, NULL, as_of, &v, &n, progress, &show, &c->err);
     int stored = !cli_opt(opts, "dry-run")->set;
     if (!st && stored)
         st = store_snapshots(c, v, n, as_of);

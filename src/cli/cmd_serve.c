@@ -24,7 +24,7 @@ static int parse_listen(const char *s, struct web_options *o)
         o->host[hlen] = '\0';
     }
     long port;
-    if (colon && cvom_parse_long(colon + 1, 0, 65535, &port))
+    if (colon && cvom__parse_long(colon + 1, 0, 65535, &port))
         return -1;
     if (colon)
         o->port = (unsigned short)port;

@@ -61,7 +61,7 @@ static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal
     number(opts, d->norm == CVOM_NORM_LOGISTIC ? "midpoint" : "min", &d->p1);
     number(opts, d->norm == CVOM_NORM_LOGISTIC ? "scale" : "max", &d->p2);
     number(opts, "weight", &d->weight);
-    if ((v = cli_val(opts, "label")) && cvom_copy(d->label, sizeof d->label, v))
+    if ((v = cli_val(opts, "label")) && cvom__copy_str(d->label, sizeof d->label, v))
         return cli_usage_error(c, "--label is longer than %d bytes", CVOM_NAME_MAX - 1);
     return 0;
 }
@@ -119,7 +119,7 @@ static int signal_add(struct cli *c, int argc, char **argv)
     g.def.norm = CVOM_NORM_FIXED;
     g.def.p2 = 100;
     g.def.weight = 0.25;
-    if (cvom_copy(g.def.name, sizeof g.def.name, pos[0]))
+    if (cvom__copy_str(g.def.name, sizeof g.def.name, pos[0]))
         return cli_usage_error(c, "NAME is at most %d bytes", CVOM_CODE_MAX - 1);
     if ((rc = apply_options(c, opts, &g.def)))
         return rc;
@@ -177,10 +177,10 @@ static int signal_row(void *ctx, const struct cvom_signal *g)
     char id[24], p1[32] = "", p2[32] = "", w[32];
     fmt_id(id, sizeof id, g->id);
     if (g->def.norm != CVOM_NORM_PERCENTILE) {
-        cvom_format_double(p1, sizeof p1, g->def.p1);
-        cvom_format_double(p2, sizeof p2, g->def.p2);
+        cvom__format_double(p1, sizeof p1, g->def.p1);
+        cvom__format_double(p2, sizeof p2, g->def.p2);
     }
-    cvom_format_double(w, sizeof w, g->def.weight);
+    cvom__format_double(w, sizeof w, g->def.weight);
     const char *cells[] = {id, g->def.name, cvom_dim_name(g->def.axis),
                            direction_text(g->def.direction), cvom_norm_name(g->def.norm), p1,
                            p2, w, g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported",
@@ -275,7 +275,7 @@ static int value_row(void *ctx, const struct cvom_signal_value *v)
     char id[24], date[11], value[32];
     fmt_id(id, sizeof id, v->account_id);
     cvom_date_format(v->date, date);
-    cvom_format_double(value, sizeof value, v->value);
+    cvom__format_double(value, sizeof value, v->value);
     const char *cells[] = {id, k->l.acc.name, name, date, value};
     return cli_listing_add(&k->l, cells);
 }
@@ -361,14 +361,14 @@ static int network_add(struct cli *c, int argc, char **argv)
     const char *notes = cli_val(opts, "notes");
     if (!kind || !title)
         return cli_usage_error(c, "an entry needs --kind and --title");
-    int k = cvom_network_kind_parse(kind);
+    int k = cvom__network_kind_parse(kind);
     if (k < 0)
         return cli_usage_error(c, "--kind is introduction, peer_group or event, not '%s'",
                                kind);
     e.kind = (enum cvom_network_kind)k;
-    if (cvom_copy(e.title, sizeof e.title, title) || !cvom_trim(e.title)[0])
+    if (cvom__copy_str(e.title, sizeof e.title, title) || !cvom__trim(e.title)[0])
         return cli_usage_error(c, "--title must be 1 to %d bytes of text", CVOM_FIELD_MAX - 1);
-    if (notes && cvom_copy(e.notes, sizeof e.notes, notes))
+    if (notes && cvom__copy_str(e.notes, sizeof e.notes, notes))
         return cli_usage_error(c, "--notes is longer than %d bytes", CVOM_FIELD_MAX - 1);
     e.rating = cli_num(opts, "rating", e.rating);
     if ((rc = cli_date_opt(c, opts, "date", &e.date)))
@@ -404,7 +404,7 @@ static int entry_row(void *ctx, const struct cvom_network_entry *e)
     fmt_id(acc, sizeof acc, e->account_id);
     cvom_date_format(e->date, date);
     fmt_num(rating, sizeof rating, e->rating, 1);
-    const char *cells[] = {id,       acc,    k->l.acc.name, date, cvom_network_kind_name(e->kind),
+    const char *cells[] = {id,       acc,    k->l.acc.name, date, cvom__network_kind_name(e->kind),
                            e->title, rating, e->notes};
     return cli_listing_add(&k->l, cells);
 }
@@ -451,7 +451,7 @@ static int network_rm(struct cli *c, int argc, char **argv)
                   &rc))
         return rc;
     long id;
-    if (cvom_parse_long(pos[0], 1, INT64_MAX / 2, &id))
+    if (cvom__parse_long(pos[0], 1, INT64_MAX / 2, &id))
         return cli_usage_error(c, "ID is a number, not '%s'", pos[0]);
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);

@@ -42,9 +42,9 @@ static int stakeholder_add(struct cli *c, int argc, char **argv)
     enum cvom_status st = CVOM_OK;
     for (size_t i = 0; !st && i < sizeof fields / sizeof *fields; i++)
         if (opts[i].set)
-            st = cvom_stakeholder_set(&s, fields[i], opts[i].value, &c->err);
+            st = cvom__stakeholder_set(&s, fields[i], opts[i].value, &c->err);
     if (!st)
-        st = cvom_stakeholder_check(&s, &c->err);
+        st = cvom__stakeholder_check(&s, &c->err);
     cli_audit(c, a.name, "stakeholder %s", s.name);
     if (!st && !(st = cli_begin(c)))
         st = cli_finish(c, c->store->ops->stakeholder_add(c->store, &s, &c->err));
@@ -60,8 +60,8 @@ static int list_row(void *ctx, const struct cvom_stakeholder *s)
     fmt_id(id, sizeof id, s->id);
     fmt_id(acc, sizeof acc, s->account_id);
     fmt_num(infl, sizeof infl, s->influence, 2);
-    const char *cells[] = {id, acc, s->external_id, s->name, s->role, infl,
-                           cvom_stance_name(s->stance), s->email};
+    const char *cells[] = {
+        id, acc, s->external_id, s->name, s->role, infl, cvom__stance_name(s->stance), s->email};
     return cli_listing_add(ctx, cells);
 }
 

@@ -43,21 +43,21 @@ static int user_add(struct cli *c, int argc, char **argv)
                   "admin does everything.",
                   pos, 1, 1, &np, &rc))
         return rc;
-    int role = cli_val(opts, "role") ? cvom_role_parse(cli_val(opts, "role")) : -1;
+    int role = cli_val(opts, "role") ? cvom__role_parse(cli_val(opts, "role")) : -1;
     if (role < 0)
         return cli_usage_error(c, "--role must be admin, manager or viewer");
     char pw[CVOM_PASSWORD_MAX + 2] = "";
     if (cli_opt(opts, "password-stdin")->set && (rc = read_password(c, pw, sizeof pw)))
         return rc;
-    enum cvom_status st = cvom_auth_init();
+    enum cvom_status st = cvom__auth_init();
     if (!st)
         st = cli_store(c);
     struct cvom_user u;
     if (!st && !(st = cli_begin(c))) {
-        st = cvom_user_create(c->store, pos[0], cli_val(opts, "display"), (enum cvom_role)role,
-                              pw[0] ? pw : NULL, (int64_t)time(NULL), &u, &c->err);
+        st = cvom__user_create(c->store, pos[0], cli_val(opts, "display"), (enum cvom_role)role,
+                               pw[0] ? pw : NULL, (int64_t)time(NULL), &u, &c->err);
         if (!st)
-            cli_audit(c, u.name, "%s", cvom_role_name(u.role));
+            cli_audit(c, u.name, "%s", cvom__role_name(u.role));
         if (!st)
             st = cli_commit(c);
         if (st)
@@ -93,12 +93,12 @@ static int user_set(struct cli *c, int argc, char **argv)
                   pos, 1, 1, &np, &rc))
         return rc;
     int role = -1;
-    if (cli_val(opts, "role") && (role = cvom_role_parse(cli_val(opts, "role"))) < 0)
+    if (cli_val(opts, "role") && (role = cvom__role_parse(cli_val(opts, "role"))) < 0)
         return cli_usage_error(c, "--role must be admin, manager or viewer");
     char pw[CVOM_PASSWORD_MAX + 2] = "";
     if (cli_opt(opts, "password-stdin")->set && (rc = read_password(c, pw, sizeof pw)))
         return rc;
-    enum cvom_status st = cvom_auth_init();
+    enum cvom_status st = cvom__auth_init();
     if (!st)
         st = cli_store_existing(c);
     struct cvom_user u;
@@ -106,8 +106,8 @@ static int user_set(struct cli *c, int argc, char **argv)
     if (!st && !(st = cli_begin(c))) {
         st = cli_find_user(c, pos[0], &u);
         if (!st && role >= 0 && (enum cvom_role)role != u.role) {
-            snprintf(detail, sizeof detail, "%s to %s", cvom_role_name(u.role),
-                     cvom_role_name((enum cvom_role)role));
+            snprintf(detail, sizeof detail, "%s to %s", cvom__role_name(u.role),
+                     cvom__role_name((enum cvom_role)role));
             u.role = (enum cvom_role)role;
         }
         if (!st && cli_val(opts, "display") && !cli_val(opts, "display")[0])
@@ -116,7 +116,7 @@ static int user_set(struct cli *c, int argc, char **argv)
         if (!st && cli_val(opts, "display"))
             snprintf(u.display, sizeof u.display, "%s", cli_val(opts, "display"));
         if (!st && pw[0])
-            st = cvom_password_hash(pw, u.name, u.password, &c->err);
+            st = cvom__password_hash(pw, u.name, u.password, &c->err);
         if (cli_opt(opts, "disable")->set)
             u.disabled = 1;
         if (cli_opt(opts, "enable")->set)
@@ -145,8 +145,13 @@ static int list_row(void *ctx, const struct cvom_user *u)
     char id[24], created[11];
     fmt_id(id, sizeof id, u->id);
     cvom_date_format((int32_t)(u->created / 86400), created);
-    const char *cells[] = {id, u->name, u->display, cvom_role_name(u->role),
-                           u->disabled ? "no" : u->password[0] ? "yes" : "no password",
+    const char *cells[] = {id,
+                           u->name,
+                           u->display,
+                           cvom__role_name(u->role),
+                           u->disabled      ? "no"
+                           : u->password[0] ? "yes"
+                                            : "no password",
                            created};
     return table_add(ctx, cells) ? 1 : 0;
 }
@@ -204,7 +209,7 @@ static int token_create(struct cli *c, int argc, char **argv)
         return rc;
     if (!cli_val(opts, "user"))
         return cli_usage_error(c, "say whose token it is: --user NAME");
-    enum cvom_status st = cvom_auth_init();
+    enum cvom_status st = cvom__auth_init();
     if (!st)
         st = cli_store_existing(c);
     struct cvom_user u;
@@ -212,7 +217,7 @@ static int token_create(struct cli *c, int argc, char **argv)
     if (!st && !(st = cli_begin(c))) {
         st = cli_find_user(c, cli_val(opts, "user"), &u);
         if (!st)
-            st = cvom_token_create(c->store, u.id, pos[0], (int64_t)time(NULL), secret, &c->err);
+            st = cvom__token_create(c->store, u.id, pos[0], (int64_t)time(NULL), secret, &c->err);
         if (!st)
             cli_audit(c, u.name, "%s", pos[0]);
         if (!st)
@@ -272,7 +277,7 @@ static int token_rm(struct cli *c, int argc, char **argv)
     long id;
     if (cli_parse(c, argc, argv, NULL, "ID", "Revoke an API token.", pos, 1, 1, &np, &rc))
         return rc;
-    if (cvom_parse_long(pos[0], 1, INT32_MAX, &id))
+    if (cvom__parse_long(pos[0], 1, INT32_MAX, &id))
         return cli_usage_error(c, "give the token's id (see 'cvom token list')");
     enum cvom_status st = cli_store_existing(c);
     if (!st && !(st = cli_begin(c))) {

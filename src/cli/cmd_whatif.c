@@ -20,10 +20,10 @@ static enum cvom_status chosen(struct cli *c, struct cli_opt *o, int64_t account
 {
     for (int i = 0; i < o->n_multi; i++) {
         long id;
-        if (cvom_parse_long(o->multi[i], 1, LONG_MAX, &id))
+        if (cvom__parse_long(o->multi[i], 1, LONG_MAX, &id))
             return cvom_error_set(&c->err, CVOM_EINVAL,
                                   "--action takes an action's id, not '%s'", o->multi[i]);
-        enum cvom_status st = cvom_whatif_pick(c->store, account, id, k, &c->err);
+        enum cvom_status st = cvom__whatif_pick(c->store, account, id, k, &c->err);
         if (st)
             return st;
     }
@@ -116,13 +116,13 @@ static int whatif_account(struct cli *c, struct cli_opt *opts, const char *ref, 
     struct cvom_action_set k = {0};
     struct cvom_config cfg;
     struct cvom_whatif w;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st && cli_opt(opts, "all-open")->set)
-        st = cvom_whatif_open(c->store, a.id, &k, &c->err);
+        st = cvom__whatif_open(c->store, a.id, &k, &c->err);
     else if (!st)
         st = chosen(c, cli_opt(opts, "action"), a.id, &k);
     if (!st)
-        st = cvom_whatif_account(c->store, &cfg, a.id, as_of, k.v, k.n, NULL, &w, &c->err);
+        st = cvom__whatif_account(c->store, &cfg, a.id, as_of, k.v, k.n, NULL, &w, &c->err);
     char d[11];
     cvom_date_format(as_of, d);
     if (!st && print_account(&a, d, &k, &w, fmt))
@@ -180,17 +180,17 @@ static int whatif_portfolio(struct cli *c, const struct cvom_account_filter *f, 
                             int32_t as_of, enum cli_format fmt)
 {
     struct cvom_config cfg;
-    struct cvom_whatif_portfolio p;
-    enum cvom_status st = cvom_config_load(c->store, &cfg, &c->err);
+    struct cvom__whatif_portfolio p;
+    enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
     if (!st)
-        st = cvom_whatif_portfolio(c->store, &cfg, f, quadrant, as_of, NULL, &p, &c->err);
+        st = cvom__whatif_portfolio(c->store, &cfg, f, quadrant, as_of, NULL, &p, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
     char d[11];
     cvom_date_format(as_of, d);
     if (print_mix(&p.mix, p.v, p.w, p.n, p.counted, d, fmt))
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
-    cvom_whatif_portfolio_cleanup(&p);
+    cvom__whatif_portfolio_cleanup(&p);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
 

@@ -144,7 +144,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "cvom: unknown command '%s'\nTry 'cvom --help'.\n", argv[0]);
         rc = EXIT_USAGE;
     }
-    cvom_store_close(c.store);
+    cvom__store_close(c.store);
     if (fflush(stdout) != 0 && rc == EXIT_OKAY) {
         fprintf(stderr, "cvom: could not write the output\n");
         rc = EXIT_FAILURE_;

@@ -95,9 +95,9 @@ static int take_number(struct cli *c, struct cli_opt *o, const char *v)
     double d = NAN;
     long l;
     if (o->kind == 'i') {
-        if (cvom_parse_long(v, -9007199254740992L, 9007199254740992L, &l) == CVOM_OK)
+        if (cvom__parse_long(v, -9007199254740992L, 9007199254740992L, &l) == CVOM_OK)
             d = (double)l;
-    } else if (cvom_parse_double(v, &d) != CVOM_OK || !isfinite(d)) {
+    } else if (cvom__parse_double(v, &d) != CVOM_OK || !isfinite(d)) {
         d = NAN;
     }
     if (d >= o->min && d <= o->max) {
@@ -230,14 +230,14 @@ enum cvom_status cli_store(struct cli *c)
 {
     if (c->store)
         return CVOM_OK;
-    enum cvom_status st = cvom_store_open(c->db, &c->store, &c->err);
+    enum cvom_status st = cvom__store_open(c->db, &c->store, &c->err);
     if (st)
         return st;
     /* A database always holds the default instrument, so assessments can start at once. */
     int64_t id;
     if ((st = cli_begin(c)) != CVOM_OK)
         return st;
-    st = cvom_ensure_default_instrument(c->store, &id, &c->err);
+    st = cvom__ensure_default_instrument(c->store, &id, &c->err);
     if (!st)
         st = c->store->ops->commit(c->store, &c->err); /* part of opening: not audited */
     if (st)
@@ -247,7 +247,7 @@ enum cvom_status cli_store(struct cli *c)
 
 enum cvom_status cli_store_existing(struct cli *c)
 {
-    if (!c->store && !cvom_store_location_is_server(c->db) && access(c->db, F_OK) != 0)
+    if (!c->store && !cvom__store_location_is_server(c->db) && access(c->db, F_OK) != 0)
         return cvom_error_set(&c->err, CVOM_ENOTFOUND,
                               "%s does not exist: create it with 'cvom init' (or try "
                               "'cvom demo'), or point --db or CVOM_DB at your database",
@@ -263,7 +263,7 @@ enum cvom_status cli_begin(struct cli *c)
 void cli_audit(struct cli *c, const char *target, const char *detail_fmt, ...)
 {
     if (target)
-        cvom_copy(c->audit_target, sizeof c->audit_target, target);
+        cvom__copy_str(c->audit_target, sizeof c->audit_target, target);
     if (detail_fmt) {
         va_list ap;
         va_start(ap, detail_fmt);
@@ -279,7 +279,7 @@ void cli_audit_unchanged(struct cli *c)
 
 void cli_audit_action(struct cli *c, const char *action)
 {
-    cvom_copy(c->audit_action, sizeof c->audit_action, action);
+    cvom__copy_str(c->audit_action, sizeof c->audit_action, action);
 }
 
 /* Add the audit line of the transaction under way. */
@@ -290,19 +290,19 @@ static enum cvom_status audit_line(struct cli *c)
         c->audit_unchanged = 0;
         return CVOM_OK;
     }
-    cvom_copy(a.actor, sizeof a.actor, c->actor);
+    cvom__copy_str(a.actor, sizeof a.actor, c->actor);
     if (c->audit_action[0]) {
-        cvom_copy(a.action, sizeof a.action, c->audit_action);
+        cvom__copy_str(a.action, sizeof a.action, c->audit_action);
     } else {
         /* "cvom import accounts" → "import-accounts" */
         const char *p = c->prog && strncmp(c->prog, "cvom ", 5) == 0 ? c->prog + 5 : "cvom";
-        cvom_copy(a.action, sizeof a.action, p);
+        cvom__copy_str(a.action, sizeof a.action, p);
         for (char *q = a.action; *q; q++)
             if (*q == ' ')
                 *q = '-';
     }
-    cvom_copy(a.target, sizeof a.target, c->audit_target);
-    cvom_copy(a.detail, sizeof a.detail, c->audit_detail);
+    cvom__copy_str(a.target, sizeof a.target, c->audit_target);
+    cvom__copy_str(a.detail, sizeof a.detail, c->audit_detail);
     return c->store->ops->audit_add(c->store, &a, &c->err);
 }
 
@@ -335,7 +335,7 @@ int cli_actor(struct cli *c, const char *as)
     if (!st)
         st = cli_find_user(c, as, &u);
     /* Opened only to look the name up: the command opens the store as it needs it. */
-    cvom_store_close(c->store);
+    cvom__store_close(c->store);
     c->store = NULL;
     if (st) {
         fprintf(stderr, "cvom: --as %s: %s\n", as,
@@ -346,7 +346,7 @@ int cli_actor(struct cli *c, const char *as)
         fprintf(stderr, "cvom: --as %s: this user is disabled\n", as);
         return EXIT_USAGE;
     }
-    cvom_copy(c->actor, sizeof c->actor, u.name);
+    cvom__copy_str(c->actor, sizeof c->actor, u.name);
     return 0;
 }
 
@@ -394,7 +394,7 @@ int cli_filters(struct cli *c, struct cli_opt *opts, struct cvom_account_filter 
     memset(f, 0, sizeof *f);
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         const char *v = cli_val(opts, names[i]);
-        if (v && cvom_copy(fields[i], CVOM_FIELD_MAX, v))
+        if (v && cvom__copy_str(fields[i], CVOM_FIELD_MAX, v))
             return cli_usage_error(c, "--%s is at most %d bytes", names[i], CVOM_FIELD_MAX - 1);
     }
     return 0;
@@ -499,7 +499,7 @@ void cli_names_add(struct cli_names *m, int64_t id, const char *name)
         if (!m->n_same || m->same_id != id)
             m->n_same++;
         m->same_id = id;
-        cvom_copy(m->same, sizeof m->same, name);
+        cvom__copy_str(m->same, sizeof m->same, name);
         return;
     }
     /* Near: a few typing slips away (one in three characters, at least two in a name of
@@ -524,7 +524,7 @@ void cli_names_add(struct cli_names *m, int64_t id, const char *name)
         memcpy(m->near[i], m->near[i - 1], sizeof m->near[i]);
         m->dist[i] = m->dist[i - 1];
     }
-    cvom_copy(m->near[at], sizeof m->near[at], name);
+    cvom__copy_str(m->near[at], sizeof m->near[at], name);
     m->dist[at] = d;
     if (m->n_near < CLI_NEAR_MAX)
         m->n_near++;
@@ -898,10 +898,10 @@ static int print_csv(const struct table *t, FILE *out)
             if (j)
                 putc(',', out);
             if (i == 0)
-                cvom_csv_write_field(out, t->names[j], 0);
+                cvom__csv_write_field(out, t->names[j], 0);
             else
-                cvom_csv_write_field(out, t->cells[(i - 1) * t->ncols + j],
-                                     t->kinds[j] != 'n' && !csv_raw);
+                cvom__csv_write_field(out, t->cells[(i - 1) * t->ncols + j],
+                                      t->kinds[j] != 'n' && !csv_raw);
         }
         putc('\n', out);
     }
@@ -917,10 +917,10 @@ static json_t *json_cell(const char *s, char kind)
     if (!s[0])
         return json_null();
     long l;
-    if (!strchr(s, '.') && cvom_parse_long(s, -2147483647L, 2147483647L, &l) == CVOM_OK)
+    if (!strchr(s, '.') && cvom__parse_long(s, -2147483647L, 2147483647L, &l) == CVOM_OK)
         return json_integer(l);
     double d;
-    return cvom_parse_double(s, &d) == CVOM_OK ? json_real(d) : json_string(s);
+    return cvom__parse_double(s, &d) == CVOM_OK ? json_real(d) : json_string(s);
 }
 
 static json_t *json_row(const struct table *t, size_t i)

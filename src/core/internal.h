@@ -5,6 +5,6 @@
 #include "cvom.h"
 
 /* Quadrant and evidence state of a score whose values and intervals are set. */
-void cvom_score_settle(const struct cvom_config *cfg, struct cvom_score *s);
+void cvom__score_settle(const struct cvom_config *cfg, struct cvom_score *s);
 
 #endif

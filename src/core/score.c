@@ -188,12 +188,12 @@ enum cvom_status cvom_score_account(const struct cvom_config *cfg, int min_items
     memset(&s, 0, sizeof s);
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         score_dim(cfg, min_items, r, n, d, &s);
-    cvom_score_settle(cfg, &s);
+    cvom__score_settle(cfg, &s);
     *out = s;
     return CVOM_OK;
 }
 
-void cvom_score_settle(const struct cvom_config *cfg, struct cvom_score *s)
+void cvom__score_settle(const struct cvom_config *cfg, struct cvom_score *s)
 {
     s->quadrant = cvom_classify(cfg, s->value[0], s->value[1]);
     s->state = CVOM_STATE_OK;

@@ -191,7 +191,7 @@ enum cvom_status cvom_blend_signals(const struct cvom_config *cfg,
             score->hi[d] = fmin(100.0, value + score->half[d]);
         }
     }
-    cvom_score_settle(cfg, score);
+    cvom__score_settle(cfg, score);
     if (out)
         *out = b;
     return CVOM_OK;

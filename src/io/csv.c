@@ -111,7 +111,7 @@ static const uint16_t cp1252_high[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-int cvom_encoding_parse(const char *s)
+int cvom__encoding_parse(const char *s)
 {
     if (!s)
         return -1;
@@ -122,7 +122,7 @@ int cvom_encoding_parse(const char *s)
     return -1;
 }
 
-void cvom_csv_opts_init(struct cvom_csv_opts *o)
+void cvom__csv_opts_init(struct cvom_csv_opts *o)
 {
     o->encoding = CVOM_ENC_UTF8;
     o->delimiter = ',';
@@ -786,7 +786,7 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     if (opts)
         o = *opts;
     else
-        cvom_csv_opts_init(&o);
+        cvom__csv_opts_init(&o);
     const char *bad = NULL;
     unsigned char d = (unsigned char)o.delimiter;
     if ((unsigned)o.encoding >= CVOM_ENC_COUNT)
@@ -835,14 +835,14 @@ static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len
     return CVOM_OK;
 
 nomem:
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (err)
         set_error(err, CVOM_ENOMEM, name ? name : "", 0, 0, "out of memory");
     return CVOM_ENOMEM;
 }
 
-enum cvom_status cvom_csv_open_fd(int fd, const char *name, const struct cvom_csv_opts *opts,
-                                  struct cvom_csv **out, struct cvom_error *err)
+enum cvom_status cvom__csv_open_fd(int fd, const char *name, const struct cvom_csv_opts *opts,
+                                   struct cvom_csv **out, struct cvom_error *err)
 {
     if (fd < 0) {
         if (err)
@@ -852,9 +852,9 @@ enum cvom_status cvom_csv_open_fd(int fd, const char *name, const struct cvom_cs
     return open_common(fd, NULL, 0, name, opts, out, err);
 }
 
-enum cvom_status cvom_csv_open_mem(const char *buf, size_t len, const char *name,
-                                   const struct cvom_csv_opts *opts, struct cvom_csv **out,
-                                   struct cvom_error *err)
+enum cvom_status cvom__csv_open_mem(const char *buf, size_t len, const char *name,
+                                    const struct cvom_csv_opts *opts, struct cvom_csv **out,
+                                    struct cvom_error *err)
 {
     if (!buf && len) {
         if (err)
@@ -864,7 +864,7 @@ enum cvom_status cvom_csv_open_mem(const char *buf, size_t len, const char *name
     return open_common(-1, (const unsigned char *)buf, len, name, opts, out, err);
 }
 
-void cvom_csv_close(struct cvom_csv *r)
+void cvom__csv_close(struct cvom_csv *r)
 {
     if (!r)
         return;
@@ -956,12 +956,12 @@ static enum cvom_status detect_delimiter(struct cvom_csv *r)
     }
 }
 
-char cvom_csv_delimiter(const struct cvom_csv *r)
+char cvom__csv_delimiter(const struct cvom_csv *r)
 {
     return r->o.delimiter ? r->o.delimiter : ',';
 }
 
-int cvom_csv_delimiter_detected(const struct cvom_csv *r)
+int cvom__csv_delimiter_detected(const struct cvom_csv *r)
 {
     return r->detected;
 }
@@ -996,8 +996,8 @@ static void finish_row(struct cvom_csv *r, struct cvom_csv_row *row)
     row->eof = 0;
 }
 
-enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
-                               struct cvom_error *err)
+enum cvom_status cvom__csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
+                                struct cvom_error *err)
 {
     if (r->failed)
         goto failed;
@@ -1031,7 +1031,7 @@ failed:
     return r->failed;
 }
 
-size_t cvom_csv_offset(const struct cvom_csv *r)
+size_t cvom__csv_offset(const struct cvom_csv *r)
 {
     return r->discarded + r->pos;
 }
@@ -1051,25 +1051,25 @@ static int formula_start(char c)
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
-int cvom_csv_needs_guard(const char *s)
+int cvom__csv_needs_guard(const char *s)
 {
     return formula_start(s[0]) || (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\''));
 }
 
-const char *cvom_csv_unguard(const char *s)
+const char *cvom__csv_unguard(const char *s)
 {
-    if (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'') && cvom_csv_needs_guard(s + 1))
+    if (s[0] == '\'' && (formula_start(s[1]) || s[1] == '\'') && cvom__csv_needs_guard(s + 1))
         return s + 1;
     return s;
 }
 
-size_t cvom_csv_field_text(char *dst, const char *s, int guard)
+size_t cvom__csv_field_text(char *dst, const char *s, int guard)
 {
     int quote = strpbrk(s, ",\"\r\n") != NULL;
     size_t n = 0;
     if (quote)
         dst[n++] = '"';
-    if (guard && cvom_csv_needs_guard(s))
+    if (guard && cvom__csv_needs_guard(s))
         dst[n++] = '\'';
     for (; *s; s++) {
         if (*s == '"')
@@ -1081,14 +1081,14 @@ size_t cvom_csv_field_text(char *dst, const char *s, int guard)
     return n;
 }
 
-int cvom_csv_write_field(FILE *f, const char *s, int guard)
+int cvom__csv_write_field(FILE *f, const char *s, int guard)
 {
     char small[256];
     size_t cap = 2 * strlen(s) + 3;
     char *buf = cap <= sizeof small ? small : malloc(cap);
     if (!buf)
         return EOF;
-    size_t n = cvom_csv_field_text(buf, s, guard);
+    size_t n = cvom__csv_field_text(buf, s, guard);
     int rc = fwrite(buf, 1, n, f) == n ? 0 : EOF;
     if (buf != small)
         free(buf);

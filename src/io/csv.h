@@ -20,12 +20,12 @@ enum cvom_encoding {
 };
 
 /* Parse "utf-8"/"utf8" or "windows-1252"/"cp1252" (case-insensitive); -1 otherwise. */
-int cvom_encoding_parse(const char *s);
+int cvom__encoding_parse(const char *s);
 
 struct cvom_csv_opts {
     enum cvom_encoding encoding;
     char delimiter;      /* default ','; 0: chosen from the first lines of the input, among
-                            ',', ';' and tab (see cvom_csv_delimiter) */
+                            ',', ';' and tab (see cvom__csv_delimiter) */
     size_t max_field;    /* bytes per field after decoding; default 65536 */
     size_t max_fields;   /* fields per row; default 512 */
     size_t max_row;      /* bytes per row; default 1 MiB */
@@ -37,7 +37,7 @@ struct cvom_csv_opts {
                             is data, not a mark; default 0 */
 };
 
-void cvom_csv_opts_init(struct cvom_csv_opts *o);
+void cvom__csv_opts_init(struct cvom_csv_opts *o);
 
 /* Flags of a field that a workbook's cell can carry (a CSV field has none). */
 #define CVOM_CELL_ERROR 1u      /* the cell holds a spreadsheet error; s is its text, "#N/A" */
@@ -63,29 +63,29 @@ struct cvom_csv;
 
 /* Open a reader on fd (not closed by the reader). name is used in error messages (the
  * file's path, or "-"); it is copied. */
-enum cvom_status cvom_csv_open_fd(int fd, const char *name, const struct cvom_csv_opts *opts,
-                                  struct cvom_csv **out, struct cvom_error *err);
+enum cvom_status cvom__csv_open_fd(int fd, const char *name, const struct cvom_csv_opts *opts,
+                                   struct cvom_csv **out, struct cvom_error *err);
 /* Open a reader on a memory buffer (not copied: it must outlive the reader). */
-enum cvom_status cvom_csv_open_mem(const char *buf, size_t len, const char *name,
-                                   const struct cvom_csv_opts *opts, struct cvom_csv **out,
-                                   struct cvom_error *err);
-void cvom_csv_close(struct cvom_csv *r);
+enum cvom_status cvom__csv_open_mem(const char *buf, size_t len, const char *name,
+                                    const struct cvom_csv_opts *opts, struct cvom_csv **out,
+                                    struct cvom_error *err);
+void cvom__csv_close(struct cvom_csv *r);
 
 /* Read the next row. At end of input returns CVOM_OK with row->eof = 1 and row->n = 0.
  * Blank lines are skipped. On a syntax error returns CVOM_EPARSE (or CVOM_ELIMIT for a
  * bound) with err->file, err->line, err->column and err->message set; the reader cannot
  * continue after an error. */
-enum cvom_status cvom_csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
-                               struct cvom_error *err);
+enum cvom_status cvom__csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
+                                struct cvom_error *err);
 
 /* The delimiter in use: the one given, or once the first row was read, the one detected
  * (',' until then). */
-char cvom_csv_delimiter(const struct cvom_csv *r);
+char cvom__csv_delimiter(const struct cvom_csv *r);
 /* 1 when that delimiter was detected rather than given. */
-int cvom_csv_delimiter_detected(const struct cvom_csv *r);
+int cvom__csv_delimiter_detected(const struct cvom_csv *r);
 
 /* Bytes consumed so far from the input, for progress reports. */
-size_t cvom_csv_offset(const struct cvom_csv *r);
+size_t cvom__csv_offset(const struct cvom_csv *r);
 
 /* Details of the behaviour above:
  * - A field's line and column are those of its first byte (the opening quote when quoted);
@@ -116,22 +116,22 @@ size_t cvom_csv_offset(const struct cvom_csv *r);
  * with an apostrophe in front, which spreadsheets read as "this is text"; columns of
  * numbers are written as they are. So that the guard can be undone exactly, text that starts with
  * an apostrophe followed by one of those characters or another apostrophe gets one too.
- * cvom_csv_unguard undoes exactly this: for any text s, unguard(guard(s)) == s. */
+ * cvom__csv_unguard undoes exactly this: for any text s, unguard(guard(s)) == s. */
 
 /* Whether s is written with the guard. */
-int cvom_csv_needs_guard(const char *s);
+int cvom__csv_needs_guard(const char *s);
 /* s without the guard cvom puts in front of it: s + 1 when s starts with an apostrophe
  * followed by a character that needs one, s otherwise. */
-const char *cvom_csv_unguard(const char *s);
+const char *cvom__csv_unguard(const char *s);
 /* Write s as one field: quoted when it holds a comma, quote, CR or LF, and guarded when
  * guard is set and s needs it. 0, or EOF when the stream failed (or memory ran out). */
-int cvom_csv_write_field(FILE *f, const char *s, int guard);
+int cvom__csv_write_field(FILE *f, const char *s, int guard);
 /* The same field as text at dst, which must have room for 2 * strlen(s) + 3 bytes; not
  * NUL-terminated. Returns its length. */
-size_t cvom_csv_field_text(char *dst, const char *s, int guard);
+size_t cvom__csv_field_text(char *dst, const char *s, int guard);
 
 /* For tests only: read at most n bytes per block (n >= 1) so that small inputs cross block
- * boundaries at every position. Call it right after opening, before cvom_csv_next. */
+ * boundaries at every position. Call it right after opening, before cvom__csv_next. */
 void cvom__csv_set_block_size(struct cvom_csv *r, size_t n);
 
 #endif

@@ -68,8 +68,8 @@ static uint64_t not_plain(const unsigned char *p, uint64_t odd, unsigned char ne
     return bad;
 }
 
-size_t cvom_csv_index(const char *buf, size_t n, char delim, uint32_t *pos, size_t cap,
-                      size_t *plain)
+size_t cvom__csv_index(const char *buf, size_t n, char delim, uint32_t *pos, size_t cap,
+                       size_t *plain)
 {
     const unsigned char *s = (const unsigned char *)buf;
     unsigned char tail[65];

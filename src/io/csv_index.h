@@ -43,7 +43,7 @@ static inline int cvom_bit_count(uint64_t m)
 #endif
 }
 
-/* Fewest entries of pos that let cvom_csv_index make progress: one 64-byte stretch. */
+/* Fewest entries of pos that let cvom__csv_index make progress: one 64-byte stretch. */
 #define CVOM_CSV_INDEX_MIN 64
 
 /* Write the offsets of every delim and '\n' in buf[0..n) to pos, in order. Stops at the
@@ -53,7 +53,7 @@ static inline int cvom_bit_count(uint64_t m)
  * never plain. *plain receives how many bytes from the start were looked at and are plain;
  * every offset written lies below it, and every delimiter and line feed below it was
  * written. Returns the number of offsets written. */
-size_t cvom_csv_index(const char *buf, size_t n, char delim, uint32_t *pos, size_t cap,
-                      size_t *plain);
+size_t cvom__csv_index(const char *buf, size_t n, char delim, uint32_t *pos, size_t cap,
+                       size_t *plain);
 
 #endif

@@ -37,7 +37,7 @@ enum cvom_status cvom_file_error(struct cvom_error *err, const char *name, long 
     if (!err)
         return st;
     cvom_error_set(err, st, "%s%s%s", msg, value ? ": " : "", value ? value : "");
-    cvom_copy(err->file, sizeof err->file, name);
+    cvom__copy_str(err->file, sizeof err->file, name);
     err->line = line;
     err->column = col;
     return st;
@@ -56,10 +56,10 @@ static enum cvom_status instrument_key(void *ctx, const char *key, const char *v
     struct cvom_instrument *ins = ctx;
     long v;
     if (strcmp(key, "name") == 0) {
-        if (!val[0] || cvom_copy(ins->name, sizeof ins->name, val))
+        if (!val[0] || cvom__copy_str(ins->name, sizeof ins->name, val))
             return at(err, "", line, 1, CVOM_EINVAL, "bad instrument name", val);
     } else if (strcmp(key, "version") == 0 || strcmp(key, "min_items") == 0) {
-        if (cvom_parse_long(val, 1, 1000000, &v))
+        if (cvom__parse_long(val, 1, 1000000, &v))
             return at(err, "", line, column, CVOM_EINVAL, "expected a whole number from 1", val);
         *(key[0] == 'v' ? &ins->version : &ins->min_items) = (int)v;
     }
@@ -87,7 +87,7 @@ static enum cvom_status preamble_read(const char *buf, size_t len, const char *n
         text[n] = '\0';
         if (n && text[n - 1] == '\r')
             text[n - 1] = '\0';
-        if (!cvom_utf8_valid(text))
+        if (!cvom__utf8_valid(text))
             return at(err, name, line, 1, CVOM_EPARSE, "invalid UTF-8 byte sequence", NULL);
         char *colon = strchr(text, ':');
         if (colon) {
@@ -96,11 +96,11 @@ static enum cvom_status preamble_read(const char *buf, size_t len, const char *n
             while (*v == ' ' || *v == '\t')
                 v++;
             long column = (long)(v - text) + 2; /* after the '#' */
-            char *key = cvom_trim(text), *val = cvom_trim(colon + 1);
+            char *key = cvom__trim(text), *val = cvom__trim(colon + 1);
             enum cvom_status st = fn(ctx, key, val, line, column, err);
             if (st) {
                 if (err)
-                    cvom_copy(err->file, sizeof err->file, name);
+                    cvom__copy_str(err->file, sizeof err->file, name);
                 return st;
             }
         }
@@ -141,16 +141,16 @@ enum cvom_status cvom_table_read(const char *buf, size_t len, const char *name,
     enum cvom_status st = preamble_read(buf, len, name, spec->key, ctx, &off, &first, err);
     struct cvom_csv *r = NULL;
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.first_line = first;
     if (!st)
-        st = cvom_csv_open_mem(buf + off, len - off, name, &o, &r, err);
+        st = cvom__csv_open_mem(buf + off, len - off, name, &o, &r, err);
     int map[CVOM_TABLE_COLUMNS_MAX], have_header = 0;
     if (spec->n > CVOM_TABLE_COLUMNS_MAX)
         st = cvom_error_set(err, CVOM_EINVAL, "too many columns");
     while (!st) {
         struct cvom_csv_row row;
-        st = cvom_csv_next(r, &row, err);
+        st = cvom__csv_next(r, &row, err);
         if (st || row.eof)
             break;
         if (!have_header) {
@@ -164,7 +164,7 @@ enum cvom_status cvom_table_read(const char *buf, size_t len, const char *name,
         if (!st)
             st = spec->row(ctx, &row, map, err);
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (!st && !have_header)
         st = at(err, name,
                 first > 1 && (off == len && len && buf[len - 1] != '\n') ? first - 1 : first, 1,
@@ -186,28 +186,28 @@ static enum cvom_status item_row(const struct cvom_csv_row *row, const int *map,
         long v = 0;
         int bad = 0;
         switch (c) {
-        case C_CODE: bad = cvom_copy(it->code, sizeof it->code, f->s); break;
+        case C_CODE: bad = cvom__copy_str(it->code, sizeof it->code, f->s); break;
         case C_AXIS:
             bad = cvom_axis_parse(f->s) < 0;
             it->axis = (enum cvom_axis)cvom_axis_parse(f->s);
             break;
-        case C_REVERSE: bad = f->len && cvom_parse_bool(f->s, &it->reverse); break;
-        case C_WEIGHT: bad = f->len && cvom_parse_double(f->s, &it->weight); break;
+        case C_REVERSE: bad = f->len && cvom__parse_bool(f->s, &it->reverse); break;
+        case C_WEIGHT: bad = f->len && cvom__parse_double(f->s, &it->weight); break;
         case C_MIN:
         case C_MAX:
-            bad = cvom_parse_long(f->s, -1000, 1000, &v) != CVOM_OK;
+            bad = cvom__parse_long(f->s, -1000, 1000, &v) != CVOM_OK;
             *(c == C_MIN ? &it->scale_min : &it->scale_max) = (int)v;
             break;
         /* text cvom's export guarded for spreadsheets comes back as it was */
         case C_STATEMENT:
-            bad = cvom_copy(it->statement, sizeof it->statement, cvom_csv_unguard(f->s));
+            bad = cvom__copy_str(it->statement, sizeof it->statement, cvom__csv_unguard(f->s));
             break;
         case C_CONSTRUCT:
-            bad = cvom_copy(it->construct, sizeof it->construct, cvom_csv_unguard(f->s));
+            bad = cvom__copy_str(it->construct, sizeof it->construct, cvom__csv_unguard(f->s));
             break;
         case C_RESPONDENT:
-            bad = cvom_copy(it->respondent, sizeof it->respondent, cvom_csv_unguard(f->s)) ||
-                  !cvom_utf8_valid(it->respondent);
+            bad = cvom__copy_str(it->respondent, sizeof it->respondent, cvom__csv_unguard(f->s)) ||
+                  !cvom__utf8_valid(it->respondent);
             break;
         default: break;
         }
@@ -236,14 +236,14 @@ static enum cvom_status instrument_row(void *ctx, const struct cvom_csv_row *row
     enum cvom_status st = item_row(row, map, p->name, &it, err);
     if (!st && (st = cvom_instrument_add(&p->ins, &it, err)) != CVOM_OK && err) {
         char msg[sizeof err->message];
-        cvom_copy(msg, sizeof msg, err->message);
+        cvom__copy_str(msg, sizeof msg, err->message);
         at(err, p->name, row->line, 1, st, msg, NULL);
     }
     return st;
 }
 
-enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *name,
-                                       struct cvom_instrument *out, struct cvom_error *err)
+enum cvom_status cvom__instrument_parse(const char *buf, size_t len, const char *name,
+                                        struct cvom_instrument *out, struct cvom_error *err)
 {
     struct parse_ctx p = {.name = name};
     cvom_instrument_init(&p.ins);
@@ -251,7 +251,7 @@ enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *
                                          instrument_key_ctx, instrument_row, "no item table"};
     enum cvom_status st = cvom_table_read(buf, len, name, &spec, &p, err);
     if (!st && (st = cvom_instrument_validate(&p.ins, err)) != CVOM_OK && err)
-        cvom_copy(err->file, sizeof err->file, name);
+        cvom__copy_str(err->file, sizeof err->file, name);
     if (st) {
         cvom_instrument_cleanup(&p.ins);
         return st;
@@ -261,27 +261,27 @@ enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *
     return CVOM_OK;
 }
 
-enum cvom_status cvom_instrument_load(const char *path, struct cvom_instrument *out,
-                                      struct cvom_error *err)
+enum cvom_status cvom__instrument_load(const char *path, struct cvom_instrument *out,
+                                       struct cvom_error *err)
 {
     char *buf;
     size_t len;
-    enum cvom_status st = cvom_read_file(path, CVOM_INSTRUMENT_FILE_MAX, &buf, &len, err);
+    enum cvom_status st = cvom__read_file(path, CVOM_INSTRUMENT_FILE_MAX, &buf, &len, err);
     if (st)
         return st;
-    st = cvom_instrument_parse(buf, len, path, out, err);
+    st = cvom__instrument_parse(buf, len, path, out, err);
     free(buf);
     return st;
 }
 
-enum cvom_status cvom_instrument_default(struct cvom_instrument *out, struct cvom_error *err)
+enum cvom_status cvom__instrument_default(struct cvom_instrument *out, struct cvom_error *err)
 {
-    return cvom_instrument_parse((const char *)cvom__default_instrument_csv,
-                                 cvom__default_instrument_csv_len,
-                                 "data/instrument-default.csv", out, err);
+    return cvom__instrument_parse((const char *)cvom__default_instrument_csv,
+                                  cvom__default_instrument_csv_len, "data/instrument-default.csv",
+                                  out, err);
 }
 
-int cvom_csv_put(FILE *f, const char *s)
+int cvom__csv_put(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n"))
         return fputs(s, f) < 0 ? EOF : 0;
@@ -293,7 +293,7 @@ int cvom_csv_put(FILE *f, const char *s)
     return putc('"', f) == EOF ? EOF : 0;
 }
 
-enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *ins, int full)
+enum cvom_status cvom__instrument_write(FILE *f, const struct cvom_instrument *ins, int full)
 {
     /* The respondent column is written when an item has a respondent text, so that a file
      * written before the column existed reads back and writes out unchanged. */
@@ -309,18 +309,18 @@ enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *in
     for (size_t i = 0; i < ins->n_items; i++) {
         const struct cvom_item *it = &ins->items[i];
         char w[32];
-        cvom_format_double(w, sizeof w, it->weight);
-        cvom_csv_put(f, it->code);
+        cvom__format_double(w, sizeof w, it->weight);
+        cvom__csv_put(f, it->code);
         fprintf(f, ",%s,%d,%s,%d,%d,", cvom_axis_name(it->axis), it->reverse, w, it->scale_min,
                 it->scale_max);
-        cvom_csv_write_field(f, it->statement, 1);
+        cvom__csv_write_field(f, it->statement, 1);
         if (full) {
             putc(',', f);
-            cvom_csv_write_field(f, it->construct, 1);
+            cvom__csv_write_field(f, it->construct, 1);
         }
         if (voiced) {
             putc(',', f);
-            cvom_csv_write_field(f, it->respondent[0] || full ? it->respondent : it->statement, 1);
+            cvom__csv_write_field(f, it->respondent[0] || full ? it->respondent : it->statement, 1);
         }
         putc('\n', f);
     }

@@ -14,20 +14,20 @@
 
 /* Parse an instrument from buf (name is used in error messages). out must be initialised;
  * on failure it is left empty and err names the line and column. */
-enum cvom_status cvom_instrument_parse(const char *buf, size_t len, const char *name,
-                                       struct cvom_instrument *out, struct cvom_error *err);
+enum cvom_status cvom__instrument_parse(const char *buf, size_t len, const char *name,
+                                        struct cvom_instrument *out, struct cvom_error *err);
 /* Read and parse a file ("-" for standard input). */
-enum cvom_status cvom_instrument_load(const char *path, struct cvom_instrument *out,
-                                      struct cvom_error *err);
+enum cvom_status cvom__instrument_load(const char *path, struct cvom_instrument *out,
+                                       struct cvom_error *err);
 /* The instrument that ships with cvom (data/instrument-default.csv, embedded). */
-enum cvom_status cvom_instrument_default(struct cvom_instrument *out, struct cvom_error *err);
+enum cvom_status cvom__instrument_default(struct cvom_instrument *out, struct cvom_error *err);
 
 /* Write the instrument: full = 1 writes the file format (preamble, construct column and the
  * respondent column when an item has a respondent text, so it reads back identically);
  * full = 0 writes only the table with the header
  * code,axis,reverse,weight,scale_min,scale_max,statement,respondent, the respondent text
  * being the statement where an item has none. CVOM_EIO on a write error. */
-enum cvom_status cvom_instrument_write(FILE *f, const struct cvom_instrument *ins, int full);
+enum cvom_status cvom__instrument_write(FILE *f, const struct cvom_instrument *ins, int full);
 
 /* Files of a '# key: value' preamble and a CSV table (instruments, language files): key is
  * called for each preamble line with a colon, with the line and the column where the value
@@ -57,6 +57,6 @@ enum cvom_status cvom_file_error(struct cvom_error *err, const char *name, long 
                                  enum cvom_status st, const char *msg, const char *value);
 
 /* Write one CSV field, quoted when it needs to be. Returns 0 or EOF. */
-int cvom_csv_put(FILE *f, const char *s);
+int cvom__csv_put(FILE *f, const char *s);
 
 #endif

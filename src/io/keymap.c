@@ -27,12 +27,12 @@ static const char *key_at(const struct cvom_keymap *m, size_t slot)
     return m->arena + m->slots[slot] - 1 + sizeof(struct cvom_keymap_value);
 }
 
-void cvom_keymap_init(struct cvom_keymap *m)
+void cvom__keymap_init(struct cvom_keymap *m)
 {
     memset(m, 0, sizeof *m);
 }
 
-void cvom_keymap_cleanup(struct cvom_keymap *m)
+void cvom__keymap_cleanup(struct cvom_keymap *m)
 {
     free(m->slots);
     free(m->arena);
@@ -48,7 +48,7 @@ static size_t find(const struct cvom_keymap *m, const char *key)
     return i;
 }
 
-struct cvom_keymap_value *cvom_keymap_get(const struct cvom_keymap *m, const char *key)
+struct cvom_keymap_value *cvom__keymap_get(const struct cvom_keymap *m, const char *key)
 {
     if (!m->cap)
         return NULL;
@@ -96,10 +96,10 @@ static int reserve(struct cvom_keymap *m, size_t need)
     return 0;
 }
 
-struct cvom_keymap_value *cvom_keymap_put(struct cvom_keymap *m, const char *key,
-                                          struct cvom_keymap_value v, int *added)
+struct cvom_keymap_value *cvom__keymap_put(struct cvom_keymap *m, const char *key,
+                                           struct cvom_keymap_value v, int *added)
 {
-    struct cvom_keymap_value *have = cvom_keymap_get(m, key);
+    struct cvom_keymap_value *have = cvom__keymap_get(m, key);
     if (added)
         *added = !have;
     if (have) {

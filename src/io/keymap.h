@@ -22,16 +22,16 @@ struct cvom_keymap {
     size_t used, arena_cap;
 };
 
-void cvom_keymap_init(struct cvom_keymap *m);
-void cvom_keymap_cleanup(struct cvom_keymap *m);
+void cvom__keymap_init(struct cvom_keymap *m);
+void cvom__keymap_cleanup(struct cvom_keymap *m);
 
 /* The value stored for key, or NULL. The pointer is valid until the next put. */
-struct cvom_keymap_value *cvom_keymap_get(const struct cvom_keymap *m, const char *key);
+struct cvom_keymap_value *cvom__keymap_get(const struct cvom_keymap *m, const char *key);
 
 /* Store v for key unless it is there: returns the entry (the old one when the key was
  * there, with its count raised by one; the new one with count 1 otherwise), or NULL when
  * memory or CVOM_KEYMAP_MAX runs out. *added (may be NULL) says which. */
-struct cvom_keymap_value *cvom_keymap_put(struct cvom_keymap *m, const char *key,
-                                          struct cvom_keymap_value v, int *added);
+struct cvom_keymap_value *cvom__keymap_put(struct cvom_keymap *m, const char *key,
+                                           struct cvom_keymap_value v, int *added);
 
 #endif

@@ -66,10 +66,10 @@ static enum cvom_status lang_key(void *ctx, const char *key, const char *val, lo
         if (f->lang[0] && strcmp(f->lang, val) != 0)
             return cvom_file_error(err, "", line, column, CVOM_EINVAL,
                                    "the file says another language than asked", val);
-        cvom_copy(f->lang, sizeof f->lang, val);
+        cvom__copy_str(f->lang, sizeof f->lang, val);
     } else if (strcmp(key, "name") == 0 || strcmp(key, "instrument") == 0) {
         char *dst = key[0] == 'n' ? f->name : f->instrument;
-        if (cvom_copy(dst, CVOM_NAME_MAX, val))
+        if (cvom__copy_str(dst, CVOM_NAME_MAX, val))
             return cvom_file_error(err, "", line, column, CVOM_ELIMIT, "too long", NULL);
     }
     return CVOM_OK;
@@ -122,11 +122,11 @@ static enum cvom_status text_row(void *ctx, const struct cvom_csv_row *row, cons
     if (cvom_lang_get(&p->f, k->s))
         return cvom_file_error(err, name, k->line, k->column, CVOM_EEXIST, "the key appears twice",
                                k->s);
-    const char *text = cvom_csv_unguard(t->s);
+    const char *text = cvom__csv_unguard(t->s);
     if (!text[0])
         return cvom_file_error(err, name, t->line, t->column, CVOM_EINVAL, "empty text for", k->s);
     struct cvom_lang_entry *v =
-        cvom_grow(p->f.v, &p->f.cap, p->f.n + 1, sizeof *p->f.v, CVOM_LANG_TEXTS_MAX);
+        cvom__grow(p->f.v, &p->f.cap, p->f.n + 1, sizeof *p->f.v, CVOM_LANG_TEXTS_MAX);
     if (!v)
         return p->f.n >= CVOM_LANG_TEXTS_MAX
                    ? cvom_file_error(err, name, row->line, 1, CVOM_ELIMIT, "too many texts", NULL)
@@ -135,7 +135,8 @@ static enum cvom_status text_row(void *ctx, const struct cvom_csv_row *row, cons
     struct cvom_lang_entry *e = &p->f.v[p->f.n];
     e->line = k->line;
     e->column = k->column;
-    if (cvom_copy(e->key, sizeof e->key, k->s) || cvom_copy(e->text, sizeof e->text, text))
+    if (cvom__copy_str(e->key, sizeof e->key, k->s) ||
+        cvom__copy_str(e->text, sizeof e->text, text))
         return cvom_file_error(err, name, t->line, t->column, CVOM_ELIMIT, "text too long for",
                                k->s);
     p->f.n++;
@@ -156,7 +157,7 @@ static enum cvom_status parse(const char *buf, size_t len, const char *name, con
         return cvom_error_set(err, CVOM_EINVAL, "'%s' is not a language tag such as de or pt-BR",
                               lang);
     if (lang)
-        cvom_copy(p.f.lang, sizeof p.f.lang, lang);
+        cvom__copy_str(p.f.lang, sizeof p.f.lang, lang);
     enum cvom_status st = cvom_table_read(buf, len, name, &spec, &p, err);
     if (!st && !p.f.lang[0])
         st = cvom_file_error(err, name, 1, 1, CVOM_EINVAL,

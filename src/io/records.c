@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const struct cvom_field_def cvom_account_fields[] = {
+const struct cvom_field_def cvom__account_fields[] = {
     {"name", "the customer organisation's name", 1, 0},
     {"external_id", "the id in your CRM (unique)", 0, 0},
     {"owner", "the account manager", 0, 0},
@@ -22,7 +22,7 @@ const struct cvom_field_def cvom_account_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
-const struct cvom_field_def cvom_stakeholder_fields[] = {
+const struct cvom_field_def cvom__stakeholder_fields[] = {
     {"name", "the person's name", 1, 0},
     {"external_id", "the id in your CRM (unique within the account)", 0, 0},
     {"role", "role in the decision-making unit (economic buyer, sponsor, user, ...)", 0, 0},
@@ -37,7 +37,7 @@ static enum cvom_status bad(struct cvom_error *err, enum cvom_status st, const c
 {
     cvom_error_set(err, st, "%s: %s", field, what);
     if (err)
-        cvom_copy(err->field, sizeof err->field, field);
+        cvom__copy_str(err->field, sizeof err->field, field);
     return st;
 }
 
@@ -52,9 +52,9 @@ static enum cvom_status text(char *dst, size_t cap, const char *field, const cha
     for (const unsigned char *p = (const unsigned char *)value; *p; p++)
         if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
             return bad(err, CVOM_EINVAL, field, "contains a control character");
-    if (!cvom_utf8_valid(value))
+    if (!cvom__utf8_valid(value))
         return bad(err, CVOM_EINVAL, field, "is not valid UTF-8");
-    cvom_copy(dst, cap, value);
+    cvom__copy_str(dst, cap, value);
     return CVOM_OK;
 }
 
@@ -71,7 +71,7 @@ static enum cvom_status amount(double *dst, const char *field, const char *value
                                struct cvom_error *err)
 {
     double v = 0;
-    if (value[0] && (cvom_parse_double(value, &v) || v < 0 || v > 1e15))
+    if (value[0] && (cvom__parse_double(value, &v) || v < 0 || v > 1e15))
         return bad_number(err, field, value, "0 to 1000000000000000");
     *dst = v;
     return CVOM_OK;
@@ -83,10 +83,10 @@ static enum cvom_status tags(char *dst, size_t cap, const char *value, struct cv
     char buf[CVOM_TAGS_MAX], out[CVOM_TAGS_MAX] = "";
     if (strlen(value) >= sizeof buf)
         return bad(err, CVOM_ELIMIT, "tags", "too long");
-    cvom_copy(buf, sizeof buf, value);
+    cvom__copy_str(buf, sizeof buf, value);
     size_t used = 0;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        cvom_trim(t);
+        cvom__trim(t);
         if (!t[0])
             continue;
         char probe[CVOM_TAGS_MAX + 2];
@@ -100,12 +100,12 @@ static enum cvom_status tags(char *dst, size_t cap, const char *value, struct cv
             return bad(err, CVOM_ELIMIT, "tags", "too long");
         used += (size_t)w;
     }
-    cvom_copy(dst, cap, out);
+    cvom__copy_str(dst, cap, out);
     return CVOM_OK;
 }
 
-enum cvom_status cvom_account_set(struct cvom_account *a, const char *field, const char *value,
-                                  char *parent_ref, struct cvom_error *err)
+enum cvom_status cvom__account_set(struct cvom_account *a, const char *field, const char *value,
+                                   char *parent_ref, struct cvom_error *err)
 {
     if (strcmp(field, "name") == 0)
         return text(a->name, sizeof a->name, field, value, err);
@@ -138,8 +138,8 @@ enum cvom_status cvom_account_set(struct cvom_account *a, const char *field, con
     return bad(err, CVOM_EINVAL, field, "no such account field");
 }
 
-enum cvom_status cvom_stakeholder_set(struct cvom_stakeholder *s, const char *field,
-                                      const char *value, struct cvom_error *err)
+enum cvom_status cvom__stakeholder_set(struct cvom_stakeholder *s, const char *field,
+                                       const char *value, struct cvom_error *err)
 {
     if (strcmp(field, "name") == 0)
         return text(s->name, sizeof s->name, field, value, err);
@@ -154,13 +154,13 @@ enum cvom_status cvom_stakeholder_set(struct cvom_stakeholder *s, const char *fi
     }
     if (strcmp(field, "influence") == 0) {
         double v = 0.5;
-        if (value[0] && (cvom_parse_double(value, &v) || v < 0 || v > 1))
+        if (value[0] && (cvom__parse_double(value, &v) || v < 0 || v > 1))
             return bad_number(err, field, value, "0 to 1");
         s->influence = v;
         return CVOM_OK;
     }
     if (strcmp(field, "stance") == 0) {
-        int k = value[0] ? cvom_stance_parse(value) : CVOM_STANCE_UNKNOWN;
+        int k = value[0] ? cvom__stance_parse(value) : CVOM_STANCE_UNKNOWN;
         if (k < 0)
             return bad(err, CVOM_EINVAL, field,
                        "expected champion, supporter, neutral, sceptic, opponent or unknown");
@@ -170,14 +170,14 @@ enum cvom_status cvom_stakeholder_set(struct cvom_stakeholder *s, const char *fi
     return bad(err, CVOM_EINVAL, field, "no such stakeholder field");
 }
 
-enum cvom_status cvom_account_check(const struct cvom_account *a, struct cvom_error *err)
+enum cvom_status cvom__account_check(const struct cvom_account *a, struct cvom_error *err)
 {
     if (!a->name[0])
         return bad(err, CVOM_EINVAL, "name", "required");
     return CVOM_OK;
 }
 
-enum cvom_status cvom_stakeholder_check(const struct cvom_stakeholder *s, struct cvom_error *err)
+enum cvom_status cvom__stakeholder_check(const struct cvom_stakeholder *s, struct cvom_error *err)
 {
     if (!s->name[0])
         return bad(err, CVOM_EINVAL, "name", "required");

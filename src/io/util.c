@@ -18,7 +18,7 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-char *cvom_trim(char *s)
+char *cvom__trim(char *s)
 {
     size_t n = strlen(s);
     while (n && is_space(s[n - 1]))
@@ -38,7 +38,7 @@ static int tail_blank(const char *end)
     return *end == '\0';
 }
 
-enum cvom_status cvom_parse_double(const char *s, double *out)
+enum cvom_status cvom__parse_double(const char *s, double *out)
 {
     if (!s)
         return CVOM_EINVAL;
@@ -59,7 +59,7 @@ enum cvom_status cvom_parse_double(const char *s, double *out)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out)
+enum cvom_status cvom__parse_long(const char *s, long min, long max, long *out)
 {
     if (!s)
         return CVOM_EINVAL;
@@ -77,7 +77,7 @@ enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_parse_bool(const char *s, int *out)
+enum cvom_status cvom__parse_bool(const char *s, int *out)
 {
     static const char *const yes[] = {"1", "true", "yes", "y"};
     static const char *const no[] = {"0", "false", "no", "n"};
@@ -94,8 +94,8 @@ enum cvom_status cvom_parse_bool(const char *s, int *out)
     return CVOM_EINVAL;
 }
 
-enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t *len,
-                                struct cvom_error *err)
+enum cvom_status cvom__read_file(const char *path, size_t cap, char **buf, size_t *len,
+                                 struct cvom_error *err)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -144,7 +144,7 @@ enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t
     return CVOM_OK;
 }
 
-int cvom_money_format(char *buf, size_t cap, double v, const char *currency)
+int cvom__money_format(char *buf, size_t cap, double v, const char *currency)
 {
     char raw[400], grouped[540];
     if (!cap)
@@ -170,7 +170,7 @@ int cvom_money_format(char *buf, size_t cap, double v, const char *currency)
     return w < 0 || (size_t)w >= cap;
 }
 
-int cvom_copy(char *dst, size_t cap, const char *src)
+int cvom__copy_str(char *dst, size_t cap, const char *src)
 {
     size_t n = strlen(src);
     if (n < cap) {
@@ -186,7 +186,7 @@ int cvom_copy(char *dst, size_t cap, const char *src)
     return 1;
 }
 
-int cvom_utf8_valid(const char *str)
+int cvom__utf8_valid(const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
     while (*s) {
@@ -212,7 +212,7 @@ int cvom_utf8_valid(const char *str)
     return 1;
 }
 
-void cvom_format_double(char *buf, size_t cap, double v)
+void cvom__format_double(char *buf, size_t cap, double v)
 {
     for (int digits = 6; digits <= 17; digits++) {
         snprintf(buf, cap, "%.*g", digits, v);
@@ -221,7 +221,7 @@ void cvom_format_double(char *buf, size_t cap, double v)
     }
 }
 
-int cvom_open_beside(const char *path, char *tmp, size_t cap)
+int cvom__open_beside(const char *path, char *tmp, size_t cap)
 {
     static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
     size_t len = strlen(path);
@@ -249,16 +249,16 @@ int cvom_open_beside(const char *path, char *tmp, size_t cap)
     return -1;
 }
 
-void cvom_rows_init(struct cvom_rows *l, size_t size, size_t max)
+void cvom__rows_init(struct cvom_rows *l, size_t size, size_t max)
 {
     memset(l, 0, sizeof *l);
     l->size = size;
     l->max = max;
 }
 
-int cvom_rows_push(struct cvom_rows *l, const void *rec)
+int cvom__rows_push(struct cvom_rows *l, const void *rec)
 {
-    void *g = cvom_grow(l->v, &l->cap, l->n + 1, l->size, l->max);
+    void *g = cvom__grow(l->v, &l->cap, l->n + 1, l->size, l->max);
     if (!g) {
         l->failed = l->n + 1 > l->max ? CVOM_ELIMIT : CVOM_ENOMEM;
         return 1;
@@ -269,14 +269,14 @@ int cvom_rows_push(struct cvom_rows *l, const void *rec)
     return 0;
 }
 
-void cvom_rows_free(struct cvom_rows *l)
+void cvom__rows_free(struct cvom_rows *l)
 {
     free(l->v);
     l->v = NULL;
     l->n = l->cap = 0;
 }
 
-void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max)
+void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max)
 {
     if (need <= *cap)
         return v;

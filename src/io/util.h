@@ -10,45 +10,45 @@
 
 /* Parse a whole string as a finite double / a long in [min, max]. Leading and trailing
  * spaces are allowed; anything else is CVOM_EINVAL. *out is written only on success. */
-enum cvom_status cvom_parse_double(const char *s, double *out);
-enum cvom_status cvom_parse_long(const char *s, long min, long max, long *out);
+enum cvom_status cvom__parse_double(const char *s, double *out);
+enum cvom_status cvom__parse_long(const char *s, long min, long max, long *out);
 /* "1", "0", "true", "false", "yes", "no", "y", "n" (any case); CVOM_EINVAL otherwise. */
-enum cvom_status cvom_parse_bool(const char *s, int *out);
+enum cvom_status cvom__parse_bool(const char *s, int *out);
 
 /* Read a whole file (or standard input for "-") into a new NUL-terminated buffer of at
  * most cap bytes. The caller frees *buf. CVOM_ELIMIT when the file is larger. */
-enum cvom_status cvom_read_file(const char *path, size_t cap, char **buf, size_t *len,
-                                struct cvom_error *err);
+enum cvom_status cvom__read_file(const char *path, size_t cap, char **buf, size_t *len,
+                                 struct cvom_error *err);
 
 /* Copy at most cap-1 bytes of src into dst, always NUL-terminating, never splitting a UTF-8
  * character. Returns 1 when src was truncated. */
-int cvom_copy(char *dst, size_t cap, const char *src);
+int cvom__copy_str(char *dst, size_t cap, const char *src);
 
 /* An amount of money as every face shows revenue and costs: whole units with thousands
  * separators, after the currency code and a no-break space when currency is not empty:
  * 1840000 -> "1,840,000", "EUR 1,840,000". NaN or infinity gives "" (nothing to show).
  * Always NUL-terminated within cap; returns 1 when it had to be cut. */
-int cvom_money_format(char *buf, size_t cap, double v, const char *currency);
+int cvom__money_format(char *buf, size_t cap, double v, const char *currency);
 
 /* Whether s is valid UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF). */
-int cvom_utf8_valid(const char *s);
+int cvom__utf8_valid(const char *s);
 
 /* The shortest decimal text that reads back as exactly v (at most 17 digits). */
-void cvom_format_double(char *buf, size_t cap, double v);
+void cvom__format_double(char *buf, size_t cap, double v);
 
 /* Create PATH.tmp plus six random characters beside path, exclusively, with the usual permissions of new files
  * (the umask applies), for a file that is renamed onto path once complete so that no half
  * of it is ever seen. tmp (cap bytes) receives the name. Returns the descriptor, or -1 with
  * errno set. Safe to call from several threads. */
-int cvom_open_beside(const char *path, char *tmp, size_t cap);
+int cvom__open_beside(const char *path, char *tmp, size_t cap);
 
 /* Make room for `need` elements of `size` bytes in the array v of capacity *cap, doubling
  * as it grows and never past `max` elements. Returns the array (perhaps moved) with *cap
  * updated, or NULL with v and *cap untouched when memory or the bound runs out. */
-void *cvom_grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
+void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
 
 /* Records of one size collected into a growing array, as a store listing's callback hands
- * them over: cvom_rows_push copies one in. Past `max` records, or when memory runs out,
+ * them over: cvom__rows_push copies one in. Past `max` records, or when memory runs out,
  * push returns 1 (the callback's "stop") and sets failed; the records so far stay. */
 struct cvom_rows {
     void *v;
@@ -57,11 +57,11 @@ struct cvom_rows {
     int failed; /* CVOM_ENOMEM or CVOM_ELIMIT: why a record was not kept */
 };
 
-void cvom_rows_init(struct cvom_rows *l, size_t size, size_t max);
-int cvom_rows_push(struct cvom_rows *l, const void *rec);
-void cvom_rows_free(struct cvom_rows *l);
+void cvom__rows_init(struct cvom_rows *l, size_t size, size_t max);
+int cvom__rows_push(struct cvom_rows *l, const void *rec);
+void cvom__rows_free(struct cvom_rows *l);
 
 /* Trim ASCII white space at both ends, in place; returns s. */
-char *cvom_trim(char *s);
+char *cvom__trim(char *s);
 
 #endif

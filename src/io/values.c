@@ -70,15 +70,15 @@ static int has_separator(const char *s, int decimal_comma)
     return 0;
 }
 
-enum cvom_status cvom_number_canonical(const char *s, int decimal_comma, char *out, size_t cap,
-                                       char *why, size_t why_cap)
+enum cvom_status cvom__number_canonical(const char *s, int decimal_comma, char *out, size_t cap,
+                                        char *why, size_t why_cap)
 {
     char text[CVOM_NUMBER_TEXT_MAX * 2];
-    if (cvom_copy(text, sizeof text, s))
+    if (cvom__copy_str(text, sizeof text, s))
         return refuse(why, why_cap, s, "too long");
-    cvom_trim(text);
+    cvom__trim(text);
     if (!has_separator(text, decimal_comma)) {
-        if (cvom_copy(out, cap, text))
+        if (cvom__copy_str(out, cap, text))
             return refuse(why, why_cap, s, "too long");
         return CVOM_OK;
     }
@@ -142,7 +142,7 @@ static int date_shaped(const char *s)
     return s[10] == '\0';
 }
 
-enum cvom_status cvom_date_check(const char *s, int32_t *days, char *why, size_t why_cap)
+enum cvom_status cvom__date_check(const char *s, int32_t *days, char *why, size_t why_cap)
 {
     if (s && cvom_date_parse(s, days) == CVOM_OK)
         return CVOM_OK;
@@ -213,7 +213,7 @@ static int latin_key(const char *name, char *out, size_t cap)
     return 1;
 }
 
-char *cvom_name_key(const char *name, char *out, size_t cap)
+char *cvom__name_key(const char *name, char *out, size_t cap)
 {
     if (cap == 0 || latin_key(name, out, cap))
         return out;

@@ -23,18 +23,18 @@
  *
  * Outcomes: CVOM_OK with the canonical text in out (cap bytes); CVOM_EINVAL with the reason
  * in why (why_cap bytes), quoting the value. */
-enum cvom_status cvom_number_canonical(const char *s, int decimal_comma, char *out, size_t cap,
-                                       char *why, size_t why_cap);
+enum cvom_status cvom__number_canonical(const char *s, int decimal_comma, char *out, size_t cap,
+                                        char *why, size_t why_cap);
 
 /* Parse a date YYYY-MM-DD. On failure the reason, quoting the text, goes into why: not of
  * that form, a month that does not exist, or a day the month does not have ("February 2026
  * has 28 days"). CVOM_OK or CVOM_EINVAL; *days is written only on success. */
-enum cvom_status cvom_date_check(const char *s, int32_t *days, char *why, size_t why_cap);
+enum cvom_status cvom__date_check(const char *s, int32_t *days, char *why, size_t why_cap);
 
 /* The key two names share when a person would call them the same: Unicode compatibility
  * normalisation (NFKC), case folding, and every white space removed ("ACME  Corp" and
  * "acme corp" give "acmecorp"). Text that is not UTF-8 is folded byte by byte (ASCII only).
  * Writes at most cap bytes (cut at a character) into out; returns out. */
-char *cvom_name_key(const char *name, char *out, size_t cap);
+char *cvom__name_key(const char *name, char *out, size_t cap);
 
 #endif

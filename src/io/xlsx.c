@@ -108,7 +108,7 @@ struct cvom_xlsx {
     struct cvom_error err;
 };
 
-void cvom_xlsx_opts_init(struct cvom_xlsx_opts *o)
+void cvom__xlsx_opts_init(struct cvom_xlsx_opts *o)
 {
     o->sheet = NULL;
     o->max_part = (size_t)512 << 20;
@@ -117,13 +117,13 @@ void cvom_xlsx_opts_init(struct cvom_xlsx_opts *o)
     o->max_fields = 512;
 }
 
-int cvom_xlsx_is_zip(const void *head, size_t n)
+int cvom__xlsx_is_zip(const void *head, size_t n)
 {
     const unsigned char *h = head;
     return n >= 4 && h[0] == 'P' && h[1] == 'K' && h[2] == 3 && h[3] == 4;
 }
 
-void cvom_xlsx_cell_name(long row, long column, char *buf, size_t cap)
+void cvom__xlsx_cell_name(long row, long column, char *buf, size_t cap)
 {
     char letters[8];
     size_t n = 0;
@@ -151,7 +151,7 @@ fail(struct cvom_xlsx *x, enum cvom_status st, long line, long col, const char *
     vsnprintf(x->err.message, sizeof x->err.message, fmt, ap);
     va_end(ap);
     x->err.status = st;
-    cvom_copy(x->err.file, sizeof x->err.file, x->name);
+    cvom__copy_str(x->err.file, sizeof x->err.file, x->name);
     x->err.line = line;
     x->err.column = col;
     x->failed = st;
@@ -372,14 +372,14 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
     } else if (strcmp(n, "sheet") == 0 && b->n < MAX_SHEETS) {
         const char *sn = attr(atts, "name"), *rid = attr(atts, "id");
         if (sn && rid) {
-            cvom_copy(b->sheets[b->n].name, sizeof b->sheets[b->n].name, sn);
-            cvom_copy(b->sheets[b->n].rid, sizeof b->sheets[b->n].rid, rid);
+            cvom__copy_str(b->sheets[b->n].name, sizeof b->sheets[b->n].name, sn);
+            cvom__copy_str(b->sheets[b->n].rid, sizeof b->sheets[b->n].rid, rid);
             b->n++;
         }
     } else if (strcmp(n, "Relationship") == 0 && b->want_rid) {
         const char *id = attr(atts, "Id"), *t = attr(atts, "Target");
         if (id && t && strcmp(id, b->want_rid) == 0)
-            cvom_copy(b->target, sizeof b->target, t);
+            cvom__copy_str(b->target, sizeof b->target, t);
     }
 }
 
@@ -419,7 +419,7 @@ static void list_sheets(const struct book *b, char *out, size_t cap)
 static void sheet_path(struct cvom_xlsx *x, const char *target)
 {
     if (target[0] == '/')
-        cvom_copy(x->sheet_path, sizeof x->sheet_path, target + 1);
+        cvom__copy_str(x->sheet_path, sizeof x->sheet_path, target + 1);
     else
         snprintf(x->sheet_path, sizeof x->sheet_path, "xl/%.400s", target);
 }
@@ -447,7 +447,7 @@ static enum cvom_status choose_sheet(struct cvom_xlsx *x)
         }
     }
     if (!st) {
-        cvom_copy(x->sheet, sizeof x->sheet, b->sheets[pick].name);
+        cvom__copy_str(x->sheet, sizeof x->sheet, b->sheets[pick].name);
         b->want_rid = b->sheets[pick].rid;
         st = parse_with(x, b, "xl/_rels/workbook.xml.rels", 1);
     }
@@ -509,14 +509,14 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
     long id;
     if (strcmp(n, "numFmt") == 0) {
         const char *i = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
-        if (i && code && !cvom_parse_long(i, 0, MAX_XF - 1, &id))
+        if (i && code && !cvom__parse_long(i, 0, MAX_XF - 1, &id))
             s->custom_date[id] = (unsigned char)code_is_date(code);
     } else if (strcmp(n, "cellXfs") == 0) {
         s->in_xfs = 1;
     } else if (strcmp(n, "xf") == 0 && s->in_xfs && s->n_xf < MAX_XF) {
         const char *i = attr(atts, "numFmtId");
         int date = 0;
-        if (i && !cvom_parse_long(i, 0, MAX_XF - 1, &id))
+        if (i && !cvom__parse_long(i, 0, MAX_XF - 1, &id))
             date = builtin_date(id) || (id >= 164 && s->custom_date[id]);
         s->xf[s->n_xf++] = (unsigned char)date;
     }
@@ -561,8 +561,8 @@ struct strings {
 static enum cvom_status sst_push(struct cvom_xlsx *x)
 {
     if (x->n_sst == x->cap_sst) {
-        size_t *g = cvom_grow(x->sst_off, &x->cap_sst, x->n_sst + 1, sizeof *g,
-                              x->o.max_strings / 2 + 1);
+        size_t *g =
+            cvom__grow(x->sst_off, &x->cap_sst, x->n_sst + 1, sizeof *g, x->o.max_strings / 2 + 1);
         if (!g)
             return CVOM_ENOMEM;
         x->sst_off = g;
@@ -636,14 +636,14 @@ static enum cvom_status read_strings(struct cvom_xlsx *x)
 static void number_text(const char *v, char *out, size_t cap)
 {
     double d;
-    if (cvom_parse_double(v, &d)) {
-        cvom_copy(out, cap, v);
+    if (cvom__parse_double(v, &d)) {
+        cvom__copy_str(out, cap, v);
         return;
     }
     if (d == floor(d) && fabs(d) < 1e15)
         snprintf(out, cap, "%.0f", d);
     else
-        cvom_format_double(out, cap, d);
+        cvom__format_double(out, cap, d);
 }
 
 /* A date cell's serial number as YYYY-MM-DD (the time of day dropped). 1900 system: serial
@@ -652,7 +652,7 @@ static void number_text(const char *v, char *out, size_t cap)
 static void date_text(const struct cvom_xlsx *x, const char *v, char *out, size_t cap)
 {
     double d;
-    if (cvom_parse_double(v, &d) || d < 0 || d > 2958465) {
+    if (cvom__parse_double(v, &d) || d < 0 || d > 2958465) {
         number_text(v, out, cap);
         return;
     }
@@ -664,15 +664,15 @@ static void date_text(const struct cvom_xlsx *x, const char *v, char *out, size_
     long days = x->date1904 ? serial - 24107 : serial - (serial < 60 ? 25568 : 25569);
     char buf[11];
     cvom_date_format((int32_t)days, buf);
-    cvom_copy(out, cap, buf);
+    cvom__copy_str(out, cap, buf);
 }
 
 static enum cvom_status row_push(struct cvom_xlsx *x, const char *text, size_t len,
                                  unsigned flags)
 {
     if (x->n_cells == x->cap_cells) {
-        struct cell *g = cvom_grow(x->cells, &x->cap_cells, x->n_cells + 1, sizeof *g,
-                                   x->o.max_fields + 1);
+        struct cell *g =
+            cvom__grow(x->cells, &x->cap_cells, x->n_cells + 1, sizeof *g, x->o.max_fields + 1);
         if (!g)
             return CVOM_ELIMIT;
         x->cells = g;
@@ -703,7 +703,7 @@ static void cell_value(struct cvom_xlsx *x, XML_Parser p)
         flags = CVOM_CELL_NO_VALUE;
         out = "";
     } else if (strcmp(t, "s") == 0) {
-        if (cvom_parse_long(v, 0, (long)x->n_sst - 1, &idx)) {
+        if (cvom__parse_long(v, 0, (long)x->n_sst - 1, &idx)) {
             stop(x, p, CVOM_EPARSE, "the workbook is damaged: the cell points to a shared "
                                     "string that does not exist");
             return;
@@ -714,7 +714,7 @@ static void cell_value(struct cvom_xlsx *x, XML_Parser p)
     } else if (strcmp(t, "e") == 0) {
         flags = CVOM_CELL_ERROR;
     } else if (strcmp(t, "d") == 0) {
-        cvom_copy(buf, sizeof buf, v);
+        cvom__copy_str(buf, sizeof buf, v);
         if (strlen(buf) > 10 && buf[10] == 'T')
             buf[10] = '\0';
         out = buf;
@@ -760,13 +760,13 @@ static void cell_start(struct cvom_xlsx *x, XML_Parser p, const XML_Char **atts)
         stop(x, p, CVOM_EPARSE, "the workbook is damaged: cells out of order in a row");
         return;
     }
-    if (s && cvom_parse_long(s, 0, MAX_XF - 1, &style))
+    if (s && cvom__parse_long(s, 0, MAX_XF - 1, &style))
         style = -1;
     x->in_cell = 1;
     x->cell_col = x->col_no = col;
     x->cell_style = (int)style;
     x->has_v = x->has_f = 0;
-    cvom_copy(x->cell_type, sizeof x->cell_type, t ? t : "");
+    cvom__copy_str(x->cell_type, sizeof x->cell_type, t ? t : "");
     x->text_len = 0;
     if (x->text)
         x->text[0] = '\0';
@@ -776,7 +776,7 @@ static void row_start(struct cvom_xlsx *x, XML_Parser p, const XML_Char **atts)
 {
     const char *r = attr(atts, "r");
     long row = x->row_no + 1;
-    if (r && (cvom_parse_long(r, 1, 1048576 * 16, &row) || row <= x->row_no)) {
+    if (r && (cvom__parse_long(r, 1, 1048576 * 16, &row) || row <= x->row_no)) {
         stop(x, p, CVOM_EPARSE, "the workbook is damaged: rows out of order");
         return;
     }
@@ -926,11 +926,11 @@ static struct cvom_xlsx *new_reader(const char *name, const struct cvom_xlsx_opt
     struct cvom_xlsx *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    cvom_copy(x->name, sizeof x->name, name ? name : "");
+    cvom__copy_str(x->name, sizeof x->name, name ? name : "");
     if (o)
         x->o = *o;
     else
-        cvom_xlsx_opts_init(&x->o);
+        cvom__xlsx_opts_init(&x->o);
     return x;
 }
 
@@ -941,16 +941,16 @@ static enum cvom_status finish_open(struct cvom_xlsx *x, struct cvom_xlsx **out,
     if (st) {
         if (err)
             *err = x->err;
-        cvom_xlsx_close(x);
+        cvom__xlsx_close(x);
         return st;
     }
     *out = x;
     return CVOM_OK;
 }
 
-enum cvom_status cvom_xlsx_open_file(const char *path, const char *name,
-                                     const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
-                                     struct cvom_error *err)
+enum cvom_status cvom__xlsx_open_file(const char *path, const char *name,
+                                      const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
+                                      struct cvom_error *err)
 {
     struct cvom_xlsx *x = new_reader(name ? name : path, o);
     if (!x)
@@ -965,15 +965,15 @@ enum cvom_status cvom_xlsx_open_file(const char *path, const char *name,
         if (err)
             *err = x->err;
         enum cvom_status st = x->failed;
-        cvom_xlsx_close(x);
+        cvom__xlsx_close(x);
         return st;
     }
     return finish_open(x, out, err);
 }
 
-enum cvom_status cvom_xlsx_open_mem(const void *buf, size_t len, const char *name,
-                                    const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
-                                    struct cvom_error *err)
+enum cvom_status cvom__xlsx_open_mem(const void *buf, size_t len, const char *name,
+                                     const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
+                                     struct cvom_error *err)
 {
     struct cvom_xlsx *x = new_reader(name, o);
     if (!x)
@@ -989,14 +989,14 @@ enum cvom_status cvom_xlsx_open_mem(const void *buf, size_t len, const char *nam
         if (err)
             *err = x->err;
         enum cvom_status st = x->failed;
-        cvom_xlsx_close(x);
+        cvom__xlsx_close(x);
         return st;
     }
     zip_error_fini(&ze);
     return finish_open(x, out, err);
 }
 
-void cvom_xlsx_close(struct cvom_xlsx *x)
+void cvom__xlsx_close(struct cvom_xlsx *x)
 {
     if (!x)
         return;
@@ -1025,8 +1025,8 @@ static enum cvom_status hand_out(struct cvom_xlsx *x, struct cvom_csv_row *row)
 {
     long last = x->cells[x->n_cells - 1].col;
     if ((size_t)last > x->cap_fields) {
-        struct cvom_csv_field *g = cvom_grow(x->fields, &x->cap_fields, (size_t)last,
-                                             sizeof *g, x->o.max_fields + 1);
+        struct cvom_csv_field *g =
+            cvom__grow(x->fields, &x->cap_fields, (size_t)last, sizeof *g, x->o.max_fields + 1);
         if (!g)
             return fail(x, CVOM_ENOMEM, 0, 0, "out of memory");
         x->fields = g;
@@ -1079,8 +1079,8 @@ static enum cvom_status pump(struct cvom_xlsx *x)
     return x->failed;
 }
 
-enum cvom_status cvom_xlsx_next(struct cvom_xlsx *x, struct cvom_csv_row *row,
-                                struct cvom_error *err)
+enum cvom_status cvom__xlsx_next(struct cvom_xlsx *x, struct cvom_csv_row *row,
+                                 struct cvom_error *err)
 {
     enum cvom_status st = x->failed ? x->failed : pump(x);
     if (!st && x->row_ready)
@@ -1096,12 +1096,12 @@ enum cvom_status cvom_xlsx_next(struct cvom_xlsx *x, struct cvom_csv_row *row,
     return st;
 }
 
-const char *cvom_xlsx_sheet(const struct cvom_xlsx *x)
+const char *cvom__xlsx_sheet(const struct cvom_xlsx *x)
 {
     return x->sheet;
 }
 
-size_t cvom_xlsx_offset(const struct cvom_xlsx *x)
+size_t cvom__xlsx_offset(const struct cvom_xlsx *x)
 {
     return x->read;
 }

@@ -93,7 +93,7 @@ struct ctx {
     char buf[TEXT_CAP];
 };
 
-void cvom_chart_opts_init(struct cvom_chart_opts *o)
+void cvom__chart_opts_init(struct cvom_chart_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->width = 800;
@@ -110,7 +110,7 @@ void cvom_chart_opts_init(struct cvom_chart_opts *o)
     o->stats = NULL;
 }
 
-int cvom_chart_format_parse(const char *s)
+int cvom__chart_format_parse(const char *s)
 {
     static const char *const names[CVOM_CHART_FORMAT_COUNT] = {
         [CVOM_CHART_PNG] = "png", [CVOM_CHART_PDF] = "pdf", [CVOM_CHART_SVG] = "svg"};
@@ -333,7 +333,7 @@ static struct cvom_rgb colour_of(const struct ctx *c, const struct cvom_chart_po
 {
     if (c->o->colour == CVOM_COLOUR_TREND)
         return trend_fg[trend_of(p)];
-    return cvom_palette_fg[p->quadrant];
+    return cvom__palette_fg[p->quadrant];
 }
 
 static struct cvom_rgb darker(struct cvom_rgb c, double k)
@@ -427,7 +427,7 @@ static void draw_quadrants(struct ctx *c)
     struct quad_box q[CVOM_Q_COUNT];
     quad_boxes(c, q);
     for (int k = 0; k < CVOM_Q_COUNT; k++)
-        fill_rect(cr, q[k].x0, q[k].y0, q[k].x1 - q[k].x0, q[k].y1 - q[k].y0, cvom_palette_bg[k],
+        fill_rect(cr, q[k].x0, q[k].y0, q[k].x1 - q[k].x0, q[k].y1 - q[k].y0, cvom__palette_bg[k],
                   1);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
     cairo_set_line_width(cr, 0.8 * f->s);
@@ -457,7 +457,7 @@ static enum cvom_status draw_quadrant_names(struct ctx *c, int backing)
         double bx = q[k].ha == LEFT ? x : x - w, by = q[k].va == TOP ? y : y - h;
         if (backing)
             fill_rect(c->cr, bx - pad, by, w + 2 * pad, h, (struct cvom_rgb){1, 1, 1}, 0.85);
-        text_show(c, x, y, q[k].ha, q[k].va, darker(cvom_palette_fg[k], 0.8), backing ? 1 : 0.75);
+        text_show(c, x, y, q[k].ha, q[k].va, darker(cvom__palette_fg[k], 0.8), backing ? 1 : 0.75);
         st = add_box_obstacle(c, bx, by, w, h);
     }
     return st;
@@ -624,7 +624,7 @@ static int colour_class(const struct ctx *c, const struct cvom_chart_point *p)
 
 static struct cvom_rgb class_rgb(const struct ctx *c, int k)
 {
-    return c->o->colour == CVOM_COLOUR_TREND ? trend_fg[k] : cvom_palette_fg[k];
+    return c->o->colour == CVOM_COLOUR_TREND ? trend_fg[k] : cvom__palette_fg[k];
 }
 
 static int by_batch(const void *x, const void *y)
@@ -776,7 +776,7 @@ static enum cvom_status draw_labels(struct ctx *c)
     }
     cvom__copy(it + c->nd, c->obst, c->n_obst * sizeof *it);
     struct cvom_rect bounds = {f->px + 2 * s, f->py + 2 * s, f->pw - 4 * s, f->ph - 4 * s};
-    enum cvom_status st = cvom_layout_labels(it, m, bounds, res);
+    enum cvom_status st = cvom__layout_labels(it, m, bounds, res);
     for (size_t k = 0; !st && k < c->nd; k++) {
         if (!res[k].placed)
             continue;
@@ -900,8 +900,8 @@ static double legend_colours(struct ctx *c, double y)
         static const enum cvom_quadrant order[CVOM_Q_COUNT] = {
             CVOM_Q_PARTNERSHIP, CVOM_Q_INTELLECTUAL, CVOM_Q_EMOTIONAL, CVOM_Q_TRANSACTIONAL};
         for (int k = 0; k < CVOM_Q_COUNT; k++) {
-            bubble(c->cr, c->f.lx + 6 * s, y + 6 * s, 4.5 * s, cvom_palette_fg[order[k]], fill, 0.9,
-                   0.9 * s);
+            bubble(c->cr, c->f.lx + 6 * s, y + 6 * s, 4.5 * s, cvom__palette_fg[order[k]], fill,
+                   0.9, 0.9 * s);
             y = legend_row(c, y, cvom_quadrant_title(order[k]));
         }
     }
@@ -1088,9 +1088,9 @@ static enum cvom_status draw_all(struct ctx *c)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_chart_draw(cairo_t *cr, double x, double y, double w, double h,
-                                 const struct cvom_chart_point *pts, size_t n,
-                                 const struct cvom_chart_opts *o)
+enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, double h,
+                                  const struct cvom_chart_point *pts, size_t n,
+                                  const struct cvom_chart_opts *o)
 {
     if (!cr || check_opts(o, NULL) || check_points(pts, n, NULL) || !isfinite(x) ||
         !isfinite(y) || !(w > 0) || !(h > 0) || !isfinite(w) || !isfinite(h))
@@ -1122,7 +1122,7 @@ enum cvom_status cvom_chart_draw(cairo_t *cr, double x, double y, double w, doub
     return st;
 }
 
-void cvom_chart_release(void)
+void cvom__chart_release(void)
 {
     /* Dropping the default font map frees the fonts, glyph caches and fontconfig patterns it
      * holds. cairo_debug_reset_static_data() would go further, but now and then it found a
@@ -1174,7 +1174,7 @@ static enum cvom_status render_on(cairo_surface_t *surface, double sx, double sy
         return cairo_fail(cs, k, err);
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, sx, sy);
-    enum cvom_status st = cvom_chart_draw(cr, 0, 0, o->width, o->height, pts, n, o);
+    enum cvom_status st = cvom__chart_draw(cr, 0, 0, o->width, o->height, pts, n, o);
     if (!st && (cs = cairo_status(cr)) != CAIRO_STATUS_SUCCESS)
         st = cairo_fail(cs, k, err);
     else if (st)
@@ -1191,10 +1191,10 @@ static enum cvom_status render_on(cairo_surface_t *surface, double sx, double sy
     return st;
 }
 
-enum cvom_status cvom_chart_matrix(enum cvom_chart_format fmt, const struct cvom_chart_point *pts,
-                                   size_t n, const struct cvom_chart_opts *o,
-                                   cvom_chart_write_fn write, void *closure,
-                                   struct cvom_error *err)
+enum cvom_status cvom__chart_matrix(enum cvom_chart_format fmt, const struct cvom_chart_point *pts,
+                                    size_t n, const struct cvom_chart_opts *o,
+                                    cvom_chart_write_fn write, void *closure,
+                                    struct cvom_error *err)
 {
     enum cvom_status st = check_opts(o, err);
     if (st || (st = check_points(pts, n, err)) != CVOM_OK)
@@ -1244,9 +1244,9 @@ static int file_write(void *closure, const unsigned char *data, size_t len)
     return fwrite(data, 1, len, closure) == len ? 0 : -1;
 }
 
-enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format fmt,
-                                        const struct cvom_chart_point *pts, size_t n,
-                                        const struct cvom_chart_opts *o, struct cvom_error *err)
+enum cvom_status cvom__chart_matrix_file(const char *path, enum cvom_chart_format fmt,
+                                         const struct cvom_chart_point *pts, size_t n,
+                                         const struct cvom_chart_opts *o, struct cvom_error *err)
 {
     enum cvom_status st = check_opts(o, err);
     if (st || (st = check_points(pts, n, err)) != CVOM_OK)
@@ -1254,7 +1254,7 @@ enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format
     if (!path || !path[0])
         return cvom_error_set(err, CVOM_EINVAL, "no file name");
     char tmp[PATH_MAX];
-    int fd = cvom_open_beside(path, tmp, sizeof tmp);
+    int fd = cvom__open_beside(path, tmp, sizeof tmp);
     if (fd < 0)
         return cvom_error_set(err, CVOM_EIO, "cannot write %s: %s", path, strerror(errno));
     FILE *f = fdopen(fd, "wb");
@@ -1263,7 +1263,7 @@ enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format
         close(fd);
         goto out;
     }
-    st = cvom_chart_matrix(fmt, pts, n, o, file_write, f, err);
+    st = cvom__chart_matrix(fmt, pts, n, o, file_write, f, err);
     int failed = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
     int e = errno;
     failed |= fclose(f) != 0;

@@ -17,7 +17,7 @@ typedef struct _cairo cairo_t; /* cairo's own type, so callers need not include 
 enum cvom_chart_format { CVOM_CHART_PNG = 0, CVOM_CHART_PDF, CVOM_CHART_SVG, CVOM_CHART_FORMAT_COUNT };
 
 /* Parse "png", "pdf" or "svg"; -1 otherwise. */
-int cvom_chart_format_parse(const char *s);
+int cvom__chart_format_parse(const char *s);
 
 enum cvom_chart_colour {
     CVOM_COLOUR_QUADRANT = 0, /* each bubble in its quadrant's colour */
@@ -58,33 +58,33 @@ struct cvom_chart_opts {
     struct cvom_chart_stats *stats; /* when not NULL, filled after a successful drawing */
 };
 
-void cvom_chart_opts_init(struct cvom_chart_opts *o);
+void cvom__chart_opts_init(struct cvom_chart_opts *o);
 
 /* Where the output goes: called with successive chunks; returns 0 on success. */
 typedef int (*cvom_chart_write_fn)(void *closure, const unsigned char *data, size_t len);
 
 /* Draw the matrix of n points in the given format through write. CVOM_EINVAL for bad
  * options, CVOM_EIO when write fails, CVOM_ENOMEM. */
-enum cvom_status cvom_chart_matrix(enum cvom_chart_format fmt, const struct cvom_chart_point *pts,
-                                   size_t n, const struct cvom_chart_opts *o,
-                                   cvom_chart_write_fn write, void *closure,
-                                   struct cvom_error *err);
+enum cvom_status cvom__chart_matrix(enum cvom_chart_format fmt, const struct cvom_chart_point *pts,
+                                    size_t n, const struct cvom_chart_opts *o,
+                                    cvom_chart_write_fn write, void *closure,
+                                    struct cvom_error *err);
 
 /* The same into a file, written beside it and renamed into place, so a failure never leaves
  * half a picture. */
-enum cvom_status cvom_chart_matrix_file(const char *path, enum cvom_chart_format fmt,
-                                        const struct cvom_chart_point *pts, size_t n,
-                                        const struct cvom_chart_opts *o, struct cvom_error *err);
+enum cvom_status cvom__chart_matrix_file(const char *path, enum cvom_chart_format fmt,
+                                         const struct cvom_chart_point *pts, size_t n,
+                                         const struct cvom_chart_opts *o, struct cvom_error *err);
 
 /* Draw the matrix into the rectangle (x, y, w, h) of an existing cairo context, for
  * documents that place it on a page (the account one-pager). */
-enum cvom_status cvom_chart_draw(cairo_t *cr, double x, double y, double w, double h,
-                                 const struct cvom_chart_point *pts, size_t n,
-                                 const struct cvom_chart_opts *o);
+enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, double h,
+                                  const struct cvom_chart_point *pts, size_t n,
+                                  const struct cvom_chart_opts *o);
 
 /* Free the fonts and caches that drawing keeps for the rest of the process, so that a leak
  * checker sees only real leaks. Call it once, after the last drawing, on the thread that
  * drew; drawing again afterwards works and loads the fonts anew. */
-void cvom_chart_release(void);
+void cvom__chart_release(void);
 
 #endif

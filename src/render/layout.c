@@ -51,12 +51,12 @@ struct grid {
     uint32_t stamp;
 };
 
-int cvom_rect_overlap(struct cvom_rect a, struct cvom_rect b)
+int cvom__rect_overlap(struct cvom_rect a, struct cvom_rect b)
 {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-int cvom_rect_circle_overlap(struct cvom_rect a, double cx, double cy, double r)
+int cvom__rect_circle_overlap(struct cvom_rect a, double cx, double cy, double r)
 {
     double nx = cx < a.x ? a.x : cx > a.x + a.w ? a.x + a.w : cx;
     double ny = cy < a.y ? a.y : cy > a.y + a.h ? a.y + a.h : cy;
@@ -268,7 +268,7 @@ static int hits_bubble(struct grid *g, const struct cvom_layout_item *items, str
                 g->bubble_stamp[id] = g->stamp;
                 const struct cvom_layout_item *it = &items[id];
                 if (!seg) {
-                    if (cvom_rect_circle_overlap(box, it->cx, it->cy, it->r))
+                    if (cvom__rect_circle_overlap(box, it->cx, it->cy, it->r))
                         return 1;
                 } else if (id != self && segment_circle_overlap(seg, it->cx, it->cy, it->r)) {
                     double ex = seg[0] - it->cx, ey = seg[1] - it->cy;
@@ -307,7 +307,7 @@ static int hits_placed(struct grid *g, struct cvom_rect box, const double *seg, 
                 const struct obstacle *o = &g->obs[id];
                 if (o->kind == OB_LABEL) {
                     if (seg ? segment_rect_overlap(seg[0], seg[1], seg[2], seg[3], o->box)
-                            : cvom_rect_overlap(box, o->box))
+                            : cvom__rect_overlap(box, o->box))
                         return 1;
                 } else if (!seg) {
                     if (segment_rect_overlap(o->x0, o->y0, o->x1, o->y1, box))
@@ -548,8 +548,8 @@ static enum cvom_status place(struct grid *g, const struct cvom_layout_item *ite
     return CVOM_OK;
 }
 
-enum cvom_status cvom_layout_labels(const struct cvom_layout_item *items, size_t n,
-                                    struct cvom_rect bounds, struct cvom_layout_result *out)
+enum cvom_status cvom__layout_labels(const struct cvom_layout_item *items, size_t n,
+                                     struct cvom_rect bounds, struct cvom_layout_result *out)
 {
     enum cvom_status st = validate(items, n, bounds);
     if (st)

@@ -28,12 +28,12 @@ struct cvom_layout_result {
 
 /* Place the labels of n items inside the area `bounds`. out has n entries, in the same
  * order as items. CVOM_ENOMEM, or CVOM_EINVAL for negative sizes. */
-enum cvom_status cvom_layout_labels(const struct cvom_layout_item *items, size_t n,
-                                    struct cvom_rect bounds, struct cvom_layout_result *out);
+enum cvom_status cvom__layout_labels(const struct cvom_layout_item *items, size_t n,
+                                     struct cvom_rect bounds, struct cvom_layout_result *out);
 
 /* Whether two rectangles overlap (touching edges do not). */
-int cvom_rect_overlap(struct cvom_rect a, struct cvom_rect b);
+int cvom__rect_overlap(struct cvom_rect a, struct cvom_rect b);
 /* Whether a rectangle and a circle overlap. */
-int cvom_rect_circle_overlap(struct cvom_rect a, double cx, double cy, double r);
+int cvom__rect_circle_overlap(struct cvom_rect a, double cx, double cy, double r);
 
 #endif

@@ -37,7 +37,7 @@ static const struct cvom_rgb head_bg = {0.93, 0.945, 0.96};
 static const struct cvom_rgb late = {0.70, 0.16, 0.12}; /* overdue actions */
 static const char *const dim_title[CVOM_DIM_COUNT] = {"Intellectual", "Emotional"};
 
-int cvom_onepager_format_parse(const char *s)
+int cvom__onepager_format_parse(const char *s)
 {
     if (s && strcmp(s, "pdf") == 0)
         return CVOM_ONEPAGER_PDF;
@@ -46,7 +46,7 @@ int cvom_onepager_format_parse(const char *s)
     return -1;
 }
 
-void cvom_onepager_png_size(double dpi, int *width, int *height)
+void cvom__onepager_png_size(double dpi, int *width, int *height)
 {
     *width = (int)lround(CVOM_ONEPAGER_WIDTH * dpi / 72.0);
     *height = (int)lround(CVOM_ONEPAGER_HEIGHT * dpi / 72.0);
@@ -213,8 +213,8 @@ static void fmt_score(char *buf, size_t cap, double v)
 static void fmt_money(char *buf, size_t cap, double v, const char *currency)
 {
     char code[9];
-    cvom_copy(code, sizeof code, currency ? currency : "");
-    cvom_money_format(buf, cap, v, code);
+    cvom__copy_str(code, sizeof code, currency ? currency : "");
+    cvom__money_format(buf, cap, v, code);
 }
 
 static void header(struct page *pg, const struct cvom_onepager *p)
@@ -315,7 +315,7 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
         .label = p->name, .x = sc->value[0], .y = sc->value[1], .x0 = NAN, .y0 = NAN,
         .revenue = 0, .quadrant = sc->quadrant, .state = sc->state, .highlight = 1};
     struct cvom_chart_opts o;
-    cvom_chart_opts_init(&o);
+    cvom__chart_opts_init(&o);
     /* Drawn small enough that the chart leaves out its revenue legend (sizes mean nothing
      * here), then scaled up to fill its place on the page. */
     o.width = o.height = MATRIX_UNITS;
@@ -329,7 +329,7 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
      * people, so that count would mislead: the strip is left out. */
     cairo_rectangle(pg->cr, 0, 0, MATRIX_UNITS, MATRIX_UNITS - MATRIX_COUNT_STRIP);
     cairo_clip(pg->cr);
-    enum cvom_status st = cvom_chart_draw(pg->cr, 0, 0, MATRIX_UNITS, MATRIX_UNITS, pts, n, &o);
+    enum cvom_status st = cvom__chart_draw(pg->cr, 0, 0, MATRIX_UNITS, MATRIX_UNITS, pts, n, &o);
     cairo_restore(pg->cr);
     free(pts);
     return st;
@@ -390,7 +390,7 @@ static double position(struct page *pg, const struct cvom_onepager *p, double x,
 {
     const struct cvom_score *s = &p->ex->score;
     int placed = s->state != CVOM_STATE_INSUFFICIENT;
-    struct cvom_rgb qc = placed ? cvom_palette_fg[s->quadrant] : muted;
+    struct cvom_rgb qc = placed ? cvom__palette_fg[s->quadrant] : muted;
     char buf[512];
     y += text(pg, x, y, w, "QUADRANT", 7.5, 1, muted) + 1;
     y += text(pg, x, y, w, placed ? cvom_quadrant_title(s->quadrant) : "Not placed", 17, 1, qc) + 3;
@@ -574,7 +574,7 @@ static void lever_row(const void *ctx, size_t i, char cells[][160])
     const struct cvom_item *it = &r->ins->items[r->lv[i].item];
     snprintf(cells[0], 160, "%s", it->code);
     char text[128]; /* the cell's room, cut at a character boundary, before the note */
-    cvom_copy(text, sizeof text, item_text(it));
+    cvom__copy_str(text, sizeof text, item_text(it));
     snprintf(cells[1], 160, "%s%s", text,
              r->reverse_note && it->reverse ? (r->rise ? " (by disagreeing)" : " (by agreeing)")
                                             : "");
@@ -991,7 +991,7 @@ static enum cvom_status render_pdf(FILE *f, const struct cvom_onepager *p, int p
 static enum cvom_status render_png(FILE *f, double dpi, const struct cvom_onepager *p, int pages)
 {
     int w, h, used;
-    cvom_onepager_png_size(dpi, &w, &h);
+    cvom__onepager_png_size(dpi, &w, &h);
     if (h > INT_MAX / pages)
         return CVOM_ENOMEM;
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h * pages);
@@ -1023,9 +1023,9 @@ static enum cvom_status render(FILE *f, enum cvom_onepager_format fmt, double dp
     return CVOM_OK;
 }
 
-enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_format fmt,
-                                          double dpi, const struct cvom_onepager *p, int *pages,
-                                          struct cvom_error *err)
+enum cvom_status cvom__onepager_write_file(const char *path, enum cvom_onepager_format fmt,
+                                           double dpi, const struct cvom_onepager *p, int *pages,
+                                           struct cvom_error *err)
 {
     if (!p || !p->ex || !p->ins || !p->name || (unsigned)fmt >= CVOM_ONEPAGER_FORMAT_COUNT)
         return cvom_error_set(err, CVOM_EINVAL, "nothing to draw");
@@ -1049,7 +1049,7 @@ enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_f
         return st;
     }
     char tmp[PATH_MAX];
-    int fd = cvom_open_beside(path, tmp, sizeof tmp);
+    int fd = cvom__open_beside(path, tmp, sizeof tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
         if (fd >= 0) {

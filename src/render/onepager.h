@@ -23,7 +23,7 @@
 enum cvom_onepager_format { CVOM_ONEPAGER_PDF = 0, CVOM_ONEPAGER_PNG, CVOM_ONEPAGER_FORMAT_COUNT };
 
 /* Parse "pdf" or "png"; -1 otherwise. */
-int cvom_onepager_format_parse(const char *s);
+int cvom__onepager_format_parse(const char *s);
 
 /* One person at the account. Strings are borrowed. */
 struct cvom_onepager_stakeholder {
@@ -59,7 +59,7 @@ struct cvom_onepager {
     int32_t as_of;                    /* days since epoch */
     double threshold[CVOM_DIM_COUNT];
     double confidence;                /* interval coverage, e.g. 0.90 */
-    /* The explanation as cvom_account_explain gives it, and the instrument its item indices
+    /* The explanation as cvom__account_explain gives it, and the instrument its item indices
      * refer to. Borrowed. */
     const struct cvom_explanation *ex;
     const struct cvom_instrument *ins;
@@ -103,15 +103,15 @@ struct cvom_onepager {
 };
 
 /* The PNG's size in pixels at dpi: the A4 page's points × dpi / 72, rounded. */
-void cvom_onepager_png_size(double dpi, int *width, int *height);
+void cvom__onepager_png_size(double dpi, int *width, int *height);
 
 /* Draw the one-pager into path as PDF (dpi ignored) or PNG (dpi 36–600; every page one A4
  * page tall, one under the other). The file is written beside path and renamed into place,
  * so a failure leaves nothing behind. *pages (may be NULL) receives the number of pages.
  * CVOM_EINVAL for a bad dpi or missing input, CVOM_EIO when the file cannot be written
  * (path and reason in err), CVOM_ENOMEM. */
-enum cvom_status cvom_onepager_write_file(const char *path, enum cvom_onepager_format fmt,
-                                          double dpi, const struct cvom_onepager *p, int *pages,
-                                          struct cvom_error *err);
+enum cvom_status cvom__onepager_write_file(const char *path, enum cvom_onepager_format fmt,
+                                           double dpi, const struct cvom_onepager *p, int *pages,
+                                           struct cvom_error *err);
 
 #endif

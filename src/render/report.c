@@ -1,4 +1,4 @@
-/* report.c — the portfolio report. cvom_report_build sorts a scored portfolio into its
+/* report.c — the portfolio report. cvom__report_build sorts a scored portfolio into its
  * sections (pure: no I/O); the writers then lay the same sections out as an HTML page, an
  * XLSX workbook, one CSV table or one JSON object. One table of columns drives all four,
  * so a value means the same wherever it appears. */
@@ -27,8 +27,8 @@ static int placed(const struct cvom_score *s)
     return s->state != CVOM_STATE_INSUFFICIENT;
 }
 
-enum cvom_report_axes cvom_report_borderline_axes(const struct cvom_score *s,
-                                                  const double threshold[CVOM_DIM_COUNT])
+enum cvom_report_axes cvom__report_borderline_axes(const struct cvom_score *s,
+                                                   const double threshold[CVOM_DIM_COUNT])
 {
     if (s->state != CVOM_STATE_BORDERLINE)
         return CVOM_REPORT_AXES_NONE;
@@ -67,7 +67,7 @@ static void order_list(const struct cvom_report *r, size_t *list, size_t n,
         list[i] = keys[i].index;
 }
 
-void cvom_report_cleanup(struct cvom_report *r)
+void cvom__report_cleanup(struct cvom_report *r)
 {
     free(r->movers);
     free(r->borderline);
@@ -77,7 +77,7 @@ void cvom_report_cleanup(struct cvom_report *r)
     r->n_movers = r->n_borderline = r->n_stale = r->n_insufficient = 0;
 }
 
-enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err)
+enum cvom_status cvom__report_build(struct cvom_report *r, struct cvom_error *err)
 {
     if (r->since > r->as_of)
         return cvom_error_set(err, CVOM_EINVAL, "the since date is after the as-of date");
@@ -94,7 +94,7 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
     r->n_movers = r->n_borderline = r->n_stale = r->n_insufficient = 0;
     if (!r->movers || !r->borderline || !r->stale || !r->insufficient || !keys) {
         free(keys);
-        cvom_report_cleanup(r);
+        cvom__report_cleanup(r);
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < r->n_accounts; i++) {
@@ -127,7 +127,7 @@ enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err
     return CVOM_OK;
 }
 
-int cvom_report_format_parse(const char *s)
+int cvom__report_format_parse(const char *s)
 {
     static const char *const names[CVOM_REPORT_FORMAT_COUNT] = {"html", "xlsx", "csv", "json"};
     for (int i = 0; s && i < CVOM_REPORT_FORMAT_COUNT; i++)
@@ -466,7 +466,7 @@ static void account_cell(const struct cvom_report *r, const struct cvom_report_a
         out->num = placed(b) ? s->value[d] - b->value[d] : NAN;
         break;
     }
-    case C_AXES: out->text = axes[cvom_report_borderline_axes(s, r->threshold)]; break;
+    case C_AXES: out->text = axes[cvom__report_borderline_axes(s, r->threshold)]; break;
     case C_AGE:
         out->num = a->last_assessed ? (double)(r->as_of - a->last_assessed) : NAN;
         break;
@@ -591,7 +591,7 @@ static const char *cell_plain(const struct cell *v, enum kind k, char *buf, size
  * prefixed by a single quote. */
 static void csv_field(FILE *f, const char *s, int neutralise)
 {
-    cvom_csv_write_field(f, s, neutralise);
+    cvom__csv_write_field(f, s, neutralise);
 }
 
 static int in_list(const enum col *list, enum col c)
@@ -736,7 +736,7 @@ static void html_put(FILE *f, const char *s)
  * face shows money. */
 static void group_digits(char *buf, size_t cap, double v)
 {
-    cvom_money_format(buf, cap, v, NULL);
+    cvom__money_format(buf, cap, v, NULL);
 }
 
 static void html_number(FILE *f, const struct cell *v, enum kind k)
@@ -883,7 +883,7 @@ static enum cvom_status matrix_svg(const struct cvom_report *r, struct membuf *o
         };
     }
     struct cvom_chart_opts o;
-    cvom_chart_opts_init(&o);
+    cvom__chart_opts_init(&o);
     o.width = 800;
     o.height = 640;
     o.threshold[0] = r->threshold[0];
@@ -893,7 +893,7 @@ static enum cvom_status matrix_svg(const struct cvom_report *r, struct membuf *o
     chart_footer(r, footer, sizeof footer);
     o.title = "Customer Value Orientation Matrix";
     o.footer = footer;
-    enum cvom_status st = cvom_chart_matrix(CVOM_CHART_SVG, pts, n, &o, membuf_write, out, err);
+    enum cvom_status st = cvom__chart_matrix(CVOM_CHART_SVG, pts, n, &o, membuf_write, out, err);
     free(pts);
     return st;
 }
@@ -960,7 +960,7 @@ static void html_header(FILE *f, const struct cvom_report *r)
     char as_of[11], since[11], palette[640];
     cvom_date_format(r->as_of, as_of);
     cvom_date_format(r->since, since);
-    cvom_palette_css(palette, sizeof palette);
+    cvom__palette_css(palette, sizeof palette);
     fprintf(f,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1192,7 +1192,7 @@ static lxw_error xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, cons
 {
     if (!s || !s[0])
         return LXW_NO_ERROR;
-    if (!s || !cvom_csv_needs_guard(s))
+    if (!s || !cvom__csv_needs_guard(s))
         return worksheet_write_string(ws, row, col, s, f);
     size_t n = strlen(s);
     char *t = malloc(n + 2);
@@ -1504,8 +1504,8 @@ static enum cvom_status write_xlsx(const struct cvom_report *r, const char *path
 
 /* ---- output ---------------------------------------------------------------------------- */
 
-enum cvom_status cvom_report_write(const struct cvom_report *r, enum cvom_report_format fmt,
-                                   FILE *out, struct cvom_error *err)
+enum cvom_status cvom__report_write(const struct cvom_report *r, enum cvom_report_format fmt,
+                                    FILE *out, struct cvom_error *err)
 {
     enum cvom_status st = CVOM_OK;
     switch (fmt) {
@@ -1532,7 +1532,7 @@ static enum cvom_status write_tmp(const struct cvom_report *r, enum cvom_report_
         close(fd);
         return cvom_error_set(err, CVOM_EIO, "%s: %s", tmp, strerror(errno));
     }
-    enum cvom_status st = cvom_report_write(r, fmt, f, err);
+    enum cvom_status st = cvom__report_write(r, fmt, f, err);
     if (!st && (fflush(f) || fsync(fileno(f))))
         st = cvom_error_set(err, CVOM_EIO, "%s: %s", tmp, strerror(errno));
     if (fclose(f) && !st)
@@ -1540,8 +1540,8 @@ static enum cvom_status write_tmp(const struct cvom_report *r, enum cvom_report_
     return st;
 }
 
-enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
-                                        const char *path, struct cvom_error *err)
+enum cvom_status cvom__report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
+                                         const char *path, struct cvom_error *err)
 {
     struct stat sb;
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
@@ -1551,13 +1551,13 @@ enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_r
         FILE *f = fopen(path, "w");
         if (!f)
             return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
-        enum cvom_status st = cvom_report_write(r, fmt, f, err);
+        enum cvom_status st = cvom__report_write(r, fmt, f, err);
         if (fclose(f) && !st)
             st = cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
         return st;
     }
     char tmp[PATH_MAX];
-    int fd = cvom_open_beside(path, tmp, sizeof tmp);
+    int fd = cvom__open_beside(path, tmp, sizeof tmp);
     if (fd < 0)
         return cvom_error_set(err, CVOM_EIO, "%s: %s", path, strerror(errno));
     enum cvom_status st = write_tmp(r, fmt, fd, tmp, err);

@@ -86,7 +86,7 @@ enum cvom_report_axes {
 };
 
 struct cvom_report {
-    /* Filled by the caller before cvom_report_build. */
+    /* Filled by the caller before cvom__report_build. */
     int32_t as_of, since;                  /* days since epoch; since <= as_of */
     double threshold[CVOM_DIM_COUNT];
     double confidence;                     /* interval coverage, e.g. 0.90 */
@@ -118,7 +118,7 @@ struct cvom_report {
     const struct cvom_report_signal *signals; /* by name */
     size_t n_signals;
 
-    /* Filled by cvom_report_build. Section lists are indices into accounts, largest revenue
+    /* Filled by cvom__report_build. Section lists are indices into accounts, largest revenue
      * first (then by name). */
     size_t count[CVOM_Q_COUNT];            /* placed accounts per quadrant */
     double revenue[CVOM_Q_COUNT];
@@ -137,16 +137,16 @@ struct cvom_report {
  * revenue, movers, borderline, stale and insufficient-evidence accounts (the analytics'
  * sections are taken as given). Pure: no I/O.
  * CVOM_EINVAL when since is after as_of, CVOM_ENOMEM when memory runs out (the report is
- * then left without sections). Free the sections with cvom_report_cleanup. */
-enum cvom_status cvom_report_build(struct cvom_report *r, struct cvom_error *err);
+ * then left without sections). Free the sections with cvom__report_cleanup. */
+enum cvom_status cvom__report_build(struct cvom_report *r, struct cvom_error *err);
 
-/* Free what cvom_report_build allocated; the input fields are left alone. */
-void cvom_report_cleanup(struct cvom_report *r);
+/* Free what cvom__report_build allocated; the input fields are left alone. */
+void cvom__report_cleanup(struct cvom_report *r);
 
 /* The axes whose interval reaches past the threshold on both sides, as the scorer decides
  * borderline (NONE unless the state is BORDERLINE). */
-enum cvom_report_axes cvom_report_borderline_axes(const struct cvom_score *s,
-                                                  const double threshold[CVOM_DIM_COUNT]);
+enum cvom_report_axes cvom__report_borderline_axes(const struct cvom_score *s,
+                                                   const double threshold[CVOM_DIM_COUNT]);
 
 enum cvom_report_format {
     CVOM_REPORT_HTML = 0,
@@ -157,19 +157,19 @@ enum cvom_report_format {
 };
 
 /* Parse "html", "xlsx", "csv" or "json"; -1 otherwise. */
-int cvom_report_format_parse(const char *s);
+int cvom__report_format_parse(const char *s);
 
 /* Write a built report to an open stream: HTML, CSV or JSON (XLSX needs a file: use
- * cvom_report_write_file). CVOM_EINVAL for XLSX, CVOM_EIO when writing fails, CVOM_ENOMEM.
+ * cvom__report_write_file). CVOM_EINVAL for XLSX, CVOM_EIO when writing fails, CVOM_ENOMEM.
  * The stream is neither flushed nor closed. */
-enum cvom_status cvom_report_write(const struct cvom_report *r, enum cvom_report_format fmt,
-                                   FILE *out, struct cvom_error *err);
+enum cvom_status cvom__report_write(const struct cvom_report *r, enum cvom_report_format fmt,
+                                    FILE *out, struct cvom_error *err);
 
 /* Write a built report to path in any format. The document is written to a temporary file
  * beside path and renamed into place, so a failure leaves no file behind and an existing
  * file untouched. CVOM_EIO (with the path and reason in err) when the file cannot be
  * written. */
-enum cvom_status cvom_report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
-                                        const char *path, struct cvom_error *err);
+enum cvom_status cvom__report_write_file(const struct cvom_report *r, enum cvom_report_format fmt,
+                                         const char *path, struct cvom_error *err);
 
 #endif

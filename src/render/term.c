@@ -93,7 +93,7 @@ struct sbuf {
     int oom, cut;
 };
 
-void cvom_term_opts_init(struct cvom_term_opts *o)
+void cvom__term_opts_init(struct cvom_term_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->width = 80;
@@ -1092,8 +1092,8 @@ static enum cvom_status render(struct term *t)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_term_matrix(FILE *out, const struct cvom_term_point *pts, size_t n,
-                                  const struct cvom_term_opts *o)
+enum cvom_status cvom__term_matrix(FILE *out, const struct cvom_term_point *pts, size_t n,
+                                   const struct cvom_term_opts *o)
 {
     struct term t = {.out = out, .ascii = o ? o->ascii : 0, .o = o, .pts = pts, .n = n};
     enum cvom_status st;

@@ -34,7 +34,7 @@ struct cvom_term_opts {
 
 #define CVOM_TERM_PLOT_MAX 100
 
-void cvom_term_opts_init(struct cvom_term_opts *o);
+void cvom__term_opts_init(struct cvom_term_opts *o);
 
 /* Draw the matrix of n points to out. Points are numbered in the order given; the legend
  * below the plot maps numbers to labels with their scores, quadrant and state; the
@@ -42,7 +42,7 @@ void cvom_term_opts_init(struct cvom_term_opts *o);
  * totals count every account given (with o->elsewhere). The plot itself is at most
  * CVOM_TERM_PLOT_MAX columns wide, however wide the drawing: the legend takes the rest. Returns
  * CVOM_EINVAL for bad options, CVOM_ENOMEM, or CVOM_EIO when writing fails. */
-enum cvom_status cvom_term_matrix(FILE *out, const struct cvom_term_point *pts, size_t n,
-                                  const struct cvom_term_opts *o);
+enum cvom_status cvom__term_matrix(FILE *out, const struct cvom_term_point *pts, size_t n,
+                                   const struct cvom_term_opts *o);
 
 #endif

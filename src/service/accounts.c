@@ -24,22 +24,22 @@ static int namesakes_cb(void *ctx, const struct cvom_account *a)
 {
     struct namesakes *s = ctx;
     char key[KEY_MAX];
-    if (a->id == s->except || strcmp(cvom_name_key(a->name, key, sizeof key), s->key) != 0)
+    if (a->id == s->except || strcmp(cvom__name_key(a->name, key, sizeof key), s->key) != 0)
         return 0;
     if (s->n++ == 0)
         s->first = *a;
     return 0;
 }
 
-enum cvom_status cvom_account_namesakes(struct cvom_store *st,
-                                        const struct cvom_account_filter *scope,
-                                        const char *name, int64_t except_id, size_t *n,
-                                        struct cvom_account *first, struct cvom_error *err)
+enum cvom_status cvom__account_namesakes(struct cvom_store *st,
+                                         const struct cvom_account_filter *scope, const char *name,
+                                         int64_t except_id, size_t *n, struct cvom_account *first,
+                                         struct cvom_error *err)
 {
     struct namesakes *s = calloc(1, sizeof *s);
     if (!s)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    cvom_name_key(name, s->key, sizeof s->key);
+    cvom__name_key(name, s->key, sizeof s->key);
     s->except = except_id;
     enum cvom_status st_ = st->ops->account_list(st, scope, namesakes_cb, s, err);
     if (!st_) {
@@ -51,9 +51,8 @@ enum cvom_status cvom_account_namesakes(struct cvom_store *st,
     return st_;
 }
 
-enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvom_account *a,
-                                         int allow, const char *allow_hint,
-                                         struct cvom_error *err)
+enum cvom_status cvom__account_name_check(struct cvom_store *st, const struct cvom_account *a,
+                                          int allow, const char *allow_hint, struct cvom_error *err)
 {
     if (allow)
         return CVOM_OK;
@@ -61,20 +60,20 @@ enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvo
     struct cvom_account *other = malloc(sizeof *other);
     if (!other)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status s = cvom_account_namesakes(st, NULL, a->name, a->id, &n, other, err);
+    enum cvom_status s = cvom__account_namesakes(st, NULL, a->name, a->id, &n, other, err);
     if (!s && n) {
         s = cvom_error_set(err, CVOM_EEXIST, "account %" PRId64 " is already named '%.60s'%s"
                            "%.40s%s; to keep a second account of that name, use %s",
                            other->id, other->name, other->external_id[0] ? " (external id " : "",
                            other->external_id, other->external_id[0] ? ")" : "", allow_hint);
         if (err)
-            cvom_copy(err->field, sizeof err->field, "name");
+            cvom__copy_str(err->field, sizeof err->field, "name");
     }
     free(other);
     return s;
 }
 
-char *cvom_account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap)
+char *cvom__account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap)
 {
     if (!shared)
         snprintf(buf, cap, "%s", a->name);
@@ -85,40 +84,40 @@ char *cvom_account_label(const struct cvom_account_brief *a, int shared, char *b
     return buf;
 }
 
-enum cvom_status cvom_account_label_of(struct cvom_store *st,
-                                       const struct cvom_account_filter *scope,
-                                       const struct cvom_account *a,
-                                       char *buf, size_t cap, size_t *others,
-                                       struct cvom_account *other, struct cvom_error *err)
+enum cvom_status cvom__account_label_of(struct cvom_store *st,
+                                        const struct cvom_account_filter *scope,
+                                        const struct cvom_account *a, char *buf, size_t cap,
+                                        size_t *others, struct cvom_account *other,
+                                        struct cvom_error *err)
 {
     size_t n = 0;
-    enum cvom_status s = cvom_account_namesakes(st, scope, a->name, a->id, &n, other, err);
+    enum cvom_status s = cvom__account_namesakes(st, scope, a->name, a->id, &n, other, err);
     if (s)
         return s;
     struct cvom_account_brief b;
-    cvom_account_brief_of(a, &b);
-    cvom_account_label(&b, n > 0, buf, cap);
+    cvom__account_brief_of(a, &b);
+    cvom__account_label(&b, n > 0, buf, cap);
     if (others)
         *others = n;
     return CVOM_OK;
 }
 
-enum cvom_status cvom_scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err)
+enum cvom_status cvom__scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err)
 {
     struct cvom_keymap m;
-    cvom_keymap_init(&m);
+    cvom__keymap_init(&m);
     char key[KEY_MAX];
     for (size_t i = 0; i < n; i++)
-        if (!cvom_keymap_put(&m, cvom_name_key(v[i].account.name, key, sizeof key),
-                             (struct cvom_keymap_value){.id = (int64_t)i}, NULL)) {
-            cvom_keymap_cleanup(&m);
+        if (!cvom__keymap_put(&m, cvom__name_key(v[i].account.name, key, sizeof key),
+                              (struct cvom_keymap_value){.id = (int64_t)i}, NULL)) {
+            cvom__keymap_cleanup(&m);
             return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
         }
     for (size_t i = 0; i < n; i++) {
         const struct cvom_keymap_value *k =
-            cvom_keymap_get(&m, cvom_name_key(v[i].account.name, key, sizeof key));
+            cvom__keymap_get(&m, cvom__name_key(v[i].account.name, key, sizeof key));
         v[i].namesake = k && k->count > 1;
     }
-    cvom_keymap_cleanup(&m);
+    cvom__keymap_cleanup(&m);
     return CVOM_OK;
 }

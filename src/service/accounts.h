@@ -12,37 +12,36 @@
 /* How many accounts other than except_id (0: none excepted) have name, ignoring case and
  * spaces (*n), and the first of them (*first, when *n > 0 and first is not NULL). One scan
  * of the accounts that match scope (NULL: every account). */
-enum cvom_status cvom_account_namesakes(struct cvom_store *st,
-                                        const struct cvom_account_filter *scope,
-                                        const char *name, int64_t except_id, size_t *n,
-                                        struct cvom_account *first, struct cvom_error *err);
+enum cvom_status cvom__account_namesakes(struct cvom_store *st,
+                                         const struct cvom_account_filter *scope, const char *name,
+                                         int64_t except_id, size_t *n, struct cvom_account *first,
+                                         struct cvom_error *err);
 
 /* Refuse to give account a a name another account has, unless allow: CVOM_EEXIST with a
  * message naming the other account and the option (allow_hint, e.g. "--allow-same-name").
  * a->id is 0 for a new account. */
-enum cvom_status cvom_account_name_check(struct cvom_store *st, const struct cvom_account *a,
-                                         int allow, const char *allow_hint,
-                                         struct cvom_error *err);
+enum cvom_status cvom__account_name_check(struct cvom_store *st, const struct cvom_account *a,
+                                          int allow, const char *allow_hint,
+                                          struct cvom_error *err);
 
 /* The name as shown where namesakes may be next to each other: "Acme [X-2]" with the
  * external id, or "Acme [#12]" without one, when shared; the bare name otherwise.
  * Returns buf. */
-char *cvom_account_label(const struct cvom_account_brief *a, int shared, char *buf,
-                         size_t cap);
+char *cvom__account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap);
 
-/* The longest label cvom_account_label writes, with its terminating NUL. */
+/* The longest label cvom__account_label writes, with its terminating NUL. */
 #define CVOM_ACCOUNT_LABEL_MAX (2 * CVOM_FIELD_MAX + 8)
 
 /* Account a's label among the accounts that match scope (NULL: every account; one scan):
  * its bare name, or its name with what tells it apart when another of them has the same
  * name. *others (may be NULL) gets how many others do, and *other (may be NULL) the first. */
-enum cvom_status cvom_account_label_of(struct cvom_store *st,
-                                       const struct cvom_account_filter *scope,
-                                       const struct cvom_account *a,
-                                       char *buf, size_t cap, size_t *others,
-                                       struct cvom_account *other, struct cvom_error *err);
+enum cvom_status cvom__account_label_of(struct cvom_store *st,
+                                        const struct cvom_account_filter *scope,
+                                        const struct cvom_account *a, char *buf, size_t cap,
+                                        size_t *others, struct cvom_account *other,
+                                        struct cvom_error *err);
 
 /* Set each scanned account's namesake flag: 1 when another account of v has its name. */
-enum cvom_status cvom_scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err);
+enum cvom_status cvom__scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err);
 
 #endif

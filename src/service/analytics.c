@@ -16,7 +16,7 @@
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
-enum cvom_status cvom_analytics_setting_parse(const char *key, const char *value, double *out)
+enum cvom_status cvom__analytics_setting_parse(const char *key, const char *value, double *out)
 {
     double lo;
     if (strcmp(key, CVOM_SETTING_OVERSERVED_SHARE) == 0)
@@ -26,7 +26,7 @@ enum cvom_status cvom_analytics_setting_parse(const char *key, const char *value
     else
         return CVOM_ENOTFOUND;
     double d;
-    if (cvom_parse_double(value, &d) || !(d >= lo && d <= 1))
+    if (cvom__parse_double(value, &d) || !(d >= lo && d <= 1))
         return CVOM_EINVAL;
     *out = d;
     return CVOM_OK;
@@ -39,14 +39,14 @@ static enum cvom_status setting_read(struct cvom_store *st, const char *key, dou
     enum cvom_status s = st->ops->setting_get(st, key, val, sizeof val, err);
     if (s == CVOM_ENOTFOUND)
         return CVOM_OK;
-    if (!s && cvom_analytics_setting_parse(key, val, v))
+    if (!s && cvom__analytics_setting_parse(key, val, v))
         s = cvom_error_set(err, CVOM_EINVAL, "setting %s has a malformed value: %s", key, val);
     return s;
 }
 
-enum cvom_status cvom_analytics_settings_load(struct cvom_store *st,
-                                              struct cvom_analytics_settings *out,
-                                              struct cvom_error *err)
+enum cvom_status cvom__analytics_settings_load(struct cvom_store *st,
+                                               struct cvom_analytics_settings *out,
+                                               struct cvom_error *err)
 {
     struct cvom_analytics_settings s = {CVOM_OVERSERVED_SHARE, CVOM_ALIGN_AT_RISK};
     enum cvom_status r = setting_read(st, CVOM_SETTING_OVERSERVED_SHARE, &s.overserved_share, err);
@@ -116,10 +116,10 @@ static enum cvom_status join(struct cvom_compare *k, struct cvom_error *err)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_compare_build(const struct cvom_config *cfg, struct cvom_scored *later,
-                                    size_t n_later, struct cvom_scored *earlier,
-                                    size_t n_earlier, const struct cvom_migration_options *o,
-                                    struct cvom_compare *k, struct cvom_error *err)
+enum cvom_status cvom__compare_build(const struct cvom_config *cfg, struct cvom_scored *later,
+                                     size_t n_later, struct cvom_scored *earlier, size_t n_earlier,
+                                     const struct cvom_migration_options *o, struct cvom_compare *k,
+                                     struct cvom_error *err)
 {
     memset(k, 0, sizeof *k);
     k->cfg = *cfg;
@@ -131,29 +131,29 @@ enum cvom_status cvom_compare_build(const struct cvom_config *cfg, struct cvom_s
     if (!s)
         s = cvom_migration_build(o, k->in, k->n, &k->m, err);
     if (s)
-        cvom_compare_cleanup(k);
+        cvom__compare_cleanup(k);
     return s;
 }
 
-enum cvom_status cvom_compare_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                     const struct cvom_migration_options *o,
-                                     struct cvom_compare *k, struct cvom_error *err)
+enum cvom_status cvom__compare_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                      const struct cvom_migration_options *o,
+                                      struct cvom_compare *k, struct cvom_error *err)
 {
     struct cvom_config cfg;
     struct cvom_scored *later = NULL, *earlier = NULL;
     size_t nl = 0, ne = 0;
     memset(k, 0, sizeof *k);
-    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    enum cvom_status s = cvom__config_load(st, &cfg, err);
     if (!s) { /* both dates in one pass over the store */
         const int32_t dates[2] = {o->to, o->from};
         struct cvom_scored *v[2] = {NULL, NULL};
-        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, 2, v, &nl, NULL, NULL, err);
+        s = cvom__portfolio_scan_dates(st, &cfg, f, dates, 2, v, &nl, NULL, NULL, err);
         later = v[0];
         earlier = v[1];
         ne = nl;
     }
     if (!s)
-        s = cvom_compare_build(&cfg, later, nl, earlier, ne, o, k, err);
+        s = cvom__compare_build(&cfg, later, nl, earlier, ne, o, k, err);
     if (s) {
         free(later);
         free(earlier);
@@ -163,7 +163,7 @@ enum cvom_status cvom_compare_gather(struct cvom_store *st, const struct cvom_ac
     return CVOM_OK;
 }
 
-void cvom_compare_cleanup(struct cvom_compare *k)
+void cvom__compare_cleanup(struct cvom_compare *k)
 {
     if (!k)
         return;
@@ -185,8 +185,8 @@ static int newest_snapshot(void *ctx, const struct cvom_snapshot *s)
     return 0;
 }
 
-enum cvom_status cvom_compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
-                                            int32_t *to, struct cvom_error *err)
+enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
+                                             int32_t *to, struct cvom_error *err)
 {
     /* The newest snapshot of every account on or before a date: the largest of them is the
      * newest snapshot date; asked again as of the day before it, the one before that. */
@@ -211,7 +211,7 @@ enum cvom_status cvom_compare_default_dates(struct cvom_store *st, int32_t today
 /* Every rating of the portfolio, in the store's order: by account, then code. */
 static int collect_rating(void *ctx, const struct cvom_offering_rating *r)
 {
-    return cvom_rows_push(ctx, r);
+    return cvom__rows_push(ctx, r);
 }
 
 /* Most unvalued cost first, then by name. */
@@ -302,7 +302,7 @@ static enum cvom_status overserving_run(struct cvom_store *st, struct cvom_overs
                                         struct cvom_error *err)
 {
     struct cvom_rows all;
-    cvom_rows_init(&all, sizeof(struct cvom_offering_rating), SIZE_MAX / 2);
+    cvom__rows_init(&all, sizeof(struct cvom_offering_rating), SIZE_MAX / 2);
     enum cvom_status s = cvom_serving_config_validate(&o->cfg, err);
     if (!s)
         s = st->ops->rating_list(st, 0, collect_rating, &all, err);
@@ -327,10 +327,10 @@ static enum cvom_status overserving_run(struct cvom_store *st, struct cvom_overs
     return CVOM_OK;
 }
 
-enum cvom_status cvom_overserving_build(struct cvom_store *st,
-                                        const struct cvom_serving_config *cfg,
-                                        struct cvom_scored *scan, size_t n_scan,
-                                        struct cvom_overserving *out, struct cvom_error *err)
+enum cvom_status cvom__overserving_build(struct cvom_store *st,
+                                         const struct cvom_serving_config *cfg,
+                                         struct cvom_scored *scan, size_t n_scan,
+                                         struct cvom_overserving *out, struct cvom_error *err)
 {
     memset(out, 0, sizeof *out);
     out->cfg = *cfg;
@@ -338,15 +338,15 @@ enum cvom_status cvom_overserving_build(struct cvom_store *st,
     out->n_scan = n_scan;
     enum cvom_status s = overserving_run(st, out, err);
     if (s)
-        cvom_overserving_cleanup(out);
+        cvom__overserving_cleanup(out);
     return s;
 }
 
-enum cvom_status cvom_overserving_gather(struct cvom_store *st,
-                                         const struct cvom_serving_config *cfg,
-                                         const struct cvom_account_filter *f, int quadrant,
-                                         int32_t as_of, struct cvom_overserving *out,
-                                         struct cvom_error *err)
+enum cvom_status cvom__overserving_gather(struct cvom_store *st,
+                                          const struct cvom_serving_config *cfg,
+                                          const struct cvom_account_filter *f, int quadrant,
+                                          int32_t as_of, struct cvom_overserving *out,
+                                          struct cvom_error *err)
 {
     struct cvom_config score_cfg;
     struct cvom_scored *scan = NULL;
@@ -354,13 +354,13 @@ enum cvom_status cvom_overserving_gather(struct cvom_store *st,
     memset(out, 0, sizeof *out);
     enum cvom_status s = cvom_serving_config_validate(cfg, err);
     if (!s)
-        s = cvom_config_load(st, &score_cfg, err);
+        s = cvom__config_load(st, &score_cfg, err);
     if (!s)
-        s = cvom_portfolio_scan(st, &score_cfg, f, as_of, &scan, &n, NULL, NULL, err);
+        s = cvom__portfolio_scan(st, &score_cfg, f, as_of, &scan, &n, NULL, NULL, err);
     if (!s)
-        n = cvom_scored_keep_quadrant(scan, n, quadrant);
+        n = cvom__scored_keep_quadrant(scan, n, quadrant);
     if (!s)
-        s = cvom_overserving_build(st, cfg, scan, n, out, err);
+        s = cvom__overserving_build(st, cfg, scan, n, out, err);
     if (s) {
         free(scan);
         return s;
@@ -369,7 +369,7 @@ enum cvom_status cvom_overserving_gather(struct cvom_store *st,
     return CVOM_OK;
 }
 
-void cvom_overserving_cleanup(struct cvom_overserving *o)
+void cvom__overserving_cleanup(struct cvom_overserving *o)
 {
     if (!o)
         return;
@@ -392,7 +392,7 @@ struct places {
 static int collect_place(void *ctx, const struct cvom_value_rank *r)
 {
     struct places *k = ctx;
-    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
+    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, SIZE_MAX / 2);
     if (!g) {
         k->failed = 1;
         return 1;
@@ -402,9 +402,8 @@ static int collect_place(void *ctx, const struct cvom_value_rank *r)
     return 0;
 }
 
-enum cvom_status cvom_value_places(struct cvom_store *st, int64_t account_id,
-                                   struct cvom_value_rank **v, size_t *n,
-                                   struct cvom_error *err)
+enum cvom_status cvom__value_places(struct cvom_store *st, int64_t account_id,
+                                    struct cvom_value_rank **v, size_t *n, struct cvom_error *err)
 {
     struct places p = {0};
     enum cvom_status s = st->ops->ranking_list(st, account_id, collect_place, &p, err);
@@ -480,18 +479,18 @@ static enum cvom_status align_scan(struct cvom_alignment_set *s, int64_t account
 static enum cvom_status load_hierarchies(struct cvom_store *st, struct cvom_alignment_set *s,
                                          int64_t account_id, struct cvom_error *err)
 {
-    enum cvom_status r = cvom_value_places(st, 0, &s->our_places, &s->n_our_places, err);
+    enum cvom_status r = cvom__value_places(st, 0, &s->our_places, &s->n_our_places, err);
     for (size_t i = 0; !r && i < s->n_our_places && s->n_ours < CVOM_VALUES_MAX; i++)
         s->ours[s->n_ours++] = s->our_places[i].value;
     if (!r && s->n_ours)
-        r = cvom_value_places(st, account_id > 0 ? account_id : -1, &s->their_places,
-                        &s->n_their_places, err);
+        r = cvom__value_places(st, account_id > 0 ? account_id : -1, &s->their_places,
+                               &s->n_their_places, err);
     return r;
 }
 
-enum cvom_status cvom_alignment_build(struct cvom_store *st, double threshold,
-                                      struct cvom_scored *scan, size_t n_scan,
-                                      struct cvom_alignment_set *out, struct cvom_error *err)
+enum cvom_status cvom__alignment_build(struct cvom_store *st, double threshold,
+                                       struct cvom_scored *scan, size_t n_scan,
+                                       struct cvom_alignment_set *out, struct cvom_error *err)
 {
     memset(out, 0, sizeof *out);
     out->threshold = threshold;
@@ -501,14 +500,14 @@ enum cvom_status cvom_alignment_build(struct cvom_store *st, double threshold,
     if (!s && out->n_ours)
         s = align_scan(out, 0, err);
     if (s)
-        cvom_alignment_set_cleanup(out);
+        cvom__alignment_set_cleanup(out);
     return s;
 }
 
-enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
-                                       const struct cvom_account_filter *f, int quadrant,
-                                       int32_t as_of, int64_t account_id,
-                                       struct cvom_alignment_set *out, struct cvom_error *err)
+enum cvom_status cvom__alignment_gather(struct cvom_store *st, double threshold,
+                                        const struct cvom_account_filter *f, int quadrant,
+                                        int32_t as_of, int64_t account_id,
+                                        struct cvom_alignment_set *out, struct cvom_error *err)
 {
     struct cvom_config cfg;
     memset(out, 0, sizeof *out);
@@ -516,19 +515,19 @@ enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
     out->own_scan = 1;
     enum cvom_status s = load_hierarchies(st, out, account_id, err);
     if (!s && out->n_ours)
-        s = cvom_config_load(st, &cfg, err);
+        s = cvom__config_load(st, &cfg, err);
     if (!s && out->n_ours)
-        s = cvom_portfolio_scan(st, &cfg, f, as_of, &out->scan, &out->n_scan, NULL, NULL, err);
+        s = cvom__portfolio_scan(st, &cfg, f, as_of, &out->scan, &out->n_scan, NULL, NULL, err);
     if (!s && out->n_ours)
-        out->n_scan = cvom_scored_keep_quadrant(out->scan, out->n_scan, quadrant);
+        out->n_scan = cvom__scored_keep_quadrant(out->scan, out->n_scan, quadrant);
     if (!s && out->n_ours)
         s = align_scan(out, account_id, err);
     if (s)
-        cvom_alignment_set_cleanup(out);
+        cvom__alignment_set_cleanup(out);
     return s;
 }
 
-void cvom_alignment_set_cleanup(struct cvom_alignment_set *s)
+void cvom__alignment_set_cleanup(struct cvom_alignment_set *s)
 {
     if (!s)
         return;
@@ -560,7 +559,7 @@ static enum cvom_status health_of(struct cvom_store *st, const struct cvom_confi
     struct cvom_instrument ins;
     memset(&ex, 0, sizeof ex);
     cvom_instrument_init(&ins);
-    enum cvom_status s = cvom_account_explain(st, cfg, id, as_of, &ex, &ins, NULL, err);
+    enum cvom_status s = cvom__account_explain(st, cfg, id, as_of, &ex, &ins, NULL, err);
     if (!s && (s = cvom_partnership_health(cfg, &ins, &ex, out)) != CVOM_OK)
         cvom_error_set(err, s, "scoring the partnership pillars failed");
     if (!s)
@@ -570,10 +569,9 @@ static enum cvom_status health_of(struct cvom_store *st, const struct cvom_confi
     return s;
 }
 
-enum cvom_status cvom_health_known(struct cvom_store *st, const struct cvom_config *cfg,
-                                   const struct cvom_scored *scan, size_t n_scan, int32_t as_of,
-                                   struct cvom_health_row **out, size_t *n,
-                                   struct cvom_error *err)
+enum cvom_status cvom__health_known(struct cvom_store *st, const struct cvom_config *cfg,
+                                    const struct cvom_scored *scan, size_t n_scan, int32_t as_of,
+                                    struct cvom_health_row **out, size_t *n, struct cvom_error *err)
 {
     struct cvom_health_row *v = calloc(n_scan ? n_scan : 1, sizeof *v);
     if (!v)

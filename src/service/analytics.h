@@ -15,7 +15,7 @@
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
-/* The stored settings' keys (listed in cvom_config_keys, edited with `cvom config` and on the
+/* The stored settings' keys (listed in cvom__config_keys, edited with `cvom config` and on the
  * web's settings page). */
 #define CVOM_SETTING_OVERSERVED_SHARE "overserved_share"
 #define CVOM_SETTING_ALIGN_AT_RISK "alignment_at_risk"
@@ -27,14 +27,14 @@ struct cvom_analytics_settings {
 
 /* Read both settings, starting from the defaults. CVOM_EINVAL when a stored value is
  * malformed or out of range; *out is written only on success. */
-enum cvom_status cvom_analytics_settings_load(struct cvom_store *st,
-                                              struct cvom_analytics_settings *out,
-                                              struct cvom_error *err);
+enum cvom_status cvom__analytics_settings_load(struct cvom_store *st,
+                                               struct cvom_analytics_settings *out,
+                                               struct cvom_error *err);
 
 /* Parse a value of one of the two settings: CVOM_OK with *out set, CVOM_EINVAL when it is not
  * a number in the setting's range (0..1 for the share, -1..1 for the threshold), CVOM_ENOTFOUND
  * for another key. */
-enum cvom_status cvom_analytics_setting_parse(const char *key, const char *value, double *out);
+enum cvom_status cvom__analytics_setting_parse(const char *key, const char *value, double *out);
 
 /* ---- migration between two dates -------------------------------------------------------- */
 
@@ -54,25 +54,25 @@ struct cvom_compare {
 
 /* Score the accounts that match f (NULL: every account) as of o->from and o->to and compare
  * them. On failure *k holds nothing. CVOM_EINVAL for bad options, CVOM_ENOMEM, or the store's
- * status. Free with cvom_compare_cleanup. */
-enum cvom_status cvom_compare_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                     const struct cvom_migration_options *o,
-                                     struct cvom_compare *k, struct cvom_error *err);
+ * status. Free with cvom__compare_cleanup. */
+enum cvom_status cvom__compare_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                      const struct cvom_migration_options *o,
+                                      struct cvom_compare *k, struct cvom_error *err);
 
 /* The same from two scans already made under cfg: later as of o->to, earlier as of o->from.
  * Both are borrowed (earlier is sorted by account id) and must outlive *k. */
-enum cvom_status cvom_compare_build(const struct cvom_config *cfg, struct cvom_scored *later,
-                                    size_t n_later, struct cvom_scored *earlier,
-                                    size_t n_earlier, const struct cvom_migration_options *o,
-                                    struct cvom_compare *k, struct cvom_error *err);
+enum cvom_status cvom__compare_build(const struct cvom_config *cfg, struct cvom_scored *later,
+                                     size_t n_later, struct cvom_scored *earlier, size_t n_earlier,
+                                     const struct cvom_migration_options *o, struct cvom_compare *k,
+                                     struct cvom_error *err);
 
 /* Free what gather or build took; a zeroed or cleaned-up struct is fine. */
-void cvom_compare_cleanup(struct cvom_compare *k);
+void cvom__compare_cleanup(struct cvom_compare *k);
 
 /* The dates to compare when none are given: the two most recent dates the store holds
  * snapshots for, else 180 days before today, and today. */
-enum cvom_status cvom_compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
-                                            int32_t *to, struct cvom_error *err);
+enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
+                                             int32_t *to, struct cvom_error *err);
 
 /* ---- over-serving ------------------------------------------------------------------------ */
 
@@ -102,27 +102,25 @@ struct cvom_overserving {
  * cvom_quadrant; -1: any account) as of a date and assess the ratings of each under cfg. On failure
  * *out holds nothing. CVOM_EINVAL for a bad configuration or a bad stored rating, CVOM_ENOMEM, or
  * the store's status. */
-enum cvom_status cvom_overserving_gather(struct cvom_store *st,
-                                         const struct cvom_serving_config *cfg,
-                                         const struct cvom_account_filter *f, int quadrant,
-                                         int32_t as_of, struct cvom_overserving *out,
-                                         struct cvom_error *err);
+enum cvom_status cvom__overserving_gather(struct cvom_store *st,
+                                          const struct cvom_serving_config *cfg,
+                                          const struct cvom_account_filter *f, int quadrant,
+                                          int32_t as_of, struct cvom_overserving *out,
+                                          struct cvom_error *err);
 
 /* The same for the accounts of a scan already made; scan is borrowed and must outlive *out. */
-enum cvom_status cvom_overserving_build(struct cvom_store *st,
-                                        const struct cvom_serving_config *cfg,
-                                        struct cvom_scored *scan, size_t n_scan,
-                                        struct cvom_overserving *out, struct cvom_error *err);
+enum cvom_status cvom__overserving_build(struct cvom_store *st,
+                                         const struct cvom_serving_config *cfg,
+                                         struct cvom_scored *scan, size_t n_scan,
+                                         struct cvom_overserving *out, struct cvom_error *err);
 
-void cvom_overserving_cleanup(struct cvom_overserving *o);
-
+void cvom__overserving_cleanup(struct cvom_overserving *o);
 
 /* The places of a value hierarchy as the store lists them (ours with account_id 0, one
  * account's, or every account's with -1): by account, then rank. *v is a new array of *n
  * places, set even on failure; the caller frees it. */
-enum cvom_status cvom_value_places(struct cvom_store *st, int64_t account_id,
-                                   struct cvom_value_rank **v, size_t *n,
-                                   struct cvom_error *err);
+enum cvom_status cvom__value_places(struct cvom_store *st, int64_t account_id,
+                                    struct cvom_value_rank **v, size_t *n, struct cvom_error *err);
 
 /* ---- value alignment ----------------------------------------------------------------------- */
 
@@ -154,17 +152,17 @@ struct cvom_alignment_set {
  * (-1: any account), or with account_id > 0 that account alone, with our hierarchy; quadrants as of
  * a date. Without a ranking of our own the set is empty (n_ours 0), which is not an error. On
  * failure *out holds nothing. */
-enum cvom_status cvom_alignment_gather(struct cvom_store *st, double threshold,
-                                       const struct cvom_account_filter *f, int quadrant,
-                                       int32_t as_of, int64_t account_id,
-                                       struct cvom_alignment_set *out, struct cvom_error *err);
+enum cvom_status cvom__alignment_gather(struct cvom_store *st, double threshold,
+                                        const struct cvom_account_filter *f, int quadrant,
+                                        int32_t as_of, int64_t account_id,
+                                        struct cvom_alignment_set *out, struct cvom_error *err);
 
 /* The same for every ranked account of a scan already made (borrowed). */
-enum cvom_status cvom_alignment_build(struct cvom_store *st, double threshold,
-                                      struct cvom_scored *scan, size_t n_scan,
-                                      struct cvom_alignment_set *out, struct cvom_error *err);
+enum cvom_status cvom__alignment_build(struct cvom_store *st, double threshold,
+                                       struct cvom_scored *scan, size_t n_scan,
+                                       struct cvom_alignment_set *out, struct cvom_error *err);
 
-void cvom_alignment_set_cleanup(struct cvom_alignment_set *s);
+void cvom__alignment_set_cleanup(struct cvom_alignment_set *s);
 
 /* ---- partnership health across a portfolio --------------------------------------------- */
 
@@ -178,9 +176,9 @@ struct cvom_health_row {
 /* The accounts of a scan (borrowed) whose health is known as of a date, lowest health first,
  * then by name. *out is a new array of *n rows, freed by the caller with free(); on failure
  * nothing is returned. */
-enum cvom_status cvom_health_known(struct cvom_store *st, const struct cvom_config *cfg,
-                                   const struct cvom_scored *scan, size_t n_scan, int32_t as_of,
-                                   struct cvom_health_row **out, size_t *n,
-                                   struct cvom_error *err);
+enum cvom_status cvom__health_known(struct cvom_store *st, const struct cvom_config *cfg,
+                                    const struct cvom_scored *scan, size_t n_scan, int32_t as_of,
+                                    struct cvom_health_row **out, size_t *n,
+                                    struct cvom_error *err);
 
 #endif

@@ -117,7 +117,7 @@ struct emit {
 
 static void csv_cell(FILE *f, const char *s, char kind)
 {
-    cvom_csv_write_field(f, s ? s : "", kind == 't');
+    cvom__csv_write_field(f, s ? s : "", kind == 't');
 }
 
 static json_t *json_value(const char *s, char kind)
@@ -128,9 +128,9 @@ static json_t *json_value(const char *s, char kind)
         return json_string(s);
     long l;
     double d;
-    if (!strchr(s, '.') && cvom_parse_long(s, -2147483647L, 2147483647L, &l) == CVOM_OK)
+    if (!strchr(s, '.') && cvom__parse_long(s, -2147483647L, 2147483647L, &l) == CVOM_OK)
         return json_integer(l);
-    return cvom_parse_double(s, &d) == CVOM_OK ? json_real(d) : json_string(s);
+    return cvom__parse_double(s, &d) == CVOM_OK ? json_real(d) : json_string(s);
 }
 
 /* One row of a section: cells[col] is the value or NULL (empty). */
@@ -300,7 +300,7 @@ static json_t *json_header(const struct cvom_compare *k, const char *filters)
                      "placed_both", (json_int_t)m->placed_both);
 }
 
-json_t *cvom_compare_json(const struct cvom_compare *k, const char *filters)
+json_t *cvom__compare_json(const struct cvom_compare *k, const char *filters)
 {
     struct emit e = {0};
     json_t *root = json_header(k, filters);
@@ -317,7 +317,7 @@ json_t *cvom_compare_json(const struct cvom_compare *k, const char *filters)
     return root;
 }
 
-int cvom_compare_csv(const struct cvom_compare *k, FILE *out)
+int cvom__compare_csv(const struct cvom_compare *k, FILE *out)
 {
     struct emit e = {.csv = out};
     for (int j = 0; j < C_COUNT; j++)
@@ -329,7 +329,7 @@ int cvom_compare_csv(const struct cvom_compare *k, FILE *out)
 
 /* ---- over-serving ----------------------------------------------------------------------- */
 
-json_t *cvom_overserving_json(const struct cvom_overserving *o, int all)
+json_t *cvom__overserving_json(const struct cvom_overserving *o, int all)
 {
     json_t *rows = json_array();
     for (size_t i = 0; rows && i < o->n; i++) {
@@ -339,7 +339,7 @@ json_t *cvom_overserving_json(const struct cvom_overserving *o, int all)
         json_t *v = json_pack(
             "{sI ss ss so ss sf sf sf sb sI ss}", "account_id", (json_int_t)s->acc->account.id,
             "account", s->acc->account.name, "owner", s->acc->account.owner, "quadrant",
-            cvom_quadrant_json(s->acc->score.state, s->acc->score.quadrant), "state",
+            cvom__quadrant_json(s->acc->score.state, s->acc->score.quadrant), "state",
             cvom_state_name(s->acc->score.state), "total_cost", s->s.total_cost, "unvalued_cost",
             s->s.unvalued_cost, "share", s->s.share, "overserved", s->s.overserved,
             "unvalued_offerings", (json_int_t)s->s.unvalued, "offerings", s->offerings);
@@ -370,10 +370,10 @@ static json_t *tau_json(double tau)
     char buf[32];
     num(buf, sizeof buf, tau, 3);
     double d;
-    return buf[0] && cvom_parse_double(buf, &d) == CVOM_OK ? json_real(d) : json_null();
+    return buf[0] && cvom__parse_double(buf, &d) == CVOM_OK ? json_real(d) : json_null();
 }
 
-json_t *cvom_alignment_json(const struct cvom_alignment_set *s)
+json_t *cvom__alignment_json(const struct cvom_alignment_set *s)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < s->n; i++) {
@@ -381,7 +381,7 @@ json_t *cvom_alignment_json(const struct cvom_alignment_set *s)
         json_t *o =
             json_pack("{sI ss ss so ss sI so ss}", "account_id", (json_int_t)a->acc->account.id,
                       "account", a->acc->account.name, "owner", a->acc->account.owner, "quadrant",
-                      cvom_quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
+                      cvom__quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
                       cvom_state_name(a->acc->score.state), "common", (json_int_t)a->a.common,
                       "tau_b", tau_json(a->a.tau), "at_risk", a->at_risk ? "yes" : "no");
         if (!o || json_array_append_new(arr, o)) {
@@ -392,7 +392,7 @@ json_t *cvom_alignment_json(const struct cvom_alignment_set *s)
     return arr;
 }
 
-json_t *cvom_aligned_json(const struct cvom_alignment_set *s, const struct cvom_aligned *a)
+json_t *cvom__aligned_json(const struct cvom_alignment_set *s, const struct cvom_aligned *a)
 {
     json_t *o = json_array(), *t = json_array();
     for (size_t i = 0; o && i < s->n_ours; i++)
@@ -401,7 +401,7 @@ json_t *cvom_aligned_json(const struct cvom_alignment_set *s, const struct cvom_
         json_array_append_new(t, json_string(a->theirs[i].value));
     return json_pack("{sI ss so ss so so sI so sb sf}", "account_id",
                      (json_int_t)a->acc->account.id, "account", a->acc->account.name, "quadrant",
-                     cvom_quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
+                     cvom__quadrant_json(a->acc->score.state, a->acc->score.quadrant), "state",
                      cvom_state_name(a->acc->score.state), "ours", o, "theirs", t, "common",
                      (json_int_t)a->a.common, "tau_b",
                      isnan(a->a.tau) ? json_null() : json_real(a->a.tau), "at_risk", a->at_risk,

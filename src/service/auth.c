@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum cvom_status cvom_auth_init(void)
+enum cvom_status cvom__auth_init(void)
 {
     return sodium_init() < 0 ? CVOM_EIO : CVOM_OK;
 }
@@ -46,7 +46,8 @@ static enum cvom_status quality(const char *password, const char *user, struct c
     return cvom_error_set(err, CVOM_EINVAL, "this password is too easy to guess: %s", why);
 }
 
-enum cvom_status cvom_password_check(const char *password, const char *user, struct cvom_error *err)
+enum cvom_status cvom__password_check(const char *password, const char *user,
+                                      struct cvom_error *err)
 {
     size_t n = strnlen(password, CVOM_PASSWORD_MAX + 1);
     if (n < CVOM_PASSWORD_MIN)
@@ -58,10 +59,10 @@ enum cvom_status cvom_password_check(const char *password, const char *user, str
     return quality(password, user, err);
 }
 
-enum cvom_status cvom_password_hash(const char *password, const char *user,
-                                    char out[CVOM_SECRET_MAX], struct cvom_error *err)
+enum cvom_status cvom__password_hash(const char *password, const char *user,
+                                     char out[CVOM_SECRET_MAX], struct cvom_error *err)
 {
-    enum cvom_status s = cvom_password_check(password, user, err);
+    enum cvom_status s = cvom__password_check(password, user, err);
     if (s)
         return s;
     size_t n = strlen(password);
@@ -74,7 +75,7 @@ enum cvom_status cvom_password_hash(const char *password, const char *user,
     return CVOM_OK;
 }
 
-int cvom_password_verify(const char *hash, const char *password)
+int cvom__password_verify(const char *hash, const char *password)
 {
     size_t n = strnlen(password, CVOM_PASSWORD_MAX + 1);
     if (!hash[0] || n > CVOM_PASSWORD_MAX)
@@ -82,7 +83,7 @@ int cvom_password_verify(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, n) == 0;
 }
 
-void cvom_secret_new(char secret[CVOM_SECRET_CHARS])
+void cvom__secret_new(char secret[CVOM_SECRET_CHARS])
 {
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
@@ -91,7 +92,7 @@ void cvom_secret_new(char secret[CVOM_SECRET_CHARS])
     sodium_memzero(raw, sizeof raw);
 }
 
-void cvom_secret_digest(const char *secret, char out[CVOM_DIGEST_HEX])
+void cvom__secret_digest(const char *secret, char out[CVOM_DIGEST_HEX])
 {
     unsigned char d[32];
     crypto_generichash(d, sizeof d, (const unsigned char *)secret, strlen(secret), NULL, 0);
@@ -112,9 +113,9 @@ static int name_ok(const char *s)
     return 1;
 }
 
-enum cvom_status cvom_user_create(struct cvom_store *st, const char *name, const char *display,
-                                  enum cvom_role role, const char *password, int64_t now,
-                                  struct cvom_user *out, struct cvom_error *err)
+enum cvom_status cvom__user_create(struct cvom_store *st, const char *name, const char *display,
+                                   enum cvom_role role, const char *password, int64_t now,
+                                   struct cvom_user *out, struct cvom_error *err)
 {
     if (!name_ok(name))
         return cvom_error_set(err, CVOM_EINVAL,
@@ -124,7 +125,7 @@ enum cvom_status cvom_user_create(struct cvom_store *st, const char *name, const
     struct cvom_user u = {.role = role, .created = now};
     snprintf(u.name, sizeof u.name, "%s", name);
     snprintf(u.display, sizeof u.display, "%s", display && display[0] ? display : name);
-    enum cvom_status s = password ? cvom_password_hash(password, name, u.password, err) : CVOM_OK;
+    enum cvom_status s = password ? cvom__password_hash(password, name, u.password, err) : CVOM_OK;
     if (!s)
         s = st->ops->user_add(st, &u, err);
     sodium_memzero(u.password, sizeof u.password);
@@ -135,9 +136,9 @@ enum cvom_status cvom_user_create(struct cvom_store *st, const char *name, const
     return s;
 }
 
-enum cvom_status cvom_token_create(struct cvom_store *st, int64_t user_id, const char *name,
-                                   int64_t now, char secret[CVOM_SECRET_CHARS],
-                                   struct cvom_error *err)
+enum cvom_status cvom__token_create(struct cvom_store *st, int64_t user_id, const char *name,
+                                    int64_t now, char secret[CVOM_SECRET_CHARS],
+                                    struct cvom_error *err)
 {
     if (!name[0] || strlen(name) >= CVOM_FIELD_MAX)
         return cvom_error_set(err, CVOM_EINVAL, "a token needs a name of at most %d bytes",
@@ -145,8 +146,8 @@ enum cvom_status cvom_token_create(struct cvom_store *st, int64_t user_id, const
     struct cvom_token t = {.user_id = user_id, .created = now};
     snprintf(t.name, sizeof t.name, "%s", name);
     char s[CVOM_SECRET_CHARS];
-    cvom_secret_new(s);
-    cvom_secret_digest(s, t.hash);
+    cvom__secret_new(s);
+    cvom__secret_digest(s, t.hash);
     enum cvom_status status = st->ops->token_add(st, &t, err);
     if (!status)
         memcpy(secret, s, CVOM_SECRET_CHARS);

@@ -616,7 +616,7 @@ static int parse_score(const char *s, size_t n, double *out)
             return 0;
         }
     }
-    return cvom_parse_double(s, out) ? -1 : 0;
+    return cvom__parse_double(s, out) ? -1 : 0;
 }
 
 static enum cvom_status batch_init(struct batch *b, const char *instrument,
@@ -624,8 +624,8 @@ static enum cvom_status batch_init(struct batch *b, const char *instrument,
 {
     memset(b, 0, sizeof *b);
     cvom_instrument_init(&b->ins);
-    enum cvom_status st = instrument ? cvom_instrument_load(instrument, &b->ins, err)
-                                     : cvom_instrument_default(&b->ins, err);
+    enum cvom_status st = instrument ? cvom__instrument_load(instrument, &b->ins, err)
+                                     : cvom__instrument_default(&b->ins, err);
     if (st)
         return st;
     b->words = (b->ins.n_items + 63) / 64;
@@ -697,7 +697,7 @@ static enum cvom_status at_field(struct cvom_error *err, const struct batch *b,
                                  const char *msg)
 {
     cvom_error_set(err, st, "%s", msg);
-    cvom_copy(err->file, sizeof err->file, b->name);
+    cvom__copy_str(err->file, sizeof err->file, b->name);
     err->line = f->line;
     err->column = f->column;
     return st;
@@ -872,7 +872,7 @@ static size_t put_num(char *p, size_t room, double v, int exact)
     if (isnan(v))
         return 0;
     if (exact) {
-        cvom_format_double(p, room, v);
+        cvom__format_double(p, room, v);
         return strlen(p);
     }
     if (!(v >= 0 && v < 1e9))
@@ -964,7 +964,7 @@ static int put_row(struct sink *k, const char *id, const struct cvom_score *s, i
         k->line_cap = need;
     }
     char *line = k->line;
-    size_t len = cvom_csv_field_text(line, id, guard);
+    size_t len = cvom__csv_field_text(line, id, guard);
     for (int j = 0; j < 6; j++) {
         line[len++] = ',';
         len += put_num(line + len, 400, v[j], exact);
@@ -1262,7 +1262,7 @@ static size_t read_header(const struct batch *b, const char *buf, size_t len, in
                           int *col, size_t *nf)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.mid_file = mid_file;
     struct cvom_csv *r;
     struct cvom_csv_row row;
@@ -1270,13 +1270,13 @@ static size_t read_header(const struct batch *b, const char *buf, size_t len, in
     if (len > FAST_WINDOW)
         len = FAST_WINDOW;
     col[0] = -1;
-    if (cvom_csv_open_mem(buf, len, b->name, &o, &r, &err))
+    if (cvom__csv_open_mem(buf, len, b->name, &o, &r, &err))
         return 0;
-    int ok = cvom_csv_next(r, &row, &err) == CVOM_OK && !row.eof &&
+    int ok = cvom__csv_next(r, &row, &err) == CVOM_OK && !row.eof &&
              header(b, &row, col, &err) == CVOM_OK;
-    size_t used = cvom_csv_offset(r);
+    size_t used = cvom__csv_offset(r);
     *nf = ok ? row.n : 0;
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (!ok || used == 0 || used > len || buf[used - 1] != '\n') {
         col[0] = -1;
         return 0;
@@ -1312,8 +1312,8 @@ static enum cvom_status fast_part(struct part *p, off_t *at, long *line, int *le
     int stop = fast_refill(p, &f) || (p->col[0] < 0 && fast_header(p, &f));
     while (!stop && !(f.eof && f.done == f.len)) {
         size_t n = f.len - f.done < FAST_WINDOW ? f.len - f.done : FAST_WINDOW, plain;
-        size_t k = cvom_csv_index(f.buf + f.done, n, ',', f.pos,
-                                  FAST_WINDOW + CVOM_CSV_INDEX_MIN, &plain);
+        size_t k = cvom__csv_index(f.buf + f.done, n, ',', f.pos, FAST_WINDOW + CVOM_CSV_INDEX_MIN,
+                                   &plain);
         size_t used = fast_rows(p, f.buf + f.done, f.pos, k, &f.line, &stop);
         f.done += used;
         /* No whole row in the window: it goes on past the data read so far (read more), or
@@ -1334,7 +1334,7 @@ static enum cvom_status fast_part(struct part *p, off_t *at, long *line, int *le
 static void full_part(struct part *p, off_t at, long line)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.limit = p->end >= 0 ? (size_t)(p->end - at) : 0;
     o.mid_file = p->mid_file || at > 0;
     o.first_line = line;
@@ -1344,23 +1344,23 @@ static void full_part(struct part *p, off_t at, long line)
         p->st = cvom_error_set(&p->err, CVOM_EIO, "%s: %s", p->b->name, strerror(errno));
         return;
     }
-    p->st = cvom_csv_open_fd(p->fd, p->b->name, &o, &r, &p->err);
+    p->st = cvom__csv_open_fd(p->fd, p->b->name, &o, &r, &p->err);
     if (p->st)
         return;
     struct cvom_csv_row row;
     enum cvom_status st;
-    while (!(st = cvom_csv_next(r, &row, &p->err)) && !row.eof) {
+    while (!(st = cvom__csv_next(r, &row, &p->err)) && !row.eof) {
         st = p->col[0] < 0 ? header(p->b, &row, p->col, &p->err)
                            : add_row(p->b, &row, p->col, &p->err);
         if (st)
             break;
-        show_progress(p, at + (off_t)cvom_csv_offset(r) - p->start);
+        show_progress(p, at + (off_t)cvom__csv_offset(r) - p->start);
     }
     if (!st && p->col[0] < 0) {
         struct cvom_csv_field f = {.line = 1, .column = 1};
         st = at_field(&p->err, p->b, &f, CVOM_EPARSE, "the file is empty: no header row");
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     p->st = st;
 }
 
@@ -1505,7 +1505,7 @@ static enum cvom_status emit(const struct batch *b, const struct batch *b2, cons
                                 : st;
     }
     char tmp[PATH_MAX];
-    int fd = cvom_open_beside(output, tmp, sizeof tmp);
+    int fd = cvom__open_beside(output, tmp, sizeof tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         if (fd >= 0)
@@ -1570,7 +1570,7 @@ static enum cvom_status score_file(struct batch *b, struct batch **second, const
     return st;
 }
 
-enum cvom_status cvom_batch_score(const struct cvom_batch_options *o, struct cvom_error *err)
+enum cvom_status cvom__batch_score(const struct cvom_batch_options *o, struct cvom_error *err)
 {
     struct batch *b = malloc(sizeof *b), *b2 = NULL;
     if (!b)

@@ -21,6 +21,6 @@ struct cvom_batch_options {
 
 /* Score o->input and write the scores to o->output. The output is written whole or, on an
  * error (with file, line and column for bad input), not at all. */
-enum cvom_status cvom_batch_score(const struct cvom_batch_options *o, struct cvom_error *err);
+enum cvom_status cvom__batch_score(const struct cvom_batch_options *o, struct cvom_error *err);
 
 #endif

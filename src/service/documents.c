@@ -41,9 +41,9 @@ struct collect {
 /* One scanned account, labelled so that namesakes are told apart on the picture. */
 static void collect_one(struct collect *k, const struct cvom_scored *a)
 {
-    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, ACCOUNTS_MAX);
+    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, ACCOUNTS_MAX);
     char label[CVOM_ACCOUNT_LABEL_MAX];
-    cvom_account_label(&a->account, a->namesake, label, sizeof label);
+    cvom__account_label(&a->account, a->namesake, label, sizeof label);
     char *name = g ? strdup(label) : NULL;
     if (g)
         k->v = g;
@@ -111,9 +111,9 @@ static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, stru
                   : CVOM_OK;
 }
 
-enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                        int quadrant, int32_t to, int has_from, int32_t from,
-                                        struct cvom_matrix_doc *d, struct cvom_error *err)
+enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                         int quadrant, int32_t to, int has_from, int32_t from,
+                                         struct cvom_matrix_doc *d, struct cvom_error *err)
 {
     memset(d, 0, sizeof *d);
     struct cvom_config cfg;
@@ -122,12 +122,12 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     struct cvom_scored *now = NULL, *before = NULL;
     size_t n = 0, n_now = 0, unassessed = 0;
     /* Both dates in one pass over the store: the same accounts, in the same order. */
-    enum cvom_status s = cvom_config_load(st, &cfg, err);
+    enum cvom_status s = cvom__config_load(st, &cfg, err);
     if (!s && f) {
         const int32_t dates[2] = {to, from};
         struct cvom_scored *v[2] = {NULL, NULL};
-        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, has_from ? 2 : 1, v, &n_now, NULL,
-                                      NULL, err);
+        s = cvom__portfolio_scan_dates(st, &cfg, f, dates, has_from ? 2 : 1, v, &n_now, NULL, NULL,
+                                       err);
         now = v[0];
         before = v[1];
     }
@@ -151,7 +151,7 @@ enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom
     return CVOM_OK;
 }
 
-void cvom_matrix_doc_cleanup(struct cvom_matrix_doc *d)
+void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d)
 {
     if (!d)
         return;
@@ -188,8 +188,8 @@ static size_t filter_text(char *text, size_t cap, const struct cvom_account_filt
     return used;
 }
 
-void cvom_matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, int32_t from,
-                            const struct cvom_account_filter *f, const char *quadrant)
+void cvom__matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, int32_t from,
+                             const struct cvom_account_filter *f, const char *quadrant)
 {
     char filters[4 * CVOM_FIELD_MAX + 96];
     size_t used = filter_text(filters, sizeof filters, f, 0);
@@ -221,7 +221,7 @@ static int label_rows(struct cvom_report_account *rows, const struct cvom_scored
     size_t size = 1;
     for (size_t i = 0; i < n; i++)
         if (now[i].namesake)
-            size += strlen(cvom_account_label(&now[i].account, 1, label, sizeof label)) + 1;
+            size += strlen(cvom__account_label(&now[i].account, 1, label, sizeof label)) + 1;
     char *at = *labels = malloc(size);
     if (!at)
         return -1;
@@ -229,7 +229,7 @@ static int label_rows(struct cvom_report_account *rows, const struct cvom_scored
         rows[i].label = rows[i].name;
         if (!now[i].namesake)
             continue;
-        size_t len = strlen(cvom_account_label(&now[i].account, 1, label, sizeof label));
+        size_t len = strlen(cvom__account_label(&now[i].account, 1, label, sizeof label));
         memcpy(at, label, len + 1);
         rows[i].label = at;
         at += len + 1;
@@ -290,7 +290,7 @@ static enum cvom_status report_migration(struct cvom_report_doc *d, const struct
     r->slide_points = o.slide_points;
     if (r->since >= r->as_of)
         return CVOM_OK;
-    enum cvom_status s = cvom_compare_build(cfg, d->now, n, d->before, nb, &o, &d->mig, err);
+    enum cvom_status s = cvom__compare_build(cfg, d->now, n, d->before, nb, &o, &d->mig, err);
     if (!s && !(d->slide_rows = calloc(d->mig.m.n_slides + 1, sizeof *d->slide_rows)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s)
@@ -316,7 +316,7 @@ static enum cvom_status report_serving(struct cvom_store *st, struct cvom_report
     cvom_serving_config_init(&sc);
     sc.overserved_share = share;
     r->overserved_share = share;
-    enum cvom_status s = cvom_overserving_build(st, &sc, d->now, n, &d->served, err);
+    enum cvom_status s = cvom__overserving_build(st, &sc, d->now, n, &d->served, err);
     if (!s && !(d->served_rows = calloc(d->served.n + 1, sizeof *d->served_rows)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s)
@@ -340,7 +340,7 @@ static enum cvom_status report_alignment(struct cvom_store *st, struct cvom_repo
 {
     struct cvom_report *r = &d->report;
     r->at_risk_threshold = threshold;
-    enum cvom_status s = cvom_alignment_build(st, threshold, d->now, n, &d->align, err);
+    enum cvom_status s = cvom__alignment_build(st, threshold, d->now, n, &d->align, err);
     if (!s && !(d->risk_rows = calloc(d->align.n + 1, sizeof *d->risk_rows)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s)
@@ -362,8 +362,8 @@ static enum cvom_status report_health(struct cvom_store *st, struct cvom_report_
                                       struct cvom_error *err)
 {
     struct cvom_report *r = &d->report;
-    enum cvom_status s = cvom_health_known(st, cfg, d->now, n, r->as_of, &d->health,
-                                           &d->n_health, err);
+    enum cvom_status s =
+        cvom__health_known(st, cfg, d->now, n, r->as_of, &d->health, &d->n_health, err);
     if (!s && !(d->health_rows = calloc(d->n_health + 1, sizeof *d->health_rows)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s)
@@ -392,14 +392,14 @@ static enum cvom_status report_signals(struct cvom_store *st, struct cvom_report
     struct cvom_signal_ctx *ctx = calloc(1, sizeof *ctx);
     int64_t *ids = calloc(n + 1, sizeof *ids);
     const struct cvom_score **scores = calloc(n + 1, sizeof *scores);
-    enum cvom_status s = ctx && ids && scores ? cvom_signals_load(st, r->as_of, 0, ctx, err)
+    enum cvom_status s = ctx && ids && scores ? cvom__signals_load(st, r->as_of, 0, ctx, err)
                                               : cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s) {
         for (size_t i = 0; i < n; i++) {
             ids[i] = d->now[i].account.id;
             scores[i] = &d->now[i].score;
         }
-        cvom_signals_summarise(ctx, cfg->survey_weight, ids, scores, n, d->signals);
+        cvom__signals_summarise(ctx, cfg->survey_weight, ids, scores, n, d->signals);
         for (size_t j = 0; j < ctx->n; j++) {
             const struct cvom_signal_summary *g = &d->signals[j];
             d->signal_rows[j] = (struct cvom_report_signal){
@@ -412,7 +412,7 @@ static enum cvom_status report_signals(struct cvom_store *st, struct cvom_report
         r->n_signals = ctx->n;
     }
     if (ctx)
-        cvom_signals_cleanup(ctx);
+        cvom__signals_cleanup(ctx);
     free(ctx);
     free(ids);
     free(scores);
@@ -424,7 +424,7 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
                                          struct cvom_error *err)
 {
     struct cvom_analytics_settings set;
-    enum cvom_status s = cvom_analytics_settings_load(st, &set, err);
+    enum cvom_status s = cvom__analytics_settings_load(st, &set, err);
     if (!s)
         s = report_migration(d, cfg, n, nb, err);
     if (!s)
@@ -438,9 +438,9 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
     return s;
 }
 
-enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                        int32_t as_of, int32_t since, struct cvom_report_doc *d,
-                                        struct cvom_error *err)
+enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                         int32_t as_of, int32_t since, struct cvom_report_doc *d,
+                                         struct cvom_error *err)
 {
     memset(d, 0, sizeof *d);
     if (since > as_of)
@@ -455,11 +455,11 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
     enum cvom_status s = st->ops->begin_read(st, &opened, err);
     if (s)
         return s;
-    s = cvom_config_load(st, &cfg, err);
+    s = cvom__config_load(st, &cfg, err);
     if (!s && f) { /* both dates in one pass over the store */
         const int32_t dates[2] = {as_of, since};
         struct cvom_scored *v[2] = {NULL, NULL};
-        s = cvom_portfolio_scan_dates(st, &cfg, f, dates, 2, v, &n, NULL, NULL, err);
+        s = cvom__portfolio_scan_dates(st, &cfg, f, dates, 2, v, &n, NULL, NULL, err);
         d->now = v[0];
         d->before = v[1];
         nb = n;
@@ -482,20 +482,20 @@ enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom
     if (opened)
         st->ops->rollback(st);
     if (!s)
-        s = cvom_report_build(&d->report, err);
+        s = cvom__report_build(&d->report, err);
     if (s)
-        cvom_report_doc_cleanup(d);
+        cvom__report_doc_cleanup(d);
     return s;
 }
 
-void cvom_report_doc_cleanup(struct cvom_report_doc *d)
+void cvom__report_doc_cleanup(struct cvom_report_doc *d)
 {
     if (!d)
         return;
-    cvom_report_cleanup(&d->report);
-    cvom_compare_cleanup(&d->mig);
-    cvom_overserving_cleanup(&d->served);
-    cvom_alignment_set_cleanup(&d->align);
+    cvom__report_cleanup(&d->report);
+    cvom__compare_cleanup(&d->mig);
+    cvom__overserving_cleanup(&d->served);
+    cvom__alignment_set_cleanup(&d->align);
     free(d->health);
     free(d->slide_rows);
     free(d->served_rows);
@@ -542,9 +542,10 @@ static struct cvom_onepager_stakeholder *stakeholder_rows(const struct cvom_onep
     struct cvom_onepager_stakeholder *v = calloc(d->n_people ? d->n_people : 1, sizeof *v);
     for (size_t i = 0; v && i < d->n_people; i++) {
         const struct cvom_stakeholder *s = &d->people[i];
-        v[i] = (struct cvom_onepager_stakeholder){.name = s->name, .role = s->role,
+        v[i] = (struct cvom_onepager_stakeholder){.name = s->name,
+                                                  .role = s->role,
                                                   .influence = s->influence,
-                                                  .stance = cvom_stance_name(s->stance),
+                                                  .stance = cvom__stance_name(s->stance),
                                                   .score = {NAN, NAN}};
         for (size_t k = 0; k < ex->n_respondents; k++) {
             const struct cvom_explain_respondent *r = &ex->respondents[k];
@@ -567,11 +568,11 @@ static enum cvom_status page_plays(struct cvom_store *st, const struct cvom_onep
 {
     struct cvom_playbook b;
     struct cvom_play_choice ch = {0};
-    enum cvom_status s = cvom_playbook_load(st, &b, NULL, err);
+    enum cvom_status s = cvom__playbook_load(st, &b, NULL, err);
     if (s)
         return s;
-    s = cvom_account_plays(st, &d->cfg, account_id, as_of - PLAYS_SINCE_DAYS, as_of,
-                           &d->ex.score, &ch, err);
+    s = cvom__account_plays(st, &d->cfg, account_id, as_of - PLAYS_SINCE_DAYS, as_of, &d->ex.score,
+                            &ch, err);
     if (!s && !(page->plays = calloc(CVOM_PLAY_CHOICE_MAX, sizeof *page->plays)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !s && i < ch.n; i++) {
@@ -595,8 +596,8 @@ static int action_cb(void *ctx, const struct cvom_action *a)
     if (k->n >= PAGE_ACTIONS_MAX)
         return 1;
     struct cvom_onepager_action *x = &k->v[k->n++];
-    cvom_copy(x->title, sizeof x->title, a->title);
-    cvom_copy(x->owner, sizeof x->owner, a->owner);
+    cvom__copy_str(x->title, sizeof x->title, a->title);
+    cvom__copy_str(x->owner, sizeof x->owner, a->owner);
     x->due = a->due;
     x->overdue = a->due && a->due < k->as_of;
     x->axis = a->axis;
@@ -624,7 +625,7 @@ static void scan_of_one(const struct cvom_onepager_doc *d, const struct cvom_acc
                         struct cvom_scored *one)
 {
     memset(one, 0, sizeof *one);
-    cvom_account_brief_of(a, &one->account);
+    cvom__account_brief_of(a, &one->account);
     one->score = d->ex.score;
     one->evidence = d->ev;
 }
@@ -641,10 +642,10 @@ static enum cvom_status page_serving(struct cvom_store *st, struct cvom_scored *
     cfg.overserved_share = set->overserved_share;
     page->importance_threshold = cfg.importance_threshold;
     page->overserved_share = cfg.overserved_share;
-    enum cvom_status s = cvom_overserving_build(st, &cfg, one, 1, &o, err);
+    enum cvom_status s = cvom__overserving_build(st, &cfg, one, 1, &o, err);
     if (s || o.n != 1) {
         if (!s)
-            cvom_overserving_cleanup(&o);
+            cvom__overserving_cleanup(&o);
         return s;
     }
     const struct cvom_served *sv = &o.v[0];
@@ -661,12 +662,12 @@ static enum cvom_status page_serving(struct cvom_store *st, struct cvom_scored *
         if (!(r->r.importance < cfg.importance_threshold))
             continue;
         struct cvom_onepager_offering *x = &page->unvalued[page->n_unvalued++];
-        cvom_copy(x->code, sizeof x->code, r->code);
-        cvom_copy(x->name, sizeof x->name, r->name);
+        cvom__copy_str(x->code, sizeof x->code, r->code);
+        cvom__copy_str(x->name, sizeof x->name, r->name);
         x->importance = r->r.importance;
         x->cost = r->r.cost;
     }
-    cvom_overserving_cleanup(&o);
+    cvom__overserving_cleanup(&o);
     return s;
 }
 
@@ -676,7 +677,7 @@ static enum cvom_status page_alignment(struct cvom_store *st, struct cvom_scored
                                        struct cvom_onepager *page, struct cvom_error *err)
 {
     struct cvom_alignment_set s;
-    enum cvom_status rc = cvom_alignment_build(st, set->at_risk, one, 1, &s, err);
+    enum cvom_status rc = cvom__alignment_build(st, set->at_risk, one, 1, &s, err);
     if (rc)
         return rc;
     page->at_risk_threshold = set->at_risk;
@@ -686,7 +687,7 @@ static enum cvom_status page_alignment(struct cvom_store *st, struct cvom_scored
         page->common = s.v[0].a.common;
         page->at_risk = s.v[0].at_risk;
     }
-    cvom_alignment_set_cleanup(&s);
+    cvom__alignment_set_cleanup(&s);
     return CVOM_OK;
 }
 
@@ -696,7 +697,7 @@ static enum cvom_status page_analytics(struct cvom_store *st, struct cvom_onepag
     struct cvom_analytics_settings set;
     struct cvom_scored one;
     scan_of_one(d, a, &one);
-    enum cvom_status s = cvom_analytics_settings_load(st, &set, err);
+    enum cvom_status s = cvom__analytics_settings_load(st, &set, err);
     if (!s)
         s = page_serving(st, &one, &set, &d->page, err);
     if (!s)
@@ -711,18 +712,17 @@ static enum cvom_status page_analytics(struct cvom_store *st, struct cvom_onepag
     return s;
 }
 
-enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
-                                          const struct cvom_account_filter *scope,
-                                          const struct cvom_account *a,
-                                          int32_t as_of, struct cvom_onepager_doc *d,
-                                          struct cvom_error *err)
+enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
+                                           const struct cvom_account_filter *scope,
+                                           const struct cvom_account *a, int32_t as_of,
+                                           struct cvom_onepager_doc *d, struct cvom_error *err)
 {
     memset(d, 0, sizeof *d);
     cvom_instrument_init(&d->ins);
-    enum cvom_status s = cvom_config_load(st, &d->cfg, err);
+    enum cvom_status s = cvom__config_load(st, &d->cfg, err);
     if (!s)
-        s = cvom_account_explain_signals(st, &d->cfg, a->id, as_of, &d->ex, &d->ins, &d->ev,
-                                         &d->sig, err);
+        s = cvom__account_explain_signals(st, &d->cfg, a->id, as_of, &d->ex, &d->ins, &d->ev,
+                                          &d->sig, err);
     struct people p = {0};
     if (!s)
         s = st->ops->stakeholder_list(st, a->id, collect_person, &p, err);
@@ -731,11 +731,11 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
     if (!s && p.overflow)
         s = cvom_error_set(err, CVOM_ELIMIT, "too many stakeholders to draw");
     if (!s)
-        s = cvom_account_label_of(st, scope, a, d->title, sizeof d->title, NULL, NULL, err);
+        s = cvom__account_label_of(st, scope, a, d->title, sizeof d->title, NULL, NULL, err);
     if (!s && !(d->rows = stakeholder_rows(d)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (s) {
-        cvom_onepager_doc_cleanup(d);
+        cvom__onepager_doc_cleanup(d);
         return s;
     }
     d->page = (struct cvom_onepager){
@@ -755,13 +755,13 @@ enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
     if (!s)
         s = page_analytics(st, d, a, err);
     if (s) {
-        cvom_onepager_doc_cleanup(d);
+        cvom__onepager_doc_cleanup(d);
         return s;
     }
     return CVOM_OK;
 }
 
-void cvom_onepager_doc_cleanup(struct cvom_onepager_doc *d)
+void cvom__onepager_doc_cleanup(struct cvom_onepager_doc *d)
 {
     if (!d)
         return;

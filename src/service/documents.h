@@ -24,8 +24,8 @@
 
 struct cvom_matrix_doc_acct; /* what a point needs of its account; private */
 
-/* The points of a matrix picture. Fill it with cvom_matrix_doc_gather, free it with
- * cvom_matrix_doc_cleanup; the labels of pts point into the document itself. */
+/* The points of a matrix picture. Fill it with cvom__matrix_doc_gather, free it with
+ * cvom__matrix_doc_cleanup; the labels of pts point into the document itself. */
 struct cvom_matrix_doc {
     struct cvom_chart_point *pts; /* what to draw, in the store's listing order */
     size_t n;
@@ -42,25 +42,25 @@ struct cvom_matrix_doc {
  * also gets its position as of `from`, for arrows and trend colours. f NULL selects no account at
  * all (a scope that sees nothing). On success *d owns everything; on failure *d is left empty.
  * CVOM_ENOMEM when the portfolio does not fit in memory, or the store's status. */
-enum cvom_status cvom_matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                        int quadrant, int32_t to, int has_from, int32_t from,
-                                        struct cvom_matrix_doc *d, struct cvom_error *err);
+enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                         int quadrant, int32_t to, int has_from, int32_t from,
+                                         struct cvom_matrix_doc *d, struct cvom_error *err);
 
 /* Free what gather took; an emptied or zeroed document is fine. */
-void cvom_matrix_doc_cleanup(struct cvom_matrix_doc *d);
+void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d);
 
 /* The picture's footer into out (cap bytes, always terminated): "as of DATE", then
  * " · compared with DATE" with has_from, then the filters that are set as "owner=…, tag=…,
  * industry=…, region=…, quadrant=…". f and quadrant may be NULL. */
-void cvom_matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, int32_t from,
-                            const struct cvom_account_filter *f, const char *quadrant);
+void cvom__matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, int32_t from,
+                             const struct cvom_account_filter *f, const char *quadrant);
 
 /* ---- the portfolio report ----------------------------------------------------------------- */
 
 /* A built report and what it borrows. The report points into this structure: do not copy or
  * move it between gather and cleanup. */
 struct cvom_report_doc {
-    struct cvom_report report;    /* built: ready for cvom_report_write(_file) */
+    struct cvom_report report;    /* built: ready for cvom__report_write(_file) */
     char filters[640];            /* "owner = Priya Shah, tag = key", or "" */
     struct cvom_scored *now, *before;
     struct cvom_report_account *rows;
@@ -84,19 +84,19 @@ struct cvom_report_doc {
  * alignment under the stored settings, partnership health) and build the report. f NULL
  * selects no account at all. On failure *d is left empty. CVOM_EINVAL when
  * since is after as_of, CVOM_ENOMEM, or the store's status. */
-enum cvom_status cvom_report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
-                                        int32_t as_of, int32_t since, struct cvom_report_doc *d,
-                                        struct cvom_error *err);
+enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
+                                         int32_t as_of, int32_t since, struct cvom_report_doc *d,
+                                         struct cvom_error *err);
 
 /* Free what gather took; an emptied or zeroed document is fine. */
-void cvom_report_doc_cleanup(struct cvom_report_doc *d);
+void cvom__report_doc_cleanup(struct cvom_report_doc *d);
 
 /* ---- the account one-pager ---------------------------------------------------------------- */
 
 /* An account's one-pager and what it borrows. page points into this structure and into the
  * account given to gather, which must outlive the document: do not copy or move it. */
 struct cvom_onepager_doc {
-    struct cvom_onepager page; /* ready for cvom_onepager_write_file */
+    struct cvom_onepager page; /* ready for cvom__onepager_write_file */
     struct cvom_config cfg;
     struct cvom_explanation ex;
     struct cvom_signals_shown sig; /* the signals blended into ex, in its order */
@@ -116,13 +116,12 @@ struct cvom_onepager_doc {
  * from namesakes among the accounts of scope (NULL: every account). On
  * failure *d is left empty. CVOM_ELIMIT for an absurd number of stakeholders, CVOM_ENOMEM,
  * or the store's status. */
-enum cvom_status cvom_onepager_doc_gather(struct cvom_store *st,
-                                          const struct cvom_account_filter *scope,
-                                          const struct cvom_account *a,
-                                          int32_t as_of, struct cvom_onepager_doc *d,
-                                          struct cvom_error *err);
+enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
+                                           const struct cvom_account_filter *scope,
+                                           const struct cvom_account *a, int32_t as_of,
+                                           struct cvom_onepager_doc *d, struct cvom_error *err);
 
 /* Free what gather took; an emptied or zeroed document is fine. */
-void cvom_onepager_doc_cleanup(struct cvom_onepager_doc *d);
+void cvom__onepager_doc_cleanup(struct cvom_onepager_doc *d);
 
 #endif

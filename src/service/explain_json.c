@@ -15,7 +15,7 @@ static json_t *str(const char *s)
     return v ? v : json_null();
 }
 
-json_t *cvom_quadrant_json(enum cvom_state state, enum cvom_quadrant q)
+json_t *cvom__quadrant_json(enum cvom_state state, enum cvom_quadrant q)
 {
     return state == CVOM_STATE_INSUFFICIENT ? json_null() : json_string(cvom_quadrant_name(q));
 }
@@ -117,10 +117,10 @@ static json_t *signals_json(const struct cvom_explanation *ex,
     return v;
 }
 
-json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
-                              const struct cvom_instrument *ins, int32_t as_of,
-                              const struct cvom_signals_shown *sig,
-                              const struct cvom_spread *sp, const struct cvom_health *h)
+json_t *cvom__explanation_json(const struct cvom_account *a, const struct cvom_explanation *ex,
+                               const struct cvom_instrument *ins, int32_t as_of,
+                               const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
+                               const struct cvom_health *h)
 {
     const struct cvom_score *s = &ex->score;
     json_t *axes = json_object();
@@ -154,7 +154,7 @@ json_t *cvom_explanation_json(const struct cvom_account *a, const struct cvom_ex
         cvom_date_format(as_of, date);
     return json_pack("{s:I, s:o, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "account_id",
                      (json_int_t)a->id, "name", str(a->name), "as_of", date, "axes", axes,
-                     "quadrant", cvom_quadrant_json(s->state, s->quadrant), "state",
+                     "quadrant", cvom__quadrant_json(s->state, s->quadrant), "state",
                      cvom_state_name(s->state), "respondents", resp, "items", items, "signals",
                      signals_json(ex, sig), "stakeholders_on_matrix", spread_json(ex, sp),
                      "partnership", health_json(h, ins));

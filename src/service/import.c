@@ -82,7 +82,7 @@ static const char *const kind_names[CVOM_IMPORT_KIND_ALL] = {
     [CVOM_IMPORT_NETWORK] = "network",
 };
 
-const char *cvom_import_kind_name(enum cvom_import_kind k)
+const char *cvom__import_kind_name(enum cvom_import_kind k)
 {
     return (unsigned)k < CVOM_IMPORT_KIND_ALL ? kind_names[k] : "?";
 }
@@ -95,20 +95,20 @@ static int kind_parse(const char *s, int count)
     return -1;
 }
 
-int cvom_import_kind_parse(const char *s)
+int cvom__import_kind_parse(const char *s)
 {
     return kind_parse(s, CVOM_IMPORT_KIND_COUNT);
 }
 
-int cvom_import_kind_parse_all(const char *s)
+int cvom__import_kind_parse_all(const char *s)
 {
     return kind_parse(s, CVOM_IMPORT_KIND_ALL);
 }
 
-const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k)
+const struct cvom_field_def *cvom__import_fields(enum cvom_import_kind k)
 {
     switch (k) {
-    case CVOM_IMPORT_ACCOUNTS: return cvom_account_fields;
+    case CVOM_IMPORT_ACCOUNTS: return cvom__account_fields;
     case CVOM_IMPORT_STAKEHOLDERS: return stakeholder_import_fields;
     case CVOM_IMPORT_OFFERINGS: return offering_fields;
     case CVOM_IMPORT_RATINGS: return rating_fields;
@@ -119,16 +119,16 @@ const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k)
     }
 }
 
-int cvom_import_field_index(enum cvom_import_kind k, const char *field)
+int cvom__import_field_index(enum cvom_import_kind k, const char *field)
 {
-    const struct cvom_field_def *f = cvom_import_fields(k);
+    const struct cvom_field_def *f = cvom__import_fields(k);
     for (int i = 0; f[i].name; i++)
         if (strcmp(f[i].name, field) == 0)
             return i;
     return -1;
 }
 
-void cvom_import_opts_init(struct cvom_import_opts *o)
+void cvom__import_opts_init(struct cvom_import_opts *o)
 {
     memset(o, 0, sizeof *o);
 }
@@ -171,16 +171,16 @@ enum cvom_status cvom__imp_error(struct importer *im, const struct cvom_csv_fiel
 {
     struct cvom_error *err = im->err;
     char text[sizeof err->message], field[sizeof err->field] = "";
-    cvom_copy(text, sizeof text, msg);
+    cvom__copy_str(text, sizeof text, msg);
     /* A row written earlier and held back by the store, refused now: its own place. */
     long held_line = !f && msg == err->message ? err->line : 0;
     long held_column = err->column;
     if (msg == err->message)
-        cvom_copy(field, sizeof field, err->field);
+        cvom__copy_str(field, sizeof field, err->field);
     cvom_error_set(err, st, "%s", text);
     im->res->error_cell = cvom__imp_cell_of(im, f);
-    cvom_copy(err->field, sizeof err->field, field);
-    cvom_copy(err->file, sizeof err->file, im->path);
+    cvom__copy_str(err->field, sizeof err->field, field);
+    cvom__copy_str(err->file, sizeof err->file, im->path);
     err->line = f ? f->line : held_line > 0 ? held_line : im->row ? im->row->line : 0;
     err->column = f ? f->column : held_line > 0 ? held_column : 1;
     return st;
@@ -197,7 +197,7 @@ enum cvom_status cvom__imp_once(struct importer *im, const char *key,
     long line = f ? f->line : im->row->line;
     int added;
     struct cvom_keymap_value *v =
-        cvom_keymap_put(&im->seen, key, (struct cvom_keymap_value){.line = line}, &added);
+        cvom__keymap_put(&im->seen, key, (struct cvom_keymap_value){.line = line}, &added);
     if (!v)
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     if (added)
@@ -217,7 +217,7 @@ enum cvom_status cvom__imp_date(struct importer *im, const struct cvom_csv_field
     if (!f || !f->len)
         return CVOM_OK;
     char why[160];
-    if (cvom_date_check(f->s, date, why, sizeof why) == CVOM_OK)
+    if (cvom__date_check(f->s, date, why, sizeof why) == CVOM_OK)
         return CVOM_OK;
     char msg[200];
     snprintf(msg, sizeof msg, "date: %s", why);
@@ -235,7 +235,7 @@ int cvom__imp_in_scope(const struct importer *im, const struct cvom_account *a)
 static long keep_name(struct importer *im, const char *name)
 {
     size_t n = strlen(name) + 1;
-    char *g = cvom_grow(im->text, &im->text_cap, im->text_len + n, 1, (size_t)1 << 32);
+    char *g = cvom__grow(im->text, &im->text_cap, im->text_len + n, 1, (size_t)1 << 32);
     if (!g)
         return -1;
     im->text = g;
@@ -248,14 +248,14 @@ static int names_cb(void *ctx, const struct cvom_account *a)
 {
     struct importer *im = ctx;
     char key[CVOM_FIELD_MAX * 2];
-    cvom_name_key(a->name, key, sizeof key);
-    if (!cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
+    cvom__name_key(a->name, key, sizeof key);
+    if (!cvom__keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
         return -1;
     if (im->scope || !a->external_id[0])
         return 0;
     long at = im->kind == CVOM_IMPORT_RESPONSES ? keep_name(im, a->name) : -1;
-    return cvom_keymap_put(&im->externals, a->external_id,
-                           (struct cvom_keymap_value){.id = a->id, .line = at}, NULL)
+    return cvom__keymap_put(&im->externals, a->external_id,
+                            (struct cvom_keymap_value){.id = a->id, .line = at}, NULL)
                ? 0
                : -1;
 }
@@ -268,8 +268,8 @@ static int people_cb(void *ctx, const struct cvom_stakeholder *sh)
     char key[CVOM_FIELD_MAX + 24];
     snprintf(key, sizeof key, "%" PRId64 "|%s", sh->account_id, sh->external_id);
     long at = keep_name(im, sh->name);
-    return at >= 0 && cvom_keymap_put(&im->people, key,
-                                      (struct cvom_keymap_value){.id = sh->id, .line = at}, NULL)
+    return at >= 0 && cvom__keymap_put(&im->people, key,
+                                       (struct cvom_keymap_value){.id = sh->id, .line = at}, NULL)
                ? 0
                : -1;
 }
@@ -292,7 +292,7 @@ int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, i
     }
     char key[CVOM_FIELD_MAX + 24];
     snprintf(key, sizeof key, "%" PRId64 "|%s", account_id, ref);
-    const struct cvom_keymap_value *v = cvom_keymap_get(&im->people, key);
+    const struct cvom_keymap_value *v = cvom__keymap_get(&im->people, key);
     if (!v || v->line < 0)
         return 0;
     *id = v->id;
@@ -303,8 +303,8 @@ int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, i
 const char *cvom__imp_name_key(struct importer *im, const char *name)
 {
     if (strcmp(name, im->key_of) != 0 || !im->key_of[0]) {
-        cvom_name_key(name, im->key, sizeof im->key);
-        if (cvom_copy(im->key_of, sizeof im->key_of, name))
+        cvom__name_key(name, im->key, sizeof im->key);
+        if (cvom__copy_str(im->key_of, sizeof im->key_of, name))
             im->key_of[0] = '\0'; /* too long to remember: made again next time */
     }
     return im->key;
@@ -317,7 +317,7 @@ enum cvom_status cvom__imp_names(struct importer *im)
     struct cvom_account_filter f;
     memset(&f, 0, sizeof f);
     if (im->scope)
-        cvom_copy(f.owner, sizeof f.owner, im->scope);
+        cvom__copy_str(f.owner, sizeof f.owner, im->scope);
     enum cvom_status s = im->st->ops->account_list(im->st, &f, names_cb, im, im->err);
     if (s)
         return s;
@@ -357,10 +357,10 @@ static enum cvom_status scoped_find(struct importer *im, const char *ref,
     s->ref = ref;
     s->rank = 3;
     long l;
-    s->id = cvom_parse_long(ref, 1, 0x7fffffffL, &l) ? 0 : l;
+    s->id = cvom__parse_long(ref, 1, 0x7fffffffL, &l) ? 0 : l;
     struct cvom_account_filter f;
     memset(&f, 0, sizeof f);
-    cvom_copy(f.owner, sizeof f.owner, im->scope);
+    cvom__copy_str(f.owner, sizeof f.owner, im->scope);
     enum cvom_status st = im->st->ops->account_list(im->st, &f, scoped_find_cb, s, im->err);
     if (!st && s->rank < 3)
         *out = s->best;
@@ -378,7 +378,8 @@ static enum cvom_status find_by_name_key(struct importer *im, const char *ref,
     if (st)
         return st;
     char key[CVOM_FIELD_MAX * 2];
-    struct cvom_keymap_value *v = cvom_keymap_get(&im->names, cvom_name_key(ref, key, sizeof key));
+    struct cvom_keymap_value *v =
+        cvom__keymap_get(&im->names, cvom__name_key(ref, key, sizeof key));
     if (!v)
         return CVOM_ENOTFOUND;
     if (v->count > 1)
@@ -424,17 +425,17 @@ enum cvom_status cvom__imp_find_account(struct importer *im, const char *field,
     const struct cvom_keymap_value *v = NULL;
     if (im->kind == CVOM_IMPORT_RESPONSES && !im->scope && !numeric(f->s) &&
         (s = cvom__imp_names(im)) == CVOM_OK)
-        v = cvom_keymap_get(&im->externals, f->s);
+        v = cvom__keymap_get(&im->externals, f->s);
     if (v && v->line >= 0) {
         memset(a, 0, sizeof *a);
         a->id = v->id;
-        cvom_copy(a->external_id, sizeof a->external_id, f->s);
-        cvom_copy(a->name, sizeof a->name, im->text + v->line);
+        cvom__copy_str(a->external_id, sizeof a->external_id, f->s);
+        cvom__copy_str(a->name, sizeof a->name, im->text + v->line);
     } else if (s == CVOM_OK || s == CVOM_ENOTFOUND) {
         s = cvom__imp_find_ref(im, f->s, a);
     }
     im->last_account.id = 0;
-    if (s == CVOM_OK && cached && !cvom_copy(im->last_ref, sizeof im->last_ref, f->s))
+    if (s == CVOM_OK && cached && !cvom__copy_str(im->last_ref, sizeof im->last_ref, f->s))
         im->last_account = *a;
     if (s == CVOM_ENOTFOUND) {
         char msg[240];
@@ -460,7 +461,7 @@ static void note_header(struct importer *im, const int *fields, const enum cvom_
     res->n_columns = row->n;
     for (size_t j = 0; j < row->n && j < CVOM_IMPORT_COLUMNS_MAX; j++) {
         struct cvom_import_column *c = &res->columns[j];
-        cvom_copy(c->name, sizeof c->name, row->fields[j].s);
+        cvom__copy_str(c->name, sizeof c->name, row->fields[j].s);
         c->column = (long)j + 1;
         c->field = fields[j];
         c->how = how[j];
@@ -563,7 +564,7 @@ static void unguard_row(struct cvom_csv_row *row)
 {
     for (size_t i = 0; i < row->n; i++) {
         struct cvom_csv_field *f = &row->fields[i];
-        const char *u = cvom_csv_unguard(f->s);
+        const char *u = cvom__csv_unguard(f->s);
         f->len -= (size_t)(u - f->s);
         f->s = u;
     }
@@ -610,8 +611,8 @@ static enum cvom_status decode_cells(struct importer *im, struct cvom_csv_row *r
         if (!im->fields[i].number || !f->len)
             continue;
         char why[200];
-        if (cvom_number_canonical(f->s, im->o->decimal_comma, im->number[i],
-                                  sizeof im->number[i], why, sizeof why)) {
+        if (cvom__number_canonical(f->s, im->o->decimal_comma, im->number[i], sizeof im->number[i],
+                                   why, sizeof why)) {
             char msg[260];
             snprintf(msg, sizeof msg, "%s: %s", im->fields[i].name, why);
             return cvom__imp_error(im, f, CVOM_EINVAL, msg);
@@ -630,10 +631,10 @@ static void keep_preview(struct importer *im)
         return;
     struct cvom_import_preview_row *p = &res->preview[res->n_preview++];
     p->line = im->row->line;
-    cvom_copy(p->action, sizeof p->action, im->action[0] ? im->action : "store");
+    cvom__copy_str(p->action, sizeof p->action, im->action[0] ? im->action : "store");
     for (size_t i = 0; i < im->n_fields; i++) {
         const char *v = cvom__imp_val(im, im->fields[i].name);
-        cvom_copy(p->value[i], sizeof p->value[i], v ? v : "");
+        cvom__copy_str(p->value[i], sizeof p->value[i], v ? v : "");
     }
 }
 
@@ -668,13 +669,13 @@ static enum cvom_status load_instrument(struct importer *im)
 static enum cvom_status next_row(struct importer *im, struct cvom_csv_row *row)
 {
     if (im->src->xlsx)
-        return cvom_xlsx_next(im->src->xlsx, row, im->err);
-    return cvom_csv_next(im->src->csv, row, im->err);
+        return cvom__xlsx_next(im->src->xlsx, row, im->err);
+    return cvom__csv_next(im->src->csv, row, im->err);
 }
 
 static size_t offset(const struct importer *im)
 {
-    return im->src->xlsx ? cvom_xlsx_offset(im->src->xlsx) : cvom_csv_offset(im->src->csv);
+    return im->src->xlsx ? cvom__xlsx_offset(im->src->xlsx) : cvom__csv_offset(im->src->csv);
 }
 
 /* One data row: checked against the header, decoded, handed to its kind. */
@@ -755,22 +756,21 @@ static void finish_error(struct importer *im)
     struct cvom_error *err = im->err;
     struct cvom_import_result *res = im->res;
     if (strcmp(err->message, "invalid UTF-8 byte sequence") == 0)
-        cvom_copy(err->message + strlen(err->message),
-                  sizeof err->message - strlen(err->message),
-                  ": if the file was saved as Windows-1252 (Excel's CSV on Windows), import it "
-                  "with --encoding windows-1252");
+        cvom__copy_str(
+            err->message + strlen(err->message), sizeof err->message - strlen(err->message),
+            ": if the file was saved as Windows-1252 (Excel's CSV on Windows), import it "
+            "with --encoding windows-1252");
     if (err->line <= 0)
         return;
     if (!err->file[0]) /* the store named the row, not the file */
-        cvom_copy(err->file, sizeof err->file, im->path);
+        cvom__copy_str(err->file, sizeof err->file, im->path);
     if (!im->src->xlsx) {
         snprintf(res->where, sizeof res->where, "line %ld, column %ld", err->line,
                  err->column > 0 ? err->column : 1L);
         return;
     }
     char cellname[32];
-    cvom_xlsx_cell_name(err->line, err->column > 0 ? err->column : 1, cellname,
-                        sizeof cellname);
+    cvom__xlsx_cell_name(err->line, err->column > 0 ? err->column : 1, cellname, sizeof cellname);
     snprintf(res->where, sizeof res->where, "%.60s!%s", res->sheet, cellname);
     snprintf(err->file, sizeof err->file, "%.180s:%.60s", im->path, res->where);
     err->line = 0;
@@ -782,12 +782,12 @@ static void importer_cleanup(struct importer *im)
     free(im->parents);
     free(im->ranked);
     free(im->answer_lines);
-    cvom_keymap_cleanup(&im->seen);
-    cvom_keymap_cleanup(&im->names);
-    cvom_keymap_cleanup(&im->externals);
-    cvom_keymap_cleanup(&im->people);
+    cvom__keymap_cleanup(&im->seen);
+    cvom__keymap_cleanup(&im->names);
+    cvom__keymap_cleanup(&im->externals);
+    cvom__keymap_cleanup(&im->people);
     free(im->text);
-    cvom_keymap_cleanup(&im->assessments);
+    cvom__keymap_cleanup(&im->assessments);
     cvom_instrument_cleanup(&im->ins);
     free(im);
 }
@@ -795,17 +795,17 @@ static void importer_cleanup(struct importer *im)
 static void note_source(const struct cvom_import_source *src, struct cvom_import_result *res)
 {
     if (src->xlsx) {
-        cvom_copy(res->sheet, sizeof res->sheet, cvom_xlsx_sheet(src->xlsx));
+        cvom__copy_str(res->sheet, sizeof res->sheet, cvom__xlsx_sheet(src->xlsx));
     } else {
-        res->delimiter = cvom_csv_delimiter(src->csv);
-        res->delimiter_detected = cvom_csv_delimiter_detected(src->csv);
+        res->delimiter = cvom__csv_delimiter(src->csv);
+        res->delimiter_detected = cvom__csv_delimiter_detected(src->csv);
     }
 }
 
-enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind kind,
-                                 const struct cvom_import_source *src, const char *name,
-                                 const struct cvom_import_opts *o, struct cvom_import_result *res,
-                                 struct cvom_error *err)
+enum cvom_status cvom__import_run(struct cvom_store *st, enum cvom_import_kind kind,
+                                  const struct cvom_import_source *src, const char *name,
+                                  const struct cvom_import_opts *o, struct cvom_import_result *res,
+                                  struct cvom_error *err)
 {
     struct cvom_error scratch;
     if (!err)
@@ -829,7 +829,7 @@ enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind ki
     im->o = o;
     im->scope = o->owner_scope && o->owner_scope[0] ? o->owner_scope : NULL;
     im->res = res;
-    im->fields = cvom_import_fields(kind);
+    im->fields = cvom__import_fields(kind);
     while (im->fields[im->n_fields].name)
         im->n_fields++;
     cvom_instrument_init(&im->ins);

@@ -38,18 +38,18 @@ enum cvom_import_kind {
 
 /* "accounts", "stakeholders", "responses", "signals", "network", "offerings", "ratings",
  * "values". The parser knows the first five only and returns -1 for anything else;
- * cvom_import_kind_parse_all knows every kind. */
-const char *cvom_import_kind_name(enum cvom_import_kind k);
-int cvom_import_kind_parse(const char *s);
-int cvom_import_kind_parse_all(const char *s);
+ * cvom__import_kind_parse_all knows every kind. */
+const char *cvom__import_kind_name(enum cvom_import_kind k);
+int cvom__import_kind_parse(const char *s);
+int cvom__import_kind_parse_all(const char *s);
 
 /* The fields of a kind, ended by an entry with a NULL name (static storage). */
-const struct cvom_field_def *cvom_import_fields(enum cvom_import_kind k);
+const struct cvom_field_def *cvom__import_fields(enum cvom_import_kind k);
 /* Index of a field of kind k by name, or -1. */
-int cvom_import_field_index(enum cvom_import_kind k, const char *field);
+int cvom__import_field_index(enum cvom_import_kind k, const char *field);
 
 /* A header cell to read as a field, whatever its name says. Both strings are borrowed for
- * the duration of cvom_import_run. The column is matched exactly, then ignoring case and
+ * the duration of cvom__import_run. The column is matched exactly, then ignoring case and
  * surrounding spaces. A field of "" or "ignored" leaves the column out even where an alias
  * would read it. */
 struct cvom_import_map {
@@ -58,7 +58,7 @@ struct cvom_import_map {
 };
 
 /* Whether field names a field of kind k for a map entry ("ignored" and "" included). */
-int cvom_import_map_field_ok(enum cvom_import_kind k, const char *field);
+int cvom__import_map_field_ok(enum cvom_import_kind k, const char *field);
 
 /* Where the rows come from: a CSV reader or one sheet of a workbook (io/xlsx.h). Exactly
  * one is set; both are borrowed. */
@@ -79,7 +79,7 @@ struct cvom_import_opts {
      * written must have this owner (others count as not found), an owner column must name
      * it, and new accounts get it as owner. Borrowed. */
     const char *owner_scope;
-    /* Numbers: 1 when the decimal mark is a comma (1.234,50); see cvom_number_canonical. */
+    /* Numbers: 1 when the decimal mark is a comma (1.234,50); see cvom__number_canonical. */
     int decimal_comma;
     /* Accounts: 1 to add an account whose name (ignoring case and spaces) another account
      * already has, when the row's external id tells the two apart. Without it such a row is
@@ -92,7 +92,7 @@ struct cvom_import_opts {
 
 /* Initialise options: no map, the default instrument, date 0 (set it for responses), no
  * owner scope, decimal point, no second accounts of one name, no progress. */
-void cvom_import_opts_init(struct cvom_import_opts *o);
+void cvom__import_opts_init(struct cvom_import_opts *o);
 
 /* How a header column came to be read. */
 enum cvom_import_how {
@@ -109,7 +109,7 @@ enum cvom_import_how {
 struct cvom_import_column {
     char name[CVOM_FIELD_MAX]; /* the header cell, truncated to fit */
     long column;               /* 1-based position in the row */
-    int field;                 /* index into cvom_import_fields(kind), or -1: ignored */
+    int field;                 /* index into cvom__import_fields(kind), or -1: ignored */
     enum cvom_import_how how;
     int shadowed_by;           /* CVOM_HOW_SHADOWED: the 1-based column that fills it */
 };
@@ -168,23 +168,23 @@ struct cvom_import_result {
  * Unlike other out-parameters, res is filled as far as the import got even on failure, so
  * that a face can show the column mapping beside the error. The caller owns the source and
  * closes it. */
-enum cvom_status cvom_import_run(struct cvom_store *st, enum cvom_import_kind kind,
-                                 const struct cvom_import_source *src, const char *name,
-                                 const struct cvom_import_opts *o, struct cvom_import_result *res,
-                                 struct cvom_error *err);
+enum cvom_status cvom__import_run(struct cvom_store *st, enum cvom_import_kind kind,
+                                  const struct cvom_import_source *src, const char *name,
+                                  const struct cvom_import_opts *o, struct cvom_import_result *res,
+                                  struct cvom_error *err);
 
 /* ---- the mapping, as text (import_map.c) -------------------------------------------- */
 
 /* Print the mapping an import used — the source (delimiter, sheet), each column and the
  * field it fills or "ignored", and the fields left without a column — as lines of text
  * for a terminal, each starting with two spaces after a first line naming the file. */
-void cvom_import_print_mapping(FILE *f, enum cvom_import_kind kind, const char *name,
-                               const struct cvom_import_result *res);
+void cvom__import_print_mapping(FILE *f, enum cvom_import_kind kind, const char *name,
+                                const struct cvom_import_result *res);
 
 /* Write the mapping an import used as a mapping file: CSV "column,field" with a header,
  * one row per column, "ignored" for the columns no field reads. 0, or EOF on failure. */
-int cvom_import_write_map(FILE *f, enum cvom_import_kind kind,
-                          const struct cvom_import_result *res);
+int cvom__import_write_map(FILE *f, enum cvom_import_kind kind,
+                           const struct cvom_import_result *res);
 
 /* A mapping file read into memory: up to CVOM_IMPORT_MAP_MAX pairs. */
 struct cvom_import_mapfile {
@@ -196,12 +196,11 @@ struct cvom_import_mapfile {
 /* Read a mapping file (CSV "column,field"; a first row "column,field" is a header) of
  * len bytes at buf for kind. Every field must be one of kind's (or "ignored"). CVOM_OK;
  * CVOM_EPARSE / CVOM_EINVAL / CVOM_ELIMIT with file, line and column. Free with
- * cvom_import_mapfile_cleanup (also after a failure). */
-enum cvom_status cvom_import_mapfile_read(const char *buf, size_t len, const char *name,
-                                          enum cvom_import_kind kind,
-                                          struct cvom_import_mapfile *out,
-                                          struct cvom_error *err);
-void cvom_import_mapfile_cleanup(struct cvom_import_mapfile *m);
+ * cvom__import_mapfile_cleanup (also after a failure). */
+enum cvom_status cvom__import_mapfile_read(const char *buf, size_t len, const char *name,
+                                           enum cvom_import_kind kind,
+                                           struct cvom_import_mapfile *out, struct cvom_error *err);
+void cvom__import_mapfile_cleanup(struct cvom_import_mapfile *m);
 
 /* Internal to the engine: which field of kind a header cell names, and how (see
  * enum cvom_import_how; CVOM_HOW_SHADOWED is decided later, over the whole header). */

@@ -22,13 +22,13 @@ enum cvom_status cvom__import_offering(struct importer *im)
     const struct cvom_csv_field *fk = cvom__imp_cell(im, "category");
     if (!fc || !fn)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
-    if (cvom_copy(o.code, sizeof o.code, fc->s) || !cvom_trim(o.code)[0])
+    if (cvom__copy_str(o.code, sizeof o.code, fc->s) || !cvom__trim(o.code)[0])
         return cvom__imp_error(im, fc, CVOM_EINVAL, "code must be 1 to 63 bytes of text");
-    if (cvom_copy(o.name, sizeof o.name, fn->s) || !cvom_trim(o.name)[0])
+    if (cvom__copy_str(o.name, sizeof o.name, fn->s) || !cvom__trim(o.name)[0])
         return cvom__imp_error(im, fn, CVOM_EINVAL, "name must be 1 to 127 bytes of text");
-    if (fk && cvom_copy(o.category, sizeof o.category, fk->s))
+    if (fk && cvom__copy_str(o.category, sizeof o.category, fk->s))
         return cvom__imp_error(im, fk, CVOM_ELIMIT, "category is longer than 127 bytes");
-    cvom_trim(o.category);
+    cvom__trim(o.category);
     char key[CVOM_OFFERING_CODE_MAX + 4], what[CVOM_OFFERING_CODE_MAX + 16];
     snprintf(key, sizeof key, "o|%s", o.code);
     snprintf(what, sizeof what, "code '%s'", o.code);
@@ -56,7 +56,7 @@ static enum cvom_status rating_number(struct importer *im, const char *field, do
         *out = dflt;
         return CVOM_OK;
     }
-    if (cvom_parse_double(f->s, out)) {
+    if (cvom__parse_double(f->s, out)) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s: '%.40s' is not a number%s", field, f->s,
                  isnan(dflt) ? " from 1 to 7" : " of 0 or more");
@@ -110,8 +110,8 @@ static enum cvom_status start_ranking(struct importer *im, int64_t account_id)
     for (size_t i = 0; i < im->n_ranked; i++)
         if (im->ranked[i] == account_id)
             return CVOM_OK;
-    int64_t *g = cvom_grow(im->ranked, &im->cap_ranked, im->n_ranked + 1, sizeof *g,
-                           (size_t)1 << 26);
+    int64_t *g =
+        cvom__grow(im->ranked, &im->cap_ranked, im->n_ranked + 1, sizeof *g, (size_t)1 << 26);
     if (!g)
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     im->ranked = g;
@@ -130,14 +130,14 @@ enum cvom_status cvom__import_value(struct importer *im)
     if (!fa || !fv || !fr)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
     long rank;
-    if (cvom_parse_long(fr->s, 1, CVOM_VALUES_MAX, &rank)) {
+    if (cvom__parse_long(fr->s, 1, CVOM_VALUES_MAX, &rank)) {
         char msg[120];
         snprintf(msg, sizeof msg, "rank: '%.40s' is not a whole number from 1 to %d", fr->s,
                  CVOM_VALUES_MAX);
         return cvom__imp_error(im, fr, CVOM_EINVAL, msg);
     }
     char value[CVOM_VALUE_NAME_MAX];
-    if (cvom_copy(value, sizeof value, fv->s) || !cvom_trim(value)[0])
+    if (cvom__copy_str(value, sizeof value, fv->s) || !cvom__trim(value)[0])
         return cvom__imp_error(im, fv, CVOM_EINVAL, "value must be 1 to 63 bytes of text");
     int64_t account_id = 0;
     enum cvom_status s;
@@ -196,7 +196,7 @@ enum cvom_status cvom__import_signal(struct importer *im)
     }
     if (fv->len == 0)
         return CVOM_OK; /* not measured */
-    if (cvom_parse_double(fv->s, &v.value) || !(fabs(v.value) <= 1e300)) {
+    if (cvom__parse_double(fv->s, &v.value) || !(fabs(v.value) <= 1e300)) {
         char msg[160];
         snprintf(msg, sizeof msg, "value: '%.40s' is not a number", fv->s);
         return cvom__imp_error(im, fv, CVOM_EINVAL, msg);
@@ -229,16 +229,16 @@ enum cvom_status cvom__import_network(struct importer *im)
     struct cvom_network_entry e;
     memset(&e, 0, sizeof e);
     e.rating = NAN;
-    int kind = cvom_network_kind_parse(fk->s);
+    int kind = cvom__network_kind_parse(fk->s);
     if (kind < 0)
         return cvom__imp_error(im, fk, CVOM_EINVAL, "kind must be introduction, peer_group or event");
     e.kind = (enum cvom_network_kind)kind;
-    if (cvom_copy(e.title, sizeof e.title, ft->s) || !cvom_trim(e.title)[0])
+    if (cvom__copy_str(e.title, sizeof e.title, ft->s) || !cvom__trim(e.title)[0])
         return cvom__imp_error(im, ft, CVOM_EINVAL, "title must be 1 to 127 bytes of text");
-    if (fn && cvom_copy(e.notes, sizeof e.notes, fn->s))
+    if (fn && cvom__copy_str(e.notes, sizeof e.notes, fn->s))
         return cvom__imp_error(im, fn, CVOM_ELIMIT, "notes are longer than 127 bytes");
     if (fr && fr->len &&
-        (cvom_parse_double(fr->s, &e.rating) || !(e.rating >= 1 && e.rating <= 5))) {
+        (cvom__parse_double(fr->s, &e.rating) || !(e.rating >= 1 && e.rating <= 5))) {
         char msg[120];
         snprintf(msg, sizeof msg, "rating: '%.40s' is not a number from 1 to 5", fr->s);
         return cvom__imp_error(im, fr, CVOM_EINVAL, msg);

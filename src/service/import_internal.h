@@ -111,7 +111,7 @@ enum cvom_status cvom__imp_names(struct importer *im);
  * know it (ask the store), -1 when reading failed (im->err). */
 int cvom__imp_person(struct importer *im, int64_t account_id, const char *ref, int64_t *id,
                      const char **name);
-/* cvom_name_key of name, kept in im until the next call with another name. */
+/* cvom__name_key of name, kept in im until the next call with another name. */
 const char *cvom__imp_name_key(struct importer *im, const char *name);
 
 /* The row handlers, one per kind (import_records.c, import_catalogue.c). */

@@ -155,9 +155,9 @@ static int is_ignored(const char *field)
     return !field[0] || strcmp(field, "ignored") == 0;
 }
 
-int cvom_import_map_field_ok(enum cvom_import_kind k, const char *field)
+int cvom__import_map_field_ok(enum cvom_import_kind k, const char *field)
 {
-    return is_ignored(field) || cvom_import_field_index(k, field) >= 0;
+    return is_ignored(field) || cvom__import_field_index(k, field) >= 0;
 }
 
 /* The column text without surrounding white space, compared ignoring ASCII case. */
@@ -193,13 +193,13 @@ int cvom__import_match(enum cvom_import_kind kind, const struct cvom_import_opts
 {
     const struct cvom_import_map *m = explicit_pair(o, cell);
     if (m) {
-        int f = is_ignored(m->field) ? -1 : cvom_import_field_index(kind, m->field);
+        int f = is_ignored(m->field) ? -1 : cvom__import_field_index(kind, m->field);
         *how = f >= 0 ? CVOM_HOW_MAP : CVOM_HOW_MAP_IGNORED;
         return f;
     }
     char norm[CVOM_FIELD_MAX];
     normalise(cell, norm, sizeof norm);
-    int f = cvom_import_field_index(kind, norm);
+    int f = cvom__import_field_index(kind, norm);
     if (f >= 0) {
         *how = CVOM_HOW_NAME;
         return f;
@@ -207,7 +207,7 @@ int cvom__import_match(enum cvom_import_kind kind, const struct cvom_import_opts
     for (const struct alias *a = aliases; a->name; a++) {
         if ((a->kinds && !(a->kinds & K(kind))) || strcmp(a->name, norm) != 0)
             continue;
-        if ((f = cvom_import_field_index(kind, a->field)) >= 0) {
+        if ((f = cvom__import_field_index(kind, a->field)) >= 0) {
             *how = CVOM_HOW_ALIAS;
             return f;
         }
@@ -226,7 +226,7 @@ int cvom__import_rank(enum cvom_import_kind kind, const char *cell, enum cvom_im
     normalise(cell, norm, sizeof norm);
     for (const struct alias *a = aliases; a->name; a++)
         if ((!a->kinds || (a->kinds & K(kind))) && strcmp(a->name, norm) == 0 &&
-            cvom_import_field_index(kind, a->field) >= 0)
+            cvom__import_field_index(kind, a->field) >= 0)
             return a->rank;
     return 99;
 }
@@ -267,19 +267,19 @@ static void print_column(FILE *f, const struct cvom_field_def *fields,
     }
 }
 
-void cvom_import_print_mapping(FILE *f, enum cvom_import_kind kind, const char *name,
-                               const struct cvom_import_result *res)
+void cvom__import_print_mapping(FILE *f, enum cvom_import_kind kind, const char *name,
+                                const struct cvom_import_result *res)
 {
     if (!res->header_found)
         return;
-    const struct cvom_field_def *fields = cvom_import_fields(kind);
+    const struct cvom_field_def *fields = cvom__import_fields(kind);
     if (res->sheet[0])
         fprintf(f, "mapping of %s, sheet %s (header in row %ld), as %s:\n", name, res->sheet,
-                res->header_line, cvom_import_kind_name(kind));
+                res->header_line, cvom__import_kind_name(kind));
     else
         fprintf(f, "mapping of %s (header on line %ld, delimiter %s%s), as %s:\n", name,
                 res->header_line, delimiter_name(res->delimiter),
-                res->delimiter_detected ? " detected" : "", cvom_import_kind_name(kind));
+                res->delimiter_detected ? " detected" : "", cvom__import_kind_name(kind));
     size_t shown = res->n_columns < CVOM_IMPORT_COLUMNS_MAX ? res->n_columns
                                                             : CVOM_IMPORT_COLUMNS_MAX;
     for (size_t i = 0; i < shown; i++)
@@ -298,15 +298,15 @@ void cvom_import_print_mapping(FILE *f, enum cvom_import_kind kind, const char *
         fputc('\n', f);
 }
 
-int cvom_import_write_map(FILE *f, enum cvom_import_kind kind,
-                          const struct cvom_import_result *res)
+int cvom__import_write_map(FILE *f, enum cvom_import_kind kind,
+                           const struct cvom_import_result *res)
 {
-    const struct cvom_field_def *fields = cvom_import_fields(kind);
+    const struct cvom_field_def *fields = cvom__import_fields(kind);
     int rc = fputs("column,field\n", f) < 0 ? EOF : 0;
     for (size_t i = 0; !rc && i < res->n_columns && i < CVOM_IMPORT_COLUMNS_MAX; i++) {
         const struct cvom_import_column *c = &res->columns[i];
         int filled = c->field >= 0 && c->how != CVOM_HOW_SHADOWED;
-        rc = cvom_csv_write_field(f, c->name, 0) == EOF ||
+        rc = cvom__csv_write_field(f, c->name, 0) == EOF ||
                      fprintf(f, ",%s\n", filled ? fields[c->field].name : "ignored") < 0
                  ? EOF
                  : 0;
@@ -329,11 +329,11 @@ static enum cvom_status map_row(struct cvom_import_mapfile *m, const struct cvom
     }
     const struct cvom_csv_field *col = &row->fields[0], *fld = &row->fields[1];
     char field[CVOM_FIELD_MAX];
-    cvom_copy(field, sizeof field, fld->s);
-    cvom_trim(field);
-    if (!cvom_import_map_field_ok(kind, field)) {
+    cvom__copy_str(field, sizeof field, fld->s);
+    cvom__trim(field);
+    if (!cvom__import_map_field_ok(kind, field)) {
         cvom_error_set(err, CVOM_EINVAL, "'%.60s' is not a field of %s (nor 'ignored')", field,
-                       cvom_import_kind_name(kind));
+                       cvom__import_kind_name(kind));
         err->line = fld->line;
         err->column = fld->column;
         return CVOM_EINVAL;
@@ -356,25 +356,24 @@ static enum cvom_status map_row(struct cvom_import_mapfile *m, const struct cvom
     return CVOM_OK;
 }
 
-enum cvom_status cvom_import_mapfile_read(const char *buf, size_t len, const char *name,
-                                          enum cvom_import_kind kind,
-                                          struct cvom_import_mapfile *out,
-                                          struct cvom_error *err)
+enum cvom_status cvom__import_mapfile_read(const char *buf, size_t len, const char *name,
+                                           enum cvom_import_kind kind,
+                                           struct cvom_import_mapfile *out, struct cvom_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t cap = len + 2 * CVOM_IMPORT_MAP_MAX + 16, used = 0;
     out->text = malloc(cap);
     struct cvom_csv *r = NULL;
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.delimiter = 0; /* a spreadsheet may have saved it with ';' */
     o.max_fields = 8;
     if (!out->text)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status st = cvom_csv_open_mem(buf, len, name, &o, &r, err);
+    enum cvom_status st = cvom__csv_open_mem(buf, len, name, &o, &r, err);
     struct cvom_csv_row row;
     int first = 1;
-    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
+    while (!st && !(st = cvom__csv_next(r, &row, err)) && !row.eof) {
         if (first && row.n == 2 && same_column(row.fields[0].s, "column") &&
             same_column(row.fields[1].s, "field")) {
             first = 0;
@@ -383,16 +382,16 @@ enum cvom_status cvom_import_mapfile_read(const char *buf, size_t len, const cha
         first = 0;
         st = map_row(out, &row, kind, &used, cap, err);
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (st && err) {
         char file[sizeof err->file];
-        cvom_copy(file, sizeof file, name);
+        cvom__copy_str(file, sizeof file, name);
         memcpy(err->file, file, sizeof file);
     }
     return st;
 }
 
-void cvom_import_mapfile_cleanup(struct cvom_import_mapfile *m)
+void cvom__import_mapfile_cleanup(struct cvom_import_mapfile *m)
 {
     free(m->text);
     m->text = NULL;

@@ -16,20 +16,20 @@
 static void account_blank(struct cvom_account *a)
 {
     memset(a, 0, sizeof *a);
-    cvom_copy(a->currency, sizeof a->currency, "EUR");
+    cvom__copy_str(a->currency, sizeof a->currency, "EUR");
 }
 
 static enum cvom_status remember_parent(struct importer *im, int64_t id, const char *ref,
                                         const struct cvom_csv_field *pf)
 {
-    struct parent_ref *g = cvom_grow(im->parents, &im->cap_parents, im->n_parents + 1,
-                                     sizeof *g, (size_t)1 << 26);
+    struct parent_ref *g =
+        cvom__grow(im->parents, &im->cap_parents, im->n_parents + 1, sizeof *g, (size_t)1 << 26);
     if (!g)
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     im->parents = g;
     struct parent_ref *p = &im->parents[im->n_parents++];
     p->id = id;
-    cvom_copy(p->ref, sizeof p->ref, ref);
+    cvom__copy_str(p->ref, sizeof p->ref, ref);
     p->line = pf->line;
     p->column = pf->column;
     p->cell = cvom__imp_cell_of(im, pf);
@@ -42,7 +42,7 @@ static enum cvom_status scope_owner(struct importer *im, struct cvom_account *a)
     if (!im->scope)
         return CVOM_OK;
     if (!a->owner[0]) {
-        cvom_copy(a->owner, sizeof a->owner, im->scope);
+        cvom__copy_str(a->owner, sizeof a->owner, im->scope);
         return CVOM_OK;
     }
     if (strcmp(a->owner, im->scope) == 0)
@@ -68,7 +68,7 @@ static enum cvom_status by_name(struct importer *im, const char *key, struct cvo
     enum cvom_status s = cvom__imp_names(im);
     if (s)
         return s;
-    struct cvom_keymap_value *v = cvom_keymap_get(&im->names, key);
+    struct cvom_keymap_value *v = cvom__keymap_get(&im->names, key);
     *count = v ? v->count : 0;
     if (!v || v->count != 1)
         return CVOM_OK;
@@ -101,7 +101,7 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
         /* Every external id in the database or added by this file is in the index. */
         if ((s = cvom__imp_names(im)) != CVOM_OK)
             return s;
-        struct cvom_keymap_value *v = cvom_keymap_get(&im->externals, ext);
+        struct cvom_keymap_value *v = cvom__keymap_get(&im->externals, ext);
         if (v) {
             if ((s = st->ops->account_get(st, v->id, a, im->err)) != CVOM_OK)
                 return s;
@@ -147,7 +147,7 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
         return cvom__imp_error(im, cvom__imp_cell(im, "name"), CVOM_EINVAL, msg);
     }
     if (count > 1)
-        cvom_copy(other.name, sizeof other.name, name);
+        cvom__copy_str(other.name, sizeof other.name, name);
     return same_name_refused(im, &other, count);
 }
 
@@ -157,12 +157,12 @@ static enum cvom_status note_account(struct importer *im, const struct cvom_acco
 {
     const char *key = cvom__imp_name_key(im, a->name);
     if (!im->scope && a->external_id[0] &&
-        !cvom_keymap_put(&im->externals, a->external_id, (struct cvom_keymap_value){.id = a->id},
-                         NULL))
+        !cvom__keymap_put(&im->externals, a->external_id, (struct cvom_keymap_value){.id = a->id},
+                          NULL))
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     if (!added && strcmp(key, old_key) == 0)
         return CVOM_OK;
-    if (!cvom_keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
+    if (!cvom__keymap_put(&im->names, key, (struct cvom_keymap_value){.id = a->id}, NULL))
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     return CVOM_OK;
 }
@@ -215,7 +215,7 @@ static enum cvom_status account_fields(struct importer *im, struct cvom_account 
         const struct cvom_csv_field *f = cvom__imp_cell(im, fname);
         if (!f || (f->len == 0 && strcmp(fname, "external_id") == 0))
             continue;
-        enum cvom_status s = cvom_account_set(a, fname, f->s, parent, im->err);
+        enum cvom_status s = cvom__account_set(a, fname, f->s, parent, im->err);
         if (s)
             return cvom__imp_error(im, f, s, im->err->message);
         if (strcmp(fname, "parent") == 0)
@@ -242,14 +242,14 @@ enum cvom_status cvom__import_account(struct importer *im)
     if (!before)
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     if (m.target)
-        cvom_name_key(a.name, old_key, sizeof old_key);
+        cvom__name_key(a.name, old_key, sizeof old_key);
     else
         account_blank(&a);
     *before = a;
     char parent[CVOM_FIELD_MAX] = "";
     const struct cvom_csv_field *pf = NULL;
     if (!(s = account_fields(im, &a, parent, &pf)) && !(s = scope_owner(im, &a)) &&
-        (s = cvom_account_check(&a, im->err)) != CVOM_OK)
+        (s = cvom__account_check(&a, im->err)) != CVOM_OK)
         s = cvom__imp_error(im, cvom__imp_cell(im, "name"), s, im->err->message);
     int unchanged = !s && m.target && same_account(&a, before);
     free(before);
@@ -331,7 +331,7 @@ static int name_search_cb(void *ctx, const struct cvom_stakeholder *s)
 {
     struct name_search *n = ctx;
     char key[CVOM_FIELD_MAX * 2];
-    if (strcmp(cvom_name_key(s->name, key, sizeof key), n->key) == 0) {
+    if (strcmp(cvom__name_key(s->name, key, sizeof key), n->key) == 0) {
         n->found = *s;
         n->count++;
     }
@@ -358,7 +358,7 @@ static enum cvom_status match_stakeholder(struct importer *im, int64_t account_i
     struct name_search *n = calloc(1, sizeof *n);
     if (!n)
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
-    n->key = cvom_name_key(name, key, sizeof key);
+    n->key = cvom__name_key(name, key, sizeof key);
     enum cvom_status s = st->ops->stakeholder_list(st, account_id, name_search_cb, n, im->err);
     if (!s && n->count == 1 && (!ext[0] || !n->found.external_id[0])) {
         *sh = n->found;
@@ -378,7 +378,7 @@ static enum cvom_status stakeholder_once(struct importer *im, const struct cvom_
         return cvom__imp_once(im, key, cvom__imp_cell(im, "external_id"), what);
     }
     char name[CVOM_FIELD_MAX * 2];
-    cvom_name_key(sh->name, name, sizeof name);
+    cvom__name_key(sh->name, name, sizeof name);
     snprintf(key, sizeof key, "n|%" PRId64 "|%s", a->id, name);
     snprintf(what, sizeof what, "the stakeholder '%.60s' of account '%.40s'", sh->name, a->name);
     return cvom__imp_once(im, key, cvom__imp_cell(im, "name"), what);
@@ -407,10 +407,10 @@ enum cvom_status cvom__import_stakeholder(struct importer *im)
         const struct cvom_csv_field *f = cvom__imp_cell(im, fname);
         if (!f || (f->len == 0 && strcmp(fname, "external_id") == 0))
             continue;
-        if ((s = cvom_stakeholder_set(&sh, fname, f->s, im->err)) != CVOM_OK)
+        if ((s = cvom__stakeholder_set(&sh, fname, f->s, im->err)) != CVOM_OK)
             return cvom__imp_error(im, f, s, im->err->message);
     }
-    if ((s = cvom_stakeholder_check(&sh, im->err)) != CVOM_OK)
+    if ((s = cvom__stakeholder_check(&sh, im->err)) != CVOM_OK)
         return cvom__imp_error(im, cvom__imp_cell(im, "name"), s, im->err->message);
     if ((s = stakeholder_once(im, &a, &sh, ext)) != CVOM_OK)
         return s;
@@ -439,14 +439,14 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
                                    const struct cvom_account *a, struct cvom_assessment *next)
 {
     if (next->kind != CVOM_RESP_CUSTOMER) {
-        if (cvom_copy(next->respondent, sizeof next->respondent, fr->s))
+        if (cvom__copy_str(next->respondent, sizeof next->respondent, fr->s))
             return cvom__imp_error(im, fr, CVOM_ELIMIT, "respondent name too long");
         return CVOM_OK;
     }
     /* Stakeholders do not change under an import of answers: the previous row's holds. */
     if (im->last_sh_id && im->last_sh_account == a->id && strcmp(fr->s, im->last_sh_ref) == 0) {
         next->stakeholder_id = im->last_sh_id;
-        cvom_copy(next->respondent, sizeof next->respondent, im->last_sh_name);
+        cvom__copy_str(next->respondent, sizeof next->respondent, im->last_sh_name);
         return CVOM_OK;
     }
     im->last_sh_id = 0;
@@ -456,7 +456,7 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
     if (known < 0)
         return cvom__imp_error(im, fr, im->err->status, im->err->message);
     if (known)
-        cvom_copy(sh.name, sizeof sh.name, name);
+        cvom__copy_str(sh.name, sizeof sh.name, name);
     enum cvom_status s =
         known ? CVOM_OK : im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
     if (s == CVOM_ENOTFOUND) {
@@ -468,9 +468,9 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
     if (s)
         return cvom__imp_error(im, fr, s, im->err->message);
     next->stakeholder_id = sh.id;
-    cvom_copy(next->respondent, sizeof next->respondent, sh.name);
-    if (!cvom_copy(im->last_sh_ref, sizeof im->last_sh_ref, fr->s) &&
-        !cvom_copy(im->last_sh_name, sizeof im->last_sh_name, sh.name)) {
+    cvom__copy_str(next->respondent, sizeof next->respondent, sh.name);
+    if (!cvom__copy_str(im->last_sh_ref, sizeof im->last_sh_ref, fr->s) &&
+        !cvom__copy_str(im->last_sh_name, sizeof im->last_sh_name, sh.name)) {
         im->last_sh_account = a->id;
         im->last_sh_id = sh.id;
     }
@@ -486,7 +486,7 @@ static enum cvom_status open_assessment(struct importer *im, struct cvom_assessm
     snprintf(key, sizeof key, "%" PRId64 "|%d|%" PRId64 "|%" PRId32 "|%s", next->account_id,
              (int)next->kind, next->stakeholder_id, next->date,
              next->kind == CVOM_RESP_CUSTOMER ? "" : next->respondent);
-    struct cvom_keymap_value *v = cvom_keymap_get(&im->assessments, key);
+    struct cvom_keymap_value *v = cvom__keymap_get(&im->assessments, key);
     size_t n = im->ins.n_items;
     if (v) {
         next->id = v->id;
@@ -497,11 +497,10 @@ static enum cvom_status open_assessment(struct importer *im, struct cvom_assessm
     if (s)
         return cvom__imp_error(im, NULL, s, im->err->message);
     size_t at = im->n_answer_lines;
-    long *g = cvom_grow(im->answer_lines, &im->cap_answer_lines, (at + 1) * n + 1,
-                        sizeof *g, (size_t)1 << 34);
-    if (!g || !cvom_keymap_put(&im->assessments, key,
-                               (struct cvom_keymap_value){.id = next->id, .line = (long)at},
-                               NULL))
+    long *g = cvom__grow(im->answer_lines, &im->cap_answer_lines, (at + 1) * n + 1, sizeof *g,
+                         (size_t)1 << 34);
+    if (!g || !cvom__keymap_put(&im->assessments, key,
+                                (struct cvom_keymap_value){.id = next->id, .line = (long)at}, NULL))
         return cvom_error_set(im->err, CVOM_ENOMEM, "out of memory");
     im->answer_lines = g;
     memset(g + at * n, 0, n * sizeof *g);
@@ -527,7 +526,7 @@ static enum cvom_status response_value(struct importer *im, const struct cvom_cs
         *j = -1; /* an item left unanswered */
         return CVOM_OK;
     }
-    if (cvom_parse_double(fs->s, v) || *v < it->scale_min || *v > it->scale_max) {
+    if (cvom__parse_double(fs->s, v) || *v < it->scale_min || *v > it->scale_max) {
         char msg[160];
         snprintf(msg, sizeof msg, "score '%.40s' is not on %s's scale %d..%d", fs->s, it->code,
                  it->scale_min, it->scale_max);
@@ -574,7 +573,7 @@ enum cvom_status cvom__import_response(struct importer *im)
     }
     lines[j] = fi->line;
     struct cvom_response r = {.assessment_id = next.id, .value = v};
-    cvom_copy(r.item_code, sizeof r.item_code, it->code);
+    cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
     if ((s = im->st->ops->response_put(im->st, &r, im->err)) != CVOM_OK)
         return cvom__imp_error(im, NULL, s, im->err->message);
     im->res->updated++; /* answers, for responses */

@@ -28,7 +28,7 @@ static int same_word(const char *s, const char *w)
 /* Put the position of field f of a playbook file into err. */
 static void at_field(struct cvom_error *err, const char *name, const struct cvom_csv_field *f)
 {
-    cvom_copy(err->file, sizeof err->file, name);
+    cvom__copy_str(err->file, sizeof err->file, name);
     err->line = f->line;
     err->column = f->column;
 }
@@ -53,29 +53,29 @@ static enum cvom_status check_header(const struct cvom_csv_row *row, const char 
     return CVOM_OK;
 }
 
-enum cvom_status cvom_playbook_parse(const char *buf, size_t len, const char *name,
-                                    struct cvom_playbook *out, struct cvom_error *err)
+enum cvom_status cvom__playbook_parse(const char *buf, size_t len, const char *name,
+                                      struct cvom_playbook *out, struct cvom_error *err)
 {
     struct cvom_csv_opts o;
     struct cvom_csv *r;
     struct cvom_csv_row row;
     struct cvom_playbook b;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     cvom_playbook_init(&b);
-    enum cvom_status st = cvom_csv_open_mem(buf, len, name, &o, &r, err);
+    enum cvom_status st = cvom__csv_open_mem(buf, len, name, &o, &r, err);
     if (st)
         return st;
-    st = cvom_csv_next(r, &row, err);
+    st = cvom__csv_next(r, &row, err);
     if (!st && row.eof)
         st = cvom_error_set(err, CVOM_EPARSE, "%s is empty: a playbook needs its header", name);
     if (!st)
         st = check_header(&row, name, err);
-    while (!st && !(st = cvom_csv_next(r, &row, err)) && !row.eof) {
+    while (!st && !(st = cvom__csv_next(r, &row, err)) && !row.eof) {
         const char *fields[CVOM_PLAY_COLUMNS + 1];
         struct cvom_play p;
         size_t bad = 0;
         for (size_t i = 0; i < row.n && i <= CVOM_PLAY_COLUMNS; i++)
-            fields[i] = cvom_csv_unguard(row.fields[i].s); /* as cvom's export wrote it */
+            fields[i] = cvom__csv_unguard(row.fields[i].s); /* as cvom's export wrote it */
         st = cvom_play_from_fields(fields, row.n, &p, &bad, err);
         if (!st)
             st = cvom_playbook_add(&b, &p, err);
@@ -88,7 +88,7 @@ enum cvom_status cvom_playbook_parse(const char *buf, size_t len, const char *na
     }
     if (!st && b.n == 0)
         st = cvom_error_set(err, CVOM_EPARSE, "%s holds no plays", name);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (st) {
         cvom_playbook_cleanup(&b);
         return st;
@@ -110,8 +110,8 @@ static int gather_cb(void *ctx, const struct cvom_play *p)
     return g->st != CVOM_OK;
 }
 
-enum cvom_status cvom_playbook_load(struct cvom_store *st, struct cvom_playbook *out,
-                                   int *builtin, struct cvom_error *err)
+enum cvom_status cvom__playbook_load(struct cvom_store *st, struct cvom_playbook *out, int *builtin,
+                                     struct cvom_error *err)
 {
     struct cvom_playbook b;
     cvom_playbook_init(&b);
@@ -126,29 +126,28 @@ enum cvom_status cvom_playbook_load(struct cvom_store *st, struct cvom_playbook 
     if (builtin)
         *builtin = b.n == 0;
     if (b.n == 0)
-        return cvom_playbook_parse((const char *)cvom__default_playbook_csv,
-                                   cvom__default_playbook_csv_len, "built-in playbook", out, err);
+        return cvom__playbook_parse((const char *)cvom__default_playbook_csv,
+                                    cvom__default_playbook_csv_len, "built-in playbook", out, err);
     *out = b;
     return CVOM_OK;
 }
 
-
-enum cvom_status cvom_account_plays(struct cvom_store *st, const struct cvom_config *cfg,
-                                    int64_t account_id, int32_t since, int32_t as_of,
-                                    const struct cvom_score *now, struct cvom_play_choice *out,
-                                    struct cvom_error *err)
+enum cvom_status cvom__account_plays(struct cvom_store *st, const struct cvom_config *cfg,
+                                     int64_t account_id, int32_t since, int32_t as_of,
+                                     const struct cvom_score *now, struct cvom_play_choice *out,
+                                     struct cvom_error *err)
 {
     struct cvom_score then;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     enum cvom_status s = CVOM_OK;
     int had = -1;
     if (since < as_of) {
-        s = cvom_account_score(st, &cache, cfg, account_id, since, &then, NULL, err);
+        s = cvom__account_score(st, &cache, cfg, account_id, since, &then, NULL, err);
         if (!s && then.state != CVOM_STATE_INSUFFICIENT)
             had = (int)then.quadrant;
     }
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     if (!s)
         cvom_playbook_choose(had, now->quadrant, now->state, out);
     return s;

@@ -17,23 +17,30 @@
 
 #define ASSESSMENTS_MAX 100000 /* per account: far beyond any real decision-making unit */
 
-const char *const cvom_config_keys[] = {
-    "threshold.intellectual", "threshold.emotional", "confidence", "min_respondents",
-    "include_self", "validity_days", "signals.survey_weight",
+const char *const cvom__config_keys[] = {
+    "threshold.intellectual",
+    "threshold.emotional",
+    "confidence",
+    "min_respondents",
+    "include_self",
+    "validity_days",
+    "signals.survey_weight",
     /* read by the analytics (service/analytics.c), not by scoring */
-    CVOM_SETTING_OVERSERVED_SHARE, CVOM_SETTING_ALIGN_AT_RISK, NULL,
+    CVOM_SETTING_OVERSERVED_SHARE,
+    CVOM_SETTING_ALIGN_AT_RISK,
+    NULL,
 };
 
 static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, const char *val)
 {
     double d;
     long l;
-    enum cvom_status a = cvom_analytics_setting_parse(key, val, &d);
+    enum cvom_status a = cvom__analytics_setting_parse(key, val, &d);
     if (a != CVOM_ENOTFOUND) /* an analytics setting: checked here, kept out of cfg */
         return a;
     if (strncmp(key, "threshold.", 10) == 0 || strcmp(key, "confidence") == 0 ||
         strcmp(key, "signals.survey_weight") == 0) {
-        if (cvom_parse_double(val, &d))
+        if (cvom__parse_double(val, &d))
             return CVOM_EINVAL;
         if (strcmp(key, "confidence") == 0)
             cfg->confidence = d;
@@ -43,7 +50,7 @@ static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, c
             cfg->threshold[key[10] == 'i' ? CVOM_DIM_INTELLECTUAL : CVOM_DIM_EMOTIONAL] = d;
         return CVOM_OK;
     }
-    if (cvom_parse_long(val, 0, 100000, &l))
+    if (cvom__parse_long(val, 0, 100000, &l))
         return CVOM_EINVAL;
     if (strcmp(key, "min_respondents") == 0)
         cfg->min_respondents = (int)l;
@@ -54,8 +61,8 @@ static enum cvom_status config_apply(struct cvom_config *cfg, const char *key, c
     return CVOM_OK;
 }
 
-void cvom_config_value(const struct cvom_config *cfg, const struct cvom_analytics_settings *an,
-                       const char *key, char *buf, size_t cap)
+void cvom__config_value(const struct cvom_config *cfg, const struct cvom_analytics_settings *an,
+                        const char *key, char *buf, size_t cap)
 {
     if (strcmp(key, "threshold.intellectual") == 0)
         snprintf(buf, cap, "%g", cfg->threshold[CVOM_DIM_INTELLECTUAL]);
@@ -79,21 +86,21 @@ void cvom_config_value(const struct cvom_config *cfg, const struct cvom_analytic
         buf[0] = '\0';
 }
 
-enum cvom_status cvom_config_load(struct cvom_store *st, struct cvom_config *cfg,
-                                  struct cvom_error *err)
+enum cvom_status cvom__config_load(struct cvom_store *st, struct cvom_config *cfg,
+                                   struct cvom_error *err)
 {
     struct cvom_config c;
     cvom_config_init(&c);
-    for (int i = 0; cvom_config_keys[i]; i++) {
+    for (int i = 0; cvom__config_keys[i]; i++) {
         char val[64];
-        enum cvom_status s = st->ops->setting_get(st, cvom_config_keys[i], val, sizeof val, err);
+        enum cvom_status s = st->ops->setting_get(st, cvom__config_keys[i], val, sizeof val, err);
         if (s == CVOM_ENOTFOUND)
             continue;
         if (s)
             return s;
-        if (config_apply(&c, cvom_config_keys[i], val))
+        if (config_apply(&c, cvom__config_keys[i], val))
             return cvom_error_set(err, CVOM_EINVAL, "setting %s has a malformed value: %s",
-                                  cvom_config_keys[i], val);
+                                  cvom__config_keys[i], val);
     }
     enum cvom_status s = cvom_config_validate(&c, err);
     if (!s)
@@ -106,12 +113,12 @@ static enum cvom_status config_check(struct cvom_store *st, const char *key, con
                                      struct cvom_error *err)
 {
     int known = 0;
-    for (int i = 0; cvom_config_keys[i]; i++)
-        known |= strcmp(cvom_config_keys[i], key) == 0;
+    for (int i = 0; cvom__config_keys[i]; i++)
+        known |= strcmp(cvom__config_keys[i], key) == 0;
     if (!known)
         return cvom_error_set(err, CVOM_EINVAL, "unknown setting %s", key);
     struct cvom_config c;
-    enum cvom_status s = cvom_config_load(st, &c, err);
+    enum cvom_status s = cvom__config_load(st, &c, err);
     if (s)
         return s;
     if (config_apply(&c, key, value))
@@ -119,16 +126,15 @@ static enum cvom_status config_check(struct cvom_store *st, const char *key, con
     return cvom_config_validate(&c, err);
 }
 
-enum cvom_status cvom_config_store(struct cvom_store *st, const char *key, const char *value,
-                                   struct cvom_error *err)
+enum cvom_status cvom__config_store(struct cvom_store *st, const char *key, const char *value,
+                                    struct cvom_error *err)
 {
     enum cvom_status s = config_check(st, key, value, err);
     return s ? s : st->ops->setting_set(st, key, value, err);
 }
 
-enum cvom_status cvom_config_store_seen(struct cvom_store *st, const char *key,
-                                        const char *seen, const char *value,
-                                        struct cvom_error *err)
+enum cvom_status cvom__config_store_seen(struct cvom_store *st, const char *key, const char *seen,
+                                         const char *value, struct cvom_error *err)
 {
     /* The stored text of what was seen: a person sees "55.0" where "55" may be stored. */
     struct cvom_config c;
@@ -138,10 +144,10 @@ enum cvom_status cvom_config_store_seen(struct cvom_store *st, const char *key,
     if (s && s != CVOM_ENOTFOUND)
         return s;
     int unset = s == CVOM_ENOTFOUND;
-    if ((s = cvom_config_load(st, &c, err)) != CVOM_OK ||
-        (s = cvom_analytics_settings_load(st, &an, err)) != CVOM_OK)
+    if ((s = cvom__config_load(st, &c, err)) != CVOM_OK ||
+        (s = cvom__analytics_settings_load(st, &an, err)) != CVOM_OK)
         return s;
-    cvom_config_value(&c, &an, key, shown, sizeof shown);
+    cvom__config_value(&c, &an, key, shown, sizeof shown);
     if (strcmp(shown, seen) != 0)
         return cvom_error_set(err, CVOM_ECONFLICT,
                               "%s was changed by someone else meanwhile: it is %s now", key,
@@ -153,7 +159,7 @@ enum cvom_status cvom_config_store_seen(struct cvom_store *st, const char *key,
     return st->ops->setting_swap(st, key, unset ? NULL : raw, value, err);
 }
 
-void cvom_instrument_cache_init(struct cvom_instrument_cache *c)
+void cvom__instrument_cache_init(struct cvom_instrument_cache *c)
 {
     memset(c, 0, sizeof *c);
 }
@@ -165,12 +171,12 @@ static void drop_instruments(struct cvom_instrument_cache *c)
     c->n = 0;
 }
 
-void cvom_instrument_cache_cleanup(struct cvom_instrument_cache *c)
+void cvom__instrument_cache_cleanup(struct cvom_instrument_cache *c)
 {
     drop_instruments(c);
     for (int i = 0; i < 2; i++) {
         if (c->signals[i])
-            cvom_signals_cleanup(c->signals[i]);
+            cvom__signals_cleanup(c->signals[i]);
         free(c->signals[i]);
         c->signals[i] = NULL;
     }
@@ -201,10 +207,10 @@ static enum cvom_status signals_for(struct cvom_instrument_cache *c, struct cvom
     if (!c->signals[slot] && !(c->signals[slot] = calloc(1, sizeof *c->signals[slot])))
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     struct cvom_signal_ctx *x = c->signals[slot];
-    cvom_signals_cleanup(x);
-    enum cvom_status s = cvom_signals_load(st, as_of, only, x, err);
+    cvom__signals_cleanup(x);
+    enum cvom_status s = cvom__signals_load(st, as_of, only, x, err);
     if (s) {
-        cvom_signals_cleanup(x);
+        cvom__signals_cleanup(x);
         free(x);
         c->signals[slot] = NULL;
         return s;
@@ -214,10 +220,9 @@ static enum cvom_status signals_for(struct cvom_instrument_cache *c, struct cvom
     return CVOM_OK;
 }
 
-enum cvom_status cvom_instrument_cache_get(struct cvom_instrument_cache *c,
-                                           struct cvom_store *st, int64_t id,
-                                           const struct cvom_instrument **out,
-                                           struct cvom_error *err)
+enum cvom_status cvom__instrument_cache_get(struct cvom_instrument_cache *c, struct cvom_store *st,
+                                            int64_t id, const struct cvom_instrument **out,
+                                            struct cvom_error *err)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->ids[i] == id) {
@@ -345,7 +350,7 @@ static enum cvom_status respondent_of(struct cvom_store *st, const struct cvom_a
                                       struct cvom_error *err)
 {
     *influence = 1.0;
-    cvom_copy(label, cap, a->respondent);
+    cvom__copy_str(label, cap, a->respondent);
     if (a->kind != CVOM_RESP_CUSTOMER || !a->stakeholder_id)
         return CVOM_OK;
     char ref[32];
@@ -357,7 +362,7 @@ static enum cvom_status respondent_of(struct cvom_store *st, const struct cvom_a
     if (s)
         return s;
     *influence = sh.influence;
-    cvom_copy(label, cap, sh.name);
+    cvom__copy_str(label, cap, sh.name);
     return CVOM_OK;
 }
 
@@ -388,7 +393,7 @@ static enum cvom_status load_answers(struct cvom_store *st, struct cvom_instrume
 {
     out->n = 0;
     out->bad = 0;
-    enum cvom_status s = cvom_instrument_cache_get(cache, st, a->instrument_id, &out->ins, err);
+    enum cvom_status s = cvom__instrument_cache_get(cache, st, a->instrument_id, &out->ins, err);
     if (!s)
         s = st->ops->response_list(st, a->id, answer_cb, out, err);
     if (!s && out->bad)
@@ -420,17 +425,17 @@ static enum cvom_status score_of(struct cvom_store *st, struct cvom_instrument_c
     if (s || (s = signals_for(cache, st, account_id, as_of, &sig, err)) != CVOM_OK)
         return s;
     struct cvom_signal_input in[CVOM_SIGNALS_MAX];
-    size_t k = cvom_signals_of(sig, account_id, in, NULL, NULL);
+    size_t k = cvom__signals_of(sig, account_id, in, NULL, NULL);
     if (k && cvom_blend_signals(cfg, in, k, out, NULL))
         return cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
                               (long long)account_id);
     return CVOM_OK;
 }
 
-enum cvom_status cvom_account_score(struct cvom_store *st, struct cvom_instrument_cache *cache,
-                                    const struct cvom_config *cfg, int64_t account_id,
-                                    int32_t as_of, struct cvom_score *out,
-                                    struct cvom_evidence *ev, struct cvom_error *err)
+enum cvom_status cvom__account_score(struct cvom_store *st, struct cvom_instrument_cache *cache,
+                                     const struct cvom_config *cfg, int64_t account_id,
+                                     int32_t as_of, struct cvom_score *out,
+                                     struct cvom_evidence *ev, struct cvom_error *err)
 {
     struct picks p;
     enum cvom_status s = pick(st, cfg, account_id, as_of, &p, ev, err);
@@ -476,7 +481,7 @@ static enum cvom_status union_add(struct cvom_instrument *u, const struct cvom_i
         if (at >= 0) {
             char code[CVOM_CODE_MAX + 16];
             snprintf(code, sizeof code, "%s@v%d", v->items[i].code, v->version);
-            if (cvom_copy(it.code, sizeof it.code, code))
+            if (cvom__copy_str(it.code, sizeof it.code, code))
                 return cvom_error_set(err, CVOM_ELIMIT, "item code too long: %s", code);
         }
         enum cvom_status s = cvom_instrument_add(u, &it, err);
@@ -489,32 +494,30 @@ static enum cvom_status union_add(struct cvom_instrument *u, const struct cvom_i
     return CVOM_OK;
 }
 
-enum cvom_status cvom_account_explain(struct cvom_store *st, const struct cvom_config *cfg,
-                                      int64_t account_id, int32_t as_of,
-                                      struct cvom_explanation *ex, struct cvom_instrument *ins,
-                                      struct cvom_evidence *ev, struct cvom_error *err)
+enum cvom_status cvom__account_explain(struct cvom_store *st, const struct cvom_config *cfg,
+                                       int64_t account_id, int32_t as_of,
+                                       struct cvom_explanation *ex, struct cvom_instrument *ins,
+                                       struct cvom_evidence *ev, struct cvom_error *err)
 {
-    return cvom_account_explain_signals(st, cfg, account_id, as_of, ex, ins, ev, NULL, err);
+    return cvom__account_explain_signals(st, cfg, account_id, as_of, ex, ins, ev, NULL, err);
 }
 
-enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
-                                              const struct cvom_config *cfg, int64_t account_id,
-                                              int32_t as_of, struct cvom_explanation *ex,
-                                              struct cvom_instrument *ins,
-                                              struct cvom_evidence *ev,
-                                              struct cvom_signals_shown *shown,
-                                              struct cvom_error *err)
+enum cvom_status
+cvom__account_explain_signals(struct cvom_store *st, const struct cvom_config *cfg,
+                              int64_t account_id, int32_t as_of, struct cvom_explanation *ex,
+                              struct cvom_instrument *ins, struct cvom_evidence *ev,
+                              struct cvom_signals_shown *shown, struct cvom_error *err)
 {
     struct picks p;
     enum cvom_status s = pick(st, cfg, account_id, as_of, &p, ev, err);
     if (s)
         return s;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     struct cvom_instrument u;
     cvom_instrument_init(&u);
     u.min_items = 0;
-    cvom_copy(u.name, sizeof u.name, "combined");
+    cvom__copy_str(u.name, sizeof u.name, "combined");
     size_t n = p.n ? p.n : 1;
     struct cvom_answer_set *sets = calloc(n, sizeof *sets);
     size_t *items = calloc(n * CVOM_ITEMS_MAX, sizeof *items);
@@ -553,7 +556,7 @@ enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
         explained = (s = cvom_explain(cfg, &u, sets, k, ex, err)) == CVOM_OK;
     if (!s && (s = signals_for(&cache, st, account_id, as_of, &sig, err)) == CVOM_OK) {
         struct cvom_signal_input in[CVOM_SIGNALS_MAX];
-        size_t m = cvom_signals_of(sig, account_id, in, NULL, shown);
+        size_t m = cvom__signals_of(sig, account_id, in, NULL, shown);
         if (m && cvom_explain_blend(cfg, in, m, ex))
             s = cvom_error_set(err, CVOM_EINVAL, "the signals of account %lld cannot be blended",
                                (long long)account_id);
@@ -574,16 +577,16 @@ enum cvom_status cvom_account_explain_signals(struct cvom_store *st,
     free(items);
     free(sets);
     free(p.a);
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     return s;
 }
 
-enum cvom_status cvom_ensure_default_instrument(struct cvom_store *st, int64_t *id,
-                                                struct cvom_error *err)
+enum cvom_status cvom__ensure_default_instrument(struct cvom_store *st, int64_t *id,
+                                                 struct cvom_error *err)
 {
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
-    enum cvom_status s = cvom_instrument_default(&ins, err);
+    enum cvom_status s = cvom__instrument_default(&ins, err);
     if (!s) {
         s = st->ops->instrument_find(st, ins.name, ins.version, id, err);
         if (s == CVOM_ENOTFOUND)
@@ -621,7 +624,7 @@ struct collect {
 static int collect_cb(void *ctx, const struct cvom_account *a)
 {
     struct collect *k = ctx;
-    void *g = cvom_grow(k->v, &k->cap, k->n + 1, sizeof *k->v, PORTFOLIO_MAX);
+    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, PORTFOLIO_MAX);
     if (!g) {
         k->oom = 1;
         return 1;
@@ -629,7 +632,7 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
     k->v = g;
     struct cvom_scored *sc = &k->v[k->n++];
     memset(sc, 0, sizeof *sc);
-    cvom_account_brief_of(a, &sc->account);
+    cvom__account_brief_of(a, &sc->account);
     sc->axes = ~0u; /* not known until a one-pass scan reads the answers */
     return 0;
 }
@@ -640,7 +643,7 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
  * assessment. A portfolio scan instead reads every stakeholder, every complete assessment and
  * every answer once, in three ordered queries, and keeps a small state per account and per
  * assessment that counts, never the answers themselves. It applies the same rules in the same
- * order as cvom_account_score (pick, respondent_of, accumulate, score_of), so the scores are
+ * order as cvom__account_score (pick, respondent_of, accumulate, score_of), so the scores are
  * the same to the last bit. */
 
 struct by_id {
@@ -715,8 +718,7 @@ static void flush_account(struct bulk *b)
             double infl = p->influence[i];
             if (!(infl > 0))
                 continue; /* a stakeholder with no influence does not move the score */
-            void *g = cvom_grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c,
-                                PORTFOLIO_MAX * 64u);
+            void *g = cvom__grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c, PORTFOLIO_MAX * 64u);
             if (!g) {
                 b->s = cvom_error_set(b->err, CVOM_ENOMEM,
                                       "too many assessments to hold in memory");
@@ -811,7 +813,7 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
         struct counted *c = &b->c[b->by_assessment[b->next].at];
         if (c->id != r->assessment_id)
             return 0; /* an assessment that does not count */
-        b->s = cvom_instrument_cache_get(b->cache, b->st, c->instrument_id, &b->ans.ins, b->err);
+        b->s = cvom__instrument_cache_get(b->cache, b->st, c->instrument_id, &b->ans.ins, b->err);
         if (b->s)
             return 1;
 
@@ -890,7 +892,7 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
             break;
         }
         used[n_used++] = b.c[i].instrument_id;
-        s = cvom_instrument_cache_get(cache, st, b.c[i].instrument_id, &b.ans.ins, err);
+        s = cvom__instrument_cache_get(cache, st, b.c[i].instrument_id, &b.ans.ins, err);
     }
     if (!s && !*one_by_one) {
         for (size_t i = 0; i < b.n_c; i++)
@@ -910,7 +912,7 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     for (size_t i = 0; !s && !*one_by_one && i < total; i++) {
         size_t k = b.count[i], at = i % (n ? n : 1);
         unsigned d = (unsigned)(i / (n ? n : 1));
-        void *g = cvom_grow(r, &cap, k ? k : 1, sizeof *r, ASSESSMENTS_MAX);
+        void *g = cvom__grow(r, &cap, k ? k : 1, sizeof *r, ASSESSMENTS_MAX);
         if (!g) {
             s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
             break;
@@ -936,13 +938,12 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     return s;
 }
 
-enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct cvom_config *cfg,
-                                           const struct cvom_account_filter *f,
-                                           const int32_t *dates, unsigned n_dates,
-                                           struct cvom_scored **out, size_t *n,
-                                           void (*progress)(void *ctx, size_t done,
-                                                            size_t total),
-                                           void *ctx, struct cvom_error *err)
+enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct cvom_config *cfg,
+                                            const struct cvom_account_filter *f,
+                                            const int32_t *dates, unsigned n_dates,
+                                            struct cvom_scored **out, size_t *n,
+                                            void (*progress)(void *ctx, size_t done, size_t total),
+                                            void *ctx, struct cvom_error *err)
 {
     if (n_dates < 1 || n_dates > SCAN_DATES_MAX)
         return cvom_error_set(err, CVOM_EINVAL, "a scan takes 1 to %d dates", SCAN_DATES_MAX);
@@ -968,7 +969,7 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
     v[0] = k.v;
     if (!s)
-        s = cvom_scan_namesakes(k.v, k.n, err);
+        s = cvom__scan_namesakes(k.v, k.n, err);
     /* The same accounts for every other date. */
     for (unsigned d = 1; !s && d < n_dates; d++) {
         if (!(v[d] = big_array(k.n ? k.n : 1, sizeof *k.v)))
@@ -983,7 +984,7 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
         with_memo.tcache = memo;
     cfg = &with_memo;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     /* The signals of the whole portfolio on each date, read once (account 0: every
      * account's); the cache keeps two dates. */
     const struct cvom_signal_ctx *sig;
@@ -995,12 +996,12 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
     /* Account by account, to the same result, when one pass does not do. */
     for (unsigned d = 0; !s && one_by_one && d < n_dates; d++)
         for (size_t i = 0; !s && i < k.n; i++) {
-            s = cvom_account_score(st, &cache, cfg, v[d][i].account.id, dates[d],
-                                   &v[d][i].score, &v[d][i].evidence, err);
+            s = cvom__account_score(st, &cache, cfg, v[d][i].account.id, dates[d], &v[d][i].score,
+                                    &v[d][i].evidence, err);
             if (progress && (i % 256 == 255 || i + 1 == k.n))
                 progress(ctx, d * k.n + i + 1, n_dates * k.n);
         }
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     free(memo);
     if (opened)
         st->ops->rollback(st);
@@ -1015,7 +1016,7 @@ enum cvom_status cvom_portfolio_scan_dates(struct cvom_store *st, const struct c
     return CVOM_OK;
 }
 
-int cvom_scored_in_quadrant(const struct cvom_scored *s, int q)
+int cvom__scored_in_quadrant(const struct cvom_scored *s, int q)
 {
     if (q < 0)
         return 1;
@@ -1023,22 +1024,22 @@ int cvom_scored_in_quadrant(const struct cvom_scored *s, int q)
            (int)s->score.quadrant == q;
 }
 
-size_t cvom_scored_keep_quadrant(struct cvom_scored *v, size_t n, int q)
+size_t cvom__scored_keep_quadrant(struct cvom_scored *v, size_t n, int q)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (cvom_scored_in_quadrant(&v[i], q))
+        if (cvom__scored_in_quadrant(&v[i], q))
             v[k++] = v[i];
     return k;
 }
 
-enum cvom_status cvom_portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
-                                     const struct cvom_account_filter *f, int32_t as_of,
-                                     struct cvom_scored **out, size_t *n,
-                                     void (*progress)(void *ctx, size_t done, size_t total),
-                                     void *ctx, struct cvom_error *err)
+enum cvom_status cvom__portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
+                                      const struct cvom_account_filter *f, int32_t as_of,
+                                      struct cvom_scored **out, size_t *n,
+                                      void (*progress)(void *ctx, size_t done, size_t total),
+                                      void *ctx, struct cvom_error *err)
 {
-    return cvom_portfolio_scan_dates(st, cfg, f, &as_of, 1, out, n, progress, ctx, err);
+    return cvom__portfolio_scan_dates(st, cfg, f, &as_of, 1, out, n, progress, ctx, err);
 }
 
 /* Complete assessments of one instrument, gathered across accounts. */
@@ -1109,10 +1110,10 @@ static enum cvom_status case_rows(struct cvom_store *st, const struct cvom_instr
     return CVOM_OK;
 }
 
-enum cvom_status cvom_instrument_reliability(struct cvom_store *st, int64_t id,
-                                             const struct cvom_instrument *ins,
-                                             struct cvom_axis_reliability out[CVOM_DIM_COUNT],
-                                             struct cvom_error *err)
+enum cvom_status cvom__instrument_reliability(struct cvom_store *st, int64_t id,
+                                              const struct cvom_instrument *ins,
+                                              struct cvom_axis_reliability out[CVOM_DIM_COUNT],
+                                              struct cvom_error *err)
 {
     struct collect k = {0};
     struct gather g = {.instrument_id = id};

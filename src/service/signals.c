@@ -37,7 +37,7 @@ struct fill {
 static int add_entry(struct fill *f, struct cvom_signal_entry e)
 {
     struct cvom_signal_column *c = f->c;
-    void *g = cvom_grow(c->v, &c->cap, c->n + 1, sizeof *c->v, SIGNAL_ACCOUNTS_MAX);
+    void *g = cvom__grow(c->v, &c->cap, c->n + 1, sizeof *c->v, SIGNAL_ACCOUNTS_MAX);
     if (!g) {
         f->oom = 1;
         return 1;
@@ -64,8 +64,8 @@ static int by_value(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
-                                   struct cvom_signal_ctx *ctx, struct cvom_error *err)
+enum cvom_status cvom__signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
+                                    struct cvom_signal_ctx *ctx, struct cvom_error *err)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->as_of = as_of;
@@ -103,7 +103,7 @@ enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t
     return s;
 }
 
-void cvom_signals_cleanup(struct cvom_signal_ctx *ctx)
+void cvom__signals_cleanup(struct cvom_signal_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
         struct cvom_signal_column *c = &ctx->col[i];
@@ -127,9 +127,9 @@ static long find(const struct cvom_signal_column *c, int64_t account_id)
     return lo < c->n && c->v[lo].account == account_id ? (long)lo : -1;
 }
 
-size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
-                       struct cvom_signal_input in[CVOM_SIGNALS_MAX],
-                       size_t col[CVOM_SIGNALS_MAX], struct cvom_signals_shown *shown)
+size_t cvom__signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
+                        struct cvom_signal_input in[CVOM_SIGNALS_MAX], size_t col[CVOM_SIGNALS_MAX],
+                        struct cvom_signals_shown *shown)
 {
     size_t n = 0;
     for (size_t i = 0; i < ctx->n; i++) {
@@ -161,9 +161,9 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
     return n;
 }
 
-void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
-                            const int64_t *ids, const struct cvom_score *const *scores, size_t n,
-                            struct cvom_signal_summary *out)
+void cvom__signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
+                             const int64_t *ids, const struct cvom_score *const *scores, size_t n,
+                             struct cvom_signal_summary *out)
 {
     double sum_score[CVOM_SIGNALS_MAX] = {0}, sum_points[CVOM_SIGNALS_MAX] = {0};
     for (size_t j = 0; j < ctx->n; j++) {
@@ -173,7 +173,7 @@ void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_wei
     for (size_t a = 0; a < n; a++) {
         struct cvom_signal_input in[CVOM_SIGNALS_MAX];
         size_t col[CVOM_SIGNALS_MAX];
-        size_t k = cvom_signals_of(ctx, ids[a], in, col, NULL);
+        size_t k = cvom__signals_of(ctx, ids[a], in, col, NULL);
         double total[CVOM_DIM_COUNT] = {survey_weight, survey_weight};
         for (size_t i = 0; i < k; i++)
             total[in[i].axis] += in[i].weight;
@@ -195,23 +195,23 @@ void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_wei
 static enum cvom_status field_error(struct cvom_error *err, const char *field, const char *msg)
 {
     cvom_error_set(err, CVOM_EINVAL, "%s", msg);
-    cvom_copy(err->field, sizeof err->field, field);
+    cvom__copy_str(err->field, sizeof err->field, field);
     return CVOM_EINVAL;
 }
 
 static int number_field(const char *s, double *out)
 {
-    return !s || !s[0] || cvom_parse_double(s, out) || !isfinite(*out);
+    return !s || !s[0] || cvom__parse_double(s, out) || !isfinite(*out);
 }
 
-enum cvom_status cvom_signal_from_fields(const struct cvom_signal_fields *in,
-                                         struct cvom_signal_def *out, struct cvom_error *err)
+enum cvom_status cvom__signal_from_fields(const struct cvom_signal_fields *in,
+                                          struct cvom_signal_def *out, struct cvom_error *err)
 {
     struct cvom_signal_def d;
     memset(&d, 0, sizeof d);
-    if (!in->name || cvom_copy(d.name, sizeof d.name, in->name))
+    if (!in->name || cvom__copy_str(d.name, sizeof d.name, in->name))
         return field_error(err, "name", "The name is 1 to 31 letters, digits, '_', '.' or '-'.");
-    if (in->label && cvom_copy(d.label, sizeof d.label, in->label))
+    if (in->label && cvom__copy_str(d.label, sizeof d.label, in->label))
         return field_error(err, "label", "The label is longer than 127 bytes.");
     if (in->axis && strcmp(in->axis, "intellectual") == 0)
         d.axis = CVOM_DIM_INTELLECTUAL;

@@ -32,10 +32,10 @@ struct cvom_signal_ctx {
 
 /* Load every signal as of a date. With only != 0 the values of that account alone are read,
  * except for percentile signals, which need the portfolio's. Clean up with
- * cvom_signals_cleanup whatever the outcome. */
-enum cvom_status cvom_signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
-                                   struct cvom_signal_ctx *ctx, struct cvom_error *err);
-void cvom_signals_cleanup(struct cvom_signal_ctx *ctx);
+ * cvom__signals_cleanup whatever the outcome. */
+enum cvom_status cvom__signals_load(struct cvom_store *st, int32_t as_of, int64_t only,
+                                    struct cvom_signal_ctx *ctx, struct cvom_error *err);
+void cvom__signals_cleanup(struct cvom_signal_ctx *ctx);
 
 /* One signal of one account as it enters the blend. */
 struct cvom_signal_shown {
@@ -54,9 +54,9 @@ struct cvom_signals_shown {
 /* The account's signals in ctx, in the order of the blend's inputs (by signal name):
  * fills in (for cvom_blend_signals), col (each input's index in ctx->col; may be NULL) and
  * shown (may be NULL). Returns how many. */
-size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
-                       struct cvom_signal_input in[CVOM_SIGNALS_MAX],
-                       size_t col[CVOM_SIGNALS_MAX], struct cvom_signals_shown *shown);
+size_t cvom__signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
+                        struct cvom_signal_input in[CVOM_SIGNALS_MAX], size_t col[CVOM_SIGNALS_MAX],
+                        struct cvom_signals_shown *shown);
 
 /* A signal definition from text fields (a form, a file): name, label, axis ("intellectual"
  * or "emotional"), direction ("+" or "-"), norm ("fixed", "percentile", "logistic"), p1 and
@@ -65,8 +65,8 @@ size_t cvom_signals_of(const struct cvom_signal_ctx *ctx, int64_t account_id,
 struct cvom_signal_fields {
     const char *name, *label, *axis, *direction, *norm, *p1, *p2, *weight;
 };
-enum cvom_status cvom_signal_from_fields(const struct cvom_signal_fields *in,
-                                         struct cvom_signal_def *out, struct cvom_error *err);
+enum cvom_status cvom__signal_from_fields(const struct cvom_signal_fields *in,
+                                          struct cvom_signal_def *out, struct cvom_error *err);
 
 /* One signal over a set of accounts. */
 struct cvom_signal_summary {
@@ -79,8 +79,8 @@ struct cvom_signal_summary {
 /* Summarise every signal of ctx over n accounts: ids[i] and the blended score of that
  * account (an axis with a value had a survey score, so its signals entered it). out has
  * room for ctx->n entries. survey_weight is the configuration's. Pure. */
-void cvom_signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
-                            const int64_t *ids, const struct cvom_score *const *scores, size_t n,
-                            struct cvom_signal_summary *out);
+void cvom__signals_summarise(const struct cvom_signal_ctx *ctx, double survey_weight,
+                             const int64_t *ids, const struct cvom_score *const *scores, size_t n,
+                             struct cvom_signal_summary *out);
 
 #endif

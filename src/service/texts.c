@@ -9,7 +9,7 @@
 
 static int push_text(void *ctx, const struct cvom_text *x)
 {
-    return cvom_rows_push(ctx, x);
+    return cvom__rows_push(ctx, x);
 }
 
 enum cvom_status cvom_texts_open(struct cvom_texts *t, struct cvom_store *st, int64_t id,
@@ -17,12 +17,12 @@ enum cvom_status cvom_texts_open(struct cvom_texts *t, struct cvom_store *st, in
                                  struct cvom_error *err)
 {
     memset(t, 0, sizeof *t);
-    cvom_rows_init(&t->stored, sizeof(struct cvom_text), STORED_MAX);
+    cvom__rows_init(&t->stored, sizeof(struct cvom_text), STORED_MAX);
     cvom_lang_init(&t->builtin);
     cvom_lang_init(&t->english);
     cvom_instrument_init(&t->ship);
     t->ins = ins;
-    cvom_copy(t->lang, sizeof t->lang, lang && lang[0] ? lang : "en");
+    cvom__copy_str(t->lang, sizeof t->lang, lang && lang[0] ? lang : "en");
     enum cvom_status s = st ? st->ops->text_list(st, id, "", push_text, &t->stored, err) : 0;
     if (!s && t->stored.failed)
         s = cvom_error_set(err, t->stored.failed, "reading the texts of the questionnaire");
@@ -34,7 +34,7 @@ enum cvom_status cvom_texts_open(struct cvom_texts *t, struct cvom_store *st, in
             s = CVOM_OK; /* a language only stored texts speak */
     }
     if (!s)
-        s = cvom_instrument_default(&t->ship, err);
+        s = cvom__instrument_default(&t->ship, err);
     if (!s)
         t->ship_applies = strcmp(t->ship.name, ins->name) == 0;
     return s;
@@ -42,7 +42,7 @@ enum cvom_status cvom_texts_open(struct cvom_texts *t, struct cvom_store *st, in
 
 void cvom_texts_close(struct cvom_texts *t)
 {
-    cvom_rows_free(&t->stored);
+    cvom__rows_free(&t->stored);
     cvom_lang_cleanup(&t->builtin);
     cvom_lang_cleanup(&t->english);
     cvom_instrument_cleanup(&t->ship);
@@ -123,7 +123,7 @@ static void add_lang(struct langs *l, const char *tag)
         if (strcmp(l->out[i], tag) == 0)
             return;
     if (l->n < l->cap)
-        cvom_copy(l->out[l->n++], CVOM_LANG_MAX, tag);
+        cvom__copy_str(l->out[l->n++], CVOM_LANG_MAX, tag);
 }
 
 static int lang_of(void *ctx, const struct cvom_text *x)
@@ -154,7 +154,7 @@ enum cvom_status cvom_texts_import(struct cvom_store *st, int64_t id,
             cvom_error_set(err, CVOM_EINVAL, "questionnaire %s version %d has no item %s",
                            ins->name, ins->version, e->key + 5);
             if (err) {
-                cvom_copy(err->file, sizeof err->file, file);
+                cvom__copy_str(err->file, sizeof err->file, file);
                 err->line = e->line;
                 err->column = e->column;
             }
@@ -165,9 +165,9 @@ enum cvom_status cvom_texts_import(struct cvom_store *st, int64_t id,
     for (size_t i = 0; i < f->n && !s; i++) {
         struct cvom_text x;
         memset(&x, 0, sizeof x);
-        cvom_copy(x.lang, sizeof x.lang, f->lang);
-        cvom_copy(x.key, sizeof x.key, f->v[i].key);
-        cvom_copy(x.text, sizeof x.text, f->v[i].text);
+        cvom__copy_str(x.lang, sizeof x.lang, f->lang);
+        cvom__copy_str(x.key, sizeof x.key, f->v[i].key);
+        cvom__copy_str(x.text, sizeof x.text, f->v[i].text);
         s = st->ops->text_put(st, id, &x, err);
     }
     return s;

@@ -19,7 +19,7 @@ static enum cvom_status read_user(struct db_query *q, struct cvom_user *u, struc
     db_col_text(q, 4, u->password, sizeof u->password);
     u->disabled = (int)db_col_int(q, 5) != 0;
     u->created = db_col_int(q, 6);
-    int r = cvom_role_parse(role);
+    int r = cvom__role_parse(role);
     if (r < 0)
         return db_bad_column("users", "role", role, err);
     u->role = (enum cvom_role)r;
@@ -38,7 +38,7 @@ static enum cvom_status write_user(struct db_store *s, enum stmt id, const struc
         return st;
     db_bind_text(&q, 1, u->name, sizeof u->name);
     db_bind_text(&q, 2, u->display, sizeof u->display);
-    db_bind_str(&q, 3, cvom_role_name(u->role));
+    db_bind_str(&q, 3, cvom__role_name(u->role));
     db_bind_text(&q, 4, u->password, sizeof u->password);
     db_bind_int(&q, 5, u->disabled != 0);
     /* ?6: the moment of creation when adding (it never changes), the id when updating */

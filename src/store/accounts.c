@@ -288,7 +288,7 @@ static enum cvom_status read_stakeholder(struct db_query *q, struct cvom_stakeho
     db_col_text(q, 4, sh->role, sizeof sh->role);
     sh->influence = db_col_double(q, 5);
     db_col_text(q, 6, stance, sizeof stance);
-    int v = cvom_stance_parse(stance);
+    int v = cvom__stance_parse(stance);
     if (v < 0)
         return db_bad_column("stakeholders", "stance", stance, err);
     sh->stance = (enum cvom_stance)v;
@@ -307,7 +307,7 @@ static enum cvom_status bind_stakeholder(struct db_query *q, const struct cvom_s
     db_bind_text(q, 3, sh->name, sizeof sh->name);
     db_bind_text(q, 4, sh->role, sizeof sh->role);
     db_bind_real(q, 5, sh->influence);
-    db_bind_str(q, 6, cvom_stance_name(sh->stance));
+    db_bind_str(q, 6, cvom__stance_name(sh->stance));
     db_bind_text(q, 7, sh->email, sizeof sh->email);
     return CVOM_OK;
 }

@@ -343,7 +343,7 @@ static enum cvom_status check_new(struct db_store *dst, struct cvom_error *err)
                                 "the target database already holds data (in table %s)",
                                 tables[i].name);
     }
-    cvom_store_close(fresh);
+    cvom__store_close(fresh);
     return st;
 }
 
@@ -547,9 +547,9 @@ static void report_all(const struct cvom_copy_check *c, cvom_copy_report_cb repo
             break;
 }
 
-enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to, unsigned flags,
-                                 cvom_copy_progress_cb progress, cvom_copy_report_cb report,
-                                 void *ctx, struct cvom_error *err)
+enum cvom_status cvom__store_copy(struct cvom_store *from, struct cvom_store *to, unsigned flags,
+                                  cvom_copy_progress_cb progress, cvom_copy_report_cb report,
+                                  void *ctx, struct cvom_error *err)
 {
     if (!from || !to)
         return cvom_error_set(err, CVOM_EINVAL, "copy: no database given");
@@ -582,14 +582,14 @@ enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to,
  * Restoring a backup
  * ------------------------------------------------------------------------------------- */
 
-enum cvom_status cvom_store_restore(const char *backup, const char *location, int replace,
-                                    struct cvom_error *err)
+enum cvom_status cvom__store_restore(const char *backup, const char *location, int replace,
+                                     struct cvom_error *err)
 {
     if (!backup || !*backup)
         return cvom_error_set(err, CVOM_EINVAL, "no backup file given");
     if (!location || !*location)
         return cvom_error_set(err, CVOM_EINVAL, "no database location given");
-    if (cvom_store_location_is_server(location))
+    if (cvom__store_location_is_server(location))
         return cvom__postgres_restore(backup, location, replace, err);
     return cvom__sqlite_restore(backup, location, replace, err);
 }

@@ -312,7 +312,7 @@ enum cvom_status db_migrate(struct db_store *s, const struct db_migration *m, si
 /* ---- whole databases (copy.c) ------------------------------------------------------ */
 
 /* Put the backup file in place of the database at a location of the back end's kind (see
- * cvom_store_restore); PostgreSQL refuses and names its own tools. */
+ * cvom__store_restore); PostgreSQL refuses and names its own tools. */
 enum cvom_status cvom__sqlite_restore(const char *backup, const char *path, int replace,
                                       struct cvom_error *err);
 enum cvom_status cvom__postgres_restore(const char *backup, const char *conninfo, int replace,

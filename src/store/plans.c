@@ -32,7 +32,7 @@ static enum cvom_status read_action(struct db_query *q, void *out, struct cvom_e
     a->cost = db_col_real(q, 7);
     db_col_text(q, 8, a->play, sizeof a->play);
     db_col_text(q, 9, word, sizeof word);
-    int status = cvom_action_status_parse(word);
+    int status = cvom__action_status_parse(word);
     if (status < 0)
         return db_bad_column("actions", "status", word, err);
     a->status = (enum cvom_action_status)status;
@@ -54,7 +54,7 @@ enum cvom_status cvom__op_action_add(struct cvom_store *st, struct cvom_action *
     if (status)
         return status;
     const char *axis = a->axis >= 0 ? cvom_dim_name((enum cvom_dim)a->axis) : NULL;
-    const char *state = cvom_action_status_name(a->status);
+    const char *state = cvom__action_status_name(a->status);
     db_bind_int(&q, 1, a->account_id);
     db_bind_text(&q, 2, a->title, sizeof a->title);
     db_bind_text(&q, 3, a->owner, sizeof a->owner);
@@ -109,7 +109,7 @@ enum cvom_status cvom__op_action_list(struct cvom_store *st, const struct cvom_a
     struct cvom_action a;
     struct action_walk w = {cb, ctx};
     const char *state = f && f->status >= 0 && f->status < CVOM_ACTION_STATUS_COUNT
-                            ? cvom_action_status_name((enum cvom_action_status)f->status)
+                            ? cvom__action_status_name((enum cvom_action_status)f->status)
                             : "";
     enum cvom_status status = db_open(s, S_ACTION_LIST, &q, err);
     if (status)
@@ -128,7 +128,7 @@ enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
     struct db_store *s = db_of(st);
     if ((unsigned)status_to >= CVOM_ACTION_STATUS_COUNT)
         return cvom_error_set(err, CVOM_EINVAL, "changing an action: status out of range");
-    const char *state = cvom_action_status_name(status_to);
+    const char *state = cvom__action_status_name(status_to);
     struct db_query q;
     enum cvom_status status = db_open(s, S_ACTION_STATUS, &q, err);
     if (status)

@@ -199,7 +199,7 @@ enum cvom_status cvom__op_network_add(struct cvom_store *st, struct cvom_network
         return status;
     db_bind_int(&q, 1, e->account_id);
     db_bind_int(&q, 2, e->date);
-    db_bind_str(&q, 3, cvom_network_kind_name(e->kind));
+    db_bind_str(&q, 3, cvom__network_kind_name(e->kind));
     db_bind_text(&q, 4, e->title, sizeof e->title);
     /* NaN (not rated) is NULL; any other non-finite value is refused by the schema. */
     if (isnan(e->rating))
@@ -222,7 +222,7 @@ static enum cvom_status read_network(struct db_query *q, void *out, struct cvom_
     e->account_id = db_col_int(q, 1);
     e->date = (int32_t)db_col_int(q, 2);
     db_col_text(q, 3, word, sizeof word);
-    int kind = cvom_network_kind_parse(word);
+    int kind = cvom__network_kind_parse(word);
     if (kind < 0)
         return db_bad_column("network_entries", "kind", word, err);
     e->kind = (enum cvom_network_kind)kind;

@@ -23,7 +23,7 @@ static int is_conninfo(const char *s)
     return n > 0 && s[n] == '=';
 }
 
-int cvom_store_location_is_server(const char *location)
+int cvom__store_location_is_server(const char *location)
 {
     if (!location)
         return 0;
@@ -33,24 +33,24 @@ int cvom_store_location_is_server(const char *location)
     return is_conninfo(location);
 }
 
-enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
-                                 struct cvom_error *err)
+enum cvom_status cvom__store_open(const char *location, struct cvom_store **out,
+                                  struct cvom_error *err)
 {
     if (!location || !*location)
         return cvom_error_set(err, CVOM_EINVAL, "no database location given");
     if (!out)
         return cvom_error_set(err, CVOM_EINVAL, "no place to return the store handle");
-    if (cvom_store_location_is_server(location))
+    if (cvom__store_location_is_server(location))
         return cvom__postgres_open(location, out, err);
     return cvom__sqlite_open(location, out, err);
 }
 
-const char *cvom_store_backend(const struct cvom_store *st)
+const char *cvom__store_backend(const struct cvom_store *st)
 {
     return ((const struct db_store *)st)->drv->name;
 }
 
-int cvom_store_retry(struct cvom_store *st)
+int cvom__store_retry(struct cvom_store *st)
 {
     struct db_store *s = (struct db_store *)st;
     int r = s->retry;
@@ -58,7 +58,7 @@ int cvom_store_retry(struct cvom_store *st)
     return r;
 }
 
-void cvom_store_close(struct cvom_store *st)
+void cvom__store_close(struct cvom_store *st)
 {
     if (st)
         st->ops->close(st);
@@ -70,14 +70,14 @@ static const char *const stance_names[CVOM_STANCE_COUNT] = {
     [CVOM_STANCE_SCEPTIC] = "sceptic",     [CVOM_STANCE_OPPONENT] = "opponent",
 };
 
-const char *cvom_stance_name(enum cvom_stance s)
+const char *cvom__stance_name(enum cvom_stance s)
 {
     if ((unsigned)s >= CVOM_STANCE_COUNT)
         return "invalid";
     return stance_names[s];
 }
 
-int cvom_stance_parse(const char *s)
+int cvom__stance_parse(const char *s)
 {
     if (!s)
         return -1;
@@ -94,12 +94,12 @@ static const char *const role_names[CVOM_ROLE_COUNT] = {
     [CVOM_ROLE_ADMIN] = "admin",
 };
 
-const char *cvom_role_name(enum cvom_role r)
+const char *cvom__role_name(enum cvom_role r)
 {
     return (unsigned)r < CVOM_ROLE_COUNT ? role_names[r] : "?";
 }
 
-int cvom_role_parse(const char *s)
+int cvom__role_parse(const char *s)
 {
     for (int i = 0; s && i < CVOM_ROLE_COUNT; i++)
         if (strcmp(s, role_names[i]) == 0)
@@ -107,7 +107,7 @@ int cvom_role_parse(const char *s)
     return -1;
 }
 
-void cvom_account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out)
+void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out)
 {
     out->id = a->id;
     memcpy(out->external_id, a->external_id, sizeof out->external_id);
@@ -189,12 +189,12 @@ static const char *const action_status_names[CVOM_ACTION_STATUS_COUNT] = {
     [CVOM_ACTION_DONE] = "done",
 };
 
-const char *cvom_action_status_name(enum cvom_action_status s)
+const char *cvom__action_status_name(enum cvom_action_status s)
 {
     return (unsigned)s < CVOM_ACTION_STATUS_COUNT ? action_status_names[s] : "?";
 }
 
-int cvom_action_status_parse(const char *s)
+int cvom__action_status_parse(const char *s)
 {
     for (int i = 0; s && i < CVOM_ACTION_STATUS_COUNT; i++)
         if (strcmp(s, action_status_names[i]) == 0)
@@ -205,12 +205,12 @@ int cvom_action_status_parse(const char *s)
 static const char *const network_kind_names[CVOM_NET_KIND_COUNT] = {"introduction", "peer_group",
                                                                     "event"};
 
-const char *cvom_network_kind_name(enum cvom_network_kind k)
+const char *cvom__network_kind_name(enum cvom_network_kind k)
 {
     return (unsigned)k < CVOM_NET_KIND_COUNT ? network_kind_names[k] : "?";
 }
 
-int cvom_network_kind_parse(const char *s)
+int cvom__network_kind_parse(const char *s)
 {
     for (int i = 0; s && i < CVOM_NET_KIND_COUNT; i++)
         if (strcmp(s, network_kind_names[i]) == 0)

@@ -1,5 +1,5 @@
 /* store.h — the one storage interface. A location names the database: the path of an
- * SQLite file, or a PostgreSQL server (see cvom_store_open). Both back ends answer the same
+ * SQLite file, or a PostgreSQL server (see cvom__store_open). Both back ends answer the same
  * operations table with the same results; callers never see SQL.
  *
  * Strings in records are fixed-size buffers, so records are plain values the caller owns.
@@ -235,10 +235,10 @@ struct cvom_comment {
 typedef int (*cvom_comment_cb)(void *ctx, const struct cvom_comment *c);
 
 /* The brief of a full account record. */
-void cvom_account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
+void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
 
-const char *cvom_role_name(enum cvom_role r);
-int cvom_role_parse(const char *s);
+const char *cvom__role_name(enum cvom_role r);
+int cvom__role_parse(const char *s);
 
 /* ---- action plans ------------------------------------------------------------------- */
 
@@ -275,8 +275,8 @@ struct cvom_action_filter {
     int unowned;                       /* 1: only actions without an owner */
 };
 
-const char *cvom_action_status_name(enum cvom_action_status s);
-int cvom_action_status_parse(const char *s);
+const char *cvom__action_status_name(enum cvom_action_status s);
+int cvom__action_status_parse(const char *s);
 
 /* ---- offerings and value hierarchies ------------------------------------------------- */
 
@@ -336,8 +336,8 @@ enum cvom_network_kind {
     CVOM_NET_EVENT,
     CVOM_NET_KIND_COUNT
 };
-const char *cvom_network_kind_name(enum cvom_network_kind k); /* "introduction", … */
-int cvom_network_kind_parse(const char *s);
+const char *cvom__network_kind_name(enum cvom_network_kind k); /* "introduction", … */
+int cvom__network_kind_parse(const char *s);
 
 struct cvom_network_entry {
     int64_t id;                  /* assigned by the store */
@@ -759,20 +759,20 @@ struct cvom_store {
  *   "postgresql://" takes everything from the PG* environment variables) or a libpq
  *   connection string of keyword=value pairs ("service=team", "host=/run/pg dbname=cvom");
  * - anything else: the path of an SQLite file, created when it does not exist. */
-enum cvom_status cvom_store_open(const char *location, struct cvom_store **out,
-                                 struct cvom_error *err);
+enum cvom_status cvom__store_open(const char *location, struct cvom_store **out,
+                                  struct cvom_error *err);
 /* 1 when the last failure was one that running the whole transaction again may cure: the
  * database gave the transaction up for a deadlock or a serialization failure with another
  * (CVOM_EBUSY). Clears the mark. */
-int cvom_store_retry(struct cvom_store *st);
+int cvom__store_retry(struct cvom_store *st);
 /* "sqlite" or "postgresql". */
-const char *cvom_store_backend(const struct cvom_store *st);
+const char *cvom__store_backend(const struct cvom_store *st);
 /* 1 when location names a database server rather than a file. */
-int cvom_store_location_is_server(const char *location);
-void cvom_store_close(struct cvom_store *st);
+int cvom__store_location_is_server(const char *location);
+void cvom__store_close(struct cvom_store *st);
 
-const char *cvom_stance_name(enum cvom_stance s);
-int cvom_stance_parse(const char *s);
+const char *cvom__stance_name(enum cvom_stance s);
+int cvom__stance_parse(const char *s);
 
 /* ---- moving whole databases ----------------------------------------------------------- */
 
@@ -810,9 +810,9 @@ typedef int (*cvom_copy_report_cb)(void *ctx, const struct cvom_copy_check *c);
  * CVOM_ESTORE when a table differs (nothing was written to the target) or the database
  * failed; CVOM_EINVAL when from and to are one handle, their schema versions differ, or a
  * schema holds a table or column the copy does not know; CVOM_EEXIST as above. */
-enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to, unsigned flags,
-                                 cvom_copy_progress_cb progress, cvom_copy_report_cb report,
-                                 void *ctx, struct cvom_error *err);
+enum cvom_status cvom__store_copy(struct cvom_store *from, struct cvom_store *to, unsigned flags,
+                                  cvom_copy_progress_cb progress, cvom_copy_report_cb report,
+                                  void *ctx, struct cvom_error *err);
 
 /* Put the backup file (made by the backup operation) in place of the database at location,
  * an SQLite file: the backup is checked to be a sound cvom database first (opened read-only,
@@ -822,7 +822,7 @@ enum cvom_status cvom_store_copy(struct cvom_store *from, struct cvom_store *to,
  * that another connection has open with CVOM_EBUSY. CVOM_ENOTFOUND when there is no backup
  * file; CVOM_EINVAL when it is not a cvom database, or for a server location (PostgreSQL
  * restores with pg_restore). */
-enum cvom_status cvom_store_restore(const char *backup, const char *location, int replace,
-                                    struct cvom_error *err);
+enum cvom_status cvom__store_restore(const char *backup, const char *location, int replace,
+                                     struct cvom_error *err);
 
 #endif

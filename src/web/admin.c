@@ -33,7 +33,7 @@ static void format_time(int64_t t, char *out, size_t cap)
     time_t tt = (time_t)t;
     struct tm tm;
     if (!gmtime_r(&tt, &tm) || !strftime(out, cap, "%Y-%m-%d %H:%M UTC", &tm))
-        cvom_copy(out, cap, "?");
+        cvom__copy_str(out, cap, "?");
 }
 
 /* A notice chosen by a fixed key from the query, so that no text of the URL is shown. */
@@ -117,8 +117,8 @@ static int user_cb(void *ctx, const struct cvom_user *u)
 static void role_options(struct buf *b, enum cvom_role chosen)
 {
     for (int i = CVOM_ROLE_COUNT - 1; i >= 0; i--)
-        buf_printf(b, "<option value=\"%s\"%s>%s</option>", cvom_role_name((enum cvom_role)i),
-                   (int)chosen == i ? " selected" : "", cvom_role_name((enum cvom_role)i));
+        buf_printf(b, "<option value=\"%s\"%s>%s</option>", cvom__role_name((enum cvom_role)i),
+                   (int)chosen == i ? " selected" : "", cvom__role_name((enum cvom_role)i));
 }
 
 static void user_action_open(struct web_req *r, const struct cvom_user *u, const char *action)
@@ -170,8 +170,10 @@ static void users_table(struct web_req *r, const struct user_list *l)
         buf_html(b, u->name);
         buf_puts(b, "</td><td>");
         buf_html(b, u->display);
-        buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", cvom_role_name(u->role),
-                   u->disabled ? "no (disabled)" : u->password[0] ? "yes" : "no password",
+        buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>", cvom__role_name(u->role),
+                   u->disabled      ? "no (disabled)"
+                   : u->password[0] ? "yes"
+                                    : "no password",
                    created);
         user_actions(r, u);
         buf_puts(b, "</td></tr>");
@@ -257,7 +259,7 @@ static enum cvom_status hash_password(struct web_req *r, const char *pw, char ou
 {
     if (!web_hash_turn(r->app))
         return cvom_error_set(&r->err, CVOM_EBUSY, "the server is busy; please try again");
-    enum cvom_status s = cvom_password_hash(pw, NULL, out, &r->err);
+    enum cvom_status s = cvom__password_hash(pw, NULL, out, &r->err);
     web_hash_done(r->app);
     return s;
 }
@@ -267,11 +269,11 @@ static int users_add(struct web_req *r)
     struct user_form f = {.role = CVOM_ROLE_VIEWER};
     const char *name = web_field(r, "name"), *display = web_field(r, "display");
     const char *role = web_field(r, "role"), *pw = web_field(r, "password");
-    cvom_copy(f.name, sizeof f.name, name ? name : "");
-    cvom_copy(f.display, sizeof f.display, display ? display : "");
-    cvom_trim(f.name);
-    cvom_trim(f.display);
-    int ro = cvom_role_parse(role);
+    cvom__copy_str(f.name, sizeof f.name, name ? name : "");
+    cvom__copy_str(f.display, sizeof f.display, display ? display : "");
+    cvom__trim(f.name);
+    cvom__trim(f.display);
+    int ro = cvom__role_parse(role);
     if (ro < 0)
         return users_page(r, "Choose a role: admin, manager or viewer.", &f, 422);
     f.role = (enum cvom_role)ro;
@@ -282,10 +284,10 @@ static int users_add(struct web_req *r)
     struct cvom_user u;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
-        s = cvom_user_create(r->store, f.name, f.display, f.role, pw, now_s(), &u, &r->err);
+        s = cvom__user_create(r->store, f.name, f.display, f.role, pw, now_s(), &u, &r->err);
     web_hash_done(r->app);
     if (!s)
-        web_audit(r, "user-add", u.name, cvom_role_name(u.role));
+        web_audit(r, "user-add", u.name, cvom__role_name(u.role));
     if ((s = finish(r, s)) == CVOM_EEXIST)
         cvom_error_set(&r->err, s, "There is already a user named '%s'.", f.name);
     if (s == CVOM_EINVAL || s == CVOM_EEXIST || s == CVOM_ELIMIT)
@@ -302,7 +304,7 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
     int self = u->id == r->user.id;
     char detail[96];
     if (strcmp(action, "role") == 0) {
-        int ro = cvom_role_parse(web_field(r, "role"));
+        int ro = cvom__role_parse(web_field(r, "role"));
         if (ro < 0)
             return cvom_error_set(&r->err, CVOM_EINVAL, "Choose a role: admin, manager or viewer.");
         if (self && ro != CVOM_ROLE_ADMIN)
@@ -312,8 +314,8 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
             *done = "same";
             return CVOM_OK;
         }
-        snprintf(detail, sizeof detail, "%s → %s", cvom_role_name(u->role),
-                 cvom_role_name((enum cvom_role)ro));
+        snprintf(detail, sizeof detail, "%s → %s", cvom__role_name(u->role),
+                 cvom__role_name((enum cvom_role)ro));
         u->role = (enum cvom_role)ro;
         web_audit(r, "role-change", u->name, detail);
         *done = "role";
@@ -326,7 +328,7 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
         web_audit(r, disable ? "user-disable" : "user-enable", u->name, NULL);
         *done = disable ? "disable" : "enable";
     } else if (strcmp(action, "password") == 0 && hash) {
-        cvom_copy(u->password, sizeof u->password, hash);
+        cvom__copy_str(u->password, sizeof u->password, hash);
         web_audit(r, "password-set", u->name, NULL);
         *done = "password";
     } else {
@@ -341,7 +343,7 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
 static int user_post(struct web_req *r)
 {
     long id;
-    if (cvom_parse_long(r->param[0], 1, 0x7fffffffL, &id))
+    if (cvom__parse_long(r->param[0], 1, 0x7fffffffL, &id))
         return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such user.");
     const char *action = web_field(r, "action");
     const char *done = "same";
@@ -394,8 +396,8 @@ static const char *const setting_labels[] = {
 static void current_settings(const struct cvom_config *cfg,
                              const struct cvom_analytics_settings *an, char v[][32])
 {
-    for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++)
-        cvom_config_value(cfg, an, cvom_config_keys[i], v[i], 32);
+    for (size_t i = 0; i < SETTINGS_N && cvom__config_keys[i]; i++)
+        cvom__config_value(cfg, an, cvom__config_keys[i], v[i], 32);
 }
 
 /* The form shows values and carries, for each setting, the value the page was made from
@@ -418,8 +420,8 @@ static int settings_page(struct web_req *r, char values[][32], char seen[][32],
         done_notice(r, texts);
     buf_puts(b, "<form class=\"stack\" method=\"post\" action=\"/admin/settings\">");
     page_csrf(r);
-    for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
-        const char *key = cvom_config_keys[i];
+    for (size_t i = 0; i < SETTINGS_N && cvom__config_keys[i]; i++) {
+        const char *key = cvom__config_keys[i];
         int bad = bad_key && strcmp(bad_key, key) == 0;
         buf_printf(b, "<label for=\"%s\">%s <code>%s</code></label>"
                       "<input id=\"%s\" name=\"%s\" inputmode=\"decimal\" maxlength=\"30\"%s "
@@ -440,9 +442,9 @@ static int settings_get(struct web_req *r)
     struct cvom_config cfg;
     struct cvom_analytics_settings an;
     char v[SETTINGS_N][32];
-    enum cvom_status s = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status s = cvom__config_load(r->store, &cfg, &r->err);
     if (!s)
-        s = cvom_analytics_settings_load(r->store, &an, &r->err);
+        s = cvom__analytics_settings_load(r->store, &an, &r->err);
     if (s)
         return web_fail(r, s, &r->err);
     current_settings(&cfg, &an, v);
@@ -453,7 +455,7 @@ static int same_setting(const char *x, const char *y)
 {
     double a, b;
     return strcmp(x, y) == 0 ||
-           (!cvom_parse_double(x, &a) && !cvom_parse_double(y, &b) && a == b);
+           (!cvom__parse_double(x, &a) && !cvom__parse_double(y, &b) && a == b);
 }
 
 /* Store the settings the person changed (sent differs from what the page showed them,
@@ -465,17 +467,17 @@ static enum cvom_status store_settings(struct web_req *r, char cur[][32], char s
 {
     size_t used = 0;
     detail[0] = '\0';
-    for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
+    for (size_t i = 0; i < SETTINGS_N && cvom__config_keys[i]; i++) {
         if (same_setting(seen[i], sent[i]) || same_setting(cur[i], sent[i]))
             continue;
-        enum cvom_status s = cvom_config_store_seen(r->store, cvom_config_keys[i], seen[i],
-                                                    sent[i], &r->err);
+        enum cvom_status s =
+            cvom__config_store_seen(r->store, cvom__config_keys[i], seen[i], sent[i], &r->err);
         if (s) {
-            *bad = cvom_config_keys[i];
+            *bad = cvom__config_keys[i];
             return s;
         }
         int n = snprintf(detail + used, cap - used, "%s%s %s → %s", used ? "; " : "",
-                         cvom_config_keys[i], cur[i], sent[i]);
+                         cvom__config_keys[i], cur[i], sent[i]);
         if (n > 0 && (size_t)n < cap - used)
             used += (size_t)n;
     }
@@ -490,23 +492,23 @@ static int settings_post(struct web_req *r)
     const char *bad = NULL;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s)
-        s = cvom_config_load(r->store, &cfg, &r->err);
+        s = cvom__config_load(r->store, &cfg, &r->err);
     if (!s)
-        s = cvom_analytics_settings_load(r->store, &an, &r->err);
+        s = cvom__analytics_settings_load(r->store, &an, &r->err);
     if (s) {
         finish(r, s);
         return web_fail(r, s, &r->err);
     }
     current_settings(&cfg, &an, cur);
-    for (size_t i = 0; i < SETTINGS_N && cvom_config_keys[i]; i++) {
+    for (size_t i = 0; i < SETTINGS_N && cvom__config_keys[i]; i++) {
         char name[64];
-        const char *v = web_field(r, cvom_config_keys[i]);
-        cvom_copy(sent[i], sizeof sent[i], v ? v : cur[i]);
-        cvom_trim(sent[i]);
+        const char *v = web_field(r, cvom__config_keys[i]);
+        cvom__copy_str(sent[i], sizeof sent[i], v ? v : cur[i]);
+        cvom__trim(sent[i]);
         /* A form without what it was made from (an older page) is taken as made from now. */
-        snprintf(name, sizeof name, "seen.%s", cvom_config_keys[i]);
+        snprintf(name, sizeof name, "seen.%s", cvom__config_keys[i]);
         v = web_field(r, name);
-        cvom_copy(seen[i], sizeof seen[i], v ? v : cur[i]);
+        cvom__copy_str(seen[i], sizeof seen[i], v ? v : cur[i]);
     }
     s = store_settings(r, cur, seen, sent, &bad, detail, sizeof detail);
     if (!s && detail[0])
@@ -523,8 +525,8 @@ static int settings_post(struct web_req *r)
         char msg[sizeof r->err.message + 200], now[SETTINGS_N][32];
         struct cvom_config cfg2;
         struct cvom_analytics_settings an2;
-        if (cvom_config_load(r->store, &cfg2, NULL) ||
-            cvom_analytics_settings_load(r->store, &an2, NULL))
+        if (cvom__config_load(r->store, &cfg2, NULL) ||
+            cvom__analytics_settings_load(r->store, &an2, NULL))
             return web_fail(r, s, &r->err);
         current_settings(&cfg2, &an2, now);
         snprintf(msg, sizeof msg, "Someone else changed the settings while you had the page "
@@ -558,7 +560,7 @@ static int instrument_cb(void *ctx, int64_t id, const char *name, int version, s
         return 1;
     struct instrument_entry *e = &l->e[l->n++];
     e->id = id;
-    cvom_copy(e->name, sizeof e->name, name);
+    cvom__copy_str(e->name, sizeof e->name, name);
     e->version = version;
     e->items = n_items;
     return 0;
@@ -670,9 +672,9 @@ static enum cvom_status instrument_upload(struct web_req *r, char **text, size_t
         n = file->len;
         const char *base = strrchr(file->filename, '/');
         base = base ? base + 1 : file->filename;
-        cvom_copy(name, cap, base[0] && web_utf8_ok(base, strlen(base)) ? base : "upload");
+        cvom__copy_str(name, cap, base[0] && web_utf8_ok(base, strlen(base)) ? base : "upload");
     } else if (!s && web_input_data(in, "text", &data, &n) && n) {
-        cvom_copy(name, cap, "pasted text");
+        cvom__copy_str(name, cap, "pasted text");
     } else if (!s) {
         s = cvom_error_set(&r->err, CVOM_EINVAL, "Choose an instrument file, or paste it.");
     }
@@ -695,7 +697,7 @@ static int instruments_post(struct web_req *r)
     cvom_instrument_init(&ins);
     enum cvom_status s = instrument_upload(r, &text, &len, name, sizeof name);
     if (!s)
-        s = cvom_instrument_parse(text, len, name, &ins, &r->err);
+        s = cvom__instrument_parse(text, len, name, &ins, &r->err);
     free(text);
     int64_t id = 0;
     if (!s && !(s = r->store->ops->begin(r->store, &r->err))) {
@@ -755,7 +757,7 @@ static int audit_get(struct web_req *r)
 {
     long page = 1;
     const char *q = web_query(r, "page");
-    if (q && cvom_parse_long(q, 1, 1000000, &page))
+    if (q && cvom__parse_long(q, 1, 1000000, &page))
         return web_refuse(r, WEB_BAD_REQUEST, NULL, "The page must be a number from 1.");
     struct buf *b = &r->out;
     page_begin(r, "Audit log", "admin");

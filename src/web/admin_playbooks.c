@@ -77,7 +77,7 @@ static int playbooks_page(struct web_req *r, const char *error, int http)
                 {"reset", "The built-in playbook applies again."}};
     struct cvom_playbook book;
     int builtin = 0;
-    enum cvom_status st = cvom_playbook_load(r->store, &book, &builtin, &r->err);
+    enum cvom_status st = cvom__playbook_load(r->store, &book, &builtin, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf *b = &r->out;
@@ -224,13 +224,13 @@ int admin_playbooks_post(struct web_req *r)
     if (strcmp(op, "remove") == 0) {
         /* Only the key counts: the other fields may be anything the form held. */
         const char *key = web_field(r, "key");
-        st = key && !cvom_copy(p.key, sizeof p.key, key)
+        st = key && !cvom__copy_str(p.key, sizeof p.key, key)
                  ? CVOM_OK
                  : cvom_error_set(&r->err, CVOM_ENOTFOUND, "the playbook has no such play");
     } else {
         st = form_play(r, &p);
     }
-    if (!st && !(st = cvom_playbook_load(r->store, &book, NULL, &r->err))) {
+    if (!st && !(st = cvom__playbook_load(r->store, &book, NULL, &r->err))) {
         st = edited(r, &book, op, &p, &next);
         cvom_playbook_cleanup(&book);
     }
@@ -238,6 +238,6 @@ int admin_playbooks_post(struct web_req *r)
         st = store_book(r, &next);
     cvom_playbook_cleanup(&next);
     char key[CVOM_PLAY_KEY_MAX];
-    cvom_copy(key, sizeof key, p.key);
+    cvom__copy_str(key, sizeof key, p.key);
     return after(r, st, op, key);
 }

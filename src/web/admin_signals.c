@@ -24,11 +24,11 @@ static void signal_fields(struct buf *b, const struct cvom_signal *g, size_t n)
     const struct cvom_signal_def *d = g ? &g->def : NULL;
     char p1[32] = "", p2[32] = "", w[32] = "0.25";
     if (d && d->norm != CVOM_NORM_PERCENTILE) {
-        cvom_format_double(p1, sizeof p1, d->p1);
-        cvom_format_double(p2, sizeof p2, d->p2);
+        cvom__format_double(p1, sizeof p1, d->p1);
+        cvom__format_double(p2, sizeof p2, d->p2);
     }
     if (d)
-        cvom_format_double(w, sizeof w, d->weight);
+        cvom__format_double(w, sizeof w, d->weight);
     buf_printf(b, "<label for=\"sl-%zu\">What it measures</label><input id=\"sl-%zu\" "
                   "name=\"label\" maxlength=\"%d\" value=\"",
                n, n, CVOM_NAME_MAX - 1);
@@ -91,7 +91,7 @@ static int signals_page(struct web_req *r, const char *error, int http)
                 {"added", "The signal was added. Import its values to blend it in."},
                 {"removed", "The signal and its values were removed."}};
     struct cvom_config cfg;
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf *b = &r->out;
@@ -189,7 +189,7 @@ int admin_signals_post(struct web_req *r)
                                         web_field(r, "p1"),
                                         web_field(r, "p2"),
                                         web_field(r, "weight")};
-        s = cvom_signal_from_fields(&in, &g.def, &r->err);
+        s = cvom__signal_from_fields(&in, &g.def, &r->err);
     }
     if (!s && strcmp(op, "add") == 0) {
         s = st->ops->signal_find(st, g.def.name, &old, &r->err);

@@ -88,7 +88,7 @@ int web_api_query_check(struct web_req *r, const char *pattern)
         if (op && described(path, op, q->f[i].name))
             continue;
         char field[CVOM_FIELD_MAX], msg[CVOM_FIELD_MAX + 96];
-        cvom_copy(field, sizeof field, q->f[i].name);
+        cvom__copy_str(field, sizeof field, q->f[i].name);
         snprintf(msg, sizeof msg,
                  "There is no query parameter '%s' here; "
                  "see /api/v1/openapi.json.",
@@ -121,7 +121,7 @@ static void map_arg(struct import_req *q, const char *key, const char *value)
     q->bad_value = value ? value : "";
     if (!eq || (size_t)(eq - value) >= CVOM_FIELD_MAX || strlen(eq + 1) >= CVOM_FIELD_MAX)
         q->bad_map = 1;
-    else if (cvom_import_field_index(q->kind, eq + 1) < 0)
+    else if (cvom__import_field_index(q->kind, eq + 1) < 0)
         q->bad_map = 2;
     else if (q->n_map == CVOM_IMPORT_MAP_MAX)
         q->bad_map = 3;
@@ -130,7 +130,7 @@ static void map_arg(struct import_req *q, const char *key, const char *value)
     char *column = q->text[q->n_map][0], *field = q->text[q->n_map][1];
     memcpy(column, value, (size_t)(eq - value));
     column[eq - value] = '\0';
-    cvom_copy(field, CVOM_FIELD_MAX, eq + 1);
+    cvom__copy_str(field, CVOM_FIELD_MAX, eq + 1);
     q->map[q->n_map].column = column;
     q->map[q->n_map].field = field;
     q->n_map++;
@@ -140,7 +140,7 @@ static void map_arg(struct import_req *q, const char *key, const char *value)
 static int import_params(struct web_req *r, struct import_req *q)
 {
     const char *kind = web_query(r, "kind"), *v;
-    int k = kind ? cvom_import_kind_parse_all(kind) : -1;
+    int k = kind ? cvom__import_kind_parse_all(kind) : -1;
     if (k < 0)
         return api_invalid(r, "kind",
                            "kind must be accounts, stakeholders, responses, "
@@ -151,12 +151,12 @@ static int import_params(struct web_req *r, struct import_req *q)
         r->user.role != CVOM_ROLE_ADMIN)
         return web_refuse(r, WEB_FORBIDDEN, NULL,
                           "Only an administrator may import offerings or values.");
-    if ((v = web_query(r, "dry_run")) && v[0] && cvom_parse_bool(v, &q->dry_run))
+    if ((v = web_query(r, "dry_run")) && v[0] && cvom__parse_bool(v, &q->dry_run))
         return api_invalid(r, "dry_run", "dry_run must be 1 or 0.");
-    cvom_csv_opts_init(&q->csv);
+    cvom__csv_opts_init(&q->csv);
     q->csv.delimiter = 0; /* detected from the header line, as on the command line */
-    cvom_import_opts_init(&q->o);
-    int e = (v = web_query(r, "encoding")) && v[0] ? cvom_encoding_parse(v) : CVOM_ENC_UTF8;
+    cvom__import_opts_init(&q->o);
+    int e = (v = web_query(r, "encoding")) && v[0] ? cvom__encoding_parse(v) : CVOM_ENC_UTF8;
     if (e < 0)
         return api_invalid(r, "encoding", "encoding must be utf-8 or windows-1252.");
     q->csv.encoding = (enum cvom_encoding)e;
@@ -214,7 +214,7 @@ static int is_csv_type(const char *ct)
 
 static json_t *import_json(const struct import_req *q, const struct cvom_import_result *res)
 {
-    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     json_t *cols = json_array();
     for (size_t i = 0; i < res->n_columns && i < CVOM_IMPORT_COLUMNS_MAX; i++) {
         const struct cvom_import_column *c = &res->columns[i];
@@ -223,11 +223,10 @@ static json_t *import_json(const struct import_req *q, const struct cvom_import_
                                               c->field >= 0 ? json_string(fields[c->field].name)
                                                             : json_null()));
     }
-    return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "kind",
-                     cvom_import_kind_name(q->kind), "dry_run", q->dry_run, "rows",
-                     (json_int_t)res->rows, "added", (json_int_t)res->added, "updated",
-                     (json_int_t)res->updated, "header_line", (json_int_t)res->header_line,
-                     "columns", cols);
+    return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "kind", cvom__import_kind_name(q->kind),
+                     "dry_run", q->dry_run, "rows", (json_int_t)res->rows, "added",
+                     (json_int_t)res->added, "updated", (json_int_t)res->updated, "header_line",
+                     (json_int_t)res->header_line, "columns", cols);
 }
 
 /* A failed import: bad input is 422 with file, line and column in the message and the
@@ -247,7 +246,7 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
     } else
         snprintf(msg, sizeof msg, "%s: %s", r->err.file, r->err.message);
     const char *field = r->err.field[0] ? r->err.field : NULL;
-    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     for (size_t i = 0; !field && res->error_cell > 0 && i < res->n_columns &&
                        i < CVOM_IMPORT_COLUMNS_MAX; i++)
         if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
@@ -274,15 +273,15 @@ static int api_import(struct web_req *r)
     struct cvom_csv *csv = NULL;
     int rc = !q || !res ? web_fail(r, CVOM_ENOMEM, NULL) : 0;
     if (!rc && !(rc = import_params(r, q)) && !(rc = import_instrument(r, q))) {
-        enum cvom_status st = cvom_csv_open_mem(r->body.p ? r->body.p : "", r->body.len,
-                                                "upload.csv", &q->csv, &csv, &r->err);
+        enum cvom_status st = cvom__csv_open_mem(r->body.p ? r->body.p : "", r->body.len,
+                                                 "upload.csv", &q->csv, &csv, &r->err);
         if (st)
             rc = import_error(r, st, q, res);
     }
     if (!rc && !(rc = api_begin(r))) {
         struct cvom_import_source src = {.csv = csv};
         enum cvom_status st =
-            cvom_import_run(r->store, q->kind, &src, "upload.csv", &q->o, res, &r->err);
+            cvom__import_run(r->store, q->kind, &src, "upload.csv", &q->o, res, &r->err);
         if (st) {
             r->store->ops->rollback(r->store);
             rc = import_error(r, st, q, res);
@@ -292,7 +291,7 @@ static int api_import(struct web_req *r)
             char detail[128];
             snprintf(detail, sizeof detail, "%zu rows via the API: %zu added, %zu updated",
                      res->rows, res->added, res->updated);
-            web_audit(r, "import", cvom_import_kind_name(q->kind), detail);
+            web_audit(r, "import", cvom__import_kind_name(q->kind), detail);
             rc = api_finish(r, CVOM_OK);
         }
     }
@@ -300,7 +299,7 @@ static int api_import(struct web_req *r)
         import_location(r, q->kind);
     if (!rc)
         rc = api_send(r, q->dry_run ? 200 : 201, import_json(q, res));
-    cvom_csv_close(csv);
+    cvom__csv_close(csv);
     free(q);
     free(res);
     return rc;

@@ -53,13 +53,13 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
     struct cvom_evidence ev;
     struct cvom_instrument_cache cache;
     int n_sh = 0;
-    cvom_instrument_cache_init(&cache);
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    cvom__instrument_cache_init(&cache);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_account_score(r->store, &cache, &cfg, a->id, as_of, &s, &ev, &r->err);
+        st = cvom__account_score(r->store, &cache, &cfg, a->id, as_of, &s, &ev, &r->err);
     if (!st)
         st = r->store->ops->stakeholder_list(r->store, a->id, count_cb, &n_sh, &r->err);
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     if (st)
         return web_fail(r, st, &r->err);
     json_t *o = account_json(a, 1);
@@ -76,7 +76,7 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
         snprintf(key, sizeof key, "%s_hi", dims[d]);
         json_object_set_new(o, key, api_num2(s.hi[d]));
     }
-    json_object_set_new(o, "quadrant", cvom_quadrant_json(s.state, s.quadrant));
+    json_object_set_new(o, "quadrant", cvom__quadrant_json(s.state, s.quadrant));
     json_object_set_new(o, "state", json_string(cvom_state_name(s.state)));
     *out = o;
     return 0;
@@ -110,7 +110,7 @@ static int value_text(struct web_req *r, const char *key, json_t *v, int number,
     if (!number && json_is_string(v)) {
         if (json_string_length(v) >= cap || strlen(json_string_value(v)) != json_string_length(v))
             return api_invalid(r, key, "The value is too long.");
-        cvom_copy(out, cap, json_string_value(v));
+        cvom__copy_str(out, cap, json_string_value(v));
         return 0;
     }
     return api_invalid(r, key, number ? "Expected a number." : "Expected a string.");
@@ -163,7 +163,7 @@ static int same_name_allowed(struct web_req *r, json_t *body, int *allow)
 static int name_taken(struct web_req *r, const struct cvom_account *a, int allow)
 {
     enum cvom_status st =
-        cvom_account_name_check(r->store, a, allow, "\"allow_same_name\": true", &r->err);
+        cvom__account_name_check(r->store, a, allow, "\"allow_same_name\": true", &r->err);
     return st ? api_finish(r, st) : 0;
 }
 
@@ -185,7 +185,7 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
         char parent[CVOM_FIELD_MAX];
         struct cvom_error err = {0};
         if (!(rc = value_text(r, key, v, number, text, sizeof text)) &&
-            cvom_account_set(a, key, text, parent, &err))
+            cvom__account_set(a, key, text, parent, &err))
             rc = record_error(r, &err);
     }
     if (rc)
@@ -196,7 +196,7 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
         return web_refuse(r, WEB_FORBIDDEN, "owner",
                           "A manager can only own accounts under their own name.");
     struct cvom_error err = {0};
-    return cvom_account_check(a, &err) ? record_error(r, &err) : 0;
+    return cvom__account_check(a, &err) ? record_error(r, &err) : 0;
 }
 
 static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeholder *s)
@@ -210,13 +210,13 @@ static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeh
         char text[CVOM_FIELD_MAX + 1];
         struct cvom_error err = {0};
         if (!(rc = value_text(r, key, v, strcmp(key, "influence") == 0, text, sizeof text)) &&
-            cvom_stakeholder_set(s, key, text, &err))
+            cvom__stakeholder_set(s, key, text, &err))
             rc = record_error(r, &err);
     }
     if (rc)
         return rc;
     struct cvom_error err = {0};
-    return cvom_stakeholder_check(s, &err) ? record_error(r, &err) : 0;
+    return cvom__stakeholder_check(s, &err) ? record_error(r, &err) : 0;
 }
 
 /* ---- /accounts ------------------------------------------------------------------------------ */
@@ -295,9 +295,9 @@ int api_accounts_create(struct web_req *r)
         return rc;
     struct cvom_account a;
     memset(&a, 0, sizeof a);
-    cvom_copy(a.currency, sizeof a.currency, "EUR");
+    cvom__copy_str(a.currency, sizeof a.currency, "EUR");
     if (r->user.role == CVOM_ROLE_MANAGER)
-        cvom_copy(a.owner, sizeof a.owner, r->user.display);
+        cvom__copy_str(a.owner, sizeof a.owner, r->user.display);
     int allow = 0;
     rc = same_name_allowed(r, body, &allow);
     if (!rc)
@@ -334,7 +334,7 @@ int api_account_patch(struct web_req *r)
         return rc;
     enum api_version_how how;
     char was[CVOM_FIELD_MAX], key[CVOM_FIELD_MAX];
-    cvom_name_key(a.name, was, sizeof was);
+    cvom__name_key(a.name, was, sizeof was);
     int allow = 0;
     rc = api_version(r, body, a.version, &a.version, &how);
     if (!rc)
@@ -344,7 +344,7 @@ int api_account_patch(struct web_req *r)
     json_decref(body);
     /* Only a new name is checked: an account kept beside a namesake may still change. */
     if (rc || (rc = api_begin(r)) ||
-        (strcmp(cvom_name_key(a.name, key, sizeof key), was) != 0 &&
+        (strcmp(cvom__name_key(a.name, key, sizeof key), was) != 0 &&
          (rc = name_taken(r, &a, allow))))
         return rc;
     enum cvom_status st = r->store->ops->account_update(r->store, &a, &r->err);
@@ -394,7 +394,7 @@ static json_t *stakeholder_json(const struct cvom_stakeholder *s)
     json_object_set_new(o, "name", api_str(s->name));
     json_object_set_new(o, "role", api_str(s->role));
     json_object_set_new(o, "influence", api_num2(s->influence));
-    json_object_set_new(o, "stance", json_string(cvom_stance_name(s->stance)));
+    json_object_set_new(o, "stance", json_string(cvom__stance_name(s->stance)));
     json_object_set_new(o, "email", api_str(s->email));
     return o;
 }

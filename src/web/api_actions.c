@@ -29,7 +29,7 @@ static json_t *action_json(const struct cvom_action *a, const char *account)
     json_object_set_new(o, "title", api_str(a->title));
     json_object_set_new(o, "owner", api_str(a->owner));
     json_object_set_new(o, "due", api_date(a->due));
-    json_object_set_new(o, "status", json_string(cvom_action_status_name(a->status)));
+    json_object_set_new(o, "status", json_string(cvom__action_status_name(a->status)));
     json_object_set_new(o, "axis", json_string(axis ? cvom_dim_name((enum cvom_dim)a->axis) : ""));
     json_object_set_new(o, "effect", axis ? api_num(a->effect) : json_null());
     json_object_set_new(o, "cost", api_num(a->cost));
@@ -61,7 +61,7 @@ int api_actions_list(struct web_req *r)
         return rc;
     struct cvom_action_filter f = {.account_id = a.id, .status = -1};
     const char *status = web_query(r, "status");
-    if (status && status[0] && (f.status = cvom_action_status_parse(status)) < 0)
+    if (status && status[0] && (f.status = cvom__action_status_parse(status)) < 0)
         return api_invalid(r, "status", "status is open or done.");
     struct action_items k = {json_array(), a.name};
     enum cvom_status st = r->store->ops->action_list(r->store, &f, action_item, &k, &r->err);
@@ -162,7 +162,7 @@ int api_action_status(struct web_req *r)
     if (!(rc = api_version(r, body, a.version, &a.version, &how)) &&
         !(rc = api_known_fields(r, body, status_keys)) &&
         !(rc = api_member_text(r, body, "status", &status)) && !(rc = api_member_text(r, body, "date", &date))) {
-        if ((to = cvom_action_status_parse(status)) < 0)
+        if ((to = cvom__action_status_parse(status)) < 0)
             rc = api_invalid(r, "status", "status is open or done.");
         else if (date[0] && cvom_date_parse(date, &day))
             rc = api_invalid(r, "date", "date must be a date YYYY-MM-DD.");
@@ -213,10 +213,11 @@ static json_t *whatif_json(const struct cvom_account *a, int32_t as_of,
         snprintf(key, sizeof key, "%s_projected", dims[d]);
         json_object_set_new(o, key, api_num2(w->after[d]));
     }
-    json_object_set_new(o, "quadrant_now", cvom_quadrant_json(w->state_before, w->quadrant_before));
+    json_object_set_new(o, "quadrant_now",
+                        cvom__quadrant_json(w->state_before, w->quadrant_before));
     json_object_set_new(o, "state_now", json_string(cvom_state_name(w->state_before)));
     json_object_set_new(o, "quadrant_projected",
-                        cvom_quadrant_json(w->state_after, w->quadrant_after));
+                        cvom__quadrant_json(w->state_after, w->quadrant_after));
     json_object_set_new(o, "state_projected", json_string(cvom_state_name(w->state_after)));
     json_object_set_new(o, "cost", api_num2(w->cost));
     json_object_set_new(o, "basis", json_string("a plan's estimate, not evidence"));
@@ -238,7 +239,7 @@ static int whatif_picks(struct web_req *r, int64_t account, struct cvom_action_s
             return api_invalid(r, "action", "Too many actions.");
         if (api_parse_id(q->f[i].value, &id))
             return api_invalid(r, "action", "action takes an action's id.");
-        enum cvom_status st = cvom_whatif_pick(r->store, account, id, k, &r->err);
+        enum cvom_status st = cvom__whatif_pick(r->store, account, id, k, &r->err);
         /* Another account's action is not named: it may be someone else's. */
         if (st == CVOM_ENOTFOUND ||
             (st == CVOM_EINVAL && strstr(r->err.message, "another account")))
@@ -264,9 +265,9 @@ int api_account_whatif(struct web_req *r)
         free(k.v);
         return rc;
     }
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_whatif_account(r->store, &cfg, a.id, as_of, k.v, k.n, NULL, &w, &r->err);
+        st = cvom__whatif_account(r->store, &cfg, a.id, as_of, k.v, k.n, NULL, &w, &r->err);
     free(k.v);
     if (st)
         return web_fail(r, st, &r->err);

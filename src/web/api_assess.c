@@ -123,8 +123,8 @@ static int assessment_json(struct web_req *r, struct cvom_instrument_cache *cach
                            const struct cvom_assessment *a, json_t **out)
 {
     const struct cvom_instrument *ins;
-    enum cvom_status st = cvom_instrument_cache_get(cache, r->store, a->instrument_id, &ins,
-                                                    &r->err);
+    enum cvom_status st =
+        cvom__instrument_cache_get(cache, r->store, a->instrument_id, &ins, &r->err);
     json_t *answers = json_object();
     if (!st)
         st = r->store->ops->response_list(r->store, a->id, response_cb, answers, &r->err);
@@ -170,14 +170,14 @@ int api_assessments_list(struct web_req *r)
         return web_fail(r, st, &r->err);
     }
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     json_t *items = json_array();
     for (size_t i = 0; !rc && i < k.n; i++) {
         json_t *o;
         if (!(rc = assessment_json(r, &cache, &k.v[i], &o)))
             json_array_append_new(items, o);
     }
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     free(k.v);
     if (rc) {
         json_decref(items);
@@ -212,7 +212,7 @@ static int respondent(struct web_req *r, json_t *body, const struct cvom_account
                 return api_invalid(r, "self", "self contains a control character.");
         a->kind = CVOM_RESP_SELF;
         a->stakeholder_id = 0;
-        cvom_copy(a->respondent, sizeof a->respondent, name);
+        cvom__copy_str(a->respondent, sizeof a->respondent, name);
         return 0;
     }
     if (!json_is_integer(sid) || json_integer_value(sid) <= 0)
@@ -227,7 +227,7 @@ static int respondent(struct web_req *r, json_t *body, const struct cvom_account
         return web_fail(r, st, &r->err);
     a->kind = CVOM_RESP_CUSTOMER;
     a->stakeholder_id = s.id;
-    cvom_copy(a->respondent, sizeof a->respondent, s.name);
+    cvom__copy_str(a->respondent, sizeof a->respondent, s.name);
     return 0;
 }
 
@@ -238,13 +238,13 @@ static int instrument(struct web_req *r, json_t *v, struct cvom_instrument *ins,
     if (!ref || !ref[0] || strlen(ref) >= CVOM_NAME_MAX)
         return api_invalid(r, "instrument", "instrument must be NAME or NAME@VERSION.");
     char name[CVOM_NAME_MAX];
-    cvom_copy(name, sizeof name, ref);
+    cvom__copy_str(name, sizeof name, ref);
     char *at = strchr(name, '@');
     long version = 0;
     enum cvom_status st;
     if (at) {
         *at = '\0';
-        if (cvom_parse_long(at + 1, 1, 1000000, &version))
+        if (cvom__parse_long(at + 1, 1, 1000000, &version))
             return api_invalid(r, "instrument", "The version after @ must be a whole number.");
         st = r->store->ops->instrument_find(r->store, name, (int)version, id, &r->err);
     } else {
@@ -303,7 +303,7 @@ static int store_assessment(struct web_req *r, struct cvom_assessment *a,
         if (isnan(answer[j]))
             continue;
         struct cvom_response resp = {.assessment_id = a->id, .value = answer[j]};
-        cvom_copy(resp.item_code, sizeof resp.item_code, ins->items[j].code);
+        cvom__copy_str(resp.item_code, sizeof resp.item_code, ins->items[j].code);
         st = r->store->ops->response_put(r->store, &resp, &r->err);
     }
     return api_finish(r, st);
@@ -356,10 +356,10 @@ int api_assessments_create(struct web_req *r)
     if (rc)
         return rc;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     json_t *o;
     rc = assessment_json(r, &cache, &a, &o);
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     /* An assessment has no address of its own: the list it is in. */
     snprintf(r->location, sizeof r->location, "/api/v1/accounts/%" PRId64 "/assessments", acc.id);
     return rc ? rc : api_send(r, 201, o);

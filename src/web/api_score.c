@@ -29,7 +29,7 @@ static void score_columns(json_t *o, const struct cvom_score *s)
         snprintf(key, sizeof key, "%s_hi", dim_key[d]);
         json_object_set_new(o, key, api_num2(s->hi[d]));
     }
-    json_object_set_new(o, "quadrant", cvom_quadrant_json(s->state, s->quadrant));
+    json_object_set_new(o, "quadrant", cvom__quadrant_json(s->state, s->quadrant));
     json_object_set_new(o, "state", json_string(cvom_state_name(s->state)));
 }
 
@@ -68,15 +68,15 @@ int api_account_score(struct web_req *r)
     int rc;
     if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
         return rc;
-    cvom_instrument_cache_init(&cache);
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    cvom__instrument_cache_init(&cache);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_account_score(r->store, &cache, &cfg, a.id, as_of, &s, &ev, &r->err);
-    cvom_instrument_cache_cleanup(&cache);
+        st = cvom__account_score(r->store, &cache, &cfg, a.id, as_of, &s, &ev, &r->err);
+    cvom__instrument_cache_cleanup(&cache);
     if (st)
         return web_fail(r, st, &r->err);
     struct cvom_account_brief brief;
-    cvom_account_brief_of(&a, &brief);
+    cvom__account_brief_of(&a, &brief);
     json_t *o = scored_json(&brief, &s, &ev);
     json_object_set_new(o, "as_of", api_date(as_of));
     json_t *axes = json_object();
@@ -110,10 +110,10 @@ int api_account_explanation(struct web_req *r)
     if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
         return rc;
     cvom_instrument_init(&ins);
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_account_explain_signals(r->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
-                                          &r->err);
+        st = cvom__account_explain_signals(r->store, &cfg, a.id, as_of, &ex, &ins, &ev, &sig,
+                                           &r->err);
     if (st) {
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, &r->err);
@@ -131,7 +131,7 @@ int api_account_explanation(struct web_req *r)
         cvom_instrument_cleanup(&ins);
         return web_fail(r, st, NULL);
     }
-    json_t *o = cvom_explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
+    json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);
@@ -246,9 +246,9 @@ static int matrix_params(struct web_req *r, struct matrix_query *mq)
     const char *v;
     mq->limit = MATRIX_PAGE;
     mq->offset = 0;
-    if ((v = web_query(r, "limit")) && cvom_parse_long(v, 1, MATRIX_PAGE_MAX, &mq->limit))
+    if ((v = web_query(r, "limit")) && cvom__parse_long(v, 1, MATRIX_PAGE_MAX, &mq->limit))
         return api_invalid(r, "limit", "limit must be a whole number from 1 to 100000.");
-    if ((v = web_query(r, "offset")) && cvom_parse_long(v, 0, 1000000000L, &mq->offset))
+    if ((v = web_query(r, "offset")) && cvom__parse_long(v, 0, 1000000000L, &mq->offset))
         return api_invalid(r, "offset", "offset must be a whole number from 0.");
     const char *q = web_query(r, "quadrant");
     mq->quadrant = q && q[0] ? cvom_quadrant_parse(q) : -1;
@@ -275,10 +275,9 @@ static int matrix_build(struct web_req *r, const struct matrix_query *mq)
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;
     size_t n = 0;
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st && !mq->none)
-        st = cvom_portfolio_scan(r->store, &cfg, &mq->f, mq->as_of, &v, &n, NULL, NULL,
-                                 &r->err);
+        st = cvom__portfolio_scan(r->store, &cfg, &mq->f, mq->as_of, &v, &n, NULL, NULL, &r->err);
     if (st) {
         free(v);
         return web_fail(r, st, &r->err);

@@ -67,7 +67,7 @@ json_t *api_num2(double v)
     char text[64];
     double d;
     snprintf(text, sizeof text, "%.2f", v);
-    return cvom_parse_double(text, &d) == CVOM_OK ? json_real(d) : json_real(v);
+    return cvom__parse_double(text, &d) == CVOM_OK ? json_real(d) : json_real(v);
 }
 
 json_t *api_date(int32_t days)
@@ -197,7 +197,7 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
             i++;
         if (!allowed[i]) {
             char field[64];
-            cvom_copy(field, sizeof field, key);
+            cvom__copy_str(field, sizeof field, key);
             return web_refuse(r, WEB_INVALID, field, "There is no such field.");
         }
     }
@@ -349,14 +349,14 @@ int api_filter(struct web_req *r, struct cvom_account_filter *f, int *none)
             return api_invalid(r, keys[i], "The filter value is too long.");
         if (i == 1 && strchr(v, ','))
             return api_invalid(r, "tag", "Filter by one tag at a time.");
-        cvom_copy(dst[i], CVOM_FIELD_MAX, v);
+        cvom__copy_str(dst[i], CVOM_FIELD_MAX, v);
     }
     if (r->user.role == CVOM_ROLE_MANAGER) {
         /* A manager without a display name owns nothing: an empty owner filter would let
          * them see every account. */
         if (!r->user.display[0] || (f->owner[0] && strcmp(f->owner, r->user.display) != 0))
             *none = 1;
-        cvom_copy(f->owner, sizeof f->owner, r->user.display);
+        cvom__copy_str(f->owner, sizeof f->owner, r->user.display);
     }
     return 0;
 }
@@ -368,12 +368,12 @@ int api_page_params(struct web_req *r, struct api_page *p)
     const char *v;
     p->limit = API_PAGE_DEFAULT;
     p->offset = 0;
-    if ((v = web_query(r, "limit")) && cvom_parse_long(v, 1, API_PAGE_MAX, &p->limit)) {
+    if ((v = web_query(r, "limit")) && cvom__parse_long(v, 1, API_PAGE_MAX, &p->limit)) {
         char msg[64];
         snprintf(msg, sizeof msg, "limit must be a whole number from 1 to %d.", API_PAGE_MAX);
         return api_invalid(r, "limit", msg);
     }
-    if ((v = web_query(r, "offset")) && cvom_parse_long(v, 0, 1000000000L, &p->offset))
+    if ((v = web_query(r, "offset")) && cvom__parse_long(v, 0, 1000000000L, &p->offset))
         return api_invalid(r, "offset", "offset must be a whole number from 0.");
     return 0;
 }

@@ -29,7 +29,7 @@ int web_static(struct web_req *r)
         buf_add(&r->out, assets[i].data, *assets[i].len);
         if (assets[i].palette) {
             char palette[640];
-            cvom_palette_css(palette, sizeof palette);
+            cvom__palette_css(palette, sizeof palette);
             buf_puts(&r->out, palette);
         }
         r->out_type = assets[i].type;

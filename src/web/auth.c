@@ -70,12 +70,12 @@ enum cvom_status web_auth_prepare(struct web_app *app, struct cvom_store *st,
                                   const struct web_options *o, struct cvom_error *err)
 {
     (void)o;
-    if (cvom_auth_init())
+    if (cvom__auth_init())
         return cvom_error_set(err, CVOM_EIO, "the cryptography library could not start");
     int64_t id, n = 0, now = now_s();
     enum cvom_status s = st->ops->begin(st, err);
     if (!s)
-        s = cvom_ensure_default_instrument(st, &id, err);
+        s = cvom__ensure_default_instrument(st, &id, err);
     if (!s)
         s = st->ops->session_purge(st, now - app->session_max, now - app->session_idle, err);
     if (!s)
@@ -85,8 +85,8 @@ enum cvom_status web_auth_prepare(struct web_app *app, struct cvom_store *st,
         /* No users yet: a one-time link lets the person who started the server become the
          * first administrator. */
         char digest[CVOM_DIGEST_HEX], expires[32];
-        cvom_secret_new(setup_secret);
-        cvom_secret_digest(setup_secret, digest);
+        cvom__secret_new(setup_secret);
+        cvom__secret_digest(setup_secret, digest);
         snprintf(expires, sizeof expires, "%lld", (long long)(now + SETUP_VALID));
         s = st->ops->setting_set(st, "setup.digest", digest, err);
         if (!s)
@@ -127,7 +127,7 @@ static enum cvom_status from_token(struct web_req *r, const char *bearer)
 {
     char digest[CVOM_DIGEST_HEX];
     struct cvom_token t;
-    cvom_secret_digest(bearer, digest);
+    cvom__secret_digest(bearer, digest);
     enum cvom_status s = r->store->ops->token_find(r->store, digest, &t, &r->err);
     if (s == CVOM_ENOTFOUND)
         return CVOM_OK;
@@ -151,7 +151,7 @@ static int64_t touch_every(const struct web_app *app)
 static enum cvom_status from_session(struct web_req *r, const char *cookie)
 {
     char digest[CVOM_DIGEST_HEX];
-    cvom_secret_digest(cookie, digest);
+    cvom__secret_digest(cookie, digest);
     enum cvom_status s = r->store->ops->session_get(r->store, digest, &r->session, &r->err);
     if (s == CVOM_ENOTFOUND)
         return CVOM_OK;
@@ -274,8 +274,8 @@ const char *web_csrf_token(struct web_req *r)
         return pre;
     if (!r->csrf_new[0]) {
         char secret[CVOM_SECRET_CHARS];
-        cvom_secret_new(secret);
-        cvom_secret_digest(secret, r->csrf_new);
+        cvom__secret_new(secret);
+        cvom__secret_digest(secret, r->csrf_new);
         snprintf(r->cookie, sizeof r->cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
                  WEB_PRESESSION_COOKIE, r->csrf_new, r->app->secure_cookies ? "; Secure" : "");
     }
@@ -291,16 +291,16 @@ static enum cvom_status session_start(struct web_req *r, const struct cvom_user 
     const char *old = web_credential(NULL, web_cookie(r, WEB_SESSION_COOKIE), &bearer);
     if (old) {
         char d[CVOM_DIGEST_HEX];
-        cvom_secret_digest(old, d);
+        cvom__secret_digest(old, d);
         r->store->ops->session_remove(r->store, d, NULL);
     }
     char secret[CVOM_SECRET_CHARS], csrf_secret[CVOM_SECRET_CHARS];
     struct cvom_session s = {.user_id = u->id, .created = now_s()};
     s.seen = s.created;
-    cvom_secret_new(secret);
-    cvom_secret_digest(secret, s.id);
-    cvom_secret_new(csrf_secret);
-    cvom_secret_digest(csrf_secret, s.csrf);
+    cvom__secret_new(secret);
+    cvom__secret_digest(secret, s.id);
+    cvom__secret_new(csrf_secret);
+    cvom__secret_digest(csrf_secret, s.csrf);
     enum cvom_status st = r->store->ops->session_put(r->store, &s, &r->err);
     if (!st) {
         snprintf(r->cookie, sizeof r->cookie,
@@ -379,7 +379,7 @@ static char dummy[CVOM_SECRET_MAX];
 
 static void make_dummy(void)
 {
-    cvom_password_hash("not a real password at all", NULL, dummy, NULL);
+    cvom__password_hash("not a real password at all", NULL, dummy, NULL);
 }
 
 /* The address sign-ins are counted under: an IPv4 address as it is (also when mapped into
@@ -443,7 +443,7 @@ int web_signin_post(struct web_req *r)
     pthread_once(&once, make_dummy);
     if (!web_hash_turn(r->app))
         return web_refuse(r, WEB_BUSY, NULL, "The server is busy. Please try again in a moment.");
-    int ok = cvom_password_verify(s ? dummy : u.password, password);
+    int ok = cvom__password_verify(s ? dummy : u.password, password);
     web_hash_done(r->app);
     sodium_memzero(u.password, sizeof u.password);
     if (s || !ok || u.disabled) {
@@ -483,7 +483,7 @@ static int setup_valid(struct web_req *r)
     if (r->store->ops->setting_get(r->store, "setup.digest", want, sizeof want, NULL) ||
         r->store->ops->setting_get(r->store, "setup.expires", expires, sizeof expires, NULL))
         return 0;
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     return same_token(digest, want) && now_s() < strtoll(expires, NULL, 10);
 }
 
@@ -528,8 +528,8 @@ int web_setup_post(struct web_req *r)
     struct cvom_user u;
     enum cvom_status s = r->store->ops->begin(r->store, &r->err);
     if (!s && web_hash_turn(r->app)) {
-        s = cvom_user_create(r->store, name ? name : "", display, CVOM_ROLE_ADMIN,
-                             password ? password : "", now_s(), &u, &r->err);
+        s = cvom__user_create(r->store, name ? name : "", display, CVOM_ROLE_ADMIN,
+                              password ? password : "", now_s(), &u, &r->err);
         web_hash_done(r->app);
     } else if (!s) {
         s = cvom_error_set(&r->err, CVOM_EBUSY, "the server is busy; please try again");

@@ -156,16 +156,16 @@ static int matrix_picture(struct web_req *r, enum cvom_chart_format fmt)
     struct cvom_account_filter f;
     int any = pages_scope_filter(r, pf.owner, pf.tag, pf.industry, &f);
     struct cvom_matrix_doc doc;
-    enum cvom_status st = cvom_matrix_doc_gather(r->store, any ? &f : NULL, pf.quadrant, pf.as_of,
-                                                 has_from, from, &doc, &r->err);
+    enum cvom_status st = cvom__matrix_doc_gather(r->store, any ? &f : NULL, pf.quadrant, pf.as_of,
+                                                  has_from, from, &doc, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     char footer[768], since[11] = "";
-    cvom_matrix_doc_footer(footer, sizeof footer, pf.as_of, has_from, from, any ? &f : NULL,
-                           pf.quadrant >= 0 ? cvom_quadrant_name((enum cvom_quadrant)pf.quadrant)
-                                            : NULL);
+    cvom__matrix_doc_footer(footer, sizeof footer, pf.as_of, has_from, from, any ? &f : NULL,
+                            pf.quadrant >= 0 ? cvom_quadrant_name((enum cvom_quadrant)pf.quadrant)
+                                             : NULL);
     struct cvom_chart_opts o;
-    cvom_chart_opts_init(&o);
+    cvom__chart_opts_init(&o);
     o.title = MATRIX_TITLE;
     o.footer = footer;
     o.unassessed = doc.unassessed;
@@ -177,10 +177,10 @@ static int matrix_picture(struct web_req *r, enum cvom_chart_format fmt)
         o.arrows = 1;
     }
     buf_reset(&r->out);
-    st = cvom_chart_matrix(fmt, doc.pts, doc.n, &o, to_buf, &r->out, &r->err);
+    st = cvom__chart_matrix(fmt, doc.pts, doc.n, &o, to_buf, &r->out, &r->err);
     /* Each worker thread keeps its own fonts; let them go rather than hold them idle. */
-    cvom_chart_release();
-    cvom_matrix_doc_cleanup(&doc);
+    cvom__chart_release();
+    cvom__matrix_doc_cleanup(&doc);
     int http = built(r, st);
     return http ? http : attachment(r, types[fmt], "matrix", pf.as_of, exts[fmt]);
 }
@@ -205,7 +205,7 @@ static int matrix_svg(struct web_req *r)
 static enum cvom_status write_report_file(const char *path, const void *doc, int fmt,
                                           struct cvom_error *err)
 {
-    return cvom_report_write_file(doc, (enum cvom_report_format)fmt, path, err);
+    return cvom__report_write_file(doc, (enum cvom_report_format)fmt, path, err);
 }
 
 /* HTML, CSV and JSON through a stream in memory. */
@@ -217,7 +217,7 @@ static enum cvom_status report_stream(struct web_req *r, const struct cvom_repor
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
-    enum cvom_status st = cvom_report_write(rep, fmt, f, &r->err);
+    enum cvom_status st = cvom__report_write(rep, fmt, f, &r->err);
     if (fclose(f) && !st)
         st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
     if (!st)
@@ -250,8 +250,8 @@ static int report(struct web_req *r, enum cvom_report_format fmt)
     struct cvom_report_doc *d = malloc(sizeof *d);
     if (!d)
         return web_fail(r, CVOM_ENOMEM, NULL);
-    enum cvom_status st = cvom_report_doc_gather(r->store, any ? &f : NULL, pf.as_of, since, d,
-                                                 &r->err);
+    enum cvom_status st =
+        cvom__report_doc_gather(r->store, any ? &f : NULL, pf.as_of, since, d, &r->err);
     if (st) {
         free(d);
         return web_fail(r, st, &r->err);
@@ -261,7 +261,7 @@ static int report(struct web_req *r, enum cvom_report_format fmt)
         st = via_file(r, write_report_file, &d->report, fmt, "report.xlsx");
     else
         st = report_stream(r, &d->report, fmt);
-    cvom_report_doc_cleanup(d);
+    cvom__report_doc_cleanup(d);
     free(d);
     int http = built(r, st);
     return http ? http : attachment(r, types[fmt], "report", pf.as_of, exts[fmt]);
@@ -292,8 +292,8 @@ static int report_json(struct web_req *r)
 static enum cvom_status write_onepager_file(const char *path, const void *doc, int fmt,
                                             struct cvom_error *err)
 {
-    return cvom_onepager_write_file(path, (enum cvom_onepager_format)fmt, ONEPAGER_DPI, doc, NULL,
-                                    err);
+    return cvom__onepager_write_file(path, (enum cvom_onepager_format)fmt, ONEPAGER_DPI, doc, NULL,
+                                     err);
 }
 
 static int onepager(struct web_req *r, enum cvom_onepager_format fmt)
@@ -313,12 +313,12 @@ static int onepager(struct web_req *r, enum cvom_onepager_format fmt)
         return web_fail(r, CVOM_ENOMEM, NULL);
     struct cvom_account_filter scope; /* namesakes among the accounts the user may see */
     pages_scope_filter(r, NULL, NULL, NULL, &scope);
-    enum cvom_status st = cvom_onepager_doc_gather(r->store, &scope, &a, as_of, d, &r->err);
+    enum cvom_status st = cvom__onepager_doc_gather(r->store, &scope, &a, as_of, d, &r->err);
     if (!st) {
         buf_reset(&r->out);
         st = via_file(r, write_onepager_file, &d->page, fmt, exts[fmt]);
-        cvom_chart_release();
-        cvom_onepager_doc_cleanup(d);
+        cvom__chart_release();
+        cvom__onepager_doc_cleanup(d);
     }
     free(d);
     if ((http = built(r, st)) != 0)

@@ -21,13 +21,13 @@ void pages_filters_read(struct web_req *r, struct pages_filters *f)
     const char *v;
     /* A manager's scope is their own accounts whatever the address says. */
     if (r->user.role != CVOM_ROLE_MANAGER && (v = web_query(r, "owner")))
-        cvom_copy(f->owner, sizeof f->owner, v);
+        cvom__copy_str(f->owner, sizeof f->owner, v);
     if ((v = web_query(r, "industry")))
-        cvom_copy(f->industry, sizeof f->industry, v);
+        cvom__copy_str(f->industry, sizeof f->industry, v);
     if ((v = web_query(r, "tag")) && strchr(v, ','))
         problem(f, "Filter by one tag at a time; the tag filter was left out.");
     else if (v)
-        cvom_copy(f->tag, sizeof f->tag, v);
+        cvom__copy_str(f->tag, sizeof f->tag, v);
     if ((v = web_query(r, "quadrant")) && v[0] && (f->quadrant = cvom_quadrant_parse(v)) < 0)
         problem(f, "There is no such quadrant; showing all of them.");
     if ((v = web_query(r, "as-of")) && v[0]) {
@@ -44,9 +44,9 @@ int pages_scope_filter(const struct web_req *r, const char *owner, const char *t
 {
     int manager = r->user.role == CVOM_ROLE_MANAGER;
     memset(out, 0, sizeof *out);
-    cvom_copy(out->owner, sizeof out->owner, manager ? r->user.display : owner ? owner : "");
-    cvom_copy(out->tag, sizeof out->tag, tag ? tag : "");
-    cvom_copy(out->industry, sizeof out->industry, industry ? industry : "");
+    cvom__copy_str(out->owner, sizeof out->owner, manager ? r->user.display : owner ? owner : "");
+    cvom__copy_str(out->tag, sizeof out->tag, tag ? tag : "");
+    cvom__copy_str(out->industry, sizeof out->industry, industry ? industry : "");
     /* A manager without a display name owns nothing: an empty owner would mean everyone. */
     return !manager || r->user.display[0];
 }

@@ -152,8 +152,8 @@ static enum cvom_status parse_map(struct import_req *q, struct cvom_error *err)
     for (char *save = NULL, *l = strtok_r(q->map_store, "\r\n", &save); l;
          l = strtok_r(NULL, "\r\n", &save)) {
         char shown[64];
-        cvom_trim(l);
-        cvom_copy(shown, sizeof shown, l);
+        cvom__trim(l);
+        cvom__copy_str(shown, sizeof shown, l);
         char *eq = strchr(l, '=');
         if (!l[0])
             continue;
@@ -161,15 +161,16 @@ static enum cvom_status parse_map(struct import_req *q, struct cvom_error *err)
             return cvom_error_set(err, CVOM_EINVAL,
                                   "Column mapping: '%s' is not COLUMN=FIELD", shown);
         *eq = '\0';
-        const char *field = cvom_trim(eq + 1);
-        if (!cvom_import_map_field_ok(q->kind, field))
-            return cvom_error_set(err, CVOM_EINVAL, "Column mapping: '%s': %s have no such "
+        const char *field = cvom__trim(eq + 1);
+        if (!cvom__import_map_field_ok(q->kind, field))
+            return cvom_error_set(err, CVOM_EINVAL,
+                                  "Column mapping: '%s': %s have no such "
                                   "field (see the fields of each kind below)",
-                                  shown, cvom_import_kind_name(q->kind));
+                                  shown, cvom__import_kind_name(q->kind));
         if (q->n_map == CVOM_IMPORT_MAP_MAX)
             return cvom_error_set(err, CVOM_ELIMIT, "Column mapping: at most %d lines",
                                   CVOM_IMPORT_MAP_MAX);
-        q->map[q->n_map].column = cvom_trim(l);
+        q->map[q->n_map].column = cvom__trim(l);
         q->map[q->n_map].field = field;
         q->n_map++;
     }
@@ -186,7 +187,7 @@ static void clean_filename(char *out, size_t cap, const char *name, const char *
     int ok = base[0] != '\0' && web_utf8_ok(base, strlen(base));
     for (const char *p = base; ok && *p; p++)
         ok = (unsigned char)*p >= 0x20 && *p != 0x7f;
-    cvom_copy(out, cap, ok ? base : fallback);
+    cvom__copy_str(out, cap, ok ? base : fallback);
 }
 
 /* The delimiter field: "" or "auto" to detect it, else ',', ';', '|' or "tab". */
@@ -221,28 +222,28 @@ static enum cvom_status read_options(struct web_input *in, struct import_req *q,
         (st = web_input_text(in, "date", q->date_text, sizeof q->date_text, err)) != CVOM_OK ||
         (st = web_input_text(in, "map", q->map_text, sizeof q->map_text, err)) != CVOM_OK)
         return st;
-    int k = cvom_import_kind_parse_all(cvom_trim(kind));
+    int k = cvom__import_kind_parse_all(cvom__trim(kind));
     if (k < 0)
         return cvom_error_set(err, CVOM_EINVAL,
                               "Choose what the file holds: accounts, stakeholders, responses, "
                               "signals, network ledger entries, offerings, ratings or value "
                               "rankings.");
     q->kind = (enum cvom_import_kind)k;
-    if ((st = parse_delimiter(cvom_trim(delim), &q->delimiter, err)) != CVOM_OK)
+    if ((st = parse_delimiter(cvom__trim(delim), &q->delimiter, err)) != CVOM_OK)
         return st;
     q->decimal_comma = strcmp(comma, "1") == 0;
     q->allow_same_name = strcmp(same, "1") == 0;
-    cvom_trim(q->sheet);
-    int e = enc[0] ? cvom_encoding_parse(cvom_trim(enc)) : CVOM_ENC_UTF8;
+    cvom__trim(q->sheet);
+    int e = enc[0] ? cvom__encoding_parse(cvom__trim(enc)) : CVOM_ENC_UTF8;
     if (e < 0)
         return cvom_error_set(err, CVOM_EINVAL, "The encoding must be UTF-8 or Windows-1252.");
     q->encoding = (enum cvom_encoding)e;
     long id = 0;
-    if (cvom_trim(ins)[0] && cvom_parse_long(ins, 1, 0x7fffffffL, &id))
+    if (cvom__trim(ins)[0] && cvom__parse_long(ins, 1, 0x7fffffffL, &id))
         return cvom_error_set(err, CVOM_EINVAL, "Choose an instrument from the list.");
     q->instrument_id = id;
     q->date = (int32_t)(time(NULL) / 86400);
-    if (cvom_trim(q->date_text)[0] && cvom_date_parse(q->date_text, &q->date))
+    if (cvom__trim(q->date_text)[0] && cvom_date_parse(q->date_text, &q->date))
         return cvom_error_set(err, CVOM_EINVAL, "The date must be YYYY-MM-DD.");
     return parse_map(q, err);
 }
@@ -261,7 +262,7 @@ static enum cvom_status read_upload(struct web_input *in, struct import_req *q,
     if (web_input_data(in, "text", &q->csv, &q->csv_len) && q->csv_len > 0) {
         q->pasted = 1;
         q->encoding = CVOM_ENC_UTF8; /* the browser sends the text box in the page's UTF-8 */
-        cvom_copy(q->filename, sizeof q->filename, "pasted text");
+        cvom__copy_str(q->filename, sizeof q->filename, "pasted text");
         return CVOM_OK;
     }
     return cvom_error_set(err, CVOM_EINVAL, "Choose a CSV file or a workbook, or paste CSV "
@@ -304,27 +305,27 @@ static void audit_import(struct web_req *r, const struct import_req *q,
     else
         snprintf(detail, sizeof detail, "%zu added, %zu updated, from %zu rows", res->added,
                  res->updated, res->rows);
-    web_audit(r, "import", cvom_import_kind_name(q->kind), detail);
+    web_audit(r, "import", cvom__import_kind_name(q->kind), detail);
 }
 
 /* The upload as a workbook (a zip archive) or as CSV. */
 static enum cvom_status open_source(const struct import_req *q, struct cvom_import_source *src,
                                     struct cvom_error *err)
 {
-    if (!q->pasted && cvom_xlsx_is_zip(q->csv, q->csv_len)) {
+    if (!q->pasted && cvom__xlsx_is_zip(q->csv, q->csv_len)) {
         struct cvom_xlsx_opts xo;
-        cvom_xlsx_opts_init(&xo);
+        cvom__xlsx_opts_init(&xo);
         xo.sheet = q->sheet;
-        return cvom_xlsx_open_mem(q->csv, q->csv_len, q->filename, &xo, &src->xlsx, err);
+        return cvom__xlsx_open_mem(q->csv, q->csv_len, q->filename, &xo, &src->xlsx, err);
     }
     if (q->sheet[0])
         return cvom_error_set(err, CVOM_EINVAL, "A sheet was named, but %s is not a workbook.",
                               q->filename);
     struct cvom_csv_opts co;
-    cvom_csv_opts_init(&co);
+    cvom__csv_opts_init(&co);
     co.encoding = q->encoding;
     co.delimiter = q->delimiter;
-    return cvom_csv_open_mem(q->csv, q->csv_len, q->filename, &co, &src->csv, err);
+    return cvom__csv_open_mem(q->csv, q->csv_len, q->filename, &co, &src->csv, err);
 }
 
 /* Run the import in one transaction: rolled back for a preview, committed (and audited)
@@ -334,7 +335,7 @@ static enum cvom_status run_import(struct web_req *r, const struct import_req *q
 {
     struct cvom_store *st = r->store;
     struct cvom_import_opts o;
-    cvom_import_opts_init(&o);
+    cvom__import_opts_init(&o);
     o.map = q->map;
     o.n_map = q->n_map;
     o.instrument_id = q->instrument_id;
@@ -346,7 +347,7 @@ static enum cvom_status run_import(struct web_req *r, const struct import_req *q
     struct cvom_import_source src = {0};
     enum cvom_status s = open_source(q, &src, &r->err);
     if (!s && !(s = st->ops->begin(st, &r->err))) {
-        s = cvom_import_run(st, q->kind, &src, q->filename, &o, res, &r->err);
+        s = cvom__import_run(st, q->kind, &src, q->filename, &o, res, &r->err);
         if (!s && commit) {
             audit_import(r, q, res);
             s = st->ops->commit(st, &r->err);
@@ -354,8 +355,8 @@ static enum cvom_status run_import(struct web_req *r, const struct import_req *q
         if (s || !commit)
             st->ops->rollback(st);
     }
-    cvom_csv_close(src.csv);
-    cvom_xlsx_close(src.xlsx);
+    cvom__csv_close(src.csv);
+    cvom__xlsx_close(src.xlsx);
     return s;
 }
 
@@ -369,7 +370,7 @@ static void summary(struct buf *b, enum cvom_import_kind kind, size_t added, siz
                    done ? "Imported" : "Would import", added, updated, rows);
     else
         buf_printf(b, "%s %zu %s added and %zu updated, from %zu rows.",
-                   done ? "Imported:" : "Would import:", added, cvom_import_kind_name(kind),
+                   done ? "Imported:" : "Would import:", added, cvom__import_kind_name(kind),
                    updated, rows);
 }
 
@@ -392,7 +393,7 @@ static int instrument_cb(void *ctx, int64_t id, const char *name, int version, s
         return 1;
     struct instrument_row *row = &l->row[l->n++];
     row->id = id;
-    cvom_copy(row->name, sizeof row->name, name);
+    cvom__copy_str(row->name, sizeof row->name, name);
     row->version = version;
     return 0;
 }
@@ -433,7 +434,7 @@ static void kind_radios(struct web_req *r, enum cvom_import_kind chosen)
     buf_puts(b, "<fieldset><legend>What the file holds</legend>");
     for (int k = 0; k < CVOM_IMPORT_KIND_ALL; k++)
         buf_printf(b, "<label><input type=\"radio\" name=\"kind\" value=\"%s\"%s> %s</label>",
-                   cvom_import_kind_name((enum cvom_import_kind)k),
+                   cvom__import_kind_name((enum cvom_import_kind)k),
                    (int)chosen == k ? " checked" : "", kind_labels[k]);
     buf_puts(b, "</fieldset>");
 }
@@ -514,10 +515,10 @@ static void fields_help(struct web_req *r)
                 "Fields marked * are required.</p>");
     for (int k = 0; k < CVOM_IMPORT_KIND_ALL; k++) {
         buf_puts(b, "<table class=\"data\"><caption>");
-        buf_html(b, cvom_import_kind_name((enum cvom_import_kind)k));
+        buf_html(b, cvom__import_kind_name((enum cvom_import_kind)k));
         buf_puts(b, "</caption><thead><tr><th scope=\"col\">Field</th>"
                     "<th scope=\"col\">Meaning</th></tr></thead><tbody>");
-        for (const struct cvom_field_def *f = cvom_import_fields((enum cvom_import_kind)k);
+        for (const struct cvom_field_def *f = cvom__import_fields((enum cvom_import_kind)k);
              f->name; f++) {
             buf_puts(b, "<tr><td><code>");
             buf_html(b, f->name);
@@ -592,7 +593,7 @@ static void render_mapping(struct web_req *r, const struct import_req *q,
         buf_puts(b, "<p>No header row was recognised, so no column could be matched.</p>");
         return;
     }
-    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     source_line(b, res);
     buf_printf(b, "<table class=\"data\"><caption>How the columns are read (header on line "
                   "%ld)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Column "
@@ -632,7 +633,7 @@ static void render_preview(struct web_req *r, const struct import_req *q,
     struct buf *b = &r->out;
     if (!res->n_preview)
         return;
-    const struct cvom_field_def *fields = cvom_import_fields(q->kind);
+    const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     buf_printf(b, "<table class=\"data\"><caption>The first %zu rows as they will be stored"
                   "</caption><thead><tr><th scope=\"col\">%s</th>",
                res->n_preview, res->sheet[0] ? "Row" : "Line");
@@ -680,7 +681,7 @@ static void render_error(struct web_req *r, const struct import_req *q,
                        res->error_cell, res->columns[i].name);
             if (res->columns[i].field >= 0 && res->columns[i].how != CVOM_HOW_SHADOWED)
                 buf_printf(&t, ", read as %s",
-                           cvom_import_fields(q->kind)[res->columns[i].field].name);
+                           cvom__import_fields(q->kind)[res->columns[i].field].name);
             buf_puts(&t, ")");
         }
         buf_puts(&t, ": ");
@@ -718,7 +719,7 @@ static void commit_form(struct web_req *r, const struct import_req *q)
         snprintf(delim, sizeof delim, "tab");
     else if (q->delimiter)
         snprintf(delim, sizeof delim, "%c", q->delimiter);
-    hidden(b, "kind", cvom_import_kind_name(q->kind));
+    hidden(b, "kind", cvom__import_kind_name(q->kind));
     hidden(b, "encoding", q->encoding == CVOM_ENC_CP1252 ? "windows-1252" : "utf-8");
     hidden(b, "delimiter", delim);
     hidden(b, "decimal_comma", q->decimal_comma ? "1" : "0");
@@ -747,7 +748,7 @@ static int preview_page(struct web_req *r, const struct import_req *q,
     buf_puts(b, committing ? "Import not committed" : "Import preview");
     buf_puts(b, "</h1><p><strong>");
     buf_html(b, q->filename);
-    buf_printf(b, "</strong> · %s · %zu bytes · %s</p>", cvom_import_kind_name(q->kind),
+    buf_printf(b, "</strong> · %s · %zu bytes · %s</p>", cvom__import_kind_name(q->kind),
                q->csv_len, q->encoding == CVOM_ENC_CP1252 ? "Windows-1252" : "UTF-8");
     scope_note(r);
     render_mapping(r, q, res);
@@ -790,12 +791,12 @@ static int form_error(struct web_req *r, const struct import_req *q, int http)
 static void done_notice(struct web_req *r)
 {
     const char *done = web_query(r, "done");
-    int k = done ? cvom_import_kind_parse_all(done) : -1;
+    int k = done ? cvom__import_kind_parse_all(done) : -1;
     long n[3];
     const char *names[3] = {"added", "updated", "rows"};
     for (int i = 0; i < 3; i++) {
         const char *v = web_query(r, names[i]);
-        if (k < 0 || !v || cvom_parse_long(v, 0, 0x7fffffffL, &n[i]))
+        if (k < 0 || !v || cvom__parse_long(v, 0, 0x7fffffffL, &n[i]))
             return;
     }
     struct buf t;
@@ -846,7 +847,7 @@ static int import_request(struct web_req *r, int commit)
     if (!st && commit) {
         char to[160];
         snprintf(to, sizeof to, "/import?done=%s&added=%zu&updated=%zu&rows=%zu",
-                 cvom_import_kind_name(q->kind), res->added, res->updated, res->rows);
+                 cvom__import_kind_name(q->kind), res->added, res->updated, res->rows);
         http = web_redirect(r, to);
     } else if (!st || user_problem(st)) {
         http = preview_page(r, q, res, st, commit);

@@ -95,7 +95,7 @@ static int disposition_param(void *ctx, const char *key, const char *val)
         memcpy(p->name, val, strlen(val) + 1);
     } else if (strcasecmp(key, "filename") == 0) {
         /* Only for display: a name too long for the buffer is cut, not refused. */
-        cvom_copy(p->filename, sizeof p->filename, val);
+        cvom__copy_str(p->filename, sizeof p->filename, val);
         p->is_file = 1;
     }
     return 0;

@@ -57,7 +57,7 @@ void page_begin_in(struct web_req *r, const char *title, const char *nav, const 
         buf_puts(b, "</ul></nav><form class=\"who\" method=\"post\" action=\"/signout\">"
                     "<span>");
         buf_html(b, r->user.display[0] ? r->user.display : r->user.name);
-        buf_printf(b, " <small>%s</small></span>", cvom_role_name(r->user.role));
+        buf_printf(b, " <small>%s</small></span>", cvom__role_name(r->user.role));
         page_csrf(r);
         buf_puts(b, "<button type=\"submit\">Sign out</button></form>");
     }

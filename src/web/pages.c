@@ -57,7 +57,7 @@ int pages_load_account(struct web_req *r, struct cvom_account *out)
 {
     static const char *const missing = "There is no such account.";
     long id;
-    if (r->n_param < 1 || cvom_parse_long(r->param[0], 1, INT32_MAX, &id))
+    if (r->n_param < 1 || cvom__parse_long(r->param[0], 1, INT32_MAX, &id))
         return web_refuse(r, WEB_NOT_FOUND, NULL, missing);
     enum cvom_status st = r->store->ops->account_get(r->store, id, out, &r->err);
     if (st == CVOM_ENOTFOUND)
@@ -90,7 +90,7 @@ enum cvom_status pages_default_instrument(struct cvom_store *st, struct cvom_ins
 void pages_thousands(struct buf *b, double v)
 {
     char text[560];
-    if (isnan(v) || cvom_money_format(text, sizeof text, v, NULL)) {
+    if (isnan(v) || cvom__money_format(text, sizeof text, v, NULL)) {
         buf_puts(b, "\xE2\x80\x94");
         return;
     }
@@ -203,7 +203,7 @@ void pages_answers_read(struct web_req *r, const struct cvom_instrument *ins,
         if (!v || !v[0])
             continue; /* not answered: missing, never zero */
         long x;
-        if (cvom_parse_long(v, it->scale_min, it->scale_max, &x)) {
+        if (cvom__parse_long(v, it->scale_min, it->scale_max, &x)) {
             a->bad[j] = 1;
             a->n_bad++;
             continue;
@@ -248,7 +248,7 @@ enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessmen
         if (isnan(a->value[j]))
             continue;
         struct cvom_response resp = {.assessment_id = as->id, .value = a->value[j]};
-        cvom_copy(resp.item_code, sizeof resp.item_code, ins->items[j].code);
+        cvom__copy_str(resp.item_code, sizeof resp.item_code, ins->items[j].code);
         s = st->ops->response_put(st, &resp, err);
     }
     return s;

@@ -27,32 +27,32 @@
 
 static int push_stakeholder(void *ctx, const struct cvom_stakeholder *s)
 {
-    return cvom_rows_push(ctx, s);
+    return cvom__rows_push(ctx, s);
 }
 
 static int push_assessment(void *ctx, const struct cvom_assessment *a)
 {
-    return cvom_rows_push(ctx, a);
+    return cvom__rows_push(ctx, a);
 }
 
 static int push_snapshot(void *ctx, const struct cvom_snapshot *s)
 {
-    return cvom_rows_push(ctx, s);
+    return cvom__rows_push(ctx, s);
 }
 
 static int push_action(void *ctx, const struct cvom_action *a)
 {
-    return cvom_rows_push(ctx, a);
+    return cvom__rows_push(ctx, a);
 }
 
 static int push_survey(void *ctx, const struct cvom_survey *s)
 {
-    return cvom_rows_push(ctx, s);
+    return cvom__rows_push(ctx, s);
 }
 
 static int push_comment(void *ctx, const struct cvom_comment *c)
 {
-    return cvom_rows_push(ctx, c);
+    return cvom__rows_push(ctx, c);
 }
 
 #define LANGS_MAX 32 /* languages offered for a survey link */
@@ -88,12 +88,12 @@ static void view_init(struct view *v)
 {
     memset(v, 0, sizeof *v);
     cvom_instrument_init(&v->ins);
-    cvom_rows_init(&v->stakeholders, sizeof(struct cvom_stakeholder), LIST_MAX);
-    cvom_rows_init(&v->assessments, sizeof(struct cvom_assessment), LIST_MAX);
-    cvom_rows_init(&v->snapshots, sizeof(struct cvom_snapshot), LIST_MAX);
-    cvom_rows_init(&v->surveys, sizeof(struct cvom_survey), LIST_MAX);
-    cvom_rows_init(&v->actions, sizeof(struct cvom_action), LIST_MAX);
-    cvom_rows_init(&v->comments, sizeof(struct cvom_comment), LIST_MAX);
+    cvom__rows_init(&v->stakeholders, sizeof(struct cvom_stakeholder), LIST_MAX);
+    cvom__rows_init(&v->assessments, sizeof(struct cvom_assessment), LIST_MAX);
+    cvom__rows_init(&v->snapshots, sizeof(struct cvom_snapshot), LIST_MAX);
+    cvom__rows_init(&v->surveys, sizeof(struct cvom_survey), LIST_MAX);
+    cvom__rows_init(&v->actions, sizeof(struct cvom_action), LIST_MAX);
+    cvom__rows_init(&v->comments, sizeof(struct cvom_comment), LIST_MAX);
     cvom_playbook_init(&v->book);
 }
 
@@ -106,12 +106,12 @@ static void view_cleanup(struct view *v)
     if (v->explained)
         cvom_explanation_cleanup(&v->ex);
     cvom_instrument_cleanup(&v->ins);
-    cvom_rows_free(&v->stakeholders);
-    cvom_rows_free(&v->assessments);
-    cvom_rows_free(&v->snapshots);
-    cvom_rows_free(&v->surveys);
-    cvom_rows_free(&v->actions);
-    cvom_rows_free(&v->comments);
+    cvom__rows_free(&v->stakeholders);
+    cvom__rows_free(&v->assessments);
+    cvom__rows_free(&v->snapshots);
+    cvom__rows_free(&v->surveys);
+    cvom__rows_free(&v->actions);
+    cvom__rows_free(&v->comments);
     cvom_playbook_cleanup(&v->book);
 }
 
@@ -123,17 +123,17 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     v->edit = pages_can_edit(r, &v->a);
     struct cvom_account_filter scope;
     pages_scope_filter(r, NULL, NULL, NULL, &scope);
-    enum cvom_status s = cvom_account_label_of(st, &scope, &v->a, v->label, sizeof v->label,
-                                               &v->namesakes, &v->namesake, &r->err);
+    enum cvom_status s = cvom__account_label_of(st, &scope, &v->a, v->label, sizeof v->label,
+                                                &v->namesakes, &v->namesake, &r->err);
     if (!s)
-        s = cvom_config_load(st, &v->cfg, &r->err);
+        s = cvom__config_load(st, &v->cfg, &r->err);
     if (!s) {
-        cvom_instrument_cache_init(&cache);
-        s = cvom_account_score(st, &cache, &v->cfg, v->a.id, v->today, &v->score, &v->ev, &r->err);
-        cvom_instrument_cache_cleanup(&cache);
+        cvom__instrument_cache_init(&cache);
+        s = cvom__account_score(st, &cache, &v->cfg, v->a.id, v->today, &v->score, &v->ev, &r->err);
+        cvom__instrument_cache_cleanup(&cache);
     }
-    if (!s && (s = cvom_account_explain_signals(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins,
-                                                NULL, &v->sig, &r->err)) == CVOM_OK)
+    if (!s && (s = cvom__account_explain_signals(st, &v->cfg, v->a.id, v->today, &v->ex, &v->ins,
+                                                 NULL, &v->sig, &r->err)) == CVOM_OK)
         v->explained = 1;
     if (!s && (s = cvom_stakeholder_spread(&v->cfg, &v->ex, &v->sp)) == CVOM_OK)
         v->spread_done = 1;
@@ -154,10 +154,10 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
         st->ops->instrument_latest(st, "default", &survey_instrument, NULL) == CVOM_OK)
         s = cvom_texts_languages(st, survey_instrument, v->langs, LANGS_MAX, &v->n_langs, &r->err);
     if (!s)
-        s = cvom_playbook_load(st, &v->book, NULL, &r->err);
+        s = cvom__playbook_load(st, &v->book, NULL, &r->err);
     if (!s)
-        s = cvom_account_plays(st, &v->cfg, v->a.id, v->today - PLAYS_SINCE_DAYS, v->today,
-                               &v->score, &v->plays, &r->err);
+        s = cvom__account_plays(st, &v->cfg, v->a.id, v->today - PLAYS_SINCE_DAYS, v->today,
+                                &v->score, &v->plays, &r->err);
     struct cvom_action_filter open = {.account_id = v->a.id, .status = CVOM_ACTION_OPEN};
     if (!s)
         s = st->ops->action_list(st, &open, push_action, &v->actions, &r->err);
@@ -213,10 +213,10 @@ static void head(struct web_req *r, const struct view *v)
     if (v->namesakes) {
         char other[CVOM_ACCOUNT_LABEL_MAX];
         struct cvom_account_brief o;
-        cvom_account_brief_of(&v->namesake, &o);
+        cvom__account_brief_of(&v->namesake, &o);
         buf_printf(b, "<p class=\"hint\">Another account has this name: <a href=\"/accounts/%" PRId64
                       "\">", o.id);
-        buf_html(b, cvom_account_label(&o, 1, other, sizeof other));
+        buf_html(b, cvom__account_label(&o, 1, other, sizeof other));
         buf_puts(b, "</a>");
         if (v->namesakes > 1)
             buf_printf(b, " and %zu more", v->namesakes - 1);
@@ -889,7 +889,7 @@ static void stakeholders(struct buf *b, const struct view *v)
         buf_puts(b, "</td><td class=\"num\">");
         buf_num(b, s[i].influence, 2);
         buf_printf(b, "</td><td><span class=\"stance %s\">%s</span></td><td class=\"num\">",
-                   cvom_stance_name(s[i].stance), cvom_stance_name(s[i].stance));
+                   cvom__stance_name(s[i].stance), cvom__stance_name(s[i].stance));
         pages_date(b, last_answer(v, s[i].id));
         buf_puts(b, "</td></tr>");
     }
@@ -1187,7 +1187,7 @@ int pages_notes_post(struct web_req *r)
     /* The version the form was made from; without one (an older page), the one read now. */
     long seen = 0;
     const char *version = web_field(r, "version");
-    if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
+    if (version && cvom__parse_long(version, 1, LONG_MAX, &seen))
         return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
     char parent_ref[CVOM_FIELD_MAX];
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
@@ -1196,7 +1196,7 @@ int pages_notes_post(struct web_req *r)
     if (!st && seen)
         a.version = seen;
     if (!st)
-        st = cvom_account_set(&a, "notes", clean, parent_ref, &r->err);
+        st = cvom__account_set(&a, "notes", clean, parent_ref, &r->err);
     if (!st)
         st = r->store->ops->account_update(r->store, &a, &r->err);
     if (!st)

@@ -31,19 +31,19 @@ static int blank(const char *s)
 static enum cvom_status text_field(const char *s, char *out, size_t cap, const char *field,
                                    const char *what, struct cvom_error *err)
 {
-    if (cvom_copy(out, cap, s ? s : "")) {
+    if (cvom__copy_str(out, cap, s ? s : "")) {
         cvom_error_set(err, CVOM_EINVAL, "%s is longer than %zu bytes", what, cap - 1);
-        cvom_copy(err->field, sizeof err->field, field);
+        cvom__copy_str(err->field, sizeof err->field, field);
         return CVOM_EINVAL;
     }
-    cvom_trim(out);
+    cvom__trim(out);
     return CVOM_OK;
 }
 
 static enum cvom_status bad(struct cvom_error *err, const char *field, const char *message)
 {
     cvom_error_set(err, CVOM_EINVAL, "%s", message);
-    cvom_copy(err->field, sizeof err->field, field);
+    cvom__copy_str(err->field, sizeof err->field, field);
     return CVOM_EINVAL;
 }
 
@@ -62,13 +62,12 @@ static enum cvom_status read_numbers(const struct pages_action_fields *in, struc
     if (!blank(in->effect)) {
         if (a->axis < 0)
             return bad(err, "effect", "An expected effect needs the axis it is to move.");
-        if (cvom_parse_double(in->effect, &a->effect) ||
-            fabs(a->effect) > CVOM_WHATIF_EFFECT_MAX)
+        if (cvom__parse_double(in->effect, &a->effect) || fabs(a->effect) > CVOM_WHATIF_EFFECT_MAX)
             return bad(err, "effect", "The expected effect is a number of points from -100 "
                                       "to 100.");
     }
     a->cost = NAN;
-    if (!blank(in->cost) && (cvom_parse_double(in->cost, &a->cost) || a->cost < 0))
+    if (!blank(in->cost) && (cvom__parse_double(in->cost, &a->cost) || a->cost < 0))
         return bad(err, "cost", "The cost is an amount of 0 or more.");
     if (!blank(in->due) && cvom_date_parse(in->due, &a->due))
         return bad(err, "due", "The due date is a date YYYY-MM-DD.");
@@ -93,7 +92,7 @@ enum cvom_status pages_action_read(struct cvom_store *st, const struct pages_act
     if (!s && a.play[0]) {
         /* The play must be one of the playbook in use, so that the plan points at one. */
         struct cvom_playbook b;
-        if (!(s = cvom_playbook_load(st, &b, NULL, err)) && cvom_playbook_find(&b, a.play) < 0)
+        if (!(s = cvom__playbook_load(st, &b, NULL, err)) && cvom_playbook_find(&b, a.play) < 0)
             s = bad(err, "play", "The playbook has no such play.");
         cvom_playbook_cleanup(&b);
     }
@@ -139,7 +138,9 @@ static int push_action(void *ctx, const struct cvom_action *a)
 {
     struct actions *l = ctx;
     /* Past what a page shows, or out of memory: the page says rows were left out. */
-    void *g = l->n < ACTIONS_SHOWN ? cvom_grow(l->v, &l->cap, l->n + 1, sizeof *l->v, ACTIONS_SHOWN) : NULL;
+    void *g = l->n < ACTIONS_SHOWN
+                  ? cvom__grow(l->v, &l->cap, l->n + 1, sizeof *l->v, ACTIONS_SHOWN)
+                  : NULL;
     if (!g) {
         l->more = 1;
         return 1;
@@ -383,7 +384,7 @@ int pages_action_status(struct web_req *r)
     long id;
     struct cvom_action a;
     enum cvom_status st = CVOM_ENOTFOUND;
-    if (r->n_param >= 2 && !cvom_parse_long(r->param[1], 1, LONG_MAX, &id))
+    if (r->n_param >= 2 && !cvom__parse_long(r->param[1], 1, LONG_MAX, &id))
         st = r->store->ops->action_get(r->store, id, &a, &r->err);
     /* An action of another account is answered like a missing one. */
     if (st == CVOM_ENOTFOUND || (!st && a.account_id != acc.id))
@@ -391,13 +392,13 @@ int pages_action_status(struct web_req *r)
     if (st)
         return web_fail(r, st, &r->err);
     const char *want = web_field(r, "status");
-    int to = want ? cvom_action_status_parse(want) : -1;
+    int to = want ? cvom__action_status_parse(want) : -1;
     if (to < 0)
         return web_refuse(r, WEB_INVALID, "status", "The status is open or done.");
     /* The version the form was made from; without one (an older page), the one read now. */
     const char *version = web_field(r, "version");
     long seen = 0;
-    if (version && cvom_parse_long(version, 1, LONG_MAX, &seen))
+    if (version && cvom__parse_long(version, 1, LONG_MAX, &seen))
         return web_refuse(r, WEB_INVALID, "version", "The form's version is not a whole number.");
     if (seen)
         a.version = seen;
@@ -410,7 +411,7 @@ int pages_action_status(struct web_req *r)
         snprintf(msg, sizeof msg,
                  "Someone else changed the action \u201c%s\u201d while you had the page open: "
                  "it is %s%s%s now. Nothing was changed; look at the plan again.",
-                 a.title, cvom_action_status_name(a.status), a.done ? " since " : "", day);
+                 a.title, cvom__action_status_name(a.status), a.done ? " since " : "", day);
         return web_refuse(r, WEB_CONFLICT, "version", msg);
     }
     if (st)
@@ -443,7 +444,7 @@ static int push_brief(void *ctx, const struct cvom_account *a)
         s->v = g;
         s->cap = cap;
     }
-    cvom_account_brief_of(a, &s->v[s->n++]);
+    cvom__account_brief_of(a, &s->v[s->n++]);
     return 0;
 }
 
@@ -470,7 +471,7 @@ struct actions_page {
     struct actions list, late, unowned;
     struct cvom_action_set plan; /* the ticked actions */
     int planned;                 /* a projection was asked for */
-    struct cvom_whatif_portfolio proj;
+    struct cvom__whatif_portfolio proj;
     int projected;
     char problem[256];
 };
@@ -532,7 +533,7 @@ static int read_plan(struct web_req *r, struct actions_page *p)
                      PICKS_MAX);
             return 0;
         }
-        if (!cvom_parse_long(q->f[i].value, 1, LONG_MAX, &id))
+        if (!cvom__parse_long(q->f[i].value, 1, LONG_MAX, &id))
             st = r->store->ops->action_get(r->store, id, &a, &r->err);
         if (st == CVOM_ENOTFOUND || (!st && !in_scope(&p->scope, a.account_id))) {
             snprintf(p->problem, sizeof p->problem, "There is no action %.40s to plan.",
@@ -550,7 +551,7 @@ static int read_plan(struct web_req *r, struct actions_page *p)
         for (size_t j = 0; j < p->plan.n; j++)
             twice |= p->plan.v[j].id == a.id;
         if (!twice)
-            cvom_action_set_push(&p->plan, &a);
+            cvom__action_set_push(&p->plan, &a);
     }
     return 0;
 }
@@ -622,7 +623,8 @@ static void main_table(struct web_req *r, const struct actions_page *p, int32_t 
     buf_puts(b, "<input type=\"hidden\" name=\"owner\" value=\"");
     buf_html(b, p->owner);
     buf_printf(b, "\"><input type=\"hidden\" name=\"status\" value=\"%s\">",
-               p->status < 0 ? "any" : cvom_action_status_name((enum cvom_action_status)p->status));
+               p->status < 0 ? "any"
+                             : cvom__action_status_name((enum cvom_action_status)p->status));
     if (!p->list.n) {
         buf_puts(b, "<p class=\"hint\">No action matches.</p>");
     } else {
@@ -718,14 +720,14 @@ static void read_filters(struct web_req *r, struct actions_page *p)
 {
     const char *owner = web_query(r, "owner"), *status = web_query(r, "status");
     const char *all = web_query(r, "all");
-    if (owner && cvom_copy(p->owner, sizeof p->owner, owner))
+    if (owner && cvom__copy_str(p->owner, sizeof p->owner, owner))
         p->owner[0] = '\0';
-    cvom_trim(p->owner);
+    cvom__trim(p->owner);
     p->status = CVOM_ACTION_OPEN;
     if (status && strcmp(status, "any") == 0)
         p->status = -1;
-    else if (status && cvom_action_status_parse(status) >= 0)
-        p->status = cvom_action_status_parse(status);
+    else if (status && cvom__action_status_parse(status) >= 0)
+        p->status = cvom__action_status_parse(status);
     p->all = all && strcmp(all, "1") == 0;
     p->any = pages_scope_filter(r, NULL, NULL, NULL, &p->filter);
 }
@@ -738,7 +740,7 @@ static void actions_page_free(struct actions_page *p)
     free(p->unowned.v);
     free(p->plan.v);
     if (p->projected)
-        cvom_whatif_portfolio_cleanup(&p->proj);
+        cvom__whatif_portfolio_cleanup(&p->proj);
     free(p);
 }
 
@@ -746,10 +748,10 @@ static void actions_page_free(struct actions_page *p)
 static enum cvom_status project(struct web_req *r, struct actions_page *p, int32_t today)
 {
     struct cvom_config cfg;
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st)
-        st = cvom_whatif_portfolio(r->store, &cfg, &p->filter, -1, today, p->all ? NULL : &p->plan,
-                                   &p->proj, &r->err);
+        st = cvom__whatif_portfolio(r->store, &cfg, &p->filter, -1, today, p->all ? NULL : &p->plan,
+                                    &p->proj, &r->err);
     if (!st)
         p->projected = 1;
     return st;

@@ -402,15 +402,17 @@ int pages_compare(struct web_req *r)
     cvom_migration_options_init(&o);
     int32_t from, to;
     enum cvom_status st =
-        cvom_compare_default_dates(r->store, pages_today(), &o.from, &o.to, &r->err);
+        cvom__compare_default_dates(r->store, pages_today(), &o.from, &o.to, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     int gf = query_date(r, "from", &from), gt = query_date(r, "to", &to);
     if (gf < 0 || gt < 0)
-        cvom_copy(problem, sizeof problem, "A date was not understood (YYYY-MM-DD): showing "
-                                           "the default dates.");
+        cvom__copy_str(problem, sizeof problem,
+                       "A date was not understood (YYYY-MM-DD): showing "
+                       "the default dates.");
     else if ((gf ? from : o.from) >= (gt ? to : o.to))
-        cvom_copy(problem, sizeof problem, "From must be before To: showing the default dates.");
+        cvom__copy_str(problem, sizeof problem,
+                       "From must be before To: showing the default dates.");
     else {
         o.from = gf ? from : o.from;
         o.to = gt ? to : o.to;
@@ -418,9 +420,9 @@ int pages_compare(struct web_req *r)
     struct cvom_compare k;
     struct cvom_config cfg;
     if (any)
-        st = cvom_compare_gather(r->store, &f, &o, &k, &r->err);
-    else if (!(st = cvom_config_load(r->store, &cfg, &r->err)))
-        st = cvom_compare_build(&cfg, NULL, 0, NULL, 0, &o, &k, &r->err);
+        st = cvom__compare_gather(r->store, &f, &o, &k, &r->err);
+    else if (!(st = cvom__config_load(r->store, &cfg, &r->err)))
+        st = cvom__compare_build(&cfg, NULL, 0, NULL, 0, &o, &k, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     head(r, "Migration between two dates", "/compare",
@@ -435,7 +437,7 @@ int pages_compare(struct web_req *r)
         buf_puts(&r->out, ".</p>");
     }
     compare_body(r, &k);
-    cvom_compare_cleanup(&k);
+    cvom__compare_cleanup(&k);
     page_end(r);
     return 200;
 }
@@ -508,8 +510,9 @@ int pages_overserved(struct web_req *r)
     int32_t as_of = pages_today();
     if (query_date(r, "as-of", &as_of) < 0) {
         as_of = pages_today();
-        cvom_copy(problem, sizeof problem, "The date was not understood (YYYY-MM-DD); showing "
-                                           "today.");
+        cvom__copy_str(problem, sizeof problem,
+                       "The date was not understood (YYYY-MM-DD); showing "
+                       "today.");
     }
     const char *all_q = web_query(r, "all");
     int all = all_q && strcmp(all_q, "1") == 0;
@@ -517,11 +520,11 @@ int pages_overserved(struct web_req *r)
     struct cvom_serving_config cfg;
     struct cvom_overserving o;
     cvom_serving_config_init(&cfg);
-    enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
+    enum cvom_status st = cvom__analytics_settings_load(r->store, &set, &r->err);
     cfg.overserved_share = set.overserved_share;
     if (!st)
-        st = any ? cvom_overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err)
-                 : cvom_overserving_build(r->store, &cfg, NULL, 0, &o, &r->err);
+        st = any ? cvom__overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err)
+                 : cvom__overserving_build(r->store, &cfg, NULL, 0, &o, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf *b = &r->out;
@@ -560,7 +563,7 @@ int pages_overserved(struct web_req *r)
                 "importance–performance quadrant; the unvalued ones in bold.</p>");
     overserved_table(b, &o, all);
     buf_puts(b, "</section>");
-    cvom_overserving_cleanup(&o);
+    cvom__overserving_cleanup(&o);
     page_end(r);
     return 200;
 }
@@ -611,15 +614,16 @@ int pages_alignment(struct web_req *r)
     int32_t as_of = pages_today();
     if (query_date(r, "as-of", &as_of) < 0) {
         as_of = pages_today();
-        cvom_copy(problem, sizeof problem, "The date was not understood (YYYY-MM-DD); showing "
-                                           "today.");
+        cvom__copy_str(problem, sizeof problem,
+                       "The date was not understood (YYYY-MM-DD); showing "
+                       "today.");
     }
     struct cvom_analytics_settings set;
     struct cvom_alignment_set s;
-    enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
+    enum cvom_status st = cvom__analytics_settings_load(r->store, &set, &r->err);
     if (!st)
-        st = any ? cvom_alignment_gather(r->store, set.at_risk, &f, -1, as_of, 0, &s, &r->err)
-                 : cvom_alignment_build(r->store, set.at_risk, NULL, 0, &s, &r->err);
+        st = any ? cvom__alignment_gather(r->store, set.at_risk, &f, -1, as_of, 0, &s, &r->err)
+                 : cvom__alignment_build(r->store, set.at_risk, NULL, 0, &s, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf *b = &r->out;
@@ -670,7 +674,7 @@ int pages_alignment(struct web_req *r)
             buf_puts(b, "<p>None.</p>");
         buf_puts(b, "</section>");
     }
-    cvom_alignment_set_cleanup(&s);
+    cvom__alignment_set_cleanup(&s);
     page_end(r);
     return 200;
 }
@@ -709,7 +713,7 @@ static int api_number(struct web_req *r, const char *name, double lo, double hi,
     double d;
     if (!v || !v[0])
         return 0;
-    if (cvom_parse_double(v, &d) || !(d >= lo && d <= hi)) {
+    if (cvom__parse_double(v, &d) || !(d >= lo && d <= hi)) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s must be a number from %g to %g.", name, lo, hi);
         return api_invalid(r, name, msg);
@@ -739,8 +743,8 @@ int api_compare(struct web_req *r)
     double periods = o.periods, slide = o.slide_points;
     if ((rc = api_scope(r, &f, &none, filters, sizeof filters)))
         return rc;
-    enum cvom_status st = cvom_compare_default_dates(r->store, api_today(), &o.from, &o.to,
-                                                     &r->err);
+    enum cvom_status st =
+        cvom__compare_default_dates(r->store, api_today(), &o.from, &o.to, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     if ((rc = api_date_param(r, "from", &o.from)) || (rc = api_date_param(r, "to", &o.to)) ||
@@ -756,13 +760,13 @@ int api_compare(struct web_req *r)
     struct cvom_compare k;
     struct cvom_config cfg;
     if (!none)
-        st = cvom_compare_gather(r->store, &f, &o, &k, &r->err);
-    else if (!(st = cvom_config_load(r->store, &cfg, &r->err)))
-        st = cvom_compare_build(&cfg, NULL, 0, NULL, 0, &o, &k, &r->err);
+        st = cvom__compare_gather(r->store, &f, &o, &k, &r->err);
+    else if (!(st = cvom__config_load(r->store, &cfg, &r->err)))
+        st = cvom__compare_build(&cfg, NULL, 0, NULL, 0, &o, &k, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
-    json_t *doc = cvom_compare_json(&k, filters);
-    cvom_compare_cleanup(&k);
+    json_t *doc = cvom__compare_json(&k, filters);
+    cvom__compare_cleanup(&k);
     return api_send(r, 200, doc);
 }
 
@@ -777,7 +781,7 @@ int api_overserved(struct web_req *r)
     cvom_serving_config_init(&cfg);
     if ((rc = api_scope(r, &f, &none, filters, sizeof filters)) || (rc = api_as_of(r, &as_of)))
         return rc;
-    enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
+    enum cvom_status st = cvom__analytics_settings_load(r->store, &set, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     cfg.overserved_share = set.overserved_share;
@@ -791,12 +795,12 @@ int api_overserved(struct web_req *r)
     if (all && strcmp(all, "true") != 0 && strcmp(all, "false") != 0)
         return api_invalid(r, "all", "all must be true or false.");
     struct cvom_overserving o;
-    st = none ? cvom_overserving_build(r->store, &cfg, NULL, 0, &o, &r->err)
-              : cvom_overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err);
+    st = none ? cvom__overserving_build(r->store, &cfg, NULL, 0, &o, &r->err)
+              : cvom__overserving_gather(r->store, &cfg, &f, -1, as_of, &o, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
-    json_t *doc = cvom_overserving_json(&o, all && strcmp(all, "true") == 0);
-    cvom_overserving_cleanup(&o);
+    json_t *doc = cvom__overserving_json(&o, all && strcmp(all, "true") == 0);
+    cvom__overserving_cleanup(&o);
     return api_send(r, 200, doc);
 }
 
@@ -810,7 +814,7 @@ int api_alignment(struct web_req *r)
     struct cvom_analytics_settings set;
     if ((rc = api_scope(r, &f, &none, filters, sizeof filters)) || (rc = api_as_of(r, &as_of)))
         return rc;
-    enum cvom_status st = cvom_analytics_settings_load(r->store, &set, &r->err);
+    enum cvom_status st = cvom__analytics_settings_load(r->store, &set, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     double threshold = set.at_risk;
@@ -830,18 +834,18 @@ int api_alignment(struct web_req *r)
         none = 0;
     }
     struct cvom_alignment_set s;
-    st = none ? cvom_alignment_build(r->store, threshold, NULL, 0, &s, &r->err)
-              : cvom_alignment_gather(r->store, threshold, acc ? NULL : &f, -1, as_of, account_id,
-                                      &s, &r->err);
+    st = none ? cvom__alignment_build(r->store, threshold, NULL, 0, &s, &r->err)
+              : cvom__alignment_gather(r->store, threshold, acc ? NULL : &f, -1, as_of, account_id,
+                                       &s, &r->err);
     if (st)
         return web_fail(r, st, &r->err);
     json_t *doc = NULL;
     if (!s.n_ours) {
-        cvom_alignment_set_cleanup(&s);
+        cvom__alignment_set_cleanup(&s);
         return web_refuse(r, WEB_NOT_FOUND, NULL,
                           "There is no ranking of our own yet: nothing to align with.");
     }
-    doc = acc && s.n == 1 ? cvom_aligned_json(&s, &s.v[0]) : cvom_alignment_json(&s);
-    cvom_alignment_set_cleanup(&s);
+    doc = acc && s.n == 1 ? cvom__aligned_json(&s, &s.v[0]) : cvom__alignment_json(&s);
+    cvom__alignment_set_cleanup(&s);
     return api_send(r, 200, doc);
 }

@@ -357,7 +357,7 @@ static int assess_load(struct web_req *r, struct assess_form *f, const char *ins
                           "Your role does not allow assessing this account.");
     long id;
     enum cvom_status st;
-    if (instrument && !cvom_parse_long(instrument, 1, INT32_MAX, &id)) {
+    if (instrument && !cvom__parse_long(instrument, 1, INT32_MAX, &id)) {
         f->instrument_id = id;
         st = r->store->ops->instrument_get(r->store, id, &f->ins, &r->err);
         if (st == CVOM_ENOTFOUND)
@@ -392,20 +392,20 @@ static const char *choose_respondent(struct web_req *r, const struct assess_form
 {
     if (strcmp(f->respondent, "self") == 0) {
         as->kind = CVOM_RESP_SELF;
-        cvom_copy(as->respondent, sizeof as->respondent,
-                  r->user.display[0] ? r->user.display : r->user.name);
+        cvom__copy_str(as->respondent, sizeof as->respondent,
+                       r->user.display[0] ? r->user.display : r->user.name);
         return NULL;
     }
     long id;
     struct cvom_stakeholder sh;
     if (!f->respondent[0])
         return "Please choose who answers.";
-    if (cvom_parse_long(f->respondent, 1, INT32_MAX, &id) ||
+    if (cvom__parse_long(f->respondent, 1, INT32_MAX, &id) ||
         r->store->ops->stakeholder_find(r->store, f->a.id, f->respondent, &sh, NULL) || sh.id != id)
         return "That stakeholder does not belong to this account.";
     as->kind = CVOM_RESP_CUSTOMER;
     as->stakeholder_id = sh.id;
-    cvom_copy(as->respondent, sizeof as->respondent, sh.name);
+    cvom__copy_str(as->respondent, sizeof as->respondent, sh.name);
     return NULL;
 }
 
@@ -418,8 +418,8 @@ int pages_assess_post(struct web_req *r)
     if (http)
         goto done;
     const char *v;
-    cvom_copy(f->respondent, sizeof f->respondent, (v = web_field(r, "respondent")) ? v : "");
-    cvom_copy(f->date, sizeof f->date, (v = web_field(r, "date")) ? v : "");
+    cvom__copy_str(f->respondent, sizeof f->respondent, (v = web_field(r, "respondent")) ? v : "");
+    cvom__copy_str(f->date, sizeof f->date, (v = web_field(r, "date")) ? v : "");
     pages_answers_read(r, &f->ins, &f->answers);
     f->have_answers = 1;
 
@@ -487,11 +487,11 @@ int pages_survey_create(struct web_req *r)
     const char *who = web_field(r, "stakeholder"), *days_text = web_field(r, "days");
     long days = SURVEY_DAYS_DEFAULT, sid;
     struct cvom_stakeholder sh;
-    if (!who || cvom_parse_long(who, 1, INT32_MAX, &sid) ||
+    if (!who || cvom__parse_long(who, 1, INT32_MAX, &sid) ||
         r->store->ops->stakeholder_find(r->store, a.id, who, &sh, NULL) || sh.id != sid)
         return web_refuse(r, WEB_INVALID, "stakeholder",
                           "Please choose a stakeholder of this account.");
-    if (days_text && days_text[0] && cvom_parse_long(days_text, 1, SURVEY_DAYS_MAX, &days))
+    if (days_text && days_text[0] && cvom__parse_long(days_text, 1, SURVEY_DAYS_MAX, &days))
         return web_refuse(r, WEB_INVALID, "days", "A link is valid for 1 to 60 days.");
 
     struct cvom_instrument ins;
@@ -500,7 +500,7 @@ int pages_survey_create(struct web_req *r)
     struct cvom_survey s = {.account_id = a.id, .stakeholder_id = sh.id};
     s.created = (int64_t)time(NULL);
     s.expires = s.created + days * 86400;
-    cvom_copy(s.created_by, sizeof s.created_by, r->user.name);
+    cvom__copy_str(s.created_by, sizeof s.created_by, r->user.name);
     enum cvom_status st = pages_default_instrument(r->store, &ins, &s.instrument_id, &r->err);
     cvom_instrument_cleanup(&ins);
     /* The language the link is issued in: one the questionnaire can be read in, or none (the
@@ -515,10 +515,10 @@ int pages_survey_create(struct web_req *r)
         if (!st && i == n)
             return web_refuse(r, WEB_INVALID, "language",
                               "The questionnaire has no texts in that language.");
-        cvom_copy(s.language, sizeof s.language, language);
+        cvom__copy_str(s.language, sizeof s.language, language);
     }
-    cvom_secret_new(secret);
-    cvom_secret_digest(secret, s.hash);
+    cvom__secret_new(secret);
+    cvom__secret_digest(secret, s.hash);
     if (!st)
         st = r->store->ops->begin(r->store, &r->err);
     if (!st)
@@ -633,7 +633,7 @@ static int survey_load(struct web_req *r, struct survey_view *v)
     if (!token_ok(r->param[0]))
         return SURVEY_GONE;
     char digest[CVOM_DIGEST_HEX], ref[24];
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     enum cvom_status st = r->store->ops->survey_get(r->store, digest, &v->link, &r->err);
     if (st == CVOM_ENOTFOUND || (!st && (v->link.used || v->link.expires <= (int64_t)time(NULL))))
         return SURVEY_GONE;
@@ -669,14 +669,14 @@ static const char *accepted(const struct survey_view *v, const char *header)
         snprintf(entry, sizeof entry, "%.*s", (int)(n < sizeof entry ? n : sizeof entry - 1),
                  header);
         header += n + (header[n] == ',');
-        char *tag = cvom_trim(entry), *q = strchr(tag, ';');
+        char *tag = cvom__trim(entry), *q = strchr(tag, ';');
         double quality = 1;
         if (q) {
             *q = '\0';
             char *val = strstr(q + 1, "q=");
-            if (val && cvom_parse_double(cvom_trim(val + 2), &quality))
+            if (val && cvom__parse_double(cvom__trim(val + 2), &quality))
                 quality = 0;
-            tag = cvom_trim(tag);
+            tag = cvom__trim(tag);
         }
         int at = lang_listed(v, tag);
         if (at < 0 && strchr(tag, '-')) {
@@ -753,10 +753,10 @@ static int survey_read(struct web_req *r, struct survey_view *v)
     size_t chars = 0;
     for (const char *p = c ? c : ""; *p; p++)
         chars += ((unsigned char)*p & 0xC0) != 0x80;
-    int too_long = chars > CVOM_COMMENT_CHARS || (c && !cvom_utf8_valid(c));
-    if (too_long || cvom_copy(v->comment, sizeof v->comment, c ? c : ""))
+    int too_long = chars > CVOM_COMMENT_CHARS || (c && !cvom__utf8_valid(c));
+    if (too_long || cvom__copy_str(v->comment, sizeof v->comment, c ? c : ""))
         return 1;
-    cvom_trim(v->comment);
+    cvom__trim(v->comment);
     return 0;
 }
 
@@ -799,7 +799,7 @@ static void draft_read(struct survey_view *v)
                 const struct cvom_item *it = &v->ins.items[j];
                 if (!eq[1]) {
                     v->chosen[j] = 1;
-                } else if (!cvom_parse_long(eq + 1, it->scale_min, it->scale_max, &x)) {
+                } else if (!cvom__parse_long(eq + 1, it->scale_min, it->scale_max, &x)) {
                     v->chosen[j] = 1;
                     v->answers.value[j] = (double)x;
                 }
@@ -943,7 +943,7 @@ int pages_survey_get(struct web_req *r)
         http = survey_gone(r, v, web_query(r, "lang"));
     } else if (!http && !(http = survey_texts(r, v, web_query(r, "lang")))) {
         char digest[CVOM_DIGEST_HEX];
-        cvom_secret_digest(r->param[0], digest);
+        cvom__secret_digest(r->param[0], digest);
         enum cvom_status st = r->store->ops->survey_draft_get(
             r->store, digest, v->draft, sizeof v->draft, v->comment, sizeof v->comment, &r->err);
         if (!st) {
@@ -974,7 +974,7 @@ int pages_survey_draft(struct web_req *r)
         http = web_refuse(r, WEB_TOO_LARGE, "comment", "The comment is too long.");
     if (!http) {
         char digest[CVOM_DIGEST_HEX];
-        cvom_secret_digest(r->param[0], digest);
+        cvom__secret_digest(r->param[0], digest);
         draft_write(v, v->draft, sizeof v->draft);
         enum cvom_status st = r->store->ops->survey_draft_put(r->store, digest, (int64_t)time(NULL),
                                                               v->draft, v->comment, &r->err);
@@ -1004,7 +1004,7 @@ static enum cvom_status survey_save(struct web_req *r, struct survey_view *v, ch
         .stakeholder_id = v->sh.id,
         .date = pages_today(),
     };
-    cvom_copy(as.respondent, sizeof as.respondent, v->sh.name);
+    cvom__copy_str(as.respondent, sizeof as.respondent, v->sh.name);
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st)
         st = pages_answers_save(r->store, &as, &v->ins, &v->answers, &r->err);
@@ -1051,7 +1051,7 @@ int pages_survey_post(struct web_req *r)
         goto done;
     }
     char digest[CVOM_DIGEST_HEX];
-    cvom_secret_digest(r->param[0], digest);
+    cvom__secret_digest(r->param[0], digest);
     enum cvom_status st = survey_save(r, v, digest);
     if (st == CVOM_ENOTFOUND) {
         http = survey_gone(r, v, asked);

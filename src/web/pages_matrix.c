@@ -91,8 +91,8 @@ static void read_query(struct web_req *r, struct mx_query *q)
     memcpy(q->problem, pf.problem, sizeof q->problem);
     const char *v;
     if ((v = web_query(r, "q")))
-        cvom_copy(q->name, sizeof q->name, v);
-    cvom_trim(q->name);
+        cvom__copy_str(q->name, sizeof q->name, v);
+    cvom__trim(q->name);
     if ((v = web_query(r, "sort")))
         for (int c = 0; c < C_COUNT; c++)
             if (strcmp(v, cols[c].key) == 0) {
@@ -101,7 +101,7 @@ static void read_query(struct web_req *r, struct mx_query *q)
             }
     if ((v = web_query(r, "dir")))
         q->desc = strcmp(v, "desc") == 0 ? 1 : strcmp(v, "asc") == 0 ? 0 : q->desc;
-    if ((v = web_query(r, "page")) && cvom_parse_long(v, 1, 1000000, &q->page))
+    if ((v = web_query(r, "page")) && cvom__parse_long(v, 1, 1000000, &q->page))
         q->page = 1;
 }
 
@@ -566,7 +566,7 @@ static void plot_dots(struct buf *b, const struct cvom_scored **v, size_t from, 
 static void label_of(const struct cvom_scored *s, char *out, size_t cap, double *w)
 {
     char full[CVOM_FIELD_MAX * 2 + 32];
-    cvom_account_label(&s->account, s->namesake, full, sizeof full);
+    cvom__account_label(&s->account, s->namesake, full, sizeof full);
     size_t chars = 0, i = 0, cut = 0;
     for (; full[i]; i++) {
         if (((unsigned char)full[i] & 0xC0) == 0x80)
@@ -608,7 +608,7 @@ static size_t corner_obstacles(struct cvom_layout_item *it)
 static void account_labels(struct buf *b, const struct cvom_scored **v, size_t n, const double *rad)
 {
     struct cvom_chart_opts co;
-    cvom_chart_opts_init(&co);
+    cvom__chart_opts_init(&co);
     size_t m = n + CORNER_OBSTACLES;
     struct cvom_layout_item *it = calloc(m, sizeof *it);
     struct cvom_layout_result *res = calloc(m, sizeof *res);
@@ -628,7 +628,7 @@ static void account_labels(struct buf *b, const struct cvom_scored **v, size_t n
     }
     corner_obstacles(it + n);
     struct cvom_rect bounds = {PL + 2, PT + 2, PS - 4, PS - 4};
-    if (cvom_layout_labels(it, m, bounds, res) != CVOM_OK)
+    if (cvom__layout_labels(it, m, bounds, res) != CVOM_OK)
         goto done;
     buf_puts(b, "<g class=\"labels acc\" aria-hidden=\"true\">");
     for (size_t i = 0; i < n; i++) {
@@ -688,7 +688,7 @@ static void plot_points(struct buf *b, const struct cvom_scored **v, size_t n,
                    sc->state == CVOM_STATE_BORDERLINE ? " bl" : "", s->evidence.stale ? " st" : "",
                    px(sc->value[0]), py(sc->value[1]), rad);
         char label[CVOM_FIELD_MAX * 2 + 32];
-        cvom_account_label(&s->account, s->namesake, label, sizeof label);
+        cvom__account_label(&s->account, s->namesake, label, sizeof label);
         buf_html(b, label);
         buf_printf(b, "\nIntellectual %.1f \xC2\xB7 Emotional %.1f\n%s%s%s", sc->value[0],
                    sc->value[1], cvom_quadrant_title(sc->quadrant),
@@ -812,7 +812,7 @@ static void score_cell(struct buf *b, const struct cvom_score *s, int d)
 static void account_link(struct buf *b, const struct cvom_scored *s)
 {
     char label[CVOM_FIELD_MAX * 2 + 32];
-    cvom_account_label(&s->account, s->namesake, label, sizeof label);
+    cvom__account_label(&s->account, s->namesake, label, sizeof label);
     buf_printf(b, "<a href=\"/accounts/%lld\">", (long long)s->account.id);
     buf_html(b, label);
     buf_puts(b, "</a>");
@@ -928,7 +928,7 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     const struct cvom_scored **placed = NULL, **unplaced = NULL;
     size_t n = 0, np = 0, nu = 0;
     struct cvom_account_filter f;
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st && sees_any(r)) {
         scope_filter(r, NULL, &f);
         st = r->store->ops->account_list(r->store, &f, options_cb, &o, &r->err);
@@ -936,7 +936,7 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
             st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
         scope_filter(r, q, &f);
         if (!st)
-            st = cvom_portfolio_scan(r->store, &cfg, &f, q->as_of, &v, &n, NULL, NULL, &r->err);
+            st = cvom__portfolio_scan(r->store, &cfg, &f, q->as_of, &v, &n, NULL, NULL, &r->err);
     }
     if (!st) {
         placed = malloc((n ? n : 1) * sizeof *placed);
@@ -1059,9 +1059,9 @@ static enum cvom_status accounts_body(struct web_req *r, const struct mx_query *
     size_t n = 0, k = 0;
     struct cvom_account_filter f;
     scope_filter(r, NULL, &f);
-    enum cvom_status st = cvom_config_load(r->store, &cfg, &r->err);
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st && sees_any(r))
-        st = cvom_portfolio_scan(r->store, &cfg, &f, q->as_of, &v, &n, NULL, NULL, &r->err);
+        st = cvom__portfolio_scan(r->store, &cfg, &f, q->as_of, &v, &n, NULL, NULL, &r->err);
     if (st)
         return st;
     for (size_t i = 0; i < n; i++)

@@ -21,12 +21,12 @@
  * past them the page says rows were left out; short of memory, it fails). */
 static int push_offering(void *ctx, const struct cvom_offering *o)
 {
-    return cvom_rows_push(ctx, o);
+    return cvom__rows_push(ctx, o);
 }
 
 static int push_rating(void *ctx, const struct cvom_offering_rating *r)
 {
-    return cvom_rows_push(ctx, r);
+    return cvom__rows_push(ctx, r);
 }
 
 /* A listing's status, with a collector that ran out of memory counted as a failure. */
@@ -111,11 +111,11 @@ int pages_offerings(struct web_req *r)
         {"removed", "The offering and every rating of it were removed."},
         {NULL, NULL}};
     struct cvom_rows c;
-    cvom_rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
+    cvom__rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
     enum cvom_status st =
         kept(r->store->ops->offering_list(r->store, push_offering, &c, &r->err), &c, &r->err);
     if (st) {
-        cvom_rows_free(&c);
+        cvom__rows_free(&c);
         return web_fail(r, st, &r->err);
     }
     struct buf *b = &r->out;
@@ -129,7 +129,7 @@ int pages_offerings(struct web_req *r)
         add_offering_form(r);
     buf_puts(b, "</div>");
     page_end(r);
-    cvom_rows_free(&c);
+    cvom__rows_free(&c);
     return 200;
 }
 
@@ -146,14 +146,14 @@ int pages_offering_add(struct web_req *r)
     const char *cat = web_field(r, "category");
     struct cvom_offering o;
     memset(&o, 0, sizeof o);
-    if (cvom_copy(o.code, sizeof o.code, code ? code : "") || !cvom_trim(o.code)[0] ||
+    if (cvom__copy_str(o.code, sizeof o.code, code ? code : "") || !cvom__trim(o.code)[0] ||
         strchr(o.code, ' '))
         return field_error(r, "code", "The code is 1 to 63 bytes without spaces.");
-    if (cvom_copy(o.name, sizeof o.name, name ? name : "") || !cvom_trim(o.name)[0])
+    if (cvom__copy_str(o.name, sizeof o.name, name ? name : "") || !cvom__trim(o.name)[0])
         return field_error(r, "name", "The name is 1 to 127 bytes of text.");
-    if (cvom_copy(o.category, sizeof o.category, cat ? cat : ""))
+    if (cvom__copy_str(o.category, sizeof o.category, cat ? cat : ""))
         return field_error(r, "category", "The category is at most 127 bytes.");
-    cvom_trim(o.category);
+    cvom__trim(o.category);
     enum cvom_status st = r->store->ops->begin(r->store, &r->err);
     if (!st) {
         if (!(st = r->store->ops->offering_add(r->store, &o, &r->err)))
@@ -285,8 +285,8 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
     static const char *const texts[][2] = {{"saved", "The rating was saved."}, {NULL, NULL}};
     struct buf *b = &r->out;
     struct cvom_rows l, c;
-    cvom_rows_init(&l, sizeof(struct cvom_offering_rating), OFFERINGS_SHOWN);
-    cvom_rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
+    cvom__rows_init(&l, sizeof(struct cvom_offering_rating), OFFERINGS_SHOWN);
+    cvom__rows_init(&c, sizeof(struct cvom_offering), OFFERINGS_SHOWN);
     struct cvom_serving_config cfg;
     struct cvom_serving sv;
     struct cvom_error e;
@@ -324,8 +324,8 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
         rate_form(r, a, &c);
     buf_puts(b, "<p class=\"links\"><a href=\"/offerings\">The catalogue</a></p></section>");
     free(just);
-    cvom_rows_free(&l);
-    cvom_rows_free(&c);
+    cvom__rows_free(&l);
+    cvom__rows_free(&c);
 }
 
 /* ---- POST /accounts/{id}/ratings --------------------------------------------------------------- */
@@ -339,7 +339,7 @@ static int rating_number(struct web_req *r, const char *name, double *out, int r
         *out = 0;
         return 0;
     }
-    if (cvom_parse_double(v, out))
+    if (cvom__parse_double(v, out))
         return field_error(r, name, "Expected a number.");
     return 0;
 }

@@ -81,7 +81,7 @@ static int ledger_row(void *ctx, const struct cvom_network_entry *e)
         return 1;
     buf_puts(k->b, "<tr><td>");
     pages_date(k->b, e->date);
-    buf_printf(k->b, "</td><td>%s</td><td>", cvom_network_kind_name(e->kind));
+    buf_printf(k->b, "</td><td>%s</td><td>", cvom__network_kind_name(e->kind));
     buf_html(k->b, e->title);
     if (e->notes[0]) {
         buf_puts(k->b, "<br><small>");
@@ -158,34 +158,35 @@ enum cvom_status pages_network_read(const struct pages_network_fields *in, int32
     memset(&e, 0, sizeof e);
     e.rating = NAN;
     e.date = today;
-    int kind = in->kind ? cvom_network_kind_parse(in->kind) : -1;
+    int kind = in->kind ? cvom__network_kind_parse(in->kind) : -1;
     if (kind < 0) {
         cvom_error_set(err, CVOM_EINVAL, "The kind is introduction, peer_group or event.");
-        cvom_copy(err->field, sizeof err->field, "kind");
+        cvom__copy_str(err->field, sizeof err->field, "kind");
         return CVOM_EINVAL;
     }
     e.kind = (enum cvom_network_kind)kind;
-    if (!in->title || cvom_copy(e.title, sizeof e.title, in->title) || !cvom_trim(e.title)[0]) {
+    if (!in->title || cvom__copy_str(e.title, sizeof e.title, in->title) ||
+        !cvom__trim(e.title)[0]) {
         cvom_error_set(err, CVOM_EINVAL, "Say what it was, in 1 to %d bytes.",
                        CVOM_FIELD_MAX - 1);
-        cvom_copy(err->field, sizeof err->field, "title");
+        cvom__copy_str(err->field, sizeof err->field, "title");
         return CVOM_EINVAL;
     }
-    if (in->notes && cvom_copy(e.notes, sizeof e.notes, in->notes)) {
+    if (in->notes && cvom__copy_str(e.notes, sizeof e.notes, in->notes)) {
         cvom_error_set(err, CVOM_EINVAL, "The notes are longer than %d bytes.",
                        CVOM_FIELD_MAX - 1);
-        cvom_copy(err->field, sizeof err->field, "notes");
+        cvom__copy_str(err->field, sizeof err->field, "notes");
         return CVOM_EINVAL;
     }
     if (in->date && in->date[0] && cvom_date_parse(in->date, &e.date)) {
         cvom_error_set(err, CVOM_EINVAL, "The date must be YYYY-MM-DD.");
-        cvom_copy(err->field, sizeof err->field, "date");
+        cvom__copy_str(err->field, sizeof err->field, "date");
         return CVOM_EINVAL;
     }
     if (in->rating && in->rating[0] &&
-        (cvom_parse_double(in->rating, &e.rating) || !(e.rating >= 1 && e.rating <= 5))) {
+        (cvom__parse_double(in->rating, &e.rating) || !(e.rating >= 1 && e.rating <= 5))) {
         cvom_error_set(err, CVOM_EINVAL, "The rating is a number from 1 to 5.");
-        cvom_copy(err->field, sizeof err->field, "rating");
+        cvom__copy_str(err->field, sizeof err->field, "rating");
         return CVOM_EINVAL;
     }
     *out = e;
@@ -272,7 +273,7 @@ static json_t *entry_json(const struct cvom_network_entry *e)
     json_object_set_new(o, "id", json_integer(e->id));
     json_object_set_new(o, "account_id", json_integer(e->account_id));
     json_object_set_new(o, "date", api_date(e->date));
-    json_object_set_new(o, "kind", json_string(cvom_network_kind_name(e->kind)));
+    json_object_set_new(o, "kind", json_string(cvom__network_kind_name(e->kind)));
     json_object_set_new(o, "title", api_str(e->title));
     json_object_set_new(o, "rating", isnan(e->rating) ? json_null() : json_real(e->rating));
     json_object_set_new(o, "notes", api_str(e->notes));

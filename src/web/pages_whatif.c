@@ -39,12 +39,12 @@ static int read_picks(struct web_req *r, struct whatif_view *v)
                      PICKS_MAX);
             break;
         }
-        if (cvom_parse_long(q->f[i].value, 1, LONG_MAX, &id)) {
+        if (cvom__parse_long(q->f[i].value, 1, LONG_MAX, &id)) {
             snprintf(v->problem, sizeof v->problem, "There is no action %.40s in this plan.",
                      q->f[i].value);
             break;
         }
-        enum cvom_status st = cvom_whatif_pick(r->store, v->a.id, id, &v->picked, &r->err);
+        enum cvom_status st = cvom__whatif_pick(r->store, v->a.id, id, &v->picked, &r->err);
         if (st == CVOM_ENOTFOUND ||
             (st == CVOM_EINVAL && strstr(r->err.message, "another account")))
             snprintf(v->problem, sizeof v->problem, "There is no action %ld in this plan.", id);
@@ -216,14 +216,14 @@ int pages_whatif(struct web_req *r)
         return web_fail(r, CVOM_ENOMEM, NULL);
     int http = pages_load_account(r, &v->a);
     enum cvom_status st = CVOM_OK;
-    if (!http && (st = cvom_config_load(r->store, &v->cfg, &r->err)) == CVOM_OK &&
-        (st = cvom_whatif_open(r->store, v->a.id, &v->open, &r->err)) == CVOM_OK)
+    if (!http && (st = cvom__config_load(r->store, &v->cfg, &r->err)) == CVOM_OK &&
+        (st = cvom__whatif_open(r->store, v->a.id, &v->open, &r->err)) == CVOM_OK)
         http = read_picks(r, v);
     if (!http && !st) {
         /* With a bad pick the page shows the account as it is, and says why. */
         size_t n = v->problem[0] ? 0 : v->picked.n;
-        st = cvom_whatif_account(r->store, &v->cfg, v->a.id, pages_today(), v->picked.v, n,
-                                 &v->now, &v->w, &r->err);
+        st = cvom__whatif_account(r->store, &v->cfg, v->a.id, pages_today(), v->picked.v, n,
+                                  &v->now, &v->w, &r->err);
         if (n == 0)
             v->picked.n = 0;
     }

@@ -58,7 +58,7 @@ enum cvom_status store_pool_take(struct store_pool *p, struct cvom_store **out,
         *out = st;
         return CVOM_OK;
     }
-    return cvom_store_open(p->location, out, err);
+    return cvom__store_open(p->location, out, err);
 }
 
 void store_pool_give(struct store_pool *p, struct cvom_store *st)
@@ -72,7 +72,7 @@ void store_pool_give(struct store_pool *p, struct cvom_store *st)
         st = NULL;
     }
     pthread_mutex_unlock(&p->lock);
-    cvom_store_close(st);
+    cvom__store_close(st);
 }
 
 /* ---- request helpers ----------------------------------------------------------------------- */
@@ -369,7 +369,7 @@ static int settle(struct web_req *r, int http)
 static int run_handler(const struct web_route *hit, struct web_req *r)
 {
     int http = 0;
-    cvom_store_retry(r->store); /* a mark left by an earlier request on this connection */
+    cvom__store_retry(r->store); /* a mark left by an earlier request on this connection */
     for (int tries = 1;; tries++) {
         api_json_short(1);
         http = hit->handler(r);
@@ -379,7 +379,7 @@ static int run_handler(const struct web_route *hit, struct web_req *r)
             http = settle(r, http);
         /* Only an answer that failed for that reason (503) is tried again: a handler that
          * succeeded is never run twice. */
-        if (!cvom_store_retry(r->store) || http != 503 || tries == HANDLER_TRIES)
+        if (!cvom__store_retry(r->store) || http != 503 || tries == HANDLER_TRIES)
             return http;
         r->store->ops->rollback(r->store);
         buf_reset(&r->out);
@@ -1100,7 +1100,7 @@ static unsigned conn_limit(const struct web_options *o)
 static void app_cleanup(struct web_app *app)
 {
     for (size_t i = 0; i < app->pool.n_free; i++)
-        cvom_store_close(app->pool.free[i]);
+        cvom__store_close(app->pool.free[i]);
     app->pool.n_free = 0;
     if (app->access_log && app->access_log != stdout)
         fclose(app->access_log);

@@ -148,7 +148,7 @@ static void check_credential(const char *authorization, const char *session)
         return;
     char digest[CVOM_DIGEST_HEX];
     memset(digest, 'x', sizeof digest);
-    cvom_secret_digest(secret, digest);
+    cvom__secret_digest(secret, digest);
     if (strlen(digest) != 64 || strspn(digest, "0123456789abcdef") != 64)
         fail("the credential's digest is \"%.*s\"", (int)sizeof digest, digest);
 }

@@ -292,9 +292,9 @@ static void run_way(const uint8_t *data, size_t size, const struct way *w, struc
     if (w->src == SRC_FILE || (w->src == SRC_PIPE && fd < 0))
         fd = file_with(data, size);
     if (w->src == SRC_MEM)
-        st = cvom_csv_open_mem((const char *)data, size, NAME, &w->o, &r, &err);
+        st = cvom__csv_open_mem((const char *)data, size, NAME, &w->o, &r, &err);
     else
-        st = cvom_csv_open_fd(fd, NAME, &w->o, &r, &err);
+        st = cvom__csv_open_fd(fd, NAME, &w->o, &r, &err);
     if (st != CVOM_OK)
         fail("open failed: %s\n", err.message);
     if (w->block)
@@ -304,8 +304,8 @@ static void run_way(const uint8_t *data, size_t size, const struct way *w, struc
     size_t rows = 0, last_off = 0;
     struct cvom_csv_row row;
     for (;;) {
-        st = cvom_csv_next(r, &row, &err);
-        size_t off = cvom_csv_offset(r);
+        st = cvom__csv_next(r, &row, &err);
+        size_t off = cvom__csv_offset(r);
         if (off < last_off || off > avail)
             fail("offset %zu after %zu, input of %zu bytes\n", off, last_off, avail);
         last_off = off;
@@ -342,11 +342,11 @@ static void run_way(const uint8_t *data, size_t size, const struct way *w, struc
         out_fmt(res, "error %d %ld:%ld: %s\n", (int)st, err.line, err.column, err.message);
         /* The reader cannot continue: the same error again. */
         struct cvom_error again;
-        if (cvom_csv_next(r, &row, &again) != st || again.line != err.line ||
+        if (cvom__csv_next(r, &row, &again) != st || again.line != err.line ||
             again.column != err.column || strcmp(again.message, err.message) != 0)
             fail("a second call after an error gave another outcome\n");
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (w->src == SRC_PIPE && fd != scratch_fd)
         close(fd);
 }
@@ -627,7 +627,7 @@ static void same(const char *what, const struct out *a, const struct out *b)
 static void pick_opts(uint64_t h, struct cvom_csv_opts *o)
 {
     static const char delims[] = {',', ';', '\t', '|', ' ', 'a', '#', '\''};
-    cvom_csv_opts_init(o);
+    cvom__csv_opts_init(o);
     o->encoding = (h & 1) ? CVOM_ENC_CP1252 : CVOM_ENC_UTF8;
     o->delimiter = delims[(h >> 1) & 7];
     if (h >> 4 & 1)
@@ -654,7 +654,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * each input costs four reads (every read allocates the reader's 1 MiB buffer), small
      * blocks, a pipe or file, or a file read with a byte limit. */
     struct way w = {.src = SRC_MEM};
-    cvom_csv_opts_init(&w.o);
+    cvom__csv_opts_init(&w.o);
     run_way(data, size, &w, &a);
     ref_read(data, size, &w.o, &ref);
     same("reader and reference (default options)", &a, &ref);

@@ -3,7 +3,7 @@
  * A failed parse must leave the output empty and name the file, with a line and column
  * inside the input when it gives one. A successful parse must give an instrument that
  * validates and whose items each hold the rules of cvom_instrument_add; written back with
- * cvom_instrument_write(full = 1) it must parse to the same instrument, and writing that
+ * cvom__instrument_write(full = 1) it must parse to the same instrument, and writing that
  * again must give the same bytes. The table-only form (full = 0) must give the same items
  * once a preamble is put in front of it.
  */
@@ -127,8 +127,8 @@ static char *write_mem(const struct cvom_instrument *ins, int full, size_t *len)
     FILE *f = open_memstream(&buf, len);
     if (!f)
         fail("open_memstream failed\n");
-    if (cvom_instrument_write(f, ins, full) != CVOM_OK)
-        fail("cvom_instrument_write failed\n");
+    if (cvom__instrument_write(f, ins, full) != CVOM_OK)
+        fail("cvom__instrument_write failed\n");
     if (fclose(f) != 0)
         fail("fclose of a memory stream failed\n");
     return buf;
@@ -139,7 +139,7 @@ static void parse_back(const char *text, size_t len, struct cvom_instrument *out
 {
     struct cvom_error err;
     cvom_instrument_init(out);
-    if (cvom_instrument_parse(text, len, "written.csv", out, &err) != CVOM_OK)
+    if (cvom__instrument_parse(text, len, "written.csv", out, &err) != CVOM_OK)
         fail("%s does not parse: %ld:%ld: %s\n--- written:\n%s\n", what, err.line, err.column,
              err.message, text);
 }
@@ -212,7 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cvom_error err;
     memset(&err, 0, sizeof err);
     cvom_instrument_init(&ins);
-    enum cvom_status st = cvom_instrument_parse((const char *)data, size, NAME, &ins, &err);
+    enum cvom_status st = cvom__instrument_parse((const char *)data, size, NAME, &ins, &err);
     if (st != CVOM_OK) {
         check_failure(st, &err, &ins, data, size);
         return 0;

@@ -32,9 +32,9 @@ static char *write_file(const struct cvom_lang_file *f, size_t *len)
         return NULL;
     *len = (size_t)snprintf(out, cap, "# lang: %s\nkey,text\n", f->lang);
     for (size_t i = 0; i < f->n; i++) {
-        *len += cvom_csv_field_text(out + *len, f->v[i].key, 1);
+        *len += cvom__csv_field_text(out + *len, f->v[i].key, 1);
         out[(*len)++] = ',';
-        *len += cvom_csv_field_text(out + *len, f->v[i].text, 1);
+        *len += cvom__csv_field_text(out + *len, f->v[i].text, 1);
         out[(*len)++] = '\n';
     }
     if (*len > cap)

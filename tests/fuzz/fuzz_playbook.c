@@ -1,4 +1,4 @@
-/* fuzz_playbook.c — fuzz target for cvom_playbook_parse (src/service/playbooks.h), the reader
+/* fuzz_playbook.c — fuzz target for cvom__playbook_parse (src/service/playbooks.h), the reader
  * of the playbook files that `cvom playbook import` takes (data/playbooks.csv's format).
  *
  * A refused file gives CVOM_EPARSE or CVOM_ELIMIT with a message, leaves the output
@@ -33,21 +33,21 @@ static long csv_rows(const char *buf, size_t len)
     struct cvom_csv *r;
     struct cvom_csv_row row;
     struct cvom_error err = {0};
-    cvom_csv_opts_init(&o);
-    if (cvom_csv_open_mem(buf, len, NAME, &o, &r, &err))
+    cvom__csv_opts_init(&o);
+    if (cvom__csv_open_mem(buf, len, NAME, &o, &r, &err))
         return -1;
     long n = 0;
     enum cvom_status st;
-    while (!(st = cvom_csv_next(r, &row, &err)) && !row.eof)
+    while (!(st = cvom__csv_next(r, &row, &err)) && !row.eof)
         n++;
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     return st ? -1 : n;
 }
 
 /* Append one field (guarded, quoted as needed) and a separator to out at *len. */
 static void put_field(char *out, size_t *len, const char *s, char sep)
 {
-    *len += cvom_csv_field_text(out + *len, s, 1);
+    *len += cvom__csv_field_text(out + *len, s, 1);
     out[(*len)++] = sep;
 }
 
@@ -103,7 +103,7 @@ static void check_book(const struct cvom_playbook *b, const char *buf, size_t le
         return;
     struct cvom_playbook again;
     struct cvom_error err = {0};
-    if (cvom_playbook_parse(text, n1, NAME, &again, &err))
+    if (cvom__playbook_parse(text, n1, NAME, &again, &err))
         fail("the playbook written back does not parse: %s (line %ld, column %ld)", err.message,
              err.line, err.column);
     if (again.n != b->n)
@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct cvom_playbook b;
     struct cvom_error err = {0};
     memset(&b, 0xA5, sizeof b);
-    enum cvom_status st = cvom_playbook_parse(buf, size, NAME, &b, &err);
+    enum cvom_status st = cvom__playbook_parse(buf, size, NAME, &b, &err);
     if (st == CVOM_OK) {
         check_book(&b, buf, size);
         cvom_playbook_cleanup(&b);

@@ -1,5 +1,5 @@
-/* fuzz_scalars.c — fuzz target for the small parsers: cvom_parse_double, cvom_parse_long,
- * cvom_parse_bool (src/io/util.h) and cvom_date_parse / cvom_date_format (cvom.h).
+/* fuzz_scalars.c — fuzz target for the small parsers: cvom__parse_double, cvom__parse_long,
+ * cvom__parse_bool (src/io/util.h) and cvom_date_parse / cvom_date_format (cvom.h).
  *
  * The input, cut at its first NUL, is given to every parser. Each outcome is compared with
  * a grammar checked here independently: a number is accepted exactly when the text between
@@ -104,7 +104,7 @@ static void check_double(const char *s)
     const char *b, *e;
     core(s, &b, &e);
     double v = -12345.678, sentinel = v;
-    enum cvom_status st = cvom_parse_double(s, &v);
+    enum cvom_status st = cvom__parse_double(s, &v);
     int grammar = decimal_grammar(b, e);
     if (st != CVOM_OK) {
         if (st != CVOM_EINVAL || memcmp(&v, &sentinel, sizeof v) != 0)
@@ -127,7 +127,7 @@ static void check_double(const char *s)
     char buf[64];
     snprintf(buf, sizeof buf, "%.17g", v);
     double w;
-    if (cvom_parse_double(buf, &w) != CVOM_OK || memcmp(&v, &w, sizeof v) != 0)
+    if (cvom__parse_double(buf, &w) != CVOM_OK || memcmp(&v, &w, sizeof v) != 0)
         fail("parse_double does not read back its own %%.17g form %s\n", buf);
 }
 
@@ -156,7 +156,7 @@ static void check_long(const char *s)
     }
     for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
         long lo = ranges[r][0], hi = ranges[r][1], v = 42;
-        enum cvom_status st = cvom_parse_long(s, lo, hi, &v);
+        enum cvom_status st = cvom__parse_long(s, lo, hi, &v);
         int fits = grammar && !big &&
                    (neg ? mag <= (unsigned long long)LONG_MAX + 1 : mag <= (unsigned long long)LONG_MAX);
         long want = 0;
@@ -183,7 +183,7 @@ static void check_bool(const char *s)
         if (strcasecmp(s, words[i]) == 0)
             want = i < 4;
     int v = 7;
-    enum cvom_status st = cvom_parse_bool(s, &v);
+    enum cvom_status st = cvom__parse_bool(s, &v);
     if ((st == CVOM_OK) != (want >= 0) || (st == CVOM_OK && v != want) ||
         (st != CVOM_OK && v != 7))
         fail("parse_bool gave status %d, value %d; expected %d\n", (int)st, v, want);

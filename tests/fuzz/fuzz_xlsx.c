@@ -127,12 +127,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct cvom_xlsx *x = NULL;
     struct cvom_error err;
-    enum cvom_status st = cvom_xlsx_open_mem(book, len, "fuzz.xlsx", NULL, &x, &err);
+    enum cvom_status st = cvom__xlsx_open_mem(book, len, "fuzz.xlsx", NULL, &x, &err);
     if (st != CVOM_OK && x)
         fail("a failed open returned a reader");
     struct cvom_csv_row row;
     long last = 0;
-    while (!st && !(st = cvom_xlsx_next(x, &row, &err)) && !row.eof)
+    while (!st && !(st = cvom__xlsx_next(x, &row, &err)) && !row.eof)
         check_row(&row, &last);
     if (st && st != CVOM_EPARSE && st != CVOM_ELIMIT && st != CVOM_ENOMEM)
         fail("status %d", (int)st);
@@ -140,10 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("an error without a message");
     if (st && x) {
         struct cvom_error again;
-        if (cvom_xlsx_next(x, &row, &again) != st || strcmp(again.message, err.message) != 0)
+        if (cvom__xlsx_next(x, &row, &again) != st || strcmp(again.message, err.message) != 0)
             fail("the error is not given again");
     }
-    cvom_xlsx_close(x);
+    cvom__xlsx_close(x);
     free(book);
     return 0;
 }

@@ -44,11 +44,11 @@ static inline struct cvom_store *open_store(const char *name)
     char p[512];
     struct cvom_store *st = NULL;
     struct cvom_error err = {0};
-    if (strchr(name, '/') || cvom_store_location_is_server(name))
+    if (strchr(name, '/') || cvom__store_location_is_server(name))
         snprintf(p, sizeof p, "%s", name);
     else
         path_in_dir(p, sizeof p, name);
-    enum cvom_status s = cvom_store_open(p, &st, &err);
+    enum cvom_status s = cvom__store_open(p, &st, &err);
     if (s != CVOM_OK)
         fprintf(stderr, "open %s: %s\n", p, err.message);
     CHECK_INT(s, CVOM_OK);

@@ -179,7 +179,7 @@ static enum cvom_status copy(struct cvom_store *from, struct cvom_store *to, uns
                              struct seen *s, struct cvom_error *err)
 {
     memset(s, 0, sizeof *s);
-    enum cvom_status st = cvom_store_copy(from, to, flags, NULL, on_report, s, err);
+    enum cvom_status st = cvom__store_copy(from, to, flags, NULL, on_report, s, err);
     if (st != CVOM_OK)
         fprintf(stderr, "  (copy said: %s)\n", err->message);
     return st;
@@ -276,18 +276,18 @@ static void check_unknown_schema(struct cvom_store *from)
     struct seen s;
     struct cvom_error err = {0};
     struct cvom_store *st = open_store("odd.db");
-    cvom_store_close(st);
+    cvom__store_close(st);
     sqlite_exec("odd.db", "CREATE TABLE extra (x INTEGER)");
     st = open_store("odd.db");
     CHECK_INT(copy(from, st, CVOM_COPY_REPLACE, &s, &err), CVOM_EINVAL);
     CHECK(strstr(err.message, "extra") != NULL);
-    cvom_store_close(st);
+    cvom__store_close(st);
     sqlite_exec("odd.db", "DROP TABLE extra; ALTER TABLE accounts ADD COLUMN x INTEGER");
     st = open_store("odd.db");
     CHECK_INT(copy(from, st, CVOM_COPY_REPLACE, &s, &err), CVOM_EINVAL);
     CHECK(strstr(err.message, "columns of table accounts") != NULL);
     CHECK_INT(count_of(st, "accounts"), 0);
-    cvom_store_close(st);
+    cvom__store_close(st);
 }
 
 static void test_sqlite(struct cvom_store *a)
@@ -300,8 +300,8 @@ static void test_sqlite(struct cvom_store *a)
     check_one_bit(a, c);
     check_misuse(a, b);
     check_unknown_schema(a);
-    cvom_store_close(b);
-    cvom_store_close(c);
+    cvom__store_close(b);
+    cvom__store_close(c);
 }
 
 /* SQLite into PostgreSQL, back into a new file, PostgreSQL into PostgreSQL; and a value
@@ -329,11 +329,11 @@ static void test_across(struct cvom_store *a)
     CHECK_INT(s.differ, 1);
     CHECK_INT(count_of(neg, "accounts"), 0);
 out:
-    cvom_store_close(neg);
-    cvom_store_close(back);
-    cvom_store_close(p3);
-    cvom_store_close(p2);
-    cvom_store_close(p1);
+    cvom__store_close(neg);
+    cvom__store_close(back);
+    cvom__store_close(p3);
+    cvom__store_close(p2);
+    cvom__store_close(p1);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -346,7 +346,7 @@ static enum cvom_status restore(const char *backup, const char *target, int repl
     char b[512], t[512];
     path_in_dir(b, sizeof b, backup);
     path_in_dir(t, sizeof t, target);
-    return cvom_store_restore(b, t, replace, err);
+    return cvom__store_restore(b, t, replace, err);
 }
 
 /* No temporary file of a restore is left behind. */
@@ -367,7 +367,7 @@ static void check_restored(struct cvom_store *a, const char *name)
     struct cvom_store *r = open_store(name);
     if (r)
         check_same(a, r);
-    cvom_store_close(r);
+    cvom__store_close(r);
 }
 
 static void check_bad_backups(void)
@@ -388,7 +388,7 @@ static void check_bad_backups(void)
     CHECK_INT(restore("missing.db", "from-missing.db", 0, &err), CVOM_ENOTFOUND);
     path_in_dir(p, sizeof p, "from-junk.db");
     CHECK_INT(access(p, F_OK) != 0, 1);
-    CHECK_INT(cvom_store_restore("backup.db", "postgresql://nowhere/cvom", 1, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__store_restore("backup.db", "postgresql://nowhere/cvom", 1, &err), CVOM_EINVAL);
     CHECK(strstr(err.message, "pg_restore") != NULL);
 }
 
@@ -407,12 +407,12 @@ static void test_restore(struct cvom_store *a)
     struct cvom_store *r = open_store("restored.db");
     int64_t later = r ? add_account(r, "Added after the backup", "") : 0;
     CHECK_INT(restore("backup.db", "restored.db", 1, &err), CVOM_EBUSY);
-    cvom_store_close(r);
+    cvom__store_close(r);
     r = open_store("restored.db");
     struct cvom_account acc;
     if (r)
         CHECK_INT(r->ops->account_get(r, later, &acc, &err), CVOM_OK);
-    cvom_store_close(r);
+    cvom__store_close(r);
 
     CHECK_INT(restore("backup.db", "restored.db", 1, &err), CVOM_OK);
     check_restored(a, "restored.db");
@@ -443,7 +443,7 @@ int main(int argc, char **argv)
             test_sqlite(a);
         test_restore(a);
     }
-    cvom_store_close(a);
+    cvom__store_close(a);
     remove_dir();
     return CHECK_DONE();
 }

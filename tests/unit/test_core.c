@@ -65,7 +65,7 @@ static void test_default_instrument(void)
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
     struct cvom_error err = {0};
-    CHECK_INT(cvom_instrument_default(&ins, &err), CVOM_OK);
+    CHECK_INT(cvom__instrument_default(&ins, &err), CVOM_OK);
     int n[CVOM_AXIS_COUNT] = {0};
     for (size_t i = 0; i < ins.n_items; i++) {
         n[ins.items[i].axis]++;
@@ -90,19 +90,19 @@ static void test_instrument_file_errors(void)
                        "code,axis,reverse,weight,scale_min,scale_max,statement\n"
                        "A,intellectual,0,1,1,5,one\n"
                        "B,sideways,0,1,1,5,two\n";
-    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EINVAL);
     CHECK_INT(err.line, 5);
     CHECK_INT(err.column, 3);
     CHECK_STR(err.file, "t.csv");
     CHECK_INT(ins.n_items, 0);
     text = "# name: t\n# min_items: 1\ncode,axis,scale_min,scale_max,statement\n"
            "A,intellectual,1,5,one\nB,emotional,0,10,two\n";
-    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_OK);
+    CHECK_INT(cvom__instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_OK);
     CHECK_INT(ins.n_items, 2);
     CHECK_NEAR(ins.items[1].weight, 1, 0);
     CHECK_INT(ins.items[1].scale_max, 10);
     text = "# name: t\ncode,axis,statement\nA,intellectual,x\n";
-    CHECK_INT(cvom_instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EPARSE);
+    CHECK_INT(cvom__instrument_parse(text, strlen(text), "t.csv", &ins, &err), CVOM_EPARSE);
     CHECK_INT(err.line, 2); /* the header lacks scale_min */
     cvom_instrument_cleanup(&ins);
 }

@@ -91,7 +91,7 @@ static enum cvom_status dump(struct cvom_csv *r, const char *name, struct str *o
     size_t last_off = 0;
     puts_(out, "");
     for (;;) {
-        enum cvom_status st = cvom_csv_next(r, &row, &err);
+        enum cvom_status st = cvom__csv_next(r, &row, &err);
         if (st != CVOM_OK) {
             CHECK_STR(err.file, name);
             CHECK_INT(err.status, st);
@@ -99,12 +99,12 @@ static enum cvom_status dump(struct cvom_csv *r, const char *name, struct str *o
             puts_(out, err.message);
             /* the reader stays failed with the same error */
             struct cvom_error again;
-            CHECK_INT(cvom_csv_next(r, &row, &again), st);
+            CHECK_INT(cvom__csv_next(r, &row, &again), st);
             CHECK_STR(again.message, err.message);
             return st;
         }
-        CHECK(cvom_csv_offset(r) >= last_off);
-        last_off = cvom_csv_offset(r);
+        CHECK(cvom__csv_offset(r) >= last_off);
+        last_off = cvom__csv_offset(r);
         if (row.eof) {
             CHECK_INT(row.n, 0);
             return CVOM_OK;
@@ -131,14 +131,14 @@ static enum cvom_status run_mem(const char *in, size_t len, const struct cvom_cs
 {
     struct cvom_csv *r = NULL;
     struct cvom_error err;
-    enum cvom_status st = cvom_csv_open_mem(in, len, "mem.csv", o, &r, &err);
+    enum cvom_status st = cvom__csv_open_mem(in, len, "mem.csv", o, &r, &err);
     CHECK_INT(st, CVOM_OK);
     if (st != CVOM_OK)
         return st;
     if (block)
         cvom__csv_set_block_size(r, block);
     st = dump(r, "mem.csv", out);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     return st;
 }
 
@@ -146,12 +146,12 @@ static enum cvom_status run_fd(int fd, const struct cvom_csv_opts *o, struct str
 {
     struct cvom_csv *r = NULL;
     struct cvom_error err;
-    enum cvom_status st = cvom_csv_open_fd(fd, "fd.csv", o, &r, &err);
+    enum cvom_status st = cvom__csv_open_fd(fd, "fd.csv", o, &r, &err);
     CHECK_INT(st, CVOM_OK);
     if (st != CVOM_OK)
         return st;
     st = dump(r, "fd.csv", out);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     return st;
 }
 
@@ -523,7 +523,7 @@ static void test_bom(void)
     BAD("\xEF\xBB", CVOM_EPARSE, "error 1:1: invalid UTF-8 byte sequence");
     /* in Windows-1252 those bytes are characters */
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.encoding = CVOM_ENC_CP1252;
     OK_O(&o, "\xEF\xBB\xBF" "a\n", "[1.1 \xC3\xAF\xC2\xBB\xC2\xBF" "a]\n");
 }
@@ -559,7 +559,7 @@ static void test_utf8(void)
 static void test_cp1252(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.encoding = CVOM_ENC_CP1252;
     OK_O(&o, "\x80,\xE9\n", "[1.1 \xE2\x82\xAC][1.3 \xC3\xA9]\n");
     OK_O(&o, "caf\xE9,na\xEFve,\x93q\x94\n",
@@ -581,13 +581,13 @@ static void test_cp1252(void)
             all[n++] = (char)c;
     struct cvom_csv *r;
     struct cvom_csv_row row;
-    CHECK_INT(cvom_csv_open_mem(all, n, "all", &o, &r, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_open_mem(all, n, "all", &o, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
     CHECK_INT(row.n, 1);
     CHECK_INT(row.fields[0].len, 2 * 106 + 3 * 17);
     CHECK(memcmp(row.fields[0].s, "\xE2\x82\xAC\xE2\x80\x9A", 6) == 0);
     CHECK(memcmp(row.fields[0].s + row.fields[0].len - 2, "\xC3\xBF", 2) == 0);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
 }
 
 static void test_errors(void)
@@ -619,7 +619,7 @@ static void test_errors(void)
 static void test_first_line(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.first_line = 5;
     OK_O(&o, "a\n\"b\nc\",d\n", "[5.1 a]\n[6.1 b\\nc][7.4 d]\n");
     BAD_O(&o, "a\n\nb\"\r\r", CVOM_EPARSE,
@@ -629,7 +629,7 @@ static void test_first_line(void)
 static void test_delimiters(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.delimiter = ';';
     OK_O(&o, "a;b,c;\"d;e\"\n", "[1.1 a][1.3 b,c][1.7 d;e]\n");
     o.delimiter = '\t';
@@ -642,7 +642,7 @@ static void test_delimiters(void)
 static void test_detect(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.delimiter = 0;
     OK_O(&o, "a;b;c\n1,5;2;\"x;y\"\n", "[1.1 a][1.3 b][1.5 c]\n[2.1 1,5][2.5 2][2.7 x;y]\n");
     OK_O(&o, "a\tb\n1\t2\n", "[1.1 a][1.3 b]\n[2.1 1][2.3 2]\n");
@@ -660,18 +660,18 @@ static void test_detect(void)
     /* the delimiter chosen is reported once a row was read */
     struct cvom_csv *r = NULL;
     struct cvom_csv_row row;
-    CHECK_INT(cvom_csv_open_mem("x;y\n", 4, "d", &o, &r, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_delimiter(r), ',');
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_delimiter(r), ';');
+    CHECK_INT(cvom__csv_open_mem("x;y\n", 4, "d", &o, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_delimiter(r), ',');
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_delimiter(r), ';');
     CHECK_INT((int)row.n, 2);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
 }
 
 static void test_limits(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_field = 3;
     OK_O(&o, "abc,\"def\",\"\"\"\"\"\"\n", "[1.1 abc][1.5 def][1.11 \"\"]\n");
     BAD_O(&o, "abc,abcd\n", CVOM_ELIMIT, "error 1:5: field longer than 3 bytes");
@@ -682,7 +682,7 @@ static void test_limits(void)
     OK_O(&o, "a\xE9,\x80\n", "[1.1 a\xC3\xA9][1.4 \xE2\x82\xAC]\n");
     BAD_O(&o, "\xE9\xE9", CVOM_ELIMIT, "error 1:1: field longer than 3 bytes");
 
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_fields = 3;
     OK_O(&o, "a,b,c\n,,\n", "[1.1 a][1.3 b][1.5 c]\n[2.1 ][2.2 ][2.3 ]\n");
     BAD_O(&o, "a,b,c\n1,2,3,4\n", CVOM_ELIMIT,
@@ -692,7 +692,7 @@ static void test_limits(void)
     OK_O(&o, "a\nb\n", "[1.1 a]\n[2.1 b]\n");
     BAD_O(&o, "a,\n", CVOM_ELIMIT, "error 1:3: more than 1 fields in a row");
 
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_row = 5;
     OK_O(&o, "abcde\nab,de\r\n\"a\nb\"\n", "[1.1 abcde]\n[2.1 ab][2.4 de]\n[3.1 a\\nb]\n");
     OK_O(&o, "abcde", "[1.1 abcde]\n");
@@ -716,7 +716,7 @@ static void test_limits(void)
 static void test_options(void)
 {
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     CHECK_INT(o.encoding, CVOM_ENC_UTF8);
     CHECK_INT(o.delimiter, ',');
     CHECK_INT(o.max_field, 65536);
@@ -724,61 +724,61 @@ static void test_options(void)
     CHECK_INT(o.max_row, 1 << 20);
     CHECK_INT(o.first_line, 1);
 
-    CHECK_INT(cvom_encoding_parse("utf-8"), CVOM_ENC_UTF8);
-    CHECK_INT(cvom_encoding_parse("UTF8"), CVOM_ENC_UTF8);
-    CHECK_INT(cvom_encoding_parse("Windows-1252"), CVOM_ENC_CP1252);
-    CHECK_INT(cvom_encoding_parse("CP1252"), CVOM_ENC_CP1252);
-    CHECK_INT(cvom_encoding_parse("latin1"), -1);
-    CHECK_INT(cvom_encoding_parse(""), -1);
-    CHECK_INT(cvom_encoding_parse(NULL), -1);
+    CHECK_INT(cvom__encoding_parse("utf-8"), CVOM_ENC_UTF8);
+    CHECK_INT(cvom__encoding_parse("UTF8"), CVOM_ENC_UTF8);
+    CHECK_INT(cvom__encoding_parse("Windows-1252"), CVOM_ENC_CP1252);
+    CHECK_INT(cvom__encoding_parse("CP1252"), CVOM_ENC_CP1252);
+    CHECK_INT(cvom__encoding_parse("latin1"), -1);
+    CHECK_INT(cvom__encoding_parse(""), -1);
+    CHECK_INT(cvom__encoding_parse(NULL), -1);
 
     struct cvom_csv *r = NULL;
     struct cvom_error err;
     const char bad_delims[] = {'"', '\n', '\r', (char)0xE9}; /* 0 asks for detection */
     for (size_t i = 0; i < sizeof bad_delims; i++) {
         o.delimiter = bad_delims[i];
-        CHECK_INT(cvom_csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
+        CHECK_INT(cvom__csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
         CHECK_INT(err.status, CVOM_EINVAL);
     }
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_field = 0;
-    CHECK_INT(cvom_csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
-    cvom_csv_opts_init(&o);
+    CHECK_INT(cvom__csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
+    cvom__csv_opts_init(&o);
     o.first_line = 0;
-    CHECK_INT(cvom_csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
-    cvom_csv_opts_init(&o);
+    CHECK_INT(cvom__csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
+    cvom__csv_opts_init(&o);
     o.encoding = CVOM_ENC_COUNT;
-    CHECK_INT(cvom_csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
-    CHECK_INT(cvom_csv_open_fd(-1, "x", NULL, &r, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__csv_open_mem("a", 1, "x", &o, &r, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__csv_open_fd(-1, "x", NULL, &r, &err), CVOM_EINVAL);
     CHECK(r == NULL);
-    cvom_csv_close(NULL);
+    cvom__csv_close(NULL);
 
     /* after the end, the end again; a long name is cut to fit */
     char name[400];
     memset(name, 'n', sizeof name - 1);
     name[sizeof name - 1] = 0;
-    CHECK_INT(cvom_csv_open_mem("a\n", 2, name, NULL, &r, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_open_mem("a\n", 2, name, NULL, &r, &err), CVOM_OK);
     struct cvom_csv_row row;
-    CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_OK);
     CHECK_INT(row.n, 1);
     CHECK_INT(row.eof, 0);
-    CHECK_INT(cvom_csv_offset(r), 2);
+    CHECK_INT(cvom__csv_offset(r), 2);
     for (int i = 0; i < 2; i++) {
-        CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_OK);
+        CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_OK);
         CHECK_INT(row.eof, 1);
         CHECK_INT(row.n, 0);
     }
-    cvom_csv_close(r);
-    CHECK_INT(cvom_csv_open_mem("a\0", 2, name, NULL, &r, &err), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_EPARSE);
+    cvom__csv_close(r);
+    CHECK_INT(cvom__csv_open_mem("a\0", 2, name, NULL, &r, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_EPARSE);
     CHECK_INT(strlen(err.file), sizeof err.file - 1);
     CHECK_STR(err.message, "NUL byte in input");
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     /* an empty memory buffer may be NULL */
-    CHECK_INT(cvom_csv_open_mem(NULL, 0, "x", NULL, &r, &err), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_open_mem(NULL, 0, "x", NULL, &r, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_OK);
     CHECK_INT(row.eof, 1);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
 }
 
 static void test_offsets(void)
@@ -786,18 +786,18 @@ static void test_offsets(void)
     const char in[] = "\xEF\xBB\xBFid,x\r\n\n\"a\nb\",c\nlast";
     struct cvom_csv *r;
     struct cvom_csv_row row;
-    CHECK_INT(cvom_csv_open_mem(in, sizeof in - 1, "o", NULL, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_open_mem(in, sizeof in - 1, "o", NULL, &r, NULL), CVOM_OK);
     cvom__csv_set_block_size(r, 2);
-    CHECK_INT(cvom_csv_offset(r), 0);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_offset(r), 9);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_offset(r), 0);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_offset(r), 9);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
     CHECK_INT(row.line, 3);
-    CHECK_INT(cvom_csv_offset(r), 18);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_offset(r), 18);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
     CHECK_STR(row.fields[0].s, "last");
-    CHECK_INT(cvom_csv_offset(r), sizeof in - 1);
-    cvom_csv_close(r);
+    CHECK_INT(cvom__csv_offset(r), sizeof in - 1);
+    cvom__csv_close(r);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -896,20 +896,20 @@ static void test_long_fields(void)
     puts_(&in, "\",after\n");
 
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_field = 100000;
     for (int how = 0; how < 2; how++) {
         struct cvom_csv *r;
         struct cvom_csv_row row;
         int fd = -1;
         if (how == 0) {
-            CHECK_INT(cvom_csv_open_mem(in.s, in.len, "m", &o, &r, NULL), CVOM_OK);
+            CHECK_INT(cvom__csv_open_mem(in.s, in.len, "m", &o, &r, NULL), CVOM_OK);
         } else {
             fd = temp_file_with(in.s, in.len);
-            CHECK_INT(cvom_csv_open_fd(fd, "f", &o, &r, NULL), CVOM_OK);
+            CHECK_INT(cvom__csv_open_fd(fd, "f", &o, &r, NULL), CVOM_OK);
         }
         do
-            CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+            CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
         while (row.n && strcmp(row.fields[0].s, "k") != 0);
         CHECK_INT(row.n, 3);
         CHECK_INT(row.line, (long)(start / 8) + 1);
@@ -918,9 +918,9 @@ static void test_long_fields(void)
         CHECK_STR(row.fields[2].s, "after");
         CHECK_INT(row.fields[2].line, row.line + 400);
         CHECK_INT(row.fields[2].column, 3);
-        CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+        CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
         CHECK_INT(row.eof, 1);
-        cvom_csv_close(r);
+        cvom__csv_close(r);
         if (fd >= 0)
             close(fd);
     }
@@ -931,37 +931,37 @@ static void test_long_fields(void)
     char *s = malloc(big + 16);
     memset(s, 'x', big);
     memcpy(s + big, ",y\nz", 4);
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     o.max_field = big;
     o.max_row = big + 2;
     struct cvom_csv *r;
     struct cvom_csv_row row;
     struct cvom_error err;
-    CHECK_INT(cvom_csv_open_mem(s, big + 4, "m", &o, &r, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_open_mem(s, big + 4, "m", &o, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
     CHECK_INT(row.n, 2);
     CHECK_INT(row.fields[0].len, big);
     CHECK_STR(row.fields[1].s, "y");
     CHECK_INT(row.fields[1].column, (long)big + 2);
-    CHECK_INT(cvom_csv_next(r, &row, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, NULL), CVOM_OK);
     CHECK_STR(row.fields[0].s, "z");
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     o.max_row = big + 1;
     for (size_t b = 0; b < 2; b++) {
-        CHECK_INT(cvom_csv_open_mem(s, big + 4, "m", &o, &r, NULL), CVOM_OK);
+        CHECK_INT(cvom__csv_open_mem(s, big + 4, "m", &o, &r, NULL), CVOM_OK);
         if (b)
             cvom__csv_set_block_size(r, 1000);
-        CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_ELIMIT);
+        CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_ELIMIT);
         CHECK_STR(err.message, "row longer than 1572865 bytes");
         CHECK_INT(err.line, 1);
         CHECK_INT(err.column, 1);
-        cvom_csv_close(r);
+        cvom__csv_close(r);
     }
     /* default limits: a 70000-byte field */
-    CHECK_INT(cvom_csv_open_mem(s, 70000, "m", NULL, &r, NULL), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_ELIMIT);
+    CHECK_INT(cvom__csv_open_mem(s, 70000, "m", NULL, &r, NULL), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_ELIMIT);
     CHECK_STR(err.message, "field longer than 65536 bytes");
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     free(s);
 }
 
@@ -995,7 +995,7 @@ static void test_random(void)
             len += al;
         }
         struct cvom_csv_opts o;
-        cvom_csv_opts_init(&o);
+        cvom__csv_opts_init(&o);
         int cp = iter % 3 == 2;
         if (cp)
             o.encoding = CVOM_ENC_CP1252;

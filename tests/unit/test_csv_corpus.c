@@ -84,7 +84,7 @@ static int parse_options(const char *line, struct cvom_csv_opts *o, char *why, s
         unsigned long long num = strtoull(val, &endp, 10);
         int is_num = errno == 0 && endp != val && *endp == 0;
         if (strcmp(key, "encoding") == 0) {
-            int e = cvom_encoding_parse(val);
+            int e = cvom__encoding_parse(val);
             if (e < 0)
                 goto bad;
             o->encoding = (enum cvom_encoding)e;
@@ -125,18 +125,18 @@ static int run(const char *path, const char *data, size_t len, const struct cvom
     enum cvom_status st;
     int fd = -1;
     if (block) {
-        st = cvom_csv_open_mem(data, len, path, o, &r, &err);
+        st = cvom__csv_open_mem(data, len, path, o, &r, &err);
     } else {
         fd = open(path, O_RDONLY);
         if (fd < 0)
             return -1;
-        st = cvom_csv_open_fd(fd, path, o, &r, &err);
+        st = cvom__csv_open_fd(fd, path, o, &r, &err);
     }
     if (st == CVOM_OK && block)
         cvom__csv_set_block_size(r, block);
     while (st == CVOM_OK) {
         struct cvom_csv_row row;
-        st = cvom_csv_next(r, &row, &err);
+        st = cvom__csv_next(r, &row, &err);
         if (st != CVOM_OK || row.eof)
             break;
         json_t *a = json_array();
@@ -166,7 +166,7 @@ static int run(const char *path, const char *data, size_t len, const struct cvom
         if (st != (limit ? CVOM_ELIMIT : CVOM_EPARSE))
             add_line(out, "(unexpected status)", 19);
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     if (fd >= 0)
         close(fd);
     return 0;
@@ -200,7 +200,7 @@ static int check_file(const char *dir, const char *name)
     char *etext = slurp(expect_path, &elen), *data = slurp(path, &dlen);
     struct lines want = {0}, got = {0}, got_mem = {0};
     struct cvom_csv_opts o;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     int ok = 0;
     if (!etext || !data) {
         snprintf(why, sizeof why, "cannot read the %s file", etext ? ".csv" : ".expect");

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* What cvom_csv_index must give, one byte at a time. */
+/* What cvom__csv_index must give, one byte at a time. */
 static size_t oracle(const unsigned char *s, size_t n, unsigned char delim, uint32_t *pos,
                      size_t *plain)
 {
@@ -68,7 +68,7 @@ static void one_case(size_t n, unsigned char delim, int odd_rate, size_t cap, in
     buf[n] = lf_after ? '\n' : 'x';
     size_t want_plain, got_plain;
     size_t wk = oracle(buf, n, delim, want, &want_plain);
-    size_t gk = cvom_csv_index((const char *)buf, n, (char)delim, got, cap, &got_plain);
+    size_t gk = cvom__csv_index((const char *)buf, n, (char)delim, got, cap, &got_plain);
     if (cap >= n + CVOM_CSV_INDEX_MIN) {
         /* room for everything: the same answer exactly */
         CHECK_INT(got_plain, want_plain);
@@ -129,10 +129,10 @@ int main(void)
     const char cr_end[] = "ab,c\r\n";
     uint32_t pos[128];
     size_t plain;
-    CHECK_INT(cvom_csv_index(cr_end, 5, ',', pos, 128, &plain), 1);
+    CHECK_INT(cvom__csv_index(cr_end, 5, ',', pos, 128, &plain), 1);
     CHECK_INT(plain, 5);
     const char cr_cut[] = "ab,c\rx";
-    CHECK_INT(cvom_csv_index(cr_cut, 5, ',', pos, 128, &plain), 1);
+    CHECK_INT(cvom__csv_index(cr_cut, 5, ',', pos, 128, &plain), 1);
     CHECK_INT(plain, 4);
     return CHECK_DONE();
 }

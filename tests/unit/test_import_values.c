@@ -18,7 +18,7 @@ static const char *canon(const char *s, int comma)
 {
     static char out[256];
     char why[200];
-    if (cvom_number_canonical(s, comma, out, CVOM_NUMBER_TEXT_MAX, why, sizeof why) != CVOM_OK)
+    if (cvom__number_canonical(s, comma, out, CVOM_NUMBER_TEXT_MAX, why, sizeof why) != CVOM_OK)
         snprintf(out, sizeof out, "!%s", why);
     return out;
 }
@@ -53,7 +53,7 @@ static const char *date_why(const char *s)
 {
     static char why[200];
     int32_t d;
-    if (cvom_date_check(s, &d, why, sizeof why) == CVOM_OK)
+    if (cvom__date_check(s, &d, why, sizeof why) == CVOM_OK)
         snprintf(why, sizeof why, "ok %d", (int)d);
     return why;
 }
@@ -74,21 +74,26 @@ static void test_dates(void)
 static void test_name_keys(void)
 {
     char a[64], b[64];
-    CHECK_STR(cvom_name_key("  ACME  Corp ", a, sizeof a), "acmecorp");
-    CHECK_STR(cvom_name_key("Café Müller", a, sizeof a), cvom_name_key("CAFÉ  MÜLLER", b, sizeof b));
+    CHECK_STR(cvom__name_key("  ACME  Corp ", a, sizeof a), "acmecorp");
+    CHECK_STR(cvom__name_key("Café Müller", a, sizeof a),
+              cvom__name_key("CAFÉ  MÜLLER", b, sizeof b));
     /* a decomposed é (e + combining acute) is the same name as the composed one */
-    CHECK_STR(cvom_name_key("Cafe\xCC\x81", a, sizeof a), cvom_name_key("Caf\xC3\xA9", b, sizeof b));
-    CHECK_STR(cvom_name_key("Straße", a, sizeof a), cvom_name_key("STRASSE", b, sizeof b));
-    CHECK_STR(cvom_name_key("A\xC2\xA0" "B", a, sizeof a), "ab"); /* no-break space */
-    CHECK(strcmp(cvom_name_key("Acme", a, sizeof a), cvom_name_key("Acme Inc", b, sizeof b)));
-    CHECK_STR(cvom_name_key("Bad \xFF Name", a, sizeof a), "bad\xFFname"); /* not UTF-8 */
-    CHECK_STR(cvom_name_key("abcdef", a, 4), "abc");
+    CHECK_STR(cvom__name_key("Cafe\xCC\x81", a, sizeof a),
+              cvom__name_key("Caf\xC3\xA9", b, sizeof b));
+    CHECK_STR(cvom__name_key("Straße", a, sizeof a), cvom__name_key("STRASSE", b, sizeof b));
+    CHECK_STR(cvom__name_key("A\xC2\xA0"
+                             "B",
+                             a, sizeof a),
+              "ab"); /* no-break space */
+    CHECK(strcmp(cvom__name_key("Acme", a, sizeof a), cvom__name_key("Acme Inc", b, sizeof b)));
+    CHECK_STR(cvom__name_key("Bad \xFF Name", a, sizeof a), "bad\xFFname"); /* not UTF-8 */
+    CHECK_STR(cvom__name_key("abcdef", a, 4), "abc");
     /* Latin-1 letters take a path of their own: the same keys as the Unicode tables give */
-    CHECK_STR(cvom_name_key("Société  MÜLLER\t", a, sizeof a), "sociétémüller");
-    CHECK_STR(cvom_name_key("ÀÉÎ×ØÞß÷ÿ", a, sizeof a), "àéî×øþss÷ÿ");
-    CHECK_STR(cvom_name_key("Éa", a, 3), "é");  /* cut at a character */
-    CHECK_STR(cvom_name_key("aß", a, 3), "as"); /* "ss" one character at a time */
-    CHECK_STR(cvom_name_key("Société\xC2\xB5", a, sizeof a), "sociétéμ"); /* micro: full path */
+    CHECK_STR(cvom__name_key("Société  MÜLLER\t", a, sizeof a), "sociétémüller");
+    CHECK_STR(cvom__name_key("ÀÉÎ×ØÞß÷ÿ", a, sizeof a), "àéî×øþss÷ÿ");
+    CHECK_STR(cvom__name_key("Éa", a, 3), "é");  /* cut at a character */
+    CHECK_STR(cvom__name_key("aß", a, 3), "as"); /* "ss" one character at a time */
+    CHECK_STR(cvom__name_key("Société\xC2\xB5", a, sizeof a), "sociétéμ"); /* micro: full path */
 }
 
 static void guarded(const char *s, const char *want_written)
@@ -96,18 +101,18 @@ static void guarded(const char *s, const char *want_written)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    CHECK_INT(cvom_csv_write_field(f, s, 1), 0);
+    CHECK_INT(cvom__csv_write_field(f, s, 1), 0);
     fclose(f);
     CHECK_STR(buf, want_written);
     /* read back as one field and unguarded: the text as it was */
     struct cvom_csv *r = NULL;
     struct cvom_csv_row row;
-    CHECK_INT(cvom_csv_open_mem(buf, len, "g", NULL, &r, NULL), CVOM_OK);
-    if (r && cvom_csv_next(r, &row, NULL) == CVOM_OK && row.n == 1)
-        CHECK_STR(cvom_csv_unguard(row.fields[0].s), s);
+    CHECK_INT(cvom__csv_open_mem(buf, len, "g", NULL, &r, NULL), CVOM_OK);
+    if (r && cvom__csv_next(r, &row, NULL) == CVOM_OK && row.n == 1)
+        CHECK_STR(cvom__csv_unguard(row.fields[0].s), s);
     else if (s[0])
         CHECK(0);
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     free(buf);
 }
 
@@ -139,8 +144,8 @@ static void test_guard(void)
                 s[i] = alpha[v % (int)(sizeof alpha - 1)];
             s[n] = '\0';
             char g[8];
-            snprintf(g, sizeof g, "%s%s", cvom_csv_needs_guard(s) ? "'" : "", s);
-            CHECK_STR(cvom_csv_unguard(g), s);
+            snprintf(g, sizeof g, "%s%s", cvom__csv_needs_guard(s) ? "'" : "", s);
+            CHECK_STR(cvom__csv_unguard(g), s);
             CHECK(!(g[0] == '=' || g[0] == '+' || g[0] == '-' || g[0] == '@'));
         }
     }
@@ -149,23 +154,23 @@ static void test_guard(void)
 static void test_keymap(void)
 {
     struct cvom_keymap m;
-    cvom_keymap_init(&m);
+    cvom__keymap_init(&m);
     char key[32];
     int added;
     for (int i = 0; i < 5000; i++) {
         snprintf(key, sizeof key, "k%d", i);
         struct cvom_keymap_value *v =
-            cvom_keymap_put(&m, key, (struct cvom_keymap_value){.id = i, .line = i * 2}, &added);
+            cvom__keymap_put(&m, key, (struct cvom_keymap_value){.id = i, .line = i * 2}, &added);
         CHECK(v && added && v->count == 1);
     }
-    struct cvom_keymap_value *v = cvom_keymap_put(&m, "k42", (struct cvom_keymap_value){.id = 7},
-                                                  &added);
+    struct cvom_keymap_value *v =
+        cvom__keymap_put(&m, "k42", (struct cvom_keymap_value){.id = 7}, &added);
     CHECK(v && !added && v->id == 42 && v->line == 84 && v->count == 2);
-    CHECK(cvom_keymap_get(&m, "k4999") && cvom_keymap_get(&m, "k4999")->id == 4999);
-    CHECK(cvom_keymap_get(&m, "nope") == NULL);
-    CHECK(cvom_keymap_get(&m, "") == NULL);
-    cvom_keymap_cleanup(&m);
-    CHECK(cvom_keymap_get(&m, "k1") == NULL);
+    CHECK(cvom__keymap_get(&m, "k4999") && cvom__keymap_get(&m, "k4999")->id == 4999);
+    CHECK(cvom__keymap_get(&m, "nope") == NULL);
+    CHECK(cvom__keymap_get(&m, "") == NULL);
+    cvom__keymap_cleanup(&m);
+    CHECK(cvom__keymap_get(&m, "k1") == NULL);
 }
 
 /* The engine on an in-memory database: an import that fails writes nothing the caller
@@ -175,19 +180,19 @@ static enum cvom_status import(struct cvom_store *st, enum cvom_import_kind kind
                                struct cvom_import_result *res, struct cvom_error *err)
 {
     struct cvom_csv_opts co;
-    cvom_csv_opts_init(&co);
+    cvom__csv_opts_init(&co);
     co.delimiter = 0;
     struct cvom_csv *r = NULL;
-    enum cvom_status s = cvom_csv_open_mem(text, strlen(text), "t.csv", &co, &r, err);
+    enum cvom_status s = cvom__csv_open_mem(text, strlen(text), "t.csv", &co, &r, err);
     struct cvom_import_source src = {.csv = r};
     if (!s && !(s = st->ops->begin(st, err))) {
-        s = cvom_import_run(st, kind, &src, "t.csv", o, res, err);
+        s = cvom__import_run(st, kind, &src, "t.csv", o, res, err);
         if (!s)
             s = st->ops->commit(st, err);
         if (s)
             st->ops->rollback(st);
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     return s;
 }
 
@@ -195,12 +200,12 @@ static void test_engine(void)
 {
     struct cvom_store *st = NULL;
     struct cvom_error err;
-    CHECK_INT(cvom_store_open(":memory:", &st, &err), CVOM_OK);
+    CHECK_INT(cvom__store_open(":memory:", &st, &err), CVOM_OK);
     if (!st)
         return;
     struct cvom_import_result *res = calloc(1, sizeof *res);
     struct cvom_import_opts o;
-    cvom_import_opts_init(&o);
+    cvom__import_opts_init(&o);
     int64_t n = -1;
     CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "id,name\nA,One\nB,Two\nA,Three\n", &o, res, &err),
               CVOM_EEXIST);
@@ -233,22 +238,22 @@ static void test_engine(void)
     CHECK_INT(st->ops->account_count(st, &n, &err), CVOM_OK);
     CHECK_INT(n, 1);
     free(res);
-    cvom_store_close(st);
+    cvom__store_close(st);
 }
 
 static void test_cell_names(void)
 {
     char b[16];
-    cvom_xlsx_cell_name(7, 3, b, sizeof b);
+    cvom__xlsx_cell_name(7, 3, b, sizeof b);
     CHECK_STR(b, "C7");
-    cvom_xlsx_cell_name(1, 26, b, sizeof b);
+    cvom__xlsx_cell_name(1, 26, b, sizeof b);
     CHECK_STR(b, "Z1");
-    cvom_xlsx_cell_name(12, 27, b, sizeof b);
+    cvom__xlsx_cell_name(12, 27, b, sizeof b);
     CHECK_STR(b, "AA12");
-    cvom_xlsx_cell_name(1, 16384, b, sizeof b);
+    cvom__xlsx_cell_name(1, 16384, b, sizeof b);
     CHECK_STR(b, "XFD1");
-    CHECK(cvom_xlsx_is_zip("PK\x03\x04", 4));
-    CHECK(!cvom_xlsx_is_zip("name,x", 6));
+    CHECK(cvom__xlsx_is_zip("PK\x03\x04", 4));
+    CHECK(!cvom__xlsx_is_zip("name,x", 6));
 }
 
 int main(void)

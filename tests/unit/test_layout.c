@@ -72,12 +72,12 @@ static size_t check_placement(const struct cvom_layout_item *it, size_t n,
         if (r.x < b.x || r.y < b.y || r.x + r.w > b.x + b.w || r.y + r.h > b.y + b.h)
             bad_bounds++;
         for (size_t j = 0; j < n; j++)
-            if (cvom_rect_circle_overlap(r, it[j].cx, it[j].cy, it[j].r)) {
+            if (cvom__rect_circle_overlap(r, it[j].cx, it[j].cy, it[j].r)) {
                 bad_bubble++;
                 break;
             }
         for (size_t j = i + 1; j < n; j++)
-            if (res[j].placed && cvom_rect_overlap(r, res[j].box)) {
+            if (res[j].placed && cvom__rect_overlap(r, res[j].box)) {
                 bad_label++;
                 break;
             }
@@ -119,32 +119,32 @@ static size_t check_placement(const struct cvom_layout_item *it, size_t n,
 static void test_helpers(void)
 {
     struct cvom_rect a = {0, 0, 10, 10}, b = {10, 0, 5, 5}, c = {9.5, 9.5, 5, 5};
-    CHECK(!cvom_rect_overlap(a, b)); /* touching edges */
-    CHECK(cvom_rect_overlap(a, c));
-    CHECK(cvom_rect_overlap(c, a));
-    CHECK(cvom_rect_circle_overlap(a, 12, 5, 2.5));
-    CHECK(!cvom_rect_circle_overlap(a, 12, 5, 2));    /* touching */
-    CHECK(!cvom_rect_circle_overlap(a, 12, 12, 2.5)); /* near the corner, not on it */
-    CHECK(cvom_rect_circle_overlap(a, 5, 5, 0.5));    /* inside */
+    CHECK(!cvom__rect_overlap(a, b)); /* touching edges */
+    CHECK(cvom__rect_overlap(a, c));
+    CHECK(cvom__rect_overlap(c, a));
+    CHECK(cvom__rect_circle_overlap(a, 12, 5, 2.5));
+    CHECK(!cvom__rect_circle_overlap(a, 12, 5, 2));    /* touching */
+    CHECK(!cvom__rect_circle_overlap(a, 12, 12, 2.5)); /* near the corner, not on it */
+    CHECK(cvom__rect_circle_overlap(a, 5, 5, 0.5));    /* inside */
 }
 
 static void test_empty(void)
 {
     struct cvom_rect b = {0, 0, 100, 100};
     struct cvom_layout_result r;
-    CHECK_INT(cvom_layout_labels(NULL, 0, b, &r), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(NULL, 0, b, &r), CVOM_OK);
     /* Bubbles without labels: nothing placed. */
     struct cvom_layout_item it[3] = {{10, 10, 5, 0, 0, 1}, {50, 50, 5, 0, 0, 2},
                                      {90, 90, 5, 0, 0, 3}};
     struct cvom_layout_result res[3];
     memset(res, 0xff, sizeof res);
-    CHECK_INT(cvom_layout_labels(it, 3, b, res), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, 3, b, res), CVOM_OK);
     for (int i = 0; i < 3; i++)
         CHECK_INT(res[i].placed, 0);
     /* Empty bounds: nothing fits. */
     struct cvom_layout_item one = {10, 10, 5, 20, 8, 1};
     struct cvom_rect none = {0, 0, 0, 0};
-    CHECK_INT(cvom_layout_labels(&one, 1, none, res), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(&one, 1, none, res), CVOM_OK);
     CHECK_INT(res[0].placed, 0);
 }
 
@@ -153,16 +153,16 @@ static void test_invalid(void)
     struct cvom_rect b = {0, 0, 100, 100};
     struct cvom_layout_result r = {0};
     struct cvom_layout_item it = {10, 10, -1, 20, 8, 1};
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_EINVAL);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_EINVAL);
     it.r = 1;
     it.label_w = -2;
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_EINVAL);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_EINVAL);
     it.label_w = 2;
     it.cx = NAN;
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_EINVAL);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_EINVAL);
     it.cx = 10;
     b.w = -1;
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_EINVAL);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_EINVAL);
     CHECK_INT(r.placed, 0); /* untouched on failure */
 }
 
@@ -172,14 +172,14 @@ static void test_simple(void)
     struct cvom_rect b = {0, 0, 200, 100};
     struct cvom_layout_item it = {50, 50, 10, 40, 10, 1};
     struct cvom_layout_result r;
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_OK);
     CHECK_INT(r.placed, 1);
     CHECK_INT(r.leader, 0);
     CHECK(r.box.x > 60 && r.box.x < 63);
     CHECK_NEAR(r.box.y, 45, 1e-9);
     /* Against the right edge it goes to the left. */
     it.cx = 190;
-    CHECK_INT(cvom_layout_labels(&it, 1, b, &r), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(&it, 1, b, &r), CVOM_OK);
     CHECK_INT(r.placed, 1);
     CHECK(r.box.x + r.box.w < 180);
 }
@@ -196,7 +196,7 @@ static void test_leader(void)
         it[k + 1] = (struct cvom_layout_item){150 + 22 * cos(a), 150 + 22 * sin(a), 12, 0, 0, 0};
     }
     struct cvom_layout_result r[9];
-    CHECK_INT(cvom_layout_labels(it, 9, b, r), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, 9, b, r), CVOM_OK);
     CHECK_INT(r[0].placed, 1);
     CHECK_INT(r[0].leader, 1);
     check_placement(it, 9, r, b);
@@ -211,7 +211,7 @@ static void test_dense(void)
     CHECK(it && r1 && r2);
     if (!it || !r1 || !r2)
         goto done;
-    CHECK_INT(cvom_layout_labels(it, n, b, r1), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, n, b, r1), CVOM_OK);
     size_t placed = check_placement(it, n, r1, b);
     CHECK(placed >= 60); /* dense, but a good share still fits */
     size_t leaders = 0;
@@ -221,7 +221,7 @@ static void test_dense(void)
     fprintf(stderr, "dense: %zu of 300 labels placed, %zu with leaders\n", placed, leaders);
 
     /* Deterministic: the same input gives the same bytes. */
-    CHECK_INT(cvom_layout_labels(it, n, b, r2), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, n, b, r2), CVOM_OK);
     CHECK(memcmp(r1, r2, n * sizeof *r1) == 0);
 done:
     free(it);
@@ -242,7 +242,7 @@ static void test_priority(void)
     CHECK(it && all && top && order);
     if (!it || !all || !top || !order)
         goto done;
-    CHECK_INT(cvom_layout_labels(it, n, b, all), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, n, b, all), CVOM_OK);
     check_placement(it, n, all, b);
     /* The 100 highest-priority labels alone. */
     for (size_t i = 0; i < 400; i++)
@@ -255,7 +255,7 @@ static void test_priority(void)
         }
     for (size_t k = 100; k < 400; k++)
         it[order[k]].label_w = it[order[k]].label_h = 0;
-    CHECK_INT(cvom_layout_labels(it, n, b, top), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(it, n, b, top), CVOM_OK);
     size_t same = 0;
     for (size_t k = 0; k < 100; k++)
         same += memcmp(&all[order[k]], &top[order[k]], sizeof *all) == 0;
@@ -268,7 +268,7 @@ static void test_priority(void)
         struct cvom_layout_item two[2] = {{10, 10, 4, 40, 12, flip ? 5 : 1},
                                           {10, 10, 4, 40, 12, flip ? 1 : 5}};
         struct cvom_layout_result r[2];
-        CHECK_INT(cvom_layout_labels(two, 2, tight, r), CVOM_OK);
+        CHECK_INT(cvom__layout_labels(two, 2, tight, r), CVOM_OK);
         CHECK_INT(r[flip ? 0 : 1].placed, 1);
         CHECK_INT(r[flip ? 1 : 0].placed, 0);
     }
@@ -276,7 +276,7 @@ static void test_priority(void)
     struct cvom_layout_item eq[2] = {{10, 10, 4, 40, 12, 3}, {10, 10, 4, 40, 12, 3}};
     struct cvom_layout_result r[2];
     struct cvom_rect tight = {0, 0, 60, 20};
-    CHECK_INT(cvom_layout_labels(eq, 2, tight, r), CVOM_OK);
+    CHECK_INT(cvom__layout_labels(eq, 2, tight, r), CVOM_OK);
     CHECK_INT(r[0].placed, 1);
     CHECK_INT(r[1].placed, 0);
 done:
@@ -298,7 +298,7 @@ static void test_large(void)
         for (size_t i = 0; i < n; i++)
             it[i].r = 0.8 + it[i].r / 12;
         clock_t t0 = clock();
-        CHECK_INT(cvom_layout_labels(it, n, b, r), CVOM_OK);
+        CHECK_INT(cvom__layout_labels(it, n, b, r), CVOM_OK);
         double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
         size_t placed = 0;
         for (size_t i = 0; i < n; i++)
@@ -311,8 +311,8 @@ static void test_large(void)
             if (!r[i].placed)
                 continue;
             for (size_t j = 0; j < n; j++)
-                bad += cvom_rect_circle_overlap(r[i].box, it[j].cx, it[j].cy, it[j].r) ||
-                       (j != i && r[j].placed && cvom_rect_overlap(r[i].box, r[j].box));
+                bad += cvom__rect_circle_overlap(r[i].box, it[j].cx, it[j].cy, it[j].r) ||
+                       (j != i && r[j].placed && cvom__rect_overlap(r[i].box, r[j].box));
         }
         CHECK_INT(bad, 0);
     }

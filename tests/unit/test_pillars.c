@@ -86,7 +86,7 @@ static void test_default_instrument(void)
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);
     struct cvom_error err = {0};
-    CHECK_INT(cvom_instrument_default(&ins, &err), CVOM_OK);
+    CHECK_INT(cvom__instrument_default(&ins, &err), CVOM_OK);
     CHECK_INT(ins.version, 2);
     CHECK_INT(ins.min_items, 3);
     CHECK(ins.n_items >= 19 + 4 * 2 + 3);
@@ -513,13 +513,13 @@ static void test_upgrade(void)
     snprintf(path, sizeof path, "%s/old.db", dir);
     struct cvom_store *st = NULL;
     struct cvom_error err = {0};
-    CHECK_INT(cvom_store_open(path, &st, &err), CVOM_OK);
+    CHECK_INT(cvom__store_open(path, &st, &err), CVOM_OK);
     if (!st)
         return;
     struct cvom_instrument v2, v1;
     cvom_instrument_init(&v2);
     cvom_instrument_init(&v1);
-    CHECK_INT(cvom_instrument_default(&v2, &err), CVOM_OK);
+    CHECK_INT(cvom__instrument_default(&v2, &err), CVOM_OK);
     /* Version 1 is version 2 without the partnership items. */
     v1 = v2;
     v1.items = NULL;
@@ -545,13 +545,13 @@ static void test_upgrade(void)
     cvom_date_parse("2026-03-01", &later);
     assess(st, acc.id, a.id, id1, &v1, d1);
     /* The upgrade: version 2 goes in beside version 1, and is the newest "default". */
-    CHECK_INT(cvom_ensure_default_instrument(st, &id2, &err), CVOM_OK);
+    CHECK_INT(cvom__ensure_default_instrument(st, &id2, &err), CVOM_OK);
     CHECK(id2 != id1);
     CHECK_INT(st->ops->instrument_find(st, "default", 1, &id, &err), CVOM_OK);
     CHECK_INT(id, id1);
     CHECK_INT(st->ops->instrument_latest(st, "default", &id, &err), CVOM_OK);
     CHECK_INT(id, id2);
-    CHECK_INT(cvom_ensure_default_instrument(st, &id, &err), CVOM_OK); /* only once */
+    CHECK_INT(cvom__ensure_default_instrument(st, &id, &err), CVOM_OK); /* only once */
     CHECK_INT(id, id2);
     CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
 
@@ -560,16 +560,16 @@ static void test_upgrade(void)
     struct cvom_config cfg;
     cvom_config_init(&cfg);
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     struct cvom_score sc;
-    CHECK_INT(cvom_account_score(st, &cache, &cfg, acc.id, later, &sc, NULL, &err), CVOM_OK);
+    CHECK_INT(cvom__account_score(st, &cache, &cfg, acc.id, later, &sc, NULL, &err), CVOM_OK);
     CHECK_NEAR(sc.value[CVOM_DIM_INTELLECTUAL], 100, 1e-9);
     CHECK_NEAR(sc.value[CVOM_DIM_EMOTIONAL], 700.0 / 11, 1e-9);
     struct cvom_explanation ex;
     struct cvom_instrument u;
     struct cvom_health h;
     cvom_instrument_init(&u);
-    CHECK_INT(cvom_account_explain(st, &cfg, acc.id, later, &ex, &u, NULL, &err), CVOM_OK);
+    CHECK_INT(cvom__account_explain(st, &cfg, acc.id, later, &ex, &u, NULL, &err), CVOM_OK);
     CHECK_INT(cvom_partnership_health(&cfg, &u, &ex, &h), CVOM_OK);
     CHECK_INT(h.state, CVOM_HEALTH_NONE);
     cvom_health_cleanup(&h);
@@ -581,11 +581,11 @@ static void test_upgrade(void)
     CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
     assess(st, acc.id, b.id, id2, &v2, d2);
     CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
-    CHECK_INT(cvom_account_score(st, &cache, &cfg, acc.id, later, &sc, NULL, &err), CVOM_OK);
+    CHECK_INT(cvom__account_score(st, &cache, &cfg, acc.id, later, &sc, NULL, &err), CVOM_OK);
     CHECK_NEAR(sc.value[CVOM_DIM_INTELLECTUAL], 100, 1e-9);
     CHECK_NEAR(sc.value[CVOM_DIM_EMOTIONAL], 700.0 / 11, 1e-9);
     CHECK_INT(sc.respondents[CVOM_DIM_EMOTIONAL], 2);
-    CHECK_INT(cvom_account_explain(st, &cfg, acc.id, later, &ex, &u, NULL, &err), CVOM_OK);
+    CHECK_INT(cvom__account_explain(st, &cfg, acc.id, later, &ex, &u, NULL, &err), CVOM_OK);
     CHECK_INT(u.n_items, v2.n_items); /* the versions share their 19 items */
     CHECK_INT(cvom_partnership_health(&cfg, &u, &ex, &h), CVOM_OK);
     CHECK_INT(h.state, CVOM_HEALTH_OK);
@@ -597,10 +597,10 @@ static void test_upgrade(void)
     cvom_health_cleanup(&h);
     cvom_explanation_cleanup(&ex);
     cvom_instrument_cleanup(&u);
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
     cvom_instrument_cleanup(&v1);
     cvom_instrument_cleanup(&v2);
-    cvom_store_close(st);
+    cvom__store_close(st);
     unlink(path);
     char wal[80];
     snprintf(wal, sizeof wal, "%s-wal", path);

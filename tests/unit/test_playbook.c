@@ -112,16 +112,16 @@ static void test_shipped(void)
     struct cvom_csv_row row;
     struct cvom_error err;
     struct cvom_playbook b;
-    cvom_csv_opts_init(&o);
+    cvom__csv_opts_init(&o);
     cvom_playbook_init(&b);
     int fd = open("../data/playbooks.csv", O_RDONLY);
     CHECK(fd >= 0);
     if (fd < 0)
         return;
-    CHECK_INT(cvom_csv_open_fd(fd, "playbooks.csv", &o, &r, &err), CVOM_OK);
-    CHECK_INT(cvom_csv_next(r, &row, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_open_fd(fd, "playbooks.csv", &o, &r, &err), CVOM_OK);
+    CHECK_INT(cvom__csv_next(r, &row, &err), CVOM_OK);
     CHECK_INT(row.n, CVOM_PLAY_COLUMNS);
-    while (cvom_csv_next(r, &row, &err) == CVOM_OK && !row.eof) {
+    while (cvom__csv_next(r, &row, &err) == CVOM_OK && !row.eof) {
         const char *f[CVOM_PLAY_COLUMNS];
         struct cvom_play p;
         CHECK_INT(row.n, CVOM_PLAY_COLUMNS);
@@ -130,7 +130,7 @@ static void test_shipped(void)
         CHECK_INT(cvom_play_from_fields(f, row.n, &p, NULL, &err), CVOM_OK);
         CHECK_INT(cvom_playbook_add(&b, &p, &err), CVOM_OK);
     }
-    cvom_csv_close(r);
+    cvom__csv_close(r);
     close(fd);
     CHECK_INT(b.n, 18);
     char k[CVOM_PLAY_KEY_MAX];

@@ -1,5 +1,5 @@
-/* test_scan.c — a portfolio scored in one pass (cvom_portfolio_scan) gives every account the
- * same score and evidence, to the last bit, as scoring it alone (cvom_account_score), on a
+/* test_scan.c — a portfolio scored in one pass (cvom__portfolio_scan) gives every account the
+ * same score and evidence, to the last bit, as scoring it alone (cvom__account_score), on a
  * random portfolio with what makes the rules bite: several respondents and several
  * assessments of one respondent, drafts, assessments after the date, self-assessments by
  * name, stakeholders without influence, answers to a few instrument versions, accounts with no
@@ -130,12 +130,12 @@ static void compare_scan(struct cvom_store *st, const struct cvom_config *c, int
     struct cvom_error err = {0};
     struct cvom_config cfg = *c;
     struct cvom_instrument_cache cache;
-    cvom_instrument_cache_init(&cache);
+    cvom__instrument_cache_init(&cache);
     *placed = 0;
     for (size_t i = 0; i < n; i++) {
         struct cvom_score one;
         struct cvom_evidence ev;
-        CHECK_INT(cvom_account_score(st, &cache, &cfg, v[i].account.id, as_of, &one, &ev, &err),
+        CHECK_INT(cvom__account_score(st, &cache, &cfg, v[i].account.id, as_of, &one, &ev, &err),
                   CVOM_OK);
         if (!same_score(&one, &v[i].score) || memcmp(&ev, &v[i].evidence, sizeof ev) != 0) {
             fprintf(stderr, "account %lld scores differently in the scan\n",
@@ -144,7 +144,7 @@ static void compare_scan(struct cvom_store *st, const struct cvom_config *c, int
         }
         *placed += !isnan(one.value[0]) && !isnan(one.value[1]);
     }
-    cvom_instrument_cache_cleanup(&cache);
+    cvom__instrument_cache_cleanup(&cache);
 }
 
 static void compare(struct cvom_store *st, int32_t as_of, size_t *placed)
@@ -154,7 +154,7 @@ static void compare(struct cvom_store *st, int32_t as_of, size_t *placed)
     cvom_config_init(&cfg);
     struct cvom_scored *v = NULL;
     size_t n = 0;
-    CHECK_INT(cvom_portfolio_scan(st, &cfg, NULL, as_of, &v, &n, NULL, NULL, &err), CVOM_OK);
+    CHECK_INT(cvom__portfolio_scan(st, &cfg, NULL, as_of, &v, &n, NULL, NULL, &err), CVOM_OK);
     compare_scan(st, &cfg, as_of, v, n, placed);
     free(v);
 }
@@ -169,7 +169,7 @@ static void compare_two(struct cvom_store *st, int32_t later, int32_t earlier, s
     const int32_t dates[2] = {later, earlier};
     struct cvom_scored *v[2] = {NULL, NULL};
     size_t n = 0, p[2] = {0, 0};
-    CHECK_INT(cvom_portfolio_scan_dates(st, &cfg, NULL, dates, 2, v, &n, NULL, NULL, &err),
+    CHECK_INT(cvom__portfolio_scan_dates(st, &cfg, NULL, dates, 2, v, &n, NULL, NULL, &err),
               CVOM_OK);
     for (int d = 0; d < 2; d++)
         compare_scan(st, &cfg, dates[d], v[d], n, &p[d]);
@@ -207,7 +207,7 @@ int main(int argc, char **argv)
         CHECK(placed > 100);
         compare_two(st, 20100, 20030, &placed);
         CHECK(placed > 150);
-        cvom_store_close(st);
+        cvom__store_close(st);
     }
     remove_dir();
     return CHECK_DONE();

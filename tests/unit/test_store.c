@@ -28,18 +28,17 @@ static void test_locations(void)
     struct cvom_store *st = NULL;
     struct cvom_error err = {0};
     /* The message names the server, and no password it was given. */
-    CHECK_INT(cvom_store_open("postgresql://who:secret@127.0.0.1:1/cvom", &st, &err),
-              CVOM_ESTORE);
+    CHECK_INT(cvom__store_open("postgresql://who:secret@127.0.0.1:1/cvom", &st, &err), CVOM_ESTORE);
     CHECK(strstr(err.message, "cannot connect to the PostgreSQL database cvom on 127.0.0.1:1")
           != NULL);
     CHECK(strstr(err.message, "secret") == NULL);
     CHECK(st == NULL);
-    CHECK_INT(cvom_store_location_is_server("service=team"), 1);
-    CHECK_INT(cvom_store_location_is_server("host=/run/pg dbname=cvom"), 1);
-    CHECK_INT(cvom_store_location_is_server("postgres://"), 1);
-    CHECK_INT(cvom_store_location_is_server("team.db"), 0);
-    CHECK_INT(cvom_store_location_is_server("./a=b.db"), 0);
-    CHECK_INT(cvom_store_open("", &st, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__store_location_is_server("service=team"), 1);
+    CHECK_INT(cvom__store_location_is_server("host=/run/pg dbname=cvom"), 1);
+    CHECK_INT(cvom__store_location_is_server("postgres://"), 1);
+    CHECK_INT(cvom__store_location_is_server("team.db"), 0);
+    CHECK_INT(cvom__store_location_is_server("./a=b.db"), 0);
+    CHECK_INT(cvom__store_open("", &st, &err), CVOM_EINVAL);
     CHECK(st == NULL);
 }
 
@@ -51,8 +50,8 @@ static void test_migrations(void)
     CHECK(st != NULL);
     if (!st)
         return;
-    CHECK_STR(cvom_store_backend(st),
-              cvom_store_location_is_server(loc_migrate) ? "postgresql" : "sqlite");
+    CHECK_STR(cvom__store_backend(st),
+              cvom__store_location_is_server(loc_migrate) ? "postgresql" : "sqlite");
     CHECK_INT(st->ops->schema_version(st, &v1, &err), CVOM_OK);
     CHECK(v1 >= 1);
     struct counts c;
@@ -62,7 +61,7 @@ static void test_migrations(void)
     for (size_t i = 0; i < c.count; i++)
         CHECK_INT(c.n[i], 0);
     add_account(st, "Kept", "");
-    cvom_store_close(st);
+    cvom__store_close(st);
 
     st = open_store(loc_migrate);
     CHECK(st != NULL);
@@ -71,8 +70,8 @@ static void test_migrations(void)
     CHECK_INT(st->ops->schema_version(st, &v2, &err), CVOM_OK);
     CHECK_INT(v2, v1);
     CHECK_INT(count_of(st, "accounts"), 1);
-    cvom_store_close(st);
-    cvom_store_close(NULL);
+    cvom__store_close(st);
+    cvom__store_close(NULL);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -339,7 +338,7 @@ static void test_account_list(void)
     nm.stop_after = 2;
     CHECK_INT(st->ops->account_list(st, NULL, collect_account, &nm, &err), CVOM_OK);
     CHECK_INT(nm.n, 2);
-    cvom_store_close(st);
+    cvom__store_close(st);
 }
 
 /* A listing whose callback runs the same listing again must still see every row. */
@@ -489,14 +488,14 @@ static void test_stakeholders(struct cvom_store *st)
 
 static void test_stance_names(void)
 {
-    CHECK_STR(cvom_stance_name(CVOM_STANCE_UNKNOWN), "unknown");
-    CHECK_STR(cvom_stance_name(CVOM_STANCE_SCEPTIC), "sceptic");
-    CHECK(cvom_stance_name((enum cvom_stance)99) != NULL);
+    CHECK_STR(cvom__stance_name(CVOM_STANCE_UNKNOWN), "unknown");
+    CHECK_STR(cvom__stance_name(CVOM_STANCE_SCEPTIC), "sceptic");
+    CHECK(cvom__stance_name((enum cvom_stance)99) != NULL);
     for (int i = 0; i < CVOM_STANCE_COUNT; i++)
-        CHECK_INT(cvom_stance_parse(cvom_stance_name((enum cvom_stance)i)), i);
-    CHECK_INT(cvom_stance_parse("Champion"), -1);
-    CHECK_INT(cvom_stance_parse(""), -1);
-    CHECK_INT(cvom_stance_parse(NULL), -1);
+        CHECK_INT(cvom__stance_parse(cvom__stance_name((enum cvom_stance)i)), i);
+    CHECK_INT(cvom__stance_parse("Champion"), -1);
+    CHECK_INT(cvom__stance_parse(""), -1);
+    CHECK_INT(cvom__stance_parse(NULL), -1);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -1064,7 +1063,7 @@ static void test_busy(struct cvom_store *st)
     add_account(other, "From the other side", "");
     CHECK_INT(other->ops->commit(other, &err), CVOM_OK);
     CHECK_INT(st->ops->account_find(st, "From the other side", &a, &err), CVOM_OK);
-    cvom_store_close(other);
+    cvom__store_close(other);
 }
 
 /* Two transactions that each wait for a row the other holds: the database gives one of them
@@ -1083,13 +1082,13 @@ static void *deadlock_second(void *arg)
     struct cvom_error err = {0};
     d->acc.version = 0;
     d->status = d->st->ops->account_update(d->st, &d->acc, &err);
-    d->retry = cvom_store_retry(d->st);
+    d->retry = cvom__store_retry(d->st);
     return NULL;
 }
 
 static void test_deadlock(void)
 {
-    if (!cvom_store_location_is_server(loc_main))
+    if (!cvom__store_location_is_server(loc_main))
         return;
     struct cvom_error err = {0};
     struct cvom_store *s1 = open_store(loc_main), *s2 = open_store(loc_main);
@@ -1111,18 +1110,18 @@ static void test_deadlock(void)
     usleep(200 * 1000);
     a.version = 0;
     enum cvom_status two = s2->ops->account_update(s2, &a, &err);
-    int two_retry = cvom_store_retry(s2);
+    int two_retry = cvom__store_retry(s2);
     if (two != CVOM_OK)
         s2->ops->rollback(s2); /* lets the other go on */
     pthread_join(t, NULL);
     CHECK((two == CVOM_EBUSY && two_retry && one.status == CVOM_OK) ||
           (one.status == CVOM_EBUSY && one.retry && two == CVOM_OK));
-    CHECK_INT(cvom_store_retry(s1), 0); /* the mark is cleared once read */
+    CHECK_INT(cvom__store_retry(s1), 0); /* the mark is cleared once read */
     s1->ops->rollback(s1);
     s2->ops->rollback(s2);
 out:
-    cvom_store_close(s1);
-    cvom_store_close(s2);
+    cvom__store_close(s1);
+    cvom__store_close(s2);
 }
 
 static int count_users(void *ctx, const struct cvom_user *u)
@@ -1170,9 +1169,9 @@ static void test_web_records(struct cvom_store *st)
     int users = 0;
     CHECK_INT(st->ops->user_list(st, count_users, &users, &err), CVOM_OK);
     CHECK_INT(users, 1);
-    CHECK_STR(cvom_role_name(CVOM_ROLE_VIEWER), "viewer");
-    CHECK_INT(cvom_role_parse("admin"), CVOM_ROLE_ADMIN);
-    CHECK_INT(cvom_role_parse("root"), -1);
+    CHECK_STR(cvom__role_name(CVOM_ROLE_VIEWER), "viewer");
+    CHECK_INT(cvom__role_parse("admin"), CVOM_ROLE_ADMIN);
+    CHECK_INT(cvom__role_parse("root"), -1);
 
     struct cvom_session se = {.user_id = u.id, .created = 100, .seen = 200};
     set_str(se.id, sizeof se.id, "aaaa");
@@ -1608,9 +1607,9 @@ static void test_actions(struct cvom_store *st)
     bad.account_id = a2.id + 1000;
     CHECK_INT(st->ops->action_add(st, &bad, &err), CVOM_EINVAL);
     CHECK_STR(err.field, "account_id");
-    CHECK_STR(cvom_action_status_name(CVOM_ACTION_DONE), "done");
-    CHECK_INT(cvom_action_status_parse("open"), CVOM_ACTION_OPEN);
-    CHECK_INT(cvom_action_status_parse("closed"), -1);
+    CHECK_STR(cvom__action_status_name(CVOM_ACTION_DONE), "done");
+    CHECK_INT(cvom__action_status_parse("open"), CVOM_ACTION_OPEN);
+    CHECK_INT(cvom__action_status_parse("closed"), -1);
 
     /* Removing an account removes its plan. */
     CHECK_INT(st->ops->account_remove(st, a2.id, &err), CVOM_OK);
@@ -2027,9 +2026,9 @@ static void test_signals(struct cvom_store *st)
     CHECK_INT(st->ops->network_list(st, 0, count_entry, &n, &err), CVOM_OK);
     CHECK_INT(n, 0);
     CHECK_INT(st->ops->account_remove(st, a2, &err), CVOM_OK);
-    CHECK_STR(cvom_network_kind_name(CVOM_NET_PEER_GROUP), "peer_group");
-    CHECK_INT(cvom_network_kind_parse("event"), CVOM_NET_EVENT);
-    CHECK_INT(cvom_network_kind_parse("party"), -1);
+    CHECK_STR(cvom__network_kind_name(CVOM_NET_PEER_GROUP), "peer_group");
+    CHECK_INT(cvom__network_kind_parse("event"), CVOM_NET_EVENT);
+    CHECK_INT(cvom__network_kind_parse("party"), -1);
 }
 
 int main(int argc, char **argv)
@@ -2073,7 +2072,7 @@ int main(int argc, char **argv)
         test_actions(st);
         test_offerings(st);
         test_signals(st);
-        cvom_store_close(st);
+        cvom__store_close(st);
     }
 
     remove_dir();

@@ -18,12 +18,12 @@ static void test_open_refusals(void)
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
     CHECK_INT(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_EINVAL);
+    CHECK_INT(cvom__store_open(p, &st, &err), CVOM_EINVAL);
     CHECK(st == NULL);
 
     /* A schema newer than this program knows is refused, not damaged. */
     st = open_store("newer.db");
-    cvom_store_close(st);
+    cvom__store_close(st);
     path_in_dir(p, sizeof p, "newer.db");
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
     CHECK_INT(sqlite3_exec(db, "INSERT INTO schema_migrations(version) VALUES (9999)", NULL,
@@ -31,7 +31,7 @@ static void test_open_refusals(void)
               SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
-    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK_INT(cvom__store_open(p, &st, &err), CVOM_ESTORE);
     CHECK(strstr(err.message, "9999") != NULL);
     CHECK(st == NULL);
 
@@ -43,7 +43,7 @@ static void test_open_refusals(void)
                            NULL, NULL, NULL),
               SQLITE_OK);
     sqlite3_close(db);
-    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK_INT(cvom__store_open(p, &st, &err), CVOM_ESTORE);
     CHECK(strstr(err.message, "settings") != NULL);
     CHECK(st == NULL);
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
@@ -65,7 +65,7 @@ static void test_open_refusals(void)
             fputs("this is not a database file. ", f);
         fclose(f);
     }
-    CHECK_INT(cvom_store_open(p, &st, &err), CVOM_ESTORE);
+    CHECK_INT(cvom__store_open(p, &st, &err), CVOM_ESTORE);
     CHECK(st == NULL);
 }
 
@@ -98,7 +98,7 @@ static void test_backup(struct cvom_store *st)
     CHECK_INT(v1, v2);
     struct cvom_account a;
     CHECK_INT(b->ops->account_find(b, "Committed", &a, &err), CVOM_OK);
-    cvom_store_close(b);
+    cvom__store_close(b);
 }
 
 int main(void)
@@ -118,7 +118,7 @@ int main(void)
         add_stakeholder(st, add_account(st, "Second", ""), "Ines");
         CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
         test_backup(st);
-        cvom_store_close(st);
+        cvom__store_close(st);
     }
     remove_dir();
     return CHECK_DONE();

@@ -26,7 +26,7 @@ static void render(struct out *r, const struct cvom_term_point *p, size_t n,
     FILE *f = open_memstream(&r->text, &len);
     memset(r->line, 0, sizeof r->line);
     r->n = 0;
-    r->st = cvom_term_matrix(f, p, n, o);
+    r->st = cvom__term_matrix(f, p, n, o);
     fclose(f);
     r->copy = malloc(len + 1);
     memcpy(r->copy, r->text, len + 1);
@@ -165,7 +165,7 @@ static void test_layout(void)
     struct out r;
     struct plot pl;
     int row, col;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     CHECK_INT(o.width, 80);
     CHECK_INT(o.height, 24);
     CHECK_NEAR(o.threshold[CVOM_DIM_INTELLECTUAL], 50, 0);
@@ -221,7 +221,7 @@ static void test_color(void)
     struct out plain, colour;
     char *stripped;
     size_t j = 0;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&plain, p, 3, &o);
     o.color = 1;
     render(&colour, p, 3, &o);
@@ -255,7 +255,7 @@ static void test_borderline(void)
     struct out r;
     struct plot pl;
     int row, col, legend;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&r, p, 2, &o);
     CHECK(read_plot(&r, o.height, &pl));
     CHECK(find_marker(&r, &pl, "2?", &row, &col));
@@ -281,7 +281,7 @@ static void test_insufficient(void)
     struct out r;
     struct plot pl;
     int row, col, list;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&r, p, 4, &o);
     CHECK_INT(r.st, CVOM_OK);
     CHECK(read_plot(&r, o.height, &pl));
@@ -314,7 +314,7 @@ static void test_utf8(void)
     };
     struct out r;
     int row;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&r, p, 3, &o);
     CHECK_INT(r.st, CVOM_OK);
     CHECK(valid_utf8(r.text));
@@ -378,7 +378,7 @@ static void test_many(void)
     struct plot pl;
     uint32_t seed = 12345;
     int seen[N + 1] = {0}, head;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     for (int i = 0; i < N; i++) {
         double x = (double)(lcg(&seed) % 1001) / 10.0, y = (double)(lcg(&seed) % 1001) / 10.0;
         enum cvom_quadrant q = x >= 50 ? (y >= 50 ? CVOM_Q_PARTNERSHIP : CVOM_Q_INTELLECTUAL)
@@ -427,7 +427,7 @@ static void test_same_cell_and_clamp(void)
     struct out r;
     struct plot pl;
     int row, col, line;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&r, p, 4, &o);
     CHECK_INT(r.st, CVOM_OK);
     CHECK(read_plot(&r, o.height, &pl));
@@ -457,7 +457,7 @@ static void test_thresholds(void)
     struct out r;
     struct plot pl;
     int row, col;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     o.threshold[CVOM_DIM_INTELLECTUAL] = 70;
     o.threshold[CVOM_DIM_EMOTIONAL] = 30;
     o.width = 40;
@@ -489,7 +489,7 @@ static void test_stale(void)
     p[1].stale = p[2].stale = 1;
     struct out r;
     const char *fresh = NULL, *old = NULL, *both = NULL;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     o.width = 100;
     render(&r, p, 3, &o);
     CHECK_INT(r.st, CVOM_OK);
@@ -515,7 +515,7 @@ static void test_empty(void)
 {
     struct cvom_term_opts o;
     struct out r;
-    cvom_term_opts_init(&o);
+    cvom__term_opts_init(&o);
     render(&r, NULL, 0, &o);
     CHECK_INT(r.st, CVOM_OK);
     CHECK(find_line(&r, "PARTNERSHIP") >= 0);
@@ -528,34 +528,34 @@ static void test_invalid(void)
     struct cvom_term_opts o;
     struct cvom_term_point p = pt("X", 50, 50, CVOM_Q_PARTNERSHIP, CVOM_STATE_OK);
     FILE *f = fopen("/dev/null", "w"), *ro = fopen("/dev/null", "r");
-    cvom_term_opts_init(&o);
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_OK);
-    CHECK_INT(cvom_term_matrix(NULL, &p, 1, &o), CVOM_EINVAL);
-    CHECK_INT(cvom_term_matrix(f, &p, 1, NULL), CVOM_EINVAL);
-    CHECK_INT(cvom_term_matrix(f, NULL, 1, &o), CVOM_EINVAL);
+    cvom__term_opts_init(&o);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_OK);
+    CHECK_INT(cvom__term_matrix(NULL, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, NULL), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, NULL, 1, &o), CVOM_EINVAL);
     o.width = 39;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
     o.width = 100000;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
-    cvom_term_opts_init(&o);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    cvom__term_opts_init(&o);
     o.height = 9;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
-    cvom_term_opts_init(&o);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    cvom__term_opts_init(&o);
     o.threshold[CVOM_DIM_EMOTIONAL] = NAN;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
     o.threshold[CVOM_DIM_EMOTIONAL] = 100.5;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
     o.threshold[CVOM_DIM_EMOTIONAL] = -1;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
-    cvom_term_opts_init(&o);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    cvom__term_opts_init(&o);
     p.quadrant = (enum cvom_quadrant)CVOM_Q_COUNT;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
     p.state = CVOM_STATE_INSUFFICIENT; /* its quadrant is not looked at */
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_OK);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_OK);
     p.state = (enum cvom_state)CVOM_STATE_COUNT;
-    CHECK_INT(cvom_term_matrix(f, &p, 1, &o), CVOM_EINVAL);
+    CHECK_INT(cvom__term_matrix(f, &p, 1, &o), CVOM_EINVAL);
     p = pt("X", 50, 50, CVOM_Q_PARTNERSHIP, CVOM_STATE_OK);
-    CHECK_INT(cvom_term_matrix(ro, &p, 1, &o), CVOM_EIO);
+    CHECK_INT(cvom__term_matrix(ro, &p, 1, &o), CVOM_EIO);
     fclose(f);
     fclose(ro);
 }

@@ -93,7 +93,7 @@ static enum cvom_status fill(sqlite3 *backup_db, const char *backup, const char 
     struct cvom_store *restored = NULL;
     if (st == CVOM_OK)
         st = cvom__sqlite_open(temp, &restored, err);
-    cvom_store_close(restored);
+    cvom__store_close(restored);
     return st;
 }
 
