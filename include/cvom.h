@@ -147,10 +147,13 @@ int cvom_respondent_kind_parse(const char *s);
 #define CVOM_NAME_MAX 128
 #define CVOM_TEXT_MAX 512
 #define CVOM_ITEMS_MAX 256
+#define CVOM_LANG_MAX 16 /* a language tag such as "de" or "pt-BR", with its NUL */
 
 struct cvom_item {
     char code[CVOM_CODE_MAX];           /* unique within the instrument: [A-Za-z0-9_.-] */
-    char statement[CVOM_TEXT_MAX];      /* what the respondent rates */
+    char statement[CVOM_TEXT_MAX];      /* what is rated, in our words: for explanations */
+    char respondent[CVOM_TEXT_MAX];     /* the same in the respondent's own voice, as the
+                                           survey shows it; "" shows the statement */
     char construct[CVOM_NAME_MAX];      /* what it measures, for documentation */
     enum cvom_axis axis;
     int reverse;                        /* 1 when agreement lowers the score */

@@ -605,6 +605,7 @@ static enum cvom_status read_survey(struct db_query *q, void *out, struct cvom_e
     x->used = db_col_int(q, 6);
     x->assessment_id = db_col_int(q, 7);
     db_col_text(q, 8, x->created_by, sizeof x->created_by);
+    db_col_text(q, 9, x->language, sizeof x->language);
     return CVOM_OK;
 }
 
@@ -625,6 +626,7 @@ enum cvom_status cvom__op_survey_add(struct cvom_store *st, const struct cvom_su
     db_bind_int(&q, 7, x->used);
     db_bind_ref(&q, 8, x->assessment_id);
     db_bind_text(&q, 9, x->created_by, sizeof x->created_by);
+    db_bind_text(&q, 10, x->language, sizeof x->language);
     struct fk_ref refs[] = {{"account_id", S_ACCOUNT_EXISTS, x->account_id},
                             {"stakeholder_id", S_STAKEHOLDER_EXISTS, x->stakeholder_id},
                             {"instrument_id", S_INSTRUMENT_EXISTS, x->instrument_id}};
@@ -685,6 +687,97 @@ enum cvom_status cvom__op_survey_list(struct cvom_store *st, int64_t account_id,
         return status;
     db_bind_int(&q, 1, account_id);
     return db_each_row(&q, &x, read_survey, survey_walk_cb, &w, err);
+}
+
+enum cvom_status cvom__op_survey_draft_put(struct cvom_store *st, const char *hash, int64_t now,
+                                           const char *draft, const char *comment,
+                                           struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_SURVEY_DRAFT_PUT, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, hash, CVOM_DIGEST_HEX);
+    db_bind_text(&q, 2, draft, CVOM_DRAFT_MAX);
+    db_bind_text(&q, 3, comment, CVOM_COMMENT_MAX);
+    db_bind_int(&q, 4, now);
+    status = db_exec(&q, "saving a survey draft", NULL, 0, err);
+    db_close(&q);
+    if (!status && db_changes(s) == 0)
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "the survey link is used or expired");
+    return status;
+}
+
+enum cvom_status cvom__op_survey_draft_get(struct cvom_store *st, const char *hash, char *draft,
+                                           size_t draft_cap, char *comment, size_t comment_cap,
+                                           struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_SURVEY_DRAFT_GET, &q, err);
+    if (status)
+        return status;
+    db_bind_text(&q, 1, hash, CVOM_DIGEST_HEX);
+    enum db_step rc = db_step(&q);
+    if (rc == DB_ROW) {
+        db_col_text(&q, 0, draft, draft_cap);
+        db_col_text(&q, 1, comment, comment_cap);
+    } else if (rc == DB_DONE) {
+        status = cvom_error_set(err, CVOM_ENOTFOUND, "no such survey link");
+    } else {
+        status = db_fail(s, "reading a survey draft", err);
+    }
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_comment_put(struct cvom_store *st, int64_t assessment_id,
+                                      const char *comment, struct cvom_error *err)
+{
+    struct db_query q;
+    enum cvom_status status = db_open(db_of(st), S_COMMENT_PUT, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, assessment_id);
+    db_bind_text(&q, 2, comment, CVOM_COMMENT_MAX);
+    struct fk_ref refs[] = {{"assessment_id", S_ASSESSMENT_EXISTS, assessment_id}};
+    status = db_exec(&q, "adding a comment", refs, 1, err);
+    db_close(&q);
+    return status;
+}
+
+static enum cvom_status read_comment(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_comment *c = out;
+    (void)err;
+    c->assessment_id = db_col_int(q, 0);
+    db_col_text(q, 1, c->text, sizeof c->text);
+    return CVOM_OK;
+}
+
+struct comment_walk {
+    cvom_comment_cb cb;
+    void *ctx;
+};
+
+static int comment_walk_cb(void *ctx, const void *rec)
+{
+    struct comment_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_comment_list(struct cvom_store *st, int64_t account_id,
+                                       cvom_comment_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct db_query q;
+    struct cvom_comment c;
+    struct comment_walk w = {cb, ctx};
+    enum cvom_status status = db_open(db_of(st), S_COMMENT_LIST, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, account_id);
+    return db_each_row(&q, &c, read_comment, comment_walk_cb, &w, err);
 }
 
 enum cvom_status cvom__op_revision(struct cvom_store *st, int64_t *n, struct cvom_error *err)

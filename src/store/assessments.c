@@ -30,6 +30,7 @@ static enum cvom_status put_item(struct db_store *s, int64_t instrument, int pos
     db_bind_int(&q, 8, it->scale_max);
     db_bind_text(&q, 9, it->statement, sizeof it->statement);
     db_bind_text(&q, 10, it->construct, sizeof it->construct);
+    db_bind_text(&q, 11, it->respondent, sizeof it->respondent);
     status = db_exec(&q, what, NULL, 0, err);
     db_close(&q);
     return status;
@@ -92,6 +93,7 @@ static enum cvom_status read_item(struct db_query *q, struct cvom_item *it, stru
     it->scale_max = (int)db_col_int(q, 5);
     db_col_text(q, 6, it->statement, sizeof it->statement);
     db_col_text(q, 7, it->construct, sizeof it->construct);
+    db_col_text(q, 8, it->respondent, sizeof it->respondent);
     return CVOM_OK;
 }
 
@@ -150,6 +152,58 @@ enum cvom_status cvom__op_instrument_get(struct cvom_store *st, int64_t id,
     cvom_instrument_cleanup(out);
     *out = ins;
     return CVOM_OK;
+}
+
+enum cvom_status cvom__op_text_put(struct cvom_store *st, int64_t instrument_id,
+                                   const struct cvom_text *t, struct cvom_error *err)
+{
+    struct db_query q;
+    enum cvom_status status = db_open(db_of(st), S_TEXT_PUT, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, instrument_id);
+    db_bind_text(&q, 2, t->lang, sizeof t->lang);
+    db_bind_text(&q, 3, t->key, sizeof t->key);
+    db_bind_text(&q, 4, t->text, sizeof t->text);
+    struct fk_ref refs[] = {{"instrument_id", S_INSTRUMENT_EXISTS, instrument_id}};
+    status = db_exec(&q, "adding an instrument text", refs, 1, err);
+    db_close(&q);
+    return status;
+}
+
+static enum cvom_status read_text(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct cvom_text *t = out;
+    (void)err;
+    db_col_text(q, 0, t->lang, sizeof t->lang);
+    db_col_text(q, 1, t->key, sizeof t->key);
+    db_col_text(q, 2, t->text, sizeof t->text);
+    return CVOM_OK;
+}
+
+struct text_walk {
+    cvom_text_cb cb;
+    void *ctx;
+};
+
+static int text_walk_cb(void *ctx, const void *rec)
+{
+    struct text_walk *w = ctx;
+    return w->cb(w->ctx, rec);
+}
+
+enum cvom_status cvom__op_text_list(struct cvom_store *st, int64_t instrument_id, const char *lang,
+                                    cvom_text_cb cb, void *ctx, struct cvom_error *err)
+{
+    struct db_query q;
+    struct cvom_text t;
+    struct text_walk w = {cb, ctx};
+    enum cvom_status status = db_open(db_of(st), S_TEXT_LIST, &q, err);
+    if (status)
+        return status;
+    db_bind_int(&q, 1, instrument_id);
+    db_bind_str(&q, 2, lang ? lang : "");
+    return db_each_row(&q, &t, read_text, text_walk_cb, &w, err);
 }
 
 enum cvom_status cvom__op_instrument_latest(struct cvom_store *st, const char *name, int64_t *id,

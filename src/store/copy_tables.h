@@ -24,12 +24,16 @@
     T(A, INSTRUMENTS, "instruments", "id, name, version, min_items, created_at", "itiit", 5, "id") \
     T(A, ITEMS, "items",                                                                           \
       "instrument_id, position, code, axis, reverse, weight, scale_min, scale_max, statement, "    \
-      "construct",                                                                                 \
-      "iittiriitt", 10, "instrument_id, position")                                                 \
+      "construct, respondent",                                                                     \
+      "iittiriittt", 11, "instrument_id, position")                                                \
+    T(A, INSTRUMENT_TEXTS, "instrument_texts", "instrument_id, lang, key, text", "ittt", 4,        \
+      "instrument_id, lang, key")                                                                  \
     T(A, ASSESSMENTS, "assessments",                                                               \
       "id, account_id, instrument_id, kind, stakeholder_id, respondent, date, status, "            \
       "created_at, updated_at",                                                                    \
       "iiititittt", 10, "id")                                                                      \
+    T(A, ASSESSMENT_COMMENTS, "assessment_comments", "assessment_id, comment", "it", 2,            \
+      "assessment_id")                                                                             \
     T(A, RESPONSES, "responses", "assessment_id, item_code, value", "itr", 3,                      \
       "assessment_id, item_code")                                                                  \
     T(A, SNAPSHOTS, "snapshots",                                                                   \
@@ -47,8 +51,8 @@
     T(A, LOGIN_FAILURES, "login_failures", "key, at", "ti", 2, "key, at")                          \
     T(A, SURVEY_LINKS, "survey_links",                                                             \
       "hash, account_id, stakeholder_id, instrument_id, created, expires, used, assessment_id, "   \
-      "created_by",                                                                                \
-      "tiiiiiiit", 9, "hash")                                                                      \
+      "created_by, language, draft, draft_comment",                                                \
+      "tiiiiiiitttt", 12, "hash")                                                                  \
     T(A, CAMPAIGNS, "campaigns",                                                                   \
       "id, name, language, instrument_id, created, closes, closed, created_by", "ittiiiit", 8,     \
       "id")                                                                                        \

@@ -172,6 +172,20 @@ enum cvom_status cvom__op_campaign_send_end(struct cvom_store *st, int64_t campa
                                             int64_t stakeholder_id, int64_t round,
                                             enum cvom_send_state state, const char *error,
                                             struct cvom_error *err);
+enum cvom_status cvom__op_survey_draft_put(struct cvom_store *st, const char *hash, int64_t now,
+                                           const char *draft, const char *comment,
+                                           struct cvom_error *err);
+enum cvom_status cvom__op_survey_draft_get(struct cvom_store *st, const char *hash, char *draft,
+                                           size_t draft_cap, char *comment, size_t comment_cap,
+                                           struct cvom_error *err);
+enum cvom_status cvom__op_text_put(struct cvom_store *st, int64_t instrument_id,
+                                   const struct cvom_text *t, struct cvom_error *err);
+enum cvom_status cvom__op_text_list(struct cvom_store *st, int64_t instrument_id, const char *lang,
+                                    cvom_text_cb cb, void *ctx, struct cvom_error *err);
+enum cvom_status cvom__op_comment_put(struct cvom_store *st, int64_t assessment_id,
+                                      const char *comment, struct cvom_error *err);
+enum cvom_status cvom__op_comment_list(struct cvom_store *st, int64_t account_id,
+                                       cvom_comment_cb cb, void *ctx, struct cvom_error *err);
 enum cvom_status cvom__op_revision(struct cvom_store *st, int64_t *n, struct cvom_error *err);
 
 /* plans.c */

@@ -151,6 +151,12 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(CAMPAIGN_LINK_SEEN, STMT_WRITE)                                                              \
     X(CAMPAIGN_SEND_CLAIM, STMT_WRITE)                                                             \
     X(CAMPAIGN_SEND_END, STMT_WRITE)                                                               \
+    X(SURVEY_DRAFT_PUT, STMT_WRITE)                                                                \
+    X(SURVEY_DRAFT_GET, STMT_READ)                                                                 \
+    X(TEXT_PUT, STMT_DATA)                                                                         \
+    X(TEXT_LIST, STMT_READ)                                                                        \
+    X(COMMENT_PUT, STMT_DATA)                                                                      \
+    X(COMMENT_LIST, STMT_READ)                                                                     \
     X(ACTION_ADD, STMT_DATA)                                                                       \
     X(ACTION_GET, STMT_READ)                                                                       \
     X(ACTION_LIST, STMT_READ)                                                                      \

@@ -219,6 +219,7 @@ struct cvom_survey {
     int64_t created, expires, used; /* used: 0 until answered */
     int64_t assessment_id;          /* the answers, once given */
     char created_by[CVOM_FIELD_MAX];
+    char language[CVOM_LANG_MAX]; /* the language it was issued in; "" for none */
 };
 
 /* The brief of a full account record. */
@@ -270,6 +271,27 @@ struct cvom_campaign_link {
     int last_state;  /* enum cvom_send_state of the last; -1: none */
     char error[256]; /* the last failure's words; "" when none */
 };
+/* A survey link's draft: the answers saved while the customer answers, as lines
+ * "CODE=VALUE" (VALUE empty for "can't say"), and the comment typed so far. */
+#define CVOM_DRAFT_MAX 16384
+#define CVOM_COMMENT_CHARS 2000 /* characters of a comment sent with a survey */
+#define CVOM_COMMENT_MAX (CVOM_COMMENT_CHARS * 4 + 1) /* its bytes in UTF-8 */
+
+/* A text of an instrument in a language: the respondent text of an item ("item.CODE") or a
+ * text of the survey page (its message id). */
+struct cvom_text {
+    char lang[CVOM_LANG_MAX];
+    char key[CVOM_CODE_MAX + 32];
+    char text[CVOM_TEXT_MAX];
+};
+typedef int (*cvom_text_cb)(void *ctx, const struct cvom_text *t);
+
+/* The comment a respondent sent with an assessment. */
+struct cvom_comment {
+    int64_t assessment_id;
+    char text[CVOM_COMMENT_MAX];
+};
+typedef int (*cvom_comment_cb)(void *ctx, const struct cvom_comment *c);
 
 /* The brief of a full account record. */
 void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_brief *out);
@@ -657,6 +679,30 @@ struct cvom_store_ops {
                                    int64_t assessment_id, struct cvom_error *err);
     enum cvom_status (*survey_list)(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
                                     void *ctx, struct cvom_error *err);
+    /* The draft of a link: draft_put replaces it only while the link is unused and not
+     * expired at `now` (CVOM_ENOTFOUND otherwise); draft_get gives it (empty texts when none
+     * was saved). Drafts count nowhere: they are answers only once sent. */
+    enum cvom_status (*survey_draft_put)(struct cvom_store *st, const char *hash, int64_t now,
+                                         const char *draft, const char *comment,
+                                         struct cvom_error *err);
+    enum cvom_status (*survey_draft_get)(struct cvom_store *st, const char *hash, char *draft,
+                                         size_t draft_cap, char *comment, size_t comment_cap,
+                                         struct cvom_error *err);
+
+    /* An instrument's texts in other languages. text_put adds or replaces one; text_list
+     * calls cb for each of the instrument's texts in lang ("" for every language), by
+     * language and key. */
+    enum cvom_status (*text_put)(struct cvom_store *st, int64_t instrument_id,
+                                 const struct cvom_text *t, struct cvom_error *err);
+    enum cvom_status (*text_list)(struct cvom_store *st, int64_t instrument_id, const char *lang,
+                                  cvom_text_cb cb, void *ctx, struct cvom_error *err);
+
+    /* The comments sent with assessments: comment_put adds one (at most one per
+     * assessment); comment_list gives an account's, newest assessment first. */
+    enum cvom_status (*comment_put)(struct cvom_store *st, int64_t assessment_id,
+                                    const char *comment, struct cvom_error *err);
+    enum cvom_status (*comment_list)(struct cvom_store *st, int64_t account_id, cvom_comment_cb cb,
+                                     void *ctx, struct cvom_error *err);
 
     /* Survey campaigns. campaign_add fills c->id (CVOM_EEXIST for a name taken);
      * campaign_find takes an id or a name; campaign_close marks it closed at now and ends its

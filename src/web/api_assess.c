@@ -4,6 +4,7 @@
 #include "web/api_util.h"
 
 #include "io/util.h"
+#include "service/texts.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -49,8 +50,13 @@ int api_instrument_get(struct web_req *r)
     enum cvom_status st = r->store->ops->instrument_get(r->store, id, &ins, &r->err);
     if (st == CVOM_ENOTFOUND)
         return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such instrument.");
-    if (st)
+    struct cvom_texts tx;
+    if (!st && (st = cvom__texts_open(&tx, r->store, id, &ins, "en", &r->err)) != CVOM_OK)
+        cvom__texts_close(&tx);
+    if (st) {
+        cvom_instrument_cleanup(&ins);
         return web_fail(r, st, &r->err);
+    }
     json_t *items = json_array();
     for (size_t i = 0; i < ins.n_items; i++) {
         const struct cvom_item *it = &ins.items[i];
@@ -63,8 +69,10 @@ int api_instrument_get(struct web_req *r)
         json_object_set_new(o, "scale_max", json_integer(it->scale_max));
         json_object_set_new(o, "statement", api_str(it->statement));
         json_object_set_new(o, "construct", api_str(it->construct));
+        json_object_set_new(o, "respondent", api_str(cvom__texts_item(&tx, i)));
         json_array_append_new(items, o);
     }
+    cvom__texts_close(&tx);
     json_t *o = json_pack("{s:I, s:o, s:i, s:i, s:o}", "id", (json_int_t)id, "name",
                           api_str(ins.name), "version", ins.version, "min_items", ins.min_items,
                           "items", items);

@@ -242,6 +242,11 @@ static const char *multipart_token(struct web_req *r, char *buf, size_t cap)
     return out;
 }
 
+int web_same_origin(struct web_req *r)
+{
+    return same_origin(r);
+}
+
 int web_csrf_ok(struct web_req *r)
 {
     if (!same_origin(r))

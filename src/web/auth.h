@@ -30,6 +30,8 @@ enum cvom_status web_auth_identify(struct web_req *r);
  * token (form field "csrf" or header X-CSRF-Token) matches the session's, or the
  * pre-session cookie's before sign-in. */
 int web_csrf_ok(struct web_req *r);
+/* Whether the request's Origin (or Referer) is this site. */
+int web_same_origin(struct web_req *r);
 
 /* The CSRF token forms of this request must carry (the session's, or a new pre-session
  * token that this response sets as a cookie). */

@@ -7,9 +7,17 @@
 
 void page_begin(struct web_req *r, const char *title, const char *nav)
 {
+    page_begin_in(r, title, nav, "en", "Skip to content");
+}
+
+void page_begin_in(struct web_req *r, const char *title, const char *nav, const char *lang,
+                   const char *skip)
+{
     struct buf *b = &r->out;
     r->out_type = "text/html; charset=utf-8";
-    buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    buf_puts(b, "<!doctype html>\n<html lang=\"");
+    buf_html(b, lang);
+    buf_puts(b, "\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>");
     buf_html(b, title);
@@ -19,10 +27,12 @@ void page_begin(struct web_req *r, const char *title, const char *nav)
         buf_html(b, r->session.csrf);
         buf_puts(b, "\">");
     }
-    buf_puts(b, "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/cvom.css\">"
-                "<script src=\"/static/cvom.js\" defer></script></head><body>"
-                "<a class=\"skip\" href=\"#main\">Skip to content</a><header class=\"top\">"
-                "<a class=\"brand\" href=\"/\">cvom</a>");
+    buf_puts(
+        b, "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/cvom.css\">"
+           "<script src=\"/static/cvom.js\" defer></script></head><body>"
+           "<a class=\"skip\" href=\"#main\">");
+    buf_html(b, skip);
+    buf_puts(b, "</a><header class=\"top\"><a class=\"brand\" href=\"/\">cvom</a>");
     if (r->signed_in) {
         static const struct {
             const char *key, *href, *label;

@@ -29,6 +29,8 @@ const struct web_route web_page_routes[] = {
     /* The secret in the link is what authorises a customer; there is no session. */
     {M_GET, "/survey/{token}", pages_survey_get, A_PUBLIC, 0},
     {M_POST, "/survey/{token}", pages_survey_post, A_PUBLIC, 1},
+    /* The answers so far, saved as the customer goes: the same secret, same origin only. */
+    {M_POST, "/survey/{token}/draft", pages_survey_draft, A_PUBLIC, 1},
     {0, NULL, NULL, 0, 0},
 };
 

@@ -8,6 +8,7 @@
 #include "service/accounts.h"
 #include "service/playbooks.h"
 #include "service/relmap.h"
+#include "service/texts.h"
 #include "web/pages_signals.h"
 
 #include "io/records.h"
@@ -50,6 +51,13 @@ static int push_survey(void *ctx, const struct cvom_survey *s)
     return cvom__rows_push(ctx, s);
 }
 
+static int push_comment(void *ctx, const struct cvom_comment *c)
+{
+    return cvom__rows_push(ctx, c);
+}
+
+#define LANGS_MAX 32 /* languages offered for a survey link */
+
 /* The earlier date a move is judged from, as on the command line and the one-pager. */
 #define PLAYS_SINCE_DAYS 180
 
@@ -66,7 +74,9 @@ struct view {
     struct cvom_health h;   /* partnership health; when explained */
     int spread_done, health_done, map_done;
     struct cvom_account_map map; /* the relationship map; when explained */
-    struct cvom_rows stakeholders, assessments, snapshots, surveys, actions;
+    struct cvom_rows stakeholders, assessments, snapshots, surveys, actions, comments;
+    char langs[LANGS_MAX][CVOM_LANG_MAX]; /* the survey's languages, for a new link */
+    size_t n_langs;
     struct cvom_playbook book;      /* the playbook in use */
     struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
     int32_t today;
@@ -85,6 +95,7 @@ static void view_init(struct view *v)
     cvom__rows_init(&v->snapshots, sizeof(struct cvom_snapshot), LIST_MAX);
     cvom__rows_init(&v->surveys, sizeof(struct cvom_survey), LIST_MAX);
     cvom__rows_init(&v->actions, sizeof(struct cvom_action), LIST_MAX);
+    cvom__rows_init(&v->comments, sizeof(struct cvom_comment), LIST_MAX);
     cvom_playbook_init(&v->book);
 }
 
@@ -104,6 +115,7 @@ static void view_cleanup(struct view *v)
     cvom__rows_free(&v->snapshots);
     cvom__rows_free(&v->surveys);
     cvom__rows_free(&v->actions);
+    cvom__rows_free(&v->comments);
     cvom_playbook_cleanup(&v->book);
 }
 
@@ -140,8 +152,14 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
         s = st->ops->assessment_list(st, v->a.id, push_assessment, &v->assessments, &r->err);
     if (!s)
         s = st->ops->snapshot_history(st, v->a.id, push_snapshot, &v->snapshots, &r->err);
+    if (!s)
+        s = st->ops->comment_list(st, v->a.id, push_comment, &v->comments, &r->err);
     if (!s && v->edit)
         s = st->ops->survey_list(st, v->a.id, push_survey, &v->surveys, &r->err);
+    int64_t survey_instrument;
+    if (!s && v->edit &&
+        st->ops->instrument_latest(st, "default", &survey_instrument, NULL) == CVOM_OK)
+        s = cvom__texts_languages(st, survey_instrument, v->langs, LANGS_MAX, &v->n_langs, &r->err);
     if (!s)
         s = cvom__playbook_load(st, &v->book, NULL, &r->err);
     if (!s)
@@ -150,8 +168,8 @@ static enum cvom_status view_load(struct web_req *r, struct view *v)
     struct cvom_action_filter open = {.account_id = v->a.id, .status = CVOM_ACTION_OPEN};
     if (!s)
         s = st->ops->action_list(st, &open, push_action, &v->actions, &r->err);
-    const struct cvom_rows *kept[] = {&v->stakeholders, &v->assessments, &v->snapshots, &v->surveys,
-                                      &v->actions};
+    const struct cvom_rows *kept[] = {&v->stakeholders, &v->assessments, &v->snapshots,
+                                      &v->surveys,      &v->actions,     &v->comments};
     for (size_t i = 0; !s && i < sizeof kept / sizeof *kept; i++)
         s = cvom__rows_status(kept[i], "this account has too many records to show", &r->err);
     return s;
@@ -983,6 +1001,14 @@ static void assessments(struct buf *b, const struct view *v)
         buf_printf(b, "</td><td>%s</td><td>%s</td></tr>",
                    a[i].kind == CVOM_RESP_SELF ? "Our view" : "Customer",
                    a[i].status == CVOM_ASSESS_COMPLETE ? "Complete" : "Draft");
+        const struct cvom_comment *c = v->comments.v;
+        for (size_t k = 0; k < v->comments.n; k++)
+            if (c[k].assessment_id == a[i].id) {
+                buf_printf(b, "<tr class=\"said\"><td colspan=\"4\"><figure><figcaption>"
+                              "Comment</figcaption><blockquote>");
+                buf_html(b, c[k].text);
+                buf_puts(b, "</blockquote></figure></td></tr>");
+            }
     }
     buf_puts(b, "</tbody></table></div></section>");
 }
@@ -1019,6 +1045,21 @@ static void surveys(struct web_req *r, const struct view *v)
             }
             buf_puts(b, "</option>");
         }
+        buf_puts(b, "</select></div><div class=\"field short\"><label for=\"sv-lang\">Language"
+                    "</label><select id=\"sv-lang\" name=\"language\"><option value=\"\">"
+                    "The browser\xE2\x80\x99s</option>");
+        for (size_t i = 0; i < v->n_langs; i++) {
+            struct cvom_lang_file f;
+            cvom__lang_init(&f);
+            buf_puts(b, "<option value=\"");
+            buf_html(b, v->langs[i]);
+            buf_puts(b, "\">");
+            buf_html(b, cvom__lang_builtin(v->langs[i], &f, NULL) == CVOM_OK && f.name[0]
+                            ? f.name
+                            : v->langs[i]);
+            buf_puts(b, "</option>");
+            cvom__lang_cleanup(&f);
+        }
         buf_puts(b, "</select></div><div class=\"field short\"><label for=\"sv-days\">Valid for "
                     "(days)</label><input type=\"number\" id=\"sv-days\" name=\"days\" "
                     "min=\"1\" max=\"60\" value=\"14\" required></div><div class=\"field "
@@ -1029,8 +1070,8 @@ static void surveys(struct web_req *r, const struct view *v)
         int64_t now = (int64_t)time(NULL);
         buf_puts(b, "<div class=\"table-wrap\"><table class=\"data compact\"><thead><tr><th "
                     "scope=\"col\">Stakeholder</th><th scope=\"col\">Created</th><th "
-                    "scope=\"col\">Expires</th><th scope=\"col\">Status</th><th scope=\"col\">"
-                    "By</th></tr></thead><tbody>");
+                    "scope=\"col\">Expires</th><th scope=\"col\">Language</th><th "
+                    "scope=\"col\">Status</th><th scope=\"col\">By</th></tr></thead><tbody>");
         for (size_t i = 0; i < v->surveys.n; i++) {
             const struct cvom_stakeholder *s = stakeholder_by_id(v, sv[i].stakeholder_id);
             buf_puts(b, "<tr><th scope=\"row\">");
@@ -1039,6 +1080,8 @@ static void surveys(struct web_req *r, const struct view *v)
             date_of(b, sv[i].created);
             buf_puts(b, "</td><td>");
             date_of(b, sv[i].expires);
+            buf_puts(b, "</td><td>");
+            buf_html(b, sv[i].language[0] ? sv[i].language : "\xE2\x80\x94");
             buf_puts(b, "</td><td>");
             if (sv[i].used) {
                 buf_puts(b, "<span class=\"badge q-partnership\">Answered</span> ");

@@ -40,6 +40,7 @@ void pages_stakeholder_form(struct web_req *r, const struct cvom_stakeholder *s,
  * parent is the reference shown for its parent account. */
 void pages_account_form(struct web_req *r, const struct cvom_account *a, const char *parent,
                         const char *action);
+int pages_survey_draft(struct web_req *r); /* POST /survey/{token}/draft */
 
 /* ---- access ------------------------------------------------------------------------------ */
 

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checker } from './checks.mjs';
 
 const [base, artifacts, configText] = process.argv.slice(2);
 if (!base || !artifacts || !configText) {
@@ -23,20 +24,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const STEP_TIMEOUT = 20000;
 
 fs.mkdirSync(artifacts, { recursive: true });
-const failures = [];
+const checks = checker();
+const { check, failures } = checks;
 let shot = 0;
-let passed = 0;
-
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok   ${what}`);
-  } else {
-    failures.push(detail === undefined ? what : `${what} (${detail})`);
-    console.log(`FAIL ${what}${detail === undefined ? '' : ` (${detail})`}`);
-  }
-  return ok;
-}
 
 async function snap(page, name, full = true) {
   shot++;
@@ -351,8 +341,8 @@ async function main() {
   check(problems.length === 0, 'no console errors, CSP violations, dialogs or failed requests',
     problems.join('\n      '));
   fs.writeFileSync(path.join(artifacts, 'summary.json'),
-    JSON.stringify({ base, passed, failures, problems, screenshots: shot }, null, 2));
-  console.log(`e2e: ${passed} passed, ${failures.length} failed`);
+    JSON.stringify({ base, passed: checks.passed, failures, problems, screenshots: shot }, null, 2));
+  console.log(`e2e: ${checks.passed} passed, ${failures.length} failed`);
   process.exit(failures.length ? 1 : 0);
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const uint8_t *fuzz_data;
 static size_t fuzz_size;
@@ -40,6 +41,27 @@ fail(const char *fmt, ...)
     }
     fputs("\"\n", stderr);
     abort();
+}
+
+/* Lines of an input: 1 + its line feeds. */
+static inline long fuzz_lines(const char *buf, size_t len)
+{
+    long n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += buf[i] == '\n';
+    return n;
+}
+
+/* A refusal at a place names the file name, a line of the input (or just past its end) and
+ * a column from 1. */
+static inline void fuzz_refusal_place(const char *file, const char *message, long line, long column,
+                                      const char *name, const char *buf, size_t len)
+{
+    if (strcmp(file, name) != 0)
+        fail("an error names the file \"%s\": %s", file, message);
+    if (line < 1 || line > fuzz_lines(buf, len) || column < 1)
+        fail("an error at line %ld, column %ld of %ld lines: %s", line, column,
+             fuzz_lines(buf, len), message);
 }
 
 #endif

@@ -86,6 +86,9 @@ static void check_same(const struct cvom_instrument *a, const struct cvom_instru
         if (strcmp(x->code, y->code) != 0 || strcmp(x->statement, y->statement) != 0 ||
             (with_construct && strcmp(x->construct, y->construct) != 0) ||
             (!with_construct && y->construct[0]) || x->axis != y->axis ||
+            /* the table alone gives the statement where an item has no respondent text */
+            strcmp(with_construct || x->respondent[0] ? x->respondent : x->statement,
+                   y->respondent) != 0 ||
             x->reverse != y->reverse || !same_weight(x->weight, y->weight) ||
             x->scale_min != y->scale_min || x->scale_max != y->scale_max)
             fail("%s: item %zu '%s' (weight %.17g) came back as '%s' (weight %.17g)\n", what,
@@ -131,7 +134,8 @@ static void round_trip(const struct cvom_instrument *ins)
 
     /* The table alone, behind a preamble of our own. */
     char *table = write_mem(ins, 0, &len3);
-    static const char head[] = "code,axis,reverse,weight,scale_min,scale_max,statement\n";
+    static const char head[] =
+        "code,axis,reverse,weight,scale_min,scale_max,statement,respondent\n";
     if (len3 < sizeof head - 1 || memcmp(table, head, sizeof head - 1) != 0)
         fail("write(full=0) does not start with the table header\n");
     char pre[256];

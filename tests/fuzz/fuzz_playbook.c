@@ -119,15 +119,6 @@ static void check_book(const struct cvom_playbook *b, const char *buf, size_t le
     cvom_playbook_cleanup(&again);
 }
 
-/* Lines of the input: 1 + its line feeds. */
-static long lines_of(const char *buf, size_t len)
-{
-    long n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += buf[i] == '\n';
-    return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input(data, size);
@@ -155,10 +146,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("an error without a position that does not name the file: %s", err.message);
         return 0;
     }
-    if (strcmp(err.file, NAME) != 0)
-        fail("an error names the file \"%s\": %s", err.file, err.message);
-    if (err.line < 1 || err.line > lines_of(buf, size) || err.column < 1)
-        fail("an error at line %ld, column %ld of %ld lines: %s", err.line, err.column,
-             lines_of(buf, size), err.message);
+    fuzz_refusal_place(err.file, err.message, err.line, err.column, NAME, buf, size);
     return 0;
 }

@@ -16,7 +16,7 @@ case $seconds in
     exit 2
     ;;
 esac
-targets=${*:-csv instrument scalars xlsx multipart playbook form json cookie}
+targets=${*:-csv instrument scalars xlsx multipart playbook lang form json cookie}
 if ! command -v clang >/dev/null 2>&1; then
     echo "make fuzz: clang is missing (scripts/setup.sh installs it)" >&2
     exit 1
@@ -51,11 +51,13 @@ for t in $targets; do
     multipart) seeds="$root/tests/fuzz/seeds/multipart"; extra="-max_len=8192" ;;
     playbook) seeds="$root/tests/fuzz/seeds/playbook"; extra="-max_len=16384"
         cp "$root/data/playbooks.csv" "$corpus/" ;;
+    lang) seeds="$root/tests/fuzz/seeds/lang"; extra="-max_len=16384"
+        cp "$root/data/lang/fr.csv" "$corpus/" ;;
     form) seeds="$root/tests/fuzz/seeds/form"; extra="-max_len=4096" ;;
     json) seeds="$root/tests/fuzz/seeds/json"; extra="-max_len=4096" ;;
     cookie) seeds="$root/tests/fuzz/seeds/cookie"; extra="-max_len=4096" ;;
     *) echo "make fuzz: no target '$t' (csv, instrument, scalars, xlsx, multipart, playbook," \
-        "form, json, cookie)" >&2
+        "lang, form, json, cookie)" >&2
         exit 2 ;;
     esac
     log=$work/$t.log

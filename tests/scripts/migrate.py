@@ -118,7 +118,7 @@ def run(base, d):
     pg1 = pgcluster.fresh_database(base)
     p = migrate('sqlite:' + demo, pg1)
     c = checks(p)
-    check(len(c) == 26 and all(v[2] == 'yes' and v[0] == v[1] for v in c.values()),
+    check(len(c) == 28 and all(v[2] == 'yes' and v[0] == v[1] for v in c.values()),
           'the table of checks: %r' % c)
     check(c.get('accounts', (0,))[0] == 64 and c.get('responses', (0,))[0] > 10000,
           'accounts and responses copied: %r' % c)

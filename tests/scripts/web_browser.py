@@ -72,21 +72,31 @@ def whatif_flow(cvom, db, srv, artifacts, node, account, action):
     config = {"user": "priya", "password": harness.PASSWORD, "account": account,
               "action": action, "intellectual": want["intellectual_projected"],
               "emotional": want["emotional_projected"], "quadrant": want["quadrant_projected"]}
+    return run_script(node, "whatif.mjs", srv, artifacts, config, 120)
+
+
+def screenshots_dir(cvom, suffix=""):
+    """Where screenshots go: $CVOM_SCREENSHOTS, else meson-logs/screenshots of the build;
+    suffix names another test's folder beside it (each test empties its own)."""
+    return (os.environ.get("CVOM_SCREENSHOTS") or os.path.join(
+        os.path.dirname(cvom), "meson-logs", "screenshots")) + suffix
+
+
+def run_script(node, script, srv, artifacts, config, timeout):
+    """Run tests/browser/SCRIPT against srv; its exit status (1 when it overran timeout s)."""
     try:
-        p = subprocess.run([node, os.path.join(BROWSER_DIR, "whatif.mjs"), srv.origin,
-                            artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=120)
+        p = subprocess.run([node, os.path.join(BROWSER_DIR, script), srv.origin, artifacts,
+                            json.dumps(config)], cwd=BROWSER_DIR, timeout=timeout)
         return p.returncode
     except subprocess.TimeoutExpired:
-        print("web_browser: whatif.mjs did not finish in 120 s")
+        print("web_browser: %s did not finish in %d s" % (script, timeout))
         return 1
 
 
 def main():
     cvom = harness.cvom_path(sys.argv)
     node = prerequisites()
-    build = os.path.dirname(cvom)
-    artifacts = os.environ.get("CVOM_SCREENSHOTS") or os.path.join(build, "meson-logs",
-                                                                    "screenshots")
+    artifacts = screenshots_dir(cvom)
     shutil.rmtree(artifacts, ignore_errors=True)
     os.makedirs(artifacts, exist_ok=True)
     fx = harness.Fixture(cvom)
@@ -111,13 +121,7 @@ def main():
                   "picture_colours": picture_colours(cvom, db, artifacts)}
         print("web_browser: %s, account %s, screenshots in %s" % (srv.origin, account,
                                                                   artifacts), flush=True)
-        try:
-            p = subprocess.run([node, os.path.join(BROWSER_DIR, "e2e.mjs"), srv.origin,
-                                artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=240)
-            rc = p.returncode
-        except subprocess.TimeoutExpired:
-            print("web_browser: e2e.mjs did not finish in 240 s")
-            rc = 1
+        rc = run_script(node, "e2e.mjs", srv, artifacts, config, 240)
         rc = whatif_flow(cvom, db, srv, artifacts, node, account, action) or rc
     finally:
         if srv:

@@ -679,11 +679,21 @@ def csrf_exempt_routes(web):
     """What the rules exempt works without a token, as they say: a survey link answered by a
     browser with no cookie and no token."""
     exempt = [rt.name for rt in oracle.ROUTES if rt.unsafe and rt.exempt]
-    C.check(exempt == ["POST /survey/{token}"], "the only route the rules exempt from the "
-            "CSRF check is the survey answer (this test knows how to answer only that)", exempt)
+    C.check(exempt == ["POST /survey/{token}", "POST /survey/{token}/draft"], "the only routes "
+            "the rules exempt from the CSRF check are the survey's answer and its draft (this "
+            "test knows how to answer only those)", exempt)
     recs = web.recs
     secret = make_survey_link(web.clients["admin"], web.csrf["admin"], recs.own_acc,
                               recs.sid(recs.own_acc))
+    # The draft: its secret and the page's own origin, no cookie and no token.
+    draft = {"i_" + it: "4" for it in recs.items[:2]}
+    r = web.srv.client().request("POST", "/survey/%s/draft" % secret, form=draft)
+    C.check(r.status == 200, "a survey's draft is saved without a cookie or a token", r.status,
+            r.text[:200])
+    for origin in (None, "http://evil.example"):
+        r = web.srv.client().request("POST", "/survey/%s/draft" % secret, form=draft,
+                                     origin=origin)
+        C.check(r.status == 403, "a survey's draft from origin %r is refused" % origin, r.status)
     state = harness.DbState(web.db)
     before = state.snapshot()
     r = web.srv.client().request("POST", "/survey/" + secret,

@@ -185,4 +185,24 @@ static inline int64_t put_instrument(struct cvom_store *st, const char *name, in
     return id;
 }
 
+/* A survey link of hash for the stakeholder, live from created to expires, issued in
+ * language ("" for none). */
+static inline void add_survey(struct cvom_store *st, int64_t account, int64_t stakeholder,
+                              int64_t instrument, const char *hash, int64_t created,
+                              int64_t expires, const char *language)
+{
+    struct cvom_error err = {0};
+    struct cvom_survey sv;
+    memset(&sv, 0, sizeof sv);
+    sv.account_id = account;
+    sv.stakeholder_id = stakeholder;
+    sv.instrument_id = instrument;
+    sv.created = created;
+    sv.expires = expires;
+    SET(sv.hash, hash);
+    SET(sv.created_by, "ann");
+    SET(sv.language, language);
+    CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
+}
+
 #endif

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <sqlite3.h>
 
-#define N_COPIED 26 /* the tables a copy moves */
+#define N_COPIED 28 /* the tables a copy moves */
 
 static const char *pg[3];
 
@@ -47,14 +47,9 @@ static void fill_people(struct cvom_store *st, int64_t account, int64_t stakehol
     /* Two equal rows: a table without a key. */
     CHECK_INT(st->ops->failure_add(st, "user:ann", 1700000005, &err), CVOM_OK);
     CHECK_INT(st->ops->failure_add(st, "user:ann", 1700000005, &err), CVOM_OK);
-    struct cvom_survey sv = {.account_id = account,
-                             .stakeholder_id = stakeholder,
-                             .instrument_id = instrument,
-                             .created = 1,
-                             .expires = 2};
-    SET(sv.hash, "1111222233334444111122223333444411112222333344441111222233334444");
-    SET(sv.created_by, "ann");
-    CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
+    static const char hash[] = "1111222233334444111122223333444411112222333344441111222233334444";
+    add_survey(st, account, stakeholder, instrument, hash, 1, 2, "fr");
+    CHECK_INT(st->ops->survey_draft_put(st, hash, 1, "I1=3\n", awkward, &err), CVOM_OK);
     struct cvom_stakeholder sh;
     CHECK_INT(st->ops->stakeholder_find(st, account, "Ann", &sh, &err), CVOM_OK);
     SET(sh.language, "pt-BR");
@@ -68,10 +63,10 @@ static void fill_people(struct cvom_store *st, int64_t account, int64_t stakehol
     CHECK_INT(st->ops->campaign_add(st, &cp, &err), CVOM_OK);
     struct cvom_campaign_link cl = {
         .campaign_id = cp.id, .stakeholder_id = stakeholder, .account_id = account};
-    SET(cl.hash, sv.hash);
+    SET(cl.hash, hash);
     SET(cl.secret, "secret-of-the-link");
     CHECK_INT(st->ops->campaign_link_add(st, &cl, &err), CVOM_OK);
-    CHECK_INT(st->ops->campaign_link_seen(st, sv.hash, 1, 1700000006, &err), CVOM_OK);
+    CHECK_INT(st->ops->campaign_link_seen(st, hash, 1, 1700000006, &err), CVOM_OK);
     int claimed = 0;
     CHECK_INT(st->ops->campaign_send_claim(st, cp.id, stakeholder, 0, 1700000007, &claimed, &err),
               CVOM_OK);
@@ -176,6 +171,11 @@ static void fill(struct cvom_store *st)
     struct cvom_response r = {.assessment_id = as.id, .value = 1.0 / 3.0};
     SET(r.item_code, "I1");
     CHECK_INT(st->ops->response_put(st, &r, &err), CVOM_OK);
+    CHECK_INT(st->ops->comment_put(st, as.id, awkward, &err), CVOM_OK);
+    struct cvom_text tx = {.lang = "de"};
+    SET(tx.key, "item.I1");
+    SET(tx.text, awkward);
+    CHECK_INT(st->ops->text_put(st, ins, &tx, &err), CVOM_OK);
     struct cvom_snapshot sn = {.account_id = a1, .date = 20000};
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         sn.score.value[d] = sn.score.se[d] = sn.score.lo[d] = sn.score.hi[d] = NAN;

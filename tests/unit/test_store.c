@@ -1450,6 +1450,120 @@ static void test_web_records(struct cvom_store *st)
     CHECK_STR(err.field, "stakeholder_id");
 }
 
+/* The survey in the respondent's words and language: an item's respondent text read back;
+ * an instrument's texts in languages, added, replaced and listed by language; a survey
+ * link's language and draft (saved only while the link is live, dropped once it is used);
+ * the comment sent with an assessment, listed by account and gone with its assessment. */
+static int count_text(void *ctx, const struct cvom_text *t)
+{
+    char *seen = ctx;
+    size_t n = strlen(seen);
+    snprintf(seen + n, 512 - n, "%s/%s=%s;", t->lang, t->key, t->text);
+    return 0;
+}
+
+static int note_comment(void *ctx, const struct cvom_comment *c)
+{
+    char *seen = ctx;
+    size_t n = strlen(seen);
+    snprintf(seen + n, 512 - n, "%lld:%s;", (long long)c->assessment_id, c->text);
+    return 0;
+}
+
+static void test_survey_texts(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    struct cvom_instrument ins, back;
+    make_instrument(&ins, "voiced", 1);
+    SET(ins.items[0].respondent, "We ask you first – ünïcode");
+    int64_t id = 0;
+    CHECK_INT(st->ops->instrument_put(st, &ins, &id, &err), CVOM_OK);
+    cvom_instrument_init(&back);
+    CHECK_INT(st->ops->instrument_get(st, id, &back, &err), CVOM_OK);
+    CHECK_STR(back.items[0].respondent, "We ask you first – ünïcode");
+    CHECK_STR(back.items[1].respondent, "");
+    cvom_instrument_cleanup(&back);
+    cvom_instrument_cleanup(&ins);
+
+    struct cvom_text t = {.lang = "de"};
+    SET(t.key, "item.I1");
+    SET(t.text, "Wir fragen zuerst Sie");
+    CHECK_INT(st->ops->text_put(st, id, &t, &err), CVOM_OK);
+    SET(t.text, "Wir fragen Sie zuerst");
+    CHECK_INT(st->ops->text_put(st, id, &t, &err), CVOM_OK); /* replaced */
+    SET(t.lang, "fr");
+    SET(t.key, "send.button");
+    SET(t.text, "Envoyer");
+    CHECK_INT(st->ops->text_put(st, id, &t, &err), CVOM_OK);
+    char seen[512] = "";
+    CHECK_INT(st->ops->text_list(st, id, "", count_text, seen, &err), CVOM_OK);
+    CHECK_STR(seen, "de/item.I1=Wir fragen Sie zuerst;fr/send.button=Envoyer;");
+    seen[0] = '\0';
+    CHECK_INT(st->ops->text_list(st, id, "fr", count_text, seen, &err), CVOM_OK);
+    CHECK_STR(seen, "fr/send.button=Envoyer;");
+    CHECK_INT(st->ops->text_put(st, 99999, &t, &err), CVOM_EINVAL);
+    CHECK_STR(err.field, "instrument_id");
+    t.text[0] = '\0';
+    CHECK_INT(st->ops->text_put(st, id, &t, &err), CVOM_EINVAL); /* no empty text */
+
+    int64_t acc = add_account(st, "Voiced Co", "V-1"), who = add_stakeholder(st, acc, "Vera");
+    add_survey(st, acc, who, id, "dddd", 100, 200, "de");
+    struct cvom_survey gv;
+    CHECK_INT(st->ops->survey_get(st, "dddd", &gv, &err), CVOM_OK);
+    CHECK_STR(gv.language, "de");
+    char draft[64], comment[64];
+    CHECK_INT(
+        st->ops->survey_draft_get(st, "dddd", draft, sizeof draft, comment, sizeof comment, &err),
+        CVOM_OK);
+    CHECK_STR(draft, "");
+    CHECK_INT(st->ops->survey_draft_put(st, "dddd", 150, "I1=5\nE1=\n", "bis jetzt gut", &err),
+              CVOM_OK);
+    CHECK_INT(st->ops->survey_draft_put(st, "dddd", 250, "I1=1\n", "", &err),
+              CVOM_ENOTFOUND); /* expired by then */
+    CHECK_INT(st->ops->survey_draft_put(st, "zzzz", 150, "I1=1\n", "", &err), CVOM_ENOTFOUND);
+    CHECK_INT(
+        st->ops->survey_draft_get(st, "dddd", draft, sizeof draft, comment, sizeof comment, &err),
+        CVOM_OK);
+    CHECK_STR(draft, "I1=5\nE1=\n");
+    CHECK_STR(comment, "bis jetzt gut");
+    CHECK_INT(
+        st->ops->survey_draft_get(st, "zzzz", draft, sizeof draft, comment, sizeof comment, &err),
+        CVOM_ENOTFOUND);
+
+    struct cvom_assessment as = {.account_id = acc,
+                                 .instrument_id = id,
+                                 .kind = CVOM_RESP_CUSTOMER,
+                                 .stakeholder_id = who,
+                                 .date = 20000,
+                                 .status = CVOM_ASSESS_COMPLETE};
+    CHECK_INT(st->ops->assessment_add(st, &as, &err), CVOM_OK);
+    CHECK_INT(st->ops->survey_use(st, "dddd", 160, as.id, &err), CVOM_OK);
+    CHECK_INT(
+        st->ops->survey_draft_get(st, "dddd", draft, sizeof draft, comment, sizeof comment, &err),
+        CVOM_OK);
+    CHECK_STR(draft, ""); /* dropped once sent */
+    CHECK_STR(comment, "");
+    CHECK_INT(st->ops->survey_draft_put(st, "dddd", 170, "I1=5\n", "", &err), CVOM_ENOTFOUND);
+
+    struct cvom_assessment as2 = as;
+    as2.date = 20010;
+    CHECK_INT(st->ops->assessment_add(st, &as2, &err), CVOM_OK);
+    CHECK_INT(st->ops->comment_put(st, as.id, "first <b>said</b>", &err), CVOM_OK);
+    CHECK_INT(st->ops->comment_put(st, as2.id, "second", &err), CVOM_OK);
+    CHECK_INT(st->ops->comment_put(st, as2.id, "again", &err), CVOM_EEXIST);
+    CHECK_INT(st->ops->comment_put(st, 99999, "nobody's", &err), CVOM_EINVAL);
+    char said[512] = "", want[512];
+    CHECK_INT(st->ops->comment_list(st, acc, note_comment, said, &err), CVOM_OK);
+    snprintf(want, sizeof want, "%lld:second;%lld:first <b>said</b>;", (long long)as2.id,
+             (long long)as.id);
+    CHECK_STR(said, want); /* newest assessment first */
+    CHECK_INT(st->ops->assessment_remove(st, as2.id, &err), CVOM_OK);
+    said[0] = '\0';
+    CHECK_INT(st->ops->comment_list(st, acc, note_comment, said, &err), CVOM_OK);
+    snprintf(want, sizeof want, "%lld:first <b>said</b>;", (long long)as.id);
+    CHECK_STR(said, want);
+}
+
 /* Action plans and the team's playbook: adding, reading back every field, the filters of the
  * listing (account, status, overdue, unowned) with its order, marking done, the checks the
  * schema makes, and the cascade when an account goes. */
@@ -2040,6 +2154,7 @@ int main(int argc, char **argv)
         test_busy(st);
         test_deadlock();
         test_web_records(st);
+        test_survey_texts(st);
         test_actions(st);
         test_offerings(st);
         test_signals(st);

@@ -78,6 +78,7 @@ rule("anyone may sign in, see the health check, the assets and the API descripti
      R("GET", "/healthz", PUBLIC),
      R("GET", "/survey/{token}", PUBLIC, token="survey-link"),
      R("POST", "/survey/{token}", PUBLIC, exempt=SURVEY_EXEMPT, token="survey-link"),
+     R("POST", "/survey/{token}/draft", PUBLIC, exempt=SURVEY_EXEMPT, token="survey-link"),
      R("GET", "/api/v1/openapi.json", PUBLIC))
 
 rule("whoever is signed in may sign out",

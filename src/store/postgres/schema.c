@@ -408,6 +408,27 @@ static const char *const schema_11[] = {
     NULL,
 };
 
+/* Respondent texts, the texts of an instrument in other languages, a survey link's language
+ * and draft, and the comment sent with an assessment (SQLite's migration 12). */
+static const char *const schema_12[] = {
+    "ALTER TABLE items ADD COLUMN respondent text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "CREATE TABLE instrument_texts ("
+    " instrument_id bigint NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,"
+    " lang text COLLATE \"C\" NOT NULL CONSTRAINT lang CHECK (lang <> ''),"
+    " key text COLLATE \"C\" NOT NULL CONSTRAINT key CHECK (key <> ''),"
+    " text text COLLATE \"C\" NOT NULL CONSTRAINT text CHECK (text <> ''),"
+    " PRIMARY KEY (instrument_id, lang, key)"
+    ");"
+    "ALTER TABLE survey_links ADD COLUMN language text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "ALTER TABLE survey_links ADD COLUMN draft text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "ALTER TABLE survey_links ADD COLUMN draft_comment text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "CREATE TABLE assessment_comments ("
+    " assessment_id bigint PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+    " comment text COLLATE \"C\" NOT NULL CONSTRAINT comment CHECK (comment <> '')"
+    ");",
+    NULL,
+};
+
 /* The relationship map, as SQLite's migration 13. */
 static const char *const schema_13[] = {
     "ALTER TABLE stakeholders ADD COLUMN reports_to bigint"
@@ -422,7 +443,8 @@ static const char *const schema_13[] = {
 };
 
 static const struct db_migration migrations[] = {
-    {7, schema_7}, {8, schema_8}, {10, schema_10}, {11, schema_11}, {13, schema_13},
+    {7, schema_7},   {8, schema_8},   {10, schema_10},
+    {11, schema_11}, {12, schema_12}, {13, schema_13},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

@@ -562,6 +562,30 @@ static const char *const migration_11[] = {
     NULL,
 };
 
+/* The survey in the customer's own words and language: each item's respondent text; the
+ * texts of an instrument in other languages (an item's respondent text under the key
+ * "item.CODE", the survey page's texts under their message ids); the language a survey link
+ * was issued in and the answers saved as a draft while the customer answers (they count
+ * nowhere until sent); and the comment sent with an assessment. */
+static const char *const migration_12[] = {
+    "ALTER TABLE items ADD COLUMN respondent TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE instrument_texts ("
+    " instrument_id INTEGER NOT NULL REFERENCES instruments(id) ON DELETE CASCADE,"
+    " lang TEXT NOT NULL CONSTRAINT lang CHECK (lang <> ''),"
+    " key TEXT NOT NULL CONSTRAINT key CHECK (key <> ''),"
+    " text TEXT NOT NULL CONSTRAINT text CHECK (text <> ''),"
+    " PRIMARY KEY (instrument_id, lang, key)"
+    ") WITHOUT ROWID;"
+    "ALTER TABLE survey_links ADD COLUMN language TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE survey_links ADD COLUMN draft TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE survey_links ADD COLUMN draft_comment TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE assessment_comments ("
+    " assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+    " comment TEXT NOT NULL CONSTRAINT comment CHECK (comment <> '')"
+    ");",
+    NULL,
+};
+
 /* The relationship map: whom each stakeholder reports to (another stakeholder of the same
  * account; the store refuses a loop), when and how we last spoke with them, who at our
  * side looks after them, and notes. */
@@ -580,7 +604,7 @@ static const char *const migration_13[] = {
 static const struct db_migration migrations[] = {
     {1, migration_1},   {2, migration_2},   {3, migration_3},   {4, migration_4},
     {5, migration_5},   {6, migration_6},   {7, migration_7},   {8, migration_8},
-    {10, migration_10}, {11, migration_11}, {13, migration_13},
+    {10, migration_10}, {11, migration_11}, {12, migration_12}, {13, migration_13},
 };
 
 /* Applied to every connection; they are not stored in the file (except journal_mode). */

@@ -137,11 +137,16 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_INSTRUMENT_ADD] = "INSERT INTO instruments(name, version, min_items) VALUES (?1, ?2, ?3)"
                          " RETURNING id",
     [S_ITEM_ADD] = "INSERT INTO items(instrument_id, position, code, axis, reverse, weight,"
-                   " scale_min, scale_max, statement, construct)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   " scale_min, scale_max, statement, construct, respondent)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_INSTRUMENT_GET] = "SELECT name, version, min_items FROM instruments WHERE id = ?1",
     [S_ITEM_LIST] = "SELECT code, axis, reverse, weight, scale_min, scale_max, statement,"
-                    " construct FROM items WHERE instrument_id = ?1 ORDER BY position",
+                    " construct, respondent FROM items WHERE instrument_id = ?1 ORDER BY position",
+    [S_TEXT_PUT] = "INSERT INTO instrument_texts(instrument_id, lang, key, text)"
+                   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (instrument_id, lang, key)"
+                   " DO UPDATE SET text = excluded.text",
+    [S_TEXT_LIST] = "SELECT lang, key, text FROM instrument_texts WHERE instrument_id = ?1"
+                    " AND (?2 = '' OR lang = ?2) ORDER BY lang, key",
     [S_INSTRUMENT_LATEST] = "SELECT id FROM instruments WHERE name = ?1"
                             " ORDER BY version DESC LIMIT 1",
     [S_INSTRUMENT_FIND] = "SELECT id FROM instruments WHERE name = ?1 AND version = ?2",
@@ -257,11 +262,12 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_FAILURE_PURGE] = "DELETE FROM login_failures WHERE at < ?1",
 #define SURVEY_COLUMNS                                                                             \
     "hash, account_id, stakeholder_id, instrument_id, created, expires, used,"                     \
-    " assessment_id, created_by"
+    " assessment_id, created_by, language"
     [S_SURVEY_ADD] = "INSERT INTO survey_links(" SURVEY_COLUMNS ")"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_SURVEY_GET] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE hash = ?1",
-    [S_SURVEY_USE] = "UPDATE survey_links SET used = ?2, assessment_id = ?3"
+    [S_SURVEY_USE] = "UPDATE survey_links SET used = ?2, assessment_id = ?3,"
+                     " draft = '', draft_comment = ''"
                      " WHERE hash = ?1 AND used = 0 AND expires > ?2",
     [S_SURVEY_LIST] = "SELECT " SURVEY_COLUMNS " FROM survey_links WHERE account_id = ?1"
                       " ORDER BY created DESC, hash",
@@ -303,6 +309,13 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
         " VALUES (?1, ?2, ?3, 'sending', ?4) ON CONFLICT DO NOTHING RETURNING id",
     [S_CAMPAIGN_SEND_END] = "UPDATE campaign_sends SET state = ?4, error = ?5"
                             " WHERE campaign_id = ?1 AND stakeholder_id = ?2 AND round = ?3",
+    [S_SURVEY_DRAFT_PUT] = "UPDATE survey_links SET draft = ?2, draft_comment = ?3"
+                           " WHERE hash = ?1 AND used = 0 AND expires > ?4",
+    [S_SURVEY_DRAFT_GET] = "SELECT draft, draft_comment FROM survey_links WHERE hash = ?1",
+    [S_COMMENT_PUT] = "INSERT INTO assessment_comments(assessment_id, comment) VALUES (?1, ?2)",
+    [S_COMMENT_LIST] = "SELECT c.assessment_id, c.comment FROM assessment_comments c"
+                       " JOIN assessments a ON a.id = c.assessment_id WHERE a.account_id = ?1"
+                       " ORDER BY a.date DESC, a.id DESC",
 
     [S_ACTION_ADD] = "INSERT INTO actions(account_id, title, owner, due, axis, effect, cost,"
                      " play, status, created, done)"

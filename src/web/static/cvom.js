@@ -3,7 +3,9 @@
  *    a table row and its bubble light up together;
  *  - filter forms marked data-autosubmit apply as soon as a value changes;
  *  - buttons with data-copy="ID" copy the value of the field ID;
- *  - forms marked data-progress count the statements answered so far.
+ *  - forms marked data-progress count the statements answered so far;
+ *  - forms marked data-draft save their answers as the respondent goes;
+ *  - the sticky bar of a long form keeps room for itself at the end of the page.
  * Text from the page is only ever set with textContent, never parsed as HTML. */
 "use strict";
 
@@ -168,6 +170,7 @@
         each("form[data-progress]", function (f) {
             var out = f.querySelector(".progress");
             var items = f.querySelectorAll("fieldset.item");
+            var text = f.getAttribute("data-progress-text") || "{n} of {total} answered";
             if (!out || !items.length) return;
             function count() {
                 var n = 0;
@@ -176,11 +179,71 @@
                     if (c && c.value !== "") n++;
                     if (c) it.classList.remove("invalid");
                 });
-                out.textContent = n + " of " + items.length + " answered";
+                out.textContent = text.replace("{n}", n).replace("{total}", items.length);
             }
             f.addEventListener("change", count);
             count();
         });
+    }
+
+    // Forms marked data-draft keep their answers on the server as the respondent goes: a
+    // moment after each change the whole form is posted to that address (the page's own
+    // origin); the plain post of the form still sends every answer.
+    function drafts() {
+        each("form[data-draft]", function (f) {
+            var url = f.getAttribute("data-draft");
+            var status = f.querySelector(".saved");
+            var timer = null, busy = false, again = false;
+            function say(text) {
+                if (status) status.textContent = text || "";
+            }
+            function save() {
+                timer = null;
+                if (busy) { again = true; return; }
+                busy = true;
+                fetch(url, { method: "POST", body: new URLSearchParams(new FormData(f)),
+                             credentials: "same-origin" })
+                    .then(function (r) {
+                        say(f.getAttribute(r.ok ? "data-saved-text" : "data-failed-text"));
+                    }, function () { say(f.getAttribute("data-failed-text")); })
+                    .then(function () {
+                        busy = false;
+                        if (again) { again = false; save(); }
+                    });
+            }
+            function later(ms) {
+                if (timer) clearTimeout(timer);
+                say("");
+                timer = setTimeout(save, ms);
+            }
+            f.addEventListener("change", function () { later(200); });
+            f.addEventListener("input", function (e) {
+                if (e.target.tagName === "TEXTAREA") later(1000);
+            });
+            f.addEventListener("submit", function () {
+                if (timer) clearTimeout(timer);
+                timer = null;
+            });
+            // Leaving with a change not yet sent: send it on the way out.
+            window.addEventListener("pagehide", function () {
+                if (!timer || !navigator.sendBeacon) return;
+                clearTimeout(timer);
+                timer = null;
+                navigator.sendBeacon(url, new URLSearchParams(new FormData(f)));
+            });
+        });
+    }
+
+    // The sticky bar of a long form: the page keeps room for it at its end, and scrolling to
+    // a statement (by keyboard or a link) stops above the bar instead of under it.
+    function barRoom() {
+        var bar = document.querySelector(".submitbar");
+        if (!bar) return;
+        function fit() {
+            document.documentElement.style.setProperty("--bar-room", bar.offsetHeight + "px");
+        }
+        fit();
+        window.addEventListener("resize", fit);
     }
 
     ready(function () {
@@ -188,5 +251,7 @@
         autosubmit();
         copyButtons();
         progress();
+        drafts();
+        barRoom();
     });
 })();
