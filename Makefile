@@ -68,7 +68,8 @@ install: all
 	meson install -C build
 
 format:
-	clang-format -i include/*.h src/*/*.[ch] src/*/*/*.[ch] tests/unit/*.[ch] bench/*.c
+	clang-format -i include/*.h src/*/*.[ch] src/*/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] \
+	    tests/faults/*.[ch] bench/*.c examples/*.c
 
 clean:
 	rm -rf build build-check build-release build-fuzz

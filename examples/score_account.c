@@ -33,8 +33,8 @@ int main(void)
     cvom_instrument_init(&ins);
     item(&ins, "INT1", CVOM_AXIS_INTELLECTUAL, 0); /* "They ask our advice before deciding" */
     item(&ins, "INT2", CVOM_AXIS_INTELLECTUAL, 0);
-    item(&ins, "EMO1", CVOM_AXIS_EMOTIONAL, 0);    /* "They trust us without checking" */
-    item(&ins, "EMO2", CVOM_AXIS_EMOTIONAL, 1);    /* reverse: "They watch us closely" */
+    item(&ins, "EMO1", CVOM_AXIS_EMOTIONAL, 0); /* "They trust us without checking" */
+    item(&ins, "EMO2", CVOM_AXIS_EMOTIONAL, 1); /* reverse: "They watch us closely" */
 
     /* Three stakeholders' answers on the 1–7 scale, in the order of the items. */
     static const double answers[3][4] = {{6, 7, 3, 5}, {5, 6, 2, 6}, {7, 6, 4, 4}};
@@ -56,8 +56,8 @@ int main(void)
         cvom_instrument_cleanup(&ins);
         return 1;
     }
-    printf("intellectual %.1f (%.1f to %.1f), emotional %.1f (%.1f to %.1f)\n", s.value[0],
-           s.lo[0], s.hi[0], s.value[1], s.lo[1], s.hi[1]);
+    printf("intellectual %.1f (%.1f to %.1f), emotional %.1f (%.1f to %.1f)\n", s.value[0], s.lo[0],
+           s.hi[0], s.value[1], s.lo[1], s.hi[1]);
     printf("%s, %s\n", cvom_quadrant_title(s.quadrant), cvom_state_name(s.state));
     cvom_instrument_cleanup(&ins);
     return 0;

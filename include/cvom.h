@@ -20,7 +20,7 @@ extern "C" {
 #define CVOM_VERSION_PATCH 0
 #define CVOM_VERSION "0.1.0"
 /* One number to compare: 0x000100 for 0.1.0. */
-#define CVOM_VERSION_NUMBER                                                                \
+#define CVOM_VERSION_NUMBER                                                                        \
     ((CVOM_VERSION_MAJOR << 16) | (CVOM_VERSION_MINOR << 8) | CVOM_VERSION_PATCH)
 
 /* The library's version, "MAJOR.MINOR.PATCH". */
@@ -73,11 +73,7 @@ enum cvom_status cvom_error_set(struct cvom_error *err, enum cvom_status st, con
  * ------------------------------------------------------------------------------------- */
 
 /* The two value dimensions of the matrix. */
-enum cvom_dim {
-    CVOM_DIM_INTELLECTUAL = 0,
-    CVOM_DIM_EMOTIONAL,
-    CVOM_DIM_COUNT
-};
+enum cvom_dim { CVOM_DIM_INTELLECTUAL = 0, CVOM_DIM_EMOTIONAL, CVOM_DIM_COUNT };
 
 /* What an instrument item measures. BOTH items (price primacy) count on both dimensions.
  * The partnership axes (the four pillars, then trust, in the order of enum cvom_pillar)
@@ -150,21 +146,21 @@ int cvom_respondent_kind_parse(const char *s);
 #define CVOM_LANG_MAX 16 /* a language tag such as "de" or "pt-BR", with its NUL */
 
 struct cvom_item {
-    char code[CVOM_CODE_MAX];           /* unique within the instrument: [A-Za-z0-9_.-] */
-    char statement[CVOM_TEXT_MAX];      /* what is rated, in our words: for explanations */
-    char respondent[CVOM_TEXT_MAX];     /* the same in the respondent's own voice, as the
-                                           survey shows it; "" shows the statement */
-    char construct[CVOM_NAME_MAX];      /* what it measures, for documentation */
+    char code[CVOM_CODE_MAX];       /* unique within the instrument: [A-Za-z0-9_.-] */
+    char statement[CVOM_TEXT_MAX];  /* what is rated, in our words: for explanations */
+    char respondent[CVOM_TEXT_MAX]; /* the same in the respondent's own voice, as the
+                                       survey shows it; "" shows the statement */
+    char construct[CVOM_NAME_MAX];  /* what it measures, for documentation */
     enum cvom_axis axis;
-    int reverse;                        /* 1 when agreement lowers the score */
-    double weight;                      /* > 0 */
-    int scale_min, scale_max;           /* scale_min < scale_max */
+    int reverse;              /* 1 when agreement lowers the score */
+    double weight;            /* > 0 */
+    int scale_min, scale_max; /* scale_min < scale_max */
 };
 
 struct cvom_instrument {
     char name[CVOM_NAME_MAX];
-    int version;     /* >= 1 */
-    int min_items;   /* minimum answered items per axis for a respondent to score on it */
+    int version;   /* >= 1 */
+    int min_items; /* minimum answered items per axis for a respondent to score on it */
     size_t n_items;
     struct cvom_item *items; /* owned; freed by cvom_instrument_cleanup */
 };
@@ -201,7 +197,7 @@ struct cvom_tcache {
     double confidence;
     double t[CVOM_TCACHE_DF_MAX + 1]; /* by whole degrees of freedom; 0 = not yet known */
     struct {
-        double df, t; /* df 0: empty */
+        double df, t;                  /* df 0: empty */
     } fraction[CVOM_TCACHE_FRACTIONS]; /* by a hash of df; a newer df takes the slot over */
 };
 
@@ -266,11 +262,11 @@ struct cvom_score {
     double se[CVOM_DIM_COUNT];    /* standard error; NaN when not estimable */
     double lo[CVOM_DIM_COUNT];    /* interval, clamped to 0–100 */
     double hi[CVOM_DIM_COUNT];
-    double half[CVOM_DIM_COUNT];  /* half-width of the interval before clamping; NaN when
-                                     there is none */
-    int respondents[CVOM_DIM_COUNT]; /* respondents with a score on that axis */
+    double half[CVOM_DIM_COUNT];       /* half-width of the interval before clamping; NaN when
+                                          there is none */
+    int respondents[CVOM_DIM_COUNT];   /* respondents with a score on that axis */
     double self_value[CVOM_DIM_COUNT]; /* self-assessment view, NaN when none */
-    enum cvom_quadrant quadrant;    /* meaningful unless state is INSUFFICIENT */
+    enum cvom_quadrant quadrant;       /* meaningful unless state is INSUFFICIENT */
     enum cvom_state state;
 };
 
@@ -297,8 +293,7 @@ int cvom_interval_crosses(double lo, double hi, double line);
 
 /* The axes whose interval crosses its threshold, as bits (1 << CVOM_DIM_INTELLECTUAL,
  * 1 << CVOM_DIM_EMOTIONAL); an account with any is borderline. NaN intervals cross nothing. */
-unsigned cvom_borderline_axes(const struct cvom_score *s,
-                              const double threshold[CVOM_DIM_COUNT]);
+unsigned cvom_borderline_axes(const struct cvom_score *s, const double threshold[CVOM_DIM_COUNT]);
 
 /* Two-sided Student-t quantile: the t with P(|T| <= t) = confidence for df degrees of
  * freedom (df > 0, may be fractional). NaN for invalid arguments. */
@@ -313,30 +308,30 @@ double cvom_t_quantile(double confidence, double df);
 /* What blending signals into a score did on each axis (see cvom_blend_signals). */
 struct cvom_blend {
     double survey_weight;
-    double survey[CVOM_DIM_COUNT];       /* the survey's own score (NaN when none) */
-    double survey_share[CVOM_DIM_COUNT]; /* its share of the axis score: 1 without signals */
-    size_t n;                            /* inputs, in the caller's order */
-    enum cvom_dim axis[CVOM_SIGNALS_MAX]; /* the axis each input is on */
-    int counted[CVOM_SIGNALS_MAX];       /* 0 when its axis had no survey score */
-    double share[CVOM_SIGNALS_MAX];      /* its share of the axis score */
+    double survey[CVOM_DIM_COUNT];         /* the survey's own score (NaN when none) */
+    double survey_share[CVOM_DIM_COUNT];   /* its share of the axis score: 1 without signals */
+    size_t n;                              /* inputs, in the caller's order */
+    enum cvom_dim axis[CVOM_SIGNALS_MAX];  /* the axis each input is on */
+    int counted[CVOM_SIGNALS_MAX];         /* 0 when its axis had no survey score */
+    double share[CVOM_SIGNALS_MAX];        /* its share of the axis score */
     double contribution[CVOM_SIGNALS_MAX]; /* share × score: points it adds */
 };
 
 /* One answered item of one respondent. */
 struct cvom_explain_answer {
-    size_t item;      /* index into the instrument */
-    double raw;       /* the answer on the item's scale */
-    double score;     /* 0–100 after reverse coding */
+    size_t item;                         /* index into the instrument */
+    double raw;                          /* the answer on the item's scale */
+    double score;                        /* 0–100 after reverse coding */
     double contribution[CVOM_DIM_COUNT]; /* points of the account score this answer adds */
 };
 
 struct cvom_explain_respondent {
-    char label[CVOM_NAME_MAX];      /* caller's label: the stakeholder's name or role */
+    char label[CVOM_NAME_MAX]; /* caller's label: the stakeholder's name or role */
     enum cvom_respondent_kind kind;
     double influence;
-    int counted[CVOM_DIM_COUNT];    /* 1 when it scored on that axis and counts */
-    double score[CVOM_DIM_COUNT];   /* its own axis score; NaN when none */
-    double share[CVOM_DIM_COUNT];   /* its normalised weight in the account score */
+    int counted[CVOM_DIM_COUNT];         /* 1 when it scored on that axis and counts */
+    double score[CVOM_DIM_COUNT];        /* its own axis score; NaN when none */
+    double share[CVOM_DIM_COUNT];        /* its normalised weight in the account score */
     double contribution[CVOM_DIM_COUNT]; /* share × score */
     size_t n_answers;
     struct cvom_explain_answer *answers; /* owned */
@@ -360,7 +355,7 @@ struct cvom_explanation {
     size_t n_respondents;
     struct cvom_explain_respondent *respondents; /* owned */
     size_t n_items;
-    struct cvom_explain_item *items;             /* owned, one per instrument item */
+    struct cvom_explain_item *items; /* owned, one per instrument item */
     double distance[CVOM_DIM_COUNT]; /* threshold − value: points needed to cross */
     /* Signals blended in by cvom_explain_blend; n is 0 and survey_share 1 until then. */
     struct cvom_blend blend;
@@ -375,13 +370,13 @@ struct cvom_lever {
 
 /* What would carry an account across the threshold of one axis. */
 struct cvom_move {
-    int rise;            /* 1: the score must rise to cross; 0: it must fall */
-    double distance;     /* points between the score and the threshold */
-    size_t n;            /* levers, largest reach first (ties by item order) */
+    int rise;        /* 1: the score must rise to cross; 0: it must fall */
+    double distance; /* points between the score and the threshold */
+    size_t n;        /* levers, largest reach first (ties by item order) */
     struct cvom_lever levers[CVOM_ITEMS_MAX];
-    size_t needed;       /* how many of the first levers together cross; 0 when all of them
-                            together do not (it then takes new evidence) */
-    double total;        /* the reach of all levers together */
+    size_t needed; /* how many of the first levers together cross; 0 when all of them
+                      together do not (it then takes new evidence) */
+    double total;  /* the reach of all levers together */
 };
 
 /* Read the explanation for axis d. CVOM_EINVAL when the axis has no score. */
@@ -396,8 +391,8 @@ struct cvom_answer_set {
     enum cvom_respondent_kind kind;
     double influence;
     size_t n;
-    const size_t *items;  /* indices into the instrument */
-    const double *raw;    /* answers on each item's scale */
+    const size_t *items; /* indices into the instrument */
+    const double *raw;   /* answers on each item's scale */
 };
 
 /* Score an account from raw answers and explain it: every answer's contribution, each
@@ -450,29 +445,29 @@ void cvom_date_format(int32_t days, char buf[11]);
  *
  * Movers, the accounts sliding towards Transactional, the stale ones and the projection
  * are defined at the structs below; docs/formats.md says the same for users. */
-#define CVOM_MIG_NOT_PLACED CVOM_Q_COUNT      /* the fifth row and column */
+#define CVOM_MIG_NOT_PLACED CVOM_Q_COUNT /* the fifth row and column */
 #define CVOM_MIG_STATES (CVOM_Q_COUNT + 1)
 #define CVOM_MIG_PERIODS_DEFAULT 4
 #define CVOM_MIG_PERIODS_MAX 40
-#define CVOM_MIG_SLIDE_POINTS 10.0            /* default of slide_points */
+#define CVOM_MIG_SLIDE_POINTS 10.0 /* default of slide_points */
 
 /* One account on both dates. A score whose state is INSUFFICIENT is not placed on that
  * date; pass such a score for an account that did not exist then. */
 struct cvom_migration_account {
-    struct cvom_score from;  /* as of the earlier date */
-    struct cvom_score to;    /* as of the later date */
-    double revenue;          /* finite, >= 0; the same figure counts on both dates */
-    int stale;               /* 1: its newest assessment is older than the validity period
-                                at the later date (the caller decides; it is carried) */
-    int32_t last_assessed;   /* newest assessment on or before the later date, days since
-                                1970-01-01; 0 when never assessed */
+    struct cvom_score from; /* as of the earlier date */
+    struct cvom_score to;   /* as of the later date */
+    double revenue;         /* finite, >= 0; the same figure counts on both dates */
+    int stale;              /* 1: its newest assessment is older than the validity period
+                               at the later date (the caller decides; it is carried) */
+    int32_t last_assessed;  /* newest assessment on or before the later date, days since
+                               1970-01-01; 0 when never assessed */
 };
 
 struct cvom_migration_options {
-    int32_t from, to;        /* the two dates, days since 1970-01-01; from < to */
-    int periods;             /* periods to project, 1..CVOM_MIG_PERIODS_MAX (default 4) */
-    double slide_points;     /* least fall of intellectual + emotional that counts as a
-                                slide (default CVOM_MIG_SLIDE_POINTS); finite, >= 0 */
+    int32_t from, to;    /* the two dates, days since 1970-01-01; from < to */
+    int periods;         /* periods to project, 1..CVOM_MIG_PERIODS_MAX (default 4) */
+    double slide_points; /* least fall of intellectual + emotional that counts as a
+                            slide (default CVOM_MIG_SLIDE_POINTS); finite, >= 0 */
 };
 
 /* Defaults for everything but the dates, which are set to 0. */
@@ -481,10 +476,10 @@ void cvom_migration_options_init(struct cvom_migration_options *o);
 /* An account placed on both dates whose quadrant differs. One that only gained or lost its
  * evidence is not a mover: it is counted in the fifth row or column instead. */
 struct cvom_migration_mover {
-    size_t index;                    /* into the caller's accounts */
-    double revenue;                  /* the account's, copied */
+    size_t index;   /* into the caller's accounts */
+    double revenue; /* the account's, copied */
     enum cvom_quadrant from, to;
-    double change[CVOM_DIM_COUNT];   /* later score minus earlier score, per axis */
+    double change[CVOM_DIM_COUNT]; /* later score minus earlier score, per axis */
 };
 
 /* An account sliding towards Transactional: placed on both dates, and either
@@ -497,9 +492,9 @@ struct cvom_migration_mover {
 struct cvom_migration_slide {
     size_t index;
     double revenue;
-    int entered;                     /* 1: moved into Transactional on the later date */
-    double fall;                     /* (I + E) earlier minus (I + E) later; may be < 0
-                                        for an account that entered while rising */
+    int entered; /* 1: moved into Transactional on the later date */
+    double fall; /* (I + E) earlier minus (I + E) later; may be < 0
+                    for an account that entered while rising */
     enum cvom_quadrant from, to;
     double change[CVOM_DIM_COUNT];
 };
@@ -508,7 +503,7 @@ struct cvom_migration_slide {
 struct cvom_migration_stale {
     size_t index;
     double revenue;
-    int32_t age_days;                /* later date minus last_assessed; -1 when never */
+    int32_t age_days; /* later date minus last_assessed; -1 when never */
 };
 
 /* The Markov projection. Transition probabilities P are estimated from the accounts placed
@@ -521,8 +516,8 @@ struct cvom_migration_stale {
 struct cvom_migration_chain {
     double p[CVOM_Q_COUNT][CVOM_Q_COUNT];
     int kept[CVOM_Q_COUNT];
-    int available;   /* 0 when nothing is placed on the later date (or it has no revenue):
-                        mix is then NaN */
+    int available; /* 0 when nothing is placed on the later date (or it has no revenue):
+                      mix is then NaN */
     double mix[CVOM_MIG_PERIODS_MAX + 1][CVOM_Q_COUNT]; /* [0] = start, [k] = after k
                                                             periods; shares 0–1 */
 };
@@ -530,15 +525,15 @@ struct cvom_migration_chain {
 struct cvom_migration {
     struct cvom_migration_options options; /* as given */
     size_t n_accounts;
-    int32_t period_days;                   /* to − from */
+    int32_t period_days; /* to − from */
 
     /* Transition tables, [state on the earlier date][state on the later date]. */
     size_t count[CVOM_MIG_STATES][CVOM_MIG_STATES];
     double revenue[CVOM_MIG_STATES][CVOM_MIG_STATES];
-    size_t count_from[CVOM_MIG_STATES], count_to[CVOM_MIG_STATES];   /* row, column sums */
+    size_t count_from[CVOM_MIG_STATES], count_to[CVOM_MIG_STATES]; /* row, column sums */
     double revenue_from[CVOM_MIG_STATES], revenue_to[CVOM_MIG_STATES];
     double total_revenue;
-    size_t placed_both;                    /* accounts behind the chain's estimate */
+    size_t placed_both; /* accounts behind the chain's estimate */
 
     struct cvom_migration_chain by_count, by_revenue;
 
@@ -634,9 +629,9 @@ const char *cvom_health_state_name(enum cvom_health_state s);
 
 /* One respondent of the explanation, on the partnership measures. */
 struct cvom_health_respondent {
-    int counted[CVOM_PILLAR_COUNT]; /* 1 when it scored on the measure and counts */
-    double score[CVOM_PILLAR_COUNT]; /* its own score; NaN when it answered no item */
-    double share[CVOM_PILLAR_COUNT]; /* its normalised weight in the account's score */
+    int counted[CVOM_PILLAR_COUNT];        /* 1 when it scored on the measure and counts */
+    double score[CVOM_PILLAR_COUNT];       /* its own score; NaN when it answered no item */
+    double share[CVOM_PILLAR_COUNT];       /* its normalised weight in the account's score */
     double item_weight[CVOM_PILLAR_COUNT]; /* sum of the weights of its answered items */
 };
 
@@ -707,20 +702,20 @@ enum cvom_pillar_trend cvom_pillar_trend_between(double before, double now);
 #define CVOM_SPLIT_MIN_INFLUENCE 0.5
 
 struct cvom_spread_point {
-    size_t respondent;            /* index into the explanation's respondents */
+    size_t respondent; /* index into the explanation's respondents */
     double influence;
-    double x, y;                  /* its intellectual and emotional scores */
-    enum cvom_quadrant quadrant;  /* the quadrant of its own point */
-    double distance;              /* from the account's survey point; NaN when none */
-    int weighs;                   /* influence >= CVOM_SPLIT_MIN_INFLUENCE */
+    double x, y;                 /* its intellectual and emotional scores */
+    enum cvom_quadrant quadrant; /* the quadrant of its own point */
+    double distance;             /* from the account's survey point; NaN when none */
+    int weighs;                  /* influence >= CVOM_SPLIT_MIN_INFLUENCE */
 };
 
 struct cvom_spread {
-    size_t n;                        /* stakeholders with a point */
+    size_t n;                         /* stakeholders with a point */
     struct cvom_spread_point *points; /* owned, in the explanation's order */
-    double spread;   /* NaN when fewer than two points or the account is not placed */
-    int quadrants;   /* distinct quadrants among the stakeholders who weigh */
-    int split;       /* 1 when quadrants >= 2 */
+    double spread; /* NaN when fewer than two points or the account is not placed */
+    int quadrants; /* distinct quadrants among the stakeholders who weigh */
+    int split;     /* 1 when quadrants >= 2 */
 };
 
 /* Place the stakeholders of the account explained in ex (made with cfg) and measure their
@@ -813,12 +808,7 @@ enum cvom_play_axis {
 };
 
 /* A rough level of what a play costs us to run. */
-enum cvom_cost_level {
-    CVOM_COST_LOW = 0,
-    CVOM_COST_MEDIUM,
-    CVOM_COST_HIGH,
-    CVOM_COST_COUNT
-};
+enum cvom_cost_level { CVOM_COST_LOW = 0, CVOM_COST_MEDIUM, CVOM_COST_HIGH, CVOM_COST_COUNT };
 
 struct cvom_play {
     char key[CVOM_PLAY_KEY_MAX];
@@ -860,9 +850,8 @@ int cvom_playbook_find(const struct cvom_playbook *b, const char *key);
  * order; surrounding blanks of key, axis and cost are ignored). On failure *bad (when not
  * NULL) receives the index of the offending field and err says what is wrong with it;
  * *out is written only on success. */
-enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n,
-                                       struct cvom_play *out, size_t *bad,
-                                       struct cvom_error *err);
+enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n, struct cvom_play *out,
+                                       size_t *bad, struct cvom_error *err);
 
 /* The situation key of a quadrant ("partnership") or of a move between two quadrants
  * ("partnership-to-intellectual"), written into buf (always NUL-terminated). */
@@ -912,15 +901,14 @@ struct cvom_whatif {
     enum cvom_state state_before, state_after;          /* after: the moved interval judged
                                                            against the thresholds as the
                                                            scoring does */
-    double cost;                   /* the steps' costs summed */
+    double cost;                                        /* the steps' costs summed */
 };
 
 /* Project the score now under the n steps (steps may be NULL when n is 0). An account with
  * insufficient evidence stays insufficient: a plan is not evidence. CVOM_EINVAL (message
  * in err) for a bad configuration, a step with a bad axis, effect or cost, or n past
  * CVOM_WHATIF_STEPS_MAX; *out is written only on success. */
-enum cvom_status cvom_whatif_project(const struct cvom_config *cfg,
-                                     const struct cvom_score *now,
+enum cvom_status cvom_whatif_project(const struct cvom_config *cfg, const struct cvom_score *now,
                                      const struct cvom_whatif_step *steps, size_t n,
                                      struct cvom_whatif *out, struct cvom_error *err);
 
@@ -929,9 +917,9 @@ struct cvom_whatif_mix {
     size_t accounts;
     size_t before[CVOM_Q_COUNT + 1]; /* by quadrant; [CVOM_Q_COUNT]: not placed */
     size_t after[CVOM_Q_COUNT + 1];
-    size_t moved;                    /* placed accounts whose quadrant would change */
-    size_t with_steps;               /* accounts with at least one step */
-    double cost;                     /* all steps' costs */
+    size_t moved;      /* placed accounts whose quadrant would change */
+    size_t with_steps; /* accounts with at least one step */
+    double cost;       /* all steps' costs */
 };
 
 /* Count the n projections w (w may be NULL when n is 0) into *out. Pure; never fails. */
@@ -946,8 +934,8 @@ void cvom_whatif_tally(const struct cvom_whatif *w, size_t n, struct cvom_whatif
  * our annual cost to serve it. Fractional ratings (means of several people) are allowed. */
 #define CVOM_RATING_MIN 1.0
 #define CVOM_RATING_MAX 7.0
-#define CVOM_RATING_MIDPOINT 4.0        /* the default of both thresholds below */
-#define CVOM_OVERSERVED_SHARE 0.25      /* the default over-served share of the cost */
+#define CVOM_RATING_MIDPOINT 4.0   /* the default of both thresholds below */
+#define CVOM_OVERSERVED_SHARE 0.25 /* the default over-served share of the cost */
 
 /* The importance–performance quadrants. A rating at or above a threshold is on its high
  * side: importance >= the importance threshold is important, performance >= the
@@ -979,8 +967,8 @@ enum cvom_status cvom_serving_config_validate(const struct cvom_serving_config *
                                               struct cvom_error *err);
 
 /* The quadrant of one rating under cfg's thresholds. Pure; the ratings are not checked. */
-enum cvom_ip_quadrant cvom_ip_classify(const struct cvom_serving_config *cfg,
-                                       double importance, double performance);
+enum cvom_ip_quadrant cvom_ip_classify(const struct cvom_serving_config *cfg, double importance,
+                                       double performance);
 
 /* One account's rating of one offering. */
 struct cvom_offer_rating {
@@ -999,13 +987,13 @@ enum cvom_status cvom_offer_rating_validate(const struct cvom_offer_rating *r,
  * configured share of its total cost to serve (strictly more: a share equal to the
  * setting is not over-served; an account that costs nothing never is). */
 struct cvom_serving {
-    size_t offerings;                   /* ratings counted */
-    size_t unvalued;                    /* of which below the importance threshold */
-    double total_cost;                  /* Σ cost */
-    double unvalued_cost;               /* Σ cost of the unvalued ones */
-    double share;                       /* unvalued / total; 0 when the total is 0 */
-    int overserved;                     /* 1 when share > cfg->overserved_share */
-    size_t by_quadrant[CVOM_IP_COUNT];  /* ratings per importance–performance quadrant */
+    size_t offerings;                  /* ratings counted */
+    size_t unvalued;                   /* of which below the importance threshold */
+    double total_cost;                 /* Σ cost */
+    double unvalued_cost;              /* Σ cost of the unvalued ones */
+    double share;                      /* unvalued / total; 0 when the total is 0 */
+    int overserved;                    /* 1 when share > cfg->overserved_share */
+    size_t by_quadrant[CVOM_IP_COUNT]; /* ratings per importance–performance quadrant */
 };
 
 /* Assess the n ratings of one account (r may be NULL when n is 0). CVOM_EINVAL for a bad
@@ -1017,12 +1005,12 @@ enum cvom_status cvom_serving_assess(const struct cvom_serving_config *cfg,
 
 /* The portfolio: the accounts' assessments summed. */
 struct cvom_serving_total {
-    size_t accounts;     /* accounts with at least one rating */
-    size_t overserved;   /* of which over-served */
+    size_t accounts;   /* accounts with at least one rating */
+    size_t overserved; /* of which over-served */
     double total_cost;
     double unvalued_cost;
     double overserved_unvalued_cost; /* the unvalued cost of the over-served accounts */
-    double share;        /* unvalued / total over the portfolio; 0 when the total is 0 */
+    double share; /* unvalued / total over the portfolio; 0 when the total is 0 */
 };
 
 /* Sum n assessments (v may be NULL when n is 0). Pure; never fails. */
@@ -1084,13 +1072,13 @@ enum cvom_norm {
 };
 
 struct cvom_signal_def {
-    char name[CVOM_CODE_MAX];   /* [A-Za-z0-9_.-], unique */
-    char label[CVOM_NAME_MAX];  /* what it is, for people */
+    char name[CVOM_CODE_MAX];  /* [A-Za-z0-9_.-], unique */
+    char label[CVOM_NAME_MAX]; /* what it is, for people */
     enum cvom_dim axis;
-    int direction;              /* +1: more is more value; −1: more is less value */
+    int direction; /* +1: more is more value; −1: more is less value */
     enum cvom_norm norm;
-    double p1, p2;              /* the normalisation's parameters (see enum cvom_norm) */
-    double weight;              /* relative to the survey weight; 0 < weight <= 100 */
+    double p1, p2; /* the normalisation's parameters (see enum cvom_norm) */
+    double weight; /* relative to the survey weight; 0 < weight <= 100 */
 };
 
 const char *cvom_norm_name(enum cvom_norm n); /* "fixed", "percentile", "logistic" */
@@ -1098,8 +1086,7 @@ int cvom_norm_parse(const char *s);
 
 /* Check a definition: name, axis, direction, parameters (fixed: finite and different;
  * logistic: finite midpoint, positive scale) and weight. Message in err. */
-enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
-                                          struct cvom_error *err);
+enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d, struct cvom_error *err);
 
 /* The mid-rank percentile of x among the n sorted values (which should contain x):
  * 100·(rank − 1)/(n − 1) with tied ranks averaged, 50 when n is 1. NaN when n is 0. */
@@ -1116,7 +1103,6 @@ struct cvom_signal_input {
     double score;  /* 0–100 */
     double weight; /* > 0 */
 };
-
 
 /* Blend n signals (at most CVOM_SIGNALS_MAX) into a survey score, in place: values,
  * standard errors and intervals, quadrant and state. The survey's and the signals'

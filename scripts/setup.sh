@@ -10,7 +10,7 @@ PKGS="build-essential meson ninja-build pkg-config python3 libsqlite3-dev sqlite
 libjansson-dev libreadline-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev
 fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy python3-pandas libmicrohttpd-dev
 libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui
-libpwquality-dev cracklib-runtime man-db libcurl4-openssl-dev python3-aiosmtpd"
+libpwquality-dev cracklib-runtime man-db libcurl4-openssl-dev python3-aiosmtpd clang-format"
 if [ "${1:-}" = fuzz ]; then
     PKGS="$PKGS clang libclang-rt-dev"
 fi

@@ -23,9 +23,9 @@ enum cli_exit {
 enum cli_format { FMT_TEXT = 0, FMT_CSV, FMT_JSON, FMT_COUNT };
 
 struct cli {
-    const char *db;         /* --db, CVOM_DB, or "cvom.db" */
-    const char *prog;       /* "cvom account add": for messages and usage */
-    int color;              /* stdout is a terminal and NO_COLOR is unset */
+    const char *db;   /* --db, CVOM_DB, or "cvom.db" */
+    const char *prog; /* "cvom account add": for messages and usage */
+    int color;        /* stdout is a terminal and NO_COLOR is unset */
     int quiet;
     struct cvom_store *store;
     struct cvom_error err;
@@ -46,9 +46,9 @@ struct cli {
  * usage error naming the option, so no command runs on a value it did not understand. */
 #define CLI_MULTI_MAX 64
 struct cli_opt {
-    const char *name;   /* without the leading "--" */
+    const char *name; /* without the leading "--" */
     char kind;
-    const char *arg;    /* the value's name in help, e.g. "FILE" */
+    const char *arg; /* the value's name in help, e.g. "FILE" */
     const char *help;
     double min, max; /* kinds 'i' and 'n': the values allowed */
     /* filled by cli_parse */

@@ -21,8 +21,8 @@ static void field_opts(struct cli_opt *opts, char names[][32], const struct cvom
         for (char *p = names[n]; *p; p++)
             if (*p == '_')
                 *p = '-';
-        opts[n] = (struct cli_opt){.name = names[n], .kind = 's', .arg = "VALUE",
-                                   .help = defs[n].help};
+        opts[n] =
+            (struct cli_opt){.name = names[n], .kind = 's', .arg = "VALUE", .help = defs[n].help};
     }
     for (; extra && extra->name; extra++)
         opts[n++] = *extra;
@@ -48,9 +48,10 @@ static int apply_fields(struct cli *c, struct cli_opt *opts, struct cvom_account
                 if (rc)
                     return rc;
                 if (p.id == a->id)
-                    return cli_fail(c, cvom_error_set(&c->err, CVOM_EINVAL,
-                                                      "an account cannot be its own parent"),
-                                    &c->err);
+                    return cli_fail(
+                        c,
+                        cvom_error_set(&c->err, CVOM_EINVAL, "an account cannot be its own parent"),
+                        &c->err);
                 a->parent_id = p.id;
             }
         }
@@ -83,7 +84,8 @@ static int write_account(struct cli *c, struct cvom_account *a, int add, int all
 }
 
 static const struct cli_opt same_name_opt[] = {
-    {.name = "allow-same-name", .kind = 'f',
+    {.name = "allow-same-name",
+     .kind = 'f',
      .help = "keep an account whose name another has (they are then shown with their "
              "external id or #id)"},
     {0},
@@ -97,8 +99,8 @@ static int account_add(struct cli *c, int argc, char **argv)
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "[NAME] [--FIELD VALUE ...]",
-                  "Add an account. The name may be given as the argument or as --name.", pos, 1,
-                  0, &np, &rc))
+                  "Add an account. The name may be given as the argument or as --name.", pos, 1, 0,
+                  &np, &rc))
         return rc;
     struct cvom_account a;
     memset(&a, 0, sizeof a);
@@ -122,8 +124,8 @@ static int account_edit(struct cli *c, int argc, char **argv)
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT --FIELD VALUE ...",
-                  "Change fields of an account (given by id, external id or name).", pos, 1, 1,
-                  &np, &rc))
+                  "Change fields of an account (given by id, external id or name).", pos, 1, 1, &np,
+                  &rc))
         return rc;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
@@ -152,8 +154,8 @@ static int account_rm(struct cli *c, int argc, char **argv)
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, NULL, "ACCOUNT",
-                  "Remove an account with its stakeholders, assessments and score history.",
-                  pos, 1, 1, &np, &rc))
+                  "Remove an account with its stakeholders, assessments and score history.", pos, 1,
+                  1, &np, &rc))
         return rc;
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
@@ -173,9 +175,9 @@ static int account_rm(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-static const char *const list_cols[] = {"id", "external_id", "name", "owner", "parent_id",
-                                        "industry", "region", "revenue", "potential",
-                                        "currency", "tags"};
+static const char *const list_cols[] = {"id",        "external_id", "name",   "owner",
+                                        "parent_id", "industry",    "region", "revenue",
+                                        "potential", "currency",    "tags"};
 static const char list_kinds[] = "nsssnssnnss";
 
 /* The listing, and for text the names that several accounts of it share. */
@@ -197,8 +199,9 @@ static int list_row(void *ctx, const struct cvom_account *a)
         parent[0] = '\0';
     fmt_num(rev, sizeof rev, a->revenue, 2);
     fmt_num(pot, sizeof pot, a->potential, 2);
-    const char *cells[] = {id, a->external_id, a->name, a->owner, parent, a->industry,
-                           a->region, rev, pot, a->currency, a->tags};
+    const char *cells[] = {id,     a->external_id, a->name,   a->owner,
+                           parent, a->industry,    a->region, rev,
+                           pot,    a->currency,    a->tags};
     struct listing *l = ctx;
     if (l->text) {
         struct cvom_scored *g = cvom__grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
@@ -285,7 +288,10 @@ static int account_show(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
-        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (default today)"},
+        {.name = "as-of",
+         .kind = 's',
+         .arg = "DATE",
+         .help = "score as of this date (default today)"},
         {0},
     };
     char *pos[1];
@@ -293,8 +299,8 @@ static int account_show(struct cli *c, int argc, char **argv)
     enum cli_format fmt;
     int32_t as_of;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [--format FMT]",
-                  "Show one account: its fields, stakeholders and current score.", pos, 1, 1,
-                  &np, &rc) ||
+                  "Show one account: its fields, stakeholders and current score.", pos, 1, 1, &np,
+                  &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
     if (cli_store_existing(c))
@@ -316,8 +322,8 @@ static int account_show(struct cli *c, int argc, char **argv)
     cvom__instrument_cache_cleanup(&cache);
     if (st)
         return cli_fail(c, st, &c->err);
-    char id[24], parent[24], rev[32], pot[32], vi[16], ve[16], ilo[16], ihi[16], elo[16],
-        ehi[16], nsh[16], nas[16], newest[11] = "";
+    char id[24], parent[24], rev[32], pot[32], vi[16], ve[16], ilo[16], ihi[16], elo[16], ehi[16],
+        nsh[16], nas[16], newest[11] = "";
     fmt_id(id, sizeof id, a.id);
     parent[0] = '\0';
     if (a.parent_id)
@@ -335,15 +341,36 @@ static int account_show(struct cli *c, int argc, char **argv)
     if (ev.newest)
         cvom_date_format(ev.newest, newest);
     const char *quad = s.state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s.quadrant);
-    static const char *const cols[] = {
-        "id", "external_id", "name", "owner", "parent_id", "industry", "region", "revenue",
-        "potential", "currency", "tags", "notes", "stakeholders", "assessments",
-        "last_assessed", "stale", "intellectual", "intellectual_lo", "intellectual_hi",
-        "emotional", "emotional_lo", "emotional_hi", "quadrant", "state"};
-    const char *cells[] = {id, a.external_id, a.name, a.owner, parent, a.industry, a.region,
-                           rev, pot, a.currency, a.tags, a.notes, nsh, nas, newest,
-                           ev.stale ? "yes" : "no", vi, ilo, ihi, ve, elo, ehi, quad,
-                           cvom_state_name(s.state)};
+    static const char *const cols[] = {"id",
+                                       "external_id",
+                                       "name",
+                                       "owner",
+                                       "parent_id",
+                                       "industry",
+                                       "region",
+                                       "revenue",
+                                       "potential",
+                                       "currency",
+                                       "tags",
+                                       "notes",
+                                       "stakeholders",
+                                       "assessments",
+                                       "last_assessed",
+                                       "stale",
+                                       "intellectual",
+                                       "intellectual_lo",
+                                       "intellectual_hi",
+                                       "emotional",
+                                       "emotional_lo",
+                                       "emotional_hi",
+                                       "quadrant",
+                                       "state"};
+    const char *cells[] = {id,     a.external_id, a.name,   a.owner,
+                           parent, a.industry,    a.region, rev,
+                           pot,    a.currency,    a.tags,   a.notes,
+                           nsh,    nas,           newest,   ev.stale ? "yes" : "no",
+                           vi,     ilo,           ihi,      ve,
+                           elo,    ehi,           quad,     cvom_state_name(s.state)};
     struct table *t = table_new(cols, "nsssnssnnsssnnosnnnnnnos");
     if (!t || table_add(t, cells)) {
         table_free(t);

@@ -72,12 +72,21 @@ static int action_add(struct cli *c, int argc, char **argv)
         {.name = "title", .kind = 's', .arg = "TEXT", .help = "what is to be done (required)"},
         {.name = "owner", .kind = 's', .arg = "NAME", .help = "who does it"},
         {.name = "due", .kind = 's', .arg = "DATE", .help = "by when"},
-        {.name = "axis", .kind = 's', .arg = "AXIS",
+        {.name = "axis",
+         .kind = 's',
+         .arg = "AXIS",
          .help = "the axis it is meant to move: intellectual or emotional"},
-        {.name = "effect", .kind = 'n', .arg = "POINTS", .min = -CVOM_WHATIF_EFFECT_MAX,
+        {.name = "effect",
+         .kind = 'n',
+         .arg = "POINTS",
+         .min = -CVOM_WHATIF_EFFECT_MAX,
          .max = CVOM_WHATIF_EFFECT_MAX,
          .help = "expected points on that axis if it works (-100 to 100)"},
-        {.name = "cost", .kind = 'n', .arg = "AMOUNT", .min = 0, .max = HUGE_VAL,
+        {.name = "cost",
+         .kind = 'n',
+         .arg = "AMOUNT",
+         .min = 0,
+         .max = HUGE_VAL,
          .help = "what it is expected to cost"},
         {.name = "play", .kind = 's', .arg = "KEY", .help = "the playbook key it comes from"},
         {.name = "date", .kind = 's', .arg = "DATE", .help = "the day it is planned (today)"},
@@ -86,8 +95,8 @@ static int action_add(struct cli *c, int argc, char **argv)
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, opts, "ACCOUNT --title TEXT [OPTIONS]",
-                  "Add an action to an account's plan; prints its id. It starts open.", pos, 1,
-                  1, &np, &rc))
+                  "Add an action to an account's plan; prints its id. It starts open.", pos, 1, 1,
+                  &np, &rc))
         return rc;
     struct cvom_action a;
     memset(&a, 0, sizeof a);
@@ -209,9 +218,9 @@ static int action_list(struct cli *c, int argc, char **argv)
         CLI_FILTER_OPTS,
         {0},
     };
-    static const char *const cols[] = {"id", "account_id", "account", "title", "owner", "due",
-                                       "status", "axis", "effect", "cost", "play", "created",
-                                       "done"};
+    static const char *const cols[] = {"id",   "account_id", "account", "title",  "owner",
+                                       "due",  "status",     "axis",    "effect", "cost",
+                                       "play", "created",    "done"};
     char *pos[1];
     int np, rc, quadrant;
     int32_t today;
@@ -267,13 +276,12 @@ static int action_done(struct cli *c, int argc, char **argv)
     int np, rc;
     long id;
     int32_t day;
-    if (cli_parse(c, argc, argv, opts, "ID [--date DATE]", "Mark an open action done.", pos,
-                  1, 1, &np, &rc) ||
+    if (cli_parse(c, argc, argv, opts, "ID [--date DATE]", "Mark an open action done.", pos, 1, 1,
+                  &np, &rc) ||
         (rc = cli_date_opt(c, opts, "date", &day)))
         return rc;
     if (cvom__parse_long(pos[0], 1, LONG_MAX, &id))
-        return cli_usage_error(c, "an action is given by its id, a whole number, not '%s'",
-                               pos[0]);
+        return cli_usage_error(c, "an action is given by its id, a whole number, not '%s'", pos[0]);
     if (cli_store(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_action a;
@@ -287,8 +295,8 @@ static int action_done(struct cli *c, int argc, char **argv)
     if (!st && !(st = c->store->ops->account_get(c->store, a.account_id, &acc, &c->err)))
         cli_audit(c, acc.name, "action %ld: %s", id, a.title);
     if (!st && !(st = cli_begin(c)))
-        st = cli_finish(c, c->store->ops->action_set_status(c->store, id, 0, CVOM_ACTION_DONE, day,
-                                                    &c->err));
+        st = cli_finish(
+            c, c->store->ops->action_set_status(c->store, id, 0, CVOM_ACTION_DONE, day, &c->err));
     if (st)
         return cli_fail(c, st, &c->err);
     fprintf(stderr, "action %ld is done\n", id);

@@ -23,8 +23,8 @@ static void print_digest(const struct cvom_alerts *al, const int *keep, size_t k
         accounts += keep[i] && (i == 0 || al->v[i].account != al->v[i - 1].account || !keep[i - 1]);
     cvom_date_format(al->as_of, d1);
     cvom_date_format(al->since, d2);
-    printf("%zu alert%s on %zu account%s as of %s (changes since %s)\n", kept,
-           kept == 1 ? "" : "s", accounts, accounts == 1 ? "" : "s", d1, d2);
+    printf("%zu alert%s on %zu account%s as of %s (changes since %s)\n", kept, kept == 1 ? "" : "s",
+           accounts, accounts == 1 ? "" : "s", d1, d2);
     size_t last = (size_t)-1;
     for (size_t i = 0; i < al->n; i++) {
         if (!keep[i])
@@ -41,9 +41,8 @@ static void print_digest(const struct cvom_alerts *al, const int *keep, size_t k
 
 static int print_rows(const struct cvom_alerts *al, const int *keep, enum cli_format fmt)
 {
-    static const char *const cols[] = {"kind",  "account_id", "external_id", "account",
-                                       "owner", "date",       "action_id",   "why",
-                                       "where"};
+    static const char *const cols[] = {"kind", "account_id", "external_id", "account", "owner",
+                                       "date", "action_id",  "why",         "where"};
     struct table *t = table_new(cols, "snssoonss");
     if (!t)
         return -1;
@@ -59,8 +58,15 @@ static int print_rows(const struct cvom_alerts *al, const int *keep, enum cli_fo
             cvom_date_format(x->date, date);
         if (x->ref)
             fmt_id(ref, sizeof ref, x->ref);
-        const char *cells[] = {cvom__alert_kind_name(x->kind), id, a->external_id,
-                               account_name(a), a->owner, date, ref, x->why, x->where};
+        const char *cells[] = {cvom__alert_kind_name(x->kind),
+                               id,
+                               a->external_id,
+                               account_name(a),
+                               a->owner,
+                               date,
+                               ref,
+                               x->why,
+                               x->where};
         rc = table_add(t, cells);
     }
     if (!rc)
@@ -72,7 +78,9 @@ static int print_rows(const struct cvom_alerts *al, const int *keep, enum cli_fo
 int cmd_alerts(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "since", .kind = 's', .arg = "DATE",
+        {.name = "since",
+         .kind = 's',
+         .arg = "DATE",
          .help = "compare with this date (default the previous scoring round: the snapshot "
                  "date before the newest one)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the alerts as of (today)"},
@@ -120,7 +128,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     struct cvom_alerts *al = malloc(sizeof *al);
     if (!al)
         return cli_fail(c, cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory"), &c->err);
-    enum cvom_status st = v ? CVOM_OK : cvom__alerts_default_since(c->store, as_of, &since, &c->err);
+    enum cvom_status st =
+        v ? CVOM_OK : cvom__alerts_default_since(c->store, as_of, &since, &c->err);
     if (!st)
         st = cvom__alerts_gather(c->store, &f, as_of, since, al, &c->err);
     if (st) {

@@ -65,7 +65,9 @@ static int align_values(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "add", .kind = 'm', .arg = "VALUE", .help = "add a value (repeatable)"},
-        {.name = "rm", .kind = 'm', .arg = "VALUE",
+        {.name = "rm",
+         .kind = 'm',
+         .arg = "VALUE",
          .help = "remove a value, and it from every ranking (repeatable)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
@@ -212,7 +214,8 @@ static int dump(json_t *doc)
 {
     if (!doc)
         return -1;
-    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    int rc =
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     fputc('\n', stdout);
     json_decref(doc);
     return rc;
@@ -228,7 +231,7 @@ static int print_portfolio(const struct cvom_alignment_set *s, enum cli_format f
         return rc;
     }
     static const char *const cols[] = {"account_id", "account", "owner", "quadrant",
-                                       "state", "common", "tau_b", "at_risk"};
+                                       "state",      "common",  "tau_b", "at_risk"};
     struct table *t = table_new(cols, "nssosnns");
     int rc = t ? 0 : -1;
     for (size_t i = 0; !rc && i < s->n; i++) {
@@ -237,9 +240,14 @@ static int print_portfolio(const struct cvom_alignment_set *s, enum cli_format f
         fmt_id(id, sizeof id, v->acc->account.id);
         snprintf(common, sizeof common, "%zu", v->a.common);
         fmt_num(tau, sizeof tau, v->a.tau, 3);
-        const char *cells[] = {id, v->acc->account.name, v->acc->account.owner,
-                               quadrant_text(v->acc), cvom_state_name(v->acc->score.state),
-                               common, tau, v->at_risk ? "yes" : "no"};
+        const char *cells[] = {id,
+                               v->acc->account.name,
+                               v->acc->account.owner,
+                               quadrant_text(v->acc),
+                               cvom_state_name(v->acc->score.state),
+                               common,
+                               tau,
+                               v->at_risk ? "yes" : "no"};
         rc = table_add(t, cells);
     }
     if (!rc)
@@ -270,8 +278,8 @@ static int print_pair(const struct cvom_alignment_set *s, const struct cvom_alig
     if (!rc && fmt == FMT_TEXT) {
         char tau[16];
         fmt_num(tau, sizeof tau, al->a.tau, 3);
-        printf("\nAlignment (Kendall's tau-b over %zu values both rank): %s\n",
-               al->a.common, tau[0] ? tau : "unknown (fewer than two in common)");
+        printf("\nAlignment (Kendall's tau-b over %zu values both rank): %s\n", al->a.common,
+               tau[0] ? tau : "unknown (fewer than two in common)");
         if (al->at_risk)
             printf("A partnership at risk: aligned below %.2f.\n", s->threshold);
     }
@@ -300,7 +308,8 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
         st = cvom_error_set(&c->err, CVOM_ENOMEM, "out of memory");
     } else if (fmt == FMT_TEXT) {
         printf("\n%zu of %zu ranked accounts: partnerships at risk (both axes high, "
-               "aligned below %.2f).\n", s.n_at_risk, s.n, threshold);
+               "aligned below %.2f).\n",
+               s.n_at_risk, s.n, threshold);
     }
     cvom__alignment_set_cleanup(&s);
     return st;
@@ -309,7 +318,11 @@ static enum cvom_status align_run(struct cli *c, const struct cvom_account *one,
 static int align_report(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "threshold", .kind = 'n', .arg = "T", .min = -1, .max = 1,
+        {.name = "threshold",
+         .kind = 'n',
+         .arg = "T",
+         .min = -1,
+         .max = 1,
          .help = "a partnership aligned below this is at risk (-1 to 1; default the stored "
                  "setting alignment_at_risk, 0.3)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},

@@ -323,8 +323,8 @@ static int same_day(struct session *s)
 static int interactive(struct session *s)
 {
     struct cli *c = s->c;
-    enum cvom_status st = c->store->ops->assessment_list(c->store, s->account.id, find_draft, s,
-                                                         &c->err);
+    enum cvom_status st =
+        c->store->ops->assessment_list(c->store, s->account.id, find_draft, s, &c->err);
     if (!st)
         st = score_now(s, &s->before);
     if (st)
@@ -381,8 +381,8 @@ static int interactive(struct session *s)
     }
     if ((st = set_status(s, CVOM_ASSESS_COMPLETE)) != CVOM_OK)
         return cli_fail(c, st, &c->err);
-    printf("Assessment %lld complete: %zu of %zu items answered.\n", (long long)s->a.id,
-           answered, s->ins.n_items);
+    printf("Assessment %lld complete: %zu of %zu items answered.\n", (long long)s->a.id, answered,
+           s->ins.n_items);
     tell_result(s, stdout);
     return 0;
 }
@@ -590,18 +590,30 @@ done:
 int cmd_assess(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "stakeholder", .kind = 's', .arg = "WHO",
+        {.name = "stakeholder",
+         .kind = 's',
+         .arg = "WHO",
          .help = "the customer stakeholder answering (id, external id or name); without it "
                  "or --self, the account's stakeholders are listed to choose from"},
-        {.name = "self", .kind = 's', .arg = "NAME",
+        {.name = "self",
+         .kind = 's',
+         .arg = "NAME",
          .help = "a self-assessment: our own view, by NAME (e.g. the account manager)"},
-        {.name = "date", .kind = 's', .arg = "DATE", .help = "date of the assessment (default today)"},
-        {.name = "instrument", .kind = 's', .arg = "NAME[@V]",
+        {.name = "date",
+         .kind = 's',
+         .arg = "DATE",
+         .help = "date of the assessment (default today)"},
+        {.name = "instrument",
+         .kind = 's',
+         .arg = "NAME[@V]",
          .help = "questionnaire (default: newest 'default')"},
-        {.name = "answers", .kind = 's', .arg = "FILE",
+        {.name = "answers",
+         .kind = 's',
+         .arg = "FILE",
          .help = "read answers from a CSV with columns item_id,score ('-' = stdin)"},
         {.name = "draft", .kind = 'f', .help = "with --answers: keep it as a draft"},
-        {.name = "replace", .kind = 'f',
+        {.name = "replace",
+         .kind = 'f',
          .help = "with --answers: replace the respondent's complete assessment of that date"},
         {0},
     };

@@ -23,8 +23,7 @@ struct compare {
     struct cvom_compare k;
 };
 
-static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f, char *text,
-                        size_t cap)
+static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f, char *text, size_t cap)
 {
     static const char *const keys[] = {"owner", "tag", "industry", "region"};
     char *dst[] = {f->owner, f->tag, f->industry, f->region};
@@ -154,8 +153,8 @@ static int text_transitions(const struct cvom_compare *k, int revenue, const cha
 
 static int text_movers(const struct cvom_compare *k)
 {
-    static const char *const names[] = {"account", "owner", "revenue", "from", "to",
-                                        "intellectual", "Δ", "emotional", "Δ", "note"};
+    static const char *const names[] = {"account",      "owner", "revenue",   "from", "to",
+                                        "intellectual", "Δ",     "emotional", "Δ",    "note"};
     struct table *t = table_new(names, "ssnssnnnns");
     for (size_t i = 0; t && i < k->m.n_movers; i++) {
         const struct cvom_migration_mover *mv = &k->m.movers[i];
@@ -166,9 +165,16 @@ static int text_movers(const struct cvom_compare *k)
         num(dx, sizeof dx, mv->change[CVOM_DIM_INTELLECTUAL], 2);
         num(y, sizeof y, a->to.value[CVOM_DIM_EMOTIONAL], 2);
         num(dy, sizeof dy, mv->change[CVOM_DIM_EMOTIONAL], 2);
-        const char *row[] = {k->acc[mv->index]->name, k->acc[mv->index]->owner, rev,
-                             cvom_quadrant_title(mv->from), cvom_quadrant_title(mv->to),
-                             x, dx, y, dy, borderline_note(a)};
+        const char *row[] = {k->acc[mv->index]->name,
+                             k->acc[mv->index]->owner,
+                             rev,
+                             cvom_quadrant_title(mv->from),
+                             cvom_quadrant_title(mv->to),
+                             x,
+                             dx,
+                             y,
+                             dy,
+                             borderline_note(a)};
         if (table_add(t, row)) {
             table_free(t);
             t = NULL;
@@ -179,8 +185,8 @@ static int text_movers(const struct cvom_compare *k)
 
 static int text_slides(const struct cvom_compare *k)
 {
-    static const char *const names[] = {"account", "owner", "revenue", "from", "to",
-                                        "fall", "Δ intellectual", "Δ emotional", "note"};
+    static const char *const names[] = {"account", "owner",          "revenue",     "from", "to",
+                                        "fall",    "Δ intellectual", "Δ emotional", "note"};
     struct table *t = table_new(names, "ssnssnnns");
     for (size_t i = 0; t && i < k->m.n_slides; i++) {
         const struct cvom_migration_slide *s = &k->m.slides[i];
@@ -192,9 +198,15 @@ static int text_slides(const struct cvom_compare *k)
         num(dy, sizeof dy, s->change[CVOM_DIM_EMOTIONAL], 2);
         snprintf(note, sizeof note, "%s%s%s", s->entered ? "entered Transactional" : "",
                  s->entered && border[0] ? ", " : "", border);
-        const char *row[] = {k->acc[s->index]->name, k->acc[s->index]->owner, rev,
-                             cvom_quadrant_title(s->from), cvom_quadrant_title(s->to),
-                             fall, dx, dy, note};
+        const char *row[] = {k->acc[s->index]->name,
+                             k->acc[s->index]->owner,
+                             rev,
+                             cvom_quadrant_title(s->from),
+                             cvom_quadrant_title(s->to),
+                             fall,
+                             dx,
+                             dy,
+                             note};
         if (table_add(t, row)) {
             table_free(t);
             t = NULL;
@@ -205,8 +217,8 @@ static int text_slides(const struct cvom_compare *k)
 
 static int text_stale(const struct cvom_compare *k)
 {
-    static const char *const names[] = {"account", "owner", "revenue", "last assessed",
-                                        "age (days)", "now"};
+    static const char *const names[] = {"account",       "owner",      "revenue",
+                                        "last assessed", "age (days)", "now"};
     struct table *t = table_new(names, "ssnsns");
     for (size_t i = 0; t && i < k->m.n_stale; i++) {
         const struct cvom_migration_stale *s = &k->m.stale[i];
@@ -217,7 +229,7 @@ static int text_stale(const struct cvom_compare *k)
             cvom_date_format(a->last_assessed, last);
             snprintf(age, sizeof age, "%ld", (long)s->age_days);
         }
-        const char *row[] = {k->acc[s->index]->name, k->acc[s->index]->owner, rev, last, age,
+        const char *row[] = {k->acc[s->index]->name,       k->acc[s->index]->owner, rev, last, age,
                              state_title(state_of(&a->to))};
         if (table_add(t, row)) {
             table_free(t);
@@ -229,8 +241,8 @@ static int text_stale(const struct cvom_compare *k)
 
 static int text_projection(const struct cvom_compare *k, const struct cvom_migration_chain *ch)
 {
-    static const char *const names[] = {"period", "date", "Transactional", "Intellectual",
-                                        "Emotional", "Partnership"};
+    static const char *const names[] = {"period",       "date",      "Transactional",
+                                        "Intellectual", "Emotional", "Partnership"};
     struct table *t = table_new(names, "nsnnnn");
     for (int p = 0; t && p <= k->m.options.periods; p++) {
         char per[16], date[11], share[CVOM_Q_COUNT][16];
@@ -293,9 +305,8 @@ static int text_output(const struct compare *w)
     char d0[11], d1[11], line[512];
     cvom_date_format(m->options.from, d0);
     cvom_date_format(m->options.to, d1);
-    printf("Migration from %s to %s (%ld days): %zu account%s, %zu placed on both dates.\n",
-           d0, d1, (long)m->period_days, m->n_accounts, m->n_accounts == 1 ? "" : "s",
-           m->placed_both);
+    printf("Migration from %s to %s (%ld days): %zu account%s, %zu placed on both dates.\n", d0, d1,
+           (long)m->period_days, m->n_accounts, m->n_accounts == 1 ? "" : "s", m->placed_both);
     if (w->filters[0])
         printf("Filters: %s\n", w->filters);
     int rc = 0;
@@ -365,15 +376,25 @@ int cmd_compare(struct cli *c, int argc, char **argv)
     struct cli_opt opts[] = {
         {.name = "from", .kind = 's', .arg = "DATE", .help = "the earlier date (required)"},
         {.name = "to", .kind = 's', .arg = "DATE", .help = "the later date (required)"},
-        {.name = "periods", .kind = 'i', .arg = "N", .min = 1, .max = CVOM_MIG_PERIODS_MAX,
+        {.name = "periods",
+         .kind = 'i',
+         .arg = "N",
+         .min = 1,
+         .max = CVOM_MIG_PERIODS_MAX,
          .help = "periods to project, each as long as the gap between the dates (default 4)"},
-        {.name = "slide-points", .kind = 'n', .arg = "P", .min = 0, .max = 200,
+        {.name = "slide-points",
+         .kind = 'n',
+         .arg = "P",
+         .min = 0,
+         .max = 200,
          .help = "least fall of intellectual + emotional that counts as sliding (default 10)"},
         {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
         {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},
         {.name = "industry", .kind = 's', .arg = "NAME", .help = "only this industry"},
         {.name = "region", .kind = 's', .arg = "NAME", .help = "only this region"},
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "text (default), csv (one table with a section column) or json"},
         {0},
     };
@@ -397,8 +418,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
     parse_numbers(opts, &o);
     if (!cli_val(opts, "from") || !cli_val(opts, "to"))
         return cli_usage_error(c, "give both dates: --from DATE --to DATE");
-    if ((rc = cli_date_opt(c, opts, "from", &o.from)) ||
-        (rc = cli_date_opt(c, opts, "to", &o.to)))
+    if ((rc = cli_date_opt(c, opts, "from", &o.from)) || (rc = cli_date_opt(c, opts, "to", &o.to)))
         return rc;
     if (o.from >= o.to)
         return cli_usage_error(c, "--from must be before --to");

@@ -72,30 +72,30 @@ static size_t pick(size_t n)
 }
 
 static const char *const prefixes[] = {
-    "Northwind", "Harbour", "Alder", "Brightwater", "Copperfield", "Drummond", "Elmstead",
-    "Fairhaven", "Granite", "Hollins", "Ironvale", "Juniper", "Kestrel", "Larkspur",
-    "Meridian", "Nettlebed", "Oakridge", "Pinecrest", "Quayside", "Redwood", "Saltmarsh",
-    "Thornbury", "Upland", "Vantage", "Westbrook", "Yarrow", "Zephyr", "Ashcombe", "Bramley",
-    "Calder", "Dunmore", "Eastgate"};
-static const char *const industries[] = {"Retail", "Manufacturing", "Healthcare", "Logistics",
-                                         "Energy", "Financial services", "Food & beverage",
-                                         "Telecom"};
-static const char *const suffixes[] = {"Stores", "Engineering", "Health", "Freight", "Power",
-                                       "Bank", "Foods", "Networks"};
-static const char *const group_words[] = {"Retail", "Industries", "Care", "Transport",
-                                          "Utilities", "Capital", "Brands", "Telecom"};
+    "Northwind", "Harbour",   "Alder",    "Brightwater", "Copperfield", "Drummond", "Elmstead",
+    "Fairhaven", "Granite",   "Hollins",  "Ironvale",    "Juniper",     "Kestrel",  "Larkspur",
+    "Meridian",  "Nettlebed", "Oakridge", "Pinecrest",   "Quayside",    "Redwood",  "Saltmarsh",
+    "Thornbury", "Upland",    "Vantage",  "Westbrook",   "Yarrow",      "Zephyr",   "Ashcombe",
+    "Bramley",   "Calder",    "Dunmore",  "Eastgate"};
+static const char *const industries[] = {"Retail",          "Manufacturing", "Healthcare",
+                                         "Logistics",       "Energy",        "Financial services",
+                                         "Food & beverage", "Telecom"};
+static const char *const suffixes[] = {"Stores", "Engineering", "Health", "Freight",
+                                       "Power",  "Bank",        "Foods",  "Networks"};
+static const char *const group_words[] = {"Retail",    "Industries", "Care",   "Transport",
+                                          "Utilities", "Capital",    "Brands", "Telecom"};
 static const char *const regions[] = {"UK", "DACH", "Nordics", "Benelux", "France", "Iberia"};
 static const char *const owners[] = {"Alex Morgan", "Priya Shah", "Tom Becker", "Lena Fischer",
                                      "Sam Okafor"};
-static const char *const tagset[] = {"key", "strategic", "growth", "at-risk", "local",
-                                     "public-sector"};
-static const char *const firsts[] = {"Anna", "Ben", "Chloe", "David", "Elif", "Farid", "Grace",
-                                     "Hugo", "Ines", "Jonas", "Kira", "Luca", "Maya", "Nils",
-                                     "Olga", "Pedro", "Rosa", "Stefan", "Tara", "Viktor"};
-static const char *const lasts[] = {"Almeida", "Berg", "Carter", "Dubois", "Eriksen", "Fontaine",
-                                    "Garcia", "Hansen", "Ivanova", "Jansen", "Keller", "Lindqvist",
-                                    "Moreau", "Novak", "Oliveira", "Peters", "Rossi", "Schmidt",
-                                    "Turner", "Weber"};
+static const char *const tagset[] = {"key",     "strategic", "growth",
+                                     "at-risk", "local",     "public-sector"};
+static const char *const firsts[] = {"Anna", "Ben",   "Chloe", "David",  "Elif", "Farid", "Grace",
+                                     "Hugo", "Ines",  "Jonas", "Kira",   "Luca", "Maya",  "Nils",
+                                     "Olga", "Pedro", "Rosa",  "Stefan", "Tara", "Viktor"};
+static const char *const lasts[] = {"Almeida",  "Berg",      "Carter",  "Dubois",  "Eriksen",
+                                    "Fontaine", "Garcia",    "Hansen",  "Ivanova", "Jansen",
+                                    "Keller",   "Lindqvist", "Moreau",  "Novak",   "Oliveira",
+                                    "Peters",   "Rossi",     "Schmidt", "Turner",  "Weber"};
 
 struct role {
     const char *name;
@@ -103,18 +103,18 @@ struct role {
     double bias_e; /* procurement looks at price more than at people */
 };
 static const struct role roles[] = {
-    {"Economic buyer", 0.9, 0},   {"Sponsor", 0.7, 2},  {"User", 0.4, 2},
+    {"Economic buyer", 0.9, 0},       {"Sponsor", 0.7, 2},      {"User", 0.4, 2},
     {"Technical evaluator", 0.5, -2}, {"Procurement", 0.6, -4},
 };
 
 /* How an account evolves: its position in each wave and how its evidence looks. */
 struct plan {
-    double x[2], y[2];   /* latent intellectual and emotional value per wave */
-    double spread;       /* disagreement among its stakeholders */
-    int thin;            /* 1: answers too few items to be placed in wave 2 */
-    int self_only;       /* 1: only our own view in wave 2 */
+    double x[2], y[2];                /* latent intellectual and emotional value per wave */
+    double spread;                    /* disagreement among its stakeholders */
+    int thin;                         /* 1: answers too few items to be placed in wave 2 */
+    int self_only;                    /* 1: only our own view in wave 2 */
     double pil[2][CVOM_PILLAR_COUNT]; /* latent pillars and trust per wave */
-    int no_pillars;      /* 1: nobody was asked the partnership items */
+    int no_pillars;                   /* 1: nobody was asked the partnership items */
 };
 
 static double clamp(double v, double lo, double hi)
@@ -132,13 +132,26 @@ static void make_plan(int i, struct plan *p)
     p->y[1] = clamp(p->y[0] + 3 * normal(), 5, 95);
     p->spread = 3;
     p->thin = p->self_only = 0;
-    switch (i % 16) { /* a few accounts of each story */
-    case 5:  p->y[1] = p->y[0] - 42; break;                   /* trust lost */
-    case 7:  p->x[1] = p->x[0] + 42; break;                   /* expertise now valued */
-    case 10: p->x[1] = p->x[0] - 40; p->y[1] -= 32; break;    /* sliding to transactional */
-    case 12: p->y[1] = p->y[0] + 42; break;                   /* relationship built */
-    case 14: if (i < 32) { p->x[1] = 51; p->spread = 12; } break; /* on the line */
-    case 15: if (i < 32) { p->y[1] = 49; p->spread = 12; } break; /* on the line */
+    switch (i % 16) {                      /* a few accounts of each story */
+    case 5: p->y[1] = p->y[0] - 42; break; /* trust lost */
+    case 7: p->x[1] = p->x[0] + 42; break; /* expertise now valued */
+    case 10:
+        p->x[1] = p->x[0] - 40;
+        p->y[1] -= 32;
+        break;                              /* sliding to transactional */
+    case 12: p->y[1] = p->y[0] + 42; break; /* relationship built */
+    case 14:
+        if (i < 32) {
+            p->x[1] = 51;
+            p->spread = 12;
+        }
+        break; /* on the line */
+    case 15:
+        if (i < 32) {
+            p->y[1] = 49;
+            p->spread = 12;
+        }
+        break; /* on the line */
     default: break;
     }
     if (i == 9 || i == 41)
@@ -216,7 +229,7 @@ struct demo {
     const struct cvom_instrument *ins;
     int64_t instrument_id;
     size_t accounts, stakeholders, assessments;
-    int64_t ids[DEMO_ACCOUNTS]; /* the accounts' ids, in the order they were made */
+    int64_t ids[DEMO_ACCOUNTS];      /* the accounts' ids, in the order they were made */
     double lat[DEMO_ACCOUNTS][2][2]; /* latent (intellectual, emotional) per wave */
     size_t offerings, ratings, rankings;
     size_t signal_values, ledger, actions;
@@ -236,8 +249,7 @@ static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double
         if (m >= 0) {
             if (!pil || uniform_from(&pillar_state) < 0.04)
                 continue;
-            struct cvom_response r = {.assessment_id = a->id,
-                                      .value = pillar_answer(it, pil[m])};
+            struct cvom_response r = {.assessment_id = a->id, .value = pillar_answer(it, pil[m])};
             cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
             s = st->ops->response_put(st, &r, &d->c->err);
             continue;
@@ -247,8 +259,7 @@ static enum cvom_status record(struct demo *d, struct cvom_assessment *a, double
             continue;
         if (!thin && uniform() < 0.04)
             continue; /* the odd skipped item */
-        struct cvom_response r = {.assessment_id = a->id,
-                                  .value = answer(it, x, y, bx, by)};
+        struct cvom_response r = {.assessment_id = a->id, .value = answer(it, x, y, bx, by)};
         cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
         s = st->ops->response_put(st, &r, &d->c->err);
     }
@@ -301,8 +312,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
     a.potential = floor(a.revenue * (1.2 + uniform()) / 1000) * 1000;
     snprintf(a.tags, sizeof a.tags, "%s%s%s", tagset[pick(6)], i % 5 ? "" : ",",
              i % 5 ? "" : tagset[pick(6)]);
-    snprintf(a.notes, sizeof a.notes, "Demo account. Annual review with %s.",
-             a.owner);
+    snprintf(a.notes, sizeof a.notes, "Demo account. Annual review with %s.", a.owner);
     enum cvom_status s = st->ops->account_add(st, &a, &d->c->err);
     if (s)
         return s;
@@ -360,8 +370,7 @@ static enum cvom_status make_account(struct demo *d, int i, const int32_t *waves
             double pil[CVOM_PILLAR_COUNT];
             for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
                 pil[m] = p.pil[w][m] + lean;
-            s = record(d, &as, p.x[w], p.y[w], bx, by, thin,
-                       p.no_pillars || thin ? NULL : pil);
+            s = record(d, &as, p.x[w], p.y[w], bx, by, thin, p.no_pillars || thin ? NULL : pil);
         }
     }
     /* Our own view, a little rosier on the relationship than the customer's. */
@@ -428,14 +437,14 @@ static const struct {
     {"E-TAGGING", 1, 5, 24000},  {"MERCH", 1, 4, 31500},
 };
 
-static enum cvom_status rate(struct demo *d, int64_t account, size_t offering,
-                             double importance, double performance, double cost)
+static enum cvom_status rate(struct demo *d, int64_t account, size_t offering, double importance,
+                             double performance, double cost)
 {
     struct cvom_store *st = d->c->store;
     struct cvom_offering o;
     enum cvom_status s = st->ops->offering_find(st, catalogue[offering].code, &o, &d->c->err);
-    struct cvom_offering_rating r = {.account_id = account, .offering_id = o.id,
-                                     .r = {importance, performance, cost}};
+    struct cvom_offering_rating r = {
+        .account_id = account, .offering_id = o.id, .r = {importance, performance, cost}};
     if (!s)
         s = st->ops->rating_put(st, &r, &d->c->err);
     d->ratings += !s;
@@ -454,13 +463,13 @@ static size_t catalogue_index(const char *code)
  * for the add-ons, partnerships a good deal. */
 static enum cvom_status rate_account(struct demo *d, int i)
 {
-    enum cvom_status s = rate(d, d->ids[i], 0, 6 + (double)offer_pick(2),
-                              3 + (double)offer_pick(4), offer_cost(8000, 30000));
+    enum cvom_status s = rate(d, d->ids[i], 0, 6 + (double)offer_pick(2), 3 + (double)offer_pick(4),
+                              offer_cost(8000, 30000));
     int q = i % 4;
     for (size_t j = 1; !s && j < N_CATALOGUE; j++) {
         if (uniform_from(&offer_state) >= 0.4)
             continue;
-        double imp = q == 0 ? 1 + (double)offer_pick(4)
+        double imp = q == 0   ? 1 + (double)offer_pick(4)
                      : q == 3 ? 4 + (double)offer_pick(4)
                               : 3 + (double)offer_pick(5);
         s = rate(d, d->ids[i], j, imp, 2 + (double)offer_pick(6), offer_cost(1000, 12000));
@@ -469,15 +478,13 @@ static enum cvom_status rate_account(struct demo *d, int i)
 }
 
 /* Our own hierarchy, most important first. */
-static const char *const our_values[] = {"expertise", "reliability", "quality",
-                                         "relationship", "innovation", "sustainability",
+static const char *const our_values[] = {"expertise",      "reliability", "quality",
+                                         "relationship",   "innovation",  "sustainability",
                                          "local presence", "price"};
 #define N_VALUES (sizeof our_values / sizeof our_values[0])
-static const char *const retailer_values[] = {"price", "reliability", "local presence",
-                                              "quality"};
+static const char *const retailer_values[] = {"price", "reliability", "local presence", "quality"};
 
-static enum cvom_status put_ranking(struct demo *d, int64_t account, const char *const *v,
-                                    size_t n)
+static enum cvom_status put_ranking(struct demo *d, int64_t account, const char *const *v, size_t n)
 {
     struct cvom_store *st = d->c->store;
     enum cvom_status s = st->ops->ranking_clear(st, account, &d->c->err);
@@ -557,14 +564,14 @@ static const struct demo_signal demo_signals[] = {
      CVOM_NORM_FIXED, 0, 30, 0.15},
     {"expert_events", "Our expert events attended in the last year", CVOM_DIM_INTELLECTUAL, 1,
      CVOM_NORM_LOGISTIC, 3, 1.5, 0.15},
-    {"exec_meetings", "Executive meetings a quarter", CVOM_DIM_EMOTIONAL, 1,
-     CVOM_NORM_LOGISTIC, 2, 0.8, 0.15},
+    {"exec_meetings", "Executive meetings a quarter", CVOM_DIM_EMOTIONAL, 1, CVOM_NORM_LOGISTIC, 2,
+     0.8, 0.15},
     {"referrals", "Referrals given to us in the last year", CVOM_DIM_EMOTIONAL, 1,
      CVOM_NORM_PERCENTILE, 0, 0, 0.1},
-    {"price_tenders", "Share of their tenders decided on price alone, %",
-     CVOM_DIM_INTELLECTUAL, -1, CVOM_NORM_FIXED, 0, 100, 0.15},
-    {"nps", "Net Promoter Score of their users", CVOM_DIM_EMOTIONAL, 1, CVOM_NORM_FIXED, -100,
-     100, 0.15},
+    {"price_tenders", "Share of their tenders decided on price alone, %", CVOM_DIM_INTELLECTUAL, -1,
+     CVOM_NORM_FIXED, 0, 100, 0.15},
+    {"nps", "Net Promoter Score of their users", CVOM_DIM_EMOTIONAL, 1, CVOM_NORM_FIXED, -100, 100,
+     0.15},
 };
 #define N_DEMO_SIGNALS (sizeof demo_signals / sizeof demo_signals[0])
 #define SIGNAL_STORY 34 /* an account whose CRM figures contradict its survey */
@@ -617,7 +624,8 @@ static enum cvom_status demo_signal_values(struct demo *d, const int32_t *waves)
                 double x = d->lat[i][w][0], y = d->lat[i][w][1];
                 if (i == SIGNAL_STORY && w == 1)
                     y = 15; /* deep discounts, no executive contact, detractors */
-                struct cvom_signal_value v = {.account_id = d->ids[i], .signal_id = ids[k],
+                struct cvom_signal_value v = {.account_id = d->ids[i],
+                                              .signal_id = ids[k],
                                               .date = waves[w] - 14,
                                               .value = demo_raw(k, x, y)};
                 s = st->ops->signal_value_put(st, &v, &d->c->err);
@@ -627,12 +635,13 @@ static enum cvom_status demo_signal_values(struct demo *d, const int32_t *waves)
 }
 
 static const char *const introductions[] = {
-    "Introduction to a retail analytics lead", "Introduction to a peer's operations director",
-    "Introduction to a university research group", "Introduction to a logistics start-up",
+    "Introduction to a retail analytics lead",
+    "Introduction to a peer's operations director",
+    "Introduction to a university research group",
+    "Introduction to a logistics start-up",
 };
 static const char *const peer_groups[] = {"Supply-chain directors' circle",
-                                          "Category managers' peer group",
-                                          "Finance leaders' club"};
+                                          "Category managers' peer group", "Finance leaders' club"};
 static const char *const events[] = {"Annual expert forum", "Market outlook briefing",
                                      "Innovation day at our lab"};
 
@@ -652,14 +661,13 @@ static enum cvom_status demo_ledger(struct demo *d, const int32_t *waves)
             e.date = waves[1] - 20 - (int32_t)(splitmix64(&signal_state) % 330);
             int w = e.date < waves[0] ? 0 : 1;
             e.kind = (enum cvom_network_kind)(splitmix64(&signal_state) % CVOM_NET_KIND_COUNT);
-            const char *title = e.kind == CVOM_NET_INTRODUCTION
-                                    ? introductions[splitmix64(&signal_state) % 4]
-                                : e.kind == CVOM_NET_PEER_GROUP
-                                    ? peer_groups[splitmix64(&signal_state) % 3]
-                                    : events[splitmix64(&signal_state) % 3];
+            const char *title =
+                e.kind == CVOM_NET_INTRODUCTION ? introductions[splitmix64(&signal_state) % 4]
+                : e.kind == CVOM_NET_PEER_GROUP ? peer_groups[splitmix64(&signal_state) % 3]
+                                                : events[splitmix64(&signal_state) % 3];
             cvom__copy_str(e.title, sizeof e.title, title);
-            e.rating = clamp(round(1 + 4 * d->lat[i][w][0] / 100 +
-                                   0.7 * normal_from(&signal_state)), 1, 5);
+            e.rating = clamp(
+                round(1 + 4 * d->lat[i][w][0] / 100 + 0.7 * normal_from(&signal_state)), 1, 5);
             if (k == 0 && i % 7 == 0)
                 e.rating = NAN; /* asked, not answered yet */
             s = st->ops->network_add(st, &e, &d->c->err);
@@ -677,16 +685,15 @@ static enum cvom_status demo_ledger(struct demo *d, const int32_t *waves)
 static const struct {
     int account;
     const char *title;
-    int owned;         /* 1: the account's owner; 0: nobody yet */
-    int due, done;     /* days after the second wave; done: -1 while open */
-    int axis;          /* enum cvom_dim, or -1 */
+    int owned;     /* 1: the account's owner; 0: nobody yet */
+    int due, done; /* days after the second wave; done: -1 while open */
+    int axis;      /* enum cvom_dim, or -1 */
     double effect, cost;
     const char *play;
 } demo_actions[] = {
     {0, "Take the four unvalued add-ons out of the next contract", 1, 45, -1, -1, 0, 0,
      "transactional"},
-    {0, "Offer ordering through the self-service portal", 0, 75, -1, -1, 0, 1500,
-     "transactional"},
+    {0, "Offer ordering through the self-service portal", 0, 75, -1, -1, 0, 1500, "transactional"},
     {SIGNAL_STORY, "Review the discount history with finance", 1, 20, 12, -1, 0, 0, "emotional"},
     {SIGNAL_STORY, "Executive sponsor meeting with their COO", 1, 30, -1, CVOM_DIM_EMOTIONAL, 6,
      2500, "emotional"},
@@ -694,24 +701,23 @@ static const struct {
      CVOM_DIM_EMOTIONAL, 4, 1800, "emotional"},
     {14, "Second round of interviews with the decision-making unit", 1, 25, -1, -1, 0, 600,
      "borderline"},
-    {14, "Share the benchmark study with their engineering lead", 1, 40, -1,
-     CVOM_DIM_INTELLECTUAL, 5, 1200, "intellectual"},
+    {14, "Share the benchmark study with their engineering lead", 1, 40, -1, CVOM_DIM_INTELLECTUAL,
+     5, 1200, "intellectual"},
     {15, "Quarterly business review with the sponsor", 1, 35, -1, CVOM_DIM_EMOTIONAL, 3, 800,
      "borderline"},
-    {7, "Turn the analytics pilot into a standing briefing", 1, 50, -1, CVOM_DIM_INTELLECTUAL,
-     4, 3000, "transactional-to-intellectual"},
+    {7, "Turn the analytics pilot into a standing briefing", 1, 50, -1, CVOM_DIM_INTELLECTUAL, 4,
+     3000, "transactional-to-intellectual"},
     {10, "Find out why they moved their tenders to price", 1, 10, -1, -1, 0, 0,
      "intellectual-to-transactional"},
     {10, "Account rescue workshop", 0, 28, -1, CVOM_DIM_INTELLECTUAL, 8, 4500,
      "intellectual-to-transactional"},
     {5, "Repair meeting after the delivery failures", 1, 14, 20, CVOM_DIM_EMOTIONAL, 5, 900,
      "partnership-to-intellectual"},
-    {3, "Joint planning day for next year", 1, 90, -1, CVOM_DIM_EMOTIONAL, 2, 2000,
-     "partnership"},
+    {3, "Joint planning day for next year", 1, 90, -1, CVOM_DIM_EMOTIONAL, 2, 2000, "partnership"},
     {33, "Bring their CEO into our customer council", 1, 40, -1, CVOM_DIM_EMOTIONAL, 6, 2200,
      "intellectual"},
-    {52, "Category insight briefings for their buyers", 1, 55, -1, CVOM_DIM_INTELLECTUAL, 7,
-     3500, "transactional"},
+    {52, "Category insight briefings for their buyers", 1, 55, -1, CVOM_DIM_INTELLECTUAL, 7, 3500,
+     "transactional"},
     {9, "Assess the account with its new buyer", 0, 21, -1, -1, 0, 300, "insufficient"},
 };
 
@@ -756,8 +762,8 @@ static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
         for (size_t i = 0; !s && i < n; i++) {
             if (!v[i].evidence.assessments)
                 continue;
-            struct cvom_snapshot snap = {.account_id = v[i].account.id, .date = waves[w],
-                                         .score = v[i].score};
+            struct cvom_snapshot snap = {
+                .account_id = v[i].account.id, .date = waves[w], .score = v[i].score};
             s = d->c->store->ops->snapshot_put(d->c->store, &snap, &d->c->err);
         }
         free(v);
@@ -768,7 +774,11 @@ static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "seed", .kind = 'i', .arg = "N", .min = 0, .max = 1099511627776.0,
+        {.name = "seed",
+         .kind = 'i',
+         .arg = "N",
+         .min = 0,
+         .max = 1099511627776.0,
          .help = "another portfolio (default 1)"},
         {0},
     };
@@ -840,8 +850,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
            "     cvom pillars --db %s --since %s    cvom overserved --db %s\n"
            "     cvom align --db %s    cvom explain --db %s \"%s\"\n"
            "     cvom whatif --db %s --all-open    cvom compare --db %s --from %s --to %s\n",
-           c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, d.offerings,
-           d.ratings, d.rankings, d.signal_values, d.ledger, d.actions, c->db, c->db,
+           c->db, d.accounts, d.stakeholders, d.assessments, WAVE1, WAVE2, d.offerings, d.ratings,
+           d.rankings, d.signal_values, d.ledger, d.actions, c->db, c->db,
            "Stack & Save Discount Stores", c->db, WAVE1, c->db, c->db, c->db, story.name, c->db,
            c->db, WAVE1, WAVE2);
     return 0;

@@ -49,13 +49,13 @@ static void print_signals(const struct cvom_explanation *ex, const struct cvom_s
     const struct cvom_blend *b = &ex->blend;
     printf("\nSignals: CRM and finance measures blended with the survey (weight %g)\n",
            b->survey_weight);
-    printf("  %-22s %-12s %12s %6s %6s %7s %8s\n", "", "axis", "raw", "score", "weight",
-           "share", "adds");
+    printf("  %-22s %-12s %12s %6s %6s %7s %8s\n", "", "axis", "raw", "score", "weight", "share",
+           "adds");
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         if (!isnan(b->survey[d]) && b->survey_share[d] < 1)
             printf("  %-22s %-12s %12s %6.1f %6s %6.1f%% %8.2f\n", "survey",
-                   cvom_dim_name((enum cvom_dim)d), "", b->survey[d], "",
-                   100 * b->survey_share[d], b->survey_share[d] * b->survey[d]);
+                   cvom_dim_name((enum cvom_dim)d), "", b->survey[d], "", 100 * b->survey_share[d],
+                   b->survey_share[d] * b->survey[d]);
     for (size_t i = 0; i < sig->n && i < b->n; i++) {
         const struct cvom_signal_shown *g = &sig->v[i];
         char raw[32], date[11], w[16];
@@ -68,8 +68,8 @@ static void print_signals(const struct cvom_explanation *ex, const struct cvom_s
                    b->contribution[i]);
         else
             printf("  %-22.22s %-12s %12s %6.1f %6s  not counted: the axis has no survey "
-                   "score\n", g->sig.def.name, cvom_dim_name(g->sig.def.axis), raw, g->score,
-                   w);
+                   "score\n",
+                   g->sig.def.name, cvom_dim_name(g->sig.def.axis), raw, g->score, w);
         if (g->sig.source == CVOM_SIGNAL_LEDGER)
             printf("  %-22s mean rating of %d ledger entr%s in the year to %s\n", "", g->count,
                    g->count == 1 ? "y" : "ies", date);
@@ -147,13 +147,17 @@ static void print_axis_moves(const struct cvom_explanation *ex, const struct cvo
            cfg->threshold[d]);
     if (!m.needed) {
         printf("      Even %s answers on every item would move it only %.1f points: it takes "
-               "%s.\n", m.rise ? "the best" : "the worst", m.total,
+               "%s.\n",
+               m.rise ? "the best" : "the worst", m.total,
                m.rise ? "new evidence (more respondents, other stakeholders) to cross"
                       : "a change in many answers at once");
         return;
     }
-    printf("      It would cross if every respondent %s %s:\n", m.rise ? "rated best" : "rated worst",
-           m.needed == 1 ? "this item" : m.needed <= 3 ? "these items" : "the items below");
+    printf("      It would cross if every respondent %s %s:\n",
+           m.rise ? "rated best" : "rated worst",
+           m.needed == 1   ? "this item"
+           : m.needed <= 3 ? "these items"
+                           : "the items below");
     for (size_t i = 0; i < m.needed && i < 6; i++) {
         const struct cvom_item *it = &ins->items[m.levers[i].item];
         printf("      %-8s %s%5.1f  %s%s\n", it->code, m.rise ? "+" : "-", m.levers[i].reach,
@@ -209,7 +213,8 @@ static void print_split(const struct cvom_spread *sp)
                CVOM_SPLIT_MIN_INFLUENCE, sp->quadrants, names);
     else if (sp->quadrants == 1)
         printf("  Not split: every stakeholder with influence %g or more sits in the %s "
-               "quadrant.\n", CVOM_SPLIT_MIN_INFLUENCE, names);
+               "quadrant.\n",
+               CVOM_SPLIT_MIN_INFLUENCE, names);
     else
         printf("  Not split: no stakeholder with influence %g or more has a point.\n",
                CVOM_SPLIT_MIN_INFLUENCE);
@@ -233,7 +238,8 @@ static void print_spread(const struct cvom_explanation *ex, const struct cvom_sp
     }
     if (!isnan(sp->spread))
         printf("  Spread %.1f points: the influence-weighted standard distance from the "
-               "account's point.\n", sp->spread);
+               "account's point.\n",
+               sp->spread);
     else
         printf("  Spread: not measured (it needs two stakeholders and the account's point).\n");
     print_split(sp);
@@ -305,11 +311,23 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
                        const struct cvom_signals_shown *sig, const struct cvom_spread *sp,
                        const struct cvom_health *h)
 {
-    static const char *const cols[] = {
-        "respondent", "kind", "influence", "item", "axis", "raw", "score", "share_intellectual",
-        "share_emotional", "contribution_intellectual", "contribution_emotional",
-        "contribution_pillar", "respondent_quadrant", "respondent_distance", "spread", "split",
-        "health"};
+    static const char *const cols[] = {"respondent",
+                                       "kind",
+                                       "influence",
+                                       "item",
+                                       "axis",
+                                       "raw",
+                                       "score",
+                                       "share_intellectual",
+                                       "share_emotional",
+                                       "contribution_intellectual",
+                                       "contribution_emotional",
+                                       "contribution_pillar",
+                                       "respondent_quadrant",
+                                       "respondent_distance",
+                                       "spread",
+                                       "split",
+                                       "health"};
     struct table *t = table_new(cols, "sssssnnnnnnnonnsn");
     char spread[16], health[16];
     fmt_num(spread, sizeof spread, sp->spread, 6);
@@ -330,12 +348,23 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
                 fmt_num(co[d], sizeof co[d], a->contribution[d], 6);
             }
             fmt_num(cp, sizeof cp, cvom_health_answer_contribution(h, ins, ex, i, j), 6);
-            const char *cells[] = {r->label, cvom_respondent_kind_name(r->kind), infl,
+            const char *cells[] = {r->label,
+                                   cvom_respondent_kind_name(r->kind),
+                                   infl,
                                    ins->items[a->item].code,
-                                   cvom_axis_name(ins->items[a->item].axis), raw, sc, sh[0],
-                                   sh[1], co[0], co[1], cp,
-                                   p ? cvom_quadrant_name(p->quadrant) : "", dist, spread,
-                                   sp->split ? "yes" : "no", health};
+                                   cvom_axis_name(ins->items[a->item].axis),
+                                   raw,
+                                   sc,
+                                   sh[0],
+                                   sh[1],
+                                   co[0],
+                                   co[1],
+                                   cp,
+                                   p ? cvom_quadrant_name(p->quadrant) : "",
+                                   dist,
+                                   spread,
+                                   sp->split ? "yes" : "no",
+                                   health};
             table_add(t, cells);
         }
     }
@@ -351,9 +380,23 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
             fmt_num(sh[d], sizeof sh[d], ex->blend.share[i], 6);
             fmt_num(co[d], sizeof co[d], ex->blend.contribution[i], 6);
         }
-        const char *cells[] = {g->sig.def.name, "signal", w, g->sig.def.name,
-                               cvom_dim_name(g->sig.def.axis), raw, sc, sh[0], sh[1], co[0],
-                               co[1], "", "", "", spread, sp->split ? "yes" : "no", health};
+        const char *cells[] = {g->sig.def.name,
+                               "signal",
+                               w,
+                               g->sig.def.name,
+                               cvom_dim_name(g->sig.def.axis),
+                               raw,
+                               sc,
+                               sh[0],
+                               sh[1],
+                               co[0],
+                               co[1],
+                               "",
+                               "",
+                               "",
+                               spread,
+                               sp->split ? "yes" : "no",
+                               health};
         table_add(t, cells);
     }
     if (t)
@@ -366,7 +409,9 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "text (default); csv: one row per answer; json: everything"},
         {0},
     };

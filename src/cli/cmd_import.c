@@ -146,8 +146,10 @@ static int parse_request(struct cli *c, struct cli_opt *opts, char **pos, struct
 {
     int k = cvom__import_kind_parse_all(pos[0]);
     if (k < 0)
-        return cli_usage_error(c, "import accounts, stakeholders, responses, offerings, "
-                                  "ratings, values, signals or network, not '%s'", pos[0]);
+        return cli_usage_error(c,
+                               "import accounts, stakeholders, responses, offerings, "
+                               "ratings, values, signals or network, not '%s'",
+                               pos[0]);
     q->kind = (enum cvom_import_kind)k;
     q->path = pos[1];
     q->dry = cli_opt(opts, "dry-run")->set;
@@ -189,8 +191,10 @@ static enum cvom_status open_store(struct cli *c, const struct request *q)
 {
     if (q->dry && !c->store && access(c->db, F_OK) != 0) {
         if (!q->quiet)
-            fprintf(stderr, "%s does not exist: checking against an empty database, which "
-                            "is not kept\n", c->db);
+            fprintf(stderr,
+                    "%s does not exist: checking against an empty database, which "
+                    "is not kept\n",
+                    c->db);
         c->db = ":memory:";
     }
     return cli_store(c);
@@ -201,8 +205,8 @@ static enum cvom_status open_instrument(struct cli *c, struct cli_opt *opts, str
     if (q->kind != CVOM_IMPORT_RESPONSES)
         return CVOM_OK;
     const char *iname = cli_val(opts, "instrument") ? cli_val(opts, "instrument") : "default";
-    enum cvom_status st = c->store->ops->instrument_latest(c->store, iname, &q->o.instrument_id,
-                                                           &c->err);
+    enum cvom_status st =
+        c->store->ops->instrument_latest(c->store, iname, &q->o.instrument_id, &c->err);
     if (st == CVOM_ENOTFOUND)
         cvom_error_set(&c->err, st, "no instrument '%s'", iname);
     return st;
@@ -214,8 +218,7 @@ static enum cvom_status open_source(struct cli *c, struct request *q, int *fd,
 {
     *fd = strcmp(q->path, "-") == 0 ? STDIN_FILENO : open(q->path, O_RDONLY | O_CLOEXEC);
     if (*fd < 0)
-        return cvom_error_set(&c->err, CVOM_EIO, "cannot open %s: %s", q->path,
-                              strerror(errno));
+        return cvom_error_set(&c->err, CVOM_EIO, "cannot open %s: %s", q->path, strerror(errno));
     struct stat sb;
     q->size = fstat(*fd, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : 0;
     unsigned char head[8];
@@ -223,9 +226,11 @@ static enum cvom_status open_source(struct cli *c, struct request *q, int *fd,
     if (n > 0 && cvom__xlsx_is_zip(head, (size_t)n))
         return cvom__xlsx_open_file(q->path, q->path, &q->xlsx, &src->xlsx, &c->err);
     if (n >= 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-        return cvom_error_set(&c->err, CVOM_EPARSE, "%s is an old Excel .xls workbook or a "
+        return cvom_error_set(&c->err, CVOM_EPARSE,
+                              "%s is an old Excel .xls workbook or a "
                               "password-protected one: save it as .xlsx (without a password) "
-                              "or as CSV", q->path);
+                              "or as CSV",
+                              q->path);
     if (q->xlsx.sheet)
         return cvom_error_set(&c->err, CVOM_EINVAL, "--sheet: %s is not a workbook", q->path);
     return cvom__csv_open_fd(*fd, q->path, &q->csv, &src->csv, &c->err);
@@ -337,26 +342,44 @@ static void request_free(struct request *q)
 int cmd_import(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "map", .kind = 'm', .arg = "COL=FIELD",
+        {.name = "map",
+         .kind = 'm',
+         .arg = "COL=FIELD",
          .help = "read the column COL (any case) as FIELD, or COL=ignored (repeatable)"},
-        {.name = "map-file", .kind = 's', .arg = "FILE",
+        {.name = "map-file",
+         .kind = 's',
+         .arg = "FILE",
          .help = "read COLUMN,FIELD pairs from a CSV file (as --save-map writes)"},
-        {.name = "save-map", .kind = 's', .arg = "FILE",
+        {.name = "save-map",
+         .kind = 's',
+         .arg = "FILE",
          .help = "write the mapping used to FILE, to edit and give to --map-file"},
         {.name = "dry-run", .kind = 'f', .help = "check everything, write nothing"},
-        {.name = "delimiter", .kind = 's', .arg = "D",
+        {.name = "delimiter",
+         .kind = 's',
+         .arg = "D",
          .help = "CSV: ',' ';' '|' or tab (default: detected from the header line)"},
-        {.name = "decimal-comma", .kind = 'f',
+        {.name = "decimal-comma",
+         .kind = 'f',
          .help = "numbers are written 1.234,50 (a European spreadsheet's export)"},
-        {.name = "encoding", .kind = 's', .arg = "ENC",
+        {.name = "encoding",
+         .kind = 's',
+         .arg = "ENC",
          .help = "CSV: utf-8 (default) or windows-1252 (Excel's CSV on Windows)"},
-        {.name = "sheet", .kind = 's', .arg = "NAME",
+        {.name = "sheet",
+         .kind = 's',
+         .arg = "NAME",
          .help = "workbooks: the sheet to read (default: the first)"},
-        {.name = "allow-same-name", .kind = 'f',
+        {.name = "allow-same-name",
+         .kind = 'f',
          .help = "accounts: add an account whose name another has (told apart by id)"},
-        {.name = "date", .kind = 's', .arg = "DATE",
+        {.name = "date",
+         .kind = 's',
+         .arg = "DATE",
          .help = "responses, signals, network: date for rows without one (default today)"},
-        {.name = "instrument", .kind = 's', .arg = "NAME",
+        {.name = "instrument",
+         .kind = 's',
+         .arg = "NAME",
          .help = "responses: the instrument answered (default: newest 'default')"},
         {.name = "quiet", .kind = 'f', .help = "no progress, mapping or summary on stderr"},
         {0},

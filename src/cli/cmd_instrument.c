@@ -311,8 +311,8 @@ static int instrument_import(struct cli *c, int argc, char **argv)
     }
     if (!st)
         printf("%lld\n", (long long)id);
-    fprintf(stderr, "%s %s version %d (%zu items)\n", st ? "not imported:" : "imported",
-            ins.name, ins.version, ins.n_items);
+    fprintf(stderr, "%s %s version %d (%zu items)\n", st ? "not imported:" : "imported", ins.name,
+            ins.version, ins.n_items);
     cvom_instrument_cleanup(&ins);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
@@ -354,8 +354,7 @@ static int instrument_reliability(struct cli *c, int argc, char **argv)
             char a[16];
             fmt_num(a, sizeof a, r->alpha, 3);
             printf("\n%s: alpha %s over %zu complete assessments of %zu items\n",
-                   d ? "Emotional" : "Intellectual", a[0] ? a : "— (too few)", r->cases,
-                   r->items);
+                   d ? "Emotional" : "Intellectual", a[0] ? a : "— (too few)", r->cases, r->items);
             for (size_t j = 0; j < r->items; j++) {
                 char it[16];
                 fmt_num(it, sizeof it, r->item_total[j], 2);

@@ -12,7 +12,9 @@
 static int offering_add(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "category", .kind = 's', .arg = "TEXT",
+        {.name = "category",
+         .kind = 's',
+         .arg = "TEXT",
          .help = "core product, add-on service, or any other category"},
         {0},
     };
@@ -87,8 +89,8 @@ static int offering_rm(struct cli *c, int argc, char **argv)
     char *pos[1];
     int np, rc;
     if (cli_parse(c, argc, argv, NULL, "OFFERING",
-                  "Remove an offering (by code or id) and every account's rating of it.", pos,
-                  1, 1, &np, &rc))
+                  "Remove an offering (by code or id) and every account's rating of it.", pos, 1, 1,
+                  &np, &rc))
         return rc;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
@@ -104,15 +106,26 @@ static int offering_rm(struct cli *c, int argc, char **argv)
     return 0;
 }
 
-
 static int offering_rate(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "importance", .kind = 'n', .arg = "N", .min = 1, .max = 7,
+        {.name = "importance",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 7,
          .help = "how important it is to the customer, 1-7 (required)"},
-        {.name = "performance", .kind = 'n', .arg = "N", .min = 1, .max = 7,
+        {.name = "performance",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 7,
          .help = "how well we perform it: their satisfaction, 1-7 (required)"},
-        {.name = "cost", .kind = 'n', .arg = "AMOUNT", .min = 0, .max = HUGE_VAL,
+        {.name = "cost",
+         .kind = 'n',
+         .arg = "AMOUNT",
+         .min = 0,
+         .max = HUGE_VAL,
          .help = "our annual cost to serve it (default 0)"},
         {0},
     };
@@ -195,15 +208,23 @@ static enum cvom_status list_rated(struct cli_listing *l)
 static int offering_ratings(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "importance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
+        {.name = "importance-threshold",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 7,
          .help = "important at or above this (1-7, default 4)"},
-        {.name = "performance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
+        {.name = "performance-threshold",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 7,
          .help = "performing well at or above this (1-7, default 4)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
     };
-    static const char *const cols[] = {"account_id", "account", "code", "offering",
-                                       "category", "importance", "performance", "cost",
+    static const char *const cols[] = {"account_id",  "account",    "code",        "offering",
+                                       "category",    "importance", "performance", "cost",
                                        "ip_quadrant", "unvalued"};
     char *pos[1];
     int np, rc;

@@ -42,10 +42,16 @@ static int pick_format(struct cli *c, const char *fv, const char *out)
 int cli_render_account(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "pdf or png (default: from the file name, else pdf)"},
         {.name = "out", .kind = 's', .arg = "FILE", .help = "the file to write (required)"},
-        {.name = "dpi", .kind = 'i', .arg = "N", .min = 36, .max = 600,
+        {.name = "dpi",
+         .kind = 'i',
+         .arg = "N",
+         .min = 36,
+         .max = 600,
          .help = "PNG resolution, 36–600 (default 150)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
         {0},

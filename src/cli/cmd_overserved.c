@@ -15,8 +15,7 @@
 
 int cli_serving_config(struct cli *c, struct cli_opt *opts, struct cvom_serving_config *out)
 {
-    static const char *const names[] = {"importance-threshold", "performance-threshold",
-                                        "share"};
+    static const char *const names[] = {"importance-threshold", "performance-threshold", "share"};
     struct cvom_serving_config cfg;
     cvom_serving_config_init(&cfg);
     double *fields[] = {&cfg.importance_threshold, &cfg.performance_threshold,
@@ -39,7 +38,8 @@ static int print_json(const struct cvom_overserving *o, int all)
     json_t *doc = cvom__overserving_json(o, all);
     if (!doc)
         return -1;
-    int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    int rc =
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     fputc('\n', stdout);
     json_decref(doc);
     return rc;
@@ -73,9 +73,9 @@ static int print_table(const struct cvom_served *s, size_t n, int all, enum cli_
         money(total, sizeof total, s[i].s.total_cost, fmt);
         money(unvalued, sizeof unvalued, s[i].s.unvalued_cost, fmt);
         fmt_num(share, sizeof share, 100 * s[i].s.share, 1);
-        const char *cells[] = {id, s[i].acc->account.name, s[i].acc->account.owner, q, total,
-                               unvalued, share, s[i].s.overserved ? "yes" : "no",
-                               s[i].offerings};
+        const char *cells[] = {
+            id,    s[i].acc->account.name,           s[i].acc->account.owner, q, total, unvalued,
+            share, s[i].s.overserved ? "yes" : "no", s[i].offerings};
         rc = table_add(t, cells);
     }
     if (!rc)
@@ -85,8 +85,8 @@ static int print_table(const struct cvom_served *s, size_t n, int all, enum cli_
 }
 
 /* The totals: of the portfolio, or of the accounts the filters left (filtered 1). */
-static void print_summary(const struct cvom_serving_config *cfg,
-                          const struct cvom_serving_total *t, int filtered)
+static void print_summary(const struct cvom_serving_config *cfg, const struct cvom_serving_total *t,
+                          int filtered)
 {
     char unvalued[64], total[64], theirs[64];
     money(unvalued, sizeof unvalued, t->unvalued_cost, FMT_TEXT);
@@ -97,17 +97,25 @@ static void print_summary(const struct cvom_serving_config *cfg,
            "Unvalued cost %s of %s in total (%.1f %%); %s of it on the over-served "
            "accounts.\n",
            filtered ? "These accounts" : "Portfolio", t->overserved, t->accounts,
-           100 * cfg->overserved_share, cfg->importance_threshold,
-           unvalued, total, 100 * t->share, theirs);
+           100 * cfg->overserved_share, cfg->importance_threshold, unvalued, total, 100 * t->share,
+           theirs);
 }
 
 int cmd_overserved(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "share", .kind = 'n', .arg = "S", .min = 0, .max = 1,
+        {.name = "share",
+         .kind = 'n',
+         .arg = "S",
+         .min = 0,
+         .max = 1,
          .help = "over-served above this share of the cost (0-1; default the stored setting "
                  "overserved_share, 0.25)"},
-        {.name = "importance-threshold", .kind = 'n', .arg = "N", .min = 1, .max = 7,
+        {.name = "importance-threshold",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 7,
          .help = "unvalued below this importance (1-7, default 4)"},
         {.name = "all", .kind = 'f', .help = "every rated account, over-served or not"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "the quadrants as of (today)"},

@@ -122,11 +122,31 @@ static double change(double before, double now)
     return isnan(before) || isnan(now) ? NAN : now - before;
 }
 
-static const char *const list_cols[] = {
-    "account_id", "external_id", "name", "owner", "quadrant", "state", "passion", "resonance",
-    "security", "creativity", "trust", "pillars", "health", "capped", "weakest", "respondents",
-    "since", "passion_change", "resonance_change", "security_change", "creativity_change",
-    "trust_change", "health_change", "crumbled", "rebuilt"};
+static const char *const list_cols[] = {"account_id",
+                                        "external_id",
+                                        "name",
+                                        "owner",
+                                        "quadrant",
+                                        "state",
+                                        "passion",
+                                        "resonance",
+                                        "security",
+                                        "creativity",
+                                        "trust",
+                                        "pillars",
+                                        "health",
+                                        "capped",
+                                        "weakest",
+                                        "respondents",
+                                        "since",
+                                        "passion_change",
+                                        "resonance_change",
+                                        "security_change",
+                                        "creativity_change",
+                                        "trust_change",
+                                        "health_change",
+                                        "crumbled",
+                                        "rebuilt"};
 #define LIST_KINDS "nsssosnnnnnnnssnsnnnnnnss"
 _Static_assert(sizeof LIST_KINDS - 1 == sizeof list_cols / sizeof *list_cols,
                "a kind for every column");
@@ -140,8 +160,7 @@ static int list_row(struct table *t, const struct row *r, const char *since)
     for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
         fmt_num(num[m], sizeof num[m], h->measure[m].value, 2);
         fmt_num(chg[m], sizeof chg[m],
-                r->has_before ? change(r->before.measure[m].value, h->measure[m].value) : NAN,
-                2);
+                r->has_before ? change(r->before.measure[m].value, h->measure[m].value) : NAN, 2);
     }
     fmt_num(num[CVOM_PILLAR_COUNT], sizeof num[0], h->pillars_mean, 2);
     fmt_num(num[CVOM_PILLAR_COUNT + 1], sizeof num[0], h->health, 2);
@@ -150,13 +169,33 @@ static int list_row(struct table *t, const struct row *r, const char *since)
     snprintf(resp, sizeof resp, "%d", h->respondents);
     trend_list(r, CVOM_TREND_CRUMBLED, crumbled, sizeof crumbled);
     trend_list(r, CVOM_TREND_REBUILT, rebuilt, sizeof rebuilt);
-    const char *cells[] = {
-        id, r->account.external_id, r->account.name, r->account.owner, quadrant_of(&r->score),
-        cvom_health_state_name(h->state), num[0], num[1], num[2], num[3], num[4], num[5],
-        num[6], isnan(h->health) ? "" : h->capped ? "yes" : "no",
-        h->weakest >= 0 ? cvom_pillar_name((enum cvom_pillar)h->weakest) : "", resp,
-        r->has_before ? since : "", chg[0], chg[1], chg[2], chg[3], chg[4], chg[5], crumbled,
-        rebuilt};
+    const char *cells[] = {id,
+                           r->account.external_id,
+                           r->account.name,
+                           r->account.owner,
+                           quadrant_of(&r->score),
+                           cvom_health_state_name(h->state),
+                           num[0],
+                           num[1],
+                           num[2],
+                           num[3],
+                           num[4],
+                           num[5],
+                           num[6],
+                           isnan(h->health) ? ""
+                           : h->capped      ? "yes"
+                                            : "no",
+                           h->weakest >= 0 ? cvom_pillar_name((enum cvom_pillar)h->weakest) : "",
+                           resp,
+                           r->has_before ? since : "",
+                           chg[0],
+                           chg[1],
+                           chg[2],
+                           chg[3],
+                           chg[4],
+                           chg[5],
+                           crumbled,
+                           rebuilt};
     return table_add(t, cells);
 }
 
@@ -208,20 +247,27 @@ static int text_row(struct table *t, const struct row *r, int with_change)
     const char *cells[] = {
         r->account.name,
         r->score.state == CVOM_STATE_INSUFFICIENT ? "—" : cvom_quadrant_title(r->score.quadrant),
-        num[0], num[1], num[2], num[3], num[4], num[5], with_change ? chg : weakest,
-        with_change ? weakest : note, note};
+        num[0],
+        num[1],
+        num[2],
+        num[3],
+        num[4],
+        num[5],
+        with_change ? chg : weakest,
+        with_change ? weakest : note,
+        note};
     return table_add(t, cells);
 }
 
 static int print_list_text(const struct row *v, size_t n, int32_t as_of, const char *since)
 {
-    static const char *const cols[] = {"account", "quadrant", "passion", "resonance",
-                                       "security", "creativity", "trust", "health",
-                                       "change", "weakest", "note"};
+    static const char *const cols[] = {"account",  "quadrant",   "passion", "resonance",
+                                       "security", "creativity", "trust",   "health",
+                                       "change",   "weakest",    "note"};
     /* Without --since the change column would be empty: leave it out. */
-    static const char *const cols_now[] = {"account", "quadrant", "passion", "resonance",
-                                           "security", "creativity", "trust", "health",
-                                           "weakest", "note"};
+    static const char *const cols_now[] = {"account",  "quadrant",   "passion", "resonance",
+                                           "security", "creativity", "trust",   "health",
+                                           "weakest",  "note"};
     struct table *t = since ? table_new(cols, "ssnnnnnnnss") : table_new(cols_now, "ssnnnnnnss");
     size_t none = 0, capped = 0;
     for (size_t i = 0; t && i < n; i++) {
@@ -323,8 +369,7 @@ static int run_list(struct cli *c, const struct cvom_config *cfg, struct cli_opt
 
 static void print_measures_text(const struct cvom_health *h, const struct cvom_config *cfg)
 {
-    printf("  %-12s %6s   %-17s %11s  %8s\n", "", "score", "interval", "respondents",
-           "our view");
+    printf("  %-12s %6s   %-17s %11s  %8s\n", "", "score", "interval", "respondents", "our view");
     for (int m = 0; m < CVOM_PILLAR_COUNT; m++) {
         const struct cvom_pillar_score *s = &h->measure[m];
         char v[16], lo[16], hi[16], self[16], iv[40] = "";
@@ -375,8 +420,7 @@ static void print_items_text(const struct cvom_health *h, const struct cvom_inst
             fmt_num(mean, sizeof mean, it->mean, 1);
             fmt_num(add, sizeof add, it->contribution, 2);
             printf("    %-8s %-36.36s %5s  adds %6s  (%d answer%s)%s\n", ins->items[k].code,
-                   ins->items[k].construct[0] ? ins->items[k].construct
-                                              : ins->items[k].statement,
+                   ins->items[k].construct[0] ? ins->items[k].construct : ins->items[k].statement,
                    mean[0] ? mean : "—", it->answered ? add : "—", it->answered,
                    it->answered == 1 ? "" : "s", ins->items[k].reverse ? "  reverse-coded" : "");
         }
@@ -406,12 +450,13 @@ static void print_since_text(const struct cvom_health *now, const struct cvom_he
                bs[0] ? bs : "—", ns[0] ? ns : "—", cs, trend);
     }
     printf("  (a measure is sound at %g or more: it crumbles when it falls below,\n"
-           "  and is rebuilt when it rises back)\n", CVOM_PILLAR_SOUND);
+           "  and is rebuilt when it rises back)\n",
+           CVOM_PILLAR_SOUND);
 }
 
 static void print_detail_text(const struct cvom_account *a, const struct eval *e,
-                              const struct eval *b, const struct cvom_config *cfg,
-                              int32_t as_of, const char *since)
+                              const struct eval *b, const struct cvom_config *cfg, int32_t as_of,
+                              const char *since)
 {
     const struct cvom_health *h = &e->h;
     const struct cvom_score *s = &e->ex.score;
@@ -443,9 +488,9 @@ static void print_detail_text(const struct cvom_account *a, const struct eval *e
         printf("\nNor were there any on %s.\n", since);
 }
 
-static const char *const detail_cols[] = {"section", "measure", "item", "construct", "score",
-                                          "lo", "hi", "respondents", "contribution", "before",
-                                          "change", "trend", "note"};
+static const char *const detail_cols[] = {
+    "section",     "measure",      "item",   "construct", "score", "lo",  "hi",
+    "respondents", "contribution", "before", "change",    "trend", "note"};
 #define DETAIL_KINDS "ssssnnnnnnnss"
 _Static_assert(sizeof DETAIL_KINDS - 1 == sizeof detail_cols / sizeof *detail_cols,
                "a kind for every column");
@@ -455,12 +500,16 @@ static int detail_measure_rows(struct table *t, const struct cvom_health *h,
 {
     for (int m = 0; m < CVOM_PILLAR_COUNT + 2; m++) {
         int is_m = m < CVOM_PILLAR_COUNT;
-        const char *name = is_m ? cvom_pillar_name((enum cvom_pillar)m)
-                                : m == CVOM_PILLAR_COUNT ? "pillars" : "health";
-        double v = is_m ? h->measure[m].value : m == CVOM_PILLAR_COUNT ? h->pillars_mean
-                                                                       : h->health;
-        double bv = !b ? NAN : is_m ? b->measure[m].value
-                                    : m == CVOM_PILLAR_COUNT ? b->pillars_mean : b->health;
+        const char *name = is_m                     ? cvom_pillar_name((enum cvom_pillar)m)
+                           : m == CVOM_PILLAR_COUNT ? "pillars"
+                                                    : "health";
+        double v = is_m                     ? h->measure[m].value
+                   : m == CVOM_PILLAR_COUNT ? h->pillars_mean
+                                            : h->health;
+        double bv = !b                       ? NAN
+                    : is_m                   ? b->measure[m].value
+                    : m == CVOM_PILLAR_COUNT ? b->pillars_mean
+                                             : b->health;
         char sv[16], lo[16], hi[16], resp[16] = "", bs[16], cs[16];
         fmt_num(sv, sizeof sv, v, 2);
         fmt_num(lo, sizeof lo, is_m ? h->measure[m].lo : NAN, 2);
@@ -470,12 +519,16 @@ static int detail_measure_rows(struct table *t, const struct cvom_health *h,
         fmt_num(bs, sizeof bs, bv, 2);
         fmt_num(cs, sizeof cs, change(bv, v), 2);
         const char *note = is_m && m == h->weakest && h->state == CVOM_HEALTH_OK ? "weakest"
-                           : !is_m && m > CVOM_PILLAR_COUNT && h->capped  ? "capped"
-                                                                          : "";
-        const char *cells[] = {"measure", name, "", "", sv, lo, hi, resp, "", bs, cs,
-                               b && is_m ? cvom_pillar_trend_name(cvom_pillar_trend_between(bv, v))
-                                         : "",
-                               note};
+                           : !is_m && m > CVOM_PILLAR_COUNT && h->capped         ? "capped"
+                                                                                 : "";
+        const char *cells[] = {
+            "measure", name,
+            "",        "",
+            sv,        lo,
+            hi,        resp,
+            "",        bs,
+            cs,        b && is_m ? cvom_pillar_trend_name(cvom_pillar_trend_between(bv, v)) : "",
+            note};
         if (table_add(t, cells))
             return -1;
     }
@@ -493,9 +546,19 @@ static int detail_item_rows(struct table *t, const struct cvom_health *h,
         fmt_num(mean, sizeof mean, it->mean, 2);
         fmt_num(add, sizeof add, it->answered ? it->contribution : NAN, 4);
         snprintf(n, sizeof n, "%d", it->answered);
-        const char *cells[] = {"item", cvom_pillar_name((enum cvom_pillar)it->measure),
-                               ins->items[k].code, ins->items[k].construct, mean, "", "", n,
-                               add, "", "", "", ""};
+        const char *cells[] = {"item",
+                               cvom_pillar_name((enum cvom_pillar)it->measure),
+                               ins->items[k].code,
+                               ins->items[k].construct,
+                               mean,
+                               "",
+                               "",
+                               n,
+                               add,
+                               "",
+                               "",
+                               "",
+                               ""};
         if (table_add(t, cells))
             return -1;
     }
@@ -507,8 +570,8 @@ static json_t *num(double v)
     return isnan(v) ? json_null() : json_real(v);
 }
 
-static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
-                           const struct eval *b, int32_t as_of, const char *since)
+static json_t *detail_json(const struct cvom_account *a, const struct eval *e, const struct eval *b,
+                           int32_t as_of, const char *since)
 {
     const struct cvom_health *h = &e->h;
     char date[11];
@@ -519,9 +582,9 @@ static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
         double bv = b ? b->h.measure[m].value : NAN;
         json_object_set_new(
             measures, cvom_pillar_name((enum cvom_pillar)m),
-            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:s}", "score", num(s->value),
-                      "lo", num(s->lo), "hi", num(s->hi), "se", num(s->se), "respondents",
-                      s->respondents, "self", num(s->self_value), "before", num(bv), "change",
+            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:s}", "score", num(s->value), "lo",
+                      num(s->lo), "hi", num(s->hi), "se", num(s->se), "respondents", s->respondents,
+                      "self", num(s->self_value), "before", num(bv), "change",
                       num(change(bv, s->value)), "trend",
                       b ? cvom_pillar_trend_name(cvom_pillar_trend_between(bv, s->value)) : ""));
     }
@@ -531,13 +594,12 @@ static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
         if (it->measure < 0)
             continue;
         json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o}", "item",
-                             e->ins.items[k].code, "measure",
-                             cvom_pillar_name((enum cvom_pillar)it->measure), "construct",
-                             e->ins.items[k].construct, "statement", e->ins.items[k].statement,
-                             "reverse", e->ins.items[k].reverse, "answered", it->answered,
-                             "mean", num(it->mean), "contribution",
-                             num(it->answered ? it->contribution : NAN)));
+            items,
+            json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o}", "item", e->ins.items[k].code,
+                      "measure", cvom_pillar_name((enum cvom_pillar)it->measure), "construct",
+                      e->ins.items[k].construct, "statement", e->ins.items[k].statement, "reverse",
+                      e->ins.items[k].reverse, "answered", it->answered, "mean", num(it->mean),
+                      "contribution", num(it->answered ? it->contribution : NAN)));
     }
     const struct cvom_score *s = &e->ex.score;
     double hb = b ? b->h.health : NAN;
@@ -554,9 +616,9 @@ static json_t *detail_json(const struct cvom_account *a, const struct eval *e,
         num(change(hb, h->health)), "measures", measures, "items", items);
 }
 
-static int print_detail(const struct cvom_account *a, const struct eval *e,
-                        const struct eval *b, const struct cvom_config *cfg,
-                        enum cli_format fmt, int32_t as_of, const char *since)
+static int print_detail(const struct cvom_account *a, const struct eval *e, const struct eval *b,
+                        const struct cvom_config *cfg, enum cli_format fmt, int32_t as_of,
+                        const char *since)
 {
     if (fmt == FMT_TEXT) {
         print_detail_text(a, e, b, cfg, as_of, since);
@@ -614,10 +676,14 @@ int cmd_pillars(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
-        {.name = "since", .kind = 's', .arg = "DATE",
+        {.name = "since",
+         .kind = 's',
+         .arg = "DATE",
          .help = "also show each pillar's change since this earlier date"},
         {.name = "owner", .kind = 's', .arg = "NAME", .help = "table: only this owner's accounts"},
-        {.name = "quadrant", .kind = 's', .arg = "Q",
+        {.name = "quadrant",
+         .kind = 's',
+         .arg = "Q",
          .help = "table: only accounts in this quadrant (e.g. partnership)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},

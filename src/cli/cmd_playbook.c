@@ -15,7 +15,6 @@
 #define PLAYBOOK_FILE_MAX (4u << 20) /* far beyond CVOM_PLAYS_MAX plays of full length */
 #define SINCE_DAYS 180
 
-
 /* ---- list and export ---------------------------------------------------------------------- */
 
 static int playbook_list(struct cli *c, int argc, char **argv, int export)
@@ -150,11 +149,17 @@ static void add_play_row(struct table *t, const struct cvom_account *a, const ch
     char id[24];
     fmt_id(id, sizeof id, a->id);
     int placed = now->state != CVOM_STATE_INSUFFICIENT;
-    const char *cells[] = {id, a->name, as_of,
+    const char *cells[] = {id,
+                           a->name,
+                           as_of,
                            placed ? cvom_quadrant_name(now->quadrant) : "",
-                           cvom_state_name(now->state), since,
+                           cvom_state_name(now->state),
+                           since,
                            then >= 0 ? cvom_quadrant_name((enum cvom_quadrant)then) : "",
-                           p->key, p->title, p->text, cvom_play_axis_name(p->axis),
+                           p->key,
+                           p->title,
+                           p->text,
+                           cvom_play_axis_name(p->axis),
                            cvom_cost_level_name(p->cost)};
     if (table_add(t, cells))
         *oom = 1;
@@ -191,14 +196,16 @@ static int playbook_account(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (today)"},
-        {.name = "since", .kind = 's', .arg = "DATE",
+        {.name = "since",
+         .kind = 's',
+         .arg = "DATE",
          .help = "the earlier date a move is judged from (180 days before --as-of)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
     };
-    static const char *const cols[] = {"account_id", "account", "as_of", "quadrant", "state",
-                                       "since", "quadrant_since", "key", "title", "play",
-                                       "axis", "cost"};
+    static const char *const cols[] = {"account_id", "account", "as_of",          "quadrant",
+                                       "state",      "since",   "quadrant_since", "key",
+                                       "title",      "play",    "axis",           "cost"};
     char *pos[1];
     int np, rc;
     int32_t as_of, since;

@@ -36,8 +36,8 @@ static int format_from_name(const char *path)
     if (len == 0 || len >= sizeof ext)
         return -1;
     for (size_t i = 0; i <= len; i++)
-        ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] - 'A' + 'a'
-                                                               : dot[1 + i]);
+        ext[i] =
+            (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] - 'A' + 'a' : dot[1 + i]);
     return cvom__chart_format_parse(ext);
 }
 
@@ -48,8 +48,10 @@ static int parse_format(struct cli *c, struct cli_opt *opts, struct render_args 
     if (f && fmt < 0)
         return cli_usage_error(c, "--format must be png, pdf or svg, not '%s'", f);
     if (fmt < 0)
-        return cli_usage_error(c, "say --format png, pdf or svg (the name '%s' does not end "
-                                  "in .png, .pdf or .svg)", a->out);
+        return cli_usage_error(c,
+                               "say --format png, pdf or svg (the name '%s' does not end "
+                               "in .png, .pdf or .svg)",
+                               a->out);
     a->fmt = (enum cvom_chart_format)fmt;
     return 0;
 }
@@ -136,27 +138,54 @@ static void report(struct cli *c, const struct render_args *a, size_t n, size_t 
 static int render_matrix(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "out", .kind = 's', .arg = "FILE", .help = "the file to write (- for standard "
-                                                            "output)"},
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "out",
+         .kind = 's',
+         .arg = "FILE",
+         .help = "the file to write (- for standard "
+                 "output)"},
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "png, pdf or svg (default: from the file name)"},
-        {.name = "width", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+        {.name = "width",
+         .kind = 'n',
+         .arg = "PT",
+         .min = 72,
+         .max = 14400,
          .help = "width in points, 1/72 in "
-                                                           "(default 800)"},
-        {.name = "height", .kind = 'n', .arg = "PT", .min = 72, .max = 14400,
+                 "(default 800)"},
+        {.name = "height",
+         .kind = 'n',
+         .arg = "PT",
+         .min = 72,
+         .max = 14400,
          .help = "height in points (default 600)"},
-        {.name = "dpi", .kind = 'n', .arg = "N", .min = 10, .max = 2400,
+        {.name = "dpi",
+         .kind = 'n',
+         .arg = "N",
+         .min = 10,
+         .max = 2400,
          .help = "PNG resolution: pixels = points × dpi / 72 (default 96)"},
-        {.name = "as-of", .kind = 's', .arg = "DATE",
+        {.name = "as-of",
+         .kind = 's',
+         .arg = "DATE",
          .help = "scores as of this date (default today)"},
         {.name = "to", .kind = 's', .arg = "DATE", .help = "the same as --as-of, beside --from"},
-        {.name = "from", .kind = 's', .arg = "DATE",
+        {.name = "from",
+         .kind = 's',
+         .arg = "DATE",
          .help = "compare with the scores as of this earlier date"},
         {.name = "arrows", .kind = 'f', .help = "draw arrows from the --from position"},
-        {.name = "colour", .kind = 's', .arg = "BY",
+        {.name = "colour",
+         .kind = 's',
+         .arg = "BY",
          .help = "quadrant (default) or trend (rising, falling, steady since --from)"},
         {.name = "color", .kind = 's', .arg = "BY", .help = "the same as --colour"},
-        {.name = "label-max", .kind = 'i', .arg = "N", .min = 0, .max = 1000000,
+        {.name = "label-max",
+         .kind = 'i',
+         .arg = "N",
+         .min = 0,
+         .max = 1000000,
          .help = "label only the N accounts with the largest revenue (default 40)"},
         {.name = "title",
          .kind = 's',

@@ -25,8 +25,8 @@ static void make_filter(struct cli_opt *opts, struct cvom_account_filter *f)
 }
 
 /* Score the portfolio on both dates and write the report. */
-static int run(struct cli *c, struct cli_opt *opts, enum cvom_report_format fmt,
-               const char *out, int32_t as_of, int32_t since)
+static int run(struct cli *c, struct cli_opt *opts, enum cvom_report_format fmt, const char *out,
+               int32_t as_of, int32_t since)
 {
     struct cvom_account_filter f;
     make_filter(opts, &f);
@@ -49,12 +49,18 @@ static int run(struct cli *c, struct cli_opt *opts, enum cvom_report_format fmt,
 int cmd_report(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "html (default), xlsx, csv (one table with a section column) or json"},
-        {.name = "out", .kind = 's', .arg = "FILE",
+        {.name = "out",
+         .kind = 's',
+         .arg = "FILE",
          .help = "write to FILE (required for xlsx; default: standard output)"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "as of this date (default today)"},
-        {.name = "since", .kind = 's', .arg = "DATE",
+        {.name = "since",
+         .kind = 's',
+         .arg = "DATE",
          .help = "movers since this date (default 180 days before --as-of)"},
         {.name = "owner", .kind = 's', .arg = "NAME", .help = "only this owner's accounts"},
         {.name = "tag", .kind = 's', .arg = "TAG", .help = "only accounts with this tag"},

@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 static const char *const score_cols[] = {
-    "account_id", "external_id", "name", "owner", "revenue", "intellectual", "emotional",
-    "intellectual_lo", "intellectual_hi", "emotional_lo", "emotional_hi", "quadrant", "state",
-    "respondents", "last_assessed", "stale"};
+    "account_id",      "external_id",  "name",          "owner",
+    "revenue",         "intellectual", "emotional",     "intellectual_lo",
+    "intellectual_hi", "emotional_lo", "emotional_hi",  "quadrant",
+    "state",           "respondents",  "last_assessed", "stale"};
 static const char score_kinds[] = "nsssnnnnnnnosnos";
 
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n)
@@ -32,14 +33,23 @@ struct table *cli_scores_table(const struct cvom_scored *v, size_t n)
         snprintf(resp, sizeof resp, "%d", r);
         if (v[i].evidence.newest)
             cvom_date_format(v[i].evidence.newest, last);
-        const char *cells[] = {id, v[i].account.external_id, v[i].account.name,
-                               v[i].account.owner, rev, num[0], num[1], num[2], num[3], num[4],
-                               num[5],
-                               s->state == CVOM_STATE_INSUFFICIENT
-                                   ? ""
-                                   : cvom_quadrant_name(s->quadrant),
-                               cvom_state_name(s->state), resp, last,
-                               v[i].evidence.stale ? "yes" : "no"};
+        const char *cells[] = {
+            id,
+            v[i].account.external_id,
+            v[i].account.name,
+            v[i].account.owner,
+            rev,
+            num[0],
+            num[1],
+            num[2],
+            num[3],
+            num[4],
+            num[5],
+            s->state == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(s->quadrant),
+            cvom_state_name(s->state),
+            resp,
+            last,
+            v[i].evidence.stale ? "yes" : "no"};
         if (table_add(t, cells)) {
             table_free(t);
             return NULL;
@@ -83,8 +93,8 @@ static enum cvom_status store_snapshots(struct cli *c, const struct cvom_scored 
     for (size_t i = 0; !st && i < n; i++) {
         if (!v[i].evidence.assessments)
             continue; /* nothing to remember about an account nobody has assessed */
-        struct cvom_snapshot s = {.account_id = v[i].account.id, .date = as_of,
-                                  .score = v[i].score};
+        struct cvom_snapshot s = {
+            .account_id = v[i].account.id, .date = as_of, .score = v[i].score};
         st = c->store->ops->snapshot_put(c->store, &s, &c->err);
     }
     char day[11];
@@ -128,18 +138,35 @@ static int batch(struct cli *c, struct cli_opt *opts, int threads, int quiet)
 int cmd_score(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (default today)"},
-        {.name = "format", .kind = 's', .arg = "FMT",
+        {.name = "as-of",
+         .kind = 's',
+         .arg = "DATE",
+         .help = "score as of this date (default today)"},
+        {.name = "format",
+         .kind = 's',
+         .arg = "FMT",
          .help = "text: a summary (default); csv or json: every account's score"},
         {.name = "dry-run", .kind = 'f', .help = "compute and print, but store no snapshot"},
-        {.name = "input", .kind = 's', .arg = "FILE",
+        {.name = "input",
+         .kind = 's',
+         .arg = "FILE",
          .help = "score a responses CSV without a database ('-' = standard input)"},
-        {.name = "output", .kind = 's', .arg = "FILE", .help = "with --input: where to write (default stdout)"},
-        {.name = "instrument", .kind = 's', .arg = "FILE",
+        {.name = "output",
+         .kind = 's',
+         .arg = "FILE",
+         .help = "with --input: where to write (default stdout)"},
+        {.name = "instrument",
+         .kind = 's',
+         .arg = "FILE",
          .help = "with --input: the instrument file (default: the built-in one)"},
-        {.name = "threads", .kind = 'i', .arg = "N", .min = 1, .max = 2,
+        {.name = "threads",
+         .kind = 'i',
+         .arg = "N",
+         .min = 1,
+         .max = 2,
          .help = "with --input: 1 or 2 readers (default: 2 for files over 8 MiB)"},
-        {.name = "exact", .kind = 'f',
+        {.name = "exact",
+         .kind = 'f',
          .help = "with --input: numbers to the last digit (the shortest text that reads back as "
                  "the same value) and each axis's standard error in two more columns"},
         {.name = "quiet", .kind = 'f', .help = "no progress messages"},

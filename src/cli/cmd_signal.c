@@ -45,8 +45,10 @@ static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal
             return cli_usage_error(c, "--axis is intellectual or emotional, not '%s'", v);
     }
     if ((v = cli_val(opts, "direction")) && !(d->direction = parse_direction(v)))
-        return cli_usage_error(c, "--direction is + (more is more value) or - (more is less "
-                                  "value), not '%s'", v);
+        return cli_usage_error(c,
+                               "--direction is + (more is more value) or - (more is less "
+                               "value), not '%s'",
+                               v);
     if ((v = cli_val(opts, "norm"))) {
         int n = cvom_norm_parse(v);
         if (n < 0)
@@ -66,24 +68,50 @@ static int apply_options(struct cli *c, struct cli_opt *opts, struct cvom_signal
     return 0;
 }
 
-#define SIGNAL_OPTIONS                                                                          \
-    {.name = "axis", .kind = 's', .arg = "AXIS", .help = "intellectual or emotional"},          \
-        {.name = "direction", .kind = 's', .arg = "+|-",                                        \
-         .help = "+: more of it is more value (default); -: more of it is less"},               \
-        {.name = "norm", .kind = 's', .arg = "NORM",                                            \
-         .help = "fixed (default), percentile or logistic"},                                    \
-        {.name = "min", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,             \
-         .help = "fixed: the value that scores 0"},                                             \
-        {.name = "max", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,             \
-         .help = "fixed: the value that scores 100"},                                           \
-        {.name = "midpoint", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,        \
-         .help = "logistic: the value scoring 50"},                                             \
-        {.name = "scale", .kind = 'n', .arg = "X", .min = -HUGE_VAL, .max = HUGE_VAL,           \
-         .help = "logistic: how far from the midpoint a score of 73 lies (> 0)"},              \
-        {.name = "weight", .kind = 'n', .arg = "W", .min = -HUGE_VAL, .max = HUGE_VAL,          \
-         .help = "its weight against the survey's (default 0.25; the survey weighs "            \
-                 "signals.survey_weight, 1 unless set)"},                                       \
-        {.name = "label", .kind = 's', .arg = "TEXT", .help = "what it is, for people"}
+#define SIGNAL_OPTIONS                                                                             \
+    {.name = "axis", .kind = 's', .arg = "AXIS", .help = "intellectual or emotional"},             \
+        {.name = "direction",                                                                      \
+         .kind = 's',                                                                              \
+         .arg = "+|-",                                                                             \
+         .help = "+: more of it is more value (default); -: more of it is less"},                  \
+        {.name = "norm",                                                                           \
+         .kind = 's',                                                                              \
+         .arg = "NORM",                                                                            \
+         .help = "fixed (default), percentile or logistic"},                                       \
+        {.name = "min",                                                                            \
+         .kind = 'n',                                                                              \
+         .arg = "X",                                                                               \
+         .min = -HUGE_VAL,                                                                         \
+         .max = HUGE_VAL,                                                                          \
+         .help = "fixed: the value that scores 0"},                                                \
+        {.name = "max",                                                                            \
+         .kind = 'n',                                                                              \
+         .arg = "X",                                                                               \
+         .min = -HUGE_VAL,                                                                         \
+         .max = HUGE_VAL,                                                                          \
+         .help = "fixed: the value that scores 100"},                                              \
+        {.name = "midpoint",                                                                       \
+         .kind = 'n',                                                                              \
+         .arg = "X",                                                                               \
+         .min = -HUGE_VAL,                                                                         \
+         .max = HUGE_VAL,                                                                          \
+         .help = "logistic: the value scoring 50"},                                                \
+        {.name = "scale",                                                                          \
+         .kind = 'n',                                                                              \
+         .arg = "X",                                                                               \
+         .min = -HUGE_VAL,                                                                         \
+         .max = HUGE_VAL,                                                                          \
+         .help = "logistic: how far from the midpoint a score of 73 lies (> 0)"},                  \
+        {.name = "weight",                                                                         \
+         .kind = 'n',                                                                              \
+         .arg = "W",                                                                               \
+         .min = -HUGE_VAL,                                                                         \
+         .max = HUGE_VAL,                                                                          \
+         .help = "its weight against the survey's (default 0.25; the survey weighs "               \
+                 "signals.survey_weight, 1 unless set)"},                                          \
+    {                                                                                              \
+        .name = "label", .kind = 's', .arg = "TEXT", .help = "what it is, for people"              \
+    }
 
 static const char signal_about[] =
     "A signal's raw value becomes 0-100 by its normalisation — fixed: linear between --min "
@@ -108,8 +136,7 @@ static int signal_add(struct cli *c, int argc, char **argv)
     int np, rc;
     char about[1024];
     snprintf(about, sizeof about, "Define a signal; prints its id. %s", signal_about);
-    if (cli_parse(c, argc, argv, opts, "NAME --axis AXIS [options]", about, pos, 1, 1, &np,
-                  &rc))
+    if (cli_parse(c, argc, argv, opts, "NAME --axis AXIS [options]", about, pos, 1, 1, &np, &rc))
         return rc;
     if (!cli_val(opts, "axis"))
         return cli_usage_error(c, "a signal needs --axis intellectual or emotional");
@@ -130,8 +157,10 @@ static int signal_add(struct cli *c, int argc, char **argv)
     struct cvom_signal old;
     enum cvom_status st = c->store->ops->signal_find(c->store, g.def.name, &old, &c->err);
     if (st == CVOM_OK) {
-        cvom_error_set(&c->err, CVOM_EEXIST, "signal %s exists (change it with 'cvom signal "
-                                             "set')", g.def.name);
+        cvom_error_set(&c->err, CVOM_EEXIST,
+                       "signal %s exists (change it with 'cvom signal "
+                       "set')",
+                       g.def.name);
         return cli_fail(c, CVOM_EEXIST, &c->err);
     }
     if (st != CVOM_ENOTFOUND)
@@ -181,9 +210,15 @@ static int signal_row(void *ctx, const struct cvom_signal *g)
         cvom__format_double(p2, sizeof p2, g->def.p2);
     }
     cvom__format_double(w, sizeof w, g->def.weight);
-    const char *cells[] = {id, g->def.name, cvom_dim_name(g->def.axis),
-                           direction_text(g->def.direction), cvom_norm_name(g->def.norm), p1,
-                           p2, w, g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported",
+    const char *cells[] = {id,
+                           g->def.name,
+                           cvom_dim_name(g->def.axis),
+                           direction_text(g->def.direction),
+                           cvom_norm_name(g->def.norm),
+                           p1,
+                           p2,
+                           w,
+                           g->source == CVOM_SIGNAL_LEDGER ? "ledger" : "imported",
                            g->def.label};
     return cli_listing_add(&k->l, cells);
 }
@@ -199,8 +234,8 @@ static int signal_list(struct cli *c, int argc, char **argv)
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},
         {0},
     };
-    static const char *const cols[] = {"id", "name", "axis", "direction", "norm", "p1",
-                                       "p2", "weight", "source", "label"};
+    static const char *const cols[] = {"id", "name", "axis",   "direction", "norm",
+                                       "p1", "p2",   "weight", "source",    "label"};
     char *pos[1];
     int np, rc;
     struct signal_rows k = {.l = {.c = c}};
@@ -335,12 +370,20 @@ int cmd_signal(struct cli *c, int argc, char **argv)
 static int network_add(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
-        {.name = "kind", .kind = 's', .arg = "KIND",
+        {.name = "kind",
+         .kind = 's',
+         .arg = "KIND",
          .help = "introduction, peer_group or event (required)"},
-        {.name = "title", .kind = 's', .arg = "TEXT",
+        {.name = "title",
+         .kind = 's',
+         .arg = "TEXT",
          .help = "whom we introduced, which group or event (required)"},
         {.name = "date", .kind = 's', .arg = "DATE", .help = "when, YYYY-MM-DD (default today)"},
-        {.name = "rating", .kind = 'n', .arg = "N", .min = 1, .max = 5,
+        {.name = "rating",
+         .kind = 'n',
+         .arg = "N",
+         .min = 1,
+         .max = 5,
          .help = "the customer's rating of it, 1-5 (leave out until they have given one)"},
         {.name = "notes", .kind = 's', .arg = "TEXT", .help = "anything worth keeping"},
         {0},
@@ -363,8 +406,7 @@ static int network_add(struct cli *c, int argc, char **argv)
         return cli_usage_error(c, "an entry needs --kind and --title");
     int k = cvom__network_kind_parse(kind);
     if (k < 0)
-        return cli_usage_error(c, "--kind is introduction, peer_group or event, not '%s'",
-                               kind);
+        return cli_usage_error(c, "--kind is introduction, peer_group or event, not '%s'", kind);
     e.kind = (enum cvom_network_kind)k;
     if (cvom__copy_str(e.title, sizeof e.title, title) || !cvom__trim(e.title)[0])
         return cli_usage_error(c, "--title must be 1 to %d bytes of text", CVOM_FIELD_MAX - 1);
@@ -447,8 +489,7 @@ static int network_rm(struct cli *c, int argc, char **argv)
 {
     char *pos[1];
     int np, rc;
-    if (cli_parse(c, argc, argv, NULL, "ID", "Remove a ledger entry by id.", pos, 1, 1, &np,
-                  &rc))
+    if (cli_parse(c, argc, argv, NULL, "ID", "Remove a ledger entry by id.", pos, 1, 1, &np, &rc))
         return rc;
     long id;
     if (cvom__parse_long(pos[0], 1, INT64_MAX / 2, &id))

@@ -14,8 +14,10 @@
 static int read_password(struct cli *c, char *buf, size_t cap)
 {
     if (isatty(STDIN_FILENO))
-        fprintf(stderr, "Password (at least %d characters; input is not hidden — prefer a "
-                        "pipe): ", CVOM_PASSWORD_MIN);
+        fprintf(stderr,
+                "Password (at least %d characters; input is not hidden — prefer a "
+                "pipe): ",
+                CVOM_PASSWORD_MIN);
     if (!fgets(buf, (int)cap, stdin))
         return cli_usage_error(c, "--password-stdin: nothing on standard input");
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -68,8 +70,10 @@ static int user_add(struct cli *c, int argc, char **argv)
         return cli_fail(c, st, &c->err);
     printf("%lld\n", (long long)u.id);
     if (!u.password[0])
-        fprintf(stderr, "note: %s has no password yet and cannot sign in; set one with "
-                        "'cvom user set %s --password-stdin'\n", u.name, u.name);
+        fprintf(stderr,
+                "note: %s has no password yet and cannot sign in; set one with "
+                "'cvom user set %s --password-stdin'\n",
+                u.name, u.name);
     return 0;
 }
 
@@ -111,8 +115,9 @@ static int user_set(struct cli *c, int argc, char **argv)
             u.role = (enum cvom_role)role;
         }
         if (!st && cli_val(opts, "display") && !cli_val(opts, "display")[0])
-            st = cvom_error_set(&c->err, CVOM_EINVAL, "--display cannot be empty: a manager "
-                                                      "owns the accounts that carry it");
+            st = cvom_error_set(&c->err, CVOM_EINVAL,
+                                "--display cannot be empty: a manager "
+                                "owns the accounts that carry it");
         if (!st && cli_val(opts, "display"))
             snprintf(u.display, sizeof u.display, "%s", cli_val(opts, "display"));
         if (!st && pw[0])
@@ -167,8 +172,8 @@ static int user_list(struct cli *c, int argc, char **argv)
     int np, rc;
     enum cli_format fmt;
     if (cli_parse(c, argc, argv, opts, "[--format FMT]",
-                  "List users. Columns: id, name, display, role, can_sign_in, created.", pos, 0,
-                  0, &np, &rc) ||
+                  "List users. Columns: id, name, display, role, can_sign_in, created.", pos, 0, 0,
+                  &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)))
         return rc;
     if (cli_store_existing(c))

@@ -21,8 +21,8 @@ static enum cvom_status chosen(struct cli *c, struct cli_opt *o, int64_t account
     for (int i = 0; i < o->n_multi; i++) {
         long id;
         if (cvom__parse_long(o->multi[i], 1, LONG_MAX, &id))
-            return cvom_error_set(&c->err, CVOM_EINVAL,
-                                  "--action takes an action's id, not '%s'", o->multi[i]);
+            return cvom_error_set(&c->err, CVOM_EINVAL, "--action takes an action's id, not '%s'",
+                                  o->multi[i]);
         enum cvom_status st = cvom__whatif_pick(c->store, account, id, k, &c->err);
         if (st)
             return st;
@@ -41,10 +41,22 @@ static int print_account(const struct cvom_account *a, const char *as_of,
                          const struct cvom_action_set *k, const struct cvom_whatif *w,
                          enum cli_format fmt)
 {
-    static const char *const cols[] = {
-        "account_id", "account", "as_of", "actions", "intellectual_now", "intellectual_effect",
-        "intellectual_projected", "emotional_now", "emotional_effect", "emotional_projected",
-        "quadrant_now", "state_now", "quadrant_projected", "state_projected", "cost", "basis"};
+    static const char *const cols[] = {"account_id",
+                                       "account",
+                                       "as_of",
+                                       "actions",
+                                       "intellectual_now",
+                                       "intellectual_effect",
+                                       "intellectual_projected",
+                                       "emotional_now",
+                                       "emotional_effect",
+                                       "emotional_projected",
+                                       "quadrant_now",
+                                       "state_now",
+                                       "quadrant_projected",
+                                       "state_projected",
+                                       "cost",
+                                       "basis"};
     char id[24], n[24], v[6][32], cost[32];
     fmt_id(id, sizeof id, a->id);
     fmt_id(n, sizeof n, (int64_t)w->steps);
@@ -55,7 +67,16 @@ static int print_account(const struct cvom_account *a, const char *as_of,
     }
     fmt_num(cost, sizeof cost, w->cost, 2);
     if (fmt != FMT_TEXT) {
-        const char *cells[] = {id, a->name, as_of, n, v[0], v[1], v[2], v[3], v[4], v[5],
+        const char *cells[] = {id,
+                               a->name,
+                               as_of,
+                               n,
+                               v[0],
+                               v[1],
+                               v[2],
+                               v[3],
+                               v[4],
+                               v[5],
                                quadrant_or_none(w->state_before, w->quadrant_before),
                                cvom_state_name(w->state_before),
                                quadrant_or_none(w->state_after, w->quadrant_after),
@@ -77,8 +98,8 @@ static int print_account(const struct cvom_account *a, const char *as_of,
             snprintf(e, sizeof e, "%s %+.1f", cvom_dim_name((enum cvom_dim)x->axis), x->effect);
         if (!isnan(x->cost))
             fmt_num(c2, sizeof c2, x->cost, 2);
-        printf("  action %lld  %s  [%s%s%s%s]\n", (long long)x->id, x->title,
-               e[0] ? e : "no axis", c2[0] ? ", cost " : "", c2, "");
+        printf("  action %lld  %s  [%s%s%s%s]\n", (long long)x->id, x->title, e[0] ? e : "no axis",
+               c2[0] ? ", cost " : "", c2, "");
     }
     if (k->n)
         printf("\n");
@@ -146,9 +167,8 @@ static int print_mix(const struct cvom_whatif_mix *m, const struct cvom_scored *
         fmt_id(a, sizeof a, (int64_t)m->before[q]);
         fmt_id(b, sizeof b, (int64_t)m->after[q]);
         snprintf(ch, sizeof ch, "%lld", (long long)m->after[q] - (long long)m->before[q]);
-        const char *cells[] = {q < CVOM_Q_COUNT ? cvom_quadrant_name((enum cvom_quadrant)q)
-                                                : "not placed",
-                               a, b, ch};
+        const char *cells[] = {
+            q < CVOM_Q_COUNT ? cvom_quadrant_name((enum cvom_quadrant)q) : "not placed", a, b, ch};
         if (table_add(t, cells)) {
             table_free(t);
             return 1;
@@ -198,7 +218,8 @@ int cmd_whatif(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
         {.name = "action", .kind = 'm', .arg = "ID", .help = "an open action to plan (repeat)"},
-        {.name = "all-open", .kind = 'f',
+        {.name = "all-open",
+         .kind = 'f',
          .help = "every open action: of the account, or of the whole portfolio"},
         {.name = "as-of", .kind = 's', .arg = "DATE", .help = "score as of this date (today)"},
         {.name = "format", .kind = 's', .arg = "FMT", .help = "text (default), csv or json"},

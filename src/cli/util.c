@@ -129,8 +129,7 @@ static void usage(struct cli *c, struct cli_opt *opts, const char *use, const ch
 }
 
 int cli_parse(struct cli *c, int argc, char **argv, struct cli_opt *opts, const char *use,
-              const char *desc, char **pos, int max_pos, int min_pos, int *n_pos,
-              int *exit_code)
+              const char *desc, char **pos, int max_pos, int min_pos, int *n_pos, int *exit_code)
 {
     int np = 0, only_pos = 0;
     for (int i = 0; i < argc; i++) {
@@ -207,8 +206,7 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds, i
                  char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : NULL;
-    if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
-        strcmp(sub, "help") == 0) {
+    if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
         printf("Usage: cvom %s COMMAND [OPTIONS]\n\nCommands:\n", group);
         for (const struct cli_cmd *k = cmds; k->name; k++)
             printf("  %-10s %s\n", k->name, k->summary);
@@ -605,8 +603,8 @@ static enum cvom_status account_names(struct cli *c, struct cli_names *m)
 
 int cli_account(struct cli *c, const char *ref, struct cvom_account *out)
 {
-    static const struct named_kind k = {"account", "give its id, external id or name",
-                                        find_account, account_names};
+    static const struct named_kind k = {"account", "give its id, external id or name", find_account,
+                                        account_names};
     enum cvom_status st = find_named(c, &k, ref, out);
     return st ? cli_fail(c, st, &c->err) : 0;
 }
@@ -829,7 +827,8 @@ static int print_text(const struct table *t, FILE *out)
         }
     }
     for (size_t i = 0; i <= t->nrows; i++) {
-        const char *const *row = i == 0 ? t->names : (const char *const *)t->cells + (i - 1) * t->ncols;
+        const char *const *row =
+            i == 0 ? t->names : (const char *const *)t->cells + (i - 1) * t->ncols;
         size_t last = t->ncols; /* no trailing blanks: stop after the last non-empty cell */
         while (last > 1 && !row[last - 1][0] && t->kinds[last - 1] != 'n')
             last--;
@@ -927,8 +926,7 @@ static json_t *json_row(const struct table *t, size_t i)
 {
     json_t *obj = json_object();
     for (size_t j = 0; obj && j < t->ncols; j++)
-        json_object_set_new(obj, t->names[j], json_cell(t->cells[i * t->ncols + j],
-                                                        t->kinds[j]));
+        json_object_set_new(obj, t->names[j], json_cell(t->cells[i * t->ncols + j], t->kinds[j]));
     return obj;
 }
 

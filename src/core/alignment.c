@@ -17,8 +17,7 @@ static enum cvom_status check_list(const char *const *v, size_t n, const char *w
             return cvom_error_set(err, CVOM_EINVAL, "%s ranking has an empty value", whose);
         for (size_t j = 0; j < i; j++)
             if (strcmp(v[i], v[j]) == 0)
-                return cvom_error_set(err, CVOM_EINVAL, "%s ranking names '%s' twice", whose,
-                                      v[i]);
+                return cvom_error_set(err, CVOM_EINVAL, "%s ranking names '%s' twice", whose, v[i]);
     }
     return CVOM_OK;
 }

@@ -57,8 +57,8 @@ static void attribute(const struct cvom_config *cfg, const struct cvom_instrumen
     double total = 0;
     for (size_t i = 0; i < ex->n_respondents; i++) {
         struct cvom_explain_respondent *er = &ex->respondents[i];
-        er->score[d] = r[i].dim[d].n >= (uint32_t)ins->min_items ? cvom_acc_mean(&r[i].dim[d])
-                                                                 : NAN;
+        er->score[d] =
+            r[i].dim[d].n >= (uint32_t)ins->min_items ? cvom_acc_mean(&r[i].dim[d]) : NAN;
         er->counted[d] = !isnan(er->score[d]) && !isnan(ex->score.value[d]) &&
                          (r[i].kind == CVOM_RESP_CUSTOMER || cfg->include_self);
         if (er->counted[d])

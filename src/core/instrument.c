@@ -93,8 +93,7 @@ int cvom_item_on_dim(const struct cvom_item *item, enum cvom_dim d)
            (d == CVOM_DIM_EMOTIONAL && item->axis == CVOM_AXIS_EMOTIONAL);
 }
 
-enum cvom_status cvom_instrument_validate(const struct cvom_instrument *ins,
-                                          struct cvom_error *err)
+enum cvom_status cvom_instrument_validate(const struct cvom_instrument *ins, struct cvom_error *err)
 {
     if (ins->name[0] == '\0')
         return cvom_error_set(err, CVOM_EINVAL, "instrument has no name");

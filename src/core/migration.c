@@ -37,8 +37,7 @@ enum cvom_status cvom_markov_estimate(const double *flow, double *p, int *kept)
     return CVOM_OK;
 }
 
-enum cvom_status cvom_markov_project(const double *p, const double *start, int periods,
-                                     double *mix)
+enum cvom_status cvom_markov_project(const double *p, const double *start, int periods, double *mix)
 {
     if (periods < 0 || periods > CVOM_MIG_PERIODS_MAX)
         return CVOM_EINVAL;
@@ -89,8 +88,7 @@ static enum cvom_status check_input(const struct cvom_migration_options *o,
     if ((int64_t)o->to - o->from > INT32_MAX)
         return cvom_error_set(err, CVOM_EINVAL, "the dates are too far apart");
     if (o->periods < 1 || o->periods > CVOM_MIG_PERIODS_MAX)
-        return cvom_error_set(err, CVOM_EINVAL, "periods: expected 1 to %d",
-                              CVOM_MIG_PERIODS_MAX);
+        return cvom_error_set(err, CVOM_EINVAL, "periods: expected 1 to %d", CVOM_MIG_PERIODS_MAX);
     if (!isfinite(o->slide_points) || o->slide_points < 0)
         return cvom_error_set(err, CVOM_EINVAL, "slide points: expected a number from 0");
     for (size_t i = 0; i < n; i++) {
@@ -139,8 +137,7 @@ static int cmp_slide(const void *x, const void *y)
     return by_revenue(a->revenue, a->index, b->revenue, b->index);
 }
 
-static void tabulate(struct cvom_migration *m, const struct cvom_migration_account *a,
-                     size_t n)
+static void tabulate(struct cvom_migration *m, const struct cvom_migration_account *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         int r = state_of(&a[i].from), c = state_of(&a[i].to);
@@ -252,9 +249,8 @@ enum cvom_status cvom_migration_build(const struct cvom_migration_options *o,
             out->stale[out->n_stale++] = (struct cvom_migration_stale){
                 .index = i,
                 .revenue = a[i].revenue,
-                .age_days = a[i].last_assessed > 0
-                                ? (int32_t)((int64_t)o->to - a[i].last_assessed)
-                                : -1,
+                .age_days =
+                    a[i].last_assessed > 0 ? (int32_t)((int64_t)o->to - a[i].last_assessed) : -1,
             };
     }
     cvom__sort(out->movers, out->n_movers, sizeof *out->movers, cmp_mover);

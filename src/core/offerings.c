@@ -53,15 +53,13 @@ enum cvom_status cvom_serving_config_validate(const struct cvom_serving_config *
 {
     if (!on_scale(cfg->importance_threshold) || !on_scale(cfg->performance_threshold))
         return cvom_error_set(err, CVOM_EINVAL, "a rating threshold must lie between 1 and 7");
-    if (!isfinite(cfg->overserved_share) || cfg->overserved_share < 0 ||
-        cfg->overserved_share > 1)
-        return cvom_error_set(err, CVOM_EINVAL,
-                              "the over-served share must lie between 0 and 1");
+    if (!isfinite(cfg->overserved_share) || cfg->overserved_share < 0 || cfg->overserved_share > 1)
+        return cvom_error_set(err, CVOM_EINVAL, "the over-served share must lie between 0 and 1");
     return CVOM_OK;
 }
 
-enum cvom_ip_quadrant cvom_ip_classify(const struct cvom_serving_config *cfg,
-                                       double importance, double performance)
+enum cvom_ip_quadrant cvom_ip_classify(const struct cvom_serving_config *cfg, double importance,
+                                       double performance)
 {
     int important = importance >= cfg->importance_threshold;
     int good = performance >= cfg->performance_threshold;

@@ -11,13 +11,13 @@
 /* The same tolerance as the quadrant lines: a score a rounding error below a level is on it. */
 
 static const char *const pillar_names[CVOM_PILLAR_COUNT] = {
-    [CVOM_PILLAR_PASSION] = "passion",       [CVOM_PILLAR_RESONANCE] = "resonance",
-    [CVOM_PILLAR_SECURITY] = "security",     [CVOM_PILLAR_CREATIVITY] = "creativity",
+    [CVOM_PILLAR_PASSION] = "passion",   [CVOM_PILLAR_RESONANCE] = "resonance",
+    [CVOM_PILLAR_SECURITY] = "security", [CVOM_PILLAR_CREATIVITY] = "creativity",
     [CVOM_PILLAR_TRUST] = "trust",
 };
 static const char *const pillar_titles[CVOM_PILLAR_COUNT] = {
-    [CVOM_PILLAR_PASSION] = "Passion",       [CVOM_PILLAR_RESONANCE] = "Resonance",
-    [CVOM_PILLAR_SECURITY] = "Security",     [CVOM_PILLAR_CREATIVITY] = "Creativity",
+    [CVOM_PILLAR_PASSION] = "Passion",   [CVOM_PILLAR_RESONANCE] = "Resonance",
+    [CVOM_PILLAR_SECURITY] = "Security", [CVOM_PILLAR_CREATIVITY] = "Creativity",
     [CVOM_PILLAR_TRUST] = "Trust",
 };
 static const char *const health_state_names[CVOM_HEALTH_STATE_COUNT] = {
@@ -26,7 +26,7 @@ static const char *const health_state_names[CVOM_HEALTH_STATE_COUNT] = {
     [CVOM_HEALTH_NONE] = "none",
 };
 static const char *const trend_names[CVOM_TREND_COUNT] = {
-    [CVOM_TREND_UNKNOWN] = "",       [CVOM_TREND_HELD] = "held",
+    [CVOM_TREND_UNKNOWN] = "",          [CVOM_TREND_HELD] = "held",
     [CVOM_TREND_CRUMBLED] = "crumbled", [CVOM_TREND_REBUILT] = "rebuilt",
     [CVOM_TREND_WEAK] = "weak",
 };
@@ -225,8 +225,7 @@ static void gate(struct cvom_health *h)
 
 enum cvom_status cvom_partnership_health(const struct cvom_config *cfg,
                                          const struct cvom_instrument *ins,
-                                         const struct cvom_explanation *ex,
-                                         struct cvom_health *out)
+                                         const struct cvom_explanation *ex, struct cvom_health *out)
 {
     if (cvom_config_validate(cfg, NULL) || ex->n_items != ins->n_items ||
         ins->n_items > CVOM_ITEMS_MAX)
@@ -253,8 +252,7 @@ enum cvom_status cvom_partnership_health(const struct cvom_config *cfg,
     for (size_t i = 0; i < ex->n_respondents; i++)
         respondent_sums(ins, &ex->respondents[i], sums[i]);
     for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
-        score_measure(cfg, ex, (const struct cvom_acc(*)[CVOM_PILLAR_COUNT])sums, m,
-                      &h.measure[m]);
+        score_measure(cfg, ex, (const struct cvom_acc(*)[CVOM_PILLAR_COUNT])sums, m, &h.measure[m]);
     attribute(cfg, ins, ex, (const struct cvom_acc(*)[CVOM_PILLAR_COUNT])sums, &h);
     gate(&h);
     free(sums);
@@ -304,8 +302,7 @@ static double standard_distance(const struct cvom_spread *s)
 }
 
 enum cvom_status cvom_stakeholder_spread(const struct cvom_config *cfg,
-                                         const struct cvom_explanation *ex,
-                                         struct cvom_spread *out)
+                                         const struct cvom_explanation *ex, struct cvom_spread *out)
 {
     if (cvom_config_validate(cfg, NULL))
         return CVOM_EINVAL;

@@ -17,8 +17,7 @@ static const char *const cost_names[CVOM_COST_COUNT] = {
     [CVOM_COST_MEDIUM] = "medium",
     [CVOM_COST_HIGH] = "high",
 };
-static const char *const column_names[CVOM_PLAY_COLUMNS] = {"key", "title", "play", "axis",
-                                                            "cost"};
+static const char *const column_names[CVOM_PLAY_COLUMNS] = {"key", "title", "play", "axis", "cost"};
 
 const char *cvom_play_axis_name(enum cvom_play_axis a)
 {
@@ -80,8 +79,7 @@ static int key_ok(const char *k, size_t cap)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = k[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
             return 0;
     }
     return 1;
@@ -101,8 +99,7 @@ static enum cvom_status field_error(struct cvom_error *err, const char *field, c
 enum cvom_status cvom_play_validate(const struct cvom_play *p, struct cvom_error *err)
 {
     if (!key_ok(p->key, sizeof p->key))
-        return field_error(err, "key",
-                           "a key is 1 to 63 characters of a-z, 0-9, '_', '.' and '-'");
+        return field_error(err, "key", "a key is 1 to 63 characters of a-z, 0-9, '_', '.' and '-'");
     if (strnlen(p->title, sizeof p->title) == sizeof p->title || blank(p->title))
         return field_error(err, "title", "a play needs a title (at most 127 bytes)");
     if (strnlen(p->text, sizeof p->text) == sizeof p->text || blank(p->text))
@@ -165,9 +162,8 @@ static int copy_field(char *buf, size_t cap, const char *s, int trim)
     return 0;
 }
 
-enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n,
-                                       struct cvom_play *out, size_t *bad,
-                                       struct cvom_error *err)
+enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n, struct cvom_play *out,
+                                       size_t *bad, struct cvom_error *err)
 {
     struct cvom_play p;
     char word[16];
@@ -175,8 +171,10 @@ enum cvom_status cvom_play_from_fields(const char *const *fields, size_t n,
     if (n != CVOM_PLAY_COLUMNS) {
         if (bad)
             *bad = n < CVOM_PLAY_COLUMNS ? (n ? n - 1 : 0) : CVOM_PLAY_COLUMNS;
-        return cvom_error_set(err, CVOM_EINVAL, "a play has %d fields (key,title,play,axis,"
-                              "cost), not %zu", CVOM_PLAY_COLUMNS, n);
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "a play has %d fields (key,title,play,axis,"
+                              "cost), not %zu",
+                              CVOM_PLAY_COLUMNS, n);
     }
     size_t at = 0;
     enum cvom_status st = CVOM_OK;
@@ -217,11 +215,9 @@ void cvom_play_quadrant_key(enum cvom_quadrant q, char buf[CVOM_PLAY_KEY_MAX])
     snprintf(buf, CVOM_PLAY_KEY_MAX, "%s", cvom_quadrant_name(q));
 }
 
-void cvom_play_move_key(enum cvom_quadrant from, enum cvom_quadrant to,
-                        char buf[CVOM_PLAY_KEY_MAX])
+void cvom_play_move_key(enum cvom_quadrant from, enum cvom_quadrant to, char buf[CVOM_PLAY_KEY_MAX])
 {
-    snprintf(buf, CVOM_PLAY_KEY_MAX, "%s-to-%s", cvom_quadrant_name(from),
-             cvom_quadrant_name(to));
+    snprintf(buf, CVOM_PLAY_KEY_MAX, "%s-to-%s", cvom_quadrant_name(from), cvom_quadrant_name(to));
 }
 
 static void choose_add(struct cvom_play_choice *out, const char *key)

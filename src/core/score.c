@@ -144,8 +144,8 @@ static int counts(const struct cvom_config *cfg, const struct cvom_respondent *r
 }
 
 /* One axis: the influence-weighted mean of counted respondents' scores and its interval. */
-static void score_dim(const struct cvom_config *cfg, int min_items,
-                      const struct cvom_respondent *r, size_t n, int d, struct cvom_score *out)
+static void score_dim(const struct cvom_config *cfg, int min_items, const struct cvom_respondent *r,
+                      size_t n, int d, struct cvom_score *out)
 {
     struct cvom_acc acc = {0}, self = {0};
     const struct cvom_respondent *only = NULL;

@@ -44,8 +44,7 @@ static enum cvom_status named(struct cvom_error *err, const char *field, enum cv
     return st;
 }
 
-enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
-                                          struct cvom_error *err)
+enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d, struct cvom_error *err)
 {
     if (!name_ok(d->name))
         return named(err, "name",
@@ -57,9 +56,9 @@ enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
                      cvom_error_set(err, CVOM_EINVAL,
                                     "signal %s: axis must be intellectual or emotional", d->name));
     if (d->direction != 1 && d->direction != -1)
-        return named(err, "direction",
-                     cvom_error_set(err, CVOM_EINVAL, "signal %s: direction must be + or -",
-                                    d->name));
+        return named(
+            err, "direction",
+            cvom_error_set(err, CVOM_EINVAL, "signal %s: direction must be + or -", d->name));
     if (!(d->weight > 0 && d->weight <= CVOM_SIGNAL_WEIGHT_MAX))
         return named(err, "weight",
                      cvom_error_set(err, CVOM_EINVAL, "signal %s: weight must lie in (0, %g]",
@@ -72,8 +71,7 @@ enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
                                         "signal %s: fixed bounds must be two different numbers",
                                         d->name));
         return CVOM_OK;
-    case CVOM_NORM_PERCENTILE:
-        return CVOM_OK;
+    case CVOM_NORM_PERCENTILE: return CVOM_OK;
     case CVOM_NORM_LOGISTIC:
         if (!isfinite(d->p1))
             return named(err, "p1",
@@ -86,8 +84,7 @@ enum cvom_status cvom_signal_def_validate(const struct cvom_signal_def *d,
         return CVOM_OK;
     default:
         return named(err, "norm",
-                     cvom_error_set(err, CVOM_EINVAL, "signal %s: unknown normalisation",
-                                    d->name));
+                     cvom_error_set(err, CVOM_EINVAL, "signal %s: unknown normalisation", d->name));
     }
 }
 
@@ -130,14 +127,9 @@ double cvom_signal_normalise(const struct cvom_signal_def *d, double x, const do
         s = 100.0 * (x - d->p1) / (d->p2 - d->p1);
         s = fmin(100.0, fmax(0.0, s));
         break;
-    case CVOM_NORM_PERCENTILE:
-        s = cvom_percentile_rank(sorted, n, x);
-        break;
-    case CVOM_NORM_LOGISTIC:
-        s = 100.0 / (1.0 + exp(-(x - d->p1) / d->p2));
-        break;
-    default:
-        return NAN;
+    case CVOM_NORM_PERCENTILE: s = cvom_percentile_rank(sorted, n, x); break;
+    case CVOM_NORM_LOGISTIC: s = 100.0 / (1.0 + exp(-(x - d->p1) / d->p2)); break;
+    default: return NAN;
     }
     return d->direction < 0 ? 100.0 - s : s;
 }

@@ -55,8 +55,7 @@ static double clamp_unit(double r)
  * extreme that the products overflow or underflow, is EINVAL rather than a NaN result. */
 enum cvom_status cvom_pearson(const double *x, const double *y, size_t n, double *r)
 {
-    if (n < 2 || !all_finite(x, n) || !all_finite(y, n) || is_constant(x, n) ||
-        is_constant(y, n))
+    if (n < 2 || !all_finite(x, n) || !all_finite(y, n) || is_constant(x, n) || is_constant(y, n))
         return CVOM_EINVAL;
     const double mx = mean_of(x, n), my = mean_of(y, n);
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
@@ -215,8 +214,7 @@ enum cvom_status cvom_cronbach_alpha(const double *data, size_t n, size_t k, dou
 
 enum tau_key { KEY_X, KEY_Y, KEY_XY };
 
-static int tau_compare(const double *x, const double *y, enum tau_key key, uint32_t a,
-                       uint32_t b)
+static int tau_compare(const double *x, const double *y, enum tau_key key, uint32_t a, uint32_t b)
 {
     if (key != KEY_Y && x[a] != x[b])
         return x[a] < x[b] ? -1 : 1;
@@ -229,8 +227,8 @@ static int tau_compare(const double *x, const double *y, enum tau_key key, uint3
  * length). Returns how many pairs it had to exchange: each time an element of the right
  * run is strictly smaller than the left run's head, it overtakes every element still
  * waiting in the left run. */
-static uint64_t tau_sort(uint32_t *idx, uint32_t *tmp, size_t n, const double *x,
-                         const double *y, enum tau_key key)
+static uint64_t tau_sort(uint32_t *idx, uint32_t *tmp, size_t n, const double *x, const double *y,
+                         enum tau_key key)
 {
     uint64_t exchanges = 0;
     uint32_t *src = idx, *dst = tmp;
@@ -340,10 +338,10 @@ static double log1p_exp(double v)
 static double stirling_tail(double z)
 {
     const double r = 1 / z, r2 = r * r;
-    return r * (1.0 / 12 -
-                r2 * (1.0 / 360 -
-                      r2 * (1.0 / 1260 -
-                            r2 * (1.0 / 1680 - r2 * (1.0 / 1188 - r2 * (691.0 / 360360))))));
+    return r *
+           (1.0 / 12 - r2 * (1.0 / 360 -
+                             r2 * (1.0 / 1260 -
+                                   r2 * (1.0 / 1680 - r2 * (1.0 / 1188 - r2 * (691.0 / 360360))))));
 }
 
 /* ln B(a, 1/2). For large a, lgamma(a) and lgamma(a + 1/2) are both large and nearly
@@ -434,8 +432,7 @@ static double z_guess_tail(double confidence, double df)
 {
     /* Far out, G(t) ≈ 2·df^(a−1)·t^−df / B(a, ½). */
     const double a = 0.5 * df;
-    const double log_t =
-        (LN_2 + (a - 1) * log(df) - log_beta_half(a) - log1p(-confidence)) / df;
+    const double log_t = (LN_2 + (a - 1) * log(df) - log_beta_half(a) - log1p(-confidence)) / df;
     return 2 * log_t - log(df);
 }
 

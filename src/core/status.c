@@ -100,8 +100,14 @@ static int name_find(const char *const *names, int count, const char *s)
     return -1;
 }
 
-const char *cvom_dim_name(enum cvom_dim d) { return name_at(dim_names, CVOM_DIM_COUNT, d); }
-const char *cvom_axis_name(enum cvom_axis a) { return name_at(axis_names, CVOM_AXIS_COUNT, a); }
+const char *cvom_dim_name(enum cvom_dim d)
+{
+    return name_at(dim_names, CVOM_DIM_COUNT, d);
+}
+const char *cvom_axis_name(enum cvom_axis a)
+{
+    return name_at(axis_names, CVOM_AXIS_COUNT, a);
+}
 const char *cvom_quadrant_name(enum cvom_quadrant q)
 {
     return name_at(quadrant_names, CVOM_Q_COUNT, q);
@@ -118,6 +124,15 @@ const char *cvom_respondent_kind_name(enum cvom_respondent_kind k)
 {
     return name_at(kind_names, CVOM_RESP_COUNT, k);
 }
-int cvom_axis_parse(const char *s) { return name_find(axis_names, CVOM_AXIS_COUNT, s); }
-int cvom_quadrant_parse(const char *s) { return name_find(quadrant_names, CVOM_Q_COUNT, s); }
-int cvom_respondent_kind_parse(const char *s) { return name_find(kind_names, CVOM_RESP_COUNT, s); }
+int cvom_axis_parse(const char *s)
+{
+    return name_find(axis_names, CVOM_AXIS_COUNT, s);
+}
+int cvom_quadrant_parse(const char *s)
+{
+    return name_find(quadrant_names, CVOM_Q_COUNT, s);
+}
+int cvom_respondent_kind_parse(const char *s)
+{
+    return name_find(kind_names, CVOM_RESP_COUNT, s);
+}

@@ -28,13 +28,11 @@ static enum cvom_status check_step(const struct cvom_whatif_step *s, size_t i,
         return cvom_error_set(err, CVOM_EINVAL, "action %zu: the axis is out of range", i + 1);
     if (!isfinite(s->effect) || fabs(s->effect) > CVOM_WHATIF_EFFECT_MAX)
         return cvom_error_set(err, CVOM_EINVAL,
-                              "action %zu: the effect must lie between -100 and 100 points",
-                              i + 1);
+                              "action %zu: the effect must lie between -100 and 100 points", i + 1);
     if (s->axis == -1 && s->effect != 0)
         return cvom_error_set(err, CVOM_EINVAL, "action %zu: an effect needs an axis", i + 1);
     if (!isfinite(s->cost) || s->cost < 0)
-        return cvom_error_set(err, CVOM_EINVAL, "action %zu: the cost must be 0 or more",
-                              i + 1);
+        return cvom_error_set(err, CVOM_EINVAL, "action %zu: the cost must be 0 or more", i + 1);
     return CVOM_OK;
 }
 
@@ -52,8 +50,7 @@ static enum cvom_state judge(const struct cvom_config *cfg, const struct cvom_wh
     return s;
 }
 
-enum cvom_status cvom_whatif_project(const struct cvom_config *cfg,
-                                     const struct cvom_score *now,
+enum cvom_status cvom_whatif_project(const struct cvom_config *cfg, const struct cvom_score *now,
                                      const struct cvom_whatif_step *steps, size_t n,
                                      struct cvom_whatif *out, struct cvom_error *err)
 {

@@ -263,8 +263,8 @@ static void set_error(struct cvom_error *e, enum cvom_status st, const char *fil
 __attribute__((format(printf, 6, 7)))
 #endif
 static enum scan
-fail(struct cvom_csv *r, enum cvom_status st, long line, long col, size_t reach,
-     const char *fmt, ...)
+fail(struct cvom_csv *r, enum cvom_status st, long line, long col, size_t reach, const char *fmt,
+     ...)
 {
     char msg[sizeof r->fail_err.message];
     if (reach != NONE && r->st != ST_ROW && reach - r->row_start > r->o.max_row) {
@@ -365,19 +365,19 @@ static enum scan end_field(struct cvom_csv *r, struct slot *f, size_t reach)
  * input is needed, or the input is wrong.
  * ------------------------------------------------------------------------------------- */
 
-#define SAVE(state_)                                                                         \
-    do {                                                                                     \
-        r->st = (state_);                                                                    \
-        r->pos = p;                                                                          \
-        r->row_start = rs;                                                                   \
-        r->line = line;                                                                      \
-        r->line_start = ls;                                                                  \
-        r->line_na = na;                                                                     \
-        r->nf = nf;                                                                          \
+#define SAVE(state_)                                                                               \
+    do {                                                                                           \
+        r->st = (state_);                                                                          \
+        r->pos = p;                                                                                \
+        r->row_start = rs;                                                                         \
+        r->line = line;                                                                            \
+        r->line_start = ls;                                                                        \
+        r->line_na = na;                                                                           \
+        r->nf = nf;                                                                                \
     } while (0)
 
 /* Error at byte p of the current line. */
-#define FAIL_HERE(st_, at_, ...)                                                             \
+#define FAIL_HERE(st_, at_, ...)                                                                   \
     fail(r, (st_), line, column_at(r, ls, na < (at_), (at_)), (at_) + 1, __VA_ARGS__)
 
 static enum scan scan(struct cvom_csv *r)
@@ -398,14 +398,10 @@ static enum scan scan(struct cvom_csv *r)
     int n;
 
     switch (r->st) {
-    case ST_ROW:
-        break;
-    case ST_FIELD:
-        goto field;
-    case ST_UNQ:
-        goto unquoted;
-    case ST_QUO:
-        goto quoted;
+    case ST_ROW: break;
+    case ST_FIELD: goto field;
+    case ST_UNQ: goto unquoted;
+    case ST_QUO: goto quoted;
     }
 
 row: /* between rows: skip a byte order mark and blank lines */
@@ -640,8 +636,7 @@ high: /* bytes >= 0x80, in either kind of field (a quoted one has off past raw) 
         do {
             if (c < 0xA0 && !cp1252_high[c - 0x80]) {
                 SAVE(f->off == f->raw ? ST_UNQ : ST_QUO);
-                return FAIL_HERE(CVOM_EPARSE, p, "byte 0x%02X is not defined in Windows-1252",
-                                 c);
+                return FAIL_HERE(CVOM_EPARSE, p, "byte 0x%02X is not defined in Windows-1252", c);
             }
             c = b[++p];
         } while (c >= 0x80);
@@ -668,8 +663,7 @@ high: /* bytes >= 0x80, in either kind of field (a quoted one has off past raw) 
 row_end: /* t is where the line end starts, p is past it */
     if (t - rs > r->o.max_row) {
         SAVE(ST_UNQ);
-        return fail(r, CVOM_ELIMIT, r->row_line, 1, t, "row longer than %zu bytes",
-                    r->o.max_row);
+        return fail(r, CVOM_ELIMIT, r->row_line, 1, t, "row longer than %zu bytes", r->o.max_row);
     }
     if ((f->flags & F_DEC) || f->len > max_field) {
         SAVE(ST_UNQ);
@@ -715,8 +709,7 @@ static void compact(struct cvom_csv *r)
 static enum cvom_status refill(struct cvom_csv *r)
 {
     if (r->st != ST_ROW && r->pos - r->row_start > r->o.max_row) {
-        fail(r, CVOM_ELIMIT, r->row_line, 1, r->pos, "row longer than %zu bytes",
-             r->o.max_row);
+        fail(r, CVOM_ELIMIT, r->row_line, 1, r->pos, "row longer than %zu bytes", r->o.max_row);
         return r->failed;
     }
     compact(r);
@@ -778,9 +771,9 @@ static enum cvom_status refill(struct cvom_csv *r)
  * Public interface
  * ------------------------------------------------------------------------------------- */
 
-static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len,
-                                    const char *name, const struct cvom_csv_opts *opts,
-                                    struct cvom_csv **out, struct cvom_error *err)
+static enum cvom_status open_common(int fd, const unsigned char *mem, size_t len, const char *name,
+                                    const struct cvom_csv_opts *opts, struct cvom_csv **out,
+                                    struct cvom_error *err)
 {
     struct cvom_csv_opts o;
     if (opts)
@@ -879,7 +872,7 @@ void cvom__csv_close(struct cvom_csv *r)
  * Choosing the delimiter
  * ------------------------------------------------------------------------------------- */
 
-#define DETECT_LINES 11           /* a title line or ten above the header, then the header */
+#define DETECT_LINES 11 /* a title line or ten above the header, then the header */
 #define DETECT_BYTES ((size_t)65536)
 
 static const char candidates[] = {',', ';', '\t'};
@@ -1008,9 +1001,7 @@ enum cvom_status cvom__csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
     r->st = ST_ROW;
     for (;;) {
         switch (scan(r)) {
-        case SCAN_ROW:
-            finish_row(r, row);
-            return CVOM_OK;
+        case SCAN_ROW: finish_row(r, row); return CVOM_OK;
         case SCAN_EOF:
             row->n = 0;
             row->fields = r->fields;
@@ -1021,8 +1012,7 @@ enum cvom_status cvom__csv_next(struct cvom_csv *r, struct cvom_csv_row *row,
             if (refill(r) != CVOM_OK)
                 goto failed;
             break;
-        case SCAN_FAIL:
-            goto failed;
+        case SCAN_FAIL: goto failed;
         }
     }
 failed:

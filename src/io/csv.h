@@ -24,27 +24,27 @@ int cvom__encoding_parse(const char *s);
 
 struct cvom_csv_opts {
     enum cvom_encoding encoding;
-    char delimiter;      /* default ','; 0: chosen from the first lines of the input, among
-                            ',', ';' and tab (see cvom__csv_delimiter) */
-    size_t max_field;    /* bytes per field after decoding; default 65536 */
-    size_t max_fields;   /* fields per row; default 512 */
-    size_t max_row;      /* bytes per row; default 1 MiB */
-    long first_line;     /* line number of the first byte of input; default 1 (for callers
-                            that consumed a preamble themselves) */
-    size_t limit;        /* open_fd: read at most this many bytes; 0 (default) = to the end.
-                            Lets several readers share one file in byte ranges. */
-    int mid_file;        /* 1: the input starts inside a file, so a byte-order mark there
-                            is data, not a mark; default 0 */
+    char delimiter;    /* default ','; 0: chosen from the first lines of the input, among
+                          ',', ';' and tab (see cvom__csv_delimiter) */
+    size_t max_field;  /* bytes per field after decoding; default 65536 */
+    size_t max_fields; /* fields per row; default 512 */
+    size_t max_row;    /* bytes per row; default 1 MiB */
+    long first_line;   /* line number of the first byte of input; default 1 (for callers
+                          that consumed a preamble themselves) */
+    size_t limit;      /* open_fd: read at most this many bytes; 0 (default) = to the end.
+                          Lets several readers share one file in byte ranges. */
+    int mid_file;      /* 1: the input starts inside a file, so a byte-order mark there
+                          is data, not a mark; default 0 */
 };
 
 void cvom__csv_opts_init(struct cvom_csv_opts *o);
 
 /* Flags of a field that a workbook's cell can carry (a CSV field has none). */
-#define CVOM_CELL_ERROR 1u      /* the cell holds a spreadsheet error; s is its text, "#N/A" */
-#define CVOM_CELL_NO_VALUE 2u   /* a formula whose value was never saved; s is "" */
+#define CVOM_CELL_ERROR 1u    /* the cell holds a spreadsheet error; s is its text, "#N/A" */
+#define CVOM_CELL_NO_VALUE 2u /* a formula whose value was never saved; s is "" */
 
 struct cvom_csv_field {
-    const char *s;  /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
+    const char *s; /* NUL-terminated, decoded (quotes removed, "" -> "), UTF-8 */
     size_t len;
     long line;      /* 1-based line where the field starts (a sheet's row) */
     long column;    /* 1-based character (code point) column where the field starts (a

@@ -28,8 +28,8 @@ static const char *const col_names[C_COUNT] = {
     [C_WEIGHT] = "weight",       [C_MIN] = "scale_min",       [C_MAX] = "scale_max",
     [C_STATEMENT] = "statement", [C_CONSTRUCT] = "construct", [C_RESPONDENT] = "respondent",
 };
-static const int col_required[C_COUNT] = {[C_CODE] = 1, [C_AXIS] = 1, [C_MIN] = 1, [C_MAX] = 1,
-                                           [C_STATEMENT] = 1};
+static const int col_required[C_COUNT] = {
+    [C_CODE] = 1, [C_AXIS] = 1, [C_MIN] = 1, [C_MAX] = 1, [C_STATEMENT] = 1};
 
 enum cvom_status cvom__file_error(struct cvom_error *err, const char *name, long line, long col,
                                   enum cvom_status st, const char *msg, const char *value)
@@ -172,8 +172,8 @@ enum cvom_status cvom__table_read(const char *buf, size_t len, const char *name,
     return st;
 }
 
-static enum cvom_status item_row(const struct cvom_csv_row *row, const int *map,
-                                 const char *name, struct cvom_item *it, struct cvom_error *err)
+static enum cvom_status item_row(const struct cvom_csv_row *row, const int *map, const char *name,
+                                 struct cvom_item *it, struct cvom_error *err)
 {
     memset(it, 0, sizeof *it);
     it->weight = 1;

@@ -16,9 +16,9 @@ struct cvom_keymap_value {
 };
 
 struct cvom_keymap {
-    size_t n, cap;        /* keys and slots (a power of two) */
-    size_t *slots;        /* offset + 1 into arena of each entry; 0: empty */
-    char *arena;          /* entries: value, then the key's bytes and a NUL */
+    size_t n, cap; /* keys and slots (a power of two) */
+    size_t *slots; /* offset + 1 into arena of each entry; 0: empty */
+    char *arena;   /* entries: value, then the key's bytes and a NUL */
     size_t used, arena_cap;
 };
 

@@ -36,9 +36,9 @@ int cvom__utf8_valid(const char *s);
 /* The shortest decimal text that reads back as exactly v (at most 17 digits). */
 void cvom__format_double(char *buf, size_t cap, double v);
 
-/* Create PATH.tmp plus six random characters beside path, exclusively, with the usual permissions of new files
- * (the umask applies), for a file that is renamed onto path once complete so that no half
- * of it is ever seen. tmp (cap bytes) receives the name. Returns the descriptor, or -1 with
+/* Create PATH.tmp plus six random characters beside path, exclusively, with the usual permissions
+ * of new files (the umask applies), for a file that is renamed onto path once complete so that no
+ * half of it is ever seen. tmp (cap bytes) receives the name. Returns the descriptor, or -1 with
  * errno set. Safe to call from several threads. */
 int cvom__open_beside(const char *path, char *tmp, size_t cap);
 

@@ -21,8 +21,7 @@ static size_t group_sep(const char *s, int decimal_comma)
         return 1;
     if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
         return 2; /* U+00A0 no-break space */
-    if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-        (unsigned char)s[2] == 0xAF)
+    if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xAF)
         return 3; /* U+202F narrow no-break space */
     return 0;
 }
@@ -156,8 +155,8 @@ enum cvom_status cvom__date_check(const char *s, int32_t *days, char *why, size_
     else if (m < 1 || m > 12)
         snprintf(why, why_cap, "'%s' is not a real date: there is no month %d", s, m);
     else
-        snprintf(why, why_cap, "'%s' is not a real date: %s %d has %d days", s,
-                 month_names[m - 1], y, month_days(y, m));
+        snprintf(why, why_cap, "'%s' is not a real date: %s %d has %d days", s, month_names[m - 1],
+                 y, month_days(y, m));
     (void)d;
     return CVOM_EINVAL;
 }
@@ -217,9 +216,8 @@ char *cvom__name_key(const char *name, char *out, size_t cap)
 {
     if (cap == 0 || latin_key(name, out, cap))
         return out;
-    gchar *norm = g_utf8_validate(name, -1, NULL)
-                      ? g_utf8_normalize(name, -1, G_NORMALIZE_NFKC)
-                      : NULL;
+    gchar *norm =
+        g_utf8_validate(name, -1, NULL) ? g_utf8_normalize(name, -1, G_NORMALIZE_NFKC) : NULL;
     gchar *folded = norm ? g_utf8_casefold(norm, -1) : NULL;
     g_free(norm);
     if (!folded)

@@ -84,12 +84,12 @@ struct cvom_xlsx {
     zip_file_t *zf;
     size_t read, size;
     int eof, suspended, depth, in_data;
-    long row_no, col_no;  /* the current row and the last cell's column */
+    long row_no, col_no; /* the current row and the last cell's column */
     /* the cell being read */
     int in_cell, has_v, has_f, cell_style;
     char cell_type[8];
     long cell_col;
-    enum elem text_of;    /* which element's text is collected */
+    enum elem text_of; /* which element's text is collected */
     int in_is, in_rph;
     char *text;
     size_t text_len, text_cap;
@@ -236,8 +236,9 @@ static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Cha
 {
     struct ud_head *h = ud;
     (void)name, (void)sysid, (void)pubid, (void)has_internal;
-    fail(h->x, CVOM_EPARSE, 0, 0, "the workbook's XML declares a document type, which "
-                                  "workbooks never do: refused");
+    fail(h->x, CVOM_EPARSE, 0, 0,
+         "the workbook's XML declares a document type, which "
+         "workbooks never do: refused");
     XML_StopParser(h->p, XML_FALSE);
 }
 
@@ -275,8 +276,10 @@ static enum cvom_status open_part(struct cvom_xlsx *x, const char *path, size_t 
     if (zip_stat_index(x->zip, (zip_uint64_t)i, 0, &sb) != 0)
         return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: cannot read %s", path);
     if ((sb.valid & ZIP_STAT_SIZE) && sb.size > cap)
-        return fail(x, CVOM_ELIMIT, 0, 0, "the workbook's part %s is larger than %zu bytes "
-                                          "once uncompressed: refused", path, cap);
+        return fail(x, CVOM_ELIMIT, 0, 0,
+                    "the workbook's part %s is larger than %zu bytes "
+                    "once uncompressed: refused",
+                    path, cap);
     zip_file_t *zf = zip_fopen_index(x->zip, (zip_uint64_t)i, 0);
     if (!zf)
         return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: cannot open %s (%s)", path,
@@ -291,14 +294,13 @@ static enum cvom_status xml_error(struct cvom_xlsx *x, XML_Parser p, const char 
     if (x->failed)
         return x->failed;
     return fail(x, CVOM_EPARSE, x->in_data ? x->row_no : 0, 0,
-                "the workbook is damaged: %s, line %lu of %s",
-                XML_ErrorString(XML_GetErrorCode(p)),
+                "the workbook is damaged: %s, line %lu of %s", XML_ErrorString(XML_GetErrorCode(p)),
                 (unsigned long)XML_GetCurrentLineNumber(p), path);
 }
 
 /* Feed a whole part through p, at most cap bytes however much it claims. */
-static enum cvom_status parse_whole(struct cvom_xlsx *x, XML_Parser p, const char *path,
-                                    size_t cap, int required)
+static enum cvom_status parse_whole(struct cvom_xlsx *x, XML_Parser p, const char *path, size_t cap,
+                                    int required)
 {
     zip_file_t *zf = NULL;
     size_t size, total = 0;
@@ -323,8 +325,10 @@ static enum cvom_status parse_whole(struct cvom_xlsx *x, XML_Parser p, const cha
         }
         total += (size_t)n;
         if (total > cap) {
-            st = fail(x, CVOM_ELIMIT, 0, 0, "the workbook's part %s is larger than %zu bytes "
-                                            "once uncompressed: refused", path, cap);
+            st = fail(x, CVOM_ELIMIT, 0, 0,
+                      "the workbook's part %s is larger than %zu bytes "
+                      "once uncompressed: refused",
+                      path, cap);
             break;
         }
         if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
@@ -442,8 +446,10 @@ static enum cvom_status choose_sheet(struct cvom_xlsx *x)
         if (pick == b->n) {
             char names[200];
             list_sheets(b, names, sizeof names);
-            st = fail(x, CVOM_ENOTFOUND, 0, 0, "the workbook has no sheet '%.60s' (its "
-                                               "sheets: %s)", x->o.sheet, names);
+            st = fail(x, CVOM_ENOTFOUND, 0, 0,
+                      "the workbook has no sheet '%.60s' (its "
+                      "sheets: %s)",
+                      x->o.sheet, names);
         }
     }
     if (!st) {
@@ -475,8 +481,7 @@ struct styles {
 /* Built-in formats that show a date (times alone are numbers to us). */
 static int builtin_date(long id)
 {
-    return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) ||
-           (id >= 50 && id <= 58);
+    return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58);
 }
 
 /* A format code shows a date when it has d or y outside quotes, brackets and escapes. */
@@ -667,8 +672,7 @@ static void date_text(const struct cvom_xlsx *x, const char *v, char *out, size_
     cvom__copy_str(out, cap, buf);
 }
 
-static enum cvom_status row_push(struct cvom_xlsx *x, const char *text, size_t len,
-                                 unsigned flags)
+static enum cvom_status row_push(struct cvom_xlsx *x, const char *text, size_t len, unsigned flags)
 {
     if (x->n_cells == x->cap_cells) {
         struct cell *g =
@@ -704,8 +708,9 @@ static void cell_value(struct cvom_xlsx *x, XML_Parser p)
         out = "";
     } else if (strcmp(t, "s") == 0) {
         if (cvom__parse_long(v, 0, (long)x->n_sst - 1, &idx)) {
-            stop(x, p, CVOM_EPARSE, "the workbook is damaged: the cell points to a shared "
-                                    "string that does not exist");
+            stop(x, p, CVOM_EPARSE,
+                 "the workbook is damaged: the cell points to a shared "
+                 "string that does not exist");
             return;
         }
         out = x->sst + x->sst_off[idx];
@@ -719,8 +724,8 @@ static void cell_value(struct cvom_xlsx *x, XML_Parser p)
             buf[10] = '\0';
         out = buf;
     } else if (t[0] == '\0' || strcmp(t, "n") == 0) {
-        int date = x->cell_style >= 0 && (size_t)x->cell_style < x->n_xf &&
-                   x->xf_date[x->cell_style];
+        int date =
+            x->cell_style >= 0 && (size_t)x->cell_style < x->n_xf && x->xf_date[x->cell_style];
         if (v[0])
             date ? date_text(x, v, buf, sizeof buf) : number_text(v, buf, sizeof buf);
         else
@@ -750,8 +755,9 @@ static void cell_start(struct cvom_xlsx *x, XML_Parser p, const XML_Char **atts)
     const char *r = attr(atts, "r"), *t = attr(atts, "t"), *s = attr(atts, "s");
     long col = x->col_no + 1, row = x->row_no, style = -1;
     if (r && (!parse_ref(r, &col, &row) || row != x->row_no)) {
-        stop(x, p, CVOM_EPARSE, "the workbook is damaged: a cell's reference does not fit "
-                                "its row");
+        stop(x, p, CVOM_EPARSE,
+             "the workbook is damaged: a cell's reference does not fit "
+             "its row");
         return;
     }
     if (col <= x->col_no) {
@@ -791,7 +797,7 @@ static enum elem elem_of(const char *n)
     static const struct {
         const char *name;
         enum elem e;
-    } names[] = {{"row", E_ROW}, {"c", E_C}, {"v", E_V}, {"f", E_F},
+    } names[] = {{"row", E_ROW}, {"c", E_C}, {"v", E_V},    {"f", E_F},
                  {"is", E_IS},   {"t", E_T}, {"rPh", E_RPH}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(n, names[i].name) == 0)
@@ -814,11 +820,17 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
     switch (elem_of(n)) {
     case E_ROW: row_start(x, x->head.p, atts); break;
     case E_C: cell_start(x, x->head.p, atts); break;
-    case E_V: x->has_v = 1; x->text_of = E_V; break;
+    case E_V:
+        x->has_v = 1;
+        x->text_of = E_V;
+        break;
     case E_F: x->has_f = 1; break;
     case E_IS: x->in_is = 1; break;
     case E_RPH: x->in_rph = 1; break;
-    case E_T: if (x->in_is && !x->in_rph) x->text_of = E_T; break;
+    case E_T:
+        if (x->in_is && !x->in_rph)
+            x->text_of = E_T;
+        break;
     default: break;
     }
 }
@@ -837,7 +849,10 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
     switch (elem_of(n)) {
     case E_V:
     case E_T: x->text_of = E_OTHER; break;
-    case E_IS: x->in_is = 0; x->has_v = 1; break;
+    case E_IS:
+        x->in_is = 0;
+        x->has_v = 1;
+        break;
     case E_RPH: x->in_rph = 0; break;
     case E_C:
         cell_value(x, x->head.p);
@@ -867,8 +882,7 @@ static enum cvom_status open_sheet(struct cvom_xlsx *x)
 {
     enum cvom_status st = open_part(x, x->sheet_path, x->o.max_part, &x->zf, &x->size);
     if (st == CVOM_ENOTFOUND)
-        return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: it has no %s",
-                    x->sheet_path);
+        return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: it has no %s", x->sheet_path);
     if (st)
         return st;
     if (!new_parser(x, &x->head))
@@ -884,8 +898,9 @@ static enum cvom_status zip_failed(struct cvom_xlsx *x, zip_error_t *ze)
 {
     int code = zip_error_code_zip(ze);
     if (code == ZIP_ER_NOZIP)
-        return fail(x, CVOM_EPARSE, 0, 0, "not a workbook, or one damaged or cut short: it "
-                                          "is not a complete zip archive");
+        return fail(x, CVOM_EPARSE, 0, 0,
+                    "not a workbook, or one damaged or cut short: it "
+                    "is not a complete zip archive");
     if (code == ZIP_ER_OPEN || code == ZIP_ER_READ)
         return fail(x, CVOM_EIO, 0, 0, "cannot read the file: %s", zip_error_strerror(ze));
     return fail(x, CVOM_EPARSE, 0, 0, "the workbook is damaged: %s", zip_error_strerror(ze));
@@ -901,10 +916,12 @@ static enum cvom_status check_kind(struct cvom_xlsx *x)
     if (locate(x, "xl/workbook.xml") >= 0)
         return CVOM_OK;
     if (locate(x, "content.xml") >= 0 && locate(x, "mimetype") >= 0)
-        return fail(x, CVOM_EPARSE, 0, 0, "an OpenDocument file (.ods), not an .xlsx "
-                                          "workbook: save it as .xlsx or CSV");
-    return fail(x, CVOM_EPARSE, 0, 0, "a zip archive but not an .xlsx workbook (it has no "
-                                      "xl/workbook.xml)");
+        return fail(x, CVOM_EPARSE, 0, 0,
+                    "an OpenDocument file (.ods), not an .xlsx "
+                    "workbook: save it as .xlsx or CSV");
+    return fail(x, CVOM_EPARSE, 0, 0,
+                "a zip archive but not an .xlsx workbook (it has no "
+                "xl/workbook.xml)");
 }
 
 static enum cvom_status start(struct cvom_xlsx *x)
@@ -1066,8 +1083,10 @@ static enum cvom_status pump(struct cvom_xlsx *x)
                             zip_file_strerror(x->zf));
             x->read += (size_t)n;
             if (x->read > x->o.max_part)
-                return fail(x, CVOM_ELIMIT, 0, 0, "the sheet is larger than %zu bytes once "
-                                                  "uncompressed: refused", x->o.max_part);
+                return fail(x, CVOM_ELIMIT, 0, 0,
+                            "the sheet is larger than %zu bytes once "
+                            "uncompressed: refused",
+                            x->o.max_part);
             x->eof = n == 0;
             s = XML_ParseBuffer(x->head.p, (int)n, n == 0);
         }

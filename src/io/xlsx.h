@@ -16,11 +16,11 @@
 struct cvom_xlsx;
 
 struct cvom_xlsx_opts {
-    const char *sheet;    /* the sheet to read by name; NULL or "": the first */
-    size_t max_part;      /* bytes of one decompressed part; default 512 MiB */
-    size_t max_strings;   /* bytes of the shared strings, decompressed; default 256 MiB */
-    size_t max_field;     /* bytes of one cell's text; default 65536, as for CSV */
-    size_t max_fields;    /* columns up to the last cell with a value; default 512 */
+    const char *sheet;  /* the sheet to read by name; NULL or "": the first */
+    size_t max_part;    /* bytes of one decompressed part; default 512 MiB */
+    size_t max_strings; /* bytes of the shared strings, decompressed; default 256 MiB */
+    size_t max_field;   /* bytes of one cell's text; default 65536, as for CSV */
+    size_t max_fields;  /* columns up to the last cell with a value; default 512 */
 };
 
 void cvom__xlsx_opts_init(struct cvom_xlsx_opts *o);

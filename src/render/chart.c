@@ -82,10 +82,10 @@ struct ctx {
     size_t n;
     struct frame f;
     struct sizing z;
-    size_t *order;  /* drawable points, by revenue, largest first */
-    size_t nd;      /* how many are drawable */
-    size_t hidden;  /* insufficient evidence */
-    double *radius; /* per point */
+    size_t *order;                 /* drawable points, by revenue, largest first */
+    size_t nd;                     /* how many are drawable */
+    size_t hidden;                 /* insufficient evidence */
+    double *radius;                /* per point */
     struct cvom_layout_item *obst; /* quadrant names, as rows of circles */
     size_t n_obst, cap_obst;
     int any_borderline, any_highlight, any_arrow;
@@ -133,11 +133,13 @@ static enum cvom_status check_opts(const struct cvom_chart_opts *o, struct cvom_
         return cvom_error_set(err, CVOM_EINVAL, "no chart options");
     if (!(o->width >= SIZE_MIN && o->width <= SIZE_MAX_PT && o->height >= SIZE_MIN &&
           o->height <= SIZE_MAX_PT))
-        return cvom_error_set(err, CVOM_EINVAL, "the picture must be %.0f to %.0f points wide "
-                              "and high", SIZE_MIN, SIZE_MAX_PT);
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "the picture must be %.0f to %.0f points wide "
+                              "and high",
+                              SIZE_MIN, SIZE_MAX_PT);
     if (!(o->dpi >= DPI_MIN && o->dpi <= DPI_MAX))
-        return cvom_error_set(err, CVOM_EINVAL, "the resolution must be %.0f to %.0f dpi",
-                              DPI_MIN, DPI_MAX);
+        return cvom_error_set(err, CVOM_EINVAL, "the resolution must be %.0f to %.0f dpi", DPI_MIN,
+                              DPI_MAX);
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         if (!(o->threshold[d] >= 0 && o->threshold[d] <= 100))
             return cvom_error_set(err, CVOM_EINVAL, "thresholds must lie between 0 and 100");
@@ -160,8 +162,7 @@ static enum cvom_status check_points(const struct cvom_chart_point *pts, size_t 
         if (!isfinite(p->x) || !isfinite(p->y))
             return cvom_error_set(err, CVOM_EINVAL, "point %zu: no position", i);
         if (!(p->revenue >= 0) || !isfinite(p->revenue))
-            return cvom_error_set(err, CVOM_EINVAL, "point %zu: revenue must be a number >= 0",
-                                  i);
+            return cvom_error_set(err, CVOM_EINVAL, "point %zu: revenue must be a number >= 0", i);
     }
     return CVOM_OK;
 }
@@ -605,7 +606,7 @@ static double reach(const struct ctx *c, size_t i)
     return r;
 }
 
-#define BATCH_MAX 512  /* bubbles in one batched path */
+#define BATCH_MAX 512 /* bubbles in one batched path */
 
 /* On crowded pictures, bubbles of one colour and about one size are drawn as one path: at
  * that density the picture looks the same, and a PDF or SVG holds one fill per batch instead
@@ -667,13 +668,14 @@ static enum cvom_status draw_crowded(struct ctx *c)
             continue;
         int bucket = (int)floor(2 * log2(c->radius[i] / c->z.rmin));
         e[m++] = (struct batch_entry){.bucket = bucket < 0 ? 0 : bucket,
-                                      .colour = colour_class(c, &c->pts[i]), .index = i,
+                                      .colour = colour_class(c, &c->pts[i]),
+                                      .index = i,
                                       .rank = k};
     }
     cvom__sort(e, m, sizeof *e, by_batch);
     for (size_t a = 0, b; a < m; a = b) {
-        for (b = a + 1; b < m && b - a < BATCH_MAX && e[b].bucket == e[a].bucket &&
-                        e[b].colour == e[a].colour;
+        for (b = a + 1;
+             b < m && b - a < BATCH_MAX && e[b].bucket == e[a].bucket && e[b].colour == e[a].colour;
              b++)
             ;
         flush_batch(c, e + a, b - a);
@@ -760,8 +762,8 @@ static enum cvom_status draw_labels(struct ctx *c)
     for (size_t k = 0; k < c->nd; k++) {
         size_t i = c->order[k];
         const struct cvom_chart_point *p = &c->pts[i];
-        it[k] = (struct cvom_layout_item){.cx = px_of(f, p->x), .cy = py_of(f, p->y),
-                                          .r = reach(c, i), .priority = p->revenue};
+        it[k] = (struct cvom_layout_item){
+            .cx = px_of(f, p->x), .cy = py_of(f, p->y), .r = reach(c, i), .priority = p->revenue};
         if (crowded(c) && !labelled(c, k))
             it[k].r = 0; /* part of the density picture, which labels may cover */
         if (labelled(c, k)) {
@@ -1006,8 +1008,8 @@ static void draw_title_footer(struct ctx *c)
 static void draw_empty(struct ctx *c)
 {
     const struct frame *f = &c->f;
-    text_at(c, "No accounts to show", 11 * f->s, 0, f->px + f->pw / 2, f->py + f->ph / 2,
-            CENTRE, MIDDLE, grey);
+    text_at(c, "No accounts to show", 11 * f->s, 0, f->px + f->pw / 2, f->py + f->ph / 2, CENTRE,
+            MIDDLE, grey);
 }
 
 /* Everything not already in the context: which points are drawable, in what order, and
@@ -1092,8 +1094,8 @@ enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, dou
                                   const struct cvom_chart_point *pts, size_t n,
                                   const struct cvom_chart_opts *o)
 {
-    if (!cr || check_opts(o, NULL) || check_points(pts, n, NULL) || !isfinite(x) ||
-        !isfinite(y) || !(w > 0) || !(h > 0) || !isfinite(w) || !isfinite(h))
+    if (!cr || check_opts(o, NULL) || check_points(pts, n, NULL) || !isfinite(x) || !isfinite(y) ||
+        !(w > 0) || !(h > 0) || !isfinite(w) || !isfinite(h))
         return CVOM_EINVAL;
     struct ctx c;
     memset(&c, 0, sizeof c);
@@ -1117,8 +1119,8 @@ enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, dou
     if (!st && cairo_status(cr) == CAIRO_STATUS_NO_MEMORY)
         st = CVOM_ENOMEM;
     if (!st && o->stats)
-        *o->stats = (struct cvom_chart_stats){.drawn = c.nd, .hidden = c.hidden,
-                                              .labelled = c.labelled};
+        *o->stats =
+            (struct cvom_chart_stats){.drawn = c.nd, .hidden = c.hidden, .labelled = c.labelled};
     return st;
 }
 
@@ -1148,8 +1150,7 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
-static enum cvom_status cairo_fail(cairo_status_t cs, const struct sink *k,
-                                   struct cvom_error *err)
+static enum cvom_status cairo_fail(cairo_status_t cs, const struct sink *k, struct cvom_error *err)
 {
     if (k->failed)
         return cvom_error_set(err, CVOM_EIO, "writing the picture failed");
@@ -1178,8 +1179,9 @@ static enum cvom_status render_on(cairo_surface_t *surface, double sx, double sy
     if (!st && (cs = cairo_status(cr)) != CAIRO_STATUS_SUCCESS)
         st = cairo_fail(cs, k, err);
     else if (st)
-        cvom_error_set(err, st, "%s", st == CVOM_ENOMEM ? "out of memory while drawing"
-                                                        : "the chart could not be drawn");
+        cvom_error_set(err, st, "%s",
+                       st == CVOM_ENOMEM ? "out of memory while drawing"
+                                         : "the chart could not be drawn");
     if (!st)
         cairo_show_page(cr);
     cairo_destroy(cr);
@@ -1206,11 +1208,12 @@ enum cvom_status cvom__chart_matrix(enum cvom_chart_format fmt, const struct cvo
     if (fmt == CVOM_CHART_PNG) {
         long wp = pixels(o->width, o->dpi), hp = pixels(o->height, o->dpi);
         if (wp < 1 || hp < 1 || wp > PIXELS_MAX || hp > PIXELS_MAX)
-            return cvom_error_set(err, CVOM_EINVAL, "a PNG may have 1 to %ld pixels a side, "
-                                  "not %ld × %ld", PIXELS_MAX, wp, hp);
+            return cvom_error_set(err, CVOM_EINVAL,
+                                  "a PNG may have 1 to %ld pixels a side, "
+                                  "not %ld × %ld",
+                                  PIXELS_MAX, wp, hp);
         surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)wp, (int)hp);
-        st = render_on(surface, (double)wp / o->width, (double)hp / o->height, pts, n, o, &k,
-                       err);
+        st = render_on(surface, (double)wp / o->width, (double)hp / o->height, pts, n, o, &k, err);
         if (!st) {
             cairo_status_t cs = cairo_surface_write_to_png_stream(surface, sink_write, &k);
             if (cs != CAIRO_STATUS_SUCCESS)

@@ -14,7 +14,12 @@
 
 typedef struct _cairo cairo_t; /* cairo's own type, so callers need not include cairo.h */
 
-enum cvom_chart_format { CVOM_CHART_PNG = 0, CVOM_CHART_PDF, CVOM_CHART_SVG, CVOM_CHART_FORMAT_COUNT };
+enum cvom_chart_format {
+    CVOM_CHART_PNG = 0,
+    CVOM_CHART_PDF,
+    CVOM_CHART_SVG,
+    CVOM_CHART_FORMAT_COUNT
+};
 
 /* Parse "png", "pdf" or "svg"; -1 otherwise. */
 int cvom__chart_format_parse(const char *s);
@@ -26,13 +31,13 @@ enum cvom_chart_colour {
 };
 
 struct cvom_chart_point {
-    const char *label;            /* borrowed */
-    double x, y;                  /* intellectual, emotional, 0–100 */
-    double x0, y0;                /* an earlier position for arrows and trend; NaN = none */
-    double revenue;               /* >= 0; bubble area grows with it */
+    const char *label; /* borrowed */
+    double x, y;       /* intellectual, emotional, 0–100 */
+    double x0, y0;     /* an earlier position for arrows and trend; NaN = none */
+    double revenue;    /* >= 0; bubble area grows with it */
     enum cvom_quadrant quadrant;
-    enum cvom_state state;        /* INSUFFICIENT points are not drawn */
-    int highlight;                /* 1: drawn emphasised (the account of a one-pager) */
+    enum cvom_state state; /* INSUFFICIENT points are not drawn */
+    int highlight;         /* 1: drawn emphasised (the account of a one-pager) */
 };
 
 /* What a drawing did, for callers that report it. */
@@ -43,18 +48,18 @@ struct cvom_chart_stats {
 };
 
 struct cvom_chart_opts {
-    double width, height;         /* in points (1/72 in); default 800 × 600 */
-    double dpi;                   /* PNG only: pixels = points × dpi / 72; default 96 */
+    double width, height; /* in points (1/72 in); default 800 × 600 */
+    double dpi;           /* PNG only: pixels = points × dpi / 72; default 96 */
     double threshold[CVOM_DIM_COUNT];
-    size_t label_max;             /* only the largest N by revenue get labels; default 40 */
+    size_t label_max; /* only the largest N by revenue get labels; default 40 */
     enum cvom_chart_colour colour;
-    int arrows;                   /* 1: arrows from (x0,y0) to (x,y) where both are known */
-    const char *title;            /* may be NULL */
-    const char *footer;           /* e.g. "as of 2026-10-31 · owner = Priya"; may be NULL */
-    const char *since;            /* the date of x0/y0, e.g. "2026-04-30", named in the
-                                     legend of arrows and trend colours; may be NULL */
-    size_t unassessed;            /* accounts never assessed, not among the points: counted
-                                     in the line under the plot with those not drawn */
+    int arrows;                     /* 1: arrows from (x0,y0) to (x,y) where both are known */
+    const char *title;              /* may be NULL */
+    const char *footer;             /* e.g. "as of 2026-10-31 · owner = Priya"; may be NULL */
+    const char *since;              /* the date of x0/y0, e.g. "2026-04-30", named in the
+                                       legend of arrows and trend colours; may be NULL */
+    size_t unassessed;              /* accounts never assessed, not among the points: counted
+                                       in the line under the plot with those not drawn */
     struct cvom_chart_stats *stats; /* when not NULL, filled after a successful drawing */
 };
 

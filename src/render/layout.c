@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRID_CELLS_MAX (1u << 20)     /* cells in the grid */
-#define GRID_ENTRIES_MAX (1u << 24)   /* bubble-cell entries before the cells grow */
-#define RING_COUNT 28                 /* distances tried along each ray */
-#define RING_FINE 12                  /* of which the nearest are closer together */
-#define RAY_COUNT 24                  /* directions tried at each distance */
-#define GAP_FRACTION 0.15             /* gap between bubble and label, × label height */
-#define NEAR_COUNT 8                  /* candidates right beside the bubble */
-#define RELAXED_RINGS 8               /* rings where a leader may cross bubbles, as a last resort */
+#define GRID_CELLS_MAX (1u << 20)   /* cells in the grid */
+#define GRID_ENTRIES_MAX (1u << 24) /* bubble-cell entries before the cells grow */
+#define RING_COUNT 28               /* distances tried along each ray */
+#define RING_FINE 12                /* of which the nearest are closer together */
+#define RAY_COUNT 24                /* directions tried at each distance */
+#define GAP_FRACTION 0.15           /* gap between bubble and label, × label height */
+#define NEAR_COUNT 8                /* candidates right beside the bubble */
+#define RELAXED_RINGS 8             /* rings where a leader may cross bubbles, as a last resort */
 #define CANDIDATE_COUNT (NEAR_COUNT + RING_COUNT * RAY_COUNT)
 
 /* A placed label or leader line, kept in per-cell lists. */
@@ -26,7 +26,7 @@ enum obstacle_kind { OB_LABEL, OB_LEADER };
 
 struct obstacle {
     enum obstacle_kind kind;
-    struct cvom_rect box; /* the label, or the leader's bounding box */
+    struct cvom_rect box;  /* the label, or the leader's bounding box */
     double x0, y0, x1, y1; /* the leader line */
 };
 
@@ -105,8 +105,7 @@ static int finite_nonneg(double v)
     return isfinite(v) && v >= 0;
 }
 
-static enum cvom_status validate(const struct cvom_layout_item *items, size_t n,
-                                 struct cvom_rect b)
+static enum cvom_status validate(const struct cvom_layout_item *items, size_t n, struct cvom_rect b)
 {
     if (!isfinite(b.x) || !isfinite(b.y) || !finite_nonneg(b.w) || !finite_nonneg(b.h))
         return CVOM_EINVAL;
@@ -195,8 +194,8 @@ static void grid_free(struct grid *g)
     free(g->obs_stamp);
 }
 
-static enum cvom_status grid_build(struct grid *g, const struct cvom_layout_item *items,
-                                   size_t n, struct cvom_rect b)
+static enum cvom_status grid_build(struct grid *g, const struct cvom_layout_item *items, size_t n,
+                                   struct cvom_rect b)
 {
     memset(g, 0, sizeof *g);
     size_t entries = grid_size(g, items, n, b);
@@ -366,8 +365,7 @@ static enum cvom_status grid_add(struct grid *g, const struct obstacle *ob)
 
 static int inside(struct cvom_rect box, struct cvom_rect b)
 {
-    return box.x >= b.x && box.y >= b.y && box.x + box.w <= b.x + b.w &&
-           box.y + box.h <= b.y + b.h;
+    return box.x >= b.x && box.y >= b.y && box.x + box.w <= b.x + b.w && box.y + box.h <= b.y + b.h;
 }
 
 /* Slide [*x, *x + w] into [lo, hi] without letting it stop covering `keep`. */
@@ -417,15 +415,15 @@ static int candidate(const struct cvom_layout_item *it, int k, struct cvom_rect 
     double a = step * (2 * 3.14159265358979323846 / RAY_COUNT);
     /* Rings 0.6 label heights apart near the bubble, where narrow gaps are worth finding,
      * then 1.2 apart out to about 27 label heights. */
-    double steps = ring < RING_FINE ? 0.6 * (ring + 1)
-                                    : 0.6 * RING_FINE + 1.2 * (ring - RING_FINE + 1);
+    double steps =
+        ring < RING_FINE ? 0.6 * (ring + 1) : 0.6 * RING_FINE + 1.2 * (ring - RING_FINE + 1);
     double dist = r + gap + steps * h;
     double ca = cos(a), sa = sin(a), px = it->cx + dist * ca, py = it->cy + dist * sa;
     box->x = ca > 0.38 ? px : ca < -0.38 ? px - w : px - w / 2;
     box->y = sa > 0.38 ? py : sa < -0.38 ? py - h : py - h / 2;
     if (fabs(sa) > 0.38) /* the leader meets the top or bottom side */
         slide(&box->x, w, b.x, b.x + b.w, px);
-    else                 /* the left or right side */
+    else /* the left or right side */
         slide(&box->y, h, b.y, b.y + b.h, py);
     *leader = 1;
     *lx = px;
@@ -480,13 +478,13 @@ static const struct {
 } passes[PASS_COUNT] = {
     [PASS_CLEAR] = {0, CANDIDATE_COUNT},
     [PASS_NEAR] = {0, NEAR_COUNT},
-    [PASS_CROSSING] = {NEAR_COUNT, NEAR_COUNT + RELAXED_RINGS * RAY_COUNT},
+    [PASS_CROSSING] = {NEAR_COUNT, NEAR_COUNT + RELAXED_RINGS *RAY_COUNT},
 };
 
 /* Whether a label right beside bubble i (no leader) comes within half its height of another
  * bubble: it could then be read as that bubble's label. */
-static int near_other(struct grid *g, const struct cvom_layout_item *items, size_t n,
-                      uint32_t i, struct cvom_rect box)
+static int near_other(struct grid *g, const struct cvom_layout_item *items, size_t n, uint32_t i,
+                      struct cvom_rect box)
 {
     double m = 0.5 * box.h;
     struct cvom_rect grown = {box.x - m, box.y - m, box.w + 2 * m, box.h + 2 * m};
@@ -527,8 +525,8 @@ static enum cvom_status try_candidate(struct grid *g, const struct cvom_layout_i
         st = grid_add(g, &line);
     if (st)
         return st;
-    *res = (struct cvom_layout_result){.placed = 1, .box = box, .leader = leader,
-                                       .lx = leader ? lx : 0, .ly = leader ? ly : 0};
+    *res = (struct cvom_layout_result){
+        .placed = 1, .box = box, .leader = leader, .lx = leader ? lx : 0, .ly = leader ? ly : 0};
     return CVOM_OK;
 }
 
@@ -536,8 +534,7 @@ static enum cvom_status try_candidate(struct grid *g, const struct cvom_layout_i
  * pass over other bubbles or cross other leaders are the last resort: a bubble deep in a
  * cluster has no other way to a label. */
 static enum cvom_status place(struct grid *g, const struct cvom_layout_item *items, size_t n,
-                              uint32_t i, struct cvom_rect bounds,
-                              struct cvom_layout_result *res)
+                              uint32_t i, struct cvom_rect bounds, struct cvom_layout_result *res)
 {
     for (int p = 0; p < PASS_COUNT; p++)
         for (int k = passes[p].first; k < passes[p].last; k++) {

@@ -14,16 +14,16 @@ struct cvom_rect {
 };
 
 struct cvom_layout_item {
-    double cx, cy, r;      /* the bubble: centre and radius */
+    double cx, cy, r;        /* the bubble: centre and radius */
     double label_w, label_h; /* measured size of its label text; 0 × 0 = no label wanted */
-    double priority;       /* larger is placed first (e.g. revenue) */
+    double priority;         /* larger is placed first (e.g. revenue) */
 };
 
 struct cvom_layout_result {
-    int placed;            /* 1 when the label has a place */
-    struct cvom_rect box;  /* where the label goes */
-    int leader;            /* 1 when a leader line joins the box to the bubble */
-    double lx, ly;         /* the leader line's end at the box */
+    int placed;           /* 1 when the label has a place */
+    struct cvom_rect box; /* where the label goes */
+    int leader;           /* 1 when a leader line joins the box to the bubble */
+    double lx, ly;        /* the leader line's end at the box */
 };
 
 /* Place the labels of n items inside the area `bounds`. out has n entries, in the same

@@ -26,8 +26,8 @@
 #define MARGIN 40.0
 #define FOOTER_H 22.0
 #define PAD 2.5
-#define FACT_MIN 96.0 /* a fact in the header narrower than this never wraps */
-#define MATRIX_UNITS 262.0 /* the chart's own size before it is scaled onto the page */
+#define FACT_MIN 96.0           /* a fact in the header narrower than this never wraps */
+#define MATRIX_UNITS 262.0      /* the chart's own size before it is scaled onto the page */
 #define MATRIX_COUNT_STRIP 10.0 /* the chart's bottom strip where it counts its points */
 
 static const struct cvom_rgb ink = {0.13, 0.14, 0.16};
@@ -131,8 +131,8 @@ static int heading(struct page *pg, const char *s)
 
 struct tcol {
     const char *title;
-    double frac;   /* share of the table's width */
-    int right;     /* 1: right-aligned (numbers) */
+    double frac; /* share of the table's width */
+    int right;   /* 1: right-aligned (numbers) */
 };
 
 /* One table row from x0 to x1; cells wrap inside their column. Returns -1 (drawing nothing)
@@ -229,10 +229,13 @@ static void header(struct page *pg, const struct cvom_onepager *p)
     char rev[64], pot[64];
     fmt_money(rev, sizeof rev, p->revenue, p->currency);
     fmt_money(pot, sizeof pot, p->potential, p->currency);
-    const char *facts[][2] = {{"OWNER", p->owner},       {"INDUSTRY", p->industry},
-                              {"REGION", p->region},     {"REVENUE", rev},
+    const char *facts[][2] = {{"OWNER", p->owner},
+                              {"INDUSTRY", p->industry},
+                              {"REGION", p->region},
+                              {"REVENUE", rev},
                               {"POTENTIAL", p->potential > 0 ? pot : ""},
-                              {"CRM ID", p->external_id}, {"AS OF", date}};
+                              {"CRM ID", p->external_id},
+                              {"AS OF", date}};
     size_t n = 0, shown[sizeof facts / sizeof *facts];
     for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
         if (facts[i][1] && facts[i][1][0])
@@ -290,10 +293,15 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
         const struct cvom_onepager_stakeholder *s = &p->stakeholders[i];
         if (isnan(s->score[0]) || isnan(s->score[1]))
             continue;
-        pts[n++] = (struct cvom_chart_point){
-            .label = s->name, .x = s->score[0], .y = s->score[1], .x0 = NAN, .y0 = NAN,
-            .revenue = 0, .quadrant = cvom_classify(&cfg, s->score[0], s->score[1]),
-            .state = CVOM_STATE_OK};
+        pts[n++] =
+            (struct cvom_chart_point){.label = s->name,
+                                      .x = s->score[0],
+                                      .y = s->score[1],
+                                      .x0 = NAN,
+                                      .y0 = NAN,
+                                      .revenue = 0,
+                                      .quadrant = cvom_classify(&cfg, s->score[0], s->score[1]),
+                                      .state = CVOM_STATE_OK};
     }
     const struct cvom_score *sc = &p->ex->score;
     if (n == 0 && sc->state == CVOM_STATE_INSUFFICIENT) {
@@ -302,8 +310,10 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
         set_colour(pg->cr, head_bg);
         cairo_rectangle(pg->cr, x + 24, y + 14, w - 36, h - 40);
         cairo_fill(pg->cr);
-        lay(pg, "Not on the matrix yet: nobody at the account has answered enough items to "
-                "be placed.", 9, 0, w - 72, PANGO_ALIGN_CENTER);
+        lay(pg,
+            "Not on the matrix yet: nobody at the account has answered enough items to "
+            "be placed.",
+            9, 0, w - 72, PANGO_ALIGN_CENTER);
         set_colour(pg->cr, muted);
         cairo_move_to(pg->cr, x + 42, y + h / 2 - 16);
         pango_cairo_show_layout(pg->cr, pg->layout);
@@ -311,9 +321,15 @@ static enum cvom_status matrix(struct page *pg, const struct cvom_onepager *p, d
     }
     /* Every point the same small size: a revenue-sized bubble for the account would hide
      * the stakeholders gathered around it. The ring marks the account. */
-    pts[n++] = (struct cvom_chart_point){
-        .label = p->name, .x = sc->value[0], .y = sc->value[1], .x0 = NAN, .y0 = NAN,
-        .revenue = 0, .quadrant = sc->quadrant, .state = sc->state, .highlight = 1};
+    pts[n++] = (struct cvom_chart_point){.label = p->name,
+                                         .x = sc->value[0],
+                                         .y = sc->value[1],
+                                         .x0 = NAN,
+                                         .y0 = NAN,
+                                         .revenue = 0,
+                                         .quadrant = sc->quadrant,
+                                         .state = sc->state,
+                                         .highlight = 1};
     struct cvom_chart_opts o;
     cvom__chart_opts_init(&o);
     /* Drawn small enough that the chart leaves out its revenue legend (sizes mean nothing
@@ -376,17 +392,19 @@ static const char *state_sentence(const struct cvom_onepager *p, char *buf, size
     int on[CVOM_DIM_COUNT];
     for (int d = 0; d < CVOM_DIM_COUNT; d++)
         on[d] = (axes >> d) & 1;
-    snprintf(buf, cap, "Borderline: the %s interval%s a threshold, so the quadrant should not "
-                       "be over-read.",
-             on[0] && on[1] ? "intellectual and emotional" : on[0] ? "intellectual" : "emotional",
+    snprintf(buf, cap,
+             "Borderline: the %s interval%s a threshold, so the quadrant should not "
+             "be over-read.",
+             on[0] && on[1] ? "intellectual and emotional"
+             : on[0]        ? "intellectual"
+                            : "emotional",
              on[0] && on[1] ? "s cross" : " crosses");
     return buf;
 }
 
 /* The right-hand column beside the matrix: quadrant, state, scores, evidence. Returns the
  * y where it ends. */
-static double position(struct page *pg, const struct cvom_onepager *p, double x, double y,
-                       double w)
+static double position(struct page *pg, const struct cvom_onepager *p, double x, double y, double w)
 {
     const struct cvom_score *s = &p->ex->score;
     int placed = s->state != CVOM_STATE_INSUFFICIENT;
@@ -421,8 +439,8 @@ static double position(struct page *pg, const struct cvom_onepager *p, double x,
     y += text(pg, x, y, w, "EVIDENCE", 7.5, 1, muted) + 1;
     if (p->assessments)
         snprintf(buf, sizeof buf, "%d assessment%s (%d by the customer's people), newest %s%s",
-                 p->assessments, p->assessments == 1 ? "" : "s", p->customer_assessments,
-                 newest, p->stale ? " — stale: due for a new assessment" : " — current");
+                 p->assessments, p->assessments == 1 ? "" : "s", p->customer_assessments, newest,
+                 p->stale ? " — stale: due for a new assessment" : " — current");
     else
         snprintf(buf, sizeof buf, "No assessments yet.");
     y += text(pg, x, y, w, buf, 8.5, 0, ink) + 6;
@@ -505,11 +523,12 @@ static void stakeholders(struct page *pg, const struct cvom_onepager *p)
         return;
     if (!p->n_stakeholders) {
         pg->y += text(pg, pg->left, pg->y, pg->right - pg->left,
-                      "No stakeholders recorded for this account.", 8.5, 0, muted) + 8;
+                      "No stakeholders recorded for this account.", 8.5, 0, muted) +
+                 8;
         return;
     }
-    static const struct tcol cols[] = {{"Name", 0.27, 0},        {"Role", 0.23, 0},
-                                       {"Influence", 0.11, 1},   {"Stance", 0.13, 0},
+    static const struct tcol cols[] = {{"Name", 0.27, 0},         {"Role", 0.23, 0},
+                                       {"Influence", 0.11, 1},    {"Stance", 0.13, 0},
                                        {"Intellectual", 0.13, 1}, {"Emotional", 0.13, 1}};
     struct people pp = {p->stakeholders, malloc(p->n_stakeholders * sizeof(size_t))};
     if (pp.order)
@@ -526,7 +545,6 @@ static void stakeholders(struct page *pg, const struct cvom_onepager *p)
 /* ---- the explanation ------------------------------------------------------------------- */
 
 /* An item and how many points it stands for on one axis. */
-
 
 static int by_points(const void *x, const void *y)
 {
@@ -581,8 +599,8 @@ static void lever_row(const void *ctx, size_t i, char cells[][160])
     snprintf(cells[2], 160, "%s%.1f", r->sign, r->lv[i].reach);
 }
 
-static const struct tcol item_cols[] = {{"Item", 0.17, 0}, {"Measures", 0.63, 0},
-                                        {"Points", 0.20, 1}};
+static const struct tcol item_cols[] = {
+    {"Item", 0.17, 0}, {"Measures", 0.63, 0}, {"Points", 0.20, 1}};
 
 /* The largest contributions to each axis, side by side. */
 static void drivers(struct page *pg, const struct cvom_onepager *p)
@@ -644,9 +662,10 @@ static void moves(struct page *pg, const struct cvom_onepager *p)
     double w = pg->right - pg->left;
     int nearest = cvom_explain_nearest(ex);
     if (nearest < 0) {
-        pg->y += text(pg, pg->left, pg->y, w,
-                      "Nothing yet: the account needs more answers before it is a point.", 8.5,
-                      0, ink) + 8;
+        pg->y +=
+            text(pg, pg->left, pg->y, w,
+                 "Nothing yet: the account needs more answers before it is a point.", 8.5, 0, ink) +
+            8;
         return;
     }
     for (int k = 0; k < CVOM_DIM_COUNT; k++) {
@@ -681,8 +700,8 @@ static void moves(struct page *pg, const struct cvom_onepager *p)
             pg->y += text(pg, pg->left, pg->y, w, buf, 8.5, 1, ink) + 3;
             if (sum >= fabs(dist)) {
                 struct lever_rows rows = {p->ins, lv, rise ? "+" : "\u2212", 1, rise};
-                table(pg, pg->left, pg->right, item_cols, 3, need < 4 ? need : 4, lever_row,
-                      &rows, 8);
+                table(pg, pg->left, pg->right, item_cols, 3, need < 4 ? need : 4, lever_row, &rows,
+                      8);
                 if (need > 4 && pg->y + 14 < pg->bottom) {
                     char more[64];
                     snprintf(more, sizeof more, "… and %zu more item%s", need - 4,
@@ -694,8 +713,7 @@ static void moves(struct page *pg, const struct cvom_onepager *p)
             /* The farther threshold in one paragraph, the items named inline. */
             for (size_t i = 0; sum >= fabs(dist) && i < need && used < sizeof buf; i++) {
                 const struct cvom_item *it = &p->ins->items[lv[i].item];
-                int m = i == 4 ? snprintf(buf + used, sizeof buf - used, " and %zu more",
-                                          need - 4)
+                int m = i == 4 ? snprintf(buf + used, sizeof buf - used, " and %zu more", need - 4)
                                : snprintf(buf + used, sizeof buf - used, "%s %s %s (%s%.1f)",
                                           i ? "," : ":", it->code, item_text(it),
                                           rise ? "+" : "\u2212", lv[i].reach);
@@ -1025,8 +1043,8 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 
 static enum cvom_status render_pdf(FILE *f, const struct cvom_onepager *p, int pages)
 {
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, f, CVOM_ONEPAGER_WIDTH,
-                                                             CVOM_ONEPAGER_HEIGHT);
+    cairo_surface_t *s =
+        cairo_pdf_surface_create_for_stream(to_file, f, CVOM_ONEPAGER_WIDTH, CVOM_ONEPAGER_HEIGHT);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, p->name);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "cvom " CVOM_VERSION);
     cairo_t *cr = cairo_create(s);

@@ -28,10 +28,10 @@ int cvom__onepager_format_parse(const char *s);
 /* One person at the account. Strings are borrowed. */
 struct cvom_onepager_stakeholder {
     const char *name;
-    const char *role;                 /* "" when unknown */
-    double influence;                 /* 0..1 */
-    const char *stance;               /* "champion" … "unknown" */
-    double score[CVOM_DIM_COUNT];     /* their own axis scores; NaN when they have none */
+    const char *role;             /* "" when unknown */
+    double influence;             /* 0..1 */
+    const char *stance;           /* "champion" … "unknown" */
+    double score[CVOM_DIM_COUNT]; /* their own axis scores; NaN when they have none */
 };
 
 /* One person on the relationship map, in the chart's order. Strings are borrowed. */
@@ -53,11 +53,11 @@ struct cvom_onepager_map_person {
 /* An open action of the account's plan, as the page shows it. */
 struct cvom_onepager_action {
     char title[256];
-    char owner[128];   /* "" when nobody owns it */
-    int32_t due;       /* days since epoch; 0: no date */
-    int overdue;       /* 1 when due before the page's date */
-    int axis;          /* enum cvom_dim, or -1 */
-    double effect;     /* expected points on that axis */
+    char owner[128]; /* "" when nobody owns it */
+    int32_t due;     /* days since epoch; 0: no date */
+    int overdue;     /* 1 when due before the page's date */
+    int axis;        /* enum cvom_dim, or -1 */
+    double effect;   /* expected points on that axis */
 };
 
 /* An offering the account rates below the importance threshold, and our cost to serve it. */
@@ -72,9 +72,9 @@ struct cvom_onepager {
     /* The account; strings borrowed, "" when unknown. */
     const char *name, *external_id, *owner, *industry, *region, *currency;
     double revenue, potential;
-    int32_t as_of;                    /* days since epoch */
+    int32_t as_of; /* days since epoch */
     double threshold[CVOM_DIM_COUNT];
-    double confidence;                /* interval coverage, e.g. 0.90 */
+    double confidence; /* interval coverage, e.g. 0.90 */
     /* The explanation as cvom__account_explain gives it, and the instrument its item indices
      * refer to. Borrowed. */
     const struct cvom_explanation *ex;

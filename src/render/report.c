@@ -56,12 +56,11 @@ static int by_revenue(const void *x, const void *y)
 }
 
 /* Order a list of account indices by revenue, largest first, then name. */
-static void order_list(const struct cvom_report *r, size_t *list, size_t n,
-                       struct order_key *keys)
+static void order_list(const struct cvom_report *r, size_t *list, size_t n, struct order_key *keys)
 {
     for (size_t i = 0; i < n; i++)
-        keys[i] = (struct order_key){r->accounts[list[i]].revenue, r->accounts[list[i]].name,
-                                     list[i]};
+        keys[i] =
+            (struct order_key){r->accounts[list[i]].revenue, r->accounts[list[i]].name, list[i]};
     cvom__sort(keys, n, sizeof *keys, by_revenue);
     for (size_t i = 0; i < n; i++)
         list[i] = keys[i].index;
@@ -151,16 +150,57 @@ enum kind {
 
 /* Every column any section has; the CSV table has them all in this order. */
 enum col {
-    C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
-    C_INT, C_EMO, C_INT_LO, C_INT_HI, C_EMO_LO, C_EMO_HI,
-    C_QUADRANT, C_STATE, C_RESPONDENTS, C_LAST, C_STALE,
-    C_ACCOUNTS, C_SHARE_ACCOUNTS, C_SHARE_REVENUE,
-    C_FROM, C_INT_BEFORE, C_EMO_BEFORE, C_INT_CHANGE, C_EMO_CHANGE,
-    C_AXES, C_AGE, C_ASSESSMENTS,
-    C_FALL, C_ENTERED, C_TOTAL_COST, C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS,
-    C_COMMON, C_TAU, C_PASSION, C_RESONANCE, C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH,
-    C_CAPPED, C_WEAKEST,
-    C_SIGNAL, C_SIGNAL_LABEL, C_AXIS, C_DIRECTION, C_NORM, C_WEIGHT, C_SOURCE, C_MEAN_SCORE,
+    C_ACCOUNT_ID,
+    C_EXTERNAL_ID,
+    C_NAME,
+    C_OWNER,
+    C_REVENUE,
+    C_INT,
+    C_EMO,
+    C_INT_LO,
+    C_INT_HI,
+    C_EMO_LO,
+    C_EMO_HI,
+    C_QUADRANT,
+    C_STATE,
+    C_RESPONDENTS,
+    C_LAST,
+    C_STALE,
+    C_ACCOUNTS,
+    C_SHARE_ACCOUNTS,
+    C_SHARE_REVENUE,
+    C_FROM,
+    C_INT_BEFORE,
+    C_EMO_BEFORE,
+    C_INT_CHANGE,
+    C_EMO_CHANGE,
+    C_AXES,
+    C_AGE,
+    C_ASSESSMENTS,
+    C_FALL,
+    C_ENTERED,
+    C_TOTAL_COST,
+    C_UNVALUED_COST,
+    C_UNVALUED_SHARE,
+    C_OFFERINGS,
+    C_COMMON,
+    C_TAU,
+    C_PASSION,
+    C_RESONANCE,
+    C_SECURITY,
+    C_CREATIVITY,
+    C_TRUST,
+    C_HEALTH,
+    C_CAPPED,
+    C_WEAKEST,
+    C_SIGNAL,
+    C_SIGNAL_LABEL,
+    C_AXIS,
+    C_DIRECTION,
+    C_NORM,
+    C_WEIGHT,
+    C_SOURCE,
+    C_MEAN_SCORE,
     C_MEAN_POINTS,
     C_LABEL, /* the summary's row name for people (HTML, XLSX); not in CSV or JSON */
     C_COUNT
@@ -230,52 +270,62 @@ static const struct column columns[C_COUNT] = {
 };
 
 enum section {
-    S_SUMMARY, S_MOVERS, S_BORDERLINE, S_STALE, S_INSUFFICIENT,
-    S_TRANSITIONS, S_SLIDING, S_OVERSERVED, S_AT_RISK, S_HEALTH, S_SIGNALS, /* the analytics */
-    S_ACCOUNTS, S_COUNT
+    S_SUMMARY,
+    S_MOVERS,
+    S_BORDERLINE,
+    S_STALE,
+    S_INSUFFICIENT,
+    S_TRANSITIONS,
+    S_SLIDING,
+    S_OVERSERVED,
+    S_AT_RISK,
+    S_HEALTH,
+    S_SIGNALS, /* the analytics */
+    S_ACCOUNTS,
+    S_COUNT
 };
 
 #define END C_COUNT
-static const enum col summary_cols[] = {C_QUADRANT, C_STATE, C_ACCOUNTS, C_SHARE_ACCOUNTS,
-                                        C_REVENUE, C_SHARE_REVENUE, END};
-static const enum col summary_human[] = {C_LABEL, C_ACCOUNTS, C_SHARE_ACCOUNTS, C_REVENUE,
-                                         C_SHARE_REVENUE, END};
-static const enum col mover_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
-                                      C_FROM, C_QUADRANT, C_INT_BEFORE, C_INT, C_INT_CHANGE,
-                                      C_EMO_BEFORE, C_EMO, C_EMO_CHANGE, C_STATE, END};
-static const enum col borderline_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER,
-                                           C_REVENUE, C_QUADRANT, C_AXES, C_INT, C_INT_LO,
-                                           C_INT_HI, C_EMO, C_EMO_LO, C_EMO_HI, C_RESPONDENTS,
-                                           END};
-static const enum col stale_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
-                                      C_LAST, C_AGE, C_QUADRANT, C_STATE, END};
-static const enum col insufficient_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER,
-                                             C_REVENUE, C_ASSESSMENTS, C_RESPONDENTS, C_LAST,
-                                             C_STALE, END};
+static const enum col summary_cols[] = {C_QUADRANT, C_STATE,         C_ACCOUNTS, C_SHARE_ACCOUNTS,
+                                        C_REVENUE,  C_SHARE_REVENUE, END};
+static const enum col summary_human[] = {C_LABEL,   C_ACCOUNTS,      C_SHARE_ACCOUNTS,
+                                         C_REVENUE, C_SHARE_REVENUE, END};
+static const enum col mover_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME,       C_OWNER,
+                                      C_REVENUE,    C_FROM,        C_QUADRANT,   C_INT_BEFORE,
+                                      C_INT,        C_INT_CHANGE,  C_EMO_BEFORE, C_EMO,
+                                      C_EMO_CHANGE, C_STATE,       END};
+static const enum col borderline_cols[] = {
+    C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER,  C_REVENUE, C_QUADRANT,    C_AXES, C_INT,
+    C_INT_LO,     C_INT_HI,      C_EMO,  C_EMO_LO, C_EMO_HI,  C_RESPONDENTS, END};
+static const enum col stale_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME,     C_OWNER, C_REVENUE,
+                                      C_LAST,       C_AGE,         C_QUADRANT, C_STATE, END};
+static const enum col insufficient_cols[] = {
+    C_ACCOUNT_ID,  C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
+    C_ASSESSMENTS, C_RESPONDENTS, C_LAST, C_STALE, END};
 #define ACCOUNT_COLS C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE
 static const enum col transition_cols[] = {C_FROM, C_QUADRANT, C_ACCOUNTS, C_REVENUE, END};
-static const enum col sliding_cols[] = {ACCOUNT_COLS, C_FROM, C_QUADRANT, C_INT_BEFORE, C_INT,
-                                        C_INT_CHANGE, C_EMO_BEFORE, C_EMO, C_EMO_CHANGE, C_FALL,
-                                        C_ENTERED, C_STATE, END};
-static const enum col overserved_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_TOTAL_COST,
-                                           C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS, END};
+static const enum col sliding_cols[] = {
+    ACCOUNT_COLS, C_FROM,       C_QUADRANT, C_INT_BEFORE, C_INT,   C_INT_CHANGE, C_EMO_BEFORE,
+    C_EMO,        C_EMO_CHANGE, C_FALL,     C_ENTERED,    C_STATE, END};
+static const enum col overserved_cols[] = {
+    ACCOUNT_COLS, C_QUADRANT, C_TOTAL_COST, C_UNVALUED_COST, C_UNVALUED_SHARE, C_OFFERINGS, END};
 static const enum col at_risk_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_STATE, C_COMMON, C_TAU, END};
-static const enum col health_cols[] = {ACCOUNT_COLS, C_QUADRANT, C_PASSION, C_RESONANCE,
-                                       C_SECURITY, C_CREATIVITY, C_TRUST, C_HEALTH, C_CAPPED,
-                                       C_WEAKEST, END};
-static const enum col signal_cols[] = {C_SIGNAL, C_SIGNAL_LABEL, C_AXIS, C_DIRECTION, C_NORM,
-                                       C_WEIGHT, C_SOURCE, C_ACCOUNTS, C_MEAN_SCORE,
-                                       C_MEAN_POINTS, END};
+static const enum col health_cols[] = {ACCOUNT_COLS, C_QUADRANT,   C_PASSION, C_RESONANCE,
+                                       C_SECURITY,   C_CREATIVITY, C_TRUST,   C_HEALTH,
+                                       C_CAPPED,     C_WEAKEST,    END};
+static const enum col signal_cols[] = {C_SIGNAL,     C_SIGNAL_LABEL, C_AXIS,   C_DIRECTION,
+                                       C_NORM,       C_WEIGHT,       C_SOURCE, C_ACCOUNTS,
+                                       C_MEAN_SCORE, C_MEAN_POINTS,  END};
 /* Exactly the columns of `cvom export`, in its order. */
-static const enum col account_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE,
-                                        C_INT, C_EMO, C_INT_LO, C_INT_HI, C_EMO_LO, C_EMO_HI,
-                                        C_QUADRANT, C_STATE, C_RESPONDENTS, C_LAST, C_STALE,
-                                        END};
+static const enum col account_cols[] = {
+    C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME,   C_OWNER,  C_REVENUE, C_INT,
+    C_EMO,        C_INT_LO,      C_INT_HI, C_EMO_LO, C_EMO_HI,  C_QUADRANT,
+    C_STATE,      C_RESPONDENTS, C_LAST,   C_STALE,  END};
 
 struct section_def {
-    const char *key;   /* JSON key and the CSV `section` value */
-    const char *title; /* sheet name and heading */
-    const char *note;  /* one sentence under the heading in HTML */
+    const char *key;       /* JSON key and the CSV `section` value */
+    const char *title;     /* sheet name and heading */
+    const char *note;      /* one sentence under the heading in HTML */
     const enum col *cols;  /* CSV, JSON */
     const enum col *human; /* HTML, XLSX */
 };
@@ -467,9 +517,7 @@ static void account_cell(const struct cvom_report *r, const struct cvom_report_a
         break;
     }
     case C_AXES: out->text = axes[cvom__report_borderline_axes(s, r->threshold)]; break;
-    case C_AGE:
-        out->num = a->last_assessed ? (double)(r->as_of - a->last_assessed) : NAN;
-        break;
+    case C_AGE: out->num = a->last_assessed ? (double)(r->as_of - a->last_assessed) : NAN; break;
     case C_ASSESSMENTS: out->num = a->assessments; break;
     default: break;
     }
@@ -486,8 +534,8 @@ static void transition_cell(const struct cvom_report *r, size_t i, enum col c, i
     case C_FROM:
     case C_QUADRANT:
         out->text = st == CVOM_MIG_NOT_PLACED ? (human ? "Not placed" : "")
-                    : human ? cvom_quadrant_title((enum cvom_quadrant)st)
-                            : cvom_quadrant_name((enum cvom_quadrant)st);
+                    : human                   ? cvom_quadrant_title((enum cvom_quadrant)st)
+                                              : cvom_quadrant_name((enum cvom_quadrant)st);
         break;
     case C_ACCOUNTS: out->num = (double)r->transition_count[from][to]; break;
     case C_REVENUE: out->num = r->transition_revenue[from][to]; break;
@@ -556,8 +604,8 @@ static int analytics_cell(const struct cvom_report *r, enum section s, size_t i,
 
 /* The value of column c in row i of section s. human: quadrant titles ("Partnership")
  * instead of names ("partnership"). Numbers come rounded as the CSV prints them. */
-static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum col c,
-                     int human, struct cell *out)
+static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum col c, int human,
+                     struct cell *out)
 {
     out->num = NAN;
     out->text = NULL;
@@ -669,26 +717,28 @@ static json_t *report_json(const struct cvom_report *r)
     char as_of[11], since[11];
     cvom_date_format(r->as_of, as_of);
     cvom_date_format(r->since, since);
-    json_t *o = json_pack("{s:s, s:s, s:{s:f, s:f}, s:f, s:i, s:o, s:I, s:I, s:I}", "as_of",
-                          as_of, "since", since, "thresholds", "intellectual",
-                          r->threshold[CVOM_DIM_INTELLECTUAL], "emotional",
-                          r->threshold[CVOM_DIM_EMOTIONAL], "confidence", r->confidence,
-                          "validity_days", r->validity_days, "filters",
-                          r->filters && r->filters[0] ? json_string(r->filters) : json_null(),
-                          "accounts_total", (json_int_t)r->n_accounts, "placed",
-                          (json_int_t)r->placed, "insufficient_total",
-                          (json_int_t)r->insufficient_count);
+    json_t *o =
+        json_pack("{s:s, s:s, s:{s:f, s:f}, s:f, s:i, s:o, s:I, s:I, s:I}", "as_of", as_of, "since",
+                  since, "thresholds", "intellectual", r->threshold[CVOM_DIM_INTELLECTUAL],
+                  "emotional", r->threshold[CVOM_DIM_EMOTIONAL], "confidence", r->confidence,
+                  "validity_days", r->validity_days, "filters",
+                  r->filters && r->filters[0] ? json_string(r->filters) : json_null(),
+                  "accounts_total", (json_int_t)r->n_accounts, "placed", (json_int_t)r->placed,
+                  "insufficient_total", (json_int_t)r->insufficient_count);
     if (o &&
         json_object_set_new(o, "unassessed_total", json_integer((json_int_t)r->unassessed_count))) {
         json_decref(o);
         return NULL;
     }
-    if (o && json_object_update_new(o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I, s:f}",
-        "migration", r->has_migration, "slide_points", r->slide_points,
-        "overserved_share", r->overserved_share, "rated_accounts", (json_int_t)r->rated_accounts,
-        "unvalued_cost", rounded(r->unvalued_cost, 2), "cost_to_serve", rounded(r->cost_to_serve, 2),
-        "alignment_threshold", r->at_risk_threshold, "our_ranking", r->has_our_ranking,
-        "ranked_accounts", (json_int_t)r->ranked_accounts, "survey_weight", r->survey_weight))) {
+    if (o &&
+        json_object_update_new(
+            o, json_pack("{s:b, s:f, s:f, s:I, s:f, s:f, s:f, s:b, s:I, s:f}", "migration",
+                         r->has_migration, "slide_points", r->slide_points, "overserved_share",
+                         r->overserved_share, "rated_accounts", (json_int_t)r->rated_accounts,
+                         "unvalued_cost", rounded(r->unvalued_cost, 2), "cost_to_serve",
+                         rounded(r->cost_to_serve, 2), "alignment_threshold", r->at_risk_threshold,
+                         "our_ranking", r->has_our_ranking, "ranked_accounts",
+                         (json_int_t)r->ranked_accounts, "survey_weight", r->survey_weight))) {
         json_decref(o);
         return NULL;
     }
@@ -752,7 +802,10 @@ static void html_number(FILE *f, const struct cell *v, enum kind k)
     case K_CHANGE:
         /* A true minus sign reads better than a hyphen; the sign is the meaning, not the
          * colour. */
-        snprintf(buf, sizeof buf, "%s%.1f", v->num > 0.049 ? "+" : v->num < -0.049 ? "\u2212" : "",
+        snprintf(buf, sizeof buf, "%s%.1f",
+                 v->num > 0.049    ? "+"
+                 : v->num < -0.049 ? "\u2212"
+                                   : "",
                  fabs(v->num));
         break;
     default: snprintf(buf, sizeof buf, "%.0f", v->num); break;
@@ -782,9 +835,10 @@ static void html_cell(FILE *f, const struct cvom_report *r, enum section s, size
         fputs(c == C_NAME ? "</th>" : "</td>", f);
         return;
     }
-    const char *cls = k == K_CHANGE && !isnan(v.num)
-                          ? (v.num > 0.049 ? "num up" : v.num < -0.049 ? "num down" : "num")
-                          : "num";
+    const char *cls = k == K_CHANGE && !isnan(v.num) ? (v.num > 0.049    ? "num up"
+                                                        : v.num < -0.049 ? "num down"
+                                                                         : "num")
+                                                     : "num";
     fprintf(f, "<td class=\"%s\">", cls);
     html_number(f, &v, k);
     fputs("</td>", f);
@@ -812,9 +866,10 @@ static void html_table(FILE *f, const struct cvom_report *r, enum section s)
     if (s == S_SUMMARY) {
         char rev[64];
         group_digits(rev, sizeof rev, r->total_revenue);
-        fprintf(f, "<tr class=\"total\"><td>All accounts</td><td class=\"num\">%zu</td>"
-                   "<td class=\"num\">100.0 %%</td><td class=\"num\">%s</td>"
-                   "<td class=\"num\">100.0 %%</td></tr>\n",
+        fprintf(f,
+                "<tr class=\"total\"><td>All accounts</td><td class=\"num\">%zu</td>"
+                "<td class=\"num\">100.0 %%</td><td class=\"num\">%s</td>"
+                "<td class=\"num\">100.0 %%</td></tr>\n",
                 r->n_accounts, rev);
     }
     fputs("</tbody>\n</table>\n", f);
@@ -1014,8 +1069,9 @@ static void html_analytics_note(FILE *f, const struct cvom_report *r, enum secti
     case S_OVERSERVED:
         group_digits(a, sizeof a, r->unvalued_cost);
         group_digits(b, sizeof b, r->cost_to_serve);
-        fprintf(f, " Over-served: unvalued cost above %.1f %% of the cost to serve. %zu of %zu "
-                   "rated accounts; unvalued cost %s of %s in all.",
+        fprintf(f,
+                " Over-served: unvalued cost above %.1f %% of the cost to serve. %zu of %zu "
+                "rated accounts; unvalued cost %s of %s in all.",
                 100 * r->overserved_share, r->n_overserved, r->rated_accounts, a, b);
         break;
     case S_AT_RISK:
@@ -1049,27 +1105,29 @@ static void html_transitions(FILE *f, const struct cvom_report *r)
                 col_sum[j] += v;
                 all += v;
             }
-        fprintf(f, "<table class=\"transitions\">\n<caption>By %s</caption>\n<thead><tr>"
-                   "<th scope=\"col\">%s \\ %s</th>",
+        fprintf(f,
+                "<table class=\"transitions\">\n<caption>By %s</caption>\n<thead><tr>"
+                "<th scope=\"col\">%s \\ %s</th>",
                 rev ? "revenue" : "accounts", since, as_of);
         for (int j = 0; j <= CVOM_MIG_STATES; j++)
             fprintf(f, "<th scope=\"col\" class=\"num\">%s</th>",
-                    j == CVOM_MIG_STATES   ? "Total"
+                    j == CVOM_MIG_STATES       ? "Total"
                     : j == CVOM_MIG_NOT_PLACED ? "Not placed"
-                                           : cvom_quadrant_title((enum cvom_quadrant)j));
+                                               : cvom_quadrant_title((enum cvom_quadrant)j));
         fputs("</tr></thead>\n<tbody>\n", f);
         for (int i = 0; i <= CVOM_MIG_STATES; i++) {
-            fprintf(f, "<tr%s><th scope=\"row\">%s</th>", i == CVOM_MIG_STATES ? " class=\"total\"" : "",
-                    i == CVOM_MIG_STATES   ? "Total"
+            fprintf(f, "<tr%s><th scope=\"row\">%s</th>",
+                    i == CVOM_MIG_STATES ? " class=\"total\"" : "",
+                    i == CVOM_MIG_STATES       ? "Total"
                     : i == CVOM_MIG_NOT_PLACED ? "Not placed"
-                                           : cvom_quadrant_title((enum cvom_quadrant)i));
+                                               : cvom_quadrant_title((enum cvom_quadrant)i));
             for (int j = 0; j <= CVOM_MIG_STATES; j++) {
-                double v = i < CVOM_MIG_STATES && j < CVOM_MIG_STATES
-                               ? (rev ? r->transition_revenue[i][j]
-                                      : (double)r->transition_count[i][j])
-                           : i < CVOM_MIG_STATES ? row_sum[i]
-                           : j < CVOM_MIG_STATES ? col_sum[j]
-                                                 : all;
+                double v =
+                    i < CVOM_MIG_STATES && j < CVOM_MIG_STATES
+                        ? (rev ? r->transition_revenue[i][j] : (double)r->transition_count[i][j])
+                    : i < CVOM_MIG_STATES ? row_sum[i]
+                    : j < CVOM_MIG_STATES ? col_sum[j]
+                                          : all;
                 char buf[64];
                 group_digits(buf, sizeof buf, v);
                 fprintf(f, "<td class=\"num%s\">%s</td>", i == j ? " stay" : "", buf);
@@ -1143,13 +1201,17 @@ struct xlsx {
 /* Quadrant colours of the Excel chart: the picture's, and the HTML report's marks. */
 static const lxw_color_t quadrant_rgb[CVOM_Q_COUNT] = {0xCC8B17, 0x2F77C4, 0xC2467A, 0x2C9854};
 
-static const char *const number_format[K_DATE + 1] = {
-    [K_TEXT] = "@", [K_INT] = "0", [K_SCORE] = "0.00", [K_MONEY] = "#,##0",
-    [K_CHANGE] = "+0.00;-0.00;0.00", [K_SHARE] = "0.0%", [K_DEC3] = "0.000",
-    [K_DATE] = "yyyy-mm-dd"};
+static const char *const number_format[K_DATE + 1] = {[K_TEXT] = "@",
+                                                      [K_INT] = "0",
+                                                      [K_SCORE] = "0.00",
+                                                      [K_MONEY] = "#,##0",
+                                                      [K_CHANGE] = "+0.00;-0.00;0.00",
+                                                      [K_SHARE] = "0.0%",
+                                                      [K_DEC3] = "0.000",
+                                                      [K_DATE] = "yyyy-mm-dd"};
 static const double number_width[K_DATE + 1] = {
-    [K_TEXT] = 8, [K_INT] = 8, [K_SCORE] = 8, [K_MONEY] = 12, [K_CHANGE] = 8, [K_SHARE] = 8,
-    [K_DEC3] = 8, [K_DATE] = 11};
+    [K_TEXT] = 8,   [K_INT] = 8,   [K_SCORE] = 8, [K_MONEY] = 12,
+    [K_CHANGE] = 8, [K_SHARE] = 8, [K_DEC3] = 8,  [K_DATE] = 11};
 
 /* Days from 1899-12-30, Excel's day zero, to 1970-01-01. */
 #define EXCEL_EPOCH_OFFSET 25569.0
@@ -1274,8 +1336,7 @@ static lxw_error xlsx_sheet(struct xlsx *x, const struct cvom_report *r, enum se
 }
 
 /* Below the summary table: the total and what the report was made from. */
-static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r,
-                                    lxw_worksheet *ws)
+static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r, lxw_worksheet *ws)
 {
     lxw_row_t t = SUMMARY_ROWS + 2;
     lxw_error e = worksheet_write_string(ws, t, 0, "All accounts", x->bold);
@@ -1347,9 +1408,9 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
                                  lxw_row_t first[CVOM_Q_COUNT], lxw_row_t last[CVOM_Q_COUNT],
                                  struct xlsx *x)
 {
-    static const char *const head[] = {"Quadrant", "Account", "Intellectual", "Emotional",
-                                       "Revenue", "", "Threshold line", "Intellectual",
-                                       "Emotional"};
+    static const char *const head[] = {"Quadrant",       "Account",      "Intellectual",
+                                       "Emotional",      "Revenue",      "",
+                                       "Threshold line", "Intellectual", "Emotional"};
     lxw_error e = LXW_NO_ERROR;
     for (size_t j = 0; !e && j < sizeof head / sizeof *head; j++)
         if (head[j][0])
@@ -1373,8 +1434,8 @@ static lxw_error xlsx_chart_data(const struct cvom_report *r, lxw_worksheet *ws,
             if (!e)
                 e = xlsx_text(ws, row, 1, a->label ? a->label : a->name, NULL);
             for (int d = 0; !e && d < CVOM_DIM_COUNT; d++)
-                e = worksheet_write_number(ws, row, (lxw_col_t)(2 + d),
-                                           rounded(a->now.value[d], 2), x->num[K_SCORE]);
+                e = worksheet_write_number(ws, row, (lxw_col_t)(2 + d), rounded(a->now.value[d], 2),
+                                           x->num[K_SCORE]);
             if (!e)
                 e = worksheet_write_number(ws, row, 4, rounded(a->revenue, 2), x->num[K_MONEY]);
             if (!e && lines < 4)
@@ -1434,8 +1495,8 @@ static lxw_error xlsx_chart(struct xlsx *x, const struct cvom_report *r, lxw_wor
         chart_series_set_values(sr, data, r0, 8, r0 + 1, 8);
         chart_series_set_name(sr, i ? "Emotional threshold" : "Intellectual threshold");
         chart_series_set_marker_type(sr, LXW_CHART_MARKER_NONE);
-        lxw_chart_line dash = {.color = 0x444444, .width = 1.25,
-                               .dash_type = LXW_CHART_LINE_DASH_DASH};
+        lxw_chart_line dash = {
+            .color = 0x444444, .width = 1.25, .dash_type = LXW_CHART_LINE_DASH_DASH};
         chart_series_set_line(sr, &dash);
         hide[i] = series++;
     }
@@ -1520,8 +1581,8 @@ enum cvom_status cvom__report_write(const struct cvom_report *r, enum cvom_repor
 }
 
 /* Into a temporary file (already created and open as fd) that becomes path on success. */
-static enum cvom_status write_tmp(const struct cvom_report *r, enum cvom_report_format fmt,
-                                  int fd, const char *tmp, struct cvom_error *err)
+static enum cvom_status write_tmp(const struct cvom_report *r, enum cvom_report_format fmt, int fd,
+                                  const char *tmp, struct cvom_error *err)
 {
     if (fmt == CVOM_REPORT_XLSX) {
         close(fd);

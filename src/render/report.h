@@ -36,8 +36,8 @@ struct cvom_report_account {
  * (see struct cvom_migration_slide). */
 struct cvom_report_slide {
     size_t account;
-    double fall;  /* intellectual + emotional then minus now */
-    int entered;  /* 1: it moved into Transactional */
+    double fall; /* intellectual + emotional then minus now */
+    int entered; /* 1: it moved into Transactional */
 };
 
 /* An over-served account (see struct cvom_serving). */
@@ -66,13 +66,13 @@ struct cvom_report_health {
 
 /* A signal over the report's accounts (see struct cvom_signal_summary). */
 struct cvom_report_signal {
-    const char *name, *label;  /* borrowed */
+    const char *name, *label; /* borrowed */
     enum cvom_dim axis;
-    int direction;             /* +1 or -1 */
+    int direction; /* +1 or -1 */
     enum cvom_norm norm;
     double weight;
-    int ledger;                /* 1: the network ledger's */
-    size_t accounts;           /* accounts whose score it entered */
+    int ledger;                     /* 1: the network ledger's */
+    size_t accounts;                /* accounts whose score it entered */
     double mean_score, mean_points; /* NaN when none */
 };
 
@@ -87,50 +87,50 @@ enum cvom_report_axes {
 
 struct cvom_report {
     /* Filled by the caller before cvom__report_build. */
-    int32_t as_of, since;                  /* days since epoch; since <= as_of */
+    int32_t as_of, since; /* days since epoch; since <= as_of */
     double threshold[CVOM_DIM_COUNT];
-    double confidence;                     /* interval coverage, e.g. 0.90 */
+    double confidence; /* interval coverage, e.g. 0.90 */
     int validity_days;
-    const char *filters;                   /* "owner = Priya Shah"; NULL or "" for none */
+    const char *filters;                        /* "owner = Priya Shah"; NULL or "" for none */
     const struct cvom_report_account *accounts; /* borrowed, in the export's order */
     size_t n_accounts;
 
     /* Analytics, filled by the caller too (all borrowed; see docs/formats.md). */
-    int has_migration;                     /* 1 when since < as_of and the tables are set */
+    int has_migration; /* 1 when since < as_of and the tables are set */
     size_t transition_count[CVOM_MIG_STATES][CVOM_MIG_STATES]; /* [then][now] */
     double transition_revenue[CVOM_MIG_STATES][CVOM_MIG_STATES];
-    double slide_points;                   /* the least fall that counts as a slide */
+    double slide_points;                    /* the least fall that counts as a slide */
     const struct cvom_report_slide *slides; /* most severe first */
     size_t n_slides;
-    double overserved_share;               /* the setting the list was made with */
-    size_t rated_accounts;                 /* accounts with offering ratings */
-    double unvalued_cost, cost_to_serve;   /* over the rated accounts */
+    double overserved_share;                     /* the setting the list was made with */
+    size_t rated_accounts;                       /* accounts with offering ratings */
+    double unvalued_cost, cost_to_serve;         /* over the rated accounts */
     const struct cvom_report_served *overserved; /* most unvalued cost first */
     size_t n_overserved;
     double at_risk_threshold;
-    int has_our_ranking;                   /* 0: no hierarchy of ours, alignment unknown */
-    size_t ranked_accounts;                /* accounts with a hierarchy */
+    int has_our_ranking;                       /* 0: no hierarchy of ours, alignment unknown */
+    size_t ranked_accounts;                    /* accounts with a hierarchy */
     const struct cvom_report_aligned *at_risk; /* least aligned first */
     size_t n_at_risk;
     const struct cvom_report_health *health; /* lowest health first */
     size_t n_health;
-    double survey_weight;                  /* the survey's weight against the signals */
+    double survey_weight;                     /* the survey's weight against the signals */
     const struct cvom_report_signal *signals; /* by name */
     size_t n_signals;
 
     /* Filled by cvom__report_build. Section lists are indices into accounts, largest revenue
      * first (then by name). */
-    size_t count[CVOM_Q_COUNT];            /* placed accounts per quadrant */
+    size_t count[CVOM_Q_COUNT]; /* placed accounts per quadrant */
     double revenue[CVOM_Q_COUNT];
-    size_t placed;                         /* the sum of count[] */
-    size_t insufficient_count;             /* accounts not placed (never assessed included) */
-    size_t unassessed_count;               /* of those, the accounts never assessed */
+    size_t placed;             /* the sum of count[] */
+    size_t insufficient_count; /* accounts not placed (never assessed included) */
+    size_t unassessed_count;   /* of those, the accounts never assessed */
     double insufficient_revenue;
     double total_revenue;
-    size_t *movers, n_movers;              /* placed on both dates, in another quadrant now */
-    size_t *borderline, n_borderline;      /* an interval crosses a threshold now */
-    size_t *stale, n_stale;                /* newest assessment older than the validity */
-    size_t *insufficient, n_insufficient;  /* not enough evidence to be placed now */
+    size_t *movers, n_movers;             /* placed on both dates, in another quadrant now */
+    size_t *borderline, n_borderline;     /* an interval crosses a threshold now */
+    size_t *stale, n_stale;               /* newest assessment older than the validity */
+    size_t *insufficient, n_insufficient; /* not enough evidence to be placed now */
 };
 
 /* Work out the sections of a report whose input fields are set: per-quadrant counts and

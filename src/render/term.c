@@ -149,7 +149,10 @@ static int width_n(const char *s, size_t n)
     return w;
 }
 
-static int text_width(const char *s) { return width_n(s, strlen(s)); }
+static int text_width(const char *s)
+{
+    return width_n(s, strlen(s));
+}
 
 /* What stands for a character outside ASCII when only ASCII may be written: the lines and
  * arrows of the drawing by their nearest look-alike, anything else by '?'. One column
@@ -362,9 +365,15 @@ static void fmt_money(char *buf, size_t n, double v)
         snprintf(buf, n, v < 9.95 ? "%.1f%c" : "%.0f%c", v, suffix[i]);
 }
 
-static double clamp100(double v) { return v < 0.0 ? 0.0 : v > 100.0 ? 100.0 : v + 0.0; }
+static double clamp100(double v)
+{
+    return v < 0.0 ? 0.0 : v > 100.0 ? 100.0 : v + 0.0;
+}
 
-static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
 
 static int digits(size_t v)
 {

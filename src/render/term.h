@@ -8,9 +8,9 @@
 #include <stdio.h>
 
 struct cvom_term_point {
-    const char *label;  /* account name; borrowed */
-    double x;           /* intellectual score 0–100 */
-    double y;           /* emotional score 0–100 */
+    const char *label; /* account name; borrowed */
+    double x;          /* intellectual score 0–100 */
+    double y;          /* emotional score 0–100 */
     enum cvom_quadrant quadrant;
     enum cvom_state state; /* INSUFFICIENT points are listed, not plotted */
     double revenue;        /* for ordering the legend; >= 0 */
@@ -20,15 +20,15 @@ struct cvom_term_point {
 };
 
 struct cvom_term_opts {
-    int width;          /* columns of the whole drawing, >= 40; default 80 */
-    int height;         /* rows of the plot area, >= 10; default 24 */
-    int color;          /* 1: ANSI colours per quadrant */
-    int ascii;          /* 1: ASCII only (for a terminal whose locale is not UTF-8): lines of
-                           - | +, and any other character outside ASCII shown as '?' */
-    size_t elsewhere;   /* accounts placed in other quadrants, left out by a filter: counted
-                           in the totals, not listed */
+    int width;        /* columns of the whole drawing, >= 40; default 80 */
+    int height;       /* rows of the plot area, >= 10; default 24 */
+    int color;        /* 1: ANSI colours per quadrant */
+    int ascii;        /* 1: ASCII only (for a terminal whose locale is not UTF-8): lines of
+                         - | +, and any other character outside ASCII shown as '?' */
+    size_t elsewhere; /* accounts placed in other quadrants, left out by a filter: counted
+                         in the totals, not listed */
     double threshold[CVOM_DIM_COUNT];
-    const char *title;  /* may be NULL */
+    const char *title;    /* may be NULL */
     const char *subtitle; /* e.g. the date and the filters; may be NULL */
 };
 

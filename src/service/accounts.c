@@ -62,7 +62,8 @@ enum cvom_status cvom__account_name_check(struct cvom_store *st, const struct cv
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     enum cvom_status s = cvom__account_namesakes(st, NULL, a->name, a->id, &n, other, err);
     if (!s && n) {
-        s = cvom_error_set(err, CVOM_EEXIST, "account %" PRId64 " is already named '%.60s'%s"
+        s = cvom_error_set(err, CVOM_EEXIST,
+                           "account %" PRId64 " is already named '%.60s'%s"
                            "%.40s%s; to keep a second account of that name, use %s",
                            other->id, other->name, other->external_id[0] ? " (external id " : "",
                            other->external_id, other->external_id[0] ? ")" : "", allow_hint);

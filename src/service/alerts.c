@@ -61,8 +61,8 @@ struct gathering {
 __attribute__((format(printf, 6, 7)))
 #endif
 static struct cvom_alert *
-add(struct gathering *g, enum cvom_alert_kind kind, size_t account, const char *where,
-    int32_t date, const char *fmt, ...)
+add(struct gathering *g, enum cvom_alert_kind kind, size_t account, const char *where, int32_t date,
+    const char *fmt, ...)
 {
     struct cvom_alerts *a = g->a;
     if (g->s)
@@ -198,8 +198,8 @@ static void crumbled(struct gathering *g, const struct by_id *ix, size_t n_ix)
             double b = was->h.measure[p].value, v = now->h.measure[p].value;
             if (cvom_pillar_trend_between(b, v) != CVOM_TREND_CRUMBLED || len >= sizeof list)
                 continue;
-            int w = snprintf(list + len, sizeof list - len, "%s%s (%.0f, now %.0f)",
-                             n ? ", " : "", cvom_pillar_title((enum cvom_pillar)p), b, v);
+            int w = snprintf(list + len, sizeof list - len, "%s%s (%.0f, now %.0f)", n ? ", " : "",
+                             cvom_pillar_title((enum cvom_pillar)p), b, v);
             len += w > 0 ? (size_t)w : 0;
             n++;
         }
@@ -416,8 +416,8 @@ static int newest_before(void *ctx, const struct cvom_snapshot *s)
     return 0;
 }
 
-enum cvom_status cvom__alerts_default_since(struct cvom_store *st, int32_t as_of,
-                                            int32_t *since, struct cvom_error *err)
+enum cvom_status cvom__alerts_default_since(struct cvom_store *st, int32_t as_of, int32_t *since,
+                                            struct cvom_error *err)
 {
     int32_t d1 = 0, d0 = 0;
     enum cvom_status s = st->ops->snapshot_list_latest(st, as_of, newest_before, &d1, err);

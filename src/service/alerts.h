@@ -35,18 +35,18 @@ int cvom__alert_kind_parse(const char *s);
 
 struct cvom_alert {
     enum cvom_alert_kind kind;
-    size_t account;  /* index into the document's report accounts */
-    int64_t ref;     /* the action's id for action alerts; 0 otherwise */
-    int32_t date;    /* the day it concerns (due date, newest answer, link made); 0: none */
-    char why[320];   /* one sentence, for people */
-    char where[96];  /* the web page where it is fixed, a path from the site's root */
+    size_t account; /* index into the document's report accounts */
+    int64_t ref;    /* the action's id for action alerts; 0 otherwise */
+    int32_t date;   /* the day it concerns (due date, newest answer, link made); 0: none */
+    char why[320];  /* one sentence, for people */
+    char where[96]; /* the web page where it is fixed, a path from the site's root */
 };
 
 struct cvom_alerts {
-    struct cvom_report_doc doc;  /* the accounts and the report's sections behind the alerts */
+    struct cvom_report_doc doc; /* the accounts and the report's sections behind the alerts */
     int32_t as_of, since;
     int due_days, unanswered_days;
-    struct cvom_alert *v;        /* by account (in the report's order), then kind */
+    struct cvom_alert *v; /* by account (in the report's order), then kind */
     size_t n, cap;
     size_t count[CVOM_ALERT_KIND_COUNT];
 };
@@ -61,7 +61,7 @@ void cvom__alerts_cleanup(struct cvom_alerts *a);
 /* The date alerts compare with when none is given: the previous scoring round, the snapshot
  * date before the newest one on or before as_of (the newest normally holds the scores of
  * now); the newest when it is the only one; else 90 days before as_of. */
-enum cvom_status cvom__alerts_default_since(struct cvom_store *st, int32_t as_of,
-                                            int32_t *since, struct cvom_error *err);
+enum cvom_status cvom__alerts_default_since(struct cvom_store *st, int32_t as_of, int32_t *since,
+                                            struct cvom_error *err);
 
 #endif

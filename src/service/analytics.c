@@ -462,8 +462,8 @@ static enum cvom_status align_scan(struct cvom_alignment_set *s, int64_t account
             names[k] = al->theirs[k].value;
         al->acc = acc;
         st = cvom_value_alignment(s->ours, s->n_ours, names, al->n_theirs, &al->a, err);
-        al->at_risk = cvom_partnership_at_risk(acc->score.quadrant, acc->score.state,
-                                               al->a.tau, s->threshold);
+        al->at_risk = cvom_partnership_at_risk(acc->score.quadrant, acc->score.state, al->a.tau,
+                                               s->threshold);
         s->n_at_risk += (size_t)al->at_risk;
         s->n++;
     }
@@ -548,9 +548,8 @@ static int by_health(const void *x, const void *y)
 }
 
 /* The health of one account as of a date, kept as a summary. */
-static enum cvom_status health_of(struct cvom_store *st, const struct cvom_config *cfg,
-                                  int64_t id, int32_t as_of, struct cvom_health *out,
-                                  struct cvom_error *err)
+static enum cvom_status health_of(struct cvom_store *st, const struct cvom_config *cfg, int64_t id,
+                                  int32_t as_of, struct cvom_health *out, struct cvom_error *err)
 {
     struct cvom_explanation ex;
     struct cvom_instrument ins;

@@ -49,13 +49,13 @@ enum cvom_status cvom__analytics_setting_parse(const char *key, const char *valu
 struct cvom_compare {
     struct cvom_config cfg;
     struct cvom_migration m;
-    struct cvom_migration_account *in;       /* one per account: the later scan's order, then
-                                                the accounts only the earlier scan has */
-    const struct cvom_account_brief **acc;   /* the same accounts' records, into the scans */
+    struct cvom_migration_account *in;     /* one per account: the later scan's order, then
+                                              the accounts only the earlier scan has */
+    const struct cvom_account_brief **acc; /* the same accounts' records, into the scans */
     size_t n;
-    struct cvom_scored *later, *earlier;     /* the scans (earlier sorted by id) */
+    struct cvom_scored *later, *earlier; /* the scans (earlier sorted by id) */
     size_t n_later, n_earlier;
-    int own_scans;                           /* 1: cleanup frees the scans */
+    int own_scans; /* 1: cleanup frees the scans */
 };
 
 /* Score the accounts that match f (NULL: every account) as of o->from and o->to and compare
@@ -84,7 +84,7 @@ enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t toda
 
 /* One rated account. */
 struct cvom_served {
-    const struct cvom_scored *acc;             /* into the scan */
+    const struct cvom_scored *acc; /* into the scan */
     struct cvom_serving s;
     const struct cvom_offering_rating *ratings; /* its ratings by offering code; into the set */
     size_t n_ratings;
@@ -93,7 +93,7 @@ struct cvom_served {
 
 struct cvom_overserving {
     struct cvom_serving_config cfg;
-    struct cvom_served *v;  /* every rated account: most unvalued cost first, then by name */
+    struct cvom_served *v; /* every rated account: most unvalued cost first, then by name */
     size_t n;
     struct cvom_serving_total total;
     /* what v points into */
@@ -131,19 +131,19 @@ enum cvom_status cvom__value_places(struct cvom_store *st, int64_t account_id,
 /* ---- value alignment ----------------------------------------------------------------------- */
 
 struct cvom_aligned {
-    const struct cvom_scored *acc;            /* into the scan */
+    const struct cvom_scored *acc; /* into the scan */
     struct cvom_alignment a;
     int at_risk;
-    const struct cvom_value_rank *theirs;     /* its hierarchy, most important first */
+    const struct cvom_value_rank *theirs; /* its hierarchy, most important first */
     size_t n_theirs;
 };
 
 struct cvom_alignment_set {
     double threshold;
-    const char *ours[CVOM_VALUES_MAX];        /* our hierarchy, most important first */
-    size_t n_ours;                            /* 0: we have no ranking, and v is empty */
-    struct cvom_aligned *v;   /* the accounts with a hierarchy (with one account: it alone,
-                                 with or without), least aligned first, unknown last, then name */
+    const char *ours[CVOM_VALUES_MAX]; /* our hierarchy, most important first */
+    size_t n_ours;                     /* 0: we have no ranking, and v is empty */
+    struct cvom_aligned *v;            /* the accounts with a hierarchy (with one account: it alone,
+                                          with or without), least aligned first, unknown last, then name */
     size_t n;
     size_t n_at_risk;
     /* what the pointers point into */

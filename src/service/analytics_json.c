@@ -40,10 +40,36 @@ static int state_of(const struct cvom_score *s)
 /* ---- the migration: one set of rows ------------------------------------------------------ */
 
 enum col {
-    C_SECTION, C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME, C_OWNER, C_REVENUE, C_FROM_QUADRANT,
-    C_QUADRANT, C_STATE_BEFORE, C_STATE, C_INT_BEFORE, C_INT, C_INT_CHANGE, C_EMO_BEFORE,
-    C_EMO, C_EMO_CHANGE, C_FALL, C_ENTERED, C_LAST_ASSESSED, C_AGE_DAYS, C_ACCOUNTS, C_BASIS,
-    C_PROBABILITY, C_KEPT, C_PERIOD, C_DATE, C_SHARE_T, C_SHARE_I, C_SHARE_E, C_SHARE_P,
+    C_SECTION,
+    C_ACCOUNT_ID,
+    C_EXTERNAL_ID,
+    C_NAME,
+    C_OWNER,
+    C_REVENUE,
+    C_FROM_QUADRANT,
+    C_QUADRANT,
+    C_STATE_BEFORE,
+    C_STATE,
+    C_INT_BEFORE,
+    C_INT,
+    C_INT_CHANGE,
+    C_EMO_BEFORE,
+    C_EMO,
+    C_EMO_CHANGE,
+    C_FALL,
+    C_ENTERED,
+    C_LAST_ASSESSED,
+    C_AGE_DAYS,
+    C_ACCOUNTS,
+    C_BASIS,
+    C_PROBABILITY,
+    C_KEPT,
+    C_PERIOD,
+    C_DATE,
+    C_SHARE_T,
+    C_SHARE_I,
+    C_SHARE_E,
+    C_SHARE_P,
     C_COUNT
 };
 
@@ -97,21 +123,19 @@ static const struct {
 } sects[S_COUNT] = {
     [S_TRANSITIONS] = {"transitions", {C_FROM_QUADRANT, C_QUADRANT, C_ACCOUNTS, C_REVENUE}},
     [S_MOVERS] = {"movers",
-                  {ACCOUNT_COLS, C_FROM_QUADRANT, C_QUADRANT, C_STATE_BEFORE, C_STATE,
-                   SCORE_COLS}},
+                  {ACCOUNT_COLS, C_FROM_QUADRANT, C_QUADRANT, C_STATE_BEFORE, C_STATE, SCORE_COLS}},
     [S_SLIDING] = {"sliding",
-                   {ACCOUNT_COLS, C_FROM_QUADRANT, C_QUADRANT, C_STATE_BEFORE, C_STATE,
-                    SCORE_COLS, C_FALL, C_ENTERED}},
-    [S_STALE] = {"stale",
-                 {ACCOUNT_COLS, C_QUADRANT, C_STATE, C_LAST_ASSESSED, C_AGE_DAYS}},
+                   {ACCOUNT_COLS, C_FROM_QUADRANT, C_QUADRANT, C_STATE_BEFORE, C_STATE, SCORE_COLS,
+                    C_FALL, C_ENTERED}},
+    [S_STALE] = {"stale", {ACCOUNT_COLS, C_QUADRANT, C_STATE, C_LAST_ASSESSED, C_AGE_DAYS}},
     [S_CHAIN] = {"chain", {C_FROM_QUADRANT, C_QUADRANT, C_BASIS, C_PROBABILITY, C_KEPT}},
     [S_PROJECTION] = {"projection",
                       {C_BASIS, C_PERIOD, C_DATE, C_SHARE_T, C_SHARE_I, C_SHARE_E, C_SHARE_P}},
 };
 
 struct emit {
-    FILE *csv;                  /* CSV: the stream; NULL for JSON */
-    json_t *arrays[S_COUNT];    /* JSON: one array per section */
+    FILE *csv;               /* CSV: the stream; NULL for JSON */
+    json_t *arrays[S_COUNT]; /* JSON: one array per section */
     int failed;
 };
 
@@ -152,8 +176,8 @@ static void emit_row(struct emit *e, enum sect s, const char *const *cells)
         e->failed = 1;
 }
 
-static void account_cells(const struct cvom_compare *k, size_t i, const char **cells,
-                          char id[24], char rev[32])
+static void account_cells(const struct cvom_compare *k, size_t i, const char **cells, char id[24],
+                          char rev[32])
 {
     const struct cvom_account_brief *a = k->acc[i];
     snprintf(id, 24, "%lld", (long long)a->id);
@@ -227,8 +251,7 @@ static void emit_stale(struct emit *e, const struct cvom_compare *k,
     emit_row(e, S_STALE, cells);
 }
 
-static void emit_chain(struct emit *e, const struct cvom_migration_chain *ch,
-                       const char *basis)
+static void emit_chain(struct emit *e, const struct cvom_migration_chain *ch, const char *basis)
 {
     for (int i = 0; i < CVOM_Q_COUNT; i++)
         for (int j = 0; j < CVOM_Q_COUNT; j++) {
@@ -290,14 +313,13 @@ static json_t *json_header(const struct cvom_compare *k, const char *filters)
     size_t placed_to = m->n_accounts - m->count_to[CVOM_MIG_NOT_PLACED];
     return json_pack("{s:s, s:s, s:i, s:i, s:f, s:{s:f, s:f}, s:i, s:o, s:I, s:I, s:I, s:I}",
                      "from", d0, "to", d1, "period_days", (int)m->period_days, "periods",
-                     m->options.periods, "slide_points", m->options.slide_points,
-                     "thresholds", "intellectual", k->cfg.threshold[CVOM_DIM_INTELLECTUAL],
-                     "emotional", k->cfg.threshold[CVOM_DIM_EMOTIONAL], "validity_days",
-                     k->cfg.validity_days, "filters",
-                     filters && filters[0] ? json_string(filters) : json_null(),
+                     m->options.periods, "slide_points", m->options.slide_points, "thresholds",
+                     "intellectual", k->cfg.threshold[CVOM_DIM_INTELLECTUAL], "emotional",
+                     k->cfg.threshold[CVOM_DIM_EMOTIONAL], "validity_days", k->cfg.validity_days,
+                     "filters", filters && filters[0] ? json_string(filters) : json_null(),
                      "accounts_total", (json_int_t)m->n_accounts, "placed_from",
-                     (json_int_t)placed_from, "placed_to", (json_int_t)placed_to,
-                     "placed_both", (json_int_t)m->placed_both);
+                     (json_int_t)placed_from, "placed_to", (json_int_t)placed_to, "placed_both",
+                     (json_int_t)m->placed_both);
 }
 
 json_t *cvom__compare_json(const struct cvom_compare *k, const char *filters)
@@ -305,8 +327,7 @@ json_t *cvom__compare_json(const struct cvom_compare *k, const char *filters)
     struct emit e = {0};
     json_t *root = json_header(k, filters);
     for (int s = 0; root && s < S_COUNT; s++)
-        if (!(e.arrays[s] = json_array()) ||
-            json_object_set_new(root, sects[s].name, e.arrays[s]))
+        if (!(e.arrays[s] = json_array()) || json_object_set_new(root, sects[s].name, e.arrays[s]))
             e.failed = 1;
     if (root && !e.failed)
         emit_all(&e, k);
@@ -351,15 +372,13 @@ json_t *cvom__overserving_json(const struct cvom_overserving *o, int all)
     const struct cvom_serving_total *t = &o->total;
     if (!rows)
         return NULL;
-    return json_pack("{sf sf sf so s{sI sI sf sf sf sf}}",
-                     "importance_threshold", o->cfg.importance_threshold,
-                     "performance_threshold", o->cfg.performance_threshold,
-                     "overserved_share", o->cfg.overserved_share, "accounts", rows,
-                     "portfolio", "rated_accounts", (json_int_t)t->accounts,
-                     "overserved_accounts", (json_int_t)t->overserved,
-                     "total_cost", t->total_cost, "unvalued_cost", t->unvalued_cost,
-                     "overserved_unvalued_cost", t->overserved_unvalued_cost,
-                     "share", t->share);
+    return json_pack("{sf sf sf so s{sI sI sf sf sf sf}}", "importance_threshold",
+                     o->cfg.importance_threshold, "performance_threshold",
+                     o->cfg.performance_threshold, "overserved_share", o->cfg.overserved_share,
+                     "accounts", rows, "portfolio", "rated_accounts", (json_int_t)t->accounts,
+                     "overserved_accounts", (json_int_t)t->overserved, "total_cost", t->total_cost,
+                     "unvalued_cost", t->unvalued_cost, "overserved_unvalued_cost",
+                     t->overserved_unvalued_cost, "share", t->share);
 }
 
 /* ---- alignment ------------------------------------------------------------------------------- */

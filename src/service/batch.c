@@ -63,8 +63,8 @@
 #define REGION_STEP ((size_t)2 << 20) /* made writable in steps of a large page */
 
 struct region {
-    unsigned char *base;   /* REGION_STEP-aligned */
-    void *map;             /* what mmap returned, and its length */
+    unsigned char *base; /* REGION_STEP-aligned */
+    void *map;           /* what mmap returned, and its length */
     size_t map_len, reserved, committed;
 };
 
@@ -230,11 +230,11 @@ struct item_fast {
     double lo, hi;
     double digit[10]; /* the score of each one-digit answer, NaN off the scale: the usual
                          answer costs one load */
-    int dims;      /* bit d set when the item counts on dimension d */
-    size_t len;    /* of the code */
+    int dims;         /* bit d set when the item counts on dimension d */
+    size_t len;       /* of the code */
 };
 
-struct rec {       /* one respondent of one account; followed by the answered-item bits */
+struct rec { /* one respondent of one account; followed by the answered-item bits */
     uint32_t resp, next;
     double swx[CVOM_DIM_COUNT], swx2[CVOM_DIM_COUNT];
     uint64_t mask[];
@@ -284,31 +284,31 @@ struct rec_table {
 struct batch {
     struct cvom_instrument ins;
     struct item_fast item[CVOM_ITEMS_MAX];
-    struct table32 items;       /* item code -> index */
+    struct table32 items; /* item code -> index */
     struct item_word code_words[WORDS_MAX];
     uint64_t on_dim[CVOM_DIM_COUNT][CVOM_ITEMS_MAX / 64]; /* items counting on each */
-    int unit[CVOM_DIM_COUNT];   /* every item on the dimension weighs exactly 1 */
-    uint64_t word_mul;          /* the multiplier of their hash */
-    unsigned word_shift;        /* 64 - log2 of the slots in use */
-    struct arena strings;       /* account and respondent ids */
+    int unit[CVOM_DIM_COUNT]; /* every item on the dimension weighs exactly 1 */
+    uint64_t word_mul;        /* the multiplier of their hash */
+    unsigned word_shift;      /* 64 - log2 of the slots in use */
+    struct arena strings;     /* account and respondent ids */
     struct region accts;
-    struct acct *acct;          /* accts' base */
+    struct acct *acct; /* accts' base */
     size_t n_acct;
     struct acct_table acct_tab; /* account id -> index */
     uint32_t *resp_key;         /* interned respondent ids: index -> arena offset */
     uint32_t *resp_len;         /* and length */
     size_t n_resp, cap_resp;
     struct table32 resp_tab;
-    struct region recs;         /* the records, stride bytes each */
+    struct region recs; /* the records, stride bytes each */
     size_t n_rec, stride, words;
-    struct rec_table rec_tab;   /* (account, respondent) -> record, for long lists */
+    struct rec_table rec_tab; /* (account, respondent) -> record, for long lists */
     uint32_t last_acct, last_rec;
-    char key[64];               /* the start of the last plain row, to its respondent id */
-    size_t key_len;             /* 0: none */
-    uint32_t key_rec;           /* the record it belongs to */
+    char key[64];     /* the start of the last plain row, to its respondent id */
+    size_t key_len;   /* 0: none */
+    uint32_t key_rec; /* the record it belongs to */
     const char *name;
-    int exact;                  /* write numbers exactly, with the standard errors */
-    int csv_guard;              /* guard text cells against spreadsheet formulas */
+    int exact;     /* write numbers exactly, with the standard errors */
+    int csv_guard; /* guard text cells against spreadsheet formulas */
     void (*progress)(void *ctx, const char *input, double share); /* see batch.h */
     void *progress_ctx;
     FILE *out; /* the caller's stream, or NULL: see emit */
@@ -319,8 +319,8 @@ static struct rec *rec_at(const struct batch *b, uint32_t i)
     return (struct rec *)(b->recs.base + (size_t)i * b->stride);
 }
 
-static int grow(struct table32 *t, struct batch *b, uint64_t (*key_hash)(const struct batch *,
-                                                                         uint32_t))
+static int grow(struct table32 *t, struct batch *b,
+                uint64_t (*key_hash)(const struct batch *, uint32_t))
 {
     if ((t->used + 1) * 2 <= t->mask + 1)
         return 0;
@@ -675,9 +675,8 @@ static enum cvom_status batch_init(struct batch *b, const struct cvom_batch_opti
         f->lo = it->scale_min;
         f->hi = it->scale_max;
         for (int d = 0; d < 10; d++)
-            f->digit[d] = d >= it->scale_min && d <= it->scale_max
-                              ? f->score[d - it->scale_min]
-                              : NAN;
+            f->digit[d] =
+                d >= it->scale_min && d <= it->scale_max ? f->score[d - it->scale_min] : NAN;
         for (int d = 0; d < CVOM_DIM_COUNT; d++) {
             f->dims |= cvom_item_on_dim(it, (enum cvom_dim)d) << d;
             b->on_dim[d][j >> 6] |= (uint64_t)(f->dims >> d & 1) << (j & 63);
@@ -711,8 +710,7 @@ static void batch_cleanup(struct batch *b)
 }
 
 enum { COL_ACCOUNT, COL_RESPONDENT, COL_ITEM, COL_SCORE, COL_COUNT };
-static const char *const col_names[COL_COUNT] = {"account_id", "respondent_id", "item_id",
-                                                 "score"};
+static const char *const col_names[COL_COUNT] = {"account_id", "respondent_id", "item_id", "score"};
 
 static enum cvom_status at_field(struct cvom_error *err, const struct batch *b,
                                  const struct cvom_csv_field *f, enum cvom_status st,
@@ -736,8 +734,10 @@ static enum cvom_status header(const struct batch *b, const struct cvom_csv_row 
         if (col[k] < 0) {
             struct cvom_csv_field f = {.line = row->line, .column = 1};
             char msg[160];
-            snprintf(msg, sizeof msg, "the header must name the columns account_id, "
-                     "respondent_id, item_id and score; '%s' is missing", col_names[k]);
+            snprintf(msg, sizeof msg,
+                     "the header must name the columns account_id, "
+                     "respondent_id, item_id and score; '%s' is missing",
+                     col_names[k]);
             return at_field(err, b, &f, CVOM_EPARSE, msg);
         }
     }
@@ -925,9 +925,9 @@ struct block {
 };
 
 struct sink {
-    FILE *f;                   /* NULL: the blocks */
+    FILE *f; /* NULL: the blocks */
     struct block *head, *tail;
-    char *line;                /* one row as it is composed */
+    char *line; /* one row as it is composed */
     size_t line_cap;
 };
 
@@ -971,8 +971,7 @@ static void put_text(char *line, size_t *len, const char *s)
 /* One account's row: the id, as every CSV of cvom writes text, then the numbers, quadrant
  * and state (and with exact, the standard errors), composed in memory and put at once.
  * -1 when memory runs out or the stream fails. */
-static int put_row(struct sink *k, const char *id, const struct cvom_score *s, int exact,
-                   int guard)
+static int put_row(struct sink *k, const char *id, const struct cvom_score *s, int exact, int guard)
 {
     const int I = CVOM_DIM_INTELLECTUAL, E = CVOM_DIM_EMOTIONAL;
     const double v[8] = {s->value[I], s->value[E], s->lo[I], s->hi[I],
@@ -1081,8 +1080,8 @@ static enum cvom_status write_scores(const struct batch *b, const struct batch *
     sink_cleanup(&f.rows);
     if (!st && ferror(out))
         st = CVOM_EIO;
-    return st ? cvom_error_set(err, st, st == CVOM_EIO ? "could not write the scores"
-                                                       : "out of memory")
+    return st ? cvom_error_set(err, st,
+                               st == CVOM_EIO ? "could not write the scores" : "out of memory")
               : CVOM_OK;
 }
 
@@ -1090,14 +1089,14 @@ static enum cvom_status write_scores(const struct batch *b, const struct batch *
 struct part {
     struct batch *b;
     int fd;
-    off_t start;           /* where the range starts in the file */
-    off_t end;             /* where it ends; -1: at the end of the input */
-    int mid_file;          /* the range starts inside the file */
-    int fast;              /* the input is a regular file: take plain rows by the fast path */
-    int col[COL_COUNT];    /* column of each field; col[0] < 0 until the header is read */
-    size_t nf;             /* fields in the header */
-    off_t size;            /* for progress; 0 = none */
-    off_t shown;           /* bytes read when progress was last shown */
+    off_t start;        /* where the range starts in the file */
+    off_t end;          /* where it ends; -1: at the end of the input */
+    int mid_file;       /* the range starts inside the file */
+    int fast;           /* the input is a regular file: take plain rows by the fast path */
+    int col[COL_COUNT]; /* column of each field; col[0] < 0 until the header is read */
+    size_t nf;          /* fields in the header */
+    off_t size;         /* for progress; 0 = none */
+    off_t shown;        /* bytes read when progress was last shown */
     struct cvom_error err;
     enum cvom_status st;
 };
@@ -1119,10 +1118,11 @@ static void show_progress(struct part *p, off_t read)
  * where the full reader takes over, on the same batch, with the line number counted so far,
  * so every message and every score is the full reader's. */
 
-#define FAST_BLOCK ((size_t)1 << 18)  /* bytes per read: small enough to stay in cache */
-#define FAST_WINDOW ((size_t)1 << 16) /* bytes indexed at once: rows up to this long are
-                                         cut here, so no field reaches the reader's limits */
-#define FAST_PAD 64                   /* readable bytes after the data */
+#define FAST_BLOCK ((size_t)1 << 18) /* bytes per read: small enough to stay in cache */
+#define FAST_WINDOW                                                                                \
+    ((size_t)1 << 16) /* bytes indexed at once: rows up to this long are                           \
+                         cut here, so no field reaches the reader's limits */
+#define FAST_PAD 64   /* readable bytes after the data */
 
 struct fast {
     char *buf;     /* FAST_BLOCK + FAST_WINDOW + FAST_PAD bytes */
@@ -1137,7 +1137,7 @@ struct fast {
 /* Field c of a row that starts at s[start] and is cut at e[0..nf); a carriage return before
  * the line feed is not part of the last field. */
 static ALWAYS_INLINE const char *field_at(const char *s, size_t start, const uint32_t *e, size_t c,
-                                   size_t nf, size_t *n)
+                                          size_t nf, size_t *n)
 {
     size_t from = c ? e[c - 1] + 1 : start, to = e[c];
     if (c == nf - 1 && to > from && s[to - 1] == '\r')
@@ -1184,9 +1184,8 @@ static ALWAYS_INLINE int fast_row(struct batch *b, const int *col, const char *s
     int j = item_word_of(b, it, ni);
     if (j < 0)
         return -1;
-    double score = ns == 1 && sc[0] >= '0' && sc[0] <= '9'
-                       ? digit_score(b, j, (unsigned char)sc[0])
-                       : text_score(b, j, sc, ns);
+    double score = ns == 1 && sc[0] >= '0' && sc[0] <= '9' ? digit_score(b, j, (unsigned char)sc[0])
+                                                           : text_score(b, j, sc, ns);
     if (isnan(score))
         return -1;
     /* When the account and the respondent are the first two fields, a row that begins with
@@ -1208,9 +1207,8 @@ static ALWAYS_INLINE int fast_row(struct batch *b, const int *col, const char *s
  * each and the columns col. Returns the bytes they and the blank lines among them take,
  * which end after a line feed; *line counts them. *stop is set when the row after them is
  * for the full reader. Inline so that the usual layout gets a copy with its constants. */
-static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint32_t *pos,
-                                     size_t k, size_t nf, const int *col, long *line,
-                                     int *stop)
+static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint32_t *pos, size_t k,
+                                     size_t nf, const int *col, long *line, int *stop)
 {
     size_t start = 0, i = 0;
     long rows = 0;
@@ -1242,8 +1240,8 @@ static ALWAYS_INLINE size_t cut_rows(struct batch *b, const char *s, const uint3
 /* The layout bench_gen and most exports write: the four columns, in the header's order. */
 static const int usual_col[COL_COUNT] = {0, 1, 2, 3};
 
-static size_t fast_rows(struct part *p, const char *s, const uint32_t *pos, size_t k,
-                        long *line, int *stop)
+static size_t fast_rows(struct part *p, const char *s, const uint32_t *pos, size_t k, long *line,
+                        int *stop)
 {
     if (p->nf == COL_COUNT && memcmp(p->col, usual_col, sizeof usual_col) == 0)
         return cut_rows(p->b, s, pos, k, COL_COUNT, usual_col, line, stop);
@@ -1464,16 +1462,21 @@ static off_t split_point(int fd, off_t size)
  * non-zero, and the caller reads the file again in one pass, which finds the first error
  * with its exact line. A first half that ends inside a quoted field fails with an
  * unterminated quote, so a half that reads cleanly was cut at a real line end. */
-static int read_parallel(struct batch *b, struct batch *b2, const char *path, int fd,
-                         off_t size, int progress)
+static int read_parallel(struct batch *b, struct batch *b2, const char *path, int fd, off_t size,
+                         int progress)
 {
     off_t mid = split_point(fd, size);
     if (mid <= 0)
         return -1;
-    struct part one = {.b = b, .fd = fd, .end = mid, .fast = 1, .col = {-1},
-                       .size = progress ? mid : 0};
-    struct part two = {.b = b2, .fd = open(path, O_RDONLY | O_CLOEXEC), .start = mid,
-                       .end = -1, .mid_file = 1, .fast = 1, .col = {-1}};
+    struct part one = {
+        .b = b, .fd = fd, .end = mid, .fast = 1, .col = {-1}, .size = progress ? mid : 0};
+    struct part two = {.b = b2,
+                       .fd = open(path, O_RDONLY | O_CLOEXEC),
+                       .start = mid,
+                       .end = -1,
+                       .mid_file = 1,
+                       .fast = 1,
+                       .col = {-1}};
     if (two.fd < 0)
         return -1;
     /* The second half has no header: read it from the start of the file. */
@@ -1498,8 +1501,8 @@ static int read_parallel(struct batch *b, struct batch *b2, const char *path, in
 static enum cvom_status read_all(struct batch *b, int fd, off_t size, int fast, int progress,
                                  struct cvom_error *err)
 {
-    struct part p = {.b = b, .fd = fd, .end = -1, .fast = fast, .col = {-1},
-                     .size = progress ? size : 0};
+    struct part p = {
+        .b = b, .fd = fd, .end = -1, .fast = fast, .col = {-1}, .size = progress ? size : 0};
     read_part(&p);
     if (p.st)
         *err = p.err;
@@ -1567,8 +1570,8 @@ static enum cvom_status score_file(struct batch *b, struct batch **second,
     off_t size = S_ISREG(sb.st_mode) ? sb.st_size : 0;
     enum cvom_status st = CVOM_OK;
     int done = 0;
-    int two = threads == 2 || (threads == 0 && size >= PARALLEL_MIN &&
-                               sysconf(_SC_NPROCESSORS_ONLN) > 1);
+    int two =
+        threads == 2 || (threads == 0 && size >= PARALLEL_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1);
     if (size > 0 && two) {
         struct batch *b2 = malloc(sizeof *b2);
         if (b2 && !(st = batch_init(b2, o, err))) {

@@ -16,11 +16,11 @@ struct cvom_batch_options {
     int input_fd;                        /* with input_open: read this descriptor, named o->input in
                                             messages, in one pass (the caller closes it) */
     int input_open;
-    FILE *out;              /* when not NULL: write the scores here instead of to o->output
-                               (the caller flushes and closes it) */
-    int threads;            /* readers: 1 or 2, or 0 to choose by the file's size */
-    int exact;              /* numbers to the last digit, with the standard errors */
-    int csv_guard;          /* guard text cells against spreadsheet formulas (io/csv.h) */
+    FILE *out;     /* when not NULL: write the scores here instead of to o->output
+                      (the caller flushes and closes it) */
+    int threads;   /* readers: 1 or 2, or 0 to choose by the file's size */
+    int exact;     /* numbers to the last digit, with the standard errors */
+    int csv_guard; /* guard text cells against spreadsheet formulas (io/csv.h) */
     /* Called now and then while a file is read, with the share read so far (0–1); then once
      * more with 1 when reading is done, or -1 when it stopped on an error. NULL: silent. */
     void (*progress)(void *ctx, const char *input, double share);

@@ -16,11 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ACCOUNTS_MAX 10000000u /* accounts held for one picture */
+#define ACCOUNTS_MAX 10000000u  /* accounts held for one picture */
 #define STAKEHOLDERS_MAX 10000u /* far beyond any decision-making unit */
 #define PAGE_ACTIONS_MAX 200u   /* more open actions than a page could ever list */
 #define PLAYS_SINCE_DAYS 180    /* a move is judged against the quadrant this long before */
-
 
 /* ---- the matrix picture ------------------------------------------------------------------- */
 
@@ -51,8 +50,8 @@ static void collect_one(struct collect *k, const struct cvom_scored *a)
         k->oom = 1;
         return;
     }
-    k->v[k->n++] = (struct cvom_matrix_doc_acct){.id = a->account.id, .name = name,
-                                                 .revenue = a->account.revenue};
+    k->v[k->n++] = (struct cvom_matrix_doc_acct){
+        .id = a->account.id, .name = name, .revenue = a->account.revenue};
 }
 
 static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
@@ -84,11 +83,14 @@ static enum cvom_status build_points(const struct collect *k, const struct cvom_
             (sc->state == CVOM_STATE_INSUFFICIENT || (int)sc->quadrant != quadrant))
             continue;
         struct cvom_chart_point *p = &pts[m++];
-        *p = (struct cvom_chart_point){
-            .label = k->v[i].name, .x = sc->value[CVOM_DIM_INTELLECTUAL],
-            .y = sc->value[CVOM_DIM_EMOTIONAL], .x0 = NAN, .y0 = NAN,
-            .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0, .quadrant = sc->quadrant,
-            .state = sc->state};
+        *p = (struct cvom_chart_point){.label = k->v[i].name,
+                                       .x = sc->value[CVOM_DIM_INTELLECTUAL],
+                                       .y = sc->value[CVOM_DIM_EMOTIONAL],
+                                       .x0 = NAN,
+                                       .y0 = NAN,
+                                       .revenue = k->v[i].revenue >= 0 ? k->v[i].revenue : 0,
+                                       .quadrant = sc->quadrant,
+                                       .state = sc->state};
         if (sc->state == CVOM_STATE_INSUFFICIENT)
             p->x = p->y = NAN;
         if (before && before[i].score.state != CVOM_STATE_INSUFFICIENT) {
@@ -174,8 +176,7 @@ static void filter_item(char *text, size_t cap, size_t *used, const char *key, c
         text[*used] = '\0'; /* leave out what does not fit whole */
 }
 
-static size_t filter_text(char *text, size_t cap, const struct cvom_account_filter *f,
-                          int spaced)
+static size_t filter_text(char *text, size_t cap, const struct cvom_account_filter *f, int spaced)
 {
     size_t used = 0;
     text[0] = '\0';
@@ -301,8 +302,7 @@ static enum cvom_status report_migration(struct cvom_report_doc *d, const struct
     for (size_t i = 0; i < d->mig.m.n_slides; i++) {
         const struct cvom_migration_slide *sl = &d->mig.m.slides[i];
         /* A slide was placed on both dates, so it is one of the "now" accounts. */
-        d->slide_rows[r->n_slides++] = (struct cvom_report_slide){sl->index, sl->fall,
-                                                                  sl->entered};
+        d->slide_rows[r->n_slides++] = (struct cvom_report_slide){sl->index, sl->fall, sl->entered};
     }
     r->slides = d->slide_rows;
     return CVOM_OK;
@@ -328,8 +328,7 @@ static enum cvom_status report_serving(struct cvom_store *st, struct cvom_report
         const struct cvom_served *v = &d->served.v[i];
         if (v->s.overserved)
             d->served_rows[r->n_overserved++] = (struct cvom_report_served){
-                row_of(d, v->acc), v->s.total_cost, v->s.unvalued_cost, v->s.share,
-                v->offerings};
+                row_of(d, v->acc), v->s.total_cost, v->s.unvalued_cost, v->s.share, v->offerings};
     }
     r->overserved = d->served_rows;
     return CVOM_OK;
@@ -350,8 +349,8 @@ static enum cvom_status report_alignment(struct cvom_store *st, struct cvom_repo
     for (size_t i = 0; i < d->align.n; i++) {
         const struct cvom_aligned *a = &d->align.v[i];
         if (a->at_risk)
-            d->risk_rows[r->n_at_risk++] = (struct cvom_report_aligned){
-                row_of(d, a->acc), a->a.common, a->a.tau};
+            d->risk_rows[r->n_at_risk++] =
+                (struct cvom_report_aligned){row_of(d, a->acc), a->a.common, a->a.tau};
     }
     r->at_risk = d->risk_rows;
     return CVOM_OK;
@@ -402,10 +401,16 @@ static enum cvom_status report_signals(struct cvom_store *st, struct cvom_report
         cvom__signals_summarise(ctx, cfg->survey_weight, ids, scores, n, d->signals);
         for (size_t j = 0; j < ctx->n; j++) {
             const struct cvom_signal_summary *g = &d->signals[j];
-            d->signal_rows[j] = (struct cvom_report_signal){
-                g->sig.def.name, g->sig.def.label, g->sig.def.axis, g->sig.def.direction,
-                g->sig.def.norm, g->sig.def.weight, g->sig.source == CVOM_SIGNAL_LEDGER,
-                g->accounts, g->mean_score, g->mean_points};
+            d->signal_rows[j] = (struct cvom_report_signal){g->sig.def.name,
+                                                            g->sig.def.label,
+                                                            g->sig.def.axis,
+                                                            g->sig.def.direction,
+                                                            g->sig.def.norm,
+                                                            g->sig.def.weight,
+                                                            g->sig.source == CVOM_SIGNAL_LEDGER,
+                                                            g->accounts,
+                                                            g->mean_score,
+                                                            g->mean_points};
         }
         r->survey_weight = cfg->survey_weight;
         r->signals = d->signal_rows;
@@ -444,8 +449,9 @@ enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvo
 {
     memset(d, 0, sizeof *d);
     if (since > as_of)
-        return cvom_error_set(err, CVOM_EINVAL, "the since date must not be after the as-of "
-                                                "date");
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "the since date must not be after the as-of "
+                              "date");
     filter_text(d->filters, sizeof d->filters, f, 1);
     struct cvom_config cfg;
     size_t n = 0, nb = 0;
@@ -521,8 +527,8 @@ static int collect_person(void *ctx, const struct cvom_stakeholder *s)
     struct people *p = ctx;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
-        struct cvom_stakeholder *g = cap <= STAKEHOLDERS_MAX ? realloc(p->v, cap * sizeof *g)
-                                                             : NULL;
+        struct cvom_stakeholder *g =
+            cap <= STAKEHOLDERS_MAX ? realloc(p->v, cap * sizeof *g) : NULL;
         if (!g) {
             p->overflow = 1;
             return 1;
@@ -563,8 +569,8 @@ static struct cvom_onepager_stakeholder *stakeholder_rows(const struct cvom_onep
 
 /* The suggested plays, from the playbook in use. */
 static enum cvom_status page_plays(struct cvom_store *st, const struct cvom_onepager_doc *d,
-                                   int64_t account_id, int32_t as_of,
-                                   struct cvom_onepager *page, struct cvom_error *err)
+                                   int64_t account_id, int32_t as_of, struct cvom_onepager *page,
+                                   struct cvom_error *err)
 {
     struct cvom_playbook b;
     struct cvom_play_choice ch = {0};

@@ -61,8 +61,8 @@ void cvom__matrix_doc_footer(char *out, size_t cap, int32_t to, int has_from, in
 /* A built report and what it borrows. The report points into this structure: do not copy or
  * move it between gather and cleanup. */
 struct cvom_report_doc {
-    struct cvom_report report;    /* built: ready for cvom__report_write(_file) */
-    char filters[640];            /* "owner = Priya Shah, tag = key", or "" */
+    struct cvom_report report; /* built: ready for cvom__report_write(_file) */
+    char filters[640];         /* "owner = Priya Shah, tag = key", or "" */
     struct cvom_scored *now, *before;
     struct cvom_report_account *rows;
     char *labels; /* the rows' labels that are not their bare names */
@@ -108,8 +108,8 @@ struct cvom_onepager_doc {
     struct cvom_onepager_stakeholder *rows;
     struct cvom_account_map map;               /* the relationship map as of the page's date */
     struct cvom_onepager_map_person *map_rows; /* page.map: map's entries for the page */
-    char title[CVOM_ACCOUNT_LABEL_MAX]; /* the account's name, told apart from namesakes */
-    struct cvom_health health;          /* page.health points here when it was scored */
+    char title[CVOM_ACCOUNT_LABEL_MAX];        /* the account's name, told apart from namesakes */
+    struct cvom_health health;                 /* page.health points here when it was scored */
     int has_health;
 };
 

@@ -36,7 +36,8 @@ static const struct cvom_field_def stakeholder_import_fields[] = {
 };
 static const struct cvom_field_def response_fields[] = {
     {"account_id", "the account (id, external id or name)", 1, 0},
-    {"respondent_id", "the stakeholder (id, external id or name), or our person for kind=self", 1, 0},
+    {"respondent_id", "the stakeholder (id, external id or name), or our person for kind=self", 1,
+     0},
     {"item_id", "the instrument's item code", 1, 0},
     {"score", "the answer on the item's scale (empty: not answered)", 1, 1},
     {"date", "date of the assessment, YYYY-MM-DD (default: --date or today)", 0, 0},
@@ -83,14 +84,10 @@ static const struct cvom_field_def network_fields[] = {
 };
 
 static const char *const kind_names[CVOM_IMPORT_KIND_ALL] = {
-    [CVOM_IMPORT_ACCOUNTS] = "accounts",
-    [CVOM_IMPORT_STAKEHOLDERS] = "stakeholders",
-    [CVOM_IMPORT_RESPONSES] = "responses",
-    [CVOM_IMPORT_OFFERINGS] = "offerings",
-    [CVOM_IMPORT_RATINGS] = "ratings",
-    [CVOM_IMPORT_VALUES] = "values",
-    [CVOM_IMPORT_SIGNALS] = "signals",
-    [CVOM_IMPORT_NETWORK] = "network",
+    [CVOM_IMPORT_ACCOUNTS] = "accounts",   [CVOM_IMPORT_STAKEHOLDERS] = "stakeholders",
+    [CVOM_IMPORT_RESPONSES] = "responses", [CVOM_IMPORT_OFFERINGS] = "offerings",
+    [CVOM_IMPORT_RATINGS] = "ratings",     [CVOM_IMPORT_VALUES] = "values",
+    [CVOM_IMPORT_SIGNALS] = "signals",     [CVOM_IMPORT_NETWORK] = "network",
 };
 
 const char *cvom__import_kind_name(enum cvom_import_kind k)
@@ -143,7 +140,6 @@ void cvom__import_opts_init(struct cvom_import_opts *o)
 {
     memset(o, 0, sizeof *o);
 }
-
 
 /* ---- cells and errors ----------------------------------------------------------------- */
 
@@ -215,14 +211,15 @@ enum cvom_status cvom__imp_once(struct importer *im, const char *key,
         return CVOM_OK;
     char msg[300], first[32];
     cvom__imp_line_name(im, v->line, first, sizeof first);
-    snprintf(msg, sizeof msg, "%s is named again: %s has it already, and a file may name "
-             "each record once", what, first);
+    snprintf(msg, sizeof msg,
+             "%s is named again: %s has it already, and a file may name "
+             "each record once",
+             what, first);
     return cvom__imp_error(im, f, CVOM_EEXIST, msg);
 }
 
 /* The date of a row: its cell, or the default when the cell is empty or absent. */
-enum cvom_status cvom__imp_date(struct importer *im, const struct cvom_csv_field *f,
-                                int32_t *date)
+enum cvom_status cvom__imp_date(struct importer *im, const struct cvom_csv_field *f, int32_t *date)
 {
     *date = im->o->default_date;
     if (!f || !f->len)
@@ -359,8 +356,7 @@ static int scoped_find_cb(void *ctx, const struct cvom_account *a)
     return rank == 0;
 }
 
-static enum cvom_status scoped_find(struct importer *im, const char *ref,
-                                    struct cvom_account *out)
+static enum cvom_status scoped_find(struct importer *im, const char *ref, struct cvom_account *out)
 {
     struct scoped_find *s = calloc(1, sizeof *s);
     if (!s)
@@ -394,8 +390,10 @@ static enum cvom_status find_by_name_key(struct importer *im, const char *ref,
     if (!v)
         return CVOM_ENOTFOUND;
     if (v->count > 1)
-        return cvom_error_set(im->err, CVOM_EINVAL, "%d accounts are named '%.60s': name it "
-                              "by its id or external id", v->count, ref);
+        return cvom_error_set(im->err, CVOM_EINVAL,
+                              "%d accounts are named '%.60s': name it "
+                              "by its id or external id",
+                              v->count, ref);
     return im->st->ops->account_get(im->st, v->id, out, im->err);
 }
 
@@ -403,8 +401,7 @@ static enum cvom_status find_by_name_key(struct importer *im, const char *ref,
  * may touch: with an owner scope, another owner's account is not found, and a name shared
  * with another owner's account still finds the scope's own. Failing that, the name is
  * compared ignoring case and spaces. */
-enum cvom_status cvom__imp_find_ref(struct importer *im, const char *ref,
-                                    struct cvom_account *out)
+enum cvom_status cvom__imp_find_ref(struct importer *im, const char *ref, struct cvom_account *out)
 {
     struct cvom_account a;
     enum cvom_status st = im->st->ops->account_find(im->st, ref, &a, im->err);
@@ -484,8 +481,8 @@ static void note_header(struct importer *im, const int *fields, const enum cvom_
 
 /* For each field the column of the best rank; another column of the same rank is an
  * error (*dup), one of a worse rank is left out (shadowed). */
-static void choose_columns(struct importer *im, int *fields, enum cvom_import_how *how,
-                           int *shadow, size_t *dup)
+static void choose_columns(struct importer *im, int *fields, enum cvom_import_how *how, int *shadow,
+                           size_t *dup)
 {
     const struct cvom_csv_row *row = im->row;
     int rank[CVOM_IMPORT_FIELDS_MAX];
@@ -538,17 +535,20 @@ static enum cvom_status header(struct importer *im)
     im->header_n = row->n;
     if (dup < row->n) {
         char msg[200];
-        snprintf(msg, sizeof msg, "two columns map to the field '%s' (say which with --map "
-                 "COLUMN=%s and --map OTHER=ignored)", im->fields[fields[dup]].name,
-                 im->fields[fields[dup]].name);
+        snprintf(msg, sizeof msg,
+                 "two columns map to the field '%s' (say which with --map "
+                 "COLUMN=%s and --map OTHER=ignored)",
+                 im->fields[fields[dup]].name, im->fields[fields[dup]].name);
         st = cvom__imp_error(im, &row->fields[dup], CVOM_EPARSE, msg);
         goto done;
     }
     for (size_t i = 0; i < im->n_fields; i++)
         if (im->fields[i].required && im->col[i] < 0) {
             char msg[200];
-            snprintf(msg, sizeof msg, "no column for the required field '%s' (rename the "
-                     "column or use --map COLUMN=%s)", im->fields[i].name, im->fields[i].name);
+            snprintf(msg, sizeof msg,
+                     "no column for the required field '%s' (rename the "
+                     "column or use --map COLUMN=%s)",
+                     im->fields[i].name, im->fields[i].name);
             st = cvom__imp_error(im, &row->fields[0], CVOM_EPARSE, msg);
             goto done;
         }
@@ -588,8 +588,10 @@ static enum cvom_status extra_cells(struct importer *im, const struct cvom_csv_r
         if (!row->fields[j].len)
             continue;
         char msg[160];
-        snprintf(msg, sizeof msg, "row has %zu fields, the header has %zu (the text here "
-                 "belongs to no column)", row->n, im->header_n);
+        snprintf(msg, sizeof msg,
+                 "row has %zu fields, the header has %zu (the text here "
+                 "belongs to no column)",
+                 row->n, im->header_n);
         return cvom__imp_error(im, &row->fields[j], CVOM_EPARSE, msg);
     }
     return CVOM_OK;
@@ -601,11 +603,12 @@ static enum cvom_status cell_flags(struct importer *im, const struct cvom_csv_fi
 {
     char msg[200];
     if (f->flags & CVOM_CELL_ERROR)
-        snprintf(msg, sizeof msg, "%s: the cell holds the spreadsheet error %.20s", field,
-                 f->s);
+        snprintf(msg, sizeof msg, "%s: the cell holds the spreadsheet error %.20s", field, f->s);
     else
-        snprintf(msg, sizeof msg, "%s: the cell's formula has no saved value (open the "
-                 "workbook in a spreadsheet and save it again)", field);
+        snprintf(msg, sizeof msg,
+                 "%s: the cell's formula has no saved value (open the "
+                 "workbook in a spreadsheet and save it again)",
+                 field);
     return cvom__imp_error(im, f, CVOM_EINVAL, msg);
 }
 

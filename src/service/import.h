@@ -111,7 +111,7 @@ struct cvom_import_column {
     long column;               /* 1-based position in the row */
     int field;                 /* index into cvom__import_fields(kind), or -1: ignored */
     enum cvom_import_how how;
-    int shadowed_by;           /* CVOM_HOW_SHADOWED: the 1-based column that fills it */
+    int shadowed_by; /* CVOM_HOW_SHADOWED: the 1-based column that fills it */
 };
 
 #define CVOM_IMPORT_PREVIEW_ROWS 10
@@ -129,20 +129,20 @@ struct cvom_import_result {
      * responses: assessments added (added) and answers stored (updated); values: rankings
      * replaced (added) and places stored (updated). rows: data rows read after the header. */
     size_t added, updated, rows;
-    size_t matched_by_name;     /* of updated: records found by their name, not an id */
-    size_t unchanged;           /* accounts and stakeholders found whose row changes nothing
-                                   (not written, not counted as updated) */
-    size_t skipped_blank;       /* rows with no text in any cell, passed over */
-    int header_found;           /* 1 once the header row was recognised */
-    long header_line;           /* its line (its row in a sheet) */
-    size_t n_columns;           /* columns of the header (all of them) */
+    size_t matched_by_name; /* of updated: records found by their name, not an id */
+    size_t unchanged;       /* accounts and stakeholders found whose row changes nothing
+                               (not written, not counted as updated) */
+    size_t skipped_blank;   /* rows with no text in any cell, passed over */
+    int header_found;       /* 1 once the header row was recognised */
+    long header_line;       /* its line (its row in a sheet) */
+    size_t n_columns;       /* columns of the header (all of them) */
     struct cvom_import_column columns[CVOM_IMPORT_COLUMNS_MAX]; /* the first ones */
     int field_column[CVOM_IMPORT_FIELDS_MAX]; /* 1-based column of each field, 0: absent */
-    long error_cell; /* on failure at a particular cell: its 1-based column in the row */
-    char where[96];  /* on failure: the place as a person reads it, "line 4, column 13" or
-                        "Sheet1!C7"; "" when the failure has no place */
-    char delimiter;          /* CSV: the delimiter used */
-    int delimiter_detected;  /* CSV: 1 when it was detected rather than given */
+    long error_cell;        /* on failure at a particular cell: its 1-based column in the row */
+    char where[96];         /* on failure: the place as a person reads it, "line 4, column 13" or
+                               "Sheet1!C7"; "" when the failure has no place */
+    char delimiter;         /* CSV: the delimiter used */
+    int delimiter_detected; /* CSV: 1 when it was detected rather than given */
     char sheet[CVOM_FIELD_MAX]; /* workbooks: the sheet read */
     size_t n_preview;
     struct cvom_import_preview_row preview[CVOM_IMPORT_PREVIEW_ROWS];

@@ -125,7 +125,8 @@ static enum cvom_status start_ranking(struct importer *im, int64_t account_id)
 
 enum cvom_status cvom__import_value(struct importer *im)
 {
-    const struct cvom_csv_field *fa = cvom__imp_cell(im, "account"), *fv = cvom__imp_cell(im, "value");
+    const struct cvom_csv_field *fa = cvom__imp_cell(im, "account"),
+                                *fv = cvom__imp_cell(im, "value");
     const struct cvom_csv_field *fr = cvom__imp_cell(im, "rank");
     if (!fa || !fv || !fr)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
@@ -161,8 +162,8 @@ enum cvom_status cvom__import_value(struct importer *im)
     s = im->st->ops->ranking_put(im->st, account_id, value, (int)rank, im->err);
     if (s == CVOM_EEXIST) {
         char msg[200];
-        snprintf(msg, sizeof msg, "this ranking already has rank %ld or the value '%.60s'",
-                 rank, value);
+        snprintf(msg, sizeof msg, "this ranking already has rank %ld or the value '%.60s'", rank,
+                 value);
         return cvom__imp_error(im, fr, s, msg);
     }
     if (s)
@@ -175,7 +176,8 @@ enum cvom_status cvom__import_value(struct importer *im)
 
 enum cvom_status cvom__import_signal(struct importer *im)
 {
-    const struct cvom_csv_field *fg = cvom__imp_cell(im, "signal"), *fv = cvom__imp_cell(im, "value");
+    const struct cvom_csv_field *fg = cvom__imp_cell(im, "signal"),
+                                *fv = cvom__imp_cell(im, "value");
     if (!fg || !fv)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
     struct cvom_signal_value v = {0};
@@ -190,8 +192,10 @@ enum cvom_status cvom__import_signal(struct importer *im)
     }
     if (im->signal.source == CVOM_SIGNAL_LEDGER) {
         char msg[200];
-        snprintf(msg, sizeof msg, "%.60s comes from the network ledger (import network "
-                 "entries instead)", im->signal.def.name);
+        snprintf(msg, sizeof msg,
+                 "%.60s comes from the network ledger (import network "
+                 "entries instead)",
+                 im->signal.def.name);
         return cvom__imp_error(im, fg, CVOM_EINVAL, msg);
     }
     if (fv->len == 0)
@@ -223,7 +227,8 @@ enum cvom_status cvom__import_signal(struct importer *im)
 enum cvom_status cvom__import_network(struct importer *im)
 {
     const struct cvom_csv_field *fk = cvom__imp_cell(im, "kind"), *ft = cvom__imp_cell(im, "title");
-    const struct cvom_csv_field *fr = cvom__imp_cell(im, "rating"), *fn = cvom__imp_cell(im, "notes");
+    const struct cvom_csv_field *fr = cvom__imp_cell(im, "rating"),
+                                *fn = cvom__imp_cell(im, "notes");
     if (!fk || !ft)
         return cvom__imp_error(im, NULL, CVOM_EPARSE, "row has fewer fields than the header");
     struct cvom_network_entry e;
@@ -231,7 +236,8 @@ enum cvom_status cvom__import_network(struct importer *im)
     e.rating = NAN;
     int kind = cvom__network_kind_parse(fk->s);
     if (kind < 0)
-        return cvom__imp_error(im, fk, CVOM_EINVAL, "kind must be introduction, peer_group or event");
+        return cvom__imp_error(im, fk, CVOM_EINVAL,
+                               "kind must be introduction, peer_group or event");
     e.kind = (enum cvom_network_kind)kind;
     if (cvom__copy_str(e.title, sizeof e.title, ft->s) || !cvom__trim(e.title)[0])
         return cvom__imp_error(im, ft, CVOM_EINVAL, "title must be 1 to 127 bytes of text");
@@ -253,4 +259,3 @@ enum cvom_status cvom__import_network(struct importer *im)
     im->res->added++;
     return CVOM_OK;
 }
-

@@ -29,7 +29,7 @@ struct importer {
     size_t header_n;                 /* cells of the header row */
     const struct cvom_csv_row *row;
     char number[CVOM_IMPORT_FIELDS_MAX][CVOM_NUMBER_TEXT_MAX]; /* numbers in plain form */
-    char action[96];                 /* what the current row does, for the preview */
+    char action[96]; /* what the current row does, for the preview */
     /* What earlier rows of this file named: "x|external id", "a|account id", … -> line. */
     struct cvom_keymap seen;
     /* Accounts by name key (built on first use): the first id, and how many share it. And,
@@ -96,8 +96,7 @@ void cvom__imp_line_name(const struct importer *im, long line, char *buf, size_t
 /* An account the import may touch: by id, external id or exact name as the store resolves
  * it, else by its name ignoring case and spaces; within the owner scope. CVOM_ENOTFOUND,
  * or CVOM_EINVAL with a message when the name is ambiguous. */
-enum cvom_status cvom__imp_find_ref(struct importer *im, const char *ref,
-                                    struct cvom_account *out);
+enum cvom_status cvom__imp_find_ref(struct importer *im, const char *ref, struct cvom_account *out);
 /* The same for the account named in field of the current row, failing at its cell. */
 enum cvom_status cvom__imp_find_account(struct importer *im, const char *field,
                                         struct cvom_account *a);
@@ -129,7 +128,6 @@ enum cvom_status cvom__import_signal(struct importer *im);
 enum cvom_status cvom__import_network(struct importer *im);
 
 /* A date cell (or the default date when it is empty), failing at the cell with the reason. */
-enum cvom_status cvom__imp_date(struct importer *im, const struct cvom_csv_field *f,
-                                int32_t *date);
+enum cvom_status cvom__imp_date(struct importer *im, const struct cvom_csv_field *f, int32_t *date);
 
 #endif

@@ -255,12 +255,11 @@ static void print_column(FILE *f, const struct cvom_field_def *fields,
     case CVOM_HOW_MAP_IGNORED: fputs("ignored (--map)\n", f); break;
     case CVOM_HOW_SHADOWED: {
         long by = c->shadowed_by;
-        const char *other = by > 0 && (size_t)by <= res->n_columns &&
-                                    (size_t)by <= CVOM_IMPORT_COLUMNS_MAX
-                                ? res->columns[by - 1].name
-                                : "?";
-        fprintf(f, "ignored (%s is read from column %ld, %s)\n", fields[c->field].name, by,
-                other);
+        const char *other =
+            by > 0 && (size_t)by <= res->n_columns && (size_t)by <= CVOM_IMPORT_COLUMNS_MAX
+                ? res->columns[by - 1].name
+                : "?";
+        fprintf(f, "ignored (%s is read from column %ld, %s)\n", fields[c->field].name, by, other);
         break;
     }
     default: fputs("ignored\n", f);
@@ -280,8 +279,8 @@ void cvom__import_print_mapping(FILE *f, enum cvom_import_kind kind, const char 
         fprintf(f, "mapping of %s (header on line %ld, delimiter %s%s), as %s:\n", name,
                 res->header_line, delimiter_name(res->delimiter),
                 res->delimiter_detected ? " detected" : "", cvom__import_kind_name(kind));
-    size_t shown = res->n_columns < CVOM_IMPORT_COLUMNS_MAX ? res->n_columns
-                                                            : CVOM_IMPORT_COLUMNS_MAX;
+    size_t shown =
+        res->n_columns < CVOM_IMPORT_COLUMNS_MAX ? res->n_columns : CVOM_IMPORT_COLUMNS_MAX;
     for (size_t i = 0; i < shown; i++)
         print_column(f, fields, res, &res->columns[i]);
     if (res->n_columns > shown)
@@ -321,8 +320,10 @@ static enum cvom_status map_row(struct cvom_import_mapfile *m, const struct cvom
                                 struct cvom_error *err)
 {
     if (row->n != 2) {
-        cvom_error_set(err, CVOM_EPARSE, "a mapping row has two fields, column and field "
-                                         "(this one has %zu)", row->n);
+        cvom_error_set(err, CVOM_EPARSE,
+                       "a mapping row has two fields, column and field "
+                       "(this one has %zu)",
+                       row->n);
         err->line = row->line;
         err->column = 1;
         return CVOM_EPARSE;

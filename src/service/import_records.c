@@ -49,8 +49,10 @@ static enum cvom_status scope_owner(struct importer *im, struct cvom_account *a)
     if (strcmp(a->owner, im->scope) == 0)
         return CVOM_OK;
     char msg[240];
-    snprintf(msg, sizeof msg, "owner: you may import only accounts you own (owner '%.60s', "
-             "not '%.60s')", im->scope, a->owner);
+    snprintf(msg, sizeof msg,
+             "owner: you may import only accounts you own (owner '%.60s', "
+             "not '%.60s')",
+             im->scope, a->owner);
     return cvom__imp_error(im, cvom__imp_cell(im, "owner"), CVOM_EINVAL, msg);
 }
 
@@ -81,11 +83,13 @@ static enum cvom_status same_name_refused(struct importer *im, const struct cvom
 {
     char msg[256];
     if (count > 1)
-        snprintf(msg, sizeof msg, "name: %d accounts are already named '%.60s'; give an "
+        snprintf(msg, sizeof msg,
+                 "name: %d accounts are already named '%.60s'; give an "
                  "external_id to say which, or import with --allow-same-name to add another",
                  count, other->name);
     else
-        snprintf(msg, sizeof msg, "name: account %" PRId64 " is already named '%.60s'%s%.40s%s; "
+        snprintf(msg, sizeof msg,
+                 "name: account %" PRId64 " is already named '%.60s'%s%.40s%s; "
                  "to keep a second account of that name, import with --allow-same-name",
                  other->id, other->name, other->external_id[0] ? " (external id " : "",
                  other->external_id, other->external_id[0] ? ")" : "");
@@ -143,8 +147,10 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
         other.id = 0;
     if (count > 1 && !ext[0]) {
         char msg[256];
-        snprintf(msg, sizeof msg, "name: %d accounts are named '%.60s'; add an external_id "
-                 "column to say which this row is", count, name);
+        snprintf(msg, sizeof msg,
+                 "name: %d accounts are named '%.60s'; add an external_id "
+                 "column to say which this row is",
+                 count, name);
         return cvom__imp_error(im, cvom__imp_cell(im, "name"), CVOM_EINVAL, msg);
     }
     if (count > 1)
@@ -153,8 +159,8 @@ static enum cvom_status match_account(struct importer *im, const char *ext, cons
 }
 
 /* After a write: the account's name is in the index, and this row's line is on it. */
-static enum cvom_status note_account(struct importer *im, const struct cvom_account *a,
-                                     int added, const char *old_key)
+static enum cvom_status note_account(struct importer *im, const struct cvom_account *a, int added,
+                                     const char *old_key)
 {
     const char *key = cvom__imp_name_key(im, a->name);
     if (!im->scope && a->external_id[0] &&
@@ -210,8 +216,8 @@ static int same_stakeholder(const struct cvom_stakeholder *a, const struct cvom_
 }
 
 /* Fill a from the row's cells; an empty external id never clears the one it has. */
-static enum cvom_status account_fields(struct importer *im, struct cvom_account *a,
-                                       char *parent, const struct cvom_csv_field **pf)
+static enum cvom_status account_fields(struct importer *im, struct cvom_account *a, char *parent,
+                                       const struct cvom_csv_field **pf)
 {
     for (size_t i = 0; i < im->n_fields; i++) {
         const char *fname = im->fields[i].name;
@@ -275,8 +281,7 @@ enum cvom_status cvom__import_account(struct importer *im)
     } else if (m.target) {
         im->res->updated++;
         im->res->matched_by_name += strcmp(m.how, "name") == 0;
-        snprintf(im->action, sizeof im->action, "update #%" PRId64 " (found by %s)", a.id,
-                 m.how);
+        snprintf(im->action, sizeof im->action, "update #%" PRId64 " (found by %s)", a.id, m.how);
     } else {
         im->res->added++;
         snprintf(im->action, sizeof im->action, "add");
@@ -342,9 +347,9 @@ static int name_search_cb(void *ctx, const struct cvom_stakeholder *s)
 }
 
 /* Which stakeholder of the account a row is about: by external id, else by name. */
-static enum cvom_status match_stakeholder(struct importer *im, int64_t account_id,
-                                          const char *ext, const char *name,
-                                          struct cvom_stakeholder *sh, int *update)
+static enum cvom_status match_stakeholder(struct importer *im, int64_t account_id, const char *ext,
+                                          const char *name, struct cvom_stakeholder *sh,
+                                          int *update)
 {
     struct cvom_store *st = im->st;
     *update = 0;
@@ -492,8 +497,10 @@ static enum cvom_status respondent(struct importer *im, const struct cvom_csv_fi
         known ? CVOM_OK : im->st->ops->stakeholder_find(im->st, a->id, fr->s, &sh, im->err);
     if (s == CVOM_ENOTFOUND) {
         char msg[220];
-        snprintf(msg, sizeof msg, "account '%.60s' has no stakeholder '%.60s' (import the "
-                 "stakeholders first)", a->name, fr->s);
+        snprintf(msg, sizeof msg,
+                 "account '%.60s' has no stakeholder '%.60s' (import the "
+                 "stakeholders first)",
+                 a->name, fr->s);
         return cvom__imp_error(im, fr, s, msg);
     }
     if (s)
@@ -587,8 +594,10 @@ enum cvom_status cvom__import_response(struct importer *im)
     if ((s = cvom__imp_date(im, cvom__imp_cell(im, "date"), &date)) != CVOM_OK ||
         (s = cvom__imp_find_account(im, "account_id", &a)) != CVOM_OK)
         return s;
-    struct cvom_assessment next = {.account_id = a.id, .instrument_id = im->instrument_id,
-                                   .kind = (enum cvom_respondent_kind)kind, .date = date,
+    struct cvom_assessment next = {.account_id = a.id,
+                                   .instrument_id = im->instrument_id,
+                                   .kind = (enum cvom_respondent_kind)kind,
+                                   .date = date,
                                    .status = CVOM_ASSESS_COMPLETE};
     long *lines = NULL;
     if ((s = respondent(im, fr, &a, &next)) != CVOM_OK ||
@@ -598,8 +607,10 @@ enum cvom_status cvom__import_response(struct importer *im)
     if (lines[j]) {
         char msg[200], first[32];
         cvom__imp_line_name(im, lines[j], first, sizeof first);
-        snprintf(msg, sizeof msg, "a second answer to %s by %.60s on the same date (the "
-                 "first is on %s)", it->code, next.respondent, first);
+        snprintf(msg, sizeof msg,
+                 "a second answer to %s by %.60s on the same date (the "
+                 "first is on %s)",
+                 it->code, next.respondent, first);
         return cvom__imp_error(im, fi, CVOM_EEXIST, msg);
     }
     lines[j] = fi->line;
@@ -607,7 +618,7 @@ enum cvom_status cvom__import_response(struct importer *im)
     cvom__copy_str(r.item_code, sizeof r.item_code, it->code);
     if ((s = im->st->ops->response_put(im->st, &r, im->err)) != CVOM_OK)
         return cvom__imp_error(im, NULL, s, im->err->message);
-    im->res->updated++; /* answers, for responses */
+    im->res->updated++;                                /* answers, for responses */
     if (im->res->n_preview < CVOM_IMPORT_PREVIEW_ROWS) /* only the preview reads it */
         snprintf(im->action, sizeof im->action, "answer in assessment #%" PRId64, next.id);
     return CVOM_OK;

@@ -157,8 +157,7 @@ enum cvom_status cvom__config_store_seen(struct cvom_store *st, const char *key,
     cvom__config_value(&c, &an, key, shown, sizeof shown);
     if (strcmp(shown, seen) != 0)
         return cvom_error_set(err, CVOM_ECONFLICT,
-                              "%s was changed by someone else meanwhile: it is %s now", key,
-                              shown);
+                              "%s was changed by someone else meanwhile: it is %s now", key, shown);
     if ((s = config_check(st, key, value, err)) != CVOM_OK)
         return s;
     /* The swap makes the change only if nobody else made one since the stored value was
@@ -256,7 +255,7 @@ struct picks {
     size_t n, cap;
     struct cvom_assessment *a;
     double *influence; /* a portfolio scan's: the influence of each kept respondent */
-    int overflow; /* 0, or why there was no room: CVOM_ELIMIT or CVOM_ENOMEM */
+    int overflow;      /* 0, or why there was no room: CVOM_ELIMIT or CVOM_ENOMEM */
 };
 
 static int same_respondent(const struct cvom_assessment *x, const struct cvom_assessment *y)
@@ -423,9 +422,9 @@ static void accumulate(struct cvom_respondent *r, const struct answers *ans)
 
 /* The account's score from its n respondents, blended with its signals on as_of. */
 static enum cvom_status score_of(struct cvom_store *st, struct cvom_instrument_cache *cache,
-                                 const struct cvom_config *cfg, int64_t account_id,
-                                 int32_t as_of, const struct cvom_respondent *r, size_t n,
-                                 struct cvom_score *out, struct cvom_error *err)
+                                 const struct cvom_config *cfg, int64_t account_id, int32_t as_of,
+                                 const struct cvom_respondent *r, size_t n, struct cvom_score *out,
+                                 struct cvom_error *err)
 {
     const struct cvom_signal_ctx *sig = NULL;
     enum cvom_status s = cvom_score_account(cfg, 1, r, n, out);
@@ -529,7 +528,7 @@ cvom__account_explain_signals(struct cvom_store *st, const struct cvom_config *c
     struct cvom_answer_set *sets = calloc(n, sizeof *sets);
     size_t *items = calloc(n * CVOM_ITEMS_MAX, sizeof *items);
     double *raw = calloc(n * CVOM_ITEMS_MAX, sizeof *raw);
-    char (*labels)[CVOM_NAME_MAX] = calloc(n, sizeof *labels);
+    char(*labels)[CVOM_NAME_MAX] = calloc(n, sizeof *labels);
     struct answers *ans = malloc(sizeof *ans);
     size_t map[CVOM_ITEMS_MAX], k = 0;
     if (!sets || !items || !raw || !labels || !ans)
@@ -669,8 +668,8 @@ static int by_id_cmp(const void *x, const void *y)
 struct counted {
     int64_t id;
     int64_t instrument_id;
-    size_t account;        /* index in the scan's accounts */
-    unsigned date;         /* which of the scan's dates */
+    size_t account; /* index in the scan's accounts */
+    unsigned date;  /* which of the scan's dates */
     double influence;
     struct cvom_respondent r;
 };
@@ -679,20 +678,20 @@ struct bulk {
     struct cvom_store *st;
     struct cvom_instrument_cache *cache;
     const struct cvom_config *cfg;
-    struct cvom_scored **acc;      /* per date: the scan's accounts, in one order */
-    struct by_id *ids;             /* the scan's accounts by id */
+    struct cvom_scored **acc; /* per date: the scan's accounts, in one order */
+    struct by_id *ids;        /* the scan's accounts by id */
     size_t n_acc;
     unsigned n_dates;
-    struct counted *c;             /* by account, then date, then the order pick gives */
+    struct counted *c; /* by account, then date, then the order pick gives */
     size_t n_c, cap_c;
-    size_t *first, *count;         /* per date and account (date * n_acc + i): its run in c */
-    struct by_id *by_assessment;   /* the counted assessments by id (at: index in c); one
-                                      assessment may count on several dates */
+    size_t *first, *count;          /* per date and account (date * n_acc + i): its run in c */
+    struct by_id *by_assessment;    /* the counted assessments by id (at: index in c); one
+                                       assessment may count on several dates */
     struct picks p[SCAN_DATES_MAX]; /* the account being read, per date */
     int64_t account_id;
     size_t account_at;
-    size_t next;                   /* response_scan: the next of by_assessment */
-    struct answers ans;            /* response_scan: the answers of c[by_assessment[next]] */
+    size_t next;        /* response_scan: the next of by_assessment */
+    struct answers ans; /* response_scan: the answers of c[by_assessment[next]] */
     int64_t ans_of;
     enum cvom_status s;
     struct cvom_error *err;
@@ -727,8 +726,8 @@ static void flush_account(struct bulk *b)
                 continue; /* a stakeholder with no influence does not move the score */
             void *g = cvom__grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c, PORTFOLIO_MAX * 64u);
             if (!g) {
-                b->s = cvom_error_set(b->err, CVOM_ENOMEM,
-                                      "too many assessments to hold in memory");
+                b->s =
+                    cvom_error_set(b->err, CVOM_ENOMEM, "too many assessments to hold in memory");
                 break;
             }
             b->c = g;
@@ -770,10 +769,10 @@ static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_
         }
         /* respondent_of: a customer's stakeholder of this account gives the influence. */
         if (at >= 0)
-            b->p[d].influence[at] = a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id &&
-                                            sh_account == a->account_id
-                                        ? influence
-                                        : 1.0;
+            b->p[d].influence[at] =
+                a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id && sh_account == a->account_id
+                    ? influence
+                    : 1.0;
     }
     return 0;
 }
@@ -828,9 +827,9 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
     }
     int i = cvom_instrument_find(b->ans.ins, r->item_code);
     if (i < 0 || b->ans.n == CVOM_ITEMS_MAX) {
-        b->s = cvom_error_set(b->err, CVOM_EINVAL,
-                              "assessment %lld has an answer to an unknown item",
-                              (long long)r->assessment_id);
+        b->s =
+            cvom_error_set(b->err, CVOM_EINVAL, "assessment %lld has an answer to an unknown item",
+                           (long long)r->assessment_id);
         return 1;
     }
     b->ans.items[b->ans.n] = (size_t)i;
@@ -853,12 +852,17 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
                                  const struct cvom_config *cfg, const int32_t *dates,
                                  unsigned n_dates, struct cvom_scored **acc, size_t n,
                                  int *one_by_one,
-                                 void (*progress)(void *ctx, size_t done, size_t total),
-                                 void *ctx, struct cvom_error *err)
+                                 void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                                 struct cvom_error *err)
 {
     *one_by_one = 0;
-    struct bulk b = {.st = st, .cache = cache, .cfg = cfg, .acc = acc, .n_acc = n,
-                     .n_dates = n_dates, .err = err};
+    struct bulk b = {.st = st,
+                     .cache = cache,
+                     .cfg = cfg,
+                     .acc = acc,
+                     .n_acc = n,
+                     .n_dates = n_dates,
+                     .err = err};
     int32_t last = dates[0];
     for (unsigned d = 0; d < n_dates; d++) {
         b.p[d].as_of = dates[d];
@@ -927,8 +931,7 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         r = g;
         for (size_t j = 0; j < k; j++)
             r[j] = b.c[b.first[i] + j].r;
-        s = score_of(st, cache, cfg, acc[d][at].account.id, dates[d], r, k,
-                     &acc[d][at].score, err);
+        s = score_of(st, cache, cfg, acc[d][at].account.id, dates[d], r, k, &acc[d][at].score, err);
         if (progress && (i % 4096 == 4095 || i + 1 == total))
             progress(ctx, i + 1, total);
     }

@@ -10,10 +10,10 @@
 
 /* What stands behind an account's score on a date. */
 struct cvom_evidence {
-    int assessments;   /* latest complete assessment per respondent, on or before the date */
-    int customer;      /* of which customer respondents */
-    int32_t newest;    /* date of the newest of them; 0 when none */
-    int stale;         /* 1 when the newest is older than the validity period */
+    int assessments; /* latest complete assessment per respondent, on or before the date */
+    int customer;    /* of which customer respondents */
+    int32_t newest;  /* date of the newest of them; 0 when none */
+    int stale;       /* 1 when the newest is older than the validity period */
 };
 
 /* Read thresholds and the other scoring settings from the store's settings, starting from
@@ -119,10 +119,10 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
 
 /* The reliability of one axis of an instrument version over its complete assessments. */
 struct cvom_axis_reliability {
-    size_t cases;     /* assessments that answered every item of the axis */
-    size_t items;     /* items on the axis, in instrument order */
-    size_t index[CVOM_ITEMS_MAX];    /* their indices in the instrument */
-    double alpha;     /* NaN when it cannot be computed (fewer than 2 cases, no spread) */
+    size_t cases;                 /* assessments that answered every item of the axis */
+    size_t items;                 /* items on the axis, in instrument order */
+    size_t index[CVOM_ITEMS_MAX]; /* their indices in the instrument */
+    double alpha; /* NaN when it cannot be computed (fewer than 2 cases, no spread) */
     double item_total[CVOM_ITEMS_MAX]; /* corrected item–total correlations */
 };
 

@@ -73,19 +73,17 @@ enum cvom_status cvom__signals_load(struct cvom_store *st, int32_t as_of, int64_
     struct defs d = {ctx, 0};
     enum cvom_status s = st->ops->signal_list(st, def_cb, &d, err);
     if (!s && d.over)
-        s = cvom_error_set(err, CVOM_ELIMIT, "more than %d signals are defined",
-                           CVOM_SIGNALS_MAX);
+        s = cvom_error_set(err, CVOM_ELIMIT, "more than %d signals are defined", CVOM_SIGNALS_MAX);
     for (size_t i = 0; !s && i < ctx->n; i++) {
         struct cvom_signal_column *c = &ctx->col[i];
         struct fill f = {c, as_of, 0};
         int percentile = c->sig.def.norm == CVOM_NORM_PERCENTILE;
         if (c->sig.source == CVOM_SIGNAL_LEDGER)
             /* The ledger is small next to the portfolio; its means are read whole. */
-            s = st->ops->network_means(st, as_of - (CVOM_LEDGER_DAYS - 1), as_of, mean_cb, &f,
-                                       err);
+            s = st->ops->network_means(st, as_of - (CVOM_LEDGER_DAYS - 1), as_of, mean_cb, &f, err);
         else
-            s = st->ops->signal_latest(st, c->sig.id, as_of, percentile ? 0 : only, value_cb,
-                                       &f, err);
+            s = st->ops->signal_latest(st, c->sig.id, as_of, percentile ? 0 : only, value_cb, &f,
+                                       err);
         if (!s && f.oom)
             s = cvom_error_set(err, CVOM_ENOMEM, "out of memory reading signal %s",
                                c->sig.def.name);
@@ -229,13 +227,14 @@ enum cvom_status cvom__signal_from_fields(const struct cvom_signal_fields *in,
         return field_error(err, "norm", "The normalisation is fixed, percentile or logistic.");
     d.norm = (enum cvom_norm)norm;
     if (d.norm != CVOM_NORM_PERCENTILE && number_field(in->p1, &d.p1))
-        return field_error(err, "p1", d.norm == CVOM_NORM_FIXED
-                                          ? "Give the value that scores 0."
-                                          : "Give the midpoint, the value that scores 50.");
+        return field_error(err, "p1",
+                           d.norm == CVOM_NORM_FIXED
+                               ? "Give the value that scores 0."
+                               : "Give the midpoint, the value that scores 50.");
     if (d.norm != CVOM_NORM_PERCENTILE && number_field(in->p2, &d.p2))
-        return field_error(err, "p2", d.norm == CVOM_NORM_FIXED
-                                          ? "Give the value that scores 100."
-                                          : "Give the scale, a number above 0.");
+        return field_error(err, "p2",
+                           d.norm == CVOM_NORM_FIXED ? "Give the value that scores 100."
+                                                     : "Give the scale, a number above 0.");
     if (number_field(in->weight, &d.weight))
         return field_error(err, "weight", "The weight is a number above 0, at most 100.");
     enum cvom_status s = cvom_signal_def_validate(&d, err); /* it names the field */

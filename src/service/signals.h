@@ -10,9 +10,9 @@
 /* One account's value of a signal in force on the date. */
 struct cvom_signal_entry {
     int64_t account;
-    double raw;          /* the measured value (ledger: the mean rating) */
-    int32_t date;        /* when it was measured (ledger: the date asked for) */
-    int count;           /* ledger: rated entries averaged; 0 for imported signals */
+    double raw;   /* the measured value (ledger: the mean rating) */
+    int32_t date; /* when it was measured (ledger: the date asked for) */
+    int count;    /* ledger: rated entries averaged; 0 for imported signals */
 };
 
 /* One signal with the values in force on the date. */
@@ -20,12 +20,12 @@ struct cvom_signal_column {
     struct cvom_signal sig;
     size_t n, cap;
     struct cvom_signal_entry *v; /* by account, ascending */
-    double *sorted;      /* the values in order, for the percentile; NULL otherwise */
+    double *sorted;              /* the values in order, for the percentile; NULL otherwise */
 };
 
 struct cvom_signal_ctx {
     int32_t as_of;
-    int64_t only;        /* the one account loaded, or 0 for the whole portfolio */
+    int64_t only; /* the one account loaded, or 0 for the whole portfolio */
     size_t n;
     struct cvom_signal_column col[CVOM_SIGNALS_MAX];
 };
@@ -40,10 +40,10 @@ void cvom__signals_cleanup(struct cvom_signal_ctx *ctx);
 /* One signal of one account as it enters the blend. */
 struct cvom_signal_shown {
     struct cvom_signal sig;
-    double raw;          /* the measured value (ledger: the mean rating) */
+    double raw; /* the measured value (ledger: the mean rating) */
     int32_t date;
-    int count;           /* ledger: rated entries averaged; 0 otherwise */
-    double score;        /* 0–100 after normalisation and direction */
+    int count;    /* ledger: rated entries averaged; 0 otherwise */
+    double score; /* 0–100 after normalisation and direction */
 };
 
 struct cvom_signals_shown {
@@ -71,9 +71,9 @@ enum cvom_status cvom__signal_from_fields(const struct cvom_signal_fields *in,
 /* One signal over a set of accounts. */
 struct cvom_signal_summary {
     struct cvom_signal sig;
-    size_t accounts;     /* accounts whose score it entered (a value in force, the axis scored) */
-    double mean_score;   /* its mean 0–100 score over them; NaN when none */
-    double mean_points;  /* the mean points it adds to their axis score; NaN when none */
+    size_t accounts;    /* accounts whose score it entered (a value in force, the axis scored) */
+    double mean_score;  /* its mean 0–100 score over them; NaN when none */
+    double mean_points; /* the mean points it adds to their axis score; NaN when none */
 };
 
 /* Summarise every signal of ctx over n accounts: ids[i] and the blended score of that

@@ -49,12 +49,10 @@ enum cvom_status cvom__whatif_pick(struct cvom_store *st, int64_t account_id, in
                               (long long)id);
     if (a.status != CVOM_ACTION_OPEN)
         return cvom_error_set(err, CVOM_EINVAL,
-                              "action %lld is done: only open actions are planned",
-                              (long long)id);
+                              "action %lld is done: only open actions are planned", (long long)id);
     for (size_t j = 0; j < set->n; j++)
         if (set->v[j].id == a.id)
-            return cvom_error_set(err, CVOM_EINVAL, "action %lld is given twice",
-                                  (long long)id);
+            return cvom_error_set(err, CVOM_EINVAL, "action %lld is given twice", (long long)id);
     cvom__action_set_push(set, &a);
     if (set->over)
         return cvom_error_set(err, CVOM_ELIMIT, "too many actions");

@@ -53,8 +53,8 @@ struct cvom__whatif_portfolio {
     struct cvom_scored *v; /* the accounts of the scan, in its order; owned */
     struct cvom_whatif *w; /* w[i] is v[i]'s projection under its actions; owned */
     size_t n;
-    size_t actions;        /* actions in the plan */
-    size_t counted;        /* of which on a scanned account */
+    size_t actions; /* actions in the plan */
+    size_t counted; /* of which on a scanned account */
     struct cvom_whatif_mix mix;
 };
 

@@ -438,8 +438,8 @@ enum cvom_status cvom__op_response_put(struct cvom_store *st, const struct cvom_
 enum cvom_status cvom__op_response_remove(struct cvom_store *st, int64_t assessment_id,
                                           const char *item_code, struct cvom_error *err)
 {
-    return db_exec_keyed(db_of(st), S_RESPONSE_REMOVE, item_code, CVOM_CODE_MAX, 1,
-                         assessment_id, 0, "clearing an answer", err);
+    return db_exec_keyed(db_of(st), S_RESPONSE_REMOVE, item_code, CVOM_CODE_MAX, 1, assessment_id,
+                         0, "clearing an answer", err);
 }
 
 enum cvom_status cvom__op_assessment_remove(struct cvom_store *st, int64_t id,

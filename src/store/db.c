@@ -445,8 +445,7 @@ void db_set_field(struct cvom_error *err, const char *field)
 /* Name the reference that is missing: the one the database named, or else the first whose
  * record does not exist. */
 static enum cvom_status fk_fail(struct db_store *s, const char *what, const char *named,
-                                const struct fk_ref *refs, size_t n_refs,
-                                struct cvom_error *err)
+                                const struct fk_ref *refs, size_t n_refs, struct cvom_error *err)
 {
     for (size_t i = 0; i < n_refs; i++) {
         if (refs[i].value == 0)

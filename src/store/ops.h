@@ -195,9 +195,9 @@ enum cvom_status cvom__op_action_get(struct cvom_store *st, int64_t id, struct c
                                      struct cvom_error *err);
 enum cvom_status cvom__op_action_list(struct cvom_store *st, const struct cvom_action_filter *f,
                                       cvom_action_cb cb, void *ctx, struct cvom_error *err);
-enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
-                                            int64_t version, enum cvom_action_status status_to,
-                                            int32_t day, struct cvom_error *err);
+enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id, int64_t version,
+                                            enum cvom_action_status status_to, int32_t day,
+                                            struct cvom_error *err);
 enum cvom_status cvom__op_playbook_clear(struct cvom_store *st, struct cvom_error *err);
 enum cvom_status cvom__op_playbook_put(struct cvom_store *st, const struct cvom_play *p,
                                        struct cvom_error *err);

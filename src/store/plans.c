@@ -121,9 +121,9 @@ enum cvom_status cvom__op_action_list(struct cvom_store *st, const struct cvom_a
     return db_each_row(&q, &a, read_action, action_walk_cb, &w, err);
 }
 
-enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id,
-                                            int64_t version, enum cvom_action_status status_to,
-                                            int32_t day, struct cvom_error *err)
+enum cvom_status cvom__op_action_set_status(struct cvom_store *st, int64_t id, int64_t version,
+                                            enum cvom_action_status status_to, int32_t day,
+                                            struct cvom_error *err)
 {
     struct db_store *s = db_of(st);
     if ((unsigned)status_to >= CVOM_ACTION_STATUS_COUNT)

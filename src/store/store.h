@@ -23,19 +23,19 @@
 #define CVOM_TAGS_MAX 512
 
 struct cvom_account {
-    int64_t id;                        /* assigned by the store */
-    char external_id[CVOM_FIELD_MAX];  /* the CRM's id; unique when not empty */
-    char name[CVOM_FIELD_MAX];         /* required */
-    char owner[CVOM_FIELD_MAX];        /* the account manager */
-    int64_t parent_id;                 /* 0: none */
-    double revenue;                    /* annual revenue with us; >= 0 */
-    double potential;                  /* >= 0 */
-    char currency[8];                  /* ISO 4217, e.g. "EUR" */
+    int64_t id;                       /* assigned by the store */
+    char external_id[CVOM_FIELD_MAX]; /* the CRM's id; unique when not empty */
+    char name[CVOM_FIELD_MAX];        /* required */
+    char owner[CVOM_FIELD_MAX];       /* the account manager */
+    int64_t parent_id;                /* 0: none */
+    double revenue;                   /* annual revenue with us; >= 0 */
+    double potential;                 /* >= 0 */
+    char currency[8];                 /* ISO 4217, e.g. "EUR" */
     char industry[CVOM_FIELD_MAX];
     char region[CVOM_FIELD_MAX];
-    char tags[CVOM_TAGS_MAX];          /* comma-separated, trimmed */
+    char tags[CVOM_TAGS_MAX]; /* comma-separated, trimmed */
     char notes[CVOM_NOTES_MAX];
-    int64_t version;                   /* moves on with every change; see account_update */
+    int64_t version; /* moves on with every change; see account_update */
 };
 
 /* An account without its notes: what listings and portfolio scans carry, at a quarter of the
@@ -72,8 +72,8 @@ struct cvom_stakeholder {
     int64_t account_id;
     char external_id[CVOM_FIELD_MAX]; /* unique within the account when not empty */
     char name[CVOM_FIELD_MAX];
-    char role[CVOM_FIELD_MAX];        /* economic buyer, sponsor, user, technical … */
-    double influence;                 /* 0..1 */
+    char role[CVOM_FIELD_MAX]; /* economic buyer, sponsor, user, technical … */
+    double influence;          /* 0..1 */
     enum cvom_stance stance;
     char email[CVOM_FIELD_MAX];
     int64_t reports_to;               /* another stakeholder of the account; 0: nobody */
@@ -85,7 +85,7 @@ struct cvom_stakeholder {
 };
 
 enum cvom_assessment_status {
-    CVOM_ASSESS_DRAFT = 0,   /* saved part-way; resumable */
+    CVOM_ASSESS_DRAFT = 0, /* saved part-way; resumable */
     CVOM_ASSESS_COMPLETE,
     CVOM_ASSESS_STATUS_COUNT
 };
@@ -136,12 +136,12 @@ enum cvom_role {
 
 struct cvom_user {
     int64_t id;
-    char name[CVOM_FIELD_MAX];     /* sign-in name, unique */
-    char display[CVOM_FIELD_MAX];  /* the name accounts carry as owner; defaults to name */
+    char name[CVOM_FIELD_MAX];    /* sign-in name, unique */
+    char display[CVOM_FIELD_MAX]; /* the name accounts carry as owner; defaults to name */
     enum cvom_role role;
     char password[CVOM_SECRET_MAX]; /* argon2id hash string; empty: cannot sign in yet */
     int disabled;
-    int64_t created;               /* seconds since the epoch */
+    int64_t created; /* seconds since the epoch */
 };
 
 /* How failed sign-ins slow the next ones. Failures are counted per address and per address
@@ -163,8 +163,8 @@ struct cvom_signin_limits {
 struct cvom_session {
     char id[CVOM_DIGEST_HEX];
     int64_t user_id;
-    char csrf[CVOM_DIGEST_HEX];    /* the token every form of this session carries */
-    int64_t created, seen;         /* seconds since the epoch */
+    char csrf[CVOM_DIGEST_HEX]; /* the token every form of this session carries */
+    int64_t created, seen;      /* seconds since the epoch */
 };
 
 /* A token for scripts, sent as "Authorization: Bearer …"; only its digest is stored. */
@@ -195,7 +195,7 @@ struct cvom_audit {
     int64_t id;
     int64_t at;
     char actor[CVOM_FIELD_MAX];
-    char action[64];               /* "sign-in", "sign-in-failed", "role-change", "import" … */
+    char action[64]; /* "sign-in", "sign-in-failed", "role-change", "import" … */
     char target[CVOM_FIELD_MAX];
     char detail[512];
     char address[64];
@@ -301,17 +301,13 @@ int cvom__role_parse(const char *s);
 
 /* ---- action plans ------------------------------------------------------------------- */
 
-enum cvom_action_status {
-    CVOM_ACTION_OPEN = 0,
-    CVOM_ACTION_DONE,
-    CVOM_ACTION_STATUS_COUNT
-};
+enum cvom_action_status { CVOM_ACTION_OPEN = 0, CVOM_ACTION_DONE, CVOM_ACTION_STATUS_COUNT };
 
 #define CVOM_ACTION_TITLE_MAX 256
 
 /* One entry of an account's action plan. */
 struct cvom_action {
-    int64_t id;                        /* assigned by the store */
+    int64_t id; /* assigned by the store */
     int64_t account_id;
     char title[CVOM_ACTION_TITLE_MAX]; /* what: required */
     char owner[CVOM_FIELD_MAX];        /* who; "" when nobody owns it yet */
@@ -321,17 +317,17 @@ struct cvom_action {
     double cost;                       /* expected cost, >= 0; NaN when not given */
     char play[CVOM_PLAY_KEY_MAX];      /* the playbook key it comes from; "" when none */
     enum cvom_action_status status;
-    int32_t created;                   /* days since 1970-01-01 */
-    int32_t done;                      /* the day it was marked done; 0 while open */
-    int64_t version;                   /* moves on with every change; see action_set_status */
+    int32_t created; /* days since 1970-01-01 */
+    int32_t done;    /* the day it was marked done; 0 while open */
+    int64_t version; /* moves on with every change; see action_set_status */
 };
 
 /* Filters for listing actions; 0 and -1 mean "any". */
 struct cvom_action_filter {
-    int64_t account_id;                /* 0: every account */
-    int status;                        /* enum cvom_action_status, or -1 */
-    int32_t due_before;                /* > 0: only actions due strictly before this day */
-    int unowned;                       /* 1: only actions without an owner */
+    int64_t account_id; /* 0: every account */
+    int status;         /* enum cvom_action_status, or -1 */
+    int32_t due_before; /* > 0: only actions due strictly before this day */
+    int unowned;        /* 1: only actions without an owner */
 };
 
 const char *cvom__action_status_name(enum cvom_action_status s);
@@ -343,10 +339,10 @@ int cvom__action_status_parse(const char *s);
 
 /* One offering of our catalogue: a core product or an add-on service. */
 struct cvom_offering {
-    int64_t id;                            /* assigned by the store */
-    char code[CVOM_OFFERING_CODE_MAX];     /* short and unique, e.g. "LOCAL-MKT"; required */
-    char name[CVOM_FIELD_MAX];             /* required */
-    char category[CVOM_FIELD_MAX];         /* "core product", "add-on service" or free text */
+    int64_t id;                        /* assigned by the store */
+    char code[CVOM_OFFERING_CODE_MAX]; /* short and unique, e.g. "LOCAL-MKT"; required */
+    char name[CVOM_FIELD_MAX];         /* required */
+    char category[CVOM_FIELD_MAX];     /* "core product", "add-on service" or free text */
 };
 
 /* An account's rating of an offering and our cost to serve it, with the offering's code,
@@ -354,7 +350,7 @@ struct cvom_offering {
 struct cvom_offering_rating {
     int64_t account_id;
     int64_t offering_id;
-    struct cvom_offer_rating r;            /* importance, performance (1..7), cost (>= 0) */
+    struct cvom_offer_rating r; /* importance, performance (1..7), cost (>= 0) */
     char code[CVOM_OFFERING_CODE_MAX];
     char name[CVOM_FIELD_MAX];
     char category[CVOM_FIELD_MAX];
@@ -363,7 +359,7 @@ struct cvom_offering_rating {
 /* One place in a value hierarchy: account_id 0 is our own. */
 struct cvom_value_rank {
     int64_t account_id;
-    int rank;                              /* 1 = most important */
+    int rank; /* 1 = most important */
     char value[CVOM_VALUE_NAME_MAX];
 };
 
@@ -375,8 +371,8 @@ enum cvom_signal_source { CVOM_SIGNAL_IMPORTED = 0, CVOM_SIGNAL_LEDGER };
 #define CVOM_LEDGER_DAYS 365
 
 struct cvom_signal {
-    int64_t id;                  /* assigned by the store */
-    struct cvom_signal_def def;  /* name, label, axis, direction, normalisation, weight */
+    int64_t id;                 /* assigned by the store */
+    struct cvom_signal_def def; /* name, label, axis, direction, normalisation, weight */
     enum cvom_signal_source source;
 };
 
@@ -384,8 +380,8 @@ struct cvom_signal {
 struct cvom_signal_value {
     int64_t account_id;
     int64_t signal_id;
-    int32_t date;   /* days since 1970-01-01 */
-    double value;   /* finite */
+    int32_t date; /* days since 1970-01-01 */
+    double value; /* finite */
 };
 
 /* What we give a customer through whom we know. */
@@ -399,12 +395,12 @@ const char *cvom__network_kind_name(enum cvom_network_kind k); /* "introduction"
 int cvom__network_kind_parse(const char *s);
 
 struct cvom_network_entry {
-    int64_t id;                  /* assigned by the store */
+    int64_t id; /* assigned by the store */
     int64_t account_id;
     int32_t date;
     enum cvom_network_kind kind;
-    char title[CVOM_FIELD_MAX];  /* required: who was introduced, which group or event */
-    double rating;               /* the customer's rating 1..5; NaN when not rated yet */
+    char title[CVOM_FIELD_MAX]; /* required: who was introduced, which group or event */
+    double rating;              /* the customer's rating 1..5; NaN when not rated yet */
     char notes[CVOM_FIELD_MAX];
 };
 
@@ -463,8 +459,7 @@ struct cvom_store_ops {
     void (*hold_at)(struct cvom_store *st, long line, long column);
 
     /* Schema version after migrations; migrations run inside open. */
-    enum cvom_status (*schema_version)(struct cvom_store *st, int *version,
-                                       struct cvom_error *err);
+    enum cvom_status (*schema_version)(struct cvom_store *st, int *version, struct cvom_error *err);
     /* Copy the whole database into dest, a new file, outside a transaction. A back end that
      * a tool of its own backs up better (PostgreSQL: pg_dump) refuses with CVOM_EINVAL and a
      * message that names the tool. */
@@ -473,8 +468,8 @@ struct cvom_store_ops {
     /* Settings: small key/value pairs (thresholds, validity). get: CVOM_ENOTFOUND if unset.
      * swap sets key to value only while its stored value is still seen (NULL: while it is
      * unset), and CVOM_ECONFLICT otherwise: the check and the change are one step. */
-    enum cvom_status (*setting_get)(struct cvom_store *st, const char *key, char *buf,
-                                    size_t cap, struct cvom_error *err);
+    enum cvom_status (*setting_get)(struct cvom_store *st, const char *key, char *buf, size_t cap,
+                                    struct cvom_error *err);
     enum cvom_status (*setting_set)(struct cvom_store *st, const char *key, const char *value,
                                     struct cvom_error *err);
     enum cvom_status (*setting_swap)(struct cvom_store *st, const char *key, const char *seen,
@@ -489,16 +484,14 @@ struct cvom_store_ops {
                                     struct cvom_error *err);
     enum cvom_status (*account_update)(struct cvom_store *st, struct cvom_account *a,
                                        struct cvom_error *err);
-    enum cvom_status (*account_remove)(struct cvom_store *st, int64_t id,
-                                       struct cvom_error *err);
+    enum cvom_status (*account_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
     enum cvom_status (*account_get)(struct cvom_store *st, int64_t id, struct cvom_account *out,
                                     struct cvom_error *err);
     enum cvom_status (*account_find)(struct cvom_store *st, const char *ref,
                                      struct cvom_account *out, struct cvom_error *err);
     enum cvom_status (*account_list)(struct cvom_store *st, const struct cvom_account_filter *f,
                                      cvom_account_cb cb, void *ctx, struct cvom_error *err);
-    enum cvom_status (*account_count)(struct cvom_store *st, int64_t *n,
-                                      struct cvom_error *err);
+    enum cvom_status (*account_count)(struct cvom_store *st, int64_t *n, struct cvom_error *err);
 
     /* Stakeholders. find: by numeric id, external id or exact name within the account.
      * add and update refuse (CVOM_EINVAL, field "reports_to") a reports_to that is not
@@ -506,21 +499,18 @@ struct cvom_store_ops {
      * themselves through others. */
     enum cvom_status (*stakeholder_add)(struct cvom_store *st, struct cvom_stakeholder *s,
                                         struct cvom_error *err);
-    enum cvom_status (*stakeholder_update)(struct cvom_store *st,
-                                           const struct cvom_stakeholder *s,
+    enum cvom_status (*stakeholder_update)(struct cvom_store *st, const struct cvom_stakeholder *s,
                                            struct cvom_error *err);
     enum cvom_status (*stakeholder_remove)(struct cvom_store *st, int64_t id,
                                            struct cvom_error *err);
     /* get: by id alone, whichever account it belongs to; CVOM_ENOTFOUND. */
     enum cvom_status (*stakeholder_get)(struct cvom_store *st, int64_t id,
                                         struct cvom_stakeholder *out, struct cvom_error *err);
-    enum cvom_status (*stakeholder_find)(struct cvom_store *st, int64_t account_id,
-                                         const char *ref, struct cvom_stakeholder *out,
-                                         struct cvom_error *err);
+    enum cvom_status (*stakeholder_find)(struct cvom_store *st, int64_t account_id, const char *ref,
+                                         struct cvom_stakeholder *out, struct cvom_error *err);
     /* account_id 0: the stakeholders of every account, by account. */
     enum cvom_status (*stakeholder_list)(struct cvom_store *st, int64_t account_id,
-                                         cvom_stakeholder_cb cb, void *ctx,
-                                         struct cvom_error *err);
+                                         cvom_stakeholder_cb cb, void *ctx, struct cvom_error *err);
 
     /* Instruments: put stores a new (name, version); CVOM_EEXIST if it exists. get loads
      * items into an initialised instrument. latest: the highest version of name. */
@@ -528,8 +518,8 @@ struct cvom_store_ops {
                                        int64_t *id, struct cvom_error *err);
     enum cvom_status (*instrument_get)(struct cvom_store *st, int64_t id,
                                        struct cvom_instrument *out, struct cvom_error *err);
-    enum cvom_status (*instrument_latest)(struct cvom_store *st, const char *name,
-                                          int64_t *id, struct cvom_error *err);
+    enum cvom_status (*instrument_latest)(struct cvom_store *st, const char *name, int64_t *id,
+                                          struct cvom_error *err);
     enum cvom_status (*instrument_find)(struct cvom_store *st, const char *name, int version,
                                         int64_t *id, struct cvom_error *err);
     enum cvom_status (*instrument_list)(struct cvom_store *st, cvom_instrument_cb cb, void *ctx,
@@ -538,12 +528,10 @@ struct cvom_store_ops {
     /* Assessments and their responses. response_put replaces an answer to the same item. */
     enum cvom_status (*assessment_add)(struct cvom_store *st, struct cvom_assessment *a,
                                        struct cvom_error *err);
-    enum cvom_status (*assessment_update)(struct cvom_store *st,
-                                          const struct cvom_assessment *a,
+    enum cvom_status (*assessment_update)(struct cvom_store *st, const struct cvom_assessment *a,
                                           struct cvom_error *err);
     enum cvom_status (*assessment_list)(struct cvom_store *st, int64_t account_id,
-                                        cvom_assessment_cb cb, void *ctx,
-                                        struct cvom_error *err);
+                                        cvom_assessment_cb cb, void *ctx, struct cvom_error *err);
     enum cvom_status (*response_put)(struct cvom_store *st, const struct cvom_response *r,
                                      struct cvom_error *err);
     enum cvom_status (*response_list)(struct cvom_store *st, int64_t assessment_id,
@@ -572,8 +560,7 @@ struct cvom_store_ops {
                                              cvom_snapshot_cb cb, void *ctx,
                                              struct cvom_error *err);
     enum cvom_status (*snapshot_history)(struct cvom_store *st, int64_t account_id,
-                                         cvom_snapshot_cb cb, void *ctx,
-                                         struct cvom_error *err);
+                                         cvom_snapshot_cb cb, void *ctx, struct cvom_error *err);
 
     /* Row counts of the main tables, for tests and `cvom init` output: cb(ctx, table, count)
      * for each, in a fixed order. */
@@ -601,8 +588,8 @@ struct cvom_store_ops {
      * created_before or last seen before seen_before. */
     enum cvom_status (*session_put)(struct cvom_store *st, const struct cvom_session *s,
                                     struct cvom_error *err);
-    enum cvom_status (*session_get)(struct cvom_store *st, const char *id,
-                                    struct cvom_session *out, struct cvom_error *err);
+    enum cvom_status (*session_get)(struct cvom_store *st, const char *id, struct cvom_session *out,
+                                    struct cvom_error *err);
     enum cvom_status (*session_touch)(struct cvom_store *st, const char *id, int64_t seen,
                                       struct cvom_error *err);
     enum cvom_status (*session_remove)(struct cvom_store *st, const char *id,
@@ -615,8 +602,8 @@ struct cvom_store_ops {
     /* API tokens, by the digest of the token. */
     enum cvom_status (*token_add)(struct cvom_store *st, struct cvom_token *t,
                                   struct cvom_error *err);
-    enum cvom_status (*token_find)(struct cvom_store *st, const char *hash,
-                                   struct cvom_token *out, struct cvom_error *err);
+    enum cvom_status (*token_find)(struct cvom_store *st, const char *hash, struct cvom_token *out,
+                                   struct cvom_error *err);
     enum cvom_status (*token_touch)(struct cvom_store *st, int64_t id, int64_t used,
                                     struct cvom_error *err);
     enum cvom_status (*token_list)(struct cvom_store *st, cvom_token_cb cb, void *ctx,
@@ -673,8 +660,8 @@ struct cvom_store_ops {
      * answers racing for one link cannot both succeed. */
     enum cvom_status (*survey_add)(struct cvom_store *st, const struct cvom_survey *s,
                                    struct cvom_error *err);
-    enum cvom_status (*survey_get)(struct cvom_store *st, const char *hash,
-                                   struct cvom_survey *out, struct cvom_error *err);
+    enum cvom_status (*survey_get)(struct cvom_store *st, const char *hash, struct cvom_survey *out,
+                                   struct cvom_error *err);
     enum cvom_status (*survey_use)(struct cvom_store *st, const char *hash, int64_t now,
                                    int64_t assessment_id, struct cvom_error *err);
     enum cvom_status (*survey_list)(struct cvom_store *st, int64_t account_id, cvom_survey_cb cb,
@@ -776,22 +763,20 @@ struct cvom_store_ops {
                                       struct cvom_offering *out, struct cvom_error *err);
     enum cvom_status (*offering_list)(struct cvom_store *st, cvom_offering_cb cb, void *ctx,
                                       struct cvom_error *err);
-    enum cvom_status (*offering_remove)(struct cvom_store *st, int64_t id,
-                                        struct cvom_error *err);
+    enum cvom_status (*offering_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
 
     /* Ratings per account and offering: put adds or replaces the one for (account,
      * offering); list gives one account's (0: every account's) by account, then offering
      * code. Removing an account removes its ratings. */
     enum cvom_status (*rating_put)(struct cvom_store *st, const struct cvom_offering_rating *r,
                                    struct cvom_error *err);
-    enum cvom_status (*rating_list)(struct cvom_store *st, int64_t account_id,
-                                    cvom_rating_cb cb, void *ctx, struct cvom_error *err);
+    enum cvom_status (*rating_list)(struct cvom_store *st, int64_t account_id, cvom_rating_cb cb,
+                                    void *ctx, struct cvom_error *err);
 
     /* The values hierarchies are made of (a new database holds eight). add: CVOM_EEXIST
      * when the name is there; remove: CVOM_ENOTFOUND when not, and removes the value from
      * every ranking; list: by name. */
-    enum cvom_status (*value_add)(struct cvom_store *st, const char *name,
-                                  struct cvom_error *err);
+    enum cvom_status (*value_add)(struct cvom_store *st, const char *name, struct cvom_error *err);
     enum cvom_status (*value_remove)(struct cvom_store *st, const char *name,
                                      struct cvom_error *err);
     enum cvom_status (*value_list)(struct cvom_store *st, cvom_value_cb cb, void *ctx,
@@ -805,8 +790,8 @@ struct cvom_store_ops {
      * then rank. */
     enum cvom_status (*ranking_clear)(struct cvom_store *st, int64_t account_id,
                                       struct cvom_error *err);
-    enum cvom_status (*ranking_put)(struct cvom_store *st, int64_t account_id,
-                                    const char *value, int rank, struct cvom_error *err);
+    enum cvom_status (*ranking_put)(struct cvom_store *st, int64_t account_id, const char *value,
+                                    int rank, struct cvom_error *err);
     enum cvom_status (*ranking_list)(struct cvom_store *st, int64_t account_id,
                                      cvom_value_rank_cb cb, void *ctx, struct cvom_error *err);
 
@@ -815,8 +800,8 @@ struct cvom_store_ops {
      * name or id; list by name; remove also removes its values. */
     enum cvom_status (*signal_put)(struct cvom_store *st, struct cvom_signal *s,
                                    struct cvom_error *err);
-    enum cvom_status (*signal_find)(struct cvom_store *st, const char *ref,
-                                    struct cvom_signal *out, struct cvom_error *err);
+    enum cvom_status (*signal_find)(struct cvom_store *st, const char *ref, struct cvom_signal *out,
+                                    struct cvom_error *err);
     enum cvom_status (*signal_list)(struct cvom_store *st, cvom_signal_cb cb, void *ctx,
                                     struct cvom_error *err);
     enum cvom_status (*signal_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
@@ -830,8 +815,7 @@ struct cvom_store_ops {
                                       int64_t account_id, cvom_signal_value_cb cb, void *ctx,
                                       struct cvom_error *err);
     enum cvom_status (*signal_history)(struct cvom_store *st, int64_t account_id,
-                                       cvom_signal_value_cb cb, void *ctx,
-                                       struct cvom_error *err);
+                                       cvom_signal_value_cb cb, void *ctx, struct cvom_error *err);
 
     /* The network ledger: add fills e->id; list gives one account's entries (0: every
      * account's) newest first; remove by id (CVOM_ENOTFOUND when absent); means gives each
@@ -839,13 +823,11 @@ struct cvom_store_ops {
      * id. */
     enum cvom_status (*network_add)(struct cvom_store *st, struct cvom_network_entry *e,
                                     struct cvom_error *err);
-    enum cvom_status (*network_list)(struct cvom_store *st, int64_t account_id,
-                                     cvom_network_cb cb, void *ctx, struct cvom_error *err);
-    enum cvom_status (*network_remove)(struct cvom_store *st, int64_t id,
-                                       struct cvom_error *err);
+    enum cvom_status (*network_list)(struct cvom_store *st, int64_t account_id, cvom_network_cb cb,
+                                     void *ctx, struct cvom_error *err);
+    enum cvom_status (*network_remove)(struct cvom_store *st, int64_t id, struct cvom_error *err);
     enum cvom_status (*network_means)(struct cvom_store *st, int32_t from, int32_t to,
-                                      cvom_network_mean_cb cb, void *ctx,
-                                      struct cvom_error *err);
+                                      cvom_network_mean_cb cb, void *ctx, struct cvom_error *err);
 };
 
 /* A store handle: every back end's struct starts with this. */

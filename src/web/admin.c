@@ -49,7 +49,6 @@ static void done_notice(struct web_req *r, const struct done_text *texts)
             page_notice(r, "ok", texts->text);
 }
 
-
 /* Run the current transaction's end: commit when s is OK, else roll back. */
 static enum cvom_status finish(struct web_req *r, enum cvom_status s)
 {
@@ -136,8 +135,10 @@ static void user_actions(struct web_req *r, const struct cvom_user *u)
     int self = u->id == r->user.id;
     if (!self) {
         user_action_open(r, u, "role");
-        buf_printf(b, "<label for=\"role-%lld\">Role</label><select id=\"role-%lld\" "
-                      "name=\"role\">", id, id);
+        buf_printf(b,
+                   "<label for=\"role-%lld\">Role</label><select id=\"role-%lld\" "
+                   "name=\"role\">",
+                   id, id);
         role_options(b, u->role);
         buf_puts(b, "</select> <button type=\"submit\">Change role</button></form>");
         user_action_open(r, u, u->disabled ? "enable" : "disable");
@@ -148,10 +149,11 @@ static void user_actions(struct web_req *r, const struct cvom_user *u)
                     "access.</p>");
     }
     user_action_open(r, u, "password");
-    buf_printf(b, "<label for=\"pw-%lld\">New password</label><input type=\"password\" "
-                  "id=\"pw-%lld\" name=\"password\" minlength=\"%d\" maxlength=\"%d\" "
-                  "autocomplete=\"new-password\" required> "
-                  "<button type=\"submit\">Set password</button></form>",
+    buf_printf(b,
+               "<label for=\"pw-%lld\">New password</label><input type=\"password\" "
+               "id=\"pw-%lld\" name=\"password\" minlength=\"%d\" maxlength=\"%d\" "
+               "autocomplete=\"new-password\" required> "
+               "<button type=\"submit\">Set password</button></form>",
                id, id, CVOM_PASSWORD_MIN, CVOM_PASSWORD_MAX);
 }
 
@@ -205,11 +207,12 @@ static void add_user_form(struct web_req *r, const struct user_form *f)
     buf_html(b, f ? f->display : "");
     buf_puts(b, "\"><label for=\"role\">Role</label><select id=\"role\" name=\"role\">");
     role_options(b, f ? f->role : CVOM_ROLE_VIEWER);
-    buf_printf(b, "</select><label for=\"password\">Initial password (at least %d "
-                  "characters)</label><input id=\"password\" name=\"password\" "
-                  "type=\"password\" minlength=\"%d\" maxlength=\"%d\" required "
-                  "autocomplete=\"new-password\"><button type=\"submit\">Add user</button>"
-                  "</form>",
+    buf_printf(b,
+               "</select><label for=\"password\">Initial password (at least %d "
+               "characters)</label><input id=\"password\" name=\"password\" "
+               "type=\"password\" minlength=\"%d\" maxlength=\"%d\" required "
+               "autocomplete=\"new-password\"><button type=\"submit\">Add user</button>"
+               "</form>",
                CVOM_PASSWORD_MIN, CVOM_PASSWORD_MIN, CVOM_PASSWORD_MAX);
 }
 
@@ -308,7 +311,8 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
         if (ro < 0)
             return cvom_error_set(&r->err, CVOM_EINVAL, "Choose a role: admin, manager or viewer.");
         if (self && ro != CVOM_ROLE_ADMIN)
-            return cvom_error_set(&r->err, CVOM_EINVAL, "You cannot remove your own "
+            return cvom_error_set(&r->err, CVOM_EINVAL,
+                                  "You cannot remove your own "
                                   "administrator role: ask another administrator to do it.");
         if ((enum cvom_role)ro == u->role) {
             *done = "same";
@@ -322,7 +326,8 @@ static enum cvom_status change_user(struct web_req *r, struct cvom_user *u, cons
     } else if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
         int disable = action[0] == 'd';
         if (self && disable)
-            return cvom_error_set(&r->err, CVOM_EINVAL, "You cannot disable yourself: ask "
+            return cvom_error_set(&r->err, CVOM_EINVAL,
+                                  "You cannot disable yourself: ask "
                                   "another administrator to do it.");
         u->disabled = disable;
         web_audit(r, disable ? "user-disable" : "user-enable", u->name, NULL);
@@ -402,8 +407,8 @@ static void current_settings(const struct cvom_config *cfg,
 
 /* The form shows values and carries, for each setting, the value the page was made from
  * (seen), so that a change made over someone else's newer one is refused. */
-static int settings_page(struct web_req *r, char values[][32], char seen[][32],
-                         const char *error, const char *bad_key, int http)
+static int settings_page(struct web_req *r, char values[][32], char seen[][32], const char *error,
+                         const char *bad_key, int http)
 {
     static const struct done_text texts[] = {
         {"saved", "The settings were saved. Scores use them from now on."},
@@ -423,9 +428,10 @@ static int settings_page(struct web_req *r, char values[][32], char seen[][32],
     for (size_t i = 0; i < SETTINGS_N && cvom__config_keys[i]; i++) {
         const char *key = cvom__config_keys[i];
         int bad = bad_key && strcmp(bad_key, key) == 0;
-        buf_printf(b, "<label for=\"%s\">%s <code>%s</code></label>"
-                      "<input id=\"%s\" name=\"%s\" inputmode=\"decimal\" maxlength=\"30\"%s "
-                      "value=\"",
+        buf_printf(b,
+                   "<label for=\"%s\">%s <code>%s</code></label>"
+                   "<input id=\"%s\" name=\"%s\" inputmode=\"decimal\" maxlength=\"30\"%s "
+                   "value=\"",
                    key, setting_labels[i], key, key, key, bad ? " aria-invalid=\"true\"" : "");
         buf_html(b, values[i]);
         buf_printf(b, "\"><input type=\"hidden\" name=\"seen.%s\" value=\"", key);
@@ -462,8 +468,7 @@ static int same_setting(const char *x, const char *y)
  * seen), each only while it still is what they saw; on a bad value or a change made
  * meanwhile, *bad names it. */
 static enum cvom_status store_settings(struct web_req *r, char cur[][32], char seen[][32],
-                                       char sent[][32], const char **bad, char *detail,
-                                       size_t cap)
+                                       char sent[][32], const char **bad, char *detail, size_t cap)
 {
     size_t used = 0;
     detail[0] = '\0';
@@ -529,9 +534,11 @@ static int settings_post(struct web_req *r)
             cvom__analytics_settings_load(r->store, &an2, NULL))
             return web_fail(r, s, &r->err);
         current_settings(&cfg2, &an2, now);
-        snprintf(msg, sizeof msg, "Someone else changed the settings while you had the page "
-                                  "open (%s). Nothing was saved: your values are in the form; "
-                                  "save again to keep them.", r->err.message);
+        snprintf(msg, sizeof msg,
+                 "Someone else changed the settings while you had the page "
+                 "open (%s). Nothing was saved: your values are in the form; "
+                 "save again to keep them.",
+                 r->err.message);
         return settings_page(r, sent, now, msg, bad, 409);
     }
     if (s)
@@ -657,8 +664,8 @@ static int instruments_get(struct web_req *r)
 }
 
 /* The uploaded file or the pasted text, as a NUL-terminated copy the caller frees. */
-static enum cvom_status instrument_upload(struct web_req *r, char **text, size_t *len,
-                                          char *name, size_t cap)
+static enum cvom_status instrument_upload(struct web_req *r, char **text, size_t *len, char *name,
+                                          size_t cap)
 {
     struct web_input *in = calloc(1, sizeof *in);
     if (!in)
@@ -703,8 +710,10 @@ static int instruments_post(struct web_req *r)
     if (!s && !(s = r->store->ops->begin(r->store, &r->err))) {
         s = r->store->ops->instrument_put(r->store, &ins, &id, &r->err);
         if (s == CVOM_EEXIST)
-            cvom_error_set(&r->err, s, "%s version %d is already here: publish the change as "
-                           "a new version.", ins.name, ins.version);
+            cvom_error_set(&r->err, s,
+                           "%s version %d is already here: publish the change as "
+                           "a new version.",
+                           ins.name, ins.version);
         if (!s) {
             char detail[64];
             snprintf(detail, sizeof detail, "version %d, %zu items", ins.version, ins.n_items);
@@ -761,16 +770,16 @@ static int audit_get(struct web_req *r)
         return web_refuse(r, WEB_BAD_REQUEST, NULL, "The page must be a number from 1.");
     struct buf *b = &r->out;
     page_begin(r, "Audit log", "admin");
-    buf_printf(b, "<div class=\"narrow\"><p><a href=\"/admin\">Administration</a></p>"
-                  "<h1>Audit log</h1><table class=\"data\"><caption>Newest first, page %ld"
-                  "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
-                  "<th scope=\"col\">What</th><th scope=\"col\">To what</th>"
-                  "<th scope=\"col\">Detail</th><th scope=\"col\">From</th></tr></thead><tbody>",
+    buf_printf(b,
+               "<div class=\"narrow\"><p><a href=\"/admin\">Administration</a></p>"
+               "<h1>Audit log</h1><table class=\"data\"><caption>Newest first, page %ld"
+               "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+               "<th scope=\"col\">What</th><th scope=\"col\">To what</th>"
+               "<th scope=\"col\">Detail</th><th scope=\"col\">From</th></tr></thead><tbody>",
                page);
     struct audit_page p = {.b = b};
-    enum cvom_status s = r->store->ops->audit_list(r->store, AUDIT_PAGE + 1,
-                                                   (int64_t)(page - 1) * AUDIT_PAGE, audit_cb,
-                                                   &p, &r->err);
+    enum cvom_status s = r->store->ops->audit_list(
+        r->store, AUDIT_PAGE + 1, (int64_t)(page - 1) * AUDIT_PAGE, audit_cb, &p, &r->err);
     if (s)
         return web_fail(r, s, &r->err);
     buf_puts(b, "</tbody></table>");

@@ -23,28 +23,32 @@ static void axis_options(struct buf *b, enum cvom_play_axis chosen)
 static void cost_options(struct buf *b, enum cvom_cost_level chosen)
 {
     for (int i = 0; i < CVOM_COST_COUNT; i++)
-        buf_printf(b, "<option value=\"%s\"%s>%s</option>",
-                   cvom_cost_level_name((enum cvom_cost_level)i), (int)chosen == i ? " selected" : "",
-                   cvom_cost_level_name((enum cvom_cost_level)i));
+        buf_printf(
+            b, "<option value=\"%s\"%s>%s</option>", cvom_cost_level_name((enum cvom_cost_level)i),
+            (int)chosen == i ? " selected" : "", cvom_cost_level_name((enum cvom_cost_level)i));
 }
 
 /* The fields of one play's form; `n` makes the ids unique on the page. */
 static void play_fields(struct buf *b, const struct cvom_play *p, size_t n)
 {
-    buf_printf(b, "<label for=\"pt-%zu\">Title</label><input id=\"pt-%zu\" name=\"title\" "
-                  "required maxlength=\"%d\" value=\"",
+    buf_printf(b,
+               "<label for=\"pt-%zu\">Title</label><input id=\"pt-%zu\" name=\"title\" "
+               "required maxlength=\"%d\" value=\"",
                n, n, CVOM_PLAY_TITLE_MAX - 1);
     buf_html(b, p ? p->title : "");
-    buf_printf(b, "\"><label for=\"px-%zu\">The play</label><textarea id=\"px-%zu\" "
-                  "name=\"play\" rows=\"3\" required maxlength=\"%d\">",
+    buf_printf(b,
+               "\"><label for=\"px-%zu\">The play</label><textarea id=\"px-%zu\" "
+               "name=\"play\" rows=\"3\" required maxlength=\"%d\">",
                n, n, CVOM_PLAY_TEXT_MAX - 1);
     buf_html(b, p ? p->text : "");
-    buf_printf(b, "</textarea><div class=\"pair\"><label for=\"pa-%zu\">Axis</label><select "
-                  "id=\"pa-%zu\" name=\"axis\">",
+    buf_printf(b,
+               "</textarea><div class=\"pair\"><label for=\"pa-%zu\">Axis</label><select "
+               "id=\"pa-%zu\" name=\"axis\">",
                n, n);
     axis_options(b, p ? p->axis : CVOM_PLAY_BOTH);
-    buf_printf(b, "</select><label for=\"pc-%zu\">Cost</label><select id=\"pc-%zu\" "
-                  "name=\"cost\">",
+    buf_printf(b,
+               "</select><label for=\"pc-%zu\">Cost</label><select id=\"pc-%zu\" "
+               "name=\"cost\">",
                n, n);
     cost_options(b, p ? p->cost : CVOM_COST_MEDIUM);
     buf_puts(b, "</select></div>");
@@ -92,12 +96,13 @@ static int playbooks_page(struct web_req *r, const char *error, int http)
             if (strcmp(v, done[i].key) == 0)
                 page_notice(r, "ok", done[i].text);
     }
-    buf_printf(b, "<p>The plays suggested on account pages, filed under a situation: a quadrant "
-                  "(<code>partnership</code>), a move between two (<code>partnership-to-"
-                  "intellectual</code>) or the evidence (<code>borderline</code>, "
-                  "<code>insufficient</code>). In use: <strong id=\"pb-source\">%s</strong>, "
-                  "%zu plays. Any change here keeps the team's own copy in the database; "
-                  "removing every play, or the reset below, brings back the built-in one.</p>",
+    buf_printf(b,
+               "<p>The plays suggested on account pages, filed under a situation: a quadrant "
+               "(<code>partnership</code>), a move between two (<code>partnership-to-"
+               "intellectual</code>) or the evidence (<code>borderline</code>, "
+               "<code>insufficient</code>). In use: <strong id=\"pb-source\">%s</strong>, "
+               "%zu plays. Any change here keeps the team's own copy in the database; "
+               "removing every play, or the reset below, brings back the built-in one.</p>",
                builtin ? "the built-in playbook" : "the team's playbook", book.n);
     buf_puts(b, "<h2>Plays</h2><ol class=\"plays-edit\">");
     for (size_t i = 0; i < book.n; i++)
@@ -105,9 +110,10 @@ static int playbooks_page(struct web_req *r, const char *error, int http)
     buf_puts(b, "</ol><h2>Add a play</h2><form class=\"stack\" method=\"post\" "
                 "action=\"/admin/playbooks\">");
     page_csrf(r);
-    buf_printf(b, "<input type=\"hidden\" name=\"op\" value=\"add\"><label for=\"pk-new\">Situation "
-                  "key (a-z, 0-9, . _ -)</label><input id=\"pk-new\" name=\"key\" required "
-                  "maxlength=\"%d\" pattern=\"[a-z0-9_.\\-]+\">",
+    buf_printf(b,
+               "<input type=\"hidden\" name=\"op\" value=\"add\"><label for=\"pk-new\">Situation "
+               "key (a-z, 0-9, . _ -)</label><input id=\"pk-new\" name=\"key\" required "
+               "maxlength=\"%d\" pattern=\"[a-z0-9_.\\-]+\">",
                CVOM_PLAY_KEY_MAX - 1);
     play_fields(b, NULL, book.n);
     buf_puts(b, "<div><button type=\"submit\">Add play</button></div></form>");
@@ -142,16 +148,14 @@ static enum cvom_status form_play(struct web_req *r, struct cvom_play *out)
 
 /* The book with play p put in place of the one with its key (op "save"), added (op "add")
  * or left out (op "remove"), into *out. */
-static enum cvom_status edited(struct web_req *r, const struct cvom_playbook *book,
-                               const char *op, const struct cvom_play *p,
-                               struct cvom_playbook *out)
+static enum cvom_status edited(struct web_req *r, const struct cvom_playbook *book, const char *op,
+                               const struct cvom_play *p, struct cvom_playbook *out)
 {
     int at = cvom_playbook_find(book, p->key);
     if (strcmp(op, "add") != 0 && at < 0)
         return cvom_error_set(&r->err, CVOM_ENOTFOUND, "the playbook has no play '%s'", p->key);
     if (strcmp(op, "add") == 0 && at >= 0)
-        return cvom_error_set(&r->err, CVOM_EEXIST, "the playbook has a play '%s' already",
-                              p->key);
+        return cvom_error_set(&r->err, CVOM_EEXIST, "the playbook has a play '%s' already", p->key);
     enum cvom_status st = CVOM_OK;
     for (size_t i = 0; !st && i < book->n; i++) {
         if ((int)i == at && strcmp(op, "remove") == 0)
@@ -205,8 +209,8 @@ static int after(struct web_req *r, enum cvom_status st, const char *op, const c
 int admin_playbooks_post(struct web_req *r)
 {
     const char *op = web_field(r, "op");
-    if (!op || (strcmp(op, "save") != 0 && strcmp(op, "add") != 0 &&
-                strcmp(op, "remove") != 0 && strcmp(op, "reset") != 0))
+    if (!op || (strcmp(op, "save") != 0 && strcmp(op, "add") != 0 && strcmp(op, "remove") != 0 &&
+                strcmp(op, "reset") != 0))
         return web_refuse(r, WEB_INVALID, "op", "The form asked for nothing this page does.");
     if (strcmp(op, "reset") == 0) {
         enum cvom_status st = r->store->ops->begin(r->store, &r->err);

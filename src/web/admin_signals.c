@@ -14,8 +14,7 @@
 
 static void option(struct buf *b, const char *value, const char *label, int chosen)
 {
-    buf_printf(b, "<option value=\"%s\"%s>%s</option>", value, chosen ? " selected" : "",
-               label);
+    buf_printf(b, "<option value=\"%s\"%s>%s</option>", value, chosen ? " selected" : "", label);
 }
 
 /* The fields of one signal's form; n makes the ids unique on the page. */
@@ -29,33 +28,38 @@ static void signal_fields(struct buf *b, const struct cvom_signal *g, size_t n)
     }
     if (d)
         cvom__format_double(w, sizeof w, d->weight);
-    buf_printf(b, "<label for=\"sl-%zu\">What it measures</label><input id=\"sl-%zu\" "
-                  "name=\"label\" maxlength=\"%d\" value=\"",
+    buf_printf(b,
+               "<label for=\"sl-%zu\">What it measures</label><input id=\"sl-%zu\" "
+               "name=\"label\" maxlength=\"%d\" value=\"",
                n, n, CVOM_NAME_MAX - 1);
     buf_html(b, d ? d->label : "");
-    buf_printf(b, "\"><div class=\"pair\"><label for=\"sa-%zu\">Axis</label><select id=\"sa-%zu\" "
-                  "name=\"axis\">",
+    buf_printf(b,
+               "\"><div class=\"pair\"><label for=\"sa-%zu\">Axis</label><select id=\"sa-%zu\" "
+               "name=\"axis\">",
                n, n);
     option(b, "intellectual", "intellectual", !d || d->axis == CVOM_DIM_INTELLECTUAL);
     option(b, "emotional", "emotional", d && d->axis == CVOM_DIM_EMOTIONAL);
-    buf_printf(b, "</select><label for=\"sd-%zu\">Direction</label><select id=\"sd-%zu\" "
-                  "name=\"direction\">",
+    buf_printf(b,
+               "</select><label for=\"sd-%zu\">Direction</label><select id=\"sd-%zu\" "
+               "name=\"direction\">",
                n, n);
     option(b, "+", "+ more is more value", !d || d->direction > 0);
     option(b, "-", "&minus; more is less value", d && d->direction < 0);
-    buf_printf(b, "</select></div><div class=\"pair\"><label for=\"sn-%zu\">Normalisation"
-                  "</label><select id=\"sn-%zu\" name=\"norm\">",
+    buf_printf(b,
+               "</select></div><div class=\"pair\"><label for=\"sn-%zu\">Normalisation"
+               "</label><select id=\"sn-%zu\" name=\"norm\">",
                n, n);
     for (int k = 0; k < CVOM_NORM_COUNT; k++)
         option(b, cvom_norm_name((enum cvom_norm)k), cvom_norm_name((enum cvom_norm)k),
                d ? (int)d->norm == k : k == CVOM_NORM_FIXED);
-    buf_printf(b, "</select><label for=\"sw-%zu\">Weight</label><input id=\"sw-%zu\" "
-                  "name=\"weight\" inputmode=\"decimal\" required value=\"%s\"></div>"
-                  "<div class=\"pair\"><label for=\"s1-%zu\">Fixed: scores 0 at; logistic: "
-                  "midpoint</label><input id=\"s1-%zu\" name=\"p1\" inputmode=\"decimal\" "
-                  "value=\"%s\"><label for=\"s2-%zu\">Fixed: scores 100 at; logistic: scale"
-                  "</label><input id=\"s2-%zu\" name=\"p2\" inputmode=\"decimal\" value=\"%s\">"
-                  "</div>",
+    buf_printf(b,
+               "</select><label for=\"sw-%zu\">Weight</label><input id=\"sw-%zu\" "
+               "name=\"weight\" inputmode=\"decimal\" required value=\"%s\"></div>"
+               "<div class=\"pair\"><label for=\"s1-%zu\">Fixed: scores 0 at; logistic: "
+               "midpoint</label><input id=\"s1-%zu\" name=\"p1\" inputmode=\"decimal\" "
+               "value=\"%s\"><label for=\"s2-%zu\">Fixed: scores 100 at; logistic: scale"
+               "</label><input id=\"s2-%zu\" name=\"p2\" inputmode=\"decimal\" value=\"%s\">"
+               "</div>",
                n, n, w, n, n, p1, n, n, p2);
 }
 
@@ -106,14 +110,15 @@ static int signals_page(struct web_req *r, const char *error, int http)
             if (strcmp(v, done[i].key) == 0)
                 page_notice(r, "ok", done[i].text);
     }
-    buf_printf(b, "<p>Figures from the CRM and finance systems, each brought to 0&ndash;100 "
-                  "&mdash; <em>fixed</em>: linear between two values, clamped; "
-                  "<em>percentile</em>: its mid-rank among every account's value on the date; "
-                  "<em>logistic</em>: 100/(1+e<sup>&minus;(x&minus;midpoint)/scale</sup>) "
-                  "&mdash; turned round when more of it means less value, and blended into its "
-                  "axis by weight against the survey's %g (<a href=\"/admin/settings\">scoring "
-                  "settings</a>). Values are imported on the <a href=\"/import\">import page"
-                  "</a>.</p><h2>Signals in use</h2><ol class=\"plays-edit\">",
+    buf_printf(b,
+               "<p>Figures from the CRM and finance systems, each brought to 0&ndash;100 "
+               "&mdash; <em>fixed</em>: linear between two values, clamped; "
+               "<em>percentile</em>: its mid-rank among every account's value on the date; "
+               "<em>logistic</em>: 100/(1+e<sup>&minus;(x&minus;midpoint)/scale</sup>) "
+               "&mdash; turned round when more of it means less value, and blended into its "
+               "axis by weight against the survey's %g (<a href=\"/admin/settings\">scoring "
+               "settings</a>). Values are imported on the <a href=\"/import\">import page"
+               "</a>.</p><h2>Signals in use</h2><ol class=\"plays-edit\">",
                cfg.survey_weight);
     struct rows k = {r, 0};
     if ((st = r->store->ops->signal_list(r->store, signal_form, &k, &r->err)) != CVOM_OK) {
@@ -123,9 +128,10 @@ static int signals_page(struct web_req *r, const char *error, int http)
     buf_puts(b, "</ol><h2>Define a signal</h2><form class=\"stack\" method=\"post\" "
                 "action=\"/admin/signals\">");
     page_csrf(r);
-    buf_printf(b, "<input type=\"hidden\" name=\"op\" value=\"add\"><label for=\"sname-new\">"
-                  "Name (letters, digits, _ . -)</label><input id=\"sname-new\" name=\"name\" "
-                  "required maxlength=\"%d\" pattern=\"[A-Za-z0-9_.\\-]+\">",
+    buf_printf(b,
+               "<input type=\"hidden\" name=\"op\" value=\"add\"><label for=\"sname-new\">"
+               "Name (letters, digits, _ . -)</label><input id=\"sname-new\" name=\"name\" "
+               "required maxlength=\"%d\" pattern=\"[A-Za-z0-9_.\\-]+\">",
                CVOM_CODE_MAX - 1);
     signal_fields(b, NULL, k.n);
     buf_puts(b, "<div><button type=\"submit\">Add signal</button></div></form></div>");
@@ -151,7 +157,9 @@ static int after(struct web_req *r, enum cvom_status st, const char *op, const c
     web_audit(r, "signal", name, op);
     char to[64];
     snprintf(to, sizeof to, "/admin/signals?done=%s",
-             strcmp(op, "save") == 0 ? "saved" : strcmp(op, "add") == 0 ? "added" : "removed");
+             strcmp(op, "save") == 0  ? "saved"
+             : strcmp(op, "add") == 0 ? "added"
+                                      : "removed");
     return web_redirect(r, to);
 }
 
@@ -195,8 +203,7 @@ int admin_signals_post(struct web_req *r)
         s = st->ops->signal_find(st, g.def.name, &old, &r->err);
         s = s == CVOM_ENOTFOUND ? CVOM_OK
             : s                 ? s
-                                : cvom_error_set(&r->err, CVOM_EEXIST,
-                                                 "There is a signal %s already.", g.def.name);
+                : cvom_error_set(&r->err, CVOM_EEXIST, "There is a signal %s already.", g.def.name);
     } else if (!s) {
         g.source = old.source; /* the ledger's signal stays the ledger's */
     }

@@ -199,8 +199,8 @@ static int import_instrument(struct web_req *r, struct import_req *q)
         v = "default";
     if (strlen(v) >= CVOM_NAME_MAX)
         return api_invalid(r, "instrument", "There is no such instrument.");
-    enum cvom_status st = r->store->ops->instrument_latest(r->store, v, &q->o.instrument_id,
-                                                           &r->err);
+    enum cvom_status st =
+        r->store->ops->instrument_latest(r->store, v, &q->o.instrument_id, &r->err);
     if (st == CVOM_ENOTFOUND)
         return api_invalid(r, "instrument", "There is no such instrument.");
     return st ? web_fail(r, st, &r->err) : 0;
@@ -221,10 +221,10 @@ static json_t *import_json(const struct import_req *q, const struct cvom_import_
     json_t *cols = json_array();
     for (size_t i = 0; i < res->n_columns && i < CVOM_IMPORT_COLUMNS_MAX; i++) {
         const struct cvom_import_column *c = &res->columns[i];
-        json_array_append_new(cols, json_pack("{s:o, s:i, s:o}", "name", api_str(c->name),
-                                              "column", (int)c->column, "field",
-                                              c->field >= 0 ? json_string(fields[c->field].name)
-                                                            : json_null()));
+        json_array_append_new(
+            cols,
+            json_pack("{s:o, s:i, s:o}", "name", api_str(c->name), "column", (int)c->column,
+                      "field", c->field >= 0 ? json_string(fields[c->field].name) : json_null()));
     }
     return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "kind", cvom__import_kind_name(q->kind),
                      "dry_run", q->dry_run, "rows", (json_int_t)res->rows, "added",
@@ -258,8 +258,8 @@ static int import_error(struct web_req *r, enum cvom_status st, const struct imp
 {
     const char *field = NULL;
     const struct cvom_field_def *fields = cvom__import_fields(q->kind);
-    for (size_t i = 0; !field && res->error_cell > 0 && i < res->n_columns &&
-                       i < CVOM_IMPORT_COLUMNS_MAX; i++)
+    for (size_t i = 0;
+         !field && res->error_cell > 0 && i < res->n_columns && i < CVOM_IMPORT_COLUMNS_MAX; i++)
         if (res->columns[i].column == res->error_cell && res->columns[i].field >= 0)
             field = fields[res->columns[i].field].name;
     return upload_error(r, st, field);

@@ -84,9 +84,9 @@ static int account_detail(struct web_req *r, const struct cvom_account *a, int32
 
 /* ---- writing fields --------------------------------------------------------------------- */
 
-static const char *const account_keys[] = {"name", "external_id", "owner", "parent_id",
-                                           "revenue", "potential", "currency", "industry",
-                                           "region", "tags", "notes", NULL};
+static const char *const account_keys[] = {"name",    "external_id", "owner",    "parent_id",
+                                           "revenue", "potential",   "currency", "industry",
+                                           "region",  "tags",        "notes",    NULL};
 static const char *const stakeholder_keys[] = {
     "name",         "external_id", "role",        "influence", "stance",   "email", "reports_to",
     "last_contact", "channel",     "counterpart", "notes",     "language", NULL};
@@ -174,7 +174,8 @@ static int apply_account(struct web_req *r, json_t *body, struct cvom_account *a
     int rc = api_known_fields(r, body, account_keys);
     const char *key;
     json_t *v;
-    json_object_foreach(body, key, v) {
+    json_object_foreach(body, key, v)
+    {
         if (rc)
             break;
         if (strcmp(key, "parent_id") == 0) {
@@ -219,7 +220,8 @@ static int apply_stakeholder(struct web_req *r, json_t *body, struct cvom_stakeh
     int rc = api_known_fields(r, body, stakeholder_keys);
     const char *key;
     json_t *v;
-    json_object_foreach(body, key, v) {
+    json_object_foreach(body, key, v)
+    {
         if (rc)
             break;
         if (strcmp(key, "reports_to") == 0) {
@@ -535,8 +537,8 @@ int api_stakeholder_delete(struct web_req *r)
     st = r->store->ops->stakeholder_remove(r->store, s.id, &r->err);
     if (!st) {
         char detail[96];
-        snprintf(detail, sizeof detail, "stakeholder %" PRId64 " of account %" PRId64
-                 " via the API", s.id, a.id);
+        snprintf(detail, sizeof detail,
+                 "stakeholder %" PRId64 " of account %" PRId64 " via the API", s.id, a.id);
         web_audit(r, "stakeholder-delete", s.name, detail);
     }
     return (rc = api_finish(r, st)) ? rc : api_no_content(r);

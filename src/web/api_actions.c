@@ -74,8 +74,8 @@ int api_actions_list(struct web_req *r)
 
 /* ---- POST /api/v1/accounts/{id}/actions ----------------------------------------------------- */
 
-static const char *const action_keys[] = {"title", "owner", "due", "axis", "effect", "cost",
-                                          "play", NULL};
+static const char *const action_keys[] = {"title",  "owner", "due",  "axis",
+                                          "effect", "cost",  "play", NULL};
 
 int api_actions_create(struct web_req *r)
 {
@@ -90,8 +90,10 @@ int api_actions_create(struct web_req *r)
     char effect[40], cost[40];
     if (!(rc = api_known_fields(r, body, action_keys)) &&
         !(rc = api_member_text(r, body, "title", &in.title)) &&
-        !(rc = api_member_text(r, body, "owner", &in.owner)) && !(rc = api_member_text(r, body, "due", &in.due)) &&
-        !(rc = api_member_text(r, body, "axis", &in.axis)) && !(rc = api_member_text(r, body, "play", &in.play)) &&
+        !(rc = api_member_text(r, body, "owner", &in.owner)) &&
+        !(rc = api_member_text(r, body, "due", &in.due)) &&
+        !(rc = api_member_text(r, body, "axis", &in.axis)) &&
+        !(rc = api_member_text(r, body, "play", &in.play)) &&
         !(rc = api_member_number(r, body, "effect", effect, sizeof effect, &in.effect)))
         rc = api_member_number(r, body, "cost", cost, sizeof cost, &in.cost);
     struct cvom_action a;
@@ -161,7 +163,8 @@ int api_action_status(struct web_req *r)
     enum api_version_how how;
     if (!(rc = api_version(r, body, a.version, &a.version, &how)) &&
         !(rc = api_known_fields(r, body, status_keys)) &&
-        !(rc = api_member_text(r, body, "status", &status)) && !(rc = api_member_text(r, body, "date", &date))) {
+        !(rc = api_member_text(r, body, "status", &status)) &&
+        !(rc = api_member_text(r, body, "date", &date))) {
         if ((to = cvom__action_status_parse(status)) < 0)
             rc = api_invalid(r, "status", "status is open or done.");
         else if (date[0] && cvom_date_parse(date, &day))
@@ -179,8 +182,7 @@ int api_action_status(struct web_req *r)
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, day, &r->err);
     if (st == CVOM_EINVAL)
         return api_invalid(r, r->err.field, r->err.message);
-    if (st == CVOM_ECONFLICT &&
-        r->store->ops->action_get(r->store, id, &a, NULL) == CVOM_OK) {
+    if (st == CVOM_ECONFLICT && r->store->ops->action_get(r->store, id, &a, NULL) == CVOM_OK) {
         api_etag(r, a.version);
         return api_conflict(r, how, action_json(&a, acc.name));
     }
@@ -195,8 +197,7 @@ int api_action_status(struct web_req *r)
 /* ---- GET /api/v1/accounts/{id}/whatif -------------------------------------------------------- */
 
 /* The record of `cvom whatif ACCOUNT --format json`. */
-static json_t *whatif_json(const struct cvom_account *a, int32_t as_of,
-                           const struct cvom_whatif *w)
+static json_t *whatif_json(const struct cvom_account *a, int32_t as_of, const struct cvom_whatif *w)
 {
     static const char *const dims[CVOM_DIM_COUNT] = {"intellectual", "emotional"};
     json_t *o = json_object();
@@ -274,14 +275,14 @@ int api_account_whatif(struct web_req *r)
     return api_send(r, 200, whatif_json(&a, as_of, &w));
 }
 
-/* ---- GET /api/v1/offerings ---------------------------------------------------------------------- */
+/* ---- GET /api/v1/offerings ----------------------------------------------------------------------
+ */
 
 static int offering_item(void *ctx, const struct cvom_offering *o)
 {
     return json_array_append_new(ctx, json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)o->id,
-                                                "code", api_str(o->code), "name",
-                                                api_str(o->name), "category",
-                                                api_str(o->category))) != 0;
+                                                "code", api_str(o->code), "name", api_str(o->name),
+                                                "category", api_str(o->category))) != 0;
 }
 
 int api_offerings_list(struct web_req *r)
@@ -299,7 +300,8 @@ int api_offerings_list(struct web_req *r)
     return api_send_list(r, &pg, items, NULL);
 }
 
-/* ---- PUT /api/v1/accounts/{id}/ratings/{offering} ----------------------------------------------- */
+/* ---- PUT /api/v1/accounts/{id}/ratings/{offering} -----------------------------------------------
+ */
 
 static const char *const rating_keys[] = {"importance", "performance", "cost", NULL};
 
@@ -334,8 +336,8 @@ int api_rating_put(struct web_req *r)
     if (rc)
         return rc;
     struct cvom_offering o;
-    enum cvom_status st = pages_rating_save(r->store, &a, r->n_param > 1 ? r->param[1] : NULL,
-                                            &rt, &o, &r->err);
+    enum cvom_status st =
+        pages_rating_save(r->store, &a, r->n_param > 1 ? r->param[1] : NULL, &rt, &o, &r->err);
     if (st == CVOM_ENOTFOUND)
         return web_refuse(r, WEB_NOT_FOUND, NULL, "There is no such offering.");
     if (st == CVOM_EINVAL)

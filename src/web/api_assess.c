@@ -73,9 +73,9 @@ int api_instrument_get(struct web_req *r)
         json_array_append_new(items, o);
     }
     cvom__texts_close(&tx);
-    json_t *o = json_pack("{s:I, s:o, s:i, s:i, s:o}", "id", (json_int_t)id, "name",
-                          api_str(ins.name), "version", ins.version, "min_items", ins.min_items,
-                          "items", items);
+    json_t *o =
+        json_pack("{s:I, s:o, s:i, s:i, s:o}", "id", (json_int_t)id, "name", api_str(ins.name),
+                  "version", ins.version, "min_items", ins.min_items, "items", items);
     cvom_instrument_cleanup(&ins);
     return api_send(r, 200, o);
 }
@@ -145,8 +145,8 @@ static int assessment_json(struct web_req *r, struct cvom_instrument_cache *cach
                         a->stakeholder_id ? json_integer(a->stakeholder_id) : json_null());
     json_object_set_new(o, "respondent", api_str(a->respondent));
     json_object_set_new(o, "date", json_string(date));
-    json_object_set_new(o, "status", json_string(a->status == CVOM_ASSESS_COMPLETE ? "complete"
-                                                                                 : "draft"));
+    json_object_set_new(o, "status",
+                        json_string(a->status == CVOM_ASSESS_COMPLETE ? "complete" : "draft"));
     json_object_set_new(o, "answers", answers);
     *out = o;
     return 0;
@@ -188,7 +188,7 @@ int api_assessments_list(struct web_req *r)
 
 /* ---- recording an assessment --------------------------------------------------------------- */
 
-static const char *const assessment_keys[] = {"stakeholder_id", "self",    "date", "instrument",
+static const char *const assessment_keys[] = {"stakeholder_id", "self",  "date", "instrument",
                                               "answers",        "draft", NULL};
 
 /* Who answers: a stakeholder of the account, or one of our people by name. */
@@ -259,8 +259,7 @@ static int instrument(struct web_req *r, json_t *v, struct cvom_instrument *ins,
 
 /* Every answer must name an item of the instrument and lie on its scale; null leaves an
  * item unanswered. answer[] receives NaN for unanswered items. */
-static int answers(struct web_req *r, json_t *v, const struct cvom_instrument *ins,
-                   double *answer)
+static int answers(struct web_req *r, json_t *v, const struct cvom_instrument *ins, double *answer)
 {
     char field[64];
     for (size_t j = 0; j < ins->n_items; j++)
@@ -270,7 +269,8 @@ static int answers(struct web_req *r, json_t *v, const struct cvom_instrument *i
     size_t n = 0;
     const char *code;
     json_t *x;
-    json_object_foreach(v, code, x) {
+    json_object_foreach(v, code, x)
+    {
         snprintf(field, sizeof field, "answers.%.40s", code);
         int j = cvom_instrument_find(ins, code);
         if (j < 0)
@@ -310,8 +310,7 @@ static int store_assessment(struct web_req *r, struct cvom_assessment *a,
 }
 
 static int parse_assessment(struct web_req *r, json_t *body, const struct cvom_account *acc,
-                            struct cvom_assessment *a, struct cvom_instrument *ins,
-                            double *answer)
+                            struct cvom_assessment *a, struct cvom_instrument *ins, double *answer)
 {
     int rc = api_known_fields(r, body, assessment_keys);
     if (rc || (rc = respondent(r, body, acc, a)))

@@ -89,9 +89,9 @@ int api_account_score(struct web_req *r)
                                       "threshold", cfg.threshold[d]));
     json_object_set_new(o, "axes", axes);
     json_object_set_new(o, "evidence",
-                        json_pack("{s:i, s:i, s:o, s:s}", "assessments", ev.assessments,
-                                  "customer", ev.customer, "last_assessed", api_date(ev.newest),
-                                  "stale", ev.stale ? "yes" : "no"));
+                        json_pack("{s:i, s:i, s:o, s:s}", "assessments", ev.assessments, "customer",
+                                  ev.customer, "last_assessed", api_date(ev.newest), "stale",
+                                  ev.stale ? "yes" : "no"));
     return api_send(r, 200, o);
 }
 

@@ -160,8 +160,7 @@ json_t *api_body(struct web_req *r, int *http)
     }
     if (nesting(r->body.p, r->body.len, API_DEPTH_MAX) > API_DEPTH_MAX) {
         char msg[96];
-        snprintf(msg, sizeof msg, "The JSON body is nested deeper than %d levels.",
-                 API_DEPTH_MAX);
+        snprintf(msg, sizeof msg, "The JSON body is nested deeper than %d levels.", API_DEPTH_MAX);
         *http = web_refuse(r, WEB_BAD_REQUEST, NULL, msg);
         return NULL;
     }
@@ -174,8 +173,8 @@ json_t *api_body(struct web_req *r, int *http)
     }
     if (!o) {
         char msg[320];
-        snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d (byte %d): %s",
-                 je.line, je.column, je.position, je.text);
+        snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d (byte %d): %s", je.line,
+                 je.column, je.position, je.text);
         *http = web_refuse(r, WEB_BAD_REQUEST, NULL, msg);
         return NULL;
     }
@@ -191,7 +190,8 @@ int api_known_fields(struct web_req *r, json_t *o, const char *const *allowed)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(o, key, v) {
+    json_object_foreach(o, key, v)
+    {
         size_t i = 0;
         while (allowed[i] && strcmp(allowed[i], key) != 0)
             i++;
@@ -235,8 +235,9 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
     *how = API_VERSION_READ;
     if (v) {
         if (!json_is_integer(v) || json_integer_value(v) < 1)
-            return api_invalid(r, "version", "version must be the whole number the record "
-                                             "was read with.");
+            return api_invalid(r, "version",
+                               "version must be the whole number the record "
+                               "was read with.");
         *version = json_integer_value(v);
         *how = API_VERSION_BODY;
         json_object_del(body, "version");
@@ -253,8 +254,8 @@ int api_version(struct web_req *r, json_t *body, int64_t read, int64_t *version,
     /* An If-Match that is not the version just read fails before anything is tried. */
     if (*how == API_VERSION_IF_MATCH && *version != read) {
         char msg[160];
-        snprintf(msg, sizeof msg, "The record changed since version %" PRId64
-                                  "; it is at version %" PRId64 " now.",
+        snprintf(msg, sizeof msg,
+                 "The record changed since version %" PRId64 "; it is at version %" PRId64 " now.",
                  *version, read);
         return web_refuse(r, WEB_PRECONDITION_FAILED, NULL, msg);
     }
@@ -287,9 +288,9 @@ void api_etag(struct web_req *r, int64_t version)
 int api_conflict(struct web_req *r, enum api_version_how how, json_t *current)
 {
     int http = how == API_VERSION_IF_MATCH ? 412 : 409;
-    json_t *e = json_pack("{s:s, s:o, s:n, s:o}", "code",
-                          http == 412 ? "precondition_failed" : "changed", "message",
-                          api_str(r->err.message), "field", "current", current);
+    json_t *e =
+        json_pack("{s:s, s:o, s:n, s:o}", "code", http == 412 ? "precondition_failed" : "changed",
+                  "message", api_str(r->err.message), "field", "current", current);
     json_t *o = json_pack("{s:o}", "error", e);
     char *text = json_dumps(o, JSON_COMPACT);
     buf_reset(&r->out);
@@ -480,7 +481,7 @@ int api_member_text(struct web_req *r, json_t *body, const char *key, const char
 
 /* A number field as text ("" for null or absent), into buf. */
 int api_member_number(struct web_req *r, json_t *body, const char *key, char *buf, size_t cap,
-                     const char **out)
+                      const char **out)
 {
     json_t *v = json_object_get(body, key);
     *out = "";

@@ -9,9 +9,9 @@
 
 #include <jansson.h>
 
-#define API_DEPTH_MAX 8       /* nesting of objects and arrays in a request body */
-#define API_PAGE_DEFAULT 50   /* ?limit when not given */
-#define API_PAGE_MAX 500      /* the largest ?limit */
+#define API_DEPTH_MAX 8     /* nesting of objects and arrays in a request body */
+#define API_PAGE_DEFAULT 50 /* ?limit when not given */
+#define API_PAGE_MAX 500    /* the largest ?limit */
 
 /* ---- answers ------------------------------------------------------------------------------ */
 

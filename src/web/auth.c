@@ -16,8 +16,8 @@
 #include <strings.h>
 #include <time.h>
 
-#define SETUP_VALID 86400      /* the first-run link works for a day */
-#define TOUCH_EVERY 60         /* write a session's last-seen time at most this often */
+#define SETUP_VALID 86400 /* the first-run link works for a day */
+#define TOUCH_EVERY 60    /* write a session's last-seen time at most this often */
 
 static char setup_secret[CVOM_SECRET_CHARS]; /* only for the announcement at start */
 
@@ -109,7 +109,8 @@ void web_auth_announce(struct web_app *app, const char *location)
     }
 }
 
-/* ---- identify ---------------------------------------------------------------------------------- */
+/* ---- identify ----------------------------------------------------------------------------------
+ */
 
 static enum cvom_status load_user(struct web_req *r, int64_t id)
 {
@@ -195,7 +196,8 @@ enum cvom_status web_auth_identify(struct web_req *r)
     return bearer ? from_token(r, secret) : from_session(r, secret);
 }
 
-/* ---- CSRF -------------------------------------------------------------------------------------- */
+/* ---- CSRF --------------------------------------------------------------------------------------
+ */
 
 /* The Origin of an unsafe request must be this site: scheme://Host. Without an Origin, the
  * Referer must be on this site; with neither, the request is refused. */
@@ -282,7 +284,8 @@ const char *web_csrf_token(struct web_req *r)
     return r->csrf_new;
 }
 
-/* ---- sessions ---------------------------------------------------------------------------------- */
+/* ---- sessions ----------------------------------------------------------------------------------
+ */
 
 /* A new session for user, replacing any the browser had: the id changes at every sign-in. */
 static enum cvom_status session_start(struct web_req *r, const struct cvom_user *u)
@@ -314,7 +317,8 @@ static enum cvom_status session_start(struct web_req *r, const struct cvom_user 
     return st;
 }
 
-/* ---- password checks with a cap on concurrent hashing ------------------------------------------ */
+/* ---- password checks with a cap on concurrent hashing ------------------------------------------
+ */
 
 /* argon2id takes tens of megabytes and a good fraction of a second; at most hashing_max run at
  * once, and a request that cannot get a turn within a few seconds is turned away. */
@@ -342,7 +346,8 @@ void web_hash_done(struct web_app *app)
     pthread_mutex_unlock(&app->hash_lock);
 }
 
-/* ---- pages ------------------------------------------------------------------------------------- */
+/* ---- pages -------------------------------------------------------------------------------------
+ */
 
 static void signin_form(struct web_req *r, const char *name, const char *next, const char *error)
 {
@@ -471,7 +476,8 @@ int web_signout_post(struct web_req *r)
     return web_redirect(r, "/signin");
 }
 
-/* ---- first-run setup ------------------------------------------------------------------------------ */
+/* ---- first-run setup
+ * ------------------------------------------------------------------------------ */
 
 /* Whether the {token} of this request is the live setup link. */
 static int setup_valid(struct web_req *r)

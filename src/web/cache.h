@@ -34,9 +34,9 @@ struct web_cache_entry; /* private to cache.c */
 
 struct web_cache {
     pthread_mutex_t lock;
-    size_t max_entries; /* bound on entries */
-    size_t max_bytes; /* bound on key and value bytes together */
-    size_t n, bytes; /* what is held now */
+    size_t max_entries;            /* bound on entries */
+    size_t max_bytes;              /* bound on key and value bytes together */
+    size_t n, bytes;               /* what is held now */
     struct web_cache_entry *first; /* most recently used first */
     struct web_cache_entry *last;
     uint64_t hits, misses; /* counters, for tests and curiosity */

@@ -35,8 +35,8 @@ static int attachment(struct web_req *r, const char *type, const char *stem, int
     char d[11];
     cvom_date_format(date, d);
     r->out_type = type;
-    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"cvom-%s-%s.%s\"",
-             stem, d, ext);
+    snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"cvom-%s-%s.%s\"", stem,
+             d, ext);
     return 200;
 }
 
@@ -298,8 +298,7 @@ static enum cvom_status write_onepager_file(const char *path, const void *doc, i
 
 static int onepager(struct web_req *r, enum cvom_onepager_format fmt)
 {
-    static const char *const types[CVOM_ONEPAGER_FORMAT_COUNT] = {"application/pdf",
-                                                                  "image/png"};
+    static const char *const types[CVOM_ONEPAGER_FORMAT_COUNT] = {"application/pdf", "image/png"};
     static const char *const exts[CVOM_ONEPAGER_FORMAT_COUNT] = {"pdf", "png"};
     struct cvom_account a;
     int http = pages_load_account(r, &a); /* 404 alike for a missing or another's account */

@@ -2,8 +2,8 @@
  * dry run that shows how each column is read, the first rows as they will be stored and the
  * first problem (or what would be written), then a commit in one transaction. Every kind
  * the command line imports is offered; the catalogue kinds (offerings, values) are for
- * administrators, as the engine decides. The rules, the owner scope of managers included, live in the
- * engine (service/import.h); this face gathers the request and renders the outcome.
+ * administrators, as the engine decides. The rules, the owner scope of managers included, live in
+ * the engine (service/import.h); this face gathers the request and renders the outcome.
  *
  * How the commit gets the file: the preview page carries the exact bytes of the upload,
  * base64-encoded, in a hidden field of its Commit form, and the commit runs the whole import
@@ -38,13 +38,13 @@
 struct import_req {
     enum cvom_import_kind kind;
     enum cvom_encoding encoding;
-    char delimiter;            /* 0: detected from the header line */
-    int decimal_comma;         /* numbers are written 1.234,50 */
-    int allow_same_name;       /* accounts: a second account of one name may be added */
-    char sheet[128];           /* workbooks: the sheet; "" for the first */
-    int pasted;                /* the CSV came from the text box, not a file */
-    int64_t instrument_id;     /* responses: 0 for the newest "default" */
-    int32_t date;              /* responses, signals, network: the date of rows without one */
+    char delimiter;        /* 0: detected from the header line */
+    int decimal_comma;     /* numbers are written 1.234,50 */
+    int allow_same_name;   /* accounts: a second account of one name may be added */
+    char sheet[128];       /* workbooks: the sheet; "" for the first */
+    int pasted;            /* the CSV came from the text box, not a file */
+    int64_t instrument_id; /* responses: 0 for the newest "default" */
+    int32_t date;          /* responses, signals, network: the date of rows without one */
     char date_text[16];
     char filename[128];
     char map_text[MAP_TEXT_MAX];
@@ -53,7 +53,7 @@ struct import_req {
     size_t n_map;
     const char *csv; /* borrowed from the request body, or owned */
     size_t csv_len;
-    char *owned;     /* the decoded CSV of a commit */
+    char *owned; /* the decoded CSV of a commit */
 };
 
 static const char *owner_scope(const struct web_req *r)
@@ -66,14 +66,13 @@ static const char *owner_scope(const struct web_req *r)
 /* Errors the user can fix by changing the file or the form; anything else is the server's. */
 static int user_problem(enum cvom_status st)
 {
-    return st == CVOM_EINVAL || st == CVOM_EPARSE || st == CVOM_ELIMIT ||
-           st == CVOM_ENOTFOUND || st == CVOM_EEXIST;
+    return st == CVOM_EINVAL || st == CVOM_EPARSE || st == CVOM_ELIMIT || st == CVOM_ENOTFOUND ||
+           st == CVOM_EEXIST;
 }
 
 /* ---- base64, for carrying the file to the commit ------------------------------------------ */
 
-static const char b64_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static size_t b64_len(size_t n)
 {
@@ -158,8 +157,8 @@ static enum cvom_status parse_map(struct import_req *q, struct cvom_error *err)
         if (!l[0])
             continue;
         if (!eq)
-            return cvom_error_set(err, CVOM_EINVAL,
-                                  "Column mapping: '%s' is not COLUMN=FIELD", shown);
+            return cvom_error_set(err, CVOM_EINVAL, "Column mapping: '%s' is not COLUMN=FIELD",
+                                  shown);
         *eq = '\0';
         const char *field = cvom__trim(eq + 1);
         if (!cvom__import_map_field_ok(q->kind, field))
@@ -200,8 +199,9 @@ static enum cvom_status parse_delimiter(const char *v, char *out, struct cvom_er
     else if (strlen(v) == 1 && strchr(",;|", v[0]))
         *out = v[0];
     else
-        return cvom_error_set(err, CVOM_EINVAL, "The delimiter must be detected, or one of "
-                                                ", ; | and tab.");
+        return cvom_error_set(err, CVOM_EINVAL,
+                              "The delimiter must be detected, or one of "
+                              ", ; | and tab.");
     return CVOM_OK;
 }
 
@@ -265,8 +265,9 @@ static enum cvom_status read_upload(struct web_input *in, struct import_req *q,
         cvom__copy_str(q->filename, sizeof q->filename, "pasted text");
         return CVOM_OK;
     }
-    return cvom_error_set(err, CVOM_EINVAL, "Choose a CSV file or a workbook, or paste CSV "
-                                            "text.");
+    return cvom_error_set(err, CVOM_EINVAL,
+                          "Choose a CSV file or a workbook, or paste CSV "
+                          "text.");
 }
 
 /* The CSV of a commit: the bytes the preview carried. */
@@ -441,8 +442,7 @@ static void kind_radios(struct web_req *r, enum cvom_import_kind chosen)
 
 static void option(struct buf *b, const char *value, const char *label, int selected)
 {
-    buf_printf(b, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "",
-               label);
+    buf_printf(b, "<option value=\"%s\"%s>%s</option>", value, selected ? " selected" : "", label);
 }
 
 /* Encoding, delimiter, decimal mark and sheet: how to read the file's bytes. */
@@ -463,15 +463,17 @@ static void reading_options(struct web_req *r, const struct import_req *q)
     option(b, ";", "semicolon ; (European Excel)", d == ';');
     option(b, "tab", "tab", d == '\t');
     option(b, "|", "bar |", d == '|');
-    buf_printf(b, "</select><label><input type=\"checkbox\" name=\"decimal_comma\" value=\"1\"%s>"
-                  " Numbers have a decimal comma (1.234,50)</label>",
+    buf_printf(b,
+               "</select><label><input type=\"checkbox\" name=\"decimal_comma\" value=\"1\"%s>"
+               " Numbers have a decimal comma (1.234,50)</label>",
                q && q->decimal_comma ? " checked" : "");
     buf_puts(b, "<label for=\"sheet\">Sheet of a workbook (empty: the first)</label>"
                 "<input type=\"text\" id=\"sheet\" name=\"sheet\" value=\"");
     buf_html(b, q ? q->sheet : "");
-    buf_printf(b, "\"><label><input type=\"checkbox\" name=\"allow_same_name\" value=\"1\"%s>"
-                  " Accounts: add an account even when another already has its name (rows "
-                  "with different external ids)</label></fieldset>",
+    buf_printf(b,
+               "\"><label><input type=\"checkbox\" name=\"allow_same_name\" value=\"1\"%s>"
+               " Accounts: add an account even when another already has its name (rows "
+               "with different external ids)</label></fieldset>",
                q && q->allow_same_name ? " checked" : "");
 }
 
@@ -595,12 +597,13 @@ static void render_mapping(struct web_req *r, const struct import_req *q,
     }
     const struct cvom_field_def *fields = cvom__import_fields(q->kind);
     source_line(b, res);
-    buf_printf(b, "<table class=\"data\"><caption>How the columns are read (header on line "
-                  "%ld)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Column "
-                  "in the file</th><th scope=\"col\">Read as</th></tr></thead><tbody>",
+    buf_printf(b,
+               "<table class=\"data\"><caption>How the columns are read (header on line "
+               "%ld)</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Column "
+               "in the file</th><th scope=\"col\">Read as</th></tr></thead><tbody>",
                res->header_line);
-    size_t shown = res->n_columns < CVOM_IMPORT_COLUMNS_MAX ? res->n_columns
-                                                            : CVOM_IMPORT_COLUMNS_MAX;
+    size_t shown =
+        res->n_columns < CVOM_IMPORT_COLUMNS_MAX ? res->n_columns : CVOM_IMPORT_COLUMNS_MAX;
     for (size_t i = 0; i < shown; i++) {
         const struct cvom_import_column *c = &res->columns[i];
         buf_printf(b, "<tr><td>%ld</td><td>", c->column);
@@ -634,8 +637,9 @@ static void render_preview(struct web_req *r, const struct import_req *q,
     if (!res->n_preview)
         return;
     const struct cvom_field_def *fields = cvom__import_fields(q->kind);
-    buf_printf(b, "<table class=\"data\"><caption>The first %zu rows as they will be stored"
-                  "</caption><thead><tr><th scope=\"col\">%s</th>",
+    buf_printf(b,
+               "<table class=\"data\"><caption>The first %zu rows as they will be stored"
+               "</caption><thead><tr><th scope=\"col\">%s</th>",
                res->n_preview, res->sheet[0] ? "Row" : "Line");
     for (size_t i = 0; fields[i].name; i++)
         if (res->field_column[i] > 0) {
@@ -677,8 +681,8 @@ static void render_error(struct web_req *r, const struct import_req *q,
         size_t i = res->error_cell > 0 ? (size_t)res->error_cell - 1 : 0;
         if (res->error_cell > 0 && res->header_found && i < res->n_columns &&
             i < CVOM_IMPORT_COLUMNS_MAX) {
-            buf_printf(&t, " (%s column %ld “%s”", res->sheet[0] ? "sheet" : "CSV",
-                       res->error_cell, res->columns[i].name);
+            buf_printf(&t, " (%s column %ld “%s”", res->sheet[0] ? "sheet" : "CSV", res->error_cell,
+                       res->columns[i].name);
             if (res->columns[i].field >= 0 && res->columns[i].how != CVOM_HOW_SHADOWED)
                 buf_printf(&t, ", read as %s",
                            cvom__import_fields(q->kind)[res->columns[i].field].name);
@@ -689,8 +693,9 @@ static void render_error(struct web_req *r, const struct import_req *q,
     buf_puts(&t, e->message);
     page_notice(r, "error", t.failed ? e->message : t.p);
     buf_free(&t);
-    buf_printf(&r->out, "<p>%s The import stops at the first problem, so rows after it have "
-                        "not been checked yet: fix this one and check the file again.</p>",
+    buf_printf(&r->out,
+               "<p>%s The import stops at the first problem, so rows after it have "
+               "not been checked yet: fix this one and check the file again.</p>",
                committing ? "Nothing was imported." : "Nothing has been written.");
 }
 
@@ -706,9 +711,10 @@ static void commit_form(struct web_req *r, const struct import_req *q)
 {
     struct buf *b = &r->out;
     if (b64_len(q->csv_len) + COMMIT_OVERHEAD > COMMIT_BODY_MAX) {
-        page_notice(r, "error", "This file is too large to commit from the browser. Split it "
-                                "into smaller files, or import it with 'cvom import' on the "
-                                "server.");
+        page_notice(r, "error",
+                    "This file is too large to commit from the browser. Split it "
+                    "into smaller files, or import it with 'cvom import' on the "
+                    "server.");
         return;
     }
     buf_puts(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
@@ -739,8 +745,7 @@ static void commit_form(struct web_req *r, const struct import_req *q)
 }
 
 static int preview_page(struct web_req *r, const struct import_req *q,
-                        const struct cvom_import_result *res, enum cvom_status st,
-                        int committing)
+                        const struct cvom_import_result *res, enum cvom_status st, int committing)
 {
     struct buf *b = &r->out;
     page_begin(r, committing ? "Import not committed" : "Import preview", "import");

@@ -150,9 +150,12 @@ static enum cvom_status one_part(const char *body, size_t len, size_t *pos, cons
         const char *end = find(body + at, look, "\r\n\r\n", 4);
         if (!end)
             return look == WEB_PART_HEADERS_MAX + 4
-                       ? cvom_error_set(err, CVOM_ELIMIT, "the headers of an uploaded part are "
-                                        "longer than %d bytes", WEB_PART_HEADERS_MAX)
-                       : cvom_error_set(err, CVOM_EINVAL, "an uploaded part has no blank line "
+                       ? cvom_error_set(err, CVOM_ELIMIT,
+                                        "the headers of an uploaded part are "
+                                        "longer than %d bytes",
+                                        WEB_PART_HEADERS_MAX)
+                       : cvom_error_set(err, CVOM_EINVAL,
+                                        "an uploaded part has no blank line "
                                         "after its headers");
         hlen = (size_t)(end - (body + at));
     }
@@ -250,8 +253,7 @@ enum cvom_status web_input_open(struct web_req *r, struct web_input *in)
     return CVOM_OK;
 }
 
-int web_input_data(const struct web_input *in, const char *name, const char **data,
-                   size_t *len)
+int web_input_data(const struct web_input *in, const char *name, const char **data, size_t *len)
 {
     if (in->multipart) {
         const struct web_part *p = web_multipart_get(&in->mp, name);
@@ -269,8 +271,8 @@ int web_input_data(const struct web_input *in, const char *name, const char **da
     return 1;
 }
 
-enum cvom_status web_input_text(const struct web_input *in, const char *name, char *buf,
-                                size_t cap, struct cvom_error *err)
+enum cvom_status web_input_text(const struct web_input *in, const char *name, char *buf, size_t cap,
+                                struct cvom_error *err)
 {
     const char *p;
     size_t n;

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#define WEB_PARTS_MAX 32             /* parts per body */
-#define WEB_PART_HEADERS_MAX 4096    /* bytes of one part's header block */
+#define WEB_PARTS_MAX 32          /* parts per body */
+#define WEB_PART_HEADERS_MAX 4096 /* bytes of one part's header block */
 
 struct web_part {
     char name[64];      /* the form field's name */
@@ -47,12 +47,11 @@ struct web_input {
  * body; a body of another content type has no fields. */
 enum cvom_status web_input_open(struct web_req *r, struct web_input *in);
 /* The bytes of a field (not NUL-terminated for multipart bodies); 0 when absent. */
-int web_input_data(const struct web_input *in, const char *name, const char **data,
-                   size_t *len);
+int web_input_data(const struct web_input *in, const char *name, const char **data, size_t *len);
 /* A text field copied into buf (cap bytes, NUL-terminated); "" when absent. CVOM_ELIMIT
  * when it does not fit, CVOM_EINVAL when it is not UTF-8 text (message in err). */
-enum cvom_status web_input_text(const struct web_input *in, const char *name, char *buf,
-                                size_t cap, struct cvom_error *err);
+enum cvom_status web_input_text(const struct web_input *in, const char *name, char *buf, size_t cap,
+                                struct cvom_error *err);
 /* Whether len bytes are valid UTF-8 without NUL bytes. */
 int web_utf8_ok(const char *s, size_t len);
 

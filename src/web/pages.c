@@ -273,7 +273,6 @@ int pages_answers_ok(const struct cvom_instrument *ins, const struct pages_answe
     return 1;
 }
 
-
 enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessment *as,
                                     const struct cvom_instrument *ins,
                                     const struct pages_answers *a, struct cvom_error *err)
@@ -309,10 +308,14 @@ void pages_mini_frame(struct buf *b, double t0, double t1)
         enum cvom_quadrant q;
         double x, y, w, h;
     } rects[] = {
-        {CVOM_Q_EMOTIONAL, pages_mini_x(0), pages_mini_y(100), pages_mini_x(t0) - pages_mini_x(0), pages_mini_y(t1) - pages_mini_y(100)},
-        {CVOM_Q_PARTNERSHIP, pages_mini_x(t0), pages_mini_y(100), pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(t1) - pages_mini_y(100)},
-        {CVOM_Q_TRANSACTIONAL, pages_mini_x(0), pages_mini_y(t1), pages_mini_x(t0) - pages_mini_x(0), pages_mini_y(0) - pages_mini_y(t1)},
-        {CVOM_Q_INTELLECTUAL, pages_mini_x(t0), pages_mini_y(t1), pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(0) - pages_mini_y(t1)},
+        {CVOM_Q_EMOTIONAL, pages_mini_x(0), pages_mini_y(100), pages_mini_x(t0) - pages_mini_x(0),
+         pages_mini_y(t1) - pages_mini_y(100)},
+        {CVOM_Q_PARTNERSHIP, pages_mini_x(t0), pages_mini_y(100),
+         pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(t1) - pages_mini_y(100)},
+        {CVOM_Q_TRANSACTIONAL, pages_mini_x(0), pages_mini_y(t1),
+         pages_mini_x(t0) - pages_mini_x(0), pages_mini_y(0) - pages_mini_y(t1)},
+        {CVOM_Q_INTELLECTUAL, pages_mini_x(t0), pages_mini_y(t1),
+         pages_mini_x(100) - pages_mini_x(t0), pages_mini_y(0) - pages_mini_y(t1)},
     };
     for (size_t i = 0; i < 4; i++)
         buf_printf(b,
@@ -327,5 +330,6 @@ void pages_mini_frame(struct buf *b, double t0, double t1)
                "Intellectual \xE2\x86\x92</text><text class=\"axis\" "
                "transform=\"translate(14 101) rotate(-90)\" text-anchor=\"middle\">"
                "Emotional \xE2\x86\x92</text>",
-               pages_mini_x(t0), pages_mini_y(100), pages_mini_x(t0), pages_mini_y(0), pages_mini_x(0), pages_mini_y(t1), pages_mini_x(100), pages_mini_y(t1));
+               pages_mini_x(t0), pages_mini_y(100), pages_mini_x(t0), pages_mini_y(0),
+               pages_mini_x(0), pages_mini_y(t1), pages_mini_x(100), pages_mini_y(t1));
 }

@@ -68,17 +68,17 @@ struct view {
     struct cvom_evidence ev;
     struct cvom_explanation ex;
     struct cvom_signals_shown sig; /* the signals blended into ex, in its order */
-    struct cvom_instrument ins; /* the items the explanation refers to */
+    struct cvom_instrument ins;    /* the items the explanation refers to */
     int explained;
-    struct cvom_spread sp;  /* the customer stakeholders on the matrix; when explained */
-    struct cvom_health h;   /* partnership health; when explained */
+    struct cvom_spread sp; /* the customer stakeholders on the matrix; when explained */
+    struct cvom_health h;  /* partnership health; when explained */
     int spread_done, health_done, map_done;
     struct cvom_account_map map; /* the relationship map; when explained */
     struct cvom_rows stakeholders, assessments, snapshots, surveys, actions, comments;
     char langs[LANGS_MAX][CVOM_LANG_MAX]; /* the survey's languages, for a new link */
     size_t n_langs;
-    struct cvom_playbook book;      /* the playbook in use */
-    struct cvom_play_choice plays;  /* keys of the plays suggested for this account */
+    struct cvom_playbook book;     /* the playbook in use */
+    struct cvom_play_choice plays; /* keys of the plays suggested for this account */
     int32_t today;
     int edit;
     char label[CVOM_ACCOUNT_LABEL_MAX]; /* the name, told apart from namesakes */
@@ -217,8 +217,10 @@ static void head(struct web_req *r, const struct view *v)
         char other[CVOM_ACCOUNT_LABEL_MAX];
         struct cvom_account_brief o;
         cvom__account_brief_of(&v->namesake, &o);
-        buf_printf(b, "<p class=\"hint\">Another account has this name: <a href=\"/accounts/%" PRId64
-                      "\">", o.id);
+        buf_printf(b,
+                   "<p class=\"hint\">Another account has this name: <a href=\"/accounts/%" PRId64
+                   "\">",
+                   o.id);
         buf_html(b, cvom__account_label(&o, 1, other, sizeof other));
         buf_puts(b, "</a>");
         if (v->namesakes > 1)
@@ -366,7 +368,6 @@ static void score_cards(struct buf *b, const struct view *v)
 
 /* ---- trajectory -------------------------------------------------------------------------- */
 
-
 static void trajectory(struct buf *b, const struct view *v)
 {
     const struct cvom_snapshot *sn = v->snapshots.v;
@@ -383,7 +384,8 @@ static void trajectory(struct buf *b, const struct view *v)
     for (size_t i = 0; i < v->snapshots.n; i++)
         if (sn[i].score.state != CVOM_STATE_INSUFFICIENT && !isnan(sn[i].score.value[0]) &&
             !isnan(sn[i].score.value[1]))
-            buf_printf(b, "%.1f,%.1f ", pages_mini_x(sn[i].score.value[0]), pages_mini_y(sn[i].score.value[1]));
+            buf_printf(b, "%.1f,%.1f ", pages_mini_x(sn[i].score.value[0]),
+                       pages_mini_y(sn[i].score.value[1]));
     int placed_now =
         now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) && !isnan(now->value[1]);
     if (placed_now)
@@ -398,8 +400,9 @@ static void trajectory(struct buf *b, const struct view *v)
         buf_printf(b,
                    "<circle class=\"snap %s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"><title>%s: "
                    "intellectual %.1f, emotional %.1f (%s)</title></circle>",
-                   pages_quadrant_class(s->quadrant), pages_mini_x(s->value[0]), pages_mini_y(s->value[1]), d,
-                   s->value[0], s->value[1], cvom_quadrant_title(s->quadrant));
+                   pages_quadrant_class(s->quadrant), pages_mini_x(s->value[0]),
+                   pages_mini_y(s->value[1]), d, s->value[0], s->value[1],
+                   cvom_quadrant_title(s->quadrant));
     }
     if (placed_now)
         buf_printf(b,
@@ -407,9 +410,10 @@ static void trajectory(struct buf *b, const struct view *v)
                    "intellectual %.1f, emotional %.1f (%s)</title></circle>"
                    "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
                    "now</text>",
-                   pages_quadrant_class(now->quadrant), pages_mini_x(now->value[0]), pages_mini_y(now->value[1]),
-                   now->value[0], now->value[1], cvom_quadrant_title(now->quadrant),
-                   pages_mini_x(now->value[0]), pages_mini_y(now->value[1]) - 11);
+                   pages_quadrant_class(now->quadrant), pages_mini_x(now->value[0]),
+                   pages_mini_y(now->value[1]), now->value[0], now->value[1],
+                   cvom_quadrant_title(now->quadrant), pages_mini_x(now->value[0]),
+                   pages_mini_y(now->value[1]) - 11);
     buf_puts(b, "</svg><table class=\"data compact\"><caption class=\"sr\">Position over time"
                 "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\" "
                 "class=\"num\">Intellectual</th><th scope=\"col\" class=\"num\">Emotional</th>"
@@ -457,9 +461,12 @@ static void pillar_bar(struct buf *b, const char *title, double value)
     buf_printf(b, " of 100\"><rect class=\"track\" x=\"0\" y=\"3\" width=\"200\" height=\"8\" "
                   "rx=\"4\"/>");
     if (!isnan(value))
-        buf_printf(b, "<rect class=\"fill%s\" x=\"0\" y=\"3\" width=\"%.1f\" height=\"8\" rx=\"4\"/>",
+        buf_printf(b,
+                   "<rect class=\"fill%s\" x=\"0\" y=\"3\" width=\"%.1f\" height=\"8\" rx=\"4\"/>",
                    value < CVOM_PILLAR_SOUND ? " weak" : "",
-                   2 * (value < 0 ? 0 : value > 100 ? 100 : value));
+                   2 * (value < 0     ? 0
+                        : value > 100 ? 100
+                                      : value));
     buf_printf(b, "<line class=\"sound\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"14\"/></svg>",
                2 * CVOM_PILLAR_SOUND, 2 * CVOM_PILLAR_SOUND);
 }
@@ -515,15 +522,16 @@ static void health_card(struct buf *b, const struct view *v)
             buf_puts(b, "<p><span class=\"badge flag\">Capped by trust</span></p><p "
                         "class=\"hint\">The pillars average ");
             buf_num(b, h->pillars_mean, 1);
-            buf_printf(b, ", but health stands at most %g points above trust (", 
+            buf_printf(b, ", but health stands at most %g points above trust (",
                        CVOM_HEALTH_TRUST_MARGIN);
             buf_num(b, h->measure[CVOM_PILLAR_TRUST].value, 1);
             buf_puts(b, "). Rebuilding trust comes first.</p>");
         } else {
             buf_puts(b, "<p class=\"hint\">The mean of the four pillars; trust (");
             buf_num(b, h->measure[CVOM_PILLAR_TRUST].value, 1);
-            buf_printf(b, ") does not hold it back. Health may stand at most %g points above "
-                          "trust.</p>",
+            buf_printf(b,
+                       ") does not hold it back. Health may stand at most %g points above "
+                       "trust.</p>",
                        CVOM_HEALTH_TRUST_MARGIN);
         }
     } else {
@@ -532,8 +540,7 @@ static void health_card(struct buf *b, const struct view *v)
         int missing = 0;
         for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
             if (isnan(h->measure[m].value))
-                buf_printf(b, "%s%s", missing++ ? ", " : "",
-                           cvom_pillar_name((enum cvom_pillar)m));
+                buf_printf(b, "%s%s", missing++ ? ", " : "", cvom_pillar_name((enum cvom_pillar)m));
         buf_printf(b, " %s no score. Health needs all four pillars and trust.</p>",
                    missing == 1 ? "has" : "have");
     }
@@ -555,9 +562,10 @@ static void health_card(struct buf *b, const struct view *v)
                CVOM_PILLAR_SOUND);
     for (int m = 0; m < CVOM_PILLAR_COUNT; m++)
         measure_row(b, h, m);
-    buf_printf(b, "</tbody></table><p class=\"hint\">The tick marks %g: at or above it a "
-                  "measure is sound. <code>cvom pillars</code> shows the items and changes "
-                  "over time.</p></div></div></section>",
+    buf_printf(b,
+               "</tbody></table><p class=\"hint\">The tick marks %g: at or above it a "
+               "measure is sound. <code>cvom pillars</code> shows the items and changes "
+               "over time.</p></div></div></section>",
                CVOM_PILLAR_SOUND);
 }
 
@@ -578,8 +586,9 @@ static void spread_summary(struct buf *b, const struct cvom_spread *sp)
     }
     buf_puts(b, "</p><p class=\"split-line\">");
     if (sp->split)
-        buf_printf(b, "<span class=\"badge split\">Split</span> Stakeholders with influence %g "
-                      "or more sit in %d quadrants: ",
+        buf_printf(b,
+                   "<span class=\"badge split\">Split</span> Stakeholders with influence %g "
+                   "or more sit in %d quadrants: ",
                    CVOM_SPLIT_MIN_INFLUENCE, sp->quadrants);
     else if (sp->quadrants == 1)
         buf_printf(b, "Not split: every stakeholder with influence %g or more sits in the ",
@@ -622,26 +631,29 @@ static void spread_section(struct buf *b, const struct view *v)
                 "stakeholder at their own scores, numbered as in the table, and the account's "
                 "point; the table lists the same values</title>");
     pages_mini_frame(b, t0, t1);
-    int placed = now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) &&
-                 !isnan(now->value[1]);
+    int placed =
+        now->state != CVOM_STATE_INSUFFICIENT && !isnan(now->value[0]) && !isnan(now->value[1]);
     if (placed)
         for (size_t k = 0; k < sp->n; k++)
-            buf_printf(b, "<line class=\"spoke\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                          "y2=\"%.1f\"/>",
-                       pages_mini_x(now->value[0]), pages_mini_y(now->value[1]), pages_mini_x(sp->points[k].x),
-                       pages_mini_y(sp->points[k].y));
+            buf_printf(b,
+                       "<line class=\"spoke\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                       "y2=\"%.1f\"/>",
+                       pages_mini_x(now->value[0]), pages_mini_y(now->value[1]),
+                       pages_mini_x(sp->points[k].x), pages_mini_y(sp->points[k].y));
     for (size_t k = 0; k < sp->n; k++) {
         const struct cvom_spread_point *p = &sp->points[k];
         double r = 3.5 + 3.0 * (p->influence < 0 ? 0 : p->influence > 1 ? 1 : p->influence);
-        buf_printf(b, "<g class=\"sh\"><circle class=\"stk %s%s\" cx=\"%.1f\" cy=\"%.1f\" "
-                      "r=\"%.1f\"><title>",
+        buf_printf(b,
+                   "<g class=\"sh\"><circle class=\"stk %s%s\" cx=\"%.1f\" cy=\"%.1f\" "
+                   "r=\"%.1f\"><title>",
                    pages_quadrant_class(p->quadrant), p->weighs ? "" : " light", pages_mini_x(p->x),
                    pages_mini_y(p->y), r);
         buf_printf(b, "%zu. ", k + 1);
         buf_html(b, ex->respondents[p->respondent].label);
-        buf_printf(b, ": intellectual %.1f, emotional %.1f (%s), influence %.2f</title>"
-                      "</circle><text class=\"num\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-                      "%zu</text></g>",
+        buf_printf(b,
+                   ": intellectual %.1f, emotional %.1f (%s), influence %.2f</title>"
+                   "</circle><text class=\"num\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                   "%zu</text></g>",
                    p->x, p->y, cvom_quadrant_title(p->quadrant), p->influence,
                    pages_mini_x(p->x) + r + 4, pages_mini_y(p->y) - r, k + 1);
     }
@@ -650,9 +662,9 @@ static void spread_section(struct buf *b, const struct view *v)
                    "<rect class=\"acct\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
                    "transform=\"rotate(45 %.1f %.1f)\"><title>The account: intellectual %.1f, "
                    "emotional %.1f (%s)</title></rect>",
-                   pages_mini_x(now->value[0]) - 5, pages_mini_y(now->value[1]) - 5, pages_mini_x(now->value[0]),
-                   pages_mini_y(now->value[1]), now->value[0], now->value[1],
-                   cvom_quadrant_title(now->quadrant));
+                   pages_mini_x(now->value[0]) - 5, pages_mini_y(now->value[1]) - 5,
+                   pages_mini_x(now->value[0]), pages_mini_y(now->value[1]), now->value[0],
+                   now->value[1], cvom_quadrant_title(now->quadrant));
     buf_puts(b, "</svg><div>");
     spread_summary(b, sp);
     buf_puts(b, "<div class=\"table-wrap\"><table class=\"data compact\"><caption class=\"sr\">"
@@ -667,8 +679,7 @@ static void spread_section(struct buf *b, const struct view *v)
         buf_printf(b, "<tr><td class=\"num\">%zu</td><th scope=\"row\">", k + 1);
         buf_html(b, ex->respondents[p->respondent].label);
         if (!p->weighs)
-            buf_printf(b, " <small>(below %g: not in the split)</small>",
-                       CVOM_SPLIT_MIN_INFLUENCE);
+            buf_printf(b, " <small>(below %g: not in the split)</small>", CVOM_SPLIT_MIN_INFLUENCE);
         buf_puts(b, "</th><td class=\"num\">");
         buf_num(b, p->influence, 2);
         buf_puts(b, "</td><td class=\"num\">");
@@ -753,13 +764,15 @@ static void items_table(struct buf *b, const struct cvom_explanation *ex,
         int pillar = cvom_axis_pillar(ins->items[j].axis);
         if (pillar >= 0) {
             /* A partnership item moves neither axis: say what it feeds instead. */
-            buf_printf(b, "<td colspan=\"2\" class=\"pillar-item\"><span class=\"badge "
-                          "pillar\">%s</span> partnership, on neither value axis",
+            buf_printf(b,
+                       "<td colspan=\"2\" class=\"pillar-item\"><span class=\"badge "
+                       "pillar\">%s</span> partnership, on neither value axis",
                        cvom_pillar_title((enum cvom_pillar)pillar));
             if (h && j < h->n_items && !isnan(h->items[j].contribution)) {
                 buf_puts(b, "<br><small>adds ");
                 buf_num(b, h->items[j].contribution, 2);
-                buf_printf(b, " points to %s (mean answer ", cvom_pillar_name((enum cvom_pillar)pillar));
+                buf_printf(b, " points to %s (mean answer ",
+                           cvom_pillar_name((enum cvom_pillar)pillar));
                 buf_num(b, h->items[j].mean, 1);
                 buf_puts(b, ")</small>");
             }
@@ -1128,8 +1141,9 @@ static void plays(struct buf *b, const struct view *v)
     if (v->plays.n)
         buf_puts(b, "</ul>");
     /* The account's actions, open and done, are kept in the action plan below. */
-    buf_printf(b, "<p class=\"hint\">%zu open action%s in the <a href=\"#plan\">action plan"
-                  "</a>.</p></section>",
+    buf_printf(b,
+               "<p class=\"hint\">%zu open action%s in the <a href=\"#plan\">action plan"
+               "</a>.</p></section>",
                v->actions.n, v->actions.n == 1 ? "" : "s");
 }
 
@@ -1158,8 +1172,9 @@ static int notes_conflict(struct web_req *r, const struct cvom_account *now, con
     buf_reset(b);
     page_begin(r, "Changed meanwhile", "accounts");
     buf_puts(b, "<div class=\"narrow\"><h1>Someone else changed this account</h1>");
-    page_notice(r, "error", "Your notes were not saved: the account was changed while you "
-                            "were editing. Nothing of yours is lost: your text is below.");
+    page_notice(r, "error",
+                "Your notes were not saved: the account was changed while you "
+                "were editing. Nothing of yours is lost: your text is below.");
     buf_printf(b, "<p><a href=\"/accounts/%lld\">", (long long)now->id);
     buf_html(b, now->name);
     buf_puts(b, "</a> now has these notes:</p><p class=\"notes\">");

@@ -63,8 +63,9 @@ static enum cvom_status read_numbers(const struct pages_action_fields *in, struc
         if (a->axis < 0)
             return bad(err, "effect", "An expected effect needs the axis it is to move.");
         if (cvom__parse_double(in->effect, &a->effect) || fabs(a->effect) > CVOM_WHATIF_EFFECT_MAX)
-            return bad(err, "effect", "The expected effect is a number of points from -100 "
-                                      "to 100.");
+            return bad(err, "effect",
+                       "The expected effect is a number of points from -100 "
+                       "to 100.");
     }
     a->cost = NAN;
     if (!blank(in->cost) && (cvom__parse_double(in->cost, &a->cost) || a->cost < 0))
@@ -75,8 +76,7 @@ static enum cvom_status read_numbers(const struct pages_action_fields *in, struc
 }
 
 enum cvom_status pages_action_read(struct cvom_store *st, const struct pages_action_fields *in,
-                                   int32_t today, struct cvom_action *out,
-                                   struct cvom_error *err)
+                                   int32_t today, struct cvom_action *out, struct cvom_error *err)
 {
     struct cvom_action a;
     memset(&a, 0, sizeof a);
@@ -105,8 +105,7 @@ enum cvom_status pages_action_read(struct cvom_store *st, const struct pages_act
 }
 
 enum cvom_status pages_action_set(struct cvom_store *st, const struct cvom_action *a,
-                                  enum cvom_action_status to, int32_t day,
-                                  struct cvom_error *err)
+                                  enum cvom_action_status to, int32_t day, struct cvom_error *err)
 {
     if (to == CVOM_ACTION_DONE && a->status == CVOM_ACTION_DONE)
         return bad(err, "status", "The action is already done.");
@@ -117,8 +116,8 @@ enum cvom_status pages_action_set(struct cvom_store *st, const struct cvom_actio
     enum cvom_status s = st->ops->begin(st, err);
     if (s)
         return s;
-    s = st->ops->action_set_status(st, a->id, a->version, to,
-                                   to == CVOM_ACTION_DONE ? day : 0, err);
+    s = st->ops->action_set_status(st, a->id, a->version, to, to == CVOM_ACTION_DONE ? day : 0,
+                                   err);
     if (!s)
         s = st->ops->commit(st, err);
     if (s)
@@ -185,7 +184,8 @@ static void status_badge(struct buf *b, const struct cvom_action *a, int32_t tod
         buf_puts(b, "<span class=\"badge\">open</span>");
 }
 
-/* ---- the account page's plan ------------------------------------------------------------------- */
+/* ---- the account page's plan -------------------------------------------------------------------
+ */
 
 static void status_forms(struct web_req *r, const struct cvom_account *acc,
                          const struct cvom_action *a)
@@ -194,41 +194,47 @@ static void status_forms(struct web_req *r, const struct cvom_account *acc,
     long long aid = (long long)acc->id, id = (long long)a->id;
     int open = a->status == CVOM_ACTION_OPEN;
     /* Each form carries the version of the action it was made from. */
-    buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
-                  "%lld\">", aid, id);
+    buf_printf(b,
+               "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
+               "%lld\">",
+               aid, id);
     page_csrf(r);
-    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
-               (long long)a->version);
-    buf_printf(b, "<label class=\"sr\" for=\"st-%lld\">Status of action %lld</label>"
-                  "<select id=\"st-%lld\" name=\"status\"><option value=\"open\"%s>open</option>"
-                  "<option value=\"done\"%s>done</option></select> <button type=\"submit\">"
-                  "Set status</button></form>",
+    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)a->version);
+    buf_printf(b,
+               "<label class=\"sr\" for=\"st-%lld\">Status of action %lld</label>"
+               "<select id=\"st-%lld\" name=\"status\"><option value=\"open\"%s>open</option>"
+               "<option value=\"done\"%s>done</option></select> <button type=\"submit\">"
+               "Set status</button></form>",
                id, id, id, open ? " selected" : "", open ? "" : " selected");
     if (!open)
         return;
-    buf_printf(b, "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
-                  "%lld\">", aid, id);
+    buf_printf(b,
+               "<form class=\"row-form\" method=\"post\" action=\"/accounts/%lld/actions/"
+               "%lld\">",
+               aid, id);
     page_csrf(r);
-    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">",
-               (long long)a->version);
+    buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">", (long long)a->version);
     buf_puts(b, "<input type=\"hidden\" name=\"status\" value=\"done\"><button type=\"submit\" "
                 "class=\"done-button\">Mark done</button></form>");
 }
 
-static void plan_table(struct web_req *r, const struct cvom_account *acc,
-                       const struct actions *l, int edit, int32_t today)
+static void plan_table(struct web_req *r, const struct cvom_account *acc, const struct actions *l,
+                       int edit, int32_t today)
 {
     struct buf *b = &r->out;
-    buf_printf(b, "<table class=\"data plan\"><caption class=\"sr\">Action plan</caption><thead>"
-                  "<tr><th scope=\"col\">#</th><th scope=\"col\">Action</th><th scope=\"col\">"
-                  "Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Aims at</th><th "
-                  "scope=\"col\" class=\"num\">Cost</th><th scope=\"col\">Status</th>%s</tr>"
-                  "</thead><tbody>",
+    buf_printf(b,
+               "<table class=\"data plan\"><caption class=\"sr\">Action plan</caption><thead>"
+               "<tr><th scope=\"col\">#</th><th scope=\"col\">Action</th><th scope=\"col\">"
+               "Owner</th><th scope=\"col\">Due</th><th scope=\"col\">Aims at</th><th "
+               "scope=\"col\" class=\"num\">Cost</th><th scope=\"col\">Status</th>%s</tr>"
+               "</thead><tbody>",
                edit ? "<th scope=\"col\">Change</th>" : "");
     for (size_t i = 0; i < l->n; i++) {
         const struct cvom_action *a = &l->v[i];
         buf_printf(b, "<tr class=\"%s\"><td>%lld</td><td>",
-                   overdue(a, today) ? "overdue" : a->status == CVOM_ACTION_DONE ? "done" : "",
+                   overdue(a, today)               ? "overdue"
+                   : a->status == CVOM_ACTION_DONE ? "done"
+                                                   : "",
                    (long long)a->id);
         buf_html(b, a->title);
         buf_puts(b, "</td><td>");
@@ -263,8 +269,9 @@ static void plan_table(struct web_req *r, const struct cvom_account *acc,
 static void add_form(struct web_req *r, const struct cvom_account *acc)
 {
     struct buf *b = &r->out;
-    buf_printf(b, "<details class=\"add-action\"><summary>Add an action</summary><form "
-                  "class=\"stack\" method=\"post\" action=\"/accounts/%lld/actions\">",
+    buf_printf(b,
+               "<details class=\"add-action\"><summary>Add an action</summary><form "
+               "class=\"stack\" method=\"post\" action=\"/accounts/%lld/actions\">",
                (long long)acc->id);
     page_csrf(r);
     buf_printf(b,
@@ -315,9 +322,10 @@ void pages_account_plan(struct web_req *r, const struct cvom_account *acc, int e
             buf_printf(b, "<p class=\"hint\">Only the first %d actions are listed.</p>",
                        ACTIONS_SHOWN);
     }
-    buf_printf(b, "<p class=\"links\"><a href=\"/accounts/%lld/whatif\">What if the planned "
-                  "actions worked?</a> \xC2\xB7 <a href=\"/actions\">Every account's actions"
-                  "</a></p>",
+    buf_printf(b,
+               "<p class=\"links\"><a href=\"/accounts/%lld/whatif\">What if the planned "
+               "actions worked?</a> \xC2\xB7 <a href=\"/actions\">Every account's actions"
+               "</a></p>",
                (long long)acc->id);
     if (edit)
         add_form(r, acc);
@@ -325,7 +333,8 @@ void pages_account_plan(struct web_req *r, const struct cvom_account *acc, int e
     free(l.v);
 }
 
-/* ---- POST /accounts/{id}/actions -------------------------------------------------------------- */
+/* ---- POST /accounts/{id}/actions --------------------------------------------------------------
+ */
 
 int pages_action_add(struct web_req *r)
 {
@@ -333,11 +342,13 @@ int pages_action_add(struct web_req *r)
     int http = pages_editable_account(r, &acc);
     if (http)
         return http;
-    struct pages_action_fields in = {
-        .title = web_field(r, "title"), .owner = web_field(r, "owner"),
-        .due = web_field(r, "due"), .axis = web_field(r, "axis"),
-        .effect = web_field(r, "effect"), .cost = web_field(r, "cost"),
-        .play = web_field(r, "play")};
+    struct pages_action_fields in = {.title = web_field(r, "title"),
+                                     .owner = web_field(r, "owner"),
+                                     .due = web_field(r, "due"),
+                                     .axis = web_field(r, "axis"),
+                                     .effect = web_field(r, "effect"),
+                                     .cost = web_field(r, "cost"),
+                                     .play = web_field(r, "play")};
     struct cvom_action a;
     enum cvom_status st = pages_action_read(r->store, &in, pages_today(), &a, &r->err);
     if (st)
@@ -356,7 +367,8 @@ int pages_action_add(struct web_req *r)
     return web_redirect(r, to);
 }
 
-/* ---- POST /accounts/{id}/actions/{action} ----------------------------------------------------- */
+/* ---- POST /accounts/{id}/actions/{action} -----------------------------------------------------
+ */
 
 int pages_action_status(struct web_req *r)
 {
@@ -381,8 +393,7 @@ int pages_action_status(struct web_req *r)
     if ((http = pages_form_version(r, &a.version)))
         return http;
     st = pages_action_set(r->store, &a, (enum cvom_action_status)to, pages_today(), &r->err);
-    if (st == CVOM_ECONFLICT &&
-        r->store->ops->action_get(r->store, a.id, &a, NULL) == CVOM_OK) {
+    if (st == CVOM_ECONFLICT && r->store->ops->action_get(r->store, a.id, &a, NULL) == CVOM_OK) {
         char msg[CVOM_ACTION_TITLE_MAX + 200], day[11] = "";
         if (a.done)
             cvom_date_format(a.done, day);
@@ -400,7 +411,8 @@ int pages_action_status(struct web_req *r)
     return web_redirect(r, to_path);
 }
 
-/* ---- GET /actions ----------------------------------------------------------------------------- */
+/* ---- GET /actions -----------------------------------------------------------------------------
+ */
 
 /* The accounts the user may see, by id, for names and scope. */
 struct scope {
@@ -445,7 +457,7 @@ struct actions_page {
     int all;    /* project every open action */
     struct scope scope;
     struct cvom_account_filter filter;
-    int any;    /* 0: the user may see no account */
+    int any; /* 0: the user may see no account */
     struct actions list, late, unowned;
     struct cvom_action_set plan; /* the ticked actions */
     int planned;                 /* a projection was asked for */
@@ -507,8 +519,7 @@ static int read_plan(struct web_req *r, struct actions_page *p)
         struct cvom_action a;
         enum cvom_status st = CVOM_ENOTFOUND;
         if (++n > PICKS_MAX) {
-            snprintf(p->problem, sizeof p->problem, "Tick at most %d actions at once.",
-                     PICKS_MAX);
+            snprintf(p->problem, sizeof p->problem, "Tick at most %d actions at once.", PICKS_MAX);
             return 0;
         }
         if (!cvom__parse_long(q->f[i].value, 1, LONG_MAX, &id))
@@ -542,8 +553,9 @@ static void filters_form(struct web_req *r, const struct actions_page *p)
                 "for=\"f-owner\">Owner of the action</label><input id=\"f-owner\" name=\"owner\" "
                 "maxlength=\"127\" value=\"");
     buf_html(b, p->owner);
-    buf_printf(b, "\"><label for=\"f-status\">Status</label><select id=\"f-status\" "
-                  "name=\"status\"><option value=\"any\"%s>any</option>",
+    buf_printf(b,
+               "\"><label for=\"f-status\">Status</label><select id=\"f-status\" "
+               "name=\"status\"><option value=\"any\"%s>any</option>",
                p->status < 0 ? " selected" : "");
     for (int i = 0; i < 2; i++)
         buf_printf(b, "<option value=\"%s\"%s>%s</option>", st[i],
@@ -555,8 +567,9 @@ static void short_table(struct web_req *r, const struct actions_page *p, const s
                         const char *id, const char *title, const char *empty, int32_t today)
 {
     struct buf *b = &r->out;
-    buf_printf(b, "<section class=\"block attention\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s "
-                  "<span class=\"count\">%zu</span></h2>",
+    buf_printf(b,
+               "<section class=\"block attention\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s "
+               "<span class=\"count\">%zu</span></h2>",
                id, id, title, l->n);
     if (!l->n) {
         buf_printf(b, "<p class=\"hint\">%s</p></section>", empty);
@@ -618,8 +631,9 @@ static void main_table(struct web_req *r, const struct actions_page *p, int32_t 
         long long id = (long long)a->id;
         buf_printf(b, "<tr class=\"%s\"><td>", overdue(a, today) ? "overdue" : "");
         if (a->status == CVOM_ACTION_OPEN)
-            buf_printf(b, "<input type=\"checkbox\" name=\"plan\" value=\"%lld\" id=\"pl-%lld\""
-                          "%s><label class=\"sr\" for=\"pl-%lld\">Plan action %lld</label>",
+            buf_printf(b,
+                       "<input type=\"checkbox\" name=\"plan\" value=\"%lld\" id=\"pl-%lld\""
+                       "%s><label class=\"sr\" for=\"pl-%lld\">Plan action %lld</label>",
                        id, id, ticked(p, a->id) ? " checked" : "", id, id);
         buf_printf(b, "</td><td><a href=\"/accounts/%lld#plan\">", (long long)a->account_id);
         buf_html(b, acc ? acc->name : "?");
@@ -643,8 +657,7 @@ static void main_table(struct web_req *r, const struct actions_page *p, int32_t 
     if (p->list.n)
         buf_puts(b, "</tbody></table>");
     if (p->list.more)
-        buf_printf(b, "<p class=\"hint\">Only the first %d actions are listed.</p>",
-                   ACTIONS_SHOWN);
+        buf_printf(b, "<p class=\"hint\">Only the first %d actions are listed.</p>", ACTIONS_SHOWN);
     buf_puts(b, "<div class=\"actions\"><button type=\"submit\">What if the ticked actions "
                 "worked?</button> <button type=\"submit\" name=\"all\" value=\"1\">What if every "
                 "open action worked?</button></div></form></section>");
@@ -656,8 +669,9 @@ static void mix_table(struct web_req *r, const struct actions_page *p)
     const struct cvom_whatif_mix *m = &p->proj.mix;
     buf_puts(b, "<section class=\"block estimate\" id=\"whatif\" aria-labelledby=\"wi-h\"><h2 "
                 "id=\"wi-h\">What if <span class=\"badge flag\">Estimate</span></h2><p>");
-    buf_printf(b, "%s: %zu action%s on %zu of %zu accounts, if every one of them worked. A "
-                  "plan's estimate, not evidence.</p>",
+    buf_printf(b,
+               "%s: %zu action%s on %zu of %zu accounts, if every one of them worked. A "
+               "plan's estimate, not evidence.</p>",
                p->all ? "Every open action" : "The ticked actions", p->proj.counted,
                p->proj.counted == 1 ? "" : "s", m->with_steps, m->accounts);
     buf_puts(b, "<table class=\"data compact\" id=\"wi-mix\"><thead><tr><th scope=\"col\">"
@@ -665,12 +679,13 @@ static void mix_table(struct web_req *r, const struct actions_page *p)
                 "class=\"num\">Projected</th><th scope=\"col\" class=\"num\">Change</th></tr>"
                 "</thead><tbody>");
     for (int q = 0; q <= CVOM_Q_COUNT; q++) {
-        const char *name = q < CVOM_Q_COUNT ? cvom_quadrant_name((enum cvom_quadrant)q)
-                                            : "not placed";
-        buf_printf(b, "<tr data-quadrant=\"%s\"><th scope=\"row\">%s</th><td class=\"num\">%zu"
-                      "</td><td class=\"num\">%zu</td><td class=\"num\">%+lld</td></tr>",
-                   name, q < CVOM_Q_COUNT ? cvom_quadrant_title((enum cvom_quadrant)q)
-                                          : "Not placed",
+        const char *name =
+            q < CVOM_Q_COUNT ? cvom_quadrant_name((enum cvom_quadrant)q) : "not placed";
+        buf_printf(b,
+                   "<tr data-quadrant=\"%s\"><th scope=\"row\">%s</th><td class=\"num\">%zu"
+                   "</td><td class=\"num\">%zu</td><td class=\"num\">%+lld</td></tr>",
+                   name,
+                   q < CVOM_Q_COUNT ? cvom_quadrant_title((enum cvom_quadrant)q) : "Not placed",
                    m->before[q], m->after[q], (long long)m->after[q] - (long long)m->before[q]);
     }
     buf_puts(b, "</tbody></table><p>Cost of the plan: <strong id=\"wi-cost\">");

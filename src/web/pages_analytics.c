@@ -33,8 +33,7 @@ static int page_scope(struct web_req *r, struct cvom_account_filter *f, char *te
     for (size_t i = 0; i < 3; i++) {
         if (!vals[i][0])
             continue;
-        int w = snprintf(text + used, cap - used, "%s%s = %s", used ? ", " : "", keys[i],
-                         vals[i]);
+        int w = snprintf(text + used, cap - used, "%s%s = %s", used ? ", " : "", keys[i], vals[i]);
         if (w > 0 && (size_t)w < cap - used)
             used += (size_t)w;
     }
@@ -112,8 +111,9 @@ static void head(struct web_req *r, const char *title, const char *here, const c
 static void field(struct buf *b, const char *id, const char *label, const char *type,
                   const char *value)
 {
-    buf_printf(b, "<div class=\"field\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" "
-                  "name=\"%s\" type=\"%s\" maxlength=\"%d\" value=\"",
+    buf_printf(b,
+               "<div class=\"field\"><label for=\"f-%s\">%s</label><input id=\"f-%s\" "
+               "name=\"%s\" type=\"%s\" maxlength=\"%d\" value=\"",
                id, label, id, id, type, CVOM_FIELD_MAX - 1);
     buf_html(b, value ? value : "");
     buf_puts(b, "\"></div>");
@@ -130,8 +130,9 @@ static void scope_fields(struct web_req *r)
 
 static void form_end(struct buf *b, const char *reset)
 {
-    buf_printf(b, "<div class=\"field actions\"><button type=\"submit\">Apply</button> "
-                  "<a href=\"%s\" class=\"button secondary\">Reset</a></div></form>",
+    buf_printf(b,
+               "<div class=\"field actions\"><button type=\"submit\">Apply</button> "
+               "<a href=\"%s\" class=\"button secondary\">Reset</a></div></form>",
                reset);
 }
 
@@ -176,8 +177,10 @@ static const char *state_title(int s)
 /* One transition table with its row and column totals. */
 static void transition_table(struct buf *b, const struct cvom_migration *m, int revenue)
 {
-    buf_printf(b, "<div class=\"table-wrap\"><table class=\"data\"><caption>By %s: rows are "
-                  "the quadrant on ", revenue ? "revenue" : "accounts");
+    buf_printf(b,
+               "<div class=\"table-wrap\"><table class=\"data\"><caption>By %s: rows are "
+               "the quadrant on ",
+               revenue ? "revenue" : "accounts");
     date_text(b, m->options.from);
     buf_puts(b, ", columns the quadrant on ");
     date_text(b, m->options.to);
@@ -246,12 +249,14 @@ static const char *borderline_note(const struct cvom_migration_account *a)
 
 static void movers_block(struct buf *b, const struct cvom_compare *k)
 {
-    static const char *const cols[] = {"Account", "Owner", "Revenue", "Then", "Now",
-                                       "Intellectual", "Δ", "Emotional", "Δ", "Note", NULL};
+    static const char *const cols[] = {"Account", "Owner",        "Revenue", "Then",
+                                       "Now",     "Intellectual", "Δ",       "Emotional",
+                                       "Δ",       "Note",         NULL};
     const struct cvom_migration *m = &k->m;
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"movers-h\"><h2 id=\"movers-h\">"
-                  "Movers (%zu)</h2><p class=\"hint\">Placed on both dates and in another "
-                  "quadrant now; scores now, Δ since then. Largest revenue first.</p>",
+    buf_printf(b,
+               "<section class=\"block\" aria-labelledby=\"movers-h\"><h2 id=\"movers-h\">"
+               "Movers (%zu)</h2><p class=\"hint\">Placed on both dates and in another "
+               "quadrant now; scores now, Δ since then. Largest revenue first.</p>",
                m->n_movers);
     if (!m->n_movers) {
         buf_puts(b, "<p>None.</p></section>");
@@ -266,15 +271,16 @@ static void movers_block(struct buf *b, const struct cvom_compare *k)
 
 static void slides_block(struct buf *b, const struct cvom_compare *k)
 {
-    static const char *const cols[] = {"Account", "Owner", "Revenue", "Then", "Now",
-                                       "Intellectual", "Δ", "Emotional", "Δ", "Fall", "Note",
-                                       NULL};
+    static const char *const cols[] = {"Account", "Owner",        "Revenue", "Then",
+                                       "Now",     "Intellectual", "Δ",       "Emotional",
+                                       "Δ",       "Fall",         "Note",    NULL};
     const struct cvom_migration *m = &k->m;
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"slide-h\"><h2 id=\"slide-h\">"
-                  "Sliding towards Transactional (%zu)</h2><p class=\"hint\">Placed on both "
-                  "dates, and either entered Transactional or lost at least %g points of "
-                  "intellectual + emotional value together (the fall). Entered first, then the "
-                  "largest fall.</p>",
+    buf_printf(b,
+               "<section class=\"block\" aria-labelledby=\"slide-h\"><h2 id=\"slide-h\">"
+               "Sliding towards Transactional (%zu)</h2><p class=\"hint\">Placed on both "
+               "dates, and either entered Transactional or lost at least %g points of "
+               "intellectual + emotional value together (the fall). Entered first, then the "
+               "largest fall.</p>",
                m->n_slides, m->options.slide_points);
     if (!m->n_slides) {
         buf_puts(b, "<p>None.</p></section>");
@@ -295,12 +301,13 @@ static void slides_block(struct buf *b, const struct cvom_compare *k)
 
 static void stale_block(struct buf *b, const struct cvom_compare *k)
 {
-    static const char *const cols[] = {"Account", "Owner", "Revenue", "Last assessed",
-                                       "Age (days)", "Now", NULL};
+    static const char *const cols[] = {"Account",    "Owner", "Revenue", "Last assessed",
+                                       "Age (days)", "Now",   NULL};
     const struct cvom_migration *m = &k->m;
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"stale-h\"><h2 id=\"stale-h\">"
-                  "Stale assessments (%zu)</h2><p class=\"hint\">The newest assessment was more "
-                  "than %d days old on ",
+    buf_printf(b,
+               "<section class=\"block\" aria-labelledby=\"stale-h\"><h2 id=\"stale-h\">"
+               "Stale assessments (%zu)</h2><p class=\"hint\">The newest assessment was more "
+               "than %d days old on ",
                m->n_stale, k->cfg.validity_days);
     date_text(b, m->options.to);
     buf_puts(b, ": reassess before trusting it.</p>");
@@ -337,8 +344,8 @@ static void projection_table(struct buf *b, const struct cvom_migration *m,
         buf_printf(b, "<p>Share of %s: nothing to project.</p>", what);
         return;
     }
-    static const char *const cols[] = {"Period", "Date", "Transactional", "Intellectual",
-                                       "Emotional", "Partnership", NULL};
+    static const char *const cols[] = {
+        "Period", "Date", "Transactional", "Intellectual", "Emotional", "Partnership", NULL};
     char cap[64];
     snprintf(cap, sizeof cap, "Share of %s", what);
     buf_printf(b, "<h3>Share of %s</h3>", what);
@@ -393,10 +400,11 @@ static void compare_body(struct web_req *r, const struct cvom_compare *k)
     movers_block(b, k);
     slides_block(b, k);
     stale_block(b, k);
-    buf_printf(b, "<section class=\"block\" aria-labelledby=\"proj-h\"><h2 id=\"proj-h\">"
-                  "Projection</h2><p class=\"hint\">The mix of placed accounts if the moves "
-                  "seen between the dates repeat every %ld days: a Markov chain estimated from "
-                  "the %zu accounts placed on both dates. An estimate, not a forecast.</p>",
+    buf_printf(b,
+               "<section class=\"block\" aria-labelledby=\"proj-h\"><h2 id=\"proj-h\">"
+               "Projection</h2><p class=\"hint\">The mix of placed accounts if the moves "
+               "seen between the dates repeat every %ld days: a Markov chain estimated from "
+               "the %zu accounts placed on both dates. An estimate, not a forecast.</p>",
                (long)m->period_days, m->placed_both);
     projection_table(b, m, &m->by_count, "accounts");
     projection_table(b, m, &m->by_revenue, "revenue");
@@ -479,7 +487,7 @@ static void offerings_cell(struct buf *b, const struct cvom_serving_config *cfg,
 
 static void overserved_table(struct buf *b, const struct cvom_overserving *o, int all)
 {
-    static const char *const cols[] = {"Account", "Owner", "Quadrant", "Cost to serve",
+    static const char *const cols[] = {"Account",       "Owner", "Quadrant",  "Cost to serve",
                                        "Unvalued cost", "Share", "Offerings", NULL};
     size_t shown = 0;
     for (size_t i = 0; i < o->n; i++)
@@ -547,13 +555,16 @@ int pages_overserved(struct web_req *r)
     buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/overserved\">");
     field(b, "as-of", "Quadrants as of", "date", d);
     scope_fields(r);
-    buf_printf(b, "<div class=\"field\"><label><input type=\"checkbox\" name=\"all\" value=\"1\""
-                  "%s> Every rated account</label></div>", all ? " checked" : "");
+    buf_printf(b,
+               "<div class=\"field\"><label><input type=\"checkbox\" name=\"all\" value=\"1\""
+               "%s> Every rated account</label></div>",
+               all ? " checked" : "");
     form_end(b, "/overserved");
     const struct cvom_serving_total *t = &o.total;
-    buf_printf(b, "<p>%zu of %zu rated accounts are over-served: their unvalued cost (what we "
-                  "spend on offerings they rate below %.1f on 1–7) is more than %.1f\xC2\xA0%% of "
-                  "their cost to serve. Unvalued cost ",
+    buf_printf(b,
+               "<p>%zu of %zu rated accounts are over-served: their unvalued cost (what we "
+               "spend on offerings they rate below %.1f on 1–7) is more than %.1f\xC2\xA0%% of "
+               "their cost to serve. Unvalued cost ",
                t->overserved, t->accounts, o.cfg.importance_threshold,
                100 * o.cfg.overserved_share);
     money(b, t->unvalued_cost);
@@ -593,7 +604,7 @@ static void their_list(struct buf *b, const struct cvom_aligned *a)
 static void alignment_table(struct buf *b, const struct cvom_alignment_set *s, int risk_only,
                             const char *caption)
 {
-    static const char *const cols[] = {"Account", "Owner", "Quadrant", "In common",
+    static const char *const cols[] = {"Account",           "Owner",   "Quadrant",      "In common",
                                        "Alignment (tau-b)", "At risk", "Their ranking", NULL};
     table_head(b, caption, cols, "sssnnss");
     for (size_t i = 0; i < s->n; i++) {
@@ -608,8 +619,8 @@ static void alignment_table(struct buf *b, const struct cvom_alignment_set *s, i
         quadrant_badge(b, &a->acc->score);
         buf_printf(b, "</td><td class=\"num\">%zu</td>", a->a.common);
         num_cell(b, a->a.tau, 3);
-        buf_printf(b, "<td>%s</td>", a->at_risk ? "<span class=\"badge flag\">At risk</span>"
-                                                : "no");
+        buf_printf(b, "<td>%s</td>",
+                   a->at_risk ? "<span class=\"badge flag\">At risk</span>" : "no");
         their_list(b, a);
         buf_puts(b, "</tr>");
     }
@@ -666,17 +677,19 @@ int pages_alignment(struct web_req *r)
             buf_puts(b, "</li>");
         }
         buf_puts(b, "</ol></section>");
-        buf_printf(b, "<section class=\"block\" aria-labelledby=\"risk-h\"><h2 id=\"risk-h\">"
-                      "Partnerships at risk (%zu)</h2><p class=\"hint\">In the Partnership "
-                      "quadrant and aligned below %.2f.</p>",
+        buf_printf(b,
+                   "<section class=\"block\" aria-labelledby=\"risk-h\"><h2 id=\"risk-h\">"
+                   "Partnerships at risk (%zu)</h2><p class=\"hint\">In the Partnership "
+                   "quadrant and aligned below %.2f.</p>",
                    s.n_at_risk, s.threshold);
         if (s.n_at_risk)
             alignment_table(b, &s, 1, "Partnerships at risk");
         else
             buf_puts(b, "<p>None.</p>");
-        buf_printf(b, "</section><section class=\"block\" aria-labelledby=\"all-h\"><h2 "
-                      "id=\"all-h\">Every ranked account (%zu)</h2><p class=\"hint\">Least "
-                      "aligned first; unknown (fewer than two values in common) last.</p>",
+        buf_printf(b,
+                   "</section><section class=\"block\" aria-labelledby=\"all-h\"><h2 "
+                   "id=\"all-h\">Every ranked account (%zu)</h2><p class=\"hint\">Least "
+                   "aligned first; unknown (fewer than two values in common) last.</p>",
                    s.n);
         if (s.n)
             alignment_table(b, &s, 0, "Alignment of every ranked account");
@@ -932,8 +945,8 @@ int pages_alerts(struct web_req *r)
         page_notice(r, "error",
                     "A date was not understood (YYYY-MM-DD, since before the "
                     "date); showing the defaults.");
-    static const char *const id[2] = {"as-of", "since"},
-                             *const label[2] = {"As of", "Changes since"};
+    static const char *const id[2] = {"as-of", "since"}, *const label[2] = {"As of",
+                                                                            "Changes since"};
     two_dates_form(r, "/alerts", id, label, (const int32_t[2]){as_of, since});
     char d[11], s[11];
     cvom_date_format(as_of, d);

@@ -19,8 +19,8 @@ int pages_alerts(struct web_req *r);     /* GET /alerts */
 struct cvom_account_filter;
 void pages_alerts_panel(struct web_req *r, const struct cvom_account_filter *f, int32_t as_of,
                         size_t n_accounts);
-int api_compare(struct web_req *r);      /* GET /api/v1/compare */
-int api_overserved(struct web_req *r);   /* GET /api/v1/overserved */
-int api_alignment(struct web_req *r);    /* GET /api/v1/alignment */
+int api_compare(struct web_req *r);    /* GET /api/v1/compare */
+int api_overserved(struct web_req *r); /* GET /api/v1/overserved */
+int api_alignment(struct web_req *r);  /* GET /api/v1/alignment */
 
 #endif

@@ -128,7 +128,8 @@ static void item_fieldset(struct web_req *r, const struct cvom_instrument *ins, 
     const char *disagree = say(tx, "scale.disagree", "strongly disagree");
     const char *agree = say(tx, "scale.agree", "strongly agree");
     int bad = a && a->bad[j];
-    buf_puts(b, bad ? "<fieldset class=\"item invalid\" id=\"f-" : "<fieldset class=\"item\" id=\"f-");
+    buf_puts(b,
+             bad ? "<fieldset class=\"item invalid\" id=\"f-" : "<fieldset class=\"item\" id=\"f-");
     buf_html(b, it->code);
     buf_puts(b, "\"><legend>");
     if (!tx) {

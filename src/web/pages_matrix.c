@@ -18,10 +18,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define PAGE_ROWS 100 /* table rows per page */
-#define OPTIONS_MAX 400 /* values offered in one filter list */
+#define PAGE_ROWS 100    /* table rows per page */
+#define OPTIONS_MAX 400  /* values offered in one filter list */
 #define UNPLACED_MAX 200 /* accounts listed under "not enough evidence" */
-#define BUBBLES_MAX 400 /* accounts drawn as bubbles; the rest of a portfolio as dots */
+#define BUBBLES_MAX 400  /* accounts drawn as bubbles; the rest of a portfolio as dots */
 
 static struct web_cache body_cache = WEB_CACHE_INIT(32, 64u << 20);
 
@@ -32,7 +32,7 @@ enum col { C_NAME, C_OWNER, C_INDUSTRY, C_REVENUE, C_INT, C_EMO, C_QUADRANT, C_L
 struct mx_query {
     char owner[CVOM_FIELD_MAX], tag[CVOM_FIELD_MAX], industry[CVOM_FIELD_MAX];
     char name[CVOM_FIELD_MAX]; /* /accounts?q= */
-    int quadrant; /* -1: any */
+    int quadrant;              /* -1: any */
     int32_t as_of;
     int as_of_given;
     enum col sort;
@@ -396,8 +396,8 @@ static void filters_form(struct web_req *r, const struct mx_query *q, const stru
 /* Geometry of the plot, in viewBox units. */
 #define VB_W 640
 #define VB_H 620
-#define PL 64.0 /* left edge of the plot */
-#define PT 16.0 /* top edge */
+#define PL 64.0  /* left edge of the plot */
+#define PT 16.0  /* top edge */
 #define PS 540.0 /* side of the square */
 
 static double px(double v)

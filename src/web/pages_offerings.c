@@ -45,7 +45,8 @@ static void said(struct web_req *r, const char *name, const char *const (*texts)
             page_notice(r, "ok", (*texts)[1]);
 }
 
-/* ---- GET /offerings --------------------------------------------------------------------------- */
+/* ---- GET /offerings ---------------------------------------------------------------------------
+ */
 
 static void catalogue_table(struct web_req *r, const struct cvom_rows *c)
 {
@@ -56,9 +57,10 @@ static void catalogue_table(struct web_req *r, const struct cvom_rows *c)
         buf_puts(b, "<p class=\"hint\">The catalogue is empty.</p>");
         return;
     }
-    buf_printf(b, "<table class=\"data\" id=\"catalogue\"><thead><tr><th scope=\"col\">Code"
-                  "</th><th scope=\"col\">Name</th><th scope=\"col\">Category</th>%s</tr>"
-                  "</thead><tbody>",
+    buf_printf(b,
+               "<table class=\"data\" id=\"catalogue\"><thead><tr><th scope=\"col\">Code"
+               "</th><th scope=\"col\">Name</th><th scope=\"col\">Category</th>%s</tr>"
+               "</thead><tbody>",
                admin ? "<th scope=\"col\">Remove</th>" : "");
     for (size_t i = 0; i < c->n; i++) {
         const struct cvom_offering *o = &v[i];
@@ -70,8 +72,9 @@ static void catalogue_table(struct web_req *r, const struct cvom_rows *c)
         buf_html(b, o->category);
         buf_puts(b, "</td>");
         if (admin) {
-            buf_printf(b, "<td><form class=\"row-form\" method=\"post\" action=\"/offerings/%lld/"
-                          "remove\">",
+            buf_printf(b,
+                       "<td><form class=\"row-form\" method=\"post\" action=\"/offerings/%lld/"
+                       "remove\">",
                        (long long)o->id);
             page_csrf(r);
             buf_puts(b, "<button type=\"submit\" class=\"danger\">Remove with its ratings"
@@ -132,7 +135,8 @@ int pages_offerings(struct web_req *r)
     return 200;
 }
 
-/* ---- POST /offerings -------------------------------------------------------------------------- */
+/* ---- POST /offerings --------------------------------------------------------------------------
+ */
 
 static int field_error(struct web_req *r, const char *field, const char *message)
 {
@@ -168,7 +172,8 @@ int pages_offering_add(struct web_req *r)
     return web_redirect(r, "/offerings?done=added");
 }
 
-/* ---- POST /offerings/{offering}/remove -------------------------------------------------------- */
+/* ---- POST /offerings/{offering}/remove --------------------------------------------------------
+ */
 
 int pages_offering_remove(struct web_req *r)
 {
@@ -190,7 +195,8 @@ int pages_offering_remove(struct web_req *r)
     return web_redirect(r, "/offerings?done=removed");
 }
 
-/* ---- the account page's section ---------------------------------------------------------------- */
+/* ---- the account page's section ----------------------------------------------------------------
+ */
 
 /* Costs are shown as the account's revenue is: in its currency, in whole units. */
 static void serving_summary(struct buf *b, const struct cvom_serving_config *cfg,
@@ -203,9 +209,10 @@ static void serving_summary(struct buf *b, const struct cvom_serving_config *cfg
     pages_money(b, sv->unvalued_cost, currency);
     buf_printf(b, "</strong> (%.1f %%)", 100 * sv->share);
     if (sv->overserved)
-        buf_printf(b, " <span class=\"badge flag\" id=\"of-overserved\">Over-served</span> "
-                      "<small>more than %.0f %% of what serving it costs goes on what it does "
-                      "not value</small>",
+        buf_printf(b,
+                   " <span class=\"badge flag\" id=\"of-overserved\">Over-served</span> "
+                   "<small>more than %.0f %% of what serving it costs goes on what it does "
+                   "not value</small>",
                    100 * cfg->overserved_share);
     buf_puts(b, ".</p>");
 }
@@ -254,8 +261,9 @@ static void rate_form(struct web_req *r, const struct cvom_account *a, const str
                     "</a> to rate them here.</p>");
         return;
     }
-    buf_printf(b, "<details class=\"rate\"><summary>Rate an offering</summary><form "
-                  "class=\"stack\" method=\"post\" action=\"/accounts/%lld/ratings\">",
+    buf_printf(b,
+               "<details class=\"rate\"><summary>Rate an offering</summary><form "
+               "class=\"stack\" method=\"post\" action=\"/accounts/%lld/ratings\">",
                (long long)a->id);
     page_csrf(r);
     buf_puts(b, "<label for=\"rt-offering\">Offering</label><select id=\"rt-offering\" "
@@ -269,10 +277,12 @@ static void rate_form(struct web_req *r, const struct cvom_account *a, const str
         buf_html(b, v[i].code);
         buf_puts(b, ")</option>");
     }
-    buf_puts(b, "</select><label for=\"rt-imp\">Importance to the customer (1\xE2\x80\x93" "7)"
+    buf_puts(b, "</select><label for=\"rt-imp\">Importance to the customer (1\xE2\x80\x93"
+                "7)"
                 "</label><input id=\"rt-imp\" name=\"importance\" type=\"number\" min=\"1\" "
                 "max=\"7\" step=\"0.1\" required><label for=\"rt-perf\">Our performance as they "
-                "see it (1\xE2\x80\x93" "7)</label><input id=\"rt-perf\" name=\"performance\" "
+                "see it (1\xE2\x80\x93"
+                "7)</label><input id=\"rt-perf\" name=\"performance\" "
                 "type=\"number\" min=\"1\" max=\"7\" step=\"0.1\" required><label "
                 "for=\"rt-cost\">Our annual cost to serve it</label><input id=\"rt-cost\" "
                 "name=\"cost\" type=\"number\" min=\"0\" step=\"0.01\" value=\"0\"><div><button "
@@ -311,10 +321,12 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
     } else if (!l.n) {
         buf_puts(b, "<p class=\"hint\">No offering rated for this account yet.</p>");
     } else {
-        buf_printf(b, "<p class=\"hint\">Importance and performance on 1\xE2\x80\x93" "7; at or "
-                      "above %.1f is high. Concentrate here: important, performing below; keep up "
-                      "the good work: important, performing well; low priority: unimportant, "
-                      "performing below; possible overkill: unimportant, performing well.</p>",
+        buf_printf(b,
+                   "<p class=\"hint\">Importance and performance on 1\xE2\x80\x93"
+                   "7; at or "
+                   "above %.1f is high. Concentrate here: important, performing below; keep up "
+                   "the good work: important, performing well; low priority: unimportant, "
+                   "performing below; possible overkill: unimportant, performing well.</p>",
                    cfg.importance_threshold);
         ratings_table(b, &cfg, &l, a->currency);
         serving_summary(b, &cfg, &sv, a->currency);
@@ -327,7 +339,8 @@ void pages_account_offerings(struct web_req *r, const struct cvom_account *a, in
     cvom__rows_free(&c);
 }
 
-/* ---- POST /accounts/{id}/ratings --------------------------------------------------------------- */
+/* ---- POST /accounts/{id}/ratings ---------------------------------------------------------------
+ */
 
 static int rating_number(struct web_req *r, const char *name, double *out, int required)
 {
@@ -385,8 +398,8 @@ int pages_rating_post(struct web_req *r)
         (http = rating_number(r, "performance", &rt.performance, 1)) ||
         (http = rating_number(r, "cost", &rt.cost, 0)))
         return http;
-    enum cvom_status st = pages_rating_save(r->store, &a, web_field(r, "offering"), &rt, NULL,
-                                            &r->err);
+    enum cvom_status st =
+        pages_rating_save(r->store, &a, web_field(r, "offering"), &rt, NULL, &r->err);
     if (st == CVOM_ENOTFOUND)
         return field_error(r, "offering", "There is no such offering in the catalogue.");
     if (st == CVOM_EINVAL)

@@ -17,22 +17,24 @@ void pages_signals_table(struct buf *b, const struct cvom_explanation *ex,
     const struct cvom_blend *bl = &ex->blend;
     if (!sig->n)
         return;
-    buf_printf(b, "<h3>Signals</h3><p class=\"hint\">Figures from the CRM and finance systems, "
-                  "each brought to 0&ndash;100 and blended with the survey (weight %g) by its "
-                  "weight. The survey's part and the signals' points add up to the account "
-                  "score.</p><div class=\"table-wrap\"><table class=\"data\" id=\"signals\">"
-                  "<thead><tr><th scope=\"col\">Signal</th><th scope=\"col\">Axis</th>"
-                  "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">"
-                  "Score</th><th scope=\"col\" class=\"num\">Weight</th><th scope=\"col\" "
-                  "class=\"num\">Share</th><th scope=\"col\" class=\"num\">Points</th></tr>"
-                  "</thead><tbody>",
+    buf_printf(b,
+               "<h3>Signals</h3><p class=\"hint\">Figures from the CRM and finance systems, "
+               "each brought to 0&ndash;100 and blended with the survey (weight %g) by its "
+               "weight. The survey's part and the signals' points add up to the account "
+               "score.</p><div class=\"table-wrap\"><table class=\"data\" id=\"signals\">"
+               "<thead><tr><th scope=\"col\">Signal</th><th scope=\"col\">Axis</th>"
+               "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">"
+               "Score</th><th scope=\"col\" class=\"num\">Weight</th><th scope=\"col\" "
+               "class=\"num\">Share</th><th scope=\"col\" class=\"num\">Points</th></tr>"
+               "</thead><tbody>",
                bl->survey_weight);
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         if (isnan(bl->survey[d]))
             continue;
-        buf_printf(b, "<tr><th scope=\"row\">Survey</th><td>%s</td><td></td><td class=\"num\">"
-                      "%.1f</td><td class=\"num\">%g</td><td class=\"num\">%.1f %%</td>"
-                      "<td class=\"num\"><strong>%.2f</strong></td></tr>",
+        buf_printf(b,
+                   "<tr><th scope=\"row\">Survey</th><td>%s</td><td></td><td class=\"num\">"
+                   "%.1f</td><td class=\"num\">%g</td><td class=\"num\">%.1f %%</td>"
+                   "<td class=\"num\"><strong>%.2f</strong></td></tr>",
                    cvom_dim_name((enum cvom_dim)d), bl->survey[d], bl->survey_weight,
                    100 * bl->survey_share[d], bl->survey_share[d] * bl->survey[d]);
     }
@@ -49,12 +51,14 @@ void pages_signals_table(struct buf *b, const struct cvom_explanation *ex,
             buf_puts(b, g->sig.def.direction < 0 ? " (more is less value), " : ", ");
             pages_date(b, g->date);
         }
-        buf_printf(b, "</small></th><td>%s</td><td class=\"num\">%.4g</td><td class=\"num\">"
-                      "%.1f</td><td class=\"num\">%g</td>",
+        buf_printf(b,
+                   "</small></th><td>%s</td><td class=\"num\">%.4g</td><td class=\"num\">"
+                   "%.1f</td><td class=\"num\">%g</td>",
                    cvom_dim_name(g->sig.def.axis), g->raw, g->score, g->sig.def.weight);
         if (bl->counted[i])
-            buf_printf(b, "<td class=\"num\">%.1f %%</td><td class=\"num\"><strong>%.2f"
-                          "</strong></td></tr>",
+            buf_printf(b,
+                       "<td class=\"num\">%.1f %%</td><td class=\"num\"><strong>%.2f"
+                       "</strong></td></tr>",
                        100 * bl->share[i], bl->contribution[i]);
         else
             buf_puts(b, "<td colspan=\"2\"><small>not counted: no survey score on this axis"
@@ -100,22 +104,24 @@ static int ledger_row(void *ctx, const struct cvom_network_entry *e)
 static void network_form(struct web_req *r, int64_t account_id)
 {
     struct buf *b = &r->out;
-    buf_printf(b, "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/network\">"
-                  "<fieldset><legend>Record an introduction, peer group or event</legend>",
+    buf_printf(b,
+               "<form class=\"stack\" method=\"post\" action=\"/accounts/%lld/network\">"
+               "<fieldset><legend>Record an introduction, peer group or event</legend>",
                (long long)account_id);
     page_csrf(r);
-    buf_printf(b, "<label for=\"net-kind\">Kind</label><select id=\"net-kind\" name=\"kind\">"
-                  "<option value=\"introduction\">Introduction</option><option "
-                  "value=\"peer_group\">Peer group</option><option value=\"event\">Event"
-                  "</option></select><label for=\"net-title\">What (whom we introduced, which "
-                  "group or event)</label><input id=\"net-title\" name=\"title\" required "
-                  "maxlength=\"%d\"><label for=\"net-date\">Date</label><input type=\"date\" "
-                  "id=\"net-date\" name=\"date\"><label for=\"net-rating\">The customer's "
-                  "rating, 1&ndash;5 (leave empty until given)</label><input type=\"number\" "
-                  "id=\"net-rating\" name=\"rating\" min=\"1\" max=\"5\" step=\"1\">"
-                  "<label for=\"net-notes\">Notes</label><input id=\"net-notes\" "
-                  "name=\"notes\" maxlength=\"%d\"><div><button type=\"submit\">Add to the "
-                  "ledger</button></div></fieldset></form>",
+    buf_printf(b,
+               "<label for=\"net-kind\">Kind</label><select id=\"net-kind\" name=\"kind\">"
+               "<option value=\"introduction\">Introduction</option><option "
+               "value=\"peer_group\">Peer group</option><option value=\"event\">Event"
+               "</option></select><label for=\"net-title\">What (whom we introduced, which "
+               "group or event)</label><input id=\"net-title\" name=\"title\" required "
+               "maxlength=\"%d\"><label for=\"net-date\">Date</label><input type=\"date\" "
+               "id=\"net-date\" name=\"date\"><label for=\"net-rating\">The customer's "
+               "rating, 1&ndash;5 (leave empty until given)</label><input type=\"number\" "
+               "id=\"net-rating\" name=\"rating\" min=\"1\" max=\"5\" step=\"1\">"
+               "<label for=\"net-notes\">Notes</label><input id=\"net-notes\" "
+               "name=\"notes\" maxlength=\"%d\"><div><button type=\"submit\">Add to the "
+               "ledger</button></div></fieldset></form>",
                CVOM_FIELD_MAX - 1, CVOM_FIELD_MAX - 1);
 }
 
@@ -167,14 +173,12 @@ enum cvom_status pages_network_read(const struct pages_network_fields *in, int32
     e.kind = (enum cvom_network_kind)kind;
     if (!in->title || cvom__copy_str(e.title, sizeof e.title, in->title) ||
         !cvom__trim(e.title)[0]) {
-        cvom_error_set(err, CVOM_EINVAL, "Say what it was, in 1 to %d bytes.",
-                       CVOM_FIELD_MAX - 1);
+        cvom_error_set(err, CVOM_EINVAL, "Say what it was, in 1 to %d bytes.", CVOM_FIELD_MAX - 1);
         cvom__copy_str(err->field, sizeof err->field, "title");
         return CVOM_EINVAL;
     }
     if (in->notes && cvom__copy_str(e.notes, sizeof e.notes, in->notes)) {
-        cvom_error_set(err, CVOM_EINVAL, "The notes are longer than %d bytes.",
-                       CVOM_FIELD_MAX - 1);
+        cvom_error_set(err, CVOM_EINVAL, "The notes are longer than %d bytes.", CVOM_FIELD_MAX - 1);
         cvom__copy_str(err->field, sizeof err->field, "notes");
         return CVOM_EINVAL;
     }

@@ -24,10 +24,10 @@ enum cvom_status pages_network_read(const struct pages_network_fields *in, int32
                                     struct cvom_network_entry *out, struct cvom_error *err);
 
 int pages_network_post(struct web_req *r); /* POST /accounts/{id}/network */
-int admin_signals_get(struct web_req *r); /* GET /admin/signals */
+int admin_signals_get(struct web_req *r);  /* GET /admin/signals */
 int admin_signals_post(struct web_req *r); /* POST /admin/signals */
-int api_signals_list(struct web_req *r); /* GET /api/v1/signals */
-int api_network_list(struct web_req *r); /* GET /api/v1/accounts/{id}/network */
+int api_signals_list(struct web_req *r);   /* GET /api/v1/signals */
+int api_network_list(struct web_req *r);   /* GET /api/v1/accounts/{id}/network */
 int api_network_create(struct web_req *r); /* POST /api/v1/accounts/{id}/network */
 
 extern const struct web_route web_signal_routes[];

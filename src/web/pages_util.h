@@ -9,16 +9,16 @@
 
 /* ---- handlers, listed in the route table of pages.c -------------------------------------- */
 
-int pages_matrix(struct web_req *r); /* GET / */
-int pages_accounts(struct web_req *r); /* GET /accounts */
-int pages_account(struct web_req *r); /* GET /accounts/{id} */
-int pages_notes_post(struct web_req *r); /* POST /accounts/{id}/notes */
-int pages_assess_get(struct web_req *r); /* GET /accounts/{id}/assess */
-int pages_assess_post(struct web_req *r); /* POST /accounts/{id}/assess */
-int pages_survey_create(struct web_req *r); /* POST /accounts/{id}/survey */
-int pages_survey_get(struct web_req *r); /* GET /survey/{token} */
-int pages_survey_post(struct web_req *r); /* POST /survey/{token} */
-int pages_account_new(struct web_req *r); /* GET /accounts/new */
+int pages_matrix(struct web_req *r);           /* GET / */
+int pages_accounts(struct web_req *r);         /* GET /accounts */
+int pages_account(struct web_req *r);          /* GET /accounts/{id} */
+int pages_notes_post(struct web_req *r);       /* POST /accounts/{id}/notes */
+int pages_assess_get(struct web_req *r);       /* GET /accounts/{id}/assess */
+int pages_assess_post(struct web_req *r);      /* POST /accounts/{id}/assess */
+int pages_survey_create(struct web_req *r);    /* POST /accounts/{id}/survey */
+int pages_survey_get(struct web_req *r);       /* GET /survey/{token} */
+int pages_survey_post(struct web_req *r);      /* POST /survey/{token} */
+int pages_account_new(struct web_req *r);      /* GET /accounts/new */
 int pages_account_create(struct web_req *r);   /* POST /accounts */
 int pages_account_edit(struct web_req *r);     /* POST /accounts/{id}/edit */
 int pages_account_remove(struct web_req *r);   /* POST /accounts/{id}/remove */
@@ -103,7 +103,7 @@ void pages_mini_frame(struct buf *b, double t0, double t1);
 /* Answers as submitted, one per instrument item. */
 struct pages_answers {
     double value[CVOM_ITEMS_MAX]; /* NaN: not answered */
-    int bad[CVOM_ITEMS_MAX]; /* 1 when what was sent is not a point of the item's scale */
+    int bad[CVOM_ITEMS_MAX];      /* 1 when what was sent is not a point of the item's scale */
     size_t n_bad;
     int on_axis[CVOM_DIM_COUNT]; /* answered items that count on each axis */
 };
@@ -129,8 +129,8 @@ enum cvom_status pages_answers_save(struct cvom_store *st, struct cvom_assessmen
  * value that cannot be used is left out and problem says why. */
 struct pages_filters {
     char owner[CVOM_FIELD_MAX], tag[CVOM_FIELD_MAX], industry[CVOM_FIELD_MAX];
-    int quadrant;      /* -1: any */
-    int32_t as_of;     /* today unless the query gives a date */
+    int quadrant;  /* -1: any */
+    int32_t as_of; /* today unless the query gives a date */
     int as_of_given;
     char problem[256]; /* why a filter was ignored, "" when none was */
 };
@@ -180,13 +180,11 @@ struct pages_action_fields {
  * -100..100 points that needs the axis, a cost of 0 or more, a play of the playbook in use.
  * CVOM_EINVAL with err->field for bad input; *out (account_id left 0) only on success. */
 enum cvom_status pages_action_read(struct cvom_store *st, const struct pages_action_fields *in,
-                                   int32_t today, struct cvom_action *out,
-                                   struct cvom_error *err);
+                                   int32_t today, struct cvom_action *out, struct cvom_error *err);
 /* Mark action a open or done (on day), in its own transaction. CVOM_EINVAL when it is in that
  * status already or would be done before the day it was planned. */
 enum cvom_status pages_action_set(struct cvom_store *st, const struct cvom_action *a,
-                                  enum cvom_action_status to, int32_t day,
-                                  struct cvom_error *err);
+                                  enum cvom_action_status to, int32_t day, struct cvom_error *err);
 /* Record account a's rating *rt of the offering with code (or id) offering, in its own
  * transaction; *found (may be NULL) receives the offering. CVOM_EINVAL for a rating out of
  * range, CVOM_ENOTFOUND for no such offering. */

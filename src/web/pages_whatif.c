@@ -22,7 +22,7 @@ struct whatif_view {
     struct cvom_action_set picked; /* the ticked ones */
     struct cvom_score now;
     struct cvom_whatif w;
-    char problem[sizeof ((struct cvom_error *)0)->message + 64];
+    char problem[sizeof((struct cvom_error *)0)->message + 64];
 };
 
 /* The ticked ?action=ID values, each checked as the command line checks --action. */
@@ -35,8 +35,7 @@ static int read_picks(struct web_req *r, struct whatif_view *v)
             continue;
         long id;
         if (++n > PICKS_MAX) {
-            snprintf(v->problem, sizeof v->problem, "Tick at most %d actions at once.",
-                     PICKS_MAX);
+            snprintf(v->problem, sizeof v->problem, "Tick at most %d actions at once.", PICKS_MAX);
             break;
         }
         if (cvom__parse_long(q->f[i].value, 1, LONG_MAX, &id)) {
@@ -56,8 +55,8 @@ static int read_picks(struct web_req *r, struct whatif_view *v)
     return 0;
 }
 
-/* ---- the small matrix ------------------------------------------------------------------------- */
-
+/* ---- the small matrix -------------------------------------------------------------------------
+ */
 
 static int placed(enum cvom_state s, const double *v)
 {
@@ -75,27 +74,32 @@ static void picture(struct buf *b, const struct whatif_view *v, int with_plan)
     int now = placed(w->state_before, w->before), then = placed(w->state_after, w->after);
     if (now && then && with_plan)
         buf_printf(b, "<line class=\"shift\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                   pages_mini_x(w->before[0]), pages_mini_y(w->before[1]), pages_mini_x(w->after[0]), pages_mini_y(w->after[1]));
+                   pages_mini_x(w->before[0]), pages_mini_y(w->before[1]),
+                   pages_mini_x(w->after[0]), pages_mini_y(w->after[1]));
     if (now)
-        buf_printf(b, "<circle class=\"now %s\" id=\"wi-now\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\">"
-                      "<title>Now: intellectual %.2f, emotional %.2f</title></circle>"
-                      "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">now"
-                      "</text>",
-                   pages_quadrant_class(w->quadrant_before), pages_mini_x(w->before[0]), pages_mini_y(w->before[1]),
-                   w->before[0], w->before[1], pages_mini_x(w->before[0]), pages_mini_y(w->before[1]) - 11);
+        buf_printf(b,
+                   "<circle class=\"now %s\" id=\"wi-now\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\">"
+                   "<title>Now: intellectual %.2f, emotional %.2f</title></circle>"
+                   "<text class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">now"
+                   "</text>",
+                   pages_quadrant_class(w->quadrant_before), pages_mini_x(w->before[0]),
+                   pages_mini_y(w->before[1]), w->before[0], w->before[1],
+                   pages_mini_x(w->before[0]), pages_mini_y(w->before[1]) - 11);
     if (then && with_plan)
-        buf_printf(b, "<circle class=\"proj %s\" id=\"wi-proj\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" "
-                      "data-intellectual=\"%.2f\" data-emotional=\"%.2f\"><title>Estimate: "
-                      "intellectual %.2f, emotional %.2f</title></circle><text "
-                      "class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-                      "estimate</text>",
-                   pages_quadrant_class(w->quadrant_after), pages_mini_x(w->after[0]), pages_mini_y(w->after[1]),
-                   w->after[0], w->after[1], w->after[0], w->after[1], pages_mini_x(w->after[0]),
-                   pages_mini_y(w->after[1]) + 19);
+        buf_printf(b,
+                   "<circle class=\"proj %s\" id=\"wi-proj\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" "
+                   "data-intellectual=\"%.2f\" data-emotional=\"%.2f\"><title>Estimate: "
+                   "intellectual %.2f, emotional %.2f</title></circle><text "
+                   "class=\"nowlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                   "estimate</text>",
+                   pages_quadrant_class(w->quadrant_after), pages_mini_x(w->after[0]),
+                   pages_mini_y(w->after[1]), w->after[0], w->after[1], w->after[0], w->after[1],
+                   pages_mini_x(w->after[0]), pages_mini_y(w->after[1]) + 19);
     buf_puts(b, "</svg>");
 }
 
-/* ---- the page ----------------------------------------------------------------------------------- */
+/* ---- the page -----------------------------------------------------------------------------------
+ */
 
 static int is_picked(const struct whatif_view *v, int64_t id)
 {
@@ -108,12 +112,14 @@ static int is_picked(const struct whatif_view *v, int64_t id)
 static void pick_form(struct web_req *r, const struct whatif_view *v)
 {
     struct buf *b = &r->out;
-    buf_printf(b, "<form class=\"block\" method=\"get\" action=\"/accounts/%lld/whatif\"><h2>"
-                  "Planned actions</h2>",
+    buf_printf(b,
+               "<form class=\"block\" method=\"get\" action=\"/accounts/%lld/whatif\"><h2>"
+               "Planned actions</h2>",
                (long long)v->a.id);
     if (!v->open.n) {
-        buf_printf(b, "<p class=\"hint\">This account has no open actions. <a "
-                      "href=\"/accounts/%lld#plan\">Add one to its plan</a>.</p></form>",
+        buf_printf(b,
+                   "<p class=\"hint\">This account has no open actions. <a "
+                   "href=\"/accounts/%lld#plan\">Add one to its plan</a>.</p></form>",
                    (long long)v->a.id);
         return;
     }
@@ -121,8 +127,9 @@ static void pick_form(struct web_req *r, const struct whatif_view *v)
     for (size_t i = 0; i < v->open.n; i++) {
         const struct cvom_action *a = &v->open.v[i];
         long long id = (long long)a->id;
-        buf_printf(b, "<div><input type=\"checkbox\" name=\"action\" value=\"%lld\" "
-                      "id=\"pick-%lld\"%s><label for=\"pick-%lld\"> ",
+        buf_printf(b,
+                   "<div><input type=\"checkbox\" name=\"action\" value=\"%lld\" "
+                   "id=\"pick-%lld\"%s><label for=\"pick-%lld\"> ",
                    id, id, is_picked(v, a->id) ? " checked" : "", id);
         buf_html(b, a->title);
         if (a->axis >= 0 && a->axis < CVOM_DIM_COUNT)
@@ -160,14 +167,15 @@ static void result(struct web_req *r, const struct whatif_view *v)
 {
     struct buf *b = &r->out;
     const struct cvom_whatif *w = &v->w;
-    static const char *const ids[CVOM_DIM_COUNT][3] = {
-        {"wi-i-now", "wi-i-effect", "wi-i-proj"}, {"wi-e-now", "wi-e-effect", "wi-e-proj"}};
+    static const char *const ids[CVOM_DIM_COUNT][3] = {{"wi-i-now", "wi-i-effect", "wi-i-proj"},
+                                                       {"wi-e-now", "wi-e-effect", "wi-e-proj"}};
     int with_plan = v->picked.n > 0;
     buf_puts(b, "<section class=\"block estimate\" aria-labelledby=\"wi-h\"><h2 id=\"wi-h\">"
                 "Projection <span class=\"badge flag\">Estimate</span></h2>");
     if (with_plan)
-        buf_printf(b, "<p>If the %zu ticked action%s worked as expected. A plan's estimate, not "
-                      "evidence: nothing is stored and the score does not change.</p>",
+        buf_printf(b,
+                   "<p>If the %zu ticked action%s worked as expected. A plan's estimate, not "
+                   "evidence: nothing is stored and the score does not change.</p>",
                    v->picked.n, v->picked.n == 1 ? "" : "s");
     else
         buf_puts(b, "<p class=\"hint\">Tick actions above and press Project to see where they "
@@ -179,19 +187,24 @@ static void result(struct web_req *r, const struct whatif_view *v)
                 "</th><th scope=\"col\" class=\"num\">Projected</th></tr></thead><tbody>");
     for (int d = 0; d < CVOM_DIM_COUNT; d++) {
         buf_printf(b, "<tr><th scope=\"row\">%s%s</th>", d ? "Emotional" : "Intellectual",
-                   w->capped[d] ? " <small>(held within 0\xE2\x80\x93" "100)</small>" : "");
+                   w->capped[d] ? " <small>(held within 0\xE2\x80\x93"
+                                  "100)</small>"
+                                : "");
         cell(b, ids[d][0], w->before[d], 0);
         cell(b, ids[d][1], w->effect[d], 1);
         cell(b, ids[d][2], w->after[d], 0);
         buf_puts(b, "</tr>");
     }
-    buf_printf(b, "<tr><th scope=\"row\">Quadrant</th><td id=\"wi-q-now\">%s</td><td></td><td "
-                  "id=\"wi-q-proj\" data-quadrant=\"%s\">%s</td></tr>",
+    buf_printf(b,
+               "<tr><th scope=\"row\">Quadrant</th><td id=\"wi-q-now\">%s</td><td></td><td "
+               "id=\"wi-q-proj\" data-quadrant=\"%s\">%s</td></tr>",
                position(w->state_before, w->quadrant_before),
-               w->state_after == CVOM_STATE_INSUFFICIENT ? "" : cvom_quadrant_name(w->quadrant_after),
+               w->state_after == CVOM_STATE_INSUFFICIENT ? ""
+                                                         : cvom_quadrant_name(w->quadrant_after),
                position(w->state_after, w->quadrant_after));
-    buf_printf(b, "<tr><th scope=\"row\">State</th><td>%s</td><td></td><td id=\"wi-state\">%s"
-                  "</td></tr>",
+    buf_printf(b,
+               "<tr><th scope=\"row\">State</th><td>%s</td><td></td><td id=\"wi-state\">%s"
+               "</td></tr>",
                cvom_state_name(w->state_before), cvom_state_name(w->state_after));
     buf_puts(b, "<tr><th scope=\"row\">Cost</th><td></td><td></td>");
     cell(b, "wi-cost", w->cost, 0);
@@ -233,16 +246,18 @@ int pages_whatif(struct web_req *r)
     }
     struct buf *b = &r->out;
     page_begin(r, "What if", "accounts");
-    buf_printf(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/accounts\">"
-                  "Accounts</a> <span aria-hidden=\"true\">\xE2\x80\xBA</span> <a "
-                  "href=\"/accounts/%lld\">",
+    buf_printf(b,
+               "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/accounts\">"
+               "Accounts</a> <span aria-hidden=\"true\">\xE2\x80\xBA</span> <a "
+               "href=\"/accounts/%lld\">",
                (long long)v->a.id);
     buf_html(b, v->a.name);
     buf_puts(b, "</a> <span aria-hidden=\"true\">\xE2\x80\xBA</span> <span aria-current=\"page\">"
                 "What if</span></nav><div class=\"page-head\"><h1>What if: ");
     buf_html(b, v->a.name);
     buf_puts(b, "</h1><p class=\"hint\">Each action's expected effect added to today's scores "
-                "(held within 0\xE2\x80\x93" "100), judged against the thresholds as the scoring "
+                "(held within 0\xE2\x80\x93"
+                "100), judged against the thresholds as the scoring "
                 "judges a point.</p></div>");
     if (v->problem[0])
         page_notice(r, "error", v->problem);

@@ -65,8 +65,8 @@ const struct web_route *const web_route_tables[] = {
 
 void web_print_routes(FILE *out)
 {
-    static const char *const methods[M_COUNT] = {"GET", "HEAD", "POST", "PUT", "PATCH",
-                                                 "DELETE", "OTHER"};
+    static const char *const methods[M_COUNT] = {"GET",   "HEAD",   "POST", "PUT",
+                                                 "PATCH", "DELETE", "OTHER"};
     static const char *const access[] = {"public", "viewer", "manager", "admin"};
     fputs("method,pattern,access,csrf_exempt\n", out);
     for (size_t t = 0; web_route_tables[t]; t++)

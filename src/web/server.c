@@ -169,16 +169,15 @@ static const char *http_title(int http)
     }
 }
 
-int web_error(struct web_req *r, int http, const char *code, const char *message,
-              const char *field)
+int web_error(struct web_req *r, int http, const char *code, const char *message, const char *field)
 {
     buf_reset(&r->out);
     r->status = http;
     if (r->is_api) {
         r->out_type = "application/json";
         /* A message may quote what the client sent, bytes that are not UTF-8 included. */
-        json_t *e = json_pack("{s:s, s:o}", "code", code ? code : http_code_name(http),
-                              "message", api_str(message ? message : http_title(http)));
+        json_t *e = json_pack("{s:s, s:o}", "code", code ? code : http_code_name(http), "message",
+                              api_str(message ? message : http_title(http)));
         json_object_set_new(e, "field", field && field[0] ? api_str(field) : json_null());
         if (r->err_line > 0) { /* a place in an uploaded file */
             json_object_set_new(e, "line", json_integer(r->err_line));
@@ -268,15 +267,17 @@ static enum web_method method_of(const char *m)
 
 static const char *method_name(enum web_method m)
 {
-    static const char *const names[M_COUNT] = {"GET", "HEAD", "POST", "PUT", "PATCH",
-                                               "DELETE", "OTHER"};
+    static const char *const names[M_COUNT] = {"GET",   "HEAD",   "POST", "PUT",
+                                               "PATCH", "DELETE", "OTHER"};
     return (unsigned)m < M_COUNT ? names[m] : "OTHER";
 }
 
 static int unhex(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Decode one percent-encoded path segment; -1 when malformed or too long. */
@@ -903,8 +904,7 @@ static enum MHD_Result begin(struct web_app *app, struct MHD_Connection *c, cons
     client_address(app, c, r->address, sizeof r->address);
     request_id(r);
     size_t ulen = strlen(url);
-    snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX),
-             url);
+    snprintf(r->path, sizeof r->path, "%.*s", (int)(ulen < WEB_URI_MAX ? ulen : WEB_URI_MAX), url);
     r->is_api = strncmp(r->path, "/api/", 5) == 0;
     buf_init(&r->body, web_body_limit(r->path));
     r->content_type = web_header(r, "Content-Type");
@@ -954,10 +954,9 @@ static enum MHD_Result answer_short_of_memory(struct MHD_Connection *c, const ch
                                "\"field\":null}}";
     static const char text[] = "The server is short of memory: please try again.\n";
     int api = strncmp(url, "/api/", 5) == 0;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(api ? sizeof json - 1 : sizeof text - 1,
-                                        (void *)(uintptr_t)(api ? json : text),
-                                        MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        api ? sizeof json - 1 : sizeof text - 1, (void *)(uintptr_t)(api ? json : text),
+        MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type",
@@ -970,8 +969,8 @@ static enum MHD_Result answer_short_of_memory(struct MHD_Connection *c, const ch
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     struct web_app *app = cls;
@@ -1007,8 +1006,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     web_query_form(r);
     web_cookie(r, "");
     web_form(r);
-    if (s->short_of_memory || r->query_state == -2 || r->cookies_state == -2 ||
-        r->form_state == -2)
+    if (s->short_of_memory || r->query_state == -2 || r->cookies_state == -2 || r->form_state == -2)
         web_error(r, 503, NULL, "The server is short of memory: please try again.", NULL);
     else if (s->too_large)
         web_error(r, 413, NULL, "The request is larger than this server accepts.", NULL);
@@ -1056,7 +1054,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-/* ---- start and stop --------------------------------------------------------------------------- */
+/* ---- start and stop ---------------------------------------------------------------------------
+ */
 
 static int parse_address(const char *host, unsigned short port, struct sockaddr_storage *ss,
                          socklen_t *len)

@@ -17,16 +17,16 @@
 
 /* ---- limits ------------------------------------------------------------------------------ */
 
-#define WEB_URI_MAX 2048            /* longer request targets get 414 */
-#define WEB_HEADERS_MAX (16 * 1024) /* all request headers; more gets 431 */
+#define WEB_URI_MAX 2048                 /* longer request targets get 414 */
+#define WEB_HEADERS_MAX (16 * 1024)      /* all request headers; more gets 431 */
 #define WEB_BODY_MAX (1 * 1024 * 1024)   /* form and JSON bodies; more gets 413 */
 #define WEB_UPLOAD_MAX (8 * 1024 * 1024) /* CSV uploads: imports and files to score */
 /* The import preview's Commit form carries the upload again, base64-encoded (4/3 of it),
  * with room for the other fields. */
 #define WEB_COMMIT_MAX (WEB_UPLOAD_MAX / 3 * 4 + 1024 * 1024)
-#define WEB_FIELDS_MAX 512          /* decoded form fields per request */
-#define WEB_OUT_MAX (64 * 1024 * 1024)   /* largest response we build */
-#define WEB_PARAMS_MAX 4            /* {captures} in a route pattern */
+#define WEB_FIELDS_MAX 512             /* decoded form fields per request */
+#define WEB_OUT_MAX (64 * 1024 * 1024) /* largest response we build */
+#define WEB_PARAMS_MAX 4               /* {captures} in a route pattern */
 
 /* ---- output buffer -------------------------------------------------------------------- */
 
@@ -121,15 +121,15 @@ struct web_conns {
 struct web_app {
     struct store_pool pool;
     struct web_conns conns;
-    FILE *access_log;             /* NULL: none */
+    FILE *access_log; /* NULL: none */
     pthread_mutex_t log_lock;
-    int secure_cookies;           /* 1 behind TLS: cookies get Secure */
-    char trusted_proxy[64];       /* a proxy whose X-Forwarded-For names the client; "" none */
-    char public_origin[320];      /* scheme://host:port the pages are served at */
-    int64_t session_idle;         /* seconds of inactivity that end a session */
-    int64_t session_max;          /* seconds after sign-in that end it whatever happens */
+    int secure_cookies;               /* 1 behind TLS: cookies get Secure */
+    char trusted_proxy[64];           /* a proxy whose X-Forwarded-For names the client; "" none */
+    char public_origin[320];          /* scheme://host:port the pages are served at */
+    int64_t session_idle;             /* seconds of inactivity that end a session */
+    int64_t session_max;              /* seconds after sign-in that end it whatever happens */
     struct cvom_signin_limits signin; /* how failed sign-ins slow the next ones */
-    int hashing_max;              /* concurrent password hashes */
+    int hashing_max;                  /* concurrent password hashes */
     int hashing_now;
     pthread_mutex_t hash_lock;
     pthread_cond_t hash_cond;
@@ -154,17 +154,17 @@ enum web_access {
 
 struct web_req {
     struct web_app *app;
-    void *conn;                    /* struct MHD_Connection * */
+    void *conn; /* struct MHD_Connection * */
     enum web_method method;
     char path[WEB_URI_MAX + 1];
     char param[WEB_PARAMS_MAX][256]; /* the route's {captures}, decoded */
     size_t n_param;
     struct buf body;
-    const char *content_type;      /* of the request; borrowed from the connection */
-    char address[64];              /* the client's IP address */
-    int is_api;                    /* under /api/: errors and answers are JSON */
-    const char *pattern;           /* the matched route's pattern (logged instead of the path,
-                                      which may hold a secret) */
+    const char *content_type; /* of the request; borrowed from the connection */
+    char address[64];         /* the client's IP address */
+    int is_api;               /* under /api/: errors and answers are JSON */
+    const char *pattern;      /* the matched route's pattern (logged instead of the path,
+                                 which may hold a secret) */
 
     /* who is asking */
     int signed_in;
@@ -177,20 +177,20 @@ struct web_req {
     /* the answer */
     int status;
     struct buf out;
-    const char *out_type;          /* Content-Type */
-    char location[1024];           /* Location, for redirects */
-    char cookie[512];              /* Set-Cookie, when set */
-    char disposition[256];         /* Content-Disposition, for downloads */
-    char cache[64];                /* Cache-Control; default no-store */
-    char etag[72];                 /* ETag, quoted; a matching If-None-Match gets 304 */
-    int etag_version;              /* etag is a record's version, to which an API answer's
-                                      digest is added ("N-digest") */
-    char allow[64];                /* Allow, for 405 answers */
-    char link[WEB_URI_MAX + 64];   /* Link, to an API list's next page */
-    char request_id[72];           /* X-Request-Id: the client's when sane, else made here */
-    long err_line, err_column;     /* where in an uploaded file an API error lies (0: none) */
-    char retry_after[24];          /* Retry-After, in seconds, for 429 answers */
-    size_t sent;                   /* bytes of body sent, for the access log */
+    const char *out_type;        /* Content-Type */
+    char location[1024];         /* Location, for redirects */
+    char cookie[512];            /* Set-Cookie, when set */
+    char disposition[256];       /* Content-Disposition, for downloads */
+    char cache[64];              /* Cache-Control; default no-store */
+    char etag[72];               /* ETag, quoted; a matching If-None-Match gets 304 */
+    int etag_version;            /* etag is a record's version, to which an API answer's
+                                    digest is added ("N-digest") */
+    char allow[64];              /* Allow, for 405 answers */
+    char link[WEB_URI_MAX + 64]; /* Link, to an API list's next page */
+    char request_id[72];         /* X-Request-Id: the client's when sane, else made here */
+    long err_line, err_column;   /* where in an uploaded file an API error lies (0: none) */
+    char retry_after[24];        /* Retry-After, in seconds, for 429 answers */
+    size_t sent;                 /* bytes of body sent, for the access log */
     /* A body lent by its owner instead of r->out (a cache entry): sent without a copy, then
      * lent_release(lent_cls) once the response is done with it. */
     const char *lent;
@@ -208,7 +208,7 @@ struct web_req {
     int query_state; /* 0 not decoded yet, 1 decoded, -1 malformed, -2 short of memory */
     /* the Cookie header, split on first use by web_cookie */
     struct form cookies;
-    int cookies_state; /* as query_state */
+    int cookies_state;              /* as query_state */
     char csrf_new[CVOM_DIGEST_HEX]; /* a pre-session token this response sets */
 };
 
@@ -267,23 +267,23 @@ typedef int (*web_handler)(struct web_req *r);
 
 struct web_route {
     enum web_method method;
-    const char *pattern;  /* "/accounts/{id}": {name} matches one path segment */
+    const char *pattern; /* "/accounts/{id}": {name} matches one path segment */
     web_handler handler;
     enum web_access access;
-    int csrf_exempt;      /* 1 for requests authorised by a bearer token or a survey secret */
+    int csrf_exempt; /* 1 for requests authorised by a bearer token or a survey secret */
 };
 
 /* Each section keeps its own table, ended by an entry with a NULL pattern; the router walks
  * them in order. */
-extern const struct web_route web_auth_routes[];  /* auth.c, assets.c */
-extern const struct web_route web_page_routes[];  /* pages.c: matrix, accounts, assessments,
-                                                     survey links */
-extern const struct web_route web_admin_routes[]; /* admin.c: import, administration */
-extern const struct web_route web_api_routes[];   /* api.c: /api/v1 */
+extern const struct web_route web_auth_routes[];     /* auth.c, assets.c */
+extern const struct web_route web_page_routes[];     /* pages.c: matrix, accounts, assessments,
+                                                        survey links */
+extern const struct web_route web_admin_routes[];    /* admin.c: import, administration */
+extern const struct web_route web_api_routes[];      /* api.c: /api/v1 */
 extern const struct web_route web_download_routes[]; /* downloads.c: pictures and reports */
 extern const struct web_route web_campaign_routes[]; /* pages_campaigns.c */
-extern const struct web_route web_plan_routes[]; /* routes.c: actions, what-if, offerings,
-                                                    playbooks, and their API */
+extern const struct web_route web_plan_routes[];     /* routes.c: actions, what-if, offerings,
+                                                        playbooks, and their API */
 extern const struct web_route *const web_route_tables[];
 
 /* ---- the server ---------------------------------------------------------------------------- */
@@ -297,12 +297,12 @@ struct web_options {
     unsigned timeout;         /* seconds of idleness before a connection is closed; default 30 */
     int secure_cookies;
     const char *trusted_proxy; /* an IP address, or NULL */
-    const char *access_log;   /* path, "-" for standard output, NULL for none */
-    const char *port_file;    /* write the bound port here once listening (for tests) */
-    long session_idle;        /* seconds of inactivity that end a session; default 7200 */
-    long session_max;         /* seconds after sign-in that end it; default 43200 */
-    unsigned signin_ceiling;  /* failed sign-ins a minute, all addresses together, before
-                                 every sign-in waits; default 100 */
+    const char *access_log;    /* path, "-" for standard output, NULL for none */
+    const char *port_file;     /* write the bound port here once listening (for tests) */
+    long session_idle;         /* seconds of inactivity that end a session; default 7200 */
+    long session_max;          /* seconds after sign-in that end it; default 43200 */
+    unsigned signin_ceiling;   /* failed sign-ins a minute, all addresses together, before
+                                  every sign-in waits; default 100 */
 };
 
 void web_options_init(struct web_options *o);

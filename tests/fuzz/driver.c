@@ -84,8 +84,8 @@ static void on_signal(int sig)
 static void set_crash_path(void)
 {
     const char *dir = getenv("FUZZ_ARTIFACT_DIR");
-    snprintf(crash_path, sizeof crash_path, "%s/crash-%s-%lu.bin", dir && *dir ? dir : ".",
-             target, (unsigned long)current_iter);
+    snprintf(crash_path, sizeof crash_path, "%s/crash-%s-%lu.bin", dir && *dir ? dir : ".", target,
+             (unsigned long)current_iter);
 }
 
 /* The input goes in a buffer of exactly its size, so that AddressSanitizer sees any read
@@ -219,16 +219,75 @@ static size_t below(size_t n)
 /* Tokens that mean something to one parser or another: CSV syntax, encodings, instrument
  * preambles, numbers and dates. */
 static const char *const tokens[] = {
-    "\"", "\"\"", ",", ";", "\t", "\r", "\n", "\r\n", "\n\n", "\r\r\n", "\",\"", "\"\r\n",
-    "\xEF\xBB\xBF", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC0\xAF", "\xED\xA0\x80",
-    "\xF4\x90\x80\x80", "\xE2\x82", "\x80", "\x81", "\x8D", "\x9D", "\xFF",
-    "# name: ", "# version: ", "# min_items: ", "intellectual", "emotional", "both",
+    "\"",
+    "\"\"",
+    ",",
+    ";",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "\r\r\n",
+    "\",\"",
+    "\"\r\n",
+    "\xEF\xBB\xBF",
+    "\xC3\xA9",
+    "\xE2\x82\xAC",
+    "\xF0\x9F\x98\x80",
+    "\xC0\xAF",
+    "\xED\xA0\x80",
+    "\xF4\x90\x80\x80",
+    "\xE2\x82",
+    "\x80",
+    "\x81",
+    "\x8D",
+    "\x9D",
+    "\xFF",
+    "# name: ",
+    "# version: ",
+    "# min_items: ",
+    "intellectual",
+    "emotional",
+    "both",
     "code,axis,reverse,weight,scale_min,scale_max,statement,construct\n",
-    "account_id,respondent_id,item_id,score\n", "INT01", "EMO01", "PRI01",
-    "0", "1", "-1", "+", "-", ".", "e", "E", "e-", "1e308", "1e309", "4.9e-324", "-0",
-    "0x1p3", "inf", "nan", "9223372036854775807", "9223372036854775808", " ", "\v", "\f",
-    "true", "False", "YES", "n", "1900-01-01", "2024-02-29", "2023-02-29", "9999-12-31",
-    "0000-00-00", "-01-", "31", "12",
+    "account_id,respondent_id,item_id,score\n",
+    "INT01",
+    "EMO01",
+    "PRI01",
+    "0",
+    "1",
+    "-1",
+    "+",
+    "-",
+    ".",
+    "e",
+    "E",
+    "e-",
+    "1e308",
+    "1e309",
+    "4.9e-324",
+    "-0",
+    "0x1p3",
+    "inf",
+    "nan",
+    "9223372036854775807",
+    "9223372036854775808",
+    " ",
+    "\v",
+    "\f",
+    "true",
+    "False",
+    "YES",
+    "n",
+    "1900-01-01",
+    "2024-02-29",
+    "2023-02-29",
+    "9999-12-31",
+    "0000-00-00",
+    "-01-",
+    "31",
+    "12",
 };
 
 /* Make room for k bytes at position at (n grows by k), within cap. */
@@ -330,9 +389,7 @@ static void mutate_once(uint8_t *d, size_t *n, size_t cap)
             }
         }
         break;
-    default: /* cut the input short */
-        *n = at;
-        break;
+    default: /* cut the input short */ *n = at; break;
     }
 }
 
@@ -436,8 +493,8 @@ int main(int argc, char **argv)
         }
     }
     double spent = now() - t1;
-    printf("%s: %zu seeds in %.2f s; %lu mutated inputs in %.2f s (%.0f/s); seed 0x%llx\n",
-           target, n_seeds, t_seeds, iter, spent, spent > 0 ? (double)iter / spent : 0.0,
+    printf("%s: %zu seeds in %.2f s; %lu mutated inputs in %.2f s (%.0f/s); seed 0x%llx\n", target,
+           n_seeds, t_seeds, iter, spent, spent > 0 ? (double)iter / spent : 0.0,
            (unsigned long long)start_seed);
     free(buf);
     for (size_t i = 0; i < n_pool; i++)

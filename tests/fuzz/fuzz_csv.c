@@ -55,7 +55,8 @@ static void out_bytes(struct out *o, const void *p, size_t n)
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void out_fmt(struct out *o, const char *fmt, ...)
+static void
+out_fmt(struct out *o, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
@@ -205,8 +206,8 @@ static int is_limit_message(const char *m, const struct cvom_csv_opts *o)
 static int is_parse_message(const char *m, const struct cvom_csv_opts *o)
 {
     static const char *const fixed[] = {
-        "unterminated quoted field",   "unexpected character after closing quote",
-        "invalid UTF-8 byte sequence", "NUL byte in input",
+        "unterminated quoted field",         "unexpected character after closing quote",
+        "invalid UTF-8 byte sequence",       "NUL byte in input",
         "carriage return without line feed",
     };
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
@@ -227,8 +228,7 @@ static int is_parse_message(const char *m, const struct cvom_csv_opts *o)
 
 /* Check one row against the invariants of csv.h; *prev_end is the last line the previous
  * row touched (first_line - 1 before the first row). */
-static void check_row(const struct cvom_csv_row *row, const struct cvom_csv_opts *o,
-                      long *prev_end)
+static void check_row(const struct cvom_csv_row *row, const struct cvom_csv_opts *o, long *prev_end)
 {
     if (row->n == 0)
         fail("a row with no fields before the end of input\n");
@@ -253,8 +253,8 @@ static void check_row(const struct cvom_csv_row *row, const struct cvom_csv_opts
         if (i > 0) {
             const struct cvom_csv_field *p = &row->fields[i - 1];
             if (f->line < p->line || (f->line == p->line && f->column <= p->column))
-                fail("field %zu at %ld:%ld does not follow field %zu at %ld:%ld\n", i,
-                     f->line, f->column, i - 1, p->line, p->column);
+                fail("field %zu at %ld:%ld does not follow field %zu at %ld:%ld\n", i, f->line,
+                     f->column, i - 1, p->line, p->column);
         }
         if (f->line > *prev_end)
             *prev_end = f->line;
@@ -313,11 +313,9 @@ static void run_way(const uint8_t *data, size_t size, const struct way *w, struc
         if (st != CVOM_EPARSE && st != CVOM_ELIMIT)
             fail("unexpected status %d: %s\n", (int)st, err.message);
         if (err.status != st || strcmp(err.file, NAME) != 0)
-            fail("error status %d / file '%s' for status %d\n", (int)err.status, err.file,
-                 (int)st);
+            fail("error status %d / file '%s' for status %d\n", (int)err.status, err.file, (int)st);
         if (err.line < w->o.first_line || err.column < 1 || err.line <= prev_end)
-            fail("error at %ld:%ld after rows up to line %ld\n", err.line, err.column,
-                 prev_end);
+            fail("error at %ld:%ld after rows up to line %ld\n", err.line, err.column, prev_end);
         if (st == CVOM_ELIMIT ? !is_limit_message(err.message, &w->o)
                               : !is_parse_message(err.message, &w->o))
             fail("message '%s' with status %d\n", err.message, (int)st);
@@ -337,10 +335,9 @@ static void run_way(const uint8_t *data, size_t size, const struct way *w, struc
 
 /* Windows-1252 bytes 0x80-0x9F as code points (0: undefined), from the code page chart. */
 static const uint32_t cp1252_chart[32] = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-    0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
 static void put_utf8(struct out *o, uint32_t cp)

@@ -75,12 +75,12 @@ static int same_weight(double a, double b)
 static void check_same(const struct cvom_instrument *a, const struct cvom_instrument *b,
                        int with_construct, const char *what)
 {
-    if (strcmp(a->name, b->name) != 0 || a->version != b->version ||
-        a->min_items != b->min_items || a->n_items != b->n_items)
+    if (strcmp(a->name, b->name) != 0 || a->version != b->version || a->min_items != b->min_items ||
+        a->n_items != b->n_items)
         fail("%s: instrument '%s' v%d min %d with %zu items came back as '%s' v%d min %d with "
              "%zu items\n",
-             what, a->name, a->version, a->min_items, a->n_items, b->name, b->version,
-             b->min_items, b->n_items);
+             what, a->name, a->version, a->min_items, a->n_items, b->name, b->version, b->min_items,
+             b->n_items);
     for (size_t i = 0; i < a->n_items; i++) {
         const struct cvom_item *x = &a->items[i], *y = &b->items[i];
         if (strcmp(x->code, y->code) != 0 || strcmp(x->statement, y->statement) != 0 ||
@@ -91,8 +91,8 @@ static void check_same(const struct cvom_instrument *a, const struct cvom_instru
                    y->respondent) != 0 ||
             x->reverse != y->reverse || !same_weight(x->weight, y->weight) ||
             x->scale_min != y->scale_min || x->scale_max != y->scale_max)
-            fail("%s: item %zu '%s' (weight %.17g) came back as '%s' (weight %.17g)\n", what,
-                 i, x->code, x->weight, y->code, y->weight);
+            fail("%s: item %zu '%s' (weight %.17g) came back as '%s' (weight %.17g)\n", what, i,
+                 x->code, x->weight, y->code, y->weight);
     }
 }
 
@@ -110,8 +110,7 @@ static char *write_mem(const struct cvom_instrument *ins, int full, size_t *len)
     return buf;
 }
 
-static void parse_back(const char *text, size_t len, struct cvom_instrument *out,
-                       const char *what)
+static void parse_back(const char *text, size_t len, struct cvom_instrument *out, const char *what)
 {
     struct cvom_error err;
     cvom_instrument_init(out);
@@ -129,8 +128,7 @@ static void round_trip(const struct cvom_instrument *ins)
     check_same(ins, &back, 1, "write(full=1) then parse");
     char *text2 = write_mem(&back, 1, &len2);
     if (len1 != len2 || memcmp(text1, text2, len1) != 0)
-        fail("writing the instrument read back gives other bytes:\n%s\n---\n%s\n", text1,
-             text2);
+        fail("writing the instrument read back gives other bytes:\n%s\n---\n%s\n", text1, text2);
 
     /* The table alone, behind a preamble of our own. */
     char *table = write_mem(ins, 0, &len3);
@@ -139,8 +137,8 @@ static void round_trip(const struct cvom_instrument *ins)
     if (len3 < sizeof head - 1 || memcmp(table, head, sizeof head - 1) != 0)
         fail("write(full=0) does not start with the table header\n");
     char pre[256];
-    int k = snprintf(pre, sizeof pre, "# name: %s\n# version: %d\n# min_items: %d\n",
-                     ins->name, ins->version, ins->min_items);
+    int k = snprintf(pre, sizeof pre, "# name: %s\n# version: %d\n# min_items: %d\n", ins->name,
+                     ins->version, ins->min_items);
     if (k < 0 || (size_t)k >= sizeof pre)
         fail("preamble does not fit\n");
     char *both = malloc((size_t)k + len3 + 1);

@@ -68,8 +68,7 @@ static const char *find(const char *hay, size_t n, const char *needle, size_t k)
     return NULL;
 }
 
-static void check_parts(const struct web_multipart *m, const char *ct, const char *body,
-                        size_t len)
+static void check_parts(const struct web_multipart *m, const char *ct, const char *body, size_t len)
 {
     char boundary[256], delim[262];
     boundary_of(ct, boundary, sizeof boundary);

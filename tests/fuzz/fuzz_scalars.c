@@ -137,12 +137,13 @@ static void check_long(const char *s)
     for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
         long lo = ranges[r][0], hi = ranges[r][1], v = 42;
         enum cvom_status st = cvom__parse_long(s, lo, hi, &v);
-        int fits = grammar && !big &&
-                   (neg ? mag <= (unsigned long long)LONG_MAX + 1 : mag <= (unsigned long long)LONG_MAX);
+        int fits =
+            grammar && !big &&
+            (neg ? mag <= (unsigned long long)LONG_MAX + 1 : mag <= (unsigned long long)LONG_MAX);
         long want = 0;
         if (fits)
-            want = neg ? (mag == (unsigned long long)LONG_MAX + 1 ? LONG_MIN : -(long)mag)
-                       : (long)mag;
+            want =
+                neg ? (mag == (unsigned long long)LONG_MAX + 1 ? LONG_MIN : -(long)mag) : (long)mag;
         int should = fits && want >= lo && want <= hi;
         if (st == CVOM_OK && !should)
             fail("parse_long in [%ld, %ld] accepted %ld\n", lo, hi, v);
@@ -164,8 +165,7 @@ static void check_bool(const char *s)
             want = i < 4;
     int v = 7;
     enum cvom_status st = cvom__parse_bool(s, &v);
-    if ((st == CVOM_OK) != (want >= 0) || (st == CVOM_OK && v != want) ||
-        (st != CVOM_OK && v != 7))
+    if ((st == CVOM_OK) != (want >= 0) || (st == CVOM_OK && v != want) || (st != CVOM_OK && v != 7))
         fail("parse_bool gave status %d, value %d; expected %d\n", (int)st, v, want);
 }
 

@@ -50,9 +50,9 @@ static void test_instrument(void)
     CHECK_INT(cvom_instrument_add(&ins, &bad, NULL), CVOM_EINVAL);
     double s;
     CHECK_INT(cvom_item_normalise(&ins.items[0], 4, &s), CVOM_OK);
-    CHECK_NEAR(s, 75, 1e-12);                       /* 100·(4−1)/(5−1) */
+    CHECK_NEAR(s, 75, 1e-12); /* 100·(4−1)/(5−1) */
     CHECK_INT(cvom_item_normalise(&ins.items[3], 4, &s), CVOM_OK);
-    CHECK_NEAR(s, 25, 1e-12);                       /* reverse: 100 − 75 */
+    CHECK_NEAR(s, 25, 1e-12); /* reverse: 100 − 75 */
     CHECK_INT(cvom_item_normalise(&ins.items[0], 6, &s), CVOM_EINVAL);
     CHECK_INT(cvom_item_normalise(&ins.items[0], 0.5, &s), CVOM_EINVAL);
     ins.min_items = 4; /* only 3 items count on each axis */
@@ -236,8 +236,8 @@ static void test_classify(void)
 static void test_borderline(void)
 {
     CHECK(cvom_interval_crosses(40, 60, 50));
-    CHECK(!cvom_interval_crosses(50, 60, 50));                 /* touching from above */
-    CHECK(!cvom_interval_crosses(40, 50, 50));                 /* touching from below */
+    CHECK(!cvom_interval_crosses(50, 60, 50));                    /* touching from above */
+    CHECK(!cvom_interval_crosses(40, 50, 50));                    /* touching from below */
     CHECK(!cvom_interval_crosses(50 - CVOM_ON_LINE / 2, 60, 50)); /* a rounding error */
     CHECK(cvom_interval_crosses(50 - 2 * CVOM_ON_LINE, 50 + 2 * CVOM_ON_LINE, 50));
     CHECK(!cvom_interval_crosses(NAN, NAN, 50));
@@ -264,11 +264,23 @@ static void test_explain(void)
     size_t items_a[] = {0, 1, 2, 3, 4}, items_b[] = {0, 1, 2, 4};
     double raw_b4[] = {1, 2, 3, 5};
     struct cvom_answer_set sets[] = {
-        {.label = "A", .kind = CVOM_RESP_CUSTOMER, .influence = 1, .n = 5, .items = items_a,
+        {.label = "A",
+         .kind = CVOM_RESP_CUSTOMER,
+         .influence = 1,
+         .n = 5,
+         .items = items_a,
          .raw = raw_a},
-        {.label = "B", .kind = CVOM_RESP_CUSTOMER, .influence = 3, .n = 4, .items = items_b,
+        {.label = "B",
+         .kind = CVOM_RESP_CUSTOMER,
+         .influence = 3,
+         .n = 4,
+         .items = items_b,
          .raw = raw_b4},
-        {.label = "us", .kind = CVOM_RESP_SELF, .influence = 1, .n = 5, .items = items_a,
+        {.label = "us",
+         .kind = CVOM_RESP_SELF,
+         .influence = 1,
+         .n = 5,
+         .items = items_a,
          .raw = raw_a},
     };
     struct cvom_explanation ex;
@@ -325,8 +337,8 @@ static void test_explain(void)
     cvom_explanation_cleanup(&ex);
     double bad_raw[] = {9};
     size_t bad_item[] = {0};
-    struct cvom_answer_set bad = {.label = "X", .influence = 1, .n = 1, .items = bad_item,
-                                  .raw = bad_raw};
+    struct cvom_answer_set bad = {
+        .label = "X", .influence = 1, .n = 1, .items = bad_item, .raw = bad_raw};
     CHECK_INT(cvom_explain(&cfg, &ins, &bad, 1, &ex, &err), CVOM_EINVAL);
     CHECK(strstr(err.message, "I1") != NULL);
     cvom_instrument_cleanup(&ins);

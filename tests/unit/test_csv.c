@@ -262,8 +262,7 @@ static long ref_col(const struct ref *R, size_t ls, size_t at)
     return c;
 }
 
-static enum cvom_status ref_err(struct ref *R, long line, size_t ls, size_t at,
-                                const char *msg)
+static enum cvom_status ref_err(struct ref *R, long line, size_t ls, size_t at, const char *msg)
 {
     putf(R->out, "error %ld:%ld: ", line, ref_col(R, ls, at));
     puts_(R->out, msg);
@@ -379,8 +378,7 @@ static enum cvom_status ref_parse(const char *input, size_t len, int cp, struct 
                     goto done;
                 }
             } else {
-                while (R.pos < len && in[R.pos] != ',' && in[R.pos] != '\n' &&
-                       in[R.pos] != '\r') {
+                while (R.pos < len && in[R.pos] != ',' && in[R.pos] != '\n' && in[R.pos] != '\r') {
                     const char *bad = in[R.pos] == 0 ? "NUL byte in input" : NULL;
                     if (bad) {
                         st = ref_err(&R, R.line, R.ls, R.pos, bad);
@@ -431,8 +429,8 @@ static int same(int line, const char *how, const char *got, enum cvom_status got
     if (got_st == want_st && strcmp(got, want) == 0)
         return 1;
     check_failures++;
-    fprintf(stderr, "%s:%d: %s: status %d, want %d\n--- got:\n%s\n--- want:\n%s\n", __FILE__,
-            line, how, got_st, want_st, got, want);
+    fprintf(stderr, "%s:%d: %s: status %d, want %d\n--- got:\n%s\n--- want:\n%s\n", __FILE__, line,
+            how, got_st, want_st, got, want);
     return 0;
 }
 
@@ -514,18 +512,27 @@ static void test_quoted(void)
 
 static void test_bom(void)
 {
-    OK("\xEF\xBB\xBF" "a,b\n", "[1.1 a][1.3 b]\n");
+    OK("\xEF\xBB\xBF"
+       "a,b\n",
+       "[1.1 a][1.3 b]\n");
     OK("\xEF\xBB\xBF", "");
     OK("\xEF\xBB\xBF\n\na", "[3.1 a]\n");
     OK("\xEF\xBB\xBF\"q\"\r\n", "[1.1 q]\n");
     /* only at the very start */
-    OK("a\n\xEF\xBB\xBF" "b\n", "[1.1 a]\n[2.1 \xEF\xBB\xBF" "b]\n");
+    OK("a\n\xEF\xBB\xBF"
+       "b\n",
+       "[1.1 a]\n[2.1 \xEF\xBB\xBF"
+       "b]\n");
     BAD("\xEF\xBB", CVOM_EPARSE, "error 1:1: invalid UTF-8 byte sequence");
     /* in Windows-1252 those bytes are characters */
     struct cvom_csv_opts o;
     cvom__csv_opts_init(&o);
     o.encoding = CVOM_ENC_CP1252;
-    OK_O(&o, "\xEF\xBB\xBF" "a\n", "[1.1 \xC3\xAF\xC2\xBB\xC2\xBF" "a]\n");
+    OK_O(&o,
+         "\xEF\xBB\xBF"
+         "a\n",
+         "[1.1 \xC3\xAF\xC2\xBB\xC2\xBF"
+         "a]\n");
 }
 
 static void test_utf8(void)
@@ -622,8 +629,7 @@ static void test_first_line(void)
     cvom__csv_opts_init(&o);
     o.first_line = 5;
     OK_O(&o, "a\n\"b\nc\",d\n", "[5.1 a]\n[6.1 b\\nc][7.4 d]\n");
-    BAD_O(&o, "a\n\nb\"\r\r", CVOM_EPARSE,
-          "[5.1 a]\nerror 7:3: carriage return without line feed");
+    BAD_O(&o, "a\n\nb\"\r\r", CVOM_EPARSE, "[5.1 a]\nerror 7:3: carriage return without line feed");
 }
 
 static void test_delimiters(void)
@@ -650,11 +656,13 @@ static void test_detect(void)
     OK_O(&o, "solo\n", "[1.1 solo]\n");
     OK_O(&o, "", "");
     /* a title line above the header has fewer; quoted delimiters do not count */
-    OK_O(&o, "Export, 2026\nName;Revenue;Owner\n\"a,b,c,d\";1;x\n",
-         "[1.1 Export, 2026]\n[2.1 Name][2.6 Revenue][2.14 Owner]\n[3.1 a,b,c,d][3.11 1][3.13 x]\n");
+    OK_O(
+        &o, "Export, 2026\nName;Revenue;Owner\n\"a,b,c,d\";1;x\n",
+        "[1.1 Export, 2026]\n[2.1 Name][2.6 Revenue][2.14 Owner]\n[3.1 a,b,c,d][3.11 1][3.13 x]\n");
     /* decimal commas in a few values do not outweigh a semicolon on every line */
-    OK_O(&o, "name;revenue\nAcme;1,5\n\nB;2\n", "[1.1 name][1.6 revenue]\n[2.1 Acme][2.6 1,5]\n"
-                                                "[4.1 B][4.3 2]\n");
+    OK_O(&o, "name;revenue\nAcme;1,5\n\nB;2\n",
+         "[1.1 name][1.6 revenue]\n[2.1 Acme][2.6 1,5]\n"
+         "[4.1 B][4.3 2]\n");
     /* a tie goes to the comma */
     OK_O(&o, "a,b;c\n", "[1.1 a][1.3 b;c]\n");
     /* the delimiter chosen is reported once a row was read */
@@ -980,10 +988,28 @@ static unsigned next_rand(void)
 
 static void test_random(void)
 {
-    static const char *const atoms[] = {
-        "a", "b", ",", ",", "\"", "\"", "\n", "\r\n", "\r", "\xC3\xA9", "\xE2\x82\xAC",
-        "\xF0\x9F\x98\x80", "\xC3", "\x80", "\xED\xA0\x80", "\x81", "\xE9", " ", "\0",
-        "\xEF\xBB\xBF", "\"\"", "xyz,"};
+    static const char *const atoms[] = {"a",
+                                        "b",
+                                        ",",
+                                        ",",
+                                        "\"",
+                                        "\"",
+                                        "\n",
+                                        "\r\n",
+                                        "\r",
+                                        "\xC3\xA9",
+                                        "\xE2\x82\xAC",
+                                        "\xF0\x9F\x98\x80",
+                                        "\xC3",
+                                        "\x80",
+                                        "\xED\xA0\x80",
+                                        "\x81",
+                                        "\xE9",
+                                        " ",
+                                        "\0",
+                                        "\xEF\xBB\xBF",
+                                        "\"\"",
+                                        "xyz,"};
     const size_t n_atoms = sizeof atoms / sizeof *atoms;
     char in[256];
     for (int iter = 0; iter < 4000; iter++) {

@@ -158,8 +158,7 @@ static int run(const char *path, const char *data, size_t len, const struct cvom
     }
     if (st != CVOM_OK) {
         char msg[400];
-        int n = snprintf(msg, sizeof msg, "error %ld:%ld: %s", err.line, err.column,
-                         err.message);
+        int n = snprintf(msg, sizeof msg, "error %ld:%ld: %s", err.line, err.column, err.message);
         add_line(out, msg, (size_t)n);
         /* limits are CVOM_ELIMIT, everything else in the input is CVOM_EPARSE */
         int limit = strstr(err.message, "longer than") || strstr(err.message, "more than");

@@ -41,8 +41,14 @@ static void test_numbers(void)
     CHECK_STR(canon("12,5", 1), "12.5");
     CHECK_STR(canon("1234,5", 1), "1234.5");
     CHECK_STR(canon("1 234,5", 1), "1234.5");
-    CHECK_STR(canon("1\xC2\xA0" "234,5", 1), "1234.5");     /* no-break space */
-    CHECK_STR(canon("1\xE2\x80\xAF" "234,5", 1), "1234.5"); /* narrow no-break space */
+    CHECK_STR(canon("1\xC2\xA0"
+                    "234,5",
+                    1),
+              "1234.5"); /* no-break space */
+    CHECK_STR(canon("1\xE2\x80\xAF"
+                    "234,5",
+                    1),
+              "1234.5"); /* narrow no-break space */
     CHECK_STR(canon("12", 1), "12");
     CHECK(canon("1.5", 1)[0] == '!');
     CHECK(canon("1.23,4", 1)[0] == '!');
@@ -66,7 +72,8 @@ static void test_dates(void)
     CHECK_STR(date_why("2024-02-30"), "'2024-02-30' is not a real date: February 2024 has 29 days");
     CHECK_STR(date_why("2026-04-31"), "'2026-04-31' is not a real date: April 2026 has 30 days");
     CHECK_STR(date_why("2026-13-01"), "'2026-13-01' is not a real date: there is no month 13");
-    CHECK_STR(date_why("1899-12-31"), "'1899-12-31' is not a date cvom accepts: years start at 1900");
+    CHECK_STR(date_why("1899-12-31"),
+              "'1899-12-31' is not a date cvom accepts: years start at 1900");
     CHECK_STR(date_why("30.01.2026"), "'30.01.2026' is not a date YYYY-MM-DD");
     CHECK_STR(date_why(""), "'' is not a date YYYY-MM-DD");
 }
@@ -175,9 +182,9 @@ static void test_keymap(void)
 
 /* The engine on an in-memory database: an import that fails writes nothing the caller
  * keeps, and each refusal names its place. */
-static enum cvom_status import(struct cvom_store *st, enum cvom_import_kind kind,
-                               const char *text, const struct cvom_import_opts *o,
-                               struct cvom_import_result *res, struct cvom_error *err)
+static enum cvom_status import(struct cvom_store *st, enum cvom_import_kind kind, const char *text,
+                               const struct cvom_import_opts *o, struct cvom_import_result *res,
+                               struct cvom_error *err)
 {
     struct cvom_csv_opts co;
     cvom__csv_opts_init(&co);
@@ -225,16 +232,15 @@ static void test_engine(void)
     CHECK_STR(res->preview[0].value[4], "1.5");
     CHECK_STR(res->preview[0].action, "add");
     o.decimal_comma = 0;
-    CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "name,revenue\nAcme,1.5\n", &o, res, &err),
-              CVOM_OK);
+    CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "name,revenue\nAcme,1.5\n", &o, res, &err), CVOM_OK);
     CHECK_INT(res->unchanged, 1);
-    CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "name,revenue\n ACME ,2\n", &o, res, &err),
-              CVOM_OK);
+    CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "name,revenue\n ACME ,2\n", &o, res, &err), CVOM_OK);
     CHECK_INT(res->updated, 1);
     CHECK_INT(res->matched_by_name, 1);
     CHECK_INT(import(st, CVOM_IMPORT_ACCOUNTS, "name,x\nacme,1,2\n", &o, res, &err), CVOM_EPARSE);
     CHECK_INT(err.column, 8);
-    CHECK_STR(err.message, "row has 3 fields, the header has 2 (the text here belongs to no column)");
+    CHECK_STR(err.message,
+              "row has 3 fields, the header has 2 (the text here belongs to no column)");
     CHECK_INT(st->ops->account_count(st, &n, &err), CVOM_OK);
     CHECK_INT(n, 1);
     free(res);

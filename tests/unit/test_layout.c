@@ -57,8 +57,8 @@ static struct cvom_layout_item *clustered(size_t n, size_t labels, struct cvom_r
 static size_t check_placement(const struct cvom_layout_item *it, size_t n,
                               const struct cvom_layout_result *res, struct cvom_rect b)
 {
-    size_t placed = 0, bad_bounds = 0, bad_bubble = 0, bad_label = 0, bad_leader = 0,
-           bad_size = 0, bad_unwanted = 0;
+    size_t placed = 0, bad_bounds = 0, bad_bubble = 0, bad_label = 0, bad_leader = 0, bad_size = 0,
+           bad_unwanted = 0;
     for (size_t i = 0; i < n; i++) {
         if (!res[i].placed) {
             continue;
@@ -134,8 +134,8 @@ static void test_empty(void)
     struct cvom_layout_result r;
     CHECK_INT(cvom__layout_labels(NULL, 0, b, &r), CVOM_OK);
     /* Bubbles without labels: nothing placed. */
-    struct cvom_layout_item it[3] = {{10, 10, 5, 0, 0, 1}, {50, 50, 5, 0, 0, 2},
-                                     {90, 90, 5, 0, 0, 3}};
+    struct cvom_layout_item it[3] = {
+        {10, 10, 5, 0, 0, 1}, {50, 50, 5, 0, 0, 2}, {90, 90, 5, 0, 0, 3}};
     struct cvom_layout_result res[3];
     memset(res, 0xff, sizeof res);
     CHECK_INT(cvom__layout_labels(it, 3, b, res), CVOM_OK);

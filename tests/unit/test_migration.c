@@ -35,10 +35,10 @@ static struct cvom_score point(int q, double x, double y)
 }
 
 static struct cvom_migration_account mig_account(int qf, double xf, double yf, int qt, double xt,
-                                          double yt, double revenue)
+                                                 double yt, double revenue)
 {
-    struct cvom_migration_account a = {.from = point(qf, xf, yf), .to = point(qt, xt, yt),
-                                       .revenue = revenue};
+    struct cvom_migration_account a = {
+        .from = point(qf, xf, yf), .to = point(qt, xt, yt), .revenue = revenue};
     return a;
 }
 
@@ -138,10 +138,12 @@ static void test_hand_worked(void)
     CHECK_INT(m.n_accounts, 9);
     CHECK_INT(m.placed_both, 6);
 
-    static const size_t count[5][5] = {{1, 0, 0, 0, 0}, {2, 0, 0, 0, 0}, {0, 0, 0, 1, 1},
-                                       {0, 0, 1, 1, 0}, {0, 0, 1, 0, 1}};
-    static const double revenue[5][5] = {{100, 0, 0, 0, 0}, {700, 0, 0, 0, 0},
-                                         {0, 0, 0, 400, 0}, {0, 0, 300, 150, 0},
+    static const size_t count[5][5] = {
+        {1, 0, 0, 0, 0}, {2, 0, 0, 0, 0}, {0, 0, 0, 1, 1}, {0, 0, 1, 1, 0}, {0, 0, 1, 0, 1}};
+    static const double revenue[5][5] = {{100, 0, 0, 0, 0},
+                                         {700, 0, 0, 0, 0},
+                                         {0, 0, 0, 400, 0},
+                                         {0, 0, 300, 150, 0},
                                          {0, 0, 50, 0, 10}};
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
@@ -229,10 +231,10 @@ static void test_hand_worked(void)
 static void test_slide_edges(void)
 {
     struct cvom_migration_account a[] = {
-        mig_account(I, 80, 20, E, 30, 70, 1),  /* sum 100 → 100: sideways, not a slide */
-        mig_account(P, 70, 70, P, 65, 65, 1),  /* fall exactly 10: a slide */
+        mig_account(I, 80, 20, E, 30, 70, 1),   /* sum 100 → 100: sideways, not a slide */
+        mig_account(P, 70, 70, P, 65, 65, 1),   /* fall exactly 10: a slide */
         mig_account(P, 70, 70, P, 65.5, 65, 1), /* fall 9.5: not */
-        mig_account(T, 40, 40, T, 20, 20, 1),  /* deeper into Transactional: a slide, not entered */
+        mig_account(T, 40, 40, T, 20, 20, 1), /* deeper into Transactional: a slide, not entered */
     };
     a[1].to.state = CVOM_STATE_BORDERLINE;
     struct cvom_migration_options o;
@@ -274,7 +276,8 @@ static void test_kept_and_empty(void)
     /* Accounts in Intellectual only on the later date: its row is the identity's, so the
      * projected share of Intellectual only grows. */
     struct cvom_migration_account a[] = {
-        mig_account(T, 10, 10, T, 10, 10, 5), mig_account(T, 10, 10, I, 60, 10, 5),
+        mig_account(T, 10, 10, T, 10, 10, 5),
+        mig_account(T, 10, 10, I, 60, 10, 5),
         mig_account(NP, 0, 0, I, 70, 20, 5),
     };
     struct cvom_migration_options o;

@@ -158,8 +158,7 @@ static void test_alignment(void)
     static const char *const t3[] = {"reliability", "innovation", "price", "quality"};
     CHECK_INT(cvom_value_alignment(ours, 4, t3, 4, &a, &err), CVOM_OK);
     CHECK_NEAR(a.tau, -1, 1e-12);
-    static const char *const t4[] = {"quality", "expertise", "price", "innovation",
-                                     "reliability"};
+    static const char *const t4[] = {"quality", "expertise", "price", "innovation", "reliability"};
     CHECK_INT(cvom_value_alignment(ours, 4, t4, 5, &a, &err), CVOM_OK);
     CHECK_INT(a.common, 4);
     CHECK_NEAR(a.tau, 1, 1e-12);

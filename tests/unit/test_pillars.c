@@ -133,7 +133,7 @@ static void test_trend(void)
     CHECK_INT(cvom_pillar_trend_between(40, 60), CVOM_TREND_REBUILT);
     CHECK_INT(cvom_pillar_trend_between(60, 55), CVOM_TREND_HELD);
     CHECK_INT(cvom_pillar_trend_between(40, 45), CVOM_TREND_WEAK);
-    CHECK_INT(cvom_pillar_trend_between(49.99, 50), CVOM_TREND_REBUILT); /* 50 itself is sound */
+    CHECK_INT(cvom_pillar_trend_between(49.99, 50), CVOM_TREND_REBUILT);   /* 50 itself is sound */
     CHECK_INT(cvom_pillar_trend_between(80, 50 - 1e-11), CVOM_TREND_HELD); /* a rounding error */
     CHECK_INT(cvom_pillar_trend_between(NAN, 50), CVOM_TREND_UNKNOWN);
     CHECK_INT(cvom_pillar_trend_between(50, NAN), CVOM_TREND_UNKNOWN);
@@ -165,14 +165,24 @@ static const double raw_c[] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
 
 static void example_sets(struct cvom_answer_set sets[3])
 {
-    sets[0] = (struct cvom_answer_set){.label = "A", .kind = CVOM_RESP_CUSTOMER,
-                                       .influence = 0.75, .n = 11, .items = items_a,
+    sets[0] = (struct cvom_answer_set){.label = "A",
+                                       .kind = CVOM_RESP_CUSTOMER,
+                                       .influence = 0.75,
+                                       .n = 11,
+                                       .items = items_a,
                                        .raw = raw_a};
-    sets[1] = (struct cvom_answer_set){.label = "B", .kind = CVOM_RESP_CUSTOMER,
-                                       .influence = 0.25, .n = 10, .items = items_b,
+    sets[1] = (struct cvom_answer_set){.label = "B",
+                                       .kind = CVOM_RESP_CUSTOMER,
+                                       .influence = 0.25,
+                                       .n = 10,
+                                       .items = items_b,
                                        .raw = raw_b};
-    sets[2] = (struct cvom_answer_set){.label = "C", .kind = CVOM_RESP_SELF, .influence = 1,
-                                       .n = 11, .items = items_c, .raw = raw_c};
+    sets[2] = (struct cvom_answer_set){.label = "C",
+                                       .kind = CVOM_RESP_SELF,
+                                       .influence = 1,
+                                       .n = 11,
+                                       .items = items_c,
+                                       .raw = raw_c};
 }
 
 static void health_of(const struct cvom_config *cfg, const struct cvom_instrument *ins,
@@ -307,8 +317,8 @@ static void test_states(void)
     struct cvom_explanation ex;
     struct cvom_health h;
     /* Only the value axes answered: no pillar answers at all. */
-    struct cvom_answer_set axes_only = {.label = "A", .influence = 1, .n = 4, .items = items_a,
-                                        .raw = raw_a};
+    struct cvom_answer_set axes_only = {
+        .label = "A", .influence = 1, .n = 4, .items = items_a, .raw = raw_a};
     health_of(&cfg, &ins, &axes_only, 1, &ex, &h);
     CHECK_INT(h.state, CVOM_HEALTH_NONE);
     CHECK_INT(h.respondents, 0);
@@ -327,8 +337,8 @@ static void test_states(void)
     /* The pillars without trust (A's first nine answers): partial, health unknown, and the
      * weakest pillar still named: passion 62.5 below resonance 75, security 75, creativity
      * 100. */
-    struct cvom_answer_set no_trust = {.label = "A", .influence = 1, .n = 9, .items = items_a,
-                                       .raw = raw_a};
+    struct cvom_answer_set no_trust = {
+        .label = "A", .influence = 1, .n = 9, .items = items_a, .raw = raw_a};
     health_of(&cfg, &ins, &no_trust, 1, &ex, &h);
     CHECK_INT(h.state, CVOM_HEALTH_PARTIAL);
     CHECK_NEAR(h.pillars_mean, (62.5 + 75 + 75 + 100) / 4, 1e-12);
@@ -337,8 +347,12 @@ static void test_states(void)
     cvom_health_cleanup(&h);
     cvom_explanation_cleanup(&ex);
     /* Our own view only: it is shown, but does not count. */
-    struct cvom_answer_set self = {.label = "C", .kind = CVOM_RESP_SELF, .influence = 1,
-                                   .n = 11, .items = items_c, .raw = raw_c};
+    struct cvom_answer_set self = {.label = "C",
+                                   .kind = CVOM_RESP_SELF,
+                                   .influence = 1,
+                                   .n = 11,
+                                   .items = items_c,
+                                   .raw = raw_c};
     health_of(&cfg, &ins, &self, 1, &ex, &h);
     CHECK_INT(h.state, CVOM_HEALTH_NONE);
     CHECK_NEAR(h.measure[CVOM_PILLAR_PASSION].self_value, 100, 1e-12);
@@ -488,8 +502,11 @@ static void assess(struct cvom_store *st, int64_t account, int64_t sh, int64_t i
                    const struct cvom_instrument *ins, int32_t date)
 {
     struct cvom_error err = {0};
-    struct cvom_assessment a = {.account_id = account, .instrument_id = iid,
-                                .kind = CVOM_RESP_CUSTOMER, .stakeholder_id = sh, .date = date,
+    struct cvom_assessment a = {.account_id = account,
+                                .instrument_id = iid,
+                                .kind = CVOM_RESP_CUSTOMER,
+                                .stakeholder_id = sh,
+                                .date = date,
                                 .status = CVOM_ASSESS_COMPLETE};
     snprintf(a.respondent, sizeof a.respondent, "sh%lld", (long long)sh);
     CHECK_INT(st->ops->assessment_add(st, &a, &err), CVOM_OK);

@@ -50,8 +50,7 @@ static void test_choose(void)
     CHECK_STR(ch.keys[0], "partnership");
     CHECK_STR(ch.keys[1], "borderline");
     /* Insufficient now: nothing to play from but getting evidence, whatever came before. */
-    cvom_playbook_choose(CVOM_Q_PARTNERSHIP, CVOM_Q_TRANSACTIONAL, CVOM_STATE_INSUFFICIENT,
-                         &ch);
+    cvom_playbook_choose(CVOM_Q_PARTNERSHIP, CVOM_Q_TRANSACTIONAL, CVOM_STATE_INSUFFICIENT, &ch);
     CHECK_INT(ch.n, 1);
     CHECK_STR(ch.keys[0], "insufficient");
     /* An out-of-range earlier quadrant counts as not placed. */
@@ -177,9 +176,8 @@ static void test_project(void)
      *   emotional 60 − 5 = 55, interval 47–63: across 50, so borderline;
      *   (55, 55) is Partnership; cost 1000 + 500 + 250 = 1750. */
     struct cvom_score now = point(40, 60, 5, CVOM_Q_EMOTIONAL, CVOM_STATE_OK);
-    struct cvom_whatif_step s[] = {{CVOM_DIM_INTELLECTUAL, 15, 1000},
-                                   {CVOM_DIM_EMOTIONAL, -5, 500},
-                                   {-1, 0, 250}};
+    struct cvom_whatif_step s[] = {
+        {CVOM_DIM_INTELLECTUAL, 15, 1000}, {CVOM_DIM_EMOTIONAL, -5, 500}, {-1, 0, 250}};
     CHECK_INT(cvom_whatif_project(&cfg, &now, s, 3, &w, &err), CVOM_OK);
     CHECK_INT(w.steps, 3);
     CHECK_NEAR(w.effect[0], 15, 1e-12);
@@ -202,8 +200,7 @@ static void test_project(void)
      * intervals 90–100 and 2–18 move by the points actually gained: +5 → 95–100 (held),
      * −10 → 0–8. (100, 0) is Intellectual, and neither interval reaches 50: clear. */
     now = point(95, 10, 5, CVOM_Q_INTELLECTUAL, CVOM_STATE_OK);
-    struct cvom_whatif_step cut[] = {{CVOM_DIM_INTELLECTUAL, 10, 0},
-                                     {CVOM_DIM_EMOTIONAL, -20, 0}};
+    struct cvom_whatif_step cut[] = {{CVOM_DIM_INTELLECTUAL, 10, 0}, {CVOM_DIM_EMOTIONAL, -20, 0}};
     CHECK_INT(cvom_whatif_project(&cfg, &now, cut, 2, &w, &err), CVOM_OK);
     CHECK_NEAR(w.after[0], 100, 1e-12);
     CHECK_NEAR(w.after[1], 0, 1e-12);

@@ -38,8 +38,7 @@ static void put_versions(struct cvom_store *st, int first, int last, int64_t *id
             struct cvom_item it;
             memset(&it, 0, sizeof it);
             SET(it.code, codes[i]);
-            snprintf(it.statement, sizeof it.statement, "Statement %s of version %d", codes[i],
-                     v);
+            snprintf(it.statement, sizeof it.statement, "Statement %s of version %d", codes[i], v);
             it.axis = i < 4 ? CVOM_AXIS_INTELLECTUAL : CVOM_AXIS_EMOTIONAL;
             it.reverse = (int)(i % 3 == 2);
             it.weight = 0.5 + (double)((i + (size_t)v) % 4) * 0.25;

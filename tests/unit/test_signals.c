@@ -136,8 +136,8 @@ static void test_blend(void)
     CHECK_NEAR(b.contribution[2], 17.5, 1e-12);
     CHECK_NEAR(b.contribution[1], 0, 1e-12);
     CHECK_NEAR(b.share[1], 0.5, 1e-12);
-    CHECK_NEAR(b.survey_share[0] * b.survey[0] + b.contribution[0] + b.contribution[2],
-               s.value[0], 1e-12);
+    CHECK_NEAR(b.survey_share[0] * b.survey[0] + b.contribution[0] + b.contribution[2], s.value[0],
+               1e-12);
 
     /* Borderline: 48 ± 5 crosses 50. A signal that agrees (48, weight 1) keeps 48 but
      * halves the width: 45.5..50.5, still across. One at 60: 54, 51.5..56.5: clear. */

@@ -11,7 +11,7 @@
 
 #define TOL 1e-9
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define CHECK_REL(a, b, tol) CHECK_NEAR(a, b, (tol) * fabs((double)(b)))
+#define CHECK_REL(a, b, tol) CHECK_NEAR(a, b, (tol)*fabs((double)(b)))
 
 /* Largest disagreement seen per function, printed at the end for the record. */
 static double worst_alpha, worst_item_total, worst_tau, worst_pearson, worst_t, worst_t_raw,

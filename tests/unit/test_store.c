@@ -29,8 +29,8 @@ static void test_locations(void)
     struct cvom_error err = {0};
     /* The message names the server, and no password it was given. */
     CHECK_INT(cvom__store_open("postgresql://who:secret@127.0.0.1:1/cvom", &st, &err), CVOM_ESTORE);
-    CHECK(strstr(err.message, "cannot connect to the PostgreSQL database cvom on 127.0.0.1:1")
-          != NULL);
+    CHECK(strstr(err.message, "cannot connect to the PostgreSQL database cvom on 127.0.0.1:1") !=
+          NULL);
     CHECK(strstr(err.message, "secret") == NULL);
     CHECK(st == NULL);
     CHECK_INT(cvom__store_location_is_server("service=team"), 1);
@@ -93,8 +93,7 @@ static int collect_account(void *ctx, const struct cvom_account *a)
     return nm->stop_after && nm->n >= nm->stop_after;
 }
 
-static int list_names(struct cvom_store *st, const struct cvom_account_filter *f,
-                      struct names *nm)
+static int list_names(struct cvom_store *st, const struct cvom_account_filter *f, struct names *nm)
 {
     struct cvom_error err = {0};
     memset(nm, 0, sizeof *nm);
@@ -594,8 +593,7 @@ struct ilist {
     size_t first_items;
 };
 
-static int collect_instrument(void *ctx, int64_t id, const char *name, int version,
-                              size_t n_items)
+static int collect_instrument(void *ctx, int64_t id, const char *name, int version, size_t n_items)
 {
     struct ilist *l = ctx;
     (void)id;
@@ -724,8 +722,8 @@ static int collect_response(void *ctx, const struct cvom_response *r)
     return 0;
 }
 
-static void put_response(struct cvom_store *st, int64_t assessment, const char *code,
-                         double v, enum cvom_status want)
+static void put_response(struct cvom_store *st, int64_t assessment, const char *code, double v,
+                         enum cvom_status want)
 {
     struct cvom_error err = {0};
     struct cvom_response r;
@@ -986,12 +984,10 @@ static void test_settings(struct cvom_store *st)
     CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
               CVOM_ENOTFOUND);
     CHECK_INT(st->ops->setting_set(st, "threshold.intellectual", "55", &err), CVOM_OK);
-    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
-              CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err), CVOM_OK);
     CHECK_STR(buf, "55");
     CHECK_INT(st->ops->setting_set(st, "threshold.intellectual", "60.5", &err), CVOM_OK);
-    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
-              CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err), CVOM_OK);
     CHECK_STR(buf, "60.5");
     SET(tiny, "ab");
     CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", tiny, sizeof tiny, &err),
@@ -1003,8 +999,7 @@ static void test_settings(struct cvom_store *st)
     CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", "55", "70", &err),
               CVOM_ECONFLICT);
     CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", "60.5", "70", &err), CVOM_OK);
-    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err),
-              CVOM_OK);
+    CHECK_INT(st->ops->setting_get(st, "threshold.intellectual", buf, sizeof buf, &err), CVOM_OK);
     CHECK_STR(buf, "70");
     CHECK_INT(st->ops->setting_swap(st, "threshold.intellectual", NULL, "80", &err),
               CVOM_ECONFLICT);
@@ -1430,8 +1425,11 @@ static void test_web_records(struct cvom_store *st)
     CHECK(rev1 > rev0); /* a change to the data moves the revision on */
     int64_t who = add_stakeholder(st, acc, "Ines");
     int64_t ins = put_instrument(st, "survey-test", 1);
-    struct cvom_survey sv = {.account_id = acc, .stakeholder_id = who, .instrument_id = ins,
-                             .created = 100, .expires = 200};
+    struct cvom_survey sv = {.account_id = acc,
+                             .stakeholder_id = who,
+                             .instrument_id = ins,
+                             .created = 100,
+                             .expires = 200};
     set_str(sv.hash, sizeof sv.hash, "eeee");
     CHECK_INT(st->ops->survey_add(st, &sv, &err), CVOM_OK);
     struct cvom_survey gv;
@@ -1607,15 +1605,23 @@ static void test_actions(struct cvom_store *st)
 
     /* x: a1, Jo, due day 100, intellectual +20, cost 5000, play "transactional";
      * y: a1, no owner, no date, no axis, no cost; z: a2, no owner, due day 50, emotional −5. */
-    struct cvom_action x = {.account_id = a1.id, .due = 100, .axis = CVOM_DIM_INTELLECTUAL,
-                            .effect = 20, .cost = 5000, .created = 10};
+    struct cvom_action x = {.account_id = a1.id,
+                            .due = 100,
+                            .axis = CVOM_DIM_INTELLECTUAL,
+                            .effect = 20,
+                            .cost = 5000,
+                            .created = 10};
     set_str(x.title, sizeof x.title, "Quarterly briefing");
     set_str(x.owner, sizeof x.owner, "Jo");
     set_str(x.play, sizeof x.play, "transactional");
     struct cvom_action y = {.account_id = a1.id, .axis = -1, .cost = NAN, .created = 11};
     set_str(y.title, sizeof y.title, "Lunch");
-    struct cvom_action z = {.account_id = a2.id, .due = 50, .axis = CVOM_DIM_EMOTIONAL,
-                            .effect = -5, .cost = 0, .created = 12};
+    struct cvom_action z = {.account_id = a2.id,
+                            .due = 50,
+                            .axis = CVOM_DIM_EMOTIONAL,
+                            .effect = -5,
+                            .cost = 0,
+                            .created = 12};
     set_str(z.title, sizeof z.title, "Price review");
     CHECK_INT(st->ops->action_add(st, &x, &err), CVOM_OK);
     CHECK_INT(st->ops->action_add(st, &y, &err), CVOM_OK);
@@ -1662,8 +1668,7 @@ static void test_actions(struct cvom_store *st)
     CHECK_INT(got.status, CVOM_ACTION_DONE);
     CHECK_INT(got.done, 60);
     CHECK_INT(got.version, 2);
-    CHECK_INT(st->ops->action_set_status(st, z.id, 1, CVOM_ACTION_OPEN, 0, &err),
-              CVOM_ECONFLICT);
+    CHECK_INT(st->ops->action_set_status(st, z.id, 1, CVOM_ACTION_OPEN, 0, &err), CVOM_ECONFLICT);
     CHECK(strstr(err.message, "version 2") != NULL);
     CHECK_INT(st->ops->action_get(st, z.id, &got, &err), CVOM_OK);
     CHECK_INT(got.status, CVOM_ACTION_DONE);

@@ -26,9 +26,9 @@ static void test_open_refusals(void)
     cvom__store_close(st);
     path_in_dir(p, sizeof p, "newer.db");
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "INSERT INTO schema_migrations(version) VALUES (9999)", NULL,
-                           NULL, NULL),
-              SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(db, "INSERT INTO schema_migrations(version) VALUES (9999)", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
     CHECK_INT(cvom__store_open(p, &st, &err), CVOM_ESTORE);
@@ -39,8 +39,8 @@ static void test_open_refusals(void)
      * table that migration 1 creates later than its first tables. */
     path_in_dir(p, sizeof p, "halfway.db");
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "PRAGMA application_id = 1129729869; CREATE TABLE settings(x)",
-                           NULL, NULL, NULL),
+    CHECK_INT(sqlite3_exec(db, "PRAGMA application_id = 1129729869; CREATE TABLE settings(x)", NULL,
+                           NULL, NULL),
               SQLITE_OK);
     sqlite3_close(db);
     CHECK_INT(cvom__store_open(p, &st, &err), CVOM_ESTORE);
@@ -48,8 +48,7 @@ static void test_open_refusals(void)
     CHECK(st == NULL);
     CHECK_INT(sqlite3_open(p, &db), SQLITE_OK);
     sqlite3_stmt *q = NULL;
-    CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_schema", -1, &q,
-                                 NULL),
+    CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_schema", -1, &q, NULL),
               SQLITE_OK);
     CHECK_INT(sqlite3_step(q), SQLITE_ROW);
     CHECK_STR((const char *)sqlite3_column_text(q, 0), "settings");

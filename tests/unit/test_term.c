@@ -94,7 +94,10 @@ static int column(const char *line, size_t off)
     return col;
 }
 
-static int width(const char *line) { return column(line, strlen(line)); }
+static int width(const char *line)
+{
+    return column(line, strlen(line));
+}
 
 static int find_line(const struct out *r, const char *needle)
 {

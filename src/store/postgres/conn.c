@@ -16,15 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PARAMS 24      /* the most parameters any statement has (snapshots: 16) */
+#define MAX_PARAMS 24        /* the most parameters any statement has (snapshots: 16) */
 #define CONNECT_TIMEOUT "10" /* seconds, unless the location says otherwise */
 
 /* A statement in use: its bound values, kept as NUL-terminated text in one buffer, and the
  * rows of its result. */
 struct pg_stmt {
     enum stmt id;
-    int nparams;             /* the highest parameter number bound */
-    size_t off[MAX_PARAMS];  /* where each value starts in text */
+    int nparams;                   /* the highest parameter number bound */
+    size_t off[MAX_PARAMS];        /* where each value starts in text */
     unsigned char set[MAX_PARAMS]; /* 0: not bound, 1: a value, 2: NULL */
     char *text;
     size_t len, cap;
@@ -113,8 +113,7 @@ static void record(struct db_store *s, const PGresult *res)
     struct db_failure *f = &s->fail;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    copy_message(f->message, sizeof f->message,
-                 primary ? primary : PQerrorMessage(pg(s)->conn));
+    copy_message(f->message, sizeof f->message, primary ? primary : PQerrorMessage(pg(s)->conn));
     f->kind = DBF_OTHER;
     f->columns[0] = '\0';
     for (size_t i = 0; state && i < sizeof sqlstates / sizeof sqlstates[0]; i++)
@@ -124,17 +123,13 @@ static void record(struct db_store *s, const PGresult *res)
     switch (f->kind) {
     case DBF_UNIQUE:
     case DBF_FOREIGN:
-        key_columns(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL), f->columns,
-                    sizeof f->columns);
+        key_columns(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL), f->columns, sizeof f->columns);
         return;
-    case DBF_NOTNULL:
-        name = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
-        break;
+    case DBF_NOTNULL: name = PQresultErrorField(res, PG_DIAG_COLUMN_NAME); break;
     case DBF_CHECK: /* the schema names each check after the column it guards */
         name = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
         break;
-    default:
-        return;
+    default: return;
     }
     if (name)
         copy_message(f->columns, sizeof f->columns, name);
@@ -235,8 +230,7 @@ static int keep(struct db_query *q, int i, const char *p, size_t n)
     if (i < 1 || i > MAX_PARAMS) {
         q->s->fail.kind = DBF_OTHER;
         q->s->fail.columns[0] = '\0';
-        snprintf(q->s->fail.message, sizeof q->s->fail.message,
-                 "parameter %d is out of range", i);
+        snprintf(q->s->fail.message, sizeof q->s->fail.message, "parameter %d is out of range", i);
         return -1;
     }
     if (st->cap - st->len < n + 1) {
@@ -294,7 +288,6 @@ static int takes_next_id(enum stmt id)
 {
     return strstr(cvom__postgres_sql[id], "DO NOTHING RETURNING") != NULL;
 }
-
 
 /* Send a scan and read its first row. */
 static enum db_step run_streaming(struct db_query *q, const char *name, const char **values)
@@ -358,8 +351,7 @@ static enum db_step run(struct db_query *q)
     for (int tries = 0; tries < NEXT_ID_TRIES; tries++) {
         PQclear(res);
         res = PQexecPrepared(pg(q->s)->conn, name, st->nparams, values, NULL, NULL, 0);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) > 0 ||
-            !takes_next_id(st->id))
+        if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) > 0 || !takes_next_id(st->id))
             break;
     }
     if (check(q->s, res) != 0)
@@ -452,8 +444,7 @@ int cvom__pg_count(struct pg_store *s, const char *sql, int64_t *out)
  * Backup and timeouts
  * ------------------------------------------------------------------------------------- */
 
-static enum cvom_status pg_backup(struct db_store *s, const char *dest,
-                                  struct cvom_error *err)
+static enum cvom_status pg_backup(struct db_store *s, const char *dest, struct cvom_error *err)
 {
     (void)s;
     (void)dest;
@@ -467,8 +458,8 @@ static enum cvom_status pg_backup(struct db_store *s, const char *dest,
 static int set_setting(struct pg_store *s, const char *name, const char *val)
 {
     const char *values[2] = {name, val};
-    PGresult *res = PQexecParams(s->conn, "SELECT set_config($1, $2, false)", 2, NULL, values,
-                                 NULL, NULL, 0);
+    PGresult *res =
+        PQexecParams(s->conn, "SELECT set_config($1, $2, false)", 2, NULL, values, NULL, NULL, 0);
     if (check(&s->base, res) != 0)
         return -1;
     PQclear(res);
@@ -587,8 +578,8 @@ static int pg_bulk_begin(struct db_store *s, enum stmt id)
     /* A table of millions of rows may take longer than the statement timeout allows a
      * question: lifted for the rest of this transaction only. */
     const char *values[1] = {"0"};
-    PGresult *res = PQexecParams(pg(s)->conn, "SELECT set_config('statement_timeout', $1, true)",
-                                 1, NULL, values, NULL, NULL, 0);
+    PGresult *res = PQexecParams(pg(s)->conn, "SELECT set_config('statement_timeout', $1, true)", 1,
+                                 NULL, values, NULL, NULL, 0);
     if (check(s, res) != 0)
         return -1;
     PQclear(res);
@@ -694,7 +685,7 @@ static enum cvom_status session_settings(struct pg_store *s, const char *where,
                                          struct cvom_error *err)
 {
     static const char *const settings[][2] = {
-        {"extra_float_digits", "1"},   /* real numbers read back exactly */
+        {"extra_float_digits", "1"}, /* real numbers read back exactly */
         {"client_min_messages", "warning"},
         {"lock_timeout", "5000"}, /* milliseconds, as SQLite's busy timeout */
         /* No question of ours runs for long; one that does is stuck, and gives way rather

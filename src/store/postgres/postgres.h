@@ -13,9 +13,9 @@ struct pg_store {
     struct db_store base; /* first */
     PGconn *conn;
     unsigned char prepared[S_COUNT]; /* prepared on the server under the name "s<number>" */
-    void *streaming;                  /* the scan whose rows are arriving, or NULL */
-    char schema[64];                  /* the schema cvom's tables live in, for messages */
-    struct pg_bulk {                  /* rows on their way into COPY FROM STDIN */
+    void *streaming;                 /* the scan whose rows are arriving, or NULL */
+    char schema[64];                 /* the schema cvom's tables live in, for messages */
+    struct pg_bulk {                 /* rows on their way into COPY FROM STDIN */
         char *p;
         size_t len, cap;
     } bulk;

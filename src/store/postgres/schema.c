@@ -458,8 +458,9 @@ static enum cvom_status check_ownership(struct pg_store *s, const char *where,
         return st;
     if (ours)
         return CVOM_OK;
-    if (cvom__pg_count(s, "SELECT count(*) FROM information_schema.tables"
-                          " WHERE table_schema = current_schema()",
+    if (cvom__pg_count(s,
+                       "SELECT count(*) FROM information_schema.tables"
+                       " WHERE table_schema = current_schema()",
                        &tables) != 0)
         return db_fail(&s->base, "reading the database", err);
     if (tables == 0)
@@ -475,7 +476,6 @@ enum cvom_status cvom__postgres_schema(struct pg_store *s, const char *where,
 {
     enum cvom_status st = check_ownership(s, where, err);
     if (st == CVOM_OK)
-        st = db_migrate(&s->base, migrations, sizeof migrations / sizeof migrations[0], where,
-                        err);
+        st = db_migrate(&s->base, migrations, sizeof migrations / sizeof migrations[0], where, err);
     return st;
 }

@@ -2,8 +2,9 @@
  * (store/statements.h). Parameters are $1, $2 …, cast where PostgreSQL could not tell their
  * type from where they stand. Inserts give a new record the next id after the highest, as
  * SQLite does, so that both back ends number records alike; when another connection took
- * that id first, the insert does nothing and the back end runs it again (postgres/conn.c). Text columns compare and
- * sort bytewise (COLLATE "C" in the schema), as SQLite does, so both give rows in one order.
+ * that id first, the insert does nothing and the back end runs it again (postgres/conn.c). Text
+ * columns compare and sort bytewise (COLLATE "C" in the schema), as SQLite does, so both give rows
+ * in one order.
  */
 #include "store/postgres/postgres.h"
 
@@ -21,7 +22,7 @@
     "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
 
 #define ACTION_COLUMNS                                                                             \
-    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "\
+    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "         \
     "version"
 
 /* The statements of copy_tables.h: a cursor over a table's rows in key order, the COPY that

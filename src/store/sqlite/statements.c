@@ -20,7 +20,7 @@
     "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
 
 #define ACTION_COLUMNS                                                                             \
-    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "\
+    "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "         \
     "version"
 
 /* The statements of copy_tables.h: a table's rows in key order, one row written with every
