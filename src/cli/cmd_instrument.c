@@ -160,7 +160,7 @@ static int instrument_show(struct cli *c, int argc, char **argv)
         (rc = cli_format(c, opts, &fmt)))
         return rc;
     const char *lang = opts[1].set ? opts[1].value : "en";
-    if (!cvom__lang_tag_ok(lang))
+    if (!cvom__language_ok(lang, 0))
         return cli_usage_error(c, "'%s' is not a language tag such as de or pt-BR", lang);
     struct cvom_instrument ins;
     cvom_instrument_init(&ins);

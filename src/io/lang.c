@@ -4,6 +4,7 @@
 #include "io/csv.h"
 #include "io/instrument_csv.h"
 #include "io/util.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,30 +38,12 @@ static int letter(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-int cvom__lang_tag_ok(const char *tag)
-{
-    size_t n = 0;
-    while (tag[n] >= 'a' && tag[n] <= 'z')
-        n++;
-    if (n < 2 || n > 3)
-        return 0;
-    if (!tag[n])
-        return 1;
-    if (tag[n] != '-')
-        return 0;
-    size_t m = 0;
-    for (const char *p = tag + n + 1; *p; p++, m++)
-        if (!letter(*p) && !(*p >= '0' && *p <= '9'))
-            return 0;
-    return m >= 2 && m <= 8;
-}
-
 static enum cvom_status lang_key(void *ctx, const char *key, const char *val, long line,
                                  long column, struct cvom_error *err)
 {
     struct cvom_lang_file *f = ctx;
     if (strcmp(key, "lang") == 0) {
-        if (!cvom__lang_tag_ok(val))
+        if (!cvom__language_ok(val, 0))
             return cvom__file_error(err, "", line, column, CVOM_EINVAL,
                                     "not a language tag such as de or pt-BR", val);
         if (f->lang[0] && strcmp(f->lang, val) != 0)
@@ -153,7 +136,7 @@ static enum cvom_status parse(const char *buf, size_t len, const char *name, con
         names, required, 2, lang_key_ctx, text_row, "no table with the header key,text"};
     struct parse_ctx p = {.ids = ids, .name = name};
     cvom__lang_init(&p.f);
-    if (lang && !cvom__lang_tag_ok(lang))
+    if (lang && !cvom__language_ok(lang, 0))
         return cvom_error_set(err, CVOM_EINVAL, "'%s' is not a language tag such as de or pt-BR",
                               lang);
     if (lang)

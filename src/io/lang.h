@@ -29,10 +29,6 @@ struct cvom_lang_file {
 void cvom__lang_init(struct cvom_lang_file *f);
 void cvom__lang_cleanup(struct cvom_lang_file *f);
 
-/* Whether tag is a language tag cvom accepts: 2 or 3 lowercase letters, then optionally
- * '-' and 2 to 8 letters or digits ("de", "pt-BR"). */
-int cvom__lang_tag_ok(const char *tag);
-
 /* Parse a language file (name is used in messages). lang, when not NULL, is the language
  * the caller says the file is in: a '# lang:' line must then agree. Keys must be message ids
  * of the built-in English file or "item.CODE"; each at most once; no text empty. On failure

@@ -408,21 +408,11 @@ void cvom__alerts_cleanup(struct cvom_alerts *a)
     memset(a, 0, sizeof *a);
 }
 
-static int newest_before(void *ctx, const struct cvom_snapshot *s)
-{
-    int32_t *newest = ctx;
-    if (s->date > *newest)
-        *newest = s->date;
-    return 0;
-}
-
 enum cvom_status cvom__alerts_default_since(struct cvom_store *st, int32_t as_of, int32_t *since,
                                             struct cvom_error *err)
 {
-    int32_t d1 = 0, d0 = 0;
-    enum cvom_status s = st->ops->snapshot_list_latest(st, as_of, newest_before, &d1, err);
-    if (!s && d1 > 0)
-        s = st->ops->snapshot_list_latest(st, d1 - 1, newest_before, &d0, err);
+    int32_t d1, d0;
+    enum cvom_status s = cvom__snapshot_dates(st, as_of, &d1, &d0, err);
     if (!s)
         *since = d0 > 0 ? d0 : d1 > 0 && d1 < as_of ? d1 : as_of - 90;
     return s;

@@ -195,15 +195,23 @@ static int newest_snapshot(void *ctx, const struct cvom_snapshot *s)
     return 0;
 }
 
-enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
-                                             int32_t *to, struct cvom_error *err)
+enum cvom_status cvom__snapshot_dates(struct cvom_store *st, int32_t as_of, int32_t *newest,
+                                      int32_t *before, struct cvom_error *err)
 {
     /* The newest snapshot of every account on or before a date: the largest of them is the
      * newest snapshot date; asked again as of the day before it, the one before that. */
-    int32_t d1 = 0, d0 = 0;
-    enum cvom_status s = st->ops->snapshot_list_latest(st, INT32_MAX, newest_snapshot, &d1, err);
-    if (!s && d1 > 0)
-        s = st->ops->snapshot_list_latest(st, d1 - 1, newest_snapshot, &d0, err);
+    *newest = *before = 0;
+    enum cvom_status s = st->ops->snapshot_list_latest(st, as_of, newest_snapshot, newest, err);
+    if (!s && *newest > 0)
+        s = st->ops->snapshot_list_latest(st, *newest - 1, newest_snapshot, before, err);
+    return s;
+}
+
+enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,
+                                             int32_t *to, struct cvom_error *err)
+{
+    int32_t d1, d0;
+    enum cvom_status s = cvom__snapshot_dates(st, INT32_MAX, &d1, &d0, err);
     if (s)
         return s;
     if (d0 > 0 && d0 < d1) {

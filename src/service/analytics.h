@@ -75,6 +75,11 @@ enum cvom_status cvom__compare_build(const struct cvom_config *cfg, struct cvom_
 /* Free what gather or build took; a zeroed or cleaned-up struct is fine. */
 void cvom__compare_cleanup(struct cvom_compare *k);
 
+/* The newest date the store holds snapshots for on or before as_of, and the one before it;
+ * 0 for one that is not there. */
+enum cvom_status cvom__snapshot_dates(struct cvom_store *st, int32_t as_of, int32_t *newest,
+                                      int32_t *before, struct cvom_error *err);
+
 /* The dates to compare when none are given: the two most recent dates the store holds
  * snapshots for, else 180 days before today, and today. */
 enum cvom_status cvom__compare_default_dates(struct cvom_store *st, int32_t today, int32_t *from,

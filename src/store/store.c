@@ -129,10 +129,10 @@ int cvom__role_parse(const char *s)
 
 int cvom__language_ok(const char *s, int empty_ok)
 {
-    size_t n = strnlen(s, CVOM_LANGUAGE_MAX), i = 0;
+    size_t n = strnlen(s, CVOM_LANG_MAX), i = 0;
     if (n == 0)
         return empty_ok;
-    if (n >= CVOM_LANGUAGE_MAX)
+    if (n >= CVOM_LANG_MAX)
         return 0;
     while (i < n && s[i] >= 'a' && s[i] <= 'z')
         i++;

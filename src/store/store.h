@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define CVOM_FIELD_MAX 128
-#define CVOM_LANGUAGE_MAX 16
+
 #define CVOM_NOTES_MAX 4096
 #define CVOM_TAGS_MAX 512
 
@@ -81,7 +81,7 @@ struct cvom_stakeholder {
     enum cvom_channel channel;        /* of the last contact */
     char counterpart[CVOM_FIELD_MAX]; /* who at our side looks after them: a user or text */
     char notes[CVOM_STAKEHOLDER_NOTES_MAX];
-    char language[CVOM_LANGUAGE_MAX]; /* "en", "de", "pt-BR" …; "" : the campaign's */
+    char language[CVOM_LANG_MAX]; /* "en", "de", "pt-BR" …; "" : the campaign's */
 };
 
 enum cvom_assessment_status {
@@ -234,7 +234,7 @@ void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_br
 struct cvom_campaign {
     int64_t id; /* assigned by the store */
     char name[CVOM_FIELD_MAX];
-    char language[CVOM_LANGUAGE_MAX]; /* of the messages to stakeholders without their own */
+    char language[CVOM_LANG_MAX]; /* of the messages to stakeholders without their own */
     int64_t instrument_id;
     int64_t created, closes;
     int64_t closed; /* when it was closed early; 0 while open */
@@ -262,7 +262,7 @@ struct cvom_campaign_link {
     char secret[CVOM_LINK_SECRET_MAX];
     int64_t opened, started, completed; /* when first visited, sent, answered; 0: not yet */
     /* read only: */
-    char name[CVOM_FIELD_MAX], email[CVOM_FIELD_MAX], language[CVOM_LANGUAGE_MAX];
+    char name[CVOM_FIELD_MAX], email[CVOM_FIELD_MAX], language[CVOM_LANG_MAX];
     char account[CVOM_FIELD_MAX], owner[CVOM_FIELD_MAX];
     int64_t rounds;  /* messages recorded (round 0 the invitation, then reminders) */
     int64_t sent;    /* of which sent */

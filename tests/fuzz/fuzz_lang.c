@@ -44,7 +44,7 @@ static char *write_file(const struct cvom_lang_file *f, size_t *len)
 
 static void check_file(const struct cvom_lang_file *f, const struct cvom_lang_file *english)
 {
-    if (!cvom__lang_tag_ok(f->lang))
+    if (!cvom__language_ok(f->lang, 0))
         fail("an accepted file in language \"%s\"", f->lang);
     if (f->n > CVOM_LANG_TEXTS_MAX)
         fail("an accepted file has %zu texts", f->n);
