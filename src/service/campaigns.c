@@ -62,6 +62,9 @@ static enum cvom_status account_links(struct pick *p, int64_t account_id)
         cvom__secret_digest(secret, s.hash);
         memcpy(l.hash, s.hash, sizeof l.hash);
         cvom__copy_str(s.created_by, sizeof s.created_by, p->c->created_by);
+        /* The survey page speaks the language the message does. */
+        cvom__copy_str(s.language, sizeof s.language,
+                       p->people[i].language[0] ? p->people[i].language : p->c->language);
         st = p->st->ops->survey_add(p->st, &s, p->err);
         if (!st)
             st = p->st->ops->campaign_link_add(p->st, &l, p->err);
