@@ -10,6 +10,7 @@
  */
 #include "io/csv.h"
 #include "io/lang.h"
+#include "store/store.h"
 
 #define FUZZ_NAME "fuzz_lang"
 #include "fail.h"
