@@ -9,36 +9,19 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checker, cliArgs, finish } from './checks.mjs';
+import { PHONE, checker, cliArgs, finish, openPage } from './checks.mjs';
 
 const { artifacts, cfg } = cliArgs('campaign.mjs');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { width: 375, height: 800 };
 
 fs.mkdirSync(artifacts, { recursive: true });
 const tally = checker();
 const check = tally.check;
 const problems = [];
 
-function watch(page, label) {
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`[${label}] console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`[${label}] uncaught exception: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`[${label}] ${r.status()} for ${r.url()}`);
-  });
-}
-
 async function open(browser, label, phone) {
-  const context = await browser.newContext(phone
-    ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-GB' }
-    : { viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(20000);
-  const page = await context.newPage();
-  watch(page, label);
-  return { context, page };
+  return openPage(browser, label, phone, problems);
 }
 
 async function answer(page, from, to, value, tap) {

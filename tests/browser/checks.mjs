@@ -63,6 +63,36 @@ export async function signedIn(base, cfg, label) {
   return { page, problems, close };
 }
 
+export const PHONE = { width: 375, height: 800 };
+
+// Console errors, uncaught exceptions, failed responses and requests of page, as problems
+// labelled with label.
+export function watch(page, label, problems) {
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`[${label}] console error on ${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`[${label}] uncaught exception: ${e.message}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`[${label}] ${r.status()} for ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => {
+    const err = r.failure() ? r.failure().errorText : '';
+    if (!/ERR_ABORTED/.test(err)) problems.push(`[${label}] request failed: ${r.url()} ${err}`);
+  });
+}
+
+// A new context of browser and its page, watched: a phone's (touch, PHONE wide, an English
+// browser, so that another language comes from the page) or a desktop's.
+export async function openPage(browser, label, phone, problems) {
+  const context = await browser.newContext(phone
+    ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-GB' }
+    : { viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  watch(page, label, problems);
+  return { context, page };
+}
+
 // The last check (no problems seen), the summary line, and the exit status.
 export function finish(name, tally, problems) {
   tally.check(problems.length === 0, 'no console errors, dialogs or failed requests',

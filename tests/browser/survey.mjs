@@ -11,7 +11,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checker } from './checks.mjs';
+import { PHONE, checker, openPage } from './checks.mjs';
 
 const [base, artifacts, configText] = process.argv.slice(2);
 if (!base || !artifacts || !configText) {
@@ -22,7 +22,6 @@ const cfg = JSON.parse(configText);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { width: 375, height: 800 };
 const GERMAN = {
   heading: 'Einige Fragen an',
   int01: 'Ihre Fachleute wissen über unseren Markt Dinge, die unsere eigenen Mitarbeiter nicht wissen.',
@@ -45,30 +44,8 @@ async function snap(page, name, full = true) {
   console.log(`     screenshot ${file}`);
 }
 
-function watch(page, label) {
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`[${label}] console error on ${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`[${label}] uncaught exception: ${e.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`[${label}] ${r.status()} for ${r.url()}`);
-  });
-  page.on('requestfailed', (r) => {
-    const err = r.failure() ? r.failure().errorText : '';
-    if (!/ERR_ABORTED/.test(err)) problems.push(`[${label}] request failed: ${r.url()} ${err}`);
-  });
-}
-
-// A new browser context: a phone's for the customer (touch, 375 px wide, an English
-// browser, so that the German comes from the link), a desktop's for the manager.
 async function open(browser, label, phone) {
-  const context = await browser.newContext(phone
-    ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'en-GB' }
-    : { viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(20000);
-  const page = await context.newPage();
-  watch(page, label);
-  return { context, page };
+  return openPage(browser, label, phone, problems);
 }
 
 async function submit(page, button) {
