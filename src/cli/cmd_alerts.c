@@ -18,9 +18,12 @@ static const char *account_name(const struct cvom_report_account *a)
 static void print_digest(const struct cvom_alerts *al, const int *keep, size_t kept)
 {
     char d1[11], d2[11];
-    size_t accounts = 0;
+    size_t accounts = 0, seen = (size_t)-1;
     for (size_t i = 0; i < al->n; i++)
-        accounts += keep[i] && (i == 0 || al->v[i].account != al->v[i - 1].account || !keep[i - 1]);
+        if (keep[i] && al->v[i].account != seen) {
+            accounts++;
+            seen = al->v[i].account; /* the alerts come by account */
+        }
     cvom_date_format(al->as_of, d1);
     cvom_date_format(al->since, d2);
     printf("%zu alert%s on %zu account%s as of %s (changes since %s)\n", kept, kept == 1 ? "" : "s",
