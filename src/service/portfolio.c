@@ -670,8 +670,16 @@ struct counted {
     int64_t instrument_id;
     size_t account; /* index in the scan's accounts */
     unsigned date;  /* which of the scan's dates */
+    unsigned axes;  /* the item axes its answers touch, as bits */
+    int kept;       /* 1 when r.dim came from the totals the store keeps */
     double influence;
     struct cvom_respondent r;
+};
+
+/* Totals a scan added up from the answers, for the store to keep. */
+struct cvom_totals_list {
+    struct cvom_totals *t;
+    size_t n;
 };
 
 struct bulk {
@@ -690,7 +698,8 @@ struct bulk {
     struct picks p[SCAN_DATES_MAX]; /* the account being read, per date */
     int64_t account_id;
     size_t account_at;
-    size_t next;        /* response_scan: the next of by_assessment */
+    size_t n_by;        /* of by_assessment: all counted, then those without totals */
+    size_t next;        /* totals_scan, response_scan: the next of by_assessment */
     struct answers ans; /* response_scan: the answers of c[by_assessment[next]] */
     int64_t ans_of;
     enum cvom_status s;
@@ -797,9 +806,10 @@ static void finish_answers(struct bulk *b)
     unsigned axes = 0;
     for (size_t j = 0; j < ans->n; j++)
         axes |= 1u << ans->ins->items[ans->items[j]].axis;
-    for (; b->next < b->n_c && b->by_assessment[b->next].id == b->ans_of; b->next++) {
+    for (; b->next < b->n_by && b->by_assessment[b->next].id == b->ans_of; b->next++) {
         struct counted *c = &b->c[b->by_assessment[b->next].at];
         accumulate(&c->r, ans);
+        c->axes = axes;
         b->acc[c->date][c->account].axes |= axes;
     }
     b->ans_of = 0;
@@ -812,9 +822,9 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
     if (r->assessment_id != b->ans_of) {
         finish_answers(b);
         /* Both come by assessment id: step over the counted ones without answers. */
-        while (b->next < b->n_c && b->by_assessment[b->next].id < r->assessment_id)
+        while (b->next < b->n_by && b->by_assessment[b->next].id < r->assessment_id)
             b->next++;
-        if (b->next == b->n_c)
+        if (b->next == b->n_by)
             return 1; /* nothing more counts */
         struct counted *c = &b->c[b->by_assessment[b->next].at];
         if (c->id != r->assessment_id)
@@ -837,6 +847,72 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
     return 0;
 }
 
+/* The totals the store keeps for the counted assessments, in place of their answers. */
+static int scan_totals_cb(void *ctx, const struct cvom_totals *t)
+{
+    struct bulk *b = ctx;
+    while (b->next < b->n_by && b->by_assessment[b->next].id < t->assessment_id)
+        b->next++;
+    if (b->next == b->n_by)
+        return 1; /* nothing more counts */
+    for (; b->next < b->n_by && b->by_assessment[b->next].id == t->assessment_id; b->next++) {
+        struct counted *c = &b->c[b->by_assessment[b->next].at];
+        if (c->instrument_id != t->instrument_id)
+            continue; /* added up with another instrument: not this assessment's */
+        memcpy(c->r.dim, t->dim, sizeof c->r.dim);
+        c->axes = t->axes;
+        c->kept = 1;
+        b->acc[c->date][c->account].axes |= t->axes;
+    }
+    return 0;
+}
+
+/* The answers of the counted assessments without totals: one query each when they are
+ * few, else every answer of the store in one pass; each is added up as it is read, and
+ * its totals go to *fresh so that the store may keep them. */
+static enum cvom_status read_answers(struct bulk *b, struct cvom_totals_list *fresh)
+{
+    size_t k = 0, distinct = 0;
+    for (size_t i = 0; i < b->n_by; i++)
+        if (!b->c[b->by_assessment[i].at].kept) {
+            distinct += !k || b->by_assessment[k - 1].id != b->by_assessment[i].id;
+            b->by_assessment[k++] = b->by_assessment[i];
+        }
+    b->n_by = k;
+    b->next = 0;
+    if (!k)
+        return CVOM_OK;
+    enum cvom_status s = CVOM_OK;
+    if (distinct <= b->n_c / 8)
+        for (size_t i = 0; !s && i < k; i++) {
+            if (i && b->by_assessment[i - 1].id == b->by_assessment[i].id)
+                continue;
+            s = b->st->ops->response_list(b->st, b->by_assessment[i].id, scan_response_cb, b,
+                                          b->err);
+            if (!s)
+                s = b->s;
+        }
+    else if (!(s = b->st->ops->response_scan(b->st, scan_response_cb, b, b->err)))
+        s = b->s;
+    if (!s) {
+        finish_answers(b);
+        s = b->s;
+    }
+    if (!s && fresh && !(fresh->t = malloc(distinct * sizeof *fresh->t)))
+        fresh = NULL; /* no room to keep them: the next scan adds them up again */
+    for (size_t i = 0; !s && fresh && i < k; i++) {
+        if (i && b->by_assessment[i - 1].id == b->by_assessment[i].id)
+            continue;
+        const struct counted *c = &b->c[b->by_assessment[i].at];
+        struct cvom_totals *t = &fresh->t[fresh->n++];
+        t->assessment_id = c->id;
+        t->instrument_id = c->instrument_id;
+        t->axes = c->axes;
+        memcpy(t->dim, c->r.dim, sizeof t->dim);
+    }
+    return s;
+}
+
 static int by_id_at_cmp(const void *x, const void *y)
 {
     const struct by_id *a = x, *b = y;
@@ -845,13 +921,14 @@ static int by_id_at_cmp(const void *x, const void *y)
 }
 
 /* Score every account of acc[d][0..n) as of dates[d], for each of the n_dates dates, in one
- * pass over the assessments and one over the answers; *one_by_one is set, and nothing
- * scored, when the portfolio was answered with more instrument versions than one pass keeps
- * at hand. */
+ * pass over the assessments, one over the totals the store keeps and one over the answers
+ * of the assessments without (fresh receives their totals; NULL: not wanted); *one_by_one is
+ * set, and nothing scored, when the portfolio was answered with more instrument versions
+ * than one pass keeps at hand. */
 static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_cache *cache,
                                  const struct cvom_config *cfg, const int32_t *dates,
                                  unsigned n_dates, struct cvom_scored **acc, size_t n,
-                                 int *one_by_one,
+                                 int *one_by_one, struct cvom_totals_list *fresh,
                                  void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
                                  struct cvom_error *err)
 {
@@ -887,12 +964,26 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     }
     if (!s && !(b.by_assessment = malloc((b.n_c ? b.n_c : 1) * sizeof *b.by_assessment)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    /* The instruments answered, read before the answers: while the answers stream, the
-     * store is asked nothing else. More versions than the cache holds: score account by
+    if (!s) {
+        for (size_t i = 0; i < b.n_c; i++)
+            b.by_assessment[i] = (struct by_id){b.c[i].id, i};
+        cvom__sort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
+        b.n_by = b.n_c;
+        for (unsigned d = 0; d < n_dates; d++)
+            for (size_t i = 0; i < n; i++)
+                acc[d][i].axes = 0;
+        /* First what the store keeps added up; the answers only of the rest. */
+        if (b.n_c && !(s = st->ops->totals_scan(st, scan_totals_cb, &b, err)))
+            s = b.s;
+    }
+    /* The instruments of the answers to read, read before them: while the answers stream,
+     * the store is asked nothing else. More versions than the cache holds: score account by
      * account instead. */
     int64_t used[sizeof cache->ids / sizeof *cache->ids];
     size_t n_used = 0;
     for (size_t i = 0; !s && !*one_by_one && i < b.n_c; i++) {
+        if (b.c[i].kept)
+            continue;
         size_t j = 0;
         while (j < n_used && used[j] != b.c[i].instrument_id)
             j++;
@@ -905,19 +996,11 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         used[n_used++] = b.c[i].instrument_id;
         s = cvom__instrument_cache_get(cache, st, b.c[i].instrument_id, &b.ans.ins, err);
     }
-    if (!s && !*one_by_one) {
-        for (size_t i = 0; i < b.n_c; i++)
-            b.by_assessment[i] = (struct by_id){b.c[i].id, i};
-        cvom__sort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
-        for (unsigned d = 0; d < n_dates; d++)
-            for (size_t i = 0; i < n; i++)
-                acc[d][i].axes = 0;
-        s = st->ops->response_scan(st, scan_response_cb, &b, err);
-        if (!s && !(s = b.s)) {
-            finish_answers(&b);
-            s = b.s;
-        }
-    }
+    if (!s && !*one_by_one)
+        s = read_answers(&b, fresh);
+    for (unsigned d = 0; *one_by_one && d < n_dates; d++)
+        for (size_t i = 0; i < n; i++)
+            acc[d][i].axes = ~0u;
     struct cvom_respondent *r = NULL;
     size_t cap = 0, total = (size_t)n_dates * n;
     for (size_t i = 0; !s && !*one_by_one && i < total; i++) {
@@ -948,6 +1031,25 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     return s;
 }
 
+/* Keep the totals a scan added up, if no change reached the database since the scan read it
+ * (at revision seen): in a write transaction that holds the writers of answers off, so
+ * that each is still true when kept. They only spare later scans the answers, so a store
+ * that cannot take them now (read-only, busy, changed) is left as it is. */
+static void keep_totals(struct cvom_store *st, int64_t seen, const struct cvom_totals_list *fresh)
+{
+    struct cvom_error e;
+    int64_t now = -1;
+    if (!fresh->n || st->ops->begin(st, &e))
+        return;
+    enum cvom_status s = st->ops->totals_lock(st, &e);
+    if (!s)
+        s = st->ops->revision(st, &now, &e);
+    for (size_t i = 0; !s && now == seen && i < fresh->n; i++)
+        s = st->ops->totals_put(st, &fresh->t[i], &e);
+    if (s || now != seen || st->ops->commit(st, &e))
+        st->ops->rollback(st);
+}
+
 enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct cvom_config *cfg,
                                             const struct cvom_account_filter *f,
                                             const int32_t *dates, unsigned n_dates,
@@ -962,6 +1064,10 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
     enum cvom_status s = st->ops->begin_read(st, &opened, err);
     if (s)
         return s;
+    int64_t revision = 0;
+    struct cvom_totals_list fresh = {0};
+    if (opened)
+        s = st->ops->revision(st, &revision, err);
     /* Room for every account at once: growing an array of 100,000 scored accounts step by
      * step would copy it over and over. */
     struct collect k = {0};
@@ -1002,7 +1108,8 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
         s = signals_for(&cache, st, 0, dates[d], &sig, err);
     int one_by_one = 0;
     if (!s)
-        s = scan_all(st, &cache, cfg, dates, n_dates, v, k.n, &one_by_one, progress, ctx, err);
+        s = scan_all(st, &cache, cfg, dates, n_dates, v, k.n, &one_by_one, opened ? &fresh : NULL,
+                     progress, ctx, err);
     /* Account by account, to the same result, when one pass does not do. */
     for (unsigned d = 0; !s && one_by_one && d < n_dates; d++)
         for (size_t i = 0; !s && i < k.n; i++) {
@@ -1015,6 +1122,9 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
     free(memo);
     if (opened)
         st->ops->rollback(st);
+    if (!s)
+        keep_totals(st, revision, &fresh);
+    free(fresh.t);
     if (s) {
         for (unsigned d = 0; d < n_dates; d++)
             free(v[d]);

@@ -507,6 +507,95 @@ enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb 
     return status;
 }
 
+/* The totals of q's current row: TOTALS_COLUMNS, or only the two ids (missing). */
+static void read_totals(struct db_query *q, struct cvom_totals *t, int ids_only)
+{
+    memset(t, 0, sizeof *t);
+    t->assessment_id = db_col_int(q, 0);
+    t->instrument_id = db_col_int(q, 1);
+    if (ids_only)
+        return;
+    t->axes = (unsigned)db_col_int(q, 2);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        int c = 3 + 5 * d;
+        t->dim[d].n = (uint32_t)db_col_int(q, c);
+        t->dim[d].sw = db_col_double(q, c + 1);
+        t->dim[d].swx = db_col_double(q, c + 2);
+        t->dim[d].swx2 = db_col_double(q, c + 3);
+        t->dim[d].sw2 = db_col_double(q, c + 4);
+    }
+}
+
+static enum cvom_status totals_list(struct cvom_store *st, enum stmt id, cvom_totals_cb cb,
+                                    void *ctx, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    struct cvom_totals t;
+    enum cvom_status status = db_open(s, id, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    enum db_step rc;
+    while ((rc = db_step(&q)) == DB_ROW) {
+        read_totals(&q, &t, id == S_TOTALS_MISSING);
+        if (cb(ctx, &t)) {
+            rc = DB_DONE;
+            break;
+        }
+    }
+    if (rc != DB_DONE)
+        status = db_fail(s, "reading the assessments' totals", err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_totals_scan(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                      struct cvom_error *err)
+{
+    return totals_list(st, S_TOTALS_SCAN, cb, ctx, err);
+}
+
+enum cvom_status cvom__op_totals_missing(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                         struct cvom_error *err)
+{
+    return totals_list(st, S_TOTALS_MISSING, cb, ctx, err);
+}
+
+enum cvom_status cvom__op_totals_put(struct cvom_store *st, const struct cvom_totals *t,
+                                     struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    struct db_query q;
+    enum cvom_status status = db_open(s, S_TOTALS_PUT, &q, err);
+    if (status != CVOM_OK)
+        return status;
+    db_bind_int(&q, 1, t->assessment_id);
+    db_bind_int(&q, 2, t->instrument_id);
+    db_bind_int(&q, 3, t->axes);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        int c = 4 + 5 * d;
+        db_bind_int(&q, c, t->dim[d].n);
+        db_bind_double(&q, c + 1, t->dim[d].sw);
+        db_bind_double(&q, c + 2, t->dim[d].swx);
+        db_bind_double(&q, c + 3, t->dim[d].swx2);
+        db_bind_double(&q, c + 4, t->dim[d].sw2);
+    }
+    status = db_exec(&q, "keeping an assessment's totals", NULL, 0, err);
+    db_close(&q);
+    return status;
+}
+
+enum cvom_status cvom__op_totals_lock(struct cvom_store *st, struct cvom_error *err)
+{
+    struct db_store *s = db_of(st);
+    enum cvom_status status = CVOM_OK;
+    if (s->drv->sql[S_TOTALS_WAIT])
+        status = db_run(s, S_TOTALS_WAIT, "waiting for the answers", err);
+    if (status == CVOM_OK && s->drv->sql[S_TOTALS_LOCK])
+        status = db_run(s, S_TOTALS_LOCK, "waiting for the answers", err);
+    return status;
+}
+
 /* ---------------------------------------------------------------------------------------
  * Snapshots
  * ------------------------------------------------------------------------------------- */

@@ -41,8 +41,10 @@ CVOM_COPY_TABLES(TABLE_CHECK, )
  * one), and the data revision — a key for the caches of the servers on the target, which must
  * move on from the target's own value, never go back to one they may have cached pages under:
  * the copy's commit moves it, as any change's does; and the idempotency keys of API requests,
- * answers of a day that belong to the servers of each database. */
-static const char *const own_tables[] = {"schema_migrations", "data_revision", "idempotency_keys"};
+ * answers of a day that belong to the servers of each database; and the assessments'
+ * totals, which the target adds up again from the answers copied. */
+static const char *const own_tables[] = {"schema_migrations", "data_revision", "idempotency_keys",
+                                         "assessment_totals"};
 
 /* ---------------------------------------------------------------------------------------
  * Rows and their checksum

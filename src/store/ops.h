@@ -76,6 +76,13 @@ enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
                                           struct cvom_error *err);
 enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb cb, void *ctx,
                                         struct cvom_error *err);
+enum cvom_status cvom__op_totals_scan(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                      struct cvom_error *err);
+enum cvom_status cvom__op_totals_missing(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                         struct cvom_error *err);
+enum cvom_status cvom__op_totals_put(struct cvom_store *st, const struct cvom_totals *t,
+                                     struct cvom_error *err);
+enum cvom_status cvom__op_totals_lock(struct cvom_store *st, struct cvom_error *err);
 
 /* access.c */
 enum cvom_status cvom__op_user_add(struct cvom_store *st, struct cvom_user *u,

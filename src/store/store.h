@@ -107,6 +107,16 @@ struct cvom_response {
     double value; /* the raw answer on the item's scale */
 };
 
+/* One assessment's answers added up as scoring adds them (service/portfolio.c): per value
+ * axis the sums a respondent's answers give, and the item axes (enum cvom_axis, as bits) its
+ * answers touch. Kept in the store so that a portfolio scan need not read every answer. */
+struct cvom_totals {
+    int64_t assessment_id;
+    int64_t instrument_id; /* the instrument it was added up with */
+    unsigned axes;
+    struct cvom_acc dim[CVOM_DIM_COUNT];
+};
+
 /* A stored score snapshot. */
 struct cvom_snapshot {
     int64_t account_id;
@@ -413,6 +423,7 @@ typedef int (*cvom_assessment_cb)(void *ctx, const struct cvom_assessment *a);
 typedef int (*cvom_response_cb)(void *ctx, const struct cvom_response *r);
 typedef int (*cvom_assessment_scan_cb)(void *ctx, const struct cvom_assessment *a,
                                        int64_t stakeholder_account, double influence);
+typedef int (*cvom_totals_cb)(void *ctx, const struct cvom_totals *t);
 typedef int (*cvom_snapshot_cb)(void *ctx, const struct cvom_snapshot *s);
 typedef int (*cvom_instrument_cb)(void *ctx, int64_t id, const char *name, int version,
                                   size_t n_items);
@@ -551,6 +562,19 @@ struct cvom_store_ops {
                                         struct cvom_error *err);
     enum cvom_status (*response_scan)(struct cvom_store *st, cvom_response_cb cb, void *ctx,
                                       struct cvom_error *err);
+    /* The totals kept, by assessment id (any instrument; the caller compares), and the
+     * complete assessments without totals for their own instrument, by id (in the
+     * cvom_totals given to cb only the two ids are set). totals_put keeps t, in place of
+     * any older; it is no change of the portfolio's data. totals_lock, inside a write
+     * transaction, holds every writer of answers off until its end, so that totals added
+     * up in it stay true (CVOM_EBUSY when it cannot in two seconds). */
+    enum cvom_status (*totals_scan)(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                    struct cvom_error *err);
+    enum cvom_status (*totals_missing)(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                       struct cvom_error *err);
+    enum cvom_status (*totals_put)(struct cvom_store *st, const struct cvom_totals *t,
+                                   struct cvom_error *err);
+    enum cvom_status (*totals_lock)(struct cvom_store *st, struct cvom_error *err);
 
     /* Snapshots: put replaces the one for (account, date). list_latest gives, per account,
      * the newest snapshot on or before as_of. history: one account's, oldest first. */

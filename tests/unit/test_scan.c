@@ -4,6 +4,10 @@
  * assessments of one respondent, drafts, assessments after the date, self-assessments by
  * name, stakeholders without influence, answers to a few instrument versions, accounts with no
  * answer at all. Then the same with more instrument versions than one pass keeps at hand.
+ * A scan keeps each counted assessment's totals in the store and reads them in place of the
+ * answers the next time: the scores stay the same to the bit; a changed or cleared answer
+ * drops its assessment's totals, and totals planted wrong show in the scores, so that the
+ * scan is seen to read them.
  *
  *   test_scan            on a new SQLite file
  *   test_scan LOCATION   on a new, empty database (tests/pg/with_pg.py gives PostgreSQL)
@@ -180,6 +184,143 @@ static void compare_two(struct cvom_store *st, int32_t later, int32_t earlier, s
     free(v[1]);
 }
 
+struct totals_count {
+    size_t n;
+    int64_t of; /* an assessment to look for */
+    int found;
+    struct cvom_totals t; /* of it */
+};
+
+static int totals_count_cb(void *ctx, const struct cvom_totals *t)
+{
+    struct totals_count *k = ctx;
+    k->n++;
+    if (t->assessment_id == k->of) {
+        k->found = 1;
+        k->t = *t;
+    }
+    return 0;
+}
+
+/* The totals the store keeps, and whether assessment `of` has some (*t: them). */
+static size_t kept_totals(struct cvom_store *st, int64_t of, int *found, struct cvom_totals *t)
+{
+    struct cvom_error err = {0};
+    struct totals_count k = {.of = of};
+    CHECK_INT(st->ops->totals_scan(st, totals_count_cb, &k, &err), CVOM_OK);
+    if (found)
+        *found = k.found;
+    if (t)
+        *t = k.t;
+    return k.n;
+}
+
+struct first_answered {
+    int64_t id;
+    char code[CVOM_CODE_MAX];
+    double value;
+};
+
+static int first_answer_cb(void *ctx, const struct cvom_response *r)
+{
+    struct first_answered *f = ctx;
+    if (f->code[0])
+        return 1;
+    SET(f->code, r->item_code);
+    f->value = r->value;
+    return 0;
+}
+
+/* A complete assessment with kept totals and at least one answer on either axis. */
+static void pick_answered(struct cvom_store *st, struct first_answered *f, struct cvom_totals *t)
+{
+    struct cvom_error err = {0};
+    for (int64_t id = 1; id < 4000; id++) {
+        int found = 0;
+        kept_totals(st, id, &found, t);
+        if (!found || t->dim[0].n < 2 || t->dim[1].n < 2)
+            continue;
+        memset(f, 0, sizeof *f);
+        f->id = id;
+        CHECK_INT(st->ops->response_list(st, id, first_answer_cb, f, &err), CVOM_OK);
+        if (f->code[0])
+            return;
+    }
+    CHECK(0); /* the portfolio has such assessments */
+}
+
+/* The kept totals: filled by a scan, read by the next, dropped with a change of answers. */
+static void check_totals(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    size_t placed = 0;
+    size_t kept = kept_totals(st, 0, NULL, NULL);
+    CHECK(kept > 100); /* the scans so far left them */
+    compare(st, 20100, &placed);
+    CHECK(placed > 100);
+    CHECK(kept_totals(st, 0, NULL, NULL) == kept); /* nothing new to keep */
+
+    /* A changed answer drops its assessment's totals; the next scan adds them up again
+     * from the answers and keeps them. */
+    struct first_answered f;
+    struct cvom_totals t;
+    pick_answered(st, &f, &t);
+    struct cvom_response r = {.assessment_id = f.id, .value = f.value < 4 ? 7 : 1};
+    SET(r.item_code, f.code);
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->response_put(st, &r, &err), CVOM_OK);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    int found = 1;
+    CHECK(kept_totals(st, f.id, &found, NULL) == kept - 1);
+    CHECK(!found);
+    compare(st, 20100, &placed);
+    struct cvom_totals again;
+    kept_totals(st, f.id, &found, &again);
+    CHECK(found);
+    CHECK(memcmp(again.dim, t.dim, sizeof t.dim) != 0); /* the new answer is in them */
+
+    /* A cleared answer does the same. */
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->response_remove(st, f.id, f.code, &err), CVOM_OK);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    kept_totals(st, f.id, &found, NULL);
+    CHECK(!found);
+    compare(st, 20100, &placed);
+    kept_totals(st, f.id, &found, NULL);
+    CHECK(found);
+
+    /* Totals planted wrong are read in place of the answers: the scan is no longer the
+     * account scored alone. An answer written again puts it right. */
+    pick_answered(st, &f, &t);
+    t.dim[0].swx = t.dim[0].sw * 100.0 - t.dim[0].swx; /* the axis turned upside down */
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->totals_put(st, &t, &err), CVOM_OK);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    struct cvom_scored *v = NULL;
+    size_t n = 0, differ = 0;
+    struct cvom_instrument_cache cache;
+    cvom__instrument_cache_init(&cache);
+    CHECK_INT(cvom__portfolio_scan(st, &cfg, NULL, 20100, &v, &n, NULL, NULL, &err), CVOM_OK);
+    for (size_t i = 0; i < n; i++) {
+        struct cvom_score one;
+        CHECK_INT(cvom__account_score(st, &cache, &cfg, v[i].account.id, 20100, &one, NULL, &err),
+                  CVOM_OK);
+        differ += !same_score(&one, &v[i].score);
+    }
+    cvom__instrument_cache_cleanup(&cache);
+    free(v);
+    CHECK(differ == 1);
+    r = (struct cvom_response){.assessment_id = f.id, .value = f.value};
+    SET(r.item_code, f.code);
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    CHECK_INT(st->ops->response_put(st, &r, &err), CVOM_OK);
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    compare(st, 20100, &placed);
+    CHECK(placed > 100);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-scan-XXXXXX");
@@ -199,6 +340,7 @@ int main(int argc, char **argv)
         CHECK(placed > 100);
         compare_two(st, 20100, 20030, &placed);
         CHECK(placed > 150);
+        check_totals(st);
         /* More versions than one pass keeps: the scan scores account by account. */
         put_versions(st, 4, 20, versions + 3);
         fill(st, versions, 20, 60);

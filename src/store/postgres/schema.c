@@ -442,9 +442,73 @@ static const char *const schema_13[] = {
     NULL,
 };
 
+/* Each assessment's answers as the scoring code adds them up (SQLite's migration 14). The
+ * answers' triggers run once per statement, so that a COPY of a million answers removes
+ * the rows of their assessments in one go. */
+static const char *const schema_14[] = {
+    "CREATE TABLE assessment_totals ("
+    " assessment_id bigint PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+    " instrument_id bigint NOT NULL,"
+    " axes integer NOT NULL,"
+    " intellectual_n bigint NOT NULL, intellectual_sw double precision NOT NULL,"
+    " intellectual_swx double precision NOT NULL, intellectual_swx2 double precision NOT NULL,"
+    " intellectual_sw2 double precision NOT NULL,"
+    " emotional_n bigint NOT NULL, emotional_sw double precision NOT NULL,"
+    " emotional_swx double precision NOT NULL, emotional_swx2 double precision NOT NULL,"
+    " emotional_sw2 double precision NOT NULL"
+    ");"
+    "CREATE FUNCTION cvom_totals_new() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "BEGIN"
+    " IF EXISTS (SELECT 1 FROM assessment_totals) THEN"
+    "  DELETE FROM assessment_totals"
+    "   WHERE assessment_id IN (SELECT assessment_id FROM new_rows);"
+    " END IF;"
+    " RETURN NULL;"
+    "END $$;"
+    "CREATE FUNCTION cvom_totals_old() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "BEGIN"
+    " IF EXISTS (SELECT 1 FROM assessment_totals) THEN"
+    "  DELETE FROM assessment_totals"
+    "   WHERE assessment_id IN (SELECT assessment_id FROM old_rows);"
+    " END IF;"
+    " RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER responses_insert_totals AFTER INSERT ON responses"
+    " REFERENCING NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION cvom_totals_new();"
+    "CREATE TRIGGER responses_update_new_totals AFTER UPDATE ON responses"
+    " REFERENCING NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION cvom_totals_new();"
+    "CREATE TRIGGER responses_update_old_totals AFTER UPDATE ON responses"
+    " REFERENCING OLD TABLE AS old_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION cvom_totals_old();"
+    "CREATE TRIGGER responses_delete_totals AFTER DELETE ON responses"
+    " REFERENCING OLD TABLE AS old_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION cvom_totals_old();"
+    "CREATE FUNCTION cvom_totals_instrument() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "BEGIN"
+    " DELETE FROM assessment_totals"
+    "  WHERE instrument_id IN (OLD.instrument_id, NEW.instrument_id);"
+    " RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER items_update_totals"
+    " AFTER UPDATE OF instrument_id, position, code, axis, reverse, weight, scale_min, scale_max"
+    " ON items FOR EACH ROW EXECUTE FUNCTION cvom_totals_instrument();"
+    "CREATE TRIGGER items_delete_totals AFTER DELETE ON items"
+    " FOR EACH ROW EXECUTE FUNCTION cvom_totals_instrument();"
+    "CREATE FUNCTION cvom_totals_min_items() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "BEGIN"
+    " DELETE FROM assessment_totals WHERE instrument_id = OLD.id;"
+    " RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER instruments_update_totals AFTER UPDATE OF min_items ON instruments"
+    " FOR EACH ROW EXECUTE FUNCTION cvom_totals_min_items();",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
-    {7, schema_7},   {8, schema_8},   {10, schema_10},
-    {11, schema_11}, {12, schema_12}, {13, schema_13},
+    {7, schema_7},   {8, schema_8},   {10, schema_10}, {11, schema_11},
+    {12, schema_12}, {13, schema_13}, {14, schema_14},
 };
 
 /* Tables of another program in the schema, and no migration table of ours: not ours to

@@ -601,17 +601,59 @@ static const char *const migration_13[] = {
     NULL,
 };
 
+/* Each assessment's answers as the scoring code adds them up: per value axis the count
+ * and sums of struct cvom_acc, exactly as accumulating the answers gives them, and the
+ * axes its answers touch, so that scoring a portfolio reads one row per assessment instead
+ * of every answer (service/portfolio.c). The rows are a cache the scan fills: a change of
+ * an assessment's answers, or of the items or minimum of its instrument, removes its row,
+ * and a row for another instrument than the assessment's counts as none. */
+static const char *const migration_14[] = {
+    "CREATE TABLE assessment_totals ("
+    " assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
+    " instrument_id INTEGER NOT NULL,"
+    " axes INTEGER NOT NULL,"
+    " intellectual_n INTEGER NOT NULL, intellectual_sw REAL NOT NULL,"
+    " intellectual_swx REAL NOT NULL, intellectual_swx2 REAL NOT NULL,"
+    " intellectual_sw2 REAL NOT NULL,"
+    " emotional_n INTEGER NOT NULL, emotional_sw REAL NOT NULL,"
+    " emotional_swx REAL NOT NULL, emotional_swx2 REAL NOT NULL,"
+    " emotional_sw2 REAL NOT NULL"
+    ");"
+    "CREATE TRIGGER responses_insert_totals AFTER INSERT ON responses BEGIN"
+    " DELETE FROM assessment_totals WHERE assessment_id = NEW.assessment_id; END;"
+    "CREATE TRIGGER responses_update_totals AFTER UPDATE ON responses BEGIN"
+    " DELETE FROM assessment_totals"
+    "  WHERE assessment_id IN (OLD.assessment_id, NEW.assessment_id); END;"
+    "CREATE TRIGGER responses_delete_totals AFTER DELETE ON responses BEGIN"
+    " DELETE FROM assessment_totals WHERE assessment_id = OLD.assessment_id; END;"
+    "CREATE TRIGGER items_update_totals"
+    " AFTER UPDATE OF instrument_id, position, code, axis, reverse, weight, scale_min, scale_max"
+    " ON items BEGIN"
+    " DELETE FROM assessment_totals"
+    "  WHERE instrument_id IN (OLD.instrument_id, NEW.instrument_id); END;"
+    "CREATE TRIGGER items_delete_totals AFTER DELETE ON items BEGIN"
+    " DELETE FROM assessment_totals WHERE instrument_id = OLD.instrument_id; END;"
+    "CREATE TRIGGER instruments_update_totals AFTER UPDATE OF min_items ON instruments BEGIN"
+    " DELETE FROM assessment_totals WHERE instrument_id = OLD.id; END;",
+    NULL,
+};
+
 static const struct db_migration migrations[] = {
     {1, migration_1},   {2, migration_2},   {3, migration_3},   {4, migration_4},
     {5, migration_5},   {6, migration_6},   {7, migration_7},   {8, migration_8},
     {10, migration_10}, {11, migration_11}, {12, migration_12}, {13, migration_13},
+    {14, migration_14},
 };
 
-/* Applied to every connection; they are not stored in the file (except journal_mode). */
+/* Applied to every connection; they are not stored in the file (except journal_mode). Reads
+ * go through a memory map of up to 1 GiB of the file: a portfolio scan then reads the pages
+ * where they lie instead of copying each into a cache of its own (writes still go through
+ * the journal as before). */
 static const char connection_pragmas[] = "PRAGMA foreign_keys = ON;"
                                          "PRAGMA journal_mode = WAL;"
                                          "PRAGMA synchronous = NORMAL;"
-                                         "PRAGMA cache_size = -32768;";
+                                         "PRAGMA cache_size = -32768;"
+                                         "PRAGMA mmap_size = 1073741824;";
 
 int cvom__sqlite_int(sqlite3 *db, const char *sql, int64_t *out)
 {

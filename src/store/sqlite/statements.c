@@ -18,6 +18,10 @@
     "account_id, date, intellectual, intellectual_se, intellectual_lo, intellectual_hi, "          \
     "intellectual_respondents, intellectual_self, emotional, emotional_se, emotional_lo, "         \
     "emotional_hi, emotional_respondents, emotional_self, quadrant, state"
+#define TOTALS_COLUMNS                                                                             \
+    "assessment_id, instrument_id, axes, intellectual_n, intellectual_sw, intellectual_swx, "      \
+    "intellectual_swx2, intellectual_sw2, emotional_n, emotional_sw, emotional_swx, "              \
+    "emotional_swx2, emotional_sw2"
 
 #define ACTION_COLUMNS                                                                             \
     "id, account_id, title, owner, due, axis, effect, cost, play, status, created, done, "         \
@@ -405,6 +409,30 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
                           " ORDER BY a.account_id, a.date, a.id",
     [S_RESPONSE_SCAN] = "SELECT assessment_id, item_code, value FROM responses"
                         " ORDER BY assessment_id, item_code",
+
+    /* Assessment totals (migration 14): the ones kept, by assessment; the complete
+     * assessments without one for their instrument; keeping one; and what the filling of the
+     * missing ones holds meanwhile so that no answer changes under it. */
+    [S_TOTALS_SCAN] = "SELECT " TOTALS_COLUMNS " FROM assessment_totals ORDER BY assessment_id",
+    [S_TOTALS_MISSING] = "SELECT a.id, a.instrument_id FROM assessments a"
+                         " WHERE a.status = 'complete' AND NOT EXISTS (SELECT 1"
+                         "  FROM assessment_totals t WHERE t.assessment_id = a.id"
+                         "  AND t.instrument_id = a.instrument_id) ORDER BY a.id",
+    [S_TOTALS_PUT] = "INSERT INTO assessment_totals(" TOTALS_COLUMNS ")"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                     " ?8, ?9, ?10, ?11, ?12, ?13)"
+                     " ON CONFLICT(assessment_id) DO UPDATE SET"
+                     " instrument_id = excluded.instrument_id, axes = excluded.axes,"
+                     " intellectual_n = excluded.intellectual_n,"
+                     " intellectual_sw = excluded.intellectual_sw,"
+                     " intellectual_swx = excluded.intellectual_swx,"
+                     " intellectual_swx2 = excluded.intellectual_swx2,"
+                     " intellectual_sw2 = excluded.intellectual_sw2,"
+                     " emotional_n = excluded.emotional_n, emotional_sw = excluded.emotional_sw,"
+                     " emotional_swx = excluded.emotional_swx,"
+                     " emotional_swx2 = excluded.emotional_swx2,"
+                     " emotional_sw2 = excluded.emotional_sw2",
+    /* BEGIN IMMEDIATE holds every other writer already. */
 
     /* Moving a whole database (store/copy.c). A deferred BEGIN reads one state of the file
      * from its first read on without holding up writers; references are checked at the
