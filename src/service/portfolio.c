@@ -249,13 +249,21 @@ enum cvom_status cvom__instrument_cache_get(struct cvom_instrument_cache *c, str
     return CVOM_OK;
 }
 
+/* What a portfolio scan knows of a picked assessment besides the assessment. */
+struct pick_extra {
+    double influence; /* of its respondent */
+    int kept;         /* 1 when the store keeps its totals: then axes and dim are them */
+    unsigned axes;
+    struct cvom_acc dim[CVOM_DIM_COUNT];
+};
+
 /* The latest complete assessment per respondent on or before a date. */
 struct picks {
     int32_t as_of;
     size_t n, cap;
     struct cvom_assessment *a;
-    double *influence; /* a portfolio scan's: the influence of each kept respondent */
-    int overflow;      /* 0, or why there was no room: CVOM_ELIMIT or CVOM_ENOMEM */
+    struct pick_extra *extra; /* a portfolio scan's, for each of a */
+    int overflow;             /* 0, or why there was no room: CVOM_ELIMIT or CVOM_ENOMEM */
 };
 
 static int same_respondent(const struct cvom_assessment *x, const struct cvom_assessment *y)
@@ -288,14 +296,14 @@ static long pick_place(struct picks *p, const struct cvom_assessment *a)
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 16;
         struct cvom_assessment *g = cap <= ASSESSMENTS_MAX ? realloc(p->a, cap * sizeof *g) : NULL;
-        double *infl = g ? realloc(p->influence, cap * sizeof *infl) : NULL;
+        struct pick_extra *x = g ? realloc(p->extra, cap * sizeof *x) : NULL;
         if (g)
             p->a = g;
-        if (!infl) {
+        if (!x) {
             p->overflow = cap <= ASSESSMENTS_MAX ? CVOM_ENOMEM : CVOM_ELIMIT;
             return -2;
         }
-        p->influence = infl;
+        p->extra = x;
         p->cap = cap;
     }
     p->a[p->n] = *a;
@@ -331,8 +339,8 @@ static enum cvom_status pick(struct cvom_store *st, const struct cvom_config *cf
     enum cvom_status s = st->ops->assessment_list(st, account_id, pick_cb, p, err);
     if (!s && p->overflow)
         s = overflow_error(p, err);
-    free(p->influence);
-    p->influence = NULL;
+    free(p->extra);
+    p->extra = NULL;
     if (s) {
         free(p->a);
         return s;
@@ -692,19 +700,25 @@ struct bulk {
     unsigned n_dates;
     struct counted *c; /* by account, then date, then the order pick gives */
     size_t n_c, cap_c;
-    size_t *first, *count;          /* per date and account (date * n_acc + i): its run in c */
-    struct by_id *by_assessment;    /* the counted assessments by id (at: index in c); one
-                                       assessment may count on several dates */
+    size_t *first, *count;          /* per date and account (date * n_acc + i): its run in c;
+                                       first SCORED once scored */
+    struct by_id *by_assessment;    /* the counted assessments without totals, by id (at:
+                                       index in c); one may count on several dates */
     struct picks p[SCAN_DATES_MAX]; /* the account being read, per date */
     int64_t account_id;
     size_t account_at;
-    size_t n_by;        /* of by_assessment: all counted, then those without totals */
-    size_t next;        /* totals_scan, response_scan: the next of by_assessment */
+    size_t n_missing;   /* counted assessments without totals kept */
+    size_t n_by;        /* of by_assessment */
+    size_t next;        /* response_scan: the next of by_assessment */
     struct answers ans; /* response_scan: the answers of c[by_assessment[next]] */
     int64_t ans_of;
+    struct cvom_respondent *r; /* the respondents of the run being scored */
+    size_t cap_r;
     enum cvom_status s;
     struct cvom_error *err;
 };
+
+#define SCORED SIZE_MAX
 
 static const struct by_id *account_by_id(const struct bulk *b, int64_t id)
 {
@@ -712,8 +726,25 @@ static const struct by_id *account_by_id(const struct bulk *b, int64_t id)
     return bsearch(&key, b->ids, b->n_acc, sizeof *b->ids, by_id_cmp);
 }
 
+/* Score run (date * n_acc + account) from its counted assessments. */
+static enum cvom_status score_run(struct bulk *b, size_t run)
+{
+    size_t k = b->count[run], at = run % b->n_acc;
+    unsigned d = (unsigned)(run / b->n_acc);
+    void *g = cvom__grow(b->r, &b->cap_r, k ? k : 1, sizeof *b->r, ASSESSMENTS_MAX);
+    if (!g)
+        return cvom_error_set(b->err, CVOM_ENOMEM, "out of memory");
+    b->r = g;
+    for (size_t j = 0; j < k; j++)
+        b->r[j] = b->c[b->first[run] + j].r;
+    struct cvom_scored *sc = &b->acc[d][at];
+    return score_of(b->st, b->cache, b->cfg, sc->account.id, b->p[d].as_of, b->r, k, &sc->score,
+                    b->err);
+}
+
 /* The picks of the account read last, on each date, become its evidence and its counted
- * assessments on that date. */
+ * assessments on that date. When the store keeps the totals of every one, the account is
+ * scored at once and its counted assessments let go; the others wait for their answers. */
 static void flush_account(struct bulk *b)
 {
     if (!b->account_id)
@@ -723,6 +754,7 @@ static void flush_account(struct bulk *b)
         struct cvom_scored *sc = &b->acc[d][b->account_at];
         size_t run = (size_t)d * b->n_acc + b->account_at;
         struct cvom_evidence e = {0};
+        size_t missing = 0;
         b->first[run] = b->n_c;
         for (size_t i = 0; i < p->n && !b->s; i++) {
             const struct cvom_assessment *a = &p->a[i];
@@ -730,7 +762,8 @@ static void flush_account(struct bulk *b)
             e.customer += a->kind == CVOM_RESP_CUSTOMER;
             if (a->date > e.newest)
                 e.newest = a->date;
-            double infl = p->influence[i];
+            const struct pick_extra *x = &p->extra[i];
+            double infl = x->influence;
             if (!(infl > 0))
                 continue; /* a stakeholder with no influence does not move the score */
             void *g = cvom__grow(b->c, &b->cap_c, b->n_c + 1, sizeof *b->c, PORTFOLIO_MAX * 64u);
@@ -749,17 +782,32 @@ static void flush_account(struct bulk *b)
             c->influence = infl;
             c->r.kind = a->kind;
             c->r.influence = infl;
+            if (x->kept) {
+                memcpy(c->r.dim, x->dim, sizeof c->r.dim);
+                c->axes = x->axes;
+                c->kept = 1;
+                sc->axes |= x->axes;
+            } else {
+                missing++;
+            }
         }
         b->count[run] = b->n_c - b->first[run];
         e.stale = is_stale(e.newest, p->as_of, b->cfg);
         sc->evidence = e;
         p->n = 0;
+        if (!b->s && !missing) {
+            b->s = score_run(b, run);
+            b->n_c = b->first[run];
+            b->first[run] = SCORED;
+            b->count[run] = 0;
+        }
+        b->n_missing += missing;
     }
     b->account_id = 0;
 }
 
 static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_t sh_account,
-                              double influence)
+                              double influence, const struct cvom_totals *t)
 {
     struct bulk *b = ctx;
     if (a->account_id != b->account_id) {
@@ -776,12 +824,19 @@ static int scan_assessment_cb(void *ctx, const struct cvom_assessment *a, int64_
             b->s = overflow_error(&b->p[d], b->err);
             return 1;
         }
+        if (at < 0)
+            continue;
+        struct pick_extra *x = &b->p[d].extra[at];
         /* respondent_of: a customer's stakeholder of this account gives the influence. */
-        if (at >= 0)
-            b->p[d].influence[at] =
-                a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id && sh_account == a->account_id
-                    ? influence
-                    : 1.0;
+        x->influence =
+            a->kind == CVOM_RESP_CUSTOMER && a->stakeholder_id && sh_account == a->account_id
+                ? influence
+                : 1.0;
+        x->kept = t != NULL;
+        if (t) {
+            x->axes = t->axes;
+            memcpy(x->dim, t->dim, sizeof x->dim);
+        }
     }
     return 0;
 }
@@ -847,38 +902,14 @@ static int scan_response_cb(void *ctx, const struct cvom_response *r)
     return 0;
 }
 
-/* The totals the store keeps for the counted assessments, in place of their answers. */
-static int scan_totals_cb(void *ctx, const struct cvom_totals *t)
-{
-    struct bulk *b = ctx;
-    while (b->next < b->n_by && b->by_assessment[b->next].id < t->assessment_id)
-        b->next++;
-    if (b->next == b->n_by)
-        return 1; /* nothing more counts */
-    for (; b->next < b->n_by && b->by_assessment[b->next].id == t->assessment_id; b->next++) {
-        struct counted *c = &b->c[b->by_assessment[b->next].at];
-        if (c->instrument_id != t->instrument_id)
-            continue; /* added up with another instrument: not this assessment's */
-        memcpy(c->r.dim, t->dim, sizeof c->r.dim);
-        c->axes = t->axes;
-        c->kept = 1;
-        b->acc[c->date][c->account].axes |= t->axes;
-    }
-    return 0;
-}
-
 /* The answers of the counted assessments without totals: one query each when they are
  * few, else every answer of the store in one pass; each is added up as it is read, and
  * its totals go to *fresh so that the store may keep them. */
 static enum cvom_status read_answers(struct bulk *b, struct cvom_totals_list *fresh)
 {
-    size_t k = 0, distinct = 0;
-    for (size_t i = 0; i < b->n_by; i++)
-        if (!b->c[b->by_assessment[i].at].kept) {
-            distinct += !k || b->by_assessment[k - 1].id != b->by_assessment[i].id;
-            b->by_assessment[k++] = b->by_assessment[i];
-        }
-    b->n_by = k;
+    size_t k = b->n_by, distinct = 0;
+    for (size_t i = 0; i < k; i++)
+        distinct += !i || b->by_assessment[i - 1].id != b->by_assessment[i].id;
     b->next = 0;
     if (!k)
         return CVOM_OK;
@@ -921,8 +952,8 @@ static int by_id_at_cmp(const void *x, const void *y)
 }
 
 /* Score every account of acc[d][0..n) as of dates[d], for each of the n_dates dates, in one
- * pass over the assessments, one over the totals the store keeps and one over the answers
- * of the assessments without (fresh receives their totals; NULL: not wanted); *one_by_one is
+ * pass over the assessments with the totals the store keeps, and one over the answers of
+ * the assessments without (fresh receives their totals; NULL: not wanted); *one_by_one is
  * set, and nothing scored, when the portfolio was answered with more instrument versions
  * than one pass keeps at hand. */
 static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_cache *cache,
@@ -955,6 +986,9 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         b.ids[i] = (struct by_id){acc[0][i].account.id, i};
     if (!b.s)
         cvom__sort(b.ids, n, sizeof *b.ids, by_id_cmp);
+    for (unsigned d = 0; d < n_dates; d++)
+        for (size_t i = 0; i < n; i++)
+            acc[d][i].axes = 0;
     enum cvom_status s = b.s;
     if (!s)
         s = st->ops->assessment_scan(st, last, scan_assessment_cb, &b, err);
@@ -962,19 +996,15 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
         flush_account(&b);
         s = b.s;
     }
-    if (!s && !(b.by_assessment = malloc((b.n_c ? b.n_c : 1) * sizeof *b.by_assessment)))
+    /* The answers only of the counted assessments without totals. */
+    if (!s &&
+        !(b.by_assessment = malloc((b.n_missing ? b.n_missing : 1) * sizeof *b.by_assessment)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s) {
         for (size_t i = 0; i < b.n_c; i++)
-            b.by_assessment[i] = (struct by_id){b.c[i].id, i};
-        cvom__sort(b.by_assessment, b.n_c, sizeof *b.by_assessment, by_id_at_cmp);
-        b.n_by = b.n_c;
-        for (unsigned d = 0; d < n_dates; d++)
-            for (size_t i = 0; i < n; i++)
-                acc[d][i].axes = 0;
-        /* First what the store keeps added up; the answers only of the rest. */
-        if (b.n_c && !(s = st->ops->totals_scan(st, scan_totals_cb, &b, err)))
-            s = b.s;
+            if (!b.c[i].kept)
+                b.by_assessment[b.n_by++] = (struct by_id){b.c[i].id, i};
+        cvom__sort(b.by_assessment, b.n_by, sizeof *b.by_assessment, by_id_at_cmp);
     }
     /* The instruments of the answers to read, read before them: while the answers stream,
      * the store is asked nothing else. More versions than the cache holds: score account by
@@ -1001,27 +1031,17 @@ static enum cvom_status scan_all(struct cvom_store *st, struct cvom_instrument_c
     for (unsigned d = 0; *one_by_one && d < n_dates; d++)
         for (size_t i = 0; i < n; i++)
             acc[d][i].axes = ~0u;
-    struct cvom_respondent *r = NULL;
-    size_t cap = 0, total = (size_t)n_dates * n;
+    size_t total = (size_t)n_dates * n;
     for (size_t i = 0; !s && !*one_by_one && i < total; i++) {
-        size_t k = b.count[i], at = i % (n ? n : 1);
-        unsigned d = (unsigned)(i / (n ? n : 1));
-        void *g = cvom__grow(r, &cap, k ? k : 1, sizeof *r, ASSESSMENTS_MAX);
-        if (!g) {
-            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-            break;
-        }
-        r = g;
-        for (size_t j = 0; j < k; j++)
-            r[j] = b.c[b.first[i] + j].r;
-        s = score_of(st, cache, cfg, acc[d][at].account.id, dates[d], r, k, &acc[d][at].score, err);
+        if (b.first[i] != SCORED)
+            s = score_run(&b, i);
         if (progress && (i % 4096 == 4095 || i + 1 == total))
             progress(ctx, i + 1, total);
     }
-    free(r);
+    free(b.r);
     for (unsigned d = 0; d < n_dates; d++) {
         free(b.p[d].a);
-        free(b.p[d].influence);
+        free(b.p[d].extra);
     }
     free(b.ids);
     free(b.first);

@@ -388,6 +388,20 @@ enum cvom_status cvom__op_assessment_list(struct cvom_store *st, int64_t account
     return status;
 }
 
+/* From column at of q on: the axes and, per value axis, the count and sums of totals. */
+static void read_sums(struct db_query *q, int at, struct cvom_totals *t)
+{
+    t->axes = (unsigned)db_col_int(q, at);
+    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+        int c = at + 1 + 5 * d;
+        t->dim[d].n = (uint32_t)db_col_int(q, c);
+        t->dim[d].sw = db_col_double(q, c + 1);
+        t->dim[d].swx = db_col_double(q, c + 2);
+        t->dim[d].swx2 = db_col_double(q, c + 3);
+        t->dim[d].sw2 = db_col_double(q, c + 4);
+    }
+}
+
 enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
                                           cvom_assessment_scan_cb cb, void *ctx,
                                           struct cvom_error *err)
@@ -395,6 +409,7 @@ enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
     struct db_store *s = db_of(st);
     struct db_query q;
     struct cvom_assessment a;
+    struct cvom_totals t;
     enum cvom_status status = db_open(s, S_ASSESSMENT_SCAN, &q, err);
     if (status != CVOM_OK)
         return status;
@@ -402,7 +417,14 @@ enum cvom_status cvom__op_assessment_scan(struct cvom_store *st, int32_t as_of,
     enum db_step rc;
     while ((rc = db_step(&q)) == DB_ROW) {
         status = read_assessment(&q, &a, err);
-        if (status != CVOM_OK || cb(ctx, &a, db_col_int(&q, 8), db_col_real(&q, 9))) {
+        int kept = !db_col_null(&q, 10);
+        if (kept) {
+            t.assessment_id = a.id;
+            t.instrument_id = a.instrument_id;
+            read_sums(&q, 10, &t);
+        }
+        if (status != CVOM_OK ||
+            cb(ctx, &a, db_col_int(&q, 8), db_col_real(&q, 9), kept ? &t : NULL)) {
             rc = DB_DONE;
             break;
         }
@@ -507,37 +529,21 @@ enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb 
     return status;
 }
 
-/* The totals of q's current row: TOTALS_COLUMNS, or only the two ids (missing). */
-static void read_totals(struct db_query *q, struct cvom_totals *t, int ids_only)
-{
-    memset(t, 0, sizeof *t);
-    t->assessment_id = db_col_int(q, 0);
-    t->instrument_id = db_col_int(q, 1);
-    if (ids_only)
-        return;
-    t->axes = (unsigned)db_col_int(q, 2);
-    for (int d = 0; d < CVOM_DIM_COUNT; d++) {
-        int c = 3 + 5 * d;
-        t->dim[d].n = (uint32_t)db_col_int(q, c);
-        t->dim[d].sw = db_col_double(q, c + 1);
-        t->dim[d].swx = db_col_double(q, c + 2);
-        t->dim[d].swx2 = db_col_double(q, c + 3);
-        t->dim[d].sw2 = db_col_double(q, c + 4);
-    }
-}
-
-static enum cvom_status totals_list(struct cvom_store *st, enum stmt id, cvom_totals_cb cb,
-                                    void *ctx, struct cvom_error *err)
+enum cvom_status cvom__op_totals_scan(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
+                                      struct cvom_error *err)
 {
     struct db_store *s = db_of(st);
     struct db_query q;
     struct cvom_totals t;
-    enum cvom_status status = db_open(s, id, &q, err);
+    enum cvom_status status = db_open(s, S_TOTALS_SCAN, &q, err);
     if (status != CVOM_OK)
         return status;
     enum db_step rc;
     while ((rc = db_step(&q)) == DB_ROW) {
-        read_totals(&q, &t, id == S_TOTALS_MISSING);
+        memset(&t, 0, sizeof t);
+        t.assessment_id = db_col_int(&q, 0);
+        t.instrument_id = db_col_int(&q, 1);
+        read_sums(&q, 2, &t);
         if (cb(ctx, &t)) {
             rc = DB_DONE;
             break;
@@ -547,18 +553,6 @@ static enum cvom_status totals_list(struct cvom_store *st, enum stmt id, cvom_to
         status = db_fail(s, "reading the assessments' totals", err);
     db_close(&q);
     return status;
-}
-
-enum cvom_status cvom__op_totals_scan(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
-                                      struct cvom_error *err)
-{
-    return totals_list(st, S_TOTALS_SCAN, cb, ctx, err);
-}
-
-enum cvom_status cvom__op_totals_missing(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
-                                         struct cvom_error *err)
-{
-    return totals_list(st, S_TOTALS_MISSING, cb, ctx, err);
 }
 
 enum cvom_status cvom__op_totals_put(struct cvom_store *st, const struct cvom_totals *t,

@@ -78,8 +78,6 @@ enum cvom_status cvom__op_response_scan(struct cvom_store *st, cvom_response_cb 
                                         struct cvom_error *err);
 enum cvom_status cvom__op_totals_scan(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
                                       struct cvom_error *err);
-enum cvom_status cvom__op_totals_missing(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
-                                         struct cvom_error *err);
 enum cvom_status cvom__op_totals_put(struct cvom_store *st, const struct cvom_totals *t,
                                      struct cvom_error *err);
 enum cvom_status cvom__op_totals_lock(struct cvom_store *st, struct cvom_error *err);

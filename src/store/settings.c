@@ -252,7 +252,6 @@ const struct cvom_store_ops cvom__db_ops = {
     .assessment_scan = cvom__op_assessment_scan,
     .response_scan = cvom__op_response_scan,
     .totals_scan = cvom__op_totals_scan,
-    .totals_missing = cvom__op_totals_missing,
     .totals_put = cvom__op_totals_put,
     .totals_lock = cvom__op_totals_lock,
     .snapshot_put = cvom__op_snapshot_put,

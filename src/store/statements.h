@@ -195,7 +195,6 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(ASSESSMENT_SCAN, STMT_READ)                                                                  \
     X(RESPONSE_SCAN, STMT_READ)                                                                    \
     X(TOTALS_SCAN, STMT_READ)                                                                      \
-    X(TOTALS_MISSING, STMT_READ)                                                                   \
     X(TOTALS_PUT, STMT_WRITE)                                                                      \
     X(TOTALS_LOCK, STMT_TX)                                                                        \
     X(TOTALS_WAIT, STMT_TX)                                                                        \

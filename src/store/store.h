@@ -422,7 +422,8 @@ typedef int (*cvom_stakeholder_cb)(void *ctx, const struct cvom_stakeholder *s);
 typedef int (*cvom_assessment_cb)(void *ctx, const struct cvom_assessment *a);
 typedef int (*cvom_response_cb)(void *ctx, const struct cvom_response *r);
 typedef int (*cvom_assessment_scan_cb)(void *ctx, const struct cvom_assessment *a,
-                                       int64_t stakeholder_account, double influence);
+                                       int64_t stakeholder_account, double influence,
+                                       const struct cvom_totals *totals);
 typedef int (*cvom_totals_cb)(void *ctx, const struct cvom_totals *t);
 typedef int (*cvom_snapshot_cb)(void *ctx, const struct cvom_snapshot *s);
 typedef int (*cvom_instrument_cb)(void *ctx, int64_t id, const char *name, int version,
@@ -555,23 +556,20 @@ struct cvom_store_ops {
                                           struct cvom_error *err);
     /* For scoring a whole portfolio in one pass: every complete assessment dated on or
      * before as_of, by account, date, id, with the account and influence of its stakeholder
-     * (0 and NaN when it has none); and every answer, by assessment id, then item code. One
-     * query each however large the portfolio; the rows stream through cb. */
+     * (0 and NaN when it has none) and the totals kept for it (NULL when none are kept for
+     * its instrument); and every answer, by assessment id, then item code. One query each
+     * however large the portfolio; the rows stream through cb. */
     enum cvom_status (*assessment_scan)(struct cvom_store *st, int32_t as_of,
                                         cvom_assessment_scan_cb cb, void *ctx,
                                         struct cvom_error *err);
     enum cvom_status (*response_scan)(struct cvom_store *st, cvom_response_cb cb, void *ctx,
                                       struct cvom_error *err);
-    /* The totals kept, by assessment id (any instrument; the caller compares), and the
-     * complete assessments without totals for their own instrument, by id (in the
-     * cvom_totals given to cb only the two ids are set). totals_put keeps t, in place of
-     * any older; it is no change of the portfolio's data. totals_lock, inside a write
-     * transaction, holds every writer of answers off until its end, so that totals added
-     * up in it stay true (CVOM_EBUSY when it cannot in two seconds). */
+    /* The totals kept, by assessment id (whatever their instrument). totals_put keeps t, in
+     * place of any older; it is no change of the portfolio's data. totals_lock, inside a
+     * write transaction, holds every writer of answers off until its end, so that totals
+     * added up in it stay true (an error when it cannot within two seconds). */
     enum cvom_status (*totals_scan)(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
                                     struct cvom_error *err);
-    enum cvom_status (*totals_missing)(struct cvom_store *st, cvom_totals_cb cb, void *ctx,
-                                       struct cvom_error *err);
     enum cvom_status (*totals_put)(struct cvom_store *st, const struct cvom_totals *t,
                                    struct cvom_error *err);
     enum cvom_status (*totals_lock)(struct cvom_store *st, struct cvom_error *err);

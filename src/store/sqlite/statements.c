@@ -403,21 +403,21 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
 
     /* The bulk reads of a portfolio scan. */
     [S_ASSESSMENT_SCAN] = "SELECT a.id, a.account_id, a.instrument_id, a.kind, a.stakeholder_id,"
-                          " a.respondent, a.date, a.status, s.account_id, s.influence"
+                          " a.respondent, a.date, a.status, s.account_id, s.influence,"
+                          " t.axes, t.intellectual_n, t.intellectual_sw, t.intellectual_swx,"
+                          " t.intellectual_swx2, t.intellectual_sw2, t.emotional_n,"
+                          " t.emotional_sw, t.emotional_swx, t.emotional_swx2, t.emotional_sw2"
                           " FROM assessments a LEFT JOIN stakeholders s ON s.id = a.stakeholder_id"
+                          " LEFT JOIN assessment_totals t ON t.assessment_id = a.id"
+                          "  AND t.instrument_id = a.instrument_id"
                           " WHERE a.status = 'complete' AND a.date <= ?1"
                           " ORDER BY a.account_id, a.date, a.id",
     [S_RESPONSE_SCAN] = "SELECT assessment_id, item_code, value FROM responses"
                         " ORDER BY assessment_id, item_code",
 
-    /* Assessment totals (migration 14): the ones kept, by assessment; the complete
-     * assessments without one for their instrument; keeping one; and what the filling of the
-     * missing ones holds meanwhile so that no answer changes under it. */
+    /* Assessment totals (migration 14): the ones kept, by assessment; keeping one; and what
+     * keeping them holds meanwhile so that no answer changes under it. */
     [S_TOTALS_SCAN] = "SELECT " TOTALS_COLUMNS " FROM assessment_totals ORDER BY assessment_id",
-    [S_TOTALS_MISSING] = "SELECT a.id, a.instrument_id FROM assessments a"
-                         " WHERE a.status = 'complete' AND NOT EXISTS (SELECT 1"
-                         "  FROM assessment_totals t WHERE t.assessment_id = a.id"
-                         "  AND t.instrument_id = a.instrument_id) ORDER BY a.id",
     [S_TOTALS_PUT] = "INSERT INTO assessment_totals(" TOTALS_COLUMNS ")"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
                      " ?8, ?9, ?10, ?11, ?12, ?13)"
