@@ -1064,8 +1064,12 @@ static void keep_totals(struct cvom_store *st, int64_t seen, const struct cvom_t
     enum cvom_status s = st->ops->totals_lock(st, &e);
     if (!s)
         s = st->ops->revision(st, &now, &e);
+    if (!s && now == seen)
+        s = st->ops->hold_rows(st, 1, &e); /* many at once where the store can */
     for (size_t i = 0; !s && now == seen && i < fresh->n; i++)
         s = st->ops->totals_put(st, &fresh->t[i], &e);
+    if (!s && now == seen)
+        s = st->ops->hold_rows(st, 0, &e);
     if (s || now != seen || st->ops->commit(st, &e))
         st->ops->rollback(st);
 }

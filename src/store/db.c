@@ -50,6 +50,7 @@ static const struct {
     [DEFER_ASSESSMENTS] = {S_ASSESSMENT_ADD, S_BULK_ASSESSMENTS, S_ASSESSMENT_NEXT_ID, 8,
                            "adding an assessment"},
     [DEFER_RESPONSES] = {S_RESPONSE_PUT, S_BULK_RESPONSES, S_COUNT, 3, "saving an answer"},
+    [DEFER_TOTALS] = {S_TOTALS_PUT, S_BULK_TOTALS, S_COUNT, 13, "keeping an assessment's totals"},
 };
 
 /* Whether statement id may run while rows are held without sending them first: it reads
@@ -112,7 +113,6 @@ static enum cvom_status defer_flush(struct db_store *s, struct cvom_error *err)
     if (!s->defer.held)
         return CVOM_OK;
     s->defer.flushing = 1;
-    s->dirty = 1;
     int rc = 0;
     enum cvom_status st = db_run(s, S_SAVEPOINT, "saving the rows read", err);
     for (int t = 0; st == CVOM_OK && rc == 0 && t < DEFER_TABLES; t++)
@@ -235,7 +235,8 @@ static enum cvom_status defer_row(struct db_query *q, int64_t *id, struct cvom_e
     d->place[2 * d->rows + 1] = s->defer.column;
     d->rows++;
     d->next_id += d->next_id != 0;
-    s->dirty = 1;
+    if (cvom__stmt_kind[defer_tables[t].insert] == STMT_DATA)
+        s->dirty = 1; /* a held row of the portfolio's data: the commit moves the revision */
     s->changes = 1;
     if (++s->defer.held >= DEFER_BATCH)
         return defer_flush(s, err);

@@ -53,7 +53,7 @@ struct db_value {
     size_t n;
 };
 
-#define DB_DEFER_COLUMNS 12 /* the most columns of a row held back (db_defer) */
+#define DB_DEFER_COLUMNS 13 /* the most columns of a row held back (db_defer) */
 
 struct db_query {
     struct db_store *s;
@@ -108,7 +108,13 @@ struct db_driver {
 
 /* Rows held back to go to the database together (db_defer): per table, the rows' values
  * (text as offsets into one buffer) and the place each came from. */
-enum db_defer_table { DEFER_ACCOUNTS = 0, DEFER_ASSESSMENTS, DEFER_RESPONSES, DEFER_TABLES };
+enum db_defer_table {
+    DEFER_ACCOUNTS = 0,
+    DEFER_ASSESSMENTS,
+    DEFER_RESPONSES,
+    DEFER_TOTALS,
+    DEFER_TABLES
+};
 struct db_deferred {
     struct db_value *v; /* rows * columns; a text value's i is its offset into text */
     size_t rows, cap;

@@ -91,6 +91,7 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(BULK_ACCOUNTS, STMT_DATA)                                                                    \
     X(BULK_ASSESSMENTS, STMT_DATA)                                                                 \
     X(BULK_RESPONSES, STMT_DATA)                                                                   \
+    X(BULK_TOTALS, STMT_WRITE)                                                                     \
     X(RESPONSE_LIST, STMT_READ)                                                                    \
     X(RESPONSE_REMOVE, STMT_DATA)                                                                  \
     X(ASSESSMENT_REMOVE, STMT_DATA)                                                                \

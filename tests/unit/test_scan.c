@@ -6,8 +6,8 @@
  * answer at all. Then the same with more instrument versions than one pass keeps at hand.
  * A scan keeps each counted assessment's totals in the store and reads them in place of the
  * answers the next time: the scores stay the same to the bit; a changed or cleared answer
- * drops its assessment's totals, and totals planted wrong show in the scores, so that the
- * scan is seen to read them.
+ * drops its assessment's totals (keeping them again moves no data revision), and totals
+ * planted wrong show in the scores, so that the scan is seen to read them.
  *
  *   test_scan            on a new SQLite file
  *   test_scan LOCATION   on a new, empty database (tests/pg/with_pg.py gives PostgreSQL)
@@ -273,7 +273,11 @@ static void check_totals(struct cvom_store *st)
     int found = 1;
     CHECK(kept_totals(st, f.id, &found, NULL) == kept - 1);
     CHECK(!found);
+    int64_t before = 0, after = 0;
+    CHECK_INT(st->ops->revision(st, &before, &err), CVOM_OK);
     compare(st, 20100, &placed);
+    CHECK_INT(st->ops->revision(st, &after, &err), CVOM_OK);
+    CHECK(before == after); /* keeping totals is no change of the data: caches stay */
     struct cvom_totals again;
     kept_totals(st, f.id, &found, &again);
     CHECK(found);

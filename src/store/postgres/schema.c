@@ -502,7 +502,14 @@ static const char *const schema_14[] = {
     " RETURN NULL;"
     "END $$;"
     "CREATE TRIGGER instruments_update_totals AFTER UPDATE OF min_items ON instruments"
-    " FOR EACH ROW EXECUTE FUNCTION cvom_totals_min_items();",
+    " FOR EACH ROW EXECUTE FUNCTION cvom_totals_min_items();"
+    "CREATE FUNCTION cvom_totals_assessment() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "BEGIN"
+    " DELETE FROM assessment_totals WHERE assessment_id = OLD.id;"
+    " RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER assessments_instrument_totals AFTER UPDATE OF instrument_id ON assessments"
+    " FOR EACH ROW EXECUTE FUNCTION cvom_totals_assessment();",
     NULL,
 };
 

@@ -178,6 +178,7 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_BULK_ASSESSMENTS] = "COPY assessments(id, account_id, instrument_id, kind, stakeholder_id,"
                            " respondent, date, status) FROM STDIN",
     [S_BULK_RESPONSES] = "COPY responses(assessment_id, item_code, value) FROM STDIN",
+    [S_BULK_TOTALS] = "COPY assessment_totals(" TOTALS_COLUMNS ") FROM STDIN",
     [S_RESPONSE_REMOVE] = "DELETE FROM responses WHERE item_code = $1 AND assessment_id = $2",
     [S_ASSESSMENT_REMOVE] = "DELETE FROM assessments WHERE id = $1",
     [S_RESPONSE_LIST] = "SELECT r.item_code, r.value FROM responses r"

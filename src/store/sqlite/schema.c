@@ -605,8 +605,8 @@ static const char *const migration_13[] = {
  * and sums of struct cvom_acc, exactly as accumulating the answers gives them, and the
  * axes its answers touch, so that scoring a portfolio reads one row per assessment instead
  * of every answer (service/portfolio.c). The rows are a cache the scan fills: a change of
- * an assessment's answers, or of the items or minimum of its instrument, removes its row,
- * and a row for another instrument than the assessment's counts as none. */
+ * an assessment's answers or instrument, or of the items or minimum of its instrument,
+ * removes its row, and a row for another instrument than the assessment's counts as none. */
 static const char *const migration_14[] = {
     "CREATE TABLE assessment_totals ("
     " assessment_id INTEGER PRIMARY KEY REFERENCES assessments(id) ON DELETE CASCADE,"
@@ -634,7 +634,9 @@ static const char *const migration_14[] = {
     "CREATE TRIGGER items_delete_totals AFTER DELETE ON items BEGIN"
     " DELETE FROM assessment_totals WHERE instrument_id = OLD.instrument_id; END;"
     "CREATE TRIGGER instruments_update_totals AFTER UPDATE OF min_items ON instruments BEGIN"
-    " DELETE FROM assessment_totals WHERE instrument_id = OLD.id; END;",
+    " DELETE FROM assessment_totals WHERE instrument_id = OLD.id; END;"
+    "CREATE TRIGGER assessments_instrument_totals AFTER UPDATE OF instrument_id ON assessments"
+    " BEGIN DELETE FROM assessment_totals WHERE assessment_id = OLD.id; END;",
     NULL,
 };
 
