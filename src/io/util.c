@@ -286,6 +286,58 @@ void cvom__rows_free(struct cvom_rows *l)
     l->n = l->cap = 0;
 }
 
+/* Written by hand: the C library has qsort and nothing that stops after the first k. */
+void cvom__sort_first(void *base, size_t n, size_t k, size_t size,
+                      int (*cmp)(const void *, const void *))
+{
+    unsigned char *v = base;
+    /* heap[0] is the last of the first k found so far; one more slot holds an element
+     * while it moves, and rest the others. */
+    unsigned char *heap = k < n / 4 ? malloc((k + 1) * size) : NULL;
+    unsigned char *rest = heap ? malloc(n * size) : NULL;
+    if (!rest) {
+        free(heap);
+        cvom__sort(base, n, size, cmp);
+        return;
+    }
+    unsigned char *x = heap + k * size;
+    size_t h = 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *e = v + i * size;
+        size_t at;
+        if (h < k) {
+            for (at = h++; at > 0 && cmp(heap + (at - 1) / 2 * size, e) < 0; at = (at - 1) / 2)
+                memcpy(heap + at * size, heap + (at - 1) / 2 * size, size);
+        } else if (h && cmp(e, heap) < 0) {
+            for (at = 0;;) {
+                size_t c = 2 * at + 1;
+                if (c >= h)
+                    break;
+                if (c + 1 < h && cmp(heap + c * size, heap + (c + 1) * size) < 0)
+                    c++;
+                if (cmp(heap + c * size, e) <= 0)
+                    break;
+                memcpy(heap + at * size, heap + c * size, size);
+                at = c;
+            }
+        } else {
+            continue;
+        }
+        memcpy(heap + at * size, e, size);
+    }
+    cvom__sort(heap, h, size, cmp);
+    size_t m = 0;
+    if (h)
+        memcpy(x, heap + (h - 1) * size, size); /* the last of the first k */
+    for (size_t i = 0; i < n; i++)
+        if (!h || cmp(v + i * size, x) > 0)
+            memcpy(rest + m++ * size, v + i * size, size);
+    cvom__copy(v, heap, h * size);
+    cvom__copy(v + h * size, rest, m * size);
+    free(rest);
+    free(heap);
+}
+
 void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max)
 {
     if (need <= *cap)

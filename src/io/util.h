@@ -47,6 +47,13 @@ int cvom__open_beside(const char *path, char *tmp, size_t cap);
  * updated, or NULL with v and *cap untouched when memory or the bound runs out. */
 void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
 
+/* Put the first k of the n elements (of `size` bytes) at base under cmp, which must be a
+ * total order, at the front in order; the others follow in the order they had. For showing
+ * the top of a long list: a heap of k finds them in one pass, where sorting all n would
+ * cost n log n comparisons. Sorts all n when k is not much below n, or memory runs out. */
+void cvom__sort_first(void *base, size_t n, size_t k, size_t size,
+                      int (*cmp)(const void *, const void *));
+
 /* Records of one size collected into a growing array, as a store listing's callback hands
  * them over: cvom__rows_push copies one in. Past `max` records, or when memory runs out,
  * push returns 1 (the callback's "stop") and sets failed; the records so far stay. */

@@ -325,11 +325,12 @@ static int by_sort(const void *x, const void *y)
     return c;
 }
 
-static void sort_rows(const struct cvom_scored **v, size_t n, enum col c, int desc)
+/* Sort v for the table: at least its first k rows. */
+static void sort_rows(const struct cvom_scored **v, size_t n, size_t k, enum col c, int desc)
 {
     sort_col = c;
     sort_desc = desc;
-    cvom__sort(v, n, sizeof *v, by_sort);
+    cvom__sort_first(v, n, k, sizeof *v, by_sort);
 }
 
 /* ---- pieces of the page ------------------------------------------------------------------ */
@@ -988,7 +989,7 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     buf_puts(b, "<div class=\"matrix-layout\"><figure class=\"matrix\"><a class=\"skip-plot\" "
                 "href=\"#tbl-h\">Skip the matrix to the table</a><div class=\"plot\">");
     plot_background(b, &cfg, &t);
-    cvom__sort(placed, np, sizeof *placed, by_revenue_desc);
+    cvom__sort_first(placed, np, BUBBLES_MAX, sizeof *placed, by_revenue_desc);
     plot_points(b, placed, np, &t);
     buf_puts(b, "</div><figcaption>");
     legend(b, &cfg, np);
@@ -998,7 +999,9 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     if (o.seen)
         pages_alerts_panel(r, &f, q->as_of, n);
 
-    sort_rows(placed, np, q->sort, q->desc);
+    size_t pages = (np + PAGE_ROWS - 1) / PAGE_ROWS;
+    size_t shown = q->page < 1 ? 1 : (size_t)q->page > pages ? pages : (size_t)q->page;
+    sort_rows(placed, np, shown * PAGE_ROWS, q->sort, q->desc);
     matrix_table(b, q, placed, np, &t);
     unplaced_table(b, unplaced, nu, &cfg);
 done:

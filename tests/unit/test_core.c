@@ -3,6 +3,7 @@
 #include "check.h"
 #include "cvom.h"
 #include "io/instrument_csv.h"
+#include "io/util.h"
 
 #include <stdlib.h>
 
@@ -362,6 +363,49 @@ static void test_dates(void)
     CHECK_INT(cvom_date_parse("", &d), CVOM_EINVAL);
 }
 
+/* Pairs ordered by key, then by tag: a total order with ties on the key. */
+struct pair {
+    int key, tag;
+};
+
+static int by_pair(const void *x, const void *y)
+{
+    const struct pair *a = x, *b = y;
+    if (a->key != b->key)
+        return (a->key > b->key) - (a->key < b->key);
+    return (a->tag > b->tag) - (a->tag < b->tag);
+}
+
+/* The first k of a list equal those of a full sort, in order; the others keep their order. */
+static void test_sort_first(void)
+{
+    unsigned seed = 12345;
+    for (int round = 0; round < 200; round++) {
+        size_t n = (size_t)(round * 7 % 500), k = (size_t)(round * 13 % 97);
+        struct pair *v = malloc((n ? n : 1) * sizeof *v), *all = malloc((n ? n : 1) * sizeof *v);
+        CHECK(v && all);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            v[i] = (struct pair){(int)(seed >> 16) % 50, (int)i};
+        }
+        memcpy(all, v, n * sizeof *v);
+        qsort(all, n, sizeof *all, by_pair);
+        cvom__sort_first(v, n, k, sizeof *v, by_pair);
+        size_t first = k < n ? k : n;
+        for (size_t i = 0; i < first; i++)
+            CHECK(v[i].key == all[i].key && v[i].tag == all[i].tag);
+        /* the rest: every other element once, in its old order (tags rise) unless all n
+           were sorted */
+        if (k < n / 4)
+            for (size_t i = first + 1; i < n; i++)
+                CHECK(v[i - 1].tag < v[i].tag);
+        for (size_t i = first; i < n; i++)
+            CHECK(by_pair(&v[i], &all[first ? first - 1 : 0]) > 0 || !first);
+        free(all);
+        free(v);
+    }
+}
+
 int main(void)
 {
     CHECK_CASE(test_instrument);
@@ -373,5 +417,6 @@ int main(void)
     CHECK_CASE(test_borderline);
     CHECK_CASE(test_explain);
     CHECK_CASE(test_dates);
+    CHECK_CASE(test_sort_first);
     return CHECK_DONE();
 }
