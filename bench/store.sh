@@ -1,8 +1,9 @@
 #!/bin/sh
 # Portfolio scoring from the store against the time the database itself needs to read the
 # same answers once, on SQLite and on PostgreSQL, side by side; then what the pictures and
-# reports of the same portfolio take against that scoring. Exits 1 when a target is not met
-# or a run did not complete. See README.md.
+# reports of the same portfolio take against that scoring, and the web application's first
+# request after a change of the data. Exits 1 when a target is not met or a run did not
+# complete. See README.md.
 #   usage: bench/store.sh BUILD_DIR     (BENCH_STORE_ACCOUNTS for another size)
 set -eu
 
@@ -27,7 +28,9 @@ work=$(mktemp -d)
 # The cluster's own directory: its server may run as another user (pgcluster.py), who must
 # be able to reach it.
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/cvom-pg-XXXXXX")
+server_pid=""
 cleanup() {
+    [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
     python3 "$root/tests/pg/pgcluster.py" stop "$pgdir" 2>/dev/null || true
     rm -rf "$work"
 }
@@ -63,11 +66,51 @@ pdf=$(t "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work
 xlsx=$(t "$cvom" --db "$db" report --format xlsx --as-of "$as_of" --out "$work/r.xlsx")
 html=$(t "$cvom" --db "$db" report --format html --as-of "$as_of" --out "$work/r.html")
 answers=$(sqlite3 "$db" "SELECT count(*) FROM responses")
+
+# The web application on the same portfolio: the first GET /api/v1/matrix and GET / after a
+# change of the data (a new account), and the next one from the server's cache
+# (bench/web_fresh.py: medians of five). On a copy of the SQLite file, and on PostgreSQL
+# after everything else has read it. Prints "API_FIRST API_CACHED PAGE_FIRST PAGE_CACHED" in
+# milliseconds, or "-" when the server could not be measured.
+web_fresh() {
+    name=$1
+    location=$2
+    echo "quiet lantern harbour 58" | "$cvom" --db "$location" user add bench --role admin \
+        --display "Bench Admin" --password-stdin >/dev/null
+    token=$("$cvom" --db "$location" token create bench --user bench)
+    rm -f "$work/port"
+    "$cvom" --db "$location" serve --listen 127.0.0.1:0 --port-file "$work/port" \
+        >"$work/serve-$name.log" 2>&1 &
+    server_pid=$!
+    i=0
+    while [ ! -s "$work/port" ] && [ $i -lt 400 ] && kill -0 "$server_pid" 2>/dev/null; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    out="-"
+    if [ -s "$work/port" ]; then
+        port=$(cat "$work/port")
+        mkdir -p "$work/www-$name/api/v1"
+        if cookie=$(python3 "$here/web_signin.py" "$port" "$work/www-$name" "$token") &&
+            line=$(python3 "$here/web_fresh.py" "$cvom" "$location" "$port" "$cookie" "$token" \
+                "$name"); then
+            out=$(echo "$line" | cut -d' ' -f2-)
+        fi
+    fi
+    [ "$out" != "-" ] || cat "$work/serve-$name.log" >&2
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+    echo "$out"
+}
+cp "$db" "$work/web.db"
+web_sq=$(web_fresh sqlite "$work/web.db")
+web_pg=$(web_fresh pg "$pg")
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 awk -v rs="$ref_sq" -v rp="$ref_pg" -v ss="$score_sq" -v sp="$score_pg" -v png="$png" \
     -v pdf="$pdf" -v xlsx="$xlsx" -v html="$html" -v accounts="$accounts" \
-    -v answers="$answers" -v load="$load" '
+    -v answers="$answers" -v load="$load" -v wsq="$web_sq" -v wpg="$web_pg" '
 function field(s, i,   a) { split(s, a, " "); return a[i] }
 function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
 BEGIN {
@@ -90,5 +133,28 @@ BEGIN {
                field(v[i], 3) / 1024, q, mark(q <= 1.5)
     }
     printf "best of 3 runs after a warm-up, wall time; memory is the peak of all runs\n"
+    printf "the web application: first request after a change, against scoring (target <= 1.5x)\n"
+    printf "                                     SQLite                  PostgreSQL\n"
+    for (i = 1; i <= 2; i++) {
+        label = i == 1 ? "GET /api/v1/matrix" : "GET / (the matrix page)"
+        col = i == 1 ? 1 : 3
+        line = sprintf("  %-24s", label)
+        for (b = 1; b <= 2; b++) {
+            r = b == 1 ? wsq : wpg
+            sc = b == 1 ? field(ss, 1) : field(sp, 1)
+            if (r == "-" || r == "") {
+                line = line sprintf("   not measured NOT MET ")
+                missed++
+                continue
+            }
+            first = field(r, col) / 1000
+            q = first / sc
+            line = line sprintf(" %6.2f s %5.2fx %-7s", first, q, mark(q <= 1.5))
+        }
+        print line
+    }
+    printf "  cached (ms)               %6.1f / %-6.1f             %6.1f / %.1f\n",
+           field(wsq, 2), field(wsq, 4), field(wpg, 2), field(wpg, 4)
+    printf "medians of five changes (a new account each); cached: API / page\n"
     exit (missed > 0)
 }'
