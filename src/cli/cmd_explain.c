@@ -527,7 +527,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         explain_csv(&ex, &ins, &sig, &sp, &h);
     } else if (fmt == FMT_JSON) {
         json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h, &map);
-        json_object_set_new(o, "group", gv.n > 1 ? cvom__group_json(&gv, as_of) : json_null());
+        json_object_set_new(o, "group", cvom__group_json(&gv, as_of));
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(o);
@@ -559,7 +559,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         print_moves(&ex, &ins, &cfg);
         print_pillars(&a, &h);
         print_map(&map);
-        if (gv.n > 1)
+        if (gv.g.members > 1)
             print_group(&gv, &cfg);
     }
     cvom__group_view_cleanup(&gv);

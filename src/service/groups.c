@@ -201,6 +201,19 @@ void cvom__group_view_cleanup(struct cvom_group_view *v)
     v->n = 0;
 }
 
+void cvom__group_view_owned(struct cvom_group_view *v, const char *owner)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (i > 0 && strcmp(v->m[i].s.account.owner, owner) != 0) {
+            v->hidden++;
+            continue;
+        }
+        v->m[out++] = v->m[i];
+    }
+    v->n = out;
+}
+
 /* ---- a portfolio folded into its groups ------------------------------------------------- */
 
 /* The evidence of a group: its members' summed; stale when every assessed member is. */
@@ -337,14 +350,15 @@ json_t *cvom__group_json(const struct cvom_group_view *v, int32_t as_of)
         cvom_date_format(as_of, date);
     const struct cvom_account_brief *a = &v->m[0].s.account;
     return json_pack("{s:I, s:o, s:s, s:I, s:I, s:s, s:o, s:o, s:s, s:o, s:b, s:o, s:f, s:s, "
-                     "s:I, s:o}",
+                     "s:I, s:o, s:I}",
                      "account_id", (json_int_t)a->id, "name", str(a->name), "as_of", date,
                      "members", (json_int_t)g->members, "placed", (json_int_t)g->placed, "weights",
                      cvom_group_weights_name(g->weights), "axes", axes, "quadrant",
                      cvom__quadrant_json(s->state, s->quadrant), "state", cvom_state_name(s->state),
                      "spread", num(g->spread), "split", g->split, "split_quadrants", quadrants,
                      "revenue", g->revenue, "currency", a->currency, "without_revenue",
-                     (json_int_t)g->no_revenue, "member_accounts", list);
+                     (json_int_t)g->no_revenue, "member_accounts", list, "hidden_members",
+                     (json_int_t)v->hidden);
 }
 
 static int ids_cb(void *ctx, const struct cvom_account *a)

@@ -24,6 +24,7 @@ struct cvom_group_view {
     struct cvom_group g;
     size_t n;
     struct cvom_group_entry *m; /* owned; free with cvom__group_view_cleanup */
+    size_t hidden;              /* members left out of m by cvom__group_view_owned */
 };
 
 /* Whether a scanned account is placed on the matrix: assessed with enough evidence. */
@@ -37,6 +38,10 @@ enum cvom_status cvom__group_load(struct cvom_store *st, const struct cvom_confi
                                   struct cvom_error *err);
 /* Free the members; NULL does nothing. */
 void cvom__group_view_cleanup(struct cvom_group_view *v);
+/* Keep in v's list only the members whose owner is owner (the group's own account always
+ * stays, as the reader reached it), counting the others in v->hidden: for a reader who may
+ * see only their own accounts. The roll-up still counts every member. */
+void cvom__group_view_owned(struct cvom_group_view *v, const char *owner);
 
 /* Fold the scanned accounts v[0..*n) (a whole portfolio, in the scan's order) into their
  * top-level groups, in place: each account without a parent among them stays, scored as its
