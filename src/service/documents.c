@@ -5,6 +5,7 @@
 
 #include "service/accounts.h"
 #include "service/analytics.h"
+#include "service/groups.h"
 #include "service/playbooks.h"
 
 #include "io/csv.h"
@@ -61,6 +62,19 @@ static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
     free(v);
 }
 
+/* "NAME (group of N)" for an account that stands for its group; 1 when memory runs out. */
+static int group_label(struct cvom_matrix_doc_acct *a, size_t members)
+{
+    size_t cap = strlen(a->name) + 40;
+    char *name = malloc(cap);
+    if (!name)
+        return 1;
+    snprintf(name, cap, "%s (group of %zu)", a->name, members);
+    free(a->name);
+    a->name = name;
+    return 0;
+}
+
 /* The accounts the picture shows as points, from the scan as of to (and, when before is not
  * NULL, the same accounts' scan as of the earlier date, in the same order). */
 static enum cvom_status build_points(const struct collect *k, const struct cvom_scored *now,
@@ -113,16 +127,45 @@ static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, stru
                   : CVOM_OK;
 }
 
+/* The document of the scanned accounts now[0..n) (and before, the same accounts as of an
+ * earlier date, or NULL): labels, points, the unassessed count and the thresholds. With
+ * members, the accounts stand for groups of that many, labelled so. */
+static enum cvom_status doc_of_scan(const struct cvom_config *cfg, const struct cvom_scored *now,
+                                    const struct cvom_scored *before, size_t n,
+                                    const size_t *members, int quadrant, struct cvom_matrix_doc *d,
+                                    struct cvom_error *err)
+{
+    struct collect k = {0};
+    struct cvom_chart_point *pts = NULL;
+    size_t m = 0, unassessed = 0;
+    enum cvom_status s = collect_scan(now, n, &k, err);
+    for (size_t i = 0; !s && members && i < k.n; i++)
+        if (members[i] > 1 && group_label(&k.v[i], members[i]))
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = build_points(&k, now, before, quadrant, &pts, &m, &unassessed, err);
+    if (s) {
+        collect_free(k.v, k.n);
+        return s;
+    }
+    d->pts = pts;
+    d->n = m;
+    d->unassessed = unassessed;
+    d->threshold[CVOM_DIM_INTELLECTUAL] = cfg->threshold[CVOM_DIM_INTELLECTUAL];
+    d->threshold[CVOM_DIM_EMOTIONAL] = cfg->threshold[CVOM_DIM_EMOTIONAL];
+    d->accts = k.v;
+    d->n_accts = k.n;
+    return CVOM_OK;
+}
+
 enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                          int quadrant, int32_t to, int has_from, int32_t from,
                                          struct cvom_matrix_doc *d, struct cvom_error *err)
 {
     memset(d, 0, sizeof *d);
     struct cvom_config cfg;
-    struct collect k = {0};
-    struct cvom_chart_point *pts = NULL;
     struct cvom_scored *now = NULL, *before = NULL;
-    size_t n = 0, n_now = 0, unassessed = 0;
+    size_t n_now = 0;
     /* Both dates in one pass over the store: the same accounts, in the same order. */
     enum cvom_status s = cvom__config_load(st, &cfg, err);
     if (!s && f) {
@@ -134,23 +177,36 @@ enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvo
         before = v[1];
     }
     if (!s)
-        s = collect_scan(now, n_now, &k, err);
-    if (!s)
-        s = build_points(&k, now, has_from ? before : NULL, quadrant, &pts, &n, &unassessed, err);
+        s = doc_of_scan(&cfg, now, has_from ? before : NULL, n_now, NULL, quadrant, d, err);
     free(now);
     free(before);
-    if (s) {
-        collect_free(k.v, k.n);
-        return s;
-    }
-    d->pts = pts;
-    d->n = n;
-    d->unassessed = unassessed;
-    d->threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
-    d->threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
-    d->accts = k.v;
-    d->n_accts = k.n;
-    return CVOM_OK;
+    return s;
+}
+
+enum cvom_status cvom__matrix_doc_gather_groups(struct cvom_store *st,
+                                                const struct cvom_account_filter *f, int quadrant,
+                                                int32_t to, int has_from, int32_t from,
+                                                struct cvom_matrix_doc *d, struct cvom_error *err)
+{
+    memset(d, 0, sizeof *d);
+    struct cvom_config cfg;
+    struct cvom_scored *now = NULL, *before = NULL;
+    size_t *members = NULL, *members_before = NULL, n = 0, n_before = 0;
+    enum cvom_status s = cvom__config_load(st, &cfg, err);
+    if (!s && f)
+        s = cvom__group_scan(st, &cfg, f, to, &now, &members, &n, err);
+    /* The same groups on the earlier date, read again: the accounts are today's either way. */
+    if (!s && f && has_from)
+        s = cvom__group_scan(st, &cfg, f, from, &before, &members_before, &n_before, err);
+    if (!s && before && n_before != n)
+        s = cvom_error_set(err, CVOM_ECONFLICT, "the accounts changed while they were read");
+    if (!s)
+        s = doc_of_scan(&cfg, now, before, n, members, quadrant, d, err);
+    free(now);
+    free(before);
+    free(members);
+    free(members_before);
+    return s;
 }
 
 void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d)

@@ -47,6 +47,15 @@ enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvo
                                          int quadrant, int32_t to, int has_from, int32_t from,
                                          struct cvom_matrix_doc *d, struct cvom_error *err);
 
+/* The same by top-level groups (cvom__group_scan): each account without a parent stands for
+ * its group, at the group's point with the group's revenue, labelled "NAME (group of N)" when
+ * it has accounts below it; f chooses groups by their top account. CVOM_ECONFLICT when the
+ * accounts change between the two dates' reads. */
+enum cvom_status cvom__matrix_doc_gather_groups(struct cvom_store *st,
+                                                const struct cvom_account_filter *f, int quadrant,
+                                                int32_t to, int has_from, int32_t from,
+                                                struct cvom_matrix_doc *d, struct cvom_error *err);
+
 /* Free what gather took; an emptied or zeroed document is fine. */
 void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d);
 
