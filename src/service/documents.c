@@ -796,6 +796,38 @@ static struct cvom_onepager_map_person *map_rows(const struct cvom_account_map *
     return v;
 }
 
+/* The account's group for the page when it has accounts below it; a reader who sees only
+ * their own accounts (scope's owner) gets the others counted, not listed. */
+static enum cvom_status page_group(struct cvom_store *st, const struct cvom_account_filter *scope,
+                                   int64_t id, int32_t as_of, struct cvom_onepager_doc *d,
+                                   struct cvom_error *err)
+{
+    enum cvom_status s = cvom__group_load(st, &d->cfg, id, as_of, &d->group, err);
+    if (s || d->group.g.members < 2)
+        return s;
+    if (scope && scope->owner[0])
+        cvom__group_view_owned(&d->group, scope->owner);
+    if (!(d->group_rows = calloc(d->group.n, sizeof *d->group_rows)))
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < d->group.n; i++) {
+        const struct cvom_group_entry *e = &d->group.m[i];
+        d->group_rows[i] =
+            (struct cvom_onepager_group_member){.name = e->s.account.name,
+                                                .depth = e->depth,
+                                                .placed = e->placed,
+                                                .assessed = e->s.evidence.assessments > 0,
+                                                .quadrant = e->s.score.quadrant,
+                                                .score = {e->s.score.value[0], e->s.score.value[1]},
+                                                .share = e->share,
+                                                .revenue = e->s.account.revenue};
+    }
+    d->page.group = &d->group.g;
+    d->page.group_members = d->group_rows;
+    d->page.n_group = d->group.n;
+    d->page.group_hidden = d->group.hidden;
+    return CVOM_OK;
+}
+
 enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
                                            const struct cvom_account_filter *scope,
                                            const struct cvom_account *a, int32_t as_of,
@@ -855,6 +887,8 @@ enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
         s = page_actions(st, a->id, as_of, &d->page, err);
     if (!s)
         s = page_analytics(st, d, a, err);
+    if (!s)
+        s = page_group(st, scope, a->id, as_of, d, err);
     if (s) {
         cvom__onepager_doc_cleanup(d);
         return s;
@@ -873,6 +907,8 @@ void cvom__onepager_doc_cleanup(struct cvom_onepager_doc *d)
         cvom_health_cleanup(&d->health);
     free(d->rows);
     free(d->map_rows);
+    free(d->group_rows);
+    cvom__group_view_cleanup(&d->group);
     cvom__account_map_cleanup(&d->map);
     free(d->people);
     cvom_explanation_cleanup(&d->ex);

@@ -8,6 +8,7 @@
 #include "cvom.h"
 #include "render/chart.h"
 #include "render/onepager.h"
+#include "service/groups.h"
 #include "render/report.h"
 #include "service/accounts.h"
 #include "service/analytics.h"
@@ -120,6 +121,8 @@ struct cvom_onepager_doc {
     char title[CVOM_ACCOUNT_LABEL_MAX];        /* the account's name, told apart from namesakes */
     struct cvom_health health;                 /* page.health points here when it was scored */
     int has_health;
+    struct cvom_group_view group;                  /* the account's group (page.group) */
+    struct cvom_onepager_group_member *group_rows; /* page.group_members */
 };
 
 /* Explain account a as of a date and gather its stakeholders with their own scores, its
