@@ -499,6 +499,79 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
     return s;
 }
 
+struct id_at {
+    int64_t id;
+    size_t at;
+};
+
+static int id_at_cmp(const void *x, const void *y)
+{
+    const struct id_at *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int by_group_revenue(const void *x, const void *y)
+{
+    const struct cvom_report_group *a = x, *b = y;
+    if (a->group.revenue != b->group.revenue)
+        return a->group.revenue < b->group.revenue ? 1 : -1;
+    return (a->account > b->account) - (a->account < b->account);
+}
+
+/* The report's groups: every account of it with accounts below it, rolled up over all its
+ * members, whether the filters keep them or not (the portfolio scanned again only when there
+ * are filters). */
+static enum cvom_status report_groups(struct cvom_store *st, struct cvom_report_doc *d,
+                                      const struct cvom_config *cfg,
+                                      const struct cvom_account_filter *f, int32_t as_of, size_t n,
+                                      struct cvom_error *err)
+{
+    int filtered = f->owner[0] || f->tag[0] || f->industry[0] || f->region[0];
+    struct cvom_scored *all = NULL;
+    size_t k = n, out = 0;
+    enum cvom_status s = CVOM_OK;
+    if (filtered)
+        s = cvom__portfolio_scan(st, cfg, NULL, as_of, &all, &k, NULL, NULL, err);
+    else if ((all = malloc((n ? n : 1) * sizeof *all)) != NULL && n)
+        memcpy(all, d->now, n * sizeof *all);
+    struct cvom_group *g = s ? NULL : malloc((k ? k : 1) * sizeof *g);
+    size_t *members = s ? NULL : malloc((k ? k : 1) * sizeof *members);
+    if (!s && (!all || !g || !members))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = cvom__group_fold(cfg, all, &k, members, g, err);
+    if (!s && !(d->group_rows = calloc(k ? k : 1, sizeof *d->group_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    /* Each group's top account among the report's, by id. */
+    struct id_at *ids = s ? NULL : malloc((n ? n : 1) * sizeof *ids);
+    if (!s && !ids)
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t j = 0; !s && j < n; j++)
+        ids[j] = (struct id_at){.id = d->rows[j].id, .at = j};
+    if (!s)
+        cvom__sort(ids, n, sizeof *ids, id_at_cmp);
+    for (size_t i = 0; !s && i < k; i++) {
+        struct id_at key = {.id = all[i].account.id};
+        const struct id_at *hit = n ? bsearch(&key, ids, n, sizeof *ids, id_at_cmp) : NULL;
+        if (!hit || members[i] < 2) /* the filters leave its top out, or it has no group */
+            continue;
+        struct cvom_report_group *row = &d->group_rows[out++];
+        row->account = hit->at;
+        row->group = g[i];
+        cvom__group_quadrants_text(g[i].quadrants, row->split, sizeof row->split);
+    }
+    free(ids);
+    if (!s) {
+        cvom__sort(d->group_rows, out, sizeof *d->group_rows, by_group_revenue);
+        d->report.groups = d->group_rows;
+        d->report.n_groups = out;
+    }
+    free(all);
+    free(g);
+    free(members);
+    return s;
+}
+
 enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                          int32_t as_of, int32_t since, struct cvom_report_doc *d,
                                          struct cvom_error *err)
@@ -541,6 +614,8 @@ enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvo
         };
         s = report_analytics(st, d, &cfg, n, nb, err);
     }
+    if (!s && f)
+        s = report_groups(st, d, &cfg, f, as_of, n, err);
     if (opened)
         st->ops->rollback(st);
     if (!s)
@@ -563,6 +638,7 @@ void cvom__report_doc_cleanup(struct cvom_report_doc *d)
     free(d->served_rows);
     free(d->risk_rows);
     free(d->health_rows);
+    free(d->group_rows);
     free(d->rows);
     free(d->labels);
     free(d->before);

@@ -88,6 +88,7 @@ struct cvom_report_doc {
     struct cvom_report_health *health_rows;
     struct cvom_signal_summary signals[CVOM_SIGNALS_MAX];
     struct cvom_report_signal signal_rows[CVOM_SIGNALS_MAX];
+    struct cvom_report_group *group_rows;
 };
 
 /* Score the accounts that match f on as_of and on since (since <= as_of), gather the

@@ -238,7 +238,8 @@ static void group_evidence(const struct cvom_scored *v, const size_t *order, siz
 }
 
 enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_scored *v, size_t *n,
-                                  size_t *members, struct cvom_error *err)
+                                  size_t *members, struct cvom_group *groups,
+                                  struct cvom_error *err)
 {
     size_t total = *n, cap = total ? total : 1, out = 0;
     struct tree t;
@@ -258,16 +259,18 @@ enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_sco
             continue;
         size_t k = members_of(&t, i, order, depth, stack);
         struct cvom_scored e = v[i];
+        struct cvom_group g;
+        for (size_t j = 0; j < k; j++)
+            gm[j] = member_of(&v[order[j]]);
+        if ((s = cvom_group_rollup(cfg, gm, k, share, &g)))
+            break;
         if (k > 1) {
-            struct cvom_group g;
-            for (size_t j = 0; j < k; j++)
-                gm[j] = member_of(&v[order[j]]);
-            if ((s = cvom_group_rollup(cfg, gm, k, share, &g)))
-                break;
             e.score = g.score;
             e.account.revenue = g.revenue;
             group_evidence(v, order, k, &e);
         }
+        if (groups)
+            groups[out] = g;
         count[out] = k;
         folded[out++] = e;
     }
@@ -413,7 +416,7 @@ enum cvom_status cvom__group_scan(struct cvom_store *st, const struct cvom_confi
     if (!s && !(m = malloc((k ? k : 1) * sizeof *m)))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s)
-        s = cvom__group_fold(cfg, v, &k, m, err);
+        s = cvom__group_fold(cfg, v, &k, m, NULL, err);
     if (!s && !no_filter(f))
         s = keep_in_filter(st, f, v, m, &k, err);
     if (s) {

@@ -48,9 +48,12 @@ void cvom__group_view_owned(struct cvom_group_view *v, const char *owner);
  * group (the point, interval and state of the roll-up, the group's revenue, the members'
  * evidence summed), and the accounts below one leave. An account without children stays as
  * it was. members (may be NULL; room for *n) receives how many accounts each entry stands
- * for. CVOM_ENOMEM, CVOM_EINVAL from the tree; v and *n are changed only on success. */
+ * for, and groups (may be NULL; room for *n) each entry's roll-up (for an account without
+ * children, the roll-up of itself alone). CVOM_ENOMEM, CVOM_EINVAL from the tree; v and *n
+ * are changed only on success. */
 enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_scored *v, size_t *n,
-                                  size_t *members, struct cvom_error *err);
+                                  size_t *members, struct cvom_group *groups,
+                                  struct cvom_error *err);
 
 /* The portfolio by top-level groups as of a date: every account scanned (cvom__portfolio_scan)
  * and folded (cvom__group_fold); the filter f (NULL: none) chooses groups by their top
