@@ -2,8 +2,8 @@
  * the matrix among its stakeholders, its scores with their intervals, the stakeholders, why
  * it sits where it does, then its open actions, the suggested plays, over-serving,
  * partnership health, alignment, the relationship map and, for an account with accounts
- * below it, its group — on a second page (and more) when one is not enough, never cut off. PDF or PNG (the pages one under the other) from the same cairo and pango
- * drawing code.
+ * below it, its group — on a second page (and more) when one is not enough, never cut off. PDF or
+ * PNG (the pages one under the other) from the same cairo and pango drawing code.
  *
  * Rendering never queries the store: the caller gathers the account, its explanation and
  * its stakeholders and passes them in.

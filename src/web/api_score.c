@@ -109,7 +109,7 @@ static int group_of(struct web_req *r, const struct cvom_config *cfg, int64_t id
         cvom__group_view_owned(&gv, r->user.display);
     *out = cvom__group_json(&gv, as_of);
     cvom__group_view_cleanup(&gv);
-    return 0;
+    return *out ? 0 : web_fail(r, CVOM_ENOMEM, NULL);
 }
 
 /* The account's group: the shape of "group" in `cvom explain --format json`, for an account
