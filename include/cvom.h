@@ -785,6 +785,77 @@ enum cvom_status cvom_map_build(const struct cvom_map_person *p, size_t n, int32
                                 struct cvom_map_node *nodes, struct cvom_error *err);
 
 /* ---------------------------------------------------------------------------------------
+ * Account groups: a parent account and its subsidiaries, rolled up
+ * ------------------------------------------------------------------------------------- */
+
+/* An account with accounts below it (its children, theirs, and so on at any depth) is a
+ * group; its members are the account itself and everyone below it. The group's point is
+ * the weighted mean of its placed members' points, axis by axis:
+ *   - weighted by revenue when every placed member has a revenue above zero; otherwise
+ *     (a revenue missing or zero for any of them) every placed member weighs the same, so
+ *     that a member of unknown revenue is neither dropped nor counted as zero;
+ *   - a member without a point (not placed) is listed and left out of the point;
+ *   - the interval is the members' own, combined: with shares sᵢ = wᵢ/Σw, the half-width is
+ *     sqrt(Σ sᵢ²·halfᵢ²) (and the standard error sqrt(Σ sᵢ²·seᵢ²)), the group's point being a
+ *     fixed combination of independent estimates; a placed member without an interval on an
+ *     axis leaves the group without one on it. Clamped to 0–100 as an account's;
+ *   - the spread is the weighted root-mean-square distance of the placed members' points
+ *     from the group's point (NaN with fewer than two);
+ *   - the group is split when its placed members sit in two quadrants or more;
+ *   - its revenue is the sum of its members' revenues (none known: 0).
+ * The quadrant and the state come from the thresholds, as an account's. */
+#define CVOM_GROUP_MAX 100000 /* accounts given to the tree functions at once */
+
+struct cvom_group_member {
+    struct cvom_score score; /* placed when state is not INSUFFICIENT */
+    int placed;              /* 0: listed only (never assessed, or too little evidence) */
+    double revenue;          /* NaN, or <= 0: not known */
+};
+
+enum cvom_group_weights {
+    CVOM_GROUP_BY_REVENUE = 0, /* every placed member has a revenue above zero */
+    CVOM_GROUP_EQUAL,          /* some placed member has none: equal weights */
+    CVOM_GROUP_WEIGHTS_COUNT
+};
+
+struct cvom_group {
+    struct cvom_score score; /* the group's point, interval, quadrant and state; state
+                                INSUFFICIENT when no member is placed. respondents: the
+                                members' summed */
+    size_t members, placed;
+    enum cvom_group_weights weights;
+    double spread;      /* NaN with fewer than two placed members */
+    unsigned quadrants; /* bit 1 << q for every quadrant q a placed member sits in */
+    int split;          /* 1 when two bits or more of quadrants are set */
+    double revenue;     /* the members' summed revenue (those with one) */
+    size_t no_revenue;  /* members whose revenue is missing or zero */
+};
+
+/* "revenue" or "equal". */
+const char *cvom_group_weights_name(enum cvom_group_weights w);
+
+/* Roll up members m[0..n) (n >= 1) under cfg. share (room for n, the caller's) receives each
+ * member's weight in the group's point (0 for one not placed; the placed ones' add up to
+ * 1). CVOM_EINVAL for a bad configuration, n of 0 or share NULL; *out and share are written
+ * only on success. */
+enum cvom_status cvom_group_rollup(const struct cvom_config *cfg, const struct cvom_group_member *m,
+                                   size_t n, double *share, struct cvom_group *out);
+
+/* The tree of accounts id[0..n) whose parents are parent[0..n) (0, or an id not among them:
+ * none). up (room for n) receives the index of each one's parent, -1 for none; a loop of
+ * parents (which the store refuses) is broken at its member given first. CVOM_EINVAL (message
+ * in err) for more than CVOM_GROUP_MAX accounts, an id that is not positive or given twice;
+ * CVOM_ENOMEM; up is written only on success. */
+enum cvom_status cvom_group_tree(const int64_t *id, const int64_t *parent, size_t n, long *up,
+                                 struct cvom_error *err);
+/* Whether account i is g or below g in the tree up (from cvom_group_tree). */
+int cvom_group_contains(const long *up, size_t g, size_t i);
+/* The account at the top over account i (i itself when it has no parent). */
+size_t cvom_group_top(const long *up, size_t i);
+/* How many levels account i sits below g (0 when it is g); -1 when it is not in g's group. */
+int cvom_group_depth(const long *up, size_t g, size_t i);
+
+/* ---------------------------------------------------------------------------------------
  * Playbooks and what-if
  * ------------------------------------------------------------------------------------- */
 

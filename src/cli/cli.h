@@ -271,5 +271,8 @@ int cli_render_account(struct cli *c, int argc, char **argv);
 
 /* The table of scores that `score --format` and `export` print. NULL on memory failure. */
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n);
+/* The same, with a last column "members" (how many accounts each entry stands for, from
+ * members[0..n)) when members is not NULL. */
+struct table *cli_groups_table(const struct cvom_scored *v, const size_t *members, size_t n);
 
 #endif

@@ -751,6 +751,28 @@ static enum cvom_status demo_plans(struct demo *d, int32_t wave2)
     return s;
 }
 
+/* Three groups, each a parent with a subsidiary in another quadrant, so that every face has
+ * a split group to show; one subsidiary (Ashcombe Networks) has only our own view and is
+ * listed, not placed. Parents are set once every account exists: the accounts themselves
+ * are drawn as they always were. */
+static const struct {
+    int child, parent;
+} demo_groups[] = {{14, 46}, {27, 59}, {18, 50}};
+
+static enum cvom_status demo_parents(struct demo *d)
+{
+    struct cvom_store *st = d->c->store;
+    enum cvom_status s = CVOM_OK;
+    for (size_t k = 0; !s && k < sizeof demo_groups / sizeof demo_groups[0]; k++) {
+        struct cvom_account a;
+        s = st->ops->account_get(st, d->ids[demo_groups[k].child], &a, &d->c->err);
+        a.parent_id = d->ids[demo_groups[k].parent];
+        if (!s)
+            s = st->ops->account_update(st, &a, &d->c->err);
+    }
+    return s;
+}
+
 static enum cvom_status snapshots(struct demo *d, const int32_t *waves)
 {
     struct cvom_config cfg;
@@ -791,7 +813,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
                   "partnership pillars and trust, so 'cvom pillars' has stories to tell; "
                   "an offerings catalogue with every account's ratings and costs, and value "
                   "hierarchies, ours and many accounts', feed 'cvom overserved' and 'cvom align'; "
-                  "six CRM signals and a network ledger are blended into the scores.",
+                  "six CRM signals and a network ledger are blended into the scores; three "
+                  "accounts are subsidiaries of groups whose members sit in other quadrants.",
                   pos, 0, 0, &np, &rc))
         return rc;
     long seed = (long)cli_num(opts, "seed", 1);
@@ -820,6 +843,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     if (!s && !(s = cli_begin(c))) {
         for (int i = 0; !s && i < DEMO_ACCOUNTS; i++)
             s = make_account(&d, i, waves);
+        if (!s)
+            s = demo_parents(&d);
         if (!s)
             s = offerings_and_values(&d);
         if (!s)

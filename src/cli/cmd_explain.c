@@ -6,6 +6,7 @@
 #include "service/explain_json.h"
 #include "io/util.h"
 #include "service/accounts.h"
+#include "service/groups.h"
 #include "service/relmap.h"
 
 #include <jansson.h>
@@ -405,6 +406,52 @@ static int explain_csv(const struct cvom_explanation *ex, const struct cvom_inst
     return t ? 0 : -1;
 }
 
+/* The group below the account, when it has children: the roll-up and every member. */
+static void print_group(const struct cvom_group_view *v, const struct cvom_config *cfg)
+{
+    const struct cvom_group *g = &v->g;
+    const struct cvom_score *s = &g->score;
+    char money[64], quads[96];
+    cvom__money_format(money, sizeof money, g->revenue, v->m[0].s.account.currency);
+    printf("\nGroup: this account and the %zu below it, %zu placed, revenue %s\n", g->members - 1,
+           g->placed, money);
+    if (g->placed == 0) {
+        printf("  no member is placed, so the group has no point\n");
+    } else {
+        printf("  %s%s, weighted by %s\n", cvom_quadrant_title(s->quadrant),
+               s->state == CVOM_STATE_BORDERLINE ? " (borderline)" : "",
+               g->weights == CVOM_GROUP_BY_REVENUE
+                   ? "revenue"
+                   : "equal weights (a placed member has no revenue)");
+        for (int d = 0; d < CVOM_DIM_COUNT; d++) {
+            printf("  %-13s %5.1f", dim_title[d], s->value[d]);
+            if (!isnan(s->lo[d]))
+                printf("   %2.0f %% interval %.1f–%.1f", cfg->confidence * 100, s->lo[d], s->hi[d]);
+            printf("\n");
+        }
+        if (g->split)
+            printf("  split: its members sit in %s (spread %.1f points)\n",
+                   cvom__group_quadrants_text(g->quadrants, quads, sizeof quads), g->spread);
+    }
+    printf("  %-36s %-14s %6s %6s %6s  %s\n", "member", "quadrant", "intel", "emot", "share",
+           "revenue");
+    for (size_t i = 0; i < v->n; i++) {
+        const struct cvom_group_entry *e = &v->m[i];
+        char name[CVOM_FIELD_MAX + 16], x[16], y[16];
+        snprintf(name, sizeof name, "%*s%s", 2 * e->depth, "", e->s.account.name);
+        cvom__money_format(money, sizeof money, e->s.account.revenue, "");
+        if (!e->placed) {
+            printf("  %-36s %-14s %6s %6s %6s  %s\n", name,
+                   e->s.evidence.assessments ? "not placed" : "not assessed", "", "", "", money);
+            continue;
+        }
+        fmt_num(x, sizeof x, e->s.score.value[0], 1);
+        fmt_num(y, sizeof y, e->s.score.value[1], 1);
+        printf("  %-36s %-14s %6s %6s %5.1f%%  %s\n", name,
+               cvom_quadrant_title(e->s.score.quadrant), x, y, 100 * e->share, money);
+    }
+}
+
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
     struct cli_opt opts[] = {
@@ -422,7 +469,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
     if (cli_parse(c, argc, argv, opts, "ACCOUNT [--as-of DATE] [--format FMT]",
                   "Explain an account's position: each respondent's score and weight, each "
                   "item's contribution, what would move it across the nearest threshold, and "
-                  "the relationship map of its stakeholders with their coverage gaps.",
+                  "the relationship map of its stakeholders with their coverage gaps. An "
+                  "account with accounts below it also shows its group: the members' points "
+                  "rolled up by revenue, the group's revenue, whether its members are split "
+                  "across quadrants, and the members not placed.",
                   pos, 1, 1, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
@@ -464,10 +514,20 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         cvom_instrument_cleanup(&ins);
         return cli_fail(c, st, &c->err);
     }
+    struct cvom_group_view gv = {0};
+    if ((st = cvom__group_load(c->store, &cfg, a.id, as_of, &gv, &c->err))) {
+        cvom__account_map_cleanup(&map);
+        cvom_health_cleanup(&h);
+        cvom_spread_cleanup(&sp);
+        cvom_explanation_cleanup(&ex);
+        cvom_instrument_cleanup(&ins);
+        return cli_fail(c, st, &c->err);
+    }
     if (fmt == FMT_CSV) {
         explain_csv(&ex, &ins, &sig, &sp, &h);
     } else if (fmt == FMT_JSON) {
         json_t *o = cvom__explanation_json(&a, &ex, &ins, as_of, &sig, &sp, &h, &map);
+        json_object_set_new(o, "group", cvom__group_json(&gv, as_of));
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
         json_decref(o);
@@ -499,7 +559,10 @@ int cmd_explain(struct cli *c, int argc, char **argv)
         print_moves(&ex, &ins, &cfg);
         print_pillars(&a, &h);
         print_map(&map);
+        if (gv.g.members > 1)
+            print_group(&gv, &cfg);
     }
+    cvom__group_view_cleanup(&gv);
     cvom__account_map_cleanup(&map);
     cvom_health_cleanup(&h);
     cvom_spread_cleanup(&sp);

@@ -5,6 +5,7 @@
 #include "io/util.h"
 #include "render/term.h"
 #include "service/accounts.h"
+#include "service/groups.h"
 #include "core/mem.h"
 
 #include <stdlib.h>
@@ -18,6 +19,41 @@ static int by_revenue(const void *x, const void *y)
     if (a->account.revenue != b->account.revenue)
         return a->account.revenue < b->account.revenue ? 1 : -1;
     return strcmp(a->account.name, b->account.name);
+}
+
+struct counted {
+    const struct cvom_scored *s;
+    size_t members;
+};
+
+static int counted_by_revenue(const void *x, const void *y)
+{
+    const struct counted *a = x, *b = y;
+    return by_revenue(a->s, b->s);
+}
+
+/* Sort groups by revenue as by_revenue does, each one's member count moving with it. */
+static int sort_with_members(struct cvom_scored *v, size_t *members, size_t n)
+{
+    struct counted *c = malloc((n ? n : 1) * sizeof *c);
+    struct cvom_scored *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!c || !copy) {
+        free(c);
+        free(copy);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        c[i] = (struct counted){.s = &v[i], .members = members[i]};
+    cvom__sort(c, n, sizeof *c, counted_by_revenue);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = *c[i].s;
+        members[i] = c[i].members;
+    }
+    if (n)
+        memcpy(v, copy, n * sizeof *v);
+    free(c);
+    free(copy);
+    return 0;
 }
 
 static int terminal_width(void)
@@ -68,13 +104,15 @@ static void filter_text(char *buf, size_t cap, struct cli_opt *opts)
 }
 
 static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *cfg,
-                const struct cvom_scored *v, size_t n, size_t elsewhere, int32_t as_of)
+                const struct cvom_scored *v, const size_t *members, size_t n, size_t elsewhere,
+                int32_t as_of)
 {
     struct cvom_term_point *pts = calloc(n ? n : 1, sizeof *pts);
     size_t shared = 0;
     for (size_t i = 0; i < n; i++)
-        shared += v[i].namesake != 0;
-    /* Accounts that share a name are labelled with what tells them apart. */
+        shared += v[i].namesake != 0 || (members && members[i] > 1);
+    /* Accounts that share a name are labelled with what tells them apart, and groups with
+     * how many accounts they stand for. */
     char(*labels)[CVOM_FIELD_MAX * 2] = calloc(shared ? shared : 1, sizeof *labels);
     if (!pts || !labels) {
         free(pts);
@@ -83,8 +121,12 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
     }
     for (size_t i = 0, k = 0; i < n; i++) {
         pts[i].label = v[i].account.name;
-        if (v[i].namesake) {
-            cvom__account_label(&v[i].account, 1, labels[k], sizeof labels[k]);
+        if (v[i].namesake || (members && members[i] > 1)) {
+            cvom__account_label(&v[i].account, v[i].namesake, labels[k], sizeof labels[k]);
+            if (members && members[i] > 1) {
+                size_t used = strlen(labels[k]);
+                snprintf(labels[k] + used, sizeof labels[k] - used, " (group of %zu)", members[i]);
+            }
             pts[i].label = labels[k++];
         }
         pts[i].x = v[i].score.value[CVOM_DIM_INTELLECTUAL];
@@ -108,9 +150,12 @@ static int draw(struct cli *c, struct cli_opt *opts, const struct cvom_config *c
     char date[11], filters[256], sub[320];
     cvom_date_format(as_of, date);
     filter_text(filters, sizeof filters, opts);
-    snprintf(sub, sizeof sub, "as of %s · %zu account%s%s%s", date, n + elsewhere,
-             n + elsewhere == 1 ? "" : "s", filters[0] ? " · " : "", filters);
+    snprintf(sub, sizeof sub, "as of %s · %zu %s%s%s%s", date, n + elsewhere,
+             members ? "group" : "account", n + elsewhere == 1 ? "" : "s", filters[0] ? " · " : "",
+             filters);
     o.title = "Customer Value Orientation Matrix";
+    if (members)
+        o.noun = "groups";
     o.subtitle = sub;
     enum cvom_status st = cvom__term_matrix(stdout, pts, n, &o);
     free(pts);
@@ -127,6 +172,10 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
          .kind = 's',
          .arg = "FMT",
          .help = "text: the drawing (default); csv or json: the plotted values"},
+        {.name = "groups",
+         .kind = 'f',
+         .help = "top-level groups instead of their members: each account without a parent "
+                 "rolled up with every account below it"},
         {.name = "width",
          .kind = 'i',
          .arg = "N",
@@ -151,7 +200,7 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
     enum cli_format fmt;
     int32_t as_of;
     if (cli_parse(
-            c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--format FMT]",
+            c, argc, argv, opts, "[FILTERS] [--as-of DATE] [--groups] [--format FMT]",
             "Draw the portfolio on the matrix: intellectual value across, emotional value "
             "up, the thresholds as lines. Borderline accounts (an interval crosses a "
             "threshold) are marked, and the legend's state says borderline, stale (the newest "
@@ -159,7 +208,10 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
             "evidence and accounts never "
             "assessed are listed below, and the totals count every account. The plot is "
             "at most 100 columns wide; a wider terminal gives the legend the room. CSV "
-            "and JSON list the assessed accounts, as the API's matrix does.",
+            "and JSON list the assessed accounts, as the API's matrix does. With --groups, "
+            "each account without a parent stands for its group: the revenue-weighted point "
+            "of it and every account below it, with the group's revenue (the filters choose "
+            "groups by their top account; CSV and JSON add the column members).",
             pos, 0, 0, &np, &rc) ||
         (rc = cli_format(c, opts, &fmt)) || (rc = cli_date_opt(c, opts, "as-of", &as_of)))
         return rc;
@@ -171,9 +223,12 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_config cfg;
     struct cvom_scored *v = NULL;
-    size_t n = 0;
+    size_t n = 0, *members = NULL;
+    int groups = cli_opt(opts, "groups")->set;
     enum cvom_status st = cvom__config_load(c->store, &cfg, &c->err);
-    if (!st)
+    if (!st && groups)
+        st = cvom__group_scan(c->store, &cfg, &f, as_of, &v, &members, &n, &c->err);
+    else if (!st)
         st = cvom__portfolio_scan(c->store, &cfg, &f, as_of, &v, &n, NULL, NULL, &c->err);
     if (st)
         return cli_fail(c, st, &c->err);
@@ -190,18 +245,25 @@ int cmd_matrix(struct cli *c, int argc, char **argv)
             elsewhere += placed;
             continue;
         }
+        if (members)
+            members[k] = members[i];
         v[k++] = v[i];
     }
-    cvom__sort(v, k, sizeof *v, by_revenue);
-    if (fmt == FMT_TEXT) {
-        rc = draw(c, opts, &cfg, v, k, elsewhere, as_of);
-    } else {
-        struct table *t = cli_scores_table(v, k);
+    rc = 0;
+    if (!members)
+        cvom__sort(v, k, sizeof *v, by_revenue);
+    else if (sort_with_members(v, members, k))
+        rc = cli_fail(c, CVOM_ENOMEM, NULL);
+    if (!rc && fmt == FMT_TEXT) {
+        rc = draw(c, opts, &cfg, v, members, k, elsewhere, as_of);
+    } else if (!rc) {
+        struct table *t = cli_groups_table(v, members, k);
         rc = t ? 0 : cli_fail(c, CVOM_ENOMEM, NULL);
         if (t)
             table_print(t, stdout, fmt);
         table_free(t);
     }
     free(v);
+    free(members);
     return rc;
 }

@@ -191,6 +191,9 @@ static int render_matrix(struct cli *c, int argc, char **argv)
          .kind = 's',
          .arg = "TEXT",
          .help = "the title (default: \"" DEFAULT_TITLE "\")"},
+        {.name = "groups",
+         .kind = 'f',
+         .help = "top-level groups instead of their members, as cvom matrix --groups"},
         CLI_FILTER_OPTS,
         {0},
     };
@@ -206,7 +209,9 @@ static int render_matrix(struct cli *c, int argc, char **argv)
                   "evidence and accounts never assessed are counted in the footer, not drawn. With "
                   "--from the picture "
                   "compares two dates: --arrows shows each move, --colour trend colours "
-                  "accounts by the direction they moved.",
+                  "accounts by the direction they moved. With --groups each account without a "
+                  "parent stands for its group: the rolled-up point of it and every account "
+                  "below it, sized by the group's revenue.",
                   pos, 0, 0, &np, &rc))
         return rc;
     if (!(a.out = cli_val(opts, "out")))
@@ -220,8 +225,12 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
     struct cvom_matrix_doc doc;
-    enum cvom_status st = cvom__matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to, a.has_from,
-                                                  a.from, &doc, &c->err);
+    enum cvom_status st =
+        cli_opt(opts, "groups")->set
+            ? cvom__matrix_doc_gather_groups(c->store, &a.filter, a.quadrant, a.to, a.has_from,
+                                             a.from, &doc, &c->err)
+            : cvom__matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to, a.has_from, a.from,
+                                      &doc, &c->err);
     size_t n = doc.n;
     if (!st) {
         a.chart.unassessed = doc.unassessed;

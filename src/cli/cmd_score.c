@@ -9,19 +9,26 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const score_cols[] = {
-    "account_id",      "external_id",  "name",          "owner",
-    "revenue",         "intellectual", "emotional",     "intellectual_lo",
-    "intellectual_hi", "emotional_lo", "emotional_hi",  "quadrant",
-    "state",           "respondents",  "last_assessed", "stale"};
+static const char *const score_cols[] = {"account_id",   "external_id",     "name",
+                                         "owner",        "revenue",         "intellectual",
+                                         "emotional",    "intellectual_lo", "intellectual_hi",
+                                         "emotional_lo", "emotional_hi",    "quadrant",
+                                         "state",        "respondents",     "last_assessed",
+                                         "stale",        "members"}; /* by top-level groups only */
 static const char score_kinds[] = "nsssnnnnnnnosnos";
+static const char group_kinds[] = "nsssnnnnnnnosnosn";
 
 struct table *cli_scores_table(const struct cvom_scored *v, size_t n)
 {
-    struct table *t = table_new(score_cols, score_kinds);
+    return cli_groups_table(v, NULL, n);
+}
+
+struct table *cli_groups_table(const struct cvom_scored *v, const size_t *members, size_t n)
+{
+    struct table *t = table_new(score_cols, members ? group_kinds : score_kinds);
     for (size_t i = 0; t && i < n; i++) {
         const struct cvom_score *s = &v[i].score;
-        char id[24], rev[32], num[6][16], resp[16], last[11] = "";
+        char id[24], rev[32], num[6][16], resp[16], last[11] = "", count[24] = "";
         fmt_id(id, sizeof id, v[i].account.id);
         fmt_num(rev, sizeof rev, v[i].account.revenue, 2);
         for (int d = 0; d < CVOM_DIM_COUNT; d++) {
@@ -49,7 +56,10 @@ struct table *cli_scores_table(const struct cvom_scored *v, size_t n)
             cvom_state_name(s->state),
             resp,
             last,
-            v[i].evidence.stale ? "yes" : "no"};
+            v[i].evidence.stale ? "yes" : "no",
+            count};
+        if (members)
+            snprintf(count, sizeof count, "%zu", members[i]);
         if (table_add(t, cells)) {
             table_free(t);
             return NULL;

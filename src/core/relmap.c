@@ -1,7 +1,7 @@
 /* relmap.c — the relationship map of an account: its stakeholders laid out by whom they
  * report to, depth first, and the coverage gaps among them (the rule is in cvom.h). Every
  * face draws the same map from this one layout. */
-#include "cvom.h"
+#include "core/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,47 +56,6 @@ int cvom_map_is_decider(const char *role, double influence)
     if (influence >= CVOM_MAP_DECIDER_INFLUENCE)
         return 1;
     return role && (has_word(role, "decision") || has_word(role, "buyer"));
-}
-
-struct by_id {
-    int64_t id;
-    size_t at;
-};
-
-static int by_id_cmp(const void *a, const void *b)
-{
-    const struct by_id *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-/* The index of the person with id, or -1. */
-static long find_id(const struct by_id *ids, size_t n, int64_t id)
-{
-    struct by_id key = {.id = id};
-    const struct by_id *hit = id > 0 ? bsearch(&key, ids, n, sizeof *ids, by_id_cmp) : NULL;
-    return hit ? (long)hit->at : -1;
-}
-
-/* Break every loop of up[] at its member given first, in O(n): each walk up marks whom it
- * passed with its own start, so meeting one's own mark is a loop. */
-static void break_loops(long *up, size_t n, size_t *mark)
-{
-    for (size_t i = 0; i < n; i++)
-        mark[i] = SIZE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        long j = (long)i;
-        while (j >= 0 && mark[j] == SIZE_MAX) {
-            mark[j] = i;
-            j = up[j];
-        }
-        if (j < 0 || mark[j] != i)
-            continue;
-        long first = j;
-        for (long k = up[j]; k != j; k = up[k])
-            if (k < first)
-                first = k;
-        up[first] = -1;
-    }
 }
 
 /* Whether everyone above person i (at least one) is a sceptic or an opponent. */
@@ -167,30 +126,21 @@ enum cvom_status cvom_map_build(const struct cvom_map_person *p, size_t n, int32
         return cvom_error_set(err, CVOM_EINVAL, "a map holds at most %d people", CVOM_MAP_MAX);
     if (n == 0)
         return CVOM_OK;
-    struct by_id *ids = malloc(n * sizeof *ids);
+    int64_t *ids = malloc(n * sizeof *ids), *tops = malloc(n * sizeof *tops);
     long *up = malloc(n * sizeof *up);
     size_t *first = calloc(n + 1, sizeof *first), *kids = malloc(n * sizeof *kids);
     size_t *stack = malloc(n * sizeof *stack), *next = malloc(n * sizeof *next);
     enum cvom_status st = CVOM_OK;
-    if (!ids || !up || !first || !kids || !stack || !next) {
+    if (!ids || !tops || !up || !first || !kids || !stack || !next) {
         st = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        ids[i] = (struct by_id){.id = p[i].id, .at = i};
-    qsort(ids, n, sizeof *ids, by_id_cmp);
-    for (size_t i = 0; i < n; i++)
-        if (ids[i].id <= 0 || (i > 0 && ids[i].id == ids[i - 1].id)) {
-            st = cvom_error_set(err, CVOM_EINVAL, "stakeholder id %lld is %s", (long long)ids[i].id,
-                                ids[i].id <= 0 ? "not positive" : "given twice");
-            goto done;
-        }
     for (size_t i = 0; i < n; i++) {
-        up[i] = find_id(ids, n, p[i].reports_to);
-        if (up[i] == (long)i)
-            up[i] = -1;
+        ids[i] = p[i].id;
+        tops[i] = p[i].reports_to;
     }
-    break_loops(up, n, next);
+    if ((st = cvom__tree_up(ids, tops, n, "stakeholder", up, err)))
+        goto done;
     /* first[k]..first[k + 1]: where the reports of k sit in kids, in the order given. */
     for (size_t i = 0; i < n; i++)
         if (up[i] >= 0)
@@ -206,6 +156,7 @@ enum cvom_status cvom_map_build(const struct cvom_map_person *p, size_t n, int32
     walk(p, up, n, first, kids, stack, next, today, nodes);
 done:
     free(ids);
+    free(tops);
     free(up);
     free(first);
     free(kids);

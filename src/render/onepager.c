@@ -946,6 +946,74 @@ static void relationship_map(struct page *pg, const struct cvom_onepager *p)
     }
 }
 
+/* The account's group: the rolled-up point, weights, revenue and split, then each member as
+ * an indented line with a dot in its quadrant's colour; over as many pages as it needs. */
+static void group_section(struct page *pg, const struct cvom_onepager *p)
+{
+    const struct cvom_group *g = p->group;
+    const struct cvom_score *s = &g->score;
+    char title[96], line[640], money[64];
+    snprintf(title, sizeof title, "Group (this account and %zu below it, %zu placed)",
+             g->members - 1, g->placed);
+    section(pg, title);
+    fmt_money(money, sizeof money, g->revenue, p->currency);
+    if (!g->placed)
+        snprintf(line, sizeof line, "No member is placed: the group has no point. Revenue %s.",
+                 money);
+    else
+        snprintf(line, sizeof line,
+                 "Group point: intellectual %.1f, emotional %.1f \u2014 %s%s, the placed members "
+                 "weighted %s. Group revenue %s.",
+                 s->value[0], s->value[1], cvom_quadrant_title(s->quadrant),
+                 s->state == CVOM_STATE_BORDERLINE ? " (borderline)" : "",
+                 g->weights == CVOM_GROUP_BY_REVENUE ? "by revenue"
+                                                     : "equally (a revenue is missing)",
+                 money);
+    para(pg, line, 8, 1, ink);
+    if (g->split) {
+        size_t used = 0;
+        int n = snprintf(line, sizeof line, "Split: its members sit in");
+        used = n > 0 ? (size_t)n : 0;
+        for (int q = 0, k = 0; q < CVOM_Q_COUNT && used < sizeof line; q++)
+            if (g->quadrants & (1u << q)) {
+                n = snprintf(line + used, sizeof line - used, "%s %s", k++ ? "," : "",
+                             cvom_quadrant_title((enum cvom_quadrant)q));
+                used += n > 0 ? (size_t)n : 0;
+            }
+        if (used < sizeof line)
+            snprintf(line + used, sizeof line - used, " (spread %.1f points).", g->spread);
+        para(pg, line, 8, 1, late);
+    }
+    for (size_t i = 0; i < p->n_group; i++) {
+        const struct cvom_onepager_group_member *m = &p->group_members[i];
+        double indent = 10.0 * (m->depth < 12 ? m->depth : 12);
+        double x = pg->left + indent + 9, w = pg->right - x;
+        fmt_money(money, sizeof money, m->revenue, p->currency);
+        if (m->placed)
+            snprintf(line, sizeof line,
+                     "%s \u2014 %s, intellectual %.1f, emotional %.1f, share "
+                     "%.0f %%; revenue %s",
+                     m->name, cvom_quadrant_title(m->quadrant), m->score[0], m->score[1],
+                     100 * m->share, money);
+        else
+            snprintf(line, sizeof line, "%s \u2014 not placed (%s); revenue %s", m->name,
+                     m->assessed ? "not enough evidence" : "never assessed", money);
+        double h = lay(pg, line, 8, 0, w, PANGO_ALIGN_LEFT);
+        room(pg, h);
+        if (m->placed) {
+            set_colour(pg->cr, cvom__palette_fg[m->quadrant]);
+            cairo_arc(pg->cr, pg->left + indent + 4, pg->y + 5, 3, 0, 2 * M_PI);
+            cairo_fill(pg->cr);
+        }
+        pg->y += text(pg, x, pg->y, w, line, 8, 0, m->placed ? ink : muted) + 1;
+    }
+    if (p->group_hidden) {
+        snprintf(line, sizeof line, "%zu more member%s, owned by others, count in the group.",
+                 p->group_hidden, p->group_hidden == 1 ? "" : "s");
+        para(pg, line, 8, 0, muted);
+    }
+}
+
 static void footer(struct page *pg)
 {
     char date[11], buf[320], of[32] = "";
@@ -1010,6 +1078,8 @@ static enum cvom_status draw_pages(cairo_t *cr, const struct cvom_onepager *p, i
         health(&pg, p);
         alignment(&pg, p);
         relationship_map(&pg, p);
+        if (p->group)
+            group_section(&pg, p);
         footer(&pg);
     }
     *used = pg.page;

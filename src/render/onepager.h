@@ -1,9 +1,9 @@
 /* onepager.h — the account one-pager: an A4 page with the account's facts, its place on
  * the matrix among its stakeholders, its scores with their intervals, the stakeholders, why
  * it sits where it does, then its open actions, the suggested plays, over-serving,
- * partnership health and alignment — on a second page (and more) when one is not enough,
- * never cut off. PDF or PNG (the pages one under the other) from the same cairo and pango
- * drawing code.
+ * partnership health, alignment, the relationship map and, for an account with accounts
+ * below it, its group — on a second page (and more) when one is not enough, never cut off. PDF or
+ * PNG (the pages one under the other) from the same cairo and pango drawing code.
  *
  * Rendering never queries the store: the caller gathers the account, its explanation and
  * its stakeholders and passes them in.
@@ -48,6 +48,18 @@ struct cvom_onepager_map_person {
     const char *channel;     /* "" when none */
     const char *counterpart; /* "" when nobody */
     unsigned gaps;           /* enum cvom_map_gap bits */
+};
+
+/* One member of the account's group, in the group's tree order. Strings are borrowed. */
+struct cvom_onepager_group_member {
+    const char *name;
+    int depth;    /* levels below the account */
+    int placed;   /* 0: listed only */
+    int assessed; /* 0: never assessed */
+    enum cvom_quadrant quadrant;
+    double score[CVOM_DIM_COUNT]; /* NaN when not placed */
+    double share;                 /* its weight in the group's point */
+    double revenue;
 };
 
 /* An open action of the account's plan, as the page shows it. */
@@ -120,6 +132,11 @@ struct cvom_onepager {
      * NULL with n_map 0: no stakeholders). */
     const struct cvom_onepager_map_person *map;
     size_t n_map, map_flagged;
+    /* The account's group when it has accounts below it (borrowed; NULL: none): the roll-up,
+     * the members listed (n_group) and those left out of the list (group_hidden). */
+    const struct cvom_group *group;
+    const struct cvom_onepager_group_member *group_members;
+    size_t n_group, group_hidden;
 };
 
 /* The PNG's size in pixels at dpi: the A4 page's points × dpi / 72, rounded. */

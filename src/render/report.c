@@ -202,6 +202,10 @@ enum col {
     C_SOURCE,
     C_MEAN_SCORE,
     C_MEAN_POINTS,
+    C_MEMBERS,
+    C_PLACED,
+    C_WEIGHTS,
+    C_SPLIT,
     C_LABEL, /* the summary's row name for people (HTML, XLSX); not in CSV or JSON */
     C_COUNT
 };
@@ -266,6 +270,10 @@ static const struct column columns[C_COUNT] = {
     [C_SOURCE] = {"source", "Source", K_TEXT},
     [C_MEAN_SCORE] = {"mean_score", "Mean score", K_SCORE},
     [C_MEAN_POINTS] = {"mean_points", "Mean points added", K_SCORE},
+    [C_MEMBERS] = {"members", "Members", K_INT},
+    [C_PLACED] = {"placed", "Placed", K_INT},
+    [C_WEIGHTS] = {"weights", "Weighted by", K_TEXT},
+    [C_SPLIT] = {"split", "Split between", K_TEXT},
     [C_LABEL] = {"", "Quadrant", K_TEXT},
 };
 
@@ -281,6 +289,7 @@ enum section {
     S_AT_RISK,
     S_HEALTH,
     S_SIGNALS, /* the analytics */
+    S_GROUPS,
     S_ACCOUNTS,
     S_COUNT
 };
@@ -316,6 +325,10 @@ static const enum col health_cols[] = {ACCOUNT_COLS, C_QUADRANT,   C_PASSION, C_
 static const enum col signal_cols[] = {C_SIGNAL,     C_SIGNAL_LABEL, C_AXIS,   C_DIRECTION,
                                        C_NORM,       C_WEIGHT,       C_SOURCE, C_ACCOUNTS,
                                        C_MEAN_SCORE, C_MEAN_POINTS,  END};
+static const enum col group_cols[] = {C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME,   C_OWNER,    C_REVENUE,
+                                      C_MEMBERS,    C_PLACED,      C_INT,    C_EMO,      C_INT_LO,
+                                      C_INT_HI,     C_EMO_LO,      C_EMO_HI, C_QUADRANT, C_STATE,
+                                      C_WEIGHTS,    C_SPLIT,       END};
 /* Exactly the columns of `cvom export`, in its order. */
 static const enum col account_cols[] = {
     C_ACCOUNT_ID, C_EXTERNAL_ID, C_NAME,   C_OWNER,  C_REVENUE, C_INT,
@@ -377,6 +390,11 @@ static const struct section_def sections[S_COUNT] = {
                    "the accounts each entered, its mean 0\u2013100 score and the mean points "
                    "it added.",
                    signal_cols, signal_cols},
+    [S_GROUPS] = {"groups", "Groups",
+                  "Each account with accounts below it, rolled up: the placed members' points "
+                  "weighted by revenue (equally when one has none), the group's revenue, and "
+                  "the quadrants of a split group; largest revenue first.",
+                  group_cols, group_cols},
     [S_ACCOUNTS] = {"accounts", "Accounts",
                     "Every account with its score, as `cvom export` lists it.", account_cols,
                     account_cols},
@@ -402,6 +420,7 @@ static size_t section_rows(const struct cvom_report *r, enum section s)
     case S_AT_RISK: return r->n_at_risk;
     case S_HEALTH: return r->n_health;
     case S_SIGNALS: return r->n_signals;
+    case S_GROUPS: return r->n_groups;
     default: return r->n_accounts;
     }
 }
@@ -418,6 +437,7 @@ static const struct cvom_report_account *section_account(const struct cvom_repor
     case S_OVERSERVED: return &r->accounts[r->overserved[i].account];
     case S_AT_RISK: return &r->accounts[r->at_risk[i].account];
     case S_HEALTH: return &r->accounts[r->health[i].account];
+    case S_GROUPS: return &r->accounts[r->groups[i].account];
     case S_ACCOUNTS: return &r->accounts[i];
     default: return NULL;
     }
@@ -561,6 +581,28 @@ static void signal_cell(const struct cvom_report *r, size_t i, enum col c, struc
     }
 }
 
+/* A group's own columns: its revenue, members, roll-up and split; 0 for its account's. */
+static int group_cell(const struct cvom_report_group *g, enum col c, int human, struct cell *out)
+{
+    const struct cvom_score *s = &g->group.score;
+    switch (c) {
+    case C_REVENUE: out->num = g->group.revenue; return 1;
+    case C_MEMBERS: out->num = (double)g->group.members; return 1;
+    case C_PLACED: out->num = (double)g->group.placed; return 1;
+    case C_INT:
+    case C_EMO: out->num = s->value[c == C_INT ? 0 : 1]; return 1;
+    case C_INT_LO:
+    case C_EMO_LO: out->num = s->lo[c == C_INT_LO ? 0 : 1]; return 1;
+    case C_INT_HI:
+    case C_EMO_HI: out->num = s->hi[c == C_INT_HI ? 0 : 1]; return 1;
+    case C_QUADRANT: out->text = quadrant_text(s, human); return 1;
+    case C_STATE: out->text = cvom_state_name(s->state); return 1;
+    case C_WEIGHTS: out->text = cvom_group_weights_name(g->group.weights); return 1;
+    case C_SPLIT: out->text = g->group.split ? g->split : ""; return 1;
+    default: return 0;
+    }
+}
+
 /* The columns only an analytics section has; 0 when c is not one of them (an account
  * column, filled by account_cell). */
 static int analytics_cell(const struct cvom_report *r, enum section s, size_t i, enum col c,
@@ -616,7 +658,8 @@ static void cell_get(const struct cvom_report *r, enum section s, size_t i, enum
         transition_cell(r, i, c, human, out);
     else if (s == S_SIGNALS)
         signal_cell(r, i, c, out);
-    else if (!analytics_cell(r, s, i, c, out))
+    else if (!(s == S_GROUPS && group_cell(&r->groups[i], c, human, out)) &&
+             !analytics_cell(r, s, i, c, out))
         account_cell(r, section_account(r, s, i), c, human, out);
     if (columns[c].kind != K_TEXT && columns[c].kind != K_DATE)
         out->num = rounded(out->num, decimals_of(columns[c].kind));

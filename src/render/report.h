@@ -77,6 +77,14 @@ struct cvom_report_signal {
 };
 
 /* Which axes a borderline account's intervals cross. */
+/* A top-level group of the report: an account of it with accounts below it, rolled up over
+ * every member (cvom_group_rollup), whatever the report's filters. */
+struct cvom_report_group {
+    size_t account;          /* its top account, index into accounts */
+    struct cvom_group group; /* the roll-up: point, interval, state, revenue, split */
+    char split[64];          /* the quadrants its placed members sit in, as titles; "" */
+};
+
 enum cvom_report_axes {
     CVOM_REPORT_AXES_NONE = 0,
     CVOM_REPORT_AXES_INTELLECTUAL,
@@ -117,6 +125,8 @@ struct cvom_report {
     double survey_weight;                     /* the survey's weight against the signals */
     const struct cvom_report_signal *signals; /* by name */
     size_t n_signals;
+    const struct cvom_report_group *groups; /* largest group revenue first */
+    size_t n_groups;
 
     /* Filled by cvom__report_build. Section lists are indices into accounts, largest revenue
      * first (then by name). */

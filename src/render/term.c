@@ -103,6 +103,7 @@ void cvom__term_opts_init(struct cvom_term_opts *o)
     o->threshold[Y] = 50.0;
     o->title = NULL;
     o->subtitle = NULL;
+    o->noun = "accounts";
 }
 
 /* ---- text ----------------------------------------------------------------------------- */
@@ -1052,8 +1053,8 @@ static void put_counts(struct term *t)
     end_line(t);
     /* Every account is counted: plotted, in another quadrant, without enough evidence, or
      * never assessed. */
-    len = snprintf(line, sizeof line, "%zu of %zu accounts plotted, %zu of them borderline", t->k,
-                   t->n + t->o->elsewhere, bl);
+    len = snprintf(line, sizeof line, "%zu of %zu %s plotted, %zu of them borderline", t->k,
+                   t->n + t->o->elsewhere, t->o->noun ? t->o->noun : "accounts", bl);
     if (t->o->elsewhere && len > 0 && (size_t)len < sizeof line)
         len += snprintf(line + len, sizeof line - (size_t)len, "; %zu in other quadrants",
                         t->o->elsewhere);

@@ -30,6 +30,8 @@ struct cvom_term_opts {
     double threshold[CVOM_DIM_COUNT];
     const char *title;    /* may be NULL */
     const char *subtitle; /* e.g. the date and the filters; may be NULL */
+    const char *noun;     /* what a point is, in the plural: "accounts" (the default) or
+                             "groups" */
 };
 
 #define CVOM_TERM_PLOT_MAX 100

@@ -5,6 +5,7 @@
 
 #include "service/accounts.h"
 #include "service/analytics.h"
+#include "service/groups.h"
 #include "service/playbooks.h"
 
 #include "io/csv.h"
@@ -61,6 +62,19 @@ static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
     free(v);
 }
 
+/* "NAME (group of N)" for an account that stands for its group; 1 when memory runs out. */
+static int group_label(struct cvom_matrix_doc_acct *a, size_t members)
+{
+    size_t cap = strlen(a->name) + 40;
+    char *name = malloc(cap);
+    if (!name)
+        return 1;
+    snprintf(name, cap, "%s (group of %zu)", a->name, members);
+    free(a->name);
+    a->name = name;
+    return 0;
+}
+
 /* The accounts the picture shows as points, from the scan as of to (and, when before is not
  * NULL, the same accounts' scan as of the earlier date, in the same order). */
 static enum cvom_status build_points(const struct collect *k, const struct cvom_scored *now,
@@ -113,16 +127,45 @@ static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, stru
                   : CVOM_OK;
 }
 
+/* The document of the scanned accounts now[0..n) (and before, the same accounts as of an
+ * earlier date, or NULL): labels, points, the unassessed count and the thresholds. With
+ * members, the accounts stand for groups of that many, labelled so. */
+static enum cvom_status doc_of_scan(const struct cvom_config *cfg, const struct cvom_scored *now,
+                                    const struct cvom_scored *before, size_t n,
+                                    const size_t *members, int quadrant, struct cvom_matrix_doc *d,
+                                    struct cvom_error *err)
+{
+    struct collect k = {0};
+    struct cvom_chart_point *pts = NULL;
+    size_t m = 0, unassessed = 0;
+    enum cvom_status s = collect_scan(now, n, &k, err);
+    for (size_t i = 0; !s && members && i < k.n; i++)
+        if (members[i] > 1 && group_label(&k.v[i], members[i]))
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = build_points(&k, now, before, quadrant, &pts, &m, &unassessed, err);
+    if (s) {
+        collect_free(k.v, k.n);
+        return s;
+    }
+    d->pts = pts;
+    d->n = m;
+    d->unassessed = unassessed;
+    d->threshold[CVOM_DIM_INTELLECTUAL] = cfg->threshold[CVOM_DIM_INTELLECTUAL];
+    d->threshold[CVOM_DIM_EMOTIONAL] = cfg->threshold[CVOM_DIM_EMOTIONAL];
+    d->accts = k.v;
+    d->n_accts = k.n;
+    return CVOM_OK;
+}
+
 enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                          int quadrant, int32_t to, int has_from, int32_t from,
                                          struct cvom_matrix_doc *d, struct cvom_error *err)
 {
     memset(d, 0, sizeof *d);
     struct cvom_config cfg;
-    struct collect k = {0};
-    struct cvom_chart_point *pts = NULL;
     struct cvom_scored *now = NULL, *before = NULL;
-    size_t n = 0, n_now = 0, unassessed = 0;
+    size_t n_now = 0;
     /* Both dates in one pass over the store: the same accounts, in the same order. */
     enum cvom_status s = cvom__config_load(st, &cfg, err);
     if (!s && f) {
@@ -134,23 +177,36 @@ enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvo
         before = v[1];
     }
     if (!s)
-        s = collect_scan(now, n_now, &k, err);
-    if (!s)
-        s = build_points(&k, now, has_from ? before : NULL, quadrant, &pts, &n, &unassessed, err);
+        s = doc_of_scan(&cfg, now, has_from ? before : NULL, n_now, NULL, quadrant, d, err);
     free(now);
     free(before);
-    if (s) {
-        collect_free(k.v, k.n);
-        return s;
-    }
-    d->pts = pts;
-    d->n = n;
-    d->unassessed = unassessed;
-    d->threshold[CVOM_DIM_INTELLECTUAL] = cfg.threshold[CVOM_DIM_INTELLECTUAL];
-    d->threshold[CVOM_DIM_EMOTIONAL] = cfg.threshold[CVOM_DIM_EMOTIONAL];
-    d->accts = k.v;
-    d->n_accts = k.n;
-    return CVOM_OK;
+    return s;
+}
+
+enum cvom_status cvom__matrix_doc_gather_groups(struct cvom_store *st,
+                                                const struct cvom_account_filter *f, int quadrant,
+                                                int32_t to, int has_from, int32_t from,
+                                                struct cvom_matrix_doc *d, struct cvom_error *err)
+{
+    memset(d, 0, sizeof *d);
+    struct cvom_config cfg;
+    struct cvom_scored *now = NULL, *before = NULL;
+    size_t *members = NULL, *members_before = NULL, n = 0, n_before = 0;
+    enum cvom_status s = cvom__config_load(st, &cfg, err);
+    if (!s && f)
+        s = cvom__group_scan(st, &cfg, f, to, &now, &members, &n, err);
+    /* The same groups on the earlier date, read again: the accounts are today's either way. */
+    if (!s && f && has_from)
+        s = cvom__group_scan(st, &cfg, f, from, &before, &members_before, &n_before, err);
+    if (!s && before && n_before != n)
+        s = cvom_error_set(err, CVOM_ECONFLICT, "the accounts changed while they were read");
+    if (!s)
+        s = doc_of_scan(&cfg, now, before, n, members, quadrant, d, err);
+    free(now);
+    free(before);
+    free(members);
+    free(members_before);
+    return s;
 }
 
 void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d)
@@ -443,6 +499,79 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
     return s;
 }
 
+struct id_at {
+    int64_t id;
+    size_t at;
+};
+
+static int id_at_cmp(const void *x, const void *y)
+{
+    const struct id_at *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int by_group_revenue(const void *x, const void *y)
+{
+    const struct cvom_report_group *a = x, *b = y;
+    if (a->group.revenue != b->group.revenue)
+        return a->group.revenue < b->group.revenue ? 1 : -1;
+    return (a->account > b->account) - (a->account < b->account);
+}
+
+/* The report's groups: every account of it with accounts below it, rolled up over all its
+ * members, whether the filters keep them or not (the portfolio scanned again only when there
+ * are filters). */
+static enum cvom_status report_groups(struct cvom_store *st, struct cvom_report_doc *d,
+                                      const struct cvom_config *cfg,
+                                      const struct cvom_account_filter *f, int32_t as_of, size_t n,
+                                      struct cvom_error *err)
+{
+    int filtered = f->owner[0] || f->tag[0] || f->industry[0] || f->region[0];
+    struct cvom_scored *all = NULL;
+    size_t k = n, out = 0;
+    enum cvom_status s = CVOM_OK;
+    if (filtered)
+        s = cvom__portfolio_scan(st, cfg, NULL, as_of, &all, &k, NULL, NULL, err);
+    else if ((all = malloc((n ? n : 1) * sizeof *all)) != NULL && n)
+        memcpy(all, d->now, n * sizeof *all);
+    struct cvom_group *g = s ? NULL : malloc((k ? k : 1) * sizeof *g);
+    size_t *members = s ? NULL : malloc((k ? k : 1) * sizeof *members);
+    if (!s && (!all || !g || !members))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s)
+        s = cvom__group_fold(cfg, all, &k, members, g, err);
+    if (!s && !(d->group_rows = calloc(k ? k : 1, sizeof *d->group_rows)))
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    /* Each group's top account among the report's, by id. */
+    struct id_at *ids = s ? NULL : malloc((n ? n : 1) * sizeof *ids);
+    if (!s && !ids)
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t j = 0; !s && j < n; j++)
+        ids[j] = (struct id_at){.id = d->rows[j].id, .at = j};
+    if (!s)
+        cvom__sort(ids, n, sizeof *ids, id_at_cmp);
+    for (size_t i = 0; !s && i < k; i++) {
+        struct id_at key = {.id = all[i].account.id};
+        const struct id_at *hit = n ? bsearch(&key, ids, n, sizeof *ids, id_at_cmp) : NULL;
+        if (!hit || members[i] < 2) /* the filters leave its top out, or it has no group */
+            continue;
+        struct cvom_report_group *row = &d->group_rows[out++];
+        row->account = hit->at;
+        row->group = g[i];
+        cvom__group_quadrants_text(g[i].quadrants, row->split, sizeof row->split);
+    }
+    free(ids);
+    if (!s) {
+        cvom__sort(d->group_rows, out, sizeof *d->group_rows, by_group_revenue);
+        d->report.groups = d->group_rows;
+        d->report.n_groups = out;
+    }
+    free(all);
+    free(g);
+    free(members);
+    return s;
+}
+
 enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvom_account_filter *f,
                                          int32_t as_of, int32_t since, struct cvom_report_doc *d,
                                          struct cvom_error *err)
@@ -485,6 +614,8 @@ enum cvom_status cvom__report_doc_gather(struct cvom_store *st, const struct cvo
         };
         s = report_analytics(st, d, &cfg, n, nb, err);
     }
+    if (!s && f)
+        s = report_groups(st, d, &cfg, f, as_of, n, err);
     if (opened)
         st->ops->rollback(st);
     if (!s)
@@ -507,6 +638,7 @@ void cvom__report_doc_cleanup(struct cvom_report_doc *d)
     free(d->served_rows);
     free(d->risk_rows);
     free(d->health_rows);
+    free(d->group_rows);
     free(d->rows);
     free(d->labels);
     free(d->before);
@@ -740,6 +872,38 @@ static struct cvom_onepager_map_person *map_rows(const struct cvom_account_map *
     return v;
 }
 
+/* The account's group for the page when it has accounts below it; a reader who sees only
+ * their own accounts (scope's owner) gets the others counted, not listed. */
+static enum cvom_status page_group(struct cvom_store *st, const struct cvom_account_filter *scope,
+                                   int64_t id, int32_t as_of, struct cvom_onepager_doc *d,
+                                   struct cvom_error *err)
+{
+    enum cvom_status s = cvom__group_load(st, &d->cfg, id, as_of, &d->group, err);
+    if (s || d->group.g.members < 2)
+        return s;
+    if (scope && scope->owner[0])
+        cvom__group_view_owned(&d->group, scope->owner);
+    if (!(d->group_rows = calloc(d->group.n, sizeof *d->group_rows)))
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < d->group.n; i++) {
+        const struct cvom_group_entry *e = &d->group.m[i];
+        d->group_rows[i] =
+            (struct cvom_onepager_group_member){.name = e->s.account.name,
+                                                .depth = e->depth,
+                                                .placed = e->placed,
+                                                .assessed = e->s.evidence.assessments > 0,
+                                                .quadrant = e->s.score.quadrant,
+                                                .score = {e->s.score.value[0], e->s.score.value[1]},
+                                                .share = e->share,
+                                                .revenue = e->s.account.revenue};
+    }
+    d->page.group = &d->group.g;
+    d->page.group_members = d->group_rows;
+    d->page.n_group = d->group.n;
+    d->page.group_hidden = d->group.hidden;
+    return CVOM_OK;
+}
+
 enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
                                            const struct cvom_account_filter *scope,
                                            const struct cvom_account *a, int32_t as_of,
@@ -799,6 +963,8 @@ enum cvom_status cvom__onepager_doc_gather(struct cvom_store *st,
         s = page_actions(st, a->id, as_of, &d->page, err);
     if (!s)
         s = page_analytics(st, d, a, err);
+    if (!s)
+        s = page_group(st, scope, a->id, as_of, d, err);
     if (s) {
         cvom__onepager_doc_cleanup(d);
         return s;
@@ -817,6 +983,8 @@ void cvom__onepager_doc_cleanup(struct cvom_onepager_doc *d)
         cvom_health_cleanup(&d->health);
     free(d->rows);
     free(d->map_rows);
+    free(d->group_rows);
+    cvom__group_view_cleanup(&d->group);
     cvom__account_map_cleanup(&d->map);
     free(d->people);
     cvom_explanation_cleanup(&d->ex);

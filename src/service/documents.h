@@ -8,6 +8,7 @@
 #include "cvom.h"
 #include "render/chart.h"
 #include "render/onepager.h"
+#include "service/groups.h"
 #include "render/report.h"
 #include "service/accounts.h"
 #include "service/analytics.h"
@@ -47,6 +48,15 @@ enum cvom_status cvom__matrix_doc_gather(struct cvom_store *st, const struct cvo
                                          int quadrant, int32_t to, int has_from, int32_t from,
                                          struct cvom_matrix_doc *d, struct cvom_error *err);
 
+/* The same by top-level groups (cvom__group_scan): each account without a parent stands for
+ * its group, at the group's point with the group's revenue, labelled "NAME (group of N)" when
+ * it has accounts below it; f chooses groups by their top account. CVOM_ECONFLICT when the
+ * accounts change between the two dates' reads. */
+enum cvom_status cvom__matrix_doc_gather_groups(struct cvom_store *st,
+                                                const struct cvom_account_filter *f, int quadrant,
+                                                int32_t to, int has_from, int32_t from,
+                                                struct cvom_matrix_doc *d, struct cvom_error *err);
+
 /* Free what gather took; an emptied or zeroed document is fine. */
 void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d);
 
@@ -78,6 +88,7 @@ struct cvom_report_doc {
     struct cvom_report_health *health_rows;
     struct cvom_signal_summary signals[CVOM_SIGNALS_MAX];
     struct cvom_report_signal signal_rows[CVOM_SIGNALS_MAX];
+    struct cvom_report_group *group_rows;
 };
 
 /* Score the accounts that match f on as_of and on since (since <= as_of), gather the
@@ -111,6 +122,8 @@ struct cvom_onepager_doc {
     char title[CVOM_ACCOUNT_LABEL_MAX];        /* the account's name, told apart from namesakes */
     struct cvom_health health;                 /* page.health points here when it was scored */
     int has_health;
+    struct cvom_group_view group;                  /* the account's group (page.group) */
+    struct cvom_onepager_group_member *group_rows; /* page.group_members */
 };
 
 /* Explain account a as of a date and gather its stakeholders with their own scores, its

@@ -411,6 +411,7 @@ const struct web_route web_api_routes[] = {
     {M_POST, "/api/v1/accounts/{id}/assessments", api_assessments_create, A_MANAGER, 0},
     {M_GET, "/api/v1/accounts/{id}/score", api_account_score, A_VIEWER, 0},
     {M_GET, "/api/v1/accounts/{id}/explanation", api_account_explanation, A_VIEWER, 0},
+    {M_GET, "/api/v1/accounts/{id}/group", api_account_group, A_VIEWER, 0},
     {M_GET, "/api/v1/accounts/{id}/history", api_account_history, A_VIEWER, 0},
     {M_GET, "/api/v1/matrix", api_matrix, A_VIEWER, 0},
     {M_POST, "/api/v1/imports", api_import, A_MANAGER, 0},

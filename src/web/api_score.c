@@ -4,6 +4,7 @@
 #include "web/api_util.h"
 
 #include "service/explain_json.h"
+#include "service/groups.h"
 
 #include "io/util.h"
 #include "web/cache.h"
@@ -95,6 +96,41 @@ int api_account_score(struct web_req *r)
     return api_send(r, 200, o);
 }
 
+/* The group of account id as JSON into *out; a manager's list leaves out the members they do
+ * not own (counted in hidden_members), while the roll-up counts every member. */
+static int group_of(struct web_req *r, const struct cvom_config *cfg, int64_t id, int32_t as_of,
+                    json_t **out)
+{
+    struct cvom_group_view gv = {0};
+    enum cvom_status st = cvom__group_load(r->store, cfg, id, as_of, &gv, &r->err);
+    if (st)
+        return web_fail(r, st, &r->err);
+    if (r->user.role == CVOM_ROLE_MANAGER)
+        cvom__group_view_owned(&gv, r->user.display);
+    *out = cvom__group_json(&gv, as_of);
+    cvom__group_view_cleanup(&gv);
+    return *out ? 0 : web_fail(r, CVOM_ENOMEM, NULL);
+}
+
+/* The account's group: the shape of "group" in `cvom explain --format json`, for an account
+ * without accounts below it too (members 1). */
+int api_account_group(struct web_req *r)
+{
+    struct cvom_account a;
+    struct cvom_config cfg;
+    json_t *o = NULL;
+    int32_t as_of;
+    int rc;
+    if ((rc = api_account(r, &a)) || (rc = api_as_of(r, &as_of)))
+        return rc;
+    enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
+    if (st)
+        return web_fail(r, st, &r->err);
+    if ((rc = group_of(r, &cfg, a.id, as_of, &o)))
+        return rc;
+    return api_send(r, 200, o);
+}
+
 /* Where the customer stakeholders sit on the matrix and how far apart: the object
  * "stakeholders_on_matrix" of `cvom explain --format json`, field for field. */
 int api_account_explanation(struct web_req *r)
@@ -145,6 +181,12 @@ int api_account_explanation(struct web_req *r)
     cvom_spread_cleanup(&sp);
     cvom_explanation_cleanup(&ex);
     cvom_instrument_cleanup(&ins);
+    json_t *g = NULL;
+    if ((rc = group_of(r, &cfg, a.id, as_of, &g))) {
+        json_decref(o);
+        return rc;
+    }
+    json_object_set_new(o, "group", g);
     return api_send(r, 200, o);
 }
 

@@ -146,6 +146,7 @@ int api_instruments_list(struct web_req *r);
 int api_instrument_get(struct web_req *r);
 int api_account_score(struct web_req *r);
 int api_account_explanation(struct web_req *r);
+int api_account_group(struct web_req *r);
 int api_account_history(struct web_req *r);
 int api_matrix(struct web_req *r);
 /* api_actions.c: action plans, what-if, offerings (listed in routes.c) */

@@ -1250,6 +1250,7 @@ int pages_account(struct web_req *r)
     score_cards(b, v);
     health_card(b, v);
     trajectory(b, v);
+    pages_account_group(r, &v->cfg, &v->a, v->today);
     pages_account_map(r, &v->map);
     stakeholders(r, v);
     spread_section(b, v);

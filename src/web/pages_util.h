@@ -170,6 +170,10 @@ int admin_playbooks_post(struct web_req *r);  /* POST /admin/playbooks */
  * importance–performance quadrants and unvalued cost, with the rating form when edit is set. */
 void pages_account_plan(struct web_req *r, const struct cvom_account *a, int edit);
 void pages_account_offerings(struct web_req *r, const struct cvom_account *a, int edit);
+/* The group section of account a's page as of today, when it has accounts below it
+ * (pages_group.c); nothing for an account without. */
+void pages_account_group(struct web_req *r, const struct cvom_config *cfg,
+                         const struct cvom_account *a, int32_t today);
 
 /* An action's fields as text, as a form or the API gives them; NULL or "" is not given. */
 struct pages_action_fields {

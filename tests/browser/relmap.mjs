@@ -1,10 +1,12 @@
 // relmap.mjs — the relationship map in headless Chromium (Debian's /usr/bin/chromium, driven
 // by playwright-core): a manager signs in, creates an account under a parent on the "new
 // account" page, adds three stakeholders who report to one another, edits one, sees the map
-// drawn with a coverage gap flagged, and removes one. Console errors, page errors, CSP violations, dialogs
-// and failed requests are failures.
+// drawn with a coverage gap flagged, and removes one; on the parent's page, the group now lists
+// the new account; an overdue action added to the new account shows among the front page's
+// "Needs attention", and once ticked done there it is gone. Console errors, page errors, CSP
+// violations, dialogs and failed requests are failures.
 //   usage: node relmap.mjs BASE_URL ARTIFACTS CONFIG_JSON
-//   CONFIG_JSON: {"user", "password", "parent", "parent_name", "today"}
+//   CONFIG_JSON: {"user", "password", "parent", "parent_name", "today", "yesterday"}
 import path from 'node:path';
 import { checker, cliArgs, finish, signedIn } from './checks.mjs';
 
@@ -111,6 +113,59 @@ async function main() {
       await page.locator('#people th', { hasText: 'Gus Analyst' }).count() === 0,
     'a removed stakeholder leaves the map and the table');
     await page.screenshot({ path: path.join(artifacts, '96-relmap-account.png'), fullPage: true });
+
+    // The parent is now a group: its page rolls it up with the new account among its members,
+    // linked, listed as not placed (it has no assessment yet).
+    await page.goto(`${base}/accounts/${cfg.parent}`);
+    const group = page.locator('#group');
+    check(await group.count() === 1, 'the parent\'s page has a group section');
+    check(await group.locator('svg.mini.group').count() === 1, 'with its small matrix');
+    const member = group.locator('tr', { has: page.locator(`a[href="/accounts/${account}"]`) });
+    check(await member.count() === 1, 'the new account is a member of the group');
+    check(/Mapping Test GmbH/.test(await member.innerText()) &&
+      /Not placed \(never assessed\)/.test(await member.innerText()),
+    'listed, not placed', await member.innerText());
+    check(/This account and the [0-9]+ below it/.test(await group.innerText()) &&
+      /Group revenue/.test(await group.innerText()), 'the group\'s revenue and members');
+    await group.screenshot({ path: path.join(artifacts, '97-group.png') });
+    await Promise.all([page.waitForURL((u) => u.pathname === `/accounts/${account}`),
+      member.locator('a').click()]);
+    check(true, 'the member links to its page');
+
+    // An action due yesterday is overdue: the front page's "Needs attention" says so.
+    await page.locator('details.add-action > summary').click();
+    const add = page.locator('details.add-action form');
+    await add.locator('#act-title').fill('Send the pilot report');
+    await add.locator('#act-owner').fill('Priya Shah');
+    await add.locator('#act-due').fill(cfg.yesterday);
+    await Promise.all([page.waitForURL((u) => u.pathname === `/accounts/${account}`),
+      add.locator('button[type="submit"]').click()]);
+    const countOf = async () => {
+      const text = await page.locator('#attention').innerText();
+      const m = /([0-9]+) alerts? on [0-9]+ accounts?/.exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    // The front page lists the first few accounts' alerts; /alerts lists every one.
+    const ours = page.locator(`ul.alerts li:has(> a[href="/accounts/${account}"]) ` +
+      'li[data-kind="overdue_action"]');
+    await page.goto(`${base}/alerts`);
+    check(await ours.count() === 1, 'the overdue action is an alert');
+    await page.goto(`${base}/`);
+    const before = await countOf();
+    check(before > 0, 'the front page needs attention', before);
+    // Tick it done on the account's plan.
+    await page.goto(`${base}/accounts/${account}`);
+    const row = page.locator('tr', { hasText: 'Send the pilot report' });
+    check(await row.count() === 1, 'the action is on the plan');
+    await Promise.all([page.waitForURL((u) => u.pathname === `/accounts/${account}`),
+      row.locator('button.done-button').click()]);
+    await page.goto(`${base}/`);
+    const after = await countOf();
+    check(after === before - 1, 'one alert fewer once the action is done', `${before} -> ${after}`);
+    check(await ours.count() === 0, 'the front page no longer lists it');
+    await page.locator('#attention').screenshot({ path: path.join(artifacts, '98-attention.png') });
+    await page.goto(`${base}/alerts`);
+    check(await ours.count() === 0, 'nor do the alerts');
   } catch (e) {
     check(false, 'the relationship map flow ran to the end', e && e.message);
     if (session) {

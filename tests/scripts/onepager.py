@@ -3,7 +3,7 @@
 the account's open actions (overdue ones marked), its suggested plays, its over-serving (the
 unvalued cost and the offerings behind it), its partnership health with the weakest pillar
 and its alignment, each as the command line's own listings give them, and the relationship map
-as `cvom explain` lays it out; what does not fit
+as `cvom explain` lays it out, and a group's roll-up with its members; what does not fit
 goes on to further pages, and nothing is left out.
     usage: onepager.py PATH/TO/cvom"""
 import json
@@ -197,6 +197,51 @@ def check_map(env, d):
     return pages, crowd
 
 
+def check_group(env, d):
+    """The demo's groups on their parents' one-pagers: the rolled-up point, the weights, the
+    revenue and the split as `cvom explain` gives them, and every member in the group's order;
+    a group of more accounts than a page holds goes on over the pages it needs."""
+    parents = sorted({a['parent_id'] for a in as_json(env, 'account', 'list') if a['parent_id']})
+    assert len(parents) >= 2, parents
+    for gid in parents:
+        g = as_json(env, 'explain', str(gid), '--as-of', AS_OF)['group']
+        _, words = render(env, d, str(gid), 'group-%d' % gid)
+        head = 'Group (this account and %d below it, %d placed)' % (g['members'] - 1,
+                                                                    g['placed'])
+        assert head in words, (head, words)
+        if g['placed']:
+            point = 'Group point: intellectual %.1f, emotional %.1f' % (
+                g['axes']['intellectual']['value'], g['axes']['emotional']['value'])
+            assert point in words, (point, words)
+        assert 'Group revenue EUR %s' % grouped(g['revenue']) in words, (g['revenue'], words)
+        if g['split']:
+            assert 'Split: its members sit in' in words, words
+        at = words.find(head)
+        for m in g['member_accounts']:
+            found = words.find(m['name'] + ' — ', at)
+            assert found >= 0, ('in the order of the group', m['name'])
+            if m['placed']:
+                assert words.startswith('%s — %s, intellectual %.1f' % (
+                    m['name'], m['quadrant'].capitalize(), m['intellectual']), found), m
+            else:
+                assert words.startswith(m['name'] + ' — not placed', found), m
+            at = found
+    # Seventy subsidiaries: the group goes on over further pages, none left out.
+    top = as_json(env, 'account', 'show', str(parents[0]))['name']
+    names = ['Subsidiary %02d of the group' % i for i in range(1, 71)]
+    subs = os.path.join(d, 'subs.csv')
+    with open(subs, 'w', encoding='utf-8') as f:
+        f.write('name,parent,revenue,currency\n')
+        for n in names:
+            f.write('%s,"%s",1000,EUR\n' % (n, top.replace('"', '""')))
+    cvom(env, 'import', 'accounts', subs)
+    pages, words = render(env, d, str(parents[0]), 'big-group')
+    assert pages >= 2, ('seventy members take more than a page', pages)
+    missing = [n for n in names if n + ' — not placed (never assessed)' not in words]
+    assert not missing, ('members left off the one-pager', missing[:3], len(missing))
+    return len(parents), pages
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         env = environment(d)
@@ -204,10 +249,11 @@ def main():
         pages = check_discounter(env, d)
         name, many = check_many_actions(env, d)
         with_map, crowd = check_map(env, d)
+        groups, group_pages = check_group(env, d)
         print('onepager: %s on %d pages with its actions, plays, over-serving, health and '
               'alignment; %s with %d actions on %d pages, none left out; the relationship map '
-              'on %d pages, and 90 people on %d'
-              % (DISCOUNTER, pages, name, MANY, many, with_map, crowd))
+              'on %d pages, and 90 people on %d; %d groups rolled up, 70 members on %d pages'
+              % (DISCOUNTER, pages, name, MANY, many, with_map, crowd, groups, group_pages))
 
 
 if __name__ == '__main__':

@@ -467,6 +467,29 @@ def test_reference(d):
           '%.2f %% of pixels differ by more than 64 (limit 1 %%)' % (100 * far))
 
 
+def test_groups(d):
+    """--groups draws each top-level account for its group, labelled so, at the point and
+    with the count `cvom matrix --groups` gives; the subsidiaries are not drawn on their own."""
+    out = os.path.join(d, 'g.pdf')
+    _, _, err = run(d, 'render', 'matrix', '--groups', '--out', out, '--to', AS_OF, '--width',
+                    '1400', '--height', '1000', '--label-max', '1000')
+    _, rows, _ = run(d, 'matrix', '--groups', '--as-of', AS_OF, '--format', 'csv')
+    groups = list(csv.DictReader(io.StringIO(rows.decode('utf-8'))))
+    drawn = [g for g in groups if g['state'] != 'insufficient']
+    check(drawn_labelled(err)[0] == len(drawn), '--groups draws %d: %r' % (len(drawn), err))
+    text = pdf_text(out)
+    parents = [g for g in groups if int(g['members']) > 1]
+    check(len(parents) >= 2, 'the demo has groups')
+    _, listed, _ = run(d, 'account', 'list', '--format', 'csv')
+    children = [a['name'] for a in csv.DictReader(io.StringIO(listed.decode('utf-8')))
+                if a['parent_id']]
+    for g in parents:
+        check('%s (group of %s)' % (g['name'], g['members']) in text,
+              'the group %s is labelled as one' % g['name'])
+    for name in children:
+        check(name not in text, 'a subsidiary is not drawn on its own: ' + name)
+
+
 def main():
     for exe in ('pdfinfo', 'pdftotext'):
         need.program('render', exe, 'poppler-utils')
@@ -486,6 +509,7 @@ def main():
         test_pdf(pics, accounts)
         test_filters_and_title(pics, accounts)
         test_arrows(pics)
+        test_groups(pics)
         test_svg(pics, n_drawn)
         test_failures(pics)
     if failures:

@@ -27,9 +27,9 @@ CVOM = os.path.abspath(sys.argv[1])
 AS_OF, SINCE = '2026-10-31', '2026-04-30'  # the demo's waves are 2026-04-15 and 2026-10-15
 SHEETS = ['Summary', 'Movers', 'Borderline', 'Stale', 'Insufficient evidence', 'Transitions',
           'Sliding towards Transactional', 'Over-served', 'Partnerships at risk',
-          'Partnership health', 'Signals', 'Accounts']
+          'Partnership health', 'Signals', 'Groups', 'Accounts']
 SECTIONS = {'summary', 'movers', 'borderline', 'stale', 'insufficient', 'transitions', 'sliding',
-            'overserved', 'at_risk', 'health', 'signals', 'accounts'}
+            'overserved', 'at_risk', 'health', 'signals', 'groups', 'accounts'}
 DISCOUNTER = 'Stack & Save Discount Stores'  # the demo's over-served account
 EXPORT_HEADERS = ['Account ID', 'External ID', 'Account', 'Owner', 'Revenue', 'Intellectual',
                   'Emotional', 'Intellectual low', 'Intellectual high', 'Emotional low',
@@ -160,6 +160,30 @@ def check_signals(d, db, doc, now):
             assert abs(g['mean_score'] - sum(x for x, _ in got) / len(got)) < 0.006, g
             assert abs(g['mean_points'] - sum(y for _, y in got) / len(got)) < 0.006, g
     assert sum(g['accounts'] for g in doc['signals']) > 300
+
+
+def check_groups(d, db, doc, owner=None):
+    """The groups section: each account with accounts below it, as `cvom matrix --groups`
+    rolls it up over all its members, with the split of `cvom explain`; largest revenue
+    first. With an owner filter, the groups of that owner's top accounts only."""
+    args = ['matrix', '--groups', '--as-of', AS_OF, '--format', 'json']
+    tops = [g for g in json.loads(text(d, db, *args, *(['--owner', owner] if owner else [])))
+            if g['members'] > 1]
+    assert tops or owner, 'the demo has groups'
+    got = {g['account_id']: g for g in doc['groups']}
+    assert set(got) == {g['account_id'] for g in tops}, (sorted(got), tops)
+    for want in tops:
+        g = got[want['account_id']]
+        for k in ('name', 'owner', 'revenue', 'intellectual', 'emotional', 'quadrant', 'state',
+                  'members'):
+            assert g[k] == want[k], (k, g[k], want[k])
+        ex = json.loads(text(d, db, 'explain', str(g['account_id']), '--as-of', AS_OF,
+                             '--format', 'json'))['group']
+        assert g['placed'] == ex['placed'] and g['weights'] == ex['weights'], (g, ex)
+        titles = ', '.join(TITLES[q] for q in ex['split_quadrants']) if ex['split'] else ''
+        assert (g['split'] or '') == titles, (g['split'], titles)
+    revenues = [g['revenue'] for g in doc['groups']]
+    assert revenues == sorted(revenues, reverse=True), revenues
 
 
 def check_analytics(d, db, doc, now):
@@ -379,7 +403,7 @@ def check_html(page_text, now):
     for heading in ('Summary', 'Movers since ' + SINCE, 'Borderline', 'Stale',
                     'Insufficient evidence', 'Transitions since ' + SINCE,
                     'Sliding towards Transactional since ' + SINCE, 'Over-served',
-                    'Partnerships at risk', 'Partnership health', 'Accounts'):
+                    'Partnerships at risk', 'Partnership health', 'Groups', 'Accounts'):
         assert heading in body, heading
     assert '@media print' in page_text and 'break-before:page' in page_text
 
@@ -488,6 +512,11 @@ with tempfile.TemporaryDirectory() as d:
     exp = check_json(doc, now, before)
     assert len(exp['movers']) >= 3 and exp['borderline'] and exp['insufficient']
     check_analytics(d, 'demo.db', doc, now)
+    check_groups(d, 'demo.db', doc)
+    assert any(g['split'] for g in doc['groups']), doc['groups']
+    mine = json.loads(text(d, 'demo.db', 'report', '--format', 'json', '--owner', 'Priya Shah',
+                           *dates))
+    check_groups(d, 'demo.db', mine, 'Priya Shah')
 
     check_csv(rows(text(d, 'demo.db', 'report', '--format', 'csv', *dates)), now, doc)
 

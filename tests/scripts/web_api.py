@@ -341,6 +341,62 @@ def test_scores(c, d, tok):
                    (snap['date'], i))
 
 
+def test_groups(c, d, tok):
+    """The demo's groups: the API's roll-up is the command line's, and its point is the
+    revenue-weighted mean of the members' own scores (equal weights when a placed member has
+    no revenue), read back one member at a time."""
+    accounts = cli_json(d, 'account', 'list')
+    parents = sorted({a['parent_id'] for a in accounts if a['parent_id']})
+    expect(len(parents) >= 2, 'the demo has groups')
+    want = cli_json(d, 'explain', str(parents[0]), '--as-of', '2026-10-31')['group']
+    got = c.call('GET', '/api/v1/accounts/%d/group?as_of=2026-10-31' % parents[0],
+                 tok['viewer'])[1]
+    close(got, want, where='group of %d' % parents[0])
+    for gid in parents:
+        st, got, _ = c.call('GET', '/api/v1/accounts/%d/group?as_of=2026-10-31' % gid,
+                            tok['viewer'])
+        expect(st == 200, 'group of %d' % gid)
+        expect(got['members'] == len(got['member_accounts']) >= 2 and
+               got['hidden_members'] == 0, 'members of %d' % gid)
+        placed = []
+        for m in got['member_accounts']:
+            sc = c.call('GET', '/api/v1/accounts/%d/score?as_of=2026-10-31' % m['id'],
+                        tok['viewer'])[1]
+            if m['placed']:
+                placed.append((m['revenue'], sc['axes']['intellectual']['value'],
+                               sc['axes']['emotional']['value']))
+        by_revenue = all(r > 0 for r, _, _ in placed)
+        expect(got['weights'] == ('revenue' if by_revenue else 'equal'), 'weights of %d' % gid)
+        w = [r if by_revenue else 1 for r, _, _ in placed]
+        for k, axis in ((1, 'intellectual'), (2, 'emotional')):
+            mean = sum(wi * p[k] for wi, p in zip(w, placed)) / sum(w)
+            expect(abs(got['axes'][axis]['value'] - mean) < 1e-6, '%s of %d' % (axis, gid))
+        expect(got['revenue'] == sum(m['revenue'] for m in got['member_accounts']),
+               'revenue of %d' % gid)
+    # Every demo group is split between two quadrants.
+    split = [c.call('GET', '/api/v1/accounts/%d/group' % g, tok['viewer'])[1]['split']
+             for g in parents]
+    expect(any(split), 'a split demo group')
+    # An account without children is a group of one.
+    lone = next(a['id'] for a in accounts if not a['parent_id'] and a['id'] not in parents)
+    st, one, _ = c.call('GET', '/api/v1/accounts/%d/group' % lone, tok['viewer'])
+    expect(st == 200 and one['members'] == 1 and len(one['member_accounts']) == 1, 'one')
+    # A manager sees the group's point, but only their own members by name.
+    for gid in parents:
+        owner = next(a['owner'] for a in accounts if a['id'] == gid)
+        key = {'Priya Shah': 'priya', 'Tom Becker': 'tom'}.get(owner)
+        if not key:
+            continue
+        full = c.call('GET', '/api/v1/accounts/%d/group' % gid, tok['viewer'])[1]
+        st, mine, _ = c.call('GET', '/api/v1/accounts/%d/group' % gid, tok[key])
+        others = [m for m in full['member_accounts'][1:] if
+                  next(a['owner'] for a in accounts if a['id'] == m['id']) != owner]
+        expect(st == 200 and mine['axes'] == full['axes'] and
+               mine['hidden_members'] == len(others) and
+               len(mine['member_accounts']) == len(full['member_accounts']) - len(others),
+               "a manager's view of group %d" % gid)
+
+
 def test_score_file(c, d, tok):
     """POST /api/v1/scores: the batch scorer of `cvom score --input` on an upload, with the
     store's own instrument, for any signed-in user, writing nothing."""
@@ -972,6 +1028,7 @@ def main():
             test_public_and_auth(c, tok)
             test_accounts_read(c, d, tok)
             test_scores(c, d, tok)
+            test_groups(c, d, tok)
             test_score_file(c, d, tok)
             test_analytics(c, d, tok)
             test_stakeholders_and_assessments(c, d, tok)

@@ -3,7 +3,9 @@
 manager, a real `cvom serve`, and tests/browser/relmap.mjs (playwright-core driving Debian's
 chromium): sign in as the manager, create an account under a parent on the "new account" page,
 add three stakeholders who report to one another, edit one, see the map with a coverage gap
-flagged, and remove one; then the command line reads back what the browser wrote, and the
+flagged, and remove one; see the parent's group list the new account; add an overdue action
+and tick it done, and see the front page's "Needs attention" lose its alert; then the command
+line reads back what the browser wrote, and the
 same forms, posted directly, refuse a loop, another manager's account and a viewer. Screenshots go to
 BUILD_DIR/meson-logs/screenshots (or $CVOM_SCREENSHOTS). Skipped (exit 77) only when
 scripts/setup.sh cannot install node, chromium or the npm packages.
@@ -39,6 +41,14 @@ def read_back(cvom, db, parent, today):
                 if people.get(who, {}).get(field, "missing") != value]
     if "Gus Analyst" in people:
         problems.append("the stakeholder removed in the browser is still there")
+    done = json.loads(harness.run(cvom, db, "action", "list", str(made[0]["id"]), "--status",
+                                  "done", "--format", "json"))
+    if [a["title"] for a in done] != ["Send the pilot report"]:
+        problems.append("the action ticked in the browser is not done: %s" % done)
+    group = json.loads(harness.run(cvom, db, "explain", str(parent), "--format",
+                                   "json"))["group"]
+    if made[0]["id"] not in [m["id"] for m in group["member_accounts"]]:
+        problems.append("cvom explain's group of the parent lacks the new account")
     explained = json.loads(harness.run(cvom, db, "explain", str(made[0]["id"]), "--format",
                                        "json"))["relationship_map"]
     flagged = {s["name"]: s["gaps"] for s in explained["stakeholders"] if s["gaps"]}
@@ -90,10 +100,12 @@ def main():
         db = fx.copy("relmap.db")
         parent = fx.own[0]
         parent_name = [a["name"] for a in fx.accounts(db) if a["id"] == parent][0]
-        today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        today = now.strftime("%Y-%m-%d")
+        yesterday = (now - datetime.timedelta(days=1)).strftime("%Y-%m-%d")
         srv = harness.Server(cvom, db)
         config = {"user": "priya", "password": harness.PASSWORD, "parent": parent,
-                  "parent_name": parent_name, "today": today}
+                  "parent_name": parent_name, "today": today, "yesterday": yesterday}
         try:
             p = subprocess.run([node, os.path.join(BROWSER_DIR, "relmap.mjs"), srv.origin,
                                 artifacts, json.dumps(config)], cwd=BROWSER_DIR, timeout=90)

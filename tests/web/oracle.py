@@ -113,6 +113,7 @@ rule("a viewer reads everything: the matrix, accounts, plans, offerings, analyti
      R("GET", "/api/v1/accounts/{id}/assessments", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/score", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/explanation", VIEWER, owner=True),
+     R("GET", "/api/v1/accounts/{id}/group", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/history", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/actions", VIEWER, owner=True),
      R("GET", "/api/v1/accounts/{id}/whatif", VIEWER, owner=True),
