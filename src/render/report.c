@@ -433,12 +433,7 @@ struct cell {
 /* Round as the CSV shows it, so every format carries the very same number. */
 static double rounded(double v, int decimals)
 {
-    if (isnan(v))
-        return v;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    double r = strtod(buf, NULL);
-    return r == 0 ? 0.0 : r; /* never "-0.00" */
+    return cvom__fixed_round(v, decimals);
 }
 
 static int decimals_of(enum kind k)
@@ -629,7 +624,7 @@ static const char *cell_plain(const struct cell *v, enum kind k, char *buf, size
         return v->text ? v->text : "";
     if (isnan(v->num))
         return "";
-    snprintf(buf, cap, "%.*f", decimals_of(k), v->num);
+    cvom__fixed_format(buf, cap, v->num, decimals_of(k));
     return buf;
 }
 
@@ -796,19 +791,19 @@ static void html_number(FILE *f, const struct cell *v, enum kind k)
         return;
     switch (k) {
     case K_MONEY: group_digits(buf, sizeof buf, v->num); break;
-    case K_SCORE: snprintf(buf, sizeof buf, "%.1f", v->num); break;
-    case K_SHARE: snprintf(buf, sizeof buf, "%.1f %%", 100 * v->num); break;
-    case K_DEC3: snprintf(buf, sizeof buf, "%.3f", v->num); break;
+    case K_SCORE: cvom__fixed_format(buf, sizeof buf, v->num, 1); break;
+    case K_SHARE:
+        cvom__fixed_format(buf, sizeof buf - 3, 100 * v->num, 1);
+        strcat(buf, " %");
+        break;
+    case K_DEC3: cvom__fixed_format(buf, sizeof buf, v->num, 3); break;
     case K_CHANGE:
         /* A true minus sign reads better than a hyphen; the sign is the meaning, not the
          * colour. */
-        snprintf(buf, sizeof buf, "%s%.1f",
-                 v->num > 0.049    ? "+"
-                 : v->num < -0.049 ? "\u2212"
-                                   : "",
-                 fabs(v->num));
+        fputs(v->num > 0.049 ? "+" : v->num < -0.049 ? "\u2212" : "", f);
+        cvom__fixed_format(buf, sizeof buf, fabs(v->num), 1);
         break;
-    default: snprintf(buf, sizeof buf, "%.0f", v->num); break;
+    default: cvom__fixed_format(buf, sizeof buf, v->num, 0); break;
     }
     fputs(buf, f);
 }
