@@ -764,16 +764,25 @@ static enum cvom_status write_json(const struct cvom_report *r, FILE *f, struct 
  * characters, which no valid document holds, become spaces. */
 static void html_put(FILE *f, const char *s)
 {
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
+    while (s && *s) {
+        /* The characters that stay as they are go out as one run. */
+        size_t run = 0;
+        for (unsigned char ch; (ch = (unsigned char)s[run]) != '\0'; run++)
+            if (ch == '&' || ch == '<' || ch == '>' || ch == '"' || ch == '\'' ||
+                (ch < 0x20 && ch != '\n' && ch != '\t'))
+                break;
+        fwrite(s, 1, run, f);
+        s += run;
+        switch (*s) {
+        case '\0': return;
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: putc(ch < 0x20 && ch != '\n' && ch != '\t' ? ' ' : ch, f); break;
+        default: putc(' ', f); break;
         }
+        s++;
     }
 }
 
@@ -819,9 +828,11 @@ static void html_cell(FILE *f, const struct cvom_report *r, enum section s, size
     if (k == K_TEXT || k == K_DATE) {
         int q = -1;
         if (v.text && v.text[0] && (c == C_QUADRANT || c == C_FROM || c == C_LABEL))
-            for (int j = 0; j < CVOM_Q_COUNT; j++)
-                if (strcmp(v.text, cvom_quadrant_title((enum cvom_quadrant)j)) == 0)
+            for (int j = 0; j < CVOM_Q_COUNT && q < 0; j++) {
+                const char *title = cvom_quadrant_title((enum cvom_quadrant)j);
+                if (v.text == title || strcmp(v.text, title) == 0)
                     q = j;
+            }
         fputs(c == C_NAME ? "<th scope=\"row\">" : "<td>", f);
         if (q >= 0)
             fprintf(f, "<span class=\"q %s\">", quadrant_class[q]);
@@ -834,7 +845,9 @@ static void html_cell(FILE *f, const struct cvom_report *r, enum section s, size
                                                         : v.num < -0.049 ? "num down"
                                                                          : "num")
                                                      : "num";
-    fprintf(f, "<td class=\"%s\">", cls);
+    fputs("<td class=\"", f);
+    fputs(cls, f);
+    fputs("\">", f);
     html_number(f, &v, k);
     fputs("</td>", f);
 }
