@@ -245,11 +245,16 @@ static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
     struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
     if (!rows)
         return NULL;
-    if (nb)
+    /* One scan of both dates lists the same accounts in the same order: each row's earlier
+     * score is then beside it, and a search is only needed when the lists differ. */
+    int paired = nb == n && cvom__scored_same_order(now, before, n);
+    if (nb && !paired)
         cvom__sort(before, nb, sizeof *before, by_id);
     for (size_t i = 0; i < n; i++) {
         const struct cvom_scored *v = &now[i];
-        const struct cvom_scored *b = nb ? bsearch(v, before, nb, sizeof *before, by_id) : NULL;
+        const struct cvom_scored *b = paired ? &before[i]
+                                      : nb   ? bsearch(v, before, nb, sizeof *before, by_id)
+                                             : NULL;
         rows[i] = (struct cvom_report_account){
             .id = v->account.id,
             .external_id = v->account.external_id,
