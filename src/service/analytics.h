@@ -53,7 +53,7 @@ struct cvom_compare {
                                               the accounts only the earlier scan has */
     const struct cvom_account_brief **acc; /* the same accounts' records, into the scans */
     size_t n;
-    struct cvom_scored *later, *earlier; /* the scans (earlier sorted by id) */
+    struct cvom_scored *later, *earlier; /* the scans (see cvom__compare_build) */
     size_t n_later, n_earlier;
     int own_scans; /* 1: cleanup frees the scans */
 };
