@@ -212,7 +212,13 @@ int cvom__fixed_format(char *buf, size_t cap, double v, int decimals)
     } while (units);
     if (signbit(v)) /* printf keeps the sign of a negative value that rounds to zero */
         text[--n] = '-';
-    return snprintf(buf, cap, "%s", text + n);
+    size_t len = sizeof text - 1 - n;
+    if (cap) { /* cut as snprintf cuts */
+        size_t m = len < cap ? len : cap - 1;
+        memcpy(buf, text + n, m);
+        buf[m] = '\0';
+    }
+    return (int)len;
 }
 
 double cvom__fixed_round(double v, int decimals)
