@@ -153,7 +153,7 @@ int cvom__money_format(char *buf, size_t cap, double v, const char *currency)
     if (!isfinite(v))
         return 0;
     /* -0.4 rounds to "0", which takes no sign. */
-    int n = snprintf(raw, sizeof raw, "%.0f", fabs(v));
+    int n = cvom__fixed_format(raw, sizeof raw, fabs(v), 0);
     if (n <= 0 || (size_t)n >= sizeof raw)
         return 1;
     size_t o = 0;
@@ -168,6 +168,75 @@ int cvom__money_format(char *buf, size_t cap, double v, const char *currency)
     int has = currency && currency[0];
     int w = snprintf(buf, cap, "%s%s%s", has ? currency : "", has ? "\u00a0" : "", grouped);
     return w < 0 || (size_t)w >= cap;
+}
+
+#define FIXED_FAST_DECIMALS 6 /* 10^6: exact, and a whole number of them stays below 2^53 */
+#define FIXED_FAST_LIMIT 1e15 /* |v| × 10^decimals below this: whole numbers are exact */
+
+static const double fixed_scale[FIXED_FAST_DECIMALS + 1] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+/* |v| rounded to `decimals` decimals as printf rounds it, as a whole number of 10^-decimals
+ * in *units; 0 when a double's product cannot decide it (NaN, infinity, too large, or within
+ * a few units in the last place of a half, where printf's exact expansion must), and
+ * the caller asks the C library instead. */
+static int fixed_units(double v, int decimals, uint64_t *units)
+{
+    if (decimals < 0 || decimals > FIXED_FAST_DECIMALS)
+        return 0;
+    double t = fabs(v) * fixed_scale[decimals];
+    if (!(t < FIXED_FAST_LIMIT))
+        return 0;
+    /* t is within half a unit in its last place of the exact product; t - floor(t) is exact. */
+    double whole = floor(t), frac = t - whole;
+    if (fabs(frac - 0.5) <= t * 0x1p-50 + 0x1p-60)
+        return 0;
+    *units = (uint64_t)whole + (frac > 0.5);
+    return 1;
+}
+
+int cvom__fixed_format(char *buf, size_t cap, double v, int decimals)
+{
+    uint64_t units;
+    if (!fixed_units(v, decimals, &units))
+        return snprintf(buf, cap, "%.*f", decimals, v);
+    char text[48];
+    size_t n = sizeof text;
+    text[--n] = '\0';
+    for (int d = 0; d < decimals; d++, units /= 10)
+        text[--n] = (char)('0' + units % 10);
+    if (decimals)
+        text[--n] = '.';
+    do {
+        text[--n] = (char)('0' + units % 10);
+        units /= 10;
+    } while (units);
+    if (signbit(v)) /* printf keeps the sign of a negative value that rounds to zero */
+        text[--n] = '-';
+    size_t len = sizeof text - 1 - n;
+    if (cap) { /* cut as snprintf cuts */
+        size_t m = len < cap ? len : cap - 1;
+        memcpy(buf, text + n, m);
+        buf[m] = '\0';
+    }
+    return (int)len;
+}
+
+double cvom__fixed_round(double v, int decimals)
+{
+    uint64_t units;
+    double r;
+    if (isnan(v))
+        return v;
+    if (fixed_units(v, decimals, &units)) {
+        /* Both exact, and division rounds correctly: the double nearest the decimal text. */
+        r = (double)units / fixed_scale[decimals];
+        r = signbit(v) ? -r : r;
+    } else {
+        char text[400];
+        snprintf(text, sizeof text, "%.*f", decimals, v);
+        r = strtod(text, NULL);
+    }
+    return r == 0 ? 0.0 : r; /* never "-0.00" */
 }
 
 int cvom__copy_str(char *dst, size_t cap, const char *src)

@@ -30,6 +30,15 @@ int cvom__copy_str(char *dst, size_t cap, const char *src);
  * Always NUL-terminated within cap; returns 1 when it had to be cut. */
 int cvom__money_format(char *buf, size_t cap, double v, const char *currency);
 
+/* What snprintf(buf, cap, "%.*f", decimals, v) writes, and its return value, without the
+ * C library's exact decimal expansion where a few multiplications decide the digits: the
+ * writers of large reports print a million numbers. decimals 0 to 17. */
+int cvom__fixed_format(char *buf, size_t cap, double v, int decimals);
+
+/* The double that the text of v with `decimals` decimals (as cvom__fixed_format writes it)
+ * reads back as, never -0: a value rounded as it is shown. NaN stays NaN. */
+double cvom__fixed_round(double v, int decimals);
+
 /* Whether s is valid UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF). */
 int cvom__utf8_valid(const char *s);
 

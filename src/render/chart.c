@@ -606,14 +606,18 @@ static double reach(const struct ctx *c, size_t i)
     return r;
 }
 
-#define BATCH_MAX 512 /* bubbles in one batched path */
+#define BATCH_MAX 512        /* bubbles in one batched path */
+#define DOT_QUANTUM 0.015625 /* points (1/64): radii within a batch are rounded to this */
 
-/* On crowded pictures, bubbles of one colour and about one size are drawn as one path: at
- * that density the picture looks the same, and a PDF or SVG holds one fill per batch instead
- * of one per account, which keeps them small and quick to open. */
+/* On crowded pictures, bubbles of one colour and one size are drawn as one path: at that
+ * density the picture looks the same, and a PDF or SVG holds one paint per batch instead of
+ * one per account, which keeps them small and quick to write and to open. Each bubble is a
+ * dot: a line of no length with round caps, stroked as wide as the bubble, which every
+ * format draws as a filled circle from one point instead of four curves. */
 struct batch_entry {
     int bucket;   /* half-octaves of radius above the minimum: larger drawn first */
     int colour;   /* quadrant or trend */
+    long size;    /* the radius in DOT_QUANTUM */
     size_t index; /* into pts */
     size_t rank;  /* position in revenue order */
 };
@@ -628,6 +632,8 @@ static struct cvom_rgb class_rgb(const struct ctx *c, int k)
     return c->o->colour == CVOM_COLOUR_TREND ? trend_fg[k] : cvom__palette_fg[k];
 }
 
+/* Larger first, then by colour; within one colour the order of translucent dots of that
+ * colour changes nothing, so they go by size (one batch per size), then by revenue. */
 static int by_batch(const void *x, const void *y)
 {
     const struct batch_entry *a = x, *b = y;
@@ -635,12 +641,14 @@ static int by_batch(const void *x, const void *y)
         return a->bucket > b->bucket ? -1 : 1;
     if (a->colour != b->colour)
         return a->colour < b->colour ? -1 : 1;
+    if (a->size != b->size)
+        return a->size > b->size ? -1 : 1;
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-/* One batch: a single path of circles, filled once in the darker shade of its colour. At
- * this density outlines and borderline rings would only add noise; the labelled accounts
- * get theirs when drawn again on top. */
+/* One batch: dots of one size in a single path, stroked once in the darker shade of their
+ * colour. At this density outlines and borderline rings would only add noise; the labelled
+ * accounts get theirs when drawn again on top. */
 static void flush_batch(struct ctx *c, const struct batch_entry *e, size_t n)
 {
     cairo_t *cr = c->cr;
@@ -649,11 +657,18 @@ static void flush_batch(struct ctx *c, const struct batch_entry *e, size_t n)
     cairo_new_path(cr);
     for (size_t k = 0; k < n; k++) {
         const struct cvom_chart_point *p = &c->pts[e[k].index];
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, px_of(f, p->x), py_of(f, p->y), c->radius[e[k].index], 0, TWO_PI);
+        double x = px_of(f, p->x), y = py_of(f, p->y);
+        /* A line to the point it starts from: cairo keeps it after a move, and strokes it
+         * with round caps as a circle. */
+        cairo_move_to(cr, x, y);
+        cairo_line_to(cr, x, y);
     }
+    cairo_save(cr);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_line_width(cr, 2 * (double)e[0].size * DOT_QUANTUM);
     cairo_set_source_rgba(cr, d.r, d.g, d.b, 0.45);
-    cairo_fill(cr);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 static enum cvom_status draw_crowded(struct ctx *c)
@@ -667,15 +682,17 @@ static enum cvom_status draw_crowded(struct ctx *c)
         if (c->pts[i].highlight)
             continue;
         int bucket = (int)floor(2 * log2(c->radius[i] / c->z.rmin));
+        long size = lround(c->radius[i] / DOT_QUANTUM);
         e[m++] = (struct batch_entry){.bucket = bucket < 0 ? 0 : bucket,
                                       .colour = colour_class(c, &c->pts[i]),
+                                      .size = size < 1 ? 1 : size,
                                       .index = i,
                                       .rank = k};
     }
     cvom__sort(e, m, sizeof *e, by_batch);
     for (size_t a = 0, b; a < m; a = b) {
-        for (b = a + 1;
-             b < m && b - a < BATCH_MAX && e[b].bucket == e[a].bucket && e[b].colour == e[a].colour;
+        for (b = a + 1; b < m && b - a < BATCH_MAX && e[b].bucket == e[a].bucket &&
+                        e[b].colour == e[a].colour && e[b].size == e[a].size;
              b++)
             ;
         flush_batch(c, e + a, b - a);

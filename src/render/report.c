@@ -453,12 +453,7 @@ struct cell {
 /* Round as the CSV shows it, so every format carries the very same number. */
 static double rounded(double v, int decimals)
 {
-    if (isnan(v))
-        return v;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    double r = strtod(buf, NULL);
-    return r == 0 ? 0.0 : r; /* never "-0.00" */
+    return cvom__fixed_round(v, decimals);
 }
 
 static int decimals_of(enum kind k)
@@ -672,7 +667,7 @@ static const char *cell_plain(const struct cell *v, enum kind k, char *buf, size
         return v->text ? v->text : "";
     if (isnan(v->num))
         return "";
-    snprintf(buf, cap, "%.*f", decimals_of(k), v->num);
+    cvom__fixed_format(buf, cap, v->num, decimals_of(k));
     return buf;
 }
 
@@ -808,21 +803,70 @@ static enum cvom_status write_json(const struct cvom_report *r, FILE *f, struct 
 
 /* ---- HTML ------------------------------------------------------------------------------ */
 
-/* Text made safe for HTML element content and quoted attribute values alike; control
- * characters, which no valid document holds, become spaces. */
-static void html_put(FILE *f, const char *s)
+/* The rows of the tables go out through a buffer of their own: millions of small pieces,
+ * each a memcpy here rather than a call into the stream. */
+struct html_out {
+    FILE *f;
+    size_t n;
+    char b[8192];
+};
+
+static void out_flush(struct html_out *o)
 {
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: putc(ch < 0x20 && ch != '\n' && ch != '\t' ? ' ' : ch, f); break;
+    fwrite(o->b, 1, o->n, o->f);
+    o->n = 0;
+}
+
+static void out_put(struct html_out *o, const char *s, size_t len)
+{
+    if (len > sizeof o->b - o->n) {
+        out_flush(o);
+        if (len > sizeof o->b) {
+            fwrite(s, 1, len, o->f);
+            return;
         }
     }
+    memcpy(o->b + o->n, s, len);
+    o->n += len;
+}
+
+static void out_puts(struct html_out *o, const char *s)
+{
+    out_put(o, s, strlen(s));
+}
+
+/* Text made safe for HTML element content and quoted attribute values alike; control
+ * characters, which no valid document holds, become spaces. */
+static void html_put(struct html_out *o, const char *s)
+{
+    while (s && *s) {
+        /* The characters that stay as they are go out as one run. */
+        size_t run = 0;
+        for (unsigned char ch; (ch = (unsigned char)s[run]) != '\0'; run++)
+            if (ch == '&' || ch == '<' || ch == '>' || ch == '"' || ch == '\'' ||
+                (ch < 0x20 && ch != '\n' && ch != '\t'))
+                break;
+        out_put(o, s, run);
+        s += run;
+        switch (*s) {
+        case '\0': return;
+        case '&': out_puts(o, "&amp;"); break;
+        case '<': out_puts(o, "&lt;"); break;
+        case '>': out_puts(o, "&gt;"); break;
+        case '"': out_puts(o, "&quot;"); break;
+        case '\'': out_puts(o, "&#39;"); break;
+        default: out_puts(o, " "); break;
+        }
+        s++;
+    }
+}
+
+/* The same straight to a stream, for the few texts outside the tables. */
+static void html_put_file(FILE *f, const char *s)
+{
+    struct html_out o = {.f = f};
+    html_put(&o, s);
+    out_flush(&o);
 }
 
 /* 1840000 -> "1,840,000" (whole units: the report is read, not summed, in HTML), as every
@@ -832,34 +876,35 @@ static void group_digits(char *buf, size_t cap, double v)
     cvom__money_format(buf, cap, v, NULL);
 }
 
-static void html_number(FILE *f, const struct cell *v, enum kind k)
+static void html_number(struct html_out *o, const struct cell *v, enum kind k)
 {
     char buf[64];
     if (isnan(v->num))
         return;
     switch (k) {
     case K_MONEY: group_digits(buf, sizeof buf, v->num); break;
-    case K_SCORE: snprintf(buf, sizeof buf, "%.1f", v->num); break;
-    case K_SHARE: snprintf(buf, sizeof buf, "%.1f %%", 100 * v->num); break;
-    case K_DEC3: snprintf(buf, sizeof buf, "%.3f", v->num); break;
+    case K_SCORE: cvom__fixed_format(buf, sizeof buf, v->num, 1); break;
+    case K_SHARE:
+        cvom__fixed_format(buf, sizeof buf - 3, 100 * v->num, 1);
+        strcat(buf, " %");
+        break;
+    case K_DEC3: cvom__fixed_format(buf, sizeof buf, v->num, 3); break;
     case K_CHANGE:
         /* A true minus sign reads better than a hyphen; the sign is the meaning, not the
          * colour. */
-        snprintf(buf, sizeof buf, "%s%.1f",
-                 v->num > 0.049    ? "+"
-                 : v->num < -0.049 ? "\u2212"
-                                   : "",
-                 fabs(v->num));
+        out_puts(o, v->num > 0.049 ? "+" : v->num < -0.049 ? "\u2212" : "");
+        cvom__fixed_format(buf, sizeof buf, fabs(v->num), 1);
         break;
-    default: snprintf(buf, sizeof buf, "%.0f", v->num); break;
+    default: cvom__fixed_format(buf, sizeof buf, v->num, 0); break;
     }
-    fputs(buf, f);
+    out_puts(o, buf);
 }
 
 static const char *const quadrant_class[CVOM_Q_COUNT] = {"q-transactional", "q-intellectual",
                                                          "q-emotional", "q-partnership"};
 
-static void html_cell(FILE *f, const struct cvom_report *r, enum section s, size_t i, enum col c)
+static void html_cell(struct html_out *o, const struct cvom_report *r, enum section s, size_t i,
+                      enum col c)
 {
     struct cell v;
     enum kind k = columns[c].kind;
@@ -867,24 +912,31 @@ static void html_cell(FILE *f, const struct cvom_report *r, enum section s, size
     if (k == K_TEXT || k == K_DATE) {
         int q = -1;
         if (v.text && v.text[0] && (c == C_QUADRANT || c == C_FROM || c == C_LABEL))
-            for (int j = 0; j < CVOM_Q_COUNT; j++)
-                if (strcmp(v.text, cvom_quadrant_title((enum cvom_quadrant)j)) == 0)
+            for (int j = 0; j < CVOM_Q_COUNT && q < 0; j++) {
+                const char *title = cvom_quadrant_title((enum cvom_quadrant)j);
+                if (v.text == title || strcmp(v.text, title) == 0)
                     q = j;
-        fputs(c == C_NAME ? "<th scope=\"row\">" : "<td>", f);
-        if (q >= 0)
-            fprintf(f, "<span class=\"q %s\">", quadrant_class[q]);
-        html_put(f, v.text);
-        fputs(q >= 0 ? "</span>" : "", f);
-        fputs(c == C_NAME ? "</th>" : "</td>", f);
+            }
+        out_puts(o, c == C_NAME ? "<th scope=\"row\">" : "<td>");
+        if (q >= 0) {
+            out_puts(o, "<span class=\"q ");
+            out_puts(o, quadrant_class[q]);
+            out_puts(o, "\">");
+        }
+        html_put(o, v.text);
+        out_puts(o, q >= 0 ? "</span>" : "");
+        out_puts(o, c == C_NAME ? "</th>" : "</td>");
         return;
     }
     const char *cls = k == K_CHANGE && !isnan(v.num) ? (v.num > 0.049    ? "num up"
                                                         : v.num < -0.049 ? "num down"
                                                                          : "num")
                                                      : "num";
-    fprintf(f, "<td class=\"%s\">", cls);
-    html_number(f, &v, k);
-    fputs("</td>", f);
+    out_puts(o, "<td class=\"");
+    out_puts(o, cls);
+    out_puts(o, "\">");
+    html_number(o, &v, k);
+    out_puts(o, "</td>");
 }
 
 static void html_table(FILE *f, const struct cvom_report *r, enum section s)
@@ -900,12 +952,14 @@ static void html_table(FILE *f, const struct cvom_report *r, enum section s)
                 columns[*c].kind == K_TEXT || columns[*c].kind == K_DATE ? "" : " class=\"num\"",
                 columns[*c].title);
     fputs("</tr></thead>\n<tbody>\n", f);
+    struct html_out o = {.f = f};
     for (size_t i = 0; i < n; i++) {
-        fputs("<tr>", f);
+        out_puts(&o, "<tr>");
         for (const enum col *c = sections[s].human; *c != END; c++)
-            html_cell(f, r, s, i, *c);
-        fputs("</tr>\n", f);
+            html_cell(&o, r, s, i, *c);
+        out_puts(&o, "</tr>\n");
     }
+    out_flush(&o);
     if (s == S_SUMMARY) {
         char rev[64];
         group_digits(rev, sizeof rev, r->total_revenue);
@@ -1074,7 +1128,7 @@ static void html_header(FILE *f, const struct cvom_report *r)
             CVOM_VERSION);
     if (r->filters && r->filters[0]) {
         fputs("accounts where ", f);
-        html_put(f, r->filters);
+        html_put_file(f, r->filters);
     } else {
         fputs("all accounts", f);
     }

@@ -85,6 +85,14 @@ static struct cvom_score not_placed(void)
     return s;
 }
 
+int cvom__scored_same_order(const struct cvom_scored *a, const struct cvom_scored *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].account.id != b[i].account.id)
+            return 0;
+    return 1;
+}
+
 /* Pair each account's two scores. An account in only one scan (added or removed while the
  * scans ran) is not placed on the other date. */
 static enum cvom_status join(struct cvom_compare *k, struct cvom_error *err)
@@ -97,12 +105,16 @@ static enum cvom_status join(struct cvom_compare *k, struct cvom_error *err)
         free(seen);
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
-    if (k->n_earlier)
+    int paired =
+        k->n_earlier == k->n_later && cvom__scored_same_order(k->later, k->earlier, k->n_later);
+    if (k->n_earlier && !paired)
         cvom__sort(k->earlier, k->n_earlier, sizeof *k->earlier, by_id);
     for (size_t i = 0; i < k->n_later; i++) {
         const struct cvom_scored *v = &k->later[i];
         const struct cvom_scored *b =
-            k->n_earlier ? bsearch(v, k->earlier, k->n_earlier, sizeof *k->earlier, by_id) : NULL;
+            paired         ? &k->earlier[i]
+            : k->n_earlier ? bsearch(v, k->earlier, k->n_earlier, sizeof *k->earlier, by_id)
+                           : NULL;
         k->in[k->n] = (struct cvom_migration_account){
             .from = b ? b->score : not_placed(),
             .to = v->score,

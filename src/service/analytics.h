@@ -53,7 +53,7 @@ struct cvom_compare {
                                               the accounts only the earlier scan has */
     const struct cvom_account_brief **acc; /* the same accounts' records, into the scans */
     size_t n;
-    struct cvom_scored *later, *earlier; /* the scans (earlier sorted by id) */
+    struct cvom_scored *later, *earlier; /* the scans (see cvom__compare_build) */
     size_t n_later, n_earlier;
     int own_scans; /* 1: cleanup frees the scans */
 };
@@ -65,8 +65,13 @@ enum cvom_status cvom__compare_gather(struct cvom_store *st, const struct cvom_a
                                       const struct cvom_migration_options *o,
                                       struct cvom_compare *k, struct cvom_error *err);
 
+/* Whether b[i] is the same account as a[i] for every i < n: two dates of one scan, which
+ * can be paired by position without a search. */
+int cvom__scored_same_order(const struct cvom_scored *a, const struct cvom_scored *b, size_t n);
+
 /* The same from two scans already made under cfg: later as of o->to, earlier as of o->from.
- * Both are borrowed (earlier is sorted by account id) and must outlive *k. */
+ * Both are borrowed and must outlive *k; earlier is sorted by account id unless it lists
+ * the accounts of later in their order. */
 enum cvom_status cvom__compare_build(const struct cvom_config *cfg, struct cvom_scored *later,
                                      size_t n_later, struct cvom_scored *earlier, size_t n_earlier,
                                      const struct cvom_migration_options *o, struct cvom_compare *k,

@@ -301,11 +301,16 @@ static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
     struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
     if (!rows)
         return NULL;
-    if (nb)
+    /* One scan of both dates lists the same accounts in the same order: each row's earlier
+     * score is then beside it, and a search is only needed when the lists differ. */
+    int paired = nb == n && cvom__scored_same_order(now, before, n);
+    if (nb && !paired)
         cvom__sort(before, nb, sizeof *before, by_id);
     for (size_t i = 0; i < n; i++) {
         const struct cvom_scored *v = &now[i];
-        const struct cvom_scored *b = nb ? bsearch(v, before, nb, sizeof *before, by_id) : NULL;
+        const struct cvom_scored *b = paired ? &before[i]
+                                      : nb   ? bsearch(v, before, nb, sizeof *before, by_id)
+                                             : NULL;
         rows[i] = (struct cvom_report_account){
             .id = v->account.id,
             .external_id = v->account.external_id,
@@ -488,6 +493,13 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
     enum cvom_status s = cvom__analytics_settings_load(st, &set, err);
     if (!s)
         s = report_migration(d, cfg, n, nb, err);
+    if (!s && d->mig.n <= n) {
+        /* Every row now holds its earlier score and the comparison points into the later scan
+         * only: the earlier scan, as large as the later, is no longer needed. */
+        free(d->before);
+        d->before = d->mig.earlier = NULL;
+        d->mig.n_earlier = 0;
+    }
     if (!s)
         s = report_serving(st, d, set.overserved_share, n, err);
     if (!s)

@@ -3,17 +3,20 @@
 scores put it (SVG), PNG dimensions, PDF pages, size and text (every labelled account's
 name, the quadrant names, the axis wording), SVG structure, the demo matrix against a
 committed reference image under a perceptual tolerance (a consistency check only: the
-reference is cvom's own earlier output), and failures that leave no file behind.
+reference is cvom's own earlier output), failures that leave no file behind, and a crowded
+portfolio of 2,600 accounts drawn as dots: one per account, in place, in its colour and size,
+alike in SVG, PNG and PDF.
 
     render.py CVOM            run the checks
     render.py CVOM --update   rewrite tests/data/render/demo-matrix.png first
 
-Only the standard library and poppler-utils (pdfinfo, pdftotext) are used; PNG files are
-decoded here with zlib."""
+Only the standard library and poppler-utils (pdfinfo, pdftotext, pdftoppm) are used; PNG
+files are decoded here with zlib."""
 import csv
 import io
 import json
 import os
+import random
 import re
 import shutil
 import struct
@@ -55,8 +58,8 @@ def check(cond, what):
 DB = []  # the demo database, set once it exists
 
 
-def run(d, *args, expect=0):
-    p = subprocess.run([CVOM, '--db', DB[0]] + list(args), cwd=d, capture_output=True,
+def run(d, *args, expect=0, db=None):
+    p = subprocess.run([CVOM, '--db', db or DB[0]] + list(args), cwd=d, capture_output=True,
                        env=ENV)
     err = p.stderr.decode('utf-8', 'replace')
     if expect is not None:
@@ -400,6 +403,128 @@ def test_positions(d):
           % (len(inside), worst), file=sys.stderr)
 
 
+CROWD = 2600  # accounts of the crowded portfolio: above the 2,000 that switch to dots
+
+
+def crowded_db(d):
+    """A portfolio of CROWD accounts spread over the matrix, through the ordinary imports:
+    two people per account answering three items of each axis around the account's own
+    position; revenue spans three orders of magnitude so that dots come in many sizes."""
+    db = os.path.join(d, 'crowd.db')
+    rng = random.Random(20261207)
+    files = {k: os.path.join(d, 'crowd-%s.csv' % k)
+             for k in ('accounts', 'stakeholders', 'responses')}
+    with open(files['accounts'], 'w') as a, open(files['stakeholders'], 'w') as s, \
+            open(files['responses'], 'w') as r:
+        a.write('external_id,name,owner,revenue\n')
+        s.write('account,external_id,name,role,influence\n')
+        r.write('account_id,respondent_id,item_id,score\n')
+        for i in range(CROWD):
+            ext = 'C%05d' % i
+            a.write('%s,Crowd %05d,Owner %d,%d\n' % (ext, i, i % 7, int(10 ** rng.uniform(3, 6))))
+            cx, cy = rng.uniform(1.5, 6.5), rng.uniform(1.5, 6.5)
+            for k in range(2):
+                sid = '%s-S%d' % (ext, k)
+                s.write('%s,%s,Person %d,User,0.5\n' % (ext, sid, k))
+                items = rng.sample(['INT0%d' % j for j in range(1, 9)], 3) + \
+                    rng.sample(['EMO0%d' % j for j in range(1, 9)], 3)
+                for item in items:
+                    c = cx if item[0] == 'I' else cy
+                    r.write('%s,%s,%s,%d\n' % (ext, sid, item,
+                                                min(7, max(1, round(c + rng.gauss(0, 0.7))))))
+    run(d, 'init', db=db)
+    for kind in ('accounts', 'stakeholders', 'responses'):
+        run(d, 'import', kind, files[kind], '--date', AS_OF, '--quiet', db=db)
+    return db
+
+
+def svg_dots(root):
+    """The dots of a crowded matrix SVG: every zero-length line of a round-capped stroke, as
+    (x, y, diameter, colour)."""
+    dots = []
+    for p in root.iter(SVG + 'path'):
+        style = p.get('style') or ''
+        if 'stroke-linecap:round' not in style:
+            continue
+        width = float(re.search(r'stroke-width:([0-9.]+)', style).group(1))
+        colour = re.search(r'stroke:(rgb\([^)]*\))', style).group(1)
+        for x0, y0, x1, y1 in re.findall(r'M ([-0-9.e]+) ([-0-9.e]+) L ([-0-9.e]+) ([-0-9.e]+)',
+                                         p.get('d') or ''):
+            if (x0, y0) == (x1, y1):
+                dots.append((float(x0), float(y0), width, colour))
+    return dots
+
+
+def test_crowded(d):
+    """Above 2,000 accounts the bubbles become translucent dots drawn in batches: still one
+    dot per drawn account, where its exported scores put it, in its quadrant's colour (one
+    per quadrant), larger for larger revenue; and the picture is the same in PNG and PDF."""
+    db = crowded_db(d)
+    out = os.path.join(d, 'crowd.svg')
+    _, _, err = run(d, 'render', 'matrix', '--out', out, '--to', AS_OF, '--width', '1000',
+                    '--height', '800', db=db)
+    drawn, labelled = drawn_labelled(err)
+    _, data, _ = run(d, 'export', '--format', 'json', '--as-of', AS_OF, db=db)
+    accounts = [a for a in json.loads(data) if a['state'] != 'insufficient']
+    check(drawn == len(accounts) > 2000 and labelled > 0,
+          'crowded: %d drawn (%d labelled) of %d placed' % (drawn, labelled, len(accounts)))
+    root = ET.parse(out).getroot()
+    frames, _, _ = svg_shapes(root)
+    x0, y0, x1, y1 = max(frames, key=lambda f: (f[2] - f[0]) * (f[3] - f[1]))
+    dots = svg_dots(root)
+    check(len(dots) == len(accounts), 'crowded: %d dots for %d drawn accounts'
+          % (len(dots), len(accounts)))
+    # Many accounts share a position (scores are means of whole answers), so they go from
+    # the largest revenue down, each taking the widest free dot at its scores: when dots
+    # grow with revenue, the widths then never grow as revenue falls.
+    grid = {}
+    for k, (x, y, _, _) in enumerate(dots):
+        sx, sy = 100 * (x - x0) / (x1 - x0), 100 * (y1 - y) / (y1 - y0)
+        grid.setdefault((int(sx), int(sy)), []).append((sx, sy, k))
+    used, colours, widths, missing = set(), {}, [], []
+    for a in sorted(accounts, key=lambda a: -a['revenue']):
+        ix, ex = a['intellectual'], a['emotional']
+        near = [c for gx in (-1, 0, 1) for gy in (-1, 0, 1)
+                for c in grid.get((int(ix) + gx, int(ex) + gy), []) if c[2] not in used and
+                max(abs(c[0] - ix), abs(c[1] - ex)) <= POSITION_TOLERANCE]
+        if not near:
+            missing.append(a['name'])
+            continue
+        best = max(near, key=lambda c: dots[c[2]][2])[2]
+        used.add(best)
+        colours.setdefault(a['quadrant'], set()).add(dots[best][3])
+        widths.append(dots[best][2])
+    check(not missing, 'crowded: %d accounts have no dot where their scores are: %r'
+          % (len(missing), missing[:5]))
+    check(all(len(c) == 1 for c in colours.values()) and
+          len(set().union(*colours.values())) == len(colours) == 4,
+          'crowded: one colour per quadrant, four in all: %r' % colours)
+    check(all(w0 >= w1 for w0, w1 in zip(widths, widths[1:])) and widths[0] > 2 * widths[-1],
+          'crowded: dots grow with revenue: %r .. %r' % (widths[:3], widths[-3:]))
+    # The PDF is the same drawing: inside the plot, without labels (text is rasterised
+    # differently), it matches the PNG; without its dots it would differ by about 14.
+    png, pdf = os.path.join(d, 'crowd.png'), os.path.join(d, 'crowd.pdf')
+    for path in (png, pdf, out):
+        run(d, 'render', 'matrix', '--out', path, '--to', AS_OF, '--dpi', '72', '--label-max',
+            '0', db=db)
+    frames, _, _ = svg_shapes(ET.parse(out).getroot())
+    box = [int(round(v)) for v in max(frames, key=lambda f: (f[2] - f[0]) * (f[3] - f[1]))]
+    tool('pdftoppm', '-r', '72', '-png', '-singlefile', pdf, os.path.join(d, 'crowd-pdf'))
+    mean, far = compare(crop(png_decode(png), box),
+                        crop(png_decode(os.path.join(d, 'crowd-pdf.png')), box))
+    check(mean < 4.0 and far < 0.02, 'crowded: the PDF\'s plot looks like the PNG\'s: mean '
+          'difference %.3f per channel, %.2f %% of pixels far off' % (mean, 100 * far))
+
+
+def crop(image, box):
+    """The part of a decoded image inside box (x0, y0, x1, y1), a few pixels in from its
+    edges."""
+    w, _, c, p = image
+    x0, y0, x1, y1 = box[0] + 3, box[1] + 3, box[2] - 3, box[3] - 3
+    return (x1 - x0, y1 - y0, c, b''.join(bytes(p[(y * w + x0) * c:(y * w + x1) * c])
+                                          for y in range(y0, y1)))
+
+
 def test_failures(d):
     before = sorted(os.listdir(d))
     code, _, err = run(d, 'render', 'matrix', '--out', os.path.join(d, 'missing', 'm.png'),
@@ -491,7 +616,7 @@ def test_groups(d):
 
 
 def main():
-    for exe in ('pdfinfo', 'pdftotext'):
+    for exe in ('pdfinfo', 'pdftotext', 'pdftoppm'):
         need.program('render', exe, 'poppler-utils')
     with tempfile.TemporaryDirectory() as d:
         DB.append(os.path.join(d, 'demo.db'))
@@ -512,6 +637,7 @@ def main():
         test_groups(pics)
         test_svg(pics, n_drawn)
         test_failures(pics)
+        test_crowded(d)
     if failures:
         print('%d check(s) failed' % len(failures), file=sys.stderr)
         return 1
