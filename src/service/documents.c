@@ -493,13 +493,6 @@ static enum cvom_status report_analytics(struct cvom_store *st, struct cvom_repo
     enum cvom_status s = cvom__analytics_settings_load(st, &set, err);
     if (!s)
         s = report_migration(d, cfg, n, nb, err);
-    if (!s && d->mig.n <= n) {
-        /* Every row now holds its earlier score and the comparison points into the later scan
-         * only: the earlier scan, as large as the later, is no longer needed. */
-        free(d->before);
-        d->before = d->mig.earlier = NULL;
-        d->mig.n_earlier = 0;
-    }
     if (!s)
         s = report_serving(st, d, set.overserved_share, n, err);
     if (!s)
