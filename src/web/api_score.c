@@ -218,13 +218,16 @@ int api_account_history(struct web_req *r)
 
 /* ---- the matrix ----------------------------------------------------------------------------- */
 
-/* The order of `cvom matrix`: largest revenue first, then by name. */
+/* The order of `cvom matrix`: largest revenue first, then by name, then by id (the order
+ * a scan gives namesakes in). Sorts pointers into the scan. */
 static int by_revenue(const void *x, const void *y)
 {
-    const struct cvom_scored *a = x, *b = y;
+    const struct cvom_scored *a = *(const struct cvom_scored *const *)x;
+    const struct cvom_scored *b = *(const struct cvom_scored *const *)y;
     if (a->account.revenue != b->account.revenue)
         return a->account.revenue < b->account.revenue ? 1 : -1;
-    return strcmp(a->account.name, b->account.name);
+    int c = strcmp(a->account.name, b->account.name);
+    return c ? c : (a->account.id > b->account.id) - (a->account.id < b->account.id);
 }
 
 /* The matrix comes in pages: a whole 10,000-account portfolio is a few MiB of JSON, too
@@ -240,11 +243,14 @@ struct matrix_query {
     long limit, offset;
 };
 
-static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v, size_t n,
+static json_t *matrix_json(const struct cvom_config *cfg, const struct cvom_scored *v, size_t n,
                            const struct matrix_query *mq)
 {
     size_t k = 0, count[CVOM_Q_COUNT] = {0}, insufficient = 0, borderline = 0, unassessed = 0;
     double revenue[CVOM_Q_COUNT] = {0}, insufficient_rev = 0;
+    const struct cvom_scored **p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return NULL;
     /* Accounts never assessed are not on the picture; a quadrant filter keeps only the
      * points in that quadrant — as on the command line. */
     for (size_t i = 0; i < n; i++) {
@@ -256,24 +262,26 @@ static json_t *matrix_json(const struct cvom_config *cfg, struct cvom_scored *v,
         if (mq->quadrant >= 0 &&
             (s->state == CVOM_STATE_INSUFFICIENT || (int)s->quadrant != mq->quadrant))
             continue;
-        v[k++] = v[i];
+        p[k++] = &v[i];
     }
-    if (k > 1)
-        cvom__sort(v, k, sizeof *v, by_revenue);
+    /* Only the accounts up to the end of the page asked for need their place. */
+    size_t end = (size_t)mq->offset + (size_t)mq->limit;
+    cvom__sort_first(p, k, end < k ? end : k, sizeof *p, by_revenue);
     json_t *items = json_array();
     for (size_t i = 0; i < k; i++) {
-        const struct cvom_score *s = &v[i].score;
+        const struct cvom_score *s = &p[i]->score;
         if (i >= (size_t)mq->offset && i - (size_t)mq->offset < (size_t)mq->limit)
-            json_array_append_new(items, scored_json(&v[i].account, s, &v[i].evidence));
+            json_array_append_new(items, scored_json(&p[i]->account, s, &p[i]->evidence));
         if (s->state == CVOM_STATE_INSUFFICIENT) {
             insufficient++;
-            insufficient_rev += v[i].account.revenue;
+            insufficient_rev += p[i]->account.revenue;
             continue;
         }
         borderline += s->state == CVOM_STATE_BORDERLINE;
         count[s->quadrant]++;
-        revenue[s->quadrant] += v[i].account.revenue;
+        revenue[s->quadrant] += p[i]->account.revenue;
     }
+    free(p);
     json_t *quadrants = json_object();
     for (int q = 0; q < CVOM_Q_COUNT; q++)
         json_object_set_new(quadrants, cvom_quadrant_name((enum cvom_quadrant)q),
