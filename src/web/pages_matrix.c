@@ -251,12 +251,12 @@ struct options {
     size_t seen;
 };
 
-static int options_cb(void *ctx, const struct cvom_account *a)
+static void options_add(struct options *o, const char *owner, const char *industry,
+                        const char *tags)
 {
-    struct options *o = ctx;
-    strset_add(&o->owners, a->owner, strlen(a->owner));
-    strset_add(&o->industries, a->industry, strlen(a->industry));
-    for (const char *t = a->tags; *t;) {
+    strset_add(&o->owners, owner, strlen(owner));
+    strset_add(&o->industries, industry, strlen(industry));
+    for (const char *t = tags; *t;) {
         size_t len = strcspn(t, ",");
         strset_add(&o->tags, t, len);
         t += len + (t[len] == ',');
@@ -269,6 +269,11 @@ static int options_cb(void *ctx, const struct cvom_account *a)
     if (o->tags.n > 8 * OPTIONS_MAX)
         strset_finish(&o->tags);
     o->seen++;
+}
+
+static int options_cb(void *ctx, const struct cvom_account *a)
+{
+    options_add(ctx, a->owner, a->industry, a->tags);
     return 0;
 }
 
@@ -932,13 +937,20 @@ static enum cvom_status matrix_body(struct web_req *r, const struct mx_query *q)
     struct cvom_account_filter f;
     enum cvom_status st = cvom__config_load(r->store, &cfg, &r->err);
     if (!st && sees_any(r)) {
+        /* The filters offer the values of every account in view: read apart when a filter
+         * narrows the scan, else taken from the scan itself (one pass over the accounts
+         * fewer, and the same state of the database). */
+        int narrowed = q->owner[0] || q->tag[0] || q->industry[0];
         scope_filter(r, NULL, &f);
-        st = r->store->ops->account_list(r->store, &f, options_cb, &o, &r->err);
-        if (!st && (o.owners.oom || o.industries.oom || o.tags.oom))
-            st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
+        if (narrowed)
+            st = r->store->ops->account_list(r->store, &f, options_cb, &o, &r->err);
         scope_filter(r, q, &f);
         if (!st)
             st = cvom__portfolio_scan(r->store, &cfg, &f, q->as_of, &v, &n, NULL, NULL, &r->err);
+        for (size_t i = 0; !st && !narrowed && i < n; i++)
+            options_add(&o, v[i].account.owner, v[i].account.industry, v[i].account.tags);
+        if (!st && (o.owners.oom || o.industries.oom || o.tags.oom))
+            st = cvom_error_set(&r->err, CVOM_ENOMEM, "out of memory");
     }
     if (!st) {
         placed = malloc((n ? n : 1) * sizeof *placed);
