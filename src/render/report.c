@@ -886,7 +886,7 @@ static void html_number(struct html_out *o, const struct cell *v, enum kind k)
     case K_SCORE: cvom__fixed_format(buf, sizeof buf, v->num, 1); break;
     case K_SHARE:
         cvom__fixed_format(buf, sizeof buf - 3, 100 * v->num, 1);
-        strcat(buf, " %");
+        snprintf(buf + strlen(buf), 3, " %%");
         break;
     case K_DEC3: cvom__fixed_format(buf, sizeof buf, v->num, 3); break;
     case K_CHANGE:
