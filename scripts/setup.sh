@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 PKGS="build-essential meson ninja-build pkg-config python3 libsqlite3-dev sqlite3 libpq-dev postgresql
-libjansson-dev libreadline-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev
+libjansson-dev libreadline-dev libcairo2-dev libpng-dev libpango1.0-dev libxlsxwriter-dev
 fonts-dejavu-core poppler-utils python3-openpyxl python3-scipy python3-pandas libmicrohttpd-dev
 libsodium-dev chromium wrk nginx-light libzip-dev libexpat1-dev libreoffice-calc-nogui
 libpwquality-dev cracklib-runtime man-db libcurl4-openssl-dev python3-aiosmtpd clang-format"

@@ -423,3 +423,39 @@ void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max)
         *cap = n;
     return g;
 }
+
+void cvom__sort_keyed(struct cvom_keyed *v, struct cvom_keyed *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    uint64_t all_and = ~(uint64_t)0, all_or = 0;
+    for (size_t i = 0; i < n; i++) {
+        all_and &= v[i].key;
+        all_or |= v[i].key;
+    }
+    uint64_t varies = all_and ^ all_or; /* the bits that are not the same in every key */
+    struct cvom_keyed *from = v, *to = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if (!((varies >> shift) & 0xff))
+            continue;
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((from[i].key >> shift) & 0xff) + 1]++;
+        for (int b = 0; b < 256; b++)
+            count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i].key >> shift) & 0xff]++] = from[i];
+        struct cvom_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v)
+        memcpy(v, from, n * sizeof *v);
+}
+
+uint64_t cvom__double_key(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u >> 63 ? ~u : u | (uint64_t)1 << 63;
+}

@@ -56,6 +56,22 @@ int cvom__open_beside(const char *path, char *tmp, size_t cap);
  * updated, or NULL with v and *cap untouched when memory or the bound runs out. */
 void *cvom__grow(void *v, size_t *cap, size_t need, size_t size, size_t max);
 
+/* An element to sort by an unsigned key: index says where it came from. */
+struct cvom_keyed {
+    uint64_t key;
+    size_t index;
+};
+
+/* Sort v[0..n) by key, ascending and stable (equal keys keep their order), with tmp as
+ * scratch of n elements. A radix sort: a byte of the key per pass, and passes over bytes
+ * that every key shares are skipped, so it is linear in n where a comparison sort of 100,000
+ * elements makes some 1.7 million calls. The result is in v. */
+void cvom__sort_keyed(struct cvom_keyed *v, struct cvom_keyed *tmp, size_t n);
+
+/* An order-preserving key of a double: a < b exactly when key(a) < key(b), for every
+ * number that is not NaN (−0 comes before +0). */
+uint64_t cvom__double_key(double d);
+
 /* Put the first k of the n elements (of `size` bytes) at base under cmp, which must be a
  * total order, at the front in order; the others follow in the order they had. For showing
  * the top of a long list: a heap of k finds them in one pass, where sorting all n would

@@ -28,51 +28,59 @@
  * portfolio of 100,000 accounts fits in a few megabytes. */
 struct cvom_matrix_doc_acct {
     int64_t id;
-    char *name;
+    char *name; /* in the document's one block of names */
     double revenue;
 };
 
 struct collect {
     struct cvom_matrix_doc_acct *v;
-    size_t n, cap;
-    int oom;
+    size_t n;
+    char *names; /* every label, NUL-terminated, one after another */
 };
 
-/* One scanned account, labelled so that namesakes are told apart on the picture. */
-static void collect_one(struct collect *k, const struct cvom_scored *a)
+static void collect_free(struct cvom_matrix_doc_acct *v, char *names)
 {
-    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, ACCOUNTS_MAX);
-    char label[CVOM_ACCOUNT_LABEL_MAX];
-    cvom__account_label(&a->account, a->namesake, label, sizeof label);
-    char *name = g ? strdup(label) : NULL;
-    if (g)
-        k->v = g;
-    if (!name) {
-        k->oom = 1;
-        return;
-    }
-    k->v[k->n++] = (struct cvom_matrix_doc_acct){
-        .id = a->account.id, .name = name, .revenue = a->account.revenue};
-}
-
-static void collect_free(struct cvom_matrix_doc_acct *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i].name);
     free(v);
+    free(names);
 }
 
-/* "NAME (group of N)" for an account that stands for its group; 1 when memory runs out. */
-static int group_label(struct cvom_matrix_doc_acct *a, size_t members)
+/* The accounts of a scan as the document keeps them: id, label and revenue. Labels tell
+ * namesakes apart; with members, an account that stands for a group of more than one says
+ * so: "NAME (group of N)". All labels go into one block (two passes: measure, then copy),
+ * not one allocation each. */
+static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, const size_t *members,
+                                     struct collect *k, struct cvom_error *err)
 {
-    size_t cap = strlen(a->name) + 40;
-    char *name = malloc(cap);
-    if (!name)
-        return 1;
-    snprintf(name, cap, "%s (group of %zu)", a->name, members);
-    free(a->name);
-    a->name = name;
-    return 0;
+    char label[CVOM_ACCOUNT_LABEL_MAX + 40];
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t at = 0;
+        for (size_t i = 0; i < n; i++) {
+            cvom__account_label(&v[i].account, v[i].namesake, label, CVOM_ACCOUNT_LABEL_MAX);
+            size_t len = strlen(label);
+            if (members && members[i] > 1)
+                len += (size_t)snprintf(label + len, sizeof label - len, " (group of %zu)",
+                                        members[i]);
+            if (pass == 1) {
+                memcpy(k->names + at, label, len + 1);
+                k->v[i] = (struct cvom_matrix_doc_acct){
+                    .id = v[i].account.id, .name = k->names + at, .revenue = v[i].account.revenue};
+            }
+            at += len + 1;
+        }
+        total = at;
+        if (pass == 0) {
+            k->v = n <= ACCOUNTS_MAX ? malloc((n ? n : 1) * sizeof *k->v) : NULL;
+            k->names = malloc(total ? total : 1);
+            if (!k->v || !k->names) {
+                collect_free(k->v, k->names);
+                *k = (struct collect){0};
+                return cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+            }
+        }
+    }
+    k->n = n;
+    return CVOM_OK;
 }
 
 /* The accounts the picture shows as points, from the scan as of to (and, when before is not
@@ -117,16 +125,6 @@ static enum cvom_status build_points(const struct collect *k, const struct cvom_
     return CVOM_OK;
 }
 
-/* The accounts of a scan as the document keeps them: id, label and revenue. */
-static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, struct collect *k,
-                                     struct cvom_error *err)
-{
-    for (size_t i = 0; i < n && !k->oom; i++)
-        collect_one(k, &v[i]);
-    return k->oom ? cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory")
-                  : CVOM_OK;
-}
-
 /* The document of the scanned accounts now[0..n) (and before, the same accounts as of an
  * earlier date, or NULL): labels, points, the unassessed count and the thresholds. With
  * members, the accounts stand for groups of that many, labelled so. */
@@ -138,14 +136,11 @@ static enum cvom_status doc_of_scan(const struct cvom_config *cfg, const struct 
     struct collect k = {0};
     struct cvom_chart_point *pts = NULL;
     size_t m = 0, unassessed = 0;
-    enum cvom_status s = collect_scan(now, n, &k, err);
-    for (size_t i = 0; !s && members && i < k.n; i++)
-        if (members[i] > 1 && group_label(&k.v[i], members[i]))
-            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    enum cvom_status s = collect_scan(now, n, members, &k, err);
     if (!s)
         s = build_points(&k, now, before, quadrant, &pts, &m, &unassessed, err);
     if (s) {
-        collect_free(k.v, k.n);
+        collect_free(k.v, k.names);
         return s;
     }
     d->pts = pts;
@@ -155,6 +150,7 @@ static enum cvom_status doc_of_scan(const struct cvom_config *cfg, const struct 
     d->threshold[CVOM_DIM_EMOTIONAL] = cfg->threshold[CVOM_DIM_EMOTIONAL];
     d->accts = k.v;
     d->n_accts = k.n;
+    d->names = k.names;
     return CVOM_OK;
 }
 
@@ -214,7 +210,7 @@ void cvom__matrix_doc_cleanup(struct cvom_matrix_doc *d)
     if (!d)
         return;
     free(d->pts);
-    collect_free(d->accts, d->n_accts);
+    collect_free(d->accts, d->names);
     memset(d, 0, sizeof *d);
 }
 

@@ -35,6 +35,7 @@ struct cvom_matrix_doc {
     double threshold[CVOM_DIM_COUNT]; /* of the configuration, for cvom_chart_opts */
     struct cvom_matrix_doc_acct *accts; /* private: the accounts the labels belong to */
     size_t n_accts;
+    char *names; /* private: their labels */
 };
 
 /* Score the accounts that match f as of `to` and make them chart points: accounts never

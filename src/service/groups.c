@@ -37,7 +37,7 @@ static enum cvom_status tree_build(const struct cvom_scored *v, size_t n, struct
                                    struct cvom_error *err)
 {
     memset(t, 0, sizeof *t);
-    int64_t *id = malloc((n ? n : 1) * sizeof *id), *parent = malloc((n ? n : 1) * sizeof *parent);
+    int64_t *id = calloc(n ? n : 1, sizeof *id), *parent = calloc(n ? n : 1, sizeof *parent);
     t->up = malloc((n ? n : 1) * sizeof *t->up);
     t->first = calloc(n + 1, sizeof *t->first);
     t->kids = malloc((n ? n : 1) * sizeof *t->kids);

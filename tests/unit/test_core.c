@@ -5,6 +5,8 @@
 #include "io/instrument_csv.h"
 #include "io/util.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static struct cvom_item item(const char *code, enum cvom_axis axis, int reverse, double w)
@@ -406,6 +408,48 @@ static void test_sort_first(void)
     }
 }
 
+/* The radix sort agrees with a stable comparison sort: keys that share high bytes, keys that
+ * differ in every byte, ties (kept in their order); and the double keys order numbers as <
+ * does, with −0 before +0. */
+static int by_keyed(const void *x, const void *y)
+{
+    const struct cvom_keyed *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+static void test_sort_keyed(void)
+{
+    unsigned seed = 777;
+    for (int round = 0; round < 60; round++) {
+        size_t n = (size_t)(round * 37 % 900);
+        struct cvom_keyed *v = malloc((n ? 2 * n : 1) * sizeof *v);
+        struct cvom_keyed *all = malloc((n ? n : 1) * sizeof *all);
+        CHECK(v && all);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            uint64_t r = (uint64_t)seed << 32 | (seed * 2654435761u);
+            /* every third round: few distinct keys in the low bytes only */
+            uint64_t key = round % 3 == 0   ? (uint64_t)0xab << 48 | (r % 40)
+                           : round % 3 == 1 ? r
+                                            : r & 0xff00ff0000ff00ffu;
+            v[i] = (struct cvom_keyed){key, i};
+        }
+        memcpy(all, v, n * sizeof *v);
+        qsort(all, n, sizeof *all, by_keyed);
+        cvom__sort_keyed(v, v + n, n);
+        for (size_t i = 0; i < n; i++)
+            CHECK(v[i].key == all[i].key && v[i].index == all[i].index);
+        free(all);
+        free(v);
+    }
+    const double d[] = {-INFINITY, -1e300, -2.5, -1, -1e-300, -0.0,
+                        0.0,       1e-300, 0.5,  1,  3e8,     INFINITY};
+    for (size_t i = 0; i + 1 < sizeof d / sizeof *d; i++)
+        CHECK(cvom__double_key(d[i]) < cvom__double_key(d[i + 1]));
+}
+
 int main(void)
 {
     CHECK_CASE(test_instrument);
@@ -418,5 +462,6 @@ int main(void)
     CHECK_CASE(test_explain);
     CHECK_CASE(test_dates);
     CHECK_CASE(test_sort_first);
+    CHECK_CASE(test_sort_keyed);
     return CHECK_DONE();
 }
