@@ -519,57 +519,61 @@ static int by_group_revenue(const void *x, const void *y)
     return (a->account > b->account) - (a->account < b->account);
 }
 
-/* The report's groups: every account of it with accounts below it, rolled up over all its
- * members, whether the filters keep them or not (the portfolio scanned again only when there
- * are filters). */
+struct group_rows {
+    struct cvom_report_doc *d;
+    const struct cvom_scored *all;
+    const struct id_at *ids; /* the report's accounts by id */
+    size_t n, out;
+};
+
+/* A group whose top account is among the report's becomes a row. */
+static int group_row(void *ctx, size_t top, size_t members, const struct cvom_group *g)
+{
+    (void)members;
+    struct group_rows *k = ctx;
+    struct id_at key = {.id = k->all[top].account.id};
+    const struct id_at *hit = k->n ? bsearch(&key, k->ids, k->n, sizeof *k->ids, id_at_cmp) : NULL;
+    if (!hit) /* the filters leave its top out */
+        return 0;
+    struct cvom_report_group *row = &k->d->group_rows[k->out++];
+    row->account = hit->at;
+    row->group = *g;
+    cvom__group_quadrants_text(g->quadrants, row->split, sizeof row->split);
+    return 0;
+}
+
+/* The groups section: every group of more than one account, rolled up over all its members
+ * (the report's filters choose groups by their top account, not members). Without filters
+ * the report's own scan is the whole portfolio; with them the whole portfolio is scanned. */
 static enum cvom_status report_groups(struct cvom_store *st, struct cvom_report_doc *d,
                                       const struct cvom_config *cfg,
                                       const struct cvom_account_filter *f, int32_t as_of, size_t n,
                                       struct cvom_error *err)
 {
     int filtered = f->owner[0] || f->tag[0] || f->industry[0] || f->region[0];
-    struct cvom_scored *all = NULL;
-    size_t k = n, out = 0;
+    struct cvom_scored *scanned = NULL;
+    size_t k = n;
     enum cvom_status s = CVOM_OK;
     if (filtered)
-        s = cvom__portfolio_scan(st, cfg, NULL, as_of, &all, &k, NULL, NULL, err);
-    else if ((all = malloc((n ? n : 1) * sizeof *all)) != NULL && n)
-        memcpy(all, d->now, n * sizeof *all);
-    struct cvom_group *g = s ? NULL : malloc((k ? k : 1) * sizeof *g);
-    size_t *members = s ? NULL : malloc((k ? k : 1) * sizeof *members);
-    if (!s && (!all || !g || !members))
-        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    if (!s)
-        s = cvom__group_fold(cfg, all, &k, members, g, err);
-    if (!s && !(d->group_rows = calloc(k ? k : 1, sizeof *d->group_rows)))
-        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
-    /* Each group's top account among the report's, by id. */
+        s = cvom__portfolio_scan(st, cfg, NULL, as_of, &scanned, &k, NULL, NULL, err);
+    struct group_rows rows = {.d = d, .all = filtered ? scanned : d->now, .n = n};
     struct id_at *ids = s ? NULL : malloc((n ? n : 1) * sizeof *ids);
-    if (!s && !ids)
+    if (!s && (!ids || !(d->group_rows = calloc(k ? k : 1, sizeof *d->group_rows))))
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t j = 0; !s && j < n; j++)
         ids[j] = (struct id_at){.id = d->rows[j].id, .at = j};
-    if (!s)
+    if (!s) {
         cvom__sort(ids, n, sizeof *ids, id_at_cmp);
-    for (size_t i = 0; !s && i < k; i++) {
-        struct id_at key = {.id = all[i].account.id};
-        const struct id_at *hit = n ? bsearch(&key, ids, n, sizeof *ids, id_at_cmp) : NULL;
-        if (!hit || members[i] < 2) /* the filters leave its top out, or it has no group */
-            continue;
-        struct cvom_report_group *row = &d->group_rows[out++];
-        row->account = hit->at;
-        row->group = g[i];
-        cvom__group_quadrants_text(g[i].quadrants, row->split, sizeof row->split);
+        rows.ids = ids;
+        s = cvom__group_each(cfg, rows.all, k, group_row, &rows, err);
+    }
+    if (!s) {
+        cvom__sort(d->group_rows, rows.out, sizeof *d->group_rows, by_group_revenue);
+        d->report.groups = d->group_rows;
+        d->report.n_groups = rows.out;
     }
     free(ids);
-    if (!s) {
-        cvom__sort(d->group_rows, out, sizeof *d->group_rows, by_group_revenue);
-        d->report.groups = d->group_rows;
-        d->report.n_groups = out;
-    }
-    free(all);
-    free(g);
-    free(members);
+    free(scanned);
     return s;
 }
 

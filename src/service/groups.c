@@ -237,11 +237,18 @@ static void group_evidence(const struct cvom_scored *v, const size_t *order, siz
     e->axes = axes;
 }
 
-enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_scored *v, size_t *n,
-                                  size_t *members, struct cvom_group *groups,
-                                  struct cvom_error *err)
+/* Roll up every top-level group of v[0..total) (an account without a parent among them, with
+ * all below it) in the scan's order and hand each to visit: the top's index, its members (the
+ * top first) and the roll-up. With groups_only, accounts without children are passed over. A
+ * non-zero return from visit stops the walk with CVOM_ENOMEM. */
+typedef int (*group_visit_fn)(void *ctx, const struct cvom_scored *v, size_t top,
+                              const size_t *order, size_t k, const struct cvom_group *g);
+
+static enum cvom_status walk_groups(const struct cvom_config *cfg, const struct cvom_scored *v,
+                                    size_t total, int groups_only, group_visit_fn visit, void *ctx,
+                                    struct cvom_error *err)
 {
-    size_t total = *n, cap = total ? total : 1, out = 0;
+    size_t cap = total ? total : 1;
     struct tree t;
     enum cvom_status s = tree_build(v, total, &t, err);
     if (s)
@@ -250,35 +257,18 @@ enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_sco
     int *depth = malloc(cap * sizeof *depth);
     struct cvom_group_member *gm = malloc(cap * sizeof *gm);
     double *share = malloc(cap * sizeof *share);
-    struct cvom_scored *folded = malloc(cap * sizeof *folded);
-    size_t *count = malloc(cap * sizeof *count);
-    if (!order || !stack || !depth || !gm || !share || !folded || !count)
+    if (!order || !stack || !depth || !gm || !share)
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !s && i < total; i++) {
-        if (t.up[i] >= 0)
+        if (t.up[i] >= 0 || (groups_only && t.first[i + 1] == t.first[i]))
             continue;
         size_t k = members_of(&t, i, order, depth, stack);
-        struct cvom_scored e = v[i];
         struct cvom_group g;
         for (size_t j = 0; j < k; j++)
             gm[j] = member_of(&v[order[j]]);
-        if ((s = cvom_group_rollup(cfg, gm, k, share, &g)))
-            break;
-        if (k > 1) {
-            e.score = g.score;
-            e.account.revenue = g.revenue;
-            group_evidence(v, order, k, &e);
-        }
-        if (groups)
-            groups[out] = g;
-        count[out] = k;
-        folded[out++] = e;
-    }
-    if (!s) {
-        memcpy(v, folded, out * sizeof *v);
-        if (members)
-            memcpy(members, count, out * sizeof *members);
-        *n = out;
+        if ((s = cvom_group_rollup(cfg, gm, k, share, &g)) == CVOM_OK &&
+            visit(ctx, v, i, order, k, &g))
+            s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
     tree_cleanup(&t);
     free(order);
@@ -286,9 +276,75 @@ enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_sco
     free(depth);
     free(gm);
     free(share);
-    free(folded);
-    free(count);
     return s;
+}
+
+struct fold {
+    struct cvom_scored *folded;
+    size_t *count;
+    struct cvom_group *groups;
+    size_t out;
+};
+
+static int fold_one(void *ctx, const struct cvom_scored *v, size_t top, const size_t *order,
+                    size_t k, const struct cvom_group *g)
+{
+    struct fold *f = ctx;
+    struct cvom_scored *e = &f->folded[f->out];
+    *e = v[top];
+    if (k > 1) {
+        e->score = g->score;
+        e->account.revenue = g->revenue;
+        group_evidence(v, order, k, e);
+    }
+    if (f->groups)
+        f->groups[f->out] = *g;
+    f->count[f->out++] = k;
+    return 0;
+}
+
+enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_scored *v, size_t *n,
+                                  size_t *members, struct cvom_group *groups,
+                                  struct cvom_error *err)
+{
+    size_t cap = *n ? *n : 1;
+    struct fold f = {.folded = malloc(cap * sizeof *f.folded),
+                     .count = malloc(cap * sizeof *f.count),
+                     .groups = groups};
+    enum cvom_status s = f.folded && f.count ? walk_groups(cfg, v, *n, 0, fold_one, &f, err)
+                                             : cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    if (!s) {
+        memcpy(v, f.folded, f.out * sizeof *v);
+        if (members)
+            memcpy(members, f.count, f.out * sizeof *members);
+        *n = f.out;
+    }
+    free(f.folded);
+    free(f.count);
+    return s;
+}
+
+struct each {
+    int (*fn)(void *ctx, size_t top, size_t members, const struct cvom_group *g);
+    void *ctx;
+};
+
+static int each_one(void *ctx, const struct cvom_scored *v, size_t top, const size_t *order,
+                    size_t k, const struct cvom_group *g)
+{
+    (void)v;
+    (void)order;
+    const struct each *e = ctx;
+    return e->fn(e->ctx, top, k, g);
+}
+
+enum cvom_status
+cvom__group_each(const struct cvom_config *cfg, const struct cvom_scored *v, size_t n,
+                 int (*fn)(void *ctx, size_t top, size_t members, const struct cvom_group *g),
+                 void *ctx, struct cvom_error *err)
+{
+    struct each e = {fn, ctx};
+    return walk_groups(cfg, v, n, 1, each_one, &e, err);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */

@@ -55,6 +55,15 @@ enum cvom_status cvom__group_fold(const struct cvom_config *cfg, struct cvom_sco
                                   size_t *members, struct cvom_group *groups,
                                   struct cvom_error *err);
 
+/* The roll-up of every top-level group of more than one account among v[0..n) (a whole
+ * portfolio, in the scan's order), without folding or copying the scan: fn gets the top
+ * account's index, how many accounts the group has and its roll-up, in the scan's order. A
+ * non-zero return from fn stops with CVOM_ENOMEM. CVOM_EINVAL, CVOM_ENOMEM from the tree. */
+enum cvom_status
+cvom__group_each(const struct cvom_config *cfg, const struct cvom_scored *v, size_t n,
+                 int (*fn)(void *ctx, size_t top, size_t members, const struct cvom_group *g),
+                 void *ctx, struct cvom_error *err);
+
 /* The portfolio by top-level groups as of a date: every account scanned (cvom__portfolio_scan)
  * and folded (cvom__group_fold); the filter f (NULL: none) chooses groups by their top
  * account, whose members come whatever their own owner, tag, industry or region. *out and
