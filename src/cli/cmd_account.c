@@ -186,6 +186,7 @@ struct listing {
     struct cvom_account_filter f;
     struct cvom_scored *v; /* text: the rows kept to mark namesakes before printing */
     size_t n, cap;
+    struct cvom_line_texts t; /* their texts */
     int text;
 };
 
@@ -205,13 +206,14 @@ static int list_row(void *ctx, const struct cvom_account *a)
     struct listing *l = ctx;
     if (l->text) {
         struct cvom_scored *g = cvom__grow(l->v, &l->cap, l->n + 1, sizeof *g, (size_t)1 << 24);
-        if (!g) {
+        if (g)
+            l->v = g;
+        if (!g || cvom__line_texts_add(&l->t, a)) {
             l->l.st = cvom_error_set(&l->l.c->err, CVOM_ENOMEM, "out of memory");
             return 1;
         }
-        l->v = g;
         memset(&g[l->n], 0, sizeof g[l->n]);
-        cvom__account_brief_of(a, &g[l->n++].account);
+        cvom__account_line_of(a, &g[l->n++].account); /* texts: pointed at l->t below */
     }
     return cli_listing_add(&l->l, cells);
 }
@@ -221,6 +223,8 @@ static enum cvom_status label_namesakes(struct listing *l, struct cvom_error *er
 {
     if (!l->text || l->l.st)
         return CVOM_OK;
+    for (size_t i = 0; i < l->n; i++)
+        cvom__line_texts_point(&l->t, i, l->t.text, &l->v[i].account);
     enum cvom_status st = cvom__scan_namesakes(l->v, l->n, err);
     for (size_t i = 0; !st && i < l->n; i++) {
         if (!l->v[i].namesake)
@@ -274,6 +278,7 @@ static int account_list(struct cli *c, int argc, char **argv)
     struct listing l = {.l = {.c = c}, .f = f, .text = fmt == FMT_TEXT};
     rc = cli_list(&l.l, list_cols, list_kinds, fmt, list_accounts);
     free(l.v);
+    cvom__line_texts_free(&l.t);
     return rc;
 }
 

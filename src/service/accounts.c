@@ -74,7 +74,52 @@ enum cvom_status cvom__account_name_check(struct cvom_store *st, const struct cv
     return s;
 }
 
-char *cvom__account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap)
+int cvom__line_texts_add(struct cvom_line_texts *t, const struct cvom_account *a)
+{
+    const char *texts[CVOM_LINE_TEXTS] = {a->external_id, a->name,   a->owner,
+                                          a->industry,    a->region, a->tags};
+    const size_t caps[CVOM_LINE_TEXTS] = {sizeof a->external_id, sizeof a->name,   sizeof a->owner,
+                                          sizeof a->industry,    sizeof a->region, sizeof a->tags};
+    size_t len[CVOM_LINE_TEXTS], need = 0;
+    for (int k = 0; k < CVOM_LINE_TEXTS; k++)
+        need += (len[k] = strnlen(texts[k], caps[k] - 1)) + 1;
+    void *g = cvom__grow(t->text, &t->cap, t->len + need, 1, SIZE_MAX / 2);
+    if (!g)
+        return -1;
+    t->text = g;
+    if (!(g = cvom__grow(t->at, &t->cap_at, t->n + 1, sizeof *t->at, SIZE_MAX / sizeof *t->at)))
+        return -1;
+    t->at = g;
+    for (int k = 0; k < CVOM_LINE_TEXTS; k++) {
+        t->at[t->n][k] = t->len;
+        memcpy(t->text + t->len, texts[k], len[k]);
+        t->text[t->len + len[k]] = '\0';
+        t->len += len[k] + 1;
+    }
+    t->n++;
+    return 0;
+}
+
+void cvom__line_texts_point(const struct cvom_line_texts *t, size_t i, const char *text,
+                            struct cvom_account_line *l)
+{
+    const size_t *at = t->at[i];
+    l->external_id = text + at[0];
+    l->name = text + at[1];
+    l->owner = text + at[2];
+    l->industry = text + at[3];
+    l->region = text + at[4];
+    l->tags = text + at[5];
+}
+
+void cvom__line_texts_free(struct cvom_line_texts *t)
+{
+    free(t->text);
+    free(t->at);
+    memset(t, 0, sizeof *t);
+}
+
+char *cvom__account_label(const struct cvom_account_line *a, int shared, char *buf, size_t cap)
 {
     if (!shared)
         snprintf(buf, cap, "%s", a->name);
@@ -95,9 +140,9 @@ enum cvom_status cvom__account_label_of(struct cvom_store *st,
     enum cvom_status s = cvom__account_namesakes(st, scope, a->name, a->id, &n, other, err);
     if (s)
         return s;
-    struct cvom_account_brief b;
-    cvom__account_brief_of(a, &b);
-    cvom__account_label(&b, n > 0, buf, cap);
+    struct cvom_account_line l;
+    cvom__account_line_of(a, &l);
+    cvom__account_label(&l, n > 0, buf, cap);
     if (others)
         *others = n;
     return CVOM_OK;

@@ -24,10 +24,26 @@ enum cvom_status cvom__account_name_check(struct cvom_store *st, const struct cv
                                           int allow, const char *allow_hint,
                                           struct cvom_error *err);
 
+/* The texts of many lines in one block: each account's are copied in as it comes, and the
+ * lines are pointed at them once the block has stopped growing (or at a copy of it). */
+enum { CVOM_LINE_TEXTS = 6 };
+struct cvom_line_texts {
+    char *text;
+    size_t len, cap;
+    size_t (*at)[CVOM_LINE_TEXTS]; /* per line: where each of its texts starts */
+    size_t n, cap_at;
+};
+/* Copy a's texts in as the next line; 0, or -1 when memory runs out. */
+int cvom__line_texts_add(struct cvom_line_texts *t, const struct cvom_account *a);
+/* Point the texts of line i at text: t's block, or a copy of its first t->len bytes. */
+void cvom__line_texts_point(const struct cvom_line_texts *t, size_t i, const char *text,
+                            struct cvom_account_line *l);
+void cvom__line_texts_free(struct cvom_line_texts *t);
+
 /* The name as shown where namesakes may be next to each other: "Acme [X-2]" with the
  * external id, or "Acme [#12]" without one, when shared; the bare name otherwise.
  * Returns buf. */
-char *cvom__account_label(const struct cvom_account_brief *a, int shared, char *buf, size_t cap);
+char *cvom__account_label(const struct cvom_account_line *a, int shared, char *buf, size_t cap);
 
 /* The longest label cvom__account_label writes, with its terminating NUL. */
 #define CVOM_ACCOUNT_LABEL_MAX (2 * CVOM_FIELD_MAX + 8)

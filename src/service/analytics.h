@@ -49,9 +49,9 @@ enum cvom_status cvom__analytics_setting_parse(const char *key, const char *valu
 struct cvom_compare {
     struct cvom_config cfg;
     struct cvom_migration m;
-    struct cvom_migration_account *in;     /* one per account: the later scan's order, then
-                                              the accounts only the earlier scan has */
-    const struct cvom_account_brief **acc; /* the same accounts' records, into the scans */
+    struct cvom_migration_account *in;    /* one per account: the later scan's order, then
+                                             the accounts only the earlier scan has */
+    const struct cvom_account_line **acc; /* the same accounts' records, into the scans */
     size_t n;
     struct cvom_scored *later, *earlier; /* the scans (see cvom__compare_build) */
     size_t n_later, n_earlier;

@@ -179,7 +179,7 @@ static void emit_row(struct emit *e, enum sect s, const char *const *cells)
 static void account_cells(const struct cvom_compare *k, size_t i, const char **cells, char id[24],
                           char rev[32])
 {
-    const struct cvom_account_brief *a = k->acc[i];
+    const struct cvom_account_line *a = k->acc[i];
     snprintf(id, 24, "%lld", (long long)a->id);
     num(rev, 32, k->in[i].revenue, 2);
     cells[C_ACCOUNT_ID] = id;

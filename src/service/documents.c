@@ -768,7 +768,7 @@ static void scan_of_one(const struct cvom_onepager_doc *d, const struct cvom_acc
                         struct cvom_scored *one)
 {
     memset(one, 0, sizeof *one);
-    cvom__account_brief_of(a, &one->account);
+    cvom__account_line_of(a, &one->account); /* a outlives the scan of one */
     one->score = d->ex.score;
     one->evidence = d->ev;
 }

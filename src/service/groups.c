@@ -3,6 +3,7 @@
 #include "service/groups.h"
 
 #include "io/util.h"
+#include "service/accounts.h"
 #include "service/explain_json.h"
 
 #include <math.h>
@@ -89,13 +90,23 @@ static size_t members_of(const struct tree *t, size_t g, size_t *order, int *dep
 
 /* ---- one group from the store ---------------------------------------------------------- */
 
-/* Each account as an unscored entry, into the cvom_rows of ctx. */
+/* Every account as an unscored entry, its texts in a block beside the rows. */
+struct every {
+    struct cvom_rows rows;
+    struct cvom_line_texts t;
+};
+
 static int all_cb(void *ctx, const struct cvom_account *a)
 {
+    struct every *e = ctx;
     struct cvom_scored sc;
     memset(&sc, 0, sizeof sc);
-    cvom__account_brief_of(a, &sc.account);
-    return cvom__rows_push(ctx, &sc);
+    cvom__account_line_of(a, &sc.account); /* texts: pointed at e->t once all are in */
+    if (cvom__line_texts_add(&e->t, a)) {
+        e->rows.failed = CVOM_ENOMEM;
+        return 1;
+    }
+    return cvom__rows_push(&e->rows, &sc);
 }
 
 static struct cvom_group_member member_of(const struct cvom_scored *s)
@@ -150,16 +161,20 @@ enum cvom_status cvom__group_load(struct cvom_store *st, const struct cvom_confi
     enum cvom_status s = st->ops->begin_read(st, &opened, err);
     if (s)
         return s;
+    struct every e = {0};
+    cvom__rows_init(&e.rows, sizeof(struct cvom_scored), ACCOUNTS_MAX);
     struct cvom_rows rows;
-    cvom__rows_init(&rows, sizeof(struct cvom_scored), ACCOUNTS_MAX);
     struct tree t = {0};
     size_t *order = NULL, *stack = NULL;
     int *depth = NULL;
-    s = st->ops->account_list(st, NULL, all_cb, &rows, err);
+    s = st->ops->account_list(st, NULL, all_cb, &e, err);
+    rows = e.rows;
     if (!s)
         s = cvom__rows_status(&rows, "more than 100000 accounts: too many to gather into groups",
                               err);
     struct cvom_scored *all = rows.v;
+    for (size_t i = 0; !s && i < rows.n; i++)
+        cvom__line_texts_point(&e.t, i, e.t.text, &all[i].account);
     size_t g = rows.n;
     for (size_t i = 0; !s && i < rows.n; i++)
         if (all[i].account.id == id)
@@ -179,13 +194,17 @@ enum cvom_status cvom__group_load(struct cvom_store *st, const struct cvom_confi
         size_t n = members_of(&t, g, order, depth, stack);
         struct cvom_group_view v = {0};
         s = roll_members(st, cfg, all, order, depth, n, as_of, &v, err);
-        if (!s)
+        if (!s) {
+            v.text = e.t.text; /* the members' texts, now the view's */
+            e.t.text = NULL;
             *out = v;
+        }
     }
     tree_cleanup(&t);
     if (opened)
         st->ops->rollback(st);
     cvom__rows_free(&rows);
+    cvom__line_texts_free(&e.t);
     free(order);
     free(stack);
     free(depth);
@@ -197,7 +216,9 @@ void cvom__group_view_cleanup(struct cvom_group_view *v)
     if (!v)
         return;
     free(v->m);
+    free(v->text);
     v->m = NULL;
+    v->text = NULL;
     v->n = 0;
 }
 
@@ -379,7 +400,7 @@ char *cvom__group_quadrants_text(unsigned quadrants, char *buf, size_t cap)
 static json_t *member_json(const struct cvom_group_entry *e)
 {
     const struct cvom_score *sc = &e->s.score;
-    const struct cvom_account_brief *a = &e->s.account;
+    const struct cvom_account_line *a = &e->s.account;
     return json_pack(
         "{s:I, s:o, s:o, s:i, s:f, s:b, s:f, s:o, s:o, s:o, s:s}", "id", (json_int_t)a->id, "name",
         str(a->name), "parent_id", a->parent_id ? json_integer(a->parent_id) : json_null(), "depth",
@@ -407,7 +428,7 @@ json_t *cvom__group_json(const struct cvom_group_view *v, int32_t as_of)
     char date[11] = "";
     if (as_of)
         cvom_date_format(as_of, date);
-    const struct cvom_account_brief *a = &v->m[0].s.account;
+    const struct cvom_account_line *a = &v->m[0].s.account;
     return json_pack("{s:I, s:o, s:s, s:I, s:I, s:s, s:o, s:o, s:s, s:o, s:b, s:o, s:f, s:s, "
                      "s:I, s:o, s:I}",
                      "account_id", (json_int_t)a->id, "name", str(a->name), "as_of", date,

@@ -25,6 +25,7 @@ struct cvom_group_view {
     size_t n;
     struct cvom_group_entry *m; /* owned; free with cvom__group_view_cleanup */
     size_t hidden;              /* members left out of m by cvom__group_view_owned */
+    char *text;                 /* owned: the texts of the members' accounts */
 };
 
 /* Whether a scanned account is placed on the matrix: assessed with enough evidence. */

@@ -629,9 +629,12 @@ static void *big_array(size_t n, size_t size)
     return p;
 }
 
+/* The accounts of a scan as they are listed: their numbers in v, their texts in t (the
+ * lines are pointed at them by scan_block). */
 struct collect {
     struct cvom_scored *v;
     size_t n, cap;
+    struct cvom_line_texts t;
     int oom;
 };
 
@@ -639,16 +642,42 @@ static int collect_cb(void *ctx, const struct cvom_account *a)
 {
     struct collect *k = ctx;
     void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, PORTFOLIO_MAX);
-    if (!g) {
+    if (!g || cvom__line_texts_add(&k->t, a)) {
         k->oom = 1;
         return 1;
     }
     k->v = g;
     struct cvom_scored *sc = &k->v[k->n++];
     memset(sc, 0, sizeof *sc);
-    cvom__account_brief_of(a, &sc->account);
-    sc->axes = ~0u; /* not known until a one-pass scan reads the answers */
+    cvom__account_line_of(a, &sc->account); /* its texts are pointed elsewhere later */
+    sc->axes = ~0u;                         /* not known until a one-pass scan reads the answers */
     return 0;
+}
+
+static void collect_free(struct collect *k)
+{
+    free(k->v);
+    cvom__line_texts_free(&k->t);
+}
+
+/* The collected accounts as a scan hands them out: the records, then their texts, in one
+ * block that free() releases, which records can be moved about in as they are (sorted,
+ * kept, copied within it). */
+static struct cvom_scored *scan_block(const struct collect *k)
+{
+    size_t rec = k->n * sizeof *k->v;
+    struct cvom_scored *b = big_array(rec + k->t.len + 1, 1);
+    if (!b)
+        return NULL;
+    if (rec)
+        memcpy(b, k->v, rec);
+    char *text = (char *)b + rec;
+    if (k->t.len)
+        memcpy(text, k->t.text, k->t.len);
+    text[k->t.len] = '\0';
+    for (size_t i = 0; i < k->n; i++)
+        cvom__line_texts_point(&k->t, i, text, &b[i].account);
+    return b;
 }
 
 /* ---- the whole portfolio in one pass ----------------------------------------------------------
@@ -1107,16 +1136,16 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
         s = st->ops->account_list(st, f, collect_cb, &k, err);
     if (!s && k.oom)
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
-    v[0] = k.v;
-    if (!s)
-        s = cvom__scan_namesakes(k.v, k.n, err);
-    /* The same accounts for every other date. */
-    for (unsigned d = 1; !s && d < n_dates; d++) {
-        if (!(v[d] = big_array(k.n ? k.n : 1, sizeof *k.v)))
+    /* Every date's accounts in a block of their own, with their own texts. */
+    for (unsigned d = 0; !s && d < n_dates; d++)
+        if (!(v[d] = scan_block(&k)))
             s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
-        else if (k.n)
-            memcpy(v[d], k.v, k.n * sizeof *k.v);
-    }
+    if (!s)
+        s = cvom__scan_namesakes(v[0], k.n, err);
+    for (unsigned d = 1; !s && d < n_dates; d++)
+        for (size_t i = 0; i < k.n; i++)
+            v[d][i].namesake = v[0][i].namesake;
+    collect_free(&k);
     /* Accounts with as many respondents share a Student-t quantile: remember them. */
     struct cvom_config with_memo = *cfg;
     struct cvom_tcache *memo = cfg->tcache ? NULL : calloc(1, sizeof *memo);
@@ -1261,7 +1290,7 @@ enum cvom_status cvom__instrument_reliability(struct cvom_store *st, int64_t id,
 {
     struct collect k = {0};
     struct gather g = {.instrument_id = id};
-    enum cvom_status s = st->ops->account_list(st, NULL, collect_cb, &k, err);
+    enum cvom_status s = st->ops->account_list(st, NULL, collect_cb, &k, err); /* their ids */
     if (!s && k.oom)
         s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; !s && i < k.n; i++) {
@@ -1269,7 +1298,7 @@ enum cvom_status cvom__instrument_reliability(struct cvom_store *st, int64_t id,
         if (!s && g.oom)
             s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
-    free(k.v);
+    collect_free(&k);
     for (int d = 0; !s && d < CVOM_DIM_COUNT; d++) {
         double *data = NULL;
         struct cvom_axis_reliability *r = &out[d];

@@ -80,7 +80,7 @@ enum cvom_status cvom__ensure_default_instrument(struct cvom_store *st, int64_t 
 
 /* One scored account of a portfolio scan. */
 struct cvom_scored {
-    struct cvom_account_brief account; /* notes left out: a scan holds every account */
+    struct cvom_account_line account; /* texts in the scan's own block (see below) */
     struct cvom_score score;
     struct cvom_evidence evidence;
     int namesake;  /* 1 when another account of the scan has the same name (ignoring case
@@ -98,7 +98,9 @@ int cvom__scored_in_quadrant(const struct cvom_scored *s, int q);
 size_t cvom__scored_keep_quadrant(struct cvom_scored *v, size_t n, int q);
 
 /* Load the accounts matching f and score each as of a date. *out is a new array of *n
- * entries in the store's listing order (name, id); the caller frees it. progress, when not
+ * entries in the store's listing order (name, id); the caller frees it. The accounts' texts
+ * lie after the entries, in the same allocation: entries may be moved about within the
+ * array (sorted, kept), and a copy of one is good while the array is. progress, when not
  * NULL, is called now and then with (done, total). */
 enum cvom_status cvom__portfolio_scan(struct cvom_store *st, const struct cvom_config *cfg,
                                       const struct cvom_account_filter *f, int32_t as_of,

@@ -163,6 +163,21 @@ void cvom__account_brief_of(const struct cvom_account *a, struct cvom_account_br
     memcpy(out->tags, a->tags, sizeof out->tags);
 }
 
+void cvom__account_line_of(const struct cvom_account *a, struct cvom_account_line *out)
+{
+    out->id = a->id;
+    out->parent_id = a->parent_id;
+    out->revenue = a->revenue;
+    out->potential = a->potential;
+    memcpy(out->currency, a->currency, sizeof out->currency);
+    out->external_id = a->external_id;
+    out->name = a->name;
+    out->owner = a->owner;
+    out->industry = a->industry;
+    out->region = a->region;
+    out->tags = a->tags;
+}
+
 void cvom__tags_normalise(const char *in, size_t cap, char *out)
 {
     size_t len = strnlen(in, cap - 1), n = 0, i = 0;

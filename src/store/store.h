@@ -54,6 +54,22 @@ struct cvom_account_brief {
     char tags[CVOM_TAGS_MAX];
 };
 
+/* An account as a scan or a long listing holds it: the brief's fields, with its texts
+ * pointing elsewhere (into the scan's own block of texts, or into the record it was made
+ * from), so that 100,000 of them take some 10 MB instead of 120. No text is NULL. */
+struct cvom_account_line {
+    int64_t id;
+    const char *external_id, *name, *owner;
+    int64_t parent_id;
+    double revenue, potential;
+    char currency[8];
+    const char *industry, *region, *tags;
+};
+
+/* A line whose texts point into a (or b), which must outlive it. */
+void cvom__account_line_of(const struct cvom_account *a, struct cvom_account_line *out);
+void cvom__account_line_of_brief(const struct cvom_account_brief *b, struct cvom_account_line *out);
+
 /* How we last spoke with a stakeholder. */
 enum cvom_channel {
     CVOM_CHANNEL_NONE = 0, /* no contact recorded */

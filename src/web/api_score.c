@@ -40,7 +40,7 @@ static int fewest_respondents(const struct cvom_score *s)
 }
 
 /* One row of `cvom export` / `cvom matrix --format json`. */
-static json_t *scored_json(const struct cvom_account_brief *a, const struct cvom_score *s,
+static json_t *scored_json(const struct cvom_account_line *a, const struct cvom_score *s,
                            const struct cvom_evidence *ev)
 {
     json_t *o = json_object();
@@ -76,9 +76,9 @@ int api_account_score(struct web_req *r)
     cvom__instrument_cache_cleanup(&cache);
     if (st)
         return web_fail(r, st, &r->err);
-    struct cvom_account_brief brief;
-    cvom__account_brief_of(&a, &brief);
-    json_t *o = scored_json(&brief, &s, &ev);
+    struct cvom_account_line line;
+    cvom__account_line_of(&a, &line);
+    json_t *o = scored_json(&line, &s, &ev);
     json_object_set_new(o, "as_of", api_date(as_of));
     json_t *axes = json_object();
     for (int d = 0; d < CVOM_DIM_COUNT; d++)

@@ -215,8 +215,8 @@ static void head(struct web_req *r, const struct view *v)
     buf_puts(b, "</h1>");
     if (v->namesakes) {
         char other[CVOM_ACCOUNT_LABEL_MAX];
-        struct cvom_account_brief o;
-        cvom__account_brief_of(&v->namesake, &o);
+        struct cvom_account_line o;
+        cvom__account_line_of(&v->namesake, &o);
         buf_printf(b,
                    "<p class=\"hint\">Another account has this name: <a href=\"/accounts/%" PRId64
                    "\">",

@@ -49,7 +49,7 @@ static int query_date(struct web_req *r, const char *name, int32_t *out)
     return cvom_date_parse(v, out) ? -1 : 1;
 }
 
-static void account_link(struct buf *b, const struct cvom_account_brief *a)
+static void account_link(struct buf *b, const struct cvom_account_line *a)
 {
     buf_printf(b, "<a href=\"/accounts/%lld\">", (long long)a->id);
     buf_html(b, a->name);

@@ -98,7 +98,7 @@ static void group_summary(struct buf *b, const struct cvom_group_view *v, const 
 
 static void member_row(struct buf *b, const struct cvom_group_entry *e, size_t k)
 {
-    const struct cvom_account_brief *a = &e->s.account;
+    const struct cvom_account_line *a = &e->s.account;
     buf_printf(b, "<tr><td class=\"num\">%zu</td><th scope=\"row\">", k + 1);
     /* Indented by depth, the stylesheet allowing no inline style. */
     for (int d = 0; d < e->depth && d < 16; d++)

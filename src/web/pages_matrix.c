@@ -427,7 +427,7 @@ struct tally {
 
 static void tally_add(struct tally *t, const struct cvom_scored *s)
 {
-    const struct cvom_account_brief *a = &s->account;
+    const struct cvom_account_line *a = &s->account;
     if (!t->mixed && a->currency[0]) {
         if (!t->currency[0])
             memcpy(t->currency, a->currency, sizeof t->currency);
@@ -1129,7 +1129,7 @@ static enum cvom_status accounts_body(struct web_req *r, const struct mx_query *
                 "class=\"num\">Last assessed</th></tr></thead><tbody>");
     size_t from = (size_t)(pq.page - 1) * PAGE_ROWS;
     for (size_t i = from; i < k && i < from + PAGE_ROWS; i++) {
-        const struct cvom_account_brief *a = &v[i].account;
+        const struct cvom_account_line *a = &v[i].account;
         buf_puts(b, "<tr><th scope=\"row\">");
         account_link(b, &v[i]);
         buf_puts(b, "</th><td>");

@@ -18,6 +18,8 @@ static struct cvom_scored scored(size_t i, int later)
 {
     struct cvom_scored s;
     memset(&s, 0, sizeof s);
+    s.account.external_id = s.account.name = s.account.owner = "";
+    s.account.industry = s.account.region = s.account.tags = "";
     s.account.id = (int64_t)(1000 + 7 * i); /* not the index: pairing must use the id */
     s.account.revenue = (double)(100 * (i + 1));
     if (!later && i % 7 == 3) {
