@@ -21,6 +21,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -657,12 +658,14 @@ static struct cvom_rgb class_rgb(const struct ctx *c, int k)
  * a dot is a disc, so its coverage of each pixel is read off the distance of the pixel's
  * centre from the dot's centre (one pixel of anti-aliasing ramp), blended as cairo's OVER
  * operator would. Within a batch the coverage is the union of its dots, as a stroke of one
- * path is, so a PNG shades overlaps as the PDF and SVG of the same picture do. */
+ * path is, so a PNG shades overlaps as the PDF and SVG of the same picture do. The plot is
+ * cut into two bands of rows, stamped by two threads: each pixel still sees every batch in
+ * the same order, so the picture is the same to the byte. */
 struct stamp {
     unsigned char *data; /* the image's pixels: premultiplied ARGB32 */
     int stride;
     double xx, x0, yy, y0;  /* user to device: x' = xx·x + x0, y' = yy·y + y0 */
-    int cx0, cy0, cx1, cy1; /* the plot's clip in pixels, [cx0, cx1) × [cy0, cy1) */
+    int cx0, cy0, cx1, cy1; /* the clip in pixels, [cx0, cx1) × [cy0, cy1): the plot or a band */
     unsigned char *cov;     /* per clip pixel: the batch's coverage so far, 0–255 */
     uint32_t *touched;      /* clip pixels with coverage, to blend and clear */
     size_t n_touched, cap_touched;
@@ -712,6 +715,29 @@ static struct stamp *stamp_new(struct ctx *c)
     sp->data = cairo_image_surface_get_data(t);
     sp->stride = cairo_image_surface_get_stride(t);
     return sp;
+}
+
+/* Cut the rows of sp in two: sp keeps the upper band, the result (NULL when sp is too short
+ * or memory runs out, and sp then keeps all) stamps the lower one. */
+static struct stamp *stamp_split(struct stamp *sp)
+{
+    int mid = sp->cy0 + (sp->cy1 - sp->cy0) / 2;
+    if (mid <= sp->cy0)
+        return NULL;
+    struct stamp *lo = malloc(sizeof *lo);
+    size_t width = (size_t)(sp->cx1 - sp->cx0);
+    unsigned char *cov = lo ? calloc(width * (size_t)(sp->cy1 - mid) + 1, 1) : NULL;
+    if (!cov) {
+        free(lo);
+        return NULL;
+    }
+    *lo = *sp;
+    lo->cy0 = mid;
+    lo->cov = cov;
+    lo->touched = NULL;
+    lo->n_touched = lo->cap_touched = 0;
+    sp->cy1 = mid;
+    return lo;
 }
 
 /* Add a disc of radius r (user units) at (x, y) to the batch's coverage. */
@@ -824,6 +850,34 @@ static int flush_batch(struct ctx *c, struct stamp *sp, const struct cvom_keyed 
     return 0;
 }
 
+/* The end of the batch that starts at e[a], of e[0..m). */
+static size_t batch_end(const struct cvom_keyed *e, size_t m, size_t a)
+{
+    size_t b = a + 1;
+    while (b < m && b - a < BATCH_MAX && e[b].key == e[a].key)
+        b++;
+    return b;
+}
+
+/* Every batch of e[0..m) stamped into one band. */
+struct stamp_job {
+    struct ctx *c;
+    struct stamp *sp;
+    const struct cvom_keyed *e;
+    size_t m;
+    int failed;
+};
+
+static void *stamp_band(void *arg)
+{
+    struct stamp_job *j = arg;
+    for (size_t a = 0, b; a < j->m && !j->failed; a = b) {
+        b = batch_end(j->e, j->m, a);
+        j->failed = flush_batch(j->c, j->sp, j->e + a, b - a) != 0;
+    }
+    return NULL;
+}
+
 static enum cvom_status draw_crowded(struct ctx *c)
 {
     struct cvom_keyed *e = malloc(2 * c->nd * sizeof *e);
@@ -841,15 +895,28 @@ static enum cvom_status draw_crowded(struct ctx *c)
     cvom__sort_keyed(e, e + c->nd, m);
     struct stamp *sp = stamp_new(c);
     enum cvom_status st = CVOM_OK;
-    for (size_t a = 0, b; a < m && !st; a = b) {
-        for (b = a + 1; b < m && b - a < BATCH_MAX && e[b].key == e[a].key; b++)
-            ;
-        if (flush_batch(c, sp, e + a, b - a))
+    if (sp) {
+        struct stamp *lower = stamp_split(sp);
+        struct stamp_job up = {c, sp, e, m, 0}, down = {c, lower, e, m, 0};
+        pthread_t t;
+        int threaded = lower && pthread_create(&t, NULL, stamp_band, &down) == 0;
+        stamp_band(&up);
+        if (threaded)
+            pthread_join(t, NULL);
+        else if (lower)
+            stamp_band(&down);
+        if (up.failed || down.failed)
             st = CVOM_ENOMEM;
-    }
-    if (sp)
         cairo_surface_mark_dirty(cairo_get_target(c->cr));
-    stamp_free(sp);
+        stamp_free(lower);
+        stamp_free(sp);
+    } else {
+        for (size_t a = 0, b; a < m && !st; a = b) {
+            b = batch_end(e, m, a);
+            if (flush_batch(c, NULL, e + a, b - a))
+                st = CVOM_ENOMEM;
+        }
+    }
     free(e);
     return st;
 }
