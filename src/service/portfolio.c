@@ -629,55 +629,104 @@ static void *big_array(size_t n, size_t size)
     return p;
 }
 
-/* The accounts of a scan as they are listed: their numbers in v, their texts in t (the
- * lines are pointed at them by scan_block). */
+/* The accounts of a scan as they are listed, in one block that free() releases: room for cap
+ * records, then their texts. Records may be moved about within it (sorted, kept, copied) as
+ * they are. The block is made for the count the store gives, with room for LINE_TEXT_GUESS
+ * bytes of texts an account, and made anew, larger, should it fill; room never written is
+ * address space the kernel never backs. */
+#define LINE_TEXT_MAX (5 * CVOM_FIELD_MAX + CVOM_TAGS_MAX) /* an account's texts at most */
+#define LINE_TEXT_GUESS 256
+
 struct collect {
     struct cvom_scored *v;
     size_t n, cap;
-    struct cvom_line_texts t;
+    char *text; /* in v's block, after the cap records */
+    size_t text_len, text_cap;
     int oom;
 };
+
+/* Point line l's texts, which are in from, at the same places in to. */
+static void line_move(struct cvom_account_line *l, const char *from, const char *to)
+{
+    const char **t[] = {&l->external_id, &l->name, &l->owner, &l->industry, &l->region, &l->tags};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        *t[i] = to + (*t[i] - from);
+}
+
+/* A new block for k with room for cap records and text_cap bytes of texts, holding what k
+ * has so far; -1 when memory runs out (k as it was). */
+static int collect_room(struct collect *k, size_t cap, size_t text_cap)
+{
+    struct cvom_scored *b = big_array(cap * sizeof *b + text_cap, 1);
+    if (!b)
+        return -1;
+    char *text = (char *)(void *)(b + cap);
+    if (k->n)
+        memcpy(b, k->v, k->n * sizeof *b);
+    if (k->text_len)
+        memcpy(text, k->text, k->text_len);
+    for (size_t i = 0; i < k->n; i++)
+        line_move(&b[i].account, k->text, text);
+    free(k->v);
+    k->v = b;
+    k->cap = cap;
+    k->text = text;
+    k->text_cap = text_cap;
+    return 0;
+}
+
+static const char *text_put(struct collect *k, const char *s, size_t cap)
+{
+    size_t len = strnlen(s, cap - 1);
+    char *at = k->text + k->text_len;
+    memcpy(at, s, len);
+    at[len] = '\0';
+    k->text_len += len + 1;
+    return at;
+}
 
 static int collect_cb(void *ctx, const struct cvom_account *a)
 {
     struct collect *k = ctx;
-    void *g = cvom__grow(k->v, &k->cap, k->n + 1, sizeof *k->v, PORTFOLIO_MAX);
-    if (!g || cvom__line_texts_add(&k->t, a)) {
-        k->oom = 1;
-        return 1;
+    if (k->n == k->cap || k->text_cap - k->text_len < LINE_TEXT_MAX) {
+        size_t cap = k->n < k->cap ? k->cap : k->cap ? 2 * k->cap : 64;
+        size_t text_cap = 2 * k->text_cap;
+        if (text_cap < cap * LINE_TEXT_GUESS)
+            text_cap = cap * LINE_TEXT_GUESS;
+        if (text_cap < k->text_len + LINE_TEXT_MAX)
+            text_cap = k->text_len + LINE_TEXT_MAX;
+        if (cap > PORTFOLIO_MAX || collect_room(k, cap, text_cap)) {
+            k->oom = 1;
+            return 1;
+        }
     }
-    k->v = g;
     struct cvom_scored *sc = &k->v[k->n++];
     memset(sc, 0, sizeof *sc);
-    cvom__account_line_of(a, &sc->account); /* its texts are pointed elsewhere later */
-    sc->axes = ~0u;                         /* not known until a one-pass scan reads the answers */
+    struct cvom_account_line *l = &sc->account;
+    cvom__account_line_of(a, l);
+    l->external_id = text_put(k, a->external_id, sizeof a->external_id);
+    l->name = text_put(k, a->name, sizeof a->name);
+    l->owner = text_put(k, a->owner, sizeof a->owner);
+    l->industry = text_put(k, a->industry, sizeof a->industry);
+    l->region = text_put(k, a->region, sizeof a->region);
+    l->tags = text_put(k, a->tags, sizeof a->tags);
+    sc->axes = ~0u; /* not known until a one-pass scan reads the answers */
     return 0;
 }
 
-static void collect_free(struct collect *k)
+/* The collected accounts once more, in a block of their own with their own texts. */
+static struct cvom_scored *collect_copy(const struct collect *k)
 {
-    free(k->v);
-    cvom__line_texts_free(&k->t);
-}
-
-/* The collected accounts as a scan hands them out: the records, then their texts, in one
- * block that free() releases, which records can be moved about in as they are (sorted,
- * kept, copied within it). */
-static struct cvom_scored *scan_block(const struct collect *k)
-{
-    size_t rec = k->n * sizeof *k->v;
-    struct cvom_scored *b = big_array(rec + k->t.len + 1, 1);
-    if (!b)
+    struct collect c = {0};
+    if (collect_room(&c, k->n ? k->n : 1, k->text_len + 1))
         return NULL;
-    if (rec)
-        memcpy(b, k->v, rec);
-    char *text = (char *)b + rec;
-    if (k->t.len)
-        memcpy(text, k->t.text, k->t.len);
-    text[k->t.len] = '\0';
+    if (k->n)
+        memcpy(c.v, k->v, k->n * sizeof *c.v);
+    if (k->text_len)
+        memcpy(c.text, k->text, k->text_len);
     for (size_t i = 0; i < k->n; i++)
-        cvom__line_texts_point(&k->t, i, text, &b[i].account);
-    return b;
+        line_move(&c.v[i].account, k->text, c.text);
+    return c.v;
 }
 
 /* ---- the whole portfolio in one pass ----------------------------------------------------------
@@ -1129,23 +1178,21 @@ enum cvom_status cvom__portfolio_scan_dates(struct cvom_store *st, const struct 
     if (!s)
         s = st->ops->account_count(st, &total, err);
     if (!s && total > 0 && (uint64_t)total <= PORTFOLIO_MAX &&
-        !(k.v = big_array((size_t)total, sizeof *k.v)))
+        collect_room(&k, (size_t)total, (size_t)total * LINE_TEXT_GUESS))
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
-    k.cap = k.v ? (size_t)total : 0;
     if (!s)
         s = st->ops->account_list(st, f, collect_cb, &k, err);
     if (!s && k.oom)
         s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
-    /* Every date's accounts in a block of their own, with their own texts. */
-    for (unsigned d = 0; !s && d < n_dates; d++)
-        if (!(v[d] = scan_block(&k)))
-            s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    if (!s && !k.v && collect_room(&k, 1, 1)) /* none: still a block */
+        s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     if (!s)
-        s = cvom__scan_namesakes(v[0], k.n, err);
+        s = cvom__scan_namesakes(k.v, k.n, err);
+    /* The same accounts for every other date, with texts of their own. */
     for (unsigned d = 1; !s && d < n_dates; d++)
-        for (size_t i = 0; i < k.n; i++)
-            v[d][i].namesake = v[0][i].namesake;
-    collect_free(&k);
+        if (!(v[d] = collect_copy(&k)))
+            s = cvom_error_set(err, CVOM_ENOMEM, "too many accounts to hold in memory");
+    v[0] = k.v;
     /* Accounts with as many respondents share a Student-t quantile: remember them. */
     struct cvom_config with_memo = *cfg;
     struct cvom_tcache *memo = cfg->tcache ? NULL : calloc(1, sizeof *memo);
@@ -1298,7 +1345,7 @@ enum cvom_status cvom__instrument_reliability(struct cvom_store *st, int64_t id,
         if (!s && g.oom)
             s = cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     }
-    collect_free(&k);
+    free(k.v);
     for (int d = 0; !s && d < CVOM_DIM_COUNT; d++) {
         double *data = NULL;
         struct cvom_axis_reliability *r = &out[d];

@@ -7,7 +7,8 @@
  * A scan keeps each counted assessment's totals in the store and reads them in place of the
  * answers the next time: the scores stay the same to the bit; a changed or cleared answer
  * drops its assessment's totals (keeping them again moves no data revision), and totals
- * planted wrong show in the scores, so that the scan is seen to read them.
+ * planted wrong show in the scores, so that the scan is seen to read them. Last, every
+ * account's texts come out as stored, the longest too.
  *
  *   test_scan            on a new SQLite file
  *   test_scan LOCATION   on a new, empty database (tests/pg/with_pg.py gives PostgreSQL)
@@ -325,6 +326,58 @@ static void check_totals(struct cvom_store *st)
     CHECK(placed > 100);
 }
 
+/* Each scanned account's texts are its own, in every date's array, whatever their length:
+ * accounts with the longest texts make the scan's block grow while it is filled, and the
+ * second date's array keeps its texts when the first is freed. */
+static void check_line(struct cvom_store *st, const struct cvom_account_line *l)
+{
+    struct cvom_error err = {0};
+    struct cvom_account a;
+    CHECK_INT(st->ops->account_get(st, l->id, &a, &err), CVOM_OK);
+    CHECK(strcmp(l->external_id, a.external_id) == 0 && strcmp(l->name, a.name) == 0 &&
+          strcmp(l->owner, a.owner) == 0 && strcmp(l->industry, a.industry) == 0 &&
+          strcmp(l->region, a.region) == 0 && strcmp(l->tags, a.tags) == 0 &&
+          strcmp(l->currency, a.currency) == 0 && l->revenue == a.revenue);
+}
+
+static void check_texts(struct cvom_store *st)
+{
+    struct cvom_error err = {0};
+    CHECK_INT(st->ops->begin(st, &err), CVOM_OK);
+    for (int i = 0; i < 200; i++) {
+        struct cvom_account a;
+        memset(&a, 0, sizeof a);
+        snprintf(a.name, sizeof a.name, "Long %03d %0*d", i, (int)sizeof a.name - 10, i);
+        snprintf(a.external_id, sizeof a.external_id, "X-%0*d", (int)sizeof a.external_id - 4, i);
+        memset(a.owner, 'o', sizeof a.owner - 1);
+        memset(a.industry, 'i', sizeof a.industry - 1);
+        memset(a.region, 'r', (size_t)i % (sizeof a.region - 1));
+        for (size_t k = 0; k + 4 < sizeof a.tags - 1; k += 4)
+            memcpy(a.tags + k, k ? ",tag" : "tag1", 4);
+        SET(a.currency, "EUR");
+        a.revenue = 1000 + i;
+        CHECK_INT(st->ops->account_add(st, &a, &err), CVOM_OK);
+    }
+    CHECK_INT(st->ops->commit(st, &err), CVOM_OK);
+    struct cvom_config cfg;
+    cvom_config_init(&cfg);
+    const int32_t dates[2] = {20100, 20030};
+    struct cvom_scored *v[2] = {NULL, NULL};
+    size_t n = 0, longest = 0;
+    CHECK_INT(cvom__portfolio_scan_dates(st, &cfg, NULL, dates, 2, v, &n, NULL, NULL, &err),
+              CVOM_OK);
+    CHECK(n >= 200);
+    for (size_t i = 0; i < n; i++) {
+        check_line(st, &v[0][i].account);
+        longest += strlen(v[0][i].account.tags) > 400;
+    }
+    CHECK(longest == 200);
+    free(v[0]);
+    for (size_t i = 0; i < n; i++)
+        check_line(st, &v[1][i].account);
+    free(v[1]);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "/tmp/cvom-scan-XXXXXX");
@@ -352,6 +405,7 @@ int main(int argc, char **argv)
         CHECK(placed > 100);
         compare_two(st, 20100, 20030, &placed);
         CHECK(placed > 150);
+        check_texts(st);
         cvom__store_close(st);
     }
     remove_dir();
