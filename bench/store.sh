@@ -52,6 +52,11 @@ psql -X -q -d "$pg" -c "VACUUM ANALYZE"
 # timer.py: "wall cpu rss" of the best of three runs after a warm-up.
 t() { python3 "$here/timer.py" 1 3 "$@"; }
 
+# The pictures and reports are written as a careful program writes a file (fsync, then
+# rename): what earlier benchmarks left for the disk to write (make bench runs the imports
+# just before) is flushed first, so that it is not counted against them.
+sync
+
 # The reference: every answer read once, joined to its assessment and grouped by it, by the
 # database's own client (the same query on both).
 ref_sql="SELECT r.assessment_id, min(a.account_id), count(*), sum(r.value) FROM responses r
