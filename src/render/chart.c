@@ -680,8 +680,9 @@ static void stamp_free(struct stamp *sp)
     }
 }
 
-/* A stamp for c's target, or NULL when it is not a plain raster (vector surfaces, a rotated
- * or skewed transformation, no memory): those draw through cairo. */
+/* A stamp for c's target, or NULL when it is not a plain raster (vector surfaces, a rotated,
+ * skewed or unevenly scaled transformation, under which a dot is no longer round; no
+ * memory): those draw through cairo. */
 static struct stamp *stamp_new(struct ctx *c)
 {
     cairo_surface_t *t = cairo_get_target(c->cr);
@@ -689,7 +690,7 @@ static struct stamp *stamp_new(struct ctx *c)
     cairo_get_matrix(c->cr, &m);
     if (cairo_surface_get_type(t) != CAIRO_SURFACE_TYPE_IMAGE ||
         cairo_image_surface_get_format(t) != CAIRO_FORMAT_ARGB32 || m.xy != 0 || m.yx != 0 ||
-        !(m.xx > 0) || !(m.yy > 0))
+        !(m.xx > 0) || !(m.yy > 0) || fabs(m.xx - m.yy) > 0.01 * m.xx)
         return NULL;
     double dx, dy;
     cairo_surface_get_device_offset(t, &dx, &dy);
