@@ -21,6 +21,8 @@
 #include "io/util.h"
 #include "core/mem.h"
 
+#include "lazy_zip.h" /* libzip, loaded by the first workbook read */
+
 #include <errno.h>
 #include <expat.h>
 #include <math.h>
@@ -29,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #define CHUNK 65536
 #define MAX_ENTRIES 10000
@@ -969,6 +970,9 @@ enum cvom_status cvom__xlsx_open_file(const char *path, const char *name,
                                       const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
                                       struct cvom_error *err)
 {
+    const char *why = cvom__lazy_zip_load();
+    if (why)
+        return cvom_error_set(err, CVOM_EIO, "cannot read workbooks: %s", why);
     struct cvom_xlsx *x = new_reader(name ? name : path, o);
     if (!x)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
@@ -992,6 +996,9 @@ enum cvom_status cvom__xlsx_open_mem(const void *buf, size_t len, const char *na
                                      const struct cvom_xlsx_opts *o, struct cvom_xlsx **out,
                                      struct cvom_error *err)
 {
+    const char *why = cvom__lazy_zip_load();
+    if (why)
+        return cvom_error_set(err, CVOM_EIO, "cannot read workbooks: %s", why);
     struct cvom_xlsx *x = new_reader(name, o);
     if (!x)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");

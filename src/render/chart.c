@@ -10,10 +10,7 @@
 #include "io/util.h"
 #include "core/mem.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
+#include "lazy_cairo.h" /* cairo and Pango, loaded by the first picture */
 #include <png.h>
 
 #include <errno.h>
@@ -1385,8 +1382,16 @@ enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, dou
     return st;
 }
 
+enum cvom_status cvom__chart_ready(struct cvom_error *err)
+{
+    const char *why = cvom__lazy_cairo_load();
+    return why ? cvom_error_set(err, CVOM_EIO, "cannot draw: %s", why) : CVOM_OK;
+}
+
 void cvom__chart_release(void)
 {
+    if (!cvom__lazy_cairo_loaded())
+        return;
     /* Dropping the default font map frees the fonts, glyph caches and fontconfig patterns it
      * holds. cairo_debug_reset_static_data() would go further, but now and then it found a
      * font still referenced and aborted on an assertion, so it is not called. */
@@ -1577,6 +1582,8 @@ enum cvom_status cvom__chart_matrix(enum cvom_chart_format fmt, const struct cvo
         return st;
     if (!write || (unsigned)fmt >= CVOM_CHART_FORMAT_COUNT)
         return cvom_error_set(err, CVOM_EINVAL, "unknown picture format");
+    if ((st = cvom__chart_ready(err)) != CVOM_OK)
+        return st;
     struct sink k = {.write = write, .closure = closure};
     cairo_surface_t *surface;
     if (fmt == CVOM_CHART_PNG) {
@@ -1628,6 +1635,8 @@ enum cvom_status cvom__chart_matrix_file(const char *path, enum cvom_chart_forma
         return st;
     if (!path || !path[0])
         return cvom_error_set(err, CVOM_EINVAL, "no file name");
+    if ((st = cvom__chart_ready(err)) != CVOM_OK)
+        return st;
     char tmp[PATH_MAX];
     int fd = cvom__open_beside(path, tmp, sizeof tmp);
     if (fd < 0)

@@ -92,4 +92,9 @@ enum cvom_status cvom__chart_draw(cairo_t *cr, double x, double y, double w, dou
  * drew; drawing again afterwards works and loads the fonts anew. */
 void cvom__chart_release(void);
 
+/* Load cairo and Pango, which the program opens by its first picture rather than at start-up
+ * (scripts/lazylib.py). CVOM_EIO, saying why, when they cannot be loaded. Every function
+ * here that draws calls it; a caller needs it only before making a cairo_t of its own. */
+enum cvom_status cvom__chart_ready(struct cvom_error *err);
+
 #endif

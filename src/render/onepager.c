@@ -10,12 +10,11 @@
 #include "render/palette.h"
 #include "core/mem.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
+#include "lazy_cairo.h" /* cairo and Pango, loaded by the first picture */
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1172,6 +1171,9 @@ enum cvom_status cvom__onepager_write_file(const char *path, enum cvom_onepager_
         return cvom_error_set(err, CVOM_EINVAL, "nothing to draw");
     if (fmt == CVOM_ONEPAGER_PNG && !(dpi >= 36 && dpi <= 600))
         return cvom_error_set(err, CVOM_EINVAL, "the resolution must be 36 to 600 dpi");
+    enum cvom_status ready = cvom__chart_ready(err);
+    if (ready)
+        return ready;
     int n;
     enum cvom_status counted = count_pages(p, &n);
     if (counted)

@@ -10,6 +10,8 @@
 #include "io/csv.h"
 #include "core/mem.h"
 
+#include "lazy_xlsxwriter.h" /* loaded by the first XLSX report */
+
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -18,7 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 /* ---- building the sections ------------------------------------------------------------ */
 
@@ -1642,6 +1643,9 @@ static lxw_error xlsx_fill(struct xlsx *x, const struct cvom_report *r)
 static enum cvom_status write_xlsx(const struct cvom_report *r, const char *path,
                                    struct cvom_error *err)
 {
+    const char *why = cvom__lazy_xlsxwriter_load();
+    if (why)
+        return cvom_error_set(err, CVOM_EIO, "cannot write a workbook: %s", why);
     struct xlsx x = {0};
     /* Rows go to disk as they are written, and strings inline: a portfolio of 100,000
      * accounts otherwise keeps every cell in memory and a shared-string table in a tree, and

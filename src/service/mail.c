@@ -7,7 +7,8 @@
 #include "io/util.h"
 #include "service/auth.h"
 
-#include <curl/curl.h>
+#include "lazy_curl.h" /* libcurl, loaded by the first send */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,7 +452,10 @@ enum cvom_status cvom__campaign_send(struct cvom_store *st, const struct cvom_ma
                            v.c.name);
     CURL *h = NULL;
     if (!s && !o->dry_run) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h = curl_easy_init()))
+        const char *why = cvom__lazy_curl_load();
+        if (why)
+            s = cvom_error_set(err, CVOM_EIO, "cannot send mail: %s", why);
+        else if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h = curl_easy_init()))
             s = cvom_error_set(err, CVOM_EIO, "cannot start the mail library");
     }
     size_t total = 0, done = 0;

@@ -8,10 +8,11 @@
 #include "web/api_util.h"
 #include "web/auth.h"
 
+#include "lazy_microhttpd.h" /* loaded when the server starts */
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1114,6 +1115,9 @@ static void app_cleanup(struct web_app *app)
 enum cvom_status web_serve(const char *location, const struct web_options *o,
                            struct cvom_error *err)
 {
+    const char *why = cvom__lazy_microhttpd_load();
+    if (why)
+        return cvom_error_set(err, CVOM_EIO, "cannot start the web server: %s", why);
     struct web_app app;
     memset(&app, 0, sizeof app);
     api_json_memory();

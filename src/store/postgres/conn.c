@@ -714,6 +714,9 @@ static enum cvom_status session_settings(struct pg_store *s, const char *where,
 enum cvom_status cvom__postgres_open(const char *conninfo, struct cvom_store **out,
                                      struct cvom_error *err)
 {
+    const char *why = cvom__lazy_pq_load();
+    if (why)
+        return cvom_error_set(err, CVOM_ESTORE, "cannot open a PostgreSQL database: %s", why);
     struct pg_store *s = calloc(1, sizeof *s);
     if (!s)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory opening a PostgreSQL database");

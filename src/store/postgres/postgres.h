@@ -6,7 +6,8 @@
 
 #include "store/db.h"
 
-#include <libpq-fe.h>
+#include "lazy_pq.h" /* libpq, loaded when the first connection opens */
+
 #include <stdint.h>
 
 struct pg_store {
