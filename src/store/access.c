@@ -8,17 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static enum cvom_status read_user(struct db_query *q, struct cvom_user *u, struct cvom_error *err)
+/* A user from the seven columns that start at column c (USER_COLUMNS). */
+static enum cvom_status read_user_at(struct db_query *q, int c, struct cvom_user *u,
+                                     struct cvom_error *err)
 {
     char role[16];
     memset(u, 0, sizeof *u);
-    u->id = db_col_int(q, 0);
-    db_col_text(q, 1, u->name, sizeof u->name);
-    db_col_text(q, 2, u->display, sizeof u->display);
-    db_col_text(q, 3, role, sizeof role);
-    db_col_text(q, 4, u->password, sizeof u->password);
-    u->disabled = (int)db_col_int(q, 5) != 0;
-    u->created = db_col_int(q, 6);
+    u->id = db_col_int(q, c);
+    db_col_text(q, c + 1, u->name, sizeof u->name);
+    db_col_text(q, c + 2, u->display, sizeof u->display);
+    db_col_text(q, c + 3, role, sizeof role);
+    db_col_text(q, c + 4, u->password, sizeof u->password);
+    u->disabled = (int)db_col_int(q, c + 5) != 0;
+    u->created = db_col_int(q, c + 6);
     int r = cvom__role_parse(role);
     if (r < 0)
         return db_bad_column("users", "role", role, err);
@@ -67,6 +69,11 @@ enum cvom_status cvom__op_user_update(struct cvom_store *st, const struct cvom_u
     if (!status && db_changes(s) == 0)
         status = cvom_error_set(err, CVOM_ENOTFOUND, "no user %" PRId64, u->id);
     return status;
+}
+
+static enum cvom_status read_user(struct db_query *q, struct cvom_user *u, struct cvom_error *err)
+{
+    return read_user_at(q, 0, u, err);
 }
 
 static enum cvom_status read_user_v(struct db_query *q, void *out, struct cvom_error *err)
@@ -164,6 +171,37 @@ enum cvom_status cvom__op_session_get(struct cvom_store *st, const char *id,
     if (!status)
         *out = x;
     return status;
+}
+
+/* What S_SESSION_IDENTIFY and S_TOKEN_IDENTIFY give: the credential's own columns, then
+ * its user's, then the data revision. Read straight into the caller's records, which are
+ * left as they were when there is no such row. */
+struct identified {
+    db_read_fn read; /* the credential's columns */
+    int columns;     /* how many */
+    void *credential;
+    struct cvom_user *user;
+    int64_t *revision;
+};
+
+static enum cvom_status read_identified(struct db_query *q, void *out, struct cvom_error *err)
+{
+    struct identified *x = out;
+    enum cvom_status st = x->read(q, x->credential, err);
+    if (!st)
+        st = read_user_at(q, x->columns, x->user, err);
+    if (!st)
+        *x->revision = db_col_int(q, x->columns + 7);
+    return st;
+}
+
+enum cvom_status cvom__op_session_identify(struct cvom_store *st, const char *id,
+                                           struct cvom_session *out, struct cvom_user *user,
+                                           int64_t *revision, struct cvom_error *err)
+{
+    struct identified x = {read_session, 5, out, user, revision};
+    return db_one_row(db_of(st), S_SESSION_IDENTIFY, 0, id, CVOM_DIGEST_HEX, "no such session",
+                      read_identified, &x, err);
 }
 
 enum cvom_status cvom__op_session_touch(struct cvom_store *st, const char *id, int64_t seen,
@@ -329,6 +367,15 @@ enum cvom_status cvom__op_token_find(struct cvom_store *st, const char *hash,
     if (!status)
         *out = t;
     return status;
+}
+
+enum cvom_status cvom__op_token_identify(struct cvom_store *st, const char *hash,
+                                         struct cvom_token *out, struct cvom_user *user,
+                                         int64_t *revision, struct cvom_error *err)
+{
+    struct identified x = {read_token, 6, out, user, revision};
+    return db_one_row(db_of(st), S_TOKEN_IDENTIFY, 0, hash, CVOM_DIGEST_HEX, "no such token",
+                      read_identified, &x, err);
 }
 
 enum cvom_status cvom__op_token_touch(struct cvom_store *st, int64_t id, int64_t used,

@@ -98,6 +98,9 @@ enum cvom_status cvom__op_session_put(struct cvom_store *st, const struct cvom_s
                                       struct cvom_error *err);
 enum cvom_status cvom__op_session_get(struct cvom_store *st, const char *id,
                                       struct cvom_session *out, struct cvom_error *err);
+enum cvom_status cvom__op_session_identify(struct cvom_store *st, const char *id,
+                                           struct cvom_session *out, struct cvom_user *user,
+                                           int64_t *revision, struct cvom_error *err);
 enum cvom_status cvom__op_session_touch(struct cvom_store *st, const char *id, int64_t seen,
                                         struct cvom_error *err);
 enum cvom_status cvom__op_session_remove(struct cvom_store *st, const char *id,
@@ -110,6 +113,9 @@ enum cvom_status cvom__op_token_add(struct cvom_store *st, struct cvom_token *t,
                                     struct cvom_error *err);
 enum cvom_status cvom__op_token_find(struct cvom_store *st, const char *hash,
                                      struct cvom_token *out, struct cvom_error *err);
+enum cvom_status cvom__op_token_identify(struct cvom_store *st, const char *hash,
+                                         struct cvom_token *out, struct cvom_user *user,
+                                         int64_t *revision, struct cvom_error *err);
 enum cvom_status cvom__op_token_touch(struct cvom_store *st, int64_t id, int64_t used,
                                       struct cvom_error *err);
 enum cvom_status cvom__op_token_list(struct cvom_store *st, cvom_token_cb cb, void *ctx,

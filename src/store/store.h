@@ -628,6 +628,12 @@ struct cvom_store_ops {
                                     struct cvom_error *err);
     enum cvom_status (*session_get)(struct cvom_store *st, const char *id, struct cvom_session *out,
                                     struct cvom_error *err);
+    /* A web request's whole identity in one look-up: the session, its user and the data
+     * revision of the moment. CVOM_ENOTFOUND when there is no such session or no user for
+     * it (the records are then untouched). token_identify is the same for an API token. */
+    enum cvom_status (*session_identify)(struct cvom_store *st, const char *id,
+                                         struct cvom_session *out, struct cvom_user *user,
+                                         int64_t *revision, struct cvom_error *err);
     enum cvom_status (*session_touch)(struct cvom_store *st, const char *id, int64_t seen,
                                       struct cvom_error *err);
     enum cvom_status (*session_remove)(struct cvom_store *st, const char *id,
@@ -642,6 +648,9 @@ struct cvom_store_ops {
                                   struct cvom_error *err);
     enum cvom_status (*token_find)(struct cvom_store *st, const char *hash, struct cvom_token *out,
                                    struct cvom_error *err);
+    enum cvom_status (*token_identify)(struct cvom_store *st, const char *hash,
+                                       struct cvom_token *out, struct cvom_user *user,
+                                       int64_t *revision, struct cvom_error *err);
     enum cvom_status (*token_touch)(struct cvom_store *st, int64_t id, int64_t used,
                                     struct cvom_error *err);
     enum cvom_status (*token_list)(struct cvom_store *st, cvom_token_cb cb, void *ctx,

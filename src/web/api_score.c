@@ -7,6 +7,7 @@
 #include "service/groups.h"
 
 #include "io/util.h"
+#include "web/auth.h"
 #include "web/cache.h"
 #include "core/mem.h"
 
@@ -390,7 +391,7 @@ int api_matrix(struct web_req *r)
     int rc = matrix_params(r, &mq);
     if (rc)
         return rc;
-    enum cvom_status st = r->store->ops->revision(r->store, &revision, &r->err);
+    enum cvom_status st = web_revision(r, &revision);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf key;

@@ -112,28 +112,33 @@ void web_auth_announce(struct web_app *app, const char *location)
 /* ---- identify ----------------------------------------------------------------------------------
  */
 
-static enum cvom_status load_user(struct web_req *r, int64_t id)
+/* The credential's user, found with it; a disabled one is not signed in. */
+static void take_user(struct web_req *r, struct cvom_user *u, int64_t revision)
 {
-    enum cvom_status s = r->store->ops->user_get(r->store, id, &r->user, &r->err);
-    if (s == CVOM_ENOTFOUND)
-        return CVOM_OK;
-    if (s)
-        return s;
-    r->signed_in = !r->user.disabled;
+    r->user = *u;
+    sodium_memzero(u->password, sizeof u->password);
     sodium_memzero(r->user.password, sizeof r->user.password); /* not needed past here */
-    return CVOM_OK;
+    r->signed_in = !r->user.disabled;
+    r->revision = revision;
+    r->revision_known = 1;
 }
 
+/* The credential, its user and the data revision come in one query: a cached page then costs
+ * the database that one look-up. */
 static enum cvom_status from_token(struct web_req *r, const char *bearer)
 {
     char digest[CVOM_DIGEST_HEX];
     struct cvom_token t;
+    struct cvom_user u;
+    int64_t revision;
     cvom__secret_digest(bearer, digest);
-    enum cvom_status s = r->store->ops->token_find(r->store, digest, &t, &r->err);
+    enum cvom_status s =
+        r->store->ops->token_identify(r->store, digest, &t, &u, &revision, &r->err);
     if (s == CVOM_ENOTFOUND)
         return CVOM_OK;
-    if (s || (s = load_user(r, t.user_id)) != CVOM_OK)
+    if (s)
         return s;
+    take_user(r, &u, revision);
     r->via_token = r->signed_in;
     int64_t now = now_s();
     if (r->signed_in && now - t.used > TOUCH_EVERY)
@@ -152,8 +157,11 @@ static int64_t touch_every(const struct web_app *app)
 static enum cvom_status from_session(struct web_req *r, const char *cookie)
 {
     char digest[CVOM_DIGEST_HEX];
+    struct cvom_user u;
+    int64_t revision;
     cvom__secret_digest(cookie, digest);
-    enum cvom_status s = r->store->ops->session_get(r->store, digest, &r->session, &r->err);
+    enum cvom_status s =
+        r->store->ops->session_identify(r->store, digest, &r->session, &u, &revision, &r->err);
     if (s == CVOM_ENOTFOUND)
         return CVOM_OK;
     if (s)
@@ -161,12 +169,12 @@ static enum cvom_status from_session(struct web_req *r, const char *cookie)
     int64_t now = now_s();
     if (now - r->session.seen > r->app->session_idle ||
         now - r->session.created > r->app->session_max) {
+        sodium_memzero(u.password, sizeof u.password);
         r->store->ops->session_remove(r->store, digest, NULL);
         memset(&r->session, 0, sizeof r->session);
         return CVOM_OK;
     }
-    if ((s = load_user(r, r->session.user_id)) != CVOM_OK)
-        return s;
+    take_user(r, &u, revision);
     if (!r->signed_in)
         memset(&r->session, 0, sizeof r->session);
     else if (now - r->session.seen > touch_every(r->app))
@@ -184,6 +192,15 @@ const char *web_credential(const char *authorization, const char *session, int *
     if (session && strlen(session) < CVOM_SECRET_CHARS + 8)
         return session;
     return NULL;
+}
+
+enum cvom_status web_revision(struct web_req *r, int64_t *revision)
+{
+    if (r->revision_known) {
+        *revision = r->revision;
+        return CVOM_OK;
+    }
+    return r->store->ops->revision(r->store, revision, &r->err);
 }
 
 enum cvom_status web_auth_identify(struct web_req *r)

@@ -26,6 +26,10 @@ const char *web_credential(const char *authorization, const char *session, int *
  * an error: r->signed_in stays 0. Expired sessions are removed. */
 enum cvom_status web_auth_identify(struct web_req *r);
 
+/* The data revision for a cached answer: the one read with the request's credential, or,
+ * when there was none, read now. */
+enum cvom_status web_revision(struct web_req *r, int64_t *revision);
+
 /* Whether an unsafe request may proceed: its Origin (or Referer) is this site, and its CSRF
  * token (form field "csrf" or header X-CSRF-Token) matches the session's, or the
  * pre-session cookie's before sign-in. */

@@ -9,6 +9,7 @@
 #include "render/chart.h"
 #include "render/layout.h"
 #include "service/accounts.h"
+#include "web/auth.h"
 #include "web/cache.h"
 #include "web/page.h"
 #include "core/mem.h"
@@ -1031,7 +1032,7 @@ static int cached_page(struct web_req *r, const char *title, const char *nav, co
     struct mx_query q;
     read_query(r, &q);
     int64_t rev;
-    enum cvom_status st = r->store->ops->revision(r->store, &rev, &r->err);
+    enum cvom_status st = web_revision(r, &rev);
     if (st)
         return web_fail(r, st, &r->err);
     struct buf key;

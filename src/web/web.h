@@ -173,6 +173,8 @@ struct web_req {
     struct cvom_user user;
     struct cvom_session session;
     struct cvom_store *store;
+    int64_t revision;   /* the data revision, read with the credential */
+    int revision_known; /* 1 when revision was read */
 
     /* the answer */
     int status;

@@ -1264,6 +1264,28 @@ static void test_web_records(struct cvom_store *st)
     CHECK_INT(st->ops->session_touch(st, "aaaa", 300, &err), CVOM_OK);
     CHECK_INT(st->ops->session_get(st, "aaaa", &gs, &err), CVOM_OK);
     CHECK_INT(gs.seen, 300);
+    /* A request's identity in one look-up: the session, its user and the data revision, which
+     * moves when the portfolio's data does. */
+    struct cvom_user gu;
+    int64_t rev = -1, want;
+    memset(&gs, 0, sizeof gs);
+    CHECK_INT(st->ops->session_identify(st, "aaaa", &gs, &gu, &rev, &err), CVOM_OK);
+    CHECK_INT(gs.seen, 300);
+    CHECK_STR(gs.csrf, "cccc");
+    CHECK_INT(gu.id, u.id);
+    CHECK_STR(gu.name, "priya");
+    CHECK_INT(gu.role, CVOM_ROLE_ADMIN);
+    CHECK_INT(gu.disabled, 1);
+    CHECK_STR(gu.password, u.password);
+    CHECK_INT(st->ops->revision(st, &want, &err), CVOM_OK);
+    CHECK_INT(rev, want);
+    struct cvom_account moved = {0};
+    set_str(moved.name, sizeof moved.name, "Revision Mover");
+    CHECK_INT(st->ops->account_add(st, &moved, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_identify(st, "aaaa", &gs, &gu, &rev, &err), CVOM_OK);
+    CHECK_INT(rev, want + 1);
+    CHECK_INT(st->ops->account_remove(st, moved.id, &err), CVOM_OK);
+    CHECK_INT(st->ops->session_identify(st, "zzzz", &gs, &gu, &rev, &err), CVOM_ENOTFOUND);
     struct cvom_session orphan = se;
     set_str(orphan.id, sizeof orphan.id, "bbbb");
     orphan.user_id = 9999;
@@ -1287,6 +1309,16 @@ static void test_web_records(struct cvom_store *st)
     CHECK_INT(st->ops->token_touch(st, t.id, 77, &err), CVOM_OK);
     CHECK_INT(st->ops->token_find(st, "dddd", &gt, &err), CVOM_OK);
     CHECK_INT(gt.used, 77);
+    memset(&gt, 0, sizeof gt);
+    CHECK_INT(st->ops->token_identify(st, "dddd", &gt, &gu, &rev, &err), CVOM_OK);
+    CHECK_INT(gt.id, t.id);
+    CHECK_STR(gt.name, "crm sync");
+    CHECK_INT(gt.used, 77);
+    CHECK_INT(gu.id, u.id);
+    CHECK_STR(gu.display, "Priya Shah");
+    CHECK_INT(st->ops->revision(st, &want, &err), CVOM_OK);
+    CHECK_INT(rev, want);
+    CHECK_INT(st->ops->token_identify(st, "eeee", &gt, &gu, &rev, &err), CVOM_ENOTFOUND);
     CHECK_INT(st->ops->token_remove(st, t.id, &err), CVOM_OK);
     CHECK_INT(st->ops->token_remove(st, t.id, &err), CVOM_ENOTFOUND);
     CHECK_INT(st->ops->token_find(st, "dddd", &gt, &err), CVOM_ENOTFOUND);

@@ -233,6 +233,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
                       " VALUES ($1, $2, $3, $4, $5)",
     [S_SESSION_GET] = "SELECT id, user_id, csrf, created, seen FROM sessions WHERE id = $1",
+    [S_SESSION_IDENTIFY] = "SELECT s.id, s.user_id, s.csrf, s.created, s.seen, u.id, u.name,"
+                           " u.display, u.role, u.password, u.disabled, u.created,"
+                           " (SELECT n FROM data_revision) FROM sessions s"
+                           " JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     [S_SESSION_TOUCH] = "UPDATE sessions SET seen = $2 WHERE id = $1",
     [S_SESSION_REMOVE] = "DELETE FROM sessions WHERE id = $1",
     [S_SESSION_REMOVE_USER] = "DELETE FROM sessions WHERE user_id = $1",
@@ -250,6 +254,10 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                     " (id) DO NOTHING RETURNING id",
     [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
                      " WHERE hash = $1",
+    [S_TOKEN_IDENTIFY] = "SELECT t.id, t.user_id, t.name, t.hash, t.created, t.used, u.id, u.name,"
+                         " u.display, u.role, u.password, u.disabled, u.created,"
+                         " (SELECT n FROM data_revision) FROM api_tokens t"
+                         " JOIN users u ON u.id = t.user_id WHERE t.hash = $1",
     [S_TOKEN_TOUCH] = "UPDATE api_tokens SET used = $2 WHERE id = $1",
     [S_TOKEN_LIST] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
                      " ORDER BY user_id, name, id",
