@@ -806,25 +806,40 @@ static void stamp_blend(struct stamp *sp, struct cvom_rgb d, double alpha)
     sp->n_touched = 0;
 }
 
-/* One batch: dots of one size in a single path, stroked once in the darker shade of their
- * colour (or stamped, on a raster). At this density outlines and borderline rings would only
- * add noise; the labelled accounts get theirs when drawn again on top. Returns -1 when
- * memory runs out. */
-static int flush_batch(struct ctx *c, struct stamp *sp, const struct cvom_keyed *e, size_t n)
+/* A batch is dots of one size and colour, drawn at once in the darker shade of their colour.
+ * At this density outlines and borderline rings would only add noise; the labelled accounts
+ * get theirs when drawn again on top. This is the shade and radius of the batch at e. */
+static void batch_look(const struct ctx *c, const struct cvom_keyed *e, struct cvom_rgb *shade,
+                       double *r)
+{
+    *shade = darker(class_rgb(c, batch_colour(e->key)), 0.72);
+    *r = (double)batch_size(e->key) * DOT_QUANTUM;
+}
+
+/* One batch stamped into a raster band. Returns -1 when memory runs out. */
+static int stamp_batch(struct ctx *c, struct stamp *sp, const struct cvom_keyed *e, size_t n)
+{
+    const struct frame *f = &c->f;
+    struct cvom_rgb d;
+    double r;
+    batch_look(c, e, &d, &r);
+    for (size_t k = 0; k < n; k++) {
+        const struct cvom_chart_point *p = &c->pts[e[k].index];
+        if (stamp_dot(sp, px_of(f, p->x), py_of(f, p->y), r))
+            return -1;
+    }
+    stamp_blend(sp, d, DOT_ALPHA);
+    return 0;
+}
+
+/* One batch as a single path, stroked once. */
+static void stroke_batch(struct ctx *c, const struct cvom_keyed *e, size_t n)
 {
     cairo_t *cr = c->cr;
     const struct frame *f = &c->f;
-    struct cvom_rgb d = darker(class_rgb(c, batch_colour(e[0].key)), 0.72);
-    double r = (double)batch_size(e[0].key) * DOT_QUANTUM;
-    if (sp) {
-        for (size_t k = 0; k < n; k++) {
-            const struct cvom_chart_point *p = &c->pts[e[k].index];
-            if (stamp_dot(sp, px_of(f, p->x), py_of(f, p->y), r))
-                return -1;
-        }
-        stamp_blend(sp, d, DOT_ALPHA);
-        return 0;
-    }
+    struct cvom_rgb d;
+    double r;
+    batch_look(c, e, &d, &r);
     /* Each dot a sub-path of no length, which is stroked with round caps as a circle: in a
      * PDF closed where it starts ("x y m h", half the bytes of a line), elsewhere a line to
      * the point it starts from, which every SVG reader draws. */
@@ -845,7 +860,6 @@ static int flush_batch(struct ctx *c, struct stamp *sp, const struct cvom_keyed 
     cairo_set_source_rgba(cr, d.r, d.g, d.b, DOT_ALPHA);
     cairo_stroke(cr);
     cairo_restore(cr);
-    return 0;
 }
 
 /* The end of the batch that starts at e[a], of e[0..m). */
@@ -871,7 +885,7 @@ static void *stamp_band(void *arg)
     struct stamp_job *j = arg;
     for (size_t a = 0, b; a < j->m && !j->failed; a = b) {
         b = batch_end(j->e, j->m, a);
-        j->failed = flush_batch(j->c, j->sp, j->e + a, b - a) != 0;
+        j->failed = stamp_batch(j->c, j->sp, j->e + a, b - a) != 0;
     }
     return NULL;
 }
@@ -909,10 +923,9 @@ static enum cvom_status draw_crowded(struct ctx *c)
         stamp_free(lower);
         stamp_free(sp);
     } else {
-        for (size_t a = 0, b; a < m && !st; a = b) {
+        for (size_t a = 0, b; a < m; a = b) {
             b = batch_end(e, m, a);
-            if (flush_batch(c, NULL, e + a, b - a))
-                st = CVOM_ENOMEM;
+            stroke_batch(c, e + a, b - a);
         }
     }
     free(e);
