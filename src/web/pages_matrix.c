@@ -1,7 +1,8 @@
 /* pages_matrix.c — the portfolio on the matrix (GET /) and the list of accounts
  * (GET /accounts). Both score every visible account, which takes a while on a large
  * portfolio, so the body of each page is cached by store revision, query, the user's scope
- * and the date; a repeated request costs one revision query and a copy. */
+ * and the date; a repeated request costs a copy, and the one query that finds its session,
+ * user and the revision together (web_auth_identify). */
 #include "web/pages_analytics.h"
 #include "web/pages_util.h"
 
