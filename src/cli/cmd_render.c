@@ -8,6 +8,7 @@
 #include "service/documents.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,13 @@ struct render_args {
     char date_from[11];
     char footer[512];
 };
+
+static void *warm(void *unused)
+{
+    (void)unused;
+    cvom__chart_warm();
+    return NULL;
+}
 
 static int format_from_name(const char *path)
 {
@@ -224,6 +232,9 @@ static int render_matrix(struct cli *c, int argc, char **argv)
     a.chart.stats = &stats;
     if (cli_store_existing(c))
         return cli_fail(c, c->err.status, &c->err);
+    /* The drawing libraries and fonts get ready beside the scan. */
+    pthread_t t;
+    int warming = pthread_create(&t, NULL, warm, NULL) == 0;
     struct cvom_matrix_doc doc;
     enum cvom_status st =
         cli_opt(opts, "groups")->set
@@ -232,6 +243,8 @@ static int render_matrix(struct cli *c, int argc, char **argv)
             : cvom__matrix_doc_gather(c->store, &a.filter, a.quadrant, a.to, a.has_from, a.from,
                                       &doc, &c->err);
     size_t n = doc.n;
+    if (warming)
+        pthread_join(t, NULL);
     if (!st) {
         a.chart.unassessed = doc.unassessed;
         a.chart.threshold[CVOM_DIM_INTELLECTUAL] = doc.threshold[CVOM_DIM_INTELLECTUAL];

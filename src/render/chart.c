@@ -1326,6 +1326,28 @@ static PangoLayout *new_layout(cairo_t *cr)
     return lay;
 }
 
+void cvom__chart_warm(void)
+{
+    if (cvom__chart_ready(NULL))
+        return; /* the picture itself will say why */
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(s);
+    PangoLayout *lay = new_layout(cr);
+    PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
+    if (lay && font) {
+        int w, h;
+        pango_layout_set_font_description(lay, font);
+        pango_layout_set_text(lay, "Partnership", -1);
+        pango_layout_get_size(lay, &w, &h);
+    }
+    if (font)
+        pango_font_description_free(font);
+    if (lay)
+        g_object_unref(lay);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+
 static enum cvom_status draw_all(struct ctx *c)
 {
     cairo_t *cr = c->cr;

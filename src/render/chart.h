@@ -97,4 +97,9 @@ void cvom__chart_release(void);
  * here that draws calls it; a caller needs it only before making a cairo_t of its own. */
 enum cvom_status cvom__chart_ready(struct cvom_error *err);
 
+/* Load the libraries and read the font configuration, finding and opening the text font,
+ * some 20 ms that a caller can spend while other work goes on: cvom render does it on a
+ * second thread during its scan. Failures are left for the picture to report. */
+void cvom__chart_warm(void);
+
 #endif
