@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -451,6 +452,22 @@ void cvom__sort_keyed(struct cvom_keyed *v, struct cvom_keyed *tmp, size_t n)
     }
     if (from != v)
         memcpy(v, from, n * sizeof *v);
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *cvom__alloc_array(size_t n)
+{
+    if (n < HUGE_PAGE)
+        return malloc(n ? n : 1);
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, n) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    /* Advice only: where the kernel has no huge pages to give, small ones back it as before. */
+    madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 uint64_t cvom__double_key(double d)

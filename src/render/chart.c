@@ -892,7 +892,7 @@ static void *stamp_band(void *arg)
 
 static enum cvom_status draw_crowded(struct ctx *c)
 {
-    struct cvom_keyed *e = malloc(2 * c->nd * sizeof *e);
+    struct cvom_keyed *e = cvom__alloc_array(2 * c->nd * sizeof *e);
     if (!e)
         return CVOM_ENOMEM;
     size_t m = 0;
@@ -1276,7 +1276,7 @@ static enum cvom_status prepare(struct ctx *c)
     if (!c->order || !c->radius)
         return CVOM_ENOMEM;
     /* By revenue with a linear sort, then each run of equal revenue by label. */
-    struct cvom_keyed *e = malloc((c->n ? 2 * c->n : 1) * sizeof *e);
+    struct cvom_keyed *e = cvom__alloc_array(2 * c->n * sizeof *e);
     struct rank *r = malloc((c->n ? c->n : 1) * sizeof *r);
     if (!e || !r) {
         free(e);

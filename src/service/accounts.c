@@ -148,20 +148,6 @@ enum cvom_status cvom__account_label_of(struct cvom_store *st,
     return CVOM_OK;
 }
 
-/* An account of a scan by a hash of its name's key. */
-struct name_hash {
-    uint64_t h;
-    size_t at;
-};
-
-static int name_hash_cmp(const void *x, const void *y)
-{
-    const struct name_hash *a = x, *b = y;
-    if (a->h != b->h)
-        return (a->h > b->h) - (a->h < b->h);
-    return (a->at > b->at) - (a->at < b->at);
-}
-
 /* FNV-1a: a short key hashed without a table of its own. */
 static uint64_t key_hash(const char *k)
 {
@@ -178,33 +164,34 @@ static int same_key(const struct cvom_scored *v, size_t x, size_t y)
                   cvom__name_key(v[y].account.name, ky, sizeof ky)) == 0;
 }
 
-/* Namesakes share the hash of their key, so the accounts are sorted by it and only those
- * whose hashes agree have their keys compared: cheaper than a map of every key. Within a run
- * of one hash the keys are nearly always the same; all are compared with the first, and only
- * a run where some differ (hashes that collide) is compared pair by pair. */
+/* Namesakes share the hash of their key, so the accounts are sorted by it (a stable radix
+ * sort: within a hash, in scan order) and only those whose hashes agree have their keys
+ * compared: cheaper than a map of every key. Within a run of one hash the keys are nearly
+ * always the same; all are compared with the first, and only a run where some differ (hashes
+ * that collide) is compared pair by pair. */
 enum cvom_status cvom__scan_namesakes(struct cvom_scored *v, size_t n, struct cvom_error *err)
 {
-    struct name_hash *h = malloc((n ? n : 1) * sizeof *h);
+    struct cvom_keyed *h = cvom__alloc_array(2 * n * sizeof *h); /* the second half: scratch */
     if (!h)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     char key[KEY_MAX];
     for (size_t i = 0; i < n; i++) {
         v[i].namesake = 0;
-        h[i] = (struct name_hash){key_hash(cvom__name_key(v[i].account.name, key, sizeof key)), i};
+        h[i] = (struct cvom_keyed){key_hash(cvom__name_key(v[i].account.name, key, sizeof key)), i};
     }
-    cvom__sort(h, n, sizeof *h, name_hash_cmp);
+    cvom__sort_keyed(h, h + n, n);
     for (size_t i = 0, j; i < n; i = j) {
         int all = 1;
-        for (j = i + 1; j < n && h[j].h == h[i].h; j++)
-            all = all && same_key(v, h[i].at, h[j].at);
+        for (j = i + 1; j < n && h[j].key == h[i].key; j++)
+            all = all && same_key(v, h[i].index, h[j].index);
         if (j - i < 2)
             continue;
         for (size_t x = i; x < j; x++)
             for (size_t y = all ? j : x + 1; y < j; y++)
-                if (same_key(v, h[x].at, h[y].at))
-                    v[h[x].at].namesake = v[h[y].at].namesake = 1;
+                if (same_key(v, h[x].index, h[y].index))
+                    v[h[x].index].namesake = v[h[y].index].namesake = 1;
         for (size_t x = i; all && x < j; x++)
-            v[h[x].at].namesake = 1;
+            v[h[x].index].namesake = 1;
     }
     free(h);
     return CVOM_OK;

@@ -70,8 +70,8 @@ static enum cvom_status collect_scan(const struct cvom_scored *v, size_t n, cons
         }
         total = at;
         if (pass == 0) {
-            k->v = n <= ACCOUNTS_MAX ? malloc((n ? n : 1) * sizeof *k->v) : NULL;
-            k->names = malloc(total ? total : 1);
+            k->v = n <= ACCOUNTS_MAX ? cvom__alloc_array(n * sizeof *k->v) : NULL;
+            k->names = cvom__alloc_array(total);
             if (!k->v || !k->names) {
                 collect_free(k->v, k->names);
                 *k = (struct collect){0};
@@ -90,7 +90,8 @@ static enum cvom_status build_points(const struct collect *k, const struct cvom_
                                      struct cvom_chart_point **out, size_t *n, size_t *unassessed,
                                      struct cvom_error *err)
 {
-    struct cvom_chart_point *pts = calloc(k->n ? k->n : 1, sizeof *pts);
+    /* Written through as far as it is used: every point is set whole before it is read. */
+    struct cvom_chart_point *pts = cvom__alloc_array(k->n * sizeof *pts);
     if (!pts)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     size_t m = 0;

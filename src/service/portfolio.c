@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define ASSESSMENTS_MAX 100000 /* per account: far beyond any real decision-making unit */
 
@@ -612,23 +611,6 @@ enum cvom_status cvom__ensure_default_instrument(struct cvom_store *st, int64_t 
 
 #define PORTFOLIO_MAX 5000000u
 
-/* An array of n elements of size bytes for a scan. A large one asks the kernel for huge
- * pages where it gives them on request: a 100,000-account scan holds some 150 MB, and
- * touching it page by page is a good part of the scan's time. Freed with free(). */
-static void *big_array(size_t n, size_t size)
-{
-    size_t bytes = n * size, huge = (size_t)2 << 20;
-    if (bytes < 4 * huge)
-        return malloc(bytes);
-    bytes = (bytes + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, bytes);
-#ifdef MADV_HUGEPAGE
-    if (p)
-        madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 /* The accounts of a scan as they are listed, in one block that free() releases: room for cap
  * records, then their texts. Records may be moved about within it (sorted, kept, copied) as
  * they are. The block is made for the count the store gives, with room for LINE_TEXT_GUESS
@@ -657,7 +639,8 @@ static void line_move(struct cvom_account_line *l, const char *from, const char 
  * has so far; -1 when memory runs out (k as it was). */
 static int collect_room(struct collect *k, size_t cap, size_t text_cap)
 {
-    struct cvom_scored *b = big_array(cap * sizeof *b + text_cap, 1);
+    /* A 100,000-account scan holds some 50 MB: in huge pages where the kernel gives them. */
+    struct cvom_scored *b = cvom__alloc_array(cap * sizeof *b + text_cap);
     if (!b)
         return -1;
     char *text = (char *)(void *)(b + cap);

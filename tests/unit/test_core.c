@@ -419,6 +419,32 @@ static int by_keyed(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
+/* Arrays from cvom__alloc_array: a small one is plain memory; from 2 MiB on the block starts
+ * on a huge-page boundary, and every byte of it is there to write and read back. */
+static void test_alloc_array(void)
+{
+    const size_t sizes[] = {0, 1, 4096, ((size_t)2 << 20) - 1, (size_t)2 << 20, (size_t)5 << 20};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        size_t n = sizes[s];
+        unsigned char *p = cvom__alloc_array(n);
+        CHECK(p != NULL);
+        if (!p)
+            continue;
+        if (n >= (size_t)2 << 20)
+            CHECK((uintptr_t)p % ((size_t)2 << 20) == 0);
+        for (size_t i = 0; i < n; i += 4093)
+            p[i] = (unsigned char)(i * 7);
+        if (n)
+            p[n - 1] = 0x5a;
+        int same = 1;
+        for (size_t i = 0; i + 1 < n; i += 4093)
+            same = same && p[i] == (unsigned char)(i * 7);
+        CHECK(same);
+        CHECK(!n || p[n - 1] == 0x5a);
+        free(p);
+    }
+}
+
 static void test_sort_keyed(void)
 {
     unsigned seed = 777;
@@ -463,5 +489,6 @@ int main(void)
     CHECK_CASE(test_dates);
     CHECK_CASE(test_sort_first);
     CHECK_CASE(test_sort_keyed);
+    CHECK_CASE(test_alloc_array);
     return CHECK_DONE();
 }
