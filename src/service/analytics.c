@@ -99,8 +99,9 @@ static enum cvom_status join(struct cvom_compare *k, struct cvom_error *err)
 {
     size_t cap = k->n_later + k->n_earlier + 1;
     char *seen = calloc(k->n_earlier + 1, 1);
-    k->in = calloc(cap, sizeof *k->in);
-    k->acc = calloc(cap, sizeof *k->acc);
+    /* Each entry is set whole as it is taken; past k->n none is read. */
+    k->in = cvom__alloc_array(cap * sizeof *k->in);
+    k->acc = cvom__alloc_array(cap * sizeof *k->acc);
     if (!seen || !k->in || !k->acc) {
         free(seen);
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");

@@ -295,7 +295,7 @@ static int label_rows(struct cvom_report_account *rows, const struct cvom_scored
 static struct cvom_report_account *join(const struct cvom_scored *now, size_t n,
                                         struct cvom_scored *before, size_t nb, char **labels)
 {
-    struct cvom_report_account *rows = calloc(n ? n : 1, sizeof *rows);
+    struct cvom_report_account *rows = cvom__alloc_array(n * sizeof *rows); /* each set whole */
     if (!rows)
         return NULL;
     /* One scan of both dates lists the same accounts in the same order: each row's earlier
