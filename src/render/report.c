@@ -1016,7 +1016,7 @@ static enum cvom_status matrix_svg(const struct cvom_report *r, struct membuf *o
                                    struct cvom_error *err)
 {
     size_t n = 0;
-    struct cvom_chart_point *pts = calloc(r->n_accounts ? r->n_accounts : 1, sizeof *pts);
+    struct cvom_chart_point *pts = cvom__alloc_array(r->n_accounts * sizeof *pts); /* set whole */
     if (!pts)
         return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
     for (size_t i = 0; i < r->n_accounts; i++) {
