@@ -454,6 +454,43 @@ void cvom__sort_keyed(struct cvom_keyed *v, struct cvom_keyed *tmp, size_t n)
         memcpy(v, from, n * sizeof *v);
 }
 
+static int by_name_index(const void *x, const void *y)
+{
+    const struct cvom_revenue_rank *a = x, *b = y;
+    int k = strcmp(a->name, b->name);
+    if (k)
+        return k;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+int cvom__rank_by_revenue(struct cvom_revenue_rank *v, size_t n)
+{
+    if (n < 2)
+        return 0;
+    struct cvom_keyed *e = cvom__alloc_array(2 * n * sizeof *e);
+    struct cvom_revenue_rank *out = cvom__alloc_array(n * sizeof *out);
+    if (!e || !out) {
+        free(e);
+        free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) /* largest first: the complement of the ascending key */
+        e[i] = (struct cvom_keyed){~cvom__double_key(v[i].revenue + 0.0), i};
+    cvom__sort_keyed(e, e + n, n);
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && e[b].key == e[a].key; b++)
+            ;
+        for (size_t k = a; k < b; k++)
+            out[k] = v[e[k].index];
+        if (b - a > 1)
+            qsort(out + a, b - a, sizeof *out, by_name_index);
+    }
+    memcpy(v, out, n * sizeof *v);
+    free(e);
+    free(out);
+    return 0;
+}
+
 #define HUGE_PAGE ((size_t)2 << 20)
 
 void *cvom__alloc_array(size_t n)

@@ -68,6 +68,19 @@ struct cvom_keyed {
  * elements makes some 1.7 million calls. The result is in v. */
 void cvom__sort_keyed(struct cvom_keyed *v, struct cvom_keyed *tmp, size_t n);
 
+/* An account to be put in the order pictures and reports list accounts in. */
+struct cvom_revenue_rank {
+    double revenue; /* not NaN */
+    const char *name;
+    size_t index; /* the caller's */
+};
+
+/* Sort v[0..n) by revenue, largest first (−0 as 0), then by name (strcmp), then by index:
+ * a radix sort of the revenues, and a comparison sort only within runs of equal revenue,
+ * where 100,000 accounts by qsort make some 1.7 million calls. -1 when memory runs out (v
+ * is then as it was). */
+int cvom__rank_by_revenue(struct cvom_revenue_rank *v, size_t n);
+
 /* Memory for an array of n bytes that is about to be written through, freed with free().
  * From 2 MiB on it is aligned to 2 MiB and offered to the kernel for transparent huge pages
  * (madvise), so that a few large pages back it rather than thousands of small ones: each

@@ -344,23 +344,6 @@ static struct cvom_rgb darker(struct cvom_rgb c, double k)
 
 /* Drawable points are ordered by revenue, largest first; equal revenue by label, then by
  * input order. The keys travel with the index so that sorting needs no shared state. */
-struct rank {
-    double revenue;
-    const char *label;
-    size_t index;
-};
-
-static int by_revenue(const void *x, const void *y)
-{
-    const struct rank *a = x, *b = y;
-    if (a->revenue != b->revenue)
-        return a->revenue > b->revenue ? -1 : 1;
-    int k = strcmp(a->label, b->label);
-    if (k)
-        return k;
-    return a->index < b->index ? -1 : a->index > b->index;
-}
-
 static enum cvom_status add_obstacle(struct ctx *c, double cx, double cy, double r)
 {
     if (c->n_obst == c->cap_obst) {
@@ -1275,35 +1258,23 @@ static enum cvom_status prepare(struct ctx *c)
     c->radius = calloc(c->n ? c->n : 1, sizeof *c->radius);
     if (!c->order || !c->radius)
         return CVOM_ENOMEM;
-    /* By revenue with a linear sort, then each run of equal revenue by label. */
-    struct cvom_keyed *e = cvom__alloc_array(2 * c->n * sizeof *e);
-    struct rank *r = malloc((c->n ? c->n : 1) * sizeof *r);
-    if (!e || !r) {
-        free(e);
-        free(r);
+    /* The drawable points by revenue, largest first, then by label. */
+    struct cvom_revenue_rank *r = cvom__alloc_array(c->n * sizeof *r);
+    if (!r)
         return CVOM_ENOMEM;
-    }
     for (size_t i = 0; i < c->n; i++) {
         const struct cvom_chart_point *p = &c->pts[i];
-        if (drawable(p)) /* largest first; −0 is 0 */
-            e[c->nd++] = (struct cvom_keyed){~cvom__double_key(p->revenue + 0.0), i};
+        if (drawable(p))
+            r[c->nd++] = (struct cvom_revenue_rank){p->revenue, p->label ? p->label : "", i};
         else
             c->hidden++;
     }
-    cvom__sort_keyed(e, e + c->n, c->nd);
-    for (size_t a = 0, b; a < c->nd; a = b) {
-        for (b = a + 1; b < c->nd && e[b].key == e[a].key; b++)
-            ;
-        for (size_t k = a; k < b; k++) {
-            const struct cvom_chart_point *p = &c->pts[e[k].index];
-            r[k - a] = (struct rank){p->revenue, p->label ? p->label : "", e[k].index};
-        }
-        if (b - a > 1)
-            cvom__sort(r, b - a, sizeof *r, by_revenue);
-        for (size_t k = a; k < b; k++)
-            c->order[k] = r[k - a].index;
+    if (cvom__rank_by_revenue(r, c->nd)) {
+        free(r);
+        return CVOM_ENOMEM;
     }
-    free(e);
+    for (size_t k = 0; k < c->nd; k++)
+        c->order[k] = r[k].index;
     free(r);
     sizing_compute(c);
     for (size_t k = 0; k < c->nd; k++)
@@ -1330,9 +1301,10 @@ void cvom__chart_warm(void)
 {
     if (cvom__chart_ready(NULL))
         return; /* the picture itself will say why */
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *cr = cairo_create(s);
-    PangoLayout *lay = new_layout(cr);
+    /* A layout on no surface: cairo numbers its surfaces, and an SVG names its groups by
+     * that number, so a surface made here would change the picture's bytes. */
+    PangoContext *ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
+    PangoLayout *lay = ctx ? pango_layout_new(ctx) : NULL;
     PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
     if (lay && font) {
         int w, h;
@@ -1344,8 +1316,8 @@ void cvom__chart_warm(void)
         pango_font_description_free(font);
     if (lay)
         g_object_unref(lay);
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
+    if (ctx)
+        g_object_unref(ctx);
 }
 
 static enum cvom_status draw_all(struct ctx *c)

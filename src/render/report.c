@@ -41,30 +41,19 @@ enum cvom_report_axes cvom__report_borderline_axes(const struct cvom_score *s,
                   : CVOM_REPORT_AXES_NONE;
 }
 
-struct order_key {
-    double revenue;
-    const char *name;
-    size_t index;
-};
-
-static int by_revenue(const void *x, const void *y)
-{
-    const struct order_key *a = x, *b = y;
-    if (a->revenue != b->revenue)
-        return a->revenue < b->revenue ? 1 : -1;
-    int c = strcmp(a->name, b->name);
-    return c ? c : (a->index > b->index) - (a->index < b->index);
-}
-
-/* Order a list of account indices by revenue, largest first, then name. */
-static void order_list(const struct cvom_report *r, size_t *list, size_t n, struct order_key *keys)
+/* Order a list of account indices by revenue, largest first, then name. -1 when memory runs
+ * out. */
+static int order_list(const struct cvom_report *r, size_t *list, size_t n,
+                      struct cvom_revenue_rank *keys)
 {
     for (size_t i = 0; i < n; i++)
-        keys[i] =
-            (struct order_key){r->accounts[list[i]].revenue, r->accounts[list[i]].name, list[i]};
-    cvom__sort(keys, n, sizeof *keys, by_revenue);
+        keys[i] = (struct cvom_revenue_rank){r->accounts[list[i]].revenue,
+                                             r->accounts[list[i]].name, list[i]};
+    if (cvom__rank_by_revenue(keys, n))
+        return -1;
     for (size_t i = 0; i < n; i++)
         list[i] = keys[i].index;
+    return 0;
 }
 
 void cvom__report_cleanup(struct cvom_report *r)
@@ -90,7 +79,7 @@ enum cvom_status cvom__report_build(struct cvom_report *r, struct cvom_error *er
     r->borderline = malloc(n * sizeof *r->borderline);
     r->stale = malloc(n * sizeof *r->stale);
     r->insufficient = malloc(n * sizeof *r->insufficient);
-    struct order_key *keys = malloc(n * sizeof *keys);
+    struct cvom_revenue_rank *keys = cvom__alloc_array(n * sizeof *keys);
     r->n_movers = r->n_borderline = r->n_stale = r->n_insufficient = 0;
     if (!r->movers || !r->borderline || !r->stale || !r->insufficient || !keys) {
         free(keys);
@@ -119,11 +108,15 @@ enum cvom_status cvom__report_build(struct cvom_report *r, struct cvom_error *er
         if (a->stale)
             r->stale[r->n_stale++] = i;
     }
-    order_list(r, r->movers, r->n_movers, keys);
-    order_list(r, r->borderline, r->n_borderline, keys);
-    order_list(r, r->stale, r->n_stale, keys);
-    order_list(r, r->insufficient, r->n_insufficient, keys);
+    int failed = order_list(r, r->movers, r->n_movers, keys) ||
+                 order_list(r, r->borderline, r->n_borderline, keys) ||
+                 order_list(r, r->stale, r->n_stale, keys) ||
+                 order_list(r, r->insufficient, r->n_insufficient, keys);
     free(keys);
+    if (failed) {
+        cvom__report_cleanup(r);
+        return cvom_error_set(err, CVOM_ENOMEM, "out of memory");
+    }
     return CVOM_OK;
 }
 

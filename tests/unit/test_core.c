@@ -445,6 +445,51 @@ static void test_alloc_array(void)
     }
 }
 
+/* The order of pictures and reports, as a comparison sort gives it: revenue largest first
+ * (−0 as 0), then name, then index. */
+static int rank_cmp(const void *x, const void *y)
+{
+    const struct cvom_revenue_rank *a = x, *b = y;
+    if (a->revenue != b->revenue)
+        return a->revenue > b->revenue ? -1 : 1;
+    int k = strcmp(a->name, b->name);
+    return k ? k : (a->index > b->index) - (a->index < b->index);
+}
+
+static void test_rank_by_revenue(void)
+{
+    static const char *const names[] = {"Acme", "acme", "Bolt", "", "Zenith"};
+    static const double revenues[] = {0.0, -0.0, 1.5, 250000, -3, 1e12, 1.5};
+    unsigned seed = 99;
+    for (int round = 0; round < 40; round++) {
+        size_t n = (size_t)(round * 53 % 700);
+        struct cvom_revenue_rank *v = malloc((n ? n : 1) * sizeof *v);
+        struct cvom_revenue_rank *want = malloc((n ? n : 1) * sizeof *want);
+        CHECK(v && want);
+        if (!v || !want) {
+            free(v);
+            free(want);
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* every other round: few revenues and names, so that ties abound */
+            double rev = round % 2 ? revenues[seed % 7] : (double)(seed % 100000) * 10.25;
+            v[i] = (struct cvom_revenue_rank){rev, names[(seed >> 8) % 5], i};
+        }
+        memcpy(want, v, n * sizeof *v);
+        if (n > 1)
+            qsort(want, n, sizeof *want, rank_cmp);
+        CHECK_INT(cvom__rank_by_revenue(v, n), 0);
+        int same = 1;
+        for (size_t i = 0; i < n; i++)
+            same = same && v[i].index == want[i].index;
+        CHECK(same);
+        free(v);
+        free(want);
+    }
+}
+
 static void test_sort_keyed(void)
 {
     unsigned seed = 777;
@@ -490,5 +535,6 @@ int main(void)
     CHECK_CASE(test_sort_first);
     CHECK_CASE(test_sort_keyed);
     CHECK_CASE(test_alloc_array);
+    CHECK_CASE(test_rank_by_revenue);
     return CHECK_DONE();
 }
