@@ -162,17 +162,6 @@ enum cvom_status cvom__op_session_put(struct cvom_store *st, const struct cvom_s
     return status;
 }
 
-enum cvom_status cvom__op_session_get(struct cvom_store *st, const char *id,
-                                      struct cvom_session *out, struct cvom_error *err)
-{
-    struct cvom_session x;
-    enum cvom_status status = db_one_row(db_of(st), S_SESSION_GET, 0, id, CVOM_DIGEST_HEX,
-                                         "no such session", read_session, &x, err);
-    if (!status)
-        *out = x;
-    return status;
-}
-
 /* What S_SESSION_IDENTIFY and S_TOKEN_IDENTIFY give: the credential's own columns, then
  * its user's, then the data revision. Read straight into the caller's records, which are
  * left as they were when there is no such row. */
@@ -355,17 +344,6 @@ enum cvom_status cvom__op_token_add(struct cvom_store *st, struct cvom_token *t,
     struct fk_ref refs[] = {{"user_id", S_USER_EXISTS, t->user_id}};
     status = db_insert(&q, "adding a token", refs, 1, &t->id, err);
     db_close(&q);
-    return status;
-}
-
-enum cvom_status cvom__op_token_find(struct cvom_store *st, const char *hash,
-                                     struct cvom_token *out, struct cvom_error *err)
-{
-    struct cvom_token t;
-    enum cvom_status status = db_one_row(db_of(st), S_TOKEN_FIND, 0, hash, CVOM_DIGEST_HEX,
-                                         "no such token", read_token, &t, err);
-    if (!status)
-        *out = t;
     return status;
 }
 

@@ -96,8 +96,6 @@ enum cvom_status cvom__op_user_list(struct cvom_store *st, cvom_user_cb cb, void
 enum cvom_status cvom__op_user_count(struct cvom_store *st, int64_t *n, struct cvom_error *err);
 enum cvom_status cvom__op_session_put(struct cvom_store *st, const struct cvom_session *x,
                                       struct cvom_error *err);
-enum cvom_status cvom__op_session_get(struct cvom_store *st, const char *id,
-                                      struct cvom_session *out, struct cvom_error *err);
 enum cvom_status cvom__op_session_identify(struct cvom_store *st, const char *id,
                                            struct cvom_session *out, struct cvom_user *user,
                                            int64_t *revision, struct cvom_error *err);
@@ -111,8 +109,6 @@ enum cvom_status cvom__op_session_purge(struct cvom_store *st, int64_t created_b
                                         int64_t seen_before, struct cvom_error *err);
 enum cvom_status cvom__op_token_add(struct cvom_store *st, struct cvom_token *t,
                                     struct cvom_error *err);
-enum cvom_status cvom__op_token_find(struct cvom_store *st, const char *hash,
-                                     struct cvom_token *out, struct cvom_error *err);
 enum cvom_status cvom__op_token_identify(struct cvom_store *st, const char *hash,
                                          struct cvom_token *out, struct cvom_user *user,
                                          int64_t *revision, struct cvom_error *err);

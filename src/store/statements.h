@@ -114,14 +114,12 @@ enum stmt_kind { STMT_TX, STMT_READ, STMT_WRITE, STMT_DATA };
     X(USER_COUNT, STMT_READ)                                                                       \
     X(USER_EXISTS, STMT_READ)                                                                      \
     X(SESSION_PUT, STMT_WRITE)                                                                     \
-    X(SESSION_GET, STMT_READ)                                                                      \
     X(SESSION_IDENTIFY, STMT_READ)                                                                 \
     X(SESSION_TOUCH, STMT_WRITE)                                                                   \
     X(SESSION_REMOVE, STMT_WRITE)                                                                  \
     X(SESSION_REMOVE_USER, STMT_WRITE)                                                             \
     X(SESSION_PURGE, STMT_WRITE)                                                                   \
     X(TOKEN_ADD, STMT_WRITE)                                                                       \
-    X(TOKEN_FIND, STMT_READ)                                                                       \
     X(TOKEN_IDENTIFY, STMT_READ)                                                                   \
     X(TOKEN_TOUCH, STMT_WRITE)                                                                     \
     X(TOKEN_LIST, STMT_READ)                                                                       \

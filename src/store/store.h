@@ -626,8 +626,6 @@ struct cvom_store_ops {
      * created_before or last seen before seen_before. */
     enum cvom_status (*session_put)(struct cvom_store *st, const struct cvom_session *s,
                                     struct cvom_error *err);
-    enum cvom_status (*session_get)(struct cvom_store *st, const char *id, struct cvom_session *out,
-                                    struct cvom_error *err);
     /* A web request's whole identity in one look-up: the session, its user and the data
      * revision of the moment. CVOM_ENOTFOUND when there is no such session or no user for
      * it (the records are then untouched). token_identify is the same for an API token. */
@@ -646,8 +644,6 @@ struct cvom_store_ops {
     /* API tokens, by the digest of the token. */
     enum cvom_status (*token_add)(struct cvom_store *st, struct cvom_token *t,
                                   struct cvom_error *err);
-    enum cvom_status (*token_find)(struct cvom_store *st, const char *hash, struct cvom_token *out,
-                                   struct cvom_error *err);
     enum cvom_status (*token_identify)(struct cvom_store *st, const char *hash,
                                        struct cvom_token *out, struct cvom_user *user,
                                        int64_t *revision, struct cvom_error *err);

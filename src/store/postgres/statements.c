@@ -232,7 +232,6 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_USER_EXISTS] = "SELECT 1 FROM users WHERE id = $1",
     [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
                       " VALUES ($1, $2, $3, $4, $5)",
-    [S_SESSION_GET] = "SELECT id, user_id, csrf, created, seen FROM sessions WHERE id = $1",
     [S_SESSION_IDENTIFY] = "SELECT s.id, s.user_id, s.csrf, s.created, s.seen, u.id, u.name,"
                            " u.display, u.role, u.password, u.disabled, u.created,"
                            " (SELECT n FROM data_revision) FROM sessions s"
@@ -252,8 +251,6 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_TOKEN_ADD] = "INSERT INTO api_tokens(id, user_id, name, hash, created, used) VALUES ((SELECT"
                     " coalesce(max(id), 0) + 1 FROM api_tokens), $1, $2, $3, $4, $5) ON CONFLICT"
                     " (id) DO NOTHING RETURNING id",
-    [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
-                     " WHERE hash = $1",
     [S_TOKEN_IDENTIFY] = "SELECT t.id, t.user_id, t.name, t.hash, t.created, t.used, u.id, u.name,"
                          " u.display, u.role, u.password, u.disabled, u.created,"
                          " (SELECT n FROM data_revision) FROM api_tokens t"

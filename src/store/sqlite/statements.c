@@ -228,7 +228,6 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_USER_EXISTS] = "SELECT 1 FROM users WHERE id = ?1",
     [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
                       " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_SESSION_GET] = "SELECT id, user_id, csrf, created, seen FROM sessions WHERE id = ?1",
     [S_SESSION_IDENTIFY] = "SELECT s.id, s.user_id, s.csrf, s.created, s.seen, u.id, u.name,"
                            " u.display, u.role, u.password, u.disabled, u.created,"
                            " (SELECT n FROM data_revision) FROM sessions s"
@@ -247,8 +246,6 @@ const char *const cvom__sqlite_sql[S_COUNT] = {
     [S_IDEM_PURGE] = "DELETE FROM idempotency_keys WHERE created < ?1",
     [S_TOKEN_ADD] = "INSERT INTO api_tokens(user_id, name, hash, created, used)"
                     " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-    [S_TOKEN_FIND] = "SELECT id, user_id, name, hash, created, used FROM api_tokens"
-                     " WHERE hash = ?1",
     [S_TOKEN_IDENTIFY] = "SELECT t.id, t.user_id, t.name, t.hash, t.created, t.used, u.id, u.name,"
                          " u.display, u.role, u.password, u.disabled, u.created,"
                          " (SELECT n FROM data_revision) FROM api_tokens t"
