@@ -501,6 +501,9 @@ def test_crowded(d):
           'crowded: one colour per quadrant, four in all: %r' % colours)
     check(all(w0 >= w1 for w0, w1 in zip(widths, widths[1:])) and widths[0] > 2 * widths[-1],
           'crowded: dots grow with revenue: %r .. %r' % (widths[:3], widths[-3:]))
+    off_grid = [(x, y) for x, y, _, _ in dots if not (16 * x).is_integer() or
+                not (16 * y).is_integer()]
+    check(not off_grid, 'crowded: every dot on the 1/16 point grid: %r' % off_grid[:3])
     # The PDF is the same drawing: inside the plot, without labels (text is rasterised
     # differently), it matches the PNG; without its dots it would differ by about 14.
     png, pdf = os.path.join(d, 'crowd.png'), os.path.join(d, 'crowd.pdf')
@@ -514,6 +517,26 @@ def test_crowded(d):
                         crop(png_decode(os.path.join(d, 'crowd-pdf.png')), box))
     check(mean < 4.0 and far < 0.02, 'crowded: the PDF\'s plot looks like the PNG\'s: mean '
           'difference %.3f per channel, %.2f %% of pixels far off' % (mean, 100 * far))
+    check_pdf_streams(pdf)
+
+
+def check_pdf_streams(path):
+    """cairo deflates a PDF's streams at zlib's default level, which cvom's own deflateInit_
+    turns into level 1 (chart.c): each stream's zlib header says which (78 01 is level 1, 78 9C
+    the default). The dots' coordinates are on the 1/16 point grid."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    streams = [data[m.end():data.index(b'endstream', m.end())]
+               for m in re.finditer(rb'(?<!end)stream\r?\n', data)]
+    heads = {s[:2].hex() for s in streams if s[:1] == b'\x78'}
+    check(heads == {'7801'}, 'crowded PDF: every stream deflated at level 1: %r' % heads)
+    content = max((zlib.decompress(s) for s in streams if s[:1] == b'\x78'), key=len)
+    dots = re.findall(rb'([-0-9.]+) ([-0-9.]+) m h', content)
+    # cairo writes three decimals: 294.1875 becomes 294.188.
+    off_grid = [d for d in dots if any(abs(16 * float(v) - round(16 * float(v))) > 0.01
+                                       for v in d)]
+    check(len(dots) > 2000 and not off_grid, 'crowded PDF: %d dots, on the 1/16 point grid '
+          'but for %r' % (len(dots), off_grid[:3]))
 
 
 def crop(image, box):
