@@ -121,9 +121,15 @@ void cvom__line_texts_free(struct cvom_line_texts *t)
 
 char *cvom__account_label(const struct cvom_account_line *a, int shared, char *buf, size_t cap)
 {
-    if (!shared)
-        snprintf(buf, cap, "%s", a->name);
-    else if (a->external_id[0])
+    if (!cap)
+        return buf;
+    if (!shared) {
+        /* What snprintf "%s" writes, without its format parsing: a portfolio scan labels
+         * every account. */
+        size_t len = strnlen(a->name, cap - 1);
+        memcpy(buf, a->name, len);
+        buf[len] = '\0';
+    } else if (a->external_id[0])
         snprintf(buf, cap, "%s [%s]", a->name, a->external_id);
     else
         snprintf(buf, cap, "%s [#%" PRId64 "]", a->name, a->id);
