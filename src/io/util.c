@@ -497,12 +497,15 @@ void *cvom__alloc_array(size_t n)
 {
     if (n < HUGE_PAGE)
         return malloc(n ? n : 1);
+    /* Whole huge pages: the kernel backs only whole 2 MiB ranges with them, so the part of
+     * an array past its last 2 MiB boundary would take a fault per 4 KiB page. */
+    size_t whole = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     void *p;
-    if (posix_memalign(&p, HUGE_PAGE, n) != 0)
+    if (whole < n || posix_memalign(&p, HUGE_PAGE, whole) != 0)
         return NULL;
 #ifdef MADV_HUGEPAGE
     /* Advice only: where the kernel has no huge pages to give, small ones back it as before. */
-    madvise(p, n, MADV_HUGEPAGE);
+    madvise(p, whole, MADV_HUGEPAGE);
 #endif
     return p;
 }
