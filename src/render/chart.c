@@ -74,8 +74,12 @@ struct sizing {
     double rmin, rmax, rev_max;
 };
 
+/* Marks a point that is no crowded dot in draw_crowded; no batch_key is this large. */
+#define NO_BATCH UINT64_MAX
+
 struct dot {
-    double x, y; /* where a crowded dot is drawn, in user space */
+    double x, y;  /* where a crowded dot is drawn, in user space */
+    uint64_t key; /* its batch (batch_key), or NO_BATCH */
 };
 
 struct ctx {
@@ -898,40 +902,34 @@ static void *stamp_band(void *arg)
     return NULL;
 }
 
-/* Marks a point that is no crowded dot in draw_crowded; no batch_key is this large. */
-#define NO_BATCH UINT64_MAX
-
 static enum cvom_status draw_crowded(struct ctx *c)
 {
     const struct frame *f = &c->f;
     struct cvom_keyed *e = cvom__alloc_array(2 * c->nd * sizeof *e);
     struct dot *dots = cvom__alloc_array(c->n * sizeof *dots);
-    uint64_t *keys = cvom__alloc_array(c->n * sizeof *keys);
-    if (!e || !dots || !keys) {
+    if (!e || !dots) {
         free(e);
         free(dots);
-        free(keys);
         return CVOM_ENOMEM;
     }
     /* Each dot's batch and position, from the points in the order memory holds them: in
      * revenue order every point was a cache miss, and then another when it was drawn. */
     for (size_t i = 0; i < c->n; i++) {
         const struct cvom_chart_point *p = &c->pts[i];
-        keys[i] = NO_BATCH;
+        dots[i].key = NO_BATCH;
         if (!drawable(p) || p->highlight)
             continue;
         int bucket = (int)floor(2 * log2(c->radius[i] / c->z.rmin));
         long size = lround(c->radius[i] / DOT_QUANTUM);
-        keys[i] = batch_key(bucket, colour_class(c, p), size);
-        dots[i] = (struct dot){px_of(f, p->x), py_of(f, p->y)};
+        dots[i] = (struct dot){px_of(f, p->x), py_of(f, p->y),
+                               batch_key(bucket, colour_class(c, p), size)};
     }
     size_t m = 0;
     for (size_t k = 0; k < c->nd; k++) {
         size_t i = c->order[k];
-        if (keys[i] != NO_BATCH)
-            e[m++] = (struct cvom_keyed){keys[i], i};
+        if (dots[i].key != NO_BATCH)
+            e[m++] = (struct cvom_keyed){dots[i].key, i};
     }
-    free(keys);
     cvom__sort_keyed(e, e + c->nd, m);
     c->dots = dots;
     struct stamp *sp = stamp_new(c);
