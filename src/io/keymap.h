@@ -15,10 +15,15 @@ struct cvom_keymap_value {
     int count; /* how many times the key was put (records that share it) */
 };
 
+struct cvom_keymap_slot {
+    size_t at;     /* offset + 1 into the arena of the entry; 0: empty */
+    uint64_t hash; /* of its key */
+};
+
 struct cvom_keymap {
-    size_t n, cap; /* keys and slots (a power of two) */
-    size_t *slots; /* offset + 1 into arena of each entry; 0: empty */
-    char *arena;   /* entries: value, then the key's bytes and a NUL */
+    size_t n, cap;                  /* keys and slots (a power of two) */
+    struct cvom_keymap_slot *slots; /* each key's entry and hash */
+    char *arena;                    /* entries: value, then the key's bytes and a NUL */
     size_t used, arena_cap;
 };
 

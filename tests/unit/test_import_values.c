@@ -178,6 +178,26 @@ static void test_keymap(void)
     CHECK(cvom__keymap_get(&m, "") == NULL);
     cvom__keymap_cleanup(&m);
     CHECK(cvom__keymap_get(&m, "k1") == NULL);
+    /* Past the size where the slots move to huge pages (2 MiB: 65,536 keys), every key
+     * still found with its own value after each doubling, and the empty key is a key. */
+    int lost = 0;
+    for (int i = 0; i < 100000; i++) {
+        snprintf(key, sizeof key, "B%07d", i);
+        if (!cvom__keymap_put(&m, i ? key : "", (struct cvom_keymap_value){.id = i}, &added) ||
+            !added)
+            lost++;
+    }
+    CHECK_INT(lost, 0);
+    CHECK(m.n == 100000);
+    for (int i = 0; i < 100000; i++) {
+        snprintf(key, sizeof key, "B%07d", i);
+        const struct cvom_keymap_value *got = cvom__keymap_get(&m, i ? key : "");
+        if (!got || got->id != i || got->count != 1)
+            lost++;
+    }
+    CHECK_INT(lost, 0);
+    CHECK(cvom__keymap_get(&m, "B0100000") == NULL);
+    cvom__keymap_cleanup(&m);
 }
 
 /* The engine on an in-memory database: an import that fails writes nothing the caller
