@@ -1,4 +1,5 @@
 /* util.c — checked number parsing, bounded whole-file reads, and UTF-8-safe copying. */
+#define _GNU_SOURCE /* sync_file_range */
 #include "io/util.h"
 #include "core/mem.h"
 
@@ -317,6 +318,21 @@ int cvom__open_beside(const char *path, char *tmp, size_t cap)
             return fd;
     }
     return -1;
+}
+
+#define WRITE_BEHIND ((off_t)8 << 20)
+
+void cvom__write_behind(FILE *f, off_t *handed)
+{
+    int fd = fileno(f);
+    if (fd < 0 || fflush(f) != 0)
+        return; /* a write error shows again where the file is completed */
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    if (at < 0 || at - *handed < WRITE_BEHIND)
+        return;
+    /* Advice: where it fails (a pipe, another system), the final fsync does all the work. */
+    (void)sync_file_range(fd, *handed, at - *handed, SYNC_FILE_RANGE_WRITE);
+    *handed = at;
 }
 
 void cvom__rows_init(struct cvom_rows *l, size_t size, size_t max)

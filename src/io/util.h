@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* Parse a whole string as a finite double / a long in [min, max]. Leading and trailing
  * spaces are allowed; anything else is CVOM_EINVAL. *out is written only on success. */
@@ -50,6 +52,12 @@ void cvom__format_double(char *buf, size_t cap, double v);
  * half of it is ever seen. tmp (cap bytes) receives the name. Returns the descriptor, or -1 with
  * errno set. Safe to call from several threads. */
 int cvom__open_beside(const char *path, char *tmp, size_t cap);
+
+/* For a large file written through f and synced once complete: once 8 MiB or more were
+ * written past *handed (0 at first), start writing them to disk now (sync_file_range), so
+ * that the fsync at the end has little left to wait for. Flushes f; does nothing to a stream
+ * on no seekable file. Call it now and then, e.g. every megabyte. */
+void cvom__write_behind(FILE *f, off_t *handed);
 
 /* Make room for `need` elements of `size` bytes in the array v of capacity *cap, doubling
  * as it grows and never past `max` elements. Returns the array (perhaps moved) with *cap

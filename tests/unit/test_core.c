@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static struct cvom_item item(const char *code, enum cvom_axis axis, int reverse, double w)
 {
@@ -445,6 +447,48 @@ static void test_alloc_array(void)
     }
 }
 
+/* Write-behind hands a file's bytes to the disk in steps of 8 MiB and changes none of them;
+ * a stream on a pipe is left alone. */
+static void test_write_behind(void)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char chunk[1 << 20];
+    off_t handed = 0;
+    int steps = 0;
+    for (int i = 0; i < 20; i++) {
+        memset(chunk, 'a' + i, sizeof chunk);
+        fwrite(chunk, 1, sizeof chunk, f);
+        off_t before = handed;
+        cvom__write_behind(f, &handed);
+        steps += handed != before;
+        CHECK(handed == before || handed == (off_t)(i + 1) << 20);
+    }
+    CHECK_INT(steps, 2); /* at 8 and at 16 MiB */
+    CHECK(handed == (off_t)16 << 20);
+    rewind(f);
+    int same = 1;
+    for (int i = 0; i < 20 && same; i++)
+        same = fread(chunk, 1, sizeof chunk, f) == sizeof chunk && chunk[0] == 'a' + i &&
+               chunk[sizeof chunk - 1] == 'a' + i;
+    CHECK(same);
+    fclose(f);
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    FILE *p = fdopen(fds[1], "w");
+    CHECK(p != NULL);
+    if (p) {
+        handed = 0;
+        fputs("x", p);
+        cvom__write_behind(p, &handed);
+        CHECK(handed == 0);
+        fclose(p);
+    }
+    close(fds[0]);
+}
+
 /* The order of pictures and reports, as a comparison sort gives it: revenue largest first
  * (−0 as 0), then name, then index. */
 static int rank_cmp(const void *x, const void *y)
@@ -535,6 +579,7 @@ int main(void)
     CHECK_CASE(test_sort_first);
     CHECK_CASE(test_sort_keyed);
     CHECK_CASE(test_alloc_array);
+    CHECK_CASE(test_write_behind);
     CHECK_CASE(test_rank_by_revenue);
     return CHECK_DONE();
 }
