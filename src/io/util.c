@@ -178,21 +178,32 @@ int cvom__money_format(char *buf, size_t cap, double v, const char *currency)
 static const double fixed_scale[FIXED_FAST_DECIMALS + 1] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 
 /* |v| rounded to `decimals` decimals as printf rounds it, as a whole number of 10^-decimals
- * in *units; 0 when a double's product cannot decide it (NaN, infinity, too large, or within
- * a few units in the last place of a half, where printf's exact expansion must), and
- * the caller asks the C library instead. */
+ * in *units; 0 when it cannot be decided here (NaN, infinity, too large, or a product so
+ * small that its rounding error is not a double), and the caller asks the C library. */
 static int fixed_units(double v, int decimals, uint64_t *units)
 {
     if (decimals < 0 || decimals > FIXED_FAST_DECIMALS)
         return 0;
-    double t = fabs(v) * fixed_scale[decimals];
+    double a = fabs(v), t = a * fixed_scale[decimals];
     if (!(t < FIXED_FAST_LIMIT))
         return 0;
     /* t is within half a unit in its last place of the exact product; t - floor(t) is exact. */
     double whole = floor(t), frac = t - whole;
-    if (fabs(frac - 0.5) <= t * 0x1p-50 + 0x1p-60)
+    if (fabs(frac - 0.5) > t * 0x1p-50 + 0x1p-60) {
+        *units = (uint64_t)whole + (frac > 0.5);
+        return 1;
+    }
+    /* Near a half the rounding of t may have decided it: the exact product is t + e, with e
+     * from a fused multiply-add, so the exact fraction less a half is (frac - 0.5) + e, whose
+     * sign the comparison below reads without rounding (frac - 0.5 is exact here). Values
+     * rounded to one more decimal (65.85 to one decimal) land here often, and the C library
+     * took a microsecond for each. An exact half goes to the even neighbour, as printf
+     * rounds it. Below 2^-900 the error could be lost to underflow: left to the library. */
+    if (a < 0x1p-900)
         return 0;
-    *units = (uint64_t)whole + (frac > 0.5);
+    double e = fma(a, fixed_scale[decimals], -t), above = frac - 0.5;
+    uint64_t w = (uint64_t)whole;
+    *units = w + (above > -e || (above == -e && (w & 1)));
     return 1;
 }
 
