@@ -12,7 +12,6 @@
 
 #include "lazy_cairo.h" /* cairo and Pango, loaded by the first picture */
 #include <png.h>
-#include <zlib.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1453,23 +1452,6 @@ void cvom__chart_release(void)
 }
 
 /* ---- output ----------------------------------------------------------------------------- */
-
-/* cairo deflates a PDF's content at zlib's default level, 6, and offers no setting for it. A
- * crowded matrix is 1.9 MB of coordinates, which level 6 takes 85 ms to pack into 490 KB and
- * level 1 takes 17 ms to pack into 640 KB: a third more bytes for a fifth of the time. So
- * cvom defines zlib's deflateInit_, the function behind the deflateInit() macro, and the
- * executable exports it (-Wl,--export-dynamic-symbol in meson.build), so that the dynamic
- * linker binds cairo's calls to it. A caller asking for the default level gets level 1; a
- * caller naming a level gets that level. cairo is the only library cvom loads that asks for the
- * default: libpng, libzip and libxlsxwriter's zip writer call deflateInit2_ with levels of
- * their own. The arguments past the level are deflateInit()'s documented defaults. */
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
-{
-    if (level == Z_DEFAULT_COMPRESSION)
-        level = 1;
-    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
-                         stream_size);
-}
 
 struct sink {
     cvom_chart_write_fn write;

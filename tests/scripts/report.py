@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import need  # noqa: E402
@@ -267,6 +268,26 @@ def check_csv(table, now, doc):
     want = {(t['from_quadrant'] or '', t['quadrant'] or ''): t['accounts']
             for t in doc['transitions']}
     assert cells == want, (cells, want)
+
+
+def check_deflate_level(path):
+    """libxlsxwriter deflates at zlib's default level, which cvom makes level 1
+    (src/cli/zlib_level.c): each deflated part of the workbook is, byte for byte, what zlib
+    makes of its content at level 1 (raw deflate, as in a zip)."""
+    parts = 0
+    with zipfile.ZipFile(path) as z, open(path, 'rb') as f:
+        for info in z.infolist():
+            if info.compress_type != zipfile.ZIP_DEFLATED:
+                continue
+            f.seek(info.header_offset + 26)
+            name_len, extra_len = struct.unpack('<HH', f.read(4))
+            f.seek(info.header_offset + 30 + name_len + extra_len)
+            stored = f.read(info.compress_size)
+            packer = zlib.compressobj(1, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY)
+            level1 = packer.compress(z.read(info)) + packer.flush()
+            assert stored == level1, (info.filename, len(stored), len(level1))
+            parts += 1
+    assert parts > 10, parts
 
 
 def check_xlsx(path, now, exp):
@@ -523,6 +544,7 @@ with tempfile.TemporaryDirectory() as d:
     xlsx = os.path.join(d, 'report.xlsx')
     run(d, 'demo.db', 'report', '--format', 'xlsx', '--out', xlsx, *dates)
     check_xlsx(xlsx, now, exp)
+    check_deflate_level(xlsx)
 
     page = os.path.join(d, 'report.html')
     run(d, 'demo.db', 'report', '--format', 'html', '--out', page, *dates)
