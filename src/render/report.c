@@ -13,6 +13,7 @@
 #include "lazy_xlsxwriter.h" /* loaded by the first XLSX report */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -1691,7 +1692,15 @@ static enum cvom_status write_tmp(const struct cvom_report *r, enum cvom_report_
 {
     if (fmt == CVOM_REPORT_XLSX) {
         close(fd);
-        return write_xlsx(r, tmp, err);
+        enum cvom_status st = write_xlsx(r, tmp, err);
+        /* libxlsxwriter writes the workbook by its name and closes it: it is synced here,
+         * as every other file is before the rename that makes it the report. */
+        int wfd = st ? -1 : open(tmp, O_RDONLY | O_CLOEXEC);
+        if (!st && (wfd < 0 || fsync(wfd) != 0))
+            st = cvom_error_set(err, CVOM_EIO, "%s: %s", tmp, strerror(errno));
+        if (wfd >= 0)
+            close(wfd);
+        return st;
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
