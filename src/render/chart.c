@@ -824,9 +824,9 @@ static int stamp_batch(struct ctx *c, struct stamp *sp, const struct cvom_keyed 
 }
 
 /* Vector dots are placed on a grid of 1/DOT_GRID point. cairo writes a coordinate with up to
- * three decimals; on the grid a coordinate ends in one of 16 tails instead of 1,000, so a
- * crowded PDF deflates to a fifth less in a sixth less time. A dot moves by at most 1/32
- * point along each axis (0.011 mm). */
+ * three decimals; on the grid a coordinate ends in one of 16 tails instead of 1,000, so the
+ * content of a crowded PDF deflates to a seventh less, in less time. A dot moves by at most
+ * 1/32 point along each axis (0.011 mm). */
 #define DOT_GRID 16.0
 
 /* One batch as a single path, stroked once. */
@@ -856,10 +856,10 @@ static void stroke_batch(struct ctx *c, const struct cvom_keyed *e, size_t n)
     /* A PDF or SVG draws round caps itself, but cairo still strokes the whole path into a
      * polygon to learn what it covers, each cap a polygon of as many sides as the tolerance
      * asks: 28 for these dots at the default. With the dot's radius (in device space) as the
-     * tolerance it takes 4, which still span the dot exactly, and a crowded PDF is written in
-     * a fifth less time; the file is the same. A tolerance past four radii would leave one
-     * side, no area, and cairo would drop the dots. A raster target would draw with the
-     * polygons, so it keeps the default. */
+     * tolerance it takes 4, which still span the dot exactly, and cairo_show_page of a
+     * crowded PDF takes a fifth less time; the file is the same. A tolerance past four radii
+     * would leave one side, no area, and cairo would drop the dots. A raster target would
+     * draw with the polygons, so it keeps the default. */
     if (type == CAIRO_SURFACE_TYPE_PDF || type == CAIRO_SURFACE_TYPE_SVG) {
         double ax = r, ay = 0, bx = 0, by = r;
         cairo_user_to_device_distance(cr, &ax, &ay);
