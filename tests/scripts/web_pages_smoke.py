@@ -176,6 +176,13 @@ def main():
         for r in before.values():
             check(html_escape(r["name"]) in page, "account name on the matrix", r["name"])
         check('role="img"' in page and "<svg" in page, "the matrix is an SVG picture")
+        # The owner filter offers each owner of the portfolio once.
+        owners_select = re.search(r'<select[^>]*name="owner"[^>]*>(.*?)</select>', page, re.S)
+        offered = re.findall(r'<option>([^<]+)</option>', owners_select.group(1)) \
+            if owners_select else []
+        owners = {html_escape(r["owner"]) for r in before.values() if r["owner"]}
+        check(len(offered) == len(set(offered)) and set(offered) == owners,
+              "the owner filter offers each owner once", str(offered))
         status, page, _ = manager.get("/")
         check(status == 200, "GET / as manager", str(status))
         check(account_ids(page) == mine, "the manager's matrix lists only their accounts",
