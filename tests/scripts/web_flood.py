@@ -5,6 +5,8 @@ a real `cvom serve` on 127.0.0.1 with --max-connections 512 and --max-per-addres
 together four times the table), each of which sends one request and then holds its
 connection open. A normal client from another address must then be answered, long before
 the flood's connections would time out (--timeout 120), and the server must end cleanly.
+Then a second server with --max-per-address 4: one address holding four open connections is
+refused a fifth, while another address is served, and gets one again once it closes one.
 Prints every failure and exits 1 if there was one.
     usage: web_flood.py PATH/TO/cvom"""
 
@@ -89,6 +91,59 @@ def check_flood(port, socks):
             "%d of %d closed" % (closed, len(socks)))
 
 
+PER_ADDRESS_LIMIT = 4
+HOLDER, OTHER = "127.0.0.90", "127.0.0.91"
+
+
+def held_get(port, source):
+    """A keep-alive connection from source that has had one answer; (socket, status)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    s.sendall(REQUEST)
+    got = b""
+    try:
+        while b"\r\n\r\n" not in got:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except OSError:
+        pass
+    return s, harness.raw_status(got)
+
+
+def check_per_address(cvom, d):
+    """The per-address limit refuses the connection past it, and only from that address."""
+    db = os.path.join(d, "limit.db")
+    harness.run(cvom, db, "init")
+    srv = harness.Server(cvom, db, "--max-per-address", str(PER_ADDRESS_LIMIT), "--timeout", "60")
+    held = []
+    try:
+        for _ in range(PER_ADDRESS_LIMIT):
+            s, st = held_get(srv.port, HOLDER)
+            held.append(s)
+            C.check(st == 200, "a connection within the per-address limit is answered", st)
+        got, state, _ = harness.raw(srv.port, REQUEST, timeout=10, source=HOLDER)
+        C.check(harness.raw_status(got) is None and state in ("closed", "reset"),
+                "the connection past the per-address limit is closed unanswered",
+                state, got[:200])
+        got, _, _ = harness.raw(srv.port, REQUEST, timeout=10, source=OTHER)
+        C.check(harness.raw_status(got) == 200,
+                "another address is answered while the first is at its limit", got[:200])
+        # Once one of the four is closed, and the server has seen it go, there is room again.
+        held.pop().close()
+        st, deadline = None, time.monotonic() + 10
+        while st != 200 and time.monotonic() < deadline:
+            got, _, _ = harness.raw(srv.port, REQUEST, timeout=10, source=HOLDER)
+            st = harness.raw_status(got)
+            if st != 200:
+                time.sleep(0.05)
+        C.check(st == 200, "the address is answered again after closing a connection", st)
+    finally:
+        for s in held:
+            s.close()
+        harness.server_ended_cleanly(C, srv, "per-address server")
+
+
 def main():
     cvom = harness.cvom_path(sys.argv)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -108,6 +163,7 @@ def main():
             for s in socks:
                 s.close()
             harness.server_ended_cleanly(C, srv, "flood server")
+        check_per_address(cvom, d)
     sys.exit(C.finish("web_flood"))
 
 
