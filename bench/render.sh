@@ -31,15 +31,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# timer.py: "wall cpu rss" of the best of REPEAT runs after WARMUP.
-render() { # FORMAT: best time and peak RSS of `cvom render matrix` to that format
-    python3 "$here/timer.py" 1 3 "$cvom" --db "$db" render matrix --to "$as_of" \
-        --format "$1" --out "$work/matrix.$1"
-}
-png=$(render png)
-pdf=$(render pdf)
-# The same accounts loaded and scored without drawing: how much of the time is the database.
-scan=$(python3 "$here/timer.py" 0 3 "$cvom" --db "$db" export --format csv --as-of "$as_of")
 # The same scoring with three signals (fixed, logistic, percentile) on every account and a
 # network ledger entry on every third: what blending costs a scan.
 "$cvom" --db "$db" backup "$work/signals.db" >/dev/null 2>&1
@@ -65,7 +56,19 @@ sdb=$work/signals.db
 "$cvom" --db "$sdb" signal add nps --axis emotional --norm percentile >/dev/null
 "$cvom" --db "$sdb" import signals "$work/signals.csv" --quiet
 "$cvom" --db "$sdb" import network "$work/network.csv" --quiet
-blended=$(python3 "$here/timer.py" 0 3 "$cvom" --db "$sdb" export --format csv --as-of "$as_of")
+# timer.py: "wall cpu rss" of the best of three rounds after a warm-up, a line per command;
+# the commands take turns, so that those compared see the same machine. Drawn to PNG and to
+# PDF; the same accounts loaded and scored without drawing (how much of the time is the
+# database); and that scan with the signals.
+times=$(python3 "$here/timer.py" 1 3 \
+    "$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/matrix.png" -- \
+    "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" -- \
+    "$cvom" --db "$db" export --format csv --as-of "$as_of" -- \
+    "$cvom" --db "$sdb" export --format csv --as-of "$as_of")
+png=$(echo "$times" | sed -n 1p)
+pdf=$(echo "$times" | sed -n 2p)
+scan=$(echo "$times" | sed -n 3p)
+blended=$(echo "$times" | sed -n 4p)
 drawn=$("$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/matrix.png" 2>&1)
 png_bytes=$(wc -c <"$work/matrix.png")
 "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/matrix.pdf" 2>/dev/null
@@ -105,5 +108,5 @@ BEGIN {
            s[1], s[2], s[3] / 1024
     printf "  with signals       %6.2f s  %6.2f s  %6.1f MiB  (3 signals each, a ledger entry on every third: %.2fx the scoring alone)\n",
            g[1], g[2], g[3] / 1024, g[1] / s[1]
-    printf "best of 3 runs after a warm-up; CPU is user + system time of that run\n"
+    printf "best of 3 rounds after a warm-up, the commands in turn; CPU is user + system time of that run\n"
 }'

@@ -41,37 +41,19 @@ if [ ! -f "$data" ]; then
     mv "$data.tmp" "$data"
 fi
 
-# Runs a command REPEAT times after WARMUP untimed runs and prints the best wall time, the
-# peak resident set of all the runs, and the first line of the last run's output. Only the
-# standard library is used, so nothing has to be installed.
-timer='
-import resource, subprocess, sys, time
-warmup, repeat, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-best, first = None, ""
-for i in range(warmup + repeat):
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE)
-    dt = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.stderr.write("bench: %s exited with %d\n" % (" ".join(cmd), p.returncode))
-        sys.exit(1)
-    if i >= warmup:
-        best = dt if best is None else min(best, dt)
-    first = p.stdout.decode("utf-8", "replace").split("\n", 1)[0]
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-print("%.6f %d %s" % (best, rss, first))
-'
-
-# The warm-up run of the bare pass also brings the file into the page cache for both.
+# The bare pass once, untimed: it brings the file into the page cache and counts its bytes
+# and lines. Then the bare pass and cvom take turns (bench/timer.py, best of five rounds after
+# a warm-up), so that their ratio compares runs that saw the same machine.
 load=$(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo unknown)
-bare_out=$(python3 -c "$timer" 1 3 "$bare" "$data")
-cvom_out=$(python3 -c "$timer" 0 3 "$cvom" score --input "$data" --output /dev/null)
+counts=$("$bare" "$data")
+times=$(python3 "$here/timer.py" 1 5 "$bare" "$data" -- \
+    "$cvom" score --input "$data" --output /dev/null)
 
-bare_s=$(echo "$bare_out" | awk '{print $1}')
-bytes=$(echo "$bare_out" | awk '{print $4}')
-newlines=$(echo "$bare_out" | awk '{print $6}')
-cvom_s=$(echo "$cvom_out" | awk '{print $1}')
-cvom_rss=$(echo "$cvom_out" | awk '{print $2}')
+bare_s=$(echo "$times" | sed -n 1p | awk '{print $1}')
+bytes=$(echo "$counts" | awk '{print $2}')
+newlines=$(echo "$counts" | awk '{print $4}')
+cvom_s=$(echo "$times" | sed -n 2p | awk '{print $1}')
+cvom_rss=$(echo "$times" | sed -n 2p | awk '{print $3}')
 nrows=$((newlines - 1))
 
 # One more run with real output, to check that every account came out once, and one with
@@ -100,8 +82,8 @@ BEGIN {
     printf "  file size          %.1f MiB (%d bytes)\n", bytes / 1048576, bytes
     printf "  rows               %d\n", nrows
     printf "  load average       %s (1, 5, 15 min, before the runs)\n", load
-    printf "  bare pass          %.4f s   (best of 3, after one warm-up)\n", bare
-    printf "  cvom               %.4f s   (best of 3)\n", cvom
+    printf "  bare pass          %.4f s   (best of 5 rounds after a warm-up, in turn with cvom)\n", bare
+    printf "  cvom               %.4f s   (best of 5)\n", cvom
     printf "  rows per second    %.0f\n", nrows / cvom
     printf "  peak RSS (cvom)    %.1f MiB\n", rss_mib
     printf "  ratio cvom/bare    %.2f x\n", ratio

@@ -49,8 +49,6 @@ psql -X -q -d "$base" -c "CREATE DATABASE bench"
 # PostgreSQL plans from statistics: gather them as a DBA would after a bulk load.
 psql -X -q -d "$pg" -c "VACUUM ANALYZE"
 
-# timer.py: "wall cpu rss" of the best of three runs after a warm-up.
-t() { python3 "$here/timer.py" 1 3 "$@"; }
 
 # The pictures and reports are written as a careful program writes a file (fsync, then
 # rename): what earlier benchmarks left for the disk to write (make bench runs the imports
@@ -61,15 +59,27 @@ sync
 # database's own client (the same query on both).
 ref_sql="SELECT r.assessment_id, min(a.account_id), count(*), sum(r.value) FROM responses r
  JOIN assessments a ON a.id = r.assessment_id GROUP BY r.assessment_id"
-ref_sq=$(t sqlite3 "$db" "$ref_sql")
-ref_pg=$(t psql -X -q -d "$pg" -o /dev/null -c "$ref_sql")
-score_sq=$(t "$cvom" --db "$db" score --dry-run --as-of "$as_of")
-score_pg=$(t "$cvom" --db "$pg" score --dry-run --as-of "$as_of")
-# What the faces make of the same scan: pictures and reports (SQLite).
-png=$(t "$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/m.png")
-pdf=$(t "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/m.pdf")
-xlsx=$(t "$cvom" --db "$db" report --format xlsx --as-of "$as_of" --out "$work/r.xlsx")
-html=$(t "$cvom" --db "$db" report --format html --as-of "$as_of" --out "$work/r.html")
+# With the scoring, what the faces make of the same scan: pictures and reports (SQLite).
+# timer.py: "wall cpu rss" of the best of three rounds after a warm-up, a line per command.
+# The commands take turns, so that a ratio compares runs that saw the same machine.
+times=$(python3 "$here/timer.py" 1 3 \
+    sqlite3 "$db" "$ref_sql" -- \
+    psql -X -q -d "$pg" -o /dev/null -c "$ref_sql" -- \
+    "$cvom" --db "$db" score --dry-run --as-of "$as_of" -- \
+    "$cvom" --db "$pg" score --dry-run --as-of "$as_of" -- \
+    "$cvom" --db "$db" render matrix --to "$as_of" --format png --out "$work/m.png" -- \
+    "$cvom" --db "$db" render matrix --to "$as_of" --format pdf --out "$work/m.pdf" -- \
+    "$cvom" --db "$db" report --format xlsx --as-of "$as_of" --out "$work/r.xlsx" -- \
+    "$cvom" --db "$db" report --format html --as-of "$as_of" --out "$work/r.html")
+nth() { echo "$times" | sed -n "$1p"; }
+ref_sq=$(nth 1)
+ref_pg=$(nth 2)
+score_sq=$(nth 3)
+score_pg=$(nth 4)
+png=$(nth 5)
+pdf=$(nth 6)
+xlsx=$(nth 7)
+html=$(nth 8)
 answers=$(sqlite3 "$db" "SELECT count(*) FROM responses")
 
 # The web application on the same portfolio: the first GET /api/v1/matrix and GET / after a
@@ -137,7 +147,7 @@ BEGIN {
         printf "  %-5s  %6.2f s  %6.1f MiB  %5.2fx  %s\n", name[i], field(v[i], 1),
                field(v[i], 3) / 1024, q, mark(q <= 1.5)
     }
-    printf "best of 3 runs after a warm-up, wall time; memory is the peak of all runs\n"
+    printf "best of 3 rounds after a warm-up, the commands in turn; wall time; memory is the peak of all runs\n"
     printf "the web application: first request after a change, against scoring (target <= 1.5x)\n"
     printf "                                     SQLite                  PostgreSQL\n"
     for (i = 1; i <= 2; i++) {
