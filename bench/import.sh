@@ -98,27 +98,12 @@ if [ ! -f "$data/responses.xlsx" ]; then
     mv "$data.tmp" "$data"
 fi
 
-# Runs a command REPEAT times, each after PREP (a shell command, untimed), and prints the
-# best wall time and the peak resident set of the runs (getrusage of the children; PREP
-# runs outside the measured process tree's peak only when it is lighter, which cp is).
-timer='
-import resource, subprocess, sys, time
-repeat, prep, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-best, rss = None, 0
-for i in range(repeat):
-    subprocess.run(prep, shell=True, check=True)
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    dt = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.stderr.write("bench: %s exited with %d: %s\n" % (" ".join(cmd), p.returncode,
-                                                             p.stderr.decode()[-400:]))
-        sys.exit(1)
-    best = dt if best is None else min(best, dt)
-print("%.6f %d" % (best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-'
-time_it() {
-    /usr/bin/python3 -c "$timer" "$repeat" "$@"
+# bench/timer.py: each cvom import and its bare insert take turns, REPEAT rounds, each run
+# after its preparation (a fresh copy of the database it starts from, untimed); it prints
+# "WALL CPU RSS" for each, the best wall time and the peak resident set of its runs. Taking
+# turns, the two see the same machine, whose speed may change from one minute to the next.
+pair() { # PREP_CVOM CVOM_COMMAND... -- PREP_BARE BARE_COMMAND...: two lines
+    python3 "$here/timer.py" 0 "$repeat" "$@"
 }
 
 # ---- SQLite ---------------------------------------------------------------------------------
@@ -130,23 +115,27 @@ cp "$work/empty.db" "$work/people.db"
 "$cvom" --db "$work/people.db" import accounts "$data/accounts.csv" --quiet
 "$cvom" --db "$work/people.db" import stakeholders "$data/stakeholders.csv" --quiet
 
-sq_acc=$(time_it "cp '$work/empty.db' '$work/a.db'" \
-    "$cvom" --db "$work/a.db" import accounts "$data/accounts.csv" --quiet)
-sq_acc_ref=$(time_it "cp '$work/empty.db' '$work/b.db'" \
+t=$(pair "--prep=cp '$work/empty.db' '$work/a.db'" \
+    "$cvom" --db "$work/a.db" import accounts "$data/accounts.csv" --quiet -- \
+    "--prep=cp '$work/empty.db' '$work/b.db'" \
     "$bare" "$work/b.db" accounts "$data/accounts.csv" "$date_days")
+sq_acc=$(echo "$t" | sed -n 1p)
+sq_acc_ref=$(echo "$t" | sed -n 2p)
 sq_got_acc=$(sqlite3 "$work/a.db" 'select count(*) from accounts')
-sq_resp=$(time_it "cp '$work/people.db' '$work/r.db'" \
-    "$cvom" --db "$work/r.db" import responses "$data/responses.csv" --date 2026-06-30 --quiet)
-sq_resp_ref=$(time_it "cp '$work/people.db' '$work/b.db'" \
+t=$(pair "--prep=cp '$work/people.db' '$work/r.db'" \
+    "$cvom" --db "$work/r.db" import responses "$data/responses.csv" --date 2026-06-30 --quiet -- \
+    "--prep=cp '$work/people.db' '$work/b.db'" \
     "$bare" "$work/b.db" responses "$data/responses.csv" "$date_days")
+sq_resp=$(echo "$t" | sed -n 1p)
+sq_resp_ref=$(echo "$t" | sed -n 2p)
 # Every row in, on both sides.
 sq_got_resp=$(sqlite3 "$work/r.db" 'select count(*) from responses')
 sq_ref_resp=$(sqlite3 "$work/b.db" 'select count(*) from responses')
 
 # The workbooks (SQLite only), against openpyxl reading them.
-acc_xlsx=$(time_it "cp '$work/empty.db' '$work/a.db'" \
+acc_xlsx=$(python3 "$here/timer.py" 0 "$repeat" "--prep=cp '$work/empty.db' '$work/a.db'" \
     "$cvom" --db "$work/a.db" import accounts "$data/accounts.xlsx" --quiet)
-resp_xlsx=$(time_it "cp '$work/people.db' '$work/x.db'" \
+resp_xlsx=$(python3 "$here/timer.py" 0 "$repeat" "--prep=cp '$work/people.db' '$work/x.db'" \
     "$cvom" --db "$work/x.db" import responses "$data/responses.xlsx" --date 2026-06-30 --quiet)
 xlsx_ref='
 import sys, time
@@ -170,7 +159,10 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$base" -c "CREATE DATABASE tpl_empty"
 psql -X -q -v ON_ERROR_STOP=1 -d "$base" -c "CREATE DATABASE tpl_people TEMPLATE tpl_empty"
 "$cvom" --db "$(pgdb tpl_people)" import accounts "$data/accounts.csv" --quiet
 "$cvom" --db "$(pgdb tpl_people)" import stakeholders "$data/stakeholders.csv" --quiet
-fresh="PGOPTIONS='-c client_min_messages=warning' psql -X -q -d '$base' -c 'DROP DATABASE IF EXISTS run' -c"
+fresh() { # NAME TEMPLATE: a preparation that makes database NAME anew from TEMPLATE
+    echo "--prep=PGOPTIONS='-c client_min_messages=warning' psql -X -q -d '$base'" \
+        "-c 'DROP DATABASE IF EXISTS $1' -c 'CREATE DATABASE $1 TEMPLATE $2'"
+}
 
 # The bare insert's rows, each with the ids the database gives (accounts numbered from 1,
 # an assessment per run of rows of one account and respondent), written once and untimed
@@ -181,17 +173,22 @@ printf '%s\n' "\\copy assessments(id, account_id, instrument_id, kind, stakehold
     "\\copy responses(assessment_id, item_code, value) FROM '$work/pg-responses.csv' (FORMAT csv)" \
     >"$work/pg-responses.sql"
 run=$(pgdb run)
-pg_acc=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_empty'" \
-    "$cvom" --db "$run" import accounts "$data/accounts.csv" --quiet)
+ref=$(pgdb ref)
+t=$(pair "$(fresh run tpl_empty)" \
+    "$cvom" --db "$run" import accounts "$data/accounts.csv" --quiet -- \
+    "$(fresh ref tpl_empty)" \
+    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$ref" -f "$work/pg-accounts.sql")
+pg_acc=$(echo "$t" | sed -n 1p)
+pg_acc_ref=$(echo "$t" | sed -n 2p)
 pg_got_acc=$(psql -X -At -d "$run" -c 'select count(*) from accounts')
-pg_acc_ref=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_empty'" \
-    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$run" -f "$work/pg-accounts.sql")
-pg_resp=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_people'" \
-    "$cvom" --db "$run" import responses "$data/responses.csv" --date 2026-06-30 --quiet)
+t=$(pair "$(fresh run tpl_people)" \
+    "$cvom" --db "$run" import responses "$data/responses.csv" --date 2026-06-30 --quiet -- \
+    "$(fresh ref tpl_people)" \
+    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$ref" -f "$work/pg-responses.sql")
+pg_resp=$(echo "$t" | sed -n 1p)
+pg_resp_ref=$(echo "$t" | sed -n 2p)
 pg_got_resp=$(psql -X -At -d "$run" -c 'select count(*) from responses')
-pg_resp_ref=$(time_it "$fresh 'CREATE DATABASE run TEMPLATE tpl_people'" \
-    psql -X -q -1 -v ON_ERROR_STOP=1 -d "$run" -f "$work/pg-responses.sql")
-pg_ref_resp=$(psql -X -At -d "$run" -c 'select count(*) from responses')
+pg_ref_resp=$(psql -X -At -d "$ref" -c 'select count(*) from responses')
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 awk -v sa="$sq_acc" -v sar="$sq_acc_ref" -v sr="$sq_resp" -v srr="$sq_resp_ref" \
@@ -206,12 +203,12 @@ function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
 # insert'"'"'s rate that cvom reaches.
 function pair(what, rows, c, r) {
     printf "  %-10s cvom  %9d rows  %7.3f s  %9.0f rows/s  peak RSS %6.1f MiB\n", what,
-           rows, f(c, 1), rows / f(c, 1), f(c, 2) / 1024
+           rows, f(c, 1), rows / f(c, 1), f(c, 3) / 1024
     printf "  %-10s bare  %9s       %7.3f s  %9.0f rows/s\n", "", "", f(r, 1), rows / f(r, 1)
     return f(r, 1) / f(c, 1)
 }
 BEGIN {
-    printf "cvom import: import benchmark (best of %d runs each, from a fresh database; load %s)\n",
+    printf "cvom import: import benchmark (best of %d runs each, in turn with its reference, from a fresh database; load %s)\n",
            repeat, load
     printf "SQLite (bare: bench_bare_insert, prepared inserts in one transaction, no checks)\n"
     q1 = pair("accounts", na, sa, sar)
@@ -238,7 +235,7 @@ BEGIN {
     printf "  XLSX faster than openpyxl reading alone          %s\n",
            mark(f(ax, 1) < f(rax, 1) && f(rx, 1) < f(rrx, 1))
     printf "  peak RSS < 256 MiB in every run                   %s\n",
-           mark(f(sa, 2) < 262144 && f(sr, 2) < 262144 && f(pa, 2) < 262144 &&
-                f(pr, 2) < 262144 && f(ax, 2) < 262144 && f(rx, 2) < 262144)
+           mark(f(sa, 3) < 262144 && f(sr, 3) < 262144 && f(pa, 3) < 262144 &&
+                f(pr, 3) < 262144 && f(ax, 3) < 262144 && f(rx, 3) < 262144)
     exit (missed > 0)
 }'

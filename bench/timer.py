@@ -8,8 +8,10 @@ when a run fails.
 Commands that are compared with each other belong in one call: taking turns, they see the
 same machine. A virtual machine that slows down for a minute would otherwise slow only the
 commands timed during that minute, and the ratio between them would measure the machine.
-On a busy machine the CPU time is the steadier figure.
-    usage: timer.py WARMUP REPEAT COMMAND [ARG]... [-- COMMAND [ARG]...]..."""
+On a busy machine the CPU time is the steadier figure. A command given as
+--prep=SHELL COMMAND [ARG]... has SHELL run (by sh, untimed) before each of its runs, for
+example to give an import a fresh copy of its database.
+    usage: timer.py WARMUP REPEAT [--prep=SHELL] COMMAND [ARG]... [-- ...]..."""
 import os
 import subprocess
 import sys
@@ -31,7 +33,13 @@ def split_commands(args):
 
 
 def run_once(cmd):
-    """(wall seconds, CPU seconds, peak RSS KiB) of one run of cmd."""
+    """(wall seconds, CPU seconds, peak RSS KiB) of one run of cmd, after its preparation."""
+    if cmd[0].startswith("--prep="):
+        prep = subprocess.run(["sh", "-c", cmd[0][len("--prep="):]])
+        if prep.returncode != 0:
+            sys.stderr.write("bench: preparing %s failed\n" % " ".join(cmd[1:]))
+            sys.exit(1)
+        cmd = cmd[1:]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = p.stderr.read()
@@ -48,7 +56,8 @@ def run_once(cmd):
 
 def main():
     if len(sys.argv) < 4:
-        sys.stderr.write("usage: timer.py WARMUP REPEAT COMMAND [ARG]... [-- COMMAND [ARG]...]...\n")
+        sys.stderr.write("usage: timer.py WARMUP REPEAT [--prep=SHELL] COMMAND [ARG]... "
+                         "[-- ...]...\n")
         sys.exit(2)
     warmup, repeat = int(sys.argv[1]), int(sys.argv[2])
     cmds = split_commands(sys.argv[3:])
