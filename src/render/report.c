@@ -800,7 +800,7 @@ static enum cvom_status write_json(const struct cvom_report *r, FILE *f, struct 
 
 /* The rows of the tables go out through a buffer of their own: millions of small pieces,
  * each a memcpy here rather than a call into the stream. A long table is handed to the disk
- * as it grows (cvom__write_behind): the report of 100,000 accounts is 79 MB, and its fsync
+ * as it grows (cvom__write_behind): the report of 100,000 accounts is 58 MB, and its fsync
  * had waited 160 ms for all of it. */
 struct html_out {
     FILE *f;
@@ -934,13 +934,12 @@ static void html_cell(struct html_out *o, const struct cvom_report *r, enum sect
         out_puts(o, c == C_NAME ? "</th>" : "</td>");
         return;
     }
-    const char *cls = k == K_CHANGE && !isnan(v.num) ? (v.num > 0.049    ? "num up"
-                                                        : v.num < -0.049 ? "num down"
-                                                                         : "num")
-                                                     : "num";
-    out_puts(o, "<td class=\"");
-    out_puts(o, cls);
-    out_puts(o, "\">");
+    /* Numbers are aligned by their column's rule (html_column_css), not a class on each of
+     * millions of cells; a change keeps the class of its colour. */
+    out_puts(o, k != K_CHANGE || isnan(v.num) ? "<td>"
+                : v.num > 0.049               ? "<td class=\"up\">"
+                : v.num < -0.049              ? "<td class=\"down\">"
+                                              : "<td>");
     html_number(o, &v, k);
     out_puts(o, "</td>");
 }
@@ -1113,6 +1112,25 @@ static const char html_style[] =
     "a{color:inherit;text-decoration:none}\n"
     "}\n";
 
+/* The number columns of each table drawn by html_table, right-aligned by position: one rule
+ * in the head instead of a class on every cell, a quarter of the bytes of a large report. */
+static void html_column_css(FILE *f)
+{
+    const char *sep = "";
+    for (int s = 0; s < S_COUNT; s++) {
+        if (s == S_TRANSITIONS) /* its own tables, with classes */
+            continue;
+        int at = 1;
+        for (const enum col *c = sections[s].human; *c != END; c++, at++)
+            if (columns[*c].kind != K_TEXT && columns[*c].kind != K_DATE) {
+                fprintf(f, "%s#%s td:nth-child(%d)", sep, sections[s].key, at);
+                sep = ",";
+            }
+    }
+    if (*sep)
+        fputs("{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n", f);
+}
+
 static void html_header(FILE *f, const struct cvom_report *r)
 {
     char as_of[11], since[11], palette[640];
@@ -1123,9 +1141,10 @@ static void html_header(FILE *f, const struct cvom_report *r)
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"generator\" content=\"cvom %s\">\n"
-            "<title>Portfolio report as of %s</title>\n<style>\n%s%s</style>\n</head>\n"
-            "<body>\n<header>\n<h1>Portfolio report</h1>\n",
+            "<title>Portfolio report as of %s</title>\n<style>\n%s%s",
             CVOM_VERSION, as_of, palette, html_style);
+    html_column_css(f);
+    fputs("</style>\n</head>\n<body>\n<header>\n<h1>Portfolio report</h1>\n", f);
     fprintf(f,
             "<p class=\"meta\">As of <b>%s</b> · movers since %s · thresholds %g "
             "(intellectual) and %g (emotional) · scores 0–100 with %.0f %% intervals, "

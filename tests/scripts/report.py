@@ -427,6 +427,33 @@ def check_html(page_text, now):
                     'Partnerships at risk', 'Partnership health', 'Groups', 'Accounts'):
         assert heading in body, heading
     assert '@media print' in page_text and 'break-before:page' in page_text
+    check_number_columns(page_text)
+
+
+def check_number_columns(page_text):
+    """Number cells carry no class: each table's number columns are right-aligned by one rule
+    in the head, by position. Those positions must be exactly the columns whose heading is
+    marked as a number, in every section's table (the transitions have classes of their
+    own)."""
+    style = page_text.split('<style>', 1)[1].split('</style>', 1)[0]
+    rule = re.search(r'((?:#\w+ td:nth-child\(\d+\),?)+)\{text-align:right', style)
+    assert rule, 'no rule aligns the number columns'
+    aligned = {}
+    for key, n in re.findall(r'#(\w+) td:nth-child\((\d+)\)', rule.group(1)):
+        aligned.setdefault(key, set()).add(int(n))
+    tables = 0
+    for key, body in re.findall(r'<section id="(\w+)">(.*?)</section>', page_text, re.S):
+        head = re.search(r'<thead><tr>(.*?)</tr></thead>', body)
+        if key == 'transitions' or not head:
+            continue
+        cells = re.findall(r'<th scope="col"( class="num")?>', head.group(1))
+        numbers = {i + 1 for i, c in enumerate(cells) if c}
+        assert aligned.get(key, set()) == numbers, (key, aligned.get(key), numbers)
+        tables += 1
+        # A data cell is plain, or coloured by the sign of a change.
+        for attrs in re.findall(r'<td([^>]*)>', body.split('</thead>', 1)[1]):
+            assert attrs in ('', ' class="up"', ' class="down"', ' class="num"'), (key, attrs)
+    assert tables >= 2, tables  # the summary and the accounts at least
 
 
 def png_size(path):
