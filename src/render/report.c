@@ -1497,39 +1497,70 @@ static void xlsx_page(lxw_worksheet *ws, int landscape)
 }
 
 /* A sheet holding one section: bold frozen header, autofilter, widths that fit. */
-static lxw_error xlsx_sheet(struct xlsx *x, const struct cvom_report *r, enum section s,
-                            lxw_worksheet **out)
+/* One sheet of a section: its rows are written apart from the rest (xlsx_rows_fill), so that
+ * two sheets can take theirs at once. */
+struct xlsx_rows {
+    struct xlsx *x;
+    const struct cvom_report *r;
+    enum section s;
+    lxw_worksheet *ws;
+    double width[C_COUNT]; /* of each column, grown to its longest text */
+    lxw_error e;
+};
+
+/* The sheet of section s with its heading row. */
+static lxw_error xlsx_sheet_begin(struct xlsx *x, const struct cvom_report *r, enum section s,
+                                  struct xlsx_rows *out)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, sections[s].title);
+    *out = (struct xlsx_rows){.x = x, .r = r, .s = s};
+    lxw_worksheet *ws = out->ws = workbook_add_worksheet(x->wb, sections[s].title);
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
     const enum col *cols = sections[s].human;
-    size_t ncol = col_count(cols), n = section_rows(r, s);
-    double width[C_COUNT];
     lxw_error e = LXW_NO_ERROR;
-    for (size_t j = 0; !e && j < ncol; j++) {
+    for (size_t j = 0; !e && cols[j] != END; j++) {
         /* Room for the title and the autofilter's drop-down button. */
-        width[j] = (double)utf8_len(columns[cols[j]].title) + 4;
-        if (width[j] < number_width[columns[cols[j]].kind] + 1)
-            width[j] = number_width[columns[cols[j]].kind] + 1;
+        double *w = &out->width[j];
+        *w = (double)utf8_len(columns[cols[j]].title) + 4;
+        if (*w < number_width[columns[cols[j]].kind] + 1)
+            *w = number_width[columns[cols[j]].kind] + 1;
         e = worksheet_write_string(ws, 0, (lxw_col_t)j, columns[cols[j]].title, x->head);
     }
-    for (size_t i = 0; !e && i < n; i++)
-        for (size_t j = 0; !e && j < ncol; j++)
-            e = xlsx_cell(x, ws, (lxw_row_t)(i + 1), (lxw_col_t)j, r, s, i, cols[j], &width[j]);
-    for (size_t j = 0; !e && j < ncol; j++)
-        e = worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, width[j] > 48 ? 48 : width[j],
-                                 NULL);
-    if (!e)
-        worksheet_freeze_panes(ws, 1, 0);
-    if (!e)
-        e = worksheet_autofilter(ws, 0, 0, (lxw_row_t)n, (lxw_col_t)(ncol - 1));
-    xlsx_page(ws, ncol > 8);
-    *out = ws;
     return e;
 }
 
-/* Below the summary table: the total and what the report was made from. */
+static void xlsx_rows_fill(struct xlsx_rows *j)
+{
+    const enum col *cols = sections[j->s].human;
+    size_t ncol = col_count(cols), n = section_rows(j->r, j->s);
+    for (size_t i = 0; !j->e && i < n; i++)
+        for (size_t c = 0; !j->e && c < ncol; c++)
+            j->e = xlsx_cell(j->x, j->ws, (lxw_row_t)(i + 1), (lxw_col_t)c, j->r, j->s, i, cols[c],
+                             &j->width[c]);
+}
+
+static void *xlsx_rows_run(void *arg)
+{
+    xlsx_rows_fill(arg);
+    return NULL;
+}
+
+/* The widths, frozen heading, filter and page of a sheet whose rows are written. */
+static lxw_error xlsx_sheet_end(const struct xlsx_rows *j)
+{
+    size_t ncol = col_count(sections[j->s].human), n = section_rows(j->r, j->s);
+    lxw_error e = LXW_NO_ERROR;
+    for (size_t c = 0; !e && c < ncol; c++)
+        e = worksheet_set_column(j->ws, (lxw_col_t)c, (lxw_col_t)c,
+                                 j->width[c] > 48 ? 48 : j->width[c], NULL);
+    if (!e)
+        worksheet_freeze_panes(j->ws, 1, 0);
+    if (!e)
+        e = worksheet_autofilter(j->ws, 0, 0, (lxw_row_t)n, (lxw_col_t)(ncol - 1));
+    xlsx_page(j->ws, ncol > 8);
+    return e;
+}
+
 static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r, lxw_worksheet *ws)
 {
     lxw_row_t t = SUMMARY_ROWS + 2;
@@ -1714,21 +1745,50 @@ static lxw_error xlsx_chart(struct xlsx *x, const struct cvom_report *r, lxw_wor
     return worksheet_insert_chart_opt(summary, 1, 6, ch, &place);
 }
 
+/* The formats of the sheets' rows get their style numbers before two threads write cells
+ * with them: a format is numbered on its first use, in a table of the workbook's that is not
+ * made for two writers at once. Numbered, it is only read. (The bold and label formats are
+ * used after the rows, by one thread.) */
+static void xlsx_number_formats(struct xlsx *x)
+{
+    lxw_format_get_xf_index(x->head);
+    for (int k = K_INT; k <= K_DATE; k++)
+        lxw_format_get_xf_index(x->num[k]);
+}
+
 static lxw_error xlsx_fill(struct xlsx *x, const struct cvom_report *r)
 {
     xlsx_formats(x);
-    lxw_worksheet *sheet[S_COUNT] = {0};
+    xlsx_number_formats(x);
+    struct xlsx_rows sheet[S_COUNT];
     lxw_error e = LXW_NO_ERROR;
     for (int s = 0; !e && s < S_COUNT; s++)
-        e = xlsx_sheet(x, r, (enum section)s, &sheet[s]);
+        e = xlsx_sheet_begin(x, r, (enum section)s, &sheet[s]);
+    /* The rows are most of the report's time, printed cell by cell by libxlsxwriter into
+     * each sheet's own temporary file: the Accounts sheet, the longest, takes its rows on a
+     * thread of its own while this one writes every other sheet's. */
+    pthread_t t;
+    int threaded = !e && pthread_create(&t, NULL, xlsx_rows_run, &sheet[S_ACCOUNTS]) == 0;
+    for (int s = 0; !e && s < S_COUNT; s++)
+        if (s != S_ACCOUNTS || !threaded) {
+            xlsx_rows_fill(&sheet[s]);
+            e = sheet[s].e;
+        }
+    if (threaded) {
+        pthread_join(t, NULL);
+        if (!e)
+            e = sheet[S_ACCOUNTS].e;
+    }
+    for (int s = 0; !e && s < S_COUNT; s++)
+        e = xlsx_sheet_end(&sheet[s]);
     if (!e)
-        e = xlsx_summary_extra(x, r, sheet[S_SUMMARY]);
+        e = xlsx_summary_extra(x, r, sheet[S_SUMMARY].ws);
     if (!e)
-        e = worksheet_set_column(sheet[S_SUMMARY], 0, 0, 22, NULL);
+        e = worksheet_set_column(sheet[S_SUMMARY].ws, 0, 0, 22, NULL);
     if (!e)
-        e = xlsx_chart(x, r, sheet[S_SUMMARY]);
+        e = xlsx_chart(x, r, sheet[S_SUMMARY].ws);
     if (!e) {
-        worksheet_activate(sheet[S_SUMMARY]);
+        worksheet_activate(sheet[S_SUMMARY].ws);
         char title[] = "Portfolio report", subject[] = "Customer Value Orientation Matrix";
         lxw_doc_properties props = {.title = title, .subject = subject};
         e = workbook_set_properties(x->wb, &props);
