@@ -206,7 +206,7 @@ measure() {
     # own: at the default limit per address (64) it then refused some ("Server reached
     # connection limit" in its log), which wrk counted as read errors. Twice as many leaves
     # room for that overlap; the limit is the server's own defence, which the benchmark does
-    # not measure (tests/scripts/web_flood.py serves a flood that stays under it).
+    # not measure (tests/scripts/web_flood.py checks that it refuses the connection past it).
     "$cvom" --db "$2" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
         --max-per-address $((2 * conns)) >"$tmp/serve-$name.log" 2>&1 &
     server_pid=$!
