@@ -4,7 +4,8 @@
 # load, with the ratio. Everything stays on 127.0.0.1. Exits 1 when a target is not met, or
 # when wrk, cvom serve or nginx did not give a measurement. See README.md.
 #   usage: bench/web.sh BUILD_DIR   (a release build; WEB_BENCH_ACCOUNTS, _SECONDS,
-#                                    _CONNECTIONS, _THREADS change the run)
+#                                    _CONNECTIONS, _THREADS (wrk's) change the run, and
+#                                    WEB_BENCH_SERVE_THREADS the server's worker threads)
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -19,6 +20,7 @@ accounts=${WEB_BENCH_ACCOUNTS:-10000}
 seconds=${WEB_BENCH_SECONDS:-10}
 conns=${WEB_BENCH_CONNECTIONS:-64}
 threads=${WEB_BENCH_THREADS:-2}
+serve_threads=${WEB_BENCH_SERVE_THREADS:-}
 
 if [ ! -x "$cvom" ]; then
     echo "bench/web: $cvom is missing; build first (ninja -C $1)" >&2
@@ -208,7 +210,8 @@ measure() {
     # room for that overlap; the limit is the server's own defence, which the benchmark does
     # not measure (tests/scripts/web_flood.py checks that it refuses the connection past it).
     "$cvom" --db "$2" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
-        --max-per-address $((2 * conns)) >"$tmp/serve-$name.log" 2>&1 &
+        --max-per-address $((2 * conns)) ${serve_threads:+--threads "$serve_threads"} \
+        >"$tmp/serve-$name.log" 2>&1 &
     server_pid=$!
     i=0
     while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do
