@@ -627,8 +627,10 @@ struct cvom_store_ops {
     enum cvom_status (*session_put)(struct cvom_store *st, const struct cvom_session *s,
                                     struct cvom_error *err);
     /* A web request's whole identity in one look-up: the session, its user and the data
-     * revision of the moment. CVOM_ENOTFOUND when there is no such session or no user for
-     * it (the records are then untouched). token_identify is the same for an API token. */
+     * revision of the moment. The user comes without its password hash (an empty
+     * password): a request never needs it, so it is not read, nor sent by the database, for
+     * every request. CVOM_ENOTFOUND when there is no such session or no user for it (the
+     * records are then untouched). token_identify is the same for an API token. */
     enum cvom_status (*session_identify)(struct cvom_store *st, const char *id,
                                          struct cvom_session *out, struct cvom_user *user,
                                          int64_t *revision, struct cvom_error *err);

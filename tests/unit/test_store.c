@@ -1275,7 +1275,8 @@ static void test_web_records(struct cvom_store *st)
     CHECK_STR(gu.name, "priya");
     CHECK_INT(gu.role, CVOM_ROLE_ADMIN);
     CHECK_INT(gu.disabled, 1);
-    CHECK_STR(gu.password, u.password);
+    CHECK(u.password[0] != '\0');
+    CHECK_STR(gu.password, ""); /* a request's look-up leaves the password hash where it is */
     CHECK_INT(st->ops->revision(st, &want, &err), CVOM_OK);
     CHECK_INT(rev, want);
     struct cvom_account moved = {0};
@@ -1314,6 +1315,7 @@ static void test_web_records(struct cvom_store *st)
     CHECK_INT(gt.used, 77);
     CHECK_INT(gu.id, u.id);
     CHECK_STR(gu.display, "Priya Shah");
+    CHECK_STR(gu.password, "");
     CHECK_INT(st->ops->revision(st, &want, &err), CVOM_OK);
     CHECK_INT(rev, want);
     CHECK_INT(st->ops->token_identify(st, "eeee", &gt, &gu, &rev, &err), CVOM_ENOTFOUND);

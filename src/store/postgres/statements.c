@@ -233,7 +233,7 @@ const char *const cvom__postgres_sql[S_COUNT] = {
     [S_SESSION_PUT] = "INSERT INTO sessions(id, user_id, csrf, created, seen)"
                       " VALUES ($1, $2, $3, $4, $5)",
     [S_SESSION_IDENTIFY] = "SELECT s.id, s.user_id, s.csrf, s.created, s.seen, u.id, u.name,"
-                           " u.display, u.role, u.password, u.disabled, u.created,"
+                           " u.display, u.role, '', u.disabled, u.created,"
                            " (SELECT n FROM data_revision) FROM sessions s"
                            " JOIN users u ON u.id = s.user_id WHERE s.id = $1",
     [S_SESSION_TOUCH] = "UPDATE sessions SET seen = $2 WHERE id = $1",
@@ -252,7 +252,7 @@ const char *const cvom__postgres_sql[S_COUNT] = {
                     " coalesce(max(id), 0) + 1 FROM api_tokens), $1, $2, $3, $4, $5) ON CONFLICT"
                     " (id) DO NOTHING RETURNING id",
     [S_TOKEN_IDENTIFY] = "SELECT t.id, t.user_id, t.name, t.hash, t.created, t.used, u.id, u.name,"
-                         " u.display, u.role, u.password, u.disabled, u.created,"
+                         " u.display, u.role, '', u.disabled, u.created,"
                          " (SELECT n FROM data_revision) FROM api_tokens t"
                          " JOIN users u ON u.id = t.user_id WHERE t.hash = $1",
     [S_TOKEN_TOUCH] = "UPDATE api_tokens SET used = $2 WHERE id = $1",
