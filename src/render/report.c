@@ -1766,7 +1766,9 @@ static lxw_error xlsx_fill(struct xlsx *x, const struct cvom_report *r)
         e = xlsx_sheet_begin(x, r, (enum section)s, &sheet[s]);
     /* The rows are most of the report's time, printed cell by cell by libxlsxwriter into
      * each sheet's own temporary file: the Accounts sheet, the longest, takes its rows on a
-     * thread of its own while this one writes every other sheet's. */
+     * thread of its own while this one writes every other sheet's. That holds only in
+     * constant_memory mode (write_xlsx), where strings go inline: otherwise both threads
+     * would add to the workbook's one shared-string table. */
     pthread_t t;
     int threaded = !e && pthread_create(&t, NULL, xlsx_rows_run, &sheet[S_ACCOUNTS]) == 0;
     for (int s = 0; !e && s < S_COUNT; s++)
