@@ -1561,6 +1561,7 @@ static lxw_error xlsx_sheet_end(const struct xlsx_rows *j)
     return e;
 }
 
+/* Below the summary table: the total and what the report was made from. */
 static lxw_error xlsx_summary_extra(struct xlsx *x, const struct cvom_report *r, lxw_worksheet *ws)
 {
     lxw_row_t t = SUMMARY_ROWS + 2;
