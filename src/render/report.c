@@ -1296,7 +1296,7 @@ static void html_section(FILE *f, const struct cvom_report *r, enum section s,
 
 /* The matrix is drawn on a thread of its own while the sections after the summary, where
  * it goes, are written to a scratch file; they follow it into f once it is there. For
- * 100,000 accounts the picture takes about 160 ms and those sections some 200 ms. The
+ * 100,000 accounts the picture takes about 160 ms and those sections some 150 ms. The
  * scratch file is tmpfile()'s: it has no name, only its owner may read it, and it is gone
  * when closed, or when the process ends however it ends. */
 #define SCRATCH_CHUNK ((size_t)1 << 16)
