@@ -45,7 +45,7 @@ def run_once(cmd):
     err = p.stderr.read()
     _, status, usage = os.wait4(p.pid, 0)
     dt = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
+    p.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its own rusage
     p.stderr.close()
     if p.returncode != 0:
         sys.stderr.write("bench: %s exited with %d\n%s" % (" ".join(cmd), p.returncode,

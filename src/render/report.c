@@ -1341,6 +1341,13 @@ static int append_scratch(FILE *f, FILE *scratch)
     return rc;
 }
 
+/* Every section after the summary, the one that holds the picture. */
+static void html_after_summary(FILE *f, const struct cvom_report *r, int behind)
+{
+    for (int s = S_SUMMARY + 1; s < S_COUNT; s++)
+        html_section(f, r, (enum section)s, NULL, behind);
+}
+
 static enum cvom_status write_html(const struct cvom_report *r, FILE *f, struct cvom_error *err)
 {
     struct svg_job job = {.r = r};
@@ -1350,8 +1357,7 @@ static enum cvom_status write_html(const struct cvom_report *r, FILE *f, struct 
     if (threaded) {
         /* A scratch file that cannot be made, or written, only costs the overlap. */
         if ((scratch = tmpfile()) != NULL) {
-            for (int s = S_SUMMARY + 1; s < S_COUNT; s++)
-                html_section(scratch, r, (enum section)s, NULL, 0);
+            html_after_summary(scratch, r, 0);
             if (fflush(scratch) || ferror(scratch)) {
                 fclose(scratch);
                 scratch = NULL;
@@ -1373,8 +1379,8 @@ static enum cvom_status write_html(const struct cvom_report *r, FILE *f, struct 
         fputs("<main>\n", f);
         html_section(f, r, S_SUMMARY, &job.svg, 1);
         int rc = scratch ? append_scratch(f, scratch) : -1;
-        for (int s = S_SUMMARY + 1; rc == -1 && s < S_COUNT; s++)
-            html_section(f, r, (enum section)s, NULL, 1);
+        if (rc == -1)
+            html_after_summary(f, r, 1);
         if (rc == -2)
             st = cvom_error_set(err, CVOM_EIO, "reading back the report's scratch file failed");
         fputs("</main>\n</body>\n</html>\n", f);
