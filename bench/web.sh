@@ -3,9 +3,9 @@
 # 10,000-account portfolio, then nginx serving the same bytes as static files under the same
 # load, with the ratio. Everything stays on 127.0.0.1. Exits 1 when a target is not met, or
 # when wrk, cvom serve or nginx did not give a measurement. See README.md.
-#   usage: bench/web.sh BUILD_DIR   (a release build; WEB_BENCH_ACCOUNTS, _SECONDS,
-#                                    _CONNECTIONS, _THREADS (wrk's) change the run, and
-#                                    WEB_BENCH_SERVE_THREADS the server's worker threads)
+#   usage: bench/web.sh BUILD_DIR   (a release build; WEB_BENCH_ACCOUNTS, _SECONDS (of each
+#                                    run), _ROUNDS, _CONNECTIONS, _THREADS (wrk's) change the
+#                                    run, and WEB_BENCH_SERVE_THREADS the server's threads)
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -17,7 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cvom=$build/cvom
 accounts=${WEB_BENCH_ACCOUNTS:-10000}
-seconds=${WEB_BENCH_SECONDS:-10}
+seconds=${WEB_BENCH_SECONDS:-5}
+rounds=${WEB_BENCH_ROUNDS:-3}
 conns=${WEB_BENCH_CONNECTIONS:-64}
 threads=${WEB_BENCH_THREADS:-2}
 serve_threads=${WEB_BENCH_SERVE_THREADS:-}
@@ -174,15 +175,17 @@ print(data.index(b"\r\n\r\n") + 4)
 EOF
 }
 
-# run NAME PORT PATH [HEADER]: a 2 s warm-up, then the measured run; appends a result line
-# (wrk's figures and the size of the headers), or "NAME FAILED" when there is no measurement.
+# run NAME ROUND PORT PATH [HEADER]: a 1 s warm-up, then the measured run; appends a result
+# line (the name, the round, wrk's figures and the size of the headers), or "NAME FAILED"
+# when there is no measurement.
 run() {
     what=$1
-    url=http://127.0.0.1:$2$3
-    head=$(head_bytes "$2" "$3" ${4:+"$4"}) || head=""
-    shift 3
+    round=$2
+    url=http://127.0.0.1:$3$4
+    head=$(head_bytes "$3" "$4" ${5:+"$5"}) || head=""
+    shift 4
     set -- ${1:+-H} ${1:+"$1"}
-    wrk -t"$threads" -c"$conns" -d2s "$@" "$url" >/dev/null 2>&1 || true
+    wrk -t"$threads" -c"$conns" -d1s "$@" "$url" >/dev/null 2>&1 || true
     out=$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s -s "$tmp/report.lua" "$@" \
         "$url" 2>&1) || true
     line=$(echo "$out" | grep '^RESULT' || true)
@@ -192,14 +195,12 @@ run() {
         echo "$what FAILED" >>"$tmp/results"
         return 0
     fi
-    echo "$what ${line#RESULT } $head" >>"$tmp/results"
+    echo "$what $round ${line#RESULT } $head" >>"$tmp/results"
 }
 
-# measure NAME LOCATION: cvom serve on the database at LOCATION. Signs in, saves both answers
-# in www-NAME, runs wrk on each (nothing changes meanwhile: the server answers from its
-# cache), then times the first request after a change of the data against the next one
-# (bench/web_fresh.py). Appends to results and fresh.
-measure() {
+# start NAME LOCATION: cvom serve on the database at LOCATION, its port in port-NAME. Signs
+# in and saves both answers in www-NAME, and the session cookie in cookie-NAME.
+start() {
     name=$1
     www=$tmp/www-$1
     rm -f "$tmp/port"
@@ -212,10 +213,11 @@ measure() {
     "$cvom" --db "$2" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
         --max-per-address $((2 * conns)) ${serve_threads:+--threads "$serve_threads"} \
         >"$tmp/serve-$name.log" 2>&1 &
-    server_pid=$!
+    pid=$!
+    server_pid="$server_pid $pid"
     i=0
     while [ ! -s "$tmp/port" ] && [ $i -lt 200 ]; do
-        kill -0 "$server_pid" 2>/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
         i=$((i + 1))
     done
@@ -224,32 +226,39 @@ measure() {
         cat "$tmp/serve-$name.log" >&2
         exit 1
     fi
-    port=$(cat "$tmp/port")
+    mv "$tmp/port" "$tmp/port-$name"
     mkdir -p "$www/api/v1"
-    cookie=$(python3 "$here/web_signin.py" "$port" "$www" "$token") || cookie=""
-    if [ -s "$www/index.html" ] && [ -n "$cookie" ]; then
-        run "$name-page" "$port" / "Cookie: $cookie"
+    python3 "$here/web_signin.py" "$(cat "$tmp/port-$name")" "$www" "$token" \
+        >"$tmp/cookie-$name" || : >"$tmp/cookie-$name"
+}
+
+# measure NAME ROUND: wrk on the page and on the API of server NAME. Nothing changes
+# meanwhile, so cvom answers from its cache.
+measure() {
+    port=$(cat "$tmp/port-$1")
+    if [ "$1" = nginx ]; then
+        www=$tmp/www
+        cookie=""
+        bearer=""
+    else
+        www=$tmp/www-$1
+        cookie=$(cat "$tmp/cookie-$1")
+        bearer="Authorization: Bearer $token"
+    fi
+    if [ -s "$www/index.html" ] && { [ -n "$cookie" ] || [ "$1" = nginx ]; }; then
+        run "$1-page" "$2" "$port" / ${cookie:+"Cookie: $cookie"}
     fi
     if [ -s "$www/api/v1/matrix" ]; then
-        run "$name-api" "$port" /api/v1/matrix "Authorization: Bearer $token"
+        run "$1-api" "$2" "$port" /api/v1/matrix ${bearer:+"$bearer"}
     fi
-    python3 "$here/web_fresh.py" "$cvom" "$2" "$port" "$cookie" "$token" "$name" \
-        >>"$tmp/fresh" || echo "$name-fresh FAILED" >>"$tmp/fresh"
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
 }
 
 : >"$tmp/results"
 : >"$tmp/fresh"
-measure sqlite "$db"
-measure pg "$pg"
+start sqlite "$db"
+start pg "$pg"
 # nginx serves what the server on SQLite answered.
-mv "$tmp/www-sqlite" "$tmp/www"
-have_page=0
-have_api=0
-[ -s "$tmp/www/index.html" ] && have_page=1
-[ -s "$tmp/www/api/v1/matrix" ] && have_api=1
+cp -R "$tmp/www-sqlite" "$tmp/www"
 
 # ---- nginx with the same bytes --------------------------------------------------------------------
 
@@ -296,41 +305,75 @@ until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $npo
     fi
     sleep 0.05
 done
-if [ $have_page = 1 ]; then
-    run nginx-page "$nport" /
-fi
-if [ $have_api = 1 ]; then
-    run nginx-api "$nport" /api/v1/matrix
-fi
+echo "$nport" >"$tmp/port-nginx"
+
+# ---- the rounds -----------------------------------------------------------------------------------
+
+# This machine changes speed for minutes at a time, so that one run of each server could
+# see another machine than the next. The three servers therefore take turns, round by round,
+# and the table gives each figure's median over the rounds, with every round's p99.
+r=1
+while [ $r -le "$rounds" ]; do
+    for name in sqlite pg nginx; do
+        measure "$name" "$r"
+    done
+    r=$((r + 1))
+done
 kill "$nginx_pid" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
+
+# Then the first request after a change of the data (bench/web_fresh.py) on each cvom server.
+for name in sqlite pg; do
+    location=$db
+    [ "$name" = pg ] && location=$pg
+    python3 "$here/web_fresh.py" "$cvom" "$location" "$(cat "$tmp/port-$name")" \
+        "$(cat "$tmp/cookie-$name")" "$token" "$name" >>"$tmp/fresh" ||
+        echo "$name-fresh FAILED" >>"$tmp/fresh"
+done
+for pid in $server_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+done
+server_pid=""
 
 # ---- the table ----------------------------------------------------------------------------------
 
 page_bytes=$(wc -c <"$tmp/www/index.html" 2>/dev/null || echo 0)
 api_bytes=$(wc -c <"$tmp/www/api/v1/matrix" 2>/dev/null || echo 0)
-awk -v accounts="$accounts" -v seconds="$seconds" -v conns="$conns" -v threads="$threads" \
-    -v page_bytes="$page_bytes" -v api_bytes="$api_bytes" -v cores="$(nproc)" \
-    -v load="$load" '
+awk -v accounts="$accounts" -v seconds="$seconds" -v rounds="$rounds" -v conns="$conns" \
+    -v threads="$threads" -v page_bytes="$page_bytes" -v api_bytes="$api_bytes" \
+    -v cores="$(nproc)" -v load="$load" '
 function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
+# The median of the numbers in the space-separated list l.
+function median(l,    v, k, i, j, t) {
+    k = split(l, v, " ")
+    for (i = 2; i <= k; i++)
+        for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+}
 $2 == "FAILED" { failed[$1] = 1; next }
 $1 ~ /-fresh$/ { fresh[$1] = 1; api_first[$1] = $2; api_cached[$1] = $3; page_first[$1] = $4
                  page_cached[$1] = $5; next }
-{ rps[$1] = $2; p50[$1] = $3; p99[$1] = $4; n[$1] = $5; bad[$1] = $6; err[$1] = $7; bpr[$1] = $8
-  kinds_of[$1] = $9; head[$1] = $10 }
-# Whether every answer of a run was whole: no socket error, no status of 400 or more, and on
-# average at least the saved body per response once the headers are taken off.
+{ k = $1; runs[k]++; rps_l[k] = rps_l[k] " " $3; p50_l[k] = p50_l[k] " " $4
+  p99_l[k] = p99_l[k] " " sprintf("%.1f", $5); n[k] += $6; bad[k] += $7; err[k] += $8
+  body = $9 - $11
+  if (!(k in least) || body < least[k]) least[k] = body
+  if ($8 > 0) kinds_of[k] = kinds_of[k] " " $10 }
+# Whether every answer of every round was whole: no socket error, no status of 400 or more,
+# and on average at least the saved body per response once the headers are taken off.
 function complete(key, size) {
-    return n[key] > 0 && bad[key] == 0 && err[key] == 0 && bpr[key] - head[key] >= size
+    return runs[key] == rounds && !(key in failed) && n[key] > 0 && bad[key] == 0 &&
+        err[key] == 0 && least[key] >= size
 }
 END {
-    printf "cvom serve: web benchmark (%d accounts, wrk %d s, %d connections, %d threads, %d cores)\n",
-        accounts, seconds, conns, threads, cores
+    printf "cvom serve: web benchmark (%d accounts, wrk %d rounds of %d s, %d connections, %d threads, %d cores)\n",
+        accounts, rounds, seconds, conns, threads, cores
     printf "  load average before the run: %s (other work on the machine skews every figure)\n",
         load
-    printf "  %-18s %-11s %10s %9s %9s %10s %8s %8s %10s\n", "request", "server", "req/s",
-        "p50 ms", "p99 ms", "responses", ">=400", "errors", "body/resp"
+    printf "  req/s, p50 and p99: medians over the rounds; responses, >=400 and errors: totals\n"
+    printf "  %-18s %-11s %10s %9s %9s %10s %8s %8s %10s  %s\n", "request", "server", "req/s",
+        "p50 ms", "p99 ms", "responses", ">=400", "errors", "body/resp", "p99 by round"
     split("page api", kinds, " ")
     split("sqlite pg nginx", servers, " ")
     shown["sqlite"] = "cvom/SQLite"; shown["pg"] = "cvom/PgSQL"; shown["nginx"] = "nginx"
@@ -340,15 +383,16 @@ END {
         kd = kinds[k]
         for (s = 1; s <= 3; s++) {
             key = servers[s] "-" kd
-            if (!(key in rps)) {
+            if (!(key in runs) || key in failed) {
                 printf "  %-18s %-11s not measured (%s)\n", label[kd], shown[servers[s]],
                     key in failed ? "no result from wrk" : "no 200 answer from cvom serve"
                 continue
             }
-            printf "  %-18s %-11s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f%s\n", label[kd],
-                shown[servers[s]], rps[key], p50[key], p99[key], n[key], bad[key], err[key],
-                bpr[key] - head[key],
-                (err[key] > 0 ? "  (connect/read/write/timeout " kinds_of[key] ")" : "")
+            rps[key] = median(rps_l[key]); p99[key] = median(p99_l[key])
+            printf "  %-18s %-11s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f %s%s\n", label[kd],
+                shown[servers[s]], rps[key], median(p50_l[key]), p99[key], n[key], bad[key],
+                err[key], least[key], p99_l[key],
+                (err[key] > 0 ? "  (connect/read/write/timeout" kinds_of[key] ")" : "")
         }
         for (s = 1; s <= 2; s++)
             if ((servers[s] "-" kd) in rps && rps["nginx-" kd] > 0)
