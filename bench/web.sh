@@ -349,14 +349,17 @@ function mark(ok) { if (!ok) missed++; return ok ? "met" : "NOT MET" }
 function median(l,    v, k, i, j, t) {
     k = split(l, v, " ")
     for (i = 2; i <= k; i++)
-        for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+        for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+            t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+        }
     return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 }
 $2 == "FAILED" { failed[$1] = 1; next }
 $1 ~ /-fresh$/ { fresh[$1] = 1; api_first[$1] = $2; api_cached[$1] = $3; page_first[$1] = $4
                  page_cached[$1] = $5; next }
 { k = $1; runs[k]++; rps_l[k] = rps_l[k] " " $3; p50_l[k] = p50_l[k] " " $4
-  p99_l[k] = p99_l[k] " " sprintf("%.1f", $5); n[k] += $6; bad[k] += $7; err[k] += $8
+  p99_l[k] = p99_l[k] " " $5; p99_shown[k] = p99_shown[k] " " sprintf("%.1f", $5)
+  n[k] += $6; bad[k] += $7; err[k] += $8
   body = $9 - $11
   if (!(k in least) || body < least[k]) least[k] = body
   if ($8 > 0) kinds_of[k] = kinds_of[k] " " $10 }
@@ -391,7 +394,7 @@ END {
             rps[key] = median(rps_l[key]); p99[key] = median(p99_l[key])
             printf "  %-18s %-11s %10.0f %9.2f %9.2f %10d %8d %8d %10.0f %s%s\n", label[kd],
                 shown[servers[s]], rps[key], median(p50_l[key]), p99[key], n[key], bad[key],
-                err[key], least[key], p99_l[key],
+                err[key], least[key], p99_shown[key],
                 (err[key] > 0 ? "  (connect/read/write/timeout" kinds_of[key] ")" : "")
         }
         for (s = 1; s <= 2; s++)
